@@ -1,0 +1,247 @@
+"""Benchmark the sample store and the trend analysis.
+
+100 sensors x 7 days of one-minute samples: the full analysis (target < 100 ms), broken
+down into daily means and regression, native vs numpy window statistics, pandas
+resample('D').mean() as the reference; memory per stored sample (target <= 12 bytes);
+append, extend and read throughput of the ring buffers.
+
+    script/run python bench/trend.py
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# The analysis package is pure (relative imports only): load it without Home Assistant.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "custom_components" / "py_iot_home"))
+
+from analysis import trend, window_stats
+from analysis.sample_store import BYTES_PER_SAMPLE, RingBuffer, SampleStore
+
+SENSORS = 100
+DAYS = 7
+INTERVAL_S = 60.0
+ZONE = "Europe/Berlin"
+NOW_S = 1_761_523_200.0  # 2025-10-27 00:00 UTC: the window spans the 25-hour DST day
+TARGET_MS = 100.0
+
+
+def timed(fn: Callable[[], object], repeats: int = 7) -> float:
+    """Median wall time of ``fn`` in milliseconds (shared 2-core machine: median, not min)."""
+    fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(samples)
+
+
+def build_store() -> SampleStore:
+    """Fill a store sized for one-minute samples with 7 days of each sensor."""
+    rng = np.random.default_rng(42)
+    store = SampleStore(window_s=DAYS * 86400.0, min_interval_s=INTERVAL_S)
+    times = np.arange(NOW_S - DAYS * 86400.0, NOW_S, INTERVAL_S)
+    cycle = np.sin(2 * np.pi * (times % 86400.0) / 86400.0)
+    for i in range(SENSORS):
+        drift = rng.normal(0.0, 0.3) * (times - times[0]) / 86400.0
+        values = 20.0 + 3.0 * cycle + drift + rng.normal(0.0, 0.2, times.size)
+        store.extend(f"sensor_{i:03d}", times, values.astype(np.float32))
+    return store
+
+
+def pandas_daily_means(times: np.ndarray, values: np.ndarray) -> pd.Series:
+    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(ZONE)
+    return pd.Series(values.astype(np.float64), index=index).resample("D").mean()
+
+
+def analysis_figures(store: SampleStore) -> dict[str, float]:
+    arrays = store.snapshot(NOW_S)
+    pairs = list(arrays.values())
+    figures = {
+        "daily_means_ms": timed(lambda: [trend.daily_means(t, v, ZONE) for t, v in pairs]),
+        "pandas_resample_ms": timed(lambda: [pandas_daily_means(t, v) for t, v in pairs], 3),
+        "stats_numpy_ms": timed(lambda: [window_stats.window_stats_numpy(t, v) for t, v in pairs]),
+        "snapshot_ms": timed(lambda: store.snapshot(NOW_S)),
+        "analyze_many_ms": timed(lambda: trend.analyze_many(store, ZONE, NOW_S)),
+        "analyze_many_snapshot_ms": timed(
+            lambda: trend.analyze_many(store.snapshot(NOW_S), ZONE, NOW_S)
+        ),
+    }
+    if window_stats.backend_name() == "native":
+        figures["stats_native_ms"] = timed(
+            lambda: [window_stats.window_stats_native(t, v) for t, v in pairs]
+        )
+    # The same full analysis with the numpy twin swapped in, for the side-by-side ratio.
+    native_fn = trend.window_stats
+    trend.window_stats = window_stats.window_stats_numpy
+    try:
+        figures["analyze_many_numpy_ms"] = timed(lambda: trend.analyze_many(store, ZONE, NOW_S))
+    finally:
+        trend.window_stats = native_fn
+    return figures
+
+
+def check_against_pandas(store: SampleStore) -> float:
+    """Largest relative difference between our daily means and pandas' for every sensor."""
+    worst = 0.0
+    for times, values in store.snapshot(NOW_S).values():
+        ours = np.array([day.mean for day in trend.daily_means(times, values, ZONE)])
+        theirs = pandas_daily_means(times, values).to_numpy()
+        worst = max(worst, float(np.max(np.abs(ours - theirs) / np.abs(theirs))))
+    return worst
+
+
+def store_figures() -> dict[str, float]:
+    capacity = int(DAYS * 86400 / INTERVAL_S)
+    ring = RingBuffer(capacity)
+    ring.extend(np.arange(capacity, dtype=np.float64), np.zeros(capacity, dtype=np.float32))
+    appends = 200_000
+    next_time = float(capacity)
+
+    def append_many() -> None:
+        nonlocal next_time
+        for _ in range(appends):
+            ring.append(next_time, 1.0)
+            next_time += 1.0
+
+    append_ms = timed(append_many, 3)
+
+    store = SampleStore(window_s=DAYS * 86400.0, min_interval_s=INTERVAL_S)
+    keys = [f"sensor_{i:03d}" for i in range(SENSORS)]
+    store_time = 0.0
+
+    def add_round_robin() -> None:
+        nonlocal store_time
+        for _ in range(appends // SENSORS):
+            store_time += 1.0
+            for key in keys:
+                store.add(key, store_time, 1.0)
+
+    add_ms = timed(add_round_robin, 3)
+
+    batch = np.arange(capacity, dtype=np.float64)
+    batch_values = np.ones(capacity, dtype=np.float32)
+    fresh = RingBuffer(capacity)
+    extend_ms = timed(lambda: (fresh.clear(), fresh.extend(batch, batch_values)))
+    shuffled = np.random.default_rng(1).permutation(batch)
+    merge_ms = timed(lambda: (fresh.clear(), fresh.extend(shuffled, batch_values)))
+
+    # Reading a full ring after one append: in-place rotation (ours) vs concatenating slices.
+    def rotate_view() -> None:
+        ring.append(ring.last_time + 1.0, 2.0)  # type: ignore[operator]
+        ring.view()
+
+    def concat_view() -> None:
+        ring.append(ring.last_time + 1.0, 2.0)  # type: ignore[operator]
+        head = ring._head
+        np.concatenate((ring._times[head:], ring._times[:head]))
+        np.concatenate((ring._values[head:], ring._values[:head]))
+
+    rotate_us = timed(rotate_view, 50) * 1000.0
+    concat_us = timed(concat_view, 50) * 1000.0
+    ring.view()
+    view_again_us = timed(ring.view, 50) * 1000.0
+
+    full = build_store()
+    stored = sum(len(full.buffer(key)) for key in full.keys())  # noqa: SIM118
+    default_store = SampleStore()
+    default_store.add("x", 0.0, 0.0)
+    return {
+        "append_per_s": appends / (append_ms / 1000.0),
+        "store_add_per_s": appends / (add_ms / 1000.0),
+        "extend_sorted_per_s": capacity / (extend_ms / 1000.0),
+        "extend_merge_per_s": capacity / (merge_ms / 1000.0),
+        "view_rotate_us": rotate_us,
+        "view_concat_us": concat_us,
+        "view_linear_us": view_again_us,
+        "bytes_per_stored_sample": full.memory_bytes() / stored,
+        "store_mb_100_sensors_1min": full.memory_bytes() / 1e6,
+        "store_mb_100_sensors_default_10s": 100 * default_store.memory_bytes() / 1e6,
+    }
+
+
+def main() -> None:
+    store = build_store()
+    analysis = analysis_figures(store)
+    worst_relative = check_against_pandas(store)
+    buffers = store_figures()
+    backend = window_stats.backend_name()
+    samples = SENSORS * DAYS * 86400 / INTERVAL_S
+    total_ms = analysis["analyze_many_ms"]
+    stats_native = analysis.get("stats_native_ms", float("nan"))
+
+    print(
+        f"trend analysis: {SENSORS} sensors x {DAYS} days x 1 sample/min = {samples:,.0f} samples"
+    )
+    print(f"window_stats backend: {backend}; zone {ZONE}; median of repeats, ms for all sensors")
+    print()
+    print(f"{'step':<44}{'ms':>10}{'us/sensor':>12}{'vs pandas':>11}")
+    rows = [
+        ("daily means (numpy, searchsorted+reduceat)", analysis["daily_means_ms"]),
+        ("daily means (pandas resample('D').mean())", analysis["pandas_resample_ms"]),
+        ("window stats + regression (native)", stats_native),
+        ("window stats + regression (numpy twin)", analysis["stats_numpy_ms"]),
+        ("store snapshot (copies)", analysis["snapshot_ms"]),
+        (f"analyze_many on store views ({backend})", total_ms),
+        ("analyze_many on a snapshot", analysis["analyze_many_snapshot_ms"]),
+        ("analyze_many with the numpy twin", analysis["analyze_many_numpy_ms"]),
+    ]
+    pandas_ms = analysis["pandas_resample_ms"]
+    for name, ms in rows:
+        print(f"{name:<44}{ms:>10.2f}{ms * 1000 / SENSORS:>12.1f}{ms / pandas_ms:>11.3f}")
+    print()
+    print(f"native vs numpy window stats: {analysis['stats_numpy_ms'] / stats_native:.1f}x faster")
+    print(f"daily means vs pandas: {pandas_ms / analysis['daily_means_ms']:.1f}x faster")
+    print(f"largest relative difference from pandas daily means: {worst_relative:.2e}")
+    print(f"full analysis {total_ms:.1f} ms (target < {TARGET_MS:.0f} ms)")
+    print()
+    print(f"{'ring buffer':<44}{'value':>14}")
+    for name, value, unit in [
+        ("RingBuffer.append", buffers["append_per_s"], "/s"),
+        ("SampleStore.add (100 sensors round robin)", buffers["store_add_per_s"], "/s"),
+        ("extend, sorted (bulk copy)", buffers["extend_sorted_per_s"], "/s"),
+        ("extend, shuffled (merge)", buffers["extend_merge_per_s"], "/s"),
+        ("view of a full ring after 1 append: rotate", buffers["view_rotate_us"], " us"),
+        ("   same with np.concatenate of two slices", buffers["view_concat_us"], " us"),
+        ("view of a linear ring", buffers["view_linear_us"], " us"),
+        ("bytes per stored sample", buffers["bytes_per_stored_sample"], " B"),
+        ("store, 100 sensors, 1-min capacity", buffers["store_mb_100_sensors_1min"], " MB"),
+        (
+            "store, 100 sensors, default 10 s capacity",
+            buffers["store_mb_100_sensors_default_10s"],
+            " MB",
+        ),
+    ]:
+        print(f"{name:<44}{value:>14,.1f}{unit}")
+
+    print(
+        json.dumps(
+            {
+                "bench": "trend",
+                "sensors": SENSORS,
+                "samples": int(samples),
+                "backend": backend,
+                **{key: round(value, 3) for key, value in analysis.items()},
+                "native_vs_numpy_stats": round(analysis["stats_numpy_ms"] / stats_native, 2),
+                "daily_means_vs_pandas": round(pandas_ms / analysis["daily_means_ms"], 2),
+                "max_rel_diff_vs_pandas": worst_relative,
+                "target_ms": TARGET_MS,
+                "meets_target": total_ms < TARGET_MS,
+                "bytes_per_sample_slot": BYTES_PER_SAMPLE,
+                **{key: round(value, 3) for key, value in buffers.items()},
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

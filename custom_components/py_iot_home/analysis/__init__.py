@@ -1,0 +1,1 @@
+"""Trend analysis: sample storage, window statistics and daily trends."""

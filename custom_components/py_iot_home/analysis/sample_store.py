@@ -1,0 +1,287 @@
+"""Bounded, time-ordered sample buffers: fixed memory per sensor, contiguous arrays for analysis."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+DEFAULT_WINDOW_S = 7 * 86400.0
+DEFAULT_MIN_INTERVAL_S = 10.0
+BYTES_PER_SAMPLE = 12  # float64 time + float32 value
+
+type SampleArrays = tuple[NDArray[np.float64], NDArray[np.float32]]
+
+
+class RingBuffer:
+    """Fixed-capacity buffer of (time, value) samples kept in time order.
+
+    Two preallocated arrays hold the samples (float64 seconds since the epoch, float32
+    values): 12 bytes per slot, allocated once. Appends are O(1); when the buffer is full
+    the oldest sample is overwritten. Reads rotate the ring back to a linear layout in
+    place, so ``view`` returns contiguous slices without allocating.
+
+    A sample whose time equals a stored sample's time replaces it, so replaying history
+    that was already received is idempotent. Not thread-safe: mutate and read from one
+    thread, and hand ``snapshot`` copies to worker threads.
+    """
+
+    __slots__ = ("_capacity", "_head", "_size", "_times", "_values", "_window_s")
+
+    def __init__(self, capacity: int, window_s: float | None = None) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be >= 1, got {capacity}")
+        if window_s is not None and not window_s > 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        self._capacity = capacity
+        self._window_s = window_s
+        self._times = np.empty(capacity, dtype=np.float64)
+        self._values = np.empty(capacity, dtype=np.float32)
+        self._head = 0  # index of the oldest sample
+        self._size = 0
+
+    @property
+    def capacity(self) -> int:
+        """Maximum number of samples held."""
+        return self._capacity
+
+    @property
+    def window_s(self) -> float | None:
+        """Age limit applied on read, or None for no limit."""
+        return self._window_s
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the sample arrays (fixed: capacity * 12)."""
+        return self._times.nbytes + self._values.nbytes
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def last_time(self) -> float | None:
+        """Time of the newest sample, or None when empty."""
+        if self._size == 0:
+            return None
+        return float(self._times[(self._head + self._size - 1) % self._capacity])
+
+    def append(self, time_s: float, value: float) -> None:
+        """Add one sample; O(1) when it is not older than the newest stored sample."""
+        if not math.isfinite(time_s):
+            raise ValueError(f"sample time must be finite, got {time_s}")
+        if self._size:
+            last = (self._head + self._size - 1) % self._capacity
+            last_time = self._times[last]
+            if time_s == last_time:
+                self._values[last] = value
+                return
+            if time_s < last_time:
+                self._merge(
+                    np.array([time_s], dtype=np.float64), np.array([value], dtype=np.float32)
+                )
+                return
+        if self._size < self._capacity:
+            slot = (self._head + self._size) % self._capacity
+            self._size += 1
+        else:
+            slot = self._head
+            self._head = (self._head + 1) % self._capacity
+        self._times[slot] = time_s
+        self._values[slot] = value
+
+    def extend(self, times_s: ArrayLike, values: ArrayLike) -> None:
+        """Add many samples at once, in any order (history seeding, replayed samples).
+
+        Samples newer than everything stored are copied in bulk; anything else is merged
+        into time order. Only the newest ``capacity`` samples are kept.
+        """
+        times = np.asarray(times_s, dtype=np.float64).ravel()
+        vals = np.asarray(values, dtype=np.float32).ravel()
+        if times.shape != vals.shape:
+            raise ValueError(f"times and values differ in length: {times.size} != {vals.size}")
+        if times.size == 0:
+            return
+        if not np.isfinite(times).all():
+            raise ValueError("sample times must be finite")
+        strictly_increasing = times.size == 1 or bool(np.all(times[1:] > times[:-1]))
+        last = self.last_time
+        if strictly_increasing and (last is None or times[0] > last):
+            self._append_sorted(times, vals)
+        else:
+            self._merge(times, vals)
+
+    def view(self, now_s: float | None = None) -> SampleArrays:
+        """Return contiguous, read-only (times, values) in chronological order.
+
+        Samples older than ``window_s`` before ``now_s`` (default: the newest sample's
+        time) are dropped for good. The arrays share memory with the buffer and are only
+        valid until its next mutation; use ``snapshot`` to keep them.
+        """
+        self._linearize()
+        size = self._size
+        start = 0
+        if self._window_s is not None and size:
+            reference = float(self._times[size - 1]) if now_s is None else now_s
+            cutoff = reference - self._window_s
+            start = int(np.searchsorted(self._times[:size], cutoff, side="left"))
+            # Forget the expired samples; the next read rotates the rest to the front.
+            self._head = start % self._capacity
+            self._size = size - start
+        times = self._times[start:size]
+        values = self._values[start:size]
+        times.flags.writeable = False  # slices are new view objects: the buffer stays writable
+        values.flags.writeable = False
+        return times, values
+
+    def snapshot(self, now_s: float | None = None) -> SampleArrays:
+        """Like ``view`` but returns copies that stay valid (safe to use in another thread)."""
+        times, values = self.view(now_s)
+        return times.copy(), values.copy()
+
+    def clear(self) -> None:
+        """Forget all samples (memory stays allocated)."""
+        self._head = 0
+        self._size = 0
+
+    def _append_sorted(self, times: NDArray[np.float64], values: NDArray[np.float32]) -> None:
+        """Bulk-append samples that are sorted and newer than everything stored."""
+        if times.size >= self._capacity:
+            self._times[:] = times[-self._capacity :]
+            self._values[:] = values[-self._capacity :]
+            self._head = 0
+            self._size = self._capacity
+            return
+        self._linearize()
+        overflow = self._size + times.size - self._capacity
+        if overflow > 0:
+            # Shift out the oldest samples so the new ones fit behind the rest.
+            keep = self._size - overflow
+            self._times[:keep] = self._times[overflow : self._size]
+            self._values[:keep] = self._values[overflow : self._size]
+            self._size = keep
+        end = self._size + times.size
+        self._times[self._size : end] = times
+        self._values[self._size : end] = values
+        self._size = end
+
+    def _merge(self, times: NDArray[np.float64], values: NDArray[np.float32]) -> None:
+        """Merge samples into time order; on equal times the incoming sample wins."""
+        self._linearize()
+        all_times = np.concatenate((self._times[: self._size], times))
+        all_values = np.concatenate((self._values[: self._size], values))
+        # Stable sort keeps incoming samples after stored ones with the same time.
+        order = np.argsort(all_times, kind="stable")
+        all_times = all_times[order]
+        all_values = all_values[order]
+        last_of_run = np.empty(all_times.size, dtype=np.bool_)
+        last_of_run[-1] = True
+        np.not_equal(all_times[1:], all_times[:-1], out=last_of_run[:-1])
+        all_times = all_times[last_of_run][-self._capacity :]
+        all_values = all_values[last_of_run][-self._capacity :]
+        self._size = all_times.size
+        self._times[: self._size] = all_times
+        self._values[: self._size] = all_values
+
+    def _linearize(self) -> None:
+        """Rotate the ring in place so the oldest sample sits at index 0."""
+        head = self._head
+        if head == 0:
+            return
+        tail = self._capacity - head  # samples from head to the end of the arrays
+        if self._size <= tail:
+            self._times[: self._size] = self._times[head : head + self._size]
+            self._values[: self._size] = self._values[head : head + self._size]
+        else:
+            wrapped = self._size - tail
+            times_front = self._times[:wrapped].copy()
+            values_front = self._values[:wrapped].copy()
+            self._times[:tail] = self._times[head:]
+            self._values[:tail] = self._values[head:]
+            self._times[tail : self._size] = times_front
+            self._values[tail : self._size] = values_front
+        self._head = 0
+
+
+class SampleStore:
+    """One ``RingBuffer`` per sensor key, created on first use, all with the same bounds.
+
+    The capacity per sensor defaults to ``ceil(window_s / min_interval_s)``: 7 days at one
+    sample every 10 s is 60,480 samples (725,760 bytes). When a sensor reports faster than
+    that, its oldest samples are dropped first.
+    """
+
+    __slots__ = ("_buffers", "_capacity", "_window_s")
+
+    def __init__(
+        self,
+        window_s: float = DEFAULT_WINDOW_S,
+        capacity_per_sensor: int | None = None,
+        *,
+        min_interval_s: float = DEFAULT_MIN_INTERVAL_S,
+    ) -> None:
+        if not window_s > 0:
+            raise ValueError(f"window_s must be > 0, got {window_s}")
+        if capacity_per_sensor is None:
+            if not min_interval_s > 0:
+                raise ValueError(f"min_interval_s must be > 0, got {min_interval_s}")
+            capacity_per_sensor = math.ceil(window_s / min_interval_s)
+        if capacity_per_sensor < 1:
+            raise ValueError(f"capacity_per_sensor must be >= 1, got {capacity_per_sensor}")
+        self._window_s = window_s
+        self._capacity = capacity_per_sensor
+        self._buffers: dict[str, RingBuffer] = {}
+
+    @property
+    def window_s(self) -> float:
+        """Age limit of the samples returned by ``view``."""
+        return self._window_s
+
+    @property
+    def capacity_per_sensor(self) -> int:
+        """Samples each sensor's buffer can hold."""
+        return self._capacity
+
+    def buffer(self, key: str) -> RingBuffer:
+        """Return the buffer of ``key``, creating it on first use."""
+        ring = self._buffers.get(key)
+        if ring is None:
+            ring = self._buffers[key] = RingBuffer(self._capacity, self._window_s)
+        return ring
+
+    def add(self, key: str, time_s: float, value: float) -> None:
+        """Add one sample for ``key``."""
+        self.buffer(key).append(time_s, value)
+
+    def extend(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
+        """Add many samples for ``key`` (any order; merged into time order)."""
+        self.buffer(key).extend(times_s, values)
+
+    def view(self, key: str, now_s: float | None = None) -> SampleArrays:
+        """Return ``key``'s samples within the window (see ``RingBuffer.view``)."""
+        ring = self._buffers.get(key)
+        if ring is None:
+            return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float32)
+        return ring.view(now_s)
+
+    def snapshot(self, now_s: float | None = None) -> dict[str, SampleArrays]:
+        """Copy every sensor's samples within the window, for analysis in another thread."""
+        return {key: ring.snapshot(now_s) for key, ring in self._buffers.items()}
+
+    def remove(self, key: str) -> None:
+        """Forget ``key`` and free its buffer (no error when unknown)."""
+        self._buffers.pop(key, None)
+
+    def keys(self) -> list[str]:
+        """Sensor keys with a buffer, in creation order."""
+        return list(self._buffers)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._buffers
+
+    def __len__(self) -> int:
+        return len(self._buffers)
+
+    def memory_bytes(self) -> int:
+        """Bytes held by all sample arrays (12 per slot, allocated up front)."""
+        return sum(ring.nbytes for ring in self._buffers.values())

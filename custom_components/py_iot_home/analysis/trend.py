@@ -1,0 +1,223 @@
+"""Trend of one sensor's samples: calendar-day means in a time zone plus a least-squares slope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .sample_store import SampleArrays, SampleStore
+from .window_stats import backend_name, window_stats
+
+type TrendDirection = Literal["rising", "falling", "steady"]
+
+_NAN = float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class DailyMean:
+    """Mean of the samples of one local calendar day; NaN with count 0 for a day without any."""
+
+    date: dt.date
+    mean: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendResult:
+    """Daily means and window statistics of one sensor's samples.
+
+    ``slope_per_day`` and ``intercept`` describe the least-squares line
+    ``value = intercept + slope_per_day * (time_s - t_ref_s) / 86400`` where ``t_ref_s`` is
+    the first sample's time. Statistics are NaN when there are too few samples.
+    """
+
+    daily_means: tuple[DailyMean, ...]
+    slope_per_day: float
+    intercept: float
+    t_ref_s: float
+    minimum: float
+    maximum: float
+    mean: float
+    std: float
+    count: int
+    last_time_s: float
+    last_age_s: float  # now_s minus the newest sample's time: how stale the trend is
+    backend: str
+
+
+def analyze_trend(
+    times_s: NDArray[np.float64],
+    values: NDArray[np.float32],
+    *,
+    tz: str | ZoneInfo,
+    now_s: float,
+    window_s: float | None = None,
+) -> TrendResult:
+    """Analyse one sensor's samples.
+
+    Daily means follow pandas ``Series.resample("D").mean()`` of the float64 values indexed
+    in ``tz``: one entry per local calendar day from the first sample's day to the last
+    one's, including days with no sample or only NaN values (mean NaN, count 0); DST days
+    are 23 or 25 hours long. Infinite values are skipped like NaN (pandas would propagate
+    them), samples with a non-finite time are dropped. With ``window_s``, samples older than
+    ``now_s - window_s`` are ignored. Unsorted times are sorted first; sorted input (as
+    ``SampleStore.view`` returns it) skips that copy.
+    """
+    times, vals = _sorted_samples(times_s, values)
+    if window_s is not None and times.size:
+        start = int(np.searchsorted(times, now_s - window_s, side="left"))
+        times, vals = times[start:], vals[start:]
+    finite = None if _all_finite(vals) else np.isfinite(vals)
+    stats = window_stats(times, vals)
+    last_time = _NAN
+    if stats.count:
+        last_time = float(times[-1] if finite is None else times[finite][-1])
+    return TrendResult(
+        daily_means=_daily_means(times, vals, _zone(tz), finite),
+        slope_per_day=stats.slope_per_day,
+        intercept=stats.intercept,
+        t_ref_s=stats.t_ref,
+        minimum=stats.minimum,
+        maximum=stats.maximum,
+        mean=stats.mean,
+        std=stats.std,
+        count=stats.count,
+        last_time_s=last_time,
+        last_age_s=now_s - last_time,
+        backend=backend_name(),
+    )
+
+
+def daily_means(
+    times_s: NDArray[np.float64], values: NDArray[np.float32], tz: str | ZoneInfo
+) -> tuple[DailyMean, ...]:
+    """Mean per local calendar day, with the semantics described in ``analyze_trend``."""
+    times, vals = _sorted_samples(times_s, values)
+    return _daily_means(times, vals, _zone(tz), None if _all_finite(vals) else np.isfinite(vals))
+
+
+def trend_direction(result: TrendResult, threshold_per_day: float) -> TrendDirection | None:
+    """Classify the slope: beyond +/- ``threshold_per_day`` is rising/falling, else steady.
+
+    None when there is no slope (fewer than two samples, or all at the same time).
+    """
+    if not threshold_per_day >= 0:
+        raise ValueError(f"threshold_per_day must be >= 0, got {threshold_per_day}")
+    slope = result.slope_per_day
+    if math.isnan(slope):
+        return None
+    if slope > threshold_per_day:
+        return "rising"
+    if slope < -threshold_per_day:
+        return "falling"
+    return "steady"
+
+
+def analyze_many(
+    samples: SampleStore | Mapping[str, SampleArrays],
+    tz: str | ZoneInfo,
+    now_s: float,
+) -> dict[str, TrendResult]:
+    """Analyse every sensor of a store (trimmed to its window) or of a ``snapshot`` of one.
+
+    Run it in an executor on a ``SampleStore.snapshot``: the store itself is not
+    thread-safe, and its views change when samples are added.
+    """
+    zone = _zone(tz)
+    if isinstance(samples, SampleStore):
+        samples = {key: samples.view(key, now_s) for key in samples.keys()}  # noqa: SIM118
+    return {
+        key: analyze_trend(times, values, tz=zone, now_s=now_s)
+        for key, (times, values) in samples.items()
+    }
+
+
+def _daily_means(
+    times: NDArray[np.float64],
+    values: NDArray[np.float32],
+    zone: ZoneInfo,
+    finite: NDArray[np.bool_] | None,
+) -> tuple[DailyMean, ...]:
+    """Daily means of sorted samples with finite times; ``finite`` masks the usable values."""
+    if times.size == 0:
+        return ()
+    first_day = dt.datetime.fromtimestamp(float(times[0]), zone).date()
+    last_day = dt.datetime.fromtimestamp(float(times[-1]), zone).date()
+    days, midnights = _local_days(zone, first_day, (last_day - first_day).days + 1)
+    # Each day is a contiguous slice of the sorted times: bounds[i]:bounds[i + 1].
+    bounds = np.empty(len(days) + 1, dtype=np.intp)
+    bounds[0] = 0
+    bounds[1:-1] = np.searchsorted(times, midnights, side="left")
+    bounds[-1] = times.size
+    sizes = bounds[1:] - bounds[:-1]
+    occupied = sizes > 0
+    occupied_starts = bounds[:-1][occupied]
+    sums = np.zeros(len(days), dtype=np.float64)
+    if finite is None:
+        counts = sizes
+        sums[occupied] = np.add.reduceat(values, occupied_starts, dtype=np.float64)
+    else:
+        counts = np.zeros(len(days), dtype=np.intp)
+        counts[occupied] = np.add.reduceat(finite, occupied_starts, dtype=np.intp)
+        usable = np.where(finite, values, np.float32(0.0))
+        sums[occupied] = np.add.reduceat(usable, occupied_starts, dtype=np.float64)
+    means = np.full(len(days), np.nan)
+    np.divide(sums, counts, out=means, where=counts > 0)
+    return tuple(
+        DailyMean(date=day, mean=mean, count=count)
+        for day, mean, count in zip(days, means.tolist(), counts.tolist(), strict=True)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _local_days(
+    zone: ZoneInfo, first_day: dt.date, n_days: int
+) -> tuple[tuple[dt.date, ...], NDArray[np.float64]]:
+    """Return the days and the UTC epoch seconds of each local midnight after the first.
+
+    One zoneinfo lookup per day instead of per sample: the UTC offsets, DST included, live
+    in the midnights. Cached because every sensor of a refresh covers the same days.
+    """
+    days = tuple(first_day + dt.timedelta(days=i) for i in range(n_days))
+    midnights = np.array(
+        [dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp() for day in days[1:]],
+        dtype=np.float64,
+    )
+    midnights.flags.writeable = False
+    return days, midnights
+
+
+def _sorted_samples(
+    times_s: NDArray[np.float64], values: NDArray[np.float32]
+) -> tuple[NDArray[np.float64], NDArray[np.float32]]:
+    """Return contiguous samples with finite times, in time order."""
+    times = np.ascontiguousarray(times_s, dtype=np.float64)
+    vals = np.ascontiguousarray(values, dtype=np.float32)
+    if times.shape != vals.shape or times.ndim != 1:
+        raise ValueError(
+            f"times and values must be 1-D of equal length: {times.shape}, {vals.shape}"
+        )
+    if not _all_finite(times):
+        keep = np.isfinite(times)
+        times, vals = times[keep], vals[keep]
+    if times.size > 1 and not bool(np.all(times[1:] >= times[:-1])):
+        order = np.argsort(times, kind="stable")
+        times, vals = times[order], vals[order]
+    return times, vals
+
+
+def _all_finite(array: NDArray[np.float64] | NDArray[np.float32]) -> bool:
+    # A sum is finite iff every term is, barring overflow, which only costs the slow path.
+    return math.isfinite(float(array.sum(dtype=np.float64)))
+
+
+def _zone(tz: str | ZoneInfo) -> ZoneInfo:
+    return ZoneInfo(tz) if isinstance(tz, str) else tz

@@ -1,0 +1,312 @@
+"""Config flow: a DHT sensor board (with LEDs) on this host."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import selector
+
+from .const import (
+    CONF_ACTIVE_HIGH,
+    CONF_ADD_ANOTHER,
+    CONF_ADD_LED,
+    CONF_AREA,
+    CONF_BOARD_ID,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_INITIAL_ON,
+    CONF_KIND,
+    CONF_LED_ID,
+    CONF_LEDS,
+    CONF_PIN,
+    CONF_POLL_INTERVAL,
+    DEFAULT_FAILURE_THRESHOLD,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MIN_POLL_INTERVAL,
+    EntryKind,
+)
+from .hardware.dht import DhtModel
+from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
+
+MODEL_SELECTOR = selector.SelectSelector(
+    selector.SelectSelectorConfig(
+        options=[model.value for model in DhtModel],
+        translation_key=CONF_DHT_MODEL,
+        mode=selector.SelectSelectorMode.DROPDOWN,
+    )
+)
+PIN_SELECTOR = selector.NumberSelector(
+    selector.NumberSelectorConfig(mode=selector.NumberSelectorMode.BOX, step=1)
+)
+
+
+def _board_schema(defaults: dict[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
+            vol.Required(CONF_DHT_PIN, default=defaults.get(CONF_DHT_PIN, 4)): PIN_SELECTOR,
+            vol.Required(
+                CONF_DHT_MODEL, default=defaults.get(CONF_DHT_MODEL, DhtModel.DHT22.value)
+            ): MODEL_SELECTOR,
+            vol.Optional(CONF_AREA, default=defaults.get(CONF_AREA, "")): str,
+            vol.Required(CONF_ADD_LED, default=False): bool,
+        }
+    )
+
+
+def _led_schema(*, with_add_another: bool) -> vol.Schema:
+    fields: dict[Any, Any] = {
+        vol.Required(CONF_NAME): str,
+        vol.Required(CONF_PIN): PIN_SELECTOR,
+        vol.Required(CONF_ACTIVE_HIGH, default=True): bool,
+        vol.Required(CONF_INITIAL_ON, default=False): bool,
+    }
+    if with_add_another:
+        fields[vol.Required(CONF_ADD_ANOTHER, default=False)] = bool
+    return vol.Schema(fields)
+
+
+def _new_led(user_input: dict[str, Any]) -> dict[str, Any]:
+    return {
+        CONF_LED_ID: uuid4().hex[:8],
+        CONF_NAME: user_input[CONF_NAME],
+        CONF_PIN: int(user_input[CONF_PIN]),
+        CONF_ACTIVE_HIGH: user_input[CONF_ACTIVE_HIGH],
+        CONF_INITIAL_ON: user_input[CONF_INITIAL_ON],
+    }
+
+
+async def _async_check_board_pin(
+    hass: HomeAssistant, model: str, pin: int, taken: set[int]
+) -> dict[str, str]:
+    """Errors for the DHT pin field, including a test read."""
+    if problem := validate_pin(pin, taken):
+        return {CONF_DHT_PIN: problem.value}
+    try:
+        readable = await hass.async_add_executor_job(probe_dht, DhtModel(model), pin)
+    except Exception:
+        LOGGER.exception("Unexpected error probing the DHT sensor on GPIO%s", pin)
+        return {"base": "unknown"}
+    return {} if readable else {CONF_DHT_PIN: PinProblem.UNREADABLE.value}
+
+
+class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a sensor board wired to this host."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no board and no LEDs."""
+        self._board: dict[str, Any] = {}
+        self._leds: list[dict[str, Any]] = []
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Options: poll interval, failure threshold, LEDs."""
+        return LocalBoardOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the DHT sensor of the new board."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            pin = int(user_input[CONF_DHT_PIN])
+            errors = await _async_check_board_pin(
+                self.hass, user_input[CONF_DHT_MODEL], pin, pins_in_use(self.hass)
+            )
+            if not errors:
+                self._board = {
+                    CONF_NAME: user_input[CONF_NAME],
+                    CONF_DHT_PIN: pin,
+                    CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
+                    CONF_AREA: user_input.get(CONF_AREA, ""),
+                }
+                if user_input[CONF_ADD_LED]:
+                    return await self.async_step_led()
+                return self._async_create_board()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(_board_schema({}), user_input),
+            errors=errors,
+        )
+
+    async def async_step_led(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Add an LED to the new board; repeat while the user asks for another."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]}
+            taken |= {led[CONF_PIN] for led in self._leds}
+            if problem := validate_pin(int(user_input[CONF_PIN]), taken):
+                errors[CONF_PIN] = problem.value
+            else:
+                self._leds.append(_new_led(user_input))
+                if user_input[CONF_ADD_ANOTHER]:
+                    return self.async_show_form(
+                        step_id="led", data_schema=_led_schema(with_add_another=True)
+                    )
+                return self._async_create_board()
+        return self.async_show_form(
+            step_id="led",
+            data_schema=self.add_suggested_values_to_schema(
+                _led_schema(with_add_another=True), user_input
+            ),
+            errors=errors,
+        )
+
+    def _async_create_board(self) -> ConfigFlowResult:
+        board_id = uuid4().hex
+        return self.async_create_entry(
+            title=self._board[CONF_NAME],
+            data={
+                CONF_KIND: EntryKind.LOCAL,
+                CONF_BOARD_ID: board_id,
+                CONF_DHT_PIN: self._board[CONF_DHT_PIN],
+                CONF_DHT_MODEL: self._board[CONF_DHT_MODEL],
+                CONF_AREA: self._board[CONF_AREA],
+            },
+            options={
+                CONF_POLL_INTERVAL: DEFAULT_POLL_INTERVAL,
+                CONF_FAILURE_THRESHOLD: DEFAULT_FAILURE_THRESHOLD,
+                CONF_LEDS: self._leds,
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Move the DHT sensor to another pin, or change its model."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            pin = int(user_input[CONF_DHT_PIN])
+            taken = pins_in_use(self.hass, exclude_entry_id=entry.entry_id)
+            taken |= {led[CONF_PIN] for led in entry.options.get(CONF_LEDS, [])}
+            errors = await _async_check_board_pin(
+                self.hass, user_input[CONF_DHT_MODEL], pin, taken
+            )
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={CONF_DHT_PIN: pin, CONF_DHT_MODEL: user_input[CONF_DHT_MODEL]},
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_DHT_PIN): PIN_SELECTOR,
+                vol.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.data),
+            errors=errors,
+        )
+
+
+class LocalBoardOptionsFlow(OptionsFlow):
+    """Poll interval, failure threshold and the LED list of a board."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose what to change."""
+        menu = ["settings", "add_led"]
+        if self.config_entry.options.get(CONF_LEDS):
+            menu.append("remove_led")
+        return self.async_show_menu(step_id="init", menu_options=menu)
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Poll interval and how many failed reads make the sensor unavailable."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={
+                    **self.config_entry.options,
+                    CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
+                    CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
+                }
+            )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=MIN_POLL_INTERVAL,
+                        max=3600,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(CONF_FAILURE_THRESHOLD): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="settings",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
+
+    async def async_step_add_led(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add one LED to the board."""
+        errors: dict[str, str] = {}
+        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        if user_input is not None:
+            taken = pins_in_use(self.hass)
+            if problem := validate_pin(int(user_input[CONF_PIN]), taken):
+                errors[CONF_PIN] = problem.value
+            else:
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_LEDS: [*leds, _new_led(user_input)]}
+                )
+        return self.async_show_form(
+            step_id="add_led",
+            data_schema=self.add_suggested_values_to_schema(
+                _led_schema(with_add_another=False), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_remove_led(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Remove LEDs from the board."""
+        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        if user_input is not None:
+            removed = set(user_input[CONF_LEDS])
+            return self.async_create_entry(
+                data={
+                    **self.config_entry.options,
+                    CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
+                }
+            )
+        options = [
+            selector.SelectOptionDict(value=led[CONF_LED_ID], label=f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})")
+            for led in leds
+        ]
+        return self.async_show_form(
+            step_id="remove_led",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_LEDS): selector.SelectSelector(
+                        selector.SelectSelectorConfig(options=options, multiple=True)
+                    )
+                }
+            ),
+        )

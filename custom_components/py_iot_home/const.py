@@ -1,0 +1,53 @@
+"""Constants for the py_iot_home integration."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from enum import StrEnum
+from typing import Final
+
+DOMAIN: Final = "py_iot_home"
+LOGGER = logging.getLogger(__package__)
+
+
+class EntryKind(StrEnum):
+    """What a config entry stands for."""
+
+    LOCAL = "local"
+    NODE = "node"
+    PREDICTOR = "predictor"
+
+
+CONF_KIND: Final = "kind"
+CONF_BOARD_ID: Final = "board_id"
+CONF_DHT_PIN: Final = "dht_pin"
+CONF_DHT_MODEL: Final = "dht_model"
+CONF_AREA: Final = "area"
+CONF_BACKEND: Final = "backend"
+CONF_LEDS: Final = "leds"
+CONF_LED_ID: Final = "led_id"
+CONF_PIN: Final = "pin"
+CONF_ACTIVE_HIGH: Final = "active_high"
+CONF_INITIAL_ON: Final = "initial_on"
+CONF_ADD_LED: Final = "add_led"
+CONF_ADD_ANOTHER: Final = "add_another"
+CONF_POLL_INTERVAL: Final = "poll_interval"
+CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
+CONF_TREND_THRESHOLD: Final = "trend_threshold"
+CONF_WINDOW_DAYS: Final = "window_days"
+
+DEFAULT_POLL_INTERVAL: Final = 60
+MIN_POLL_INTERVAL: Final = 5
+DEFAULT_FAILURE_THRESHOLD: Final = 5
+DEFAULT_TREND_THRESHOLD: Final = 0.2
+DEFAULT_WINDOW_DAYS: Final = 7
+
+# BCM numbers of the GPIO lines on the 40-pin header of every Pi since the B+.
+MIN_GPIO_PIN: Final = 2
+MAX_GPIO_PIN: Final = 27
+
+BACKEND_AUTO: Final = "auto"
+BACKEND_SIMULATED: Final = "simulated"
+
+TREND_REFRESH_INTERVAL: Final = timedelta(minutes=5)

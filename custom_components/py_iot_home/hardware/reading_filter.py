@@ -1,0 +1,181 @@
+"""Plausibility filter and failure counting for DHT readings.
+
+A DHT22 now and then returns a checksum-valid but absurd value (a 30 °C jump, humidity above
+100 %). The filter drops values that are out of the physical range or that jump further than
+the room could have changed since the last good value, and says when the sensor has failed
+often enough in a row to be shown unavailable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .dht import DhtReading
+
+
+class Rejection(StrEnum):
+    """Why a reading was dropped."""
+
+    OUT_OF_RANGE = "out_of_range"
+    STEP = "step"
+
+
+@dataclass(frozen=True, slots=True)
+class FilterVerdict:
+    """Whether ``ReadingFilter.accept`` kept a reading, and if not, why."""
+
+    accepted: bool
+    reason: Rejection | None = None
+
+
+ACCEPTED = FilterVerdict(accepted=True)
+REJECTED_OUT_OF_RANGE = FilterVerdict(accepted=False, reason=Rejection.OUT_OF_RANGE)
+REJECTED_STEP = FilterVerdict(accepted=False, reason=Rejection.STEP)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterCounts:
+    """Totals since the filter was made, for diagnostics."""
+
+    reads_ok: int = 0
+    failed_reads: int = 0
+    rejected_out_of_range: int = 0
+    rejected_step: int = 0
+
+
+class ReadingFilter:
+    """Keeps plausible readings and counts the rest.
+
+    The allowed jump grows with the time since the last good reading, at
+    ``max_*_step_per_minute``, but over a window clamped to ``step_window_s``: the lower bound
+    absorbs sensor noise between reads a few seconds apart, the upper bound keeps a long
+    outage from excusing any value at all. A jump that ``jump_confirmations`` reads in a row
+    agree on is a real change (heater on, window open, sensor moved) and is taken, so the
+    filter never locks itself out.
+    """
+
+    def __init__(
+        self,
+        max_consecutive_failures: int = 5,
+        *,
+        max_temperature_step_per_minute: float = 5.0,
+        max_humidity_step_per_minute: float = 20.0,
+        temperature_range: tuple[float, float] = (-40.0, 80.0),
+        humidity_range: tuple[float, float] = (0.0, 100.0),
+        step_window_s: tuple[float, float] = (15.0, 120.0),
+        jump_confirmations: int = 2,
+    ) -> None:
+        """Defaults suit a DHT22 indoors, read every few seconds to minutes."""
+        if max_consecutive_failures < 1 or jump_confirmations < 1:
+            raise ValueError("max_consecutive_failures and jump_confirmations must be >= 1")
+        if not 0.0 <= step_window_s[0] <= step_window_s[1]:
+            raise ValueError(
+                f"step_window_s must be (low, high) with 0 <= low <= high, got {step_window_s}"
+            )
+        self._max_failures = max_consecutive_failures
+        self._temperature_rate = max_temperature_step_per_minute / 60.0
+        self._humidity_rate = max_humidity_step_per_minute / 60.0
+        self._temperature_range = temperature_range
+        self._humidity_range = humidity_range
+        self._step_window_s = step_window_s
+        self._jump_confirmations = jump_confirmations
+        self._counts = FilterCounts()
+        self._consecutive_failures = 0
+        self._last_good: DhtReading | None = None
+        self._last_good_at = 0.0
+        self._jump: tuple[DhtReading, float] | None = None
+        self._jump_streak = 0
+
+    @property
+    def available(self) -> bool:
+        """False after ``max_consecutive_failures`` failed or rejected reads in a row."""
+        return self._consecutive_failures < self._max_failures
+
+    @property
+    def last_good(self) -> DhtReading | None:
+        """The last accepted reading."""
+        return self._last_good
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failed or rejected reads since the last accepted one."""
+        return self._consecutive_failures
+
+    @property
+    def counts(self) -> FilterCounts:
+        """Totals of accepted, failed and rejected reads."""
+        return self._counts
+
+    def record_failure(self) -> None:
+        """Count a read that returned nothing."""
+        self._consecutive_failures += 1
+        self._bump(failed_reads=1)
+
+    def accept(self, reading: DhtReading, at: float) -> FilterVerdict:
+        """Judge ``reading`` taken at ``at`` (seconds, any monotonic-ish clock)."""
+        if not self._in_range(reading):
+            self._consecutive_failures += 1
+            self._bump(rejected_out_of_range=1)
+            return REJECTED_OUT_OF_RANGE
+        last_good = self._last_good
+        if last_good is None or self._close_enough(reading, at, last_good, self._last_good_at):
+            return self._keep(reading, at)
+        jump = self._jump
+        if jump is not None and self._close_enough(reading, at, *jump):
+            self._jump_streak += 1
+        else:
+            self._jump_streak = 1
+        self._jump = (reading, at)
+        if self._jump_streak >= self._jump_confirmations:
+            return self._keep(reading, at)
+        self._consecutive_failures += 1
+        self._bump(rejected_step=1)
+        return REJECTED_STEP
+
+    def _in_range(self, reading: DhtReading) -> bool:
+        low_t, high_t = self._temperature_range
+        low_h, high_h = self._humidity_range
+        # NaN fails every comparison, so it is out of range too.
+        return (
+            math.isfinite(reading.temperature)
+            and math.isfinite(reading.humidity)
+            and low_t <= reading.temperature <= high_t
+            and low_h <= reading.humidity <= high_h
+        )
+
+    def _close_enough(
+        self, reading: DhtReading, at: float, reference: DhtReading, reference_at: float
+    ) -> bool:
+        low, high = self._step_window_s
+        window_s = min(max(at - reference_at, low), high)
+        return (
+            abs(reading.temperature - reference.temperature) <= (self._temperature_rate * window_s)
+            and abs(reading.humidity - reference.humidity) <= self._humidity_rate * window_s
+        )
+
+    def _keep(self, reading: DhtReading, at: float) -> FilterVerdict:
+        self._last_good = reading
+        self._last_good_at = at
+        self._consecutive_failures = 0
+        self._jump = None
+        self._jump_streak = 0
+        self._bump(reads_ok=1)
+        return ACCEPTED
+
+    def _bump(
+        self,
+        *,
+        reads_ok: int = 0,
+        failed_reads: int = 0,
+        rejected_out_of_range: int = 0,
+        rejected_step: int = 0,
+    ) -> None:
+        counts = self._counts
+        self._counts = FilterCounts(
+            reads_ok=counts.reads_ok + reads_ok,
+            failed_reads=counts.failed_reads + failed_reads,
+            rejected_out_of_range=counts.rejected_out_of_range + rejected_out_of_range,
+            rejected_step=counts.rejected_step + rejected_step,
+        )

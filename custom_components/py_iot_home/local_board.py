@@ -1,0 +1,144 @@
+"""The DHT sensor board on the Home Assistant host: hardware choice and polling coordinator."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    BACKEND_SIMULATED,
+    CONF_BACKEND,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_POLL_INTERVAL,
+    DEFAULT_FAILURE_THRESHOLD,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
+from .hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
+from .hardware.gpio import GpioBackend, create_gpio_backend
+from .hardware.errors import HardwareUnavailableError
+from .hardware.reading_filter import FilterCounts, ReadingFilter
+from .models import PyIotHomeConfigEntry
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClimateSample:
+    """One accepted temperature/humidity reading."""
+
+    temperature: float
+    humidity: float
+    sampled_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoardState:
+    """What the board's entities show: the last good sample, if any yet."""
+
+    sample: ClimateSample | None
+    available: bool
+
+
+def open_dht_backend(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> DhtBackend:
+    """Open the configured DHT backend, falling back to simulation off a Pi (blocking)."""
+    model = DhtModel(entry.data[CONF_DHT_MODEL])
+    pin: int = entry.data[CONF_DHT_PIN]
+    preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, "auto"))
+    issue_id = f"hardware_missing_{entry.entry_id}"
+    if preference == BACKEND_SIMULATED:
+        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED)
+    try:
+        backend = create_dht_backend(model, pin, preference="auto")
+    except HardwareUnavailableError as err:
+        LOGGER.warning("No usable DHT library for %s (%s); simulating it", entry.title, err)
+        ir.create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="hardware_missing",
+            translation_placeholders={"name": entry.title, "error": str(err)},
+        )
+        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED)
+    ir.delete_issue(hass, DOMAIN, issue_id)
+    return backend
+
+
+def open_gpio(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> GpioBackend:
+    """Open the GPIO backend for the entry's LEDs, simulated off a Pi (blocking)."""
+    preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, "auto"))
+    if preference == BACKEND_SIMULATED:
+        return create_gpio_backend(preference=BACKEND_SIMULATED)
+    try:
+        return create_gpio_backend(preference="auto")
+    except HardwareUnavailableError as err:
+        LOGGER.warning("No usable GPIO library for %s (%s); simulating it", entry.title, err)
+        return create_gpio_backend(preference=BACKEND_SIMULATED)
+
+
+class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
+    """Polls one DHT sensor in the executor and filters what it reads."""
+
+    config_entry: PyIotHomeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PyIotHomeConfigEntry,
+        dht: DhtBackend,
+        reading_filter: ReadingFilter,
+    ) -> None:
+        """Keep the injected backend and filter; poll on the configured interval."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(
+                seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+            ),
+        )
+        self.dht = dht
+        self.reading_filter = reading_filter
+
+    @property
+    def filter_counts(self) -> FilterCounts:
+        """Reads, failures and rejections so far, for diagnostics."""
+        return self.reading_filter.counts
+
+    async def _async_update_data(self) -> BoardState:
+        previous = self.data.sample if self.data else None
+        try:
+            reading = await self.hass.async_add_executor_job(self.dht.read)
+        except DhtReadError as err:
+            self.reading_filter.record_failure()
+            LOGGER.debug("%s: read failed: %s", self.config_entry.title, err)
+            return BoardState(sample=previous, available=self._available(previous))
+        verdict = self.reading_filter.accept(reading, time.time())
+        if not verdict.accepted:
+            LOGGER.debug("%s: rejected %s (%s)", self.config_entry.title, reading, verdict.reason)
+            return BoardState(sample=previous, available=self._available(previous))
+        sample = ClimateSample(
+            temperature=reading.temperature,
+            humidity=reading.humidity,
+            sampled_at=dt_util.utcnow(),
+        )
+        return BoardState(sample=sample, available=True)
+
+    def _available(self, previous: ClimateSample | None) -> bool:
+        return previous is not None and self.reading_filter.available
+
+
+def failure_threshold(entry: PyIotHomeConfigEntry) -> int:
+    """Consecutive failed reads after which the sensor shows unavailable."""
+    threshold: int = entry.options.get(CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD)
+    return threshold

@@ -1,0 +1,85 @@
+"""Temperature and humidity sensors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import LocalBoardEntity
+from .local_board import ClimateSample, LocalBoardCoordinator
+from .models import PyIotHomeConfigEntry
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClimateSensorDescription(SensorEntityDescription):
+    """A quantity read from a DHT sensor."""
+
+    value_fn: Callable[[ClimateSample], float]
+
+
+CLIMATE_SENSORS: tuple[ClimateSensorDescription, ...] = (
+    ClimateSensorDescription(
+        key="temperature",
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.temperature,
+    ),
+    ClimateSensorDescription(
+        key="humidity",
+        translation_key="humidity",
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.humidity,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PyIotHomeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the board's sensors."""
+    board = entry.runtime_data.board
+    async_add_entities(LocalClimateSensor(board, description) for description in CLIMATE_SENSORS)
+
+
+class LocalClimateSensor(LocalBoardEntity, SensorEntity):
+    """Temperature or humidity of the board on the host."""
+
+    entity_description: ClimateSensorDescription
+
+    def __init__(
+        self, coordinator: LocalBoardCoordinator, description: ClimateSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def available(self) -> bool:
+        """Unavailable after too many failed reads in a row."""
+        return super().available and self.coordinator.data.available
+
+    @property
+    def native_value(self) -> float | None:
+        """The last good reading."""
+        sample = self.coordinator.data.sample
+        return self.entity_description.value_fn(sample) if sample else None

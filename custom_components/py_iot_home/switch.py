@@ -1,0 +1,61 @@
+"""GPIO LED switches that keep their state across restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from .entity import local_board_device
+from .leds import LedBank, LedConfig, led_unique_id
+from .models import PyIotHomeConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PyIotHomeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one switch per configured LED."""
+    bank = entry.runtime_data.leds
+    async_add_entities(LedSwitch(entry, bank, led) for led in bank.leds.values())
+
+
+class LedSwitch(SwitchEntity, RestoreEntity):
+    """An LED on a GPIO pin of the host.
+
+    The pin is driven to the restored state while the entry sets up; being a
+    RestoreEntity is what makes Home Assistant keep that state for next time.
+    """
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "led"
+
+    def __init__(self, entry: PyIotHomeConfigEntry, bank: LedBank, led: LedConfig) -> None:
+        """Bind the switch to its LED."""
+        self._bank = bank
+        self._led = led
+        self._attr_name = led.name
+        self._attr_unique_id = led_unique_id(entry.unique_id, led.led_id)
+        self._attr_device_info = local_board_device(entry)
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the LED is lit, as last written to its pin."""
+        return self._bank.states.get(self._led.led_id, False)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Light the LED."""
+        await self._bank.async_set(self._led.led_id, True)
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the LED off."""
+        await self._bank.async_set(self._led.led_id, False)
+        self.async_write_ha_state()

@@ -1,0 +1,247 @@
+"""The node agent's core: what to publish when, with the broker client and clock injected.
+
+Every method runs on one thread (the runner's event loop), so none of it needs a lock; paho's
+callbacks only queue events for it. Samples reach the broker exactly in `seq` order: while
+older samples wait in the buffer, new ones queue behind them and leave in replay batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from . import __version__
+from .buffer import SampleBuffer
+from .config import NodeConfig
+from .devices import SwitchBank
+from .ha_discovery import build_ha_discovery
+from .hardware.errors import HardwareError
+from .protocol import (
+    MAX_REPLAY_MESSAGES,
+    MessageSigner,
+    MessageVerifier,
+    NodeAnnouncement,
+    OutboundMessage,
+    ProtocolError,
+    Quantity,
+    SensorInfo,
+    SensorSample,
+    StateMessage,
+    SwitchInfo,
+    build_announcement,
+    build_availability,
+    build_replay,
+    build_state,
+    command_subscription,
+    parse_command,
+    replay_batch_size,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class PublishInfo(Protocol):
+    """What `publish` returns (paho's MQTTMessageInfo)."""
+
+    @property
+    def mid(self) -> int:
+        """Message id, matched by the publish acknowledgement."""
+        ...
+
+    @property
+    def rc(self) -> int:
+        """0 when the message was queued for sending."""
+        ...
+
+    def wait_for_publish(self, timeout: float | None = None) -> None:
+        """Block until the message is sent (acknowledged for QoS 1), or `timeout` passes."""
+        ...
+
+
+class MqttClient(Protocol):
+    """The part of paho's Client the agent uses."""
+
+    def publish(
+        self, topic: str, payload: bytes, qos: int = 0, retain: bool = False
+    ) -> PublishInfo:
+        """Queue one message."""
+        ...
+
+    def subscribe(self, topic: str, qos: int = 0) -> object:
+        """Subscribe to a topic filter."""
+        ...
+
+
+@dataclass(kw_only=True)
+class AgentStats:
+    """Counters for the log and the tests."""
+
+    live_sent: int = 0
+    replayed: int = 0
+    buffered: int = 0
+    commands: int = 0
+    rejected: Counter[str]
+
+
+class NodeAgent:
+    """Publishes announcements, samples and switch states; obeys commands."""
+
+    def __init__(
+        self,
+        config: NodeConfig,
+        client: MqttClient,
+        switches: SwitchBank,
+        buffer: SampleBuffer,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.client = client
+        self.switches = switches
+        self.buffer = buffer
+        self._clock = clock
+        self._prefix = config.mqtt.prefix
+        self._next_seq = buffer.sequence(clock)
+        self._signer = MessageSigner(config.secret) if config.secret else None
+        self._verifier = MessageVerifier(config.secret, clock=clock) if config.secret else None
+        self.connected = False
+        self._live_inflight: dict[int, tuple[int, bytes]] = {}
+        self._replay_inflight: dict[int, list[int]] = {}
+        self.stats = AgentStats(rejected=Counter())
+
+    def announcement(self) -> NodeAnnouncement:
+        """Describe this node for the integration."""
+        return NodeAnnouncement(
+            node_id=self.config.node_id,
+            name=self.config.name,
+            model=self.config.model,
+            sw_version=__version__,
+            sensors=tuple(
+                SensorInfo(
+                    key=sensor.key,
+                    name=sensor.name,
+                    quantities=(Quantity.TEMPERATURE, Quantity.HUMIDITY),
+                    model=sensor.model.name,
+                )
+                for sensor in self.config.sensors
+            ),
+            switches=tuple(
+                SwitchInfo(key=switch.key, name=switch.name) for switch in self.config.switches
+            ),
+            interval_s=self.config.interval_s,
+            dropped=self.buffer.dropped,
+            seq=self._next_seq() if self._signer else None,
+        )
+
+    def _publish(self, message: OutboundMessage) -> PublishInfo:
+        return self.client.publish(message.topic, message.payload, message.qos, message.retain)
+
+    def handle_connected(self) -> None:
+        """Announce the node, listen for commands and start sending the backlog."""
+        self.connected = True
+        node_id = self.config.node_id
+        self._publish(build_availability(node_id, True, prefix=self._prefix))
+        self._publish(
+            build_announcement(self.announcement(), prefix=self._prefix, signer=self._signer)
+        )
+        if self.config.ha_discovery:
+            self._publish(build_ha_discovery(self.config, __version__))
+        self.client.subscribe(command_subscription(self._prefix, node_id), qos=1)
+        # The switches may have changed while offline; the echo also timestamps the reconnect.
+        self._submit_state({})
+        _LOGGER.info("connected; %d samples waiting", len(self.buffer))
+        self._send_next_replay()
+
+    def handle_disconnected(self) -> None:
+        """Keep unacknowledged samples on disk; they go out again as a replay."""
+        self.connected = False
+        self._park_inflight()
+
+    def _park_inflight(self) -> None:
+        for seq, payload in sorted(self._live_inflight.values()):
+            self.buffer.append(seq, payload)
+        self._live_inflight.clear()
+        # Those batches' entries are still in the buffer: only an acknowledgement removes them.
+        self._replay_inflight.clear()
+
+    def handle_published(self, mid: int) -> None:
+        """The broker acknowledged message `mid`."""
+        if self._live_inflight.pop(mid, None) is not None:
+            return
+        seqs = self._replay_inflight.pop(mid, None)
+        if seqs is not None:
+            self.buffer.remove(seqs)
+            self.stats.replayed += len(seqs)
+            self._send_next_replay()
+
+    def handle_sample(self, ts: float, sensors: Mapping[str, SensorSample]) -> None:
+        """Publish (or buffer) one reading of every sensor, taken at `ts`."""
+        self._submit_state(sensors, ts)
+
+    def handle_command(self, topic: str, payload: bytes) -> None:
+        """Switch an output as asked and confirm with a state message."""
+        try:
+            command = parse_command(topic, payload, prefix=self._prefix, verifier=self._verifier)
+        except ProtocolError as err:
+            self.stats.rejected[err.kind] += 1
+            _LOGGER.warning("rejected command on %s: %s", topic, err)
+            return
+        if command.node_id != self.config.node_id or command.switch_key not in self.switches:
+            self.stats.rejected["unknown_switch"] += 1
+            _LOGGER.warning("command for unknown switch on %s", topic)
+            return
+        try:
+            self.switches.set(command.switch_key, command.on)
+        except HardwareError:
+            _LOGGER.exception("cannot switch %s", command.switch_key)
+        self.stats.commands += 1
+        self._submit_state({})
+
+    def _submit_state(self, sensors: Mapping[str, SensorSample], ts: float | None = None) -> None:
+        state = StateMessage(
+            node_id=self.config.node_id,
+            ts=round(self._clock() if ts is None else ts, 3),
+            seq=self._next_seq(),
+            sensors=dict(sensors),
+            switches=dict(self.switches.states),
+        )
+        message = build_state(state, prefix=self._prefix, signer=self._signer)
+        if self.connected and not len(self.buffer) and not self._replay_inflight:
+            info = self._publish(message)
+            if info.rc == 0:
+                self._live_inflight[info.mid] = (state.seq, message.payload)
+                self.stats.live_sent += 1
+                return
+        self.buffer.append(state.seq, message.payload)
+        self.stats.buffered += 1
+        if self.connected:
+            self._send_next_replay()
+
+    def _send_next_replay(self) -> None:
+        """Send the oldest buffered samples as one batch, unless a batch is on its way."""
+        if not self.connected or self._replay_inflight or not len(self.buffer):
+            return
+        rows = self.buffer.oldest(MAX_REPLAY_MESSAGES)
+        rows = rows[: replay_batch_size([payload for _, payload in rows])]
+        batch = build_replay(
+            self.config.node_id, [payload for _, payload in rows], prefix=self._prefix
+        )
+        info = self._publish(batch)
+        if info.rc == 0:
+            self._replay_inflight[info.mid] = [seq for seq, _ in rows]
+
+    def shutdown(self) -> PublishInfo | None:
+        """Say goodbye, keep what is unsent and let go of the pins; returns the offline publish."""
+        info = None
+        if self.connected:
+            info = self._publish(
+                build_availability(self.config.node_id, False, prefix=self._prefix)
+            )
+        self.connected = False
+        self._park_inflight()
+        self.switches.release()
+        return info

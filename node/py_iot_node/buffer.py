@@ -1,0 +1,120 @@
+"""The node's on-disk store: unsent samples (bounded) and the persistent message counter."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+# The counter is written once per block, not per message, to spare the SD card.
+SEQ_BLOCK = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS samples (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+class SampleBuffer:
+    """Samples waiting for the broker's acknowledgement, oldest dropped (and counted) when full.
+
+    Used from one thread only: the agent's event loop.
+    """
+
+    def __init__(self, path: Path | str, max_samples: int) -> None:
+        if max_samples < 1:
+            raise ValueError("max_samples must be at least 1")
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # A power cut may lose the last transaction, never corrupt the file.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self.max_samples = max_samples
+        (self._count,) = self._db.execute("SELECT count(*) FROM samples").fetchone()
+
+    def _meta(self, name: str) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _set_meta(self, name: str, value: int) -> None:
+        self._db.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    @property
+    def dropped(self) -> int:
+        """Samples discarded because the buffer was full, over the file's lifetime."""
+        return self._meta("dropped")
+
+    def __len__(self) -> int:
+        """Return the number of samples waiting."""
+        return int(self._count)
+
+    def append(self, seq: int, payload: bytes) -> None:
+        """Store one sample; when full, drop the oldest ones and count them."""
+        with self._db:
+            self._db.execute("BEGIN")
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO samples (seq, payload) VALUES (?, ?)", (seq, payload)
+            )
+            self._count += cursor.rowcount
+            excess = self._count - self.max_samples
+            if excess > 0:
+                self._db.execute(
+                    "DELETE FROM samples WHERE seq IN "
+                    "(SELECT seq FROM samples ORDER BY seq LIMIT ?)",
+                    (excess,),
+                )
+                self._count -= excess
+                self._set_meta("dropped", self._meta("dropped") + excess)
+
+    def oldest(self, limit: int) -> list[tuple[int, bytes]]:
+        """The `limit` oldest samples as (seq, payload), oldest first."""
+        rows = self._db.execute(
+            "SELECT seq, payload FROM samples ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return [(int(seq), bytes(payload)) for seq, payload in rows]
+
+    def remove(self, seqs: Iterable[int]) -> None:
+        """Forget samples the broker acknowledged."""
+        with self._db:
+            self._db.execute("BEGIN")
+            for seq in seqs:
+                self._count -= self._db.execute(
+                    "DELETE FROM samples WHERE seq = ?", (seq,)
+                ).rowcount
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def sequence(self, clock: Callable[[], float] = time.time) -> SequenceCounter:
+        """A message counter that never repeats a value across restarts of this node."""
+        return SequenceCounter(self, clock)
+
+
+class SequenceCounter:
+    """Monotonic `seq` source: resumes above a persisted ceiling and above the start time in ms.
+
+    The time floor keeps counters rising when the state file is lost; the ceiling keeps them
+    rising when the clock is wrong (a Pi without RTC before NTP).
+    """
+
+    def __init__(self, buffer: SampleBuffer, clock: Callable[[], float]) -> None:
+        self._buffer = buffer
+        self._next = max(buffer._meta("seq_ceiling"), int(clock() * 1000))
+        self._ceiling = self._next
+
+    def __call__(self) -> int:
+        """Return the next counter value."""
+        if self._next >= self._ceiling:
+            self._ceiling = self._next + SEQ_BLOCK
+            self._buffer._set_meta("seq_ceiling", self._ceiling)
+        value = self._next
+        self._next += 1
+        return value

@@ -1,0 +1,324 @@
+"""The node's YAML configuration, loaded into frozen dataclasses and checked once at start."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml  # type: ignore[import-untyped,unused-ignore]
+
+from .hardware.dht import DHT_BACKENDS, DhtModel
+from .hardware.gpio import GPIO_BACKENDS
+from .protocol import (
+    DEFAULT_PREFIX,
+    MAX_SENSORS,
+    MAX_SWITCHES,
+    MAX_TEXT_LENGTH,
+    ProtocolError,
+    validate_key,
+    validate_node_id,
+    validate_prefix,
+)
+
+DEFAULT_STATE_DIR = Path("/var/lib/py-iot-node")
+DEFAULT_BUFFER_SAMPLES = 50_000
+MIN_INTERVAL_S = 2.0
+# BCM numbers of the GPIO lines on the 40-pin header.
+GPIO_PINS = range(2, 28)
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TlsConfig:
+    """TLS towards the broker; certificate checks stay on unless `insecure`."""
+
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    insecure: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class MqttConfig:
+    """Where the broker is and how to log in."""
+
+    host: str = "localhost"
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    keepalive_s: int = 30
+    prefix: str = DEFAULT_PREFIX
+    tls: TlsConfig | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SensorConfig:
+    """One DHT sensor on a GPIO pin."""
+
+    key: str
+    name: str
+    model: DhtModel
+    pin: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SwitchConfig:
+    """One GPIO output (an LED, a relay)."""
+
+    key: str
+    name: str
+    pin: int
+    active_high: bool = True
+    initial_on: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeConfig:
+    """Everything the agent needs to run."""
+
+    node_id: str
+    name: str
+    model: str = "Raspberry Pi"
+    mqtt: MqttConfig = field(default_factory=MqttConfig)
+    sensors: tuple[SensorConfig, ...] = ()
+    switches: tuple[SwitchConfig, ...] = ()
+    interval_s: float = 30.0
+    state_dir: Path = DEFAULT_STATE_DIR
+    buffer_max_samples: int = DEFAULT_BUFFER_SAMPLES
+    secret: str | None = None
+    dht_backend: str = "auto"
+    gpio_backend: str = "auto"
+    ha_discovery: bool = False
+
+    @property
+    def buffer_path(self) -> Path:
+        """The sqlite file holding unsent samples and the message counter."""
+        return self.state_dir / "buffer.sqlite3"
+
+
+def _section(data: Mapping[str, object], name: str) -> Mapping[str, object]:
+    value = data.get(name, {})
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{name}: expected a mapping")
+    return value
+
+
+def _get[T](data: Mapping[str, object], name: str, kind: type[T], default: T) -> T:
+    value = data.get(name, default)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ConfigError(f"{name}: expected {kind.__name__}, got {value!r}")
+    return value
+
+
+def _optional_str(data: Mapping[str, object], name: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a string")
+    return str(value)
+
+
+def _optional_path(data: Mapping[str, object], name: str) -> Path | None:
+    value = _optional_str(data, name)
+    return None if value is None else Path(value)
+
+
+def _text(data: Mapping[str, object], name: str, default: str) -> str:
+    value = _get(data, name, str, default)
+    if not 0 < len(value) <= MAX_TEXT_LENGTH:
+        raise ConfigError(f"{name}: 1 to {MAX_TEXT_LENGTH} characters")
+    return value
+
+
+def _pin(data: Mapping[str, object], what: str) -> int:
+    pin = _get(data, "pin", int, -1)
+    if pin not in GPIO_PINS:
+        raise ConfigError(f"{what}: pin must be a BCM GPIO number 2-27, got {pin}")
+    return pin
+
+
+def _key(data: Mapping[str, object], what: str) -> str:
+    try:
+        return validate_key(_get(data, "key", str, ""))
+    except ProtocolError as err:
+        raise ConfigError(f"{what}: key must match [a-z0-9][a-z0-9_-]{{0,31}}") from err
+
+
+def _list(data: Mapping[str, object], name: str, limit: int) -> list[Mapping[str, object]]:
+    value = data.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+        raise ConfigError(f"{name}: expected a list of mappings")
+    if len(value) > limit:
+        raise ConfigError(f"{name}: at most {limit}")
+    return value
+
+
+def _sensor(data: Mapping[str, object], index: int) -> SensorConfig:
+    what = f"sensors[{index}]"
+    key = _key(data, what)
+    model_name = _get(data, "model", str, DhtModel.DHT22.value).lower()
+    try:
+        model = DhtModel(model_name)
+    except ValueError as err:
+        raise ConfigError(f"{what}: model must be one of {[m.value for m in DhtModel]}") from err
+    return SensorConfig(key=key, name=_text(data, "name", key), model=model, pin=_pin(data, what))
+
+
+def _switch(data: Mapping[str, object], index: int) -> SwitchConfig:
+    what = f"switches[{index}]"
+    key = _key(data, what)
+    return SwitchConfig(
+        key=key,
+        name=_text(data, "name", key),
+        pin=_pin(data, what),
+        active_high=_get(data, "active_high", bool, True),
+        initial_on=_get(data, "initial_on", bool, False),
+    )
+
+
+def _tls(data: Mapping[str, object]) -> TlsConfig | None:
+    if "tls" not in data or data["tls"] is False:
+        return None
+    if data["tls"] is True:
+        return TlsConfig()
+    tls = _section(data, "tls")
+    return TlsConfig(
+        ca_file=_optional_path(tls, "ca_file"),
+        cert_file=_optional_path(tls, "cert_file"),
+        key_file=_optional_path(tls, "key_file"),
+        insecure=_get(tls, "insecure", bool, False),
+    )
+
+
+def _mqtt(data: Mapping[str, object]) -> MqttConfig:
+    mqtt = _section(data, "mqtt")
+    tls = _tls(mqtt)
+    port = _get(mqtt, "port", int, 8883 if tls else 1883)
+    if not 0 < port < 65536:
+        raise ConfigError(f"mqtt.port: {port} is not a TCP port")
+    prefix = _get(mqtt, "prefix", str, DEFAULT_PREFIX)
+    try:
+        validate_prefix(prefix)
+    except ProtocolError as err:
+        raise ConfigError(f"mqtt.prefix: {err}") from err
+    if tls and (tls.cert_file is None) != (tls.key_file is None):
+        raise ConfigError("mqtt.tls: cert_file and key_file go together")
+    return MqttConfig(
+        host=_get(mqtt, "host", str, "localhost"),
+        port=port,
+        username=_optional_str(mqtt, "username"),
+        password=_optional_str(mqtt, "password"),
+        keepalive_s=_get(mqtt, "keepalive_s", int, 30),
+        prefix=prefix,
+        tls=tls,
+    )
+
+
+def _secret(data: Mapping[str, object], base_dir: Path) -> str | None:
+    secret = _optional_str(data, "secret")
+    secret_file = _optional_path(data, "secret_file")
+    if secret_file is not None:
+        path = secret_file if secret_file.is_absolute() else base_dir / secret_file
+        try:
+            secret = path.read_text(encoding="utf-8").strip()
+        except OSError as err:
+            raise ConfigError(f"secret_file: {err}") from err
+    if secret is not None and len(secret) < 16:
+        raise ConfigError("secret: use at least 16 characters")
+    return secret
+
+
+def default_node_id() -> str:
+    """Derive a valid node id from the host name."""
+    cleaned = "".join(c if c.isalnum() or c in "_-" else "-" for c in socket.gethostname().lower())
+    cleaned = cleaned.strip("-_")[:32] or "node"
+    try:
+        return validate_node_id(cleaned)
+    except ProtocolError:
+        return "node"
+
+
+def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
+    """Build a NodeConfig from the parsed YAML document; raise ConfigError when invalid."""
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ConfigError("the configuration must be a mapping")
+    node = _section(data, "node")
+    node_id = _get(node, "id", str, default_node_id())
+    try:
+        validate_node_id(node_id)
+    except ProtocolError as err:
+        raise ConfigError("node.id must match [a-z0-9][a-z0-9_-]{0,31}") from err
+    sensors = tuple(
+        _sensor(item, index) for index, item in enumerate(_list(data, "sensors", MAX_SENSORS))
+    )
+    switches = tuple(
+        _switch(item, index) for index, item in enumerate(_list(data, "switches", MAX_SWITCHES))
+    )
+    keys = [sensor.key for sensor in sensors] + [switch.key for switch in switches]
+    if len(set(keys)) != len(keys):
+        raise ConfigError("sensor and switch keys must be unique")
+    pins = [sensor.pin for sensor in sensors] + [switch.pin for switch in switches]
+    if len(set(pins)) != len(pins):
+        raise ConfigError("two sensors or switches share a pin")
+    interval_s = _get(data, "interval_s", float, 30.0)
+    if not MIN_INTERVAL_S <= interval_s <= 86_400:
+        raise ConfigError(f"interval_s: between {MIN_INTERVAL_S} and 86400")
+    buffer = _section(data, "buffer")
+    max_samples = _get(buffer, "max_samples", int, DEFAULT_BUFFER_SAMPLES)
+    if max_samples < 1:
+        raise ConfigError("buffer.max_samples must be at least 1")
+    backend = _get(data, "backend", str, "auto")
+    if backend not in ("auto", "simulated"):
+        raise ConfigError("backend: auto or simulated")
+    dht_backend = _get(data, "dht_backend", str, backend)
+    if dht_backend not in DHT_BACKENDS:
+        raise ConfigError(f"dht_backend: one of {DHT_BACKENDS}")
+    gpio_backend = _get(data, "gpio_backend", str, backend)
+    if gpio_backend not in GPIO_BACKENDS:
+        raise ConfigError(f"gpio_backend: one of {GPIO_BACKENDS}")
+    secret = _secret(data, base_dir)
+    ha_discovery = _get(data, "ha_discovery", bool, False)
+    if ha_discovery and secret is not None:
+        # Home Assistant's MQTT switch sends plain ON/OFF, which a signed node must refuse.
+        raise ConfigError("ha_discovery cannot be combined with a secret")
+    state_dir = _optional_path(data, "state_dir") or DEFAULT_STATE_DIR
+    return NodeConfig(
+        node_id=node_id,
+        name=_text(node, "name", node_id),
+        model=_text(node, "model", "Raspberry Pi"),
+        mqtt=_mqtt(data),
+        sensors=sensors,
+        switches=switches,
+        interval_s=interval_s,
+        state_dir=state_dir if state_dir.is_absolute() else base_dir / state_dir,
+        buffer_max_samples=max_samples,
+        secret=secret,
+        dht_backend=dht_backend,
+        gpio_backend=gpio_backend,
+        ha_discovery=ha_discovery,
+    )
+
+
+def load_config(path: Path) -> NodeConfig:
+    """Read and check the YAML file at `path`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"cannot read {path}: {err}") from err
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path} is not valid YAML: {err}") from err
+    return parse_config(data, base_dir=path.parent)

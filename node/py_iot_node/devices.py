@@ -1,0 +1,122 @@
+"""The node's sensors and switches, on the same hardware backends as the integration."""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+
+from .config import NodeConfig, SensorConfig, SwitchConfig
+from .hardware.dht import DhtBackend, DhtReadError, create_dht_backend
+from .hardware.gpio import GpioBackend, create_gpio_backend
+from .hardware.reading_filter import ReadingFilter
+from .protocol import SensorSample
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def simulation_seed(node_id: str, key: str) -> int:
+    """Seed a simulated sensor from the node id, so every run of a node reads the same."""
+    return zlib.crc32(f"{node_id}/{key}".encode())
+
+
+class SensorChannel:
+    """One DHT sensor and its plausibility filter; a failed or implausible read gives None."""
+
+    def __init__(
+        self,
+        config: SensorConfig,
+        backend: DhtBackend,
+        *,
+        reading_filter: ReadingFilter | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.backend = backend
+        self.reading_filter = reading_filter or ReadingFilter()
+        self._clock = clock
+
+    def read(self) -> SensorSample:
+        """Read once (blocking, up to a few seconds for a real DHT)."""
+        try:
+            reading = self.backend.read()
+        except DhtReadError as err:
+            self.reading_filter.record_failure()
+            _LOGGER.debug("%s: read failed: %s", self.config.key, err)
+            return SensorSample()
+        verdict = self.reading_filter.accept(reading, self._clock())
+        if not verdict.accepted:
+            _LOGGER.debug("%s: dropped %s (%s)", self.config.key, reading, verdict.reason)
+            return SensorSample()
+        return SensorSample(
+            temperature=round(reading.temperature, 2), humidity=round(reading.humidity, 2)
+        )
+
+    def close(self) -> None:
+        """Release the sensor."""
+        self.backend.close()
+
+
+def open_sensors(config: NodeConfig) -> list[SensorChannel]:
+    """Open every configured sensor; HardwareUnavailableError when a library is missing."""
+    channels: list[SensorChannel] = []
+    for sensor in config.sensors:
+        seed = simulation_seed(config.node_id, sensor.key)
+        backend = create_dht_backend(sensor.model, sensor.pin, config.dht_backend, seed=seed)
+        channels.append(SensorChannel(sensor, backend))
+    return channels
+
+
+def read_all(channels: Sequence[SensorChannel]) -> dict[str, SensorSample]:
+    """Read every sensor in turn."""
+    return {channel.config.key: channel.read() for channel in channels}
+
+
+class SwitchBank:
+    """The node's GPIO outputs by key, remembering what each was last set to."""
+
+    def __init__(self, gpio: GpioBackend, switches: Sequence[SwitchConfig]) -> None:
+        self.gpio = gpio
+        self._switches = {switch.key: switch for switch in switches}
+        self._states: dict[str, bool] = {}
+
+    def setup(self) -> None:
+        """Claim every pin at its initial state; on failure release those already claimed."""
+        try:
+            for switch in self._switches.values():
+                self.gpio.setup_output(
+                    switch.pin, active_high=switch.active_high, initial_on=switch.initial_on
+                )
+                self._states[switch.key] = switch.initial_on
+        except Exception:
+            self.release()
+            raise
+
+    def __contains__(self, key: object) -> bool:
+        """Return whether `key` names a switch of this node."""
+        return key in self._switches
+
+    @property
+    def states(self) -> Mapping[str, bool]:
+        """On/off of every claimed switch."""
+        return dict(self._states)
+
+    def set(self, key: str, on: bool) -> None:
+        """Drive one switch; GpioError when the pin refuses."""
+        self.gpio.write(self._switches[key].pin, on)
+        self._states[key] = on
+
+    def release(self) -> None:
+        """Give back every pin this bank claimed."""
+        for key in list(self._states):
+            self.gpio.release(self._switches[key].pin)
+            del self._states[key]
+
+
+def open_switches(config: NodeConfig) -> SwitchBank:
+    """Open the GPIO backend and claim the configured outputs."""
+    gpio = create_gpio_backend(config.gpio_backend)
+    bank = SwitchBank(gpio, config.switches)
+    bank.setup()
+    return bank

@@ -1,0 +1,1 @@
+../../custom_components/py_iot_home/protocol.py

@@ -1,0 +1,209 @@
+"""Threads around the agent: paho's network loop, the sensor reader and one event loop.
+
+paho's callbacks and the reader only put events on a queue; the event loop (the caller's
+thread) owns the agent, so the agent needs no locks and a slow sensor never delays the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import paho.mqtt.client as paho
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from .agent import AgentStats, NodeAgent
+from .buffer import SampleBuffer
+from .config import NodeConfig
+from .devices import SensorChannel, SwitchBank, open_sensors, open_switches, read_all
+from .mqtt import create_client
+from .protocol import SensorSample
+
+_LOGGER = logging.getLogger(__name__)
+SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
+READER_JOIN_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """The broker accepted the connection."""
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    """The connection is gone; paho reconnects on its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The broker acknowledged message `mid`."""
+
+    mid: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommandReceived:
+    """A message arrived on one of the command topics."""
+
+    topic: str
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SampleTaken:
+    """Every sensor was read, starting at `ts`."""
+
+    ts: float
+    sensors: Mapping[str, SensorSample]
+
+
+type Event = Connected | Disconnected | Published | CommandReceived | SampleTaken
+
+
+def attach_callbacks(client: paho.Client, events: queue.Queue[Event]) -> None:
+    """Turn paho's callbacks (on its network thread) into queued events."""
+
+    def on_connect(
+        _client: paho.Client,
+        _userdata: object,
+        _flags: paho.ConnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
+        if reason_code.is_failure:
+            _LOGGER.error("broker refused the connection: %s", reason_code)
+            return
+        events.put(Connected())
+
+    def on_disconnect(
+        _client: paho.Client,
+        _userdata: object,
+        _flags: paho.DisconnectFlags,
+        reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
+        _LOGGER.warning("disconnected from the broker: %s", reason_code)
+        events.put(Disconnected())
+
+    def on_publish(
+        _client: paho.Client,
+        _userdata: object,
+        mid: int,
+        _reason_code: ReasonCode,
+        _properties: Properties | None,
+    ) -> None:
+        events.put(Published(mid))
+
+    def on_message(_client: paho.Client, _userdata: object, message: paho.MQTTMessage) -> None:
+        events.put(CommandReceived(message.topic, message.payload))
+
+    client.on_connect = on_connect
+    client.on_disconnect = on_disconnect
+    client.on_publish = on_publish
+    client.on_message = on_message
+
+
+def read_periodically(
+    sensors: Sequence[SensorChannel],
+    interval_s: float,
+    events: queue.Queue[Event],
+    stop: threading.Event,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> None:
+    """Read every sensor each `interval_s` until `stop` is set (the reader thread's body)."""
+    next_at = time.monotonic()
+    while not stop.is_set():
+        ts = clock()
+        events.put(SampleTaken(ts, read_all(sensors)))
+        # A read slower than the interval shifts the schedule instead of bunching reads.
+        next_at = max(next_at + interval_s, time.monotonic())
+        stop.wait(next_at - time.monotonic())
+
+
+def dispatch(agent: NodeAgent, event: Event) -> None:
+    """Hand one event to the agent."""
+    match event:
+        case Connected():
+            agent.handle_connected()
+        case Disconnected():
+            agent.handle_disconnected()
+        case Published(mid):
+            agent.handle_published(mid)
+        case CommandReceived(topic, payload):
+            agent.handle_command(topic, payload)
+        case SampleTaken(ts, sensors):
+            agent.handle_sample(ts, sensors)
+
+
+def _drain(agent: NodeAgent, events: queue.Queue[Event]) -> None:
+    while True:
+        try:
+            event = events.get_nowait()
+        except queue.Empty:
+            return
+        # Late samples still go to the buffer; commands are not obeyed while stopping.
+        if not isinstance(event, CommandReceived):
+            dispatch(agent, event)
+
+
+def run_node(
+    config: NodeConfig,
+    stop: threading.Event,
+    *,
+    client: paho.Client | None = None,
+    sensors: Sequence[SensorChannel] | None = None,
+    switches: SwitchBank | None = None,
+    clock: Callable[[], float] = time.time,
+) -> AgentStats:
+    """Run the node until `stop` is set, then publish offline, release the pins and disconnect."""
+    buffer = SampleBuffer(config.buffer_path, config.buffer_max_samples)
+    channels = list(open_sensors(config) if sensors is None else sensors)
+    bank = open_switches(config) if switches is None else switches
+    mqtt = create_client(config) if client is None else client
+    events: queue.Queue[Event] = queue.Queue()
+    attach_callbacks(mqtt, events)
+    agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
+    reader = threading.Thread(
+        target=read_periodically,
+        args=(channels, config.interval_s, events, stop),
+        kwargs={"clock": clock},
+        name="py-iot-node-reader",
+        daemon=True,
+    )
+    mqtt.connect_async(config.mqtt.host, config.mqtt.port, config.mqtt.keepalive_s)
+    mqtt.loop_start()
+    reader.start()
+    _LOGGER.info(
+        "node %s started, broker %s:%d", config.node_id, config.mqtt.host, config.mqtt.port
+    )
+    try:
+        while not stop.is_set():
+            try:
+                event = events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            dispatch(agent, event)
+    finally:
+        stop.set()
+        reader.join(READER_JOIN_TIMEOUT_S)
+        _drain(agent, events)
+        goodbye = agent.shutdown()
+        if goodbye is not None and goodbye.rc == 0:
+            try:
+                goodbye.wait_for_publish(SHUTDOWN_PUBLISH_TIMEOUT_S)
+            except RuntimeError:
+                _LOGGER.warning("could not publish offline before stopping")
+        mqtt.disconnect()
+        mqtt.loop_stop()
+        bank.gpio.close()
+        for channel in channels:
+            channel.close()
+        buffer.close()
+        _LOGGER.info("node %s stopped: %s", config.node_id, agent.stats)
+    return agent.stats

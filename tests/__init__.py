@@ -1,0 +1,1 @@
+"""Tests for py_iot_home."""

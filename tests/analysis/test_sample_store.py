@@ -1,0 +1,317 @@
+"""Tests for the bounded sample buffers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custom_components.py_iot_home.analysis.sample_store import (
+    BYTES_PER_SAMPLE,
+    RingBuffer,
+    SampleStore,
+)
+
+
+def _times(ring: RingBuffer, now_s: float | None = None) -> list[float]:
+    return ring.view(now_s)[0].tolist()
+
+
+def test_appends_in_order_are_returned_as_contiguous_typed_arrays() -> None:
+    ring = RingBuffer(8)
+    for i in range(5):
+        ring.append(100.0 + i, 20.0 + i)
+
+    times, values = ring.view()
+
+    assert times.tolist() == [100.0, 101.0, 102.0, 103.0, 104.0]
+    assert values.tolist() == [20.0, 21.0, 22.0, 23.0, 24.0]
+    assert times.dtype == np.float64
+    assert values.dtype == np.float32
+    assert times.flags.c_contiguous
+    assert values.flags.c_contiguous
+    assert len(ring) == 5
+
+
+def test_wrap_around_keeps_the_newest_samples_in_order() -> None:
+    ring = RingBuffer(5)
+    for i in range(12):
+        ring.append(float(i), float(i) * 2)
+        expected = list(range(max(0, i - 4), i + 1))
+        # Read after every append so the ring is read in every rotation state.
+        times, values = ring.view()
+        assert times.tolist() == [float(t) for t in expected]
+        assert values.tolist() == [float(t) * 2 for t in expected]
+    assert len(ring) == 5
+
+
+def test_wrap_around_without_intermediate_reads() -> None:
+    ring = RingBuffer(4)
+    for i in range(11):
+        ring.append(float(i), float(i))
+
+    assert _times(ring) == [7.0, 8.0, 9.0, 10.0]
+
+
+def test_memory_is_twelve_bytes_per_slot_and_fixed() -> None:
+    ring = RingBuffer(1000)
+    before = ring.nbytes
+    ring.extend(np.arange(5000, dtype=np.float64), np.ones(5000, dtype=np.float32))
+
+    assert before == 1000 * BYTES_PER_SAMPLE == 12_000
+    assert ring.nbytes == before
+    assert len(ring) == ring.capacity == 1000
+
+
+def test_window_trims_on_read_relative_to_now_or_newest_sample() -> None:
+    ring = RingBuffer(100, window_s=10.0)
+    ring.extend(np.arange(0.0, 21.0), np.zeros(21, dtype=np.float32))
+
+    assert _times(ring, now_s=15.0) == [float(t) for t in range(5, 21)]
+    # Without now_s the newest sample is the reference: cutoff 20 - 10 = 10, inclusive.
+    assert _times(ring) == [float(t) for t in range(10, 21)]
+    # Trimming is permanent: an earlier "now" does not bring samples back.
+    assert _times(ring, now_s=12.0) == [float(t) for t in range(10, 21)]
+    assert len(ring) == 11
+
+
+def test_window_trim_can_empty_the_buffer_and_it_refills() -> None:
+    ring = RingBuffer(4, window_s=5.0)
+    for t in range(6):
+        ring.append(float(t), 1.0)
+
+    assert _times(ring, now_s=100.0) == []
+    assert len(ring) == 0
+    ring.append(200.0, 3.0)
+    assert ring.view()[1].tolist() == [3.0]
+
+
+def test_out_of_order_append_is_merged() -> None:
+    ring = RingBuffer(10)
+    for t in (1.0, 2.0, 4.0, 5.0):
+        ring.append(t, t)
+    ring.append(3.0, 3.0)
+    ring.append(0.5, 0.5)
+
+    times, values = ring.view()
+    assert times.tolist() == [0.5, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert values.tolist() == times.tolist()
+
+
+def test_extend_merges_replayed_history_and_incoming_wins_on_equal_times() -> None:
+    ring = RingBuffer(10)
+    ring.extend([10.0, 20.0, 30.0], [1.0, 2.0, 3.0])
+    ring.extend([25.0, 5.0, 20.0, 35.0], [2.5, 0.5, 9.0, 3.5])
+
+    times, values = ring.view()
+    assert times.tolist() == [5.0, 10.0, 20.0, 25.0, 30.0, 35.0]
+    assert values.tolist() == [0.5, 1.0, 9.0, 2.5, 3.0, 3.5]
+
+
+def test_append_with_the_newest_time_replaces_the_value() -> None:
+    ring = RingBuffer(3)
+    ring.append(1.0, 1.0)
+    ring.append(1.0, 7.0)
+
+    assert ring.view()[1].tolist() == [7.0]
+
+
+def test_merge_into_a_full_ring_drops_the_oldest() -> None:
+    ring = RingBuffer(4)
+    for t in range(10, 16):  # wraps: holds 12..15
+        ring.append(float(t), float(t))
+    ring.extend([1.0, 13.5], [1.0, 13.5])
+
+    assert _times(ring) == [13.0, 13.5, 14.0, 15.0]
+
+
+def test_extend_larger_than_capacity_keeps_the_newest() -> None:
+    ring = RingBuffer(3)
+    ring.append(0.0, 0.0)
+    ring.extend(np.arange(1.0, 8.0), np.arange(1.0, 8.0, dtype=np.float32))
+
+    assert _times(ring) == [5.0, 6.0, 7.0]
+
+
+def test_bulk_append_shifts_out_the_oldest_when_it_overflows() -> None:
+    ring = RingBuffer(5)
+    ring.extend([1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0])
+    ring.extend([5.0, 6.0, 7.0], [5.0, 6.0, 7.0])
+
+    times, values = ring.view()
+    assert times.tolist() == [3.0, 4.0, 5.0, 6.0, 7.0]
+    assert values.tolist() == times.tolist()
+
+
+def test_view_is_read_only_and_snapshot_survives_later_appends() -> None:
+    ring = RingBuffer(3)
+    ring.extend([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    times, _ = ring.view()
+    snap_times, snap_values = ring.snapshot()
+
+    with pytest.raises(ValueError, match="read-only"):
+        times[0] = 0.0
+    ring.append(4.0, 4.0)
+    ring.append(5.0, 5.0)
+    ring.view()
+
+    assert snap_times.tolist() == [1.0, 2.0, 3.0]
+    assert snap_values.tolist() == [1.0, 2.0, 3.0]
+    assert _times(ring) == [3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize(
+    ("capacity", "window_s"), [(0, None), (-1, None), (1, 0.0), (1, -5.0), (1, float("nan"))]
+)
+def test_invalid_bounds_are_rejected(capacity: int, window_s: float | None) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        RingBuffer(capacity, window_s)
+
+
+def test_invalid_samples_are_rejected() -> None:
+    ring = RingBuffer(4)
+    with pytest.raises(ValueError, match="finite"):
+        ring.append(float("nan"), 1.0)
+    with pytest.raises(ValueError, match="finite"):
+        ring.extend([1.0, float("inf")], [1.0, 2.0])
+    with pytest.raises(ValueError, match="differ in length"):
+        ring.extend([1.0, 2.0], [1.0])
+    ring.extend([], [])
+    assert len(ring) == 0
+    assert ring.last_time is None
+
+
+def test_nan_values_are_stored() -> None:
+    ring = RingBuffer(4)
+    ring.append(1.0, float("nan"))
+    ring.append(2.0, 5.0)
+
+    values = ring.view()[1]
+    assert np.isnan(values[0])
+    assert values[1] == 5.0
+
+
+def test_clear_forgets_samples_but_keeps_memory() -> None:
+    ring = RingBuffer(4)
+    ring.extend([1.0, 2.0], [1.0, 2.0])
+    ring.clear()
+
+    assert len(ring) == 0
+    assert ring.nbytes == 48
+    ring.append(0.5, 3.0)
+    assert _times(ring) == [0.5]
+
+
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.integers(0, 60), st.integers(-50, 50)),
+        st.tuples(
+            st.just("extend"),
+            st.lists(st.tuples(st.integers(0, 60), st.integers(-50, 50)), max_size=12),
+        ),
+        st.tuples(st.just("view"), st.none() | st.integers(0, 80)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(capacity=st.integers(1, 9), window=st.none() | st.integers(1, 40), operations=_operations)
+def test_matches_a_dictionary_model(
+    capacity: int, window: int | None, operations: list[tuple[object, ...]]
+) -> None:
+    """Any mix of appends, extends and reads equals 'newest `capacity` samples by time'."""
+    ring = RingBuffer(capacity, None if window is None else float(window))
+    model: dict[float, float] = {}
+
+    def keep_newest() -> None:
+        for old in sorted(model)[:-capacity]:
+            del model[old]
+
+    def trim_to_window(now: float | None) -> None:
+        if window is None or not model:
+            return
+        reference = max(model) if now is None else now
+        for old in [t for t in model if t < reference - window]:
+            del model[old]
+
+    for operation in operations:
+        match operation:
+            case ("append", int(t), int(v)):
+                ring.append(float(t), float(v))
+                model[float(t)] = float(v)
+                keep_newest()
+            case ("extend", list(pairs)):
+                ring.extend([p[0] for p in pairs], [p[1] for p in pairs])
+                model.update({float(t): float(v) for t, v in pairs})
+                keep_newest()
+            case ("view", now):
+                times, values = ring.view(None if now is None else float(now))
+                trim_to_window(None if now is None else float(now))
+                assert times.tolist() == sorted(model)
+                assert values.tolist() == [model[t] for t in sorted(model)]
+        assert len(ring) <= capacity
+    times, values = ring.snapshot()
+    trim_to_window(None)
+    assert times.tolist() == sorted(model)
+    assert values.tolist() == [model[t] for t in sorted(model)]
+
+
+def test_store_capacity_derives_from_window_and_minimum_interval() -> None:
+    assert SampleStore().capacity_per_sensor == 60_480
+    assert SampleStore(window_s=3600.0, min_interval_s=60.0).capacity_per_sensor == 60
+    assert SampleStore(window_s=100.0, min_interval_s=30.0).capacity_per_sensor == 4
+    assert SampleStore(window_s=3600.0, capacity_per_sensor=7).capacity_per_sensor == 7
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"window_s": 0.0}, {"min_interval_s": 0.0}, {"capacity_per_sensor": 0}],
+)
+def test_store_rejects_invalid_bounds(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        SampleStore(**kwargs)  # type: ignore[arg-type]
+
+
+def test_store_creates_buffers_on_first_use_and_accounts_memory() -> None:
+    store = SampleStore(window_s=600.0, min_interval_s=10.0)
+    store.add("living_room_temperature", 0.0, 21.5)
+    store.extend("garage_humidity", [30.0, 10.0, 20.0], [50.0, 40.0, 45.0])
+    store.add("living_room_temperature", 10.0, 21.7)
+
+    assert store.keys() == ["living_room_temperature", "garage_humidity"]
+    assert "garage_humidity" in store
+    assert len(store) == 2
+    assert store.memory_bytes() == 2 * 60 * BYTES_PER_SAMPLE
+    times, values = store.view("garage_humidity")
+    assert times.tolist() == [10.0, 20.0, 30.0]
+    assert values.tolist() == [40.0, 45.0, 50.0]
+    assert store.buffer("garage_humidity").window_s == store.window_s == 600.0
+
+
+def test_store_view_trims_to_the_window_and_unknown_keys_are_empty() -> None:
+    store = SampleStore(window_s=60.0, capacity_per_sensor=100)
+    store.extend("a", np.arange(0.0, 200.0, 10.0), np.zeros(20, dtype=np.float32))
+
+    times, _ = store.view("a", now_s=190.0)
+    assert times.tolist() == [130.0, 140.0, 150.0, 160.0, 170.0, 180.0, 190.0]
+    empty_times, empty_values = store.view("missing")
+    assert empty_times.size == empty_values.size == 0
+    assert "missing" not in store
+
+
+def test_store_snapshot_copies_every_sensor_and_remove_frees_it() -> None:
+    store = SampleStore(window_s=100.0, capacity_per_sensor=10)
+    store.add("a", 1.0, 1.0)
+    store.add("b", 2.0, 2.0)
+    snapshot = store.snapshot(now_s=50.0)
+    store.add("a", 3.0, 3.0)
+    store.remove("b")
+    store.remove("never_added")
+
+    assert snapshot["a"][0].tolist() == [1.0]
+    assert snapshot["b"][1].tolist() == [2.0]
+    assert snapshot["a"][0].flags.writeable
+    assert store.keys() == ["a"]
+    assert store.memory_bytes() == 10 * BYTES_PER_SAMPLE

@@ -1,0 +1,317 @@
+"""Tests for the trend analysis: daily means against pandas, regression against numpy."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from custom_components.py_iot_home.analysis import trend, window_stats
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
+from custom_components.py_iot_home.analysis.trend import (
+    DailyMean,
+    TrendResult,
+    analyze_many,
+    analyze_trend,
+    daily_means,
+    trend_direction,
+)
+
+DAY = 86400.0
+
+
+@pytest.fixture(autouse=True, params=["native", "numpy"])
+def stats_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every test with both window statistics backends."""
+    if request.param == "native":
+        if window_stats.backend_name() != "native":
+            pytest.skip("native window statistics library not loaded")
+        monkeypatch.setattr(trend, "window_stats", window_stats.window_stats_native)
+    else:
+        monkeypatch.setattr(trend, "window_stats", window_stats.window_stats_numpy)
+    return str(request.param)
+
+
+# (zone, a local date three days before a DST change): spring forward and fall back.
+DST_CASES = [
+    ("Europe/Berlin", dt.date(2025, 3, 27)),
+    ("Europe/Berlin", dt.date(2025, 10, 23)),
+    ("America/New_York", dt.date(2025, 3, 6)),
+    ("America/New_York", dt.date(2025, 10, 30)),
+]
+
+
+def _local_midnight(day: dt.date, zone: str) -> float:
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(zone)).timestamp()
+
+
+def _pandas_daily(
+    times: NDArray[np.float64], values: NDArray[np.float32], zone: str
+) -> tuple[list[dt.date], NDArray[np.float64], list[int]]:
+    """Reference: pandas resample('D') of the float64 values, indexed in ``zone``."""
+    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
+    resampled = pd.Series(values.astype(np.float64), index=index).resample("D")
+    means = resampled.mean()
+    dates = [stamp.date() for stamp in means.index]
+    return dates, means.to_numpy(dtype=np.float64), resampled.count().astype(int).tolist()
+
+
+def _assert_matches_pandas(
+    times: NDArray[np.float64], values: NDArray[np.float32], zone: str
+) -> None:
+    result = analyze_trend(times, values, tz=zone, now_s=float(times.max()))
+    dates, means, counts = _pandas_daily(np.sort(times), values[np.argsort(times)], zone)
+
+    assert [day.date for day in result.daily_means] == dates
+    assert [day.count for day in result.daily_means] == counts
+    ours = np.array([day.mean for day in result.daily_means])
+    np.testing.assert_array_equal(np.isnan(ours), np.isnan(means))
+    np.testing.assert_allclose(ours, means, rtol=1e-9, atol=0)
+
+
+def _random_samples_across_dst(
+    rng: np.random.Generator, zone: str, first_day: dt.date
+) -> tuple[NDArray[np.float64], NDArray[np.float32]]:
+    start = _local_midnight(first_day, zone)
+    # Six local days with a gap covering all of day 4, so pandas yields an empty (NaN) row.
+    times = np.sort(rng.uniform(start, start + 6 * DAY, 3000))
+    gap_start = _local_midnight(first_day + dt.timedelta(days=4), zone)
+    times = times[(times < gap_start) | (times >= gap_start + DAY + 3600)]
+    values = rng.normal(21.0, 3.0, times.size).astype(np.float32)
+    values[rng.choice(values.size, 40, replace=False)] = np.nan
+    return times, values
+
+
+@pytest.mark.parametrize(("zone", "first_day"), DST_CASES)
+def test_daily_means_equal_pandas_resample_across_dst(zone: str, first_day: dt.date) -> None:
+    rng = np.random.default_rng(first_day.toordinal() + len(zone))
+    times, values = _random_samples_across_dst(rng, zone, first_day)
+
+    _assert_matches_pandas(times, values, zone)
+    result = analyze_trend(times, values, tz=zone, now_s=float(times[-1]))
+    assert any(day.count == 0 and np.isnan(day.mean) for day in result.daily_means)
+
+
+@pytest.mark.parametrize(("zone", "first_day"), DST_CASES)
+def test_dst_day_length_is_23_or_25_hours(zone: str, first_day: dt.date) -> None:
+    """One sample a minute: the DST day holds 1380 or 1500 of them, the others 1440."""
+    start = _local_midnight(first_day, zone)
+    end = _local_midnight(first_day + dt.timedelta(days=6), zone)
+    times = np.arange(start, end, 60.0)
+    values = np.arange(times.size, dtype=np.float32) % 97
+
+    result = analyze_trend(times, values, tz=zone, now_s=end)
+
+    counts = sorted(day.count for day in result.daily_means)
+    assert counts in ([1380] + [1440] * 5, [1440] * 5 + [1500])
+    assert sum(counts) == times.size
+    _assert_matches_pandas(times, values, zone)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata"]),
+    offsets=st.lists(st.integers(0, 9 * 86400), min_size=1, max_size=200),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_daily_means_equal_pandas_for_any_samples(zone: str, offsets: list[int], seed: int) -> None:
+    # Whole seconds from 2025-03-25 UTC: spans Europe's and follows America's DST start,
+    # and lands samples exactly on local midnights.
+    times = np.sort(np.array(offsets, dtype=np.float64) + 1742860800.0)
+    values = np.random.default_rng(seed).uniform(-40.0, 80.0, times.size).astype(np.float32)
+
+    _assert_matches_pandas(times, values, zone)
+
+
+def test_sample_at_local_midnight_belongs_to_the_new_day() -> None:
+    zone = "Europe/Berlin"
+    midnight = _local_midnight(dt.date(2025, 3, 30), zone)
+    times = np.array([midnight - 1.0, midnight, midnight + 1.0])
+    values = np.array([1.0, 2.0, 4.0], dtype=np.float32)
+
+    means = daily_means(times, values, zone)
+
+    assert means == (
+        DailyMean(dt.date(2025, 3, 29), 1.0, 1),
+        DailyMean(dt.date(2025, 3, 30), 3.0, 2),
+    )
+
+
+def test_unsorted_input_gives_the_sorted_result() -> None:
+    rng = np.random.default_rng(7)
+    times = rng.uniform(1.7e9, 1.7e9 + 4 * DAY, 500)
+    values = rng.normal(0.0, 1.0, 500).astype(np.float32)
+    order = np.argsort(times)
+
+    shuffled = analyze_trend(times, values, tz="UTC", now_s=1.7e9 + 4 * DAY)
+    ordered = analyze_trend(times[order], values[order], tz="UTC", now_s=1.7e9 + 4 * DAY)
+
+    assert shuffled.daily_means == ordered.daily_means
+    assert shuffled.slope_per_day == pytest.approx(ordered.slope_per_day, rel=1e-9)
+    assert shuffled.t_ref_s == ordered.t_ref_s == times.min()
+
+
+def test_regression_and_statistics_match_numpy() -> None:
+    rng = np.random.default_rng(3)
+    times = np.sort(rng.uniform(1.75e9, 1.75e9 + 7 * DAY, 5000))
+    days = (times - times[0]) / DAY
+    values = (18.0 + 0.8 * days + rng.normal(0.0, 0.5, times.size)).astype(np.float32)
+    values[::97] = np.nan
+
+    result = analyze_trend(times, values, tz="Europe/Berlin", now_s=times[-1] + 30.0)
+
+    finite = np.isfinite(values)
+    # The first sample is NaN: the reference time is the first finite sample's.
+    t_ref = times[finite][0]
+    x = (times[finite] - t_ref) / DAY
+    y = values[finite].astype(np.float64)
+    slope, intercept = np.polyfit(x, y, 1)
+    assert result.count == finite.sum()
+    assert result.slope_per_day == pytest.approx(slope, rel=1e-6)
+    assert result.intercept == pytest.approx(intercept, rel=1e-6)
+    assert result.t_ref_s == t_ref > times[0]
+    assert result.mean == pytest.approx(y.mean(), rel=1e-6)
+    assert result.std == pytest.approx(y.std(), rel=1e-5)
+    assert result.minimum == y.min()
+    assert result.maximum == y.max()
+    assert result.last_time_s == times[-1]
+    assert result.last_age_s == pytest.approx(30.0)
+    assert result.backend == window_stats.backend_name()
+
+
+def test_no_samples() -> None:
+    empty = np.empty(0)
+    result = analyze_trend(empty, empty.astype(np.float32), tz="UTC", now_s=1.7e9)
+
+    assert result.daily_means == ()
+    assert result.count == 0
+    for name in ("slope_per_day", "mean", "minimum", "maximum", "t_ref_s", "last_age_s"):
+        assert np.isnan(getattr(result, name)), name
+    assert trend_direction(result, 0.1) is None
+
+
+def test_only_nan_values_count_as_no_samples() -> None:
+    times = np.array([1.7e9, 1.7e9 + 60.0])
+    values = np.full(2, np.nan, dtype=np.float32)
+
+    result = analyze_trend(times, values, tz="UTC", now_s=1.7e9 + 60.0)
+
+    assert result.count == 0
+    assert np.isnan(result.last_time_s)
+    # pandas keeps the day as a NaN row, and so do we.
+    [day] = result.daily_means
+    assert (day.date, day.count) == (dt.date(2023, 11, 14), 0)
+    assert np.isnan(day.mean)
+
+
+def test_one_sample_has_statistics_but_no_slope() -> None:
+    time_s = _local_midnight(dt.date(2025, 6, 1), "America/New_York") + 3600.0
+    result = analyze_trend(
+        np.array([time_s]), np.array([22.5], dtype=np.float32), tz="America/New_York", now_s=time_s
+    )
+
+    assert result.count == 1
+    assert result.mean == result.minimum == result.maximum == 22.5
+    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1),)
+    assert np.isnan(result.slope_per_day)
+    assert result.last_age_s == 0.0
+    assert trend_direction(result, 0.0) is None
+
+
+def test_samples_at_one_instant_have_no_slope() -> None:
+    times = np.full(3, 1.7e9)
+    result = analyze_trend(
+        times, np.array([1.0, 2.0, 3.0], dtype=np.float32), tz="UTC", now_s=1.7e9
+    )
+
+    assert result.count == 3
+    assert np.isnan(result.slope_per_day)
+
+
+def test_window_ignores_samples_older_than_now_minus_window() -> None:
+    times = np.arange(0.0, 10 * DAY, 3600.0) + 1.7e9
+    values = np.arange(times.size, dtype=np.float32)
+    now_s = float(times[-1])
+
+    result = analyze_trend(times, values, tz="UTC", now_s=now_s, window_s=2 * DAY)
+
+    kept = times >= now_s - 2 * DAY
+    assert result.count == kept.sum() == 49
+    assert result.t_ref_s == times[kept][0]
+    assert result.minimum == values[kept][0]
+
+
+def test_mismatched_shapes_are_rejected() -> None:
+    with pytest.raises(ValueError, match="equal length"):
+        analyze_trend(np.zeros(3), np.zeros(2, dtype=np.float32), tz="UTC", now_s=0.0)
+
+
+def _linear_trend(slope_per_day: float) -> TrendResult:
+    times = np.arange(0.0, 3 * DAY, 600.0) + 1.7e9
+    values = (10.0 + slope_per_day * (times - times[0]) / DAY).astype(np.float32)
+    return analyze_trend(times, values, tz="UTC", now_s=float(times[-1]))
+
+
+@pytest.mark.parametrize(
+    ("slope", "threshold", "expected"),
+    [
+        (0.5, 0.2, "rising"),
+        (-0.5, 0.2, "falling"),
+        (0.1, 0.2, "steady"),
+        (-0.1, 0.2, "steady"),
+        (0.0, 0.0, "steady"),
+        (0.05, 0.0, "rising"),
+    ],
+)
+def test_direction_from_fitted_slope(slope: float, threshold: float, expected: str) -> None:
+    result = _linear_trend(slope)
+
+    assert result.slope_per_day == pytest.approx(slope, abs=1e-4)
+    assert trend_direction(result, threshold) == expected
+
+
+@pytest.mark.parametrize(
+    ("slope", "expected"),
+    [(0.2, "steady"), (-0.2, "steady"), (0.2000001, "rising"), (-0.2000001, "falling")],
+)
+def test_direction_threshold_is_exclusive(slope: float, expected: str) -> None:
+    result = dataclasses.replace(_linear_trend(0.0), slope_per_day=slope)
+
+    assert trend_direction(result, 0.2) == expected
+
+
+@pytest.mark.parametrize("threshold", [-0.1, float("nan")])
+def test_direction_rejects_invalid_thresholds(threshold: float) -> None:
+    with pytest.raises(ValueError, match="threshold_per_day"):
+        trend_direction(_linear_trend(1.0), threshold)
+
+
+def test_analyze_many_over_a_store_and_its_snapshot() -> None:
+    now_s = 1.76e9
+    store = SampleStore(window_s=2 * DAY, capacity_per_sensor=2000)
+    times = np.arange(now_s - 3 * DAY, now_s, 300.0)
+    store.extend("rising", times, (5.0 + (times - times[0]) / DAY).astype(np.float32))
+    store.extend("falling", times, (5.0 - 2 * (times - times[0]) / DAY).astype(np.float32))
+
+    snapshot = store.snapshot(now_s)
+    from_store = analyze_many(store, "Europe/Berlin", now_s)
+    from_snapshot = analyze_many(snapshot, ZoneInfo("Europe/Berlin"), now_s)
+
+    assert from_store.keys() == from_snapshot.keys() == {"rising", "falling"}
+    assert from_store == from_snapshot
+    in_window = times >= now_s - 2 * DAY
+    assert from_store["rising"].count == in_window.sum()
+    assert trend_direction(from_store["rising"], 0.5) == "rising"
+    assert trend_direction(from_store["falling"], 0.5) == "falling"
+    assert from_store["falling"] == analyze_trend(
+        *snapshot["falling"], tz="Europe/Berlin", now_s=now_s
+    )

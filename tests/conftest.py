@@ -1,0 +1,90 @@
+"""Fixtures shared by the Home Assistant tests."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from unittest.mock import AsyncMock, patch
+
+import pytest
+
+from custom_components.py_iot_home.const import (
+    CONF_ACTIVE_HIGH,
+    CONF_AREA,
+    CONF_BOARD_ID,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_INITIAL_ON,
+    CONF_KIND,
+    CONF_LED_ID,
+    CONF_LEDS,
+    CONF_PIN,
+    CONF_POLL_INTERVAL,
+    DOMAIN,
+    EntryKind,
+)
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .fakes import FakeHardware, install_fake_hardware
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant find custom_components/py_iot_home."""
+
+
+@pytest.fixture
+def fake_hardware(monkeypatch: pytest.MonkeyPatch) -> FakeHardware:
+    """Fake Adafruit_DHT / adafruit_dht / RPi.GPIO / gpiod modules, called by the real code."""
+    return install_fake_hardware(monkeypatch)
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Skip setting up the entry when only the flow is under test."""
+    with patch(
+        "custom_components.py_iot_home.async_setup_entry", return_value=True
+    ) as mock_setup:
+        yield mock_setup
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """A board with a DHT22 on GPIO4 and one LED on GPIO17."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Living room",
+        unique_id="board0001",
+        data={
+            CONF_KIND: EntryKind.LOCAL,
+            CONF_BOARD_ID: "board0001",
+            CONF_DHT_PIN: 4,
+            CONF_DHT_MODEL: "dht22",
+            CONF_AREA: "",
+        },
+        options={
+            CONF_POLL_INTERVAL: 60,
+            CONF_FAILURE_THRESHOLD: 3,
+            CONF_LEDS: [
+                {
+                    CONF_LED_ID: "led00001",
+                    "name": "Desk LED",
+                    CONF_PIN: 17,
+                    CONF_ACTIVE_HIGH: True,
+                    CONF_INITIAL_ON: False,
+                }
+            ],
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> MockConfigEntry:
+    """Set the board up on fake hardware."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry

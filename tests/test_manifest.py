@@ -1,0 +1,110 @@
+"""The manifest, hacs.json and brand files satisfy Home Assistant's loader, hassfest and HACS."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import voluptuous as vol
+from awesomeversion import AwesomeVersion
+
+from custom_components.py_iot_home.const import DOMAIN
+from homeassistant.const import __version__ as HA_VERSION
+from homeassistant.core import HomeAssistant
+from homeassistant.loader import async_get_integration
+
+ROOT = Path(__file__).parent.parent
+COMPONENT = ROOT / "custom_components" / DOMAIN
+URL = vol.Match(r"^https://")
+
+# What hassfest's manifest schema accepts for a custom integration, and HACS's required keys.
+MANIFEST_SCHEMA = vol.Schema(
+    {
+        vol.Required("domain"): DOMAIN,
+        vol.Required("name"): vol.All(str, vol.Length(min=1)),
+        vol.Required("codeowners"): [vol.Match(r"^@.+$")],
+        vol.Required("config_flow"): True,
+        vol.Required("documentation"): URL,
+        vol.Required("issue_tracker"): URL,
+        vol.Required("integration_type"): vol.In(
+            ["device", "entity", "hardware", "helper", "hub", "service", "system", "virtual"]
+        ),
+        vol.Required("iot_class"): vol.In(
+            [
+                "assumed_state",
+                "calculated",
+                "cloud_polling",
+                "cloud_push",
+                "local_polling",
+                "local_push",
+            ]
+        ),
+        vol.Required("requirements"): [str],
+        vol.Required("version"): str,
+        vol.Optional("dependencies"): [str],
+        vol.Optional("after_dependencies"): [str],
+        vol.Optional("loggers"): [str],
+        vol.Optional("mqtt"): [str],
+    }
+)
+
+
+def _manifest() -> dict[str, object]:
+    return json.loads((COMPONENT / "manifest.json").read_text())
+
+
+def test_manifest_schema_and_order() -> None:
+    manifest = _manifest()
+    MANIFEST_SCHEMA(manifest)
+    keys = list(manifest)
+    # hassfest: domain, name first, then the rest sorted.
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    assert AwesomeVersion(str(manifest["version"])).valid
+    for topic in manifest["mqtt"]:  # type: ignore[attr-defined]
+        assert re.fullmatch(r"[a-z_]+/\+/announce", topic)
+
+
+def test_manifest_rejects_broken_manifest() -> None:
+    broken = {**_manifest(), "iot_class": "sometimes_polling"}
+    with pytest.raises(vol.Invalid):
+        MANIFEST_SCHEMA(broken)
+    with pytest.raises(vol.Invalid):
+        MANIFEST_SCHEMA({k: v for k, v in _manifest().items() if k != "version"})
+
+
+async def test_loads_through_home_assistant_loader(hass: HomeAssistant) -> None:
+    integration = await async_get_integration(hass, DOMAIN)
+    assert integration.is_built_in is False
+    assert integration.config_flow is True
+    assert integration.version == AwesomeVersion(str(_manifest()["version"]))
+    assert integration.has_branding
+    assert integration.mqtt == ["py_iot_home/+/announce"]
+    assert await integration.async_get_component()
+    assert integration.get_platform_cached("config_flow") or await integration.async_get_platform(
+        "config_flow"
+    )
+
+
+def test_hacs_json_minimum_version_is_tested() -> None:
+    hacs = json.loads((ROOT / "hacs.json").read_text())
+    assert set(hacs) >= {"name", "homeassistant"}
+    assert hacs["name"] == _manifest()["name"]
+    # The suite runs on this release; the declared minimum must not claim an older untested one.
+    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(HA_VERSION)
+    assert AwesomeVersion(hacs["homeassistant"]).section(0) == AwesomeVersion(HA_VERSION).section(0)
+    assert AwesomeVersion(hacs["homeassistant"]).section(1) == AwesomeVersion(HA_VERSION).section(1)
+
+
+def test_brand_images() -> None:
+    for name in ("icon.png", "icon@2x.png", "logo.png", "logo@2x.png"):
+        data = (COMPONENT / "brand" / name).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n"), name
+
+
+def test_translations_are_built_from_strings() -> None:
+    from script.translations_build import build
+
+    assert (COMPONENT / "translations" / "en.json").read_text() == build()
