@@ -27,13 +27,10 @@ def _lookup(path: str, own: dict[str, Any]) -> str:
         if domain == "py_iot_home":
             node = own
         else:
-            node = json.loads((HA_ROOT / "components" / domain / "strings.json").read_text())
-            try:
-                node = json.loads(
-                    (HA_ROOT / "components" / domain / "translations" / "en.json").read_text()
-                )
-            except FileNotFoundError:
-                pass
+            # Installed Home Assistant ships each component's English text already resolved.
+            node = json.loads(
+                (HA_ROOT / "components" / domain / "translations" / "en.json").read_text()
+            )
         for part in rest:
             node = node[part]
     if not isinstance(node, str):

@@ -6,6 +6,8 @@ from collections.abc import Generator
 from unittest.mock import AsyncMock, patch
 
 import pytest
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
@@ -23,8 +25,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     EntryKind,
 )
-from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from custom_components.py_iot_home.hardware import dht
 
 from .fakes import FakeHardware, install_fake_hardware
 
@@ -36,16 +37,23 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 @pytest.fixture
 def fake_hardware(monkeypatch: pytest.MonkeyPatch) -> FakeHardware:
-    """Fake Adafruit_DHT / adafruit_dht / RPi.GPIO / gpiod modules, called by the real code."""
-    return install_fake_hardware(monkeypatch)
+    """Fake Adafruit_DHT / adafruit_dht / RPi.GPIO / gpiod modules, called by the real code.
+
+    The DHT read spacing (2 s per pin) runs on the fakes' clock, so tests never really sleep.
+    """
+    hardware = install_fake_hardware(monkeypatch)
+    monkeypatch.setattr(dht, "monotonic", hardware.clock.monotonic)
+    monkeypatch.setattr(dht, "sleep", hardware.clock.sleep)
+    return hardware
 
 
 @pytest.fixture
 def mock_setup_entry() -> Generator[AsyncMock]:
     """Skip setting up the entry when only the flow is under test."""
-    with patch(
-        "custom_components.py_iot_home.async_setup_entry", return_value=True
-    ) as mock_setup:
+    with (
+        patch("custom_components.py_iot_home.async_setup_entry", return_value=True) as mock_setup,
+        patch("custom_components.py_iot_home.async_unload_entry", return_value=True),
+    ):
         yield mock_setup
 
 

@@ -6,32 +6,32 @@ import json
 import re
 from pathlib import Path
 
+import probatio
 import pytest
-import voluptuous as vol
 from awesomeversion import AwesomeVersion
-
-from custom_components.py_iot_home.const import DOMAIN
 from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import async_get_integration
 
+from custom_components.py_iot_home.const import DOMAIN
+
 ROOT = Path(__file__).parent.parent
 COMPONENT = ROOT / "custom_components" / DOMAIN
-URL = vol.Match(r"^https://")
+URL = probatio.Match(r"^https://")
 
 # What hassfest's manifest schema accepts for a custom integration, and HACS's required keys.
-MANIFEST_SCHEMA = vol.Schema(
+MANIFEST_SCHEMA = probatio.Schema(
     {
-        vol.Required("domain"): DOMAIN,
-        vol.Required("name"): vol.All(str, vol.Length(min=1)),
-        vol.Required("codeowners"): [vol.Match(r"^@.+$")],
-        vol.Required("config_flow"): True,
-        vol.Required("documentation"): URL,
-        vol.Required("issue_tracker"): URL,
-        vol.Required("integration_type"): vol.In(
+        probatio.Required("domain"): DOMAIN,
+        probatio.Required("name"): probatio.All(str, probatio.Length(min=1)),
+        probatio.Required("codeowners"): [probatio.Match(r"^@.+$")],
+        probatio.Required("config_flow"): True,
+        probatio.Required("documentation"): URL,
+        probatio.Required("issue_tracker"): URL,
+        probatio.Required("integration_type"): probatio.In(
             ["device", "entity", "hardware", "helper", "hub", "service", "system", "virtual"]
         ),
-        vol.Required("iot_class"): vol.In(
+        probatio.Required("iot_class"): probatio.In(
             [
                 "assumed_state",
                 "calculated",
@@ -41,12 +41,12 @@ MANIFEST_SCHEMA = vol.Schema(
                 "local_push",
             ]
         ),
-        vol.Required("requirements"): [str],
-        vol.Required("version"): str,
-        vol.Optional("dependencies"): [str],
-        vol.Optional("after_dependencies"): [str],
-        vol.Optional("loggers"): [str],
-        vol.Optional("mqtt"): [str],
+        probatio.Required("requirements"): [str],
+        probatio.Required("version"): str,
+        probatio.Optional("dependencies"): [str],
+        probatio.Optional("after_dependencies"): [str],
+        probatio.Optional("loggers"): [str],
+        probatio.Optional("mqtt"): [str],
     }
 )
 
@@ -69,9 +69,9 @@ def test_manifest_schema_and_order() -> None:
 
 def test_manifest_rejects_broken_manifest() -> None:
     broken = {**_manifest(), "iot_class": "sometimes_polling"}
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         MANIFEST_SCHEMA(broken)
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         MANIFEST_SCHEMA({k: v for k, v in _manifest().items() if k != "version"})
 
 

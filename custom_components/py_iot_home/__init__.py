@@ -12,9 +12,9 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .hardware.gpio import GpioError, PinInUseError
+from .hardware.reading_filter import ReadingFilter
 from .leds import LedBank, led_unique_id, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
-from .hardware.reading_filter import ReadingFilter
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)

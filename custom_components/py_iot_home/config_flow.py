@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-import voluptuous as vol
-
+import probatio
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -54,30 +53,30 @@ PIN_SELECTOR = selector.NumberSelector(
 )
 
 
-def _board_schema(defaults: dict[str, Any]) -> vol.Schema:
-    return vol.Schema(
+def _board_schema(defaults: dict[str, Any]) -> probatio.Schema:
+    return probatio.Schema(
         {
-            vol.Required(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
-            vol.Required(CONF_DHT_PIN, default=defaults.get(CONF_DHT_PIN, 4)): PIN_SELECTOR,
-            vol.Required(
+            probatio.Required(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
+            probatio.Required(CONF_DHT_PIN, default=defaults.get(CONF_DHT_PIN, 4)): PIN_SELECTOR,
+            probatio.Required(
                 CONF_DHT_MODEL, default=defaults.get(CONF_DHT_MODEL, DhtModel.DHT22.value)
             ): MODEL_SELECTOR,
-            vol.Optional(CONF_AREA, default=defaults.get(CONF_AREA, "")): str,
-            vol.Required(CONF_ADD_LED, default=False): bool,
+            probatio.Optional(CONF_AREA, default=defaults.get(CONF_AREA, "")): str,
+            probatio.Required(CONF_ADD_LED, default=False): bool,
         }
     )
 
 
-def _led_schema(*, with_add_another: bool) -> vol.Schema:
+def _led_schema(*, with_add_another: bool) -> probatio.Schema:
     fields: dict[Any, Any] = {
-        vol.Required(CONF_NAME): str,
-        vol.Required(CONF_PIN): PIN_SELECTOR,
-        vol.Required(CONF_ACTIVE_HIGH, default=True): bool,
-        vol.Required(CONF_INITIAL_ON, default=False): bool,
+        probatio.Required(CONF_NAME): str,
+        probatio.Required(CONF_PIN): PIN_SELECTOR,
+        probatio.Required(CONF_ACTIVE_HIGH, default=True): bool,
+        probatio.Required(CONF_INITIAL_ON, default=False): bool,
     }
     if with_add_another:
-        fields[vol.Required(CONF_ADD_ANOTHER, default=False)] = bool
-    return vol.Schema(fields)
+        fields[probatio.Required(CONF_ADD_ANOTHER, default=False)] = bool
+    return probatio.Schema(fields)
 
 
 def _new_led(user_input: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +136,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 }
                 if user_input[CONF_ADD_LED]:
                     return await self.async_step_led()
-                return self._async_create_board()
+                return await self._async_create_board()
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(_board_schema({}), user_input),
@@ -158,7 +157,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_show_form(
                         step_id="led", data_schema=_led_schema(with_add_another=True)
                     )
-                return self._async_create_board()
+                return await self._async_create_board()
         return self.async_show_form(
             step_id="led",
             data_schema=self.add_suggested_values_to_schema(
@@ -167,8 +166,9 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    def _async_create_board(self) -> ConfigFlowResult:
+    async def _async_create_board(self) -> ConfigFlowResult:
         board_id = uuid4().hex
+        await self.async_set_unique_id(board_id)
         return self.async_create_entry(
             title=self._board[CONF_NAME],
             data={
@@ -195,18 +195,16 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             pin = int(user_input[CONF_DHT_PIN])
             taken = pins_in_use(self.hass, exclude_entry_id=entry.entry_id)
             taken |= {led[CONF_PIN] for led in entry.options.get(CONF_LEDS, [])}
-            errors = await _async_check_board_pin(
-                self.hass, user_input[CONF_DHT_MODEL], pin, taken
-            )
+            errors = await _async_check_board_pin(self.hass, user_input[CONF_DHT_MODEL], pin, taken)
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
                     data_updates={CONF_DHT_PIN: pin, CONF_DHT_MODEL: user_input[CONF_DHT_MODEL]},
                 )
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Required(CONF_DHT_PIN): PIN_SELECTOR,
-                vol.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
+                probatio.Required(CONF_DHT_PIN): PIN_SELECTOR,
+                probatio.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
             }
         )
         return self.async_show_form(
@@ -238,9 +236,9 @@ class LocalBoardOptionsFlow(OptionsFlow):
                     CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
                 }
             )
-        schema = vol.Schema(
+        schema = probatio.Schema(
             {
-                vol.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
+                probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
                     selector.NumberSelectorConfig(
                         min=MIN_POLL_INTERVAL,
                         max=3600,
@@ -249,7 +247,7 @@ class LocalBoardOptionsFlow(OptionsFlow):
                         mode=selector.NumberSelectorMode.BOX,
                     )
                 ),
-                vol.Required(CONF_FAILURE_THRESHOLD): selector.NumberSelector(
+                probatio.Required(CONF_FAILURE_THRESHOLD): selector.NumberSelector(
                     selector.NumberSelectorConfig(
                         min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
                     )
@@ -297,14 +295,16 @@ class LocalBoardOptionsFlow(OptionsFlow):
                 }
             )
         options = [
-            selector.SelectOptionDict(value=led[CONF_LED_ID], label=f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})")
+            selector.SelectOptionDict(
+                value=led[CONF_LED_ID], label=f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})"
+            )
             for led in leds
         ]
         return self.async_show_form(
             step_id="remove_led",
-            data_schema=vol.Schema(
+            data_schema=probatio.Schema(
                 {
-                    vol.Required(CONF_LEDS): selector.SelectSelector(
+                    probatio.Required(CONF_LEDS): selector.SelectSelector(
                         selector.SelectSelectorConfig(options=options, multiple=True)
                     )
                 }

@@ -24,8 +24,8 @@ from .const import (
     LOGGER,
 )
 from .hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
-from .hardware.gpio import GpioBackend, create_gpio_backend
 from .hardware.errors import HardwareUnavailableError
+from .hardware.gpio import GpioBackend, create_gpio_backend
 from .hardware.reading_filter import FilterCounts, ReadingFilter
 from .models import PyIotHomeConfigEntry
 

@@ -169,7 +169,7 @@ class NodeAgent:
         self._replay_inflight.clear()
 
     def handle_published(self, mid: int) -> None:
-        """The broker acknowledged message `mid`."""
+        """Forget what the broker acknowledged as message `mid`."""
         if self._live_inflight.pop(mid, None) is not None:
             return
         seqs = self._replay_inflight.pop(mid, None)

@@ -74,7 +74,7 @@ class SampleBuffer:
                 self._set_meta("dropped", self._meta("dropped") + excess)
 
     def oldest(self, limit: int) -> list[tuple[int, bytes]]:
-        """The `limit` oldest samples as (seq, payload), oldest first."""
+        """Return the `limit` oldest samples as (seq, payload), oldest first."""
         rows = self._db.execute(
             "SELECT seq, payload FROM samples ORDER BY seq LIMIT ?", (limit,)
         ).fetchall()
@@ -94,7 +94,7 @@ class SampleBuffer:
         self._db.close()
 
     def sequence(self, clock: Callable[[], float] = time.time) -> SequenceCounter:
-        """A message counter that never repeats a value across restarts of this node."""
+        """Return a message counter that never repeats a value across restarts."""
         return SequenceCounter(self, clock)
 
 

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         _LOGGER.error("configuration error: %s", err)  # noqa: TRY400
         return EXIT_CONFIG
     if args.check:
-        print(f"configuration OK: node {config.node_id}")  # noqa: T201
+        print(f"configuration OK: node {config.node_id}")
         return 0
     stop = threading.Event()
     install_signal_handlers(stop)

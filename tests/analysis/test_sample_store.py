@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,7 +18,8 @@ from custom_components.py_iot_home.analysis.sample_store import (
 
 
 def _times(ring: RingBuffer, now_s: float | None = None) -> list[float]:
-    return ring.view(now_s)[0].tolist()
+    times: list[float] = ring.view(now_s)[0].tolist()
+    return times
 
 
 def test_appends_in_order_are_returned_as_contiguous_typed_arrays() -> None:
@@ -219,7 +223,7 @@ _operations = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(capacity=st.integers(1, 9), window=st.none() | st.integers(1, 40), operations=_operations)
 def test_matches_a_dictionary_model(
-    capacity: int, window: int | None, operations: list[tuple[object, ...]]
+    capacity: int, window: int | None, operations: list[tuple[Any, ...]]
 ) -> None:
     """Any mix of appends, extends and reads equals 'newest `capacity` samples by time'."""
     ring = RingBuffer(capacity, None if window is None else float(window))
@@ -256,6 +260,33 @@ def test_matches_a_dictionary_model(
     trim_to_window(None)
     assert times.tolist() == sorted(model)
     assert values.tolist() == [model[t] for t in sorted(model)]
+
+
+def test_snapshots_taken_while_another_thread_appends_are_consistent() -> None:
+    ring = RingBuffer(256, window_s=1000.0)
+    stop = threading.Event()
+
+    def write() -> None:
+        time_s = 0.0
+        while not stop.is_set():
+            time_s += 1.0
+            ring.append(time_s, time_s % 1000.0)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        seen = 0
+        for _ in range(2000):
+            times, values = ring.snapshot()
+            if times.size:
+                # A torn read would show a gap, a duplicate or a value from another slot.
+                assert np.all(np.diff(times) == 1.0)
+                assert np.array_equal(values, times % 1000.0)
+                seen = max(seen, times.size)
+    finally:
+        stop.set()
+        writer.join()
+    assert seen > 1
 
 
 def test_store_capacity_derives_from_window_and_minimum_interval() -> None:
@@ -315,3 +346,18 @@ def test_store_snapshot_copies_every_sensor_and_remove_frees_it() -> None:
     assert snapshot["a"][0].flags.writeable
     assert store.keys() == ["a"]
     assert store.memory_bytes() == 10 * BYTES_PER_SAMPLE
+
+
+def test_store_iter_snapshots_copies_one_sensor_at_a_time() -> None:
+    store = SampleStore(window_s=100.0, capacity_per_sensor=10)
+    store.extend("a", [1.0, 2.0], [1.0, 2.0])
+    store.extend("b", [3.0], [3.0])
+
+    snapshots = store.iter_snapshots()
+    key, (times, _) = next(snapshots)
+    store.add("b", 4.0, 4.0)  # lands in the copy of "b", which is not taken yet
+    store.add("a", 5.0, 5.0)  # does not reach the copy of "a" already taken
+    rest = dict(snapshots)
+
+    assert (key, times.tolist()) == ("a", [1.0, 2.0])
+    assert rest["b"][0].tolist() == [3.0, 4.0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -53,19 +54,17 @@ def _local_midnight(day: dt.date, zone: str) -> float:
 
 
 def _pandas_daily(
-    times: NDArray[np.float64], values: NDArray[np.float32], zone: str
-) -> tuple[list[dt.date], NDArray[np.float64], list[int]]:
+    times: NDArray[Any], values: NDArray[Any], zone: str
+) -> tuple[list[dt.date], NDArray[Any], list[int]]:
     """Reference: pandas resample('D') of the float64 values, indexed in ``zone``."""
     index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
     resampled = pd.Series(values.astype(np.float64), index=index).resample("D")
     means = resampled.mean()
-    dates = [stamp.date() for stamp in means.index]
+    dates: list[dt.date] = [stamp.date() for stamp in means.index]
     return dates, means.to_numpy(dtype=np.float64), resampled.count().astype(int).tolist()
 
 
-def _assert_matches_pandas(
-    times: NDArray[np.float64], values: NDArray[np.float32], zone: str
-) -> None:
+def _assert_matches_pandas(times: NDArray[Any], values: NDArray[Any], zone: str) -> None:
     result = analyze_trend(times, values, tz=zone, now_s=float(times.max()))
     dates, means, counts = _pandas_daily(np.sort(times), values[np.argsort(times)], zone)
 
@@ -78,7 +77,7 @@ def _assert_matches_pandas(
 
 def _random_samples_across_dst(
     rng: np.random.Generator, zone: str, first_day: dt.date
-) -> tuple[NDArray[np.float64], NDArray[np.float32]]:
+) -> tuple[NDArray[Any], NDArray[Any]]:
     start = _local_midnight(first_day, zone)
     # Six local days with a gap covering all of day 4, so pandas yields an empty (NaN) row.
     times = np.sort(rng.uniform(start, start + 6 * DAY, 3000))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,11 +25,12 @@ class RingBuffer:
     place, so ``view`` returns contiguous slices without allocating.
 
     A sample whose time equals a stored sample's time replaces it, so replaying history
-    that was already received is idempotent. Not thread-safe: mutate and read from one
-    thread, and hand ``snapshot`` copies to worker threads.
+    that was already received is idempotent. Every method holds the buffer's lock, so one
+    thread may add samples while another takes a ``snapshot``; ``view`` arrays, though,
+    belong to the thread that mutates the buffer.
     """
 
-    __slots__ = ("_capacity", "_head", "_size", "_times", "_values", "_window_s")
+    __slots__ = ("_capacity", "_head", "_lock", "_size", "_times", "_values", "_window_s")
 
     def __init__(self, capacity: int, window_s: float | None = None) -> None:
         if capacity < 1:
@@ -40,6 +43,7 @@ class RingBuffer:
         self._values = np.empty(capacity, dtype=np.float32)
         self._head = 0  # index of the oldest sample
         self._size = 0
+        self._lock = threading.Lock()
 
     @property
     def capacity(self) -> int:
@@ -70,6 +74,55 @@ class RingBuffer:
         """Add one sample; O(1) when it is not older than the newest stored sample."""
         if not math.isfinite(time_s):
             raise ValueError(f"sample time must be finite, got {time_s}")
+        with self._lock:
+            self._append(time_s, value)
+
+    def extend(self, times_s: ArrayLike, values: ArrayLike) -> None:
+        """Add many samples at once, in any order (history seeding, replayed samples).
+
+        Samples newer than everything stored are copied in bulk; anything else is merged
+        into time order. Only the newest ``capacity`` samples are kept.
+        """
+        times = np.asarray(times_s, dtype=np.float64).ravel()
+        vals = np.asarray(values, dtype=np.float32).ravel()
+        if times.shape != vals.shape:
+            raise ValueError(f"times and values differ in length: {times.size} != {vals.size}")
+        if times.size == 0:
+            return
+        if not np.isfinite(times).all():
+            raise ValueError("sample times must be finite")
+        strictly_increasing = times.size == 1 or bool(np.all(times[1:] > times[:-1]))
+        with self._lock:
+            last = self.last_time
+            if strictly_increasing and (last is None or times[0] > last):
+                self._append_sorted(times, vals)
+            else:
+                self._merge(times, vals)
+
+    def view(self, now_s: float | None = None) -> SampleArrays:
+        """Return contiguous, read-only (times, values) in chronological order.
+
+        Samples older than ``window_s`` before ``now_s`` (default: the newest sample's
+        time) are dropped for good. The arrays share memory with the buffer and are only
+        valid until its next mutation; use ``snapshot`` to keep them or to read from
+        another thread.
+        """
+        with self._lock:
+            return self._view(now_s)
+
+    def snapshot(self, now_s: float | None = None) -> SampleArrays:
+        """Like ``view`` but returns copies, which stay valid and may go to another thread."""
+        with self._lock:
+            times, values = self._view(now_s)
+            return times.copy(), values.copy()
+
+    def clear(self) -> None:
+        """Forget all samples (memory stays allocated)."""
+        with self._lock:
+            self._head = 0
+            self._size = 0
+
+    def _append(self, time_s: float, value: float) -> None:
         if self._size:
             last = (self._head + self._size - 1) % self._capacity
             last_time = self._times[last]
@@ -90,34 +143,7 @@ class RingBuffer:
         self._times[slot] = time_s
         self._values[slot] = value
 
-    def extend(self, times_s: ArrayLike, values: ArrayLike) -> None:
-        """Add many samples at once, in any order (history seeding, replayed samples).
-
-        Samples newer than everything stored are copied in bulk; anything else is merged
-        into time order. Only the newest ``capacity`` samples are kept.
-        """
-        times = np.asarray(times_s, dtype=np.float64).ravel()
-        vals = np.asarray(values, dtype=np.float32).ravel()
-        if times.shape != vals.shape:
-            raise ValueError(f"times and values differ in length: {times.size} != {vals.size}")
-        if times.size == 0:
-            return
-        if not np.isfinite(times).all():
-            raise ValueError("sample times must be finite")
-        strictly_increasing = times.size == 1 or bool(np.all(times[1:] > times[:-1]))
-        last = self.last_time
-        if strictly_increasing and (last is None or times[0] > last):
-            self._append_sorted(times, vals)
-        else:
-            self._merge(times, vals)
-
-    def view(self, now_s: float | None = None) -> SampleArrays:
-        """Return contiguous, read-only (times, values) in chronological order.
-
-        Samples older than ``window_s`` before ``now_s`` (default: the newest sample's
-        time) are dropped for good. The arrays share memory with the buffer and are only
-        valid until its next mutation; use ``snapshot`` to keep them.
-        """
+    def _view(self, now_s: float | None) -> SampleArrays:
         self._linearize()
         size = self._size
         start = 0
@@ -133,16 +159,6 @@ class RingBuffer:
         times.flags.writeable = False  # slices are new view objects: the buffer stays writable
         values.flags.writeable = False
         return times, values
-
-    def snapshot(self, now_s: float | None = None) -> SampleArrays:
-        """Like ``view`` but returns copies that stay valid (safe to use in another thread)."""
-        times, values = self.view(now_s)
-        return times.copy(), values.copy()
-
-    def clear(self) -> None:
-        """Forget all samples (memory stays allocated)."""
-        self._head = 0
-        self._size = 0
 
     def _append_sorted(self, times: NDArray[np.float64], values: NDArray[np.float32]) -> None:
         """Bulk-append samples that are sorted and newer than everything stored."""
@@ -266,7 +282,16 @@ class SampleStore:
 
     def snapshot(self, now_s: float | None = None) -> dict[str, SampleArrays]:
         """Copy every sensor's samples within the window, for analysis in another thread."""
-        return {key: ring.snapshot(now_s) for key, ring in self._buffers.items()}
+        return dict(self.iter_snapshots(now_s))
+
+    def iter_snapshots(self, now_s: float | None = None) -> Iterator[tuple[str, SampleArrays]]:
+        """Yield (key, copied samples within the window) one sensor at a time.
+
+        Safe to run in a worker thread while samples are added: each buffer is copied under
+        its lock, and only one copy is alive at a time when the caller drops it.
+        """
+        for key, ring in list(self._buffers.items()):
+            yield key, ring.snapshot(now_s)
 
     def remove(self, key: str) -> None:
         """Forget ``key`` and free its buffer (no error when unknown)."""

@@ -11,7 +11,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .sample_store import SampleArrays, SampleStore
 from .window_stats import backend_name, window_stats
@@ -36,7 +36,8 @@ class TrendResult:
 
     ``slope_per_day`` and ``intercept`` describe the least-squares line
     ``value = intercept + slope_per_day * (time_s - t_ref_s) / 86400`` where ``t_ref_s`` is
-    the first sample's time. Statistics are NaN when there are too few samples.
+    the first finite sample's time. Statistics are NaN when there are too few samples
+    (none for the mean, fewer than two distinct times for the slope).
     """
 
     daily_means: tuple[DailyMean, ...]
@@ -54,8 +55,8 @@ class TrendResult:
 
 
 def analyze_trend(
-    times_s: NDArray[np.float64],
-    values: NDArray[np.float32],
+    times_s: ArrayLike,
+    values: ArrayLike,
     *,
     tz: str | ZoneInfo,
     now_s: float,
@@ -96,9 +97,7 @@ def analyze_trend(
     )
 
 
-def daily_means(
-    times_s: NDArray[np.float64], values: NDArray[np.float32], tz: str | ZoneInfo
-) -> tuple[DailyMean, ...]:
+def daily_means(times_s: ArrayLike, values: ArrayLike, tz: str | ZoneInfo) -> tuple[DailyMean, ...]:
     """Mean per local calendar day, with the semantics described in ``analyze_trend``."""
     times, vals = _sorted_samples(times_s, values)
     return _daily_means(times, vals, _zone(tz), None if _all_finite(vals) else np.isfinite(vals))
@@ -128,15 +127,13 @@ def analyze_many(
 ) -> dict[str, TrendResult]:
     """Analyse every sensor of a store (trimmed to its window) or of a ``snapshot`` of one.
 
-    Run it in an executor on a ``SampleStore.snapshot``: the store itself is not
-    thread-safe, and its views change when samples are added.
+    Meant for an executor: a store is read one sensor at a time through copies taken under
+    each buffer's lock, so samples may keep arriving on the event loop meanwhile.
     """
     zone = _zone(tz)
-    if isinstance(samples, SampleStore):
-        samples = {key: samples.view(key, now_s) for key in samples.keys()}  # noqa: SIM118
+    pairs = samples.iter_snapshots(now_s) if isinstance(samples, SampleStore) else samples.items()
     return {
-        key: analyze_trend(times, values, tz=zone, now_s=now_s)
-        for key, (times, values) in samples.items()
+        key: analyze_trend(times, values, tz=zone, now_s=now_s) for key, (times, values) in pairs
     }
 
 
@@ -196,7 +193,7 @@ def _local_days(
 
 
 def _sorted_samples(
-    times_s: NDArray[np.float64], values: NDArray[np.float32]
+    times_s: ArrayLike, values: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float32]]:
     """Return contiguous samples with finite times, in time order."""
     times = np.ascontiguousarray(times_s, dtype=np.float64)

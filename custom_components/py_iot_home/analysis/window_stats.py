@@ -10,16 +10,14 @@ Environment: ``PY_IOT_HOME_NATIVE=0`` forces numpy, ``PY_IOT_HOME_NATIVE_LIB`` n
 library file to load instead of the shipped one.
 """
 
-from __future__ import annotations
-
 import ctypes
-from dataclasses import dataclass
 import logging
 import math
 import os
-from pathlib import Path
 import platform
 import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -159,9 +157,7 @@ def _validated(
     return np.ascontiguousarray(times, dtype=np.float64), np.ascontiguousarray(vals)
 
 
-def window_stats_native(
-    times_s: NDArray[np.float64], values: NDArray[np.float32]
-) -> WindowStats:
+def window_stats_native(times_s: NDArray[np.float64], values: NDArray[np.float32]) -> WindowStats:
     """Compute the window statistics with the native library, in one pass without copying."""
     if (lib := _native) is None:
         raise NativeUnavailableError("the native window statistics library is not loaded")

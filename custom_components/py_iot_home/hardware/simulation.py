@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 DAY_S = 86_400.0
 MEAN_TEMPERATURE_C = 21.5
-DAILY_TEMPERATURE_AMPLITUDE_C = 2.5
+DAILY_TEMPERATURE_AMPLITUDE_C = 2.2
 COLDEST_HOUR = 5.0
 MEAN_HUMIDITY_PCT = 47.5
-DAILY_HUMIDITY_AMPLITUDE_PCT = 12.5
+DAILY_HUMIDITY_AMPLITUDE_PCT = 10.0
 FAILURE_RATE = 0.03
 
 
@@ -52,8 +52,8 @@ def indoor_climate(seed: int, timestamp: float, utc_offset_s: float = 0.0) -> Cl
     wander slowly and carry sensor-sized noise; about 3 % of reads fail.
     """
     sensor = _seed_rng(seed, "sensor")
-    temperature_offset = sensor.uniform(-0.5, 0.5)
-    humidity_offset = sensor.uniform(-2.0, 2.0)
+    temperature_offset = sensor.uniform(-0.3, 0.3)
+    humidity_offset = sensor.uniform(-1.5, 1.5)
 
     local_hours = ((timestamp + utc_offset_s) % DAY_S) / 3600.0
     # -1 at the coldest hour, +1 twelve hours later.
@@ -65,14 +65,14 @@ def indoor_climate(seed: int, timestamp: float, utc_offset_s: float = 0.0) -> Cl
         MEAN_TEMPERATURE_C
         + temperature_offset
         + DAILY_TEMPERATURE_AMPLITUDE_C * cycle
-        + 0.3 * _drift(seed, timestamp, "temperature")
+        + 0.25 * _drift(seed, timestamp, "temperature")
         + noise.gauss(0.0, 0.05)
     )
     humidity = (
         MEAN_HUMIDITY_PCT
         + humidity_offset
         - DAILY_HUMIDITY_AMPLITUDE_PCT * cycle
-        + 2.0 * _drift(seed, timestamp, "humidity")
+        + 1.5 * _drift(seed, timestamp, "humidity")
         + noise.gauss(0.0, 0.4)
     )
     failed = noise.random() < FAILURE_RATE

@@ -20,7 +20,7 @@ type Baseline = Callable[[pd.Series, int], FloatArray]
 
 def _regular(history: pd.Series) -> pd.Series:
     """History on a complete hourly grid (gaps as NaN)."""
-    series = history.astype(np.float64).groupby(history.index.floor("h")).mean()
+    series = history.astype(np.float64).groupby(pd.DatetimeIndex(history.index).floor("h")).mean()
     if series.empty:
         return series
     return series.reindex(pd.date_range(series.index[0], series.index[-1], freq="h"))
@@ -76,7 +76,8 @@ def hour_of_week_mean(history: pd.Series, hours: int) -> FloatArray:
     if series.empty:
         return np.zeros(hours)
     future = _future_index(grid, hours)
-    means = series.groupby([series.index.dayofweek, series.index.hour]).mean()
+    index = pd.DatetimeIndex(series.index)
+    means = series.groupby([index.dayofweek, index.hour]).mean()
     keys = pd.MultiIndex.from_arrays([future.dayofweek, future.hour])
     return _fill(means.reindex(keys).to_numpy(np.float64), series)
 
@@ -88,7 +89,7 @@ def median_by_hour(history: pd.Series, hours: int) -> FloatArray:
     if series.empty:
         return np.zeros(hours)
     future = _future_index(grid, hours)
-    medians = series.groupby(series.index.hour).median()
+    medians = series.groupby(pd.DatetimeIndex(series.index).hour).median()
     return _fill(medians.reindex(future.hour).to_numpy(np.float64), series)
 
 

@@ -139,7 +139,7 @@ def extend_with_forecast(
             forecast_humidity = given["humidity"].to_numpy(np.float64)
     unknown = np.full(hours, np.nan)
     return HourlyGrid(
-        index=grid.index.append(future),
+        index=pd.DatetimeIndex(grid.index.append(future)),
         log_power=np.concatenate([grid.log_power, unknown]),
         temperature=np.concatenate([grid.temperature, unknown]),
         humidity=np.concatenate([grid.humidity, unknown]),

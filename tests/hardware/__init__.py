@@ -1,0 +1,1 @@
+"""Tests of the pure hardware layer, run against fake hardware libraries."""

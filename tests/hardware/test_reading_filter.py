@@ -1,0 +1,262 @@
+"""The reading filter: ranges, steps scaled by time, confirmed jumps, availability, counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custom_components.py_iot_home.hardware.dht import DhtReading
+from custom_components.py_iot_home.hardware.reading_filter import (
+    FilterCounts,
+    FilterVerdict,
+    ReadingFilter,
+    Rejection,
+)
+
+OK = FilterVerdict(accepted=True)
+STEP = FilterVerdict(accepted=False, reason=Rejection.STEP)
+RANGE = FilterVerdict(accepted=False, reason=Rejection.OUT_OF_RANGE)
+
+
+def reading(temperature: float, humidity: float = 45.0) -> DhtReading:
+    return DhtReading(temperature=temperature, humidity=humidity)
+
+
+def test_first_plausible_reading_is_kept() -> None:
+    readings = ReadingFilter()
+
+    assert readings.last_good is None
+    assert readings.accept(reading(21.0), at=100.0) == OK
+    assert readings.last_good == reading(21.0)
+    assert readings.counts == FilterCounts(reads_ok=1)
+    assert readings.available
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        reading(-40.1),
+        reading(80.5),
+        reading(21.0, -0.1),
+        reading(21.0, 100.1),
+        reading(math.nan),
+        reading(21.0, math.inf),
+        reading(3276.8, 45.0),
+    ],
+)
+def test_out_of_range_readings_are_rejected(bad: DhtReading) -> None:
+    readings = ReadingFilter()
+    readings.accept(reading(21.0), at=0.0)
+
+    assert readings.accept(bad, at=60.0) == RANGE
+    assert readings.last_good == reading(21.0)
+    assert readings.counts == FilterCounts(reads_ok=1, rejected_out_of_range=1)
+
+
+def test_range_limits_are_inclusive() -> None:
+    readings = ReadingFilter()
+
+    assert readings.accept(reading(-40.0, 0.0), at=0.0) == OK
+    assert ReadingFilter().accept(reading(80.0, 100.0), at=0.0) == OK
+
+
+@pytest.mark.parametrize(
+    ("elapsed_s", "step", "verdict"),
+    [
+        (60.0, 4.9, OK),  # 5 °C a minute
+        (60.0, 5.2, STEP),
+        (30.0, 2.4, OK),
+        (30.0, 2.6, STEP),
+        (2.0, 1.2, OK),  # reads seconds apart still tolerate 1.25 °C of noise
+        (2.0, 1.3, STEP),
+        (-5.0, 1.2, OK),  # a clock stepping back is treated as a short gap
+        (3600.0, 9.9, OK),  # a long gap allows at most 2 minutes' worth: 10 °C
+        (3600.0, 10.5, STEP),
+    ],
+)
+def test_temperature_step_scales_with_time(
+    elapsed_s: float, step: float, verdict: FilterVerdict
+) -> None:
+    for sign in (1.0, -1.0):
+        readings = ReadingFilter()
+        readings.accept(reading(20.0), at=1000.0)
+
+        assert readings.accept(reading(20.0 + sign * step), at=1000.0 + elapsed_s) == verdict
+
+
+@pytest.mark.parametrize(
+    ("elapsed_s", "step", "verdict"),
+    [(60.0, 19.5, OK), (60.0, 21.0, STEP), (2.0, 4.9, OK), (2.0, 5.5, STEP), (7200.0, 41.0, STEP)],
+)
+def test_humidity_step_scales_with_time(
+    elapsed_s: float, step: float, verdict: FilterVerdict
+) -> None:
+    readings = ReadingFilter()
+    readings.accept(reading(20.0, 30.0), at=0.0)
+
+    assert readings.accept(reading(20.0, 30.0 + step), at=elapsed_s) == verdict
+
+
+def test_custom_limits() -> None:
+    readings = ReadingFilter(
+        max_temperature_step_per_minute=1.0,
+        temperature_range=(0.0, 50.0),
+        step_window_s=(60.0, 60.0),
+    )
+    readings.accept(reading(20.0), at=0.0)
+
+    assert readings.accept(reading(-1.0), at=10.0) == RANGE
+    assert readings.accept(reading(21.5), at=10.0) == STEP
+    assert readings.accept(reading(20.9), at=10_000.0) == OK
+
+
+def test_an_isolated_glitch_is_dropped() -> None:
+    readings = ReadingFilter()
+    readings.accept(reading(20.0), at=0.0)
+
+    assert readings.accept(reading(45.0), at=30.0) == STEP
+    assert readings.accept(reading(20.1), at=60.0) == OK
+    assert readings.last_good == reading(20.1)
+    assert readings.counts == FilterCounts(reads_ok=2, rejected_step=1)
+
+
+def test_a_confirmed_jump_is_taken() -> None:
+    """After an outage the room really is warmer: two agreeing reads win over the old value."""
+    readings = ReadingFilter()
+    readings.accept(reading(18.0), at=0.0)
+
+    assert readings.accept(reading(31.0), at=7200.0) == STEP
+    assert readings.accept(reading(31.2), at=7230.0) == OK
+    assert readings.last_good == reading(31.2)
+    assert readings.accept(reading(31.3), at=7260.0) == OK
+
+
+def test_disagreeing_jumps_stay_rejected() -> None:
+    readings = ReadingFilter(max_consecutive_failures=3)
+    readings.accept(reading(20.0), at=0.0)
+
+    assert readings.accept(reading(45.0), at=30.0) == STEP
+    assert readings.accept(reading(2.0), at=60.0) == STEP
+    assert readings.accept(reading(60.0), at=90.0) == STEP
+    assert readings.last_good == reading(20.0)
+    assert not readings.available
+
+
+def test_more_confirmations_can_be_required() -> None:
+    readings = ReadingFilter(jump_confirmations=3)
+    readings.accept(reading(20.0), at=0.0)
+
+    assert readings.accept(reading(30.0), at=30.0) == STEP
+    assert readings.accept(reading(30.1), at=60.0) == STEP
+    assert readings.accept(reading(30.2), at=90.0) == OK
+
+
+def test_unavailable_after_n_consecutive_failures_then_recovers() -> None:
+    readings = ReadingFilter(max_consecutive_failures=3)
+    readings.accept(reading(21.0), at=0.0)
+
+    readings.record_failure()
+    readings.record_failure()
+    assert readings.available
+    assert readings.consecutive_failures == 2
+    readings.record_failure()
+    assert not readings.available
+
+    assert readings.accept(reading(21.2), at=120.0) == OK
+    assert readings.available
+    assert readings.consecutive_failures == 0
+    assert readings.counts == FilterCounts(reads_ok=2, failed_reads=3)
+
+
+def test_rejections_count_towards_unavailability() -> None:
+    readings = ReadingFilter(max_consecutive_failures=3)
+    readings.accept(reading(21.0), at=0.0)
+
+    readings.record_failure()
+    readings.accept(reading(120.0), at=30.0)
+    assert readings.available
+    readings.accept(reading(50.0), at=60.0)
+
+    assert not readings.available
+    assert readings.counts == FilterCounts(
+        reads_ok=1, failed_reads=1, rejected_out_of_range=1, rejected_step=1
+    )
+
+
+def test_unavailable_before_any_good_reading() -> None:
+    readings = ReadingFilter(max_consecutive_failures=2)
+
+    readings.record_failure()
+    readings.record_failure()
+
+    assert not readings.available
+    assert readings.last_good is None
+
+
+def test_counts_are_frozen() -> None:
+    counts = ReadingFilter().counts
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        counts.reads_ok = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_consecutive_failures": 0},
+        {"jump_confirmations": 0},
+        {"step_window_s": (30.0, 10.0)},
+        {"step_window_s": (-1.0, 10.0)},
+    ],
+)
+def test_invalid_settings(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        ReadingFilter(**kwargs)  # type: ignore[arg-type]
+
+
+events = st.lists(
+    st.one_of(
+        st.none(),
+        st.tuples(
+            st.one_of(st.floats(min_value=-60, max_value=100), st.just(math.nan)),
+            st.floats(min_value=-10, max_value=110, allow_nan=False),
+            st.floats(min_value=0, max_value=600),
+        ),
+    ),
+    max_size=60,
+)
+
+
+@given(events, st.integers(min_value=1, max_value=6))
+def test_every_event_is_counted_once_and_availability_follows_the_streak(
+    sequence: list[tuple[float, float, float] | None], threshold: int
+) -> None:
+    readings = ReadingFilter(max_consecutive_failures=threshold)
+    at = 0.0
+    streak = 0
+    for event in sequence:
+        if event is None:
+            readings.record_failure()
+            streak += 1
+        else:
+            temperature, humidity, gap = event
+            at += gap
+            verdict = readings.accept(reading(temperature, humidity), at)
+            assert verdict.accepted == (verdict.reason is None)
+            if verdict.accepted:
+                assert readings.last_good == reading(temperature, humidity)
+            streak = 0 if verdict.accepted else streak + 1
+        assert readings.available == (streak < threshold)
+        last_good = readings.last_good
+        if last_good is not None:
+            assert -40.0 <= last_good.temperature <= 80.0
+            assert 0.0 <= last_good.humidity <= 100.0
+    counts = readings.counts
+    total = (
+        counts.reads_ok + counts.failed_reads + counts.rejected_out_of_range + counts.rejected_step
+    )
+    assert total == len(sequence)

@@ -1,0 +1,109 @@
+"""Start and stop a throwaway Mosquitto broker on a free loopback port, for broker tests.
+
+Use from a fixture that also requests `socket_enabled`:
+
+    @pytest.fixture
+    def broker(tmp_path, socket_enabled):
+        with MosquittoServer(tmp_path) as server:
+            yield server
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+START_TIMEOUT_S = 10.0
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def mosquitto_available() -> bool:
+    """Return whether a Mosquitto binary is installed."""
+    return Path(MOSQUITTO).exists()
+
+
+class MosquittoServer:
+    """One Mosquitto process: anonymous, loopback only, no persistence, log in `directory`.
+
+    `stop()` then `start()` restarts it on the same port (retained messages are lost, as
+    after a real broker restart without persistence).
+    """
+
+    def __init__(self, directory: Path, port: int | None = None) -> None:
+        self.host = "127.0.0.1"
+        self.port = port or free_port()
+        self.directory = directory
+        # Running as root, Mosquitto drops to user `mosquitto`: it only reads what we write
+        # (before dropping), and logs to stdout, a file we own.
+        self.config_path = directory / "mosquitto.conf"
+        self.log_path = directory / "mosquitto.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the broker and wait until it accepts connections."""
+        if self.process is not None:
+            raise RuntimeError("already running")
+        self.config_path.write_text(
+            f"listener {self.port} {self.host}\n"
+            "allow_anonymous true\n"
+            "persistence false\n"
+            "log_dest stdout\n"
+            "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+        )
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [MOSQUITTO, "-c", str(self.config_path)], stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mosquitto exited early:\n{self.log()}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"mosquitto did not listen on {self.port}:\n{self.log()}")
+
+    def stop(self) -> None:
+        """Stop the broker (SIGTERM, then SIGKILL after 5 s)."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def log(self) -> str:
+        """Return what the broker logged so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def __enter__(self) -> Self:
+        """Start on entry."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop on exit."""
+        self.stop()

@@ -1,0 +1,231 @@
+"""The config, reconfigure and options flows of a board."""
+
+from __future__ import annotations
+
+from unittest.mock import AsyncMock, patch
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.const import (
+    CONF_ACTIVE_HIGH,
+    CONF_ADD_ANOTHER,
+    CONF_ADD_LED,
+    CONF_AREA,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_INITIAL_ON,
+    CONF_KIND,
+    CONF_LEDS,
+    CONF_PIN,
+    CONF_POLL_INTERVAL,
+    DOMAIN,
+    EntryKind,
+)
+
+from .fakes import FakeHardware
+
+pytestmark = pytest.mark.usefixtures("mock_setup_entry", "fake_hardware")
+
+BOARD = {CONF_NAME: "Bedroom", CONF_DHT_PIN: 5, CONF_DHT_MODEL: "dht22", CONF_AREA: "Bedroom"}
+
+
+async def _start(hass: HomeAssistant) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result["flow_id"]
+
+
+async def test_board_without_leds(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Bedroom"
+    entry = result["result"]
+    assert entry.data[CONF_KIND] == EntryKind.LOCAL
+    assert entry.data[CONF_DHT_PIN] == 5
+    assert entry.unique_id == entry.data["board_id"]
+    assert entry.options == {CONF_POLL_INTERVAL: 60, CONF_FAILURE_THRESHOLD: 5, CONF_LEDS: []}
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_board_with_two_leds(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: True})
+    assert result["step_id"] == "led"
+    led = {CONF_NAME: "Desk LED", CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**led, CONF_PIN: 17, CONF_ADD_ANOTHER: True}
+    )
+    assert result["step_id"] == "led"
+    # The DHT pin and the first LED's pin are taken within the same flow.
+    for pin in (5, 17):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: pin, CONF_ADD_ANOTHER: False}
+        )
+        assert result["errors"] == {CONF_PIN: "pin_in_use"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: 99, CONF_ADD_ANOTHER: False}
+    )
+    assert result["errors"] == {CONF_PIN: "pin_out_of_range"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: 27, CONF_ADD_ANOTHER: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    leds = result["result"].options[CONF_LEDS]
+    assert [(led[CONF_NAME], led[CONF_PIN]) for led in leds] == [("Desk LED", 17), ("Shelf", 27)]
+    assert len({led["led_id"] for led in leds}) == 2
+
+
+@pytest.mark.parametrize(
+    ("pin", "error"),
+    [(1, "pin_out_of_range"), (28, "pin_out_of_range"), (4, "pin_in_use"), (17, "pin_in_use")],
+)
+async def test_board_pin_errors_then_recover(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, pin: int, error: str
+) -> None:
+    mock_config_entry.add_to_hass(hass)  # uses GPIO4 (DHT) and GPIO17 (LED)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BOARD, CONF_DHT_PIN: pin, CONF_ADD_LED: False}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_DHT_PIN: error}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_board_unreadable_then_recover(
+    hass: HomeAssistant, fake_hardware: FakeHardware
+) -> None:
+    fake_hardware.dht.script(5, *([None] * 9))  # three probes of three tries each fail
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["errors"] == {CONF_DHT_PIN: "pin_unreadable"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_board_unexpected_error_then_recover(hass: HomeAssistant) -> None:
+    flow_id = await _start(hass)
+    with patch("custom_components.py_iot_home.config_flow.probe_dht", side_effect=OSError("boom")):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {**BOARD, CONF_ADD_LED: False}
+        )
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_probe_falls_back_to_simulation_off_a_pi(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .fakes import install_fake_hardware
+
+    install_fake_hardware(monkeypatch, legacy_dht="missing", circuitpython_dht="missing")
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure_moves_the_pin(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_DHT_PIN: 17, CONF_DHT_MODEL: "dht22"}
+    )
+    assert result["errors"] == {CONF_DHT_PIN: "pin_in_use"}  # its own LED
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_DHT_PIN: 40, CONF_DHT_MODEL: "dht22"}
+    )
+    assert result["errors"] == {CONF_DHT_PIN: "pin_out_of_range"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "am2302"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data[CONF_DHT_PIN] == 6
+    assert mock_config_entry.data[CONF_DHT_MODEL] == "am2302"
+
+
+async def test_options_settings(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["settings", "add_led", "remove_led"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 10
+    assert mock_config_entry.options[CONF_FAILURE_THRESHOLD] == 2
+    assert len(mock_config_entry.options[CONF_LEDS]) == 1
+
+
+async def test_options_poll_interval_minimum(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    with pytest.raises(InvalidData, match="poll_interval"):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+        )
+
+
+async def test_options_add_and_remove_led(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "add_led"}
+    )
+    led = {CONF_NAME: "Porch", CONF_ACTIVE_HIGH: False, CONF_INITIAL_ON: True}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**led, CONF_PIN: 4}
+    )
+    assert result["errors"] == {CONF_PIN: "pin_in_use"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**led, CONF_PIN: 22}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [17, 22]
+
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "remove_led"}
+    )
+    assert result["step_id"] == "remove_led"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_LEDS: ["led00001"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [22]
+
+
+async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="b2",
+        data={CONF_KIND: "local", "board_id": "b2", CONF_DHT_PIN: 9, CONF_DHT_MODEL: "dht11"},
+        options={CONF_LEDS: []},
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["menu_options"] == ["settings", "add_led"]

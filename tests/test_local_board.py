@@ -1,0 +1,122 @@
+"""Polling the DHT sensor: failures, rejections, availability and recovery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from .fakes import FakeHardware
+
+TEMPERATURE = "sensor.living_room_temperature"
+HUMIDITY = "sensor.living_room_humidity"
+
+
+async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    # The fixture's threshold is 3: two failed reads keep the last good value...
+    fake_hardware.dht.script(4, *([None] * 3 * 3))
+    for _ in range(2):
+        await _poll(hass, freezer)
+        assert hass.states.get(TEMPERATURE).state == "21.0"
+    # ...the third makes the entities unavailable.
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+    # The next good read brings them back by themselves.
+    fake_hardware.dht.script(4, (21.5, 46.0))
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert hass.states.get(HUMIDITY).state == "46.0"
+    counts = init_integration.runtime_data.board.filter_counts
+    assert counts.failed_reads == 3
+    assert counts.reads_ok == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [(21.0, 140.0), (21.0, -3.0), (95.0, 40.0), (-60.0, 40.0)],
+)
+async def test_impossible_values_never_reach_the_state_machine(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+    bad: tuple[float, float],
+) -> None:
+    fake_hardware.dht.script(4, bad)
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    assert hass.states.get(HUMIDITY).state == "45.0"
+    assert init_integration.runtime_data.board.filter_counts.rejected_out_of_range == 1
+
+
+async def test_jump_is_rejected(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fake_hardware.dht.script(4, (40.0, 45.0))
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    assert init_integration.runtime_data.board.filter_counts.rejected_step == 1
+
+
+async def test_first_read_failing_shows_unavailable_until_a_good_read(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    fake_hardware.dht.script(4, None, None, None)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+
+
+async def test_simulated_board_off_a_pi(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from homeassistant.helpers import issue_registry as ir
+
+    from .fakes import install_fake_hardware
+
+    install_fake_hardware(
+        monkeypatch,
+        legacy_dht="missing",
+        circuitpython_dht="missing",
+        rpi_gpio="missing",
+        gpiochips=None,
+    )
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = mock_config_entry.runtime_data
+    assert runtime.board.dht.name == "simulated"
+    assert runtime.leds.gpio.name == "simulated"
+    issue = ir.async_get(hass).async_get_issue(
+        "py_iot_home", f"hardware_missing_{mock_config_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_key == "hardware_missing"
