@@ -15,11 +15,13 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
 from .const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
+    CONF_ANNOUNCEMENT,
     CONF_AREA,
     CONF_BOARD_ID,
     CONF_DHT_MODEL,
@@ -29,8 +31,11 @@ from .const import (
     CONF_KIND,
     CONF_LED_ID,
     CONF_LEDS,
+    CONF_NODE_ID,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    CONF_PREFIX,
+    CONF_SECRET,
     DEFAULT_FAILURE_THRESHOLD,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
@@ -38,8 +43,16 @@ from .const import (
     MIN_POLL_INTERVAL,
     EntryKind,
 )
+from .discovery import DiscoveryRejected, check_discovery, record_discovery_rejection
 from .hardware.dht import DhtModel
 from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
+from .protocol import (
+    DEFAULT_PREFIX,
+    MessageVerifier,
+    NodeAnnouncement,
+    ProtocolError,
+    parse_announcement,
+)
 
 MODEL_SELECTOR = selector.SelectSelector(
     selector.SelectSelectorConfig(
@@ -109,15 +122,79 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 1
 
     def __init__(self) -> None:
-        """Start with no board and no LEDs."""
+        """Start with no board, no LEDs and no discovered node."""
         self._board: dict[str, Any] = {}
         self._leds: list[dict[str, Any]] = []
+        self._discovery: tuple[MqttServiceInfo, NodeAnnouncement] | None = None
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
         """Options: poll interval, failure threshold, LEDs."""
         return LocalBoardOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only boards on this host have options."""
+        return bool(config_entry.data.get(CONF_KIND) == EntryKind.LOCAL)
+
+    async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
+        """A node announced itself: check it, then ask the user to confirm."""
+        try:
+            announcement = check_discovery(self.hass, discovery_info, self._async_in_progress())
+        except DiscoveryRejected as err:
+            record_discovery_rejection(self.hass, err.reason)
+            return self.async_abort(reason=err.reason)
+        await self.async_set_unique_id(announcement.node_id)
+        self._abort_if_unique_id_configured()
+        self._discovery = (discovery_info, announcement)
+        self.context["title_placeholders"] = {"name": announcement.name}
+        return await self.async_step_mqtt_confirm()
+
+    async def async_step_mqtt_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show what the node has; optionally take its shared secret."""
+        assert self._discovery is not None
+        discovery_info, announcement = self._discovery
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            secret = user_input.get(CONF_SECRET, "").strip()
+            if secret:
+                try:
+                    parse_announcement(
+                        discovery_info.topic,
+                        discovery_info.payload,
+                        verifier=MessageVerifier(secret),
+                    )
+                except ProtocolError:
+                    errors[CONF_SECRET] = "bad_secret"
+            if not errors:
+                payload = discovery_info.payload
+                return self.async_create_entry(
+                    title=announcement.name,
+                    data={
+                        CONF_KIND: EntryKind.NODE,
+                        CONF_NODE_ID: announcement.node_id,
+                        CONF_PREFIX: DEFAULT_PREFIX,
+                        CONF_ANNOUNCEMENT: payload.decode()
+                        if isinstance(payload, bytes)
+                        else payload,
+                        CONF_SECRET: secret,
+                    },
+                )
+        return self.async_show_form(
+            step_id="mqtt_confirm",
+            data_schema=probatio.Schema({probatio.Optional(CONF_SECRET, default=""): str}),
+            description_placeholders={
+                "name": announcement.name,
+                "model": announcement.model,
+                "sensors": ", ".join(sensor.name for sensor in announcement.sensors) or "-",
+                "switches": ", ".join(switch.name for switch in announcement.switches) or "-",
+            },
+            errors=errors,
+        )
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the DHT sensor of the new board."""

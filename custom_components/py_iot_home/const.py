@@ -51,3 +51,11 @@ BACKEND_AUTO: Final = "auto"
 BACKEND_SIMULATED: Final = "simulated"
 
 TREND_REFRESH_INTERVAL: Final = timedelta(minutes=5)
+
+CONF_NODE_ID: Final = "node_id"
+CONF_PREFIX: Final = "prefix"
+CONF_SECRET: Final = "secret"
+CONF_ANNOUNCEMENT: Final = "announcement"
+
+MAX_PENDING_DISCOVERIES: Final = 20
+MAX_NODES: Final = 200

@@ -1,28 +1,49 @@
-"""Diagnostics: which backends run, and what the sensor filter rejected."""
+"""Diagnostics: backends, filters, rejected messages; secrets redacted."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
+from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .models import PyIotHomeConfigEntry
+from .const import CONF_SECRET
+from .discovery import DISCOVERY_REJECTIONS
+from .models import LocalRuntimeData, PyIotHomeConfigEntry
+
+TO_REDACT = {CONF_SECRET}
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PyIotHomeConfigEntry
 ) -> dict[str, Any]:
-    """Return diagnostics for a board entry."""
+    """Return diagnostics for a board or node entry."""
     runtime = entry.runtime_data
-    board = runtime.board
-    state = board.data
-    return {
-        "data": dict(entry.data),
+    result: dict[str, Any] = {
+        "data": async_redact_data(dict(entry.data), TO_REDACT),
         "options": dict(entry.options),
-        "backends": {"dht": board.dht.name, "gpio": runtime.leds.gpio.name},
-        "reading_filter": asdict(board.filter_counts),
-        "available": state.available,
-        "last_sample": asdict(state.sample) if state.sample else None,
-        "led_states": dict(runtime.leds.states),
+        "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
+    if isinstance(runtime, LocalRuntimeData):
+        board = runtime.board
+        state = board.data
+        result |= {
+            "backends": {"dht": board.dht.name, "gpio": runtime.leds.gpio.name},
+            "reading_filter": asdict(board.filter_counts),
+            "available": state.available,
+            "last_sample": asdict(state.sample) if state.sample else None,
+            "led_states": dict(runtime.leds.states),
+        }
+    else:
+        node = runtime.node
+        result |= {
+            "online": node.data.online,
+            "signed": CONF_SECRET in entry.data and bool(entry.data[CONF_SECRET]),
+            "messages_accepted": dict(node.messages_accepted),
+            "messages_rejected": dict(node.rejections.counts),
+            "replayed_samples": node.replayed_samples,
+            "sensors": {key: asdict(sample) for key, sample in node.data.sensors.items()},
+            "switches": dict(node.data.switches),
+        }
+    return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .leds import LedBank
     from .local_board import LocalBoardCoordinator
+    from .node_connection import NodeCoordinator
 
 
 @dataclass(kw_only=True)
@@ -18,8 +19,14 @@ class LocalRuntimeData:
 
     board: LocalBoardCoordinator
     leds: LedBank
-    notes: dict[str, str] = field(default_factory=dict)
 
 
-type PyIotHomeRuntimeData = LocalRuntimeData
+@dataclass(kw_only=True)
+class NodeRuntimeData:
+    """A remote Raspberry Pi node reached over MQTT."""
+
+    node: NodeCoordinator
+
+
+type PyIotHomeRuntimeData = LocalRuntimeData | NodeRuntimeData
 type PyIotHomeConfigEntry = ConfigEntry[PyIotHomeRuntimeData]

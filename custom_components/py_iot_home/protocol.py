@@ -318,7 +318,7 @@ class MessageVerifier:
             raise ProtocolError(RejectionKind.STALE, "command timestamp outside the window")
 
 
-def _decode(payload: bytes | str, limit: int) -> object:
+def _decode(payload: bytes | bytearray | str, limit: int) -> object:
     raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
     if len(raw) > limit:
         raise ProtocolError(RejectionKind.OVERSIZED, f"{len(raw)} bytes > {limit}")
@@ -446,7 +446,7 @@ def _switch_info(value: object) -> SwitchInfo:
 
 def parse_announcement(
     topic: str,
-    payload: bytes | str,
+    payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
@@ -525,7 +525,7 @@ def _state_from_object(
 
 def parse_state(
     topic: str,
-    payload: bytes | str,
+    payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
@@ -541,7 +541,7 @@ def parse_state(
 
 def parse_replay(
     topic: str,
-    payload: bytes | str,
+    payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
@@ -571,7 +571,7 @@ def parse_replay(
 
 
 def parse_availability(
-    topic: str, payload: bytes | str, *, prefix: str = DEFAULT_PREFIX
+    topic: str, payload: bytes | bytearray | str, *, prefix: str = DEFAULT_PREFIX
 ) -> tuple[str, bool]:
     """Return (node id, online) from an availability message."""
     node_id = _expect_topic(topic, prefix, TopicKind.AVAILABILITY).node_id
@@ -583,7 +583,7 @@ def parse_availability(
 
 def parse_command(
     topic: str,
-    payload: bytes | str,
+    payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,

@@ -17,7 +17,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import LocalBoardEntity
 from .local_board import ClimateSample, LocalBoardCoordinator
-from .models import PyIotHomeConfigEntry
+from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .node_entities import node_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -57,8 +58,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the board's sensors."""
-    board = entry.runtime_data.board
-    async_add_entities(LocalClimateSensor(board, description) for description in CLIMATE_SENSORS)
+    runtime = entry.runtime_data
+    if isinstance(runtime, LocalRuntimeData):
+        async_add_entities(
+            LocalClimateSensor(runtime.board, description) for description in CLIMATE_SENSORS
+        )
+    else:
+        async_add_entities(node_sensors(runtime.node))
 
 
 class LocalClimateSensor(LocalBoardEntity, SensorEntity):

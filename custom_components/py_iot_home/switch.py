@@ -11,7 +11,8 @@ from homeassistant.helpers.restore_state import RestoreEntity
 
 from .entity import local_board_device
 from .leds import LedBank, LedConfig, led_unique_id
-from .models import PyIotHomeConfigEntry
+from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .node_entities import node_switches
 
 PARALLEL_UPDATES = 1
 
@@ -22,8 +23,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one switch per configured LED."""
-    bank = entry.runtime_data.leds
-    async_add_entities(LedSwitch(entry, bank, led) for led in bank.leds.values())
+    runtime = entry.runtime_data
+    if isinstance(runtime, LocalRuntimeData):
+        bank = runtime.leds
+        async_add_entities(LedSwitch(entry, bank, led) for led in bank.leds.values())
+    else:
+        async_add_entities(node_switches(runtime.node))
 
 
 class LedSwitch(SwitchEntity, RestoreEntity):

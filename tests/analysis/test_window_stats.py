@@ -1,5 +1,6 @@
 """Window statistics: both backends, their parity, and the native loader's fall-backs."""
 
+import ctypes
 import logging
 import math
 import platform
@@ -276,6 +277,39 @@ def test_other_dtypes_and_layouts_are_converted(stats_fn: StatsFn) -> None:
     strided = stats_fn(np.repeat(times, 2)[::2].astype(np.float64), np.repeat(values, 2)[::2])  # type: ignore[arg-type]
     assert strided == expected
     assert stats_fn(times[:2], np.array([1e39, 1.0])).count == 1  # type: ignore[arg-type]
+
+
+def test_read_only_and_unaligned_arrays(stats_fn: StatsFn) -> None:
+    times = 1.7e9 + 60.0 * np.arange(300, dtype=np.float64)
+    values = np.cos(np.arange(300, dtype=np.float64)).astype(np.float32)
+    expected = stats_fn(times, values)
+    read_only_times, read_only_values = times.copy(), values.copy()
+    read_only_times.flags.writeable = False
+    read_only_values.flags.writeable = False
+    assert stats_fn(read_only_times, read_only_values) == expected
+    raw = bytearray(times.nbytes + 1)
+    unaligned = np.frombuffer(raw, dtype=np.float64, count=times.size, offset=1)
+    unaligned[:] = times
+    assert not unaligned.flags.aligned
+    assert stats_fn(unaligned, values) == expected
+
+
+@needs_native
+@pytest.mark.parametrize(
+    ("times", "values"),
+    [
+        (np.zeros(4, dtype=np.float32), np.zeros(4, dtype=np.float32)),
+        (np.zeros(4), np.zeros(4)),
+        (np.zeros((2, 2)), np.zeros(4, dtype=np.float32)),
+        (np.zeros(8)[::2], np.zeros(4, dtype=np.float32)),
+        ([0.0, 1.0, 2.0, 3.0], np.zeros(4, dtype=np.float32)),
+    ],
+)
+def test_native_argtypes_check_arrays(times: object, values: object) -> None:
+    """The ndpointer argtypes refuse what would be read wrongly, even past the validation."""
+    assert ws._native is not None
+    with pytest.raises(ctypes.ArgumentError):
+        ws._native.window_stats(times, values, 4, ctypes.byref(ws._CWindowStats()))
 
 
 @needs_native

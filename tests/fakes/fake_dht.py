@@ -28,6 +28,8 @@ class FakeDhtBus:
         self.clock = clock
         self.default_reading: DhtResult = (21.0, 45.0)
         self.read_duration_s = 0.0
+        # When set, every transfer waits here: proves that transfers run side by side.
+        self.rendezvous: threading.Barrier | None = None
         self.transfers: list[int] = []
         self.overlaps = 0
         self._scripts: dict[int, deque[DhtResult]] = {}
@@ -47,6 +49,8 @@ class FakeDhtBus:
         try:
             if self.read_duration_s:
                 time.sleep(self.read_duration_s)
+            if self.rendezvous is not None:
+                self.rendezvous.wait(timeout=5.0)
             with self._guard:
                 self.transfers.append(pin)
                 queue = self._scripts.get(pin)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import statistics
 import threading
 import time
@@ -22,8 +24,7 @@ from custom_components.py_iot_home.hardware.dht import (
 )
 from custom_components.py_iot_home.hardware.errors import HardwareUnavailableError
 from custom_components.py_iot_home.hardware.simulation import FAILURE_RATE, indoor_climate
-
-from ..fakes import FakeClock, FakeHardware, install_fake_hardware
+from tests.fakes import FakeClock, FakeHardware, install_fake_hardware
 
 
 @pytest.fixture
@@ -207,7 +208,7 @@ def _hammer(backends: list[DhtBackend], reads_each: int) -> list[BaseException]:
         try:
             for _ in range(reads_each):
                 backend.read()
-        except BaseException as err:  # noqa: BLE001
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=worker, args=(backend,)) for backend in backends]
@@ -245,17 +246,15 @@ def test_overlap_detector_catches_unlocked_reads(hw: FakeHardware) -> None:
 
 
 def test_different_pins_are_read_in_parallel(hw: FakeHardware) -> None:
-    hw.dht.read_duration_s = 0.1
+    pins = (4, 17, 22, 27)
+    # Each transfer waits until all four are on the wire; one global lock would deadlock here.
+    hw.dht.rendezvous = threading.Barrier(len(pins))
     backends: list[DhtBackend] = [
-        create_dht_backend(DhtModel.DHT22, pin, "adafruit_dht") for pin in (4, 17, 22, 27)
+        create_dht_backend(DhtModel.DHT22, pin, "adafruit_dht") for pin in pins
     ]
 
-    started = time.perf_counter()
     assert _hammer(backends, reads_each=1) == []
-    elapsed = time.perf_counter() - started
-
-    # Serialised they would take 0.4 s; one lock per pin lets them share the time.
-    assert elapsed < 0.3
+    assert sorted(hw.dht.transfers) == list(pins)
 
 
 def test_auto_prefers_adafruit_dht(hw: FakeHardware) -> None:
@@ -305,7 +304,7 @@ def test_simulated_preference_seeds_with_the_pin(hw: FakeHardware) -> None:
 def _simulated_values(seed: int, times: list[float]) -> list[DhtReading | None]:
     values: list[DhtReading | None] = []
     for at in times:
-        backend = SimulatedDhtBackend(seed, clock=lambda at=at: at, utc_offset_s=0.0)
+        backend = SimulatedDhtBackend(seed, clock=functools.partial(float, at), utc_offset_s=0.0)
         try:
             values.append(backend.read())
         except DhtReadError:
@@ -341,8 +340,10 @@ def test_simulation_is_a_plausible_room() -> None:
         temperatures = [sample.temperature for sample in samples]
         humidities = [sample.humidity for sample in samples]
 
-        assert 18.5 <= min(temperatures) and max(temperatures) <= 24.5
-        assert 33.0 <= min(humidities) and max(humidities) <= 62.0
+        assert min(temperatures) >= 18.5
+        assert max(temperatures) <= 24.5
+        assert min(humidities) >= 33.0
+        assert max(humidities) <= 62.0
         assert max(temperatures) - min(temperatures) > 3.5
         assert statistics.correlation(temperatures, humidities) < -0.8
 
@@ -355,7 +356,7 @@ def test_simulation_is_a_plausible_room() -> None:
 
         assert mean_between(15, 19, temperatures) - mean_between(3, 7, temperatures) > 3.0
         # Successive minutes never jump like a faulty sensor.
-        steps = [abs(b - a) for a, b in zip(temperatures, temperatures[1:], strict=False)]
+        steps = [abs(b - a) for a, b in itertools.pairwise(temperatures)]
         assert max(steps) < 0.6
 
 

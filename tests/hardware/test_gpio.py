@@ -19,10 +19,9 @@ from custom_components.py_iot_home.hardware.gpio import (
     find_header_chip,
     gpiochip_paths,
 )
-
-from ..fakes import PI5_GPIOCHIPS, FakeHardware, install_fake_hardware
-from ..fakes.fake_gpiod import Direction, Value
-from ..fakes.fake_rpi_gpio import BCM, BOARD, HIGH, IN, LOW, OUT
+from tests.fakes import PI5_GPIOCHIPS, FakeGpiod, FakeHardware, install_fake_hardware
+from tests.fakes.fake_gpiod import Direction, Value
+from tests.fakes.fake_rpi_gpio import BCM, BOARD, HIGH, IN, LOW, OUT
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def hw(monkeypatch: pytest.MonkeyPatch) -> FakeHardware:
 
 
 @pytest.fixture
-def fake_gpiod(hw: FakeHardware):  # type: ignore[no-untyped-def]
+def fake_gpiod(hw: FakeHardware) -> FakeGpiod:
     assert hw.gpiod is not None
     return hw.gpiod
 
@@ -149,7 +148,7 @@ def test_rpi_gpio_unusable(monkeypatch: pytest.MonkeyPatch, mode: str, message: 
     [(True, True, True), (True, False, False), (False, True, False), (False, False, True)],
 )
 def test_gpiod_requests_one_output_line(
-    hw: FakeHardware, fake_gpiod, active_high: bool, initial_on: bool, level: bool
+    hw: FakeHardware, fake_gpiod: FakeGpiod, active_high: bool, initial_on: bool, level: bool
 ) -> None:
     backend = create_gpio_backend("gpiod")
     assert isinstance(backend, GpiodBackend)
@@ -158,6 +157,7 @@ def test_gpiod_requests_one_output_line(
     backend.setup_output(17, active_high=active_high, initial_on=initial_on)
 
     line = fake_gpiod.line("/dev/gpiochip0", 17)
+    assert line is not None
     assert line.consumer == "py_iot_home"
     assert line.settings.direction is Direction.OUTPUT
     assert line.settings.active_low is not active_high
@@ -168,7 +168,7 @@ def test_gpiod_requests_one_output_line(
     assert line.value is (Value.INACTIVE if initial_on else Value.ACTIVE)
 
 
-def test_gpiod_release_touches_only_its_pin(hw: FakeHardware, fake_gpiod) -> None:
+def test_gpiod_release_touches_only_its_pin(hw: FakeHardware, fake_gpiod: FakeGpiod) -> None:
     fake_gpiod.claim("/dev/gpiochip0", 5)
     backend = create_gpio_backend("gpiod")
     backend.setup_output(17, active_high=True, initial_on=True)
@@ -183,7 +183,7 @@ def test_gpiod_release_touches_only_its_pin(hw: FakeHardware, fake_gpiod) -> Non
     assert not any(fake_gpiod.requests)
 
 
-def test_gpiod_pin_held_by_another_program(hw: FakeHardware, fake_gpiod) -> None:
+def test_gpiod_pin_held_by_another_program(hw: FakeHardware, fake_gpiod: FakeGpiod) -> None:
     fake_gpiod.claim("/dev/gpiochip0", 18)
     backend = create_gpio_backend("gpiod")
 
@@ -191,7 +191,7 @@ def test_gpiod_pin_held_by_another_program(hw: FakeHardware, fake_gpiod) -> None
         backend.setup_output(18, active_high=True, initial_on=False)
 
 
-def test_gpiod_pin_claimed_twice(hw: FakeHardware, fake_gpiod) -> None:
+def test_gpiod_pin_claimed_twice(hw: FakeHardware, fake_gpiod: FakeGpiod) -> None:
     first = create_gpio_backend("gpiod")
     second = create_gpio_backend("gpiod")
     first.setup_output(17, active_high=True, initial_on=False)
@@ -216,7 +216,9 @@ def test_gpiod_other_request_errors(hw: FakeHardware) -> None:
     assert not isinstance(err.value, PinInUseError)
 
 
-def test_gpiod_write_errors(hw: FakeHardware, fake_gpiod, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gpiod_write_errors(
+    hw: FakeHardware, fake_gpiod: FakeGpiod, monkeypatch: pytest.MonkeyPatch
+) -> None:
     backend = create_gpio_backend("gpiod")
     with pytest.raises(GpioError, match="GPIO17 is not set up"):
         backend.write(17, True)
@@ -261,10 +263,11 @@ def test_header_chip_search_reports_what_it_saw(monkeypatch: pytest.MonkeyPatch)
         monkeypatch,
         gpiochips={"/dev/gpiochip0": "pinctrl-bcm2711", "/dev/gpiochip1": "gpio-mockup-A"},
     )
-    assert hw.gpiod is not None
-    hw.gpiod.chips["/dev/gpiochip0"].permission_denied = True
+    chips = hw.gpiod
+    assert chips is not None
+    chips.chips["/dev/gpiochip0"].permission_denied = True
     # A path that is not a gpiochip character device is skipped.
-    monkeypatch.setattr(gpio, "gpiochip_paths", lambda: [*hw.gpiod.chip_paths(), "/dev/gpiochip7"])  # type: ignore[union-attr]
+    monkeypatch.setattr(gpio, "gpiochip_paths", lambda: [*chips.chip_paths(), "/dev/gpiochip7"])
 
     with pytest.raises(HardwareUnavailableError) as err:
         create_gpio_backend("gpiod")
@@ -285,7 +288,7 @@ def test_header_chip_search_without_devices(monkeypatch: pytest.MonkeyPatch) -> 
 def test_gpiod_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     install_fake_hardware(monkeypatch, gpiochips=None)
 
-    with pytest.raises(HardwareUnavailableError, match="gpiod .* is not installed"):
+    with pytest.raises(HardwareUnavailableError, match=r"gpiod .* is not installed"):
         create_gpio_backend("gpiod")
 
 

@@ -28,8 +28,9 @@ def reading(temperature: float, humidity: float = 45.0) -> DhtReading:
 
 def test_first_plausible_reading_is_kept() -> None:
     readings = ReadingFilter()
+    before = readings.last_good
 
-    assert readings.last_good is None
+    assert before is None
     assert readings.accept(reading(21.0), at=100.0) == OK
     assert readings.last_good == reading(21.0)
     assert readings.counts == FilterCounts(reads_ok=1)
@@ -159,16 +160,14 @@ def test_unavailable_after_n_consecutive_failures_then_recovers() -> None:
     readings = ReadingFilter(max_consecutive_failures=3)
     readings.accept(reading(21.0), at=0.0)
 
-    readings.record_failure()
-    readings.record_failure()
-    assert readings.available
-    assert readings.consecutive_failures == 2
-    readings.record_failure()
-    assert not readings.available
+    availability = []
+    for _ in range(3):
+        readings.record_failure()
+        availability.append((readings.available, readings.consecutive_failures))
+    assert availability == [(True, 1), (True, 2), (False, 3)]
 
     assert readings.accept(reading(21.2), at=120.0) == OK
-    assert readings.available
-    assert readings.consecutive_failures == 0
+    assert (readings.available, readings.consecutive_failures) == (True, 0)
     assert readings.counts == FilterCounts(reads_ok=2, failed_reads=3)
 
 
@@ -178,9 +177,10 @@ def test_rejections_count_towards_unavailability() -> None:
 
     readings.record_failure()
     readings.accept(reading(120.0), at=30.0)
-    assert readings.available
+    available_after_two = readings.available
     readings.accept(reading(50.0), at=60.0)
 
+    assert available_after_two
     assert not readings.available
     assert readings.counts == FilterCounts(
         reads_ok=1, failed_reads=1, rejected_out_of_range=1, rejected_step=1

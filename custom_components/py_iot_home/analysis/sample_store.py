@@ -225,6 +225,9 @@ class SampleStore:
     The capacity per sensor defaults to ``ceil(window_s / min_interval_s)``: 7 days at one
     sample every 10 s is 60,480 samples (725,760 bytes). When a sensor reports faster than
     that, its oldest samples are dropped first.
+
+    Add and remove sensors from one thread (the event loop); ``iter_snapshots`` and
+    ``snapshot`` may run in a worker thread meanwhile.
     """
 
     __slots__ = ("_buffers", "_capacity", "_window_s")

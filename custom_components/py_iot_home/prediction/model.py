@@ -1,10 +1,10 @@
 """Power model: fit on an hourly history, forecast the next 24 hourly mean powers (W).
 
-Two scikit-learn regressors on the log of power share one feature set
-(`features.FEATURE_NAMES`): a direct multi-horizon extra-trees model for hours 1..24,
-whose lags are always at least `horizon` hours old so no forecast is fed back into
-another, and a gradient-boosted median model for the next hour alone, where the most
-recent lags matter most. scikit-learn is imported inside `fit_power_model` only.
+Two extra-trees regressors on the log of power share one feature set
+(`features.FEATURE_NAMES`): a direct multi-horizon model for hours 1..24, whose lags are
+always at least `horizon` hours old so no forecast is fed back into another, and a model
+trained on horizon 1 alone for the next hour, where the latest lags matter most.
+scikit-learn is imported inside `fit_power_model` only.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .features import (
 
 MIN_HISTORY_HOURS = 14 * 24
 MAX_TREE_ROWS = 12_000
+TREES = 100
 _HORIZON_COLUMN = FEATURE_NAMES.index("horizon_hours")
 
 
@@ -95,11 +96,22 @@ class PowerModel:
         return _predict(self.day_ahead, self.next_hour, rows)
 
 
+def forest_predict(forest: Any, rows: FloatArray) -> FloatArray:
+    """Mean of the trees' outputs, what `forest.predict` returns, without its overhead.
+
+    `forest.predict` dispatches every tree through joblib (about 0.2 ms a tree); calling
+    each fitted `tree_` on float32 rows gives the same numbers about 30 times faster.
+    """
+    features = np.ascontiguousarray(rows, dtype=np.float32)
+    outputs = [tree.tree_.predict(features)[:, 0] for tree in forest.estimators_]
+    return np.asarray(np.mean(outputs, axis=0), dtype=np.float64)
+
+
 def _predict(day_ahead: Any, next_hour: Any, rows: FloatArray) -> FloatArray:
-    log_power = np.asarray(day_ahead.predict(rows), dtype=np.float64)
+    log_power = forest_predict(day_ahead, rows)
     first = rows[:, _HORIZON_COLUMN] == 1
     if np.any(first):
-        log_power[first] = next_hour.predict(rows[first])
+        log_power[first] = forest_predict(next_hour, rows[first])
     return np.clip(np.expm1(log_power), 0.0, None)
 
 
@@ -119,27 +131,19 @@ def training_rows(grid: HourlyGrid, end: int) -> tuple[FloatArray, FloatArray, I
 
 
 def _fit_pair(rows: FloatArray, target: FloatArray, random_state: int) -> tuple[Any, Any]:
-    from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor
+    # Extra trees with n_jobs=1 stay on one thread: no OpenMP pool fighting Home
+    # Assistant (or anything else on a Pi) for the cores.
+    from sklearn.ensemble import ExtraTreesRegressor
 
     rng = np.random.default_rng(random_state)
-    # A random subset keeps the extra-trees fit time flat as the history grows.
+    # A random subset keeps the fit time flat as the history grows.
     chosen = rng.permutation(len(target))[:MAX_TREE_ROWS]
     day_ahead = ExtraTreesRegressor(
-        n_estimators=60,
-        min_samples_leaf=20,
-        max_features=0.5,
-        n_jobs=1,
-        random_state=random_state,
+        n_estimators=TREES, min_samples_leaf=20, max_features=0.5, random_state=random_state
     ).fit(rows[chosen], target[chosen])
     first = rows[:, _HORIZON_COLUMN] == 1
-    # Absolute error: the conditional median is what minimises the MAE we report.
-    next_hour = HistGradientBoostingRegressor(
-        loss="absolute_error",
-        learning_rate=0.05,
-        max_iter=300,
-        max_leaf_nodes=15,
-        min_samples_leaf=40,
-        random_state=random_state,
+    next_hour = ExtraTreesRegressor(
+        n_estimators=TREES, min_samples_leaf=10, max_features=0.5, random_state=random_state
     ).fit(rows[first], target[first])
     return day_ahead, next_hour
 

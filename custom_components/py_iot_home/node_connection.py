@@ -1,0 +1,229 @@
+"""A confirmed remote node: its MQTT subscriptions, state, commands and rejected messages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from homeassistant.components import mqtt
+from homeassistant.components.mqtt import ReceiveMessage
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
+from .models import PyIotHomeConfigEntry
+from .protocol import (
+    MessageSigner,
+    MessageVerifier,
+    NodeAnnouncement,
+    ProtocolError,
+    SensorSample,
+    StateMessage,
+    TopicKind,
+    build_command,
+    node_topic,
+    parse_announcement,
+    parse_availability,
+    parse_replay,
+    parse_state,
+)
+
+COMMAND_CONFIRM_TIMEOUT_S = 5.0
+
+type SamplesListener = Callable[[list[StateMessage], bool], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeState:
+    """What a node's entities show."""
+
+    announcement: NodeAnnouncement
+    online: bool = False
+    sensors: Mapping[str, SensorSample] = field(default_factory=dict)
+    switches: Mapping[str, bool] = field(default_factory=dict)
+    sampled_at: datetime | None = None
+
+
+class RejectionLog:
+    """Counts rejected messages by kind; logs each kind once per node."""
+
+    def __init__(self, node_id: str) -> None:
+        """Start with nothing rejected."""
+        self._node_id = node_id
+        self.counts: Counter[str] = Counter()
+
+    def record(self, topic: str, err: ProtocolError) -> None:
+        """Count a rejection, logging the first of its kind."""
+        if not self.counts[err.kind]:
+            LOGGER.warning(
+                "Dropped a message from node %s on %s (%s); further ones of this kind are "
+                "only counted (see diagnostics)",
+                self._node_id,
+                topic,
+                err,
+            )
+        self.counts[err.kind] += 1
+
+
+class NodeCoordinator(DataUpdateCoordinator[NodeState]):
+    """Pushed state of one node; never polls."""
+
+    config_entry: PyIotHomeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PyIotHomeConfigEntry,
+        announcement: NodeAnnouncement,
+        on_announcement_changed: Callable[[NodeAnnouncement], None],
+    ) -> None:
+        """Bind to one node; subscriptions start in async_start."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
+        self.node_id: str = entry.data[CONF_NODE_ID]
+        self.prefix: str = entry.data[CONF_PREFIX]
+        secret: str | None = entry.data.get(CONF_SECRET) or None
+        self._verifier = MessageVerifier(secret) if secret else None
+        self._signer = MessageSigner(secret) if secret else None
+        self._command_seq = time.time_ns() // 1000
+        self._on_announcement_changed = on_announcement_changed
+        self._samples_listeners: list[SamplesListener] = []
+        self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
+        self.rejections = RejectionLog(self.node_id)
+        self.messages_accepted: Counter[str] = Counter()
+        self.replayed_samples = 0
+        self.data = NodeState(announcement=announcement)
+
+    async def _async_update_data(self) -> NodeState:
+        return self.data
+
+    def topic(self, kind: TopicKind, switch_key: str | None = None) -> str:
+        """Topic of this node for one message kind."""
+        return node_topic(self.prefix, self.node_id, kind, switch_key)
+
+    async def async_start(self) -> None:
+        """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
+        handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
+            TopicKind.ANNOUNCE: self._handle_announcement,
+            TopicKind.AVAILABILITY: self._handle_availability,
+            TopicKind.STATE: self._handle_state,
+            TopicKind.REPLAY: self._handle_replay,
+        }
+        for kind, handler in handlers.items():
+            self.config_entry.async_on_unload(
+                await mqtt.async_subscribe(
+                    self.hass, self.topic(kind), handler, qos=1, encoding=None
+                )
+            )
+
+    @callback
+    def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
+        """Call `listener(states, replayed)` with every accepted sample."""
+        self._samples_listeners.append(listener)
+        return lambda: self._samples_listeners.remove(listener)
+
+    def _reject(self, msg: ReceiveMessage, err: ProtocolError) -> None:
+        self.rejections.record(msg.topic, err)
+
+    @callback
+    def _handle_announcement(self, msg: ReceiveMessage) -> None:
+        if not msg.payload:
+            return
+        try:
+            announcement = parse_announcement(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier
+            )
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        previous = self.data.announcement
+        self.async_set_updated_data(replace(self.data, announcement=announcement))
+        if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
+            self._on_announcement_changed(announcement)
+
+    @callback
+    def _handle_availability(self, msg: ReceiveMessage) -> None:
+        try:
+            _, online = parse_availability(msg.topic, msg.payload, prefix=self.prefix)
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.AVAILABILITY] += 1
+        if online != self.data.online:
+            LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
+        self.async_set_updated_data(replace(self.data, online=online))
+
+    @callback
+    def _handle_state(self, msg: ReceiveMessage) -> None:
+        try:
+            state = parse_state(msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier)
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.STATE] += 1
+        self._apply(state)
+        for listener in self._samples_listeners:
+            listener([state], False)
+
+    @callback
+    def _handle_replay(self, msg: ReceiveMessage) -> None:
+        try:
+            states = parse_replay(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier
+            )
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.REPLAY] += 1
+        self.replayed_samples += len(states)
+        for listener in self._samples_listeners:
+            listener(states, True)
+
+    def _apply(self, state: StateMessage) -> None:
+        sensors = {**self.data.sensors, **state.sensors}
+        switches = {**self.data.switches, **state.switches}
+        for key, on in state.switches.items():
+            if (waiting := self._confirmations.get(key)) and waiting[0] == on:
+                waiting[1].set()
+        self.async_set_updated_data(
+            replace(
+                self.data,
+                sensors=sensors,
+                switches=switches,
+                # A node that sends state is up, even if its retained "online" was missed.
+                online=True,
+                sampled_at=datetime.fromtimestamp(state.ts, UTC),
+            )
+        )
+
+    async def async_switch(self, key: str, on: bool) -> None:
+        """Send a command and wait until the node reports the new state."""
+        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
+        message = build_command(
+            self.node_id,
+            key,
+            on,
+            prefix=self.prefix,
+            signer=self._signer,
+            seq=self._command_seq if self._signer else None,
+            ts=time.time() if self._signer else None,
+        )
+        confirmed = asyncio.Event()
+        self._confirmations[key] = (on, confirmed)
+        try:
+            await mqtt.async_publish(self.hass, message.topic, message.payload, qos=1)
+            async with asyncio.timeout(COMMAND_CONFIRM_TIMEOUT_S):
+                await confirmed.wait()
+        except TimeoutError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_not_confirmed",
+                translation_placeholders={"node": self.config_entry.title, "switch": key},
+            ) from err
+        finally:
+            self._confirmations.pop(key, None)

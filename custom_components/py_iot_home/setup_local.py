@@ -1,0 +1,74 @@
+"""Setting up and unloading a board entry (DHT sensor and LEDs on this host)."""
+
+from __future__ import annotations
+
+from homeassistant.const import STATE_ON, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.restore_state import async_get as async_get_restore_state
+
+from .const import DOMAIN
+from .hardware.gpio import GpioError, PinInUseError
+from .hardware.reading_filter import ReadingFilter
+from .leds import LedBank, led_unique_id, leds_from_options
+from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
+from .models import LocalRuntimeData, PyIotHomeConfigEntry
+
+LOCAL_PLATFORMS = [Platform.SENSOR, Platform.SWITCH]
+
+
+async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Open the hardware, drive the LEDs to their restored states, start polling."""
+    dht = await hass.async_add_executor_job(open_dht_backend, hass, entry)
+    board = LocalBoardCoordinator(
+        hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
+    )
+    gpio = await hass.async_add_executor_job(open_gpio, hass, entry)
+    leds = LedBank(hass, gpio, leds_from_options(dict(entry.options)))
+    try:
+        await leds.async_setup(_restored_led_states(hass, entry, leds))
+    except PinInUseError as err:
+        await hass.async_add_executor_job(dht.close)
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="pin_in_use",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except GpioError as err:
+        await hass.async_add_executor_job(dht.close)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="gpio_error",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    entry.runtime_data = LocalRuntimeData(board=board, leds=leds)
+    await board.async_config_entry_first_refresh()
+    await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
+
+
+async def async_unload_local(
+    hass: HomeAssistant, entry: PyIotHomeConfigEntry, runtime: LocalRuntimeData
+) -> bool:
+    """Unload the platforms and give back this entry's pins, and only them."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, LOCAL_PLATFORMS)
+    if unloaded:
+        await runtime.leds.async_release()
+        await hass.async_add_executor_job(runtime.board.dht.close)
+    return unloaded
+
+
+def _restored_led_states(
+    hass: HomeAssistant, entry: PyIotHomeConfigEntry, leds: LedBank
+) -> dict[str, bool]:
+    """Last known LED states, so a restart drives each pin straight to it (no flicker)."""
+    registry = er.async_get(hass)
+    last_states = async_get_restore_state(hass).last_states
+    restored: dict[str, bool] = {}
+    for led_id in leds.leds:
+        entity_id = registry.async_get_entity_id(
+            Platform.SWITCH, DOMAIN, led_unique_id(entry.unique_id, led_id)
+        )
+        if entity_id and (stored := last_states.get(entity_id)):
+            restored[led_id] = stored.state.state == STATE_ON
+    return restored

@@ -1,0 +1,76 @@
+"""Setting up and unloading a remote node entry."""
+
+from __future__ import annotations
+
+from homeassistant.components import mqtt
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import entity_registry as er
+
+from .const import CONF_ANNOUNCEMENT, CONF_NODE_ID, CONF_PREFIX, DOMAIN, LOGGER
+from .models import NodeRuntimeData, PyIotHomeConfigEntry
+from .node_connection import NodeCoordinator
+from .node_entities import expected_unique_ids
+from .protocol import (
+    NodeAnnouncement,
+    TopicKind,
+    build_announcement,
+    node_topic,
+    parse_announcement,
+)
+
+NODE_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+
+
+def stored_announcement(entry: PyIotHomeConfigEntry) -> NodeAnnouncement:
+    """The announcement confirmed by the user (or the latest one the node sent)."""
+    prefix: str = entry.data[CONF_PREFIX]
+    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
+    return parse_announcement(topic, entry.data[CONF_ANNOUNCEMENT], prefix=prefix)
+
+
+def announcement_payload(announcement: NodeAnnouncement, prefix: str) -> str:
+    """How an announcement is kept in the entry's data."""
+    return build_announcement(announcement, prefix=prefix).payload.decode()
+
+
+async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Subscribe to the node and create its entities from its announcement."""
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
+    announcement = stored_announcement(entry)
+
+    @callback
+    def _announcement_changed(new: NodeAnnouncement) -> None:
+        LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                **entry.data,
+                CONF_ANNOUNCEMENT: announcement_payload(new, entry.data[CONF_PREFIX]),
+            },
+        )
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
+    entry.runtime_data = NodeRuntimeData(node=node)
+    await node.async_start()
+    _remove_stale_entities(hass, entry, announcement)
+    await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
+
+
+async def async_unload_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
+    """Unload the platforms; the subscriptions end through entry.async_on_unload."""
+    return await hass.config_entries.async_unload_platforms(entry, NODE_PLATFORMS)
+
+
+def _remove_stale_entities(
+    hass: HomeAssistant, entry: PyIotHomeConfigEntry, announcement: NodeAnnouncement
+) -> None:
+    """Drop entities of sensors or switches the node no longer announces."""
+    registry = er.async_get(hass)
+    keep = expected_unique_ids(entry.data[CONF_NODE_ID], announcement)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id not in keep:
+            registry.async_remove(entity.entity_id)

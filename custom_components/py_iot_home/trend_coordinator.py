@@ -1,0 +1,213 @@
+"""Trends of the measured quantities: samples kept in memory, analysed every few minutes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from homeassistant.components.recorder import history
+from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+from numpy.typing import ArrayLike
+from sqlalchemy.exc import SQLAlchemyError
+
+from .analysis.sample_store import RingBuffer, SampleArrays, SampleStore
+from .analysis.trend import TrendDirection, TrendResult, analyze_many, trend_direction
+from .analysis.window_stats import backend_name
+from .const import (
+    CONF_TREND_THRESHOLD,
+    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_WINDOW_DAYS,
+    DOMAIN,
+    LOGGER,
+    TREND_REFRESH_INTERVAL,
+)
+from .models import PyIotHomeConfigEntry
+
+TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendSource:
+    """One measured quantity of one sensor."""
+
+    key: str
+    quantity: str
+    unit: str
+    source_unique_id: str
+    sensor_name: str | None = None  # names the entities when a device has several sensors
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendSnapshot:
+    """The latest analysis of every source."""
+
+    results: Mapping[str, TrendResult]
+    directions: Mapping[str, TrendDirection | None]
+    threshold: float
+    backend: str
+
+
+class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
+    """Collects the samples of its sources and analyses them in the executor.
+
+    Samples arrive through ``add_sample`` / ``add_samples`` from the board and node
+    coordinators; ``_async_setup`` first fills the window from the recorder. Each refresh
+    fires ``TREND_CHANGED_EVENT`` for every source whose direction changed since the last
+    one known.
+    """
+
+    config_entry: PyIotHomeConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PyIotHomeConfigEntry,
+        sources: Sequence[TrendSource],
+        *,
+        window_days: int = DEFAULT_WINDOW_DAYS,
+        store: SampleStore | None = None,
+    ) -> None:
+        """Create one buffer per source; ``store`` must not be shared with other coordinators."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} trends {entry.title}",
+            update_interval=TREND_REFRESH_INTERVAL,
+        )
+        self.sources: dict[str, TrendSource] = {source.key: source for source in sources}
+        if len(self.sources) != len(sources):
+            raise ValueError(f"trend source keys are not unique: {[s.key for s in sources]}")
+        self.window_s = window_days * 86400.0
+        self.store = store if store is not None else SampleStore(window_s=self.window_s)
+        self.threshold = float(entry.options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD))
+        self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
+        self._known_directions: dict[str, TrendDirection] = {}
+
+    async def _async_setup(self) -> None:
+        """Fill each source's window with the recorder's history of its sensor entity."""
+        if "recorder" not in self.hass.config.components:
+            return
+        registry = er.async_get(self.hass)
+        entity_ids = {
+            key: entity_id
+            for key, source in self.sources.items()
+            if (
+                entity_id := registry.async_get_entity_id(
+                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                )
+            )
+        }
+        if not entity_ids:
+            return
+        start = dt_util.utcnow() - timedelta(seconds=self.window_s)
+        try:
+            seeded = await get_instance(self.hass).async_add_executor_job(
+                self._seed_from_history, entity_ids, start
+            )
+        except SQLAlchemyError:
+            LOGGER.exception(
+                "%s: could not read the sensors' history; trends start empty", self.name
+            )
+            return
+        LOGGER.debug("%s: seeded %s samples from the recorder", self.name, seeded)
+
+    def _seed_from_history(self, entity_ids: Mapping[str, str], start: datetime) -> int:
+        """Read the history and merge it into the buffers (recorder executor)."""
+        seeded = 0
+        for key, entity_id in entity_ids.items():
+            states = history.state_changes_during_period(
+                self.hass,
+                start,
+                entity_id=entity_id,
+                no_attributes=True,
+                include_start_time_state=False,
+            ).get(entity_id, [])
+            times, values = numeric_samples(
+                (state.last_updated_timestamp, state.state) for state in states
+            )
+            # RingBuffer methods lock, so live samples may arrive on the loop meanwhile.
+            self._buffers[key].extend(times, values)
+            seeded += times.size
+        return seeded
+
+    @callback
+    def add_sample(self, key: str, t_s: float, value: float) -> None:
+        """Add one accepted sample; samples of keys without a source are dropped."""
+        if (ring := self._buffers.get(key)) is not None:
+            ring.append(t_s, value)
+
+    @callback
+    def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
+        """Add replayed samples, in any order; already stored times are replaced."""
+        if (ring := self._buffers.get(key)) is not None:
+            ring.extend(times_s, values)
+
+    async def _async_update_data(self) -> TrendSnapshot:
+        results = await self.hass.async_add_executor_job(
+            analyze_many, self.store, self.hass.config.time_zone, dt_util.utcnow().timestamp()
+        )
+        results = {key: result for key, result in results.items() if key in self.sources}
+        return TrendSnapshot(
+            results=results,
+            directions={
+                key: trend_direction(result, self.threshold) for key, result in results.items()
+            },
+            threshold=self.threshold,
+            backend=backend_name(),
+        )
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Update the entities, then announce direction changes (so automations see both)."""
+        super().async_update_listeners()
+        if self.data is not None:
+            self._fire_direction_changes(self.data)
+
+    def _fire_direction_changes(self, snapshot: TrendSnapshot) -> None:
+        registry = er.async_get(self.hass)
+        for key, direction in snapshot.directions.items():
+            if direction is None:
+                continue
+            previous = self._known_directions.get(key)
+            self._known_directions[key] = direction
+            if previous is None or previous == direction:
+                continue
+            source = self.sources[key]
+            self.hass.bus.async_fire(
+                TREND_CHANGED_EVENT,
+                {
+                    "entity_id": registry.async_get_entity_id(
+                        SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                    ),
+                    "key": key,
+                    "quantity": source.quantity,
+                    "direction": direction,
+                    "previous_direction": previous,
+                    "slope_per_day": snapshot.results[key].slope_per_day,
+                    "threshold": snapshot.threshold,
+                },
+            )
+
+
+def numeric_samples(pairs: Iterable[tuple[float, str]]) -> SampleArrays:
+    """Keep the (time, state) pairs whose state is a finite number, as sample arrays."""
+    times: list[float] = []
+    values: list[float] = []
+    for time_s, state in pairs:
+        try:
+            value = float(state)
+        except ValueError:
+            continue
+        if math.isfinite(value):
+            times.append(time_s)
+            values.append(value)
+    return np.array(times, dtype=np.float64), np.array(values, dtype=np.float32)

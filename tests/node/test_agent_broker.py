@@ -1,0 +1,249 @@
+"""The real agent (simulate mode, in a subprocess) against a real Mosquitto."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import paho.mqtt.client as paho
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from py_iot_node.protocol import (
+    StateMessage,
+    parse_announcement,
+    parse_replay,
+    parse_state,
+)
+
+from tests.mosquitto_server import MosquittoServer, mosquitto_available
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed"),
+]
+
+REPO = Path(__file__).resolve().parents[2]
+PREFIX = "py_iot_home/sim1"
+TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Received:
+    topic: str
+    payload: bytes
+    retain: bool
+    at: float
+
+
+class Watcher:
+    """A test-side MQTT client that records everything under the node's prefix."""
+
+    def __init__(self, server: MosquittoServer) -> None:
+        self.messages: queue.Queue[Received] = queue.Queue()
+        self.seen: list[Received] = []
+        self.client = paho.Client(CallbackAPIVersion.VERSION2)
+        self.client.on_message = lambda _c, _u, m: self.messages.put(
+            Received(m.topic, m.payload, m.retain, time.monotonic())
+        )
+        self.client.connect(server.host, server.port)
+        self.client.subscribe(f"{PREFIX}/#", qos=1)
+        self.client.loop_start()
+
+    def wait_for(self, matches: Callable[[Received], bool], timeout: float = TIMEOUT_S) -> Received:
+        """Return the first message (seen or upcoming) that matches."""
+        for message in self.seen:
+            if matches(message):
+                return message
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = self.messages.get(timeout=left)
+            except queue.Empty:
+                break
+            self.seen.append(message)
+            if matches(message):
+                return message
+        raise AssertionError(
+            f"no matching message in {timeout} s; got {[m.topic for m in self.seen]}"
+        )
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
+    server = MosquittoServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def watchers() -> Iterator[list[Watcher]]:
+    opened: list[Watcher] = []
+    yield opened
+    for watcher in opened:
+        watcher.close()
+
+
+@pytest.fixture
+def start_agent(
+    tmp_path: Path, broker: MosquittoServer
+) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    processes: list[subprocess.Popen[bytes]] = []
+    config = tmp_path / "node.yaml"
+    config.write_text(
+        f"""
+node: {{id: sim1, name: Simulated node}}
+mqtt: {{host: {broker.host}, port: {broker.port}, keepalive_s: 5}}
+interval_s: 2
+state_dir: {tmp_path / "state"}
+sensors:
+  - {{key: climate, name: Climate, model: dht22, pin: 4}}
+switches:
+  - {{key: led, name: LED, pin: 17}}
+"""
+    )
+    log = tmp_path / "agent.log"
+
+    def start() -> subprocess.Popen[bytes]:
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "py_iot_node", "--config", str(config), "--simulate"],
+                cwd=REPO,
+                env=os.environ | {"PYTHONPATH": str(REPO / "node")},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def is_topic(name: str) -> Callable[[Received], bool]:
+    return lambda message: message.topic == f"{PREFIX}/{name}"
+
+
+def sample(message: Received) -> StateMessage | None:
+    if message.topic != f"{PREFIX}/state":
+        return None
+    state = parse_state(message.topic, message.payload)
+    return state if state.sensors else None
+
+
+def test_announce_state_command_and_last_will(
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    watcher = Watcher(broker)
+    watchers.append(watcher)
+    agent = start_agent()
+    watcher.wait_for(lambda m: sample(m) is not None)
+    # A client subscribing later gets the announcement and availability as retained messages.
+    late = Watcher(broker)
+    watchers.append(late)
+    announce = late.wait_for(is_topic("announce"))
+    assert announce.retain
+    announcement = parse_announcement(announce.topic, announce.payload)
+    assert [s.key for s in announcement.sensors] == ["climate"]
+    assert [s.key for s in announcement.switches] == ["led"]
+    online = late.wait_for(is_topic("availability"))
+    assert (online.payload, online.retain) == (b"online", True)
+
+    state = sample(watcher.wait_for(lambda m: sample(m) is not None))
+    assert state is not None
+    climate = state.sensors["climate"]
+    assert climate.temperature is None or 0 < climate.temperature < 45
+    assert abs(state.ts - time.time()) < 10
+
+    watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
+    echo = watcher.wait_for(
+        lambda m: (
+            m.topic == f"{PREFIX}/state"
+            and parse_state(m.topic, m.payload).switches.get("led") is True
+        )
+    )
+    assert parse_state(echo.topic, echo.payload).switches == {"led": True}
+
+    agent.send_signal(signal.SIGKILL)
+    agent.wait()
+    will = watcher.wait_for(
+        lambda m: m.topic == f"{PREFIX}/availability" and m.payload == b"offline"
+    )
+    assert will.payload == b"offline"
+    # The will is retained too: a newcomer learns the node is offline.
+    newcomer = Watcher(broker)
+    watchers.append(newcomer)
+    assert newcomer.wait_for(is_topic("availability")).payload == b"offline"
+
+
+def test_sigterm_publishes_offline_and_exits_zero(
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    watcher = Watcher(broker)
+    watchers.append(watcher)
+    agent = start_agent()
+    watcher.wait_for(lambda m: m.topic == f"{PREFIX}/availability" and m.payload == b"online")
+    agent.send_signal(signal.SIGTERM)
+    assert agent.wait(timeout=TIMEOUT_S) == 0
+    offline = watcher.wait_for(
+        lambda m: m.topic == f"{PREFIX}/availability" and m.payload == b"offline"
+    )
+    assert offline.payload == b"offline"
+    # A clean goodbye, not the will: the broker saw a DISCONNECT packet.
+    assert re.search(r"Client py-iot-node-sim1 \[[^]]+\] disconnected\.", broker.log())
+
+
+def test_samples_taken_while_broker_down_are_replayed(
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    watcher = Watcher(broker)
+    watchers.append(watcher)
+    agent = start_agent()
+    before = sample(watcher.wait_for(lambda m: sample(m) is not None))
+    assert before is not None
+    watcher.close()
+    watchers.remove(watcher)
+    broker.stop()
+    outage_start = time.time()
+    time.sleep(4.5)  # two or three samples at a 2 s interval
+    # Freeze the agent so the test's client is subscribed before the agent replays.
+    agent.send_signal(signal.SIGSTOP)
+    outage_end = time.time()
+    try:
+        broker.start()
+        watcher = Watcher(broker)
+        watchers.append(watcher)
+    finally:
+        agent.send_signal(signal.SIGCONT)
+    replay = watcher.wait_for(is_topic("replay"), timeout=15)
+    replayed = parse_replay(replay.topic, replay.payload)
+    during = [s for s in replayed if s.sensors and outage_start <= s.ts <= outage_end]
+    assert len(during) >= 2
+    # No gap: every message after the last one seen before the outage arrives, in order.
+    first_live = parse_state(
+        f"{PREFIX}/state", watcher.wait_for(lambda m: sample(m) is not None).payload
+    )
+    received = [s.seq for s in replayed]
+    assert received == sorted(received)
+    assert set(range(before.seq + 1, first_live.seq)) <= set(received)

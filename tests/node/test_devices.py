@@ -1,0 +1,206 @@
+"""The node's sensor channels, switch bank, paho client setup and event plumbing."""
+
+from __future__ import annotations
+
+import queue
+import ssl
+import threading
+from pathlib import Path
+
+import pytest
+from paho.mqtt.client import MQTTMessage
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.reasoncodes import ReasonCode
+from py_iot_node.config import SensorConfig
+from py_iot_node.devices import (
+    SensorChannel,
+    SwitchBank,
+    open_sensors,
+    open_switches,
+    read_all,
+    simulation_seed,
+)
+from py_iot_node.hardware.dht import DhtModel, DhtReadError, DhtReading
+from py_iot_node.hardware.gpio import PinInUseError, SimulatedGpioBackend
+from py_iot_node.mqtt import create_client
+from py_iot_node.protocol import SensorSample
+from py_iot_node.runner import (
+    CommandReceived,
+    Connected,
+    Disconnected,
+    Event,
+    Published,
+    SampleTaken,
+    attach_callbacks,
+    read_periodically,
+)
+
+from .conftest import START, FakeClock, make_config
+
+SENSOR = SensorConfig(key="climate", name="Climate", model=DhtModel.DHT22, pin=4)
+
+
+class ScriptedDht:
+    """Returns (or raises) the scripted results in turn."""
+
+    name = "scripted"
+
+    def __init__(self, *results: DhtReading | DhtReadError) -> None:
+        self.results = list(results)
+        self.closed = False
+
+    def read(self) -> DhtReading:
+        result = self.results.pop(0)
+        if isinstance(result, DhtReadError):
+            raise result
+        return result
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_sensor_channel_filters_and_rounds() -> None:
+    clock = FakeClock()
+    dht = ScriptedDht(
+        DhtReading(temperature=21.456, humidity=40.001),
+        DhtReadError("checksum"),
+        DhtReading(temperature=21.5, humidity=140.0),
+    )
+    channel = SensorChannel(SENSOR, dht, clock=clock)
+    assert channel.read() == SensorSample(temperature=21.46, humidity=40.0)
+    clock.now += 30
+    assert channel.read() == SensorSample()
+    clock.now += 30
+    assert channel.read() == SensorSample()  # humidity above 100 %: implausible
+    counts = channel.reading_filter.counts
+    assert (counts.reads_ok, counts.failed_reads, counts.rejected_out_of_range) == (1, 1, 1)
+    channel.close()
+    assert dht.closed
+
+
+def test_simulated_sensors_are_seeded_by_node(tmp_path: Path) -> None:
+    assert simulation_seed("kitchen", "climate") != simulation_seed("bathroom", "climate")
+    config = make_config(tmp_path)
+    first = read_all(open_sensors(config))
+    again = read_all(open_sensors(config))
+    assert set(first) == {"climate"}
+    assert first == again  # same node id, same second: the same reading
+
+
+def test_switch_bank_claims_and_releases(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path,
+        switches=[
+            {"key": "led", "pin": 17, "initial_on": True},
+            {"key": "relay", "pin": 27, "active_high": False},
+        ],
+    )
+    bank = open_switches(config)
+    gpio = bank.gpio
+    assert isinstance(gpio, SimulatedGpioBackend)
+    assert gpio.states == {17: True, 27: False}
+    assert gpio.levels == {17: True, 27: True}
+    assert bank.states == {"led": True, "relay": False}
+    assert "led" in bank
+    assert "fan" not in bank
+    bank.set("relay", True)
+    assert gpio.levels[27] is False
+    bank.release()
+    assert gpio.states == {}
+
+
+def test_switch_bank_setup_failure_releases_claimed_pins(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    gpio = SimulatedGpioBackend()
+    gpio.setup_output(27, active_high=True, initial_on=False)  # someone else holds GPIO27
+    bank = SwitchBank(gpio, config.switches)
+    with pytest.raises(PinInUseError):
+        bank.setup()
+    assert gpio.released == [17]
+    assert bank.states == {}
+
+
+def test_create_client_sets_credentials_will_and_tls(tmp_path: Path) -> None:
+    ca_file = Path(ssl.get_default_verify_paths().cafile or "/etc/ssl/certs/ca-certificates.crt")
+    if not ca_file.exists():
+        pytest.skip("no CA bundle to load")
+    config = make_config(
+        tmp_path,
+        mqtt={
+            "host": "broker",
+            "username": "node",
+            "password": "pw",
+            "tls": {"ca_file": str(ca_file)},
+        },
+    )
+    client = create_client(config)
+    assert client._client_id == b"py-iot-node-kitchen"
+    assert client._username == b"node"
+    assert client._password == b"pw"
+    assert client._will_topic == b"py_iot_home/kitchen/availability"
+    assert client._will_payload == b"offline"
+    assert client._will_retain
+    assert client._will_qos == 1
+    assert client._ssl_context is not None
+    assert client._ssl_context.verify_mode == ssl.CERT_REQUIRED
+    assert client._ssl_context.check_hostname
+    assert (client._reconnect_min_delay, client._reconnect_max_delay) == (1, 60)
+    plain = create_client(make_config(tmp_path))
+    assert plain._ssl_context is None
+    assert plain._username is None
+
+
+def test_create_client_insecure_tls_is_explicit(tmp_path: Path) -> None:
+    config = make_config(tmp_path, mqtt={"tls": {"insecure": True}})
+    client = create_client(config)
+    assert client._ssl_context is not None
+    assert not client._ssl_context.check_hostname
+    assert client._ssl_context.verify_mode == ssl.CERT_NONE
+
+
+def test_paho_callbacks_become_events(tmp_path: Path) -> None:
+    client = create_client(make_config(tmp_path))
+    events: queue.Queue[Event] = queue.Queue()
+    attach_callbacks(client, events)
+    assert client.on_connect is not None
+    assert client.on_disconnect is not None
+    assert client.on_publish is not None
+    assert client.on_message is not None
+    client.on_connect(client, None, None, ReasonCode(PacketTypes.CONNACK, "Not authorized"), None)
+    client.on_connect(client, None, None, ReasonCode(PacketTypes.CONNACK), None)
+    client.on_disconnect(client, None, None, ReasonCode(PacketTypes.DISCONNECT), None)
+    client.on_publish(client, None, 7, ReasonCode(PacketTypes.PUBACK), None)
+    message = MQTTMessage(topic=b"py_iot_home/kitchen/switch/led/set")
+    message.payload = b"ON"
+    client.on_message(client, None, message)
+    received = [events.get_nowait() for _ in range(events.qsize())]
+    # The refused connection is logged, not reported as connected.
+    assert received == [
+        Connected(),
+        Disconnected(),
+        Published(7),
+        CommandReceived("py_iot_home/kitchen/switch/led/set", b"ON"),
+    ]
+
+
+def test_reader_reads_each_interval_until_stopped() -> None:
+    dht = ScriptedDht(*(DhtReading(temperature=20.0 + i, humidity=50.0) for i in range(100)))
+    channel = SensorChannel(SENSOR, dht, reading_filter=None)
+    events: queue.Queue[Event] = queue.Queue()
+    stop = threading.Event()
+    reader = threading.Thread(
+        target=read_periodically,
+        args=([channel], 0.01, events, stop),
+        kwargs={"clock": lambda: START},
+    )
+    reader.start()
+    first = events.get(timeout=5)
+    second = events.get(timeout=5)
+    stop.set()
+    reader.join(5)
+    assert not reader.is_alive()
+    assert isinstance(first, SampleTaken)
+    assert isinstance(second, SampleTaken)
+    assert first.ts == START
+    assert first.sensors["climate"].temperature == 20.0
+    assert second.sensors["climate"].temperature == 21.0

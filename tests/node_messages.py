@@ -1,0 +1,84 @@
+"""Valid node messages for the Home Assistant tests, built with the protocol module."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from custom_components.py_iot_home.protocol import (
+    MessageSigner,
+    NodeAnnouncement,
+    Quantity,
+    SensorInfo,
+    SensorSample,
+    StateMessage,
+    SwitchInfo,
+    build_announcement,
+    build_replay,
+    build_state,
+)
+
+NODE_ID = "kitchen-pi"
+ANNOUNCE_TOPIC = f"py_iot_home/{NODE_ID}/announce"
+STATE_TOPIC = f"py_iot_home/{NODE_ID}/state"
+AVAILABILITY_TOPIC = f"py_iot_home/{NODE_ID}/availability"
+REPLAY_TOPIC = f"py_iot_home/{NODE_ID}/replay"
+COMMAND_TOPIC = f"py_iot_home/{NODE_ID}/switch/led1/set"
+
+BOTH = (Quantity.TEMPERATURE, Quantity.HUMIDITY)
+
+
+def announcement(
+    node_id: str = NODE_ID,
+    *,
+    sensors: tuple[SensorInfo, ...] = (
+        SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
+    ),
+    switches: tuple[SwitchInfo, ...] = (SwitchInfo(key="led1", name="Desk LED"),),
+) -> NodeAnnouncement:
+    """A node with one DHT22 and one LED."""
+    return NodeAnnouncement(
+        node_id=node_id,
+        name="Kitchen Pi",
+        model="Raspberry Pi 4",
+        sw_version="0.1.0",
+        sensors=sensors,
+        switches=switches,
+        interval_s=30,
+    )
+
+
+def announce_payload(
+    node: NodeAnnouncement | None = None, signer: MessageSigner | None = None
+) -> bytes:
+    """The retained announce payload; a signed one carries a counter, as the protocol asks."""
+    node = node or announcement()
+    if signer is not None and node.seq is None:
+        node = replace(node, seq=1)
+    return build_announcement(node, signer=signer).payload
+
+
+def state_payload(
+    seq: int,
+    *,
+    temperature: float | None = 22.5,
+    humidity: float | None = 41.0,
+    led: bool = False,
+    ts: float | None = None,
+    node_id: str = NODE_ID,
+    signer: MessageSigner | None = None,
+) -> bytes:
+    """A state message of the kitchen node."""
+    state = StateMessage(
+        node_id=node_id,
+        ts=time.time() if ts is None else ts,
+        seq=seq,
+        sensors={"dht1": SensorSample(temperature=temperature, humidity=humidity)},
+        switches={"led1": led},
+    )
+    return build_state(state, signer=signer).payload
+
+
+def replay_payload(states: list[bytes]) -> bytes:
+    """A replay batch of state payloads."""
+    return build_replay(NODE_ID, states).payload

@@ -1,0 +1,304 @@
+"""Remote nodes through the harness's MQTT mock: discovery, state, commands, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from unittest.mock import patch
+
+import pytest
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo, SwitchInfo
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    BOTH,
+    COMMAND_TOPIC,
+    NODE_ID,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    announcement,
+    replay_payload,
+    state_payload,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+HUMIDITY = "sensor.kitchen_pi_humidity"
+LED = "switch.kitchen_pi_desk_led"
+CONNECTIVITY = "binary_sensor.kitchen_pi_connectivity"
+
+
+def _flows(hass: HomeAssistant) -> list[dict[str, object]]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_MQTT
+    ]
+
+
+async def _discover_and_confirm(hass: HomeAssistant, secret: str = "") -> str:
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flows = _flows(hass)
+    assert len(flows) == 1
+    assert flows[0]["step_id"] == "mqtt_confirm"
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {CONF_SECRET: secret}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return result["result"].entry_id
+
+
+async def test_discovery_needs_confirmation(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(_flows(hass)) == 1
+    # Nothing exists until the user confirms.
+    assert hass.states.async_entity_ids() == []
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_confirmed_node_gets_device_and_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    entry_id = await _discover_and_confirm(hass)
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
+    assert len(devices) == 1
+    device = devices[0]
+    assert device.identifiers == {(DOMAIN, f"node_{NODE_ID}")}
+    assert device.name == "Kitchen Pi"
+    assert device.model == "Raspberry Pi 4"
+    assert device.sw_version == "0.1.0"
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    assert {entity.entity_id for entity in entities} >= {TEMPERATURE, HUMIDITY, LED, CONNECTIVITY}
+    # Until the node says it is online, its entities are unavailable.
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(CONNECTIVITY).state == STATE_OFF
+
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    assert hass.states.get(HUMIDITY).state == "41.0"
+    assert hass.states.get(LED).state == STATE_OFF
+
+    # The last will makes everything unavailable but the connectivity sensor (a live
+    # subscriber gets it without the retain flag).
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(LED).state == STATE_UNAVAILABLE
+    assert hass.states.get(CONNECTIVITY).state == STATE_OFF
+
+
+async def test_already_configured_and_ignored_nodes(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _flows(hass) == []
+
+    other = announcement("garage-pi")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_IGNORE}, data={"unique_id": "garage-pi", "title": "x"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    async_fire_mqtt_message(
+        hass, "py_iot_home/garage-pi/announce", announce_payload(other), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _flows(hass) == []
+    assert hass.states.get("sensor.kitchen_pi_temperature") is not None
+    assert not [s for s in hass.states.async_entity_ids() if "garage" in s]
+
+
+async def test_command_is_confirmed_by_the_node(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    async def echo(topic: str, payload: bytes, qos: int, retain: bool, **kwargs: object) -> None:
+        assert topic == COMMAND_TOPIC
+        assert payload == b"ON"
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=True))
+
+    mqtt_mock.async_publish.side_effect = echo
+    await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert hass.states.get(LED).state == STATE_ON
+
+
+async def test_unconfirmed_command_raises(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with (
+        patch("custom_components.py_iot_home.node_connection.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
+        pytest.raises(HomeAssistantError, match="did not confirm"),
+    ):
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True
+        )
+    mqtt_mock.async_publish.assert_called_once()
+    assert mqtt_mock.async_publish.call_args.args == (COMMAND_TOPIC, b"ON", 1, False)
+    assert hass.states.get(LED).state == STATE_OFF
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload", "kind"),
+    [
+        (STATE_TOPIC, b"{not json", "malformed_json"),
+        (STATE_TOPIC, json.dumps({"v": 1, "ts": "now", "seq": 2}).encode(), "wrong_type"),
+        (STATE_TOPIC, json.dumps({"v": 99, "ts": 1.7e9, "seq": 2}).encode(), "unknown_version"),
+        (STATE_TOPIC, b"{" + b" " * 20_000 + b"}", "oversized"),
+        (AVAILABILITY_TOPIC, b"maybe", "wrong_type"),
+        (REPLAY_TOPIC, b"[]", "wrong_type"),
+        (ANNOUNCE_TOPIC, b'{"v": 2}', "unknown_version"),
+        (ANNOUNCE_TOPIC, b"{}", "missing_field"),
+    ],
+)
+async def test_bad_messages_are_dropped_and_counted(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    caplog: pytest.LogCaptureFixture,
+    topic: str,
+    payload: bytes,
+    kind: str,
+) -> None:
+    entry_id = await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for _ in range(3):
+        async_fire_mqtt_message(hass, topic, payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = hass.config_entries.async_get_entry(entry_id).runtime_data.node
+    assert dict(node.rejections.counts) == {kind: 3}
+    assert caplog.text.count("Dropped a message from node kitchen-pi") == 1
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+
+
+async def test_invalid_and_flooding_discoveries_create_nothing(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    async_fire_mqtt_message(hass, "py_iot_home/Bad Id!/announce", announce_payload())
+    async_fire_mqtt_message(hass, "py_iot_home/x/announce", b"{oops")
+    async_fire_mqtt_message(hass, "py_iot_home/y/announce", b"")
+    for index in range(60):
+        node = announcement(f"node-{index}")
+        async_fire_mqtt_message(
+            hass, f"py_iot_home/node-{index}/announce", announce_payload(node)
+        )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(_flows(hass)) == 20
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert hass.states.async_entity_ids() == []
+
+
+async def test_changed_announcement_updates_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    entry_id = await _discover_and_confirm(hass)
+    changed = announcement(
+        sensors=(
+            SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
+            SensorInfo(key="dht2", name="Pantry", quantities=BOTH, model="dht11"),
+        ),
+        switches=(),
+    )
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(changed), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    entry = hass.config_entries.async_get_entry(entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+    ids = {e.unique_id for e in er.async_entries_for_config_entry(er.async_get(hass), entry_id)}
+    assert f"node_{NODE_ID}_dht2_temperature" in ids
+    assert f"node_{NODE_ID}_switch_led1" not in ids
+    assert hass.states.get(LED) is None
+
+
+async def test_replayed_samples_are_counted(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    entry_id = await _discover_and_confirm(hass)
+    batch = replay_payload([state_payload(seq, ts=1.7e9 + seq * 60) for seq in range(1, 6)])
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = hass.config_entries.async_get_entry(entry_id).runtime_data.node
+    assert node.replayed_samples == 5
+
+
+async def test_signed_node(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
+    signer = MessageSigner("s3cret")
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow_id = _flows(hass)[0]["flow_id"]
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_SECRET: "wrong"})
+    assert result["errors"] == {CONF_SECRET: "bad_secret"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_SECRET: "s3cret"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = result["result"].runtime_data.node
+
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    # A client without the secret cannot inject readings...
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(5, temperature=99.0))
+    async_fire_mqtt_message(
+        hass, STATE_TOPIC, state_payload(6, temperature=35.0, signer=MessageSigner("guess"))
+    )
+    signed = state_payload(7, temperature=23.0, signer=signer)
+    async_fire_mqtt_message(hass, STATE_TOPIC, signed)
+    # ...nor replay a signed one.
+    async_fire_mqtt_message(hass, STATE_TOPIC, signed)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    assert dict(node.rejections.counts) == {
+        "missing_signature": 1,
+        "bad_signature": 1,
+        "replayed_counter": 1,
+    }
+
+
+async def test_unload_unsubscribes(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
+    entry_id = await _discover_and_confirm(hass)
+    assert await hass.config_entries.async_unload(entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    entry = hass.config_entries.async_get_entry(entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    await asyncio.sleep(0)

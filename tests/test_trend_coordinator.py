@@ -1,0 +1,268 @@
+"""The trend coordinator: recorder seeding, live samples, analysis off the loop, events."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+
+import numpy as np
+import pandas as pd
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.py_iot_home import trend_coordinator
+from custom_components.py_iot_home.analysis.trend import TrendResult
+from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.trend_coordinator import (
+    TREND_CHANGED_EVENT,
+    TrendCoordinator,
+    TrendSource,
+)
+
+DAY = 86400.0
+START = datetime(2025, 10, 20, 3, 0, tzinfo=dt_util.UTC)
+TEMPERATURE = TrendSource(
+    key="temperature",
+    quantity="temperature",
+    unit="°C",
+    source_unique_id="board0001_temperature",
+)
+HUMIDITY = TrendSource(
+    key="humidity", quantity="humidity", unit="%", source_unique_id="board0001_humidity"
+)
+
+
+@pytest.fixture
+def mock_recorder_before_hass(async_setup_recorder_instance: Any) -> None:
+    """Prepare the recorder's database before hass (conftest's autouse fixture needs hass)."""
+
+
+def _entry(**options: Any) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Living room",
+        unique_id="board0001",
+        data={CONF_KIND: EntryKind.LOCAL},
+        options=options,
+    )
+
+
+def _register(hass: HomeAssistant, source: TrendSource, object_id: str) -> str:
+    return (
+        er.async_get(hass)
+        .async_get_or_create("sensor", DOMAIN, source.source_unique_id, suggested_object_id=object_id)
+        .entity_id
+    )
+
+
+def _pandas_daily(times: np.ndarray, values: np.ndarray, zone: str) -> pd.DataFrame:
+    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
+    resampled = pd.Series(values.astype(np.float64), index=index).resample("D")
+    return pd.DataFrame({"mean": resampled.mean(), "count": resampled.count()})
+
+
+def _assert_matches_reference(
+    result: TrendResult, times: np.ndarray, values: np.ndarray, zone: str
+) -> None:
+    """Slope, statistics and daily means as numpy and pandas compute them."""
+    slope, intercept = np.polyfit((times - times[0]) / DAY, values, 1)
+    assert result.count == times.size
+    assert result.slope_per_day == pytest.approx(slope, rel=1e-5, abs=1e-6)
+    assert result.intercept == pytest.approx(intercept, rel=1e-5)
+    assert result.mean == pytest.approx(values.mean(), rel=1e-6)
+    assert result.std == pytest.approx(values.std(), rel=1e-4)
+    assert result.minimum == pytest.approx(values.min(), rel=1e-6)
+    assert result.maximum == pytest.approx(values.max(), rel=1e-6)
+    reference = _pandas_daily(times, values, zone)
+    assert [day.date for day in result.daily_means] == [ts.date() for ts in reference.index]
+    assert [day.count for day in result.daily_means] == reference["count"].tolist()
+    np.testing.assert_allclose(
+        [day.mean for day in result.daily_means], reference["mean"].to_numpy(), rtol=1e-6
+    )
+
+
+def _ramp(
+    start_s: float, days: float, slope_per_day: float, base: float, step_s: float = 600.0
+) -> tuple[np.ndarray, np.ndarray]:
+    times = np.arange(start_s, start_s + days * DAY, step_s)
+    return times, base + slope_per_day * (times - start_s) / DAY
+
+
+async def _refresh(coordinator: TrendCoordinator) -> None:
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+
+
+async def test_seeds_each_source_from_the_recorder(
+    recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    rng = np.random.default_rng(3)
+    written: list[tuple[float, float]] = []
+    previous = None
+    # Four days, about hourly, drifting up, with the states a flaky sensor also reports.
+    for hour in range(4 * 24):
+        freezer.move_to(START + timedelta(hours=hour, minutes=int(rng.integers(0, 50))))
+        if hour % 19 == 7:
+            hass.states.async_set(entity_id, "unavailable" if hour % 2 else "unknown")
+            previous = None
+            continue
+        value = round(20.0 + 0.6 * hour / 24 + float(rng.normal(0.0, 0.4)), 2)
+        if value == previous:  # an unchanged state is not recorded again
+            value += 0.01
+        hass.states.async_set(entity_id, str(value))
+        written.append((dt_util.utcnow().timestamp(), value))
+        previous = value
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(days=4, hours=2))
+
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    history_threads: list[int] = []
+    real_history = trend_coordinator.history.state_changes_during_period
+
+    def spy_history(*args: Any, **kwargs: Any) -> Any:
+        history_threads.append(threading.get_ident())
+        return real_history(*args, **kwargs)
+
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    with patch.object(trend_coordinator.history, "state_changes_during_period", spy_history):
+        await coordinator.async_config_entry_first_refresh()
+
+    # Only the temperature has an entity to read history from, and it is read off the loop.
+    assert len(history_threads) == 1
+    assert history_threads[0] != threading.get_ident()
+    times = np.array([t for t, _ in written])
+    values = np.array([v for _, v in written])
+    _assert_matches_reference(
+        coordinator.data.results["temperature"], times, values, hass.config.time_zone
+    )
+    assert coordinator.data.results["humidity"].count == 0
+    await coordinator.async_shutdown()
+
+
+async def test_seeding_is_skipped_without_recorder(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    _register(hass, TEMPERATURE, "living_room_temperature")
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    with patch.object(trend_coordinator.history, "state_changes_during_period") as history:
+        await coordinator.async_config_entry_first_refresh()
+    history.assert_not_called()
+    assert coordinator.data.results["temperature"].count == 0
+    assert coordinator.data.directions["temperature"] is None
+    await coordinator.async_shutdown()
+
+
+async def test_live_and_replayed_samples_feed_the_analysis(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START + timedelta(days=3))
+    now_s = dt_util.utcnow().timestamp()
+    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE, HUMIDITY])
+    rng = np.random.default_rng(11)
+    t_times, t_values = _ramp(now_s - 3 * DAY, 3, 1.5, 19.0)
+    t_values = t_values + rng.normal(0.0, 0.3, t_times.size)
+    for time_s, value in zip(t_times, t_values, strict=True):
+        coordinator.add_sample("temperature", float(time_s), float(value))
+    h_times, h_values = _ramp(now_s - 2.5 * DAY, 2.5, -4.0, 60.0)
+    order = rng.permutation(h_times.size)
+    # Replayed history arrives in chunks, out of order, partly twice.
+    coordinator.add_samples("humidity", h_times[order[:200]], h_values[order[:200]])
+    coordinator.add_samples("humidity", h_times[order[100:]], h_values[order[100:]])
+    coordinator.add_sample("unknown_sensor", now_s, 1.0)
+
+    await _refresh(coordinator)
+
+    zone = hass.config.time_zone
+    results = coordinator.data.results
+    assert set(results) == {"temperature", "humidity"}
+    assert "unknown_sensor" not in coordinator.store
+    _assert_matches_reference(results["temperature"], t_times, t_values, zone)
+    _assert_matches_reference(results["humidity"], h_times, h_values, zone)
+    assert coordinator.data.directions == {"temperature": "rising", "humidity": "falling"}
+
+
+async def test_analysis_runs_in_the_executor(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(START)
+    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
+    coordinator.add_samples("temperature", *_ramp(START.timestamp() - DAY, 1, 1.0, 20.0))
+    threads: list[int] = []
+    real_analyze = trend_coordinator.analyze_many
+
+    def spy_analyze(*args: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real_analyze(*args)
+
+    with patch.object(trend_coordinator, "analyze_many", spy_analyze):
+        await _refresh(coordinator)
+    assert len(threads) == 1
+    assert threads[0] != threading.get_ident()
+    assert coordinator.data.results["temperature"].slope_per_day == pytest.approx(1.0, rel=1e-4)
+
+
+async def test_direction_change_fires_an_event_after_the_entities_update(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    events = async_capture_events(hass, TREND_CHANGED_EVENT)
+    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.5), [TEMPERATURE, HUMIDITY])
+    seen_by_listener: list[int] = []
+    unsubscribe: Callable[[], None] = coordinator.async_add_listener(
+        lambda: seen_by_listener.append(len(events))
+    )
+    start_s = START.timestamp()
+    freezer.move_to(START + timedelta(days=2))
+    coordinator.add_samples("temperature", *_ramp(start_s, 2, 2.0, 20.0))
+    coordinator.add_samples("humidity", *_ramp(start_s, 2, 0.1, 50.0))
+
+    await _refresh(coordinator)
+    assert coordinator.data.directions == {"temperature": "rising", "humidity": "steady"}
+    assert events == []  # the first refresh only learns the directions
+
+    # Four days of a steep fall outweigh the two rising ones.
+    freezer.move_to(START + timedelta(days=6))
+    coordinator.add_samples("temperature", *_ramp(start_s + 2 * DAY, 4, -3.0, 24.0))
+    coordinator.add_samples("humidity", *_ramp(start_s + 2 * DAY, 4, 0.1, 50.2))
+    await _refresh(coordinator)
+
+    assert len(events) == 1
+    slope = coordinator.data.results["temperature"].slope_per_day
+    assert slope < -0.5
+    assert events[0].data == {
+        "entity_id": entity_id,
+        "key": "temperature",
+        "quantity": "temperature",
+        "direction": "falling",
+        "previous_direction": "rising",
+        "slope_per_day": slope,
+        "threshold": 0.5,
+    }
+    # The listener (as an entity would) ran before the event went out.
+    assert seen_by_listener == [0, 0]
+
+    await _refresh(coordinator)
+    assert len(events) == 1
+    unsubscribe()
+    await coordinator.async_shutdown()
+
+
+async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
+    with pytest.raises(ValueError, match="not unique"):
+        TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])
