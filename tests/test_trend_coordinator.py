@@ -28,6 +28,7 @@ from custom_components.py_iot_home.trend_coordinator import (
     TREND_CHANGED_EVENT,
     TrendCoordinator,
     TrendSource,
+    numeric_samples,
 )
 
 DAY = 86400.0
@@ -59,11 +60,11 @@ def _entry(**options: Any) -> MockConfigEntry:
 
 
 def _register(hass: HomeAssistant, source: TrendSource, object_id: str) -> str:
-    return (
-        er.async_get(hass)
-        .async_get_or_create("sensor", DOMAIN, source.source_unique_id, suggested_object_id=object_id)
-        .entity_id
-    )
+    registry = er.async_get(hass)
+    unique_id = source.source_unique_id
+    return registry.async_get_or_create(
+        "sensor", DOMAIN, unique_id, suggested_object_id=object_id
+    ).entity_id
 
 
 def _pandas_daily(times: np.ndarray, values: np.ndarray, zone: str) -> pd.DataFrame:
@@ -115,7 +116,7 @@ async def test_seeds_each_source_from_the_recorder(
     for hour in range(4 * 24):
         freezer.move_to(START + timedelta(hours=hour, minutes=int(rng.integers(0, 50))))
         if hour % 19 == 7:
-            hass.states.async_set(entity_id, "unavailable" if hour % 2 else "unknown")
+            hass.states.async_set(entity_id, ("unavailable", "unknown", "nan")[hour % 3])
             previous = None
             continue
         value = round(20.0 + 0.6 * hour / 24 + float(rng.normal(0.0, 0.4)), 2)
@@ -266,3 +267,13 @@ async def test_direction_change_fires_an_event_after_the_entities_update(
 async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ValueError, match="not unique"):
         TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])
+
+
+def test_numeric_samples_keep_only_finite_numbers() -> None:
+    times, values = numeric_samples(
+        [(1.0, "21.5"), (2.0, "unavailable"), (3.0, "nan"), (4.0, "-inf"), (5.0, "-3")]
+    )
+    assert times.dtype == np.float64
+    assert values.dtype == np.float32
+    assert times.tolist() == [1.0, 5.0]
+    assert values.tolist() == [21.5, -3.0]

@@ -7,9 +7,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
-from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
+from .setup_predictor import async_setup_predictor, async_unload_predictor
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -26,6 +27,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
             await async_setup_local(hass, entry)
         case EntryKind.NODE:
             await async_setup_node(hass, entry)
+        case EntryKind.PREDICTOR:
+            await async_setup_predictor(hass, entry)
     entry.async_on_unload(entry.add_update_listener(_async_reload_on_options))
     return True
 
@@ -35,7 +38,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
     runtime = entry.runtime_data
     if isinstance(runtime, LocalRuntimeData):
         return await async_unload_local(hass, entry, runtime)
-    return await async_unload_node(hass, entry)
+    if isinstance(runtime, NodeRuntimeData):
+        return await async_unload_node(hass, entry)
+    return await async_unload_predictor(hass, entry)
 
 
 async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

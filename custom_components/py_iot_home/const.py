@@ -59,3 +59,15 @@ CONF_ANNOUNCEMENT: Final = "announcement"
 
 MAX_PENDING_DISCOVERIES: Final = 20
 MAX_NODES: Final = 200
+
+CONF_POWER_ENTITY: Final = "power_entity"
+CONF_TEMPERATURE_ENTITY: Final = "temperature_entity"
+CONF_HUMIDITY_ENTITY: Final = "humidity_entity"
+CONF_WEATHER_ENTITY: Final = "weather_entity"
+CONF_TRAINING_DAYS: Final = "training_days"
+CONF_RETRAIN_HOURS: Final = "retrain_hours"
+DEFAULT_TRAINING_DAYS: Final = 60
+MIN_TRAINING_DAYS: Final = 15
+DEFAULT_RETRAIN_HOURS: Final = 24
+# Lags reach back a week; a day more covers the rolling means.
+PREDICTION_CONTEXT_HOURS: Final = 8 * 24

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .leds import LedBank
     from .local_board import LocalBoardCoordinator
     from .node_connection import NodeCoordinator
+    from .predictor import PredictorCoordinator
 
 
 @dataclass(kw_only=True)
@@ -28,5 +29,12 @@ class NodeRuntimeData:
     node: NodeCoordinator
 
 
-type PyIotHomeRuntimeData = LocalRuntimeData | NodeRuntimeData
+@dataclass(kw_only=True)
+class PredictorRuntimeData:
+    """A power predictor trained on recorder history."""
+
+    predictor: PredictorCoordinator
+
+
+type PyIotHomeRuntimeData = LocalRuntimeData | NodeRuntimeData | PredictorRuntimeData
 type PyIotHomeConfigEntry = ConfigEntry[PyIotHomeRuntimeData]

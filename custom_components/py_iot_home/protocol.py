@@ -381,11 +381,11 @@ def _number(value: object, what: str, low: float, high: float) -> float:
     return number
 
 
-def _seq(value: object) -> int:
+def _seq(value: object, what: str = "seq") -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ProtocolError(RejectionKind.WRONG_TYPE, "seq must be an integer")
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be an integer")
     if not 0 <= value <= MAX_SEQ:
-        raise ProtocolError(RejectionKind.OUT_OF_RANGE, "seq outside [0, 2**63-1]")
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [0, 2**63-1]")
     return value
 
 
@@ -478,7 +478,7 @@ def parse_announcement(
             "switch",
         ),
         interval_s=_number(_field(message, "interval_s"), "interval_s", 1, MAX_INTERVAL_S),
-        dropped=_seq(message.get("dropped", 0)),
+        dropped=_seq(message.get("dropped", 0), "dropped"),
         seq=seq,
     )
     if verifier is not None and seq is not None:

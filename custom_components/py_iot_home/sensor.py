@@ -17,8 +17,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import LocalBoardEntity
 from .local_board import ClimateSample, LocalBoardCoordinator
-from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_entities import node_sensors
+from .predictor_entities import predictor_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -63,8 +64,10 @@ async def async_setup_entry(
         async_add_entities(
             LocalClimateSensor(runtime.board, description) for description in CLIMATE_SENSORS
         )
-    else:
+    elif isinstance(runtime, NodeRuntimeData):
         async_add_entities(node_sensors(runtime.node))
+    else:
+        async_add_entities(predictor_sensors(runtime.predictor))
 
 
 class LocalClimateSensor(LocalBoardEntity, SensorEntity):

@@ -11,7 +11,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 
 from .entity import local_board_device
 from .leds import LedBank, LedConfig, led_unique_id
-from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_entities import node_switches
 
 PARALLEL_UPDATES = 1
@@ -27,7 +27,7 @@ async def async_setup_entry(
     if isinstance(runtime, LocalRuntimeData):
         bank = runtime.leds
         async_add_entities(LedSwitch(entry, bank, led) for led in bank.leds.values())
-    else:
+    elif isinstance(runtime, NodeRuntimeData):
         async_add_entities(node_switches(runtime.node))
 
 

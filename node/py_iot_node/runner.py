@@ -65,47 +65,61 @@ class SampleTaken:
 type Event = Connected | Disconnected | Published | CommandReceived | SampleTaken
 
 
-def attach_callbacks(client: paho.Client, events: queue.Queue[Event]) -> None:
-    """Turn paho's callbacks (on its network thread) into queued events."""
+class EventForwarder:
+    """paho callbacks (API version 2, on paho's network thread) that only queue events."""
+
+    def __init__(self, events: queue.Queue[Event]) -> None:
+        self.events = events
+
+    def attach(self, client: paho.Client) -> None:
+        """Install the callbacks on `client`."""
+        client.on_connect = self.on_connect
+        client.on_disconnect = self.on_disconnect
+        client.on_publish = self.on_publish
+        client.on_message = self.on_message
 
     def on_connect(
+        self,
         _client: paho.Client,
         _userdata: object,
         _flags: paho.ConnectFlags,
         reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
+        """Report an accepted connection; log a refused one (paho retries)."""
         if reason_code.is_failure:
             _LOGGER.error("broker refused the connection: %s", reason_code)
             return
-        events.put(Connected())
+        self.events.put(Connected())
 
     def on_disconnect(
+        self,
         _client: paho.Client,
         _userdata: object,
         _flags: paho.DisconnectFlags,
         reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
+        """Report a lost connection."""
         _LOGGER.warning("disconnected from the broker: %s", reason_code)
-        events.put(Disconnected())
+        self.events.put(Disconnected())
 
     def on_publish(
+        self,
         _client: paho.Client,
         _userdata: object,
         mid: int,
         _reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
-        events.put(Published(mid))
+        """Report an acknowledged message."""
+        self.events.put(Published(mid))
 
-    def on_message(_client: paho.Client, _userdata: object, message: paho.MQTTMessage) -> None:
-        events.put(CommandReceived(message.topic, message.payload))
-
-    client.on_connect = on_connect
-    client.on_disconnect = on_disconnect
-    client.on_publish = on_publish
-    client.on_message = on_message
+    def on_message(
+        self, _client: paho.Client, _userdata: object, message: paho.MQTTMessage
+    ) -> None:
+        """Report a command."""
+        self.events.put(CommandReceived(message.topic, message.payload))
 
 
 def read_periodically(
@@ -167,7 +181,7 @@ def run_node(
     bank = open_switches(config) if switches is None else switches
     mqtt = create_client(config) if client is None else client
     events: queue.Queue[Event] = queue.Queue()
-    attach_callbacks(mqtt, events)
+    EventForwarder(events).attach(mqtt)
     agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
     reader = threading.Thread(
         target=read_periodically,

@@ -141,6 +141,13 @@ def test_single_sample(stats_fn: StatsFn) -> None:
     assert math.isnan(result.intercept)
 
 
+def test_two_samples(stats_fn: StatsFn) -> None:
+    result = stats_fn(np.array([500.0, 500.0 + 86400.0]), np.array([1.0, 3.0], dtype=np.float32))
+    assert (result.count, result.mean, result.std, result.t_ref) == (2, 2.0, 1.0, 500.0)
+    assert result.slope_per_day == pytest.approx(2.0, rel=1e-15)
+    assert result.intercept == pytest.approx(1.0, rel=1e-15)
+
+
 def test_non_finite_samples_are_skipped(stats_fn: StatsFn) -> None:
     times = np.array([NAN, 10.0, 20.0, 86420.0, math.inf, 172820.0])
     values = np.array([1.0, math.inf, 4.0, 6.0, 100.0, 8.0], dtype=np.float32)

@@ -7,13 +7,15 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 import paho.mqtt.client as paho
 import pytest
-from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
+from paho.mqtt.subscribeoptions import SubscribeOptions
 from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.cli import install_signal_handlers
@@ -329,12 +331,12 @@ def test_signed_node_signs_and_verifies(
     client.take()
     agent.handle_command(LED_SET, b"ON")
     assert agent.stats.rejected == {RejectionKind.MISSING_SIGNATURE: 1}
-    assert gpio.states[17] is False
+    assert gpio.states == {17: False, 27: False}
     signed = build_command(
         "kitchen", "led", True, signer=MessageSigner(SECRET), seq=1, ts=clock.now
     )
     agent.handle_command(signed.topic, signed.payload)
-    assert gpio.states[17] is True
+    assert gpio.states == {17: True, 27: False}
     agent.handle_command(signed.topic, signed.payload)
     assert agent.stats.rejected[RejectionKind.REPLAYED_COUNTER] == 1
     (confirmation,) = client.take()
@@ -398,50 +400,59 @@ class LoopbackClient(paho.Client):
         self._next_mid = 0
 
     def connect_async(
-        self, host: str, port: int = 1883, keepalive: int = 60, *_: object, **__: object
-    ) -> None:  # type: ignore[override]
+        self,
+        host: str,
+        port: int = 1883,
+        keepalive: int = 60,
+        bind_address: str = "",
+        bind_port: int = 0,
+        clean_start: paho.CleanStartOption = paho.MQTT_CLEAN_START_FIRST_ONLY,
+        properties: Properties | None = None,
+    ) -> None:
         self.calls.append(f"connect_async {host}:{port}")
 
-    def loop_start(self) -> paho.MQTTErrorCode:
+    def loop_start(self) -> MQTTErrorCode:
         self.calls.append("loop_start")
-        self.on_connect(self, None, paho.ConnectFlags(False), ReasonCode(PacketTypes.CONNACK), None)  # type: ignore[misc]
-        return paho.MQTTErrorCode.MQTT_ERR_SUCCESS
+        on_connect = cast(paho.CallbackOnConnect_v2, self.on_connect)
+        on_connect(self, None, paho.ConnectFlags(False), ReasonCode(PacketTypes.CONNACK), None)
+        return MQTTErrorCode.MQTT_ERR_SUCCESS
 
     def publish(
         self,
         topic: str,
-        payload: object = None,
+        payload: paho.PayloadType = None,
         qos: int = 0,
         retain: bool = False,
         properties: Properties | None = None,
-    ) -> paho.MQTTMessageInfo:  # type: ignore[override]
+    ) -> paho.MQTTMessageInfo:
         self._next_mid += 1
         assert isinstance(payload, bytes)
         self.published.append((topic, payload, retain))
         info = paho.MQTTMessageInfo(self._next_mid)
         info._set_as_published()
-        self.on_publish(
-            self,
-            None,
-            self._next_mid,
-            ReasonCode(PacketTypes.PUBACK),
-            Properties(PacketTypes.PUBACK),
-        )  # type: ignore[misc]
+        on_publish = cast(paho.CallbackOnPublish_v2, self.on_publish)
+        on_publish(self, None, self._next_mid, ReasonCode(PacketTypes.PUBACK), None)  # type: ignore[arg-type]
         return info
 
     def subscribe(
-        self, topic: object, qos: int = 0, options: object = None, properties: object = None
-    ) -> tuple[paho.MQTTErrorCode, int]:  # type: ignore[override]
+        self,
+        topic: str | tuple[str, int] | list[tuple[str, int]] | Any,
+        qos: int = 0,
+        options: SubscribeOptions | None = None,
+        properties: Properties | None = None,
+    ) -> tuple[MQTTErrorCode, int | None]:
         self.calls.append(f"subscribe {topic}")
-        return paho.MQTTErrorCode.MQTT_ERR_SUCCESS, 1
+        return MQTTErrorCode.MQTT_ERR_SUCCESS, 1
 
-    def disconnect(self, *_: object, **__: object) -> paho.MQTTErrorCode:  # type: ignore[override]
+    def disconnect(
+        self, reasoncode: ReasonCode | None = None, properties: Properties | None = None
+    ) -> MQTTErrorCode:
         self.calls.append("disconnect")
-        return paho.MQTTErrorCode.MQTT_ERR_SUCCESS
+        return MQTTErrorCode.MQTT_ERR_SUCCESS
 
-    def loop_stop(self) -> paho.MQTTErrorCode:
+    def loop_stop(self) -> MQTTErrorCode:
         self.calls.append("loop_stop")
-        return paho.MQTTErrorCode.MQTT_ERR_SUCCESS
+        return MQTTErrorCode.MQTT_ERR_SUCCESS
 
 
 def test_sigterm_stops_the_run_cleanly(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,10 @@ async def test_ha_discovery_payload_passes_home_assistant_schema(
     validated = DEVICE_DISCOVERY_SCHEMA(payload)
     components = validated["components"]
     shared = {key: validated[key] for key in ("state_topic", "availability_topic", "qos")}
-    platforms = {"sensor": mqtt_sensor.DISCOVERY_SCHEMA, "switch": mqtt_switch.DISCOVERY_SCHEMA}
+    platforms: dict[str, Callable[[dict[str, Any]], object]] = {
+        "sensor": mqtt_sensor.DISCOVERY_SCHEMA,
+        "switch": mqtt_switch.DISCOVERY_SCHEMA,
+    }
     for component in components.values():
         # Home Assistant hands each component the shared options, then validates it.
         options = {key: value for key, value in component.items() if key != "platform"}

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from paho.mqtt.client import MQTTMessage
+from paho.mqtt.client import ConnectFlags, DisconnectFlags, MQTTMessage
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.reasoncodes import ReasonCode
 from py_iot_node.config import SensorConfig
@@ -29,9 +29,9 @@ from py_iot_node.runner import (
     Connected,
     Disconnected,
     Event,
+    EventForwarder,
     Published,
     SampleTaken,
-    attach_callbacks,
     read_periodically,
 )
 
@@ -161,18 +161,19 @@ def test_create_client_insecure_tls_is_explicit(tmp_path: Path) -> None:
 def test_paho_callbacks_become_events(tmp_path: Path) -> None:
     client = create_client(make_config(tmp_path))
     events: queue.Queue[Event] = queue.Queue()
-    attach_callbacks(client, events)
-    assert client.on_connect is not None
-    assert client.on_disconnect is not None
-    assert client.on_publish is not None
-    assert client.on_message is not None
-    client.on_connect(client, None, None, ReasonCode(PacketTypes.CONNACK, "Not authorized"), None)
-    client.on_connect(client, None, None, ReasonCode(PacketTypes.CONNACK), None)
-    client.on_disconnect(client, None, None, ReasonCode(PacketTypes.DISCONNECT), None)
-    client.on_publish(client, None, 7, ReasonCode(PacketTypes.PUBACK), None)
+    forwarder = EventForwarder(events)
+    forwarder.attach(client)
+    assert client.on_connect == forwarder.on_connect
+    assert client.on_message == forwarder.on_message
+    refused = ReasonCode(PacketTypes.CONNACK, "Not authorized")
+    forwarder.on_connect(client, None, ConnectFlags(False), refused, None)
+    forwarder.on_connect(client, None, ConnectFlags(False), ReasonCode(PacketTypes.CONNACK), None)
+    lost = ReasonCode(PacketTypes.DISCONNECT, "Unspecified error")
+    forwarder.on_disconnect(client, None, DisconnectFlags(False), lost, None)
+    forwarder.on_publish(client, None, 7, ReasonCode(PacketTypes.PUBACK), None)
     message = MQTTMessage(topic=b"py_iot_home/kitchen/switch/led/set")
     message.payload = b"ON"
-    client.on_message(client, None, message)
+    forwarder.on_message(client, None, message)
     received = [events.get_nowait() for _ in range(events.qsize())]
     # The refused connection is logged, not reported as connected.
     assert received == [

@@ -376,11 +376,11 @@ def test_state_number_overflowing_to_infinity_is_out_of_range() -> None:
     rejection(RejectionKind.OUT_OF_RANGE, lambda: parse_state(STATE, payload))
 
 
-def test_state_requires_seq_and_ts() -> None:
-    for name in ("seq", "ts", "v"):
-        message = state_dict()
-        del message[name]
-        rejection(RejectionKind.MISSING_FIELD, lambda m=message: parse_state(STATE, encode(m)))
+@pytest.mark.parametrize("name", ["seq", "ts", "v"])
+def test_state_requires_seq_ts_and_version(name: str) -> None:
+    message = state_dict()
+    del message[name]
+    rejection(RejectionKind.MISSING_FIELD, lambda: parse_state(STATE, encode(message)))
 
 
 # Replay

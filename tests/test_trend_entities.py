@@ -1,0 +1,188 @@
+"""Trend sensors and rising binary sensors, added through a real entity platform."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockEntityPlatform
+
+from custom_components.py_iot_home.analysis.trend import TrendResult
+from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.trend_coordinator import TrendCoordinator, TrendSource
+from custom_components.py_iot_home.trend_entities import trend_binary_sensors, trend_sensors
+
+DAY = 86400.0
+NOW = datetime(2025, 10, 24, 12, 0, tzinfo=dt_util.UTC)
+PREFIX = "board0001"
+TEMPERATURE = TrendSource(
+    key="temperature", quantity="temperature", unit="°C", source_unique_id="board0001_temperature"
+)
+HUMIDITY = TrendSource(
+    key="humidity", quantity="humidity", unit="%", source_unique_id="board0001_humidity"
+)
+DEVICE = DeviceInfo(identifiers={(DOMAIN, PREFIX)}, name="Living room")
+
+
+@pytest.fixture
+def entry(hass: HomeAssistant) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Living room",
+        unique_id=PREFIX,
+        data={CONF_KIND: EntryKind.LOCAL},
+        options={},
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def _add(hass: HomeAssistant, entry: MockConfigEntry, domain: str, entities: list) -> None:
+    platform = MockEntityPlatform(hass, domain=domain, platform_name=DOMAIN)
+    platform.config_entry = entry
+    await platform.async_add_entities(entities)
+    await hass.async_block_till_done()
+
+
+def _state(hass: HomeAssistant, domain: str, unique_id: str) -> State:
+    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, unique_id)
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state
+
+
+def _ramp(days: float, slope_per_day: float, base: float, end_s: float) -> tuple:
+    times = np.arange(end_s - days * DAY, end_s, 900.0)
+    return times, base + slope_per_day * (times - times[0]) / DAY
+
+
+def _rounded(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 3)
+
+
+def _expected_attributes(result: TrendResult) -> dict:
+    return {
+        "daily_means": [
+            {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
+            for day in result.daily_means
+        ],
+        "minimum": round(result.minimum, 3),
+        "maximum": round(result.maximum, 3),
+        "mean": round(result.mean, 3),
+        "std": round(result.std, 3),
+        "samples": result.count,
+        "intercept": round(result.intercept, 3),
+        "backend": result.backend,
+    }
+
+
+async def test_trend_entities_follow_the_coordinator(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    now_s = NOW.timestamp()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    rng = np.random.default_rng(5)
+    times, values = _ramp(3, 0.8, 20.0, now_s)
+    # A gap over 2025-10-22 (local time of the harness: US/Pacific) leaves a day without a mean.
+    keep = (times < now_s - 2.4 * DAY) | (times >= now_s - 0.5 * DAY)
+    coordinator.add_samples(
+        "temperature", times[keep], values[keep] + rng.normal(0, 0.2, keep.sum())
+    )
+    coordinator.add_sample("humidity", now_s - 60.0, 45.0)
+    await coordinator.async_refresh()
+
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+
+    result = coordinator.data.results["temperature"]
+    temperature = _state(hass, "sensor", "board0001_temperature_trend")
+    assert float(temperature.state) == round(result.slope_per_day, 3)
+    assert 0.6 < result.slope_per_day < 1.0
+    assert temperature.attributes["unit_of_measurement"] == "°C/d"
+    assert temperature.attributes["state_class"] == "measurement"
+    attributes = {key: temperature.attributes[key] for key in _expected_attributes(result)}
+    assert attributes == _expected_attributes(result)
+    assert attributes["daily_means"][1] == {"date": "2025-10-22", "mean": None, "count": 0}
+    rising = _state(hass, "binary_sensor", "board0001_temperature_rising")
+    assert rising.state == STATE_ON
+    assert rising.attributes["direction"] == "rising"
+    assert rising.attributes["threshold"] == 0.2
+    # One humidity sample is no trend yet.
+    assert _state(hass, "sensor", "board0001_humidity_trend").state == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor", "board0001_humidity_rising").state == STATE_UNAVAILABLE
+
+    freezer.move_to(NOW + timedelta(days=3))
+    later_s = now_s + 3 * DAY
+    coordinator.add_samples("temperature", *_ramp(3, -2.5, 22.0, later_s))
+    coordinator.add_samples("humidity", *_ramp(3, -0.1, 45.0, later_s))
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert float(_state(hass, "sensor", "board0001_temperature_trend").state) < -0.2
+    falling = _state(hass, "binary_sensor", "board0001_temperature_rising")
+    assert falling.state == STATE_OFF
+    assert falling.attributes["direction"] == "falling"
+    humidity = _state(hass, "sensor", "board0001_humidity_trend")
+    assert float(humidity.state) == round(coordinator.data.results["humidity"].slope_per_day, 3)
+    assert humidity.attributes["unit_of_measurement"] == "%/d"
+    steady = _state(hass, "binary_sensor", "board0001_humidity_rising")
+    assert steady.state == STATE_OFF
+    assert steady.attributes["direction"] == "steady"
+    await coordinator.async_shutdown()
+
+
+async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    dht1 = TrendSource(
+        key="dht1_temperature",
+        quantity="temperature",
+        unit="°C",
+        source_unique_id="node01_dht1_temperature",
+        sensor_name="Attic",
+    )
+    coordinator = TrendCoordinator(hass, entry, [HUMIDITY, dht1])
+    await coordinator.async_refresh()
+    sensors = trend_sensors(coordinator, DEVICE, "node01")
+    binary_sensors = trend_binary_sensors(coordinator, DEVICE, "node01")
+    await _add(hass, entry, "sensor", sensors)
+    await _add(hass, entry, "binary_sensor", binary_sensors)
+
+    registry = er.async_get(hass)
+    expected = {
+        ("sensor", "node01_humidity_trend"): "humidity_trend",
+        ("sensor", "node01_dht1_temperature_trend"): "sensor_temperature_trend",
+        ("binary_sensor", "node01_humidity_rising"): "humidity_rising",
+        ("binary_sensor", "node01_dht1_temperature_rising"): "sensor_temperature_rising",
+    }
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, PREFIX), entry.entry_id)
+    assert device is not None
+    for (domain, unique_id), translation_key in expected.items():
+        entity_id = registry.async_get_entity_id(domain, DOMAIN, unique_id)
+        assert entity_id is not None
+        registered = registry.async_get(entity_id)
+        assert registered is not None
+        assert registered.translation_key == translation_key
+        assert registered.device_id == device.id
+        assert registered.entity_category is None
+    placeholders: list[Entity] = [*sensors, *binary_sensors]
+    assert [entity.translation_placeholders for entity in placeholders] == [
+        {},
+        {"sensor": "Attic"},
+        {},
+        {"sensor": "Attic"},
+    ]
+    await coordinator.async_shutdown()
