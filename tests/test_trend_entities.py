@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -47,7 +49,9 @@ def entry(hass: HomeAssistant) -> MockConfigEntry:
     return entry
 
 
-async def _add(hass: HomeAssistant, entry: MockConfigEntry, domain: str, entities: list) -> None:
+async def _add(
+    hass: HomeAssistant, entry: MockConfigEntry, domain: str, entities: Sequence[Entity]
+) -> None:
     platform = MockEntityPlatform(hass, domain=domain, platform_name=DOMAIN)
     platform.config_entry = entry
     await platform.async_add_entities(entities)
@@ -62,7 +66,9 @@ def _state(hass: HomeAssistant, domain: str, unique_id: str) -> State:
     return state
 
 
-def _ramp(days: float, slope_per_day: float, base: float, end_s: float) -> tuple:
+def _ramp(
+    days: float, slope_per_day: float, base: float, end_s: float
+) -> tuple[np.ndarray, np.ndarray]:
     times = np.arange(end_s - days * DAY, end_s, 900.0)
     return times, base + slope_per_day * (times - times[0]) / DAY
 
@@ -71,7 +77,7 @@ def _rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 3)
 
 
-def _expected_attributes(result: TrendResult) -> dict:
+def _expected_attributes(result: TrendResult) -> dict[str, Any]:
     return {
         "daily_means": [
             {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}

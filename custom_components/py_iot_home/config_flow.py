@@ -1,4 +1,4 @@
-"""Config flow: a DHT sensor board (with LEDs) on this host."""
+"""Config flow: a sensor board on this host, a discovered node, or a power predictor."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from .const import (
     CONF_NODE_ID,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    CONF_POWER_ENTITY,
     CONF_PREFIX,
     CONF_SECRET,
     DEFAULT_FAILURE_THRESHOLD,
@@ -46,6 +47,7 @@ from .const import (
 from .discovery import DiscoveryRejected, check_discovery, record_discovery_rejection
 from .hardware.dht import DhtModel
 from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
+from .predictor_flow import PredictorOptionsFlow, predictor_schema, predictor_source_errors
 from .protocol import (
     DEFAULT_PREFIX,
     MessageVerifier,
@@ -130,14 +132,40 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Options: poll interval, failure threshold, LEDs."""
+        """Options of a board (polling, LEDs) or of a predictor (sources, intervals)."""
+        if config_entry.data.get(CONF_KIND) == EntryKind.PREDICTOR:
+            return PredictorOptionsFlow()
         return LocalBoardOptionsFlow()
 
     @classmethod
     @callback
     def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """Only boards on this host have options."""
-        return bool(config_entry.data.get(CONF_KIND) == EntryKind.LOCAL)
+        """Boards and predictors have options; nodes are configured on the node."""
+        return config_entry.data.get(CONF_KIND) in (EntryKind.LOCAL, EntryKind.PREDICTOR)
+
+    async def async_step_predictor(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the power sensor to learn and the climate sensors that explain it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = predictor_source_errors(self.hass, user_input)
+            if not errors:
+                await self.async_set_unique_id(f"predictor_{user_input[CONF_POWER_ENTITY]}")
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME],
+                    data={CONF_KIND: EntryKind.PREDICTOR},
+                    options={k: v for k, v in user_input.items() if k != CONF_NAME},
+                )
+        schema = probatio.Schema(
+            {probatio.Required(CONF_NAME, default="Power forecast"): str}
+        ).extend(predictor_schema().schema)
+        return self.async_show_form(
+            step_id="predictor",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A node announced itself: check it, then ask the user to confirm."""
@@ -197,6 +225,10 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose what to add: a sensor board on this host or a power predictor."""
+        return self.async_show_menu(step_id="user", menu_options=["board", "predictor"])
+
+    async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the DHT sensor of the new board."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -215,7 +247,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                     return await self.async_step_led()
                 return await self._async_create_board()
         return self.async_show_form(
-            step_id="user",
+            step_id="board",
             data_schema=self.add_suggested_values_to_schema(_board_schema({}), user_input),
             errors=errors,
         )

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_SECRET
 from .discovery import DISCOVERY_REJECTIONS
-from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 
 TO_REDACT = {CONF_SECRET}
 
@@ -35,7 +35,7 @@ async def async_get_config_entry_diagnostics(
             "last_sample": asdict(state.sample) if state.sample else None,
             "led_states": dict(runtime.leds.states),
         }
-    else:
+    elif isinstance(runtime, NodeRuntimeData):
         node = runtime.node
         result |= {
             "online": node.data.online,
@@ -45,5 +45,20 @@ async def async_get_config_entry_diagnostics(
             "replayed_samples": node.replayed_samples,
             "sensors": {key: asdict(sample) for key, sample in node.data.sensors.items()},
             "switches": dict(node.data.switches),
+        }
+    else:
+        snapshot = runtime.predictor.data
+        result |= {
+            "sources": asdict(runtime.predictor.sources),
+            "model": {
+                "mae_w": snapshot.mae_w,
+                "r2": snapshot.r2,
+                "training_rows": snapshot.training_rows,
+                "trained_at": snapshot.trained_at,
+                "hours_needed": snapshot.hours_needed,
+            },
+            "missing_power_hours": snapshot.missing_power_hours,
+            "converted_series": snapshot.converted_series,
+            "forecast_hours": len(snapshot.forecast),
         }
     return result

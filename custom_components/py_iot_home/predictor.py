@@ -96,7 +96,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     async def _async_update_data(self) -> PredictionSnapshot:
         now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
         hours_needed: int | None = None
-        if self.model is None or now - self.model.trained_at >= self.retrain_every:
+        if self.model is None or dt_util.utcnow() - self.model.trained_at >= self.retrain_every:
             hours_needed = await self._async_train(now)
         context = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
@@ -179,18 +179,26 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         except HomeAssistantError as err:
             LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
             return None
-        points = (response or {}).get(self.weather_entity, {}).get("forecast", [])
-        if not points:
-            return None
-        frame = pd.DataFrame(
-            {
-                "temperature": [point.get("temperature") for point in points],
-                "humidity": [point.get("humidity") for point in points],
-            },
-            index=pd.DatetimeIndex([pd.Timestamp(point["datetime"]) for point in points]),
-            dtype="float64",
+        return weather_frame((response or {}).get(self.weather_entity))
+
+
+def weather_frame(response: object) -> pd.DataFrame | None:
+    """Temperature/humidity per forecast hour from a `weather.get_forecasts` response."""
+    points = response.get("forecast") if isinstance(response, dict) else None
+    if not isinstance(points, list):
+        return None
+    rows: dict[pd.Timestamp, tuple[float, float]] = {}
+    for point in points:
+        if not isinstance(point, dict) or not isinstance(point.get("datetime"), str):
+            continue
+        temperature, humidity = point.get("temperature"), point.get("humidity")
+        rows[pd.Timestamp(point["datetime"])] = (
+            float(temperature) if isinstance(temperature, int | float) else float("nan"),
+            float(humidity) if isinstance(humidity, int | float) else float("nan"),
         )
-        return frame
+    if not rows:
+        return None
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["temperature", "humidity"])
 
 
 def _fit(loaded: LoadedHistory) -> PowerModel:

@@ -9,16 +9,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from homeassistant.components.recorder import get_instance
+from homeassistant.helpers.recorder import get_instance
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 
-from .prediction.features import HourlyHistory
+from .prediction.features import FloatArray, HourlyHistory
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
-UNITS = {
+UNITS: dict[str, str] = {
     "power": UnitOfPower.WATT,
     "energy": UnitOfEnergy.KILO_WATT_HOUR,
     "temperature": UnitOfTemperature.CELSIUS,
@@ -57,6 +57,7 @@ async def async_load_hourly_history(
 def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
+    start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
     metadata = get_metadata(hass, statistic_ids=ids)
     power_meta = metadata.get(sources.power, (0, None))[1]
@@ -68,14 +69,14 @@ def _load_hourly_history(
     )
     index = pd.date_range(start, end, freq="h", inclusive="left", tz="UTC")
 
-    def series(statistic_id: str | None, column: Literal["mean", "change"]) -> np.ndarray:
-        values = pd.Series(np.nan, index=index)
-        for row in rows.get(statistic_id, []) if statistic_id else []:
-            value = row.get(column)
-            stamp = pd.Timestamp(row["start"], unit="s", tz="UTC")
-            if value is not None and stamp in values.index:
-                values[stamp] = value
-        return values.to_numpy(np.float64)
+    def series(statistic_id: str | None, column: Literal["mean", "change"]) -> FloatArray:
+        by_start = {
+            pd.Timestamp(row["start"], unit="s", tz="UTC"): row.get(column)
+            for row in (rows.get(statistic_id, []) if statistic_id else [])
+        }
+        known = pd.Series(by_start, dtype="float64")
+        values: FloatArray = np.asarray(known.reindex(index), dtype=np.float64)
+        return values
 
     if power_kind == "energy":
         power = series(sources.power, "change") * WATTS_PER_KWH_PER_HOUR

@@ -211,6 +211,9 @@ def _mqtt(data: Mapping[str, object]) -> MqttConfig:
         validate_prefix(prefix)
     except ProtocolError as err:
         raise ConfigError(f"mqtt.prefix: {err}") from err
+    keepalive_s = _get(mqtt, "keepalive_s", int, 30)
+    if not 5 <= keepalive_s <= 3600:
+        raise ConfigError("mqtt.keepalive_s: between 5 and 3600")
     if tls and (tls.cert_file is None) != (tls.key_file is None):
         raise ConfigError("mqtt.tls: cert_file and key_file go together")
     return MqttConfig(
@@ -218,7 +221,7 @@ def _mqtt(data: Mapping[str, object]) -> MqttConfig:
         port=port,
         username=_optional_str(mqtt, "username"),
         password=_optional_str(mqtt, "password"),
-        keepalive_s=_get(mqtt, "keepalive_s", int, 30),
+        keepalive_s=keepalive_s,
         prefix=prefix,
         tls=tls,
     )

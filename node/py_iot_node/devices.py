@@ -61,10 +61,15 @@ class SensorChannel:
 def open_sensors(config: NodeConfig) -> list[SensorChannel]:
     """Open every configured sensor; HardwareUnavailableError when a library is missing."""
     channels: list[SensorChannel] = []
-    for sensor in config.sensors:
-        seed = simulation_seed(config.node_id, sensor.key)
-        backend = create_dht_backend(sensor.model, sensor.pin, config.dht_backend, seed=seed)
-        channels.append(SensorChannel(sensor, backend))
+    try:
+        for sensor in config.sensors:
+            seed = simulation_seed(config.node_id, sensor.key)
+            backend = create_dht_backend(sensor.model, sensor.pin, config.dht_backend, seed=seed)
+            channels.append(SensorChannel(sensor, backend))
+    except Exception:
+        for channel in channels:
+            channel.close()
+        raise
     return channels
 
 

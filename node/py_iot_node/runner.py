@@ -6,6 +6,7 @@ thread) owns the agent, so the agent needs no locks and a slow sensor never dela
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -176,13 +177,31 @@ def run_node(
     clock: Callable[[], float] = time.time,
 ) -> AgentStats:
     """Run the node until `stop` is set, then publish offline, release the pins and disconnect."""
-    buffer = SampleBuffer(config.buffer_path, config.buffer_max_samples)
-    channels = list(open_sensors(config) if sensors is None else sensors)
-    bank = open_switches(config) if switches is None else switches
-    mqtt = create_client(config) if client is None else client
+    with contextlib.ExitStack() as resources:
+        buffer = SampleBuffer(config.buffer_path, config.buffer_max_samples)
+        resources.callback(buffer.close)
+        channels = list(open_sensors(config) if sensors is None else sensors)
+        for channel in channels:
+            resources.callback(channel.close)
+        bank = open_switches(config) if switches is None else switches
+        resources.callback(bank.gpio.close)
+        mqtt = create_client(config) if client is None else client
+        agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
+        _run_until_stopped(config, agent, mqtt, channels=channels, stop=stop, clock=clock)
+        return agent.stats
+
+
+def _run_until_stopped(
+    config: NodeConfig,
+    agent: NodeAgent,
+    mqtt: paho.Client,
+    *,
+    channels: Sequence[SensorChannel],
+    stop: threading.Event,
+    clock: Callable[[], float],
+) -> None:
     events: queue.Queue[Event] = queue.Queue()
     EventForwarder(events).attach(mqtt)
-    agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
     reader = threading.Thread(
         target=read_periodically,
         args=(channels, config.interval_s, events, stop),
@@ -215,9 +234,4 @@ def run_node(
                 _LOGGER.warning("could not publish offline before stopping")
         mqtt.disconnect()
         mqtt.loop_stop()
-        bank.gpio.close()
-        for channel in channels:
-            channel.close()
-        buffer.close()
         _LOGGER.info("node %s stopped: %s", config.node_id, agent.stats)
-    return agent.stats

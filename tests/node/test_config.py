@@ -77,6 +77,7 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ({"node": {"name": ""}}, "name: 1 to 64"),
         ({"mqtt": {"port": 0}}, "not a TCP port"),
         ({"mqtt": {"port": "1883"}}, "port: expected int"),
+        ({"mqtt": {"keepalive_s": 0}}, "keepalive_s"),
         ({"mqtt": {"prefix": "a/#"}}, "mqtt.prefix"),
         ({"mqtt": {"tls": {"cert_file": "c.pem"}}}, "cert_file and key_file"),
         ({"mqtt": {"username": ["x"]}}, "username: expected a string"),

@@ -11,6 +11,7 @@ import pytest
 from paho.mqtt.client import ConnectFlags, DisconnectFlags, MQTTMessage
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.reasoncodes import ReasonCode
+from py_iot_node import devices
 from py_iot_node.config import SensorConfig
 from py_iot_node.devices import (
     SensorChannel,
@@ -21,6 +22,7 @@ from py_iot_node.devices import (
     simulation_seed,
 )
 from py_iot_node.hardware.dht import DhtModel, DhtReadError, DhtReading
+from py_iot_node.hardware.errors import HardwareUnavailableError
 from py_iot_node.hardware.gpio import PinInUseError, SimulatedGpioBackend
 from py_iot_node.mqtt import create_client
 from py_iot_node.protocol import SensorSample
@@ -85,6 +87,26 @@ def test_simulated_sensors_are_seeded_by_node(tmp_path: Path) -> None:
     again = read_all(open_sensors(config))
     assert set(first) == {"climate"}
     assert first == again  # same node id, same second: the same reading
+
+
+def test_open_sensors_closes_opened_ones_when_one_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_config(
+        tmp_path, sensors=[{"key": "a", "pin": 4}, {"key": "b", "pin": 5}, {"key": "c", "pin": 6}]
+    )
+    opened: list[ScriptedDht] = []
+
+    def create(model: DhtModel, pin: int, preference: str, *, seed: int) -> ScriptedDht:
+        if pin == 5:
+            raise HardwareUnavailableError("no library")
+        opened.append(ScriptedDht())
+        return opened[-1]
+
+    monkeypatch.setattr(devices, "create_dht_backend", create)
+    with pytest.raises(HardwareUnavailableError):
+        devices.open_sensors(config)
+    assert [dht.closed for dht in opened] == [True]
 
 
 def test_switch_bank_claims_and_releases(tmp_path: Path) -> None:

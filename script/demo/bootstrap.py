@@ -1,0 +1,243 @@
+"""Bring the development Home Assistant to the demo state; each step is skipped when done.
+
+    python -m script.demo.bootstrap [--confirm-nodes NODE_ID ...]
+
+Onboarding and a token, the MQTT entry, the "Living room" board, 60 days of demo
+statistics, the power predictor; with --confirm-nodes also the discovered nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .ha_client import HomeAssistantClient, HomeAssistantError, wait_until_up
+from .onboarding import DEMO_PASSWORD, DEMO_USERNAME, ensure_token
+from .power_meter import DEMO_SENSORS
+from .uci_replay import DemoSeries
+
+_LOGGER = logging.getLogger("develop")
+DOMAIN = "py_iot_home"
+BROKER = {"broker": "127.0.0.1", "port": 1883}
+BOARD = {"name": "Living room", "dht_pin": 4, "dht_model": "dht22", "area": "Living room"}
+LED_STEP = {
+    "name": "Desk LED",
+    "pin": 17,
+    "active_high": True,
+    "initial_on": False,
+    "add_another": False,
+}
+PREDICTOR_TITLE = "Demo power forecast"
+SEED_DAYS = 60
+STATISTICS_STAMP = "statistics-seeded"
+
+
+async def wait_for[T](what: str, probe: Callable[[], Awaitable[T | None]], timeout_s: float) -> T:
+    """Poll `probe` until it returns something, or fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while (found := await probe()) is None:
+        if time.monotonic() > deadline:
+            raise HomeAssistantError(f"gave up waiting for {what} after {timeout_s:.0f} s")
+        await asyncio.sleep(1)
+    return found
+
+
+async def entry_titles(client: HomeAssistantClient, domain: str) -> set[str]:
+    """Titles of the domain's config entries."""
+    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={domain}")
+    return {entry["title"] for entry in entries}
+
+
+async def run_flow(
+    client: HomeAssistantClient,
+    handler: str,
+    answers: list[dict[str, Any]],
+    menu_choice: str | None = None,
+) -> dict[str, Any] | None:
+    """Start a config flow, pick `menu_choice` on a menu and answer its forms in order.
+
+    Returns the final result, or None when the menu does not offer `menu_choice`.
+    """
+    result: dict[str, Any] = await client.rest(
+        "POST", "/api/config/config_entries/flow", {"handler": handler}
+    )
+    pending = list(answers)
+    while result["type"] in ("form", "menu"):
+        path = f"/api/config/config_entries/flow/{result['flow_id']}"
+        if result["type"] == "menu":
+            if menu_choice not in result["menu_options"]:
+                await client.rest("DELETE", path)
+                return None
+            answer: dict[str, Any] = {"next_step_id": menu_choice}
+        elif result.get("errors") or not pending:
+            await client.rest("DELETE", path)
+            raise HomeAssistantError(f"{handler} flow stopped at {result['step_id']}: {result}")
+        else:
+            answer = pending.pop(0)
+        result = await client.rest("POST", path, answer)
+    return result
+
+
+async def ensure_mqtt(client: HomeAssistantClient) -> None:
+    """The MQTT integration, pointing at the local broker."""
+    if await entry_titles(client, "mqtt"):
+        return
+    await run_flow(client, "mqtt", [BROKER])
+    _LOGGER.info("added the MQTT integration (%s:%s)", BROKER["broker"], BROKER["port"])
+
+
+async def ensure_board(client: HomeAssistantClient) -> None:
+    """The simulated local board "Living room" with its LED, in the area "Living room"."""
+    if BOARD["name"] not in await entry_titles(client, DOMAIN):
+        await run_flow(client, DOMAIN, [{**BOARD, "add_led": True}, LED_STEP], "board")
+        _LOGGER.info("added the local board %r", BOARD["name"])
+    await assign_area(client, BOARD["name"], str(BOARD["area"]))
+
+
+async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
+    """Put the devices of the entry titled `entry_title` into the area `area_name`."""
+    areas = await client.ws("config/area_registry/list")
+    area = next((a for a in areas if a["name"].casefold() == area_name.casefold()), None)
+    if area is None:
+        area = await client.ws("config/area_registry/create", name=area_name)
+    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
+    entry_ids = {entry["entry_id"] for entry in entries if entry["title"] == entry_title}
+    for device in await client.ws("config/device_registry/list"):
+        if entry_ids & set(device["config_entries"]) and device["area_id"] != area["area_id"]:
+            await client.ws(
+                "config/device_registry/update", device_id=device["id"], area_id=area["area_id"]
+            )
+
+
+def hourly_statistics(series: DemoSeries, end: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Hourly statistics per demo column for the SEED_DAYS before `end` (an hour start)."""
+    rows: dict[str, list[dict[str, Any]]] = {sensor.column: [] for sensor in DEMO_SENSORS}
+    start = end - timedelta(days=SEED_DAYS)
+    for hour in range(SEED_DAYS * 24):
+        moment = start + timedelta(hours=hour)
+        values = series.hour_values(moment)
+        for column, stats in rows.items():
+            # The shared loader keeps hourly means only, so min and max equal the mean.
+            value = round(values[column], 3)
+            stats.append({"start": moment.isoformat(), "mean": value, "min": value, "max": value})
+    return rows
+
+
+async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: Path) -> None:
+    """Seed the demo sensors' long-term statistics with SEED_DAYS of replayed data, once."""
+    stamp = state_dir / STATISTICS_STAMP
+    if stamp.exists():
+        return
+    for sensor in DEMO_SENSORS:
+        await wait_for(
+            sensor.entity_id, lambda s=sensor: _state_or_none(client, s.entity_id), timeout_s=60
+        )
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    series = await asyncio.to_thread(DemoSeries.load, data)
+    for sensor, stats in zip(DEMO_SENSORS, hourly_statistics(series, end).values(), strict=True):
+        await client.ws(
+            "recorder/import_statistics",
+            metadata={
+                "has_sum": False,
+                "mean_type": 1,  # arithmetic
+                "name": None,
+                "source": "recorder",
+                "statistic_id": sensor.entity_id,
+                "unit_class": sensor.unit_class,
+                "unit_of_measurement": sensor.unit,
+            },
+            stats=stats,
+        )
+    stamp.write_text(f"{SEED_DAYS} days of hourly statistics up to {end.isoformat()}\n")
+    _LOGGER.info("seeded %s days of statistics for the demo power meter", SEED_DAYS)
+
+
+async def _state_or_none(client: HomeAssistantClient, entity_id: str) -> dict[str, Any] | None:
+    try:
+        state: dict[str, Any] = await client.rest("GET", f"/api/states/{entity_id}")
+    except HomeAssistantError:
+        return None
+    return state
+
+
+async def ensure_predictor(client: HomeAssistantClient) -> None:
+    """A power predictor learning the demo meter, when the integration offers predictors."""
+    if PREDICTOR_TITLE in await entry_titles(client, DOMAIN):
+        return
+    power, temperature, humidity = (sensor.entity_id for sensor in DEMO_SENSORS)
+    answer = {
+        "name": PREDICTOR_TITLE,
+        "power_entity": power,
+        "temperature_entity": temperature,
+        "humidity_entity": humidity,
+    }
+    result = await run_flow(client, DOMAIN, [answer], "predictor")
+    if result is None:
+        _LOGGER.warning("this version of the integration has no predictor; skipped")
+    elif result["type"] == "create_entry":
+        _LOGGER.info("added the predictor %r", PREDICTOR_TITLE)
+
+
+async def confirm_nodes(client: HomeAssistantClient, node_ids: list[str]) -> None:
+    """Confirm the discovery flows of the given nodes (what a user does in the UI)."""
+    for node_id in node_ids:
+        flow = await wait_for(
+            f"the discovery of {node_id}",
+            lambda n=node_id: _node_flow_or_done(client, n),
+            timeout_s=60,
+        )
+        if flow.get("flow_id"):
+            await client.rest("POST", f"/api/config/config_entries/flow/{flow['flow_id']}", {})
+            _LOGGER.info("confirmed node %s", node_id)
+
+
+async def _node_flow_or_done(client: HomeAssistantClient, node_id: str) -> dict[str, Any] | None:
+    devices = await client.ws("config/device_registry/list")
+    if any([DOMAIN, f"node_{node_id}"] in device["identifiers"] for device in devices):
+        return {}
+    flows = await client.rest("GET", "/api/config/config_entries/flow")
+    return next(
+        (
+            flow
+            for flow in flows
+            if flow["handler"] == DOMAIN and flow["context"].get("unique_id") == node_id
+        ),
+        None,
+    )
+
+
+async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
+    """Run every step in order."""
+    await wait_until_up()
+    token, fresh = await ensure_token(state_dir)
+    if fresh:
+        (state_dir / STATISTICS_STAMP).unlink(missing_ok=True)
+        _LOGGER.info("demo user: %s / %s (local development only)", DEMO_USERNAME, DEMO_PASSWORD)
+    async with HomeAssistantClient(token) as client:
+        await ensure_mqtt(client)
+        await ensure_board(client)
+        await ensure_statistics(client, state_dir, data)
+        await ensure_predictor(client)
+        if node_ids:
+            await confirm_nodes(client, node_ids)
+
+
+def main() -> None:
+    """Command line entry."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--state-dir", type=Path, default=Path(".cache/develop"))
+    parser.add_argument("--data", type=Path, default=Path(".cache/data"))
+    parser.add_argument("--confirm-nodes", nargs="*", default=[], metavar="NODE_ID")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="    %(message)s")
+    asyncio.run(bootstrap(args.state_dir, args.data, args.confirm_nodes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""The power predictor on real recorder statistics (the harness's recorder, SQLite)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from unittest.mock import AsyncMock, patch
+
+import pandas as pd
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+
+from custom_components.py_iot_home import predictor as predictor_module
+from custom_components.py_iot_home.const import (
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    DOMAIN,
+)
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.models import StatisticMeanType
+from homeassistant.components.recorder.statistics import async_import_statistics
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
+NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
+POWER = "sensor.demo_power"
+TEMPERATURE = "sensor.demo_temperature"
+HUMIDITY = "sensor.demo_humidity"
+PREDICTED = "sensor.power_forecast_predicted_power"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_db_url: str, enable_custom_integrations: None
+) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+def _hourly(days: int) -> pd.DataFrame:
+    """The last `days` days of the real slice, moved to end at NOW's hour."""
+    frame = pd.read_csv(SLICE).tail(days * 24).reset_index(drop=True)
+    end = NOW.replace(minute=0)
+    frame.index = pd.date_range(end=end - timedelta(hours=1), periods=len(frame), freq="h")
+    return frame
+
+
+def _import(
+    hass: HomeAssistant,
+    statistic_id: str,
+    unit: str,
+    unit_class: str | None,
+    values: pd.Series,
+    *,
+    cumulative: bool = False,
+) -> None:
+    metadata = {
+        "mean_type": StatisticMeanType.NONE if cumulative else StatisticMeanType.ARITHMETIC,
+        "has_sum": cumulative,
+        "name": None,
+        "source": "recorder",
+        "statistic_id": statistic_id,
+        "unit_class": unit_class,
+        "unit_of_measurement": unit,
+    }
+    if cumulative:
+        totals = values.cumsum()
+        rows = [
+            {"start": start.to_pydatetime(), "state": total, "sum": total}
+            for start, total in totals.items()
+        ]
+    else:
+        rows = [
+            {"start": start.to_pydatetime(), "mean": value, "min": value, "max": value}
+            for start, value in values.items()
+        ]
+    async_import_statistics(hass, metadata, rows)  # type: ignore[arg-type]
+
+
+def _set_states(hass: HomeAssistant, power_unit: str = "W", energy: bool = False) -> None:
+    attributes = {"unit_of_measurement": power_unit}
+    if energy:
+        attributes["state_class"] = "total_increasing"
+    hass.states.async_set(POWER, "100", attributes)
+    hass.states.async_set(TEMPERATURE, "21", {"unit_of_measurement": "°C"})
+    hass.states.async_set(HUMIDITY, "40", {"unit_of_measurement": "%"})
+
+
+async def _seed(
+    hass: HomeAssistant, days: int, *, power_unit: str = "W", energy: bool = False
+) -> pd.DataFrame:
+    frame = _hourly(days)
+    if energy:
+        _import(hass, POWER, "kWh", "energy", frame["power_w"] / 1000.0, cumulative=True)
+    elif power_unit == "kW":
+        _import(hass, POWER, "kW", "power", frame["power_w"] / 1000.0)
+    else:
+        _import(hass, POWER, "W", "power", frame["power_w"])
+    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
+    _import(hass, HUMIDITY, "%", None, frame["humidity"])
+    await async_wait_recording_done(hass)
+    _set_states(hass, power_unit, energy)
+    return frame
+
+
+async def _add_predictor(hass: HomeAssistant, **extra: object) -> str:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "predictor"}
+    )
+    assert result["step_id"] == "predictor"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Power forecast",
+            CONF_POWER_ENTITY: POWER,
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_HUMIDITY_ENTITY: HUMIDITY,
+            CONF_TRAINING_DAYS: 60,
+            CONF_RETRAIN_HOURS: 24,
+            **extra,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    return result["result"].entry_id
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_trains_on_statistics_and_forecasts(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    frame = await _seed(hass, 56)
+    await _add_predictor(hass)
+    state = hass.states.get(PREDICTED)
+    assert state.attributes["unit_of_measurement"] == "W"
+    assert state.attributes["state_class"] == "measurement"
+    forecast = state.attributes["forecast"]
+    assert len(forecast) == 24
+    assert forecast[0]["datetime"] == NOW.replace(minute=0).isoformat()
+    # Plausible: within the range the home actually drew.
+    assert frame["power_w"].min() * 0.5 <= float(state.state) <= frame["power_w"].max()
+    assert all(0 <= point["power_w"] <= frame["power_w"].max() * 1.5 for point in forecast)
+    mae = float(hass.states.get("sensor.power_forecast_model_mean_absolute_error").state)
+    assert 0 < mae < frame["power_w"].std() * 1.5
+    assert hass.states.get("sensor.power_forecast_model_r2").state != STATE_UNAVAILABLE
+    rows = int(hass.states.get("sensor.power_forecast_training_rows").state)
+    assert rows > 56 * 24
+    assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
+
+
+async def test_not_enough_history_then_recovers(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders["hours"] == str(14 * 24 - 5 * 24)
+
+    await _seed(hass, 56)
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}") is None
+
+
+async def test_retrains_on_schedule(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    real_fit = predictor_module._fit
+    with patch.object(predictor_module, "_fit", side_effect=real_fit) as fit:
+        await _add_predictor(hass, **{CONF_RETRAIN_HOURS: 3})
+        assert fit.call_count == 1
+        for hour in range(1, 4):
+            freezer.tick(timedelta(hours=1))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done(wait_background_tasks=True)
+            assert fit.call_count == (1 if hour < 3 else 2)
+
+
+@pytest.mark.parametrize(
+    ("power_unit", "energy"), [("kW", False), ("kWh", True)], ids=["kilowatts", "energy_meter"]
+)
+@pytest.mark.freeze_time(NOW)
+async def test_unit_conversion(
+    recorder_mock: Recorder, hass: HomeAssistant, power_unit: str, energy: bool
+) -> None:
+    frame = await _seed(hass, 56, power_unit=power_unit, energy=energy)
+    entry_id = await _add_predictor(hass)
+    runtime = hass.config_entries.async_get_entry(entry_id).runtime_data
+    history = await predictor_module.async_load_hourly_history(
+        hass, runtime.predictor.sources, NOW - timedelta(days=3), NOW.replace(minute=0)
+    )
+    expected = frame["power_w"].tail(3 * 24).to_numpy()
+    got = history.history.power_w
+    if energy:
+        # The first hour of an imported sum has no change to compare against.
+        assert got[1:] == pytest.approx(expected[1:], rel=1e-6)
+    else:
+        assert got == pytest.approx(expected, rel=1e-6)
+    assert float(hass.states.get(PREDICTED).state) > 0
+
+
+@pytest.mark.parametrize(
+    ("attributes", "error"),
+    [
+        ({"unit_of_measurement": "kWh"}, "unsupported_power_unit"),
+        ({"unit_of_measurement": "A"}, "unsupported_power_unit"),
+        (None, "entity_not_found"),
+    ],
+)
+async def test_flow_rejects_unusable_power_sensor(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    attributes: dict[str, str] | None,
+    error: str,
+) -> None:
+    _set_states(hass)
+    if attributes is None:
+        hass.states.async_remove(POWER)
+    else:
+        hass.states.async_set(POWER, "1", attributes)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "predictor"}
+    )
+    user_input = {
+        CONF_NAME: "Power forecast",
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["errors"] == {CONF_POWER_ENTITY: error}
+    hass.states.async_set(POWER, "1", {"unit_of_measurement": "W"})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_options_flow_changes_sources(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["step_id"] == "init"
+    options = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 30,
+        CONF_RETRAIN_HOURS: 12,
+    }
+    hass.states.async_set(POWER, "1", {"unit_of_measurement": "V"})
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["errors"] == {CONF_POWER_ENTITY: "unsupported_power_unit"}
+    hass.states.async_set(POWER, "1", {"unit_of_measurement": "W"})
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    assert predictor.training_days == 30
+    assert predictor.retrain_every == timedelta(hours=12)
+    assert predictor.sources.humidity is None
