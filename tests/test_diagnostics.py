@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, MqttMockHAClient
-
-from .node_messages import ANNOUNCE_TOPIC, STATE_TOPIC, announce_payload, state_payload
-import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.protocol import MessageSigner
+
+from .node_messages import ANNOUNCE_TOPIC, STATE_TOPIC, announce_payload, state_payload
 
 
 async def test_diagnostics(

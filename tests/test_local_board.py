@@ -8,7 +8,11 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
 from .fakes import FakeHardware
 
@@ -120,3 +124,34 @@ async def test_simulated_board_off_a_pi(
     )
     assert issue is not None
     assert issue.translation_key == "hardware_missing"
+
+
+async def test_trend_entities_follow_the_board(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    events = async_capture_events(hass, "py_iot_home_trend_changed")
+    assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
+    # Half a degree warmer every minute: +720 °C/day, steep but accepted by the step filter.
+    for step in range(1, 6):
+        fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
+        await _poll(hass, freezer)
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend.attributes["unit_of_measurement"] == "°C/d"
+    assert float(trend.state) == pytest.approx(720.0, rel=1e-3)
+    assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "on"
+    assert hass.states.get("binary_sensor.living_room_humidity_rising").state == "off"
+    # The first direction known is no crossing; turning round is.
+    assert events == []
+    for step in range(1, 16):
+        fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
+        await _poll(hass, freezer)
+    assert float(hass.states.get("sensor.living_room_temperature_trend").state) < 0
+    assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "off"
+    # Rising, then steady while the fit turns round, then falling.
+    assert [(e.data["quantity"], e.data["direction"]) for e in events] == [
+        ("temperature", "steady"),
+        ("temperature", "falling"),
+    ]

@@ -7,9 +7,6 @@ import json
 from unittest.mock import patch
 
 import pytest
-
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo, SwitchInfo
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import (
@@ -26,6 +23,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -159,9 +159,7 @@ async def test_command_is_confirmed_by_the_node(
     assert hass.states.get(LED).state == STATE_ON
 
 
-async def test_unconfirmed_command_raises(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
-) -> None:
+async def test_unconfirmed_command_raises(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
     await _discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False))
@@ -170,9 +168,7 @@ async def test_unconfirmed_command_raises(
         patch("custom_components.py_iot_home.node_connection.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
         pytest.raises(HomeAssistantError, match="did not confirm"),
     ):
-        await hass.services.async_call(
-            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True
-        )
+        await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
     mqtt_mock.async_publish.assert_called_once()
     assert mqtt_mock.async_publish.call_args.args == (COMMAND_TOPIC, b"ON", 1, False)
     assert hass.states.get(LED).state == STATE_OFF
@@ -220,9 +216,7 @@ async def test_invalid_and_flooding_discoveries_create_nothing(
     async_fire_mqtt_message(hass, "py_iot_home/y/announce", b"")
     for index in range(60):
         node = announcement(f"node-{index}")
-        async_fire_mqtt_message(
-            hass, f"py_iot_home/node-{index}/announce", announce_payload(node)
-        )
+        async_fire_mqtt_message(hass, f"py_iot_home/node-{index}/announce", announce_payload(node))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(_flows(hass)) == 20
     assert hass.config_entries.async_entries(DOMAIN) == []

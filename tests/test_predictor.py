@@ -9,16 +9,6 @@ from unittest.mock import AsyncMock, patch
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-
-from custom_components.py_iot_home import predictor as predictor_module
-from custom_components.py_iot_home.const import (
-    CONF_HUMIDITY_ENTITY,
-    CONF_POWER_ENTITY,
-    CONF_RETRAIN_HOURS,
-    CONF_TEMPERATURE_ENTITY,
-    CONF_TRAINING_DAYS,
-    DOMAIN,
-)
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
@@ -33,6 +23,16 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.py_iot_home import predictor as predictor_module
+from custom_components.py_iot_home.const import (
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    DOMAIN,
+)
+
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
 POWER = "sensor.demo_power"
@@ -42,9 +42,7 @@ PREDICTED = "sensor.power_forecast_predicted_power"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    recorder_db_url: str, enable_custom_integrations: None
-) -> None:
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
     """The recorder's database must exist before hass starts: ask for it first."""
 
 

@@ -112,7 +112,8 @@ async def test_seeds_each_source_from_the_recorder(
     rng = np.random.default_rng(3)
     written: list[tuple[float, float]] = []
     previous = None
-    # Four days, about hourly, drifting up, with the states a flaky sensor also reports.
+    # Four days, about hourly, drifting up, with the states a flaky sensor also reports. The
+    # first day was shown in degrees Fahrenheit; one state came with a unit of no use.
     for hour in range(4 * 24):
         freezer.move_to(START + timedelta(hours=hour, minutes=int(rng.integers(0, 50))))
         if hour % 19 == 7:
@@ -122,9 +123,15 @@ async def test_seeds_each_source_from_the_recorder(
         value = round(20.0 + 0.6 * hour / 24 + float(rng.normal(0.0, 0.4)), 2)
         if value == previous:  # an unchanged state is not recorded again
             value += 0.01
-        hass.states.async_set(entity_id, str(value))
-        written.append((dt_util.utcnow().timestamp(), value))
         previous = value
+        if hour == 50:
+            hass.states.async_set(entity_id, str(value), {"unit_of_measurement": "K/s"})
+            continue
+        if hour < 24:
+            hass.states.async_set(entity_id, str(value * 1.8 + 32.0), {"unit_of_measurement": "°F"})
+        else:
+            hass.states.async_set(entity_id, str(value), {"unit_of_measurement": "°C"})
+        written.append((dt_util.utcnow().timestamp(), value))
     await async_wait_recording_done(hass)
     freezer.move_to(START + timedelta(days=4, hours=2))
 
@@ -269,11 +276,23 @@ async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
         TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])
 
 
-def test_numeric_samples_keep_only_finite_numbers() -> None:
+def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:
     times, values = numeric_samples(
-        [(1.0, "21.5"), (2.0, "unavailable"), (3.0, "nan"), (4.0, "-inf"), (5.0, "-3")]
+        [
+            (1.0, "21.5", "°C"),
+            (2.0, "unavailable", None),
+            (3.0, "nan", "°C"),
+            (4.0, "-inf", "°C"),
+            (5.0, "-3", "°C"),
+            (6.0, "68", "°F"),
+            (7.0, "300", "K"),
+            (8.0, "12", "%"),
+        ],
+        "°C",
     )
     assert times.dtype == np.float64
     assert values.dtype == np.float32
-    assert times.tolist() == [1.0, 5.0]
-    assert values.tolist() == [21.5, -3.0]
+    assert times.tolist() == [1.0, 5.0, 6.0, 7.0]
+    np.testing.assert_allclose(values, [21.5, -3.0, 20.0, 26.85], rtol=1e-6)
+    _, humidity = numeric_samples([(1.0, "45", "%"), (2.0, "46", None)], "%")
+    assert humidity.tolist() == [45.0]

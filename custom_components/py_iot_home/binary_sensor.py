@@ -1,12 +1,14 @@
-"""Binary sensors: node connectivity."""
+"""Binary sensors: node connectivity and rising trends."""
 
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .models import NodeRuntimeData, PyIotHomeConfigEntry
-from .node_entities import NodeConnectivity
+from .entity import local_board_device
+from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
+from .node_entities import NodeConnectivity, node_device
+from .trend_entities import trend_binary_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -18,5 +20,13 @@ async def async_setup_entry(
 ) -> None:
     """Add the binary sensors of a board or node."""
     runtime = entry.runtime_data
-    if isinstance(runtime, NodeRuntimeData):
-        async_add_entities([NodeConnectivity(runtime.node)])
+    if isinstance(runtime, LocalRuntimeData):
+        async_add_entities(
+            trend_binary_sensors(runtime.trend, local_board_device(entry), str(entry.unique_id))
+        )
+    elif isinstance(runtime, NodeRuntimeData):
+        node = runtime.node
+        async_add_entities([NodeConnectivity(node)])
+        async_add_entities(
+            trend_binary_sensors(runtime.trend, node_device(node), f"node_{node.node_id}")
+        )

@@ -54,7 +54,7 @@ TREND_REFRESH_INTERVAL: Final = timedelta(minutes=5)
 
 CONF_NODE_ID: Final = "node_id"
 CONF_PREFIX: Final = "prefix"
-CONF_SECRET: Final = "secret"
+CONF_SECRET: Final = "secret"  # noqa: S105 - the option's name, not a secret
 CONF_ANNOUNCEMENT: Final = "announcement"
 
 MAX_PENDING_DISCOVERIES: Final = 20

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .local_board import LocalBoardCoordinator
     from .node_connection import NodeCoordinator
     from .predictor import PredictorCoordinator
+    from .trend_coordinator import TrendCoordinator
 
 
 @dataclass(kw_only=True)
@@ -20,6 +21,7 @@ class LocalRuntimeData:
 
     board: LocalBoardCoordinator
     leds: LedBank
+    trend: TrendCoordinator
 
 
 @dataclass(kw_only=True)
@@ -27,6 +29,7 @@ class NodeRuntimeData:
     """A remote Raspberry Pi node reached over MQTT."""
 
     node: NodeCoordinator
+    trend: TrendCoordinator
 
 
 @dataclass(kw_only=True)

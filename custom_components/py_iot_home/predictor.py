@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -122,9 +121,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             self.hass, self.sources, now - timedelta(days=self.training_days), now
         )
         try:
-            self.model = await self.hass.async_add_executor_job(
-                _fit, loaded
-            )
+            self.model = await self.hass.async_add_executor_job(_fit, loaded)
         except NotEnoughHistoryError as err:
             self.model = None
             ir.async_create_issue(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import probatio
-
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower

@@ -8,11 +8,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
 
 from .prediction.features import FloatArray, HourlyHistory
 
@@ -64,9 +63,7 @@ def _load_hourly_history(
     power_kind: Literal["power", "energy"] = (
         "energy" if power_meta is not None and power_meta["has_sum"] else "power"
     )
-    rows = statistics_during_period(
-        hass, start, end, ids, "hour", UNITS, {"mean", "change"}
-    )
+    rows = statistics_during_period(hass, start, end, ids, "hour", UNITS, {"mean", "change"})
     index = pd.date_range(start, end, freq="h", inclusive="left", tz="UTC")
 
     def series(statistic_id: str | None, column: Literal["mean", "change"]) -> FloatArray:

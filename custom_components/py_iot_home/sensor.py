@@ -15,11 +15,12 @@ from homeassistant.const import PERCENTAGE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import LocalBoardEntity
+from .entity import LocalBoardEntity, local_board_device
 from .local_board import ClimateSample, LocalBoardCoordinator
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
-from .node_entities import node_sensors
+from .node_entities import node_device, node_sensors
 from .predictor_entities import predictor_sensors
+from .trend_entities import trend_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -64,8 +65,13 @@ async def async_setup_entry(
         async_add_entities(
             LocalClimateSensor(runtime.board, description) for description in CLIMATE_SENSORS
         )
+        async_add_entities(
+            trend_sensors(runtime.trend, local_board_device(entry), str(entry.unique_id))
+        )
     elif isinstance(runtime, NodeRuntimeData):
-        async_add_entities(node_sensors(runtime.node))
+        node = runtime.node
+        async_add_entities(node_sensors(node))
+        async_add_entities(trend_sensors(runtime.trend, node_device(node), f"node_{node.node_id}"))
     else:
         async_add_entities(predictor_sensors(runtime.predictor))
 

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from homeassistant.const import STATE_ON, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import PERCENTAGE, STATE_ON, Platform, UnitOfTemperature
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.restore_state import async_get as async_get_restore_state
 
-from .const import DOMAIN
+from .const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .hardware.gpio import GpioError, PinInUseError
 from .hardware.reading_filter import ReadingFilter
 from .leds import LedBank, led_unique_id, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .trend_coordinator import TrendCoordinator, TrendSource
 
-LOCAL_PLATFORMS = [Platform.SENSOR, Platform.SWITCH]
+LOCAL_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+
+
+def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
+    """The board's temperature and humidity, analysed over days."""
+    return [
+        TrendSource(
+            key=quantity,
+            quantity=quantity,
+            unit=unit,
+            source_unique_id=f"{entry.unique_id}_{quantity}",
+        )
+        for quantity, unit in (("temperature", UnitOfTemperature.CELSIUS), ("humidity", PERCENTAGE))
+    ]
 
 
 async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
@@ -42,8 +56,26 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
             translation_key="gpio_error",
             translation_placeholders={"error": str(err)},
         ) from err
-    entry.runtime_data = LocalRuntimeData(board=board, leds=leds)
+    trend = TrendCoordinator(
+        hass,
+        entry,
+        local_trend_sources(entry),
+        window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+    )
+    entry.runtime_data = LocalRuntimeData(board=board, leds=leds, trend=trend)
     await board.async_config_entry_first_refresh()
+    await trend.async_config_entry_first_refresh()
+
+    @callback
+    def _feed_trend() -> None:
+        sample = board.data.sample
+        if sample is not None:
+            at = sample.sampled_at.timestamp()
+            trend.add_sample("temperature", at, sample.temperature)
+            trend.add_sample("humidity", at, sample.humidity)
+
+    _feed_trend()
+    entry.async_on_unload(board.async_add_listener(_feed_trend))
     await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
 
 

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homeassistant.components import mqtt
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import entity_registry as er
 
-from .const import CONF_ANNOUNCEMENT, CONF_NODE_ID, CONF_PREFIX, DOMAIN, LOGGER
+from .const import (
+    CONF_ANNOUNCEMENT,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_WINDOW_DAYS,
+    DEFAULT_WINDOW_DAYS,
+    DOMAIN,
+    LOGGER,
+)
 from .models import NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import NodeCoordinator
-from .node_entities import expected_unique_ids
+from .node_entities import QUANTITY_DEVICE_CLASS, expected_unique_ids, sensor_unique_id
 from .protocol import (
     NodeAnnouncement,
+    Quantity,
+    StateMessage,
     TopicKind,
     build_announcement,
     node_topic,
     parse_announcement,
 )
+from .trend_coordinator import TrendCoordinator, TrendSource
 
 NODE_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
 
@@ -54,7 +67,15 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         hass.config_entries.async_schedule_reload(entry.entry_id)
 
     node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
-    entry.runtime_data = NodeRuntimeData(node=node)
+    trend = TrendCoordinator(
+        hass,
+        entry,
+        node_trend_sources(entry.data[CONF_NODE_ID], announcement),
+        window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+    )
+    entry.runtime_data = NodeRuntimeData(node=node, trend=trend)
+    await trend.async_config_entry_first_refresh()
+    entry.async_on_unload(node.async_add_samples_listener(_trend_feeder(trend)))
     await node.async_start()
     _remove_stale_entities(hass, entry, announcement)
     await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
@@ -63,6 +84,46 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
 async def async_unload_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
     """Unload the platforms; the subscriptions end through entry.async_on_unload."""
     return await hass.config_entries.async_unload_platforms(entry, NODE_PLATFORMS)
+
+
+def node_trend_sources(node_id: str, announcement: NodeAnnouncement) -> list[TrendSource]:
+    """Every announced quantity of every sensor of the node."""
+    several = len(announcement.sensors) > 1
+    return [
+        TrendSource(
+            key=f"{sensor.key}_{quantity}",
+            quantity=str(quantity),
+            unit=QUANTITY_DEVICE_CLASS[quantity][1],
+            source_unique_id=sensor_unique_id(node_id, sensor.key, quantity),
+            sensor_name=sensor.name if several else None,
+        )
+        for sensor in announcement.sensors
+        for quantity in sensor.quantities
+    ]
+
+
+def _trend_feeder(trend: TrendCoordinator) -> Callable[[list[StateMessage], bool], None]:
+    """Pass every accepted sample, live or replayed, to the trend analysis."""
+
+    @callback
+    def feed(states: list[StateMessage], replayed: bool) -> None:
+        series: dict[str, tuple[list[float], list[float]]] = {}
+        for state in states:
+            for sensor_key, sample in state.sensors.items():
+                for quantity in Quantity:
+                    value = getattr(sample, quantity)
+                    if value is not None:
+                        times, values = series.setdefault(f"{sensor_key}_{quantity}", ([], []))
+                        times.append(state.ts)
+                        values.append(value)
+        for key, (times, values) in series.items():
+            if replayed:
+                trend.add_samples(key, times, values)
+            else:
+                for at, value in zip(times, values, strict=True):
+                    trend.add_sample(key, at, value)
+
+    return feed
 
 
 def _remove_stale_entities(

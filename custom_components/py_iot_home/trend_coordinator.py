@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from homeassistant.components.recorder import history
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import TemperatureConverter
 from numpy.typing import ArrayLike
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -125,15 +127,17 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         seeded = 0
         for key, entity_id in entity_ids.items():
             states = history.state_changes_during_period(
-                self.hass,
-                start,
-                entity_id=entity_id,
-                no_attributes=True,
-                include_start_time_state=False,
+                self.hass, start, entity_id=entity_id, include_start_time_state=False
             ).get(entity_id, [])
-            times, values = numeric_samples(
-                (state.last_updated_timestamp, state.state) for state in states
+            records = (
+                (
+                    state.last_updated_timestamp,
+                    state.state,
+                    state.attributes.get(ATTR_UNIT_OF_MEASUREMENT),
+                )
+                for state in states
             )
+            times, values = numeric_samples(records, self.sources[key].unit)
             # RingBuffer methods lock, so live samples may arrive on the loop meanwhile.
             self._buffers[key].extend(times, values)
             seeded += times.size
@@ -198,16 +202,40 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
 
 
-def numeric_samples(pairs: Iterable[tuple[float, str]]) -> SampleArrays:
-    """Keep the (time, state) pairs whose state is a finite number, as sample arrays."""
+def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str) -> SampleArrays:
+    """Turn (time, state, unit of the state) records into samples in ``unit``.
+
+    States that are not finite numbers are skipped, and so are states in a unit that
+    cannot be converted: the recorder keeps what was shown, which follows the user's unit
+    system and entity settings (degrees Fahrenheit, say), not the sensor's own unit.
+    """
+    converters: dict[str | None, Callable[[float], float] | None] = {unit: _unchanged}
     times: list[float] = []
     values: list[float] = []
-    for time_s, state in pairs:
+    for time_s, state, state_unit in records:
+        if state_unit not in converters:
+            converters[state_unit] = _converter(state_unit, unit)
+        if (convert := converters[state_unit]) is None:
+            continue
         try:
-            value = float(state)
+            value = convert(float(state))
         except ValueError:
             continue
         if math.isfinite(value):
             times.append(time_s)
             values.append(value)
     return np.array(times, dtype=np.float64), np.array(values, dtype=np.float32)
+
+
+def _unchanged(value: float) -> float:
+    return value
+
+
+def _converter(from_unit: str | None, to_unit: str) -> Callable[[float], float] | None:
+    if (
+        from_unit in TemperatureConverter.VALID_UNITS
+        and to_unit in TemperatureConverter.VALID_UNITS
+    ):
+        return TemperatureConverter.converter_factory(from_unit, to_unit)
+    LOGGER.debug("History in %s cannot be turned into %s; skipping it", from_unit, to_unit)
+    return None

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,18 @@ from .uci_replay import DemoSeries
 
 _LOGGER = logging.getLogger("develop")
 DOMAIN = "py_iot_home"
-BROKER = {"broker": "127.0.0.1", "port": 1883}
-BOARD = {"name": "Living room", "dht_pin": 4, "dht_model": "dht22", "area": "Living room"}
+BROKER = {
+    "broker": "127.0.0.1",
+    "port": 1883,
+    "other_settings": {"set_client_cert": False, "set_ca_cert": "off", "transport": "tcp"},
+}
+BOARD_NAME = "Living room"
+BOARD: dict[str, Any] = {
+    "name": BOARD_NAME,
+    "dht_pin": 4,
+    "dht_model": "dht22",
+    "area": BOARD_NAME,
+}
 LED_STEP = {
     "name": "Desk LED",
     "pin": 17,
@@ -94,10 +105,10 @@ async def ensure_mqtt(client: HomeAssistantClient) -> None:
 
 async def ensure_board(client: HomeAssistantClient) -> None:
     """The simulated local board "Living room" with its LED, in the area "Living room"."""
-    if BOARD["name"] not in await entry_titles(client, DOMAIN):
+    if BOARD_NAME not in await entry_titles(client, DOMAIN):
         await run_flow(client, DOMAIN, [{**BOARD, "add_led": True}, LED_STEP], "board")
-        _LOGGER.info("added the local board %r", BOARD["name"])
-    await assign_area(client, BOARD["name"], str(BOARD["area"]))
+        _LOGGER.info("added the local board %r", BOARD_NAME)
+    await assign_area(client, BOARD_NAME, BOARD_NAME)
 
 
 async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
@@ -136,7 +147,7 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
         return
     for sensor in DEMO_SENSORS:
         await wait_for(
-            sensor.entity_id, lambda s=sensor: _state_or_none(client, s.entity_id), timeout_s=60
+            sensor.entity_id, partial(_state_or_none, client, sensor.entity_id), timeout_s=60
         )
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     series = await asyncio.to_thread(DemoSeries.load, data)
@@ -189,7 +200,7 @@ async def confirm_nodes(client: HomeAssistantClient, node_ids: list[str]) -> Non
     for node_id in node_ids:
         flow = await wait_for(
             f"the discovery of {node_id}",
-            lambda n=node_id: _node_flow_or_done(client, n),
+            partial(_node_flow_or_done, client, node_id),
             timeout_s=60,
         )
         if flow.get("flow_id"):
@@ -201,7 +212,7 @@ async def _node_flow_or_done(client: HomeAssistantClient, node_id: str) -> dict[
     devices = await client.ws("config/device_registry/list")
     if any([DOMAIN, f"node_{node_id}"] in device["identifiers"] for device in devices):
         return {}
-    flows = await client.rest("GET", "/api/config/config_entries/flow")
+    flows = await client.ws("config_entries/flow/progress")
     return next(
         (
             flow

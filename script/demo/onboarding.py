@@ -6,6 +6,7 @@ Home Assistant is bound to loopback by config/configuration.yaml.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -121,7 +122,11 @@ async def ensure_token(state_dir: Path) -> tuple[str, bool]:
             client_name=f"script/develop {datetime.now().isoformat(timespec='seconds')}",
             lifespan=3650,
         )
-    state_dir.mkdir(parents=True, exist_ok=True)
-    token_file.touch(mode=0o600)
-    token_file.write_text(str(token))
+    await asyncio.to_thread(_save_token, token_file, str(token))
     return str(token), fresh
+
+
+def _save_token(token_file: Path, token: str) -> None:
+    token_file.parent.mkdir(parents=True, exist_ok=True)
+    token_file.touch(mode=0o600)
+    token_file.write_text(token)

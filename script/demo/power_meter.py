@@ -20,6 +20,9 @@ from pathlib import Path
 from types import FrameType
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from .uci_replay import DemoSeries
 
@@ -115,15 +118,15 @@ def state_payload(series: DemoSeries, moment: datetime) -> dict[str, float]:
 def run(host: str, port: int, interval_s: float, cache: Path, stop: threading.Event) -> None:
     """Announce the sensors, then publish a state every `interval_s` until `stop` is set."""
     series = DemoSeries.load(cache)
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="py_iot_home_demo_meter")
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="py_iot_home_demo_meter")
     client.will_set(AVAILABILITY_TOPIC, "offline", qos=1, retain=True)
 
     def on_connect(
         client: mqtt.Client,
         _userdata: object,
         _flags: mqtt.ConnectFlags,
-        reason: mqtt.ReasonCode,
-        _properties: mqtt.Properties | None,
+        reason: ReasonCode,
+        _properties: Properties | None,
     ) -> None:
         if reason.is_failure:
             _LOGGER.warning("broker refused the connection: %s", reason)
@@ -143,7 +146,9 @@ def run(host: str, port: int, interval_s: float, cache: Path, stop: threading.Ev
             _LOGGER.debug("published %s", payload)
             stop.wait(interval_s)
     finally:
-        client.publish(AVAILABILITY_TOPIC, "offline", qos=1, retain=True).wait_for_publish(2)
+        goodbye = client.publish(AVAILABILITY_TOPIC, "offline", qos=1, retain=True)
+        if goodbye.rc == mqtt.MQTT_ERR_SUCCESS:
+            goodbye.wait_for_publish(2)
         client.disconnect()
         client.loop_stop()
 

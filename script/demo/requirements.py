@@ -5,7 +5,7 @@ startup; the venv is shared with the tests, so script/develop runs Home Assistan
 `--skip-pip` and this puts the missing packages (pinned by the integrations' manifests, plus
 their missing dependencies) into a separate folder on PYTHONPATH instead.
 
-    python -m script.demo.requirements .cache/develop/deps
+    python -m script.demo.requirements .cache/ha-deps
 """
 
 from __future__ import annotations
@@ -20,21 +20,29 @@ import sys
 from pathlib import Path
 
 CONFIGURATION = Path("config/configuration.yaml")
-# Set up without a YAML key: the MQTT config entry, and what onboarding starts.
-ALWAYS = ("mqtt", "analytics", "onboarding", "homeassistant")
+# Set up without a YAML key: the MQTT config entry and onboarding.
+ALWAYS = ("mqtt", "onboarding", "recorder")
 REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==(.+)$")
 
 
 def configured_domains(configuration: Path) -> set[str]:
-    """Top-level keys of configuration.yaml, plus what is set up without one."""
+    """Top-level keys of configuration.yaml, plus what Home Assistant always sets up."""
+    from homeassistant import bootstrap
+
     keys = re.findall(r"^([a-z0-9_]+):", configuration.read_text(), flags=re.MULTILINE)
-    return {*keys, *ALWAYS}
+    return {
+        *keys,
+        *ALWAYS,
+        *bootstrap.CORE_INTEGRATIONS,
+        *bootstrap.DEFAULT_INTEGRATIONS,
+    }
 
 
 def pinned_requirements(domains: set[str]) -> set[str]:
     """The `requirements` of the domains' manifests and of all their dependencies."""
     spec = importlib.util.find_spec("homeassistant.components")
-    assert spec is not None and spec.submodule_search_locations is not None
+    assert spec is not None
+    assert spec.submodule_search_locations is not None
     components = Path(next(iter(spec.submodule_search_locations)))
     custom = Path("custom_components")
     todo, seen, requirements = list(domains), set[str](), set[str]()
@@ -75,34 +83,59 @@ def missing(requirements: set[str]) -> list[str]:
     return absent
 
 
-def install(requirements: list[str], target: Path) -> None:
-    """Resolve against the venv, then put only what it lacks into `target`."""
+def install(requirements: list[str], target: Path) -> list[str]:
+    """Resolve against the venv, then put what it lacks into `target`.
+
+    Returns the packages that failed to build from source (the environment has no compiler);
+    Home Assistant then starts without the integrations that need them.
+    """
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    report = subprocess.run(
+    report = subprocess.run(  # noqa: S603  (our own interpreter, pinned names)
         [*pip, "install", "--dry-run", "--quiet", "--report", "-", *requirements],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    exact = [
-        f"{item['metadata']['name']}=={item['metadata']['version']}"
-        for item in json.loads(report)["install"]
-    ]
-    subprocess.run(
-        [*pip, "install", "--quiet", "--no-deps", "--upgrade", "--target", str(target), *exact],
-        check=True,
-    )
+    wheels: list[str] = []
+    sources: list[str] = []
+    for item in json.loads(report)["install"]:
+        pinned = f"{item['metadata']['name']}=={item['metadata']['version']}"
+        (wheels if item["download_info"]["url"].endswith(".whl") else sources).append(pinned)
+    into_target = [*pip, "install", "--quiet", "--no-deps", "--upgrade", "--target", str(target)]
+    if wheels:
+        subprocess.run([*into_target, *wheels], check=True)  # noqa: S603
+    failed = []
+    for source in sources:
+        built = subprocess.run([*into_target, source], check=False, capture_output=True)  # noqa: S603
+        if built.returncode != 0:
+            failed.append(source)
+    return failed
+
+
+def _stamp_text() -> str:
+    version = importlib.metadata.version("homeassistant")
+    return f"homeassistant {version}\n{CONFIGURATION.read_text()}"
 
 
 def main() -> None:
-    """Command line entry."""
+    """Command line entry; does nothing while Home Assistant and the configuration are unchanged."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("target", type=Path)
     args = parser.parse_args()
+    stamp = args.target / ".installed-for"
+    if stamp.exists() and stamp.read_text() == _stamp_text():
+        return
     needed = missing(pinned_requirements(configured_domains(CONFIGURATION)))
     if needed:
         print(f"==> installing into {args.target}: {' '.join(needed)}", file=sys.stderr)
-        install(needed, args.target)
+        if skipped := install(needed, args.target):
+            print(
+                f"==> could not build (no compiler here?): {' '.join(skipped)}; "
+                "integrations needing them will not load",
+                file=sys.stderr,
+            )
+    args.target.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(_stamp_text())
 
 
 if __name__ == "__main__":

