@@ -31,6 +31,7 @@ from .protocol import (
     node_topic,
     parse_announcement,
 )
+from .replay_statistics import ReplayStatistics
 from .trend_coordinator import TrendCoordinator, TrendSource
 
 NODE_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
@@ -75,7 +76,9 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     )
     entry.runtime_data = NodeRuntimeData(node=node, trend=trend)
     await trend.async_config_entry_first_refresh()
-    entry.async_on_unload(node.async_add_samples_listener(_trend_feeder(trend)))
+    replay_statistics = ReplayStatistics(hass, trend)
+    entry.async_on_unload(replay_statistics.async_cancel)
+    entry.async_on_unload(node.async_add_samples_listener(_sample_feeder(trend, replay_statistics)))
     await node.async_start()
     _remove_stale_entities(hass, entry, announcement)
     await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
@@ -102,8 +105,10 @@ def node_trend_sources(node_id: str, announcement: NodeAnnouncement) -> list[Tre
     ]
 
 
-def _trend_feeder(trend: TrendCoordinator) -> Callable[[list[StateMessage], bool], None]:
-    """Pass every accepted sample, live or replayed, to the trend analysis."""
+def _sample_feeder(
+    trend: TrendCoordinator, replay_statistics: ReplayStatistics
+) -> Callable[[list[StateMessage], bool], None]:
+    """Pass every accepted sample to the trends; replayed ones also to the statistics."""
 
     @callback
     def feed(states: list[StateMessage], replayed: bool) -> None:
@@ -119,6 +124,7 @@ def _trend_feeder(trend: TrendCoordinator) -> Callable[[list[StateMessage], bool
         for key, (times, values) in series.items():
             if replayed:
                 trend.add_samples(key, times, values)
+                replay_statistics.async_replayed((key, at) for at in times)
             else:
                 for at, value in zip(times, values, strict=True):
                     trend.add_sample(key, at, value)

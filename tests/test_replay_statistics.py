@@ -1,0 +1,124 @@
+"""Replayed node samples land in long-term statistics at their original hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.statistics import statistics_during_period
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    replay_payload,
+    state_payload,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+NOW = datetime(2026, 5, 4, 12, 30, tzinfo=dt_util.UTC)
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+async def _statistics(hass: HomeAssistant, start: datetime, end: datetime) -> list[dict]:
+    rows = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        start,
+        end,
+        {TEMPERATURE},
+        "hour",
+        None,
+        {"mean", "min", "max"},
+    )
+    return list(rows.get(TEMPERATURE, []))
+
+
+async def test_replay_imports_hours_at_their_times(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(NOW)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, temperature=22.0))
+    await hass.async_block_till_done()
+
+    # The broker was away from 09:00 to 12:20: the node buffered a sample a minute.
+    outage_start = NOW.replace(hour=9, minute=0)
+    samples = [
+        (outage_start + timedelta(minutes=minute), 20.0 + minute / 100) for minute in range(200)
+    ]
+    batch = replay_payload(
+        [
+            state_payload(2 + index, temperature=value, ts=when.timestamp())
+            for index, (when, value) in enumerate(samples)
+        ]
+    )
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+
+    rows = await _statistics(hass, outage_start, NOW)
+    assert [row["start"] for row in rows] == [
+        (outage_start + timedelta(hours=hour)).timestamp() for hour in range(3)
+    ]
+    for hour, row in enumerate(rows):
+        values = [value for _, value in samples[hour * 60 : (hour + 1) * 60]]
+        assert row["mean"] == pytest.approx(np.mean(values), abs=1e-4)
+        assert row["min"] == pytest.approx(min(values), abs=1e-4)
+        assert row["max"] == pytest.approx(max(values), abs=1e-4)
+
+    # The current hour (12:00) is imported once the recorder has compiled it.
+    freezer.move_to(NOW.replace(hour=13, minute=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+    rows = await _statistics(hass, NOW.replace(minute=0), NOW.replace(hour=13, minute=0))
+    assert len(rows) == 1
+    live_and_replayed = [value for _, value in samples[180:]] + [22.0]
+    assert rows[0]["mean"] == pytest.approx(np.mean(live_and_replayed), abs=1e-4)
+
+
+def test_hourly_aggregates_skip_empty_and_nan_hours() -> None:
+    times = np.array([0.0, 10.0, 3600.0, 7300.0, 7400.0])
+    values = np.array([1.0, 3.0, np.nan, 5.0, 7.0])
+    aggregates = hourly_aggregates(times, values, [0, 3600, 7200, 10800])
+    assert [(a.start_s, a.mean, a.minimum, a.maximum, a.count) for a in aggregates] == [
+        (0, 2.0, 1.0, 3.0, 2),
+        (7200, 6.0, 5.0, 7.0, 2),
+    ]
