@@ -8,6 +8,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
+from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
 from .setup_predictor import async_setup_predictor, async_unload_predictor
@@ -16,7 +17,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration (entries do the work)."""
+    """Register the actions; entries do the rest."""
+    async_setup_services(hass)
     return True
 
 

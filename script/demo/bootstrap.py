@@ -47,6 +47,7 @@ LED_STEP = {
 PREDICTOR_TITLE = "Demo power forecast"
 SEED_DAYS = 60
 STATISTICS_STAMP = "statistics-seeded"
+ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
 
 
 async def wait_for[T](what: str, probe: Callable[[], Awaitable[T | None]], timeout_s: float) -> T:
@@ -223,6 +224,16 @@ async def _node_flow_or_done(client: HomeAssistantClient, node_id: str) -> dict[
     )
 
 
+async def remove_online_extras(client: HomeAssistantClient) -> None:
+    """Remove what onboarding adds that needs the internet (text-to-speech, weather, radio)."""
+    await asyncio.sleep(2)  # onboarding starts these flows in the background
+    for domain in ONLINE_EXTRAS:
+        entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={domain}")
+        for entry in entries:
+            await client.rest("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+            _LOGGER.info("removed %r (needs the internet)", entry["title"])
+
+
 async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
     """Run every step in order."""
     await wait_until_up()
@@ -231,12 +242,15 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         (state_dir / STATISTICS_STAMP).unlink(missing_ok=True)
         _LOGGER.info("demo user: %s / %s (local development only)", DEMO_USERNAME, DEMO_PASSWORD)
     async with HomeAssistantClient(token) as client:
+        await client.wait_until_running()
         await ensure_mqtt(client)
         await ensure_board(client)
         await ensure_statistics(client, state_dir, data)
         await ensure_predictor(client)
         if node_ids:
             await confirm_nodes(client, node_ids)
+        if fresh:
+            await remove_online_extras(client)
 
 
 def main() -> None:

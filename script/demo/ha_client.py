@@ -88,6 +88,14 @@ class HomeAssistantClient:
             self._socket = socket
         return self._socket
 
+    async def wait_until_running(self, timeout_s: float = 300) -> None:
+        """Wait until Home Assistant has set up everything (its core state is RUNNING)."""
+        deadline = time.monotonic() + timeout_s
+        while (await self.rest("GET", "/api/config"))["state"] != "RUNNING":
+            if time.monotonic() > deadline:
+                raise HomeAssistantError(f"Home Assistant did not start within {timeout_s:.0f} s")
+            await asyncio.sleep(0.5)
+
     async def token_is_valid(self) -> bool:
         """Whether Home Assistant accepts the token."""
         async with self.session.get(self._base_url + "/api/") as response:

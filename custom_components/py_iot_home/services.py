@@ -1,0 +1,212 @@
+"""Actions: analyze_trend, forecast_power and retrain, with response data."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import probatio
+from homeassistant.components.recorder import history
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+
+from .analysis.trend import TrendResult, analyze_trend
+from .const import DEFAULT_WINDOW_DAYS, DOMAIN
+from .models import LocalRuntimeData, NodeRuntimeData, PredictorRuntimeData, PyIotHomeConfigEntry
+from .predictor import FORECAST_HOURS, PredictorCoordinator
+from .trend_coordinator import TrendCoordinator, numeric_samples
+
+SERVICE_ANALYZE_TREND = "analyze_trend"
+SERVICE_FORECAST_POWER = "forecast_power"
+SERVICE_RETRAIN = "retrain"
+ATTR_DAYS = "days"
+ATTR_HOURS = "hours"
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+
+ANALYZE_TREND_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_ENTITY_ID): cv.entity_id,
+        probatio.Optional(ATTR_DAYS, default=DEFAULT_WINDOW_DAYS): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1, max=90)
+        ),
+    }
+)
+FORECAST_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
+        ),
+    }
+)
+RETRAIN_SCHEMA = probatio.Schema({probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ANALYZE_TREND,
+        _async_analyze_trend,
+        schema=ANALYZE_TREND_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_FORECAST_POWER,
+        _async_forecast_power,
+        schema=FORECAST_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_RETRAIN,
+        _async_retrain,
+        schema=RETRAIN_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+
+def _trend_response(result: TrendResult) -> dict[str, Any]:
+    def number(value: float) -> float | None:
+        return None if math.isnan(value) else round(value, 4)
+
+    return {
+        "slope_per_day": number(result.slope_per_day),
+        "intercept": number(result.intercept),
+        "minimum": number(result.minimum),
+        "maximum": number(result.maximum),
+        "mean": number(result.mean),
+        "std": number(result.std),
+        "samples": result.count,
+        "daily_means": [
+            {"date": day.date.isoformat(), "mean": number(day.mean), "samples": day.count}
+            for day in result.daily_means
+        ],
+        "backend": result.backend,
+    }
+
+
+def _own_trend_source(hass: HomeAssistant, entity_id: str) -> tuple[TrendCoordinator, str] | None:
+    """The trend coordinator and key that already hold this sensor's samples, if ours."""
+    entity = er.async_get(hass).async_get(entity_id)
+    if entity is None or entity.platform != DOMAIN or entity.config_entry_id is None:
+        return None
+    entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(entity.config_entry_id)
+    if entry is None or entry.state is not ConfigEntryState.LOADED:
+        return None
+    runtime = entry.runtime_data
+    if not isinstance(runtime, LocalRuntimeData | NodeRuntimeData):
+        return None
+    for key, source in runtime.trend.sources.items():
+        if source.source_unique_id == entity.unique_id:
+            return runtime.trend, key
+    return None
+
+
+async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
+    """Daily means and least-squares slope of any numeric sensor over `days` days."""
+    hass = call.hass
+    entity_id: str = call.data[ATTR_ENTITY_ID]
+    now_s = dt_util.utcnow().timestamp()
+    window_s = call.data[ATTR_DAYS] * 86400.0
+    own = _own_trend_source(hass, entity_id)
+    if own is not None:
+        trend, key = own
+        times, values = trend.store.buffer(key).snapshot(now_s)
+    else:
+        if "recorder" not in hass.config.components or hass.states.get(entity_id) is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_history",
+                translation_placeholders={"entity_id": entity_id},
+            )
+        unit = hass.states.get(entity_id).attributes.get(ATTR_UNIT_OF_MEASUREMENT)  # type: ignore[union-attr]
+        times, values = await get_instance(hass).async_add_executor_job(
+            _history_samples, hass, entity_id, now_s - window_s, unit
+        )
+    keep = times >= now_s - window_s
+    result = await hass.async_add_executor_job(
+        lambda: analyze_trend(times[keep], values[keep], tz=hass.config.time_zone, now_s=now_s)
+    )
+    return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **_trend_response(result)}
+
+
+def _history_samples(
+    hass: HomeAssistant, entity_id: str, start_s: float, unit: str | None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    states = history.state_changes_during_period(
+        hass,
+        dt_util.utc_from_timestamp(start_s),
+        entity_id=entity_id,
+        include_start_time_state=False,
+    ).get(entity_id, [])
+    records = (
+        (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
+        for state in states
+    )
+    return numeric_samples(records, unit or "")
+
+
+def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:
+    entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if (
+        entry is None
+        or entry.domain != DOMAIN
+        or entry.state is not ConfigEntryState.LOADED
+        or not isinstance(entry.runtime_data, PredictorRuntimeData)
+    ):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_a_predictor",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    return entry.runtime_data.predictor
+
+
+async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
+    """The next hours of a predictor's forecast."""
+    predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    forecast = predictor.data.forecast
+    if not forecast:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_forecast",
+            translation_placeholders={"hours": str(predictor.data.hours_needed or "?")},
+        )
+    return {
+        "forecast": [
+            {"datetime": point.start.isoformat(), "power_w": round(point.power_w, 1)}
+            for point in forecast[: call.data[ATTR_HOURS]]
+        ],
+        "mae_w": predictor.data.mae_w,
+    }
+
+
+async def _async_retrain(call: ServiceCall) -> ServiceResponse:
+    """Retrain a predictor now; respond with its new held-out scores."""
+    predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    await predictor.async_retrain()
+    data = predictor.data
+    return {
+        "trained": predictor.model is not None,
+        "mae_w": data.mae_w,
+        "r2": data.r2,
+        "training_rows": data.training_rows,
+        "hours_needed": data.hours_needed,
+        "trained_at": data.trained_at.isoformat() if data.trained_at else None,
+    }
