@@ -17,7 +17,7 @@ async def test_setup_and_unload(
     assert entry.runtime_data.board.dht.name == "adafruit_dht"
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
     assert hass.states.get("sensor.living_room_humidity").state == "45.0"
-    assert hass.states.get("switch.living_room_desk_led").state == "off"
+    assert hass.states.get("switch.desk_led").state == "off"
     assert fake_hardware.rpi_gpio.directions == {17: 0}
 
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -16,6 +16,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -280,3 +281,56 @@ async def test_options_flow_changes_sources(
     assert predictor.training_days == 30
     assert predictor.retrain_every == timedelta(hours=12)
     assert predictor.sources.humidity is None
+
+
+async def test_forecast_and_retrain_actions(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    response = await hass.services.async_call(
+        DOMAIN,
+        "forecast_power",
+        {"config_entry_id": entry_id, "hours": 6},
+        blocking=True,
+        return_response=True,
+    )
+    state = hass.states.get(PREDICTED)
+    assert response["forecast"] == state.attributes["forecast"][:6]
+    assert response["mae_w"] > 0
+
+    freezer.tick(timedelta(minutes=5))
+    response = await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    assert response["trained"] is True
+    assert response["training_rows"] > 0
+    assert response["trained_at"] == (NOW + timedelta(minutes=5)).isoformat()
+
+
+async def test_forecast_action_without_enough_history(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    with pytest.raises(ServiceValidationError, match="216 more hours"):
+        await hass.services.async_call(
+            DOMAIN,
+            "forecast_power",
+            {"config_entry_id": entry_id},
+            blocking=True,
+            return_response=True,
+        )
+    response = await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    assert response == {
+        "trained": False,
+        "mae_w": None,
+        "r2": None,
+        "training_rows": None,
+        "hours_needed": 216,
+        "trained_at": None,
+    }

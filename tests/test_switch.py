@@ -15,7 +15,7 @@ from custom_components.py_iot_home.hardware.gpio import GpioError
 
 from .fakes import FakeHardware, install_fake_hardware
 
-LED = "switch.living_room_desk_led"
+LED = "switch.desk_led"
 HIGH, LOW = 1, 0
 
 
@@ -55,7 +55,7 @@ async def test_restores_last_state_and_drives_the_pin_to_it(
         SWITCH_DOMAIN,
         "py_iot_home",
         "board0001_led_led00001",
-        suggested_object_id="living_room_desk_led",
+        suggested_object_id="desk_led",
     )
     mock_restore_cache(hass, [State(LED, STATE_ON)])
     mock_config_entry.add_to_hass(hass)

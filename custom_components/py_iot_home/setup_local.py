@@ -5,6 +5,8 @@ from __future__ import annotations
 from homeassistant.const import PERCENTAGE, STATE_ON, Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.restore_state import async_get as async_get_restore_state
 
@@ -77,6 +79,35 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
     await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
+    _offer_area_climate_sensors(hass, entry)
+
+
+def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Make the board the area's temperature/humidity sensor where the area has none.
+
+    Assist answers "what is the temperature in the living room" from these area settings;
+    a choice the user already made is never changed.
+    """
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+    if device is None or device.area_id is None:
+        return
+    areas = ar.async_get(hass)
+    area = areas.async_get_area(device.area_id)
+    entities = er.async_get(hass)
+    ids = {
+        quantity: entities.async_get_entity_id(
+            Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
+        )
+        for quantity in ("temperature", "humidity")
+    }
+    if area is None:
+        return
+    temperature = area.temperature_entity_id or ids["temperature"]
+    humidity = area.humidity_entity_id or ids["humidity"]
+    if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
+        areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
 
 
 async def async_unload_local(

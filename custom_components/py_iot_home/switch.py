@@ -9,7 +9,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .entity import local_board_device
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .const import CONF_AREA, DOMAIN
 from .leds import LedBank, LedConfig, led_unique_id
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_entities import node_switches
@@ -39,6 +41,9 @@ class LedSwitch(SwitchEntity, RestoreEntity):
     """
 
     _attr_has_entity_name = True
+    # The LED is its own device and the switch its main feature, so its full name is the
+    # LED's name ("Desk LED"), which is what people say to Assist.
+    _attr_name = None
     _attr_should_poll = False
     _attr_translation_key = "led"
 
@@ -46,9 +51,14 @@ class LedSwitch(SwitchEntity, RestoreEntity):
         """Bind the switch to its LED."""
         self._bank = bank
         self._led = led
-        self._attr_name = led.name
         self._attr_unique_id = led_unique_id(entry.unique_id, led.led_id)
-        self._attr_device_info = local_board_device(entry)
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, self._attr_unique_id)},
+            name=led.name,
+            manufacturer="py_iot_home",
+            model=f"LED on GPIO{led.pin}",
+            suggested_area=entry.data.get(CONF_AREA) or None,
+        )
 
     @property
     def is_on(self) -> bool:

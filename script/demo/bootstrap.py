@@ -2,7 +2,7 @@
 
     python -m script.demo.bootstrap [--confirm-nodes NODE_ID ...]
 
-Onboarding and a token, the MQTT entry, the "Living room" board, 60 days of demo
+Onboarding and a token, the MQTT entry, the "Climate sensor" board, 60 days of demo
 statistics, the power predictor; with --confirm-nodes also the discovered nodes.
 """
 
@@ -30,12 +30,13 @@ BROKER = {
     "port": 1883,
     "other_settings": {"set_client_cert": False, "set_ca_cert": "off", "transport": "tcp"},
 }
-BOARD_NAME = "Living room"
+BOARD_NAME = "Climate sensor"
+BOARD_AREA = "Living room"
 BOARD: dict[str, Any] = {
     "name": BOARD_NAME,
     "dht_pin": 4,
     "dht_model": "dht22",
-    "area": BOARD_NAME,
+    "area": BOARD_AREA,
 }
 LED_STEP = {
     "name": "Desk LED",
@@ -105,11 +106,11 @@ async def ensure_mqtt(client: HomeAssistantClient) -> None:
 
 
 async def ensure_board(client: HomeAssistantClient) -> None:
-    """The simulated local board "Living room" with its LED, in the area "Living room"."""
+    """The simulated local board "Climate sensor" with its LED, in the area "Living room"."""
     if BOARD_NAME not in await entry_titles(client, DOMAIN):
         await run_flow(client, DOMAIN, [{**BOARD, "add_led": True}, LED_STEP], "board")
         _LOGGER.info("added the local board %r", BOARD_NAME)
-    await assign_area(client, BOARD_NAME, BOARD_NAME)
+    await assign_area(client, BOARD_NAME, BOARD_AREA)
 
 
 async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
@@ -152,7 +153,8 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
         )
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     series = await asyncio.to_thread(DemoSeries.load, data)
-    for sensor, stats in zip(DEMO_SENSORS, hourly_statistics(series, end).values(), strict=True):
+    statistics = hourly_statistics(series, end)
+    for sensor in DEMO_SENSORS:
         await client.ws(
             "recorder/import_statistics",
             metadata={
@@ -164,7 +166,7 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
                 "unit_class": sensor.unit_class,
                 "unit_of_measurement": sensor.unit,
             },
-            stats=stats,
+            stats=statistics[sensor.column],
         )
     stamp.write_text(f"{SEED_DAYS} days of hourly statistics up to {end.isoformat()}\n")
     _LOGGER.info("seeded %s days of statistics for the demo power meter", SEED_DAYS)

@@ -139,3 +139,15 @@ def test_importing_does_not_import_sklearn() -> None:
         "assert 'homeassistant' not in sys.modules, 'homeassistant'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_history_across_the_autumn_clock_change(hourly: pd.DataFrame) -> None:
+    """Brussels time repeats 02:00-03:00 on 2026-10-25: flooring must not be ambiguous."""
+    shifted = hourly.copy()
+    shifted.index = pd.date_range(
+        start="2026-10-10 00:00", periods=len(hourly), freq="h", tz="UTC"
+    ).tz_convert("Europe/Brussels")
+    model = fit_power_model(shifted.iloc[: 20 * 24], holdout_hours=48)
+    forecast = model.predict(shifted.iloc[: 20 * 24])
+    assert len(forecast) == 24
+    assert all(value >= 0 for value in forecast)

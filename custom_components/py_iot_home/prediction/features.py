@@ -99,7 +99,7 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         )
     frame = pd.DataFrame(
         {"p": history.power_w, "t": history.temperature, "h": history.humidity},
-        index=history.index.floor("h"),
+        index=_floor_to_hour(history.index),
     )
     frame = frame.groupby(level=0).mean().sort_index()
     full = pd.date_range(frame.index[0], frame.index[-1], freq="h")
@@ -115,6 +115,13 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         forecast_temperature=np.full(len(full), np.nan),
         forecast_humidity=np.full(len(full), np.nan),
     )
+
+
+def _floor_to_hour(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Floor to the hour in UTC: a local hour can be ambiguous on the night clocks go back."""
+    if index.tz is None:
+        return index.floor("h")
+    return index.tz_convert("UTC").floor("h").tz_convert(index.tz)
 
 
 def extend_with_forecast(
