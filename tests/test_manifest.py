@@ -108,3 +108,19 @@ def test_translations_are_built_from_strings() -> None:
     from script.translations_build import build
 
     assert (COMPONENT / "translations" / "en.json").read_text() == build()
+
+
+def test_requirements_are_the_imported_libraries() -> None:
+    names = {re.split(r"[<>=;]", requirement)[0] for requirement in _manifest()["requirements"]}  # type: ignore[attr-defined]
+    assert names == {"numpy", "pandas", "scikit-learn"}
+
+
+def test_false_marker_requirement_is_skipped_by_home_assistant(tmp_path: Path) -> None:
+    """What docs/hardware.md relies on: Home Assistant hands a requirement with an
+    environment marker to uv, which skips it where the marker is false (no download)."""
+    from homeassistant.util import package
+
+    requirement = "RPi.GPIO==0.7.1; platform_machine == 'riscv128'"
+    assert package.is_installed(requirement) is False
+    assert package.install_package(requirement, upgrade=False, target=str(tmp_path)) is True
+    assert [path.name for path in tmp_path.iterdir() if path.name != ".lock"] == []

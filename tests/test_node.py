@@ -21,6 +21,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -296,3 +297,37 @@ async def test_unload_unsubscribes(hass: HomeAssistant, mqtt_mock: MqttMockHACli
     entry = hass.config_entries.async_get_entry(entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     await asyncio.sleep(0)
+
+
+async def test_node_limit_counts_only_new_nodes(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    await _discover_and_confirm(hass)
+    with patch("custom_components.py_iot_home.discovery.MAX_NODES", 1):
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_MQTT},
+            data=MqttServiceInfo(
+                topic=ANNOUNCE_TOPIC,
+                payload=announce_payload(),
+                qos=1,
+                retain=True,
+                subscribed_topic="py_iot_home/+/announce",
+                timestamp=0,
+            ),
+        )
+        assert result["reason"] == "already_configured"
+        other = announcement("garage-pi")
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_MQTT},
+            data=MqttServiceInfo(
+                topic="py_iot_home/garage-pi/announce",
+                payload=announce_payload(other),
+                qos=1,
+                retain=True,
+                subscribed_topic="py_iot_home/+/announce",
+                timestamp=0,
+            ),
+        )
+        assert result["reason"] == "too_many_nodes"

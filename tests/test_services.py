@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
-
-from custom_components.py_iot_home.const import DOMAIN
 from homeassistant.components import persistent_notification
 from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.py_iot_home.const import DOMAIN
 
 from .fakes import FakeHardware
 

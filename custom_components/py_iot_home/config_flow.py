@@ -44,7 +44,12 @@ from .const import (
     MIN_POLL_INTERVAL,
     EntryKind,
 )
-from .discovery import DiscoveryRejected, check_discovery, record_discovery_rejection
+from .discovery import (
+    DiscoveryRejected,
+    check_capacity,
+    parse_discovery,
+    record_discovery_rejection,
+)
 from .hardware.dht import DhtModel
 from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
 from .predictor_flow import PredictorOptionsFlow, predictor_schema, predictor_source_errors
@@ -170,12 +175,18 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A node announced itself: check it, then ask the user to confirm."""
         try:
-            announcement = check_discovery(self.hass, discovery_info, self._async_in_progress())
+            announcement = parse_discovery(discovery_info)
         except DiscoveryRejected as err:
             record_discovery_rejection(self.hass, err.reason)
             return self.async_abort(reason=err.reason)
         await self.async_set_unique_id(announcement.node_id)
+        # A node already known (or ignored) is never counted against the limits.
         self._abort_if_unique_id_configured()
+        try:
+            check_capacity(self.hass, self._async_in_progress())
+        except DiscoveryRejected as err:
+            record_discovery_rejection(self.hass, err.reason)
+            return self.async_abort(reason=err.reason)
         self._discovery = (discovery_info, announcement)
         self.context["title_placeholders"] = {"name": announcement.name}
         return await self.async_step_mqtt_confirm()

@@ -25,10 +25,8 @@ class DiscoveryRejected(Exception):
         self.reason = reason
 
 
-def check_discovery(
-    hass: HomeAssistant, info: MqttServiceInfo, flows_in_progress: Iterable[Any]
-) -> NodeAnnouncement:
-    """Parse the announcement; refuse invalid ones and floods."""
+def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
+    """Parse the announcement; refuse invalid ones."""
     if not info.payload:
         # The node's retained announcement was cleared: nothing to discover.
         raise DiscoveryRejected("node_removed")
@@ -37,6 +35,11 @@ def check_discovery(
     except ProtocolError as err:
         LOGGER.debug("Ignored an invalid node announcement on %s: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
+    return announcement
+
+
+def check_capacity(hass: HomeAssistant, flows_in_progress: Iterable[Any]) -> None:
+    """Refuse a new node when too many wait for confirmation or are configured."""
     if sum(1 for _ in flows_in_progress) >= MAX_PENDING_DISCOVERIES:
         raise DiscoveryRejected("too_many_pending")
     nodes = [
@@ -46,7 +49,6 @@ def check_discovery(
     ]
     if len(nodes) >= MAX_NODES:
         raise DiscoveryRejected("too_many_nodes")
-    return announcement
 
 
 def record_discovery_rejection(hass: HomeAssistant, reason: str) -> None:

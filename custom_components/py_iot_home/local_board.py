@@ -127,6 +127,8 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         if not verdict.accepted:
             LOGGER.debug("%s: rejected %s (%s)", self.config_entry.title, reading, verdict.reason)
             return BoardState(sample=previous, available=self._available(previous))
+        if self.data is not None and not self.data.available:
+            LOGGER.info("%s is back", self.config_entry.title)
         sample = ClimateSample(
             temperature=reading.temperature,
             humidity=reading.humidity,
@@ -135,7 +137,14 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         return BoardState(sample=sample, available=True)
 
     def _available(self, previous: ClimateSample | None) -> bool:
-        return previous is not None and self.reading_filter.available
+        available = previous is not None and self.reading_filter.available
+        if not available and (self.data is None or self.data.available):
+            LOGGER.warning(
+                "%s is unavailable: %s failed or rejected reads in a row",
+                self.config_entry.title,
+                self.reading_filter.consecutive_failures,
+            )
+        return available
 
 
 def failure_threshold(entry: PyIotHomeConfigEntry) -> int:

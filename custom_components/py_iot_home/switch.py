@@ -6,10 +6,9 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
-
-from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import CONF_AREA, DOMAIN
 from .leds import LedBank, LedConfig, led_unique_id

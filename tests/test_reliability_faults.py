@@ -1,0 +1,305 @@
+"""Sensor faults, restarts and a long run of the local board, on fake hardware and the recorder.
+
+A seeded mix of failed, out-of-range, jumping and plausible DHT reads goes through the real
+backend, filter and coordinator; every state the entities take and every state the recorder
+keeps is checked. `PY_IOT_HOME_FAULT_POLLS` sets the number of polls (300 by default).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import tracemalloc
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder, history
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_ON,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_restore_state_shutdown_restart,
+)
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.py_iot_home.const import (
+    CONF_AREA,
+    CONF_BOARD_ID,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_KIND,
+    CONF_LEDS,
+    CONF_POLL_INTERVAL,
+    DOMAIN,
+    EntryKind,
+)
+from custom_components.py_iot_home.hardware.dht import DhtReading
+from custom_components.py_iot_home.hardware.reading_filter import ReadingFilter
+from custom_components.py_iot_home.models import LocalRuntimeData
+
+from .fakes import FakeHardware
+
+TEMPERATURE = "sensor.living_room_temperature"
+HUMIDITY = "sensor.living_room_humidity"
+LED_UNIQUE_ID = "board0001_led_led00001"
+POLL_S = 60
+POLLS = int(os.environ.get("PY_IOT_HOME_FAULT_POLLS", "300"))
+FAULT_SHARE = 0.3
+DHT_PIN = 4
+# The legacy driver tries three times before it gives up: one failed poll is three Nones.
+READ_RETRIES = 3
+LONG_RUN_BOARDS = 12
+LONG_RUN_POLL_S = 30
+# Allocations of the harness (timers, state objects replaced) churn but do not pile up.
+LONG_RUN_GROWTH_LIMIT = 512 * 1024
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+@dataclass
+class FaultScript:
+    """The scripted reads, what each was, and the mirror filter's verdicts."""
+
+    plausible: set[tuple[float, float]] = field(default_factory=set)
+    faults: int = 0
+    expected_available: list[bool] = field(default_factory=list)
+
+
+def _fault_script(hardware: FakeHardware, polls: int, seed: int, threshold: int) -> FaultScript:
+    """Queue one DHT result per poll: 30 % failed, out of range or jumping, the rest plausible.
+
+    No second jump comes before a plausible read: two reads that agree on a jump are, by
+    design, a real change and accepted. The mirror filter, fed the same reads at the same times, says what
+    availability the entities must show after each poll.
+    """
+    rng = random.Random(seed)
+    script = FaultScript()
+    mirror = ReadingFilter(max_consecutive_failures=threshold)
+    temperature, humidity = 21.0, 45.0
+    jump_pending = False
+    now = dt_util.utcnow().timestamp()
+    has_sample = True  # the first refresh (at setup) read the default 21.0 / 45.0
+    mirror.accept(DhtReading(temperature, humidity), now)
+    for poll in range(1, polls + 1):
+        at = now + poll * POLL_S
+        fault = ""
+        if rng.random() < FAULT_SHARE:
+            kinds = ["failed", "out_of_range", "jump"]
+            if jump_pending:
+                kinds.remove("jump")
+            fault = rng.choice(kinds)
+        jump_pending = (jump_pending or fault == "jump") and bool(fault)
+        if fault == "failed":
+            hardware.dht.script(DHT_PIN, *([None] * READ_RETRIES))
+            mirror.record_failure()
+        else:
+            if fault == "out_of_range":
+                reading = rng.choice([(95.0, 40.0), (-60.0, 40.0), (21.0, 140.0), (21.0, -3.0)])
+            elif fault == "jump":
+                sign = rng.choice([-1.0, 1.0])
+                reading = (round(temperature + sign * rng.uniform(15, 40), 1), humidity)
+            else:
+                temperature = round(min(30.0, max(15.0, temperature + rng.uniform(-1, 1))), 1)
+                humidity = round(min(70.0, max(30.0, humidity + rng.uniform(-3, 3))), 1)
+                reading = (temperature, humidity)
+                script.plausible.add(reading)
+            hardware.dht.script(DHT_PIN, reading)
+            verdict = mirror.accept(DhtReading(*reading), at)
+            has_sample = has_sample or verdict.accepted
+        script.faults += bool(fault)
+        script.expected_available.append(has_sample and mirror.available)
+    return script
+
+
+async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _record_states(hass: HomeAssistant, entity_ids: list[str]) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+
+    def remember(event: Event[EventStateChangedData]) -> None:
+        if (new := event.data["new_state"]) is not None:
+            seen.append((new.entity_id, new.state))
+
+    async_track_state_change_event(hass, entity_ids, remember)
+    return seen
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
+
+
+async def _history(hass: HomeAssistant, entity_id: str, start: datetime) -> list[str]:
+    def read() -> list[str]:
+        states = history.state_changes_during_period(hass, start, entity_id=entity_id)
+        return [state.state for state in states.get(entity_id, [])]
+
+    result: list[str] = await get_instance(hass).async_add_executor_job(read)
+    return result
+
+
+async def test_faulty_sensor_never_shows_absurd_values(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    start = dt_util.utcnow()
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    threshold = mock_config_entry.options[CONF_FAILURE_THRESHOLD]
+    script = _fault_script(fake_hardware, POLLS, seed=2026, threshold=threshold)
+    seen = _record_states(hass, [TEMPERATURE, HUMIDITY])
+    plausible = {(21.0, 45.0), *script.plausible}
+    temperatures = {f"{t}" for t, _ in plausible}
+    humidities = {f"{h}" for _, h in plausible}
+
+    for poll, available in enumerate(script.expected_available):
+        await _poll(hass, freezer, POLL_S)
+        shown = _state(hass, TEMPERATURE)
+        assert (shown != STATE_UNAVAILABLE) == available, f"poll {poll + 1}"
+        assert shown in temperatures or shown == STATE_UNAVAILABLE
+    await async_wait_recording_done(hass)
+
+    assert script.faults >= POLLS * FAULT_SHARE * 0.7
+    assert {state for entity_id, state in seen if entity_id == TEMPERATURE} - {
+        STATE_UNAVAILABLE
+    } <= temperatures
+    assert {state for entity_id, state in seen if entity_id == HUMIDITY} - {
+        STATE_UNAVAILABLE
+    } <= humidities
+    assert STATE_UNAVAILABLE in {state for _, state in seen}
+    for entity_id, allowed in ((TEMPERATURE, temperatures), (HUMIDITY, humidities)):
+        recorded = await _history(hass, entity_id, start)
+        assert len(recorded) > 10
+        assert set(recorded) - {STATE_UNAVAILABLE, STATE_UNKNOWN} <= allowed
+    counts = mock_config_entry.runtime_data.board.filter_counts
+    assert counts.failed_reads + counts.rejected_out_of_range + counts.rejected_step == (
+        script.faults
+    )
+
+
+async def test_restart_keeps_led_states_and_trend_context(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    led = er.async_get(hass).async_get_entity_id(SWITCH_DOMAIN, DOMAIN, LED_UNIQUE_ID)
+    assert led is not None
+    await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: led}, True)
+    for step in range(30):
+        fake_hardware.dht.script(DHT_PIN, (21.0 + step * 0.1, 45.0))
+        await _poll(hass, freezer, POLL_S)
+    await async_wait_recording_done(hass)
+    runtime = mock_config_entry.runtime_data
+    assert isinstance(runtime, LocalRuntimeData)
+    samples_before = len(runtime.trend.store.buffer("temperature"))
+
+    # Home Assistant stops mid-stream (restore state is written) and starts again.
+    await async_mock_restore_state_shutdown_restart(hass)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _state(hass, led) == STATE_ON
+    assert fake_hardware.rpi_gpio.levels[17] == 1
+    runtime = mock_config_entry.runtime_data
+    assert isinstance(runtime, LocalRuntimeData)
+    # The fresh trend store was seeded from the recorder before the first new read.
+    seeded = len(runtime.trend.store.buffer("temperature"))
+    assert seeded >= samples_before - 1
+    assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0
+
+
+def _board(index: int) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Room {index}",
+        unique_id=f"room{index:04d}",
+        data={
+            CONF_KIND: EntryKind.LOCAL,
+            CONF_BOARD_ID: f"room{index:04d}",
+            CONF_DHT_PIN: 2 + index,
+            CONF_DHT_MODEL: "dht22",
+            CONF_AREA: "",
+        },
+        options={CONF_POLL_INTERVAL: LONG_RUN_POLL_S, CONF_FAILURE_THRESHOLD: 3, CONF_LEDS: []},
+    )
+
+
+async def test_an_hour_of_many_sensors_stays_within_its_buffers(
+    hass: HomeAssistant,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    boards = [_board(index) for index in range(LONG_RUN_BOARDS)]
+    for board in boards:
+        board.add_to_hass(hass)
+        await hass.config_entries.async_setup(board.entry_id)
+    await hass.async_block_till_done()
+    rng = random.Random(7)
+    rounds = 3600 // LONG_RUN_POLL_S
+
+    def script_round() -> None:
+        for index in range(LONG_RUN_BOARDS):
+            reading = None if rng.random() < 0.1 else (round(rng.uniform(20, 22), 1), 45.0)
+            fake_hardware.dht.script(2 + index, *([reading] * (READ_RETRIES if not reading else 1)))
+
+    warmup = rounds // 6
+    for _ in range(warmup):
+        script_round()
+        await _poll(hass, freezer, LONG_RUN_POLL_S)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        for _ in range(rounds - warmup):
+            script_round()
+            await _poll(hass, freezer, LONG_RUN_POLL_S)
+        gc.collect()
+        growth = tracemalloc.get_traced_memory()[0] - baseline
+    finally:
+        tracemalloc.stop()
+
+    held: list[Any] = [board.runtime_data.trend.store for board in boards]
+    assert all(len(store.buffer("temperature")) >= rounds * 0.8 for store in held)
+    assert growth < LONG_RUN_GROWTH_LIMIT, f"{growth} bytes more after an hour"
+    for board in boards:
+        assert await hass.config_entries.async_unload(board.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert fake_hardware.dht.overlaps == 0
