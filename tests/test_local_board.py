@@ -139,9 +139,12 @@ async def test_trend_entities_follow_the_board(
     events = async_capture_events(hass, "py_iot_home_trend_changed")
     assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
     # Half a degree warmer every minute: +720 °C/day, steep but accepted by the step filter.
+    trend_coordinator = init_integration.runtime_data.trend
     for step in range(1, 6):
         fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
         await _poll(hass, freezer)
+    # The 5-minute refresh may or may not have fallen after the last poll: refresh now.
+    await trend_coordinator.async_refresh()
     trend = hass.states.get("sensor.living_room_temperature_trend")
     assert trend.attributes["unit_of_measurement"] == "°C/d"
     assert float(trend.state) == pytest.approx(720.0, rel=1e-3)
@@ -152,6 +155,7 @@ async def test_trend_entities_follow_the_board(
     for step in range(1, 16):
         fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
         await _poll(hass, freezer)
+    await trend_coordinator.async_refresh()
     assert float(hass.states.get("sensor.living_room_temperature_trend").state) < 0
     assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "off"
     # Rising, then (depending on where the 5-minute refreshes fall) steady, then falling:

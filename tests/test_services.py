@@ -106,6 +106,7 @@ async def test_example_automation_notifies_when_a_room_cools(
     for step in range(1, 16):
         fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
         await _poll(hass, freezer)
+    await init_integration.runtime_data.trend.async_refresh()
     await hass.async_block_till_done()
     notifications = persistent_notification._async_get_or_create_notifications(hass)
     note = notifications["py_iot_home_cooling"]
