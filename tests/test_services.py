@@ -103,6 +103,7 @@ async def test_example_automation_notifies_when_a_room_cools(
     for step in range(1, 6):
         fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
         await _poll(hass, freezer)
+    await init_integration.runtime_data.trend.async_refresh()
     for step in range(1, 16):
         fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
         await _poll(hass, freezer)
