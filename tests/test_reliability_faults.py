@@ -190,6 +190,7 @@ async def test_faulty_sensor_never_shows_absurd_values(
         assert shown in temperatures or shown == STATE_UNAVAILABLE
     await async_wait_recording_done(hass)
 
+    print(f"FAULTS polls={POLLS} faults={script.faults} states_seen={len(seen)}")
     assert script.faults >= POLLS * FAULT_SHARE * 0.7
     assert {state for entity_id, state in seen if entity_id == TEMPERATURE} - {
         STATE_UNAVAILABLE

@@ -400,6 +400,7 @@ async def test_hostile_messages_to_a_confirmed_node(
     entities = _entity_ids(hass)
     announced = (node.data.announcement.sensors, node.data.announcement.switches)
     rejected: list[tuple[str, bytes]] = []
+    cases = [0]
 
     async def deliver(topic: str, payload: bytes, accepted: bool) -> None:
         before = node.data
@@ -432,6 +433,7 @@ async def test_hostile_messages_to_a_confirmed_node(
             accepted = delivered_as is not None and _expect(delivered_as, topic, payload, expected)
             if delivered_as is not None and not accepted:
                 rejected.append((topic, payload))
+            cases[0] += 1
             run_example(deliver(topic, payload, accepted))
 
         check()
@@ -458,6 +460,10 @@ async def test_hostile_messages_to_a_confirmed_node(
     finally:
         tracemalloc.stop()
         logging.disable(logging.NOTSET)
+    print(
+        f"FUZZ kind={kind} cases={cases[0]} rejected={sum(expected.rejections.values())} "
+        f"accepted={sum(expected.accepted.values())} retained_bytes={growth}"
+    )
     assert growth < MEMORY_GROWTH_LIMIT, f"{growth} bytes kept after {len(rejected)} messages"
     assert len(node.rejections.counts) <= len(RejectionKind)
 
@@ -469,6 +475,7 @@ async def test_hostile_announcements_to_discovery(
     pending: set[str] = set()
     # Home Assistant's MQTT discovery skips a payload repeated on the same topic.
     last_payload: dict[str, str] = {}
+    cases = [0]
 
     def expect(topic: str, payload: bytes) -> None:
         try:
@@ -520,11 +527,13 @@ async def test_hostile_announcements_to_discovery(
                 st.one_of(payloads(TopicKind.ANNOUNCE), mutated_json(template), st.just(valid))
             )
             expect(topic, payload)
+            cases[0] += 1
             run_example(deliver(topic, payload))
 
         check()
 
     await _run_hypothesis(hass, body)
+    print(f"FUZZ kind=discovery cases={cases[0]} rejected={sum(reasons.values())}")
     assert reasons["invalid_discovery_info"] > 0
     assert _integration_errors(caplog) == []
 
@@ -564,7 +573,12 @@ async def test_discovery_flood(
     assert hass.config_entries.async_entries(DOMAIN) == []
     assert hass.states.async_entity_ids() == []
     assert len(er.async_get(hass).entities) == 0
-    assert max(lags) < FLOOD_MAX_LAG_S
+    lags.sort()
+    print(
+        f"FLOOD announcements={FLOOD_SIZE} chunk={FLOOD_CHUNK} "
+        f"lag_max_ms={lags[-1] * 1000:.1f} lag_p50_ms={lags[len(lags) // 2] * 1000:.2f}"
+    )
+    assert lags[-1] < FLOOD_MAX_LAG_S
 
 
 @dataclass
@@ -714,6 +728,7 @@ async def test_spoofed_and_replayed_messages_never_change_state(
 ) -> None:
     scene = spoof_scene
     garage_before = scene.garage.data
+    cases = [0]
 
     async def deliver(messages: list[tuple[str, bytes]], genuine: bool) -> None:
         before = scene.kitchen.data
@@ -739,6 +754,7 @@ async def test_spoofed_and_replayed_messages_never_change_state(
             )
         )
         def check(steps: list[tuple[str, float, int]]) -> None:
+            cases[0] += 1
             for attack, temperature, pick in steps:
                 messages = _attack(scene, attack, temperature, pick)
                 for topic, payload in messages:
@@ -748,6 +764,10 @@ async def test_spoofed_and_replayed_messages_never_change_state(
         check()
 
     await _run_hypothesis(hass, body)
+    print(
+        f"FUZZ kind=spoofing cases={cases[0]} "
+        f"rejected={sum(scene.kitchen_rejections.values()) + sum(scene.garage_rejections.values())}"
+    )
     assert scene.kitchen_rejections["bad_signature"] > 0
     assert scene.kitchen_rejections["replayed_counter"] > 0
     assert scene.garage_rejections["bad_signature"] > 0

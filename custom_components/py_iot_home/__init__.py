@@ -8,6 +8,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
+from .repairs import async_check_native_library
 from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
@@ -17,8 +18,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions; entries do the rest."""
+    """Register the actions and say when the native processor cannot be used."""
     async_setup_services(hass)
+    async_check_native_library(hass)
     return True
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .analysis.window_stats import backend_name, native_library_path
 from .const import CONF_SECRET
 from .discovery import DISCOVERY_REJECTIONS
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
@@ -25,6 +26,15 @@ async def async_get_config_entry_diagnostics(
         "options": dict(entry.options),
         "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
+    if isinstance(runtime, LocalRuntimeData | NodeRuntimeData):
+        trend = runtime.trend
+        result["trends"] = {
+            "backend": backend_name(),
+            "native_library": native_library_path(),
+            "window_days": trend.window_s / 86400,
+            "samples": {key: len(trend.store.buffer(key).snapshot()[0]) for key in trend.sources},
+            "memory_bytes": trend.store.memory_bytes(),
+        }
     if isinstance(runtime, LocalRuntimeData):
         board = runtime.board
         state = board.data

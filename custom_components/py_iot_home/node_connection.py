@@ -13,6 +13,7 @@ from homeassistant.components import mqtt
 from homeassistant.components.mqtt import ReceiveMessage
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
@@ -32,6 +33,7 @@ from .protocol import (
     parse_replay,
     parse_state,
 )
+from .repairs import NODE_OFFLINE_ISSUE_AFTER, async_node_back, async_node_offline_too_long
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 
@@ -96,6 +98,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.rejections = RejectionLog(self.node_id)
         self.messages_accepted: Counter[str] = Counter()
         self.replayed_samples = 0
+        self._offline_timer: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement)
 
     async def _async_update_data(self) -> NodeState:
@@ -107,6 +110,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
+        self.config_entry.async_on_unload(self.async_stop)
         handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
             TopicKind.ANNOUNCE: self._handle_announcement,
             TopicKind.AVAILABILITY: self._handle_availability,
@@ -156,7 +160,34 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
         if online != self.data.online:
             LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
+        self._track_offline(online)
         self.async_set_updated_data(replace(self.data, online=online))
+
+    def _track_offline(self, online: bool) -> None:
+        """A repair issue once the node has been offline for a day; gone when it is back."""
+        if online:
+            if self._offline_timer is not None:
+                self._offline_timer()
+                self._offline_timer = None
+            async_node_back(self.hass, self.node_id)
+            return
+        if self._offline_timer is None:
+
+            @callback
+            def _offline_too_long(_: datetime) -> None:
+                self._offline_timer = None
+                async_node_offline_too_long(self.hass, self.node_id, self.config_entry.title)
+
+            self._offline_timer = async_call_later(
+                self.hass, NODE_OFFLINE_ISSUE_AFTER, _offline_too_long
+            )
+
+    @callback
+    def async_stop(self) -> None:
+        """Cancel the offline timer (the entry unloads)."""
+        if self._offline_timer is not None:
+            self._offline_timer()
+            self._offline_timer = None
 
     @callback
     def _handle_state(self, msg: ReceiveMessage) -> None:

@@ -8,6 +8,7 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.restore_state import async_get as async_get_restore_state
 
 from .const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
@@ -46,6 +47,15 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         await leds.async_setup(_restored_led_states(hass, entry, leds))
     except PinInUseError as err:
         await hass.async_add_executor_job(dht.close)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"pin_conflict_{entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="pin_conflict",
+            translation_placeholders={"name": entry.title, "error": str(err)},
+        )
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="pin_in_use",
@@ -64,6 +74,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         local_trend_sources(entry),
         window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
     )
+    ir.async_delete_issue(hass, DOMAIN, f"pin_conflict_{entry.entry_id}")
     entry.runtime_data = LocalRuntimeData(board=board, leds=leds, trend=trend)
     await board.async_config_entry_first_refresh()
     await trend.async_config_entry_first_refresh()

@@ -164,6 +164,13 @@ def backend_name() -> str:
     return "numpy" if _native is None else "native"
 
 
+def expected_native_library() -> str | None:
+    """Return the library file meant for this machine, loaded or not (None: there is none)."""
+    if os.environ.get("PY_IOT_HOME_NATIVE") == "0" or (path := _library_path()) is None:
+        return None
+    return str(path)
+
+
 def native_library_path() -> str | None:
     """Return the loaded native library's path, for diagnostics."""
     return None if _native is None else str(_native.path)
