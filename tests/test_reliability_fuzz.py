@@ -77,7 +77,7 @@ FLOOD_SIZE = int(os.environ.get("PY_IOT_HOME_FLOOD_SIZE", "10000"))
 # What a real MQTT client hands the loop at once (MAX_PACKETS_TO_READ in Home Assistant's client).
 FLOOD_CHUNK = 500
 # Generous: the figure that matters (< 100 ms) is measured by bench/soak.py, not asserted here.
-FLOOD_MAX_LAG_S = 2.0
+FLOOD_MAX_LAG_S = 10.0
 MEMORY_GROWTH_LIMIT = 256 * 1024
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -198,6 +198,9 @@ def mutated_json(draw: st.DrawFn, template: dict[str, Any]) -> bytes:
     message = copy.deepcopy(template)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         slots = list(_slots(message))
+        if not slots:
+            message[draw(st.text(max_size=20))] = draw(hostile_values)
+            continue
         container, key = draw(st.sampled_from(slots))
         action = draw(st.sampled_from(["replace", "replace", "delete", "add", "nest", "version"]))
         if action == "replace":
@@ -494,6 +497,9 @@ async def test_hostile_announcements_to_discovery(
             node = parse_announcement(topic, text)
         except ProtocolError:
             reasons["invalid_discovery_info"] += 1
+            return
+        # A node already waiting aborts as already_in_progress before the capacity check.
+        if node.node_id in pending:
             return
         if len(pending) >= MAX_PENDING_DISCOVERIES:
             reasons["too_many_pending"] += 1
