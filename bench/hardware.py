@@ -29,8 +29,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from homeassistant import loader
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
@@ -86,7 +85,7 @@ class LoopClock:
             finally:
                 clock.seconds += time.perf_counter() - start
 
-        asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+        asyncio.events.Handle._run = timed_run  # type: ignore[method-assign,assignment]
 
     @contextmanager
     def measure(self) -> Iterator[None]:
@@ -150,7 +149,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     boards: list[LocalBoardCoordinator] = [entry.runtime_data.board for entry in entries]
     registry = er.async_get(hass)
     switches = [
-        registry.async_get_entity_id(SWITCH_DOMAIN, DOMAIN, f"room{i:04d}_led_led{i:05d}")
+        registry.async_get_entity_id(Platform.SWITCH, DOMAIN, f"room{i:04d}_led_led{i:05d}")
         for i in range(BOARDS)
     ]
     assert all(switches)
@@ -172,7 +171,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
         start = time.perf_counter()
         with loop_clock.measure():
             await hass.services.async_call(
-                SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
+                Platform.SWITCH, service, {ATTR_ENTITY_ID: entity_id}, blocking=True
             )
         toggle_wall_ms.append((time.perf_counter() - start) * 1000)
         toggle_loop_ms.append(loop_clock.seconds * 1000)

@@ -17,14 +17,15 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder import Recorder, history
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.components.recorder import history
+from homeassistant.components.recorder.core import Recorder
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_ON,
     STATE_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
+    Platform,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -219,9 +220,9 @@ async def test_restart_keeps_led_states_and_trend_context(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    led = er.async_get(hass).async_get_entity_id(SWITCH_DOMAIN, DOMAIN, LED_UNIQUE_ID)
+    led = er.async_get(hass).async_get_entity_id(Platform.SWITCH, DOMAIN, LED_UNIQUE_ID)
     assert led is not None
-    await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: led}, True)
+    await hass.services.async_call(Platform.SWITCH, SERVICE_TURN_ON, {ATTR_ENTITY_ID: led}, True)
     for step in range(30):
         fake_hardware.dht.script(DHT_PIN, (21.0 + step * 0.1, 45.0))
         await _poll(hass, freezer, POLL_S)
