@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
+from .node_connection import COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library
 from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
@@ -45,6 +47,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
     if isinstance(runtime, NodeRuntimeData):
         return await async_unload_node(hass, entry)
     return await async_unload_predictor(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Forget a removed node's stored message counter."""
+    if entry.data[CONF_KIND] == EntryKind.NODE:
+        await Store[dict[str, int]](
+            hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
+        ).async_remove()
 
 
 async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

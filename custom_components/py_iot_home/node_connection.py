@@ -14,6 +14,7 @@ from homeassistant.components.mqtt import ReceiveMessage
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
@@ -36,6 +37,14 @@ from .protocol import (
 from .repairs import NODE_OFFLINE_ISSUE_AFTER, async_node_back, async_node_offline_too_long
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
+COUNTER_STORE_VERSION = 1
+COUNTER_SAVE_DELAY_S = 10
+
+
+def counter_store_key(entry_id: str) -> str:
+    """Storage key of a signed node's last accepted message counter."""
+    return f"{DOMAIN}.counter.{entry_id}"
+
 
 type SamplesListener = Callable[[list[StateMessage], bool], None]
 
@@ -90,6 +99,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.prefix: str = entry.data[CONF_PREFIX]
         secret: str | None = entry.data.get(CONF_SECRET) or None
         self._verifier = MessageVerifier(secret) if secret else None
+        # The last accepted counter outlives restarts, so old signed messages stay old.
+        self._counter_store: Store[dict[str, int]] = Store(
+            hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
+        )
         self._signer = MessageSigner(secret) if secret else None
         self._command_seq = time.time_ns() // 1000
         self._on_announcement_changed = on_announcement_changed
@@ -111,6 +124,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
+        if self._verifier is not None:
+            stored = await self._counter_store.async_load() or {}
+            self._verifier.last_seq = max(self._verifier.last_seq, stored.get("last_seq", -1))
+            self.config_entry.async_on_unload(self._async_save_counter)
         handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
             TopicKind.ANNOUNCE: self._handle_announcement,
             TopicKind.AVAILABILITY: self._handle_availability,
@@ -123,6 +140,17 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                     self.hass, self.topic(kind), handler, qos=1, encoding=None
                 )
             )
+
+    def _counter(self) -> dict[str, int]:
+        assert self._verifier is not None
+        return {"last_seq": self._verifier.last_seq}
+
+    async def _async_save_counter(self) -> None:
+        await self._counter_store.async_save(self._counter())
+
+    def _counter_advanced(self) -> None:
+        if self._verifier is not None:
+            self._counter_store.async_delay_save(self._counter, COUNTER_SAVE_DELAY_S)
 
     @callback
     def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
@@ -197,6 +225,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.STATE] += 1
+        self._counter_advanced()
         self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
@@ -211,13 +240,24 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.REPLAY] += 1
+        self._counter_advanced()
         self.replayed_samples += len(states)
         for listener in self._samples_listeners:
             listener(states, True)
 
     def _apply(self, state: StateMessage) -> None:
-        sensors = {**self.data.sensors, **state.sensors}
-        switches = {**self.data.switches, **state.switches}
+        # Only announced keys are kept: a node cannot grow this state with made-up keys.
+        announcement = self.data.announcement
+        sensor_keys = {sensor.key for sensor in announcement.sensors}
+        switch_keys = {switch.key for switch in announcement.switches}
+        sensors = {
+            **self.data.sensors,
+            **{key: value for key, value in state.sensors.items() if key in sensor_keys},
+        }
+        switches = {
+            **self.data.switches,
+            **{key: on for key, on in state.switches.items() if key in switch_keys},
+        }
         for key, on in state.switches.items():
             if (waiting := self._confirmations.get(key)) and waiting[0] == on:
                 waiting[1].set()

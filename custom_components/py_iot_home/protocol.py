@@ -375,6 +375,9 @@ def _text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
 def _number(value: object, what: str, low: float, high: float) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
         raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be a number")
+    # Compare before converting: float() of a 400-digit JSON integer raises OverflowError.
+    if isinstance(value, int) and not low <= value <= high:
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [{low}, {high}]")
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
         raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [{low}, {high}]")
