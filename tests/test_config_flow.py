@@ -24,6 +24,8 @@ from custom_components.py_iot_home.const import (
     CONF_LEDS,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    CONF_TREND_THRESHOLD,
+    CONF_WINDOW_DAYS,
     DOMAIN,
     EntryKind,
 )
@@ -171,9 +173,17 @@ async def test_options_settings(hass: HomeAssistant, mock_config_entry: MockConf
         result["flow_id"], {"next_step_id": "settings"}
     )
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2}
+        result["flow_id"],
+        {
+            CONF_POLL_INTERVAL: 10,
+            CONF_FAILURE_THRESHOLD: 2,
+            CONF_WINDOW_DAYS: 3,
+            CONF_TREND_THRESHOLD: 0.5,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_WINDOW_DAYS] == 3
+    assert mock_config_entry.options[CONF_TREND_THRESHOLD] == 0.5
     assert mock_config_entry.options[CONF_POLL_INTERVAL] == 10
     assert mock_config_entry.options[CONF_FAILURE_THRESHOLD] == 2
     assert len(mock_config_entry.options[CONF_LEDS]) == 1
@@ -234,3 +244,17 @@ async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["menu_options"] == ["settings", "add_led"]
+
+
+async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="kitchen-pi", data={CONF_KIND: "node"}, options={}
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0}

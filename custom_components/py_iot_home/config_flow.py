@@ -60,6 +60,7 @@ from .protocol import (
     ProtocolError,
     parse_announcement,
 )
+from .trend_options import NodeOptionsFlow, trend_fields, trend_values
 
 MODEL_SELECTOR = selector.SelectSelector(
     selector.SelectSelectorConfig(
@@ -140,13 +141,9 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Options of a board (polling, LEDs) or of a predictor (sources, intervals)."""
         if config_entry.data.get(CONF_KIND) == EntryKind.PREDICTOR:
             return PredictorOptionsFlow()
+        if config_entry.data.get(CONF_KIND) == EntryKind.NODE:
+            return NodeOptionsFlow()
         return LocalBoardOptionsFlow()
-
-    @classmethod
-    @callback
-    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """Boards and predictors have options; nodes are configured on the node."""
-        return config_entry.data.get(CONF_KIND) in (EntryKind.LOCAL, EntryKind.PREDICTOR)
 
     async def async_step_predictor(
         self, user_input: dict[str, Any] | None = None
@@ -354,6 +351,7 @@ class LocalBoardOptionsFlow(OptionsFlow):
                     **self.config_entry.options,
                     CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
                     CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
+                    **trend_values(user_input),
                 }
             )
         schema = probatio.Schema(
@@ -372,6 +370,7 @@ class LocalBoardOptionsFlow(OptionsFlow):
                         min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
                     )
                 ),
+                **trend_fields(),
             }
         )
         return self.async_show_form(

@@ -1,0 +1,59 @@
+"""The trend settings every board and node has: window and rising/falling threshold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.helpers import selector
+
+from .const import (
+    CONF_TREND_THRESHOLD,
+    CONF_WINDOW_DAYS,
+    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_WINDOW_DAYS,
+)
+
+
+def trend_fields() -> dict[Any, Any]:
+    """Form fields: analysis window in days and the threshold per day."""
+    return {
+        probatio.Required(CONF_WINDOW_DAYS, default=DEFAULT_WINDOW_DAYS): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=1, max=30, step=1, unit_of_measurement="d", mode=selector.NumberSelectorMode.BOX
+            )
+        ),
+        probatio.Required(
+            CONF_TREND_THRESHOLD, default=DEFAULT_TREND_THRESHOLD
+        ): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=0, max=50, step=0.05, mode=selector.NumberSelectorMode.BOX
+            )
+        ),
+    }
+
+
+def trend_values(user_input: dict[str, Any]) -> dict[str, Any]:
+    """The trend settings from a submitted form, typed."""
+    return {
+        CONF_WINDOW_DAYS: int(user_input[CONF_WINDOW_DAYS]),
+        CONF_TREND_THRESHOLD: float(user_input[CONF_TREND_THRESHOLD]),
+    }
+
+
+class NodeOptionsFlow(OptionsFlow):
+    """A node's options: only its trend settings (the rest is configured on the node)."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with the trend settings."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={**self.config_entry.options, **trend_values(user_input)}
+            )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(trend_fields()), self.config_entry.options
+            ),
+        )
