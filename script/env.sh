@@ -49,7 +49,8 @@ in_env() {
     local env_vars=(HOME=/root PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" LANG=C.UTF-8
       PIP_CERT=/root/ca.crt TZ=UTC PY_IOT_HOME_IN_ROOT=1)
     local name
-    for name in CI PYTEST_ADDOPTS PY_IOT_HOME_NATIVE_LIB PY_IOT_HOME_NATIVE HYPOTHESIS_PROFILE TERM; do
+    for name in CI PYTEST_ADDOPTS PY_IOT_HOME_NATIVE_LIB PY_IOT_HOME_NATIVE HYPOTHESIS_PROFILE TERM \
+      PY_IOT_HOME_FUZZ_EXAMPLES PY_IOT_HOME_FLOOD_SIZE PY_IOT_HOME_FAULT_POLLS PY_IOT_HOME_E2E; do
       [ -n "${!name:-}" ] && env_vars+=("$name=${!name}")
     done
     unshare --mount --propagation private -- /bin/bash -c '

@@ -2,8 +2,9 @@
 
     python -m script.demo.bootstrap [--confirm-nodes NODE_ID ...]
 
-Onboarding and a token, the MQTT entry, the "Climate sensor" board, 60 days of demo
-statistics, the power predictor; with --confirm-nodes also the discovered nodes.
+Onboarding and a token, the HTTP settings confirmed, the MQTT entry, the "Climate sensor"
+board, 60 days of demo statistics, the power predictor; with --confirm-nodes also the
+discovered nodes.
 """
 
 from __future__ import annotations
@@ -97,6 +98,28 @@ async def run_flow(
     return result
 
 
+async def ensure_http_confirmed(client: HomeAssistantClient) -> None:
+    """Confirm the loopback-only `http:` of configuration.yaml.
+
+    Home Assistant moves it into its storage as a trial on the first start and, unless
+    someone confirms it within 5 minutes, restarts itself to go back to its default (every
+    interface); without a supervisor to bring it back, that ends script/develop.
+    """
+    config = await client.ws("http/config")
+    pending = config["pending"]
+    if pending is None:
+        return
+    if pending["error"] is None:
+        await client.ws("http/config/promote")
+        _LOGGER.info("confirmed the HTTP settings of configuration.yaml (loopback only)")
+    else:
+        _LOGGER.warning(
+            "Home Assistant dropped the HTTP settings of configuration.yaml (%s) and listens "
+            "on every interface; reset the instance (docs/develop.md) to get them back",
+            pending["error"],
+        )
+
+
 async def ensure_mqtt(client: HomeAssistantClient) -> None:
     """The MQTT integration, pointing at the local broker."""
     if await entry_titles(client, "mqtt"):
@@ -168,8 +191,29 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
             },
             stats=statistics[sensor.column],
         )
+    # The recorder imports in the background; the predictor trains once, at its creation.
+    await wait_for(
+        "the recorder to store the imported statistics",
+        partial(_imported_or_none, client, end - timedelta(days=SEED_DAYS), end),
+        timeout_s=120,
+    )
     stamp.write_text(f"{SEED_DAYS} days of hourly statistics up to {end.isoformat()}\n")
     _LOGGER.info("seeded %s days of statistics for the demo power meter", SEED_DAYS)
+
+
+async def _imported_or_none(
+    client: HomeAssistantClient, start: datetime, end: datetime
+) -> bool | None:
+    ids = [sensor.entity_id for sensor in DEMO_SENSORS]
+    stored = await client.ws(
+        "recorder/statistics_during_period",
+        start_time=start.isoformat(),
+        end_time=end.isoformat(),
+        statistic_ids=ids,
+        period="hour",
+        types=["mean"],
+    )
+    return True if all(len(stored.get(i, [])) == SEED_DAYS * 24 for i in ids) else None
 
 
 async def _state_or_none(client: HomeAssistantClient, entity_id: str) -> dict[str, Any] | None:
@@ -245,6 +289,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         _LOGGER.info("demo user: %s / %s (local development only)", DEMO_USERNAME, DEMO_PASSWORD)
     async with HomeAssistantClient(token) as client:
         await client.wait_until_running()
+        await ensure_http_confirmed(client)
         await ensure_mqtt(client)
         await ensure_board(client)
         await ensure_statistics(client, state_dir, data)

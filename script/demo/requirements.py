@@ -15,6 +15,7 @@ import importlib.metadata
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,9 +113,30 @@ def install(requirements: list[str], target: Path) -> list[str]:
     return failed
 
 
-def _stamp_text() -> str:
+def _stamp_text(unbuilt: list[str]) -> str:
     version = importlib.metadata.version("homeassistant")
-    return f"homeassistant {version}\n{CONFIGURATION.read_text()}"
+    return (
+        f"homeassistant {version}\nunbuilt: {' '.join(unbuilt) or 'none'}\n"
+        f"{CONFIGURATION.read_text()}"
+    )
+
+
+def up_to_date(stamp: Path) -> bool:
+    """Whether the last install still fits Home Assistant's version and the configuration.
+
+    One that could not build everything (an older stamp does not say) is retried once a C++
+    compiler is here.
+    """
+    if not stamp.exists():
+        return False
+    lines = stamp.read_text().splitlines()
+    unbuilt = next((line for line in lines if line.startswith("unbuilt: ")), None)
+    expected = _stamp_text([]).splitlines()
+    if unbuilt is None or [line for line in lines if line != unbuilt] != [
+        line for line in expected if not line.startswith("unbuilt: ")
+    ]:
+        return False
+    return unbuilt == "unbuilt: none" or shutil.which("c++") is None
 
 
 def main() -> None:
@@ -123,19 +145,20 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     args = parser.parse_args()
     stamp = args.target / ".installed-for"
-    if stamp.exists() and stamp.read_text() == _stamp_text():
+    if up_to_date(stamp):
         return
     needed = missing(pinned_requirements(configured_domains(CONFIGURATION)))
+    skipped: list[str] = []
     if needed:
         print(f"==> installing into {args.target}: {' '.join(needed)}", file=sys.stderr)
         if skipped := install(needed, args.target):
             print(
                 f"==> could not build (no compiler here?): {' '.join(skipped)}; "
-                "integrations needing them will not load",
+                "integrations needing them will not load (without Assist's, the frontend hangs)",
                 file=sys.stderr,
             )
     args.target.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(_stamp_text())
+    stamp.write_text(_stamp_text(skipped))
 
 
 if __name__ == "__main__":
