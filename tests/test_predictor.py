@@ -17,6 +17,7 @@ from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -153,9 +154,14 @@ async def test_trains_on_statistics_and_forecasts(
     assert all(0 <= point["power_w"] <= frame["power_w"].max() * 1.5 for point in forecast)
     mae = float(hass.states.get("sensor.power_forecast_model_mean_absolute_error").state)
     assert 0 < mae < frame["power_w"].std() * 1.5
-    assert hass.states.get("sensor.power_forecast_model_r2").state != STATE_UNAVAILABLE
-    rows = int(hass.states.get("sensor.power_forecast_training_rows").state)
-    assert rows > 56 * 24
+    # R² and the row count are diagnostics most people never look at: disabled by default.
+    registry = er.async_get(hass)
+    for object_id in ("model_r2", "training_rows"):
+        entry = registry.async_get(f"sensor.power_forecast_{object_id}")
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
+    assert 0 < snapshot.r2 <= 1
+    assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
 
 

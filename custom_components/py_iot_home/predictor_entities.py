@@ -51,6 +51,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         key="model_r2",
         translation_key="model_r2",
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         suggested_display_precision=2,
         value_fn=lambda snap: snap.r2,
     ),
@@ -58,6 +59,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         key="training_rows",
         translation_key="training_rows",
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda snap: snap.training_rows,
     ),
     PredictorSensorDescription(
