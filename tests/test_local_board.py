@@ -165,3 +165,18 @@ async def test_trend_entities_follow_the_board(
     assert events[-1].data["direction"] == "falling"
     assert events[0].data["previous_direction"] == "rising"
     assert all(e.data["direction"] != e.data["previous_direction"] for e in events)
+
+
+async def test_first_trend_comes_with_the_second_sample(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No waiting for the 5-minute refresh: two samples are enough to show a trend."""
+    assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
+    fake_hardware.dht.script(4, (21.5, 45.0))
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert float(hass.states.get("sensor.living_room_temperature_trend").state) > 0

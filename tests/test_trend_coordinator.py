@@ -262,8 +262,10 @@ async def test_direction_change_fires_an_event_after_the_entities_update(
         "slope_per_day": slope,
         "threshold": 0.5,
     }
-    # The listener (as an entity would) ran before the event went out.
-    assert seen_by_listener == [0, 0]
+    # The listener (as an entity would) ran before the event went out, on every refresh
+    # (the first samples also ask for an early one).
+    assert len(seen_by_listener) >= 2
+    assert set(seen_by_listener) == {0}
 
     await _refresh(coordinator)
     assert len(events) == 1

@@ -6,6 +6,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_AREA, CONF_DHT_MODEL, DOMAIN
+from .hardware.dht import DhtModel
 from .local_board import LocalBoardCoordinator
 from .models import PyIotHomeConfigEntry
 
@@ -16,7 +17,7 @@ def local_board_device(entry: PyIotHomeConfigEntry) -> DeviceInfo:
         identifiers={(DOMAIN, str(entry.unique_id))},
         name=entry.title,
         manufacturer="Aosong",
-        model=entry.data[CONF_DHT_MODEL],
+        model=DhtModel(entry.data[CONF_DHT_MODEL]).name,
         suggested_area=entry.data.get(CONF_AREA) or None,
     )
 

@@ -53,7 +53,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         suggested_display_precision=2,
-        value_fn=lambda snap: snap.r2,
+        value_fn=lambda snap: None if snap.r2 is None else round(snap.r2, 3),
     ),
     PredictorSensorDescription(
         key="training_rows",
@@ -90,7 +90,7 @@ class PredictorSensor(CoordinatorEntity[PredictorCoordinator], SensorEntity):
             identifiers={(DOMAIN, str(entry.unique_id))},
             name=entry.title,
             entry_type=DeviceEntryType.SERVICE,
-            manufacturer="py_iot_home",
+            manufacturer="Py IoT Home",
             model="Power predictor",
         )
 

@@ -54,7 +54,7 @@ class LedSwitch(SwitchEntity, RestoreEntity):
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, self._attr_unique_id)},
             name=led.name,
-            manufacturer="py_iot_home",
+            manufacturer="Py IoT Home",
             model=f"LED on GPIO{led.pin}",
             suggested_area=entry.data.get(CONF_AREA) or None,
         )

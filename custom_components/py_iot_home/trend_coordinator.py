@@ -148,12 +148,23 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         """Add one accepted sample; samples of keys without a source are dropped."""
         if (ring := self._buffers.get(key)) is not None:
             ring.append(t_s, value)
+            self._refresh_if_first_trend(key)
+
+    def _refresh_if_first_trend(self, key: str) -> None:
+        """Analyse as soon as a source has two samples, not at the next 5-minute refresh."""
+        result = self.data.results.get(key) if self.data is not None else None
+        if (result is None or result.count < 2) and len(self._buffers[key]) >= 2:
+            # The request debouncer keeps this to one analysis per cooldown.
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{self.name} first trend"
+            )
 
     @callback
     def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
         """Add replayed samples, in any order; already stored times are replaced."""
         if (ring := self._buffers.get(key)) is not None:
             ring.extend(times_s, values)
+            self._refresh_if_first_trend(key)
 
     async def _async_update_data(self) -> TrendSnapshot:
         results = await self.hass.async_add_executor_job(
