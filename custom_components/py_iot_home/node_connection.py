@@ -113,6 +113,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement)
+        # A different set of keys reloads the entry, so these hold for the coordinator's life.
+        self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
+        self._switch_keys = frozenset(switch.key for switch in announcement.switches)
 
     async def _async_update_data(self) -> NodeState:
         return self.data
@@ -247,16 +250,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _apply(self, state: StateMessage) -> None:
         # Only announced keys are kept: a node cannot grow this state with made-up keys.
-        announcement = self.data.announcement
-        sensor_keys = {sensor.key for sensor in announcement.sensors}
-        switch_keys = {switch.key for switch in announcement.switches}
         sensors = {
             **self.data.sensors,
-            **{key: value for key, value in state.sensors.items() if key in sensor_keys},
+            **{key: value for key, value in state.sensors.items() if key in self._sensor_keys},
         }
         switches = {
             **self.data.switches,
-            **{key: on for key, on in state.switches.items() if key in switch_keys},
+            **{key: on for key, on in state.switches.items() if key in self._switch_keys},
         }
         for key, on in state.switches.items():
             if (waiting := self._confirmations.get(key)) and waiting[0] == on:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import probatio
-from homeassistant.components.recorder import history
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import (
@@ -27,7 +25,7 @@ from .analysis.trend import TrendResult, analyze_trend
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .models import LocalRuntimeData, NodeRuntimeData, PredictorRuntimeData, PyIotHomeConfigEntry
 from .predictor import FORECAST_HOURS, PredictorCoordinator
-from .trend_coordinator import TrendCoordinator, numeric_samples
+from .trend_coordinator import TrendCoordinator, history_samples
 
 SERVICE_ANALYZE_TREND = "analyze_trend"
 SERVICE_FORECAST_POWER = "forecast_power"
@@ -137,29 +135,17 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
             )
         unit = hass.states.get(entity_id).attributes.get(ATTR_UNIT_OF_MEASUREMENT)  # type: ignore[union-attr]
         times, values = await get_instance(hass).async_add_executor_job(
-            _history_samples, hass, entity_id, now_s - window_s, unit
+            history_samples,
+            hass,
+            entity_id,
+            dt_util.utc_from_timestamp(now_s - window_s),
+            unit or "",
         )
     keep = times >= now_s - window_s
     result = await hass.async_add_executor_job(
         lambda: analyze_trend(times[keep], values[keep], tz=hass.config.time_zone, now_s=now_s)
     )
     return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **_trend_response(result)}
-
-
-def _history_samples(
-    hass: HomeAssistant, entity_id: str, start_s: float, unit: str | None
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    states = history.state_changes_during_period(
-        hass,
-        dt_util.utc_from_timestamp(start_s),
-        entity_id=entity_id,
-        include_start_time_state=False,
-    ).get(entity_id, [])
-    records = (
-        (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
-        for state in states
-    )
-    return numeric_samples(records, unit or "")
 
 
 def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:

@@ -126,18 +126,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         """Read the history and merge it into the buffers (recorder executor)."""
         seeded = 0
         for key, entity_id in entity_ids.items():
-            states = history.state_changes_during_period(
-                self.hass, start, entity_id=entity_id, include_start_time_state=False
-            ).get(entity_id, [])
-            records = (
-                (
-                    state.last_updated_timestamp,
-                    state.state,
-                    state.attributes.get(ATTR_UNIT_OF_MEASUREMENT),
-                )
-                for state in states
-            )
-            times, values = numeric_samples(records, self.sources[key].unit)
+            times, values = history_samples(self.hass, entity_id, start, self.sources[key].unit)
             # RingBuffer methods lock, so live samples may arrive on the loop meanwhile.
             self._buffers[key].extend(times, values)
             seeded += times.size
@@ -211,6 +200,20 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "threshold": snapshot.threshold,
                 },
             )
+
+
+def history_samples(
+    hass: HomeAssistant, entity_id: str, start: datetime, unit: str
+) -> SampleArrays:
+    """The recorded numeric states of an entity since `start`, in `unit` (recorder executor)."""
+    states = history.state_changes_during_period(
+        hass, start, entity_id=entity_id, include_start_time_state=False
+    ).get(entity_id, [])
+    records = (
+        (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
+        for state in states
+    )
+    return numeric_samples(records, unit)
 
 
 def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str) -> SampleArrays:
