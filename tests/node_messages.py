@@ -23,6 +23,7 @@ ANNOUNCE_TOPIC = f"py_iot_home/{NODE_ID}/announce"
 STATE_TOPIC = f"py_iot_home/{NODE_ID}/state"
 AVAILABILITY_TOPIC = f"py_iot_home/{NODE_ID}/availability"
 REPLAY_TOPIC = f"py_iot_home/{NODE_ID}/replay"
+RESEND_TOPIC = f"py_iot_home/{NODE_ID}/resend"
 COMMAND_TOPIC = f"py_iot_home/{NODE_ID}/switch/led1/set"
 
 BOTH = (Quantity.TEMPERATURE, Quantity.HUMIDITY)
@@ -79,6 +80,6 @@ def state_payload(
     return build_state(state, signer=signer).payload
 
 
-def replay_payload(states: list[bytes]) -> bytes:
-    """A replay batch of state payloads."""
-    return build_replay(NODE_ID, states).payload
+def replay_payload(states: list[bytes], ack: int | None = None) -> bytes:
+    """A replay batch of state payloads; `ack` when it answers a resend request."""
+    return build_replay(NODE_ID, states, ack=ack).payload

@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-import paho.mqtt.publish as paho_publish
 import pytest
 from homeassistant.components import mqtt
 from homeassistant.components.mqtt import client as mqtt_client
@@ -266,61 +265,56 @@ async def test_discovery_state_command_and_last_will(
     assert state_of(hass, ids["connectivity"]) == STATE_OFF
 
 
-async def test_broker_restart_replays_buffered_samples(
+async def test_broker_restart_loses_nothing(
     hass: HomeAssistant,
     mqtt_entry: MockConfigEntry,
     agent: Agent,
     broker: MosquittoServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     runtime = await discover_and_confirm(hass, agent)
     ids = entity_ids(hass)
-    await wait_until(
-        lambda: is_number(state_of(hass, ids["temperature"])), "first temperature", agent
+    seen: set[int] = set()
+    runtime.node.async_add_samples_listener(
+        lambda states, _replayed: seen.update(state.seq for state in states)
     )
+    await wait_until(lambda: len(seen) >= 2, "first samples", agent)
+    first_seq = min(seen)
     assert runtime.node.replayed_samples == 0
 
+    # Home Assistant comes back well after the node, which replays its outage backlog and
+    # sends live samples while nobody is subscribed (clean session): only a resend saves them.
+    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 4 * INTERVAL_S)
     await hass.async_add_executor_job(broker.stop)
     outage_start = time.time()
     await asyncio.sleep(2.5 * INTERVAL_S)
-    # Freeze the agent so Home Assistant has subscribed again before the node replays
-    # (a clean session: nothing is queued for a subscriber that is not there yet).
-    agent.signal(signal.SIGSTOP)
+    await hass.async_add_executor_job(broker.start)
     outage_end = time.time()
-    try:
-        await hass.async_add_executor_job(broker.start)
-        rejected = runtime.node.rejections.counts
+    await wait_until(lambda: runtime.node.resend.requests_sent > 0, "resend request", agent)
+    await wait_until(lambda: runtime.node.resend.owed_since is None, "acknowledged resend", agent)
 
-        async def subscribed_again() -> bool:
-            # Not JSON, so the node drops it: its only effect is to be counted once received.
-            await hass.async_add_executor_job(
-                lambda: paho_publish.single(
-                    STATE_TOPIC, b"probe", qos=1, hostname=broker.host, port=broker.port
-                )
-            )
-            await asyncio.sleep(0.3)
-            return rejected["malformed_json"] > 0
+    # Every state message the node sent since the first one seen arrived: the node numbers
+    # them consecutively (an unsigned node's announcements take no number).
+    def complete_after_reconnect() -> bool:
+        newest = runtime.node.data.sampled_at
+        return (
+            newest is not None
+            and newest.timestamp() > outage_end + 2 * INTERVAL_S
+            and seen == set(range(first_seq, max(seen) + 1))
+        )
 
-        deadline = time.monotonic() + WAIT_S
-        while not await subscribed_again():
-            assert time.monotonic() < deadline, "Home Assistant did not resubscribe"
-    finally:
-        agent.signal(signal.SIGCONT)
-
-    await wait_until(lambda: runtime.node.replayed_samples > 0, "replayed samples", agent)
+    await wait_until(complete_after_reconnect, "every sample, in order", agent)
+    assert runtime.node.replayed_samples > 0
     times, values = runtime.trend.store.view("climate_temperature")
     during = (times >= outage_start) & (times <= outage_end)
     # Two or three samples fell in the outage; the simulated sensor fails ~3 % of reads.
     assert during.sum() >= 1
     assert all(0 < value < 45 for value in values[during])
-
-    # Live samples flow again, and the entities follow them.
     await wait_until(
         lambda: (
-            runtime.node.data.sampled_at is not None
-            and runtime.node.data.sampled_at.timestamp() > outage_end
-            and state_of(hass, ids["connectivity"]) == STATE_ON
+            state_of(hass, ids["connectivity"]) == STATE_ON
             and is_number(state_of(hass, ids["temperature"]))
         ),
-        "live samples after the restart",
+        "entities back after the restart",
         agent,
     )

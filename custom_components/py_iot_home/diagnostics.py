@@ -53,6 +53,11 @@ async def async_get_config_entry_diagnostics(
             "messages_accepted": dict(node.messages_accepted),
             "messages_rejected": dict(node.rejections.counts),
             "replayed_samples": node.replayed_samples,
+            "resend": {
+                "requests_sent": node.resend.requests_sent,
+                "last_seen_seq": node.resend.last_seen_seq,
+                "owed_since": node.resend.owed_since,
+            },
             "sensors": {key: asdict(sample) for key, sample in node.data.sensors.items()},
             "switches": dict(node.data.switches),
         }

@@ -19,6 +19,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
 from .models import PyIotHomeConfigEntry
+from .node_resend import ResendTracker
 from .protocol import (
     MessageSigner,
     MessageVerifier,
@@ -28,10 +29,11 @@ from .protocol import (
     StateMessage,
     TopicKind,
     build_command,
+    build_resend_request,
     node_topic,
     parse_announcement,
     parse_availability,
-    parse_replay,
+    parse_replay_batch,
     parse_state,
 )
 from .repairs import NODE_OFFLINE_ISSUE_AFTER, async_node_back, async_node_offline_too_long
@@ -42,7 +44,7 @@ COUNTER_SAVE_DELAY_S = 10
 
 
 def counter_store_key(entry_id: str) -> str:
-    """Storage key of a signed node's last accepted message counter."""
+    """Storage key of a node's last seen and (signed nodes) last accepted message counters."""
     return f"{DOMAIN}.counter.{entry_id}"
 
 
@@ -99,12 +101,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.prefix: str = entry.data[CONF_PREFIX]
         secret: str | None = entry.data.get(CONF_SECRET) or None
         self._verifier = MessageVerifier(secret) if secret else None
-        # The last accepted counter outlives restarts, so old signed messages stay old.
+        # The counters outlive restarts: old signed messages stay old, and what the node sent
+        # while Home Assistant was down is asked for again.
         self._counter_store: Store[dict[str, int]] = Store(
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         )
         self._signer = MessageSigner(secret) if secret else None
         self._command_seq = time.time_ns() // 1000
+        self.resend = ResendTracker()
         self._on_announcement_changed = on_announcement_changed
         self._samples_listeners: list[SamplesListener] = []
         self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
@@ -127,10 +131,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
+        stored = await self._counter_store.async_load() or {}
         if self._verifier is not None:
-            stored = await self._counter_store.async_load() or {}
-            self._verifier.last_seq = max(self._verifier.last_seq, stored.get("last_seq", -1))
-            self.config_entry.async_on_unload(self._async_save_counter)
+            self._verifier.restore(stored.get("last_seq", -1))
+        self.resend = ResendTracker.restored(stored.get("last_seen_seq"))
+        self.config_entry.async_on_unload(self._async_save_counter)
+        self.config_entry.async_on_unload(
+            mqtt.async_subscribe_connection_status(self.hass, self._connection_changed)
+        )
         handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
             TopicKind.ANNOUNCE: self._handle_announcement,
             TopicKind.AVAILABILITY: self._handle_availability,
@@ -145,15 +153,42 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             )
 
     def _counter(self) -> dict[str, int]:
-        assert self._verifier is not None
-        return {"last_seq": self._verifier.last_seq}
+        counters: dict[str, int] = {}
+        if self._verifier is not None:
+            counters["last_seq"] = self._verifier.last_seq
+        if self.resend.last_seen_seq is not None:
+            counters["last_seen_seq"] = self.resend.last_seen_seq
+        return counters
 
     async def _async_save_counter(self) -> None:
         await self._counter_store.async_save(self._counter())
 
     def _counter_advanced(self) -> None:
-        if self._verifier is not None:
-            self._counter_store.async_delay_save(self._counter, COUNTER_SAVE_DELAY_S)
+        self._counter_store.async_delay_save(self._counter, COUNTER_SAVE_DELAY_S)
+
+    @callback
+    def _connection_changed(self, connected: bool) -> None:
+        if not connected:
+            self.resend.connection_lost()
+
+    def _request_resend(self, since: int) -> None:
+        """Ask the node for the samples after `since` (it just announced, so it listens)."""
+        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
+        message = build_resend_request(
+            self.node_id,
+            since,
+            seq=self._command_seq,
+            prefix=self.prefix,
+            signer=self._signer,
+            ts=time.time() if self._signer else None,
+        )
+        self.resend.requested(self._command_seq)
+        LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
+        self.config_entry.async_create_background_task(
+            self.hass,
+            mqtt.async_publish(self.hass, message.topic, message.payload, qos=1),
+            f"{DOMAIN} resend request {self.node_id}",
+        )
 
     @callback
     def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
@@ -176,6 +211,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        if (since := self.resend.request_due()) is not None:
+            self._request_resend(since)
         previous = self.data.announcement
         self.async_set_updated_data(replace(self.data, announcement=announcement))
         if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
@@ -228,6 +265,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.STATE] += 1
+        self.resend.saw(state.seq)
         self._counter_advanced()
         self._apply(state)
         for listener in self._samples_listeners:
@@ -236,15 +274,22 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     @callback
     def _handle_replay(self, msg: ReceiveMessage) -> None:
         try:
-            states = parse_replay(
+            batch = parse_replay_batch(
                 msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier
             )
         except ProtocolError as err:
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.REPLAY] += 1
-        self._counter_advanced()
+        states = batch.states
+        if states:
+            self.resend.saw(states[-1].seq)
+            self._counter_advanced()
+        if batch.ack is not None:
+            self.resend.acknowledged(batch.ack)
         self.replayed_samples += len(states)
+        if not states:
+            return
         for listener in self._samples_listeners:
             listener(states, True)
 

@@ -7,6 +7,7 @@ format is described in docs/protocol.md; every parse failure is a ProtocolError 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import itertools
@@ -30,6 +31,8 @@ MAX_TEXT_LENGTH: Final = 64
 MAX_SEQ: Final = 2**63 - 1
 MAX_INTERVAL_S: Final = 86_400
 MAX_COMMAND_AGE_S: Final = 60.0
+# How many disjoint runs of accepted counters a verifier remembers (see MessageVerifier.admit).
+MAX_ACCEPTED_RUNS: Final = 64
 # Sample times before 2000 or after 2100 are clock faults, not data.
 MIN_TS: Final = 946_684_800.0
 MAX_TS: Final = 4_102_444_800.0
@@ -83,6 +86,7 @@ class TopicKind(StrEnum):
     AVAILABILITY = "availability"
     STATE = "state"
     REPLAY = "replay"
+    RESEND = "resend"
     COMMAND = "command"
 
 
@@ -163,6 +167,27 @@ class SwitchCommand:
     on: bool
     seq: int | None = None
     ts: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResendRequest:
+    """Home Assistant asks a node for the samples it sent after `since` (their `seq`).
+
+    The node answers with replay batches, the last one carrying `ack` = this request's `seq`.
+    """
+
+    node_id: str
+    since: int
+    seq: int
+    ts: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplayBatch:
+    """A parsed replay message: its new entries and, when it answers a resend, the ack."""
+
+    states: list[StateMessage]
+    ack: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +302,10 @@ class MessageSigner:
 class MessageVerifier:
     """Checks signatures and rejects counters already seen, for one peer.
 
-    State and replay messages need a `seq` above the last accepted one; the retained
-    announcement may repeat its own `seq` (the broker redelivers it on every subscribe).
+    Commands need a `seq` above the last accepted one. A node's state and replay entries may
+    arrive out of order (a resend fills a gap after newer samples arrived), so those are
+    admitted once each: above a floor, and not among the runs of counters accepted since.
+    The retained announcement may repeat its own `seq` (redelivered on every subscribe).
     """
 
     def __init__(
@@ -294,6 +321,45 @@ class MessageVerifier:
         self.last_announce_seq = -1
         self._clock = clock
         self._max_command_age_s = max_command_age_s
+        self._floor = last_seq
+        # Sorted, disjoint, non-adjacent [first, last] runs of admitted counters above the floor.
+        self._runs: list[list[int]] = []
+
+    def restore(self, last_seq: int) -> None:
+        """Start from a persisted counter: nothing at or below it is admitted again."""
+        self.last_seq = max(self.last_seq, last_seq)
+        self._floor = max(self._floor, last_seq)
+        self._runs = [run for run in self._runs if run[0] > self._floor]
+
+    def admit(self, seq: int) -> bool:
+        """Admit a node counter once: False if it was admitted before.
+
+        Raises ProtocolError at or below the floor, which rises as the oldest runs are
+        forgotten (at most MAX_ACCEPTED_RUNS are kept, so memory stays bounded).
+        """
+        if seq <= self._floor:
+            raise ProtocolError(
+                RejectionKind.REPLAYED_COUNTER, f"seq {seq} not above {self._floor}"
+            )
+        runs = self._runs
+        index = bisect.bisect_right(runs, seq, key=lambda run: run[0])
+        before = runs[index - 1] if index else None
+        if before is not None and seq <= before[1]:
+            return False
+        after = runs[index] if index < len(runs) else None
+        if before is not None and before[1] + 1 == seq:
+            before[1] = seq
+            if after is not None and after[0] == seq + 1:
+                before[1] = after[1]
+                del runs[index]
+        elif after is not None and after[0] == seq + 1:
+            after[0] = seq
+        else:
+            runs.insert(index, [seq, seq])
+            if len(runs) > MAX_ACCEPTED_RUNS:
+                self._floor = runs.pop(0)[1]
+        self.last_seq = max(self.last_seq, seq)
+        return True
 
     def check_signature(self, topic: str, message: Mapping[str, object]) -> None:
         """Raise ProtocolError unless `sig` is the right HMAC for `topic` and `message`."""
@@ -536,9 +602,8 @@ def parse_state(
     """Parse and validate a live state message; with a verifier, check sig and counter."""
     node_id = _expect_topic(topic, prefix, TopicKind.STATE).node_id
     state = _state_from_object(node_id, _decode(payload, MAX_PAYLOAD_BYTES), topic, verifier)
-    if verifier is not None:
-        verifier.check_fresh(state.seq)
-        verifier.last_seq = state.seq
+    if verifier is not None and not verifier.admit(state.seq):
+        raise ProtocolError(RejectionKind.REPLAYED_COUNTER, f"seq {state.seq} seen before")
     return state
 
 
@@ -549,28 +614,63 @@ def parse_replay(
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
 ) -> list[StateMessage]:
-    """Parse a replay batch of buffered state messages, oldest first.
+    """Parse a replay batch and return its new state messages, oldest first."""
+    return parse_replay_batch(topic, payload, prefix=prefix, verifier=verifier).states
+
+
+def parse_replay_batch(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> ReplayBatch:
+    """Parse a replay batch of buffered or resent state messages, oldest first.
 
     Entries must have strictly increasing `seq`. With a verifier each entry's signature is
-    checked against the node's state topic, entries at or below the last accepted counter are
-    skipped (QoS 1 redelivery), and a batch with nothing new is a replayed_counter rejection.
+    checked against the node's state topic, entries admitted before are skipped (QoS 1
+    redelivery, a resend overlapping live samples), and a non-empty batch with nothing new is
+    a replayed_counter rejection. `ack` names the resend request the batch completes.
     """
     node_id = _expect_topic(topic, prefix, TopicKind.REPLAY).node_id
     message = _object(_decode(payload, MAX_REPLAY_PAYLOAD_BYTES), "replay")
     _check_version(message)
     entries = _items(_field(message, "messages"), "messages", MAX_REPLAY_MESSAGES)
+    ack = _seq(message["ack"], "ack") if message.get("ack") is not None else None
     state_topic = node_topic(prefix, node_id, TopicKind.STATE)
     states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
     if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "seq not increasing in the batch")
     if verifier is None:
-        return states
-    fresh = [state for state in states if state.seq > verifier.last_seq]
+        return ReplayBatch(states=states, ack=ack)
+    fresh = [state for state in states if verifier.admit(state.seq)]
     if states and not fresh:
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "every entry was seen before")
-    if fresh:
-        verifier.last_seq = fresh[-1].seq
-    return fresh
+    return ReplayBatch(states=fresh, ack=ack)
+
+
+def parse_resend_request(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> ResendRequest:
+    """Parse Home Assistant's request to resend samples after `since` (signed like commands)."""
+    node_id = _expect_topic(topic, prefix, TopicKind.RESEND).node_id
+    message = _object(_decode(payload, MAX_PAYLOAD_BYTES), "resend")
+    _check_version(message)
+    since = _seq(_field(message, "since"), "since")
+    seq = _seq(_field(message, "seq"))
+    ts = _number(message["ts"], "ts", MIN_TS, MAX_TS) if message.get("ts") is not None else None
+    if verifier is not None:
+        verifier.check_signature(topic, message)
+        if ts is None:
+            raise ProtocolError(RejectionKind.MISSING_FIELD, "a signed request needs ts")
+        verifier.check_fresh(seq)
+        verifier.check_command_time(ts)
+        verifier.last_seq = seq
+    return ResendRequest(node_id=node_id, since=since, seq=seq, ts=ts)
 
 
 def parse_availability(
@@ -689,12 +789,23 @@ def build_state(
 
 
 def build_replay(
-    node_id: str, state_payloads: Sequence[bytes], *, prefix: str = DEFAULT_PREFIX
+    node_id: str,
+    state_payloads: Sequence[bytes],
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    ack: int | None = None,
 ) -> OutboundMessage:
-    """Wrap already built (and signed) state payloads, oldest first, into one replay batch."""
+    """Wrap already built (and signed) state payloads, oldest first, into one replay batch.
+
+    `ack` marks the last batch answering the resend request with that `seq`.
+    """
     if len(state_payloads) > MAX_REPLAY_MESSAGES:
         raise ValueError(f"more than {MAX_REPLAY_MESSAGES} messages in one batch")
-    payload = b'{"v":%d,"messages":[%b]}' % (PROTOCOL_VERSION, b",".join(state_payloads))
+    payload = b'{"v":%d,"messages":[%b]%b}' % (
+        PROTOCOL_VERSION,
+        b",".join(state_payloads),
+        b"" if ack is None else b',"ack":%d' % ack,
+    )
     if len(payload) > MAX_REPLAY_PAYLOAD_BYTES:
         raise ValueError(f"replay batch of {len(payload)} bytes exceeds the limit")
     return OutboundMessage(node_topic(prefix, node_id, TopicKind.REPLAY), payload, qos=1)
@@ -702,7 +813,7 @@ def build_replay(
 
 def replay_batch_size(state_payloads: Sequence[bytes]) -> int:
     """How many of the leading payloads fit into one replay batch (at least one)."""
-    size = len(b'{"v":1,"messages":[]}')
+    size = len(b'{"v":1,"messages":[],"ack":%d}' % MAX_SEQ)
     for count, payload in enumerate(state_payloads[:MAX_REPLAY_MESSAGES]):
         size += len(payload) + 1
         if size > MAX_REPLAY_PAYLOAD_BYTES:
@@ -738,3 +849,21 @@ def build_command(
         raise ValueError("a signed command needs seq and ts")
     message: dict[str, object] = {"v": PROTOCOL_VERSION, "state": state, "seq": seq, "ts": ts}
     return _finish(topic, message, signer)
+
+
+def build_resend_request(
+    node_id: str,
+    since: int,
+    *,
+    seq: int,
+    prefix: str = DEFAULT_PREFIX,
+    signer: MessageSigner | None = None,
+    ts: float | None = None,
+) -> OutboundMessage:
+    """Ask a node to resend the samples after `since`; signed (with `ts`) like a command."""
+    message: dict[str, object] = {"v": PROTOCOL_VERSION, "since": since, "seq": seq}
+    if signer is not None:
+        if ts is None:
+            raise ValueError("a signed request needs ts")
+        message["ts"] = ts
+    return _finish(node_topic(prefix, node_id, TopicKind.RESEND), message, signer)

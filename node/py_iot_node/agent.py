@@ -3,6 +3,10 @@
 Every method runs on one thread (the runner's event loop), so none of it needs a lock; paho's
 callbacks only queue events for it. Samples reach the broker exactly in `seq` order: while
 older samples wait in the buffer, new ones queue behind them and leave in replay batches.
+
+The broker's acknowledgement does not mean Home Assistant got a sample: after a broker
+restart the node may publish before Home Assistant has subscribed again. So the last sent
+samples stay in memory, and Home Assistant asks for those after the last one it saw.
 """
 
 from __future__ import annotations
@@ -32,12 +36,15 @@ from .protocol import (
     SensorSample,
     StateMessage,
     SwitchInfo,
+    TopicKind,
     build_announcement,
     build_availability,
     build_replay,
     build_state,
     command_subscription,
+    node_topic,
     parse_command,
+    parse_resend_request,
     replay_batch_size,
 )
 
@@ -84,6 +91,7 @@ class AgentStats:
     replayed: int = 0
     buffered: int = 0
     commands: int = 0
+    resent: int = 0
     rejected: Counter[str]
 
 
@@ -110,7 +118,10 @@ class NodeAgent:
         self._verifier = MessageVerifier(config.secret, clock=clock) if config.secret else None
         self.connected = False
         self._live_inflight: dict[int, tuple[int, bytes]] = {}
-        self._replay_inflight: dict[int, list[int]] = {}
+        self._replay_inflight: dict[int, list[tuple[int, bytes]]] = {}
+        # Acknowledged samples by seq, oldest first, for resend requests.
+        self._sent: dict[int, bytes] = {}
+        self._resend_topic = node_topic(self._prefix, config.node_id, TopicKind.RESEND)
         self.stats = AgentStats(rejected=Counter())
 
     def announcement(self) -> NodeAnnouncement:
@@ -144,13 +155,15 @@ class NodeAgent:
         """Announce the node, listen for commands and start sending the backlog."""
         self.connected = True
         node_id = self.config.node_id
+        # Subscribed before announcing: a resend request answering the announcement arrives.
+        self.client.subscribe(command_subscription(self._prefix, node_id), qos=1)
+        self.client.subscribe(self._resend_topic, qos=1)
         self._publish(build_availability(node_id, True, prefix=self._prefix))
         self._publish(
             build_announcement(self.announcement(), prefix=self._prefix, signer=self._signer)
         )
         if self.config.ha_discovery:
             self._publish(build_ha_discovery(self.config, __version__))
-        self.client.subscribe(command_subscription(self._prefix, node_id), qos=1)
         # The switches may have changed while offline; the echo also timestamps the reconnect.
         self._submit_state({})
         _LOGGER.info("connected; %d samples waiting", len(self.buffer))
@@ -169,14 +182,61 @@ class NodeAgent:
         self._replay_inflight.clear()
 
     def handle_published(self, mid: int) -> None:
-        """Forget what the broker acknowledged as message `mid`."""
-        if self._live_inflight.pop(mid, None) is not None:
+        """Move what the broker acknowledged as message `mid` to the sent history."""
+        if (live := self._live_inflight.pop(mid, None)) is not None:
+            self._remember_sent([live])
             return
-        seqs = self._replay_inflight.pop(mid, None)
-        if seqs is not None:
-            self.buffer.remove(seqs)
-            self.stats.replayed += len(seqs)
+        rows = self._replay_inflight.pop(mid, None)
+        if rows is not None:
+            self.buffer.remove(seq for seq, _ in rows)
+            self._remember_sent(rows)
+            self.stats.replayed += len(rows)
             self._send_next_replay()
+
+    def _remember_sent(self, rows: list[tuple[int, bytes]]) -> None:
+        limit = self.config.resend_max_samples
+        for seq, payload in rows:
+            self._sent[seq] = payload
+        while len(self._sent) > limit:
+            del self._sent[next(iter(self._sent))]
+
+    def handle_resend_request(self, topic: str, payload: bytes) -> None:
+        """Send again, in replay batches, every remembered sample after the asked `seq`.
+
+        The last batch (an empty one when nothing is newer) carries the request's `seq`, so
+        Home Assistant knows it has everything. Samples still in the disk buffer follow anyway.
+        """
+        try:
+            request = parse_resend_request(
+                topic, payload, prefix=self._prefix, verifier=self._verifier
+            )
+        except ProtocolError as err:
+            self.stats.rejected[err.kind] += 1
+            _LOGGER.warning("rejected resend request on %s: %s", topic, err)
+            return
+        rows = sorted(item for item in self._sent.items() if item[0] > request.since)
+        _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
+        while True:
+            count = replay_batch_size([payload for _, payload in rows]) if rows else 0
+            batch, rows = rows[:count], rows[count:]
+            self._publish(
+                build_replay(
+                    self.config.node_id,
+                    [payload for _, payload in batch],
+                    prefix=self._prefix,
+                    ack=None if rows else request.seq,
+                )
+            )
+            self.stats.resent += len(batch)
+            if not rows:
+                return
+
+    def handle_message(self, topic: str, payload: bytes) -> None:
+        """Route a message from the node's subscriptions."""
+        if topic == self._resend_topic:
+            self.handle_resend_request(topic, payload)
+        else:
+            self.handle_command(topic, payload)
 
     def handle_sample(self, ts: float, sensors: Mapping[str, SensorSample]) -> None:
         """Publish (or buffer) one reading of every sensor, taken at `ts`."""
@@ -232,7 +292,7 @@ class NodeAgent:
         )
         info = self._publish(batch)
         if info.rc == 0:
-            self._replay_inflight[info.mid] = [seq for seq, _ in rows]
+            self._replay_inflight[info.mid] = rows
 
     def shutdown(self) -> PublishInfo | None:
         """Say goodbye, keep what is unsent and let go of the pins; returns the offline publish."""

@@ -24,6 +24,8 @@ from .protocol import (
 
 DEFAULT_STATE_DIR = Path("/var/lib/py-iot-node")
 DEFAULT_BUFFER_SAMPLES = 50_000
+# Sent samples kept in memory for Home Assistant's resend requests (~1.5 MB at most).
+DEFAULT_RESEND_SAMPLES = 5_000
 MIN_INTERVAL_S = 2.0
 # BCM numbers of the GPIO lines on the 40-pin header.
 GPIO_PINS = range(2, 28)
@@ -90,6 +92,7 @@ class NodeConfig:
     interval_s: float = 30.0
     state_dir: Path = DEFAULT_STATE_DIR
     buffer_max_samples: int = DEFAULT_BUFFER_SAMPLES
+    resend_max_samples: int = DEFAULT_RESEND_SAMPLES
     secret: str | None = None
     dht_backend: str = "auto"
     gpio_backend: str = "auto"
@@ -282,6 +285,9 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
     max_samples = _get(buffer, "max_samples", int, DEFAULT_BUFFER_SAMPLES)
     if max_samples < 1:
         raise ConfigError("buffer.max_samples must be at least 1")
+    resend_samples = _get(buffer, "resend_samples", int, DEFAULT_RESEND_SAMPLES)
+    if not 0 <= resend_samples <= 100_000:
+        raise ConfigError("buffer.resend_samples: between 0 and 100000")
     backend = _get(data, "backend", str, "auto")
     if backend not in ("auto", "simulated"):
         raise ConfigError("backend: auto or simulated")
@@ -307,6 +313,7 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
         interval_s=interval_s,
         state_dir=state_dir if state_dir.is_absolute() else base_dir / state_dir,
         buffer_max_samples=max_samples,
+        resend_max_samples=resend_samples,
         secret=secret,
         dht_backend=dht_backend,
         gpio_backend=gpio_backend,

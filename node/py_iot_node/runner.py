@@ -119,7 +119,7 @@ class EventForwarder:
     def on_message(
         self, _client: paho.Client, _userdata: object, message: paho.MQTTMessage
     ) -> None:
-        """Report a command."""
+        """Report a command or a resend request."""
         self.events.put(CommandReceived(message.topic, message.payload))
 
 
@@ -151,7 +151,7 @@ def dispatch(agent: NodeAgent, event: Event) -> None:
         case Published(mid):
             agent.handle_published(mid)
         case CommandReceived(topic, payload):
-            agent.handle_command(topic, payload)
+            agent.handle_message(topic, payload)
         case SampleTaken(ts, sensors):
             agent.handle_sample(ts, sensors)
 

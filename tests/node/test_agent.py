@@ -90,7 +90,10 @@ def test_connect_announces_and_subscribes(agent: NodeAgent, client: FakeClient) 
     assert announcement.sensors[0].model == "DHT22"
     assert [switch.key for switch in announcement.switches] == ["led", "relay"]
     assert announcement.interval_s == 30.0
-    assert client.subscriptions == [("py_iot_home/kitchen/switch/+/set", 1)]
+    assert client.subscriptions == [
+        ("py_iot_home/kitchen/switch/+/set", 1),
+        ("py_iot_home/kitchen/resend", 1),
+    ]
     # The state echo tells Home Assistant the switches' actual states after a reconnect.
     echo = parse_state(state.topic, state.payload)
     assert echo.switches == {"led": False, "relay": False}

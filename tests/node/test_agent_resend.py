@@ -1,0 +1,174 @@
+"""The agent answers Home Assistant's resend requests from its history of sent samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from py_iot_node.agent import NodeAgent
+from py_iot_node.buffer import SampleBuffer
+from py_iot_node.config import NodeConfig
+from py_iot_node.devices import SwitchBank
+from py_iot_node.hardware.gpio import SimulatedGpioBackend
+from py_iot_node.protocol import (
+    MAX_REPLAY_MESSAGES,
+    MessageSigner,
+    MessageVerifier,
+    RejectionKind,
+    SensorSample,
+    build_resend_request,
+    parse_replay_batch,
+    parse_state,
+)
+
+from .conftest import FakeClient, FakeClock, make_config
+
+STATE = "py_iot_home/kitchen/state"
+REPLAY = "py_iot_home/kitchen/replay"
+RESEND = "py_iot_home/kitchen/resend"
+SECRET = "a shared secret of the kitchen node"
+
+
+def reading(temperature: float) -> dict[str, SensorSample]:
+    return {"climate": SensorSample(temperature=temperature, humidity=45.0)}
+
+
+def make_agent(
+    config: NodeConfig, client: FakeClient, clock: FakeClock
+) -> tuple[NodeAgent, SampleBuffer]:
+    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
+    bank.setup()
+    buffer = SampleBuffer(config.buffer_path, 1000)
+    return NodeAgent(config, client, bank, buffer, clock=clock), buffer
+
+
+def publish_and_ack(
+    agent: NodeAgent, client: FakeClient, clock: FakeClock, count: int
+) -> list[int]:
+    """Take `count` samples, all acknowledged by the broker; return their seqs."""
+    seqs = []
+    for index in range(count):
+        clock.now += 30
+        agent.handle_sample(clock.now, reading(20.0 + index % 50))
+        for message in client.take():
+            agent.handle_published(message.mid)
+            if message.topic == STATE:
+                seqs.append(parse_state(STATE, message.payload).seq)
+    return seqs
+
+
+def ask(agent: NodeAgent, since: int, seq: int = 1) -> None:
+    request = build_resend_request("kitchen", since, seq=seq)
+    agent.handle_message(request.topic, request.payload)
+
+
+def test_resend_after_since_in_order_with_ack(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    agent, buffer = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    client.take()
+    seqs = publish_and_ack(agent, client, clock, 10)
+    ask(agent, since=seqs[3], seq=77)
+    (batch,) = client.take()
+    assert batch.topic == REPLAY
+    parsed = parse_replay_batch(REPLAY, batch.payload)
+    assert [state.seq for state in parsed.states] == seqs[4:]
+    assert [state.sensors["climate"].temperature for state in parsed.states] == [
+        24.0 + index for index in range(6)
+    ]
+    assert parsed.ack == 77
+    assert agent.stats.resent == 6
+    # A resend is not a backlog: nothing went to the disk buffer.
+    assert len(buffer) == 0
+
+
+def test_nothing_newer_still_acknowledges(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    agent, _ = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    client.take()
+    seqs = publish_and_ack(agent, client, clock, 2)
+    ask(agent, since=seqs[-1], seq=5)
+    (batch,) = client.take()
+    assert parse_replay_batch(REPLAY, batch.payload).states == []
+    assert json.loads(batch.payload)["ack"] == 5
+
+
+def test_unacknowledged_samples_are_not_in_the_history(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    agent, _ = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    client.take()
+    clock.now += 30
+    agent.handle_sample(clock.now, reading(21.0))
+    client.take()  # published, never acknowledged: it is in flight, not sent
+    ask(agent, since=0)
+    (batch,) = client.take()
+    assert parse_replay_batch(REPLAY, batch.payload).states == []
+
+
+def test_history_is_bounded_and_split_into_batches(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    limit = MAX_REPLAY_MESSAGES + 50
+    agent, _ = make_agent(make_config(tmp_path, buffer={"resend_samples": limit}), client, clock)
+    agent.handle_connected()
+    client.take()
+    seqs = publish_and_ack(agent, client, clock, limit + 30)
+    ask(agent, since=0, seq=9)
+    first, second = client.take()
+    first_batch = parse_replay_batch(REPLAY, first.payload)
+    second_batch = parse_replay_batch(REPLAY, second.payload)
+    assert first_batch.ack is None
+    assert second_batch.ack == 9
+    resent = [state.seq for state in first_batch.states + second_batch.states]
+    assert resent == seqs[-limit:]
+
+
+def test_replayed_backlog_joins_the_history(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    agent, buffer = make_agent(make_config(tmp_path), client, clock)
+    for index in range(3):
+        clock.now += 30
+        agent.handle_sample(clock.now, reading(18.0 + index))
+    agent.handle_connected()
+    for message in client.take():
+        agent.handle_published(message.mid)
+    assert len(buffer) == 0
+    ask(agent, since=0)
+    (batch,) = client.take()
+    temperatures = [
+        state.sensors["climate"].temperature
+        for state in parse_replay_batch(REPLAY, batch.payload).states
+        if state.sensors
+    ]
+    assert temperatures == [18.0, 19.0, 20.0]
+
+
+def test_bad_and_unsigned_requests_are_rejected(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    agent, _ = make_agent(make_config(tmp_path, secret=SECRET), client, clock)
+    agent.handle_connected()
+    client.take()
+    publish_and_ack(agent, client, clock, 3)
+    agent.handle_message(RESEND, b"{not json")
+    ask(agent, since=0)  # unsigned, to a signed node
+    assert client.take() == []
+    assert agent.stats.rejected == {
+        RejectionKind.MALFORMED_JSON: 1,
+        RejectionKind.MISSING_SIGNATURE: 1,
+    }
+    signed = build_resend_request("kitchen", 0, seq=10, signer=MessageSigner(SECRET), ts=clock.now)
+    agent.handle_message(signed.topic, signed.payload)
+    (batch,) = client.take()
+    verifier = MessageVerifier(SECRET)
+    assert len(parse_replay_batch(REPLAY, batch.payload, verifier=verifier).states) == 3
+    # The same request again is a replay of it.
+    agent.handle_message(signed.topic, signed.payload)
+    assert client.take() == []
+    assert agent.stats.rejected[RejectionKind.REPLAYED_COUNTER] == 1

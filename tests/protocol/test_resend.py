@@ -1,0 +1,151 @@
+"""Resend requests, acknowledged replay batches and the verifier's once-only admission."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custom_components.py_iot_home.protocol import (
+    MAX_ACCEPTED_RUNS,
+    MAX_REPLAY_PAYLOAD_BYTES,
+    MessageSigner,
+    MessageVerifier,
+    ProtocolError,
+    RejectionKind,
+    StateMessage,
+    build_replay,
+    build_resend_request,
+    build_state,
+    parse_replay,
+    parse_replay_batch,
+    parse_resend_request,
+    parse_state,
+    replay_batch_size,
+)
+
+SECRET = "kitchen secret"
+NOW = 1_780_000_000.0
+RESEND = "py_iot_home/kitchen/resend"
+REPLAY = "py_iot_home/kitchen/replay"
+
+
+def signed_state(seq: int, signer: MessageSigner | None = None) -> bytes:
+    state = StateMessage(node_id="kitchen", ts=NOW + seq, seq=seq, switches={"led": True})
+    return build_state(state, signer=signer).payload
+
+
+def test_resend_request_round_trip() -> None:
+    request = build_resend_request("kitchen", 41, seq=7)
+    assert request.topic == RESEND
+    assert not request.retain
+    parsed = parse_resend_request(request.topic, request.payload)
+    assert (parsed.node_id, parsed.since, parsed.seq, parsed.ts) == ("kitchen", 41, 7, None)
+
+
+def test_signed_resend_request_needs_signature_time_and_fresh_counter() -> None:
+    signer = MessageSigner(SECRET)
+    verifier = MessageVerifier(SECRET, clock=lambda: NOW)
+    request = build_resend_request("kitchen", 41, seq=7, signer=signer, ts=NOW)
+    assert parse_resend_request(RESEND, request.payload, verifier=verifier).since == 41
+    with pytest.raises(ProtocolError) as replayed:
+        parse_resend_request(RESEND, request.payload, verifier=verifier)
+    assert replayed.value.kind is RejectionKind.REPLAYED_COUNTER
+    unsigned = build_resend_request("kitchen", 41, seq=8)
+    with pytest.raises(ProtocolError) as missing:
+        parse_resend_request(RESEND, unsigned.payload, verifier=verifier)
+    assert missing.value.kind is RejectionKind.MISSING_SIGNATURE
+    stale = build_resend_request("kitchen", 41, seq=9, signer=signer, ts=NOW - 3600)
+    with pytest.raises(ProtocolError) as old:
+        parse_resend_request(RESEND, stale.payload, verifier=verifier)
+    assert old.value.kind is RejectionKind.STALE
+    with pytest.raises(ValueError, match="needs ts"):
+        build_resend_request("kitchen", 41, seq=9, signer=signer)
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        (b'{"v":1,"seq":1}', RejectionKind.MISSING_FIELD),
+        (b'{"v":1,"since":"0","seq":1}', RejectionKind.WRONG_TYPE),
+        (b'{"v":1,"since":-1,"seq":1}', RejectionKind.OUT_OF_RANGE),
+        (b'{"v":2,"since":0,"seq":1}', RejectionKind.UNKNOWN_VERSION),
+        (b"[]", RejectionKind.WRONG_TYPE),
+    ],
+)
+def test_bad_resend_requests(payload: bytes, kind: RejectionKind) -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_resend_request(RESEND, payload)
+    assert err.value.kind is kind
+
+
+def test_replay_ack_round_trip_and_empty_batch() -> None:
+    batch = build_replay("kitchen", [signed_state(5), signed_state(6)], ack=99)
+    parsed = parse_replay_batch(REPLAY, batch.payload)
+    assert [state.seq for state in parsed.states] == [5, 6]
+    assert parsed.ack == 99
+    empty = parse_replay_batch(REPLAY, build_replay("kitchen", [], ack=3).payload)
+    assert (empty.states, empty.ack) == ([], 3)
+    assert (
+        parse_replay_batch(REPLAY, build_replay("kitchen", [signed_state(1)]).payload).ack is None
+    )
+    with pytest.raises(ProtocolError) as err:
+        parse_replay_batch(REPLAY, b'{"v":1,"messages":[],"ack":true}')
+    assert err.value.kind is RejectionKind.WRONG_TYPE
+
+
+def test_batch_size_leaves_room_for_the_ack() -> None:
+    big = [signed_state(seq) + b" " * 3000 for seq in range(150)]
+    count = replay_batch_size(big)
+    batch = build_replay("kitchen", big[:count], ack=2**63 - 1)
+    assert len(batch.payload) <= MAX_REPLAY_PAYLOAD_BYTES
+
+
+def test_out_of_order_resend_fills_the_gap_once() -> None:
+    signer = MessageSigner(SECRET)
+    verifier = MessageVerifier(SECRET)
+    for seq in (10, 11, 15, 16):
+        parse_state("py_iot_home/kitchen/state", signed_state(seq, signer), verifier=verifier)
+    resent = build_replay("kitchen", [signed_state(seq, signer) for seq in range(10, 17)])
+    assert [state.seq for state in parse_replay(REPLAY, resent.payload, verifier=verifier)] == [
+        12,
+        13,
+        14,
+    ]
+    with pytest.raises(ProtocolError) as err:
+        parse_replay(REPLAY, resent.payload, verifier=verifier)
+    assert err.value.kind is RejectionKind.REPLAYED_COUNTER
+    with pytest.raises(ProtocolError):
+        parse_state("py_iot_home/kitchen/state", signed_state(13, signer), verifier=verifier)
+    assert verifier.last_seq == 16
+
+
+def test_restored_verifier_admits_only_newer() -> None:
+    verifier = MessageVerifier(SECRET)
+    verifier.restore(100)
+    with pytest.raises(ProtocolError):
+        verifier.admit(100)
+    assert verifier.admit(150)
+    assert verifier.admit(120)
+    assert not verifier.admit(150)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=600))
+def test_admit_is_once_only_and_bounded(seqs: list[int]) -> None:
+    verifier = MessageVerifier(SECRET)
+    admitted: set[int] = set()
+    for seq in seqs:
+        try:
+            fresh = verifier.admit(seq)
+        except ProtocolError:
+            # Only counters below the forgotten runs are refused outright.
+            assert seq <= verifier._floor
+            assert len(admitted) > 0
+            continue
+        assert fresh == (seq not in admitted)
+        admitted.add(seq)
+    assert len(verifier._runs) <= MAX_ACCEPTED_RUNS
+    assert verifier.last_seq == (max(admitted) if admitted else -1)
+    # Runs are sorted, disjoint and never adjacent (adjacent ones merge).
+    for earlier, later in zip(verifier._runs, verifier._runs[1:], strict=False):
+        assert earlier[1] + 1 < later[0]

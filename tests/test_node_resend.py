@@ -1,0 +1,163 @@
+"""Home Assistant asks a node again for what it may have missed (harness MQTT mock)."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.node_connection import NodeCoordinator
+from custom_components.py_iot_home.protocol import (
+    MessageSigner,
+    MessageVerifier,
+    ResendRequest,
+    parse_resend_request,
+)
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    REPLAY_TOPIC,
+    RESEND_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    replay_payload,
+    state_payload,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+TS = 1.78e9
+
+
+async def _confirm(
+    hass: HomeAssistant, secret: str = "", signer: MessageSigner | None = None
+) -> NodeCoordinator:
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: secret})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return result["result"].runtime_data.node
+
+
+def _requests(
+    mqtt_mock: MqttMockHAClient, verifier: MessageVerifier | None = None
+) -> list[ResendRequest]:
+    return [
+        parse_resend_request(call.args[0], call.args[1], verifier=verifier)
+        for call in mqtt_mock.async_publish.call_args_list
+        if call.args[0] == RESEND_TOPIC
+    ]
+
+
+async def _reconnect(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
+    """The broker went away and came back: Home Assistant resubscribes, the announce returns."""
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
+    await _confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Connected all along: the node's own disk buffer covers its outages.
+    assert _requests(mqtt_mock) == []
+
+
+async def test_reconnect_asks_after_the_last_seen_sample(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    node = await _confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    for seq in (10, 11):
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    await _reconnect(hass)
+    # A live sample overtaking the answer does not move what is asked for.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15))
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 11
+
+    missed = [state_payload(seq, ts=TS + seq, temperature=30.0 + seq) for seq in (12, 13, 14)]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(missed, ack=request.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.replayed_samples == 3
+    assert node.resend.owed_since is None
+    assert node.resend.last_seen_seq == 15
+    store = node.config_entry.runtime_data.trend.store
+    _times, values = store.buffer("dht1_temperature").snapshot()
+    assert list(values[-4:]) == [42.0, 43.0, 44.0, 22.5]
+    # Settled: the next announcement asks for nothing.
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(_requests(mqtt_mock)) == 1
+
+
+async def test_unanswered_request_is_asked_again(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    node = await _confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
+    await _reconnect(hass)
+    # An answer to some older request settles nothing.
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=1))
+    # The node was not connected yet; its own connect announces it again (live, not retained).
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    first, second = _requests(mqtt_mock)
+    assert first.since == second.since == 10
+    assert second.seq > first.seq
+    assert node.resend.requests_sent == 2
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=second.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.resend.owed_since is None
+
+
+async def test_restart_asks_for_what_was_sent_meanwhile(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    node = await _confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(20, ts=TS))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    entry_id = node.config_entry.entry_id
+    assert await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 20
+
+
+async def test_signed_node_request_and_gap_fill(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    signer = MessageSigner("s3cret")
+    node = await _confirm(hass, "s3cret", signer)
+    for seq in (10, 11):
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq, signer=signer))
+    await _reconnect(hass, signer)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = _requests(mqtt_mock, MessageVerifier("s3cret"))
+    # The resend overlaps what arrived live; only the gap is new.
+    resent = [state_payload(seq, ts=TS + seq, signer=signer) for seq in range(12, 16)]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(resent, ack=request.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.replayed_samples == 3
+    assert dict(node.rejections.counts) == {}
+    assert node.resend.owed_since is None
