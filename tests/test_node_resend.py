@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -87,6 +88,10 @@ async def test_reconnect_asks_after_the_last_seen_sample(
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq))
     await hass.async_block_till_done(wait_background_tasks=True)
 
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    await hass.async_block_till_done()
+    # Nothing is known about the node while the broker is away.
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     await _reconnect(hass)
     # A live sample overtaking the answer does not move what is asked for.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15))

@@ -169,7 +169,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     @callback
     def _connection_changed(self, connected: bool) -> None:
         if not connected:
+            # Nothing is known about the node until the broker is back (core MQTT entities
+            # do the same); its retained availability returns with the new subscriptions.
             self.resend.connection_lost()
+            self.async_set_updated_data(replace(self.data, online=False))
 
     def _request_resend(self, since: int) -> None:
         """Ask the node for the samples after `since` (it just announced, so it listens)."""
