@@ -1,4 +1,4 @@
-"""Sensor faults, restarts and a long run of the local board, on fake hardware and the recorder.
+"""Sensor faults and restarts of the local board, on fake hardware and the recorder.
 
 A seeded mix of failed, out-of-range, jumping and plausible DHT reads goes through the real
 backend, filter and coordinator; every state the entities take and every state the recorder
@@ -7,13 +7,10 @@ keeps is checked. `PY_IOT_HOME_FAULT_POLLS` sets the number of polls (300 by def
 
 from __future__ import annotations
 
-import gc
 import os
 import random
-import tracemalloc
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -42,16 +39,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home.const import (
-    CONF_AREA,
-    CONF_BOARD_ID,
-    CONF_DHT_MODEL,
-    CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
-    CONF_KIND,
-    CONF_LEDS,
-    CONF_POLL_INTERVAL,
     DOMAIN,
-    EntryKind,
 )
 from custom_components.py_iot_home.hardware.dht import DhtReading
 from custom_components.py_iot_home.hardware.reading_filter import ReadingFilter
@@ -68,10 +57,6 @@ FAULT_SHARE = 0.3
 DHT_PIN = 4
 # The legacy driver tries three times before it gives up: one failed poll is three Nones.
 READ_RETRIES = 3
-LONG_RUN_BOARDS = 12
-LONG_RUN_POLL_S = 30
-# A leak of 100 bytes per board and poll would add 72 KiB per half hour.
-LONG_RUN_GROWTH_LIMIT = 48 * 1024
 
 
 @pytest.fixture(autouse=True)
@@ -246,85 +231,3 @@ async def test_restart_keeps_led_states_and_trend_context(
     seeded = len(runtime.trend.store.buffer("temperature"))
     assert seeded >= samples_before - 1
     assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0
-
-
-def _retained_bytes(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> int:
-    """Bytes allocated between two snapshots and still alive, the test harness's own aside.
-
-    Left out: the log capture's records, the fakes' call logs, and the task names and source
-    tracebacks asyncio's debug mode (on in tests) keeps.
-    """
-    harness = [
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/logging/__init__.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/tests/fakes/*"),
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/asyncio/base_tasks.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/traceback.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern=tracemalloc.__file__),
-    ]
-    stats = after.filter_traces(harness).compare_to(before.filter_traces(harness), "filename")
-    return sum(stat.size_diff for stat in stats)
-
-
-def _board(index: int) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"Room {index}",
-        unique_id=f"room{index:04d}",
-        data={
-            CONF_KIND: EntryKind.LOCAL,
-            CONF_BOARD_ID: f"room{index:04d}",
-            CONF_DHT_PIN: 2 + index,
-            CONF_DHT_MODEL: "dht22",
-            CONF_AREA: "",
-        },
-        options={CONF_POLL_INTERVAL: LONG_RUN_POLL_S, CONF_FAILURE_THRESHOLD: 3, CONF_LEDS: []},
-    )
-
-
-async def test_an_hour_of_many_sensors_stays_within_its_buffers(
-    hass: HomeAssistant,
-    fake_hardware: FakeHardware,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    boards = [_board(index) for index in range(LONG_RUN_BOARDS)]
-    for board in boards:
-        board.add_to_hass(hass)
-        await hass.config_entries.async_setup(board.entry_id)
-    await hass.async_block_till_done()
-    rng = random.Random(7)
-    rounds = 3600 // LONG_RUN_POLL_S
-
-    def script_round() -> None:
-        for index in range(LONG_RUN_BOARDS):
-            reading = None if rng.random() < 0.1 else (round(rng.uniform(20, 22), 1), 45.0)
-            fake_hardware.dht.script(2 + index, *([reading] * (READ_RETRIES if not reading else 1)))
-
-    warmup = rounds // 6
-    for _ in range(warmup):
-        script_round()
-        await _poll(hass, freezer, LONG_RUN_POLL_S)
-    # Warm, then compare the second half hour with the first: a leak grows in both.
-    half = (rounds - warmup) // 2
-    gc.collect()
-    tracemalloc.start()
-    try:
-        snapshots = [tracemalloc.take_snapshot()]
-        for _ in range(2):
-            for _ in range(half):
-                script_round()
-                await _poll(hass, freezer, LONG_RUN_POLL_S)
-            gc.collect()
-            snapshots.append(tracemalloc.take_snapshot())
-    finally:
-        tracemalloc.stop()
-    first = _retained_bytes(snapshots[0], snapshots[1])
-    second = _retained_bytes(snapshots[1], snapshots[2])
-
-    held: list[Any] = [board.runtime_data.trend.store for board in boards]
-    assert all(len(store.buffer("temperature")) >= rounds * 0.8 for store in held)
-    print(f"{LONG_RUN_BOARDS} boards: {first} bytes retained, then {second} bytes more")
-    assert second < LONG_RUN_GROWTH_LIMIT, f"{second} bytes more in the last half hour"
-    for board in boards:
-        assert await hass.config_entries.async_unload(board.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert fake_hardware.dht.overlaps == 0
