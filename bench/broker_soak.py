@@ -145,11 +145,7 @@ async def soak(
         await hass.async_add_executor_job(kill_and_restart, server, DOWN_S)
         print(f"  kill {kill + 1}/{args.kills} at {time.monotonic() - start:.0f} s", flush=True)
     await asyncio.sleep(max(0.0, start + args.seconds - time.monotonic()) + DRAIN_S)
-    available_at_end = sum(
-        1
-        for entity_id in by_entity
-        if (state := hass.states.get(entity_id)) and state.state != STATE_UNAVAILABLE
-    )
+    online_at_end = sum(node.data.online for node in by_entity.values())
     # Outages are counted up to here: stopping the nodes below takes them offline for good.
     unsubscribe()
     process.send_signal(signal.SIGTERM)
@@ -157,7 +153,7 @@ async def soak(
     await asyncio.sleep(2.0)
     created = json.loads(stdout.strip().splitlines()[-1])
     return account(configs, created, seen, by_entity, outages) | {
-        "available_at_end": available_at_end,
+        "online_at_end": online_at_end,
     }
 
 
@@ -241,7 +237,7 @@ def report(f: dict[str, Any]) -> None:
         ("resend requests sent", f["resend_requests"]),
         ("messages rejected", f["rejected"]),
         ("outages seen per entity (min)", f["entity_outages_min"]),
-        ("entities available at the end", f"{f['available_at_end']}/{f['nodes']}"),
+        ("nodes online at the end", f"{f['online_at_end']}/{f['nodes']}"),
         ("peak RSS, MiB", f"{f['peak_rss_mib']:.0f}"),
     ]
     for name, value in rows:

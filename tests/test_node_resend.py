@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
@@ -166,3 +169,21 @@ async def test_signed_node_request_and_gap_fill(
     assert node.replayed_samples == 3
     assert dict(node.rejections.counts) == {}
     assert node.resend.owed_since is None
+
+
+async def test_failed_request_is_asked_again(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    node = await _confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
+    with patch(
+        "homeassistant.components.mqtt.async_publish",
+        side_effect=HomeAssistantError("The client is not currently connected."),
+    ):
+        await _reconnect(hass)
+    assert _requests(mqtt_mock) == []
+    assert node.resend.owed_since == 10
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 10

@@ -189,9 +189,17 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
         self.config_entry.async_create_background_task(
             self.hass,
-            mqtt.async_publish(self.hass, message.topic, message.payload, qos=1),
+            self._async_publish_request(message.topic, message.payload),
             f"{DOMAIN} resend request {self.node_id}",
         )
+
+    async def _async_publish_request(self, topic: str, payload: bytes) -> None:
+        try:
+            await mqtt.async_publish(self.hass, topic, payload, qos=1)
+        except HomeAssistantError as err:
+            # The broker went away again; the request stays owed and goes out with the
+            # node's next announcement.
+            LOGGER.debug("Resend request to node %s not sent: %s", self.node_id, err)
 
     @callback
     def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
