@@ -1,0 +1,178 @@
+"""Builders of every message kind: topic, payload bytes, QoS and retain flag."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from .model import (
+    DEFAULT_PREFIX,
+    MAX_PAYLOAD_BYTES,
+    MAX_REPLAY_MESSAGES,
+    MAX_REPLAY_PAYLOAD_BYTES,
+    MAX_SEQ,
+    PAYLOAD_OFF,
+    PAYLOAD_OFFLINE,
+    PAYLOAD_ON,
+    PAYLOAD_ONLINE,
+    PROTOCOL_VERSION,
+    NodeAnnouncement,
+    OutboundMessage,
+    StateMessage,
+    TopicKind,
+)
+from .signing import (
+    MessageSigner,
+)
+from .topics import (
+    node_topic,
+)
+
+
+def _encode(message: Mapping[str, object]) -> bytes:
+    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _finish(
+    topic: str,
+    message: dict[str, object],
+    signer: MessageSigner | None,
+    *,
+    retain: bool = False,
+) -> OutboundMessage:
+    if signer is not None:
+        message = signer.sign(topic, message)
+    payload = _encode(message)
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"message of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}")
+    return OutboundMessage(topic, payload, qos=1, retain=retain)
+
+
+def build_announcement(
+    announcement: NodeAnnouncement,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    signer: MessageSigner | None = None,
+) -> OutboundMessage:
+    """Build the retained announce message for `announcement`."""
+    message: dict[str, object] = {
+        "v": PROTOCOL_VERSION,
+        "id": announcement.node_id,
+        "name": announcement.name,
+        "model": announcement.model,
+        "sw_version": announcement.sw_version,
+        "sensors": [
+            {
+                "key": sensor.key,
+                "name": sensor.name,
+                "quantities": [str(quantity) for quantity in sensor.quantities],
+                "model": sensor.model,
+            }
+            for sensor in announcement.sensors
+        ],
+        "switches": [{"key": switch.key, "name": switch.name} for switch in announcement.switches],
+        "interval_s": announcement.interval_s,
+        "dropped": announcement.dropped,
+    }
+    if announcement.seq is not None:
+        message["seq"] = announcement.seq
+    topic = node_topic(prefix, announcement.node_id, TopicKind.ANNOUNCE)
+    return _finish(topic, message, signer, retain=True)
+
+
+def build_state(
+    state: StateMessage, *, prefix: str = DEFAULT_PREFIX, signer: MessageSigner | None = None
+) -> OutboundMessage:
+    """Build the state message of one sample (a replay batch carries the same payloads)."""
+    message: dict[str, object] = {
+        "v": PROTOCOL_VERSION,
+        "ts": state.ts,
+        "seq": state.seq,
+        "sensors": {
+            key: {"temperature": sample.temperature, "humidity": sample.humidity}
+            for key, sample in state.sensors.items()
+        },
+        "switches": dict(state.switches),
+    }
+    return _finish(node_topic(prefix, state.node_id, TopicKind.STATE), message, signer)
+
+
+def build_replay(
+    node_id: str,
+    state_payloads: Sequence[bytes],
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    ack: int | None = None,
+) -> OutboundMessage:
+    """Wrap already built (and signed) state payloads, oldest first, into one replay batch.
+
+    `ack` marks the last batch answering the resend request with that `seq`.
+    """
+    if len(state_payloads) > MAX_REPLAY_MESSAGES:
+        raise ValueError(f"more than {MAX_REPLAY_MESSAGES} messages in one batch")
+    payload = b'{"v":%d,"messages":[%b]%b}' % (
+        PROTOCOL_VERSION,
+        b",".join(state_payloads),
+        b"" if ack is None else b',"ack":%d' % ack,
+    )
+    if len(payload) > MAX_REPLAY_PAYLOAD_BYTES:
+        raise ValueError(f"replay batch of {len(payload)} bytes exceeds the limit")
+    return OutboundMessage(node_topic(prefix, node_id, TopicKind.REPLAY), payload, qos=1)
+
+
+def replay_batch_size(state_payloads: Sequence[bytes]) -> int:
+    """How many of the leading payloads fit into one replay batch (at least one)."""
+    size = len(b'{"v":1,"messages":[],"ack":%d}' % MAX_SEQ)
+    for count, payload in enumerate(state_payloads[:MAX_REPLAY_MESSAGES]):
+        size += len(payload) + 1
+        if size > MAX_REPLAY_PAYLOAD_BYTES:
+            return max(count, 1)
+    return min(len(state_payloads), MAX_REPLAY_MESSAGES)
+
+
+def build_availability(
+    node_id: str, online: bool, *, prefix: str = DEFAULT_PREFIX
+) -> OutboundMessage:
+    """Build the retained availability message (offline doubles as the last will)."""
+    payload = PAYLOAD_ONLINE if online else PAYLOAD_OFFLINE
+    topic = node_topic(prefix, node_id, TopicKind.AVAILABILITY)
+    return OutboundMessage(topic, payload.encode(), qos=1, retain=True)
+
+
+def build_command(
+    node_id: str,
+    switch_key: str,
+    on: bool,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    signer: MessageSigner | None = None,
+    seq: int | None = None,
+    ts: float | None = None,
+) -> OutboundMessage:
+    """Build a switch command: plain `ON`/`OFF`, or signed JSON when `signer` is given."""
+    topic = node_topic(prefix, node_id, TopicKind.COMMAND, switch_key)
+    state = PAYLOAD_ON if on else PAYLOAD_OFF
+    if signer is None:
+        return OutboundMessage(topic, state.encode(), qos=1)
+    if seq is None or ts is None:
+        raise ValueError("a signed command needs seq and ts")
+    message: dict[str, object] = {"v": PROTOCOL_VERSION, "state": state, "seq": seq, "ts": ts}
+    return _finish(topic, message, signer)
+
+
+def build_resend_request(
+    node_id: str,
+    since: int,
+    *,
+    seq: int,
+    prefix: str = DEFAULT_PREFIX,
+    signer: MessageSigner | None = None,
+    ts: float | None = None,
+) -> OutboundMessage:
+    """Ask a node to resend the samples after `since`; signed (with `ts`) like a command."""
+    message: dict[str, object] = {"v": PROTOCOL_VERSION, "since": since, "seq": seq}
+    if signer is not None:
+        if ts is None:
+            raise ValueError("a signed request needs ts")
+        message["ts"] = ts
+    return _finish(node_topic(prefix, node_id, TopicKind.RESEND), message, signer)

@@ -1,0 +1,116 @@
+"""JSON decoding and field validation shared by the parsers; each failure a ProtocolError."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+
+from .model import (
+    MAX_SEQ,
+    MAX_TEXT_LENGTH,
+    PROTOCOL_VERSION,
+    ProtocolError,
+    RejectionKind,
+)
+from .topics import validate_key
+
+
+def decode(payload: bytes | bytearray | str, limit: int) -> object:
+    """Parse JSON of at most `limit` bytes: no duplicate names, no NaN or Infinity."""
+    raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+    if len(raw) > limit:
+        raise ProtocolError(RejectionKind.OVERSIZED, f"{len(raw)} bytes > {limit}")
+    try:
+        return json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_unique_object,
+            parse_constant=_reject_constant,
+        )
+    except (ValueError, RecursionError) as err:
+        # UnicodeDecodeError and JSONDecodeError are ValueErrors; deep nesting recurses.
+        raise ProtocolError(RejectionKind.MALFORMED_JSON, str(err)[:120]) from err
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate member name")
+    return result
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def as_object(value: object, what: str) -> dict[str, object]:
+    """Return `value` if it is a JSON object."""
+    if not isinstance(value, dict):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be an object")
+    return value
+
+
+def required(message: Mapping[str, object], name: str) -> object:
+    """Return a member that must be present."""
+    if name not in message:
+        raise ProtocolError(RejectionKind.MISSING_FIELD, f"{name!r} is missing")
+    return message[name]
+
+
+def check_version(message: Mapping[str, object]) -> None:
+    """Refuse any protocol version but this one."""
+    version = required(message, "v")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, "v must be an integer")
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(RejectionKind.UNKNOWN_VERSION, f"protocol version {version}")
+
+
+def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """Return a non-empty string of at most `max_length` characters."""
+    if not isinstance(value, str):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be a string")
+    if not 0 < len(value) <= max_length:
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} must be 1-{max_length} chars")
+    return value
+
+
+def number(value: object, what: str, low: float, high: float) -> float:
+    """Return a finite number within [low, high] as a float."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be a number")
+    # Compare before converting: float() of a 400-digit JSON integer raises OverflowError.
+    if isinstance(value, int) and not low <= value <= high:
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [{low}, {high}]")
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [{low}, {high}]")
+    return number
+
+
+def seq_number(value: object, what: str = "seq") -> int:
+    """Return a counter: an integer in [0, 2**63-1]."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be an integer")
+    if not 0 <= value <= MAX_SEQ:
+        raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [0, 2**63-1]")
+    return value
+
+
+def items(value: object, what: str, limit: int) -> list[object]:
+    """Return a list of at most `limit` items."""
+    if not isinstance(value, list):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be a list")
+    if len(value) > limit:
+        raise ProtocolError(RejectionKind.TOO_MANY_ITEMS, f"more than {limit} {what}")
+    return value
+
+
+def members(value: object, what: str, limit: int) -> dict[str, object]:
+    """Return an object of at most `limit` members whose names are valid keys."""
+    members = as_object(value, what)
+    if len(members) > limit:
+        raise ProtocolError(RejectionKind.TOO_MANY_ITEMS, f"more than {limit} {what}")
+    for key in members:
+        validate_key(key)
+    return members

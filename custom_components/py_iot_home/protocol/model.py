@@ -1,0 +1,187 @@
+"""Protocol constants, rejection kinds and the message dataclasses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+PROTOCOL_VERSION: Final = 1
+DEFAULT_PREFIX: Final = "py_iot_home"
+MAX_PAYLOAD_BYTES: Final = 16 * 1024
+MAX_REPLAY_PAYLOAD_BYTES: Final = 256 * 1024
+MAX_REPLAY_MESSAGES: Final = 200
+MAX_SENSORS: Final = 16
+MAX_SWITCHES: Final = 16
+MAX_TEXT_LENGTH: Final = 64
+MAX_SEQ: Final = 2**63 - 1
+MAX_INTERVAL_S: Final = 86_400
+MAX_COMMAND_AGE_S: Final = 60.0
+# How many disjoint runs of accepted counters a verifier remembers (see MessageVerifier.admit).
+MAX_ACCEPTED_RUNS: Final = 64
+# Sample times before 2000 or after 2100 are clock faults, not data.
+MIN_TS: Final = 946_684_800.0
+MAX_TS: Final = 4_102_444_800.0
+TEMPERATURE_RANGE: Final = (-100.0, 150.0)
+HUMIDITY_RANGE: Final = (0.0, 100.0)
+
+PAYLOAD_ONLINE: Final = "online"
+PAYLOAD_OFFLINE: Final = "offline"
+PAYLOAD_ON: Final = "ON"
+PAYLOAD_OFF: Final = "OFF"
+
+NODE_ID_RE: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+KEY_RE: Final = NODE_ID_RE
+PREFIX_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64}){0,3}")
+
+
+class RejectionKind(StrEnum):
+    """Why a message was rejected."""
+
+    OVERSIZED = "oversized"
+    MALFORMED_JSON = "malformed_json"
+    WRONG_TYPE = "wrong_type"
+    MISSING_FIELD = "missing_field"
+    UNKNOWN_VERSION = "unknown_version"
+    INVALID_TOPIC = "invalid_topic"
+    INVALID_NODE_ID = "invalid_node_id"
+    INVALID_KEY = "invalid_key"
+    ID_MISMATCH = "id_mismatch"
+    DUPLICATE_KEY = "duplicate_key"
+    TOO_MANY_ITEMS = "too_many_items"
+    OUT_OF_RANGE = "out_of_range"
+    MISSING_SIGNATURE = "missing_signature"
+    BAD_SIGNATURE = "bad_signature"
+    REPLAYED_COUNTER = "replayed_counter"
+    STALE = "stale"
+
+
+class ProtocolError(ValueError):
+    """A topic or payload that does not follow the protocol."""
+
+    def __init__(self, kind: RejectionKind, message: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+
+
+class TopicKind(StrEnum):
+    """The last segments of a node topic."""
+
+    ANNOUNCE = "announce"
+    AVAILABILITY = "availability"
+    STATE = "state"
+    REPLAY = "replay"
+    RESEND = "resend"
+    COMMAND = "command"
+
+
+class Quantity(StrEnum):
+    """What a sensor measures."""
+
+    TEMPERATURE = "temperature"
+    HUMIDITY = "humidity"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeTopic:
+    """A parsed node topic."""
+
+    node_id: str
+    kind: TopicKind
+    switch_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SensorInfo:
+    """One announced sensor."""
+
+    key: str
+    name: str
+    quantities: tuple[Quantity, ...]
+    model: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchInfo:
+    """One announced switch."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeAnnouncement:
+    """What a node says about itself (retained on its announce topic)."""
+
+    node_id: str
+    name: str
+    model: str
+    sw_version: str
+    sensors: tuple[SensorInfo, ...]
+    switches: tuple[SwitchInfo, ...]
+    interval_s: float
+    dropped: int = 0
+    seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SensorSample:
+    """One sensor's values in a state message; None where the read failed."""
+
+    temperature: float | None = None
+    humidity: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateMessage:
+    """A node's sample: sensor values and switch states at `ts` (epoch seconds)."""
+
+    node_id: str
+    ts: float
+    seq: int
+    sensors: Mapping[str, SensorSample] = field(default_factory=dict)
+    switches: Mapping[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SwitchCommand:
+    """A request to turn one switch on or off."""
+
+    node_id: str
+    switch_key: str
+    on: bool
+    seq: int | None = None
+    ts: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResendRequest:
+    """Home Assistant asks a node for the samples it sent after `since` (their `seq`).
+
+    The node answers with replay batches, the last one carrying `ack` = this request's `seq`.
+    """
+
+    node_id: str
+    since: int
+    seq: int
+    ts: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplayBatch:
+    """A parsed replay message: its new entries and, when it answers a resend, the ack."""
+
+    states: list[StateMessage]
+    ack: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A message ready for `client.publish(topic, payload, qos, retain)`."""
+
+    topic: str
+    payload: bytes
+    qos: int = 1
+    retain: bool = False

@@ -1,0 +1,293 @@
+"""Parsers of every message kind: validated dataclasses out, ProtocolError otherwise."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from .fields import (
+    as_object,
+    check_version,
+    decode,
+    items,
+    members,
+    number,
+    required,
+    seq_number,
+    text,
+)
+from .model import (
+    DEFAULT_PREFIX,
+    HUMIDITY_RANGE,
+    MAX_INTERVAL_S,
+    MAX_PAYLOAD_BYTES,
+    MAX_REPLAY_MESSAGES,
+    MAX_REPLAY_PAYLOAD_BYTES,
+    MAX_SENSORS,
+    MAX_SWITCHES,
+    MAX_TS,
+    MIN_TS,
+    PAYLOAD_OFF,
+    PAYLOAD_OFFLINE,
+    PAYLOAD_ON,
+    PAYLOAD_ONLINE,
+    TEMPERATURE_RANGE,
+    NodeAnnouncement,
+    ProtocolError,
+    Quantity,
+    RejectionKind,
+    ReplayBatch,
+    ResendRequest,
+    SensorInfo,
+    SensorSample,
+    StateMessage,
+    SwitchCommand,
+    SwitchInfo,
+    TopicKind,
+)
+from .signing import (
+    MessageVerifier,
+)
+from .topics import (
+    expect_topic,
+    node_topic,
+    validate_key,
+)
+
+
+def _unique_keys[T: (SensorInfo, SwitchInfo)](items: Iterable[T], what: str) -> tuple[T, ...]:
+    result = tuple(items)
+    if len({item.key for item in result}) != len(result):
+        raise ProtocolError(RejectionKind.DUPLICATE_KEY, f"duplicate {what} key")
+    return result
+
+
+def _sensor_info(value: object) -> SensorInfo:
+    sensor = as_object(value, "sensor")
+    quantities = items(required(sensor, "quantities"), "quantities", len(Quantity) * 4)
+    known = {q.value for q in Quantity}
+    for quantity in quantities:
+        if not isinstance(quantity, str):
+            raise ProtocolError(RejectionKind.WRONG_TYPE, "quantities must be strings")
+    return SensorInfo(
+        key=validate_key(text(required(sensor, "key"), "sensor key")),
+        name=text(required(sensor, "name"), "sensor name"),
+        # Quantities added by a newer minor revision are skipped, not rejected.
+        quantities=tuple(dict.fromkeys(Quantity(q) for q in quantities if q in known)),
+        model=text(required(sensor, "model"), "sensor model"),
+    )
+
+
+def _switch_info(value: object) -> SwitchInfo:
+    switch = as_object(value, "switch")
+    return SwitchInfo(
+        key=validate_key(text(required(switch, "key"), "switch key")),
+        name=text(required(switch, "name"), "switch name"),
+    )
+
+
+def parse_announcement(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> NodeAnnouncement:
+    """Parse and validate a node's retained announcement."""
+    node_id = expect_topic(topic, prefix, TopicKind.ANNOUNCE).node_id
+    message = as_object(decode(payload, MAX_PAYLOAD_BYTES), "announcement")
+    check_version(message)
+    seq = seq_number(message["seq"]) if message.get("seq") is not None else None
+    if verifier is not None:
+        verifier.check_signature(topic, message)
+        if seq is None:
+            raise ProtocolError(RejectionKind.MISSING_FIELD, "a signed message needs seq")
+        if seq < verifier.last_announce_seq:
+            raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "older announcement")
+    if text(required(message, "id"), "id", 32) != node_id:
+        raise ProtocolError(RejectionKind.ID_MISMATCH, "id differs from the topic's node id")
+    announcement = NodeAnnouncement(
+        node_id=node_id,
+        name=text(required(message, "name"), "name"),
+        model=text(required(message, "model"), "model"),
+        sw_version=text(required(message, "sw_version"), "sw_version", 32),
+        sensors=_unique_keys(
+            map(_sensor_info, items(required(message, "sensors"), "sensors", MAX_SENSORS)),
+            "sensor",
+        ),
+        switches=_unique_keys(
+            map(_switch_info, items(required(message, "switches"), "switches", MAX_SWITCHES)),
+            "switch",
+        ),
+        interval_s=number(required(message, "interval_s"), "interval_s", 1, MAX_INTERVAL_S),
+        dropped=seq_number(message.get("dropped", 0), "dropped"),
+        seq=seq,
+    )
+    if verifier is not None and seq is not None:
+        verifier.last_announce_seq = seq
+    return announcement
+
+
+def _sensor_sample(value: object) -> SensorSample:
+    sample = as_object(value, "sensor sample")
+    temperature = sample.get("temperature")
+    humidity = sample.get("humidity")
+    return SensorSample(
+        temperature=None
+        if temperature is None
+        else number(temperature, "temperature", *TEMPERATURE_RANGE),
+        humidity=None if humidity is None else number(humidity, "humidity", *HUMIDITY_RANGE),
+    )
+
+
+def _switch_state(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, "switch states must be true/false")
+    return value
+
+
+def _state_from_object(
+    node_id: str, value: object, signed_topic: str, verifier: MessageVerifier | None
+) -> StateMessage:
+    message = as_object(value, "state")
+    check_version(message)
+    seq = seq_number(required(message, "seq"))
+    if verifier is not None:
+        verifier.check_signature(signed_topic, message)
+    sensors = members(message.get("sensors", {}), "sensors", MAX_SENSORS)
+    switches = members(message.get("switches", {}), "switches", MAX_SWITCHES)
+    return StateMessage(
+        node_id=node_id,
+        ts=number(required(message, "ts"), "ts", MIN_TS, MAX_TS),
+        seq=seq,
+        sensors={key: _sensor_sample(sample) for key, sample in sensors.items()},
+        switches={key: _switch_state(state) for key, state in switches.items()},
+    )
+
+
+def parse_state(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> StateMessage:
+    """Parse and validate a live state message; with a verifier, check sig and counter."""
+    node_id = expect_topic(topic, prefix, TopicKind.STATE).node_id
+    state = _state_from_object(node_id, decode(payload, MAX_PAYLOAD_BYTES), topic, verifier)
+    if verifier is not None and not verifier.admit(state.seq):
+        raise ProtocolError(RejectionKind.REPLAYED_COUNTER, f"seq {state.seq} seen before")
+    return state
+
+
+def parse_replay(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> list[StateMessage]:
+    """Parse a replay batch and return its new state messages, oldest first."""
+    return parse_replay_batch(topic, payload, prefix=prefix, verifier=verifier).states
+
+
+def parse_replay_batch(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> ReplayBatch:
+    """Parse a replay batch of buffered or resent state messages, oldest first.
+
+    Entries must have strictly increasing `seq`. With a verifier each entry's signature is
+    checked against the node's state topic, entries admitted before are skipped (QoS 1
+    redelivery, a resend overlapping live samples), and a non-empty batch with nothing new is
+    a replayed_counter rejection. `ack` names the resend request the batch completes.
+    """
+    node_id = expect_topic(topic, prefix, TopicKind.REPLAY).node_id
+    message = as_object(decode(payload, MAX_REPLAY_PAYLOAD_BYTES), "replay")
+    check_version(message)
+    entries = items(required(message, "messages"), "messages", MAX_REPLAY_MESSAGES)
+    ack = seq_number(message["ack"], "ack") if message.get("ack") is not None else None
+    state_topic = node_topic(prefix, node_id, TopicKind.STATE)
+    states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
+    if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
+        raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "seq not increasing in the batch")
+    if verifier is None:
+        return ReplayBatch(states=states, ack=ack)
+    fresh = [state for state in states if verifier.admit(state.seq)]
+    if states and not fresh:
+        raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "every entry was seen before")
+    return ReplayBatch(states=fresh, ack=ack)
+
+
+def parse_resend_request(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> ResendRequest:
+    """Parse Home Assistant's request to resend samples after `since` (signed like commands)."""
+    node_id = expect_topic(topic, prefix, TopicKind.RESEND).node_id
+    message = as_object(decode(payload, MAX_PAYLOAD_BYTES), "resend")
+    check_version(message)
+    since = seq_number(required(message, "since"), "since")
+    seq = seq_number(required(message, "seq"))
+    ts = number(message["ts"], "ts", MIN_TS, MAX_TS) if message.get("ts") is not None else None
+    if verifier is not None:
+        verifier.check_signature(topic, message)
+        if ts is None:
+            raise ProtocolError(RejectionKind.MISSING_FIELD, "a signed request needs ts")
+        verifier.check_fresh(seq)
+        verifier.check_command_time(ts)
+        verifier.last_seq = seq
+    return ResendRequest(node_id=node_id, since=since, seq=seq, ts=ts)
+
+
+def parse_availability(
+    topic: str, payload: bytes | bytearray | str, *, prefix: str = DEFAULT_PREFIX
+) -> tuple[str, bool]:
+    """Return (node id, online) from an availability message."""
+    node_id = expect_topic(topic, prefix, TopicKind.AVAILABILITY).node_id
+    text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+    if text not in (PAYLOAD_ONLINE, PAYLOAD_OFFLINE):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, "availability must be online/offline")
+    return node_id, text == PAYLOAD_ONLINE
+
+
+def parse_command(
+    topic: str,
+    payload: bytes | bytearray | str,
+    *,
+    prefix: str = DEFAULT_PREFIX,
+    verifier: MessageVerifier | None = None,
+) -> SwitchCommand:
+    """Parse a switch command: plain `ON`/`OFF`, or JSON (required with a verifier)."""
+    parsed = expect_topic(topic, prefix, TopicKind.COMMAND)
+    assert parsed.switch_key is not None
+    raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
+    if raw.strip() in (b"ON", b"OFF"):
+        if verifier is not None:
+            raise ProtocolError(RejectionKind.MISSING_SIGNATURE, "plain commands are unsigned")
+        return SwitchCommand(
+            node_id=parsed.node_id, switch_key=parsed.switch_key, on=raw.strip() == b"ON"
+        )
+    message = as_object(decode(raw, MAX_PAYLOAD_BYTES), "command")
+    check_version(message)
+    state = required(message, "state")
+    if state not in (PAYLOAD_ON, PAYLOAD_OFF):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, "state must be ON or OFF")
+    seq = seq_number(message["seq"]) if message.get("seq") is not None else None
+    ts = number(message["ts"], "ts", MIN_TS, MAX_TS) if message.get("ts") is not None else None
+    if verifier is not None:
+        verifier.check_signature(topic, message)
+        if seq is None or ts is None:
+            raise ProtocolError(RejectionKind.MISSING_FIELD, "a signed command needs seq and ts")
+        verifier.check_fresh(seq)
+        verifier.check_command_time(ts)
+        verifier.last_seq = seq
+    return SwitchCommand(
+        node_id=parsed.node_id, switch_key=parsed.switch_key, on=state == PAYLOAD_ON, seq=seq, ts=ts
+    )

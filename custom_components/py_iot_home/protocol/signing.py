@@ -1,0 +1,144 @@
+"""HMAC-SHA256 signatures and counters: signing on one side, verifying on the other."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Final
+
+from .model import (
+    MAX_ACCEPTED_RUNS,
+    MAX_COMMAND_AGE_S,
+    ProtocolError,
+    RejectionKind,
+)
+
+_SIG_RE: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def canonical_json(message: Mapping[str, object]) -> bytes:
+    """Serialise a JSON object the one way signatures are computed over."""
+    return json.dumps(
+        message, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
+
+
+def signing_input(topic: str, message: Mapping[str, object]) -> bytes:
+    """Return the bytes a `sig` covers: topic, newline, canonical JSON without `sig`."""
+    unsigned = {name: value for name, value in message.items() if name != "sig"}
+    return topic.encode() + b"\n" + canonical_json(unsigned)
+
+
+def compute_signature(secret: bytes, topic: str, message: Mapping[str, object]) -> str:
+    """HMAC-SHA256 of `signing_input`, as 64 lowercase hex digits."""
+    return hmac.new(secret, signing_input(topic, message), hashlib.sha256).hexdigest()
+
+
+def _secret_bytes(secret: str | bytes) -> bytes:
+    key = secret.encode() if isinstance(secret, str) else secret
+    if not key:
+        raise ValueError("the shared secret must not be empty")
+    return key
+
+
+class MessageSigner:
+    """Adds `seq`-carrying messages their `sig` (node side, and Home Assistant for commands)."""
+
+    def __init__(self, secret: str | bytes) -> None:
+        self._secret = _secret_bytes(secret)
+
+    def sign(self, topic: str, message: dict[str, object]) -> dict[str, object]:
+        """Return `message` with `sig` set for `topic`."""
+        signed = {name: value for name, value in message.items() if name != "sig"}
+        signed["sig"] = compute_signature(self._secret, topic, signed)
+        return signed
+
+
+class MessageVerifier:
+    """Checks signatures and rejects counters already seen, for one peer.
+
+    Commands need a `seq` above the last accepted one. A node's state and replay entries may
+    arrive out of order (a resend fills a gap after newer samples arrived), so those are
+    admitted once each: above a floor, and not among the runs of counters accepted since.
+    The retained announcement may repeat its own `seq` (redelivered on every subscribe).
+    """
+
+    def __init__(
+        self,
+        secret: str | bytes,
+        *,
+        last_seq: int = -1,
+        clock: Callable[[], float] = time.time,
+        max_command_age_s: float = MAX_COMMAND_AGE_S,
+    ) -> None:
+        self._secret = _secret_bytes(secret)
+        self.last_seq = last_seq
+        self.last_announce_seq = -1
+        self._clock = clock
+        self._max_command_age_s = max_command_age_s
+        self._floor = last_seq
+        # Sorted, disjoint, non-adjacent [first, last] runs of admitted counters above the floor.
+        self._runs: list[list[int]] = []
+
+    def restore(self, last_seq: int) -> None:
+        """Start from a persisted counter: nothing at or below it is admitted again."""
+        self.last_seq = max(self.last_seq, last_seq)
+        self._floor = max(self._floor, last_seq)
+        self._runs = [run for run in self._runs if run[0] > self._floor]
+
+    def admit(self, seq: int) -> bool:
+        """Admit a node counter once: False if it was admitted before.
+
+        Raises ProtocolError at or below the floor, which rises as the oldest runs are
+        forgotten (at most MAX_ACCEPTED_RUNS are kept, so memory stays bounded).
+        """
+        if seq <= self._floor:
+            raise ProtocolError(
+                RejectionKind.REPLAYED_COUNTER, f"seq {seq} not above {self._floor}"
+            )
+        runs = self._runs
+        index = bisect.bisect_right(runs, seq, key=lambda run: run[0])
+        before = runs[index - 1] if index else None
+        if before is not None and seq <= before[1]:
+            return False
+        after = runs[index] if index < len(runs) else None
+        if before is not None and before[1] + 1 == seq:
+            before[1] = seq
+            if after is not None and after[0] == seq + 1:
+                before[1] = after[1]
+                del runs[index]
+        elif after is not None and after[0] == seq + 1:
+            after[0] = seq
+        else:
+            runs.insert(index, [seq, seq])
+            if len(runs) > MAX_ACCEPTED_RUNS:
+                self._floor = runs.pop(0)[1]
+        self.last_seq = max(self.last_seq, seq)
+        return True
+
+    def check_signature(self, topic: str, message: Mapping[str, object]) -> None:
+        """Raise ProtocolError unless `sig` is the right HMAC for `topic` and `message`."""
+        sig = message.get("sig")
+        if sig is None:
+            raise ProtocolError(RejectionKind.MISSING_SIGNATURE, "message is not signed")
+        if not isinstance(sig, str) or not _SIG_RE.fullmatch(sig):
+            raise ProtocolError(RejectionKind.BAD_SIGNATURE, "sig is not 64 hex digits")
+        if not hmac.compare_digest(sig, compute_signature(self._secret, topic, message)):
+            raise ProtocolError(RejectionKind.BAD_SIGNATURE, "signature does not match")
+
+    def check_fresh(self, seq: int) -> None:
+        """Raise ProtocolError unless `seq` is above the last accepted one."""
+        if seq <= self.last_seq:
+            raise ProtocolError(
+                RejectionKind.REPLAYED_COUNTER, f"seq {seq} not above {self.last_seq}"
+            )
+
+    def check_command_time(self, ts: float) -> None:
+        """Raise ProtocolError if a command's `ts` is too far from this clock."""
+        if abs(self._clock() - ts) > self._max_command_age_s:
+            raise ProtocolError(RejectionKind.STALE, "command timestamp outside the window")

@@ -1,1 +1,0 @@
-../../custom_components/py_iot_home/protocol.py
