@@ -1,14 +1,15 @@
-"""The config, reconfigure and options flows of a board."""
+"""The config, reconfigure and options flows of a board; the limits on node discovery."""
 
 from __future__ import annotations
 
 from unittest.mock import AsyncMock, patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.const import (
@@ -22,15 +23,19 @@ from custom_components.py_iot_home.const import (
     CONF_INITIAL_ON,
     CONF_KIND,
     CONF_LEDS,
+    CONF_NODE_ID,
     CONF_PIN,
     CONF_POLL_INTERVAL,
     CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
     DOMAIN,
+    MAX_PENDING_DISCOVERIES,
     EntryKind,
 )
+from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
 
 from .fakes import FakeHardware
+from .node_messages import announce_payload, announcement
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry", "fake_hardware")
 
@@ -258,3 +263,90 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0}
+
+
+async def _discover(hass: HomeAssistant, node_id: str, payload: bytes | None = None) -> dict:
+    """Start the discovery flow Home Assistant's MQTT integration starts for an announcement."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_MQTT},
+        data=MqttServiceInfo(
+            topic=f"py_iot_home/{node_id}/announce",
+            payload=announce_payload(announcement(node_id)) if payload is None else payload,
+            qos=1,
+            retain=True,
+            subscribed_topic="py_iot_home/+/announce",
+            timestamp=0,
+        ),
+    )
+
+
+async def _fill_pending(hass: HomeAssistant) -> list[str]:
+    flow_ids = []
+    for index in range(MAX_PENDING_DISCOVERIES):
+        result = await _discover(hass, f"waiting-{index}")
+        assert result["step_id"] == "mqtt_confirm"
+        flow_ids.append(result["flow_id"])
+    result = await _discover(hass, "one-too-many")
+    assert result["reason"] == "too_many_pending"
+    return flow_ids
+
+
+@pytest.mark.parametrize("ending", ["abort", "confirm", "ignore"])
+async def test_a_discovery_that_ends_frees_its_slot(hass: HomeAssistant, ending: str) -> None:
+    flow_ids = await _fill_pending(hass)
+    flow = hass.config_entries.flow
+    if ending == "abort":
+        flow.async_abort(flow_ids[0])
+    elif ending == "confirm":
+        result = await flow.async_configure(flow_ids[0], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["data"][CONF_NODE_ID] == "waiting-0"
+    else:
+        result = await flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_IGNORE},
+            data={"unique_id": "waiting-0", "title": "Waiting 0"},
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert "waiting-0" not in hass.data[PENDING_DISCOVERIES]
+    assert len(hass.data[PENDING_DISCOVERIES]) == MAX_PENDING_DISCOVERIES - 1
+
+    result = await _discover(hass, "one-too-many")
+    assert result["step_id"] == "mqtt_confirm"
+    result = await _discover(hass, "two-too-many")
+    assert result["reason"] == "too_many_pending"
+    assert hass.data[DISCOVERY_REJECTIONS] == {"too_many_pending": 2}
+
+
+@pytest.mark.parametrize("source", [SOURCE_MQTT, SOURCE_IGNORE])
+@pytest.mark.parametrize("payload", [None, b"{oops", b""], ids=["valid", "invalid", "withdrawn"])
+async def test_known_nodes_are_never_limited_or_counted(
+    hass: HomeAssistant, source: str, payload: bytes | None
+) -> None:
+    MockConfigEntry(
+        domain=DOMAIN,
+        source=source,
+        unique_id="known-pi",
+        data={CONF_KIND: EntryKind.NODE, CONF_NODE_ID: "known-pi"} if source == SOURCE_MQTT else {},
+    ).add_to_hass(hass)
+    await _fill_pending(hass)
+    result = await _discover(hass, "known-pi", payload)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert hass.data[DISCOVERY_REJECTIONS] == {"too_many_pending": 1}
+
+
+async def test_a_waiting_node_is_in_progress_not_refused(hass: HomeAssistant) -> None:
+    await _fill_pending(hass)
+    changed = announce_payload(announcement("waiting-3", switches=()))
+    result = await _discover(hass, "waiting-3", changed)
+    assert result["reason"] == "already_in_progress"
+    # An invalid announcement is reported as such, even at the limit.
+    result = await _discover(hass, "newcomer", b"{oops")
+    assert result["reason"] == "invalid_discovery_info"
+    assert hass.data[DISCOVERY_REJECTIONS] == {
+        "too_many_pending": 1,
+        "invalid_discovery_info": 1,
+    }

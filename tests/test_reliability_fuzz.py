@@ -76,8 +76,13 @@ FUZZ_EXAMPLES = int(os.environ.get("PY_IOT_HOME_FUZZ_EXAMPLES", "300"))
 FLOOD_SIZE = int(os.environ.get("PY_IOT_HOME_FLOOD_SIZE", "10000"))
 # What a real MQTT client hands the loop at once (MAX_PACKETS_TO_READ in Home Assistant's client).
 FLOOD_CHUNK = 500
-# Generous: the figure that matters (< 100 ms) is measured by bench/soak.py, not asserted here.
+# Guards, not the speed goal (bench/discovery_flood.py measures the lag as production sees it).
+# The worst lag is wall time: 1.2-1.7 s on a quiet 2-core machine under the plugin's asyncio
+# debug mode, 5.0 s at a load average of 8. The loop's CPU time per chunk depends less on the
+# load (0.25 s quiet, 0.54 s at a load of 8) and catches work that grows with the flood, such
+# as a scan of all flows or entries per announcement.
 FLOOD_MAX_LAG_S = 10.0
+FLOOD_MAX_CHUNK_CPU_S = 1.5
 MEMORY_GROWTH_LIMIT = 256 * 1024
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -565,9 +570,13 @@ async def test_discovery_flood(
     # Not a hass task: async_block_till_done would wait for it.
     ticking = asyncio.get_running_loop().create_task(ticker())
     await asyncio.sleep(0.01)
+    chunk_cpu: list[float] = []
     for start in range(0, FLOOD_SIZE, FLOOD_CHUNK):
+        # Each announcement's flow runs to its end inside the call (eager tasks).
+        cpu_start = time.thread_time()
         for topic, payload in messages[start : start + FLOOD_CHUNK]:
             async_fire_mqtt_message(hass, topic, payload, retain=True)
+        chunk_cpu.append(time.thread_time() - cpu_start)
         await asyncio.sleep(0)
     await hass.async_block_till_done(wait_background_tasks=True)
     stop.set()
@@ -582,9 +591,11 @@ async def test_discovery_flood(
     lags.sort()
     print(
         f"FLOOD announcements={FLOOD_SIZE} chunk={FLOOD_CHUNK} "
-        f"lag_max_ms={lags[-1] * 1000:.1f} lag_p50_ms={lags[len(lags) // 2] * 1000:.2f}"
+        f"lag_max_ms={lags[-1] * 1000:.1f} lag_p50_ms={lags[len(lags) // 2] * 1000:.2f} "
+        f"chunk_cpu_max_ms={max(chunk_cpu) * 1000:.0f}"
     )
     assert lags[-1] < FLOOD_MAX_LAG_S
+    assert max(chunk_cpu) < FLOOD_MAX_CHUNK_CPU_S
 
 
 @dataclass

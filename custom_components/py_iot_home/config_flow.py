@@ -46,9 +46,12 @@ from .const import (
 )
 from .discovery import (
     DiscoveryRejected,
+    announced_node_id,
     check_capacity,
     parse_discovery,
+    pending_discoveries,
     record_discovery_rejection,
+    release_pending_discovery,
 )
 from .hardware.dht import DhtModel
 from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
@@ -170,23 +173,36 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
-        """A node announced itself: check it, then ask the user to confirm."""
+        """A node announced itself: check it, then ask the user to confirm.
+
+        Home Assistant starts a flow per announcement, so in a burst this runs per message:
+        known node (from the topic), parse, waiting node, then the limits, cheap but the parse.
+        An invalid announcement is reported as such even when the limits are reached.
+        """
+        node_id = announced_node_id(discovery_info.topic)
+        # A known (or ignored) node is settled from its topic, never counted or limited.
+        if node_id and self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, node_id):
+            await self.async_set_unique_id(node_id, raise_on_progress=False)
+            self._abort_if_unique_id_configured()
         try:
             announcement = parse_discovery(discovery_info)
+            # A node already waiting is not refused by the limits: it aborts just below.
+            if announcement.node_id not in pending_discoveries(self.hass):
+                check_capacity(self.hass)
         except DiscoveryRejected as err:
             record_discovery_rejection(self.hass, err.reason)
             return self.async_abort(reason=err.reason)
         await self.async_set_unique_id(announcement.node_id)
-        # A node already known (or ignored) is never counted against the limits.
-        self._abort_if_unique_id_configured()
-        try:
-            check_capacity(self.hass, self._async_in_progress())
-        except DiscoveryRejected as err:
-            record_discovery_rejection(self.hass, err.reason)
-            return self.async_abort(reason=err.reason)
+        pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
         self._discovery = (discovery_info, announcement)
         self.context["title_placeholders"] = {"name": announcement.name}
         return await self.async_step_mqtt_confirm()
+
+    @callback
+    def async_remove(self) -> None:
+        """Free this flow's pending-discovery slot, however it ended."""
+        if self._discovery is not None:
+            release_pending_discovery(self.hass, self._discovery[1].node_id, self.flow_id)
 
     async def async_step_mqtt_confirm(
         self, user_input: dict[str, Any] | None = None

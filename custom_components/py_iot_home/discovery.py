@@ -1,19 +1,23 @@
-"""Checks on an MQTT node announcement before a discovery flow goes to the user."""
+"""Checks on an MQTT node announcement before a discovery flow goes to the user.
+
+Home Assistant starts one config flow per announcement, so these checks run once per message
+of a discovery burst: each is O(1) but the parse, and the cheapest come first.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_KIND, DOMAIN, LOGGER, MAX_NODES, MAX_PENDING_DISCOVERIES, EntryKind
-from .protocol import NodeAnnouncement, ProtocolError, parse_announcement
+from .protocol import DEFAULT_PREFIX, NodeAnnouncement, ProtocolError, TopicKind, parse_announcement
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
+# Node id -> flow id of every discovery waiting for the user's confirmation.
+PENDING_DISCOVERIES: HassKey[dict[str, str]] = HassKey(f"{DOMAIN}_pending_discoveries")
 
 
 class DiscoveryRejected(Exception):
@@ -23,6 +27,14 @@ class DiscoveryRejected(Exception):
         """Keep the abort reason."""
         super().__init__(reason)
         self.reason = reason
+
+
+def announced_node_id(topic: str) -> str | None:
+    """Return the node id of an announce topic, unvalidated (the parser validates it)."""
+    parts = topic.split("/")
+    if len(parts) != 3 or parts[0] != DEFAULT_PREFIX or parts[2] != TopicKind.ANNOUNCE:
+        return None
+    return parts[1]
 
 
 def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
@@ -38,16 +50,28 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
     return announcement
 
 
-def check_capacity(hass: HomeAssistant, flows_in_progress: Iterable[Any]) -> None:
+def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:
+    """Return the discoveries waiting for confirmation, node id -> flow id (the flows keep it)."""
+    return hass.data.setdefault(PENDING_DISCOVERIES, {})
+
+
+def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -> None:
+    """Forget a discovery flow that ended (confirmed, ignored or aborted)."""
+    pending = pending_discoveries(hass)
+    if pending.get(node_id) == flow_id:
+        del pending[node_id]
+
+
+def check_capacity(hass: HomeAssistant) -> None:
     """Refuse a new node when too many wait for confirmation or are configured."""
-    if sum(1 for _ in flows_in_progress) >= MAX_PENDING_DISCOVERIES:
+    if len(pending_discoveries(hass)) >= MAX_PENDING_DISCOVERIES:
         raise DiscoveryRejected("too_many_pending")
-    nodes = [
-        entry
+    nodes = sum(
+        1
         for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
         if entry.data.get(CONF_KIND) == EntryKind.NODE
-    ]
-    if len(nodes) >= MAX_NODES:
+    )
+    if nodes >= MAX_NODES:
         raise DiscoveryRejected("too_many_nodes")
 
 
