@@ -97,6 +97,18 @@ def run_pytest(plan: Plan) -> dict[str, Any]:
     }
 
 
+def discovery_flood() -> dict[str, Any]:
+    """bench/discovery_flood.py: the burst through a real broker and the harness, side by side."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "discovery_flood.py"), "--repeats=1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def broker_soak(plan: Plan) -> dict[str, Any]:
     """bench/broker_soak.py at the plan's size: node agents, broker kills, real Home Assistant."""
     done = subprocess.run(
@@ -130,14 +142,28 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
         )
         for kind, figures in fuzz.items()
     ]
+    flood = results["flood"]
     rows.append(
         (
-            "discovery flood",
+            "discovery flood, real broker",
+            f"{flood['announcements']:,}",
+            f"{flood['announcements']:,} announcements",
+            f"{flood['entries_created']} entities, {flood['flows_pending']} flows",
+            "-",
+            f"max {flood['broker_live_lag_max_ms']:.0f} ms, p99 "
+            f"{flood['broker_live_lag_p99_ms']:.0f} ms (Home Assistant's own floor: "
+            f"{flood['broker_bare_abort_us_per_msg'] * 0.5:.0f} ms per 500-packet read)",
+        )
+    )
+    rows.append(
+        (
+            "discovery flood, test harness",
             f"{results['flood_announcements']:,}",
             f"{results['flood_announcements']:,} announcements",
             "0 entities, 20 flows",
             "-",
-            f"{results['flood_lag_max_ms']:.0f} ms (chunks of {results['flood_chunk']})",
+            f"max {results['flood_lag_max_ms']:.0f} ms (asyncio debug on; chunks of "
+            f"{results['flood_chunk']})",
         )
     )
     broker = results["broker"]
@@ -211,9 +237,17 @@ Regenerate it with the same command; `--quick` makes a short run.
 - **fuzz: spoofing**: two nodes with their own secrets; unsigned messages, wrong secrets, the
   other node's secret, tampered and replayed signed messages, and a node trying to reach the
   other's state through its own topics. State only ever follows the genuine node.
-- **discovery flood**: distinct valid announcements in one burst, handed to the loop 500 at a
-  time like Home Assistant's MQTT client reads them. Pending discovery flows stay capped at
-  20; the loop lag is the worst delay a 1 ms ticker saw meanwhile.
+- **discovery flood** (`bench/discovery_flood.py`; the harness row is
+  `test_discovery_flood`): distinct valid announcements in one burst. Real broker: a paho
+  publisher sends them through Mosquitto to Home Assistant's real MQTT client (asyncio debug
+  off, as Home Assistant runs); harness: handed to the loop 500 at a time like that client
+  reads them, with the test plugin's asyncio debug mode on. Pending discovery flows stay
+  capped at 20 and nothing is created; the loop lag is how late a 1 ms timer wakes. The
+  target of 100 ms is not met: Home Assistant handles each 500-packet socket read in one go
+  and spends about 250 µs per announcement of its own (paho parsing, matching the topic
+  against every integration's discovery wildcard, creating and finishing the config flow),
+  measured with the integration's step replaced by a bare abort; that floor is above 100 ms
+  before the integration runs. The integration's own step costs about 20 µs in isolation.
 - **broker kills** (`bench/broker_soak.py`): a real Mosquitto (no persistence) killed with
   SIGKILL and restarted while the real node agents (one process) publish every 2 s into a
   real Home Assistant: its MQTT integration with its own paho client (clean session, 10 s
@@ -279,6 +313,8 @@ def main() -> None:
         flush=True,
     )
     results["broker"] = broker_soak(plan)
+    print("discovery flood through a real broker...", flush=True)
+    results["flood"] = discovery_flood()
     rows = table(results)
     widths = [max(len(str(row[i])) for row in [HEADER, *rows]) for i in range(len(HEADER))]
     print()
