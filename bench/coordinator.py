@@ -1,10 +1,15 @@
 """Benchmark the trend coordinator on a real Home Assistant event loop.
 
-100 sensors x 7 days of one-minute samples. Per refresh: time spent on the event-loop
-thread (target < 2 ms; every callback the loop runs is timed), wall time, and time in
-the executor, with the coordinator alone and with its 200 entities listening; the same
-analysis run on the loop instead, for scale; native vs numpy window statistics. Per
-sample: ``add_sample`` on the loop against the bare ring buffer it wraps.
+100 sensors x 7 days of one-minute samples. Before each refresh every sensor gets five new
+samples, as five minutes between refreshes bring, so every trend sensor's state changes.
+Per refresh: time spent on the event-loop thread (target < 2 ms; every callback the loop
+runs is timed), wall time, and time in the executor (analysis and the entities' views),
+with the coordinator alone and with its 200 entities listening, and how many entity
+states were written (a state's last_reported moved); then a refresh without new samples
+(nothing to write). For scale: writing all 200 states once (every refresh did that before,
+and built the attributes on the loop too), and the analysis run on the loop instead;
+native vs numpy window statistics. Per sample: ``add_sample`` on the loop against the
+bare ring buffer it wraps.
 
     script/run python bench/coordinator.py
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import statistics
 import sys
 import tempfile
@@ -46,59 +52,71 @@ from custom_components.py_iot_home.trend_entities import trend_binary_sensors, t
 SENSORS = 100
 DAYS = 7
 INTERVAL_S = 60.0
-REPEATS = 7
+REPEATS = 11
+NEW_SAMPLES = 5  # per sensor and refresh: one a minute, a refresh every five minutes
 ADD_SAMPLE_CALLS = 100_000
 TARGET_LOOP_MS = 2.0
 
 
 class LoopClock:
-    """Adds up the time the loop thread spends running callbacks (tasks run as callbacks)."""
+    """Adds up the time the loop thread spends running callbacks (tasks run as callbacks).
+
+    Only the parts of callbacks inside the measured window count: the callback that opens
+    the window and the one that closes it also run the bench's own work around it.
+    """
 
     def __init__(self) -> None:
-        self.seconds = 0.0
-        self.enabled = False
+        self.seconds = self.cpu_seconds = 0.0
+        self.opened = self.handle_start = (math.inf, math.inf)
+        self.open = False
         self._original = asyncio.events.Handle._run
         clock = self
 
         def timed_run(handle: asyncio.events.Handle) -> None:
-            if not clock.enabled:
-                clock._original(handle)
-                return
-            start = time.perf_counter()
+            clock.handle_start = (time.perf_counter(), time.thread_time())
             try:
                 clock._original(handle)
             finally:
-                clock.seconds += time.perf_counter() - start
+                if clock.open:
+                    clock.add_since(clock.handle_start)
 
-        asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+        asyncio.events.Handle._run = timed_run  # type: ignore[method-assign,assignment]
+
+    def add_since(self, start: tuple[float, float]) -> None:
+        """Add wall and loop-thread CPU time since ``start`` or the window's opening."""
+        self.seconds += time.perf_counter() - max(start[0], self.opened[0])
+        self.cpu_seconds += time.thread_time() - max(start[1], self.opened[1])
 
     @contextmanager
     def measure(self) -> Iterator[None]:
-        self.seconds = 0.0
-        self.enabled = True
+        """Time the loop inside the block; runs inside a task, so inside a callback."""
+        self.seconds = self.cpu_seconds = 0.0
+        self.opened = (time.perf_counter(), time.thread_time())
+        self.open = True
         try:
             yield
         finally:
-            self.enabled = False
+            self.open = False
+            self.add_since(self.handle_start)
 
 
 class ExecutorClock:
-    """Wraps analyze_many to time the part of a refresh that runs in the executor."""
+    """Wraps analyze_snapshot to time the part of a refresh that runs in the executor."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
         self.thread_ids: set[int] = set()
-        real = trend_coordinator.analyze_many
+        real = trend_coordinator.analyze_snapshot
 
-        def timed(*args: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
-                return real(*args)
+                return real(*args, **kwargs)
             finally:
                 self.seconds += time.perf_counter() - start
                 self.thread_ids.add(threading.get_ident())
 
-        trend_coordinator.analyze_many = timed  # type: ignore[assignment]
+        trend_coordinator.analyze_snapshot = timed
 
 
 def sources() -> list[TrendSource]:
@@ -117,7 +135,8 @@ def sources() -> list[TrendSource]:
 
 def fill(coordinator: TrendCoordinator, now_s: float) -> None:
     rng = np.random.default_rng(42)
-    times = np.arange(now_s - DAYS * 86400.0, now_s, INTERVAL_S)
+    # Starting ten minutes inside the window: no sample ages out while the bench runs.
+    times = np.arange(now_s - DAYS * 86400.0 + 600.0, now_s, INTERVAL_S)
     cycle = np.sin(2 * np.pi * (times % 86400.0) / 86400.0)
     for key in coordinator.sources:
         drift = rng.normal(0.0, 0.3) * (times - times[0]) / 86400.0
@@ -125,26 +144,75 @@ def fill(coordinator: TrendCoordinator, now_s: float) -> None:
         coordinator.add_samples(key, times, values.astype(np.float32))
 
 
+class NewSamples:
+    """Adds NEW_SAMPLES one-minute samples to every sensor, later each time it is called."""
+
+    def __init__(self, coordinator: TrendCoordinator, start_s: float) -> None:
+        self.coordinator = coordinator
+        self.next_s = start_s
+        self.rng = np.random.default_rng(7)
+
+    def __call__(self) -> None:
+        times = self.next_s + INTERVAL_S * np.arange(NEW_SAMPLES)
+        self.next_s += INTERVAL_S * NEW_SAMPLES
+        for key in self.coordinator.sources:
+            for t_s in times:
+                self.coordinator.add_sample(key, float(t_s), 21.0 + self.rng.normal(0.0, 0.2))
+
+
+def reported(hass: HomeAssistant) -> dict[str, float]:
+    return {state.entity_id: state.last_reported_timestamp for state in hass.states.async_all()}
+
+
 async def refresh_figures(
-    coordinator: TrendCoordinator, loop_clock: LoopClock, executor: ExecutorClock
+    coordinator: TrendCoordinator,
+    loop_clock: LoopClock,
+    executor: ExecutorClock,
+    before_each: Callable[[], None] | None,
 ) -> dict[str, float]:
-    """Median loop, wall and executor milliseconds over REPEATS refreshes."""
-    loop_ms, wall_ms, executor_ms = [], [], []
+    """Median loop (wall, CPU), wall and executor milliseconds and state writes per refresh."""
+    hass = coordinator.hass
+    loop_ms, loop_cpu_ms, wall_ms, executor_ms, writes = [], [], [], [], []
+    if before_each is not None:
+        before_each()
     await coordinator.async_refresh()  # warm caches (day boundaries, translations)
     for _ in range(REPEATS):
+        if before_each is not None:
+            before_each()
+        before = reported(hass)
         executor.seconds = 0.0
         start = time.perf_counter()
         with loop_clock.measure():
             await coordinator.async_refresh()
         wall_ms.append((time.perf_counter() - start) * 1000.0)
         loop_ms.append(loop_clock.seconds * 1000.0)
+        loop_cpu_ms.append(loop_clock.cpu_seconds * 1000.0)
         executor_ms.append(executor.seconds * 1000.0)
+        writes.append(sum(reported(hass)[key] != value for key, value in before.items()))
         assert coordinator.last_update_success
     return {
         "loop_ms": statistics.median(loop_ms),
+        "loop_cpu_ms": statistics.median(loop_cpu_ms),
         "wall_ms": statistics.median(wall_ms),
         "executor_ms": statistics.median(executor_ms),
+        "writes": statistics.median(writes),
     }
+
+
+async def write_all_ms(entities: list[Any], loop_clock: LoopClock) -> tuple[float, float]:
+    """Median loop milliseconds (wall, CPU) to write every entity's state once."""
+    runs, cpu_runs = [], []
+    for _ in range(REPEATS):
+
+        async def write_all() -> None:
+            for entity in entities:
+                entity.async_write_ha_state()
+
+        with loop_clock.measure():
+            await asyncio.get_running_loop().create_task(write_all())
+        runs.append(loop_clock.seconds * 1000.0)
+        cpu_runs.append(loop_clock.cpu_seconds * 1000.0)
+    return statistics.median(runs), statistics.median(cpu_runs)
 
 
 def per_call_ns(fn: Callable[[int, float], None], start_s: float, calls: int) -> float:
@@ -182,17 +250,19 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     coordinator = TrendCoordinator(hass, entry, sources())
     fill(coordinator, now_s)
     samples = sum(len(coordinator.store.buffer(key)) for key in coordinator.sources)
+    new_samples = NewSamples(coordinator, now_s)
 
     figures: dict[str, Any] = {"sensors": SENSORS, "samples": samples}
-    alone = await refresh_figures(coordinator, loop_clock, executor)
+    alone = await refresh_figures(coordinator, loop_clock, executor, new_samples)
     assert threading.get_ident() not in executor.thread_ids
 
     real_window_stats = trend.window_stats
     trend.window_stats = window_stats.window_stats_numpy
-    numpy_alone = await refresh_figures(coordinator, loop_clock, executor)
+    numpy_alone = await refresh_figures(coordinator, loop_clock, executor, new_samples)
     trend.window_stats = real_window_stats
 
     device = DeviceInfo(identifiers={(DOMAIN, "bench")}, name="Bench")
+    all_entities: list[Any] = []
     for domain, entities in (
         ("sensor", trend_sensors(coordinator, device, "bench")),
         ("binary_sensor", trend_binary_sensors(coordinator, device, "bench")),
@@ -200,9 +270,12 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
         platform = MockEntityPlatform(hass, domain=domain, platform_name=DOMAIN)
         platform.config_entry = entry
         await platform.async_add_entities(entities)
+        all_entities += entities
     await hass.async_block_till_done()
-    entities = len(hass.states.async_all())
-    with_entities = await refresh_figures(coordinator, loop_clock, executor)
+    entity_count = len(hass.states.async_all())
+    with_entities = await refresh_figures(coordinator, loop_clock, executor, new_samples)
+    nothing_new = await refresh_figures(coordinator, loop_clock, executor, None)
+    write_all, write_all_cpu = await write_all_ms(all_entities, loop_clock)
 
     on_loop_ms = []
     for _ in range(3):
@@ -212,14 +285,25 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
 
     figures |= {
         "backend": window_stats.backend_name(),
-        "entities": entities,
+        "entities": entity_count,
+        "new_samples_per_sensor": NEW_SAMPLES,
         "refresh_loop_ms": alone["loop_ms"],
+        "refresh_loop_cpu_ms": alone["loop_cpu_ms"],
         "refresh_wall_ms": alone["wall_ms"],
         "refresh_executor_ms": alone["executor_ms"],
         "refresh_numpy_loop_ms": numpy_alone["loop_ms"],
+        "refresh_numpy_loop_cpu_ms": numpy_alone["loop_cpu_ms"],
         "refresh_numpy_executor_ms": numpy_alone["executor_ms"],
         "refresh_with_entities_loop_ms": with_entities["loop_ms"],
+        "refresh_with_entities_loop_cpu_ms": with_entities["loop_cpu_ms"],
         "refresh_with_entities_wall_ms": with_entities["wall_ms"],
+        "refresh_with_entities_executor_ms": with_entities["executor_ms"],
+        "refresh_with_entities_writes": with_entities["writes"],
+        "refresh_nothing_new_loop_ms": nothing_new["loop_ms"],
+        "refresh_nothing_new_loop_cpu_ms": nothing_new["loop_cpu_ms"],
+        "refresh_nothing_new_writes": nothing_new["writes"],
+        "write_all_states_loop_ms": write_all,
+        "write_all_states_loop_cpu_ms": write_all_cpu,
         "analysis_on_loop_ms": statistics.median(on_loop_ms),
         **await add_sample_figures(coordinator, now_s + DAYS * 86400.0),
         "target_loop_ms": TARGET_LOOP_MS,
@@ -241,23 +325,32 @@ def report(f: dict[str, Any]) -> None:
         f"{f['sensors']} sensors, {f['samples']:,} samples (7 days, one a minute), "
         f"window statistics backend: {f['backend']}\n"
     )
+    nan = float("nan")
     rows = [
-        ("refresh, coordinator alone", f["refresh_loop_ms"], f["refresh_executor_ms"]),
-        ("refresh, numpy statistics", f["refresh_numpy_loop_ms"], f["refresh_numpy_executor_ms"]),
+        ("refresh, coordinator alone", "refresh", f["refresh_executor_ms"], nan),
+        ("refresh, numpy statistics", "refresh_numpy", f["refresh_numpy_executor_ms"], nan),
         (
             f"refresh, {f['entities']} entities listening",
-            f["refresh_with_entities_loop_ms"],
-            float("nan"),
+            "refresh_with_entities",
+            f["refresh_with_entities_executor_ms"],
+            f["refresh_with_entities_writes"],
         ),
-        ("analysis run on the loop instead", f["analysis_on_loop_ms"], 0.0),
+        ("  same, no new samples", "refresh_nothing_new", nan, f["refresh_nothing_new_writes"]),
+        (f"for scale: writing all {f['entities']} states", "write_all_states", nan, f["entities"]),
     ]
-    print(f"{'per refresh':<36}{'loop ms':>10}{'executor ms':>14}")
-    for name, loop_ms, executor_ms in rows:
-        print(f"{name:<36}{loop_ms:>10.3f}{executor_ms:>14.2f}")
-    ok = "ok" if f["refresh_loop_ms"] < f["target_loop_ms"] else "MISSED"
+    print(f"{'per refresh':<36}{'loop ms':>10}{'loop cpu ms':>13}{'executor ms':>13}{'writes':>8}")
+    for name, prefix, executor_ms, writes in rows:
+        print(
+            f"{name:<36}{f[prefix + '_loop_ms']:>10.3f}{f[prefix + '_loop_cpu_ms']:>13.3f}"
+            f"{executor_ms:>13.2f}{writes:>8.0f}"
+        )
+    print(f"{'analysis run on the loop instead':<36}{f['analysis_on_loop_ms']:>10.3f}")
+    target = f["target_loop_ms"]
+    loop_ms = f["refresh_with_entities_loop_ms"]
     print(
-        f"\nloop time per refresh: {f['refresh_loop_ms']:.3f} ms (target < "
-        f"{f['target_loop_ms']} ms: {ok}); "
+        f"\nloop time per refresh with {f['entities']} entities: {loop_ms:.3f} ms (target < "
+        f"{target} ms: {'ok' if loop_ms < target else 'MISSED'}); coordinator alone "
+        f"{f['refresh_loop_ms']:.3f} ms, "
         f"{f['analysis_on_loop_ms'] / f['refresh_loop_ms']:.0f}x less than analysing on the loop"
     )
     print(

@@ -22,12 +22,17 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home import trend_coordinator
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.trend_coordinator import (
+    RISING,
+    TREND,
     TREND_CHANGED_EVENT,
     TrendCoordinator,
+    TrendSnapshot,
     TrendSource,
+    analyze_snapshot,
     numeric_samples,
 )
 
@@ -298,3 +303,40 @@ def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:
     np.testing.assert_allclose(values, [21.5, -3.0, 20.0, 26.85], rtol=1e-6)
     _, humidity = numeric_samples([(1.0, "45", "%"), (2.0, "46", None)], "%")
     assert humidity.tolist() == [45.0]
+
+
+def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
+    """Equal views stay the same objects, which is how entities skip unchanged writes."""
+    now_s = START.timestamp()
+    store = SampleStore(window_s=7 * DAY)
+    store.buffer("temperature").extend(*_ramp(now_s - 2 * DAY, 2, 1.0, 20.0))
+    store.buffer("humidity").extend(*_ramp(now_s - 2 * DAY, 2, -2.0, 50.0))
+    keys = {"temperature", "humidity"}
+
+    def analyze(previous: TrendSnapshot | None) -> TrendSnapshot:
+        return analyze_snapshot(
+            store, keys=keys, threshold=0.2, tz="Europe/Berlin", now_s=now_s, previous=previous
+        )
+
+    first = analyze(None)
+    assert set(first.views) == {(key, kind) for key in keys for kind in (TREND, RISING)}
+    result = first.results["temperature"]
+    trend_view = first.views["temperature", TREND]
+    assert trend_view.value == round(result.slope_per_day, 3)
+    assert trend_view.attributes["samples"] == result.count
+    assert trend_view.attributes["daily_means"] == [
+        {"date": day.date.isoformat(), "mean": round(day.mean, 3), "count": day.count}
+        for day in result.daily_means
+    ]
+    assert first.views["temperature", RISING].value is True
+    assert first.views["humidity", RISING].attributes == {"direction": "falling", "threshold": 0.2}
+
+    again = analyze(first)
+    assert all(again.views[key] is first.views[key] for key in first.views)
+
+    store.buffer("temperature").append(now_s, 22.0)
+    changed = analyze(again)
+    assert changed.views["temperature", TREND] is not again.views["temperature", TREND]
+    assert changed.views["temperature", TREND] != again.views["temperature", TREND]
+    kept = [key for key in changed.views if key != ("temperature", TREND)]
+    assert all(changed.views[key] is again.views[key] for key in kept)

@@ -192,3 +192,76 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
         {"sensor": "Attic"},
     ]
     await coordinator.async_shutdown()
+
+
+def _written(hass: HomeAssistant, domain: str, unique_id: str) -> tuple[datetime, datetime]:
+    """When the entity's state was last written (reported) and last changed anything."""
+    state = _state(hass, domain, unique_id)
+    return state.last_reported, state.last_updated
+
+
+async def test_only_entities_whose_view_changed_write_their_state(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    now_s = NOW.timestamp()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, now_s))
+    coordinator.add_samples("humidity", *_ramp(3, -1.0, 50.0, now_s))
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+    entities = [
+        ("sensor", "board0001_temperature_trend"),
+        ("binary_sensor", "board0001_temperature_rising"),
+        ("sensor", "board0001_humidity_trend"),
+        ("binary_sensor", "board0001_humidity_rising"),
+    ]
+    first = {entity: _written(hass, *entity) for entity in entities}
+
+    # Nothing new: the refresh writes no state, not even an identical one.
+    freezer.tick(timedelta(minutes=1))
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert {entity: _written(hass, *entity) for entity in entities} == first
+
+    # A new temperature sample changes that sensor's statistics but not its direction.
+    freezer.tick(timedelta(minutes=1))
+    coordinator.add_sample("temperature", now_s + 60.0, 20.0 + 0.8 * 3)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    later = {entity: _written(hass, *entity) for entity in entities}
+    assert later[entities[0]] == (dt_util.utcnow(), dt_util.utcnow())
+    assert {entity: later[entity] for entity in entities[1:]} == {
+        entity: first[entity] for entity in entities[1:]
+    }
+    temperature = _state(hass, *entities[0])
+    result = coordinator.data.results["temperature"]
+    assert temperature.attributes["samples"] == result.count == 3 * 96 + 1
+    assert float(temperature.state) == round(result.slope_per_day, 3)
+    await coordinator.async_shutdown()
+
+
+async def test_failed_refresh_makes_entities_unavailable_until_the_next_success(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Availability changes are written even when the analysis itself did not change."""
+    freezer.move_to(NOW)
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, NOW.timestamp()))
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+    shown = _state(hass, "sensor", "board0001_temperature_trend")
+
+    coordinator.async_set_update_error(RuntimeError("disk on fire"))
+    assert _state(hass, "sensor", "board0001_temperature_trend").state == STATE_UNAVAILABLE
+    assert _state(hass, "binary_sensor", "board0001_temperature_rising").state == (
+        STATE_UNAVAILABLE
+    )
+
+    coordinator.async_set_updated_data(coordinator.data)
+    recovered = _state(hass, "sensor", "board0001_temperature_trend")
+    assert (recovered.state, recovered.attributes) == (shown.state, shown.attributes)
+    assert _state(hass, "binary_sensor", "board0001_temperature_rising").state == STATE_ON
+    await coordinator.async_shutdown()

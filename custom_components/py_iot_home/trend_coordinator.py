@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from homeassistant.components.recorder import history
@@ -34,6 +37,12 @@ from .const import (
 from .models import PyIotHomeConfigEntry
 
 TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
+ATTR_DAILY_MEANS = "daily_means"
+ATTR_DIRECTION = "direction"
+ATTR_THRESHOLD = "threshold"
+TREND = "trend"
+RISING = "rising"
+_DIGITS = 3
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,14 +56,27 @@ class TrendSource:
     sensor_name: str | None = None  # names the entities when a device has several sensors
 
 
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """The state value and attributes an entity shows, built off the loop with the analysis.
+
+    A refresh that leaves a view equal keeps the previous object, so an entity sees with
+    ``is`` that it has nothing new to write.
+    """
+
+    value: float | bool | None
+    attributes: dict[str, Any]  # shared by the states written from it: never mutated
+
+
 @dataclass(frozen=True, kw_only=True)
 class TrendSnapshot:
-    """The latest analysis of every source."""
+    """The latest analysis of every source, and what its entities show of it."""
 
     results: Mapping[str, TrendResult]
     directions: Mapping[str, TrendDirection | None]
     threshold: float
     backend: str
+    views: Mapping[tuple[str, str], EntityView]  # by (source key, TREND or RISING)
 
 
 class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
@@ -156,17 +178,16 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             self._refresh_if_first_trend(key)
 
     async def _async_update_data(self) -> TrendSnapshot:
-        results = await self.hass.async_add_executor_job(
-            analyze_many, self.store, self.hass.config.time_zone, dt_util.utcnow().timestamp()
-        )
-        results = {key: result for key, result in results.items() if key in self.sources}
-        return TrendSnapshot(
-            results=results,
-            directions={
-                key: trend_direction(result, self.threshold) for key, result in results.items()
-            },
-            threshold=self.threshold,
-            backend=backend_name(),
+        return await self.hass.async_add_executor_job(
+            partial(
+                analyze_snapshot,
+                self.store,
+                keys=self.sources.keys(),
+                threshold=self.threshold,
+                tz=self.hass.config.time_zone,
+                now_s=dt_util.utcnow().timestamp(),
+                previous=self.data,
+            )
         )
 
     @callback
@@ -200,6 +221,71 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "threshold": snapshot.threshold,
                 },
             )
+
+
+def analyze_snapshot(
+    store: SampleStore,
+    *,
+    keys: Container[str],
+    threshold: float,
+    tz: str | ZoneInfo,
+    now_s: float,
+    previous: TrendSnapshot | None,
+) -> TrendSnapshot:
+    """Analyse the sources and build their entities' views (executor).
+
+    Views equal to the ``previous`` snapshot's are that snapshot's objects.
+    """
+    results = {key: result for key, result in analyze_many(store, tz, now_s).items() if key in keys}
+    directions = {key: trend_direction(result, threshold) for key, result in results.items()}
+    views: dict[tuple[str, str], EntityView] = {}
+    for key, result in results.items():
+        views[key, TREND] = _slope_view(result)
+        views[key, RISING] = _rising_view(directions[key], threshold)
+    if previous is not None:
+        for view_key, view in views.items():
+            if (old := previous.views.get(view_key)) == view:
+                views[view_key] = old
+    return TrendSnapshot(
+        results=results,
+        directions=directions,
+        threshold=threshold,
+        backend=backend_name(),
+        views=views,
+    )
+
+
+def _slope_view(result: TrendResult) -> EntityView:
+    """Slope per day; daily means and window statistics behind it."""
+    return EntityView(
+        value=_rounded(result.slope_per_day),
+        attributes={
+            ATTR_DAILY_MEANS: [
+                {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
+                for day in result.daily_means
+            ],
+            "minimum": _rounded(result.minimum),
+            "maximum": _rounded(result.maximum),
+            "mean": _rounded(result.mean),
+            "std": _rounded(result.std),
+            "samples": result.count,
+            "intercept": _rounded(result.intercept),
+            "backend": result.backend,
+        },
+    )
+
+
+def _rising_view(direction: TrendDirection | None, threshold: float) -> EntityView:
+    """Rising or not; the direction and the threshold that decides it."""
+    return EntityView(
+        value=None if direction is None else direction == "rising",
+        attributes={ATTR_DIRECTION: direction, ATTR_THRESHOLD: threshold},
+    )
+
+
+def _rounded(value: float) -> float | None:
+    """Round for display and storage; NaN (no data) becomes None, which JSON can carry."""
+    return None if math.isnan(value) else round(value, _DIGITS)
 
 
 def history_samples(

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .analysis.trend import TrendResult
-from .trend_coordinator import TrendCoordinator, TrendSnapshot, TrendSource
+from .trend_coordinator import (
+    ATTR_DAILY_MEANS,
+    RISING,
+    TREND,
+    EntityView,
+    TrendCoordinator,
+    TrendSnapshot,
+    TrendSource,
+)
 
-ATTR_DAILY_MEANS = "daily_means"
-ATTR_DIRECTION = "direction"
-ATTR_THRESHOLD = "threshold"
 # Every refresh changes these; keeping them out of the recorder saves a row per refresh.
 _CHANGING_ATTRIBUTES = frozenset(
     {ATTR_DAILY_MEANS, "minimum", "maximum", "mean", "std", "samples", "intercept"}
 )
-_DIGITS = 3
 
 
 def trend_sensors(
@@ -44,9 +49,10 @@ def trend_binary_sensors(
 
 
 class TrendEntity(CoordinatorEntity[TrendCoordinator]):
-    """An entity that shows one source's trend."""
+    """An entity that shows one source's trend, as a view the coordinator built."""
 
     _attr_has_entity_name = True
+    _shown: tuple[EntityView | None, bool] | None = None
 
     def __init__(
         self,
@@ -61,6 +67,7 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
         self.source = source
         self._attr_unique_id = f"{unique_id_prefix}_{source.key}_{suffix}"
         self._attr_device_info = device_info
+        self._view_key = (source.key, suffix)
         if source.sensor_name:
             self._attr_translation_key = f"sensor_{source.quantity}_{suffix}"
             self._attr_translation_placeholders = {"sensor": source.sensor_name}
@@ -75,10 +82,40 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
         return None if data is None else data.results.get(self.source.key)
 
     @property
+    def view(self) -> EntityView | None:
+        """What this entity shows of the latest analysis."""
+        data: TrendSnapshot | None = self.coordinator.data
+        return None if data is None else data.views.get(self._view_key)
+
+    @property
     def available(self) -> bool:
         """Unavailable until the window holds two samples."""
         result = self.result
         return super().available and result is not None and result.count >= 2
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """The view's attributes."""
+        return None if (view := self.view) is None else view.attributes
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what the state written when the entity is added shows."""
+        await super().async_added_to_hass()
+        self._shown = (self.view, self.available)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when the view or the availability changed.
+
+        Most refreshes leave the rising sensors as they were, and writing an unchanged
+        state still costs the loop ~10 us per entity.
+        """
+        view = self.view
+        available = self.available
+        if (shown := self._shown) is not None and view is shown[0] and available == shown[1]:
+            return
+        self._shown = (view, available)
+        self.async_write_ha_state()
 
 
 class TrendSensor(TrendEntity, SensorEntity):
@@ -96,32 +133,14 @@ class TrendSensor(TrendEntity, SensorEntity):
         unique_id_prefix: str,
     ) -> None:
         """Show the slope in the source's unit per day."""
-        super().__init__(coordinator, source, device_info, unique_id_prefix, "trend")
+        super().__init__(coordinator, source, device_info, unique_id_prefix, TREND)
         self._attr_native_unit_of_measurement = f"{source.unit}/d"
 
     @property
     def native_value(self) -> float | None:
-        """Slope per day; None while all samples share one time."""
-        return _rounded(self.result.slope_per_day) if self.result else None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Daily means and window statistics behind the slope."""
-        if (result := self.result) is None:
-            return None
-        return {
-            ATTR_DAILY_MEANS: [
-                {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
-                for day in result.daily_means
-            ],
-            "minimum": _rounded(result.minimum),
-            "maximum": _rounded(result.maximum),
-            "mean": _rounded(result.mean),
-            "std": _rounded(result.std),
-            "samples": result.count,
-            "intercept": _rounded(result.intercept),
-            "backend": result.backend,
-        }
+        """Slope per day, rounded; None while all samples share one time."""
+        value = None if (view := self.view) is None else view.value
+        return None if value is None else float(value)
 
 
 class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
@@ -135,23 +154,10 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
         unique_id_prefix: str,
     ) -> None:
         """Describe the binary sensor."""
-        super().__init__(coordinator, source, device_info, unique_id_prefix, "rising")
+        super().__init__(coordinator, source, device_info, unique_id_prefix, RISING)
 
     @property
     def is_on(self) -> bool | None:
         """Whether the slope is above the threshold; None while there is no slope."""
-        direction = self.coordinator.data.directions.get(self.source.key)
-        return None if direction is None else direction == "rising"
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """Rising, falling or steady, and the threshold that separates them."""
-        return {
-            ATTR_DIRECTION: self.coordinator.data.directions.get(self.source.key),
-            ATTR_THRESHOLD: self.coordinator.data.threshold,
-        }
-
-
-def _rounded(value: float) -> float | None:
-    """Round for display and storage; NaN (no data) becomes None, which JSON can carry."""
-    return None if math.isnan(value) else round(value, _DIGITS)
+        value = None if (view := self.view) is None else view.value
+        return None if value is None else bool(value)

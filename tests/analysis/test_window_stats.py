@@ -305,18 +305,103 @@ def test_read_only_and_unaligned_arrays(stats_fn: StatsFn) -> None:
 @pytest.mark.parametrize(
     ("times", "values"),
     [
-        (np.zeros(4, dtype=np.float32), np.zeros(4, dtype=np.float32)),
-        (np.zeros(4), np.zeros(4)),
-        (np.zeros((2, 2)), np.zeros(4, dtype=np.float32)),
-        (np.zeros(8)[::2], np.zeros(4, dtype=np.float32)),
+        (np.zeros(4), np.zeros(4, dtype=np.float32)),
         ([0.0, 1.0, 2.0, 3.0], np.zeros(4, dtype=np.float32)),
+        (np.zeros(4).ctypes.data, np.zeros(4, dtype=np.float32).ctypes.data),
     ],
 )
-def test_native_argtypes_check_arrays(times: object, values: object) -> None:
-    """The ndpointer argtypes refuse what would be read wrongly, even past the validation."""
+def test_native_function_takes_only_typed_pointers(times: object, values: object) -> None:
+    """Arrays, lists and bare addresses cannot reach the kernel without the Python checks."""
     assert ws._native is not None
     with pytest.raises(ctypes.ArgumentError):
         ws._native.window_stats(times, values, 4, ctypes.byref(ws._CWindowStats()))
+
+
+@pytest.fixture
+def kernel_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, int]]:
+    """Record the (times address, values address, n) of every call into the real kernel."""
+    library = ws._native
+    if library is None:
+        pytest.skip("native library not loaded")
+    calls: list[tuple[int, int, int]] = []
+
+    def recording(times_p: object, values_p: object, n: int, out: object) -> int:
+        calls.append((address_of(times_p), address_of(values_p), n))
+        status: int = library.window_stats(times_p, values_p, n, out)
+        return status
+
+    monkeypatch.setattr(ws, "_native", ws._NativeLibrary(library.path, recording))
+    return calls
+
+
+def address_of(pointer: object) -> int:
+    """The address a ctypes argument of the kernel points at."""
+    if isinstance(pointer, ctypes._Pointer):
+        return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+    assert isinstance(pointer, ctypes.c_double | ctypes.c_float)
+    return ctypes.addressof(pointer)
+
+
+def read_only[A: NDArray[np.generic]](array: A) -> A:
+    array = array.copy()
+    array.flags.writeable = False
+    return array
+
+
+def test_kernel_reads_callers_arrays_in_place(kernel_calls: list[tuple[int, int, int]]) -> None:
+    """Float64/float32 arrays, writable or not, are passed by address: zero copy."""
+    times = 1.7e9 + 60.0 * np.arange(10, dtype=np.float64)
+    values = np.arange(10, dtype=np.float32)
+    frozen_times, frozen_values = read_only(times), read_only(values)
+    first = window_stats(times, values)
+    assert window_stats(frozen_times, frozen_values) == first
+    assert kernel_calls == [
+        (times.ctypes.data, values.ctypes.data, 10),
+        (frozen_times.ctypes.data, frozen_values.ctypes.data, 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["unaligned", "strided", "big_endian", "float64_values", "list", "empty"],
+)
+def test_kernel_gets_aligned_arrays_of_the_right_length(
+    kernel_calls: list[tuple[int, int, int]], layout: str
+) -> None:
+    """Whatever the caller passes, the kernel sees aligned memory holding n samples."""
+    size = 0 if layout == "empty" else 50
+    times = 1.7e9 + 60.0 * np.arange(size, dtype=np.float64)
+    values = np.sin(np.arange(size)).astype(np.float32)
+    expected = window_stats(times, values)
+    kernel_calls.clear()
+    given_times: object = times
+    given_values: object = values
+    match layout:
+        case "unaligned":
+            raw = bytearray(times.nbytes + 1)
+            given_times = np.frombuffer(raw, dtype=np.float64, count=times.size, offset=1)
+            given_times[:] = times
+        case "strided":
+            given_times = np.repeat(times, 2)[::2]
+        case "big_endian":
+            given_values = values.astype(">f4")
+        case "float64_values":
+            given_values = values.astype(np.float64)
+        case "list":
+            given_times = times.tolist()
+    result = window_stats(given_times, given_values)  # type: ignore[arg-type]
+    assert all(
+        a == e or (math.isnan(a) and math.isnan(e)) for a, e in zip(result, expected, strict=True)
+    )
+    [(times_address, values_address, n)] = kernel_calls
+    assert (times_address % 8, values_address % 4) == (0, 0)
+    assert n == size
+
+
+def test_result_is_immutable() -> None:
+    result = window_stats(np.arange(3, dtype=np.float64), np.ones(3, dtype=np.float32))
+    with pytest.raises(AttributeError):
+        result.mean = 0.0  # type: ignore[misc]
 
 
 @needs_native

@@ -19,7 +19,7 @@ import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,44 +34,18 @@ _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64
 _NUMERIC_KINDS = frozenset("biuf")
 
 
-def _array_pointer(dtype: type[np.float64 | np.float32]) -> type[ctypes.c_void_p]:
-    """Return an ndpointer argtype (dtype, 1-D, C-contiguous, aligned) for zero-copy calls."""
-    checked = np.ctypeslib.ndpointer(dtype=dtype, ndim=1, flags=("C_CONTIGUOUS", "ALIGNED"))
-    expected = np.dtype(dtype)
-
-    class ArrayPointer(checked):  # type: ignore[valid-type,misc]
-        @classmethod
-        def from_param(cls, obj: Any) -> object:
-            # numpy's from_param hands ctypes obj.ctypes to cast, ~3 us per array; a buffer
-            # view of the same memory passes the same pointer in ~0.3 us.
-            if not (
-                isinstance(obj, np.ndarray)
-                and obj.dtype == expected
-                and obj.ndim == 1
-                and obj.flags.c_contiguous
-                and obj.flags.aligned
-            ):
-                return checked.from_param(obj)  # raises TypeError naming what is wrong
-            if obj.flags.writeable and obj.size:
-                return ctypes.byref(ctypes.c_char.from_buffer(obj))
-            return ctypes.c_void_p(obj.ctypes.data)
-
-    return ArrayPointer
-
-
-_F64_ARRAY = _array_pointer(np.float64)
-_F32_ARRAY = _array_pointer(np.float32)
-
-
 class NativeUnavailableError(RuntimeError):
     """The native library was not loaded (missing, wrong ABI or disabled)."""
 
 
-@dataclass(frozen=True, slots=True)
-class WindowStats:
-    """Statistics of the finite samples of one window."""
+class WindowStats(NamedTuple):
+    """Statistics of the finite samples of one window.
 
-    count: int
+    A named tuple, not a frozen dataclass: built from the kernel's output in ~0.2 us, not
+    ~0.7 us, which is a third of the 2 us budget of a 10-sample call.
+    """
+
+    count: int  # type: ignore[assignment]  # shadows tuple.count, which no caller needs
     minimum: float
     maximum: float
     mean: float
@@ -102,6 +76,16 @@ class _CWindowStats(ctypes.Structure):
 
 # Reads all fields of a _CWindowStats at once, several times faster than eight attributes.
 _unpack_stats = struct.Struct("=Q7d").unpack_from
+# The unpacked tuple always has WindowStats' eight fields, so its length check is not needed.
+_new_tuple = tuple.__new__
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
+_FLOAT_P = ctypes.POINTER(ctypes.c_float)
+# Bound once: the 10-sample call costs ~1.6 us and each dotted lookup ~20 ns of it.
+_ndarray = np.ndarray
+_double_at = ctypes.c_double.from_buffer
+_float_at = ctypes.c_float.from_buffer
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +130,8 @@ def _load_native() -> _NativeLibrary | None:
             (_ABI_VERSION, ctypes.sizeof(_CWindowStats)),
         )
         return None
-    window_stats_fn.argtypes = [
-        _F64_ARRAY,
-        _F32_ARRAY,
-        ctypes.c_size_t,
-        ctypes.POINTER(_CWindowStats),
-    ]
+    # The C signature as declared in the header; arrays are checked in _call_native.
+    window_stats_fn.argtypes = [_DOUBLE_P, _FLOAT_P, ctypes.c_size_t, ctypes.POINTER(_CWindowStats)]
     window_stats_fn.restype = ctypes.c_int
     return _NativeLibrary(path, window_stats_fn)
 
@@ -202,15 +182,45 @@ def _validated(
 
 
 def window_stats_native(times_s: NDArray[np.float64], values: NDArray[np.float32]) -> WindowStats:
-    """Compute the window statistics with the native library, in one pass without copying."""
+    """Compute the window statistics with the native library, in one pass without copying.
+
+    Two writable, aligned, C-contiguous 1-D arrays of float64 times and float32 values of
+    one length go to the kernel as they are; anything else is validated and converted
+    first, as ``window_stats`` describes. Either way the kernel reads the arrays' memory.
+    """
     if (lib := _native) is None:
         raise NativeUnavailableError("the native window statistics library is not loaded")
-    times, vals = _validated(times_s, values)
+    times_p: Any = None
+    # Builtin dtypes are singletons; any other float64 dtype object takes the slow path.
+    if (
+        type(times_s) is _ndarray
+        and type(values) is _ndarray
+        and times_s.dtype is _F64
+        and values.dtype is _F32
+        and times_s.ndim == 1
+        and values.ndim == 1
+        and (n := times_s.size) == values.size
+        and times_s.flags.aligned
+        and values.flags.aligned
+    ):
+        try:
+            # The buffer export refuses read-only, strided and empty arrays, and pins the
+            # array while the ctypes object lives; a quarter of the cost of arr.ctypes.data.
+            times_p = _double_at(times_s)
+            values_p: Any = _float_at(values)
+        except (TypeError, ValueError):
+            times_p = None
+    if times_p is None:
+        times, vals = _validated(times_s, values)
+        n = times.size
+        # data_as pointers keep their arrays alive until the call returns.
+        times_p = times.ctypes.data_as(_DOUBLE_P)
+        values_p = vals.ctypes.data_as(_FLOAT_P)
     out = _CWindowStats()
-    status = lib.window_stats(times, vals, times.size, ctypes.byref(out))
+    status = lib.window_stats(times_p, values_p, n, out)
     if status != 0:
         raise RuntimeError(f"pyiot_window_stats failed with status {status}")
-    return WindowStats(*_unpack_stats(out))
+    return _new_tuple(WindowStats, _unpack_stats(out))
 
 
 def window_stats_numpy(times_s: NDArray[np.float64], values: NDArray[np.float32]) -> WindowStats:
@@ -280,7 +290,8 @@ def window_stats_numpy(times_s: NDArray[np.float64], values: NDArray[np.float32]
 def window_stats(times_s: NDArray[np.float64], values: NDArray[np.float32]) -> WindowStats:
     """Compute the window statistics natively when the library loaded, else with numpy.
 
-    Samples whose time or value is NaN or infinite are skipped. Raises TypeError or
+    Samples whose time or value is NaN or infinite are skipped (both backends, so no NaN
+    check is needed first). Other real dtypes and layouts are converted. Raises TypeError or
     ValueError for input that is not two 1-D real arrays of the same length.
     """
     if _native is None:
