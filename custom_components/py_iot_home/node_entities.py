@@ -8,7 +8,7 @@ from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.components.switch import SwitchEntity
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower, UnitOfTemperature
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -19,6 +19,7 @@ from .protocol import NodeAnnouncement, Quantity, SensorInfo, SwitchInfo
 QUANTITY_DEVICE_CLASS = {
     Quantity.TEMPERATURE: (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
     Quantity.HUMIDITY: (SensorDeviceClass.HUMIDITY, PERCENTAGE),
+    Quantity.POWER: (SensorDeviceClass.POWER, UnitOfPower.WATT),
 }
 
 
@@ -79,7 +80,7 @@ class NodeEntity(CoordinatorEntity[NodeCoordinator]):
 
 
 class NodeClimateSensor(NodeEntity, SensorEntity):
-    """Temperature or humidity measured by a node."""
+    """Temperature, humidity or power measured by a node."""
 
     _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_suggested_display_precision = 1

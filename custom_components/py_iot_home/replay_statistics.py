@@ -21,7 +21,7 @@ from .trend_coordinator import TrendCoordinator
 HOUR_S = 3600
 # The recorder compiles an hour shortly after it ends; importing later overwrites that.
 COMPILE_MARGIN = timedelta(minutes=15)
-UNIT_CLASS = {"temperature": "temperature", "humidity": None}
+UNIT_CLASS = {"temperature": "temperature", "humidity": None, "power": "power"}
 
 
 class ReplayStatistics:

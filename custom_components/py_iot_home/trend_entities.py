@@ -155,6 +155,9 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
     ) -> None:
         """Describe the binary sensor."""
         super().__init__(coordinator, source, device_info, unique_id_prefix, RISING)
+        # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
+        if source.quantity == "power":
+            self._attr_entity_registry_enabled_default = False
 
     @property
     def is_on(self) -> bool | None:

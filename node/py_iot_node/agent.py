@@ -21,6 +21,7 @@ from typing import Protocol
 from . import __version__
 from .buffer import SampleBuffer
 from .config import NodeConfig
+from .custom_sensors import DEFAULT_MODEL
 from .devices import SwitchBank
 from .ha_discovery import build_ha_discovery
 from .hardware.errors import HardwareError
@@ -123,6 +124,8 @@ class NodeAgent:
         self._sent: dict[int, bytes] = {}
         self._resend_topic = node_topic(self._prefix, config.node_id, TopicKind.RESEND)
         self.stats = AgentStats(rejected=Counter())
+        # What each custom sensor's reader calls itself (set by the runner once opened).
+        self.custom_models: dict[str, str] = {}
 
     def announcement(self) -> NodeAnnouncement:
         """Describe this node for the integration."""
@@ -139,6 +142,15 @@ class NodeAgent:
                     model=sensor.model.name,
                 )
                 for sensor in self.config.sensors
+            )
+            + tuple(
+                SensorInfo(
+                    key=custom.key,
+                    name=custom.name,
+                    quantities=custom.quantities,
+                    model=self.custom_models.get(custom.key, DEFAULT_MODEL),
+                )
+                for custom in self.config.custom_sensors
             ),
             switches=tuple(
                 SwitchInfo(key=switch.key, name=switch.name) for switch in self.config.switches

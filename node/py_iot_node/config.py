@@ -17,6 +17,7 @@ from .protocol import (
     MAX_SWITCHES,
     MAX_TEXT_LENGTH,
     ProtocolError,
+    Quantity,
     validate_key,
     validate_node_id,
     validate_prefix,
@@ -69,6 +70,18 @@ class SensorConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CustomSensorConfig:
+    """A sensor read by your own Python code (an energy meter, a replay of recorded data)."""
+
+    key: str
+    name: str
+    # "package.module:callable"; called with `options`, returns an object with read().
+    factory: str
+    quantities: tuple[Quantity, ...]
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SwitchConfig:
     """One GPIO output (an LED, a relay)."""
 
@@ -88,6 +101,7 @@ class NodeConfig:
     model: str = "Raspberry Pi"
     mqtt: MqttConfig = field(default_factory=MqttConfig)
     sensors: tuple[SensorConfig, ...] = ()
+    custom_sensors: tuple[CustomSensorConfig, ...] = ()
     switches: tuple[SwitchConfig, ...] = ()
     interval_s: float = 30.0
     state_dir: Path = DEFAULT_STATE_DIR
@@ -175,6 +189,29 @@ def _sensor(data: Mapping[str, object], index: int) -> SensorConfig:
     except ValueError as err:
         raise ConfigError(f"{what}: model must be one of {[m.value for m in DhtModel]}") from err
     return SensorConfig(key=key, name=_text(data, "name", key), model=model, pin=_pin(data, what))
+
+
+def _custom_sensor(data: Mapping[str, object], index: int) -> CustomSensorConfig:
+    what = f"custom_sensors[{index}]"
+    key = _key(data, what)
+    factory = _get(data, "factory", str, "")
+    module, _, attribute = factory.partition(":")
+    if not module or not attribute:
+        raise ConfigError(f"{what}: factory must be 'package.module:callable'")
+    names = data.get("quantities")
+    if not isinstance(names, list) or not names:
+        raise ConfigError(f"{what}: quantities must be a list of {[q.value for q in Quantity]}")
+    try:
+        quantities = tuple(dict.fromkeys(Quantity(str(name)) for name in names))
+    except ValueError as err:
+        raise ConfigError(f"{what}: quantities: one of {[q.value for q in Quantity]}") from err
+    return CustomSensorConfig(
+        key=key,
+        name=_text(data, "name", key),
+        factory=factory,
+        quantities=quantities,
+        options=_section(data, "options"),
+    )
 
 
 def _switch(data: Mapping[str, object], index: int) -> SwitchConfig:
@@ -269,10 +306,18 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
     sensors = tuple(
         _sensor(item, index) for index, item in enumerate(_list(data, "sensors", MAX_SENSORS))
     )
+    custom_sensors = tuple(
+        _custom_sensor(item, index)
+        for index, item in enumerate(_list(data, "custom_sensors", MAX_SENSORS - len(sensors)))
+    )
     switches = tuple(
         _switch(item, index) for index, item in enumerate(_list(data, "switches", MAX_SWITCHES))
     )
-    keys = [sensor.key for sensor in sensors] + [switch.key for switch in switches]
+    keys = [
+        *(sensor.key for sensor in sensors),
+        *(custom.key for custom in custom_sensors),
+        *(switch.key for switch in switches),
+    ]
     if len(set(keys)) != len(keys):
         raise ConfigError("sensor and switch keys must be unique")
     pins = [sensor.pin for sensor in sensors] + [switch.pin for switch in switches]
@@ -309,6 +354,7 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
         model=_text(node, "model", "Raspberry Pi"),
         mqtt=_mqtt(data),
         sensors=sensors,
+        custom_sensors=custom_sensors,
         switches=switches,
         interval_s=interval_s,
         state_dir=state_dir if state_dir.is_absolute() else base_dir / state_dir,

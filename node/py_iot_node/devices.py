@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 
 from .config import NodeConfig, SensorConfig, SwitchConfig
+from .custom_sensors import CustomSensorChannel, load_reader
 from .hardware.dht import DhtBackend, DhtReadError, create_dht_backend
 from .hardware.gpio import GpioBackend, create_gpio_backend
 from .hardware.reading_filter import ReadingFilter
@@ -58,14 +59,20 @@ class SensorChannel:
         self.backend.close()
 
 
-def open_sensors(config: NodeConfig) -> list[SensorChannel]:
+type Channel = SensorChannel | CustomSensorChannel
+
+
+def open_sensors(config: NodeConfig) -> list[Channel]:
     """Open every configured sensor; HardwareUnavailableError when a library is missing."""
-    channels: list[SensorChannel] = []
+    channels: list[Channel] = []
     try:
         for sensor in config.sensors:
             seed = simulation_seed(config.node_id, sensor.key)
             backend = create_dht_backend(sensor.model, sensor.pin, config.dht_backend, seed=seed)
             channels.append(SensorChannel(sensor, backend))
+        channels.extend(
+            CustomSensorChannel(custom, load_reader(custom)) for custom in config.custom_sensors
+        )
     except Exception:
         for channel in channels:
             channel.close()
@@ -73,7 +80,7 @@ def open_sensors(config: NodeConfig) -> list[SensorChannel]:
     return channels
 
 
-def read_all(channels: Sequence[SensorChannel]) -> dict[str, SensorSample]:
+def read_all(channels: Sequence[Channel]) -> dict[str, SensorSample]:
     """Read every sensor in turn."""
     return {channel.config.key: channel.read() for channel in channels}
 

@@ -21,7 +21,8 @@ from paho.mqtt.reasoncodes import ReasonCode
 from .agent import AgentStats, NodeAgent
 from .buffer import SampleBuffer
 from .config import NodeConfig
-from .devices import SensorChannel, SwitchBank, open_sensors, open_switches, read_all
+from .custom_sensors import CustomSensorChannel
+from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
 from .mqtt import create_client
 from .protocol import SensorSample
 
@@ -124,7 +125,7 @@ class EventForwarder:
 
 
 def read_periodically(
-    sensors: Sequence[SensorChannel],
+    sensors: Sequence[Channel],
     interval_s: float,
     events: queue.Queue[Event],
     stop: threading.Event,
@@ -172,7 +173,7 @@ def run_node(
     stop: threading.Event,
     *,
     client: paho.Client | None = None,
-    sensors: Sequence[SensorChannel] | None = None,
+    sensors: Sequence[Channel] | None = None,
     switches: SwitchBank | None = None,
     clock: Callable[[], float] = time.time,
 ) -> AgentStats:
@@ -187,6 +188,11 @@ def run_node(
         resources.callback(bank.gpio.close)
         mqtt = create_client(config) if client is None else client
         agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
+        agent.custom_models = {
+            channel.config.key: channel.model
+            for channel in channels
+            if isinstance(channel, CustomSensorChannel)
+        }
         _run_until_stopped(config, agent, mqtt, channels=channels, stop=stop, clock=clock)
         return agent.stats
 
@@ -196,7 +202,7 @@ def _run_until_stopped(
     agent: NodeAgent,
     mqtt: paho.Client,
     *,
-    channels: Sequence[SensorChannel],
+    channels: Sequence[Channel],
     stop: threading.Event,
     clock: Callable[[], float],
 ) -> None:

@@ -18,6 +18,7 @@ from .model import (
     PROTOCOL_VERSION,
     NodeAnnouncement,
     OutboundMessage,
+    SensorSample,
     StateMessage,
     TopicKind,
 )
@@ -88,13 +89,18 @@ def build_state(
         "v": PROTOCOL_VERSION,
         "ts": state.ts,
         "seq": state.seq,
-        "sensors": {
-            key: {"temperature": sample.temperature, "humidity": sample.humidity}
-            for key, sample in state.sensors.items()
-        },
+        "sensors": {key: _sample(sample) for key, sample in state.sensors.items()},
         "switches": dict(state.switches),
     }
     return _finish(node_topic(prefix, state.node_id, TopicKind.STATE), message, signer)
+
+
+def _sample(sample: SensorSample) -> dict[str, float | None]:
+    values = {"temperature": sample.temperature, "humidity": sample.humidity}
+    # Only meters send power, so a climate sensor's message stays as version 1 began.
+    if sample.power is not None:
+        values["power"] = sample.power
+    return values
 
 
 def build_replay(

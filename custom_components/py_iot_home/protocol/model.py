@@ -26,6 +26,8 @@ MIN_TS: Final = 946_684_800.0
 MAX_TS: Final = 4_102_444_800.0
 TEMPERATURE_RANGE: Final = (-100.0, 150.0)
 HUMIDITY_RANGE: Final = (0.0, 100.0)
+# Watts: a house connection stays far below 1 MW; negative would be a feed-in meter.
+POWER_RANGE: Final = (0.0, 1_000_000.0)
 
 PAYLOAD_ONLINE: Final = "online"
 PAYLOAD_OFFLINE: Final = "offline"
@@ -82,6 +84,7 @@ class Quantity(StrEnum):
 
     TEMPERATURE = "temperature"
     HUMIDITY = "humidity"
+    POWER = "power"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ class SensorSample:
 
     temperature: float | None = None
     humidity: float | None = None
+    power: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

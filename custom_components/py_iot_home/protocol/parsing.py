@@ -31,6 +31,7 @@ from .model import (
     PAYLOAD_OFFLINE,
     PAYLOAD_ON,
     PAYLOAD_ONLINE,
+    POWER_RANGE,
     TEMPERATURE_RANGE,
     NodeAnnouncement,
     ProtocolError,
@@ -132,11 +133,13 @@ def _sensor_sample(value: object) -> SensorSample:
     sample = as_object(value, "sensor sample")
     temperature = sample.get("temperature")
     humidity = sample.get("humidity")
+    power = sample.get("power")
     return SensorSample(
         temperature=None
         if temperature is None
         else number(temperature, "temperature", *TEMPERATURE_RANGE),
         humidity=None if humidity is None else number(humidity, "humidity", *HUMIDITY_RANGE),
+        power=None if power is None else number(power, "power", *POWER_RANGE),
     )
 
 

@@ -1,0 +1,86 @@
+"""A node with a power meter next to its DHT: power entities and their trend."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.protocol import (
+    Quantity,
+    SensorInfo,
+    SensorSample,
+    StateMessage,
+    build_state,
+)
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    BOTH,
+    NODE_ID,
+    STATE_TOPIC,
+    announce_payload,
+    announcement,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+SENSORS = (
+    SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
+    SensorInfo(
+        key="meter", name="Mains", quantities=(Quantity.POWER, Quantity.TEMPERATURE), model="x"
+    ),
+)
+POWER = "sensor.kitchen_pi_mains_power"
+
+
+async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(announcement(sensors=SENSORS)), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    state = StateMessage(
+        node_id=NODE_ID,
+        ts=1.78e9,
+        seq=4,
+        sensors={
+            "dht1": SensorSample(temperature=21.0, humidity=40.0),
+            "meter": SensorSample(power=1234.5, temperature=23.0),
+        },
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    power = hass.states.get(POWER)
+    assert power is not None
+    assert power.state == "1234.5"
+    assert power.attributes[ATTR_DEVICE_CLASS] == "power"
+    assert power.attributes[ATTR_UNIT_OF_MEASUREMENT] == "W"
+    assert power.attributes["state_class"] == "measurement"
+    assert power.name == "Kitchen Pi Mains power"
+    assert hass.states.get("sensor.kitchen_pi_mains_temperature").state == "23.0"
+    trend = hass.states.get("sensor.kitchen_pi_mains_power_trend")
+    assert trend is not None
+    assert trend.attributes[ATTR_UNIT_OF_MEASUREMENT] == "W/d"
+    registry = er.async_get(hass)
+    rising = registry.async_get("binary_sensor.kitchen_pi_mains_power_rising")
+    assert rising is not None
+    assert rising.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    climate_rising = registry.async_get("binary_sensor.kitchen_pi_kitchen_temperature_rising")
+    assert climate_rising is not None
+    assert climate_rising.disabled_by is None
