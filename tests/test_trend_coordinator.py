@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.py_iot_home import trend_coordinator
+from custom_components.py_iot_home import trend_coordinator, trend_history
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
@@ -33,8 +33,8 @@ from custom_components.py_iot_home.trend_coordinator import (
     TrendSnapshot,
     TrendSource,
     analyze_snapshot,
-    numeric_samples,
 )
+from custom_components.py_iot_home.trend_history import numeric_samples
 
 DAY = 86400.0
 START = datetime(2025, 10, 20, 3, 0, tzinfo=dt_util.UTC)
@@ -143,14 +143,14 @@ async def test_seeds_each_source_from_the_recorder(
     entry = _entry()
     coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
     history_threads: list[int] = []
-    real_history = trend_coordinator.history.state_changes_during_period
+    real_history = trend_history.history.state_changes_during_period
 
     def spy_history(*args: Any, **kwargs: Any) -> Any:
         history_threads.append(threading.get_ident())
         return real_history(*args, **kwargs)
 
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
-    with patch.object(trend_coordinator.history, "state_changes_during_period", spy_history):
+    with patch.object(trend_history.history, "state_changes_during_period", spy_history):
         await coordinator.async_config_entry_first_refresh()
 
     # Only the temperature has an entity to read history from, and it is read off the loop.
@@ -173,7 +173,7 @@ async def test_seeding_is_skipped_without_recorder(
     entry = _entry()
     coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
-    with patch.object(trend_coordinator.history, "state_changes_during_period") as history:
+    with patch.object(trend_history.history, "state_changes_during_period") as history:
         await coordinator.async_config_entry_first_refresh()
     history.assert_not_called()
     assert coordinator.data.results["temperature"].count == 0
@@ -303,6 +303,9 @@ def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:
     np.testing.assert_allclose(values, [21.5, -3.0, 20.0, 26.85], rtol=1e-6)
     _, humidity = numeric_samples([(1.0, "45", "%"), (2.0, "46", None)], "%")
     assert humidity.tolist() == [45.0]
+    # A meter's history in kW (the user's display unit) comes back in the sensor's W.
+    _, power = numeric_samples([(1.0, "1.5", "kW"), (2.0, "250", "W"), (3.0, "1", "°C")], "W")
+    assert power.tolist() == [1500.0, 250.0]
 
 
 def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:

@@ -25,7 +25,8 @@ from .analysis.trend import TrendResult, analyze_trend
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .models import LocalRuntimeData, NodeRuntimeData, PredictorRuntimeData, PyIotHomeConfigEntry
 from .predictor import FORECAST_HOURS, PredictorCoordinator
-from .trend_coordinator import TrendCoordinator, history_samples
+from .trend_coordinator import TrendCoordinator
+from .trend_history import history_samples
 
 SERVICE_ANALYZE_TREND = "analyze_trend"
 SERVICE_FORECAST_POWER = "forecast_power"

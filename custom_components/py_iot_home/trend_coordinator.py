@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-from homeassistant.components.recorder import history
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import TemperatureConverter
 from numpy.typing import ArrayLike
 from sqlalchemy.exc import SQLAlchemyError
 
-from .analysis.sample_store import RingBuffer, SampleArrays, SampleStore
+from .analysis.sample_store import RingBuffer, SampleStore
 from .analysis.trend import TrendDirection, TrendResult, analyze_many, trend_direction
 from .analysis.window_stats import backend_name
 from .const import (
@@ -35,6 +31,7 @@ from .const import (
     TREND_REFRESH_INTERVAL,
 )
 from .models import PyIotHomeConfigEntry
+from .trend_history import history_samples
 
 TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
 ATTR_DAILY_MEANS = "daily_means"
@@ -286,56 +283,3 @@ def _rising_view(direction: TrendDirection | None, threshold: float) -> EntityVi
 def _rounded(value: float) -> float | None:
     """Round for display and storage; NaN (no data) becomes None, which JSON can carry."""
     return None if math.isnan(value) else round(value, _DIGITS)
-
-
-def history_samples(
-    hass: HomeAssistant, entity_id: str, start: datetime, unit: str
-) -> SampleArrays:
-    """The recorded numeric states of an entity since `start`, in `unit` (recorder executor)."""
-    states = history.state_changes_during_period(
-        hass, start, entity_id=entity_id, include_start_time_state=False
-    ).get(entity_id, [])
-    records = (
-        (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
-        for state in states
-    )
-    return numeric_samples(records, unit)
-
-
-def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str) -> SampleArrays:
-    """Turn (time, state, unit of the state) records into samples in ``unit``.
-
-    States that are not finite numbers are skipped, and so are states in a unit that
-    cannot be converted: the recorder keeps what was shown, which follows the user's unit
-    system and entity settings (degrees Fahrenheit, say), not the sensor's own unit.
-    """
-    converters: dict[str | None, Callable[[float], float] | None] = {unit: _unchanged}
-    times: list[float] = []
-    values: list[float] = []
-    for time_s, state, state_unit in records:
-        if state_unit not in converters:
-            converters[state_unit] = _converter(state_unit, unit)
-        if (convert := converters[state_unit]) is None:
-            continue
-        try:
-            value = convert(float(state))
-        except ValueError:
-            continue
-        if math.isfinite(value):
-            times.append(time_s)
-            values.append(value)
-    return np.array(times, dtype=np.float64), np.array(values, dtype=np.float32)
-
-
-def _unchanged(value: float) -> float:
-    return value
-
-
-def _converter(from_unit: str | None, to_unit: str) -> Callable[[float], float] | None:
-    if (
-        from_unit in TemperatureConverter.VALID_UNITS
-        and to_unit in TemperatureConverter.VALID_UNITS
-    ):
-        return TemperatureConverter.converter_factory(from_unit, to_unit)
-    LOGGER.debug("History in %s cannot be turned into %s; skipping it", from_unit, to_unit)
-    return None

@@ -1,0 +1,40 @@
+"""DEMO custom sensor for the node agent: the UCI Appliances Energy data, replayed live.
+
+`script/develop` runs a node agent (`py-iot-node`) named "Demo power meter" whose one custom
+sensor is this class: power (W) and the living room's temperature and humidity, taken from
+the data at the same weekday and time of day (see uci_replay.py), so the power predictor's
+inputs keep arriving live, through the integration's own node protocol.
+
+    custom_sensors:
+      - key: meter
+        name: UCI data
+        factory: script.demo.uci_source:UciReplayMeter
+        quantities: [power, temperature, humidity]
+        options: {cache: .cache/data}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .uci_replay import DemoSeries
+
+# Protocol quantity -> the series' column.
+COLUMNS = {"power": "power_w", "temperature": "temperature", "humidity": "humidity"}
+
+
+class UciReplayMeter:
+    """Reads the demo data's value for now; `options["cache"]` is where the data lives."""
+
+    model = "UCI Appliances Energy replay (demo data)"
+
+    def __init__(self, options: Mapping[str, object]) -> None:
+        """Load the data (downloaded once into the cache)."""
+        self._series = DemoSeries.load(Path(str(options.get("cache", ".cache/data"))))
+
+    def read(self) -> dict[str, float]:
+        """The data's values standing for this moment."""
+        values = self._series.values_at(datetime.now(UTC))
+        return {quantity: values[column] for quantity, column in COLUMNS.items()}
