@@ -231,3 +231,44 @@ async def test_restart_keeps_led_states_and_trend_context(
     seeded = len(runtime.trend.store.buffer("temperature"))
     assert seeded >= samples_before - 1
     assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0
+
+
+async def test_readded_board_trends_start_from_its_history(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    for step in range(20):
+        fake_hardware.dht.script(DHT_PIN, (21.0 + step * 0.1, 45.0))
+        await _poll(hass, freezer, POLL_S)
+    await async_wait_recording_done(hass)
+    recorded = len(mock_config_entry.runtime_data.trend.store.buffer("temperature"))
+
+    # Removed (its entities leave the registry) and added again with the same board.
+    assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert (
+        er.async_get(hass).async_get_entity_id(Platform.SENSOR, DOMAIN, "board0001_temperature")
+        is None
+    )
+    again = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options=dict(mock_config_entry.options),
+    )
+    again.add_to_hass(hass)
+    await hass.config_entries.async_setup(again.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    runtime = again.runtime_data
+    assert isinstance(runtime, LocalRuntimeData)
+    # The sensors were registered only by the platforms; their history still seeded the store.
+    assert len(runtime.trend.store.buffer("temperature")) >= recorded - 1
+    assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0

@@ -90,6 +90,9 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
     await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
+    # Sensors registered just now (a new or re-added entry) may have recorded history.
+    if await trend.async_seed_from_recorder():
+        await trend.async_refresh()
     _offer_area_climate_sensors(hass, entry)
 
 

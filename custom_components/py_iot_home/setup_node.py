@@ -82,6 +82,9 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     await node.async_start()
     _remove_stale_entities(hass, entry, announcement)
     await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
+    # Sensors registered just now (a new or re-added entry) may have recorded history.
+    if await trend.async_seed_from_recorder():
+        await trend.async_refresh()
 
 
 async def async_unload_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:

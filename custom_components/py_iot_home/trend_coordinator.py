@@ -112,23 +112,34 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self.threshold = float(entry.options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD))
         self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
         self._known_directions: dict[str, TrendDirection] = {}
+        self._seeded: set[str] = set()
 
     async def _async_setup(self) -> None:
         """Fill each source's window with the recorder's history of its sensor entity."""
+        await self.async_seed_from_recorder()
+
+    async def async_seed_from_recorder(self) -> int:
+        """Seed the sources not seeded yet whose sensor entity is registered; return how many.
+
+        Called again once the platforms registered their entities: a node added anew (or
+        re-added) has its sensors registered only then, and may have history from before.
+        """
         if "recorder" not in self.hass.config.components:
-            return
+            return 0
         registry = er.async_get(self.hass)
         entity_ids = {
             key: entity_id
             for key, source in self.sources.items()
-            if (
+            if key not in self._seeded
+            and (
                 entity_id := registry.async_get_entity_id(
                     SENSOR_DOMAIN, DOMAIN, source.source_unique_id
                 )
             )
         }
         if not entity_ids:
-            return
+            return 0
+        self._seeded.update(entity_ids)
         start = dt_util.utcnow() - timedelta(seconds=self.window_s)
         try:
             seeded = await get_instance(self.hass).async_add_executor_job(
@@ -138,8 +149,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             LOGGER.exception(
                 "%s: could not read the sensors' history; trends start empty", self.name
             )
-            return
+            return 0
         LOGGER.debug("%s: seeded %s samples from the recorder", self.name, seeded)
+        return seeded
 
     def _seed_from_history(self, entity_ids: Mapping[str, str], start: datetime) -> int:
         """Read the history and merge it into the buffers (recorder executor)."""
