@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.components.recorder.statistics import statistics_during_period
+from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -41,6 +41,7 @@ pytestmark = [
 
 NOW = datetime(2026, 5, 4, 12, 30, tzinfo=dt_util.UTC)
 TEMPERATURE = "sensor.kitchen_pi_temperature"
+HUMIDITY = "sensor.kitchen_pi_humidity"
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +113,12 @@ async def test_replay_imports_hours_at_their_times(
     assert len(rows) == 1
     live_and_replayed = [value for _, value in samples[180:]] + [22.0]
     assert rows[0]["mean"] == pytest.approx(np.mean(live_and_replayed), abs=1e-4)
+    # The import labels units as the recorder's own compiling does (% is "unitless").
+    metadata = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={TEMPERATURE, HUMIDITY})
+    )
+    assert metadata[TEMPERATURE][1]["unit_class"] == "temperature"
+    assert metadata[HUMIDITY][1]["unit_class"] == "unitless"
 
 
 def test_hourly_aggregates_skip_empty_and_nan_hours() -> None:

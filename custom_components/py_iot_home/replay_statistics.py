@@ -21,7 +21,8 @@ from .trend_coordinator import TrendCoordinator
 HOUR_S = 3600
 # The recorder compiles an hour shortly after it ends; importing later overwrites that.
 COMPILE_MARGIN = timedelta(minutes=15)
-UNIT_CLASS = {"temperature": "temperature", "humidity": None, "power": "power"}
+# As the recorder labels these units when it compiles statistics itself.
+UNIT_CLASS = {"temperature": "temperature", "humidity": "unitless", "power": "power"}
 
 
 class ReplayStatistics:
