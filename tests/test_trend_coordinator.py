@@ -216,6 +216,8 @@ async def test_analysis_runs_in_the_executor(
     freezer.move_to(START)
     coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(START.timestamp() - DAY, 1, 1.0, 20.0))
+    # The first-trend refresh these samples asked for runs first, unwatched.
+    await hass.async_block_till_done(wait_background_tasks=True)
     threads: list[int] = []
     real_analyze = trend_coordinator.analyze_many
 
