@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from .config import NodeConfig, SensorConfig, SwitchConfig
 from .custom_sensors import CustomSensorChannel, load_reader
 from .hardware.dht import DhtBackend, DhtReadError, create_dht_backend
-from .hardware.gpio import GpioBackend, create_gpio_backend
+from .hardware.gpio import GpioBackend, SimulatedGpioBackend, create_gpio_backend
 from .hardware.reading_filter import ReadingFilter
 from .protocol import SensorSample
 
@@ -128,7 +128,8 @@ class SwitchBank:
 
 def open_switches(config: NodeConfig) -> SwitchBank:
     """Open the GPIO backend and claim the configured outputs."""
-    gpio = create_gpio_backend(config.gpio_backend)
+    # A node without outputs (a meter) needs no GPIO library at all.
+    gpio = create_gpio_backend(config.gpio_backend) if config.switches else SimulatedGpioBackend()
     bank = SwitchBank(gpio, config.switches)
     bank.setup()
     return bank

@@ -3,8 +3,8 @@
     python -m script.demo.bootstrap [--confirm-nodes NODE_ID ...]
 
 Onboarding and a token, the HTTP settings confirmed, the MQTT entry, the "Climate sensor"
-board, 60 days of demo statistics, the power predictor; with --confirm-nodes also the
-discovered nodes.
+board, the demo power meter node confirmed, 60 days of demo statistics for it, the power
+predictor; with --confirm-nodes also the discovered nodes.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .ha_client import HomeAssistantClient, HomeAssistantError, wait_until_up
+from .meter import DEMO_QUANTITIES, NODE_ID
 from .onboarding import DEMO_PASSWORD, DEMO_USERNAME, ensure_token
-from .power_meter import DEMO_SENSORS
 from .uci_replay import DemoSeries
 
 _LOGGER = logging.getLogger("develop")
@@ -48,7 +48,8 @@ LED_STEP = {
 }
 PREDICTOR_TITLE = "Demo power forecast"
 SEED_DAYS = 60
-STATISTICS_STAMP = "statistics-seeded"
+# Renamed when the demo meter became a node: older stacks seed its new sensors once.
+STATISTICS_STAMP = "meter-statistics-seeded"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
 
 
@@ -153,7 +154,7 @@ async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: 
 
 def hourly_statistics(series: DemoSeries, end: datetime) -> dict[str, list[dict[str, Any]]]:
     """Hourly statistics per demo column for the SEED_DAYS before `end` (an hour start)."""
-    rows: dict[str, list[dict[str, Any]]] = {sensor.column: [] for sensor in DEMO_SENSORS}
+    rows: dict[str, list[dict[str, Any]]] = {item.column: [] for item in DEMO_QUANTITIES}
     start = end - timedelta(days=SEED_DAYS)
     for hour in range(SEED_DAYS * 24):
         moment = start + timedelta(hours=hour)
@@ -166,18 +167,23 @@ def hourly_statistics(series: DemoSeries, end: datetime) -> dict[str, list[dict[
 
 
 async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: Path) -> None:
-    """Seed the demo sensors' long-term statistics with SEED_DAYS of replayed data, once."""
+    """Seed the demo meter's long-term statistics with SEED_DAYS of replayed data, once.
+
+    A predictor made before (on other sensors, or before the seeding) is removed, so the one
+    made next trains on these statistics.
+    """
     stamp = state_dir / STATISTICS_STAMP
     if stamp.exists():
         return
-    for sensor in DEMO_SENSORS:
+    for item in DEMO_QUANTITIES:
         await wait_for(
-            sensor.entity_id, partial(_state_or_none, client, sensor.entity_id), timeout_s=60
+            item.entity_id, partial(_state_or_none, client, item.entity_id), timeout_s=120
         )
+    await remove_entries(client, DOMAIN, PREDICTOR_TITLE)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     series = await asyncio.to_thread(DemoSeries.load, data)
     statistics = hourly_statistics(series, end)
-    for sensor in DEMO_SENSORS:
+    for item in DEMO_QUANTITIES:
         await client.ws(
             "recorder/import_statistics",
             metadata={
@@ -185,11 +191,11 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
                 "mean_type": 1,  # arithmetic
                 "name": None,
                 "source": "recorder",
-                "statistic_id": sensor.entity_id,
-                "unit_class": sensor.unit_class,
-                "unit_of_measurement": sensor.unit,
+                "statistic_id": item.entity_id,
+                "unit_class": item.unit_class,
+                "unit_of_measurement": item.unit,
             },
-            stats=statistics[sensor.column],
+            stats=statistics[item.column],
         )
     # The recorder imports in the background; the predictor trains once, at its creation.
     await wait_for(
@@ -204,7 +210,7 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
 async def _imported_or_none(
     client: HomeAssistantClient, start: datetime, end: datetime
 ) -> bool | None:
-    ids = [sensor.entity_id for sensor in DEMO_SENSORS]
+    ids = [item.entity_id for item in DEMO_QUANTITIES]
     stored = await client.ws(
         "recorder/statistics_during_period",
         start_time=start.isoformat(),
@@ -228,7 +234,7 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
     """A power predictor learning the demo meter, when the integration offers predictors."""
     if PREDICTOR_TITLE in await entry_titles(client, DOMAIN):
         return
-    power, temperature, humidity = (sensor.entity_id for sensor in DEMO_SENSORS)
+    power, temperature, humidity = (item.entity_id for item in DEMO_QUANTITIES)
     answer = {
         "name": PREDICTOR_TITLE,
         "power_entity": power,
@@ -270,6 +276,15 @@ async def _node_flow_or_done(client: HomeAssistantClient, node_id: str) -> dict[
     )
 
 
+async def remove_entries(client: HomeAssistantClient, domain: str, title: str) -> None:
+    """Remove the config entries of `domain` titled `title`."""
+    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={domain}")
+    for entry in entries:
+        if entry["title"] == title:
+            await client.rest("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+            _LOGGER.info("removed %r, to be made again", title)
+
+
 async def remove_online_extras(client: HomeAssistantClient) -> None:
     """Remove what onboarding adds that needs the internet (text-to-speech, weather, radio)."""
     await asyncio.sleep(2)  # onboarding starts these flows in the background
@@ -292,6 +307,8 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         await ensure_http_confirmed(client)
         await ensure_mqtt(client)
         await ensure_board(client)
+        # The demo meter is part of the stack: confirmed here, as a user would.
+        await confirm_nodes(client, [NODE_ID])
         await ensure_statistics(client, state_dir, data)
         await ensure_predictor(client)
         if node_ids:

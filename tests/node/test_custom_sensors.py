@@ -10,7 +10,7 @@ from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.config import ConfigError
 from py_iot_node.custom_sensors import CustomSensorChannel, CustomSensorError, load_reader
-from py_iot_node.devices import SwitchBank, open_sensors, read_all
+from py_iot_node.devices import SwitchBank, open_sensors, open_switches, read_all
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import Quantity, SensorSample, parse_announcement, parse_state
 
@@ -111,3 +111,17 @@ def test_node_announces_and_sends_custom_readings(
     assert "power" not in sent.json()["sensors"]["climate"]
     for channel in channels:
         channel.close()
+
+
+def test_meter_only_node_needs_no_gpio_library(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path,
+        backend="auto",
+        sensors=[],
+        switches=[],
+        custom_sensors=[METER | {"options": {"readings": []}}],
+    )
+    # No GPIO library exists off a Pi; a node with nothing to drive does not ask for one.
+    bank = open_switches(config)
+    assert bank.states == {}
+    bank.release()
