@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.node_connection import NodeCoordinator
+from custom_components.py_iot_home.node_connection import NodeCoordinator, counter_store_key
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
@@ -187,3 +193,21 @@ async def test_failed_request_is_asked_again(
     await hass.async_block_till_done(wait_background_tasks=True)
     (request,) = _requests(mqtt_mock)
     assert request.since == 10
+
+
+async def test_last_seen_counter_is_saved_while_messages_keep_coming(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    node = await _confirm(hass)
+    key = counter_store_key(node.config_entry.entry_id)
+    # A sample every 2 s for half a minute: the delayed save must not be postponed forever.
+    for seq in range(1, 16):
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + 2 * seq))
+        freezer.tick(timedelta(seconds=2))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    saved = hass_storage[key]["data"]["last_seen_seq"]
+    assert 5 <= saved <= 15

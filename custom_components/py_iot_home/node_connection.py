@@ -109,6 +109,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._signer = MessageSigner(secret) if secret else None
         self._command_seq = time.time_ns() // 1000
         self.resend = ResendTracker()
+        self._counter_save_pending = False
         self._on_announcement_changed = on_announcement_changed
         self._samples_listeners: list[SamplesListener] = []
         self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
@@ -164,7 +165,16 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         await self._counter_store.async_save(self._counter())
 
     def _counter_advanced(self) -> None:
-        self._counter_store.async_delay_save(self._counter, COUNTER_SAVE_DELAY_S)
+        # Store.async_delay_save restarts its timer on every call: with a message every few
+        # seconds the write would never come. One pending write at a time, reading the
+        # counters when it happens, writes at least every COUNTER_SAVE_DELAY_S.
+        if not self._counter_save_pending:
+            self._counter_save_pending = True
+            self._counter_store.async_delay_save(self._counter_to_write, COUNTER_SAVE_DELAY_S)
+
+    def _counter_to_write(self) -> dict[str, int]:
+        self._counter_save_pending = False
+        return self._counter()
 
     @callback
     def _connection_changed(self, connected: bool) -> None:
