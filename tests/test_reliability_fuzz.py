@@ -19,6 +19,7 @@ import gc
 import json
 import logging
 import os
+import statistics
 import time
 import tracemalloc
 from collections import Counter
@@ -80,9 +81,12 @@ FLOOD_CHUNK = 500
 # The worst lag is wall time: 1.2-1.7 s on a quiet 2-core machine under the plugin's asyncio
 # debug mode, 5.0 s at a load average of 8. The loop's CPU time per chunk depends less on the
 # load (0.25 s quiet, 0.54 s at a load of 8) and catches work that grows with the flood, such
-# as a scan of all flows or entries per announcement.
+# as a scan of all flows or entries per announcement: the typical (median) chunk is bounded,
+# and the last chunks may not cost much more than the first. A single chunk may take a
+# garbage collection (one took 1.7 s once, of 20), so the worst one is not the guard.
 FLOOD_MAX_LAG_S = 10.0
-FLOOD_MAX_CHUNK_CPU_S = 1.5
+FLOOD_MAX_MEDIAN_CHUNK_CPU_S = 1.0
+FLOOD_MAX_CHUNK_CPU_GROWTH = 2.0
 MEMORY_GROWTH_LIMIT = 256 * 1024
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -595,7 +599,11 @@ async def test_discovery_flood(
         f"chunk_cpu_max_ms={max(chunk_cpu) * 1000:.0f}"
     )
     assert lags[-1] < FLOOD_MAX_LAG_S
-    assert max(chunk_cpu) < FLOOD_MAX_CHUNK_CPU_S
+    assert statistics.median(chunk_cpu) < FLOOD_MAX_MEDIAN_CHUNK_CPU_S
+    first, last = sorted(chunk_cpu[:5])[2], sorted(chunk_cpu[-5:])[2]
+    assert last < FLOOD_MAX_CHUNK_CPU_GROWTH * first, (
+        f"chunks grew from {first:.2f} to {last:.2f} s"
+    )
 
 
 @dataclass
