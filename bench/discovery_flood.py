@@ -50,32 +50,14 @@ BROKER_TIMEOUT_S = 120.0
 
 def announcements(count: int, run: str) -> list[tuple[str, bytes, int, bool]]:
     """Distinct valid announcements (topic, payload, qos, retain), as nodes publish them."""
+    from bench_nodes import climate_node
     from py_iot_node.protocol import (
-        NodeAnnouncement,
-        Quantity,
-        SensorInfo,
-        SwitchInfo,
         build_announcement,
     )
 
     messages = []
     for index in range(count):
-        node = NodeAnnouncement(
-            node_id=f"{run}-{index}",
-            name=f"Flood {index}",
-            model="Raspberry Pi 4",
-            sw_version="0.1.0",
-            sensors=(
-                SensorInfo(
-                    key="climate",
-                    name="Climate",
-                    quantities=(Quantity.TEMPERATURE, Quantity.HUMIDITY),
-                    model="DHT22",
-                ),
-            ),
-            switches=(SwitchInfo(key="led", name="LED"),),
-            interval_s=30,
-        )
+        node = climate_node(f"{run}-{index}", f"Flood {index}", interval_s=30)
         message = build_announcement(node)
         messages.append((message.topic, message.payload, message.qos, message.retain))
     return messages

@@ -52,15 +52,12 @@ def run_publisher(
 ) -> dict[str, Any]:
     """Publish for nodes first..first+count-1 on one connection; return what was sent."""
     import paho.mqtt.client as paho
+    from bench_nodes import climate_node
     from paho.mqtt.enums import CallbackAPIVersion
     from py_iot_node.protocol import (
         MessageSigner,
-        NodeAnnouncement,
-        Quantity,
-        SensorInfo,
         SensorSample,
         StateMessage,
-        SwitchInfo,
         build_announcement,
         build_availability,
         build_state,
@@ -82,23 +79,7 @@ def run_publisher(
     client.loop_start()
     ids = [node_id(first + i) for i in range(count)]
     for nid in ids:
-        announcement = NodeAnnouncement(
-            node_id=nid,
-            name=nid,
-            model="Raspberry Pi 4",
-            sw_version="0.1.0",
-            sensors=(
-                SensorInfo(
-                    key="climate",
-                    name="Climate",
-                    quantities=(Quantity.TEMPERATURE, Quantity.HUMIDITY),
-                    model="DHT22",
-                ),
-            ),
-            switches=(SwitchInfo(key="led", name="LED"),),
-            interval_s=1,
-            seq=1 if signer else None,
-        )
+        announcement = climate_node(nid, nid, interval_s=1, signed=bool(signer))
         for message in (
             build_announcement(announcement, signer=signer),
             build_availability(nid, True),
@@ -179,6 +160,8 @@ def collect(processes: list[subprocess.Popen[str]], timeout_s: float) -> list[di
 
 def node_entry_data(nid: str, signed: bool) -> dict[str, Any]:
     """What a confirmed discovery stores for the bench node `nid`."""
+    from bench_nodes import climate_node
+
     from custom_components.py_iot_home.const import (
         CONF_ANNOUNCEMENT,
         CONF_KIND,
@@ -189,29 +172,10 @@ def node_entry_data(nid: str, signed: bool) -> dict[str, Any]:
     )
     from custom_components.py_iot_home.protocol import (
         DEFAULT_PREFIX,
-        NodeAnnouncement,
-        Quantity,
-        SensorInfo,
-        SwitchInfo,
         build_announcement,
     )
 
-    announcement = NodeAnnouncement(
-        node_id=nid,
-        name=nid,
-        model="Raspberry Pi 4",
-        sw_version="0.1.0",
-        sensors=(
-            SensorInfo(
-                key="climate",
-                name="Climate",
-                quantities=(Quantity.TEMPERATURE, Quantity.HUMIDITY),
-                model="DHT22",
-            ),
-        ),
-        switches=(SwitchInfo(key="led", name="LED"),),
-        interval_s=1,
-    )
+    announcement = climate_node(nid, nid, interval_s=1)
     return {
         CONF_KIND: EntryKind.NODE,
         CONF_NODE_ID: nid,

@@ -32,6 +32,7 @@ from paho.mqtt.client import MQTTMessage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_nodes import climate_node
 from homeassistant import loader
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
@@ -50,12 +51,8 @@ from custom_components.py_iot_home.models import NodeRuntimeData
 from custom_components.py_iot_home.node_entities import sensor_unique_id
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
-    NodeAnnouncement,
-    Quantity,
-    SensorInfo,
     SensorSample,
     StateMessage,
-    SwitchInfo,
     build_announcement,
     build_state,
     parse_state,
@@ -105,23 +102,7 @@ def mocked_paho(hass: HomeAssistant) -> Iterator[MagicMock]:
 
 
 def node_announcement(node_id: str, secret: str | None) -> bytes:
-    announcement = NodeAnnouncement(
-        node_id=node_id,
-        name=f"Bench {node_id}",
-        model="Raspberry Pi 4",
-        sw_version="0.1.0",
-        sensors=(
-            SensorInfo(
-                key="climate",
-                name="Climate",
-                quantities=(Quantity.TEMPERATURE, Quantity.HUMIDITY),
-                model="DHT22",
-            ),
-        ),
-        switches=(SwitchInfo(key="led", name="LED"),),
-        interval_s=30,
-        seq=1 if secret else None,
-    )
+    announcement = climate_node(node_id, f"Bench {node_id}", interval_s=30, signed=bool(secret))
     signer = MessageSigner(secret) if secret else None
     return build_announcement(announcement, signer=signer).payload
 
