@@ -9,29 +9,42 @@ from unittest.mock import patch
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
+from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.node_connection import NodeCoordinator, counter_store_key
+from custom_components.py_iot_home.const import (
+    CONF_ANNOUNCEMENT,
+    CONF_KIND,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_SECRET,
+    DOMAIN,
+    EntryKind,
+)
+from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
+    DEFAULT_PREFIX,
     MessageSigner,
     MessageVerifier,
     ResendRequest,
     parse_resend_request,
 )
+from custom_components.py_iot_home.resend_positions import STORE_KEY
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
     AVAILABILITY_TOPIC,
+    NODE_ID,
     REPLAY_TOPIC,
     RESEND_TOPIC,
     STATE_TOPIC,
@@ -195,19 +208,51 @@ async def test_failed_request_is_asked_again(
     assert request.since == 10
 
 
-async def test_last_seen_counter_is_saved_while_messages_keep_coming(
+async def test_positions_are_saved_while_messages_keep_coming(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     node = await _confirm(hass)
-    key = counter_store_key(node.config_entry.entry_id)
+    entry_id = node.config_entry.entry_id
     # A sample every 2 s for half a minute: the delayed save must not be postponed forever.
     for seq in range(1, 16):
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + 2 * seq))
         freezer.tick(timedelta(seconds=2))
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
-    saved = hass_storage[key]["data"]["last_seen_seq"]
+    saved = hass_storage[STORE_KEY]["data"][entry_id]
     assert 5 <= saved <= 15
+    # A removed node's position goes with it.
+    assert await hass.config_entries.async_remove(entry_id)
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert entry_id not in hass_storage[STORE_KEY]["data"]
+
+
+async def test_position_from_before_a_restart_is_asked_for(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Kitchen Pi",
+        unique_id=NODE_ID,
+        source=SOURCE_MQTT,
+        data={
+            CONF_KIND: EntryKind.NODE,
+            CONF_NODE_ID: NODE_ID,
+            CONF_PREFIX: DEFAULT_PREFIX,
+            CONF_ANNOUNCEMENT: announce_payload().decode(),
+            CONF_SECRET: "",
+        },
+    )
+    hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 42

@@ -11,6 +11,7 @@ from .const import CONF_KIND, DOMAIN, EntryKind
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library
+from .resend_positions import async_get_resend_positions
 from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
@@ -50,11 +51,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget a removed node's stored message counter."""
+    """Forget a removed node's stored message counters."""
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         ).async_remove()
+        (await async_get_resend_positions(hass)).remove(entry.entry_id)
 
 
 async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

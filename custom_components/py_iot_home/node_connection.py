@@ -37,6 +37,7 @@ from .protocol import (
     parse_state,
 )
 from .repairs import NODE_OFFLINE_ISSUE_AFTER, async_node_back, async_node_offline_too_long
+from .resend_positions import ResendPositions, async_get_resend_positions
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 COUNTER_STORE_VERSION = 1
@@ -109,6 +110,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._signer = MessageSigner(secret) if secret else None
         self._command_seq = time.time_ns() // 1000
         self.resend = ResendTracker()
+        self._positions: ResendPositions | None = None
         self._counter_save_pending = False
         self._on_announcement_changed = on_announcement_changed
         self._samples_listeners: list[SamplesListener] = []
@@ -132,11 +134,12 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
-        stored = await self._counter_store.async_load() or {}
         if self._verifier is not None:
+            stored = await self._counter_store.async_load() or {}
             self._verifier.restore(stored.get("last_seq", -1))
-        self.resend = ResendTracker.restored(stored.get("last_seen_seq"))
-        self.config_entry.async_on_unload(self._async_save_counter)
+            self.config_entry.async_on_unload(self._async_save_counter)
+        self._positions = await async_get_resend_positions(self.hass)
+        self.resend = ResendTracker.restored(self._positions.get(self.config_entry.entry_id))
         self.config_entry.async_on_unload(
             mqtt.async_subscribe_connection_status(self.hass, self._connection_changed)
         )
@@ -154,21 +157,21 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             )
 
     def _counter(self) -> dict[str, int]:
-        counters: dict[str, int] = {}
-        if self._verifier is not None:
-            counters["last_seq"] = self._verifier.last_seq
-        if self.resend.last_seen_seq is not None:
-            counters["last_seen_seq"] = self.resend.last_seen_seq
-        return counters
+        assert self._verifier is not None
+        return {"last_seq": self._verifier.last_seq}
 
     async def _async_save_counter(self) -> None:
         await self._counter_store.async_save(self._counter())
 
-    def _counter_advanced(self) -> None:
+    def _saw(self, seq: int) -> None:
+        """Track the newest counter for resends; a signed node's also guards replays."""
+        self.resend.saw(seq)
+        if self._positions is not None and self.resend.last_seen_seq == seq:
+            self._positions.set(self.config_entry.entry_id, seq)
         # Store.async_delay_save restarts its timer on every call: with a message every few
         # seconds the write would never come. One pending write at a time, reading the
-        # counters when it happens, writes at least every COUNTER_SAVE_DELAY_S.
-        if not self._counter_save_pending:
+        # counter when it happens, writes at least every COUNTER_SAVE_DELAY_S.
+        if self._verifier is not None and not self._counter_save_pending:
             self._counter_save_pending = True
             self._counter_store.async_delay_save(self._counter_to_write, COUNTER_SAVE_DELAY_S)
 
@@ -286,8 +289,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.STATE] += 1
-        self.resend.saw(state.seq)
-        self._counter_advanced()
+        self._saw(state.seq)
         self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
@@ -304,8 +306,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted[TopicKind.REPLAY] += 1
         states = batch.states
         if states:
-            self.resend.saw(states[-1].seq)
-            self._counter_advanced()
+            self._saw(states[-1].seq)
         if batch.ack is not None:
             self.resend.acknowledged(batch.ack)
         self.replayed_samples += len(states)
