@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from homeassistant.components.recorder.models import StatisticData, StatisticMeanType
-from homeassistant.components.recorder.statistics import async_import_statistics
+from homeassistant.components.recorder.statistics import (
+    STATISTIC_UNIT_TO_UNIT_CONVERTER,
+    async_import_statistics,
+)
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -21,8 +24,6 @@ from .trend_coordinator import TrendCoordinator
 HOUR_S = 3600
 # The recorder compiles an hour shortly after it ends; importing later overwrites that.
 COMPILE_MARGIN = timedelta(minutes=15)
-# As the recorder labels these units when it compiles statistics itself.
-UNIT_CLASS = {"temperature": "temperature", "humidity": "unitless", "power": "power"}
 
 
 class ReplayStatistics:
@@ -93,7 +94,8 @@ class ReplayStatistics:
                 "name": None,
                 "source": "recorder",
                 "statistic_id": entity_id,
-                "unit_class": UNIT_CLASS.get(source.quantity),
+                # The unit class the recorder gives this unit when it compiles statistics.
+                "unit_class": unit_class(source.unit),
                 "unit_of_measurement": source.unit,
             },
             [_row(aggregate) for aggregate in aggregates],
@@ -109,3 +111,9 @@ def _row(aggregate: HourlyAggregate) -> StatisticData:
         min=aggregate.minimum,
         max=aggregate.maximum,
     )
+
+
+def unit_class(unit: str) -> str | None:
+    """The recorder's unit class of `unit` ("unitless" for %), None when it has none."""
+    converter = STATISTIC_UNIT_TO_UNIT_CONVERTER.get(unit)
+    return None if converter is None else converter.UNIT_CLASS
