@@ -179,28 +179,17 @@ async def home_assistant() -> AsyncIterator[Any]:
 
 
 async def set_up_mqtt(hass: Any, broker: str, port: int | None) -> None:
-    from homeassistant.components import mqtt
     from homeassistant.setup import async_setup_component
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from tests.mosquitto_server import free_port
+    from tests.mqtt_entry import async_setup_mqtt_entry
 
     # MQTT depends on http: a free loopback port, not 8123 (a running Home Assistant has it).
     http = {"http": {"server_host": ["127.0.0.1"], "server_port": free_port()}}
     assert await async_setup_component(hass, "http", http)
 
     data: dict[str, Any] = {"broker": broker} | ({"port": port} if port else {"protocol": "5"})
-    entry = MockConfigEntry(
-        domain=mqtt.DOMAIN,
-        title="MQTT",
-        data=data,
-        options={"birth_message": {}},
-        version=mqtt.CONFIG_ENTRY_VERSION,
-        minor_version=mqtt.CONFIG_ENTRY_MINOR_VERSION,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    assert await mqtt.async_wait_for_mqtt_client(hass)
+    await async_setup_mqtt_entry(hass, data)
 
 
 def outcome(hass: Any) -> tuple[int, int, int]:

@@ -201,19 +201,10 @@ async def set_up(
     from custom_components.py_iot_home.const import DOMAIN
     from custom_components.py_iot_home.models import NodeRuntimeData
     from custom_components.py_iot_home.node_entities import sensor_unique_id
+    from tests.mqtt_entry import async_setup_mqtt_entry
 
     hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/py_iot_home
-    mqtt_entry = MockConfigEntry(
-        domain=mqtt.DOMAIN,
-        title="Mosquitto",
-        data={"broker": "127.0.0.1", "port": port},
-        options={"birth_message": {}},
-        version=mqtt.CONFIG_ENTRY_VERSION,
-        minor_version=mqtt.CONFIG_ENTRY_MINOR_VERSION,
-    )
-    mqtt_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mqtt_entry.entry_id)
-    assert await mqtt.async_wait_for_mqtt_client(hass)
+    await async_setup_mqtt_entry(hass, {"broker": "127.0.0.1", "port": port})
 
     registry = er.async_get(hass)
     by_entity: dict[str, NodeCoordinator] = {}

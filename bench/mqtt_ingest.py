@@ -40,7 +40,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    MockConfigEntry,
     MockMqttReasonCode,
     async_fire_mqtt_message,
     async_test_home_assistant,
@@ -57,6 +56,7 @@ from custom_components.py_iot_home.protocol import (
     build_state,
     parse_state,
 )
+from tests.mqtt_entry import async_setup_mqtt_entry
 
 TARGET_PER_S = 2_000
 BATCH = 200  # messages handed over per loop iteration, like one socket read
@@ -246,18 +246,7 @@ def parse_only(workload: Workload) -> dict[str, float]:
 
 async def run(hass: HomeAssistant, n_nodes: int, n_messages: int) -> dict[str, Any]:
     hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/py_iot_home
-    entry = MockConfigEntry(
-        domain=mqtt.DOMAIN,
-        title="MQTT",
-        data={"broker": "mock-broker", "protocol": "5"},
-        options={"birth_message": {}},
-        version=mqtt.CONFIG_ENTRY_VERSION,
-        minor_version=mqtt.CONFIG_ENTRY_MINOR_VERSION,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert await mqtt.async_wait_for_mqtt_client(hass)
+    await async_setup_mqtt_entry(hass, {"broker": "mock-broker", "protocol": "5"})
 
     plain_ids = [f"plain-{i:03d}" for i in range(n_nodes)]
     signed_ids = [f"signed-{i:03d}" for i in range(n_nodes)]

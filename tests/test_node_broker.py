@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
-from homeassistant.components import mqtt
 from homeassistant.components.mqtt import client as mqtt_client
 from homeassistant.components.switch.const import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_MQTT, ConfigEntryState, ConfigFlowResult
@@ -45,6 +44,7 @@ from custom_components.py_iot_home.node_entities import (
 )
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
+from .mqtt_entry import async_setup_mqtt_entry
 
 pytestmark = [
     pytest.mark.broker,
@@ -133,20 +133,7 @@ async def mqtt_entry(
     """Home Assistant's MQTT integration, with its real paho client, on the test broker."""
     # Home Assistant retries a lost broker every 10 s; the restart test should not wait that.
     monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
-    entry = MockConfigEntry(
-        domain=mqtt.DOMAIN,
-        title="Mosquitto",
-        data={"broker": broker.host, "port": broker.port},
-        # No birth message: its publish waits for discovery to settle, and a broker restart
-        # in that window fails it (an unretrieved task error, unrelated to the node).
-        options={"birth_message": {}},
-        version=mqtt.CONFIG_ENTRY_VERSION,
-        minor_version=mqtt.CONFIG_ENTRY_MINOR_VERSION,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert await mqtt.async_wait_for_mqtt_client(hass)
+    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
     yield entry
     for node_entry in hass.config_entries.async_entries(DOMAIN):
         await hass.config_entries.async_unload(node_entry.entry_id)
