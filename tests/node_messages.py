@@ -1,10 +1,18 @@
-"""Valid node messages for the Home Assistant tests, built with the protocol module."""
+"""Valid node messages for the Home Assistant tests, built with the protocol module, and the
+confirmation a user gives a discovered node."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
 
+from homeassistant.config_entries import SOURCE_MQTT
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     NodeAnnouncement,
@@ -83,3 +91,27 @@ def state_payload(
 def replay_payload(states: list[bytes], ack: int | None = None) -> bytes:
     """A replay batch of state payloads; `ack` when it answers a resend request."""
     return build_replay(NODE_ID, states, ack=ack).payload
+
+
+async def discover_and_confirm(
+    hass: HomeAssistant,
+    node: NodeAnnouncement | None = None,
+    signer: MessageSigner | None = None,
+    secret: str = "",
+) -> NodeCoordinator:
+    """Announce `node` (retained), then confirm its discovery flow as a user; its coordinator."""
+    node = node or announcement()
+    async_fire_mqtt_message(
+        hass, f"py_iot_home/{node.node_id}/announce", announce_payload(node, signer), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_MQTT and flow["context"]["unique_id"] == node.node_id
+    ]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: secret})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    coordinator: NodeCoordinator = result["result"].runtime_data.node
+    return coordinator

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.protocol import (
     Quantity,
     SensorInfo,
@@ -20,13 +18,12 @@ from custom_components.py_iot_home.protocol import (
 )
 
 from .node_messages import (
-    ANNOUNCE_TOPIC,
     AVAILABILITY_TOPIC,
     BOTH,
     NODE_ID,
     STATE_TOPIC,
-    announce_payload,
     announcement,
+    discover_and_confirm,
 )
 
 pytestmark = [
@@ -44,14 +41,7 @@ POWER = "sensor.kitchen_pi_mains_power"
 
 
 async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
-    async_fire_mqtt_message(
-        hass, ANNOUNCE_TOPIC, announce_payload(announcement(sensors=SENSORS)), retain=True
-    )
-    await hass.async_block_till_done(wait_background_tasks=True)
-    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await discover_and_confirm(hass, announcement(sensors=SENSORS))
 
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     state = StateMessage(

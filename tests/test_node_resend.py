@@ -12,7 +12,6 @@ from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from pytest_homeassistant_custom_component.common import (
@@ -31,7 +30,6 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     EntryKind,
 )
-from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
     MessageSigner,
@@ -49,6 +47,7 @@ from .node_messages import (
     RESEND_TOPIC,
     STATE_TOPIC,
     announce_payload,
+    discover_and_confirm,
     replay_payload,
     state_payload,
 )
@@ -60,18 +59,6 @@ pytestmark = [
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
 TS = 1.78e9
-
-
-async def _confirm(
-    hass: HomeAssistant, secret: str = "", signer: MessageSigner | None = None
-) -> NodeCoordinator:
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: secret})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done(wait_background_tasks=True)
-    return result["result"].runtime_data.node
 
 
 def _requests(
@@ -93,7 +80,7 @@ async def _reconnect(hass: HomeAssistant, signer: MessageSigner | None = None) -
 
 
 async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
-    await _confirm(hass)
+    await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -104,7 +91,7 @@ async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMock
 async def test_reconnect_asks_after_the_last_seen_sample(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    node = await _confirm(hass)
+    node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     for seq in (10, 11):
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq))
@@ -138,7 +125,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
 async def test_unanswered_request_is_asked_again(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    node = await _confirm(hass)
+    node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
     await _reconnect(hass)
     # An answer to some older request settles nothing.
@@ -158,7 +145,7 @@ async def test_unanswered_request_is_asked_again(
 async def test_restart_asks_for_what_was_sent_meanwhile(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    node = await _confirm(hass)
+    node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(20, ts=TS))
     await hass.async_block_till_done(wait_background_tasks=True)
     entry_id = node.config_entry.entry_id
@@ -174,7 +161,7 @@ async def test_signed_node_request_and_gap_fill(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
     signer = MessageSigner("s3cret")
-    node = await _confirm(hass, "s3cret", signer)
+    node = await discover_and_confirm(hass, signer=signer, secret="s3cret")
     for seq in (10, 11):
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq, signer=signer))
     await _reconnect(hass, signer)
@@ -193,7 +180,7 @@ async def test_signed_node_request_and_gap_fill(
 async def test_failed_request_is_asked_again(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    node = await _confirm(hass)
+    node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
     with patch(
         "homeassistant.components.mqtt.async_publish",
@@ -214,7 +201,7 @@ async def test_positions_are_saved_while_messages_keep_coming(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    node = await _confirm(hass)
+    node = await discover_and_confirm(hass)
     entry_id = node.config_entry.entry_id
     # A sample every 2 s for half a minute: the delayed save must not be postponed forever.
     for seq in range(1, 16):

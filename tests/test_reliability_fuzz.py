@@ -32,7 +32,6 @@ import pytest
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -40,13 +39,12 @@ from paho.mqtt.client import MQTTMessage
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN, MAX_PENDING_DISCOVERIES
+from custom_components.py_iot_home.const import DOMAIN, MAX_PENDING_DISCOVERIES
 from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
-    NodeAnnouncement,
     ProtocolError,
     RejectionKind,
     TopicKind,
@@ -64,6 +62,7 @@ from .node_messages import (
     STATE_TOPIC,
     announce_payload,
     announcement,
+    discover_and_confirm,
     replay_payload,
     state_payload,
 )
@@ -358,26 +357,6 @@ def _integration_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
-async def _confirm_node(
-    hass: HomeAssistant,
-    node: NodeAnnouncement | None = None,
-    signer: MessageSigner | None = None,
-    secret: str = "",
-) -> NodeCoordinator:
-    node = node or announcement()
-    node_id = node.node_id
-    async_fire_mqtt_message(
-        hass, f"py_iot_home/{node_id}/announce", announce_payload(node, signer), retain=True
-    )
-    await hass.async_block_till_done(wait_background_tasks=True)
-    (flow,) = [f for f in _flows(hass) if f["context"]["unique_id"] == node_id]
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: secret})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass.async_block_till_done(wait_background_tasks=True)
-    coordinator: NodeCoordinator = result["result"].runtime_data.node
-    return coordinator
-
-
 def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> bool:
     """Record the protocol's verdict on one delivered message; True when it is accepted."""
     if kind is TopicKind.ANNOUNCE and not payload:
@@ -401,7 +380,7 @@ async def test_hostile_messages_to_a_confirmed_node(
     caplog: pytest.LogCaptureFixture,
     kind: TopicKind,
 ) -> None:
-    node = await _confirm_node(hass)
+    node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -629,8 +608,8 @@ class SpoofScene:
 @pytest.fixture
 async def spoof_scene(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> SpoofScene:
     kitchen_signer, garage_signer = MessageSigner("kitchen-secret"), MessageSigner("garage-secret")
-    kitchen = await _confirm_node(hass, announcement(), kitchen_signer, "kitchen-secret")
-    garage = await _confirm_node(hass, GARAGE, garage_signer, "garage-secret")
+    kitchen = await discover_and_confirm(hass, announcement(), kitchen_signer, "kitchen-secret")
+    garage = await discover_and_confirm(hass, GARAGE, garage_signer, "garage-secret")
     scene = SpoofScene(
         kitchen=kitchen,
         garage=garage,
@@ -822,7 +801,7 @@ async def test_integers_beyond_float_range_are_rejected(
     topic: str,
     payload: bytes,
 ) -> None:
-    node = await _confirm_node(hass)
+    node = await discover_and_confirm(hass)
     try:
         async_fire_mqtt_message(hass, topic, payload)
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -839,7 +818,7 @@ async def test_integers_beyond_float_range_are_rejected(
 async def test_unannounced_keys_do_not_accumulate(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    node = await _confirm_node(hass)
+    node = await discover_and_confirm(hass)
     for seq in range(1, 51):
         sensors = {f"x{seq}-{i}": {"temperature": 20.0, "humidity": 40.0} for i in range(16)}
         message = {"v": 1, "ts": 1.7e9 + seq, "seq": seq, "sensors": sensors, "switches": {}}
@@ -853,7 +832,7 @@ async def test_old_signed_message_replayed_after_restart(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
     signer = MessageSigner("s3cret")
-    node = await _confirm_node(hass, signer=signer, secret="s3cret")
+    node = await discover_and_confirm(hass, signer=signer, secret="s3cret")
     old = state_payload(100, temperature=20.0, signer=signer)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     async_fire_mqtt_message(hass, STATE_TOPIC, old)
