@@ -17,6 +17,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .coalesced_save import CoalescedSave
 from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
 from .models import PyIotHomeConfigEntry
 from .node_resend import ResendTracker
@@ -107,11 +108,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._counter_store: Store[dict[str, int]] = Store(
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         )
+        self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
         self._signer = MessageSigner(secret) if secret else None
         self._command_seq = time.time_ns() // 1000
         self.resend = ResendTracker()
         self._positions: ResendPositions | None = None
-        self._counter_save_pending = False
         self._on_announcement_changed = on_announcement_changed
         self._samples_listeners: list[SamplesListener] = []
         self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
@@ -168,16 +169,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.resend.saw(seq)
         if self._positions is not None and self.resend.last_seen_seq == seq:
             self._positions.set(self.config_entry.entry_id, seq)
-        # Store.async_delay_save restarts its timer on every call: with a message every few
-        # seconds the write would never come. One pending write at a time, reading the
-        # counter when it happens, writes at least every COUNTER_SAVE_DELAY_S.
-        if self._verifier is not None and not self._counter_save_pending:
-            self._counter_save_pending = True
-            self._counter_store.async_delay_save(self._counter_to_write, COUNTER_SAVE_DELAY_S)
-
-    def _counter_to_write(self) -> dict[str, int]:
-        self._counter_save_pending = False
-        return self._counter()
+        if self._verifier is not None:
+            self._counter_save.schedule()
 
     @callback
     def _connection_changed(self, connected: bool) -> None:

@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
+from .coalesced_save import CoalescedSave
 from .const import DOMAIN
 
 STORE_KEY = f"{DOMAIN}.resend_positions"
@@ -29,32 +30,26 @@ class ResendPositions:
 
     def __init__(self, hass: HomeAssistant, positions: dict[str, int]) -> None:
         """Start from what the store held."""
-        self._store: Store[dict[str, int]] = Store(hass, STORE_VERSION, STORE_KEY)
         self._positions = positions
-        self._save_pending = False
+        self._save = CoalescedSave(
+            Store[dict[str, int]](hass, STORE_VERSION, STORE_KEY),
+            SAVE_DELAY_S,
+            lambda: dict(self._positions),
+        )
 
     def get(self, entry_id: str) -> int | None:
         """The last counter seen from this entry's node, if any."""
         return self._positions.get(entry_id)
 
     def set(self, entry_id: str, seq: int) -> None:
-        """Remember a newer counter; schedules one write unless one is pending."""
+        """Remember a newer counter; written within SAVE_DELAY_S."""
         self._positions[entry_id] = seq
-        # Store.async_delay_save restarts its timer on every call, so a steady stream of
-        # messages would postpone the write forever: one pending write at a time instead.
-        if not self._save_pending:
-            self._save_pending = True
-            self._store.async_delay_save(self._to_write, SAVE_DELAY_S)
+        self._save.schedule()
 
     def remove(self, entry_id: str) -> None:
         """Forget a removed entry's node."""
         if self._positions.pop(entry_id, None) is not None:
-            self._save_pending = True
-            self._store.async_delay_save(self._to_write, 0)
-
-    def _to_write(self) -> dict[str, int]:
-        self._save_pending = False
-        return dict(self._positions)
+            self._save.schedule(now=True)
 
 
 async def async_get_resend_positions(hass: HomeAssistant) -> ResendPositions:
