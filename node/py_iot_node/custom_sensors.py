@@ -15,14 +15,9 @@ from collections.abc import Mapping
 from typing import Protocol, cast
 
 from .config import CustomSensorConfig
-from .protocol import HUMIDITY_RANGE, POWER_RANGE, TEMPERATURE_RANGE, Quantity, SensorSample
+from .protocol import QUANTITY_RANGES, SensorSample
 
 _LOGGER = logging.getLogger(__name__)
-RANGES = {
-    Quantity.TEMPERATURE: TEMPERATURE_RANGE,
-    Quantity.HUMIDITY: HUMIDITY_RANGE,
-    Quantity.POWER: POWER_RANGE,
-}
 DEFAULT_MODEL = "Custom sensor"
 
 
@@ -67,7 +62,7 @@ class CustomSensorChannel:
         values: dict[str, float | None] = {}
         for quantity in self.config.quantities:
             value = raw.get(quantity.value) if isinstance(raw, Mapping) else None
-            low, high = RANGES[quantity]
+            low, high = QUANTITY_RANGES[quantity]
             if isinstance(value, int | float) and not isinstance(value, bool):
                 number = float(value)
                 if math.isfinite(number) and low <= number <= high:

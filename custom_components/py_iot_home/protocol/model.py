@@ -87,6 +87,14 @@ class Quantity(StrEnum):
     POWER = "power"
 
 
+# The plausible values of each quantity; outside them a value is out_of_range.
+QUANTITY_RANGES: Final = {
+    Quantity.TEMPERATURE: TEMPERATURE_RANGE,
+    Quantity.HUMIDITY: HUMIDITY_RANGE,
+    Quantity.POWER: POWER_RANGE,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class NodeTopic:
     """A parsed node topic."""

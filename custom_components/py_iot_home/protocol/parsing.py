@@ -18,7 +18,6 @@ from .fields import (
 )
 from .model import (
     DEFAULT_PREFIX,
-    HUMIDITY_RANGE,
     MAX_INTERVAL_S,
     MAX_PAYLOAD_BYTES,
     MAX_REPLAY_MESSAGES,
@@ -31,8 +30,7 @@ from .model import (
     PAYLOAD_OFFLINE,
     PAYLOAD_ON,
     PAYLOAD_ONLINE,
-    POWER_RANGE,
-    TEMPERATURE_RANGE,
+    QUANTITY_RANGES,
     NodeAnnouncement,
     ProtocolError,
     Quantity,
@@ -131,16 +129,13 @@ def parse_announcement(
 
 def _sensor_sample(value: object) -> SensorSample:
     sample = as_object(value, "sensor sample")
-    temperature = sample.get("temperature")
-    humidity = sample.get("humidity")
-    power = sample.get("power")
-    return SensorSample(
-        temperature=None
-        if temperature is None
-        else number(temperature, "temperature", *TEMPERATURE_RANGE),
-        humidity=None if humidity is None else number(humidity, "humidity", *HUMIDITY_RANGE),
-        power=None if power is None else number(power, "power", *POWER_RANGE),
-    )
+    values = {
+        quantity.value: None
+        if (raw := sample.get(quantity)) is None
+        else number(raw, quantity, *low_high)
+        for quantity, low_high in QUANTITY_RANGES.items()
+    }
+    return SensorSample(**values)
 
 
 def _switch_state(value: object) -> bool:
