@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import threading
@@ -499,3 +500,20 @@ def test_sigterm_stops_the_run_cleanly(tmp_path: Path) -> None:
     reopened = SampleBuffer(config.buffer_path, 10)
     assert len(reopened) == 0
     reopened.close()
+
+
+def test_signal_handler_stops_even_when_logging_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGTERM)
+    install_signal_handlers(stop)
+
+    def reentrant(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("reentrant call inside <_io.BufferedWriter name='<stderr>'>")
+
+    # What happens when the signal lands while the main thread writes a log line.
+    monkeypatch.setattr(logging.Logger, "_log", reentrant)
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert stop.wait(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
