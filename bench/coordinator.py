@@ -9,7 +9,9 @@ states were written (a state's last_reported moved); then a refresh without new 
 (nothing to write). For scale: writing all 200 states once (every refresh did that before,
 and built the attributes on the loop too), and the analysis run on the loop instead;
 native vs numpy window statistics. Per sample: ``add_sample`` on the loop against the
-bare ring buffer it wraps.
+bare ring buffer it wraps. Figures are medians of 31 refreshes. Each state written gets a
+new ULID; the table says whether ulid-transform's C++ extension did that (script/setup
+builds it, as Home Assistant's images ship it) or its pure-Python fallback.
 
     script/run python bench/coordinator.py
 """
@@ -52,7 +54,7 @@ from custom_components.py_iot_home.trend_entities import trend_binary_sensors, t
 SENSORS = 100
 DAYS = 7
 INTERVAL_S = 60.0
-REPEATS = 11
+REPEATS = 31
 NEW_SAMPLES = 5  # per sensor and refresh: one a minute, a refresh every five minutes
 ADD_SAMPLE_CALLS = 100_000
 TARGET_LOOP_MS = 2.0
@@ -239,6 +241,15 @@ async def add_sample_figures(coordinator: TrendCoordinator, start_s: float) -> d
     return {"add_sample_ns": min(per_sample), "ring_append_ns": min(bare)}
 
 
+def ulid_compiled() -> bool:
+    """Whether state writes get their IDs from ulid-transform's C++ extension, as on HA's images."""
+    try:
+        import ulid_transform._ulid_impl  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 async def run(hass: HomeAssistant) -> dict[str, Any]:
     loop_clock = LoopClock()
     executor = ExecutorClock()
@@ -285,6 +296,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
 
     figures |= {
         "backend": window_stats.backend_name(),
+        "ulid_compiled": ulid_compiled(),
         "entities": entity_count,
         "new_samples_per_sensor": NEW_SAMPLES,
         "refresh_loop_ms": alone["loop_ms"],
@@ -323,7 +335,8 @@ async def main() -> dict[str, Any]:
 def report(f: dict[str, Any]) -> None:
     print(
         f"{f['sensors']} sensors, {f['samples']:,} samples (7 days, one a minute), "
-        f"window statistics backend: {f['backend']}\n"
+        f"window statistics backend: {f['backend']}, ulid-transform: "
+        f"{'compiled' if f['ulid_compiled'] else 'pure Python (setup builds it compiled)'}\n"
     )
     nan = float("nan")
     rows = [

@@ -11,7 +11,6 @@ from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .analysis.trend import TrendResult
 from .trend_coordinator import (
     ATTR_DAILY_MEANS,
     RISING,
@@ -52,7 +51,8 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
     """An entity that shows one source's trend, as a view the coordinator built."""
 
     _attr_has_entity_name = True
-    _shown: tuple[EntityView | None, bool] | None = None
+    _shown_view: EntityView | None = None
+    _shown_available = False
 
     def __init__(
         self,
@@ -75,46 +75,44 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
             self._attr_translation_key = f"{source.quantity}_{suffix}"
 
     @property
-    def result(self) -> TrendResult | None:
-        """The source's latest analysis, if any yet."""
-        # None until the first refresh succeeds, whatever the generic type says.
-        data: TrendSnapshot | None = self.coordinator.data
-        return None if data is None else data.results.get(self.source.key)
-
-    @property
-    def view(self) -> EntityView | None:
-        """What this entity shows of the latest analysis."""
-        data: TrendSnapshot | None = self.coordinator.data
-        return None if data is None else data.views.get(self._view_key)
-
-    @property
     def available(self) -> bool:
-        """Unavailable until the window holds two samples."""
-        result = self.result
-        return super().available and result is not None and result.count >= 2
+        """Unavailable until the window holds two samples (as of the state being written)."""
+        return self._shown_available
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """The view's attributes."""
-        return None if (view := self.view) is None else view.attributes
+        return None if (view := self._shown_view) is None else view.attributes
+
+    def _latest(self) -> tuple[EntityView | None, bool]:
+        """The latest analysis's view for this entity, and whether it is available."""
+        # None until the first refresh succeeds, whatever the generic type says.
+        data: TrendSnapshot | None = self.coordinator.data
+        if data is None:
+            return None, False
+        result = data.results.get(self.source.key)
+        available = (
+            self.coordinator.last_update_success and result is not None and result.count >= 2
+        )
+        return data.views.get(self._view_key), available
 
     async def async_added_to_hass(self) -> None:
-        """Remember what the state written when the entity is added shows."""
+        """Show the latest view in the state written when the entity is added."""
         await super().async_added_to_hass()
-        self._shown = (self.view, self.available)
+        self._shown_view, self._shown_available = self._latest()
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write the state only when the view or the availability changed.
 
         Most refreshes leave the rising sensors as they were, and writing an unchanged
-        state still costs the loop ~10 us per entity.
+        state still costs the loop ~10 us per entity. The state properties read what was
+        taken here, so a write computes nothing twice.
         """
-        view = self.view
-        available = self.available
-        if (shown := self._shown) is not None and view is shown[0] and available == shown[1]:
+        view, available = self._latest()
+        if view is self._shown_view and available == self._shown_available:
             return
-        self._shown = (view, available)
+        self._shown_view, self._shown_available = view, available
         self.async_write_ha_state()
 
 
@@ -139,7 +137,7 @@ class TrendSensor(TrendEntity, SensorEntity):
     @property
     def native_value(self) -> float | None:
         """Slope per day, rounded; None while all samples share one time."""
-        value = None if (view := self.view) is None else view.value
+        value = None if (view := self._shown_view) is None else view.value
         return None if value is None else float(value)
 
 
@@ -162,5 +160,5 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether the slope is above the threshold; None while there is no slope."""
-        value = None if (view := self.view) is None else view.value
+        value = None if (view := self._shown_view) is None else view.value
         return None if value is None else bool(value)
