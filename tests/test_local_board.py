@@ -14,6 +14,8 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.py_iot_home.const import DEFAULT_POLL_INTERVAL
+
 from .fakes import FakeHardware
 
 TEMPERATURE = "sensor.living_room_temperature"
@@ -169,14 +171,19 @@ async def test_trend_entities_follow_the_board(
 
 async def test_first_trend_comes_with_the_second_sample(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     fake_hardware: FakeHardware,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """No waiting for the 5-minute refresh: two samples are enough to show a trend."""
+    """No waiting for the 5-minute refresh: two samples are enough to show a trend.
+
+    The clock is frozen before set-up (``freezer`` first): frozen after it, every timer set
+    up meanwhile is overdue, the 5-minute refresh among them, and races the second poll.
+    """
     assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
-    fake_hardware.dht.script(4, (21.5, 45.0))
-    freezer.tick(timedelta(seconds=60))
+    fake_hardware.dht.script(4, (21.5, 46.0))  # both up from the default reading
+    freezer.tick(timedelta(seconds=DEFAULT_POLL_INTERVAL + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert float(hass.states.get("sensor.living_room_temperature_trend").state) > 0
+    assert float(hass.states.get("sensor.living_room_humidity_trend").state) > 0

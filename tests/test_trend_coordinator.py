@@ -199,6 +199,8 @@ async def test_live_and_replayed_samples_feed_the_analysis(
     coordinator.add_samples("humidity", h_times[order[:200]], h_values[order[:200]])
     coordinator.add_samples("humidity", h_times[order[100:]], h_values[order[100:]])
     coordinator.add_sample("unknown_sensor", now_s, 1.0)
+    # The first-trend refresh these samples asked for runs first.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     await _refresh(coordinator)
 
@@ -231,6 +233,33 @@ async def test_analysis_runs_in_the_executor(
     assert len(threads) == 1
     assert threads[0] != threading.get_ident()
     assert coordinator.data.results["temperature"].slope_per_day == pytest.approx(1.0, rel=1e-4)
+
+
+async def test_one_first_trend_analysis_covers_the_sources_fed_together(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A board adds temperature, then humidity: one analysis shows both first trends."""
+    freezer.move_to(START)
+    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE, HUMIDITY])
+    analyses: list[int] = []
+    real_analyze = trend_coordinator.analyze_many
+
+    def counting_analyze(*args: Any) -> Any:
+        analyses.append(1)
+        return real_analyze(*args)
+
+    with patch.object(trend_coordinator, "analyze_many", counting_analyze):
+        for offset_s, temperature, humidity in ((0.0, 20.0, 40.0), (60.0, 20.5, 41.0)):
+            coordinator.add_sample("temperature", START.timestamp() + offset_s, temperature)
+            coordinator.add_sample("humidity", START.timestamp() + offset_s, humidity)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(analyses) == 1
+    assert {key: result.count for key, result in coordinator.data.results.items()} == {
+        "temperature": 2,
+        "humidity": 2,
+    }
+    assert coordinator.data.directions == {"temperature": "rising", "humidity": "rising"}
+    await coordinator.async_shutdown()
 
 
 async def test_replaced_snapshots_are_freed_in_the_executor(

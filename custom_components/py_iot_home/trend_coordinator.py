@@ -114,6 +114,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._known_directions: dict[str, TrendDirection] = {}
         self._seeded: set[str] = set()
         self._retired: TrendSnapshot | None = None
+        self._first_trend_requested = False
 
     async def _async_setup(self) -> None:
         """Fill each source's window with the recorder's history of its sensor entity."""
@@ -173,12 +174,27 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     def _refresh_if_first_trend(self, key: str) -> None:
         """Analyse as soon as a source has two samples, not at the next 5-minute refresh."""
-        result = self.data.results.get(key) if self.data is not None else None
-        if (result is None or result.count < 2) and len(self._buffers[key]) >= 2:
-            # The request debouncer keeps this to one analysis per cooldown.
+        if not self._first_trend_requested and self._awaits_first_trend(key):
+            self._first_trend_requested = True
+            # Not started eagerly: the samples the caller adds next for its other sources
+            # (a board's humidity after its temperature) are then in the same analysis,
+            # instead of waiting out the request debouncer's 10 s cooldown.
             self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{self.name} first trend"
+                self.hass,
+                self._async_request_first_trend(),
+                f"{self.name} first trend",
+                eager_start=False,
             )
+
+    def _awaits_first_trend(self, key: str) -> bool:
+        result = self.data.results.get(key) if self.data is not None else None
+        return (result is None or result.count < 2) and len(self._buffers[key]) >= 2
+
+    async def _async_request_first_trend(self) -> None:
+        self._first_trend_requested = False
+        # A refresh may have analysed the new samples meanwhile.
+        if any(self._awaits_first_trend(key) for key in self.sources):
+            await self.async_request_refresh()
 
     @callback
     def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
