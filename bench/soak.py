@@ -151,8 +151,9 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
             f"{flood['entries_created']} entities, {flood['flows_pending']} flows",
             "-",
             f"max {flood['broker_live_lag_max_ms']:.0f} ms, p99 "
-            f"{flood['broker_live_lag_p99_ms']:.0f} ms (Home Assistant's own floor: "
-            f"{flood['broker_bare_abort_us_per_msg'] * 0.5:.0f} ms per 500-packet read)",
+            f"{flood['broker_live_lag_p99_ms']:.0f} ms (longest garbage collection in the "
+            f"burst: {flood['broker_live_gc_max_ms']:.0f} ms, "
+            f"{flood['broker_live_full_gcs']} full)",
         )
     )
     rows.append(
@@ -242,12 +243,18 @@ Regenerate it with the same command; `--quick` makes a short run.
   publisher sends them through Mosquitto to Home Assistant's real MQTT client (asyncio debug
   off, as Home Assistant runs); harness: handed to the loop 500 at a time like that client
   reads them, with the test plugin's asyncio debug mode on. Pending discovery flows stay
-  capped at 20 and nothing is created; the loop lag is how late a 1 ms timer wakes. The
-  target of 100 ms is not met: Home Assistant handles each 500-packet socket read in one go
-  and spends about 250 µs per announcement of its own (paho parsing, matching the topic
-  against every integration's discovery wildcard, creating and finishing the config flow),
-  measured with the integration's step replaced by a bare abort; that floor is above 100 ms
-  before the integration runs. The integration's own step costs about 20 µs in isolation.
+  capped at 20 and nothing is created; the loop lag is how late a 1 ms timer wakes. Through
+  the real broker Home Assistant keeps up with the burst (small socket reads) and the lag
+  stays within a few milliseconds, except when a full garbage collection of the whole Home
+  Assistant process falls inside the burst: it stops the loop for ~300 ms on this machine
+  (the bench records every collection with `gc.callbacks`; each stall above 100 ms seen so far
+  matched one to the millisecond, with the integration's step or a bare abort). Such
+  collections come whenever Python decides, flood or not; only process-wide tuning
+  (`gc.freeze`, thresholds) would change them, which is Home Assistant's call, not an
+  integration's. So the 100 ms target holds in runs without a full collection and is missed
+  in runs with one. The harness row hands the loop 500 messages per iteration by design, so
+  its lag is the cost of 500 announcements (about 200 µs each in Home Assistant, 20-50 µs of
+  them the integration's step).
 - **broker kills** (`bench/broker_soak.py`): a real Mosquitto (no persistence) killed with
   SIGKILL and restarted while the real node agents (one process) publish every 2 s into a
   real Home Assistant: its MQTT integration with its own paho client (clean session, 10 s
