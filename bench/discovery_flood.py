@@ -240,6 +240,22 @@ def outcome(hass: Any) -> tuple[int, int, int]:
     return refused + len(flows), len(flows), len(hass.config_entries.async_entries(DOMAIN))
 
 
+def burst_figures(
+    hass: Any, count: int, ticker: LagTicker, gc_pauses: GcPauses, start: float, cpu_s: float
+) -> Burst:
+    """What a burst that began at `start` left behind, and how the loop fared since."""
+    handled, flows, entries = outcome(hass)
+    return Burst(
+        count,
+        handled,
+        flows,
+        entries,
+        *ticker.lags_since(start),
+        cpu_s / count * 1e6,
+        *gc_pauses.since(start),
+    )
+
+
 async def reset_discoveries(hass: Any) -> None:
     """Abort the waiting flows and forget the counts, for the next repeat."""
     from custom_components.py_iot_home.const import DOMAIN
@@ -291,20 +307,7 @@ async def harness_bursts(
                     cpu_s = time.thread_time() - cpu_start
                 await ticker.stop()
                 asyncio.get_running_loop().set_debug(False)
-                handled, flows, entries = outcome(hass)
-                lag_max, lag_p99 = ticker.lags_since(start)
-                bursts.append(
-                    Burst(
-                        count,
-                        handled,
-                        flows,
-                        entries,
-                        lag_max,
-                        lag_p99,
-                        cpu_s / count * 1e6,
-                        *gc_pauses.since(start),
-                    )
-                )
+                bursts.append(burst_figures(hass, count, ticker, gc_pauses, start, cpu_s))
     return bursts
 
 
@@ -340,20 +343,10 @@ async def broker_burst(port: int, count: int, *, on_subscribe: bool, step: str) 
                 await hass.async_block_till_done()
                 cpu_s = time.thread_time() - cpu_start
             await ticker.stop()
-            handled, flows, entries = outcome(hass)
-            lag_max, lag_p99 = ticker.lags_since(start[0])
+            burst = burst_figures(hass, count, ticker, gc_pauses, start[0], cpu_s)
             for entry in hass.config_entries.async_entries():
                 await hass.config_entries.async_unload(entry.entry_id)
-    return Burst(
-        count,
-        handled,
-        flows,
-        entries,
-        lag_max,
-        lag_p99,
-        cpu_s / count * 1e6,
-        *gc_pauses.since(start[0]),
-    )
+    return burst
 
 
 def publish(port: int, count: int, run: str, started: list[float] | None) -> dict[str, Any]:

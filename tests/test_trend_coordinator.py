@@ -273,11 +273,12 @@ async def test_replaced_snapshots_are_freed_in_the_executor(
     # A debug loop keeps finished futures, and so their results, alive in reference cycles.
     hass.loop.set_debug(False)
     freed_in: dict[int, int] = {}
-    thread_id = threading.get_ident
     for refresh in range(4):
         coordinator.add_sample("temperature", START.timestamp() + refresh, 21.0)
         await _refresh(coordinator)
-        weakref.finalize(coordinator.data, lambda r=refresh: freed_in.update({r: thread_id()}))
+        weakref.finalize(
+            coordinator.data, lambda r=refresh: freed_in.update({r: threading.get_ident()})
+        )
     # The current snapshot and the one it replaced stay; the older ones went in the executor.
     assert sorted(freed_in) == [0, 1]
     assert threading.get_ident() not in freed_in.values()
