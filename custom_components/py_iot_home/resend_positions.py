@@ -28,14 +28,10 @@ _LOAD_LOCK: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_resend_positions_lock")
 class ResendPositions:
     """Last seen `seq` by node entry id; loaded once, saved at most every SAVE_DELAY_S."""
 
-    def __init__(self, hass: HomeAssistant, positions: dict[str, int]) -> None:
-        """Start from what the store held."""
+    def __init__(self, store: Store[dict[str, int]], positions: dict[str, int]) -> None:
+        """Start from what `store` held, and write there."""
         self._positions = positions
-        self._save = CoalescedSave(
-            Store[dict[str, int]](hass, STORE_VERSION, STORE_KEY),
-            SAVE_DELAY_S,
-            lambda: dict(self._positions),
-        )
+        self._save = CoalescedSave(store, SAVE_DELAY_S, lambda: dict(self._positions))
 
     def get(self, entry_id: str) -> int | None:
         """The last counter seen from this entry's node, if any."""
@@ -57,6 +53,6 @@ async def async_get_resend_positions(hass: HomeAssistant) -> ResendPositions:
     async with hass.data.setdefault(_LOAD_LOCK, asyncio.Lock()):
         if (positions := hass.data.get(DATA_RESEND_POSITIONS)) is None:
             store: Store[dict[str, int]] = Store(hass, STORE_VERSION, STORE_KEY)
-            positions = ResendPositions(hass, await store.async_load() or {})
+            positions = ResendPositions(store, await store.async_load() or {})
             hass.data[DATA_RESEND_POSITIONS] = positions
     return positions
