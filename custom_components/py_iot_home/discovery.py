@@ -13,7 +13,13 @@ from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_KIND, DOMAIN, LOGGER, MAX_NODES, MAX_PENDING_DISCOVERIES, EntryKind
-from .protocol import DEFAULT_PREFIX, NodeAnnouncement, ProtocolError, TopicKind, parse_announcement
+from .protocol import (
+    NodeAnnouncement,
+    ProtocolError,
+    TopicKind,
+    parse_announcement,
+    parse_topic,
+)
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
@@ -30,11 +36,12 @@ class DiscoveryRejected(Exception):
 
 
 def announced_node_id(topic: str) -> str | None:
-    """Return the node id of an announce topic, unvalidated (the parser validates it)."""
-    parts = topic.split("/")
-    if len(parts) != 3 or parts[0] != DEFAULT_PREFIX or parts[2] != TopicKind.ANNOUNCE:
+    """Return the node id of an announce topic, or None when it is not a valid one."""
+    try:
+        parsed = parse_topic(topic)
+    except ProtocolError:
         return None
-    return parts[1]
+    return parsed.node_id if parsed.kind is TopicKind.ANNOUNCE else None
 
 
 def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
