@@ -8,6 +8,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
+from .led_states import led_states_store
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library
@@ -36,7 +37,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
             await async_setup_node(hass, entry)
         case EntryKind.PREDICTOR:
             await async_setup_predictor(hass, entry)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_options))
     return True
 
 
@@ -51,13 +51,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget a removed node's stored message counters."""
+    """Forget what a removed board or node kept in storage."""
+    if entry.data[CONF_KIND] == EntryKind.LOCAL:
+        await led_states_store(hass, entry.entry_id).async_remove()
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         ).async_remove()
         (await async_get_resend_positions(hass)).remove(entry.entry_id)
-
-
-async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)
