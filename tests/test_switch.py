@@ -10,6 +10,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
 from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -23,6 +24,7 @@ from custom_components.py_iot_home.const import CONF_LEDS
 from custom_components.py_iot_home.hardware.gpio import GpioError
 
 from .fakes import FakeHardware, install_fake_hardware
+from .fakes.fake_rpi_gpio import IN
 
 LED = "switch.desk_led"
 HIGH, LOW = 1, 0
@@ -173,3 +175,18 @@ async def test_gpio_error_retries_setup(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_a_failing_led_write_shows_a_translated_error(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    # Another program turned GPIO17 into an input: RPi.GPIO refuses to drive it.
+    fake_hardware.rpi_gpio.directions[17] = IN
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert raised.value.translation_key == "led_write_failed"
+    assert str(raised.value) == (
+        "Desk LED could not be switched: Cannot switch GPIO17: "
+        "The GPIO channel has not been set up as an OUTPUT"
+    )
+    assert hass.states.get(LED).state == "off"

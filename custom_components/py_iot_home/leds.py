@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 
-from .const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN
-from .hardware.gpio import GpioBackend
+from .const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN, DOMAIN
+from .hardware.gpio import GpioBackend, GpioError
 from .led_states import LedStates
 
 
@@ -87,7 +88,14 @@ class LedBank:
         """Switch one LED; writes are serialised so the pin never sees two at once."""
         led = self.leds[led_id]
         async with self._lock:
-            await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+            try:
+                await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+            except GpioError as err:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="led_write_failed",
+                    translation_placeholders={"name": led.name, "error": str(err)},
+                ) from err
             self.states[led_id] = on
             self.saved.remember(led_id, on)
 
