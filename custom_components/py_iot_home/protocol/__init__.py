@@ -21,6 +21,7 @@ from .model import (
     HUMIDITY_RANGE,
     KEY_RE,
     MAX_ACCEPTED_RUNS,
+    MAX_CLOCK_SKEW_S,
     MAX_COMMAND_AGE_S,
     MAX_INTERVAL_S,
     MAX_PAYLOAD_BYTES,
@@ -58,6 +59,7 @@ from .model import (
     TopicKind,
 )
 from .parsing import (
+    is_signed,
     parse_announcement,
     parse_availability,
     parse_command,
@@ -89,6 +91,7 @@ __all__ = [
     "HUMIDITY_RANGE",
     "KEY_RE",
     "MAX_ACCEPTED_RUNS",
+    "MAX_CLOCK_SKEW_S",
     "MAX_COMMAND_AGE_S",
     "MAX_INTERVAL_S",
     "MAX_PAYLOAD_BYTES",
@@ -135,6 +138,7 @@ __all__ = [
     "build_state",
     "canonical_json",
     "command_subscription",
+    "is_signed",
     "compute_signature",
     "node_id_from_topic",
     "node_topic",
