@@ -58,6 +58,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     @callback
     def _announcement_changed(new: NodeAnnouncement) -> None:
         LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
+        # The entry's update listener reloads it: one reload, not one more scheduled here.
         hass.config_entries.async_update_entry(
             entry,
             data={
@@ -65,7 +66,6 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
                 CONF_ANNOUNCEMENT: announcement_payload(new, entry.data[CONF_PREFIX]),
             },
         )
-        hass.config_entries.async_schedule_reload(entry.entry_id)
 
     node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
     trend = TrendCoordinator(

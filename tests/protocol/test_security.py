@@ -220,8 +220,9 @@ hostile_scalars = st.one_of(
 RAW = ("1e999", "-1e999", "NaN", "Infinity", "1" + "0" * 400, '"\\udc00"')
 hostile_values = st.recursive(
     hostile_scalars | st.sampled_from([f"\0RAW{index}\0" for index in range(len(RAW))]),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 

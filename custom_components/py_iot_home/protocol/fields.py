@@ -87,9 +87,7 @@ def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
         raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} must be 1-{max_length} chars")
     if (bad := UNSTORABLE_TEXT_RE.search(value)) is not None:
         # A lone surrogate cannot be written as UTF-8: Home Assistant's storage would fail.
-        raise ProtocolError(
-            RejectionKind.INVALID_TEXT, f"{what} contains U+{ord(bad.group()):04X}"
-        )
+        raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} contains U+{ord(bad.group()):04X}")
     return value
 
 

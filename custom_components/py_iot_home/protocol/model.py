@@ -73,9 +73,11 @@ class RejectionKind(StrEnum):
 class ProtocolError(ValueError):
     """A topic or payload that does not follow the protocol."""
 
-    def __init__(self, kind: RejectionKind, message: str) -> None:
+    def __init__(self, kind: RejectionKind, message: str, *, ahead_s: float | None = None) -> None:
         super().__init__(f"{kind}: {message}")
         self.kind = kind
+        # For from_future: how far the message's `ts` lay ahead of the receiver's clock.
+        self.ahead_s = ahead_s
 
 
 class TopicKind(StrEnum):

@@ -80,7 +80,9 @@ def _rejects_only[**P, R](parser: Callable[P, R]) -> Callable[P, R]:
 def _check_not_future(ts: float, now: float | None) -> None:
     if now is not None and ts > now + MAX_CLOCK_SKEW_S:
         raise ProtocolError(
-            RejectionKind.FROM_FUTURE, f"ts is {ts - now:.0f} s ahead of this clock"
+            RejectionKind.FROM_FUTURE,
+            f"ts is {ts - now:.0f} s ahead of this clock",
+            ahead_s=ts - now,
         )
 
 
