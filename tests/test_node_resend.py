@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch

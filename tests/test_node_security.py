@@ -6,8 +6,8 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pytest

@@ -133,7 +133,7 @@ def test_unstorable_text_is_refused(bad: str, where: str) -> None:
 
 
 def test_ordinary_unicode_text_is_kept() -> None:
-    message = _announcement(name="Küche 🌡️ Ω ‍", model="Pi 4 – 8 GB")
+    message = _announcement(name="Küche 🌡️ Ω ‍", model="Pi 4 \u2013 8 GB")
     del message["sig"]
     node = parse_announcement(ANNOUNCE, json.dumps(message, ensure_ascii=False).encode())
     assert node.name == "Küche 🌡️ Ω ‍"

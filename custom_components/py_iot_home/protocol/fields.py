@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from .model import (
     MAX_SEQ,
-    UNSTORABLE_TEXT_RE,
     MAX_TEXT_LENGTH,
     PROTOCOL_VERSION,
+    UNSTORABLE_TEXT_RE,
     ProtocolError,
     RejectionKind,
 )
