@@ -248,6 +248,24 @@ async def test_old_signed_announcement_is_refused_after_a_restart(
     assert dict(node.rejections.counts) == {"replayed_counter": 1}
 
 
+async def test_messages_signed_before_the_confirmation_cannot_be_replayed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    signer = MessageSigner(SECRET)
+    captured = state_payload(500, temperature=35.0, signer=signer)
+    node = await discover_and_confirm(
+        hass, replace(announcement(), seq=1000), signer=signer, secret=SECRET
+    )
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, captured)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert dict(node.rejections.counts) == {"replayed_counter": 1}
+    assert hass.states.get(TEMPERATURE).state != "35.0"
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1001, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+
+
 async def test_resend_debt_settles_when_the_answer_holds_only_seen_samples(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:

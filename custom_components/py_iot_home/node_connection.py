@@ -155,7 +155,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.config_entry.async_on_unload(self.async_stop)
         if self._verifier is not None:
             stored = await self._counter_store.async_load() or {}
-            self._verifier.restore(stored.get("last_seq", -1), stored.get("last_announce_seq", -1))
+            # Before any counter was stored (just confirmed), the confirmed announcement's own
+            # counter is the floor: the node numbers everything from one counter, so whatever
+            # it signed before that announcement is old, and cannot be replayed now.
+            confirmed = self.data.announcement.seq
+            floor = -1 if confirmed is None else confirmed
+            self._verifier.restore(
+                stored.get("last_seq", floor), stored.get("last_announce_seq", floor)
+            )
             self.config_entry.async_on_unload(self._async_save_counter)
         self._positions = await async_get_resend_positions(self.hass)
         self.resend = ResendTracker.restored(self._positions.get(self.config_entry.entry_id))
