@@ -45,7 +45,6 @@ from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.node_clock import ClockWatch
 from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
-    MAX_CLOCK_SKEW_S,
     MessageSigner,
     MessageVerifier,
     ProtocolError,
@@ -433,7 +432,7 @@ def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> 
         return False
     if kind is TopicKind.STATE:
         expected.clock.observe(state.ts, now)
-        if expected.clock.is_off and abs(state.ts - now) > MAX_CLOCK_SKEW_S:
+        if expected.clock.is_off and not expected.clock.is_within(state.ts, now):
             expected.rejections[RejectionKind.STALE] += 1
             return False
     expected.accepted[kind] += 1

@@ -13,16 +13,24 @@ from .protocol import MAX_CLOCK_SKEW_S
 
 # Live samples in a row beyond the tolerance before the clock is called wrong.
 OFF_AFTER_SAMPLES = 3
+# Behind, a live sample may also be late: paho resends what was in flight when a connection
+# died unnoticed (up to its keepalive), so only a larger lag says the clock is wrong.
+MAX_CLOCK_LAG_S = 600.0
 
 
 @dataclass(kw_only=True)
 class ClockWatch:
     """The offset of a node's clock from ours, as its live state messages show it."""
 
-    tolerance_s: float = MAX_CLOCK_SKEW_S
+    ahead_tolerance_s: float = MAX_CLOCK_SKEW_S
+    behind_tolerance_s: float = MAX_CLOCK_LAG_S
     off_in_a_row: int = 0
     # Seconds the node's clock is ahead (negative: behind) when last found off.
     offset_s: float | None = None
+
+    def is_within(self, sample_ts: float, now: float) -> bool:
+        """Whether a sample's time is plausible on this clock."""
+        return -self.behind_tolerance_s <= sample_ts - now <= self.ahead_tolerance_s
 
     @property
     def is_off(self) -> bool:
@@ -32,7 +40,7 @@ class ClockWatch:
     def observe(self, sample_ts: float, now: float) -> None:
         """A live state message taken at `sample_ts` arrived at `now`."""
         skew = sample_ts - now
-        if abs(skew) > self.tolerance_s:
+        if not self.is_within(sample_ts, now):
             self.off_in_a_row += 1
             self.offset_s = skew
         else:

@@ -25,7 +25,6 @@ from .node_clock import ClockWatch
 from .node_collision import CollisionWatch
 from .node_resend import ResendTracker
 from .protocol import (
-    MAX_CLOCK_SKEW_S,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -330,7 +329,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.collision.live_seq(state.seq)
         self._collision_seen()
         self._watch_clock(state.ts, now)
-        if self.clock.is_off and abs(state.ts - now) > MAX_CLOCK_SKEW_S:
+        if self.clock.is_off and not self.clock.is_within(state.ts, now):
             # Recorded at its own time, the sample would land hours away from when it was read.
             self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
             return
