@@ -17,6 +17,7 @@ from .protocol import (
     MAX_SENSORS,
     MAX_SWITCHES,
     MAX_TEXT_LENGTH,
+    UNSTORABLE_TEXT_RE,
     ProtocolError,
     Quantity,
     validate_key,
@@ -155,6 +156,9 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
     value = _get(data, name, str, default)
     if not 0 < len(value) <= MAX_TEXT_LENGTH:
         raise ConfigError(f"{name}: 1 to {MAX_TEXT_LENGTH} characters")
+    if UNSTORABLE_TEXT_RE.search(value):
+        # Home Assistant would refuse the announcement (invalid_text): say so at start.
+        raise ConfigError(f"{name}: no control, bidirectional-override or surrogate characters")
     return value
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from py_iot_node.agent import RESEND_MIN_INTERVAL_S, NodeAgent
 from py_iot_node.buffer import SampleBuffer
-from py_iot_node.config import default_node_id, parse_config
+from py_iot_node.config import ConfigError, default_node_id, parse_config
 from py_iot_node.devices import SwitchBank
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.mqtt import create_client
@@ -181,3 +181,9 @@ def test_client_ids_are_not_guessable(tmp_path: Path) -> None:
     ids = {create_client(config)._client_id for _ in range(3)}
     assert len(ids) == 3
     assert all(client_id.startswith(b"py-iot-node-kitchen-") for client_id in ids)
+
+
+@pytest.mark.parametrize("name", ["Kitchen\u202ePi", "Kitchen\nPi", "Kitchen\ud800"])
+def test_configuration_refuses_text_home_assistant_cannot_store(name: str) -> None:
+    with pytest.raises(ConfigError, match="name"):
+        parse_config({"node": {"id": "kitchen", "name": name}})
