@@ -349,6 +349,9 @@ async def test_future_samples_are_refused_and_a_wrong_clock_is_a_repair_issue(
     assert issue is not None
     assert issue.translation_placeholders["direction"] == "behind"
     assert "31.0" not in [hass.states.get(TEMPERATURE).state]
+    # The clock was known to be off already: none of the three is recorded.
+    assert node.rejections.counts["stale"] == 3
+    assert node.messages_accepted["state"] == 0
     # Synced again: the issue goes, samples count.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(7, temperature=21.0))
     await hass.async_block_till_done(wait_background_tasks=True)

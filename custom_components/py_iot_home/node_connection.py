@@ -324,7 +324,6 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 self._watch_clock(now + err.ahead_s, now)
             self._reject(msg, err)
             return
-        self.messages_accepted[TopicKind.STATE] += 1
         self._saw(state.seq)
         self.collision.live_seq(state.seq)
         self._collision_seen()
@@ -333,6 +332,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             # Recorded at its own time, the sample would land hours away from when it was read.
             self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
             return
+        self.messages_accepted[TopicKind.STATE] += 1
         self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
