@@ -965,7 +965,7 @@ async def test_unannounced_keys_do_not_accumulate(
     node = await discover_and_confirm(hass)
     for seq in range(1, 51):
         sensors = {f"x{seq}-{i}": {"temperature": 20.0, "humidity": 40.0} for i in range(16)}
-        message = {"v": 1, "ts": 1.7e9 + seq, "seq": seq, "sensors": sensors, "switches": {}}
+        message = {"v": 1, "ts": time.time(), "seq": seq, "sensors": sensors, "switches": {}}
         async_fire_mqtt_message(hass, STATE_TOPIC, json.dumps(message))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.messages_accepted[TopicKind.STATE] == 50
