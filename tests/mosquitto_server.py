@@ -41,8 +41,12 @@ class MosquittoServer:
     after a real broker restart without persistence).
     """
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, settings: str | None = None
+    ) -> None:
         self.host = "127.0.0.1"
+        # Everything after the listener line; anonymous and without persistence by default.
+        self.settings = settings or "allow_anonymous true\npersistence false\n"
         self.port = port or free_port()
         self.directory = directory
         # Running as root, Mosquitto drops to user `mosquitto`: it only reads what we write
@@ -57,8 +61,7 @@ class MosquittoServer:
             raise RuntimeError("already running")
         self.config_path.write_text(
             f"listener {self.port} {self.host}\n"
-            "allow_anonymous true\n"
-            "persistence false\n"
+            f"{self.settings}"
             "log_dest stdout\n"
             "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import gc
+import itertools
 import json
 import logging
 import os
@@ -41,6 +42,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN, MAX_PENDING_DISCOVERIES
 from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
+from custom_components.py_iot_home.node_clock import ClockWatch
 from custom_components.py_iot_home.node_connection import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
@@ -51,6 +53,7 @@ from custom_components.py_iot_home.protocol import (
     parse_announcement,
     parse_availability,
     parse_replay,
+    parse_replay_batch,
     parse_state,
 )
 
@@ -171,8 +174,23 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
+# Text Home Assistant cannot store or should not show: lone surrogates (sent as \ud800
+# escapes, see _render), controls, bidirectional overrides, line separators.
+unstorable_text = st.text(
+    alphabet=st.characters(codec=None, categories=["Cs", "Cc", "Cf", "Zl", "Zp"]),
+    min_size=1,
+    max_size=8,
+)
+# Far future and far past, relative to the moment the case is drawn (a wrong node clock).
+clock_offsets = st.sampled_from([1e7, 86_400.0, 3600.0, 61.0, 59.0, -61.0, -3600.0, -1e8])
+hostile_times = clock_offsets.map(lambda offset: time.time() + offset)
+# A signature that looks right: 64 lowercase hex digits.
+valid_looking_sigs = st.binary(min_size=32, max_size=32).map(bytes.hex)
 hostile_values = st.one_of(
     json_values,
+    unstorable_text,
+    hostile_times,
+    valid_looking_sigs,
     st.sampled_from(["NaN", "nan", "inf", "-Infinity", "", "1e999", "ON", "true", "null"]),
     st.text(min_size=60, max_size=300),
     st.integers(min_value=-(2**64), max_value=2**64),
@@ -193,8 +211,9 @@ def _slots(value: Any) -> Iterator[tuple[Any, Any]]:
             yield from _slots(child)
 
 
-def _render(message: Any) -> bytes:
-    text = json.dumps(message, ensure_ascii=False)
+def _render(message: Any, *, ascii_escapes: bool = False) -> bytes:
+    # With escapes a lone surrogate is valid JSON (\ud800); without, it is invalid UTF-8.
+    text = json.dumps(message, ensure_ascii=ascii_escapes)
     for index, token in enumerate(RAW_TOKENS):
         text = text.replace(json.dumps(f"\0RAW{index}\0"), token)
     return text.encode("utf-8", "surrogatepass")
@@ -210,7 +229,9 @@ def mutated_json(draw: st.DrawFn, template: dict[str, Any]) -> bytes:
             message[draw(st.text(max_size=20))] = draw(hostile_values)
             continue
         container, key = draw(st.sampled_from(slots))
-        action = draw(st.sampled_from(["replace", "replace", "delete", "add", "nest", "version"]))
+        action = draw(
+            st.sampled_from(["replace", "replace", "delete", "add", "nest", "version", "sign"])
+        )
         if action == "replace":
             container[key] = draw(hostile_values)
         elif action == "delete":
@@ -222,9 +243,11 @@ def mutated_json(draw: st.DrawFn, template: dict[str, Any]) -> bytes:
         elif action == "nest":
             depth = draw(st.integers(min_value=1, max_value=3000))
             container[key] = json.loads("[" * min(depth, 500) + "0" + "]" * min(depth, 500))
+        elif action == "sign":
+            message["sig"] = draw(valid_looking_sigs)
         else:
             message["v"] = draw(st.integers(min_value=-5, max_value=2**40))
-    return _render(message)
+    return _render(message, ascii_escapes=draw(st.booleans()))
 
 
 @st.composite
@@ -259,15 +282,41 @@ def _templates() -> dict[TopicKind, tuple[dict[str, Any], bytes]]:
     }
 
 
-def payloads(kind: TopicKind) -> st.SearchStrategy[bytes]:
+_fresh_seqs = itertools.count(1_000_000)
+
+
+def _fresh_template(kind: TopicKind, signer: MessageSigner | None) -> tuple[dict[str, Any], bytes]:
+    """A valid message of `kind` taken just now, with a counter never used before.
+
+    Made per case: a fixed template would drift out of the clock-skew tolerance in a long run.
+    Whole seconds and seven-digit counters keep its length fixed, so hypothesis can replay a
+    case's byte-level mutations on a template made later.
+    """
+    now = float(int(time.time()))
+    if kind is TopicKind.STATE:
+        valid = state_payload(next(_fresh_seqs), ts=now - 1, signer=signer)
+    elif kind is TopicKind.REPLAY:
+        entries = [state_payload(next(_fresh_seqs), ts=now - 10 + i, signer=signer) for i in (1, 2)]
+        valid = replay_payload(entries)
+    elif kind is TopicKind.ANNOUNCE and signer is not None:
+        valid = announce_payload(replace(announcement(), seq=next(_fresh_seqs)), signer)
+    else:
+        return _templates()[kind]
+    return json.loads(valid), valid
+
+
+def payloads(kind: TopicKind, signer: MessageSigner | None = None) -> st.SearchStrategy[bytes]:
     """Arbitrary bytes, arbitrary JSON and near-valid payloads of one message kind."""
-    template, valid = _templates()[kind]
+
+    def near_valid(_: object) -> st.SearchStrategy[bytes]:
+        template, valid = _fresh_template(kind, signer)
+        return st.one_of(mutated_json(template), mutated_bytes(valid), st.just(valid))
+
     return st.one_of(
         st.binary(max_size=400),
         json_values.map(lambda value: json.dumps(value).encode()),
-        mutated_json(template),
-        mutated_bytes(valid),
-        st.sampled_from([b"", b"null", b"online", b"offline", b"ON", valid]),
+        st.just(None).flatmap(near_valid),
+        st.sampled_from([b"", b"null", b"online", b"offline", b"ON"]),
     )
 
 
@@ -311,6 +360,9 @@ class Expected:
     rejections: Counter[str] = field(default_factory=Counter)
     accepted: Counter[str] = field(default_factory=Counter)
     replayed_samples: int = 0
+    # Mirrors of the node's clock watch and (signed node) verifier.
+    clock: ClockWatch = field(default_factory=ClockWatch)
+    verifier: MessageVerifier | None = None
 
 
 def _mqtt_message(topic: str, payload: bytes) -> MQTTMessage:
@@ -362,40 +414,79 @@ def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> 
     if kind is TopicKind.ANNOUNCE and not payload:
         # A cleared retained announcement is ignored, neither accepted nor rejected.
         return False
+    now = time.time()
+    verifier = expected.verifier
     try:
-        parsed = PARSERS[kind](topic, payload)
+        if kind is TopicKind.STATE:
+            state = parse_state(topic, payload, verifier=verifier, now=now)
+        elif kind is TopicKind.REPLAY:
+            batch = parse_replay_batch(topic, payload, verifier=verifier, now=now)
+        elif kind is TopicKind.ANNOUNCE:
+            parse_announcement(topic, payload, verifier=verifier)
+        else:
+            parse_availability(topic, payload)
     except ProtocolError as err:
+        if err.ahead_s is not None:
+            expected.clock.observe(now + err.ahead_s, now)
         expected.rejections[err.kind] += 1
         return False
+    if kind is TopicKind.STATE:
+        expected.clock.observe(state.ts, now)
+        if expected.clock.is_off and not expected.clock.is_within(state.ts, now):
+            expected.rejections[RejectionKind.STALE] += 1
+            return False
     expected.accepted[kind] += 1
     if kind is TopicKind.REPLAY:
-        expected.replayed_samples += len(parsed)
+        expected.replayed_samples += len(batch.states)
+        if batch.from_future:
+            expected.rejections[RejectionKind.FROM_FUTURE] += batch.from_future
     return True
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=str)
+FUZZ_SECRET = "the fuzzed node's shared secret"
+# Every kind to an unsigned node; state, replay and announce also to a signed one, where
+# hostile values sit in signed-looking messages.
+FUZZ_CASES = [(kind, False) for kind in KINDS] + [
+    (TopicKind.STATE, True),
+    (TopicKind.REPLAY, True),
+    (TopicKind.ANNOUNCE, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "signed"), FUZZ_CASES, ids=[f"{k}{'_signed' if s else ''}" for k, s in FUZZ_CASES]
+)
 async def test_hostile_messages_to_a_confirmed_node(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
     caplog: pytest.LogCaptureFixture,
     kind: TopicKind,
+    signed: bool,
 ) -> None:
-    node = await discover_and_confirm(hass)
+    signer = MessageSigner(FUZZ_SECRET) if signed else None
+    node = await discover_and_confirm(hass, signer=signer, secret=FUZZ_SECRET if signed else "")
+    first = state_payload(1, signer=signer) if signer is None else state_payload(2, signer=signer)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
-    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    async_fire_mqtt_message(hass, STATE_TOPIC, first)
     await hass.async_block_till_done(wait_background_tasks=True)
     own_topics = {node.topic(k): k for k in KINDS}
     expected = Expected(
         rejections=Counter(node.rejections.counts), accepted=Counter(node.messages_accepted)
     )
+    if signed:
+        # As the node's verifier: confirmed at the announcement's counter (1), then state 2.
+        expected.verifier = MessageVerifier(FUZZ_SECRET, last_seq=1, last_announce_seq=1)
+        expected.verifier.admit(2)
+    expected.clock.observe(json.loads(first)["ts"], time.time())
     entities = _entity_ids(hass)
     announced = (node.data.announcement.sensors, node.data.announcement.switches)
     rejected: list[tuple[str, bytes]] = []
+    retained_topics: set[str] = set()
     cases = [0]
 
-    async def deliver(topic: str, payload: bytes, accepted: bool) -> None:
+    async def deliver(topic: str, payload: bytes, accepted: bool, retain: bool) -> None:
         before = node.data
-        async_fire_mqtt_message(hass, topic, payload)
+        async_fire_mqtt_message(hass, topic, payload, retain=retain)
         await hass.async_block_till_done(wait_background_tasks=True)
         if not accepted:
             assert node.data is before
@@ -408,11 +499,20 @@ async def test_hostile_messages_to_a_confirmed_node(
 
     def body(run_example: ExampleRunner) -> None:
         @_fuzz_settings()
-        @given(topic=hostile_topics(node.topic(kind)), payload=payloads(kind))
-        def check(topic: str, payload: bytes) -> None:
+        @given(
+            topic=hostile_topics(node.topic(kind)),
+            payload=payloads(kind, signer),
+            retain=st.booleans(),
+        )
+        def check(topic: str, payload: bytes, retain: bool) -> None:
             # Other nodes' announcements are discovery's business (tested below).
             assume(topic in own_topics or not _announce_wildcard_matches(topic))
             delivered_as = own_topics.get(topic)
+            if retain and delivered_as is not None:
+                # Home Assistant's client hands a subscription one retained message per topic.
+                if topic in retained_topics:
+                    delivered_as = None
+                retained_topics.add(topic)
             if delivered_as is TopicKind.ANNOUNCE and payload:
                 try:
                     new = parse_announcement(topic, payload)
@@ -425,7 +525,7 @@ async def test_hostile_messages_to_a_confirmed_node(
             if delivered_as is not None and not accepted:
                 rejected.append((topic, payload))
             cases[0] += 1
-            run_example(deliver(topic, payload, accepted))
+            run_example(deliver(topic, payload, accepted, retain))
 
         check()
 
@@ -452,7 +552,8 @@ async def test_hostile_messages_to_a_confirmed_node(
         tracemalloc.stop()
         logging.disable(logging.NOTSET)
     print(
-        f"FUZZ kind={kind} cases={cases[0]} rejected={sum(expected.rejections.values())} "
+        f"FUZZ kind={kind}{'_signed' if signed else ''} cases={cases[0]} "
+        f"rejected={sum(expected.rejections.values())} "
         f"accepted={sum(expected.accepted.values())} retained_bytes={growth}"
     )
     assert growth < MEMORY_GROWTH_LIMIT, f"{growth} bytes kept after {len(rejected)} messages"
@@ -615,8 +716,9 @@ async def spoof_scene(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> Spoof
         garage=garage,
         kitchen_signer=kitchen_signer,
         garage_signer=garage_signer,
-        kitchen_mirror=MessageVerifier("kitchen-secret"),
-        garage_mirror=MessageVerifier("garage-secret"),
+        # Confirmed at their announcements' counter (1), as the nodes' own verifiers are.
+        kitchen_mirror=MessageVerifier("kitchen-secret", last_seq=1, last_announce_seq=1),
+        garage_mirror=MessageVerifier("garage-secret", last_seq=1, last_announce_seq=1),
     )
     for node_id in (NODE_ID, GARAGE_ID):
         async_fire_mqtt_message(hass, f"py_iot_home/{node_id}/availability", "online")
@@ -653,6 +755,7 @@ ATTACKS = (
     "tampered",
     "garage_own_topics",
     "stolen_announcement",
+    "hostile_signed",
 )
 
 
@@ -705,10 +808,46 @@ def _attack(
                     json.dumps(scene.garage_signer.sign(garage_announce, claims_kitchen)).encode(),
                 ),
             ]
+        case "hostile_signed":
+            return [_hostile_signed(scene, temperature, pick)]
         case _:
             # The kitchen's signed announcement republished on the garage's topic.
             kitchen_announce = announce_payload(signer=scene.kitchen_signer)
             return [(f"py_iot_home/{GARAGE_ID}/announce", kitchen_announce)]
+
+
+def _hostile_signed(scene: SpoofScene, temperature: float, pick: int) -> tuple[str, bytes]:
+    """A signed-looking message with a value no field takes, or a genuinely signed one that a
+    buggy node could send: text Home Assistant cannot store, a sample from the future."""
+    match pick % 4:
+        case 0:
+            fake = valid_looking_sig(pick)
+            payload = b'{"v":1,"seq":%d,"ts":%d,"x":1e999,"sig":"%s"}' % (
+                scene.seq + 1,
+                int(time.time()),
+                fake.encode(),
+            )
+            return STATE_TOPIC, payload
+        case 1:
+            message = {**json.loads(announce_payload()), "seq": scene.seq, "name": "Kitchen\ud800"}
+            signed = scene.kitchen_signer.sign(ANNOUNCE_TOPIC, message)
+            return ANNOUNCE_TOPIC, json.dumps(signed).encode()
+        case 2:
+            future = time.time() + 86_400 * (1 + pick)
+            payload = state_payload(
+                scene.seq + 1, temperature=temperature, ts=future, signer=scene.kitchen_signer
+            )
+            return STATE_TOPIC, payload
+        case _:
+            entry = state_payload(
+                scene.seq + 1, temperature=temperature, signer=scene.kitchen_signer
+            ).replace(b'"v":1', b'"v":1,"ts2":-1e999', 1)
+            return REPLAY_TOPIC, replay_payload([entry])
+
+
+def valid_looking_sig(pick: int) -> str:
+    """64 lowercase hex digits that are nobody's signature."""
+    return f"{pick:064x}"
 
 
 def _expect_signed(scene: SpoofScene, topic: str, payload: bytes) -> None:
@@ -717,7 +856,10 @@ def _expect_signed(scene: SpoofScene, topic: str, payload: bytes) -> None:
     rejections = scene.kitchen_rejections if kitchen else scene.garage_rejections
     kind = TopicKind(topic.rsplit("/", 1)[1])
     try:
-        parsed = PARSERS[kind](topic, payload, verifier=mirror)
+        if kind in (TopicKind.STATE, TopicKind.REPLAY):
+            parsed = PARSERS[kind](topic, payload, verifier=mirror, now=time.time())
+        else:
+            parsed = PARSERS[kind](topic, payload, verifier=mirror)
     except ProtocolError as err:
         rejections[err.kind] += 1
         return
@@ -775,6 +917,8 @@ async def test_spoofed_and_replayed_messages_never_change_state(
     assert scene.kitchen_rejections["bad_signature"] > 0
     assert scene.kitchen_rejections["replayed_counter"] > 0
     assert scene.garage_rejections["bad_signature"] > 0
+    for kind in ("malformed_json", "invalid_text", "from_future"):
+        assert scene.kitchen_rejections[kind] > 0, kind
     assert _integration_errors(caplog) == []
 
 
@@ -821,7 +965,7 @@ async def test_unannounced_keys_do_not_accumulate(
     node = await discover_and_confirm(hass)
     for seq in range(1, 51):
         sensors = {f"x{seq}-{i}": {"temperature": 20.0, "humidity": 40.0} for i in range(16)}
-        message = {"v": 1, "ts": 1.7e9 + seq, "seq": seq, "sensors": sensors, "switches": {}}
+        message = {"v": 1, "ts": time.time(), "seq": seq, "sensors": sensors, "switches": {}}
         async_fire_mqtt_message(hass, STATE_TOPIC, json.dumps(message))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.messages_accepted[TopicKind.STATE] == 50

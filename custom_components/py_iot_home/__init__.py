@@ -10,7 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .led_states import led_states_store
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
-from .node_connection import COUNTER_STORE_VERSION, counter_store_key
+from .node_connection import COLLISION_WATCHES, COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library
 from .resend_positions import async_get_resend_positions
 from .services import async_setup_services
@@ -59,3 +59,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         ).async_remove()
         (await async_get_resend_positions(hass)).remove(entry.entry_id)
+        hass.data.get(COLLISION_WATCHES, {}).pop(entry.entry_id, None)

@@ -62,6 +62,8 @@ from .protocol import (
     MessageVerifier,
     NodeAnnouncement,
     ProtocolError,
+    build_announcement,
+    is_signed,
     parse_announcement,
 )
 from .trend_options import NodeOptionsFlow, trend_fields, trend_values
@@ -72,6 +74,9 @@ MODEL_SELECTOR = selector.SelectSelector(
         translation_key=CONF_DHT_MODEL,
         mode=selector.SelectSelectorMode.DROPDOWN,
     )
+)
+SECRET_SELECTOR = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
 PIN_SELECTOR = selector.NumberSelector(
     selector.NumberSelectorConfig(mode=selector.NumberSelectorMode.BOX, step=1)
@@ -223,23 +228,26 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                     )
                 except ProtocolError:
                     errors[CONF_SECRET] = "bad_secret"
+            elif is_signed(discovery_info.payload):
+                # Confirmed unsigned, anyone on the broker could speak for a signing node.
+                errors[CONF_SECRET] = "secret_required"
             if not errors:
-                payload = discovery_info.payload
                 return self.async_create_entry(
                     title=announcement.name,
                     data={
                         CONF_KIND: EntryKind.NODE,
                         CONF_NODE_ID: announcement.node_id,
                         CONF_PREFIX: DEFAULT_PREFIX,
-                        CONF_ANNOUNCEMENT: payload.decode()
-                        if isinstance(payload, bytes)
-                        else payload,
+                        # Rebuilt from what was validated: no unknown members, no `sig`.
+                        CONF_ANNOUNCEMENT: build_announcement(announcement).payload.decode(),
                         CONF_SECRET: secret,
                     },
                 )
         return self.async_show_form(
             step_id="mqtt_confirm",
-            data_schema=probatio.Schema({probatio.Optional(CONF_SECRET, default=""): str}),
+            data_schema=probatio.Schema(
+                {probatio.Optional(CONF_SECRET, default=""): SECRET_SELECTOR}
+            ),
             description_placeholders={
                 "name": announcement.name,
                 "model": announcement.model,

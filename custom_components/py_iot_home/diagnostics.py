@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -9,11 +10,12 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .analysis.window_stats import backend_name, native_library_path
-from .const import CONF_SECRET
+from .const import CONF_ANNOUNCEMENT, CONF_SECRET
 from .discovery import DISCOVERY_REJECTIONS
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 
-TO_REDACT = {CONF_SECRET}
+# A signature lets anyone guess a weak secret offline, so it is as private as the secret.
+TO_REDACT = {CONF_SECRET, "sig"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -22,7 +24,7 @@ async def async_get_config_entry_diagnostics(
     """Return diagnostics for a board or node entry."""
     runtime = entry.runtime_data
     result: dict[str, Any] = {
-        "data": async_redact_data(dict(entry.data), TO_REDACT),
+        "data": async_redact_data(_with_parsed_announcement(dict(entry.data)), TO_REDACT),
         "options": dict(entry.options),
         "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
@@ -77,3 +79,14 @@ async def async_get_config_entry_diagnostics(
             "forecast_hours": len(snapshot.forecast),
         }
     return result
+
+
+def _with_parsed_announcement(data: dict[str, Any]) -> dict[str, Any]:
+    """The stored announcement as JSON, so a `sig` in it (older entries kept one) is redacted."""
+    raw = data.get(CONF_ANNOUNCEMENT)
+    if isinstance(raw, str):
+        try:
+            data[CONF_ANNOUNCEMENT] = json.loads(raw)
+        except ValueError:
+            data[CONF_ANNOUNCEMENT] = "**REDACTED**"
+    return data

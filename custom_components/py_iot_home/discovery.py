@@ -52,7 +52,8 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
     try:
         announcement = parse_announcement(info.topic, info.payload)
     except ProtocolError as err:
-        LOGGER.debug("Ignored an invalid node announcement on %s: %s", info.topic, err)
+        # The topic is the wildcard's match: any length, so only an excerpt is logged.
+        LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
     return announcement
 

@@ -16,16 +16,20 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util.hass_dict import HassKey
 
 from .coalesced_save import CoalescedSave
 from .const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
 from .models import PyIotHomeConfigEntry
+from .node_clock import ClockWatch
+from .node_collision import CollisionWatch
 from .node_resend import ResendTracker
 from .protocol import (
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
     ProtocolError,
+    RejectionKind,
     SensorSample,
     StateMessage,
     TopicKind,
@@ -37,12 +41,21 @@ from .protocol import (
     parse_replay_batch,
     parse_state,
 )
-from .repairs import NODE_OFFLINE_ISSUE_AFTER, async_node_back, async_node_offline_too_long
+from .repairs import (
+    NODE_OFFLINE_ISSUE_AFTER,
+    async_node_back,
+    async_node_clock_off,
+    async_node_clock_ok,
+    async_node_id_shared,
+    async_node_offline_too_long,
+)
 from .resend_positions import ResendPositions, async_get_resend_positions
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
+# What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
+COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
 
 
 def counter_store_key(entry_id: str) -> str:
@@ -72,8 +85,8 @@ class RejectionLog:
         self._node_id = node_id
         self.counts: Counter[str] = Counter()
 
-    def record(self, topic: str, err: ProtocolError) -> None:
-        """Count a rejection, logging the first of its kind."""
+    def record(self, topic: str, err: ProtocolError, count: int = 1) -> None:
+        """Count `count` rejections of one kind, logging the first of their kind."""
         if not self.counts[err.kind]:
             LOGGER.warning(
                 "Dropped a message from node %s on %s (%s); further ones of this kind are "
@@ -82,7 +95,7 @@ class RejectionLog:
                 topic,
                 err,
             )
-        self.counts[err.kind] += 1
+        self.counts[err.kind] += count
 
 
 class NodeCoordinator(DataUpdateCoordinator[NodeState]):
@@ -110,6 +123,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
         self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
         self._signer = MessageSigner(secret) if secret else None
+        self.clock = ClockWatch()
+        self.collision = hass.data.setdefault(COLLISION_WATCHES, {}).setdefault(
+            entry.entry_id, CollisionWatch()
+        )
         self._command_seq = time.time_ns() // 1000
         self.resend = ResendTracker()
         self._positions: ResendPositions | None = None
@@ -137,7 +154,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.config_entry.async_on_unload(self.async_stop)
         if self._verifier is not None:
             stored = await self._counter_store.async_load() or {}
-            self._verifier.restore(stored.get("last_seq", -1))
+            # Before any counter was stored (just confirmed), the confirmed announcement's own
+            # counter is the floor: the node numbers everything from one counter, so whatever
+            # it signed before that announcement is old, and cannot be replayed now.
+            confirmed = self.data.announcement.seq
+            floor = -1 if confirmed is None else confirmed
+            self._verifier.restore(
+                stored.get("last_seq", floor), stored.get("last_announce_seq", floor)
+            )
             self.config_entry.async_on_unload(self._async_save_counter)
         self._positions = await async_get_resend_positions(self.hass)
         self.resend = ResendTracker.restored(self._positions.get(self.config_entry.entry_id))
@@ -159,7 +183,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _counter(self) -> dict[str, int]:
         assert self._verifier is not None
-        return {"last_seq": self._verifier.last_seq}
+        return {
+            "last_seq": self._verifier.last_seq,
+            "last_announce_seq": self._verifier.last_announce_seq,
+        }
 
     async def _async_save_counter(self) -> None:
         await self._counter_store.async_save(self._counter())
@@ -228,12 +255,23 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        if self._verifier is not None:
+            self._counter_save.schedule()
         if (since := self.resend.request_due()) is not None:
             self._request_resend(since)
         previous = self.data.announcement
+        self.collision.announced(replace(announcement, seq=None, dropped=0))
+        if self._collision_seen():
+            # Two machines take turns: reloading on each turn would never end.
+            return
         self.async_set_updated_data(replace(self.data, announcement=announcement))
         if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
             self._on_announcement_changed(announcement)
+
+    def _collision_seen(self) -> bool:
+        if self.collision.shared:
+            async_node_id_shared(self.hass, self.node_id, self.config_entry.title)
+        return self.collision.shared
 
     @callback
     def _handle_availability(self, msg: ReceiveMessage) -> None:
@@ -276,26 +314,51 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     @callback
     def _handle_state(self, msg: ReceiveMessage) -> None:
+        now = time.time()
         try:
-            state = parse_state(msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier)
+            state = parse_state(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=now
+            )
         except ProtocolError as err:
+            if err.ahead_s is not None:
+                self._watch_clock(now + err.ahead_s, now)
             self._reject(msg, err)
             return
-        self.messages_accepted[TopicKind.STATE] += 1
         self._saw(state.seq)
+        self.collision.live_seq(state.seq)
+        self._collision_seen()
+        self._watch_clock(state.ts, now)
+        if self.clock.is_off and not self.clock.is_within(state.ts, now):
+            # Recorded at its own time, the sample would land hours away from when it was read.
+            self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
+            return
+        self.messages_accepted[TopicKind.STATE] += 1
         self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
+
+    def _watch_clock(self, sample_ts: float, now: float) -> None:
+        was_off = self.clock.is_off
+        self.clock.observe(sample_ts, now)
+        if self.clock.is_off and self.clock.offset_s is not None:
+            async_node_clock_off(
+                self.hass, self.node_id, self.config_entry.title, self.clock.offset_s
+            )
+        elif was_off:
+            async_node_clock_ok(self.hass, self.node_id)
 
     @callback
     def _handle_replay(self, msg: ReceiveMessage) -> None:
         try:
             batch = parse_replay_batch(
-                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=time.time()
             )
         except ProtocolError as err:
             self._reject(msg, err)
             return
+        if batch.from_future:
+            future = ProtocolError(RejectionKind.FROM_FUTURE, "replayed samples from the future")
+            self.rejections.record(msg.topic, future, batch.from_future)
         self.messages_accepted[TopicKind.REPLAY] += 1
         states = batch.states
         if states:

@@ -1,4 +1,4 @@
-"""Repair issues that are not tied to one flow: the native library and offline nodes."""
+"""Repair issues that are not tied to one flow: the native library and nodes in trouble."""
 
 from __future__ import annotations
 
@@ -54,3 +54,65 @@ def async_node_offline_too_long(hass: HomeAssistant, node_id: str, name: str) ->
 def async_node_back(hass: HomeAssistant, node_id: str) -> None:
     """The node is online again."""
     ir.async_delete_issue(hass, DOMAIN, node_offline_issue_id(node_id))
+
+
+def node_clock_issue_id(node_id: str) -> str:
+    """Issue id of a node whose clock is off."""
+    return f"node_clock_off_{node_id}"
+
+
+@callback
+def async_node_clock_off(hass: HomeAssistant, node_id: str, name: str, offset_s: float) -> None:
+    """The node dates its samples `offset_s` seconds ahead of (negative: behind) ours."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        node_clock_issue_id(node_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="node_clock_off",
+        translation_placeholders={
+            "name": name,
+            "node_id": node_id,
+            "offset": _duration(abs(offset_s)),
+            "direction": "ahead of" if offset_s > 0 else "behind",
+        },
+    )
+
+
+@callback
+def async_node_clock_ok(hass: HomeAssistant, node_id: str) -> None:
+    """The node's samples carry the right time again."""
+    ir.async_delete_issue(hass, DOMAIN, node_clock_issue_id(node_id))
+
+
+def _duration(seconds: float) -> str:
+    """`seconds` in the largest unit that keeps it above 1, e.g. 3 h 20 min or 95 s."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours / 24:.1f} days"
+
+
+def node_id_shared_issue_id(node_id: str) -> str:
+    """Issue id of a node id that more than one machine uses."""
+    return f"node_id_shared_{node_id}"
+
+
+@callback
+def async_node_id_shared(hass: HomeAssistant, node_id: str, name: str) -> None:
+    """Messages under one node id come from two machines."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        node_id_shared_issue_id(node_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="node_id_shared",
+        translation_placeholders={"name": name, "node_id": node_id},
+    )

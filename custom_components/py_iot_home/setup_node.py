@@ -58,6 +58,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     @callback
     def _announcement_changed(new: NodeAnnouncement) -> None:
         LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
+        # One reload: the entry has no update listener (options flows reload by themselves).
         hass.config_entries.async_update_entry(
             entry,
             data={

@@ -33,6 +33,7 @@ from .protocol import (
     OutboundMessage,
     ProtocolError,
     Quantity,
+    ResendRequest,
     SensorInfo,
     SensorSample,
     StateMessage,
@@ -50,6 +51,11 @@ from .protocol import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+# Answers to resend requests at most this often; a request in between waits for its turn
+# (only the latest one), so one small request cannot make the node send megabytes at will.
+RESEND_MIN_INTERVAL_S = 10.0
+# One warning per rejection kind per this period; the others are only counted.
+REJECTION_LOG_INTERVAL_S = 300.0
 
 
 class PublishInfo(Protocol):
@@ -124,6 +130,12 @@ class NodeAgent:
         self._sent: dict[int, bytes] = {}
         self._resend_topic = node_topic(self._prefix, config.node_id, TopicKind.RESEND)
         self.stats = AgentStats(rejected=Counter())
+        self._last_resend_at: float | None = None
+        self._pending_resend: ResendRequest | None = None
+        self._rejection_logged_at: dict[str, float] = {}
+        if self._verifier is not None:
+            # A command captured before a restart stays old after it.
+            self._verifier.restore(buffer.command_seq)
         # What each custom sensor's reader calls itself (set by the runner once opened).
         self.custom_models: dict[str, str] = {}
 
@@ -212,20 +224,56 @@ class NodeAgent:
         while len(self._sent) > limit:
             del self._sent[next(iter(self._sent))]
 
+    def _reject(self, what: str, topic: str, kind: str, detail: object) -> None:
+        """Count a rejected message; log one line per kind per REJECTION_LOG_INTERVAL_S."""
+        self.stats.rejected[kind] += 1
+        now = self._clock()
+        last = self._rejection_logged_at.get(kind)
+        if last is None or not 0 <= now - last < REJECTION_LOG_INTERVAL_S:
+            self._rejection_logged_at[kind] = now
+            _LOGGER.warning(
+                "rejected %s on %.80s: %.200s (%d of this kind so far)",
+                what,
+                topic,
+                detail,
+                self.stats.rejected[kind],
+            )
+
     def handle_resend_request(self, topic: str, payload: bytes) -> None:
         """Send again, in replay batches, every remembered sample after the asked `seq`.
 
         The last batch (an empty one when nothing is newer) carries the request's `seq`, so
         Home Assistant knows it has everything. Samples still in the disk buffer follow anyway.
+        Answers leave at most every RESEND_MIN_INTERVAL_S; a request in between waits.
         """
         try:
             request = parse_resend_request(
                 topic, payload, prefix=self._prefix, verifier=self._verifier
             )
         except ProtocolError as err:
-            self.stats.rejected[err.kind] += 1
-            _LOGGER.warning("rejected resend request on %s: %s", topic, err)
+            self._reject("resend request", topic, err.kind, err)
             return
+        if request.node_id != self.config.node_id:
+            self._reject("resend request", topic, "other_node", "not this node's topic")
+            return
+        self._pending_resend = request
+        self.tick()
+
+    def tick(self) -> None:
+        """Answer a waiting resend request once its turn has come (called by the event loop)."""
+        request = self._pending_resend
+        if request is None or not self.connected:
+            return
+        now = self._clock()
+        if self._last_resend_at is not None and 0 <= now - self._last_resend_at < (
+            RESEND_MIN_INTERVAL_S
+        ):
+            return
+        self._pending_resend = None
+        self._last_resend_at = now
+        self._answer_resend(request)
+
+    def _answer_resend(self, request: ResendRequest) -> None:
         rows = sorted(item for item in self._sent.items() if item[0] > request.since)
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         while True:
@@ -243,12 +291,22 @@ class NodeAgent:
             if not rows:
                 return
 
-    def handle_message(self, topic: str, payload: bytes) -> None:
-        """Route a message from the node's subscriptions."""
-        if topic == self._resend_topic:
-            self.handle_resend_request(topic, payload)
-        else:
-            self.handle_command(topic, payload)
+    def handle_message(self, topic: str, payload: bytes, *, retained: bool = False) -> None:
+        """Route a message from the node's subscriptions; nothing in it may stop the node.
+
+        A retained command or request is ignored: it would be obeyed again on every
+        (re)connect, long after it was meant, and a bad one would be met on each start.
+        """
+        if retained:
+            self._reject("retained message", topic, "retained", "commands are never retained")
+            return
+        try:
+            if topic == self._resend_topic:
+                self.handle_resend_request(topic, payload)
+            else:
+                self.handle_command(topic, payload)
+        except Exception as err:
+            self._reject("message", topic, "internal_error", repr(err))
 
     def handle_sample(self, ts: float, sensors: Mapping[str, SensorSample]) -> None:
         """Publish (or buffer) one reading of every sensor, taken at `ts`."""
@@ -259,13 +317,13 @@ class NodeAgent:
         try:
             command = parse_command(topic, payload, prefix=self._prefix, verifier=self._verifier)
         except ProtocolError as err:
-            self.stats.rejected[err.kind] += 1
-            _LOGGER.warning("rejected command on %s: %s", topic, err)
+            self._reject("command", topic, err.kind, err)
             return
         if command.node_id != self.config.node_id or command.switch_key not in self.switches:
-            self.stats.rejected["unknown_switch"] += 1
-            _LOGGER.warning("command for unknown switch on %s", topic)
+            self._reject("command", topic, "unknown_switch", "no such switch")
             return
+        if self._verifier is not None:
+            self.buffer.command_seq = self._verifier.last_seq
         try:
             self.switches.set(command.switch_key, command.on)
         except HardwareError:

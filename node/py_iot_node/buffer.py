@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+_LOGGER = logging.getLogger(__name__)
 # The counter is written once per block, not per message, to spare the SD card.
 SEQ_BLOCK = 1000
 
@@ -19,7 +22,9 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 class SampleBuffer:
     """Samples waiting for the broker's acknowledgement, oldest dropped (and counted) when full.
 
-    Used from one thread only: the agent's event loop.
+    Used from one thread only: the agent's event loop. A file that is not a readable buffer
+    is renamed aside and a new one started; when the file can no longer be written (a full
+    SD card), the buffer carries on in memory until the node restarts.
     """
 
     def __init__(self, path: Path | str, max_samples: int) -> None:
@@ -27,13 +32,57 @@ class SampleBuffer:
             raise ValueError("max_samples must be at least 1")
         if isinstance(path, Path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # A power cut may lose the last transaction, never corrupt the file.
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self.max_samples = max_samples
+        self.in_memory = False
+        try:
+            self._db = _open(path)
+        except sqlite3.DatabaseError as err:
+            aside = Path(f"{path}.corrupt-{int(time.time())}")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{path}{suffix}"):
+                    os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+            _LOGGER.error(  # noqa: TRY400 - one line; the error says it all
+                "buffer %s is unreadable (%s): moved to %s, starting empty", path, err, aside
+            )
+            self._db = _open(path)
         (self._count,) = self._db.execute("SELECT count(*) FROM samples").fetchone()
+
+    def _fall_back_to_memory(self, err: sqlite3.Error) -> None:
+        """Keep what can still be read, in memory; say so once."""
+        _LOGGER.error("cannot write the sample buffer (%s): keeping samples in memory", err)
+        memory = _open(":memory:")
+        try:
+            rows = self._db.execute("SELECT seq, payload FROM samples").fetchall()
+            meta = self._db.execute("SELECT name, value FROM meta").fetchall()
+        except sqlite3.Error:
+            rows, meta = [], []
+        memory.executemany("INSERT INTO samples (seq, payload) VALUES (?, ?)", rows)
+        memory.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", meta)
+        self._db.close()
+        self._db = memory
+        self.in_memory = True
+        (self._count,) = self._db.execute("SELECT count(*) FROM samples").fetchone()
+
+    def _write[**P](self, change: Callable[P, None], *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            change(*args, **kwargs)
+        except sqlite3.OperationalError as err:
+            if self.in_memory:
+                raise
+            self._fall_back_to_memory(err)
+            change(*args, **kwargs)
+
+    @property
+    def command_seq(self) -> int:
+        """The last accepted signed command's `seq` (-1 before any)."""
+        return self._meta("command_seq") if self._has_meta("command_seq") else -1
+
+    @command_seq.setter
+    def command_seq(self, seq: int) -> None:
+        self._write(self._set_meta, "command_seq", seq)
+
+    def _has_meta(self, name: str) -> bool:
+        return self._db.execute("SELECT 1 FROM meta WHERE name = ?", (name,)).fetchone() is not None
 
     def _meta(self, name: str) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -57,6 +106,9 @@ class SampleBuffer:
 
     def append(self, seq: int, payload: bytes) -> None:
         """Store one sample; when full, drop the oldest ones and count them."""
+        self._write(self._append, seq, payload)
+
+    def _append(self, seq: int, payload: bytes) -> None:
         with self._db:
             self._db.execute("BEGIN")
             cursor = self._db.execute(
@@ -82,6 +134,9 @@ class SampleBuffer:
 
     def remove(self, seqs: Iterable[int]) -> None:
         """Forget samples the broker acknowledged."""
+        self._write(self._remove, list(seqs))
+
+    def _remove(self, seqs: list[int]) -> None:
         with self._db:
             self._db.execute("BEGIN")
             for seq in seqs:
@@ -114,7 +169,26 @@ class SequenceCounter:
         """Return the next counter value."""
         if self._next >= self._ceiling:
             self._ceiling = self._next + SEQ_BLOCK
-            self._buffer._set_meta("seq_ceiling", self._ceiling)
+            self._buffer._write(self._buffer._set_meta, "seq_ceiling", self._ceiling)
         value = self._next
         self._next += 1
         return value
+
+
+def _open(path: Path | str) -> sqlite3.Connection:
+    """Open (creating it readable by its owner only) and check a buffer file."""
+    if str(path) != ":memory:" and not os.path.exists(path):
+        # The samples and counters are nobody else's business; sqlite's -wal and -shm
+        # files take the database file's mode.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        db.executescript(_SCHEMA)
+        db.execute("PRAGMA journal_mode=WAL")
+        # A power cut may lose the last transaction, never corrupt the file.
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("SELECT count(*) FROM samples").fetchone()
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from .protocol import (
     MAX_SENSORS,
     MAX_SWITCHES,
     MAX_TEXT_LENGTH,
+    UNSTORABLE_TEXT_RE,
     ProtocolError,
     Quantity,
     validate_key,
@@ -154,6 +156,9 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
     value = _get(data, name, str, default)
     if not 0 < len(value) <= MAX_TEXT_LENGTH:
         raise ConfigError(f"{name}: 1 to {MAX_TEXT_LENGTH} characters")
+    if UNSTORABLE_TEXT_RE.search(value):
+        # Home Assistant would refuse the announcement (invalid_text): say so at start.
+        raise ConfigError(f"{name}: no control, bidirectional-override or surrogate characters")
     return value
 
 
@@ -281,14 +286,37 @@ def _secret(data: Mapping[str, object], base_dir: Path) -> str | None:
     return secret
 
 
-def default_node_id() -> str:
-    """Derive a valid node id from the host name."""
+MACHINE_ID_PATHS = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
+
+
+def default_node_id(machine_id_paths: tuple[Path, ...] = MACHINE_ID_PATHS) -> str:
+    """Derive a node id unique to this machine: the host name and a hash of its machine id.
+
+    Host names repeat (every fresh Raspberry Pi OS is `raspberrypi`); two nodes on one id
+    would overwrite each other's announcement. The hash keeps the machine id itself private.
+    """
     cleaned = "".join(c if c.isalnum() or c in "_-" else "-" for c in socket.gethostname().lower())
-    cleaned = cleaned.strip("-_")[:32] or "node"
+    cleaned = cleaned.strip("-_")[:25] or "node"
+    suffix = next(
+        (
+            hashlib.sha256(b"py-iot-node:" + machine_id.encode()).hexdigest()[:6]
+            for path in machine_id_paths
+            if (machine_id := _read_machine_id(path))
+        ),
+        None,
+    )
+    node_id = f"{cleaned}-{suffix}" if suffix else cleaned
     try:
-        return validate_node_id(cleaned)
+        return validate_node_id(node_id)
     except ProtocolError:
-        return "node"
+        return f"node-{suffix}" if suffix else "node"
+
+
+def _read_machine_id(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import ssl
 
 import paho.mqtt.client as paho
@@ -18,7 +19,9 @@ def create_client(config: NodeConfig) -> paho.Client:
     """Build a client with the node's credentials, TLS, last will and reconnect backoff."""
     client = paho.Client(
         CallbackAPIVersion.VERSION2,
-        client_id=f"py-iot-node-{config.node_id}",
+        # A random part: nobody can kick the node off by connecting with its client id, and
+        # two machines on one node id do not take turns kicking each other.
+        client_id=f"py-iot-node-{config.node_id}-{secrets.token_hex(6)}",
         protocol=paho.MQTTv311,
         clean_session=True,
     )

@@ -28,6 +28,9 @@ from .protocol import SensorSample
 
 _LOGGER = logging.getLogger(__name__)
 SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
+# Incoming messages waiting for the event loop beyond this are dropped (a flood of commands
+# must not grow the node's memory); samples and acknowledgements are never dropped.
+MAX_QUEUED_MESSAGES = 1000
 READER_JOIN_TIMEOUT_S = 10.0
 
 
@@ -54,6 +57,7 @@ class CommandReceived:
 
     topic: str
     payload: bytes
+    retained: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class EventForwarder:
 
     def __init__(self, events: queue.Queue[Event]) -> None:
         self.events = events
+        self.messages_dropped = 0
 
     def attach(self, client: paho.Client) -> None:
         """Install the callbacks on `client`."""
@@ -120,8 +125,15 @@ class EventForwarder:
     def on_message(
         self, _client: paho.Client, _userdata: object, message: paho.MQTTMessage
     ) -> None:
-        """Report a command or a resend request."""
-        self.events.put(CommandReceived(message.topic, message.payload))
+        """Report a command or a resend request, unless too many are waiting already."""
+        if self.events.qsize() >= MAX_QUEUED_MESSAGES:
+            self.messages_dropped += 1
+            if self.messages_dropped == 1 or self.messages_dropped % 10_000 == 0:
+                _LOGGER.warning(
+                    "%d incoming messages dropped: too many queued", self.messages_dropped
+                )
+            return
+        self.events.put(CommandReceived(message.topic, message.payload, bool(message.retain)))
 
 
 def read_periodically(
@@ -151,8 +163,8 @@ def dispatch(agent: NodeAgent, event: Event) -> None:
             agent.handle_disconnected()
         case Published(mid):
             agent.handle_published(mid)
-        case CommandReceived(topic, payload):
-            agent.handle_message(topic, payload)
+        case CommandReceived(topic, payload, retained):
+            agent.handle_message(topic, payload, retained=retained)
         case SampleTaken(ts, sensors):
             agent.handle_sample(ts, sensors)
 
@@ -226,8 +238,10 @@ def _run_until_stopped(
             try:
                 event = events.get(timeout=0.2)
             except queue.Empty:
+                agent.tick()
                 continue
             dispatch(agent, event)
+            agent.tick()
     finally:
         stop.set()
         reader.join(READER_JOIN_TIMEOUT_S)

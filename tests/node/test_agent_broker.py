@@ -209,7 +209,7 @@ def test_sigterm_publishes_offline_and_exits_zero(
     )
     assert offline.payload == b"offline"
     # A clean goodbye, not the will: the broker saw a DISCONNECT packet.
-    assert re.search(r"Client py-iot-node-sim1 \[[^]]+\] disconnected\.", broker.log())
+    assert re.search(r"Client py-iot-node-sim1-[0-9a-f]+ \[[^]]+\] disconnected\.", broker.log())
 
 
 def test_samples_taken_while_broker_down_are_replayed(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from homeassistant.components.mqtt.schemas import DEVICE_DISCOVERY_SCHEMA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 from py_iot_node import cli
-from py_iot_node.config import ConfigError, load_config, parse_config
+from py_iot_node.config import ConfigError, default_node_id, load_config, parse_config
 from py_iot_node.ha_discovery import build_ha_discovery
 from py_iot_node.hardware.dht import DhtModel
 from py_iot_node.protocol import TopicKind, node_topic
@@ -52,11 +53,18 @@ def test_defaults(tmp_path: Path) -> None:
     assert not tls.tls.insecure
 
 
-def test_node_id_defaults_to_host_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_node_id_defaults_to_host_name_and_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr("socket.gethostname", lambda: "Pi.Kitchen_01")
-    assert parse_config({}).node_id == "pi-kitchen_01"
+    assert re.fullmatch(r"pi-kitchen_01-[0-9a-f]{6}", parse_config({}).node_id)
+    machine_id = tmp_path / "machine-id"
+    machine_id.write_text("0123456789abcdef0123456789abcdef\n")
+    assert default_node_id((tmp_path / "none",)) == "pi-kitchen_01"
+    assert re.fullmatch(r"pi-kitchen_01-[0-9a-f]{6}", default_node_id((machine_id,)))
     monkeypatch.setattr("socket.gethostname", lambda: "---")
-    assert parse_config(None).node_id == "node"
+    assert default_node_id((tmp_path / "none",)) == "node"
+    assert re.fullmatch(r"node-[0-9a-f]{6}", default_node_id((machine_id,)))
 
 
 def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:

@@ -156,7 +156,7 @@ def test_create_client_sets_credentials_will_and_tls(tmp_path: Path) -> None:
         },
     )
     client = create_client(config)
-    assert client._client_id == b"py-iot-node-kitchen"
+    assert client._client_id.startswith(b"py-iot-node-kitchen-")
     assert client._username == b"node"
     assert client._password == b"pw"
     assert client._will_topic == b"py_iot_home/kitchen/availability"

@@ -371,9 +371,10 @@ def test_state_rejects(changes: dict[str, Any], kind: RejectionKind) -> None:
     rejection(kind, lambda: parse_state(STATE, payload))
 
 
-def test_state_number_overflowing_to_infinity_is_out_of_range() -> None:
+def test_state_number_overflowing_to_infinity_is_malformed() -> None:
+    # Refused at decode: inf is not a JSON number, whatever field it is in.
     payload = encode(state_dict()).replace(b"21.5", b"1e400")
-    rejection(RejectionKind.OUT_OF_RANGE, lambda: parse_state(STATE, payload))
+    rejection(RejectionKind.MALFORMED_JSON, lambda: parse_state(STATE, payload))
 
 
 @pytest.mark.parametrize("name", ["seq", "ts", "v"])

@@ -10,6 +10,7 @@ from .model import (
     MAX_SEQ,
     MAX_TEXT_LENGTH,
     PROTOCOL_VERSION,
+    UNSTORABLE_TEXT_RE,
     ProtocolError,
     RejectionKind,
 )
@@ -17,7 +18,11 @@ from .topics import validate_key
 
 
 def decode(payload: bytes | bytearray | str, limit: int) -> object:
-    """Parse JSON of at most `limit` bytes: no duplicate names, no NaN or Infinity."""
+    """Parse JSON of at most `limit` bytes: no duplicate names, no NaN or Infinity.
+
+    A number too large for a float (`1e999`) is refused here too: it would decode to inf,
+    which no field accepts and which canonical JSON (signatures) cannot represent.
+    """
     raw = payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload
     if len(raw) > limit:
         raise ProtocolError(RejectionKind.OVERSIZED, f"{len(raw)} bytes > {limit}")
@@ -26,6 +31,7 @@ def decode(payload: bytes | bytearray | str, limit: int) -> object:
             raw.decode("utf-8"),
             object_pairs_hook=_unique_object,
             parse_constant=_reject_constant,
+            parse_float=_finite_float,
         )
     except (ValueError, RecursionError) as err:
         # UnicodeDecodeError and JSONDecodeError are ValueErrors; deep nesting recurses.
@@ -41,6 +47,13 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal[:20]} is beyond the range of a float")
+    return value
 
 
 def as_object(value: object, what: str) -> dict[str, object]:
@@ -67,11 +80,14 @@ def check_version(message: Mapping[str, object]) -> None:
 
 
 def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
-    """Return a non-empty string of at most `max_length` characters."""
+    """Return a non-empty, storable string of at most `max_length` characters."""
     if not isinstance(value, str):
         raise ProtocolError(RejectionKind.WRONG_TYPE, f"{what} must be a string")
     if not 0 < len(value) <= max_length:
         raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} must be 1-{max_length} chars")
+    if (bad := UNSTORABLE_TEXT_RE.search(value)) is not None:
+        # A lone surrogate cannot be written as UTF-8: Home Assistant's storage would fail.
+        raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} contains U+{ord(bad.group()):04X}")
     return value
 
 

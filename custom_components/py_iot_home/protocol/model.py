@@ -24,6 +24,9 @@ MAX_ACCEPTED_RUNS: Final = 64
 # Sample times before 2000 or after 2100 are clock faults, not data.
 MIN_TS: Final = 946_684_800.0
 MAX_TS: Final = 4_102_444_800.0
+# How far a sample's `ts` may lie ahead of the receiver's clock (two NTP-synced clocks and a
+# slow sensor read); beyond it the node's clock is wrong and the sample is refused.
+MAX_CLOCK_SKEW_S: Final = 60.0
 TEMPERATURE_RANGE: Final = (-100.0, 150.0)
 HUMIDITY_RANGE: Final = (0.0, 100.0)
 # Watts: a house connection stays far below 1 MW; negative would be a feed-in meter.
@@ -37,6 +40,11 @@ PAYLOAD_OFF: Final = "OFF"
 NODE_ID_RE: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 KEY_RE: Final = NODE_ID_RE
 PREFIX_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,64}(/[A-Za-z0-9_-]{1,64}){0,3}")
+# Characters no announced text may hold: C0/C1 controls, line and paragraph separators,
+# bidirectional overrides and isolates (they reorder what a user reads), lone surrogates.
+UNSTORABLE_TEXT_RE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 class RejectionKind(StrEnum):
@@ -58,14 +66,18 @@ class RejectionKind(StrEnum):
     BAD_SIGNATURE = "bad_signature"
     REPLAYED_COUNTER = "replayed_counter"
     STALE = "stale"
+    INVALID_TEXT = "invalid_text"
+    FROM_FUTURE = "from_future"
 
 
 class ProtocolError(ValueError):
     """A topic or payload that does not follow the protocol."""
 
-    def __init__(self, kind: RejectionKind, message: str) -> None:
+    def __init__(self, kind: RejectionKind, message: str, *, ahead_s: float | None = None) -> None:
         super().__init__(f"{kind}: {message}")
         self.kind = kind
+        # For from_future: how far the message's `ts` lay ahead of the receiver's clock.
+        self.ahead_s = ahead_s
 
 
 class TopicKind(StrEnum):
@@ -187,6 +199,8 @@ class ReplayBatch:
 
     states: list[StateMessage]
     ack: int | None = None
+    # Entries refused for a `ts` beyond the clock-skew tolerance (the others are kept).
+    from_future: int = 0
 
 
 @dataclass(frozen=True, slots=True)

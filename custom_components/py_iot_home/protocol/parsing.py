@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .fields import (
     as_object,
@@ -18,6 +19,7 @@ from .fields import (
 )
 from .model import (
     DEFAULT_PREFIX,
+    MAX_CLOCK_SKEW_S,
     MAX_INTERVAL_S,
     MAX_PAYLOAD_BYTES,
     MAX_REPLAY_MESSAGES,
@@ -54,6 +56,36 @@ from .topics import (
 )
 
 
+def _rejects_only[**P, R](parser: Callable[P, R]) -> Callable[P, R]:
+    """Let nothing but a ProtocolError out of a parser (each step should raise one itself).
+
+    A defect that lets another error through must not crash the node agent or make Home
+    Assistant log a hostile payload: it is a malformed message like any other.
+    """
+
+    @functools.wraps(parser)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return parser(*args, **kwargs)
+        except ProtocolError:
+            raise
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as err:
+            raise ProtocolError(
+                RejectionKind.MALFORMED_JSON, f"unexpected {type(err).__name__}"
+            ) from err
+
+    return guarded
+
+
+def _check_not_future(ts: float, now: float | None) -> None:
+    if now is not None and ts > now + MAX_CLOCK_SKEW_S:
+        raise ProtocolError(
+            RejectionKind.FROM_FUTURE,
+            f"ts is {ts - now:.0f} s ahead of this clock",
+            ahead_s=ts - now,
+        )
+
+
 def _unique_keys[T: (SensorInfo, SwitchInfo)](items: Iterable[T], what: str) -> tuple[T, ...]:
     result = tuple(items)
     if len({item.key for item in result}) != len(result):
@@ -85,6 +117,7 @@ def _switch_info(value: object) -> SwitchInfo:
     )
 
 
+@_rejects_only
 def parse_announcement(
     topic: str,
     payload: bytes | bytearray | str,
@@ -163,16 +196,22 @@ def _state_from_object(
     )
 
 
+@_rejects_only
 def parse_state(
     topic: str,
     payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
+    now: float | None = None,
 ) -> StateMessage:
-    """Parse and validate a live state message; with a verifier, check sig and counter."""
+    """Parse and validate a live state message; with a verifier, check sig and counter.
+
+    With `now` (the receiver's clock), a `ts` more than MAX_CLOCK_SKEW_S ahead is from_future.
+    """
     node_id = expect_topic(topic, prefix, TopicKind.STATE).node_id
     state = _state_from_object(node_id, decode(payload, MAX_PAYLOAD_BYTES), topic, verifier)
+    _check_not_future(state.ts, now)
     if verifier is not None and not verifier.admit(state.seq):
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, f"seq {state.seq} seen before")
     return state
@@ -184,24 +223,30 @@ def parse_replay(
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
+    now: float | None = None,
 ) -> list[StateMessage]:
     """Parse a replay batch and return its new state messages, oldest first."""
-    return parse_replay_batch(topic, payload, prefix=prefix, verifier=verifier).states
+    return parse_replay_batch(topic, payload, prefix=prefix, verifier=verifier, now=now).states
 
 
+@_rejects_only
 def parse_replay_batch(
     topic: str,
     payload: bytes | bytearray | str,
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
+    now: float | None = None,
 ) -> ReplayBatch:
     """Parse a replay batch of buffered or resent state messages, oldest first.
 
     Entries must have strictly increasing `seq`. With a verifier each entry's signature is
-    checked against the node's state topic, entries admitted before are skipped (QoS 1
-    redelivery, a resend overlapping live samples), and a non-empty batch with nothing new is
-    a replayed_counter rejection. `ack` names the resend request the batch completes.
+    checked against the node's state topic, entries admitted before (or at or below the
+    verifier's floor) are skipped (QoS 1 redelivery, a resend overlapping live samples), and
+    a non-empty batch with nothing new and no `ack` is a replayed_counter rejection. `ack`
+    names the resend request the batch completes; such a batch is never refused for old
+    entries, or the request would stay owed. With `now`, entries whose `ts` lies more than
+    MAX_CLOCK_SKEW_S ahead are skipped and counted in `from_future`.
     """
     node_id = expect_topic(topic, prefix, TopicKind.REPLAY).node_id
     message = as_object(decode(payload, MAX_REPLAY_PAYLOAD_BYTES), "replay")
@@ -212,14 +257,17 @@ def parse_replay_batch(
     states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
     if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "seq not increasing in the batch")
+    timely = [state for state in states if now is None or state.ts <= now + MAX_CLOCK_SKEW_S]
+    from_future = len(states) - len(timely)
     if verifier is None:
-        return ReplayBatch(states=states, ack=ack)
-    fresh = [state for state in states if verifier.admit(state.seq)]
-    if states and not fresh:
+        return ReplayBatch(states=timely, ack=ack, from_future=from_future)
+    fresh = [state for state in timely if verifier.admit_or_skip(state.seq)]
+    if timely and not fresh and ack is None:
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "every entry was seen before")
-    return ReplayBatch(states=fresh, ack=ack)
+    return ReplayBatch(states=fresh, ack=ack, from_future=from_future)
 
 
+@_rejects_only
 def parse_resend_request(
     topic: str,
     payload: bytes | bytearray | str,
@@ -244,6 +292,7 @@ def parse_resend_request(
     return ResendRequest(node_id=node_id, since=since, seq=seq, ts=ts)
 
 
+@_rejects_only
 def parse_availability(
     topic: str, payload: bytes | bytearray | str, *, prefix: str = DEFAULT_PREFIX
 ) -> tuple[str, bool]:
@@ -255,6 +304,7 @@ def parse_availability(
     return node_id, text == PAYLOAD_ONLINE
 
 
+@_rejects_only
 def parse_command(
     topic: str,
     payload: bytes | bytearray | str,
@@ -289,3 +339,12 @@ def parse_command(
     return SwitchCommand(
         node_id=parsed.node_id, switch_key=parsed.switch_key, on=state == PAYLOAD_ON, seq=seq, ts=ts
     )
+
+
+def is_signed(payload: bytes | bytearray | str) -> bool:
+    """Whether a payload is a JSON object carrying a `sig` member (valid or not)."""
+    try:
+        message = decode(payload, MAX_REPLAY_PAYLOAD_BYTES)
+    except ProtocolError:
+        return False
+    return isinstance(message, dict) and "sig" in message

@@ -73,20 +73,25 @@ class MessageVerifier:
         secret: str | bytes,
         *,
         last_seq: int = -1,
+        last_announce_seq: int = -1,
         clock: Callable[[], float] = time.time,
         max_command_age_s: float = MAX_COMMAND_AGE_S,
     ) -> None:
         self._secret = _secret_bytes(secret)
         self.last_seq = last_seq
-        self.last_announce_seq = -1
+        self.last_announce_seq = last_announce_seq
         self._clock = clock
         self._max_command_age_s = max_command_age_s
         self._floor = last_seq
         # Sorted, disjoint, non-adjacent [first, last] runs of admitted counters above the floor.
         self._runs: list[list[int]] = []
 
-    def restore(self, last_seq: int) -> None:
-        """Start from a persisted counter: nothing at or below it is admitted again."""
+    def restore(self, last_seq: int, last_announce_seq: int = -1) -> None:
+        """Start from persisted counters: nothing at or below them is admitted again.
+
+        `last_announce_seq` may repeat (the retained announcement), never go back.
+        """
+        self.last_announce_seq = max(self.last_announce_seq, last_announce_seq)
         self.last_seq = max(self.last_seq, last_seq)
         self._floor = max(self._floor, last_seq)
         self._runs = [run for run in self._runs if run[0] > self._floor]
@@ -128,7 +133,13 @@ class MessageVerifier:
             raise ProtocolError(RejectionKind.MISSING_SIGNATURE, "message is not signed")
         if not isinstance(sig, str) or not _SIG_RE.fullmatch(sig):
             raise ProtocolError(RejectionKind.BAD_SIGNATURE, "sig is not 64 hex digits")
-        if not hmac.compare_digest(sig, compute_signature(self._secret, topic, message)):
+        try:
+            expected = compute_signature(self._secret, topic, message)
+        except (ValueError, TypeError) as err:
+            # Not canonical JSON (a non-finite number, an integer too long to print):
+            # nothing genuine is signed that way.
+            raise ProtocolError(RejectionKind.MALFORMED_JSON, "not canonical JSON") from err
+        if not hmac.compare_digest(sig, expected):
             raise ProtocolError(RejectionKind.BAD_SIGNATURE, "signature does not match")
 
     def check_fresh(self, seq: int) -> None:
@@ -137,6 +148,13 @@ class MessageVerifier:
             raise ProtocolError(
                 RejectionKind.REPLAYED_COUNTER, f"seq {seq} not above {self.last_seq}"
             )
+
+    def admit_or_skip(self, seq: int) -> bool:
+        """Like `admit`, but False (instead of a rejection) at or below the floor."""
+        try:
+            return self.admit(seq)
+        except ProtocolError:
+            return False
 
     def check_command_time(self, ts: float) -> None:
         """Raise ProtocolError if a command's `ts` is too far from this clock."""
