@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_KIND, DOMAIN, EntryKind
+from .led_devices import async_remove_led_device
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library
@@ -61,3 +63,12 @@ async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: PyIotHomeConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Only a board's LEDs can be deleted from their device page; the rest go with the entry."""
+    if entry.data[CONF_KIND] != EntryKind.LOCAL:
+        return False
+    return async_remove_led_device(hass, entry, device)

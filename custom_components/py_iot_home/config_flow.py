@@ -350,6 +350,10 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
 class LocalBoardOptionsFlow(OptionsFlow):
     """Poll interval, failure threshold and the LED list of a board."""
 
+    def __init__(self) -> None:
+        """Nothing chosen for removal yet."""
+        self._removing: list[dict[str, Any]] = []
+
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose what to change."""
         menu = ["settings", "add_led"]
@@ -419,29 +423,52 @@ class LocalBoardOptionsFlow(OptionsFlow):
     async def async_step_remove_led(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Remove LEDs from the board."""
+        """Tick the LEDs to remove; nothing is ticked at first, and nothing goes unconfirmed."""
         leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
         if user_input is not None:
-            removed = set(user_input[CONF_LEDS])
-            return self.async_create_entry(
-                data={
-                    **self.config_entry.options,
-                    CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
-                }
-            )
+            self._removing = [led for led in leds if led[CONF_LED_ID] in user_input[CONF_LEDS]]
+            if not self._removing:
+                return self.async_abort(reason="nothing_removed")
+            return await self.async_step_remove_led_confirm()
         options = [
-            selector.SelectOptionDict(
-                value=led[CONF_LED_ID], label=f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})"
-            )
+            selector.SelectOptionDict(value=led[CONF_LED_ID], label=_led_label(led))
             for led in leds
         ]
         return self.async_show_form(
             step_id="remove_led",
             data_schema=probatio.Schema(
                 {
-                    probatio.Required(CONF_LEDS): selector.SelectSelector(
-                        selector.SelectSelectorConfig(options=options, multiple=True)
+                    probatio.Optional(CONF_LEDS, default=[]): selector.SelectSelector(
+                        selector.SelectSelectorConfig(
+                            options=options,
+                            multiple=True,
+                            mode=selector.SelectSelectorMode.LIST,
+                        )
                     )
                 }
             ),
         )
+
+    async def async_step_remove_led_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name what goes (each LED with its device and switch) before removing it."""
+        if user_input is not None:
+            removed = {led[CONF_LED_ID] for led in self._removing}
+            leds = self.config_entry.options.get(CONF_LEDS, [])
+            return self.async_create_entry(
+                data={
+                    **self.config_entry.options,
+                    CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
+                }
+            )
+        return self.async_show_form(
+            step_id="remove_led_confirm",
+            description_placeholders={
+                "leds": "\n".join(f"- {_led_label(led)}" for led in self._removing)
+            },
+        )
+
+
+def _led_label(led: dict[str, Any]) -> str:
+    return f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})"

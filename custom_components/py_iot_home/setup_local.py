@@ -14,6 +14,7 @@ from homeassistant.helpers.restore_state import async_get as async_get_restore_s
 from .const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .hardware.gpio import GpioError, PinInUseError
 from .hardware.reading_filter import ReadingFilter
+from .led_devices import async_remove_stale_led_devices
 from .leds import LedBank, led_unique_id, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
@@ -90,6 +91,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
     await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
+    async_remove_stale_led_devices(hass, entry)
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
