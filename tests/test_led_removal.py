@@ -97,7 +97,8 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     devices = dr.async_get(hass)
     led_device = devices.async_get_device_by_identifier(LED_DEVICE, mock_config_entry.entry_id)
     board_device = devices.async_get_device_by_identifier(BOARD_DEVICE, mock_config_entry.entry_id)
-    assert led_device is not None and board_device is not None
+    assert led_device is not None
+    assert board_device is not None
 
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(

@@ -12,7 +12,7 @@ from .const import CONF_KIND, DOMAIN, EntryKind
 from .led_devices import async_remove_led_device
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import COUNTER_STORE_VERSION, counter_store_key
-from .repairs import async_check_native_library
+from .repairs import async_check_native_library, async_clear_hardware_missing
 from .resend_positions import async_get_resend_positions
 from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
@@ -53,7 +53,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget a removed node's stored message counters."""
+    """Forget a removed node's stored message counters, a removed board's repair."""
+    if entry.data[CONF_KIND] == EntryKind.LOCAL:
+        async_clear_hardware_missing(hass, entry.entry_id)
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)

@@ -18,6 +18,7 @@ from .led_devices import async_remove_stale_led_devices
 from .leds import LedBank, led_unique_id, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .repairs import async_clear_hardware_missing, async_hardware_missing
 from .trend_coordinator import TrendCoordinator, TrendSource
 
 LOCAL_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
@@ -38,11 +39,15 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
 
 async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     """Open the hardware, drive the LEDs to their restored states, start polling."""
-    dht = await hass.async_add_executor_job(open_dht_backend, hass, entry)
+    dht, missing_library = await hass.async_add_executor_job(open_dht_backend, entry)
+    if missing_library is None:
+        async_clear_hardware_missing(hass, entry.entry_id)
+    else:
+        await async_hardware_missing(hass, entry.entry_id, entry.title)
     board = LocalBoardCoordinator(
         hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
     )
-    gpio = await hass.async_add_executor_job(open_gpio, hass, entry)
+    gpio = await hass.async_add_executor_job(open_gpio, entry)
     leds = LedBank(hass, gpio, leds_from_options(dict(entry.options)))
     try:
         await leds.async_setup(_restored_led_states(hass, entry, leds))
