@@ -8,6 +8,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
+from .assist import async_setup_assist
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .led_devices import async_remove_led_device
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
@@ -23,8 +24,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and say when the native processor cannot be used."""
+    """Register the actions and Assist's answers; say when the native processor cannot be used."""
     async_setup_services(hass)
+    async_setup_assist(hass)
     async_check_native_library(hass)
     return True
 
