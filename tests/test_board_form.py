@@ -12,6 +12,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.py_iot_home.board_form import unused_name
 from custom_components.py_iot_home.const import (
     CONF_ADD_LED,
     CONF_AREA,
@@ -38,6 +39,11 @@ def _defaults(result: dict) -> dict:
     return result["data_schema"]({})
 
 
+def test_default_names_are_not_taken() -> None:
+    assert unused_name("LED", []) == "LED"
+    assert unused_name("LED", ["led", "LED 2"]) == "LED 3"
+
+
 def test_first_free_pin_prefers_general_purpose_pins() -> None:
     assert first_free_pin(set()) == 4
     assert first_free_pin({4, 17}) == 27
@@ -55,7 +61,7 @@ async def test_defaults_submitted_as_shown_make_a_working_board(
     defaults = _defaults(result)
     assert defaults[CONF_DHT_PIN] == 27
     assert defaults[CONF_BACKEND] == "auto"  # a DHT library works here
-    assert defaults[CONF_NAME] == "Climate sensor"
+    assert defaults[CONF_NAME] == "Climate sensor"  # the other board is "Living room"
     assert CONF_AREA not in defaults
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**defaults, CONF_ADD_LED: True}

@@ -56,7 +56,9 @@ async def async_default_hardware(hass: HomeAssistant, pin: int) -> str:
     return BACKEND_AUTO if works else BACKEND_SIMULATED
 
 
-def board_schema(*, dht_pin: int | None, hardware: str) -> probatio.Schema:
+def board_schema(
+    *, dht_pin: int | None, hardware: str, existing_names: list[str]
+) -> probatio.Schema:
     """Name, DHT pin and model, real or simulated, area, and whether LEDs follow."""
     pin_field = (
         probatio.Required(CONF_DHT_PIN)
@@ -65,7 +67,9 @@ def board_schema(*, dht_pin: int | None, hardware: str) -> probatio.Schema:
     )
     return probatio.Schema(
         {
-            probatio.Required(CONF_NAME, default=DEFAULT_BOARD_NAME): str,
+            probatio.Required(
+                CONF_NAME, default=unused_name(DEFAULT_BOARD_NAME, existing_names)
+            ): str,
             pin_field: PIN_SELECTOR,
             probatio.Required(CONF_DHT_MODEL, default=DhtModel.DHT22.value): MODEL_SELECTOR,
             probatio.Required(CONF_BACKEND, default=hardware): HARDWARE_SELECTOR,
@@ -84,7 +88,7 @@ def led_schema(
         probatio.Required(CONF_PIN) if pin is None else probatio.Required(CONF_PIN, default=pin)
     )
     fields: dict[Any, Any] = {
-        probatio.Required(CONF_NAME, default=_free_led_name(existing_names)): str,
+        probatio.Required(CONF_NAME, default=unused_name(DEFAULT_LED_NAME, existing_names)): str,
         pin_field: PIN_SELECTOR,
         probatio.Required(CONF_ACTIVE_HIGH, default=True): bool,
         probatio.Required(CONF_INITIAL_ON, default=False): bool,
@@ -94,14 +98,15 @@ def led_schema(
     return probatio.Schema(fields)
 
 
-def _free_led_name(existing: list[str]) -> str:
+def unused_name(base: str, existing: list[str]) -> str:
+    """`base`, or "`base` 2", "`base` 3"... : the first that is not taken."""
     names = {name.casefold() for name in existing}
-    if DEFAULT_LED_NAME.casefold() not in names:
-        return DEFAULT_LED_NAME
+    if base.casefold() not in names:
+        return base
     number = 2
-    while f"{DEFAULT_LED_NAME} {number}".casefold() in names:
+    while f"{base} {number}".casefold() in names:
         number += 1
-    return f"{DEFAULT_LED_NAME} {number}"
+    return f"{base} {number}"
 
 
 def new_led(user_input: dict[str, Any]) -> dict[str, Any]:

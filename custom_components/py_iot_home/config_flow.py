@@ -248,7 +248,14 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="board",
             data_schema=self.add_suggested_values_to_schema(
-                board_schema(dht_pin=free_pin, hardware=hardware), user_input
+                board_schema(
+                    dht_pin=free_pin,
+                    hardware=hardware,
+                    existing_names=[
+                        entry.title for entry in self.hass.config_entries.async_entries(DOMAIN)
+                    ],
+                ),
+                user_input,
             ),
             errors=errors,
         )

@@ -55,6 +55,11 @@ STATISTICS_STAMP = "meter-statistics-seeded"
 # Boards made before the board form asked for the hardware get it set once.
 BOARD_SIMULATED_STAMP = "board-simulated"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
+# Home Assistant's warnings about the development stack itself, not about anything to fix.
+DEVELOPMENT_ONLY_REPAIRS = {
+    ("http", "deprecated_yaml"): "configuration.yaml binds to loopback from the first start",
+    ("homeassistant", "deprecated_method"): "a development stack is a Core install by nature",
+}
 
 
 async def wait_for[T](what: str, probe: Callable[[], Awaitable[T | None]], timeout_s: float) -> T:
@@ -327,6 +332,24 @@ async def remove_online_extras(client: HomeAssistantClient) -> None:
             _LOGGER.info("removed %r (needs the internet)", entry["title"])
 
 
+async def ignore_development_repairs(client: HomeAssistantClient) -> None:
+    """Ignore Home Assistant's warnings about running as a development stack, as a user would.
+
+    What is left under Repairs is then a real problem, of the integration or of the stack.
+    """
+    listed = await client.ws("repairs/list_issues")
+    for issue in listed["issues"]:
+        reason = DEVELOPMENT_ONLY_REPAIRS.get((issue["domain"], issue["issue_id"]))
+        if reason is not None and not issue["ignored"]:
+            await client.ws(
+                "repairs/ignore_issue",
+                domain=issue["domain"],
+                issue_id=issue["issue_id"],
+                ignore=True,
+            )
+            _LOGGER.info("ignored the repair %s.%s: %s", issue["domain"], issue["issue_id"], reason)
+
+
 async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
     """Run every step in order."""
     await wait_until_up()
@@ -347,6 +370,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
             await confirm_nodes(client, node_ids)
         if fresh:
             await remove_online_extras(client)
+        await ignore_development_repairs(client)
 
 
 def main() -> None:
