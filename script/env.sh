@@ -7,7 +7,13 @@
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${PY_IOT_HOME_CACHE:-$REPO/.cache}"
 ROOT="$CACHE/py314-root"
-REQS_STAMP_INPUTS=("$REPO/requirements_test.txt" "$REPO/script/env.sh")
+REQS_STAMP_INPUTS=("$REPO/requirements_test.txt" "$REPO/script/env.sh" "$REPO/script/ha_requirements.py")
+
+# The Home Assistant releases we test (README, "Home Assistant versions"):
+# - the minimum, which the pinned test plugin in requirements_test.txt pins and hacs.json declares;
+# - the newest on the package index, HA_NEWEST below. `HA_VERSION=2026.12.0 script/test` tests
+#   another release the day it appears; script/develop runs the newest too.
+HA_NEWEST="${HA_VERSION:-2026.11.0}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -30,12 +36,16 @@ fi
 export PY_IOT_HOME_MODE
 
 if [ "$PY_IOT_HOME_MODE" = host ]; then
-  VENV="$CACHE/venv"
+  VENV_MIN="$CACHE/venv"
+  VENV_NEWEST="$CACHE/venv-ha-$HA_NEWEST"
   IN_REPO="$REPO"
 else
-  VENV=/opt/venv # inside the root
+  VENV_MIN=/opt/venv # inside the root
+  VENV_NEWEST="/opt/venv-ha-$HA_NEWEST"
   IN_REPO=/repo
 fi
+# Commands run in the newest release's venv unless a caller says otherwise (VENV=... in_env).
+VENV="$VENV_NEWEST"
 
 requirements_hash() {
   cat "${REQS_STAMP_INPUTS[@]}" "$REPO/node/pyproject.toml" 2>/dev/null | sha256sum | cut -c1-16

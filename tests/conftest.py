@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator
 from unittest.mock import AsyncMock, patch
 
@@ -27,12 +28,27 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.hardware import dht
 
+from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find custom_components/py_iot_home."""
+
+
+@pytest.fixture(autouse=True)
+def fail_on_deprecated_use(request: pytest.FixtureRequest) -> Generator[DeprecationReports]:
+    """Fail the test if Home Assistant reported a deprecated use by py_iot_home during it."""
+    reports = DeprecationReports()
+    root = logging.getLogger()
+    root.addHandler(reports)
+    try:
+        yield reports
+    finally:
+        root.removeHandler(reports)
+    if reports.reports and "reports_deprecated_use" not in request.keywords:
+        pytest.fail("Home Assistant reported deprecated use:\n" + "\n".join(reports.reports))
 
 
 @pytest.fixture

@@ -1,10 +1,20 @@
-"""Setting up, unloading and reloading a board entry."""
+"""Setting up, unloading and reloading a board entry (also after its flows change it)."""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.const import (
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
+    CONF_FAILURE_THRESHOLD,
+    CONF_POLL_INTERVAL,
+    CONF_TREND_THRESHOLD,
+    CONF_WINDOW_DAYS,
+)
 
 from .fakes import FakeHardware
 
@@ -35,3 +45,44 @@ async def test_reload(
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+
+
+async def test_reconfigure_reloads_a_running_board_onto_the_new_pin(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    # The entry is loaded: Home Assistant reloads it after the flow (2026.12 refuses this
+    # for an entry with an update listener; the deprecation guard fails the test if reported).
+    fake_hardware.dht.script(6, *[(25.5, 50.0)] * 4)
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "dht22"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert 6 in fake_hardware.dht.transfers
+    assert hass.states.get("sensor.living_room_temperature").state == "25.5"
+
+
+async def test_changed_options_reload_a_running_board(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    fake_hardware.dht.script(4, *[(19.5, 40.0)] * 4)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_POLL_INTERVAL: 10,
+            CONF_FAILURE_THRESHOLD: 2,
+            CONF_WINDOW_DAYS: 3,
+            CONF_TREND_THRESHOLD: 0.5,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.LOADED
+    # The reloaded board read its sensor again at once.
+    assert hass.states.get("sensor.living_room_temperature").state == "19.5"

@@ -97,6 +97,9 @@ async def test_confirmed_node_gets_device_and_entities(
     assert device.name == "Kitchen Pi"
     assert device.model == "Raspberry Pi 4"
     assert device.sw_version == "0.1.0"
+    # Home Assistant 2026.12 refuses non-string device fields (2026.11 reports them).
+    for field in ("name", "manufacturer", "model", "sw_version", "hw_version", "serial_number"):
+        assert isinstance(getattr(device, field), str | None), field
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
     assert {entity.entity_id for entity in entities} >= {TEMPERATURE, HUMIDITY, LED, CONNECTIVITY}
     # Until the node says it is online, its entities are unavailable.

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
 from homeassistant.core import HomeAssistant, State
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_restore_cache
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_load_restore_state_from_storage,
+)
 
 from custom_components.py_iot_home.const import CONF_LEDS
 from custom_components.py_iot_home.hardware.gpio import GpioError
 
 from .fakes import FakeHardware, install_fake_hardware
+from .fakes.fake_rpi_gpio import IN
 
 LED = "switch.desk_led"
 HIGH, LOW = 1, 0
@@ -31,6 +42,10 @@ async def test_turn_on_and_off_drives_the_pin(
     assert fake_hardware.rpi_gpio.levels[17] == LOW
     entity = er.async_get(hass).async_get(LED)
     assert entity.unique_id == "board0001_led_led00001"
+    # Home Assistant 2026.12 refuses non-string device fields (2026.11 reports them).
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id):
+        for field in ("name", "manufacturer", "model", "sw_version", "hw_version", "serial_number"):
+            assert isinstance(getattr(device, field), str | None), field
 
 
 async def test_active_low_led(
@@ -48,22 +63,86 @@ async def test_active_low_led(
     assert fake_hardware.rpi_gpio.levels[17] == LOW
 
 
-async def test_restores_last_state_and_drives_the_pin_to_it(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+def _led_levels_storage(entry: MockConfigEntry, levels: dict[str, bool]) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "minor_version": 1,
+        "key": f"py_iot_home.led_states.{entry.entry_id}",
+        "data": levels,
+    }
+
+
+async def test_saved_level_drives_the_pin_at_set_up(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
 ) -> None:
+    hass_storage[f"py_iot_home.led_states.{mock_config_entry.entry_id}"] = _led_levels_storage(
+        mock_config_entry, {"led00001": True, "removed_led": False}
+    )
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(LED).state == STATE_ON
+    # Set up straight at the saved level: the LED never flickers off first.
+    assert fake_hardware.rpi_gpio.outputs == []
+    assert fake_hardware.rpi_gpio.levels[17] == HIGH
+
+
+async def test_switching_saves_the_level_for_the_next_start(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    key = f"py_iot_home.led_states.{init_integration.entry_id}"
+    await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    freezer.tick(2)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"] == {"led00001": True}
+
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(LED).state == STATE_ON
+    assert fake_hardware.rpi_gpio.levels[17] == HIGH
+
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_led_without_a_saved_level_takes_its_restored_state(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+) -> None:
+    # An LED set up by a release that left its level to Home Assistant's restore state.
     er.async_get(hass).async_get_or_create(
         SWITCH_DOMAIN,
         "py_iot_home",
         "board0001_led_led00001",
         suggested_object_id="desk_led",
     )
-    mock_restore_cache(hass, [State(LED, STATE_ON)])
+    hass_storage["core.restore_state"] = {
+        "version": 1,
+        "key": "core.restore_state",
+        "data": [
+            {
+                "state": State(LED, STATE_ON).as_dict(),
+                "extra_data": None,
+                "last_seen": dt_util.utcnow().isoformat(),
+            }
+        ],
+    }
+    await async_mock_load_restore_state_from_storage(hass)
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(LED).state == STATE_ON
-    # Set up straight at the restored level: the LED never flickers off first.
-    assert fake_hardware.rpi_gpio.outputs == []
     assert fake_hardware.rpi_gpio.levels[17] == HIGH
 
 
@@ -96,3 +175,18 @@ async def test_gpio_error_retries_setup(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_a_failing_led_write_shows_a_translated_error(
+    hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    # Another program turned GPIO17 into an input: RPi.GPIO refuses to drive it.
+    fake_hardware.rpi_gpio.directions[17] = IN
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert raised.value.translation_key == "led_write_failed"
+    assert str(raised.value) == (
+        "Desk LED could not be switched: Cannot switch GPIO17: "
+        "The GPIO channel has not been set up as an OUTPUT"
+    )
+    assert hass.states.get(LED).state == "off"

@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .assist import async_setup_assist
 from .const import CONF_KIND, DOMAIN, EntryKind
 from .led_devices import async_remove_led_device
+from .led_states import led_states_store
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_connection import COUNTER_STORE_VERSION, counter_store_key
 from .repairs import async_check_native_library, async_clear_hardware_missing
@@ -40,7 +41,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
             await async_setup_node(hass, entry)
         case EntryKind.PREDICTOR:
             await async_setup_predictor(hass, entry)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_options))
     return True
 
 
@@ -55,18 +55,15 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget a removed node's stored message counters, a removed board's repair."""
+    """Forget what a removed board or node kept in storage, and a removed board's repair."""
     if entry.data[CONF_KIND] == EntryKind.LOCAL:
+        await led_states_store(hass, entry.entry_id).async_remove()
         async_clear_hardware_missing(hass, entry.entry_id)
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         ).async_remove()
         (await async_get_resend_positions(hass)).remove(entry.entry_id)
-
-
-async def _async_reload_on_options(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_remove_config_entry_device(

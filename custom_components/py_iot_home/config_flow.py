@@ -11,6 +11,7 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
+    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
@@ -346,7 +347,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-class LocalBoardOptionsFlow(OptionsFlow):
+class LocalBoardOptionsFlow(OptionsFlowWithReload):
     """Poll interval, failure threshold and the LED list of a board."""
 
     def __init__(self) -> None:

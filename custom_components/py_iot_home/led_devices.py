@@ -32,7 +32,7 @@ def async_remove_stale_led_devices(hass: HomeAssistant, entry: PyIotHomeConfigEn
         if any(_is_led_identifier(entry, value) for value in identifiers) and not (
             identifiers & configured.keys()
         ):
-            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+            registry.async_remove_device(device.id)
 
 
 @callback
@@ -50,4 +50,6 @@ def async_remove_led_device(
     if removed:
         leds = [led for led in entry.options[CONF_LEDS] if led[CONF_LED_ID] not in removed]
         hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_LEDS: leds})
+        # Only the options flow reloads by itself; the LED's pin is freed by a reload.
+        hass.config_entries.async_schedule_reload(entry.entry_id)
     return True

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 
-from .const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN
-from .hardware.gpio import GpioBackend
+from .const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN, DOMAIN
+from .hardware.gpio import GpioBackend, GpioError
+from .led_states import LedStates
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,16 +49,26 @@ def leds_from_options(options: dict[str, Any]) -> list[LedConfig]:
 class LedBank:
     """Drives the LEDs of one entry; releases only its own pins."""
 
-    def __init__(self, hass: HomeAssistant, gpio: GpioBackend, leds: list[LedConfig]) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        gpio: GpioBackend,
+        leds: list[LedConfig],
+        saved: LedStates,
+    ) -> None:
         """Keep the backend and the LEDs; nothing touches hardware until set up."""
         self._hass = hass
         self.gpio = gpio
         self.leds = {led.led_id: led for led in leds}
         self.states: dict[str, bool] = {}
+        self.saved = saved
+        self.restored: frozenset[str] = frozenset()
         self._lock = asyncio.Lock()
 
-    async def async_setup(self, initial: dict[str, bool]) -> None:
-        """Claim every pin as an output at its initial (restored or configured) level."""
+    async def async_setup(self) -> None:
+        """Claim every pin as an output at its saved level, or its configured one."""
+        initial = await self.saved.async_load(self.leds)
+        self.restored = frozenset(initial)
         await self._hass.async_add_executor_job(self._setup_all, initial)
 
     def _setup_all(self, initial: dict[str, bool]) -> None:
@@ -76,8 +88,16 @@ class LedBank:
         """Switch one LED; writes are serialised so the pin never sees two at once."""
         led = self.leds[led_id]
         async with self._lock:
-            await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+            try:
+                await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+            except GpioError as err:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="led_write_failed",
+                    translation_placeholders={"name": led.name, "error": str(err)},
+                ) from err
             self.states[led_id] = on
+            self.saved.remember(led_id, on)
 
     async def async_release(self) -> None:
         """Release this entry's pins, and only them."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import probatio
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
@@ -83,7 +83,7 @@ def predictor_source_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> 
     return {CONF_POWER_ENTITY: "unsupported_power_unit"}
 
 
-class PredictorOptionsFlow(OptionsFlow):
+class PredictorOptionsFlow(OptionsFlowWithReload):
     """Change a predictor's sources, training window and retrain interval."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from homeassistant.const import PERCENTAGE, STATE_ON, Platform, UnitOfTemperature
+from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.restore_state import async_get as async_get_restore_state
 
 from .const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .hardware.gpio import GpioError, PinInUseError
 from .hardware.reading_filter import ReadingFilter
 from .led_devices import async_remove_stale_led_devices
-from .leds import LedBank, led_unique_id, leds_from_options
+from .led_states import LedStates, led_states_store
+from .leds import LedBank, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
 from .repairs import async_clear_hardware_missing, async_hardware_missing
@@ -48,9 +48,14 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
     )
     gpio = await hass.async_add_executor_job(open_gpio, entry)
-    leds = LedBank(hass, gpio, leds_from_options(dict(entry.options)))
+    leds = LedBank(
+        hass,
+        gpio,
+        leds_from_options(dict(entry.options)),
+        LedStates(led_states_store(hass, entry.entry_id)),
+    )
     try:
-        await leds.async_setup(_restored_led_states(hass, entry, leds))
+        await leds.async_setup()
     except PinInUseError as err:
         await hass.async_add_executor_job(dht.close)
         ir.async_create_issue(
@@ -140,19 +145,3 @@ async def async_unload_local(
         await runtime.leds.async_release()
         await hass.async_add_executor_job(runtime.board.dht.close)
     return unloaded
-
-
-def _restored_led_states(
-    hass: HomeAssistant, entry: PyIotHomeConfigEntry, leds: LedBank
-) -> dict[str, bool]:
-    """Last known LED states, so a restart drives each pin straight to it (no flicker)."""
-    registry = er.async_get(hass)
-    last_states = async_get_restore_state(hass).last_states
-    restored: dict[str, bool] = {}
-    for led_id in leds.leds:
-        entity_id = registry.async_get_entity_id(
-            Platform.SWITCH, DOMAIN, led_unique_id(entry.unique_id, led_id)
-        )
-        if entity_id and (stored := last_states.get(entity_id)):
-            restored[led_id] = stored.state.state == STATE_ON
-    return restored

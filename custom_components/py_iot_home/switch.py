@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -36,8 +37,9 @@ async def async_setup_entry(
 class LedSwitch(SwitchEntity, RestoreEntity):
     """An LED on a GPIO pin of the host.
 
-    The pin is driven to the restored state while the entry sets up; being a
-    RestoreEntity is what makes Home Assistant keep that state for next time.
+    The pin is driven to its saved level while the entry sets up (led_states.py). An LED
+    with no saved level yet (one set up by a release before the integration kept them)
+    takes Home Assistant's restored state once it is added.
     """
 
     _attr_has_entity_name = True
@@ -61,6 +63,17 @@ class LedSwitch(SwitchEntity, RestoreEntity):
             model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
             suggested_area=entry.data.get(CONF_AREA) or None,
         )
+
+    async def async_added_to_hass(self) -> None:
+        """Take the restored state of an LED the integration has no saved level of."""
+        await super().async_added_to_hass()
+        if self._led.led_id in self._bank.restored:
+            return
+        if (last := await self.async_get_last_state()) is not None and last.state in (
+            STATE_ON,
+            STATE_OFF,
+        ):
+            await self._bank.async_set(self._led.led_id, last.state == STATE_ON)
 
     @property
     def is_on(self) -> bool:

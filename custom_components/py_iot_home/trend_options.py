@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import probatio
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers import selector
 
 from .const import (
@@ -42,7 +42,7 @@ def trend_values(user_input: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class NodeOptionsFlow(OptionsFlow):
+class NodeOptionsFlow(OptionsFlowWithReload):
     """A node's options: only its trend settings (the rest is configured on the node)."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
