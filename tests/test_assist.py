@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from .fakes import FakeHardware
+
+TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
+HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
 
 
 @pytest.fixture
@@ -74,3 +81,111 @@ async def test_area_sensor_chosen_by_the_user_is_kept(
     area = areas.async_get_area(area.id)
     assert area.temperature_entity_id == "sensor.thermostat"
     assert area.humidity_entity_id == "sensor.living_room_living_room_humidity"
+
+
+@pytest.mark.usefixtures("assist")
+async def test_humidity_in_the_living_room(hass: HomeAssistant) -> None:
+    humidity = hass.states.get("sensor.living_room_living_room_humidity").state
+    for sentence in ("what is the humidity in the living room", "how humid is the Living Room?"):
+        speech = await _speech(hass, sentence)
+        assert speech == f"The humidity in the Living room is {humidity} %.", sentence
+
+
+@pytest.mark.usefixtures("assist")
+async def test_humidity_of_an_unknown_area(hass: HomeAssistant) -> None:
+    assert await _speech(hass, "what is the humidity in the attic") == (
+        "I do not know an area called attic."
+    )
+
+
+@pytest.mark.usefixtures("assist")
+async def test_trend_not_ready_yet(hass: HomeAssistant) -> None:
+    """Until the window holds enough data the trend sensor has no slope: Assist says so."""
+    trend = hass.states.get(TEMPERATURE_TREND)
+    hass.states.async_set(TEMPERATURE_TREND, STATE_UNKNOWN, trend.attributes)
+    assert await _speech(hass, "is the living room getting warmer") == (
+        "Not enough data yet to tell whether the Living room is getting warmer or colder."
+    )
+
+
+@pytest.mark.usefixtures("assist")
+async def test_getting_warmer_and_colder_in_words(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Half a degree warmer a minute, flat humidity: read from the trend sensors' states."""
+    for step in range(1, 6):
+        fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
+        freezer.tick(timedelta(seconds=60))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    await mock_config_entry.runtime_data.trend.async_refresh()
+    await hass.async_block_till_done()
+    slope = float(hass.states.get(TEMPERATURE_TREND).state)
+    # About +720 °C/d (the exact figure depends on when the polls fell); far above the threshold.
+    assert slope > 100
+    assert await _speech(hass, "is the living room getting warmer") == (
+        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+    )
+    assert await _speech(hass, "Is the Living Room getting colder?") == (
+        f"No, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+    )
+    humidity_slope = float(hass.states.get(HUMIDITY_TREND).state)
+    assert humidity_slope == pytest.approx(0.0, abs=1e-6)
+    assert await _speech(hass, "is the living room getting more humid") == (
+        f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
+        "over the last 7 days."
+    )
+    assert await _speech(hass, "is the living room getting louder") == (
+        'I cannot tell whether a room is getting "louder"; ask whether it is getting '
+        "warmer, colder, more humid or drier."
+    )
+
+
+async def _speech(hass: HomeAssistant, text: str) -> str:
+    result = await _ask(hass, text)
+    speech: str = result.response.speech["plain"]["speech"]
+    return speech
+
+
+@pytest.mark.usefixtures("assist")
+async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> None:
+    ar.async_get(hass).async_get_or_create("Attic")
+    answers = {
+        "what is the humidity in the attic": "The Attic has no humidity sensor.",
+        "is the attic getting colder": "The Attic has no temperature trend.",
+        "is the cellar getting colder": "I do not know an area called cellar.",
+    }
+    for sentence, answer in answers.items():
+        assert await _speech(hass, sentence) == answer
+    trend = hass.states.get(TEMPERATURE_TREND)
+    hass.states.async_set(TEMPERATURE_TREND, STATE_UNAVAILABLE, trend.attributes)
+    assert await _speech(hass, "is the living room getting warmer") == (
+        "The temperature trend of the Living room is unavailable right now."
+    )
+    humidity = hass.states.get("sensor.living_room_living_room_humidity")
+    hass.states.async_set(humidity.entity_id, STATE_UNKNOWN, humidity.attributes)
+    assert await _speech(hass, "what is the humidity in the living room") == (
+        "The humidity sensor of the Living room has no reading now."
+    )
+
+
+async def test_sentences_work_when_conversation_was_set_up_first(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """Home Assistant's usual order: Assist runs before the integration is set up."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    ar.async_get(hass).async_get_or_create("Living room")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    humidity = hass.states.get("sensor.living_room_living_room_humidity").state
+    assert await _speech(hass, "what is the humidity in the living room") == (
+        f"The humidity in the Living room is {humidity} %."
+    )

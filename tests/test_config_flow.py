@@ -235,6 +235,8 @@ async def test_options_add_and_remove_led(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_LEDS: ["led00001"]}
     )
+    assert result["step_id"] == "remove_led_confirm"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [22]
 

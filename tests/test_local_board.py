@@ -8,6 +8,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -103,11 +104,23 @@ async def test_first_read_failing_shows_unavailable_until_a_good_read(
     assert hass.states.get(TEMPERATURE).state == "21.0"
 
 
+@pytest.mark.parametrize(
+    ("installation", "translation_key"),
+    [
+        ("Home Assistant OS", "hardware_missing_remote"),
+        ("Home Assistant Container", "hardware_missing_remote"),
+        ("Home Assistant Core", "hardware_missing_core"),
+    ],
+)
 async def test_simulated_board_off_a_pi(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     monkeypatch: pytest.MonkeyPatch,
+    installation: str,
+    translation_key: str,
 ) -> None:
+    """The Pi's sensor was chosen but no library works: simulated, labelled, and a repair
+    that speaks to this installation, with a link to the docs."""
     from homeassistant.helpers import issue_registry as ir
 
     from .fakes import install_fake_hardware
@@ -119,6 +132,11 @@ async def test_simulated_board_off_a_pi(
         rpi_gpio="missing",
         gpiochips=None,
     )
+
+    async def system_info(hass: HomeAssistant) -> dict[str, object]:
+        return {"installation_type": installation}
+
+    monkeypatch.setattr("homeassistant.helpers.system_info.async_get_system_info", system_info)
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -129,7 +147,43 @@ async def test_simulated_board_off_a_pi(
         "py_iot_home", f"hardware_missing_{mock_config_entry.entry_id}"
     )
     assert issue is not None
-    assert issue.translation_key == "hardware_missing"
+    assert issue.translation_key == translation_key
+    assert issue.translation_placeholders == {"name": "Living room", "installation": installation}
+    assert issue.learn_more_url.endswith("docs/hardware.md#when-the-board-shows-simulated-values")
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        ("py_iot_home", "board0001"), mock_config_entry.entry_id
+    )
+    assert device.model == "Simulated DHT22"
+    led = dr.async_get(hass).async_get_device_by_identifier(
+        ("py_iot_home", "board0001_led_led00001"), mock_config_entry.entry_id
+    )
+    assert led.model == "Simulated LED on GPIO17"
+    assert hass.states.get(TEMPERATURE).attributes["hardware"] == "simulated"
+    assert hass.states.get("switch.desk_led").attributes["hardware"] == "simulated"
+
+    # Choosing the simulation on purpose (Reconfigure) settles the repair.
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"dht_pin": 4, "dht_model": "dht22", "backend": "simulated"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert (
+        ir.async_get(hass).async_get_issue(
+            "py_iot_home", f"hardware_missing_{mock_config_entry.entry_id}"
+        )
+        is None
+    )
+
+
+async def test_real_hardware_is_labelled_as_such(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        ("py_iot_home", "board0001"), init_integration.entry_id
+    )
+    assert (device.manufacturer, device.model) == ("Aosong", "DHT22")
+    assert hass.states.get(TEMPERATURE).attributes["hardware"] == "adafruit_dht"
 
 
 async def test_trend_entities_follow_the_board(

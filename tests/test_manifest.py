@@ -110,6 +110,27 @@ def test_brand_images() -> None:
         assert data.startswith(b"\x89PNG\r\n\x1a\n"), name
 
 
+@pytest.mark.parametrize(
+    ("name", "shortest_side"),
+    [
+        ("icon.png", (256, 256)),
+        ("icon@2x.png", (512, 512)),
+        ("logo.png", (128, 256)),
+        ("logo@2x.png", (256, 512)),
+    ],
+)
+def test_brand_images_are_trimmed(name: str, shortest_side: tuple[int, int]) -> None:
+    """Home Assistant's brand rules: trimmed images (else the logo shows tiny), icons square."""
+    from PIL import Image
+
+    with Image.open(COMPONENT / "brand" / name) as image:
+        alpha = image.convert("RGBA").getchannel("A")
+        assert alpha.getbbox() == (0, 0, *image.size), f"{name} has a transparent margin"
+        assert shortest_side[0] <= min(image.size) <= shortest_side[1]
+        if name.startswith("icon"):
+            assert image.width == image.height
+
+
 def test_translations_are_built_from_strings() -> None:
     from script.translations_build import build
 

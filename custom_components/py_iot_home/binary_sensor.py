@@ -22,7 +22,11 @@ async def async_setup_entry(
     runtime = entry.runtime_data
     if isinstance(runtime, LocalRuntimeData):
         async_add_entities(
-            trend_binary_sensors(runtime.trend, local_board_device(entry), str(entry.unique_id))
+            trend_binary_sensors(
+                runtime.trend,
+                local_board_device(entry, simulated=runtime.board.simulated),
+                str(entry.unique_id),
+            )
         )
     elif isinstance(runtime, NodeRuntimeData):
         node = runtime.node

@@ -18,17 +18,29 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
+from .board_form import (
+    HARDWARE_SELECTOR,
+    MODEL_SELECTOR,
+    PIN_SELECTOR,
+    area_name,
+    async_default_hardware,
+    board_schema,
+    led_label,
+    led_schema,
+    new_led,
+)
 from .const import (
-    CONF_ACTIVE_HIGH,
+    BACKEND_AUTO,
+    BACKEND_SIMULATED,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
     CONF_ANNOUNCEMENT,
     CONF_AREA,
+    CONF_BACKEND,
     CONF_BOARD_ID,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
-    CONF_INITIAL_ON,
     CONF_KIND,
     CONF_LED_ID,
     CONF_LEDS,
@@ -42,6 +54,7 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
     LOGGER,
+    MIN_GPIO_PIN,
     MIN_POLL_INTERVAL,
     EntryKind,
 )
@@ -55,7 +68,7 @@ from .discovery import (
     release_pending_discovery,
 )
 from .hardware.dht import DhtModel
-from .pin_validation import PinProblem, pins_in_use, probe_dht, validate_pin
+from .pin_validation import PinProblem, first_free_pin, pins_in_use, probe_dht, validate_pin
 from .predictor_flow import PredictorOptionsFlow, predictor_schema, predictor_source_errors
 from .protocol import (
     DEFAULT_PREFIX,
@@ -68,63 +81,19 @@ from .protocol import (
 )
 from .trend_options import NodeOptionsFlow, trend_fields, trend_values
 
-MODEL_SELECTOR = selector.SelectSelector(
-    selector.SelectSelectorConfig(
-        options=[model.value for model in DhtModel],
-        translation_key=CONF_DHT_MODEL,
-        mode=selector.SelectSelectorMode.DROPDOWN,
-    )
-)
 SECRET_SELECTOR = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
 )
-PIN_SELECTOR = selector.NumberSelector(
-    selector.NumberSelectorConfig(mode=selector.NumberSelectorMode.BOX, step=1)
-)
-
-
-def _board_schema(defaults: dict[str, Any]) -> probatio.Schema:
-    return probatio.Schema(
-        {
-            probatio.Required(CONF_NAME, default=defaults.get(CONF_NAME, "")): str,
-            probatio.Required(CONF_DHT_PIN, default=defaults.get(CONF_DHT_PIN, 4)): PIN_SELECTOR,
-            probatio.Required(
-                CONF_DHT_MODEL, default=defaults.get(CONF_DHT_MODEL, DhtModel.DHT22.value)
-            ): MODEL_SELECTOR,
-            probatio.Optional(CONF_AREA, default=defaults.get(CONF_AREA, "")): str,
-            probatio.Required(CONF_ADD_LED, default=False): bool,
-        }
-    )
-
-
-def _led_schema(*, with_add_another: bool) -> probatio.Schema:
-    fields: dict[Any, Any] = {
-        probatio.Required(CONF_NAME): str,
-        probatio.Required(CONF_PIN): PIN_SELECTOR,
-        probatio.Required(CONF_ACTIVE_HIGH, default=True): bool,
-        probatio.Required(CONF_INITIAL_ON, default=False): bool,
-    }
-    if with_add_another:
-        fields[probatio.Required(CONF_ADD_ANOTHER, default=False)] = bool
-    return probatio.Schema(fields)
-
-
-def _new_led(user_input: dict[str, Any]) -> dict[str, Any]:
-    return {
-        CONF_LED_ID: uuid4().hex[:8],
-        CONF_NAME: user_input[CONF_NAME],
-        CONF_PIN: int(user_input[CONF_PIN]),
-        CONF_ACTIVE_HIGH: user_input[CONF_ACTIVE_HIGH],
-        CONF_INITIAL_ON: user_input[CONF_INITIAL_ON],
-    }
 
 
 async def _async_check_board_pin(
-    hass: HomeAssistant, model: str, pin: int, taken: set[int]
+    hass: HomeAssistant, model: str, pin: int, taken: set[int], *, simulated: bool = False
 ) -> dict[str, str]:
-    """Errors for the DHT pin field, including a test read."""
+    """Errors for the DHT pin field, including a test read of real hardware."""
     if problem := validate_pin(pin, taken):
         return {CONF_DHT_PIN: problem.value}
+    if simulated:
+        return {}
     try:
         readable = await hass.async_add_executor_job(probe_dht, DhtModel(model), pin)
     except Exception:
@@ -262,49 +231,67 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_menu(step_id="user", menu_options=["board", "predictor"])
 
     async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the DHT sensor of the new board."""
+        """Ask for the DHT sensor of the new board, real or simulated, and its area."""
         errors: dict[str, str] = {}
         if user_input is not None:
             pin = int(user_input[CONF_DHT_PIN])
             errors = await _async_check_board_pin(
-                self.hass, user_input[CONF_DHT_MODEL], pin, pins_in_use(self.hass)
+                self.hass,
+                user_input[CONF_DHT_MODEL],
+                pin,
+                pins_in_use(self.hass),
+                simulated=user_input[CONF_BACKEND] == BACKEND_SIMULATED,
             )
             if not errors:
                 self._board = {
                     CONF_NAME: user_input[CONF_NAME],
                     CONF_DHT_PIN: pin,
                     CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
-                    CONF_AREA: user_input.get(CONF_AREA, ""),
+                    CONF_BACKEND: user_input[CONF_BACKEND],
+                    CONF_AREA: area_name(self.hass, user_input.get(CONF_AREA)),
                 }
                 if user_input[CONF_ADD_LED]:
                     return await self.async_step_led()
                 return await self._async_create_board()
+        free_pin = first_free_pin(pins_in_use(self.hass))
+        hardware = await async_default_hardware(self.hass, free_pin or MIN_GPIO_PIN)
         return self.async_show_form(
             step_id="board",
-            data_schema=self.add_suggested_values_to_schema(_board_schema({}), user_input),
+            data_schema=self.add_suggested_values_to_schema(
+                board_schema(
+                    dht_pin=free_pin,
+                    hardware=hardware,
+                    existing_names=[
+                        entry.title for entry in self.hass.config_entries.async_entries(DOMAIN)
+                    ],
+                ),
+                user_input,
+            ),
             errors=errors,
         )
 
     async def async_step_led(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Add an LED to the new board; repeat while the user asks for another."""
         errors: dict[str, str] = {}
+        taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]}
+        taken |= {led[CONF_PIN] for led in self._leds}
         if user_input is not None:
-            taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]}
-            taken |= {led[CONF_PIN] for led in self._leds}
             if problem := validate_pin(int(user_input[CONF_PIN]), taken):
                 errors[CONF_PIN] = problem.value
             else:
-                self._leds.append(_new_led(user_input))
-                if user_input[CONF_ADD_ANOTHER]:
-                    return self.async_show_form(
-                        step_id="led", data_schema=_led_schema(with_add_another=True)
-                    )
-                return await self._async_create_board()
+                self._leds.append(new_led(user_input))
+                if not user_input[CONF_ADD_ANOTHER]:
+                    return await self._async_create_board()
+                taken.add(self._leds[-1][CONF_PIN])
+                user_input = None
+        schema = led_schema(
+            taken=taken,
+            existing_names=[led[CONF_NAME] for led in self._leds],
+            with_add_another=True,
+        )
         return self.async_show_form(
             step_id="led",
-            data_schema=self.add_suggested_values_to_schema(
-                _led_schema(with_add_another=True), user_input
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
 
@@ -318,6 +305,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_BOARD_ID: board_id,
                 CONF_DHT_PIN: self._board[CONF_DHT_PIN],
                 CONF_DHT_MODEL: self._board[CONF_DHT_MODEL],
+                CONF_BACKEND: self._board[CONF_BACKEND],
                 CONF_AREA: self._board[CONF_AREA],
             },
             options={
@@ -337,16 +325,28 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             pin = int(user_input[CONF_DHT_PIN])
             taken = pins_in_use(self.hass, exclude_entry_id=entry.entry_id)
             taken |= {led[CONF_PIN] for led in entry.options.get(CONF_LEDS, [])}
-            errors = await _async_check_board_pin(self.hass, user_input[CONF_DHT_MODEL], pin, taken)
+            hardware = user_input.get(CONF_BACKEND, BACKEND_AUTO)
+            errors = await _async_check_board_pin(
+                self.hass,
+                user_input[CONF_DHT_MODEL],
+                pin,
+                taken,
+                simulated=hardware == BACKEND_SIMULATED,
+            )
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
-                    data_updates={CONF_DHT_PIN: pin, CONF_DHT_MODEL: user_input[CONF_DHT_MODEL]},
+                    data_updates={
+                        CONF_DHT_PIN: pin,
+                        CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
+                        CONF_BACKEND: hardware,
+                    },
                 )
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_DHT_PIN): PIN_SELECTOR,
                 probatio.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
+                probatio.Required(CONF_BACKEND, default=BACKEND_AUTO): HARDWARE_SELECTOR,
             }
         )
         return self.async_show_form(
@@ -358,6 +358,10 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
 
 class LocalBoardOptionsFlow(OptionsFlowWithReload):
     """Poll interval, failure threshold and the LED list of a board."""
+
+    def __init__(self) -> None:
+        """Nothing chosen for removal yet."""
+        self._removing: list[dict[str, Any]] = []
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose what to change."""
@@ -409,48 +413,69 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         """Add one LED to the board."""
         errors: dict[str, str] = {}
         leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        taken = pins_in_use(self.hass)
         if user_input is not None:
-            taken = pins_in_use(self.hass)
             if problem := validate_pin(int(user_input[CONF_PIN]), taken):
                 errors[CONF_PIN] = problem.value
             else:
                 return self.async_create_entry(
-                    data={**self.config_entry.options, CONF_LEDS: [*leds, _new_led(user_input)]}
+                    data={**self.config_entry.options, CONF_LEDS: [*leds, new_led(user_input)]}
                 )
+        schema = led_schema(
+            taken=taken,
+            existing_names=[led[CONF_NAME] for led in leds],
+            with_add_another=False,
+        )
         return self.async_show_form(
             step_id="add_led",
-            data_schema=self.add_suggested_values_to_schema(
-                _led_schema(with_add_another=False), user_input
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
 
     async def async_step_remove_led(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Remove LEDs from the board."""
+        """Tick the LEDs to remove; nothing is ticked at first, and nothing goes unconfirmed."""
         leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
         if user_input is not None:
-            removed = set(user_input[CONF_LEDS])
+            self._removing = [led for led in leds if led[CONF_LED_ID] in user_input[CONF_LEDS]]
+            if not self._removing:
+                return self.async_abort(reason="nothing_removed")
+            return await self.async_step_remove_led_confirm()
+        options = [
+            selector.SelectOptionDict(value=led[CONF_LED_ID], label=led_label(led)) for led in leds
+        ]
+        return self.async_show_form(
+            step_id="remove_led",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Optional(CONF_LEDS, default=[]): selector.SelectSelector(
+                        selector.SelectSelectorConfig(
+                            options=options,
+                            multiple=True,
+                            mode=selector.SelectSelectorMode.LIST,
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_remove_led_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name what goes (each LED with its device and switch) before removing it."""
+        if user_input is not None:
+            removed = {led[CONF_LED_ID] for led in self._removing}
+            leds = self.config_entry.options.get(CONF_LEDS, [])
             return self.async_create_entry(
                 data={
                     **self.config_entry.options,
                     CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
                 }
             )
-        options = [
-            selector.SelectOptionDict(
-                value=led[CONF_LED_ID], label=f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})"
-            )
-            for led in leds
-        ]
         return self.async_show_form(
-            step_id="remove_led",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(CONF_LEDS): selector.SelectSelector(
-                        selector.SelectSelectorConfig(options=options, multiple=True)
-                    )
-                }
-            ),
+            step_id="remove_led_confirm",
+            description_placeholders={
+                "leds": "\n".join(f"- {led_label(led)}" for led in self._removing)
+            },
         )

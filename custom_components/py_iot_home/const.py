@@ -49,6 +49,8 @@ MAX_GPIO_PIN: Final = 27
 
 BACKEND_AUTO: Final = "auto"
 BACKEND_SIMULATED: Final = "simulated"
+# State attribute naming the hardware behind a board's entity ("simulated" off a Pi).
+ATTR_HARDWARE: Final = "hardware"
 
 TREND_REFRESH_INTERVAL: Final = timedelta(minutes=5)
 

@@ -10,14 +10,20 @@ from .hardware.dht import DhtModel
 from .local_board import LocalBoardCoordinator
 from .models import PyIotHomeConfigEntry
 
+SIMULATION_MANUFACTURER = "Py IoT Home simulation"
 
-def local_board_device(entry: PyIotHomeConfigEntry) -> DeviceInfo:
-    """The device of a sensor board wired to the Home Assistant host."""
+
+def local_board_device(entry: PyIotHomeConfigEntry, *, simulated: bool) -> DeviceInfo:
+    """The device of a sensor board wired to the Home Assistant host.
+
+    A simulated sensor says so in its model, the first thing its device page shows.
+    """
+    model = DhtModel(entry.data[CONF_DHT_MODEL]).name
     return DeviceInfo(
         identifiers={(DOMAIN, str(entry.unique_id))},
         name=entry.title,
-        manufacturer="Aosong",
-        model=DhtModel(entry.data[CONF_DHT_MODEL]).name,
+        manufacturer=SIMULATION_MANUFACTURER if simulated else "Aosong",
+        model=f"Simulated {model}" if simulated else model,
         suggested_area=entry.data.get(CONF_AREA) or None,
     )
 
@@ -32,4 +38,4 @@ class LocalBoardEntity(CoordinatorEntity[LocalBoardCoordinator]):
         super().__init__(coordinator)
         entry = coordinator.config_entry
         self._attr_unique_id = f"{entry.unique_id}_{key}"
-        self._attr_device_info = local_board_device(entry)
+        self._attr_device_info = local_board_device(entry, simulated=coordinator.simulated)

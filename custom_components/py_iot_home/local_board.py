@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    BACKEND_AUTO,
     BACKEND_SIMULATED,
     CONF_BACKEND,
     CONF_DHT_MODEL,
@@ -47,39 +47,37 @@ class BoardState:
     available: bool
 
 
-def open_dht_backend(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> DhtBackend:
-    """Open the configured DHT backend, falling back to simulation off a Pi (blocking)."""
+def _backend_preference(entry: PyIotHomeConfigEntry) -> str:
+    """The hardware the user chose for the board: the Pi's own, or simulated."""
+    preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, BACKEND_AUTO))
+    return preference
+
+
+def open_dht_backend(
+    entry: PyIotHomeConfigEntry,
+) -> tuple[DhtBackend, HardwareUnavailableError | None]:
+    """Open the chosen DHT backend (blocking).
+
+    When the Pi's own sensor was chosen but no library works, it simulates and also returns
+    why, so the caller can tell the user.
+    """
     model = DhtModel(entry.data[CONF_DHT_MODEL])
     pin: int = entry.data[CONF_DHT_PIN]
-    preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, "auto"))
-    issue_id = f"hardware_missing_{entry.entry_id}"
-    if preference == BACKEND_SIMULATED:
-        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED)
+    if _backend_preference(entry) == BACKEND_SIMULATED:
+        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED), None
     try:
-        backend = create_dht_backend(model, pin, preference="auto")
+        return create_dht_backend(model, pin, preference=BACKEND_AUTO), None
     except HardwareUnavailableError as err:
         LOGGER.warning("No usable DHT library for %s (%s); simulating it", entry.title, err)
-        ir.create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="hardware_missing",
-            translation_placeholders={"name": entry.title, "error": str(err)},
-        )
-        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED)
-    ir.delete_issue(hass, DOMAIN, issue_id)
-    return backend
+        return create_dht_backend(model, pin, preference=BACKEND_SIMULATED), err
 
 
-def open_gpio(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> GpioBackend:
+def open_gpio(entry: PyIotHomeConfigEntry) -> GpioBackend:
     """Open the GPIO backend for the entry's LEDs, simulated off a Pi (blocking)."""
-    preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, "auto"))
-    if preference == BACKEND_SIMULATED:
+    if _backend_preference(entry) == BACKEND_SIMULATED:
         return create_gpio_backend(preference=BACKEND_SIMULATED)
     try:
-        return create_gpio_backend(preference="auto")
+        return create_gpio_backend(preference=BACKEND_AUTO)
     except HardwareUnavailableError as err:
         LOGGER.warning("No usable GPIO library for %s (%s); simulating it", entry.title, err)
         return create_gpio_backend(preference=BACKEND_SIMULATED)
@@ -109,6 +107,11 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         )
         self.dht = dht
         self.reading_filter = reading_filter
+
+    @property
+    def simulated(self) -> bool:
+        """Whether the readings are made up by the simulation, not measured."""
+        return self.dht.name == BACKEND_SIMULATED
 
     @property
     def filter_counts(self) -> FilterCounts:

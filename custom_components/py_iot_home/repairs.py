@@ -1,4 +1,4 @@
-"""Repair issues that are not tied to one flow: the native library and nodes in trouble."""
+"""Repair issues not tied to one flow: native library, nodes in trouble, missing sensor library."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ from datetime import timedelta
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import system_info
 
 from .analysis.window_stats import backend_name, expected_native_library
 from .const import DOMAIN
 
 NODE_OFFLINE_ISSUE_AFTER = timedelta(days=1)
+HARDWARE_DOCS_URL = (
+    "https://github.com/py-iot-home/py_iot_home/blob/main/docs/hardware.md"
+    "#when-the-board-shows-simulated-values"
+)
+# Only a Core install (a Python venv the user manages) can take another package.
+CORE_INSTALLATION = "Home Assistant Core"
 
 
 @callback
@@ -80,6 +87,32 @@ def async_node_clock_off(hass: HomeAssistant, node_id: str, name: str, offset_s:
     )
 
 
+def hardware_missing_issue_id(entry_id: str) -> str:
+    """Issue id of a board whose sensor library is missing."""
+    return f"hardware_missing_{entry_id}"
+
+
+async def async_hardware_missing(hass: HomeAssistant, entry_id: str, name: str) -> None:
+    """The Pi's own sensor was chosen but no library works: say what to do on this install.
+
+    Home Assistant OS and containers cannot take a Python package: they are pointed to a
+    node agent on the Pi; a Core install is told which packages to install.
+    """
+    info = await system_info.async_get_system_info(hass)
+    installation = str(info.get("installation_type", "Unknown"))
+    core = installation == CORE_INSTALLATION
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        hardware_missing_issue_id(entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        learn_more_url=HARDWARE_DOCS_URL,
+        translation_key="hardware_missing_core" if core else "hardware_missing_remote",
+        translation_placeholders={"name": name, "installation": installation},
+    )
+
+
 @callback
 def async_node_clock_ok(hass: HomeAssistant, node_id: str) -> None:
     """The node's samples carry the right time again."""
@@ -116,3 +149,9 @@ def async_node_id_shared(hass: HomeAssistant, node_id: str, name: str) -> None:
         translation_key="node_id_shared",
         translation_placeholders={"name": name, "node_id": node_id},
     )
+
+
+@callback
+def async_clear_hardware_missing(hass: HomeAssistant, entry_id: str) -> None:
+    """The board reads real hardware, simulates on purpose, or is gone."""
+    ir.async_delete_issue(hass, DOMAIN, hardware_missing_issue_id(entry_id))

@@ -15,6 +15,7 @@ from homeassistant.const import PERCENTAGE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import ATTR_HARDWARE
 from .entity import LocalBoardEntity, local_board_device
 from .local_board import ClimateSample, LocalBoardCoordinator
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
@@ -66,7 +67,11 @@ async def async_setup_entry(
             LocalClimateSensor(runtime.board, description) for description in CLIMATE_SENSORS
         )
         async_add_entities(
-            trend_sensors(runtime.trend, local_board_device(entry), str(entry.unique_id))
+            trend_sensors(
+                runtime.trend,
+                local_board_device(entry, simulated=runtime.board.simulated),
+                str(entry.unique_id),
+            )
         )
     elif isinstance(runtime, NodeRuntimeData):
         node = runtime.node
@@ -92,6 +97,11 @@ class LocalClimateSensor(LocalBoardEntity, SensorEntity):
     def available(self) -> bool:
         """Unavailable after too many failed reads in a row."""
         return super().available and self.coordinator.data.available
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str]:
+        """Which hardware gives the readings: "simulated" when nothing is measured."""
+        return {ATTR_HARDWARE: self.coordinator.dht.name}
 
     @property
     def native_value(self) -> float | None:

@@ -13,10 +13,12 @@ from homeassistant.helpers import issue_registry as ir
 from .const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .hardware.gpio import GpioError, PinInUseError
 from .hardware.reading_filter import ReadingFilter
+from .led_devices import async_remove_stale_led_devices
 from .led_states import LedStates, led_states_store
 from .leds import LedBank, leds_from_options
 from .local_board import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
 from .models import LocalRuntimeData, PyIotHomeConfigEntry
+from .repairs import async_clear_hardware_missing, async_hardware_missing
 from .trend_coordinator import TrendCoordinator, TrendSource
 
 LOCAL_PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
@@ -37,11 +39,15 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
 
 async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     """Open the hardware, drive the LEDs to their restored states, start polling."""
-    dht = await hass.async_add_executor_job(open_dht_backend, hass, entry)
+    dht, missing_library = await hass.async_add_executor_job(open_dht_backend, entry)
+    if missing_library is None:
+        async_clear_hardware_missing(hass, entry.entry_id)
+    else:
+        await async_hardware_missing(hass, entry.entry_id, entry.title)
     board = LocalBoardCoordinator(
         hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
     )
-    gpio = await hass.async_add_executor_job(open_gpio, hass, entry)
+    gpio = await hass.async_add_executor_job(open_gpio, entry)
     leds = LedBank(
         hass,
         gpio,
@@ -95,6 +101,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
     await hass.config_entries.async_forward_entry_setups(entry, LOCAL_PLATFORMS)
+    async_remove_stale_led_devices(hass, entry)
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()

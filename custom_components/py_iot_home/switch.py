@@ -11,7 +11,8 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .const import CONF_AREA, DOMAIN
+from .const import ATTR_HARDWARE, BACKEND_SIMULATED, CONF_AREA, DOMAIN
+from .entity import SIMULATION_MANUFACTURER
 from .leds import LedBank, LedConfig, led_unique_id
 from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
 from .node_entities import node_switches
@@ -52,12 +53,14 @@ class LedSwitch(SwitchEntity, RestoreEntity):
         """Bind the switch to its LED."""
         self._bank = bank
         self._led = led
+        simulated = bank.gpio.name == BACKEND_SIMULATED
+        self._attr_extra_state_attributes = {ATTR_HARDWARE: bank.gpio.name}
         self._attr_unique_id = led_unique_id(entry.unique_id, led.led_id)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, self._attr_unique_id)},
             name=led.name,
-            manufacturer="Py IoT Home",
-            model=f"LED on GPIO{led.pin}",
+            manufacturer=SIMULATION_MANUFACTURER if simulated else "Py IoT Home",
+            model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
             suggested_area=entry.data.get(CONF_AREA) or None,
         )
 

@@ -33,11 +33,13 @@ BROKER = {
 }
 BOARD_NAME = "Climate sensor"
 BOARD_AREA = "Living room"
+# Simulated on purpose: a development machine has no sensor, and no repair should say so.
+BOARD_HARDWARE = "simulated"
 BOARD: dict[str, Any] = {
     "name": BOARD_NAME,
     "dht_pin": 4,
     "dht_model": "dht22",
-    "area": BOARD_AREA,
+    "backend": BOARD_HARDWARE,
 }
 LED_STEP = {
     "name": "Desk LED",
@@ -50,7 +52,14 @@ PREDICTOR_TITLE = "Demo power forecast"
 SEED_DAYS = 60
 # Renamed when the demo meter became a node: older stacks seed its new sensors once.
 STATISTICS_STAMP = "meter-statistics-seeded"
+# Boards made before the board form asked for the hardware get it set once.
+BOARD_SIMULATED_STAMP = "board-simulated"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
+# Home Assistant's warnings about the development stack itself, not about anything to fix.
+DEVELOPMENT_ONLY_REPAIRS = {
+    ("http", "deprecated_yaml"): "configuration.yaml binds to loopback from the first start",
+    ("homeassistant", "deprecated_method"): "a development stack is a Core install by nature",
+}
 
 
 async def wait_for[T](what: str, probe: Callable[[], Awaitable[T | None]], timeout_s: float) -> T:
@@ -104,7 +113,7 @@ async def ensure_http_confirmed(client: HomeAssistantClient) -> None:
 
     Home Assistant moves it into its storage as a trial on the first start and, unless
     someone confirms it within 5 minutes, restarts itself to go back to its default (every
-    interface); without a supervisor to bring it back, that ends script/develop.
+    interface); script/develop would start it again, listening on every interface.
     """
     config = await client.ws("http/config")
     pending = config["pending"]
@@ -129,26 +138,54 @@ async def ensure_mqtt(client: HomeAssistantClient) -> None:
     _LOGGER.info("added the MQTT integration (%s:%s)", BROKER["broker"], BROKER["port"])
 
 
-async def ensure_board(client: HomeAssistantClient) -> None:
+async def ensure_board(client: HomeAssistantClient, state_dir: Path) -> None:
     """The simulated local board "Climate sensor" with its LED, in the area "Living room"."""
-    if BOARD_NAME not in await entry_titles(client, DOMAIN):
-        await run_flow(client, DOMAIN, [{**BOARD, "add_led": True}, LED_STEP], "board")
+    area_id = await ensure_area(client, BOARD_AREA)
+    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
+    board = next((entry for entry in entries if entry["title"] == BOARD_NAME), None)
+    if board is None:
+        (state_dir / BOARD_SIMULATED_STAMP).write_text(f"{BOARD_NAME} made simulated\n")
+        answer = {**BOARD, "area": area_id, "add_led": True}
+        await run_flow(client, DOMAIN, [answer, LED_STEP], "board")
         _LOGGER.info("added the local board %r", BOARD_NAME)
+    elif not (stamp := state_dir / BOARD_SIMULATED_STAMP).exists():
+        await ensure_board_simulated(client, board["entry_id"])
+        stamp.write_text(f"{BOARD_NAME} reconfigured as simulated\n")
+        _LOGGER.info("reconfigured %r as simulated", BOARD_NAME)
     await assign_area(client, BOARD_NAME, BOARD_AREA)
 
 
-async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
-    """Put the devices of the entry titled `entry_title` into the area `area_name`."""
+async def ensure_board_simulated(client: HomeAssistantClient, entry_id: str) -> None:
+    """A board made before the form asked for the hardware: reconfigure it as simulated."""
+    path = "/api/config/config_entries/flow"
+    result = await client.rest("POST", path, {"handler": DOMAIN, "entry_id": entry_id})
+    answer = {"dht_pin": BOARD["dht_pin"], "dht_model": BOARD["dht_model"]}
+    result = await client.rest(
+        "POST", f"{path}/{result['flow_id']}", {**answer, "backend": BOARD_HARDWARE}
+    )
+    if result.get("reason") != "reconfigure_successful":
+        raise HomeAssistantError(f"reconfiguring {BOARD_NAME} as simulated failed: {result}")
+
+
+async def ensure_area(client: HomeAssistantClient, area_name: str) -> str:
+    """The id of the area named `area_name`, made when missing."""
     areas = await client.ws("config/area_registry/list")
     area = next((a for a in areas if a["name"].casefold() == area_name.casefold()), None)
     if area is None:
         area = await client.ws("config/area_registry/create", name=area_name)
+    area_id: str = area["area_id"]
+    return area_id
+
+
+async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
+    """Put the devices of the entry titled `entry_title` into the area `area_name`."""
+    area_id = await ensure_area(client, area_name)
     entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
     entry_ids = {entry["entry_id"] for entry in entries if entry["title"] == entry_title}
     for device in await client.ws("config/device_registry/list"):
-        if entry_ids & set(device["config_entries"]) and device["area_id"] != area["area_id"]:
+        if entry_ids & set(device["config_entries"]) and device["area_id"] != area_id:
             await client.ws(
-                "config/device_registry/update", device_id=device["id"], area_id=area["area_id"]
+                "config/device_registry/update", device_id=device["id"], area_id=area_id
             )
 
 
@@ -295,6 +332,24 @@ async def remove_online_extras(client: HomeAssistantClient) -> None:
             _LOGGER.info("removed %r (needs the internet)", entry["title"])
 
 
+async def ignore_development_repairs(client: HomeAssistantClient) -> None:
+    """Ignore Home Assistant's warnings about running as a development stack, as a user would.
+
+    What is left under Repairs is then a real problem, of the integration or of the stack.
+    """
+    listed = await client.ws("repairs/list_issues")
+    for issue in listed["issues"]:
+        reason = DEVELOPMENT_ONLY_REPAIRS.get((issue["domain"], issue["issue_id"]))
+        if reason is not None and not issue["ignored"]:
+            await client.ws(
+                "repairs/ignore_issue",
+                domain=issue["domain"],
+                issue_id=issue["issue_id"],
+                ignore=True,
+            )
+            _LOGGER.info("ignored the repair %s.%s: %s", issue["domain"], issue["issue_id"], reason)
+
+
 async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
     """Run every step in order."""
     await wait_until_up()
@@ -306,7 +361,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         await client.wait_until_running()
         await ensure_http_confirmed(client)
         await ensure_mqtt(client)
-        await ensure_board(client)
+        await ensure_board(client, state_dir)
         # The demo meter is part of the stack: confirmed here, as a user would.
         await confirm_nodes(client, [NODE_ID])
         await ensure_statistics(client, state_dir, data)
@@ -315,6 +370,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
             await confirm_nodes(client, node_ids)
         if fresh:
             await remove_online_extras(client)
+        await ignore_development_repairs(client)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import math
 import os
 import re
 import time
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,19 @@ import pytest
 from playwright.async_api import Locator, Page, expect
 
 from custom_components.py_iot_home.const import DOMAIN, TREND_REFRESH_INTERVAL
-from script.demo.bootstrap import BOARD_AREA, BOARD_NAME, PREDICTOR_TITLE, confirm_nodes
+from custom_components.py_iot_home.pin_validation import first_free_pin
+from script.demo.bootstrap import (
+    BOARD,
+    BOARD_AREA,
+    BOARD_NAME,
+    LED_STEP,
+    PREDICTOR_TITLE,
+    confirm_nodes,
+    remove_entries,
+)
 from script.demo.ha_client import HomeAssistantClient
+
+from .conftest import API_URL, TOKEN_FILE
 
 pytestmark = [
     pytest.mark.e2e,
@@ -47,6 +59,10 @@ TOGGLE_SETTLE_S = 4
 # Switch command → node → MQTT → state: a second when idle, bounded generously for CI.
 NODE_REPLY_TIMEOUT_MS = 30_000
 NUMBER = r"-?[\d,]+(?:\.\d+)?"
+# The board form's default name, next to the demo's "Climate sensor".
+ADDED_BOARD = f"{BOARD_NAME} 2"
+# Home Assistant started again after a restart from the UI: bounded for two busy cores.
+RESTART_TIMEOUT_MS = 300_000
 
 
 def entity_row(page: Page, name: str) -> Locator:
@@ -169,6 +185,11 @@ async def test_node_device_page_shows_readings_and_switches_its_led(
         await expect(entity_row(page, name)).to_be_visible()
     await expect(entity_row(page, "Connectivity")).to_have_text(re.compile("Connected"))
 
+    await switch_node_led_both_ways(page)
+
+
+async def switch_node_led_both_ways(page: Page) -> None:
+    """Flip the node's LED on its device page and back; each state must come from the node."""
     switch = entity_row(page, NODE_LED).get_by_role("switch")
     was_on = await switch.is_checked()
     for on in (not was_on, was_on):
@@ -187,9 +208,10 @@ async def test_node_device_page_shows_readings_and_switches_its_led(
 
 
 async def test_living_room_board_shows_its_trends(page: Page) -> None:
-    """The local board: readings, trends (°C/d, %/d) and rising flags that agree."""
+    """The local board, simulated and saying so: readings, trends (°C/d, %/d), rising flags."""
     await open_device(page, BOARD_NAME)
     await expect(page.get_by_text(f"In {BOARD_AREA}", exact=False).first).to_be_visible()
+    await expect(page.get_by_text("Simulated DHT22").first).to_be_visible()
     assert 0 < await reading(page, "Temperature", "°C") < 40
     assert 0 < await reading(page, "Humidity", "%") <= 100
     for quantity, unit in (("Temperature", "°C/d"), ("Humidity", "%/d")):
@@ -237,4 +259,135 @@ async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
     await page.wait_for_load_state("networkidle")
     await page.screenshot(
         path=SCREENSHOTS / "living-room-temperature-history.png", animations="disabled"
+    )
+
+
+async def ask_assist(page: Page, question: str, answer: re.Pattern[str]) -> None:
+    """Type a question into the open Assist dialog and wait for the answer."""
+    request = page.get_by_role("textbox", name="Enter a request")
+    await request.fill(question)
+    await request.press("Enter")
+    await expect(page.get_by_text(question, exact=True).last).to_be_visible()
+    await expect(page.get_by_text(answer).last).to_be_visible()
+
+
+async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
+    """The default agent answers from the living room's trend and humidity sensors."""
+    await page.goto("/home")
+    await page.get_by_role("button", name=re.compile(r"^Assist")).click()
+    area = re.escape(BOARD_AREA.title())  # the area as the registry spells it
+    await ask_assist(
+        page,
+        "is the living room getting warmer",
+        re.compile(
+            rf"^((Yes|No), the {area} is (getting warmer|getting colder|holding steady): "
+            rf"[+-]{NUMBER} °C a day over the last \d+ days\."
+            rf"|Not enough data yet to tell whether the {area} is getting warmer or colder\.)$"
+        ),
+    )
+    await ask_assist(
+        page,
+        "what is the humidity in the living room",
+        re.compile(rf"^The humidity in the {area} is {NUMBER} %\.$"),
+    )
+    await page.screenshot(path=SCREENSHOTS / "assist-trend.png", animations="disabled")
+
+
+@pytest.fixture
+async def no_added_board(api: HomeAssistantClient) -> AsyncIterator[None]:
+    """No board from an earlier run; the one this test adds is removed afterwards."""
+    await remove_entries(api, DOMAIN, ADDED_BOARD)
+    yield
+    await remove_entries(api, DOMAIN, ADDED_BOARD)
+
+
+async def entry_devices(api: HomeAssistantClient, title: str) -> list[dict[str, Any]]:
+    """The devices of this integration's entry titled `title`."""
+    entries = await api.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
+    entry_ids = {entry["entry_id"] for entry in entries if entry["title"] == title}
+    devices: list[dict[str, Any]] = await api.ws("config/device_registry/list")
+    return [device for device in devices if entry_ids & set(device["config_entries"])]
+
+
+async def test_board_added_with_the_defaults_then_its_led_removed(
+    page: Page, api: HomeAssistantClient, no_added_board: None
+) -> None:
+    """The add-board form starts valid and simulated; removing its LED removes its device."""
+    dht_pin = first_free_pin({BOARD["dht_pin"], LED_STEP["pin"]})
+    assert dht_pin is not None
+    led_pin = first_free_pin({BOARD["dht_pin"], LED_STEP["pin"], dht_pin})
+    led = f"LED (GPIO{led_pin})"
+    await page.goto(f"/config/integrations/integration/{DOMAIN}")
+    await page.get_by_role("button", name="Add a board or forecast").click()
+    # While nodes wait under Discovered, Home Assistant's frontend offers them first.
+    another = page.get_by_role("button", name="Set up another instance of Py IoT Home")
+    board_choice = page.get_by_text("Sensor board on this host")
+    await expect(another.or_(board_choice)).to_be_visible()
+    if await another.is_visible():
+        await another.click()
+    await board_choice.click()
+
+    await expect(page.get_by_role("textbox", name="Name*")).to_have_value(ADDED_BOARD)
+    await expect(page.get_by_role("spinbutton", name=re.compile("^DHT data pin"))).to_have_value(
+        str(dht_pin)
+    )
+    await expect(page.get_by_role("radio", name="Simulated sensor (no hardware)")).to_be_checked()
+    await page.screenshot(path=SCREENSHOTS / "add-board-defaults.png", animations="disabled")
+    await page.get_by_text("Add an LED next", exact=True).click()
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_role("spinbutton", name=re.compile("^GPIO pin"))).to_have_value(
+        str(led_pin)
+    )
+    await expect(page.get_by_role("textbox", name="Name*")).to_have_value("LED")
+    await page.get_by_role("button", name="Submit").click()
+
+    # Home Assistant names the new devices: the board says it is simulated.
+    await expect(page.get_by_text("Name and assign")).to_be_visible()
+    await expect(page.get_by_text("Simulated DHT22", exact=True)).to_be_visible()
+    await expect(page.get_by_text(f"Simulated LED on GPIO{led_pin}", exact=True)).to_be_visible()
+    await page.screenshot(path=SCREENSHOTS / "add-board-created.png", animations="disabled")
+    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+    assert len(await entry_devices(api, ADDED_BOARD)) == 2
+    issues = (await api.ws("repairs/list_issues"))["issues"]
+    assert [i["issue_id"] for i in issues if i["domain"] == DOMAIN] == [], "a simulated board"
+
+    row = page.locator("ha-config-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
+    await row.get_by_role("button", name="Configure").first.click()
+    await page.get_by_text("Remove LEDs").click()
+    await expect(page.get_by_role("checkbox", name=led)).not_to_be_checked()
+    await page.get_by_text(led, exact=True).click()
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("These LEDs will be removed")).to_be_visible()
+    await expect(page.get_by_role("listitem").filter(has_text=led)).to_be_visible()
+    await page.screenshot(path=SCREENSHOTS / "remove-led-confirm.png", animations="disabled")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("Options successfully saved.")).to_be_visible()
+    await page.get_by_role("button", name="Finish").click()
+    deadline = time.monotonic() + 60
+    while len(devices := await entry_devices(api, ADDED_BOARD)) != 1:
+        assert time.monotonic() < deadline, f"the LED's device is still there: {devices}"
+        await asyncio.sleep(1)
+    entities: list[dict[str, Any]] = await api.ws("config/entity_registry/list")
+    assert "switch.led" not in {entity["entity_id"] for entity in entities}
+
+
+async def test_restart_from_the_ui_keeps_the_node_and_its_led(
+    page: Page, confirmed_node: None
+) -> None:
+    """Settings → Restart: script/develop starts Home Assistant again; the node is back."""
+    await page.get_by_role("link", name=re.compile("Settings")).click()
+    await page.get_by_role("button", name="Menu").click()
+    await page.get_by_role("menuitem", name="Restart Home Assistant").click()
+    await page.get_by_role("button", name=re.compile("^Restart Home Assistant")).click()
+    await page.get_by_role("button", name="Restart", exact=True).click()
+    lost = page.get_by_role("status").filter(has_text="Connection lost")
+    await expect(lost).to_be_visible()
+    await expect(lost).to_be_hidden(timeout=RESTART_TIMEOUT_MS)
+    async with HomeAssistantClient(TOKEN_FILE.read_text().strip(), API_URL) as restarted:
+        await restarted.wait_until_running(timeout_s=RESTART_TIMEOUT_MS / 1000)
+    await open_device(page, NODE_NAME)
+    await expect(entity_row(page, "Connectivity")).to_have_text(re.compile("Connected"))
+    await switch_node_led_both_ways(page)
+    await page.screenshot(
+        path=SCREENSHOTS / "node-after-restart.png", full_page=True, animations="disabled"
     )

@@ -1,0 +1,104 @@
+"""What Assist says about an area's humidity and trends: plain words, no Home Assistant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    """Which way a question, or a trend, goes."""
+
+    UP = "up"
+    DOWN = "down"
+    STEADY = "steady"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendQuestion:
+    """A quantity and the direction asked about, as in "is the kitchen getting warmer"."""
+
+    quantity: str
+    asked: Direction
+
+
+_QUESTION_WORDS: dict[str, TrendQuestion] = {
+    **dict.fromkeys(
+        ("warmer", "hotter", "warm", "hot"),
+        TrendQuestion(quantity="temperature", asked=Direction.UP),
+    ),
+    **dict.fromkeys(
+        ("colder", "cooler", "cold", "cool"),
+        TrendQuestion(quantity="temperature", asked=Direction.DOWN),
+    ),
+    **dict.fromkeys(
+        ("more humid", "humid", "damper", "wetter", "muggier"),
+        TrendQuestion(quantity="humidity", asked=Direction.UP),
+    ),
+    **dict.fromkeys(
+        ("drier", "dryer", "dry", "less humid"),
+        TrendQuestion(quantity="humidity", asked=Direction.DOWN),
+    ),
+}
+
+_PHRASES: dict[tuple[str, Direction], str] = {
+    ("temperature", Direction.UP): "getting warmer",
+    ("temperature", Direction.DOWN): "getting colder",
+    ("humidity", Direction.UP): "getting more humid",
+    ("humidity", Direction.DOWN): "getting drier",
+}
+_EITHER_WAY = {"temperature": "warmer or colder", "humidity": "more humid or drier"}
+
+
+def parse_trend_question(words: str) -> TrendQuestion | None:
+    """The question behind "warmer", "more humid"...; None for words it does not know."""
+    return _QUESTION_WORDS.get(" ".join(words.casefold().split()))
+
+
+def direction_of(slope: float, threshold: float) -> Direction:
+    """Up or down only beyond the threshold (units per day), as the rising sensor counts."""
+    if slope > threshold:
+        return Direction.UP
+    if slope < -threshold:
+        return Direction.DOWN
+    return Direction.STEADY
+
+
+def _per_day(slope: float, unit: str) -> str:
+    decimals = 1 if abs(slope) >= 0.1 else 2
+    return f"{slope:+.{decimals}f} {unit} a day"
+
+
+def trend_answer(
+    *,
+    area: str,
+    question: TrendQuestion,
+    slope: float,
+    unit: str,
+    threshold: float,
+    window_days: float,
+) -> str:
+    """Answer "is <area> getting <direction>?" from the trend's slope in `unit` per day."""
+    trend = direction_of(slope, threshold)
+    phrase = _PHRASES.get((question.quantity, trend), "holding steady")
+    verdict = "Yes" if trend is question.asked else "No"
+    return (
+        f"{verdict}, the {area} is {phrase}: {_per_day(slope, unit)} "
+        f"over the last {window_days:g} days."
+    )
+
+
+def not_enough_data_answer(*, area: str, quantity: str) -> str:
+    """The trend sensor has no slope yet."""
+    return (
+        f"Not enough data yet to tell whether the {area} is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def unknown_direction_answer(words: str) -> str:
+    """A "getting <words>" question that is about no quantity with a trend."""
+    return (
+        f'I cannot tell whether a room is getting "{words}"; ask whether it is getting '
+        "warmer, colder, more humid or drier."
+    )

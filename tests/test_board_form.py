@@ -1,0 +1,129 @@
+"""A new board's forms start valid: free pins, the hardware that works here, a real area."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.board_form import unused_name
+from custom_components.py_iot_home.const import (
+    CONF_ADD_LED,
+    CONF_AREA,
+    CONF_BACKEND,
+    CONF_DHT_PIN,
+    CONF_LEDS,
+    CONF_PIN,
+    DOMAIN,
+)
+from custom_components.py_iot_home.pin_validation import first_free_pin
+
+from .fakes import FakeHardware, install_fake_hardware
+
+
+async def _board_form(hass: HomeAssistant) -> dict:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "board"}
+    )
+
+
+def _defaults(result: dict) -> dict:
+    """What the form holds before the user types anything (the frontend fills the defaults)."""
+    return result["data_schema"]({})
+
+
+def test_default_names_are_not_taken() -> None:
+    assert unused_name("LED", []) == "LED"
+    assert unused_name("LED", ["led", "LED 2"]) == "LED 3"
+
+
+def test_first_free_pin_prefers_general_purpose_pins() -> None:
+    assert first_free_pin(set()) == 4
+    assert first_free_pin({4, 17}) == 27
+    assert first_free_pin(set(range(2, 28))) is None
+
+
+async def test_defaults_submitted_as_shown_make_a_working_board(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """Another board holds GPIO4 and GPIO17: the form proposes the next free pins."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await _board_form(hass)
+    defaults = _defaults(result)
+    assert defaults[CONF_DHT_PIN] == 27
+    assert defaults[CONF_BACKEND] == "auto"  # a DHT library works here
+    assert defaults[CONF_NAME] == "Climate sensor"  # the other board is "Living room"
+    assert CONF_AREA not in defaults
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**defaults, CONF_ADD_LED: True}
+    )
+    assert result["step_id"] == "led"
+    led_defaults = _defaults(result)
+    assert led_defaults[CONF_PIN] == 22  # 4, 17 (other board) and 27 (this one) are taken
+    assert led_defaults[CONF_NAME] == "LED"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**led_defaults, "add_another": True}
+    )
+    assert result["errors"] == {}
+    second = _defaults(result)
+    assert (second[CONF_NAME], second[CONF_PIN]) == ("LED 2", 5)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], second)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    await hass.async_block_till_done()
+    assert entry.data[CONF_DHT_PIN] == 27
+    assert [led[CONF_PIN] for led in entry.options[CONF_LEDS]] == [22, 5]
+    assert hass.states.get("switch.led").state == "off"
+
+
+async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_fake_hardware(
+        monkeypatch, legacy_dht="missing", circuitpython_dht="missing", rpi_gpio="missing"
+    )
+    result = await _board_form(hass)
+    defaults = _defaults(result)
+    assert defaults[CONF_BACKEND] == "simulated"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], defaults)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.data[CONF_BACKEND] == "simulated"
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, entry.unique_id), entry.entry_id
+    )
+    assert device.model == "Simulated DHT22"
+    assert "simulat" in device.manufacturer.casefold()
+    assert hass.states.get("sensor.climate_sensor_temperature").attributes["hardware"] == (
+        "simulated"
+    )
+    assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
+
+
+async def test_area_picked_once_is_the_devices_area(
+    hass: HomeAssistant, fake_hardware: FakeHardware
+) -> None:
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    result = await _board_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_AREA: kitchen.id, CONF_ADD_LED: True}
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _defaults(result))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = result["result"]
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    # The board and its LED are in the kitchen before the "devices created" dialog shows them.
+    assert len(devices) == 2
+    assert {device.area_id for device in devices} == {kitchen.id}
+    assert hass.states.get("sensor.kitchen_climate_sensor_temperature") is not None
