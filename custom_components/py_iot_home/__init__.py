@@ -16,6 +16,7 @@ from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
 from .setup_predictor import async_setup_predictor, async_unload_predictor
+from .trend_persistence import TrendSamplesStorage
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -51,7 +52,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget a removed node's stored message counters."""
+    """Forget a removed entry's stored trend samples, and a node's message counters."""
+    if entry.data[CONF_KIND] in (EntryKind.LOCAL, EntryKind.NODE):
+        await TrendSamplesStorage(hass, entry.entry_id).async_remove()
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
