@@ -68,7 +68,7 @@ def estimate_trend(
         method = "robust_fit"
         slope = result.robust.slope_per_day
         error = result.robust.standard_error
-    if result.count == 0 or math.isnan(slope):
+    if result.count == 0:
         return TrendEstimate(False, slope, error, method, "no_samples", None)
     first_s = result.last_time_s - result.span_s
     if result.span_s < settings.min_span_s:
@@ -76,7 +76,7 @@ def estimate_trend(
             False, slope, error, method, "span_too_short", first_s + settings.min_span_s
         )
     limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
-    if not error <= limit:
+    if math.isnan(slope) or not error <= limit:
         ready_at = _ready_at(result.span_s, error, settings.max_standard_error, first_s, now_s)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
@@ -92,7 +92,7 @@ def _ready_at(span_s: float, error: float, limit: float, first_s: float, now_s: 
     Before one day of samples the daily cycle dominates the error, and it is resolved only
     once the samples cover a day, so that is the earliest guess then.
     """
-    if math.isinf(error):
+    if not math.isfinite(error):
         needed = max(span_s * 2.0, DAY_S)
     else:
         needed = span_s * (error / limit) ** (2.0 / 3.0)
