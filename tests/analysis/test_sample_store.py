@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custom_components.py_iot_home.analysis.sample_store import (
-    MAX_FUTURE_S,
     BYTES_PER_SAMPLE,
+    MAX_FUTURE_S,
     RingBuffer,
     SampleStore,
 )

@@ -17,7 +17,6 @@ from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import (
     DailyMean,
-    TrendResult,
     analyze_many,
     analyze_trend,
     daily_means,

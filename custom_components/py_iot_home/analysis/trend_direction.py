@@ -10,7 +10,6 @@ flap from.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from .trend import TrendDirection
@@ -26,7 +25,7 @@ class DirectionState:
 
     direction: TrendDirection | None = None
     candidate: TrendDirection | None = None
-    since_s: float = math.nan
+    since_s: float | None = None
 
 
 UNKNOWN = DirectionState()
@@ -68,6 +67,6 @@ def next_direction(
         return DirectionState(direction=seen)
     if seen != state.candidate:
         return DirectionState(direction=state.direction, candidate=seen, since_s=now_s)
-    if now_s - state.since_s >= min_duration_s:
+    if state.since_s is not None and now_s - state.since_s >= min_duration_s:
         return DirectionState(direction=seen)
     return state
