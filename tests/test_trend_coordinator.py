@@ -371,6 +371,16 @@ async def test_a_change_must_hold_for_the_minimum_time(
     await coordinator.async_shutdown()
 
 
+async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
+    hass: HomeAssistant,
+) -> None:
+    coordinator = TrendCoordinator(hass, _entry(trend_min_span_hours=12), [TEMPERATURE, HUMIDITY])
+    assert coordinator.settings == {
+        "temperature": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=0.5),
+        "humidity": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=2.0),
+    }
+
+
 async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ValueError, match="not unique"):
         TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.storage import Store
@@ -16,7 +18,8 @@ from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
 from .setup_predictor import async_setup_predictor, async_unload_predictor
-from .trend_persistence import TrendSamplesStorage
+from .trend_persistence import STORAGE_VERSION as TREND_STORAGE_VERSION
+from .trend_persistence import storage_key as trend_storage_key
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -54,7 +57,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     """Forget a removed entry's stored trend samples, and a node's message counters."""
     if entry.data[CONF_KIND] in (EntryKind.LOCAL, EntryKind.NODE):
-        await TrendSamplesStorage(hass, entry.entry_id).async_remove()
+        await Store[dict[str, Any]](
+            hass, TREND_STORAGE_VERSION, trend_storage_key(entry.entry_id)
+        ).async_remove()
     if entry.data[CONF_KIND] == EntryKind.NODE:
         await Store[dict[str, int]](
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)

@@ -145,7 +145,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
         self._known_directions: dict[str, TrendDirection] = {}
         self._seeded: set[str] = set()
-        self.storage = TrendSamplesStorage(hass, entry.entry_id)
+        self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
         self._first_trend_requested = False
@@ -171,7 +171,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         """Stop refreshing, then save the samples (written at the final write on a stop)."""
         await super().async_shutdown()
         if self._storage_loaded:
-            await self.storage.async_save(self.store)
+            await self.storage.async_save()
 
     async def async_seed_from_recorder(self) -> int:
         """Seed the sources not seeded yet whose sensor entity is registered; return how many.
@@ -282,7 +282,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         if self.data is not None:
             self._fire_direction_changes(self.data)
         if self._storage_loaded:
-            self.storage.async_schedule_save(self.store)
+            self.storage.async_schedule_save()
 
     def _fire_direction_changes(self, snapshot: TrendSnapshot) -> None:
         registry = er.async_get(self.hass)

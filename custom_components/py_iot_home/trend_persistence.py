@@ -16,6 +16,7 @@ from homeassistant.helpers.storage import Store
 
 from .analysis.sample_codec import SampleDecodeError, decode_samples, encode_samples
 from .analysis.sample_store import SampleArrays, SampleStore
+from .coalesced_save import CoalescedSave
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1
@@ -30,18 +31,19 @@ def storage_key(entry_id: str) -> str:
 class TrendSamplesStorage:
     """Loads and saves one entry's sample store."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Use the entry's storage file; encoding and writing happen off the loop."""
+    def __init__(self, hass: HomeAssistant, entry_id: str, samples: SampleStore) -> None:
+        """Keep ``samples`` in the entry's file; encoding and writing happen off the loop."""
         self._hass = hass
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, storage_key(entry_id), serialize_in_event_loop=False
         )
-        self._save_due = -1.0  # loop time of the pending delayed save
-
-    @property
-    def key(self) -> str:
-        """The storage key."""
-        return self._store.key
+        self._samples = samples
+        # The data function runs in the executor: each buffer is copied under its lock.
+        self._save = CoalescedSave(
+            self._store,
+            SAVE_INTERVAL.total_seconds(),
+            lambda: encode_samples(samples.iter_snapshots()),
+        )
 
     async def async_load(self) -> dict[str, SampleArrays]:
         """The stored samples by sensor key; nothing when none or unreadable (logged)."""
@@ -59,20 +61,13 @@ class TrendSamplesStorage:
             )
         return samples
 
-    def async_schedule_save(self, samples: SampleStore) -> None:
-        """Save within ``SAVE_INTERVAL``, or at the final write if Home Assistant stops first.
+    def async_schedule_save(self) -> None:
+        """Save within ``SAVE_INTERVAL``, or at the final write if Home Assistant stops first."""
+        self._save.schedule()
 
-        A save already pending is left as it is: asking again would postpone it.
-        """
-        if (now := self._hass.loop.time()) < self._save_due:
-            return
-        self._save_due = now + SAVE_INTERVAL.total_seconds()
-        self._store.async_delay_save(
-            lambda: encode_samples(samples.iter_snapshots()), SAVE_INTERVAL.total_seconds()
-        )
-
-    async def async_save(self, samples: SampleStore) -> None:
+    async def async_save(self) -> None:
         """Save now (at the final write while Home Assistant stops)."""
+        samples = self._samples
         data = await self._hass.async_add_executor_job(
             lambda: encode_samples(samples.iter_snapshots())
         )
