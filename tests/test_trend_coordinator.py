@@ -381,6 +381,22 @@ async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
     }
 
 
+async def test_samples_from_the_future_are_dropped_with_one_warning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    freezer.move_to(START)
+    now_s = START.timestamp()
+    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
+    coordinator.add_samples("temperature", [now_s - 60.0, now_s + 365 * DAY], [20.0, 99.0])
+    coordinator.add_sample("temperature", now_s + 30 * DAY, 99.0)
+    coordinator.add_sample("temperature", now_s, 21.0)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert coordinator.store.view("temperature")[1].tolist() == [20.0, 21.0]
+    assert caplog.text.count("stamped in the future") == 1
+    await coordinator.async_shutdown()
+
+
 async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ValueError, match="not unique"):
         TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])

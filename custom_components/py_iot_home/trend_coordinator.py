@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -145,6 +146,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
         self._known_directions: dict[str, TrendDirection] = {}
         self._seeded: set[str] = set()
+        self._warned_future: set[str] = set()
         self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
@@ -222,8 +224,20 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     def add_sample(self, key: str, t_s: float, value: float) -> None:
         """Add one accepted sample; samples of keys without a source are dropped."""
         if (ring := self._buffers.get(key)) is not None:
-            ring.append(t_s, value)
+            if not ring.append(t_s, value):
+                self._log_future_sample(key, 1)
             self._refresh_if_first_trend(key)
+
+    def _log_future_sample(self, key: str, dropped: int) -> None:
+        """One warning per source: a clock far ahead would otherwise log every sample."""
+        if key not in self._warned_future:
+            self._warned_future.add(key)
+            LOGGER.warning(
+                "%s: dropped %s %s samples stamped in the future (is the sender's clock right?)",
+                self.name,
+                dropped,
+                key,
+            )
 
     def _refresh_if_first_trend(self, key: str) -> None:
         """Analyse as soon as a source has two samples, not at the next 5-minute refresh."""
@@ -253,7 +267,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
         """Add replayed samples, in any order; already stored times are replaced."""
         if (ring := self._buffers.get(key)) is not None:
-            ring.extend(times_s, values)
+            offered = np.size(times_s)
+            if (taken := ring.extend(times_s, values)) < offered:
+                self._log_future_sample(key, offered - taken)
             self._refresh_if_first_trend(key)
 
     async def _async_update_data(self) -> TrendSnapshot:
