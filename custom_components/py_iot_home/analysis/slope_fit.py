@@ -27,7 +27,7 @@ BIN_S = 900.0  # every UTC offset in use is a whole number of quarter hours
 HUBER_K = 1.345  # 95 % efficiency on normal residuals
 MAX_AUTOCORRELATION = 0.95
 MIN_DEGREES_OF_FREEDOM = 2  # residuals left to judge the coefficients by
-_MAX_ITERATIONS = 30
+_MAX_ITERATIONS = 12
 _MAD_TO_SIGMA = 1.4826
 
 
@@ -104,7 +104,7 @@ def _huber(design: NDArray[np.float64], values: NDArray[np.float64]) -> SlopeFit
         if scale <= 0.0:
             break
         new_weights = np.minimum(1.0, HUBER_K * scale / np.maximum(np.abs(residuals), 1e-300))
-        converged = bool(np.max(np.abs(new_weights - weights)) < 1e-4)
+        converged = bool(np.max(np.abs(new_weights - weights)) < 1e-3)
         weights = new_weights
         coef, residuals, scale = _weighted_fit(design, y, weights)
         if converged:
