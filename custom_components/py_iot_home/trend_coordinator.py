@@ -106,9 +106,10 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     """Collects the samples of its sources and analyses them in the executor.
 
     Samples arrive through ``add_sample`` / ``add_samples`` from the board and node
-    coordinators; ``_async_setup`` first fills the window from the recorder. Each refresh
-    fires ``TREND_CHANGED_EVENT`` for every source whose direction changed since the last
-    one known; directions change only as ``analysis.trend_direction`` allows.
+    coordinators; ``_async_setup`` first fills the window with the samples stored before the
+    last stop, or else the recorder's history, and they are stored again as they come. Each
+    refresh fires ``TREND_CHANGED_EVENT`` for every source whose direction changed since the
+    last one known; directions change only as ``analysis.trend_direction`` allows.
     """
 
     config_entry: PyIotHomeConfigEntry
