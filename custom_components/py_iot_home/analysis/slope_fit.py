@@ -94,31 +94,39 @@ def robust_slope(
 
 
 def _huber(design: NDArray[np.float64], values: NDArray[np.float64]) -> SlopeFit:
-    """Huber M-estimate of ``values ~ design``; column 1 is the slope, column 0 the intercept."""
+    """Huber M-estimate of ``values ~ design``; column 1 is the slope, column 0 the intercept.
+
+    The scale (MAD of the least-squares residuals) is held fixed while the weights iterate,
+    as in Huber's proposal with a preliminary scale; the error uses the final residuals'.
+    """
     n, parameters = design.shape
     offset = float(np.median(values))
     y = values - offset
     weights = np.ones(n)
-    coef, residuals, scale = _weighted_fit(design, y, weights)
+    coef, residuals = _weighted_fit(design, y, weights)
+    scale = _mad(residuals)
     for _ in range(_MAX_ITERATIONS):
         if scale <= 0.0:
             break
         new_weights = np.minimum(1.0, HUBER_K * scale / np.maximum(np.abs(residuals), 1e-300))
         converged = bool(np.max(np.abs(new_weights - weights)) < 1e-3)
         weights = new_weights
-        coef, residuals, scale = _weighted_fit(design, y, weights)
+        coef, residuals = _weighted_fit(design, y, weights)
         if converged:
             break
     information = (design * weights[:, None]).T @ design
     if not np.all(np.isfinite(information)) or np.linalg.cond(information) > 1e14:
         return SlopeFit(float(coef[1]), float(coef[0]) + offset, math.inf)
     covariance = np.linalg.inv(information)
+    scale = _mad(residuals)
     sigma = scale if scale > 0.0 else _rms(residuals, n - parameters)
     inflation = _autocorrelation_inflation(residuals)
     # Few effectively independent bins: widen to Student's t, as a 95 % interval should be.
     widen = _t_over_normal(n / inflation - parameters)
     variance = sigma * sigma * float(covariance[1, 1]) * inflation
-    return SlopeFit(float(coef[1]), float(coef[0]) + offset, widen * math.sqrt(max(variance, 0.0)))
+    return SlopeFit(
+        float(coef[1]), float(coef[0]) + offset, widen * math.sqrt(max(variance, 0.0))
+    )
 
 
 def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
@@ -147,7 +155,7 @@ def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
 
 def _weighted_fit(
     design: NDArray[np.float64], y: NDArray[np.float64], weights: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     # Normal equations of six columns: a 6x6 solve, ~20x cheaper than an SVD of the bins.
     weighted = design * weights[:, None]
     try:
@@ -155,9 +163,13 @@ def _weighted_fit(
     except np.linalg.LinAlgError:
         root = np.sqrt(weights)
         coef = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
-    residuals = y - design @ coef
-    scale = _MAD_TO_SIGMA * float(np.median(np.abs(residuals)))
-    return coef, residuals, scale
+    residuals: NDArray[np.float64] = y - design @ coef
+    return coef, residuals
+
+
+def _mad(residuals: NDArray[np.float64]) -> float:
+    """Median absolute residual, scaled to a normal standard deviation."""
+    return _MAD_TO_SIGMA * float(np.median(np.abs(residuals)))
 
 
 def _rms(residuals: NDArray[np.float64], dof: int) -> float:
