@@ -158,11 +158,13 @@ def _weighted_fit(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     # Normal equations of six columns: a 6x6 solve, ~20x cheaper than an SVD of the bins.
     weighted = design * weights[:, None]
+    coef: NDArray[np.float64]
     try:
         coef = np.linalg.solve(weighted.T @ design, weighted.T @ y)
     except np.linalg.LinAlgError:
         root = np.sqrt(weights)
-        coef = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+        solution = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
+        coef = np.asarray(solution, dtype=np.float64)
     residuals: NDArray[np.float64] = y - design @ coef
     return coef, residuals
 
