@@ -124,9 +124,7 @@ def _huber(design: NDArray[np.float64], values: NDArray[np.float64]) -> SlopeFit
     # Few effectively independent bins: widen to Student's t, as a 95 % interval should be.
     widen = _t_over_normal(n / inflation - parameters)
     variance = sigma * sigma * float(covariance[1, 1]) * inflation
-    return SlopeFit(
-        float(coef[1]), float(coef[0]) + offset, widen * math.sqrt(max(variance, 0.0))
-    )
+    return SlopeFit(float(coef[1]), float(coef[0]) + offset, widen * math.sqrt(max(variance, 0.0)))
 
 
 def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
@@ -158,13 +156,12 @@ def _weighted_fit(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     # Normal equations of six columns: a 6x6 solve, ~20x cheaper than an SVD of the bins.
     weighted = design * weights[:, None]
-    coef: NDArray[np.float64]
     try:
-        coef = np.linalg.solve(weighted.T @ design, weighted.T @ y)
+        solution = np.linalg.solve(weighted.T @ design, weighted.T @ y)
     except np.linalg.LinAlgError:
         root = np.sqrt(weights)
         solution = np.linalg.lstsq(design * root[:, None], y * root, rcond=None)[0]
-        coef = np.asarray(solution, dtype=np.float64)
+    coef = np.asarray(solution, dtype=np.float64)
     residuals: NDArray[np.float64] = y - design @ coef
     return coef, residuals
 
