@@ -33,7 +33,7 @@ import sys
 import tarfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,8 +86,8 @@ class Quality:
     """What a user would have seen of one stream."""
 
     first_published_h: float | None
-    max_first_hour: float
-    max_first_day: float
+    max_first_hour: float | None  # None: nothing was published then
+    max_first_day: float | None
     flips_per_day: float
     events_per_day: float
     day3_slope: float | None
@@ -95,8 +95,8 @@ class Quality:
     day3_reference: float
     day3_robust: float
     day3_robust_error: float
-    legacy_max_first_hour: float
-    legacy_max_first_day: float
+    legacy_max_first_hour: float | None
+    legacy_max_first_day: float | None
     legacy_flips_per_day: float
 
 
@@ -191,8 +191,13 @@ def reference_slope(stream: Stream, start: float, days: int) -> float:
     return float(np.polyfit(x, daily.to_numpy(), 1)[0])
 
 
-def _largest(shown: list[tuple[float, float]], within_s: float) -> float:
-    return max((abs(slope) for age, slope in shown if age <= within_s), default=0.0)
+def _largest(shown: list[tuple[float, float]], within_s: float) -> float | None:
+    return max((abs(slope) for age, slope in shown if age <= within_s), default=None)
+
+
+def _largest_of(values: Iterable[float | None]) -> float | str:
+    known = [value for value in values if value is not None]
+    return _round(max(known)) if known else "none"
 
 
 def _changes(sequence: list[bool] | list[str]) -> int:
@@ -302,8 +307,8 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
                 "first_published_h_median": _round(statistics.median(firsts)) if firsts else None,
                 "first_published_h_max": _round(max(firsts)) if firsts else None,
                 "never_published": len(qualities) - len(firsts),
-                "max_abs_first_hour": _round(max(q.max_first_hour for q in qualities)),
-                "max_abs_first_day": _round(max(q.max_first_day for q in qualities)),
+                "max_abs_first_hour": _largest_of(q.max_first_hour for q in qualities),
+                "max_abs_first_day": _largest_of(q.max_first_day for q in qualities),
                 "flips_per_day_mean": _round(statistics.mean(q.flips_per_day for q in qualities)),
                 "flips_per_day_max": _round(max(q.flips_per_day for q in qualities)),
                 "events_per_day_max": _round(max(q.events_per_day for q in qualities)),
@@ -317,10 +322,10 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
                     )
                 ),
                 "day3_robust_within_2se": f"{sum(robust_within)}/{len(robust_within)}",
-                "legacy_max_abs_first_hour": _round(
-                    max(q.legacy_max_first_hour for q in qualities)
+                "legacy_max_abs_first_hour": _largest_of(
+                    q.legacy_max_first_hour for q in qualities
                 ),
-                "legacy_max_abs_first_day": _round(max(q.legacy_max_first_day for q in qualities)),
+                "legacy_max_abs_first_day": _largest_of(q.legacy_max_first_day for q in qualities),
                 "legacy_flips_per_day_mean": _round(
                     statistics.mean(q.legacy_flips_per_day for q in qualities)
                 ),
@@ -338,10 +343,11 @@ def table(summary: list[dict[str, object]]) -> str:
     unit = {"temperature": "°C/d", "humidity": "%/d"}
     lines = [
         "| data | quantity | streams | first slope after (median / max h) | largest published "
-        "|slope| 1st hour / 1st day | rising flips per day (mean / max) | events per day (max) "
+        "\\|slope\\| 1st hour / 1st day | rising flips per day (mean / max) "
+        "| events per day (max) "
         "| day 3: published vs daily-means reference (median diff; within 2 SE) "
         "| day 3: robust fit over samples vs reference (median diff; within 2 SE) "
-        "| old pipeline: largest |slope| 1st hour / 1st day; flips per day |",
+        "| old pipeline: largest \\|slope\\| 1st hour / 1st day; flips per day |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in summary:
@@ -385,8 +391,8 @@ def main() -> None:
     text = table(summary)
     elapsed = time.perf_counter() - started
     note = (
-        f"\n{len(rows)} streams of {RUN_DAYS} days, analysed every {REFRESH_S:.0f} s (10-minute "
-        f"data: at every sample); threshold {DEFAULT_TREND_THRESHOLD}/d, minimum span "
+        f"\n{len(rows)} streams of up to {RUN_DAYS} days, analysed every {REFRESH_S:.0f} s "
+        f"(10-minute data: at every sample); threshold {DEFAULT_TREND_THRESHOLD}/d, minimum span "
         f"{DEFAULT_TREND_MIN_SPAN_HOURS} h, largest standard error {TREND_MAX_STANDARD_ERROR}; "
         f"{elapsed:.0f} s."
     )
