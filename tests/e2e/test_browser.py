@@ -268,7 +268,12 @@ async def test_node_trends_are_plausible_and_say_why_not_yet(
 
 
 async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
-    """The history panel, opened on both entities for the last 20 minutes."""
+    """The history panel, opened on both entities for the last 20 minutes.
+
+    Both get a chart with its legend; the trend's chart has a line only once a trend is
+    shown (on a fresh stack it stays unknown for about a day), and an empty chart is not
+    offered to assistive technology as one, so at least the temperature's must be.
+    """
     now = datetime.now().astimezone()
     query = urlencode(
         {
@@ -278,7 +283,7 @@ async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
         }
     )
     await page.goto(f"/history?{query}")
-    await expect(page.get_by_role("application", name="Chart")).to_have_count(2)
+    await expect(page.get_by_role("application", name="Chart").first).to_be_visible()
     for legend in ("Temperature", "Temperature trend"):
         await expect(
             page.get_by_role("button", name=f"{BOARD_NAME} ▸ {legend}", exact=True)
