@@ -65,9 +65,16 @@ async def test_analyze_trend_of_our_sensor(
     ]
     assert response["daily_means"][-1]["mean"] == pytest.approx(np.mean(on_last_day), abs=1e-4)
     assert response["backend"] in {"native", "numpy"}
-    # Both definitions: five readings of one day give one daily mean, so no daily-means line.
-    assert response["daily_means_slope_per_day"] is None
-    assert response["daily_means_intercept"] is None
+    # Both definitions: the daily-means line needs two days with a mean (a line through
+    # them when the readings straddle midnight, none otherwise).
+    days = [day for day in response["daily_means"] if day["samples"]]
+    if len(days) == 1:
+        assert response["daily_means_slope_per_day"] is None
+        assert response["daily_means_intercept"] is None
+    else:
+        slope, intercept = np.polyfit(range(len(days)), [day["mean"] for day in days], 1)
+        assert response["daily_means_slope_per_day"] == pytest.approx(slope, abs=1e-3)
+        assert response["daily_means_intercept"] == pytest.approx(intercept, abs=1e-3)
 
 
 async def test_analyze_trend_of_a_sensor_without_history(hass: HomeAssistant) -> None:
