@@ -15,7 +15,8 @@ DOMAIN = "py_iot_home"
 
 def is_deprecation_report(record: logging.LogRecord) -> bool:
     """Whether a log record is Home Assistant reporting a deprecated use by this integration."""
-    if record.levelno < logging.WARNING:
+    # Home Assistant's own loggers only: our log lines may quote what a node sent.
+    if record.levelno < logging.WARNING or not record.name.startswith("homeassistant."):
         return False
     message = record.getMessage()
     if f"'{DOMAIN}'" not in message:

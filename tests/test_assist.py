@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
@@ -12,7 +11,8 @@ from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from .fakes import FakeHardware
 
@@ -115,17 +115,16 @@ async def test_getting_warmer_and_colder_in_words(
     fake_hardware: FakeHardware,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Half a degree warmer a minute, flat humidity: read from the trend sensors' states."""
-    for step in range(1, 6):
-        fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
-        freezer.tick(timedelta(seconds=60))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
-    await mock_config_entry.runtime_data.trend.async_refresh()
+    """Three days two degrees warmer a day, flat humidity: read from the trend sensors' states."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
+    trend = mock_config_entry.runtime_data.trend
+    trend.add_samples("temperature", times, 19.0 + 2.0 * (times - times[0]) / 86400)
+    trend.add_samples("humidity", times, np.full(len(times), 45.0))
+    await trend.async_refresh()
     await hass.async_block_till_done()
     slope = float(hass.states.get(TEMPERATURE_TREND).state)
-    # About +720 °C/d (the exact figure depends on when the polls fell); far above the threshold.
-    assert slope > 100
+    assert 1.5 < slope < 2.5
     assert await _speech(hass, "is the living room getting warmer") == (
         f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
     )

@@ -26,6 +26,7 @@ from custom_components.py_iot_home.const import (
     CONF_NODE_ID,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    CONF_TREND_MIN_SPAN_HOURS,
     CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
     DOMAIN,
@@ -261,10 +262,15 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0}
+        result["flow_id"],
+        {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0, CONF_TREND_MIN_SPAN_HOURS: 12},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0}
+    assert entry.options == {
+        CONF_WINDOW_DAYS: 14,
+        CONF_TREND_THRESHOLD: 1.0,
+        CONF_TREND_MIN_SPAN_HOURS: 12,
+    }
 
 
 async def _discover(hass: HomeAssistant, node_id: str, payload: bytes | None = None) -> dict:

@@ -11,6 +11,8 @@ from homeassistant.loader import async_get_integration
 
 from .deprecation_guard import DeprecationReports, is_deprecation_report
 
+FRAME = "homeassistant.helpers.frame"
+
 
 @pytest.mark.reports_deprecated_use
 async def test_a_report_by_home_assistant_is_caught(
@@ -27,24 +29,33 @@ async def test_a_report_by_home_assistant_is_caught(
 
 
 @pytest.mark.parametrize(
-    ("message", "level", "expected"),
+    ("message", "level", "expected", "logger"),
     [
-        ("Detected that custom integration 'py_iot_home' calls x", logging.WARNING, True),
+        ("Detected that custom integration 'py_iot_home' calls x", logging.WARNING, True, FRAME),
         (
             "FOO was used from py_iot_home, this is a deprecated constant; please report "
             "it to the author of the 'py_iot_home' custom integration",
             logging.WARNING,
             True,
+            "homeassistant.helpers.deprecation",
         ),
-        ("Detected that custom integration 'other' calls x", logging.WARNING, False),
+        ("Detected that custom integration 'other' calls x", logging.WARNING, False, FRAME),
         (
             "We found a custom integration py_iot_home which has not been tested",
             logging.WARNING,
             False,
+            "homeassistant.loader",
         ),
-        ("Detected that custom integration 'py_iot_home' calls x", logging.DEBUG, False),
+        ("Detected that custom integration 'py_iot_home' calls x", logging.DEBUG, False, FRAME),
+        # Our own log line quoting a node id a stranger chose.
+        (
+            "Node 'deprecated_yaml' of 'py_iot_home' refused",
+            logging.WARNING,
+            False,
+            "custom_components.py_iot_home",
+        ),
     ],
 )
-def test_which_records_are_reports(message: str, level: int, expected: bool) -> None:
-    record = logging.LogRecord("homeassistant.helpers.frame", level, "", 0, message, None, None)
+def test_which_records_are_reports(message: str, level: int, expected: bool, logger: str) -> None:
+    record = logging.LogRecord(logger, level, "", 0, message, None, None)
     assert is_deprecation_report(record) is expected

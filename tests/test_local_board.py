@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -186,58 +187,78 @@ async def test_real_hardware_is_labelled_as_such(
     assert hass.states.get(TEMPERATURE).attributes["hardware"] == "adafruit_dht"
 
 
+async def test_minutes_of_a_steep_rise_are_no_trend(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Half a degree warmer every minute (+720 degC/d extrapolated): unknown, no event."""
+    events = async_capture_events(hass, "py_iot_home_trend_changed")
+    trend_coordinator = init_integration.runtime_data.trend
+    for step in range(1, 6):
+        fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
+        await _poll(hass, freezer)
+    await trend_coordinator.async_refresh()
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend.state == STATE_UNKNOWN
+    assert trend.attributes["unit_of_measurement"] == "°C/d"
+    assert trend.attributes["unknown_reason"] == "span_too_short"
+    assert hass.states.get("binary_sensor.living_room_temperature_rising").state == STATE_UNKNOWN
+    for step in range(1, 16):
+        fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
+        await _poll(hass, freezer)
+    await trend_coordinator.async_refresh()
+    assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNKNOWN
+    assert events == []
+
+
 async def test_trend_entities_follow_the_board(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     fake_hardware: FakeHardware,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A steady room: after the minimum span the trend reads 0.0 and is not rising."""
     events = async_capture_events(hass, "py_iot_home_trend_changed")
-    assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
-    # Half a degree warmer every minute: +720 °C/day, steep but accepted by the step filter.
     trend_coordinator = init_integration.runtime_data.trend
-    for step in range(1, 6):
-        fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
-        await _poll(hass, freezer)
-    # The 5-minute refresh may or may not have fallen after the last poll: refresh now.
+    for _ in range(27):  # 4.5 hours, a reading every 10 minutes
+        fake_hardware.dht.script(4, (21.0, 45.0))
+        freezer.tick(timedelta(minutes=10))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
     await trend_coordinator.async_refresh()
     trend = hass.states.get("sensor.living_room_temperature_trend")
-    assert trend.attributes["unit_of_measurement"] == "°C/d"
-    assert float(trend.state) == pytest.approx(720.0, rel=1e-3)
-    assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "on"
-    assert hass.states.get("binary_sensor.living_room_humidity_rising").state == "off"
-    # The first direction known is no crossing; turning round is.
-    assert events == []
-    for step in range(1, 16):
-        fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
-        await _poll(hass, freezer)
-    await trend_coordinator.async_refresh()
-    assert float(hass.states.get("sensor.living_room_temperature_trend").state) < 0
+    assert trend.state == "0.0"
+    assert trend.attributes["unknown_reason"] is None
+    assert trend.attributes["method"] == "robust_fit"
+    assert trend.attributes["standard_error"] == 0.0
     assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "off"
-    # Rising, then (depending on where the 5-minute refreshes fall) steady, then falling:
-    # every event is a change of direction of the temperature, ending at falling.
-    assert events
-    assert all(e.data["quantity"] == "temperature" for e in events)
-    assert events[-1].data["direction"] == "falling"
-    assert events[0].data["previous_direction"] == "rising"
-    assert all(e.data["direction"] != e.data["previous_direction"] for e in events)
+    assert hass.states.get("binary_sensor.living_room_humidity_rising").state == "off"
+    assert events == []
 
 
-async def test_first_trend_comes_with_the_second_sample(
+async def test_the_second_sample_is_analysed_at_once(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     fake_hardware: FakeHardware,
 ) -> None:
-    """No waiting for the 5-minute refresh: two samples are enough to show a trend.
+    """No waiting for the 5-minute refresh: the second sample says when a trend can come.
 
     The clock is frozen before set-up (``freezer`` first): frozen after it, every timer set
     up meanwhile is overdue, the 5-minute refresh among them, and races the second poll.
     """
-    assert hass.states.get("sensor.living_room_temperature_trend").state == STATE_UNAVAILABLE
+    first_s = dt_util.utcnow().timestamp()
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert (trend.state, trend.attributes["unknown_reason"]) == (STATE_UNKNOWN, "no_samples")
     fake_hardware.dht.script(4, (21.5, 46.0))  # both up from the default reading
     freezer.tick(timedelta(seconds=DEFAULT_POLL_INTERVAL + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert float(hass.states.get("sensor.living_room_temperature_trend").state) > 0
-    assert float(hass.states.get("sensor.living_room_humidity_trend").state) > 0
+    for quantity in ("temperature", "humidity"):
+        trend = hass.states.get(f"sensor.living_room_{quantity}_trend")
+        assert trend.state == STATE_UNKNOWN
+        assert trend.attributes["unknown_reason"] == "span_too_short"
+        ready_at = dt_util.utc_from_timestamp(round(first_s + 4 * 3600)).isoformat()
+        assert trend.attributes["ready_at"] == ready_at

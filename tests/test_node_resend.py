@@ -116,7 +116,8 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     assert node.resend.owed_since is None
     assert node.resend.last_seen_seq == 15
     store = node.config_entry.runtime_data.trend.store
-    _times, values = store.buffer("dht1_temperature").snapshot()
+    # As of the messages' time: the store ages samples from now, and TS is months ago.
+    _times, values = store.buffer("dht1_temperature").snapshot(TS + 20)
     assert list(values[-4:]) == [42.0, 43.0, 44.0, 22.5]
     # Settled: the next announcement asks for nothing.
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())

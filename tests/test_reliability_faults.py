@@ -215,6 +215,9 @@ async def test_restart_keeps_led_states_and_trend_context(
     runtime = mock_config_entry.runtime_data
     assert isinstance(runtime, LocalRuntimeData)
     samples_before = len(runtime.trend.store.buffer("temperature"))
+    await runtime.trend.async_refresh()
+    trend_before = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend_before is not None
 
     # Home Assistant stops mid-stream (restore state is written) and starts again.
     await async_mock_restore_state_shutdown_restart(hass)
@@ -227,10 +230,16 @@ async def test_restart_keeps_led_states_and_trend_context(
     assert fake_hardware.rpi_gpio.levels[17] == 1
     runtime = mock_config_entry.runtime_data
     assert isinstance(runtime, LocalRuntimeData)
-    # The fresh trend store was seeded from the recorder before the first new read.
+    # The fresh trend store got the stored samples back before the first new read.
     seeded = len(runtime.trend.store.buffer("temperature"))
-    assert seeded >= samples_before - 1
-    assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0
+    assert seeded >= samples_before
+    # Half an hour is no trend yet, before as after; the context is the same.
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend is not None
+    assert trend.state == trend_before.state == STATE_UNKNOWN
+    assert trend.attributes["unknown_reason"] == "span_too_short"
+    assert trend.attributes["samples"] >= trend_before.attributes["samples"] == samples_before
+    assert trend.attributes["span_hours"] >= trend_before.attributes["span_hours"]
 
 
 async def test_readded_board_trends_start_from_its_history(
@@ -271,4 +280,8 @@ async def test_readded_board_trends_start_from_its_history(
     assert isinstance(runtime, LocalRuntimeData)
     # The sensors were registered only by the platforms; their history still seeded the store.
     assert len(runtime.trend.store.buffer("temperature")) >= recorded - 1
-    assert float(_state(hass, "sensor.living_room_temperature_trend")) > 0
+    # Twenty minutes of history are no trend yet, but they count towards one.
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend is not None
+    assert trend.state == STATE_UNKNOWN
+    assert trend.attributes["samples"] >= recorded - 1

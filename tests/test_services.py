@@ -14,6 +14,7 @@ from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.const import DOMAIN
@@ -22,6 +23,7 @@ from .fakes import FakeHardware
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "trend_automation.yaml"
+DAY = 86400.0
 
 
 async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -54,8 +56,25 @@ async def test_analyze_trend_of_our_sensor(
     assert response["slope_per_day"] == pytest.approx(slope, rel=1e-6)
     assert response["samples"] == 5
     assert response["mean"] == pytest.approx(np.mean(temperatures), abs=1e-4)
-    assert response["daily_means"][-1]["mean"] == pytest.approx(np.mean(temperatures), abs=1e-4)
+    # The readings may straddle a local midnight (the clock is the real one, frozen).
+    last_day = dt_util.as_local(dt_util.utc_from_timestamp(float(times[-1]))).date()
+    on_last_day = [
+        value
+        for time_s, value in zip(times, temperatures, strict=True)
+        if dt_util.as_local(dt_util.utc_from_timestamp(float(time_s))).date() == last_day
+    ]
+    assert response["daily_means"][-1]["mean"] == pytest.approx(np.mean(on_last_day), abs=1e-4)
     assert response["backend"] in {"native", "numpy"}
+    # Both definitions: the daily-means line needs two days with a mean (a line through
+    # them when the readings straddle midnight, none otherwise).
+    days = [day for day in response["daily_means"] if day["samples"]]
+    if len(days) == 1:
+        assert response["daily_means_slope_per_day"] is None
+        assert response["daily_means_intercept"] is None
+    else:
+        slope, intercept = np.polyfit(range(len(days)), [day["mean"] for day in days], 1)
+        assert response["daily_means_slope_per_day"] == pytest.approx(slope, abs=1e-3)
+        assert response["daily_means_intercept"] == pytest.approx(intercept, abs=1e-3)
 
 
 async def test_analyze_trend_of_a_sensor_without_history(hass: HomeAssistant) -> None:
@@ -99,17 +118,35 @@ async def test_example_automation_notifies_when_a_room_cools(
     automations = yaml.safe_load(EXAMPLE.read_text())
     assert await async_setup_component(hass, "persistent_notification", {})
     assert await async_setup_component(hass, AUTOMATION_DOMAIN, {AUTOMATION_DOMAIN: automations})
-    # Warm up for a while (rising), then cool down until the trend turns falling.
+    trend = init_integration.runtime_data.trend
+    # Minutes of warming then cooling are no trend: nobody is notified (it used to be).
     for step in range(1, 6):
         fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
         await _poll(hass, freezer)
-    await init_integration.runtime_data.trend.async_refresh()
     for step in range(1, 16):
         fake_hardware.dht.script(4, (23.5 - step * 0.5, 45.0))
         await _poll(hass, freezer)
-    await init_integration.runtime_data.trend.async_refresh()
+    await trend.async_refresh()
     await hass.async_block_till_done()
+    assert "py_iot_home_cooling" not in persistent_notification._async_get_or_create_notifications(
+        hass
+    )
+    # Then four days of warming and six of cooling, analysed every two hours.
+    start = dt_util.utcnow()
+    start_s = start.timestamp()
+    times = np.arange(start_s, start_s + 10 * DAY, 600.0)
+    days = (times - start_s) / DAY
+    values = np.where(days < 4, 20.0 + 1.5 * days, 26.0 - 1.5 * (days - 4))
+    values = values + 1.5 * np.sin(2 * np.pi * days)
+    for step in range(10 * 12):
+        now = start + timedelta(hours=2 * (step + 1))
+        freezer.move_to(now)
+        fresh = (times >= now.timestamp() - 7200) & (times < now.timestamp())
+        trend.add_samples("temperature", times[fresh], values[fresh])
+        await trend.async_refresh()
+        await hass.async_block_till_done()
     notifications = persistent_notification._async_get_or_create_notifications(hass)
     note = notifications["py_iot_home_cooling"]
     assert note["title"] == "Getting colder"
     assert "sensor.living_room_temperature is falling by -" in note["message"]
+    assert "daily means over 3 days: -" in note["message"]

@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.py_iot_home import trend_coordinator, trend_history
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
+from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.trend_coordinator import (
     RISING,
@@ -258,7 +259,12 @@ async def test_one_first_trend_analysis_covers_the_sources_fed_together(
         "temperature": 2,
         "humidity": 2,
     }
-    assert coordinator.data.directions == {"temperature": "rising", "humidity": "rising"}
+    # Two readings a minute apart are no trend: unknown, saying why and until when.
+    assert coordinator.data.directions == {"temperature": None, "humidity": None}
+    for estimate in coordinator.data.estimates.values():
+        assert not estimate.published
+        assert estimate.not_ready == "span_too_short"
+        assert estimate.ready_at_s == START.timestamp() + 4 * 3600.0
     await coordinator.async_shutdown()
 
 
@@ -285,51 +291,109 @@ async def test_replaced_snapshots_are_freed_in_the_executor(
     assert coordinator.data.results["temperature"].count == 24 * 6 + 4
 
 
-async def test_direction_change_fires_an_event_after_the_entities_update(
+def _room(start_s: float, days: float, slope_per_day: float, base: float, seed: int) -> Any:
+    """Ten-minute samples of a room: a trend, a 1.5-degree daily cycle and sensor noise."""
+    times = np.arange(start_s, start_s + days * DAY, 600.0)
+    rng = np.random.default_rng(seed)
+    cycle = 1.5 * np.sin(2 * np.pi * times / DAY)
+    values = base + slope_per_day * (times - start_s) / DAY + cycle
+    return times, values + rng.normal(0.0, 0.1, times.size)
+
+
+async def test_a_turning_room_fires_the_event_once_it_is_sure(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Four days warming, eight cooling, analysed every 2 hours: the event says so once."""
     entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
-    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.5), [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.5), [TEMPERATURE])
     seen_by_listener: list[int] = []
     unsubscribe: Callable[[], None] = coordinator.async_add_listener(
         lambda: seen_by_listener.append(len(events))
     )
     start_s = START.timestamp()
-    freezer.move_to(START + timedelta(days=2))
-    coordinator.add_samples("temperature", *_ramp(start_s, 2, 2.0, 20.0))
-    coordinator.add_samples("humidity", *_ramp(start_s, 2, 0.1, 50.0))
+    times, values = _room(start_s, 4, 1.5, 20.0, seed=1)
+    cooling = _room(start_s + 4 * DAY, 8, -1.5, 26.0, seed=2)
+    times = np.concatenate((times, cooling[0]))
+    values = np.concatenate((values, cooling[1]))
+    directions: list[str | None] = []
+    for step in range(12 * 12):
+        now = START + timedelta(hours=2 * (step + 1))
+        freezer.move_to(now)
+        fresh = (times >= now.timestamp() - 2 * 3600) & (times < now.timestamp())
+        coordinator.add_samples("temperature", times[fresh], values[fresh])
+        await _refresh(coordinator)
+        directions.append(coordinator.data.directions["temperature"])
 
-    await _refresh(coordinator)
-    assert coordinator.data.directions == {"temperature": "rising", "humidity": "steady"}
-    assert events == []  # the first refresh only learns the directions
-
-    # Four days of a steep fall outweigh the two rising ones.
-    freezer.move_to(START + timedelta(days=6))
-    coordinator.add_samples("temperature", *_ramp(start_s + 2 * DAY, 4, -3.0, 24.0))
-    coordinator.add_samples("humidity", *_ramp(start_s + 2 * DAY, 4, 0.1, 50.2))
-    await _refresh(coordinator)
-
-    assert len(events) == 1
-    slope = coordinator.data.results["temperature"].slope_per_day
-    assert slope < -0.5
-    assert events[0].data == {
-        "entity_id": entity_id,
-        "key": "temperature",
-        "quantity": "temperature",
-        "direction": "falling",
-        "previous_direction": "rising",
-        "slope_per_day": slope,
-        "threshold": 0.5,
-    }
-    # The listener (as an entity would) ran before the event went out, on every refresh
-    # (the first samples also ask for an early one).
-    assert len(seen_by_listener) >= 2
-    assert set(seen_by_listener) == {0}
-
-    await _refresh(coordinator)
-    assert len(events) == 1
+    assert "rising" in directions
+    assert directions[-1] == "falling"
+    # Warming was seen, then cooling; no flapping in between.
+    assert [event.data["direction"] for event in events] in (["falling"], ["steady", "falling"])
+    assert events[0].data["previous_direction"] == "rising"
+    last = events[-1].data
+    assert last["entity_id"] == entity_id
+    assert last["quantity"] == "temperature"
+    assert last["slope_per_day"] < -0.5
+    assert last["standard_error"] < 0.5
+    assert last["threshold"] == 0.5
+    # The listener (as an entity would) ran before each event went out.
+    assert set(seen_by_listener) >= {0, len(events)}
     unsubscribe()
+    await coordinator.async_shutdown()
+
+
+async def test_a_change_must_hold_for_the_minimum_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    events = async_capture_events(hass, TREND_CHANGED_EVENT)
+    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
+    start_s = START.timestamp()
+    freezer.move_to(START + timedelta(days=3))
+    coordinator.add_samples("temperature", *_room(start_s, 3, 1.0, 20.0, seed=3))
+    await _refresh(coordinator)
+    assert coordinator.data.directions == {"temperature": "rising"}
+    # Three days of cooling fill the window; the direction follows only an hour later.
+    freezer.move_to(START + timedelta(days=6))
+    coordinator.add_samples("temperature", *_room(start_s + 3 * DAY, 3, -1.0, 23.0, seed=4))
+    await _refresh(coordinator)
+    estimate = coordinator.data.estimates["temperature"]
+    assert estimate.published
+    assert estimate.slope_per_day + 2 * estimate.standard_error < -0.2
+    assert coordinator.data.directions == {"temperature": "rising"}
+    freezer.tick(timedelta(minutes=59))
+    await _refresh(coordinator)
+    assert coordinator.data.directions == {"temperature": "rising"}
+    assert events == []
+    freezer.tick(timedelta(minutes=1))
+    await _refresh(coordinator)
+    assert coordinator.data.directions == {"temperature": "falling"}
+    assert len(events) == 1
+    await coordinator.async_shutdown()
+
+
+async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
+    hass: HomeAssistant,
+) -> None:
+    coordinator = TrendCoordinator(hass, _entry(trend_min_span_hours=12), [TEMPERATURE, HUMIDITY])
+    assert coordinator.settings == {
+        "temperature": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=0.5),
+        "humidity": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=2.0),
+    }
+
+
+async def test_samples_from_the_future_are_dropped_with_one_warning(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    freezer.move_to(START)
+    now_s = START.timestamp()
+    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
+    coordinator.add_samples("temperature", [now_s - 60.0, now_s + 365 * DAY], [20.0, 99.0])
+    coordinator.add_sample("temperature", now_s + 30 * DAY, 99.0)
+    coordinator.add_sample("temperature", now_s, 21.0)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert coordinator.store.view("temperature")[1].tolist() == [20.0, 21.0]
+    assert caplog.text.count("stamped in the future") == 1
     await coordinator.async_shutdown()
 
 
@@ -366,21 +430,30 @@ def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:
 def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
     """Equal views stay the same objects, which is how entities skip unchanged writes."""
     now_s = START.timestamp()
-    store = SampleStore(window_s=7 * DAY)
+    store = SampleStore(window_s=7 * DAY, clock=lambda: now_s)
     store.buffer("temperature").extend(*_ramp(now_s - 2 * DAY, 2, 1.0, 20.0))
     store.buffer("humidity").extend(*_ramp(now_s - 2 * DAY, 2, -2.0, 50.0))
     keys = {"temperature", "humidity"}
+    settings = {key: TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5) for key in keys}
 
     def analyze(previous: TrendSnapshot | None) -> TrendSnapshot:
         return analyze_snapshot(
-            store, keys=keys, threshold=0.2, tz="Europe/Berlin", now_s=now_s, previous=previous
+            store,
+            settings=settings,
+            threshold=0.2,
+            tz="Europe/Berlin",
+            now_s=now_s,
+            previous=previous,
         )
 
     first = analyze(None)
     assert set(first.views) == {(key, kind) for key in keys for kind in (TREND, RISING)}
     result = first.results["temperature"]
     trend_view = first.views["temperature", TREND]
-    assert trend_view.value == round(result.slope_per_day, 3)
+    assert first.estimates["temperature"].published
+    assert trend_view.value == 1.0 == round(first.estimates["temperature"].slope_per_day, 2)
+    assert trend_view.attributes["unknown_reason"] is None
+    assert trend_view.attributes["method"] == "robust_fit"
     assert trend_view.attributes["samples"] == result.count
     assert trend_view.attributes["daily_means"] == [
         {"date": day.date.isoformat(), "mean": round(day.mean, 3), "count": day.count}

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockEntityPlatform
 
 from custom_components.py_iot_home.analysis.trend import TrendResult
+from custom_components.py_iot_home.analysis.trend_estimate import TrendEstimate
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.trend_coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trend_entities import trend_binary_sensors, trend_sensors
@@ -77,8 +78,13 @@ def _rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 3)
 
 
-def _expected_attributes(result: TrendResult) -> dict[str, Any]:
+def _expected_attributes(result: TrendResult, estimate: TrendEstimate) -> dict[str, Any]:
     return {
+        "standard_error": round(estimate.standard_error, 3),
+        "method": estimate.method,
+        "unknown_reason": None,
+        "ready_at": None,
+        "span_hours": round(result.span_s / 3600, 1),
         "daily_means": [
             {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
             for day in result.daily_means
@@ -113,26 +119,36 @@ async def test_trend_entities_follow_the_coordinator(
     await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
 
     result = coordinator.data.results["temperature"]
+    estimate = coordinator.data.estimates["temperature"]
     temperature = _state(hass, "sensor", "board0001_temperature_trend")
-    assert float(temperature.state) == round(result.slope_per_day, 3)
-    assert 0.6 < result.slope_per_day < 1.0
+    assert float(temperature.state) == round(estimate.slope_per_day, 2)
+    assert 0.6 < estimate.slope_per_day < 1.0
     assert temperature.attributes["unit_of_measurement"] == "°C/d"
     assert temperature.attributes["state_class"] == "measurement"
-    attributes = {key: temperature.attributes[key] for key in _expected_attributes(result)}
-    assert attributes == _expected_attributes(result)
+    expected = _expected_attributes(result, estimate)
+    attributes = {key: temperature.attributes[key] for key in expected}
+    assert attributes == expected
     assert attributes["daily_means"][1] == {"date": "2025-10-22", "mean": None, "count": 0}
     rising = _state(hass, "binary_sensor", "board0001_temperature_rising")
     assert rising.state == STATE_ON
     assert rising.attributes["direction"] == "rising"
     assert rising.attributes["threshold"] == 0.2
-    # One humidity sample is no trend yet.
-    assert _state(hass, "sensor", "board0001_humidity_trend").state == STATE_UNAVAILABLE
-    assert _state(hass, "binary_sensor", "board0001_humidity_rising").state == STATE_UNAVAILABLE
+    # One humidity sample is no trend yet: unknown, saying why and from when it may be.
+    humidity = _state(hass, "sensor", "board0001_humidity_trend")
+    assert humidity.state == STATE_UNKNOWN
+    assert humidity.attributes["unknown_reason"] == "span_too_short"
+    assert humidity.attributes["ready_at"] == (NOW + timedelta(hours=4, seconds=-60)).isoformat()
+    assert _state(hass, "binary_sensor", "board0001_humidity_rising").state == STATE_UNKNOWN
 
     freezer.move_to(NOW + timedelta(days=3))
     later_s = now_s + 3 * DAY
     coordinator.add_samples("temperature", *_ramp(3, -2.5, 22.0, later_s))
     coordinator.add_samples("humidity", *_ramp(3, -0.1, 45.0, later_s))
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    # Falling, but the rising sensor follows only once that held for an hour.
+    assert _state(hass, "binary_sensor", "board0001_temperature_rising").state == STATE_ON
+    freezer.tick(timedelta(hours=1))
     await coordinator.async_refresh()
     await hass.async_block_till_done()
 
@@ -141,7 +157,7 @@ async def test_trend_entities_follow_the_coordinator(
     assert falling.state == STATE_OFF
     assert falling.attributes["direction"] == "falling"
     humidity = _state(hass, "sensor", "board0001_humidity_trend")
-    assert float(humidity.state) == round(coordinator.data.results["humidity"].slope_per_day, 3)
+    assert float(humidity.state) == round(coordinator.data.estimates["humidity"].slope_per_day, 2)
     assert humidity.attributes["unit_of_measurement"] == "%/d"
     steady = _state(hass, "binary_sensor", "board0001_humidity_rising")
     assert steady.state == STATE_OFF
@@ -238,7 +254,9 @@ async def test_only_entities_whose_view_changed_write_their_state(
     temperature = _state(hass, *entities[0])
     result = coordinator.data.results["temperature"]
     assert temperature.attributes["samples"] == result.count == 3 * 96 + 1
-    assert float(temperature.state) == round(result.slope_per_day, 3)
+    assert float(temperature.state) == round(
+        coordinator.data.estimates["temperature"].slope_per_day, 2
+    )
     await coordinator.async_shutdown()
 
 
@@ -264,4 +282,22 @@ async def test_failed_refresh_makes_entities_unavailable_until_the_next_success(
     recovered = _state(hass, "sensor", "board0001_temperature_trend")
     assert (recovered.state, recovered.attributes) == (shown.state, shown.attributes)
     assert _state(hass, "binary_sensor", "board0001_temperature_rising").state == STATE_ON
+    await coordinator.async_shutdown()
+
+
+async def test_a_flat_trend_reads_zero_never_minus_zero(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(NOW)
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator.add_samples("temperature", *_ramp(3, -0.003, 21.0, NOW.timestamp()))
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
+
+    assert coordinator.data.estimates["temperature"].slope_per_day < 0
+    state = _state(hass, "sensor", "board0001_temperature_trend")
+    assert state.state == "0.0"
+    registry = er.async_get(hass).async_get(state.entity_id)
+    assert registry is not None
+    assert registry.options["sensor"]["suggested_display_precision"] == 2
     await coordinator.async_shutdown()

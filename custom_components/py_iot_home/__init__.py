@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
@@ -20,6 +22,8 @@ from .services import async_setup_services
 from .setup_local import async_setup_local, async_unload_local
 from .setup_node import async_setup_node, async_unload_node
 from .setup_predictor import async_setup_predictor, async_unload_predictor
+from .trend_persistence import STORAGE_VERSION as TREND_STORAGE_VERSION
+from .trend_persistence import storage_key as trend_storage_key
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -56,6 +60,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     """Forget what a removed board or node kept in storage, and a removed board's repair."""
+    if entry.data[CONF_KIND] in (EntryKind.LOCAL, EntryKind.NODE):
+        await Store[dict[str, Any]](
+            hass, TREND_STORAGE_VERSION, trend_storage_key(entry.entry_id)
+        ).async_remove()
     if entry.data[CONF_KIND] == EntryKind.LOCAL:
         await led_states_store(hass, entry.entry_id).async_remove()
         async_clear_hardware_missing(hass, entry.entry_id)

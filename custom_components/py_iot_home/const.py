@@ -36,12 +36,18 @@ CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_TREND_THRESHOLD: Final = "trend_threshold"
 CONF_WINDOW_DAYS: Final = "window_days"
+CONF_TREND_MIN_SPAN_HOURS: Final = "trend_min_span_hours"
 
 DEFAULT_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 5
 DEFAULT_FAILURE_THRESHOLD: Final = 5
 DEFAULT_TREND_THRESHOLD: Final = 0.2
 DEFAULT_WINDOW_DAYS: Final = 7
+# A trend is shown once its samples span this long (and its standard error is small enough).
+DEFAULT_TREND_MIN_SPAN_HOURS: Final = 4
+# The standard error (units per day) up to which a slope is shown: a tenth of a typical
+# indoor daily swing (about 5 degC, 20 % humidity), and for a meter a few W per day.
+TREND_MAX_STANDARD_ERROR: Final = {"temperature": 0.5, "humidity": 2.0, "power": 50.0}
 
 # BCM numbers of the GPIO lines on the 40-pin header of every Pi since the B+.
 MIN_GPIO_PIN: Final = 2

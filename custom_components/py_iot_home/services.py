@@ -81,12 +81,23 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 def _trend_response(result: TrendResult) -> dict[str, Any]:
+    """Both definitions of the trend, and the robust fit the trend sensors judge.
+
+    ``slope_per_day``/``intercept``: least squares over the samples (intercept at the first
+    sample); ``daily_means_slope_per_day``/``daily_means_intercept``: least squares over the
+    daily means at their day numbers (intercept: the line on the first day with a mean).
+    """
+
     def number(value: float) -> float | None:
-        return None if math.isnan(value) else round(value, 4)
+        return None if not math.isfinite(value) else round(value, 4) + 0.0
 
     return {
         "slope_per_day": number(result.slope_per_day),
         "intercept": number(result.intercept),
+        "daily_means_slope_per_day": number(result.daily_line.slope_per_day),
+        "daily_means_intercept": number(result.daily_line.intercept),
+        "robust_slope_per_day": number(result.robust.slope_per_day),
+        "robust_standard_error": number(result.robust.standard_error),
         "minimum": number(result.minimum),
         "maximum": number(result.maximum),
         "mean": number(result.mean),

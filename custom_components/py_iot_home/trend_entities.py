@@ -13,7 +13,11 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .trend_coordinator import (
     ATTR_DAILY_MEANS,
+    ATTR_READY_AT,
+    ATTR_SPAN_HOURS,
+    ATTR_STANDARD_ERROR,
     RISING,
+    SLOPE_DIGITS,
     TREND,
     EntityView,
     TrendCoordinator,
@@ -23,7 +27,18 @@ from .trend_coordinator import (
 
 # Every refresh changes these; keeping them out of the recorder saves a row per refresh.
 _CHANGING_ATTRIBUTES = frozenset(
-    {ATTR_DAILY_MEANS, "minimum", "maximum", "mean", "std", "samples", "intercept"}
+    {
+        ATTR_DAILY_MEANS,
+        ATTR_READY_AT,
+        ATTR_SPAN_HOURS,
+        ATTR_STANDARD_ERROR,
+        "minimum",
+        "maximum",
+        "mean",
+        "std",
+        "samples",
+        "intercept",
+    }
 )
 
 
@@ -76,7 +91,7 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Unavailable until the window holds two samples (as of the state being written)."""
+        """Available once analysed; an unpublished trend is unknown, with its reason shown."""
         return self._shown_available
 
     @property
@@ -90,10 +105,7 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
         data: TrendSnapshot | None = self.coordinator.data
         if data is None:
             return None, False
-        result = data.results.get(self.source.key)
-        available = (
-            self.coordinator.last_update_success and result is not None and result.count >= 2
-        )
+        available = self.coordinator.last_update_success and self.source.key in data.results
         return data.views.get(self._view_key), available
 
     async def async_added_to_hass(self) -> None:
@@ -117,10 +129,10 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
 
 
 class TrendSensor(TrendEntity, SensorEntity):
-    """Least-squares slope of a source over the window, in its unit per day."""
+    """The published trend of a source over the window, in its unit per day."""
 
     _attr_state_class = SensorStateClass.MEASUREMENT
-    _attr_suggested_display_precision = 2
+    _attr_suggested_display_precision = SLOPE_DIGITS
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
 
     def __init__(
@@ -136,7 +148,7 @@ class TrendSensor(TrendEntity, SensorEntity):
 
     @property
     def native_value(self) -> float | None:
-        """Slope per day, rounded; None while all samples share one time."""
+        """Slope per day, rounded to the shown decimals; None while the trend is unknown."""
         value = None if (view := self._shown_view) is None else view.value
         return None if value is None else float(value)
 
@@ -159,6 +171,6 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
 
     @property
     def is_on(self) -> bool | None:
-        """Whether the slope is above the threshold; None while there is no slope."""
+        """Whether the trend is rising (see ``analysis.trend_direction``); None while unknown."""
         value = None if (view := self._shown_view) is None else view.value
         return None if value is None else bool(value)

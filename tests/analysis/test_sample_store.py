@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from custom_components.py_iot_home.analysis.sample_store import (
     BYTES_PER_SAMPLE,
+    MAX_FUTURE_S,
     RingBuffer,
     SampleStore,
 )
@@ -68,25 +69,65 @@ def test_memory_is_twelve_bytes_per_slot_and_fixed() -> None:
     assert len(ring) == ring.capacity == 1000
 
 
-def test_window_trims_on_read_relative_to_now_or_newest_sample() -> None:
-    ring = RingBuffer(100, window_s=10.0)
+class FakeClock:
+    """Now, as the store sees it."""
+
+    def __init__(self, now_s: float) -> None:
+        self.now_s = now_s
+
+    def __call__(self) -> float:
+        return self.now_s
+
+
+def test_window_trims_on_read_relative_to_now() -> None:
+    clock = FakeClock(20.0)
+    ring = RingBuffer(100, window_s=10.0, clock=clock)
     ring.extend(np.arange(0.0, 21.0), np.zeros(21, dtype=np.float32))
 
     assert _times(ring, now_s=15.0) == [float(t) for t in range(5, 21)]
-    # Without now_s the newest sample is the reference: cutoff 20 - 10 = 10, inclusive.
+    # Without now_s the clock is the reference: cutoff 20 - 10 = 10, inclusive.
     assert _times(ring) == [float(t) for t in range(10, 21)]
     # Trimming is permanent: an earlier "now" does not bring samples back.
     assert _times(ring, now_s=12.0) == [float(t) for t in range(10, 21)]
     assert len(ring) == 11
 
 
+def test_a_silent_sensor_loses_its_old_samples() -> None:
+    """Age counts from now, not from the newest sample: no sample is kept forever."""
+    clock = FakeClock(100.0)
+    ring = RingBuffer(100, window_s=50.0, clock=clock)
+    ring.extend(np.arange(60.0, 101.0), np.ones(41, dtype=np.float32))
+    clock.now_s = 140.0  # nothing new for 40 s
+
+    assert _times(ring) == [float(t) for t in range(90, 101)]
+    clock.now_s = 1000.0
+    assert _times(ring) == []
+    assert len(ring) == 0
+
+
+def test_a_far_future_sample_is_refused_and_flushes_nothing() -> None:
+    clock = FakeClock(1_000.0)
+    ring = RingBuffer(100, window_s=500.0, clock=clock)
+    ring.extend(np.arange(600.0, 1001.0, 100.0), np.ones(5, dtype=np.float32))
+
+    assert not ring.append(1_000.0 + 365 * 86400.0, 99.0)
+    assert ring.append(1_000.0 + MAX_FUTURE_S, 2.0)  # a clock a little ahead is fine
+    taken = ring.extend([1_050.0, 1e12, 5e9], [3.0, 99.0, 99.0])
+
+    assert taken == 1
+    assert _times(ring) == [600.0, 700.0, 800.0, 900.0, 1000.0, 1050.0, 1300.0]
+    assert 99.0 not in ring.view()[1].tolist()
+
+
 def test_window_trim_can_empty_the_buffer_and_it_refills() -> None:
-    ring = RingBuffer(4, window_s=5.0)
+    clock = FakeClock(5.0)
+    ring = RingBuffer(4, window_s=5.0, clock=clock)
     for t in range(6):
         ring.append(float(t), 1.0)
 
     assert _times(ring, now_s=100.0) == []
     assert len(ring) == 0
+    clock.now_s = 200.0
     ring.append(200.0, 3.0)
     assert ring.view()[1].tolist() == [3.0]
 
@@ -221,12 +262,24 @@ _operations = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(capacity=st.integers(1, 9), window=st.none() | st.integers(1, 40), operations=_operations)
+@given(
+    capacity=st.integers(1, 9),
+    window=st.none() | st.integers(1, 40),
+    clock_now=st.integers(-300, 80),
+    operations=_operations,
+)
 def test_matches_a_dictionary_model(
-    capacity: int, window: int | None, operations: list[tuple[Any, ...]]
+    capacity: int, window: int | None, clock_now: int, operations: list[tuple[Any, ...]]
 ) -> None:
-    """Any mix of appends, extends and reads equals 'newest `capacity` samples by time'."""
-    ring = RingBuffer(capacity, None if window is None else float(window))
+    """Any mix of appends, extends and reads equals 'newest `capacity` samples by time'.
+
+    Samples later than the clock's now plus ``MAX_FUTURE_S`` are never taken; the window
+    counts from the read's ``now_s``, or else the clock's now.
+    """
+    ring = RingBuffer(
+        capacity, None if window is None else float(window), clock=FakeClock(float(clock_now))
+    )
+    latest = clock_now + MAX_FUTURE_S
     model: dict[float, float] = {}
 
     def keep_newest() -> None:
@@ -236,19 +289,21 @@ def test_matches_a_dictionary_model(
     def trim_to_window(now: float | None) -> None:
         if window is None or not model:
             return
-        reference = max(model) if now is None else now
+        reference = float(clock_now) if now is None else now
         for old in [t for t in model if t < reference - window]:
             del model[old]
 
     for operation in operations:
         match operation:
             case ("append", int(t), int(v)):
-                ring.append(float(t), float(v))
-                model[float(t)] = float(v)
+                assert ring.append(float(t), float(v)) == (t <= latest)
+                if t <= latest:
+                    model[float(t)] = float(v)
                 keep_newest()
             case ("extend", list(pairs)):
-                ring.extend([p[0] for p in pairs], [p[1] for p in pairs])
-                model.update({float(t): float(v) for t, v in pairs})
+                taken = ring.extend([p[0] for p in pairs], [p[1] for p in pairs])
+                assert taken == sum(t <= latest for t, _ in pairs)
+                model.update({float(t): float(v) for t, v in pairs if t <= latest})
                 keep_newest()
             case ("view", now):
                 times, values = ring.view(None if now is None else float(now))
@@ -263,7 +318,8 @@ def test_matches_a_dictionary_model(
 
 
 def test_snapshots_taken_while_another_thread_appends_are_consistent() -> None:
-    ring = RingBuffer(256, window_s=1000.0)
+    # The clock is far ahead of the samples, the window longer still: nothing expires.
+    ring = RingBuffer(256, window_s=2e9, clock=FakeClock(1e9))
     stop = threading.Event()
 
     def write() -> None:
@@ -306,7 +362,7 @@ def test_store_rejects_invalid_bounds(kwargs: dict[str, float]) -> None:
 
 
 def test_store_creates_buffers_on_first_use_and_accounts_memory() -> None:
-    store = SampleStore(window_s=600.0, min_interval_s=10.0)
+    store = SampleStore(window_s=600.0, min_interval_s=10.0, clock=FakeClock(30.0))
     store.add("living_room_temperature", 0.0, 21.5)
     store.extend("garage_humidity", [30.0, 10.0, 20.0], [50.0, 40.0, 45.0])
     store.add("living_room_temperature", 10.0, 21.7)
@@ -349,7 +405,7 @@ def test_store_snapshot_copies_every_sensor_and_remove_frees_it() -> None:
 
 
 def test_store_iter_snapshots_copies_one_sensor_at_a_time() -> None:
-    store = SampleStore(window_s=100.0, capacity_per_sensor=10)
+    store = SampleStore(window_s=100.0, capacity_per_sensor=10, clock=FakeClock(5.0))
     store.extend("a", [1.0, 2.0], [1.0, 2.0])
     store.extend("b", [3.0], [3.0])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,11 +17,9 @@ from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import (
     DailyMean,
-    TrendResult,
     analyze_many,
     analyze_trend,
     daily_means,
-    trend_direction,
 )
 
 DAY = 86400.0
@@ -139,9 +136,10 @@ def test_sample_at_local_midnight_belongs_to_the_new_day() -> None:
 
     means = daily_means(times, values, zone)
 
+    # Coverage: one quarter hour of 96, and of the 23-hour DST day's 92.
     assert means == (
-        DailyMean(dt.date(2025, 3, 29), 1.0, 1),
-        DailyMean(dt.date(2025, 3, 30), 3.0, 2),
+        DailyMean(dt.date(2025, 3, 29), 1.0, 1, 1 / 96),
+        DailyMean(dt.date(2025, 3, 30), 3.0, 2, 1 / 92),
     )
 
 
@@ -195,7 +193,8 @@ def test_no_samples() -> None:
     assert result.count == 0
     for name in ("slope_per_day", "mean", "minimum", "maximum", "t_ref_s", "last_age_s"):
         assert np.isnan(getattr(result, name)), name
-    assert trend_direction(result, 0.1) is None
+    assert np.isnan(result.robust.slope_per_day)
+    assert np.isnan(result.daily_line.slope_per_day)
 
 
 def test_only_nan_values_count_as_no_samples() -> None:
@@ -220,10 +219,11 @@ def test_one_sample_has_statistics_but_no_slope() -> None:
 
     assert result.count == 1
     assert result.mean == result.minimum == result.maximum == 22.5
-    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1),)
+    # One quarter hour of the day's 96 holds a sample.
+    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 96),)
     assert np.isnan(result.slope_per_day)
+    assert np.isnan(result.robust.slope_per_day)
     assert result.last_age_s == 0.0
-    assert trend_direction(result, 0.0) is None
 
 
 def test_samples_at_one_instant_have_no_slope() -> None:
@@ -254,46 +254,6 @@ def test_mismatched_shapes_are_rejected() -> None:
         analyze_trend(np.zeros(3), np.zeros(2, dtype=np.float32), tz="UTC", now_s=0.0)
 
 
-def _linear_trend(slope_per_day: float) -> TrendResult:
-    times = np.arange(0.0, 3 * DAY, 600.0) + 1.7e9
-    values = (10.0 + slope_per_day * (times - times[0]) / DAY).astype(np.float32)
-    return analyze_trend(times, values, tz="UTC", now_s=float(times[-1]))
-
-
-@pytest.mark.parametrize(
-    ("slope", "threshold", "expected"),
-    [
-        (0.5, 0.2, "rising"),
-        (-0.5, 0.2, "falling"),
-        (0.1, 0.2, "steady"),
-        (-0.1, 0.2, "steady"),
-        (0.0, 0.0, "steady"),
-        (0.05, 0.0, "rising"),
-    ],
-)
-def test_direction_from_fitted_slope(slope: float, threshold: float, expected: str) -> None:
-    result = _linear_trend(slope)
-
-    assert result.slope_per_day == pytest.approx(slope, abs=1e-4)
-    assert trend_direction(result, threshold) == expected
-
-
-@pytest.mark.parametrize(
-    ("slope", "expected"),
-    [(0.2, "steady"), (-0.2, "steady"), (0.2000001, "rising"), (-0.2000001, "falling")],
-)
-def test_direction_threshold_is_exclusive(slope: float, expected: str) -> None:
-    result = dataclasses.replace(_linear_trend(0.0), slope_per_day=slope)
-
-    assert trend_direction(result, 0.2) == expected
-
-
-@pytest.mark.parametrize("threshold", [-0.1, float("nan")])
-def test_direction_rejects_invalid_thresholds(threshold: float) -> None:
-    with pytest.raises(ValueError, match="threshold_per_day"):
-        trend_direction(_linear_trend(1.0), threshold)
-
-
 def test_analyze_many_over_a_store_and_its_snapshot() -> None:
     now_s = 1.76e9
     store = SampleStore(window_s=2 * DAY, capacity_per_sensor=2000)
@@ -309,8 +269,8 @@ def test_analyze_many_over_a_store_and_its_snapshot() -> None:
     assert from_store == from_snapshot
     in_window = times >= now_s - 2 * DAY
     assert from_store["rising"].count == in_window.sum()
-    assert trend_direction(from_store["rising"], 0.5) == "rising"
-    assert trend_direction(from_store["falling"], 0.5) == "falling"
+    assert from_store["rising"].robust.slope_per_day == pytest.approx(1.0, abs=1e-6)
+    assert from_store["falling"].robust.slope_per_day == pytest.approx(-2.0, abs=1e-6)
     assert from_store["falling"] == analyze_trend(
         *snapshot["falling"], tz="Europe/Berlin", now_s=now_s
     )

@@ -9,16 +9,17 @@ needs, so `-k` can pick any of them.
 from __future__ import annotations
 
 import asyncio
-import math
+import itertools
 import os
 import re
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 import pytest
 from playwright.async_api import Locator, Page, expect
 
@@ -33,7 +34,7 @@ from script.demo.bootstrap import (
     confirm_nodes,
     remove_entries,
 )
-from script.demo.ha_client import HomeAssistantClient
+from script.demo.ha_client import HomeAssistantClient, wait_until_up
 
 from .conftest import API_URL, TOKEN_FILE
 
@@ -63,6 +64,10 @@ NUMBER = r"-?[\d,]+(?:\.\d+)?"
 ADDED_BOARD = f"{BOARD_NAME} 2"
 # Home Assistant started again after a restart from the UI: bounded for two busy cores.
 RESTART_TIMEOUT_MS = 300_000
+# What an indoor room can do over days: a trend shown in the first minutes beyond this is
+# the extrapolation of a few readings (the -864 degC/d once shown), not a trend.
+PLAUSIBLE_PER_DAY = {"°C/d": 5.0, "%/d": 20.0}
+VISIT_STARTED = datetime.now(UTC)
 
 
 def entity_row(page: Page, name: str) -> Locator:
@@ -80,11 +85,40 @@ async def reading(page: Page, name: str, unit: str, timeout_ms: float = 60_000) 
     return float(match.group(1).replace(",", ""))
 
 
+async def trend_or_unknown(page: Page, name: str, unit: str) -> float | None:
+    """The row `name` as shown now: a number in `unit`, or None when it says Unknown."""
+    row = entity_row(page, name)
+    value = re.compile(rf"(?:^|\s)({NUMBER})\s?{re.escape(unit)}(?:\s|$)")
+    await expect(row).to_have_text(re.compile(rf"{value.pattern}|Unknown"))
+    match = value.search(await row.text_content() or "")
+    return None if match is None else float(match.group(1).replace(",", ""))
+
+
+async def assert_plausible_trends(page: Page) -> None:
+    """Each trend row is unknown or a slope an indoor room can have; rising rows agree."""
+    for quantity, unit in (("Temperature", "°C/d"), ("Humidity", "%/d")):
+        trend = await trend_or_unknown(page, f"{quantity} trend", unit)
+        assert trend is None or abs(trend) < PLAUSIBLE_PER_DAY[unit], (
+            f"{quantity} trend {trend} {unit} in the first minutes"
+        )
+        # The row's text is its state and then its name, "Not rising   Temperature rising".
+        rising = entity_row(page, f"{quantity} rising")
+        await expect(rising).to_have_text(re.compile(r"^\s*(Rising|Not rising|Unknown)\s"))
+        if (await rising.text_content() or "").strip().startswith("Rising"):
+            assert trend is not None, f"{quantity} rising without a trend"
+            assert trend > 0, f"{quantity} rising with a trend of {trend}"
+
+
 async def open_device(page: Page, name: str) -> None:
     """Settings → Devices & services → Devices → the device's row."""
     await page.get_by_role("link", name="Settings").click()
     await page.get_by_role("link", name=re.compile(r"^Devices & services")).click()
-    await page.get_by_role("tab", name="Devices").click()
+    # A tab up to 2026.10, a link from 2026.11.
+    await (
+        page.get_by_role("tab", name="Devices")
+        .or_(page.get_by_role("link", name="Devices", exact=True))
+        .click()
+    )
     await page.get_by_role("rowheader", name=name, exact=True).click()
     # "Service info" on a device without hardware, like the predictor.
     await expect(
@@ -214,14 +248,7 @@ async def test_living_room_board_shows_its_trends(page: Page) -> None:
     await expect(page.get_by_text("Simulated DHT22").first).to_be_visible()
     assert 0 < await reading(page, "Temperature", "°C") < 40
     assert 0 < await reading(page, "Humidity", "%") <= 100
-    for quantity, unit in (("Temperature", "°C/d"), ("Humidity", "%/d")):
-        trend = await reading(page, f"{quantity} trend", unit, TREND_TIMEOUT_MS)
-        assert math.isfinite(trend)
-        # The row's text is its state and then its name, "Not rising   Temperature rising".
-        rising = entity_row(page, f"{quantity} rising")
-        await expect(rising).to_have_text(re.compile(r"^\s*(Rising|Not rising)\s"))
-        if (await rising.text_content() or "").strip().startswith("Rising"):
-            assert trend > 0, f"{quantity} rising with a trend of {trend} {unit}"
+    await assert_plausible_trends(page)
 
 
 async def test_power_forecast_device_shows_predicted_power(page: Page) -> None:
@@ -230,18 +257,52 @@ async def test_power_forecast_device_shows_predicted_power(page: Page) -> None:
     assert 0 <= await reading(page, "Predicted power", "W") < 5_000
 
 
-async def test_node_trends_appear(page: Page, confirmed_node: None) -> None:
-    """The node's trends turn into numbers; the device page then goes into the docs."""
+async def test_node_trends_are_plausible_and_say_why_not_yet(
+    page: Page, api: HomeAssistantClient, confirmed_node: None
+) -> None:
+    """Minutes after confirming, the node's trends are unknown (or plausible), saying why.
+
+    This waits for the first trend analysis (at most one refresh after the node's first
+    reading); the device page then goes into the docs.
+    """
     await open_device(page, NODE_NAME)
-    for quantity, unit in (("Temperature", "°C/d"), ("Humidity", "%/d")):
-        assert math.isfinite(await reading(page, f"{quantity} trend", unit, TREND_TIMEOUT_MS))
+    trend_ids = [
+        entity["entity_id"]
+        for entity in await api.ws("config/entity_registry/list")
+        if entity["platform"] == DOMAIN
+        and entity["entity_id"].startswith("sensor.kitchen_pi_")
+        and entity["entity_id"].endswith("_trend")
+    ]
+    assert len(trend_ids) == 2, trend_ids
+    deadline = time.monotonic() + TREND_TIMEOUT_MS / 1000
+    states: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        states = [await api.rest("GET", f"/api/states/{entity_id}") for entity_id in trend_ids]
+        if all(state["state"] != "unavailable" for state in states):
+            break
+        await asyncio.sleep(5)
+    for state in states:
+        if state["state"] == "unknown":
+            reason = state["attributes"]["unknown_reason"]
+            assert reason in {"span_too_short", "uncertain", "no_samples"}, state
+            assert reason == "no_samples" or state["attributes"]["ready_at"], state
+        else:
+            limit = PLAUSIBLE_PER_DAY[state["attributes"]["unit_of_measurement"]]
+            assert abs(float(state["state"])) < limit, state
+    await assert_plausible_trends(page)
     await page.screenshot(
         path=SCREENSHOTS / "node-device-page.png", full_page=True, animations="disabled"
     )
 
 
 async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
-    """The history panel, opened on both entities for the last 20 minutes."""
+    """The history panel, opened on both entities for the last 20 minutes.
+
+    Both get a chart with its legend; the trend's chart has a line only once a trend is
+    shown (on a fresh stack it stays unknown for about a day), and while it is empty the
+    frontend does not give it the "Chart" role (seen in a run), so only the temperature's
+    chart is required to have it.
+    """
     now = datetime.now().astimezone()
     query = urlencode(
         {
@@ -251,7 +312,7 @@ async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
         }
     )
     await page.goto(f"/history?{query}")
-    await expect(page.get_by_role("application", name="Chart")).to_have_count(2)
+    await expect(page.get_by_role("application", name="Chart").first).to_be_visible()
     for legend in ("Temperature", "Temperature trend"):
         await expect(
             page.get_by_role("button", name=f"{BOARD_NAME} ▸ {legend}", exact=True)
@@ -333,7 +394,8 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     )
     await expect(page.get_by_role("radio", name="Simulated sensor (no hardware)")).to_be_checked()
     await page.screenshot(path=SCREENSHOTS / "add-board-defaults.png", animations="disabled")
-    await page.get_by_text("Add an LED next", exact=True).click()
+    # The checkbox's own control is drawn over it: a click there is the person's click.
+    await page.get_by_role("checkbox", name="Add an LED next").check(force=True)
     await page.get_by_role("button", name="Submit").click()
     await expect(page.get_by_role("spinbutton", name=re.compile("^GPIO pin"))).to_have_value(
         str(led_pin)
@@ -371,6 +433,20 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     assert "switch.led" not in {entity["entity_id"] for entity in entities}
 
 
+async def wait_until_down(timeout_s: float) -> None:
+    """Wait until Home Assistant's HTTP port stops answering."""
+    deadline = time.monotonic() + timeout_s
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(API_URL + "/manifest.json"):
+                    pass
+            except (aiohttp.ClientError, TimeoutError):
+                return
+            await asyncio.sleep(0.2)
+    pytest.fail(f"Home Assistant did not stop within {timeout_s:.0f} s of the restart")
+
+
 async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     page: Page, confirmed_node: None
 ) -> None:
@@ -380,14 +456,34 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     await page.get_by_role("menuitem", name="Restart Home Assistant").click()
     await page.get_by_role("button", name=re.compile("^Restart Home Assistant")).click()
     await page.get_by_role("button", name="Restart", exact=True).click()
-    lost = page.get_by_role("status").filter(has_text="Connection lost")
-    await expect(lost).to_be_visible()
-    await expect(lost).to_be_hidden(timeout=RESTART_TIMEOUT_MS)
+    # Home Assistant goes away (its port closes) and script/develop starts it again.
+    await wait_until_down(RESTART_TIMEOUT_MS / 1000)
+    await wait_until_up(API_URL, RESTART_TIMEOUT_MS / 1000)
     async with HomeAssistantClient(TOKEN_FILE.read_text().strip(), API_URL) as restarted:
         await restarted.wait_until_running(timeout_s=RESTART_TIMEOUT_MS / 1000)
+    await page.reload()
     await open_device(page, NODE_NAME)
     await expect(entity_row(page, "Connectivity")).to_have_text(re.compile("Connected"))
     await switch_node_led_both_ways(page)
     await page.screenshot(
         path=SCREENSHOTS / "node-after-restart.png", full_page=True, animations="disabled"
     )
+
+
+async def test_rising_sensors_did_not_flip_during_the_visit(api: HomeAssistantClient) -> None:
+    """No "rising" sensor turned on and off (or off and on) while the visit lasted."""
+    rising_ids = [
+        entity["entity_id"]
+        for entity in await api.ws("config/entity_registry/list")
+        if entity["platform"] == DOMAIN and entity["entity_id"].endswith("_rising")
+    ]
+    assert rising_ids
+    history: list[list[dict[str, Any]]] = await api.rest(
+        "GET",
+        f"/api/history/period/{VISIT_STARTED.isoformat()}?"
+        + urlencode({"filter_entity_id": ",".join(rising_ids), "minimal_response": ""}),
+    )
+    for states in history:
+        known = [state["state"] for state in states if state["state"] in {"on", "off"}]
+        flips = sum(a != b for a, b in itertools.pairwise(known))
+        assert flips == 0, f"{states[0].get('entity_id')} flipped {flips} times: {known}"

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 DEFAULT_WINDOW_S = 7 * 86400.0
 DEFAULT_MIN_INTERVAL_S = 10.0
+# Clocks of a node and of Home Assistant may disagree by this much; later samples are refused.
+MAX_FUTURE_S = 300.0
 BYTES_PER_SAMPLE = 12  # float64 time + float32 value
 
 type SampleArrays = tuple[NDArray[np.float64], NDArray[np.float32]]
+
+
+def wall_clock() -> float:
+    """Seconds since the epoch, looked up at each call (so a frozen test clock applies)."""
+    return time.time()
 
 
 class RingBuffer:
@@ -28,17 +36,38 @@ class RingBuffer:
     that was already received is idempotent. Every method holds the buffer's lock, so one
     thread may add samples while another takes a ``snapshot``; ``view`` arrays, though,
     belong to the thread that mutates the buffer.
+
+    Ages are measured from ``clock()`` (now), never from the newest sample: a sensor that
+    went silent still loses its old samples, and a sample stamped more than
+    ``MAX_FUTURE_S`` ahead of the clock is refused, so it can neither flush the real ones
+    nor sit at the end of the ring forcing every later append into a merge.
     """
 
-    __slots__ = ("_capacity", "_head", "_lock", "_size", "_times", "_values", "_window_s")
+    __slots__ = (
+        "_capacity",
+        "_clock",
+        "_head",
+        "_lock",
+        "_size",
+        "_times",
+        "_values",
+        "_window_s",
+    )
 
-    def __init__(self, capacity: int, window_s: float | None = None) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        window_s: float | None = None,
+        *,
+        clock: Callable[[], float] = wall_clock,
+    ) -> None:
         if capacity < 1:
             raise ValueError(f"capacity must be >= 1, got {capacity}")
         if window_s is not None and not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
         self._capacity = capacity
         self._window_s = window_s
+        self._clock = clock
         self._times = np.empty(capacity, dtype=np.float64)
         self._values = np.empty(capacity, dtype=np.float32)
         self._head = 0  # index of the oldest sample
@@ -70,27 +99,39 @@ class RingBuffer:
             return None
         return float(self._times[(self._head + self._size - 1) % self._capacity])
 
-    def append(self, time_s: float, value: float) -> None:
-        """Add one sample; O(1) when it is not older than the newest stored sample."""
+    def append(self, time_s: float, value: float) -> bool:
+        """Add one sample; O(1) when it is not older than the newest stored sample.
+
+        Returns False (and stores nothing) for a sample from the future of the clock.
+        """
         if not math.isfinite(time_s):
             raise ValueError(f"sample time must be finite, got {time_s}")
+        if time_s > self._clock() + MAX_FUTURE_S:
+            return False
         with self._lock:
             self._append(time_s, value)
+        return True
 
-    def extend(self, times_s: ArrayLike, values: ArrayLike) -> None:
+    def extend(self, times_s: ArrayLike, values: ArrayLike) -> int:
         """Add many samples at once, in any order (history seeding, replayed samples).
 
         Samples newer than everything stored are copied in bulk; anything else is merged
-        into time order. Only the newest ``capacity`` samples are kept.
+        into time order. Only the newest ``capacity`` samples are kept. Samples from the
+        future of the clock are left out; returns how many were taken.
         """
         times = np.asarray(times_s, dtype=np.float64).ravel()
         vals = np.asarray(values, dtype=np.float32).ravel()
         if times.shape != vals.shape:
             raise ValueError(f"times and values differ in length: {times.size} != {vals.size}")
         if times.size == 0:
-            return
+            return 0
         if not np.isfinite(times).all():
             raise ValueError("sample times must be finite")
+        if float(times.max()) > (latest := self._clock() + MAX_FUTURE_S):
+            keep = times <= latest
+            times, vals = times[keep], vals[keep]
+            if times.size == 0:
+                return 0
         strictly_increasing = times.size == 1 or bool(np.all(times[1:] > times[:-1]))
         with self._lock:
             last = self.last_time
@@ -98,12 +139,13 @@ class RingBuffer:
                 self._append_sorted(times, vals)
             else:
                 self._merge(times, vals)
+        return int(times.size)
 
     def view(self, now_s: float | None = None) -> SampleArrays:
         """Return contiguous, read-only (times, values) in chronological order.
 
-        Samples older than ``window_s`` before ``now_s`` (default: the newest sample's
-        time) are dropped for good. The arrays share memory with the buffer and are only
+        Samples older than ``window_s`` before ``now_s`` (default: the clock's now) are
+        dropped for good. The arrays share memory with the buffer and are only
         valid until its next mutation; use ``snapshot`` to keep them or to read from
         another thread.
         """
@@ -148,8 +190,7 @@ class RingBuffer:
         size = self._size
         start = 0
         if self._window_s is not None and size:
-            reference = float(self._times[size - 1]) if now_s is None else now_s
-            cutoff = reference - self._window_s
+            cutoff = (self._clock() if now_s is None else now_s) - self._window_s
             start = int(np.searchsorted(self._times[:size], cutoff, side="left"))
             # Forget the expired samples; the next read rotates the rest to the front.
             self._head = start % self._capacity
@@ -230,7 +271,7 @@ class SampleStore:
     ``snapshot`` may run in a worker thread meanwhile.
     """
 
-    __slots__ = ("_buffers", "_capacity", "_window_s")
+    __slots__ = ("_buffers", "_capacity", "_clock", "_window_s")
 
     def __init__(
         self,
@@ -238,6 +279,7 @@ class SampleStore:
         capacity_per_sensor: int | None = None,
         *,
         min_interval_s: float = DEFAULT_MIN_INTERVAL_S,
+        clock: Callable[[], float] = wall_clock,
     ) -> None:
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
@@ -249,6 +291,7 @@ class SampleStore:
             raise ValueError(f"capacity_per_sensor must be >= 1, got {capacity_per_sensor}")
         self._window_s = window_s
         self._capacity = capacity_per_sensor
+        self._clock = clock
         self._buffers: dict[str, RingBuffer] = {}
 
     @property
@@ -265,16 +308,18 @@ class SampleStore:
         """Return the buffer of ``key``, creating it on first use."""
         ring = self._buffers.get(key)
         if ring is None:
-            ring = self._buffers[key] = RingBuffer(self._capacity, self._window_s)
+            ring = self._buffers[key] = RingBuffer(
+                self._capacity, self._window_s, clock=self._clock
+            )
         return ring
 
-    def add(self, key: str, time_s: float, value: float) -> None:
-        """Add one sample for ``key``."""
-        self.buffer(key).append(time_s, value)
+    def add(self, key: str, time_s: float, value: float) -> bool:
+        """Add one sample for ``key``; False when it was refused (see ``RingBuffer``)."""
+        return self.buffer(key).append(time_s, value)
 
-    def extend(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
-        """Add many samples for ``key`` (any order; merged into time order)."""
-        self.buffer(key).extend(times_s, values)
+    def extend(self, key: str, times_s: ArrayLike, values: ArrayLike) -> int:
+        """Add many samples for ``key`` (any order; merged into time order); return how many."""
+        return self.buffer(key).extend(times_s, values)
 
     def view(self, key: str, now_s: float | None = None) -> SampleArrays:
         """Return ``key``'s samples within the window (see ``RingBuffer.view``)."""

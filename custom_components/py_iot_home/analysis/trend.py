@@ -1,4 +1,9 @@
-"""Trend of one sensor's samples: calendar-day means in a time zone plus a least-squares slope."""
+"""Trend of one sensor's samples: calendar-day means in a time zone, and slopes over them.
+
+Three slopes describe one window: the least-squares line over the samples (``window_stats``,
+native or numpy), the line over the daily means (the design's definition), and the robust
+fit of ``slope_fit`` with its standard error, which is what ``trend_estimate`` publishes.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .sample_store import SampleArrays, SampleStore
+from .slope_fit import BIN_S, NO_FIT, SlopeFit, line_over_days, robust_slope
 from .window_stats import backend_name, window_stats
 
 type TrendDirection = Literal["rising", "falling", "steady"]
 
 _NAN = float("nan")
+# A day whose quarter hours are at least this much covered has a mean the daily cycle does
+# not bias much; the first and the current day of a window usually are not.
+FULL_DAY_COVERAGE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,12 @@ class DailyMean:
     date: dt.date
     mean: float
     count: int
+    coverage: float = 0.0  # share of the day's quarter hours with a sample
+
+    @property
+    def full(self) -> bool:
+        """Whether the day is covered enough for its mean to stand for the day."""
+        return self.count > 0 and self.coverage >= FULL_DAY_COVERAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +53,11 @@ class TrendResult:
     ``value = intercept + slope_per_day * (time_s - t_ref_s) / 86400`` where ``t_ref_s`` is
     the first finite sample's time. Statistics are NaN when there are too few samples
     (none for the mean, fewer than two distinct times for the slope).
+
+    ``daily_line`` is least squares through every daily mean at its day number (intercept:
+    the line on the first day with a mean), as ``np.polyfit`` over pandas' daily means
+    without the empty days; ``full_day_line`` the same through the full days only.
+    ``robust`` is ``slope_fit.robust_slope`` over the samples, intercept at ``t_ref_s``.
     """
 
     daily_means: tuple[DailyMean, ...]
@@ -52,6 +72,10 @@ class TrendResult:
     last_time_s: float
     last_age_s: float  # now_s minus the newest sample's time: how stale the trend is
     backend: str
+    span_s: float = 0.0  # newest minus oldest finite sample's time
+    daily_line: SlopeFit = NO_FIT
+    full_day_line: SlopeFit = NO_FIT
+    robust: SlopeFit = NO_FIT
 
 
 def analyze_trend(
@@ -78,11 +102,18 @@ def analyze_trend(
         times, vals = times[start:], vals[start:]
     finite = None if _all_finite(vals) else np.isfinite(vals)
     stats = window_stats(times, vals)
+    usable_times = times if finite is None else times[finite]
+    usable_values = (vals if finite is None else vals[finite]).astype(np.float64)
     last_time = _NAN
+    span = 0.0
+    robust = NO_FIT
     if stats.count:
-        last_time = float(times[-1] if finite is None else times[finite][-1])
+        last_time = float(usable_times[-1])
+        span = last_time - float(usable_times[0])
+        robust = robust_slope(usable_times, usable_values, t_ref_s=float(usable_times[0]))
+    days = _daily_means(times, vals, _zone(tz), finite)
     return TrendResult(
-        daily_means=_daily_means(times, vals, _zone(tz), finite),
+        daily_means=days,
         slope_per_day=stats.slope_per_day,
         intercept=stats.intercept,
         t_ref_s=stats.t_ref,
@@ -94,30 +125,22 @@ def analyze_trend(
         last_time_s=last_time,
         last_age_s=now_s - last_time,
         backend=backend_name(),
+        span_s=span,
+        daily_line=_line(days, full_only=False),
+        full_day_line=_line(days, full_only=True),
+        robust=robust,
     )
+
+
+def _line(days: tuple[DailyMean, ...], *, full_only: bool) -> SlopeFit:
+    chosen = [day for day in days if (day.full if full_only else day.count > 0)]
+    return line_over_days([day.date.toordinal() for day in chosen], [day.mean for day in chosen])
 
 
 def daily_means(times_s: ArrayLike, values: ArrayLike, tz: str | ZoneInfo) -> tuple[DailyMean, ...]:
     """Mean per local calendar day, with the semantics described in ``analyze_trend``."""
     times, vals = _sorted_samples(times_s, values)
     return _daily_means(times, vals, _zone(tz), None if _all_finite(vals) else np.isfinite(vals))
-
-
-def trend_direction(result: TrendResult, threshold_per_day: float) -> TrendDirection | None:
-    """Classify the slope: beyond +/- ``threshold_per_day`` is rising/falling, else steady.
-
-    None when there is no slope (fewer than two samples, or all at the same time).
-    """
-    if not threshold_per_day >= 0:
-        raise ValueError(f"threshold_per_day must be >= 0, got {threshold_per_day}")
-    slope = result.slope_per_day
-    if math.isnan(slope):
-        return None
-    if slope > threshold_per_day:
-        return "rising"
-    if slope < -threshold_per_day:
-        return "falling"
-    return "steady"
 
 
 def analyze_many(
@@ -168,10 +191,34 @@ def _daily_means(
         sums[occupied] = np.add.reduceat(usable, occupied_starts, dtype=np.float64)
     means = np.full(len(days), np.nan)
     np.divide(sums, counts, out=means, where=counts > 0)
+    coverage = _coverage(times if finite is None else times[finite], zone, days, midnights)
     return tuple(
-        DailyMean(date=day, mean=mean, count=count)
-        for day, mean, count in zip(days, means.tolist(), counts.tolist(), strict=True)
+        DailyMean(date=day, mean=mean, count=count, coverage=share)
+        for day, mean, count, share in zip(
+            days, means.tolist(), counts.tolist(), coverage.tolist(), strict=True
+        )
     )
+
+
+def _coverage(
+    times: NDArray[np.float64],
+    zone: ZoneInfo,
+    days: tuple[dt.date, ...],
+    midnights: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Share of each day's quarter hours holding a sample (sorted, usable times)."""
+    if times.size == 0:
+        return np.zeros(len(days))
+    ids = np.floor(times / BIN_S)
+    # Sorted times: the occupied bins are where the id changes (no sort, unlike np.unique).
+    bins = ids[np.concatenate(([True], ids[1:] != ids[:-1]))] * BIN_S
+    first = dt.datetime.combine(days[0], dt.time(), tzinfo=zone).timestamp()
+    after_last = dt.datetime.combine(
+        days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=zone
+    ).timestamp()
+    edges = np.concatenate(([first], midnights, [after_last]))
+    occupied = np.diff(np.searchsorted(bins, edges, side="left"))
+    return occupied / (np.diff(edges) / BIN_S)
 
 
 @functools.lru_cache(maxsize=64)

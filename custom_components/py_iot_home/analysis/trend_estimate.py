@@ -1,0 +1,101 @@
+"""Which slope a trend sensor shows, if any: the published trend and why it may be unknown.
+
+A slope is published only when it means something: the samples span ``min_span_s`` and the
+slope's standard error is at most ``max_standard_error``. From two full days on, the slope
+is the line through the full days' means (the design's definition); before, the robust fit
+over the samples. The standard error is the larger of the two fits' where both exist: a
+line through two or three daily means cannot judge its own error. Once published, a trend
+stays published until its error passes twice the limit, so a value hovering at the limit
+does not make the sensor blink between a number and unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from .trend import TrendResult
+
+type TrendMethod = Literal["daily_means", "robust_fit"]
+type NotReadyReason = Literal["no_samples", "span_too_short", "uncertain"]
+
+DAY_S = 86400.0
+MIN_FULL_DAYS = 2
+# Hysteresis of publishing: shown from error <= limit, hidden again beyond limit * this.
+UNPUBLISH_FACTOR = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSettings:
+    """When a slope is worth showing (per source: the error limit is in its unit per day)."""
+
+    min_span_s: float
+    max_standard_error: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrendEstimate:
+    """The trend a sensor shows: a slope per day, or None with the reason and a rough ETA.
+
+    ``slope_per_day`` and ``standard_error`` are the estimate's even when it is not
+    published (NaN / inf when there is none), so diagnostics can tell how close it is.
+    """
+
+    published: bool
+    slope_per_day: float
+    standard_error: float
+    method: TrendMethod
+    not_ready: NotReadyReason | None
+    ready_at_s: float | None  # roughly when it will be published; None when it is or unknown
+
+    @property
+    def shown_slope(self) -> float | None:
+        """The slope to show, or None while the trend is unknown."""
+        return self.slope_per_day if self.published else None
+
+
+def estimate_trend(
+    result: TrendResult, settings: TrendSettings, *, now_s: float, was_published: bool
+) -> TrendEstimate:
+    """Choose and judge the slope of one analysed window."""
+    full_days = sum(day.full for day in result.daily_means)
+    if full_days >= MIN_FULL_DAYS:
+        method: TrendMethod = "daily_means"
+        slope = result.full_day_line.slope_per_day
+        error = _larger_error(result.full_day_line.standard_error, result.robust.standard_error)
+    else:
+        method = "robust_fit"
+        slope = result.robust.slope_per_day
+        error = result.robust.standard_error
+    if result.count == 0:
+        return TrendEstimate(False, slope, error, method, "no_samples", None)
+    first_s = result.last_time_s - result.span_s
+    if result.span_s < settings.min_span_s:
+        return TrendEstimate(
+            False, slope, error, method, "span_too_short", first_s + settings.min_span_s
+        )
+    limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
+    if math.isnan(slope) or not error <= limit:
+        ready_at = _ready_at(result.span_s, error, settings.max_standard_error, first_s, now_s)
+        return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
+    return TrendEstimate(True, slope, error, method, None, None)
+
+
+def _larger_error(daily: float, robust: float) -> float:
+    return robust if math.isnan(daily) else max(daily, robust)
+
+
+def _ready_at(span_s: float, error: float, limit: float, first_s: float, now_s: float) -> float:
+    """Rough time the error falls to the limit: a line's error shrinks as span^-3/2.
+
+    Before one day of samples the daily cycle dominates the error, and it is resolved only
+    once the samples cover a day, so that is the earliest guess then.
+    """
+    if not math.isfinite(error):
+        needed = max(span_s * 2.0, DAY_S)
+    else:
+        needed = span_s * (error / limit) ** (2.0 / 3.0)
+    if span_s < DAY_S:
+        needed = max(needed, DAY_S)
+    return max(first_s + needed, now_s)

@@ -1,0 +1,115 @@
+"""Rising/falling with significance, hysteresis and a minimum time; measured on long runs."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
+from custom_components.py_iot_home.analysis.trend import analyze_trend
+from custom_components.py_iot_home.analysis.trend_direction import (
+    UNKNOWN,
+    DirectionState,
+    classify,
+    next_direction,
+)
+from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
+
+DAY = 86400.0
+T0 = 1_764_547_200.0
+
+
+@pytest.mark.parametrize(
+    ("slope", "error", "current", "expected"),
+    [
+        (0.5, 0.1, None, "rising"),  # 0.5 - 0.2 > 0.2
+        (0.5, 0.2, None, "steady"),  # 0.5 - 0.4 is not > 0.2
+        (-0.5, 0.1, None, "falling"),
+        (0.1, 0.0, None, "steady"),
+        (0.2, 0.0, None, "steady"),  # the threshold itself is not beyond it
+        (0.3, 0.2, "rising", "rising"),  # kept while the slope is above the threshold
+        (0.19, 0.0, "rising", "steady"),
+        (-0.3, 0.5, "falling", "falling"),
+        (0.3, 0.5, "falling", "steady"),
+    ],
+)
+def test_classify(slope: float, error: float, current: str | None, expected: str) -> None:
+    assert classify(slope, error, 0.2, current) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("threshold", [-0.1, float("nan")])
+def test_classify_rejects_invalid_thresholds(threshold: float) -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        classify(1.0, 0.1, threshold, None)
+
+
+def test_a_change_is_adopted_only_after_the_minimum_time() -> None:
+    state = next_direction(UNKNOWN, 1.0, 0.1, threshold=0.2, now_s=0.0)
+    assert state == DirectionState("rising")  # the first direction is taken at once
+    state = next_direction(state, -1.0, 0.1, threshold=0.2, now_s=100.0)
+    assert state == DirectionState("rising", "falling", 100.0)
+    # A different candidate starts the clock again; agreeing with the current drops it.
+    state = next_direction(state, 0.0, 0.1, threshold=0.2, now_s=200.0)
+    assert state == DirectionState("rising", "steady", 200.0)
+    assert next_direction(state, 1.0, 0.1, threshold=0.2, now_s=300.0) == DirectionState("rising")
+    state = next_direction(state, 0.0, 0.1, threshold=0.2, now_s=3799.0)
+    assert state.direction == "rising"
+    state = next_direction(state, 0.0, 0.1, threshold=0.2, now_s=3800.0)
+    assert state == DirectionState("steady")
+    # No published trend: unknown, whatever came before.
+    assert next_direction(state, None, 0.1, threshold=0.2, now_s=4000.0) == UNKNOWN
+
+
+def _run(
+    times: np.ndarray, values: np.ndarray, *, days: int, threshold: float = 0.2
+) -> list[str | None]:
+    """Analyse as the coordinator does, every 5 minutes, and return the adopted directions."""
+    clock = [T0]
+    store = SampleStore(window_s=7 * DAY, min_interval_s=60.0, clock=lambda: clock[0])
+    settings = TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5)
+    state = UNKNOWN
+    published = False
+    directions: list[str | None] = []
+    fed = 0
+    for now_s in np.arange(T0 + 300.0, T0 + days * DAY + 1.0, 300.0):
+        clock[0] = float(now_s)
+        end = int(np.searchsorted(times, now_s, side="right"))
+        store.extend("t", times[fed:end], values[fed:end])
+        fed = end
+        result = analyze_trend(*store.view("t"), tz="Europe/Berlin", now_s=float(now_s))
+        estimate = estimate_trend(result, settings, now_s=float(now_s), was_published=published)
+        published = estimate.published
+        state = next_direction(
+            state,
+            estimate.shown_slope,
+            estimate.standard_error,
+            threshold=threshold,
+            now_s=float(now_s),
+        )
+        directions.append(state.direction)
+    return directions
+
+
+def test_a_stationary_noisy_room_is_never_rising_in_seven_days() -> None:
+    """Constant mean, a daily cycle, noise and DHT22 tenths: no false "rising" at all."""
+    times = np.arange(T0, T0 + 7 * DAY, 60.0)
+    x = (times - T0) / DAY
+    rng = np.random.default_rng(2026)
+    values = np.round(21.0 + 1.5 * np.sin(2 * np.pi * x) + rng.normal(0, 0.3, x.size), 1)
+    directions = _run(times, values, days=7)
+    assert "rising" not in directions
+    assert "falling" not in directions
+    assert directions[-1] == "steady"
+
+
+def test_a_warming_room_turns_rising_once_and_stays() -> None:
+    times = np.arange(T0, T0 + 5 * DAY, 60.0)
+    x = (times - T0) / DAY
+    rng = np.random.default_rng(7)
+    values = 19.0 + 1.0 * x + 1.5 * np.sin(2 * np.pi * x) + rng.normal(0, 0.2, x.size)
+    directions = [d for d in _run(times, values, days=5) if d is not None]
+    changes = [b for a, b in itertools.pairwise(directions) if a != b]
+    assert directions[-1] == "rising"
+    assert changes in ([], ["rising"])

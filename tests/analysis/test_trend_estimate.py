@@ -1,0 +1,118 @@
+"""Which trend is published: the -864 degC/d of two readings never, a flat room's 0.00 soon."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from custom_components.py_iot_home.analysis.trend import TrendResult, analyze_trend
+from custom_components.py_iot_home.analysis.trend_estimate import (
+    TrendEstimate,
+    TrendSettings,
+    estimate_trend,
+)
+from custom_components.py_iot_home.hardware.simulation import indoor_climate
+
+DAY = 86400.0
+HOUR = 3600.0
+T0 = 1_764_547_200.0  # 2025-12-01 00:00 UTC
+SETTINGS = TrendSettings(min_span_s=4 * HOUR, max_standard_error=0.5)
+
+
+def _estimate(
+    times: NDArray[np.float64],
+    values: NDArray[np.float64],
+    *,
+    was_published: bool = False,
+    settings: TrendSettings = SETTINGS,
+) -> tuple[TrendEstimate, TrendResult]:
+    now_s = float(times[-1]) if times.size else T0
+    result = analyze_trend(times, values, tz="UTC", now_s=now_s)
+    return estimate_trend(result, settings, now_s=now_s, was_published=was_published), result
+
+
+def test_no_samples_no_trend() -> None:
+    estimate, _ = _estimate(np.empty(0), np.empty(0))
+    assert (estimate.published, estimate.not_ready, estimate.ready_at_s) == (
+        False,
+        "no_samples",
+        None,
+    )
+    assert estimate.shown_slope is None
+
+
+def test_two_readings_ten_seconds_apart_are_no_trend() -> None:
+    """The reported -864 degC/d: a 0.1 degC step over 10 s, extrapolated to a day."""
+    times = np.array([T0, T0 + 10.0])
+    values = np.array([21.3, 21.2])
+    estimate, result = _estimate(times, values)
+    assert result.slope_per_day == pytest.approx(-864.0, rel=1e-3)  # the samples' line
+    assert not estimate.published
+    assert estimate.not_ready == "span_too_short"
+    assert estimate.ready_at_s == T0 + 4 * HOUR
+
+
+def test_a_flat_room_is_published_as_zero_once_the_span_suffices() -> None:
+    times = np.arange(T0, T0 + 5 * HOUR, 10.0)
+    rng = np.random.default_rng(1)
+    values = np.round(21.0 + rng.normal(0.0, 0.03, times.size), 1)
+    early, _ = _estimate(times[times < T0 + 3 * HOUR], values[times < T0 + 3 * HOUR])
+    assert early.not_ready == "span_too_short"
+    estimate, _ = _estimate(times, values)
+    assert estimate.published
+    assert estimate.method == "robust_fit"
+    assert abs(estimate.slope_per_day) < 0.2
+
+
+def test_a_daily_cycle_keeps_the_first_day_unknown_and_says_until_when() -> None:
+    times = np.arange(T0, T0 + 8 * HOUR, 60.0)
+    values = 21.0 + 2.0 * np.sin(2 * np.pi * (times - T0) / DAY)
+    estimate, _ = _estimate(times, values)
+    assert not estimate.published
+    assert estimate.not_ready == "uncertain"
+    assert estimate.ready_at_s is not None
+    assert estimate.ready_at_s >= T0 + DAY
+
+
+def test_from_two_full_days_the_daily_means_decide() -> None:
+    times = np.arange(T0, T0 + 3.5 * DAY, 300.0)
+    x = (times - T0) / DAY
+    rng = np.random.default_rng(5)
+    values = 20.0 + 0.6 * x + 1.5 * np.sin(2 * np.pi * x) + rng.normal(0, 0.1, x.size)
+    estimate, result = _estimate(times, values)
+    assert sum(day.full for day in result.daily_means) == 3
+    assert estimate.method == "daily_means"
+    assert estimate.published
+    assert estimate.slope_per_day == result.full_day_line.slope_per_day
+    assert estimate.standard_error == max(
+        result.full_day_line.standard_error, result.robust.standard_error
+    )
+    assert abs(estimate.slope_per_day - 0.6) < 2 * estimate.standard_error + 0.05
+
+
+def test_publishing_has_hysteresis() -> None:
+    """An error between the limit and twice it keeps a shown trend, but shows no new one."""
+    times = np.arange(T0, T0 + 2 * DAY, 300.0)
+    rng = np.random.default_rng(9)
+    values = 21.0 + rng.normal(0, 0.5, times.size)
+    error = _estimate(times, values)[0].standard_error
+    settings = TrendSettings(min_span_s=4 * HOUR, max_standard_error=error / 1.5)
+    assert not _estimate(times, values, settings=settings)[0].published
+    assert _estimate(times, values, settings=settings, was_published=True)[0].published
+
+
+def test_the_simulated_board_never_shows_an_absurd_trend_in_its_first_day() -> None:
+    """Every 5 minutes of the first day, as the coordinator would: nothing past 2 degC/d."""
+    times = np.arange(T0, T0 + DAY, 10.0)
+    values = np.array([indoor_climate(3, t, 3600.0).temperature for t in times])
+    shown = []
+    for end in np.arange(T0 + 300.0, T0 + DAY + 1, 300.0):
+        keep = times < end
+        estimate, _ = _estimate(times[keep], values[keep])
+        if estimate.published:
+            shown.append(estimate.slope_per_day)
+    assert all(abs(slope) < 2.0 for slope in shown)
+    assert all(math.isfinite(slope) for slope in shown)
