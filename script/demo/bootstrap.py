@@ -58,6 +58,8 @@ ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
 # Home Assistant's warnings about the development stack itself, not about anything to fix.
 DEVELOPMENT_ONLY_REPAIRS = {
     ("http", "deprecated_yaml"): "configuration.yaml binds to loopback from the first start",
+    # 2026.11, once the http: block was promoted to storage (ensure_http_confirmed).
+    ("http", "yaml_still_present_after_migration"): "the same block, kept for fresh stacks",
     ("homeassistant", "deprecated_method"): "a development stack is a Core install by nature",
 }
 
