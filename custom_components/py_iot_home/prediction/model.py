@@ -32,12 +32,15 @@ from .linear import LinearModel
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
+    BLEND,
+    BLEND_RULE,
     HORIZON_GROUPS,
     METHODS,
     MODEL,
     TrainingRows,
     WalkForward,
     band_offsets,
+    blend,
     fold_count,
     walk_forward,
 )
@@ -160,9 +163,11 @@ class PowerModel:
         chosen = np.array([self.methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
             at = chosen == method
-            if method == MODEL:
+            if method in (MODEL, BLEND):
                 rows = feature_rows(grid, origins[at], horizons[at], forecast=self.weather_forecast)
                 out[at] = power_unscale(self.linear.predict(rows, horizons[at]))
+                if method == BLEND:
+                    out[at] = blend(out[at], RULES[BLEND_RULE](grid, origins[at], horizons[at]))
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
@@ -194,10 +199,13 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
     for name, horizons in HORIZON_GROUPS:
         at = np.array(horizons) - 1
         mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in METHODS}
-        rules = {m: v for m, v in mae.items() if m != MODEL and np.isfinite(v)}
+        rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
         best_rule = min(rules, key=lambda m: rules[m])
         model_mae = mae[MODEL]
-        best = MODEL if np.isfinite(model_mae) and model_mae < rules[best_rule] else best_rule
+        learned = {m: mae[m] for m in (MODEL, BLEND) if np.isfinite(mae[m])}
+        best = min(learned, key=lambda m: learned[m]) if learned else best_rule
+        if learned and learned[best] >= rules[best_rule]:
+            best = best_rule
         for h in horizons:
             methods[h - 1] = best
         groups[name] = GroupChoice(

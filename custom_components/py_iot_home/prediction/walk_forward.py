@@ -26,7 +26,10 @@ from .linear import LinearModel, ridge_sums, solve_ridge
 from .rules import RULES
 
 MODEL = "model"
-METHODS: tuple[str, ...] = (MODEL, *RULES)
+# The model averaged with the median rule: where noise rules a home, the two err apart.
+BLEND = "model_median_blend"
+BLEND_RULE = "median_by_hour"
+METHODS: tuple[str, ...] = (MODEL, BLEND, *RULES)
 BAND_QUANTILES = (0.1, 0.9)
 MAX_FOLDS = 3
 RIDGE_GRID = (0.005, 0.02, 0.08)
@@ -120,34 +123,51 @@ def walk_forward(
         held_hours += HOURS_PER_WEEK
         actual = data.target_w[test]
         origins, horizons = data.origins[test], data.horizons[test]
+        rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
         for ridge in RIDGE_GRID:
             model = solve_ridge(sums, slice(0, fold), ridge)
             forecast = power_unscale(model.predict(data.rows[test], horizons))
             errors.add(ridge, forecast, actual, horizons)
-        for name, rule in RULES.items():
-            errors.add(name, rule(grid, origins, horizons), actual, horizons)
+            errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
+        for name, forecast in rules.items():
+            errors.add(name, forecast, actual, horizons)
     if not held_hours:
         raise ValueError("no held-out week has both training and test hours")
     mae = {name: errors.mae(name) for name in RULES}
     log_errors = {name: errors.logs(name) for name in RULES}
     model_mae = np.zeros(MAX_HORIZON_HOURS)
+    blend_mae = np.zeros(MAX_HORIZON_HOURS)
     model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
+    blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
     final = {ridge: solve_ridge(sums, slice(None), ridge) for ridge in RIDGE_GRID}
     coef = np.zeros_like(final[RIDGE_GRID[0]].coef)
     intercept = np.zeros_like(final[RIDGE_GRID[0]].intercept)
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
-        ridge = min(RIDGE_GRID, key=lambda r: float(np.nanmean(errors.mae(r)[at])))
+        # One ridge strength per group, the one whose model (alone or blended) did best.
+        ridge = min(
+            RIDGE_GRID,
+            key=lambda r: min(
+                float(np.nanmean(errors.mae(r)[at])), float(np.nanmean(errors.mae((BLEND, r))[at]))
+            ),
+        )
         model_mae[at] = errors.mae(ridge)[at]
+        blend_mae[at] = errors.mae((BLEND, ridge))[at]
         for h in at:
             model_logs[h] = errors.logs(ridge)[h]
+            blend_logs[h] = errors.logs((BLEND, ridge))[h]
         coef[at] = final[ridge].coef[at]
         intercept[at] = final[ridge].intercept[at]
-    mae[MODEL] = model_mae
-    log_errors[MODEL] = model_logs
+    mae[MODEL], mae[BLEND] = model_mae, blend_mae
+    log_errors[MODEL], log_errors[BLEND] = model_logs, blend_logs
     base = final[RIDGE_GRID[0]]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
     return WalkForward(mae_w=mae, log_errors=log_errors, hours=held_hours), linear
+
+
+def blend(model: FloatArray, rule: FloatArray) -> FloatArray:
+    """The mean of the model's and the median rule's forecasts (W)."""
+    return np.asarray((model + rule) / 2.0, dtype=np.float64)
 
 
 def _mean(values: FloatArray) -> float:
