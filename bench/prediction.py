@@ -87,7 +87,9 @@ class Horizon:
             "ensemble_mae": round(rules[ENSEMBLE], 3),
             "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
             "band_coverage": round(float(covered.mean()), 4),
-            "model_share": round(float(used.get("model", 0.0)), 3),
+            "model_share": round(
+                float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
+            ),
             "hours": len(self.actual),
         }
 

@@ -26,6 +26,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home import predictor as predictor_module
+from custom_components.py_iot_home.prediction.walk_forward import METHODS
 from custom_components.py_iot_home.const import (
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
@@ -148,19 +149,32 @@ async def test_trains_on_statistics_and_forecasts(
     assert state.attributes["state_class"] == "measurement"
     forecast = state.attributes["forecast"]
     assert len(forecast) == 24
-    assert forecast[0]["datetime"] == NOW.replace(minute=0).isoformat()
-    # Plausible: within the range the home actually drew.
+    # The home's time zone (the harness's US/Pacific), not UTC.
+    local_start = dt_util.as_local(NOW.replace(minute=0))
+    assert forecast[0]["datetime"] == local_start.isoformat()
+    assert forecast[0]["datetime"].endswith("-08:00")
+    # Plausible: within the range the home actually drew, inside its band.
     assert frame["power_w"].min() * 0.5 <= float(state.state) <= frame["power_w"].max()
-    assert all(0 <= point["power_w"] <= frame["power_w"].max() * 1.5 for point in forecast)
-    mae = float(hass.states.get("sensor.power_forecast_model_mean_absolute_error").state)
+    for point in forecast:
+        assert 0 <= point["low_w"] <= point["power_w"] <= point["high_w"]
+        assert point["power_w"] <= frame["power_w"].max() * 1.5
+    mae = float(hass.states.get("sensor.power_forecast_forecast_mean_absolute_error").state)
     assert 0 < mae < frame["power_w"].std() * 1.5
-    # R² and the row count are diagnostics most people never look at: disabled by default.
+    method = hass.states.get("sensor.power_forecast_forecast_method")
+    assert method.state in METHODS
+    day = method.attributes["day_ahead"]
+    assert day["method"] == method.state
+    # Never worse than a rule: the method in use scored at least as well as the best rule.
+    assert day["mae_w"] <= day["best_rule_mae_w"]
+    assert day["mae_w"] == pytest.approx(mae, abs=0.1)
+    skill = hass.states.get("sensor.power_forecast_skill_over_the_best_rule")
+    assert float(skill.state) == pytest.approx(day["skill_percent"])
+    assert float(skill.state) >= 0
+    assert hass.states.get("sensor.power_forecast_model_r2") is None
     registry = er.async_get(hass)
-    for object_id in ("model_r2", "training_rows"):
-        entry = registry.async_get(f"sensor.power_forecast_{object_id}")
-        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    entry = registry.async_get("sensor.power_forecast_training_rows")
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
-    assert 0 < snapshot.r2 <= 1
     assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
 
@@ -304,7 +318,9 @@ async def test_forecast_and_retrain_actions(
     )
     state = hass.states.get(PREDICTED)
     assert response["forecast"] == state.attributes["forecast"][:6]
+    assert {"low_w", "high_w"} <= set(response["forecast"][0])
     assert response["mae_w"] > 0
+    assert response["methods"]["day_ahead"]["skill_percent"] == response["skill_percent"]
 
     freezer.tick(timedelta(minutes=5))
     response = await hass.services.async_call(
@@ -335,7 +351,8 @@ async def test_forecast_action_without_enough_history(
     assert response == {
         "trained": False,
         "mae_w": None,
-        "r2": None,
+        "skill_percent": None,
+        "method": None,
         "training_rows": None,
         "hours_needed": 216,
         "trained_at": None,

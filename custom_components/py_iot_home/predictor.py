@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -184,7 +184,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             exclude_outliers=self.exclude_outliers,
         )
         try:
-            self.model = await self.hass.async_add_executor_job(_fit, request)
+            model = await self.hass.async_add_executor_job(_fit, request)
         except TrainingFailedError as err:
             # Keep the previous model, if any; the next refresh tries again.
             LOGGER.error("%s: training failed: %s", self.config_entry.title, err)
@@ -206,6 +206,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 },
             )
             return err.hours_missing
+        # Home Assistant's clock, not the training process's, dates the model.
+        self.model = replace(model, trained_at=dt_util.utcnow())
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         day = self.model.groups["day_ahead"]
         LOGGER.info(

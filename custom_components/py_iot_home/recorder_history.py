@@ -8,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from homeassistant.components.recorder.history import state_changes_during_period
+from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant, State
@@ -119,17 +119,23 @@ def _weather_temperature(
 
     Each hour gets the mean of the values reported in it, or the value in force then.
     """
-    changes = state_changes_during_period(hass, start, end, entity_id).get(entity_id, [])
+    # Every update, not only state changes: the temperature is an attribute.
+    updates = get_significant_states(
+        hass, start, end, [entity_id], significant_changes_only=False
+    ).get(entity_id, [])
     readings = [
         (pd.Timestamp(state.last_updated).tz_convert("UTC").floor("h"), value)
-        for state in changes
-        if (value := _celsius(state)) is not None
+        for state in updates
+        if isinstance(state, State) and (value := _celsius(state)) is not None
     ]
     if not readings:
         return np.full(len(index), np.nan)
-    frame = pd.DataFrame(readings, columns=["hour", "value"]).groupby("hour")["value"].mean()
-    hours = pd.DatetimeIndex(frame.index)
-    hourly = frame.reindex(index.union(hours)).ffill().reindex(index)
+    by_hour = pd.DataFrame(readings, columns=["hour", "value"]).groupby("hour")["value"]
+    means, lasts = by_hour.mean(), by_hour.last()
+    hours = index.union(pd.DatetimeIndex(means.index))
+    # An hour without a report keeps the last value reported before it.
+    carried = lasts.reindex(hours).ffill().shift(1)
+    hourly = means.reindex(hours).fillna(carried).reindex(index)
     return np.asarray(hourly.to_numpy(np.float64), dtype=np.float64)
 
 

@@ -53,14 +53,17 @@ def test_training_in_a_subprocess_gives_the_same_model() -> None:
     )
     assert request_from_bytes(request_to_bytes(request)).excluded_days == [date(2026, 1, 20)]
     in_process = fit_power_model(
-        home.iloc[:-24], weather_forecast=True, excluded_days=[date(2026, 1, 20)],
+        home.iloc[:-24],
+        weather_forecast=True,
+        excluded_days=[date(2026, 1, 20)],
         exclude_outliers=True,
     )
     child = train_in_subprocess(request)
     assert child.excluded_days == in_process.excluded_days >= 1
     future = home.iloc[-24:][["temperature"]]
     np.testing.assert_allclose(
-        child.predict(home.iloc[:-24], future), in_process.predict(home.iloc[:-24], future),
+        child.predict(home.iloc[:-24], future),
+        in_process.predict(home.iloc[:-24], future),
         rtol=1e-9,
     )
 

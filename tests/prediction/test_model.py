@@ -81,15 +81,15 @@ def test_band_covers_about_80_percent_of_held_out_hours(
     assert 0.70 <= inside.mean() <= 0.90
 
 
-def test_hour_ahead_beats_rules_on_held_out_days(
-    trained: PowerModel, hourly: pd.DataFrame
-) -> None:
+def test_hour_ahead_beats_rules_on_held_out_days(trained: PowerModel, hourly: pd.DataFrame) -> None:
     power = hourly["power_w"]
     targets = range(TRAIN_HOURS, len(hourly))
     ours = [trained.predict(hourly.iloc[t - LOOKBACK_HOURS : t], hours=1)[0] for t in targets]
     actual = power.to_numpy(float)[TRAIN_HOURS:]
     last_hour = [power.iloc[t - 1] for t in targets]
-    median = [BASELINES["median_by_hour"](power.iloc[t - LOOKBACK_HOURS : t], 1)[0] for t in targets]
+    median = [
+        BASELINES["median_by_hour"](power.iloc[t - LOOKBACK_HOURS : t], 1)[0] for t in targets
+    ]
     assert mae(ours, actual) < 0.9 * mae(last_hour, actual)
     assert mae(ours, actual) < 0.95 * mae(median, actual)
 
@@ -128,8 +128,12 @@ def test_falls_back_to_a_rule_the_model_cannot_beat() -> None:
 
 def test_excluded_days_are_not_learned(hourly: pd.DataFrame) -> None:
     history = hourly.iloc[:TRAIN_HOURS].copy()
-    away = pd.DatetimeIndex(history.index).normalize() >= history.index[-1].normalize() - pd.Timedelta(days=8)
-    away &= pd.DatetimeIndex(history.index).normalize() < history.index[-1].normalize() - pd.Timedelta(days=1)
+    away = pd.DatetimeIndex(history.index).normalize() >= history.index[
+        -1
+    ].normalize() - pd.Timedelta(days=8)
+    away &= pd.DatetimeIndex(history.index).normalize() < history.index[
+        -1
+    ].normalize() - pd.Timedelta(days=1)
     history.loc[away, "power_w"] = 5.0  # a week away: the fridge alone
     away_days = sorted(set(pd.DatetimeIndex(history.index[away]).date))
     learned_away = fit_power_model(history)
