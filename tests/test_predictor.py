@@ -26,7 +26,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home import predictor as predictor_module
-from custom_components.py_iot_home.prediction.walk_forward import METHODS
 from custom_components.py_iot_home.const import (
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
@@ -35,6 +34,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
     DOMAIN,
 )
+from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)

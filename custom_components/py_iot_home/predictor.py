@@ -234,8 +234,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             ForecastPoint(
                 start=now + timedelta(hours=hour),
                 power_w=value,
-                low_w=min(low, value),
-                high_w=max(high, value),
+                low_w=low,
+                high_w=high,
                 method=method,
             )
             for hour, (value, low, high, method) in enumerate(

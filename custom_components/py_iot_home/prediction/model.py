@@ -141,8 +141,9 @@ class PowerModel:
         return Forecast(
             start=pd.Timestamp(extended.index[grid.observed_end]),
             power_w=[float(v) for v in values],
-            low_w=[float(v) for v in power_unscale(scaled + band[:, 0])],
-            high_w=[float(v) for v in power_unscale(scaled + band[:, 1])],
+            # The band always holds the forecast, even where the errors were one-sided.
+            low_w=[float(v) for v in np.minimum(power_unscale(scaled + band[:, 0]), values)],
+            high_w=[float(v) for v in np.maximum(power_unscale(scaled + band[:, 1]), values)],
             methods=[self.methods[h - 1] for h in horizons],
         )
 
