@@ -113,6 +113,9 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
 
 def _floor_to_hour(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Floor to the hour in UTC: a local hour can be ambiguous on the night clocks go back."""
+    nanoseconds = index.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    if not np.any(nanoseconds % 3_600_000_000_000):
+        return index  # already whole hours: the common case, and flooring costs a forecast ms
     if index.tz is None:
         return index.floor("h")
     return index.tz_convert("UTC").floor("h").tz_convert(index.tz)
