@@ -36,12 +36,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.prediction_data import DATASETS, load_uci, whole_days
+from bench.prediction_data import DATASETS, whole_days
 from custom_components.py_iot_home.prediction import fit_power_model
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
-
-__all__ = ["load_uci"]
 
 TRAIN_DAYS = 60
 BLOCK_DAYS = 14
