@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import AsyncMock, patch
 
@@ -27,6 +27,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.py_iot_home import predictor as predictor_module
 from custom_components.py_iot_home.const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
@@ -357,3 +359,34 @@ async def test_forecast_action_without_enough_history(
         "hours_needed": 216,
         "trained_at": None,
     }
+
+
+async def test_options_flow_excluded_days(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Days to leave out are checked in the form, then reach the training."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    options = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+        CONF_EXCLUDE_OUTLIERS: True,
+    }
+    result = await hass.config_entries.options.async_init(entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10, 2026-02-31"}
+    )
+    assert result["errors"] == {CONF_EXCLUDED_DAYS: "invalid_days"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10..2026-02-12"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    assert predictor.excluded_days == [date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)]
+    assert predictor.exclude_outliers is True
+    assert predictor.model is not None
+    assert predictor.model.excluded_days >= 3
