@@ -1,7 +1,7 @@
 """Markdown tables for the docs from the JSON lines bench/prediction.py printed last.
 
-    script/run python bench/prediction.py --weather-forecast observed > observed.txt
-    script/run python bench/prediction_table.py observed.txt [more.txt ...]
+script/run python bench/prediction.py --weather-forecast observed > observed.txt
+script/run python bench/prediction_table.py observed.txt [more.txt ...]
 """
 
 from __future__ import annotations

@@ -145,3 +145,30 @@ async def test_weather_history_trains_in_celsius(
     # Hour 0: mean of 5 °C and 10 °C; hour 1: "warm" dropped, 10 °C carried; hour 2: 20 °C.
     np.testing.assert_allclose(loaded.history.temperature, [7.5, 10.0, 20.0, 20.0])
     assert loaded.weather_hours == 4
+
+
+def test_forecast_reply_is_checked_and_converted() -> None:
+    """Hostile or odd forecast points are dropped; °F becomes °C."""
+    from custom_components.py_iot_home.weather_forecast import weather_frame
+
+    reply = {
+        "forecast": [
+            {"datetime": "2026-03-01T01:00:00+00:00", "temperature": 50, "humidity": 70},
+            {"datetime": "2026-03-01T02:00:00+00:00", "temperature": float("nan")},
+            {"datetime": "2026-03-01T03:00:00", "temperature": 41},  # no zone: dropped
+            {"datetime": "not a time", "temperature": 41},
+            {"datetime": "2026-03-01T04:00:00+01:00", "temperature": True},
+            "junk",
+        ]
+    }
+    frame = weather_frame(reply, "°F")
+    assert frame is not None
+    assert list(frame.index) == [
+        pd.Timestamp("2026-03-01T01:00:00+00:00"),
+        pd.Timestamp("2026-03-01T02:00:00+00:00"),
+        pd.Timestamp("2026-03-01T03:00:00+00:00"),
+    ]
+    np.testing.assert_allclose(frame["temperature"], [10.0, np.nan, np.nan])
+    np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan])
+    assert weather_frame({"forecast": "nope"}) is None
+    assert weather_frame(None) is None

@@ -8,13 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .const import (
     CONF_EXCLUDE_OUTLIERS,
@@ -37,6 +35,7 @@ from .prediction.model import NotEnoughHistoryError, PowerModel
 from .prediction.unusual_days import parse_days
 from .prediction.worker import TrainingFailedError, train_in_subprocess
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
+from .weather_forecast import weather_frame
 
 FORECAST_HOURS = 24
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -261,47 +260,6 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
         return weather_frame((response or {}).get(self.weather_entity), unit)
-
-
-def weather_frame(response: object, unit: object = None) -> pd.DataFrame | None:
-    """Temperature (°C) and humidity per forecast hour from a `weather.get_forecasts` reply.
-
-    `unit` is the weather entity's `temperature_unit`; values that are not finite numbers,
-    times that do not parse, are dropped.
-    """
-    points = response.get("forecast") if isinstance(response, dict) else None
-    if not isinstance(points, list):
-        return None
-    rows: dict[pd.Timestamp, tuple[float, float]] = {}
-    for point in points:
-        if not isinstance(point, dict) or not isinstance(point.get("datetime"), str):
-            continue
-        moment = dt_util.parse_datetime(point["datetime"])
-        if moment is None or moment.tzinfo is None:
-            continue
-        temperature = _finite(point.get("temperature"))
-        if (
-            math.isfinite(temperature)
-            and unit in TemperatureConverter.VALID_UNITS
-            and unit != UnitOfTemperature.CELSIUS
-        ):
-            temperature = TemperatureConverter.convert(
-                temperature, str(unit), UnitOfTemperature.CELSIUS
-            )
-        rows[pd.Timestamp(moment)] = (temperature, _finite(point.get("humidity")))
-    if not rows:
-        return None
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["temperature", "humidity"])
-    frame.index = pd.DatetimeIndex(frame.index).tz_convert("UTC")
-    return frame
-
-
-def _finite(value: object) -> float:
-    """A finite number as float, anything else as NaN."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return float("nan")
-    number = float(value)
-    return number if math.isfinite(number) else float("nan")
 
 
 def _fit(request: TrainingRequest) -> PowerModel:
