@@ -390,3 +390,22 @@ async def test_options_flow_excluded_days(
     assert predictor.exclude_outliers is True
     assert predictor.model is not None
     assert predictor.model.excluded_days >= 3
+
+
+async def test_retired_r2_sensor_is_removed(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An R² sensor left in the registry by an older version goes at the next set-up."""
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    entry = hass.config_entries.async_get_entry(entry_id)
+    registry = er.async_get(hass)
+    old = registry.async_get_or_create(
+        "sensor", DOMAIN, f"{entry.unique_id}_model_r2", config_entry=entry
+    )
+    assert registry.async_get(old.entity_id) is not None
+    await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(old.entity_id) is None
+    assert registry.async_get("sensor.power_forecast_predicted_power") is not None
