@@ -39,7 +39,7 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     # Bars share one scale, the highest band top (1120 W = 24 blocks): 560 W is 12 blocks.
     assert "`" + "█" * 12 + "`" in rows[-1]
     assert "**560**" in rows[-1]
-    assert "280–1120" in rows[-1]
+    assert "280\N{EN DASH}1120" in rows[-1]
     assert "6.4 % better than the best rule" in text
 
 
