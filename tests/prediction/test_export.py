@@ -97,3 +97,44 @@ def test_a_pickle_is_never_loaded(trained: PowerModel) -> None:
     bad = _rewrite(model_to_bytes(trained), methods=np.array([object()] * 24, dtype=object))
     with pytest.raises(ValueError, match="pickle"):
         model_from_bytes(bad)
+
+
+class _Stream:
+    """A text stream stand-in with the binary `buffer` the worker reads and writes."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.buffer = io.BytesIO(data)
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text.encode())
+
+
+def test_worker_main_answers_on_its_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's side, run in this process: a model on stdout, or the missing hours."""
+    from custom_components.py_iot_home.prediction import worker
+
+    home = HourlyHistory.from_frame(heated_home(days=20))
+    stdout = _Stream()
+    monkeypatch.setattr("sys.stdin", _Stream(request_to_bytes(TrainingRequest(history=home))))
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert worker.main() == 0
+    model = model_from_bytes(stdout.buffer.getvalue())
+    assert len(model.predict(heated_home(days=20))) == 24
+
+    short = HourlyHistory.from_frame(heated_home(days=3))
+    stdout = _Stream()
+    monkeypatch.setattr("sys.stdin", _Stream(request_to_bytes(TrainingRequest(history=short))))
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert worker.main() == worker.NOT_ENOUGH_HISTORY
+    assert b'"needed_hours": 336' in stdout.buffer.getvalue()
+
+
+def test_a_failing_child_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that dies (here: an interpreter that is not Python) raises, with its words."""
+    from custom_components.py_iot_home.prediction import worker
+
+    monkeypatch.setattr(worker.sys, "executable", "/bin/false")
+    with pytest.raises(worker.TrainingFailedError, match="exit status 1"):
+        worker.train_in_subprocess(
+            TrainingRequest(history=HourlyHistory.from_frame(heated_home(days=3)))
+        )
