@@ -139,7 +139,8 @@ def test_translations_are_built_from_strings() -> None:
 
 def test_requirements_are_the_imported_libraries() -> None:
     names = {re.split(r"[<>=;]", requirement)[0] for requirement in _manifest()["requirements"]}  # type: ignore[attr-defined]
-    assert names == {"numpy", "pandas", "scikit-learn"}
+    # The power forecast is numpy alone: scikit-learn is no longer needed by anything.
+    assert names == {"numpy", "pandas"}
 
 
 def test_false_marker_requirement_is_skipped_by_home_assistant(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import AsyncMock, patch
 
@@ -27,6 +27,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.py_iot_home import predictor as predictor_module
 from custom_components.py_iot_home.const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
@@ -34,6 +36,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
     DOMAIN,
 )
+from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
@@ -148,19 +151,32 @@ async def test_trains_on_statistics_and_forecasts(
     assert state.attributes["state_class"] == "measurement"
     forecast = state.attributes["forecast"]
     assert len(forecast) == 24
-    assert forecast[0]["datetime"] == NOW.replace(minute=0).isoformat()
-    # Plausible: within the range the home actually drew.
+    # The home's time zone (the harness's US/Pacific), not UTC.
+    local_start = dt_util.as_local(NOW.replace(minute=0))
+    assert forecast[0]["datetime"] == local_start.isoformat()
+    assert forecast[0]["datetime"].endswith("-08:00")
+    # Plausible: within the range the home actually drew, inside its band.
     assert frame["power_w"].min() * 0.5 <= float(state.state) <= frame["power_w"].max()
-    assert all(0 <= point["power_w"] <= frame["power_w"].max() * 1.5 for point in forecast)
-    mae = float(hass.states.get("sensor.power_forecast_model_mean_absolute_error").state)
+    for point in forecast:
+        assert 0 <= point["low_w"] <= point["power_w"] <= point["high_w"]
+        assert point["power_w"] <= frame["power_w"].max() * 1.5
+    mae = float(hass.states.get("sensor.power_forecast_forecast_mean_absolute_error").state)
     assert 0 < mae < frame["power_w"].std() * 1.5
-    # R² and the row count are diagnostics most people never look at: disabled by default.
+    method = hass.states.get("sensor.power_forecast_forecast_method")
+    assert method.state in METHODS
+    day = method.attributes["day_ahead"]
+    assert day["method"] == method.state
+    # Never worse than a rule: the method in use scored at least as well as the best rule.
+    assert day["mae_w"] <= day["best_rule_mae_w"]
+    assert day["mae_w"] == pytest.approx(mae, abs=0.1)
+    skill = hass.states.get("sensor.power_forecast_skill_over_the_best_rule")
+    assert float(skill.state) == pytest.approx(day["skill_percent"])
+    assert float(skill.state) >= 0
+    assert hass.states.get("sensor.power_forecast_model_r2") is None
     registry = er.async_get(hass)
-    for object_id in ("model_r2", "training_rows"):
-        entry = registry.async_get(f"sensor.power_forecast_{object_id}")
-        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    entry = registry.async_get("sensor.power_forecast_training_rows")
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
-    assert 0 < snapshot.r2 <= 1
     assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
 
@@ -304,7 +320,9 @@ async def test_forecast_and_retrain_actions(
     )
     state = hass.states.get(PREDICTED)
     assert response["forecast"] == state.attributes["forecast"][:6]
+    assert {"low_w", "high_w"} <= set(response["forecast"][0])
     assert response["mae_w"] > 0
+    assert response["methods"]["day_ahead"]["skill_percent"] == response["skill_percent"]
 
     freezer.tick(timedelta(minutes=5))
     response = await hass.services.async_call(
@@ -335,8 +353,59 @@ async def test_forecast_action_without_enough_history(
     assert response == {
         "trained": False,
         "mae_w": None,
-        "r2": None,
+        "skill_percent": None,
+        "method": None,
         "training_rows": None,
         "hours_needed": 216,
         "trained_at": None,
     }
+
+
+async def test_options_flow_excluded_days(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Days to leave out are checked in the form, then reach the training."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    options = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+        CONF_EXCLUDE_OUTLIERS: True,
+    }
+    result = await hass.config_entries.options.async_init(entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10, 2026-02-31"}
+    )
+    assert result["errors"] == {CONF_EXCLUDED_DAYS: "invalid_days"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10..2026-02-12"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    assert predictor.excluded_days == [date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)]
+    assert predictor.exclude_outliers is True
+    assert predictor.model is not None
+    assert predictor.model.excluded_days >= 3
+
+
+async def test_retired_r2_sensor_is_removed(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An R² sensor left in the registry by an older version goes at the next set-up."""
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    entry = hass.config_entries.async_get_entry(entry_id)
+    registry = er.async_get(hass)
+    old = registry.async_get_or_create(
+        "sensor", DOMAIN, f"{entry.unique_id}_model_r2", config_entry=entry
+    )
+    assert registry.async_get(old.entity_id) is not None
+    await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done()
+    assert registry.async_get(old.entity_id) is None
+    assert registry.async_get("sensor.power_forecast_predicted_power") is not None

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from homeassistant.components.recorder.core import Recorder
 from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
 
 from custom_components.py_iot_home.predictor import PredictorCoordinator
 from custom_components.py_iot_home.recorder_history import async_load_hourly_history
@@ -80,13 +81,14 @@ async def test_trains_on_kilowatt_statistics_from_postgres(
     assert state.attributes["unit_of_measurement"] == "W"
     forecast = state.attributes["forecast"]
     assert len(forecast) == 24
-    assert forecast[0]["datetime"] == NOW.replace(minute=0).isoformat()
+    assert forecast[0]["datetime"] == dt_util.as_local(NOW.replace(minute=0)).isoformat()
     assert frame["power_w"].min() * 0.5 <= float(state.state) <= frame["power_w"].max()
     assert all(0 <= point["power_w"] <= frame["power_w"].max() * 1.5 for point in forecast)
     snapshot = predictor.data
     assert snapshot.mae_w is not None
     assert 0 < snapshot.mae_w < frame["power_w"].std() * 1.5
-    assert snapshot.r2 is not None
+    assert snapshot.skill is not None
+    assert snapshot.skill >= 0
     # More rows than 56 days of hours: every imported hour came back from PostgreSQL.
     assert snapshot.training_rows is not None
     assert snapshot.training_rows > 56 * 24

@@ -77,5 +77,7 @@ CONF_RETRAIN_HOURS: Final = "retrain_hours"
 DEFAULT_TRAINING_DAYS: Final = 60
 MIN_TRAINING_DAYS: Final = 15
 DEFAULT_RETRAIN_HOURS: Final = 24
-# Lags reach back a week; a day more covers the rolling means.
-PREDICTION_CONTEXT_HOURS: Final = 8 * 24
+CONF_EXCLUDED_DAYS: Final = "excluded_days"
+CONF_EXCLUDE_OUTLIERS: Final = "exclude_outliers"
+# The rules reach back 28 days (median by hour); a day more covers the rolling means.
+PREDICTION_CONTEXT_HOURS: Final = 30 * 24

@@ -69,7 +69,8 @@ async def async_get_config_entry_diagnostics(
             "sources": asdict(runtime.predictor.sources),
             "model": {
                 "mae_w": snapshot.mae_w,
-                "r2": snapshot.r2,
+                "skill": snapshot.skill,
+                "methods": {name: c.as_dict() for name, c in snapshot.choices.items()},
                 "training_rows": snapshot.training_rows,
                 "trained_at": snapshot.trained_at,
                 "hours_needed": snapshot.hours_needed,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
@@ -27,8 +30,12 @@ from .const import (
     PREDICTION_CONTEXT_HOURS,
 )
 from .models import PyIotHomeConfigEntry
-from .prediction.model import NotEnoughHistoryError, PowerModel, fit_power_model
+from .prediction.export import TrainingRequest
+from .prediction.model import NotEnoughHistoryError, PowerModel
+from .prediction.unusual_days import parse_days
+from .prediction.worker import TrainingFailedError, train_in_subprocess
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
+from .weather_forecast import weather_frame
 
 FORECAST_HOURS = 24
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -36,10 +43,49 @@ REFRESH_INTERVAL = timedelta(hours=1)
 
 @dataclass(frozen=True, kw_only=True)
 class ForecastPoint:
-    """Mean power expected in one future hour."""
+    """Mean power expected in one future hour, with its 10-90 % band."""
 
     start: datetime
     power_w: float
+    low_w: float
+    high_w: float
+    method: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The point as shown in attributes and action responses (local time)."""
+        return {
+            "datetime": dt_util.as_local(self.start).isoformat(),
+            "power_w": round(self.power_w, 1),
+            "low_w": round(self.low_w, 1),
+            "high_w": round(self.high_w, 1),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class MethodChoice:
+    """Which forecaster is published for a horizon group, and its held-out scores."""
+
+    method: str
+    mae_w: float
+    best_rule: str
+    best_rule_mae_w: float
+    model_mae_w: float
+    skill: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The choice as shown in attributes and action responses."""
+        return {
+            "method": self.method,
+            "mae_w": _rounded(self.mae_w),
+            "best_rule": self.best_rule,
+            "best_rule_mae_w": _rounded(self.best_rule_mae_w),
+            "model_mae_w": _rounded(self.model_mae_w),
+            "skill_percent": _rounded(100 * self.skill),
+        }
+
+
+def _rounded(value: float) -> float | None:
+    return round(value, 1) if math.isfinite(value) else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,7 +94,8 @@ class PredictionSnapshot:
 
     forecast: tuple[ForecastPoint, ...]
     mae_w: float | None
-    r2: float | None
+    skill: float | None
+    choices: dict[str, MethodChoice]
     training_rows: int | None
     trained_at: datetime | None
     hours_needed: int | None
@@ -74,12 +121,20 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             name=f"{DOMAIN} predictor {entry.title}",
             update_interval=REFRESH_INTERVAL,
         )
+        self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
         self.sources = HistorySources(
             power=_option(entry, CONF_POWER_ENTITY),
             temperature=_option(entry, CONF_TEMPERATURE_ENTITY),
             humidity=_option(entry, CONF_HUMIDITY_ENTITY) or None,
+            weather=self.weather_entity,
         )
-        self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
+        # The flow checked the text; stored options from an older version may not parse.
+        try:
+            self.excluded_days = parse_days(str(_option(entry, CONF_EXCLUDED_DAYS, "")))
+        except ValueError as err:
+            LOGGER.warning("%s: excluded days ignored: %s", entry.title, err)
+            self.excluded_days = []
+        self.exclude_outliers = bool(_option(entry, CONF_EXCLUDE_OUTLIERS, False))
         self.training_days: int = int(_option(entry, CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))
         self.retrain_every = timedelta(
             hours=int(_option(entry, CONF_RETRAIN_HOURS, DEFAULT_RETRAIN_HOURS))
@@ -107,7 +162,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         return PredictionSnapshot(
             forecast=forecast,
             mae_w=model.mae_w if model else None,
-            r2=model.r2 if model else None,
+            skill=model.groups["day_ahead"].skill if model else None,
+            choices=_choices(model),
             training_rows=model.training_rows if model else None,
             trained_at=model.trained_at if model else None,
             hours_needed=hours_needed,
@@ -120,8 +176,18 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         loaded = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(days=self.training_days), now
         )
+        request = TrainingRequest(
+            history=loaded.history,
+            weather_forecast=self.weather_entity is not None,
+            excluded_days=self.excluded_days,
+            exclude_outliers=self.exclude_outliers,
+        )
         try:
-            self.model = await self.hass.async_add_executor_job(_fit, loaded)
+            model = await self.hass.async_add_executor_job(_fit, request)
+        except TrainingFailedError as err:
+            # Keep the previous model, if any; the next refresh tries again.
+            LOGGER.error("%s: training failed: %s", self.config_entry.title, err)
+            return None
         except NotEnoughHistoryError as err:
             self.model = None
             ir.async_create_issue(
@@ -139,13 +205,20 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 },
             )
             return err.hours_missing
+        # Home Assistant's clock, not the training process's, dates the model.
+        self.model = replace(model, trained_at=dt_util.utcnow())
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        day = self.model.groups["day_ahead"]
         LOGGER.info(
-            "%s trained on %s rows: held-out MAE %.0f W, R² %.2f",
+            "%s trained on %s rows: day ahead by %s, held-out MAE %.0f W "
+            "(best rule %s: %.0f W, skill %+.0f %%)",
             self.config_entry.title,
             self.model.training_rows,
-            self.model.mae_w,
-            self.model.r2,
+            day.method,
+            day.mae_w,
+            day.best_rule,
+            day.best_rule_mae_w,
+            100 * day.skill,
         )
         return None
 
@@ -153,12 +226,20 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
         weather = await self._async_weather_forecast()
-        values = await self.hass.async_add_executor_job(
-            model.predict, context.history, weather, FORECAST_HOURS
+        result = await self.hass.async_add_executor_job(
+            model.forecast, context.history, weather, FORECAST_HOURS
         )
         return tuple(
-            ForecastPoint(start=now + timedelta(hours=hour), power_w=value)
-            for hour, value in enumerate(values)
+            ForecastPoint(
+                start=now + timedelta(hours=hour),
+                power_w=value,
+                low_w=low,
+                high_w=high,
+                method=method,
+            )
+            for hour, (value, low, high, method) in enumerate(
+                zip(result.power_w, result.low_w, result.high_w, result.methods, strict=True)
+            )
         )
 
     async def _async_weather_forecast(self) -> pd.DataFrame | None:
@@ -176,27 +257,27 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         except HomeAssistantError as err:
             LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
             return None
-        return weather_frame((response or {}).get(self.weather_entity))
+        state = self.hass.states.get(self.weather_entity)
+        unit = state.attributes.get("temperature_unit") if state else None
+        return weather_frame((response or {}).get(self.weather_entity), unit)
 
 
-def weather_frame(response: object) -> pd.DataFrame | None:
-    """Temperature/humidity per forecast hour from a `weather.get_forecasts` response."""
-    points = response.get("forecast") if isinstance(response, dict) else None
-    if not isinstance(points, list):
-        return None
-    rows: dict[pd.Timestamp, tuple[float, float]] = {}
-    for point in points:
-        if not isinstance(point, dict) or not isinstance(point.get("datetime"), str):
-            continue
-        temperature, humidity = point.get("temperature"), point.get("humidity")
-        rows[pd.Timestamp(point["datetime"])] = (
-            float(temperature) if isinstance(temperature, int | float) else float("nan"),
-            float(humidity) if isinstance(humidity, int | float) else float("nan"),
+def _fit(request: TrainingRequest) -> PowerModel:
+    """Train in a child process: its memory (pandas, the rows) goes back when it ends."""
+    return train_in_subprocess(request)
+
+
+def _choices(model: PowerModel | None) -> dict[str, MethodChoice]:
+    if model is None:
+        return {}
+    return {
+        name: MethodChoice(
+            method=group.method,
+            mae_w=group.mae_w,
+            best_rule=group.best_rule,
+            best_rule_mae_w=group.best_rule_mae_w,
+            model_mae_w=group.model_mae_w,
+            skill=group.skill,
         )
-    if not rows:
-        return None
-    return pd.DataFrame.from_dict(rows, orient="index", columns=["temperature", "humidity"])
-
-
-def _fit(loaded: LoadedHistory) -> PowerModel:
-    return fit_power_model(loaded.history)
+        for name, group in model.groups.items()
+    }

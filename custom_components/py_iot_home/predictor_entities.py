@@ -13,11 +13,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfPower
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
+from .prediction.walk_forward import METHODS
 from .predictor import PredictionSnapshot, PredictorCoordinator
 
 
@@ -25,7 +26,23 @@ from .predictor import PredictionSnapshot, PredictorCoordinator
 class PredictorSensorDescription(SensorEntityDescription):
     """A value of the predictor."""
 
-    value_fn: Callable[[PredictionSnapshot], float | int | datetime | None]
+    value_fn: Callable[[PredictionSnapshot], float | int | str | datetime | None]
+    attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
+
+
+def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
+    """The next 24 hours with their 10-90 % band, in the home's time zone."""
+    return {"forecast": [point.as_dict() for point in snap.forecast]}
+
+
+def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
+    """Why each horizon uses its method: its held-out MAE next to the best rule's."""
+    return {name: choice.as_dict() for name, choice in snap.choices.items()}
+
+
+def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
+    choice = snap.choices.get("day_ahead")
+    return choice.method if choice else None
 
 
 PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
@@ -37,6 +54,24 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         value_fn=lambda snap: snap.forecast[0].power_w if snap.forecast else None,
+        attributes_fn=_forecast_attributes,
+    ),
+    PredictorSensorDescription(
+        key="forecast_method",
+        translation_key="forecast_method",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(METHODS),
+        value_fn=_day_ahead_method,
+        attributes_fn=_choice_attributes,
+    ),
+    PredictorSensorDescription(
+        key="forecast_skill",
+        translation_key="forecast_skill",
+        native_unit_of_measurement=PERCENTAGE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=0,
+        value_fn=lambda snap: None if snap.skill is None else round(100 * snap.skill, 1),
+        attributes_fn=_choice_attributes,
     ),
     PredictorSensorDescription(
         key="model_mae",
@@ -46,14 +81,6 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         suggested_display_precision=0,
         value_fn=lambda snap: snap.mae_w,
-    ),
-    PredictorSensorDescription(
-        key="model_r2",
-        translation_key="model_r2",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        suggested_display_precision=2,
-        value_fn=lambda snap: None if snap.r2 is None else round(snap.r2, 3),
     ),
     PredictorSensorDescription(
         key="training_rows",
@@ -106,15 +133,9 @@ class PredictorSensor(CoordinatorEntity[PredictorCoordinator], SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """The next 24 hours, on the predicted-power sensor."""
-        if self.entity_description.key != "predicted_power":
-            return None
-        return {
-            "forecast": [
-                {"datetime": point.start.isoformat(), "power_w": round(point.power_w, 1)}
-                for point in self.coordinator.data.forecast
-            ]
-        }
+        """The described attributes, if any."""
+        attributes_fn = self.entity_description.attributes_fn
+        return None if attributes_fn is None else attributes_fn(self.coordinator.data)
 
 
 def predictor_sensors(coordinator: PredictorCoordinator) -> list[PredictorSensor]:

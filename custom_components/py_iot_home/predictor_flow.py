@@ -12,6 +12,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 
 from .const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
@@ -22,6 +24,7 @@ from .const import (
     DEFAULT_TRAINING_DAYS,
     MIN_TRAINING_DAYS,
 )
+from .prediction.unusual_days import parse_days
 
 POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
 ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
@@ -63,12 +66,20 @@ def predictor_schema() -> probatio.Schema:
             probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): _number(
                 1, 24 * 7, "h"
             ),
+            probatio.Optional(CONF_EXCLUDED_DAYS): selector.TextSelector(
+                selector.TextSelectorConfig(multiline=True)
+            ),
+            probatio.Optional(CONF_EXCLUDE_OUTLIERS, default=False): selector.BooleanSelector(),
         }
     )
 
 
 def predictor_source_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
-    """Errors for the power field: W/kW, or an energy meter in Wh/kWh that only grows."""
+    """Errors for the power field (W/kW, or an energy meter that only grows) and the days."""
+    try:
+        parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
+    except ValueError:
+        return {CONF_EXCLUDED_DAYS: "invalid_days"}
     state = hass.states.get(user_input[CONF_POWER_ENTITY])
     if state is None:
         return {CONF_POWER_ENTITY: "entity_not_found"}

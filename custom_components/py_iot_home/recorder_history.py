@@ -8,12 +8,14 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.recorder import get_instance
+from homeassistant.util.unit_conversion import TemperatureConverter
 
-from .prediction.features import FloatArray, HourlyHistory
+from .prediction.history import FloatArray, HourlyHistory
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -32,6 +34,7 @@ class HistorySources:
     power: str
     temperature: str
     humidity: str | None = None
+    weather: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +43,7 @@ class LoadedHistory:
 
     history: HourlyHistory
     power_kind: Literal["power", "energy"]
+    weather_hours: int = 0
     missing_power_hours: int
     converted_series: int
 
@@ -86,15 +90,61 @@ def _load_hourly_history(
         for _, meta in metadata.values()
         if meta["unit_of_measurement"] not in {*UNITS.values(), "%", None}
     )
+    temperature = series(sources.temperature, "mean")
+    weather_hours = 0
+    if sources.weather:
+        # The weather entity's own past temperatures: the kind of value its forecast gives.
+        recorded = _weather_temperature(hass, sources.weather, start, end, index)
+        weather_hours = int(np.count_nonzero(~np.isnan(recorded)))
+        temperature = np.where(np.isnan(recorded), temperature, recorded)
     tz = hass.config.time_zone
     return LoadedHistory(
         history=HourlyHistory(
             index=index.tz_convert(tz),
             power_w=power,
-            temperature=series(sources.temperature, "mean"),
+            temperature=temperature,
             humidity=series(sources.humidity, "mean"),
         ),
         power_kind=power_kind,
+        weather_hours=weather_hours,
         missing_power_hours=int(np.isnan(power).sum()),
         converted_series=converted,
     )
+
+
+def _weather_temperature(
+    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime, index: pd.DatetimeIndex
+) -> FloatArray:
+    """Hourly outdoor temperature (°C) from a weather entity's recorded states.
+
+    Each hour gets the mean of the values reported in it, or the value in force then.
+    """
+    # Every update, not only state changes: the temperature is an attribute.
+    updates = get_significant_states(
+        hass, start, end, [entity_id], significant_changes_only=False
+    ).get(entity_id, [])
+    readings = [
+        (pd.Timestamp(state.last_updated).tz_convert("UTC").floor("h"), value)
+        for state in updates
+        if isinstance(state, State) and (value := _celsius(state)) is not None
+    ]
+    if not readings:
+        return np.full(len(index), np.nan)
+    by_hour = pd.DataFrame(readings, columns=["hour", "value"]).groupby("hour")["value"]
+    means, lasts = by_hour.mean(), by_hour.last()
+    hours = index.union(pd.DatetimeIndex(means.index))
+    # An hour without a report keeps the last value reported before it.
+    carried = lasts.reindex(hours).ffill().shift(1)
+    hourly = means.reindex(hours).fillna(carried).reindex(index)
+    return np.asarray(hourly.to_numpy(np.float64), dtype=np.float64)
+
+
+def _celsius(state: State) -> float | None:
+    """The state's `temperature` attribute in °C, or None when it is not a finite number."""
+    value = state.attributes.get("temperature")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        return None
+    unit = state.attributes.get("temperature_unit", UnitOfTemperature.CELSIUS)
+    if unit not in TemperatureConverter.VALID_UNITS:
+        return None
+    return float(TemperatureConverter.convert(float(value), unit, UnitOfTemperature.CELSIUS))

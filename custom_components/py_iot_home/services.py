@@ -187,12 +187,15 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"hours": str(predictor.data.hours_needed or "?")},
         )
     return {
-        "forecast": [
-            {"datetime": point.start.isoformat(), "power_w": round(point.power_w, 1)}
-            for point in forecast[: call.data[ATTR_HOURS]]
-        ],
+        "forecast": [point.as_dict() for point in forecast[: call.data[ATTR_HOURS]]],
         "mae_w": predictor.data.mae_w,
+        "skill_percent": _percent(predictor.data.skill),
+        "methods": {name: choice.as_dict() for name, choice in predictor.data.choices.items()},
     }
+
+
+def _percent(fraction: float | None) -> float | None:
+    return None if fraction is None else round(100 * fraction, 1)
 
 
 async def _async_retrain(call: ServiceCall) -> ServiceResponse:
@@ -203,7 +206,8 @@ async def _async_retrain(call: ServiceCall) -> ServiceResponse:
     return {
         "trained": predictor.model is not None,
         "mae_w": data.mae_w,
-        "r2": data.r2,
+        "skill_percent": _percent(data.skill),
+        "method": data.choices["day_ahead"].method if data.choices else None,
         "training_rows": data.training_rows,
         "hours_needed": data.hours_needed,
         "trained_at": data.trained_at.isoformat() if data.trained_at else None,

@@ -1,7 +1,7 @@
 """DEMO custom sensor for the node agent: the UCI Appliances Energy data, replayed live.
 
 `script/develop` runs a node agent (`py-iot-node`) named "Demo power meter" whose one custom
-sensor is this class: power (W) and the living room's temperature and humidity, taken from
+sensor is this class: power (W) and the outdoor temperature and humidity, taken from
 the data at the same weekday and time of day (see uci_replay.py), so the power predictor's
 inputs keep arriving live, through the integration's own node protocol.
 

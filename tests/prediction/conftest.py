@@ -1,7 +1,8 @@
-"""Fixtures for the power-prediction tests: a real 56-day hourly slice (see tests/data)."""
+"""Fixtures for the power-prediction tests: a real 56-day hourly slice and a heated home."""
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -22,4 +23,24 @@ def hourly() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def trained(hourly: pd.DataFrame) -> PowerModel:
     """A model fitted on the first 42 days."""
-    return fit_power_model(hourly.iloc[:TRAIN_HOURS], random_state=0)
+    return fit_power_model(hourly.iloc[:TRAIN_HOURS])
+
+
+def heated_home(days: int = 56, seed: int = 0) -> pd.DataFrame:
+    """A made-up home with electric heating: 80 W per degree below 16 °C, mostly by day.
+
+    Outdoor temperature follows weather fronts (a random walk of daily means) plus a daily
+    swing, so yesterday's power says little about a day that is 6 °C colder.
+    """
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2026-01-05", periods=days * 24, freq="h", tz="Europe/Brussels")
+    daily_mean = 8 + np.cumsum(rng.normal(0, 2.5, days)).clip(-14, 14)
+    hour = index.hour.to_numpy()
+    temperature = np.repeat(daily_mean, 24) + 4 * np.sin((hour - 9) / 24 * 2 * np.pi)
+    occupied = np.where((hour >= 7) & (hour <= 22), 1.0, 0.4)
+    base = 150 + 250 * np.exp(-(((hour - 19) / 2.5) ** 2))
+    heating = 80 * np.clip(16 - temperature, 0, None) * occupied
+    power = (base + heating) * rng.lognormal(0, 0.08, len(index))
+    return pd.DataFrame(
+        {"power_w": power, "temperature": temperature, "humidity": np.nan}, index=index
+    )

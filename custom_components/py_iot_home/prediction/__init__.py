@@ -1,14 +1,22 @@
-"""Hourly power forecasting: a scikit-learn model, its features and the baselines it beats."""
+"""Hourly power forecasting: a numpy model, its features and the rules it must beat."""
 
 from .baselines import BASELINES, Baseline
-from .features import FEATURE_NAMES, MAX_HORIZON_HOURS, HourlyHistory
-from .model import NotEnoughHistoryError, PowerModel, fit_power_model, minimum_history_hours
+from .features import FEATURE_NAMES
+from .history import MAX_HORIZON_HOURS, HourlyHistory
+from .model import (
+    Forecast,
+    NotEnoughHistoryError,
+    PowerModel,
+    fit_power_model,
+    minimum_history_hours,
+)
 
 __all__ = [
     "BASELINES",
     "FEATURE_NAMES",
     "MAX_HORIZON_HOURS",
     "Baseline",
+    "Forecast",
     "HourlyHistory",
     "NotEnoughHistoryError",
     "PowerModel",

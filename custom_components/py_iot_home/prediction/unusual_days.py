@@ -1,0 +1,77 @@
+"""Days left out of training: the ones a user marks (holidays, away) and detected outliers.
+
+An outlier day is one whose mean power is far from the usual on a log scale (robust z
+score above `OUTLIER_Z`, median and MAD over the history): a week away, a party, a meter
+that stuck. Cold days of a heated home are not outliers for this test as long as such
+days are common; rare extremes may be, which is why detection is an option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .history import BoolArray, HourlyGrid
+
+OUTLIER_Z = 4.0
+MIN_DAY_HOURS = 12
+
+
+def outlier_days(grid: HourlyGrid) -> set[date]:
+    """Days whose mean power is an outlier among the history's days."""
+    power = pd.Series(grid.power_w[: grid.observed_end], index=grid.index[: grid.observed_end])
+    days = pd.DatetimeIndex(power.index).date
+    daily = power.groupby(days).agg(["mean", "count"])
+    daily = daily[daily["count"] >= MIN_DAY_HOURS]
+    if len(daily) < 7:
+        return set()
+    level = np.log1p(daily["mean"].to_numpy(np.float64))
+    median = float(np.median(level))
+    spread = 1.4826 * float(np.median(np.abs(level - median)))
+    if spread <= 0:
+        return set()
+    z = np.abs(level - median) / spread
+    return {day for day, score in zip(daily.index, z, strict=True) if score > OUTLIER_Z}
+
+
+def excluded_positions(
+    grid: HourlyGrid, days: Sequence[date], *, detect_outliers: bool
+) -> BoolArray:
+    """Grid positions (observed part and after) falling on an excluded day."""
+    chosen = set(days)
+    if detect_outliers:
+        chosen |= outlier_days(grid)
+    if not chosen:
+        return np.zeros(len(grid.index), dtype=np.bool_)
+    local_days = pd.DatetimeIndex(grid.index).date
+    return np.array([day in chosen for day in local_days], dtype=np.bool_)
+
+
+MAX_EXCLUDED_DAYS = 366
+
+
+def parse_days(text: str) -> list[date]:
+    """Days from text like "2026-12-24, 2026-12-31..2027-01-02" (ranges inclusive).
+
+    Raises ValueError naming the first part that is not a date or a forward range, or when
+    more than a year of days is given.
+    """
+    days: list[date] = []
+    for part in (piece.strip() for piece in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        first, _, last = part.partition("..")
+        try:
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if last else start
+        except ValueError as err:
+            raise ValueError(f"not a date or date range: {part!r}") from err
+        if end < start or (end - start).days >= MAX_EXCLUDED_DAYS:
+            raise ValueError(f"not a forward range of at most a year: {part!r}")
+        days.extend(d.date() for d in pd.date_range(start, end, freq="D"))
+        if len(days) > MAX_EXCLUDED_DAYS:
+            raise ValueError(f"more than {MAX_EXCLUDED_DAYS} days")
+    return sorted(set(days))

@@ -1,0 +1,186 @@
+"""Walk-forward scoring of the model and the rules on the latest weeks of a history.
+
+Each of the last `folds` weeks is forecast, from every hour in it and for horizons
+1..24, by models fitted only on the hours before that week (one per ridge strength of
+`RIDGE_GRID`), and by every rule. The errors choose the ridge strength per horizon group
+(homes differ: a regional load wants little shrinkage, a noisy home much), say which
+forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
+must be (split conformal: quantiles of the held-out errors on the log scale, per horizon).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import power_scale, power_unscale
+from .history import (
+    HOURS_PER_WEEK,
+    MAX_HORIZON_HOURS,
+    FloatArray,
+    HourlyGrid,
+    IntArray,
+)
+from .linear import LinearModel, ridge_sums, solve_ridge
+from .rules import RULES
+
+MODEL = "model"
+# The model averaged with the median rule: where noise rules a home, the two err apart.
+BLEND = "model_median_blend"
+BLEND_RULE = "median_by_hour"
+METHODS: tuple[str, ...] = (MODEL, BLEND, *RULES)
+BAND_QUANTILES = (0.1, 0.9)
+MAX_FOLDS = 3
+RIDGE_GRID = (0.005, 0.02, 0.08)
+# Horizon groups that each publish their own best method: the next hour, the rest of the day.
+HORIZON_GROUPS: tuple[tuple[str, range], ...] = (
+    ("hour_ahead", range(1, 2)),
+    ("day_ahead", range(2, MAX_HORIZON_HOURS + 1)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRows:
+    """Every (origin, horizon) row of a grid with its features and target."""
+
+    rows: FloatArray
+    origins: IntArray
+    horizons: IntArray
+    target_w: FloatArray  # NaN where unknown or excluded
+
+    @property
+    def targets(self) -> IntArray:
+        """Position of each row's target hour."""
+        return self.origins + self.horizons
+
+
+@dataclass(frozen=True, slots=True)
+class WalkForward:
+    """Held-out errors of every method, by horizon (index h - 1)."""
+
+    mae_w: dict[str, FloatArray]  # method -> (horizons,) mean absolute error in W
+    log_errors: dict[str, list[FloatArray]]  # method -> per horizon: log1p(actual) - log1p(fc)
+    hours: int  # held-out hours
+
+
+def fold_count(observed_days: int) -> int:
+    """Weeks to score on: up to three, and at least a week left to train on."""
+    return int(max(1, min(MAX_FOLDS, (observed_days - 7) // 7)))
+
+
+class _Errors:
+    """Absolute and log errors per key and horizon, gathered fold by fold."""
+
+    def __init__(self) -> None:
+        self.absolute: dict[object, list[list[FloatArray]]] = {}
+        self.log: dict[object, list[list[FloatArray]]] = {}
+
+    def add(
+        self, key: object, forecast: FloatArray, actual: FloatArray, horizons: IntArray
+    ) -> None:
+        absolute = self.absolute.setdefault(key, [[] for _ in range(MAX_HORIZON_HOURS)])
+        log = self.log.setdefault(key, [[] for _ in range(MAX_HORIZON_HOURS)])
+        error = np.abs(forecast - actual)
+        log_error = power_scale(actual) - power_scale(forecast)
+        for h in range(MAX_HORIZON_HOURS):
+            at = horizons == h + 1
+            absolute[h].append(error[at])
+            log[h].append(log_error[at])
+
+    def mae(self, key: object) -> FloatArray:
+        return np.array([_mean(_joined(parts)) for parts in self.absolute[key]])
+
+    def logs(self, key: object) -> list[FloatArray]:
+        return [_joined(parts) for parts in self.log[key]]
+
+
+def walk_forward(
+    grid: HourlyGrid, data: TrainingRows, folds: int
+) -> tuple[WalkForward, LinearModel]:
+    """Score the model and every rule on the last `folds` weeks; fit the final model too."""
+    end = grid.observed_end
+    targets = data.targets
+    known = ~np.isnan(data.target_w)
+    starts = [end - fold * HOURS_PER_WEEK for fold in range(folds, 0, -1)]
+    # Block 0: before the first held-out week; block k: targets in the k-th held-out week.
+    blocks = np.searchsorted(np.array(starts), targets[known], side="right")
+    rows = data.rows[known]
+    sums = ridge_sums(
+        rows,
+        power_scale(data.target_w[known]),
+        data.horizons[known],
+        blocks=blocks.astype(np.int64),
+        block_count=folds + 1,
+        standardiser_rows=rows[blocks == 0],
+    )
+    errors = _Errors()
+    held_hours = 0
+    for fold, start in enumerate(starts, start=1):
+        test = known & (data.origins >= start - 1) & (targets < start + HOURS_PER_WEEK)
+        if not np.any(test) or sums.count[:, :fold].sum() == 0:
+            continue
+        held_hours += HOURS_PER_WEEK
+        actual = data.target_w[test]
+        origins, horizons = data.origins[test], data.horizons[test]
+        rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
+        for ridge in RIDGE_GRID:
+            model = solve_ridge(sums, slice(0, fold), ridge)
+            forecast = power_unscale(model.predict(data.rows[test], horizons))
+            errors.add(ridge, forecast, actual, horizons)
+            errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
+        for name, forecast in rules.items():
+            errors.add(name, forecast, actual, horizons)
+    if not held_hours:
+        raise ValueError("no held-out week has both training and test hours")
+    mae = {name: errors.mae(name) for name in RULES}
+    log_errors = {name: errors.logs(name) for name in RULES}
+    model_mae = np.zeros(MAX_HORIZON_HOURS)
+    blend_mae = np.zeros(MAX_HORIZON_HOURS)
+    model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
+    blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
+    final = {ridge: solve_ridge(sums, slice(None), ridge) for ridge in RIDGE_GRID}
+    coef = np.zeros_like(final[RIDGE_GRID[0]].coef)
+    intercept = np.zeros_like(final[RIDGE_GRID[0]].intercept)
+    for _, horizons_in_group in HORIZON_GROUPS:
+        at = np.array(horizons_in_group) - 1
+        # One ridge strength per group, the one whose model (alone or blended) did best.
+        ridge = min(
+            RIDGE_GRID,
+            key=lambda r: min(
+                float(np.nanmean(errors.mae(r)[at])), float(np.nanmean(errors.mae((BLEND, r))[at]))
+            ),
+        )
+        model_mae[at] = errors.mae(ridge)[at]
+        blend_mae[at] = errors.mae((BLEND, ridge))[at]
+        for h in at:
+            model_logs[h] = errors.logs(ridge)[h]
+            blend_logs[h] = errors.logs((BLEND, ridge))[h]
+        coef[at] = final[ridge].coef[at]
+        intercept[at] = final[ridge].intercept[at]
+    mae[MODEL], mae[BLEND] = model_mae, blend_mae
+    log_errors[MODEL], log_errors[BLEND] = model_logs, blend_logs
+    base = final[RIDGE_GRID[0]]
+    linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
+    return WalkForward(mae_w=mae, log_errors=log_errors, hours=held_hours), linear
+
+
+def blend(model: FloatArray, rule: FloatArray) -> FloatArray:
+    """The mean of the model's and the median rule's forecasts (W)."""
+    return np.asarray((model + rule) / 2.0, dtype=np.float64)
+
+
+def _mean(values: FloatArray) -> float:
+    return float(np.mean(values)) if len(values) else float("nan")
+
+
+def _joined(parts: list[FloatArray]) -> FloatArray:
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def band_offsets(log_errors: FloatArray) -> FloatArray:
+    """Log-scale offsets of the 10 % and 90 % quantiles of held-out errors (0 if none)."""
+    finite = log_errors[np.isfinite(log_errors)]
+    if not len(finite):
+        return np.zeros(2)
+    return np.asarray(np.quantile(finite, BAND_QUANTILES), dtype=np.float64)

@@ -1,0 +1,48 @@
+"""The dashboard card of docs/examples renders the forecast as a 24-row Markdown table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.template import Template
+from homeassistant.util import dt as dt_util
+
+CARD = Path(__file__).parents[1] / "docs" / "examples" / "power_forecast_card.yaml"
+
+
+async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+    points = [
+        {
+            "datetime": (start + timedelta(hours=h)).isoformat(),
+            "power_w": 100.0 + 20 * h,
+            "low_w": 50.0 + 10 * h,
+            "high_w": 200.0 + 40 * h,
+        }
+        for h in range(24)
+    ]
+    hass.states.async_set("sensor.demo_power_forecast_predicted_power", "100", {"forecast": points})
+    hass.states.async_set("sensor.demo_power_forecast_forecast_method", "model")
+    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "6.4")
+    card = yaml.safe_load(CARD.read_text())
+    text = Template(card["content"], hass).async_render(parse_result=False)
+    lines = text.splitlines()
+    rows = [line for line in lines if line.startswith("| ") and "█" in line]
+    assert len(rows) == 24
+    # A table: header, alignment row, then the hours, with no blank line between them.
+    first = lines.index(rows[0])
+    assert lines[first - 2].startswith("| hour")
+    assert lines[first : first + 24] == rows
+    # Bars share one scale, the highest band top (1120 W = 24 blocks): 560 W is 12 blocks.
+    assert "`" + "█" * 12 + "`" in rows[-1]
+    assert "**560**" in rows[-1]
+    assert "280\N{EN DASH}1120" in rows[-1]
+    assert "6.4 % better than the best rule" in text
+
+
+async def test_card_without_a_forecast(hass: HomeAssistant) -> None:
+    card = yaml.safe_load(CARD.read_text())
+    assert Template(card["content"], hass).async_render(parse_result=False) == "No forecast yet."

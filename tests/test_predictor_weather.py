@@ -1,0 +1,174 @@
+"""The predictor with a real weather entity: its hourly forecast and its recorded history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
+from custom_components.py_iot_home.recorder_history import (
+    HistorySources,
+    async_load_hourly_history,
+)
+
+from .prediction.conftest import heated_home
+from .test_predictor import HUMIDITY, POWER, TEMPERATURE, _add_predictor, _import, _set_states
+
+NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
+WEATHER = "weather.outdoor"
+FORECAST_TEMPERATURE = "sensor.forecast_temperature"
+# A template weather entity whose hourly forecast is 24 hours at one temperature, taken
+# from a sensor the test sets: what `weather.get_forecasts` returns for any weather entity.
+HOURLY_FORECAST = (
+    "{% set ns = namespace(items=[]) %}"
+    "{% set start = now().replace(minute=0, second=0, microsecond=0) %}"
+    "{% for h in range(24) %}{% set ns.items = ns.items + [{"
+    "'datetime': (start + timedelta(hours=h)).isoformat(),"
+    f"'temperature': states('{FORECAST_TEMPERATURE}') | float(0),"
+    "'condition': 'cloudy'}] %}{% endfor %}{{ ns.items }}"
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+async def _weather_entity(hass: HomeAssistant, temperature: float) -> None:
+    hass.states.async_set(FORECAST_TEMPERATURE, str(temperature))
+    config = {
+        "template": [
+            {
+                "weather": [
+                    {
+                        "name": "Outdoor",
+                        "condition": "cloudy",
+                        "temperature": f"{{{{ states('{FORECAST_TEMPERATURE}') | float(0) }}}}",
+                        "temperature_unit": "°C",
+                        "humidity": "{{ 80 }}",
+                        "forecast_hourly": HOURLY_FORECAST,
+                    }
+                ]
+            }
+        ]
+    }
+    assert await async_setup_component(hass, "template", config)
+    await hass.async_block_till_done()
+
+
+async def _seed_heated_home(hass: HomeAssistant) -> pd.DataFrame:
+    frame = heated_home(days=56)
+    frame.index = pd.date_range(
+        end=NOW.replace(minute=0) - timedelta(hours=1), periods=len(frame), freq="h"
+    )
+    _import(hass, POWER, "W", "power", frame["power_w"])
+    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
+    _import(hass, HUMIDITY, "%", None, frame["humidity"].fillna(50.0))
+    await async_wait_recording_done(hass)
+    _set_states(hass)
+    return frame
+
+
+# The template's now() re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.freeze_time(NOW)
+async def test_weather_forecast_drives_the_forecast(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    await _weather_entity(hass, 10.0)
+    response = await hass.services.async_call(
+        "weather",
+        "get_forecasts",
+        {"entity_id": WEATHER, "type": "hourly"},
+        blocking=True,
+        return_response=True,
+    )
+    assert len(response[WEATHER]["forecast"]) == 24
+    await _seed_heated_home(hass)
+    entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
+    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    assert predictor.model is not None
+    assert predictor.model.weather_forecast
+    assert predictor.data.choices["day_ahead"].method in ("model", "model_median_blend")
+    mild = [point.power_w for point in predictor.data.forecast]
+
+    hass.states.async_set(FORECAST_TEMPERATURE, "-5")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    cold = [point.power_w for point in predictor.data.forecast]
+    # The home heats at 80 W/°C: 15 °C colder must show, and most in the occupied hours.
+    assert np.mean(cold) > np.mean(mild) + 300
+    state = hass.states.get("sensor.power_forecast_predicted_power")
+    assert state.attributes["forecast"][0]["power_w"] == pytest.approx(cold[0], abs=0.1)
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_without_a_forecast_the_weather_rule_is_yesterday(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """A weather entity that answers with nothing: the forecast still comes, from history."""
+    await _seed_heated_home(hass)
+    hass.states.async_set("weather.silent", "cloudy", {"temperature": 3})
+    entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: "weather.silent"})
+    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    assert len(predictor.data.forecast) == 24
+    assert all(np.isfinite(point.power_w) for point in predictor.data.forecast)
+
+
+async def test_weather_history_trains_in_celsius(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Recorded states of a weather entity become hourly °C temperatures; junk is dropped."""
+    start = datetime(2026, 3, 1, 0, 0, tzinfo=dt_util.UTC)
+    readings = [(0, 41.0, "°F"), (30, 50.0, "°F"), (60, "warm", "°F"), (120, 20.0, "°C")]
+    for minutes, value, unit in readings:
+        freezer.move_to(start + timedelta(minutes=minutes, seconds=5))
+        hass.states.async_set(
+            "weather.recorded", "cloudy", {"temperature": value, "temperature_unit": unit}
+        )
+        await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    freezer.move_to(start + timedelta(hours=4))
+    sources = HistorySources(power=POWER, temperature=TEMPERATURE, weather="weather.recorded")
+    loaded = await async_load_hourly_history(hass, sources, start, start + timedelta(hours=4))
+    # Hour 0: mean of 5 °C and 10 °C; hour 1: "warm" dropped, 10 °C carried; hour 2: 20 °C.
+    np.testing.assert_allclose(loaded.history.temperature, [7.5, 10.0, 20.0, 20.0])
+    assert loaded.weather_hours == 4
+
+
+def test_forecast_reply_is_checked_and_converted() -> None:
+    """Hostile or odd forecast points are dropped; °F becomes °C."""
+    from custom_components.py_iot_home.weather_forecast import weather_frame
+
+    reply = {
+        "forecast": [
+            {"datetime": "2026-03-01T01:00:00+00:00", "temperature": 50, "humidity": 70},
+            {"datetime": "2026-03-01T02:00:00+00:00", "temperature": float("nan")},
+            {"datetime": "2026-03-01T03:00:00", "temperature": 41},  # no zone: dropped
+            {"datetime": "not a time", "temperature": 41},
+            {"datetime": "2026-03-01T04:00:00+01:00", "temperature": True},
+            "junk",
+        ]
+    }
+    frame = weather_frame(reply, "°F")
+    assert frame is not None
+    assert list(frame.index) == [
+        pd.Timestamp("2026-03-01T01:00:00+00:00"),
+        pd.Timestamp("2026-03-01T02:00:00+00:00"),
+        pd.Timestamp("2026-03-01T03:00:00+00:00"),
+    ]
+    np.testing.assert_allclose(frame["temperature"], [10.0, np.nan, np.nan])
+    np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan])
+    assert weather_frame({"forecast": "nope"}) is None
+    assert weather_frame(None) is None
