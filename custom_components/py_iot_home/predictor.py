@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -27,8 +26,14 @@ from .const import (
     PREDICTION_CONTEXT_HOURS,
 )
 from .models import PyIotHomeConfigEntry
-from .prediction.model import NotEnoughHistoryError, PowerModel, fit_power_model
+from .prediction.errors import NotEnoughHistoryError
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .prediction.features import HourlyHistory
+    from .prediction.model import PowerModel
 
 FORECAST_HOURS = 24
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -153,16 +158,14 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
         weather = await self._async_weather_forecast()
-        values = await self.hass.async_add_executor_job(
-            model.predict, context.history, weather, FORECAST_HOURS
-        )
+        values = await self.hass.async_add_executor_job(_predict, model, context.history, weather)
         return tuple(
             ForecastPoint(start=now + timedelta(hours=hour), power_w=value)
             for hour, value in enumerate(values)
         )
 
-    async def _async_weather_forecast(self) -> pd.DataFrame | None:
-        """Hourly temperature/humidity forecast of the chosen weather entity, if any."""
+    async def _async_weather_forecast(self) -> object:
+        """The weather entity's hourly forecast response, if any (framed in the executor)."""
         if not self.weather_entity:
             return None
         try:
@@ -176,11 +179,13 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         except HomeAssistantError as err:
             LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
             return None
-        return weather_frame((response or {}).get(self.weather_entity))
+        return (response or {}).get(self.weather_entity)
 
 
 def weather_frame(response: object) -> pd.DataFrame | None:
     """Temperature/humidity per forecast hour from a `weather.get_forecasts` response."""
+    import pandas as pd
+
     points = response.get("forecast") if isinstance(response, dict) else None
     if not isinstance(points, list):
         return None
@@ -198,5 +203,12 @@ def weather_frame(response: object) -> pd.DataFrame | None:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["temperature", "humidity"])
 
 
+# pandas and scikit-learn are imported here, in the executor, and only once a predictor runs.
 def _fit(loaded: LoadedHistory) -> PowerModel:
+    from .prediction.model import fit_power_model
+
     return fit_power_model(loaded.history)
+
+
+def _predict(model: PowerModel, history: HourlyHistory, weather: object) -> list[float]:
+    return model.predict(history, weather_frame(weather), FORECAST_HOURS)

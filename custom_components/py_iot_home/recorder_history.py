@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
-from .prediction.features import FloatArray, HourlyHistory
+if TYPE_CHECKING:
+    from .prediction.features import FloatArray, HourlyHistory
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -56,6 +55,12 @@ async def async_load_hourly_history(
 def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
+    # In the recorder's executor: pandas is imported only once a predictor reads history.
+    import numpy as np
+    import pandas as pd
+
+    from .prediction.features import HourlyHistory
+
     start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
     metadata = get_metadata(hass, statistic_ids=ids)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import NotEnoughHistoryError
 from .features import (
     FEATURE_NAMES,
     MAX_HORIZON_HOURS,
@@ -34,19 +35,6 @@ TREES = 100
 # The hold-out score only needs a fair estimate: a smaller forest keeps the fit fast.
 SCORING_TREES = 40
 _HORIZON_COLUMN = FEATURE_NAMES.index("horizon_hours")
-
-
-class NotEnoughHistoryError(ValueError):
-    """Raised when the history has too few observed hours to train on."""
-
-    def __init__(self, observed_hours: int, needed_hours: int) -> None:
-        self.observed_hours = observed_hours
-        self.needed_hours = needed_hours
-        self.hours_missing = needed_hours - observed_hours
-        super().__init__(
-            f"{self.hours_missing} more hours of power history needed "
-            f"({observed_hours} of {needed_hours} observed)"
-        )
 
 
 def minimum_history_hours() -> int:
