@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import custom_components.py_iot_home as integration
 
 HEAVY = ("pandas", "sklearn", "scipy")
@@ -35,3 +37,14 @@ def test_loading_the_integration_imports_no_pandas_or_sklearn() -> None:
     report = json.loads(result.stdout.splitlines()[-1])
     assert set(PLATFORMS) <= set(report["imported"])
     assert report["heavy"] == []
+
+
+def test_prediction_names_load_their_modules_on_first_use() -> None:
+    from custom_components.py_iot_home import prediction
+    from custom_components.py_iot_home.prediction import errors, model
+
+    assert prediction.fit_power_model is model.fit_power_model
+    assert prediction.NotEnoughHistoryError is errors.NotEnoughHistoryError
+    assert model.NotEnoughHistoryError is errors.NotEnoughHistoryError
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = prediction.no_such_name  # type: ignore[attr-defined]
