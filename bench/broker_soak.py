@@ -199,9 +199,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from unittest.mock import patch
 
     import homeassistant.core  # noqa: F401  (before the harness: schema library aliasing)
+    from homeassistant.setup import async_setup_component
     from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
-    from tests.mosquitto_server import MosquittoServer
+    from tests.mosquitto_server import MosquittoServer, free_port
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -209,6 +210,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         with MosquittoServer(root / "broker") as server:
             async with async_test_home_assistant(config_dir=str(root / "config")) as hass:
                 with patch("homeassistant.config.load_yaml_config_file", return_value={}):
+                    # MQTT depends on http: a free loopback port, not 8123 (a running Home
+                    # Assistant may have it), as bench/discovery_flood.py does.
+                    http = {"http": {"server_host": ["127.0.0.1"], "server_port": free_port()}}
+                    assert await async_setup_component(hass, "http", http)
                     figures = await soak(hass, server, root, args)
                     for entry in hass.config_entries.async_entries():
                         await hass.config_entries.async_unload(entry.entry_id)
