@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -31,11 +30,14 @@ from .const import (
 )
 from .models import PyIotHomeConfigEntry
 from .prediction.export import TrainingRequest
-from .prediction.model import NotEnoughHistoryError, PowerModel
+from .prediction.model import Forecast, NotEnoughHistoryError, PowerModel
 from .prediction.unusual_days import parse_days
 from .prediction.worker import TrainingFailedError, train_in_subprocess
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .weather_forecast import weather_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORECAST_HOURS = 24
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -225,10 +227,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
-        weather = await self._async_weather_forecast()
-        result = await self.hass.async_add_executor_job(
-            model.forecast, context.history, weather, FORECAST_HOURS
-        )
+        response, unit = await self._async_weather_forecast()
+        result = await self.hass.async_add_executor_job(_forecast, model, context, response, unit)
         return tuple(
             ForecastPoint(
                 start=now + timedelta(hours=hour),
@@ -242,10 +242,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
         )
 
-    async def _async_weather_forecast(self) -> pd.DataFrame | None:
-        """Hourly temperature/humidity forecast of the chosen weather entity, if any."""
+    async def _async_weather_forecast(self) -> tuple[object, object]:
+        """The chosen weather entity's hourly forecast reply and its temperature unit, if any."""
         if not self.weather_entity:
-            return None
+            return None, None
         try:
             response = await self.hass.services.async_call(
                 "weather",
@@ -256,10 +256,18 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
         except HomeAssistantError as err:
             LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
-            return None
+            return None, None
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
-        return weather_frame((response or {}).get(self.weather_entity), unit)
+        return (response or {}).get(self.weather_entity), unit
+
+
+def _forecast(
+    model: PowerModel, context: LoadedHistory, response: object, unit: object
+) -> Forecast:
+    """Read the weather reply into a frame and forecast (pandas work: in the executor)."""
+    weather: pd.DataFrame | None = weather_frame(response, unit)
+    return model.forecast(context.history, weather, FORECAST_HOURS)
 
 
 def _fit(request: TrainingRequest) -> PowerModel:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
@@ -16,6 +15,9 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from .prediction.history import FloatArray, HourlyHistory
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -60,6 +62,8 @@ async def async_load_hourly_history(
 def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
+    import pandas as pd
+
     start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
     metadata = get_metadata(hass, statistic_ids=ids)
@@ -71,6 +75,8 @@ def _load_hourly_history(
     index = pd.date_range(start, end, freq="h", inclusive="left", tz="UTC")
 
     def series(statistic_id: str | None, column: Literal["mean", "change"]) -> FloatArray:
+        import pandas as pd
+
         by_start = {
             pd.Timestamp(row["start"], unit="s", tz="UTC"): row.get(column)
             for row in (rows.get(statistic_id, []) if statistic_id else [])
@@ -120,6 +126,8 @@ def _weather_temperature(
     Each hour gets the mean of the values reported in it, or the value in force then.
     """
     # Every update, not only state changes: the temperature is an attribute.
+    import pandas as pd
+
     updates = get_significant_states(
         hass, start, end, [entity_id], significant_changes_only=False
     ).get(entity_id, [])

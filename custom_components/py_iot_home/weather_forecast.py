@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from homeassistant.const import UnitOfTemperature
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def weather_frame(response: object, unit: object = None) -> pd.DataFrame | None:
@@ -16,6 +19,8 @@ def weather_frame(response: object, unit: object = None) -> pd.DataFrame | None:
     `unit` is the weather entity's `temperature_unit`; values that are not finite numbers,
     times that do not parse, are dropped.
     """
+    import pandas as pd
+
     points = response.get("forecast") if isinstance(response, dict) else None
     if not isinstance(points, list):
         return None

@@ -8,18 +8,23 @@ computed by the same rule (`rules.RULES`) the model is scored against.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .history import MAX_HORIZON_HOURS, FloatArray, HourlyHistory, extend_with_forecast, to_grid
 from .rules import RULES, Rule
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 type Baseline = Callable[[pd.Series, int], FloatArray]
 
 
 def _as_baseline(rule: Rule) -> Baseline:
     def baseline(history: pd.Series, hours: int) -> FloatArray:
+        import pandas as pd
+
         if not 1 <= hours <= MAX_HORIZON_HOURS:
             raise ValueError(f"hours must be within 1..{MAX_HORIZON_HOURS}")
         if history.empty:

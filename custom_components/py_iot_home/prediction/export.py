@@ -12,16 +12,18 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .features import FEATURE_NAMES
 from .history import MAX_HORIZON_HOURS, HourlyHistory
 from .linear import LinearModel
 from .model import GroupChoice, PowerModel
 from .walk_forward import HORIZON_GROUPS, METHODS
+
+if TYPE_CHECKING:
+    pass
 
 FORMAT_VERSION = 1
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
@@ -50,6 +52,8 @@ def _load(data: bytes) -> dict[str, np.ndarray]:
 
 def request_to_bytes(request: TrainingRequest) -> bytes:
     """The request as .npz bytes (times as UTC nanoseconds plus the time zone's name)."""
+    import pandas as pd
+
     index = pd.DatetimeIndex(request.history.index)
     utc = index.tz_convert("UTC") if index.tz is not None else index
     options = {
@@ -71,6 +75,8 @@ def request_to_bytes(request: TrainingRequest) -> bytes:
 
 def request_from_bytes(data: bytes) -> TrainingRequest:
     """Read a request written by `request_to_bytes`."""
+    import pandas as pd
+
     arrays = _load(data)
     options = json.loads(str(arrays["options"]))
     index = pd.DatetimeIndex(pd.to_datetime(arrays["time_ns"], unit="ns", utc=True))

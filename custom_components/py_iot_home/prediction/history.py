@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 type FloatArray = npt.NDArray[np.float64]
 type IntArray = npt.NDArray[np.int64]
@@ -41,6 +43,8 @@ class HourlyHistory:
         humidity: str = "humidity",
     ) -> Self:
         """Build a history from a frame indexed by time (temperature, humidity optional)."""
+        import pandas as pd
+
         if not isinstance(frame.index, pd.DatetimeIndex):
             raise TypeError("history frame needs a DatetimeIndex")
         nan = np.full(len(frame), np.nan)
@@ -85,6 +89,8 @@ class HourlyGrid:
 
 def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
     """Put a history on a complete hourly grid, averaging duplicates and counting gaps."""
+    import pandas as pd
+
     if isinstance(history, pd.DataFrame):
         history = HourlyHistory.from_frame(history)
     if len(history.index) == 0:
@@ -129,6 +135,8 @@ def extend_with_forecast(
     `future_weather` has a `temperature` column and optionally `humidity`, indexed by time.
     Hours it does not cover stay NaN; the features then use the same hour a day earlier.
     """
+    import pandas as pd
+
     future = pd.date_range(grid.index[-1], periods=hours + 1, freq="h")[1:]
     temperature = np.full(hours, np.nan)
     humidity = np.full(hours, np.nan)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .features import FEATURE_NAMES, feature_rows, power_scale, power_unscale
 from .history import (
@@ -44,6 +44,9 @@ from .walk_forward import (
     fold_count,
     walk_forward,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_HISTORY_HOURS = 14 * 24
 
@@ -127,6 +130,8 @@ class PowerModel:
         `future_weather` (columns `temperature`, optional `humidity`, time index) is the
         weather forecast; hours it lacks use the same hour of the previous day.
         """
+        import pandas as pd
+
         if not 1 <= hours <= MAX_HORIZON_HOURS:
             raise ValueError(f"hours must be within 1..{MAX_HORIZON_HOURS}")
         grid = to_grid(history)
@@ -234,6 +239,8 @@ def fit_power_model(
     Raises `NotEnoughHistoryError` with the hours still missing when fewer than
     `minimum_history_hours()` hours have a power value.
     """
+    import pandas as pd
+
     grid = to_grid(history)
     excluded = excluded_positions(grid, excluded_days, detect_outliers=exclude_outliers)
     usable = grid.observed_hours - int(np.count_nonzero(excluded & ~np.isnan(grid.power_w)))

@@ -9,12 +9,15 @@ days are common; rare extremes may be, which is why detection is an option.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .history import BoolArray, HourlyGrid
+
+if TYPE_CHECKING:
+    pass
 
 OUTLIER_Z = 4.0
 MIN_DAY_HOURS = 12
@@ -22,6 +25,8 @@ MIN_DAY_HOURS = 12
 
 def outlier_days(grid: HourlyGrid) -> set[date]:
     """Days whose mean power is an outlier among the history's days."""
+    import pandas as pd
+
     power = pd.Series(grid.power_w[: grid.observed_end], index=grid.index[: grid.observed_end])
     days = pd.DatetimeIndex(power.index).date
     daily = power.groupby(days).agg(["mean", "count"])
@@ -41,6 +46,8 @@ def excluded_positions(
     grid: HourlyGrid, days: Sequence[date], *, detect_outliers: bool
 ) -> BoolArray:
     """Grid positions (observed part and after) falling on an excluded day."""
+    import pandas as pd
+
     chosen = set(days)
     if detect_outliers:
         chosen |= outlier_days(grid)
@@ -71,7 +78,7 @@ def parse_days(text: str) -> list[date]:
             raise ValueError(f"not a date or date range: {part!r}") from err
         if end < start or (end - start).days >= MAX_EXCLUDED_DAYS:
             raise ValueError(f"not a forward range of at most a year: {part!r}")
-        days.extend(d.date() for d in pd.date_range(start, end, freq="D"))
+        days.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
         if len(days) > MAX_EXCLUDED_DAYS:
             raise ValueError(f"more than {MAX_EXCLUDED_DAYS} days")
     return sorted(set(days))
