@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, cast
 from unittest.mock import Mock
 
+import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_MQTT
@@ -30,6 +31,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.py_iot_home.analysis.slope_fit import robust_slope
 from custom_components.py_iot_home.const import (
     CONF_ANNOUNCEMENT,
     CONF_AREA,
@@ -68,8 +70,10 @@ NODES = 5
 SENSORS_PER_NODE = 8  # DHT22s: two sensors each
 POLL_S = 30
 READ_RETRIES = 3
-# A leak of 100 bytes per sensor and poll would add 600 KiB per half hour.
-GROWTH_LIMIT = 96 * 1024
+# A leak of 100 bytes per sensor and poll would add 600 KiB per half hour. Without one, the
+# second half hour still keeps 60-110 KiB more (measured): results of the robust trend fit for
+# the sensors whose span passed its gates in that half hour. The limit stays 3x under the leak.
+GROWTH_LIMIT = 192 * 1024
 
 
 @pytest.fixture(autouse=True)
@@ -216,6 +220,11 @@ async def test_an_hour_of_many_sensors_stays_within_its_buffers(
         await _advance(hass, freezer, POLL_S)
     # Warm, then compare the second half hour with the first: a leak grows in both.
     half = (rounds - warmup) // 2
+    # The first robust fits import what numpy loads on first use (numpy.ma for percentiles,
+    # about 0.7 MB): a one-off cost, not a leak, paid here before measuring.
+    for days in (0.5, 2.0):
+        times = np.arange(0.0, days * 86400.0, 600.0)
+        robust_slope(times, 20.0 + np.sin(times / 9000.0), t_ref_s=float(times[-1]))
     _forget_harness_calls(hass)
     gc.collect()
     tracemalloc.start()
