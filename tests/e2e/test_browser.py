@@ -190,8 +190,8 @@ async def test_discovered_node_is_confirmed_in_its_dialog(
     )
     await card.get_by_role("button", name="Add").click()
 
-    # A password field (no textbox role), empty: this node does not sign.
-    secret = page.get_by_label(re.compile(r"^Shared secret")).first
+    # A password field now, empty: this node does not sign.
+    secret = page.get_by_role("textbox", name="Shared secret", exact=True)
     await expect(secret).to_have_value("")
     await expect(page.get_by_text("Remote node discovered")).to_be_visible()
     await expect(
