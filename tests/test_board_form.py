@@ -85,6 +85,8 @@ async def test_defaults_submitted_as_shown_make_a_working_board(
     assert hass.states.get("switch.led").state == "off"
 
 
+# A fixed instant: the simulation's reading (and its ~3 % of failed reads) depends on the time.
+@pytest.mark.freeze_time("2026-06-01 12:00:00+00:00")
 async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

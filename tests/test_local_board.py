@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.py_iot_home.const import DEFAULT_POLL_INTERVAL
+from custom_components.py_iot_home.hardware.dht import DEFAULT_ADAFRUIT_RETRIES
 
 from .fakes import FakeHardware
 
@@ -105,6 +106,38 @@ async def test_first_read_failing_shows_unavailable_until_a_good_read(
     assert hass.states.get(TEMPERATURE).state == "21.0"
 
 
+async def test_a_failed_first_read_is_retried_in_seconds_not_a_minute(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A board just added shows its values seconds later even when its first read fails."""
+    mock_config_entry.add_to_hass(hass)
+    fake_hardware.dht.script(4, *[None] * DEFAULT_ADAFRUIT_RETRIES)  # one whole read_retry
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    reads = len(fake_hardware.dht.transfers)
+
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    assert len(fake_hardware.dht.transfers) > reads
+
+    # With a reading in hand, the configured interval is back: no read 5 s later.
+    reads = len(fake_hardware.dht.transfers)
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(fake_hardware.dht.transfers) == reads
+    await _poll(hass, freezer)
+    assert len(fake_hardware.dht.transfers) > reads
+
+
+# A fixed instant: the simulation's reading (and its ~3 % of failed reads) depends on the time.
+@pytest.mark.freeze_time("2026-06-01 12:00:00+00:00")
 @pytest.mark.parametrize(
     ("installation", "translation_key"),
     [

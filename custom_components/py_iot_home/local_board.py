@@ -29,6 +29,9 @@ from .hardware.gpio import GpioBackend, create_gpio_backend
 from .hardware.reading_filter import FilterCounts, ReadingFilter
 from .models import PyIotHomeConfigEntry
 
+FIRST_READ_RETRY_INTERVAL = timedelta(seconds=5)
+"""Poll spacing while no reading has arrived yet (a DHT needs 2 s between reads)."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class ClimateSample:
@@ -96,14 +99,15 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         reading_filter: ReadingFilter,
     ) -> None:
         """Keep the injected backend and filter; poll on the configured interval."""
+        self._poll_interval = timedelta(
+            seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        )
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
-            update_interval=timedelta(
-                seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-            ),
+            update_interval=self._poll_interval,
         )
         self.dht = dht
         self.reading_filter = reading_filter
@@ -119,6 +123,17 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         return self.reading_filter.counts
 
     async def _async_update_data(self) -> BoardState:
+        state = await self._async_read()
+        # Until a first reading arrives the sensor shows unavailable, so a failed first read
+        # (a DHT22 botches a few percent) is retried soon rather than a whole interval later.
+        self.update_interval = (
+            self._poll_interval
+            if state.sample is not None
+            else min(self._poll_interval, FIRST_READ_RETRY_INTERVAL)
+        )
+        return state
+
+    async def _async_read(self) -> BoardState:
         previous = self.data.sample if self.data else None
         try:
             reading = await self.hass.async_add_executor_job(self.dht.read)

@@ -233,13 +233,14 @@ class SimulatedDhtBackend:
     def __init__(
         self,
         seed: int = 0,
-        clock: Clock = time.time,
+        clock: Clock | None = None,
         *,
         utc_offset_s: float | None = None,
     ) -> None:
         """``clock`` gives Unix seconds; the local offset places the daily cycle's peak."""
         self.seed = seed
-        self._clock = clock
+        # Looked up now, not at import, so a frozen test clock drives the simulation too.
+        self._clock = clock if clock is not None else time.time
         self._utc_offset_s = utc_offset_s
 
     def read(self) -> DhtReading:
