@@ -25,6 +25,7 @@ from custom_components.py_iot_home.const import (
 from custom_components.py_iot_home.pin_validation import first_free_pin
 
 from .fakes import FakeHardware, install_fake_hardware
+from .simulated_board import async_first_simulated_reading
 
 
 async def _board_form(hass: HomeAssistant) -> dict:
@@ -85,8 +86,6 @@ async def test_defaults_submitted_as_shown_make_a_working_board(
     assert hass.states.get("switch.led").state == "off"
 
 
-# A fixed instant: the simulation's reading (and its ~3 % of failed reads) depends on the time.
-@pytest.mark.freeze_time("2026-06-01 12:00:00+00:00")
 async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,9 +105,9 @@ async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
     )
     assert device.model == "Simulated DHT22"
     assert "simulat" in device.manufacturer.casefold()
-    assert hass.states.get("sensor.climate_sensor_temperature").attributes["hardware"] == (
-        "simulated"
-    )
+    temperature = await async_first_simulated_reading(hass, "sensor.climate_sensor_temperature")
+    assert temperature.attributes["hardware"] == "simulated"
+    assert 15.0 <= float(temperature.state) <= 28.0  # an indoor temperature
     assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
 
 

@@ -20,6 +20,7 @@ from custom_components.py_iot_home.const import DEFAULT_POLL_INTERVAL
 from custom_components.py_iot_home.hardware.dht import DEFAULT_ADAFRUIT_RETRIES
 
 from .fakes import FakeHardware
+from .simulated_board import async_first_simulated_reading
 
 TEMPERATURE = "sensor.living_room_temperature"
 HUMIDITY = "sensor.living_room_humidity"
@@ -136,8 +137,6 @@ async def test_a_failed_first_read_is_retried_in_seconds_not_a_minute(
     assert len(fake_hardware.dht.transfers) > reads
 
 
-# A fixed instant: the simulation's reading (and its ~3 % of failed reads) depends on the time.
-@pytest.mark.freeze_time("2026-06-01 12:00:00+00:00")
 @pytest.mark.parametrize(
     ("installation", "translation_key"),
     [
@@ -192,7 +191,9 @@ async def test_simulated_board_off_a_pi(
         ("py_iot_home", "board0001_led_led00001"), mock_config_entry.entry_id
     )
     assert led.model == "Simulated LED on GPIO17"
-    assert hass.states.get(TEMPERATURE).attributes["hardware"] == "simulated"
+    temperature = await async_first_simulated_reading(hass, TEMPERATURE)
+    assert temperature.attributes["hardware"] == "simulated"
+    assert 15.0 <= float(temperature.state) <= 28.0  # an indoor temperature
     assert hass.states.get("switch.desk_led").attributes["hardware"] == "simulated"
 
     # Choosing the simulation on purpose (Reconfigure) settles the repair.
