@@ -44,12 +44,12 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.py_iot_home import trend_coordinator
 from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import RingBuffer
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
-from custom_components.py_iot_home.trend_coordinator import TrendCoordinator, TrendSource
-from custom_components.py_iot_home.trend_entities import trend_binary_sensors, trend_sensors
+from custom_components.py_iot_home.trends import coordinator as trend_coordinator
+from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
+from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
 
 SENSORS = 100
 DAYS = 7

@@ -174,7 +174,7 @@ async def bare_abort_step(flow: Any, discovery_info: Any) -> Any:
 def cap_first_step(shipped: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
     """The shipped step, but the limits checked from the topic before the payload is parsed."""
     from custom_components.py_iot_home.const import DOMAIN
-    from custom_components.py_iot_home.discovery import (
+    from custom_components.py_iot_home.nodes.discovery import (
         DiscoveryRejected,
         announced_node_id,
         check_capacity,
@@ -229,7 +229,7 @@ def outcome(hass: Any) -> tuple[int, int, int]:
     from homeassistant.config_entries import SOURCE_MQTT
 
     from custom_components.py_iot_home.const import DOMAIN
-    from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
+    from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 
     flows = [
         flow
@@ -259,7 +259,7 @@ def burst_figures(
 async def reset_discoveries(hass: Any) -> None:
     """Abort the waiting flows and forget the counts, for the next repeat."""
     from custom_components.py_iot_home.const import DOMAIN
-    from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
+    from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 
     for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN):
         hass.config_entries.flow.async_abort(flow["flow_id"])

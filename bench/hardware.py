@@ -37,6 +37,7 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
+from custom_components.py_iot_home.board.coordinator import LocalBoardCoordinator
 from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
     CONF_AREA,
@@ -53,7 +54,6 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     EntryKind,
 )
-from custom_components.py_iot_home.local_board import LocalBoardCoordinator
 from tests.fakes import install_fake_hardware
 
 BOARDS = 20

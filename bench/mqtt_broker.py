@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "node"))
 if TYPE_CHECKING:
     from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 
-    from custom_components.py_iot_home.node_connection import NodeCoordinator
+    from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
 
 TARGET_P99_MS = 250.0
 START_DELAY_S = 3.0  # publishers import and connect before the first second starts
@@ -199,8 +199,8 @@ async def set_up(
     )
 
     from custom_components.py_iot_home.const import DOMAIN
-    from custom_components.py_iot_home.models import NodeRuntimeData
-    from custom_components.py_iot_home.node_entities import sensor_unique_id
+    from custom_components.py_iot_home.nodes.entities import sensor_unique_id
+    from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
     from tests.mqtt_entry import async_setup_mqtt_entry
 
     hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/py_iot_home

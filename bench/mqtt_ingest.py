@@ -46,8 +46,8 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.models import NodeRuntimeData
-from custom_components.py_iot_home.node_entities import sensor_unique_id
+from custom_components.py_iot_home.nodes.entities import sensor_unique_id
+from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     SensorSample,

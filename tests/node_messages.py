@@ -12,7 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.node_connection import NodeCoordinator
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     NodeAnnouncement,

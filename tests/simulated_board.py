@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.py_iot_home.local_board import FIRST_READ_RETRY_INTERVAL
+from custom_components.py_iot_home.board.coordinator import FIRST_READ_RETRY_INTERVAL
 
 
 async def async_first_simulated_reading(hass: HomeAssistant, entity_id: str) -> State:

@@ -12,7 +12,8 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.py_iot_home.board_form import unused_name
+from custom_components.py_iot_home.board.form import unused_name
+from custom_components.py_iot_home.board.pin_validation import first_free_pin
 from custom_components.py_iot_home.const import (
     CONF_ADD_LED,
     CONF_AREA,
@@ -22,7 +23,6 @@ from custom_components.py_iot_home.const import (
     CONF_PIN,
     DOMAIN,
 )
-from custom_components.py_iot_home.pin_validation import first_free_pin
 
 from .fakes import FakeHardware, install_fake_hardware
 from .simulated_board import async_first_simulated_reading

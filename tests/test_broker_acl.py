@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.models import NodeRuntimeData
+from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
 from .mqtt_entry import async_setup_mqtt_entry

@@ -33,7 +33,7 @@ from custom_components.py_iot_home.const import (
     MAX_PENDING_DISCOVERIES,
     EntryKind,
 )
-from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
+from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
 
 from .fakes import FakeHardware
 from .node_messages import announce_payload, announcement

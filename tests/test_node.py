@@ -169,7 +169,7 @@ async def test_unconfirmed_command_raises(hass: HomeAssistant, mqtt_mock: MqttMo
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False))
     await hass.async_block_till_done(wait_background_tasks=True)
     with (
-        patch("custom_components.py_iot_home.node_connection.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
+        patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
         pytest.raises(HomeAssistantError, match="did not confirm"),
     ):
         await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
@@ -306,7 +306,7 @@ async def test_node_limit_counts_only_new_nodes(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
     await _discover_and_confirm(hass)
-    with patch("custom_components.py_iot_home.discovery.MAX_NODES", 1):
+    with patch("custom_components.py_iot_home.nodes.discovery.MAX_NODES", 1):
         result = await hass.config_entries.flow.async_init(
             DOMAIN,
             context={"source": SOURCE_MQTT},

@@ -36,12 +36,12 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.models import NodeRuntimeData
-from custom_components.py_iot_home.node_entities import (
+from custom_components.py_iot_home.nodes.entities import (
     connectivity_unique_id,
     sensor_unique_id,
     switch_unique_id,
 )
+from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
 from .mqtt_entry import async_setup_mqtt_entry

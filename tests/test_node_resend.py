@@ -31,6 +31,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     EntryKind,
 )
+from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
     MessageSigner,
@@ -38,7 +39,6 @@ from custom_components.py_iot_home.protocol import (
     ResendRequest,
     parse_resend_request,
 )
-from custom_components.py_iot_home.resend_positions import STORE_KEY
 
 from .node_messages import (
     ANNOUNCE_TOPIC,

@@ -33,7 +33,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
+from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.protocol import (
     MAX_CLOCK_SKEW_S,
     MessageSigner,

@@ -25,7 +25,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.py_iot_home import predictor as predictor_module
 from custom_components.py_iot_home.const import (
     CONF_EXCLUDE_OUTLIERS,
     CONF_EXCLUDED_DAYS,
@@ -36,6 +35,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
     DOMAIN,
 )
+from custom_components.py_iot_home.forecast import coordinator as predictor_module
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"

@@ -10,8 +10,8 @@ from homeassistant.components.recorder.core import Recorder
 from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
-from custom_components.py_iot_home.predictor import PredictorCoordinator
-from custom_components.py_iot_home.recorder_history import async_load_hourly_history
+from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
+from custom_components.py_iot_home.forecast.recorder_history import async_load_hourly_history
 
 from .postgres_server import PostgresServer, postgres_available
 from .test_predictor import NOW, PREDICTED, _add_predictor, _seed

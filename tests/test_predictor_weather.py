@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
-from custom_components.py_iot_home.recorder_history import (
+from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
     async_load_hourly_history,
 )
@@ -149,7 +149,7 @@ async def test_weather_history_trains_in_celsius(
 
 def test_forecast_reply_is_checked_and_converted() -> None:
     """Hostile or odd forecast points are dropped; °F becomes °C."""
-    from custom_components.py_iot_home.weather_forecast import weather_frame
+    from custom_components.py_iot_home.forecast.weather import weather_frame
 
     reply = {
         "forecast": [

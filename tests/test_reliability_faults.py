@@ -38,13 +38,13 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.py_iot_home.board.runtime import BoardRuntimeData
 from custom_components.py_iot_home.const import (
     CONF_FAILURE_THRESHOLD,
     DOMAIN,
 )
 from custom_components.py_iot_home.hardware.dht import DhtReading
 from custom_components.py_iot_home.hardware.reading_filter import ReadingFilter
-from custom_components.py_iot_home.models import LocalRuntimeData
 
 from .fakes import FakeHardware
 
@@ -213,7 +213,7 @@ async def test_restart_keeps_led_states_and_trend_context(
         await _poll(hass, freezer, POLL_S)
     await async_wait_recording_done(hass)
     runtime = mock_config_entry.runtime_data
-    assert isinstance(runtime, LocalRuntimeData)
+    assert isinstance(runtime, BoardRuntimeData)
     samples_before = len(runtime.trend.store.buffer("temperature"))
     await runtime.trend.async_refresh()
     trend_before = hass.states.get("sensor.living_room_temperature_trend")
@@ -229,7 +229,7 @@ async def test_restart_keeps_led_states_and_trend_context(
     assert _state(hass, led) == STATE_ON
     assert fake_hardware.rpi_gpio.levels[17] == 1
     runtime = mock_config_entry.runtime_data
-    assert isinstance(runtime, LocalRuntimeData)
+    assert isinstance(runtime, BoardRuntimeData)
     # The fresh trend store got the stored samples back before the first new read.
     seeded = len(runtime.trend.store.buffer("temperature"))
     assert seeded >= samples_before
@@ -277,7 +277,7 @@ async def test_readded_board_trends_start_from_its_history(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     runtime = again.runtime_data
-    assert isinstance(runtime, LocalRuntimeData)
+    assert isinstance(runtime, BoardRuntimeData)
     # The sensors were registered only by the platforms; their history still seeded the store.
     assert len(runtime.trend.store.buffer("temperature")) >= recorded - 1
     # Twenty minutes of history are no trend yet, but they count towards one.

@@ -41,9 +41,9 @@ from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN, MAX_PENDING_DISCOVERIES
-from custom_components.py_iot_home.discovery import DISCOVERY_REJECTIONS
-from custom_components.py_iot_home.node_clock import ClockWatch
-from custom_components.py_iot_home.node_connection import NodeCoordinator
+from custom_components.py_iot_home.nodes.clock import ClockWatch
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
+from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,

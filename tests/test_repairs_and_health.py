@@ -92,6 +92,6 @@ async def test_pin_conflict_issue(
 async def test_system_health(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     info = await system_health_info(hass)
     assert info["analysis_backend"] in {"native", "numpy"}
-    assert info["boards"] == 1
+    assert info["boards_available"] == "1/1"
     assert info["nodes_online"] == "0/0"
     assert info["predictors_trained"] == "0/0"

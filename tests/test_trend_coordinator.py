@@ -22,12 +22,13 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.py_iot_home import trend_coordinator, trend_history
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
-from custom_components.py_iot_home.trend_coordinator import (
+from custom_components.py_iot_home.trends import coordinator as trend_coordinator
+from custom_components.py_iot_home.trends import recorded_samples as trend_history
+from custom_components.py_iot_home.trends.coordinator import (
     RISING,
     TREND,
     TREND_CHANGED_EVENT,
@@ -36,7 +37,7 @@ from custom_components.py_iot_home.trend_coordinator import (
     TrendSource,
     analyze_snapshot,
 )
-from custom_components.py_iot_home.trend_history import numeric_samples
+from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
 
 DAY = 86400.0
 START = datetime(2025, 10, 20, 3, 0, tzinfo=dt_util.UTC)

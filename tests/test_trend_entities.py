@@ -22,8 +22,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockEn
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendEstimate
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
-from custom_components.py_iot_home.trend_coordinator import TrendCoordinator, TrendSource
-from custom_components.py_iot_home.trend_entities import trend_binary_sensors, trend_sensors
+from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
+from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
 
 DAY = 86400.0
 NOW = datetime(2025, 10, 24, 12, 0, tzinfo=dt_util.UTC)

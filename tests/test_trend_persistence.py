@@ -17,8 +17,8 @@ from custom_components.py_iot_home.analysis.sample_codec import (
 )
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
-from custom_components.py_iot_home.trend_coordinator import TrendCoordinator
-from custom_components.py_iot_home.trend_persistence import STORAGE_VERSION, storage_key
+from custom_components.py_iot_home.trends.coordinator import TrendCoordinator
+from custom_components.py_iot_home.trends.persistence import STORAGE_VERSION, storage_key
 
 from .fakes import FakeHardware
 

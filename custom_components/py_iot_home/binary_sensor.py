@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import local_board_device
-from .models import LocalRuntimeData, NodeRuntimeData, PyIotHomeConfigEntry
-from .node_entities import NodeConnectivity, node_device
-from .trend_entities import trend_binary_sensors
+from .models import PyIotHomeConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -18,19 +16,5 @@ async def async_setup_entry(
     entry: PyIotHomeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors of a board or node."""
-    runtime = entry.runtime_data
-    if isinstance(runtime, LocalRuntimeData):
-        async_add_entities(
-            trend_binary_sensors(
-                runtime.trend,
-                local_board_device(entry, simulated=runtime.board.simulated),
-                str(entry.unique_id),
-            )
-        )
-    elif isinstance(runtime, NodeRuntimeData):
-        node = runtime.node
-        async_add_entities([NodeConnectivity(node)])
-        async_add_entities(
-            trend_binary_sensors(runtime.trend, node_device(node), f"node_{node.node_id}")
-        )
+    """Add the entry's binary sensors, whatever its kind."""
+    async_add_entities(entry.runtime_data.entities(Platform.BINARY_SENSOR))

@@ -23,10 +23,10 @@ from homeassistant.util import dt as dt_util
 
 from .analysis.trend import TrendResult, analyze_trend
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
-from .models import LocalRuntimeData, NodeRuntimeData, PredictorRuntimeData, PyIotHomeConfigEntry
-from .predictor import FORECAST_HOURS, PredictorCoordinator
-from .trend_coordinator import TrendCoordinator
-from .trend_history import history_samples
+from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
+from .models import PyIotHomeConfigEntry
+from .trends.coordinator import TrendCoordinator
+from .trends.recorded_samples import history_samples
 
 SERVICE_ANALYZE_TREND = "analyze_trend"
 SERVICE_FORECAST_POWER = "forecast_power"
@@ -119,12 +119,12 @@ def _own_trend_source(hass: HomeAssistant, entity_id: str) -> tuple[TrendCoordin
     entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(entity.config_entry_id)
     if entry is None or entry.state is not ConfigEntryState.LOADED:
         return None
-    runtime = entry.runtime_data
-    if not isinstance(runtime, LocalRuntimeData | NodeRuntimeData):
+    trend = entry.runtime_data.trend
+    if trend is None:
         return None
-    for key, source in runtime.trend.sources.items():
+    for key, source in trend.sources.items():
         if source.source_unique_id == entity.unique_id:
-            return runtime.trend, key
+            return trend, key
     return None
 
 
@@ -166,14 +166,14 @@ def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:
         entry is None
         or entry.domain != DOMAIN
         or entry.state is not ConfigEntryState.LOADED
-        or not isinstance(entry.runtime_data, PredictorRuntimeData)
+        or (predictor := entry.runtime_data.predictor) is None
     ):
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_a_predictor",
             translation_placeholders={"entry_id": entry_id},
         )
-    return entry.runtime_data.predictor
+    return predictor
 
 
 async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:

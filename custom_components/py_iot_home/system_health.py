@@ -10,7 +10,9 @@ from homeassistant.core import HomeAssistant, callback
 
 from .analysis.window_stats import backend_name, native_library_path
 from .const import DOMAIN
-from .models import LocalRuntimeData, NodeRuntimeData, PredictorRuntimeData
+
+# Shown even when no entry counts towards them, in this order.
+HEALTH_LINES = ("boards_available", "nodes_online", "predictors_trained")
 
 
 @callback
@@ -21,23 +23,13 @@ def async_register(hass: HomeAssistant, register: system_health.SystemHealthRegi
 
 async def system_health_info(hass: HomeAssistant) -> dict[str, Any]:
     """A few lines for Settings → System → Repairs → System information."""
-    boards = nodes = nodes_online = predictors = trained = 0
+    lines: dict[str, list[bool]] = {key: [] for key in HEALTH_LINES}
     for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.state is not ConfigEntryState.LOADED:
-            continue
-        runtime = entry.runtime_data
-        if isinstance(runtime, LocalRuntimeData):
-            boards += 1
-        elif isinstance(runtime, NodeRuntimeData):
-            nodes += 1
-            nodes_online += runtime.node.data.online
-        elif isinstance(runtime, PredictorRuntimeData):
-            predictors += 1
-            trained += runtime.predictor.model is not None
+        if entry.state is ConfigEntryState.LOADED:
+            health = entry.runtime_data.health()
+            lines.setdefault(health.key, []).append(health.healthy)
     return {
         "analysis_backend": backend_name(),
         "native_library": native_library_path() or "-",
-        "boards": boards,
-        "nodes_online": f"{nodes_online}/{nodes}",
-        "predictors_trained": f"{trained}/{predictors}",
+        **{key: f"{sum(states)}/{len(states)}" for key, states in lines.items()},
     }

@@ -23,8 +23,8 @@ import aiohttp
 import pytest
 from playwright.async_api import Locator, Page, expect
 
+from custom_components.py_iot_home.board.pin_validation import first_free_pin
 from custom_components.py_iot_home.const import DOMAIN, TREND_REFRESH_INTERVAL
-from custom_components.py_iot_home.pin_validation import first_free_pin
 from script.demo.bootstrap import (
     BOARD,
     BOARD_AREA,

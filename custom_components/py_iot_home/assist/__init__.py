@@ -1,0 +1,1 @@
+"""Assist (voice): answers about temperature, humidity and their trends."""

@@ -1,0 +1,231 @@
+"""Assist: "what is the humidity in the kitchen", "is the living room getting warmer".
+
+The answers are intents (`homeassistant.helpers.intent`), usable by any conversation agent.
+The default agent reaches them through sentence triggers, the way Home Assistant 2026.10 lets
+an integration add sentences to it (the same as an automation's conversation trigger): each
+match calls the intent and its speech is the answer. English sentences only.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import probatio
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    EVENT_COMPONENT_LOADED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.helpers.script import ScriptRunResult
+from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
+
+from ..const import (
+    CONF_TREND_THRESHOLD,
+    CONF_WINDOW_DAYS,
+    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_WINDOW_DAYS,
+    DOMAIN,
+    LOGGER,
+)
+from .answers import (
+    TrendQuestion,
+    not_enough_data_answer,
+    parse_trend_question,
+    trend_answer,
+    unknown_direction_answer,
+)
+
+INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
+INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
+SENTENCES: dict[str, list[str]] = {
+    INTENT_AREA_HUMIDITY: [
+        "(what is|whats|tell me) [the] humidity (in|of) [the] {area}",
+        "how humid is [it in] [the] {area}",
+    ],
+    INTENT_AREA_TREND: ["is [the] {area} getting {direction}"],
+}
+_STRIP = string.punctuation + string.whitespace
+
+
+def _slot_text(value: Any) -> str:
+    """A wildcard's words without the "the" and punctuation around them."""
+    text = str(value).strip(_STRIP)
+    return text[4:].strip() if text.casefold().startswith("the ") else text
+
+
+def _find_area(hass: HomeAssistant, name: str) -> ar.AreaEntry | None:
+    wanted = name.casefold()
+    for area in ar.async_get(hass).async_list_areas():
+        if wanted in {area.name.casefold(), *(alias.casefold() for alias in area.aliases)}:
+            return area
+    return None
+
+
+def _area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
+    if entity.area_id:
+        return entity.area_id
+    device = dr.async_get(hass).async_get(entity.device_id) if entity.device_id else None
+    return device.area_id if device else None
+
+
+class _AreaIntentHandler(intent.IntentHandler):
+    """Finds the area named in the sentence, or says it does not know it."""
+
+    platforms = None
+
+    def _area(self, intent_obj: intent.Intent) -> ar.AreaEntry | str:
+        name = _slot_text(intent_obj.slots["area"]["value"])
+        return _find_area(intent_obj.hass, name) or f"I do not know an area called {name}."
+
+
+class AreaHumidityIntent(_AreaIntentHandler):
+    """The humidity of an area, from the area's humidity sensor."""
+
+    intent_type = INTENT_AREA_HUMIDITY
+    description = "Gets the current humidity of an area"
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The area's name, as said."""
+        return {probatio.Required("area"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the area's humidity sensor."""
+        response = intent_obj.create_response()
+        area = self._area(intent_obj)
+        if isinstance(area, str):
+            response.async_set_speech(area)
+            return response
+        state = intent_obj.hass.states.get(area.humidity_entity_id or "")
+        if state is None:
+            response.async_set_speech(f"The {area.name} has no humidity sensor.")
+        elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
+        else:
+            unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%")
+            response.async_set_speech(f"The humidity in the {area.name} is {state.state} {unit}.")
+        return response
+
+
+class AreaTrendIntent(_AreaIntentHandler):
+    """Whether an area is getting warmer, colder, more humid or drier, from its trend."""
+
+    intent_type = INTENT_AREA_TREND
+    description = "Tells whether an area is getting warmer, colder, more humid or drier"
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The area's name and the direction asked about ("warmer", "drier"...)."""
+        return {probatio.Required("area"): cv.string, probatio.Required("direction"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the slope of the area's trend sensor and put it in words."""
+        response = intent_obj.create_response()
+        words = _slot_text(intent_obj.slots["direction"]["value"])
+        question = parse_trend_question(words)
+        area = self._area(intent_obj)
+        if question is None:
+            response.async_set_speech(unknown_direction_answer(words))
+        elif isinstance(area, str):
+            response.async_set_speech(area)
+        else:
+            response.async_set_speech(_trend_speech(intent_obj.hass, area, question))
+        return response
+
+
+def _trend_entity(
+    hass: HomeAssistant, area: ar.AreaEntry, quantity: str
+) -> er.RegistryEntry | None:
+    """Our trend sensor of `quantity` in the area; the one beside the area's own sensor first."""
+    registry = er.async_get(hass)
+    keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
+    candidates = [
+        entity
+        for entity in registry.entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and entity.translation_key in keys
+        and _area_of(hass, entity) == area.id
+    ]
+    own = getattr(area, f"{quantity}_entity_id")
+    own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
+    candidates.sort(key=lambda entity: entity.device_id != own_device)
+    return candidates[0] if candidates else None
+
+
+def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuestion) -> str:
+    entity = _trend_entity(hass, area, question.quantity)
+    if entity is None:
+        return f"The {area.name} has no {question.quantity} trend."
+    state = hass.states.get(entity.entity_id)
+    if state is None or state.state == STATE_UNKNOWN:
+        return not_enough_data_answer(area=area.name, quantity=question.quantity)
+    if state.state == STATE_UNAVAILABLE:
+        return f"The {question.quantity} trend of the {area.name} is unavailable right now."
+    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
+    options = config_entry.options if config_entry else {}
+    unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
+    return trend_answer(
+        area=area.name,
+        question=question,
+        slope=float(state.state),
+        unit=unit,
+        threshold=float(options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD)),
+        window_days=float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+    )
+
+
+@callback
+def async_setup_assist(hass: HomeAssistant) -> None:
+    """Register the intents, and their sentences once the conversation integration runs."""
+    intent.async_register(hass, AreaHumidityIntent())
+    intent.async_register(hass, AreaTrendIntent())
+    if "conversation" in hass.config.components:
+        hass.async_create_task(_async_attach_sentences(hass), eager_start=True)
+        return
+
+    @callback
+    def _conversation_loaded(event: Event[Any]) -> None:
+        if event.data.get("component") == "conversation":
+            unsubscribe()
+            hass.async_create_task(_async_attach_sentences(hass), eager_start=True)
+
+    unsubscribe = hass.bus.async_listen(EVENT_COMPONENT_LOADED, _conversation_loaded)
+
+
+async def _async_attach_sentences(hass: HomeAssistant) -> None:
+    triggers = await async_validate_trigger_config(
+        hass,
+        [
+            {"platform": "conversation", "id": intent_type, "command": sentences}
+            for intent_type, sentences in SENTENCES.items()
+        ],
+    )
+
+    async def answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
+        trigger = run_variables["trigger"]
+        response = await intent.async_handle(
+            hass,
+            DOMAIN,
+            trigger["id"],
+            {name: {"value": value} for name, value in trigger["slots"].items()},
+            text_input=trigger["sentence"],
+            context=context,
+            language=trigger["user_input"].get("language"),
+        )
+        speech: str = response.speech["plain"]["speech"]
+        return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
+
+    def log(level: int, message: str, **kwargs: Any) -> None:
+        LOGGER.log(level, "Assist sentences: %s", message, **kwargs)
+
+    await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log)

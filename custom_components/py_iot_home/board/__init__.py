@@ -1,0 +1,1 @@
+"""A DHT sensor board and its LEDs on the Home Assistant host."""

@@ -1,0 +1,139 @@
+"""Entities of a board on the host: temperature and humidity sensors, LED switches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.const import PERCENTAGE, STATE_OFF, STATE_ON, UnitOfTemperature
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from ..const import ATTR_HARDWARE, BACKEND_SIMULATED, CONF_AREA, DOMAIN
+from ..models import PyIotHomeConfigEntry
+from .coordinator import ClimateSample, LocalBoardCoordinator
+from .entity import SIMULATION_MANUFACTURER, LocalBoardEntity
+from .leds import LedBank, LedConfig, led_unique_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClimateSensorDescription(SensorEntityDescription):
+    """A quantity read from a DHT sensor."""
+
+    value_fn: Callable[[ClimateSample], float]
+
+
+CLIMATE_SENSORS: tuple[ClimateSensorDescription, ...] = (
+    ClimateSensorDescription(
+        key="temperature",
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.temperature,
+    ),
+    ClimateSensorDescription(
+        key="humidity",
+        translation_key="humidity",
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.humidity,
+    ),
+)
+
+
+class LocalClimateSensor(LocalBoardEntity, SensorEntity):
+    """Temperature or humidity of the board on the host."""
+
+    entity_description: ClimateSensorDescription
+
+    def __init__(
+        self, coordinator: LocalBoardCoordinator, description: ClimateSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def available(self) -> bool:
+        """Unavailable after too many failed reads in a row."""
+        return super().available and self.coordinator.data.available
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str]:
+        """Which hardware gives the readings: "simulated" when nothing is measured."""
+        return {ATTR_HARDWARE: self.coordinator.dht.name}
+
+    @property
+    def native_value(self) -> float | None:
+        """The last good reading."""
+        sample = self.coordinator.data.sample
+        return self.entity_description.value_fn(sample) if sample else None
+
+
+class LedSwitch(SwitchEntity, RestoreEntity):
+    """An LED on a GPIO pin of the host.
+
+    The pin is driven to its saved level while the entry sets up (led_states.py). An LED
+    with no saved level yet (one set up by a release before the integration kept them)
+    takes Home Assistant's restored state once it is added.
+    """
+
+    _attr_has_entity_name = True
+    # The LED is its own device and the switch its main feature, so its full name is the
+    # LED's name ("Desk LED"), which is what people say to Assist.
+    _attr_name = None
+    _attr_should_poll = False
+    _attr_translation_key = "led"
+
+    def __init__(self, entry: PyIotHomeConfigEntry, bank: LedBank, led: LedConfig) -> None:
+        """Bind the switch to its LED."""
+        self._bank = bank
+        self._led = led
+        simulated = bank.gpio.name == BACKEND_SIMULATED
+        self._attr_extra_state_attributes = {ATTR_HARDWARE: bank.gpio.name}
+        self._attr_unique_id = led_unique_id(entry.unique_id, led.led_id)
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, self._attr_unique_id)},
+            name=led.name,
+            manufacturer=SIMULATION_MANUFACTURER if simulated else "Py IoT Home",
+            model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
+            suggested_area=entry.data.get(CONF_AREA) or None,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Take the restored state of an LED the integration has no saved level of."""
+        await super().async_added_to_hass()
+        if self._led.led_id in self._bank.restored:
+            return
+        if (last := await self.async_get_last_state()) is not None and last.state in (
+            STATE_ON,
+            STATE_OFF,
+        ):
+            await self._bank.async_set(self._led.led_id, last.state == STATE_ON)
+
+    @property
+    def is_on(self) -> bool:
+        """Whether the LED is lit, as last written to its pin."""
+        return self._bank.states.get(self._led.led_id, False)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Light the LED."""
+        await self._bank.async_set(self._led.led_id, True)
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the LED off."""
+        await self._bank.async_set(self._led.led_id, False)
+        self.async_write_ha_state()

@@ -1,0 +1,109 @@
+"""GPIO-driven LEDs of one config entry: set up, switched and released in the executor."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from ..const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN, DOMAIN
+from ..hardware.gpio import GpioBackend, GpioError
+from .led_states import LedStates
+
+
+@dataclass(frozen=True, kw_only=True)
+class LedConfig:
+    """One LED as configured in the options flow."""
+
+    led_id: str
+    name: str
+    pin: int
+    active_high: bool
+    initial_on: bool
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> LedConfig:
+        """Build from the stored options."""
+        return cls(
+            led_id=raw[CONF_LED_ID],
+            name=raw["name"],
+            pin=int(raw[CONF_PIN]),
+            active_high=bool(raw.get(CONF_ACTIVE_HIGH, True)),
+            initial_on=bool(raw.get(CONF_INITIAL_ON, False)),
+        )
+
+
+def led_unique_id(board_id: str | None, led_id: str) -> str:
+    """Unique id of an LED switch: the board's id and the LED's own id."""
+    return f"{board_id}_led_{led_id}"
+
+
+def leds_from_options(options: dict[str, Any]) -> list[LedConfig]:
+    """Return the configured LEDs of an entry."""
+    return [LedConfig.from_dict(raw) for raw in options.get(CONF_LEDS, [])]
+
+
+class LedBank:
+    """Drives the LEDs of one entry; releases only its own pins."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        gpio: GpioBackend,
+        leds: list[LedConfig],
+        saved: LedStates,
+    ) -> None:
+        """Keep the backend and the LEDs; nothing touches hardware until set up."""
+        self._hass = hass
+        self.gpio = gpio
+        self.leds = {led.led_id: led for led in leds}
+        self.states: dict[str, bool] = {}
+        self.saved = saved
+        self.restored: frozenset[str] = frozenset()
+        self._lock = asyncio.Lock()
+
+    async def async_setup(self) -> None:
+        """Claim every pin as an output at its saved level, or its configured one."""
+        initial = await self.saved.async_load(self.leds)
+        self.restored = frozenset(initial)
+        await self._hass.async_add_executor_job(self._setup_all, initial)
+
+    def _setup_all(self, initial: dict[str, bool]) -> None:
+        claimed: list[LedConfig] = []
+        try:
+            for led in self.leds.values():
+                on = initial.get(led.led_id, led.initial_on)
+                self.gpio.setup_output(led.pin, active_high=led.active_high, initial_on=on)
+                claimed.append(led)
+                self.states[led.led_id] = on
+        except Exception:
+            for led in claimed:
+                self.gpio.release(led.pin)
+            raise
+
+    async def async_set(self, led_id: str, on: bool) -> None:
+        """Switch one LED; writes are serialised so the pin never sees two at once."""
+        led = self.leds[led_id]
+        async with self._lock:
+            try:
+                await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+            except GpioError as err:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="led_write_failed",
+                    translation_placeholders={"name": led.name, "error": str(err)},
+                ) from err
+            self.states[led_id] = on
+            self.saved.remember(led_id, on)
+
+    async def async_release(self) -> None:
+        """Release this entry's pins, and only them."""
+        await self._hass.async_add_executor_job(self._release_all)
+
+    def _release_all(self) -> None:
+        for led in self.leds.values():
+            self.gpio.release(led.pin)
+        self.gpio.close()

@@ -1,0 +1,154 @@
+"""A board's options: polling, failure threshold, its LEDs and trend settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+from homeassistant.config_entries import (
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.helpers import selector
+
+from ..const import (
+    CONF_FAILURE_THRESHOLD,
+    CONF_LED_ID,
+    CONF_LEDS,
+    CONF_PIN,
+    CONF_POLL_INTERVAL,
+    MIN_POLL_INTERVAL,
+)
+from ..trends.settings_form import trend_fields, trend_values
+from .form import (
+    led_label,
+    led_schema,
+    new_led,
+)
+from .pin_validation import pins_in_use, validate_pin
+
+
+class LocalBoardOptionsFlow(OptionsFlowWithReload):
+    """Poll interval, failure threshold and the LED list of a board."""
+
+    def __init__(self) -> None:
+        """Nothing chosen for removal yet."""
+        self._removing: list[dict[str, Any]] = []
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose what to change."""
+        menu = ["settings", "add_led"]
+        if self.config_entry.options.get(CONF_LEDS):
+            menu.append("remove_led")
+        return self.async_show_menu(step_id="init", menu_options=menu)
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Poll interval and how many failed reads make the sensor unavailable."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={
+                    **self.config_entry.options,
+                    CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
+                    CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
+                    **trend_values(user_input),
+                }
+            )
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=MIN_POLL_INTERVAL,
+                        max=3600,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                probatio.Required(CONF_FAILURE_THRESHOLD): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
+                    )
+                ),
+                **trend_fields(),
+            }
+        )
+        return self.async_show_form(
+            step_id="settings",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
+
+    async def async_step_add_led(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add one LED to the board."""
+        errors: dict[str, str] = {}
+        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        taken = pins_in_use(self.hass)
+        if user_input is not None:
+            if problem := validate_pin(int(user_input[CONF_PIN]), taken):
+                errors[CONF_PIN] = problem.value
+            else:
+                return self.async_create_entry(
+                    data={**self.config_entry.options, CONF_LEDS: [*leds, new_led(user_input)]}
+                )
+        schema = led_schema(
+            taken=taken,
+            existing_names=[led[CONF_NAME] for led in leds],
+            with_add_another=False,
+        )
+        return self.async_show_form(
+            step_id="add_led",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    async def async_step_remove_led(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Tick the LEDs to remove; nothing is ticked at first, and nothing goes unconfirmed."""
+        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        if user_input is not None:
+            self._removing = [led for led in leds if led[CONF_LED_ID] in user_input[CONF_LEDS]]
+            if not self._removing:
+                return self.async_abort(reason="nothing_removed")
+            return await self.async_step_remove_led_confirm()
+        options = [
+            selector.SelectOptionDict(value=led[CONF_LED_ID], label=led_label(led)) for led in leds
+        ]
+        return self.async_show_form(
+            step_id="remove_led",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Optional(CONF_LEDS, default=[]): selector.SelectSelector(
+                        selector.SelectSelectorConfig(
+                            options=options,
+                            multiple=True,
+                            mode=selector.SelectSelectorMode.LIST,
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_remove_led_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Name what goes (each LED with its device and switch) before removing it."""
+        if user_input is not None:
+            removed = {led[CONF_LED_ID] for led in self._removing}
+            leds = self.config_entry.options.get(CONF_LEDS, [])
+            return self.async_create_entry(
+                data={
+                    **self.config_entry.options,
+                    CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
+                }
+            )
+        return self.async_show_form(
+            step_id="remove_led_confirm",
+            description_placeholders={
+                "leds": "\n".join(f"- {led_label(led)}" for led in self._removing)
+            },
+        )

@@ -1,0 +1,90 @@
+"""Checks on a GPIO pin chosen in a flow: in range, free, and (for a DHT) readable."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from homeassistant.core import HomeAssistant
+
+from ..const import (
+    BACKEND_AUTO,
+    CONF_DHT_PIN,
+    CONF_KIND,
+    CONF_LEDS,
+    CONF_PIN,
+    DOMAIN,
+    MAX_GPIO_PIN,
+    MIN_GPIO_PIN,
+    EntryKind,
+)
+from ..hardware.dht import DhtModel, DhtReadError, create_dht_backend
+from ..hardware.errors import HardwareUnavailableError
+
+PROBE_ATTEMPTS = 3
+# The general-purpose pins first (docs/hardware.md): I2C, SPI and the serial console last.
+PREFERRED_PINS = (4, 17, 27, 22, 5, 6, 13, 19, 26, 23, 24, 25, 12, 16, 20, 21, 18)
+PIN_ORDER = PREFERRED_PINS + tuple(
+    pin for pin in range(MIN_GPIO_PIN, MAX_GPIO_PIN + 1) if pin not in PREFERRED_PINS
+)
+
+
+class PinProblem(StrEnum):
+    """Why a pin cannot be used; the values are the flow's error keys."""
+
+    OUT_OF_RANGE = "pin_out_of_range"
+    IN_USE = "pin_in_use"
+    UNREADABLE = "pin_unreadable"
+
+
+def validate_pin(pin: int, taken: set[int]) -> PinProblem | None:
+    """Return what is wrong with a pin, or None."""
+    if not MIN_GPIO_PIN <= pin <= MAX_GPIO_PIN:
+        return PinProblem.OUT_OF_RANGE
+    if pin in taken:
+        return PinProblem.IN_USE
+    return None
+
+
+def first_free_pin(taken: set[int]) -> int | None:
+    """The pin a form proposes: the first free one, general-purpose pins first."""
+    return next((pin for pin in PIN_ORDER if pin not in taken), None)
+
+
+def pins_in_use(hass: HomeAssistant, exclude_entry_id: str | None = None) -> set[int]:
+    """Every GPIO pin claimed by a board entry of this integration."""
+    taken: set[int] = set()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.entry_id == exclude_entry_id or entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+            continue
+        taken.add(int(entry.data[CONF_DHT_PIN]))
+        taken.update(int(led[CONF_PIN]) for led in entry.options.get(CONF_LEDS, []))
+    return taken
+
+
+def dht_library_works(model: DhtModel, pin: int) -> bool:
+    """Whether a DHT library can drive this host's pins (blocking)."""
+    try:
+        backend = create_dht_backend(model, pin, preference=BACKEND_AUTO)
+    except HardwareUnavailableError:
+        return False
+    backend.close()
+    return True
+
+
+def probe_dht(model: DhtModel, pin: int) -> bool:
+    """Try a few reads of a DHT sensor (blocking); off a Pi there is nothing to probe."""
+    try:
+        backend = create_dht_backend(model, pin, preference=BACKEND_AUTO)
+    except HardwareUnavailableError:
+        # The board will be simulated (with a repair issue saying so): any pin is readable.
+        return True
+    try:
+        for _ in range(PROBE_ATTEMPTS):
+            try:
+                backend.read()
+            except DhtReadError:
+                continue
+            return True
+        return False
+    finally:
+        backend.close()

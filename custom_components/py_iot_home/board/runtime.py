@@ -1,0 +1,71 @@
+"""A board's runtime data: its polling coordinator, its LEDs and its trends."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+
+from ..models import EntryHealth, PyIotHomeConfigEntry
+from ..trends.coordinator import TrendCoordinator
+from ..trends.entities import trend_binary_sensors, trend_sensors
+from .coordinator import LocalBoardCoordinator
+from .entities import CLIMATE_SENSORS, LedSwitch, LocalClimateSensor
+from .entity import local_board_device
+from .leds import LedBank
+
+if TYPE_CHECKING:
+    from ..forecast.coordinator import PredictorCoordinator
+
+
+@dataclass(kw_only=True)
+class BoardRuntimeData:
+    """A DHT sensor board and its LEDs on the Home Assistant host."""
+
+    entry: PyIotHomeConfigEntry
+    board: LocalBoardCoordinator
+    leds: LedBank
+    trend: TrendCoordinator
+    predictor: PredictorCoordinator | None = None
+
+    def entities(self, platform: Platform) -> list[Entity]:
+        """Climate sensors and trend sensors, rising trends, one switch per LED."""
+        device = local_board_device(self.entry, simulated=self.board.simulated)
+        prefix = str(self.entry.unique_id)
+        match platform:
+            case Platform.SENSOR:
+                return [
+                    *(
+                        LocalClimateSensor(self.board, description)
+                        for description in CLIMATE_SENSORS
+                    ),
+                    *trend_sensors(self.trend, device, prefix),
+                ]
+            case Platform.BINARY_SENSOR:
+                return list(trend_binary_sensors(self.trend, device, prefix))
+            case Platform.SWITCH:
+                return [LedSwitch(self.entry, self.leds, led) for led in self.leds.leds.values()]
+        return []
+
+    async def async_release(self, hass: HomeAssistant) -> None:
+        """Give back this board's pins, and only them."""
+        await self.leds.async_release()
+        await hass.async_add_executor_job(self.board.dht.close)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Backends, the reading filter's counts, the last sample, the LEDs."""
+        state = self.board.data
+        return {
+            "backends": {"dht": self.board.dht.name, "gpio": self.leds.gpio.name},
+            "reading_filter": asdict(self.board.filter_counts),
+            "available": state.available,
+            "last_sample": asdict(state.sample) if state.sample else None,
+            "led_states": dict(self.leds.states),
+        }
+
+    def health(self) -> EntryHealth:
+        """Counted among the boards, fine while its sensor gives readings."""
+        return EntryHealth("boards_available", self.board.data.available)

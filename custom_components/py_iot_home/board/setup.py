@@ -1,0 +1,145 @@
+"""Setting up and unloading a board entry (DHT sensor and LEDs on this host)."""
+
+from __future__ import annotations
+
+from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+
+from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
+from ..hardware.gpio import GpioError, PinInUseError
+from ..hardware.reading_filter import ReadingFilter
+from ..models import PyIotHomeConfigEntry
+from ..repairs import async_clear_hardware_missing, async_hardware_missing
+from ..trends.coordinator import TrendCoordinator, TrendSource
+from ..trends.persistence import async_remove_trend_samples
+from .coordinator import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
+from .led_devices import async_remove_stale_led_devices
+from .led_states import LedStates, led_states_store
+from .leds import LedBank, leds_from_options
+from .runtime import BoardRuntimeData
+
+BOARD_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
+
+
+def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
+    """The board's temperature and humidity, analysed over days."""
+    return [
+        TrendSource(
+            key=quantity,
+            quantity=quantity,
+            unit=unit,
+            source_unique_id=f"{entry.unique_id}_{quantity}",
+        )
+        for quantity, unit in (("temperature", UnitOfTemperature.CELSIUS), ("humidity", PERCENTAGE))
+    ]
+
+
+async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Open the hardware, drive the LEDs to their restored states, start polling."""
+    dht, missing_library = await hass.async_add_executor_job(open_dht_backend, entry)
+    if missing_library is None:
+        async_clear_hardware_missing(hass, entry.entry_id)
+    else:
+        await async_hardware_missing(hass, entry.entry_id, entry.title)
+    board = LocalBoardCoordinator(
+        hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
+    )
+    gpio = await hass.async_add_executor_job(open_gpio, entry)
+    leds = LedBank(
+        hass,
+        gpio,
+        leds_from_options(dict(entry.options)),
+        LedStates(led_states_store(hass, entry.entry_id)),
+    )
+    try:
+        await leds.async_setup()
+    except PinInUseError as err:
+        await hass.async_add_executor_job(dht.close)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"pin_conflict_{entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="pin_conflict",
+            translation_placeholders={"name": entry.title, "error": str(err)},
+        )
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="pin_in_use",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except GpioError as err:
+        await hass.async_add_executor_job(dht.close)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="gpio_error",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    trend = TrendCoordinator(
+        hass,
+        entry,
+        local_trend_sources(entry),
+        window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+    )
+    ir.async_delete_issue(hass, DOMAIN, f"pin_conflict_{entry.entry_id}")
+    entry.runtime_data = BoardRuntimeData(entry=entry, board=board, leds=leds, trend=trend)
+    await board.async_config_entry_first_refresh()
+    await trend.async_config_entry_first_refresh()
+
+    @callback
+    def _feed_trend() -> None:
+        sample = board.data.sample
+        if sample is not None:
+            at = sample.sampled_at.timestamp()
+            trend.add_sample("temperature", at, sample.temperature)
+            trend.add_sample("humidity", at, sample.humidity)
+
+    _feed_trend()
+    entry.async_on_unload(board.async_add_listener(_feed_trend))
+    await hass.config_entries.async_forward_entry_setups(entry, BOARD_PLATFORMS)
+    async_remove_stale_led_devices(hass, entry)
+    # Sensors registered just now (a new or re-added entry) may have recorded history.
+    if await trend.async_seed_from_recorder():
+        await trend.async_refresh()
+    _offer_area_climate_sensors(hass, entry)
+
+
+def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Make the board the area's temperature/humidity sensor where the area has none.
+
+    Assist answers "what is the temperature in the living room" from these area settings;
+    a choice the user already made is never changed.
+    """
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, str(entry.unique_id)), entry.entry_id
+    )
+    if device is None or device.area_id is None:
+        return
+    areas = ar.async_get(hass)
+    area = areas.async_get_area(device.area_id)
+    entities = er.async_get(hass)
+    ids = {
+        quantity: entities.async_get_entity_id(
+            Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
+        )
+        for quantity in ("temperature", "humidity")
+    }
+    if area is None:
+        return
+    temperature = area.temperature_entity_id or ids["temperature"]
+    humidity = area.humidity_entity_id or ids["humidity"]
+    if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
+        areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
+
+
+async def async_forget_board(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """A deleted board's saved trend samples, LED levels and repair go with it."""
+    await async_remove_trend_samples(hass, entry.entry_id)
+    await led_states_store(hass, entry.entry_id).async_remove()
+    async_clear_hardware_missing(hass, entry.entry_id)

@@ -1,0 +1,1 @@
+"""The power forecast: recorder history, training, forecasts and their entities."""

@@ -1,0 +1,113 @@
+"""Form and checks shared by the predictor's config and options flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
+
+from ..const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+    DEFAULT_RETRAIN_HOURS,
+    DEFAULT_TRAINING_DAYS,
+    MIN_TRAINING_DAYS,
+)
+from ..prediction.unusual_days import parse_days
+
+POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
+ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
+
+
+def _sensor(device_class: str | list[str]) -> selector.EntitySelector:
+    return selector.EntitySelector(
+        selector.EntitySelectorConfig(domain="sensor", device_class=device_class)
+    )
+
+
+def _number(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
+    return selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            min=minimum,
+            max=maximum,
+            step=1,
+            unit_of_measurement=unit,
+            mode=selector.NumberSelectorMode.BOX,
+        )
+    )
+
+
+def predictor_schema() -> probatio.Schema:
+    """Sources and intervals of a predictor."""
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_POWER_ENTITY): _sensor(
+                [SensorDeviceClass.POWER, SensorDeviceClass.ENERGY]
+            ),
+            probatio.Required(CONF_TEMPERATURE_ENTITY): _sensor(SensorDeviceClass.TEMPERATURE),
+            probatio.Optional(CONF_HUMIDITY_ENTITY): _sensor(SensorDeviceClass.HUMIDITY),
+            probatio.Optional(CONF_WEATHER_ENTITY): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="weather")
+            ),
+            probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): _number(
+                MIN_TRAINING_DAYS, 365, "d"
+            ),
+            probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): _number(
+                1, 24 * 7, "h"
+            ),
+            probatio.Optional(CONF_EXCLUDED_DAYS): selector.TextSelector(
+                selector.TextSelectorConfig(multiline=True)
+            ),
+            probatio.Optional(CONF_EXCLUDE_OUTLIERS, default=False): selector.BooleanSelector(),
+        }
+    )
+
+
+def predictor_source_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
+    """Errors for the power field (W/kW, or an energy meter that only grows) and the days."""
+    try:
+        parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
+    except ValueError:
+        return {CONF_EXCLUDED_DAYS: "invalid_days"}
+    state = hass.states.get(user_input[CONF_POWER_ENTITY])
+    if state is None:
+        return {CONF_POWER_ENTITY: "entity_not_found"}
+    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+    if unit in POWER_UNITS:
+        return {}
+    if unit in ENERGY_UNITS and state.attributes.get("state_class") in (
+        SensorStateClass.TOTAL_INCREASING,
+        SensorStateClass.TOTAL,
+    ):
+        return {}
+    return {CONF_POWER_ENTITY: "unsupported_power_unit"}
+
+
+class PredictorOptionsFlow(OptionsFlowWithReload):
+    """Change a predictor's sources, training window and retrain interval."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form, prefilled with the current options."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = predictor_source_errors(self.hass, user_input)
+            if not errors:
+                return self.async_create_entry(data=user_input)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                predictor_schema(), user_input or self.config_entry.options
+            ),
+            errors=errors,
+        )

@@ -1,0 +1,291 @@
+"""The power predictor: trains on recorder history, forecasts the next 24 hours."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from ..const import (
+    CONF_EXCLUDE_OUTLIERS,
+    CONF_EXCLUDED_DAYS,
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+    DEFAULT_RETRAIN_HOURS,
+    DEFAULT_TRAINING_DAYS,
+    DOMAIN,
+    LOGGER,
+    PREDICTION_CONTEXT_HOURS,
+)
+from ..prediction.export import TrainingRequest
+from ..prediction.model import Forecast, NotEnoughHistoryError, PowerModel
+from ..prediction.unusual_days import parse_days
+from ..prediction.worker import TrainingFailedError, train_in_subprocess
+from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
+from .weather import weather_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORECAST_HOURS = 24
+REFRESH_INTERVAL = timedelta(hours=1)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForecastPoint:
+    """Mean power expected in one future hour, with its 10-90 % band."""
+
+    start: datetime
+    power_w: float
+    low_w: float
+    high_w: float
+    method: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The point as shown in attributes and action responses (local time)."""
+        return {
+            "datetime": dt_util.as_local(self.start).isoformat(),
+            "power_w": round(self.power_w, 1),
+            "low_w": round(self.low_w, 1),
+            "high_w": round(self.high_w, 1),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class MethodChoice:
+    """Which forecaster is published for a horizon group, and its held-out scores."""
+
+    method: str
+    mae_w: float
+    best_rule: str
+    best_rule_mae_w: float
+    model_mae_w: float
+    skill: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The choice as shown in attributes and action responses."""
+        return {
+            "method": self.method,
+            "mae_w": _rounded(self.mae_w),
+            "best_rule": self.best_rule,
+            "best_rule_mae_w": _rounded(self.best_rule_mae_w),
+            "model_mae_w": _rounded(self.model_mae_w),
+            "skill_percent": _rounded(100 * self.skill),
+        }
+
+
+def _rounded(value: float) -> float | None:
+    return round(value, 1) if math.isfinite(value) else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PredictionSnapshot:
+    """What the predictor's entities show."""
+
+    forecast: tuple[ForecastPoint, ...]
+    mae_w: float | None
+    skill: float | None
+    choices: dict[str, MethodChoice]
+    training_rows: int | None
+    trained_at: datetime | None
+    hours_needed: int | None
+    missing_power_hours: int
+    converted_series: int
+
+
+def _option(entry: ConfigEntry[Any], key: str, default: Any = None) -> Any:
+    return entry.options.get(key, entry.data.get(key, default))
+
+
+class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
+    """Retrains on its interval; forecasts every hour."""
+
+    config_entry: ConfigEntry[Any]
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
+        """Read the sources and intervals from the entry."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} predictor {entry.title}",
+            update_interval=REFRESH_INTERVAL,
+        )
+        self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
+        self.sources = HistorySources(
+            power=_option(entry, CONF_POWER_ENTITY),
+            temperature=_option(entry, CONF_TEMPERATURE_ENTITY),
+            humidity=_option(entry, CONF_HUMIDITY_ENTITY) or None,
+            weather=self.weather_entity,
+        )
+        # The flow checked the text; stored options from an older version may not parse.
+        try:
+            self.excluded_days = parse_days(str(_option(entry, CONF_EXCLUDED_DAYS, "")))
+        except ValueError as err:
+            LOGGER.warning("%s: excluded days ignored: %s", entry.title, err)
+            self.excluded_days = []
+        self.exclude_outliers = bool(_option(entry, CONF_EXCLUDE_OUTLIERS, False))
+        self.training_days: int = int(_option(entry, CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))
+        self.retrain_every = timedelta(
+            hours=int(_option(entry, CONF_RETRAIN_HOURS, DEFAULT_RETRAIN_HOURS))
+        )
+        self.model: PowerModel | None = None
+        self._issue_id = f"not_enough_history_{entry.entry_id}"
+
+    async def async_retrain(self) -> None:
+        """Train now (the retrain action), then refresh the forecast."""
+        self.model = None
+        await self.async_refresh()
+
+    async def _async_update_data(self) -> PredictionSnapshot:
+        now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
+        hours_needed: int | None = None
+        if self.model is None or dt_util.utcnow() - self.model.trained_at >= self.retrain_every:
+            hours_needed = await self._async_train(now)
+        context = await async_load_hourly_history(
+            self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
+        )
+        forecast: tuple[ForecastPoint, ...] = ()
+        if self.model is not None:
+            forecast = await self._async_forecast(self.model, context, now)
+        model = self.model
+        return PredictionSnapshot(
+            forecast=forecast,
+            mae_w=model.mae_w if model else None,
+            skill=model.groups["day_ahead"].skill if model else None,
+            choices=_choices(model),
+            training_rows=model.training_rows if model else None,
+            trained_at=model.trained_at if model else None,
+            hours_needed=hours_needed,
+            missing_power_hours=context.missing_power_hours,
+            converted_series=context.converted_series,
+        )
+
+    async def _async_train(self, now: datetime) -> int | None:
+        """Fit on the training window; return the hours still missing, if too few."""
+        loaded = await async_load_hourly_history(
+            self.hass, self.sources, now - timedelta(days=self.training_days), now
+        )
+        request = TrainingRequest(
+            history=loaded.history,
+            weather_forecast=self.weather_entity is not None,
+            excluded_days=self.excluded_days,
+            exclude_outliers=self.exclude_outliers,
+        )
+        try:
+            model = await self.hass.async_add_executor_job(_fit, request)
+        except TrainingFailedError as err:
+            # Keep the previous model, if any; the next refresh tries again.
+            LOGGER.error("%s: training failed: %s", self.config_entry.title, err)
+            return None
+        except NotEnoughHistoryError as err:
+            self.model = None
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self._issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="not_enough_history",
+                translation_placeholders={
+                    "name": self.config_entry.title,
+                    "hours": str(err.hours_missing),
+                    "have": str(err.observed_hours),
+                    "entity": self.sources.power,
+                },
+            )
+            return err.hours_missing
+        # Home Assistant's clock, not the training process's, dates the model.
+        self.model = replace(model, trained_at=dt_util.utcnow())
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        day = self.model.groups["day_ahead"]
+        LOGGER.info(
+            "%s trained on %s rows: day ahead by %s, held-out MAE %.0f W "
+            "(best rule %s: %.0f W, skill %+.0f %%)",
+            self.config_entry.title,
+            self.model.training_rows,
+            day.method,
+            day.mae_w,
+            day.best_rule,
+            day.best_rule_mae_w,
+            100 * day.skill,
+        )
+        return None
+
+    async def _async_forecast(
+        self, model: PowerModel, context: LoadedHistory, now: datetime
+    ) -> tuple[ForecastPoint, ...]:
+        response, unit = await self._async_weather_forecast()
+        result = await self.hass.async_add_executor_job(_forecast, model, context, response, unit)
+        return tuple(
+            ForecastPoint(
+                start=now + timedelta(hours=hour),
+                power_w=value,
+                low_w=low,
+                high_w=high,
+                method=method,
+            )
+            for hour, (value, low, high, method) in enumerate(
+                zip(result.power_w, result.low_w, result.high_w, result.methods, strict=True)
+            )
+        )
+
+    async def _async_weather_forecast(self) -> tuple[object, object]:
+        """The chosen weather entity's hourly forecast reply and its temperature unit, if any."""
+        if not self.weather_entity:
+            return None, None
+        try:
+            response = await self.hass.services.async_call(
+                "weather",
+                "get_forecasts",
+                {"entity_id": self.weather_entity, "type": "hourly"},
+                blocking=True,
+                return_response=True,
+            )
+        except HomeAssistantError as err:
+            LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
+            return None, None
+        state = self.hass.states.get(self.weather_entity)
+        unit = state.attributes.get("temperature_unit") if state else None
+        return (response or {}).get(self.weather_entity), unit
+
+
+def _forecast(
+    model: PowerModel, context: LoadedHistory, response: object, unit: object
+) -> Forecast:
+    """Read the weather reply into a frame and forecast (pandas work: in the executor)."""
+    weather: pd.DataFrame | None = weather_frame(response, unit)
+    return model.forecast(context.history, weather, FORECAST_HOURS)
+
+
+def _fit(request: TrainingRequest) -> PowerModel:
+    """Train in a child process: its memory (pandas, the rows) goes back when it ends."""
+    return train_in_subprocess(request)
+
+
+def _choices(model: PowerModel | None) -> dict[str, MethodChoice]:
+    if model is None:
+        return {}
+    return {
+        name: MethodChoice(
+            method=group.method,
+            mae_w=group.mae_w,
+            best_rule=group.best_rule,
+            best_rule_mae_w=group.best_rule_mae_w,
+            model_mae_w=group.model_mae_w,
+            skill=group.skill,
+        )
+        for name, group in model.groups.items()
+    }

@@ -1,0 +1,143 @@
+"""Entities of a power predictor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from ..const import DOMAIN
+from ..prediction.walk_forward import METHODS
+from .coordinator import PredictionSnapshot, PredictorCoordinator
+
+
+@dataclass(frozen=True, kw_only=True)
+class PredictorSensorDescription(SensorEntityDescription):
+    """A value of the predictor."""
+
+    value_fn: Callable[[PredictionSnapshot], float | int | str | datetime | None]
+    attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
+
+
+def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
+    """The next 24 hours with their 10-90 % band, in the home's time zone."""
+    return {"forecast": [point.as_dict() for point in snap.forecast]}
+
+
+def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
+    """Why each horizon uses its method: its held-out MAE next to the best rule's."""
+    return {name: choice.as_dict() for name, choice in snap.choices.items()}
+
+
+def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
+    choice = snap.choices.get("day_ahead")
+    return choice.method if choice else None
+
+
+PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
+    PredictorSensorDescription(
+        key="predicted_power",
+        translation_key="predicted_power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda snap: snap.forecast[0].power_w if snap.forecast else None,
+        attributes_fn=_forecast_attributes,
+    ),
+    PredictorSensorDescription(
+        key="forecast_method",
+        translation_key="forecast_method",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(METHODS),
+        value_fn=_day_ahead_method,
+        attributes_fn=_choice_attributes,
+    ),
+    PredictorSensorDescription(
+        key="forecast_skill",
+        translation_key="forecast_skill",
+        native_unit_of_measurement=PERCENTAGE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=0,
+        value_fn=lambda snap: None if snap.skill is None else round(100 * snap.skill, 1),
+        attributes_fn=_choice_attributes,
+    ),
+    PredictorSensorDescription(
+        key="model_mae",
+        translation_key="model_mae",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=0,
+        value_fn=lambda snap: snap.mae_w,
+    ),
+    PredictorSensorDescription(
+        key="training_rows",
+        translation_key="training_rows",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda snap: snap.training_rows,
+    ),
+    PredictorSensorDescription(
+        key="last_trained",
+        translation_key="last_trained",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda snap: snap.trained_at,
+    ),
+)
+
+
+class PredictorSensor(CoordinatorEntity[PredictorCoordinator], SensorEntity):
+    """One value of the power predictor."""
+
+    _attr_has_entity_name = True
+    entity_description: PredictorSensorDescription
+
+    def __init__(
+        self, coordinator: PredictorCoordinator, description: PredictorSensorDescription
+    ) -> None:
+        """Attach to the predictor's service device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.unique_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, str(entry.unique_id))},
+            name=entry.title,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Py IoT Home",
+            model="Power predictor",
+        )
+
+    @property
+    def available(self) -> bool:
+        """Unavailable until a model could be trained."""
+        return super().available and self.native_value is not None
+
+    @property
+    def native_value(self) -> Any:
+        """The described value."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The described attributes, if any."""
+        attributes_fn = self.entity_description.attributes_fn
+        return None if attributes_fn is None else attributes_fn(self.coordinator.data)
+
+
+def predictor_sensors(coordinator: PredictorCoordinator) -> list[PredictorSensor]:
+    """Every sensor of a predictor."""
+    return [PredictorSensor(coordinator, description) for description in PREDICTOR_SENSORS]

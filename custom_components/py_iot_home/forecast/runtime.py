@@ -1,0 +1,54 @@
+"""A predictor's runtime data: its training and forecasting coordinator."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+
+from ..models import EntryHealth
+from .coordinator import PredictorCoordinator
+from .entities import predictor_sensors
+
+if TYPE_CHECKING:
+    from ..trends.coordinator import TrendCoordinator
+
+
+@dataclass(kw_only=True)
+class PredictorRuntimeData:
+    """A power predictor trained on recorder history."""
+
+    predictor: PredictorCoordinator
+    trend: TrendCoordinator | None = None
+
+    def entities(self, platform: Platform) -> list[Entity]:
+        """The forecast, its skill, error and method: sensors only."""
+        return list(predictor_sensors(self.predictor)) if platform is Platform.SENSOR else []
+
+    async def async_release(self, hass: HomeAssistant) -> None:
+        """Nothing to give back: subscriptions and timers end with the entry's unload."""
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The sources, the methods' scores and what training saw."""
+        snapshot = self.predictor.data
+        return {
+            "sources": asdict(self.predictor.sources),
+            "model": {
+                "mae_w": snapshot.mae_w,
+                "skill": snapshot.skill,
+                "methods": {name: c.as_dict() for name, c in snapshot.choices.items()},
+                "training_rows": snapshot.training_rows,
+                "trained_at": snapshot.trained_at,
+                "hours_needed": snapshot.hours_needed,
+            },
+            "missing_power_hours": snapshot.missing_power_hours,
+            "converted_series": snapshot.converted_series,
+            "forecast_hours": len(snapshot.forecast),
+        }
+
+    def health(self) -> EntryHealth:
+        """Counted among the predictors, fine once trained."""
+        return EntryHealth("predictors_trained", self.predictor.model is not None)

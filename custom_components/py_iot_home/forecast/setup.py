@@ -1,0 +1,31 @@
+"""Setting up and unloading a power predictor entry."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import entity_registry as er
+
+from ..const import DOMAIN
+from ..models import PyIotHomeConfigEntry
+from .coordinator import PredictorCoordinator
+from .runtime import PredictorRuntimeData
+
+PREDICTOR_PLATFORMS = (Platform.SENSOR,)
+# Sensors older versions made and this one no longer does (the bare R² went in 2026.12).
+RETIRED_SENSOR_KEYS = ("model_r2",)
+
+
+async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Train (in the executor) and forecast; entities wait for enough history."""
+    if "recorder" not in hass.config.components:
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="recorder_missing")
+    registry = er.async_get(hass)
+    for key in RETIRED_SENSOR_KEYS:
+        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, f"{entry.unique_id}_{key}"):
+            registry.async_remove(entity_id)
+    predictor = PredictorCoordinator(hass, entry)
+    await predictor.async_config_entry_first_refresh()
+    entry.runtime_data = PredictorRuntimeData(predictor=predictor)
+    await hass.config_entries.async_forward_entry_setups(entry, PREDICTOR_PLATFORMS)

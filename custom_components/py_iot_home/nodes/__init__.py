@@ -1,0 +1,1 @@
+"""Remote Raspberry Pi nodes reached over MQTT: discovery, connection, entities."""

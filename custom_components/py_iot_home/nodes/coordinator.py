@@ -1,0 +1,424 @@
+"""A confirmed remote node: its MQTT subscriptions, state, commands and rejected messages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from homeassistant.components import mqtt
+from homeassistant.components.mqtt import ReceiveMessage
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util.hass_dict import HassKey
+
+from ..const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
+from ..protocol import (
+    MessageSigner,
+    MessageVerifier,
+    NodeAnnouncement,
+    ProtocolError,
+    RejectionKind,
+    SensorSample,
+    StateMessage,
+    TopicKind,
+    build_command,
+    build_resend_request,
+    node_topic,
+    parse_announcement,
+    parse_availability,
+    parse_replay_batch,
+    parse_state,
+)
+from ..repairs import (
+    NODE_OFFLINE_ISSUE_AFTER,
+    async_node_back,
+    async_node_clock_off,
+    async_node_clock_ok,
+    async_node_id_shared,
+    async_node_offline_too_long,
+)
+from ..storage.coalesced_save import CoalescedSave
+from .clock import ClockWatch
+from .collision import CollisionWatch
+from .resend import ResendTracker
+from .resend_positions import ResendPositions, async_get_resend_positions
+
+COMMAND_CONFIRM_TIMEOUT_S = 5.0
+COUNTER_STORE_VERSION = 1
+COUNTER_SAVE_DELAY_S = 10
+# What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
+COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
+
+
+def counter_store_key(entry_id: str) -> str:
+    """Storage key of a node's last seen and (signed nodes) last accepted message counters."""
+    return f"{DOMAIN}.counter.{entry_id}"
+
+
+type SamplesListener = Callable[[list[StateMessage], bool], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeState:
+    """What a node's entities show."""
+
+    announcement: NodeAnnouncement
+    online: bool = False
+    sensors: Mapping[str, SensorSample] = field(default_factory=dict)
+    switches: Mapping[str, bool] = field(default_factory=dict)
+    sampled_at: datetime | None = None
+
+
+class RejectionLog:
+    """Counts rejected messages by kind; logs each kind once per node."""
+
+    def __init__(self, node_id: str) -> None:
+        """Start with nothing rejected."""
+        self._node_id = node_id
+        self.counts: Counter[str] = Counter()
+
+    def record(self, topic: str, err: ProtocolError, count: int = 1) -> None:
+        """Count `count` rejections of one kind, logging the first of their kind."""
+        if not self.counts[err.kind]:
+            LOGGER.warning(
+                "Dropped a message from node %s on %s (%s); further ones of this kind are "
+                "only counted (see diagnostics)",
+                self._node_id,
+                topic,
+                err,
+            )
+        self.counts[err.kind] += count
+
+
+class NodeCoordinator(DataUpdateCoordinator[NodeState]):
+    """Pushed state of one node; never polls."""
+
+    config_entry: ConfigEntry[Any]
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        announcement: NodeAnnouncement,
+        on_announcement_changed: Callable[[NodeAnnouncement], None],
+    ) -> None:
+        """Bind to one node; subscriptions start in async_start."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
+        self.node_id: str = entry.data[CONF_NODE_ID]
+        self.prefix: str = entry.data[CONF_PREFIX]
+        secret: str | None = entry.data.get(CONF_SECRET) or None
+        self._verifier = MessageVerifier(secret) if secret else None
+        # The counters outlive restarts: old signed messages stay old, and what the node sent
+        # while Home Assistant was down is asked for again.
+        self._counter_store: Store[dict[str, int]] = Store(
+            hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
+        )
+        self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
+        self._signer = MessageSigner(secret) if secret else None
+        self.clock = ClockWatch()
+        self.collision = hass.data.setdefault(COLLISION_WATCHES, {}).setdefault(
+            entry.entry_id, CollisionWatch()
+        )
+        self._command_seq = time.time_ns() // 1000
+        self.resend = ResendTracker()
+        self._positions: ResendPositions | None = None
+        self._on_announcement_changed = on_announcement_changed
+        self._samples_listeners: list[SamplesListener] = []
+        self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
+        self.rejections = RejectionLog(self.node_id)
+        self.messages_accepted: Counter[str] = Counter()
+        self.replayed_samples = 0
+        self._offline_timer: Callable[[], None] | None = None
+        self.data = NodeState(announcement=announcement)
+        # A different set of keys reloads the entry, so these hold for the coordinator's life.
+        self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
+        self._switch_keys = frozenset(switch.key for switch in announcement.switches)
+
+    async def _async_update_data(self) -> NodeState:
+        return self.data
+
+    def topic(self, kind: TopicKind, switch_key: str | None = None) -> str:
+        """Topic of this node for one message kind."""
+        return node_topic(self.prefix, self.node_id, kind, switch_key)
+
+    async def async_start(self) -> None:
+        """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
+        self.config_entry.async_on_unload(self.async_stop)
+        if self._verifier is not None:
+            stored = await self._counter_store.async_load() or {}
+            # Before any counter was stored (just confirmed), the confirmed announcement's own
+            # counter is the floor: the node numbers everything from one counter, so whatever
+            # it signed before that announcement is old, and cannot be replayed now.
+            confirmed = self.data.announcement.seq
+            floor = -1 if confirmed is None else confirmed
+            self._verifier.restore(
+                stored.get("last_seq", floor), stored.get("last_announce_seq", floor)
+            )
+            self.config_entry.async_on_unload(self._async_save_counter)
+        self._positions = await async_get_resend_positions(self.hass)
+        self.resend = ResendTracker.restored(self._positions.get(self.config_entry.entry_id))
+        self.config_entry.async_on_unload(
+            mqtt.async_subscribe_connection_status(self.hass, self._connection_changed)
+        )
+        handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
+            TopicKind.ANNOUNCE: self._handle_announcement,
+            TopicKind.AVAILABILITY: self._handle_availability,
+            TopicKind.STATE: self._handle_state,
+            TopicKind.REPLAY: self._handle_replay,
+        }
+        for kind, handler in handlers.items():
+            self.config_entry.async_on_unload(
+                await mqtt.async_subscribe(
+                    self.hass, self.topic(kind), handler, qos=1, encoding=None
+                )
+            )
+
+    def _counter(self) -> dict[str, int]:
+        assert self._verifier is not None
+        return {
+            "last_seq": self._verifier.last_seq,
+            "last_announce_seq": self._verifier.last_announce_seq,
+        }
+
+    async def _async_save_counter(self) -> None:
+        await self._counter_store.async_save(self._counter())
+
+    def _saw(self, seq: int) -> None:
+        """Track the newest counter for resends; a signed node's also guards replays."""
+        self.resend.saw(seq)
+        if self._positions is not None and self.resend.last_seen_seq == seq:
+            self._positions.set(self.config_entry.entry_id, seq)
+        if self._verifier is not None:
+            self._counter_save.schedule()
+
+    @callback
+    def _connection_changed(self, connected: bool) -> None:
+        if not connected:
+            # Nothing is known about the node until the broker is back (core MQTT entities
+            # do the same); its retained availability returns with the new subscriptions.
+            self.resend.connection_lost()
+            self.async_set_updated_data(replace(self.data, online=False))
+
+    def _request_resend(self, since: int) -> None:
+        """Ask the node for the samples after `since` (it just announced, so it listens)."""
+        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
+        message = build_resend_request(
+            self.node_id,
+            since,
+            seq=self._command_seq,
+            prefix=self.prefix,
+            signer=self._signer,
+            ts=time.time() if self._signer else None,
+        )
+        self.resend.requested(self._command_seq)
+        LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_publish_request(message.topic, message.payload),
+            f"{DOMAIN} resend request {self.node_id}",
+        )
+
+    async def _async_publish_request(self, topic: str, payload: bytes) -> None:
+        try:
+            await mqtt.async_publish(self.hass, topic, payload, qos=1)
+        except HomeAssistantError as err:
+            # The broker went away again; the request stays owed and goes out with the
+            # node's next announcement.
+            LOGGER.debug("Resend request to node %s not sent: %s", self.node_id, err)
+
+    @callback
+    def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
+        """Call `listener(states, replayed)` with every accepted sample."""
+        self._samples_listeners.append(listener)
+        return lambda: self._samples_listeners.remove(listener)
+
+    def _reject(self, msg: ReceiveMessage, err: ProtocolError) -> None:
+        self.rejections.record(msg.topic, err)
+
+    @callback
+    def _handle_announcement(self, msg: ReceiveMessage) -> None:
+        if not msg.payload:
+            return
+        try:
+            announcement = parse_announcement(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier
+            )
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        if self._verifier is not None:
+            self._counter_save.schedule()
+        if (since := self.resend.request_due()) is not None:
+            self._request_resend(since)
+        previous = self.data.announcement
+        self.collision.announced(replace(announcement, seq=None, dropped=0))
+        if self._collision_seen():
+            # Two machines take turns: reloading on each turn would never end.
+            return
+        self.async_set_updated_data(replace(self.data, announcement=announcement))
+        if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
+            self._on_announcement_changed(announcement)
+
+    def _collision_seen(self) -> bool:
+        if self.collision.shared:
+            async_node_id_shared(self.hass, self.node_id, self.config_entry.title)
+        return self.collision.shared
+
+    @callback
+    def _handle_availability(self, msg: ReceiveMessage) -> None:
+        try:
+            _, online = parse_availability(msg.topic, msg.payload, prefix=self.prefix)
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        self.messages_accepted[TopicKind.AVAILABILITY] += 1
+        if online != self.data.online:
+            LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
+        self._track_offline(online)
+        self.async_set_updated_data(replace(self.data, online=online))
+
+    def _track_offline(self, online: bool) -> None:
+        """A repair issue once the node has been offline for a day; gone when it is back."""
+        if online:
+            if self._offline_timer is not None:
+                self._offline_timer()
+                self._offline_timer = None
+            async_node_back(self.hass, self.node_id)
+            return
+        if self._offline_timer is None:
+
+            @callback
+            def _offline_too_long(_: datetime) -> None:
+                self._offline_timer = None
+                async_node_offline_too_long(self.hass, self.node_id, self.config_entry.title)
+
+            self._offline_timer = async_call_later(
+                self.hass, NODE_OFFLINE_ISSUE_AFTER, _offline_too_long
+            )
+
+    @callback
+    def async_stop(self) -> None:
+        """Cancel the offline timer (the entry unloads)."""
+        if self._offline_timer is not None:
+            self._offline_timer()
+            self._offline_timer = None
+
+    @callback
+    def _handle_state(self, msg: ReceiveMessage) -> None:
+        now = time.time()
+        try:
+            state = parse_state(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=now
+            )
+        except ProtocolError as err:
+            if err.ahead_s is not None:
+                self._watch_clock(now + err.ahead_s, now)
+            self._reject(msg, err)
+            return
+        self._saw(state.seq)
+        self.collision.live_seq(state.seq)
+        self._collision_seen()
+        self._watch_clock(state.ts, now)
+        if self.clock.is_off and not self.clock.is_within(state.ts, now):
+            # Recorded at its own time, the sample would land hours away from when it was read.
+            self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
+            return
+        self.messages_accepted[TopicKind.STATE] += 1
+        self._apply(state)
+        for listener in self._samples_listeners:
+            listener([state], False)
+
+    def _watch_clock(self, sample_ts: float, now: float) -> None:
+        was_off = self.clock.is_off
+        self.clock.observe(sample_ts, now)
+        if self.clock.is_off and self.clock.offset_s is not None:
+            async_node_clock_off(
+                self.hass, self.node_id, self.config_entry.title, self.clock.offset_s
+            )
+        elif was_off:
+            async_node_clock_ok(self.hass, self.node_id)
+
+    @callback
+    def _handle_replay(self, msg: ReceiveMessage) -> None:
+        try:
+            batch = parse_replay_batch(
+                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=time.time()
+            )
+        except ProtocolError as err:
+            self._reject(msg, err)
+            return
+        if batch.from_future:
+            future = ProtocolError(RejectionKind.FROM_FUTURE, "replayed samples from the future")
+            self.rejections.record(msg.topic, future, batch.from_future)
+        self.messages_accepted[TopicKind.REPLAY] += 1
+        states = batch.states
+        if states:
+            self._saw(states[-1].seq)
+        if batch.ack is not None:
+            self.resend.acknowledged(batch.ack)
+        self.replayed_samples += len(states)
+        if not states:
+            return
+        for listener in self._samples_listeners:
+            listener(states, True)
+
+    def _apply(self, state: StateMessage) -> None:
+        # Only announced keys are kept: a node cannot grow this state with made-up keys.
+        sensors = {
+            **self.data.sensors,
+            **{key: value for key, value in state.sensors.items() if key in self._sensor_keys},
+        }
+        switches = {
+            **self.data.switches,
+            **{key: on for key, on in state.switches.items() if key in self._switch_keys},
+        }
+        for key, on in state.switches.items():
+            if (waiting := self._confirmations.get(key)) and waiting[0] == on:
+                waiting[1].set()
+        self.async_set_updated_data(
+            replace(
+                self.data,
+                sensors=sensors,
+                switches=switches,
+                # A node that sends state is up, even if its retained "online" was missed.
+                online=True,
+                sampled_at=datetime.fromtimestamp(state.ts, UTC),
+            )
+        )
+
+    async def async_switch(self, key: str, on: bool) -> None:
+        """Send a command and wait until the node reports the new state."""
+        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
+        message = build_command(
+            self.node_id,
+            key,
+            on,
+            prefix=self.prefix,
+            signer=self._signer,
+            seq=self._command_seq if self._signer else None,
+            ts=time.time() if self._signer else None,
+        )
+        confirmed = asyncio.Event()
+        self._confirmations[key] = (on, confirmed)
+        try:
+            await mqtt.async_publish(self.hass, message.topic, message.payload, qos=1)
+            async with asyncio.timeout(COMMAND_CONFIRM_TIMEOUT_S):
+                await confirmed.wait()
+        except TimeoutError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_not_confirmed",
+                translation_placeholders={"node": self.config_entry.title, "switch": key},
+            ) from err
+        finally:
+            self._confirmations.pop(key, None)

@@ -1,0 +1,91 @@
+"""Checks on an MQTT node announcement before a discovery flow goes to the user.
+
+Home Assistant starts one config flow per announcement, so these checks run once per message
+of a discovery burst: each is O(1) but the parse, and the cheapest come first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+from homeassistant.util.hass_dict import HassKey
+
+from ..const import CONF_KIND, DOMAIN, LOGGER, MAX_NODES, MAX_PENDING_DISCOVERIES, EntryKind
+from ..protocol import (
+    NodeAnnouncement,
+    ProtocolError,
+    TopicKind,
+    parse_announcement,
+    parse_topic,
+)
+
+DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
+# Node id -> flow id of every discovery waiting for the user's confirmation.
+PENDING_DISCOVERIES: HassKey[dict[str, str]] = HassKey(f"{DOMAIN}_pending_discoveries")
+
+
+class DiscoveryRejected(Exception):
+    """An announcement that must not reach the user; `reason` is the flow's abort reason."""
+
+    def __init__(self, reason: str) -> None:
+        """Keep the abort reason."""
+        super().__init__(reason)
+        self.reason = reason
+
+
+def announced_node_id(topic: str) -> str | None:
+    """Return the node id of an announce topic, or None when it is not a valid one."""
+    try:
+        parsed = parse_topic(topic)
+    except ProtocolError:
+        return None
+    return parsed.node_id if parsed.kind is TopicKind.ANNOUNCE else None
+
+
+def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
+    """Parse the announcement; refuse invalid ones."""
+    if not info.payload:
+        # The node's retained announcement was cleared: nothing to discover.
+        raise DiscoveryRejected("node_removed")
+    try:
+        announcement = parse_announcement(info.topic, info.payload)
+    except ProtocolError as err:
+        # The topic is the wildcard's match: any length, so only an excerpt is logged.
+        LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
+        raise DiscoveryRejected("invalid_discovery_info") from err
+    return announcement
+
+
+def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:
+    """Return the discoveries waiting for confirmation, node id -> flow id (the flows keep it)."""
+    return hass.data.setdefault(PENDING_DISCOVERIES, {})
+
+
+def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -> None:
+    """Forget a discovery flow that ended (confirmed, ignored or aborted)."""
+    pending = pending_discoveries(hass)
+    if pending.get(node_id) == flow_id:
+        del pending[node_id]
+
+
+def check_capacity(hass: HomeAssistant) -> None:
+    """Refuse a new node when too many wait for confirmation or are configured."""
+    if len(pending_discoveries(hass)) >= MAX_PENDING_DISCOVERIES:
+        raise DiscoveryRejected("too_many_pending")
+    nodes = sum(
+        1
+        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+        if entry.data.get(CONF_KIND) == EntryKind.NODE
+    )
+    if nodes >= MAX_NODES:
+        raise DiscoveryRejected("too_many_nodes")
+
+
+def record_discovery_rejection(hass: HomeAssistant, reason: str) -> None:
+    """Count a refused discovery, for diagnostics; log the first of each reason."""
+    counts = hass.data.setdefault(DISCOVERY_REJECTIONS, Counter())
+    if not counts[reason] and reason != "node_removed":
+        LOGGER.warning("Refused a node discovery (%s); further ones are only counted", reason)
+    counts[reason] += 1

@@ -1,0 +1,119 @@
+"""Samples a node replays after an outage go into long-term statistics at their own hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from homeassistant.components.recorder.models import StatisticData, StatisticMeanType
+from homeassistant.components.recorder.statistics import (
+    STATISTIC_UNIT_TO_UNIT_CONVERTER,
+    async_import_statistics,
+)
+from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from ..analysis.hourly import HourlyAggregate, hourly_aggregates
+from ..const import DOMAIN, LOGGER
+from ..trends.coordinator import TrendCoordinator
+
+HOUR_S = 3600
+# The recorder compiles an hour shortly after it ends; importing later overwrites that.
+COMPILE_MARGIN = timedelta(minutes=15)
+
+
+class ReplayStatistics:
+    """Imports hourly mean/min/max of every hour a replay touched, live samples included."""
+
+    def __init__(self, hass: HomeAssistant, trend: TrendCoordinator) -> None:
+        """Use the trend store, which holds live and replayed samples in time order."""
+        self._hass = hass
+        self._trend = trend
+        self._pending: dict[int, CALLBACK_TYPE] = {}
+        self.imported_hours = 0
+
+    @callback
+    def async_replayed(self, keys_and_times: Iterable[tuple[str, float]]) -> None:
+        """Import the complete hours now; the current one once the recorder compiled it."""
+        if "recorder" not in self._hass.config.components:
+            return
+        now_s = dt_util.utcnow().timestamp()
+        hours_by_key: dict[str, set[int]] = {}
+        for key, at in keys_and_times:
+            hours_by_key.setdefault(key, set()).add(int(at // HOUR_S) * HOUR_S)
+        current_hour = int(now_s // HOUR_S) * HOUR_S
+        for key, hours in hours_by_key.items():
+            self._import(key, sorted(hour for hour in hours if hour < current_hour))
+            if current_hour in hours:
+                self._schedule(key, current_hour)
+
+    def _schedule(self, key: str, hour: int) -> None:
+        token = hash((key, hour))
+        if token in self._pending:
+            return
+        when = datetime.fromtimestamp(hour + HOUR_S, UTC) + COMPILE_MARGIN
+
+        @callback
+        def _later(_: datetime) -> None:
+            self._pending.pop(token, None)
+            self._import(key, [hour])
+
+        self._pending[token] = async_track_point_in_utc_time(self._hass, _later, when)
+
+    @callback
+    def async_cancel(self) -> None:
+        """Forget scheduled imports (the entry unloads)."""
+        for cancel in self._pending.values():
+            cancel()
+        self._pending.clear()
+
+    def _import(self, key: str, hours: list[int]) -> None:
+        source = self._trend.sources.get(key)
+        if source is None or not hours:
+            return
+        entity_id = er.async_get(self._hass).async_get_entity_id(
+            SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+        )
+        if entity_id is None:
+            return
+        times, values = self._trend.store.buffer(key).snapshot()
+        aggregates = hourly_aggregates(
+            np.asarray(times), np.asarray(values, dtype=np.float64), hours
+        )
+        if not aggregates:
+            return
+        async_import_statistics(
+            self._hass,
+            {
+                "mean_type": StatisticMeanType.ARITHMETIC,
+                "has_sum": False,
+                "name": None,
+                "source": "recorder",
+                "statistic_id": entity_id,
+                # The unit class the recorder gives this unit when it compiles statistics.
+                "unit_class": unit_class(source.unit),
+                "unit_of_measurement": source.unit,
+            },
+            [_row(aggregate) for aggregate in aggregates],
+        )
+        self.imported_hours += len(aggregates)
+        LOGGER.debug("Imported %s replayed hours of %s", len(aggregates), entity_id)
+
+
+def _row(aggregate: HourlyAggregate) -> StatisticData:
+    return StatisticData(
+        start=datetime.fromtimestamp(aggregate.start_s, UTC),
+        mean=aggregate.mean,
+        min=aggregate.minimum,
+        max=aggregate.maximum,
+    )
+
+
+def unit_class(unit: str) -> str | None:
+    """The recorder's unit class of `unit` ("unitless" for %), None when it has none."""
+    converter = STATISTIC_UNIT_TO_UNIT_CONVERTER.get(unit)
+    return None if converter is None else converter.UNIT_CLASS

@@ -1,0 +1,161 @@
+"""Setting up and unloading a remote node entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from homeassistant.components import mqtt
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.storage import Store
+
+from ..const import (
+    CONF_ANNOUNCEMENT,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_WINDOW_DAYS,
+    DEFAULT_WINDOW_DAYS,
+    DOMAIN,
+    LOGGER,
+)
+from ..models import PyIotHomeConfigEntry
+from ..protocol import (
+    NodeAnnouncement,
+    Quantity,
+    StateMessage,
+    TopicKind,
+    build_announcement,
+    node_topic,
+    parse_announcement,
+)
+from ..trends.coordinator import TrendCoordinator, TrendSource
+from ..trends.persistence import async_remove_trend_samples
+from .coordinator import (
+    COLLISION_WATCHES,
+    COUNTER_STORE_VERSION,
+    NodeCoordinator,
+    counter_store_key,
+)
+from .entities import QUANTITY_DEVICE_CLASS, expected_unique_ids, sensor_unique_id
+from .replay_statistics import ReplayStatistics
+from .resend_positions import async_get_resend_positions
+from .runtime import NodeRuntimeData
+
+NODE_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
+
+
+def stored_announcement(entry: PyIotHomeConfigEntry) -> NodeAnnouncement:
+    """The announcement confirmed by the user (or the latest one the node sent)."""
+    prefix: str = entry.data[CONF_PREFIX]
+    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
+    return parse_announcement(topic, entry.data[CONF_ANNOUNCEMENT], prefix=prefix)
+
+
+def announcement_payload(announcement: NodeAnnouncement, prefix: str) -> str:
+    """How an announcement is kept in the entry's data."""
+    return build_announcement(announcement, prefix=prefix).payload.decode()
+
+
+async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Subscribe to the node and create its entities from its announcement."""
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
+    announcement = stored_announcement(entry)
+
+    @callback
+    def _announcement_changed(new: NodeAnnouncement) -> None:
+        LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
+        # One reload: the entry has no update listener (options flows reload by themselves).
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                **entry.data,
+                CONF_ANNOUNCEMENT: announcement_payload(new, entry.data[CONF_PREFIX]),
+            },
+        )
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
+    trend = TrendCoordinator(
+        hass,
+        entry,
+        node_trend_sources(entry.data[CONF_NODE_ID], announcement),
+        window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+    )
+    entry.runtime_data = NodeRuntimeData(node=node, trend=trend)
+    await trend.async_config_entry_first_refresh()
+    replay_statistics = ReplayStatistics(hass, trend)
+    entry.async_on_unload(replay_statistics.async_cancel)
+    entry.async_on_unload(node.async_add_samples_listener(_sample_feeder(trend, replay_statistics)))
+    await node.async_start()
+    _remove_stale_entities(hass, entry, announcement)
+    await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
+    # Sensors registered just now (a new or re-added entry) may have recorded history.
+    if await trend.async_seed_from_recorder():
+        await trend.async_refresh()
+
+
+async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """A deleted node's trend samples, message counter and resend position go with it."""
+    await async_remove_trend_samples(hass, entry.entry_id)
+    await Store[dict[str, int]](
+        hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
+    ).async_remove()
+    (await async_get_resend_positions(hass)).remove(entry.entry_id)
+    hass.data.get(COLLISION_WATCHES, {}).pop(entry.entry_id, None)
+
+
+def node_trend_sources(node_id: str, announcement: NodeAnnouncement) -> list[TrendSource]:
+    """Every announced quantity of every sensor of the node."""
+    several = len(announcement.sensors) > 1
+    return [
+        TrendSource(
+            key=f"{sensor.key}_{quantity}",
+            quantity=str(quantity),
+            unit=QUANTITY_DEVICE_CLASS[quantity][1],
+            source_unique_id=sensor_unique_id(node_id, sensor.key, quantity),
+            sensor_name=sensor.name if several else None,
+        )
+        for sensor in announcement.sensors
+        for quantity in sensor.quantities
+    ]
+
+
+def _sample_feeder(
+    trend: TrendCoordinator, replay_statistics: ReplayStatistics
+) -> Callable[[list[StateMessage], bool], None]:
+    """Pass every accepted sample to the trends; replayed ones also to the statistics."""
+
+    @callback
+    def feed(states: list[StateMessage], replayed: bool) -> None:
+        series: dict[str, tuple[list[float], list[float]]] = {}
+        for state in states:
+            for sensor_key, sample in state.sensors.items():
+                for quantity in Quantity:
+                    value = getattr(sample, quantity)
+                    if value is not None:
+                        times, values = series.setdefault(f"{sensor_key}_{quantity}", ([], []))
+                        times.append(state.ts)
+                        values.append(value)
+        for key, (times, values) in series.items():
+            if replayed:
+                trend.add_samples(key, times, values)
+                replay_statistics.async_replayed((key, at) for at in times)
+            else:
+                for at, value in zip(times, values, strict=True):
+                    trend.add_sample(key, at, value)
+
+    return feed
+
+
+def _remove_stale_entities(
+    hass: HomeAssistant, entry: PyIotHomeConfigEntry, announcement: NodeAnnouncement
+) -> None:
+    """Drop entities of sensors or switches the node no longer announces."""
+    registry = er.async_get(hass)
+    keep = expected_unique_ids(entry.data[CONF_NODE_ID], announcement)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.unique_id not in keep:
+            registry.async_remove(entity.entity_id)

@@ -1,0 +1,1 @@
+"""Helpers for Home Assistant's storage."""

@@ -1,0 +1,434 @@
+"""Trends of the measured quantities: samples kept in memory, analysed every few minutes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+from numpy.typing import ArrayLike
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..analysis.sample_store import RingBuffer, SampleStore
+from ..analysis.trend import TrendDirection, TrendResult, analyze_many
+from ..analysis.trend_direction import UNKNOWN, DirectionState, next_direction
+from ..analysis.trend_estimate import TrendEstimate, TrendSettings, estimate_trend
+from ..analysis.window_stats import backend_name
+from ..const import (
+    CONF_TREND_MIN_SPAN_HOURS,
+    CONF_TREND_THRESHOLD,
+    DEFAULT_TREND_MIN_SPAN_HOURS,
+    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_WINDOW_DAYS,
+    DOMAIN,
+    LOGGER,
+    TREND_MAX_STANDARD_ERROR,
+    TREND_REFRESH_INTERVAL,
+)
+from .persistence import TrendSamplesStorage
+from .recorded_samples import history_samples
+
+TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
+ATTR_DAILY_MEANS = "daily_means"
+ATTR_DIRECTION = "direction"
+ATTR_THRESHOLD = "threshold"
+ATTR_STANDARD_ERROR = "standard_error"
+ATTR_READY_AT = "ready_at"
+ATTR_UNKNOWN_REASON = "unknown_reason"
+ATTR_METHOD = "method"
+ATTR_SPAN_HOURS = "span_hours"
+TREND = "trend"
+RISING = "rising"
+_DIGITS = 3
+# The trend sensor shows two decimals (suggested_display_precision); its state is rounded
+# to them, so a slope of -0.004 is stored as 0.0 and never reads "-0.00".
+SLOPE_DIGITS = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendSource:
+    """One measured quantity of one sensor."""
+
+    key: str
+    quantity: str
+    unit: str
+    source_unique_id: str
+    sensor_name: str | None = None  # names the entities when a device has several sensors
+
+    @property
+    def max_standard_error(self) -> float:
+        """Largest standard error (unit per day) at which this quantity's slope is shown."""
+        return TREND_MAX_STANDARD_ERROR.get(self.quantity, math.inf)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """The state value and attributes an entity shows, built off the loop with the analysis.
+
+    A refresh that leaves a view equal keeps the previous object, so an entity sees with
+    ``is`` that it has nothing new to write.
+    """
+
+    value: float | bool | None
+    attributes: dict[str, Any]  # shared by the states written from it: never mutated
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendSnapshot:
+    """The latest analysis of every source, and what its entities show of it."""
+
+    results: Mapping[str, TrendResult]
+    estimates: Mapping[str, TrendEstimate]
+    direction_states: Mapping[str, DirectionState]
+    threshold: float
+    backend: str
+    views: Mapping[tuple[str, str], EntityView]  # by (source key, TREND or RISING)
+
+    @property
+    def directions(self) -> dict[str, TrendDirection | None]:
+        """The adopted direction of every source (None while its trend is unknown)."""
+        return {key: state.direction for key, state in self.direction_states.items()}
+
+
+class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
+    """Collects the samples of its sources and analyses them in the executor.
+
+    Samples arrive through ``add_sample`` / ``add_samples`` from the board and node
+    coordinators; ``_async_setup`` first fills the window with the samples stored before the
+    last stop, or else the recorder's history, and they are stored again as they come. Each
+    refresh fires ``TREND_CHANGED_EVENT`` for every source whose direction changed since the
+    last one known; directions change only as ``analysis.trend_direction`` allows.
+    """
+
+    config_entry: ConfigEntry[Any]
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry[Any],
+        sources: Sequence[TrendSource],
+        *,
+        window_days: int = DEFAULT_WINDOW_DAYS,
+        store: SampleStore | None = None,
+    ) -> None:
+        """Create one buffer per source; ``store`` must not be shared with other coordinators."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} trends {entry.title}",
+            update_interval=TREND_REFRESH_INTERVAL,
+        )
+        self.sources: dict[str, TrendSource] = {source.key: source for source in sources}
+        if len(self.sources) != len(sources):
+            raise ValueError(f"trend source keys are not unique: {[s.key for s in sources]}")
+        self.window_s = window_days * 86400.0
+        self.store = store if store is not None else SampleStore(window_s=self.window_s)
+        self.threshold = float(entry.options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD))
+        min_span_s = 3600.0 * float(
+            entry.options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
+        )
+        self.settings = {
+            key: TrendSettings(min_span_s=min_span_s, max_standard_error=source.max_standard_error)
+            for key, source in self.sources.items()
+        }
+        self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
+        self._known_directions: dict[str, TrendDirection] = {}
+        self._seeded: set[str] = set()
+        self._warned_future: set[str] = set()
+        self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
+        self._storage_loaded = False
+        self._retired: TrendSnapshot | None = None
+        self._first_trend_requested = False
+
+    async def _async_setup(self) -> None:
+        """Fill each source's window: the stored samples, else the recorder's history."""
+        await self._async_restore_samples()
+        await self.async_seed_from_recorder()
+
+    async def _async_restore_samples(self) -> None:
+        """Put back the samples saved before the last stop or unload, at full resolution."""
+        stored = await self.storage.async_load()
+        restored = 0
+        for key, (times, values) in stored.items():
+            if (ring := self._buffers.get(key)) is not None and times.size:
+                restored += ring.extend(times, values)
+                # The recorder's state changes are a coarser copy of the same history.
+                self._seeded.add(key)
+        self._storage_loaded = True
+        LOGGER.debug("%s: restored %s stored samples", self.name, restored)
+
+    async def async_shutdown(self) -> None:
+        """Stop refreshing, then save the samples (written at the final write on a stop)."""
+        await super().async_shutdown()
+        if self._storage_loaded:
+            await self.storage.async_save()
+
+    async def async_seed_from_recorder(self) -> int:
+        """Seed the sources not seeded yet whose sensor entity is registered; return how many.
+
+        Called again once the platforms registered their entities: a node added anew (or
+        re-added) has its sensors registered only then, and may have history from before.
+        """
+        if "recorder" not in self.hass.config.components:
+            return 0
+        registry = er.async_get(self.hass)
+        entity_ids = {
+            key: entity_id
+            for key, source in self.sources.items()
+            if key not in self._seeded
+            and (
+                entity_id := registry.async_get_entity_id(
+                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                )
+            )
+        }
+        if not entity_ids:
+            return 0
+        self._seeded.update(entity_ids)
+        start = dt_util.utcnow() - timedelta(seconds=self.window_s)
+        try:
+            seeded = await get_instance(self.hass).async_add_executor_job(
+                self._seed_from_history, entity_ids, start
+            )
+        except SQLAlchemyError:
+            LOGGER.exception(
+                "%s: could not read the sensors' history; trends start empty", self.name
+            )
+            return 0
+        LOGGER.debug("%s: seeded %s samples from the recorder", self.name, seeded)
+        return seeded
+
+    def _seed_from_history(self, entity_ids: Mapping[str, str], start: datetime) -> int:
+        """Read the history and merge it into the buffers (recorder executor)."""
+        seeded = 0
+        for key, entity_id in entity_ids.items():
+            times, values = history_samples(self.hass, entity_id, start, self.sources[key].unit)
+            # RingBuffer methods lock, so live samples may arrive on the loop meanwhile.
+            self._buffers[key].extend(times, values)
+            seeded += times.size
+        return seeded
+
+    @callback
+    def add_sample(self, key: str, t_s: float, value: float) -> None:
+        """Add one accepted sample; samples of keys without a source are dropped."""
+        if (ring := self._buffers.get(key)) is not None:
+            if not ring.append(t_s, value):
+                self._log_future_sample(key, 1)
+            self._refresh_if_first_trend(key)
+
+    def _log_future_sample(self, key: str, dropped: int) -> None:
+        """One warning per source: a clock far ahead would otherwise log every sample."""
+        if key not in self._warned_future:
+            self._warned_future.add(key)
+            LOGGER.warning(
+                "%s: dropped %s %s samples stamped in the future (is the sender's clock right?)",
+                self.name,
+                dropped,
+                key,
+            )
+
+    def _refresh_if_first_trend(self, key: str) -> None:
+        """Analyse as soon as a source has two samples, not at the next 5-minute refresh."""
+        if not self._first_trend_requested and self._awaits_first_trend(key):
+            self._first_trend_requested = True
+            # Not started eagerly: the samples the caller adds next for its other sources
+            # (a board's humidity after its temperature) are then in the same analysis,
+            # instead of waiting out the request debouncer's 10 s cooldown.
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self._async_request_first_trend(),
+                f"{self.name} first trend",
+                eager_start=False,
+            )
+
+    def _awaits_first_trend(self, key: str) -> bool:
+        result = self.data.results.get(key) if self.data is not None else None
+        return (result is None or result.count < 2) and len(self._buffers[key]) >= 2
+
+    async def _async_request_first_trend(self) -> None:
+        self._first_trend_requested = False
+        # A refresh may have analysed the new samples meanwhile.
+        if any(self._awaits_first_trend(key) for key in self.sources):
+            await self.async_request_refresh()
+
+    @callback
+    def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
+        """Add replayed samples, in any order; already stored times are replaced."""
+        if (ring := self._buffers.get(key)) is not None:
+            offered = np.size(times_s)
+            if (taken := ring.extend(times_s, values)) < offered:
+                self._log_future_sample(key, offered - taken)
+            self._refresh_if_first_trend(key)
+
+    async def _async_update_data(self) -> TrendSnapshot:
+        # The snapshot this refresh replaces stays referenced here and is freed by the next
+        # refresh, in the executor: freeing 100 sources' results and views (thousands of
+        # small objects) on the loop cost it ~0.2 ms per refresh (bench/coordinator.py).
+        retired = [self._retired] if self._retired is not None else []
+        self._retired = self.data
+        return await self.hass.async_add_executor_job(
+            partial(
+                _free_then_analyze,
+                retired,
+                self.store,
+                settings=self.settings,
+                threshold=self.threshold,
+                tz=self.hass.config.time_zone,
+                now_s=dt_util.utcnow().timestamp(),
+                previous=self.data,
+            )
+        )
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Update the entities, then announce direction changes (so automations see both)."""
+        super().async_update_listeners()
+        if self.data is not None:
+            self._fire_direction_changes(self.data)
+        if self._storage_loaded:
+            self.storage.async_schedule_save()
+
+    def _fire_direction_changes(self, snapshot: TrendSnapshot) -> None:
+        registry = er.async_get(self.hass)
+        for key, direction in snapshot.directions.items():
+            if direction is None:
+                continue
+            previous = self._known_directions.get(key)
+            self._known_directions[key] = direction
+            if previous is None or previous == direction:
+                continue
+            source = self.sources[key]
+            self.hass.bus.async_fire(
+                TREND_CHANGED_EVENT,
+                {
+                    "entity_id": registry.async_get_entity_id(
+                        SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                    ),
+                    "key": key,
+                    "quantity": source.quantity,
+                    "direction": direction,
+                    "previous_direction": previous,
+                    "slope_per_day": snapshot.estimates[key].slope_per_day,
+                    "standard_error": snapshot.estimates[key].standard_error,
+                    "threshold": snapshot.threshold,
+                },
+            )
+
+
+def _free_then_analyze(
+    retired: list[TrendSnapshot], store: SampleStore, **kwargs: Any
+) -> TrendSnapshot:
+    """Drop the loop's last reference to old snapshots here, then analyse (executor)."""
+    retired.clear()
+    return analyze_snapshot(store, **kwargs)
+
+
+def analyze_snapshot(
+    store: SampleStore,
+    *,
+    settings: Mapping[str, TrendSettings],
+    threshold: float,
+    tz: str | ZoneInfo,
+    now_s: float,
+    previous: TrendSnapshot | None,
+) -> TrendSnapshot:
+    """Analyse the sources, judge their trends, step their directions, build views (executor).
+
+    Views equal to the ``previous`` snapshot's are that snapshot's objects.
+    """
+    results = {
+        key: result for key, result in analyze_many(store, tz, now_s).items() if key in settings
+    }
+    estimates: dict[str, TrendEstimate] = {}
+    states: dict[str, DirectionState] = {}
+    views: dict[tuple[str, str], EntityView] = {}
+    for key, result in results.items():
+        before = previous.estimates.get(key) if previous is not None else None
+        estimate = estimates[key] = estimate_trend(
+            result,
+            settings[key],
+            now_s=now_s,
+            was_published=before is not None and before.published,
+        )
+        state = states[key] = next_direction(
+            previous.direction_states.get(key, UNKNOWN) if previous is not None else UNKNOWN,
+            estimate.shown_slope,
+            estimate.standard_error,
+            threshold=threshold,
+            now_s=now_s,
+        )
+        views[key, TREND] = _slope_view(result, estimate)
+        views[key, RISING] = _rising_view(state.direction, threshold)
+    if previous is not None:
+        for view_key, view in views.items():
+            if (old := previous.views.get(view_key)) == view:
+                views[view_key] = old
+    return TrendSnapshot(
+        results=results,
+        estimates=estimates,
+        direction_states=states,
+        threshold=threshold,
+        backend=backend_name(),
+        views=views,
+    )
+
+
+def _slope_view(result: TrendResult, estimate: TrendEstimate) -> EntityView:
+    """The published slope per day (or unknown, and why); the statistics behind it."""
+    shown = estimate.shown_slope
+    return EntityView(
+        value=None if shown is None else display_slope(shown),
+        attributes={
+            ATTR_STANDARD_ERROR: _rounded(estimate.standard_error),
+            ATTR_METHOD: estimate.method,
+            ATTR_UNKNOWN_REASON: estimate.not_ready,
+            ATTR_READY_AT: _iso(estimate.ready_at_s),
+            ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
+            ATTR_DAILY_MEANS: [
+                {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
+                for day in result.daily_means
+            ],
+            "minimum": _rounded(result.minimum),
+            "maximum": _rounded(result.maximum),
+            "mean": _rounded(result.mean),
+            "std": _rounded(result.std),
+            "samples": result.count,
+            "intercept": _rounded(result.intercept),
+            "backend": result.backend,
+        },
+    )
+
+
+def _rising_view(direction: TrendDirection | None, threshold: float) -> EntityView:
+    """Rising or not; the direction and the threshold that decides it."""
+    return EntityView(
+        value=None if direction is None else direction == "rising",
+        attributes={ATTR_DIRECTION: direction, ATTR_THRESHOLD: threshold},
+    )
+
+
+def display_slope(slope: float) -> float:
+    """Round a slope to the shown decimals; adding 0.0 turns a negative zero positive."""
+    return round(slope, SLOPE_DIGITS) + 0.0
+
+
+def _iso(time_s: float | None) -> str | None:
+    return None if time_s is None else dt_util.utc_from_timestamp(round(time_s)).isoformat()
+
+
+def _rounded(value: float) -> float | None:
+    """Round for display and storage; NaN or inf (no data) becomes None, which JSON can carry."""
+    return None if not math.isfinite(value) else round(value, _DIGITS) + 0.0

@@ -1,0 +1,176 @@
+"""Trend entities: the slope per day of each source, and whether it is rising."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .coordinator import (
+    ATTR_DAILY_MEANS,
+    ATTR_READY_AT,
+    ATTR_SPAN_HOURS,
+    ATTR_STANDARD_ERROR,
+    RISING,
+    SLOPE_DIGITS,
+    TREND,
+    EntityView,
+    TrendCoordinator,
+    TrendSnapshot,
+    TrendSource,
+)
+
+# Every refresh changes these; keeping them out of the recorder saves a row per refresh.
+_CHANGING_ATTRIBUTES = frozenset(
+    {
+        ATTR_DAILY_MEANS,
+        ATTR_READY_AT,
+        ATTR_SPAN_HOURS,
+        ATTR_STANDARD_ERROR,
+        "minimum",
+        "maximum",
+        "mean",
+        "std",
+        "samples",
+        "intercept",
+    }
+)
+
+
+def trend_sensors(
+    coordinator: TrendCoordinator, device_info: DeviceInfo, unique_id_prefix: str
+) -> list[SensorEntity]:
+    """One slope sensor per source of the coordinator."""
+    return [
+        TrendSensor(coordinator, source, device_info, unique_id_prefix)
+        for source in coordinator.sources.values()
+    ]
+
+
+def trend_binary_sensors(
+    coordinator: TrendCoordinator, device_info: DeviceInfo, unique_id_prefix: str
+) -> list[BinarySensorEntity]:
+    """One "rising" binary sensor per source of the coordinator."""
+    return [
+        TrendRisingBinarySensor(coordinator, source, device_info, unique_id_prefix)
+        for source in coordinator.sources.values()
+    ]
+
+
+class TrendEntity(CoordinatorEntity[TrendCoordinator]):
+    """An entity that shows one source's trend, as a view the coordinator built."""
+
+    _attr_has_entity_name = True
+    _shown_view: EntityView | None = None
+    _shown_available = False
+
+    def __init__(
+        self,
+        coordinator: TrendCoordinator,
+        source: TrendSource,
+        device_info: DeviceInfo,
+        unique_id_prefix: str,
+        suffix: str,
+    ) -> None:
+        """Name the entity after its quantity, and its sensor when the device has several."""
+        super().__init__(coordinator)
+        self.source = source
+        self._attr_unique_id = f"{unique_id_prefix}_{source.key}_{suffix}"
+        self._attr_device_info = device_info
+        self._view_key = (source.key, suffix)
+        if source.sensor_name:
+            self._attr_translation_key = f"sensor_{source.quantity}_{suffix}"
+            self._attr_translation_placeholders = {"sensor": source.sensor_name}
+        else:
+            self._attr_translation_key = f"{source.quantity}_{suffix}"
+
+    @property
+    def available(self) -> bool:
+        """Available once analysed; an unpublished trend is unknown, with its reason shown."""
+        return self._shown_available
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """The view's attributes."""
+        return None if (view := self._shown_view) is None else view.attributes
+
+    def _latest(self) -> tuple[EntityView | None, bool]:
+        """The latest analysis's view for this entity, and whether it is available."""
+        # None until the first refresh succeeds, whatever the generic type says.
+        data: TrendSnapshot | None = self.coordinator.data
+        if data is None:
+            return None, False
+        available = self.coordinator.last_update_success and self.source.key in data.results
+        return data.views.get(self._view_key), available
+
+    async def async_added_to_hass(self) -> None:
+        """Show the latest view in the state written when the entity is added."""
+        await super().async_added_to_hass()
+        self._shown_view, self._shown_available = self._latest()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when the view or the availability changed.
+
+        Most refreshes leave the rising sensors as they were, and writing an unchanged
+        state still costs the loop ~10 us per entity. The state properties read what was
+        taken here, so a write computes nothing twice.
+        """
+        view, available = self._latest()
+        if view is self._shown_view and available == self._shown_available:
+            return
+        self._shown_view, self._shown_available = view, available
+        self.async_write_ha_state()
+
+
+class TrendSensor(TrendEntity, SensorEntity):
+    """The published trend of a source over the window, in its unit per day."""
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_suggested_display_precision = SLOPE_DIGITS
+    _unrecorded_attributes = _CHANGING_ATTRIBUTES
+
+    def __init__(
+        self,
+        coordinator: TrendCoordinator,
+        source: TrendSource,
+        device_info: DeviceInfo,
+        unique_id_prefix: str,
+    ) -> None:
+        """Show the slope in the source's unit per day."""
+        super().__init__(coordinator, source, device_info, unique_id_prefix, TREND)
+        self._attr_native_unit_of_measurement = f"{source.unit}/d"
+
+    @property
+    def native_value(self) -> float | None:
+        """Slope per day, rounded to the shown decimals; None while the trend is unknown."""
+        value = None if (view := self._shown_view) is None else view.value
+        return None if value is None else float(value)
+
+
+class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
+    """On while a source rises faster than the trend threshold."""
+
+    def __init__(
+        self,
+        coordinator: TrendCoordinator,
+        source: TrendSource,
+        device_info: DeviceInfo,
+        unique_id_prefix: str,
+    ) -> None:
+        """Describe the binary sensor."""
+        super().__init__(coordinator, source, device_info, unique_id_prefix, RISING)
+        # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
+        if source.quantity == "power":
+            self._attr_entity_registry_enabled_default = False
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the trend is rising (see ``analysis.trend_direction``); None while unknown."""
+        value = None if (view := self._shown_view) is None else view.value
+        return None if value is None else bool(value)
