@@ -457,7 +457,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
     assert trend_view.attributes["method"] == "robust_fit"
     assert trend_view.attributes["samples"] == result.count
     assert trend_view.attributes["daily_means"] == [
-        {"date": day.date.isoformat(), "mean": round(day.mean, 3), "count": day.count}
+        {"date": day.date.isoformat(), "mean": round(day.mean, 3), "samples": day.count}
         for day in result.daily_means
     ]
     assert first.views["temperature", RISING].value is True

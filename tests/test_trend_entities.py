@@ -86,7 +86,7 @@ def _expected_attributes(result: TrendResult, estimate: TrendEstimate) -> dict[s
         "ready_at": None,
         "span_hours": round(result.span_s / 3600, 1),
         "daily_means": [
-            {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
+            {"date": day.date.isoformat(), "mean": _rounded(day.mean), "samples": day.count}
             for day in result.daily_means
         ],
         "minimum": round(result.minimum, 3),
@@ -128,7 +128,7 @@ async def test_trend_entities_follow_the_coordinator(
     expected = _expected_attributes(result, estimate)
     attributes = {key: temperature.attributes[key] for key in expected}
     assert attributes == expected
-    assert attributes["daily_means"][1] == {"date": "2025-10-22", "mean": None, "count": 0}
+    assert attributes["daily_means"][1] == {"date": "2025-10-22", "mean": None, "samples": 0}
     rising = _state(hass, "binary_sensor", "board0001_temperature_rising")
     assert rising.state == STATE_ON
     assert rising.attributes["direction"] == "rising"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import probatio
@@ -22,6 +21,7 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from .analysis.trend import TrendResult, analyze_trend
+from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
 from .models import PyIotHomeConfigEntry
@@ -87,27 +87,13 @@ def _trend_response(result: TrendResult) -> dict[str, Any]:
     sample); ``daily_means_slope_per_day``/``daily_means_intercept``: least squares over the
     daily means at their day numbers (intercept: the line on the first day with a mean).
     """
-
-    def number(value: float) -> float | None:
-        return None if not math.isfinite(value) else round(value, 4) + 0.0
-
     return {
-        "slope_per_day": number(result.slope_per_day),
-        "intercept": number(result.intercept),
-        "daily_means_slope_per_day": number(result.daily_line.slope_per_day),
-        "daily_means_intercept": number(result.daily_line.intercept),
-        "robust_slope_per_day": number(result.robust.slope_per_day),
-        "robust_standard_error": number(result.robust.standard_error),
-        "minimum": number(result.minimum),
-        "maximum": number(result.maximum),
-        "mean": number(result.mean),
-        "std": number(result.std),
-        "samples": result.count,
-        "daily_means": [
-            {"date": day.date.isoformat(), "mean": number(day.mean), "samples": day.count}
-            for day in result.daily_means
-        ],
-        "backend": result.backend,
+        "slope_per_day": rounded(result.slope_per_day),
+        "daily_means_slope_per_day": rounded(result.daily_line.slope_per_day),
+        "daily_means_intercept": rounded(result.daily_line.intercept),
+        "robust_slope_per_day": rounded(result.robust.slope_per_day),
+        "robust_standard_error": rounded(result.robust.standard_error),
+        **result_summary(result),
     }
 
 

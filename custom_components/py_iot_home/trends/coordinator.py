@@ -25,6 +25,7 @@ from ..analysis.sample_store import RingBuffer, SampleStore
 from ..analysis.trend import TrendDirection, TrendResult, analyze_many
 from ..analysis.trend_direction import UNKNOWN, DirectionState, next_direction
 from ..analysis.trend_estimate import TrendEstimate, TrendSettings, estimate_trend
+from ..analysis.trend_json import result_summary, rounded
 from ..analysis.window_stats import backend_name
 from ..const import (
     CONF_TREND_MIN_SPAN_HOURS,
@@ -51,7 +52,6 @@ ATTR_METHOD = "method"
 ATTR_SPAN_HOURS = "span_hours"
 TREND = "trend"
 RISING = "rising"
-_DIGITS = 3
 # The trend sensor shows two decimals (suggested_display_precision); its state is rounded
 # to them, so a slope of -0.004 is stored as 0.0 and never reads "-0.00".
 SLOPE_DIGITS = 2
@@ -392,22 +392,12 @@ def _slope_view(result: TrendResult, estimate: TrendEstimate) -> EntityView:
     return EntityView(
         value=None if shown is None else display_slope(shown),
         attributes={
-            ATTR_STANDARD_ERROR: _rounded(estimate.standard_error),
+            ATTR_STANDARD_ERROR: rounded(estimate.standard_error),
             ATTR_METHOD: estimate.method,
             ATTR_UNKNOWN_REASON: estimate.not_ready,
             ATTR_READY_AT: _iso(estimate.ready_at_s),
             ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
-            ATTR_DAILY_MEANS: [
-                {"date": day.date.isoformat(), "mean": _rounded(day.mean), "count": day.count}
-                for day in result.daily_means
-            ],
-            "minimum": _rounded(result.minimum),
-            "maximum": _rounded(result.maximum),
-            "mean": _rounded(result.mean),
-            "std": _rounded(result.std),
-            "samples": result.count,
-            "intercept": _rounded(result.intercept),
-            "backend": result.backend,
+            **result_summary(result),
         },
     )
 
@@ -427,8 +417,3 @@ def display_slope(slope: float) -> float:
 
 def _iso(time_s: float | None) -> str | None:
     return None if time_s is None else dt_util.utc_from_timestamp(round(time_s)).isoformat()
-
-
-def _rounded(value: float) -> float | None:
-    """Round for display and storage; NaN or inf (no data) becomes None, which JSON can carry."""
-    return None if not math.isfinite(value) else round(value, _DIGITS) + 0.0
