@@ -29,8 +29,6 @@ from .board.form import (
 )
 from .board.pin_validation import PinProblem, first_free_pin, pins_in_use, probe_dht, validate_pin
 from .const import (
-    BACKEND_AUTO,
-    BACKEND_SIMULATED,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
     CONF_ANNOUNCEMENT,
@@ -52,11 +50,11 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
     LOGGER,
-    MIN_GPIO_PIN,
     EntryKind,
 )
 from .forecast.config_flow import predictor_schema, predictor_source_errors
 from .hardware.dht import DhtModel
+from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, MIN_GPIO_PIN
 from .kinds import entry_kind
 from .nodes.discovery import (
     DiscoveryRejected,

@@ -50,11 +50,7 @@ DEFAULT_TREND_MIN_SPAN_HOURS: Final = 4
 TREND_MAX_STANDARD_ERROR: Final = {"temperature": 0.5, "humidity": 2.0, "power": 50.0}
 
 # BCM numbers of the GPIO lines on the 40-pin header of every Pi since the B+.
-MIN_GPIO_PIN: Final = 2
-MAX_GPIO_PIN: Final = 27
 
-BACKEND_AUTO: Final = "auto"
-BACKEND_SIMULATED: Final = "simulated"
 # State attribute naming the hardware behind a board's entity ("simulated" off a Pi).
 ATTR_HARDWARE: Final = "hardware"
 

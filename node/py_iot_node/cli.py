@@ -14,6 +14,7 @@ from types import FrameType
 from . import __version__
 from .config import ConfigError, NodeConfig, load_config, parse_config
 from .hardware.errors import HardwareError
+from .hardware.names import BACKEND_SIMULATED
 from .protocol import ProtocolError, validate_node_id
 from .runner import run_node
 
@@ -84,8 +85,8 @@ def build_config(args: argparse.Namespace) -> NodeConfig:
             host=config.mqtt.host if args.host is None else args.host,
             port=config.mqtt.port if args.port is None else args.port,
         ),
-        dht_backend="simulated" if simulated else config.dht_backend,
-        gpio_backend="simulated" if simulated else config.gpio_backend,
+        dht_backend=BACKEND_SIMULATED if simulated else config.dht_backend,
+        gpio_backend=BACKEND_SIMULATED if simulated else config.gpio_backend,
         state_dir=state_dir,
     )
 

@@ -12,6 +12,7 @@ import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from .hardware.dht import DHT_BACKENDS, DhtModel
 from .hardware.gpio import GPIO_BACKENDS
+from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, GPIO_PINS, MAX_GPIO_PIN, MIN_GPIO_PIN
 from .protocol import (
     DEFAULT_PREFIX,
     MAX_SENSORS,
@@ -31,7 +32,6 @@ DEFAULT_BUFFER_SAMPLES = 50_000
 DEFAULT_RESEND_SAMPLES = 5_000
 MIN_INTERVAL_S = 2.0
 # BCM numbers of the GPIO lines on the 40-pin header.
-GPIO_PINS = range(2, 28)
 
 
 class ConfigError(ValueError):
@@ -110,8 +110,8 @@ class NodeConfig:
     buffer_max_samples: int = DEFAULT_BUFFER_SAMPLES
     resend_max_samples: int = DEFAULT_RESEND_SAMPLES
     secret: str | None = None
-    dht_backend: str = "auto"
-    gpio_backend: str = "auto"
+    dht_backend: str = BACKEND_AUTO
+    gpio_backend: str = BACKEND_AUTO
     ha_discovery: bool = False
 
     @property
@@ -165,7 +165,9 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
 def _pin(data: Mapping[str, object], what: str) -> int:
     pin = _get(data, "pin", int, -1)
     if pin not in GPIO_PINS:
-        raise ConfigError(f"{what}: pin must be a BCM GPIO number 2-27, got {pin}")
+        raise ConfigError(
+            f"{what}: pin must be a BCM GPIO number {MIN_GPIO_PIN}-{MAX_GPIO_PIN}, got {pin}"
+        )
     return pin
 
 
@@ -361,8 +363,8 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
     resend_samples = _get(buffer, "resend_samples", int, DEFAULT_RESEND_SAMPLES)
     if not 0 <= resend_samples <= 100_000:
         raise ConfigError("buffer.resend_samples: between 0 and 100000")
-    backend = _get(data, "backend", str, "auto")
-    if backend not in ("auto", "simulated"):
+    backend = _get(data, "backend", str, BACKEND_AUTO)
+    if backend not in (BACKEND_AUTO, BACKEND_SIMULATED):
         raise ConfigError("backend: auto or simulated")
     dht_backend = _get(data, "dht_backend", str, backend)
     if dht_backend not in DHT_BACKENDS:

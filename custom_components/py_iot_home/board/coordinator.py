@@ -13,8 +13,6 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from ..const import (
-    BACKEND_AUTO,
-    BACKEND_SIMULATED,
     CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
@@ -28,6 +26,7 @@ from ..const import (
 from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
+from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..hardware.reading_filter import FilterCounts, ReadingFilter
 
 FIRST_READ_RETRY_INTERVAL = timedelta(seconds=5)

@@ -17,7 +17,12 @@ from homeassistant.const import PERCENTAGE, STATE_OFF, STATE_ON, UnitOfTemperatu
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from ..const import ATTR_HARDWARE, BACKEND_SIMULATED, CONF_AREA, DOMAIN
+from ..const import (
+    ATTR_HARDWARE,
+    CONF_AREA,
+    DOMAIN,
+)
+from ..hardware.names import BACKEND_SIMULATED
 from ..models import PyIotHomeConfigEntry
 from .coordinator import ClimateSample, LocalBoardCoordinator
 from .entity import SIMULATION_MANUFACTURER, LocalBoardEntity

@@ -12,8 +12,6 @@ from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import selector
 
 from ..const import (
-    BACKEND_AUTO,
-    BACKEND_SIMULATED,
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
@@ -26,6 +24,7 @@ from ..const import (
     CONF_PIN,
 )
 from ..hardware.dht import DhtModel
+from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from .pin_validation import dht_library_works, first_free_pin
 
 DEFAULT_BOARD_NAME = "Climate sensor"

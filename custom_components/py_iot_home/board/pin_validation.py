@@ -7,18 +7,16 @@ from enum import StrEnum
 from homeassistant.core import HomeAssistant
 
 from ..const import (
-    BACKEND_AUTO,
     CONF_DHT_PIN,
     CONF_KIND,
     CONF_LEDS,
     CONF_PIN,
     DOMAIN,
-    MAX_GPIO_PIN,
-    MIN_GPIO_PIN,
     EntryKind,
 )
 from ..hardware.dht import DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
+from ..hardware.names import BACKEND_AUTO, MAX_GPIO_PIN, MIN_GPIO_PIN
 
 PROBE_ATTEMPTS = 3
 # The general-purpose pins first (docs/hardware.md): I2C, SPI and the serial console last.

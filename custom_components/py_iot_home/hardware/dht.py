@@ -16,6 +16,7 @@ from time import monotonic, sleep
 from typing import Any, Protocol
 
 from .errors import HardwareError, HardwareUnavailableError
+from .names import BACKEND_AUTO, BACKEND_SIMULATED
 from .simulation import indoor_climate
 
 # The datasheets ask for 2 s between two reads of a DHT22 (1 s for a DHT11; 2 s suits both).
@@ -24,10 +25,8 @@ MIN_READ_INTERVAL_S = 2.0
 READ_SPACING_S = MIN_READ_INTERVAL_S + 0.1
 DEFAULT_ADAFRUIT_RETRIES = 3
 
-BACKEND_AUTO = "auto"
 BACKEND_ADAFRUIT_DHT = "adafruit_dht"
 BACKEND_CIRCUITPYTHON = "circuitpython"
-BACKEND_SIMULATED = "simulated"
 DHT_BACKENDS = (BACKEND_AUTO, BACKEND_ADAFRUIT_DHT, BACKEND_CIRCUITPYTHON, BACKEND_SIMULATED)
 
 type Clock = Callable[[], float]

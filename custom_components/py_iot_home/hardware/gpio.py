@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import HardwareError, HardwareUnavailableError
+from .names import BACKEND_AUTO, BACKEND_SIMULATED
 
-BACKEND_AUTO = "auto"
 BACKEND_RPI_GPIO = "rpi_gpio"
 BACKEND_GPIOD = "gpiod"
-BACKEND_SIMULATED = "simulated"
 GPIO_BACKENDS = (BACKEND_AUTO, BACKEND_RPI_GPIO, BACKEND_GPIOD, BACKEND_SIMULATED)
 
 CONSUMER = "py_iot_home"
