@@ -9,9 +9,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .config import NodeConfig, SensorConfig, SwitchConfig
 from .custom_sensors import CustomSensorChannel, load_reader
-from .hardware.dht import DhtBackend, DhtReadError, create_dht_backend
+from .hardware.dht import DhtBackend, create_dht_backend
 from .hardware.gpio import GpioBackend, SimulatedGpioBackend, create_gpio_backend
-from .hardware.reading_filter import ReadingFilter
+from .hardware.reading_filter import ReadingFilter, read_filtered
 from .protocol import SensorSample
 
 _LOGGER = logging.getLogger(__name__)
@@ -40,15 +40,9 @@ class SensorChannel:
 
     def read(self) -> SensorSample:
         """Read once (blocking, up to a few seconds for a real DHT)."""
-        try:
-            reading = self.backend.read()
-        except DhtReadError as err:
-            self.reading_filter.record_failure()
-            _LOGGER.debug("%s: read failed: %s", self.config.key, err)
-            return SensorSample()
-        verdict = self.reading_filter.accept(reading, self._clock())
-        if not verdict.accepted:
-            _LOGGER.debug("%s: dropped %s (%s)", self.config.key, reading, verdict.reason)
+        reading = (result := read_filtered(self.backend, self.reading_filter, self._clock)).reading
+        if reading is None:
+            _LOGGER.debug("%s: %s", self.config.key, result.problem)
             return SensorSample()
         return SensorSample(
             temperature=round(reading.temperature, 2), humidity=round(reading.humidity, 2)

@@ -23,11 +23,11 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
+from ..hardware.dht import DhtBackend, DhtModel, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..hardware.reading_filter import FilterCounts, ReadingFilter
+from ..hardware.reading_filter import FilterCounts, ReadingFilter, read_filtered
 
 FIRST_READ_RETRY_INTERVAL = timedelta(seconds=5)
 """Poll spacing while no reading has arrived yet (a DHT needs 2 s between reads)."""
@@ -135,15 +135,13 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
 
     async def _async_read(self) -> BoardState:
         previous = self.data.sample if self.data else None
-        try:
-            reading = await self.hass.async_add_executor_job(self.dht.read)
-        except DhtReadError as err:
-            self.reading_filter.record_failure()
-            LOGGER.debug("%s: read failed: %s", self.config_entry.title, err)
-            return BoardState(sample=previous, available=self._available(previous))
-        verdict = self.reading_filter.accept(reading, time.time())
-        if not verdict.accepted:
-            LOGGER.debug("%s: rejected %s (%s)", self.config_entry.title, reading, verdict.reason)
+        polled_at = time.time()
+        result = await self.hass.async_add_executor_job(
+            read_filtered, self.dht, self.reading_filter, lambda: polled_at
+        )
+        reading = result.reading
+        if reading is None:
+            LOGGER.debug("%s: %s", self.config_entry.title, result.problem)
             return BoardState(sample=previous, available=self._available(previous))
         if self.data is not None and not self.data.available:
             LOGGER.info("%s is back", self.config_entry.title)

@@ -9,10 +9,11 @@ often enough in a row to be shown unavailable.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .dht import DhtReading
+from .dht import DhtBackend, DhtReadError, DhtReading
 
 
 class Rejection(StrEnum):
@@ -179,3 +180,29 @@ class ReadingFilter:
             rejected_out_of_range=counts.rejected_out_of_range + rejected_out_of_range,
             rejected_step=counts.rejected_step + rejected_step,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FilteredRead:
+    """A kept reading, or None and why there is none (a failed read or a rejection)."""
+
+    reading: DhtReading | None
+    problem: str | None = None
+
+
+def read_filtered(
+    backend: DhtBackend, reading_filter: ReadingFilter, clock: Callable[[], float]
+) -> FilteredRead:
+    """Read the sensor once and pass the value through the filter (blocking).
+
+    The one read path of a board on the Home Assistant host and of a node's sensor.
+    """
+    try:
+        reading = backend.read()
+    except DhtReadError as err:
+        reading_filter.record_failure()
+        return FilteredRead(None, f"read failed: {err}")
+    verdict = reading_filter.accept(reading, clock())
+    if not verdict.accepted:
+        return FilteredRead(None, f"rejected {reading} ({verdict.reason})")
+    return FilteredRead(reading)
