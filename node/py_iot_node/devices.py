@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from .config import NodeConfig, SensorConfig, SwitchConfig
 from .custom_sensors import CustomSensorChannel, load_reader
 from .hardware.dht import DhtBackend, create_dht_backend
 from .hardware.gpio import GpioBackend, SimulatedGpioBackend, create_gpio_backend
+from .hardware.outputs import OutputBank
 from .hardware.reading_filter import ReadingFilter, read_filtered
 from .protocol import SensorSample
 
@@ -79,45 +80,11 @@ def read_all(channels: Sequence[Channel]) -> dict[str, SensorSample]:
     return {channel.config.key: channel.read() for channel in channels}
 
 
-class SwitchBank:
-    """The node's GPIO outputs by key, remembering what each was last set to."""
+class SwitchBank(OutputBank):
+    """The node's GPIO outputs by key (the integration's LEDs use the same bank)."""
 
     def __init__(self, gpio: GpioBackend, switches: Sequence[SwitchConfig]) -> None:
-        self.gpio = gpio
-        self._switches = {switch.key: switch for switch in switches}
-        self._states: dict[str, bool] = {}
-
-    def setup(self) -> None:
-        """Claim every pin at its initial state; on failure release those already claimed."""
-        try:
-            for switch in self._switches.values():
-                self.gpio.setup_output(
-                    switch.pin, active_high=switch.active_high, initial_on=switch.initial_on
-                )
-                self._states[switch.key] = switch.initial_on
-        except Exception:
-            self.release()
-            raise
-
-    def __contains__(self, key: object) -> bool:
-        """Return whether `key` names a switch of this node."""
-        return key in self._switches
-
-    @property
-    def states(self) -> Mapping[str, bool]:
-        """On/off of every claimed switch."""
-        return dict(self._states)
-
-    def set(self, key: str, on: bool) -> None:
-        """Drive one switch; GpioError when the pin refuses."""
-        self.gpio.write(self._switches[key].pin, on)
-        self._states[key] = on
-
-    def release(self) -> None:
-        """Give back every pin this bank claimed."""
-        for key in list(self._states):
-            self.gpio.release(self._switches[key].pin)
-            del self._states[key]
+        super().__init__(gpio, {switch.key: switch for switch in switches})
 
 
 def open_switches(config: NodeConfig) -> SwitchBank:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from homeassistant.exceptions import HomeAssistantError
 
 from ..const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN, DOMAIN
 from ..hardware.gpio import GpioBackend, GpioError
+from ..hardware.outputs import OutputBank
 from .led_states import LedStates
 
 
@@ -60,7 +62,7 @@ class LedBank:
         self._hass = hass
         self.gpio = gpio
         self.leds = {led.led_id: led for led in leds}
-        self.states: dict[str, bool] = {}
+        self._outputs = OutputBank(gpio, self.leds)
         self.saved = saved
         self.restored: frozenset[str] = frozenset()
         self._lock = asyncio.Lock()
@@ -69,34 +71,25 @@ class LedBank:
         """Claim every pin as an output at its saved level, or its configured one."""
         initial = await self.saved.async_load(self.leds)
         self.restored = frozenset(initial)
-        await self._hass.async_add_executor_job(self._setup_all, initial)
+        await self._hass.async_add_executor_job(self._outputs.setup, initial)
 
-    def _setup_all(self, initial: dict[str, bool]) -> None:
-        claimed: list[LedConfig] = []
-        try:
-            for led in self.leds.values():
-                on = initial.get(led.led_id, led.initial_on)
-                self.gpio.setup_output(led.pin, active_high=led.active_high, initial_on=on)
-                claimed.append(led)
-                self.states[led.led_id] = on
-        except Exception:
-            for led in claimed:
-                self.gpio.release(led.pin)
-            raise
+    @property
+    def states(self) -> Mapping[str, bool]:
+        """On/off of every claimed LED, as last written to its pin."""
+        return self._outputs.states
 
     async def async_set(self, led_id: str, on: bool) -> None:
         """Switch one LED; writes are serialised so the pin never sees two at once."""
         led = self.leds[led_id]
         async with self._lock:
             try:
-                await self._hass.async_add_executor_job(self.gpio.write, led.pin, on)
+                await self._hass.async_add_executor_job(self._outputs.set, led_id, on)
             except GpioError as err:
                 raise HomeAssistantError(
                     translation_domain=DOMAIN,
                     translation_key="led_write_failed",
                     translation_placeholders={"name": led.name, "error": str(err)},
                 ) from err
-            self.states[led_id] = on
             self.saved.remember(led_id, on)
 
     async def async_release(self) -> None:
@@ -104,6 +97,5 @@ class LedBank:
         await self._hass.async_add_executor_job(self._release_all)
 
     def _release_all(self) -> None:
-        for led in self.leds.values():
-            self.gpio.release(led.pin)
+        self._outputs.release()
         self.gpio.close()
