@@ -41,6 +41,7 @@ from .node_messages import (
     replay_payload,
     state_payload,
 )
+from .test_identities import identities
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -334,3 +335,21 @@ async def test_node_limit_counts_only_new_nodes(
             ),
         )
         assert result["reason"] == "too_many_nodes"
+
+
+async def test_a_node_keeps_the_identities_of_earlier_releases(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    entities, devices = identities(hass, await _discover_and_confirm(hass))
+    node = f"node_{NODE_ID}"
+    assert devices == {node}
+    assert {unique_id for _, unique_id, _ in entities} == {
+        f"{node}_dht1_temperature",
+        f"{node}_dht1_humidity",
+        f"{node}_dht1_temperature_trend",
+        f"{node}_dht1_humidity_trend",
+        f"{node}_dht1_temperature_rising",
+        f"{node}_dht1_humidity_rising",
+        f"{node}_switch_led1",
+        f"{node}_connectivity",
+    }

@@ -38,6 +38,8 @@ from custom_components.py_iot_home.const import (
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
+from .test_identities import identities
+
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
 POWER = "sensor.demo_power"
@@ -179,6 +181,22 @@ async def test_trains_on_statistics_and_forecasts(
     snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
     assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
+    # The identities earlier releases gave (see test_identities.py).
+    entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    entities, devices = identities(hass, entry_id)
+    stem = f"predictor_{POWER}"
+    assert devices == {stem}
+    assert {unique_id for _, unique_id, _ in entities} == {
+        f"{stem}_{key}"
+        for key in (
+            "predicted_power",
+            "forecast_method",
+            "forecast_skill",
+            "model_mae",
+            "training_rows",
+            "last_trained",
+        )
+    }
 
 
 async def test_not_enough_history_then_recovers(
