@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockEn
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendEstimate
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
 
@@ -34,7 +35,8 @@ TEMPERATURE = TrendSource(
 HUMIDITY = TrendSource(
     key="humidity", quantity="humidity", unit="%", source_unique_id="board0001_humidity"
 )
-DEVICE = DeviceInfo(identifiers={(DOMAIN, PREFIX)}, name="Living room")
+DEVICE = DeviceIdentity.of(PREFIX, DeviceInfo(name="Living room"))
+NODE_DEVICE = DeviceIdentity.of("node01", DeviceInfo(name="Kitchen Pi"))
 
 
 @pytest.fixture
@@ -115,8 +117,8 @@ async def test_trend_entities_follow_the_coordinator(
     coordinator.add_sample("humidity", now_s - 60.0, 45.0)
     await coordinator.async_refresh()
 
-    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
-    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE))
 
     result = coordinator.data.results["temperature"]
     estimate = coordinator.data.estimates["temperature"]
@@ -178,8 +180,8 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
     )
     coordinator = TrendCoordinator(hass, entry, [HUMIDITY, dht1])
     await coordinator.async_refresh()
-    sensors = trend_sensors(coordinator, DEVICE, "node01")
-    binary_sensors = trend_binary_sensors(coordinator, DEVICE, "node01")
+    sensors = trend_sensors(coordinator, NODE_DEVICE)
+    binary_sensors = trend_binary_sensors(coordinator, NODE_DEVICE)
     await _add(hass, entry, "sensor", sensors)
     await _add(hass, entry, "binary_sensor", binary_sensors)
 
@@ -190,7 +192,7 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
         ("binary_sensor", "node01_humidity_rising"): "humidity_rising",
         ("binary_sensor", "node01_dht1_temperature_rising"): "sensor_temperature_rising",
     }
-    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, PREFIX), entry.entry_id)
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, "node01"), entry.entry_id)
     assert device is not None
     for (domain, unique_id), translation_key in expected.items():
         entity_id = registry.async_get_entity_id(domain, DOMAIN, unique_id)
@@ -225,8 +227,8 @@ async def test_only_entities_whose_view_changed_write_their_state(
     coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, now_s))
     coordinator.add_samples("humidity", *_ramp(3, -1.0, 50.0, now_s))
     await coordinator.async_refresh()
-    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
-    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE))
     entities = [
         ("sensor", "board0001_temperature_trend"),
         ("binary_sensor", "board0001_temperature_rising"),
@@ -268,8 +270,8 @@ async def test_failed_refresh_makes_entities_unavailable_until_the_next_success(
     coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, NOW.timestamp()))
     await coordinator.async_refresh()
-    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
-    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE))
     shown = _state(hass, "sensor", "board0001_temperature_trend")
 
     coordinator.async_set_update_error(RuntimeError("disk on fire"))
@@ -292,7 +294,7 @@ async def test_a_flat_trend_reads_zero_never_minus_zero(
     coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(3, -0.003, 21.0, NOW.timestamp()))
     await coordinator.async_refresh()
-    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE, PREFIX))
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
 
     assert coordinator.data.estimates["temperature"].slope_per_day < 0
     state = _state(hass, "sensor", "board0001_temperature_trend")

@@ -14,19 +14,17 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import PERCENTAGE, STATE_OFF, STATE_ON, UnitOfTemperature
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from ..const import (
     ATTR_HARDWARE,
-    CONF_AREA,
-    DOMAIN,
 )
+from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..hardware.names import BACKEND_SIMULATED
 from ..models import PyIotHomeConfigEntry
 from .coordinator import ClimateSample, LocalBoardCoordinator
-from .entity import SIMULATION_MANUFACTURER, LocalBoardEntity
-from .leds import LedBank, LedConfig, led_unique_id
+from .devices import led_device
+from .leds import LedBank, LedConfig
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,16 +56,19 @@ CLIMATE_SENSORS: tuple[ClimateSensorDescription, ...] = (
 )
 
 
-class LocalClimateSensor(LocalBoardEntity, SensorEntity):
+class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], SensorEntity):
     """Temperature or humidity of the board on the host."""
 
     entity_description: ClimateSensorDescription
 
     def __init__(
-        self, coordinator: LocalBoardCoordinator, description: ClimateSensorDescription
+        self,
+        coordinator: LocalBoardCoordinator,
+        device: DeviceIdentity,
+        description: ClimateSensorDescription,
     ) -> None:
         """Describe the sensor."""
-        super().__init__(coordinator, description.key)
+        super().__init__(coordinator, device, description.key)
         self.entity_description = description
 
     @property
@@ -87,7 +88,7 @@ class LocalClimateSensor(LocalBoardEntity, SensorEntity):
         return self.entity_description.value_fn(sample) if sample else None
 
 
-class LedSwitch(SwitchEntity, RestoreEntity):
+class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
     """An LED on a GPIO pin of the host.
 
     The pin is driven to its saved level while the entry sets up (led_states.py). An LED
@@ -95,7 +96,6 @@ class LedSwitch(SwitchEntity, RestoreEntity):
     takes Home Assistant's restored state once it is added.
     """
 
-    _attr_has_entity_name = True
     # The LED is its own device and the switch its main feature, so its full name is the
     # LED's name ("Desk LED"), which is what people say to Assist.
     _attr_name = None
@@ -103,18 +103,12 @@ class LedSwitch(SwitchEntity, RestoreEntity):
     _attr_translation_key = "led"
 
     def __init__(self, entry: PyIotHomeConfigEntry, bank: LedBank, led: LedConfig) -> None:
-        """Bind the switch to its LED."""
+        """Bind the switch to its LED, which is its device."""
         self._bank = bank
         self._led = led
-        simulated = bank.gpio.name == BACKEND_SIMULATED
         self._attr_extra_state_attributes = {ATTR_HARDWARE: bank.gpio.name}
-        self._attr_unique_id = led_unique_id(entry.unique_id, led.led_id)
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, self._attr_unique_id)},
-            name=led.name,
-            manufacturer=SIMULATION_MANUFACTURER if simulated else "Py IoT Home",
-            model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
-            suggested_area=entry.data.get(CONF_AREA) or None,
+        self._identify(
+            led_device(entry, led, simulated=bank.gpio.name == BACKEND_SIMULATED), key=None
         )
 
     async def async_added_to_hass(self) -> None:

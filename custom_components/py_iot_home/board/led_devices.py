@@ -7,19 +7,19 @@ from homeassistant.helpers import device_registry as dr
 
 from ..const import CONF_LED_ID, CONF_LEDS, DOMAIN
 from ..models import PyIotHomeConfigEntry
-from .leds import led_unique_id
+from .devices import led_device_identifier
 
 
 def _led_device_ids(entry: PyIotHomeConfigEntry) -> dict[str, str]:
     """Device identifier of each configured LED, mapped to the LED's id."""
     return {
-        led_unique_id(entry.unique_id, led[CONF_LED_ID]): led[CONF_LED_ID]
+        led_device_identifier(entry.unique_id, led[CONF_LED_ID]): led[CONF_LED_ID]
         for led in entry.options.get(CONF_LEDS, [])
     }
 
 
 def _is_led_identifier(entry: PyIotHomeConfigEntry, identifier: str) -> bool:
-    return identifier.startswith(led_unique_id(entry.unique_id, ""))
+    return identifier.startswith(led_device_identifier(entry.unique_id, ""))
 
 
 @callback

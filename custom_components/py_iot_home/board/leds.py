@@ -38,11 +38,6 @@ class LedConfig:
         )
 
 
-def led_unique_id(board_id: str | None, led_id: str) -> str:
-    """Unique id of an LED switch: the board's id and the LED's own id."""
-    return f"{board_id}_led_{led_id}"
-
-
 def leds_from_options(options: dict[str, Any]) -> list[LedConfig]:
     """Return the configured LEDs of an entry."""
     return [LedConfig.from_dict(raw) for raw in options.get(CONF_LEDS, [])]

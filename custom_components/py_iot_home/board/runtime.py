@@ -13,8 +13,8 @@ from ..models import EntryHealth, PyIotHomeConfigEntry
 from ..trends.coordinator import TrendCoordinator
 from ..trends.entities import trend_binary_sensors, trend_sensors
 from .coordinator import LocalBoardCoordinator
+from .devices import board_device
 from .entities import CLIMATE_SENSORS, LedSwitch, LocalClimateSensor
-from .entity import local_board_device
 from .leds import LedBank
 
 if TYPE_CHECKING:
@@ -33,19 +33,18 @@ class BoardRuntimeData:
 
     def entities(self, platform: Platform) -> list[Entity]:
         """Climate sensors and trend sensors, rising trends, one switch per LED."""
-        device = local_board_device(self.entry, simulated=self.board.simulated)
-        prefix = str(self.entry.unique_id)
+        device = board_device(self.entry, simulated=self.board.simulated)
         match platform:
             case Platform.SENSOR:
                 return [
                     *(
-                        LocalClimateSensor(self.board, description)
+                        LocalClimateSensor(self.board, device, description)
                         for description in CLIMATE_SENSORS
                     ),
-                    *trend_sensors(self.trend, device, prefix),
+                    *trend_sensors(self.trend, device),
                 ]
             case Platform.BINARY_SENSOR:
-                return list(trend_binary_sensors(self.trend, device, prefix))
+                return list(trend_binary_sensors(self.trend, device))
             case Platform.SWITCH:
                 return [LedSwitch(self.entry, self.leds, led) for led in self.leds.leds.values()]
         return []

@@ -13,11 +13,11 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from ..const import DOMAIN
+from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
 from .coordinator import PredictionSnapshot, PredictorCoordinator
 
@@ -99,27 +99,30 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
 )
 
 
-class PredictorSensor(CoordinatorEntity[PredictorCoordinator], SensorEntity):
+def predictor_device(entry: ConfigEntry[Any]) -> DeviceIdentity:
+    """A predictor is a service device: it has no hardware, only the entry's name."""
+    return DeviceIdentity.of(
+        str(entry.unique_id),
+        DeviceInfo(
+            name=entry.title,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Py IoT Home",
+            model="Power predictor",
+        ),
+    )
+
+
+class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEntity):
     """One value of the power predictor."""
 
-    _attr_has_entity_name = True
     entity_description: PredictorSensorDescription
 
     def __init__(
         self, coordinator: PredictorCoordinator, description: PredictorSensorDescription
     ) -> None:
         """Attach to the predictor's service device."""
-        super().__init__(coordinator)
-        entry = coordinator.config_entry
+        super().__init__(coordinator, predictor_device(coordinator.config_entry), description.key)
         self.entity_description = description
-        self._attr_unique_id = f"{entry.unique_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, str(entry.unique_id))},
-            name=entry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Py IoT Home",
-            model="Power predictor",
-        )
 
     @property
     def available(self) -> bool:

@@ -2,53 +2,109 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower, UnitOfTemperature
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from ..const import DOMAIN
-from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SwitchInfo
+from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
+from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from .coordinator import NodeCoordinator
 
-QUANTITY_DEVICE_CLASS = {
-    Quantity.TEMPERATURE: (SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS),
-    Quantity.HUMIDITY: (SensorDeviceClass.HUMIDITY, PERCENTAGE),
-    Quantity.POWER: (SensorDeviceClass.POWER, UnitOfPower.WATT),
+
+@dataclass(frozen=True, kw_only=True)
+class NodeSensorDescription(SensorEntityDescription):
+    """One quantity a node's sensor can measure."""
+
+    native_unit_of_measurement: str
+    value_fn: Callable[[SensorSample], float | None]
+
+
+NODE_SENSORS: Mapping[Quantity, NodeSensorDescription] = {
+    Quantity.TEMPERATURE: NodeSensorDescription(
+        key=Quantity.TEMPERATURE,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.temperature,
+    ),
+    Quantity.HUMIDITY: NodeSensorDescription(
+        key=Quantity.HUMIDITY,
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.humidity,
+    ),
+    Quantity.POWER: NodeSensorDescription(
+        key=Quantity.POWER,
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda sample: sample.power,
+    ),
 }
 
 
-def node_device(coordinator: NodeCoordinator) -> DeviceInfo:
+def node_device_identifier(node_id: str) -> str:
+    """A node's device in the registry."""
+    return f"node_{node_id}"
+
+
+def node_device(coordinator: NodeCoordinator) -> DeviceIdentity:
     """The device of a remote node, from its announcement."""
     announcement = coordinator.data.announcement
-    return DeviceInfo(
-        identifiers={(DOMAIN, f"node_{coordinator.node_id}")},
-        name=coordinator.config_entry.title,
-        manufacturer="Raspberry Pi",
-        model=announcement.model,
-        sw_version=announcement.sw_version,
-        serial_number=coordinator.node_id,
+    return DeviceIdentity.of(
+        node_device_identifier(coordinator.node_id),
+        DeviceInfo(
+            name=coordinator.config_entry.title,
+            manufacturer="Raspberry Pi",
+            model=announcement.model,
+            sw_version=announcement.sw_version,
+            serial_number=coordinator.node_id,
+        ),
     )
 
 
-def sensor_unique_id(node_id: str, sensor_key: str, quantity: str) -> str:
+def sensor_key(sensor: str, quantity: str) -> str:
+    """Key of one quantity of one announced sensor."""
+    return f"{sensor}_{quantity}"
+
+
+def switch_key(switch: str) -> str:
+    """Key of one announced switch."""
+    return f"switch_{switch}"
+
+
+CONNECTIVITY_KEY = "connectivity"
+
+
+def sensor_unique_id(node_id: str, sensor: str, quantity: str) -> str:
     """Unique id of one quantity of one announced sensor."""
-    return f"node_{node_id}_{sensor_key}_{quantity}"
+    return entity_unique_id(node_device_identifier(node_id), sensor_key(sensor, quantity))
 
 
-def switch_unique_id(node_id: str, switch_key: str) -> str:
+def switch_unique_id(node_id: str, switch: str) -> str:
     """Unique id of one announced switch."""
-    return f"node_{node_id}_switch_{switch_key}"
+    return entity_unique_id(node_device_identifier(node_id), switch_key(switch))
 
 
 def connectivity_unique_id(node_id: str) -> str:
     """Unique id of the node's connectivity sensor."""
-    return f"node_{node_id}_connectivity"
+    return entity_unique_id(node_device_identifier(node_id), CONNECTIVITY_KEY)
 
 
 def expected_unique_ids(node_id: str, announcement: NodeAnnouncement) -> set[str]:
@@ -62,16 +118,12 @@ def expected_unique_ids(node_id: str, announcement: NodeAnnouncement) -> set[str
     return ids
 
 
-class NodeEntity(CoordinatorEntity[NodeCoordinator]):
+class NodeEntity(PyIotHomeCoordinatorEntity[NodeCoordinator]):
     """An entity of a remote node; unavailable while the node is offline."""
 
-    _attr_has_entity_name = True
-
-    def __init__(self, coordinator: NodeCoordinator, unique_id: str) -> None:
+    def __init__(self, coordinator: NodeCoordinator, key: str) -> None:
         """Attach to the node's device."""
-        super().__init__(coordinator)
-        self._attr_unique_id = unique_id
-        self._attr_device_info = node_device(coordinator)
+        super().__init__(coordinator, node_device(coordinator), key)
 
     @property
     def available(self) -> bool:
@@ -82,19 +134,15 @@ class NodeEntity(CoordinatorEntity[NodeCoordinator]):
 class NodeClimateSensor(NodeEntity, SensorEntity):
     """Temperature, humidity or power measured by a node."""
 
-    _attr_state_class = SensorStateClass.MEASUREMENT
-    _attr_suggested_display_precision = 1
+    entity_description: NodeSensorDescription
 
     def __init__(
         self, coordinator: NodeCoordinator, sensor: SensorInfo, quantity: Quantity, *, named: bool
     ) -> None:
         """Describe one quantity; `named` adds the sensor's name when a node has several."""
-        super().__init__(coordinator, sensor_unique_id(coordinator.node_id, sensor.key, quantity))
+        super().__init__(coordinator, sensor_key(sensor.key, quantity))
         self._sensor_key = sensor.key
-        self._quantity = quantity
-        self._attr_device_class, self._attr_native_unit_of_measurement = QUANTITY_DEVICE_CLASS[
-            quantity
-        ]
+        self.entity_description = NODE_SENSORS[quantity]
         if named:
             self._attr_translation_key = f"sensor_{quantity}"
             self._attr_translation_placeholders = {"sensor": sensor.name}
@@ -105,10 +153,7 @@ class NodeClimateSensor(NodeEntity, SensorEntity):
     def native_value(self) -> float | None:
         """The node's latest value."""
         sample = self.coordinator.data.sensors.get(self._sensor_key)
-        if sample is None:
-            return None
-        value: float | None = getattr(sample, self._quantity)
-        return value
+        return None if sample is None else self.entity_description.value_fn(sample)
 
     @property
     def available(self) -> bool:
@@ -123,7 +168,7 @@ class NodeLedSwitch(NodeEntity, SwitchEntity):
 
     def __init__(self, coordinator: NodeCoordinator, switch: SwitchInfo) -> None:
         """Describe one announced switch."""
-        super().__init__(coordinator, switch_unique_id(coordinator.node_id, switch.key))
+        super().__init__(coordinator, switch_key(switch.key))
         self._key = switch.key
         self._attr_name = switch.name
 
@@ -149,7 +194,7 @@ class NodeConnectivity(NodeEntity, BinarySensorEntity):
 
     def __init__(self, coordinator: NodeCoordinator) -> None:
         """One per node."""
-        super().__init__(coordinator, connectivity_unique_id(coordinator.node_id))
+        super().__init__(coordinator, CONNECTIVITY_KEY)
 
     @property
     def available(self) -> bool:

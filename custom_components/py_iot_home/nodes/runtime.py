@@ -31,14 +31,13 @@ class NodeRuntimeData:
     def entities(self, platform: Platform) -> list[Entity]:
         """The announced sensors and switches, connectivity, trends."""
         node = self.node
-        prefix = f"node_{node.node_id}"
         match platform:
             case Platform.SENSOR:
-                return [*node_sensors(node), *trend_sensors(self.trend, node_device(node), prefix)]
+                return [*node_sensors(node), *trend_sensors(self.trend, node_device(node))]
             case Platform.BINARY_SENSOR:
                 return [
                     NodeConnectivity(node),
-                    *trend_binary_sensors(self.trend, node_device(node), prefix),
+                    *trend_binary_sensors(self.trend, node_device(node)),
                 ]
             case Platform.SWITCH:
                 return list(node_switches(node))

@@ -23,7 +23,6 @@ from ..const import (
 from ..models import PyIotHomeConfigEntry
 from ..protocol import (
     NodeAnnouncement,
-    Quantity,
     StateMessage,
     TopicKind,
     build_announcement,
@@ -38,7 +37,7 @@ from .coordinator import (
     NodeCoordinator,
     counter_store_key,
 )
-from .entities import QUANTITY_DEVICE_CLASS, expected_unique_ids, sensor_unique_id
+from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
@@ -114,7 +113,7 @@ def node_trend_sources(node_id: str, announcement: NodeAnnouncement) -> list[Tre
         TrendSource(
             key=f"{sensor.key}_{quantity}",
             quantity=str(quantity),
-            unit=QUANTITY_DEVICE_CLASS[quantity][1],
+            unit=NODE_SENSORS[quantity].native_unit_of_measurement,
             source_unique_id=sensor_unique_id(node_id, sensor.key, quantity),
             sensor_name=sensor.name if several else None,
         )
@@ -133,8 +132,8 @@ def _sample_feeder(
         series: dict[str, tuple[list[float], list[float]]] = {}
         for state in states:
             for sensor_key, sample in state.sensors.items():
-                for quantity in Quantity:
-                    value = getattr(sample, quantity)
+                for quantity, description in NODE_SENSORS.items():
+                    value = description.value_fn(sample)
                     if value is not None:
                         times, values = series.setdefault(f"{sensor_key}_{quantity}", ([], []))
                         times.append(state.ts)

@@ -8,9 +8,8 @@ from typing import Any
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from .coordinator import (
     ATTR_DAILY_MEANS,
     ATTR_READY_AT,
@@ -42,30 +41,24 @@ _CHANGING_ATTRIBUTES = frozenset(
 )
 
 
-def trend_sensors(
-    coordinator: TrendCoordinator, device_info: DeviceInfo, unique_id_prefix: str
-) -> list[SensorEntity]:
-    """One slope sensor per source of the coordinator."""
-    return [
-        TrendSensor(coordinator, source, device_info, unique_id_prefix)
-        for source in coordinator.sources.values()
-    ]
+def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list[SensorEntity]:
+    """One slope sensor per source of the coordinator, on the sources' device."""
+    return [TrendSensor(coordinator, source, device) for source in coordinator.sources.values()]
 
 
 def trend_binary_sensors(
-    coordinator: TrendCoordinator, device_info: DeviceInfo, unique_id_prefix: str
+    coordinator: TrendCoordinator, device: DeviceIdentity
 ) -> list[BinarySensorEntity]:
-    """One "rising" binary sensor per source of the coordinator."""
+    """One "rising" binary sensor per source of the coordinator, on the sources' device."""
     return [
-        TrendRisingBinarySensor(coordinator, source, device_info, unique_id_prefix)
+        TrendRisingBinarySensor(coordinator, source, device)
         for source in coordinator.sources.values()
     ]
 
 
-class TrendEntity(CoordinatorEntity[TrendCoordinator]):
+class TrendEntity(PyIotHomeCoordinatorEntity[TrendCoordinator]):
     """An entity that shows one source's trend, as a view the coordinator built."""
 
-    _attr_has_entity_name = True
     _shown_view: EntityView | None = None
     _shown_available = False
 
@@ -73,15 +66,12 @@ class TrendEntity(CoordinatorEntity[TrendCoordinator]):
         self,
         coordinator: TrendCoordinator,
         source: TrendSource,
-        device_info: DeviceInfo,
-        unique_id_prefix: str,
+        device: DeviceIdentity,
         suffix: str,
     ) -> None:
         """Name the entity after its quantity, and its sensor when the device has several."""
-        super().__init__(coordinator)
+        super().__init__(coordinator, device, f"{source.key}_{suffix}")
         self.source = source
-        self._attr_unique_id = f"{unique_id_prefix}_{source.key}_{suffix}"
-        self._attr_device_info = device_info
         self._view_key = (source.key, suffix)
         if source.sensor_name:
             self._attr_translation_key = f"sensor_{source.quantity}_{suffix}"
@@ -139,11 +129,10 @@ class TrendSensor(TrendEntity, SensorEntity):
         self,
         coordinator: TrendCoordinator,
         source: TrendSource,
-        device_info: DeviceInfo,
-        unique_id_prefix: str,
+        device: DeviceIdentity,
     ) -> None:
         """Show the slope in the source's unit per day."""
-        super().__init__(coordinator, source, device_info, unique_id_prefix, TREND)
+        super().__init__(coordinator, source, device, TREND)
         self._attr_native_unit_of_measurement = f"{source.unit}/d"
 
     @property
@@ -160,11 +149,10 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
         self,
         coordinator: TrendCoordinator,
         source: TrendSource,
-        device_info: DeviceInfo,
-        unique_id_prefix: str,
+        device: DeviceIdentity,
     ) -> None:
         """Describe the binary sensor."""
-        super().__init__(coordinator, source, device_info, unique_id_prefix, RISING)
+        super().__init__(coordinator, source, device, RISING)
         # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
         if source.quantity == "power":
             self._attr_entity_registry_enabled_default = False

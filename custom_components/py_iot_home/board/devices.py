@@ -1,0 +1,48 @@
+"""The devices of a board: the sensor board itself, and each LED as its own device."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from ..const import CONF_AREA, CONF_DHT_MODEL
+from ..entity import DeviceIdentity, entity_unique_id
+from ..hardware.dht import DhtModel
+from ..models import PyIotHomeConfigEntry
+from .leds import LedConfig
+
+SIMULATION_MANUFACTURER = "Py IoT Home simulation"
+
+
+def board_device(entry: PyIotHomeConfigEntry, *, simulated: bool) -> DeviceIdentity:
+    """The device of a sensor board wired to the Home Assistant host.
+
+    A simulated sensor says so in its model, the first thing its device page shows.
+    """
+    model = DhtModel(entry.data[CONF_DHT_MODEL]).name
+    return DeviceIdentity.of(
+        str(entry.unique_id),
+        DeviceInfo(
+            name=entry.title,
+            manufacturer=SIMULATION_MANUFACTURER if simulated else "Aosong",
+            model=f"Simulated {model}" if simulated else model,
+            suggested_area=entry.data.get(CONF_AREA) or None,
+        ),
+    )
+
+
+def led_device_identifier(board_id: str | None, led_id: str) -> str:
+    """An LED's device: the board's id and the LED's own id (also its switch's unique id)."""
+    return entity_unique_id(str(board_id), f"led_{led_id}")
+
+
+def led_device(entry: PyIotHomeConfigEntry, led: LedConfig, *, simulated: bool) -> DeviceIdentity:
+    """An LED of the board, its own device so that Assist and areas can address it."""
+    return DeviceIdentity.of(
+        led_device_identifier(entry.unique_id, led.led_id),
+        DeviceInfo(
+            name=led.name,
+            manufacturer=SIMULATION_MANUFACTURER if simulated else "Py IoT Home",
+            model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
+            suggested_area=entry.data.get(CONF_AREA) or None,
+        ),
+    )
