@@ -468,7 +468,11 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
         for day in result.daily_means
     ]
     assert first.views["temperature", RISING].value is True
-    assert first.views["humidity", RISING].attributes == {"direction": "falling", "threshold": 0.2}
+    assert first.views["humidity", RISING].attributes == {
+        "direction": "falling",
+        "threshold": 0.2,
+        "unknown_reason": None,
+    }
 
     again = analyze(first)
     assert all(again.views[key] is first.views[key] for key in first.views)

@@ -140,7 +140,11 @@ async def test_trend_entities_follow_the_coordinator(
     assert humidity.state == STATE_UNKNOWN
     assert humidity.attributes["unknown_reason"] == "span_too_short"
     assert humidity.attributes["ready_at"] == (NOW + timedelta(hours=4, seconds=-60)).isoformat()
-    assert _state(hass, "binary_sensor", "board0001_humidity_rising").state == STATE_UNKNOWN
+    humidity_rising = _state(hass, "binary_sensor", "board0001_humidity_rising")
+    assert humidity_rising.state == STATE_UNKNOWN
+    # The rising sensor says why it does not know, in the trend's words.
+    assert humidity_rising.attributes["unknown_reason"] == "span_too_short"
+    assert rising.attributes["unknown_reason"] is None
 
     freezer.move_to(NOW + timedelta(days=3))
     later_s = now_s + 3 * DAY

@@ -371,7 +371,7 @@ def analyze_snapshot(
             now_s=now_s,
         )
         views[key, TREND] = _slope_view(result, estimate)
-        views[key, RISING] = _rising_view(state.direction, threshold)
+        views[key, RISING] = _rising_view(state.direction, threshold, estimate)
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:
@@ -402,11 +402,17 @@ def _slope_view(result: TrendResult, estimate: TrendEstimate) -> EntityView:
     )
 
 
-def _rising_view(direction: TrendDirection | None, threshold: float) -> EntityView:
-    """Rising or not; the direction and the threshold that decides it."""
+def _rising_view(
+    direction: TrendDirection | None, threshold: float, estimate: TrendEstimate
+) -> EntityView:
+    """Rising or not; the direction and the threshold that decide it; while unknown, why."""
     return EntityView(
         value=None if direction is None else direction == "rising",
-        attributes={ATTR_DIRECTION: direction, ATTR_THRESHOLD: threshold},
+        attributes={
+            ATTR_DIRECTION: direction,
+            ATTR_THRESHOLD: threshold,
+            ATTR_UNKNOWN_REASON: estimate.not_ready if direction is None else None,
+        },
     )
 
 
