@@ -20,7 +20,6 @@ import itertools
 import json
 import logging
 import os
-import statistics
 import time
 import tracemalloc
 from collections import Counter
@@ -86,9 +85,6 @@ FLOOD_CHUNK = 500
 # as a scan of all flows or entries per announcement: the typical (median) chunk is bounded,
 # and the last chunks may not cost much more than the first. A single chunk may take a
 # garbage collection (one took 1.7 s once, of 20), so the worst one is not the guard.
-FLOOD_MAX_LAG_S = 10.0
-FLOOD_MAX_MEDIAN_CHUNK_CPU_S = 1.0
-FLOOD_MAX_CHUNK_CPU_GROWTH = 2.0
 MEMORY_GROWTH_LIMIT = 256 * 1024
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -642,29 +638,12 @@ async def test_discovery_flood(
         (f"py_iot_home/flood-{index}/announce", announce_payload(announcement(f"flood-{index}")))
         for index in range(FLOOD_SIZE)
     ]
-    lags: list[float] = []
-    stop = asyncio.Event()
-
-    async def ticker() -> None:
-        while not stop.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.001)
-            lags.append(time.perf_counter() - before - 0.001)
-
-    # Not a hass task: async_block_till_done would wait for it.
-    ticking = asyncio.get_running_loop().create_task(ticker())
-    await asyncio.sleep(0.01)
-    chunk_cpu: list[float] = []
     for start in range(0, FLOOD_SIZE, FLOOD_CHUNK):
         # Each announcement's flow runs to its end inside the call (eager tasks).
-        cpu_start = time.thread_time()
         for topic, payload in messages[start : start + FLOOD_CHUNK]:
             async_fire_mqtt_message(hass, topic, payload, retain=True)
-        chunk_cpu.append(time.thread_time() - cpu_start)
         await asyncio.sleep(0)
     await hass.async_block_till_done(wait_background_tasks=True)
-    stop.set()
-    await ticking
 
     assert len(_flows(hass)) == MAX_PENDING_DISCOVERIES
     counts = hass.data[DISCOVERY_REJECTIONS]
@@ -672,18 +651,8 @@ async def test_discovery_flood(
     assert hass.config_entries.async_entries(DOMAIN) == []
     assert hass.states.async_entity_ids() == []
     assert len(er.async_get(hass).entities) == 0
-    lags.sort()
-    print(
-        f"FLOOD announcements={FLOOD_SIZE} chunk={FLOOD_CHUNK} "
-        f"lag_max_ms={lags[-1] * 1000:.1f} lag_p50_ms={lags[len(lags) // 2] * 1000:.2f} "
-        f"chunk_cpu_max_ms={max(chunk_cpu) * 1000:.0f}"
-    )
-    assert lags[-1] < FLOOD_MAX_LAG_S
-    assert statistics.median(chunk_cpu) < FLOOD_MAX_MEDIAN_CHUNK_CPU_S
-    first, last = sorted(chunk_cpu[:5])[2], sorted(chunk_cpu[-5:])[2]
-    assert last < FLOOD_MAX_CHUNK_CPU_GROWTH * first, (
-        f"chunks grew from {first:.2f} to {last:.2f} s"
-    )
+    # How fast, and that the cost per announcement does not grow with the flood: timed in
+    # bench/discovery_flood.py, not here (timings are not a test's business).
 
 
 @dataclass
