@@ -47,9 +47,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from homeassistant.const import __version__ as HA_VERSION
+
 REPO = Path(__file__).resolve().parents[1]
-# Home Assistant's own requirements beyond the test venv (the frontend, ...), as script/develop.
-DEPS = REPO / ".cache" / "ha-deps"
+# Home Assistant's own requirements beyond the test venv (the frontend, ...), where
+# script/develop keeps them for the same release.
+DEPS = REPO / ".cache" / f"ha-deps-{HA_VERSION}"
 sys.path.insert(0, str(REPO))
 
 from bench.hass_process import HassProcess, Memory, read_memory, reset_peak  # noqa: E402
@@ -470,7 +473,8 @@ def markdown(result: dict[str, Any]) -> str:
         [
             BEGIN,
             f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} by `script/run python "
-            "bench/footprint.py --write-docs` (x86_64, Python 3.14, Home Assistant 2026.10.4, "
+            "bench/footprint.py --write-docs` (x86_64, Python 3.14, Home Assistant "
+            f"{HA_VERSION}, "
             "real `hass` processes; added = minus the same Home Assistant without the "
             "integration):",
             "",
