@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 from unittest.mock import MagicMock, Mock, patch
 
+# Before the plugin, also when a benchmark imports this module (see ha_compat).
+import tests.ha_compat  # noqa: F401  # isort: skip
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
