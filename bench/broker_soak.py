@@ -196,28 +196,16 @@ def account(
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Home Assistant (test harness instance, no debug loop) around one soak."""
-    from unittest.mock import patch
-
-    import homeassistant.core  # noqa: F401  (before the harness: schema library aliasing)
-    from homeassistant.setup import async_setup_component
-    from pytest_homeassistant_custom_component.common import async_test_home_assistant
-
-    from tests.mosquitto_server import MosquittoServer, free_port
+    from tests.mosquitto_server import MosquittoServer
+    from tests.script_hass import async_setup_http, script_home_assistant
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "broker").mkdir()
         with MosquittoServer(root / "broker") as server:
-            async with async_test_home_assistant(config_dir=str(root / "config")) as hass:
-                with patch("homeassistant.config.load_yaml_config_file", return_value={}):
-                    # MQTT depends on http: a free loopback port, not 8123 (a running Home
-                    # Assistant may have it), as bench/discovery_flood.py does.
-                    http = {"http": {"server_host": ["127.0.0.1"], "server_port": free_port()}}
-                    assert await async_setup_component(hass, "http", http)
-                    figures = await soak(hass, server, root, args)
-                    for entry in hass.config_entries.async_entries():
-                        await hass.config_entries.async_unload(entry.entry_id)
-                    await hass.async_stop(force=True)
+            async with script_home_assistant(root / "config") as hass:
+                await async_setup_http(hass)  # MQTT depends on http
+                figures = await soak(hass, server, root, args)
     return figures | {
         "nodes": args.nodes,
         "broker_kills": args.kills,

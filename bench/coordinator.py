@@ -35,13 +35,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# The tests' harness, first: it prepares the test plugin's imports.
+from tests.script_hass import script_home_assistant  # isort: skip
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockEntityPlatform,
-    async_test_home_assistant,
 )
 
 from custom_components.py_iot_home.analysis import trend, window_stats
@@ -326,10 +327,8 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
 
 async def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            figures = await run(hass)
-            await hass.async_stop(force=True)
-    return figures
+        async with script_home_assistant(config_dir) as hass:
+            return await run(hass)
 
 
 def report(f: dict[str, Any]) -> None:

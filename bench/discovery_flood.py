@@ -198,27 +198,19 @@ def cap_first_step(shipped: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
 
 @asynccontextmanager
 async def home_assistant() -> AsyncIterator[Any]:
-    """A Home Assistant instance that finds custom_components/py_iot_home."""
-    from homeassistant import loader
-    from pytest_homeassistant_custom_component.common import async_test_home_assistant  # type: ignore[import-untyped]
+    """The tests' Home Assistant instance, which finds custom_components/py_iot_home."""
+    from tests.script_hass import script_home_assistant
 
     with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            with patch("homeassistant.config.load_yaml_config_file", return_value={}):
-                hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-                yield hass
-                await hass.async_stop(force=True)
+        async with script_home_assistant(config_dir) as hass:
+            yield hass
 
 
 async def set_up_mqtt(hass: Any, broker: str, port: int | None) -> None:
-    from homeassistant.setup import async_setup_component
-
-    from tests.mosquitto_server import free_port
     from tests.mqtt_entry import async_setup_mqtt_entry
+    from tests.script_hass import async_setup_http
 
-    # MQTT depends on http: a free loopback port, not 8123 (a running Home Assistant has it).
-    http = {"http": {"server_host": ["127.0.0.1"], "server_port": free_port()}}
-    assert await async_setup_component(hass, "http", http)
+    await async_setup_http(hass)  # MQTT depends on http
 
     data: dict[str, Any] = {"broker": broker} | ({"port": port} if port else {"protocol": "5"})
     await async_setup_mqtt_entry(hass, data)
@@ -272,9 +264,9 @@ async def harness_bursts(
     count: int, repeats: int, *, debug: bool, step: str, topic_kind: str = "announce"
 ) -> list[Burst]:
     """Bursts through async_fire_mqtt_message, CHUNK messages per loop iteration."""
+    from tests.mqtt_entry import mocked_paho  # isort: skip (first: prepares the plugin)
     from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 
-    from bench.mqtt_ingest import mocked_paho
     from custom_components.py_iot_home.config_flow import PyIotHomeConfigFlow
 
     shipped = PyIotHomeConfigFlow.async_step_mqtt

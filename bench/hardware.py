@@ -28,14 +28,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from homeassistant import loader
+# The tests' harness, first: it prepares the test plugin's imports.
+from tests.script_hass import script_home_assistant  # isort: skip
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_test_home_assistant,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.board.coordinator import LocalBoardCoordinator
 from custom_components.py_iot_home.const import (
@@ -126,8 +124,6 @@ def board_entry(index: int) -> MockConfigEntry:
 
 
 async def run(hass: HomeAssistant) -> dict[str, Any]:
-    # What the enable_custom_integrations fixture does: let the loader see custom_components.
-    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
     loop_clock = LoopClock()
     entries = [board_entry(index) for index in range(BOARDS)]
     gc.collect()
@@ -208,10 +204,8 @@ async def main() -> dict[str, Any]:
         # A DHT22 frame takes about 5 ms on the wire; the fake takes as long, in the executor.
         hardware.dht.read_duration_s = DHT_FRAME_S
         with tempfile.TemporaryDirectory() as config_dir:
-            async with async_test_home_assistant(config_dir=config_dir) as hass:
-                figures = await run(hass)
-                await hass.async_stop(force=True)
-    return figures
+            async with script_home_assistant(config_dir) as hass:
+                return await run(hass)
 
 
 def report(f: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -54,6 +55,53 @@ def read_memory(pid: int) -> Memory:
 def reset_peak(pid: int) -> None:
     """Make VmHWM start again from the current resident size (Linux clear_refs 5)."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def children(pid: int) -> list[int]:
+    """The process's direct children (every thread's list)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+class ChildPeaks:
+    """Watches a process's children while the block runs: each one's peak resident memory.
+
+    The training runs in a child of Home Assistant, whose memory its VmHWM never shows. The
+    child's VmHWM only grows, so the last one read before it ends is its peak (within one
+    POLL_S of its end).
+    """
+
+    POLL_S = 0.01
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peaks_mib: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for child in children(self.pid):
+                with contextlib.suppress(OSError, KeyError, ValueError):
+                    peak = read_memory(child).peak_rss_mib
+                    self.peaks_mib[child] = max(peak, self.peaks_mib.get(child, 0.0))
+            self._stop.wait(self.POLL_S)
+
+    def __enter__(self) -> ChildPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def largest_mib(self) -> float | None:
+        """The largest child's peak, None when no child was seen."""
+        return max(self.peaks_mib.values(), default=None)
 
 
 class HassProcess:

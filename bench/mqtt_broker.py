@@ -189,7 +189,6 @@ async def set_up(
     hass: HomeAssistant, port: int, nodes: int, signed: bool
 ) -> dict[str, NodeCoordinator]:
     """The MQTT integration on the broker, and one loaded entry per node."""
-    from homeassistant import loader
     from homeassistant.components import mqtt
     from homeassistant.config_entries import SOURCE_MQTT, ConfigEntryState
     from homeassistant.helpers import entity_registry as er
@@ -203,7 +202,6 @@ async def set_up(
     from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
     from tests.mqtt_entry import async_setup_mqtt_entry
 
-    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/py_iot_home
     await async_setup_mqtt_entry(hass, {"broker": "127.0.0.1", "port": port})
 
     registry = er.async_get(hass)
@@ -302,23 +300,14 @@ async def measure(
 
 
 async def run(args: argparse.Namespace, port: int) -> dict[str, Any]:
-    from unittest.mock import patch
-
-    # Home Assistant first: it installs its schema library as `voluptuous`, which the
-    # harness would otherwise import on its own.
-    import homeassistant.core  # noqa: F401
-    from pytest_homeassistant_custom_component.common import async_test_home_assistant
+    from tests.script_hass import script_home_assistant
 
     with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            with patch("homeassistant.config.load_yaml_config_file", return_value={}):
-                setup_start = time.perf_counter()
-                by_entity = await set_up(hass, port, args.nodes, args.signed)
-                setup_s = time.perf_counter() - setup_start
-                figures = await measure(hass, args, port, by_entity)
-                for entry in hass.config_entries.async_entries():
-                    await hass.config_entries.async_unload(entry.entry_id)
-                await hass.async_stop(force=True)
+        async with script_home_assistant(config_dir) as hass:
+            setup_start = time.perf_counter()
+            by_entity = await set_up(hass, port, args.nodes, args.signed)
+            setup_s = time.perf_counter() - setup_start
+            figures = await measure(hass, args, port, by_entity)
     return figures | {"setup_s": setup_s}
 
 

@@ -21,28 +21,24 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest.mock import MagicMock, Mock, patch
-
-from paho.mqtt.client import MQTTMessage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# The tests' harness, first: it prepares the test plugin's imports.
+from tests.script_hass import script_home_assistant  # isort: skip
 from bench_nodes import climate_node
-from homeassistant import loader
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from paho.mqtt.client import MQTTMessage
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    MockMqttReasonCode,
     async_fire_mqtt_message,
-    async_test_home_assistant,
 )
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
@@ -56,49 +52,12 @@ from custom_components.py_iot_home.protocol import (
     build_state,
     parse_state,
 )
-from tests.mqtt_entry import async_setup_mqtt_entry
+from tests.mqtt_entry import async_setup_mqtt_entry, mocked_paho
 
 TARGET_PER_S = 2_000
 BATCH = 200  # messages handed over per loop iteration, like one socket read
 SECRET = "bench-secret-0123456789"
 BASE_TS = time.time() - 60
-
-
-@contextmanager
-def mocked_paho(hass: HomeAssistant) -> Iterator[MagicMock]:
-    """A paho client that connects at once and acknowledges everything (no network)."""
-    mid = 0
-
-    def next_mid() -> int:
-        nonlocal mid
-        mid += 1
-        return mid
-
-    with patch("homeassistant.components.mqtt.client.AsyncMQTTClient") as client_class:
-        client = client_class.return_value
-
-        def connect(*_args: Any, **_kwargs: Any) -> int:
-            hass.loop.call_soon_threadsafe(client.on_connect, client, None, 0, MockMqttReasonCode())
-            return 0
-
-        def subscribe(*_args: Any, **_kwargs: Any) -> tuple[int, int]:
-            sub_mid = next_mid()
-            hass.loop.call_soon(
-                client.on_subscribe, Mock(), 0, sub_mid, [MockMqttReasonCode()], None
-            )
-            return 0, sub_mid
-
-        def publish(*_args: Any, **_kwargs: Any) -> Mock:
-            pub_mid = next_mid()
-            hass.loop.call_soon(client.on_publish, Mock(), 0, pub_mid, MockMqttReasonCode(), None)
-            return Mock(mid=pub_mid, rc=0)
-
-        client.connect.side_effect = connect
-        client.subscribe.side_effect = subscribe
-        client.unsubscribe.side_effect = subscribe
-        client.publish.side_effect = publish
-        client.loop_read.return_value = 0
-        yield client
 
 
 def node_announcement(node_id: str, secret: str | None) -> bytes:
@@ -247,7 +206,6 @@ def parse_only(workload: Workload) -> dict[str, float]:
 
 
 async def run(hass: HomeAssistant, n_nodes: int, n_messages: int) -> dict[str, Any]:
-    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # find custom_components/py_iot_home
     await async_setup_mqtt_entry(hass, {"broker": "mock-broker", "protocol": "5"})
 
     plain_ids = [f"plain-{i:03d}" for i in range(n_nodes)]
@@ -283,16 +241,9 @@ async def run(hass: HomeAssistant, n_nodes: int, n_messages: int) -> dict[str, A
 
 async def main(n_nodes: int, n_messages: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as config_dir:
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            with (
-                mocked_paho(hass),
-                patch("homeassistant.config.load_yaml_config_file", return_value={}),
-            ):
-                figures = await run(hass, n_nodes, n_messages)
-                for entry in hass.config_entries.async_entries():
-                    await hass.config_entries.async_unload(entry.entry_id)
-                await hass.async_stop(force=True)
-    return figures
+        async with script_home_assistant(config_dir) as hass:
+            with mocked_paho(hass):
+                return await run(hass, n_nodes, n_messages)
 
 
 def report(f: dict[str, Any]) -> dict[str, Any]:

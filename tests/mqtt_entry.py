@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest.mock import MagicMock, Mock, patch
 
+# Before the plugin, also when a benchmark imports this module (see ha_compat).
+import tests.ha_compat  # noqa: F401  # isort: skip
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
+    MockMqttReasonCode,
 )
 
 
@@ -30,3 +36,40 @@ async def async_setup_mqtt_entry(hass: HomeAssistant, data: dict[str, Any]) -> M
     await hass.async_block_till_done()
     assert await mqtt.async_wait_for_mqtt_client(hass)
     return entry
+
+
+@contextmanager
+def mocked_paho(hass: HomeAssistant) -> Iterator[MagicMock]:
+    """A paho client that connects at once and acknowledges everything (no network)."""
+    mid = 0
+
+    def next_mid() -> int:
+        nonlocal mid
+        mid += 1
+        return mid
+
+    with patch("homeassistant.components.mqtt.client.AsyncMQTTClient") as client_class:
+        client = client_class.return_value
+
+        def connect(*_args: Any, **_kwargs: Any) -> int:
+            hass.loop.call_soon_threadsafe(client.on_connect, client, None, 0, MockMqttReasonCode())
+            return 0
+
+        def subscribe(*_args: Any, **_kwargs: Any) -> tuple[int, int]:
+            sub_mid = next_mid()
+            hass.loop.call_soon(
+                client.on_subscribe, Mock(), 0, sub_mid, [MockMqttReasonCode()], None
+            )
+            return 0, sub_mid
+
+        def publish(*_args: Any, **_kwargs: Any) -> Mock:
+            pub_mid = next_mid()
+            hass.loop.call_soon(client.on_publish, Mock(), 0, pub_mid, MockMqttReasonCode(), None)
+            return Mock(mid=pub_mid, rc=0)
+
+        client.connect.side_effect = connect
+        client.subscribe.side_effect = subscribe
+        client.unsubscribe.side_effect = subscribe
+        client.publish.side_effect = publish
+        client.loop_read.return_value = 0
+        yield client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest.mock import AsyncMock, patch
@@ -427,3 +428,22 @@ async def test_retired_r2_sensor_is_removed(
     await hass.async_block_till_done()
     assert registry.async_get(old.entity_id) is None
     assert registry.async_get("sensor.power_forecast_predicted_power") is not None
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_home_assistant_never_imports_pandas(
+    recorder_mock: Recorder, hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading history, training and forecasting leave pandas to the short-lived worker.
+
+    pandas stays resident once imported (about 37 MiB): with it made unimportable here, the
+    predictor must still train and forecast (the worker is another process).
+    """
+    await _seed(hass, 56)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError):
+        import pandas  # noqa: F401
+    await _add_predictor(hass)
+    state = hass.states.get(PREDICTED)
+    assert state.state != STATE_UNAVAILABLE
+    assert len(state.attributes["forecast"]) == 24

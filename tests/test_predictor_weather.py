@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -84,7 +85,7 @@ async def _seed_heated_home(hass: HomeAssistant) -> pd.DataFrame:
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.freeze_time(NOW)
 async def test_weather_forecast_drives_the_forecast(
-    recorder_mock: Recorder, hass: HomeAssistant
+    recorder_mock: Recorder, hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _weather_entity(hass, 10.0)
     response = await hass.services.async_call(
@@ -96,6 +97,8 @@ async def test_weather_forecast_drives_the_forecast(
     )
     assert len(response[WEATHER]["forecast"]) == 24
     await _seed_heated_home(hass)
+    # The weather's history and forecast reach the worker without pandas in this process.
+    monkeypatch.setitem(sys.modules, "pandas", None)
     entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
     predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
     assert predictor.model is not None
@@ -149,7 +152,7 @@ async def test_weather_history_trains_in_celsius(
 
 def test_forecast_reply_is_checked_and_converted() -> None:
     """Hostile or odd forecast points are dropped; °F becomes °C."""
-    from custom_components.py_iot_home.forecast.weather import weather_frame
+    from custom_components.py_iot_home.forecast.weather import weather_arrays
 
     reply = {
         "forecast": [
@@ -161,8 +164,9 @@ def test_forecast_reply_is_checked_and_converted() -> None:
             "junk",
         ]
     }
-    frame = weather_frame(reply, "°F")
-    assert frame is not None
+    arrays = weather_arrays(reply, "°F")
+    assert arrays is not None
+    frame = arrays.to_frame()
     assert list(frame.index) == [
         pd.Timestamp("2026-03-01T01:00:00+00:00"),
         pd.Timestamp("2026-03-01T02:00:00+00:00"),
@@ -170,5 +174,5 @@ def test_forecast_reply_is_checked_and_converted() -> None:
     ]
     np.testing.assert_allclose(frame["temperature"], [10.0, np.nan, np.nan])
     np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan])
-    assert weather_frame({"forecast": "nope"}) is None
-    assert weather_frame(None) is None
+    assert weather_arrays({"forecast": "nope"}) is None
+    assert weather_arrays(None) is None

@@ -3,7 +3,7 @@
 The data (Candanedo et al., CC BY 4.0) was recorded in a house in Mons, Belgium, from January
 to May 2016. A moment is mapped to the same weekday and time of day within the data's whole
 weeks, in Belgian local time, so the demo meter shows weekday and evening patterns when they
-happen. `bench/prediction_data.py` owns the loading: hourly mean power (W) and the outdoor
+happen. `uci_data.py` owns the loading: hourly mean power (W) and the outdoor
 temperature and humidity of the weather station (T_out, RH_out), what the predictor learns from.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from bench.prediction_data import load_uci
+from .uci_data import load_uci
 
 DATA_TIME_ZONE = ZoneInfo("Europe/Brussels")
 QUANTITIES = ("power_w", "temperature", "humidity")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -29,15 +29,12 @@ from ..const import (
     LOGGER,
     PREDICTION_CONTEXT_HOURS,
 )
-from ..prediction.export import TrainingRequest
-from ..prediction.model import Forecast, NotEnoughHistoryError, PowerModel
+from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
+from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
-from ..prediction.worker import TrainingFailedError, train_in_subprocess
+from ..prediction.worker import TrainingFailedError, forecast_in_subprocess, train_in_subprocess
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
-from .weather import weather_frame
-
-if TYPE_CHECKING:
-    import pandas as pd
+from .weather import weather_arrays
 
 FORECAST_HOURS = 24
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -264,10 +261,15 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
 def _forecast(
     model: PowerModel, context: LoadedHistory, response: object, unit: object
-) -> Forecast:
-    """Read the weather reply into a frame and forecast (pandas work: in the executor)."""
-    weather: pd.DataFrame | None = weather_frame(response, unit)
-    return model.forecast(context.history, weather, FORECAST_HOURS)
+) -> ForecastValues:
+    """Forecast in a child process: pandas never enters Home Assistant's process."""
+    request = ForecastRequest(
+        model=model,
+        history=context.history,
+        weather=weather_arrays(response, unit),
+        hours=FORECAST_HOURS,
+    )
+    return forecast_in_subprocess(request)
 
 
 def _fit(request: TrainingRequest) -> PowerModel:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 import numpy as np
 from homeassistant.components.recorder.history import get_significant_states
@@ -14,10 +15,8 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import TemperatureConverter
 
-from ..prediction.history import FloatArray, HourlyHistory
-
-if TYPE_CHECKING:
-    import pandas as pd
+from ..prediction.arrays import HourlyArrays
+from ..prediction.history import FloatArray, IntArray
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -27,6 +26,8 @@ UNITS: dict[str, str] = {
     "temperature": UnitOfTemperature.CELSIUS,
 }
 WATTS_PER_KWH_PER_HOUR = 1000.0
+HOUR_S = 3600
+NS_PER_S = 1_000_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,9 +42,9 @@ class HistorySources:
 
 @dataclass(frozen=True, kw_only=True)
 class LoadedHistory:
-    """An hourly history and what was done to get it."""
+    """An hourly history (plain arrays: pandas stays out of Home Assistant) and how it came."""
 
-    history: HourlyHistory
+    history: HourlyArrays
     power_kind: Literal["power", "energy"]
     weather_hours: int = 0
     missing_power_hours: int
@@ -62,8 +63,6 @@ async def async_load_hourly_history(
 def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
-    import pandas as pd
-
     start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
     metadata = get_metadata(hass, statistic_ids=ids)
@@ -72,18 +71,13 @@ def _load_hourly_history(
         "energy" if power_meta is not None and power_meta["has_sum"] else "power"
     )
     rows = statistics_during_period(hass, start, end, ids, "hour", UNITS, {"mean", "change"})
-    index = pd.date_range(start, end, freq="h", inclusive="left", tz="UTC")
+    # Every hour start in [start, end), UTC seconds.
+    first_s = int(start.timestamp())
+    hours = np.arange(first_s, end.timestamp(), HOUR_S, dtype=np.int64)
 
     def series(statistic_id: str | None, column: Literal["mean", "change"]) -> FloatArray:
-        import pandas as pd
-
-        by_start = {
-            pd.Timestamp(row["start"], unit="s", tz="UTC"): row.get(column)
-            for row in (rows.get(statistic_id, []) if statistic_id else [])
-        }
-        known = pd.Series(by_start, dtype="float64")
-        values: FloatArray = np.asarray(known.reindex(index), dtype=np.float64)
-        return values
+        found = rows.get(statistic_id, []) if statistic_id else []
+        return _on_hours(hours, ((row["start"], row.get(column)) for row in found))
 
     if power_kind == "energy":
         power = series(sources.power, "change") * WATTS_PER_KWH_PER_HOUR
@@ -100,13 +94,13 @@ def _load_hourly_history(
     weather_hours = 0
     if sources.weather:
         # The weather entity's own past temperatures: the kind of value its forecast gives.
-        recorded = _weather_temperature(hass, sources.weather, start, end, index)
+        recorded = _weather_temperature(hass, sources.weather, start, end, hours)
         weather_hours = int(np.count_nonzero(~np.isnan(recorded)))
         temperature = np.where(np.isnan(recorded), temperature, recorded)
-    tz = hass.config.time_zone
     return LoadedHistory(
-        history=HourlyHistory(
-            index=index.tz_convert(tz),
+        history=HourlyArrays(
+            time_ns=hours * NS_PER_S,
+            time_zone=hass.config.time_zone,
             power_w=power,
             temperature=temperature,
             humidity=series(sources.humidity, "mean"),
@@ -118,33 +112,52 @@ def _load_hourly_history(
     )
 
 
+def _on_hours(hours: IntArray, rows: Iterable[tuple[Any, Any]]) -> FloatArray:
+    """(start in UTC seconds, value) rows placed on their hours; NaN where none is.
+
+    A row off the hour grid is not placed; a missing value is NaN; a later row wins.
+    """
+    values = np.full(len(hours), np.nan)
+    for row_start, value in rows:
+        offset = float(row_start) - float(hours[0]) if len(hours) else -1.0
+        position = int(offset // HOUR_S)
+        if offset % HOUR_S == 0 and 0 <= position < len(hours):
+            values[position] = np.nan if value is None else float(value)
+    return values
+
+
 def _weather_temperature(
-    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime, index: pd.DatetimeIndex
+    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime, hours: IntArray
 ) -> FloatArray:
     """Hourly outdoor temperature (°C) from a weather entity's recorded states.
 
-    Each hour gets the mean of the values reported in it, or the value in force then.
+    Each hour gets the mean of the values reported in it, or else the last value reported
+    in an earlier hour.
     """
     # Every update, not only state changes: the temperature is an attribute.
-    import pandas as pd
-
-    updates = get_significant_states(
+    updates: Mapping[str, list[Any]] = get_significant_states(
         hass, start, end, [entity_id], significant_changes_only=False
-    ).get(entity_id, [])
+    )
     readings = [
-        (pd.Timestamp(state.last_updated).tz_convert("UTC").floor("h"), value)
-        for state in updates
+        (int(state.last_updated.timestamp()) // HOUR_S * HOUR_S, value)
+        for state in updates.get(entity_id, [])
         if isinstance(state, State) and (value := _celsius(state)) is not None
     ]
     if not readings:
-        return np.full(len(index), np.nan)
-    by_hour = pd.DataFrame(readings, columns=["hour", "value"]).groupby("hour")["value"]
-    means, lasts = by_hour.mean(), by_hour.last()
-    hours = index.union(pd.DatetimeIndex(means.index))
-    # An hour without a report keeps the last value reported before it.
-    carried = lasts.reindex(hours).ffill().shift(1)
-    hourly = means.reindex(hours).fillna(carried).reindex(index)
-    return np.asarray(hourly.to_numpy(np.float64), dtype=np.float64)
+        return np.full(len(hours), np.nan)
+    reported = np.array([hour for hour, _ in readings], dtype=np.int64)
+    values = np.array([value for _, value in readings], dtype=np.float64)
+    hour_of, slot = np.unique(reported, return_inverse=True)
+    means = np.bincount(slot, weights=values) / np.bincount(slot)
+    # The last reading of each hour: readings come in the order they were recorded.
+    last = np.zeros(len(hour_of), dtype=np.int64)
+    np.maximum.at(last, slot, np.arange(len(values)))
+    lasts = values[last]
+    position = np.searchsorted(hour_of, hours)
+    exact = (position < len(hour_of)) & (hour_of[np.minimum(position, len(hour_of) - 1)] == hours)
+    earlier = position - 1
+    carried = np.where(earlier >= 0, lasts[np.maximum(earlier, 0)], np.nan)
+    return np.where(exact, means[np.minimum(position, len(hour_of) - 1)], carried)
 
 
 def _celsius(state: State) -> float | None:

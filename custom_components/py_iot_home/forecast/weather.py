@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from homeassistant.const import UnitOfTemperature
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
-if TYPE_CHECKING:
-    import pandas as pd
+from ..prediction.arrays import WeatherArrays
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
-def weather_frame(response: object, unit: object = None) -> pd.DataFrame | None:
+def weather_arrays(response: object, unit: object = None) -> WeatherArrays | None:
     """Temperature (°C) and humidity per forecast hour from a `weather.get_forecasts` reply.
 
     `unit` is the weather entity's `temperature_unit`; values that are not finite numbers,
-    times that do not parse, are dropped.
+    times that do not parse, are dropped; a time given twice keeps its last values.
     """
-    import pandas as pd
-
     points = response.get("forecast") if isinstance(response, dict) else None
     if not isinstance(points, list):
         return None
-    rows: dict[pd.Timestamp, tuple[float, float]] = {}
+    rows: dict[int, tuple[float, float]] = {}
     for point in points:
         if not isinstance(point, dict) or not isinstance(point.get("datetime"), str):
             continue
@@ -40,13 +41,17 @@ def weather_frame(response: object, unit: object = None) -> pd.DataFrame | None:
             temperature = TemperatureConverter.convert(
                 temperature, str(unit), UnitOfTemperature.CELSIUS
             )
-        # Points may carry different UTC offsets (a DST change inside the forecast).
-        rows[pd.Timestamp(moment).tz_convert("UTC")] = (temperature, _finite(point.get("humidity")))
+        # UTC nanoseconds: points may carry different offsets (a DST change in the forecast).
+        utc_ns = (moment - EPOCH) // MICROSECOND * 1000
+        rows[utc_ns] = (temperature, _finite(point.get("humidity")))
     if not rows:
         return None
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["temperature", "humidity"])
-    frame.index = pd.DatetimeIndex(frame.index)
-    return frame
+    values = np.array(list(rows.values()), dtype=np.float64)
+    return WeatherArrays(
+        time_ns=np.array(list(rows), dtype=np.int64),
+        temperature=values[:, 0],
+        humidity=values[:, 1],
+    )
 
 
 def _finite(value: object) -> float:

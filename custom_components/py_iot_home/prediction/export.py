@@ -1,8 +1,10 @@
-"""A fitted model and a training request as plain arrays (numpy's .npz, never a pickle).
+"""A fitted model, a training or forecast request and a forecast as plain arrays (.npz).
 
-The model crosses from the training subprocess to Home Assistant as coefficients, band
-offsets and method names: `np.load(..., allow_pickle=False)` reads numbers and strings
-only, and every array is checked before it becomes a `PowerModel`.
+The model crosses from the training subprocess to Home Assistant (and back to a forecast
+subprocess) as coefficients, band offsets and method names: `np.load(...,
+allow_pickle=False)` reads numbers and strings only, and every array is checked before it
+becomes a `PowerModel` or a `ForecastValues`. Nothing here imports pandas on Home
+Assistant's side: requests are written from `HourlyArrays`/`WeatherArrays`.
 """
 
 from __future__ import annotations
@@ -12,18 +14,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .arrays import HourlyArrays, WeatherArrays
 from .features import FEATURE_NAMES
 from .history import MAX_HORIZON_HOURS, HourlyHistory
 from .linear import LinearModel
 from .model import GroupChoice, PowerModel
 from .walk_forward import HORIZON_GROUPS, METHODS
-
-if TYPE_CHECKING:
-    pass
 
 FORMAT_VERSION = 1
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
@@ -33,7 +33,7 @@ _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
 class TrainingRequest:
     """What the training subprocess needs: the history and the training options."""
 
-    history: HourlyHistory
+    history: HourlyHistory | HourlyArrays
     weather_forecast: bool = False
     excluded_days: Sequence[date] = ()
     exclude_outliers: bool = False
@@ -50,46 +50,52 @@ def _load(data: bytes) -> dict[str, np.ndarray]:
         return {name: archive[name] for name in archive.files}
 
 
+def _as_arrays(history: HourlyHistory | HourlyArrays) -> HourlyArrays:
+    return history if isinstance(history, HourlyArrays) else HourlyArrays.from_history(history)
+
+
+def _history_npz(history: HourlyHistory | HourlyArrays) -> dict[str, Any]:
+    """A history's arrays (times as UTC nanoseconds) and its time zone's name."""
+    arrays = _as_arrays(history)
+    return {
+        "time_ns": arrays.time_ns,
+        "power_w": arrays.power_w,
+        "temperature": arrays.temperature,
+        "humidity": arrays.humidity,
+        "time_zone": np.array(arrays.time_zone or ""),
+    }
+
+
+def _history_from(arrays: dict[str, np.ndarray]) -> HourlyHistory:
+    time_ns = arrays["time_ns"]
+    values = [arrays[name] for name in ("power_w", "temperature", "humidity")]
+    if time_ns.ndim != 1 or any(v.shape != time_ns.shape for v in values):
+        raise ValueError("history arrays differ in shape")
+    return HourlyArrays(
+        time_ns=time_ns.astype(np.int64),
+        time_zone=str(arrays["time_zone"]) or None,
+        power_w=values[0].astype(np.float64),
+        temperature=values[1].astype(np.float64),
+        humidity=values[2].astype(np.float64),
+    ).to_history()
+
+
 def request_to_bytes(request: TrainingRequest) -> bytes:
     """The request as .npz bytes (times as UTC nanoseconds plus the time zone's name)."""
-    import pandas as pd
-
-    index = pd.DatetimeIndex(request.history.index)
-    utc = index.tz_convert("UTC") if index.tz is not None else index
     options = {
         "weather_forecast": request.weather_forecast,
         "excluded_days": [day.isoformat() for day in request.excluded_days],
         "exclude_outliers": request.exclude_outliers,
-        "time_zone": str(index.tz) if index.tz is not None else None,
     }
-    return _npz(
-        {
-            "time_ns": utc.to_numpy(dtype="datetime64[ns]").astype(np.int64),
-            "power_w": request.history.power_w,
-            "temperature": request.history.temperature,
-            "humidity": request.history.humidity,
-            "options": np.array(json.dumps(options)),
-        }
-    )
+    return _npz(_history_npz(request.history) | {"options": np.array(json.dumps(options))})
 
 
 def request_from_bytes(data: bytes) -> TrainingRequest:
-    """Read a request written by `request_to_bytes`."""
-    import pandas as pd
-
+    """Read a request written by `request_to_bytes` (imports pandas: the worker's side)."""
     arrays = _load(data)
     options = json.loads(str(arrays["options"]))
-    index = pd.DatetimeIndex(pd.to_datetime(arrays["time_ns"], unit="ns", utc=True))
-    index = (
-        index.tz_convert(options["time_zone"]) if options["time_zone"] else index.tz_localize(None)
-    )
     return TrainingRequest(
-        history=HourlyHistory(
-            index=index,
-            power_w=arrays["power_w"].astype(np.float64),
-            temperature=arrays["temperature"].astype(np.float64),
-            humidity=arrays["humidity"].astype(np.float64),
-        ),
+        history=_history_from(arrays),
         weather_forecast=bool(options["weather_forecast"]),
         excluded_days=[date.fromisoformat(day) for day in options["excluded_days"]],
         exclude_outliers=bool(options["exclude_outliers"]),
@@ -177,3 +183,85 @@ def model_from_bytes(data: bytes) -> PowerModel:
         excluded_days=int(meta["excluded_days"]),
         trained_at=datetime.fromisoformat(meta["trained_at"]),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForecastRequest:
+    """What the forecast subprocess needs: the model, the recent history, the weather."""
+
+    model: PowerModel
+    history: HourlyHistory | HourlyArrays
+    weather: WeatherArrays | None
+    hours: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForecastValues:
+    """The forecast hours (W), their 10-90 % band and each hour's method."""
+
+    power_w: tuple[float, ...]
+    low_w: tuple[float, ...]
+    high_w: tuple[float, ...]
+    methods: tuple[str, ...]
+
+
+def forecast_request_to_bytes(request: ForecastRequest) -> bytes:
+    """The request as .npz bytes; the model rides along as its own .npz bytes."""
+    weather = request.weather
+    empty = np.empty(0)
+    return _npz(
+        _history_npz(request.history)
+        | {
+            "model": np.frombuffer(model_to_bytes(request.model), dtype=np.uint8),
+            "hours": np.array(request.hours),
+            "has_weather": np.array(weather is not None),
+            "weather_time_ns": weather.time_ns if weather else empty.astype(np.int64),
+            "weather_temperature": weather.temperature if weather else empty,
+            "weather_humidity": weather.humidity if weather else empty,
+        }
+    )
+
+
+def forecast_request_from_bytes(data: bytes) -> ForecastRequest:
+    """Read a request written by `forecast_request_to_bytes` (the worker's side)."""
+    arrays = _load(data)
+    weather = None
+    if bool(arrays["has_weather"]):
+        weather = WeatherArrays(
+            time_ns=arrays["weather_time_ns"].astype(np.int64),
+            temperature=arrays["weather_temperature"].astype(np.float64),
+            humidity=arrays["weather_humidity"].astype(np.float64),
+        )
+    return ForecastRequest(
+        model=model_from_bytes(arrays["model"].astype(np.uint8).tobytes()),
+        history=_history_from(arrays),
+        weather=weather,
+        hours=int(arrays["hours"]),
+    )
+
+
+def forecast_to_bytes(values: ForecastValues) -> bytes:
+    """A forecast as .npz bytes."""
+    return _npz(
+        {
+            "power_w": np.array(values.power_w, dtype=np.float64),
+            "low_w": np.array(values.low_w, dtype=np.float64),
+            "high_w": np.array(values.high_w, dtype=np.float64),
+            "methods": np.array(values.methods),
+        }
+    )
+
+
+def forecast_from_bytes(data: bytes, hours: int) -> ForecastValues:
+    """Read and check a forecast of `hours` hours; ValueError if it does not fit."""
+    arrays = _load(data)
+    numbers = [arrays[name] for name in ("power_w", "low_w", "high_w")]
+    if any(a.shape != (hours,) for a in (*numbers, arrays["methods"])):
+        raise ValueError(f"forecast arrays are not {hours} hours long")
+    if not all(np.all(np.isfinite(a)) for a in numbers):
+        raise ValueError("forecast holds non-finite numbers")
+    methods = tuple(str(m) for m in arrays["methods"])
+    if not set(methods) <= set(METHODS):
+        raise ValueError(f"unknown methods {sorted(set(methods) - set(METHODS))}")
+    power, low, high = (tuple(float(v) for v in a) for a in numbers)
+    return ForecastValues(power_w=power, low_w=low, high_w=high, methods=methods)

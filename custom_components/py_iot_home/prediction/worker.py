@@ -1,10 +1,14 @@
-"""Training in a short-lived process, so its memory goes back to the system when it ends.
+"""Training and forecasting in short-lived processes: Home Assistant never imports pandas.
 
-    python -m prediction.worker   (run from the integration's folder)
+Their memory (pandas, the rows) goes back to the system when they end.
 
-Reads a training request (`export.request_to_bytes`) on stdin and writes the fitted model
-(`export.model_to_bytes`) on stdout. Not enough history: exit status 3 and a JSON line
-`{"observed_hours": N, "needed_hours": M}` on stdout. `train_in_subprocess` starts it.
+    python -m prediction.worker [train|forecast]   (run from the integration's folder)
+
+`train` reads a training request (`export.request_to_bytes`) on stdin and writes the fitted
+model (`export.model_to_bytes`) on stdout; `forecast` reads a forecast request
+(`export.forecast_request_to_bytes`) and writes the forecast (`export.forecast_to_bytes`).
+Not enough history: exit status 3 and a JSON line `{"observed_hours": N, "needed_hours": M}`
+on stdout. `train_in_subprocess` and `forecast_in_subprocess` start it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal
 
+from .arrays import as_history
 from .export import (
+    ForecastRequest,
+    ForecastValues,
     TrainingRequest,
+    forecast_from_bytes,
+    forecast_request_from_bytes,
+    forecast_request_to_bytes,
+    forecast_to_bytes,
     model_from_bytes,
     model_to_bytes,
     request_from_bytes,
@@ -35,8 +47,14 @@ class TrainingFailedError(RuntimeError):
     """The training process failed; the message holds the end of its error output."""
 
 
-def train_in_subprocess(request: TrainingRequest) -> PowerModel:
-    """Fit in a child process and read its model back (blocking: call from an executor)."""
+class ForecastFailedError(RuntimeError):
+    """The forecast process failed; the message holds the end of its error output."""
+
+
+def _run_worker(
+    command: Literal["train", "forecast"], request: bytes
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the worker on a request (blocking: call from an executor)."""
     env = {
         **os.environ,
         # One thread: the fit is small, and a Pi's cores belong to Home Assistant.
@@ -46,42 +64,86 @@ def train_in_subprocess(request: TrainingRequest) -> PowerModel:
             [str(_PACKAGE_PARENT), *filter(None, [os.environ.get("PYTHONPATH")])]
         ),
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "prediction.worker"],
-        input=request_to_bytes(request),
+    return subprocess.run(  # noqa: S603 (our interpreter, our module, one of two commands)
+        [sys.executable, "-m", "prediction.worker", command],
+        input=request,
         capture_output=True,
         cwd=_PACKAGE_PARENT,
         env=env,
         timeout=TIMEOUT_S,
         check=False,
     )
+
+
+def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Why the worker failed: not enough history raises, anything else is a message."""
     if done.returncode == NOT_ENOUGH_HISTORY:
         counts = json.loads(done.stdout)
         raise NotEnoughHistoryError(int(counts["observed_hours"]), int(counts["needed_hours"]))
+    tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+    return " | ".join(tail) or f"exit status {done.returncode}"
+
+
+def train_in_subprocess(request: TrainingRequest) -> PowerModel:
+    """Fit in a child process and read its model back (blocking: call from an executor)."""
+    done = _run_worker("train", request_to_bytes(request))
     if done.returncode != 0:
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        raise TrainingFailedError(" | ".join(tail) or f"exit status {done.returncode}")
+        raise TrainingFailedError(_failure(done))
     return model_from_bytes(done.stdout)
 
 
-def main() -> int:
-    """Train on the request read from stdin."""
+def forecast_in_subprocess(request: ForecastRequest) -> ForecastValues:
+    """Forecast in a child process and read the hours back (blocking: call from an executor)."""
+    done = _run_worker("forecast", forecast_request_to_bytes(request))
+    if done.returncode != 0:
+        raise ForecastFailedError(_failure(done))
+    try:
+        return forecast_from_bytes(done.stdout, request.hours)
+    except ValueError as err:
+        raise ForecastFailedError(str(err)) from err
+
+
+def _not_enough_history(err: NotEnoughHistoryError) -> int:
+    sys.stdout.write(
+        json.dumps({"observed_hours": err.observed_hours, "needed_hours": err.needed_hours})
+    )
+    return NOT_ENOUGH_HISTORY
+
+
+def _forecast() -> int:
+    request = forecast_request_from_bytes(sys.stdin.buffer.read())
+    weather = request.weather.to_frame() if request.weather else None
+    try:
+        forecast = request.model.forecast(as_history(request.history), weather, request.hours)
+    except NotEnoughHistoryError as err:
+        return _not_enough_history(err)
+    values = ForecastValues(
+        power_w=tuple(forecast.power_w),
+        low_w=tuple(forecast.low_w),
+        high_w=tuple(forecast.high_w),
+        methods=tuple(forecast.methods),
+    )
+    sys.stdout.buffer.write(forecast_to_bytes(values))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train (the default) or forecast on the request read from stdin."""
+    if argv and argv[0] == "forecast":
+        return _forecast()
     request = request_from_bytes(sys.stdin.buffer.read())
     try:
         model = fit_power_model(
-            request.history,
+            as_history(request.history),
             weather_forecast=request.weather_forecast,
             excluded_days=request.excluded_days,
             exclude_outliers=request.exclude_outliers,
         )
     except NotEnoughHistoryError as err:
-        sys.stdout.write(
-            json.dumps({"observed_hours": err.observed_hours, "needed_hours": err.needed_hours})
-        )
-        return NOT_ENOUGH_HISTORY
+        return _not_enough_history(err)
     sys.stdout.buffer.write(model_to_bytes(model))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
