@@ -22,7 +22,14 @@ from .history import (
     HourlyGrid,
     IntArray,
 )
-from .linear import LinearModel, ridge_sums, solve_ridge
+from .linear import (
+    BASE_COLUMN,
+    LinearModel,
+    median_recentred,
+    ridge_sums,
+    solve_ridge,
+    standardise,
+)
 from .rules import RULES
 
 MODEL = "model"
@@ -31,8 +38,8 @@ BLEND = "model_median_blend"
 BLEND_RULE = "median_by_hour"
 METHODS: tuple[str, ...] = (MODEL, BLEND, *RULES)
 BAND_QUANTILES = (0.1, 0.9)
-MAX_FOLDS = 3
-RIDGE_GRID = (0.005, 0.02, 0.08)
+MAX_FOLDS = 5
+RIDGE_GRID = (0.005, 0.02, 0.08, 0.32, 1.28)
 # Horizon groups that each publish their own best method: the next hour, the rest of the day.
 HORIZON_GROUPS: tuple[tuple[str, range], ...] = (
     ("hour_ahead", range(1, 2)),
@@ -106,14 +113,28 @@ def walk_forward(
     # Block 0: before the first held-out week; block k: targets in the k-th held-out week.
     blocks = np.searchsorted(np.array(starts), targets[known], side="right")
     rows = data.rows[known]
+    scaled_target = power_scale(data.target_w[known])
+    known_horizons = data.horizons[known]
+
+    def fitted(fold: int | None, ridge: float) -> LinearModel:
+        """The model on the blocks before `fold` (None: all), recentred on its rows."""
+        if fold is None:
+            return median_recentred(solve_ridge(sums, slice(None), ridge), *training)
+        at = blocks < fold
+        model = solve_ridge(sums, slice(0, fold), ridge)
+        return median_recentred(model, standard[at], residual[at], known_horizons[at])
+
     sums = ridge_sums(
         rows,
-        power_scale(data.target_w[known]),
-        data.horizons[known],
+        scaled_target,
+        known_horizons,
         blocks=blocks.astype(np.int64),
         block_count=folds + 1,
         standardiser_rows=rows[blocks == 0],
     )
+    standard = standardise(rows, sums.mean, sums.scale)
+    residual = scaled_target - rows[:, BASE_COLUMN]
+    training = (standard, residual, known_horizons)
     errors = _Errors()
     held_hours = 0
     for fold, start in enumerate(starts, start=1):
@@ -125,7 +146,7 @@ def walk_forward(
         origins, horizons = data.origins[test], data.horizons[test]
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
         for ridge in RIDGE_GRID:
-            model = solve_ridge(sums, slice(0, fold), ridge)
+            model = fitted(fold, ridge)
             forecast = power_unscale(model.predict(data.rows[test], horizons))
             errors.add(ridge, forecast, actual, horizons)
             errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
@@ -139,7 +160,7 @@ def walk_forward(
     blend_mae = np.zeros(MAX_HORIZON_HOURS)
     model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
     blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
-    final = {ridge: solve_ridge(sums, slice(None), ridge) for ridge in RIDGE_GRID}
+    final = {ridge: fitted(None, ridge) for ridge in RIDGE_GRID}
     coef = np.zeros_like(final[RIDGE_GRID[0]].coef)
     intercept = np.zeros_like(final[RIDGE_GRID[0]].intercept)
     for _, horizons_in_group in HORIZON_GROUPS:
