@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench.prediction_baselines import BASELINES
 from custom_components.py_iot_home.prediction import (
-    BASELINES,
     FEATURE_NAMES,
     HourlyHistory,
     NotEnoughHistoryError,

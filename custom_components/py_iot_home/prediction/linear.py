@@ -145,7 +145,6 @@ def fit_linear(rows: FloatArray, target: FloatArray, horizons: IntArray) -> Line
     )
 
 
-
 def median_recentred(
     model: LinearModel, standard: FloatArray, residual: FloatArray, horizons: IntArray
 ) -> LinearModel:
