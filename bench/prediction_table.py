@@ -21,7 +21,8 @@ def table(run: dict[str, object]) -> str:
     """One run's figures as a markdown table, with its settings and speed above it."""
     noise = f", noise {run['forecast_noise']} °C" if run["weather_forecast"] == "observed" else ""
     lines = [
-        f"Weather forecast: **{run['weather_forecast']}**{noise}. "
+        f"Weather forecast: **{run['weather_forecast']}**{noise}; "
+        f"refit every {run.get('retrain_hours', 336)} h. "
         f"Fit on 60 days: {run['fit_60d_s']} s wall ({run.get('fit_60d_cpu_s', '-')} s CPU); "
         f"one 24 h forecast: {run['forecast_24h_ms']} ms wall "
         f"({run.get('forecast_24h_cpu_ms', '-')} ms CPU).",

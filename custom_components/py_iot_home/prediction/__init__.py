@@ -1,6 +1,5 @@
 """Hourly power forecasting: a numpy model, its features and the rules it must beat."""
 
-from .baselines import BASELINES, Baseline
 from .features import FEATURE_NAMES
 from .history import MAX_HORIZON_HOURS, HourlyHistory
 from .model import (
@@ -12,10 +11,8 @@ from .model import (
 )
 
 __all__ = [
-    "BASELINES",
     "FEATURE_NAMES",
     "MAX_HORIZON_HOURS",
-    "Baseline",
     "Forecast",
     "HourlyHistory",
     "NotEnoughHistoryError",

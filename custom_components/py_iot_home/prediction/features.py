@@ -40,6 +40,10 @@ POWER_FEATURES = (
     "persistence_ensemble",
     "median_by_hour",
     "hour_of_week_mean",
+    "typical_at_last",
+    "typical_last_3h",
+    "power_min_6h",
+    "power_max_6h",
 )
 
 
@@ -97,6 +101,11 @@ def _weather_columns(temperature: FloatArray) -> list[FloatArray]:
     return [temperature, *heating, *cooling]
 
 
+def _nan_extreme(stack: FloatArray, pick: np.ufunc) -> FloatArray:
+    """Row-wise min or max (`np.fmin`/`np.fmax`) ignoring NaN; NaN for rows with no value."""
+    return np.asarray(pick.reduce(stack, axis=1), dtype=np.float64)
+
+
 def target_temperature(
     grid: HourlyGrid, origins: IntArray, targets: IntArray, *, forecast: bool
 ) -> tuple[FloatArray, FloatArray]:
@@ -130,6 +139,11 @@ def feature_rows(
     power = grid.power_w
     recent = last_observed(power)
     ensemble = persistence_ensemble(grid, origins, horizons)
+    ones = np.ones(len(origins), dtype=np.int64)
+    typical = np.column_stack(
+        [persistence_ensemble(grid, origins - 1 - back, ones) for back in range(3)]
+    )
+    last_6h = same_hour_stack(power, origins + 1, 6, 1)
     power_columns = [
         gather(recent, origins),
         gather(recent, origins - 1),
@@ -140,6 +154,12 @@ def feature_rows(
         ensemble,
         median_by_hour(grid, origins, horizons),
         hour_of_week_mean(grid, origins, horizons),
+        # What the last hours usually are: against power_last and power_mean_3h, how far
+        # today runs above or below its usual level (what an hour-ahead forecast carries).
+        typical[:, 0],
+        nan_mean(typical),
+        _nan_extreme(last_6h, np.fmin),
+        _nan_extreme(last_6h, np.fmax),
     ]
     # A lag lost in a gap takes the ensemble's value: it is the closest stand-in.
     power_columns = [power_scale(np.where(np.isnan(c), ensemble, c)) for c in power_columns]

@@ -10,7 +10,7 @@ must be (split conformal: quantiles of the held-out errors on the log scale, per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,7 +22,14 @@ from .history import (
     HourlyGrid,
     IntArray,
 )
-from .linear import LinearModel, ridge_sums, solve_ridge
+from .linear import (
+    BASE_COLUMN,
+    LinearModel,
+    median_recentred,
+    ridge_sums,
+    solve_ridge,
+    standardise,
+)
 from .rules import RULES
 
 MODEL = "model"
@@ -31,8 +38,9 @@ BLEND = "model_median_blend"
 BLEND_RULE = "median_by_hour"
 METHODS: tuple[str, ...] = (MODEL, BLEND, *RULES)
 BAND_QUANTILES = (0.1, 0.9)
-MAX_FOLDS = 3
-RIDGE_GRID = (0.005, 0.02, 0.08)
+MAX_FOLDS = 5
+# From almost none (a regional load) to strong shrinkage towards the ensemble (a noisy home).
+RIDGE_GRID = (0.005, 0.02, 0.08, 0.32, 1.28)
 # Horizon groups that each publish their own best method: the next hour, the rest of the day.
 HORIZON_GROUPS: tuple[tuple[str, range], ...] = (
     ("hour_ahead", range(1, 2)),
@@ -65,7 +73,7 @@ class WalkForward:
 
 
 def fold_count(observed_days: int) -> int:
-    """Weeks to score on: up to three, and at least a week left to train on."""
+    """Weeks to score on: up to five, and at least a week left to train on."""
     return int(max(1, min(MAX_FOLDS, (observed_days - 7) // 7)))
 
 
@@ -95,6 +103,40 @@ class _Errors:
         return [_joined(parts) for parts in self.log[key]]
 
 
+class _FoldModels:
+    """Ridge models fitted on the rows before a held-out week, or on all of them."""
+
+    def __init__(self, data: TrainingRows, starts: list[int]) -> None:
+        known = ~np.isnan(data.target_w)
+        # Block 0: before the first held-out week; block k: targets in the k-th held-out week.
+        self.blocks = np.searchsorted(np.array(starts), data.targets[known], side="right")
+        rows = data.rows[known]
+        target = power_scale(data.target_w[known])
+        self.horizons = data.horizons[known]
+        self.sums = ridge_sums(
+            rows,
+            target,
+            self.horizons,
+            blocks=self.blocks.astype(np.int64),
+            block_count=len(starts) + 1,
+            standardiser_rows=rows[self.blocks == 0],
+        )
+        self.standard = standardise(rows, self.sums.mean, self.sums.scale)
+        self.residual = target - rows[:, BASE_COLUMN]
+
+    def has_training_rows(self, fold: int) -> bool:
+        return bool(self.sums.count[:, :fold].sum() > 0)
+
+    def fitted(self, fold: int | None, ridge: float) -> LinearModel:
+        """The model on the blocks before `fold` (None: all), recentred on those rows."""
+        if fold is None:
+            model = solve_ridge(self.sums, slice(None), ridge)
+            return median_recentred(model, self.standard, self.residual, self.horizons)
+        at = self.blocks < fold
+        model = solve_ridge(self.sums, slice(0, fold), ridge)
+        return median_recentred(model, self.standard[at], self.residual[at], self.horizons[at])
+
+
 def walk_forward(
     grid: HourlyGrid, data: TrainingRows, folds: int
 ) -> tuple[WalkForward, LinearModel]:
@@ -103,29 +145,19 @@ def walk_forward(
     targets = data.targets
     known = ~np.isnan(data.target_w)
     starts = [end - fold * HOURS_PER_WEEK for fold in range(folds, 0, -1)]
-    # Block 0: before the first held-out week; block k: targets in the k-th held-out week.
-    blocks = np.searchsorted(np.array(starts), targets[known], side="right")
-    rows = data.rows[known]
-    sums = ridge_sums(
-        rows,
-        power_scale(data.target_w[known]),
-        data.horizons[known],
-        blocks=blocks.astype(np.int64),
-        block_count=folds + 1,
-        standardiser_rows=rows[blocks == 0],
-    )
+    models = _FoldModels(data, starts)
     errors = _Errors()
     held_hours = 0
     for fold, start in enumerate(starts, start=1):
         test = known & (data.origins >= start - 1) & (targets < start + HOURS_PER_WEEK)
-        if not np.any(test) or sums.count[:, :fold].sum() == 0:
+        if not np.any(test) or not models.has_training_rows(fold):
             continue
         held_hours += HOURS_PER_WEEK
         actual = data.target_w[test]
         origins, horizons = data.origins[test], data.horizons[test]
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
         for ridge in RIDGE_GRID:
-            model = solve_ridge(sums, slice(0, fold), ridge)
+            model = models.fitted(fold, ridge)
             forecast = power_unscale(model.predict(data.rows[test], horizons))
             errors.add(ridge, forecast, actual, horizons)
             errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
@@ -133,18 +165,26 @@ def walk_forward(
             errors.add(name, forecast, actual, horizons)
     if not held_hours:
         raise ValueError("no held-out week has both training and test hours")
+    final = {ridge: models.fitted(None, ridge) for ridge in RIDGE_GRID}
+    scores, linear = _per_group_ridge(errors, final)
+    return replace(scores, hours=held_hours), linear
+
+
+def _per_group_ridge(
+    errors: _Errors, final: dict[float, LinearModel]
+) -> tuple[WalkForward, LinearModel]:
+    """Per horizon group, the ridge strength whose model (alone or blended) did best."""
     mae = {name: errors.mae(name) for name in RULES}
     log_errors = {name: errors.logs(name) for name in RULES}
     model_mae = np.zeros(MAX_HORIZON_HOURS)
     blend_mae = np.zeros(MAX_HORIZON_HOURS)
     model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
     blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
-    final = {ridge: solve_ridge(sums, slice(None), ridge) for ridge in RIDGE_GRID}
-    coef = np.zeros_like(final[RIDGE_GRID[0]].coef)
-    intercept = np.zeros_like(final[RIDGE_GRID[0]].intercept)
+    base = final[RIDGE_GRID[0]]
+    coef = np.zeros_like(base.coef)
+    intercept = np.zeros_like(base.intercept)
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
-        # One ridge strength per group, the one whose model (alone or blended) did best.
         ridge = min(
             RIDGE_GRID,
             key=lambda r: min(
@@ -160,9 +200,8 @@ def walk_forward(
         intercept[at] = final[ridge].intercept[at]
     mae[MODEL], mae[BLEND] = model_mae, blend_mae
     log_errors[MODEL], log_errors[BLEND] = model_logs, blend_logs
-    base = final[RIDGE_GRID[0]]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
-    return WalkForward(mae_w=mae, log_errors=log_errors, hours=held_hours), linear
+    return WalkForward(mae_w=mae, log_errors=log_errors, hours=0), linear
 
 
 def blend(model: FloatArray, rule: FloatArray) -> FloatArray:

@@ -1,8 +1,10 @@
-"""The simple rules as `rule(history, hours)`: forecast the hours after a power history.
+"""The simple rules as `rule(history, hours)`: forecast the hours after a power series.
 
-Each takes the hourly power history (W, DatetimeIndex, gaps allowed) and a number of
-hours (1..24) and returns the forecast for the hours right after the last timestamp,
-computed by the same rule (`rules.RULES`) the model is scored against.
+For benches and tests: the integration scores the rules on its hourly grid
+(`prediction.rules`, inside the walk-forward selection); this wraps each of them to take
+a plain pandas Series. Each takes the hourly power history (W, DatetimeIndex, gaps
+allowed) and a number of hours (1..24) and returns the forecast for the hours right after
+the last timestamp, computed by the same rule the model is scored against.
 """
 
 from __future__ import annotations
@@ -12,8 +14,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .history import MAX_HORIZON_HOURS, FloatArray, HourlyHistory, extend_with_forecast, to_grid
-from .rules import RULES, Rule
+from custom_components.py_iot_home.prediction.history import (
+    MAX_HORIZON_HOURS,
+    FloatArray,
+    HourlyHistory,
+    extend_with_forecast,
+    to_grid,
+)
+from custom_components.py_iot_home.prediction.rules import RULES, Rule
 
 if TYPE_CHECKING:
     import pandas as pd

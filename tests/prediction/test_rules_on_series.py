@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from custom_components.py_iot_home.prediction import BASELINES
+from bench.prediction_baselines import BASELINES
 
 
 def series(values: list[float], start: str = "2024-01-01 00:00") -> pd.Series:
