@@ -291,7 +291,8 @@ def main() -> None:
             row = results[name][horizon]
             assert isinstance(row, dict)
             print(
-                f"{name:12} {horizon.removesuffix("_ahead"):6} {row['ours_mae']:>10.4g} {row['rule_mae']:>10.4g} "
+                f"{name:12} {horizon.removesuffix('_ahead'):6} "
+                f"{row['ours_mae']:>10.4g} {row['rule_mae']:>10.4g} "
                 f"{row['skill_vs_rule']:>+7.1%} {row['best_rule']:>20} "
                 f"{row['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
                 f"{row['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
