@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -289,11 +289,12 @@ async def test_replaced_snapshots_are_freed_in_the_executor(
         )
     # The current snapshot and the one it replaced stay; the older ones went in the executor.
     # A worker thread drops its finished job (which names the previous snapshot) only after
-    # the loop has the result: on a loaded machine that can take a moment.
+    # the loop has the result: on a loaded machine that can take a moment. The wait sleeps in
+    # a worker, on the real clock: asyncio.sleep would never return under the frozen clock.
     for _ in range(200):
         if len(freed_in) >= 2:
             break
-        await asyncio.sleep(0.01)
+        await hass.async_add_executor_job(time.sleep, 0.01)
     assert sorted(freed_in) == [0, 1]
     assert threading.get_ident() not in freed_in.values()
     assert coordinator.data.results["temperature"].count == 24 * 6 + 4
