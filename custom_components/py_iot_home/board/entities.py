@@ -20,6 +20,7 @@ from ..const import (
     ATTR_HARDWARE,
 )
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
+from ..errors import entity_action
 from ..hardware.names import BACKEND_SIMULATED
 from ..models import PyIotHomeConfigEntry
 from .coordinator import ClimateSample, LocalBoardCoordinator
@@ -73,8 +74,8 @@ class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], Sens
 
     @property
     def available(self) -> bool:
-        """Unavailable after too many failed reads in a row."""
-        return super().available and self.coordinator.data.available
+        """Unavailable before the first reading and after too many failed reads in a row."""
+        return self.coordinator.has_reading
 
     @property
     def extra_state_attributes(self) -> dict[str, str]:
@@ -127,11 +128,13 @@ class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
         """Whether the LED is lit, as last written to its pin."""
         return self._bank.states.get(self._led.led_id, False)
 
+    @entity_action
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Light the LED."""
         await self._bank.async_set(self._led.led_id, True)
         self.async_write_ha_state()
 
+    @entity_action
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the LED off."""
         await self._bank.async_set(self._led.led_id, False)

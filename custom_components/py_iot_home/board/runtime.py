@@ -60,11 +60,11 @@ class BoardRuntimeData:
         return {
             "backends": {"dht": self.board.dht.name, "gpio": self.leds.gpio.name},
             "reading_filter": asdict(self.board.filter_counts),
-            "available": state.available,
+            "available": self.board.has_reading,
             "last_sample": asdict(state.sample) if state.sample else None,
             "led_states": dict(self.leds.states),
         }
 
     def health(self) -> EntryHealth:
         """Counted among the boards, fine while its sensor gives readings."""
-        return EntryHealth("boards_available", self.board.data.available)
+        return EntryHealth("boards_available", self.board.has_reading)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -58,29 +57,20 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     )
     try:
         await leds.async_setup()
-    except PinInUseError as err:
-        await hass.async_add_executor_job(dht.close)
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            f"pin_conflict_{entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="pin_conflict",
-            translation_placeholders={"name": entry.title, "error": str(err)},
-        )
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="pin_in_use",
-            translation_placeholders={"error": str(err)},
-        ) from err
     except GpioError as err:
+        # The set-up fails (errors.entry_setup says how): the sensor is not kept open.
         await hass.async_add_executor_job(dht.close)
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="gpio_error",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        if isinstance(err, PinInUseError):
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                f"pin_conflict_{entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="pin_conflict",
+                translation_placeholders={"name": entry.title, "error": str(err)},
+            )
+        raise
     trend = TrendCoordinator(
         hass,
         entry,

@@ -19,6 +19,7 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower, UnitOfT
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
+from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from .coordinator import NodeCoordinator
 
@@ -177,10 +178,12 @@ class NodeLedSwitch(NodeEntity, SwitchEntity):
         """The state the node last reported."""
         return self.coordinator.data.switches.get(self._key)
 
+    @entity_action
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Ask the node to switch on and wait for its confirmation."""
         await self.coordinator.async_switch(self._key, True)
 
+    @entity_action
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Ask the node to switch off and wait for its confirmation."""
         await self.coordinator.async_switch(self._key, False)
