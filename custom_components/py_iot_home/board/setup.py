@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
@@ -13,6 +13,7 @@ from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
 from ..hardware.reading_filter import ReadingFilter
 from ..models import PyIotHomeConfigEntry
+from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
@@ -29,12 +30,12 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
     """The board's temperature and humidity, analysed over days."""
     return [
         TrendSource(
-            key=quantity,
-            quantity=quantity,
-            unit=unit,
+            key=str(quantity),
+            quantity=str(quantity),
+            unit=description.native_unit_of_measurement,
             source_unique_id=f"{entry.unique_id}_{quantity}",
         )
-        for quantity, unit in (("temperature", UnitOfTemperature.CELSIUS), ("humidity", PERCENTAGE))
+        for quantity, description in CLIMATE_SENSORS.items()
     ]
 
 
@@ -87,8 +88,9 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         sample = board.data.sample
         if sample is not None:
             at = sample.sampled_at.timestamp()
-            trend.add_sample("temperature", at, sample.temperature)
-            trend.add_sample("humidity", at, sample.humidity)
+            for quantity, description in CLIMATE_SENSORS.items():
+                if (value := description.value_fn(sample)) is not None:
+                    trend.add_sample(quantity, at, value)
 
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
