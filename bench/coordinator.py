@@ -51,6 +51,7 @@ from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
+from tests.ring_capacity import ring_capacity
 
 SENSORS = 100
 DAYS = 7
@@ -230,7 +231,7 @@ async def add_sample_figures(coordinator: TrendCoordinator, start_s: float) -> d
     """Best of three rounds; times keep increasing across rounds, as live samples do."""
     keys = list(coordinator.sources)
     n_keys = len(keys)
-    ring = RingBuffer(coordinator.store.capacity_per_sensor)
+    ring = RingBuffer(ring_capacity(coordinator.store.buffer(keys[0])))
     add_sample = coordinator.add_sample
     per_sample, bare = [], []
     for round_ in range(3):
