@@ -117,15 +117,20 @@ def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     area = areas.async_get_area(device.area_id)
     entities = er.async_get(hass)
     ids = {
-        quantity: entities.async_get_entity_id(
-            Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
-        )
+        quantity: entity_id
         for quantity in ("temperature", "humidity")
+        if (
+            entity_id := entities.async_get_entity_id(
+                Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
+            )
+        )
+        # The area only takes a sensor with a state: a disabled one has none.
+        and hass.states.get(entity_id) is not None
     }
     if area is None:
         return
-    temperature = area.temperature_entity_id or ids["temperature"]
-    humidity = area.humidity_entity_id or ids["humidity"]
+    temperature = area.temperature_entity_id or ids.get("temperature")
+    humidity = area.humidity_entity_id or ids.get("humidity")
     if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
         areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
 
