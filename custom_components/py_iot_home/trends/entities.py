@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
@@ -78,7 +78,15 @@ RISING_SENSOR = TrendBinarySensorDescription(
 
 def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list[SensorEntity]:
     """One slope sensor per source of the coordinator, on the sources' device."""
-    return [TrendSensor(coordinator, source, device) for source in coordinator.sources.values()]
+    return [
+        TrendSensor(
+            coordinator,
+            source,
+            device,
+            replace(TREND_SENSOR, native_unit_of_measurement=f"{source.unit}/d"),
+        )
+        for source in coordinator.sources.values()
+    ]
 
 
 def trend_binary_sensors(
@@ -86,7 +94,13 @@ def trend_binary_sensors(
 ) -> list[BinarySensorEntity]:
     """One "rising" binary sensor per source of the coordinator, on the sources' device."""
     return [
-        TrendRisingBinarySensor(coordinator, source, device)
+        TrendRisingBinarySensor(
+            coordinator,
+            source,
+            device,
+            # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
+            replace(RISING_SENSOR, entity_registry_enabled_default=source.quantity != "power"),
+        )
         for source in coordinator.sources.values()
     ]
 
@@ -161,16 +175,6 @@ class TrendSensor(TrendEntity, SensorEntity):
     entity_description: TrendSensorDescription
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
 
-    def __init__(
-        self,
-        coordinator: TrendCoordinator,
-        source: TrendSource,
-        device: DeviceIdentity,
-    ) -> None:
-        """Show the slope in the source's unit per day."""
-        super().__init__(coordinator, source, device, TREND_SENSOR)
-        self._attr_native_unit_of_measurement = f"{source.unit}/d"
-
     @property
     def native_value(self) -> float | None:
         """Slope per day, rounded to the shown decimals; None while the trend is unknown."""
@@ -182,18 +186,6 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
     """On while a source rises faster than the trend threshold."""
 
     entity_description: TrendBinarySensorDescription
-
-    def __init__(
-        self,
-        coordinator: TrendCoordinator,
-        source: TrendSource,
-        device: DeviceIdentity,
-    ) -> None:
-        """Describe the binary sensor."""
-        super().__init__(coordinator, source, device, RISING_SENSOR)
-        # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
-        if source.quantity == "power":
-            self._attr_entity_registry_enabled_default = False
 
     @property
     def is_on(self) -> bool | None:
