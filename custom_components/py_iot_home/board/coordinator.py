@@ -143,7 +143,8 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         reading = result.reading
         if reading is None:
             LOGGER.debug("%s: %s", self.config_entry.title, result.problem)
-            # A few botched reads keep the last reading; the set-up's first read has none.
+            # A few botched reads keep the last reading. A failed read at set-up does not fail
+            # the entry: the sensor shows unavailable until a reading comes, seconds later.
             if self.reading_filter.available or self.data is None:
                 return BoardState(sample=previous)
             raise DhtReadError(
