@@ -48,9 +48,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import RingBuffer
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
+from tests.ring_capacity import ring_capacity
 
 SENSORS = 100
 DAYS = 7
@@ -230,7 +232,7 @@ async def add_sample_figures(coordinator: TrendCoordinator, start_s: float) -> d
     """Best of three rounds; times keep increasing across rounds, as live samples do."""
     keys = list(coordinator.sources)
     n_keys = len(keys)
-    ring = RingBuffer(coordinator.store.capacity_per_sensor)
+    ring = RingBuffer(ring_capacity(coordinator.store.buffer(keys[0])))
     add_sample = coordinator.add_sample
     per_sample, bare = [], []
     for round_ in range(3):
@@ -273,11 +275,11 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     numpy_alone = await refresh_figures(coordinator, loop_clock, executor, new_samples)
     trend.window_stats = real_window_stats
 
-    device = DeviceInfo(identifiers={(DOMAIN, "bench")}, name="Bench")
+    device = DeviceIdentity.of("bench", DeviceInfo(name="Bench"))
     all_entities: list[Any] = []
     for domain, entities in (
-        ("sensor", trend_sensors(coordinator, device, "bench")),
-        ("binary_sensor", trend_binary_sensors(coordinator, device, "bench")),
+        ("sensor", trend_sensors(coordinator, device)),
+        ("binary_sensor", trend_binary_sensors(coordinator, device)),
     ):
         platform = MockEntityPlatform(hass, domain=domain, platform_name=DOMAIN)
         platform.config_entry = entry
