@@ -18,7 +18,9 @@ temperature of the target hours in as the forecast (plus Gaussian noise of
 `--forecast-noise` °C); without it the model gets none. Hours without a power reading
 are not scored. The rules see the same history. Skill = 1 - our MAE / the rule's MAE.
 The `tree` column is bench/prediction_yardstick.py's plain tree model, fitted on the same
-windows at the same moments with the same weather (`--no-yardstick` skips it).
+windows at the same moments with the same weather, and our skill over it; `avg` is how
+much lower the MAE of the mean of ours and the tree's would be than ours (`--no-yardstick`
+skips both).
 """
 
 from __future__ import annotations
@@ -87,6 +89,8 @@ class Horizon:
         covered = (np.array(self.low) <= actual) & (actual <= np.array(self.high))
         used = pd.Series(self.methods).value_counts(normalize=True)
         yardstick = self.mae(self.yardstick) if self.yardstick else float("nan")
+        # What averaging ours with the tree would give: is a tree candidate worth adding?
+        averaged = self.mae(list((np.array(self.ours) + np.array(self.yardstick)) / 2))
         return {
             "ours_mae": round(ours, 3),
             "rule": named_rule,
@@ -99,6 +103,8 @@ class Horizon:
             "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
             "yardstick_mae": round(yardstick, 3),
             "skill_vs_yardstick": round(1 - ours / yardstick, 4),
+            "tree_average_mae": round(averaged, 3),
+            "tree_average_gain": round(1 - averaged / ours, 4),
             "band_coverage": round(float(covered[known].mean()), 4),
             "model_share": round(
                 float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
@@ -298,7 +304,7 @@ def main() -> None:
     header = (
         f"{'dataset':12} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
         f"{'best rule':>20} {'MAE':>10} {'skill':>7} {'ensemble':>10} {'skill':>7} "
-        f"{'band80':>6} {'model':>5} {'tree':>10} {'skill':>7}"
+        f"{'band80':>6} {'model':>5} {'tree':>10} {'skill':>7} {'avg':>6}"
     )
     print(header)
     results: dict[str, dict[str, object]] = {}
@@ -323,7 +329,8 @@ def main() -> None:
                 f"{row['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
                 f"{row['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
                 f"{row['band_coverage']:>6.1%} {row['model_share']:>5.0%} "
-                f"{row['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%}"
+                f"{row['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%} "
+                f"{row['tree_average_gain']:>+6.1%}"
             )
         if name in ("uci",) or args.csv:
             speeds = speed(data, forecast)
