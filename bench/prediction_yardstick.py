@@ -2,8 +2,8 @@
 
 What issue 17 measured our old model against on held-out data: a tree ensemble on the
 power lags, the absolute temperature of the target hour, the hour and the weekday. Here a
-HistGradientBoostingRegressor (a random forest of the same quality costs several seconds
-per fit, and the bench refits every day) with scikit-learn's defaults, one model for all
+HistGradientBoostingRegressor (chosen over a random forest for its fit time: the bench
+refits it every day) with scikit-learn's defaults, one model for all
 24 horizons (the horizon is an input), fitted on the same rows and refitted at the same
 moments as ours, and given the same weather: the target hour's temperature as forecast,
 or without a forecast the same hour the day before. If ours loses to it anywhere, that is
