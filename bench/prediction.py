@@ -92,18 +92,18 @@ class Horizon:
         # What averaging ours with the tree would give: is a tree candidate worth adding?
         averaged = self.mae(list((np.array(self.ours) + np.array(self.yardstick)) / 2))
         return {
-            "ours_mae": round(ours, 3),
+            "ours_mae": significant(ours),
             "rule": named_rule,
-            "rule_mae": round(rules[named_rule], 3),
+            "rule_mae": significant(rules[named_rule]),
             "skill_vs_rule": round(1 - ours / rules[named_rule], 4),
             "best_rule": best,
-            "best_rule_mae": round(rules[best], 3),
+            "best_rule_mae": significant(rules[best]),
             "skill_vs_best_rule": round(1 - ours / rules[best], 4),
-            "ensemble_mae": round(rules[ENSEMBLE], 3),
+            "ensemble_mae": significant(rules[ENSEMBLE]),
             "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
-            "yardstick_mae": round(yardstick, 3),
+            "yardstick_mae": significant(yardstick),
             "skill_vs_yardstick": round(1 - ours / yardstick, 4),
-            "tree_average_mae": round(averaged, 3),
+            "tree_average_mae": significant(averaged),
             "tree_average_gain": round(1 - averaged / ours, 4),
             "band_coverage": round(float(covered[known].mean()), 4),
             "model_share": round(
@@ -111,6 +111,11 @@ class Horizon:
             ),
             "hours": int(np.count_nonzero(known)),
         }
+
+
+def significant(value: float) -> float:
+    """An MAE to six significant digits: data in kW must not round to three decimals."""
+    return float(f"{value:.6g}")
 
 
 def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
