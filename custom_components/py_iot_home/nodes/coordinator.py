@@ -48,7 +48,7 @@ from ..repairs import (
 )
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
-from .collision import CollisionWatch
+from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
 
@@ -88,15 +88,19 @@ class RejectionLog:
 
     def record(self, topic: str, err: ProtocolError, count: int = 1) -> None:
         """Count `count` rejections of one kind, logging the first of their kind."""
-        if not self.counts[err.kind]:
+        self.refuse(topic, err.kind, err, count)
+
+    def refuse(self, topic: str, kind: str, reason: object, count: int = 1) -> None:
+        """Count `count` refused messages of `kind`, logging the first of their kind."""
+        if not self.counts[kind]:
             LOGGER.warning(
                 "Dropped a message from node %s on %s (%s); further ones of this kind are "
                 "only counted (see diagnostics)",
                 self._node_id,
                 topic,
-                err,
+                reason,
             )
-        self.counts[err.kind] += count
+        self.counts[kind] += count
 
 
 class NodeCoordinator(DataUpdateCoordinator[NodeState]):
@@ -109,7 +113,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         hass: HomeAssistant,
         entry: ConfigEntry[Any],
         announcement: NodeAnnouncement,
-        on_announcement_changed: Callable[[NodeAnnouncement], None],
+        on_announcement_changed: Callable[[NodeAnnouncement], bool],
     ) -> None:
         """Bind to one node; subscriptions start in async_start."""
         super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
@@ -265,9 +269,30 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._collision_seen():
             # Two machines take turns: reloading on each turn would never end.
             return
+        changed = (previous.sensors, previous.switches) != (
+            announcement.sensors,
+            announcement.switches,
+        )
+        if changed and not self._adopt_hardware_change(msg.topic, announcement):
+            return
         self.async_set_updated_data(replace(self.data, announcement=announcement))
-        if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
-            self._on_announcement_changed(announcement)
+
+    def _adopt_hardware_change(self, topic: str, announcement: NodeAnnouncement) -> bool:
+        """Reload with other sensors or switches, unless the node changes them too often."""
+        now = time.monotonic()
+        if not self.collision.may_change_hardware(now):
+            self.rejections.refuse(
+                topic,
+                "hardware_change_rationed",
+                f"its sensors or switches changed {MAX_HARDWARE_CHANGES} times within "
+                f"{HARDWARE_CHANGE_WINDOW_S / 3600:.0f} h; a later change is adopted once "
+                "that window has passed, or after a restart of Home Assistant",
+            )
+            return False
+        if not self._on_announcement_changed(announcement):
+            return False
+        self.collision.hardware_changed(now)
+        return True
 
     def _collision_seen(self) -> bool:
         if self.collision.shared:

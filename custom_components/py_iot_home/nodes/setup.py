@@ -13,12 +13,14 @@ from homeassistant.helpers.storage import Store
 
 from ..const import (
     CONF_ANNOUNCEMENT,
+    CONF_KIND,
     CONF_NODE_ID,
     CONF_PREFIX,
     CONF_WINDOW_DAYS,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
     LOGGER,
+    EntryKind,
 )
 from ..models import PyIotHomeConfigEntry
 from ..protocol import (
@@ -38,6 +40,7 @@ from .coordinator import (
     counter_store_key,
 )
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
+from .identity_clash import unique_id_clashes
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
@@ -64,7 +67,14 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     announcement = stored_announcement(entry)
 
     @callback
-    def _announcement_changed(new: NodeAnnouncement) -> None:
+    def _announcement_changed(new: NodeAnnouncement) -> bool:
+        if clashes := unique_id_clashes(new, _other_nodes(hass, entry)):
+            node.rejections.refuse(
+                node.topic(TopicKind.ANNOUNCE),
+                "unique_id_clash",
+                f"its new sensors would take entities of another node: {sorted(clashes)[:3]}",
+            )
+            return False
         LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
         # One reload: the entry has no update listener (options flows reload by themselves).
         hass.config_entries.async_update_entry(
@@ -75,6 +85,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
             },
         )
         hass.config_entries.async_schedule_reload(entry.entry_id)
+        return True
 
     node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
     trend = TrendCoordinator(
@@ -94,6 +105,15 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
+
+
+def _other_nodes(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> list[NodeAnnouncement]:
+    """The stored announcements of every other node entry."""
+    return [
+        stored_announcement(other)
+        for other in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+        if other.entry_id != entry.entry_id and other.data.get(CONF_KIND) == EntryKind.NODE
+    ]
 
 
 async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
