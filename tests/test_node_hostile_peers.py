@@ -13,15 +13,17 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.collision import (
     HARDWARE_CHANGE_WINDOW_S,
     MAX_HARDWARE_CHANGES,
 )
-from custom_components.py_iot_home.nodes.setup import stored_announcement
+from custom_components.py_iot_home.nodes.identity_clash import stored_announcement
 from custom_components.py_iot_home.protocol import (
     SensorInfo,
     SensorSample,
@@ -148,3 +150,30 @@ async def test_a_node_cannot_take_another_nodes_entities_by_announcing(
     state = hass.states.get(temperature_id)
     assert state is not None
     assert state.state == "20.0"
+
+
+async def test_a_node_whose_entities_clash_with_another_nodes_is_not_confirmed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The same clash, announced by a new node: confirming it created the entry before."""
+    await discover_and_confirm(
+        hass,
+        announcement(
+            "shed_north",
+            sensors=(SensorInfo(key="dht", name="Shed", quantities=BOTH, model="dht22"),),
+        ),
+    )
+    grab = announcement(
+        "shed", sensors=(SensorInfo(key="north_dht", name="Shed", quantities=BOTH, model="x"),)
+    )
+    async_fire_mqtt_message(hass, "py_iot_home/shed/announce", announce_payload(grab), True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"].get("unique_id") == "shed"
+    ]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unique_id_clash"
+    assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, "shed") is None

@@ -60,6 +60,7 @@ from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
     check_capacity,
+    check_unique_ids,
     parse_discovery,
     pending_discoveries,
     record_discovery_rejection,
@@ -191,6 +192,11 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 # Confirmed unsigned, anyone on the broker could speak for a signing node.
                 errors[CONF_SECRET] = "secret_required"
             if not errors:
+                try:
+                    # Checked on confirming only: a discovery burst must stay cheap.
+                    check_unique_ids(self.hass, announcement)
+                except DiscoveryRejected as err:
+                    return self.async_abort(reason=err.reason)
                 return self.async_create_entry(
                     title=announcement.name,
                     data={

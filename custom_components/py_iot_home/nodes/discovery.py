@@ -20,6 +20,7 @@ from ..protocol import (
     parse_announcement,
     parse_topic,
 )
+from .identity_clash import other_nodes, unique_id_clashes
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
@@ -56,6 +57,12 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
         LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
     return announcement
+
+
+def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> None:
+    """Refuse a node whose entities would take unique ids of a configured node's."""
+    if unique_id_clashes(announcement, other_nodes(hass)):
+        raise DiscoveryRejected("unique_id_clash")
 
 
 def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:

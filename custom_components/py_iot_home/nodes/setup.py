@@ -13,14 +13,12 @@ from homeassistant.helpers.storage import Store
 
 from ..const import (
     CONF_ANNOUNCEMENT,
-    CONF_KIND,
     CONF_NODE_ID,
     CONF_PREFIX,
     CONF_WINDOW_DAYS,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
     LOGGER,
-    EntryKind,
 )
 from ..models import PyIotHomeConfigEntry
 from ..protocol import (
@@ -28,8 +26,6 @@ from ..protocol import (
     StateMessage,
     TopicKind,
     build_announcement,
-    node_topic,
-    parse_announcement,
 )
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
@@ -40,19 +36,12 @@ from .coordinator import (
     counter_store_key,
 )
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
-from .identity_clash import unique_id_clashes
+from .identity_clash import other_nodes, stored_announcement, unique_id_clashes
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
 
 NODE_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
-
-
-def stored_announcement(entry: PyIotHomeConfigEntry) -> NodeAnnouncement:
-    """The announcement confirmed by the user (or the latest one the node sent)."""
-    prefix: str = entry.data[CONF_PREFIX]
-    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
-    return parse_announcement(topic, entry.data[CONF_ANNOUNCEMENT], prefix=prefix)
 
 
 def announcement_payload(announcement: NodeAnnouncement, prefix: str) -> str:
@@ -68,7 +57,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
 
     @callback
     def _announcement_changed(new: NodeAnnouncement) -> bool:
-        if clashes := unique_id_clashes(new, _other_nodes(hass, entry)):
+        if clashes := unique_id_clashes(new, other_nodes(hass, entry.entry_id)):
             node.rejections.refuse(
                 node.topic(TopicKind.ANNOUNCE),
                 "unique_id_clash",
@@ -105,15 +94,6 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
-
-
-def _other_nodes(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> list[NodeAnnouncement]:
-    """The stored announcements of every other node entry."""
-    return [
-        stored_announcement(other)
-        for other in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-        if other.entry_id != entry.entry_id and other.data.get(CONF_KIND) == EntryKind.NODE
-    ]
 
 
 async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
