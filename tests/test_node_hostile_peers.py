@@ -34,10 +34,17 @@ from custom_components.py_iot_home.protocol import (
 from .node_messages import (
     ANNOUNCE_TOPIC,
     BOTH,
+    NODE_ID,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
     announce_payload,
     announcement,
     discover_and_confirm,
+    replay_payload,
+    state_payload,
 )
+
+TEMPERATURE = "sensor.kitchen_pi_temperature"
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -177,3 +184,30 @@ async def test_a_node_whose_entities_clash_with_another_nodes_is_not_confirmed(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "unique_id_clash"
     assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, "shed") is None
+
+
+async def test_retained_state_and_replay_are_dropped(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A retained state came back on every (re)subscribe, long after whoever published it.
+
+    A node never retains them; anyone who can publish could plant a reading for an unsigned
+    node that returned with each restart of Home Assistant (and stepped its counter back).
+    """
+    await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, temperature=21.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID)
+    assert node is not None
+    coordinator = node.runtime_data.node
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(5, temperature=99.0), retain=True)
+    planted = [state_payload(6, temperature=98.0)]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(planted), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get(TEMPERATURE)
+    assert state is not None
+    assert state.state == "21.0"
+    assert coordinator.rejections.counts["retained"] == 2
+    assert coordinator.replayed_samples == 0
+    assert coordinator.collision.steps_back == 0

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from homeassistant.components import mqtt
@@ -65,6 +66,14 @@ def counter_store_key(entry_id: str) -> str:
 
 
 type SamplesListener = Callable[[list[StateMessage], bool], None]
+
+
+class RefusalKind(StrEnum):
+    """Why Home Assistant dropped a message the protocol itself accepts."""
+
+    RETAINED = "retained"
+    HARDWARE_CHANGE_RATIONED = "hardware_change_rationed"
+    UNIQUE_ID_CLASH = "unique_id_clash"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,7 +292,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if not self.collision.may_change_hardware(now):
             self.rejections.refuse(
                 topic,
-                "hardware_change_rationed",
+                RefusalKind.HARDWARE_CHANGE_RATIONED,
                 f"its sensors or switches changed {MAX_HARDWARE_CHANGES} times within "
                 f"{HARDWARE_CHANGE_WINDOW_S / 3600:.0f} h; a later change is adopted once "
                 "that window has passed, or after a restart of Home Assistant",
@@ -338,8 +347,19 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._offline_timer()
             self._offline_timer = None
 
+    def _retained(self, msg: ReceiveMessage) -> bool:
+        """Whether to drop a retained sample: nodes never retain them, so it is planted."""
+        if msg.retain:
+            # It would come back on every (re)subscribe, long after whoever published it.
+            self.rejections.refuse(
+                msg.topic, RefusalKind.RETAINED, "a node never retains its samples"
+            )
+        return msg.retain
+
     @callback
     def _handle_state(self, msg: ReceiveMessage) -> None:
+        if self._retained(msg):
+            return
         now = time.time()
         try:
             state = parse_state(
@@ -375,6 +395,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     @callback
     def _handle_replay(self, msg: ReceiveMessage) -> None:
+        if self._retained(msg):
+            return
         try:
             batch = parse_replay_batch(
                 msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=time.time()

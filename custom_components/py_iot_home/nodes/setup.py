@@ -33,6 +33,7 @@ from .coordinator import (
     COLLISION_WATCHES,
     COUNTER_STORE_VERSION,
     NodeCoordinator,
+    RefusalKind,
     counter_store_key,
 )
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
@@ -60,7 +61,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         if clashes := unique_id_clashes(new, other_nodes(hass, entry.entry_id)):
             node.rejections.refuse(
                 node.topic(TopicKind.ANNOUNCE),
-                "unique_id_clash",
+                RefusalKind.UNIQUE_ID_CLASH,
                 f"its new sensors would take entities of another node: {sorted(clashes)[:3]}",
             )
             return False
