@@ -25,6 +25,7 @@ from custom_components.py_iot_home.nodes.collision import (
 )
 from custom_components.py_iot_home.nodes.identity_clash import stored_announcement
 from custom_components.py_iot_home.protocol import (
+    MessageSigner,
     SensorInfo,
     SensorSample,
     StateMessage,
@@ -211,3 +212,25 @@ async def test_retained_state_and_replay_are_dropped(
     assert coordinator.rejections.counts["retained"] == 2
     assert coordinator.replayed_samples == 0
     assert coordinator.collision.steps_back == 0
+
+
+async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Two nodes on one secret: either (one compromised) could sign the other's readings."""
+    shared = "one secret for the whole house"
+    await discover_and_confirm(hass, announcement("attic"), MessageSigner(shared), shared)
+    signer = MessageSigner(shared)
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(announcement(), signer), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"].get("unique_id") == NODE_ID
+    ]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: shared})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SECRET: "secret_reused"}
+    assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID) is None

@@ -6,13 +6,22 @@ of a discovery burst: each is O(1) but the parse, and the cheapest come first.
 
 from __future__ import annotations
 
+import hmac
 from collections import Counter
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
-from ..const import CONF_KIND, DOMAIN, LOGGER, MAX_NODES, MAX_PENDING_DISCOVERIES, EntryKind
+from ..const import (
+    CONF_KIND,
+    CONF_SECRET,
+    DOMAIN,
+    LOGGER,
+    MAX_NODES,
+    MAX_PENDING_DISCOVERIES,
+    EntryKind,
+)
 from ..protocol import (
     NodeAnnouncement,
     ProtocolError,
@@ -63,6 +72,15 @@ def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> Non
     """Refuse a node whose entities would take unique ids of a configured node's."""
     if unique_id_clashes(announcement, other_nodes(hass)):
         raise DiscoveryRejected("unique_id_clash")
+
+
+def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
+    """Whether a configured node already signs with `secret`."""
+    return any(
+        hmac.compare_digest(entry.data.get(CONF_SECRET) or "", secret)
+        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+        if entry.data.get(CONF_KIND) == EntryKind.NODE
+    )
 
 
 def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:
