@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
+from py_iot_node.config import ConfigError
 from py_iot_node.devices import SwitchBank
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import MessageSigner, RejectionKind, build_resend_request
@@ -42,3 +44,9 @@ def test_a_captured_resend_request_stays_old_after_a_restart(
     assert client.on(REPLAY) == []
     assert agent.stats.rejected == {RejectionKind.REPLAYED_COUNTER: 1}
     buffer.close()
+
+
+def test_a_blank_name_is_a_configuration_error(tmp_path: Path) -> None:
+    """Home Assistant refuses an announcement whose names show nothing: say so at start."""
+    with pytest.raises(ConfigError, match="visible character"):
+        make_config(tmp_path, node={"id": "kitchen", "name": "\u200b "})
