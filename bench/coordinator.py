@@ -48,9 +48,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import RingBuffer
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
+from tests.ring_capacity import ring_capacity
 
 SENSORS = 100
 DAYS = 7
@@ -58,6 +60,11 @@ INTERVAL_S = 60.0
 REPEATS = 31
 NEW_SAMPLES = 5  # per sensor and refresh: one a minute, a refresh every five minutes
 ADD_SAMPLE_CALLS = 100_000
+ADD_SAMPLE_STEP_S = 0.01
+# The new samples of every refresh (three rounds of a warm-up + REPEATS) and the add_sample
+# calls all lie before now: the coordinator drops samples stamped more than 5 minutes ahead.
+NEW_SPAN_S = 3 * (REPEATS + 1) * NEW_SAMPLES * INTERVAL_S
+ADD_SAMPLE_SPAN_S = 3 * ADD_SAMPLE_CALLS * ADD_SAMPLE_STEP_S
 TARGET_LOOP_MS = 2.0
 
 
@@ -222,7 +229,7 @@ def per_call_ns(fn: Callable[[int, float], None], start_s: float, calls: int) ->
     """Nanoseconds per ``fn(i, time_s)`` call, times increasing from ``start_s``."""
     start = time.perf_counter()
     for i in range(calls):
-        fn(i, start_s + i)
+        fn(i, start_s + i * ADD_SAMPLE_STEP_S)
     return (time.perf_counter() - start) / calls * 1e9
 
 
@@ -230,11 +237,11 @@ async def add_sample_figures(coordinator: TrendCoordinator, start_s: float) -> d
     """Best of three rounds; times keep increasing across rounds, as live samples do."""
     keys = list(coordinator.sources)
     n_keys = len(keys)
-    ring = RingBuffer(coordinator.store.capacity_per_sensor)
+    ring = RingBuffer(ring_capacity(coordinator.store.buffer(keys[0])))
     add_sample = coordinator.add_sample
     per_sample, bare = [], []
     for round_ in range(3):
-        t0 = start_s + round_ * ADD_SAMPLE_CALLS
+        t0 = start_s + round_ * ADD_SAMPLE_CALLS * ADD_SAMPLE_STEP_S
         per_sample.append(
             per_call_ns(lambda i, t: add_sample(keys[i % n_keys], t, 21.5), t0, ADD_SAMPLE_CALLS)
         )
@@ -260,9 +267,11 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     entry.add_to_hass(hass)
     now_s = dt_util.utcnow().timestamp()
     coordinator = TrendCoordinator(hass, entry, sources())
-    fill(coordinator, now_s)
+    # History up to where the new samples start; they and the add_sample calls end before now.
+    history_end_s = now_s - NEW_SPAN_S - ADD_SAMPLE_SPAN_S - 600.0
+    fill(coordinator, history_end_s)
     samples = sum(len(coordinator.store.buffer(key)) for key in coordinator.sources)
-    new_samples = NewSamples(coordinator, now_s)
+    new_samples = NewSamples(coordinator, history_end_s)
 
     figures: dict[str, Any] = {"sensors": SENSORS, "samples": samples}
     alone = await refresh_figures(coordinator, loop_clock, executor, new_samples)
@@ -273,11 +282,11 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     numpy_alone = await refresh_figures(coordinator, loop_clock, executor, new_samples)
     trend.window_stats = real_window_stats
 
-    device = DeviceInfo(identifiers={(DOMAIN, "bench")}, name="Bench")
+    device = DeviceIdentity.of("bench", DeviceInfo(name="Bench"))
     all_entities: list[Any] = []
     for domain, entities in (
-        ("sensor", trend_sensors(coordinator, device, "bench")),
-        ("binary_sensor", trend_binary_sensors(coordinator, device, "bench")),
+        ("sensor", trend_sensors(coordinator, device)),
+        ("binary_sensor", trend_binary_sensors(coordinator, device)),
     ):
         platform = MockEntityPlatform(hass, domain=domain, platform_name=DOMAIN)
         platform.config_entry = entry
@@ -318,7 +327,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
         "write_all_states_loop_ms": write_all,
         "write_all_states_loop_cpu_ms": write_all_cpu,
         "analysis_on_loop_ms": statistics.median(on_loop_ms),
-        **await add_sample_figures(coordinator, now_s + DAYS * 86400.0),
+        **await add_sample_figures(coordinator, now_s - ADD_SAMPLE_SPAN_S - 300.0),
         "target_loop_ms": TARGET_LOOP_MS,
     }
     await coordinator.async_shutdown()

@@ -7,9 +7,11 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -81,6 +83,31 @@ async def test_area_sensor_chosen_by_the_user_is_kept(
     area = areas.async_get_area(area.id)
     assert area.temperature_entity_id == "sensor.thermostat"
     assert area.humidity_entity_id == "sensor.living_room_living_room_humidity"
+
+
+async def test_a_disabled_climate_sensor_is_not_offered_to_the_area(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """A sensor the user disabled has no state; the area cannot take it, the board still sets up."""
+    areas = ar.async_get(hass)
+    area = areas.async_get_or_create("Living room")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
+    )
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        "py_iot_home",
+        "board0001_humidity",
+        config_entry=mock_config_entry,
+        disabled_by=er.RegistryEntryDisabler.USER,
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    area = areas.async_get_area(area.id)
+    assert area.temperature_entity_id == "sensor.living_room_living_room_temperature"
+    assert area.humidity_entity_id is None
 
 
 @pytest.mark.usefixtures("assist")

@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -49,14 +50,23 @@ async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+    failure = init_integration.runtime_data.board.last_exception
+    assert isinstance(failure, UpdateFailed)
+    assert failure.translation_key == "read_failed"
     await _poll(hass, freezer)  # still failing: logged once, not again
-    assert caplog.text.count("Living room is unavailable") == 1
+    assert (
+        caplog.text.count(
+            "Error fetching py_iot_home Living room data: Living room is unavailable: "
+            "3 failed or rejected reads in a row"
+        )
+        == 1
+    )
     # The next good read brings them back by themselves.
     fake_hardware.dht.script(4, (21.5, 46.0))
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == "21.5"
     assert hass.states.get(HUMIDITY).state == "46.0"
-    assert "Living room is back" in caplog.text
+    assert "Fetching py_iot_home Living room data recovered" in caplog.text
     counts = init_integration.runtime_data.board.filter_counts
     assert counts.failed_reads == 4
     assert counts.reads_ok == 2

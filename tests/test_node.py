@@ -171,9 +171,13 @@ async def test_unconfirmed_command_raises(hass: HomeAssistant, mqtt_mock: MqttMo
     await hass.async_block_till_done(wait_background_tasks=True)
     with (
         patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
-        pytest.raises(HomeAssistantError, match="did not confirm"),
+        pytest.raises(HomeAssistantError) as raised,
     ):
         await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert raised.value.translation_key == "command_not_confirmed"
+    assert str(raised.value) == (
+        "Kitchen Pi did not confirm switching led1 within 5 seconds. Is it online?"
+    )
     mqtt_mock.async_publish.assert_called_once()
     assert mqtt_mock.async_publish.call_args.args == (COMMAND_TOPIC, b"ON", 1, False)
     assert hass.states.get(LED).state == STATE_OFF

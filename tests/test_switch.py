@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.py_iot_home.const import CONF_LEDS
-from custom_components.py_iot_home.hardware.gpio import GpioError
 
 from .fakes import FakeHardware, install_fake_hardware
 from .fakes.fake_rpi_gpio import IN
@@ -160,21 +159,17 @@ async def test_pin_in_use_by_another_program_fails_setup(
 
 
 async def test_gpio_error_retries_setup(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    fake_hardware: FakeHardware,
-    monkeypatch: pytest.MonkeyPatch,
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
-    def broken_setup(*args: object, **kwargs: object) -> None:
-        raise GpioError("kernel said no")
-
-    monkeypatch.setattr(
-        "custom_components.py_iot_home.hardware.gpio.RPiGpioBackend.setup_output", broken_setup
-    )
+    fake_hardware.rpi_gpio.setup_error = "No access to /dev/mem.  Try running as root!"
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert mock_config_entry.reason == (
+        "The GPIO pins could not be set up: Cannot set up GPIO17 as an output: "
+        "No access to /dev/mem.  Try running as root!"
+    )
 
 
 async def test_a_failing_led_write_shows_a_translated_error(

@@ -9,6 +9,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .assist.intents import async_setup_assist
 from .const import DOMAIN
+from .errors import entry_setup
 from .kinds import entry_kind
 from .models import PyIotHomeConfigEntry
 from .repairs import async_check_native_library
@@ -25,6 +26,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+@entry_setup
 async def async_setup_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
     """Set up a board, a node or a predictor."""
     await entry_kind(entry).async_setup(hass, entry)

@@ -16,6 +16,7 @@ from custom_components.py_iot_home.analysis.sample_store import (
     RingBuffer,
     SampleStore,
 )
+from tests.ring_capacity import ring_capacity
 
 
 def _times(ring: RingBuffer, now_s: float | None = None) -> list[float]:
@@ -66,7 +67,7 @@ def test_memory_is_twelve_bytes_per_slot_and_fixed() -> None:
 
     assert before == 1000 * BYTES_PER_SAMPLE == 12_000
     assert ring.nbytes == before
-    assert len(ring) == ring.capacity == 1000
+    assert len(ring) == ring_capacity(ring) == 1000
 
 
 class FakeClock:
@@ -346,10 +347,10 @@ def test_snapshots_taken_while_another_thread_appends_are_consistent() -> None:
 
 
 def test_store_capacity_derives_from_window_and_minimum_interval() -> None:
-    assert SampleStore().capacity_per_sensor == 60_480
-    assert SampleStore(window_s=3600.0, min_interval_s=60.0).capacity_per_sensor == 60
-    assert SampleStore(window_s=100.0, min_interval_s=30.0).capacity_per_sensor == 4
-    assert SampleStore(window_s=3600.0, capacity_per_sensor=7).capacity_per_sensor == 7
+    assert ring_capacity(SampleStore().buffer("t")) == 60_480
+    assert ring_capacity(SampleStore(window_s=3600.0, min_interval_s=60.0).buffer("t")) == 60
+    assert ring_capacity(SampleStore(window_s=100.0, min_interval_s=30.0).buffer("t")) == 4
+    assert ring_capacity(SampleStore(window_s=3600.0, capacity_per_sensor=7).buffer("t")) == 7
 
 
 @pytest.mark.parametrize(

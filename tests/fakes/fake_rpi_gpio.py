@@ -38,6 +38,8 @@ class FakeRPiGpio:
         self.cleanup_calls: list[list[int] | None] = []
         self.cleaned_pins: list[int] = []
         self.outputs: list[tuple[int, int]] = []
+        # What ``setup`` raises instead of claiming a pin, as RPi.GPIO does without /dev/mem.
+        self.setup_error: str | None = None
 
     @property
     def bare_cleanups(self) -> int:
@@ -73,6 +75,8 @@ class FakeRPiGpio:
     ) -> None:
         for pin in _channels(channel):
             self._check(pin)
+            if self.setup_error is not None:
+                raise RuntimeError(self.setup_error)
             self.directions[pin] = direction
             if direction == OUT:
                 self.levels[pin] = initial if initial != -1 else self.levels.get(pin, LOW)

@@ -75,11 +75,6 @@ class RingBuffer:
         self._lock = threading.Lock()
 
     @property
-    def capacity(self) -> int:
-        """Maximum number of samples held."""
-        return self._capacity
-
-    @property
     def window_s(self) -> float | None:
         """Age limit applied on read, or None for no limit."""
         return self._window_s
@@ -298,11 +293,6 @@ class SampleStore:
     def window_s(self) -> float:
         """Age limit of the samples returned by ``view``."""
         return self._window_s
-
-    @property
-    def capacity_per_sensor(self) -> int:
-        """Samples each sensor's buffer can hold."""
-        return self._capacity
 
     def buffer(self, key: str) -> RingBuffer:
         """Return the buffer of ``key``, creating it on first use."""

@@ -23,7 +23,8 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..hardware.dht import DhtBackend, DhtModel, create_dht_backend
+from ..errors import coordinator_update
+from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
@@ -47,7 +48,6 @@ class BoardState:
     """What the board's entities show: the last good sample, if any yet."""
 
     sample: ClimateSample | None
-    available: bool
 
 
 def _backend_preference(entry: ConfigEntry[Any]) -> str:
@@ -122,6 +122,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         """Reads, failures and rejections so far, for diagnostics."""
         return self.reading_filter.counts
 
+    @coordinator_update
     async def _async_update_data(self) -> BoardState:
         state = await self._async_read()
         # Until a first reading arrives the sensor shows unavailable, so a failed first read
@@ -142,25 +143,25 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         reading = result.reading
         if reading is None:
             LOGGER.debug("%s: %s", self.config_entry.title, result.problem)
-            return BoardState(sample=previous, available=self._available(previous))
-        if self.data is not None and not self.data.available:
-            LOGGER.info("%s is back", self.config_entry.title)
-        sample = ClimateSample(
-            temperature=reading.temperature,
-            humidity=reading.humidity,
-            sampled_at=dt_util.utcnow(),
-        )
-        return BoardState(sample=sample, available=True)
-
-    def _available(self, previous: ClimateSample | None) -> bool:
-        available = previous is not None and self.reading_filter.available
-        if not available and (self.data is None or self.data.available):
-            LOGGER.warning(
-                "%s is unavailable: %s failed or rejected reads in a row",
-                self.config_entry.title,
-                self.reading_filter.consecutive_failures,
+            # A few botched reads keep the last reading. A failed read at set-up does not fail
+            # the entry: the sensor shows unavailable until a reading comes, seconds later.
+            if self.reading_filter.available or self.data is None:
+                return BoardState(sample=previous)
+            raise DhtReadError(
+                f"{self.reading_filter.consecutive_failures} failed or rejected reads in a row"
             )
-        return available
+        return BoardState(
+            sample=ClimateSample(
+                temperature=reading.temperature,
+                humidity=reading.humidity,
+                sampled_at=dt_util.utcnow(),
+            )
+        )
+
+    @property
+    def has_reading(self) -> bool:
+        """Whether there is a reading to show: one arrived, and reads work (or failed briefly)."""
+        return self.last_update_success and self.data.sample is not None
 
 
 def failure_threshold(entry: ConfigEntry[Any]) -> int:

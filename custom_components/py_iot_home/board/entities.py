@@ -6,66 +6,48 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
-from homeassistant.components.switch import SwitchEntity
-from homeassistant.const import PERCENTAGE, STATE_OFF, STATE_ON, UnitOfTemperature
+from homeassistant.components.sensor import SensorEntity
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from ..const import (
     ATTR_HARDWARE,
 )
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
+from ..errors import entity_action
 from ..hardware.names import BACKEND_SIMULATED
 from ..models import PyIotHomeConfigEntry
-from .coordinator import ClimateSample, LocalBoardCoordinator
+from ..quantities import ClimateReading, QuantitySensorDescription
+from .coordinator import LocalBoardCoordinator
 from .devices import led_device
 from .leds import LedBank, LedConfig
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClimateSensorDescription(SensorEntityDescription):
-    """A quantity read from a DHT sensor."""
+class LedSwitchDescription(SwitchEntityDescription):
+    """An LED of the board's bank, by its id."""
 
-    value_fn: Callable[[ClimateSample], float]
+    is_on_fn: Callable[[LedBank, str], bool]
 
 
-CLIMATE_SENSORS: tuple[ClimateSensorDescription, ...] = (
-    ClimateSensorDescription(
-        key="temperature",
-        translation_key="temperature",
-        device_class=SensorDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda sample: sample.temperature,
-    ),
-    ClimateSensorDescription(
-        key="humidity",
-        translation_key="humidity",
-        device_class=SensorDeviceClass.HUMIDITY,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda sample: sample.humidity,
-    ),
+LED_SWITCH = LedSwitchDescription(
+    key="led",
+    translation_key="led",
+    is_on_fn=lambda bank, led_id: bank.states.get(led_id, False),
 )
 
 
 class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], SensorEntity):
     """Temperature or humidity of the board on the host."""
 
-    entity_description: ClimateSensorDescription
+    entity_description: QuantitySensorDescription[ClimateReading]
 
     def __init__(
         self,
         coordinator: LocalBoardCoordinator,
         device: DeviceIdentity,
-        description: ClimateSensorDescription,
+        description: QuantitySensorDescription[ClimateReading],
     ) -> None:
         """Describe the sensor."""
         super().__init__(coordinator, device, description.key)
@@ -73,8 +55,8 @@ class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], Sens
 
     @property
     def available(self) -> bool:
-        """Unavailable after too many failed reads in a row."""
-        return super().available and self.coordinator.data.available
+        """Unavailable before the first reading and after too many failed reads in a row."""
+        return self.coordinator.has_reading
 
     @property
     def extra_state_attributes(self) -> dict[str, str]:
@@ -97,13 +79,15 @@ class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
     """
 
     # The LED is its own device and the switch its main feature, so its full name is the
-    # LED's name ("Desk LED"), which is what people say to Assist.
+    # LED's name ("Desk LED"), which is what people say to Assist (a translated name wins
+    # over a description's name, so it is set here).
     _attr_name = None
     _attr_should_poll = False
-    _attr_translation_key = "led"
+    entity_description: LedSwitchDescription
 
     def __init__(self, entry: PyIotHomeConfigEntry, bank: LedBank, led: LedConfig) -> None:
         """Bind the switch to its LED, which is its device."""
+        self.entity_description = LED_SWITCH
         self._bank = bank
         self._led = led
         self._attr_extra_state_attributes = {ATTR_HARDWARE: bank.gpio.name}
@@ -125,13 +109,15 @@ class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
     @property
     def is_on(self) -> bool:
         """Whether the LED is lit, as last written to its pin."""
-        return self._bank.states.get(self._led.led_id, False)
+        return self.entity_description.is_on_fn(self._bank, self._led.led_id)
 
+    @entity_action
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Light the LED."""
         await self._bank.async_set(self._led.led_id, True)
         self.async_write_ha_state()
 
+    @entity_action
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the LED off."""
         await self._bank.async_set(self._led.led_id, False)

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 
-from ..const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN, DOMAIN
-from ..hardware.gpio import GpioBackend, GpioError
+from ..const import CONF_ACTIVE_HIGH, CONF_INITIAL_ON, CONF_LED_ID, CONF_LEDS, CONF_PIN
+from ..hardware.gpio import GpioBackend
 from ..hardware.outputs import OutputBank
 from .led_states import LedStates
 
@@ -74,17 +73,9 @@ class LedBank:
         return self._outputs.states
 
     async def async_set(self, led_id: str, on: bool) -> None:
-        """Switch one LED; writes are serialised so the pin never sees two at once."""
-        led = self.leds[led_id]
+        """Switch one LED (GpioError if its pin refuses); one write at a time per bank."""
         async with self._lock:
-            try:
-                await self._hass.async_add_executor_job(self._outputs.set, led_id, on)
-            except GpioError as err:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="led_write_failed",
-                    translation_placeholders={"name": led.name, "error": str(err)},
-                ) from err
+            await self._hass.async_add_executor_job(self._outputs.set, led_id, on)
             self.saved.remember(led_id, on)
 
     async def async_release(self) -> None:

@@ -10,11 +10,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 
 from ..models import EntryHealth, PyIotHomeConfigEntry
+from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import TrendCoordinator
 from ..trends.entities import trend_binary_sensors, trend_sensors
 from .coordinator import LocalBoardCoordinator
 from .devices import board_device
-from .entities import CLIMATE_SENSORS, LedSwitch, LocalClimateSensor
+from .entities import LedSwitch, LocalClimateSensor
 from .leds import LedBank
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class BoardRuntimeData:
                 return [
                     *(
                         LocalClimateSensor(self.board, device, description)
-                        for description in CLIMATE_SENSORS
+                        for description in CLIMATE_SENSORS.values()
                     ),
                     *trend_sensors(self.trend, device),
                 ]
@@ -60,11 +61,11 @@ class BoardRuntimeData:
         return {
             "backends": {"dht": self.board.dht.name, "gpio": self.leds.gpio.name},
             "reading_filter": asdict(self.board.filter_counts),
-            "available": state.available,
+            "available": self.board.has_reading,
             "last_sample": asdict(state.sample) if state.sample else None,
             "led_states": dict(self.leds.states),
         }
 
     def health(self) -> EntryHealth:
         """Counted among the boards, fine while its sensor gives readings."""
-        return EntryHealth("boards_available", self.board.data.available)
+        return EntryHealth("boards_available", self.board.has_reading)

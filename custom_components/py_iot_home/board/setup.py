@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -14,6 +13,7 @@ from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
 from ..hardware.reading_filter import ReadingFilter
 from ..models import PyIotHomeConfigEntry
+from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
@@ -30,12 +30,12 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
     """The board's temperature and humidity, analysed over days."""
     return [
         TrendSource(
-            key=quantity,
-            quantity=quantity,
-            unit=unit,
+            key=str(quantity),
+            quantity=str(quantity),
+            unit=description.native_unit_of_measurement,
             source_unique_id=f"{entry.unique_id}_{quantity}",
         )
-        for quantity, unit in (("temperature", UnitOfTemperature.CELSIUS), ("humidity", PERCENTAGE))
+        for quantity, description in CLIMATE_SENSORS.items()
     ]
 
 
@@ -58,29 +58,20 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     )
     try:
         await leds.async_setup()
-    except PinInUseError as err:
-        await hass.async_add_executor_job(dht.close)
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            f"pin_conflict_{entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="pin_conflict",
-            translation_placeholders={"name": entry.title, "error": str(err)},
-        )
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="pin_in_use",
-            translation_placeholders={"error": str(err)},
-        ) from err
     except GpioError as err:
+        # The set-up fails (errors.entry_setup says how): the sensor is not kept open.
         await hass.async_add_executor_job(dht.close)
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="gpio_error",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        if isinstance(err, PinInUseError):
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                f"pin_conflict_{entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="pin_conflict",
+                translation_placeholders={"name": entry.title, "error": str(err)},
+            )
+        raise
     trend = TrendCoordinator(
         hass,
         entry,
@@ -97,8 +88,9 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         sample = board.data.sample
         if sample is not None:
             at = sample.sampled_at.timestamp()
-            trend.add_sample("temperature", at, sample.temperature)
-            trend.add_sample("humidity", at, sample.humidity)
+            for quantity, description in CLIMATE_SENSORS.items():
+                if (value := description.value_fn(sample)) is not None:
+                    trend.add_sample(quantity, at, value)
 
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
@@ -125,15 +117,20 @@ def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     area = areas.async_get_area(device.area_id)
     entities = er.async_get(hass)
     ids = {
-        quantity: entities.async_get_entity_id(
-            Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
-        )
+        quantity: entity_id
         for quantity in ("temperature", "humidity")
+        if (
+            entity_id := entities.async_get_entity_id(
+                Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
+            )
+        )
+        # The area only takes a sensor with a state: a disabled one has none.
+        and hass.states.get(entity_id) is not None
     }
     if area is None:
         return
-    temperature = area.temperature_entity_id or ids["temperature"]
-    humidity = area.humidity_entity_id or ids["humidity"]
+    temperature = area.temperature_entity_id or ids.get("temperature")
+    humidity = area.humidity_entity_id or ids.get("humidity")
     if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
         areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
 

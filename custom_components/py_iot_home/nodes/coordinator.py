@@ -22,6 +22,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
+from ..errors import NodeCommandError
 from ..protocol import (
     MessageSigner,
     MessageVerifier,
@@ -444,7 +445,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
 
     async def async_switch(self, key: str, on: bool) -> None:
-        """Send a command and wait until the node reports the new state."""
+        """Send a command and wait until the node reports the new state (NodeCommandError)."""
         self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
         message = build_command(
             self.node_id,
@@ -462,10 +463,6 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             async with asyncio.timeout(COMMAND_CONFIRM_TIMEOUT_S):
                 await confirmed.wait()
         except TimeoutError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="command_not_confirmed",
-                translation_placeholders={"node": self.config_entry.title, "switch": key},
-            ) from err
+            raise NodeCommandError(self.config_entry.title, key) from err
         finally:
             self._confirmations.pop(key, None)

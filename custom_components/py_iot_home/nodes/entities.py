@@ -6,50 +6,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
 )
-from homeassistant.components.switch import SwitchEntity
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower, UnitOfTemperature
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
+from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
-from .coordinator import NodeCoordinator
+from ..quantities import CLIMATE_SENSORS, QuantitySensorDescription
+from .coordinator import NodeCoordinator, NodeState
 
-
-@dataclass(frozen=True, kw_only=True)
-class NodeSensorDescription(SensorEntityDescription):
-    """One quantity a node's sensor can measure."""
-
-    native_unit_of_measurement: str
-    value_fn: Callable[[SensorSample], float | None]
-
-
-NODE_SENSORS: Mapping[Quantity, NodeSensorDescription] = {
-    Quantity.TEMPERATURE: NodeSensorDescription(
-        key=Quantity.TEMPERATURE,
-        device_class=SensorDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda sample: sample.temperature,
-    ),
-    Quantity.HUMIDITY: NodeSensorDescription(
-        key=Quantity.HUMIDITY,
-        device_class=SensorDeviceClass.HUMIDITY,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda sample: sample.humidity,
-    ),
-    Quantity.POWER: NodeSensorDescription(
+NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
+    **CLIMATE_SENSORS,
+    Quantity.POWER: QuantitySensorDescription(
         key=Quantity.POWER,
+        translation_key=str(Quantity.POWER),
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.WATT,
         state_class=SensorStateClass.MEASUREMENT,
@@ -57,6 +34,35 @@ NODE_SENSORS: Mapping[Quantity, NodeSensorDescription] = {
         value_fn=lambda sample: sample.power,
     ),
 }
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeSwitchDescription(SwitchEntityDescription):
+    """A switch a node announced, by its key."""
+
+    is_on_fn: Callable[[NodeState, str], bool | None]
+
+
+NODE_SWITCH = NodeSwitchDescription(
+    key="switch",
+    translation_key="led",
+    is_on_fn=lambda state, key: state.switches.get(key),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor of the node as a whole."""
+
+    is_on_fn: Callable[[NodeState], bool]
+
+
+CONNECTIVITY = NodeBinarySensorDescription(
+    key="connectivity",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    is_on_fn=lambda state: state.online,
+)
 
 
 def node_device_identifier(node_id: str) -> str:
@@ -89,9 +95,6 @@ def switch_key(switch: str) -> str:
     return f"switch_{switch}"
 
 
-CONNECTIVITY_KEY = "connectivity"
-
-
 def sensor_unique_id(node_id: str, sensor: str, quantity: str) -> str:
     """Unique id of one quantity of one announced sensor."""
     return entity_unique_id(node_device_identifier(node_id), sensor_key(sensor, quantity))
@@ -104,7 +107,7 @@ def switch_unique_id(node_id: str, switch: str) -> str:
 
 def connectivity_unique_id(node_id: str) -> str:
     """Unique id of the node's connectivity sensor."""
-    return entity_unique_id(node_device_identifier(node_id), CONNECTIVITY_KEY)
+    return entity_unique_id(node_device_identifier(node_id), CONNECTIVITY.key)
 
 
 def expected_unique_ids(node_id: str, announcement: NodeAnnouncement) -> set[str]:
@@ -134,7 +137,7 @@ class NodeEntity(PyIotHomeCoordinatorEntity[NodeCoordinator]):
 class NodeClimateSensor(NodeEntity, SensorEntity):
     """Temperature, humidity or power measured by a node."""
 
-    entity_description: NodeSensorDescription
+    entity_description: QuantitySensorDescription[SensorSample]
 
     def __init__(
         self, coordinator: NodeCoordinator, sensor: SensorInfo, quantity: Quantity, *, named: bool
@@ -146,8 +149,6 @@ class NodeClimateSensor(NodeEntity, SensorEntity):
         if named:
             self._attr_translation_key = f"sensor_{quantity}"
             self._attr_translation_placeholders = {"sensor": sensor.name}
-        else:
-            self._attr_translation_key = str(quantity)
 
     @property
     def native_value(self) -> float | None:
@@ -164,23 +165,26 @@ class NodeClimateSensor(NodeEntity, SensorEntity):
 class NodeLedSwitch(NodeEntity, SwitchEntity):
     """An LED on a node; its state is what the node reports, so commands are confirmed."""
 
-    _attr_translation_key = "led"
+    entity_description: NodeSwitchDescription
 
     def __init__(self, coordinator: NodeCoordinator, switch: SwitchInfo) -> None:
         """Describe one announced switch."""
         super().__init__(coordinator, switch_key(switch.key))
+        self.entity_description = NODE_SWITCH
         self._key = switch.key
         self._attr_name = switch.name
 
     @property
     def is_on(self) -> bool | None:
         """The state the node last reported."""
-        return self.coordinator.data.switches.get(self._key)
+        return self.entity_description.is_on_fn(self.coordinator.data, self._key)
 
+    @entity_action
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Ask the node to switch on and wait for its confirmation."""
         await self.coordinator.async_switch(self._key, True)
 
+    @entity_action
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Ask the node to switch off and wait for its confirmation."""
         await self.coordinator.async_switch(self._key, False)
@@ -189,12 +193,12 @@ class NodeLedSwitch(NodeEntity, SwitchEntity):
 class NodeConnectivity(NodeEntity, BinarySensorEntity):
     """Whether the node is connected (follows its last will)."""
 
-    _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
-    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    entity_description: NodeBinarySensorDescription
 
     def __init__(self, coordinator: NodeCoordinator) -> None:
         """One per node."""
-        super().__init__(coordinator, CONNECTIVITY_KEY)
+        super().__init__(coordinator, CONNECTIVITY.key)
+        self.entity_description = CONNECTIVITY
 
     @property
     def available(self) -> bool:
@@ -204,7 +208,7 @@ class NodeConnectivity(NodeEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """Online or not."""
-        return self.coordinator.data.online
+        return self.entity_description.is_on_fn(self.coordinator.data)
 
 
 def node_sensors(coordinator: NodeCoordinator) -> list[NodeClimateSensor]:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
-from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.sensor import (
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
 from homeassistant.core import callback
+from homeassistant.helpers.entity import EntityDescription
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from .coordinator import (
@@ -41,9 +50,43 @@ _CHANGING_ATTRIBUTES = frozenset(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class TrendSensorDescription(SensorEntityDescription):
+    """The slope of a source, read from the view the coordinator built."""
+
+    value_fn: Callable[[EntityView], float | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendBinarySensorDescription(BinarySensorEntityDescription):
+    """Whether a source rises, read from the view the coordinator built."""
+
+    is_on_fn: Callable[[EntityView], bool | None]
+
+
+TREND_SENSOR = TrendSensorDescription(
+    key=TREND,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=SLOPE_DIGITS,
+    value_fn=lambda view: None if view.value is None else float(view.value),
+)
+RISING_SENSOR = TrendBinarySensorDescription(
+    key=RISING,
+    is_on_fn=lambda view: None if view.value is None else bool(view.value),
+)
+
+
 def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list[SensorEntity]:
     """One slope sensor per source of the coordinator, on the sources' device."""
-    return [TrendSensor(coordinator, source, device) for source in coordinator.sources.values()]
+    return [
+        TrendSensor(
+            coordinator,
+            source,
+            device,
+            replace(TREND_SENSOR, native_unit_of_measurement=f"{source.unit}/d"),
+        )
+        for source in coordinator.sources.values()
+    ]
 
 
 def trend_binary_sensors(
@@ -51,7 +94,13 @@ def trend_binary_sensors(
 ) -> list[BinarySensorEntity]:
     """One "rising" binary sensor per source of the coordinator, on the sources' device."""
     return [
-        TrendRisingBinarySensor(coordinator, source, device)
+        TrendRisingBinarySensor(
+            coordinator,
+            source,
+            device,
+            # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
+            replace(RISING_SENSOR, entity_registry_enabled_default=source.quantity != "power"),
+        )
         for source in coordinator.sources.values()
     ]
 
@@ -67,10 +116,12 @@ class TrendEntity(PyIotHomeCoordinatorEntity[TrendCoordinator]):
         coordinator: TrendCoordinator,
         source: TrendSource,
         device: DeviceIdentity,
-        suffix: str,
+        description: EntityDescription,
     ) -> None:
         """Name the entity after its quantity, and its sensor when the device has several."""
+        suffix = description.key
         super().__init__(coordinator, device, f"{source.key}_{suffix}")
+        self.entity_description = description
         self.source = source
         self._view_key = (source.key, suffix)
         if source.sensor_name:
@@ -121,44 +172,23 @@ class TrendEntity(PyIotHomeCoordinatorEntity[TrendCoordinator]):
 class TrendSensor(TrendEntity, SensorEntity):
     """The published trend of a source over the window, in its unit per day."""
 
-    _attr_state_class = SensorStateClass.MEASUREMENT
-    _attr_suggested_display_precision = SLOPE_DIGITS
+    entity_description: TrendSensorDescription
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
-
-    def __init__(
-        self,
-        coordinator: TrendCoordinator,
-        source: TrendSource,
-        device: DeviceIdentity,
-    ) -> None:
-        """Show the slope in the source's unit per day."""
-        super().__init__(coordinator, source, device, TREND)
-        self._attr_native_unit_of_measurement = f"{source.unit}/d"
 
     @property
     def native_value(self) -> float | None:
         """Slope per day, rounded to the shown decimals; None while the trend is unknown."""
-        value = None if (view := self._shown_view) is None else view.value
-        return None if value is None else float(value)
+        view = self._shown_view
+        return None if view is None else self.entity_description.value_fn(view)
 
 
 class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
     """On while a source rises faster than the trend threshold."""
 
-    def __init__(
-        self,
-        coordinator: TrendCoordinator,
-        source: TrendSource,
-        device: DeviceIdentity,
-    ) -> None:
-        """Describe the binary sensor."""
-        super().__init__(coordinator, source, device, RISING)
-        # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
-        if source.quantity == "power":
-            self._attr_entity_registry_enabled_default = False
+    entity_description: TrendBinarySensorDescription
 
     @property
     def is_on(self) -> bool | None:
         """Whether the trend is rising (see ``analysis.trend_direction``); None while unknown."""
-        value = None if (view := self._shown_view) is None else view.value
-        return None if value is None else bool(value)
+        view = self._shown_view
+        return None if view is None else self.entity_description.is_on_fn(view)

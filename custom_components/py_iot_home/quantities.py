@@ -1,0 +1,70 @@
+"""The sensors of measured quantities, described once for a board's and a node's samples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, UnitOfTemperature
+
+from .protocol import Quantity
+
+# Contravariant, which type parameter syntax cannot say: a description that reads any
+# climate sample also reads a node's sample.
+SampleT_contra = TypeVar("SampleT_contra", contravariant=True)
+
+
+class ClimateReading(Protocol):
+    """What a board's and a node's samples both offer; None where a read failed."""
+
+    @property
+    def temperature(self) -> float | None:
+        """Degrees Celsius."""
+
+    @property
+    def humidity(self) -> float | None:
+        """Percent relative humidity."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuantitySensorDescription(SensorEntityDescription, Generic[SampleT_contra]):  # noqa: UP046
+    """A sensor of one quantity, read from a sample by ``value_fn``."""
+
+    native_unit_of_measurement: str
+    value_fn: Callable[[SampleT_contra], float | None]
+
+
+def _climate(
+    quantity: Quantity,
+    device_class: SensorDeviceClass,
+    unit: str,
+    value_fn: Callable[[ClimateReading], float | None],
+) -> QuantitySensorDescription[ClimateReading]:
+    return QuantitySensorDescription(
+        key=quantity,
+        translation_key=str(quantity),
+        device_class=device_class,
+        native_unit_of_measurement=unit,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=value_fn,
+    )
+
+
+CLIMATE_SENSORS: Mapping[Quantity, QuantitySensorDescription[ClimateReading]] = {
+    Quantity.TEMPERATURE: _climate(
+        Quantity.TEMPERATURE,
+        SensorDeviceClass.TEMPERATURE,
+        UnitOfTemperature.CELSIUS,
+        lambda sample: sample.temperature,
+    ),
+    Quantity.HUMIDITY: _climate(
+        Quantity.HUMIDITY, SensorDeviceClass.HUMIDITY, PERCENTAGE, lambda sample: sample.humidity
+    ),
+}
