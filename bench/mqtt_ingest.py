@@ -57,6 +57,13 @@ from tests.mqtt_entry import async_setup_mqtt_entry, mocked_paho
 TARGET_PER_S = 2_000
 BATCH = 200  # messages handed over per loop iteration, like one socket read
 SECRET = "bench-secret-0123456789"
+
+
+def node_secret(node_id: str) -> str:
+    """Every node its own secret (Home Assistant refuses one shared by two nodes)."""
+    return f"{SECRET}-{node_id}"
+
+
 BASE_TS = time.time() - 60
 
 
@@ -102,7 +109,9 @@ class Workload:
 
 
 def build_workload(node_ids: list[str], total: int, first_seq: int, signed: bool) -> Workload:
-    signers = {node_id: MessageSigner(SECRET) for node_id in node_ids} if signed else {}
+    signers = (
+        {node_id: MessageSigner(node_secret(node_id)) for node_id in node_ids} if signed else {}
+    )
     messages: list[tuple[str, bytes]] = []
     count = dict.fromkeys(node_ids, 0)
     last: dict[str, tuple[float, float]] = {}
@@ -212,7 +221,9 @@ async def run(hass: HomeAssistant, n_nodes: int, n_messages: int) -> dict[str, A
     signed_ids = [f"signed-{i:03d}" for i in range(n_nodes)]
     setup_start = time.perf_counter()
     nodes = {node_id: await confirm_node(hass, node_id, None) for node_id in plain_ids}
-    nodes |= {node_id: await confirm_node(hass, node_id, SECRET) for node_id in signed_ids}
+    nodes |= {
+        node_id: await confirm_node(hass, node_id, node_secret(node_id)) for node_id in signed_ids
+    }
     await hass.async_block_till_done()
     setup_s = time.perf_counter() - setup_start
 

@@ -41,7 +41,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN, MAX_PENDING_DISCOVERIES
 from custom_components.py_iot_home.nodes.clock import ClockWatch
-from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator, RefusalKind
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
@@ -489,7 +489,7 @@ async def test_hostile_messages_to_a_confirmed_node(
         assert dict(node.rejections.counts) == +expected.rejections
         assert dict(node.messages_accepted) == +expected.accepted
         assert node.replayed_samples == expected.replayed_samples
-        assert set(node.rejections.counts) <= set(RejectionKind)
+        assert set(node.rejections.counts) <= set(RejectionKind) | set(RefusalKind)
         assert _entity_ids(hass) == entities
         assert len(_flows(hass)) == 0
 
@@ -509,6 +509,11 @@ async def test_hostile_messages_to_a_confirmed_node(
                 if topic in retained_topics:
                     delivered_as = None
                 retained_topics.add(topic)
+                if delivered_as in (TopicKind.STATE, TopicKind.REPLAY):
+                    # Nodes never retain samples: a retained one is planted, and dropped.
+                    expected.rejections[RefusalKind.RETAINED] += 1
+                    rejected.append((topic, payload))
+                    delivered_as = None
             if delivered_as is TopicKind.ANNOUNCE and payload:
                 try:
                     new = parse_announcement(topic, payload)
@@ -553,7 +558,7 @@ async def test_hostile_messages_to_a_confirmed_node(
         f"accepted={sum(expected.accepted.values())} retained_bytes={growth}"
     )
     assert growth < MEMORY_GROWTH_LIMIT, f"{growth} bytes kept after {len(rejected)} messages"
-    assert len(node.rejections.counts) <= len(RejectionKind)
+    assert len(node.rejections.counts) <= len(RejectionKind) + len(RefusalKind)
 
 
 async def test_hostile_announcements_to_discovery(

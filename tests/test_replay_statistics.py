@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -91,6 +92,9 @@ async def test_replay_imports_hours_at_their_times(
         ]
     )
     async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+    async_fire_time_changed(hass)
     await hass.async_block_till_done()
     await async_wait_recording_done(hass)
 

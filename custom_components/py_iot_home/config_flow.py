@@ -60,10 +60,12 @@ from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
     check_capacity,
+    check_unique_ids,
     parse_discovery,
     pending_discoveries,
     record_discovery_rejection,
     release_pending_discovery,
+    secret_in_use,
 )
 from .protocol import (
     DEFAULT_PREFIX,
@@ -190,7 +192,15 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             elif is_signed(discovery_info.payload):
                 # Confirmed unsigned, anyone on the broker could speak for a signing node.
                 errors[CONF_SECRET] = "secret_required"
+            if secret and secret_in_use(self.hass, secret):
+                # With another node's secret, either node could sign for the other.
+                errors[CONF_SECRET] = "secret_reused"
             if not errors:
+                try:
+                    # Checked on confirming only: a discovery burst must stay cheap.
+                    check_unique_ids(self.hass, announcement)
+                except DiscoveryRejected as err:
+                    return self.async_abort(reason=err.reason)
                 return self.async_create_entry(
                     title=announcement.name,
                     data={

@@ -256,6 +256,9 @@ class NodeAgent:
         if request.node_id != self.config.node_id:
             self._reject("resend request", topic, "other_node", "not this node's topic")
             return
+        if self._verifier is not None:
+            # Kept like a command's: a captured request must stay old after a restart.
+            self.buffer.command_seq = self._verifier.last_seq
         self._pending_resend = request
         self.tick()
 

@@ -21,6 +21,7 @@ from .protocol import (
     UNSTORABLE_TEXT_RE,
     ProtocolError,
     Quantity,
+    has_visible_character,
     validate_key,
     validate_node_id,
     validate_prefix,
@@ -159,6 +160,8 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
     if UNSTORABLE_TEXT_RE.search(value):
         # Home Assistant would refuse the announcement (invalid_text): say so at start.
         raise ConfigError(f"{name}: no control, bidirectional-override or surrogate characters")
+    if not has_visible_character(value):
+        raise ConfigError(f"{name}: needs a visible character")
     return value
 
 

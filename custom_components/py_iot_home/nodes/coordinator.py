@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from homeassistant.components import mqtt
@@ -49,7 +50,7 @@ from ..repairs import (
 )
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
-from .collision import CollisionWatch
+from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
 
@@ -66,6 +67,14 @@ def counter_store_key(entry_id: str) -> str:
 
 
 type SamplesListener = Callable[[list[StateMessage], bool], None]
+
+
+class RefusalKind(StrEnum):
+    """Why Home Assistant dropped a message the protocol itself accepts."""
+
+    RETAINED = "retained"
+    HARDWARE_CHANGE_RATIONED = "hardware_change_rationed"
+    UNIQUE_ID_CLASH = "unique_id_clash"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,15 +98,19 @@ class RejectionLog:
 
     def record(self, topic: str, err: ProtocolError, count: int = 1) -> None:
         """Count `count` rejections of one kind, logging the first of their kind."""
-        if not self.counts[err.kind]:
+        self.refuse(topic, err.kind, err, count)
+
+    def refuse(self, topic: str, kind: str, reason: object, count: int = 1) -> None:
+        """Count `count` refused messages of `kind`, logging the first of their kind."""
+        if not self.counts[kind]:
             LOGGER.warning(
                 "Dropped a message from node %s on %s (%s); further ones of this kind are "
                 "only counted (see diagnostics)",
                 self._node_id,
                 topic,
-                err,
+                reason,
             )
-        self.counts[err.kind] += count
+        self.counts[kind] += count
 
 
 class NodeCoordinator(DataUpdateCoordinator[NodeState]):
@@ -110,7 +123,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         hass: HomeAssistant,
         entry: ConfigEntry[Any],
         announcement: NodeAnnouncement,
-        on_announcement_changed: Callable[[NodeAnnouncement], None],
+        on_announcement_changed: Callable[[NodeAnnouncement], bool],
     ) -> None:
         """Bind to one node; subscriptions start in async_start."""
         super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
@@ -266,9 +279,30 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._collision_seen():
             # Two machines take turns: reloading on each turn would never end.
             return
+        changed = (previous.sensors, previous.switches) != (
+            announcement.sensors,
+            announcement.switches,
+        )
+        if changed and not self._adopt_hardware_change(msg.topic, announcement):
+            return
         self.async_set_updated_data(replace(self.data, announcement=announcement))
-        if (previous.sensors, previous.switches) != (announcement.sensors, announcement.switches):
-            self._on_announcement_changed(announcement)
+
+    def _adopt_hardware_change(self, topic: str, announcement: NodeAnnouncement) -> bool:
+        """Reload with other sensors or switches, unless the node changes them too often."""
+        now = time.monotonic()
+        if not self.collision.may_change_hardware(now):
+            self.rejections.refuse(
+                topic,
+                RefusalKind.HARDWARE_CHANGE_RATIONED,
+                f"its sensors or switches changed {MAX_HARDWARE_CHANGES} times within "
+                f"{HARDWARE_CHANGE_WINDOW_S / 3600:.0f} h; a later change is adopted once "
+                "that window has passed, or after a restart of Home Assistant",
+            )
+            return False
+        if not self._on_announcement_changed(announcement):
+            return False
+        self.collision.hardware_changed(now)
+        return True
 
     def _collision_seen(self) -> bool:
         if self.collision.shared:
@@ -314,8 +348,19 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._offline_timer()
             self._offline_timer = None
 
+    def _retained(self, msg: ReceiveMessage) -> bool:
+        """Whether to drop a retained sample: nodes never retain them, so it is planted."""
+        if msg.retain:
+            # It would come back on every (re)subscribe, long after whoever published it.
+            self.rejections.refuse(
+                msg.topic, RefusalKind.RETAINED, "a node never retains its samples"
+            )
+        return msg.retain
+
     @callback
     def _handle_state(self, msg: ReceiveMessage) -> None:
+        if self._retained(msg):
+            return
         now = time.time()
         try:
             state = parse_state(
@@ -351,6 +396,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     @callback
     def _handle_replay(self, msg: ReceiveMessage) -> None:
+        if self._retained(msg):
+            return
         try:
             batch = parse_replay_batch(
                 msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=time.time()

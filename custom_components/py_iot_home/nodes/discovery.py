@@ -6,13 +6,22 @@ of a discovery burst: each is O(1) but the parse, and the cheapest come first.
 
 from __future__ import annotations
 
+import hmac
 from collections import Counter
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
-from ..const import CONF_KIND, DOMAIN, LOGGER, MAX_NODES, MAX_PENDING_DISCOVERIES, EntryKind
+from ..const import (
+    CONF_KIND,
+    CONF_SECRET,
+    DOMAIN,
+    LOGGER,
+    MAX_NODES,
+    MAX_PENDING_DISCOVERIES,
+    EntryKind,
+)
 from ..protocol import (
     NodeAnnouncement,
     ProtocolError,
@@ -20,6 +29,7 @@ from ..protocol import (
     parse_announcement,
     parse_topic,
 )
+from .identity_clash import other_nodes, unique_id_clashes
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
@@ -56,6 +66,21 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
         LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
     return announcement
+
+
+def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> None:
+    """Refuse a node whose entities would take unique ids of a configured node's."""
+    if unique_id_clashes(announcement, other_nodes(hass)):
+        raise DiscoveryRejected("unique_id_clash")
+
+
+def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
+    """Whether a configured node already signs with `secret`."""
+    return any(
+        hmac.compare_digest(entry.data.get(CONF_SECRET) or "", secret)
+        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+        if entry.data.get(CONF_KIND) == EntryKind.NODE
+    )
 
 
 def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:

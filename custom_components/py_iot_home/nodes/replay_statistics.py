@@ -14,7 +14,7 @@ from homeassistant.components.recorder.statistics import (
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.event import async_call_later, async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..analysis.hourly import HourlyAggregate, hourly_aggregates
@@ -24,6 +24,9 @@ from ..trends.coordinator import TrendCoordinator
 HOUR_S = 3600
 # The recorder compiles an hour shortly after it ends; importing later overwrites that.
 COMPILE_MARGIN = timedelta(minutes=15)
+# Batches arriving within this share one import per sensor: a node drains its backlog in many
+# batches, and a flood of them must not outgrow the recorder's queue (it stops recording).
+IMPORT_DELAY_S = 5.0
 
 
 class ReplayStatistics:
@@ -34,11 +37,14 @@ class ReplayStatistics:
         self._hass = hass
         self._trend = trend
         self._pending: dict[int, CALLBACK_TYPE] = {}
+        # Complete hours waiting for the next import, by sensor key.
+        self._due: dict[str, set[int]] = {}
+        self._import_due: CALLBACK_TYPE | None = None
         self.imported_hours = 0
 
     @callback
     def async_replayed(self, keys_and_times: Iterable[tuple[str, float]]) -> None:
-        """Import the complete hours now; the current one once the recorder compiled it."""
+        """Import the complete hours shortly; the current one once the recorder compiled it."""
         if "recorder" not in self._hass.config.components:
             return
         now_s = dt_util.utcnow().timestamp()
@@ -47,9 +53,19 @@ class ReplayStatistics:
             hours_by_key.setdefault(key, set()).add(int(at // HOUR_S) * HOUR_S)
         current_hour = int(now_s // HOUR_S) * HOUR_S
         for key, hours in hours_by_key.items():
-            self._import(key, sorted(hour for hour in hours if hour < current_hour))
+            if complete := {hour for hour in hours if hour < current_hour}:
+                self._due.setdefault(key, set()).update(complete)
             if current_hour in hours:
                 self._schedule(key, current_hour)
+        if self._due and self._import_due is None:
+            self._import_due = async_call_later(self._hass, IMPORT_DELAY_S, self._import_due_hours)
+
+    @callback
+    def _import_due_hours(self, _: datetime) -> None:
+        self._import_due = None
+        due, self._due = self._due, {}
+        for key, hours in due.items():
+            self._import(key, sorted(hours))
 
     def _schedule(self, key: str, hour: int) -> None:
         token = hash((key, hour))
@@ -70,6 +86,10 @@ class ReplayStatistics:
         for cancel in self._pending.values():
             cancel()
         self._pending.clear()
+        if self._import_due is not None:
+            self._import_due()
+            self._import_due = None
+        self._due.clear()
 
     def _import(self, key: str, hours: list[int]) -> None:
         source = self._trend.sources.get(key)

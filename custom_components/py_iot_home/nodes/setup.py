@@ -26,8 +26,6 @@ from ..protocol import (
     StateMessage,
     TopicKind,
     build_announcement,
-    node_topic,
-    parse_announcement,
 )
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
@@ -35,21 +33,16 @@ from .coordinator import (
     COLLISION_WATCHES,
     COUNTER_STORE_VERSION,
     NodeCoordinator,
+    RefusalKind,
     counter_store_key,
 )
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
+from .identity_clash import other_nodes, stored_announcement, unique_id_clashes
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
 
 NODE_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
-
-
-def stored_announcement(entry: PyIotHomeConfigEntry) -> NodeAnnouncement:
-    """The announcement confirmed by the user (or the latest one the node sent)."""
-    prefix: str = entry.data[CONF_PREFIX]
-    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
-    return parse_announcement(topic, entry.data[CONF_ANNOUNCEMENT], prefix=prefix)
 
 
 def announcement_payload(announcement: NodeAnnouncement, prefix: str) -> str:
@@ -64,7 +57,14 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     announcement = stored_announcement(entry)
 
     @callback
-    def _announcement_changed(new: NodeAnnouncement) -> None:
+    def _announcement_changed(new: NodeAnnouncement) -> bool:
+        if clashes := unique_id_clashes(new, other_nodes(hass, entry.entry_id)):
+            node.rejections.refuse(
+                node.topic(TopicKind.ANNOUNCE),
+                RefusalKind.UNIQUE_ID_CLASH,
+                f"its new sensors would take entities of another node: {sorted(clashes)[:3]}",
+            )
+            return False
         LOGGER.info("Node %s announced other sensors or switches; reloading it", entry.title)
         # One reload: the entry has no update listener (options flows reload by themselves).
         hass.config_entries.async_update_entry(
@@ -75,6 +75,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
             },
         )
         hass.config_entries.async_schedule_reload(entry.entry_id)
+        return True
 
     node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
     trend = TrendCoordinator(

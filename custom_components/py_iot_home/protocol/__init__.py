@@ -58,6 +58,7 @@ from .model import (
     SwitchCommand,
     SwitchInfo,
     TopicKind,
+    has_visible_character,
 )
 from .parsing import (
     is_signed,
@@ -141,6 +142,7 @@ __all__ = [
     "canonical_json",
     "command_subscription",
     "compute_signature",
+    "has_visible_character",
     "is_signed",
     "node_id_from_topic",
     "node_topic",

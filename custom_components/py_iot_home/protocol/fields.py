@@ -13,6 +13,7 @@ from .model import (
     UNSTORABLE_TEXT_RE,
     ProtocolError,
     RejectionKind,
+    has_visible_character,
 )
 from .topics import validate_key
 
@@ -88,6 +89,9 @@ def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     if (bad := UNSTORABLE_TEXT_RE.search(value)) is not None:
         # A lone surrogate cannot be written as UTF-8: Home Assistant's storage would fail.
         raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} contains U+{ord(bad.group()):04X}")
+    if not has_visible_character(value):
+        # A blank name would become a blank device name and config entry title.
+        raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} has no visible character")
     return value
 
 

@@ -47,6 +47,12 @@ UNSTORABLE_TEXT_RE: Final = re.compile(
 )
 
 
+def has_visible_character(text: str) -> bool:
+    """Whether `text` shows anything: not only spaces or invisible (format) characters."""
+    # isprintable() is False for separators but the ASCII space, and for Cc/Cf/Cs/Co/Cn.
+    return any(character.isprintable() and not character.isspace() for character in text)
+
+
 class RejectionKind(StrEnum):
     """Why a message was rejected."""
 

@@ -1,0 +1,236 @@
+"""A compromised node, or anyone publishing for an unsigned one, against Home Assistant.
+
+Found by the red-team review: each case got through before its fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.nodes.collision import (
+    HARDWARE_CHANGE_WINDOW_S,
+    MAX_HARDWARE_CHANGES,
+)
+from custom_components.py_iot_home.nodes.identity_clash import stored_announcement
+from custom_components.py_iot_home.protocol import (
+    MessageSigner,
+    SensorInfo,
+    SensorSample,
+    StateMessage,
+    build_state,
+)
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    BOTH,
+    NODE_ID,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    announcement,
+    discover_and_confirm,
+    replay_payload,
+    state_payload,
+)
+
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+
+def _sensors(prefix: str, count: int = 16) -> tuple[SensorInfo, ...]:
+    return tuple(
+        SensorInfo(key=f"{prefix}s{index}", name=f"S{index}", quantities=BOTH, model="dht22")
+        for index in range(count)
+    )
+
+
+async def test_a_node_announcing_ever_new_hardware_is_rationed(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each new set of sensors reloaded the entry and left ~90 entities in the registry."""
+    node = await discover_and_confirm(hass)
+    entry = node.config_entry
+    loads: list[ConfigEntryState] = []
+    entry.async_on_state_change(
+        lambda: loads.append(entry.state) if entry.state is ConfigEntryState.LOADED else None
+    )
+    registry = er.async_get(hass)
+    deleted_before = len(registry.deleted_entities)
+    for turn in range(3 * MAX_HARDWARE_CHANGES):
+        payload = announce_payload(announcement(sensors=_sensors(f"t{turn}")))
+        # Live, as a broker forwards it to a subscriber (retained only when subscribing).
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(loads) == MAX_HARDWARE_CHANGES
+    assert entry.state is ConfigEntryState.LOADED
+    # Only the adopted changes left removed entities behind (3 per quantity of 16 sensors).
+    assert len(registry.deleted_entities) - deleted_before <= MAX_HARDWARE_CHANGES * 16 * 2 * 3
+    last_adopted = f"t{MAX_HARDWARE_CHANGES - 1}"
+    assert stored_announcement(entry).sensors == _sensors(last_adopted)
+    coordinator = entry.runtime_data.node
+    assert coordinator.data.announcement.sensors == _sensors(last_adopted)
+    assert coordinator.rejections.counts["hardware_change_rationed"] == 2 * MAX_HARDWARE_CHANGES
+    rationed = [r for r in caplog.records if "changed 5 times" in r.getMessage()]
+    assert len(rationed) == 1
+    assert rationed[0].levelno == logging.WARNING
+
+    # Once the window has passed, the node's configuration may change again.
+    freezer.tick(timedelta(seconds=HARDWARE_CHANGE_WINDOW_S + 1))
+    payload = announce_payload(announcement(sensors=_sensors("later", 1)))
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(loads) == MAX_HARDWARE_CHANGES + 1
+    assert stored_announcement(entry).sensors == _sensors("later", 1)
+
+
+def _state(node_id: str, sensor_key: str, temperature: float, seq: int) -> bytes:
+    state = StateMessage(
+        node_id=node_id,
+        ts=time.time(),
+        seq=seq,
+        sensors={sensor_key: SensorSample(temperature=temperature, humidity=40.0)},
+    )
+    return build_state(state).payload
+
+
+async def test_a_node_cannot_take_another_nodes_entities_by_announcing(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Node `shed` announcing sensor `north_dht` named the entities of `shed_north`'s `dht`.
+
+    After a restart that set `shed` up first, `shed_north`'s temperature entity (its id,
+    history and automations) belonged to `shed` and showed what `shed` sent.
+    """
+    genuine = await discover_and_confirm(
+        hass,
+        announcement(
+            "shed_north",
+            sensors=(SensorInfo(key="dht", name="Shed", quantities=BOTH, model="dht22"),),
+        ),
+    )
+    rogue = await discover_and_confirm(hass, announcement("shed"))
+    registry = er.async_get(hass)
+    temperature_id = registry.async_get_entity_id(
+        "sensor", "py_iot_home", "node_shed_north_dht_temperature"
+    )
+    assert temperature_id is not None
+
+    grab = announcement(
+        "shed", sensors=(SensorInfo(key="north_dht", name="Shed", quantities=BOTH, model="x"),)
+    )
+    async_fire_mqtt_message(hass, "py_iot_home/shed/announce", announce_payload(grab))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert stored_announcement(rogue.config_entry).sensors == announcement("shed").sensors
+    assert rogue.config_entry.runtime_data.node.rejections.counts["unique_id_clash"] == 1
+
+    # A restart in the other order: the rogue entry is set up before the genuine one.
+    await hass.config_entries.async_unload(genuine.config_entry.entry_id)
+    await hass.config_entries.async_reload(rogue.config_entry.entry_id)
+    await hass.config_entries.async_setup(genuine.config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(hass, "py_iot_home/shed/state", _state("shed", "north_dht", 99, 7))
+    async_fire_mqtt_message(
+        hass, "py_iot_home/shed_north/state", _state("shed_north", "dht", 20, 7)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    owner = registry.async_get(temperature_id)
+    assert owner is not None
+    assert owner.config_entry_id == genuine.config_entry.entry_id
+    state = hass.states.get(temperature_id)
+    assert state is not None
+    assert state.state == "20.0"
+
+
+async def test_a_node_whose_entities_clash_with_another_nodes_is_not_confirmed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The same clash, announced by a new node: confirming it created the entry before."""
+    await discover_and_confirm(
+        hass,
+        announcement(
+            "shed_north",
+            sensors=(SensorInfo(key="dht", name="Shed", quantities=BOTH, model="dht22"),),
+        ),
+    )
+    grab = announcement(
+        "shed", sensors=(SensorInfo(key="north_dht", name="Shed", quantities=BOTH, model="x"),)
+    )
+    async_fire_mqtt_message(hass, "py_iot_home/shed/announce", announce_payload(grab), True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"].get("unique_id") == "shed"
+    ]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "unique_id_clash"
+    assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, "shed") is None
+
+
+async def test_retained_state_and_replay_are_dropped(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A retained state came back on every (re)subscribe, long after whoever published it.
+
+    A node never retains them; anyone who can publish could plant a reading for an unsigned
+    node that returned with each restart of Home Assistant (and stepped its counter back).
+    """
+    await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, temperature=21.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID)
+    assert node is not None
+    coordinator = node.runtime_data.node
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(5, temperature=99.0), retain=True)
+    planted = [state_payload(6, temperature=98.0)]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(planted), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get(TEMPERATURE)
+    assert state is not None
+    assert state.state == "21.0"
+    assert coordinator.rejections.counts["retained"] == 2
+    assert coordinator.replayed_samples == 0
+    assert coordinator.collision.steps_back == 0
+
+
+async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Two nodes on one secret: either (one compromised) could sign the other's readings."""
+    shared = "one secret for the whole house"
+    await discover_and_confirm(hass, announcement("attic"), MessageSigner(shared), shared)
+    signer = MessageSigner(shared)
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(announcement(), signer), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"].get("unique_id") == NODE_ID
+    ]
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: shared})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SECRET: "secret_reused"}
+    assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID) is None

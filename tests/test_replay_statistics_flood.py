@@ -1,0 +1,74 @@
+"""Red-team review: a flood of replay batches against the recorder's import queue."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.tasks import ImportStatisticsTask, RecorderTask
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
+
+from .node_messages import REPLAY_TOPIC, discover_and_confirm, replay_payload, state_payload
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+NOW = datetime(2026, 5, 4, 12, 30, tzinfo=dt_util.UTC)
+BATCHES = 200
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+async def test_a_flood_of_replay_batches_queues_one_import_per_sensor(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each batch with a past sample queued its own imports (two per sample, one per quantity).
+
+    200 small batches queued 400 imports: a stream of them (an unsigned node's, or a
+    compromised node's) outgrew the recorder's backlog, at which it stops recording.
+    """
+    freezer.move_to(NOW)
+    await discover_and_confirm(hass)
+    recorder = get_instance(hass)
+    queued: list[RecorderTask] = []
+    queue_task = recorder.queue_task
+
+    def counting(task: RecorderTask) -> None:
+        queued.append(task)
+        queue_task(task)
+
+    an_hour_ago = (NOW - timedelta(hours=1)).timestamp()
+    with patch.object(recorder, "queue_task", counting):
+        for index in range(BATCHES):
+            sample = state_payload(10 + index, temperature=20.0, ts=an_hour_ago + index)
+            async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([sample]))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+    imports = [task for task in queued if isinstance(task, ImportStatisticsTask)]
+    assert len(imports) == 2
