@@ -55,11 +55,13 @@ STATISTICS_STAMP = "meter-statistics-seeded"
 # Boards made before the board form asked for the hardware get it set once.
 BOARD_SIMULATED_STAMP = "board-simulated"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
+# Written by script/develop while Home Assistant has no stored HTTP settings.
+STORED_HTTP = Path("config/.storage/http")
+LOOPBACK_HTTP_PACKAGE = Path("config/packages/loopback_http.yaml")
 # Home Assistant's warnings about the development stack itself, not about anything to fix.
 DEVELOPMENT_ONLY_REPAIRS = {
+    # Raised on the first start only: the block is removed once stored (ensure_http_confirmed).
     ("http", "deprecated_yaml"): "configuration.yaml binds to loopback from the first start",
-    # 2026.11, once the http: block was promoted to storage (ensure_http_confirmed).
-    ("http", "yaml_still_present_after_migration"): "the same block, kept for fresh stacks",
     ("homeassistant", "deprecated_method"): "a development stack is a Core install by nature",
 }
 
@@ -110,6 +112,11 @@ async def run_flow(
     return result
 
 
+async def stored_http_settings() -> Path | None:
+    """Home Assistant's file of HTTP settings, once written."""
+    return STORED_HTTP if await asyncio.to_thread(STORED_HTTP.exists) else None
+
+
 async def ensure_http_confirmed(client: HomeAssistantClient) -> None:
     """Confirm the loopback-only `http:` of configuration.yaml.
 
@@ -119,12 +126,15 @@ async def ensure_http_confirmed(client: HomeAssistantClient) -> None:
     """
     config = await client.ws("http/config")
     pending = config["pending"]
-    if pending is None:
-        return
-    if pending["error"] is None:
+    if pending is not None and pending["error"] is None:
         await client.ws("http/config/promote")
         _LOGGER.info("confirmed the HTTP settings of configuration.yaml (loopback only)")
-    else:
+    if pending is None or pending["error"] is None:
+        # Stored once Home Assistant has written its file: from then on the YAML would only
+        # raise `yaml_still_present_after_migration` at the next start (from the UI too).
+        await wait_for("the stored HTTP settings", stored_http_settings, timeout_s=30)
+        await asyncio.to_thread(LOOPBACK_HTTP_PACKAGE.unlink, missing_ok=True)
+    if pending is not None and pending["error"] is not None:
         _LOGGER.warning(
             "Home Assistant dropped the HTTP settings of configuration.yaml (%s) and listens "
             "on every interface; reset the instance (docs/develop.md) to get them back",

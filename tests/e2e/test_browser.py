@@ -462,6 +462,11 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     await wait_until_up(API_URL, RESTART_TIMEOUT_MS / 1000)
     async with HomeAssistantClient(TOKEN_FILE.read_text().strip(), API_URL) as restarted:
         await restarted.wait_until_running(timeout_s=RESTART_TIMEOUT_MS / 1000)
+        # Nothing new under Settings → Repairs (2026.11 warned about the development
+        # stack's `http:` YAML at every restart).
+        issues = (await restarted.ws("repairs/list_issues"))["issues"]
+        shown = [f"{i['domain']}.{i['issue_id']}" for i in issues if not i["ignored"]]
+        assert shown == [], f"repairs after the restart: {shown}"
     await page.reload()
     await open_device(page, NODE_NAME)
     await expect(entity_row(page, "Connectivity")).to_have_text(re.compile("Connected"))
