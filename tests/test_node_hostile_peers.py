@@ -23,7 +23,7 @@ from custom_components.py_iot_home.nodes.collision import (
     HARDWARE_CHANGE_WINDOW_S,
     MAX_HARDWARE_CHANGES,
 )
-from custom_components.py_iot_home.nodes.identity_clash import stored_announcement
+from custom_components.py_iot_home.nodes.entries import stored_announcement
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     SensorInfo,

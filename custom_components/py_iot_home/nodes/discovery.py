@@ -14,13 +14,11 @@ from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import (
-    CONF_KIND,
     CONF_SECRET,
     DOMAIN,
     LOGGER,
     MAX_NODES,
     MAX_PENDING_DISCOVERIES,
-    EntryKind,
 )
 from ..protocol import (
     NodeAnnouncement,
@@ -29,6 +27,7 @@ from ..protocol import (
     parse_announcement,
     parse_topic,
 )
+from .entries import node_entries
 from .identity_clash import other_nodes, unique_id_clashes
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
@@ -78,8 +77,7 @@ def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
     """Whether a configured node already signs with `secret`."""
     return any(
         hmac.compare_digest(entry.data.get(CONF_SECRET) or "", secret)
-        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-        if entry.data.get(CONF_KIND) == EntryKind.NODE
+        for entry in node_entries(hass)
     )
 
 
@@ -99,12 +97,7 @@ def check_capacity(hass: HomeAssistant) -> None:
     """Refuse a new node when too many wait for confirmation or are configured."""
     if len(pending_discoveries(hass)) >= MAX_PENDING_DISCOVERIES:
         raise DiscoveryRejected("too_many_pending")
-    nodes = sum(
-        1
-        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-        if entry.data.get(CONF_KIND) == EntryKind.NODE
-    )
-    if nodes >= MAX_NODES:
+    if len(node_entries(hass)) >= MAX_NODES:
         raise DiscoveryRejected("too_many_nodes")
 
 

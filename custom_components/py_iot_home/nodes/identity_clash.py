@@ -10,27 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from ..const import CONF_ANNOUNCEMENT, CONF_KIND, CONF_NODE_ID, CONF_PREFIX, DOMAIN, EntryKind
-from ..protocol import NodeAnnouncement, TopicKind, node_topic, parse_announcement
+from ..protocol import NodeAnnouncement
 from .entities import expected_unique_ids
-
-
-def stored_announcement(entry: ConfigEntry) -> NodeAnnouncement:
-    """The announcement confirmed by the user (or the latest one the node sent)."""
-    prefix: str = entry.data[CONF_PREFIX]
-    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
-    return parse_announcement(topic, entry.data[CONF_ANNOUNCEMENT], prefix=prefix)
+from .entries import node_entries, stored_announcement
 
 
 def other_nodes(hass: HomeAssistant, entry_id: str | None = None) -> list[NodeAnnouncement]:
     """The stored announcements of every node entry but `entry_id`."""
     return [
-        stored_announcement(entry)
-        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-        if entry.entry_id != entry_id and entry.data.get(CONF_KIND) == EntryKind.NODE
+        stored_announcement(entry) for entry in node_entries(hass) if entry.entry_id != entry_id
     ]
 
 

@@ -37,7 +37,8 @@ from .coordinator import (
     counter_store_key,
 )
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
-from .identity_clash import other_nodes, stored_announcement, unique_id_clashes
+from .entries import stored_announcement
+from .identity_clash import other_nodes, unique_id_clashes
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
