@@ -30,6 +30,11 @@ def board_device(entry: PyIotHomeConfigEntry, *, simulated: bool) -> DeviceIdent
     )
 
 
+def climate_sensor_unique_id(board_id: str | None, quantity: str) -> str:
+    """A board's temperature or humidity sensor, as its device names it (the trends' source)."""
+    return entity_unique_id(str(board_id), quantity)
+
+
 def led_device_identifier(board_id: str | None, led_id: str) -> str:
     """An LED's device: the board's id and the LED's own id (also its switch's unique id)."""
     return entity_unique_id(str(board_id), f"led_{led_id}")

@@ -13,11 +13,13 @@ from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
 from ..hardware.reading_filter import ReadingFilter
 from ..models import PyIotHomeConfigEntry
+from ..protocol import Quantity
 from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
 from .coordinator import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
+from .devices import climate_sensor_unique_id
 from .led_devices import async_remove_stale_led_devices
 from .led_states import LedStates, led_states_store
 from .leds import LedBank, leds_from_options
@@ -33,7 +35,7 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
             key=str(quantity),
             quantity=str(quantity),
             unit=description.native_unit_of_measurement,
-            source_unique_id=f"{entry.unique_id}_{quantity}",
+            source_unique_id=climate_sensor_unique_id(entry.unique_id, quantity),
         )
         for quantity, description in CLIMATE_SENSORS.items()
     ]
@@ -118,10 +120,10 @@ def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     entities = er.async_get(hass)
     ids = {
         quantity: entity_id
-        for quantity in ("temperature", "humidity")
+        for quantity in CLIMATE_SENSORS
         if (
             entity_id := entities.async_get_entity_id(
-                Platform.SENSOR, DOMAIN, f"{entry.unique_id}_{quantity}"
+                Platform.SENSOR, DOMAIN, climate_sensor_unique_id(entry.unique_id, quantity)
             )
         )
         # The area only takes a sensor with a state: a disabled one has none.
@@ -129,8 +131,8 @@ def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     }
     if area is None:
         return
-    temperature = area.temperature_entity_id or ids.get("temperature")
-    humidity = area.humidity_entity_id or ids.get("humidity")
+    temperature = area.temperature_entity_id or ids.get(Quantity.TEMPERATURE)
+    humidity = area.humidity_entity_id or ids.get(Quantity.HUMIDITY)
     if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
         areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
 
