@@ -24,12 +24,13 @@ from .config import NodeConfig
 from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
 from .mqtt import create_client
-from .protocol import SensorSample
+from .protocol import MAX_PAYLOAD_BYTES, SensorSample
 
 _LOGGER = logging.getLogger(__name__)
 SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
 # Incoming messages waiting for the event loop beyond this are dropped (a flood of commands
-# must not grow the node's memory); samples and acknowledgements are never dropped.
+# must not grow the node's memory); samples and acknowledgements are never dropped. With
+# payloads over MAX_PAYLOAD_BYTES dropped on arrival, the queue holds at most 16 MiB.
 MAX_QUEUED_MESSAGES = 1000
 READER_JOIN_TIMEOUT_S = 10.0
 
@@ -125,15 +126,21 @@ class EventForwarder:
     def on_message(
         self, _client: paho.Client, _userdata: object, message: paho.MQTTMessage
     ) -> None:
-        """Report a command or a resend request, unless too many are waiting already."""
+        """Report a command or a resend request, unless it is oversized or too many wait."""
+        if len(message.payload) > MAX_PAYLOAD_BYTES:
+            # No command or resend request is this big: a stranger's payload is not kept.
+            self._drop(f"larger than {MAX_PAYLOAD_BYTES} bytes")
+            return
         if self.events.qsize() >= MAX_QUEUED_MESSAGES:
-            self.messages_dropped += 1
-            if self.messages_dropped == 1 or self.messages_dropped % 10_000 == 0:
-                _LOGGER.warning(
-                    "%d incoming messages dropped: too many queued", self.messages_dropped
-                )
+            self._drop("too many queued")
             return
         self.events.put(CommandReceived(message.topic, message.payload, bool(message.retain)))
+
+    def _drop(self, why: str) -> None:
+        """Count a dropped incoming message; log the first and every 10,000th."""
+        self.messages_dropped += 1
+        if self.messages_dropped == 1 or self.messages_dropped % 10_000 == 0:
+            _LOGGER.warning("%d incoming messages dropped: %s", self.messages_dropped, why)
 
 
 def read_periodically(

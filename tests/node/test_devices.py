@@ -25,8 +25,9 @@ from py_iot_node.hardware.dht import DhtModel, DhtReadError, DhtReading
 from py_iot_node.hardware.errors import HardwareUnavailableError
 from py_iot_node.hardware.gpio import PinInUseError, SimulatedGpioBackend
 from py_iot_node.mqtt import create_client
-from py_iot_node.protocol import SensorSample
+from py_iot_node.protocol import MAX_PAYLOAD_BYTES, SensorSample
 from py_iot_node.runner import (
+    MAX_QUEUED_MESSAGES,
     CommandReceived,
     Connected,
     Disconnected,
@@ -204,6 +205,30 @@ def test_paho_callbacks_become_events(tmp_path: Path) -> None:
         Published(7),
         CommandReceived("py_iot_home/kitchen/switch/led/set", b"ON"),
     ]
+
+
+def test_oversized_and_flooding_messages_are_dropped_before_queueing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stranger's big payloads or flood cannot grow the node's memory."""
+    client = create_client(make_config(tmp_path))
+    events: queue.Queue[Event] = queue.Queue()
+    forwarder = EventForwarder(events)
+    topic = b"py_iot_home/kitchen/switch/led/set"
+    for size in (MAX_PAYLOAD_BYTES + 1, 50 * 1024 * 1024):
+        big = MQTTMessage(topic=topic)
+        big.payload = b"x" * size
+        forwarder.on_message(client, None, big)
+    assert events.qsize() == 0
+    largest = MQTTMessage(topic=topic)
+    largest.payload = b"x" * MAX_PAYLOAD_BYTES
+    for _ in range(MAX_QUEUED_MESSAGES + 5):
+        forwarder.on_message(client, None, largest)
+    assert events.qsize() == MAX_QUEUED_MESSAGES
+    assert forwarder.messages_dropped == 2 + 5
+    # One line for the first drop, not one per message.
+    dropped_lines = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert dropped_lines == [f"1 incoming messages dropped: larger than {MAX_PAYLOAD_BYTES} bytes"]
 
 
 def test_reader_reads_each_interval_until_stopped() -> None:
