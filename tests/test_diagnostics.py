@@ -63,5 +63,5 @@ async def test_node_diagnostics_redact_the_secret(
         "last_seen_seq": 3,
         "owed_since": None,
         "gaps_seen": 0,
-        "gap_since": None,
+        "open_gap": None,
     }
