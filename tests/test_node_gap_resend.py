@@ -280,3 +280,16 @@ async def test_node_restart_is_not_a_gap(
         call for call in mqtt_mock.async_publish.call_args_list if RESEND_TOPIC in call.args
     ] == []
     assert dict(node.rejections.counts) == {}
+
+
+async def test_samples_from_before_the_confirmation_are_not_asked_for(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    node = await _signed_node(hass, freezer)
+    # The retained announcement returns with the subscription; the node sampled meanwhile.
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(replace(announcement(), seq=5), SIGNER), retain=True
+    )
+    await _live(hass, freezer, 40)
+    await _live(hass, freezer, 41)
+    assert (node.resend.gaps_seen, _requests(mqtt_mock)) == (0, [])

@@ -94,11 +94,14 @@ class ResendTracker:
             self.asked_gap = self.asked_gap and self.asked_gap.filled(seq)
 
     def announced(self, seq: int | None) -> None:
-        """A (re)connect: a signed announcement takes a counter; after a restart, a jump."""
-        if seq is None or not self.trusts_counter:
+        """A (re)connect: a signed announcement takes a counter; after a restart, a jump.
+
+        Before any sample was seen (a node just confirmed), the first one sets the start:
+        what the node sent before Home Assistant subscribed is not asked for.
+        """
+        if seq is None or not self.trusts_counter or self.last_seen_seq is None:
             return
-        if self.last_seen_seq is None or seq > self.last_seen_seq:
-            self.last_seen_seq = seq
+        self.last_seen_seq = max(self.last_seen_seq, seq)
 
     def connection_lost(self) -> None:
         """Home Assistant lost the broker: whatever follows the last seen sample may be missed."""
