@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -293,3 +295,29 @@ async def test_samples_from_before_the_confirmation_are_not_asked_for(
     await _live(hass, freezer, 40)
     await _live(hass, freezer, 41)
     assert (node.resend.gaps_seen, _requests(mqtt_mock)) == (0, [])
+
+
+async def test_gap_asked_before_a_broker_outage_is_asked_again(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    node = await _signed_node(hass, freezer)
+    await _live(hass, freezer, 10)
+    await _live(hass, freezer, 12)
+    (for_gap,) = _requests(mqtt_mock)
+    # The broker goes away before the answer; back, the announcement asks after 12.
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=SIGNER), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    _, after_outage = _requests(mqtt_mock)
+    assert (for_gap.since, after_outage.since) == (10, 12)
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=after_outage.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # That answer did not cover the gap, whose own answer was lost: it is asked for again.
+    await _live(hass, freezer, 13, after_s=GAP_REQUEST_INTERVAL_S)
+    assert [request.since for request in _requests(mqtt_mock)] == [10, 12, 10]
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, _resent(range(11, 14), _requests(mqtt_mock)[-1].seq, dt_util.utcnow())
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (node.replayed_samples, node.resend.open_gap, node.resend.asked_gap) == (1, None, None)

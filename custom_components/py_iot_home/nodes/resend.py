@@ -138,9 +138,12 @@ class ResendTracker:
         self.request_seq = request_seq
         self.requested_at = now
         self.requests_sent += 1
-        if self.open_gap is not None and since <= self.open_gap.since:
-            self.asked_gap = self.open_gap.merged(self.asked_gap)
-            self.open_gap = None
+        # An earlier request's acknowledgement no longer counts: its gaps go with this one.
+        gaps = self.open_gap.merged(self.asked_gap) if self.open_gap else self.asked_gap
+        if gaps is not None and since <= gaps.since:
+            self.open_gap, self.asked_gap = None, gaps
+        else:
+            self.open_gap, self.asked_gap = gaps, None
 
     def acknowledged(self, ack: int) -> None:
         """A replay batch closed a request; only the latest one settles the debt."""
