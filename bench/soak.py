@@ -278,6 +278,21 @@ Regenerate it with the same command; `--quick` makes a short run.
   every state the entities take and every state the recorder keeps is a plausible reading,
   and availability follows the consecutive-failure rule.
 
+## Samples lost while connected
+
+A broker also drops messages for a client that falls behind (Mosquitto's
+`max_queued_messages`, 1,000 by default), and QoS 1 can lose a message in other ways, while
+Home Assistant stays connected. A signed node numbers its state messages and announcements
+from one counter, one step each, so a skip in the counters of its accepted state and replay
+messages is a gap: Home Assistant asks that node to resend what follows the last counter
+before the gap (the same resend request, signed, settled by the answer's `ack`). At most one
+such request per node is unanswered at a time (a lost one counts as lost after 120 s), and at
+most one goes out per 30 s; later gaps wait and are asked for together. A restart makes the
+node's counter jump, but its announcement comes first and moves the count on, so it asks for
+nothing. Unsigned nodes are not asked: anyone allowed on the broker could send them any
+counter. `tests/test_node_gap_resend.py` (harness) and `tests/test_node_broker_gap.py` (a
+real Mosquitto dropping samples for a stalled Home Assistant) cover it.
+
 {security}"""
 
 

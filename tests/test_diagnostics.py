@@ -58,4 +58,10 @@ async def test_node_diagnostics_redact_the_secret(
     assert diagnostics["messages_accepted"] == {"state": 1}
     assert diagnostics["messages_rejected"] == {"malformed_json": 1}
     assert diagnostics["sensors"]["dht1"] == {"temperature": 22.5, "humidity": 41.0, "power": None}
-    assert diagnostics["resend"] == {"requests_sent": 0, "last_seen_seq": 3, "owed_since": None}
+    assert diagnostics["resend"] == {
+        "requests_sent": 0,
+        "last_seen_seq": 3,
+        "owed_since": None,
+        "gaps_seen": 0,
+        "open_gap": None,
+    }

@@ -179,7 +179,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             )
             self.config_entry.async_on_unload(self._async_save_counter)
         self._positions = await async_get_resend_positions(self.hass)
-        self.resend = ResendTracker.restored(self._positions.get(self.config_entry.entry_id))
+        self.resend = ResendTracker.restored(
+            self._positions.get(self.config_entry.entry_id),
+            trusts_counter=self._verifier is not None,
+        )
         self.config_entry.async_on_unload(
             mqtt.async_subscribe_connection_status(self.hass, self._connection_changed)
         )
@@ -206,13 +209,19 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def _async_save_counter(self) -> None:
         await self._counter_store.async_save(self._counter())
 
-    def _saw(self, seq: int) -> None:
-        """Track the newest counter for resends; a signed node's also guards replays."""
-        self.resend.saw(seq)
-        if self._positions is not None and self.resend.last_seen_seq == seq:
-            self._positions.set(self.config_entry.entry_id, seq)
+    def _saw(self, seqs: list[int]) -> None:
+        """Track counters for resends (asking when they skip some) and guard replays."""
+        for seq in seqs:
+            self.resend.saw(seq)
+        newest = self.resend.last_seen_seq
+        if self._positions is not None and newest is not None and newest in seqs:
+            self._positions.set(self.config_entry.entry_id, newest)
         if self._verifier is not None:
             self._counter_save.schedule()
+        now = time.monotonic()
+        if (since := self.resend.gap_request_due(now)) is not None:
+            LOGGER.debug("Node %s skipped counters after %s", self.node_id, since)
+            self._request_resend(since)
 
     @callback
     def _connection_changed(self, connected: bool) -> None:
@@ -223,7 +232,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self.async_set_updated_data(replace(self.data, online=False))
 
     def _request_resend(self, since: int) -> None:
-        """Ask the node for the samples after `since` (it just announced, so it listens)."""
+        """Ask the node for the samples after `since` (it announced or sent, so it listens)."""
         self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
         message = build_resend_request(
             self.node_id,
@@ -233,7 +242,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             signer=self._signer,
             ts=time.time() if self._signer else None,
         )
-        self.resend.requested(self._command_seq)
+        self.resend.requested(self._command_seq, since, time.monotonic())
         LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
         self.config_entry.async_create_background_task(
             self.hass,
@@ -270,6 +279,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        self.resend.announced(announcement.seq)
         if self._verifier is not None:
             self._counter_save.schedule()
         if (since := self.resend.request_due()) is not None:
@@ -371,7 +381,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 self._watch_clock(now + err.ahead_s, now)
             self._reject(msg, err)
             return
-        self._saw(state.seq)
+        self._saw([state.seq])
         self.collision.live_seq(state.seq)
         self._collision_seen()
         self._watch_clock(state.ts, now)
@@ -410,10 +420,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self.rejections.record(msg.topic, future, batch.from_future)
         self.messages_accepted[TopicKind.REPLAY] += 1
         states = batch.states
-        if states:
-            self._saw(states[-1].seq)
         if batch.ack is not None:
             self.resend.acknowledged(batch.ack)
+        if states:
+            self._saw([state.seq for state in states])
         self.replayed_samples += len(states)
         if not states:
             return

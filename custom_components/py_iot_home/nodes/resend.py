@@ -5,11 +5,51 @@ publishes between a broker restart and Home Assistant's new subscriptions reache
 The node keeps its last sent samples; this tracker asks for those after the last one seen,
 each time the node's announcement arrives (it comes right after every (re)subscribe and
 every node reconnect), until a replay batch acknowledges the request.
+
+While connected, a sample can still be lost (the broker drops messages for a client whose
+queue is full): the node's counter then skips values. A signed node numbers its samples and
+announcements from one counter, one step each, so a skip between them is a gap, and the
+tracker asks for what follows the gap's start, rationed. A restart makes the counter jump,
+but the node announces itself first, so that jump is no gap. An unsigned node's counter is
+not trusted (anyone on the broker could send a huge one), so its skips ask for nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# A gap asks at most this often per node, and not while an earlier request is unanswered
+# (a node answers one request every 10 s; a broken or hostile one must not make us flood).
+GAP_REQUEST_INTERVAL_S = 30.0
+# A request unanswered for this long counts as lost: its gaps may be asked for again.
+REQUEST_ANSWER_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CounterGap:
+    """`missing` counters skipped between `since` and `until` (both seen)."""
+
+    since: int
+    until: int
+    missing: int
+
+    def merged(self, other: CounterGap | None) -> CounterGap:
+        """One gap spanning both (asked for together, from the earlier start)."""
+        if other is None:
+            return self
+        return CounterGap(
+            since=min(self.since, other.since),
+            until=max(self.until, other.until),
+            missing=self.missing + other.missing,
+        )
+
+    def filled(self, seq: int) -> CounterGap | None:
+        """What is left once `seq` arrived (a resent sample), None when nothing is."""
+        if not self.since < seq < self.until:
+            return self
+        if self.missing <= 1:
+            return None
+        return CounterGap(since=self.since, until=self.until, missing=self.missing - 1)
 
 
 @dataclass(kw_only=True)
@@ -22,16 +62,46 @@ class ResendTracker:
     # `seq` of the latest request; its acknowledgement settles what is owed.
     request_seq: int | None = None
     requests_sent: int = 0
+    # Monotonic time of the latest request.
+    requested_at: float | None = None
+    # Whether the counter is signed, so that its skips can be believed.
+    trusts_counter: bool = False
+    # Gaps not asked for yet, and those the unanswered latest request asked for.
+    open_gap: CounterGap | None = None
+    asked_gap: CounterGap | None = None
+    gaps_seen: int = 0
 
     @classmethod
-    def restored(cls, last_seen_seq: int | None) -> ResendTracker:
+    def restored(cls, last_seen_seq: int | None, *, trusts_counter: bool) -> ResendTracker:
         """After a restart: everything the node sent while Home Assistant was down is owed."""
-        return cls(last_seen_seq=last_seen_seq, owed_since=last_seen_seq)
+        return cls(
+            last_seen_seq=last_seen_seq, owed_since=last_seen_seq, trusts_counter=trusts_counter
+        )
 
     def saw(self, seq: int) -> None:
-        """A state or replay entry with this counter was accepted."""
-        if self.last_seen_seq is None or seq > self.last_seen_seq:
+        """A state or replay entry with this counter was accepted (each one only once)."""
+        last = self.last_seen_seq
+        if last is None or seq > last:
             self.last_seen_seq = seq
+        if last is not None and seq > last + 1 and self.trusts_counter:
+            self.gaps_seen += 1
+            self.open_gap = CounterGap(since=last, until=seq, missing=seq - last - 1).merged(
+                self.open_gap
+            )
+        else:
+            # A resent sample fills a gap; the verifier admits each counter once.
+            self.open_gap = self.open_gap and self.open_gap.filled(seq)
+            self.asked_gap = self.asked_gap and self.asked_gap.filled(seq)
+
+    def announced(self, seq: int | None) -> None:
+        """A (re)connect: a signed announcement takes a counter; after a restart, a jump.
+
+        Before any sample was seen (a node just confirmed), the first one sets the start:
+        what the node sent before Home Assistant subscribed is not asked for.
+        """
+        if seq is None or not self.trusts_counter or self.last_seen_seq is None:
+            return
+        self.last_seen_seq = max(self.last_seen_seq, seq)
 
     def connection_lost(self) -> None:
         """Home Assistant lost the broker: whatever follows the last seen sample may be missed."""
@@ -42,13 +112,43 @@ class ResendTracker:
         """The `since` to ask for now (the node just announced itself), or None."""
         return self.owed_since
 
-    def requested(self, request_seq: int) -> None:
-        """A request went out with this `seq`."""
+    def gap_request_due(self, now: float) -> int | None:
+        """The `since` to ask for a gap at monotonic `now`, or None (none, or rationed).
+
+        A request unanswered for REQUEST_ANSWER_TIMEOUT_S was lost: its gaps open again.
+        """
+        waited = None if self.requested_at is None else now - self.requested_at
+        unanswered = self.request_seq is not None
+        if unanswered and waited is not None and waited >= REQUEST_ANSWER_TIMEOUT_S:
+            unanswered = False
+            if self.asked_gap is not None:
+                self.open_gap = self.asked_gap.merged(self.open_gap)
+                self.asked_gap = None
+        if self.open_gap is None or unanswered:
+            return None
+        if waited is not None and waited < GAP_REQUEST_INTERVAL_S:
+            return None
+        if self.owed_since is not None:
+            # One request for both: its answer settles what is owed too.
+            return min(self.owed_since, self.open_gap.since)
+        return self.open_gap.since
+
+    def requested(self, request_seq: int, since: int, now: float) -> None:
+        """A request for the samples after `since` went out with this `seq`, at `now`."""
         self.request_seq = request_seq
+        self.requested_at = now
         self.requests_sent += 1
+        # An earlier request's acknowledgement no longer counts: its gaps go with this one.
+        gaps = self.open_gap.merged(self.asked_gap) if self.open_gap else self.asked_gap
+        if gaps is not None and since <= gaps.since:
+            self.open_gap, self.asked_gap = None, gaps
+        else:
+            self.open_gap, self.asked_gap = gaps, None
 
     def acknowledged(self, ack: int) -> None:
         """A replay batch closed a request; only the latest one settles the debt."""
         if ack == self.request_seq:
             self.owed_since = None
             self.request_seq = None
+            # Asked once: what the node no longer keeps is lost; asking again would not help.
+            self.asked_gap = None

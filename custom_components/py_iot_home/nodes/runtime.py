@@ -60,6 +60,8 @@ class NodeRuntimeData:
                 "requests_sent": node.resend.requests_sent,
                 "last_seen_seq": node.resend.last_seen_seq,
                 "owed_since": node.resend.owed_since,
+                "gaps_seen": node.resend.gaps_seen,
+                "open_gap": node.resend.open_gap and asdict(node.resend.open_gap),
             },
             "sensors": {key: asdict(sample) for key, sample in node.data.sensors.items()},
             "switches": dict(node.data.switches),
