@@ -25,7 +25,7 @@ from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.const import CONF_SECRET, DEFAULT_FAILURE_THRESHOLD, DOMAIN
 from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo
 
 from .node_messages import (
@@ -357,3 +357,41 @@ async def test_a_node_keeps_the_identities_of_earlier_releases(
         f"{node}_switch_led1",
         f"{node}_connectivity",
     }
+
+
+async def test_a_few_failed_reads_keep_the_last_value(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A DHT22 misses reads now and then: the node's sensor stays at its last value, as a
+    board's does, and turns unavailable only when reads keep failing."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    seq = 2
+    for _ in range(DEFAULT_FAILURE_THRESHOLD - 1):
+        async_fire_mqtt_message(
+            hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None)
+        )
+        seq += 1
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert hass.states.get(TEMPERATURE).state == "22.5"
+        assert hass.states.get(HUMIDITY).state == "41.0"
+    # A good read restarts the count; one good quantity does not excuse the other.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, temperature=23.0, humidity=None))
+    seq += 1
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+    for _ in range(DEFAULT_FAILURE_THRESHOLD - 1):
+        async_fire_mqtt_message(
+            hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None)
+        )
+        seq += 1
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON

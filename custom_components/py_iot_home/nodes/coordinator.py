@@ -21,7 +21,14 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util.hass_dict import HassKey
 
-from ..const import CONF_NODE_ID, CONF_PREFIX, CONF_SECRET, DOMAIN, LOGGER
+from ..const import (
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_SECRET,
+    DEFAULT_FAILURE_THRESHOLD,
+    DOMAIN,
+    LOGGER,
+)
 from ..errors import NodeCommandError
 from ..protocol import (
     MessageSigner,
@@ -51,6 +58,7 @@ from ..repairs import (
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
+from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
 
@@ -156,6 +164,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
         self._switch_keys = frozenset(switch.key for switch in announcement.switches)
+        # As many failed reads in a row as a board tolerates by default before "Unavailable".
+        self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
 
     async def _async_update_data(self) -> NodeState:
         return self.data
@@ -432,10 +442,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _apply(self, state: StateMessage) -> None:
         # Only announced keys are kept: a node cannot grow this state with made-up keys.
-        sensors = {
-            **self.data.sensors,
-            **{key: value for key, value in state.sensors.items() if key in self._sensor_keys},
-        }
+        sensors = self._read_tolerance.merge(
+            self.data.sensors,
+            {key: value for key, value in state.sensors.items() if key in self._sensor_keys},
+        )
         switches = {
             **self.data.switches,
             **{key: on for key, on in state.switches.items() if key in self._switch_keys},

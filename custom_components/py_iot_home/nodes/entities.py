@@ -158,7 +158,7 @@ class NodeClimateSensor(NodeEntity, SensorEntity):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the node is offline or its last read of this sensor failed."""
+        """Unavailable while the node is offline or its reads of this sensor keep failing."""
         return super().available and self.native_value is not None
 
 
