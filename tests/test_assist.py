@@ -11,12 +11,18 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import DOMAIN
+from custom_components.py_iot_home.protocol import TopicKind
 
 from .fakes import FakeHardware
+from .node_messages import NODE_ID, discover_and_confirm, state_payload
 
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
@@ -115,7 +121,7 @@ async def test_humidity_in_the_living_room(hass: HomeAssistant) -> None:
     humidity = hass.states.get("sensor.living_room_living_room_humidity").state
     for sentence in ("what is the humidity in the living room", "how humid is the Living Room?"):
         speech = await _speech(hass, sentence)
-        assert speech == f"The humidity in the Living room is {humidity} %.", sentence
+        assert speech == f"The humidity in the Living room is {humidity}%.", sentence
 
 
 @pytest.mark.usefixtures("assist")
@@ -213,5 +219,73 @@ async def test_sentences_work_when_conversation_was_set_up_first(
     await hass.async_block_till_done()
     humidity = hass.states.get("sensor.living_room_living_room_humidity").state
     assert await _speech(hass, "what is the humidity in the living room") == (
-        f"The humidity in the Living room is {humidity} %."
+        f"The humidity in the Living room is {humidity}%."
     )
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_node_moved_into_an_area_answers_for_it(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node is confirmed first and given its area afterwards: Assist then knows the area's
+    temperature and humidity at once, without a restart (Home Assistant's own temperature
+    answer and ours both read the area's chosen sensors)."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1, humidity=44.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    assert await _speech(hass, "what is the humidity in the kitchen") == (
+        "The Kitchen has no humidity sensor."
+    )
+    devices = dr.async_get(hass)
+    device = devices.async_get_device_by_identifier(
+        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
+    )
+    devices.async_update_device(device.id, area_id=kitchen.id)
+    await hass.async_block_till_done()
+    kitchen = ar.async_get(hass).async_get_area(kitchen.id)
+    assert kitchen.humidity_entity_id == "sensor.kitchen_pi_humidity"
+    assert kitchen.temperature_entity_id == "sensor.kitchen_pi_temperature"
+    assert await _speech(hass, "what is the humidity in the kitchen") == (
+        "The humidity in the Kitchen is 44.0%."
+    )
+    result = await _ask(hass, "what is the temperature in the kitchen")
+    assert "22.5" in result.response.speech["plain"]["speech"]
+
+
+async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    areas = ar.async_get(hass)
+    bedroom = areas.async_get_or_create("Bedroom")
+    hall = areas.async_get_or_create("Hall")
+    hass.states.async_set(
+        "sensor.thermostat", "20", {"device_class": "temperature", "unit_of_measurement": "°C"}
+    )
+    areas.async_update(hall.id, temperature_entity_id="sensor.thermostat")
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    devices = dr.async_get(hass)
+    board = devices.async_get_device_by_identifier(
+        (DOMAIN, str(mock_config_entry.unique_id)), mock_config_entry.entry_id
+    )
+    for area in (bedroom, hall):
+        devices.async_update_device(board.id, area_id=area.id)
+        await hass.async_block_till_done()
+    bedroom, hall = areas.async_get_area(bedroom.id), areas.async_get_area(hall.id)
+    assert bedroom.temperature_entity_id is not None
+    assert bedroom.temperature_entity_id.endswith("_temperature")
+    assert bedroom.humidity_entity_id is not None
+    assert hall.temperature_entity_id == "sensor.thermostat"
+    assert hall.humidity_entity_id == bedroom.humidity_entity_id
+    # Renaming the device (no area change) offers nothing new.
+    areas.async_update(hall.id, humidity_entity_id=None)
+    devices.async_update_device(board.id, name_by_user="Hall sensor")
+    await hass.async_block_till_done()
+    assert areas.async_get_area(hall.id).humidity_entity_id is None

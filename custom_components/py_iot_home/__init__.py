@@ -7,6 +7,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .area_climate import async_watch_device_areas
 from .assist.intents import async_setup_assist
 from .const import DOMAIN
 from .errors import entry_setup
@@ -22,6 +23,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and Assist's answers; say when the native processor cannot be used."""
     async_setup_services(hass)
     async_setup_assist(hass)
+    async_watch_device_areas(hass)
     async_check_native_library(hass)
     return True
 

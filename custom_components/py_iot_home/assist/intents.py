@@ -112,7 +112,8 @@ class AreaHumidityIntent(_AreaIntentHandler):
             response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
         else:
             unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%")
-            response.async_set_speech(f"The humidity in the {area.name} is {state.state} {unit}.")
+            value = f"{state.state}{unit}" if unit == "%" else f"{state.state} {unit}"
+            response.async_set_speech(f"The humidity in the {area.name} is {value}.")
         return response
 
 

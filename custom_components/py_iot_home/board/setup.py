@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import area_registry as ar
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
+from ..area_climate import async_offer_entry_climate_sensors
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
 from ..hardware.reading_filter import ReadingFilter
 from ..models import PyIotHomeConfigEntry
-from ..protocol import Quantity
 from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
@@ -101,40 +98,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
-    _offer_area_climate_sensors(hass, entry)
-
-
-def _offer_area_climate_sensors(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Make the board the area's temperature/humidity sensor where the area has none.
-
-    Assist answers "what is the temperature in the living room" from these area settings;
-    a choice the user already made is never changed.
-    """
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, str(entry.unique_id)), entry.entry_id
-    )
-    if device is None or device.area_id is None:
-        return
-    areas = ar.async_get(hass)
-    area = areas.async_get_area(device.area_id)
-    entities = er.async_get(hass)
-    ids = {
-        quantity: entity_id
-        for quantity in CLIMATE_SENSORS
-        if (
-            entity_id := entities.async_get_entity_id(
-                Platform.SENSOR, DOMAIN, climate_sensor_unique_id(entry.unique_id, quantity)
-            )
-        )
-        # The area only takes a sensor with a state: a disabled one has none.
-        and hass.states.get(entity_id) is not None
-    }
-    if area is None:
-        return
-    temperature = area.temperature_entity_id or ids.get(Quantity.TEMPERATURE)
-    humidity = area.humidity_entity_id or ids.get(Quantity.HUMIDITY)
-    if (temperature, humidity) != (area.temperature_entity_id, area.humidity_entity_id):
-        areas.async_update(area.id, temperature_entity_id=temperature, humidity_entity_id=humidity)
+    async_offer_entry_climate_sensors(hass, entry)
 
 
 async def async_forget_board(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
