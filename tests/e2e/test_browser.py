@@ -350,7 +350,7 @@ async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
     await ask_assist(
         page,
         "what is the humidity in the living room",
-        re.compile(rf"^The humidity in the {area} is {NUMBER} %\.$"),
+        re.compile(rf"^The humidity in the {area} is {NUMBER}%\.$"),
     )
     await page.screenshot(path=SCREENSHOTS / "assist-trend.png", animations="disabled")
 
