@@ -135,9 +135,20 @@ async def test_humidity_of_an_unknown_area(hass: HomeAssistant) -> None:
 async def test_trend_not_ready_yet(hass: HomeAssistant) -> None:
     """Until the window holds enough data the trend sensor has no slope: Assist says so."""
     trend = hass.states.get(TEMPERATURE_TREND)
-    hass.states.async_set(TEMPERATURE_TREND, STATE_UNKNOWN, trend.attributes)
+    hass.states.async_set(TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": None})
     assert await _speech(hass, "is the living room getting warmer") == (
         "Not enough data yet to tell whether the Living room is getting warmer or colder."
+    )
+    # With the time the trend expects to be ready, in the home's time zone.
+    ready = dt_util.parse_datetime("2026-12-03T20:06:23+00:00")
+    hass.states.async_set(
+        TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": ready.isoformat()}
+    )
+    local = dt_util.as_local(ready)
+    assert local.hour != ready.hour  # the harness's zone is not UTC
+    assert await _speech(hass, "is it getting colder in the living room") == (
+        "Not enough data yet to tell whether the Living room is getting warmer or colder; "
+        f"ask again after {local:%H:%M} on {local:%A}."
     )
 
 
@@ -167,6 +178,20 @@ async def test_getting_warmer_and_colder_in_words(
     humidity_slope = float(hass.states.get(HUMIDITY_TREND).state)
     assert humidity_slope == pytest.approx(0.0, abs=1e-6)
     assert await _speech(hass, "is the living room getting more humid") == (
+        f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
+        "over the last 7 days."
+    )
+    for sentence in (
+        "what is the temperature trend in the living room",
+        "whats the temperature trend of the Living Room?",
+    ):
+        assert await _speech(hass, sentence) == (
+            f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+        )
+    assert await _speech(hass, "is it getting warmer in the living room") == (
+        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+    )
+    assert await _speech(hass, "is it getting drier in the living room") == (
         f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
         "over the last 7 days."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -16,10 +17,13 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class TrendQuestion:
-    """A quantity and the direction asked about, as in "is the kitchen getting warmer"."""
+    """A quantity and the direction asked about, as in "is the kitchen getting warmer".
+
+    No direction for "what is the temperature trend in the kitchen".
+    """
 
     quantity: str
-    asked: Direction
+    asked: Direction | None
 
 
 _QUESTION_WORDS: dict[str, TrendQuestion] = {
@@ -39,6 +43,8 @@ _QUESTION_WORDS: dict[str, TrendQuestion] = {
         ("drier", "dryer", "dry", "less humid"),
         TrendQuestion(quantity="humidity", asked=Direction.DOWN),
     ),
+    "temperature": TrendQuestion(quantity="temperature", asked=None),
+    "humidity": TrendQuestion(quantity="humidity", asked=None),
 }
 
 _PHRASES: dict[tuple[str, Direction], str] = {
@@ -53,6 +59,18 @@ _EITHER_WAY = {"temperature": "warmer or colder", "humidity": "more humid or dri
 def parse_trend_question(words: str) -> TrendQuestion | None:
     """The question behind "warmer", "more humid"...; None for words it does not know."""
     return _QUESTION_WORDS.get(" ".join(words.casefold().split()))
+
+
+def split_it_getting(area: str, words: str) -> tuple[str, str]:
+    """The area and words meant when "is it getting warmer in the kitchen" matched as "it".
+
+    That sentence also fits "is {area} getting {direction}", with the area "it". Anything
+    else is returned as it came.
+    """
+    before, separator, after = words.rpartition(" in ")
+    if area.casefold() == "it" and separator and parse_trend_question(before):
+        return after.strip(), before
+    return area, words
 
 
 def direction_of(slope: float, threshold: float) -> Direction:
@@ -81,19 +99,21 @@ def trend_answer(
     """Answer "is <area> getting <direction>?" from the trend's slope in `unit` per day."""
     trend = direction_of(slope, threshold)
     phrase = _PHRASES.get((question.quantity, trend), "holding steady")
-    verdict = "Yes" if trend is question.asked else "No"
-    return (
-        f"{verdict}, the {area} is {phrase}: {_per_day(slope, unit)} "
-        f"over the last {window_days:g} days."
-    )
+    said = f"the {area} is {phrase}: {_per_day(slope, unit)} over the last {window_days:g} days."
+    if question.asked is None:
+        return said[0].upper() + said[1:]
+    return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 
-def not_enough_data_answer(*, area: str, quantity: str) -> str:
-    """The trend sensor has no slope yet."""
-    return (
+def not_enough_data_answer(*, area: str, quantity: str, ready_at: datetime | None) -> str:
+    """The trend sensor has no slope yet; `ready_at` (local time) when it expects one."""
+    answer = (
         f"Not enough data yet to tell whether the {area} is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+        f"{_EITHER_WAY.get(quantity, 'up or down')}"
     )
+    if ready_at is None:
+        return f"{answer}."
+    return f"{answer}; ask again after {ready_at:%H:%M} on {ready_at:%A}."
 
 
 def unknown_direction_answer(words: str) -> str:

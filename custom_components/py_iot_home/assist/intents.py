@@ -27,6 +27,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
+from homeassistant.util import dt as dt_util
 
 from ..const import (
     CONF_TREND_THRESHOLD,
@@ -36,10 +37,12 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
+from ..trends.coordinator import ATTR_READY_AT
 from .answers import (
     TrendQuestion,
     not_enough_data_answer,
     parse_trend_question,
+    split_it_getting,
     trend_answer,
     unknown_direction_answer,
 )
@@ -51,7 +54,11 @@ SENTENCES: dict[str, list[str]] = {
         "(what is|whats|tell me) [the] humidity (in|of) [the] {area}",
         "how humid is [it in] [the] {area}",
     ],
-    INTENT_AREA_TREND: ["is [the] {area} getting {direction}"],
+    INTENT_AREA_TREND: [
+        "is [the] {area} getting {direction}",
+        "is it getting {direction} in [the] {area}",
+        "(what is|whats|how is|tell me) [the] {direction} trend (in|of) [the] {area}",
+    ],
 }
 _STRIP = string.punctuation + string.whitespace
 
@@ -82,8 +89,8 @@ class _AreaIntentHandler(intent.IntentHandler):
 
     platforms = None
 
-    def _area(self, intent_obj: intent.Intent) -> ar.AreaEntry | str:
-        name = _slot_text(intent_obj.slots["area"]["value"])
+    def _area(self, intent_obj: intent.Intent, name: str | None = None) -> ar.AreaEntry | str:
+        name = name or _slot_text(intent_obj.slots["area"]["value"])
         return _find_area(intent_obj.hass, name) or f"I do not know an area called {name}."
 
 
@@ -131,9 +138,12 @@ class AreaTrendIntent(_AreaIntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the slope of the area's trend sensor and put it in words."""
         response = intent_obj.create_response()
-        words = _slot_text(intent_obj.slots["direction"]["value"])
+        area_words, words = split_it_getting(
+            _slot_text(intent_obj.slots["area"]["value"]),
+            _slot_text(intent_obj.slots["direction"]["value"]),
+        )
         question = parse_trend_question(words)
-        area = self._area(intent_obj)
+        area = self._area(intent_obj, _slot_text(area_words))
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
         elif isinstance(area, str):
@@ -169,7 +179,13 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         return f"The {area.name} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
     if state is None or state.state == STATE_UNKNOWN:
-        return not_enough_data_answer(area=area.name, quantity=question.quantity)
+        ready_at = None if state is None else state.attributes.get(ATTR_READY_AT)
+        ready = dt_util.parse_datetime(ready_at) if isinstance(ready_at, str) else None
+        return not_enough_data_answer(
+            area=area.name,
+            quantity=question.quantity,
+            ready_at=None if ready is None else dt_util.as_local(ready),
+        )
     if state.state == STATE_UNAVAILABLE:
         return f"The {question.quantity} trend of the {area.name} is unavailable right now."
     config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
