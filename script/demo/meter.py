@@ -40,7 +40,7 @@ def node_yaml(state_dir: str, cache_dir: str) -> str:
     """The node agent's configuration."""
     quantities = ", ".join(item.quantity for item in DEMO_QUANTITIES)
     return f"""# Written by script/develop: the DEMO power meter, replaying the UCI data live.
-node: {{id: {NODE_ID}, name: {NODE_NAME}, model: Simulated meter (UCI demo data)}}
+node: {{id: {NODE_ID}, name: {NODE_NAME}, model: Simulated meter and outdoor sensor (UCI data)}}
 mqtt: {{host: 127.0.0.1, port: 1883}}
 interval_s: 10
 custom_sensors:
