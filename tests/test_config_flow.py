@@ -17,6 +17,7 @@ from custom_components.py_iot_home.const import (
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
     CONF_AREA,
+    CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
@@ -33,6 +34,7 @@ from custom_components.py_iot_home.const import (
     MAX_PENDING_DISCOVERIES,
     EntryKind,
 )
+from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
 
 from .fakes import FakeHardware
@@ -136,15 +138,23 @@ async def test_board_unexpected_error_then_recover(hass: HomeAssistant) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_probe_falls_back_to_simulation_off_a_pi(
+async def test_off_a_pi_the_form_proposes_simulation_and_refuses_a_wired_sensor(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Without a DHT library a wired sensor cannot work: the form says so, rather than making
+    a simulated board the user did not ask for; its default is the simulation."""
     from .fakes import install_fake_hardware
 
     install_fake_hardware(monkeypatch, legacy_dht="missing", circuitpython_dht="missing")
     flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BOARD, CONF_BACKEND: BACKEND_AUTO, CONF_ADD_LED: False}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_BACKEND: "no_dht_library"}
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_BACKEND] == BACKEND_SIMULATED
 
 
 async def test_reconfigure_moves_the_pin(

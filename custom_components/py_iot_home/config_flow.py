@@ -54,6 +54,7 @@ from .const import (
 )
 from .forecast.config_flow import predictor_schema, predictor_source_errors
 from .hardware.dht import DhtModel
+from .hardware.errors import HardwareUnavailableError
 from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, MIN_GPIO_PIN
 from .kinds import entry_kind
 from .nodes.discovery import (
@@ -92,6 +93,9 @@ async def _async_check_board_pin(
         return {}
     try:
         readable = await hass.async_add_executor_job(probe_dht, DhtModel(model), pin)
+    except HardwareUnavailableError:
+        # The user chose a wired sensor; a simulation in its place would only show in a repair.
+        return {CONF_BACKEND: "no_dht_library"}
     except Exception:
         LOGGER.exception("Unexpected error probing the DHT sensor on GPIO%s", pin)
         return {"base": "unknown"}
