@@ -26,9 +26,6 @@ MIN_POWER_SCALE = 0.05
 # Inputs are bounded to this many scales from their training mean: a forecast may go
 # beyond what training saw, but not without limit.
 MAX_STANDARD = 4.0
-# Absolute-error weights: an error below this share of the typical one counts as that
-# share, so that no handful of rows a fit happens to match carries it.
-WEIGHT_FLOOR = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +85,11 @@ def ridge_sums(
     blocks: IntArray,
     block_count: int,
     standardiser_rows: FloatArray | None = None,
-    weight: FloatArray | None = None,
 ) -> RidgeSums:
-    """Accumulate the sums; `standardiser_rows` (default: all rows) set the scaling.
-
-    With `weight`, every row counts that much (a weighted least-squares fit).
-    """
+    """Accumulate the sums; `standardiser_rows` (default: all rows) set the scaling."""
     mean, scale = standardiser(rows if standardiser_rows is None else standardiser_rows)
     standard = standardise(rows, mean, scale)
     residual = target - rows[:, BASE_COLUMN]
-    weights = np.ones(len(rows)) if weight is None else weight
     features = rows.shape[1]
     shape = (MAX_HORIZON_HOURS, block_count)
     sums = RidgeSums(
@@ -117,24 +109,17 @@ def ridge_sums(
         if len(chosen) == 0:
             continue
         h, b = divmod(key, block_count)
-        x, y, w = standard[chosen], residual[chosen], weights[chosen]
-        weighted = x * w[:, None]
-        sums.count[h, b] = w.sum()
-        sums.x[h, b] = weighted.sum(axis=0)
-        sums.y[h, b] = w @ y
-        sums.xx[h, b] = weighted.T @ x
-        sums.xy[h, b] = weighted.T @ y
+        x, y = standard[chosen], residual[chosen]
+        sums.count[h, b] = len(chosen)
+        sums.x[h, b] = x.sum(axis=0)
+        sums.y[h, b] = y.sum()
+        sums.xx[h, b] = x.T @ x
+        sums.xy[h, b] = x.T @ y
     return sums
 
 
-def solve_ridge(
-    sums: RidgeSums, blocks: slice, ridge: float | FloatArray = RIDGE_PER_ROW
-) -> LinearModel:
-    """The per-horizon ridge model fitted on the rows of `blocks`, `ridge` per row.
-
-    `ridge` is one strength, or one per horizon.
-    """
-    strengths = np.broadcast_to(np.asarray(ridge, dtype=np.float64), (MAX_HORIZON_HOURS,))
+def solve_ridge(sums: RidgeSums, blocks: slice, ridge: float = RIDGE_PER_ROW) -> LinearModel:
+    """The per-horizon ridge model fitted on the rows of `blocks`, `ridge` per row."""
     features = sums.x.shape[-1]
     coef = np.zeros((MAX_HORIZON_HOURS, features))
     intercept = np.zeros(MAX_HORIZON_HOURS)
@@ -146,7 +131,7 @@ def solve_ridge(
         y_mean = float(sums.y[h, blocks].sum()) / count
         gram = sums.xx[h, blocks].sum(axis=0) - count * np.outer(x_mean, x_mean)
         cross = sums.xy[h, blocks].sum(axis=0) - count * x_mean * y_mean
-        beta = np.linalg.solve(gram + strengths[h] * count * np.eye(features), cross)
+        beta = np.linalg.solve(gram + ridge * count * np.eye(features), cross)
         coef[h] = beta
         intercept[h] = y_mean - float(x_mean @ beta)
     return LinearModel(mean=sums.mean, scale=sums.scale, coef=coef, intercept=intercept)
@@ -180,22 +165,3 @@ def median_recentred(
         if len(at) >= 2:
             intercept[h] += float(np.median(left[at]))
     return LinearModel(mean=model.mean, scale=model.scale, coef=model.coef, intercept=intercept)
-
-
-def absolute_error_weights(error: FloatArray, groups: IntArray) -> FloatArray:
-    """Row weights 1/|error - median| within each group, floored, mean 1 per group.
-
-    A weighted squared-error fit with these weights is one iteration of iteratively
-    reweighted least squares towards the absolute error.
-    """
-    weight = np.ones(len(error))
-    order = np.argsort(groups, kind="stable")
-    bounds = np.flatnonzero(np.diff(groups[order])) + 1
-    for at in np.split(order, bounds):
-        if not len(at):
-            continue
-        spread = np.abs(error[at] - np.median(error[at]))
-        floor = max(WEIGHT_FLOOR * float(np.median(spread)), 1e-9)
-        raw = 1.0 / np.maximum(spread, floor)
-        weight[at] = raw / raw.mean()
-    return weight

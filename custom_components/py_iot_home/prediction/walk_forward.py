@@ -2,12 +2,10 @@
 
 Each of the last `folds` weeks is forecast, from every hour in it and for horizons
 1..24, by models fitted only on the hours before that week (one per ridge strength of
-`RIDGE_GRID`, then one reweighted towards the absolute error at the strength chosen), by
-each of them averaged with the median rule, and by every rule. The errors choose the fit
-per horizon group (homes differ: a regional load wants little shrinkage, a noisy home
-much), say which forecaster to publish, by how much it beats the best rule, and how wide
-the 10-90 % band must be (split conformal: quantiles of the held-out errors on the log
-scale, per horizon).
+`RIDGE_GRID`), and by every rule. The errors choose the ridge strength per horizon group
+(homes differ: a regional load wants little shrinkage, a noisy home much), say which
+forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
+must be (split conformal: quantiles of the held-out errors on the log scale, per horizon).
 """
 
 from __future__ import annotations
@@ -17,16 +15,21 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .features import power_scale, power_unscale
-from .fold_models import FoldModels
 from .history import (
     HOURS_PER_WEEK,
     MAX_HORIZON_HOURS,
-    BoolArray,
     FloatArray,
     HourlyGrid,
     IntArray,
 )
-from .linear import LinearModel
+from .linear import (
+    BASE_COLUMN,
+    LinearModel,
+    median_recentred,
+    ridge_sums,
+    solve_ridge,
+    standardise,
+)
 from .rules import RULES
 
 MODEL = "model"
@@ -38,10 +41,6 @@ BAND_QUANTILES = (0.1, 0.9)
 MAX_FOLDS = 5
 # From almost none (a regional load) to strong shrinkage towards the ensemble (a noisy home).
 RIDGE_GRID = (0.005, 0.02, 0.08, 0.32, 1.28)
-# A candidate fit besides the ridge strengths: the chosen strength, reweighted towards
-# the absolute error homes are scored by (ABSOLUTE_ERROR_STEPS rounds of IRLS).
-ABSOLUTE_ERROR_FIT = "absolute_error"
-ABSOLUTE_ERROR_STEPS = 1
 # Horizon groups that each publish their own best method: the next hour, the rest of the day.
 HORIZON_GROUPS: tuple[tuple[str, range], ...] = (
     ("hour_ahead", range(1, 2)),
@@ -78,8 +77,8 @@ def fold_count(observed_days: int) -> int:
     return int(max(1, min(MAX_FOLDS, (observed_days - 7) // 7)))
 
 
-class HeldOutErrors:
-    """Absolute and log errors per key (a rule, a fit, a blend) and horizon, fold by fold."""
+class _Errors:
+    """Absolute and log errors per key and horizon, gathered fold by fold."""
 
     def __init__(self) -> None:
         self.absolute: dict[object, list[list[FloatArray]]] = {}
@@ -88,7 +87,6 @@ class HeldOutErrors:
     def add(
         self, key: object, forecast: FloatArray, actual: FloatArray, horizons: IntArray
     ) -> None:
-        """Record a method's forecasts of some held-out hours against what happened."""
         absolute = self.absolute.setdefault(key, [[] for _ in range(MAX_HORIZON_HOURS)])
         log = self.log.setdefault(key, [[] for _ in range(MAX_HORIZON_HOURS)])
         error = np.abs(forecast - actual)
@@ -99,12 +97,44 @@ class HeldOutErrors:
             log[h].append(log_error[at])
 
     def mae(self, key: object) -> FloatArray:
-        """Mean absolute error (W) per horizon."""
         return np.array([_mean(_joined(parts)) for parts in self.absolute[key]])
 
     def logs(self, key: object) -> list[FloatArray]:
-        """Log-scale errors per horizon."""
         return [_joined(parts) for parts in self.log[key]]
+
+
+class _FoldModels:
+    """Ridge models fitted on the rows before a held-out week, or on all of them."""
+
+    def __init__(self, data: TrainingRows, starts: list[int]) -> None:
+        known = ~np.isnan(data.target_w)
+        # Block 0: before the first held-out week; block k: targets in the k-th held-out week.
+        self.blocks = np.searchsorted(np.array(starts), data.targets[known], side="right")
+        rows = data.rows[known]
+        target = power_scale(data.target_w[known])
+        self.horizons = data.horizons[known]
+        self.sums = ridge_sums(
+            rows,
+            target,
+            self.horizons,
+            blocks=self.blocks.astype(np.int64),
+            block_count=len(starts) + 1,
+            standardiser_rows=rows[self.blocks == 0],
+        )
+        self.standard = standardise(rows, self.sums.mean, self.sums.scale)
+        self.residual = target - rows[:, BASE_COLUMN]
+
+    def has_training_rows(self, fold: int) -> bool:
+        return bool(self.sums.count[:, :fold].sum() > 0)
+
+    def fitted(self, fold: int | None, ridge: float) -> LinearModel:
+        """The model on the blocks before `fold` (None: all), recentred on those rows."""
+        if fold is None:
+            model = solve_ridge(self.sums, slice(None), ridge)
+            return median_recentred(model, self.standard, self.residual, self.horizons)
+        at = self.blocks < fold
+        model = solve_ridge(self.sums, slice(0, fold), ridge)
+        return median_recentred(model, self.standard[at], self.residual[at], self.horizons[at])
 
 
 def walk_forward(
@@ -115,78 +145,39 @@ def walk_forward(
     targets = data.targets
     known = ~np.isnan(data.target_w)
     starts = [end - fold * HOURS_PER_WEEK for fold in range(folds, 0, -1)]
-    models = FoldModels(data, starts)
-    errors = HeldOutErrors()
-    held: list[_HeldOut] = []
+    models = _FoldModels(data, starts)
+    errors = _Errors()
+    held_hours = 0
     for fold, start in enumerate(starts, start=1):
         test = known & (data.origins >= start - 1) & (targets < start + HOURS_PER_WEEK)
         if not np.any(test) or not models.has_training_rows(fold):
             continue
+        held_hours += HOURS_PER_WEEK
+        actual = data.target_w[test]
         origins, horizons = data.origins[test], data.horizons[test]
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
+        for ridge in RIDGE_GRID:
+            model = models.fitted(fold, ridge)
+            forecast = power_unscale(model.predict(data.rows[test], horizons))
+            errors.add(ridge, forecast, actual, horizons)
+            errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
         for name, forecast in rules.items():
-            errors.add(name, forecast, data.target_w[test], horizons)
-        held.append(_HeldOut(fold, test, rules[BLEND_RULE]))
-    if not held:
+            errors.add(name, forecast, actual, horizons)
+    if not held_hours:
         raise ValueError("no held-out week has both training and test hours")
-    final: dict[object, LinearModel] = {}
-    for ridge in RIDGE_GRID:
-        _score_fit(errors, ridge, models=models, ridge=ridge, data=data, held=held)
-        final[ridge] = models.fitted(None, ridge)
-    squared = choose_fits(errors, final)
-    for _ in range(ABSOLUTE_ERROR_STEPS):
-        # Reweighted fits at the chosen strength: towards the median the MAE wants.
-        models.reweight(models.out_of_sample_errors(squared.ridge))
-        _score_fit(
-            errors, ABSOLUTE_ERROR_FIT, models=models, ridge=squared.ridge, data=data, held=held
-        )
-        final[ABSOLUTE_ERROR_FIT] = models.fitted(None, squared.ridge)
-    chosen = choose_fits(errors, final)
-    return replace(chosen.scores, hours=len(held) * HOURS_PER_WEEK), chosen.linear
+    final = {ridge: models.fitted(None, ridge) for ridge in RIDGE_GRID}
+    scores, linear = _per_group_ridge(errors, final)
+    return replace(scores, hours=held_hours), linear
 
 
-@dataclass(frozen=True, slots=True)
-class _HeldOut:
-    """A held-out week: its fold, its rows and the median rule's forecasts of them."""
-
-    fold: int
-    test: BoolArray
-    median_rule: FloatArray
-
-
-def _score_fit(
-    errors: HeldOutErrors,
-    key: object,
-    *,
-    models: FoldModels,
-    ridge: float | FloatArray,
-    data: TrainingRows,
-    held: list[_HeldOut],
-) -> None:
-    """Held-out errors of the fit `key` at `ridge`, alone and blended with the median rule."""
-    for week in held:
-        horizons = data.horizons[week.test]
-        actual = data.target_w[week.test]
-        model = models.fitted(week.fold, ridge)
-        forecast = power_unscale(model.predict(data.rows[week.test], horizons))
-        errors.add(key, forecast, actual, horizons)
-        errors.add((BLEND, key), blend(forecast, week.median_rule), actual, horizons)
-
-
-@dataclass(frozen=True, slots=True)
-class _Choice:
-    scores: WalkForward
-    linear: LinearModel
-    ridge: FloatArray  # (horizons,) the chosen strength
-
-
-def choose_fits(errors: HeldOutErrors, final: dict[object, LinearModel]) -> _Choice:
-    """Per horizon group, the fit (ridge strength, loss) whose model or blend did best."""
+def _per_group_ridge(
+    errors: _Errors, final: dict[float, LinearModel]
+) -> tuple[WalkForward, LinearModel]:
+    """Per horizon group, the ridge strength whose model (alone or blended) did best."""
     mae = {name: errors.mae(name) for name in RULES}
     log_errors = {name: errors.logs(name) for name in RULES}
     model_mae = np.zeros(MAX_HORIZON_HOURS)
     blend_mae = np.zeros(MAX_HORIZON_HOURS)
-    ridge = np.zeros(MAX_HORIZON_HOURS)
     model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
     blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
     base = final[RIDGE_GRID[0]]
@@ -194,27 +185,23 @@ def choose_fits(errors: HeldOutErrors, final: dict[object, LinearModel]) -> _Cho
     intercept = np.zeros_like(base.intercept)
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
-
-        def group_mae(key: object, at: IntArray = at) -> float:
-            return float(np.nanmean(errors.mae(key)[at]))
-
-        fit = min(final, key=lambda k: min(group_mae(k), group_mae((BLEND, k))))
-        blended = (BLEND, fit)
-        model_mae[at] = errors.mae(fit)[at]
-        blend_mae[at] = errors.mae(blended)[at]
-        ridge[at] = fit if isinstance(fit, float) else np.nan
+        ridge = min(
+            RIDGE_GRID,
+            key=lambda r: min(
+                float(np.nanmean(errors.mae(r)[at])), float(np.nanmean(errors.mae((BLEND, r))[at]))
+            ),
+        )
+        model_mae[at] = errors.mae(ridge)[at]
+        blend_mae[at] = errors.mae((BLEND, ridge))[at]
         for h in at:
-            model_logs[h] = errors.logs(fit)[h]
-            blend_logs[h] = errors.logs(blended)[h]
-        coef[at] = final[fit].coef[at]
-        intercept[at] = final[fit].intercept[at]
+            model_logs[h] = errors.logs(ridge)[h]
+            blend_logs[h] = errors.logs((BLEND, ridge))[h]
+        coef[at] = final[ridge].coef[at]
+        intercept[at] = final[ridge].intercept[at]
     mae[MODEL], mae[BLEND] = model_mae, blend_mae
     log_errors[MODEL], log_errors[BLEND] = model_logs, blend_logs
-    return _Choice(
-        scores=WalkForward(mae_w=mae, log_errors=log_errors, hours=0),
-        linear=LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept),
-        ridge=ridge,
-    )
+    linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
+    return WalkForward(mae_w=mae, log_errors=log_errors, hours=0), linear
 
 
 def blend(model: FloatArray, rule: FloatArray) -> FloatArray:
