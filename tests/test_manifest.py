@@ -104,8 +104,18 @@ def test_hacs_json_minimum_version_is_tested() -> None:
     assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion(HA_VERSION)
 
 
+BRAND_IMAGES = (
+    "icon.png",
+    "icon@2x.png",
+    "logo.png",
+    "logo@2x.png",
+    "dark_logo.png",
+    "dark_logo@2x.png",
+)
+
+
 def test_brand_images() -> None:
-    for name in ("icon.png", "icon@2x.png", "logo.png", "logo@2x.png"):
+    for name in BRAND_IMAGES:
         data = (COMPONENT / "brand" / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n"), name
 
@@ -117,6 +127,8 @@ def test_brand_images() -> None:
         ("icon@2x.png", (512, 512)),
         ("logo.png", (128, 256)),
         ("logo@2x.png", (256, 512)),
+        ("dark_logo.png", (128, 256)),
+        ("dark_logo@2x.png", (256, 512)),
     ],
 )
 def test_brand_images_are_trimmed(name: str, shortest_side: tuple[int, int]) -> None:
