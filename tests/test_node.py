@@ -366,32 +366,20 @@ async def test_a_few_failed_reads_keep_the_last_value(
     board's does, and turns unavailable only when reads keep failing."""
     await _discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
-    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(TEMPERATURE).state == "22.5"
-    seq = 2
-    for _ in range(DEFAULT_FAILURE_THRESHOLD - 1):
-        async_fire_mqtt_message(
-            hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None)
-        )
-        seq += 1
+    seqs = iter(range(1, 100))
+
+    async def receive(temperature: float | None, humidity: float | None) -> tuple[str, str]:
+        payload = state_payload(next(seqs), temperature=temperature, humidity=humidity)
+        async_fire_mqtt_message(hass, STATE_TOPIC, payload)
         await hass.async_block_till_done(wait_background_tasks=True)
-        assert hass.states.get(TEMPERATURE).state == "22.5"
-        assert hass.states.get(HUMIDITY).state == "41.0"
-    # A good read restarts the count; one good quantity does not excuse the other.
-    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, temperature=23.0, humidity=None))
-    seq += 1
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(TEMPERATURE).state == "23.0"
-    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+        return hass.states.get(TEMPERATURE).state, hass.states.get(HUMIDITY).state
+
+    assert await receive(22.5, 41.0) == ("22.5", "41.0")
     for _ in range(DEFAULT_FAILURE_THRESHOLD - 1):
-        async_fire_mqtt_message(
-            hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None)
-        )
-        seq += 1
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(TEMPERATURE).state == "23.0"
-    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, temperature=None, humidity=None))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+        assert await receive(None, None) == ("22.5", "41.0")
+    # A good read restarts the count; one good quantity does not excuse the other.
+    assert await receive(23.0, None) == ("23.0", STATE_UNAVAILABLE)
+    for _ in range(DEFAULT_FAILURE_THRESHOLD - 1):
+        assert (await receive(None, None))[0] == "23.0"
+    assert (await receive(None, None))[0] == STATE_UNAVAILABLE
     assert hass.states.get(CONNECTIVITY).state == STATE_ON
