@@ -37,6 +37,9 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert lines[first - 2].startswith("| hour")
     assert lines[first : first + 24] == rows
     # Bars share one scale, the highest band top (1120 W = 24 blocks): 560 W is 12 blocks.
+    # The hour in progress is "now"; the next ones are named in the home's time zone.
+    assert rows[0].startswith("| now |")
+    assert rows[1].startswith(f"| {(start + timedelta(hours=1)).strftime('%a %H:%M')} |")
     assert "`" + "█" * 12 + "`" in rows[-1]
     assert "**560**" in rows[-1]
     assert "280\N{EN DASH}1120" in rows[-1]

@@ -424,7 +424,9 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     await expect(page.get_by_text("These LEDs will be removed")).to_be_visible()
     await expect(page.get_by_role("listitem").filter(has_text=led)).to_be_visible()
     await page.screenshot(path=SCREENSHOTS / "remove-led-confirm.png", animations="disabled")
-    await page.get_by_role("button", name="Submit").click()
+    # The confirmation's button says what it does.
+    await expect(page.get_by_role("button", name="Submit")).to_have_count(0)
+    await page.get_by_role("button", name="Remove", exact=True).click()
     await expect(page.get_by_text("Options successfully saved.")).to_be_visible()
     await page.get_by_role("button", name="Finish").click()
     deadline = time.monotonic() + 60
