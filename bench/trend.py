@@ -10,10 +10,12 @@ append, extend and read throughput of the ring buffers.
 
 from __future__ import annotations
 
+import base64
 import json
 import statistics
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from custom_components.py_iot_home.analysis import trend, window_stats
+from custom_components.py_iot_home.analysis.sample_codec import encode_samples
 from custom_components.py_iot_home.analysis.sample_store import (
     BYTES_PER_SAMPLE,
     RingBuffer,
@@ -187,11 +190,38 @@ def store_figures() -> dict[str, float]:
     }
 
 
+def stored_size_figures() -> dict[str, float]:
+    """The trend store's file for one source and a week of 10 s samples, both formats.
+
+    A room's DHT22 readings (tenths, a daily cycle, noise) at a node's jittered 10 s times.
+    Format 1 is the plain bytes through zlib and base64, as releases before 2026-12-03 wrote it.
+    """
+    rng = np.random.default_rng(7)
+    count = 7 * 86400 // 10
+    times = 1.7e9 + np.cumsum(10.0 + rng.normal(0.0, 0.05, count))
+    days = (times - times[0]) / 86400.0
+    values = np.round(21.0 + 2.0 * np.sin(2 * np.pi * days) + rng.normal(0, 0.1, count), 1)
+    values = values.astype(np.float32)
+
+    def plain(raw: bytes) -> int:
+        return len(base64.b64encode(zlib.compress(raw, 6)))
+
+    start = time.perf_counter()
+    encoded = encode_samples([("temperature", (times, values))])["sensors"]["temperature"]
+    encode_ms = (time.perf_counter() - start) * 1000.0
+    return {
+        "stored_kib_per_source_week": (len(encoded["times"]) + len(encoded["values"])) / 1024,
+        "plain_kib_per_source_week": (plain(times.tobytes()) + plain(values.tobytes())) / 1024,
+        "encode_ms_per_source_week": encode_ms,
+    }
+
+
 def main() -> None:
     store = build_store()
     analysis = analysis_figures(store)
     worst_relative = check_against_pandas(store)
     buffers = store_figures()
+    stored = stored_size_figures()
     backend = window_stats.backend_name()
     samples = SENSORS * DAYS * 86400 / INTERVAL_S
     total_ms = analysis["analyze_many_ms"]
@@ -244,6 +274,15 @@ def main() -> None:
         ),
     ]:
         print(f"{name:<44}{value:>14,.1f}{unit}")
+    print()
+    print("trend store file, one source, a week of 10 s samples (a node's DHT22)")
+    print(f"{'format 2 (XOR with previous, bytes grouped)':<44}", end="")
+    print(f"{stored['stored_kib_per_source_week']:>14,.1f} KiB")
+    print(f"{'format 1 (plain bytes, before 2026-12-03)':<44}", end="")
+    print(f"{stored['plain_kib_per_source_week']:>14,.1f} KiB")
+    ratio = stored["stored_kib_per_source_week"] / stored["plain_kib_per_source_week"]
+    print(f"{'format 2 / format 1':<44}{ratio:>14.2f}")
+    print(f"{'encoding it':<44}{stored['encode_ms_per_source_week']:>14,.1f} ms")
 
     print(
         json.dumps(
@@ -256,6 +295,7 @@ def main() -> None:
                 "native_vs_numpy_stats": round(analysis["stats_numpy_ms"] / stats_native, 2),
                 "daily_means_vs_pandas": round(pandas_ms / analysis["daily_means_ms"], 2),
                 "max_rel_diff_vs_pandas": worst_relative,
+                **{key: round(value, 1) for key, value in stored.items()},
                 "target_ms": TARGET_MS,
                 "meets_target": total_ms < TARGET_MS,
                 "bytes_per_sample_slot": BYTES_PER_SAMPLE,

@@ -1,8 +1,12 @@
 """Samples as JSON-safe text and back, for keeping a trend's window across restarts.
 
-Each sensor's times (float64) and values (float32) are stored exactly, as little-endian
-bytes compressed with zlib and base64-encoded: the window comes back at full resolution,
-so the trend after a restart is computed from the same samples as before it.
+Each sensor's times (float64) and values (float32) are stored exactly: the window comes back
+at full resolution, so the trend after a restart is computed from the same samples as
+before it. Format 2 stores each number's bits XORed with the previous number's, bytes
+regrouped by position (all first bytes, then all second bytes...), then zlib and base64.
+Neighbouring times and readings share their high bytes, so the regrouped bytes are mostly
+zeros: about a third smaller than format 1 (the plain bytes), which is still read. The
+store is rewritten every 30 minutes, on a Pi's SD card.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .sample_store import SampleArrays
 
-FORMAT = 1
+FORMAT = 2
+_PLAIN_FORMAT = 1
 _TIMES = np.dtype("<f8")
 _VALUES = np.dtype("<f4")
+# The unsigned integer of the same width as each stored float, for its bits.
+_BITS: dict[int, np.dtype[Any]] = {8: np.dtype("<u8"), 4: np.dtype("<u4")}
 # A 7-day window of 10 s samples is ~60,000; refuse to inflate anything far bigger.
 MAX_SAMPLES = 1_000_000
 
@@ -34,8 +42,8 @@ def encode_samples(samples: Iterable[tuple[str, SampleArrays]]) -> dict[str, Any
         "format": FORMAT,
         "sensors": {
             key: {
-                "times": _pack(np.ascontiguousarray(times, dtype=_TIMES).tobytes()),
-                "values": _pack(np.ascontiguousarray(values, dtype=_VALUES).tobytes()),
+                "times": _pack(_xor_shuffled(np.ascontiguousarray(times, dtype=_TIMES))),
+                "values": _pack(_xor_shuffled(np.ascontiguousarray(values, dtype=_VALUES))),
             }
             for key, (times, values) in samples
         },
@@ -48,23 +56,47 @@ def decode_samples(data: Mapping[str, Any]) -> tuple[dict[str, SampleArrays], li
     A sensor whose entry is damaged (bad base64 or zlib data, lengths that disagree, times
     that are not finite) is left out rather than trusted.
     """
-    if data.get("format") != FORMAT or not isinstance(sensors := data.get("sensors"), dict):
-        raise SampleDecodeError(f"unknown stored samples format {data.get('format')!r}")
+    stored_format = data.get("format")
+    if stored_format not in (FORMAT, _PLAIN_FORMAT) or not isinstance(
+        sensors := data.get("sensors"), dict
+    ):
+        raise SampleDecodeError(f"unknown stored samples format {stored_format!r}")
     decoded: dict[str, SampleArrays] = {}
     rejected: list[str] = []
     for key, entry in sensors.items():
         try:
-            decoded[str(key)] = _decode_sensor(entry)
+            decoded[str(key)] = _decode_sensor(entry, xor_shuffled=stored_format == FORMAT)
         except SampleDecodeError:
             rejected.append(str(key))
     return decoded, rejected
 
 
-def _decode_sensor(entry: object) -> SampleArrays:
+def _xor_shuffled(numbers: npt.NDArray[Any]) -> bytes:
+    """Each number's bits XORed with the previous one's, bytes grouped by position."""
+    bits = numbers.view(_BITS[numbers.itemsize])
+    deltas = bits.copy()
+    deltas[1:] ^= bits[:-1]
+    grouped: npt.NDArray[np.uint8] = deltas.view(np.uint8).reshape(-1, numbers.itemsize).T
+    return grouped.tobytes()
+
+
+def _unshuffled(raw: bytes, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
+    """`_xor_shuffled`'s numbers back, bit for bit."""
+    columns = np.frombuffer(raw, dtype=np.uint8).reshape(dtype.itemsize, -1)
+    deltas = np.ascontiguousarray(columns.T).view(_BITS[dtype.itemsize]).ravel()
+    return np.bitwise_xor.accumulate(deltas).view(dtype)
+
+
+def _decode_sensor(entry: object, *, xor_shuffled: bool) -> SampleArrays:
     if not isinstance(entry, dict):
         raise SampleDecodeError("not an object")
-    times = np.frombuffer(_unpack(entry.get("times"), _TIMES.itemsize), dtype=_TIMES)
-    values = np.frombuffer(_unpack(entry.get("values"), _VALUES.itemsize), dtype=_VALUES)
+    raw_times = _unpack(entry.get("times"), _TIMES.itemsize)
+    raw_values = _unpack(entry.get("values"), _VALUES.itemsize)
+    if xor_shuffled:
+        times, values = _unshuffled(raw_times, _TIMES), _unshuffled(raw_values, _VALUES)
+    else:
+        times = np.frombuffer(raw_times, dtype=_TIMES)
+        values = np.frombuffer(raw_values, dtype=_VALUES)
     if times.size != values.size or not np.isfinite(times).all():
         raise SampleDecodeError("times and values disagree")
     return times.astype(np.float64), values.astype(np.float32)
