@@ -286,6 +286,8 @@ async def test_a_node_moved_into_an_area_answers_for_it(
 async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
+    """The area the board joins takes its sensors where it has none; the area it leaves
+    stops answering with them (they would read another room)."""
     areas = ar.async_get(hass)
     bedroom = areas.async_get_or_create("Bedroom")
     hall = areas.async_get_or_create("Hall")
@@ -300,17 +302,79 @@ async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
     board = devices.async_get_device_by_identifier(
         (DOMAIN, str(mock_config_entry.unique_id)), mock_config_entry.entry_id
     )
-    for area in (bedroom, hall):
-        devices.async_update_device(board.id, area_id=area.id)
-        await hass.async_block_till_done()
+    devices.async_update_device(board.id, area_id=bedroom.id)
+    await hass.async_block_till_done()
+    bedroom = areas.async_get_area(bedroom.id)
+    board_temperature, board_humidity = (
+        bedroom.temperature_entity_id,
+        bedroom.humidity_entity_id,
+    )
+    assert board_temperature is not None
+    assert board_temperature.endswith("_temperature")
+    assert board_humidity is not None
+    assert board_humidity.endswith("_humidity")
+
+    devices.async_update_device(board.id, area_id=hall.id)
+    await hass.async_block_till_done()
     bedroom, hall = areas.async_get_area(bedroom.id), areas.async_get_area(hall.id)
-    assert bedroom.temperature_entity_id is not None
-    assert bedroom.temperature_entity_id.endswith("_temperature")
-    assert bedroom.humidity_entity_id is not None
-    assert hall.temperature_entity_id == "sensor.thermostat"
-    assert hall.humidity_entity_id == bedroom.humidity_entity_id
+    assert (bedroom.temperature_entity_id, bedroom.humidity_entity_id) == (None, None)
+    assert (hall.temperature_entity_id, hall.humidity_entity_id) == (
+        "sensor.thermostat",
+        board_humidity,
+    )
     # Renaming the device (no area change) offers nothing new.
     areas.async_update(hall.id, humidity_entity_id=None)
     devices.async_update_device(board.id, name_by_user="Hall sensor")
     await hass.async_block_till_done()
     assert areas.async_get_area(hall.id).humidity_entity_id is None
+
+
+async def test_a_cleared_area_sensor_stays_cleared_after_a_restart(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    areas = ar.async_get(hass)
+    area = areas.async_get_or_create("Living room")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert areas.async_get_area(area.id).humidity_entity_id is not None
+    areas.async_update(area.id, humidity_entity_id=None, temperature_entity_id=None)
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    area = areas.async_get_area(area.id)
+    assert (area.temperature_entity_id, area.humidity_entity_id) == (None, None)
+
+
+async def test_a_sensor_whose_device_class_the_user_changed_is_not_offered(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """Home Assistant takes an area sensor by its state's device class: the board still
+    sets up, and the area gets the sensor it can take."""
+    areas = ar.async_get(hass)
+    area = areas.async_get_or_create("Living room")
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    entities = er.async_get(hass)
+    humidity = next(
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(entities, mock_config_entry.entry_id)
+        if entity.original_device_class == "humidity"
+    )
+    entities.async_update_entity(humidity, device_class="moisture")
+    await hass.async_block_till_done()
+    assert hass.states.get(humidity).attributes["device_class"] == "moisture"
+    devices = dr.async_get(hass)
+    board = devices.async_get_device_by_identifier(
+        (DOMAIN, str(mock_config_entry.unique_id)), mock_config_entry.entry_id
+    )
+    devices.async_update_device(board.id, area_id=area.id)
+    await hass.async_block_till_done()
+    area = areas.async_get_area(area.id)
+    assert area.temperature_entity_id is not None
+    assert area.humidity_entity_id is None
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.LOADED

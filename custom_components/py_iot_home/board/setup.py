@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 
-from ..area_climate import async_offer_entry_climate_sensors
+from ..area_climate import async_offer_device_climate_sensors
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
 from ..hardware.reading_filter import ReadingFilter
@@ -93,12 +94,22 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
 
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
+    # Only a board set up for the first time offers its sensors here (its area came from the
+    # form); later, a choice the user made or cleared for the area stays as it is.
+    new_board = (
+        dr.async_get(hass).async_get_device_by_identifier(
+            (DOMAIN, str(entry.unique_id)), entry.entry_id
+        )
+        is None
+    )
     await hass.config_entries.async_forward_entry_setups(entry, BOARD_PLATFORMS)
     async_remove_stale_led_devices(hass, entry)
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
-    async_offer_entry_climate_sensors(hass, entry)
+    if new_board:
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+            async_offer_device_climate_sensors(hass, device.id)
 
 
 async def async_forget_board(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

@@ -11,7 +11,6 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
 
-from ..area_climate import async_offer_entry_climate_sensors
 from ..const import (
     CONF_ANNOUNCEMENT,
     CONF_NODE_ID,
@@ -97,7 +96,6 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
-    async_offer_entry_climate_sensors(hass, entry)
 
 
 async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
