@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from unittest.mock import patch
 
 import pytest
@@ -383,3 +384,21 @@ async def test_a_few_failed_reads_keep_the_last_value(
         assert (await receive(None, None))[0] == "23.0"
     assert (await receive(None, None))[0] == STATE_UNAVAILABLE
     assert hass.states.get(CONNECTIVITY).state == STATE_ON
+
+
+async def test_a_value_older_than_five_minutes_is_not_held(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """After a node was off for a while, its first failed read does not bring back the
+    value from before as if it were current."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    now = time.time()
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, ts=now - 600.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    async_fire_mqtt_message(
+        hass, STATE_TOPIC, state_payload(2, temperature=None, humidity=None, ts=now)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE

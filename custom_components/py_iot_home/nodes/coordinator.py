@@ -445,6 +445,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         sensors = self._read_tolerance.merge(
             self.data.sensors,
             {key: value for key, value in state.sensors.items() if key in self._sensor_keys},
+            state.ts,
         )
         switches = {
             **self.data.switches,

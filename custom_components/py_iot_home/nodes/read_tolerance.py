@@ -16,6 +16,11 @@ from ..protocol import SensorSample
 _QUANTITIES = tuple(field.name for field in fields(SensorSample))
 
 
+# However few the misses, a value older than this is not shown as current (a node that was
+# off for hours, or one that samples once an hour).
+MAX_HOLD_S = 300.0
+
+
 class FailedReadTolerance:
     """Counts each sensor quantity's failed reads in a row and holds its value meanwhile."""
 
@@ -23,24 +28,32 @@ class FailedReadTolerance:
         """Hold a value through up to `failed_reads_before_unavailable - 1` misses in a row."""
         self._limit = failed_reads_before_unavailable
         self._failed_in_a_row: Counter[tuple[str, str]] = Counter()
+        self._last_good_at: dict[tuple[str, str], float] = {}
 
     def merge(
-        self, shown: Mapping[str, SensorSample], received: Mapping[str, SensorSample]
+        self, shown: Mapping[str, SensorSample], received: Mapping[str, SensorSample], at: float
     ) -> dict[str, SensorSample]:
-        """What to show: `received`, a missing value held while few reads in a row failed."""
+        """What to show of samples taken at `at` (the node's time, epoch seconds).
+
+        `received`, with a missing value held while few reads in a row failed, for at most
+        MAX_HOLD_S after the last good one.
+        """
         merged = dict(shown)
         for key, sample in received.items():
             previous = shown.get(key)
             held: dict[str, float] = {}
             for quantity in _QUANTITIES:
+                slot = (key, quantity)
                 if getattr(sample, quantity) is not None:
-                    self._failed_in_a_row.pop((key, quantity), None)
+                    self._failed_in_a_row.pop(slot, None)
+                    self._last_good_at[slot] = at
                     continue
                 last = None if previous is None else getattr(previous, quantity)
                 if last is None:
                     continue
-                self._failed_in_a_row[key, quantity] += 1
-                if self._failed_in_a_row[key, quantity] < self._limit:
+                self._failed_in_a_row[slot] += 1
+                recent = at - self._last_good_at.get(slot, at - MAX_HOLD_S - 1) <= MAX_HOLD_S
+                if recent and self._failed_in_a_row[slot] < self._limit:
                     held[quantity] = last
             merged[key] = replace(sample, **held) if held else sample
         return merged
