@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -139,17 +141,31 @@ async def test_trend_not_ready_yet(hass: HomeAssistant) -> None:
     assert await _speech(hass, "is the living room getting warmer") == (
         "Not enough data yet to tell whether the Living room is getting warmer or colder."
     )
-    # With the time the trend expects to be ready, in the home's time zone.
-    ready = dt_util.parse_datetime("2026-12-03T20:06:23+00:00")
+    # With the time the trend expects to be ready, in the home's time zone, and the day in
+    # words; a time gone by (a sensor that stopped sending) is left out.
+    not_yet = "Not enough data yet to tell whether the Living room is getting warmer or colder"
+    now = dt_util.now()
+    in_two_days = dt_util.as_local(now + timedelta(days=2))
+    in_ten_days = dt_util.as_local(now + timedelta(days=10))
+    assert in_two_days.utcoffset() != timedelta(0)  # the harness's zone is not UTC
+    expected = {
+        dt_util.utcnow() + timedelta(days=2): (
+            f"{not_yet}; ask again after {in_two_days:%H:%M} on {in_two_days:%A}."
+        ),
+        dt_util.utcnow() + timedelta(days=10): (
+            f"{not_yet}; ask again after {in_ten_days:%H:%M} on {in_ten_days.day} {in_ten_days:%B}."
+        ),
+        dt_util.utcnow() - timedelta(days=2): f"{not_yet}.",
+    }
+    for ready, answer in expected.items():
+        hass.states.async_set(
+            TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": ready.isoformat()}
+        )
+        assert await _speech(hass, "is it getting colder in the living room") == answer
     hass.states.async_set(
-        TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": ready.isoformat()}
+        TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": "2026-02-30T00:00:00"}
     )
-    local = dt_util.as_local(ready)
-    assert local.hour != ready.hour  # the harness's zone is not UTC
-    assert await _speech(hass, "is it getting colder in the living room") == (
-        "Not enough data yet to tell whether the Living room is getting warmer or colder; "
-        f"ask again after {local:%H:%M} on {local:%A}."
-    )
+    assert await _speech(hass, "is the living room getting colder") == f"{not_yet}."
 
 
 @pytest.mark.usefixtures("assist")
@@ -217,6 +233,9 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer
+    # Only temperature and humidity trends are ours: other "... trend in ..." questions are
+    # left to Home Assistant, not answered with "I cannot tell".
+    assert "I cannot tell" not in await _speech(hass, "what is the pressure trend in the attic")
     trend = hass.states.get(TEMPERATURE_TREND)
     hass.states.async_set(TEMPERATURE_TREND, STATE_UNAVAILABLE, trend.attributes)
     assert await _speech(hass, "is the living room getting warmer") == (

@@ -67,7 +67,8 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
     That sentence also fits "is {area} getting {direction}", with the area "it". Anything
     else is returned as it came.
     """
-    before, separator, after = words.rpartition(" in ")
+    # No direction word holds " in "; an area's name may ("Living in room").
+    before, separator, after = words.partition(" in ")
     if area.casefold() == "it" and separator and parse_trend_question(before):
         return after.strip(), before
     return area, words
@@ -105,15 +106,30 @@ def trend_answer(
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 
-def not_enough_data_answer(*, area: str, quantity: str, ready_at: datetime | None) -> str:
-    """The trend sensor has no slope yet; `ready_at` (local time) when it expects one."""
+def not_enough_data_answer(
+    *, area: str, quantity: str, ready_at: datetime | None, now: datetime
+) -> str:
+    """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
     answer = (
         f"Not enough data yet to tell whether the {area} is getting "
         f"{_EITHER_WAY.get(quantity, 'up or down')}"
     )
-    if ready_at is None:
+    if ready_at is None or ready_at <= now:
+        # A time gone by (a sensor that stopped sending) tells the user nothing.
         return f"{answer}."
-    return f"{answer}; ask again after {ready_at:%H:%M} on {ready_at:%A}."
+    return f"{answer}; ask again after {ready_at:%H:%M} {_day(ready_at, now)}."
+
+
+def _day(moment: datetime, now: datetime) -> str:
+    """The day in words: today, tomorrow, on Friday within the week, else on 12 December."""
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 7:
+        return f"on {moment:%A}"
+    return f"on {moment.day} {moment:%B}"
 
 
 def unknown_direction_answer(words: str) -> str:

@@ -9,6 +9,9 @@ match calls the intent and its speech is the answer. English sentences only.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import probatio
@@ -49,16 +52,43 @@ from .answers import (
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
-SENTENCES: dict[str, list[str]] = {
-    INTENT_AREA_HUMIDITY: [
-        "(what is|whats|tell me) [the] humidity (in|of) [the] {area}",
-        "how humid is [it in] [the] {area}",
-    ],
-    INTENT_AREA_TREND: [
-        "is [the] {area} getting {direction}",
-        "is it getting {direction} in [the] {area}",
-        "(what is|whats|how is|tell me) [the] {direction} trend (in|of) [the] {area}",
-    ],
+_TREND_OF = "(what is|whats|how is|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssistSentences:
+    """Sentences that call one intent; `slots` adds what the sentence itself says."""
+
+    intent_type: str
+    sentences: tuple[str, ...]
+    slots: Mapping[str, str] = field(default_factory=dict)
+
+
+# Keyed by trigger id. A wildcard only where any words may stand: a "{direction} trend"
+# would catch every "what is the ... trend in ..." question before Home Assistant's own.
+SENTENCES: Mapping[str, AssistSentences] = {
+    "humidity": AssistSentences(
+        intent_type=INTENT_AREA_HUMIDITY,
+        sentences=(
+            "(what is|whats|tell me) [the] humidity (in|of) [the] {area}",
+            "how humid is [it in] [the] {area}",
+        ),
+    ),
+    "getting": AssistSentences(
+        intent_type=INTENT_AREA_TREND,
+        sentences=(
+            "is [the] {area} getting {direction}",
+            "is it getting {direction} in [the] {area}",
+        ),
+    ),
+    **{
+        f"{quantity}_trend": AssistSentences(
+            intent_type=INTENT_AREA_TREND,
+            sentences=(_TREND_OF.format(quantity=quantity),),
+            slots={"direction": quantity},
+        )
+        for quantity in ("temperature", "humidity")
+    },
 }
 _STRIP = string.punctuation + string.whitespace
 
@@ -173,18 +203,26 @@ def _trend_entity(
     return candidates[0] if candidates else None
 
 
+def _ready_at(value: object) -> datetime | None:
+    """The trend's `ready_at` attribute in the home's time zone; None if it is not a time."""
+    try:
+        ready = dt_util.parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return None if ready is None or ready.tzinfo is None else dt_util.as_local(ready)
+
+
 def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuestion) -> str:
     entity = _trend_entity(hass, area, question.quantity)
     if entity is None:
         return f"The {area.name} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
     if state is None or state.state == STATE_UNKNOWN:
-        ready_at = None if state is None else state.attributes.get(ATTR_READY_AT)
-        ready = dt_util.parse_datetime(ready_at) if isinstance(ready_at, str) else None
         return not_enough_data_answer(
             area=area.name,
             quantity=question.quantity,
-            ready_at=None if ready is None else dt_util.as_local(ready),
+            ready_at=_ready_at(None if state is None else state.attributes.get(ATTR_READY_AT)),
+            now=dt_util.now(),
         )
     if state.state == STATE_UNAVAILABLE:
         return f"The {question.quantity} trend of the {area.name} is unavailable right now."
@@ -223,18 +261,20 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
     triggers = await async_validate_trigger_config(
         hass,
         [
-            {"platform": "conversation", "id": intent_type, "command": sentences}
-            for intent_type, sentences in SENTENCES.items()
+            {"platform": "conversation", "id": trigger_id, "command": list(said.sentences)}
+            for trigger_id, said in SENTENCES.items()
         ],
     )
 
     async def answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
+        said = SENTENCES[trigger["id"]]
+        slots = {**trigger["slots"], **said.slots}
         response = await intent.async_handle(
             hass,
             DOMAIN,
-            trigger["id"],
-            {name: {"value": value} for name, value in trigger["slots"].items()},
+            said.intent_type,
+            {name: {"value": value} for name, value in slots.items()},
             text_input=trigger["sentence"],
             context=context,
             language=trigger["user_input"].get("language"),
