@@ -30,16 +30,19 @@ TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
 
 
+def _add_board_in_the_living_room(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The board entry as the flow makes it with "Living room" in its area field."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "area": "Living room"})
+
+
 @pytest.fixture
 async def assist(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
     """A board set up in the living room (the flow's area field), and the default agent."""
     ar.async_get(hass).async_get_or_create("Living room")
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
-    )
+    _add_board_in_the_living_room(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert await async_setup_component(hass, "homeassistant", {})
@@ -82,10 +85,7 @@ async def test_area_sensor_chosen_by_the_user_is_kept(
         "sensor.thermostat", "20", {"device_class": "temperature", "unit_of_measurement": "°C"}
     )
     areas.async_update(area.id, temperature_entity_id="sensor.thermostat")
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
-    )
+    _add_board_in_the_living_room(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     area = areas.async_get_area(area.id)
@@ -99,10 +99,7 @@ async def test_a_disabled_climate_sensor_is_not_offered_to_the_area(
     """A sensor the user disabled has no state; the area cannot take it, the board still sets up."""
     areas = ar.async_get(hass)
     area = areas.async_get_or_create("Living room")
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
-    )
+    _add_board_in_the_living_room(hass, mock_config_entry)
     er.async_get(hass).async_get_or_create(
         "sensor",
         "py_iot_home",
@@ -255,10 +252,7 @@ async def test_sentences_work_when_conversation_was_set_up_first(
     for component in ("homeassistant", "conversation", "intent"):
         assert await async_setup_component(hass, component, {})
     ar.async_get(hass).async_get_or_create("Living room")
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
-    )
+    _add_board_in_the_living_room(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     humidity = hass.states.get("sensor.living_room_living_room_humidity").state
@@ -353,10 +347,7 @@ async def test_a_cleared_area_sensor_stays_cleared_after_a_restart(
 ) -> None:
     areas = ar.async_get(hass)
     area = areas.async_get_or_create("Living room")
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
-    )
+    _add_board_in_the_living_room(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert areas.async_get_area(area.id).humidity_entity_id is not None
