@@ -311,12 +311,7 @@ async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    devices = dr.async_get(hass)
-    board = devices.async_get_device_by_identifier(
-        (DOMAIN, str(mock_config_entry.unique_id)), mock_config_entry.entry_id
-    )
-    devices.async_update_device(board.id, area_id=bedroom.id)
-    await hass.async_block_till_done()
+    board = await _move_board(hass, mock_config_entry, bedroom.id)
     bedroom = areas.async_get_area(bedroom.id)
     board_temperature, board_humidity = (
         bedroom.temperature_entity_id,
@@ -327,8 +322,7 @@ async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
     assert board_humidity is not None
     assert board_humidity.endswith("_humidity")
 
-    devices.async_update_device(board.id, area_id=hall.id)
-    await hass.async_block_till_done()
+    await _move_board(hass, mock_config_entry, hall.id)
     bedroom, hall = areas.async_get_area(bedroom.id), areas.async_get_area(hall.id)
     assert (bedroom.temperature_entity_id, bedroom.humidity_entity_id) == (None, None)
     assert (hall.temperature_entity_id, hall.humidity_entity_id) == (
@@ -337,7 +331,7 @@ async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(
     )
     # Renaming the device (no area change) offers nothing new.
     areas.async_update(hall.id, humidity_entity_id=None)
-    devices.async_update_device(board.id, name_by_user="Hall sensor")
+    dr.async_get(hass).async_update_device(board.id, name_by_user="Hall sensor")
     await hass.async_block_till_done()
     assert areas.async_get_area(hall.id).humidity_entity_id is None
 
@@ -377,14 +371,19 @@ async def test_a_sensor_whose_device_class_the_user_changed_is_not_offered(
     entities.async_update_entity(humidity, device_class="moisture")
     await hass.async_block_till_done()
     assert hass.states.get(humidity).attributes["device_class"] == "moisture"
-    devices = dr.async_get(hass)
-    board = devices.async_get_device_by_identifier(
-        (DOMAIN, str(mock_config_entry.unique_id)), mock_config_entry.entry_id
-    )
-    devices.async_update_device(board.id, area_id=area.id)
-    await hass.async_block_till_done()
+    await _move_board(hass, mock_config_entry, area.id)
     area = areas.async_get_area(area.id)
     assert area.temperature_entity_id is not None
     assert area.humidity_entity_id is None
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     assert mock_config_entry.state is ConfigEntryState.LOADED
+
+
+async def _move_board(hass: HomeAssistant, entry: MockConfigEntry, area_id: str) -> dr.DeviceEntry:
+    """Put the board's device in the area, as its device page's area picker does."""
+    devices = dr.async_get(hass)
+    board = devices.async_get_device_by_identifier((DOMAIN, str(entry.unique_id)), entry.entry_id)
+    assert board is not None
+    devices.async_update_device(board.id, area_id=area_id)
+    await hass.async_block_till_done()
+    return board
