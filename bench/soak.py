@@ -287,9 +287,10 @@ from one counter, one step each, so a skip in the counters of its accepted state
 messages is a gap: Home Assistant asks that node to resend what follows the last counter
 before the gap (the same resend request, signed, settled by the answer's `ack`). At most one
 such request per node is unanswered at a time (a lost one counts as lost after 120 s), and at
-most one goes out per 30 s; later gaps wait and are asked for together. A restart makes the
-node's counter jump, but its announcement comes first and moves the count on, so it asks for
-nothing. Unsigned nodes are not asked: anyone allowed on the broker could send them any
+most one goes out per 30 s; later gaps wait and are asked for together. Samples dropped just
+before a node reconnects are a gap before its announcement's counter, asked for the same way;
+a restart's counter jump looks alike and costs one request, which the node's (empty) answer
+settles. Unsigned nodes are not asked: anyone allowed on the broker could send them any
 counter. `tests/test_node_gap_resend.py` (harness) and `tests/test_node_broker_gap.py` (a
 real Mosquitto dropping samples for a stalled Home Assistant) cover it.
 

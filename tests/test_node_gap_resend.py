@@ -263,9 +263,11 @@ async def test_unsigned_node_counter_jumps_ask_for_nothing(
 
 
 @pytest.mark.parametrize("signed", [True, False])
-async def test_node_restart_is_not_a_gap(
+async def test_a_skip_before_a_reconnect_asks_once(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory, signed: bool
 ) -> None:
+    """Samples the broker dropped just before the node reconnected are asked for; a restart's
+    jump looks the same, asks once, and the node's answer settles it."""
     freezer.move_to(NOW)
     signer = SIGNER if signed else None
     node = await discover_and_confirm(hass, signer=signer, secret=SECRET if signed else "")
@@ -277,11 +279,24 @@ async def test_node_restart_is_not_a_gap(
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(restarted, signer))
     await _live(hass, freezer, 1012 if signed else 1011, signer=signer)
     await _live(hass, freezer, 1013 if signed else 1012, signer=signer)
-    assert node.resend.gaps_seen == 0
-    assert [
-        call for call in mqtt_mock.async_publish.call_args_list if RESEND_TOPIC in call.args
-    ] == []
     assert dict(node.rejections.counts) == {}
+    if not signed:
+        # An unsigned node's counters are not believed: nothing is asked.
+        assert (node.resend.gaps_seen, _unverified_requests(mqtt_mock)) == (0, [])
+        return
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 11
+    # The node kept nothing from before its restart: an empty answer settles the gap.
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for seq in range(1014, 1018):
+        await _live(hass, freezer, seq, after_s=GAP_REQUEST_INTERVAL_S + 1)
+    assert len(_requests(mqtt_mock)) == 1
+    assert (node.resend.open_gap, node.resend.asked_gap) == (None, None)
+
+
+def _unverified_requests(mqtt_mock: MqttMockHAClient) -> list[object]:
+    return [call for call in mqtt_mock.async_publish.call_args_list if RESEND_TOPIC in call.args]
 
 
 async def test_samples_from_before_the_confirmation_are_not_asked_for(

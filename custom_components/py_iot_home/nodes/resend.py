@@ -9,8 +9,9 @@ every node reconnect), until a replay batch acknowledges the request.
 While connected, a sample can still be lost (the broker drops messages for a client whose
 queue is full): the node's counter then skips values. A signed node numbers its samples and
 announcements from one counter, one step each, so a skip between them is a gap, and the
-tracker asks for what follows the gap's start, rationed. A restart makes the counter jump,
-but the node announces itself first, so that jump is no gap. An unsigned node's counter is
+tracker asks for what follows the gap's start, rationed. A restart makes the counter jump
+too: that asks once, and the node's answer (it keeps nothing from before) settles it. An
+unsigned node's counter is
 not trusted (anyone on the broker could send a huge one), so its skips ask for nothing.
 """
 
@@ -96,12 +97,16 @@ class ResendTracker:
     def announced(self, seq: int | None) -> None:
         """A (re)connect: a signed announcement takes a counter; after a restart, a jump.
 
-        Before any sample was seen (a node just confirmed), the first one sets the start:
-        what the node sent before Home Assistant subscribed is not asked for.
+        A skip before it is a gap like any other: the broker may have dropped samples just
+        before the node reconnected. After a restart that asks once for what the node no
+        longer keeps, and its answer settles it. Before any sample was seen (a node just
+        confirmed), the first one sets the start: what the node sent before Home Assistant
+        subscribed is not asked for.
         """
         if seq is None or not self.trusts_counter or self.last_seen_seq is None:
             return
-        self.last_seen_seq = max(self.last_seen_seq, seq)
+        if seq > self.last_seen_seq:
+            self.saw(seq)
 
     def connection_lost(self) -> None:
         """Home Assistant lost the broker: whatever follows the last seen sample may be missed."""
