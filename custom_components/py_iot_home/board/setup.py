@@ -94,21 +94,17 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
 
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
-    # Only a board set up for the first time offers its sensors here (its area came from the
-    # form); later, a choice the user made or cleared for the area stays as it is.
-    new_board = (
-        dr.async_get(hass).async_get_device_by_identifier(
-            (DOMAIN, str(entry.unique_id)), entry.entry_id
-        )
-        is None
-    )
+    # Only a board set up for the first time (no device yet) offers its sensors here (its area
+    # came from the form); later, a choice the user made or cleared for the area stays.
+    devices = dr.async_get(hass)
+    new_board = not dr.async_entries_for_config_entry(devices, entry.entry_id)
     await hass.config_entries.async_forward_entry_setups(entry, BOARD_PLATFORMS)
     async_remove_stale_led_devices(hass, entry)
     # Sensors registered just now (a new or re-added entry) may have recorded history.
     if await trend.async_seed_from_recorder():
         await trend.async_refresh()
     if new_board:
-        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+        for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
             async_offer_device_climate_sensors(hass, device.id)
 
 

@@ -52,7 +52,8 @@ class FailedReadTolerance:
                 if last is None:
                     continue
                 self._failed_in_a_row[slot] += 1
-                recent = at - self._last_good_at.get(slot, at - MAX_HOLD_S - 1) <= MAX_HOLD_S
+                last_good_at = self._last_good_at.get(slot)
+                recent = last_good_at is not None and at - last_good_at <= MAX_HOLD_S
                 if recent and self._failed_in_a_row[slot] < self._limit:
                     held[quantity] = last
             merged[key] = replace(sample, **held) if held else sample
