@@ -10,10 +10,8 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.components.recorder import Recorder
-from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
@@ -36,6 +34,7 @@ from custom_components.py_iot_home.protocol import (
     parse_resend_request,
 )
 
+from .hourly_statistics import hourly_statistics
 from .node_messages import (
     ANNOUNCE_TOPIC,
     REPLAY_TOPIC,
@@ -114,20 +113,6 @@ def _resent(seqs: range, ack: int, start: datetime, temperature: float = 30.0) -
     )
 
 
-async def _statistics(hass: HomeAssistant, start: datetime, end: datetime) -> list[dict]:
-    rows = await get_instance(hass).async_add_executor_job(
-        statistics_during_period,
-        hass,
-        start,
-        end,
-        {TEMPERATURE},
-        "hour",
-        None,
-        {"mean"},
-    )
-    return list(rows.get(TEMPERATURE, []))
-
-
 async def test_gap_asks_once_and_the_resent_samples_count_once(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -166,7 +151,9 @@ async def test_gap_asks_once_and_the_resent_samples_count_once(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     await async_wait_recording_done(hass)
-    (row,) = await _statistics(hass, NOW.replace(minute=0), NOW.replace(hour=13, minute=0))
+    (row,) = await hourly_statistics(
+        hass, TEMPERATURE, NOW.replace(minute=0), NOW.replace(hour=13, minute=0)
+    )
     assert row["mean"] == pytest.approx(np.mean([22.5] * 5 + [30.0, 31.0]), abs=1e-4)
 
 

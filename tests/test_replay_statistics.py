@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
+from homeassistant.components.recorder.statistics import get_metadata
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -25,6 +25,7 @@ from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
 
+from .hourly_statistics import hourly_statistics
 from .node_messages import (
     ANNOUNCE_TOPIC,
     AVAILABILITY_TOPIC,
@@ -48,20 +49,6 @@ HUMIDITY = "sensor.kitchen_pi_humidity"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
     """The recorder's database must exist before hass starts: ask for it first."""
-
-
-async def _statistics(hass: HomeAssistant, start: datetime, end: datetime) -> list[dict]:
-    rows = await get_instance(hass).async_add_executor_job(
-        statistics_during_period,
-        hass,
-        start,
-        end,
-        {TEMPERATURE},
-        "hour",
-        None,
-        {"mean", "min", "max"},
-    )
-    return list(rows.get(TEMPERATURE, []))
 
 
 async def test_replay_imports_hours_at_their_times(
@@ -98,7 +85,7 @@ async def test_replay_imports_hours_at_their_times(
     await hass.async_block_till_done()
     await async_wait_recording_done(hass)
 
-    rows = await _statistics(hass, outage_start, NOW)
+    rows = await hourly_statistics(hass, TEMPERATURE, outage_start, NOW)
     assert [row["start"] for row in rows] == [
         (outage_start + timedelta(hours=hour)).timestamp() for hour in range(3)
     ]
@@ -113,7 +100,9 @@ async def test_replay_imports_hours_at_their_times(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     await async_wait_recording_done(hass)
-    rows = await _statistics(hass, NOW.replace(minute=0), NOW.replace(hour=13, minute=0))
+    rows = await hourly_statistics(
+        hass, TEMPERATURE, NOW.replace(minute=0), NOW.replace(hour=13, minute=0)
+    )
     assert len(rows) == 1
     live_and_replayed = [value for _, value in samples[180:]] + [22.0]
     assert rows[0]["mean"] == pytest.approx(np.mean(live_and_replayed), abs=1e-4)
