@@ -18,6 +18,7 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_codec import encode_samples
+from custom_components.py_iot_home.analysis.sample_days import DAY_S, plan_save, utc_day
 from custom_components.py_iot_home.analysis.sample_store import (
     BYTES_PER_SAMPLE,
     RingBuffer,
@@ -209,11 +211,48 @@ def stored_size_figures() -> dict[str, float]:
     start = time.perf_counter()
     encoded = encode_samples([("temperature", (times, values))])["sensors"]["temperature"]
     encode_ms = (time.perf_counter() - start) * 1000.0
+    whole_kib, days_kib = daily_write_figures(times, values)
     return {
         "stored_kib_per_source_week": (len(encoded["times"]) + len(encoded["values"])) / 1024,
         "plain_kib_per_source_week": (plain(times.tobytes()) + plain(values.tobytes())) / 1024,
         "encode_ms_per_source_week": encode_ms,
+        "written_kib_per_source_day_whole_file": whole_kib,
+        "written_kib_per_source_day_day_files": days_kib,
     }
+
+
+def daily_write_figures(times: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+    """KiB written in a day of saves every 30 min, one source: whole file vs day files.
+
+    The week of samples runs up to a UTC midnight; the next day (the same week's first
+    day again, moved on by a week) arrives half an hour per save, and the window drops the
+    oldest. The whole file was the week, each time; with day files it is today's samples,
+    plus each completed day once: the first save of the day writes the day that just ended.
+    """
+    midnight = (times[-1] // DAY_S + 1) * DAY_S
+    week_times = times + (midnight - times[-1] - 10.0)
+    next_day = week_times[week_times < week_times[0] + DAY_S] + 7 * DAY_S
+    next_values = values[: next_day.size]
+    clock = [midnight]
+    store = SampleStore(window_s=7 * DAY_S, min_interval_s=10.0, clock=lambda: clock[0])
+    store.extend("temperature", week_times, values)
+    # What the days before wrote: every day but the one that ends at midnight.
+    written = plan_save(store.iter_snapshots, today=utc_day(midnight) - 1, written={}).prints
+    whole = days = 0
+    for save in range(48):
+        clock[0] = midnight + (save + 1) * 1800.0
+        arrived = (next_day >= clock[0] - 1800.0) & (next_day < clock[0])
+        store.extend("temperature", next_day[arrived], next_values[arrived])
+        whole += _encoded_bytes(encode_samples(store.iter_snapshots()))
+        plan = plan_save(store.iter_snapshots, today=utc_day(midnight), written=written)
+        days += _encoded_bytes(plan.today)
+        days += sum(_encoded_bytes(data) for data in plan.changed_days.values())
+        written = plan.prints
+    return whole / 1024, days / 1024
+
+
+def _encoded_bytes(data: dict[str, Any]) -> int:
+    return sum(len(text) for sensor in data["sensors"].values() for text in sensor.values())
 
 
 def main() -> None:
@@ -283,6 +322,12 @@ def main() -> None:
     ratio = stored["stored_kib_per_source_week"] / stored["plain_kib_per_source_week"]
     print(f"{'format 2 / format 1':<44}{ratio:>14.2f}")
     print(f"{'encoding it':<44}{stored['encode_ms_per_source_week']:>14,.1f} ms")
+    print("written in a day of saves every 30 minutes, the same source")
+    whole_kib = stored["written_kib_per_source_day_whole_file"]
+    days_kib = stored["written_kib_per_source_day_day_files"]
+    print(f"{'whole file at each save (before 2026-12-04)':<44}{whole_kib:>14,.1f} KiB")
+    print(f"{'day files (today at each save, a day once)':<44}{days_kib:>14,.1f} KiB")
+    print(f"{'day files / whole file':<44}{days_kib / whole_kib:>14.3f}")
 
     print(
         json.dumps(

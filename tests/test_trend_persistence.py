@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.analysis.sample_codec import (
     decode_samples,
@@ -18,7 +19,13 @@ from custom_components.py_iot_home.analysis.sample_codec import (
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator
-from custom_components.py_iot_home.trends.persistence import STORAGE_VERSION, storage_key
+from custom_components.py_iot_home.analysis.sample_days import joined_days
+from custom_components.py_iot_home.trends.persistence import (
+    SAVE_INTERVAL,
+    STORAGE_VERSION,
+    day_storage_key,
+    storage_key,
+)
 
 from .fakes import FakeHardware
 
@@ -32,6 +39,22 @@ def _two_days_of_a_room(end_s: float) -> tuple[np.ndarray, np.ndarray]:
     days = (times - times[0]) / DAY
     values = 20.0 + 0.8 * days + 1.5 * np.sin(2 * np.pi * days) + rng.normal(0, 0.1, times.size)
     return times, np.round(values, 1)
+
+
+def _stored_window(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """The samples as stored: each listed day's file, then today's, as a restart reads them."""
+    index = hass_storage[storage_key(entry_id)]
+    assert index["version"] == STORAGE_VERSION
+    parts = [hass_storage[day_storage_key(entry_id, day)]["data"] for day in index["data"]["days"]]
+    decoded = [decode_samples(part) for part in [*parts, index["data"]["today"]]]
+    assert all(rejected == [] for _samples, rejected in decoded)
+    return joined_days(samples for samples, _rejected in decoded)
+
+
+def _day_files(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """The entry's day files as stored, by key (the stored objects themselves)."""
+    prefix = f"{storage_key(entry_id)}."
+    return {key: value for key, value in hass_storage.items() if key.startswith(prefix)}
 
 
 def _coordinator(entry: MockConfigEntry) -> TrendCoordinator:
@@ -86,10 +109,9 @@ async def test_stopping_home_assistant_writes_every_sample(
 
     await hass.async_stop()
 
-    stored = hass_storage[storage_key(init_integration.entry_id)]
-    assert stored["version"] == STORAGE_VERSION
-    samples, rejected = decode_samples(stored["data"])
-    assert rejected == []
+    samples = _stored_window(hass_storage, init_integration.entry_id)
+    # Two and a half days of samples: two or three completed UTC days, each in its file.
+    assert len(_day_files(hass_storage, init_integration.entry_id)) in (2, 3)
     for key in ("temperature", "humidity"):
         np.testing.assert_array_equal(samples[key][0], expected[key][0])
         np.testing.assert_array_equal(samples[key][1], expected[key][1])
@@ -101,7 +123,11 @@ async def test_starting_on_stored_samples_shows_the_same_trend_at_once(
     fake_hardware: FakeHardware,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Home Assistant starts with the samples an earlier run stored: no rebuilding."""
+    """Home Assistant starts with the samples an earlier run stored: no rebuilding.
+
+    They are in one file, as releases before 2026-12-04 stored them; the next save cuts
+    them into day files.
+    """
     now_s = dt_util.utcnow().timestamp()
     times, values = _two_days_of_a_room(now_s - 120.0)
     before = estimate_trend(
@@ -129,6 +155,11 @@ async def test_starting_on_stored_samples_shows_the_same_trend_at_once(
     assert state is not None
     assert float(state.state) == round(estimate.slope_per_day, 2)
 
+    await _coordinator(mock_config_entry).storage.async_save()
+    assert _day_files(hass_storage, mock_config_entry.entry_id)
+    restored = _stored_window(hass_storage, mock_config_entry.entry_id)["temperature"]
+    np.testing.assert_array_equal(restored[0][: times.size], times)
+
 
 async def test_stored_samples_from_the_future_or_damaged_are_not_trusted(
     hass: HomeAssistant,
@@ -155,3 +186,79 @@ async def test_stored_samples_from_the_future_or_damaged_are_not_trusted(
     assert 99.0 not in temperature
     assert temperature[:2] == [20.0, 21.0]
     assert "left out damaged sensors ['humidity']" in caplog.text
+
+
+async def test_a_completed_day_is_written_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Saves every half hour rewrite today's samples only; a late sample rewrites its day."""
+    entry_id = init_integration.entry_id
+    coordinator = _coordinator(init_integration)
+    now_s = dt_util.utcnow().timestamp()
+    times, values = _two_days_of_a_room(now_s)
+    coordinator.add_samples("temperature", times, values)
+    await _published(coordinator)
+    await hass.async_block_till_done()
+    freezer.tick(SAVE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    days_before = _day_files(hass_storage, entry_id)
+    index_before = hass_storage[storage_key(entry_id)]
+    assert len(days_before) in (2, 3)
+
+    # Half an hour of new samples, a refresh, the timed save: only the index is new.
+    coordinator.add_samples("temperature", np.array([now_s + 60.0]), np.array([22.0]))
+    await coordinator.async_refresh()
+    freezer.tick(SAVE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    days_after = _day_files(hass_storage, entry_id)
+    assert days_after.keys() == days_before.keys()
+    assert all(days_after[key] is days_before[key] for key in days_before)
+    assert hass_storage[storage_key(entry_id)] is not index_before
+
+    # A resent sample of yesterday: yesterday's file is written again, the others are not.
+    yesterday_s = now_s - DAY
+    coordinator.add_samples("temperature", np.array([yesterday_s + 0.5]), np.array([30.0]))
+    await coordinator.storage.async_save()
+    yesterday_key = day_storage_key(entry_id, int(yesterday_s // DAY))
+    rewritten = {
+        key
+        for key, stored in _day_files(hass_storage, entry_id).items()
+        if stored is not days_before[key]
+    }
+    assert rewritten == {yesterday_key}
+    assert 30.0 in _stored_window(hass_storage, entry_id)["temperature"][1]
+
+
+async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    entry_id = init_integration.entry_id
+    coordinator = _coordinator(init_integration)
+    times, values = _two_days_of_a_room(dt_util.utcnow().timestamp())
+    coordinator.add_samples("temperature", times, values)
+    await coordinator.storage.async_save()
+    first_days = set(_day_files(hass_storage, entry_id))
+    assert first_days
+
+    # Eight days on, every stored day has left the seven-day window.
+    freezer.tick(timedelta(days=8))
+    await coordinator.storage.async_save()
+    assert first_days.isdisjoint(_day_files(hass_storage, entry_id))
+
+    coordinator.add_samples(
+        "temperature", np.array([dt_util.utcnow().timestamp() - DAY]), np.array([20.0])
+    )
+    await coordinator.storage.async_save()
+    assert _day_files(hass_storage, entry_id)
+    assert await hass.config_entries.async_remove(entry_id)
+    await hass.async_block_till_done()
+    assert _day_files(hass_storage, entry_id) == {}
+    assert storage_key(entry_id) not in hass_storage

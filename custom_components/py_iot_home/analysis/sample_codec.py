@@ -5,8 +5,8 @@ at full resolution, so the trend after a restart is computed from the same sampl
 before it. Format 2 stores each number's bits XORed with the previous number's, bytes
 regrouped by position (all first bytes, then all second bytes...), then zlib and base64.
 Neighbouring times and readings share their high bytes, so the regrouped bytes are mostly
-zeros: about a third smaller than format 1 (the plain bytes), which is still read. The
-store is rewritten every 30 minutes, on a Pi's SD card.
+zeros: about a third smaller than format 1 (the plain bytes), which is still read. Today's
+samples are rewritten every 30 minutes, on a Pi's SD card (``sample_days``).
 """
 
 from __future__ import annotations
@@ -38,16 +38,20 @@ class SampleDecodeError(ValueError):
 
 def encode_samples(samples: Iterable[tuple[str, SampleArrays]]) -> dict[str, Any]:
     """Encode each sensor's samples; the result is plain JSON data."""
+    return encoded_sensors({key: encode_sensor(times, values) for key, (times, values) in samples})
+
+
+def encode_sensor(times: npt.ArrayLike, values: npt.ArrayLike) -> dict[str, str]:
+    """One sensor's samples, encoded: a member of ``encoded_sensors``' mapping."""
     return {
-        "format": FORMAT,
-        "sensors": {
-            key: {
-                "times": _pack(_xor_shuffled(np.ascontiguousarray(times, dtype=_TIMES))),
-                "values": _pack(_xor_shuffled(np.ascontiguousarray(values, dtype=_VALUES))),
-            }
-            for key, (times, values) in samples
-        },
+        "times": _pack(_xor_shuffled(np.ascontiguousarray(times, dtype=_TIMES))),
+        "values": _pack(_xor_shuffled(np.ascontiguousarray(values, dtype=_VALUES))),
     }
+
+
+def encoded_sensors(sensors: Mapping[str, dict[str, str]]) -> dict[str, Any]:
+    """``encode_samples``' output from sensors encoded one at a time by ``encode_sensor``."""
+    return {"format": FORMAT, "sensors": dict(sensors)}
 
 
 def decode_samples(data: Mapping[str, Any]) -> tuple[dict[str, SampleArrays], list[str]]:

@@ -1,83 +1,178 @@
 """A trend's samples kept in Home Assistant's storage, so a restart keeps the same trend.
 
 The recorder keeps only state changes (a flat temperature leaves few), so seeding from it
-after a restart rebuilt the trend from far fewer samples. The store is written every
+after a restart rebuilt the trend from far fewer samples. The samples are saved every
 ``SAVE_INTERVAL`` and when the entry unloads or Home Assistant stops, encoded in the
-executor; its size is bounded by the sample store's capacity.
+executor, as one file per completed UTC day plus an index file that holds today's
+samples and lists the days (``analysis.sample_days``): a completed day is written once,
+today's samples at each save. Their size is bounded by the sample store's capacity.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
-from ..analysis.sample_codec import SampleDecodeError, decode_samples, encode_samples
+from ..analysis.sample_codec import SampleDecodeError, decode_samples
+from ..analysis.sample_days import (
+    DAY_S,
+    DayPrints,
+    SavePlan,
+    joined_days,
+    plan_save,
+    prints_by_day,
+    utc_day,
+)
 from ..analysis.sample_store import SampleArrays, SampleStore
 from ..const import DOMAIN, LOGGER
-from ..storage.coalesced_save import CoalescedSave
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = timedelta(minutes=30)
+# The index's member listing the day files; a file without it is the whole window in one
+# (as releases before 2026-12-04 wrote it), read once and then replaced by day files.
+DAYS = "days"
+TODAY = "today"
 
 
 def storage_key(entry_id: str) -> str:
-    """The storage file of one entry's trend samples."""
+    """The index file of one entry's trend samples (today's samples, the list of days)."""
     return f"{DOMAIN}.trend_samples.{entry_id}"
+
+
+def day_storage_key(entry_id: str, day: int) -> str:
+    """The file of one completed UTC day of an entry's trend samples."""
+    date = datetime.fromtimestamp(day * DAY_S, UTC).date()
+    return f"{storage_key(entry_id)}.{date.isoformat()}"
+
+
+def _listed_days(index: Mapping[str, Any]) -> list[int]:
+    days = index.get(DAYS)
+    if not isinstance(days, list):
+        return []
+    # Days of this century only: a damaged list cannot make us open arbitrary file names.
+    return sorted({day for day in days if type(day) is int and 10_957 <= day <= 47_482})
 
 
 class TrendSamplesStorage:
     """Loads and saves one entry's sample store."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str, samples: SampleStore) -> None:
-        """Keep ``samples`` in the entry's file; encoding and writing happen off the loop."""
+        """Keep ``samples`` in the entry's files; encoding and writing happen off the loop."""
         self._hass = hass
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry_id), serialize_in_event_loop=False
-        )
+        self._entry_id = entry_id
+        self._index = _store(hass, storage_key(entry_id))
         self._samples = samples
-        # The data function runs in the executor: each buffer is copied under its lock.
-        self._save = CoalescedSave(
-            self._store,
-            SAVE_INTERVAL.total_seconds(),
-            lambda: encode_samples(samples.iter_snapshots()),
-        )
+        # What each day file listed in the index holds, as far as this run knows.
+        self._written: dict[int, DayPrints] = {}
+        self._listed: set[int] = set()
+        self._lock = asyncio.Lock()
+        self._cancel_timer: CALLBACK_TYPE | None = None
 
     async def async_load(self) -> dict[str, SampleArrays]:
         """The stored samples by sensor key; nothing when none or unreadable (logged)."""
-        data = await self._store.async_load()
-        if data is None:
+        index = await self._index.async_load()
+        if index is None:
             return {}
-        try:
-            samples, rejected = await self._hass.async_add_executor_job(decode_samples, data)
-        except SampleDecodeError as err:
-            LOGGER.warning("Stored trend samples %s are unreadable (%s)", self._store.key, err)
-            return {}
-        if rejected:
-            LOGGER.warning(
-                "Stored trend samples %s: left out damaged sensors %s", self._store.key, rejected
-            )
-        return samples
+        if DAYS not in index:
+            parts: list[tuple[int | None, Mapping[str, Any]]] = [(None, index)]
+        else:
+            parts = []
+            for day in _listed_days(index):
+                day_data = await _store(
+                    self._hass, day_storage_key(self._entry_id, day)
+                ).async_load()
+                if day_data is None:
+                    LOGGER.warning(
+                        "Stored trend samples of %s: day %s is missing", self._index.key, day
+                    )
+                else:
+                    parts.append((day, day_data))
+                self._listed.add(day)
+            if isinstance(today := index.get(TODAY), dict):
+                parts.append((None, today))
+        decoded = await self._hass.async_add_executor_job(_decode, self._index.key, parts)
+        for part in decoded:
+            if part.day_prints is not None:
+                self._written[part.day] = part.day_prints
+        return joined_days(part.samples for part in decoded)
 
     def async_schedule_save(self) -> None:
-        """Save within ``SAVE_INTERVAL``, or at the final write if Home Assistant stops first."""
-        self._save.schedule()
+        """Save within ``SAVE_INTERVAL``; a steady stream of changes cannot postpone it."""
+        if self._cancel_timer is None:
+            self._cancel_timer = async_call_later(
+                self._hass, SAVE_INTERVAL, self._async_save_when_due
+            )
+
+    async def _async_save_when_due(self, _now: datetime) -> None:
+        self._cancel_timer = None
+        await self.async_save()
 
     async def async_save(self) -> None:
-        """Save now (at the final write while Home Assistant stops)."""
-        samples = self._samples
-        data = await self._hass.async_add_executor_job(
-            lambda: encode_samples(samples.iter_snapshots())
-        )
-        await self._store.async_save(data)
+        """Save now: today's samples and the completed days whose files are out of date."""
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+        async with self._lock:
+            plan = await self._hass.async_add_executor_job(self._plan, dict(self._written))
+            for day, data in plan.changed_days.items():
+                await _store(self._hass, day_storage_key(self._entry_id, day)).async_save(data)
+            await self._index.async_save({DAYS: sorted(plan.prints), TODAY: plan.today})
+            for day in self._listed - plan.prints.keys():
+                await _store(self._hass, day_storage_key(self._entry_id, day)).async_remove()
+            self._written = plan.prints
+            self._listed = set(plan.prints)
 
-    async def async_remove(self) -> None:
-        """Delete the file (the entry is removed)."""
-        await self._store.async_remove()
+    def _plan(self, written: Mapping[int, DayPrints]) -> SavePlan:
+        samples = self._samples
+        return plan_save(
+            samples.iter_snapshots, today=utc_day(dt_util.utcnow().timestamp()), written=written
+        )
+
+
+def _store(hass: HomeAssistant, key: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, key, serialize_in_event_loop=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _DecodedPart:
+    samples: dict[str, SampleArrays]
+    day: int = -1
+    # What a completed day's file was read back to hold; None for today's or a damaged one.
+    day_prints: DayPrints | None = None
+
+
+def _decode(name: str, parts: list[tuple[int | None, Mapping[str, Any]]]) -> list[_DecodedPart]:
+    """Each part's samples (executor); an unreadable part or sensor is left out, logged."""
+    decoded: list[_DecodedPart] = []
+    for day, data in parts:
+        try:
+            samples, rejected = decode_samples(data)
+        except SampleDecodeError as err:
+            LOGGER.warning("Stored trend samples %s are unreadable (%s)", name, err)
+            continue
+        if rejected:
+            LOGGER.warning("Stored trend samples %s: left out damaged sensors %s", name, rejected)
+        if day is None or rejected:
+            # A damaged day is not known to hold what it should: written again if memory has it.
+            decoded.append(_DecodedPart(samples))
+        else:
+            day_prints = prints_by_day(samples.items(), day + 1).get(day)
+            decoded.append(_DecodedPart(samples, day, day_prints))
+    return decoded
 
 
 async def async_remove_trend_samples(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget a deleted entry's saved samples."""
-    await Store[dict[str, Any]](hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
+    """Forget a deleted entry's saved samples: its day files, then the index."""
+    index = _store(hass, storage_key(entry_id))
+    data = await index.async_load()
+    for day in _listed_days(data) if data is not None else []:
+        await _store(hass, day_storage_key(entry_id, day)).async_remove()
+    await index.async_remove()
