@@ -16,10 +16,10 @@ from custom_components.py_iot_home.analysis.sample_codec import (
     decode_samples,
     encode_samples,
 )
+from custom_components.py_iot_home.analysis.sample_days import joined_days
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator
-from custom_components.py_iot_home.analysis.sample_days import joined_days
 from custom_components.py_iot_home.trends.persistence import (
     SAVE_INTERVAL,
     STORAGE_VERSION,
