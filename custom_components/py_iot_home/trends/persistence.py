@@ -73,6 +73,8 @@ class TrendSamplesStorage:
         # What each day file listed in the index holds, as far as this run knows.
         self._written: dict[int, DayPrints] = {}
         self._listed: set[int] = set()
+        # One Store per day file, kept: a write deferred to the final write stays the only one.
+        self._day_stores: dict[int, Store[dict[str, Any]]] = {}
         self._lock = asyncio.Lock()
         self._cancel_timer: CALLBACK_TYPE | None = None
 
@@ -86,9 +88,7 @@ class TrendSamplesStorage:
         else:
             parts = []
             for day in _listed_days(index):
-                day_data = await _store(
-                    self._hass, day_storage_key(self._entry_id, day)
-                ).async_load()
+                day_data = await self._day_store(day).async_load()
                 if day_data is None:
                     LOGGER.warning(
                         "Stored trend samples of %s: day %s is missing", self._index.key, day
@@ -123,12 +123,18 @@ class TrendSamplesStorage:
         async with self._lock:
             plan = await self._hass.async_add_executor_job(self._plan, dict(self._written))
             for day, data in plan.changed_days.items():
-                await _store(self._hass, day_storage_key(self._entry_id, day)).async_save(data)
+                await self._day_store(day).async_save(data)
             await self._index.async_save({DAYS: sorted(plan.prints), TODAY: plan.today})
             for day in self._listed - plan.prints.keys():
-                await _store(self._hass, day_storage_key(self._entry_id, day)).async_remove()
+                await self._day_store(day).async_remove()
+                del self._day_stores[day]
             self._written = plan.prints
             self._listed = set(plan.prints)
+
+    def _day_store(self, day: int) -> Store[dict[str, Any]]:
+        if (store := self._day_stores.get(day)) is None:
+            store = self._day_stores[day] = _store(self._hass, day_storage_key(self._entry_id, day))
+        return store
 
     def _plan(self, written: Mapping[int, DayPrints]) -> SavePlan:
         samples = self._samples
