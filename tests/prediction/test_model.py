@@ -16,7 +16,7 @@ from custom_components.py_iot_home.prediction import (
     fit_power_model,
     minimum_history_hours,
 )
-from custom_components.py_iot_home.prediction.history import to_grid
+from custom_components.py_iot_home.prediction.history import extend_with_forecast, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
@@ -237,3 +237,42 @@ def test_excluded_day_text_is_parsed() -> None:
     for bad in ("24/12/2026", "2026-12-31..2026-12-24", "2020-01-01..2026-01-01"):
         with pytest.raises(ValueError, match="2"):
             parse_days(bad)
+
+
+def test_a_meter_glitch_does_not_forecast_megawatts(hourly: pd.DataFrame) -> None:
+    """One impossible hour (an energy counter read as a huge step) is left out, not learned.
+
+    Before, a 1 GW hour five hours ago made the next day's forecast reach 50 MW for a home.
+    """
+    history = hourly.copy()
+    clean = fit_power_model(history).forecast(history, hours=24)
+    glitched = history.copy()
+    glitched.iloc[-5, glitched.columns.get_loc("power_w")] = 1e9
+    glitched.iloc[-30, glitched.columns.get_loc("power_w")] = 1e9
+
+    model = fit_power_model(glitched)
+    forecast = model.forecast(glitched, hours=24)
+
+    assert float(np.max(forecast.high_w)) < 2 * float(history["power_w"].max())
+    np.testing.assert_allclose(forecast.power_w, clean.power_w, rtol=0.1)
+    assert model.groups["day_ahead"].mae_w < 2 * fit_power_model(history).groups["day_ahead"].mae_w
+
+
+def test_impossible_weather_is_left_out(hourly: pd.DataFrame) -> None:
+    """An outdoor reading of 10^6 °C or a humidity of 250 % is missing, not an input."""
+    history = hourly.copy()
+    history.iloc[-3, history.columns.get_loc("temperature")] = 1e6
+    history.iloc[-4, history.columns.get_loc("humidity")] = 250.0
+    grid = to_grid(history)
+    assert np.isnan(grid.temperature[-3])
+    assert np.isnan(grid.humidity[-4])
+    assert np.isfinite(grid.temperature[-2])
+    assert np.isfinite(grid.humidity[-2])
+
+    future = pd.DataFrame(
+        {"temperature": [5.0, -300.0]},
+        index=pd.date_range(history.index[-1], periods=3, freq="h")[1:],
+    )
+    extended = extend_with_forecast(grid, 2, future)
+    assert extended.temperature[-2] == 5.0
+    assert np.isnan(extended.temperature[-1])
