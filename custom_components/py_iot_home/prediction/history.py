@@ -17,9 +17,8 @@ type BoolArray = npt.NDArray[np.bool_]
 
 MAX_HORIZON_HOURS = 24
 # An hour above this many times the history's 99th percentile is a glitch, not a load: on
-# the six benchmark datasets the highest hour of any 30- or 60-day window is at most 3.6 times
-# it, and a meter's hiccup
-# (an energy counter read as a huge step) is thousands of times it.
+# the six benchmark datasets the highest hour of any 30- or 60-day window is at most 3.6
+# times it, and a meter's hiccup (an energy counter read as a huge step) thousands of times.
 GLITCH_FACTOR = 10.0
 # Positive hours needed before a percentile says anything about a home's level.
 GLITCH_MIN_HOURS = 48
