@@ -10,7 +10,7 @@ from unittest.mock import AsyncMock, patch
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import SOURCE_USER
@@ -182,6 +182,14 @@ async def test_trains_on_statistics_and_forecasts(
     snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
     assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
+    # The recorder keeps the forecast's state, not its 24 points: the state has the latest.
+    await async_wait_recording_done(hass)
+    recorded = await recorder_mock.async_add_executor_job(
+        history.state_changes_during_period, hass, NOW - timedelta(hours=1), None, PREDICTED
+    )
+    assert recorded[PREDICTED]
+    assert all("forecast" not in state.attributes for state in recorded[PREDICTED])
+    assert all("unit_of_measurement" in state.attributes for state in recorded[PREDICTED])
     # The identities earlier releases gave (see test_identities.py).
     entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
     entities, devices = identities(hass, entry_id)

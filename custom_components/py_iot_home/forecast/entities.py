@@ -116,6 +116,9 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
     """One value of the power predictor."""
 
     entity_description: PredictorSensorDescription
+    # 24 hours of points change every hour: the recorder would keep a new row of them each
+    # time, and the state itself always has the latest.
+    _unrecorded_attributes = frozenset({"forecast"})
 
     def __init__(
         self, coordinator: PredictorCoordinator, description: PredictorSensorDescription
