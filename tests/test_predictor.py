@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pandas as pd
@@ -37,6 +39,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
 )
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
+from custom_components.py_iot_home.forecast.saved_model import model_storage_key
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 from .test_identities import identities
@@ -455,3 +458,66 @@ async def test_home_assistant_never_imports_pandas(
     state = hass.states.get(PREDICTED)
     assert state.state != STATE_UNAVAILABLE
     assert len(state.attributes["forecast"]) == 24
+
+
+LAST_TRAINED = "sensor.power_forecast_last_trained"
+
+
+async def _reload(hass: HomeAssistant, entry_id: str) -> None:
+    assert await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_a_restart_forecasts_with_the_saved_model(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No retraining at a restart: the same model, the same forecast, the same "Last trained".
+
+    A model trained for other options, or one that does not read back, is trained anew.
+    """
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    trained_at = hass.states.get(LAST_TRAINED).state
+    forecast = hass.states.get(PREDICTED).attributes["forecast"]
+    assert model_storage_key(entry_id) in hass_storage
+
+    freezer.tick(timedelta(minutes=20))
+    await _reload(hass, entry_id)
+    assert hass.states.get(LAST_TRAINED).state == trained_at
+    assert hass.states.get(PREDICTED).attributes["forecast"] == forecast
+
+    # Other sources (here a shorter window): the saved model is not theirs.
+    freezer.tick(timedelta(minutes=10))
+    result = await hass.config_entries.options.async_init(entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_POWER_ENTITY: POWER,
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_TRAINING_DAYS: 50,
+            CONF_RETRAIN_HOURS: 24,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    retrained_at = hass.states.get(LAST_TRAINED).state
+    assert retrained_at == dt_util.utcnow().isoformat()
+    assert retrained_at != trained_at
+
+    # A damaged file: one warning, a new model.
+    stored = hass_storage[model_storage_key(entry_id)]
+    stored["data"] = {**stored["data"], "model": base64.b64encode(b"not a model").decode()}
+    freezer.tick(timedelta(minutes=5))
+    await _reload(hass, entry_id)
+    assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
+    assert "is unreadable, retraining" in caplog.text
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+
+    assert await hass.config_entries.async_remove(entry_id)
+    await hass.async_block_till_done()
+    assert model_storage_key(entry_id) not in hass_storage

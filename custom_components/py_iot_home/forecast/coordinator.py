@@ -34,6 +34,7 @@ from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
 from ..prediction.worker import TrainingFailedError, forecast_in_subprocess, train_in_subprocess
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
+from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
 
 FORECAST_HOURS = 24
@@ -140,6 +141,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         self.model: PowerModel | None = None
         self._issue_id = f"not_enough_history_{entry.entry_id}"
+        self._saved_model = SavedModel(hass, entry.entry_id)
+        self._fingerprint: str | None = None
 
     async def async_retrain(self) -> None:
         """Train now (the retrain action), then refresh the forecast."""
@@ -149,6 +152,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     async def _async_update_data(self) -> PredictionSnapshot:
         now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
         hours_needed: int | None = None
+        if self._fingerprint is None:
+            # First refresh since setup: the model trained before a restart, if still valid.
+            self._fingerprint = await async_training_fingerprint(
+                self.hass, {**self.config_entry.data, **self.config_entry.options}
+            )
+            self.model = await self._saved_model.async_load(self._fingerprint)
         if self.model is None or dt_util.utcnow() - self.model.trained_at >= self.retrain_every:
             hours_needed = await self._async_train(now)
         context = await async_load_hourly_history(
@@ -206,6 +215,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return err.hours_missing
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
+        if self._fingerprint is not None:
+            await self._saved_model.async_save(self.model, self._fingerprint)
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         day = self.model.groups["day_ahead"]
         LOGGER.info(

@@ -11,6 +11,7 @@ from ..const import DOMAIN
 from ..models import PyIotHomeConfigEntry
 from .coordinator import PredictorCoordinator
 from .runtime import PredictorRuntimeData
+from .saved_model import SavedModel
 
 PREDICTOR_PLATFORMS = (Platform.SENSOR,)
 # Sensors older versions made and this one no longer does (the bare R² went in 2026.12).
@@ -29,3 +30,8 @@ async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     await predictor.async_config_entry_first_refresh()
     entry.runtime_data = PredictorRuntimeData(predictor=predictor)
     await hass.config_entries.async_forward_entry_setups(entry, PREDICTOR_PLATFORMS)
+
+
+async def async_forget_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """A deleted predictor's trained model goes with it."""
+    await SavedModel(hass, entry.entry_id).async_remove()
