@@ -175,6 +175,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         await super().async_shutdown()
         if self._storage_loaded:
             await self.storage.async_save()
+        self.storage.async_close()
 
     async def async_seed_from_recorder(self) -> int:
         """Seed the sources not seeded yet whose sensor entity is registered; return how many.

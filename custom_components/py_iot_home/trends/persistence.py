@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -77,6 +78,10 @@ class TrendSamplesStorage:
         self._day_stores: dict[int, Store[dict[str, Any]]] = {}
         self._lock = asyncio.Lock()
         self._cancel_timer: CALLBACK_TYPE | None = None
+        # Home Assistant's stop waits for final-write listeners, not for a save under way.
+        self._cancel_final_write: CALLBACK_TYPE | None = hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
+        )
 
     async def async_load(self) -> dict[str, SampleArrays]:
         """The stored samples by sensor key; nothing when none or unreadable (logged)."""
@@ -114,6 +119,19 @@ class TrendSamplesStorage:
     async def _async_save_when_due(self, _now: datetime) -> None:
         self._cancel_timer = None
         await self.async_save()
+
+    async def _async_final_write(self, _event: Event) -> None:
+        self._cancel_final_write = None
+        await self.async_save()
+
+    def async_close(self) -> None:
+        """No more saves: the entry unloaded, after its last save."""
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+        if self._cancel_final_write is not None:
+            self._cancel_final_write()
+            self._cancel_final_write = None
 
     async def async_save(self) -> None:
         """Save now: today's samples and the completed days whose files are out of date."""
