@@ -227,6 +227,7 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
         "what is the humidity in the attic": "The Attic has no humidity sensor.",
         "is the attic getting colder": "The Attic has no temperature trend.",
         "is the cellar getting colder": "I do not know an area called cellar.",
+        "what is the power forecast": "No power forecast is set up.",
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer

@@ -12,16 +12,18 @@ from unittest.mock import AsyncMock, patch
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -521,3 +523,38 @@ async def test_a_restart_forecasts_with_the_saved_model(
     assert await hass.config_entries.async_remove(entry_id)
     await hass.async_block_till_done()
     assert model_storage_key(entry_id) not in hass_storage
+
+
+async def test_assist_tells_the_power_forecast(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "What is the power forecast": this hour's value and band, then the highest hour."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    await _add_predictor(hass)
+    await hass.async_block_till_done()
+    forecast = hass.states.get(PREDICTED).attributes["forecast"]
+    now = forecast[0]
+    peak = max(forecast, key=lambda point: point["power_w"])
+    start = dt_util.parse_datetime(peak["datetime"])
+    assert start is not None
+
+    for sentence in ("what is the power forecast", "how much power will we use"):
+        result = await conversation.async_converse(
+            hass,
+            sentence,
+            None,
+            Context(),
+            language="en",
+            agent_id=conversation.HOME_ASSISTANT_AGENT,
+        )
+        speech = result.response.speech["plain"]["speech"]
+        assert speech.startswith(
+            f"Power forecast expects about {now['power_w']:,.0f} W this hour "
+            f"(likely {now['low_w']:,.0f} W to {now['high_w']:,.0f} W)"
+        )
+        if peak is not now:
+            assert f"the highest hour ahead is {start:%H:%M} " in speech
+            assert speech.endswith(f"about {peak['power_w']:,.0f} W.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -138,3 +139,38 @@ def unknown_direction_answer(words: str) -> str:
         f'I cannot tell whether a room is getting "{words}"; ask whether it is getting '
         "warmer, colder, more humid or drier."
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForecastHour:
+    """One hour of a power forecast: its start (local time) and its 10-90 % band, in W."""
+
+    start: datetime
+    power_w: float
+    low_w: float
+    high_w: float
+
+
+def _watts(power_w: float) -> str:
+    """Whole watts below 10 kW ("1,240 W"), else kilowatts to a tenth ("12.5 kW")."""
+    if power_w >= 10_000:
+        return f"{power_w / 1000:,.1f} kW"
+    return f"{power_w:,.0f} W"
+
+
+def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
+    """What a predictor expects: this hour with its band, and the highest hour ahead."""
+    if not hours:
+        return f"{name} has no forecast yet."
+    current = hours[0]
+    said = (
+        f"{name} expects about {_watts(current.power_w)} this hour (likely "
+        f"{_watts(current.low_w)} to {_watts(current.high_w)})"
+    )
+    peak = max(hours, key=lambda hour: hour.power_w)
+    if peak is not current and round(peak.power_w) > round(current.power_w):
+        said += (
+            f"; the highest hour ahead is {peak.start:%H:%M} {_day(peak.start, now)}, "
+            f"about {_watts(peak.power_w)}"
+        )
+    return f"{said}."

@@ -1,4 +1,4 @@
-"""Assist: "what is the humidity in the kitchen", "is the living room getting warmer".
+"""Assist: humidity in an area, whether an area gets warmer or drier, the power forecast.
 
 The answers are intents (`homeassistant.helpers.intent`), usable by any conversation agent.
 The default agent reaches them through sentence triggers, the way Home Assistant 2026.10 lets
@@ -42,9 +42,11 @@ from ..const import (
 )
 from ..trends.coordinator import ATTR_READY_AT
 from .answers import (
+    ForecastHour,
     TrendQuestion,
     not_enough_data_answer,
     parse_trend_question,
+    power_forecast_answer,
     split_it_getting,
     trend_answer,
     unknown_direction_answer,
@@ -52,6 +54,7 @@ from .answers import (
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
+INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 _TREND_OF = "(what is|whats|how is|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
 
 
@@ -79,6 +82,14 @@ SENTENCES: Mapping[str, AssistSentences] = {
         sentences=(
             "is [the] {area} getting {direction}",
             "is it getting {direction} in [the] {area}",
+        ),
+    ),
+    "power_forecast": AssistSentences(
+        intent_type=INTENT_POWER_FORECAST,
+        sentences=(
+            "(what is|whats|tell me) [the] power forecast",
+            "(what is|whats) [the] (predicted|expected) power [use|usage|consumption]",
+            "how much (power|electricity|energy) will (i|we|the house|the home) use",
         ),
     ),
     **{
@@ -183,6 +194,64 @@ class AreaTrendIntent(_AreaIntentHandler):
         return response
 
 
+class PowerForecastIntent(intent.IntentHandler):
+    """What each power predictor expects: this hour, its band, and the highest hour ahead."""
+
+    intent_type = INTENT_POWER_FORECAST
+    description = "Tells the power use each power forecast expects for the coming hours"
+    platforms = None
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read every predictor's Predicted power sensor."""
+        hass = intent_obj.hass
+        response = intent_obj.create_response()
+        predicted = [
+            entity
+            for entity in er.async_get(hass).entities.values()
+            if entity.platform == DOMAIN
+            and entity.domain == Platform.SENSOR
+            and entity.translation_key == "predicted_power"
+            and not entity.disabled
+        ]
+        if not predicted:
+            response.async_set_speech("No power forecast is set up.")
+            return response
+        response.async_set_speech(" ".join(_forecast_speech(hass, entity) for entity in predicted))
+        return response
+
+
+def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry) -> str:
+    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
+    name = config_entry.title if config_entry else "The power forecast"
+    state = hass.states.get(entity.entity_id)
+    if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+        return f"{name} has no forecast yet."
+    return power_forecast_answer(
+        name=name, hours=_forecast_hours(state.attributes.get("forecast")), now=dt_util.now()
+    )
+
+
+def _forecast_hours(points: object) -> list[ForecastHour]:
+    """The `forecast` attribute's hours, in the home's time zone; malformed points left out."""
+    hours: list[ForecastHour] = []
+    for point in points if isinstance(points, list) else []:
+        try:
+            start = dt_util.parse_datetime(str(point["datetime"]))
+            values = [float(point[key]) for key in ("power_w", "low_w", "high_w")]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if start is not None and start.tzinfo is not None:
+            hours.append(
+                ForecastHour(
+                    start=dt_util.as_local(start),
+                    power_w=values[0],
+                    low_w=values[1],
+                    high_w=values[2],
+                )
+            )
+    return hours
+
+
 def _trend_entity(
     hass: HomeAssistant, area: ar.AreaEntry, quantity: str
 ) -> er.RegistryEntry | None:
@@ -244,6 +313,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
     """Register the intents, and their sentences once the conversation integration runs."""
     intent.async_register(hass, AreaHumidityIntent())
     intent.async_register(hass, AreaTrendIntent())
+    intent.async_register(hass, PowerForecastIntent())
     if "conversation" in hass.config.components:
         hass.async_create_task(_async_attach_sentences(hass), eager_start=True)
         return

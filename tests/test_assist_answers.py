@@ -1,0 +1,47 @@
+"""What Assist says about a power forecast, in words a person reads aloud."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from custom_components.py_iot_home.assist.answers import ForecastHour, power_forecast_answer
+
+NOW = datetime(2026, 12, 3, 21, 20, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+def _hours(*powers: float) -> list[ForecastHour]:
+    start = NOW.replace(minute=0)
+    return [
+        ForecastHour(
+            start=start + timedelta(hours=hour),
+            power_w=power,
+            low_w=0.8 * power,
+            high_w=1.3 * power,
+        )
+        for hour, power in enumerate(powers)
+    ]
+
+
+def test_this_hour_with_its_band_and_the_highest_hour_ahead() -> None:
+    answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=NOW)
+    assert answer == (
+        "Home expects about 420 W this hour (likely 336 W to 547 W); "
+        "the highest hour ahead is 23:00 today, about 1,240 W."
+    )
+
+
+def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts() -> None:
+    powers = [9_000.0, 8_000.0, 7_000.0, 12_500.0]
+    answer = power_forecast_answer(name="Workshop", hours=_hours(*powers), now=NOW)
+    assert answer == (
+        "Workshop expects about 9,000 W this hour (likely 7,200 W to 11.7 kW); "
+        "the highest hour ahead is 00:00 tomorrow, about 12.5 kW."
+    )
+
+
+def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None:
+    assert power_forecast_answer(name="Home", hours=_hours(500, 400, 500.2), now=NOW) == (
+        "Home expects about 500 W this hour (likely 400 W to 650 W)."
+    )
+    assert power_forecast_answer(name="Home", hours=[], now=NOW) == "Home has no forecast yet."
