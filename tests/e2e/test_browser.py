@@ -334,7 +334,8 @@ async def ask_assist(page: Page, question: str, answer: re.Pattern[str]) -> None
 
 
 async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
-    """The default agent answers from the living room's trend and humidity sensors."""
+    """The default agent answers from the living room's trend and humidity sensors, and
+    from the demo's power forecast."""
     await page.goto("/home")
     await page.get_by_role("button", name=re.compile(r"^Assist")).click()
     area = re.escape(BOARD_AREA.title())  # the area as the registry spells it
@@ -353,6 +354,16 @@ async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
         page,
         "what is the humidity in the living room",
         re.compile(rf"^The humidity in the {area} is {NUMBER}%\.$"),
+    )
+    watts = r"[\d,]+(?:\.\d)? k?W"
+    await ask_assist(
+        page,
+        "what is the power forecast",
+        re.compile(
+            rf"^Demo power forecast (expects about {watts} this hour \(likely {watts} to {watts}\)"
+            rf"(; the highest hour ahead is \d\d:\d\d (today|tomorrow), about {watts})?"
+            r"|has no forecast yet)\.$"
+        ),
     )
     await page.screenshot(path=SCREENSHOTS / "assist-trend.png", animations="disabled")
 
