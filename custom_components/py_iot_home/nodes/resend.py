@@ -10,9 +10,13 @@ While connected, a sample can still be lost (the broker drops messages for a cli
 queue is full): the node's counter then skips values. A signed node numbers its samples and
 announcements from one counter, one step each, so a skip between them is a gap, and the
 tracker asks for what follows the gap's start, rationed. A restart makes the counter jump
-too: that asks once, and the node's answer (it keeps nothing from before) settles it. An
-unsigned node's counter is
-not trusted (anyone on the broker could send a huge one), so its skips ask for nothing.
+too: that asks once, and the node's answer (it keeps nothing from before) settles it.
+
+An unsigned node's counter is not trusted (anyone on the broker could send a huge one): its
+skips ask for nothing, and where it stands is what its latest live sample says, not the
+largest counter anyone sent; a stranger's huge one lasts until the node's next sample.
+Announcements ask at most every GAP_REQUEST_INTERVAL_S too (anyone can repeat one), except
+the first after Home Assistant's own reconnect.
 """
 
 from __future__ import annotations
@@ -71,6 +75,10 @@ class ResendTracker:
     open_gap: CounterGap | None = None
     asked_gap: CounterGap | None = None
     gaps_seen: int = 0
+    # The node announced itself since the latest request: it may have missed that one.
+    announced_since_request: bool = False
+    # The latest request was lost with the broker, or never sent: the next one need not wait.
+    ask_at_once: bool = False
 
     @classmethod
     def restored(cls, last_seen_seq: int | None, *, trusts_counter: bool) -> ResendTracker:
@@ -79,10 +87,14 @@ class ResendTracker:
             last_seen_seq=last_seen_seq, owed_since=last_seen_seq, trusts_counter=trusts_counter
         )
 
-    def saw(self, seq: int) -> None:
-        """A state or replay entry with this counter was accepted (each one only once)."""
+    def saw(self, seq: int, *, live: bool = False) -> None:
+        """A state (`live`) or replay entry with this counter was accepted (each one only once).
+
+        An unsigned node's live sample sets where it stands, even backwards: the largest
+        counter seen may be a stranger's, and asking after it would get nothing ever again.
+        """
         last = self.last_seen_seq
-        if last is None or seq > last:
+        if last is None or seq > last or (live and not self.trusts_counter):
             self.last_seen_seq = seq
         if last is not None and seq > last + 1 and self.trusts_counter:
             self.gaps_seen += 1
@@ -103,6 +115,7 @@ class ResendTracker:
         confirmed), the first one sets the start: what the node sent before Home Assistant
         subscribed is not asked for.
         """
+        self.announced_since_request = True
         if seq is None or not self.trusts_counter or self.last_seen_seq is None:
             return
         if seq > self.last_seen_seq:
@@ -112,10 +125,27 @@ class ResendTracker:
         """Home Assistant lost the broker: whatever follows the last seen sample may be missed."""
         if self.owed_since is None:
             self.owed_since = self.last_seen_seq
+        self.ask_at_once = True
 
-    def request_due(self) -> int | None:
-        """The `since` to ask for now (the node just announced itself), or None."""
-        return self.owed_since
+    def request_failed(self) -> None:
+        """The latest request could not be published; the next announcement asks at once."""
+        self.ask_at_once = True
+
+    def request_wait(self, now: float) -> float | None:
+        """Seconds from monotonic `now` until what is owed may be asked for; None if nothing waits.
+
+        Owed means asked for after the node's next announcement; the first one after Home
+        Assistant's own reconnect asks at once, later ones at most every GAP_REQUEST_INTERVAL_S.
+        """
+        if self.owed_since is None or not self.announced_since_request:
+            return None
+        if self.ask_at_once or self.requested_at is None:
+            return 0.0
+        return max(0.0, self.requested_at + GAP_REQUEST_INTERVAL_S - now)
+
+    def request_due(self, now: float) -> int | None:
+        """The `since` to ask for at monotonic `now` (the node announced itself), or None."""
+        return self.owed_since if self.request_wait(now) == 0.0 else None
 
     def gap_request_due(self, now: float) -> int | None:
         """The `since` to ask for a gap at monotonic `now`, or None (none, or rationed).
@@ -143,6 +173,7 @@ class ResendTracker:
         self.request_seq = request_seq
         self.requested_at = now
         self.requests_sent += 1
+        self.announced_since_request = self.ask_at_once = False
         # An earlier request's acknowledgement no longer counts: its gaps go with this one.
         gaps = self.open_gap.merged(self.asked_gap) if self.open_gap else self.asked_gap
         if gaps is not None and since <= gaps.since:
