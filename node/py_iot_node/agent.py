@@ -279,6 +279,7 @@ class NodeAgent:
     def _answer_resend(self, request: ResendRequest) -> None:
         rows = sorted(item for item in self._sent.items() if item[0] > request.since)
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
+        first = rows[0][0] if rows else None
         while True:
             count = replay_batch_size([payload for _, payload in rows]) if rows else 0
             batch, rows = rows[:count], rows[count:]
@@ -288,6 +289,7 @@ class NodeAgent:
                     [payload for _, payload in batch],
                     prefix=self._prefix,
                     ack=None if rows else request.seq,
+                    first=None if rows else first,
                 )
             )
             self.stats.resent += len(batch)

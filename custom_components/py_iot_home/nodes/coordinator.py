@@ -229,8 +229,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._positions.set(self.config_entry.entry_id, newest)
         if self._verifier is not None:
             self._counter_save.schedule()
-        now = time.monotonic()
-        if (since := self.resend.gap_request_due(now)) is not None:
+        self._ask_for_gaps()
+
+    def _ask_for_gaps(self) -> None:
+        if (since := self.resend.gap_request_due(time.monotonic())) is not None:
             LOGGER.debug("Node %s skipped counters after %s", self.node_id, since)
             self._request_resend(since)
 
@@ -447,10 +449,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self.rejections.record(msg.topic, future, batch.from_future)
         self.messages_accepted[TopicKind.REPLAY] += 1
         states = batch.states
-        if batch.ack is not None:
-            self.resend.acknowledged(batch.ack)
+        for seq in batch.future_seqs:
+            self.resend.arrived_unusable(seq)
         if states:
             self._saw([state.seq for state in states])
+        if batch.ack is not None:
+            # After its entries: what they filled tells whether the answer came in whole.
+            self.resend.acknowledged(batch.ack, batch.first)
+            self._ask_for_gaps()
         self.replayed_samples += len(states)
         if not states:
             return

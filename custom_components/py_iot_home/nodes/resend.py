@@ -21,13 +21,15 @@ the first after Home Assistant's own reconnect.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # A gap asks at most this often per node, and not while an earlier request is unanswered
 # (a node answers one request every 10 s; a broken or hostile one must not make us flood).
 GAP_REQUEST_INTERVAL_S = 30.0
 # A request unanswered for this long counts as lost: its gaps may be asked for again.
 REQUEST_ANSWER_TIMEOUT_S = 120.0
+# A gap the node answered but that did not fill is asked for again at most this often.
+MAX_GAP_REASKS = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +39,8 @@ class CounterGap:
     since: int
     until: int
     missing: int
+    # Times it was asked for again after an answer that should have filled it.
+    reasks: int = 0
 
     def merged(self, other: CounterGap | None) -> CounterGap:
         """One gap spanning both (asked for together, from the earlier start)."""
@@ -46,6 +50,7 @@ class CounterGap:
             since=min(self.since, other.since),
             until=max(self.until, other.until),
             missing=self.missing + other.missing,
+            reasks=max(self.reasks, other.reasks),
         )
 
     def filled(self, seq: int) -> CounterGap | None:
@@ -54,7 +59,7 @@ class CounterGap:
             return self
         if self.missing <= 1:
             return None
-        return CounterGap(since=self.since, until=self.until, missing=self.missing - 1)
+        return replace(self, missing=self.missing - 1)
 
 
 @dataclass(kw_only=True)
@@ -103,8 +108,12 @@ class ResendTracker:
             )
         else:
             # A resent sample fills a gap; the verifier admits each counter once.
-            self.open_gap = self.open_gap and self.open_gap.filled(seq)
-            self.asked_gap = self.asked_gap and self.asked_gap.filled(seq)
+            self.arrived_unusable(seq)
+
+    def arrived_unusable(self, seq: int) -> None:
+        """A resent entry arrived but was refused (from the future): asking again won't help."""
+        self.open_gap = self.open_gap and self.open_gap.filled(seq)
+        self.asked_gap = self.asked_gap and self.asked_gap.filled(seq)
 
     def announced(self, seq: int | None) -> None:
         """A (re)connect: a signed announcement takes a counter; after a restart, a jump.
@@ -181,10 +190,24 @@ class ResendTracker:
         else:
             self.open_gap, self.asked_gap = gaps, None
 
-    def acknowledged(self, ack: int) -> None:
-        """A replay batch closed a request; only the latest one settles the debt."""
-        if ack == self.request_seq:
-            self.owed_since = None
-            self.request_seq = None
-            # Asked once: what the node no longer keeps is lost; asking again would not help.
-            self.asked_gap = None
+    def acknowledged(self, ack: int, first: int | None = None) -> None:
+        """A replay batch closed a request; only the latest one settles the debt.
+
+        Call it after the batch's own entries were seen. `first`, the oldest `seq` the node
+        resent, tells what it still had: when that covers the gap's start and the gap is still
+        not filled, a batch of the answer was lost on the way, and the gap is asked for again
+        (at most MAX_GAP_REASKS times). Otherwise what the node no longer keeps is lost, and
+        asking again would not help.
+        """
+        if ack != self.request_seq:
+            return
+        self.owed_since = None
+        self.request_seq = None
+        gap, self.asked_gap = self.asked_gap, None
+        if (
+            gap is not None
+            and first is not None
+            and first <= gap.since + 1
+            and gap.reasks < MAX_GAP_REASKS
+        ):
+            self.open_gap = replace(gap, reasks=gap.reasks + 1).merged(self.open_gap)
