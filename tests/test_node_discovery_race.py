@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
+from pathlib import Path
 
+import paho.mqtt.client as paho
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -15,6 +19,8 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.protocol import MessageSigner
 
+from .mosquitto_server import MosquittoServer, mosquitto_available
+from .mqtt_entry import async_setup_mqtt_entry
 from .node_messages import ANNOUNCE_TOPIC, announce_payload, announcement
 
 pytestmark = [
@@ -62,3 +68,45 @@ async def test_the_nodes_secret_confirms_the_nodes_own_announcement(
     assert result["title"] == "Kitchen Pi"
     assert result["data"][CONF_SECRET] == SECRET
     assert json.loads(result["data"][CONF_ANNOUNCEMENT])["name"] == "Kitchen Pi"
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
+async def test_on_a_real_broker(
+    hass: HomeAssistant, tmp_path: Path, socket_enabled: None, mock_hass_config: None
+) -> None:
+    """The same with Mosquitto and Home Assistant's real client: how retained messages reach it."""
+    with MosquittoServer(tmp_path) as broker:
+        mqtt_entry = await async_setup_mqtt_entry(
+            hass, {"broker": broker.host, "port": broker.port}
+        )
+        publisher = paho.Client(CallbackAPIVersion.VERSION2)
+        publisher.connect(broker.host, broker.port)
+        publisher.loop_start()
+        try:
+            fake = announce_payload(replace(announcement(), name="Totally the kitchen"))
+            for payload in (fake, announce_payload(signer=SIGNER)):
+                publisher.publish(ANNOUNCE_TOPIC, payload, qos=1, retain=True).wait_for_publish(5)
+                await _settle(hass)
+        finally:
+            publisher.loop_stop()
+            publisher.disconnect()
+        (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {CONF_SECRET: "secret_required"}
+        result = await hass.config_entries.flow.async_configure(
+            flow["flow_id"], {CONF_SECRET: SECRET}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "Kitchen Pi"
+        for entry in (*hass.config_entries.async_entries(DOMAIN), mqtt_entry):
+            await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+async def _settle(hass: HomeAssistant) -> None:
+    """Real time for the broker to deliver, then Home Assistant's tasks to run."""
+    for _ in range(20):
+        await asyncio.sleep(0.05)
+        await hass.async_block_till_done(wait_background_tasks=True)
