@@ -231,11 +231,12 @@ class NodeAgent:
         last = self._rejection_logged_at.get(kind)
         if last is None or not 0 <= now - last < REJECTION_LOG_INTERVAL_S:
             self._rejection_logged_at[kind] = now
+            # The topic came from the broker: repr keeps a newline or escape code in it inert.
             _LOGGER.warning(
-                "rejected %s on %.80s: %.200s (%d of this kind so far)",
+                "rejected %s on %.80r: %.200r (%d of this kind so far)",
                 what,
                 topic,
-                detail,
+                str(detail),
                 self.stats.rejected[kind],
             )
 
