@@ -21,7 +21,13 @@ from custom_components.py_iot_home.protocol import MessageSigner
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
 from .mqtt_entry import async_setup_mqtt_entry
-from .node_messages import ANNOUNCE_TOPIC, announce_payload, announcement
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    announcement,
+    state_payload,
+)
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -110,3 +116,26 @@ async def _settle(hass: HomeAssistant) -> None:
     for _ in range(20):
         await asyncio.sleep(0.05)
         await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_the_newest_signed_announcement_is_confirmed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """An old signed announcement replayed first must not lower the new node's floor."""
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(replace(announcement(), seq=5), SIGNER), retain=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(replace(announcement(), seq=900), SIGNER)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: SECRET})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    node = result["result"].runtime_data.node
+    # Signed by the node between the two announcements, captured, and replayed now.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(600, signer=SIGNER))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert dict(node.rejections.counts) == {"replayed_counter": 1}

@@ -128,13 +128,18 @@ def later_signed(hass: HomeAssistant, node_id: str) -> list[bytes | bytearray | 
 def verified_announcement(
     topic: str, payloads: Iterable[bytes | bytearray | str], secret: str
 ) -> NodeAnnouncement | None:
-    """The first of `payloads` signed with `secret`, parsed; None when none is."""
+    """The newest of `payloads` signed with `secret`, parsed; None when none is.
+
+    Newest by counter: it becomes the new node's floor, and an older one (replayed by
+    anyone) would let what the node signed in between be replayed once.
+    """
+    verified: list[NodeAnnouncement] = []
     for payload in payloads:
         try:
-            return parse_announcement(topic, payload, verifier=MessageVerifier(secret))
+            verified.append(parse_announcement(topic, payload, verifier=MessageVerifier(secret)))
         except ProtocolError:
             continue
-    return None
+    return max(verified, key=lambda announcement: announcement.seq or 0, default=None)
 
 
 def check_capacity(hass: HomeAssistant) -> None:
