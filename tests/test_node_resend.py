@@ -31,6 +31,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     EntryKind,
 )
+from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
@@ -126,7 +127,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
 
 
 async def test_unanswered_request_is_asked_again(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
 ) -> None:
     node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
@@ -135,6 +136,11 @@ async def test_unanswered_request_is_asked_again(
     async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=1))
     # The node was not connected yet; its own connect announces it again (live, not retained).
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Asked again once the first request is GAP_REQUEST_INTERVAL_S old (announcements are rationed).
+    assert len(_requests(mqtt_mock)) == 1
+    freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S))
+    async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     first, second = _requests(mqtt_mock)
     assert first.since == second.since == 10

@@ -8,9 +8,11 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -23,7 +25,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.json import json_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -34,6 +39,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
+from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.protocol import (
     MAX_CLOCK_SKEW_S,
     MessageSigner,
@@ -267,7 +273,7 @@ async def test_messages_signed_before_the_confirmation_cannot_be_replayed(
 
 
 async def test_resend_debt_settles_when_the_answer_holds_only_seen_samples(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
 ) -> None:
     signer = MessageSigner(SECRET)
     node = await discover_and_confirm(hass, signer=signer, secret=SECRET)
@@ -277,9 +283,11 @@ async def test_resend_debt_settles_when_the_answer_holds_only_seen_samples(
         async_fire_mqtt_message(hass, STATE_TOPIC, payload)
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
-    # Anyone may send the node's own retained announcement again: it asks once more.
+    # Anyone may send the node's own retained announcement again: it asks once more, rationed.
     for _ in range(2):
         async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer))
+    freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S))
+    async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     requests = [
         parse_resend_request(call.args[0], call.args[1])

@@ -62,20 +62,20 @@ from .nodes.discovery import (
     announced_node_id,
     check_capacity,
     check_unique_ids,
+    later_signed,
     parse_discovery,
     pending_discoveries,
     record_discovery_rejection,
     release_pending_discovery,
+    remember_later_signed,
     secret_in_use,
+    verified_announcement,
 )
 from .protocol import (
     DEFAULT_PREFIX,
-    MessageVerifier,
     NodeAnnouncement,
-    ProtocolError,
     build_announcement,
     is_signed,
-    parse_announcement,
 )
 
 SECRET_SELECTOR = selector.TextSelector(
@@ -163,6 +163,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         except DiscoveryRejected as err:
             record_discovery_rejection(self.hass, err.reason)
             return self.async_abort(reason=err.reason)
+        remember_later_signed(self.hass, announcement.node_id, discovery_info.payload)
         await self.async_set_unique_id(announcement.node_id)
         pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
         self._discovery = (discovery_info, announcement)
@@ -184,16 +185,15 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             secret = user_input.get(CONF_SECRET, "").strip()
+            # The first announcement may be a stranger's; the node's own may have come later.
+            payloads = [discovery_info.payload, *later_signed(self.hass, announcement.node_id)]
             if secret:
-                try:
-                    parse_announcement(
-                        discovery_info.topic,
-                        discovery_info.payload,
-                        verifier=MessageVerifier(secret),
-                    )
-                except ProtocolError:
+                verified = verified_announcement(discovery_info.topic, payloads, secret)
+                if verified is None:
                     errors[CONF_SECRET] = "bad_secret"
-            elif is_signed(discovery_info.payload):
+                else:
+                    announcement = verified
+            elif any(is_signed(payload) for payload in payloads):
                 # Confirmed unsigned, anyone on the broker could speak for a signing node.
                 errors[CONF_SECRET] = "secret_required"
             if secret and secret_in_use(self.hass, secret):

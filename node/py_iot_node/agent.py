@@ -231,11 +231,12 @@ class NodeAgent:
         last = self._rejection_logged_at.get(kind)
         if last is None or not 0 <= now - last < REJECTION_LOG_INTERVAL_S:
             self._rejection_logged_at[kind] = now
+            # The topic came from the broker: repr keeps a newline or escape code in it inert.
             _LOGGER.warning(
-                "rejected %s on %.80s: %.200s (%d of this kind so far)",
+                "rejected %s on %.80r: %.200r (%d of this kind so far)",
                 what,
                 topic,
-                detail,
+                str(detail),
                 self.stats.rejected[kind],
             )
 
@@ -279,6 +280,7 @@ class NodeAgent:
     def _answer_resend(self, request: ResendRequest) -> None:
         rows = sorted(item for item in self._sent.items() if item[0] > request.since)
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
+        first = rows[0][0] if rows else None
         while True:
             count = replay_batch_size([payload for _, payload in rows]) if rows else 0
             batch, rows = rows[:count], rows[count:]
@@ -288,6 +290,7 @@ class NodeAgent:
                     [payload for _, payload in batch],
                     prefix=self._prefix,
                     ack=None if rows else request.seq,
+                    first=None if rows else first,
                 )
             )
             self.stats.resent += len(batch)

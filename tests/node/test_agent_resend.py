@@ -92,7 +92,8 @@ def test_nothing_newer_still_acknowledges(
     seqs = publish_and_ack(agent, client, clock, 2)
     ask(agent, since=seqs[-1], seq=5)
     (batch,) = client.take()
-    assert parse_replay_batch(REPLAY, batch.payload).states == []
+    empty = parse_replay_batch(REPLAY, batch.payload)
+    assert (empty.states, empty.first) == ([], None)
     assert json.loads(batch.payload)["ack"] == 5
 
 
@@ -107,7 +108,8 @@ def test_unacknowledged_samples_are_not_in_the_history(
     client.take()  # published, never acknowledged: it is in flight, not sent
     ask(agent, since=0)
     (batch,) = client.take()
-    assert parse_replay_batch(REPLAY, batch.payload).states == []
+    empty = parse_replay_batch(REPLAY, batch.payload)
+    assert (empty.states, empty.first) == ([], None)
 
 
 def test_history_is_bounded_and_split_into_batches(
@@ -122,8 +124,9 @@ def test_history_is_bounded_and_split_into_batches(
     first, second = client.take()
     first_batch = parse_replay_batch(REPLAY, first.payload)
     second_batch = parse_replay_batch(REPLAY, second.payload)
-    assert first_batch.ack is None
-    assert second_batch.ack == 9
+    assert (first_batch.ack, first_batch.first) == (None, None)
+    # The last batch says where the whole answer began: a lost first batch shows.
+    assert (second_batch.ack, second_batch.first) == (9, seqs[-limit])
     resent = [state.seq for state in first_batch.states + second_batch.states]
     assert resent == seqs[-limit:]
 

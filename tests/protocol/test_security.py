@@ -269,3 +269,11 @@ def test_hostile_values_in_signed_looking_messages_raise_only_protocol_errors(
             parser(topic, payload.decode("utf-8", "surrogatepass"), **kwargs)
     with contextlib.suppress(ProtocolError):
         parse_availability("py_iot_home/kitchen/availability", payload)
+
+
+@pytest.mark.parametrize("literal", [b"-0.0", b"-0", b"-0e5"])
+def test_negative_zero_is_read_as_zero(literal: bytes) -> None:
+    """A reading of -0.0 would show as "-0.0 °C" on the entity and in the history."""
+    payload = b'{"v":1,"seq":5,"ts":1780000000,"sensors":{"dht":{"temperature":%b}}}' % literal
+    temperature = parse_state(STATE, payload).sensors["dht"].temperature
+    assert str(temperature) == "0.0"

@@ -160,6 +160,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted: Counter[str] = Counter()
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
+        self._owed_request_timer: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -219,17 +220,19 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def _async_save_counter(self) -> None:
         await self._counter_store.async_save(self._counter())
 
-    def _saw(self, seqs: list[int]) -> None:
+    def _saw(self, seqs: list[int], *, live: bool = False) -> None:
         """Track counters for resends (asking when they skip some) and guard replays."""
         for seq in seqs:
-            self.resend.saw(seq)
+            self.resend.saw(seq, live=live)
         newest = self.resend.last_seen_seq
         if self._positions is not None and newest is not None and newest in seqs:
             self._positions.set(self.config_entry.entry_id, newest)
         if self._verifier is not None:
             self._counter_save.schedule()
-        now = time.monotonic()
-        if (since := self.resend.gap_request_due(now)) is not None:
+        self._ask_for_gaps()
+
+    def _ask_for_gaps(self) -> None:
+        if (since := self.resend.gap_request_due(time.monotonic())) is not None:
             LOGGER.debug("Node %s skipped counters after %s", self.node_id, since)
             self._request_resend(since)
 
@@ -267,6 +270,20 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             # The broker went away again; the request stays owed and goes out with the
             # node's next announcement.
             LOGGER.debug("Resend request to node %s not sent: %s", self.node_id, err)
+            self.resend.request_failed()
+
+    def _ask_owed(self) -> None:
+        """Ask for what is owed now, or once the latest request is old enough (rationed)."""
+        now = time.monotonic()
+        if (since := self.resend.request_due(now)) is not None:
+            self._request_resend(since)
+        elif self._owed_request_timer is None and (wait := self.resend.request_wait(now)):
+            self._owed_request_timer = async_call_later(self.hass, wait, self._owed_request_time)
+
+    @callback
+    def _owed_request_time(self, _: datetime) -> None:
+        self._owed_request_timer = None
+        self._ask_owed()
 
     @callback
     def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
@@ -292,8 +309,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.resend.announced(announcement.seq)
         if self._verifier is not None:
             self._counter_save.schedule()
-        if (since := self.resend.request_due()) is not None:
-            self._request_resend(since)
+        self._ask_owed()
         previous = self.data.announcement
         self.collision.announced(replace(announcement, seq=None, dropped=0))
         if self._collision_seen():
@@ -363,10 +379,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     @callback
     def async_stop(self) -> None:
-        """Cancel the offline timer (the entry unloads)."""
+        """Cancel the timers (the entry unloads)."""
         if self._offline_timer is not None:
             self._offline_timer()
             self._offline_timer = None
+        if self._owed_request_timer is not None:
+            self._owed_request_timer()
+            self._owed_request_timer = None
 
     def _retained(self, msg: ReceiveMessage) -> bool:
         """Whether to drop a retained sample: nodes never retain them, so it is planted."""
@@ -391,7 +410,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 self._watch_clock(now + err.ahead_s, now)
             self._reject(msg, err)
             return
-        self._saw([state.seq])
+        self._saw([state.seq], live=True)
         self.collision.live_seq(state.seq)
         self._collision_seen()
         self._watch_clock(state.ts, now)
@@ -430,10 +449,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self.rejections.record(msg.topic, future, batch.from_future)
         self.messages_accepted[TopicKind.REPLAY] += 1
         states = batch.states
-        if batch.ack is not None:
-            self.resend.acknowledged(batch.ack)
+        for seq in batch.future_seqs:
+            self.resend.arrived_unusable(seq)
         if states:
             self._saw([state.seq for state in states])
+        if batch.ack is not None:
+            # After its entries: what they filled tells whether the answer came in whole.
+            self.resend.acknowledged(batch.ack, batch.first)
+            self._ask_for_gaps()
         self.replayed_samples += len(states)
         if not states:
             return

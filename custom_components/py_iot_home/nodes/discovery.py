@@ -7,7 +7,8 @@ of a discovery burst: each is O(1) but the parse, and the cheapest come first.
 from __future__ import annotations
 
 import hmac
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
@@ -21,9 +22,11 @@ from ..const import (
     MAX_PENDING_DISCOVERIES,
 )
 from ..protocol import (
+    MessageVerifier,
     NodeAnnouncement,
     ProtocolError,
     TopicKind,
+    is_signed,
     parse_announcement,
     parse_topic,
 )
@@ -33,6 +36,12 @@ from .identity_clash import other_nodes, unique_id_clashes
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
 PENDING_DISCOVERIES: HassKey[dict[str, str]] = HassKey(f"{DOMAIN}_pending_discoveries")
+# Node id -> signed announcements that came after its waiting flow's own (the flow keeps the
+# first, which may be a stranger's): the node's secret confirms whichever of them it signed.
+LATER_SIGNED: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
+    f"{DOMAIN}_later_signed_announcements"
+)
+MAX_LATER_SIGNED = 4
 
 
 class DiscoveryRejected(Exception):
@@ -91,6 +100,46 @@ def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -
     pending = pending_discoveries(hass)
     if pending.get(node_id) == flow_id:
         del pending[node_id]
+        hass.data.get(LATER_SIGNED, {}).pop(node_id, None)
+
+
+def remember_later_signed(
+    hass: HomeAssistant, node_id: str, payload: bytes | bytearray | str
+) -> None:
+    """Keep a signed announcement of a node whose discovery waits for confirmation.
+
+    Only signed ones are kept, so unsigned ones cannot push the node's own out: a stranger
+    announcing first must not make the user confirm a signing node without its secret.
+    """
+    if node_id not in pending_discoveries(hass) or not is_signed(payload):
+        return
+    later = hass.data.setdefault(LATER_SIGNED, {}).setdefault(
+        node_id, deque(maxlen=MAX_LATER_SIGNED)
+    )
+    if payload not in later:
+        later.append(payload)
+
+
+def later_signed(hass: HomeAssistant, node_id: str) -> list[bytes | bytearray | str]:
+    """The signed announcements that came after a waiting discovery's own."""
+    return list(hass.data.get(LATER_SIGNED, {}).get(node_id, ()))
+
+
+def verified_announcement(
+    topic: str, payloads: Iterable[bytes | bytearray | str], secret: str
+) -> NodeAnnouncement | None:
+    """The newest of `payloads` signed with `secret`, parsed; None when none is.
+
+    Newest by counter: it becomes the new node's floor, and an older one (replayed by
+    anyone) would let what the node signed in between be replayed once.
+    """
+    verified: list[NodeAnnouncement] = []
+    for payload in payloads:
+        try:
+            verified.append(parse_announcement(topic, payload, verifier=MessageVerifier(secret)))
+        except ProtocolError:
+            continue
+    return max(verified, key=lambda announcement: announcement.seq or 0, default=None)
 
 
 def check_capacity(hass: HomeAssistant) -> None:

@@ -109,17 +109,21 @@ def build_replay(
     *,
     prefix: str = DEFAULT_PREFIX,
     ack: int | None = None,
+    first: int | None = None,
 ) -> OutboundMessage:
     """Wrap already built (and signed) state payloads, oldest first, into one replay batch.
 
-    `ack` marks the last batch answering the resend request with that `seq`.
+    `ack` marks the last batch answering the resend request with that `seq`; `first`, the
+    oldest `seq` the whole answer resent, lets the receiver tell a lost batch of the answer
+    from samples the node no longer had.
     """
     if len(state_payloads) > MAX_REPLAY_MESSAGES:
         raise ValueError(f"more than {MAX_REPLAY_MESSAGES} messages in one batch")
-    payload = b'{"v":%d,"messages":[%b]%b}' % (
+    payload = b'{"v":%d,"messages":[%b]%b%b}' % (
         PROTOCOL_VERSION,
         b",".join(state_payloads),
         b"" if ack is None else b',"ack":%d' % ack,
+        b"" if first is None else b',"first":%d' % first,
     )
     if len(payload) > MAX_REPLAY_PAYLOAD_BYTES:
         raise ValueError(f"replay batch of {len(payload)} bytes exceeds the limit")
@@ -128,7 +132,7 @@ def build_replay(
 
 def replay_batch_size(state_payloads: Sequence[bytes]) -> int:
     """How many of the leading payloads fit into one replay batch (at least one)."""
-    size = len(b'{"v":1,"messages":[],"ack":%d}' % MAX_SEQ)
+    size = len(b'{"v":1,"messages":[],"ack":%d,"first":%d}' % (MAX_SEQ, MAX_SEQ))
     for count, payload in enumerate(state_payloads[:MAX_REPLAY_MESSAGES]):
         size += len(payload) + 1
         if size > MAX_REPLAY_PAYLOAD_BYTES:

@@ -105,7 +105,8 @@ def number(value: object, what: str, low: float, high: float) -> float:
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
         raise ProtocolError(RejectionKind.OUT_OF_RANGE, f"{what} outside [{low}, {high}]")
-    return number
+    # -0.0 would show as "-0.0 °C"; adding 0.0 turns it into 0.0 and leaves the rest alone.
+    return number + 0.0
 
 
 def seq_number(value: object, what: str = "seq") -> int:

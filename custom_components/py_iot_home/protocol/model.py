@@ -205,8 +205,15 @@ class ReplayBatch:
 
     states: list[StateMessage]
     ack: int | None = None
-    # Entries refused for a `ts` beyond the clock-skew tolerance (the others are kept).
-    from_future: int = 0
+    # With `ack`: the oldest `seq` the answer resent (None when it resent nothing).
+    first: int | None = None
+    # Counters of entries refused for a `ts` beyond the clock-skew tolerance (others are kept).
+    future_seqs: tuple[int, ...] = ()
+
+    @property
+    def from_future(self) -> int:
+        """How many entries were refused for a `ts` beyond the clock-skew tolerance."""
+        return len(self.future_seqs)
 
 
 @dataclass(frozen=True, slots=True)

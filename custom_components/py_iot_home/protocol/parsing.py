@@ -245,26 +245,29 @@ def parse_replay_batch(
     verifier's floor) are skipped (QoS 1 redelivery, a resend overlapping live samples), and
     a non-empty batch with nothing new and no `ack` is a replayed_counter rejection. `ack`
     names the resend request the batch completes; such a batch is never refused for old
-    entries, or the request would stay owed. With `now`, entries whose `ts` lies more than
-    MAX_CLOCK_SKEW_S ahead are skipped and counted in `from_future`.
+    entries, or the request would stay owed; `first` beside it is the oldest `seq` the
+    answer resent. With `now`, entries whose `ts` lies more than MAX_CLOCK_SKEW_S ahead are
+    skipped and listed in `future_seqs`.
     """
     node_id = expect_topic(topic, prefix, TopicKind.REPLAY).node_id
     message = as_object(decode(payload, MAX_REPLAY_PAYLOAD_BYTES), "replay")
     check_version(message)
     entries = items(required(message, "messages"), "messages", MAX_REPLAY_MESSAGES)
     ack = seq_number(message["ack"], "ack") if message.get("ack") is not None else None
+    first = seq_number(message["first"], "first") if message.get("first") is not None else None
     state_topic = node_topic(prefix, node_id, TopicKind.STATE)
     states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
     if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "seq not increasing in the batch")
-    timely = [state for state in states if now is None or state.ts <= now + MAX_CLOCK_SKEW_S]
-    from_future = len(states) - len(timely)
+    latest = None if now is None else now + MAX_CLOCK_SKEW_S
+    timely = [state for state in states if latest is None or state.ts <= latest]
+    future = tuple(state.seq for state in states if latest is not None and state.ts > latest)
     if verifier is None:
-        return ReplayBatch(states=timely, ack=ack, from_future=from_future)
+        return ReplayBatch(states=timely, ack=ack, first=first, future_seqs=future)
     fresh = [state for state in timely if verifier.admit_or_skip(state.seq)]
     if timely and not fresh and ack is None:
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "every entry was seen before")
-    return ReplayBatch(states=fresh, ack=ack, from_future=from_future)
+    return ReplayBatch(states=fresh, ack=ack, first=first, future_seqs=future)
 
 
 @_rejects_only

@@ -1,0 +1,38 @@
+"""A rejected message is one log line, whatever its topic holds (brokers differ in what
+they let through: Mosquitto drops control characters in topics, others need not)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from py_iot_node.agent import NodeAgent
+from py_iot_node.buffer import SampleBuffer
+from py_iot_node.devices import SwitchBank
+from py_iot_node.hardware.gpio import SimulatedGpioBackend
+
+from .conftest import FakeClient, FakeClock, make_config
+
+
+@pytest.mark.parametrize(
+    "level", ["x\nWARNING py_iot_node.agent: forged line", "\x1b[2J\x1b[Hcleared", "\u202egnp"]
+)
+def test_a_hostile_topic_is_logged_escaped_on_one_line(
+    tmp_path: Path,
+    client: FakeClient,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    level: str,
+) -> None:
+    config = make_config(tmp_path)
+    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
+    bank.setup()
+    agent = NodeAgent(config, client, bank, SampleBuffer(config.buffer_path, 10), clock=clock)
+    agent.handle_connected()
+    with caplog.at_level(logging.WARNING, logger="py_iot_node.agent"):
+        agent.handle_message(f"py_iot_home/kitchen/switch/{level}/set", b"ON")
+    (record,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    line = record.getMessage()
+    assert line.isprintable()
+    assert "\n" not in line
