@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.components.recorder.statistics import get_metadata
+from homeassistant.components.recorder.statistics import async_import_statistics, get_metadata
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -23,6 +24,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.nodes import replay_statistics
 from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
 
 from .hourly_statistics import hourly_statistics
@@ -122,3 +124,54 @@ def test_hourly_aggregates_skip_empty_and_nan_hours() -> None:
         (0, 2.0, 1.0, 3.0, 2),
         (7200, 6.0, 5.0, 7.0, 2),
     ]
+
+
+async def test_a_replay_of_what_arrived_already_imports_nothing(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A node made to resend what Home Assistant has (a stranger's resend request to an
+    unsigned node) changes no hour: nothing is imported again. A changed sample is."""
+    freezer.move_to(NOW)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    outage_start = NOW.replace(hour=9, minute=0)
+
+    def replay(first_seq: int, values: list[float]) -> None:
+        async_fire_mqtt_message(
+            hass,
+            REPLAY_TOPIC,
+            replay_payload(
+                [
+                    state_payload(
+                        first_seq + minute,
+                        temperature=value,
+                        ts=(outage_start + timedelta(minutes=minute)).timestamp(),
+                    )
+                    for minute, value in enumerate(values)
+                ]
+            ),
+        )
+
+    async def imports_after(values: list[float], first_seq: int) -> int:
+        with patch.object(
+            replay_statistics, "async_import_statistics", wraps=async_import_statistics
+        ) as imported:
+            replay(first_seq, values)
+            await hass.async_block_till_done()
+            freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+        return imported.call_count
+
+    values = [20.0 + minute / 100 for minute in range(120)]
+    assert await imports_after(values, 1) > 0
+    assert await imports_after(values, 200) == 0
+    values[30] = 25.0
+    assert await imports_after(values, 400) > 0

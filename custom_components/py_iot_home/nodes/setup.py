@@ -142,8 +142,8 @@ def _sample_feeder(
                         values.append(value)
         for key, (times, values) in series.items():
             if replayed:
-                trend.add_samples(key, times, values)
-                replay_statistics.async_replayed((key, at) for at in times)
+                changed = trend.add_samples(key, times, values)
+                replay_statistics.async_replayed((key, float(at)) for at in changed)
             else:
                 for at, value in zip(times, values, strict=True):
                     trend.add_sample(key, at, value)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -266,13 +267,31 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             await self.async_request_refresh()
 
     @callback
-    def add_samples(self, key: str, times_s: ArrayLike, values: ArrayLike) -> None:
-        """Add replayed samples, in any order; already stored times are replaced."""
-        if (ring := self._buffers.get(key)) is not None:
-            offered = np.size(times_s)
-            if (taken := ring.extend(times_s, values)) < offered:
-                self._log_future_sample(key, offered - taken)
-            self._refresh_if_first_trend(key)
+    def add_samples(
+        self, key: str, times_s: ArrayLike, values: ArrayLike
+    ) -> npt.NDArray[np.float64]:
+        """Add replayed samples, in any order; already stored times are replaced.
+
+        Return the times that were not stored with these values before: a node that resends
+        what arrived already (a stranger's resend request to an unsigned node) changes no
+        hour of the long-term statistics.
+        """
+        times = np.asarray(times_s, dtype=np.float64)
+        if (ring := self._buffers.get(key)) is None:
+            return times[:0]
+        offered = np.asarray(values, dtype=np.float32)
+        stored_times, stored_values = ring.view()
+        found = np.minimum(np.searchsorted(stored_times, times), max(stored_times.size - 1, 0))
+        known = (
+            (stored_times[found] == times) & (stored_values[found] == offered)
+            if stored_times.size
+            else np.zeros(times.size, dtype=bool)
+        )
+        if (taken := ring.extend(times, offered)) < times.size:
+            self._log_future_sample(key, times.size - taken)
+        self._refresh_if_first_trend(key)
+        changed: npt.NDArray[np.float64] = times[~known]
+        return changed
 
     async def _async_update_data(self) -> TrendSnapshot:
         # The snapshot this refresh replaces stays referenced here and is freed by the next
