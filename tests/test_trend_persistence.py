@@ -272,3 +272,47 @@ async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
     await hass.async_stop()
     assert _day_files(hass_storage, entry_id) == {}
     assert storage_key(entry_id) not in hass_storage
+
+
+async def test_a_missing_or_damaged_day_file_loses_only_that_day(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The other days and today come back; the next save lists only what it holds."""
+    entry_id = mock_config_entry.entry_id
+    now_s = dt_util.utcnow().timestamp()
+    today = int(now_s // DAY)
+    times = np.array([(today - 3) * DAY + 60, (today - 2) * DAY + 60, (today - 1) * DAY + 60])
+    days = {
+        int(t // DAY): (np.array([t]), np.array([20.0 + i], np.float32))
+        for i, t in enumerate(times)
+    }
+
+    def stored(key: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {"version": STORAGE_VERSION, "minor_version": 1, "key": key, "data": data}
+
+    first, second, third = sorted(days)
+    key = day_storage_key(entry_id, first)
+    hass_storage[key] = stored(key, encode_samples([("temperature", days[first])]))
+    key = day_storage_key(entry_id, second)
+    hass_storage[key] = stored(key, {"format": 99, "sensors": {}})  # damaged
+    # The third day's file is missing; a day number from outside this century is ignored.
+    today_samples = encode_samples([("temperature", (np.array([now_s - 60.0]), np.array([23.0])))])
+    hass_storage[storage_key(entry_id)] = stored(
+        storage_key(entry_id), {"days": [first, second, third, 10**9, "x"], "today": today_samples}
+    )
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    temperature = _coordinator(mock_config_entry).store.view("temperature")[1].tolist()
+    assert temperature[:2] == [20.0, 23.0]
+    assert f"day {third} is missing" in caplog.text
+    assert "are unreadable" in caplog.text
+
+    await _coordinator(mock_config_entry).storage.async_save()
+    assert hass_storage[storage_key(entry_id)]["data"]["days"] == [first]
+    assert set(_day_files(hass_storage, entry_id)) == {day_storage_key(entry_id, first)}
