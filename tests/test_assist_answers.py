@@ -27,7 +27,8 @@ def test_this_hour_with_its_band_and_the_highest_hour_ahead() -> None:
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=NOW)
     assert answer == (
         "Home expects about 420 W this hour (likely 336 W to 547 W); "
-        "the highest hour ahead is 23:00 today, about 1,240 W."
+        "the highest hour ahead is 23:00 today, about 1,240 W; "
+        "about 2.9 kWh over the next 4 hours."
     )
 
 
@@ -36,12 +37,16 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
     answer = power_forecast_answer(name="Workshop", hours=_hours(*powers), now=NOW)
     assert answer == (
         "Workshop expects about 9,000 W this hour (likely 7,200 W to 11.7 kW); "
-        "the highest hour ahead is 00:00 tomorrow, about 12.5 kW."
+        "the highest hour ahead is 00:00 tomorrow, about 12.5 kW; "
+        "about 36.5 kWh over the next 4 hours."
     )
 
 
 def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None:
     assert power_forecast_answer(name="Home", hours=_hours(500, 400, 500.2), now=NOW) == (
-        "Home expects about 500 W this hour (likely 400 W to 650 W)."
+        "Home expects about 500 W this hour (likely 400 W to 650 W); "
+        "about 1.4 kWh over the next 3 hours."
     )
+    one_hour = power_forecast_answer(name="Home", hours=_hours(500), now=NOW)
+    assert one_hour == "Home expects about 500 W this hour (likely 400 W to 650 W)."
     assert power_forecast_answer(name="Home", hours=[], now=NOW) == "Home has no forecast yet."

@@ -557,4 +557,6 @@ async def test_assist_tells_the_power_forecast(
         )
         if peak is not now:
             assert f"the highest hour ahead is {start:%H:%M} " in speech
-            assert speech.endswith(f"about {peak['power_w']:,.0f} W.")
+            assert f"about {peak['power_w']:,.0f} W; " in speech
+        energy = sum(point["power_w"] for point in forecast) / 1000
+        assert speech.endswith(f"; about {energy:,.1f} kWh over the next 24 hours.")

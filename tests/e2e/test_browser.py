@@ -362,7 +362,7 @@ async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
         re.compile(
             rf"^Demo power forecast (expects about {watts} this hour \(likely {watts} to {watts}\)"
             rf"(; the highest hour ahead is \d\d:\d\d (today|tomorrow), about {watts})?"
-            r"|has no forecast yet)\.$"
+            r"; about [\d,]+\.\d kWh over the next 24 hours|has no forecast yet)\.$"
         ),
     )
     await page.screenshot(path=SCREENSHOTS / "assist-trend.png", animations="disabled")

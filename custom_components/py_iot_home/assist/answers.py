@@ -159,7 +159,11 @@ def _watts(power_w: float) -> str:
 
 
 def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
-    """What a predictor expects: this hour with its band, and the highest hour ahead."""
+    """What a predictor expects: this hour with its band, the highest hour ahead, the energy.
+
+    The energy is the sum of the hours' mean power over the hours given (a day's forecast
+    gives 24): what "how much energy will we use" asks.
+    """
     if not hours:
         return f"{name} has no forecast yet."
     current = hours[0]
@@ -173,4 +177,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
             f"; the highest hour ahead is {peak.start:%H:%M} {_day(peak.start, now)}, "
             f"about {_watts(peak.power_w)}"
         )
+    if len(hours) > 1:
+        energy_kwh = sum(hour.power_w for hour in hours) / 1000
+        said += f"; about {energy_kwh:,.1f} kWh over the next {len(hours)} hours"
     return f"{said}."
