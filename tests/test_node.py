@@ -402,3 +402,25 @@ async def test_a_value_older_than_five_minutes_is_not_held(
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+
+
+async def test_a_delayed_sample_is_history_not_the_current_value(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A sample the broker held back arrives after a newer one: the entity keeps the newer
+    value, the trend gets both. After a value stamped ahead of Home Assistant's clock (a
+    node whose clock is being corrected), older stamps are taken, not frozen out."""
+    entry_id = await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    now = time.time()
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, temperature=23.0, ts=now - 10))
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, temperature=21.0, ts=now - 70))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    trend = hass.config_entries.async_get_entry(entry_id).runtime_data.trend
+    assert trend.store.view("dht1_temperature")[1].tolist() == [21.0, 23.0]
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(3, temperature=24.0, ts=now + 60))
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(4, temperature=25.0, ts=now + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "25.0"

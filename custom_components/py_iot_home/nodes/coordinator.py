@@ -419,9 +419,20 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
             return
         self.messages_accepted[TopicKind.STATE] += 1
-        self._apply(state)
+        if not self._behind_shown(state.ts, now):
+            self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
+
+    def _behind_shown(self, sample_ts: float, now: float) -> bool:
+        """Whether a live sample is older than the one shown: the broker delayed it.
+
+        It is history (the trend takes it) but not the current value. After a value stamped
+        ahead of Home Assistant's clock, every sample is taken: the node's clock was being
+        corrected, and its values must not freeze until it catches up.
+        """
+        shown = self.data.sampled_at
+        return shown is not None and sample_ts < shown.timestamp() <= now
 
     def _watch_clock(self, sample_ts: float, now: float) -> None:
         was_off = self.clock.is_off
