@@ -32,7 +32,6 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -43,7 +42,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.prediction_data import DATASETS, whole_days
+from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
+from bench.prediction_csv import add_arguments as add_csv_arguments
+from bench.prediction_data import DATASETS
 from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import fit_power_model
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
@@ -119,43 +120,22 @@ def significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
-def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
-    """The time column as a DatetimeIndex.
-
-    Times with UTC offsets that change over the year (daylight saving) do not parse to one
-    index as they are: they are read as UTC, then put in `zone` (`--tz`) when given, so
-    hours of the day are the home's.
-    """
+def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
+    """The CSV as hourly whole days; a file the bench cannot use ends it with one message."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # mixed offsets: handled below
-            plain = pd.to_datetime(column, format="mixed")
-    except (TypeError, ValueError):
-        plain = None
-    if plain is not None and pd.api.types.is_datetime64_any_dtype(plain):
-        index = pd.DatetimeIndex(plain)
-    else:
-        index = pd.DatetimeIndex(pd.to_datetime(column, utc=True, format="mixed"))
-    if zone:
-        if index.tz is None:
-            # A local time that does not exist or repeats on a clock change is dropped.
-            index = index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
-        else:
-            index = index.tz_convert(zone)
-    return index
-
-
-def load_csv(args: argparse.Namespace) -> pd.DataFrame:
-    frame = pd.read_csv(args.csv)
-    frame.index = csv_times(frame.pop(args.time), args.tz)
-    frame = frame[frame.index.notna()]
-    columns = {"power_w": args.power, "temperature": args.temperature}
-    if args.humidity:
-        columns["humidity"] = args.humidity
-    hourly = pd.DataFrame({key: frame[col].resample("h").mean() for key, col in columns.items()})
-    if "humidity" not in hourly:
-        hourly["humidity"] = np.nan
-    return whole_days(hourly)
+        data = load_csv(path, options)
+    except CsvError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
+    days = len(data) // 24
+    if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
+        raise SystemExit(
+            f"error: {path}: {days} whole days from midnight to midnight; the bench needs at "
+            f"least {MIN_TRAIN_DAYS + BLOCK_DAYS} ({MIN_TRAIN_DAYS} to train on, "
+            f"{BLOCK_DAYS} to test), and {TRAIN_DAYS + BLOCK_DAYS} to train on {TRAIN_DAYS} days"
+        )
+    if days < TRAIN_DAYS + BLOCK_DAYS:
+        note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
+    return data
 
 
 def train_days(data: pd.DataFrame) -> int:
@@ -268,13 +248,10 @@ def speed(data: pd.DataFrame, forecast: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--csv")
-    parser.add_argument("--time", default="time")
-    parser.add_argument("--power", default="power")
-    parser.add_argument("--temperature", default="temperature")
-    parser.add_argument("--humidity")
-    parser.add_argument("--tz", help="the home's time zone, e.g. Europe/London (CSV only)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_csv_arguments(parser)
     parser.add_argument("--weather-forecast", choices=["observed", "none"], default="none")
     parser.add_argument("--forecast-noise", type=float, default=0.0, metavar="SIGMA")
     parser.add_argument(
@@ -296,7 +273,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     sources: dict[str, Callable[[], pd.DataFrame]]
     if args.csv:
-        sources = {Path(args.csv).name: partial(load_csv, args)}
+        sources = {Path(args.csv).name: partial(csv_source, Path(args.csv), options_from(args))}
     else:
         sources = {
             name: partial(DATASETS[name], Path(args.cache)) for name in args.datasets.split(",")
