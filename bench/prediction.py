@@ -57,6 +57,7 @@ from custom_components.py_iot_home.prediction import (
     NotEnoughHistoryError,
     PowerModel,
     fit_power_model,
+    minimum_history_hours,
 )
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
@@ -323,6 +324,11 @@ def main() -> None:
         hour, day = run_dataset(
             data, forecast, args.forecast_noise, rng, args.retrain_hours, args.yardstick
         )
+        if not np.any(np.isfinite(day.actual)):
+            raise SystemExit(
+                f"error: {name}: no test day could be forecast: fewer than "
+                f"{minimum_history_hours()} hours of power in the days before every test block"
+            )
         results[name] = {
             "hour_ahead": hour.summary(HOUR_AHEAD_RULE),
             "day_ahead": day.summary(DAY_AHEAD_RULE),

@@ -311,3 +311,15 @@ def test_the_bench_says_how_many_days_a_short_file_lacks(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert "20 whole days" in result.stderr
     assert "needs at least 29" in result.stderr
+
+
+def test_the_bench_says_when_no_day_has_enough_power_to_learn_from(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=30 * 24, freq="h")
+    # Power on every other day only: no 16-day training window holds 14 days of it.
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{500 if t.dayofyear % 2 else ''},4" for t in index
+    ]
+    result = run_bench("--csv", str(write(tmp_path, lines)), "--temperature", "temp")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "no test day could be forecast" in result.stderr
