@@ -62,6 +62,7 @@ from custom_components.py_iot_home.prediction import (
 )
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
+from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
 TRAIN_DAYS = 60
 MIN_TRAIN_DAYS = 15  # the integration's shortest training window
@@ -121,9 +122,7 @@ class Horizon:
             "tree_average_mae": significant(averaged),
             "tree_average_gain": round(1 - averaged / ours, 4),
             "band_coverage": round(float(covered[known].mean()), 4),
-            "model_share": round(
-                float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
-            ),
+            "model_share": round(float(sum(used.get(name, 0.0) for name in LEARNED)), 3),
             "hours": int(np.count_nonzero(known)),
         }
 
