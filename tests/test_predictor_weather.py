@@ -22,6 +22,7 @@ from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
     async_load_hourly_history,
 )
+from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
 from .prediction.conftest import heated_home
 from .test_predictor import HUMIDITY, POWER, TEMPERATURE, _add_predictor, _import, _set_states
@@ -103,7 +104,7 @@ async def test_weather_forecast_drives_the_forecast(
     predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
     assert predictor.model is not None
     assert predictor.model.weather_forecast
-    assert predictor.data.choices["day_ahead"].method in ("model", "model_median_blend")
+    assert predictor.data.choices["day_ahead"].method in LEARNED
     mild = [point.power_w for point in predictor.data.forecast]
 
     hass.states.async_set(FORECAST_TEMPERATURE, "-5")

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from custom_components.py_iot_home.prediction import (
 )
 from custom_components.py_iot_home.prediction.history import extend_with_forecast, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
-from custom_components.py_iot_home.prediction.walk_forward import METHODS
+from custom_components.py_iot_home.prediction.walk_forward import LEARNED, METHODS
 
 from .conftest import TRAIN_HOURS, heated_home
 
@@ -99,7 +100,7 @@ def test_weather_drives_a_heated_home() -> None:
     train = 42 * 24
     model = fit_power_model(home.iloc[:train], weather_forecast=True)
     assert model.weather_forecast
-    assert model.groups["day_ahead"].method in ("model", "model_median_blend")
+    assert model.groups["day_ahead"].method in LEARNED
     result = day_ahead(model, home, train, weather=True)
     yesterday = home["power_w"].to_numpy()[train - 24 : -24]
     # Weather fronts: knowing tomorrow's temperature beats repeating today (8 % noise stays).
@@ -124,6 +125,24 @@ def test_falls_back_to_a_rule_the_model_cannot_beat() -> None:
     published = model.predict(frame)
     expected = BASELINES[chosen.method](frame["power_w"], 24)
     np.testing.assert_allclose(published[1:], expected[1:], rtol=1e-12)
+
+
+def test_the_week_blend_is_the_mean_of_the_model_and_the_hour_of_week_rule(
+    trained: PowerModel, hourly: pd.DataFrame
+) -> None:
+    history = hourly.iloc[: TRAIN_HOURS + 24 * 3]
+    published = {
+        method: np.array(replace(trained, methods=(method,) * 24).predict(history))
+        for method in ("model", "model_week_blend", "hour_of_week_mean")
+    }
+    # The hour-of-week rule by hand: the same hour 1..4 weeks before each target hour.
+    power = history["power_w"].to_numpy()
+    targets = len(power) + np.arange(24)
+    by_hand = np.mean([power[targets - 168 * week] for week in range(1, 5)], axis=0)
+    np.testing.assert_allclose(published["hour_of_week_mean"], by_hand)
+    np.testing.assert_allclose(
+        published["model_week_blend"], (published["model"] + by_hand) / 2, rtol=1e-12
+    )
 
 
 def test_excluded_days_are_not_learned(hourly: pd.DataFrame) -> None:
@@ -192,7 +211,7 @@ def test_forecast_weather_is_used(hourly: pd.DataFrame) -> None:
     # Without a forecast an hour takes yesterday's temperature: nearly the same input.
     np.testing.assert_allclose(model.predict(history, same), model.predict(history), rtol=0.02)
     hot = same.assign(temperature=same["temperature"] + 8)
-    learned = [m in ("model", "model_median_blend") for m in model.methods]
+    learned = [m in LEARNED for m in model.methods]
     changed = np.array(model.predict(history, hot)) != np.array(model.predict(history, same))
     assert any(learned)
     np.testing.assert_array_equal(changed, learned)

@@ -32,9 +32,9 @@ from .linear import LinearModel
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
-    BLEND,
-    BLEND_RULE,
+    BLEND_RULES,
     HORIZON_GROUPS,
+    LEARNED,
     METHODS,
     MODEL,
     TrainingRows,
@@ -169,11 +169,12 @@ class PowerModel:
         chosen = np.array([self.methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
             at = chosen == method
-            if method in (MODEL, BLEND):
+            if method in LEARNED:
                 rows = feature_rows(grid, origins[at], horizons[at], forecast=self.weather_forecast)
                 out[at] = power_unscale(self.linear.predict(rows, horizons[at]))
-                if method == BLEND:
-                    out[at] = blend(out[at], RULES[BLEND_RULE](grid, origins[at], horizons[at]))
+                if method in BLEND_RULES:
+                    rule = RULES[BLEND_RULES[method]]
+                    out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
@@ -208,7 +209,7 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
         rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
         best_rule = min(rules, key=lambda m: rules[m])
         model_mae = mae[MODEL]
-        learned = {m: mae[m] for m in (MODEL, BLEND) if np.isfinite(mae[m])}
+        learned = {m: mae[m] for m in LEARNED if np.isfinite(mae[m])}
         best = min(learned, key=lambda m: learned[m]) if learned else best_rule
         if learned and learned[best] >= rules[best_rule]:
             best = best_rule

@@ -33,10 +33,15 @@ from .linear import (
 from .rules import RULES
 
 MODEL = "model"
-# The model averaged with the median rule: where noise rules a home, the two err apart.
+# The model averaged with a rule, each a candidate: where noise rules a home, the model and
+# the median err apart; where the week rules a building (an office), the model and the
+# hour-of-week mean do.
 BLEND = "model_median_blend"
 BLEND_RULE = "median_by_hour"
-METHODS: tuple[str, ...] = (MODEL, BLEND, *RULES)
+WEEK_BLEND = "model_week_blend"
+BLEND_RULES: dict[str, str] = {BLEND: BLEND_RULE, WEEK_BLEND: "hour_of_week_mean"}
+LEARNED: tuple[str, ...] = (MODEL, *BLEND_RULES)
+METHODS: tuple[str, ...] = (*LEARNED, *RULES)
 BAND_QUANTILES = (0.1, 0.9)
 MAX_FOLDS = 5
 # From almost none (a regional load) to strong shrinkage towards the ensemble (a noisy home).
@@ -160,7 +165,8 @@ def walk_forward(
             model = models.fitted(fold, ridge)
             forecast = power_unscale(model.predict(data.rows[test], horizons))
             errors.add(ridge, forecast, actual, horizons)
-            errors.add((BLEND, ridge), blend(forecast, rules[BLEND_RULE]), actual, horizons)
+            for name, rule in BLEND_RULES.items():
+                errors.add((name, ridge), blend(forecast, rules[rule]), actual, horizons)
         for name, forecast in rules.items():
             errors.add(name, forecast, actual, horizons)
     if not held_hours:
@@ -176,30 +182,28 @@ def _per_group_ridge(
     """Per horizon group, the ridge strength whose model (alone or blended) did best."""
     mae = {name: errors.mae(name) for name in RULES}
     log_errors = {name: errors.logs(name) for name in RULES}
-    model_mae = np.zeros(MAX_HORIZON_HOURS)
-    blend_mae = np.zeros(MAX_HORIZON_HOURS)
-    model_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
-    blend_logs: list[FloatArray] = [np.empty(0)] * MAX_HORIZON_HOURS
+    for name in LEARNED:
+        mae[name] = np.zeros(MAX_HORIZON_HOURS)
+        log_errors[name] = [np.empty(0)] * MAX_HORIZON_HOURS
     base = final[RIDGE_GRID[0]]
     coef = np.zeros_like(base.coef)
     intercept = np.zeros_like(base.intercept)
+
+    def key(name: str, ridge: float) -> object:
+        return ridge if name == MODEL else (name, ridge)
+
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
         ridge = min(
             RIDGE_GRID,
-            key=lambda r: min(
-                float(np.nanmean(errors.mae(r)[at])), float(np.nanmean(errors.mae((BLEND, r))[at]))
-            ),
+            key=lambda r: min(float(np.nanmean(errors.mae(key(m, r))[at])) for m in LEARNED),
         )
-        model_mae[at] = errors.mae(ridge)[at]
-        blend_mae[at] = errors.mae((BLEND, ridge))[at]
-        for h in at:
-            model_logs[h] = errors.logs(ridge)[h]
-            blend_logs[h] = errors.logs((BLEND, ridge))[h]
+        for name in LEARNED:
+            mae[name][at] = errors.mae(key(name, ridge))[at]
+            for h in at:
+                log_errors[name][h] = errors.logs(key(name, ridge))[h]
         coef[at] = final[ridge].coef[at]
         intercept[at] = final[ridge].intercept[at]
-    mae[MODEL], mae[BLEND] = model_mae, blend_mae
-    log_errors[MODEL], log_errors[BLEND] = model_logs, blend_logs
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
     return WalkForward(mae_w=mae, log_errors=log_errors, hours=0), linear
 

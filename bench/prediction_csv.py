@@ -1,0 +1,406 @@
+"""A CSV of your own for bench/prediction.py: read it, check it, make it hourly.
+
+The file needs a time column, a power column and an outdoor temperature column (humidity
+optional). What a checker's file may look like, and what becomes of it:
+
+- Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
+  comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed).
+- Times: ISO 8601 with or without a UTC offset or `Z`, other date formats pandas reads
+  (day first when month first cannot be), or epoch seconds or milliseconds. Offsets are
+  read as instants; naive times are the home's local time when `--tz` is given (the
+  repeated hour of a clock change is told apart by row order, or dropped when it cannot
+  be; rows in the skipped hour are dropped) and are used as they are otherwise. Hour of
+  day and weekday are taken in `--tz` (else the file's one offset, else UTC).
+- Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
+  value holds until the next row (for at most the file's usual interval when rows are
+  regular, else an hour), and each hour gets the time-weighted mean of what covers it.
+  Hours nothing covers stay missing and are not scored.
+- Power in W (`--power-unit W`, the default), kW, or energy per row in Wh or kWh (regular
+  rows only: the energy over the row's interval). Power that looks like kW while read as W
+  is refused rather than guessed. Temperature in °C, or °F with `--temperature-unit F`.
+- Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
+  cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
+
+Bad input ends in one `CsvError` whose message says what to change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from script.demo.uci_data import whole_days
+
+SEPARATORS = (",", ";", "\t", "|")
+POWER_UNITS = {"W": 1.0, "kW": 1000.0}
+ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0}
+HOUR = pd.Timedelta(hours=1)
+EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
+EPOCH_MILLISECONDS = (1e11, 1e13)
+KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
+FAHRENHEIT_LOOKING_MEDIAN = 45.0  # °C: hotter than any inhabited place's median
+REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
+
+
+class CsvError(ValueError):
+    """The CSV cannot be read as asked; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CsvOptions:
+    """How to read the file: column names, units and time zone."""
+
+    time: str
+    power: str
+    temperature: str
+    humidity: str | None = None
+    tz: str | None = None
+    sep: str | None = None
+    decimal: str = "."
+    power_unit: str = "W"
+    temperature_unit: str = "C"
+    clip_negative: bool = False
+
+
+def note(message: str) -> None:
+    """A remark about the input, on stderr: the bench's table stays on stdout."""
+    print(f"note: {message}", file=sys.stderr)
+
+
+def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> pd.DataFrame:
+    """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
+    check_zone(options.tz)
+    raw = read_table(path, options)
+    wanted = {"time": options.time, "power": options.power, "temperature": options.temperature}
+    if options.humidity:
+        wanted["humidity"] = options.humidity
+    absent = [column for column in wanted.values() if column not in raw]
+    if absent:
+        raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
+    times = parse_times(raw[options.time], options.tz, notes)
+    keep = times.notna()
+    if not keep.all():
+        notes(f"{int((~keep).sum())} rows without a usable time dropped")
+    rows = pd.DataFrame(
+        {
+            key: numbers(raw[column], column, options.decimal, notes)
+            for key, column in wanted.items()
+            if key != "time"
+        }
+    )
+    rows = rows[keep.to_numpy()]
+    rows.index = pd.DatetimeIndex(times[keep])
+    return hourly_frame(rows, options, notes)
+
+
+def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
+    """All cells as text: what they mean is decided column by column."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as file:
+            header = file.readline()
+        separator = options.sep or sniff_separator(header, options.time)
+        return pd.read_csv(
+            path,
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
+            encoding_errors="replace",
+        )
+    except FileNotFoundError as error:
+        raise CsvError(f"no such file: {path}") from error
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
+        raise CsvError(f"not a readable CSV ({error})") from error
+
+
+def sniff_separator(header: str, time_column: str) -> str:
+    """The separator that splits the header into the most fields, one of them the time."""
+    candidates = [
+        sep
+        for sep in SEPARATORS
+        if time_column in (field.strip().strip('"') for field in header.split(sep))
+    ]
+    if not candidates:
+        raise CsvError(
+            f"no column {time_column!r} in the header {header.strip()!r} "
+            f"(separators tried: , ; tab |; --sep to give one)"
+        )
+    return max(candidates, key=lambda sep: len(header.split(sep)))
+
+
+def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None]) -> pd.Series:
+    """The time column as instants (NaT where a row has no time), in `zone` if given."""
+    text = column.str.strip()
+    present = text != ""
+    values = text[present]
+    if values.empty:
+        raise CsvError(f"the time column {column.name!r} is empty")
+    numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.notna().all():
+        parsed = epoch_times(numeric, str(column.name))
+    else:
+        parsed = text_times(values, str(column.name))
+    if parsed.dt.tz is None:
+        if zone:
+            parsed = localize(values, parsed, zone, notes)
+    elif zone:
+        parsed = parsed.dt.tz_convert(zone)
+    elif str(parsed.dt.tz) == "UTC" and values.str.contains(r"[+-]\d\d:?\d\d\s*$").any():
+        notes("the UTC offsets change (daylight saving?): hours are read in UTC; --tz for local")
+    return parsed.reindex(column.index)
+
+
+def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
+    median = float(numeric.abs().median())
+    for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
+        if low <= median <= high:
+            return pd.Series(pd.to_datetime(numeric, unit=unit, utc=True), index=numeric.index)
+    raise CsvError(
+        f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
+        "neither epoch seconds nor epoch milliseconds"
+    )
+
+
+def text_times(values: pd.Series, name: str) -> pd.Series:
+    """One format for the whole column: as pandas infers it, ISO 8601 variants, day first.
+
+    Where both month first and day first read every value (every day of the month at most
+    12), the reading that spans less time is taken: rows a day apart read the wrong way
+    round jump by months.
+    """
+    attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
+    if not values.str.match(r"\d{4}-").all():
+        attempts.append({"dayfirst": True})
+    readings: list[pd.Series] = []
+    first_error: Exception | None = None
+    for keywords in attempts:
+        try:
+            readings.append(pd.Series(read_times(values, keywords), index=values.index))
+        except (ValueError, TypeError, OverflowError) as error:
+            first_error = first_error or error
+    if readings:
+        return min(readings, key=lambda times: times.max() - times.min())
+    bad = pd.to_datetime(values, errors="coerce", format="mixed").isna()
+    example = values[bad].iloc[0] if bad.any() else values.iloc[0]
+    raise CsvError(
+        f"cannot read the times in {name!r} as one format, e.g. {example!r} "
+        f"({str(first_error).splitlines()[0]})"
+    )
+
+
+def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mixed offsets or a guessed format: handled here
+        parsed = pd.to_datetime(values, **keywords)  # type: ignore[call-overload]
+        if parsed.dtype == object:  # offsets that change: read as instants
+            parsed = pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
+    return parsed
+
+
+def localize(
+    values: pd.Series, parsed: pd.Series, zone: str, notes: Callable[[str], None]
+) -> pd.Series:
+    """Naive local times in `zone`; the clock change's repeated hour by row order if it can."""
+    try:
+        return parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+    except Exception:  # pytz's AmbiguousTimeError, no ValueError: the order cannot tell
+        local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+    lost = int(local.isna().sum())
+    notes(f"{lost} rows in a clock change's repeated hour dropped: their order does not tell")
+    return local
+
+
+def check_zone(zone: str | None) -> None:
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise CsvError(f"unknown time zone {zone!r} (e.g. Europe/London)") from error
+
+
+def numbers(column: pd.Series, name: str, decimal: str, notes: Callable[[str], None]) -> pd.Series:
+    """A column as floats: empty or word-only cells (NA, n/a, -) are missing values."""
+    text = column.str.strip()
+    if decimal != ".":
+        text = text.str.replace(".", "", regex=False).str.replace(decimal, ".", regex=False)
+    values = pd.to_numeric(text, errors="coerce")
+    unread = values.isna() & (text != "")
+    with_digits = unread & text.str.contains(r"\d")
+    if with_digits.any():
+        example = column[with_digits].iloc[0]
+        hint = " (a decimal comma? --decimal ,)" if "," in example and decimal == "." else ""
+        raise CsvError(
+            f"{int(with_digits.sum())} values of {name!r} are not numbers, e.g. {example!r}{hint}"
+        )
+    if unread.any():
+        example = column[unread].iloc[0]
+        notes(f"{int(unread.sum())} cells of {name!r} such as {example!r} read as missing")
+    return values.astype(np.float64)
+
+
+def hourly_frame(
+    rows: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+) -> pd.DataFrame:
+    """Hourly time-weighted means of the rows, in W and °C, whole days only."""
+    if rows.empty:
+        raise CsvError("no rows with a time")
+    duplicated = int(rows.index.duplicated().sum())
+    if duplicated:
+        notes(f"{duplicated} rows repeat a time: their values are averaged")
+    rows = rows.groupby(level=0).mean().sort_index()
+    gaps = np.diff(rows.index.asi8) / 1e9 if len(rows) > 1 else np.array([3600.0])
+    usual = pd.Timedelta(seconds=float(np.median(gaps)))
+    if usual > HOUR:
+        raise CsvError(f"rows are usually {usual} apart; the bench needs hourly or finer data")
+    regular = float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
+    hold = usual if regular else HOUR
+    power = rows["power"] * power_factor(options.power_unit, regular, usual)
+    temperature = rows["temperature"]
+    if options.temperature_unit == "F":
+        temperature = (temperature - 32.0) * 5.0 / 9.0
+    series = {"power_w": power, "temperature": temperature}
+    if "humidity" in rows:
+        series["humidity"] = rows["humidity"]
+    hourly = pd.DataFrame({key: hourly_means(value, hold) for key, value in series.items()})
+    if "humidity" not in hourly:
+        hourly["humidity"] = np.nan
+    check_values(hourly, options, notes)
+    return whole_days_or_error(hourly)
+
+
+def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
+    """W per unit of the power column."""
+    if unit in POWER_UNITS:
+        return POWER_UNITS[unit]
+    if unit in ENERGY_UNITS:
+        if not regular:
+            raise CsvError(f"energy per row ({unit}) needs rows at a regular interval")
+        return ENERGY_UNITS[unit] / (usual / HOUR)
+    raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh")
+
+
+def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:
+    """Time-weighted mean of each hour: a value holds until the next row, at most `hold`."""
+    known = values.dropna()
+    index = pd.DatetimeIndex(values.index)
+    # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
+    first, last = index.asi8[0] // HOUR.value, index.asi8[-1] // HOUR.value + 1
+    edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value, utc=True)
+    local = edges_utc.tz_convert(index.tz) if index.tz else edges_utc.tz_localize(None)
+    grid = pd.DatetimeIndex(local)
+    if known.empty:
+        return pd.Series(np.nan, index=grid[:-1])
+    starts = known.index.asi8.astype(np.float64)
+    ends = np.minimum(np.append(starts[1:], np.inf), starts + hold.value)
+    # Cumulative integral and covered time at each row's start and end, linear in between.
+    widths = ends - starts
+    area = np.cumsum(known.to_numpy() * widths)
+    covered = np.cumsum(widths)
+    points = np.column_stack([starts, ends]).ravel()
+    area_at = np.column_stack([area - known.to_numpy() * widths, area]).ravel()
+    covered_at = np.column_stack([covered - widths, covered]).ravel()
+    edges = grid.asi8.astype(np.float64)
+    area_edges = np.interp(edges, points, area_at)
+    covered_edges = np.interp(edges, points, covered_at)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.diff(area_edges) / np.diff(covered_edges)
+    means[np.diff(covered_edges) <= 0] = np.nan
+    return pd.Series(means, index=grid[:-1])
+
+
+def check_values(hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]) -> None:
+    """Refuse what would give silently wrong numbers: units, export, no temperature."""
+    power = hourly["power_w"].dropna()
+    if power.empty:
+        raise CsvError(f"no power values in {options.power!r}")
+    if hourly["temperature"].isna().all():
+        raise CsvError(f"no temperature values in {options.temperature!r}")
+    negative = power < 0
+    if negative.any():
+        share = f"{int(negative.sum())} of {len(power)} hours"
+        if not options.clip_negative:
+            raise CsvError(
+                f"{share} have negative power (export, e.g. from PV?): the model forecasts "
+                "consumption; give a consumption column, or --clip-negative to score "
+                "max(power, 0)"
+            )
+        notes(f"{share} had negative power, scored as 0 W (--clip-negative)")
+        hourly["power_w"] = hourly["power_w"].clip(lower=0.0)
+    median = float(power.median())
+    if options.power_unit in ("W", "Wh") and 0 < median < KW_LOOKING_MEDIAN_W:
+        raise CsvError(
+            f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
+            "--power-unit kW (or kWh) if so"
+        )
+    temperature = float(hourly["temperature"].median())
+    if options.temperature_unit == "C" and temperature > FAHRENHEIT_LOOKING_MEDIAN:
+        raise CsvError(
+            f"the median temperature is {temperature:.1f} °C: °F? --temperature-unit F if so"
+        )
+
+
+def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
+    index = pd.DatetimeIndex(hourly.index)
+    if not (index.to_series().groupby(index.normalize()).size() == 24).any():
+        raise CsvError("not one whole day (24 hours from midnight) in the file")
+    return whole_days(hourly)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `--csv` (module docstring: what each one accepts)."""
+    csv = parser.add_argument_group(
+        "your own CSV",
+        "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
+        "means: each value counts from its row's time until the next row. Power is taken in W\n"
+        "unless --power-unit says otherwise (a median below 20 W read as W is refused: kW?).\n"
+        "Negative power (export) is refused unless --clip-negative.",
+    )
+    csv.add_argument("--csv", metavar="FILE")
+    csv.add_argument("--time", default="time", help="time column: ISO 8601, dates, or epoch s/ms")
+    csv.add_argument("--power", default="power", help="power (or energy per row) column")
+    csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
+    csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")
+    csv.add_argument(
+        "--tz",
+        help="the home's time zone, e.g. Europe/London: naive times are its local time, "
+        "hours of the day are counted in it",
+    )
+    csv.add_argument(
+        "--power-unit",
+        choices=[*POWER_UNITS, *ENERGY_UNITS],
+        default="W",
+        help="W or kW; Wh or kWh: energy per row over the rows' regular interval (default W)",
+    )
+    csv.add_argument("--temperature-unit", choices=["C", "F"], default="C")
+    csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
+    csv.add_argument("--decimal", default=".", help="decimal mark, e.g. ',' (default .)")
+    csv.add_argument(
+        "--clip-negative",
+        action="store_true",
+        help="score negative power (export) as 0 W instead of refusing the file",
+    )
+
+
+def options_from(args: argparse.Namespace) -> CsvOptions:
+    return CsvOptions(
+        time=args.time,
+        power=args.power,
+        temperature=args.temperature,
+        humidity=args.humidity,
+        tz=args.tz,
+        sep=args.sep,
+        decimal=args.decimal,
+        power_unit=args.power_unit,
+        temperature_unit=args.temperature_unit,
+        clip_negative=args.clip_negative,
+    )

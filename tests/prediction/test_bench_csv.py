@@ -1,0 +1,325 @@
+"""bench/prediction.py --csv: a checker's file read right, or refused with one message."""
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.prediction_csv import CsvError, CsvOptions, hourly_means, load_csv
+
+REPO = Path(__file__).parents[2]
+DAYS = 3
+
+
+def options(**changes: object) -> CsvOptions:
+    defaults: dict[str, object] = {"time": "time", "power": "power", "temperature": "temp"}
+    return CsvOptions(**(defaults | changes))  # type: ignore[arg-type]
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "home.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def days_of_rows(
+    start: str, step_minutes: int, power: Callable[[pd.DatetimeIndex], np.ndarray], tz: str | None
+) -> pd.DataFrame:
+    """DAYS whole days plus one row, every `step_minutes`, in `tz` (None: naive)."""
+    index = pd.date_range(
+        start, periods=DAYS * 24 * 60 // step_minutes + 1, freq=f"{step_minutes}min", tz=tz
+    )
+    return pd.DataFrame({"power": power(index), "temp": 10.0}, index=index)
+
+
+def hour_of_day(index: pd.DatetimeIndex) -> np.ndarray:
+    return 100.0 + 10.0 * index.hour.to_numpy()
+
+
+def collect() -> tuple[list[str], Callable[[str], None]]:
+    notes: list[str] = []
+    return notes, notes.append
+
+
+@pytest.mark.parametrize("step", [10, 15, 30, 60])
+def test_sub_hourly_rows_become_the_hourly_mean(tmp_path: Path, step: int) -> None:
+    # Power 100 W in the first half of every hour, 500 W in the second: mean 300 W.
+    rows = days_of_rows("2026-01-05", step, lambda i: np.where(i.minute < 30, 100.0, 500.0), None)
+    if step == 60:
+        rows["power"] = 300.0
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    hourly = load_csv(path, options())
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], 300.0)
+    np.testing.assert_allclose(hourly["temperature"], 10.0)
+    assert hourly["humidity"].isna().all()
+
+
+def test_irregular_rows_are_weighted_by_the_time_they_hold() -> None:
+    # A meter that reports on change: 0 W for 50 min, then 600 W for 10 min, then 0 W.
+    index = pd.DatetimeIndex(
+        [
+            "2026-01-05 00:00",
+            "2026-01-05 00:50",
+            "2026-01-05 00:52",
+            "2026-01-05 00:55",
+            "2026-01-05 01:00",
+            "2026-01-05 01:30",
+            "2026-01-05 02:00",
+        ]
+    )
+    values = pd.Series([0.0, 600.0, 600.0, 600.0, 0.0, 300.0, 0.0], index=index)
+    means = hourly_means(values, pd.Timedelta(hours=1))
+    # Hour 0: 600 W for 10 of 60 minutes; hour 1: 300 W for the second half; hour 2: 0 W.
+    np.testing.assert_allclose(means.to_numpy(), [100.0, 150.0, 0.0])
+    assert list(means.index.hour) == [0, 1, 2]
+
+
+def test_a_gap_leaves_hours_missing_not_carried(tmp_path: Path) -> None:
+    rows = days_of_rows("2026-01-05", 15, hour_of_day, None)
+    rows = rows[(rows.index < "2026-01-06 10:00") | (rows.index >= "2026-01-07 03:00")]
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    hourly = load_csv(path, options())
+    missing = hourly.index[hourly["power_w"].isna()]
+    # The last row before the gap (09:45) holds its 15 minutes, not a day.
+    assert missing[0] == pd.Timestamp("2026-01-06 10:00")
+    assert missing[-1] == pd.Timestamp("2026-01-07 02:00")
+    assert len(missing) == 17
+    known = hourly["power_w"].dropna()
+    np.testing.assert_allclose(known, 100.0 + 10.0 * known.index.hour)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "zone"),
+    [
+        (lambda i: i.strftime("%Y-%m-%dT%H:%M:%S%z"), None),
+        (lambda i: i.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "Europe/Berlin"),
+        (lambda i: (i.asi8 // 10**9).astype(str), "Europe/Berlin"),
+        (lambda i: (i.asi8 // 10**6).astype(str), "Europe/Berlin"),
+    ],
+    ids=["offset", "zulu", "epoch_s", "epoch_ms"],
+)
+def test_instants_are_read_and_put_in_the_home_zone(
+    tmp_path: Path, stamp: Callable[[pd.DatetimeIndex], object], zone: str | None
+) -> None:
+    rows = days_of_rows("2026-01-05", 30, hour_of_day, "Europe/Berlin")
+    lines = ["time,power,temp"] + [
+        f"{t},{p},{c}"
+        for t, p, c in zip(stamp(rows.index), rows["power"], rows["temp"], strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(tz=zone))
+    assert hourly.index[0].hour == 0
+    # Power depends on the Berlin hour: read in another zone, the hours would not match.
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+
+
+def test_changing_offsets_without_a_zone_are_read_in_utc_and_said(tmp_path: Path) -> None:
+    index = pd.date_range("2026-03-27", "2026-04-01", freq="h", tz="Europe/Berlin")
+    lines = ["time,power,temp"] + [f"{t.isoformat()},500,10" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert str(hourly.index.tz) == "UTC"
+    assert any("UTC offsets change" in line for line in notes)
+
+
+def test_naive_local_times_across_both_clock_changes(tmp_path: Path) -> None:
+    # London: 2026-03-29 01:00 does not exist; 2026-10-25 01:00-02:00 happens twice.
+    spring = pd.date_range("2026-03-28", "2026-03-31", freq="15min", tz="Europe/London")
+    autumn = pd.date_range("2026-10-24", "2026-10-27", freq="15min", tz="Europe/London")
+    index = spring.append(autumn)
+    lines = ["time,power,temp"] + [
+        f"{t.strftime('%Y-%m-%d %H:%M')},{100 + 10 * t.hour},5" for t in index
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(tz="Europe/London"))
+    autumn_day = hourly.loc["2026-10-25"]
+    assert len(autumn_day) == 25  # the repeated hour told apart by row order
+    np.testing.assert_allclose(autumn_day["power_w"], 100 + 10 * autumn_day.index.hour)
+    assert len(hourly.loc["2026-03-29"]) == 23
+
+
+def test_a_repeated_hour_that_cannot_be_ordered_is_dropped_with_a_note(tmp_path: Path) -> None:
+    index = pd.date_range("2026-10-24", "2026-10-27", freq="h", tz="Europe/London")
+    # Each local time once: the second 01:00 is missing, so the first cannot be placed.
+    stamps = sorted({t.strftime("%Y-%m-%d %H:%M") for t in index})
+    lines = ["time,power,temp"] + [f"{s},300,5" for s in stamps]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(tz="Europe/London"), notice)
+    assert any("repeated hour" in line for line in notes)
+    assert hourly.loc["2026-10-25", "power_w"].isna().sum() == 2  # both 01:00 hours unknown
+
+
+def test_unsorted_and_repeated_rows(tmp_path: Path) -> None:
+    rows = days_of_rows("2026-01-05", 60, hour_of_day, None).rename_axis("time").reset_index()
+    doubled = pd.concat([rows, rows.assign(power=rows["power"] + 50.0)])
+    shuffled = doubled.sample(frac=1.0, random_state=1)
+    path = tmp_path / "home.csv"
+    shuffled.to_csv(path, index=False)
+    notes, notice = collect()
+    hourly = load_csv(path, options(), notice)
+    np.testing.assert_allclose(hourly["power_w"], 125.0 + 10.0 * hourly.index.hour)
+    assert any("averaged" in line for line in notes)
+
+
+def test_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time;power;temp"] + [f"{t:%d.%m.%Y %H:%M};1.234,5;-2,5" for t in index]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=r"not numbers.*--decimal ,"):
+        load_csv(path, options())
+    hourly = load_csv(path, options(decimal=","))
+    np.testing.assert_allclose(hourly["power_w"], 1234.5)
+    np.testing.assert_allclose(hourly["temperature"], -2.5)
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+
+
+def test_day_first_dates_are_read_day_first(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%d/%m/%Y %H:%M},700,3" for t in index]
+    hourly = load_csv(write(tmp_path, lines), options())
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    assert hourly.index[-1] == pd.Timestamp("2026-01-07 23:00")
+
+
+def test_empty_and_word_cells_are_missing(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    cells = ["", "NA", "n/a", "-"]
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{cells[n] if n < 4 else 800},7" for n, t in enumerate(index)
+    ]
+    lines.append(",,")  # a trailing empty row
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert hourly["power_w"].isna().sum() == 4
+    assert hourly["power_w"].iloc[4:].eq(800.0).all()
+    assert any("read as missing" in line for line in notes)
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "expected"),
+    [("W", 450.0, 450.0), ("kW", 0.45, 450.0), ("kWh", 0.225, 450.0), ("Wh", 225.0, 450.0)],
+)
+def test_power_units(tmp_path: Path, unit: str, value: float, expected: float) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 48 + 1, freq="30min")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},{value},7" for t in index]
+    hourly = load_csv(write(tmp_path, lines), options(power_unit=unit))
+    np.testing.assert_allclose(hourly["power_w"], expected)
+
+
+def test_fahrenheit(tmp_path: Path) -> None:
+    index = pd.date_range("2026-07-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},900,86" for t in index]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match="°F"):
+        load_csv(path, options())
+    np.testing.assert_allclose(load_csv(path, options(temperature_unit="F"))["temperature"], 30.0)
+
+
+def test_negative_power_is_refused_or_clipped_on_request(tmp_path: Path) -> None:
+    index = pd.date_range("2026-06-01", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{-800 if 10 <= t.hour < 16 else 400},20" for t in index
+    ]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=r"negative power.*--clip-negative"):
+        load_csv(path, options())
+    hourly = load_csv(path, options(clip_negative=True))
+    assert hourly["power_w"].min() == 0.0
+    assert hourly["power_w"].max() == 400.0
+
+
+@pytest.mark.parametrize(
+    ("lines", "changes", "message"),
+    [
+        (["when,power,temp", "2026-01-05 00:00,1,2"], {}, "no column 'time'"),
+        (["time,watts,temp", "2026-01-05 00:00,1,2"], {}, r"no column 'power'; the file has"),
+        (["time,power,temp", "yesterday,400,2", "today,400,2"], {}, "cannot read the times"),
+        (["time,power,temp", "17,400,2", "18,400,2"], {}, "neither epoch seconds"),
+        (["time,power,temp", "2026-01-05 00:00,400 W,2"], {}, "not numbers, e.g. '400 W'"),
+        (["time,power,temp", "2026-01-05,400,2", "2026-01-06,400,2"], {}, "hourly or finer"),
+        (["time,power,temp", "2026-01-05 00:00,400,2"], {"tz": "Mars/Olympus"}, "time zone"),
+        (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "MW"}, "unknown power"),
+        (["time,power,temp"], {}, "time column 'time' is empty"),
+        (["time,power,temp", "2026-01-05 00:00,400,2", "2026-01-05 01:00,400,2"], {}, "whole day"),
+    ],
+    ids=[
+        "no_time_column",
+        "no_power_column",
+        "words_for_times",
+        "small_numbers_for_times",
+        "unit_in_cells",
+        "daily_rows",
+        "unknown_zone",
+        "unknown_unit",
+        "no_rows",
+        "too_short",
+    ],
+)
+def test_files_the_bench_cannot_use_get_one_message(
+    tmp_path: Path, lines: list[str], changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(CsvError, match=message):
+        load_csv(write(tmp_path, lines), options(**changes))
+
+
+def test_kilowatts_read_as_watts_are_refused(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},0.45,7" for t in index]
+    with pytest.raises(CsvError, match="--power-unit kW"):
+        load_csv(write(tmp_path, lines), options())
+
+
+def test_energy_units_need_regular_rows(tmp_path: Path) -> None:
+    index = pd.DatetimeIndex(["2026-01-05 00:00", "2026-01-05 00:07", "2026-01-05 00:31"])
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},0.2,7" for t in index]
+    with pytest.raises(CsvError, match="regular interval"):
+        load_csv(write(tmp_path, lines), options(power_unit="kWh"))
+
+
+def run_bench(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "bench/prediction.py", *arguments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_bench_ends_a_bad_file_with_one_line_not_a_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, ["time;power;temp", "2026-01-05 00:00;1,5;2"])
+    result = run_bench("--csv", str(path), "--temperature", "temp")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}: 1 values of 'power' are not numbers, e.g. '1,5' (a decimal comma? "
+        "--decimal ,)"
+    ]
+
+
+def test_the_bench_says_how_many_days_a_short_file_lacks(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=20 * 24, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},500,4" for t in index]
+    result = run_bench("--csv", str(write(tmp_path, lines)), "--temperature", "temp")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "20 whole days" in result.stderr
+    assert "needs at least 29" in result.stderr
+
+
+def test_the_bench_says_when_no_day_has_enough_power_to_learn_from(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=30 * 24, freq="h")
+    # Power on every other day only: no 16-day training window holds 14 days of it.
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{500 if t.dayofyear % 2 else ''},4" for t in index
+    ]
+    result = run_bench("--csv", str(write(tmp_path, lines)), "--temperature", "temp")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "no test day could be forecast" in result.stderr
