@@ -421,9 +421,31 @@ async def test_two_machines_on_one_node_id_are_a_repair_issue(
     for payload in [announce_payload(other), announce_payload()] * 4:
         async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload, retain=True)
         await hass.async_block_till_done(wait_background_tasks=True)
-    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    # Unsigned: a stranger on the broker could be the second sender, and the issue says so.
+    assert issue.translation_key == "node_id_shared_unsigned"
+    assert issue.learn_more_url is not None
+    assert issue.learn_more_url.endswith("#signatures-optional")
     assert len(loads) <= 3
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_two_signing_machines_on_one_node_id_are_told_apart_from_strangers(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    other = announcement(switches=(SwitchInfo(key="fan", name="Fan"),))
+    # Both machines hold the secret: only the user's own nodes can do this.
+    for seq, node in enumerate([other, announcement()] * 3, start=10):
+        payload = announce_payload(replace(node, seq=seq), signer=signer)
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload, retain=True)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, node_id_shared_issue_id(NODE_ID))
+    assert issue is not None
+    assert issue.translation_key == "node_id_shared"
+    assert issue.learn_more_url is None
 
 
 async def test_signatures_are_redacted_from_diagnostics(

@@ -16,6 +16,9 @@ HARDWARE_DOCS_URL = (
     "https://github.com/py-iot-home/py_iot_home/blob/main/docs/hardware.md"
     "#when-the-board-shows-simulated-values"
 )
+SIGNATURES_DOCS_URL = (
+    "https://github.com/py-iot-home/py_iot_home/blob/main/docs/protocol.md#signatures-optional"
+)
 # Only a Core install (a Python venv the user manages) can take another package.
 CORE_INSTALLATION = "Home Assistant Core"
 
@@ -138,16 +141,21 @@ def node_id_shared_issue_id(node_id: str) -> str:
 
 
 @callback
-def async_node_id_shared(hass: HomeAssistant, node_id: str, name: str) -> None:
-    """Messages under one node id come from two machines."""
+def async_node_id_shared(hass: HomeAssistant, node_id: str, name: str, *, signed: bool) -> None:
+    """Messages under one node id come from two machines.
+
+    Without a secret anyone on the broker can publish as the node, so the issue must not
+    claim it is surely a second node of the user's: it says so and points to signatures.
+    """
     ir.async_create_issue(
         hass,
         DOMAIN,
         node_id_shared_issue_id(node_id),
         is_fixable=False,
         severity=ir.IssueSeverity.ERROR,
-        translation_key="node_id_shared",
+        translation_key="node_id_shared" if signed else "node_id_shared_unsigned",
         translation_placeholders={"name": name, "node_id": node_id},
+        learn_more_url=None if signed else SIGNATURES_DOCS_URL,
     )
 
 

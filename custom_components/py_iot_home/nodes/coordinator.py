@@ -342,7 +342,12 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _collision_seen(self) -> bool:
         if self.collision.shared:
-            async_node_id_shared(self.hass, self.node_id, self.config_entry.title)
+            async_node_id_shared(
+                self.hass,
+                self.node_id,
+                self.config_entry.title,
+                signed=self._verifier is not None,
+            )
         return self.collision.shared
 
     @callback
