@@ -118,7 +118,11 @@ async def test_a_disabled_climate_sensor_is_not_offered_to_the_area(
 @pytest.mark.usefixtures("assist")
 async def test_humidity_in_the_living_room(hass: HomeAssistant) -> None:
     humidity = hass.states.get("sensor.living_room_living_room_humidity").state
-    for sentence in ("what is the humidity in the living room", "how humid is the Living Room?"):
+    for sentence in (
+        "what is the humidity in the living room",
+        "What's the humidity in the living room?",
+        "how humid is the Living Room?",
+    ):
         speech = await _speech(hass, sentence)
         assert speech == f"The humidity in the Living room is {humidity}%.", sentence
 
@@ -197,6 +201,7 @@ async def test_getting_warmer_and_colder_in_words(
     for sentence in (
         "what is the temperature trend in the living room",
         "whats the temperature trend of the Living Room?",
+        "What's the temperature trend in the living room?",
     ):
         assert await _speech(hass, sentence) == (
             f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."

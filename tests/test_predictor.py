@@ -531,7 +531,8 @@ async def test_assist_tells_the_power_forecast(
     """ "What is the power forecast": this hour's value and band, then the highest hour."""
     freezer.move_to(NOW)
     await _seed(hass, 56)
-    for component in ("homeassistant", "conversation", "intent"):
+    # The weather integration's own intent answers "what's the ... forecast" questions.
+    for component in ("homeassistant", "conversation", "intent", "weather"):
         assert await async_setup_component(hass, component, {})
     await _add_predictor(hass)
     await hass.async_block_till_done()
@@ -541,7 +542,12 @@ async def test_assist_tells_the_power_forecast(
     start = dt_util.parse_datetime(peak["datetime"])
     assert start is not None
 
-    for sentence in ("what is the power forecast", "how much power will we use"):
+    for sentence in (
+        "what is the power forecast",
+        "What's the power forecast?",
+        "how much power will we use",
+        "how much electricity will I use tomorrow",
+    ):
         result = await conversation.async_converse(
             hass,
             sentence,

@@ -55,7 +55,7 @@ from .answers import (
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
-_TREND_OF = "(what is|whats|how is|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
+_TREND_OF = "(what is|what's|whats|how is|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +73,7 @@ SENTENCES: Mapping[str, AssistSentences] = {
     "humidity": AssistSentences(
         intent_type=INTENT_AREA_HUMIDITY,
         sentences=(
-            "(what is|whats|tell me) [the] humidity (in|of) [the] {area}",
+            "(what is|what's|whats|tell me) [the] humidity (in|of) [the] {area}",
             "how humid is [it in] [the] {area}",
         ),
     ),
@@ -87,9 +87,11 @@ SENTENCES: Mapping[str, AssistSentences] = {
     "power_forecast": AssistSentences(
         intent_type=INTENT_POWER_FORECAST,
         sentences=(
-            "(what is|whats|tell me) [the] power forecast",
-            "(what is|whats) [the] (predicted|expected) power [use|usage|consumption]",
-            "how much (power|electricity|energy) will (i|we|the house|the home) use",
+            "(what is|what's|whats|tell me) [the] (power|electricity|energy) forecast",
+            "(what is|what's|whats) [the] (predicted|expected|forecast) (power|electricity|energy) "
+            "[use|usage|consumption]",
+            "how much (power|electricity|energy) will (i|we|the house|the home) use "
+            "[today|tomorrow|in the next 24 hours|in the next day]",
         ),
     ),
     **{
