@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.py_iot_home.board.form import unused_name
 from custom_components.py_iot_home.board.pin_validation import first_free_pin
 from custom_components.py_iot_home.const import (
+    CONF_ADD_ANOTHER,
     CONF_ADD_LED,
     CONF_AREA,
     CONF_BACKEND,
@@ -111,20 +112,68 @@ async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
     assert [key for key in ir.async_get(hass).issues if key[0] == DOMAIN] == []
 
 
-async def test_area_picked_once_is_the_devices_area(
+async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
     hass: HomeAssistant, fake_hardware: FakeHardware
 ) -> None:
-    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    """Home Assistant's own dialog asks for the area after the board is added: not our form.
+
+    The dialog moves the devices the user placed (here only the board, as a user who sets
+    the first picker and presses Finish): its LEDs go along, and the area answers Assist
+    with the board's climate sensors. An LED the user put elsewhere stays there; an LED
+    added later joins the board's area.
+    """
+    areas = ar.async_get(hass)
+    kitchen, hall = areas.async_get_or_create("Kitchen"), areas.async_get_or_create("Hall")
     result = await _board_form(hass)
+    assert CONF_AREA not in result["data_schema"].schema
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**_defaults(result), CONF_AREA: kitchen.id, CONF_ADD_LED: True}
+        result["flow_id"], {**_defaults(result), CONF_ADD_LED: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: True}
     )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _defaults(result))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    # The board and its LED are in the kitchen before the "devices created" dialog shows them.
-    assert len(devices) == 2
-    assert {device.area_id for device in devices} == {kitchen.id}
-    assert hass.states.get("sensor.kitchen_climate_sensor_temperature") is not None
+    devices = dr.async_get(hass)
+
+    def entry_devices() -> tuple[dr.DeviceEntry, list[dr.DeviceEntry]]:
+        found = dr.async_entries_for_config_entry(devices, entry.entry_id)
+        board = next(d for d in found if (DOMAIN, entry.unique_id) in d.identifiers)
+        return board, sorted((d for d in found if d.id != board.id), key=lambda d: d.name)
+
+    board, leds = entry_devices()
+    assert len(leds) == 2
+    assert {device.area_id for device in (board, *leds)} == {None}
+
+    devices.async_update_device(board.id, area_id=kitchen.id)
+    await hass.async_block_till_done()
+    board, leds = entry_devices()
+    assert [led.area_id for led in leds] == [kitchen.id, kitchen.id]
+    assert areas.async_get_area(kitchen.id).temperature_entity_id == (
+        "sensor.climate_sensor_temperature"
+    )
+
+    devices.async_update_device(leds[1].id, area_id=hall.id)
+    devices.async_update_device(board.id, area_id=None)
+    await hass.async_block_till_done()
+    board, leds = entry_devices()
+    assert [led.area_id for led in leds] == [None, hall.id]
+
+    devices.async_update_device(board.id, area_id=kitchen.id)
+    await hass.async_block_till_done()
+    options = await hass.config_entries.options.async_init(entry.entry_id)
+    options = await hass.config_entries.options.async_configure(
+        options["flow_id"], {"next_step_id": "add_led"}
+    )
+    await hass.config_entries.options.async_configure(
+        options["flow_id"], {**_defaults(options), CONF_NAME: "Porch LED"}
+    )
+    await hass.async_block_till_done()
+    board, leds = entry_devices()
+    assert [(led.name, led.area_id) for led in leds] == [
+        ("LED", kitchen.id),
+        ("LED 2", hall.id),
+        ("Porch LED", kitchen.id),
+    ]

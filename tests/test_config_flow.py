@@ -16,7 +16,6 @@ from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
-    CONF_AREA,
     CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
@@ -42,7 +41,7 @@ from .node_messages import announce_payload, announcement
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry", "fake_hardware")
 
-BOARD = {CONF_NAME: "Bedroom", CONF_DHT_PIN: 5, CONF_DHT_MODEL: "dht22", CONF_AREA: "Bedroom"}
+BOARD = {CONF_NAME: "Bedroom", CONF_DHT_PIN: 5, CONF_DHT_MODEL: "dht22"}
 
 
 async def _start(hass: HomeAssistant) -> str:
@@ -262,6 +261,8 @@ async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["menu_options"] == ["settings", "add_led"]
+    # The dialog's title says which board ("Options of {name}"): two boards look alike.
+    assert result["description_placeholders"] == {"name": entry.title}
 
 
 async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
@@ -271,6 +272,7 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "init"
+    assert result["description_placeholders"] == {"name": entry.title}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0, CONF_TREND_MIN_SPAN_HOURS: 12},

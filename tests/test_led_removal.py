@@ -48,7 +48,10 @@ async def test_removed_led_takes_its_device_and_switch(
     result = await hass.config_entries.options.async_configure(flow_id, {CONF_LEDS: ["led00001"]})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "remove_led_confirm"
-    assert result["description_placeholders"] == {"leds": "- Desk LED (GPIO17)"}
+    assert result["description_placeholders"] == {
+        "name": "Living room",
+        "leds": "- Desk LED (GPIO17)",
+    }
     assert init_integration.options[CONF_LEDS], "nothing goes before the user confirms"
 
     result = await hass.config_entries.options.async_configure(flow_id, {})

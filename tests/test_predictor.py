@@ -318,6 +318,9 @@ async def test_options_flow_changes_sources(
     entry_id = await _add_predictor(hass)
     result = await hass.config_entries.options.async_init(entry_id)
     assert result["step_id"] == "init"
+    entry = hass.config_entries.async_get_entry(entry_id)
+    assert entry is not None
+    assert result["description_placeholders"] == {"name": entry.title}
     options = {
         CONF_POWER_ENTITY: POWER,
         CONF_TEMPERATURE_ENTITY: TEMPERATURE,

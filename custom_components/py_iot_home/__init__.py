@@ -9,6 +9,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .area_climate import async_watch_device_areas
 from .assist.intents import async_setup_assist
+from .board.led_areas import async_leds_follow_their_board
 from .const import DOMAIN
 from .errors import entry_setup
 from .kinds import entry_kind
@@ -24,6 +25,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_services(hass)
     async_setup_assist(hass)
     async_watch_device_areas(hass)
+    async_leds_follow_their_board(hass)
     async_check_native_library(hass)
     return True
 

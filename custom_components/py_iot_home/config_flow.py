@@ -21,7 +21,6 @@ from .board.form import (
     HARDWARE_SELECTOR,
     MODEL_SELECTOR,
     PIN_SELECTOR,
-    area_name,
     async_default_hardware,
     board_schema,
     led_schema,
@@ -32,7 +31,6 @@ from .const import (
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
     CONF_ANNOUNCEMENT,
-    CONF_AREA,
     CONF_BACKEND,
     CONF_BOARD_ID,
     CONF_DHT_MODEL,
@@ -235,7 +233,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_menu(step_id="user", menu_options=["board", "predictor"])
 
     async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the DHT sensor of the new board, real or simulated, and its area."""
+        """Ask for the DHT sensor of the new board, real or simulated."""
         errors: dict[str, str] = {}
         if user_input is not None:
             pin = int(user_input[CONF_DHT_PIN])
@@ -252,7 +250,6 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                     CONF_DHT_PIN: pin,
                     CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
                     CONF_BACKEND: user_input[CONF_BACKEND],
-                    CONF_AREA: area_name(self.hass, user_input.get(CONF_AREA)),
                 }
                 if user_input[CONF_ADD_LED]:
                     return await self.async_step_led()
@@ -310,7 +307,6 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_DHT_PIN: self._board[CONF_DHT_PIN],
                 CONF_DHT_MODEL: self._board[CONF_DHT_MODEL],
                 CONF_BACKEND: self._board[CONF_BACKEND],
-                CONF_AREA: self._board[CONF_AREA],
             },
             options={
                 CONF_POLL_INTERVAL: DEFAULT_POLL_INTERVAL,

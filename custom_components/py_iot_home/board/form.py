@@ -8,14 +8,12 @@ from uuid import uuid4
 import probatio
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import selector
 
 from ..const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
-    CONF_AREA,
     CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
@@ -58,7 +56,11 @@ async def async_default_hardware(hass: HomeAssistant, pin: int) -> str:
 def board_schema(
     *, dht_pin: int | None, hardware: str, existing_names: list[str]
 ) -> probatio.Schema:
-    """Name, DHT pin and model, real or simulated, area, and whether LEDs follow."""
+    """Name, DHT pin and model, real or simulated, and whether LEDs follow.
+
+    No area: Home Assistant asks for it once the board's devices exist (its own dialog
+    after the entry is created), and the LEDs follow the board (led_areas.py).
+    """
     pin_field = (
         probatio.Required(CONF_DHT_PIN)
         if dht_pin is None
@@ -72,7 +74,6 @@ def board_schema(
             pin_field: PIN_SELECTOR,
             probatio.Required(CONF_DHT_MODEL, default=DhtModel.DHT22.value): MODEL_SELECTOR,
             probatio.Required(CONF_BACKEND, default=hardware): HARDWARE_SELECTOR,
-            probatio.Optional(CONF_AREA): selector.AreaSelector(),
             probatio.Required(CONF_ADD_LED, default=False): bool,
         }
     )
@@ -122,9 +123,3 @@ def new_led(user_input: dict[str, Any]) -> dict[str, Any]:
 def led_label(led: dict[str, Any]) -> str:
     """How an LED is named in a list: its name and pin."""
     return f"{led[CONF_NAME]} (GPIO{led[CONF_PIN]})"
-
-
-def area_name(hass: HomeAssistant, area_id: str | None) -> str:
-    """The name of the area picked in the form, stored as the devices' suggested area."""
-    area = ar.async_get(hass).async_get_area(area_id) if area_id else None
-    return area.name if area else ""

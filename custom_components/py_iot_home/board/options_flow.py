@@ -41,7 +41,11 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         menu = ["settings", "add_led"]
         if self.config_entry.options.get(CONF_LEDS):
             menu.append("remove_led")
-        return self.async_show_menu(step_id="init", menu_options=menu)
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=menu,
+            description_placeholders={"name": self.config_entry.title},
+        )
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
@@ -131,6 +135,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                     )
                 }
             ),
+            description_placeholders={"name": self.config_entry.title},
         )
 
     async def async_step_remove_led_confirm(
@@ -149,6 +154,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="remove_led_confirm",
             description_placeholders={
-                "leds": "\n".join(f"- {led_label(led)}" for led in self._removing)
+                "name": self.config_entry.title,
+                "leds": "\n".join(f"- {led_label(led)}" for led in self._removing),
             },
         )

@@ -110,4 +110,5 @@ class PredictorOptionsFlow(OptionsFlowWithReload):
                 predictor_schema(), user_input or self.config_entry.options
             ),
             errors=errors,
+            description_placeholders={"name": self.config_entry.title},
         )

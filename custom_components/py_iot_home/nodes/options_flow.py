@@ -24,4 +24,5 @@ class NodeOptionsFlow(OptionsFlowWithReload):
             data_schema=self.add_suggested_values_to_schema(
                 probatio.Schema(trend_fields()), self.config_entry.options
             ),
+            description_placeholders={"name": self.config_entry.title},
         )
