@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder.models import StatisticMeanType
+from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -166,6 +168,58 @@ async def test_seeds_each_source_from_the_recorder(
         coordinator.data.results["temperature"], times, values, hass.config.time_zone
     )
     assert coordinator.data.results["humidity"].count == 0
+    await coordinator.async_shutdown()
+
+
+async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
+    recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sensor whose statistics reach further back than its states has a trend at once.
+
+    Three days of hourly means (kept in °F), then states from the fourth day on: the means
+    come in at each hour's middle, converted, and only for the whole hours before the first
+    state (the statistics of that hour and later are the states' own).
+    """
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    hours = pd.date_range(START, periods=4 * 24, freq="h")
+    celsius = 19.0 + 0.5 * np.arange(hours.size) / 24  # +0.5 °C a day
+    async_import_statistics(
+        hass,
+        {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": entity_id,
+            "unit_class": "temperature",
+            "unit_of_measurement": "°F",
+        },
+        [
+            {"start": start.to_pydatetime(), "mean": f, "min": f, "max": f}
+            for start, f in zip(hours, celsius * 1.8 + 32.0, strict=True)
+        ],
+    )
+    state_times = []
+    for minute in (10, 25, 40, 55, 70, 85):
+        freezer.move_to(START + timedelta(days=3, minutes=minute))
+        value = 19.0 + 0.5 * (3 + minute / 1440)
+        hass.states.async_set(entity_id, f"{value:.3f}", {"unit_of_measurement": "°C"})
+        state_times.append(dt_util.utcnow().timestamp())
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(days=3, hours=2))
+
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    await coordinator.async_config_entry_first_refresh()
+    times, values = coordinator.store.buffer("temperature").snapshot(dt_util.utcnow().timestamp())
+    means = 3 * 24  # the hours before the first state's hour
+    assert times.size == means + len(state_times)
+    np.testing.assert_allclose(times[:means], [start.timestamp() + 1800 for start in hours[:means]])
+    np.testing.assert_allclose(values[:means], celsius[:means], atol=1e-4)
+    np.testing.assert_allclose(times[means:], state_times)
+    result = coordinator.data.results["temperature"]
+    assert result.slope_per_day == pytest.approx(0.5, abs=0.02)
     await coordinator.async_shutdown()
 
 

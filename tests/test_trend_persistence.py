@@ -201,6 +201,9 @@ async def test_a_completed_day_is_written_once(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Saves every half hour rewrite today's samples only; a late sample rewrites its day."""
+    # Noon UTC of the next day: the two saves below must not cross midnight.
+    noon = dt_util.utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    freezer.move_to(noon + timedelta(days=1))
     entry_id = init_integration.entry_id
     coordinator = _coordinator(init_integration)
     now_s = dt_util.utcnow().timestamp()

@@ -1,15 +1,23 @@
-"""Recorded history of a sensor as trend samples: numeric states, in the sensor's own unit."""
+"""Recorded history of a sensor as trend samples, in the sensor's own unit.
+
+The recorder keeps a sensor's states for its purge window (10 days by default) and its
+hourly statistics for good: before the first recorded state, the hourly means stand in (one
+sample at the middle of each hour), so a sensor whose statistics reach back (imported, or
+kept longer than its states) has a trend at once instead of hours of "unknown".
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from homeassistant.components.recorder import history
+from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import (
     BaseUnitConverter,
     PowerConverter,
@@ -23,16 +31,52 @@ from ..const import LOGGER
 CONVERTERS: tuple[type[BaseUnitConverter], ...] = (TemperatureConverter, PowerConverter)
 
 
+HOUR = timedelta(hours=1)
+
+
 def history_samples(
     hass: HomeAssistant, entity_id: str, start: datetime, unit: str
 ) -> SampleArrays:
-    """The recorded numeric states of an entity since `start`, in `unit` (recorder executor)."""
+    """The entity's history since `start`, in `unit` (recorder executor).
+
+    Its recorded numeric states; before the first of them, its hourly statistics' means.
+    """
     states = history.state_changes_during_period(
         hass, start, entity_id=entity_id, include_start_time_state=False
     ).get(entity_id, [])
     records = (
         (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
         for state in states
+    )
+    times, values = numeric_samples(records, unit)
+    # Only whole hours before the first state: an hour's mean and its states never overlap.
+    first_state = datetime.fromtimestamp(times[0], start.tzinfo) if times.size else None
+    end = (first_state or dt_util.utcnow()).replace(minute=0, second=0, microsecond=0)
+    hour_start = start.replace(minute=0, second=0, microsecond=0)
+    if hour_start < start:
+        hour_start += HOUR
+    if end - hour_start < HOUR:
+        return times, values
+    early_times, early_values = statistics_samples(hass, entity_id, hour_start, end, unit)
+    return np.concatenate([early_times, times]), np.concatenate([early_values, values])
+
+
+def statistics_samples(
+    hass: HomeAssistant, entity_id: str, start: datetime, end: datetime, unit: str
+) -> SampleArrays:
+    """The hourly means of the entity's statistics in [start, end), at each hour's middle."""
+    metadata = get_metadata(hass, statistic_ids={entity_id})
+    if entity_id not in metadata:
+        return numeric_samples((), unit)
+    # The recorder converts to the unit asked for; a unit of no class (%) comes as stored.
+    converter = next((c for c in CONVERTERS if unit in c.VALID_UNITS), None)
+    units = {converter.UNIT_CLASS: unit} if converter else None
+    row_unit = unit if converter else metadata[entity_id][1]["unit_of_measurement"]
+    rows = statistics_during_period(hass, start, end, {entity_id}, "hour", units, {"mean"})
+    records = (
+        (float(row["start"]) + HOUR.total_seconds() / 2, str(row.get("mean")), row_unit)
+        for row in rows.get(entity_id, [])
+        if row.get("mean") is not None
     )
     return numeric_samples(records, unit)
 
