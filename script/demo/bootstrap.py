@@ -3,8 +3,8 @@
     python -m script.demo.bootstrap [--confirm-nodes NODE_ID ...]
 
 Onboarding and a token, the HTTP settings confirmed, the MQTT entry, the "Climate sensor"
-board, the demo power meter node confirmed, 60 days of demo statistics for it, the power
-predictor; with --confirm-nodes also the discovered nodes.
+board, 60 days of demo statistics for the demo power meter, then the meter node confirmed, the
+power predictor; with --confirm-nodes also the discovered nodes.
 """
 
 from __future__ import annotations
@@ -224,10 +224,8 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
     stamp = state_dir / STATISTICS_STAMP
     if stamp.exists():
         return
-    for item in DEMO_QUANTITIES:
-        await wait_for(
-            item.entity_id, partial(_state_or_none, client, item.entity_id), timeout_s=120
-        )
+    # Imported before the meter node is confirmed, under the entity ids its sensors will get
+    # (named after the device): its trends then start from this history, not from nothing.
     await remove_entries(client, DOMAIN, PREDICTOR_TITLE)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     series = await asyncio.to_thread(DemoSeries.load, data)
@@ -269,14 +267,6 @@ async def _imported_or_none(
         types=["mean"],
     )
     return True if all(len(stored.get(i, [])) == SEED_DAYS * 24 for i in ids) else None
-
-
-async def _state_or_none(client: HomeAssistantClient, entity_id: str) -> dict[str, Any] | None:
-    try:
-        state: dict[str, Any] = await client.rest("GET", f"/api/states/{entity_id}")
-    except HomeAssistantError:
-        return None
-    return state
 
 
 async def ensure_predictor(client: HomeAssistantClient) -> None:
@@ -374,9 +364,10 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         await ensure_http_confirmed(client)
         await ensure_mqtt(client)
         await ensure_board(client, state_dir)
+        # Its history first: the meter's trends seed from it when the node is confirmed.
+        await ensure_statistics(client, state_dir, data)
         # The demo meter is part of the stack: confirmed here, as a user would.
         await confirm_nodes(client, [NODE_ID])
-        await ensure_statistics(client, state_dir, data)
         await ensure_predictor(client)
         if node_ids:
             await confirm_nodes(client, node_ids)
