@@ -151,13 +151,15 @@ async def ensure_mqtt(client: HomeAssistantClient) -> None:
 
 
 async def ensure_board(client: HomeAssistantClient, state_dir: Path) -> None:
-    """The simulated local board "Climate sensor" with its LED, in the area "Living room"."""
-    area_id = await ensure_area(client, BOARD_AREA)
+    """The simulated local board "Climate sensor" with its LED, in the area "Living room".
+
+    The area is set afterwards, as Home Assistant's dialog after the flow does.
+    """
     entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
     board = next((entry for entry in entries if entry["title"] == BOARD_NAME), None)
     if board is None:
         (state_dir / BOARD_SIMULATED_STAMP).write_text(f"{BOARD_NAME} made simulated\n")
-        answer = {**BOARD, "area": area_id, "add_led": True}
+        answer = {**BOARD, "add_led": True}
         await run_flow(client, DOMAIN, [answer, LED_STEP], "board")
         _LOGGER.info("added the local board %r", BOARD_NAME)
     elif not (stamp := state_dir / BOARD_SIMULATED_STAMP).exists():

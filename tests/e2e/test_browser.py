@@ -49,8 +49,10 @@ pytestmark = [
 NODE_ID = "kitchen-pi"
 NODE_NAME = "Kitchen Pi"
 NODE_LED = "Light"
-LIVING_ROOM_TEMPERATURE = "sensor.living_room_climate_sensor_temperature"
-LIVING_ROOM_TEMPERATURE_TREND = "sensor.living_room_climate_sensor_temperature_trend"
+# Made before it is put in its area (as Home Assistant's dialog after the flow does): its
+# entity ids are the board's name's.
+LIVING_ROOM_TEMPERATURE = "sensor.climate_sensor_temperature"
+LIVING_ROOM_TEMPERATURE_TREND = "sensor.climate_sensor_temperature_trend"
 SCREENSHOTS = Path("docs/screenshots")
 # A trend appears at the coordinator's first refresh with two samples: at worst one
 # interval after the sensor's first reading.
@@ -66,7 +68,7 @@ ADDED_BOARD = f"{BOARD_NAME} 2"
 RESTART_TIMEOUT_MS = 300_000
 # What an indoor room can do over days: a trend shown in the first minutes beyond this is
 # the extrapolation of a few readings (the -864 degC/d once shown), not a trend.
-PLAUSIBLE_PER_DAY = {"°C/d": 5.0, "%/d": 20.0}
+PLAUSIBLE_PER_DAY = {"°C/d": 5.0, "%/d": 20.0, "W/d": 200.0}
 VISIT_STARTED = datetime.now(UTC)
 
 
@@ -256,6 +258,32 @@ async def test_power_forecast_device_shows_predicted_power(page: Page) -> None:
     """The predictor learned the demo meter (a home's appliances: tens to ~1000 W)."""
     await open_device(page, PREDICTOR_TITLE)
     assert 0 <= await reading(page, "Predicted power", "W") < 5_000
+
+
+async def test_meter_trends_start_from_its_history(api: HomeAssistantClient) -> None:
+    """The demo meter's 60 days of statistics were there before it: its trends are too.
+
+    A new user's first look must not be "unknown" for lack of data on a sensor with visible
+    history: each trend has a week of daily means at once. It may still be unknown when the
+    week is too noisy to tell ("uncertain": the replayed outdoor week may swing by 6 °C); a
+    number must be plausible (the replayed house: tens to ~1000 W, outdoors).
+    """
+    trend_ids = [
+        entity["entity_id"]
+        for entity in await api.ws("config/entity_registry/list")
+        if entity["platform"] == DOMAIN
+        and entity["entity_id"].startswith("sensor.demo_power_meter_")
+        and entity["entity_id"].endswith("_trend")
+    ]
+    assert "sensor.demo_power_meter_temperature_trend" in trend_ids, trend_ids
+    for entity_id in trend_ids:
+        state = await api.rest("GET", f"/api/states/{entity_id}")
+        assert len(state["attributes"]["daily_means"]) >= 6, state
+        if state["state"] == "unknown":
+            assert state["attributes"]["unknown_reason"] == "uncertain", state
+        else:
+            limit = PLAUSIBLE_PER_DAY[state["attributes"]["unit_of_measurement"]]
+            assert abs(float(state["state"])) < limit, state
 
 
 async def test_node_trends_are_plausible_and_say_why_not_yet(
