@@ -202,6 +202,7 @@ async def test_getting_warmer_and_colder_in_words(
         "what is the temperature trend in the living room",
         "whats the temperature trend of the Living Room?",
         "What's the temperature trend in the living room?",
+        "how's the temperature trend in the living room",
     ):
         assert await _speech(hass, sentence) == (
             f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."

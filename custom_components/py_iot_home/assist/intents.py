@@ -55,7 +55,9 @@ from .answers import (
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
-_TREND_OF = "(what is|what's|whats|how is|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
+_TREND_OF = (
+    "(what is|what's|whats|how is|how's|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
