@@ -223,6 +223,36 @@ async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     await coordinator.async_shutdown()
 
 
+async def test_statistics_of_another_quantity_are_not_taken(
+    recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sensor that once reported % under the same id: those means are no temperatures."""
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    hours = pd.date_range(START, periods=48, freq="h")
+    async_import_statistics(
+        hass,
+        {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": entity_id,
+            "unit_class": None,
+            "unit_of_measurement": "%",
+        },
+        [{"start": start.to_pydatetime(), "mean": 55.0} for start in hours],
+    )
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(days=3))
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    await coordinator.async_config_entry_first_refresh()
+    times, _ = coordinator.store.buffer("temperature").snapshot(dt_util.utcnow().timestamp())
+    assert times.size == 0
+    await coordinator.async_shutdown()
+
+
 async def test_seeding_is_skipped_without_recorder(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -69,9 +69,13 @@ def statistics_samples(
     if entity_id not in metadata:
         return numeric_samples((), unit)
     # The recorder converts to the unit asked for; a unit of no class (%) comes as stored.
+    stored_unit = metadata[entity_id][1]["unit_of_measurement"]
     converter = next((c for c in CONVERTERS if unit in c.VALID_UNITS), None)
+    if converter is not None and stored_unit not in converter.VALID_UNITS:
+        # Statistics of another quantity (the sensor changed its unit class): not ours.
+        return numeric_samples((), unit)
     units = {converter.UNIT_CLASS: unit} if converter else None
-    row_unit = unit if converter else metadata[entity_id][1]["unit_of_measurement"]
+    row_unit = unit if converter else stored_unit
     rows = statistics_during_period(hass, start, end, {entity_id}, "hour", units, {"mean"})
     records = (
         (float(row["start"]) + HOUR.total_seconds() / 2, str(row.get("mean")), row_unit)
