@@ -39,7 +39,8 @@ def async_leds_follow_their_board(hass: HomeAssistant) -> None:
     @callback
     def _changed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
         data = event.data
-        if (device := registry.async_get(data["device_id"])) is None:
+        device = registry.async_get(data["device_id"])
+        if device is None or all(domain != DOMAIN for domain, _ in device.identifiers):
             return
         if (found := _board_devices(hass, registry, device.id)) is None:
             return
