@@ -15,20 +15,17 @@ from ..const import CONF_KIND, DOMAIN, EntryKind
 
 
 def _board_devices(
-    hass: HomeAssistant, registry: dr.DeviceRegistry, device_id: str
+    hass: HomeAssistant, registry: dr.DeviceRegistry, config_entry_id: str
 ) -> tuple[dr.DeviceEntry, list[dr.DeviceEntry]] | None:
-    """The board device of the local board that `device_id` belongs to, and its LEDs."""
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.data.get(CONF_KIND) != EntryKind.LOCAL:
-            continue
-        devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
-        if all(device.id != device_id for device in devices):
-            continue
-        board = next((d for d in devices if (DOMAIN, str(entry.unique_id)) in d.identifiers), None)
-        if board is None:
-            return None
-        return board, [d for d in devices if d.id != board.id]
-    return None
+    """The board device of a local board's entry, and the entry's other devices (its LEDs)."""
+    entry = hass.config_entries.async_get_entry(config_entry_id)
+    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+        return None
+    devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+    board = next((d for d in devices if (DOMAIN, str(entry.unique_id)) in d.identifiers), None)
+    if board is None:
+        return None
+    return board, [d for d in devices if d.id != board.id]
 
 
 @callback
@@ -39,10 +36,9 @@ def async_leds_follow_their_board(hass: HomeAssistant) -> None:
     @callback
     def _changed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
         data = event.data
-        device = registry.async_get(data["device_id"])
-        if device is None or all(domain != DOMAIN for domain, _ in device.identifiers):
+        if (device := registry.async_get(data["device_id"])) is None:
             return
-        if (found := _board_devices(hass, registry, device.id)) is None:
+        if (found := _board_devices(hass, registry, device.config_entry_id)) is None:
             return
         board, leds = found
         if data["action"] == "create":
