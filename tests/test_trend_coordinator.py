@@ -171,6 +171,33 @@ async def test_seeds_each_source_from_the_recorder(
     await coordinator.async_shutdown()
 
 
+def _import_hourly_means(
+    hass: HomeAssistant,
+    entity_id: str,
+    unit: str,
+    unit_class: str | None,
+    hours: pd.DatetimeIndex,
+    means: np.ndarray,
+) -> None:
+    """Import hourly means (min = max = mean) as the recorder's statistics of `entity_id`."""
+    async_import_statistics(
+        hass,
+        {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": entity_id,
+            "unit_class": unit_class,
+            "unit_of_measurement": unit,
+        },
+        [
+            {"start": start.to_pydatetime(), "mean": mean, "min": mean, "max": mean}
+            for start, mean in zip(hours, means.tolist(), strict=True)
+        ],
+    )
+
+
 async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -183,22 +210,7 @@ async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
     hours = pd.date_range(START, periods=4 * 24, freq="h")
     celsius = 19.0 + 0.5 * np.arange(hours.size) / 24  # +0.5 °C a day
-    async_import_statistics(
-        hass,
-        {
-            "mean_type": StatisticMeanType.ARITHMETIC,
-            "has_sum": False,
-            "name": None,
-            "source": "recorder",
-            "statistic_id": entity_id,
-            "unit_class": "temperature",
-            "unit_of_measurement": "°F",
-        },
-        [
-            {"start": start.to_pydatetime(), "mean": f, "min": f, "max": f}
-            for start, f in zip(hours, celsius * 1.8 + 32.0, strict=True)
-        ],
-    )
+    _import_hourly_means(hass, entity_id, "°F", "temperature", hours, celsius * 1.8 + 32.0)
     state_times = []
     for minute in (10, 25, 40, 55, 70, 85):
         freezer.move_to(START + timedelta(days=3, minutes=minute))
@@ -229,19 +241,7 @@ async def test_statistics_of_another_quantity_are_not_taken(
     """A sensor that once reported % under the same id: those means are no temperatures."""
     entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
     hours = pd.date_range(START, periods=48, freq="h")
-    async_import_statistics(
-        hass,
-        {
-            "mean_type": StatisticMeanType.ARITHMETIC,
-            "has_sum": False,
-            "name": None,
-            "source": "recorder",
-            "statistic_id": entity_id,
-            "unit_class": None,
-            "unit_of_measurement": "%",
-        },
-        [{"start": start.to_pydatetime(), "mean": 55.0} for start in hours],
-    )
+    _import_hourly_means(hass, entity_id, "%", None, hours, np.full(hours.size, 55.0))
     await async_wait_recording_done(hass)
     freezer.move_to(START + timedelta(days=3))
     entry = _entry()

@@ -261,6 +261,17 @@ async def test_power_forecast_device_shows_predicted_power(page: Page) -> None:
     assert 0 <= await reading(page, "Predicted power", "W") < 5_000
 
 
+async def trend_entity_ids(api: HomeAssistantClient, prefix: str) -> list[str]:
+    """Our trend sensors whose entity ids start with `prefix` (a device's)."""
+    return [
+        entity["entity_id"]
+        for entity in await api.ws("config/entity_registry/list")
+        if entity["platform"] == DOMAIN
+        and entity["entity_id"].startswith(prefix)
+        and entity["entity_id"].endswith("_trend")
+    ]
+
+
 async def test_meter_trends_start_from_its_history(api: HomeAssistantClient) -> None:
     """The demo meter's 60 days of statistics were there before it: its trends are too.
 
@@ -269,13 +280,7 @@ async def test_meter_trends_start_from_its_history(api: HomeAssistantClient) -> 
     week is too noisy to tell ("uncertain": the replayed outdoor week may swing by 6 °C); a
     number must be plausible (the replayed house: tens to ~1000 W, outdoors).
     """
-    trend_ids = [
-        entity["entity_id"]
-        for entity in await api.ws("config/entity_registry/list")
-        if entity["platform"] == DOMAIN
-        and entity["entity_id"].startswith("sensor.demo_power_meter_")
-        and entity["entity_id"].endswith("_trend")
-    ]
+    trend_ids = await trend_entity_ids(api, "sensor.demo_power_meter_")
     assert "sensor.demo_power_meter_temperature_trend" in trend_ids, trend_ids
     for entity_id in trend_ids:
         state = await api.rest("GET", f"/api/states/{entity_id}")
@@ -296,13 +301,7 @@ async def test_node_trends_are_plausible_and_say_why_not_yet(
     reading); the device page then goes into the docs.
     """
     await open_device(page, NODE_NAME)
-    trend_ids = [
-        entity["entity_id"]
-        for entity in await api.ws("config/entity_registry/list")
-        if entity["platform"] == DOMAIN
-        and entity["entity_id"].startswith("sensor.kitchen_pi_")
-        and entity["entity_id"].endswith("_trend")
-    ]
+    trend_ids = await trend_entity_ids(api, "sensor.kitchen_pi_")
     assert len(trend_ids) == 2, trend_ids
     deadline = time.monotonic() + TREND_TIMEOUT_MS / 1000
     states: list[dict[str, Any]] = []
