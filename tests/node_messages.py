@@ -88,9 +88,11 @@ def state_payload(
     return build_state(state, signer=signer).payload
 
 
-def replay_payload(states: list[bytes], ack: int | None = None) -> bytes:
+def replay_payload(
+    states: list[bytes], ack: int | None = None, signer: MessageSigner | None = None
+) -> bytes:
     """A replay batch of state payloads; `ack` when it answers a resend request."""
-    return build_replay(NODE_ID, states, ack=ack).payload
+    return build_replay(NODE_ID, states, ack=ack, signer=signer).payload
 
 
 async def discover_and_confirm(

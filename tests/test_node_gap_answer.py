@@ -6,12 +6,22 @@ from datetime import datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.mqtt import MQTT_CONNECTION_STATE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S, MAX_GAP_REASKS
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
+from custom_components.py_iot_home.nodes.resend import (
+    GAP_REQUEST_INTERVAL_S,
+    MAX_GAP_REASKS,
+    REQUEST_ANSWER_TIMEOUT_S,
+)
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
@@ -21,10 +31,12 @@ from custom_components.py_iot_home.protocol import (
 )
 
 from .node_messages import (
+    ANNOUNCE_TOPIC,
     NODE_ID,
     REPLAY_TOPIC,
     RESEND_TOPIC,
     STATE_TOPIC,
+    announce_payload,
     discover_and_confirm,
     state_payload,
 )
@@ -59,7 +71,7 @@ async def _live(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seq: int) -
 
 
 async def _answer(hass: HomeAssistant, entries: list[bytes], ack: int, first: int | None) -> None:
-    batch = build_replay(NODE_ID, entries, ack=ack, first=first)
+    batch = build_replay(NODE_ID, entries, ack=ack, first=first, signer=SIGNER)
     async_fire_mqtt_message(hass, REPLAY_TOPIC, batch.payload)
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -133,3 +145,62 @@ async def test_a_gap_that_never_fills_is_asked_for_a_bounded_number_of_times(
             await _answer(hass, [], request.seq, first=12)
         await _live(hass, freezer, seq)
     assert len(_requests(mqtt_mock)) == 1 + MAX_GAP_REASKS
+
+
+async def _after_an_outage(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> tuple[NodeCoordinator, ResendRequest]:
+    """Home Assistant lost the broker after sample 11; back, it asks for what came after."""
+    freezer.move_to(NOW)
+    node = await discover_and_confirm(hass, signer=SIGNER, secret=SECRET)
+    for seq in (10, 11):
+        await _live(hass, freezer, seq)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=SIGNER), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = _requests(mqtt_mock)
+    assert request.since == 11
+    return node, request
+
+
+async def _wait_for_an_answer(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(timedelta(seconds=REQUEST_ANSWER_TIMEOUT_S + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_an_answer_whose_last_batch_was_lost_is_asked_for_again(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Outage samples 12-15 come back in two batches; the one with the `ack` is lost.
+
+    No gap shows it: the live samples after the outage came first. Nor does an
+    announcement come to ask again: the node stayed connected.
+    """
+    node, request = await _after_an_outage(hass, mqtt_mock, freezer)
+    batch = build_replay(NODE_ID, [_sample(12), _sample(13)])
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch.payload)
+    async_fire_mqtt_message(hass, STATE_TOPIC, _sample(16))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _wait_for_an_answer(hass, freezer)
+    first, again = _requests(mqtt_mock)
+    assert (first.seq, again.since) == (request.seq, 11)
+    await _answer(hass, [_sample(seq) for seq in range(12, 17)], again.seq, first=12)
+    assert node.resend.owed_since is None
+    assert node.replayed_samples == 4
+    await _wait_for_an_answer(hass, freezer)
+    assert len(_requests(mqtt_mock)) == 2
+
+
+async def test_a_request_never_answered_is_asked_again_a_bounded_number_of_times(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    await _after_an_outage(hass, mqtt_mock, freezer)
+    for _ in range(MAX_GAP_REASKS + 3):
+        await _wait_for_an_answer(hass, freezer)
+    assert len(_requests(mqtt_mock)) == 1 + MAX_GAP_REASKS
+    # The node's next announcement (it reconnected) asks once more.
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=SIGNER))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(_requests(mqtt_mock)) == 2 + MAX_GAP_REASKS

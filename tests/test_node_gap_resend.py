@@ -110,6 +110,7 @@ def _resent(seqs: range, ack: int, start: datetime, temperature: float = 30.0) -
             for index, seq in enumerate(seqs)
         ],
         ack=ack,
+        signer=SIGNER,
     )
 
 
@@ -195,7 +196,9 @@ async def test_gaps_from_a_broken_node_are_rationed(
     for seq in range(10, 70, 2):
         await _live(hass, freezer, seq, after_s=1)
         for request in _requests(mqtt_mock):
-            async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+            async_fire_mqtt_message(
+                hass, REPLAY_TOPIC, replay_payload([], ack=request.seq, signer=SIGNER)
+            )
         await hass.async_block_till_done(wait_background_tasks=True)
     # 30 samples over 30 s: one request per GAP_REQUEST_INTERVAL_S.
     assert len(_requests(mqtt_mock)) == 1
@@ -274,7 +277,7 @@ async def test_a_skip_before_a_reconnect_asks_once(
     (request,) = _requests(mqtt_mock)
     assert request.since == 11
     # The node kept nothing from before its restart: an empty answer settles the gap.
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq, signer=SIGNER))
     await hass.async_block_till_done(wait_background_tasks=True)
     for seq in range(1014, 1018):
         await _live(hass, freezer, seq, after_s=GAP_REQUEST_INTERVAL_S + 1)
@@ -313,7 +316,9 @@ async def test_gap_asked_before_a_broker_outage_is_asked_again(
     await hass.async_block_till_done(wait_background_tasks=True)
     _, after_outage = _requests(mqtt_mock)
     assert (for_gap.since, after_outage.since) == (10, 12)
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=after_outage.seq))
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, replay_payload([], ack=after_outage.seq, signer=SIGNER)
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     # That answer did not cover the gap, whose own answer was lost: it is asked for again.
     await _live(hass, freezer, 13, after_s=GAP_REQUEST_INTERVAL_S)

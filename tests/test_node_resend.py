@@ -179,7 +179,9 @@ async def test_signed_node_request_and_gap_fill(
     (request,) = _requests(mqtt_mock, MessageVerifier("s3cret"))
     # The resend overlaps what arrived live; only the gap is new.
     resent = [state_payload(seq, ts=TS + seq, signer=signer) for seq in range(12, 16)]
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(resent, ack=request.seq))
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, replay_payload(resent, ack=request.seq, signer=signer)
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.replayed_samples == 3
     assert dict(node.rejections.counts) == {}

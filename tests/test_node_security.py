@@ -44,6 +44,7 @@ from custom_components.py_iot_home.protocol import (
     MAX_CLOCK_SKEW_S,
     MessageSigner,
     ProtocolError,
+    RejectionKind,
     SensorInfo,
     SwitchInfo,
     parse_announcement,
@@ -297,12 +298,50 @@ async def test_resend_debt_settles_when_the_answer_holds_only_seen_samples(
     assert len(requests) == 2
     # The node answers each with what it sent after 11 (nothing) and, for the first, an
     # overlap Home Assistant already has: neither answer may be refused whole.
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(samples, ack=requests[0].seq))
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(samples, ack=requests[1].seq))
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, replay_payload(samples, ack=requests[0].seq, signer=signer)
+    )
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, replay_payload(samples, ack=requests[1].seq, signer=signer)
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.resend.owed_since is None
     assert dict(node.rejections.counts) == {}
     assert node.replayed_samples == 0
+
+
+async def test_a_strangers_ack_leaves_a_signed_nodes_resend_owed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A request's seq is on the broker for anyone: an ack the node did not sign settles nothing."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    now = time.time()
+    for seq in (10, 11):
+        async_fire_mqtt_message(
+            hass, STATE_TOPIC, state_payload(seq, ts=now - 5 + seq, signer=signer)
+        )
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (request,) = [
+        parse_resend_request(call.args[0], call.args[1])
+        for call in mqtt_mock.async_publish.call_args_list
+        if call.args[0] == RESEND_TOPIC
+    ]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.resend.owed_since == 11
+    assert dict(node.rejections.counts) == {RejectionKind.MISSING_SIGNATURE: 1}
+    # What the node sent while Home Assistant was away still arrives, and its own ack settles.
+    missed = [state_payload(seq, ts=now + seq, signer=signer) for seq in (12, 13)]
+    async_fire_mqtt_message(
+        hass, REPLAY_TOPIC, replay_payload(missed, ack=request.seq, signer=signer)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.resend.owed_since is None
+    assert node.replayed_samples == 2
 
 
 async def test_replay_after_restart_keeps_its_new_samples(

@@ -291,6 +291,7 @@ class NodeAgent:
                     prefix=self._prefix,
                     ack=None if rows else request.seq,
                     first=None if rows else first,
+                    signer=self._signer,
                 )
             )
             self.stats.resent += len(batch)

@@ -22,6 +22,7 @@ from .protocol import (
     ProtocolError,
     Quantity,
     has_visible_character,
+    invisible_character,
     validate_key,
     validate_node_id,
     validate_prefix,
@@ -160,6 +161,8 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
     if UNSTORABLE_TEXT_RE.search(value):
         # Home Assistant would refuse the announcement (invalid_text): say so at start.
         raise ConfigError(f"{name}: no control, bidirectional-override or surrogate characters")
+    if (hidden := invisible_character(value)) is not None:
+        raise ConfigError(f"{name}: invisible character U+{ord(hidden):04X}")
     if not has_visible_character(value):
         raise ConfigError(f"{name}: needs a visible character")
     return value

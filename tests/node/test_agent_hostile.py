@@ -49,4 +49,10 @@ def test_a_captured_resend_request_stays_old_after_a_restart(
 def test_a_blank_name_is_a_configuration_error(tmp_path: Path) -> None:
     """Home Assistant refuses an announcement whose names show nothing: say so at start."""
     with pytest.raises(ConfigError, match="visible character"):
-        make_config(tmp_path, node={"id": "kitchen", "name": "\u200b "})
+        make_config(tmp_path, node={"id": "kitchen", "name": "\u00a0 "})
+
+
+def test_an_invisible_character_in_a_name_is_a_configuration_error(tmp_path: Path) -> None:
+    """Home Assistant refuses a name with a zero-width character: say so at start."""
+    with pytest.raises(ConfigError, match="invisible character U\\+200B"):
+        make_config(tmp_path, node={"id": "kitchen", "name": "Kitchen\u200bPi"})

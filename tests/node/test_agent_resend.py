@@ -170,7 +170,10 @@ def test_bad_and_unsigned_requests_are_rejected(
     agent.handle_message(signed.topic, signed.payload)
     (batch,) = client.take()
     verifier = MessageVerifier(SECRET)
-    assert len(parse_replay_batch(REPLAY, batch.payload, verifier=verifier).states) == 3
+    answer = parse_replay_batch(REPLAY, batch.payload, verifier=verifier)
+    assert len(answer.states) == 3
+    # The node signs the answer's ack: Home Assistant believes it, and no stranger's.
+    assert (answer.ack, answer.refused_ack) == (10, None)
     # The same request again is a replay of it.
     agent.handle_message(signed.topic, signed.payload)
     assert client.take() == []

@@ -47,7 +47,39 @@ def test_text_that_shows_nothing_is_refused(blank: str) -> None:
     assert err.value.kind is RejectionKind.INVALID_TEXT
 
 
-@pytest.mark.parametrize("name", ["Kitchen", " Kitchen Pi ", "Küche", "温度計", "🌡", "a\u200bb"])
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "Kitchen\u200bPi",  # zero-width space: reads as "KitchenPi"
+        "Kitchen Pi\u2060",  # word joiner
+        "Kit\u00adchen",  # soft hyphen
+        "\ufeffKitchen",  # zero-width no-break space (a byte order mark)
+        "Kitchen\u3164",  # Hangul filler
+        "Kitchen\u200d Pi",  # a joiner after a Latin letter joins nothing
+        "\u200cKitchen",
+        "Kitchen\U000e0041",  # a tag character after ASCII
+    ],
+)
+def test_text_with_an_invisible_character_is_refused(hidden: str) -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_announcement(TOPIC, _announce(hidden))
+    assert err.value.kind is RejectionKind.INVALID_TEXT
+    assert "invisible" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kitchen",
+        " Kitchen Pi ",
+        "Küche",
+        "温度計",
+        "🌡",
+        "👨\u200d👩\u200d👧 room",  # a family emoji: joiners between emoji
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian, with a non-joiner
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag
+    ],
+)
 def test_visible_text_is_kept(name: str) -> None:
     announcement = parse_announcement(TOPIC, _announce(name))
     assert isinstance(announcement, NodeAnnouncement)

@@ -15,6 +15,7 @@ from custom_components.py_iot_home.protocol import (
     MAX_CLOCK_SKEW_S,
     MessageSigner,
     MessageVerifier,
+    OutboundMessage,
     ProtocolError,
     RejectionKind,
     SensorSample,
@@ -133,10 +134,10 @@ def test_unstorable_text_is_refused(bad: str, where: str) -> None:
 
 
 def test_ordinary_unicode_text_is_kept() -> None:
-    message = _announcement(name="Küche 🌡️ Ω ‍", model="Pi 4 \u2013 8 GB")
+    message = _announcement(name="Küche 🌡️ Ω 🧑‍🍳", model="Pi 4 \u2013 8 GB")
     del message["sig"]
     node = parse_announcement(ANNOUNCE, json.dumps(message, ensure_ascii=False).encode())
-    assert node.name == "Küche 🌡️ Ω ‍"
+    assert node.name == "Küche 🌡️ Ω 🧑‍🍳"
 
 
 def test_replay_keeps_new_entries_when_some_are_below_the_floor() -> None:
@@ -152,9 +153,9 @@ def test_replay_answering_a_request_settles_even_when_everything_was_seen() -> N
     payloads = [_signed_state(seq) for seq in (5, 6)]
     for payload in payloads:
         parse_state(STATE, payload, verifier=verifier)
-    answer = build_replay("kitchen", payloads, ack=99)
+    answer = build_replay("kitchen", payloads, ack=99, signer=MessageSigner(SECRET))
     batch = parse_replay_batch(REPLAY, answer.payload, verifier=verifier)
-    assert (batch.states, batch.ack) == ([], 99)
+    assert (batch.states, batch.ack, batch.refused_ack) == ([], 99, None)
     # Without an ack, a batch of nothing new is still a counted rejection.
     with pytest.raises(ProtocolError) as caught:
         parse_replay(REPLAY, build_replay("kitchen", payloads).payload, verifier=verifier)
@@ -277,3 +278,35 @@ def test_negative_zero_is_read_as_zero(literal: bytes) -> None:
     payload = b'{"v":1,"seq":5,"ts":1780000000,"sensors":{"dht":{"temperature":%b}}}' % literal
     temperature = parse_state(STATE, payload).sensors["dht"].temperature
     assert str(temperature) == "0.0"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # Anyone can read the request's seq on the broker and close it with no entries...
+        build_replay("kitchen", [], ack=99, first=1),
+        # ... or with the node's own signed entries replayed, under a made-up signature,
+        build_replay("kitchen", [_signed_state(7)], ack=99, signer=MessageSigner("guess")),
+    ],
+    ids=["unsigned", "wrong_secret"],
+)
+def test_a_strangers_ack_does_not_settle_a_signed_nodes_request(answer: OutboundMessage) -> None:
+    verifier = MessageVerifier(SECRET)
+    batch = parse_replay_batch(REPLAY, answer.payload, verifier=verifier)
+    assert (batch.ack, batch.first) == (None, None)
+    assert batch.refused_ack is not None
+    assert batch.refused_ack.kind in {RejectionKind.MISSING_SIGNATURE, RejectionKind.BAD_SIGNATURE}
+    # Signed entries in it still count: only the envelope is not believed.
+    assert [state.seq for state in batch.states] == [7] * len(batch.states)
+
+
+def test_a_signed_ack_cannot_be_moved_to_another_request() -> None:
+    answer = build_replay("kitchen", [], ack=99, first=3, signer=MessageSigner(SECRET))
+    envelope = json.loads(answer.payload)
+    envelope["ack"] = 100
+    batch = parse_replay_batch(
+        REPLAY, json.dumps(envelope).encode(), verifier=MessageVerifier(SECRET)
+    )
+    assert batch.ack is None
+    assert batch.refused_ack is not None
+    assert batch.refused_ack.kind is RejectionKind.BAD_SIGNATURE

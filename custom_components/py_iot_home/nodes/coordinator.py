@@ -277,7 +277,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         now = time.monotonic()
         if (since := self.resend.request_due(now)) is not None:
             self._request_resend(since)
-        elif self._owed_request_timer is None and (wait := self.resend.request_wait(now)):
+        # Also after a request: if its answer's last batch is lost, it is asked again. An
+        # announcement may bring the time forward, so the timer follows the latest wait.
+        if wait := self.resend.request_wait(now):
+            if self._owed_request_timer is not None:
+                self._owed_request_timer()
             self._owed_request_timer = async_call_later(self.hass, wait, self._owed_request_time)
 
     @callback
@@ -460,6 +464,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         except ProtocolError as err:
             self._reject(msg, err)
             return
+        if batch.refused_ack is not None:
+            self.rejections.record(msg.topic, batch.refused_ack)
         if batch.from_future:
             future = ProtocolError(RejectionKind.FROM_FUTURE, "replayed samples from the future")
             self.rejections.record(msg.topic, future, batch.from_future)

@@ -84,6 +84,8 @@ class ResendTracker:
     announced_since_request: bool = False
     # The latest request was lost with the broker, or never sent: the next one need not wait.
     ask_at_once: bool = False
+    # Requests sent again, without a new announcement, because the last went unanswered.
+    unanswered_reasks: int = 0
 
     @classmethod
     def restored(cls, last_seen_seq: int | None, *, trusts_counter: bool) -> ResendTracker:
@@ -146,11 +148,27 @@ class ResendTracker:
         Owed means asked for after the node's next announcement; the first one after Home
         Assistant's own reconnect asks at once, later ones at most every GAP_REQUEST_INTERVAL_S.
         """
-        if self.owed_since is None or not self.announced_since_request:
+        if self.owed_since is None:
             return None
+        if not self.announced_since_request:
+            return self._unanswered_wait(now)
         if self.ask_at_once or self.requested_at is None:
             return 0.0
         return max(0.0, self.requested_at + GAP_REQUEST_INTERVAL_S - now)
+
+    def _unanswered_wait(self, now: float) -> float | None:
+        """When to ask again for what a request still owes, with no new announcement.
+
+        The answer's last batch carries the `ack`; when the broker loses it, nothing else
+        settles the request, and the next announcement may be hours away. The node is
+        there (it sends samples), so after REQUEST_ANSWER_TIMEOUT_S the request goes again,
+        at most MAX_GAP_REASKS times.
+        """
+        if self.request_seq is None or self.requested_at is None:
+            return None
+        if self.unanswered_reasks >= MAX_GAP_REASKS:
+            return None
+        return max(0.0, self.requested_at + REQUEST_ANSWER_TIMEOUT_S - now)
 
     def request_due(self, now: float) -> int | None:
         """The `since` to ask for at monotonic `now` (the node announced itself), or None."""
@@ -179,6 +197,8 @@ class ResendTracker:
 
     def requested(self, request_seq: int, since: int, now: float) -> None:
         """A request for the samples after `since` went out with this `seq`, at `now`."""
+        unanswered = self.request_seq is not None and not self.announced_since_request
+        self.unanswered_reasks = self.unanswered_reasks + 1 if unanswered else 0
         self.request_seq = request_seq
         self.requested_at = now
         self.requests_sent += 1

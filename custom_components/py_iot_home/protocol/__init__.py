@@ -59,6 +59,7 @@ from .model import (
     SwitchInfo,
     TopicKind,
     has_visible_character,
+    invisible_character,
 )
 from .parsing import (
     is_signed,
@@ -143,6 +144,7 @@ __all__ = [
     "command_subscription",
     "compute_signature",
     "has_visible_character",
+    "invisible_character",
     "is_signed",
     "node_id_from_topic",
     "node_topic",

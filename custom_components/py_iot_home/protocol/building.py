@@ -110,29 +110,37 @@ def build_replay(
     prefix: str = DEFAULT_PREFIX,
     ack: int | None = None,
     first: int | None = None,
+    signer: MessageSigner | None = None,
 ) -> OutboundMessage:
     """Wrap already built (and signed) state payloads, oldest first, into one replay batch.
 
     `ack` marks the last batch answering the resend request with that `seq`; `first`, the
     oldest `seq` the whole answer resent, lets the receiver tell a lost batch of the answer
-    from samples the node no longer had.
+    from samples the node no longer had. With a signer, `sig` covers the envelope without
+    its entries (they carry their own): a stranger cannot settle a request with a forged ack.
     """
     if len(state_payloads) > MAX_REPLAY_MESSAGES:
         raise ValueError(f"more than {MAX_REPLAY_MESSAGES} messages in one batch")
-    payload = b'{"v":%d,"messages":[%b]%b%b}' % (
-        PROTOCOL_VERSION,
-        b",".join(state_payloads),
-        b"" if ack is None else b',"ack":%d' % ack,
-        b"" if first is None else b',"first":%d' % first,
-    )
+    topic = node_topic(prefix, node_id, TopicKind.REPLAY)
+    envelope: dict[str, object] = {"v": PROTOCOL_VERSION}
+    if ack is not None:
+        envelope["ack"] = ack
+    if first is not None:
+        envelope["first"] = first
+    if signer is not None and ack is not None:
+        envelope = signer.sign(topic, envelope)
+    closing = json.dumps(envelope, separators=(",", ":")).encode()[1:]
+    payload = b'{"messages":[%b],%b' % (b",".join(state_payloads), closing)
     if len(payload) > MAX_REPLAY_PAYLOAD_BYTES:
         raise ValueError(f"replay batch of {len(payload)} bytes exceeds the limit")
-    return OutboundMessage(node_topic(prefix, node_id, TopicKind.REPLAY), payload, qos=1)
+    return OutboundMessage(topic, payload, qos=1)
 
 
 def replay_batch_size(state_payloads: Sequence[bytes]) -> int:
     """How many of the leading payloads fit into one replay batch (at least one)."""
-    size = len(b'{"v":1,"messages":[],"ack":%d,"first":%d}' % (MAX_SEQ, MAX_SEQ))
+    size = len(
+        b'{"messages":[],"v":1,"ack":%d,"first":%d,"sig":"%b"}' % (MAX_SEQ, MAX_SEQ, b"0" * 64)
+    )
     for count, payload in enumerate(state_payloads[:MAX_REPLAY_MESSAGES]):
         size += len(payload) + 1
         if size > MAX_REPLAY_PAYLOAD_BYTES:

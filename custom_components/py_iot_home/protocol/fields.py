@@ -14,6 +14,7 @@ from .model import (
     ProtocolError,
     RejectionKind,
     has_visible_character,
+    invisible_character,
 )
 from .topics import validate_key
 
@@ -89,6 +90,11 @@ def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     if (bad := UNSTORABLE_TEXT_RE.search(value)) is not None:
         # A lone surrogate cannot be written as UTF-8: Home Assistant's storage would fail.
         raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} contains U+{ord(bad.group()):04X}")
+    if (hidden := invisible_character(value)) is not None:
+        # Two names that read the same would be two devices a user cannot tell apart.
+        raise ProtocolError(
+            RejectionKind.INVALID_TEXT, f"{what} contains invisible U+{ord(hidden):04X}"
+        )
     if not has_visible_character(value):
         # A blank name would become a blank device name and config entry title.
         raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} has no visible character")

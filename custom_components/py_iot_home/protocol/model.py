@@ -47,6 +47,27 @@ UNSTORABLE_TEXT_RE: Final = re.compile(
 )
 
 
+# Characters that show nothing anywhere, so "Kitchen\u200bPi" would read as "KitchenPi" while
+# being another name: zero-width space, soft hyphen, combining grapheme joiner, Mongolian
+# vowel separator, word joiner and invisible operators, deprecated format controls,
+# zero-width no-break space, Hangul fillers.
+INVISIBLE_TEXT_RE: Final = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]"
+)
+# Zero-width (non-)joiners and tag characters are needed after other characters (emoji
+# sequences, flags, Persian and Indic words), never after ASCII or at the start.
+_JOINER_AFTER_ASCII_RE: Final = re.compile("(?:^|[\x00-\x7f])([\u200c\u200d\U000e0000-\U000e007f])")
+
+
+def invisible_character(text: str) -> str | None:
+    """The first character of `text` that shows nothing where it stands, if any."""
+    if (invisible := INVISIBLE_TEXT_RE.search(text)) is not None:
+        return invisible.group()
+    if (joiner := _JOINER_AFTER_ASCII_RE.search(text)) is not None:
+        return joiner.group(1)
+    return None
+
+
 def has_visible_character(text: str) -> bool:
     """Whether `text` shows anything: not only spaces or invisible (format) characters."""
     # isprintable() is False for separators but the ASCII space, and for Cc/Cf/Cs/Co/Cn.
@@ -209,6 +230,8 @@ class ReplayBatch:
     first: int | None = None
     # Counters of entries refused for a `ts` beyond the clock-skew tolerance (others are kept).
     future_seqs: tuple[int, ...] = ()
+    # Why a signed node's `ack` was not believed (unsigned or forged); its entries still count.
+    refused_ack: ProtocolError | None = None
 
     @property
     def from_future(self) -> int:

@@ -246,8 +246,10 @@ def parse_replay_batch(
     a non-empty batch with nothing new and no `ack` is a replayed_counter rejection. `ack`
     names the resend request the batch completes; such a batch is never refused for old
     entries, or the request would stay owed; `first` beside it is the oldest `seq` the
-    answer resent. With `now`, entries whose `ts` lies more than MAX_CLOCK_SKEW_S ahead are
-    skipped and listed in `future_seqs`.
+    answer resent. With a verifier, `ack` and `first` count only when the envelope's `sig`
+    (over everything but the entries) is right; otherwise they are dropped and the reason
+    is in `refused_ack`. With `now`, entries whose `ts` lies more than MAX_CLOCK_SKEW_S
+    ahead are skipped and listed in `future_seqs`.
     """
     node_id = expect_topic(topic, prefix, TopicKind.REPLAY).node_id
     message = as_object(decode(payload, MAX_REPLAY_PAYLOAD_BYTES), "replay")
@@ -255,6 +257,15 @@ def parse_replay_batch(
     entries = items(required(message, "messages"), "messages", MAX_REPLAY_MESSAGES)
     ack = seq_number(message["ack"], "ack") if message.get("ack") is not None else None
     first = seq_number(message["first"], "first") if message.get("first") is not None else None
+    refused_ack = None
+    if verifier is not None and ack is not None:
+        envelope = {name: value for name, value in message.items() if name != "messages"}
+        try:
+            verifier.check_signature(topic, envelope)
+        except ProtocolError as err:
+            # The request stays owed: asked again, not settled by whoever sent this.
+            ack = first = None
+            refused_ack = err
     state_topic = node_topic(prefix, node_id, TopicKind.STATE)
     states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
     if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
@@ -267,7 +278,9 @@ def parse_replay_batch(
     fresh = [state for state in timely if verifier.admit_or_skip(state.seq)]
     if timely and not fresh and ack is None:
         raise ProtocolError(RejectionKind.REPLAYED_COUNTER, "every entry was seen before")
-    return ReplayBatch(states=fresh, ack=ack, first=first, future_seqs=future)
+    return ReplayBatch(
+        states=fresh, ack=ack, first=first, future_seqs=future, refused_ack=refused_ack
+    )
 
 
 @_rejects_only
