@@ -265,7 +265,7 @@ def parse_replay_batch(
         except ProtocolError as err:
             # The request stays owed: asked again, not settled by whoever sent this.
             ack = first = None
-            refused_ack = err
+            refused_ack = ProtocolError(err.kind, f"its ack is refused ({err}), its entries kept")
     state_topic = node_topic(prefix, node_id, TopicKind.STATE)
     states = [_state_from_object(node_id, entry, state_topic, verifier) for entry in entries]
     if any(later.seq <= earlier.seq for earlier, later in itertools.pairwise(states)):
