@@ -35,6 +35,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockConfigEntry,
 )
 
+from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.entities import (
     connectivity_unique_id,
@@ -294,8 +295,14 @@ async def test_broker_restart_loses_nothing(
     assert runtime.node.replayed_samples > 0
     times, values = runtime.trend.store.view("climate_temperature")
     during = (times >= outage_start) & (times <= outage_end)
-    # Two or three samples fell in the outage; the simulated sensor fails ~3 % of reads.
-    assert during.sum() >= 1
+    # The trend keeps one sample per slot of DEFAULT_MIN_INTERVAL_S. Without the resend,
+    # no sample would cover the outage and the wait for Home Assistant's reconnect (over
+    # 10 s together): every slot from the first sample to the newest one holds a sample.
+    slot = DEFAULT_MIN_INTERVAL_S
+    kept = {math.floor(at / slot) for at in times}
+    assert math.floor(times[0] / slot) <= math.floor(outage_start / slot)
+    across = range(math.floor(times[0] / slot), math.floor(times[-1] / slot) + 1)
+    assert [index for index in across if index not in kept] == []
     assert all(0 < value < 45 for value in values[during])
     await wait_until(
         lambda: (

@@ -98,12 +98,12 @@ async def _live(
 
 
 def _resent(seqs: range, ack: int, start: datetime, temperature: float = 30.0) -> bytes:
-    """The node's answer: the samples `seqs`, taken a second apart from `start`."""
+    """The node's answer: the samples `seqs`, taken 10 s apart from `start` (the trend keeps one sample per 10 s)."""
     return replay_payload(
         [
             state_payload(
                 seq,
-                ts=(start + timedelta(seconds=index)).timestamp(),
+                ts=(start + timedelta(seconds=10 * index)).timestamp(),
                 temperature=temperature + index,
                 signer=SIGNER,
             )
@@ -123,9 +123,9 @@ async def test_gap_asks_once_and_the_resent_samples_count_once(
     node = await _signed_node(hass, freezer)
     await _live(hass, freezer, 10)
     await _live(hass, freezer, 11)
-    missed_at = dt_util.utcnow() + timedelta(seconds=1)
+    missed_at = dt_util.utcnow() + timedelta(seconds=10)
     # 12 and 13 were dropped by the broker while Home Assistant stayed connected.
-    await _live(hass, freezer, 14)
+    await _live(hass, freezer, 14, after_s=40)
     (request,) = _requests(mqtt_mock)
     assert request.since == 11
     await _live(hass, freezer, 15)

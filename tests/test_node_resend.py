@@ -91,13 +91,18 @@ async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMock
     assert _requests(mqtt_mock) == []
 
 
+def _spaced(seq: int) -> float:
+    """Counter `seq`'s time, 10 s apart (the trend keeps one sample per 10 s)."""
+    return TS + 10 * (seq - 9)
+
+
 async def test_reconnect_asks_after_the_last_seen_sample(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
     node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     for seq in (10, 11):
-        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq))
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=_spaced(seq)))
     await hass.async_block_till_done(wait_background_tasks=True)
 
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
@@ -106,11 +111,11 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     await _reconnect(hass)
     # A live sample overtaking the answer does not move what is asked for.
-    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15))
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=_spaced(15)))
     (request,) = _requests(mqtt_mock)
     assert request.since == 11
 
-    missed = [state_payload(seq, ts=TS + seq, temperature=30.0 + seq) for seq in (12, 13, 14)]
+    missed = [state_payload(seq, ts=_spaced(seq), temperature=30.0 + seq) for seq in (12, 13, 14)]
     async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(missed, ack=request.seq))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.replayed_samples == 3
@@ -118,7 +123,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     assert node.resend.last_seen_seq == 15
     store = node.config_entry.runtime_data.trend.store
     # As of the messages' time: the store ages samples from now, and TS is months ago.
-    _times, values = store.buffer("dht1_temperature").snapshot(TS + 20)
+    _times, values = store.buffer("dht1_temperature").snapshot(_spaced(20))
     assert list(values[-4:]) == [42.0, 43.0, 44.0, 22.5]
     # Settled: the next announcement asks for nothing.
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())

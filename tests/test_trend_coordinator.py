@@ -366,7 +366,7 @@ async def test_replaced_snapshots_are_freed_in_the_executor(
     hass.loop.set_debug(False)
     freed_in: dict[int, int] = {}
     for refresh in range(4):
-        coordinator.add_sample("temperature", START.timestamp() + refresh, 21.0)
+        coordinator.add_sample("temperature", START.timestamp() + 10 * refresh, 21.0)
         await _refresh(coordinator)
         weakref.finalize(
             coordinator.data, lambda r=refresh: freed_in.update({r: threading.get_ident()})

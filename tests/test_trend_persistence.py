@@ -16,6 +16,7 @@ from custom_components.py_iot_home.analysis.sample_codec import (
     decode_samples,
     encode_samples,
 )
+from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.sample_days import joined_days
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
@@ -83,6 +84,8 @@ async def test_reloading_the_entry_keeps_every_sample_and_the_trend(
     _coordinator(init_integration).add_samples("temperature", times, values)
     slope, error, count = await _published(_coordinator(init_integration))
 
+    # A slot later: the trend keeps one sample per DEFAULT_MIN_INTERVAL_S, the latest.
+    freezer.tick(timedelta(seconds=DEFAULT_MIN_INTERVAL_S))
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 

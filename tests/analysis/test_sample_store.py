@@ -418,3 +418,57 @@ def test_store_iter_snapshots_copies_one_sensor_at_a_time() -> None:
 
     assert (key, times.tolist()) == ("a", [1.0, 2.0])
     assert rest["b"][0].tolist() == [3.0, 4.0]
+
+
+DAY_S = 86400.0
+
+
+def test_a_sensor_faster_than_the_store_still_keeps_its_whole_window() -> None:
+    """A node sending every 2 s kept 1.4 of 7 days: the trend saw only its latest days."""
+    now = 1_790_000_000.0
+    store = SampleStore(window_s=7 * DAY_S, min_interval_s=10.0, clock=lambda: now)
+    times = np.arange(now - 7 * DAY_S + 1.0, now, 2.0)
+    for batch in np.array_split(times, 7):  # seeded or replayed in bulk
+        store.extend("fast", batch, np.full(batch.size, 20.0))
+    for at in np.arange(now - 3600.0, now, 2.0):
+        store.add("live", float(at), 21.0)
+    kept, _ = store.view("fast")
+    assert kept[0] - times[0] < 10.0  # the oldest day is still there
+    assert np.all(np.diff(kept) >= 0.0) and kept.size <= 7 * DAY_S / 10.0 + 1
+    assert np.unique(np.floor(kept / 10.0)).size == kept.size  # one per 10-s slot
+    live, _ = store.view("live")
+    assert live.size == 360  # an hour of 2-s samples: one per slot, the latest
+    assert np.all(np.floor(live / 10.0) * 10.0 + 8.0 == live)
+
+
+def test_a_flood_cannot_push_the_older_samples_out() -> None:
+    now = 1_790_000_000.0
+    store = SampleStore(window_s=DAY_S, min_interval_s=10.0, clock=lambda: now)
+    history = np.arange(now - DAY_S + 60.0, now - 60.0, 60.0)
+    store.extend("kitchen", history, np.full(history.size, 20.0))
+    # A stranger sends 100,000 samples stamped within the last minute, one by one and batched.
+    flood = np.sort(np.random.default_rng(3).uniform(now - 60.0, now, 100_000))
+    for at in flood[:50_000]:
+        store.add("kitchen", float(at), 99.0)
+    store.extend("kitchen", flood[50_000:], np.full(50_000, 99.0))
+    times, values = store.view("kitchen")
+    assert np.array_equal(times[: history.size], history)
+    assert np.all(values[: history.size] == 20.0)
+    assert times.size - history.size <= 7  # the flood fills the last minute's slots only
+
+
+def test_a_resent_sample_fills_an_empty_slot_and_the_latest_of_a_slot_is_kept() -> None:
+    store = SampleStore(window_s=DAY_S, min_interval_s=10.0, clock=lambda: 1_000_100.0)
+    for at in (1_000_000.0, 1_000_002.0, 1_000_031.0):
+        store.add("s", at, at - 1_000_000.0)
+    store.extend("s", [1_000_012.0, 1_000_015.0, 1_000_004.0], [12.0, 15.0, 4.0])
+    times, values = store.view("s")
+    assert times.tolist() == [1_000_004.0, 1_000_015.0, 1_000_031.0]
+    assert values.tolist() == [4.0, 15.0, 31.0]
+
+
+def test_an_explicit_capacity_keeps_every_sample() -> None:
+    store = SampleStore(window_s=DAY_S, capacity_per_sensor=4)
+    for at in (1.0, 2.0, 3.0):
+        store.add("s", at, at)
+    assert store.view("s", now_s=3.0)[0].tolist() == [1.0, 2.0, 3.0]

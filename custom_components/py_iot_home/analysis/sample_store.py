@@ -33,7 +33,10 @@ class RingBuffer:
     place, so ``view`` returns contiguous slices without allocating.
 
     A sample whose time equals a stored sample's time replaces it, so replaying history
-    that was already received is idempotent. Every method holds the buffer's lock, so one
+    that was already received is idempotent. With ``min_spacing_s``, the ring keeps at
+    most one sample per slot of that many seconds (slots counted from the epoch), the
+    latest: a sensor, or a stranger, sending faster than that cannot push the older part
+    of the window out, since ``capacity`` slots then span the whole window. Every method holds the buffer's lock, so one
     thread may add samples while another takes a ``snapshot``; ``view`` arrays, though,
     belong to the thread that mutates the buffer.
 
@@ -49,6 +52,7 @@ class RingBuffer:
         "_head",
         "_lock",
         "_size",
+        "_spacing",
         "_times",
         "_values",
         "_window_s",
@@ -59,14 +63,18 @@ class RingBuffer:
         capacity: int,
         window_s: float | None = None,
         *,
+        min_spacing_s: float | None = None,
         clock: Callable[[], float] = wall_clock,
     ) -> None:
         if capacity < 1:
             raise ValueError(f"capacity must be >= 1, got {capacity}")
         if window_s is not None and not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
+        if min_spacing_s is not None and not min_spacing_s > 0:
+            raise ValueError(f"min_spacing_s must be > 0, got {min_spacing_s}")
         self._capacity = capacity
         self._window_s = window_s
+        self._spacing = min_spacing_s
         self._clock = clock
         self._times = np.empty(capacity, dtype=np.float64)
         self._values = np.empty(capacity, dtype=np.float32)
@@ -131,6 +139,9 @@ class RingBuffer:
         with self._lock:
             last = self.last_time
             if strictly_increasing and (last is None or times[0] > last):
+                times, vals = self._thinned(times, vals)
+                if last is not None and self._same_slot(last, float(times[0])):
+                    self._size -= 1  # the newest stored sample gives way to a later one
                 self._append_sorted(times, vals)
             else:
                 self._merge(times, vals)
@@ -163,7 +174,8 @@ class RingBuffer:
         if self._size:
             last = (self._head + self._size - 1) % self._capacity
             last_time = self._times[last]
-            if time_s == last_time:
+            if time_s == last_time or (time_s > last_time and self._same_slot(last_time, time_s)):
+                self._times[last] = time_s
                 self._values[last] = value
                 return
             if time_s < last_time:
@@ -226,14 +238,34 @@ class RingBuffer:
         order = np.argsort(all_times, kind="stable")
         all_times = all_times[order]
         all_values = all_values[order]
+        # One sample per time (the incoming one), or per slot (the latest), is kept.
+        runs = all_times if self._spacing is None else np.floor(all_times / self._spacing)
         last_of_run = np.empty(all_times.size, dtype=np.bool_)
         last_of_run[-1] = True
-        np.not_equal(all_times[1:], all_times[:-1], out=last_of_run[:-1])
+        np.not_equal(runs[1:], runs[:-1], out=last_of_run[:-1])
         all_times = all_times[last_of_run][-self._capacity :]
         all_values = all_values[last_of_run][-self._capacity :]
         self._size = all_times.size
         self._times[: self._size] = all_times
         self._values[: self._size] = all_values
+
+    def _same_slot(self, earlier_s: float, later_s: float) -> bool:
+        spacing = self._spacing
+        return spacing is not None and math.floor(earlier_s / spacing) == math.floor(
+            later_s / spacing
+        )
+
+    def _thinned(
+        self, times: NDArray[np.float64], values: NDArray[np.float32]
+    ) -> SampleArrays:
+        """Sorted samples with only the latest of each slot (all of them without spacing)."""
+        if self._spacing is None or times.size < 2:
+            return times, values
+        slots = np.floor(times / self._spacing)
+        latest = np.empty(times.size, dtype=np.bool_)
+        latest[-1] = True
+        np.not_equal(slots[1:], slots[:-1], out=latest[:-1])
+        return times[latest], values[latest]
 
     def _linearize(self) -> None:
         """Rotate the ring in place so the oldest sample sits at index 0."""
@@ -259,14 +291,16 @@ class SampleStore:
     """One ``RingBuffer`` per sensor key, created on first use, all with the same bounds.
 
     The capacity per sensor defaults to ``ceil(window_s / min_interval_s)``: 7 days at one
-    sample every 10 s is 60,480 samples (725,760 bytes). When a sensor reports faster than
-    that, its oldest samples are dropped first.
+    sample every 10 s is 60,480 samples (725,760 bytes). A sensor reporting faster than
+    that keeps one sample per ``min_interval_s`` (the latest), so its window stays whole
+    (the trend averages 15-minute bins). With an explicit capacity nothing is thinned: the
+    oldest samples are dropped first.
 
     Add and remove sensors from one thread (the event loop); ``iter_snapshots`` and
     ``snapshot`` may run in a worker thread meanwhile.
     """
 
-    __slots__ = ("_buffers", "_capacity", "_clock", "_window_s")
+    __slots__ = ("_buffers", "_capacity", "_clock", "_spacing", "_window_s")
 
     def __init__(
         self,
@@ -278,10 +312,12 @@ class SampleStore:
     ) -> None:
         if not window_s > 0:
             raise ValueError(f"window_s must be > 0, got {window_s}")
+        self._spacing: float | None = None
         if capacity_per_sensor is None:
             if not min_interval_s > 0:
                 raise ValueError(f"min_interval_s must be > 0, got {min_interval_s}")
             capacity_per_sensor = math.ceil(window_s / min_interval_s)
+            self._spacing = min_interval_s
         if capacity_per_sensor < 1:
             raise ValueError(f"capacity_per_sensor must be >= 1, got {capacity_per_sensor}")
         self._window_s = window_s
@@ -299,7 +335,7 @@ class SampleStore:
         ring = self._buffers.get(key)
         if ring is None:
             ring = self._buffers[key] = RingBuffer(
-                self._capacity, self._window_s, clock=self._clock
+                self._capacity, self._window_s, min_spacing_s=self._spacing, clock=self._clock
             )
         return ring
 
