@@ -98,7 +98,7 @@ async def _live(
 
 
 def _resent(seqs: range, ack: int, start: datetime, temperature: float = 30.0) -> bytes:
-    """The node's answer: the samples `seqs`, taken 10 s apart from `start` (the trend keeps one sample per 10 s)."""
+    """The node's answer: the samples `seqs`, 10 s apart from `start` (one per trend slot)."""
     return replay_payload(
         [
             state_payload(

@@ -16,8 +16,8 @@ from custom_components.py_iot_home.analysis.sample_codec import (
     decode_samples,
     encode_samples,
 )
-from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.sample_days import joined_days
+from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator

@@ -434,7 +434,8 @@ def test_a_sensor_faster_than_the_store_still_keeps_its_whole_window() -> None:
         store.add("live", float(at), 21.0)
     kept, _ = store.view("fast")
     assert kept[0] - times[0] < 10.0  # the oldest day is still there
-    assert np.all(np.diff(kept) >= 0.0) and kept.size <= 7 * DAY_S / 10.0 + 1
+    assert np.all(np.diff(kept) >= 0.0)
+    assert kept.size <= 7 * DAY_S / 10.0 + 1
     assert np.unique(np.floor(kept / 10.0)).size == kept.size  # one per 10-s slot
     live, _ = store.view("live")
     assert live.size == 360  # an hour of 2-s samples: one per slot, the latest

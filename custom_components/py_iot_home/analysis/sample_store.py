@@ -36,9 +36,9 @@ class RingBuffer:
     that was already received is idempotent. With ``min_spacing_s``, the ring keeps at
     most one sample per slot of that many seconds (slots counted from the epoch), the
     latest: a sensor, or a stranger, sending faster than that cannot push the older part
-    of the window out, since ``capacity`` slots then span the whole window. Every method holds the buffer's lock, so one
-    thread may add samples while another takes a ``snapshot``; ``view`` arrays, though,
-    belong to the thread that mutates the buffer.
+    of the window out, since ``capacity`` slots then span the whole window. Every method
+    holds the buffer's lock, so one thread may add samples while another takes a
+    ``snapshot``; ``view`` arrays, though, belong to the thread that mutates the buffer.
 
     Ages are measured from ``clock()`` (now), never from the newest sample: a sensor that
     went silent still loses its old samples, and a sample stamped more than
