@@ -255,9 +255,7 @@ class RingBuffer:
             later_s / spacing
         )
 
-    def _thinned(
-        self, times: NDArray[np.float64], values: NDArray[np.float32]
-    ) -> SampleArrays:
+    def _thinned(self, times: NDArray[np.float64], values: NDArray[np.float32]) -> SampleArrays:
         """Sorted samples with only the latest of each slot (all of them without spacing)."""
         if self._spacing is None or times.size < 2:
             return times, values
