@@ -260,9 +260,16 @@ async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
     )
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["menu_options"] == ["settings", "add_led"]
-    # The dialog's title says which board ("Options of {name}"): two boards look alike.
+    assert (result["step_id"], result["menu_options"]) == ("board", ["settings", "add_led"])
+    # The menu says which board ("What to change on {name}?"): two boards look alike.
     assert result["description_placeholders"] == {"name": entry.title}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    assert (result["step_id"], result["description_placeholders"]) == (
+        "settings",
+        {"name": entry.title},
+    )
 
 
 async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:

@@ -164,3 +164,20 @@ def test_false_marker_requirement_is_skipped_by_home_assistant(tmp_path: Path) -
     assert package.is_installed(requirement) is False
     assert package.install_package(requirement, upgrade=False, target=str(tmp_path)) is True
     assert [path.name for path in tmp_path.iterdir() if path.name != ".lock"] == []
+
+
+def test_menu_titles_have_no_placeholders() -> None:
+    """The frontend fills a menu step's description with its placeholders, never its title.
+
+    A board's options menu titled "Options of {name}" showed "Translation [formatjs Error:
+    MISSING_VALUE] ..." as the dialog's title.
+    """
+    strings = json.loads((COMPONENT / "strings.json").read_text())
+    menus = {
+        f"{section}.{step_id}": step["title"]
+        for section in ("config", "options")
+        for step_id, step in strings[section]["step"].items()
+        if "menu_options" in step and "title" in step
+    }
+    assert "options.board" in menus
+    assert {step: title for step, title in menus.items() if "{" in title} == {}

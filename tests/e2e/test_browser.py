@@ -469,6 +469,9 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
 
     row = page.locator("ha-config-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
     await row.get_by_role("button", name="Configure").first.click()
+    # The menu names the board; its title is plain text (a placeholder there is not filled).
+    await expect(page.get_by_text(f"What to change on {ADDED_BOARD}?")).to_be_visible()
+    await expect(page.get_by_text("MISSING_VALUE")).to_have_count(0)
     await page.get_by_text("Remove LEDs").click()
     await expect(page.get_by_role("checkbox", name=led)).not_to_be_checked()
     await page.get_by_text(led, exact=True).click()

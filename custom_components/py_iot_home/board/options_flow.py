@@ -37,12 +37,19 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         self._removing: list[dict[str, Any]] = []
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Start at the board's menu."""
+        return await self.async_step_board()
+
+    async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose what to change."""
         menu = ["settings", "add_led"]
         if self.config_entry.options.get(CONF_LEDS):
             menu.append("remove_led")
+        # Not "init", which the node and forecast options share as forms: the frontend fills
+        # a menu's description with placeholders, never its title, so the board is named
+        # in the description ("Options of {name}" as a menu title showed a formatjs error).
         return self.async_show_menu(
-            step_id="init",
+            step_id="board",
             menu_options=menu,
             description_placeholders={"name": self.config_entry.title},
         )
@@ -82,6 +89,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+            description_placeholders={"name": self.config_entry.title},
         )
 
     async def async_step_add_led(
