@@ -50,3 +50,17 @@ def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None
     one_hour = power_forecast_answer(name="Home", hours=_hours(500), now=NOW)
     assert one_hour == "Home expects about 500 W this hour (likely 400 W to 650 W)."
     assert power_forecast_answer(name="Home", hours=[], now=NOW) == "Home has no forecast yet."
+
+
+def test_an_hour_that_ended_is_not_this_hour() -> None:
+    """A forecast made at 21:46 still starts at 21:00 when asked at 22:20."""
+    later = NOW + timedelta(hours=1)
+    answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=later)
+    assert answer == (
+        "Home expects about 380 W this hour (likely 304 W to 494 W); "
+        "the highest hour ahead is 23:00 today, about 1,240 W; "
+        "about 2.5 kWh over the next 3 hours."
+    )
+    assert power_forecast_answer(name="Home", hours=_hours(500), now=later) == (
+        "Home has no forecast yet."
+    )

@@ -232,6 +232,31 @@ async def test_not_enough_history_then_recovers(
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}") is None
 
 
+async def test_the_forecast_moves_on_with_the_hour(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Set up at 00:10, the forecast is remade a minute into each hour, not at 01:10.
+
+    Before, "Predicted power" showed the hour that had ended for most of each hour.
+    """
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    await _add_predictor(hass)
+
+    def first_hour() -> datetime:
+        state = hass.states.get(PREDICTED)
+        assert state is not None
+        return datetime.fromisoformat(state.attributes["forecast"][0]["datetime"])
+
+    assert first_hour() == NOW.replace(minute=0)
+    freezer.move_to(NOW.replace(hour=1, minute=1, second=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert first_hour() == NOW.replace(hour=1, minute=0)
+    state = hass.states.get(PREDICTED)
+    assert round(float(state.state), 1) == state.attributes["forecast"][0]["power_w"]
+
+
 async def test_retrains_on_schedule(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

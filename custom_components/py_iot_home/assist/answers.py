@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -164,6 +164,8 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     The energy is the sum of the hours' mean power over the hours given (a day's forecast
     gives 24): what "how much energy will we use" asks.
     """
+    # Hours that ended are no forecast: a refresh that came late must not speak of them.
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
     if not hours:
         return f"{name} has no forecast yet."
     current = hours[0]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -38,7 +40,10 @@ from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
 
 FORECAST_HOURS = 24
-REFRESH_INTERVAL = timedelta(hours=1)
+# Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
+# (at about :00:10), and the first forecast hour is the one that began. A fixed interval
+# from set-up (say :46) showed the hour before as "the next hour" for most of each hour.
+REFRESH_MINUTE = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,7 +124,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} predictor {entry.title}",
-            update_interval=REFRESH_INTERVAL,
+            update_interval=None,  # every hour at REFRESH_MINUTE: see async_refresh_hourly
         )
         self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
         self.sources = HistorySources(
@@ -144,6 +149,18 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
 
+    @callback
+    def async_refresh_hourly(self) -> Callable[[], None]:
+        """Refresh at REFRESH_MINUTE past every UTC hour; returns the unsubscribe."""
+
+        @callback
+        def _refresh(_now: datetime) -> None:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{self.name} hourly forecast"
+            )
+
+        return async_track_utc_time_change(self.hass, _refresh, minute=REFRESH_MINUTE, second=0)
+
     async def async_retrain(self) -> None:
         """Train now (the retrain action), then refresh the forecast."""
         self.model = None
@@ -158,7 +175,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 self.hass, {**self.config_entry.data, **self.config_entry.options}
             )
             self.model = await self._saved_model.async_load(self._fingerprint)
-        if self.model is None or dt_util.utcnow() - self.model.trained_at >= self.retrain_every:
+        # In whole hours: a model trained at 00:10 and retrained every 3 h is due at 03:01.
+        trained_hour = self.model and self.model.trained_at.replace(
+            minute=0, second=0, microsecond=0
+        )
+        if trained_hour is None or now - trained_hour >= self.retrain_every:
             hours_needed = await self._async_train(now)
         context = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now

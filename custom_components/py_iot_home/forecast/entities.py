@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -16,6 +16,7 @@ from homeassistant.components.sensor import (
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
@@ -33,6 +34,12 @@ class PredictorSensorDescription(SensorEntityDescription):
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
     """The next 24 hours with their 10-90 % band, in the home's time zone."""
     return {"forecast": [point.as_dict() for point in snap.forecast]}
+
+
+def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:
+    """The forecast of the hour under way (not the first point, should that have ended)."""
+    current = (point for point in snap.forecast if now < point.start + timedelta(hours=1))
+    return next((point.power_w for point in current), None)
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -53,7 +60,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.WATT,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda snap: snap.forecast[0].power_w if snap.forecast else None,
+        value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
         attributes_fn=_forecast_attributes,
     ),
     PredictorSensorDescription(

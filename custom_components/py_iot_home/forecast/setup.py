@@ -28,6 +28,7 @@ async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry
             registry.async_remove(entity_id)
     predictor = PredictorCoordinator(hass, entry)
     await predictor.async_config_entry_first_refresh()
+    entry.async_on_unload(predictor.async_refresh_hourly())
     entry.runtime_data = PredictorRuntimeData(predictor=predictor)
     await hass.config_entries.async_forward_entry_setups(entry, PREDICTOR_PLATFORMS)
 
