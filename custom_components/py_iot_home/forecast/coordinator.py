@@ -176,8 +176,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
             self.model = await self._saved_model.async_load(self._fingerprint)
         # In whole hours: a model trained at 00:10 and retrained every 3 h is due at 03:01.
-        trained_hour = self.model and self.model.trained_at.replace(
-            minute=0, second=0, microsecond=0
+        trained_hour = (
+            None
+            if self.model is None
+            else self.model.trained_at.replace(minute=0, second=0, microsecond=0)
         )
         if trained_hour is None or now - trained_hour >= self.retrain_every:
             hours_needed = await self._async_train(now)
