@@ -168,7 +168,7 @@ async def test_trains_on_statistics_and_forecasts(
     for point in forecast:
         assert 0 <= point["low_w"] <= point["power_w"] <= point["high_w"]
         assert point["power_w"] <= frame["power_w"].max() * 1.5
-    mae = float(hass.states.get("sensor.power_forecast_forecast_mean_absolute_error").state)
+    mae = float(hass.states.get("sensor.power_forecast_day_ahead_forecast_error").state)
     assert 0 < mae < frame["power_w"].std() * 1.5
     method = hass.states.get("sensor.power_forecast_forecast_method")
     assert method.state in METHODS
