@@ -50,8 +50,9 @@ LED_STEP = {
 }
 PREDICTOR_TITLE = "Demo power forecast"
 SEED_DAYS = 60
-# Renamed when the demo meter became a node: older stacks seed its new sensors once.
-STATISTICS_STAMP = "meter-statistics-seeded"
+# Renamed when the demo meter became a node, and when its sensors got names (mains,
+# outdoor): older stacks seed its new entity ids once.
+STATISTICS_STAMP = "meter-statistics-seeded-named"
 # Boards made before the board form asked for the hardware get it set once.
 BOARD_SIMULATED_STAMP = "board-simulated"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")

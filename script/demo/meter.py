@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 NODE_ID = "demo-meter"
 NODE_NAME = "Demo power meter"
-SENSOR_KEY = "uci"
+# Two sensors, so that their entities say what they measure: the outdoor temperature and
+# humidity read as a badly wrong room ("Demo power meter Humidity 98.7 %") when unnamed.
+DEMO_SENSORS = {"mains": "Mains", "outdoor": "Outdoor"}
 
 
 @dataclass(frozen=True, slots=True)
 class DemoQuantity:
-    """One replayed quantity: its series column and how its statistics are labelled."""
+    """One replayed quantity: its sensor, its series column and its statistics' labels."""
 
+    sensor_key: str
     quantity: str
     column: str
     unit: str
@@ -25,31 +28,36 @@ class DemoQuantity:
 
     @property
     def entity_id(self) -> str:
-        """The node's sensor for this quantity (named after the device and the quantity)."""
-        return f"sensor.demo_power_meter_{self.quantity}"
+        """The node's entity for this quantity: device, sensor and quantity names."""
+        return f"sensor.demo_power_meter_{self.sensor_key}_{self.quantity}"
 
 
 DEMO_QUANTITIES = (
-    DemoQuantity(quantity="power", column="power_w", unit="W", unit_class="power"),
-    DemoQuantity(quantity="temperature", column="temperature", unit="°C", unit_class="temperature"),
-    DemoQuantity(quantity="humidity", column="humidity", unit="%", unit_class="unitless"),
+    DemoQuantity("mains", "power", column="power_w", unit="W", unit_class="power"),
+    DemoQuantity(
+        "outdoor", "temperature", column="temperature", unit="°C", unit_class="temperature"
+    ),
+    DemoQuantity("outdoor", "humidity", column="humidity", unit="%", unit_class="unitless"),
 )
 
 
 def node_yaml(state_dir: str, cache_dir: str) -> str:
     """The node agent's configuration."""
-    quantities = ", ".join(item.quantity for item in DEMO_QUANTITIES)
+    sensors = "".join(
+        f"""  - key: {key}
+    name: {name}
+    factory: script.demo.uci_source:UciReplayMeter
+    quantities: [{", ".join(item.quantity for item in DEMO_QUANTITIES if item.sensor_key == key)}]
+    options: {{cache: {cache_dir}}}
+"""
+        for key, name in DEMO_SENSORS.items()
+    )
     return f"""# Written by script/develop: the DEMO power meter, replaying the UCI data live.
 node: {{id: {NODE_ID}, name: {NODE_NAME}, model: Simulated meter and outdoor sensor (UCI data)}}
 mqtt: {{host: 127.0.0.1, port: 1883}}
 interval_s: 10
 custom_sensors:
-  - key: {SENSOR_KEY}
-    name: UCI data
-    factory: script.demo.uci_source:UciReplayMeter
-    quantities: [{quantities}]
-    options: {{cache: {cache_dir}}}
-state_dir: {state_dir}
+{sensors}state_dir: {state_dir}
 """
 
 

@@ -1,15 +1,20 @@
 """DEMO custom sensor for the node agent: the UCI Appliances Energy data, replayed live.
 
-`script/develop` runs a node agent (`py-iot-node`) named "Demo power meter" whose one custom
-sensor is this class: power (W) and the outdoor temperature and humidity, taken from
+`script/develop` runs a node agent (`py-iot-node`) named "Demo power meter" whose two custom
+sensors are this class: power (W), and the outdoor temperature and humidity, taken from
 the data at the same weekday and time of day (see uci_replay.py), so the power predictor's
 inputs keep arriving live, through the integration's own node protocol.
 
     custom_sensors:
-      - key: meter
-        name: UCI data
+      - key: mains
+        name: Mains
         factory: script.demo.uci_source:UciReplayMeter
-        quantities: [power, temperature, humidity]
+        quantities: [power]
+        options: {cache: .cache/data}
+      - key: outdoor
+        name: Outdoor
+        factory: script.demo.uci_source:UciReplayMeter
+        quantities: [temperature, humidity]
         options: {cache: .cache/data}
 """
 

@@ -281,7 +281,7 @@ async def test_meter_trends_start_from_its_history(api: HomeAssistantClient) -> 
     number must be plausible (the replayed house: tens to ~1000 W, outdoors).
     """
     trend_ids = await trend_entity_ids(api, "sensor.demo_power_meter_")
-    assert "sensor.demo_power_meter_temperature_trend" in trend_ids, trend_ids
+    assert "sensor.demo_power_meter_outdoor_temperature_trend" in trend_ids, trend_ids
     for entity_id in trend_ids:
         state = await api.rest("GET", f"/api/states/{entity_id}")
         assert len(state["attributes"]["daily_means"]) >= 6, state
