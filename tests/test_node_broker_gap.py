@@ -111,3 +111,5 @@ async def test_samples_dropped_for_a_busy_home_assistant_are_resent_once(
     assert node.resend.requests_sent == 1
     assert node.replayed_samples > 0
     assert dict(node.rejections.counts) == {}
+    # The answer's last batch carries the agent's signed ack, which settled the request.
+    assert (node.resend.request_seq, node.resend.asked_gap) == (None, None)
