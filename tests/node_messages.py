@@ -10,13 +10,16 @@ from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
+    MessageVerifier,
     NodeAnnouncement,
     Quantity,
+    ResendRequest,
     SensorInfo,
     SensorSample,
     StateMessage,
@@ -24,6 +27,7 @@ from custom_components.py_iot_home.protocol import (
     build_announcement,
     build_replay,
     build_state,
+    parse_resend_request,
 )
 
 NODE_ID = "kitchen-pi"
@@ -93,6 +97,17 @@ def replay_payload(
 ) -> bytes:
     """A replay batch of state payloads; `ack` when it answers a resend request."""
     return build_replay(NODE_ID, states, ack=ack, signer=signer).payload
+
+
+def published_resend_requests(
+    mqtt_mock: MqttMockHAClient, verifier: MessageVerifier | None = None
+) -> list[ResendRequest]:
+    """Every resend request Home Assistant published to the kitchen node, parsed."""
+    return [
+        parse_resend_request(call.args[0], call.args[1], verifier=verifier)
+        for call in mqtt_mock.async_publish.call_args_list
+        if call.args[0] == RESEND_TOPIC
+    ]
 
 
 async def discover_and_confirm(

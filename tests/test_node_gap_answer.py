@@ -27,17 +27,16 @@ from custom_components.py_iot_home.protocol import (
     MessageVerifier,
     ResendRequest,
     build_replay,
-    parse_resend_request,
 )
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
     NODE_ID,
     REPLAY_TOPIC,
-    RESEND_TOPIC,
     STATE_TOPIC,
     announce_payload,
     discover_and_confirm,
+    published_resend_requests,
     state_payload,
 )
 
@@ -53,11 +52,7 @@ NOW = datetime(2026, 5, 4, 12, 30, tzinfo=dt_util.UTC)
 
 def _requests(mqtt_mock: MqttMockHAClient) -> list[ResendRequest]:
     verifier = MessageVerifier(SECRET, max_command_age_s=float("inf"))
-    return [
-        parse_resend_request(call.args[0], call.args[1], verifier=verifier)
-        for call in mqtt_mock.async_publish.call_args_list
-        if call.args[0] == RESEND_TOPIC
-    ]
+    return published_resend_requests(mqtt_mock, verifier)
 
 
 def _sample(seq: int, ahead_s: float = 0) -> bytes:

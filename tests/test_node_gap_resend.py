@@ -31,7 +31,6 @@ from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
     ResendRequest,
-    parse_resend_request,
 )
 
 from .hourly_statistics import hourly_statistics
@@ -43,6 +42,7 @@ from .node_messages import (
     announce_payload,
     announcement,
     discover_and_confirm,
+    published_resend_requests,
     replay_payload,
     state_payload,
 )
@@ -66,11 +66,7 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 def _requests(mqtt_mock: MqttMockHAClient) -> list[ResendRequest]:
     """Every resend request Home Assistant published, checked as the node would (bar age)."""
     verifier = MessageVerifier(SECRET, max_command_age_s=float("inf"))
-    return [
-        parse_resend_request(call.args[0], call.args[1], verifier=verifier)
-        for call in mqtt_mock.async_publish.call_args_list
-        if call.args[0] == RESEND_TOPIC
-    ]
+    return published_resend_requests(mqtt_mock, verifier)
 
 
 async def _signed_node(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> NodeCoordinator:

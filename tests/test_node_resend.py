@@ -37,8 +37,6 @@ from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
     MessageSigner,
     MessageVerifier,
-    ResendRequest,
-    parse_resend_request,
 )
 
 from .node_messages import (
@@ -46,10 +44,10 @@ from .node_messages import (
     AVAILABILITY_TOPIC,
     NODE_ID,
     REPLAY_TOPIC,
-    RESEND_TOPIC,
     STATE_TOPIC,
     announce_payload,
     discover_and_confirm,
+    published_resend_requests,
     replay_payload,
     state_payload,
 )
@@ -62,16 +60,6 @@ pytestmark = [
 TEMPERATURE = "sensor.kitchen_pi_temperature"
 # Live samples from a moment ago: their times are within the clock-skew tolerance.
 TS = time.time() - 40
-
-
-def _requests(
-    mqtt_mock: MqttMockHAClient, verifier: MessageVerifier | None = None
-) -> list[ResendRequest]:
-    return [
-        parse_resend_request(call.args[0], call.args[1], verifier=verifier)
-        for call in mqtt_mock.async_publish.call_args_list
-        if call.args[0] == RESEND_TOPIC
-    ]
 
 
 async def _reconnect(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
@@ -88,7 +76,7 @@ async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMock
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
     await hass.async_block_till_done(wait_background_tasks=True)
     # Connected all along: the node's own disk buffer covers its outages.
-    assert _requests(mqtt_mock) == []
+    assert published_resend_requests(mqtt_mock) == []
 
 
 def _spaced(seq: int) -> float:
@@ -112,7 +100,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     await _reconnect(hass)
     # A live sample overtaking the answer does not move what is asked for.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=_spaced(15)))
-    (request,) = _requests(mqtt_mock)
+    (request,) = published_resend_requests(mqtt_mock)
     assert request.since == 11
 
     missed = [state_payload(seq, ts=_spaced(seq), temperature=30.0 + seq) for seq in (12, 13, 14)]
@@ -128,7 +116,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     # Settled: the next announcement asks for nothing.
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert len(_requests(mqtt_mock)) == 1
+    assert len(published_resend_requests(mqtt_mock)) == 1
 
 
 async def test_unanswered_request_is_asked_again(
@@ -143,11 +131,11 @@ async def test_unanswered_request_is_asked_again(
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
     await hass.async_block_till_done(wait_background_tasks=True)
     # Asked again once the first request is GAP_REQUEST_INTERVAL_S old (announcements are rationed).
-    assert len(_requests(mqtt_mock)) == 1
+    assert len(published_resend_requests(mqtt_mock)) == 1
     freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    first, second = _requests(mqtt_mock)
+    first, second = published_resend_requests(mqtt_mock)
     assert first.since == second.since == 10
     assert second.seq > first.seq
     assert node.resend.requests_sent == 2
@@ -167,7 +155,7 @@ async def test_restart_asks_for_what_was_sent_meanwhile(
     await hass.async_block_till_done(wait_background_tasks=True)
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
     await hass.async_block_till_done(wait_background_tasks=True)
-    (request,) = _requests(mqtt_mock)
+    (request,) = published_resend_requests(mqtt_mock)
     assert request.since == 20
 
 
@@ -181,7 +169,7 @@ async def test_signed_node_request_and_gap_fill(
     await _reconnect(hass, signer)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15, signer=signer))
     await hass.async_block_till_done(wait_background_tasks=True)
-    (request,) = _requests(mqtt_mock, MessageVerifier("s3cret"))
+    (request,) = published_resend_requests(mqtt_mock, MessageVerifier("s3cret"))
     # The resend overlaps what arrived live; only the gap is new.
     resent = [state_payload(seq, ts=TS + seq, signer=signer) for seq in range(12, 16)]
     async_fire_mqtt_message(
@@ -203,11 +191,11 @@ async def test_failed_request_is_asked_again(
         side_effect=HomeAssistantError("The client is not currently connected."),
     ):
         await _reconnect(hass)
-    assert _requests(mqtt_mock) == []
+    assert published_resend_requests(mqtt_mock) == []
     assert node.resend.owed_since == 10
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())
     await hass.async_block_till_done(wait_background_tasks=True)
-    (request,) = _requests(mqtt_mock)
+    (request,) = published_resend_requests(mqtt_mock)
     assert request.since == 10
 
 
@@ -257,5 +245,5 @@ async def test_position_from_before_a_restart_is_asked_for(
     await hass.async_block_till_done()
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
     await hass.async_block_till_done(wait_background_tasks=True)
-    (request,) = _requests(mqtt_mock)
+    (request,) = published_resend_requests(mqtt_mock)
     assert request.since == 42

@@ -48,7 +48,6 @@ from custom_components.py_iot_home.protocol import (
     SensorInfo,
     SwitchInfo,
     parse_announcement,
-    parse_resend_request,
 )
 from custom_components.py_iot_home.repairs import (
     node_clock_issue_id,
@@ -61,11 +60,11 @@ from .node_messages import (
     BOTH,
     NODE_ID,
     REPLAY_TOPIC,
-    RESEND_TOPIC,
     STATE_TOPIC,
     announce_payload,
     announcement,
     discover_and_confirm,
+    published_resend_requests,
     replay_payload,
     state_payload,
 )
@@ -290,11 +289,7 @@ async def test_resend_debt_settles_when_the_answer_holds_only_seen_samples(
     freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    requests = [
-        parse_resend_request(call.args[0], call.args[1])
-        for call in mqtt_mock.async_publish.call_args_list
-        if call.args[0] == RESEND_TOPIC
-    ]
+    requests = published_resend_requests(mqtt_mock)
     assert len(requests) == 2
     # The node answers each with what it sent after 11 (nothing) and, for the first, an
     # overlap Home Assistant already has: neither answer may be refused whole.
@@ -325,11 +320,7 @@ async def test_a_strangers_ack_leaves_a_signed_nodes_resend_owed(
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer))
     await hass.async_block_till_done(wait_background_tasks=True)
-    (request,) = [
-        parse_resend_request(call.args[0], call.args[1])
-        for call in mqtt_mock.async_publish.call_args_list
-        if call.args[0] == RESEND_TOPIC
-    ]
+    (request,) = published_resend_requests(mqtt_mock)
     async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.resend.owed_since == 11
