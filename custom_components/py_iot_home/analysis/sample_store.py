@@ -240,9 +240,7 @@ class RingBuffer:
         all_values = all_values[order]
         # One sample per time (the incoming one), or per slot (the latest), is kept.
         runs = all_times if self._spacing is None else np.floor(all_times / self._spacing)
-        last_of_run = np.empty(all_times.size, dtype=np.bool_)
-        last_of_run[-1] = True
-        np.not_equal(runs[1:], runs[:-1], out=last_of_run[:-1])
+        last_of_run = _last_of_runs(runs)
         all_times = all_times[last_of_run][-self._capacity :]
         all_values = all_values[last_of_run][-self._capacity :]
         self._size = all_times.size
@@ -259,10 +257,7 @@ class RingBuffer:
         """Sorted samples with only the latest of each slot (all of them without spacing)."""
         if self._spacing is None or times.size < 2:
             return times, values
-        slots = np.floor(times / self._spacing)
-        latest = np.empty(times.size, dtype=np.bool_)
-        latest[-1] = True
-        np.not_equal(slots[1:], slots[:-1], out=latest[:-1])
+        latest = _last_of_runs(np.floor(times / self._spacing))
         return times[latest], values[latest]
 
     def _linearize(self) -> None:
@@ -283,6 +278,14 @@ class RingBuffer:
             self._times[tail : self._size] = times_front
             self._values[tail : self._size] = values_front
         self._head = 0
+
+
+def _last_of_runs(keys: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Marks the last element of each run of equal, sorted `keys` (times or slots)."""
+    last = np.empty(keys.size, dtype=np.bool_)
+    last[-1] = True
+    np.not_equal(keys[1:], keys[:-1], out=last[:-1])
+    return last
 
 
 class SampleStore:
