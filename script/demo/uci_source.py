@@ -22,12 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from .uci_replay import DemoSeries
 
 # Protocol quantity -> the series' column.
 COLUMNS = {"power": "power_w", "temperature": "temperature", "humidity": "humidity"}
+
+
+@cache
+def _series(cache_dir: Path) -> DemoSeries:
+    """The data, read once per node process: both demo sensors replay the same series."""
+    return DemoSeries.load(cache_dir)
 
 
 class UciReplayMeter:
@@ -37,7 +44,7 @@ class UciReplayMeter:
 
     def __init__(self, options: Mapping[str, object]) -> None:
         """Load the data (downloaded once into the cache)."""
-        self._series = DemoSeries.load(Path(str(options.get("cache", ".cache/data"))))
+        self._series = _series(Path(str(options.get("cache", ".cache/data"))))
 
     def read(self) -> dict[str, float]:
         """The data's values standing for this moment."""
