@@ -6,9 +6,11 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from homeassistant.components.mqtt import MQTT_CONNECTION_STATE
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -97,6 +99,14 @@ def replay_payload(
 ) -> bytes:
     """A replay batch of state payloads; `ack` when it answers a resend request."""
     return build_replay(NODE_ID, states, ack=ack, signer=signer).payload
+
+
+async def broker_back(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
+    """Home Assistant lost the broker and got it back; the retained announcement returns."""
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def published_resend_requests(

@@ -6,9 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.mqtt import MQTT_CONNECTION_STATE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
@@ -35,6 +33,7 @@ from .node_messages import (
     REPLAY_TOPIC,
     STATE_TOPIC,
     announce_payload,
+    broker_back,
     discover_and_confirm,
     published_resend_requests,
     state_payload,
@@ -150,10 +149,7 @@ async def _after_an_outage(
     node = await discover_and_confirm(hass, signer=SIGNER, secret=SECRET)
     for seq in (10, 11):
         await _live(hass, freezer, seq)
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=SIGNER), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await broker_back(hass, SIGNER)
     (request,) = _requests(mqtt_mock)
     assert request.since == 11
     return node, request

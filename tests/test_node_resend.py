@@ -46,6 +46,7 @@ from .node_messages import (
     REPLAY_TOPIC,
     STATE_TOPIC,
     announce_payload,
+    broker_back,
     discover_and_confirm,
     published_resend_requests,
     replay_payload,
@@ -60,14 +61,6 @@ pytestmark = [
 TEMPERATURE = "sensor.kitchen_pi_temperature"
 # Live samples from a moment ago: their times are within the clock-skew tolerance.
 TS = time.time() - 40
-
-
-async def _reconnect(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
-    """The broker went away and came back: Home Assistant resubscribes, the announce returns."""
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_no_request_without_a_gap(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
@@ -97,7 +90,7 @@ async def test_reconnect_asks_after_the_last_seen_sample(
     await hass.async_block_till_done()
     # Nothing is known about the node while the broker is away.
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    await _reconnect(hass)
+    await broker_back(hass)
     # A live sample overtaking the answer does not move what is asked for.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=_spaced(15)))
     (request,) = published_resend_requests(mqtt_mock)
@@ -124,7 +117,7 @@ async def test_unanswered_request_is_asked_again(
 ) -> None:
     node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(10, ts=TS))
-    await _reconnect(hass)
+    await broker_back(hass)
     # An answer to some older request settles nothing.
     async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=1))
     # The node was not connected yet; its own connect announces it again (live, not retained).
@@ -166,7 +159,7 @@ async def test_signed_node_request_and_gap_fill(
     node = await discover_and_confirm(hass, signer=signer, secret="s3cret")
     for seq in (10, 11):
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=TS + seq, signer=signer))
-    await _reconnect(hass, signer)
+    await broker_back(hass, signer)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(15, ts=TS + 15, signer=signer))
     await hass.async_block_till_done(wait_background_tasks=True)
     (request,) = published_resend_requests(mqtt_mock, MessageVerifier("s3cret"))
@@ -190,7 +183,7 @@ async def test_failed_request_is_asked_again(
         "homeassistant.components.mqtt.async_publish",
         side_effect=HomeAssistantError("The client is not currently connected."),
     ):
-        await _reconnect(hass)
+        await broker_back(hass)
     assert published_resend_requests(mqtt_mock) == []
     assert node.resend.owed_since == 10
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload())

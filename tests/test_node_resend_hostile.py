@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
@@ -32,6 +30,7 @@ from .node_messages import (
     RESEND_TOPIC,
     STATE_TOPIC,
     announce_payload,
+    broker_back,
     discover_and_confirm,
     replay_payload,
     state_payload,
@@ -72,14 +71,6 @@ async def _live(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-async def _broker_back(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
-    """Home Assistant lost the broker and got it back; the retained announcement returns."""
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 @pytest.mark.parametrize("via", [STATE_TOPIC, REPLAY_TOPIC])
 async def test_a_strangers_huge_counter_does_not_hide_later_samples(
     hass: HomeAssistant,
@@ -102,7 +93,7 @@ async def test_a_strangers_huge_counter_does_not_hide_later_samples(
     # What a restart of Home Assistant would ask after.
     assert hass_storage[STORE_KEY]["data"][node.config_entry.entry_id] == 12
 
-    await _broker_back(hass)
+    await broker_back(hass)
     (request,) = _requests(mqtt_mock)
     assert request.since == 12
 
@@ -116,7 +107,7 @@ async def test_an_announcement_flood_asks_once_per_interval(
     signer = SIGNER if signed else None
     await discover_and_confirm(hass, signer=signer, secret=SECRET if signed else "")
     await _live(hass, freezer, 10, signer)
-    await _broker_back(hass, signer)
+    await broker_back(hass, signer)
     assert len(_requests(mqtt_mock)) == 1
     # The request is not answered yet, and announcements keep coming.
     for _ in range(50):

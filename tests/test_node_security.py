@@ -63,6 +63,7 @@ from .node_messages import (
     STATE_TOPIC,
     announce_payload,
     announcement,
+    broker_back,
     discover_and_confirm,
     published_resend_requests,
     replay_payload,
@@ -316,10 +317,7 @@ async def test_a_strangers_ack_leaves_a_signed_nodes_resend_owed(
         async_fire_mqtt_message(
             hass, STATE_TOPIC, state_payload(seq, ts=now - 5 + seq, signer=signer)
         )
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
-    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await broker_back(hass, signer)
     (request,) = published_resend_requests(mqtt_mock)
     async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
     await hass.async_block_till_done(wait_background_tasks=True)
