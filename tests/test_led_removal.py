@@ -103,6 +103,7 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     assert led_device is not None
     assert board_device is not None
 
+    runtime = mock_config_entry.runtime_data
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
         {
@@ -117,6 +118,9 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     assert devices.async_get_device_by_identifier(LED_DEVICE, mock_config_entry.entry_id) is None
     assert er.async_get(hass).async_get(LED) is None
     assert hass.states.get("switch.porch").state == "off"
+    # Its pin is free at once, and the board was not reloaded for it.
+    assert 17 not in fake_hardware.rpi_gpio.levels
+    assert mock_config_entry.runtime_data is runtime
 
     # The board's own device goes only with its entry.
     await client.send_json_auto_id(

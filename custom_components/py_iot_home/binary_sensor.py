@@ -17,4 +17,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entry's binary sensors, whatever its kind."""
-    async_add_entities(entry.runtime_data.entities(Platform.BINARY_SENSOR))
+    runtime = entry.runtime_data
+    async_add_entities(runtime.entities(Platform.BINARY_SENSOR))
+    runtime.platform_ready(Platform.BINARY_SENSOR, async_add_entities)

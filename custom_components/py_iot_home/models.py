@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.device_registry import DeviceEntry
     from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .forecast.coordinator import PredictorCoordinator
     from .trends.coordinator import TrendCoordinator
@@ -44,6 +45,11 @@ class EntryRuntime(Protocol):
 
     def entities(self, platform: Platform) -> list[Entity]:
         """The entry's entities of one platform."""
+
+    def platform_ready(
+        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """A platform has added `entities`; keep its adder if more can come while running."""
 
     async def async_release(self, hass: HomeAssistant) -> None:
         """Give back what the entry holds (pins, devices) once its platforms are unloaded."""

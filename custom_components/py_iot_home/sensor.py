@@ -17,4 +17,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entry's sensors, whatever its kind."""
-    async_add_entities(entry.runtime_data.entities(Platform.SENSOR))
+    runtime = entry.runtime_data
+    async_add_entities(runtime.entities(Platform.SENSOR))
+    runtime.platform_ready(Platform.SENSOR, async_add_entities)

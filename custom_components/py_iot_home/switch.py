@@ -17,4 +17,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entry's switchs, whatever its kind."""
-    async_add_entities(entry.runtime_data.entities(Platform.SWITCH))
+    runtime = entry.runtime_data
+    async_add_entities(runtime.entities(Platform.SWITCH))
+    runtime.platform_ready(Platform.SWITCH, async_add_entities)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import EntryKindSpec
-from .led_devices import async_remove_led_device
+from .led_changes import async_remove_led_device
 from .options_flow import LocalBoardOptionsFlow
 from .setup import BOARD_PLATFORMS, async_forget_board, async_setup_local
 

@@ -40,3 +40,8 @@ class LedStates:
         """Store a new level (written within a second; Home Assistant flushes it on stop)."""
         self._levels[led_id] = on
         self._save.schedule()
+
+    def forget(self, led_id: str) -> None:
+        """Drop a removed LED's level, so an LED added later under its id starts afresh."""
+        if self._levels.pop(led_id, None) is not None:
+            self._save.schedule()

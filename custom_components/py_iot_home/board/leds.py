@@ -78,6 +78,21 @@ class LedBank:
             await self._hass.async_add_executor_job(self._outputs.set, led_id, on)
             self.saved.remember(led_id, on)
 
+    async def async_add(self, led: LedConfig) -> None:
+        """Claim a new LED's pin at its initial level; GpioError if the pin refuses."""
+        async with self._lock:
+            await self._hass.async_add_executor_job(
+                self._outputs.add, led.led_id, led, led.initial_on
+            )
+            self.leds[led.led_id] = led
+
+    async def async_remove(self, led_id: str) -> None:
+        """Give back one LED's pin and forget its level."""
+        async with self._lock:
+            await self._hass.async_add_executor_job(self._outputs.remove, led_id)
+            self.leds.pop(led_id, None)
+            self.saved.forget(led_id)
+
     async def async_release(self) -> None:
         """Release this entry's pins, and only them."""
         await self._hass.async_add_executor_job(self._release_all)

@@ -20,17 +20,24 @@ from ..const import (
     CONF_POLL_INTERVAL,
     MIN_POLL_INTERVAL,
 )
+from ..hardware.gpio import GpioError
 from ..trends.settings_form import trend_fields, trend_values
 from .form import (
     led_label,
     led_schema,
     new_led,
 )
+from .led_changes import running_board
+from .leds import LedConfig
 from .pin_validation import pins_in_use, validate_pin
 
 
 class LocalBoardOptionsFlow(OptionsFlowWithReload):
-    """Poll interval, failure threshold and the LED list of a board."""
+    """Poll interval, failure threshold and the LED list of a board.
+
+    New settings reload the board. LEDs are added and removed on the running board instead
+    (``led_changes``), so its sensors carry on; a board that is not running is reloaded.
+    """
 
     def __init__(self) -> None:
         """Nothing chosen for removal yet."""
@@ -103,9 +110,19 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
             if problem := validate_pin(int(user_input[CONF_PIN]), taken):
                 errors[CONF_PIN] = problem.value
             else:
-                return self.async_create_entry(
-                    data={**self.config_entry.options, CONF_LEDS: [*leds, new_led(user_input)]}
-                )
+                led = new_led(user_input)
+                if (board := running_board(self.config_entry)) is not None:
+                    try:
+                        await board.async_add_led(LedConfig.from_dict(led))
+                    except GpioError:
+                        # Another program holds the pin: say so here, not as a failed board.
+                        errors[CONF_PIN] = "pin_refused"
+                    else:
+                        self.automatic_reload = False
+                if not errors:
+                    return self.async_create_entry(
+                        data={**self.config_entry.options, CONF_LEDS: [*leds, led]}
+                    )
         schema = led_schema(
             taken=taken,
             existing_names=[led[CONF_NAME] for led in leds],
@@ -153,6 +170,9 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             removed = {led[CONF_LED_ID] for led in self._removing}
             leds = self.config_entry.options.get(CONF_LEDS, [])
+            if (board := running_board(self.config_entry)) is not None:
+                await board.async_remove_leds(self.hass, removed)
+                self.automatic_reload = False
             return self.async_create_entry(
                 data={
                     **self.config_entry.options,

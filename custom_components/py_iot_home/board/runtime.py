@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..models import EntryHealth, PyIotHomeConfigEntry
 from ..quantities import CLIMATE_SENSORS
@@ -16,7 +17,8 @@ from ..trends.entities import trend_binary_sensors, trend_sensors
 from .coordinator import LocalBoardCoordinator
 from .devices import board_device
 from .entities import LedSwitch, LocalClimateSensor
-from .leds import LedBank
+from .led_devices import async_remove_led_devices
+from .leds import LedBank, LedConfig
 
 if TYPE_CHECKING:
     from ..forecast.coordinator import PredictorCoordinator
@@ -31,6 +33,7 @@ class BoardRuntimeData:
     leds: LedBank
     trend: TrendCoordinator
     predictor: PredictorCoordinator | None = None
+    add_switches: AddConfigEntryEntitiesCallback | None = None
 
     def entities(self, platform: Platform) -> list[Entity]:
         """Climate sensors and trend sensors, rising trends, one switch per LED."""
@@ -49,6 +52,29 @@ class BoardRuntimeData:
             case Platform.SWITCH:
                 return [LedSwitch(self.entry, self.leds, led) for led in self.leds.leds.values()]
         return []
+
+    def platform_ready(
+        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Keep the switch platform's adder: an LED can be added while the board runs."""
+        if platform is Platform.SWITCH:
+            self.add_switches = add_entities
+
+    async def async_add_led(self, led: LedConfig) -> None:
+        """Claim a new LED's pin and add its switch, without a reload (GpioError if refused).
+
+        A reload would take the board's sensors away for a moment: a gap in their history
+        and an "unavailable" in the logbook for every LED added or removed.
+        """
+        await self.leds.async_add(led)
+        if self.add_switches is not None:
+            self.add_switches([LedSwitch(self.entry, self.leds, led)])
+
+    async def async_remove_leds(self, hass: HomeAssistant, led_ids: set[str]) -> None:
+        """Give back the LEDs' pins; their devices and switches go, the rest stays as it is."""
+        for led_id in led_ids:
+            await self.leds.async_remove(led_id)
+        async_remove_led_devices(hass, self.entry, led_ids)
 
     async def async_release(self, hass: HomeAssistant) -> None:
         """Give back this board's pins, and only them."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..models import EntryHealth
 from .coordinator import PredictorCoordinator
@@ -27,6 +28,11 @@ class PredictorRuntimeData:
     def entities(self, platform: Platform) -> list[Entity]:
         """The forecast, its skill, error and method: sensors only."""
         return list(predictor_sensors(self.predictor)) if platform is Platform.SENSOR else []
+
+    def platform_ready(
+        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """A predictor's sensors are fixed."""
 
     async def async_release(self, hass: HomeAssistant) -> None:
         """Nothing to give back: subscriptions and timers end with the entry's unload."""

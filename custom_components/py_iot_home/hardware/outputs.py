@@ -48,6 +48,21 @@ class OutputBank:
             self.release()
             raise
 
+    def add(self, key: str, output: Output, on: bool) -> None:
+        """Claim one more output's pin at `on` (GpioError, and nothing kept, if it refuses)."""
+        if key in self._outputs:
+            raise ValueError(f"output {key!r} is already in the bank")
+        self.gpio.setup_output(output.pin, active_high=output.active_high, initial_on=on)
+        self._outputs[key] = output
+        self._states[key] = on
+
+    def remove(self, key: str) -> None:
+        """Give back one output's pin and forget it; an unknown key is a no-op."""
+        if key in self._states:
+            self.gpio.release(self._outputs[key].pin)
+            del self._states[key]
+        self._outputs.pop(key, None)
+
     def __contains__(self, key: object) -> bool:
         """Return whether `key` names an output of this bank."""
         return key in self._outputs

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..const import CONF_SECRET
 from ..models import EntryHealth
@@ -42,6 +43,11 @@ class NodeRuntimeData:
             case Platform.SWITCH:
                 return list(node_switches(node))
         return []
+
+    def platform_ready(
+        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Nothing is added while a node runs: other hardware reloads the entry."""
 
     async def async_release(self, hass: HomeAssistant) -> None:
         """Nothing to give back: subscriptions and timers end with the entry's unload."""
