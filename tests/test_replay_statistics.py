@@ -175,3 +175,43 @@ async def test_a_replay_of_what_arrived_already_imports_nothing(
     assert await imports_after(values, 200) == 0
     values[30] = 25.0
     assert await imports_after(values, 400) > 0
+
+
+async def test_a_fast_nodes_replay_of_what_arrived_imports_nothing(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A sample every 2 s is thinned to one per 10 s in the trend's store: sent again, the
+    thinned-out samples are not news (nothing imported), nor samples from the future."""
+    freezer.move_to(NOW)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    start = NOW.replace(hour=11, minute=0).timestamp()
+
+    async def imports_after(first_seq: int) -> int:
+        batch = replay_payload(
+            [
+                state_payload(first_seq + index, ts=start + 2 * index, temperature=20 + index / 100)
+                for index in range(180)
+            ]
+        )
+        with patch.object(
+            replay_statistics, "async_import_statistics", wraps=async_import_statistics
+        ) as imported:
+            async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+            await hass.async_block_till_done()
+            freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+            async_fire_time_changed(hass)
+            await hass.async_block_till_done()
+        return imported.call_count
+
+    assert await imports_after(1) > 0
+    assert await imports_after(200) == 0
+    assert "stamped in the future" not in caplog.text

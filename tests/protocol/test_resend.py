@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from custom_components.py_iot_home.protocol import (
-    MAX_ACCEPTED_RUNS,
     MAX_REPLAY_PAYLOAD_BYTES,
     MessageSigner,
     MessageVerifier,
@@ -132,20 +131,28 @@ def test_restored_verifier_admits_only_newer() -> None:
 
 @given(st.lists(st.integers(min_value=0, max_value=400), max_size=600))
 def test_admit_is_once_only_and_bounded(seqs: list[int]) -> None:
-    verifier = MessageVerifier(SECRET)
+    span = 64
+    verifier = MessageVerifier(SECRET, admit_span=span)
     admitted: set[int] = set()
     for seq in seqs:
         try:
             fresh = verifier.admit(seq)
         except ProtocolError:
-            # Only counters below the forgotten runs are refused outright.
-            assert seq <= verifier._floor
-            assert len(admitted) > 0
+            # Only counters more than a span below the newest are refused outright.
+            assert seq <= verifier.floor
+            assert seq <= max(admitted) - span
             continue
         assert fresh == (seq not in admitted)
         admitted.add(seq)
-    assert len(verifier._runs) <= MAX_ACCEPTED_RUNS
+        # The floor follows the newest counter at a span's distance, never the order.
+        assert verifier.floor == max(-1, max(admitted) - span)
     assert verifier.last_seq == (max(admitted) if admitted else -1)
-    # Runs are sorted, disjoint and never adjacent (adjacent ones merge).
-    for earlier, later in zip(verifier._runs, verifier._runs[1:], strict=False):
-        assert earlier[1] + 1 < later[0]
+
+
+def test_counters_sent_scattered_do_not_raise_the_floor() -> None:
+    """Every other counter of a gap, then the gap itself: each counter admitted once."""
+    verifier = MessageVerifier(SECRET)
+    verifier.restore(10)
+    assert all(verifier.admit(seq) for seq in range(82, 211, 2))
+    assert verifier.floor == 10
+    assert [verifier.admit(seq) for seq in range(11, 211)].count(True) == 200 - 65

@@ -120,7 +120,8 @@ class RingBuffer:
 
         Samples newer than everything stored are copied in bulk; anything else is merged
         into time order. Only the newest ``capacity`` samples are kept. Samples from the
-        future of the clock are left out; returns how many were taken.
+        future of the clock are left out; returns how many were not (thinning to one sample
+        per slot is not counted as leaving out).
         """
         times = np.asarray(times_s, dtype=np.float64).ravel()
         vals = np.asarray(values, dtype=np.float32).ravel()
@@ -135,6 +136,7 @@ class RingBuffer:
             times, vals = times[keep], vals[keep]
             if times.size == 0:
                 return 0
+        taken = int(times.size)
         strictly_increasing = times.size == 1 or bool(np.all(times[1:] > times[:-1]))
         with self._lock:
             last = self.last_time
@@ -145,7 +147,7 @@ class RingBuffer:
                 self._append_sorted(times, vals)
             else:
                 self._merge(times, vals)
-        return int(times.size)
+        return taken
 
     def view(self, now_s: float | None = None) -> SampleArrays:
         """Return contiguous, read-only (times, values) in chronological order.
@@ -246,6 +248,17 @@ class RingBuffer:
         self._size = all_times.size
         self._times[: self._size] = all_times
         self._values[: self._size] = all_values
+
+    def same_slots(
+        self, earlier_s: NDArray[np.float64], later_s: NDArray[np.float64]
+    ) -> NDArray[np.bool_]:
+        """Per pair, whether the ring would keep only the later of the two (all False unthinned)."""
+        if self._spacing is None:
+            return np.zeros(np.shape(earlier_s), dtype=bool)
+        same: NDArray[np.bool_] = np.floor(earlier_s / self._spacing) == np.floor(
+            later_s / self._spacing
+        )
+        return same
 
     def _same_slot(self, earlier_s: float, later_s: float) -> bool:
         spacing = self._spacing

@@ -420,7 +420,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self._saw([state.seq], live=True)
-        self.collision.live_seq(state.seq)
+        behind = self._behind_shown(state.ts, now)
+        if not behind:
+            # A late sample is history (delayed, or captured and sent again), not a second
+            # machine taking turns with this one: its counter says nothing about sharing.
+            self.collision.live_seq(state.seq)
         self._collision_seen()
         self._watch_clock(state.ts, now)
         if self.clock.is_off and not self.clock.is_within(state.ts, now):
@@ -428,7 +432,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
             return
         self.messages_accepted[TopicKind.STATE] += 1
-        if not self._behind_shown(state.ts, now):
+        if not behind:
             self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)

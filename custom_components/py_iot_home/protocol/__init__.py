@@ -17,10 +17,10 @@ from .building import (
     replay_batch_size,
 )
 from .model import (
+    ADMIT_SPAN,
     DEFAULT_PREFIX,
     HUMIDITY_RANGE,
     KEY_RE,
-    MAX_ACCEPTED_RUNS,
     MAX_CLOCK_SKEW_S,
     MAX_COMMAND_AGE_S,
     MAX_INTERVAL_S,
@@ -90,10 +90,10 @@ from .topics import (
 )
 
 __all__ = [
+    "ADMIT_SPAN",
     "DEFAULT_PREFIX",
     "HUMIDITY_RANGE",
     "KEY_RE",
-    "MAX_ACCEPTED_RUNS",
     "MAX_CLOCK_SKEW_S",
     "MAX_COMMAND_AGE_S",
     "MAX_INTERVAL_S",

@@ -19,8 +19,9 @@ MAX_TEXT_LENGTH: Final = 64
 MAX_SEQ: Final = 2**63 - 1
 MAX_INTERVAL_S: Final = 86_400
 MAX_COMMAND_AGE_S: Final = 60.0
-# How many disjoint runs of accepted counters a verifier remembers (see MessageVerifier.admit).
-MAX_ACCEPTED_RUNS: Final = 64
+# How far above its floor a verifier remembers each admitted counter (one bit each, 8 KiB):
+# more than a node buffers by default (50,000 samples), so no outage it can fill is forgotten.
+ADMIT_SPAN: Final = 1 << 16
 # Sample times before 2000 or after 2100 are clock faults, not data.
 MIN_TS: Final = 946_684_800.0
 MAX_TS: Final = 4_102_444_800.0

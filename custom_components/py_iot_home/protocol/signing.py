@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import hmac
 import json
@@ -12,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Final
 
 from .model import (
-    MAX_ACCEPTED_RUNS,
+    ADMIT_SPAN,
     MAX_COMMAND_AGE_S,
     ProtocolError,
     RejectionKind,
@@ -64,7 +63,10 @@ class MessageVerifier:
 
     Commands need a `seq` above the last accepted one. A node's state and replay entries may
     arrive out of order (a resend fills a gap after newer samples arrived), so those are
-    admitted once each: above a floor, and not among the runs of counters accepted since.
+    admitted once each: above a floor, and not among the counters admitted since, kept as
+    one bit each for the `admit_span` counters above the floor. The floor rises only when a
+    counter lies beyond that span, never because of the order counters came in: whoever
+    captured a node's messages cannot make it forget a gap by sending them scattered.
     The retained announcement may repeat its own `seq` (redelivered on every subscribe).
     """
 
@@ -76,15 +78,20 @@ class MessageVerifier:
         last_announce_seq: int = -1,
         clock: Callable[[], float] = time.time,
         max_command_age_s: float = MAX_COMMAND_AGE_S,
+        admit_span: int = ADMIT_SPAN,
     ) -> None:
+        if admit_span < 8 or admit_span % 8:
+            raise ValueError(f"admit_span must be a positive multiple of 8, got {admit_span}")
         self._secret = _secret_bytes(secret)
         self.last_seq = last_seq
         self.last_announce_seq = last_announce_seq
         self._clock = clock
         self._max_command_age_s = max_command_age_s
         self._floor = last_seq
-        # Sorted, disjoint, non-adjacent [first, last] runs of admitted counters above the floor.
-        self._runs: list[list[int]] = []
+        self._span = admit_span
+        # Bit `seq % span` is set for each counter admitted in (floor, floor + span]; made at
+        # the first admit, so a verifier that only checks commands costs nothing.
+        self._admitted: bytearray | None = None
 
     def restore(self, last_seq: int, last_announce_seq: int = -1) -> None:
         """Start from persisted counters: nothing at or below them is admitted again.
@@ -93,38 +100,48 @@ class MessageVerifier:
         """
         self.last_announce_seq = max(self.last_announce_seq, last_announce_seq)
         self.last_seq = max(self.last_seq, last_seq)
-        self._floor = max(self._floor, last_seq)
-        self._runs = [run for run in self._runs if run[0] > self._floor]
+        self._raise_floor(last_seq)
+
+    @property
+    def floor(self) -> int:
+        """Counters at or below it are refused: the restored one, or one a span below the top."""
+        return self._floor
 
     def admit(self, seq: int) -> bool:
         """Admit a node counter once: False if it was admitted before.
 
-        Raises ProtocolError at or below the floor, which rises as the oldest runs are
-        forgotten (at most MAX_ACCEPTED_RUNS are kept, so memory stays bounded).
+        Raises ProtocolError at or below the floor, which rises only to stay within
+        `admit_span` of the newest counter (memory stays bounded at span / 8 bytes).
         """
         if seq <= self._floor:
             raise ProtocolError(
                 RejectionKind.REPLAYED_COUNTER, f"seq {seq} not above {self._floor}"
             )
-        runs = self._runs
-        index = bisect.bisect_right(runs, seq, key=lambda run: run[0])
-        before = runs[index - 1] if index else None
-        if before is not None and seq <= before[1]:
+        if seq - self._floor > self._span:
+            self._raise_floor(seq - self._span)
+        if self._admitted is None:
+            self._admitted = bytearray(self._span // 8)
+        index = seq % self._span
+        byte, bit = index >> 3, 1 << (index & 7)
+        if self._admitted[byte] & bit:
             return False
-        after = runs[index] if index < len(runs) else None
-        if before is not None and before[1] + 1 == seq:
-            before[1] = seq
-            if after is not None and after[0] == seq + 1:
-                before[1] = after[1]
-                del runs[index]
-        elif after is not None and after[0] == seq + 1:
-            after[0] = seq
-        else:
-            runs.insert(index, [seq, seq])
-            if len(runs) > MAX_ACCEPTED_RUNS:
-                self._floor = runs.pop(0)[1]
+        self._admitted[byte] |= bit
         self.last_seq = max(self.last_seq, seq)
         return True
+
+    def _raise_floor(self, floor: int) -> None:
+        """Refuse everything at or below `floor`; the bits of counters it passes are cleared."""
+        if floor <= self._floor:
+            return
+        admitted = self._admitted
+        if admitted is not None:
+            if floor - self._floor >= self._span:
+                admitted[:] = bytes(len(admitted))
+            else:
+                for seq in range(self._floor + 1, floor + 1):
+                    index = seq % self._span
+                    admitted[index >> 3] &= ~(1 << (index & 7)) & 0xFF
+        self._floor = floor
 
     def check_signature(self, topic: str, message: Mapping[str, object]) -> None:
         """Raise ProtocolError unless `sig` is the right HMAC for `topic` and `message`."""

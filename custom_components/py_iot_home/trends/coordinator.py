@@ -274,19 +274,22 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
         Return the times that were not stored with these values before: a node that resends
         what arrived already (a stranger's resend request to an unsigned node) changes no
-        hour of the long-term statistics.
+        hour of the long-term statistics. A sample whose slot of the thinned ring holds a
+        later one is not new either: the ring keeps the later one, as it did the first time.
         """
         times = np.asarray(times_s, dtype=np.float64)
         if (ring := self._buffers.get(key)) is None:
             return times[:0]
         offered = np.asarray(values, dtype=np.float32)
         stored_times, stored_values = ring.view()
-        found = np.minimum(np.searchsorted(stored_times, times), max(stored_times.size - 1, 0))
-        known = (
-            (stored_times[found] == times) & (stored_values[found] == offered)
-            if stored_times.size
-            else np.zeros(times.size, dtype=bool)
-        )
+        if stored_times.size:
+            found = np.minimum(np.searchsorted(stored_times, times), stored_times.size - 1)
+            held = stored_times[found]
+            known = ((held == times) & (stored_values[found] == offered)) | (
+                (held > times) & ring.same_slots(times, held)
+            )
+        else:
+            known = np.zeros(times.size, dtype=bool)
         if (taken := ring.extend(times, offered)) < times.size:
             self._log_future_sample(key, times.size - taken)
         self._refresh_if_first_trend(key)
