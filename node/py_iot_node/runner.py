@@ -134,7 +134,13 @@ class EventForwarder:
         if self.events.qsize() >= MAX_QUEUED_MESSAGES:
             self._drop("too many queued")
             return
-        self.events.put(CommandReceived(message.topic, message.payload, bool(message.retain)))
+        try:
+            topic = message.topic
+        except UnicodeDecodeError:
+            # paho decodes on access; raised here, it would end its network thread.
+            self._drop("a topic that is not UTF-8")
+            return
+        self.events.put(CommandReceived(topic, message.payload, bool(message.retain)))
 
     def _drop(self, why: str) -> None:
         """Count a dropped incoming message; log the first and every 10,000th."""

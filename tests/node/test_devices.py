@@ -231,6 +231,18 @@ def test_oversized_and_flooding_messages_are_dropped_before_queueing(
     assert dropped_lines == [f"1 incoming messages dropped: larger than {MAX_PAYLOAD_BYTES} bytes"]
 
 
+def test_a_topic_that_is_not_utf8_is_dropped(tmp_path: Path) -> None:
+    """Mosquitto refuses such topics; another broker might pass one on to the node."""
+    client = create_client(make_config(tmp_path))
+    events: queue.Queue[Event] = queue.Queue()
+    forwarder = EventForwarder(events)
+    message = MQTTMessage(topic=b"py_iot_home/kitchen/switch/\xff/set")
+    message.payload = b"ON"
+    forwarder.on_message(client, None, message)
+    assert events.qsize() == 0
+    assert forwarder.messages_dropped == 1
+
+
 def test_reader_reads_each_interval_until_stopped() -> None:
     dht = ScriptedDht(*(DhtReading(temperature=20.0 + i, humidity=50.0) for i in range(100)))
     channel = SensorChannel(SENSOR, dht, reading_filter=None)

@@ -11,6 +11,7 @@ from custom_components.py_iot_home.protocol import (
     ProtocolError,
     RejectionKind,
     parse_announcement,
+    visible_text,
 )
 
 TOPIC = "py_iot_home/kitchen/announce"
@@ -58,6 +59,14 @@ def test_text_that_shows_nothing_is_refused(blank: str) -> None:
         "Kitchen\u200d Pi",  # a joiner after a Latin letter joins nothing
         "\u200cKitchen",
         "Kitchen\U000e0041",  # a tag character after ASCII
+        "\u2800",  # the braille blank, alone
+        "Kitchen\u2800Pi",
+        "Kitchen\ufe0fPi",  # a variation selector after a Latin letter
+        "Kitchen\U000e0100Pi",
+        "Kitchen\u180bPi",  # a Mongolian variation selector
+        "Kitchen\U0001d173Pi",  # a musical format character
+        "Kitchen\ufff9Pi",  # an interlinear annotation anchor
+        "Kitchen\u034fPi",  # combining grapheme joiner
     ],
 )
 def test_text_with_an_invisible_character_is_refused(hidden: str) -> None:
@@ -78,9 +87,23 @@ def test_text_with_an_invisible_character_is_refused(hidden: str) -> None:
         "👨\u200d👩\u200d👧 room",  # a family emoji: joiners between emoji
         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian, with a non-joiner
         "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag
+        "#\ufe0f\u20e3 room",  # a keycap: its variation selector follows ASCII
+        "\u2764\ufe0f room",  # a heart in emoji presentation
     ],
 )
 def test_visible_text_is_kept(name: str) -> None:
     announcement = parse_announcement(TOPIC, _announce(name))
     assert isinstance(announcement, NodeAnnouncement)
     assert announcement.name == name
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("Kitchen\u200bPi", "KitchenPi"),
+        ("Kitchen\ufe0f Pi\u2800", "Kitchen Pi"),
+        ("\u2764\ufe0f room", "\u2764\ufe0f room"),
+    ],
+)
+def test_visible_text_drops_only_what_shows_nothing(stored: str, read: str) -> None:
+    assert visible_text(stored) == read

@@ -12,16 +12,26 @@ from collections.abc import Iterable
 
 from homeassistant.core import HomeAssistant
 
-from ..protocol import NodeAnnouncement
+from ..protocol import NodeAnnouncement, ProtocolError
 from .entities import expected_unique_ids
 from .entries import node_entries, stored_announcement
 
 
 def other_nodes(hass: HomeAssistant, entry_id: str | None = None) -> list[NodeAnnouncement]:
-    """The stored announcements of every node entry but `entry_id`."""
-    return [
-        stored_announcement(entry) for entry in node_entries(hass) if entry.entry_id != entry_id
-    ]
+    """The stored announcements of every node entry but `entry_id`.
+
+    One that cannot be read (its entry cannot set up either, and says why) is left out:
+    it must not stop every other node from being confirmed.
+    """
+    others: list[NodeAnnouncement] = []
+    for entry in node_entries(hass):
+        if entry.entry_id == entry_id:
+            continue
+        try:
+            others.append(stored_announcement(entry))
+        except ProtocolError:
+            continue
+    return others
 
 
 def unique_id_clashes(

@@ -60,6 +60,7 @@ from .model import (
     TopicKind,
     has_visible_character,
     invisible_character,
+    visible_text,
 )
 from .parsing import (
     is_signed,
@@ -161,4 +162,5 @@ __all__ = [
     "validate_key",
     "validate_node_id",
     "validate_prefix",
+    "visible_text",
 ]

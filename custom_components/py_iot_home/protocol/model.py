@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,30 +50,65 @@ UNSTORABLE_TEXT_RE: Final = re.compile(
 
 
 # Characters that show nothing anywhere, so "Kitchen\u200bPi" would read as "KitchenPi" while
-# being another name: zero-width space, soft hyphen, combining grapheme joiner, Mongolian
-# vowel separator, word joiner and invisible operators, deprecated format controls,
-# zero-width no-break space, Hangul fillers.
-INVISIBLE_TEXT_RE: Final = re.compile(
-    "[\u00ad\u034f\u115f\u1160\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164\ufeff\uffa0]"
-)
-# Zero-width (non-)joiners and tag characters are needed after other characters (emoji
-# sequences, flags, Persian and Indic words), never after ASCII or at the start.
-_JOINER_AFTER_ASCII_RE: Final = re.compile("(?:^|[\x00-\x7f])([\u200c\u200d\U000e0000-\U000e007f])")
+# being another name: every format character (Unicode category Cf: zero-width space, soft
+# hyphen, word joiner, invisible operators, ...), and letters or marks that draw nothing
+# (combining grapheme joiner, Hangul fillers, the braille blank).
+BLANK_CHARACTERS: Final = frozenset("\u034f\u115f\u1160\u2800\u3164\uffa0")
+# Zero-width (non-)joiners, tag characters (flag sequences) and variation selectors are needed
+# after other characters (emoji sequences, Persian and Indic words), never after ASCII or at
+# the start, except the keycap sequence "#\ufe0f\u20e3".
+_JOINERS: Final = frozenset("\u200c\u200d")
+_KEYCAP_BASES: Final = frozenset("#*0123456789")
+
+
+def _is_variation_selector(character: str) -> bool:
+    return (
+        "\ufe00" <= character <= "\ufe0f"
+        or "\U000e0100" <= character <= "\U000e01ef"
+        or "\u180b" <= character <= "\u180d"
+        or character == "\u180f"
+    )
 
 
 def invisible_character(text: str) -> str | None:
     """The first character of `text` that shows nothing where it stands, if any."""
-    if (invisible := INVISIBLE_TEXT_RE.search(text)) is not None:
-        return invisible.group()
-    if (joiner := _JOINER_AFTER_ASCII_RE.search(text)) is not None:
-        return joiner.group(1)
+    for index, character in enumerate(text):
+        after_ascii = index == 0 or text[index - 1] < "\x80"
+        if character in _JOINERS or "\U000e0000" <= character <= "\U000e007f":
+            if after_ascii:
+                return character
+        elif _is_variation_selector(character):
+            keycap = (
+                character == "\ufe0f"
+                and index > 0
+                and text[index - 1] in _KEYCAP_BASES
+                and text[index + 1 : index + 2] == "\u20e3"
+            )
+            if after_ascii and not keycap:
+                return character
+        elif character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf":
+            return character
     return None
+
+
+def visible_text(text: str) -> str:
+    """`text` without the characters `invisible_character` and the storage refuse.
+
+    For text stored before a rule was tightened: it is read again under today's rules.
+    """
+    text = UNSTORABLE_TEXT_RE.sub("", text)
+    while (hidden := invisible_character(text)) is not None:
+        text = text.replace(hidden, "")
+    return text
 
 
 def has_visible_character(text: str) -> bool:
     """Whether `text` shows anything: not only spaces or invisible (format) characters."""
     # isprintable() is False for separators but the ASCII space, and for Cc/Cf/Cs/Co/Cn.
-    return any(character.isprintable() and not character.isspace() for character in text)
+    return any(
+        character.isprintable() and not character.isspace() and character not in BLANK_CHARACTERS
+        for character in text
+    )
 
 
 class RejectionKind(StrEnum):
