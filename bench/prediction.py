@@ -46,6 +46,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -159,13 +160,24 @@ def train_days(data: pd.DataFrame) -> int:
     return available
 
 
+def midnights(data: pd.DataFrame) -> npt.NDArray[np.intp]:
+    """Row positions where a local day starts.
+
+    Not every 24th row: in a home's time zone a clock change makes a 23- or 25-hour day,
+    and counting rows would start every later day-ahead forecast at 23:00 or 01:00.
+    """
+    index = pd.DatetimeIndex(data.index)
+    return np.flatnonzero((index.hour == 0) & (index.minute == 0))
+
+
 def blocks(data: pd.DataFrame) -> list[int]:
     """Start positions (midnights) of the test blocks."""
+    starts = midnights(data)
     days = len(data) // 24
     first = train_days(data)
     count = min(MAX_BLOCKS, (days - first - BLOCK_DAYS) // BLOCK_DAYS + 1)
-    starts = np.linspace(first, days - BLOCK_DAYS, count).round().astype(int)
-    return [int(day) * 24 for day in starts]
+    chosen = np.linspace(first, days - BLOCK_DAYS, count).round().astype(int)
+    return [int(starts[min(day, len(starts) - 1)]) for day in chosen]
 
 
 def run_dataset(
@@ -181,6 +193,7 @@ def run_dataset(
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
+    day_starts = set(midnights(data).tolist())
     model: PowerModel | None = None
     for start in blocks(data):
         for origin in range(start - 1, start + BLOCK_DAYS * 24 - 1):
@@ -196,7 +209,7 @@ def run_dataset(
                     tree = Yardstick.fit(arrays, now - train_days(data) * 24, now, forecast)
             if model is None:
                 continue
-            at_midnight = (origin + 1 - start) % 24 == 0
+            at_midnight = origin + 1 in day_starts
             hours = 24 if at_midnight else 1
             targets = np.arange(origin + 1, origin + 1 + hours)
             weather = None
@@ -310,8 +323,9 @@ def main() -> None:
         + f"; refit every {args.retrain_hours} h on the {TRAIN_DAYS} days (fewer on short data)"
         + f" before, in {BLOCK_DAYS}-day test blocks"
     )
+    width = max(12, *(len(name) for name in sources))  # a CSV's file name may be long
     header = (
-        f"{'dataset':12} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
+        f"{'dataset':{width}} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
         f"{'best rule':>20} {'MAE':>10} {'skill':>7} {'ensemble':>10} {'skill':>7} "
         f"{'band80':>6} {'model':>5} {'tree':>10} {'skill':>7} {'avg':>6}"
     )
@@ -337,7 +351,7 @@ def main() -> None:
             row = results[name][horizon]
             assert isinstance(row, dict)
             print(
-                f"{name:12} {horizon.removesuffix('_ahead'):6} "
+                f"{name:{width}} {horizon.removesuffix('_ahead'):6} "
                 f"{row['ours_mae']:>10.4g} {row['rule_mae']:>10.4g} "
                 f"{row['skill_vs_rule']:>+7.1%} {row['best_rule']:>20} "
                 f"{row['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "

@@ -4,20 +4,29 @@ The file needs a time column, a power column and an outdoor temperature column (
 optional). What a checker's file may look like, and what becomes of it:
 
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
-  comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed).
+  comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
+  `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
+  `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z`, other date formats pandas reads
-  (day first when month first cannot be), or epoch seconds or milliseconds. Offsets are
+  (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
+  time of day in two columns are named together, `--time Date+Time`; an hour-ending
+  `24:00` is midnight of the next day. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
-  repeated hour of a clock change is told apart by row order, or dropped when it cannot
-  be; rows in the skipped hour are dropped) and are used as they are otherwise. Hour of
+  repeated hour of a clock change is told apart by row order, night by night, or dropped
+  when it cannot be; rows in the skipped hour are dropped) and are used as they are
+  otherwise. Hour of
   day and weekday are taken in `--tz` (else the file's one offset, else UTC).
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
   regular, else an hour), and each hour gets the time-weighted mean of what covers it.
   Hours nothing covers stay missing and are not scored.
-- Power in W (`--power-unit W`, the default), kW, or energy per row in Wh or kWh (regular
-  rows only: the energy over the row's interval). Power that looks like kW while read as W
-  is refused rather than guessed. Temperature in °C, or °F with `--temperature-unit F`.
+- Power in W (`--power-unit W`, the default), kW, energy per row in Wh or kWh (regular
+  rows only: the energy over the row's interval), or an energy meter's running total in
+  Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
+  is their difference over their time apart; a drop, the meter reset, leaves that interval
+  missing). Power that looks like kW while read as W, or a running total read as power,
+  is refused rather than guessed. Temperature in °C, °F (`--temperature-unit F`) or K;
+  a median outside -50..45 °C is refused with the unit it looks like.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
 
@@ -27,6 +36,7 @@ Bad input ends in one `CsvError` whose message says what to change.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -42,11 +52,15 @@ from script.demo.uci_data import whole_days
 SEPARATORS = (",", ";", "\t", "|")
 POWER_UNITS = {"W": 1.0, "kW": 1000.0}
 ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0}
+METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0}
+TEMPERATURE_UNITS = ("C", "F", "K")
 HOUR = pd.Timedelta(hours=1)
 EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
 EPOCH_MILLISECONDS = (1e11, 1e13)
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
-FAHRENHEIT_LOOKING_MEDIAN = 45.0  # °C: hotter than any inhabited place's median
+PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
+KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
+RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
 
 
@@ -65,6 +79,7 @@ class CsvOptions:
     tz: str | None = None
     sep: str | None = None
     decimal: str = "."
+    thousands: str | None = None
     power_unit: str = "W"
     temperature_unit: str = "C"
     clip_negative: bool = False
@@ -79,21 +94,26 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
     check_zone(options.tz)
     raw = read_table(path, options)
-    wanted = {"time": options.time, "power": options.power, "temperature": options.temperature}
+    time_columns = time_parts(options.time, list(raw))
+    wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:
         wanted["humidity"] = options.humidity
-    absent = [column for column in wanted.values() if column not in raw]
+    absent = [column for column in [*time_columns, *wanted.values()] if column not in raw]
     if absent:
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
-    times = parse_times(raw[options.time], options.tz, notes)
+    time_text = raw[time_columns[0]].str.strip()
+    for column in time_columns[1:]:
+        time_text = time_text + " " + raw[column].str.strip()
+    blank = time_text.str.strip() == ""
+    if blank.any():
+        notes(f"{int(blank.sum())} rows without a time dropped")
+    times = parse_times(time_text.rename(options.time), options.tz, notes)
+    check_time_of_day(times, options.time)
     keep = times.notna()
-    if not keep.all():
-        notes(f"{int((~keep).sum())} rows without a usable time dropped")
     rows = pd.DataFrame(
         {
-            key: numbers(raw[column], column, options.decimal, notes)
+            key: numbers(raw[column], column, options.decimal, notes, options.thousands)
             for key, column in wanted.items()
-            if key != "time"
         }
     )
     rows = rows[keep.to_numpy()]
@@ -101,12 +121,34 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     return hourly_frame(rows, options, notes)
 
 
+def time_parts(time: str, columns: list[str]) -> list[str]:
+    """The time column, or the date and time-of-day columns named `Date+Time`."""
+    if time in columns or "+" not in time:
+        return [time]
+    return [part.strip() for part in time.split("+")]
+
+
+def check_time_of_day(times: pd.Series, name: str) -> None:
+    """Dates without a time of day, a row an hour: the time is in another column."""
+    known = pd.DatetimeIndex(times.dropna())
+    if len(known) >= 24 and (known == known.normalize()).all() and known.has_duplicates:
+        raise CsvError(
+            f"the times in {name!r} are dates only, each repeated: is the time of day in "
+            "another column? --time DATE+TIME (e.g. --time Date+Time) joins the two"
+        )
+
+
 def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
     """All cells as text: what they mean is decided column by column."""
     try:
         with open(path, encoding="utf-8-sig", errors="replace") as file:
             header = file.readline()
-        separator = options.sep or sniff_separator(header, options.time)
+        first_time_column = options.time.split("+")[0].strip()
+        separator = options.sep or (
+            sniff_separator(header, options.time)
+            if options.time in header
+            else sniff_separator(header, first_time_column)
+        )
         return pd.read_csv(
             path,
             sep=separator,
@@ -148,7 +190,7 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
     if numeric.notna().all():
         parsed = epoch_times(numeric, str(column.name))
     else:
-        parsed = text_times(values, str(column.name))
+        parsed = text_times(values, str(column.name), notes)
     if parsed.dt.tz is None:
         if zone:
             parsed = localize(values, parsed, zone, notes)
@@ -170,13 +212,23 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
     )
 
 
-def text_times(values: pd.Series, name: str) -> pd.Series:
+def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
     """One format for the whole column: as pandas infers it, ISO 8601 variants, day first.
 
     Where both month first and day first read every value (every day of the month at most
     12), the reading that spans less time is taken: rows a day apart read the wrong way
     round jump by months.
     """
+    looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
+    if looks_like_dates and not values.str.contains(r"\d{4}").any():
+        raise CsvError(
+            f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
+            "export?): write the year into them"
+        )
+    # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
+    hour_24 = values.str.contains(r"(?:^|\D)24:00(?::00)?\s*$")
+    if hour_24.any():
+        values = values.where(~hour_24, values.str.replace(r"24:00(:00)?\s*$", "00:00", regex=True))
     attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
     if not values.str.match(r"\d{4}-").all():
         attempts.append({"dayfirst": True})
@@ -188,13 +240,19 @@ def text_times(values: pd.Series, name: str) -> pd.Series:
         except (ValueError, TypeError, OverflowError) as error:
             first_error = first_error or error
     if readings:
-        return min(readings, key=lambda times: times.max() - times.min())
+        best = min(readings, key=lambda times: times.max() - times.min())
+        if not hour_24.any():
+            return best
+        # Only interval-ending data counts to 24:00: each row's time is its interval's end.
+        ending = best.where(~hour_24, best + pd.Timedelta(days=1))
+        steps = np.diff(np.unique(ending.dropna().to_numpy().astype("datetime64[ns]")))
+        interval = pd.Timedelta(np.median(steps)) if steps.size else HOUR
+        notes(f"times run to 24:00: each row is read as the {interval} before its time")
+        return ending - interval
     bad = pd.to_datetime(values, errors="coerce", format="mixed").isna()
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
-    raise CsvError(
-        f"cannot read the times in {name!r} as one format, e.g. {example!r} "
-        f"({str(first_error).splitlines()[0]})"
-    )
+    reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
+    raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
 
 
 def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:
@@ -209,13 +267,30 @@ def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeInd
 def localize(
     values: pd.Series, parsed: pd.Series, zone: str, notes: Callable[[str], None]
 ) -> pd.Series:
-    """Naive local times in `zone`; the clock change's repeated hour by row order if it can."""
+    """Naive local times in `zone`; the clock change's repeated hour by row order if it can.
+
+    Night by night: one row written twice (a meter's repeat) must not cost the repeated
+    hour of every other clock change in the file.
+    """
     try:
         return parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
     except Exception:  # pytz's AmbiguousTimeError, no ValueError: the order cannot tell
-        local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
-    lost = int(local.isna().sum())
-    notes(f"{lost} rows in a clock change's repeated hour dropped: their order does not tell")
+        local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").copy()
+    skipped = parsed.dt.tz_localize(zone, ambiguous=True, nonexistent="NaT").isna()
+    repeated = local.isna() & ~skipped & parsed.notna()
+    lost = 0
+    for _, night in parsed[repeated].groupby(parsed[repeated].dt.normalize()):
+        day = parsed[parsed.dt.normalize() == night.iloc[0].normalize()]
+        # A row repeating the one before it is the same instant: infer without it.
+        first = day[day != day.shift()]
+        try:
+            inferred = first.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+        except Exception:
+            lost += int(repeated[day.index].sum())
+            continue
+        local[day.index] = inferred.reindex(day.index).ffill()
+    if lost:
+        notes(f"{lost} rows in a clock change's repeated hour dropped: their order does not tell")
     return local
 
 
@@ -228,17 +303,48 @@ def check_zone(zone: str | None) -> None:
         raise CsvError(f"unknown time zone {zone!r} (e.g. Europe/London)") from error
 
 
-def numbers(column: pd.Series, name: str, decimal: str, notes: Callable[[str], None]) -> pd.Series:
-    """A column as floats: empty or word-only cells (NA, n/a, -) are missing values."""
+def numbers(
+    column: pd.Series,
+    name: str,
+    decimal: str,
+    notes: Callable[[str], None],
+    thousands: str | None = None,
+) -> pd.Series:
+    """A column as floats: empty or word-only cells (NA, n/a, -) are missing values.
+
+    A grouping mark (`thousands`; `.` with a decimal comma) is taken only between groups
+    of three digits: `1.234,5` is 1234.5, while `800.5` read with a decimal comma is
+    refused rather than read as 8005.
+    """
     text = column.str.strip()
+    grouping = thousands if thousands is not None else ("." if decimal == "," else None)
+    if grouping is not None:
+        grouped = text.str.contains(grouping, regex=False)
+        well_grouped = text.str.fullmatch(
+            rf"[-+]?\d{{1,3}}(?:{re.escape(grouping)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
+        )
+        wrong = grouped & ~well_grouped
+        if wrong.any():
+            example = column[wrong].iloc[0]
+            raise CsvError(
+                f"{int(wrong.sum())} values of {name!r} hold {grouping!r} elsewhere than "
+                f"between groups of three digits, e.g. {example!r}: is {grouping!r} the "
+                f"decimal mark? (read with --decimal {decimal!r}"
+                + (f" --thousands {thousands!r})" if thousands else ")")
+            )
+        text = text.str.replace(grouping, "", regex=False)
     if decimal != ".":
-        text = text.str.replace(".", "", regex=False).str.replace(decimal, ".", regex=False)
+        text = text.str.replace(decimal, ".", regex=False)
     values = pd.to_numeric(text, errors="coerce")
     unread = values.isna() & (text != "")
     with_digits = unread & text.str.contains(r"\d")
     if with_digits.any():
         example = column[with_digits].iloc[0]
-        hint = " (a decimal comma? --decimal ,)" if "," in example and decimal == "." else ""
+        hint = ""
+        if "," in example and decimal == ".":
+            grouped_by_comma = re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?", example)
+            hint = " (thousands grouped? --thousands ,)" if grouped_by_comma else ""
+            hint = hint or " (a decimal comma? --decimal ,)"
         raise CsvError(
             f"{int(with_digits.sum())} values of {name!r} are not numbers, e.g. {example!r}{hint}"
         )
@@ -264,10 +370,12 @@ def hourly_frame(
         raise CsvError(f"rows are usually {usual} apart; the bench needs hourly or finer data")
     regular = float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
     hold = usual if regular else HOUR
-    power = rows["power"] * power_factor(options.power_unit, regular, usual)
-    temperature = rows["temperature"]
-    if options.temperature_unit == "F":
-        temperature = (temperature - 32.0) * 5.0 / 9.0
+    if options.power_unit in METER_UNITS:
+        power = meter_power(rows["power"], METER_UNITS[options.power_unit], notes)
+    else:
+        check_not_a_meter_total(rows["power"], options)
+        power = rows["power"] * power_factor(options.power_unit, regular, usual)
+    temperature = celsius(rows["temperature"], options.temperature_unit)
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
         series["humidity"] = rows["humidity"]
@@ -278,6 +386,44 @@ def hourly_frame(
     return whole_days_or_error(hourly)
 
 
+def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], None]) -> pd.Series:
+    """W between each row and the next, from an energy meter's running total."""
+    readings = total.dropna()
+    energy_wh = np.diff(readings.to_numpy()) * wh_per_unit
+    hours = np.diff(pd.DatetimeIndex(readings.index).asi8) / HOUR.value
+    power = pd.Series(np.append(energy_wh / hours, np.nan), index=readings.index)
+    resets = int((energy_wh < 0).sum())
+    if resets:
+        notes(f"the meter total drops {resets} times (a reset?): those intervals are missing")
+        power[power < 0] = np.nan
+    return power
+
+
+def check_not_a_meter_total(power: pd.Series, options: CsvOptions) -> None:
+    """Refuse a running total read as power: it would score as a load of megawatts."""
+    steps = np.diff(power.dropna().to_numpy())
+    if steps.size < 48:  # less than two days of hourly rows: too few to tell
+        return
+    drops = int((steps < 0).sum())
+    if drops <= max(2, RISING_ONLY_SHARE * steps.size) and float(np.mean(steps > 0)) > 0.5:
+        raise CsvError(
+            f"{options.power!r} only ever rises ({int((steps > 0).sum())} of {steps.size} "
+            "steps up): an energy meter's running total? --power-unit kWh-total (or "
+            "Wh-total) if so"
+        )
+
+
+def celsius(temperature: pd.Series, unit: str) -> pd.Series:
+    """Temperatures in °C from °C, °F or K."""
+    if unit == "F":
+        return (temperature - 32.0) * 5.0 / 9.0
+    if unit == "K":
+        return temperature - 273.15
+    if unit == "C":
+        return temperature
+    raise CsvError(f"unknown temperature unit {unit!r}: one of {', '.join(TEMPERATURE_UNITS)}")
+
+
 def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
     """W per unit of the power column."""
     if unit in POWER_UNITS:
@@ -286,7 +432,7 @@ def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
         if not regular:
             raise CsvError(f"energy per row ({unit}) needs rows at a regular interval")
         return ENERGY_UNITS[unit] / (usual / HOUR)
-    raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh")
+    raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh, Wh-total, kWh-total")
 
 
 def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:
@@ -342,11 +488,18 @@ def check_values(hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str
             f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
             "--power-unit kW (or kWh) if so"
         )
-    temperature = float(hourly["temperature"].median())
-    if options.temperature_unit == "C" and temperature > FAHRENHEIT_LOOKING_MEDIAN:
-        raise CsvError(
-            f"the median temperature is {temperature:.1f} °C: °F? --temperature-unit F if so"
-        )
+    median_c = float(hourly["temperature"].median())
+    low, high = PLAUSIBLE_MEDIAN_C
+    if not low <= median_c <= high:
+        unit = options.temperature_unit
+        as_given = {"C": median_c, "F": median_c * 9.0 / 5.0 + 32.0, "K": median_c + 273.15}[unit]
+        if as_given > KELVIN_LOOKING_MEDIAN and unit != "K":
+            hint = "Kelvin? --temperature-unit K"
+        elif as_given > high and unit == "C":
+            hint = "°F? --temperature-unit F"
+        else:
+            hint = "check --temperature-unit (C, F or K)"
+        raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
 
 
 def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
@@ -377,13 +530,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     csv.add_argument(
         "--power-unit",
-        choices=[*POWER_UNITS, *ENERGY_UNITS],
+        choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         default="W",
-        help="W or kW; Wh or kWh: energy per row over the rows' regular interval (default W)",
+        help="W or kW; Wh or kWh: energy per row over the rows' regular interval; Wh-total "
+        "or kWh-total: an energy meter's running total (default W)",
     )
-    csv.add_argument("--temperature-unit", choices=["C", "F"], default="C")
+    csv.add_argument("--temperature-unit", choices=TEMPERATURE_UNITS, default="C")
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
-    csv.add_argument("--decimal", default=".", help="decimal mark, e.g. ',' (default .)")
+    csv.add_argument(
+        "--decimal",
+        default=".",
+        help="decimal mark, e.g. ',' (default .; with ',' a '.' may group thousands)",
+    )
+    csv.add_argument("--thousands", help="thousands separator, e.g. ',' for 1,234.5")
     csv.add_argument(
         "--clip-negative",
         action="store_true",
@@ -400,6 +559,7 @@ def options_from(args: argparse.Namespace) -> CsvOptions:
         tz=args.tz,
         sep=args.sep,
         decimal=args.decimal,
+        thousands=args.thousands,
         power_unit=args.power_unit,
         temperature_unit=args.temperature_unit,
         clip_negative=args.clip_negative,

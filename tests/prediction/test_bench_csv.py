@@ -323,3 +323,158 @@ def test_the_bench_says_when_no_day_has_enough_power_to_learn_from(tmp_path: Pat
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "no test day could be forecast" in result.stderr
+
+
+def wavy(index: pd.DatetimeIndex) -> np.ndarray:
+    """A load that rises and falls within the day, as real power does."""
+    return 400.0 + 200.0 * np.sin(index.hour.to_numpy() / 24.0 * 2 * np.pi)
+
+
+def test_a_meter_total_is_read_as_the_power_between_rows(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    energy_kwh = np.concatenate([[12_000.0], 12_000.0 + np.cumsum(wavy(index)[:-1]) / 1000])
+    energy_kwh[40:] -= 12_000.0  # the meter was replaced: a drop, not negative power
+    lines = ["time,total,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{e:.3f},7" for t, e in zip(index, energy_kwh, strict=True)
+    ]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=r"only ever rises.*--power-unit kWh-total"):
+        load_csv(path, options(power="total", power_unit="kWh"))
+    notes, notice = collect()
+    hourly = load_csv(path, options(power="total", power_unit="kWh-total"), notice)
+    expected = pd.Series(wavy(hourly.index), index=hourly.index)
+    expected.iloc[39] = np.nan  # the hour the meter was replaced in
+    # Readings to the Wh: each hour's power within 1 W.
+    np.testing.assert_allclose(hourly["power_w"], expected, atol=1.0)
+    assert any("drops 1 times" in line for line in notes)
+
+
+@pytest.mark.parametrize(
+    ("unit", "offset", "scale", "message"),
+    [
+        ("C", 273.15, 1.0, "Kelvin\\? --temperature-unit K"),
+        ("F", 273.15, 1.0, "read as F.*Kelvin\\? --temperature-unit K"),
+        ("C", 32.0, 1.8, "°F\\? --temperature-unit F"),
+        ("K", 0.0, 1.0, "check --temperature-unit"),
+    ],
+    ids=["kelvin_as_celsius", "kelvin_as_fahrenheit", "fahrenheit_as_celsius", "celsius_as_kelvin"],
+)
+def test_temperatures_in_a_unit_they_are_not_are_refused(
+    tmp_path: Path, unit: str, offset: float, scale: float, message: str
+) -> None:
+    index = pd.date_range("2026-07-05", periods=DAYS * 24 + 1, freq="h")
+    celsius = 20.0 + 5.0 * np.sin(index.hour.to_numpy() / 24 * 2 * np.pi)
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{p:.1f},{c * scale + offset:.2f}"
+        for t, p, c in zip(index, wavy(index), celsius, strict=True)
+    ]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=message):
+        load_csv(path, options(temperature_unit=unit))
+
+
+def test_kelvin(tmp_path: Path) -> None:
+    index = pd.date_range("2026-07-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{p:.1f},293.15" for t, p in zip(index, wavy(index), strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(temperature_unit="K"))
+    np.testing.assert_allclose(hourly["temperature"], 20.0)
+
+
+def test_thousands_separators(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    power = ["1,234.5" if t.hour % 2 else "800.5" for t in index]
+    lines = ["time,power,temp"] + [
+        f'{t:%Y-%m-%d %H:%M},"{p}",5' for t, p in zip(index, power, strict=True)
+    ]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match="thousands grouped\\? --thousands ,"):
+        load_csv(path, options())
+    # Following the wrong hint must not read 800.5 as 8005 W.
+    with pytest.raises(CsvError, match=r"'\.' elsewhere than between groups of three digits"):
+        load_csv(path, options(decimal=","))
+    hourly = load_csv(path, options(thousands=","))
+    np.testing.assert_allclose(hourly["power_w"], np.where(hourly.index.hour % 2, 1234.5, 800.5))
+
+
+def test_a_decimal_comma_with_dots_grouping_thousands(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time;power;temp"] + [f"{t:%Y-%m-%d %H:%M};1.234,5;4,5" for t in index]
+    hourly = load_csv(write(tmp_path, lines), options(decimal=","))
+    np.testing.assert_allclose(hourly["power_w"], 1234.5)
+    np.testing.assert_allclose(hourly["temperature"], 4.5)
+
+
+def test_a_date_and_a_time_of_day_in_two_columns(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["Date,Time,power,temp"] + [
+        f"{t:%d/%m/%Y},{t:%H:%M},{p:.1f},5" for t, p in zip(index, wavy(index), strict=True)
+    ]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=r"dates only.*--time Date\+Time"):
+        load_csv(path, options(time="Date"))
+    hourly = load_csv(path, options(time="Date+Time"))
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+def test_hour_ending_times_up_to_24_00(tmp_path: Path) -> None:
+    """EnergyPlus-style: the row stamped 01:00 is the hour from 00:00, 24:00 the last hour."""
+    starts = pd.date_range("2026-01-05", periods=DAYS * 24, freq="h")
+    stamps = [
+        f"{t:%Y-%m-%d} 24:00" if t.hour == 23 else f"{t:%Y-%m-%d} {t.hour + 1:02d}:00"
+        for t in starts
+    ]
+    lines = ["time,power,temp"] + [
+        f"{s},{p:.1f},5" for s, p in zip(stamps, wavy(starts), strict=True)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert hourly.index[0] == pd.Timestamp("2026-01-05 00:00")
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+    assert any("24:00" in line for line in notes)
+
+
+def test_times_without_a_year_are_refused_with_the_reason(tmp_path: Path) -> None:
+    lines = ["time,power,temp", " 06/01  01:00:00,400,2", " 06/01  02:00:00,400,2"]
+    with pytest.raises(CsvError, match="have no year"):
+        load_csv(write(tmp_path, lines), options())
+
+
+def test_a_row_written_twice_costs_only_its_own_nights_repeated_hour(tmp_path: Path) -> None:
+    """Two autumn clock changes; in the first, the meter wrote one half-hour twice."""
+    first = pd.date_range("2025-10-25", "2025-10-28", freq="30min", tz="Europe/London")
+    second = pd.date_range("2026-10-24", "2026-10-27", freq="30min", tz="Europe/London")
+    rows = []
+    for index in (first, second):
+        for t in index:
+            rows.append(f"{t:%Y-%m-%d %H:%M},{wavy(pd.DatetimeIndex([t]))[0]:.1f},5")
+            if t == first[52]:  # 2025-10-26 01:00 BST, written twice
+                rows.append(rows[-1])
+    notes, notice = collect()
+    hourly = load_csv(
+        write(tmp_path, ["time,power,temp", *rows]), options(tz="Europe/London"), notice
+    )
+    for day in ("2025-10-26", "2026-10-25"):
+        values = hourly.loc[day, "power_w"]
+        assert len(values) == 25
+        assert values.notna().all()
+        np.testing.assert_allclose(values, wavy(values.index), atol=0.06)
+    assert not any("repeated hour" in line for line in notes)
+
+
+def test_the_bench_starts_every_day_ahead_forecast_at_local_midnight() -> None:
+    """After a clock change a local day has 23 or 25 hours: counting rows would drift."""
+    from bench.prediction import blocks, midnights
+
+    index = pd.date_range("2026-08-01", "2027-01-31", freq="h", tz="Europe/London")
+    data = pd.DataFrame({"power_w": 300.0, "temperature": 10.0}, index=index[:-1])
+    starts = blocks(data)
+    assert len(starts) > 1
+    assert all(data.index[start].hour == 0 for start in starts)
+    assert any(
+        data.index[start] > pd.Timestamp("2026-10-26", tz="Europe/London") for start in starts
+    )
+    assert (data.index[midnights(data)].hour == 0).all()
+    assert len(midnights(data)) == len(pd.DatetimeIndex(data.index).normalize().unique())
