@@ -139,3 +139,63 @@ async def test_the_newest_signed_announcement_is_confirmed(
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(600, signer=SIGNER))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert dict(node.rejections.counts) == {"replayed_counter": 1}
+
+
+def _fake_signed(seq: int) -> bytes:
+    """An announcement with a `sig` member that nobody signed: it looks signed until checked."""
+    payload = announce_payload(replace(announcement(), name="Totally the kitchen", seq=seq))
+    return payload[:-1] + b',"sig":"' + b"0" * 64 + b'"}'
+
+
+async def test_fake_signed_announcements_cannot_push_the_nodes_own_out(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """More fakes than are kept: the broker's retained announcement, read again, confirms."""
+    flow_id = await _stranger_first_then_the_node(hass)
+    for seq in range(2, 8):
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, _fake_signed(seq))
+        await hass.async_block_till_done()
+    confirming = hass.async_create_task(
+        hass.config_entries.flow.async_configure(flow_id, {CONF_SECRET: SECRET})
+    )
+    await asyncio.sleep(0.1)
+    # What the broker sends a new subscription: the retained announcement, the node's own.
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=SIGNER), retain=True)
+    result = await confirming
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Kitchen Pi"
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
+async def test_fake_signed_announcements_on_a_real_broker(
+    hass: HomeAssistant, tmp_path: Path, socket_enabled: None, mock_hass_config: None
+) -> None:
+    """The node's announcement is retained; a stranger's fakes are live messages after it."""
+    with MosquittoServer(tmp_path) as broker:
+        mqtt_entry = await async_setup_mqtt_entry(
+            hass, {"broker": broker.host, "port": broker.port}
+        )
+        publisher = paho.Client(CallbackAPIVersion.VERSION2)
+        publisher.connect(broker.host, broker.port)
+        publisher.loop_start()
+        try:
+            fake = announce_payload(replace(announcement(), name="Totally the kitchen"))
+            for payload in (fake, announce_payload(signer=SIGNER)):
+                publisher.publish(ANNOUNCE_TOPIC, payload, qos=1, retain=True).wait_for_publish(5)
+                await _settle(hass)
+            for seq in range(2, 8):
+                publisher.publish(ANNOUNCE_TOPIC, _fake_signed(seq), qos=1).wait_for_publish(5)
+            await _settle(hass)
+        finally:
+            publisher.loop_stop()
+            publisher.disconnect()
+        (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        result = await hass.config_entries.flow.async_configure(
+            flow["flow_id"], {CONF_SECRET: SECRET}
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert result["title"] == "Kitchen Pi"
+        for entry in (*hass.config_entries.async_entries(DOMAIN), mqtt_entry):
+            await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()

@@ -58,6 +58,7 @@ from .kinds import entry_kind
 from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
+    async_retained_announcement,
     check_capacity,
     check_unique_ids,
     later_signed,
@@ -187,6 +188,12 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             payloads = [discovery_info.payload, *later_signed(self.hass, announcement.node_id)]
             if secret:
                 verified = verified_announcement(discovery_info.topic, payloads, secret)
+                if verified is None and (
+                    retained := await async_retained_announcement(self.hass, discovery_info.topic)
+                ):
+                    # Fake-signed announcements may have pushed the node's own out of
+                    # those kept; the broker still keeps its latest.
+                    verified = verified_announcement(discovery_info.topic, [retained], secret)
                 if verified is None:
                     errors[CONF_SECRET] = "bad_secret"
                 else:

@@ -6,11 +6,13 @@ of a discovery burst: each is O(1) but the parse, and the cheapest come first.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections import Counter, deque
 from collections.abc import Iterable
 
-from homeassistant.core import HomeAssistant
+from homeassistant.components import mqtt
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
@@ -42,6 +44,8 @@ LATER_SIGNED: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
     f"{DOMAIN}_later_signed_announcements"
 )
 MAX_LATER_SIGNED = 4
+# How long confirming waits for the broker to send the retained announcement again.
+RETAINED_WAIT_S = 3.0
 
 
 class DiscoveryRejected(Exception):
@@ -123,6 +127,31 @@ def remember_later_signed(
 def later_signed(hass: HomeAssistant, node_id: str) -> list[bytes | bytearray | str]:
     """The signed announcements that came after a waiting discovery's own."""
     return list(hass.data.get(LATER_SIGNED, {}).get(node_id, ()))
+
+
+async def async_retained_announcement(hass: HomeAssistant, topic: str) -> bytes | None:
+    """The announcement the broker keeps on `topic`, sent again on a new subscription.
+
+    Only the node may write its announce topic (docs/broker.md), so the retained one is
+    its own, whatever strangers publish there: fake-signed announcements can push the
+    node's out of those kept, not off the broker. None if none comes within
+    RETAINED_WAIT_S.
+    """
+    received: asyncio.Future[bytes] = hass.loop.create_future()
+
+    @callback
+    def _message(message: mqtt.ReceiveMessage) -> None:
+        if message.retain and isinstance(message.payload, bytes) and not received.done():
+            received.set_result(message.payload)
+
+    unsubscribe = await mqtt.async_subscribe(hass, topic, _message, qos=1, encoding=None)
+    try:
+        async with asyncio.timeout(RETAINED_WAIT_S):
+            return await received
+    except TimeoutError:
+        return None
+    finally:
+        unsubscribe()
 
 
 def verified_announcement(
