@@ -179,6 +179,23 @@ async def test_reconfigure_moves_the_pin(
     assert mock_config_entry.data[CONF_DHT_MODEL] == "am2302"
 
 
+@pytest.mark.parametrize(
+    ("kind", "title"), [("node", "Kitchen Pi"), ("predictor", "Power forecast")]
+)
+async def test_reconfigure_is_refused_where_there_is_no_wiring(
+    hass: HomeAssistant, kind: str, title: str
+) -> None:
+    """Home Assistant offers Reconfigure on every entry: on a node or a forecast it must say
+    where their settings live, and leave the entry's data as it was (no pin or model)."""
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=title, title=title, data={CONF_KIND: kind})
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_reconfigurable"
+    assert result["description_placeholders"] == {"name": title}
+    assert entry.data == {CONF_KIND: kind}
+
+
 async def test_options_settings(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)

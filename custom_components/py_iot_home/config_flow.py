@@ -327,6 +327,13 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Move the DHT sensor to another pin, or change its model."""
         entry = self._get_reconfigure_entry()
+        # Home Assistant offers Reconfigure on every entry of a domain; only a board has
+        # wiring to change (a node's is set on the node, a forecast's in its options).
+        if entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+            return self.async_abort(
+                reason="not_reconfigurable",
+                description_placeholders={"name": entry.title},
+            )
         errors: dict[str, str] = {}
         if user_input is not None:
             pin = int(user_input[CONF_DHT_PIN])
