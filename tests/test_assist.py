@@ -220,6 +220,31 @@ async def test_getting_warmer_and_colder_in_words(
     )
 
 
+@pytest.mark.usefixtures("assist")
+async def test_a_week_too_uneven_for_a_trend_is_no_clear_trend(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A full window whose days jump by degrees (weather, not a trend): the sensor says
+    there is no clear trend, with no time to wait for, and so does Assist."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 7 * 86400 + 1800.0, now_s, 3600.0)  # hourly means, a week
+    days = ((times - times[0]) // 86400).astype(int)
+    day_means = np.array([5.0, 11.0, 2.0, 9.0, 1.0, 10.0, 4.0, 8.0])
+    trend = mock_config_entry.runtime_data.trend
+    trend.add_samples("temperature", times, day_means[days] + 0.1 * np.sin(times / 3600.0))
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get(TEMPERATURE_TREND)
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes["unknown_reason"] == "no_clear_trend"
+    assert state.attributes["method"] == "daily_means"
+    assert state.attributes["ready_at"] is None
+    assert await _speech(hass, "is the living room getting warmer") == (
+        "The temperature of the Living room has no clear trend: it went up and down too much "
+        "over the last 7 days to tell whether it is getting warmer or colder."
+    )
+
+
 async def _speech(hass: HomeAssistant, text: str) -> str:
     result = await _ask(hass, text)
     speech: str = result.response.speech["plain"]["speech"]

@@ -468,9 +468,10 @@ async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
     hass: HomeAssistant,
 ) -> None:
     coordinator = TrendCoordinator(hass, _entry(trend_min_span_hours=12), [TEMPERATURE, HUMIDITY])
+    week = 7 * 86400.0  # the default window: no span beyond it is promised
     assert coordinator.settings == {
-        "temperature": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=0.5),
-        "humidity": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=2.0),
+        "temperature": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=0.5, window_s=week),
+        "humidity": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=2.0, window_s=week),
     }
 
 

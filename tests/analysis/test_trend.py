@@ -136,11 +136,29 @@ def test_sample_at_local_midnight_belongs_to_the_new_day() -> None:
 
     means = daily_means(times, values, zone)
 
-    # Coverage: one quarter hour of 96, and of the 23-hour DST day's 92.
+    # Coverage: one hour of 24, and of the 23-hour DST day's 23.
     assert means == (
-        DailyMean(dt.date(2025, 3, 29), 1.0, 1, 1 / 96),
-        DailyMean(dt.date(2025, 3, 30), 3.0, 2, 1 / 92),
+        DailyMean(dt.date(2025, 3, 29), 1.0, 1, 1 / 24),
+        DailyMean(dt.date(2025, 3, 30), 3.0, 2, 1 / 23),
     )
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "Asia/Kolkata", "America/New_York"])
+def test_hourly_means_make_full_days(zone: str) -> None:
+    """The recorder's hourly statistics (one mean at the middle of each UTC hour) stand in
+    for history older than the states: their days are full, so a window seeded from them
+    has a daily-means trend at once. Also where the offset has half an hour (Kolkata)."""
+    first = _local_midnight(dt.date(2025, 11, 1), zone)
+    start = (first // 3600 + 1) * 3600  # the first whole UTC hour of the local day
+    times = np.arange(start + 1800.0, first + 5 * 86400, 3600.0)
+    values = np.full(times.size, 20.0, dtype=np.float32)
+
+    means = daily_means(times, values, zone)
+
+    assert [day.full for day in means] == [True] * 5
+    # A sensor read every 2 hours does not cover its days.
+    sparse = daily_means(times[::2], values[::2], zone)
+    assert not any(day.full for day in sparse)
 
 
 def test_unsorted_input_gives_the_sorted_result() -> None:
@@ -219,8 +237,8 @@ def test_one_sample_has_statistics_but_no_slope() -> None:
 
     assert result.count == 1
     assert result.mean == result.minimum == result.maximum == 22.5
-    # One quarter hour of the day's 96 holds a sample.
-    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 96),)
+    # One hour of the day's 24 holds a sample.
+    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 24),)
     assert np.isnan(result.slope_per_day)
     assert np.isnan(result.robust.slope_per_day)
     assert result.last_age_s == 0.0

@@ -116,3 +116,54 @@ def test_the_simulated_board_never_shows_an_absurd_trend_in_its_first_day() -> N
             shown.append(estimate.slope_per_day)
     assert all(abs(slope) < 2.0 for slope in shown)
     assert all(math.isfinite(slope) for slope in shown)
+
+
+WEEK = TrendSettings(min_span_s=4 * HOUR, max_standard_error=0.5, window_s=7 * DAY)
+
+
+def _weather(days: float, *, step_s: float, seed: int) -> tuple[NDArray[np.float64], ...]:
+    """Outdoor temperature in winter: a daily cycle on days 3 degC apart, no trend."""
+    times = np.arange(T0 + step_s / 2, T0 + days * DAY, step_s)
+    day_means = np.random.default_rng(seed).normal(5.0, 3.0, int(days) + 1)
+    x = (times - T0) / DAY
+    return times, day_means[x.astype(int)] + 3.0 * np.sin(2 * np.pi * x)
+
+
+def test_a_full_window_without_a_clear_trend_says_so_and_promises_no_time() -> None:
+    """The demo meter's outdoor temperature: a week of the recorder's hourly means whose days
+    jump by degrees. Waiting does not make the week's line surer (the window slides), so it
+    is "no clear trend" with no time, not a time that moves a day on with every day."""
+    times, values = _weather(7.0, step_s=HOUR, seed=3)
+    estimate, result = _estimate(times, values, settings=WEEK)
+    assert sum(day.full for day in result.daily_means) == 7
+    assert estimate.method == "daily_means"
+    assert estimate.standard_error > 0.5
+    assert (estimate.published, estimate.not_ready, estimate.ready_at_s) == (
+        False,
+        "no_clear_trend",
+        None,
+    )
+
+
+def test_an_uncertain_trend_promises_no_time_beyond_what_the_window_can_hold() -> None:
+    """Two days of a week's window, with an error far above a (strict) limit: the span the
+    error needs is longer than a week, so no time is given, while the window fills."""
+    times, values = _weather(2.0, step_s=600.0, seed=4)
+    strict = TrendSettings(min_span_s=4 * HOUR, max_standard_error=1e-3, window_s=7 * DAY)
+    estimate, _ = _estimate(times, values, settings=strict)
+    assert (estimate.not_ready, estimate.ready_at_s) == ("uncertain", None)
+    # The same samples, with no end to the window, get a time the week could not reach.
+    unbounded = TrendSettings(min_span_s=4 * HOUR, max_standard_error=1e-3)
+    estimate, _ = _estimate(times, values, settings=unbounded)
+    assert estimate.ready_at_s is not None
+    assert estimate.ready_at_s > T0 + 7 * DAY
+
+
+def test_a_week_of_hourly_means_with_a_trend_is_published_from_the_daily_means() -> None:
+    times = np.arange(T0 + HOUR / 2, T0 + 7 * DAY, HOUR)
+    x = (times - T0) / DAY
+    noise = np.random.default_rng(6).normal(0.0, 0.2, times.size)
+    values = 18.0 + 1.0 * x + 2.0 * np.sin(2 * np.pi * x) + noise
+    estimate, _ = _estimate(times, values, settings=WEEK)
+    assert (estimate.published, estimate.method) == (True, "daily_means")
+    assert estimate.slope_per_day == pytest.approx(1.0, abs=0.1)

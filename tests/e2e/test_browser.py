@@ -276,17 +276,21 @@ async def test_meter_trends_start_from_its_history(api: HomeAssistantClient) -> 
     """The demo meter's 60 days of statistics were there before it: its trends are too.
 
     A new user's first look must not be "unknown" for lack of data on a sensor with visible
-    history: each trend has a week of daily means at once. It may still be unknown when the
-    week is too noisy to tell ("uncertain": the replayed outdoor week may swing by 6 °C); a
-    number must be plausible (the replayed house: tens to ~1000 W, outdoors).
+    history: each trend has a week of daily means at once, and the recorder's hourly means
+    make full days, so the slope is the daily means' line. It may still be unknown when the
+    week swings too much to tell (the replayed outdoor week may swing by 6 °C): then it says
+    there is no clear trend, with no time to wait for (a full window does not get surer).
+    A number must be plausible (the replayed house: tens to ~1000 W, outdoors).
     """
     trend_ids = await trend_entity_ids(api, "sensor.demo_power_meter_")
     assert "sensor.demo_power_meter_outdoor_temperature_trend" in trend_ids, trend_ids
     for entity_id in trend_ids:
         state = await api.rest("GET", f"/api/states/{entity_id}")
         assert len(state["attributes"]["daily_means"]) >= 6, state
+        assert state["attributes"]["method"] == "daily_means", state
         if state["state"] == "unknown":
-            assert state["attributes"]["unknown_reason"] == "uncertain", state
+            assert state["attributes"]["unknown_reason"] == "no_clear_trend", state
+            assert state["attributes"]["ready_at"] is None, state
         else:
             limit = PLAUSIBLE_PER_DAY[state["attributes"]["unit_of_measurement"]]
             assert abs(float(state["state"])) < limit, state

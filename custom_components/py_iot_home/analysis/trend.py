@@ -19,15 +19,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .sample_store import SampleArrays, SampleStore
-from .slope_fit import BIN_S, NO_FIT, SlopeFit, line_over_days, robust_slope
+from .slope_fit import NO_FIT, SlopeFit, line_over_days, robust_slope
 from .window_stats import backend_name, window_stats
 
 type TrendDirection = Literal["rising", "falling", "steady"]
 
 _NAN = float("nan")
-# A day whose quarter hours are at least this much covered has a mean the daily cycle does
-# not bias much; the first and the current day of a window usually are not.
+# A day whose hours are at least this much covered has a mean the daily cycle does not bias
+# much; the first and the current day of a window usually are not. Hours, not the fit's
+# quarter hours: a sensor read every half hour, or the recorder's hourly means that stand in
+# for older history, covers its days as fully as one read every minute.
 FULL_DAY_COVERAGE = 0.8
+COVERAGE_BIN_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ class DailyMean:
     date: dt.date
     mean: float
     count: int
-    coverage: float = 0.0  # share of the day's quarter hours with a sample
+    coverage: float = 0.0  # share of the day's hours with a sample
 
     @property
     def full(self) -> bool:
@@ -206,19 +209,23 @@ def _coverage(
     days: tuple[dt.date, ...],
     midnights: NDArray[np.float64],
 ) -> NDArray[np.float64]:
-    """Share of each day's quarter hours holding a sample (sorted, usable times)."""
+    """Share of each day's hours holding a sample (sorted, usable times).
+
+    The hours count from the first local midnight, so they tile every local day, also where
+    the UTC offset has half an hour (DST moves clocks by whole hours).
+    """
     if times.size == 0:
         return np.zeros(len(days))
-    ids = np.floor(times / BIN_S)
-    # Sorted times: the occupied bins are where the id changes (no sort, unlike np.unique).
-    bins = ids[np.concatenate(([True], ids[1:] != ids[:-1]))] * BIN_S
     first = dt.datetime.combine(days[0], dt.time(), tzinfo=zone).timestamp()
+    ids = np.floor((times - first) / COVERAGE_BIN_S)
+    # Sorted times: the occupied bins are where the id changes (no sort, unlike np.unique).
+    bins = first + ids[np.concatenate(([True], ids[1:] != ids[:-1]))] * COVERAGE_BIN_S
     after_last = dt.datetime.combine(
         days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=zone
     ).timestamp()
     edges = np.concatenate(([first], midnights, [after_last]))
     occupied = np.diff(np.searchsorted(bins, edges, side="left"))
-    return occupied / (np.diff(edges) / BIN_S)
+    return occupied / (np.diff(edges) / COVERAGE_BIN_S)
 
 
 @functools.lru_cache(maxsize=64)

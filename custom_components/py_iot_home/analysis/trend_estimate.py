@@ -7,6 +7,9 @@ over the samples. The standard error is the larger of the two fits' where both e
 line through two or three daily means cannot judge its own error. Once published, a trend
 stays published until its error passes twice the limit, so a value hovering at the limit
 does not make the sensor blink between a number and unknown.
+
+A window that is full and still too uncertain has no clear trend: waiting does not help
+(the window slides, it does not grow), so it says so instead of promising a time.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Literal
 from .trend import TrendResult
 
 type TrendMethod = Literal["daily_means", "robust_fit"]
-type NotReadyReason = Literal["no_samples", "span_too_short", "uncertain"]
+type NotReadyReason = Literal["no_samples", "span_too_short", "uncertain", "no_clear_trend"]
 
 DAY_S = 86400.0
 MIN_FULL_DAYS = 2
@@ -32,6 +35,7 @@ class TrendSettings:
 
     min_span_s: float
     max_standard_error: float
+    window_s: float = math.inf  # the longest span the samples can reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +81,10 @@ def estimate_trend(
         )
     limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
     if math.isnan(slope) or not error <= limit:
-        ready_at = _ready_at(result.span_s, error, settings.max_standard_error, first_s, now_s)
+        # The first and the current day are partial: a window is full a day short of its length.
+        if result.span_s >= settings.window_s - DAY_S:
+            return TrendEstimate(False, slope, error, method, "no_clear_trend", None)
+        ready_at = _ready_at(result.span_s, error, settings, first_s, now_s)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
 
@@ -86,16 +93,21 @@ def _larger_error(daily: float, robust: float) -> float:
     return robust if math.isnan(daily) else max(daily, robust)
 
 
-def _ready_at(span_s: float, error: float, limit: float, first_s: float, now_s: float) -> float:
+def _ready_at(
+    span_s: float, error: float, settings: TrendSettings, first_s: float, now_s: float
+) -> float | None:
     """Rough time the error falls to the limit: a line's error shrinks as span^-3/2.
 
     Before one day of samples the daily cycle dominates the error, and it is resolved only
-    once the samples cover a day, so that is the earliest guess then.
+    once the samples cover a day, so that is the earliest guess then. None when the span it
+    needs is longer than the window: no time can be promised.
     """
     if not math.isfinite(error):
         needed = max(span_s * 2.0, DAY_S)
     else:
-        needed = span_s * (error / limit) ** (2.0 / 3.0)
+        needed = span_s * (error / settings.max_standard_error) ** (2.0 / 3.0)
     if span_s < DAY_S:
         needed = max(needed, DAY_S)
+    if needed > settings.window_s:
+        return None
     return max(first_s + needed, now_s)

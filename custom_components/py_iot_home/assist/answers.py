@@ -121,6 +121,15 @@ def not_enough_data_answer(
     return f"{answer}; ask again after {ready_at:%H:%M} {_day(ready_at, now)}."
 
 
+def no_clear_trend_answer(*, area: str, quantity: str, window_days: float) -> str:
+    """The trend window is full, and its readings vary too much for a slope to mean much."""
+    return (
+        f"The {quantity} of the {area} has no clear trend: it went up and down too much over "
+        f"the last {window_days:g} days to tell whether it is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
 def _day(moment: datetime, now: datetime) -> str:
     """The day in words: today, tomorrow, on Friday within the week, else on 12 December."""
     days = (moment.date() - now.date()).days

@@ -40,10 +40,11 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..trends.coordinator import ATTR_READY_AT
+from ..trends.coordinator import ATTR_READY_AT, ATTR_UNKNOWN_REASON
 from .answers import (
     ForecastHour,
     TrendQuestion,
+    no_clear_trend_answer,
     not_enough_data_answer,
     parse_trend_question,
     power_forecast_answer,
@@ -290,6 +291,13 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
     if entity is None:
         return f"The {area.name} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
+    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
+    options = config_entry.options if config_entry else {}
+    window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
+    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_clear_trend":
+        return no_clear_trend_answer(
+            area=area.name, quantity=question.quantity, window_days=window_days
+        )
     if state is None or state.state == STATE_UNKNOWN:
         return not_enough_data_answer(
             area=area.name,
@@ -299,8 +307,6 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         )
     if state.state == STATE_UNAVAILABLE:
         return f"The {question.quantity} trend of the {area.name} is unavailable right now."
-    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
-    options = config_entry.options if config_entry else {}
     unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
     return trend_answer(
         area=area.name,
@@ -308,7 +314,7 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         slope=float(state.state),
         unit=unit,
         threshold=float(options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD)),
-        window_days=float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
+        window_days=window_days,
     )
 
 

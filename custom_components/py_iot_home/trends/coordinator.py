@@ -142,7 +142,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             entry.options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
         )
         self.settings = {
-            key: TrendSettings(min_span_s=min_span_s, max_standard_error=source.max_standard_error)
+            key: TrendSettings(
+                min_span_s=min_span_s,
+                max_standard_error=source.max_standard_error,
+                window_s=self.window_s,
+            )
             for key, source in self.sources.items()
         }
         self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
