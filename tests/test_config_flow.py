@@ -78,12 +78,13 @@ async def test_board_with_two_leds(hass: HomeAssistant) -> None:
         flow_id, {**led, CONF_PIN: 17, CONF_ADD_ANOTHER: True}
     )
     assert result["step_id"] == "led"
-    # The DHT pin and the first LED's pin are taken within the same flow.
-    for pin in (5, 17):
+    # The DHT pin and the first LED's pin are taken within the same flow; the error says by what.
+    for pin, user in ((5, "this board's sensor"), (17, "Desk LED on this board")):
         result = await hass.config_entries.flow.async_configure(
             flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: pin, CONF_ADD_ANOTHER: False}
         )
         assert result["errors"] == {CONF_PIN: "pin_in_use"}
+        assert result["description_placeholders"] == {"pin": str(pin), "pin_user": user}
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: 99, CONF_ADD_ANOTHER: False}
     )
@@ -98,11 +99,20 @@ async def test_board_with_two_leds(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.parametrize(
-    ("pin", "error"),
-    [(1, "pin_out_of_range"), (28, "pin_out_of_range"), (4, "pin_in_use"), (17, "pin_in_use")],
+    ("pin", "error", "user"),
+    [
+        (1, "pin_out_of_range", None),
+        (28, "pin_out_of_range", None),
+        (4, "pin_in_use", "the sensor of Living room"),
+        (17, "pin_in_use", "Desk LED on Living room"),
+    ],
 )
 async def test_board_pin_errors_then_recover(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, pin: int, error: str
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    pin: int,
+    error: str,
+    user: str | None,
 ) -> None:
     mock_config_entry.add_to_hass(hass)  # uses GPIO4 (DHT) and GPIO17 (LED)
     flow_id = await _start(hass)
@@ -111,6 +121,8 @@ async def test_board_pin_errors_then_recover(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_DHT_PIN: error}
+    if user is not None:  # "GPIO 4 is already used by the sensor of Living room."
+        assert result["description_placeholders"] == {"pin": str(pin), "pin_user": user}
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
@@ -166,6 +178,10 @@ async def test_reconfigure_moves_the_pin(
         result["flow_id"], {CONF_DHT_PIN: 17, CONF_DHT_MODEL: "dht22"}
     )
     assert result["errors"] == {CONF_DHT_PIN: "pin_in_use"}  # its own LED
+    assert result["description_placeholders"] == {
+        "pin": "17",
+        "pin_user": "Desk LED on this board",
+    }
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_DHT_PIN: 40, CONF_DHT_MODEL: "dht22"}
     )
@@ -229,10 +245,22 @@ async def test_options_poll_interval_minimum(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "settings"}
     )
-    with pytest.raises(InvalidData, match="poll_interval"):
+    with pytest.raises(InvalidData, match="poll_interval"):  # not a number of seconds at all
         await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+            result["flow_id"], {CONF_POLL_INTERVAL: 0, CONF_FAILURE_THRESHOLD: 2}
         )
+    # An error next to the field, in words, with what the user typed kept in the form.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_too_short"}
+    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 60
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 5
 
 
 async def test_options_add_and_remove_led(
@@ -248,6 +276,10 @@ async def test_options_add_and_remove_led(
         result["flow_id"], {**led, CONF_PIN: 4}
     )
     assert result["errors"] == {CONF_PIN: "pin_in_use"}
+    assert result["description_placeholders"] == {
+        "pin": "4",
+        "pin_user": "the sensor of Living room",
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**led, CONF_PIN: 22}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import uuid4
 
@@ -26,7 +27,15 @@ from .board.form import (
     led_schema,
     new_led,
 )
-from .board.pin_validation import PinProblem, first_free_pin, pins_in_use, probe_dht, validate_pin
+from .board.pin_validation import (
+    PinProblem,
+    first_free_pin,
+    led_pins,
+    pin_in_use_placeholders,
+    pins_in_use,
+    probe_dht,
+    validate_pin,
+)
 from .const import (
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
@@ -83,7 +92,7 @@ SECRET_SELECTOR = selector.TextSelector(
 
 
 async def _async_check_board_pin(
-    hass: HomeAssistant, model: str, pin: int, taken: set[int], *, simulated: bool = False
+    hass: HomeAssistant, model: str, pin: int, taken: Mapping[int, str], *, simulated: bool = False
 ) -> dict[str, str]:
     """Errors for the DHT pin field, including a test read of real hardware."""
     if problem := validate_pin(pin, taken):
@@ -242,15 +251,18 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the DHT sensor of the new board, real or simulated."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             pin = int(user_input[CONF_DHT_PIN])
+            taken = pins_in_use(self.hass)
             errors = await _async_check_board_pin(
                 self.hass,
                 user_input[CONF_DHT_MODEL],
                 pin,
-                pins_in_use(self.hass),
+                taken,
                 simulated=user_input[CONF_BACKEND] == BACKEND_SIMULATED,
             )
+            placeholders = pin_in_use_placeholders(pin, taken)
             if not errors:
                 self._board = {
                     CONF_NAME: user_input[CONF_NAME],
@@ -276,21 +288,25 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 user_input,
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_led(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Add an LED to the new board; repeat while the user asks for another."""
         errors: dict[str, str] = {}
-        taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]}
-        taken |= {led[CONF_PIN] for led in self._leds}
+        placeholders: dict[str, str] = {}
+        taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]: "this board's sensor"}
+        taken |= led_pins(self._leds, board="this board")
         if user_input is not None:
-            if problem := validate_pin(int(user_input[CONF_PIN]), taken):
+            pin = int(user_input[CONF_PIN])
+            if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
+                placeholders = pin_in_use_placeholders(pin, taken)
             else:
                 self._leds.append(new_led(user_input))
                 if not user_input[CONF_ADD_ANOTHER]:
                     return await self._async_create_board()
-                taken.add(self._leds[-1][CONF_PIN])
+                taken |= led_pins(self._leds[-1:], board="this board")
                 user_input = None
         schema = led_schema(
             taken=taken,
@@ -301,6 +317,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="led",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def _async_create_board(self) -> ConfigFlowResult:
@@ -335,10 +352,11 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 description_placeholders={"name": entry.title},
             )
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             pin = int(user_input[CONF_DHT_PIN])
             taken = pins_in_use(self.hass, exclude_entry_id=entry.entry_id)
-            taken |= {led[CONF_PIN] for led in entry.options.get(CONF_LEDS, [])}
+            taken |= led_pins(entry.options.get(CONF_LEDS, []), board="this board")
             hardware = user_input.get(CONF_BACKEND, BACKEND_AUTO)
             errors = await _async_check_board_pin(
                 self.hass,
@@ -347,6 +365,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 taken,
                 simulated=hardware == BACKEND_SIMULATED,
             )
+            placeholders = pin_in_use_placeholders(pin, taken)
             if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
@@ -367,4 +386,5 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.data),
             errors=errors,
+            description_placeholders=placeholders,
         )

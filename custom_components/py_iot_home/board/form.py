@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from uuid import uuid4
 
@@ -80,7 +81,7 @@ def board_schema(
 
 
 def led_schema(
-    *, taken: set[int], existing_names: list[str], with_add_another: bool
+    *, taken: Collection[int], existing_names: list[str], with_add_another: bool
 ) -> probatio.Schema:
     """One LED; the proposed pin is the first free one, the name one not used yet."""
     pin = first_free_pin(taken)

@@ -29,7 +29,7 @@ from .form import (
 )
 from .led_changes import running_board
 from .leds import LedConfig
-from .pin_validation import pins_in_use, validate_pin
+from .pin_validation import pin_in_use_placeholders, pins_in_use, validate_pin
 
 
 class LocalBoardOptionsFlow(OptionsFlowWithReload):
@@ -65,7 +65,12 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Poll interval and how many failed reads make the sensor unavailable."""
-        if user_input is not None:
+        errors: dict[str, str] = {}
+        # Checked here, not by the selector's minimum: a schema error shows as a generic
+        # message above the form, a step error next to the field, in words.
+        if user_input is not None and int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
+            errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
+        elif user_input is not None:
             return self.async_create_entry(
                 data={
                     **self.config_entry.options,
@@ -78,7 +83,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
             {
                 probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
                     selector.NumberSelectorConfig(
-                        min=MIN_POLL_INTERVAL,
+                        min=1,
                         max=3600,
                         step=1,
                         unit_of_measurement="s",
@@ -95,7 +100,10 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         )
         return self.async_show_form(
             step_id="settings",
-            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or self.config_entry.options
+            ),
+            errors=errors,
             description_placeholders={"name": self.config_entry.title},
         )
 
@@ -106,9 +114,12 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
         taken = pins_in_use(self.hass)
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            if problem := validate_pin(int(user_input[CONF_PIN]), taken):
+            pin = int(user_input[CONF_PIN])
+            if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
+                placeholders = pin_in_use_placeholders(pin, taken)
             else:
                 led = new_led(user_input)
                 if (board := running_board(self.config_entry)) is not None:
@@ -132,6 +143,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
             step_id="add_led",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_remove_led(

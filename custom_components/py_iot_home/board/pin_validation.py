@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 
 from ..const import (
@@ -34,7 +36,7 @@ class PinProblem(StrEnum):
     UNREADABLE = "pin_unreadable"
 
 
-def validate_pin(pin: int, taken: set[int]) -> PinProblem | None:
+def validate_pin(pin: int, taken: Collection[int]) -> PinProblem | None:
     """Return what is wrong with a pin, or None."""
     if not MIN_GPIO_PIN <= pin <= MAX_GPIO_PIN:
         return PinProblem.OUT_OF_RANGE
@@ -43,20 +45,30 @@ def validate_pin(pin: int, taken: set[int]) -> PinProblem | None:
     return None
 
 
-def first_free_pin(taken: set[int]) -> int | None:
+def first_free_pin(taken: Collection[int]) -> int | None:
     """The pin a form proposes: the first free one, general-purpose pins first."""
     return next((pin for pin in PIN_ORDER if pin not in taken), None)
 
 
-def pins_in_use(hass: HomeAssistant, exclude_entry_id: str | None = None) -> set[int]:
-    """Every GPIO pin claimed by a board entry of this integration."""
-    taken: set[int] = set()
+def pins_in_use(hass: HomeAssistant, exclude_entry_id: str | None = None) -> dict[int, str]:
+    """Every GPIO pin claimed by a board entry of this integration, and by what, in words."""
+    taken: dict[int, str] = {}
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.entry_id == exclude_entry_id or entry.data.get(CONF_KIND) != EntryKind.LOCAL:
             continue
-        taken.add(int(entry.data[CONF_DHT_PIN]))
-        taken.update(int(led[CONF_PIN]) for led in entry.options.get(CONF_LEDS, []))
+        taken[int(entry.data[CONF_DHT_PIN])] = f"the sensor of {entry.title}"
+        taken |= led_pins(entry.options.get(CONF_LEDS, []), board=entry.title)
     return taken
+
+
+def led_pins(leds: Collection[Mapping[str, object]], *, board: str) -> dict[int, str]:
+    """The pins of a board's LEDs, each with the words that name its LED."""
+    return {int(str(led[CONF_PIN])): f"{led[CONF_NAME]} on {board}" for led in leds}
+
+
+def pin_in_use_placeholders(pin: int, taken: Mapping[int, str]) -> dict[str, str]:
+    """What the ``pin_in_use`` error says: the pin, and what already uses it."""
+    return {"pin": str(pin), "pin_user": taken.get(pin, "another sensor or LED")}
 
 
 def dht_library_works(model: DhtModel, pin: int) -> bool:
