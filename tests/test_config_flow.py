@@ -20,12 +20,14 @@ from custom_components.py_iot_home.const import (
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
+    CONF_HUMIDITY_TREND_THRESHOLD,
     CONF_INITIAL_ON,
     CONF_KIND,
     CONF_LEDS,
     CONF_NODE_ID,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    CONF_POWER_TREND_THRESHOLD,
     CONF_TREND_MIN_SPAN_HOURS,
     CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
@@ -35,6 +37,7 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
+from custom_components.py_iot_home.protocol import Quantity, SensorInfo
 
 from .fakes import FakeHardware
 from .node_messages import announce_payload, announcement
@@ -321,24 +324,75 @@ async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
     )
 
 
-async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
+def _node_entry(hass: HomeAssistant, *sensors: SensorInfo) -> MockConfigEntry:
+    """A confirmed node's entry as the flow stores it, with the sensors it announced."""
+    node = announcement(sensors=sensors) if sensors else announcement()
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="kitchen-pi", data={CONF_KIND: "node"}, options={}
+        domain=DOMAIN,
+        unique_id=node.node_id,
+        title=node.name,
+        data={
+            CONF_KIND: "node",
+            "node_id": node.node_id,
+            "prefix": "py_iot_home",
+            "secret": "",
+            "announcement": announce_payload(node).decode(),
+        },
+        options={},
     )
     entry.add_to_hass(hass)
+    return entry
+
+
+async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
+    """A threshold per quantity, each in its own unit: a room's °C and % are not alike."""
+    entry = _node_entry(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "init"
     assert result["description_placeholders"] == {"name": entry.title}
+    fields = {str(key): key for key in result["data_schema"].schema}
+    assert list(fields) == [
+        CONF_WINDOW_DAYS,
+        CONF_TREND_THRESHOLD,
+        CONF_HUMIDITY_TREND_THRESHOLD,
+        CONF_TREND_MIN_SPAN_HOURS,
+    ]
+    units = {
+        name: result["data_schema"].schema[key].config.get("unit_of_measurement")
+        for name, key in fields.items()
+    }
+    assert units[CONF_TREND_THRESHOLD] == "°C/d"
+    assert units[CONF_HUMIDITY_TREND_THRESHOLD] == "%/d"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_WINDOW_DAYS: 14, CONF_TREND_THRESHOLD: 1.0, CONF_TREND_MIN_SPAN_HOURS: 12},
+        {
+            CONF_WINDOW_DAYS: 14,
+            CONF_TREND_THRESHOLD: 0.3,
+            CONF_HUMIDITY_TREND_THRESHOLD: 2.0,
+            CONF_TREND_MIN_SPAN_HOURS: 12,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {
         CONF_WINDOW_DAYS: 14,
-        CONF_TREND_THRESHOLD: 1.0,
+        CONF_TREND_THRESHOLD: 0.3,
+        CONF_HUMIDITY_TREND_THRESHOLD: 2.0,
         CONF_TREND_MIN_SPAN_HOURS: 12,
     }
+
+
+async def test_a_meter_nodes_options_ask_for_a_power_threshold_only(hass: HomeAssistant) -> None:
+    entry = _node_entry(
+        hass, SensorInfo(key="mains", name="Mains", quantities=(Quantity.POWER,), model="meter")
+    )
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert fields == [CONF_WINDOW_DAYS, CONF_POWER_TREND_THRESHOLD, CONF_TREND_MIN_SPAN_HOURS]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_WINDOW_DAYS: 7, CONF_POWER_TREND_THRESHOLD: 50, CONF_TREND_MIN_SPAN_HOURS: 4},
+    )
+    assert entry.options[CONF_POWER_TREND_THRESHOLD] == 50.0
 
 
 async def _discover(hass: HomeAssistant, node_id: str, payload: bytes | None = None) -> dict:

@@ -468,6 +468,11 @@ async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
     hass: HomeAssistant,
 ) -> None:
     coordinator = TrendCoordinator(hass, _entry(trend_min_span_hours=12), [TEMPERATURE, HUMIDITY])
+    # Each quantity's rising/falling threshold in its own unit: 0.2 °C/d, 1 %/d by default.
+    assert coordinator.thresholds == {"temperature": 0.2, "humidity": 1.0}
+    options = {"trend_threshold": 0.4, "humidity_trend_threshold": 3.0}
+    chosen = TrendCoordinator(hass, _entry(**options), [TEMPERATURE, HUMIDITY])
+    assert chosen.thresholds == {"temperature": 0.4, "humidity": 3.0}
     week = 7 * 86400.0  # the default window: no span beyond it is promised
     assert coordinator.settings == {
         "temperature": TrendSettings(min_span_s=12 * 3600.0, max_standard_error=0.5, window_s=week),
@@ -534,7 +539,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
         return analyze_snapshot(
             store,
             settings=settings,
-            threshold=0.2,
+            thresholds=dict.fromkeys(keys, 0.2),
             tz="Europe/Berlin",
             now_s=now_s,
             previous=previous,

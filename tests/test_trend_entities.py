@@ -142,6 +142,7 @@ async def test_trend_entities_follow_the_coordinator(
     assert humidity.attributes["ready_at"] == (NOW + timedelta(hours=4, seconds=-60)).isoformat()
     humidity_rising = _state(hass, "binary_sensor", "board0001_humidity_rising")
     assert humidity_rising.state == STATE_UNKNOWN
+    assert humidity_rising.attributes["threshold"] == 1.0  # % a day: its own unit's threshold
     # The rising sensor says why it does not know, in the trend's words.
     assert humidity_rising.attributes["unknown_reason"] == "span_too_short"
     assert rising.attributes["unknown_reason"] is None

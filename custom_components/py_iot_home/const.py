@@ -34,14 +34,23 @@ CONF_ADD_LED: Final = "add_led"
 CONF_ADD_ANOTHER: Final = "add_another"
 CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
-CONF_TREND_THRESHOLD: Final = "trend_threshold"
+CONF_TREND_THRESHOLD: Final = "trend_threshold"  # temperature's (the first, kept as it was)
+CONF_HUMIDITY_TREND_THRESHOLD: Final = "humidity_trend_threshold"
+CONF_POWER_TREND_THRESHOLD: Final = "power_trend_threshold"
 CONF_WINDOW_DAYS: Final = "window_days"
 CONF_TREND_MIN_SPAN_HOURS: Final = "trend_min_span_hours"
 
 DEFAULT_POLL_INTERVAL: Final = 60
 MIN_POLL_INTERVAL: Final = 5
 DEFAULT_FAILURE_THRESHOLD: Final = 5
-DEFAULT_TREND_THRESHOLD: Final = 0.2
+# Each quantity's rising/falling threshold, in its own unit per day: its option and default.
+# A week at the default adds up to what a person notices: 1.4 degC, 7 % humidity, 140 W.
+TREND_THRESHOLD_OPTIONS: Final = {
+    "temperature": CONF_TREND_THRESHOLD,
+    "humidity": CONF_HUMIDITY_TREND_THRESHOLD,
+    "power": CONF_POWER_TREND_THRESHOLD,
+}
+DEFAULT_TREND_THRESHOLDS: Final = {"temperature": 0.2, "humidity": 1.0, "power": 20.0}
 DEFAULT_WINDOW_DAYS: Final = 7
 # A trend is shown once its samples span this long (and its standard error is small enough).
 DEFAULT_TREND_MIN_SPAN_HOURS: Final = 4

@@ -33,14 +33,13 @@ from homeassistant.helpers.trigger import async_initialize_triggers, async_valid
 from homeassistant.util import dt as dt_util
 
 from ..const import (
-    CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
-    DEFAULT_TREND_THRESHOLD,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
     LOGGER,
 )
 from ..trends.coordinator import ATTR_READY_AT, ATTR_UNKNOWN_REASON
+from ..trends.settings_form import trend_threshold
 from .answers import (
     ForecastHour,
     TrendQuestion,
@@ -313,7 +312,7 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         question=question,
         slope=float(state.state),
         unit=unit,
-        threshold=float(options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD)),
+        threshold=trend_threshold(options, question.quantity),
         window_days=window_days,
     )
 

@@ -21,6 +21,7 @@ from ..const import (
     MIN_POLL_INTERVAL,
 )
 from ..hardware.gpio import GpioError
+from ..quantities import CLIMATE_SENSORS
 from ..trends.settings_form import trend_fields, trend_values
 from .form import (
     led_label,
@@ -95,7 +96,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                         min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
                     )
                 ),
-                **trend_fields(),
+                **trend_fields(CLIMATE_SENSORS),
             }
         )
         return self.async_show_form(

@@ -30,9 +30,7 @@ from ..analysis.trend_json import result_summary, rounded
 from ..analysis.window_stats import backend_name
 from ..const import (
     CONF_TREND_MIN_SPAN_HOURS,
-    CONF_TREND_THRESHOLD,
     DEFAULT_TREND_MIN_SPAN_HOURS,
-    DEFAULT_TREND_THRESHOLD,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
     LOGGER,
@@ -41,6 +39,7 @@ from ..const import (
 )
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
+from .settings_form import trend_threshold
 
 TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
 ATTR_DAILY_MEANS = "daily_means"
@@ -93,7 +92,7 @@ class TrendSnapshot:
     results: Mapping[str, TrendResult]
     estimates: Mapping[str, TrendEstimate]
     direction_states: Mapping[str, DirectionState]
-    threshold: float
+    thresholds: Mapping[str, float]  # each source's rising/falling threshold, unit per day
     backend: str
     views: Mapping[tuple[str, str], EntityView]  # by (source key, TREND or RISING)
 
@@ -137,7 +136,10 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             raise ValueError(f"trend source keys are not unique: {[s.key for s in sources]}")
         self.window_s = window_days * 86400.0
         self.store = store if store is not None else SampleStore(window_s=self.window_s)
-        self.threshold = float(entry.options.get(CONF_TREND_THRESHOLD, DEFAULT_TREND_THRESHOLD))
+        self.thresholds = {
+            key: trend_threshold(entry.options, source.quantity)
+            for key, source in self.sources.items()
+        }
         min_span_s = 3600.0 * float(
             entry.options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
         )
@@ -312,7 +314,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 retired,
                 self.store,
                 settings=self.settings,
-                threshold=self.threshold,
+                thresholds=self.thresholds,
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
                 previous=self.data,
@@ -350,7 +352,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "previous_direction": previous,
                     "slope_per_day": snapshot.estimates[key].slope_per_day,
                     "standard_error": snapshot.estimates[key].standard_error,
-                    "threshold": snapshot.threshold,
+                    "threshold": snapshot.thresholds[key],
                 },
             )
 
@@ -367,7 +369,7 @@ def analyze_snapshot(
     store: SampleStore,
     *,
     settings: Mapping[str, TrendSettings],
-    threshold: float,
+    thresholds: Mapping[str, float],
     tz: str | ZoneInfo,
     now_s: float,
     previous: TrendSnapshot | None,
@@ -394,11 +396,11 @@ def analyze_snapshot(
             previous.direction_states.get(key, UNKNOWN) if previous is not None else UNKNOWN,
             estimate.shown_slope,
             estimate.standard_error,
-            threshold=threshold,
+            threshold=thresholds[key],
             now_s=now_s,
         )
         views[key, TREND] = _slope_view(result, estimate)
-        views[key, RISING] = _rising_view(state.direction, threshold, estimate)
+        views[key, RISING] = _rising_view(state.direction, thresholds[key], estimate)
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:
@@ -407,7 +409,7 @@ def analyze_snapshot(
         results=results,
         estimates=estimates,
         direction_states=states,
-        threshold=threshold,
+        thresholds=thresholds,
         backend=backend_name(),
         views=views,
     )

@@ -1,7 +1,8 @@
-"""The trend settings every board and node has: window and rising/falling threshold."""
+"""The trend settings every board and node has: window, rising/falling thresholds, span."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import probatio
@@ -9,29 +10,50 @@ from homeassistant.helpers import selector
 
 from ..const import (
     CONF_TREND_MIN_SPAN_HOURS,
-    CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
     DEFAULT_TREND_MIN_SPAN_HOURS,
-    DEFAULT_TREND_THRESHOLD,
+    DEFAULT_TREND_THRESHOLDS,
     DEFAULT_WINDOW_DAYS,
+    TREND_THRESHOLD_OPTIONS,
 )
 
+# The unit each threshold is set in, per day; and how fine a step its box takes.
+THRESHOLD_UNITS = {"temperature": "°C/d", "humidity": "%/d", "power": "W/d"}
+THRESHOLD_STEPS = {"temperature": 0.05, "humidity": 0.1, "power": 1.0}
+THRESHOLD_MAXIMA = {"temperature": 50.0, "humidity": 100.0, "power": 100000.0}
 
-def trend_fields() -> dict[Any, Any]:
-    """Form fields: analysis window in days, the threshold per day, the minimum span."""
+
+def trend_threshold(options: Mapping[str, Any], quantity: str) -> float:
+    """The rising/falling threshold of a quantity, in its unit per day."""
+    default = DEFAULT_TREND_THRESHOLDS.get(quantity, DEFAULT_TREND_THRESHOLDS["temperature"])
+    option = TREND_THRESHOLD_OPTIONS.get(quantity)
+    return float(options.get(option, default)) if option else default
+
+
+def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
+    """Form fields: analysis window in days, a threshold per quantity, the minimum span."""
+    thresholds = {
+        probatio.Required(
+            option, default=DEFAULT_TREND_THRESHOLDS[quantity]
+        ): selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=0,
+                max=THRESHOLD_MAXIMA[quantity],
+                step=THRESHOLD_STEPS[quantity],
+                unit_of_measurement=THRESHOLD_UNITS[quantity],
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        )
+        for quantity, option in TREND_THRESHOLD_OPTIONS.items()
+        if quantity in quantities
+    }
     return {
         probatio.Required(CONF_WINDOW_DAYS, default=DEFAULT_WINDOW_DAYS): selector.NumberSelector(
             selector.NumberSelectorConfig(
                 min=1, max=30, step=1, unit_of_measurement="d", mode=selector.NumberSelectorMode.BOX
             )
         ),
-        probatio.Required(
-            CONF_TREND_THRESHOLD, default=DEFAULT_TREND_THRESHOLD
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=0, max=50, step=0.05, mode=selector.NumberSelectorMode.BOX
-            )
-        ),
+        **thresholds,
         probatio.Required(
             CONF_TREND_MIN_SPAN_HOURS, default=DEFAULT_TREND_MIN_SPAN_HOURS
         ): selector.NumberSelector(
@@ -43,9 +65,13 @@ def trend_fields() -> dict[Any, Any]:
 
 
 def trend_values(user_input: dict[str, Any]) -> dict[str, Any]:
-    """The trend settings from a submitted form, typed."""
+    """The trend settings from a submitted form, typed (the thresholds it showed)."""
     return {
         CONF_WINDOW_DAYS: int(user_input[CONF_WINDOW_DAYS]),
-        CONF_TREND_THRESHOLD: float(user_input[CONF_TREND_THRESHOLD]),
+        **{
+            option: float(user_input[option])
+            for option in TREND_THRESHOLD_OPTIONS.values()
+            if option in user_input
+        },
         CONF_TREND_MIN_SPAN_HOURS: int(user_input[CONF_TREND_MIN_SPAN_HOURS]),
     }
