@@ -210,11 +210,16 @@ def hourly_statistics(series: DemoSeries, end: datetime) -> dict[str, list[dict[
     start = end - timedelta(days=SEED_DAYS)
     for hour in range(SEED_DAYS * 24):
         moment = start + timedelta(hours=hour)
-        values = series.hour_values(moment)
+        data_hour = series.hour_statistics(moment)
         for column, stats in rows.items():
-            # The shared loader keeps hourly means only, so min and max equal the mean.
-            value = round(values[column], 3)
-            stats.append({"start": moment.isoformat(), "mean": value, "min": value, "max": value})
+            stats.append(
+                {
+                    "start": moment.isoformat(),
+                    "mean": round(data_hour[column].mean, 3),
+                    "min": round(data_hour[column].minimum, 3),
+                    "max": round(data_hour[column].maximum, 3),
+                }
+            )
     return rows
 
 

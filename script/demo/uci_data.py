@@ -51,6 +51,19 @@ def uci_minutes(cache: Path) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(lzma.decompress(raw)), parse_dates=["date"]).set_index("date")
 
 
+def uci_ten_minutes(cache: Path) -> pd.DataFrame:
+    """UCI appliances every 10 minutes: mean power over each, outdoor temperature, humidity."""
+    raw = uci_minutes(cache)
+    # Each 10-minute row is the Wh used in [t, t+10 min): six times it is the mean W.
+    return pd.DataFrame(
+        {
+            "power_w": (raw["Appliances"] + raw["lights"]) * 6.0,
+            "temperature": raw["T_out"],
+            "humidity": raw["RH_out"],
+        }
+    )
+
+
 def load_uci(cache: Path) -> pd.DataFrame:
     """UCI appliances: power, outdoor temperature, and the living room's T2/RH_2."""
     raw = uci_minutes(cache)
