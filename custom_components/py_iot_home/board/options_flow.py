@@ -22,6 +22,7 @@ from ..const import (
 )
 from ..hardware.gpio import GpioError
 from ..quantities import CLIMATE_SENSORS
+from ..trends.coordinator import running_trend
 from ..trends.settings_form import trend_fields, trend_values
 from .form import (
     led_label,
@@ -72,14 +73,21 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         if user_input is not None and int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
             errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
         elif user_input is not None:
-            return self.async_create_entry(
-                data={
-                    **self.config_entry.options,
-                    CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
-                    CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
-                    **trend_values(user_input),
-                }
+            options = {
+                **self.config_entry.options,
+                CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
+                CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
+                **trend_values(user_input),
+            }
+            reading_unchanged = all(
+                options.get(key) == self.config_entry.options.get(key)
+                for key in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD)
             )
+            trend = running_trend(self.config_entry)
+            if reading_unchanged and trend is not None and await trend.async_apply_options(options):
+                # Only trend settings changed, taken while running: no reload, no gap.
+                self.automatic_reload = False
+            return self.async_create_entry(data=options)
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(

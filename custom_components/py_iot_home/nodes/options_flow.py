@@ -7,6 +7,7 @@ from typing import Any
 import probatio
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 
+from ..trends.coordinator import running_trend
 from ..trends.settings_form import trend_fields, trend_values
 from .entries import stored_announcement
 
@@ -17,9 +18,12 @@ class NodeOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with the trend settings."""
         if user_input is not None:
-            return self.async_create_entry(
-                data={**self.config_entry.options, **trend_values(user_input)}
-            )
+            options = {**self.config_entry.options, **trend_values(user_input)}
+            trend = running_trend(self.config_entry)
+            if trend is not None and await trend.async_apply_options(options):
+                # Taken while running: a reload would blink the node's entities unavailable.
+                self.automatic_reload = False
+            return self.async_create_entry(data=options)
         # A threshold for each quantity the node measures (°C, %, W per day).
         quantities = {
             str(quantity)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
@@ -30,6 +30,7 @@ from ..analysis.trend_json import result_summary, rounded
 from ..analysis.window_stats import backend_name
 from ..const import (
     CONF_TREND_MIN_SPAN_HOURS,
+    CONF_WINDOW_DAYS,
     DEFAULT_TREND_MIN_SPAN_HOURS,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
@@ -136,12 +137,25 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             raise ValueError(f"trend source keys are not unique: {[s.key for s in sources]}")
         self.window_s = window_days * 86400.0
         self.store = store if store is not None else SampleStore(window_s=self.window_s)
+        self.thresholds: dict[str, float] = {}
+        self.settings: dict[str, TrendSettings] = {}
+        self._take_settings(entry.options)
+        self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
+        self._known_directions: dict[str, TrendDirection] = {}
+        self._seeded: set[str] = set()
+        self._warned_future: set[str] = set()
+        self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
+        self._storage_loaded = False
+        self._retired: TrendSnapshot | None = None
+        self._first_trend_requested = False
+
+    def _take_settings(self, options: Mapping[str, Any]) -> None:
+        """Each source's rising/falling threshold and when its slope is shown, from options."""
         self.thresholds = {
-            key: trend_threshold(entry.options, source.quantity)
-            for key, source in self.sources.items()
+            key: trend_threshold(options, source.quantity) for key, source in self.sources.items()
         }
         min_span_s = 3600.0 * float(
-            entry.options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
+            options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
         )
         self.settings = {
             key: TrendSettings(
@@ -151,14 +165,19 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
             for key, source in self.sources.items()
         }
-        self._buffers: dict[str, RingBuffer] = {key: self.store.buffer(key) for key in self.sources}
-        self._known_directions: dict[str, TrendDirection] = {}
-        self._seeded: set[str] = set()
-        self._warned_future: set[str] = set()
-        self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
-        self._storage_loaded = False
-        self._retired: TrendSnapshot | None = None
-        self._first_trend_requested = False
+
+    async def async_apply_options(self, options: Mapping[str, Any]) -> bool:
+        """Take new trend settings while running, with a refresh; False if a reload must.
+
+        Thresholds and the minimum span apply at the next analysis, so a setting changed
+        leaves the entry's entities as they are (no reload, no gap in their history). Another
+        window needs a store of another length: that takes a reload.
+        """
+        if int(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)) * 86400.0 != self.window_s:
+            return False
+        self._take_settings(options)
+        await self.async_refresh()
+        return True
 
     async def _async_setup(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
@@ -355,6 +374,15 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "threshold": snapshot.thresholds[key],
                 },
             )
+
+
+def running_trend(entry: ConfigEntry[Any]) -> TrendCoordinator | None:
+    """The trend analysis of an entry that is set up, else None."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return None
+    # Unset until a set-up assigns it (and a test may stand in for the set-up).
+    trend = getattr(getattr(entry, "runtime_data", None), "trend", None)
+    return trend if isinstance(trend, TrendCoordinator) else None
 
 
 def _free_then_analyze(

@@ -1,0 +1,117 @@
+"""Trend settings changed in Configure apply while running: no reload, no entity unavailable.
+
+A reload takes a node's or board's entities away for a moment: "Connectivity: unavailable"
+in the history, the temperature's graph broken, for a setting that only changes how the
+trends are judged. A new window needs a store of another length, and so a reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import (
+    CONF_FAILURE_THRESHOLD,
+    CONF_HUMIDITY_TREND_THRESHOLD,
+    CONF_POLL_INTERVAL,
+    CONF_TREND_MIN_SPAN_HOURS,
+    CONF_TREND_THRESHOLD,
+    CONF_WINDOW_DAYS,
+)
+
+from .fakes import FakeHardware
+from .node_messages import NODE_ID, discover_and_confirm, state_payload
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+NODE_TREND = {
+    CONF_WINDOW_DAYS: 7,
+    CONF_TREND_THRESHOLD: 0.5,
+    CONF_HUMIDITY_TREND_THRESHOLD: 2.5,
+    CONF_TREND_MIN_SPAN_HOURS: 6,
+}
+
+
+def _unavailable_states(hass: HomeAssistant) -> list[str]:
+    """Entity ids of every state written as unavailable from now on."""
+    seen: list[str] = []
+
+    @callback
+    def _record(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is None or new.state == STATE_UNAVAILABLE:
+            seen.append(event.data["entity_id"])
+
+    hass.bus.async_listen("state_changed", _record)
+    return seen
+
+
+async def _configure(hass: HomeAssistant, entry_id: str, values: dict[str, Any]) -> None:
+    result = await hass.config_entries.options.async_init(entry_id)
+    if result["type"] is FlowResultType.MENU:  # a board's menu
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], values)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_a_nodes_thresholds_apply_without_a_reload(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, f"py_iot_home/{NODE_ID}/state", state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    entry = node.config_entry
+    runtime = entry.runtime_data
+    unavailable = _unavailable_states(hass)
+
+    await _configure(hass, entry.entry_id, NODE_TREND)
+
+    assert entry.runtime_data is runtime  # the same set-up: not reloaded
+    assert unavailable == []
+    assert runtime.trend.thresholds == {"dht1_temperature": 0.5, "dht1_humidity": 2.5}
+    assert {s.min_span_s for s in runtime.trend.settings.values()} == {6 * 3600.0}
+    rising = hass.states.get("binary_sensor.kitchen_pi_humidity_rising")
+    assert rising.attributes["threshold"] == 2.5  # refreshed with the new setting at once
+
+    # Another window is another store: that one reloads.
+    await _configure(hass, entry.entry_id, {**NODE_TREND, CONF_WINDOW_DAYS: 3})
+    assert entry.runtime_data is not runtime
+    assert entry.runtime_data.trend.window_s == 3 * 86400.0
+
+
+async def test_a_boards_trend_settings_apply_without_a_reload_its_polling_with_one(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = mock_config_entry.runtime_data
+    unavailable = _unavailable_states(hass)
+    reading = {CONF_POLL_INTERVAL: 60, CONF_FAILURE_THRESHOLD: 3}
+
+    await _configure(
+        hass, mock_config_entry.entry_id, {**reading, **NODE_TREND, CONF_TREND_THRESHOLD: 0.3}
+    )
+
+    assert mock_config_entry.runtime_data is runtime
+    assert unavailable == []
+    assert runtime.trend.thresholds == {"temperature": 0.3, "humidity": 2.5}
+    assert mock_config_entry.options[CONF_TREND_THRESHOLD] == 0.3
+
+    # A new poll interval is the board's own reading: that one reloads.
+    await _configure(
+        hass, mock_config_entry.entry_id, {**reading, **NODE_TREND, CONF_POLL_INTERVAL: 30}
+    )
+    assert mock_config_entry.runtime_data is not runtime
