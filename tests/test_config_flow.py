@@ -381,6 +381,26 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
     }
 
 
+async def test_node_options_open_when_the_stored_announcement_is_unreadable(
+    hass: HomeAssistant,
+) -> None:
+    """A stored announcement today's rules refuse (the node cannot set up either): the
+    options still open, with a threshold for every quantity, rather than an error page."""
+    entry = _node_entry(hass)
+    data = {**entry.data, "announcement": '{"v": 1, "id": "kitchen-pi"}'}
+    hass.config_entries.async_update_entry(entry, data=data)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert fields == [
+        CONF_WINDOW_DAYS,
+        CONF_TREND_THRESHOLD,
+        CONF_HUMIDITY_TREND_THRESHOLD,
+        CONF_POWER_TREND_THRESHOLD,
+        CONF_TREND_MIN_SPAN_HOURS,
+    ]
+
+
 async def test_a_meter_nodes_options_ask_for_a_power_threshold_only(hass: HomeAssistant) -> None:
     entry = _node_entry(
         hass, SensorInfo(key="mains", name="Mains", quantities=(Quantity.POWER,), model="meter")

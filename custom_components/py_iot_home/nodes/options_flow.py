@@ -7,6 +7,7 @@ from typing import Any
 import probatio
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 
+from ..protocol import ProtocolError, Quantity
 from ..trends.coordinator import running_trend
 from ..trends.settings_form import trend_fields, trend_values
 from .entries import stored_announcement
@@ -24,12 +25,14 @@ class NodeOptionsFlow(OptionsFlowWithReload):
                 # Taken while running: a reload would blink the node's entities unavailable.
                 self.automatic_reload = False
             return self.async_create_entry(data=options)
-        # A threshold for each quantity the node measures (°C, %, W per day).
-        quantities = {
-            str(quantity)
-            for sensor in stored_announcement(self.config_entry).sensors
-            for quantity in sensor.quantities
-        }
+        # A threshold for each quantity the node measures (°C, %, W per day); every one if
+        # what it announced cannot be read any more (the node could not set up either).
+        try:
+            sensors = stored_announcement(self.config_entry).sensors
+        except ProtocolError:
+            quantities = {str(quantity) for quantity in Quantity}
+        else:
+            quantities = {str(quantity) for sensor in sensors for quantity in sensor.quantities}
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
