@@ -68,6 +68,8 @@ HOUR = 3600.0
 RUN_DAYS = 7
 # The old pipeline's one threshold for every quantity (0.2 per day), kept for the comparison.
 LEGACY_THRESHOLD = 0.2
+# A promised time is kept when the first slope comes at most this late (a few refreshes).
+PROMISE_TOLERANCE_H = 0.5
 REFRESH_S = 300.0
 
 
@@ -100,6 +102,9 @@ class Quality:
     legacy_max_first_hour: float | None
     legacy_max_first_day: float | None
     legacy_flips_per_day: float
+    # Each analysis before the first slope that gave a time: how many hours the first slope
+    # came after it (negative: before it). None when no slope came in the run.
+    promise_lateness_h: list[float] | None = None
 
 
 def run(stream: Stream) -> Quality:
@@ -121,6 +126,7 @@ def run(stream: Stream) -> Quality:
     legacy_shown: list[tuple[float, float]] = []
     legacy_rising: list[bool] = []
     day3: tuple[float, float] | None = None
+    promises: list[float] = []  # ages (s) the analyses before the first slope promised
     robust3 = (math.nan, math.inf)
     fed = 0
     step = max(REFRESH_S, float(np.median(np.diff(stream.times))))
@@ -146,6 +152,8 @@ def run(stream: Stream) -> Quality:
         if published:
             first_published = age if first_published is None else first_published
             shown.append((age, estimate.slope_per_day))
+        elif first_published is None and estimate.ready_at_s is not None:
+            promises.append(estimate.ready_at_s - start)
         if state.direction is not None:
             rising.append(state.direction == "rising")
             directions.append(state.direction)
@@ -170,6 +178,9 @@ def run(stream: Stream) -> Quality:
         legacy_max_first_hour=_largest(legacy_shown, HOUR),
         legacy_max_first_day=_largest(legacy_shown, DAY),
         legacy_flips_per_day=_changes(legacy_rising) / days,
+        promise_lateness_h=None
+        if first_published is None
+        else [(first_published - promised) / HOUR for promised in promises],
     )
 
 
@@ -301,6 +312,7 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
             and q.day3_error is not None
             and not math.isnan(q.day3_reference)
         ]
+        lateness = [h for q in qualities for h in (q.promise_lateness_h or [])]
         summary.append(
             {
                 "source": source,
@@ -331,9 +343,20 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
                 "legacy_flips_per_day_mean": _round(
                     statistics.mean(q.legacy_flips_per_day for q in qualities)
                 ),
+                # Kept: the first slope came by the time (within one refresh's tolerance).
+                "promises": len(lateness),
+                "promises_kept": sum(h <= PROMISE_TOLERANCE_H for h in lateness),
+                "promise_error_h_median": _round(statistics.median(abs(h) for h in lateness))
+                if lateness
+                else None,
+                "promise_error_h_max": _round(max(abs(h) for h in lateness)) if lateness else None,
             }
         )
     return summary
+
+
+def _share(part: object, whole: object) -> str:
+    return f"{int(str(part)) / int(str(whole)):.0%}" if int(str(whole)) else "none"
 
 
 def _round(value: float) -> float:
@@ -349,8 +372,10 @@ def table(summary: list[dict[str, object]]) -> str:
         "| events per day (max) "
         "| day 3: published vs daily-means reference (median diff; within 2 SE) "
         "| day 3: robust fit over samples vs reference (median diff; within 2 SE) "
-        "| old pipeline: largest \\|slope\\| 1st hour / 1st day; flips per day |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| old pipeline: largest \\|slope\\| 1st hour / 1st day; flips per day "
+        "| time promised before the first slope vs when it came: \\|error\\| h (median / max); "
+        "kept |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in summary:
         u = unit.get(str(row["quantity"]), "")
@@ -364,7 +389,9 @@ def table(summary: list[dict[str, object]]) -> str:
             f"| {row['day3_abs_diff_median']} {u}; {row['day3_within_2se']} "
             f"| {row['day3_robust_abs_diff_median']} {u}; {row['day3_robust_within_2se']} "
             f"| {row['legacy_max_abs_first_hour']} / {row['legacy_max_abs_first_day']} {u}; "
-            f"{row['legacy_flips_per_day_mean']} |"
+            f"{row['legacy_flips_per_day_mean']} "
+            f"| {row['promise_error_h_median']} / {row['promise_error_h_max']}; "
+            f"{_share(row['promises_kept'], row['promises'])} |"
         )
     return "\n".join(lines)
 

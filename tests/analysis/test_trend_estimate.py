@@ -167,3 +167,19 @@ def test_a_week_of_hourly_means_with_a_trend_is_published_from_the_daily_means()
     estimate, _ = _estimate(times, values, settings=WEEK)
     assert (estimate.published, estimate.method) == (True, "daily_means")
     assert estimate.slope_per_day == pytest.approx(1.0, abs=0.1)
+
+
+def test_a_room_with_a_daily_cycle_is_promised_the_end_of_its_first_day_and_keeps_it() -> None:
+    """The walk's "Expected from 4:01 PM today" (the minimum span's end) for a room whose
+    daily cycle keeps it unknown for more than a day, then promises a week out, then days
+    back: now every analysis of the first day gives one time, the end of that day, the
+    earliest a daily cycle can be told from a trend (docs/trends.md)."""
+    times = np.arange(T0, T0 + 30 * HOUR, 10.0)
+    values = np.array([indoor_climate(7, t, 3600.0).temperature for t in times])
+    promised = set()
+    for end in np.arange(T0 + HOUR, T0 + DAY, 1800.0):
+        keep = times < end
+        estimate, _ = _estimate(times[keep], values[keep], settings=WEEK)
+        assert not estimate.published
+        promised.add(estimate.ready_at_s)
+    assert promised == {T0 + DAY}

@@ -76,9 +76,11 @@ def estimate_trend(
         return TrendEstimate(False, slope, error, method, "no_samples", None)
     first_s = result.last_time_s - result.span_s
     if result.span_s < settings.min_span_s:
-        return TrendEstimate(
-            False, slope, error, method, "span_too_short", first_s + settings.min_span_s
-        )
+        ready_at = first_s + settings.min_span_s
+        if math.isfinite(error) and error > settings.max_standard_error:
+            # Already too uncertain: the end of the minimum span would be a promise broken.
+            ready_at = max(ready_at, _ready_at(result.span_s, error, settings, first_s, now_s))
+        return TrendEstimate(False, slope, error, method, "span_too_short", ready_at)
     limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
     if math.isnan(slope) or not error <= limit:
         # The first and the current day are partial: a window is full a day short of its length.
@@ -99,15 +101,16 @@ def _ready_at(
     """Rough time the error falls to the limit: a line's error shrinks as span^-3/2.
 
     Before one day of samples the daily cycle dominates the error, and it is resolved only
-    once the samples cover a day, so that is the earliest guess then. None when the span it
-    needs is longer than the window: no time can be promised.
+    once the samples cover a day: the end of that first day is the time then (extrapolating
+    the error of a cycle not yet resolved promised days, then took them back). None when the
+    span it needs is longer than the window: no time can be promised.
     """
+    if span_s < DAY_S:
+        return max(first_s + DAY_S, now_s) if DAY_S <= settings.window_s else None
     if not math.isfinite(error):
-        needed = max(span_s * 2.0, DAY_S)
+        needed = span_s * 2.0
     else:
         needed = span_s * (error / settings.max_standard_error) ** (2.0 / 3.0)
-    if span_s < DAY_S:
-        needed = max(needed, DAY_S)
     if needed > settings.window_s:
         return None
     return max(first_s + needed, now_s)
