@@ -106,7 +106,7 @@ def _ready_at(
     span it needs is longer than the window: no time can be promised.
     """
     if span_s < DAY_S:
-        return max(first_s + DAY_S, now_s) if DAY_S <= settings.window_s else None
+        return max(first_s + DAY_S, now_s) if settings.window_s >= DAY_S else None
     if not math.isfinite(error):
         needed = span_s * 2.0
     else:
