@@ -76,11 +76,12 @@ def estimate_trend(
         return TrendEstimate(False, slope, error, method, "no_samples", None)
     first_s = result.last_time_s - result.span_s
     if result.span_s < settings.min_span_s:
-        ready_at = first_s + settings.min_span_s
+        span_end: float | None = first_s + settings.min_span_s
         if math.isfinite(error) and error > settings.max_standard_error:
             # Already too uncertain: the end of the minimum span would be a promise broken.
-            ready_at = max(ready_at, _ready_at(result.span_s, error, settings, first_s, now_s))
-        return TrendEstimate(False, slope, error, method, "span_too_short", ready_at)
+            later = _ready_at(result.span_s, error, settings, first_s, now_s)
+            span_end = None if later is None else max(first_s + settings.min_span_s, later)
+        return TrendEstimate(False, slope, error, method, "span_too_short", span_end)
     limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
     if math.isnan(slope) or not error <= limit:
         # The first and the current day are partial: a window is full a day short of its length.
