@@ -199,10 +199,14 @@ async def test_reconfigure_moves_the_pin(
 
 
 @pytest.mark.parametrize(
-    ("kind", "title"), [("node", "Kitchen Pi"), ("predictor", "Power forecast")]
+    ("kind", "title", "reason"),
+    [
+        ("node", "Kitchen Pi", "node_not_reconfigurable"),
+        ("predictor", "Power forecast", "forecast_not_reconfigurable"),
+    ],
 )
 async def test_reconfigure_is_refused_where_there_is_no_wiring(
-    hass: HomeAssistant, kind: str, title: str
+    hass: HomeAssistant, kind: str, title: str, reason: str
 ) -> None:
     """Home Assistant offers Reconfigure on every entry: on a node or a forecast it must say
     where their settings live, and leave the entry's data as it was (no pin or model)."""
@@ -210,7 +214,7 @@ async def test_reconfigure_is_refused_where_there_is_no_wiring(
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "not_reconfigurable"
+    assert result["reason"] == reason
     assert result["description_placeholders"] == {"name": title}
     assert entry.data == {CONF_KIND: kind}
 

@@ -346,9 +346,11 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         # Home Assistant offers Reconfigure on every entry of a domain; only a board has
         # wiring to change (a node's is set on the node, a forecast's in its options).
-        if entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+        if (kind := entry.data.get(CONF_KIND)) != EntryKind.LOCAL:
             return self.async_abort(
-                reason="not_reconfigurable",
+                reason="node_not_reconfigurable"
+                if kind == EntryKind.NODE
+                else "forecast_not_reconfigurable",
                 description_placeholders={"name": entry.title},
             )
         errors: dict[str, str] = {}
