@@ -170,6 +170,9 @@ async def test_trains_on_statistics_and_forecasts(
         assert point["power_w"] <= frame["power_w"].max() * 1.5
     mae = float(hass.states.get("sensor.power_forecast_day_ahead_forecast_error").state)
     assert 0 < mae < frame["power_w"].std() * 1.5
+    # Stored to a tenth of a watt (the walk saw 737.849109715651 W over the REST API).
+    assert float(state.state) == round(forecast[0]["power_w"], 1)
+    assert all(len(value.partition(".")[2]) <= 1 for value in (state.state, str(mae)))
     method = hass.states.get("sensor.power_forecast_forecast_method")
     assert method.state in METHODS
     day = method.attributes["day_ahead"]

@@ -39,7 +39,12 @@ def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
 def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:
     """The forecast of the hour under way (not the first point, should that have ended)."""
     current = (point for point in snap.forecast if now < point.start + timedelta(hours=1))
-    return next((point.power_w for point in current), None)
+    return _watts(next((point.power_w for point in current), None))
+
+
+def _watts(value: float | None) -> float | None:
+    """A power state to a tenth of a watt: more digits are noise in the recorder and the API."""
+    return None if value is None else round(value, 1)
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -87,7 +92,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.WATT,
         entity_category=EntityCategory.DIAGNOSTIC,
         suggested_display_precision=0,
-        value_fn=lambda snap: snap.mae_w,
+        value_fn=lambda snap: _watts(snap.mae_w),
     ),
     PredictorSensorDescription(
         key="training_rows",
