@@ -65,6 +65,8 @@ from .resend_positions import ResendPositions, async_get_resend_positions
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
+# Stamps this close are the same moment (a datetime keeps whole microseconds only).
+SAME_STAMP_S = 1e-3
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
 COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
 
@@ -445,7 +447,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         corrected, and its values must not freeze until it catches up.
         """
         shown = self.data.sampled_at
-        return shown is not None and sample_ts < shown.timestamp() <= now
+        # The shown time went through a datetime (whole microseconds): a sample stamped the
+        # same as it may read a rounding behind it, and must not count as late.
+        return shown is not None and sample_ts < shown.timestamp() - SAME_STAMP_S <= now
 
     def _watch_clock(self, sample_ts: float, now: float) -> None:
         was_off = self.clock.is_off
