@@ -8,11 +8,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     CONF_NAME,
-    EVENT_STATE_CHANGED,
     SERVICE_TURN_OFF,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
@@ -28,6 +27,7 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware, install_fake_hardware
+from .state_watch import record_unavailable
 
 BOARD_SENSORS = (
     "sensor.living_room_temperature",
@@ -36,24 +36,6 @@ BOARD_SENSORS = (
     "sensor.living_room_humidity_trend",
 )
 HIGH, LOW = 1, 0
-
-
-def _record_unavailable(hass: HomeAssistant) -> list[str]:
-    """Entity ids of the board's sensors each time one is written as unavailable (or removed)."""
-    seen: list[str] = []
-
-    @callback
-    def _changed(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is None or new.state == STATE_UNAVAILABLE:
-            seen.append(event.data["entity_id"])
-
-    @callback
-    def _board_sensor(data: EventStateChangedData) -> bool:
-        return data["entity_id"] in BOARD_SENSORS
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, _changed, event_filter=_board_sensor)
-    return seen
 
 
 async def _add_led(hass: HomeAssistant, entry: MockConfigEntry, name: str, pin: int) -> dict:
@@ -94,7 +76,7 @@ async def test_leds_come_and_go_while_the_sensors_carry_on(
     devices.async_update_device(board.id, area_id=hall.id)
     for entity_id in BOARD_SENSORS:
         assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
-    went_unavailable = _record_unavailable(hass)
+    went_unavailable = record_unavailable(hass, BOARD_SENSORS)
 
     result = await _add_led(hass, entry, "Porch", 22)
     assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
@@ -27,6 +26,7 @@ from custom_components.py_iot_home.const import (
 
 from .fakes import FakeHardware
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
+from .state_watch import record_unavailable
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -39,20 +39,6 @@ NODE_TREND = {
     CONF_HUMIDITY_TREND_THRESHOLD: 2.5,
     CONF_TREND_MIN_SPAN_HOURS: 6,
 }
-
-
-def _unavailable_states(hass: HomeAssistant) -> list[str]:
-    """Entity ids of every state written as unavailable from now on."""
-    seen: list[str] = []
-
-    @callback
-    def _record(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is None or new.state == STATE_UNAVAILABLE:
-            seen.append(event.data["entity_id"])
-
-    hass.bus.async_listen("state_changed", _record)
-    return seen
 
 
 async def _configure(hass: HomeAssistant, entry_id: str, values: dict[str, Any]) -> None:
@@ -74,7 +60,7 @@ async def test_a_nodes_thresholds_apply_without_a_reload(
     await hass.async_block_till_done(wait_background_tasks=True)
     entry = node.config_entry
     runtime = entry.runtime_data
-    unavailable = _unavailable_states(hass)
+    unavailable = record_unavailable(hass)
 
     await _configure(hass, entry.entry_id, NODE_TREND)
 
@@ -98,7 +84,7 @@ async def test_a_boards_trend_settings_apply_without_a_reload_its_polling_with_o
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     runtime = mock_config_entry.runtime_data
-    unavailable = _unavailable_states(hass)
+    unavailable = record_unavailable(hass)
     reading = {CONF_POLL_INTERVAL: 60, CONF_FAILURE_THRESHOLD: 3}
 
     await _configure(
