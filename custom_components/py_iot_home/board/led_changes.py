@@ -7,11 +7,11 @@ not running (its set-up failed) gets its LEDs from the options at its next set-u
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from ..const import CONF_LED_ID, CONF_LEDS, DOMAIN
+from ..loaded import loaded_runtime
 from ..models import PyIotHomeConfigEntry
 from .led_devices import is_led_identifier, led_device_ids
 from .runtime import BoardRuntimeData
@@ -19,10 +19,7 @@ from .runtime import BoardRuntimeData
 
 def running_board(entry: PyIotHomeConfigEntry) -> BoardRuntimeData | None:
     """The runtime of a board entry that is set up, else None."""
-    if entry.state is not ConfigEntryState.LOADED:
-        return None
-    # Unset until a set-up assigns it (and a test may stand in for the set-up).
-    runtime = getattr(entry, "runtime_data", None)
+    runtime = loaded_runtime(entry)
     return runtime if isinstance(runtime, BoardRuntimeData) else None
 
 

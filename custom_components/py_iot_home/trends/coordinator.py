@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
@@ -38,6 +38,7 @@ from ..const import (
     TREND_MAX_STANDARD_ERROR,
     TREND_REFRESH_INTERVAL,
 )
+from ..loaded import loaded_runtime
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
 from .settings_form import trend_threshold
@@ -378,10 +379,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
 def running_trend(entry: ConfigEntry[Any]) -> TrendCoordinator | None:
     """The trend analysis of an entry that is set up, else None."""
-    if entry.state is not ConfigEntryState.LOADED:
-        return None
-    # Unset until a set-up assigns it (and a test may stand in for the set-up).
-    trend = getattr(getattr(entry, "runtime_data", None), "trend", None)
+    trend = getattr(loaded_runtime(entry), "trend", None)
     return trend if isinstance(trend, TrendCoordinator) else None
 
 
