@@ -540,6 +540,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
             store,
             settings=settings,
             thresholds=dict.fromkeys(keys, 0.2),
+            slope_digits=dict.fromkeys(keys, 2),
             tz="Europe/Berlin",
             now_s=now_s,
             previous=previous,

@@ -308,3 +308,28 @@ async def test_a_flat_trend_reads_zero_never_minus_zero(
     assert registry is not None
     assert registry.options["sensor"]["suggested_display_precision"] == 2
     await coordinator.async_shutdown()
+
+
+async def test_each_quantity_shows_its_slope_to_a_tenth_of_its_threshold(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A meter's trend reads in whole W/d and humidity's in tenths: not 12.34 W/d."""
+    freezer.move_to(NOW)
+    power = TrendSource(key="power", quantity="power", unit="W", source_unique_id="board0001_power")
+    coordinator = TrendCoordinator(hass, entry, [HUMIDITY, power])
+    coordinator.add_samples("humidity", *_ramp(3, 1.234, 50.0, NOW.timestamp()))
+    coordinator.add_samples("power", *_ramp(3, 31.37, 400.0, NOW.timestamp()))
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+
+    registry = er.async_get(hass)
+    for unique_id, shown, digits in (
+        ("board0001_humidity_trend", "1.2", 1),
+        ("board0001_power_trend", "31.0", 0),
+    ):
+        state = _state(hass, "sensor", unique_id)
+        assert state.state == shown
+        entity = registry.async_get(state.entity_id)
+        assert entity is not None
+        assert entity.options["sensor"]["suggested_display_precision"] == digits
+    await coordinator.async_shutdown()

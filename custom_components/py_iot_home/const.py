@@ -57,6 +57,8 @@ DEFAULT_TREND_MIN_SPAN_HOURS: Final = 4
 # The standard error (units per day) up to which a slope is shown: a tenth of a typical
 # indoor daily swing (about 5 degC, 20 % humidity), and for a meter a few W per day.
 TREND_MAX_STANDARD_ERROR: Final = {"temperature": 0.5, "humidity": 2.0, "power": 50.0}
+# Decimals a slope is shown with: a tenth of its threshold or finer (0.01 °C/d, 0.1 %/d, 1 W/d).
+TREND_SLOPE_DIGITS: Final = {"temperature": 2, "humidity": 1, "power": 0}
 
 # BCM numbers of the GPIO lines on the 40-pin header of every Pi since the B+.
 

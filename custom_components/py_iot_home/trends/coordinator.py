@@ -37,6 +37,7 @@ from ..const import (
     LOGGER,
     TREND_MAX_STANDARD_ERROR,
     TREND_REFRESH_INTERVAL,
+    TREND_SLOPE_DIGITS,
 )
 from ..loaded import loaded_runtime
 from .persistence import TrendSamplesStorage
@@ -56,7 +57,7 @@ TREND = "trend"
 RISING = "rising"
 # The trend sensor shows two decimals (suggested_display_precision); its state is rounded
 # to them, so a slope of -0.004 is stored as 0.0 and never reads "-0.00".
-SLOPE_DIGITS = 2
+DEFAULT_SLOPE_DIGITS = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +74,11 @@ class TrendSource:
     def max_standard_error(self) -> float:
         """Largest standard error (unit per day) at which this quantity's slope is shown."""
         return TREND_MAX_STANDARD_ERROR.get(self.quantity, math.inf)
+
+    @property
+    def slope_digits(self) -> int:
+        """Decimals this quantity's slope is published and shown with."""
+        return TREND_SLOPE_DIGITS.get(self.quantity, DEFAULT_SLOPE_DIGITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +341,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 self.store,
                 settings=self.settings,
                 thresholds=self.thresholds,
+                slope_digits={key: source.slope_digits for key, source in self.sources.items()},
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
                 previous=self.data,
@@ -396,6 +403,7 @@ def analyze_snapshot(
     *,
     settings: Mapping[str, TrendSettings],
     thresholds: Mapping[str, float],
+    slope_digits: Mapping[str, int],
     tz: str | ZoneInfo,
     now_s: float,
     previous: TrendSnapshot | None,
@@ -425,7 +433,7 @@ def analyze_snapshot(
             threshold=thresholds[key],
             now_s=now_s,
         )
-        views[key, TREND] = _slope_view(result, estimate)
+        views[key, TREND] = _slope_view(result, estimate, slope_digits[key])
         views[key, RISING] = _rising_view(state.direction, thresholds[key], estimate)
     if previous is not None:
         for view_key, view in views.items():
@@ -441,11 +449,11 @@ def analyze_snapshot(
     )
 
 
-def _slope_view(result: TrendResult, estimate: TrendEstimate) -> EntityView:
+def _slope_view(result: TrendResult, estimate: TrendEstimate, digits: int) -> EntityView:
     """The published slope per day (or unknown, and why); the statistics behind it."""
     shown = estimate.shown_slope
     return EntityView(
-        value=None if shown is None else display_slope(shown),
+        value=None if shown is None else display_slope(shown, digits),
         attributes={
             ATTR_STANDARD_ERROR: rounded(estimate.standard_error),
             ATTR_METHOD: estimate.method,
@@ -471,9 +479,9 @@ def _rising_view(
     )
 
 
-def display_slope(slope: float) -> float:
+def display_slope(slope: float, digits: int) -> float:
     """Round a slope to the shown decimals; adding 0.0 turns a negative zero positive."""
-    return round(slope, SLOPE_DIGITS) + 0.0
+    return round(slope, digits) + 0.0
 
 
 def _iso(time_s: float | None) -> str | None:

@@ -25,7 +25,6 @@ from .coordinator import (
     ATTR_SPAN_HOURS,
     ATTR_STANDARD_ERROR,
     RISING,
-    SLOPE_DIGITS,
     TREND,
     EntityView,
     TrendCoordinator,
@@ -67,7 +66,6 @@ class TrendBinarySensorDescription(BinarySensorEntityDescription):
 TREND_SENSOR = TrendSensorDescription(
     key=TREND,
     state_class=SensorStateClass.MEASUREMENT,
-    suggested_display_precision=SLOPE_DIGITS,
     value_fn=lambda view: None if view.value is None else float(view.value),
 )
 RISING_SENSOR = TrendBinarySensorDescription(
@@ -83,7 +81,11 @@ def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list
             coordinator,
             source,
             device,
-            replace(TREND_SENSOR, native_unit_of_measurement=f"{source.unit}/d"),
+            replace(
+                TREND_SENSOR,
+                native_unit_of_measurement=f"{source.unit}/d",
+                suggested_display_precision=source.slope_digits,
+            ),
         )
         for source in coordinator.sources.values()
     ]
