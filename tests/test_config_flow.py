@@ -385,6 +385,68 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("window_days", "min_span_hours", "errors"),
+    [
+        (7, 0.5, {CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range"}),
+        (7, 49, {CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range"}),
+        (7, 2.5, {CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range"}),
+        (0, 4, {CONF_WINDOW_DAYS: "window_days_out_of_range"}),
+        (
+            31,
+            0,
+            {
+                CONF_WINDOW_DAYS: "window_days_out_of_range",
+                CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range",
+            },
+        ),
+    ],
+)
+async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    window_days: float,
+    min_span_hours: float,
+    errors: dict[str, str],
+) -> None:
+    """Not Home Assistant's "Value 0.5 is too small" above the form: words by the field."""
+    node = _node_entry(hass)
+    mock_config_entry.add_to_hass(hass)
+    typed = {CONF_WINDOW_DAYS: window_days, CONF_TREND_MIN_SPAN_HOURS: min_span_hours}
+    result = await hass.config_entries.options.async_init(node.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**typed, CONF_TREND_THRESHOLD: 0.3, CONF_HUMIDITY_TREND_THRESHOLD: 1}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert node.options == {}
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**typed, CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+    )
+    assert result["errors"] == {**errors, CONF_POLL_INTERVAL: "poll_interval_too_short"}
+    assert CONF_WINDOW_DAYS not in mock_config_entry.options
+    # What the user typed stays in the form to be corrected.
+    suggested = {
+        str(key): key.description["suggested_value"] for key in result["data_schema"].schema
+    }
+    assert suggested[CONF_TREND_MIN_SPAN_HOURS] == min_span_hours
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_WINDOW_DAYS: 30,
+            CONF_TREND_MIN_SPAN_HOURS: 48,
+            CONF_POLL_INTERVAL: 5,
+            CONF_FAILURE_THRESHOLD: 2,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_TREND_MIN_SPAN_HOURS] == 48
+
+
 async def test_node_options_open_when_the_stored_announcement_is_unreadable(
     hass: HomeAssistant,
 ) -> None:

@@ -23,7 +23,7 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
-from ..trends.settings_form import trend_fields, trend_values
+from ..trends.settings_form import trend_field_errors, trend_fields, trend_values
 from .form import (
     led_label,
     led_schema,
@@ -68,11 +68,13 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Poll interval and how many failed reads make the sensor unavailable."""
         errors: dict[str, str] = {}
-        # Checked here, not by the selector's minimum: a schema error shows as a generic
-        # message above the form, a step error next to the field, in words.
-        if user_input is not None and int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
-            errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
-        elif user_input is not None:
+        if user_input is not None:
+            errors = trend_field_errors(user_input)
+            # Checked here, not by the selector's minimum: a schema error shows as a generic
+            # message above the form, a step error next to the field, in words.
+            if int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
+                errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
+        if user_input is not None and not errors:
             options = {
                 **self.config_entry.options,
                 CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),

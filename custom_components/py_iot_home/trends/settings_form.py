@@ -21,6 +21,10 @@ from ..const import (
 THRESHOLD_UNITS = {"temperature": "°C/d", "humidity": "%/d", "power": "W/d"}
 THRESHOLD_STEPS = {"temperature": 0.05, "humidity": 0.1, "power": 1.0}
 THRESHOLD_MAXIMA = {"temperature": 50.0, "humidity": 100.0, "power": 100000.0}
+# Whole days and hours, checked by the flow rather than by the selectors: a selector's bound
+# is refused above the form as "Value 0.5 is too small", a flow's error next to its field.
+WINDOW_DAYS_RANGE = (1, 30)
+MIN_SPAN_HOURS_RANGE = (1, 48)
 
 
 def trend_threshold(options: Mapping[str, Any], quantity: str) -> float:
@@ -50,7 +54,7 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
     return {
         probatio.Required(CONF_WINDOW_DAYS, default=DEFAULT_WINDOW_DAYS): selector.NumberSelector(
             selector.NumberSelectorConfig(
-                min=1, max=30, step=1, unit_of_measurement="d", mode=selector.NumberSelectorMode.BOX
+                step=1, unit_of_measurement="d", mode=selector.NumberSelectorMode.BOX
             )
         ),
         **thresholds,
@@ -58,10 +62,23 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
             CONF_TREND_MIN_SPAN_HOURS, default=DEFAULT_TREND_MIN_SPAN_HOURS
         ): selector.NumberSelector(
             selector.NumberSelectorConfig(
-                min=1, max=48, step=1, unit_of_measurement="h", mode=selector.NumberSelectorMode.BOX
+                step=1, unit_of_measurement="h", mode=selector.NumberSelectorMode.BOX
             )
         ),
     }
+
+
+def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Errors for a window or a minimum span that is not a whole number within its range."""
+    errors: dict[str, str] = {}
+    for key, (low, high), error in (
+        (CONF_WINDOW_DAYS, WINDOW_DAYS_RANGE, "window_days_out_of_range"),
+        (CONF_TREND_MIN_SPAN_HOURS, MIN_SPAN_HOURS_RANGE, "min_span_out_of_range"),
+    ):
+        value = float(user_input[key])
+        if not (low <= value <= high and value.is_integer()):
+            errors[key] = error
+    return errors
 
 
 def trend_values(user_input: dict[str, Any]) -> dict[str, Any]:
