@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,17 @@ from custom_components.py_iot_home.forecast.saved_model import model_storage_key
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 from .test_identities import identities
+
+TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
+# What Home Assistant adds to every state from the entity's description.
+HOME_ASSISTANT_ATTRIBUTES = {
+    "device_class",
+    "friendly_name",
+    "icon",
+    "options",
+    "state_class",
+    "unit_of_measurement",
+}
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
@@ -175,11 +187,32 @@ async def test_trains_on_statistics_and_forecasts(
     assert all(len(value.partition(".")[2]) <= 1 for value in (state.state, str(mae)))
     method = hass.states.get("sensor.power_forecast_forecast_method")
     assert method.state in METHODS
-    day = method.attributes["day_ahead"]
+    day = {
+        name.removeprefix("day_ahead_"): value
+        for name, value in method.attributes.items()
+        if name.startswith("day_ahead_")
+    }
     assert day["method"] == method.state
     # Never worse than a rule: the method in use scored at least as well as the best rule.
     assert day["mae_w"] <= day["best_rule_mae_w"]
     assert day["mae_w"] == pytest.approx(mae, abs=0.1)
+    assert method.attributes["hour_ahead_method"] in METHODS
+    # Flat attributes, each named and its method values worded in the translations (a nested
+    # one showed "{'method': 'model', 'best_rule': 'median_by_hour', ...}").
+    translated = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
+    for key, entity_id in (
+        ("forecast_method", "sensor.power_forecast_forecast_method"),
+        ("forecast_skill", "sensor.power_forecast_skill_over_the_best_rule"),
+    ):
+        names = translated[key]["state_attributes"]
+        ours = hass.states.get(entity_id).attributes.keys() - HOME_ASSISTANT_ATTRIBUTES
+        assert len(ours) == 12, ours
+        for name in ours:
+            value = hass.states.get(entity_id).attributes[name]
+            assert names[name]["name"], name
+            assert not isinstance(value, dict | list), name
+            if name.endswith(("_method", "_best_rule")):
+                assert names[name]["state"][value], (name, value)
     skill = hass.states.get("sensor.power_forecast_skill_over_the_best_rule")
     assert float(skill.state) == pytest.approx(day["skill_percent"])
     assert float(skill.state) >= 0

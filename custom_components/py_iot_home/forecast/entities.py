@@ -48,8 +48,16 @@ def _watts(value: float | None) -> float | None:
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
-    """Why each horizon uses its method: its held-out MAE next to the best rule's."""
-    return {name: choice.as_dict() for name, choice in snap.choices.items()}
+    """Why each horizon uses its method: its held-out MAE next to the best rule's.
+
+    Flat (``day_ahead_method``, ``day_ahead_mae_w``, ...): Home Assistant translates the
+    name and the value of a flat attribute, never what is nested in one.
+    """
+    return {
+        f"{group}_{name}": value
+        for group, choice in snap.choices.items()
+        for name, value in choice.as_dict().items()
+    }
 
 
 def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
