@@ -282,20 +282,29 @@ async def test_trend_entities_follow_the_board(
     assert events == []
 
 
-async def test_the_second_sample_is_analysed_at_once(
+async def test_the_first_samples_are_analysed_at_once(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     fake_hardware: FakeHardware,
 ) -> None:
-    """No waiting for the 5-minute refresh: the second sample says when a trend can come.
+    """No waiting for the 5-minute refresh: the first sample says when a trend can come.
 
-    The clock is frozen before set-up (``freezer`` first): frozen after it, every timer set
-    up meanwhile is overdue, the 5-minute refresh among them, and races the second poll.
+    Not "No readings yet" beside the reading the board shows. The clock is frozen before
+    set-up (``freezer`` first): frozen after it, every timer set up meanwhile is overdue,
+    the 5-minute refresh among them, and races the second poll.
     """
     first_s = dt_util.utcnow().timestamp()
-    trend = hass.states.get("sensor.living_room_temperature_trend")
-    assert (trend.state, trend.attributes["unknown_reason"]) == (STATE_UNKNOWN, "no_samples")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    ready_at = dt_util.utc_from_timestamp(round(first_s + 4 * 3600)).isoformat()
+    for quantity in ("temperature", "humidity"):
+        trend = hass.states.get(f"sensor.living_room_{quantity}_trend")
+        assert (trend.state, trend.attributes["unknown_reason"]) == (
+            STATE_UNKNOWN,
+            "span_too_short",
+        )
+        assert trend.attributes["ready_at"] == ready_at
     fake_hardware.dht.script(4, (21.5, 46.0))  # both up from the default reading
     freezer.tick(timedelta(seconds=DEFAULT_POLL_INTERVAL + 1))
     async_fire_time_changed(hass)

@@ -275,7 +275,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
 
     def _refresh_if_first_trend(self, key: str) -> None:
-        """Analyse as soon as a source has two samples, not at the next 5-minute refresh."""
+        """Analyse a source's first two samples as they come, not at the 5-minute refresh.
+
+        The first one turns "no readings yet" (beside a reading shown) into when a trend
+        can come; the second one starts the span.
+        """
         if not self._first_trend_requested and self._awaits_first_trend(key):
             self._first_trend_requested = True
             # Not started eagerly: the samples the caller adds next for its other sources
@@ -290,7 +294,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     def _awaits_first_trend(self, key: str) -> bool:
         result = self.data.results.get(key) if self.data is not None else None
-        return (result is None or result.count < 2) and len(self._buffers[key]) >= 2
+        analysed = 0 if result is None else result.count
+        return analysed < min(2, len(self._buffers[key]))
 
     async def _async_request_first_trend(self) -> None:
         self._first_trend_requested = False
