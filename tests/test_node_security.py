@@ -492,3 +492,51 @@ async def test_signatures_are_redacted_from_diagnostics(
     text = json.dumps(diagnostics)
     assert json.loads(signed)["sig"] not in text
     assert SECRET not in text
+
+
+def _wide_announcement(char: str, switch_name: str) -> bytes:
+    """A node whose 16 sensors and 16 switches have 64-character names in `char`.
+
+    14.6 kB sent as UTF-8; Home Assistant rebuilt it to keep it with every character
+    escaped, 40 kB, over the 16 kB limit, and raised where it confirmed or kept it.
+    """
+    text = char * 64
+    message = json.loads(announce_payload())
+    message |= {"name": text, "model": text, "sw_version": char * 32}
+    message["sensors"] = [
+        {"key": f"s{i}", "name": text, "quantities": ["temperature"], "model": text}
+        for i in range(16)
+    ]
+    message["switches"] = [{"key": f"w{i}", "name": f"{switch_name}{i}"} for i in range(16)]
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize("char", ["\U0001f600", "\u53f0"], ids=["emoji", "cjk"])
+async def test_a_node_named_in_emoji_or_cjk_is_confirmed_and_kept(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
+    char: str,
+) -> None:
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, _wide_announcement(char, char * 60), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (flow,) = _mqtt_flows(hass)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.title == char * 64
+    # Renamed switches (live, as a node restarted with a new node.yaml): kept and reloaded,
+    # no error with the payload in the log, which every such message used to write.
+    freezer.tick(timedelta(minutes=1))
+    renamed = _wide_announcement(char, char * 59 + "x")
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, renamed)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    assert parse_announcement(ANNOUNCE_TOPIC, entry.data[CONF_ANNOUNCEMENT]) == (
+        parse_announcement(ANNOUNCE_TOPIC, renamed)
+    )
+    assert _errors(caplog) == []
+    _assert_storable(hass)

@@ -15,10 +15,14 @@ from hypothesis import strategies as st
 
 from custom_components.py_iot_home import protocol
 from custom_components.py_iot_home.protocol import (
+    MAX_INTERVAL_S,
     MAX_PAYLOAD_BYTES,
     MAX_REPLAY_MESSAGES,
     MAX_REPLAY_PAYLOAD_BYTES,
     MAX_SENSORS,
+    MAX_SEQ,
+    MAX_SWITCHES,
+    MAX_TEXT_LENGTH,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -186,6 +190,44 @@ def test_announcement_round_trip() -> None:
     assert message.retain
     assert message.qos == 1
     assert parse_announcement(message.topic, message.payload) == announcement
+
+
+@pytest.mark.parametrize("char", ["\U0001f600", "\u53f0", "e"], ids=["emoji", "cjk", "ascii"])
+def test_the_largest_announcement_accepted_is_kept_within_the_limit(char: str) -> None:
+    """Every text at its longest, in 4-, 3- or 1-byte characters: what Home Assistant keeps
+    of it (rebuilt) fits a message too; escaped, the emoji one took 40 kB (a review's find)."""
+    longest = char * MAX_TEXT_LENGTH
+    node_id = "k" * 32
+    message = {
+        "v": 1,
+        "id": node_id,
+        "name": longest,
+        "model": longest,
+        "sw_version": char * 32,
+        "sensors": [
+            {
+                "key": f"{i:02d}" + "s" * 30,
+                "name": longest,
+                "quantities": [str(quantity) for quantity in Quantity],
+                "model": longest,
+            }
+            for i in range(MAX_SENSORS)
+        ],
+        "switches": [{"key": f"{i:02d}" + "w" * 30, "name": longest} for i in range(MAX_SWITCHES)],
+        "interval_s": MAX_INTERVAL_S,
+        "dropped": MAX_SEQ,
+        "seq": MAX_SEQ,
+    }
+    topic = f"py_iot_home/{node_id}/announce"
+    sent = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(sent) <= MAX_PAYLOAD_BYTES
+    parsed = parse_announcement(topic, sent)
+    kept = build_announcement(parsed)
+    assert len(kept.payload) <= MAX_PAYLOAD_BYTES
+    assert parse_announcement(topic, kept.payload) == parsed
+    # Signed by the node, it still fits.
+    signed = build_announcement(parsed, signer=MessageSigner("secret"))
+    assert len(signed.payload) <= MAX_PAYLOAD_BYTES
 
 
 def test_announcement_tolerates_extra_fields_and_unknown_quantities() -> None:

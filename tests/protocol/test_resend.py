@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custom_components.py_iot_home.protocol import (
+    ADMIT_SPAN,
     MAX_REPLAY_PAYLOAD_BYTES,
     MessageSigner,
     MessageVerifier,
@@ -147,6 +148,44 @@ def test_admit_is_once_only_and_bounded(seqs: list[int]) -> None:
         # The floor follows the newest counter at a span's distance, never the order.
         assert verifier.floor == max(-1, max(admitted) - span)
     assert verifier.last_seq == (max(admitted) if admitted else -1)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from([16, 24]),
+    st.lists(st.tuples(st.integers(min_value=1, max_value=30), st.integers(0, 23)), max_size=60),
+)
+def test_raising_the_floor_clears_exactly_the_counters_it_passes(
+    span: int, moves: list[tuple[int, int]]
+) -> None:
+    """Byte-wise clearing (at any offset, across the wrap) forgets what a bit loop would."""
+    verifier = MessageVerifier(SECRET, admit_span=span)
+    admitted: set[int] = set()
+    seq = 0
+    for step, back in moves:
+        seq += step
+        assert verifier.admit(seq) == (seq not in admitted)
+        admitted.add(seq)
+        # Every counter within the span below the newest: admitted unless it was before.
+        below = seq - back % span
+        if below > verifier.floor:
+            assert verifier.admit(below) == (below not in admitted)
+            admitted.add(below)
+    for earlier in sorted(admitted):
+        if earlier > verifier.floor:
+            assert not verifier.admit(earlier)
+
+
+def test_counters_spaced_just_under_the_span_are_each_admitted_once() -> None:
+    """A node stepping its counter by span - 1 (a compromised one) gets no double admits."""
+    verifier = MessageVerifier(SECRET)
+    step = ADMIT_SPAN - 1
+    seqs = [ADMIT_SPAN + 10 + i * step for i in range(50)]
+    assert all(verifier.admit(seq) for seq in seqs)
+    assert verifier.floor == seqs[-1] - ADMIT_SPAN
+    assert not verifier.admit(seqs[-1])
+    assert not verifier.admit(seqs[-2])
+    assert verifier.admit(seqs[-2] + 1)
 
 
 def test_counters_sent_scattered_do_not_raise_the_floor() -> None:

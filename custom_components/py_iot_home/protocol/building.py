@@ -31,7 +31,9 @@ from .topics import (
 
 
 def _encode(message: Mapping[str, object]) -> bytes:
-    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode()
+    # UTF-8 as is: escaped, a name in emoji or CJK takes three to six times the bytes, and
+    # an announcement that fit as a node sent it would not as Home Assistant keeps it.
+    return json.dumps(message, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
 
 
 def _finish(
