@@ -527,13 +527,34 @@ async def test_a_discovery_that_ends_frees_its_slot(hass: HomeAssistant, ending:
         assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert "waiting-0" not in hass.data[PENDING_DISCOVERIES]
-    assert len(hass.data[PENDING_DISCOVERIES]) == MAX_PENDING_DISCOVERIES - 1
-
+    # The node refused while the slots were full is offered in the freed one by itself: the
+    # broker would not send its unchanged retained announcement again before a restart.
+    assert len(hass.data[PENDING_DISCOVERIES]) == MAX_PENDING_DISCOVERIES
+    assert "one-too-many" in hass.data[PENDING_DISCOVERIES]
     result = await _discover(hass, "one-too-many")
-    assert result["step_id"] == "mqtt_confirm"
+    assert result["reason"] == "already_in_progress"
     result = await _discover(hass, "two-too-many")
     assert result["reason"] == "too_many_pending"
     assert hass.data[DISCOVERY_REJECTIONS] == {"too_many_pending": 2}
+
+
+async def test_nodes_refused_while_full_are_offered_in_turn_as_the_user_ignores_fakes(
+    hass: HomeAssistant,
+) -> None:
+    """Made-up nodes (a broker without the ACL) fill the slots; the real one still comes."""
+    flow_ids = await _fill_pending(hass)  # refuses "one-too-many"
+    for node_id in ("real-pi", "one-too-many", "another"):  # "one-too-many" again: moved last
+        assert (await _discover(hass, node_id))["reason"] == "too_many_pending"
+    flow = hass.config_entries.flow
+    offered = []
+    for index in range(4):
+        flow.async_abort(flow_ids[index])
+        await hass.async_block_till_done()
+        waiting = set(hass.data[PENDING_DISCOVERIES])
+        assert len(waiting) == MAX_PENDING_DISCOVERIES - (index >= 3)
+        offered += sorted(waiting - {f"waiting-{i}" for i in range(20)} - set(offered))
+    # Newest refusal first, each once; then the slot stays free.
+    assert offered == ["another", "one-too-many", "real-pi"]
 
 
 @pytest.mark.parametrize("source", [SOURCE_MQTT, SOURCE_IGNORE])

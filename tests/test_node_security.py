@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_MQTT, ConfigEntryState
+from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -37,7 +37,12 @@ from pytest_homeassistant_custom_component.typing import (
     MqttMockHAClient,
 )
 
-from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.const import (
+    CONF_ANNOUNCEMENT,
+    CONF_SECRET,
+    DOMAIN,
+    MAX_PENDING_DISCOVERIES,
+)
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.protocol import (
@@ -540,3 +545,34 @@ async def test_a_node_named_in_emoji_or_cjk_is_confirmed_and_kept(
     )
     assert _errors(caplog) == []
     _assert_storable(hass)
+
+
+async def test_made_up_nodes_filling_the_discoveries_do_not_keep_the_real_one_out(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """20 retained made-up announcements (a broker without the ACL), then the real node.
+
+    It was refused for good: the broker does not send its unchanged retained announcement
+    again before a restart. Now it is offered when the user ignores one of the fakes.
+    """
+    for index in range(MAX_PENDING_DISCOVERIES):
+        fake = f"fake-{index}"
+        async_fire_mqtt_message(
+            hass, f"py_iot_home/{fake}/announce", announce_payload(announcement(fake)), retain=True
+        )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    waiting = {flow["context"]["unique_id"]: flow["flow_id"] for flow in _mqtt_flows(hass)}
+    assert NODE_ID not in waiting
+    assert hass.data[DISCOVERY_REJECTIONS] == {"too_many_pending": 1}
+
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_IGNORE}, data={"unique_id": "fake-0", "title": "Fake"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (real,) = [flow for flow in _mqtt_flows(hass) if flow["context"]["unique_id"] == NODE_ID]
+    result = await hass.config_entries.flow.async_configure(real["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == NODE_ID

@@ -76,6 +76,7 @@ from .nodes.discovery import (
     record_discovery_rejection,
     release_pending_discovery,
     remember_later_signed,
+    remember_refused_for_capacity,
     secret_in_use,
     verified_announcement,
 )
@@ -170,6 +171,8 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 check_capacity(self.hass)
         except DiscoveryRejected as err:
             record_discovery_rejection(self.hass, err.reason)
+            if err.reason == "too_many_pending" and node_id:
+                remember_refused_for_capacity(self.hass, node_id, discovery_info)
             return self.async_abort(reason=err.reason)
         remember_later_signed(self.hass, announcement.node_id, discovery_info.payload)
         await self.async_set_unique_id(announcement.node_id)

@@ -12,7 +12,9 @@ from collections import Counter, deque
 from collections.abc import Iterable
 
 from homeassistant.components import mqtt
+from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import discovery_flow
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from homeassistant.util.hass_dict import HassKey
 
@@ -44,6 +46,13 @@ LATER_SIGNED: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
     f"{DOMAIN}_later_signed_announcements"
 )
 MAX_LATER_SIGNED = 4
+# Node id -> the announcement refused while the pending discoveries were full, oldest first:
+# offered again as slots free up, since the broker does not send an unchanged retained one
+# again. Strangers' made-up nodes may fill the slots (without the documented ACL); the real
+# node's turn then comes as the user ignores them.
+REFUSED_FOR_CAPACITY: HassKey[dict[str, MqttServiceInfo]] = HassKey(
+    f"{DOMAIN}_refused_for_capacity"
+)
 # How long confirming waits for the broker to send the retained announcement again.
 RETAINED_WAIT_S = 3.0
 
@@ -100,11 +109,28 @@ def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:
 
 
 def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -> None:
-    """Forget a discovery flow that ended (confirmed, ignored or aborted)."""
+    """Forget a discovery flow that ended (confirmed, ignored or aborted).
+
+    Its slot goes to the latest announcement refused while the slots were full.
+    """
     pending = pending_discoveries(hass)
     if pending.get(node_id) == flow_id:
         del pending[node_id]
         hass.data.get(LATER_SIGNED, {}).pop(node_id, None)
+        if refused := hass.data.get(REFUSED_FOR_CAPACITY):
+            _, info = refused.popitem()
+            discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_MQTT}, info)
+
+
+def remember_refused_for_capacity(
+    hass: HomeAssistant, node_id: str, info: MqttServiceInfo
+) -> None:
+    """Keep the latest announcement of a node refused because the slots were full."""
+    refused = hass.data.setdefault(REFUSED_FOR_CAPACITY, {})
+    refused.pop(node_id, None)
+    refused[node_id] = info
+    if len(refused) > MAX_PENDING_DISCOVERIES:
+        del refused[next(iter(refused))]
 
 
 def remember_later_signed(
