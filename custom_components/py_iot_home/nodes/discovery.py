@@ -122,9 +122,7 @@ def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -
             discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_MQTT}, info)
 
 
-def remember_refused_for_capacity(
-    hass: HomeAssistant, node_id: str, info: MqttServiceInfo
-) -> None:
+def remember_refused_for_capacity(hass: HomeAssistant, node_id: str, info: MqttServiceInfo) -> None:
     """Keep the latest announcement of a node refused because the slots were full."""
     refused = hass.data.setdefault(REFUSED_FOR_CAPACITY, {})
     refused.pop(node_id, None)
