@@ -447,6 +447,27 @@ async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
     assert mock_config_entry.options[CONF_TREND_MIN_SPAN_HOURS] == 48
 
 
+async def test_thresholds_out_of_range_are_refused_next_to_their_field(
+    hass: HomeAssistant,
+) -> None:
+    """A negative threshold (a walk typed -1) is refused in words, not "Value -1.0 is too small"."""
+    node = _node_entry(hass)
+    typed = {CONF_WINDOW_DAYS: 7, CONF_TREND_MIN_SPAN_HOURS: 4}
+    result = await hass.config_entries.options.async_init(node.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**typed, CONF_TREND_THRESHOLD: -1, CONF_HUMIDITY_TREND_THRESHOLD: 101}
+    )
+    assert result["errors"] == {
+        CONF_TREND_THRESHOLD: "threshold_out_of_range",
+        CONF_HUMIDITY_TREND_THRESHOLD: "threshold_out_of_range",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**typed, CONF_TREND_THRESHOLD: 0, CONF_HUMIDITY_TREND_THRESHOLD: 100}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert node.options[CONF_HUMIDITY_TREND_THRESHOLD] == 100
+
+
 async def test_node_options_open_when_the_stored_announcement_is_unreadable(
     hass: HomeAssistant,
 ) -> None:

@@ -48,7 +48,7 @@ pytestmark = [
 
 NODE_ID = "kitchen-pi"
 NODE_NAME = "Kitchen Pi"
-NODE_LED = "Light"
+NODE_LED = "LED"
 # Made before it is put in its area (as Home Assistant's dialog after the flow does): its
 # entity ids are the board's name's.
 LIVING_ROOM_TEMPERATURE = "sensor.climate_sensor_temperature"

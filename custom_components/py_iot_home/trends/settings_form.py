@@ -21,8 +21,9 @@ from ..const import (
 THRESHOLD_UNITS = {"temperature": "°C/d", "humidity": "%/d", "power": "W/d"}
 THRESHOLD_STEPS = {"temperature": 0.05, "humidity": 0.1, "power": 1.0}
 THRESHOLD_MAXIMA = {"temperature": 50.0, "humidity": 100.0, "power": 100000.0}
-# Whole days and hours, checked by the flow rather than by the selectors: a selector's bound
-# is refused above the form as "Value 0.5 is too small", a flow's error next to its field.
+# Whole days and hours (and thresholds), checked by the flow rather than by the selectors: a
+# selector's bound is refused above the form as "Value 0.5 is too small", a flow's error next
+# to its field, in words.
 WINDOW_DAYS_RANGE = (1, 30)
 MIN_SPAN_HOURS_RANGE = (1, 48)
 
@@ -41,8 +42,6 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
             option, default=DEFAULT_TREND_THRESHOLDS[quantity]
         ): selector.NumberSelector(
             selector.NumberSelectorConfig(
-                min=0,
-                max=THRESHOLD_MAXIMA[quantity],
                 step=THRESHOLD_STEPS[quantity],
                 unit_of_measurement=THRESHOLD_UNITS[quantity],
                 mode=selector.NumberSelectorMode.BOX,
@@ -69,7 +68,7 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
 
 
 def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
-    """Errors for a window or a minimum span that is not a whole number within its range."""
+    """Errors for a window or span that is not a whole number in range, or a threshold below 0."""
     errors: dict[str, str] = {}
     for key, (low, high), error in (
         (CONF_WINDOW_DAYS, WINDOW_DAYS_RANGE, "window_days_out_of_range"),
@@ -78,6 +77,12 @@ def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
         value = float(user_input[key])
         if not (low <= value <= high and value.is_integer()):
             errors[key] = error
+    for quantity, option in TREND_THRESHOLD_OPTIONS.items():
+        if (
+            option in user_input
+            and not 0 <= float(user_input[option]) <= THRESHOLD_MAXIMA[quantity]
+        ):
+            errors[option] = "threshold_out_of_range"
     return errors
 
 
