@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from custom_components.py_iot_home.assist.answers import ForecastHour, power_forecast_answer
+from custom_components.py_iot_home.assist.answers import (
+    ForecastHour,
+    power_day_answer,
+    power_forecast_answer,
+)
 
 NOW = datetime(2026, 12, 3, 21, 20, tzinfo=ZoneInfo("Europe/Brussels"))
 
@@ -62,5 +66,54 @@ def test_an_hour_that_ended_is_not_this_hour() -> None:
         "about 2.5 kWh over the next 3 hours."
     )
     assert power_forecast_answer(name="Home", hours=_hours(500), now=later) == (
+        "Home has no forecast yet."
+    )
+
+
+def _day(now: datetime) -> list[ForecastHour]:
+    """24 hours from `now`'s hour: 100 W, but 900 W at 08:00 and 1,500 W at 19:00."""
+    start = now.replace(minute=0)
+    hours = [start + timedelta(hours=hour) for hour in range(24)]
+    return [
+        ForecastHour(
+            start=at,
+            power_w={8: 900.0, 19: 1500.0}.get(at.hour, 100.0),
+            low_w=50.0,
+            high_w=2000.0,
+        )
+        for at in hours
+    ]
+
+
+def test_tomorrow_is_tomorrows_hours_as_far_as_the_forecast_reaches() -> None:
+    """Asked at 21:20: tomorrow is covered from 00:00 to 21:00, its peak at 19:00."""
+    answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=True)
+    assert answer == (
+        "Tomorrow, Home expects about 4.3 kWh (00:00 to 21:00, as far as it sees); "
+        "the highest hour is 19:00, about 1,500 W."
+    )
+
+
+def test_today_is_the_rest_of_today() -> None:
+    """Asked at 21:20: 21:00, 22:00 and 23:00 are left of today (100 W each)."""
+    answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=False)
+    assert answer == (
+        "For the rest of today, Home expects about 0.3 kWh; the highest hour is 21:00, about 100 W."
+    )
+
+
+def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_said() -> None:
+    just_after = NOW.replace(day=4, hour=0, minute=10)
+    answer = power_day_answer(name="Home", hours=_day(just_after), now=just_after, tomorrow=True)
+    assert answer == (
+        "Home forecasts the next 24 hours only, up to 00:00 tomorrow; ask again after midnight."
+    )
+    midnight = NOW.replace(day=4, hour=0, minute=0)
+    hours = _day(midnight)
+    # Asked at 23:30 the day before, with a forecast from midnight: all of tomorrow.
+    evening = midnight - timedelta(minutes=30)
+    answer = power_day_answer(name="Home", hours=hours, now=evening, tomorrow=True)
+    assert answer.startswith("Tomorrow, Home expects about 4.6 kWh (the whole day); ")
+    assert power_day_answer(name="Home", hours=[], now=NOW, tomorrow=False) == (
         "Home has no forecast yet."
     )

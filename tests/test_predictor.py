@@ -610,7 +610,7 @@ async def test_assist_tells_the_power_forecast(
         "what is the power forecast",
         "What's the power forecast?",
         "how much power will we use",
-        "how much electricity will I use tomorrow",
+        "how much electricity will I use in the next 24 hours",
     ):
         result = await conversation.async_converse(
             hass,
@@ -630,3 +630,32 @@ async def test_assist_tells_the_power_forecast(
             assert f"about {peak['power_w']:,.0f} W; " in speech
         energy = sum(point["power_w"] for point in forecast) / 1000
         assert speech.endswith(f"; about {energy:,.1f} kWh over the next 24 hours.")
+
+    # "Today" and "tomorrow" are those days' hours of the forecast, not the next 24 hours.
+    local_now = dt_util.as_local(NOW)
+    for sentence, day, opening in (
+        ("how much electricity will I use tomorrow", 1, "Tomorrow, Power forecast expects"),
+        ("what's the power forecast for today", 0, "For the rest of today, Power forecast expects"),
+    ):
+        points = [
+            point
+            for point in forecast
+            if dt_util.parse_datetime(point["datetime"]).date()
+            == local_now.date() + timedelta(days=day)
+        ]
+        result = await conversation.async_converse(
+            hass,
+            sentence,
+            None,
+            Context(),
+            language="en",
+            agent_id=conversation.HOME_ASSISTANT_AGENT,
+        )
+        speech = result.response.speech["plain"]["speech"]
+        energy = sum(point["power_w"] for point in points) / 1000
+        assert speech.startswith(f"{opening} about {energy:,.1f} kWh"), speech
+        peak = max(points, key=lambda point: point["power_w"])
+        peak_at = dt_util.parse_datetime(peak["datetime"])
+        assert speech.endswith(
+            f"the highest hour is {peak_at:%H:%M}, about {peak['power_w']:,.0f} W."
+        ), speech

@@ -192,3 +192,35 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
         energy_kwh = sum(hour.power_w for hour in hours) / 1000
         said += f"; about {energy_kwh:,.1f} kWh over the next {len(hours)} hours"
     return f"{said}."
+
+
+def power_day_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, tomorrow: bool
+) -> str:
+    """What a predictor expects over the rest of today, or over tomorrow as far as it sees.
+
+    A forecast covers the next 24 hours: all that is left of today, and tomorrow up to
+    this hour. The answer says how far it reaches rather than passing a part for the day.
+    """
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    if not hours:
+        return f"{name} has no forecast yet."
+    day = now.date() + timedelta(days=1 if tomorrow else 0)
+    of_day = [hour for hour in hours if hour.start.date() == day]
+    if not of_day:
+        end = hours[-1].start + timedelta(hours=1)
+        return (
+            f"{name} forecasts the next 24 hours only, up to {end:%H:%M} {_day(end, now)}; "
+            "ask again after midnight."
+        )
+    energy_kwh = sum(hour.power_w for hour in of_day) / 1000
+    end = of_day[-1].start + timedelta(hours=1)
+    if tomorrow:
+        reaches = (
+            "the whole day" if end.date() > day else f"00:00 to {end:%H:%M}, as far as it sees"
+        )
+        said = f"Tomorrow, {name} expects about {energy_kwh:,.1f} kWh ({reaches})"
+    else:
+        said = f"For the rest of today, {name} expects about {energy_kwh:,.1f} kWh"
+    peak = max(of_day, key=lambda hour: hour.power_w)
+    return f"{said}; the highest hour is {peak.start:%H:%M}, about {_watts(peak.power_w)}."

@@ -46,6 +46,7 @@ from .answers import (
     no_clear_trend_answer,
     not_enough_data_answer,
     parse_trend_question,
+    power_day_answer,
     power_forecast_answer,
     split_it_getting,
     trend_answer,
@@ -93,9 +94,20 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "(what is|what's|whats) [the] (predicted|expected|forecast) (power|electricity|energy) "
             "[use|usage|consumption]",
             "how much (power|electricity|energy) will (i|we|the house|the home) use "
-            "[today|tomorrow|in the next 24 hours|in the next day]",
+            "[in the next 24 hours|in the next day]",
         ),
     ),
+    **{
+        f"power_forecast_{day}": AssistSentences(
+            intent_type=INTENT_POWER_FORECAST,
+            sentences=(
+                f"how much (power|electricity|energy) will (i|we|the house|the home) use {day}",
+                f"(what is|what's|whats) [the] (power|electricity|energy) forecast [for] {day}",
+            ),
+            slots={"day": day},
+        )
+        for day in ("today", "tomorrow")
+    },
     **{
         f"{quantity}_trend": AssistSentences(
             intent_type=INTENT_AREA_TREND,
@@ -220,19 +232,25 @@ class PowerForecastIntent(intent.IntentHandler):
         if not predicted:
             response.async_set_speech("No power forecast is set up.")
             return response
-        response.async_set_speech(" ".join(_forecast_speech(hass, entity) for entity in predicted))
+        # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
+        day = intent_obj.slots.get("day", {}).get("value")
+        response.async_set_speech(
+            " ".join(_forecast_speech(hass, entity, day) for entity in predicted)
+        )
         return response
 
 
-def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry) -> str:
+def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry, day: str | None) -> str:
     config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
     name = config_entry.title if config_entry else "The power forecast"
     state = hass.states.get(entity.entity_id)
     if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
         return f"{name} has no forecast yet."
-    return power_forecast_answer(
-        name=name, hours=_forecast_hours(state.attributes.get("forecast")), now=dt_util.now()
-    )
+    hours = _forecast_hours(state.attributes.get("forecast"))
+    now = dt_util.now()
+    if day in ("today", "tomorrow"):
+        return power_day_answer(name=name, hours=hours, now=now, tomorrow=day == "tomorrow")
+    return power_forecast_answer(name=name, hours=hours, now=now)
 
 
 def _forecast_hours(points: object) -> list[ForecastHour]:
