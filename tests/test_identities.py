@@ -39,6 +39,13 @@ async def test_a_board_keeps_its_identities(
         ("sensor", "board0001_humidity", "sensor.living_room_humidity"),
         ("sensor", "board0001_temperature_trend", "sensor.living_room_temperature_trend"),
         ("sensor", "board0001_humidity_trend", "sensor.living_room_humidity_trend"),
+        # Added 2026-12-04: why a trend is unknown, on the device page.
+        (
+            "sensor",
+            "board0001_temperature_trend_status",
+            "sensor.living_room_temperature_trend_status",
+        ),
+        ("sensor", "board0001_humidity_trend_status", "sensor.living_room_humidity_trend_status"),
         (
             "binary_sensor",
             "board0001_temperature_rising",

@@ -305,6 +305,16 @@ async def test_the_first_samples_are_analysed_at_once(
             "span_too_short",
         )
         assert trend.attributes["ready_at"] == ready_at
+        # The same, in sight on the device page: the status beside the unknown trend.
+        status = hass.states.get(f"sensor.living_room_{quantity}_trend_status")
+        assert (status.state, status.attributes["ready_at"]) == ("span_too_short", ready_at)
+        assert status.attributes["options"] == [
+            "shown",
+            "no_samples",
+            "span_too_short",
+            "uncertain",
+            "no_clear_trend",
+        ]
     fake_hardware.dht.script(4, (21.5, 46.0))  # both up from the default reading
     freezer.tick(timedelta(seconds=DEFAULT_POLL_INTERVAL + 1))
     async_fire_time_changed(hass)

@@ -33,6 +33,7 @@ from custom_components.py_iot_home.trends import coordinator as trend_coordinato
 from custom_components.py_iot_home.trends import recorded_samples as trend_history
 from custom_components.py_iot_home.trends.coordinator import (
     RISING,
+    STATUS,
     TREND,
     TREND_CHANGED_EVENT,
     TrendCoordinator,
@@ -547,7 +548,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
         )
 
     first = analyze(None)
-    assert set(first.views) == {(key, kind) for key in keys for kind in (TREND, RISING)}
+    assert set(first.views) == {(key, kind) for key in keys for kind in (TREND, RISING, STATUS)}
     result = first.results["temperature"]
     trend_view = first.views["temperature", TREND]
     assert first.estimates["temperature"].published

@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -146,6 +152,11 @@ async def test_trend_entities_follow_the_coordinator(
     # The rising sensor says why it does not know, in the trend's words.
     assert humidity_rising.attributes["unknown_reason"] == "span_too_short"
     assert rising.attributes["unknown_reason"] is None
+    # Each trend's status, on the device page: shown, or why not and from when.
+    assert _state(hass, "sensor", "board0001_temperature_trend_status").state == "shown"
+    humidity_status = _state(hass, "sensor", "board0001_humidity_trend_status")
+    assert humidity_status.state == "span_too_short"
+    assert humidity_status.attributes["ready_at"] == humidity.attributes["ready_at"]
 
     freezer.move_to(NOW + timedelta(days=3))
     later_s = now_s + 3 * DAY
@@ -169,6 +180,7 @@ async def test_trend_entities_follow_the_coordinator(
     steady = _state(hass, "binary_sensor", "board0001_humidity_rising")
     assert steady.state == STATE_OFF
     assert steady.attributes["direction"] == "steady"
+    assert _state(hass, "sensor", "board0001_humidity_trend_status").state == "shown"
     await coordinator.async_shutdown()
 
 
@@ -207,9 +219,22 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
         assert registered.translation_key == translation_key
         assert registered.device_id == device.id
         assert registered.entity_category is None
+    for unique_id, translation_key in (
+        ("node01_humidity_trend_status", "humidity_trend_status"),
+        ("node01_dht1_temperature_trend_status", "sensor_temperature_trend_status"),
+    ):
+        entity_id = registry.async_get_entity_id("sensor", DOMAIN, unique_id)
+        assert entity_id is not None
+        registered = registry.async_get(entity_id)
+        assert registered is not None
+        assert registered.translation_key == translation_key
+        assert registered.device_id == device.id
+        assert registered.entity_category is EntityCategory.DIAGNOSTIC
     placeholders: list[Entity] = [*sensors, *binary_sensors]
     assert [entity.translation_placeholders for entity in placeholders] == [
         {},
+        {},
+        {"sensor": "Attic"},
         {"sensor": "Attic"},
         {},
         {"sensor": "Attic"},

@@ -88,6 +88,13 @@ async def reading(page: Page, name: str, unit: str, timeout_ms: float = 60_000) 
     return float(match.group(1).replace(",", ""))
 
 
+# What a trend's status row says while the trend is unknown (strings.json).
+STATUS_TEXT = (
+    r"No readings yet|Not enough hours of readings yet|Readings too uneven to tell yet"
+    r"|No clear trend"
+)
+
+
 async def trend_or_unknown(page: Page, name: str, unit: str) -> float | None:
     """The row `name` as shown now: a number in `unit`, or None when it says Unknown."""
     row = entity_row(page, name)
@@ -104,6 +111,15 @@ async def assert_plausible_trends(page: Page) -> None:
         assert trend is None or abs(trend) < PLAUSIBLE_PER_DAY[unit], (
             f"{quantity} trend {trend} {unit} in the first minutes"
         )
+        # An unknown trend says why on the page itself (its status row, under Diagnostic);
+        # a trend shown says "Shown".
+        status = entity_row(page, f"{quantity} trend status")
+        await expect(status).to_have_text(re.compile(rf"{STATUS_TEXT}|Shown"))
+        shown = "Shown" in (await status.text_content() or "")
+        if shown != (trend is not None):
+            # Published between the two reads: the trend row shows a number by now.
+            trend = await trend_or_unknown(page, f"{quantity} trend", unit)
+            assert shown == (trend is not None), f"{quantity} trend {trend}, status shown={shown}"
         # The row's text is its state and then its name, "Not rising   Temperature rising".
         rising = entity_row(page, f"{quantity} rising")
         await expect(rising).to_have_text(re.compile(r"^\s*(Rising|Not rising|Unknown)\s"))

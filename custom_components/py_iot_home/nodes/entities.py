@@ -116,7 +116,7 @@ def expected_unique_ids(node_id: str, announcement: NodeAnnouncement) -> set[str
     for sensor in announcement.sensors:
         for quantity in sensor.quantities:
             base = sensor_unique_id(node_id, sensor.key, quantity)
-            ids |= {base, f"{base}_trend", f"{base}_rising"}
+            ids |= {base, f"{base}_trend", f"{base}_trend_status", f"{base}_rising"}
     ids |= {switch_unique_id(node_id, switch.key) for switch in announcement.switches}
     return ids
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -25,7 +25,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..analysis.sample_store import RingBuffer, SampleStore
 from ..analysis.trend import TrendDirection, TrendResult, analyze_many
 from ..analysis.trend_direction import UNKNOWN, DirectionState, next_direction
-from ..analysis.trend_estimate import TrendEstimate, TrendSettings, estimate_trend
+from ..analysis.trend_estimate import (
+    NotReadyReason,
+    TrendEstimate,
+    TrendSettings,
+    estimate_trend,
+)
 from ..analysis.trend_json import result_summary, rounded
 from ..analysis.window_stats import backend_name
 from ..const import (
@@ -55,6 +60,10 @@ ATTR_METHOD = "method"
 ATTR_SPAN_HOURS = "span_hours"
 TREND = "trend"
 RISING = "rising"
+STATUS = "trend_status"
+# A trend sensor's status: shown, or why not (``analysis.trend_estimate.NotReadyReason``).
+STATUS_SHOWN = "shown"
+STATUS_OPTIONS = [STATUS_SHOWN, *get_args(NotReadyReason.__value__)]
 # The trend sensor shows two decimals (suggested_display_precision); its state is rounded
 # to them, so a slope of -0.004 is stored as 0.0 and never reads "-0.00".
 DEFAULT_SLOPE_DIGITS = 2
@@ -89,7 +98,7 @@ class EntityView:
     ``is`` that it has nothing new to write.
     """
 
-    value: float | bool | None
+    value: float | bool | str | None
     attributes: dict[str, Any]  # shared by the states written from it: never mutated
 
 
@@ -440,6 +449,10 @@ def analyze_snapshot(
         )
         views[key, TREND] = _slope_view(result, estimate, slope_digits[key])
         views[key, RISING] = _rising_view(state.direction, thresholds[key], estimate)
+        views[key, STATUS] = EntityView(
+            value=estimate.not_ready or STATUS_SHOWN,
+            attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
+        )
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:

@@ -1,4 +1,4 @@
-"""Trend entities: the slope per day of each source, and whether it is rising."""
+"""Trend entities: each source's slope per day, whether it rises, and why it is not shown."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.sensor import (
+    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import callback
 from homeassistant.helpers.entity import EntityDescription
 
@@ -25,6 +27,8 @@ from .coordinator import (
     ATTR_SPAN_HOURS,
     ATTR_STANDARD_ERROR,
     RISING,
+    STATUS,
+    STATUS_OPTIONS,
     TREND,
     EntityView,
     TrendCoordinator,
@@ -51,9 +55,9 @@ _CHANGING_ATTRIBUTES = frozenset(
 
 @dataclass(frozen=True, kw_only=True)
 class TrendSensorDescription(SensorEntityDescription):
-    """The slope of a source, read from the view the coordinator built."""
+    """The slope of a source, or its status, read from the view the coordinator built."""
 
-    value_fn: Callable[[EntityView], float | None]
+    value_fn: Callable[[EntityView], float | str | None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +72,15 @@ TREND_SENSOR = TrendSensorDescription(
     state_class=SensorStateClass.MEASUREMENT,
     value_fn=lambda view: None if view.value is None else float(view.value),
 )
+# On the device page, in sight: a trend shown as "Unknown" says why there, not three clicks
+# into its attributes.
+STATUS_SENSOR = TrendSensorDescription(
+    key=STATUS,
+    device_class=SensorDeviceClass.ENUM,
+    options=STATUS_OPTIONS,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda view: None if view.value is None else str(view.value),
+)
 RISING_SENSOR = TrendBinarySensorDescription(
     key=RISING,
     is_on_fn=lambda view: None if view.value is None else bool(view.value),
@@ -75,19 +88,23 @@ RISING_SENSOR = TrendBinarySensorDescription(
 
 
 def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list[SensorEntity]:
-    """One slope sensor per source of the coordinator, on the sources' device."""
+    """A slope sensor and its status per source of the coordinator, on the sources' device."""
     return [
-        TrendSensor(
-            coordinator,
-            source,
-            device,
-            replace(
-                TREND_SENSOR,
-                native_unit_of_measurement=f"{source.unit}/d",
-                suggested_display_precision=source.slope_digits,
-            ),
-        )
+        entity
         for source in coordinator.sources.values()
+        for entity in (
+            TrendSensor(
+                coordinator,
+                source,
+                device,
+                replace(
+                    TREND_SENSOR,
+                    native_unit_of_measurement=f"{source.unit}/d",
+                    suggested_display_precision=source.slope_digits,
+                ),
+            ),
+            TrendSensor(coordinator, source, device, STATUS_SENSOR),
+        )
     ]
 
 
@@ -166,14 +183,14 @@ class TrendEntity(PyIotHomeCoordinatorEntity[TrendCoordinator]):
 
 
 class TrendSensor(TrendEntity, SensorEntity):
-    """The published trend of a source over the window, in its unit per day."""
+    """A source's published trend in its unit per day (unknown until shown), or its status."""
 
     entity_description: TrendSensorDescription
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
 
     @property
-    def native_value(self) -> float | None:
-        """Slope per day, rounded to the shown decimals; None while the trend is unknown."""
+    def native_value(self) -> float | str | None:
+        """Slope per day, rounded to the shown decimals; or the status: shown, or why not."""
         view = self._shown_view
         return None if view is None else self.entity_description.value_fn(view)
 
