@@ -163,6 +163,14 @@ def test_forecast_reply_is_checked_and_converted() -> None:
             {"datetime": "not a time", "temperature": 41},
             {"datetime": "2026-03-01T04:00:00+01:00", "temperature": True},
             "junk",
+            # Times of the right shape that name no moment, or none a forecast can be for:
+            # each raised, and one such point stopped the predictor (an outside review).
+            {"datetime": "2026-02-30T00:00:00+00:00", "temperature": 41},
+            {"datetime": "2026-03-01T25:00:00+00:00", "temperature": 41},
+            {"datetime": "2026-03-01T05:00:00+99:00", "temperature": 41},
+            {"datetime": "2300-01-01T00:00:00+00:00", "temperature": 41},
+            {"datetime": "9999-12-31T23:00:00+00:00", "temperature": 41},
+            {"datetime": "0001-01-01T00:00:00+00:00", "temperature": 41},
         ]
     }
     arrays = weather_arrays(reply, "°F")

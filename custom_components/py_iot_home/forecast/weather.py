@@ -13,6 +13,8 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 from ..prediction.arrays import WeatherArrays
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Nanoseconds since the epoch hold until 2262: a forecast for 2300 (or 9999) is no forecast.
+LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -20,7 +22,8 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
     """Temperature (°C) and humidity per forecast hour from a `weather.get_forecasts` reply.
 
     `unit` is the weather entity's `temperature_unit`; values that are not finite numbers,
-    times that do not parse, are dropped; a time given twice keeps its last values.
+    times that do not parse or name no real moment (Feb 30, the year 9999) are dropped; a
+    time given twice keeps its last values.
     """
     points = response.get("forecast") if isinstance(response, dict) else None
     if not isinstance(points, list):
@@ -29,8 +32,12 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
     for point in points:
         if not isinstance(point, dict) or not isinstance(point.get("datetime"), str):
             continue
-        moment = dt_util.parse_datetime(point["datetime"])
-        if moment is None or moment.tzinfo is None:
+        try:
+            # A date that matches the pattern but is none (Feb 30, hour 25, +99:00) raises.
+            moment = dt_util.parse_datetime(point["datetime"])
+        except ValueError:
+            continue
+        if moment is None or moment.tzinfo is None or not EPOCH <= moment < LAST_TIME:
             continue
         temperature = _finite(point.get("temperature"))
         if (
