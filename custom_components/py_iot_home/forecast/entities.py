@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,8 +44,11 @@ def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:
 
 
 def _watts(value: float | None) -> float | None:
-    """A power state to a tenth of a watt: more digits are noise in the recorder and the API."""
-    return None if value is None else round(value, 1)
+    """A power state to a tenth of a watt: more digits are noise in the recorder and the API.
+
+    Never infinite or NaN (no state a recorder keeps); the model's checks come first.
+    """
+    return None if value is None or not math.isfinite(value) else round(value, 1)
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
