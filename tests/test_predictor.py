@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -659,3 +660,51 @@ async def test_assist_tells_the_power_forecast(
         assert speech.endswith(
             f"the highest hour is {peak_at:%H:%M}, about {peak['power_w']:,.0f} W."
         ), speech
+
+
+async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An outside review: every hour a training failed and a forecast raised, logged with
+    tracebacks, and nothing told the user why the forecast was gone."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    assert hass.states.get(PREDICTED).state not in (STATE_UNAVAILABLE, "unknown")
+    coordinator = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    trained_at = coordinator.model.trained_at
+
+    # The meter records nothing for 31 days (and the predictor retrains every 24 h).
+    freezer.move_to(NOW + timedelta(days=31))
+    caplog.clear()
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"no_recent_power_{entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "name": "Power forecast",
+        "entity": POWER,
+        "days": "30",
+    }
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    assert coordinator.model.trained_at == trained_at  # not retrained on nothing
+    problems = [
+        record.getMessage()
+        for record in caplog.records
+        if (record.levelno >= logging.WARNING or record.exc_info)
+        and record.name.startswith(("custom_components", "homeassistant"))
+    ]
+    assert problems == []
+
+    # Readings again (the last three days): the repair goes, the forecast comes back.
+    recent = _hourly(3)["power_w"]
+    recent.index = recent.index + timedelta(days=31)
+    _import(hass, POWER, "W", "power", recent)
+    await async_wait_recording_done(hass)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_recent_power_{entry_id}") is None
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE

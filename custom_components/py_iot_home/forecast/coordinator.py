@@ -34,7 +34,12 @@ from ..const import (
 from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
 from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
-from ..prediction.worker import TrainingFailedError, forecast_in_subprocess, train_in_subprocess
+from ..prediction.worker import (
+    ForecastFailedError,
+    TrainingFailedError,
+    forecast_in_subprocess,
+    train_in_subprocess,
+)
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
@@ -146,6 +151,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         self.model: PowerModel | None = None
         self._issue_id = f"not_enough_history_{entry.entry_id}"
+        self._no_power_issue_id = f"no_recent_power_{entry.entry_id}"
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
 
@@ -181,14 +187,16 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if self.model is None
             else self.model.trained_at.replace(minute=0, second=0, microsecond=0)
         )
-        if trained_hour is None or now - trained_hour >= self.retrain_every:
-            hours_needed = await self._async_train(now)
         context = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
         )
         forecast: tuple[ForecastPoint, ...] = ()
-        if self.model is not None:
-            forecast = await self._async_forecast(self.model, context, now)
+        # A month without power: no training or forecast (a repair says why).
+        if self._recent_power(context):
+            if trained_hour is None or now - trained_hour >= self.retrain_every:
+                hours_needed = await self._async_train(now)
+            if self.model is not None:
+                forecast = await self._async_forecast(self.model, context, now)
         model = self.model
         return PredictionSnapshot(
             forecast=forecast,
@@ -201,6 +209,30 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             missing_power_hours=context.missing_power_hours,
             converted_series=context.converted_series,
         )
+
+    def _recent_power(self, context: LoadedHistory) -> bool:
+        """Whether the power sensor recorded anything over the forecast's context (30 days).
+
+        Without, every hourly retrain failed and every forecast raised; a repair says why
+        the forecast is unavailable, and goes once the sensor reports again.
+        """
+        if any(math.isfinite(value) for value in context.history.power_w.tolist()):
+            ir.async_delete_issue(self.hass, DOMAIN, self._no_power_issue_id)
+            return True
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._no_power_issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="no_recent_power",
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "entity": self.sources.power,
+                "days": str(PREDICTION_CONTEXT_HOURS // 24),
+            },
+        )
+        return False
 
     async def _async_train(self, now: datetime) -> int | None:
         """Fit on the training window; return the hours still missing, if too few."""
@@ -259,7 +291,14 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
         response, unit = await self._async_weather_forecast()
-        result = await self.hass.async_add_executor_job(_forecast, model, context, response, unit)
+        try:
+            result = await self.hass.async_add_executor_job(
+                _forecast, model, context, response, unit
+            )
+        except (NotEnoughHistoryError, ForecastFailedError) as err:
+            # No forecast this hour (the entities show unavailable); the next hour tries again.
+            LOGGER.warning("%s: no forecast this hour: %.200s", self.config_entry.title, err)
+            return ()
         return tuple(
             ForecastPoint(
                 start=now + timedelta(hours=hour),
