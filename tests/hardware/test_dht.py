@@ -72,11 +72,25 @@ def test_adafruit_backend_raises_after_the_last_retry(hw: FakeHardware) -> None:
     assert hw.dht.transfers == [4, 4, 4]
 
 
-def test_adafruit_backend_wraps_driver_errors(hw: FakeHardware) -> None:
-    hw.dht.script(4, RuntimeError("Error accessing GPIO."))
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        (RuntimeError("Error accessing GPIO."), "Error accessing GPIO"),
+        # Not the documented error, still one failed read (an outside review saw a traceback
+        # at every poll, and the sensor unavailable at once).
+        (OSError(5, "Input/output error"), "Input/output error"),
+        (ValueError("checksum"), "checksum"),
+        (TypeError("bad data"), "bad data"),
+        (("abc", 45.0), "returned no number"),
+    ],
+)
+def test_adafruit_backend_wraps_driver_errors(
+    hw: FakeHardware, result: object, message: str
+) -> None:
+    hw.dht.script(4, result)  # type: ignore[arg-type]
     backend = create_dht_backend(DhtModel.DHT22, 4, "adafruit_dht")
 
-    with pytest.raises(DhtReadError, match="Error accessing GPIO"):
+    with pytest.raises(DhtReadError, match=message):
         backend.read()
 
 
@@ -120,6 +134,9 @@ def test_circuitpython_backend_reads_and_closes(
         (RuntimeError("DHT sensor not found, check wiring"), "check wiring"),
         (OSError(5, "Input/output error"), "Input/output error"),
         ((None, None), "returned no value"),
+        (ValueError("checksum"), "checksum"),
+        (TypeError("bad data"), "bad data"),
+        (("abc", 45.0), "returned no number"),
     ],
 )
 def test_circuitpython_backend_failed_reads(hw: FakeHardware, result: object, message: str) -> None:

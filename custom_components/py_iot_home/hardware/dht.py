@@ -102,10 +102,19 @@ def exclusive_read(pin: int, clock: Clock, sleep_fn: Sleep) -> Iterator[None]:
             state.last_read_end = clock()
 
 
+# What a driver may raise for one failed read. Beyond the documented RuntimeError: an I/O
+# error, or a value it could not decode. Each is a failed read (kept within the failure
+# count), not a traceback at every poll.
+DRIVER_READ_ERRORS = (RuntimeError, OSError, ValueError, TypeError, ArithmeticError)
+
+
 def _reading(model: DhtModel, pin: int, temperature: Any, humidity: Any) -> DhtReading:
     if temperature is None or humidity is None:
         raise DhtReadError(f"The {model.name} on GPIO{pin} returned no value")
-    return DhtReading(temperature=float(temperature), humidity=float(humidity))
+    try:
+        return DhtReading(temperature=float(temperature), humidity=float(humidity))
+    except (TypeError, ValueError) as err:
+        raise DhtReadError(f"The {model.name} on GPIO{pin} returned no number: {err}") from err
 
 
 def _import_adafruit_dht() -> Any:
@@ -155,14 +164,14 @@ class AdafruitDhtBackend:
                 humidity, temperature = self._library.read_retry(
                     self._sensor, self.pin, retries=self._retries, delay_seconds=MIN_READ_INTERVAL_S
                 )
-            except RuntimeError as err:
+            except DRIVER_READ_ERRORS as err:
                 raise DhtReadError(f"Adafruit_DHT failed on GPIO{self.pin}: {err}") from err
         if humidity is None or temperature is None:
             raise DhtReadError(
                 f"No valid reading from the {self.model.name} on GPIO{self.pin} "
                 f"after {self._retries} tries"
             )
-        return DhtReading(temperature=float(temperature), humidity=float(humidity))
+        return _reading(self.model, self.pin, temperature, humidity)
 
     def close(self) -> None:
         """Nothing to release: the driver claims the pin only during a read."""
@@ -215,7 +224,7 @@ class CircuitPythonDhtBackend:
             try:
                 temperature = self._device.temperature
                 humidity = self._device.humidity
-            except (RuntimeError, OSError) as err:
+            except DRIVER_READ_ERRORS as err:
                 raise DhtReadError(f"adafruit_dht failed on GPIO{self.pin}: {err}") from err
         return _reading(self.model, self.pin, temperature, humidity)
 
