@@ -16,7 +16,11 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
-from custom_components.py_iot_home.nodes.resend_positions import SAVE_DELAY_S, STORE_KEY
+from custom_components.py_iot_home.nodes.resend_positions import (
+    SAVE_DELAY_S,
+    STORE_KEY,
+    async_get_resend_positions,
+)
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
@@ -124,3 +128,22 @@ async def test_an_announcement_flood_asks_once_per_interval(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(_requests(mqtt_mock)) == 2
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"str": "42", "list": [1, 2], "ok": 7, "bool": True, "negative": -1, "huge": 2**70},
+        ["not", "a", "dict"],
+    ],
+    ids=["values", "shape"],
+)
+async def test_stored_positions_that_are_no_counter_are_dropped(
+    hass: HomeAssistant, hass_storage: dict[str, Any], stored: object
+) -> None:
+    """A string or a list for a node (a hand-edited or foreign file) failed its every message."""
+    hass_storage[STORE_KEY] = {"version": 1, "key": STORE_KEY, "data": stored}
+    positions = await async_get_resend_positions(hass)
+    expected = {"ok": 7} if isinstance(stored, dict) else {}
+    for entry_id in ("str", "list", "ok", "bool", "negative", "huge"):
+        assert positions.get(entry_id) == expected.get(entry_id)

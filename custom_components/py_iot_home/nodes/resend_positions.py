@@ -16,6 +16,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
+from ..protocol import MAX_SEQ
 from ..storage.coalesced_save import CoalescedSave
 
 STORE_KEY = f"{DOMAIN}.resend_positions"
@@ -53,6 +54,21 @@ async def async_get_resend_positions(hass: HomeAssistant) -> ResendPositions:
     async with hass.data.setdefault(_LOAD_LOCK, asyncio.Lock()):
         if (positions := hass.data.get(DATA_RESEND_POSITIONS)) is None:
             store: Store[dict[str, int]] = Store(hass, STORE_VERSION, STORE_KEY)
-            positions = ResendPositions(store, await store.async_load() or {})
+            positions = ResendPositions(store, _valid_positions(await store.async_load()))
             hass.data[DATA_RESEND_POSITIONS] = positions
     return positions
+
+
+def _valid_positions(stored: object) -> dict[str, int]:
+    """The counters a store holds, by entry id; anything else in it is dropped.
+
+    A file edited by hand, or written by another version, may hold a string or a list
+    for a node: it failed every message of that node, with the whole payload logged.
+    """
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        entry_id: seq
+        for entry_id, seq in stored.items()
+        if isinstance(entry_id, str) and type(seq) is int and 0 <= seq <= MAX_SEQ
+    }
