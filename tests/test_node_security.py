@@ -43,6 +43,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     MAX_PENDING_DISCOVERIES,
 )
+from custom_components.py_iot_home.nodes.coordinator import counter_store_key
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.protocol import (
@@ -583,3 +584,28 @@ async def test_made_up_nodes_filling_the_discoveries_do_not_keep_the_real_one_ou
     result = await hass.config_entries.flow.async_configure(real["flow_id"], {CONF_SECRET: ""})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == NODE_ID
+
+
+@pytest.mark.parametrize(
+    "stored", [{"last_seq": "7"}, {"last_seq": None}, ["x"]], ids=["str", "null", "list"]
+)
+async def test_stored_counters_that_are_no_counter_do_not_stop_a_signed_node(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+    stored: object,
+) -> None:
+    """A hand-edited counter file ("7", null, a list) failed the node's set-up for good."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    entry = node.config_entry
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    key = counter_store_key(entry.entry_id)
+    hass_storage[key] = {"version": 1, "key": key, "data": stored}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    # The floor is the confirmed announcement's counter: what came before stays refused.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(0, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.runtime_data.node.rejections.counts["replayed_counter"] == 1

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -322,3 +323,21 @@ async def test_a_missing_or_damaged_day_file_loses_only_that_day(
     await _coordinator(mock_config_entry).storage.async_save()
     assert hass_storage[storage_key(entry_id)]["data"]["days"] == [first]
     assert set(_day_files(hass_storage, entry_id)) == {day_storage_key(entry_id, first)}
+
+
+@pytest.mark.parametrize("stored", [["a", "list"], "text", 42], ids=["list", "str", "int"])
+async def test_a_trend_file_of_another_shape_is_set_aside_not_a_failed_setup(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    stored: object,
+) -> None:
+    """Valid JSON but no samples (a hand-edited file): the board retried its set-up forever."""
+    key = storage_key(mock_config_entry.entry_id)
+    hass_storage[key] = {"version": STORAGE_VERSION, "minor_version": 1, "key": key, "data": stored}
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"

@@ -31,6 +31,7 @@ from ..const import (
 )
 from ..errors import NodeCommandError
 from ..protocol import (
+    MAX_SEQ,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -181,14 +182,15 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
         if self._verifier is not None:
-            stored = await self._counter_store.async_load() or {}
+            stored = await self._counter_store.async_load()
             # Before any counter was stored (just confirmed), the confirmed announcement's own
             # counter is the floor: the node numbers everything from one counter, so whatever
             # it signed before that announcement is old, and cannot be replayed now.
             confirmed = self.data.announcement.seq
             floor = -1 if confirmed is None else confirmed
             self._verifier.restore(
-                stored.get("last_seq", floor), stored.get("last_announce_seq", floor)
+                _stored_counter(stored, "last_seq", floor),
+                _stored_counter(stored, "last_announce_seq", floor),
             )
             self.config_entry.async_on_unload(self._async_save_counter)
         self._positions = await async_get_resend_positions(self.hass)
@@ -540,3 +542,12 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             raise NodeCommandError(self.config_entry.title, key) from err
         finally:
             self._confirmations.pop(key, None)
+
+
+def _stored_counter(stored: object, name: str, floor: int) -> int:
+    """A counter from the node's store; the floor where it holds none (or not a counter).
+
+    A hand-edited file with "7" or null for a counter failed the node's set-up.
+    """
+    value = stored.get(name) if isinstance(stored, dict) else None
+    return value if type(value) is int and -1 <= value <= MAX_SEQ else floor

@@ -85,8 +85,13 @@ class TrendSamplesStorage:
 
     async def async_load(self) -> dict[str, SampleArrays]:
         """The stored samples by sensor key; nothing when none or unreadable (logged)."""
-        index = await self._index.async_load()
+        # What is on disk, whatever the store's type says: a file may have been edited.
+        index: object = await self._index.async_load()
         if index is None:
+            return {}
+        if not isinstance(index, dict):
+            # Valid JSON of another shape (a hand-edited file): it failed every set-up.
+            LOGGER.warning("Stored trend samples of %s are unreadable", self._index.key)
             return {}
         if DAYS not in index:
             parts: list[tuple[int | None, Mapping[str, Any]]] = [(None, index)]
@@ -94,9 +99,11 @@ class TrendSamplesStorage:
             parts = []
             for day in _listed_days(index):
                 day_data = await self._day_store(day).async_load()
-                if day_data is None:
+                if not isinstance(day_data, dict):
                     LOGGER.warning(
-                        "Stored trend samples of %s: day %s is missing", self._index.key, day
+                        "Stored trend samples of %s: day %s is missing or unreadable",
+                        self._index.key,
+                        day,
                     )
                 else:
                     parts.append((day, day_data))
