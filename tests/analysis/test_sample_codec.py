@@ -92,3 +92,14 @@ def test_damaged_sensors_are_left_out_and_unknown_formats_refused() -> None:
     assert list(decoded) == ["humidity"]
     with pytest.raises(SampleDecodeError):
         decode_samples({"format": 3, "sensors": {}})
+
+
+def test_values_no_reading_can_have_are_left_out() -> None:
+    """A file holding 3e38 or NaN (not written by us): those samples go, the others stay."""
+    times = np.array([1.7e9, 1.7e9 + 10, 1.7e9 + 20, 1.7e9 + 30, 1.7e9 + 40])
+    values = np.array([21.0, 3.0e38, np.nan, -3.0e38, 22.0], dtype=np.float32)
+    decoded, damaged = decode_samples(encode_samples([("temperature", (times, values))]))
+    assert damaged == []
+    kept_times, kept_values = decoded["temperature"]
+    np.testing.assert_array_equal(kept_times, [1.7e9, 1.7e9 + 40])
+    np.testing.assert_array_equal(kept_values, np.array([21.0, 22.0], dtype=np.float32))

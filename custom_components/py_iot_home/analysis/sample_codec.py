@@ -91,6 +91,9 @@ def _unshuffled(raw: bytes, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
     return np.bitwise_xor.accumulate(deltas).view(dtype)
 
 
+MAX_MAGNITUDE = 1_000_000.0
+
+
 def _decode_sensor(entry: object, *, xor_shuffled: bool) -> SampleArrays:
     if not isinstance(entry, dict):
         raise SampleDecodeError("not an object")
@@ -103,6 +106,12 @@ def _decode_sensor(entry: object, *, xor_shuffled: bool) -> SampleArrays:
         values = np.frombuffer(raw_values, dtype=_VALUES)
     if times.size != values.size or not np.isfinite(times).all():
         raise SampleDecodeError("times and values disagree")
+    # No sample ever stored lies beyond a million (a reading passes its quantity's range,
+    # at most 1 MW of power, first): more, or NaN, was not written by us, and would show
+    # as a trend's mean or maximum of 3e38.
+    kept = np.isfinite(values) & (np.abs(values) <= MAX_MAGNITUDE)
+    if not kept.all():
+        times, values = times[kept], values[kept]
     return times.astype(np.float64), values.astype(np.float32)
 
 
