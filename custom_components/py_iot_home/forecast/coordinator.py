@@ -219,20 +219,26 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         if any(math.isfinite(value) for value in context.history.power_w.tolist()):
             ir.async_delete_issue(self.hass, DOMAIN, self._no_power_issue_id)
             return True
+        self._raise_issue(
+            self._no_power_issue_id, "no_recent_power", days=str(PREDICTION_CONTEXT_HOURS // 24)
+        )
+        return False
+
+    def _raise_issue(self, issue_id: str, translation_key: str, **placeholders: str) -> None:
+        """A warning repair about this predictor and its power sensor."""
         ir.async_create_issue(
             self.hass,
             DOMAIN,
-            self._no_power_issue_id,
+            issue_id,
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
-            translation_key="no_recent_power",
+            translation_key=translation_key,
             translation_placeholders={
                 "name": self.config_entry.title,
                 "entity": self.sources.power,
-                "days": str(PREDICTION_CONTEXT_HOURS // 24),
+                **placeholders,
             },
         )
-        return False
 
     async def _async_train(self, now: datetime) -> int | None:
         """Fit on the training window; return the hours still missing, if too few."""
@@ -253,19 +259,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return None
         except NotEnoughHistoryError as err:
             self.model = None
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
+            self._raise_issue(
                 self._issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="not_enough_history",
-                translation_placeholders={
-                    "name": self.config_entry.title,
-                    "hours": str(err.hours_missing),
-                    "have": str(err.observed_hours),
-                    "entity": self.sources.power,
-                },
+                "not_enough_history",
+                hours=str(err.hours_missing),
+                have=str(err.observed_hours),
             )
             return err.hours_missing
         # Home Assistant's clock, not the training process's, dates the model.

@@ -64,8 +64,8 @@ STATUS = "trend_status"
 # A trend sensor's status: shown, or why not (``analysis.trend_estimate.NotReadyReason``).
 STATUS_SHOWN = "shown"
 STATUS_OPTIONS = [STATUS_SHOWN, *get_args(NotReadyReason.__value__)]
-# The trend sensor shows two decimals (suggested_display_precision); its state is rounded
-# to them, so a slope of -0.004 is stored as 0.0 and never reads "-0.00".
+# A slope is rounded to the decimals its sensor shows (suggested_display_precision, per
+# quantity in TREND_SLOPE_DIGITS), so -0.004 °C/d is stored as 0.0, never "-0.00".
 DEFAULT_SLOPE_DIGITS = 2
 
 

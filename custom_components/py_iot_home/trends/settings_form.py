@@ -68,7 +68,7 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
 
 
 def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
-    """Errors for a window or span that is not a whole number in range, or a threshold below 0."""
+    """Errors for a window or span not a whole number in range, or a threshold out of range."""
     errors: dict[str, str] = {}
     for key, (low, high), error in (
         (CONF_WINDOW_DAYS, WINDOW_DAYS_RANGE, "window_days_out_of_range"),
