@@ -11,7 +11,7 @@ from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.protocol import TopicKind
 
+from .assist_sentences import ask, speech
 from .fakes import FakeHardware
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
 
@@ -53,15 +54,9 @@ async def assist(
         async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
 
 
-async def _ask(hass: HomeAssistant, text: str) -> conversation.ConversationResult:
-    return await conversation.async_converse(
-        hass, text, None, Context(), language="en", agent_id=conversation.HOME_ASSISTANT_AGENT
-    )
-
-
 @pytest.mark.usefixtures("assist")
 async def test_turn_on_the_desk_led(hass: HomeAssistant, fake_hardware: FakeHardware) -> None:
-    result = await _ask(hass, "turn on the desk LED")
+    result = await ask(hass, "turn on the desk LED")
     assert result.response.response_type.value == "action_done", result.response.speech
     await hass.async_block_till_done()
     assert hass.states.get("switch.living_room_desk_led").state == "on"
@@ -70,10 +65,10 @@ async def test_turn_on_the_desk_led(hass: HomeAssistant, fake_hardware: FakeHard
 
 @pytest.mark.usefixtures("assist")
 async def test_temperature_in_the_living_room(hass: HomeAssistant) -> None:
-    result = await _ask(hass, "what is the temperature in the living room")
-    speech = result.response.speech["plain"]["speech"]
-    assert result.response.response_type.value == "query_answer", speech
-    assert "21" in speech
+    result = await ask(hass, "what is the temperature in the living room")
+    said = speech(result)
+    assert result.response.response_type.value == "query_answer", said
+    assert "21" in said
 
 
 async def test_area_sensor_chosen_by_the_user_is_kept(
@@ -123,8 +118,8 @@ async def test_humidity_in_the_living_room(hass: HomeAssistant) -> None:
         "What's the humidity in the living room?",
         "how humid is the Living Room?",
     ):
-        speech = await _speech(hass, sentence)
-        assert speech == f"The humidity in the Living room is {humidity}%.", sentence
+        said = await _speech(hass, sentence)
+        assert said == f"The humidity in the Living room is {humidity}%.", sentence
 
 
 @pytest.mark.usefixtures("assist")
@@ -246,9 +241,7 @@ async def test_a_week_too_uneven_for_a_trend_is_no_clear_trend(
 
 
 async def _speech(hass: HomeAssistant, text: str) -> str:
-    result = await _ask(hass, text)
-    speech: str = result.response.speech["plain"]["speech"]
-    return speech
+    return speech(await ask(hass, text))
 
 
 @pytest.mark.usefixtures("assist")
@@ -324,8 +317,8 @@ async def test_a_node_moved_into_an_area_answers_for_it(
     assert await _speech(hass, "what is the humidity in the kitchen") == (
         "The humidity in the Kitchen is 44.0%."
     )
-    result = await _ask(hass, "what is the temperature in the kitchen")
-    assert "22.5" in result.response.speech["plain"]["speech"]
+    result = await ask(hass, "what is the temperature in the kitchen")
+    assert "22.5" in speech(result)
 
 
 async def test_moving_a_board_keeps_an_area_choice_and_fills_an_empty_one(

@@ -14,13 +14,12 @@ from unittest.mock import AsyncMock, patch
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import conversation
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -46,6 +45,8 @@ from custom_components.py_iot_home.forecast import coordinator as predictor_modu
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
+from .assist_sentences import ask
+from .assist_sentences import speech as said
 from .test_identities import identities
 
 TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
@@ -613,15 +614,7 @@ async def test_assist_tells_the_power_forecast(
         "how much power will we use",
         "how much electricity will I use in the next 24 hours",
     ):
-        result = await conversation.async_converse(
-            hass,
-            sentence,
-            None,
-            Context(),
-            language="en",
-            agent_id=conversation.HOME_ASSISTANT_AGENT,
-        )
-        speech = result.response.speech["plain"]["speech"]
+        speech = said(await ask(hass, sentence))
         assert speech.startswith(
             f"Power forecast expects about {now['power_w']:,.0f} W this hour "
             f"(likely {now['low_w']:,.0f} W to {now['high_w']:,.0f} W)"
@@ -644,15 +637,7 @@ async def test_assist_tells_the_power_forecast(
             if dt_util.parse_datetime(point["datetime"]).date()
             == local_now.date() + timedelta(days=day)
         ]
-        result = await conversation.async_converse(
-            hass,
-            sentence,
-            None,
-            Context(),
-            language="en",
-            agent_id=conversation.HOME_ASSISTANT_AGENT,
-        )
-        speech = result.response.speech["plain"]["speech"]
+        speech = said(await ask(hass, sentence))
         energy = sum(point["power_w"] for point in points) / 1000
         assert speech.startswith(f"{opening} about {energy:,.1f} kWh"), speech
         peak = max(points, key=lambda point: point["power_w"])
