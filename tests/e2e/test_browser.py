@@ -89,10 +89,7 @@ async def reading(page: Page, name: str, unit: str, timeout_ms: float = 60_000) 
 
 
 # What a trend's status row says while the trend is unknown (strings.json).
-STATUS_TEXT = (
-    r"No readings yet|Not enough hours of readings yet|Readings too uneven to tell yet"
-    r"|No clear trend"
-)
+STATUS_TEXT = r"No readings yet|Collecting readings|Too uneven yet|No clear trend"
 
 
 async def trend_or_unknown(page: Page, name: str, unit: str) -> float | None:
