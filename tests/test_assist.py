@@ -182,16 +182,16 @@ async def test_getting_warmer_and_colder_in_words(
     slope = float(hass.states.get(TEMPERATURE_TREND).state)
     assert 1.5 < slope < 2.5
     assert await _speech(hass, "is the living room getting warmer") == (
-        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
     )
     assert await _speech(hass, "Is the Living Room getting colder?") == (
-        f"No, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+        f"No, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
     )
     humidity_slope = float(hass.states.get(HUMIDITY_TREND).state)
     assert humidity_slope == pytest.approx(0.0, abs=1e-6)
     assert await _speech(hass, "is the living room getting more humid") == (
         f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
-        "over the last 7 days."
+        "over the last 3 days."
     )
     for sentence in (
         "what is the temperature trend in the living room",
@@ -200,14 +200,14 @@ async def test_getting_warmer_and_colder_in_words(
         "how's the temperature trend in the living room",
     ):
         assert await _speech(hass, sentence) == (
-            f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+            f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
         )
     assert await _speech(hass, "is it getting warmer in the living room") == (
-        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 7 days."
+        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
     )
     assert await _speech(hass, "is it getting drier in the living room") == (
         f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
-        "over the last 7 days."
+        "over the last 3 days."
     )
     assert await _speech(hass, "is the living room getting louder") == (
         'I cannot tell whether a room is getting "louder"; ask whether it is getting '
@@ -412,3 +412,33 @@ async def _move_board(hass: HomeAssistant, entry: MockConfigEntry, area_id: str)
     devices.async_update_device(board.id, area_id=area_id)
     await hass.async_block_till_done()
     return board
+
+
+@pytest.mark.usefixtures("assist")
+async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_sensor_says(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A day and a half that warm by more than the threshold, in readings too noisy to be
+    sure of it: the rising sensor stays off, and Assist agrees with it (it
+    answered "getting warmer" from the slope alone) and says how far back it looked."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 36 * 3600.0, now_s, 900.0)
+    days = (times - times[0]) / 86400
+    trend = mock_config_entry.runtime_data.trend
+    noise = np.random.default_rng(7).normal(0.0, 1.5, len(times))
+    trend.add_samples("temperature", times, 21.0 + 0.5 * days + noise)
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get(TEMPERATURE_TREND)
+    slope = float(state.state)
+    (rising,) = (
+        rising
+        for rising in hass.states.async_all("binary_sensor")
+        if rising.entity_id.endswith("living_room_temperature_rising")
+    )
+    assert slope > rising.attributes["threshold"] == 0.2
+    assert rising.state == "off"
+    assert state.attributes["direction"] == "steady"
+    assert await _speech(hass, "is the living room getting warmer") == (
+        f"No, the Living room is holding steady: {slope:+.1f} °C a day over the last 36 hours."
+    )

@@ -389,7 +389,7 @@ async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
         "is the living room getting warmer",
         re.compile(
             rf"^((Yes|No), the {area} is (getting warmer|getting colder|holding steady): "
-            rf"[+-]{NUMBER} °C a day over the last \d+ days\."
+            rf"[+-]{NUMBER} °C a day over the last (hour|\d+ hours|\d+ days)\."
             rf"|Not enough data yet to tell whether the {area} is getting warmer or colder"
             r"(; ask again after \d\d:\d\d (today|tomorrow|on [A-Z][a-z]+day|on \d+ [A-Z][a-z]+))?"
             r"\.)$"

@@ -76,7 +76,11 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
 
 
 def direction_of(slope: float, threshold: float) -> Direction:
-    """Up or down only beyond the threshold (units per day), as the rising sensor counts."""
+    """Up or down beyond the threshold (units per day): for a trend without its direction.
+
+    The trend sensors' own direction also asks the slope to clear the threshold by two
+    standard errors and holds a change for an hour; when it is known, it is the answer.
+    """
     if slope > threshold:
         return Direction.UP
     if slope < -threshold:
@@ -89,19 +93,29 @@ def _per_day(slope: float, unit: str) -> str:
     return f"{slope:+.{decimals}f} {unit} a day"
 
 
+def _span(hours: float) -> str:
+    """How long the readings behind a trend reach back: "9 hours", "3 days"."""
+    if hours < 48:
+        whole = max(1, round(hours))
+        return "hour" if whole == 1 else f"{whole} hours"
+    return f"{round(hours / 24)} days"
+
+
 def trend_answer(
     *,
     area: str,
     question: TrendQuestion,
     slope: float,
     unit: str,
-    threshold: float,
-    window_days: float,
+    trend: Direction,
+    span_hours: float,
 ) -> str:
-    """Answer "is <area> getting <direction>?" from the trend's slope in `unit` per day."""
-    trend = direction_of(slope, threshold)
+    """Answer "is <area> getting <direction>?" from the trend's direction and slope per day.
+
+    `span_hours` is how far back the trend's readings reach (at most its window).
+    """
     phrase = _PHRASES.get((question.quantity, trend), "holding steady")
-    said = f"the {area} is {phrase}: {_per_day(slope, unit)} over the last {window_days:g} days."
+    said = f"the {area} is {phrase}: {_per_day(slope, unit)} over the last {_span(span_hours)}."
     if question.asked is None:
         return said[0].upper() + said[1:]
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"

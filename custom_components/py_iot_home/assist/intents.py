@@ -38,13 +38,20 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..trends.coordinator import ATTR_READY_AT, ATTR_UNKNOWN_REASON
+from ..trends.coordinator import (
+    ATTR_DIRECTION,
+    ATTR_READY_AT,
+    ATTR_SPAN_HOURS,
+    ATTR_UNKNOWN_REASON,
+)
 from ..trends.settings_form import trend_threshold
 from .answers import (
+    Direction,
     ForecastHour,
     TrendQuestion,
     no_clear_trend_answer,
     not_enough_data_answer,
+    direction_of,
     parse_trend_question,
     power_day_answer,
     power_forecast_answer,
@@ -325,14 +332,27 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
     if state.state == STATE_UNAVAILABLE:
         return f"The {question.quantity} trend of the {area.name} is unavailable right now."
     unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
+    slope = float(state.state)
+    span_hours = state.attributes.get(ATTR_SPAN_HOURS)
     return trend_answer(
         area=area.name,
         question=question,
-        slope=float(state.state),
+        slope=slope,
         unit=unit,
-        threshold=trend_threshold(options, question.quantity),
-        window_days=window_days,
+        # The direction the rising sensor shows, so Assist never contradicts it.
+        trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION))
+        or direction_of(slope, trend_threshold(options, question.quantity)),
+        span_hours=float(span_hours)
+        if isinstance(span_hours, int | float)
+        else 24.0 * window_days,
     )
+
+
+_TREND_DIRECTIONS: Mapping[object, Direction] = {
+    "rising": Direction.UP,
+    "falling": Direction.DOWN,
+    "steady": Direction.STEADY,
+}
 
 
 @callback

@@ -447,7 +447,7 @@ def analyze_snapshot(
             threshold=thresholds[key],
             now_s=now_s,
         )
-        views[key, TREND] = _slope_view(result, estimate, slope_digits[key])
+        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction)
         views[key, RISING] = _rising_view(state.direction, thresholds[key], estimate)
         views[key, STATUS] = EntityView(
             value=estimate.not_ready or STATUS_SHOWN,
@@ -467,12 +467,19 @@ def analyze_snapshot(
     )
 
 
-def _slope_view(result: TrendResult, estimate: TrendEstimate, digits: int) -> EntityView:
-    """The published slope per day (or unknown, and why); the statistics behind it."""
+def _slope_view(
+    result: TrendResult,
+    estimate: TrendEstimate,
+    digits: int,
+    direction: TrendDirection | None,
+) -> EntityView:
+    """The published slope per day (or unknown, and why); its adopted direction (the one
+    the rising sensor shows) and the statistics behind it."""
     shown = estimate.shown_slope
     return EntityView(
         value=None if shown is None else display_slope(shown, digits),
         attributes={
+            ATTR_DIRECTION: direction,
             ATTR_STANDARD_ERROR: rounded(estimate.standard_error),
             ATTR_METHOD: estimate.method,
             ATTR_UNKNOWN_REASON: estimate.not_ready,
