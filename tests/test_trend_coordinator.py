@@ -20,6 +20,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -462,6 +463,32 @@ async def test_a_change_must_hold_for_the_minimum_time(
     await _refresh(coordinator)
     assert coordinator.data.directions == {"temperature": "falling"}
     assert len(events) == 1
+    await coordinator.async_shutdown()
+
+
+async def test_the_event_speaks_the_homes_temperature_unit(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """In a home set to °F the event's slope, error and threshold are °F a day (x1.8)."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    events = async_capture_events(hass, TREND_CHANGED_EVENT)
+    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
+    start_s = START.timestamp()
+    freezer.move_to(START + timedelta(days=3))
+    coordinator.add_samples("temperature", *_room(start_s, 3, 1.0, 20.0, seed=3))
+    await _refresh(coordinator)
+    freezer.move_to(START + timedelta(days=6))
+    coordinator.add_samples("temperature", *_room(start_s + 3 * DAY, 3, -1.0, 23.0, seed=4))
+    await _refresh(coordinator)
+    freezer.tick(timedelta(hours=1))
+    await _refresh(coordinator)
+    (event,) = events
+    estimate = coordinator.data.estimates["temperature"]
+    assert event.data["direction"] == "falling"
+    assert event.data["unit"] == "°F/d"
+    assert event.data["slope_per_day"] == pytest.approx(estimate.slope_per_day * 1.8)
+    assert event.data["standard_error"] == pytest.approx(estimate.standard_error * 1.8)
+    assert event.data["threshold"] == pytest.approx(0.36)
     await coordinator.async_shutdown()
 
 

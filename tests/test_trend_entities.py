@@ -145,7 +145,9 @@ async def test_trend_entities_follow_the_coordinator(
     humidity = _state(hass, "sensor", "board0001_humidity_trend")
     assert humidity.state == STATE_UNKNOWN
     assert humidity.attributes["unknown_reason"] == "span_too_short"
-    assert humidity.attributes["ready_at"] == (NOW + timedelta(hours=4, seconds=-60)).isoformat()
+    assert humidity.attributes["ready_at"] == (
+        dt_util.as_local(NOW + timedelta(hours=4, seconds=-60)).isoformat()
+    )
     humidity_rising = _state(hass, "binary_sensor", "board0001_humidity_rising")
     assert humidity_rising.state == STATE_UNKNOWN
     assert humidity_rising.attributes["threshold"] == 1.0  # % a day: its own unit's threshold

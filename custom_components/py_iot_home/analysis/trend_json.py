@@ -22,17 +22,27 @@ def rounded(value: float) -> float | None:
     return None if not math.isfinite(value) else round(value, DIGITS) + 0.0
 
 
-def result_summary(result: TrendResult) -> dict[str, Any]:
-    """What a slope was computed from: the window's statistics and each local day's mean."""
+def result_summary(
+    result: TrendResult, *, scale: float = 1.0, offset: float = 0.0
+) -> dict[str, Any]:
+    """What a slope was computed from: the window's statistics and each local day's mean.
+
+    Levels are shown as ``value * scale + offset`` and the spread as ``std * scale`` (°C
+    samples shown in °F: 1.8 and 32).
+    """
+
+    def level(value: float) -> float | None:
+        return rounded(value * scale + offset)
+
     return {
-        "minimum": rounded(result.minimum),
-        "maximum": rounded(result.maximum),
-        "mean": rounded(result.mean),
-        "std": rounded(result.std),
+        "minimum": level(result.minimum),
+        "maximum": level(result.maximum),
+        "mean": level(result.mean),
+        "std": rounded(result.std * scale),
         "samples": result.count,
-        "intercept": rounded(result.intercept),
+        "intercept": level(result.intercept),
         "daily_means": [
-            {"date": day.date.isoformat(), "mean": rounded(day.mean), "samples": day.count}
+            {"date": day.date.isoformat(), "mean": level(day.mean), "samples": day.count}
             for day in result.daily_means
         ],
         "backend": result.backend,

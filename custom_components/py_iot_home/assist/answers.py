@@ -75,19 +75,6 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
     return area, words
 
 
-def direction_of(slope: float, threshold: float) -> Direction:
-    """Up or down beyond the threshold (units per day): for a trend without its direction.
-
-    The trend sensors' own direction also asks the slope to clear the threshold by two
-    standard errors and holds a change for an hour; when it is known, it is the answer.
-    """
-    if slope > threshold:
-        return Direction.UP
-    if slope < -threshold:
-        return Direction.DOWN
-    return Direction.STEADY
-
-
 def _per_day(slope: float, unit: str) -> str:
     decimals = 1 if abs(slope) >= 0.1 else 2
     return f"{slope:+.{decimals}f} {unit} a day"

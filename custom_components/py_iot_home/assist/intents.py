@@ -44,14 +44,12 @@ from ..trends.coordinator import (
     ATTR_SPAN_HOURS,
     ATTR_UNKNOWN_REASON,
 )
-from ..trends.settings_form import trend_threshold
 from .answers import (
     Direction,
     ForecastHour,
     TrendQuestion,
     no_clear_trend_answer,
     not_enough_data_answer,
-    direction_of,
     parse_trend_question,
     power_day_answer,
     power_forecast_answer,
@@ -339,12 +337,10 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         question=question,
         slope=slope,
         unit=unit,
-        # The direction the rising sensor shows, so Assist never contradicts it.
-        trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION))
-        or direction_of(slope, trend_threshold(options, question.quantity)),
-        span_hours=float(span_hours)
-        if isinstance(span_hours, int | float)
-        else 24.0 * window_days,
+        # The direction the rising sensor shows (set with every slope), so Assist never
+        # contradicts it.
+        trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
+        span_hours=float(span_hours) if isinstance(span_hours, int | float) else 24.0 * window_days,
     )
 
 

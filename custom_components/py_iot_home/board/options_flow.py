@@ -23,7 +23,12 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
-from ..trends.settings_form import trend_field_errors, trend_fields, trend_values
+from ..trends.settings_form import (
+    shown_trend_options,
+    trend_field_errors,
+    trend_fields,
+    trend_values,
+)
 from .form import (
     led_label,
     led_schema,
@@ -44,6 +49,11 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
     def __init__(self) -> None:
         """Nothing chosen for removal yet."""
         self._removing: list[dict[str, Any]] = []
+
+    @property
+    def _temperature_unit(self) -> str:
+        """The home's temperature unit: trend thresholds are shown in it per day."""
+        return self.hass.config.units.temperature_unit
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Start at the board's menu."""
@@ -69,7 +79,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
         """Poll interval and how many failed reads make the sensor unavailable."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = trend_field_errors(user_input)
+            errors = trend_field_errors(user_input, self._temperature_unit)
             # Checked here, not by the selector's minimum: a schema error shows as a generic
             # message above the form, a step error next to the field, in words.
             if int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
@@ -79,7 +89,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                 **self.config_entry.options,
                 CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
                 CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
-                **trend_values(user_input),
+                **trend_values(user_input, self._temperature_unit),
             }
             reading_unchanged = all(
                 options.get(key) == self.config_entry.options.get(key)
@@ -106,13 +116,15 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                         min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
                     )
                 ),
-                **trend_fields(CLIMATE_SENSORS),
+                **trend_fields(CLIMATE_SENSORS, self._temperature_unit),
             }
         )
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or self.config_entry.options
+                schema,
+                user_input
+                or shown_trend_options(self.config_entry.options, self._temperature_unit),
             ),
             errors=errors,
             description_placeholders={"name": self.config_entry.title},

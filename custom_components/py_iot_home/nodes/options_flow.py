@@ -9,7 +9,12 @@ from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 
 from ..protocol import ProtocolError, Quantity
 from ..trends.coordinator import running_trend
-from ..trends.settings_form import trend_field_errors, trend_fields, trend_values
+from ..trends.settings_form import (
+    shown_trend_options,
+    trend_field_errors,
+    trend_fields,
+    trend_values,
+)
 from .entries import stored_announcement
 
 
@@ -18,9 +23,10 @@ class NodeOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with the trend settings."""
-        errors = {} if user_input is None else trend_field_errors(user_input)
+        temperature_unit = self.hass.config.units.temperature_unit
+        errors = {} if user_input is None else trend_field_errors(user_input, temperature_unit)
         if user_input is not None and not errors:
-            options = {**self.config_entry.options, **trend_values(user_input)}
+            options = {**self.config_entry.options, **trend_values(user_input, temperature_unit)}
             trend = running_trend(self.config_entry)
             if trend is not None and await trend.async_apply_options(options):
                 # Taken while running: a reload would blink the node's entities unavailable.
@@ -37,7 +43,8 @@ class NodeOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(trend_fields(quantities)), user_input or self.config_entry.options
+                probatio.Schema(trend_fields(quantities, temperature_unit)),
+                user_input or shown_trend_options(self.config_entry.options, temperature_unit),
             ),
             errors=errors,
             description_placeholders={"name": self.config_entry.title},

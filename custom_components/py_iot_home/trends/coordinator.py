@@ -14,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -45,6 +46,7 @@ from ..const import (
     TREND_SLOPE_DIGITS,
 )
 from ..loaded import loaded_runtime
+from .display_unit import UNCONVERTED, DisplayUnit, display_unit
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
 from .settings_form import trend_threshold
@@ -160,6 +162,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._known_directions: dict[str, TrendDirection] = {}
         self._seeded: set[str] = set()
         self._warned_future: set[str] = set()
+        # What users read is in the home's temperature unit; the analysis stays in the sources'.
+        self.shown_units: dict[str, DisplayUnit] = {
+            key: display_unit(source.unit, hass.config.units.temperature_unit)
+            for key, source in self.sources.items()
+        }
         self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
@@ -197,8 +204,21 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     async def _async_setup(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_units_changed)
+        )
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
+
+    @callback
+    def _async_units_changed(self, _event: Event) -> None:
+        """The home switched to °F (or back): its entities take their new units on a reload."""
+        shown = {
+            key: display_unit(source.unit, self.hass.config.units.temperature_unit)
+            for key, source in self.sources.items()
+        }
+        if shown != self.shown_units:
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     async def _async_restore_samples(self) -> None:
         """Put back the samples saved before the last stop or unload, at full resolution."""
@@ -356,6 +376,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 settings=self.settings,
                 thresholds=self.thresholds,
                 slope_digits={key: source.slope_digits for key, source in self.sources.items()},
+                shown_units=self.shown_units,
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
                 previous=self.data,
@@ -381,6 +402,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             if previous is None or previous == direction:
                 continue
             source = self.sources[key]
+            shown = self.shown_units[key]
             self.hass.bus.async_fire(
                 TREND_CHANGED_EVENT,
                 {
@@ -391,9 +413,10 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "quantity": source.quantity,
                     "direction": direction,
                     "previous_direction": previous,
-                    "slope_per_day": snapshot.estimates[key].slope_per_day,
-                    "standard_error": snapshot.estimates[key].standard_error,
-                    "threshold": snapshot.thresholds[key],
+                    "unit": f"{shown.unit}/d",
+                    "slope_per_day": shown.rate(snapshot.estimates[key].slope_per_day),
+                    "standard_error": shown.rate(snapshot.estimates[key].standard_error),
+                    "threshold": shown.rate(snapshot.thresholds[key]),
                 },
             )
 
@@ -421,10 +444,12 @@ def analyze_snapshot(
     tz: str | ZoneInfo,
     now_s: float,
     previous: TrendSnapshot | None,
+    shown_units: Mapping[str, DisplayUnit] | None = None,
 ) -> TrendSnapshot:
     """Analyse the sources, judge their trends, step their directions, build views (executor).
 
-    Views equal to the ``previous`` snapshot's are that snapshot's objects.
+    Views show values in ``shown_units`` (by default each source's own). Views equal to the
+    ``previous`` snapshot's are that snapshot's objects.
     """
     results = {
         key: result for key, result in analyze_many(store, tz, now_s).items() if key in settings
@@ -447,8 +472,9 @@ def analyze_snapshot(
             threshold=thresholds[key],
             now_s=now_s,
         )
-        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction)
-        views[key, RISING] = _rising_view(state.direction, thresholds[key], estimate)
+        shown = (shown_units or {}).get(key, UNCONVERTED)
+        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
+        views[key, RISING] = _rising_view(state.direction, shown.rate(thresholds[key]), estimate)
         views[key, STATUS] = EntityView(
             value=estimate.not_ready or STATUS_SHOWN,
             attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
@@ -472,20 +498,23 @@ def _slope_view(
     estimate: TrendEstimate,
     digits: int,
     direction: TrendDirection | None,
+    unit: DisplayUnit,
 ) -> EntityView:
-    """The published slope per day (or unknown, and why); its adopted direction (the one
-    the rising sensor shows) and the statistics behind it."""
-    shown = estimate.shown_slope
+    """The published slope per day (or unknown, and why), in the shown unit.
+
+    With it, its adopted direction (the one the rising sensor shows) and its statistics.
+    """
+    slope = estimate.shown_slope
     return EntityView(
-        value=None if shown is None else display_slope(shown, digits),
+        value=None if slope is None else display_slope(unit.rate(slope), digits),
         attributes={
             ATTR_DIRECTION: direction,
-            ATTR_STANDARD_ERROR: rounded(estimate.standard_error),
+            ATTR_STANDARD_ERROR: rounded(unit.rate(estimate.standard_error)),
             ATTR_METHOD: estimate.method,
             ATTR_UNKNOWN_REASON: estimate.not_ready,
             ATTR_READY_AT: _iso(estimate.ready_at_s),
             ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
-            **result_summary(result),
+            **result_summary(result, scale=unit.scale, offset=unit.offset),
         },
     )
 
@@ -510,4 +539,7 @@ def display_slope(slope: float, digits: int) -> float:
 
 
 def _iso(time_s: float | None) -> str | None:
-    return None if time_s is None else dt_util.utc_from_timestamp(round(time_s)).isoformat()
+    """A time in the home's time zone, as the user reads it (the executor: no loop state)."""
+    if time_s is None:
+        return None
+    return dt_util.as_local(dt_util.utc_from_timestamp(round(time_s))).isoformat()

@@ -99,7 +99,7 @@ def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list
                 device,
                 replace(
                     TREND_SENSOR,
-                    native_unit_of_measurement=f"{source.unit}/d",
+                    native_unit_of_measurement=f"{coordinator.shown_units[source.key].unit}/d",
                     suggested_display_precision=source.slope_digits,
                 ),
             ),

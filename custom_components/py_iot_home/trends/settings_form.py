@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import probatio
+from homeassistant.const import PERCENTAGE, UnitOfPower, UnitOfTemperature
 from homeassistant.helpers import selector
 
 from ..const import (
@@ -16,11 +17,18 @@ from ..const import (
     DEFAULT_WINDOW_DAYS,
     TREND_THRESHOLD_OPTIONS,
 )
+from .display_unit import DisplayUnit, display_unit
 
-# The unit each threshold is set in, per day; and how fine a step its box takes.
-THRESHOLD_UNITS = {"temperature": "°C/d", "humidity": "%/d", "power": "W/d"}
+# The unit each threshold is stored and analysed in, per day; how fine a step its box takes
+# (in the unit shown); the largest a threshold may be.
+THRESHOLD_UNITS = {
+    "temperature": UnitOfTemperature.CELSIUS,
+    "humidity": PERCENTAGE,
+    "power": UnitOfPower.WATT,
+}
 THRESHOLD_STEPS = {"temperature": 0.05, "humidity": 0.1, "power": 1.0}
 THRESHOLD_MAXIMA = {"temperature": 50.0, "humidity": 100.0, "power": 100000.0}
+SHOWN_DIGITS = 6  # a threshold shown in °F and stored in °C again comes back as it was
 # Whole days and hours (and thresholds), checked by the flow rather than by the selectors: a
 # selector's bound is refused above the form as "Value 0.5 is too small", a flow's error next
 # to its field, in words.
@@ -35,15 +43,41 @@ def trend_threshold(options: Mapping[str, Any], quantity: str) -> float:
     return float(options.get(option, default)) if option else default
 
 
-def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
-    """Form fields: analysis window in days, a threshold per quantity, the minimum span."""
+def _shown(quantity: str, temperature_unit: str) -> DisplayUnit:
+    """How a quantity's threshold is shown in a home whose temperatures are in that unit."""
+    return display_unit(THRESHOLD_UNITS[quantity], temperature_unit)
+
+
+def shown_trend_options(options: Mapping[str, Any], temperature_unit: str) -> dict[str, Any]:
+    """Options with their thresholds in the shown units, to fill the form with."""
+    return {
+        **options,
+        **{
+            option: round(
+                _shown(quantity, temperature_unit).rate(float(options[option])), SHOWN_DIGITS
+            )
+            for quantity, option in TREND_THRESHOLD_OPTIONS.items()
+            if option in options
+        },
+    }
+
+
+def trend_fields(quantities: Collection[str], temperature_unit: str) -> dict[Any, Any]:
+    """Form fields: analysis window in days, a threshold per quantity, the minimum span.
+
+    Thresholds are shown per day in the home's units (°F/d in a home set to °F).
+    """
     thresholds = {
         probatio.Required(
-            option, default=DEFAULT_TREND_THRESHOLDS[quantity]
+            option,
+            default=round(
+                _shown(quantity, temperature_unit).rate(DEFAULT_TREND_THRESHOLDS[quantity]),
+                SHOWN_DIGITS,
+            ),
         ): selector.NumberSelector(
             selector.NumberSelectorConfig(
                 step=THRESHOLD_STEPS[quantity],
-                unit_of_measurement=THRESHOLD_UNITS[quantity],
+                unit_of_measurement=f"{_shown(quantity, temperature_unit).unit}/d",
                 mode=selector.NumberSelectorMode.BOX,
             )
         )
@@ -67,7 +101,7 @@ def trend_fields(quantities: Collection[str]) -> dict[Any, Any]:
     }
 
 
-def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+def trend_field_errors(user_input: Mapping[str, Any], temperature_unit: str) -> dict[str, str]:
     """Errors for a window or span not a whole number in range, or a threshold out of range."""
     errors: dict[str, str] = {}
     for key, (low, high), error in (
@@ -78,21 +112,23 @@ def trend_field_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
         if not (low <= value <= high and value.is_integer()):
             errors[key] = error
     for quantity, option in TREND_THRESHOLD_OPTIONS.items():
-        if (
-            option in user_input
-            and not 0 <= float(user_input[option]) <= THRESHOLD_MAXIMA[quantity]
-        ):
+        if option in user_input and not 0 <= float(user_input[option]) <= _shown(
+            quantity, temperature_unit
+        ).rate(THRESHOLD_MAXIMA[quantity]):
             errors[option] = "threshold_out_of_range"
     return errors
 
 
-def trend_values(user_input: dict[str, Any]) -> dict[str, Any]:
-    """The trend settings from a submitted form, typed (the thresholds it showed)."""
+def trend_values(user_input: dict[str, Any], temperature_unit: str) -> dict[str, Any]:
+    """The trend settings from a submitted form, typed, thresholds in their stored units."""
     return {
         CONF_WINDOW_DAYS: int(user_input[CONF_WINDOW_DAYS]),
         **{
-            option: float(user_input[option])
-            for option in TREND_THRESHOLD_OPTIONS.values()
+            option: round(
+                _shown(quantity, temperature_unit).analysed_rate(float(user_input[option])),
+                SHOWN_DIGITS,
+            )
+            for quantity, option in TREND_THRESHOLD_OPTIONS.items()
             if option in user_input
         },
         CONF_TREND_MIN_SPAN_HOURS: int(user_input[CONF_TREND_MIN_SPAN_HOURS]),

@@ -1,0 +1,158 @@
+"""A home whose temperatures are shown in °F sees its temperature trends in °F too.
+
+Samples, stored thresholds and the analysis stay in °C; what a user reads is converted:
+a slope and a threshold as an interval (x1.8), a mean as a temperature (x1.8 + 32).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.const import CONF_TREND_THRESHOLD
+
+from .assist_sentences import ask, speech
+from .fakes import FakeHardware
+
+TEMPERATURE = "sensor.living_room_living_room_temperature"
+TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
+HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
+TEMPERATURE_RISING = "binary_sensor.living_room_living_room_temperature_rising"
+
+
+@pytest.fixture
+async def fahrenheit_home(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> MockConfigEntry:
+    """A home set to US customary units, its board in the living room, Assist on."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    ar.async_get(hass).async_get_or_create("Living room")
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    return mock_config_entry
+
+
+async def _three_days_warming(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """19 °C rising 2 °C a day for three days (66.2 °F, 3.6 °F a day); humidity flat."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
+    trend = entry.runtime_data.trend
+    trend.add_samples("temperature", times, 19.0 + 2.0 * (times - times[0]) / 86400)
+    trend.add_samples("humidity", times, np.full(len(times), 45.0))
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+
+
+async def test_a_temperature_trend_is_shown_in_the_homes_unit(
+    hass: HomeAssistant, fahrenheit_home: MockConfigEntry
+) -> None:
+    """Slope, error and threshold x1.8; mean, extremes, intercept and daily means as
+    temperatures; humidity as it was; Assist reads the sensor."""
+    assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°F"
+    await _three_days_warming(hass, fahrenheit_home)
+    analysis = fahrenheit_home.runtime_data.trend.data
+    slope_c = analysis.estimates["temperature"].shown_slope
+    result_c = analysis.results["temperature"]
+    trend = hass.states.get(TEMPERATURE_TREND)
+    assert trend.attributes["unit_of_measurement"] == "°F/d"
+    assert slope_c == pytest.approx(2.0, abs=0.05)
+    assert float(trend.state) == round(slope_c * 1.8, 2)
+    assert trend.attributes["mean"] == pytest.approx(result_c.mean * 1.8 + 32, abs=1e-3)
+    assert trend.attributes["minimum"] == pytest.approx(result_c.minimum * 1.8 + 32, abs=1e-3)
+    assert trend.attributes["maximum"] == pytest.approx(result_c.maximum * 1.8 + 32, abs=1e-3)
+    assert trend.attributes["std"] == pytest.approx(result_c.std * 1.8, abs=1e-3)
+    assert [day["mean"] for day in trend.attributes["daily_means"]] == pytest.approx(
+        [day.mean * 1.8 + 32 for day in result_c.daily_means], abs=1e-3
+    )
+    assert 66 < trend.attributes["minimum"] < trend.attributes["maximum"] < 78
+    rising = hass.states.get(TEMPERATURE_RISING)
+    assert (rising.state, rising.attributes["threshold"]) == ("on", pytest.approx(0.36))
+    humidity = hass.states.get(HUMIDITY_TREND)
+    assert humidity.attributes["unit_of_measurement"] == "%/d"
+    assert humidity.attributes["mean"] == 45.0
+    said = speech(await ask(hass, "is the living room getting warmer"))
+    assert said == (
+        f"Yes, the Living room is getting warmer: {slope_c * 1.8:+.1f} °F a day "
+        "over the last 3 days."
+    )
+
+
+async def test_the_threshold_is_set_in_the_homes_unit_and_stored_in_celsius(
+    hass: HomeAssistant, fahrenheit_home: MockConfigEntry
+) -> None:
+    """The box says °F/d and shows the stored 0.2 °C/d as 0.36; 0.9 °F/d is kept as 0.5 °C/d
+    and shows as 0.9 again; the largest allowed is 90 °F/d (50 °C/d)."""
+
+    async def settings_form() -> dict:
+        result = await hass.config_entries.options.async_init(fahrenheit_home.entry_id)
+        return await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "settings"}
+        )
+
+    form = await settings_form()
+    assert form["type"] is FlowResultType.FORM
+    (key,) = (key for key in form["data_schema"].schema if str(key) == CONF_TREND_THRESHOLD)
+    assert form["data_schema"].schema[key].config["unit_of_measurement"] == "°F/d"
+    assert key.default() == 0.36
+    submitted = {
+        str(field): field.default() if callable(field.default) else None
+        for field in form["data_schema"].schema
+    }
+    submitted.update(
+        {
+            key: value
+            for key, value in fahrenheit_home.options.items()
+            if key in submitted and not isinstance(value, list)
+        }
+    )
+    refused = await hass.config_entries.options.async_configure(
+        form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 91.0}
+    )
+    assert refused["errors"] == {CONF_TREND_THRESHOLD: "threshold_out_of_range"}
+    saved = await hass.config_entries.options.async_configure(
+        form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 0.9}
+    )
+    assert saved["type"] is FlowResultType.CREATE_ENTRY
+    assert fahrenheit_home.options[CONF_TREND_THRESHOLD] == 0.5
+    await hass.async_block_till_done()
+    form = await settings_form()
+    suggested = {
+        str(key): (key.description or {}).get("suggested_value")
+        for key in form["data_schema"].schema
+    }
+    assert suggested[CONF_TREND_THRESHOLD] == 0.9
+
+
+async def test_switching_the_home_to_metric_shows_the_trend_in_celsius(
+    hass: HomeAssistant, fahrenheit_home: MockConfigEntry
+) -> None:
+    """Units changed in the settings reach the trend sensors (by a reload of the board)."""
+    await _three_days_warming(hass, fahrenheit_home)
+    assert hass.states.get(TEMPERATURE_TREND).attributes["unit_of_measurement"] == "°F/d"
+    await hass.config.async_update(unit_system="metric")
+    await hass.async_block_till_done()
+    trend = hass.states.get(TEMPERATURE_TREND)
+    assert trend.attributes["unit_of_measurement"] == "°C/d"
+    # Nothing was lost in the reload: the three days are analysed again, now in °C.
+    assert float(trend.state) == pytest.approx(2.0, abs=0.05)
+    await hass.config.async_update(unit_system="metric")  # no change: no reload
+    await hass.async_block_till_done()
+    assert fahrenheit_home.runtime_data.trend.shown_units["temperature"].unit == "°C"
