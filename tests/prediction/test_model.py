@@ -316,3 +316,30 @@ def test_impossible_weather_is_left_out(hourly: pd.DataFrame) -> None:
     extended = extend_with_forecast(grid, 2, future)
     assert extended.temperature[-2] == 5.0
     assert np.isnan(extended.temperature[-1])
+
+
+def test_a_timed_load_switched_on_early_is_not_multiplied_past_anything_seen() -> None:
+    """Storage heaters on a night tariff (3-4.5 kW from midnight), on early one evening:
+    8x the usual 250 W at 22:00 and 23:00. The hour-ahead model carried that excess onto
+    midnight's kilowatts (7.4 kW, 1.4x the home's highest hour; 16.7 kW on a public UK
+    home); now it stays within 1.25x the highest hour of the last four weeks."""
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2026-01-05", periods=50 * 24, freq="h", tz="UTC")
+    hour = index.hour.to_numpy()
+    night_level = 3000 + 1500 * rng.random(50)
+    power = np.where(hour < 7, night_level[np.arange(len(index)) // 24], 250.0)
+    power = power * rng.lognormal(0, 0.1, len(index))
+    frame = pd.DataFrame(
+        {"power_w": power, "temperature": 5 + 3 * rng.standard_normal(len(index))}, index=index
+    )
+    train = 45 * 24
+    model = fit_power_model(frame.iloc[:train])
+    assert model.methods[0] in LEARNED
+    for origin in range(train + 23, len(index) - 24, 24):  # the 23:00 of each held-out day
+        history = frame.iloc[origin - 29 * 24 : origin + 1].copy()
+        history.iloc[-2:, 0] = 2000.0
+        highest = float(history["power_w"].iloc[-28 * 24 :].max())
+        forecast = model.forecast(history, hours=3)
+        assert max(forecast.power_w) <= 1.25 * highest + 1e-6
+        # The early start still lifts midnight above its usual level: the ceiling, no lower.
+        assert forecast.power_w[0] > float(night_level.max())

@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MIN_HISTORY_HOURS = 14 * 24
+# A learned forecast stays within 1.25x the highest hour of the last four weeks: room for
+# a first cold snap, none for a level the home never came near.
+CEILING_FACTOR = 1.25
+CEILING_WINDOW_HOURS = 28 * 24
 
 
 class NotEnoughHistoryError(ValueError):
@@ -166,18 +170,36 @@ class PowerModel:
     ) -> FloatArray:
         """Published forecasts (W) for (origin, horizon) pairs of a grid."""
         out = np.empty(len(origins))
+        ceiling: FloatArray | None = None
         chosen = np.array([self.methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
             at = chosen == method
             if method in LEARNED:
                 rows = feature_rows(grid, origins[at], horizons[at], forecast=self.weather_forecast)
-                out[at] = power_unscale(self.linear.predict(rows, horizons[at]))
+                learned = power_unscale(self.linear.predict(rows, horizons[at]))
+                if ceiling is None:
+                    ceiling = recent_ceiling(grid.power_w)
+                out[at] = np.minimum(learned, ceiling[origins[at]])
                 if method in BLEND_RULES:
                     rule = RULES[BLEND_RULES[method]]
                     out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
+
+
+def recent_ceiling(power_w: FloatArray) -> FloatArray:
+    """The most the model may forecast from each hour: CEILING_FACTOR x the highest hour
+    of the four weeks up to it (no limit before any reading).
+
+    On the log scale the model carries an hour's excess over its usual level into the next
+    one; where a timed load switches on early (storage heaters an hour before their tariff),
+    an 8-fold excess met a 4 kW usual level and made 16.7 kW, 2.3x anything the home drew.
+    """
+    known = np.where(np.isnan(power_w), -np.inf, power_w)
+    padded = np.concatenate((np.full(CEILING_WINDOW_HOURS - 1, -np.inf), known))
+    highest = np.lib.stride_tricks.sliding_window_view(padded, CEILING_WINDOW_HOURS).max(axis=1)
+    return np.where(np.isfinite(highest), CEILING_FACTOR * highest, np.inf)
 
 
 def training_rows(
