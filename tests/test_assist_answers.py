@@ -117,3 +117,25 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     assert power_day_answer(name="Home", hours=[], now=NOW, tomorrow=False) == (
         "Home has no forecast yet."
     )
+
+
+def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
+    """New York, 1 November 2026 (clocks go back): asked at 00:30, 24 hours of forecast
+    end at 23:00, an hour short of midnight; the answer says so, not "the rest of today"."""
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 11, 1, 4, 0, tzinfo=ZoneInfo("UTC"))  # 00:00 EDT
+    hours = [
+        ForecastHour(
+            start=(start + timedelta(hours=hour)).astimezone(new_york),
+            power_w=1000.0,
+            low_w=800.0,
+            high_w=1300.0,
+        )
+        for hour in range(24)
+    ]
+    now = datetime(2026, 11, 1, 0, 30, tzinfo=new_york)
+    answer = power_day_answer(name="Home", hours=hours, now=now, tomorrow=False)
+    assert answer == (
+        "For the rest of today, Home expects about 24.0 kWh (until 23:00, as far as it sees); "
+        "the highest hour is 00:00, about 1,000 W."
+    )

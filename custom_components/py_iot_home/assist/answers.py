@@ -223,5 +223,8 @@ def power_day_answer(
         said = f"Tomorrow, {name} expects about {energy_kwh:,.1f} kWh ({reaches})"
     else:
         said = f"For the rest of today, {name} expects about {energy_kwh:,.1f} kWh"
+        if end.date() == day:
+            # Short of midnight: on the 25-hour day of a clock change, 24 hours end at 23:00.
+            said += f" (until {end:%H:%M}, as far as it sees)"
     peak = max(of_day, key=lambda hour: hour.power_w)
     return f"{said}; the highest hour is {peak.start:%H:%M}, about {_watts(peak.power_w)}."
