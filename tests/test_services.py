@@ -151,3 +151,19 @@ async def test_example_automation_notifies_when_a_room_cools(
     assert note["title"] == "Getting colder"
     assert "sensor.living_room_temperature is falling by -" in note["message"]
     assert "daily means over 3 days: -" in note["message"]
+
+
+async def test_analyze_trend_of_our_sensor_beyond_its_window_reads_the_recorder(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """30 days asked of a sensor whose trend keeps 7: the recorder answers, not the 7 days
+    kept (it answered 7 days as if 30); without a recorder, that is said."""
+    assert init_integration.runtime_data.trend.window_s == 7 * DAY
+    with pytest.raises(ServiceValidationError, match=r"sensor\.living_room_temperature"):
+        await hass.services.async_call(
+            DOMAIN,
+            "analyze_trend",
+            {"entity_id": "sensor.living_room_temperature", "days": 30},
+            blocking=True,
+            return_response=True,
+        )

@@ -114,6 +114,15 @@ def _own_trend_source(hass: HomeAssistant, entity_id: str) -> tuple[TrendCoordin
     return None
 
 
+def _memory_answers(trend: TrendCoordinator, key: str, window_s: float) -> bool:
+    """Whether the samples kept for the trend answer: the days fit, the unit is the shown one.
+
+    Else the recorder's history answers (more days than the window; °C samples in a home
+    set to °F).
+    """
+    return window_s <= trend.window_s and trend.shown_units[key].unit == trend.sources[key].unit
+
+
 async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     """Daily means and least-squares slope of any numeric sensor over `days` days."""
     hass = call.hass
@@ -121,7 +130,7 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     now_s = dt_util.utcnow().timestamp()
     window_s = call.data[ATTR_DAYS] * 86400.0
     own = _own_trend_source(hass, entity_id)
-    if own is not None:
+    if own is not None and _memory_answers(*own, window_s):
         trend, key = own
         times, values = trend.store.buffer(key).snapshot(now_s)
     else:

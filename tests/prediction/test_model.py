@@ -253,6 +253,12 @@ def test_excluded_day_text_is_parsed() -> None:
         date(2027, 1, 1),
         date(2027, 1, 2),
     ]
+    # The options box is multi-line: one date or range per line works too.
+    assert parse_days("2026-12-24\n2026-12-31..2027-01-01\r\n") == [
+        date(2026, 12, 24),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+    ]
     for bad in ("24/12/2026", "2026-12-31..2026-12-24", "2020-01-01..2026-01-01"):
         with pytest.raises(ValueError, match="2"):
             parse_days(bad)

@@ -67,7 +67,7 @@ def parse_days(text: str) -> list[date]:
     more than a year of days is given.
     """
     days: list[date] = []
-    for part in (piece.strip() for piece in text.replace(";", ",").split(",")):
+    for part in (piece.strip() for piece in text.replace(";", ",").replace("\n", ",").split(",")):
         if not part:
             continue
         first, _, last = part.partition("..")
