@@ -189,9 +189,9 @@ class PowerModel:
 
 
 def recent_ceiling(power_w: FloatArray) -> FloatArray:
-    """The most the model may forecast from each hour: CEILING_FACTOR x the highest hour
-    of the four weeks up to it (no limit before any reading).
+    """The most the model may forecast from each hour (no limit before any reading).
 
+    That is CEILING_FACTOR x the highest hour of the four weeks up to it.
     On the log scale the model carries an hour's excess over its usual level into the next
     one; where a timed load switches on early (storage heaters an hour before their tariff),
     an 8-fold excess met a 4 kW usual level and made 16.7 kW, 2.3x anything the home drew.
