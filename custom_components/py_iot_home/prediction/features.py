@@ -21,6 +21,7 @@ from .history import (
     HourlyGrid,
     IntArray,
     gather,
+    hours_back,
     nan_mean,
     same_hour_stack,
 )
@@ -116,7 +117,7 @@ def target_temperature(
     a day earlier and the 24 h mean up to the origin.
     """
     temperature = grid.temperature
-    yesterday = gather(temperature, targets - HOURS_PER_DAY)
+    yesterday = gather(temperature, hours_back(grid, targets, HOURS_PER_DAY))
     if not forecast:
         mean = nan_mean(same_hour_stack(temperature, origins + 1, HOURS_PER_DAY, 1))
         return yesterday, mean
@@ -149,8 +150,8 @@ def feature_rows(
         gather(recent, origins - 1),
         nan_mean(same_hour_stack(power, origins + 1, 3, 1)),
         nan_mean(same_hour_stack(power, origins + 1, HOURS_PER_DAY, 1)),
-        gather(power, targets - HOURS_PER_DAY),
-        gather(power, targets - HOURS_PER_WEEK),
+        gather(power, hours_back(grid, targets, HOURS_PER_DAY)),
+        gather(power, hours_back(grid, targets, HOURS_PER_WEEK)),
         ensemble,
         median_by_hour(grid, origins, horizons),
         hour_of_week_mean(grid, origins, horizons),
@@ -165,7 +166,7 @@ def feature_rows(
     power_columns = [power_scale(np.where(np.isnan(c), ensemble, c)) for c in power_columns]
 
     temperature, mean_24h = target_temperature(grid, origins, targets, forecast=forecast)
-    yesterday = gather(grid.temperature, targets - HOURS_PER_DAY)
+    yesterday = gather(grid.temperature, hours_back(grid, targets, HOURS_PER_DAY))
     index = grid.index[np.clip(targets, 0, len(grid.index) - 1)]
     hour = index.hour.to_numpy(np.int64)
     hour[targets >= len(grid.index)] = -1
@@ -175,7 +176,7 @@ def feature_rows(
     weekend = (index.dayofweek.to_numpy(np.int64) >= 5).astype(np.float64)
     humidity = gather(grid.humidity, targets)
     if not forecast:
-        humidity = gather(grid.humidity, targets - HOURS_PER_DAY)
+        humidity = gather(grid.humidity, hours_back(grid, targets, HOURS_PER_DAY))
     return np.column_stack(
         (
             *power_columns,

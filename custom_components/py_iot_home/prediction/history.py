@@ -88,6 +88,9 @@ class HourlyGrid:
     humidity: FloatArray
     missing_hours: int
     observed_end: int
+    # Each position's offset from UTC in minutes (all 0 for a naive index): "the same hour
+    # yesterday" is the same clock time, 23 or 25 positions back across a clock change.
+    utc_offset_min: IntArray
 
     @property
     def observed_hours(self) -> int:
@@ -109,7 +112,8 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         history = HourlyHistory.from_frame(history)
     if len(history.index) == 0:
         empty = np.empty(0)
-        return HourlyGrid(pd.DatetimeIndex([], tz=history.index.tz), empty, empty, empty, 0, 0)
+        no_hours = pd.DatetimeIndex([], tz=history.index.tz)
+        return HourlyGrid(no_hours, empty, empty, empty, 0, 0, utc_offsets_min(no_hours))
     index = _floor_to_hour(history.index)
     frame = pd.DataFrame(
         {"p": history.power_w, "t": history.temperature, "h": history.humidity}, index=index
@@ -128,6 +132,7 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         humidity=within(frame["h"].to_numpy(np.float64), PLAUSIBLE_HUMIDITY),
         missing_hours=int(np.count_nonzero(np.isnan(power))),
         observed_end=len(full),
+        utc_offset_min=utc_offsets_min(full),
     )
 
 
@@ -198,13 +203,15 @@ def extend_with_forecast(
             temperature = within(given["temperature"].to_numpy(np.float64), PLAUSIBLE_TEMPERATURE_C)
         if "humidity" in given:
             humidity = within(given["humidity"].to_numpy(np.float64), PLAUSIBLE_HUMIDITY)
+    index = pd.DatetimeIndex(grid.index.append(future))
     return HourlyGrid(
-        index=pd.DatetimeIndex(grid.index.append(future)),
+        index=index,
         power_w=np.concatenate([grid.power_w, np.full(hours, np.nan)]),
         temperature=np.concatenate([grid.temperature, temperature]),
         humidity=np.concatenate([grid.humidity, humidity]),
         missing_hours=grid.missing_hours,
         observed_end=grid.observed_end,
+        utc_offset_min=utc_offsets_min(index),
     )
 
 
@@ -235,7 +242,47 @@ def nan_median(stack: FloatArray) -> FloatArray:
     return np.where(counts > 0, (low + high) / 2.0, np.nan)
 
 
-def same_hour_stack(values: FloatArray, targets: IntArray, periods: int, step: int) -> FloatArray:
-    """values[t - step], values[t - 2 step], ... (`periods` of them) for every target t."""
+def same_hour_stack(
+    values: FloatArray,
+    targets: IntArray,
+    periods: int,
+    step: int,
+    utc_offset_min: IntArray | None = None,
+) -> FloatArray:
+    """values[t - step], values[t - 2 step], ... (`periods` of them) for every target t.
+
+    With the grid's `utc_offset_min` and whole days as the step, each is the same clock time
+    that many days earlier, however the clocks moved in between.
+    """
     offsets = np.arange(1, periods + 1, dtype=np.int64) * step
-    return gather(values, targets[:, None] - offsets[None, :])
+    positions = targets[:, None] - offsets[None, :]
+    if utc_offset_min is not None and step % HOURS_PER_DAY == 0:
+        positions = same_clock_time(utc_offset_min, targets[:, None], positions)
+    return gather(values, positions)
+
+
+def same_clock_time(utc_offset_min: IntArray, targets: IntArray, earlier: IntArray) -> IntArray:
+    """Positions `earlier` (whole days before `targets`) moved to the targets' clock time.
+
+    Clocks that went forward in between put yesterday's 07:00 23 positions back, not 24.
+    """
+    if len(utc_offset_min) == 0:
+        return earlier
+    last = len(utc_offset_min) - 1
+    moved_min = (
+        utc_offset_min[np.clip(targets, 0, last)] - utc_offset_min[np.clip(earlier, 0, last)]
+    )
+    return earlier + np.rint(moved_min / 60.0).astype(np.int64)
+
+
+def hours_back(grid: HourlyGrid, targets: IntArray, hours: int) -> IntArray:
+    """The positions `hours` (whole days) before the targets, at the targets' clock time."""
+    return same_clock_time(grid.utc_offset_min, targets, targets - hours)
+
+
+def utc_offsets_min(index: pd.DatetimeIndex) -> IntArray:
+    """Each time's offset from UTC in minutes (0 for a naive index)."""
+    if index.tz is None or len(index) == 0:
+        return np.zeros(len(index), dtype=np.int64)
+    wall = index.tz_localize(None).asi8
+    return ((wall - index.asi8) // 60_000_000_000).astype(np.int64)

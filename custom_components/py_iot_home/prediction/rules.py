@@ -19,6 +19,7 @@ from .history import (
     HourlyGrid,
     IntArray,
     gather,
+    hours_back,
     nan_mean,
     nan_median,
     same_hour_stack,
@@ -52,29 +53,37 @@ def persistence_1h(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> F
 
 def persistence_24h(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
     """Power at the same hour one day earlier."""
-    return _or_last(gather(grid.power_w, origins + horizons - HOURS_PER_DAY), grid, origins)
+    back = hours_back(grid, origins + horizons, HOURS_PER_DAY)
+    return _or_last(gather(grid.power_w, back), grid, origins)
 
 
 def persistence_168h(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
     """Power at the same hour one week earlier."""
-    return _or_last(gather(grid.power_w, origins + horizons - HOURS_PER_WEEK), grid, origins)
+    back = hours_back(grid, origins + horizons, HOURS_PER_WEEK)
+    return _or_last(gather(grid.power_w, back), grid, origins)
 
 
 def persistence_ensemble(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
     """Mean power at the same hour over the last seven days."""
-    stack = same_hour_stack(grid.power_w, origins + horizons, ENSEMBLE_DAYS, HOURS_PER_DAY)
+    stack = same_hour_stack(
+        grid.power_w, origins + horizons, ENSEMBLE_DAYS, HOURS_PER_DAY, grid.utc_offset_min
+    )
     return _or_last(nan_mean(stack), grid, origins)
 
 
 def median_by_hour(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
     """Median power at the same hour of day over the last 28 days."""
-    stack = same_hour_stack(grid.power_w, origins + horizons, MEDIAN_DAYS, HOURS_PER_DAY)
+    stack = same_hour_stack(
+        grid.power_w, origins + horizons, MEDIAN_DAYS, HOURS_PER_DAY, grid.utc_offset_min
+    )
     return _or_last(nan_median(stack), grid, origins)
 
 
 def hour_of_week_mean(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
     """Mean power at the same weekday and hour over the last four weeks."""
-    stack = same_hour_stack(grid.power_w, origins + horizons, HOUR_OF_WEEK_WEEKS, HOURS_PER_WEEK)
+    stack = same_hour_stack(
+        grid.power_w, origins + horizons, HOUR_OF_WEEK_WEEKS, HOURS_PER_WEEK, grid.utc_offset_min
+    )
     return _or_last(nan_mean(stack), grid, origins)
 
 
