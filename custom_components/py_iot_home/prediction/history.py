@@ -284,5 +284,7 @@ def utc_offsets_min(index: pd.DatetimeIndex) -> IntArray:
     """Each time's offset from UTC in minutes (0 for a naive index)."""
     if index.tz is None or len(index) == 0:
         return np.zeros(len(index), dtype=np.int64)
-    wall = index.tz_localize(None).asi8
-    return ((wall - index.asi8) // 60_000_000_000).astype(np.int64)
+    utc = index.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    wall = index.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    offsets: IntArray = (wall - utc) // 60_000_000_000
+    return offsets
