@@ -53,6 +53,7 @@ NODE_LED = "LED"
 # entity ids are the board's name's.
 LIVING_ROOM_TEMPERATURE = "sensor.climate_sensor_temperature"
 LIVING_ROOM_TEMPERATURE_TREND = "sensor.climate_sensor_temperature_trend"
+LIVING_ROOM_TEMPERATURE_RISING = "binary_sensor.climate_sensor_temperature_rising"
 SCREENSHOTS = Path("docs/screenshots")
 # A trend appears at the coordinator's first refresh with two samples: at worst one
 # interval after the sensor's first reading.
@@ -369,22 +370,26 @@ async def test_history_of_living_room_temperature_and_trend(page: Page) -> None:
     )
 
 
-async def ask_assist(page: Page, question: str, answer: re.Pattern[str]) -> None:
-    """Type a question into the open Assist dialog and wait for the answer."""
+async def ask_assist(page: Page, question: str, answer: re.Pattern[str]) -> str:
+    """Type a question into the open Assist dialog, wait for the answer and return it."""
     request = page.get_by_role("textbox", name="Enter a request")
     await request.fill(question)
     await request.press("Enter")
     await expect(page.get_by_text(question, exact=True).last).to_be_visible()
-    await expect(page.get_by_text(answer).last).to_be_visible()
+    said = page.get_by_text(answer).last
+    await expect(said).to_be_visible()
+    return (await said.text_content() or "").strip()
 
 
-async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
+async def test_assist_answers_a_trend_and_the_humidity(
+    page: Page, api: HomeAssistantClient
+) -> None:
     """The default agent answers from the living room's trend and humidity sensors, and
-    from the demo's power forecast."""
+    from the demo's power forecast; its "warmer" agrees with the rising sensor beside it."""
     await page.goto("/home")
     await page.get_by_role("button", name=re.compile(r"^Assist")).click()
     area = re.escape(BOARD_AREA.title())  # the area as the registry spells it
-    await ask_assist(
+    said = await ask_assist(
         page,
         "is the living room getting warmer",
         re.compile(
@@ -395,6 +400,13 @@ async def test_assist_answers_a_trend_and_the_humidity(page: Page) -> None:
             r"\.)$"
         ),
     )
+    rising = await api.rest("GET", f"/api/states/{LIVING_ROOM_TEMPERATURE_RISING}")
+    if "getting warmer" in said:
+        assert rising["state"] == "on", (said, rising)
+    elif "holding steady" in said or "getting colder" in said:
+        assert rising["state"] == "off", (said, rising)
+    else:
+        assert rising["state"] == "unknown", (said, rising)
     await ask_assist(
         page,
         "what is the humidity in the living room",
