@@ -676,6 +676,16 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     }
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
     assert coordinator.model.trained_at == trained_at  # not retrained on nothing
+    # The action says so too (it spoke of "? more hours of history").
+    with pytest.raises(ServiceValidationError, match="Settings → Repairs") as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "forecast_power",
+            {"config_entry_id": entry_id},
+            blocking=True,
+            return_response=True,
+        )
+    assert "more hours" not in str(raised.value)
     problems = [
         record.getMessage()
         for record in caplog.records

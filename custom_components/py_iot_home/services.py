@@ -175,12 +175,15 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
     predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     forecast = predictor.data.forecast
-    if not forecast:
+    if not forecast and predictor.data.hours_needed:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_forecast",
-            translation_placeholders={"hours": str(predictor.data.hours_needed or "?")},
+            translation_placeholders={"hours": str(predictor.data.hours_needed)},
         )
+    if not forecast:
+        # Not for want of history: a silent meter (its repair says so), or no model yet.
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_forecast_now")
     return {
         "forecast": [point.as_dict() for point in forecast[: call.data[ATTR_HOURS]]],
         "mae_w": predictor.data.mae_w,
