@@ -111,6 +111,7 @@ async def test_the_threshold_is_set_in_the_homes_unit_and_stored_in_celsius(
     assert form["type"] is FlowResultType.FORM
     (key,) = (key for key in form["data_schema"].schema if str(key) == CONF_TREND_THRESHOLD)
     assert form["data_schema"].schema[key].config["unit_of_measurement"] == "°F/d"
+    assert form["data_schema"].schema[key].config["step"] == "any"  # 0.36 is on no 0.05 grid
     assert key.default() == 0.36
     submitted = {
         str(field): field.default() if callable(field.default) else None

@@ -76,7 +76,11 @@ def trend_fields(quantities: Collection[str], temperature_unit: str) -> dict[Any
             ),
         ): selector.NumberSelector(
             selector.NumberSelectorConfig(
-                step=THRESHOLD_STEPS[quantity],
+                # Converted, 0.2 °C/d is 0.36 °F/d: off a 0.05 grid, which a browser marks
+                # as invalid.
+                step=THRESHOLD_STEPS[quantity]
+                if _shown(quantity, temperature_unit).scale == 1.0
+                else "any",
                 unit_of_measurement=f"{_shown(quantity, temperature_unit).unit}/d",
                 mode=selector.NumberSelectorMode.BOX,
             )
