@@ -71,20 +71,20 @@ async def test_defaults_submitted_as_shown_make_a_working_board(
     assert result["step_id"] == "led"
     led_defaults = _defaults(result)
     assert led_defaults[CONF_PIN] == 22  # 4, 17 (other board) and 27 (this one) are taken
-    assert led_defaults[CONF_NAME] == "LED"
+    assert led_defaults[CONF_NAME] == "Climate sensor LED"  # the board's, not a bare "LED"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**led_defaults, "add_another": True}
     )
     assert result["errors"] == {}
     second = _defaults(result)
-    assert (second[CONF_NAME], second[CONF_PIN]) == ("LED 2", 5)
+    assert (second[CONF_NAME], second[CONF_PIN]) == ("Climate sensor LED 2", 5)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], second)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
     await hass.async_block_till_done()
     assert entry.data[CONF_DHT_PIN] == 27
     assert [led[CONF_PIN] for led in entry.options[CONF_LEDS]] == [22, 5]
-    assert hass.states.get("switch.led").state == "off"
+    assert hass.states.get("switch.climate_sensor_led").state == "off"
 
 
 async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
@@ -173,7 +173,7 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
     await hass.async_block_till_done()
     board, leds = entry_devices()
     assert [(led.name, led.area_id) for led in leds] == [
-        ("LED", kitchen.id),
-        ("LED 2", hall.id),
+        ("Climate sensor LED", kitchen.id),
+        ("Climate sensor LED 2", hall.id),
         ("Porch LED", kitchen.id),
     ]

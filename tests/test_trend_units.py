@@ -84,7 +84,7 @@ async def test_a_temperature_trend_is_shown_in_the_homes_unit(
     )
     assert 66 < trend.attributes["minimum"] < trend.attributes["maximum"] < 78
     rising = hass.states.get(TEMPERATURE_RISING)
-    assert (rising.state, rising.attributes["threshold"]) == ("on", pytest.approx(0.36))
+    assert (rising.state, rising.attributes["threshold"]) == ("on", 0.36)  # not 0.36000000000000004
     humidity = hass.states.get(HUMIDITY_TREND)
     assert humidity.attributes["unit_of_measurement"] == "%/d"
     assert humidity.attributes["mean"] == 45.0

@@ -312,6 +312,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 taken |= led_pins(self._leds[-1:], board="this board")
                 user_input = None
         schema = led_schema(
+            board=self._board[CONF_NAME],
             taken=taken,
             existing_names=[led[CONF_NAME] for led in self._leds],
             with_add_another=True,

@@ -143,6 +143,35 @@ async def ensure_http_confirmed(client: HomeAssistantClient) -> None:
         )
 
 
+# Where and how the demo home lives (Mons, Belgium: where the demo meter's data, UCI
+# appliances energy, was recorded). Set once through the API, as onboarding does: in
+# configuration.yaml these keys lock Settings → System → General (unit system, time zone).
+HOME = {
+    "location_name": "py_iot_home (development)",
+    "latitude": 50.454,
+    "longitude": 3.952,
+    "elevation": 60,
+    "unit_system": "metric",
+    "time_zone": "Europe/Brussels",
+    "currency": "EUR",
+    "country": "BE",
+    "language": "en",
+}
+
+
+async def ensure_home(client: HomeAssistantClient) -> None:
+    """Give a new instance the demo home's place, zone and units; later, leave them be.
+
+    Home Assistant's defaults (a "Home" in UTC) mean nobody set them yet; anything else was
+    set here before, or by the user since (switched to °F, say), and is kept.
+    """
+    config = await client.rest("GET", "/api/config")
+    if config.get("location_name") != "Home" or config.get("time_zone") != "UTC":
+        return
+    await client.ws("config/core/update", **HOME)
+    _LOGGER.info("set the demo home: %s, %s", HOME["time_zone"], HOME["unit_system"])
+
+
 async def ensure_mqtt(client: HomeAssistantClient) -> None:
     """The MQTT integration, pointing at the local broker."""
     if await entry_titles(client, "mqtt"):
@@ -369,6 +398,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         _LOGGER.info("demo user: %s / %s (local development only)", DEMO_USERNAME, DEMO_PASSWORD)
     async with HomeAssistantClient(token) as client:
         await client.wait_until_running()
+        await ensure_home(client)
         await ensure_http_confirmed(client)
         await ensure_mqtt(client)
         await ensure_board(client, state_dir)

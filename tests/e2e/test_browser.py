@@ -448,7 +448,7 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     dht_pin = first_free_pin({BOARD["dht_pin"], LED_STEP["pin"]})
     assert dht_pin is not None
     led_pin = first_free_pin({BOARD["dht_pin"], LED_STEP["pin"], dht_pin})
-    led = f"LED (GPIO{led_pin})"
+    led = f"{ADDED_BOARD} LED (GPIO{led_pin})"
     await page.goto(f"/config/integrations/integration/{DOMAIN}")
     await page.get_by_role("button", name="Add a board or forecast").click()
     # While nodes wait under Discovered, Home Assistant's frontend offers them first.
@@ -473,7 +473,7 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     await expect(page.get_by_role("spinbutton", name=re.compile("^GPIO pin"))).to_have_value(
         str(led_pin)
     )
-    await expect(page.get_by_role("textbox", name="Name*")).to_have_value("LED")
+    await expect(page.get_by_role("textbox", name="Name*")).to_have_value(f"{ADDED_BOARD} LED")
     await page.get_by_role("button", name="Submit").click()
 
     # Home Assistant names the new devices: the board says it is simulated.

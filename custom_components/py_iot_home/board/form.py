@@ -81,15 +81,21 @@ def board_schema(
 
 
 def led_schema(
-    *, taken: Collection[int], existing_names: list[str], with_add_another: bool
+    *, board: str, taken: Collection[int], existing_names: list[str], with_add_another: bool
 ) -> probatio.Schema:
-    """One LED; the proposed pin is the first free one, the name one not used yet."""
+    """One LED; the proposed pin is the first free one, the name one not used yet.
+
+    The name starts with the board's ("Hall sensor LED"): an LED is a device of its own,
+    and two boards' "LED" could not be told apart in lists or by Assist.
+    """
     pin = first_free_pin(taken)
     pin_field = (
         probatio.Required(CONF_PIN) if pin is None else probatio.Required(CONF_PIN, default=pin)
     )
     fields: dict[Any, Any] = {
-        probatio.Required(CONF_NAME, default=unused_name(DEFAULT_LED_NAME, existing_names)): str,
+        probatio.Required(
+            CONF_NAME, default=unused_name(f"{board} {DEFAULT_LED_NAME}", existing_names)
+        ): str,
         pin_field: PIN_SELECTOR,
         probatio.Required(CONF_ACTIVE_HIGH, default=True): bool,
         probatio.Required(CONF_INITIAL_ON, default=False): bool,

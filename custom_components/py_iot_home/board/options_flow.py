@@ -158,6 +158,7 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                         data={**self.config_entry.options, CONF_LEDS: [*leds, led]}
                     )
         schema = led_schema(
+            board=self.config_entry.title,
             taken=taken,
             existing_names=[led[CONF_NAME] for led in leds],
             with_add_another=False,

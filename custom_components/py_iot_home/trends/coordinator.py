@@ -474,7 +474,9 @@ def analyze_snapshot(
         )
         shown = (shown_units or {}).get(key, UNCONVERTED)
         views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
-        views[key, RISING] = _rising_view(state.direction, shown.rate(thresholds[key]), estimate)
+        views[key, RISING] = _rising_view(
+            state.direction, display_slope(shown.rate(thresholds[key]), 6), estimate
+        )
         views[key, STATUS] = EntityView(
             value=estimate.not_ready or STATUS_SHOWN,
             attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
