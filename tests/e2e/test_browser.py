@@ -563,6 +563,19 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     )
 
 
+async def test_the_homes_units_and_zone_can_be_changed_in_settings(
+    api: HomeAssistantClient,
+) -> None:
+    """The demo home's place, zone and units live in Home Assistant's storage, not in
+    configuration.yaml, which would lock Settings → System → General (°F, another zone)."""
+    config = await api.rest("GET", "/api/config")
+    assert config["config_source"] == "storage"
+    assert (config["time_zone"], config["unit_system"]["temperature"]) == (
+        "Europe/Brussels",
+        "°C",
+    )
+
+
 async def test_rising_sensors_did_not_flip_during_the_visit(api: HomeAssistantClient) -> None:
     """No "rising" sensor turned on and off (or off and on) while the visit lasted."""
     rising_ids = [
