@@ -6,6 +6,7 @@ One shape for the trend entities' attributes and the ``analyze_trend`` action's 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .trend import TrendResult
@@ -22,27 +23,30 @@ def rounded(value: float) -> float | None:
     return None if not math.isfinite(value) else round(value, DIGITS) + 0.0
 
 
+def _as_is(value: float) -> float:
+    return value
+
+
 def result_summary(
-    result: TrendResult, *, scale: float = 1.0, offset: float = 0.0
+    result: TrendResult,
+    *,
+    level: Callable[[float], float] = _as_is,
+    spread: Callable[[float], float] = _as_is,
 ) -> dict[str, Any]:
     """What a slope was computed from: the window's statistics and each local day's mean.
 
-    Levels are shown as ``value * scale + offset`` and the spread as ``std * scale`` (°C
-    samples shown in °F: 1.8 and 32).
+    `level` converts means and extremes and `spread` the standard deviation into the unit
+    shown (°C samples shown in °F: x1.8 + 32 and x1.8).
     """
-
-    def level(value: float) -> float | None:
-        return rounded(value * scale + offset)
-
     return {
-        "minimum": level(result.minimum),
-        "maximum": level(result.maximum),
-        "mean": level(result.mean),
-        "std": rounded(result.std * scale),
+        "minimum": rounded(level(result.minimum)),
+        "maximum": rounded(level(result.maximum)),
+        "mean": rounded(level(result.mean)),
+        "std": rounded(spread(result.std)),
         "samples": result.count,
-        "intercept": level(result.intercept),
+        "intercept": rounded(level(result.intercept)),
         "daily_means": [
-            {"date": day.date.isoformat(), "mean": level(day.mean), "samples": day.count}
+            {"date": day.date.isoformat(), "mean": rounded(level(day.mean)), "samples": day.count}
             for day in result.daily_means
         ],
         "backend": result.backend,

@@ -49,7 +49,7 @@ from ..loaded import loaded_runtime
 from .display_unit import UNCONVERTED, DisplayUnit, display_unit
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
-from .settings_form import trend_threshold
+from .settings_form import SHOWN_DIGITS, trend_threshold
 
 TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
 ATTR_DAILY_MEANS = "daily_means"
@@ -163,10 +163,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._seeded: set[str] = set()
         self._warned_future: set[str] = set()
         # What users read is in the home's temperature unit; the analysis stays in the sources'.
-        self.shown_units: dict[str, DisplayUnit] = {
-            key: display_unit(source.unit, hass.config.units.temperature_unit)
-            for key, source in self.sources.items()
-        }
+        self.shown_units = self._home_units()
         self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
@@ -210,14 +207,15 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
+    def _home_units(self) -> dict[str, DisplayUnit]:
+        """Each source's unit as the home shows it now."""
+        temperature_unit = self.hass.config.units.temperature_unit
+        return {key: display_unit(s.unit, temperature_unit) for key, s in self.sources.items()}
+
     @callback
     def _async_units_changed(self, _event: Event) -> None:
         """The home switched to °F (or back): its entities take their new units on a reload."""
-        shown = {
-            key: display_unit(source.unit, self.hass.config.units.temperature_unit)
-            for key, source in self.sources.items()
-        }
-        if shown != self.shown_units:
+        if self._home_units() != self.shown_units:
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     async def _async_restore_samples(self) -> None:
@@ -475,7 +473,7 @@ def analyze_snapshot(
         shown = (shown_units or {}).get(key, UNCONVERTED)
         views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
         views[key, RISING] = _rising_view(
-            state.direction, display_slope(shown.rate(thresholds[key]), 6), estimate
+            state.direction, display_slope(shown.rate(thresholds[key]), SHOWN_DIGITS), estimate
         )
         views[key, STATUS] = EntityView(
             value=estimate.not_ready or STATUS_SHOWN,
@@ -516,7 +514,7 @@ def _slope_view(
             ATTR_UNKNOWN_REASON: estimate.not_ready,
             ATTR_READY_AT: _iso(estimate.ready_at_s),
             ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
-            **result_summary(result, scale=unit.scale, offset=unit.offset),
+            **result_summary(result, level=unit.level, spread=unit.rate),
         },
     )
 

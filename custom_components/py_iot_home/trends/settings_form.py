@@ -62,32 +62,32 @@ def shown_trend_options(options: Mapping[str, Any], temperature_unit: str) -> di
     }
 
 
+def _threshold_field(
+    quantity: str, option: str, shown: DisplayUnit
+) -> tuple[probatio.Required, selector.NumberSelector]:
+    """A quantity's threshold box, in its shown unit per day."""
+    default = round(shown.rate(DEFAULT_TREND_THRESHOLDS[quantity]), SHOWN_DIGITS)
+    return probatio.Required(option, default=default), selector.NumberSelector(
+        selector.NumberSelectorConfig(
+            # Converted, 0.2 °C/d is 0.36 °F/d: off a 0.05 grid, which a browser marks as
+            # invalid.
+            step=THRESHOLD_STEPS[quantity] if shown.scale == 1.0 else "any",
+            unit_of_measurement=f"{shown.unit}/d",
+            mode=selector.NumberSelectorMode.BOX,
+        )
+    )
+
+
 def trend_fields(quantities: Collection[str], temperature_unit: str) -> dict[Any, Any]:
     """Form fields: analysis window in days, a threshold per quantity, the minimum span.
 
     Thresholds are shown per day in the home's units (°F/d in a home set to °F).
     """
-    thresholds = {
-        probatio.Required(
-            option,
-            default=round(
-                _shown(quantity, temperature_unit).rate(DEFAULT_TREND_THRESHOLDS[quantity]),
-                SHOWN_DIGITS,
-            ),
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                # Converted, 0.2 °C/d is 0.36 °F/d: off a 0.05 grid, which a browser marks
-                # as invalid.
-                step=THRESHOLD_STEPS[quantity]
-                if _shown(quantity, temperature_unit).scale == 1.0
-                else "any",
-                unit_of_measurement=f"{_shown(quantity, temperature_unit).unit}/d",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        )
+    thresholds = dict(
+        _threshold_field(quantity, option, _shown(quantity, temperature_unit))
         for quantity, option in TREND_THRESHOLD_OPTIONS.items()
         if quantity in quantities
-    }
+    )
     return {
         probatio.Required(CONF_WINDOW_DAYS, default=DEFAULT_WINDOW_DAYS): selector.NumberSelector(
             selector.NumberSelectorConfig(
