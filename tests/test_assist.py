@@ -26,6 +26,7 @@ from custom_components.py_iot_home.protocol import TopicKind
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
+from .trend_samples import three_days_warming
 
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
@@ -172,13 +173,7 @@ async def test_getting_warmer_and_colder_in_words(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Three days two degrees warmer a day, flat humidity: read from the trend sensors' states."""
-    now_s = dt_util.utcnow().timestamp()
-    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
-    trend = mock_config_entry.runtime_data.trend
-    trend.add_samples("temperature", times, 19.0 + 2.0 * (times - times[0]) / 86400)
-    trend.add_samples("humidity", times, np.full(len(times), 45.0))
-    await trend.async_refresh()
-    await hass.async_block_till_done()
+    await three_days_warming(hass, mock_config_entry)
     slope = float(hass.states.get(TEMPERATURE_TREND).state)
     assert 1.5 < slope < 2.5
     assert await _speech(hass, "is the living room getting warmer") == (

@@ -19,7 +19,7 @@ from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -431,6 +431,13 @@ async def test_forecast_and_retrain_actions(
     assert response["trained_at"] == (NOW + timedelta(minutes=5)).isoformat()
 
 
+async def _forecast_action(hass: HomeAssistant, entry_id: str) -> ServiceResponse:
+    """The forecast_power action's answer for a predictor, with its default hours."""
+    return await hass.services.async_call(
+        DOMAIN, "forecast_power", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+
+
 async def test_forecast_action_without_enough_history(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -438,13 +445,7 @@ async def test_forecast_action_without_enough_history(
     await _seed(hass, 5)
     entry_id = await _add_predictor(hass)
     with pytest.raises(ServiceValidationError, match="216 more hours"):
-        await hass.services.async_call(
-            DOMAIN,
-            "forecast_power",
-            {"config_entry_id": entry_id},
-            blocking=True,
-            return_response=True,
-        )
+        await _forecast_action(hass, entry_id)
     response = await hass.services.async_call(
         DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
     )
@@ -678,13 +679,7 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     assert coordinator.model.trained_at == trained_at  # not retrained on nothing
     # The action says so too (it spoke of "? more hours of history").
     with pytest.raises(ServiceValidationError, match="Settings → Repairs") as raised:
-        await hass.services.async_call(
-            DOMAIN,
-            "forecast_power",
-            {"config_entry_id": entry_id},
-            blocking=True,
-            return_response=True,
-        )
+        await _forecast_action(hass, entry_id)
     assert "more hours" not in str(raised.value)
     problems = [
         record.getMessage()

@@ -437,20 +437,32 @@ async def test_a_turning_room_fires_the_event_once_it_is_sure(
     await coordinator.async_shutdown()
 
 
+async def _three_days_more(
+    coordinator: TrendCoordinator,
+    freezer: FrozenDateTimeFactory,
+    *,
+    first_day: int,
+    per_day: float,
+    start_c: float,
+    seed: int,
+) -> None:
+    """Days `first_day` to `first_day` + 3 of a room warming (or cooling) `per_day`, then
+    the analysis at their end."""
+    freezer.move_to(START + timedelta(days=first_day + 3))
+    samples = _room(START.timestamp() + first_day * DAY, 3, per_day, start_c, seed=seed)
+    coordinator.add_samples("temperature", *samples)
+    await _refresh(coordinator)
+
+
 async def test_a_change_must_hold_for_the_minimum_time(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
     coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
-    start_s = START.timestamp()
-    freezer.move_to(START + timedelta(days=3))
-    coordinator.add_samples("temperature", *_room(start_s, 3, 1.0, 20.0, seed=3))
-    await _refresh(coordinator)
+    await _three_days_more(coordinator, freezer, first_day=0, per_day=1.0, start_c=20.0, seed=3)
     assert coordinator.data.directions == {"temperature": "rising"}
     # Three days of cooling fill the window; the direction follows only an hour later.
-    freezer.move_to(START + timedelta(days=6))
-    coordinator.add_samples("temperature", *_room(start_s + 3 * DAY, 3, -1.0, 23.0, seed=4))
-    await _refresh(coordinator)
+    await _three_days_more(coordinator, freezer, first_day=3, per_day=-1.0, start_c=23.0, seed=4)
     estimate = coordinator.data.estimates["temperature"]
     assert estimate.published
     assert estimate.slope_per_day + 2 * estimate.standard_error < -0.2
@@ -473,13 +485,8 @@ async def test_the_event_speaks_the_homes_temperature_unit(
     hass.config.units = US_CUSTOMARY_SYSTEM
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
     coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
-    start_s = START.timestamp()
-    freezer.move_to(START + timedelta(days=3))
-    coordinator.add_samples("temperature", *_room(start_s, 3, 1.0, 20.0, seed=3))
-    await _refresh(coordinator)
-    freezer.move_to(START + timedelta(days=6))
-    coordinator.add_samples("temperature", *_room(start_s + 3 * DAY, 3, -1.0, 23.0, seed=4))
-    await _refresh(coordinator)
+    await _three_days_more(coordinator, freezer, first_day=0, per_day=1.0, start_c=20.0, seed=3)
+    await _three_days_more(coordinator, freezer, first_day=3, per_day=-1.0, start_c=23.0, seed=4)
     freezer.tick(timedelta(hours=1))
     await _refresh(coordinator)
     (event,) = events

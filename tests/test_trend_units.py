@@ -6,7 +6,6 @@ a slope and a threshold as an interval (x1.8), a mean as a temperature (x1.8 + 3
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
@@ -14,7 +13,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -22,6 +20,7 @@ from custom_components.py_iot_home.const import CONF_TREND_THRESHOLD
 
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
+from .trend_samples import three_days_warming
 
 TEMPERATURE = "sensor.living_room_living_room_temperature"
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
@@ -50,24 +49,13 @@ async def fahrenheit_home(
     return mock_config_entry
 
 
-async def _three_days_warming(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """19 °C rising 2 °C a day for three days (66.2 °F, 3.6 °F a day); humidity flat."""
-    now_s = dt_util.utcnow().timestamp()
-    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
-    trend = entry.runtime_data.trend
-    trend.add_samples("temperature", times, 19.0 + 2.0 * (times - times[0]) / 86400)
-    trend.add_samples("humidity", times, np.full(len(times), 45.0))
-    await trend.async_refresh()
-    await hass.async_block_till_done()
-
-
 async def test_a_temperature_trend_is_shown_in_the_homes_unit(
     hass: HomeAssistant, fahrenheit_home: MockConfigEntry
 ) -> None:
     """Slope, error and threshold x1.8; mean, extremes, intercept and daily means as
     temperatures; humidity as it was; Assist reads the sensor."""
     assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°F"
-    await _three_days_warming(hass, fahrenheit_home)
+    await three_days_warming(hass, fahrenheit_home)
     analysis = fahrenheit_home.runtime_data.trend.data
     slope_c = analysis.estimates["temperature"].shown_slope
     result_c = analysis.results["temperature"]
@@ -146,7 +134,7 @@ async def test_switching_the_home_to_metric_shows_the_trend_in_celsius(
     hass: HomeAssistant, fahrenheit_home: MockConfigEntry
 ) -> None:
     """Units changed in the settings reach the trend sensors (by a reload of the board)."""
-    await _three_days_warming(hass, fahrenheit_home)
+    await three_days_warming(hass, fahrenheit_home)
     assert hass.states.get(TEMPERATURE_TREND).attributes["unit_of_measurement"] == "°F/d"
     await hass.config.async_update(unit_system="metric")
     await hass.async_block_till_done()
