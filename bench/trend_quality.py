@@ -186,12 +186,13 @@ def run(stream: Stream) -> Quality:
 
 
 def reference_slope(stream: Stream, start: float, days: int) -> float:
-    """np.polyfit over pandas' daily means of the days (80 % or more) in the first ``days``."""
+    """np.polyfit over pandas' daily means (of hourly means) of the days (80 % or more) in
+    the first ``days``."""
     index = pd.to_datetime(stream.times, unit="s", utc=True).tz_convert(stream.zone)
     series = pd.Series(stream.values, index=index)
     begin = pd.Timestamp(start, unit="s", tz="UTC").tz_convert(stream.zone)
     end = begin + pd.Timedelta(days=days)
-    means = series[begin:end].resample("D").mean()
+    means = series[begin:end].resample("h").mean().resample("D").mean()
     one_day = pd.Timedelta(days=1)
     whole = [
         day

@@ -43,6 +43,7 @@ from custom_components.py_iot_home.trends.coordinator import (
     analyze_snapshot,
 )
 from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
+from tests.daily_reference import pandas_daily
 
 DAY = 86400.0
 START = datetime(2025, 10, 20, 3, 0, tzinfo=dt_util.UTC)
@@ -80,12 +81,6 @@ def _register(hass: HomeAssistant, source: TrendSource, object_id: str) -> str:
     ).entity_id
 
 
-def _pandas_daily(times: np.ndarray, values: np.ndarray, zone: str) -> pd.DataFrame:
-    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
-    resampled = pd.Series(values.astype(np.float64), index=index).resample("D")
-    return pd.DataFrame({"mean": resampled.mean(), "count": resampled.count()})
-
-
 def _assert_matches_reference(
     result: TrendResult, times: np.ndarray, values: np.ndarray, zone: str
 ) -> None:
@@ -98,7 +93,7 @@ def _assert_matches_reference(
     assert result.std == pytest.approx(values.std(), rel=1e-4)
     assert result.minimum == pytest.approx(values.min(), rel=1e-6)
     assert result.maximum == pytest.approx(values.max(), rel=1e-6)
-    reference = _pandas_daily(times, values, zone)
+    reference = pandas_daily(times, values, zone)
     assert [day.date for day in result.daily_means] == [ts.date() for ts in reference.index]
     assert [day.count for day in result.daily_means] == reference["count"].tolist()
     np.testing.assert_allclose(

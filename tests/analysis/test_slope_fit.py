@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pytest
 from numpy.typing import NDArray
 from scipy import stats
@@ -17,6 +16,7 @@ from custom_components.py_iot_home.analysis.slope_fit import (
     robust_slope,
 )
 from custom_components.py_iot_home.analysis.trend import analyze_trend
+from tests.daily_reference import pandas_daily
 
 DAY = 86400.0
 T0 = 1_760_000_400.0  # a quarter hour on the UTC grid
@@ -50,8 +50,7 @@ def test_daily_means_line_is_polyfit_over_pandas_daily_means() -> None:
 
     result = analyze_trend(times, values, tz=zone, now_s=float(times[-1]))
 
-    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
-    daily = pd.Series(values.astype(np.float64), index=index).resample("D").mean().dropna()
+    daily = pandas_daily(times, values, zone)["mean"].dropna()
     x = np.array([(stamp.date() - daily.index[0].date()).days for stamp in daily.index])
     reference = stats.linregress(x, daily.to_numpy())
     assert result.daily_line.slope_per_day == pytest.approx(reference.slope, rel=1e-9)

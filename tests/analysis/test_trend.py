@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +20,7 @@ from custom_components.py_iot_home.analysis.trend import (
     analyze_trend,
     daily_means,
 )
+from tests.daily_reference import pandas_daily
 
 DAY = 86400.0
 
@@ -53,12 +53,10 @@ def _local_midnight(day: dt.date, zone: str) -> float:
 def _pandas_daily(
     times: NDArray[Any], values: NDArray[Any], zone: str
 ) -> tuple[list[dt.date], NDArray[Any], list[int]]:
-    """Reference: pandas resample('D') of the float64 values, indexed in ``zone``."""
-    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(zone)
-    resampled = pd.Series(values.astype(np.float64), index=index).resample("D")
-    means = resampled.mean()
-    dates: list[dt.date] = [stamp.date() for stamp in means.index]
-    return dates, means.to_numpy(dtype=np.float64), resampled.count().astype(int).tolist()
+    """Reference: pandas' mean of each local day's hourly means, indexed in ``zone``."""
+    daily = pandas_daily(times, values, zone)
+    dates: list[dt.date] = [stamp.date() for stamp in daily.index]
+    return dates, daily["mean"].to_numpy(dtype=np.float64), daily["count"].astype(int).tolist()
 
 
 def _assert_matches_pandas(times: NDArray[Any], values: NDArray[Any], zone: str) -> None:
@@ -159,6 +157,33 @@ def test_hourly_means_make_full_days(zone: str) -> None:
     # A sensor read every 2 hours does not cover its days.
     sparse = daily_means(times[::2], values[::2], zone)
     assert not any(day.full for day in sparse)
+
+
+def test_a_day_half_seeded_half_live_weighs_each_hour_once() -> None:
+    """History seeded from the recorder (a reading an hour) meets live 10 s readings from
+    noon of the third day on. In a steady daily cycle every day's mean is the same; a mean
+    over samples made the third day its warm afternoon, a rise of about 1 °C/d."""
+    zone = "Europe/Brussels"
+    first = _local_midnight(dt.date(2025, 11, 3), zone)
+    live_from = first + 2 * DAY + 12 * 3600
+
+    def cycle(times: NDArray[np.float64]) -> NDArray[np.float32]:
+        return (20.0 + 3.0 * np.sin(2 * np.pi * ((times - first) / DAY - 9 / 24))).astype(
+            np.float32
+        )
+
+    seeded = np.arange(first + 1800.0, live_from, 3600.0)
+    live = np.arange(live_from, first + 4 * DAY, 10.0)
+    times = np.concatenate((seeded, live))
+
+    result = analyze_trend(times, cycle(times), tz=zone, now_s=first + 4 * DAY)
+
+    assert [day.full for day in result.daily_means] == [True] * 4
+    for day in result.daily_means:
+        assert day.mean == pytest.approx(20.0, abs=0.15)
+    assert abs(result.full_day_line.slope_per_day) < 0.05
+    # The count is still every sample: 12 seeded and 12 hours of live ones on the third day.
+    assert result.daily_means[2].count == 12 + 12 * 360
 
 
 def test_unsorted_input_gives_the_sorted_result() -> None:

@@ -30,12 +30,15 @@ _NAN = float("nan")
 # quarter hours: a sensor read every half hour, or the recorder's hourly means that stand in
 # for older history, covers its days as fully as one read every minute.
 FULL_DAY_COVERAGE = 0.8
-COVERAGE_BIN_S = 3600.0
+HOUR_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
 class DailyMean:
-    """Mean of the samples of one local calendar day; NaN with count 0 for a day without any."""
+    """Mean of one local calendar day's hourly means; NaN with count 0 for a day without any.
+
+    ``count`` is the day's number of usable samples, however they fall in its hours.
+    """
 
     date: dt.date
     mean: float
@@ -58,7 +61,7 @@ class TrendResult:
     (none for the mean, fewer than two distinct times for the slope).
 
     ``daily_line`` is least squares through every daily mean at its day number (intercept:
-    the line on the first day with a mean), as ``np.polyfit`` over pandas' daily means
+    the line on the first day with a mean), as ``np.polyfit`` over those daily means
     without the empty days; ``full_day_line`` the same through the full days only.
     ``robust`` is ``slope_fit.robust_slope`` over the samples, intercept at ``t_ref_s``.
     """
@@ -91,10 +94,11 @@ def analyze_trend(
 ) -> TrendResult:
     """Analyse one sensor's samples.
 
-    Daily means follow pandas ``Series.resample("D").mean()`` of the float64 values indexed
-    in ``tz``: one entry per local calendar day from the first sample's day to the last
-    one's, including days with no sample or only NaN values (mean NaN, count 0); DST days
-    are 23 or 25 hours long. Infinite values are skipped like NaN (pandas would propagate
+    Daily means follow pandas ``Series.resample("h").mean().resample("D").mean()`` of the
+    float64 values indexed in ``tz`` (each hour with a sample weighs the same, however
+    densely it was sampled): one entry per local calendar day from the first sample's day
+    to the last one's, including days with no sample or only NaN values (mean NaN, count
+    0); DST days are 23 or 25 hours long. Infinite values are skipped like NaN (pandas would propagate
     them), samples with a non-finite time are dropped. With ``window_s``, samples older than
     ``now_s - window_s`` are ignored. Unsorted times are sorted first; sorted input (as
     ``SampleStore.view`` returns it) skips that copy.
@@ -169,32 +173,43 @@ def _daily_means(
     zone: ZoneInfo,
     finite: NDArray[np.bool_] | None,
 ) -> tuple[DailyMean, ...]:
-    """Daily means of sorted samples with finite times; ``finite`` masks the usable values."""
+    """Daily means of sorted samples with finite times; ``finite`` masks the usable values.
+
+    A day's mean is the mean of its hourly means, so each hour with a sample weighs the
+    same: an hour of 10 s readings would otherwise outweigh a day of the recorder's sparse
+    history, and a day half seeded, half live would stand for its live hours only.
+    """
     if times.size == 0:
         return ()
     first_day = dt.datetime.fromtimestamp(float(times[0]), zone).date()
     last_day = dt.datetime.fromtimestamp(float(times[-1]), zone).date()
-    days, midnights = _local_days(zone, first_day, (last_day - first_day).days + 1)
-    # Each day is a contiguous slice of the sorted times: bounds[i]:bounds[i + 1].
-    bounds = np.empty(len(days) + 1, dtype=np.intp)
-    bounds[0] = 0
-    bounds[1:-1] = np.searchsorted(times, midnights, side="left")
-    bounds[-1] = times.size
-    sizes = bounds[1:] - bounds[:-1]
-    occupied = sizes > 0
-    occupied_starts = bounds[:-1][occupied]
-    sums = np.zeros(len(days), dtype=np.float64)
-    if finite is None:
-        counts = sizes
-        sums[occupied] = np.add.reduceat(values, occupied_starts, dtype=np.float64)
-    else:
-        counts = np.zeros(len(days), dtype=np.intp)
-        counts[occupied] = np.add.reduceat(finite, occupied_starts, dtype=np.intp)
-        usable = np.where(finite, values, np.float32(0.0))
-        sums[occupied] = np.add.reduceat(usable, occupied_starts, dtype=np.float64)
-    means = np.full(len(days), np.nan)
-    np.divide(sums, counts, out=means, where=counts > 0)
-    coverage = _coverage(times if finite is None else times[finite], zone, days, midnights)
+    days, day_starts = _local_days(zone, first_day, (last_day - first_day).days + 1)
+    n_days = len(days)
+    usable_times = times if finite is None else times[finite]
+    usable_values = values if finite is None else values[finite]
+    counts = np.zeros(n_days, dtype=np.intp)
+    hours = np.zeros(n_days, dtype=np.intp)
+    means = np.full(n_days, np.nan)
+    if usable_times.size:
+        n = usable_times.size
+        # Runs of one hour of one day in the sorted times: hours count from the first local
+        # midnight (DST moves clocks by whole hours), and a day's first sample starts a run.
+        hour_id = np.floor((usable_times - day_starts[0]) / HOUR_S)
+        starts_run = np.empty(n, dtype=np.bool_)
+        starts_run[0] = True
+        np.not_equal(hour_id[1:], hour_id[:-1], out=starts_run[1:])
+        day_bounds = np.searchsorted(usable_times, day_starts[1:], side="left")
+        starts_run[day_bounds[day_bounds < n]] = True
+        run_starts = np.flatnonzero(starts_run)
+        run_sizes = np.diff(np.append(run_starts, n))
+        hour_means = np.add.reduceat(usable_values, run_starts, dtype=np.float64) / run_sizes
+        run_days = np.searchsorted(day_bounds, run_starts, side="right")
+        counts = np.bincount(run_days, weights=run_sizes, minlength=n_days).astype(np.intp)
+        hours = np.bincount(run_days, minlength=n_days)
+        sums = np.bincount(run_days, weights=hour_means, minlength=n_days)
+        np.divide(sums, hours, out=means, where=hours > 0)
+    day_ends = np.append(day_starts[1:], _next_midnight(days[-1], zone))
+    coverage = hours / ((day_ends - day_starts) / HOUR_S)
     return tuple(
         DailyMean(date=day, mean=mean, count=count, coverage=share)
         for day, mean, count, share in zip(
@@ -203,43 +218,22 @@ def _daily_means(
     )
 
 
-def _coverage(
-    times: NDArray[np.float64],
-    zone: ZoneInfo,
-    days: tuple[dt.date, ...],
-    midnights: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Share of each day's hours holding a sample (sorted, usable times).
-
-    The hours count from the first local midnight, so they tile every local day, also where
-    the UTC offset has half an hour (DST moves clocks by whole hours).
-    """
-    if times.size == 0:
-        return np.zeros(len(days))
-    first = dt.datetime.combine(days[0], dt.time(), tzinfo=zone).timestamp()
-    ids = np.floor((times - first) / COVERAGE_BIN_S)
-    # Sorted times: the occupied bins are where the id changes (no sort, unlike np.unique).
-    bins = first + ids[np.concatenate(([True], ids[1:] != ids[:-1]))] * COVERAGE_BIN_S
-    after_last = dt.datetime.combine(
-        days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=zone
-    ).timestamp()
-    edges = np.concatenate(([first], midnights, [after_last]))
-    occupied = np.diff(np.searchsorted(bins, edges, side="left"))
-    return occupied / (np.diff(edges) / COVERAGE_BIN_S)
+def _next_midnight(day: dt.date, zone: ZoneInfo) -> float:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).timestamp()
 
 
 @functools.lru_cache(maxsize=64)
 def _local_days(
     zone: ZoneInfo, first_day: dt.date, n_days: int
 ) -> tuple[tuple[dt.date, ...], NDArray[np.float64]]:
-    """Return the days and the UTC epoch seconds of each local midnight after the first.
+    """Return the days and the UTC epoch seconds of each one's local midnight.
 
     One zoneinfo lookup per day instead of per sample: the UTC offsets, DST included, live
     in the midnights. Cached because every sensor of a refresh covers the same days.
     """
     days = tuple(first_day + dt.timedelta(days=i) for i in range(n_days))
     midnights = np.array(
-        [dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp() for day in days[1:]],
+        [dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp() for day in days],
         dtype=np.float64,
     )
     midnights.flags.writeable = False
