@@ -98,10 +98,10 @@ def analyze_trend(
     float64 values indexed in ``tz`` (each hour with a sample weighs the same, however
     densely it was sampled): one entry per local calendar day from the first sample's day
     to the last one's, including days with no sample or only NaN values (mean NaN, count
-    0); DST days are 23 or 25 hours long. Infinite values are skipped like NaN (pandas would propagate
-    them), samples with a non-finite time are dropped. With ``window_s``, samples older than
-    ``now_s - window_s`` are ignored. Unsorted times are sorted first; sorted input (as
-    ``SampleStore.view`` returns it) skips that copy.
+    0); DST days are 23 or 25 hours long. Infinite values are skipped like NaN (pandas
+    would propagate them), samples with a non-finite time are dropped. With ``window_s``,
+    samples older than ``now_s - window_s`` are ignored. Unsorted times are sorted first;
+    sorted input (as ``SampleStore.view`` returns it) skips that copy.
     """
     times, vals = _sorted_samples(times_s, values)
     if window_s is not None and times.size:
