@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -17,6 +20,8 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.py_iot_home.board import coordinator as board_coordinator
+from custom_components.py_iot_home.board.coordinator import READ_CHECK_INTERVAL
 from custom_components.py_iot_home.const import DEFAULT_POLL_INTERVAL
 from custom_components.py_iot_home.hardware.dht import DEFAULT_ADAFRUIT_RETRIES
 
@@ -27,10 +32,18 @@ TEMPERATURE = "sensor.living_room_temperature"
 HUMIDITY = "sensor.living_room_humidity"
 
 
-async def _poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+async def _poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, background: bool = True
+) -> None:
     freezer.tick(timedelta(seconds=60))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await hass.async_block_till_done(wait_background_tasks=background)
+
+
+async def _check_reads(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    freezer.tick(READ_CHECK_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
 
 
 async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
@@ -70,6 +83,63 @@ async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
     counts = init_integration.runtime_data.board.filter_counts
     assert counts.failed_reads == 4
     assert counts.reads_ok == 2
+
+
+async def test_a_read_that_never_returns_makes_the_sensors_unavailable(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A driver stuck on the wire used to leave the last reading on show, looking current."""
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    stuck = threading.Event()
+    fake_hardware.dht.stuck = stuck
+    try:
+        await _poll(hass, freezer, background=False)  # this read never returns
+        # Two checks see it running: it may still be a slow read with the driver's retries.
+        for _ in range(2):
+            await _check_reads(hass, freezer)
+            assert hass.states.get(TEMPERATURE).state == "21.0"
+        await _check_reads(hass, freezer)
+        assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+        assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+        assert "its sensor's read has not returned for over a minute" in caplog.text
+        # Polls meanwhile start no second read (it would queue on the pin behind this one).
+        for _ in range(3):
+            await _poll(hass, freezer, background=False)
+        # The stuck read finally answers: its reading brings the sensors back.
+        fake_hardware.dht.script(4, (21.5, 46.0))
+    finally:
+        stuck.set()
+    fake_hardware.dht.stuck = None
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "21.5"
+    assert hass.states.get(HUMIDITY).state == "46.0"
+    assert len(fake_hardware.dht.transfers) == 2  # the set-up's and the stuck one
+    await _poll(hass, freezer)
+    assert len(fake_hardware.dht.transfers) == 3
+
+
+async def test_a_first_read_that_never_returns_does_not_hold_the_set_up(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stuck = threading.Event()
+    fake_hardware.dht.stuck = stuck
+    mock_config_entry.add_to_hass(hass)
+    try:
+        with patch.object(board_coordinator, "FIRST_READ_TIMEOUT_S", 0.2):
+            assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        assert mock_config_entry.state is ConfigEntryState.LOADED
+        assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+        assert "the sensor's first read has not returned in 0 s" in caplog.text
+    finally:
+        stuck.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.mark.parametrize(

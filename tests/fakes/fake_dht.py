@@ -30,6 +30,9 @@ class FakeDhtBus:
         self.read_duration_s = 0.0
         # When set, every transfer waits here: proves that transfers run side by side.
         self.rendezvous: threading.Barrier | None = None
+        # When set, every transfer hangs until it is released (a driver stuck on the wire);
+        # bounded, so that a test that forgets to release it still ends.
+        self.stuck: threading.Event | None = None
         self.transfers: list[int] = []
         self.overlaps = 0
         self._scripts: dict[int, deque[DhtResult]] = {}
@@ -51,6 +54,8 @@ class FakeDhtBus:
                 time.sleep(self.read_duration_s)
             if self.rendezvous is not None:
                 self.rendezvous.wait(timeout=5.0)
+            if self.stuck is not None:
+                self.stuck.wait(timeout=120.0)
             with self._guard:
                 self.transfers.append(pin)
                 queue = self._scripts.get(pin)

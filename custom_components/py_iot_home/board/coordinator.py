@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ..const import (
@@ -28,10 +30,17 @@ from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backen
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..hardware.reading_filter import FilterCounts, ReadingFilter, read_filtered
+from ..hardware.reading_filter import FilterCounts, FilteredRead, ReadingFilter, read_filtered
 
 FIRST_READ_RETRY_INTERVAL = timedelta(seconds=5)
 """Poll spacing while no reading has arrived yet (a DHT needs 2 s between reads)."""
+
+READ_CHECK_INTERVAL = timedelta(seconds=30)
+# One read seen running at this many checks in a row has hung for a minute or more; a
+# driver's own retries end within about 35 s (15 tries 2 s apart).
+HUNG_READ_CHECKS = 3
+FIRST_READ_TIMEOUT_S = 60.0
+"""At set-up, how long a read may keep Home Assistant's start waiting before it goes on."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,6 +120,10 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         )
         self.dht = dht
         self.reading_filter = reading_filter
+        # One read at a time: a poll while a read still runs waits for that same read.
+        self._read: asyncio.Future[FilteredRead] | None = None
+        self._reads_started = 0
+        self._hung_watch = (0, 0)  # (read seen running, how many checks in a row)
 
     @property
     def simulated(self) -> bool:
@@ -136,10 +149,31 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
 
     async def _async_read(self) -> BoardState:
         previous = self.data.sample if self.data else None
-        polled_at = time.time()
-        result = await self.hass.async_add_executor_job(
-            read_filtered, self.dht, self.reading_filter, lambda: polled_at
-        )
+        if self._read is None:
+            polled_at = time.time()
+            self._read = self.hass.async_add_executor_job(
+                read_filtered, self.dht, self.reading_filter, lambda: polled_at
+            )
+            self._reads_started += 1
+        read = self._read
+        try:
+            if not self.data:
+                # At set-up a sensor that does not answer must not hold Home Assistant's
+                # start: the board comes up without a reading, the next poll waits on.
+                async with asyncio.timeout(FIRST_READ_TIMEOUT_S):
+                    result = await asyncio.shield(read)
+            else:
+                result = await read
+        except TimeoutError:
+            LOGGER.warning(
+                "%s: the sensor's first read has not returned in %.0f s",
+                self.config_entry.title,
+                FIRST_READ_TIMEOUT_S,
+            )
+            return BoardState(sample=None)
+        finally:
+            if read.done():
+                self._read = None
         reading = result.reading
         if reading is None:
             LOGGER.debug("%s: %s", self.config_entry.title, result.problem)
@@ -157,6 +191,39 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
                 sampled_at=dt_util.utcnow(),
             )
         )
+
+    @callback
+    def async_watch_reads(self) -> CALLBACK_TYPE:
+        """Check on the running read every ``READ_CHECK_INTERVAL``; return the cancel."""
+        return async_track_time_interval(
+            self.hass,
+            self._async_check_read,
+            READ_CHECK_INTERVAL,
+            name=f"{self.name} read check",
+            cancel_on_shutdown=True,
+        )
+
+    @callback
+    def _async_check_read(self, _now: datetime) -> None:
+        """A read that never returns would keep the last reading on show as if it were new.
+
+        Counted in checks, not measured on a clock: a driver stuck in its thread shows as
+        the same read running at check after check.
+        """
+        if self._read is None:
+            self._hung_watch = (0, 0)
+            return
+        watched, checks = self._hung_watch
+        checks = checks + 1 if watched == self._reads_started else 1
+        self._hung_watch = (self._reads_started, checks)
+        if checks == HUNG_READ_CHECKS:
+            self.async_set_update_error(
+                UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="read_hung",
+                    translation_placeholders={"name": self.config_entry.title},
+                )
+            )
 
     @property
     def has_reading(self) -> bool:

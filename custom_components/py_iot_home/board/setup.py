@@ -80,6 +80,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     )
     ir.async_delete_issue(hass, DOMAIN, f"pin_conflict_{entry.entry_id}")
     entry.runtime_data = BoardRuntimeData(entry=entry, board=board, leds=leds, trend=trend)
+    entry.async_on_unload(board.async_watch_reads())
     await board.async_config_entry_first_refresh()
     await trend.async_config_entry_first_refresh()
 
