@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import timedelta
 from unittest.mock import patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import (
@@ -23,7 +25,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DEFAULT_FAILURE_THRESHOLD, DOMAIN
@@ -404,6 +409,42 @@ async def test_a_value_older_than_five_minutes_is_not_held(
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+
+
+async def test_a_node_online_but_silent_stops_showing_its_values(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A node whose reader hung keeps its connection, and its "online", alive: its last
+    values used to show as current for as long as it stayed up. It samples every 30 s."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    async def after(seconds: float) -> str:
+        freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        return hass.states.get(TEMPERATURE).state
+
+    # Three of its intervals (90 s) may pass without a sample: a broker's hiccup.
+    assert await after(60) == "22.5"
+    assert await after(45) == STATE_UNAVAILABLE
+    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    assert hass.states.get(LED).state == STATE_OFF  # the node still answers for its LED
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, temperature=23.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    # Back online after being away: a full grace period for its first sample.
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert await after(600) == STATE_UNAVAILABLE
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done()
+    assert await after(30) == "23.0"
+    assert await after(70) == STATE_UNAVAILABLE
 
 
 async def test_a_delayed_sample_is_history_not_the_current_value(

@@ -16,7 +16,7 @@ from homeassistant.components.mqtt import ReceiveMessage
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util.hass_dict import HassKey
@@ -62,6 +62,7 @@ from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, Collision
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
+from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 COUNTER_STORE_VERSION = 1
@@ -97,6 +98,8 @@ class NodeState:
     sensors: Mapping[str, SensorSample] = field(default_factory=dict)
     switches: Mapping[str, bool] = field(default_factory=dict)
     sampled_at: datetime | None = None
+    # Online, but no sample for longer than its interval explains (nodes.silence).
+    readings_stale: bool = False
 
 
 class RejectionLog:
@@ -170,6 +173,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._switch_keys = frozenset(switch.key for switch in announcement.switches)
         # As many failed reads in a row as a board tolerates by default before "Unavailable".
         self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
+        self._silence = SilenceWatch(announcement.interval_s)
 
     async def _async_update_data(self) -> NodeState:
         return self.data
@@ -200,6 +204,15 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
         self.config_entry.async_on_unload(
             mqtt.async_subscribe_connection_status(self.hass, self._connection_changed)
+        )
+        self.config_entry.async_on_unload(
+            async_track_time_interval(
+                self.hass,
+                self._async_check_silence,
+                SILENCE_CHECK_INTERVAL,
+                name=f"{self.name} silence check",
+                cancel_on_shutdown=True,
+            )
         )
         handlers: dict[TopicKind, Callable[[ReceiveMessage], None]] = {
             TopicKind.ANNOUNCE: self._handle_announcement,
@@ -329,7 +342,23 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
         if changed and not self._adopt_hardware_change(msg.topic, announcement):
             return
+        self._silence.interval_s = announcement.interval_s
         self.async_set_updated_data(replace(self.data, announcement=announcement))
+
+    @callback
+    def _async_check_silence(self, _now: datetime) -> None:
+        """Online but silent past its rhythm: its values stop showing as current."""
+        data = self.data
+        if not data.online or data.readings_stale or not self._silence.is_silent(time.time()):
+            return
+        LOGGER.warning(
+            "Node %s is online but sent no sample for over %.0f s (its interval is %.0f s); "
+            "its sensors show unavailable until it does",
+            self.node_id,
+            self._silence.allowed_s(),
+            self._silence.interval_s,
+        )
+        self.async_set_updated_data(replace(data, readings_stale=True))
 
     def _adopt_hardware_change(self, topic: str, announcement: NodeAnnouncement) -> bool:
         """Reload with other sensors or switches, unless the node changes them too often."""
@@ -368,6 +397,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
         if online != self.data.online:
             LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
+            if online:
+                self._silence.heard(time.time())
         self._track_offline(online)
         self.async_set_updated_data(replace(self.data, online=online))
 
@@ -509,6 +540,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         for key, on in state.switches.items():
             if (waiting := self._confirmations.get(key)) and waiting[0] == on:
                 waiting[1].set()
+        self._silence.heard(time.time())
         self.async_set_updated_data(
             replace(
                 self.data,
@@ -517,6 +549,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 # A node that sends state is up, even if its retained "online" was missed.
                 online=True,
                 sampled_at=datetime.fromtimestamp(state.ts, UTC),
+                readings_stale=False,
             )
         )
 

@@ -158,8 +158,12 @@ class NodeClimateSensor(NodeEntity, SensorEntity):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the node is offline or its reads of this sensor keep failing."""
-        return super().available and self.native_value is not None
+        """Unavailable while the node is offline, silent, or its reads of it keep failing."""
+        return (
+            super().available
+            and not self.coordinator.data.readings_stale
+            and self.native_value is not None
+        )
 
 
 class NodeLedSwitch(NodeEntity, SwitchEntity):
