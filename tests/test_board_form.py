@@ -9,6 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -177,3 +178,34 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
         ("Climate sensor LED 2", hall.id),
         ("Porch LED", kitchen.id),
     ]
+
+
+async def test_a_board_and_leds_named_in_64_cjk_characters_get_their_entities(
+    hass: HomeAssistant, fake_hardware: FakeHardware
+) -> None:
+    """Home Assistant 2026.10 cut the id it made of such a name ("tai_" per character) at 255
+    characters and refused it for its trailing "_": the first sensor and LED were not added.
+    """
+    name = "\u53f0" * 64
+    result = await _board_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_NAME: name, CONF_ADD_LED: True}
+    )
+    result = await hass.config_entries.flow.async_configure(  # "台…台 LED"
+        result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_NAME: name}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entities = er.async_entries_for_config_entry(er.async_get(hass), result["result"].entry_id)
+    stem = "_".join(["tai"] * 16)  # the name's id cut to 64 characters, no trailing "_"
+    quantities = ("temperature", "humidity")
+    assert {entity.entity_id for entity in entities} == {
+        *(f"sensor.{stem}_{q}{end}" for q in quantities for end in ("", "_trend", "_trend_status")),
+        *(f"binary_sensor.{stem}_{q}_rising" for q in quantities),
+        f"switch.{stem}",
+        f"switch.{stem}_2",
+    }
+    assert [entity.entity_id for entity in entities if not hass.states.get(entity.entity_id)] == []

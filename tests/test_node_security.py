@@ -48,6 +48,7 @@ from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.protocol import (
     MAX_CLOCK_SKEW_S,
+    MAX_TEXT_LENGTH,
     MessageSigner,
     ProtocolError,
     RejectionKind,
@@ -500,14 +501,13 @@ async def test_signatures_are_redacted_from_diagnostics(
     assert SECRET not in text
 
 
-def _wide_announcement(char: str, switch_name: str, name_length: int) -> bytes:
-    """A node with 16 sensors and 16 switches, its texts in `char`, models 64 long.
+def _wide_announcement(char: str, switch_name: str) -> bytes:
+    """A node with 16 sensors and 16 switches, its texts in `char`, names and models 64 long.
 
-    In emoji with 64-character names: 14.6 kB sent as UTF-8; Home Assistant rebuilt it to
-    keep it with every character escaped, 40 kB, over the 16 kB limit, and raised where it
-    confirmed or kept it.
+    In emoji: 14.6 kB sent as UTF-8; Home Assistant rebuilt it to keep it with every
+    character escaped, 40 kB, over the 16 kB limit, and raised where it confirmed or kept it.
     """
-    name, model = char * name_length, char * 64
+    name = model = char * MAX_TEXT_LENGTH
     message = json.loads(announce_payload())
     message |= {"name": name, "model": model, "sw_version": char * 32}
     message["sensors"] = [
@@ -518,20 +518,27 @@ def _wide_announcement(char: str, switch_name: str, name_length: int) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-# CJK names stay at 20 characters: Home Assistant 2026.10 cuts an entity id made from a
-# longer one ("tai_" per character) at 255 characters and then refuses it if it ends in "_".
-@pytest.mark.parametrize(
-    ("char", "name_length"), [("\U0001f600", 64), ("\u53f0", 20)], ids=["emoji", "cjk"]
-)
+def _entities_without_state(hass: HomeAssistant, entry_id: str) -> list[str]:
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    assert entities
+    return [e.entity_id for e in entities if not e.disabled and not hass.states.get(e.entity_id)]
+
+
+@pytest.mark.parametrize("char", ["\U0001f600", "\u53f0"], ids=["emoji", "cjk"])
 async def test_a_node_named_in_emoji_or_cjk_is_confirmed_and_kept(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
     caplog: pytest.LogCaptureFixture,
     freezer: FrozenDateTimeFactory,
     char: str,
-    name_length: int,
 ) -> None:
-    sent = _wide_announcement(char, char * (name_length - 4), name_length)
+    """Every entity of the node is added, however long the id its names would make.
+
+    Home Assistant 2026.10 made an id of the node's and the entity's names, 64 CJK
+    characters each ("tai_" per character), cut it at 255 characters and refused it for its
+    trailing "_" ("Invalid entity id"): the first sensor and switch were not added.
+    """
+    sent = _wide_announcement(char, char * (MAX_TEXT_LENGTH - 4))
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, sent, retain=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     (flow,) = _mqtt_flows(hass)
@@ -540,17 +547,19 @@ async def test_a_node_named_in_emoji_or_cjk_is_confirmed_and_kept(
     await hass.async_block_till_done(wait_background_tasks=True)
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.title == char * name_length
+    assert entry.title == char * MAX_TEXT_LENGTH
+    assert _entities_without_state(hass, entry.entry_id) == []
     # Renamed switches (live, as a node restarted with a new node.yaml): kept and reloaded,
     # no error with the payload in the log, which every such message used to write.
     freezer.tick(timedelta(minutes=1))
-    renamed = _wide_announcement(char, char * (name_length - 5) + "x", name_length)
+    renamed = _wide_announcement(char, char * (MAX_TEXT_LENGTH - 5) + "x")
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, renamed)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
     assert parse_announcement(ANNOUNCE_TOPIC, entry.data[CONF_ANNOUNCEMENT]) == (
         parse_announcement(ANNOUNCE_TOPIC, renamed)
     )
+    assert _entities_without_state(hass, entry.entry_id) == []
     assert _errors(caplog) == []
     _assert_storable(hass)
 
