@@ -114,16 +114,30 @@ async def test_a_resent_sample_from_the_future_is_not_asked_for_again(
     node = await discover_and_confirm(hass, signer=SIGNER, secret=SECRET)
     await _live(hass, freezer, 10)
     freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S + 1))
-    async_fire_mqtt_message(hass, STATE_TOPIC, _sample(11, ahead_s=3600))
-    await _live(hass, freezer, 12)
+    await _live(hass, freezer, 12)  # 11 went missing
     (request,) = _requests(mqtt_mock)
     assert request.since == 10
-    # Still from the future when resent: it came, and cannot be taken.
+    # From the future when resent: it came, and cannot be taken.
     await _answer(hass, [_sample(11, ahead_s=3600), _sample(12)], request.seq, first=11)
     for seq in (13, 14):
         await _live(hass, freezer, seq)
     assert len(_requests(mqtt_mock)) == 1
-    assert node.rejections.counts["from_future"] == 2
+    assert node.rejections.counts["from_future"] == 1
+
+
+async def test_a_live_sample_from_the_future_is_not_asked_for(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """It arrived: asked for again, it would come with the same wrong time."""
+    freezer.move_to(NOW)
+    node = await discover_and_confirm(hass, signer=SIGNER, secret=SECRET)
+    await _live(hass, freezer, 10)
+    freezer.tick(timedelta(seconds=GAP_REQUEST_INTERVAL_S + 1))
+    async_fire_mqtt_message(hass, STATE_TOPIC, _sample(11, ahead_s=3600))
+    for seq in (12, 13, 14):
+        await _live(hass, freezer, seq)
+    assert _requests(mqtt_mock) == []
+    assert node.rejections.counts["from_future"] == 1
 
 
 async def test_a_gap_that_never_fills_is_asked_for_a_bounded_number_of_times(

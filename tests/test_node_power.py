@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
@@ -46,7 +48,7 @@ async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHACl
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     state = StateMessage(
         node_id=NODE_ID,
-        ts=1.78e9,
+        ts=time.time(),
         seq=4,
         sensors={
             "dht1": SensorSample(temperature=21.0, humidity=40.0),

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -359,7 +358,7 @@ async def test_replay_after_restart_keeps_its_new_samples(
     assert dict(node.rejections.counts) == {}
 
 
-async def test_future_samples_are_refused_and_a_wrong_clock_is_a_repair_issue(
+async def test_a_wrong_clock_is_a_repair_issue_and_its_samples_are_not_recorded(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
     node = await discover_and_confirm(hass)
@@ -372,7 +371,8 @@ async def test_future_samples_are_refused_and_a_wrong_clock_is_a_repair_issue(
         )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert dict(node.rejections.counts) == {"from_future": 3}
-    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    # The third in a row says the clock is off, not the message late: its value is current.
+    assert hass.states.get(TEMPERATURE).state == "30.0"
     assert len(store.buffer("dht1_temperature").snapshot()[0]) == 0
     issue = ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID))
     assert issue is not None
@@ -391,15 +391,16 @@ async def test_future_samples_are_refused_and_a_wrong_clock_is_a_repair_issue(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID))
     assert issue is not None
     assert issue.translation_placeholders["direction"] == "behind"
-    assert "31.0" not in [hass.states.get(TEMPERATURE).state]
-    # The clock was known to be off already: none of the three is recorded.
+    assert hass.states.get(TEMPERATURE).state == "31.0"
     assert node.rejections.counts["stale"] == 3
     assert node.messages_accepted["state"] == 0
+    assert len(store.buffer("dht1_temperature").snapshot()[0]) == 0
     # Synced again: the issue goes, samples count.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(7, temperature=21.0))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID)) is None
     assert hass.states.get(TEMPERATURE).state == "21.0"
+    assert len(store.buffer("dht1_temperature").snapshot()[0]) == 1
     # A replay batch keeps its timely samples and counts the others.
     batch = [
         state_payload(8, ts=time.time() - 30),

@@ -406,7 +406,8 @@ def _integration_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> bool:
-    """Record the protocol's verdict on one delivered message; True when it is accepted."""
+    """Record the protocol's verdict on one delivered message; True when what the node
+    shows may change (accepted, or a live state timed by a clock known to be off)."""
     if kind is TopicKind.ANNOUNCE and not payload:
         # A cleared retained announcement is ignored, neither accepted nor rejected.
         return False
@@ -414,7 +415,8 @@ def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> 
     verifier = expected.verifier
     try:
         if kind is TopicKind.STATE:
-            state = parse_state(topic, payload, verifier=verifier, now=now)
+            # A live state's time is judged by the clock watch, below.
+            state = parse_state(topic, payload, verifier=verifier)
         elif kind is TopicKind.REPLAY:
             batch = parse_replay_batch(topic, payload, verifier=verifier, now=now)
         elif kind is TopicKind.ANNOUNCE:
@@ -427,10 +429,12 @@ def _expect(kind: TopicKind, topic: str, payload: bytes, expected: Expected) -> 
         expected.rejections[err.kind] += 1
         return False
     if kind is TopicKind.STATE:
+        timely = expected.clock.is_within(state.ts, now)
         expected.clock.observe(state.ts, now)
-        if expected.clock.is_off and not expected.clock.is_within(state.ts, now):
-            expected.rejections[RejectionKind.STALE] += 1
-            return False
+        if not timely:
+            ahead = state.ts > now
+            expected.rejections[RejectionKind.FROM_FUTURE if ahead else RejectionKind.STALE] += 1
+            return expected.clock.is_off
     expected.accepted[kind] += 1
     if kind is TopicKind.REPLAY:
         expected.replayed_samples += len(batch.states)
@@ -678,6 +682,7 @@ class SpoofScene:
     kitchen_rejections: Counter[str] = field(default_factory=Counter)
     garage_rejections: Counter[str] = field(default_factory=Counter)
     replayed: int = 0
+    kitchen_clock: ClockWatch = field(default_factory=ClockWatch)
 
 
 @pytest.fixture
@@ -824,23 +829,34 @@ def valid_looking_sig(pick: int) -> str:
     return f"{pick:064x}"
 
 
-def _expect_signed(scene: SpoofScene, topic: str, payload: bytes) -> None:
+def _expect_signed(scene: SpoofScene, topic: str, payload: bytes) -> bool:
+    """Record the verdict on one message; True when the kitchen's shown state may change."""
     kitchen = topic.startswith(f"py_iot_home/{NODE_ID}/")
     mirror = scene.kitchen_mirror if kitchen else scene.garage_mirror
     rejections = scene.kitchen_rejections if kitchen else scene.garage_rejections
     kind = TopicKind(topic.rsplit("/", 1)[1])
+    now = time.time()
     try:
-        if kind in (TopicKind.STATE, TopicKind.REPLAY):
-            parsed = PARSERS[kind](topic, payload, verifier=mirror, now=time.time())
+        if kind is TopicKind.REPLAY:
+            parsed = PARSERS[kind](topic, payload, verifier=mirror, now=now)
         else:
+            # A live state's time is judged by the clock watch, below.
             parsed = PARSERS[kind](topic, payload, verifier=mirror)
     except ProtocolError as err:
         rejections[err.kind] += 1
-        return
+        return False
     if kind is TopicKind.REPLAY and kitchen:
         scene.replayed += len(parsed)
     elif kind is TopicKind.STATE and kitchen:
+        timely = scene.kitchen_clock.is_within(parsed.ts, now)
+        scene.kitchen_clock.observe(parsed.ts, now)
+        if not timely:
+            rejections["from_future" if parsed.ts > now else "stale"] += 1
+            if not scene.kitchen_clock.is_off:
+                return False
         scene.temperature = parsed.sensors["dht1"].temperature
+        return True
+    return False
 
 
 async def test_spoofed_and_replayed_messages_never_change_state(
@@ -877,9 +893,9 @@ async def test_spoofed_and_replayed_messages_never_change_state(
             cases[0] += 1
             for attack, temperature, pick in steps:
                 messages = _attack(scene, attack, temperature, pick)
-                for topic, payload in messages:
-                    _expect_signed(scene, topic, payload)
-                run_example(deliver(messages, attack == "genuine"))
+                # A genuinely signed state the node's wrong clock times is shown too.
+                shown = [_expect_signed(scene, topic, payload) for topic, payload in messages]
+                run_example(deliver(messages, attack == "genuine" or any(shown)))
 
         check()
 

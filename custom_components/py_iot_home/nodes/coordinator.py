@@ -446,15 +446,15 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             return
         now = time.time()
         try:
-            state = parse_state(
-                msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier, now=now
-            )
+            # No `now`: a live message's time is judged below, its content is current anyway.
+            state = parse_state(msg.topic, msg.payload, prefix=self.prefix, verifier=self._verifier)
         except ProtocolError as err:
-            if err.ahead_s is not None:
-                self._watch_clock(now + err.ahead_s, now)
             self._reject(msg, err)
             return
         self._saw([state.seq], live=True)
+        if not self.clock.is_within(state.ts, now):
+            self._handle_mistimed_state(msg, state, now)
+            return
         behind = self._behind_shown(state.ts, now)
         if not behind:
             # A late sample is history (delayed, or captured and sent again), not a second
@@ -462,15 +462,33 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self.collision.live_seq(state.seq)
         self._collision_seen()
         self._watch_clock(state.ts, now)
-        if self.clock.is_off and not self.clock.is_within(state.ts, now):
-            # Recorded at its own time, the sample would land hours away from when it was read.
-            self._reject(msg, ProtocolError(RejectionKind.STALE, "the node's clock is off"))
-            return
         self.messages_accepted[TopicKind.STATE] += 1
         if not behind:
             self._apply(state)
         for listener in self._samples_listeners:
             listener([state], False)
+
+    def _handle_mistimed_state(self, msg: ReceiveMessage, state: StateMessage, now: float) -> None:
+        """A live message stamped far from now: never recorded at that time.
+
+        Recorded at its own time, the sample would land hours (or days) away from when it
+        was read, and make a trend of it. Once a few in a row say the node's clock is off
+        (not one late message), what it says is current: its values show, stamped on
+        arrival, and its switch states confirm commands; only its samples are not recorded.
+        """
+        self.collision.live_seq(state.seq)
+        self._collision_seen()
+        self._watch_clock(state.ts, now)
+        ahead = state.ts > now
+        self._reject(
+            msg,
+            ProtocolError(
+                RejectionKind.FROM_FUTURE if ahead else RejectionKind.STALE,
+                f"ts is {abs(state.ts - now):.0f} s {'ahead of' if ahead else 'behind'} this clock",
+            ),
+        )
+        if self.clock.is_off:
+            self._apply(state, arrived_at=now)
 
     def _behind_shown(self, sample_ts: float, now: float) -> bool:
         """Whether a live sample is older than the one shown: the broker delayed it.
@@ -526,12 +544,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         for listener in self._samples_listeners:
             listener(states, True)
 
-    def _apply(self, state: StateMessage) -> None:
+    def _apply(self, state: StateMessage, *, arrived_at: float | None = None) -> None:
+        """Show a live state; `arrived_at` stands for its time when the node's clock is off."""
+        at = state.ts if arrived_at is None else arrived_at
         # Only announced keys are kept: a node cannot grow this state with made-up keys.
         sensors = self._read_tolerance.merge(
             self.data.sensors,
             {key: value for key, value in state.sensors.items() if key in self._sensor_keys},
-            state.ts,
+            at,
         )
         switches = {
             **self.data.switches,
@@ -548,7 +568,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 switches=switches,
                 # A node that sends state is up, even if its retained "online" was missed.
                 online=True,
-                sampled_at=datetime.fromtimestamp(state.ts, UTC),
+                sampled_at=datetime.fromtimestamp(at, UTC),
                 readings_stale=False,
             )
         )
