@@ -87,7 +87,12 @@ FIXED_SCALES: tuple[float, ...] = tuple(_fixed_scale(name) for name in FEATURE_N
 
 
 def power_scale(power: FloatArray) -> FloatArray:
-    """The scale the model works in: log1p, so spikes do not dominate a squared-error fit."""
+    """The scale the model works in: log1p, so spikes do not dominate a squared-error fit.
+
+    Below zero counts as 0 W: a consumption meter's noise. A net meter, which exports for
+    hours, never gets here (``net_meter.py``): its clipped hours would be forecast as 0 W
+    with a band a fraction of a watt wide, the band being multiplicative on this scale.
+    """
     return np.log1p(np.clip(power, 0.0, None))
 
 
