@@ -59,7 +59,7 @@ from .const import (
     LOGGER,
     EntryKind,
 )
-from .forecast.config_flow import predictor_schema, predictor_source_errors
+from .forecast.config_flow import async_predictor_source_errors, predictor_schema
 from .hardware.dht import DhtModel
 from .hardware.errors import HardwareUnavailableError
 from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, MIN_GPIO_PIN
@@ -133,8 +133,9 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Pick the power sensor to learn and the climate sensors that explain it."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            errors = predictor_source_errors(self.hass, user_input)
+            errors, placeholders = await async_predictor_source_errors(self.hass, user_input)
             if not errors:
                 await self.async_set_unique_id(f"predictor_{user_input[CONF_POWER_ENTITY]}")
                 self._abort_if_unique_id_configured()
@@ -150,6 +151,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="predictor",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:

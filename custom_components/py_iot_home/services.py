@@ -175,6 +175,15 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
     predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     forecast = predictor.data.forecast
+    if not forecast and predictor.data.export_percent:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_forecast_net_meter",
+            translation_placeholders={
+                "entity": predictor.sources.power,
+                "percent": predictor.data.export_percent,
+            },
+        )
     if not forecast and predictor.data.hours_needed:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import probatio
@@ -10,6 +11,7 @@ from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
+from homeassistant.util import dt as dt_util
 
 from ..const import (
     CONF_EXCLUDE_OUTLIERS,
@@ -25,6 +27,7 @@ from ..const import (
     MIN_TRAINING_DAYS,
 )
 from ..prediction.unusual_days import parse_days
+from .recorder_history import async_load_export_hours
 
 POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
 ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
@@ -74,7 +77,7 @@ def predictor_schema() -> probatio.Schema:
     )
 
 
-def predictor_source_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
+def _unit_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
     """Errors for the power field (W/kW, or an energy meter that only grows) and the days."""
     try:
         parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
@@ -94,14 +97,45 @@ def predictor_source_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> 
     return {CONF_POWER_ENTITY: "unsupported_power_unit"}
 
 
+async def async_predictor_source_errors(
+    hass: HomeAssistant, user_input: dict[str, Any], *, check_export: bool = True
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Errors keyed to their fields, and the placeholders their messages need.
+
+    With `check_export`, the power sensor's statistics over the training window it would
+    have are read in the recorder's executor: a sensor that exports (a net meter) cannot
+    be forecast as consumption, and is refused here rather than forecast as 0 W at midday.
+    """
+    if errors := _unit_errors(hass, user_input):
+        return errors, {}
+    if not check_export or "recorder" not in hass.config.components:
+        return {}, {}  # without the recorder, set-up says it is missing
+    end = dt_util.utcnow()
+    days = int(user_input.get(CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))
+    export = await async_load_export_hours(
+        hass, user_input[CONF_POWER_ENTITY], end - timedelta(days=days), end
+    )
+    if export.net_meter:
+        return {CONF_POWER_ENTITY: "net_meter"}, {"percent": export.percent}
+    return {}, {}
+
+
 class PredictorOptionsFlow(OptionsFlowWithReload):
     """Change a predictor's sources, training window and retrain interval."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form, prefilled with the current options."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
-            errors = predictor_source_errors(self.hass, user_input)
+            # The sensor in use was checked when chosen; should it export since, its
+            # repair at training says so.
+            changed = user_input[CONF_POWER_ENTITY] != self.config_entry.options.get(
+                CONF_POWER_ENTITY
+            )
+            errors, placeholders = await async_predictor_source_errors(
+                self.hass, user_input, check_export=changed
+            )
             if not errors:
                 return self.async_create_entry(data=user_input)
         return self.async_show_form(
@@ -110,5 +144,5 @@ class PredictorOptionsFlow(OptionsFlowWithReload):
                 predictor_schema(), user_input or self.config_entry.options
             ),
             errors=errors,
-            description_placeholders={"name": self.config_entry.title},
+            description_placeholders={"name": self.config_entry.title, **placeholders},
         )

@@ -111,6 +111,8 @@ class PredictionSnapshot:
     hours_needed: int | None
     missing_power_hours: int
     converted_series: int
+    # Set while the power sensor looks like a net meter: the percent of its hours exporting.
+    export_percent: str | None = None
 
 
 def _option(entry: ConfigEntry[Any], key: str, default: Any = None) -> Any:
@@ -150,8 +152,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             hours=int(_option(entry, CONF_RETRAIN_HOURS, DEFAULT_RETRAIN_HOURS))
         )
         self.model: PowerModel | None = None
-        self._issue_id = f"not_enough_history_{entry.entry_id}"
-        self._no_power_issue_id = f"no_recent_power_{entry.entry_id}"
+        self._issue_id, self._no_power_issue_id, self._net_meter_issue_id = predictor_issue_ids(
+            entry.entry_id
+        )
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
 
@@ -175,6 +178,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     async def _async_update_data(self) -> PredictionSnapshot:
         now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
         hours_needed: int | None = None
+        export_percent: str | None = None
         if self._fingerprint is None:
             # First refresh since setup: the model trained before a restart, if still valid.
             self._fingerprint = await async_training_fingerprint(
@@ -194,7 +198,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         # A month without power: no training or forecast (a repair says why).
         if self._recent_power(context):
             if trained_hour is None or now - trained_hour >= self.retrain_every:
-                hours_needed = await self._async_train(now)
+                hours_needed, export_percent = await self._async_train(now)
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
         model = self.model
@@ -208,6 +212,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             hours_needed=hours_needed,
             missing_power_hours=context.missing_power_hours,
             converted_series=context.converted_series,
+            export_percent=export_percent,
         )
 
     def _recent_power(self, context: LoadedHistory) -> bool:
@@ -240,11 +245,23 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             },
         )
 
-    async def _async_train(self, now: datetime) -> int | None:
-        """Fit on the training window; return the hours still missing, if too few."""
+    async def _async_train(self, now: datetime) -> tuple[int | None, str | None]:
+        """Fit on the training window.
+
+        Returns the hours still missing, if too few, and the percent of hours exporting,
+        if the power sensor is a net meter (then no model: nothing is forecast).
+        """
         loaded = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(days=self.training_days), now
         )
+        if loaded.export.net_meter:
+            # A model trained while the sensor measured consumption, or its saved copy
+            # (a restart), must not forecast it now.
+            self.model = None
+            await self._saved_model.async_remove()
+            self._raise_issue(self._net_meter_issue_id, "net_meter", percent=loaded.export.percent)
+            return None, loaded.export.percent
+        ir.async_delete_issue(self.hass, DOMAIN, self._net_meter_issue_id)
         request = TrainingRequest(
             history=loaded.history,
             weather_forecast=self.weather_entity is not None,
@@ -256,7 +273,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         except TrainingFailedError as err:
             # Keep the previous model, if any; the next refresh tries again.
             LOGGER.error("%s: training failed: %s", self.config_entry.title, err)
-            return None
+            return None, None
         except NotEnoughHistoryError as err:
             self.model = None
             self._raise_issue(
@@ -265,7 +282,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 hours=str(err.hours_missing),
                 have=str(err.observed_hours),
             )
-            return err.hours_missing
+            return err.hours_missing, None
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
         if self._fingerprint is not None:
@@ -283,7 +300,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             day.best_rule_mae_w,
             100 * day.skill,
         )
-        return None
+        return None, None
 
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
@@ -328,6 +345,15 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
         return (response or {}).get(self.weather_entity), unit
+
+
+def predictor_issue_ids(entry_id: str) -> tuple[str, str, str]:
+    """A predictor's repairs: not enough history, no recent power, a net meter."""
+    return (
+        f"not_enough_history_{entry_id}",
+        f"no_recent_power_{entry_id}",
+        f"net_meter_{entry_id}",
+    )
 
 
 def _forecast(

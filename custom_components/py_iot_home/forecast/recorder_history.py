@@ -17,6 +17,7 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import HourlyArrays
 from ..prediction.history import FloatArray, IntArray
+from ..prediction.net_meter import ExportHours, export_hours
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -49,6 +50,7 @@ class LoadedHistory:
     weather_hours: int = 0
     missing_power_hours: int
     converted_series: int
+    export: ExportHours
 
 
 async def async_load_hourly_history(
@@ -60,37 +62,49 @@ async def async_load_hourly_history(
     )
 
 
+async def async_load_export_hours(
+    hass: HomeAssistant, power: str, start: datetime, end: datetime
+) -> ExportHours:
+    """How many recorded hours of `power` were export (a net meter), in the recorder's executor."""
+    return await get_instance(hass).async_add_executor_job(
+        _load_export_hours, hass, power, start, end
+    )
+
+
+def _load_export_hours(
+    hass: HomeAssistant, power: str, start: datetime, end: datetime
+) -> ExportHours:
+    start = start.replace(minute=0, second=0, microsecond=0)
+    metadata = get_metadata(hass, statistic_ids={power})
+    rows = statistics_during_period(hass, start, end, {power}, "hour", UNITS, {"mean", "change"})
+    return export_hours(_signed_power(power, metadata, rows, _hour_starts(start, end))[0])
+
+
 def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
     start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
     metadata = get_metadata(hass, statistic_ids=ids)
-    power_meta = metadata.get(sources.power, (0, None))[1]
-    power_kind: Literal["power", "energy"] = (
-        "energy" if power_meta is not None and power_meta["has_sum"] else "power"
-    )
     rows = statistics_during_period(hass, start, end, ids, "hour", UNITS, {"mean", "change"})
-    # Every hour start in [start, end), UTC seconds.
-    first_s = int(start.timestamp())
-    hours = np.arange(first_s, end.timestamp(), HOUR_S, dtype=np.int64)
+    hours = _hour_starts(start, end)
 
-    def series(statistic_id: str | None, column: Literal["mean", "change"]) -> FloatArray:
-        found = rows.get(statistic_id, []) if statistic_id else []
-        return _on_hours(hours, ((row["start"], row.get(column)) for row in found))
+    def series(statistic_id: str | None) -> FloatArray:
+        return _on_hours(hours, _column(rows, statistic_id, "mean"))
 
+    power, power_kind = _signed_power(sources.power, metadata, rows, hours)
+    # Counted before an energy meter's negative changes go: one is a meter reset, hour
+    # after hour of them a `total` meter counting export.
+    export = export_hours(power)
     if power_kind == "energy":
-        power = series(sources.power, "change") * WATTS_PER_KWH_PER_HOUR
         # A meter reset shows as a negative change: not a measurement.
         power[power < 0] = np.nan
-    else:
-        power = series(sources.power, "mean")
     converted = sum(
         1
         for _, meta in metadata.values()
         if meta["unit_of_measurement"] not in {*UNITS.values(), "%", None}
     )
-    temperature = series(sources.temperature, "mean")
+    temperature = series(sources.temperature)
     weather_hours = 0
     if sources.weather:
         # The weather entity's own past temperatures: the kind of value its forecast gives.
@@ -103,13 +117,40 @@ def _load_hourly_history(
             time_zone=hass.config.time_zone,
             power_w=power,
             temperature=temperature,
-            humidity=series(sources.humidity, "mean"),
+            humidity=series(sources.humidity),
         ),
         power_kind=power_kind,
         weather_hours=weather_hours,
         missing_power_hours=int(np.isnan(power).sum()),
         converted_series=converted,
+        export=export,
     )
+
+
+def _hour_starts(start: datetime, end: datetime) -> IntArray:
+    """Every hour start in [start, end), UTC seconds (`start` on the hour)."""
+    return np.arange(int(start.timestamp()), end.timestamp(), HOUR_S, dtype=np.int64)
+
+
+def _column(
+    rows: Mapping[str, list[Any]], statistic_id: str | None, column: Literal["mean", "change"]
+) -> Iterable[tuple[Any, Any]]:
+    found = rows.get(statistic_id, []) if statistic_id else []
+    return ((row["start"], row.get(column)) for row in found)
+
+
+def _signed_power(
+    power_id: str,
+    metadata: Mapping[str, tuple[int, Any]],
+    rows: Mapping[str, list[Any]],
+    hours: IntArray,
+) -> tuple[FloatArray, Literal["power", "energy"]]:
+    """The hourly power (W) of `power_id`, negative where it went out, and its kind."""
+    power_meta = metadata.get(power_id, (0, None))[1]
+    if power_meta is not None and power_meta["has_sum"]:
+        change = _on_hours(hours, _column(rows, power_id, "change"))
+        return change * WATTS_PER_KWH_PER_HOUR, "energy"
+    return _on_hours(hours, _column(rows, power_id, "mean")), "power"
 
 
 def _on_hours(hours: IntArray, rows: Iterable[tuple[Any, Any]]) -> FloatArray:

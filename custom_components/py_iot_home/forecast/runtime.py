@@ -49,6 +49,7 @@ class PredictorRuntimeData:
                 "training_rows": snapshot.training_rows,
                 "trained_at": snapshot.trained_at,
                 "hours_needed": snapshot.hours_needed,
+                "export_percent": snapshot.export_percent,
             },
             "missing_power_hours": snapshot.missing_power_hours,
             "converted_series": snapshot.converted_series,

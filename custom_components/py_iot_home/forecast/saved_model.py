@@ -71,7 +71,7 @@ class SavedModel:
         await self._store.async_save({"fingerprint": fingerprint, "model": encoded})
 
     async def async_remove(self) -> None:
-        """Delete the file (the entry is removed)."""
+        """Delete the file (the entry is removed, or its model must not forecast)."""
         await self._store.async_remove()
 
 

@@ -6,10 +6,11 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 
 from ..const import DOMAIN
 from ..models import PyIotHomeConfigEntry
-from .coordinator import PredictorCoordinator
+from .coordinator import PredictorCoordinator, predictor_issue_ids
 from .runtime import PredictorRuntimeData
 from .saved_model import SavedModel
 
@@ -34,5 +35,7 @@ async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry
 
 
 async def async_forget_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """A deleted predictor's trained model goes with it."""
+    """A deleted predictor's trained model and repairs go with it."""
     await SavedModel(hass, entry.entry_id).async_remove()
+    for issue_id in predictor_issue_ids(entry.entry_id):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)

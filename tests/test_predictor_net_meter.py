@@ -1,0 +1,284 @@
+"""A net meter (negative while solar exports) is refused, not forecast as 0 W at midday.
+
+An outside review chose a grid meter with panels (42 % of its hours negative): the forecast
+read 0.0 W at noon with a band of 0.0-0.3 W, its error was scored against the clipped hours
+(77.5 W, against over 1 kW from the sensor), and Assist gave a day's energy that was
+neither net use nor consumption.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from unittest.mock import AsyncMock
+
+import numpy as np
+import pandas as pd
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.py_iot_home.const import (
+    CONF_KIND,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    DOMAIN,
+)
+from custom_components.py_iot_home.forecast.saved_model import model_storage_key
+from custom_components.py_iot_home.kinds import EntryKind
+
+from .assist_sentences import ask, speech
+from .test_predictor import NOW, POWER, PREDICTED, TEMPERATURE, _hourly, _import, _set_states
+
+CONSUMPTION = "sensor.demo_consumption"
+OPTIONS = {
+    CONF_POWER_ENTITY: POWER,
+    CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+    CONF_TRAINING_DAYS: 60,
+    CONF_RETRAIN_HOURS: 24,
+}
+PREDICTOR_SENSORS = (
+    PREDICTED,
+    "sensor.power_forecast_forecast_method",
+    "sensor.power_forecast_skill_over_the_best_rule",
+    "sensor.power_forecast_day_ahead_forecast_error",
+    "sensor.power_forecast_last_trained",
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+def _net_of_solar(frame: pd.DataFrame) -> pd.Series:
+    """The home's power less a 3 kWp array's (up to 2.5 kW around noon): a grid meter."""
+    local_hour = np.array([dt_util.as_local(t.to_pydatetime()).hour for t in frame.index])
+    return frame["power_w"] - 2500.0 * np.clip(np.sin(np.pi * (local_hour - 6) / 12), 0, None)
+
+
+def _with_noise(power: pd.Series) -> pd.Series:
+    """A consumption meter's readings just below zero: -5 W one hour in five, -80 W in 60."""
+    noisy = power.copy()
+    noisy.iloc[::5] = -5.0
+    noisy.iloc[::60] = -80.0
+    return noisy
+
+
+async def _record(hass: HomeAssistant, **sensors: pd.Series) -> None:
+    """Import hourly statistics of the power sensors given (in W) and the temperature."""
+    frame = _hourly(56)
+    for entity_id, power in sensors.items():
+        _import(hass, entity_id, "W", "power", power)
+        hass.states.async_set(entity_id, f"{power.iloc[-1]:.0f}", {"unit_of_measurement": "W"})
+    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
+    await async_wait_recording_done(hass)
+
+
+def _exporting_percent(power: pd.Series) -> str:
+    """The share of hours below -50 W (export, not noise), as the messages show it."""
+    return f"{100 * float((power < -50).mean()):.0f}"
+
+
+async def _predictor_form(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "predictor"}
+    )
+
+
+async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_noise(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    freezer.move_to(NOW)
+    frame = _hourly(56)
+    net = _net_of_solar(frame)
+    consumption = _with_noise(frame["power_w"])
+    await _record(hass, **{POWER: net, CONSUMPTION: consumption})
+    _set_states(hass)
+    hass.states.async_set(POWER, "-1800", {"unit_of_measurement": "W"})
+    result = await _predictor_form(hass)
+    user_input = {CONF_NAME: "Power forecast", **OPTIONS}
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_POWER_ENTITY: "net_meter"}
+    assert result["description_placeholders"] == {"percent": _exporting_percent(net)}
+    assert 30 < int(result["description_placeholders"]["percent"]) < 50
+    assert not mock_setup_entry.mock_calls
+
+    # -5 W in a fifth of the hours and a -80 W hour in 60: noise, not export.
+    assert (consumption < 0).mean() > 0.2
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**user_input, CONF_POWER_ENTITY: CONSUMPTION}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"][CONF_POWER_ENTITY] == CONSUMPTION
+    assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_the_options_refuse_a_net_meter_in_place_of_consumption(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    freezer.move_to(NOW)
+    frame = _hourly(56)
+    net = _net_of_solar(frame)
+    await _record(hass, **{POWER: net, CONSUMPTION: frame["power_w"]})
+    _set_states(hass)
+    entry = _predictor_entry(hass, CONSUMPTION)
+    options = {**OPTIONS, CONF_TRAINING_DAYS: 30}
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["errors"] == {CONF_POWER_ENTITY: "net_meter"}
+    # Over the 30 days the form asks for, not the 60 the entry had.
+    assert result["description_placeholders"] == {
+        "name": "Power forecast",
+        "percent": _exporting_percent(net.tail(30 * 24)),
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_POWER_ENTITY: CONSUMPTION}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_TRAINING_DAYS] == 30
+
+
+def _predictor_entry(hass: HomeAssistant, power: str) -> MockConfigEntry:
+    """A predictor of `power` (as one set up before the flow checked for net meters)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Power forecast",
+        unique_id=f"predictor_{power}",
+        data={CONF_KIND: EntryKind.PREDICTOR},
+        options={**OPTIONS, CONF_POWER_ENTITY: power},
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+def _net_meter_issue(hass: HomeAssistant, entry_id: str) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"net_meter_{entry_id}")
+
+
+async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Chosen while it measured consumption, the sensor later reads the grid net of panels:
+    the retrain publishes nothing and says why, and the saved model goes too."""
+    freezer.move_to(NOW)
+    frame = _hourly(56)
+    await _record(hass, **{POWER: frame["power_w"]})
+    _set_states(hass)
+    entry = _predictor_entry(hass, POWER)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    assert model_storage_key(entry.entry_id) in hass_storage
+    assert _net_meter_issue(hass, entry.entry_id) is None
+
+    net = _net_of_solar(frame)
+    await _record(hass, **{POWER: net})
+    freezer.tick(timedelta(minutes=5))
+    response = await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry.entry_id}, blocking=True, return_response=True
+    )
+    assert response["trained"] is False
+    await hass.async_block_till_done()
+
+    issue = _net_meter_issue(hass, entry.entry_id)
+    assert issue is not None
+    assert issue.translation_key == "net_meter"
+    assert issue.severity is ir.IssueSeverity.WARNING
+    assert issue.translation_placeholders == {
+        "name": "Power forecast",
+        "entity": POWER,
+        "percent": _exporting_percent(net),
+    }
+    for entity_id in PREDICTOR_SENSORS:
+        assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    # Not a day's energy that is neither net use nor consumption.
+    assert speech(await ask(hass, "what is the power forecast")) == (
+        "Power forecast has no forecast yet."
+    )
+    assert model_storage_key(entry.entry_id) not in hass_storage
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "forecast_power",
+            {"config_entry_id": entry.entry_id},
+            blocking=True,
+            return_response=True,
+        )
+    assert raised.value.translation_key == "no_forecast_net_meter"
+    assert raised.value.translation_placeholders == {
+        "entity": POWER,
+        "percent": _exporting_percent(net),
+    }
+
+    # A restart does not bring the old model back.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    assert _net_meter_issue(hass, entry.entry_id) is not None
+
+    # A deleted predictor takes its repair with it.
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _net_meter_issue(hass, entry.entry_id) is None
+
+
+async def test_the_repair_goes_once_a_consumption_sensor_trains(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A net meter chosen before the flow checked: its repair, then the user's fix."""
+    freezer.move_to(NOW)
+    frame = _hourly(56)
+    consumption = _with_noise(frame["power_w"])
+    await _record(hass, **{POWER: _net_of_solar(frame), CONSUMPTION: consumption})
+    _set_states(hass)
+    hass.states.async_set(POWER, "-1800", {"unit_of_measurement": "W"})
+    entry = _predictor_entry(hass, POWER)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _net_meter_issue(hass, entry.entry_id) is not None
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**OPTIONS, CONF_POWER_ENTITY: CONSUMPTION}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _net_meter_issue(hass, entry.entry_id) is None
+    state = hass.states.get(PREDICTED)
+    assert state.state != STATE_UNAVAILABLE
+    # Readings just below zero still count as 0 W: a forecast never below it, in its band.
+    for point in state.attributes["forecast"]:
+        assert 0 <= point["low_w"] <= point["power_w"] <= point["high_w"]
+    assert float(state.state) > 0
