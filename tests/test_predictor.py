@@ -261,6 +261,11 @@ async def test_not_enough_history_then_recovers(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}")
     assert issue is not None
     assert issue.translation_placeholders["hours"] == str(14 * 24 - 5 * 24)
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    assert said(await ask(hass, "what is the power forecast")) == (
+        f"Power forecast has no forecast yet: it needs {14 * 24 - 5 * 24} more hours of history."
+    )
 
     await _seed(hass, 56)
     freezer.tick(timedelta(hours=1))

@@ -221,9 +221,11 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
         assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
     for component in ("homeassistant", "conversation", "intent"):
         assert await async_setup_component(hass, component, {})
-    # Not a day's energy that is neither net use nor consumption.
+    # Not a day's energy that is neither net use nor consumption, but why there is none.
     assert speech(await ask(hass, "what is the power forecast")) == (
-        "Power forecast has no forecast yet."
+        f"Power forecast has no forecast: its power sensor went below zero in "
+        f"{_exporting_percent(net)} % of its hours, like a net meter; choose a consumption "
+        "sensor in its options."
     )
     assert model_storage_key(entry.entry_id) not in hass_storage
     with pytest.raises(ServiceValidationError) as raised:

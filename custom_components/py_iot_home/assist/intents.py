@@ -28,6 +28,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 from homeassistant.util import dt as dt_util
@@ -38,6 +39,7 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
+from ..forecast.issue_ids import predictor_issue_ids
 from ..trends.coordinator import (
     ATTR_DIRECTION,
     ATTR_READY_AT,
@@ -250,7 +252,7 @@ def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry, day: str | N
     name = config_entry.title if config_entry else "The power forecast"
     state = hass.states.get(entity.entity_id)
     if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-        return f"{name} has no forecast yet."
+        return _why_no_forecast(hass, name, entity.config_entry_id or "")
     hours = _forecast_hours(state.attributes.get("forecast"))
     now = dt_util.now()
     if day in ("today", "tomorrow"):
@@ -399,3 +401,21 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
         LOGGER.log(level, "Assist sentences: %s", message, **kwargs)
 
     await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log)
+
+
+def _why_no_forecast(hass: HomeAssistant, name: str, entry_id: str) -> str:
+    """No forecast: the predictor's repair, if it raised one, says why in a few words."""
+    issues = ir.async_get(hass)
+    not_enough, no_power, net_meter = predictor_issue_ids(entry_id)
+    if issue := issues.async_get_issue(DOMAIN, net_meter):
+        percent = (issue.translation_placeholders or {}).get("percent", "?")
+        return (
+            f"{name} has no forecast: its power sensor went below zero in {percent} % of its "
+            "hours, like a net meter; choose a consumption sensor in its options."
+        )
+    if issue := issues.async_get_issue(DOMAIN, not_enough):
+        hours = (issue.translation_placeholders or {}).get("hours", "?")
+        return f"{name} has no forecast yet: it needs {hours} more hours of history."
+    if issues.async_get_issue(DOMAIN, no_power):
+        return f"{name} has no forecast: its power sensor recorded nothing for weeks."
+    return f"{name} has no forecast yet."

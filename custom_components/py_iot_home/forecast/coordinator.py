@@ -40,6 +40,7 @@ from ..prediction.worker import (
     forecast_in_subprocess,
     train_in_subprocess,
 )
+from .issue_ids import predictor_issue_ids
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
@@ -345,15 +346,6 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
         return (response or {}).get(self.weather_entity), unit
-
-
-def predictor_issue_ids(entry_id: str) -> tuple[str, str, str]:
-    """A predictor's repairs: not enough history, no recent power, a net meter."""
-    return (
-        f"not_enough_history_{entry_id}",
-        f"no_recent_power_{entry_id}",
-        f"net_meter_{entry_id}",
-    )
 
 
 def _forecast(
