@@ -140,7 +140,12 @@ def run(stream: Stream) -> Quality:
         store.extend("s", stream.times[fed:end], stream.values[fed:end])
         fed = end
         result = analyze_trend(*store.view("s"), tz=stream.zone, now_s=float(now))
-        estimate = estimate_trend(result, settings, now_s=float(now), was_published=published)
+        estimate = estimate_trend(
+            result,
+            settings,
+            now_s=float(now),
+            was_published=published or state.paused is not None,
+        )
         published = estimate.published
         state = next_direction(
             state,
@@ -148,6 +153,7 @@ def run(stream: Stream) -> Quality:
             estimate.standard_error,
             threshold=threshold,
             now_s=float(now),
+            silent=estimate.not_ready == "no_recent_samples",
         )
         age = float(now) - start
         if published:

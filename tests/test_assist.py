@@ -17,11 +17,17 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.protocol import TopicKind
+from custom_components.py_iot_home.trends.coordinator import TREND_CHANGED_EVENT
 
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
@@ -30,6 +36,8 @@ from .trend_samples import three_days_warming
 
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
+TEMPERATURE_RISING = "binary_sensor.living_room_living_room_temperature_rising"
+TEMPERATURE = "sensor.living_room_living_room_temperature"
 
 
 def _add_board_in_the_living_room(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -233,6 +241,76 @@ async def test_a_week_too_uneven_for_a_trend_is_no_clear_trend(
         "The temperature of the Living room has no clear trend: it went up and down too much "
         "over the last 7 days to tell whether it is getting warmer or colder."
     )
+
+
+async def _poll_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, shown: str, *, after: timedelta
+) -> None:
+    """Let time pass by ``after``, then by polls, until the board's temperature shows ``shown``."""
+    freezer.tick(after)
+    for _ in range(10):
+        freezer.tick(timedelta(seconds=61))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        if hass.states.get(TEMPERATURE).state == shown:
+            return
+    pytest.fail(f"the board's temperature never showed {shown}")
+
+
+@pytest.mark.usefixtures("assist")
+async def test_a_board_whose_sensor_stopped_reading_has_no_trend_until_it_reads_again(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The review's room: three days warming 2 degC a day, then no readings for two days
+    (a DHT that keeps failing; a node unplugged is the same). Its temperature was
+    unavailable, and its trend still said +2.0 degC/d, rising, "over the last 3 days"."""
+    events = async_capture_events(hass, TREND_CHANGED_EVENT)
+    await three_days_warming(hass, mock_config_entry)
+    fake_hardware.dht.default_reading = (25.0, 45.0)
+    # Polls on whole seconds, as the attribute says them.
+    await _poll_until(
+        hass,
+        freezer,
+        "25.0",
+        after=timedelta(seconds=1, microseconds=-dt_util.utcnow().microsecond),
+    )
+    last_reading = dt_util.as_local(hass.states.get(TEMPERATURE).last_changed)
+    assert hass.states.get(TEMPERATURE_RISING).state == "on"
+    fake_hardware.dht.default_reading = None  # every read fails from now on
+    await _poll_until(hass, freezer, STATE_UNAVAILABLE, after=timedelta(days=2))
+    trend_coordinator = mock_config_entry.runtime_data.trend
+    await trend_coordinator.async_refresh()  # its 5-minute refresh, whenever it came
+    await hass.async_block_till_done()
+    for quantity, trend_id in (("temperature", TEMPERATURE_TREND), ("humidity", HUMIDITY_TREND)):
+        trend = hass.states.get(trend_id)
+        assert (trend.state, trend.attributes["unknown_reason"]) == (
+            STATE_UNKNOWN,
+            "no_recent_samples",
+        )
+        assert trend.attributes["direction"] is None
+        assert trend.attributes["ready_at"] is None
+        assert trend.attributes["last_sample_at"] == last_reading.isoformat()
+        assert hass.states.get(f"{trend_id}_status").state == "no_recent_samples"
+        rising = hass.states.get(f"binary_sensor.living_room_living_room_{quantity}_rising")
+        assert (rising.state, rising.attributes["unknown_reason"]) == (
+            STATE_UNKNOWN,
+            "no_recent_samples",
+        )
+    assert last_reading.utcoffset() != timedelta(0)  # said in the home's time zone
+    assert await _speech(hass, "is the living room getting warmer") == (
+        f"The Living room's temperature sensor has not reported since {last_reading:%H:%M} on "
+        f"{last_reading:%A}, so I cannot tell whether it is getting warmer or colder."
+    )
+    # Readings again: the trend comes back by itself with the first one (not minutes later
+    # at the refresh), its direction as it was, no event.
+    fake_hardware.dht.default_reading = (25.0, 45.0)
+    await _poll_until(hass, freezer, "25.0", after=timedelta(0))
+    assert float(hass.states.get(TEMPERATURE_TREND).state) == pytest.approx(2.0, abs=0.2)
+    assert hass.states.get(TEMPERATURE_RISING).state == "on"
+    assert events == []
 
 
 async def _speech(hass: HomeAssistant, text: str) -> str:

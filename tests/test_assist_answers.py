@@ -1,4 +1,4 @@
-"""What Assist says about a power forecast, in words a person reads aloud."""
+"""What Assist says about a power forecast and a silent sensor, in words read aloud."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from custom_components.py_iot_home.assist.answers import (
     ForecastHour,
+    no_recent_readings_answer,
     power_day_answer,
     power_forecast_answer,
 )
@@ -138,4 +139,28 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     assert answer == (
         "For the rest of today, Home expects about 24.0 kWh (until 23:00, as far as it sees); "
         "the highest hour is 00:00, about 1,000 W."
+    )
+
+
+def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
+    """Asked on Thursday 3 December at 21:20, of a sensor silent since..."""
+    since = {
+        NOW.replace(hour=18, minute=5): "18:05 today",
+        NOW.replace(day=2, hour=23, minute=59): "23:59 yesterday",
+        NOW.replace(day=27, month=11, hour=7, minute=0): "07:00 on Friday",
+        NOW.replace(day=26, month=11, hour=7, minute=0): "07:00 on 26 November",
+    }
+    for last_reading, said in since.items():
+        answer = no_recent_readings_answer(
+            area="Kitchen", quantity="temperature", last_reading=last_reading, now=NOW
+        )
+        assert answer == (
+            f"The Kitchen's temperature sensor has not reported since {said}, so I cannot "
+            "tell whether it is getting warmer or colder."
+        )
+    assert no_recent_readings_answer(
+        area="Kitchen", quantity="humidity", last_reading=None, now=NOW
+    ) == (
+        "The Kitchen's humidity sensor has not reported for a while, so I cannot tell "
+        "whether it is getting more humid or drier."
     )

@@ -381,6 +381,7 @@ async def test_the_first_samples_are_analysed_at_once(
         assert status.attributes["options"] == [
             "shown",
             "no_samples",
+            "no_recent_samples",
             "span_too_short",
             "uncertain",
             "no_clear_trend",

@@ -62,6 +62,25 @@ def test_a_change_is_adopted_only_after_the_minimum_time() -> None:
     assert next_direction(state, None, 0.1, threshold=0.2, now_s=4000.0) == UNKNOWN
 
 
+def test_a_silent_source_shows_no_direction_and_resumes_without_a_turn() -> None:
+    """Unknown while the source is silent, not stuck at its old direction; when readings
+    come again, the direction it had is resumed with its hysteresis: a slope of 0.3 keeps
+    "rising" (taken afresh it would be "steady", announced as a turn the room never made),
+    and a real turn still waits the minimum time."""
+    rising = next_direction(UNKNOWN, 1.0, 0.1, threshold=0.2, now_s=0.0)
+    pending = next_direction(rising, -1.0, 0.1, threshold=0.2, now_s=100.0)
+    silent = next_direction(pending, None, 0.1, threshold=0.2, now_s=7300.0, silent=True)
+    assert silent.direction is None
+    assert next_direction(silent, None, 0.1, threshold=0.2, now_s=7600.0, silent=True) == silent
+    assert next_direction(silent, 0.3, 0.1, threshold=0.2, now_s=9000.0) == DirectionState("rising")
+    assert next_direction(UNKNOWN, 0.3, 0.1, threshold=0.2, now_s=9000.0).direction == "steady"
+    # The change pending when it went silent starts again: the analyses meanwhile saw nothing.
+    state = next_direction(silent, -1.0, 0.1, threshold=0.2, now_s=9000.0)
+    assert (state.direction, state.candidate, state.since_s) == ("rising", "falling", 9000.0)
+    # Unknown for any other reason forgets the direction.
+    assert next_direction(silent, None, 0.1, threshold=0.2, now_s=9000.0) == UNKNOWN
+
+
 def _run(
     times: np.ndarray, values: np.ndarray, *, days: int, threshold: float = 0.2
 ) -> list[str | None]:

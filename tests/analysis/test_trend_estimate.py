@@ -28,8 +28,10 @@ def _estimate(
     *,
     was_published: bool = False,
     settings: TrendSettings = SETTINGS,
+    now_s: float | None = None,
 ) -> tuple[TrendEstimate, TrendResult]:
-    now_s = float(times[-1]) if times.size else T0
+    if now_s is None:
+        now_s = float(times[-1]) if times.size else T0
     result = analyze_trend(times, values, tz="UTC", now_s=now_s)
     return estimate_trend(result, settings, now_s=now_s, was_published=was_published), result
 
@@ -183,3 +185,46 @@ def test_a_room_with_a_daily_cycle_is_promised_the_end_of_its_first_day_and_keep
         assert not estimate.published
         promised.add(estimate.ready_at_s)
     assert promised == {T0 + DAY}
+
+
+def _warming_for_three_days(step_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """19 degC rising 2 degC a day, read every ``step_s``: a trend any rhythm publishes."""
+    times = np.arange(T0 + step_s / 2, T0 + 3 * DAY, step_s)
+    return times, 19.0 + 2.0 * (times - T0) / DAY
+
+
+def test_a_source_that_went_silent_shows_no_trend_until_it_reports_again() -> None:
+    """The review's node: three days warming 2 degC/d, then unplugged. Two days on, its
+    trend was still "+2.0 degC/d, rising" about days that ended when it went silent."""
+    times, values = _warming_for_three_days(900.0)
+    last = float(times[-1])
+    shown, _ = _estimate(times, values, now_s=last + 2 * HOUR)
+    assert shown.published
+    assert shown.slope_per_day == pytest.approx(2.0, abs=0.1)
+    for silent_for in (2 * HOUR + 1.0, 2 * DAY):
+        estimate, _ = _estimate(times, values, now_s=last + silent_for, was_published=True)
+        assert (estimate.published, estimate.not_ready, estimate.ready_at_s) == (
+            False,
+            "no_recent_samples",
+            None,
+        )
+        assert estimate.shown_slope is None
+    # A reading again: the trend is back by itself.
+    again = np.append(times, last + 2 * DAY)
+    estimate, _ = _estimate(again, np.append(values, 25.0), was_published=False)
+    assert (estimate.published, estimate.not_ready) == (True, None)
+
+
+@pytest.mark.parametrize(("step_s", "silent_after_s"), [(HOUR, 3 * HOUR), (HOUR / 2, 2 * HOUR)])
+def test_a_source_reporting_every_half_hour_or_hour_is_not_silent_between_readings(
+    step_s: float, silent_after_s: float
+) -> None:
+    """The recorder's hourly means (a seed), a node sending every 30 min: waiting for the
+    next reading, or one that went missing, is no silence; three gaps (at least 2 h) are."""
+    times, values = _warming_for_three_days(step_s)
+    last = float(times[-1])
+    for waited in (step_s - 1.0, 2 * step_s, silent_after_s):
+        estimate, _ = _estimate(times, values, now_s=last + waited)
+        assert (estimate.published, estimate.not_ready) == (True, None), waited
+    estimate, _ = _estimate(times, values, now_s=last + silent_after_s + 1.0)
+    assert estimate.not_ready == "no_recent_samples"

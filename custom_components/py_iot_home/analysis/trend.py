@@ -31,6 +31,9 @@ _NAN = float("nan")
 # for older history, covers its days as fully as one read every minute.
 FULL_DAY_COVERAGE = 0.8
 HOUR_S = 3600.0
+# Gaps whose median is the source's rhythm: recent enough to follow a node whose interval
+# changed, many enough that one outage or a few failed reads among them do not move it.
+RHYTHM_GAPS = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ class TrendResult:
     daily_line: SlopeFit = NO_FIT
     full_day_line: SlopeFit = NO_FIT
     robust: SlopeFit = NO_FIT
+    sample_spacing_s: float = _NAN  # the source's rhythm: median gap between its newest samples
 
 
 def analyze_trend(
@@ -114,10 +118,13 @@ def analyze_trend(
     last_time = _NAN
     span = 0.0
     robust = NO_FIT
+    spacing = _NAN
     if stats.count:
         last_time = float(usable_times[-1])
         span = last_time - float(usable_times[0])
         robust = robust_slope(usable_times, usable_values, t_ref_s=float(usable_times[0]))
+        if usable_times.size > 1:
+            spacing = float(np.median(np.diff(usable_times[-RHYTHM_GAPS - 1 :])))
     days = _daily_means(times, vals, _zone(tz), finite)
     return TrendResult(
         daily_means=days,
@@ -136,6 +143,7 @@ def analyze_trend(
         daily_line=_line(days, full_only=False),
         full_day_line=_line(days, full_only=True),
         robust=robust,
+        sample_spacing_s=spacing,
     )
 
 

@@ -5,7 +5,9 @@ A new direction needs the slope to pass the threshold by more than ``Z`` standar
 itself stays beyond the threshold, so a slope wandering around the threshold does not
 toggle it. A change is adopted only after every analysis for ``min_duration_s`` agreed on
 it. The first direction of a trend (from unknown) is taken at once: there is nothing to
-flap from.
+flap from. A source that went silent shows no direction, but the one it had is kept aside
+and resumed, with its hysteresis, when readings come again: an outage is no turn, and
+taking a direction afresh after it would announce turns the readings never made.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ DEFAULT_MIN_DURATION_S = 3600.0
 
 @dataclass(frozen=True, slots=True)
 class DirectionState:
-    """The adopted direction, and a different one that has been seen since ``since_s``."""
+    """The adopted direction, and a different one that has been seen since ``since_s``.
+
+    ``paused`` is the direction adopted when the source went silent (``direction`` is None
+    meanwhile).
+    """
 
     direction: TrendDirection | None = None
     candidate: TrendDirection | None = None
     since_s: float | None = None
+    paused: TrendDirection | None = None
 
 
 UNKNOWN = DirectionState()
@@ -56,10 +63,18 @@ def next_direction(
     threshold: float,
     now_s: float,
     min_duration_s: float = DEFAULT_MIN_DURATION_S,
+    silent: bool = False,
 ) -> DirectionState:
-    """The state after one analysis; ``slope`` None (no published trend) makes it unknown."""
+    """The state after one analysis; ``slope`` None (no published trend) makes it unknown.
+
+    ``silent``: no slope because the source stopped sending; its direction is paused.
+    """
     if slope is None:
-        return UNKNOWN
+        held = state.direction or state.paused
+        # A pending change loses the analyses that agreed on it: it starts again after.
+        return DirectionState(paused=held) if silent and held else UNKNOWN
+    if state.paused is not None:
+        state = DirectionState(direction=state.paused)
     seen = classify(slope, error, threshold, state.direction)
     if state.direction is None:
         return DirectionState(direction=seen)

@@ -10,6 +10,9 @@ does not make the sensor blink between a number and unknown.
 
 A window that is full and still too uncertain has no clear trend: waiting does not help
 (the window slides, it does not grow), so it says so instead of promising a time.
+
+A source whose newest sample is too old has no trend now: its slope describes days that
+ended when it went silent, so it is not shown until readings come again.
 """
 
 from __future__ import annotations
@@ -21,12 +24,21 @@ from typing import Literal
 from .trend import TrendResult
 
 type TrendMethod = Literal["daily_means", "robust_fit"]
-type NotReadyReason = Literal["no_samples", "span_too_short", "uncertain", "no_clear_trend"]
+type NotReadyReason = Literal[
+    "no_samples", "no_recent_samples", "span_too_short", "uncertain", "no_clear_trend"
+]
 
 DAY_S = 86400.0
 MIN_FULL_DAYS = 2
 # Hysteresis of publishing: shown from error <= limit, hidden again beyond limit * this.
 UNPUBLISH_FACTOR = 2.0
+# Silent for longer than this many of its usual gaps, and at least the floor, a source has
+# stopped: three gaps let two readings in a row go missing (a DHT botches a few percent,
+# a node's message may be lost), and two hours let a 10 s board skip a bad hour of reads
+# and the recorder's hourly means (3 h then) or a node sending every 30 min (2 h) wait for
+# their next reading without blinking to unknown in between.
+SILENT_GAPS = 3.0
+SILENT_FLOOR_S = 2 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,9 @@ def estimate_trend(
         error = result.robust.standard_error
     if result.count == 0:
         return TrendEstimate(False, slope, error, method, "no_samples", None)
+    if result.last_age_s > silent_after_s(result):
+        # When readings come again cannot be known.
+        return TrendEstimate(False, slope, error, method, "no_recent_samples", None)
     first_s = result.last_time_s - result.span_s
     if result.span_s < settings.min_span_s:
         span_end: float | None = first_s + settings.min_span_s
@@ -90,6 +105,12 @@ def estimate_trend(
         ready_at = _ready_at(result.span_s, error, settings, first_s, now_s)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
+
+
+def silent_after_s(result: TrendResult) -> float:
+    """How long after its newest sample a source counts as silent, from its own rhythm."""
+    spacing = result.sample_spacing_s
+    return max(SILENT_FLOOR_S, SILENT_GAPS * spacing) if spacing > 0 else SILENT_FLOOR_S
 
 
 def _larger_error(daily: float, robust: float) -> float:

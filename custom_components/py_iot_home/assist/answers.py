@@ -131,6 +131,31 @@ def no_clear_trend_answer(*, area: str, quantity: str, window_days: float) -> st
     )
 
 
+def no_recent_readings_answer(
+    *, area: str, quantity: str, last_reading: datetime | None, now: datetime
+) -> str:
+    """The sensor went silent: its last days' slope is no answer about now (local times)."""
+    since = "for a while" if last_reading is None else f"since {_past(last_reading, now)}"
+    return (
+        f"The {area}'s {quantity} sensor has not reported {since}, so I cannot tell whether "
+        f"it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def _past(moment: datetime, now: datetime) -> str:
+    """A time gone by in words: 14:05 today, yesterday, on Friday within the week, else a date."""
+    days = (now.date() - moment.date()).days
+    if days <= 0:
+        day = "today"
+    elif days == 1:
+        day = "yesterday"
+    elif days < 7:
+        day = f"on {moment:%A}"
+    else:
+        day = f"on {moment.day} {moment:%B}"
+    return f"{moment:%H:%M} {day}"
+
+
 def _day(moment: datetime, now: datetime) -> str:
     """The day in words: today, tomorrow, on Friday within the week, else on 12 December."""
     days = (moment.date() - now.date()).days

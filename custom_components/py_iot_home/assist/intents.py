@@ -42,6 +42,7 @@ from ..const import (
 from ..forecast.issue_ids import predictor_issue_ids
 from ..trends.coordinator import (
     ATTR_DIRECTION,
+    ATTR_LAST_SAMPLE_AT,
     ATTR_READY_AT,
     ATTR_SPAN_HOURS,
     ATTR_UNKNOWN_REASON,
@@ -51,6 +52,7 @@ from .answers import (
     ForecastHour,
     TrendQuestion,
     no_clear_trend_answer,
+    no_recent_readings_answer,
     not_enough_data_answer,
     parse_trend_question,
     power_day_answer,
@@ -301,13 +303,13 @@ def _trend_entity(
     return candidates[0] if candidates else None
 
 
-def _ready_at(value: object) -> datetime | None:
-    """The trend's `ready_at` attribute in the home's time zone; None if it is not a time."""
+def _local_time(value: object) -> datetime | None:
+    """A trend's time attribute in the home's time zone; None if it is not a time."""
     try:
-        ready = dt_util.parse_datetime(value) if isinstance(value, str) else None
+        moment = dt_util.parse_datetime(value) if isinstance(value, str) else None
     except ValueError:
         return None
-    return None if ready is None or ready.tzinfo is None else dt_util.as_local(ready)
+    return None if moment is None or moment.tzinfo is None else dt_util.as_local(moment)
 
 
 def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuestion) -> str:
@@ -322,11 +324,18 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         return no_clear_trend_answer(
             area=area.name, quantity=question.quantity, window_days=window_days
         )
+    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_recent_samples":
+        return no_recent_readings_answer(
+            area=area.name,
+            quantity=question.quantity,
+            last_reading=_local_time(state.attributes.get(ATTR_LAST_SAMPLE_AT)),
+            now=dt_util.now(),
+        )
     if state is None or state.state == STATE_UNKNOWN:
         return not_enough_data_answer(
             area=area.name,
             quantity=question.quantity,
-            ready_at=_ready_at(None if state is None else state.attributes.get(ATTR_READY_AT)),
+            ready_at=_local_time(None if state is None else state.attributes.get(ATTR_READY_AT)),
             now=dt_util.now(),
         )
     if state.state == STATE_UNAVAILABLE:

@@ -60,6 +60,7 @@ ATTR_READY_AT = "ready_at"
 ATTR_UNKNOWN_REASON = "unknown_reason"
 ATTR_METHOD = "method"
 ATTR_SPAN_HOURS = "span_hours"
+ATTR_LAST_SAMPLE_AT = "last_sample_at"
 TREND = "trend"
 RISING = "rising"
 STATUS = "trend_status"
@@ -305,7 +306,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         """Analyse a source's first two samples as they come, not at the 5-minute refresh.
 
         The first one turns "no readings yet" (beside a reading shown) into when a trend
-        can come; the second one starts the span.
+        can come; the second one starts the span. So does the first sample after a silence:
+        "no recent readings" beside a reading shown again would be wrong for minutes.
         """
         if not self._first_trend_requested and self._awaits_first_trend(key):
             self._first_trend_requested = True
@@ -320,9 +322,17 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
 
     def _awaits_first_trend(self, key: str) -> bool:
-        result = self.data.results.get(key) if self.data is not None else None
-        analysed = 0 if result is None else result.count
-        return analysed < min(2, len(self._buffers[key]))
+        if self.data is None or (result := self.data.results.get(key)) is None:
+            return len(self._buffers[key]) > 0
+        if result.count < min(2, len(self._buffers[key])):
+            return True
+        estimate = self.data.estimates.get(key)
+        return (
+            estimate is not None
+            and estimate.not_ready == "no_recent_samples"
+            and (last := self._buffers[key].last_time) is not None
+            and last > result.last_time_s
+        )
 
     async def _async_request_first_trend(self) -> None:
         self._first_trend_requested = False
@@ -457,18 +467,21 @@ def analyze_snapshot(
     views: dict[tuple[str, str], EntityView] = {}
     for key, result in results.items():
         before = previous.estimates.get(key) if previous is not None else None
+        state = previous.direction_states.get(key, UNKNOWN) if previous is not None else UNKNOWN
         estimate = estimates[key] = estimate_trend(
             result,
             settings[key],
             now_s=now_s,
-            was_published=before is not None and before.published,
+            # A trend shown when its source went silent comes back under the same hysteresis.
+            was_published=(before is not None and before.published) or state.paused is not None,
         )
         state = states[key] = next_direction(
-            previous.direction_states.get(key, UNKNOWN) if previous is not None else UNKNOWN,
+            state,
             estimate.shown_slope,
             estimate.standard_error,
             threshold=thresholds[key],
             now_s=now_s,
+            silent=estimate.not_ready == "no_recent_samples",
         )
         shown = (shown_units or {}).get(key, UNCONVERTED)
         views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
@@ -514,6 +527,7 @@ def _slope_view(
             ATTR_UNKNOWN_REASON: estimate.not_ready,
             ATTR_READY_AT: _iso(estimate.ready_at_s),
             ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
+            ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s) if result.count else None,
             **result_summary(result, level=unit.level, spread=unit.rate),
         },
     )

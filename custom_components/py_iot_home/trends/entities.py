@@ -23,6 +23,7 @@ from homeassistant.helpers.entity import EntityDescription
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from .coordinator import (
     ATTR_DAILY_MEANS,
+    ATTR_LAST_SAMPLE_AT,
     ATTR_READY_AT,
     ATTR_SPAN_HOURS,
     ATTR_STANDARD_ERROR,
@@ -40,6 +41,7 @@ from .coordinator import (
 _CHANGING_ATTRIBUTES = frozenset(
     {
         ATTR_DAILY_MEANS,
+        ATTR_LAST_SAMPLE_AT,
         ATTR_READY_AT,
         ATTR_SPAN_HOURS,
         ATTR_STANDARD_ERROR,
