@@ -686,6 +686,11 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     with pytest.raises(ServiceValidationError, match="Settings → Repairs") as raised:
         await _forecast_action(hass, entry_id)
     assert "more hours" not in str(raised.value)
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    assert said(await ask(hass, "what is the power forecast")) == (
+        "Power forecast has no forecast: its power sensor recorded nothing for weeks."
+    )
     problems = [
         record.getMessage()
         for record in caplog.records

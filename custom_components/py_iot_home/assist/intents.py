@@ -416,6 +416,9 @@ def _why_no_forecast(hass: HomeAssistant, name: str, entry_id: str) -> str:
     """No forecast: the predictor's repair, if it raised one, says why in a few words."""
     issues = ir.async_get(hass)
     not_enough, no_power, net_meter = predictor_issue_ids(entry_id)
+    # No readings now comes first: a net meter's repair stays while nothing trains.
+    if issues.async_get_issue(DOMAIN, no_power):
+        return f"{name} has no forecast: its power sensor recorded nothing for weeks."
     if issue := issues.async_get_issue(DOMAIN, net_meter):
         percent = (issue.translation_placeholders or {}).get("percent", "?")
         return (
@@ -425,6 +428,4 @@ def _why_no_forecast(hass: HomeAssistant, name: str, entry_id: str) -> str:
     if issue := issues.async_get_issue(DOMAIN, not_enough):
         hours = (issue.translation_placeholders or {}).get("hours", "?")
         return f"{name} has no forecast yet: it needs {hours} more hours of history."
-    if issues.async_get_issue(DOMAIN, no_power):
-        return f"{name} has no forecast: its power sensor recorded nothing for weeks."
     return f"{name} has no forecast yet."

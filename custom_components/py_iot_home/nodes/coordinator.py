@@ -67,8 +67,6 @@ from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
-# Stamps this close are the same moment (a datetime keeps whole microseconds only).
-SAME_STAMP_S = 1e-3
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
 COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
 
@@ -174,6 +172,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # As many failed reads in a row as a board tolerates by default before "Unavailable".
         self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
         self._silence = SilenceWatch(announcement.interval_s)
+        # The highest counter of a live state so far, and the node's own time of the one
+        # shown (its display time is the arrival while its clock is off).
+        self._live_seq_high: int | None = None
+        self._shown_ts: float | None = None
 
     async def _async_update_data(self) -> NodeState:
         return self.data
@@ -452,8 +454,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self._saw([state.seq], live=True)
+        newest = self._live_seq_high is None or state.seq > self._live_seq_high
+        if newest:
+            self._live_seq_high = state.seq
         if not self.clock.is_within(state.ts, now):
-            self._handle_mistimed_state(msg, state, now)
+            self._handle_mistimed_state(msg, state, now, newest=newest)
             return
         behind = self._behind_shown(state.ts, now)
         if not behind:
@@ -468,17 +473,18 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         for listener in self._samples_listeners:
             listener([state], False)
 
-    def _handle_mistimed_state(self, msg: ReceiveMessage, state: StateMessage, now: float) -> None:
+    def _handle_mistimed_state(
+        self, msg: ReceiveMessage, state: StateMessage, now: float, *, newest: bool
+    ) -> None:
         """A live message stamped far from now: never recorded at that time.
 
         Recorded at its own time, the sample would land hours (or days) away from when it
         was read, and make a trend of it. Once a few in a row say the node's clock is off
         (not one late message), what it says is current: its values show, stamped on
         arrival, and its switch states confirm commands; only its samples are not recorded.
+        Only a message newer than every live one so far speaks for the node now: an older
+        one is late, or captured and sent again, and says nothing of its clock either.
         """
-        self.collision.live_seq(state.seq)
-        self._collision_seen()
-        self._watch_clock(state.ts, now)
         ahead = state.ts > now
         self._reject(
             msg,
@@ -487,20 +493,25 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 f"ts is {abs(state.ts - now):.0f} s {'ahead of' if ahead else 'behind'} this clock",
             ),
         )
+        if not newest:
+            return
+        self.collision.live_seq(state.seq)
+        self._collision_seen()
+        self._watch_clock(state.ts, now)
         if self.clock.is_off:
             self._apply(state, arrived_at=now)
 
     def _behind_shown(self, sample_ts: float, now: float) -> bool:
         """Whether a live sample is older than the one shown: the broker delayed it.
 
-        It is history (the trend takes it) but not the current value. After a value stamped
-        ahead of Home Assistant's clock, every sample is taken: the node's clock was being
-        corrected, and its values must not freeze until it catches up.
+        It is history (the trend takes it) but not the current value. Judged on the node's
+        own times, also while its clock is off (the shown one is then timed by its
+        arrival). After a value stamped ahead of Home Assistant's clock, every sample is
+        taken: the node's clock was being corrected, and its values must not freeze until
+        it catches up.
         """
-        shown = self.data.sampled_at
-        # The shown time went through a datetime (whole microseconds): a sample stamped the
-        # same as it may read a rounding behind it, and must not count as late.
-        return shown is not None and sample_ts < shown.timestamp() - SAME_STAMP_S <= now
+        shown = self._shown_ts
+        return shown is not None and sample_ts < shown <= now
 
     def _watch_clock(self, sample_ts: float, now: float) -> None:
         was_off = self.clock.is_off
@@ -561,6 +572,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             if (waiting := self._confirmations.get(key)) and waiting[0] == on:
                 waiting[1].set()
         self._silence.heard(time.time())
+        self._shown_ts = state.ts
         self.async_set_updated_data(
             replace(
                 self.data,
