@@ -185,7 +185,9 @@ def _daily_means(
 
     A day's mean is the mean of its hourly means, so each hour with a sample weighs the
     same: an hour of 10 s readings would otherwise outweigh a day of the recorder's sparse
-    history, and a day half seeded, half live would stand for its live hours only.
+    history, and a day half seeded, half live would stand for its live hours only. Where a
+    clock change moves midnight by half an hour (Lord Howe Island) the hour across it is
+    split between its days; pandas would give it whole to the first.
     """
     if times.size == 0:
         return ()
