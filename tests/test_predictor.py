@@ -263,6 +263,7 @@ async def test_not_enough_history_then_recovers(
     assert issue.translation_placeholders["hours"] == str(14 * 24 - 5 * 24)
     for component in ("homeassistant", "conversation", "intent"):
         assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()  # the integration's sentences attach to it
     assert said(await ask(hass, "what is the power forecast")) == (
         f"Power forecast has no forecast yet: it needs {14 * 24 - 5 * 24} more hours of history."
     )
@@ -688,6 +689,7 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     assert "more hours" not in str(raised.value)
     for component in ("homeassistant", "conversation", "intent"):
         assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()  # the integration's sentences attach to it
     assert said(await ask(hass, "what is the power forecast")) == (
         "Power forecast has no forecast: its power sensor recorded nothing for weeks."
     )

@@ -221,6 +221,7 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
         assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
     for component in ("homeassistant", "conversation", "intent"):
         assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()  # the integration's sentences attach to it
     # Not a day's energy that is neither net use nor consumption, but why there is none.
     assert speech(await ask(hass, "what is the power forecast")) == (
         f"Power forecast has no forecast: its power sensor went below zero in "
@@ -252,6 +253,33 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert _net_meter_issue(hass, entry.entry_id) is None
+
+
+async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_restart(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A predictor of a release that did not check, or whose sensor began exporting since
+    its last training: its saved model forecast the net meter until its next training."""
+    freezer.move_to(NOW)
+    frame = _hourly(56)
+    await _record(hass, **{POWER: frame["power_w"]})
+    _set_states(hass)
+    entry = _predictor_entry(hass, POWER)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert model_storage_key(entry.entry_id) in hass_storage
+
+    await _record(hass, **{POWER: _net_of_solar(frame)})
+    freezer.tick(timedelta(minutes=5))
+    assert await hass.config_entries.async_reload(entry.entry_id)  # a restart, in effect
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _net_meter_issue(hass, entry.entry_id) is not None
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    assert model_storage_key(entry.entry_id) not in hass_storage
 
 
 async def test_the_repair_goes_once_a_consumption_sensor_trains(

@@ -180,20 +180,26 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
         hours_needed: int | None = None
         export_percent: str | None = None
+        restored = False
         if self._fingerprint is None:
             # First refresh since setup: the model trained before a restart, if still valid.
             self._fingerprint = await async_training_fingerprint(
                 self.hass, {**self.config_entry.data, **self.config_entry.options}
             )
             self.model = await self._saved_model.async_load(self._fingerprint)
+            restored = self.model is not None
+        context = await async_load_hourly_history(
+            self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
+        )
+        if restored and context.export.net_meter:
+            # Saved before its sensor exported (or before net meters were refused): trained
+            # again now, the training's own check says whether it may forecast.
+            self.model = None
         # In whole hours: a model trained at 00:10 and retrained every 3 h is due at 03:01.
         trained_hour = (
             None
             if self.model is None
             else self.model.trained_at.replace(minute=0, second=0, microsecond=0)
-        )
-        context = await async_load_hourly_history(
-            self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
         )
         forecast: tuple[ForecastPoint, ...] = ()
         # A month without power: no training or forecast (a repair says why).
