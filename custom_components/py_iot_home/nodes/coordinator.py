@@ -172,9 +172,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # As many failed reads in a row as a board tolerates by default before "Unavailable".
         self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
         self._silence = SilenceWatch(announcement.interval_s)
-        # The highest counter of a live state so far, and the node's own time of the one
-        # shown (its display time is the arrival while its clock is off).
-        self._live_seq_high: int | None = None
+        # The node's own time of the sample shown (shown timed by its arrival while the
+        # node's clock is off).
         self._shown_ts: float | None = None
 
     async def _async_update_data(self) -> NodeState:
@@ -453,10 +452,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         except ProtocolError as err:
             self._reject(msg, err)
             return
+        # Newer than every counter seen (live or resent, also before a restart)?
+        last = self.resend.last_seen_seq
+        newest = last is None or state.seq > last
         self._saw([state.seq], live=True)
-        newest = self._live_seq_high is None or state.seq > self._live_seq_high
-        if newest:
-            self._live_seq_high = state.seq
         if not self.clock.is_within(state.ts, now):
             self._handle_mistimed_state(msg, state, now, newest=newest)
             return
@@ -482,7 +481,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         was read, and make a trend of it. Once a few in a row say the node's clock is off
         (not one late message), what it says is current: its values show, stamped on
         arrival, and its switch states confirm commands; only its samples are not recorded.
-        Only a message newer than every live one so far speaks for the node now: an older
+        Only a message newer than every one seen so far speaks for the node now: an older
         one is late, or captured and sent again, and says nothing of its clock either.
         """
         ahead = state.ts > now
