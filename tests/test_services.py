@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.py_iot_home.const import DOMAIN
 
+from .daily_reference import pandas_daily
 from .fakes import FakeHardware
 
 ROOT = Path(__file__).parent.parent
@@ -57,14 +58,12 @@ async def test_analyze_trend_of_our_sensor(
     assert response["slope_per_day"] == pytest.approx(slope, abs=5e-4)
     assert response["samples"] == 5
     assert response["mean"] == pytest.approx(np.mean(temperatures), abs=5e-4)
-    # The readings may straddle a local midnight (the clock is the real one, frozen).
-    last_day = dt_util.as_local(dt_util.utc_from_timestamp(float(times[-1]))).date()
-    on_last_day = [
-        value
-        for time_s, value in zip(times, temperatures, strict=True)
-        if dt_util.as_local(dt_util.utc_from_timestamp(float(time_s))).date() == last_day
-    ]
-    assert response["daily_means"][-1]["mean"] == pytest.approx(np.mean(on_last_day), abs=5e-4)
+    # The readings may straddle a local midnight or a whole hour (the clock is the real
+    # one, frozen): a day's mean is the mean of its hourly means.
+    reference = pandas_daily(times, np.array(temperatures), hass.config.time_zone)
+    assert response["daily_means"][-1]["mean"] == pytest.approx(
+        reference["mean"].iloc[-1], abs=5e-4
+    )
     assert response["backend"] in {"native", "numpy"}
     # Both definitions: the daily-means line needs two days with a mean (a line through
     # them when the readings straddle midnight, none otherwise).
