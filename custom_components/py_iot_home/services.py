@@ -174,21 +174,22 @@ def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:
 async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
     predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
-    forecast = predictor.data.forecast
-    if not forecast and predictor.data.export_percent:
+    snapshot = predictor.data
+    forecast = snapshot.forecast
+    if not forecast and snapshot.absence == "net_meter":
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_forecast_net_meter",
             translation_placeholders={
                 "entity": predictor.sources.power,
-                "percent": predictor.data.export_percent,
+                "percent": str(snapshot.export_percent),
             },
         )
-    if not forecast and predictor.data.hours_needed:
+    if not forecast and snapshot.absence == "needs_history":
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_forecast",
-            translation_placeholders={"hours": str(predictor.data.hours_needed)},
+            translation_placeholders={"hours": str(snapshot.hours_needed)},
         )
     if not forecast:
         # Not for want of history: a silent meter (its repair says so), or no model yet.

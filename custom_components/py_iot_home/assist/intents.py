@@ -28,7 +28,6 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 from homeassistant.util import dt as dt_util
@@ -39,7 +38,7 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..forecast.issue_ids import predictor_issue_ids
+from ..forecast.runtime import PredictorRuntimeData
 from ..trends.coordinator import (
     ATTR_DIRECTION,
     ATTR_LAST_SAMPLE_AT,
@@ -413,19 +412,24 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
 
 
 def _why_no_forecast(hass: HomeAssistant, name: str, entry_id: str) -> str:
-    """No forecast: the predictor's repair, if it raised one, says why in a few words."""
-    issues = ir.async_get(hass)
-    not_enough, no_power, net_meter = predictor_issue_ids(entry_id)
-    # No readings now comes first: a net meter's repair stays while nothing trains.
-    if issues.async_get_issue(DOMAIN, no_power):
-        return f"{name} has no forecast: its power sensor recorded nothing for weeks."
-    if issue := issues.async_get_issue(DOMAIN, net_meter):
-        percent = (issue.translation_placeholders or {}).get("percent", "?")
-        return (
-            f"{name} has no forecast: its power sensor went below zero in {percent} % of its "
-            "hours, like a net meter; choose a consumption sensor in its options."
-        )
-    if issue := issues.async_get_issue(DOMAIN, not_enough):
-        hours = (issue.translation_placeholders or {}).get("hours", "?")
-        return f"{name} has no forecast yet: it needs {hours} more hours of history."
+    """No forecast: why, in a few words, as the predictor's `forecast_power` action says it."""
+    entry = hass.config_entries.async_get_entry(entry_id)
+    runtime = entry.runtime_data if entry is not None else None
+    if not isinstance(runtime, PredictorRuntimeData) or runtime.predictor.data is None:
+        return f"{name} has no forecast yet."
+    snapshot = runtime.predictor.data
+    match snapshot.absence:
+        case "power_silent":
+            return f"{name} has no forecast: its power sensor recorded nothing for weeks."
+        case "net_meter":
+            return (
+                f"{name} has no forecast: its power sensor went below zero in "
+                f"{snapshot.export_percent} % of its hours, like a net meter; choose a "
+                "consumption sensor in its options."
+            )
+        case "needs_history":
+            return (
+                f"{name} has no forecast yet: it needs {snapshot.hours_needed} more hours "
+                "of history."
+            )
     return f"{name} has no forecast yet."

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -40,7 +40,6 @@ from ..prediction.worker import (
     forecast_in_subprocess,
     train_in_subprocess,
 )
-from .issue_ids import predictor_issue_ids
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
@@ -99,6 +98,9 @@ def _rounded(value: float) -> float | None:
     return round(value, 1) if math.isfinite(value) else None
 
 
+type ForecastAbsence = Literal["power_silent", "net_meter", "needs_history", "not_yet"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class PredictionSnapshot:
     """What the predictor's entities show."""
@@ -114,6 +116,19 @@ class PredictionSnapshot:
     converted_series: int
     # Set while the power sensor looks like a net meter: the percent of its hours exporting.
     export_percent: str | None = None
+    # The power sensor recorded nothing over the forecast's context (30 days).
+    power_silent: bool = False
+
+    @property
+    def absence(self) -> ForecastAbsence:
+        """Why there is no forecast, for the action and Assist alike (when there is none)."""
+        if self.power_silent:
+            return "power_silent"
+        if self.export_percent:
+            return "net_meter"
+        if self.hours_needed:
+            return "needs_history"
+        return "not_yet"
 
 
 def _option(entry: ConfigEntry[Any], key: str, default: Any = None) -> Any:
@@ -203,7 +218,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         forecast: tuple[ForecastPoint, ...] = ()
         # A month without power: no training or forecast (a repair says why).
-        if self._recent_power(context):
+        power_silent = not self._recent_power(context)
+        if not power_silent:
             if trained_hour is None or now - trained_hour >= self.retrain_every:
                 hours_needed, export_percent = await self._async_train(now)
             if self.model is not None:
@@ -220,6 +236,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             missing_power_hours=context.missing_power_hours,
             converted_series=context.converted_series,
             export_percent=export_percent,
+            power_silent=power_silent,
         )
 
     def _recent_power(self, context: LoadedHistory) -> bool:
@@ -386,3 +403,12 @@ def _choices(model: PowerModel | None) -> dict[str, MethodChoice]:
         )
         for name, group in model.groups.items()
     }
+
+
+def predictor_issue_ids(entry_id: str) -> tuple[str, str, str]:
+    """A predictor's repairs: not enough history, no recent power, a net meter."""
+    return (
+        f"not_enough_history_{entry_id}",
+        f"no_recent_power_{entry_id}",
+        f"net_meter_{entry_id}",
+    )

@@ -10,8 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..const import DOMAIN
 from ..models import PyIotHomeConfigEntry
-from .coordinator import PredictorCoordinator
-from .issue_ids import predictor_issue_ids
+from .coordinator import PredictorCoordinator, predictor_issue_ids
 from .runtime import PredictorRuntimeData
 from .saved_model import SavedModel
 
