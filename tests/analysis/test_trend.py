@@ -262,8 +262,8 @@ def test_one_sample_has_statistics_but_no_slope() -> None:
 
     assert result.count == 1
     assert result.mean == result.minimum == result.maximum == 22.5
-    # One hour of the day's 24 holds a sample.
-    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 24),)
+    # One hour of the day's 24 holds a sample, and the day has only begun.
+    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 24, ended=False),)
     assert np.isnan(result.slope_per_day)
     assert np.isnan(result.robust.slope_per_day)
     assert result.last_age_s == 0.0

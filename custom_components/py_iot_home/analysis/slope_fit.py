@@ -43,6 +43,10 @@ class SlopeFit:
     slope_per_day: float
     intercept: float
     standard_error: float
+    # The error of one day's mean that the fit's residuals imply (their noise and its
+    # autocorrelation, over a day of bins): what a line through daily means must allow for.
+    # Infinite when unknown (not NaN: dataclasses compare fields with ==).
+    day_mean_error: float = math.inf
 
 
 NO_FIT = SlopeFit(math.nan, math.nan, math.inf)
@@ -64,7 +68,11 @@ def bin_means(
 
 
 def robust_slope(
-    times_s: NDArray[np.float64], values: NDArray[np.float64], *, t_ref_s: float
+    times_s: NDArray[np.float64],
+    values: NDArray[np.float64],
+    *,
+    t_ref_s: float,
+    covered_s: float | None = None,
 ) -> SlopeFit:
     """Huber fit over the bin means of sorted, finite samples; ``intercept`` is at ``t_ref_s``.
 
@@ -73,27 +81,42 @@ def robust_slope(
     standard error includes what an unseen daily cycle could add to it: half the range of
     the bin means times the steepest slope a cycle of that amplitude gives a line over
     that span (2 pi per day over a few hours, 6 / (pi * span) over longer ones).
+
+    "One day" is of ``covered_s``, the time the samples cover without their silent gaps
+    (default: their whole span). One old reading before two silent days does not show the
+    daily cycle, and fitting one to it gave confident slopes that were wrong.
     """
     bin_times, bin_values = bin_means(times_s, values)
-    span_days = float(times_s[-1] - times_s[0]) / DAY_S if times_s.size else 0.0
+    if covered_s is None:
+        covered_s = float(times_s[-1] - times_s[0]) if times_s.size else 0.0
+    covered_days = covered_s / DAY_S
     n = bin_times.size
     x = (bin_times - t_ref_s) / DAY_S
     columns = [np.ones(n), x]
-    if span_days >= 1.0:
+    if covered_days >= 1.0:
         phase = (2.0 * math.pi / DAY_S) * np.mod(bin_times, DAY_S)
         columns += [np.cos(phase), np.sin(phase), np.cos(2 * phase), np.sin(2 * phase)]
     if n < len(columns) + MIN_DEGREES_OF_FREEDOM:
         return NO_FIT
-    fit = _huber(np.column_stack(columns), bin_values)
-    if span_days >= 1.0 or not math.isfinite(fit.standard_error):
+    # Quarter hours in a day of this source: fewer when it reports less often.
+    bins_per_day = min(DAY_S / BIN_S, n / max(covered_days, 1.0))
+    fit = _huber(np.column_stack(columns), bin_values, bins_per_day=bins_per_day)
+    if covered_days >= 1.0 or not math.isfinite(fit.standard_error):
         return fit
     low, high = np.percentile(bin_values, [2.0, 98.0])
-    steepest = min(2.0 * math.pi, 6.0 / (math.pi * span_days))
+    steepest = min(2.0 * math.pi, 6.0 / (math.pi * max(covered_days, 1e-9)))
     unseen_cycle = 0.5 * float(high - low) * steepest
-    return SlopeFit(fit.slope_per_day, fit.intercept, math.hypot(fit.standard_error, unseen_cycle))
+    return SlopeFit(
+        fit.slope_per_day,
+        fit.intercept,
+        math.hypot(fit.standard_error, unseen_cycle),
+        fit.day_mean_error,
+    )
 
 
-def _huber(design: NDArray[np.float64], values: NDArray[np.float64]) -> SlopeFit:
+def _huber(
+    design: NDArray[np.float64], values: NDArray[np.float64], *, bins_per_day: float
+) -> SlopeFit:
     """Huber M-estimate of ``values ~ design``; column 1 is the slope, column 0 the intercept.
 
     The scale (MAD of the least-squares residuals) is held fixed while the weights iterate,
@@ -124,13 +147,24 @@ def _huber(design: NDArray[np.float64], values: NDArray[np.float64]) -> SlopeFit
     # Few effectively independent bins: widen to Student's t, as a 95 % interval should be.
     widen = _t_over_normal(n / inflation - parameters)
     variance = sigma * sigma * float(covariance[1, 1]) * inflation
-    return SlopeFit(float(coef[1]), float(coef[0]) + offset, widen * math.sqrt(max(variance, 0.0)))
+    return SlopeFit(
+        float(coef[1]),
+        float(coef[0]) + offset,
+        widen * math.sqrt(max(variance, 0.0)),
+        widen * sigma * math.sqrt(inflation / bins_per_day),
+    )
 
 
-def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
+def line_over_days(
+    ordinals: Sequence[int], means: Sequence[float], *, day_mean_error: float = math.inf
+) -> SlopeFit:
     """Least squares through daily means at their day numbers; intercept on the first day.
 
-    The standard error needs three days or more (one degree of freedom); with two it is NaN.
+    The standard error comes from the line's own residuals from three days on (one degree
+    of freedom). Through two days it is what ``day_mean_error`` (one day's mean's error,
+    judged from the samples) gives the line, or NaN without one. Not the larger of both
+    from three days on: the samples' residuals also hold whatever their own model misses
+    (a trend that turned within the window), which daily means do not.
     """
     if len(ordinals) < 2:
         return NO_FIT
@@ -144,10 +178,11 @@ def line_over_days(ordinals: Sequence[int], means: Sequence[float]) -> SlopeFit:
         return NO_FIT
     slope = float(dx @ (y - y_mean)) / sxx
     intercept = y_mean - slope * x_mean
-    error = math.nan
     if x.size >= 3:
         residuals = y - (intercept + slope * x)
         error = math.sqrt(float(residuals @ residuals) / (x.size - 2) / sxx)
+    else:
+        error = day_mean_error / math.sqrt(sxx) if math.isfinite(day_mean_error) else math.nan
     return SlopeFit(slope, intercept, error)
 
 

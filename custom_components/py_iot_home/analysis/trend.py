@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .coverage import covered_s
 from .sample_store import SampleArrays, SampleStore
 from .slope_fit import NO_FIT, SlopeFit, line_over_days, robust_slope
 from .window_stats import backend_name, window_stats
@@ -47,11 +48,16 @@ class DailyMean:
     mean: float
     count: int
     coverage: float = 0.0  # share of the day's hours with a sample
+    ended: bool = True  # False for today: its evening is still to come
 
     @property
     def full(self) -> bool:
-        """Whether the day is covered enough for its mean to stand for the day."""
-        return self.count > 0 and self.coverage >= FULL_DAY_COVERAGE
+        """Whether the day is over and covered enough for its mean to stand for the day.
+
+        Today is never full: by 20:00 it has 80 % of its hours, but its mean lacks the
+        evening, and a line through it moved with the time of day.
+        """
+        return self.ended and self.count > 0 and self.coverage >= FULL_DAY_COVERAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ class TrendResult:
     last_age_s: float  # now_s minus the newest sample's time: how stale the trend is
     backend: str
     span_s: float = 0.0  # newest minus oldest finite sample's time
+    covered_s: float = 0.0  # of that span, the time not lost to silent gaps (coverage.py)
     daily_line: SlopeFit = NO_FIT
     full_day_line: SlopeFit = NO_FIT
     robust: SlopeFit = NO_FIT
@@ -119,13 +126,17 @@ def analyze_trend(
     span = 0.0
     robust = NO_FIT
     spacing = _NAN
+    covered = 0.0
     if stats.count:
         last_time = float(usable_times[-1])
         span = last_time - float(usable_times[0])
-        robust = robust_slope(usable_times, usable_values, t_ref_s=float(usable_times[0]))
         if usable_times.size > 1:
             spacing = float(np.median(np.diff(usable_times[-RHYTHM_GAPS - 1 :])))
-    days = _daily_means(times, vals, _zone(tz), finite)
+        covered = covered_s(usable_times, spacing)
+        robust = robust_slope(
+            usable_times, usable_values, t_ref_s=float(usable_times[0]), covered_s=covered
+        )
+    days = _daily_means(times, vals, _zone(tz), finite, now_s=now_s)
     return TrendResult(
         daily_means=days,
         slope_per_day=stats.slope_per_day,
@@ -140,16 +151,23 @@ def analyze_trend(
         last_age_s=now_s - last_time,
         backend=backend_name(),
         span_s=span,
+        covered_s=covered,
         daily_line=_line(days, full_only=False),
-        full_day_line=_line(days, full_only=True),
+        full_day_line=_line(days, full_only=True, day_mean_error=robust.day_mean_error),
         robust=robust,
         sample_spacing_s=spacing,
     )
 
 
-def _line(days: tuple[DailyMean, ...], *, full_only: bool) -> SlopeFit:
+def _line(
+    days: tuple[DailyMean, ...], *, full_only: bool, day_mean_error: float = math.inf
+) -> SlopeFit:
     chosen = [day for day in days if (day.full if full_only else day.count > 0)]
-    return line_over_days([day.date.toordinal() for day in chosen], [day.mean for day in chosen])
+    return line_over_days(
+        [day.date.toordinal() for day in chosen],
+        [day.mean for day in chosen],
+        day_mean_error=day_mean_error,
+    )
 
 
 def daily_means(times_s: ArrayLike, values: ArrayLike, tz: str | ZoneInfo) -> tuple[DailyMean, ...]:
@@ -180,6 +198,8 @@ def _daily_means(
     values: NDArray[np.float32],
     zone: ZoneInfo,
     finite: NDArray[np.bool_] | None,
+    *,
+    now_s: float = math.inf,
 ) -> tuple[DailyMean, ...]:
     """Daily means of sorted samples with finite times; ``finite`` masks the usable values.
 
@@ -221,9 +241,9 @@ def _daily_means(
     day_ends = np.append(day_starts[1:], _next_midnight(days[-1], zone))
     coverage = hours / ((day_ends - day_starts) / HOUR_S)
     return tuple(
-        DailyMean(date=day, mean=mean, count=count, coverage=share)
-        for day, mean, count, share in zip(
-            days, means.tolist(), counts.tolist(), coverage.tolist(), strict=True
+        DailyMean(date=day, mean=mean, count=count, coverage=share, ended=end <= now_s)
+        for day, mean, count, share, end in zip(
+            days, means.tolist(), counts.tolist(), coverage.tolist(), day_ends.tolist(), strict=True
         )
     )
 

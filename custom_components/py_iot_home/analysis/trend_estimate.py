@@ -1,7 +1,8 @@
 """Which slope a trend sensor shows, if any: the published trend and why it may be unknown.
 
-A slope is published only when it means something: the samples span ``min_span_s`` and the
-slope's standard error is at most ``max_standard_error``. From two full days on, the slope
+A slope is published only when it means something: the samples cover ``min_span_s`` (their
+span without its silent gaps, see ``coverage``) and the slope's standard error is at most
+``max_standard_error``. From two full days on, the slope
 is the line through the full days' means (the design's definition); before, the robust fit
 over the samples. The standard error is the larger of the two fits' where both exist: a
 line through two or three daily means cannot judge its own error. Once published, a trend
@@ -21,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from .coverage import silent_gap_s
 from .trend import TrendResult
 
 type TrendMethod = Literal["daily_means", "robust_fit"]
@@ -32,13 +34,6 @@ DAY_S = 86400.0
 MIN_FULL_DAYS = 2
 # Hysteresis of publishing: shown from error <= limit, hidden again beyond limit * this.
 UNPUBLISH_FACTOR = 2.0
-# Silent for longer than this many of its usual gaps, and at least the floor, a source has
-# stopped: three gaps let two readings in a row go missing (a DHT botches a few percent,
-# a node's message may be lost), and two hours let a 10 s board skip a bad hour of reads
-# and the recorder's hourly means (3 h then) or a node sending every 30 min (2 h) wait for
-# their next reading without blinking to unknown in between.
-SILENT_GAPS = 3.0
-SILENT_FLOOR_S = 2 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +84,15 @@ def estimate_trend(
     if result.last_age_s > silent_after_s(result):
         # When readings come again cannot be known.
         return TrendEstimate(False, slope, error, method, "no_recent_samples", None)
-    first_s = result.last_time_s - result.span_s
-    if result.span_s < settings.min_span_s:
+    # Time counts as covered only where the source spoke: a lone reading before a silent
+    # stretch adds nothing, and the promised times below run from where cover would start.
+    covered = result.covered_s
+    first_s = result.last_time_s - covered
+    if covered < settings.min_span_s:
         span_end: float | None = first_s + settings.min_span_s
         if math.isfinite(error) and error > settings.max_standard_error:
             # Already too uncertain: the end of the minimum span would be a promise broken.
-            later = _ready_at(result.span_s, error, settings, first_s, now_s)
+            later = _ready_at(covered, error, settings, first_s, now_s)
             span_end = None if later is None else max(first_s + settings.min_span_s, later)
         return TrendEstimate(False, slope, error, method, "span_too_short", span_end)
     limit = settings.max_standard_error * (UNPUBLISH_FACTOR if was_published else 1.0)
@@ -102,15 +100,14 @@ def estimate_trend(
         # The first and the current day are partial: a window is full a day short of its length.
         if result.span_s >= settings.window_s - DAY_S:
             return TrendEstimate(False, slope, error, method, "no_clear_trend", None)
-        ready_at = _ready_at(result.span_s, error, settings, first_s, now_s)
+        ready_at = _ready_at(covered, error, settings, first_s, now_s)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
 
 
 def silent_after_s(result: TrendResult) -> float:
     """How long after its newest sample a source counts as silent, from its own rhythm."""
-    spacing = result.sample_spacing_s
-    return max(SILENT_FLOOR_S, SILENT_GAPS * spacing) if spacing > 0 else SILENT_FLOOR_S
+    return silent_gap_s(result.sample_spacing_s)
 
 
 def _larger_error(daily: float, robust: float) -> float:
