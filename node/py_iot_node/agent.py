@@ -7,6 +7,10 @@ older samples wait in the buffer, new ones queue behind them and leave in replay
 The broker's acknowledgement does not mean Home Assistant got a sample: after a broker
 restart the node may publish before Home Assistant has subscribed again. So the last sent
 samples stay in memory, and Home Assistant asks for those after the last one it saw.
+
+When the wall clock is stepped (NTP's first sync on a Pi without a real-time clock), the
+buffered samples taken before are retimed (retiming.py); the samples already sent keep the
+time they were sent with, so a resend repeats them exactly.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ from .protocol import (
     parse_command,
     parse_resend_request,
     replay_batch_size,
+    restamp_state,
 )
+from .retiming import WallClockWatch, drop_misdated, retime_buffered
 
 _LOGGER = logging.getLogger(__name__)
 # Answers to resend requests at most this often; a request in between waits for its turn
@@ -99,6 +105,8 @@ class AgentStats:
     buffered: int = 0
     commands: int = 0
     resent: int = 0
+    retimed: int = 0
+    misdated: int = 0
     rejected: Counter[str]
 
 
@@ -113,6 +121,7 @@ class NodeAgent:
         buffer: SampleBuffer,
         *,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self.client = client
@@ -120,6 +129,8 @@ class NodeAgent:
         self.buffer = buffer
         self._clock = clock
         self._prefix = config.mqtt.prefix
+        self._state_topic = node_topic(self._prefix, config.node_id, TopicKind.STATE)
+        self._clock_watch = WallClockWatch(clock, monotonic)
         self._next_seq = buffer.sequence(clock)
         self._signer = MessageSigner(config.secret) if config.secret else None
         self._verifier = MessageVerifier(config.secret, clock=clock) if config.secret else None
@@ -138,6 +149,26 @@ class NodeAgent:
             self._verifier.restore(buffer.command_seq)
         # What each custom sensor's reader calls itself (set by the runner once opened).
         self.custom_models: dict[str, str] = {}
+        # Samples of this boot buffered by an earlier run, before the clock was set.
+        self.stats.retimed += retime_buffered(buffer, self._clock_watch, self._restamp)
+        if misdated := drop_misdated(buffer):
+            self.stats.misdated += misdated
+            _LOGGER.warning(
+                "dropped %d buffered samples of an earlier boot: their time is impossible "
+                "(the clock was not set when they were taken)",
+                misdated,
+            )
+
+    def _restamp(self, payload: bytes, ts: float) -> bytes:
+        return restamp_state(payload, ts, topic=self._state_topic, signer=self._signer)
+
+    def _check_clock(self) -> None:
+        """Retime the buffered samples when the wall clock was stepped."""
+        if (step := self._clock_watch.step()) is None:
+            return
+        retimed = retime_buffered(self.buffer, self._clock_watch, self._restamp)
+        self.stats.retimed += retimed
+        _LOGGER.warning("the clock was set %+.1f s; %d buffered samples retimed", step, retimed)
 
     def announcement(self) -> NodeAnnouncement:
         """Describe this node for the integration."""
@@ -265,6 +296,7 @@ class NodeAgent:
 
     def tick(self) -> None:
         """Answer a waiting resend request once its turn has come (called by the event loop)."""
+        self._check_clock()
         request = self._pending_resend
         if request is None or not self.connected:
             return
@@ -315,9 +347,15 @@ class NodeAgent:
         except Exception as err:
             self._reject("message", topic, "internal_error", repr(err))
 
-    def handle_sample(self, ts: float, sensors: Mapping[str, SensorSample]) -> None:
-        """Publish (or buffer) one reading of every sensor, taken at `ts`."""
-        self._submit_state(sensors, ts)
+    def handle_sample(
+        self, ts: float, sensors: Mapping[str, SensorSample], mono: float | None = None
+    ) -> None:
+        """Publish (or buffer) one reading of every sensor, taken at `ts`.
+
+        `mono` is the monotonic clock read with `ts`; without it, `ts` is taken to be read
+        from the wall clock as it is now.
+        """
+        self._submit_state(sensors, ts, mono)
 
     def handle_command(self, topic: str, payload: bytes) -> None:
         """Switch an output as asked and confirm with a state message."""
@@ -338,10 +376,21 @@ class NodeAgent:
         self.stats.commands += 1
         self._submit_state({})
 
-    def _submit_state(self, sensors: Mapping[str, SensorSample], ts: float | None = None) -> None:
+    def _submit_state(
+        self,
+        sensors: Mapping[str, SensorSample],
+        ts: float | None = None,
+        mono: float | None = None,
+    ) -> None:
+        self._check_clock()
+        watch = self._clock_watch
+        if ts is None:
+            ts, mono = watch.clock(), watch.monotonic()
+        elif mono is None:
+            mono = watch.monotonic_at(ts)
         state = StateMessage(
             node_id=self.config.node_id,
-            ts=round(self._clock() if ts is None else ts, 3),
+            ts=watch.corrected(round(ts, 3), mono),
             seq=self._next_seq(),
             sensors=dict(sensors),
             switches=dict(self.switches.states),
@@ -353,13 +402,14 @@ class NodeAgent:
                 self._live_inflight[info.mid] = (state.seq, message.payload)
                 self.stats.live_sent += 1
                 return
-        self.buffer.append(state.seq, message.payload)
+        self.buffer.append(state.seq, message.payload, mono)
         self.stats.buffered += 1
         if self.connected:
             self._send_next_replay()
 
     def _send_next_replay(self) -> None:
         """Send the oldest buffered samples as one batch, unless a batch is on its way."""
+        self._check_clock()
         if not self.connected or self._replay_inflight or not len(self.buffer):
             return
         rows = self.buffer.oldest(MAX_REPLAY_MESSAGES)
@@ -370,6 +420,7 @@ class NodeAgent:
         info = self._publish(batch)
         if info.rc == 0:
             self._replay_inflight[info.mid] = rows
+            self.buffer.seal(seq for seq, _ in rows)
 
     def shutdown(self) -> PublishInfo | None:
         """Say goodbye, keep what is unsent and let go of the pins; returns the offline publish."""

@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 _LOGGER = logging.getLogger(__name__)
 # The counter is written once per block, not per message, to spare the SD card.
 SEQ_BLOCK = 1000
+BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
+# `mono` (added later; NULL in older files) is the monotonic clock when the sample was taken.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS samples (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS samples (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL, mono REAL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+
+
+@functools.cache
+def current_boot() -> int:
+    """Return this boot's id in 63 bits: the kernel's boot_id, or random per process without it."""
+    try:
+        return uuid.UUID(BOOT_ID_PATH.read_text().strip()).int >> 65
+    except (OSError, ValueError):
+        return secrets.randbits(63)
+
+
+class BufferedSample(NamedTuple):
+    """One buffered sample; `mono` is None once its time may no longer be corrected."""
+
+    seq: int
+    payload: bytes
+    mono: float | None
 
 
 class SampleBuffer:
@@ -25,9 +48,14 @@ class SampleBuffer:
     Used from one thread only: the agent's event loop. A file that is not a readable buffer
     is renamed aside and a new one started; when the file can no longer be written (a full
     SD card), the buffer carries on in memory until the node restarts.
+
+    Each sample keeps the monotonic time it was taken at while its `ts` can still be
+    corrected (see retiming.py): only within the boot that took it (the monotonic clock
+    starts again at each boot), and only until it was offered to the broker (a copy with
+    another `ts` could then reach Home Assistant twice).
     """
 
-    def __init__(self, path: Path | str, max_samples: int) -> None:
+    def __init__(self, path: Path | str, max_samples: int, *, boot: int | None = None) -> None:
         if max_samples < 1:
             raise ValueError("max_samples must be at least 1")
         if isinstance(path, Path):
@@ -46,17 +74,34 @@ class SampleBuffer:
             )
             self._db = _open(path)
         (self._count,) = self._db.execute("SELECT count(*) FROM samples").fetchone()
+        self._write(self._adopt_boot, current_boot() if boot is None else boot)
+
+    def _adopt_boot(self, boot: int) -> None:
+        """Forget the monotonic times of another boot's samples: they mean nothing in this one."""
+        if not _has_mono(self._db):
+            self._db.execute("ALTER TABLE samples ADD COLUMN mono REAL")
+        if self._has_meta("boot") and self._meta("boot") == boot:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("UPDATE samples SET mono = NULL")
+            self._set_meta("boot", boot)
 
     def _fall_back_to_memory(self, err: sqlite3.Error) -> None:
         """Keep what can still be read, in memory; say so once."""
         _LOGGER.error("cannot write the sample buffer (%s): keeping samples in memory", err)
         memory = _open(":memory:")
         try:
-            rows = self._db.execute("SELECT seq, payload FROM samples").fetchall()
+            # A file too full to add the column keeps its samples, without monotonic times.
+            rows = self._db.execute(
+                "SELECT seq, payload, mono FROM samples"
+                if _has_mono(self._db)
+                else "SELECT seq, payload, NULL FROM samples"
+            ).fetchall()
             meta = self._db.execute("SELECT name, value FROM meta").fetchall()
         except sqlite3.Error:
             rows, meta = [], []
-        memory.executemany("INSERT INTO samples (seq, payload) VALUES (?, ?)", rows)
+        memory.executemany("INSERT INTO samples (seq, payload, mono) VALUES (?, ?, ?)", rows)
         memory.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", meta)
         self._db.close()
         self._db = memory
@@ -104,15 +149,16 @@ class SampleBuffer:
         """Return the number of samples waiting."""
         return int(self._count)
 
-    def append(self, seq: int, payload: bytes) -> None:
-        """Store one sample; when full, drop the oldest ones and count them."""
-        self._write(self._append, seq, payload)
+    def append(self, seq: int, payload: bytes, mono: float | None = None) -> None:
+        """Store one sample taken at monotonic `mono`; when full, drop the oldest and count them."""
+        self._write(self._append, seq, payload, mono)
 
-    def _append(self, seq: int, payload: bytes) -> None:
+    def _append(self, seq: int, payload: bytes, mono: float | None) -> None:
         with self._db:
             self._db.execute("BEGIN")
             cursor = self._db.execute(
-                "INSERT OR IGNORE INTO samples (seq, payload) VALUES (?, ?)", (seq, payload)
+                "INSERT OR IGNORE INTO samples (seq, payload, mono) VALUES (?, ?, ?)",
+                (seq, payload, mono),
             )
             self._count += cursor.rowcount
             excess = self._count - self.max_samples
@@ -131,6 +177,36 @@ class SampleBuffer:
             "SELECT seq, payload FROM samples ORDER BY seq LIMIT ?", (limit,)
         ).fetchall()
         return [(int(seq), bytes(payload)) for seq, payload in rows]
+
+    def samples(self) -> Iterator[BufferedSample]:
+        """Yield every sample with its monotonic time, oldest first (change none meanwhile)."""
+        for seq, payload, mono in self._db.execute(
+            "SELECT seq, payload, mono FROM samples ORDER BY seq"
+        ):
+            yield BufferedSample(int(seq), bytes(payload), mono)
+
+    def replace(self, rows: Iterable[tuple[int, bytes]]) -> None:
+        """Store new payloads (retimed) for samples by seq."""
+        self._write(self._replace, list(rows))
+
+    def _replace(self, rows: list[tuple[int, bytes]]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "UPDATE samples SET payload = ? WHERE seq = ?",
+                [(payload, seq) for seq, payload in rows],
+            )
+
+    def seal(self, seqs: Iterable[int]) -> None:
+        """Keep these samples' time as it is: they were offered to the broker."""
+        self._write(self._seal, list(seqs))
+
+    def _seal(self, seqs: list[int]) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "UPDATE samples SET mono = NULL WHERE seq = ?", [(seq,) for seq in seqs]
+            )
 
     def remove(self, seqs: Iterable[int]) -> None:
         """Forget samples the broker acknowledged."""
@@ -173,6 +249,10 @@ class SequenceCounter:
         value = self._next
         self._next += 1
         return value
+
+
+def _has_mono(db: sqlite3.Connection) -> bool:
+    return any(column[1] == "mono" for column in db.execute("PRAGMA table_info(samples)"))
 
 
 def _open(path: Path | str) -> sqlite3.Connection:

@@ -63,10 +63,11 @@ class CommandReceived:
 
 @dataclass(frozen=True, slots=True)
 class SampleTaken:
-    """Every sensor was read, starting at `ts`."""
+    """Every sensor was read, starting at `ts` (monotonic time `mono`)."""
 
     ts: float
     sensors: Mapping[str, SensorSample]
+    mono: float
 
 
 type Event = Connected | Disconnected | Published | CommandReceived | SampleTaken
@@ -156,15 +157,16 @@ def read_periodically(
     stop: threading.Event,
     *,
     clock: Callable[[], float] = time.time,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> None:
     """Read every sensor each `interval_s` until `stop` is set (the reader thread's body)."""
-    next_at = time.monotonic()
+    next_at = monotonic()
     while not stop.is_set():
-        ts = clock()
-        events.put(SampleTaken(ts, read_all(sensors)))
+        ts, mono = clock(), monotonic()
+        events.put(SampleTaken(ts, read_all(sensors), mono))
         # A read slower than the interval shifts the schedule instead of bunching reads.
-        next_at = max(next_at + interval_s, time.monotonic())
-        stop.wait(next_at - time.monotonic())
+        next_at = max(next_at + interval_s, monotonic())
+        stop.wait(next_at - monotonic())
 
 
 def dispatch(agent: NodeAgent, event: Event) -> None:
@@ -178,8 +180,8 @@ def dispatch(agent: NodeAgent, event: Event) -> None:
             agent.handle_published(mid)
         case CommandReceived(topic, payload, retained):
             agent.handle_message(topic, payload, retained=retained)
-        case SampleTaken(ts, sensors):
-            agent.handle_sample(ts, sensors)
+        case SampleTaken(ts, sensors, mono):
+            agent.handle_sample(ts, sensors, mono)
 
 
 def _drain(agent: NodeAgent, events: queue.Queue[Event]) -> None:
@@ -201,6 +203,7 @@ def run_node(
     sensors: Sequence[Channel] | None = None,
     switches: SwitchBank | None = None,
     clock: Callable[[], float] = time.time,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> AgentStats:
     """Run the node until `stop` is set, then publish offline, release the pins and disconnect."""
     with contextlib.ExitStack() as resources:
@@ -212,13 +215,15 @@ def run_node(
         bank = open_switches(config) if switches is None else switches
         resources.callback(bank.gpio.close)
         mqtt = create_client(config) if client is None else client
-        agent = NodeAgent(config, mqtt, bank, buffer, clock=clock)
+        agent = NodeAgent(config, mqtt, bank, buffer, clock=clock, monotonic=monotonic)
         agent.custom_models = {
             channel.config.key: channel.model
             for channel in channels
             if isinstance(channel, CustomSensorChannel)
         }
-        _run_until_stopped(config, agent, mqtt, channels=channels, stop=stop, clock=clock)
+        _run_until_stopped(
+            config, agent, mqtt, channels=channels, stop=stop, clock=clock, monotonic=monotonic
+        )
         return agent.stats
 
 
@@ -230,13 +235,14 @@ def _run_until_stopped(
     channels: Sequence[Channel],
     stop: threading.Event,
     clock: Callable[[], float],
+    monotonic: Callable[[], float],
 ) -> None:
     events: queue.Queue[Event] = queue.Queue()
     EventForwarder(events).attach(mqtt)
     reader = threading.Thread(
         target=read_periodically,
         args=(channels, config.interval_s, events, stop),
-        kwargs={"clock": clock},
+        kwargs={"clock": clock, "monotonic": monotonic},
         name="py-iot-node-reader",
         daemon=True,
     )

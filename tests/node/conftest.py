@@ -70,13 +70,22 @@ class FakeClient:
 
 
 class FakeClock:
-    """Wall clock the test moves by hand."""
+    """Wall clock the test moves by hand; its `monotonic` follows, except when it is `set`."""
 
     def __init__(self, now: float = START) -> None:
         self.now = now
+        self._boot_at = now - 100.0
 
     def __call__(self) -> float:
         return self.now
+
+    def monotonic(self) -> float:
+        return self.now - self._boot_at
+
+    def set(self, now: float) -> None:
+        """Step the wall clock (NTP setting a Pi's clock), leaving the monotonic one."""
+        self._boot_at += now - self.now
+        self.now = now
 
 
 def make_config(tmp_path: Path, **overrides: Any) -> NodeConfig:

@@ -60,7 +60,7 @@ def agent(
     buffer: SampleBuffer,
     clock: FakeClock,
 ) -> NodeAgent:
-    return NodeAgent(config, client, switches, buffer, clock=clock)
+    return NodeAgent(config, client, switches, buffer, clock=clock, monotonic=clock.monotonic)
 
 
 def connect(agent: NodeAgent, client: FakeClient) -> None:
@@ -326,7 +326,7 @@ def test_signed_node_signs_and_verifies(
     bank = SwitchBank(gpio, config.switches)
     bank.setup()
     buffer = SampleBuffer(config.buffer_path, 10)
-    agent = NodeAgent(config, client, bank, buffer, clock=clock)
+    agent = NodeAgent(config, client, bank, buffer, clock=clock, monotonic=clock.monotonic)
     verifier = MessageVerifier(SECRET)
     agent.handle_connected()
     announce, echo = client.on(ANNOUNCE)[0], client.on(STATE)[0]

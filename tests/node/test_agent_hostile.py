@@ -23,7 +23,7 @@ def _agent(tmp_path: Path, client: FakeClient, clock: FakeClock) -> tuple[NodeAg
     bank = SwitchBank(SimulatedGpioBackend(), config.switches)
     bank.setup()
     buffer = SampleBuffer(config.buffer_path, 100)
-    return NodeAgent(config, client, bank, buffer, clock=clock), buffer
+    return NodeAgent(config, client, bank, buffer, clock=clock, monotonic=clock.monotonic), buffer
 
 
 def test_a_captured_resend_request_stays_old_after_a_restart(

@@ -28,7 +28,14 @@ def test_a_hostile_topic_is_logged_escaped_on_one_line(
     config = make_config(tmp_path)
     bank = SwitchBank(SimulatedGpioBackend(), config.switches)
     bank.setup()
-    agent = NodeAgent(config, client, bank, SampleBuffer(config.buffer_path, 10), clock=clock)
+    agent = NodeAgent(
+        config,
+        client,
+        bank,
+        SampleBuffer(config.buffer_path, 10),
+        clock=clock,
+        monotonic=clock.monotonic,
+    )
     agent.handle_connected()
     with caplog.at_level(logging.WARNING, logger="py_iot_node.agent"):
         agent.handle_message(f"py_iot_home/kitchen/switch/{level}/set", b"ON")

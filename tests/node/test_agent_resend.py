@@ -39,7 +39,7 @@ def make_agent(
     bank = SwitchBank(SimulatedGpioBackend(), config.switches)
     bank.setup()
     buffer = SampleBuffer(config.buffer_path, 1000)
-    return NodeAgent(config, client, bank, buffer, clock=clock), buffer
+    return NodeAgent(config, client, bank, buffer, clock=clock, monotonic=clock.monotonic), buffer
 
 
 def publish_and_ack(

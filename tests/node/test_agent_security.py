@@ -39,7 +39,11 @@ def _agent(
     bank = SwitchBank(gpio, config.switches)
     bank.setup()
     buffer = SampleBuffer(config.buffer_path, 100)
-    return NodeAgent(config, client, bank, buffer, clock=clock), gpio, buffer
+    return (
+        NodeAgent(config, client, bank, buffer, clock=clock, monotonic=clock.monotonic),
+        gpio,
+        buffer,
+    )
 
 
 @pytest.mark.parametrize("topic", [LED_SET, RESEND])

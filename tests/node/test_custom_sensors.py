@@ -93,7 +93,14 @@ def test_node_announces_and_sends_custom_readings(
     channels = open_sensors(config)
     bank = SwitchBank(SimulatedGpioBackend(), config.switches)
     bank.setup()
-    agent = NodeAgent(config, client, bank, SampleBuffer(config.buffer_path, 10), clock=clock)
+    agent = NodeAgent(
+        config,
+        client,
+        bank,
+        SampleBuffer(config.buffer_path, 10),
+        clock=clock,
+        monotonic=clock.monotonic,
+    )
     agent.custom_models = {"meter": "Scripted test meter"}
     agent.handle_connected()
     announce = client.on("py_iot_home/kitchen/announce")[0]

@@ -15,6 +15,7 @@ from .building import (
     build_resend_request,
     build_state,
     replay_batch_size,
+    restamp_state,
 )
 from .model import (
     ADMIT_SPAN,
@@ -158,6 +159,7 @@ __all__ = [
     "parse_state",
     "parse_topic",
     "replay_batch_size",
+    "restamp_state",
     "signing_input",
     "validate_key",
     "validate_node_id",

@@ -97,6 +97,18 @@ def build_state(
     return _finish(node_topic(prefix, state.node_id, TopicKind.STATE), message, signer)
 
 
+def restamp_state(
+    payload: bytes, ts: float, *, topic: str, signer: MessageSigner | None = None
+) -> bytes:
+    """Return a state payload built by `build_state` with another `ts`, signed again.
+
+    For a node that learnt its clock was wrong when it took the sample; `seq` stays.
+    """
+    message: dict[str, object] = json.loads(payload)
+    message["ts"] = ts
+    return _finish(topic, message, signer).payload
+
+
 def _sample(sample: SensorSample) -> dict[str, float | None]:
     values = {"temperature": sample.temperature, "humidity": sample.humidity}
     # Only meters send power, so a climate sensor's message stays as version 1 began.

@@ -1,0 +1,95 @@
+"""Buffered samples stamped by a wrong wall clock: retimed when the clock is set, or dropped.
+
+A Raspberry Pi has no real-time clock: after boot its wall clock runs from a stale time
+(the last one saved, or 1970) until NTP steps it, by minutes to years. A sample's
+monotonic time, which no step moves, tells its true wall time once the clock is right:
+`mono` plus the clock's offset now. That holds only within one boot, and only for samples
+that never left the node (see SampleBuffer).
+
+A sample of an earlier boot whose clock was never seen set cannot be retimed; most are
+right (NTP had synced), and a wrong one looks like any other. It is replayed as it is,
+unless its time is impossible: outside the protocol's range (Home Assistant would refuse
+the whole batch around it), or well before a sample taken before it (the counter orders
+samples as they were taken: a clock set back to its last saved time after a power cut
+does this). Those are dropped, with one log line: a reading whose time is unknown would
+be a wrong point in the history. A stale time that still looks possible cannot be told,
+and stays; a time ahead of Home Assistant's clock is refused there (`from_future`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .buffer import SampleBuffer
+from .protocol import MAX_TS, MIN_TS
+
+# NTP steps an unset Pi clock by minutes to years; Linux slews the wall and monotonic
+# clocks alike, so only steps move one against the other. A step under 2 s changes no
+# history anyone sees (NTP's own small steps, jitter between reading the two clocks on a
+# busy Pi Zero) and is not worth re-signing and rewriting the buffer on the SD card.
+CLOCK_STEP_TOLERANCE_S = 2.0
+# A sample is stamped when its read starts: a slow read (DHT retries) lets a command's
+# echo, stamped meanwhile, take the earlier counter with a later time.
+OUT_OF_ORDER_TOLERANCE_S = 60.0
+
+type Restamp = Callable[[bytes, float], bytes]
+
+
+class WallClockWatch:
+    """The wall clock's offset from the monotonic one, and when it was stepped."""
+
+    def __init__(self, clock: Callable[[], float], monotonic: Callable[[], float]) -> None:
+        self.clock = clock
+        self.monotonic = monotonic
+        self._offset = clock() - monotonic()
+
+    def step(self) -> float | None:
+        """Return how far the wall clock was stepped since the last step seen, or None."""
+        offset = self.clock() - self.monotonic()
+        moved = offset - self._offset
+        if abs(moved) <= CLOCK_STEP_TOLERANCE_S:
+            return None
+        self._offset = offset
+        return moved
+
+    def monotonic_at(self, ts: float) -> float:
+        """Return the monotonic time at which the wall clock, as it is now, read `ts`."""
+        return ts - self._offset
+
+    def corrected(self, ts: float, mono: float) -> float:
+        """Return the wall time by the clock as it is now of a sample stamped `ts` at `mono`."""
+        true_ts = round(mono + self._offset, 3)
+        return true_ts if abs(true_ts - ts) > CLOCK_STEP_TOLERANCE_S else ts
+
+
+def retime_buffered(buffer: SampleBuffer, watch: WallClockWatch, restamp: Restamp) -> int:
+    """Give this boot's buffered samples their time by the clock as it is now; return how many."""
+    retimed = []
+    for seq, payload, mono in buffer.samples():
+        if mono is None:
+            continue
+        ts = _sample_ts(payload)
+        if (true_ts := watch.corrected(ts, mono)) != ts:
+            retimed.append((seq, restamp(payload, true_ts)))
+    buffer.replace(retimed)
+    return len(retimed)
+
+
+def drop_misdated(buffer: SampleBuffer) -> int:
+    """Drop buffered samples that cannot be retimed and whose time is impossible."""
+    newest = float("-inf")
+    misdated = []
+    for seq, payload, mono in buffer.samples():
+        ts = _sample_ts(payload)
+        impossible = not MIN_TS <= ts <= MAX_TS or ts < newest - OUT_OF_ORDER_TOLERANCE_S
+        if mono is None and impossible:
+            misdated.append(seq)
+        else:
+            newest = max(newest, ts)
+    buffer.remove(misdated)
+    return len(misdated)
+
+
+def _sample_ts(payload: bytes) -> float:
+    return float(json.loads(payload)["ts"])
