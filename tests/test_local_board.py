@@ -398,3 +398,34 @@ async def test_the_first_samples_are_analysed_at_once(
             dt_util.utc_from_timestamp(round(first_s + 4 * 3600))
         ).isoformat()
         assert trend.attributes["ready_at"] == ready_at
+
+
+async def test_a_sensor_stuck_on_one_reading_becomes_unavailable_until_it_moves(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The fake library answers 21.0 °C and 45.0 % for ever, as a hung DHT22 does."""
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    # Eighteen polls 20 minutes apart: nineteen reads of the same reading over six hours.
+    for _ in range(18):
+        freezer.tick(timedelta(minutes=20))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    # From then on each read is rejected; the fixture's threshold is 3.
+    for _ in range(2):
+        await _poll(hass, freezer)
+        assert hass.states.get(TEMPERATURE).state == "21.0"
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+    assert "the sensor is probably stuck (power it off and on)" in caplog.text
+    assert init_integration.runtime_data.board.filter_counts.rejected_stuck == 3
+    # Powered off and on, it reads again.
+    fake_hardware.dht.default_reading = (21.2, 45.3)
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.2"
+    assert hass.states.get(HUMIDITY).state == "45.3"

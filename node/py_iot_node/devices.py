@@ -12,7 +12,7 @@ from .custom_sensors import CustomSensorChannel, load_reader
 from .hardware.dht import DhtBackend, create_dht_backend
 from .hardware.gpio import GpioBackend, SimulatedGpioBackend, create_gpio_backend
 from .hardware.outputs import OutputBank
-from .hardware.reading_filter import ReadingFilter, read_filtered
+from .hardware.reading_filter import ReadingFilter, read_filtered, stuck_after_for
 from .protocol import SensorSample
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ def open_sensors(config: NodeConfig) -> list[Channel]:
         for sensor in config.sensors:
             seed = simulation_seed(config.node_id, sensor.key)
             backend = create_dht_backend(sensor.model, sensor.pin, config.dht_backend, seed=seed)
-            channels.append(SensorChannel(sensor, backend))
+            reading_filter = ReadingFilter(stuck_after_s=stuck_after_for(sensor.model))
+            channels.append(SensorChannel(sensor, backend, reading_filter=reading_filter))
         channels.extend(
             CustomSensorChannel(custom, load_reader(custom)) for custom in config.custom_sensors
         )

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.py_iot_home.hardware.dht import DhtReading
+from custom_components.py_iot_home.hardware.dht import DhtModel, DhtReading
 from custom_components.py_iot_home.hardware.reading_filter import (
     FilterCounts,
     FilterVerdict,
     ReadingFilter,
     Rejection,
+    stuck_after_for,
 )
 
 OK = FilterVerdict(accepted=True)
@@ -260,3 +261,50 @@ def test_every_event_is_counted_once_and_availability_follows_the_streak(
         counts.reads_ok + counts.failed_reads + counts.rejected_out_of_range + counts.rejected_step
     )
     assert total == len(sequence)
+
+
+STUCK = FilterVerdict(accepted=False, reason=Rejection.STUCK)
+
+
+def test_a_reading_repeated_for_hours_is_a_stuck_sensor() -> None:
+    """A hung DHT22 answers with one checksum-valid reading until power-cycled."""
+    readings = ReadingFilter(
+        max_consecutive_failures=3, stuck_after_s=6 * 3600.0, stuck_after_reads=20
+    )
+    verdicts = [readings.accept(reading(21.3, 45.1), at=minute * 60.0) for minute in range(361)]
+    # Six hours of the same reading are still shown...
+    assert set(verdicts[:360]) == {OK}
+    # ...the read at six hours is not, and the next ones make the sensor unavailable.
+    assert verdicts[360] == STUCK
+    for minute in (361, 362):
+        assert readings.accept(reading(21.3, 45.1), at=minute * 60.0) == STUCK
+    assert not readings.available
+    assert readings.counts.rejected_stuck == 3
+    # Any other reading is a sensor alive again.
+    assert readings.accept(reading(21.3, 45.2), at=363 * 60.0) == OK
+    assert readings.available
+    assert readings.accept(reading(21.3, 45.2), at=364 * 60.0) == OK
+
+
+def test_a_slow_poll_is_not_judged_stuck_on_a_few_reads() -> None:
+    readings = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
+    # Every 30 minutes for 8 hours: 17 reads, too few to tell.
+    assert {readings.accept(reading(21.3, 45.1), at=n * 1800.0) for n in range(17)} == {OK}
+
+
+def test_an_unchanged_temperature_alone_is_not_stuck() -> None:
+    """A cellar may hold its temperature for hours; its humidity still moves."""
+    readings = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
+    verdicts = {
+        readings.accept(reading(12.0, 80.0 + 0.1 * (minute % 2)), at=minute * 60.0)
+        for minute in range(720)
+    }
+    assert verdicts == {OK}
+
+
+def test_without_a_stuck_rule_a_repeated_reading_is_kept() -> None:
+    """The default, and a DHT11's (whole degrees and percent may repeat for hours)."""
+    readings = ReadingFilter()
+    assert {readings.accept(reading(21.0, 45.0), at=minute * 60.0) for minute in range(720)} == {OK}
+    assert stuck_after_for(DhtModel.DHT11) is None
+    assert stuck_after_for(DhtModel.DHT22) == stuck_after_for(DhtModel.AM2302) == 6 * 3600.0

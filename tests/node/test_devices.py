@@ -264,3 +264,29 @@ def test_reader_reads_each_interval_until_stopped() -> None:
     assert first.ts == START
     assert first.sensors["climate"].temperature == 20.0
     assert second.sensors["climate"].temperature == 21.0
+
+
+def test_a_dht22_repeating_one_reading_for_hours_reads_as_stuck_a_dht11_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_config(
+        tmp_path,
+        sensors=[
+            {"key": "a", "pin": 4, "model": "dht22"},
+            {"key": "b", "pin": 5, "model": "dht11"},
+        ],
+    )
+    monkeypatch.setattr(
+        devices, "create_dht_backend", lambda model, pin, preference, *, seed: ScriptedDht()
+    )
+    channels = open_sensors(config)
+    same = DhtReading(temperature=21.0, humidity=45.0)
+    last = {
+        channel.config.key: [
+            channel.reading_filter.accept(same, at=START + minute * 60.0) for minute in range(361)
+        ][-1]
+        for channel in channels
+        if isinstance(channel, SensorChannel)
+    }
+    assert (last["a"].accepted, last["a"].reason) == (False, "stuck")
+    assert last["b"].accepted

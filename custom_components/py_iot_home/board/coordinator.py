@@ -30,7 +30,13 @@ from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backen
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..hardware.reading_filter import FilterCounts, FilteredRead, ReadingFilter, read_filtered
+from ..hardware.reading_filter import (
+    FilterCounts,
+    FilteredRead,
+    ReadingFilter,
+    read_filtered,
+    stuck_after_for,
+)
 
 FIRST_READ_RETRY_INTERVAL = timedelta(seconds=5)
 """Poll spacing while no reading has arrived yet (a DHT needs 2 s between reads)."""
@@ -182,7 +188,8 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
             if self.reading_filter.available or self.data is None:
                 return BoardState(sample=previous)
             raise DhtReadError(
-                f"{self.reading_filter.consecutive_failures} failed or rejected reads in a row"
+                f"{self.reading_filter.consecutive_failures} failed or rejected reads in a row, "
+                f"last: {result.problem}"
             )
         return BoardState(
             sample=ClimateSample(
@@ -229,6 +236,14 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
     def has_reading(self) -> bool:
         """Whether there is a reading to show: one arrived, and reads work (or failed briefly)."""
         return self.last_update_success and self.data.sample is not None
+
+
+def reading_filter_for(entry: ConfigEntry[Any]) -> ReadingFilter:
+    """A board's plausibility filter: its failure threshold, its sensor model's stuck rule."""
+    return ReadingFilter(
+        max_consecutive_failures=failure_threshold(entry),
+        stuck_after_s=stuck_after_for(DhtModel(entry.data[CONF_DHT_MODEL])),
+    )
 
 
 def failure_threshold(entry: ConfigEntry[Any]) -> int:

@@ -10,13 +10,12 @@ from homeassistant.helpers import issue_registry as ir
 from ..area_climate import async_offer_device_climate_sensors
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..hardware.gpio import GpioError, PinInUseError
-from ..hardware.reading_filter import ReadingFilter
 from ..models import PyIotHomeConfigEntry
 from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
 from ..trends.persistence import async_remove_trend_samples
-from .coordinator import LocalBoardCoordinator, failure_threshold, open_dht_backend, open_gpio
+from .coordinator import LocalBoardCoordinator, open_dht_backend, open_gpio, reading_filter_for
 from .devices import climate_sensor_unique_id
 from .led_devices import async_remove_stale_led_devices
 from .led_states import LedStates, led_states_store
@@ -46,9 +45,7 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         async_clear_hardware_missing(hass, entry.entry_id)
     else:
         await async_hardware_missing(hass, entry.entry_id, entry.title)
-    board = LocalBoardCoordinator(
-        hass, entry, dht, ReadingFilter(max_consecutive_failures=failure_threshold(entry))
-    )
+    board = LocalBoardCoordinator(hass, entry, dht, reading_filter_for(entry))
     gpio = await hass.async_add_executor_job(open_gpio, entry)
     leds = LedBank(
         hass,

@@ -4,6 +4,14 @@ A DHT22 now and then returns a checksum-valid but absurd value (a 30 °C jump, h
 100 %). The filter drops values that are out of the physical range or that jump further than
 the room could have changed since the last good value, and says when the sensor has failed
 often enough in a row to be shown unavailable.
+
+A DHT22 can also hang and answer with one reading, checksum-valid, until it is powered off
+and on. Shown, that is a room at a perfectly steady 21.3 °C and 45.1 %, and a trend of
+0.00 ± 0.00. A working DHT22's humidity moves by its 0.1 % step within minutes, so both
+values unchanged for hours (``stuck_after_s``, and ``stuck_after_reads`` reads, so a slow
+poll is not judged on a few) mean a stuck sensor: its reads are rejected, and it shows
+unavailable like a failing one. A DHT11 reads whole degrees and percent and may honestly
+repeat itself for hours, so it is not judged (``stuck_after_for``).
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .dht import DhtBackend, DhtReadError, DhtReading
+from .dht import DhtBackend, DhtModel, DhtReadError, DhtReading
+
+STUCK_AFTER_S = 6 * 3600.0
+STUCK_AFTER_READS = 20
 
 
 class Rejection(StrEnum):
@@ -21,6 +32,7 @@ class Rejection(StrEnum):
 
     OUT_OF_RANGE = "out_of_range"
     STEP = "step"
+    STUCK = "stuck"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +46,12 @@ class FilterVerdict:
 ACCEPTED = FilterVerdict(accepted=True)
 REJECTED_OUT_OF_RANGE = FilterVerdict(accepted=False, reason=Rejection.OUT_OF_RANGE)
 REJECTED_STEP = FilterVerdict(accepted=False, reason=Rejection.STEP)
+REJECTED_STUCK = FilterVerdict(accepted=False, reason=Rejection.STUCK)
+
+
+def stuck_after_for(model: DhtModel) -> float | None:
+    """How long a sensor of ``model`` may repeat one reading before it counts as stuck."""
+    return None if model is DhtModel.DHT11 else STUCK_AFTER_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,7 @@ class FilterCounts:
     failed_reads: int = 0
     rejected_out_of_range: int = 0
     rejected_step: int = 0
+    rejected_stuck: int = 0
 
 
 class ReadingFilter:
@@ -67,6 +86,8 @@ class ReadingFilter:
         humidity_range: tuple[float, float] = (0.0, 100.0),
         step_window_s: tuple[float, float] = (15.0, 120.0),
         jump_confirmations: int = 2,
+        stuck_after_s: float | None = None,
+        stuck_after_reads: int = STUCK_AFTER_READS,
     ) -> None:
         """Defaults suit a DHT22 indoors, read every few seconds to minutes."""
         if max_consecutive_failures < 1 or jump_confirmations < 1:
@@ -88,6 +109,11 @@ class ReadingFilter:
         self._last_good_at = 0.0
         self._jump: tuple[DhtReading, float] | None = None
         self._jump_streak = 0
+        self._stuck_after_s = stuck_after_s
+        self._stuck_after_reads = stuck_after_reads
+        # Since when, and for how many reads, the sensor has given this very reading.
+        self._same_since = 0.0
+        self._same_reads = 0
 
     @property
     def available(self) -> bool:
@@ -121,6 +147,10 @@ class ReadingFilter:
             self._bump(rejected_out_of_range=1)
             return REJECTED_OUT_OF_RANGE
         last_good = self._last_good
+        if reading == last_good and self._stuck(at):
+            self._consecutive_failures += 1
+            self._bump(rejected_stuck=1)
+            return REJECTED_STUCK
         if last_good is None or self._close_enough(reading, at, last_good, self._last_good_at):
             return self._keep(reading, at)
         jump = self._jump
@@ -146,6 +176,15 @@ class ReadingFilter:
             and low_h <= reading.humidity <= high_h
         )
 
+    def _stuck(self, at: float) -> bool:
+        """Count one more read of the same reading; whether that makes the sensor stuck."""
+        self._same_reads += 1
+        return (
+            self._stuck_after_s is not None
+            and self._same_reads >= self._stuck_after_reads
+            and at - self._same_since >= self._stuck_after_s
+        )
+
     def _close_enough(
         self, reading: DhtReading, at: float, reference: DhtReading, reference_at: float
     ) -> bool:
@@ -157,6 +196,9 @@ class ReadingFilter:
         )
 
     def _keep(self, reading: DhtReading, at: float) -> FilterVerdict:
+        if reading != self._last_good:
+            self._same_since = at
+            self._same_reads = 1
         self._last_good = reading
         self._last_good_at = at
         self._consecutive_failures = 0
@@ -172,6 +214,7 @@ class ReadingFilter:
         failed_reads: int = 0,
         rejected_out_of_range: int = 0,
         rejected_step: int = 0,
+        rejected_stuck: int = 0,
     ) -> None:
         counts = self._counts
         self._counts = FilterCounts(
@@ -179,6 +222,7 @@ class ReadingFilter:
             failed_reads=counts.failed_reads + failed_reads,
             rejected_out_of_range=counts.rejected_out_of_range + rejected_out_of_range,
             rejected_step=counts.rejected_step + rejected_step,
+            rejected_stuck=counts.rejected_stuck + rejected_stuck,
         )
 
 
@@ -203,6 +247,12 @@ def read_filtered(
         reading_filter.record_failure()
         return FilteredRead(None, f"read failed: {err}")
     verdict = reading_filter.accept(reading, clock())
+    if verdict.reason is Rejection.STUCK:
+        return FilteredRead(
+            None,
+            f"unchanged at {reading.temperature} °C and {reading.humidity} % for hours: the "
+            "sensor is probably stuck (power it off and on)",
+        )
     if not verdict.accepted:
         return FilteredRead(None, f"rejected {reading} ({verdict.reason})")
     return FilteredRead(reading)
