@@ -402,6 +402,8 @@ class NodeAgent:
                 self._live_inflight[info.mid] = (state.seq, message.payload)
                 self.stats.live_sent += 1
                 return
+            # paho queues a QoS 1 message it could not send and sends it after reconnecting.
+            mono = None
         self.buffer.append(state.seq, message.payload, mono)
         self.stats.buffered += 1
         if self.connected:
@@ -418,9 +420,10 @@ class NodeAgent:
             self.config.node_id, [payload for _, payload in rows], prefix=self._prefix
         )
         info = self._publish(batch)
+        # Sealed even when the publish failed: paho keeps the batch and sends it on reconnect.
+        self.buffer.seal(seq for seq, _ in rows)
         if info.rc == 0:
             self._replay_inflight[info.mid] = rows
-            self.buffer.seal(seq for seq, _ in rows)
 
     def shutdown(self) -> PublishInfo | None:
         """Say goodbye, keep what is unsent and let go of the pins; returns the offline publish."""

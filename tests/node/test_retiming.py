@@ -27,6 +27,9 @@ STATE = "py_iot_home/kitchen/state"
 REPLAY = "py_iot_home/kitchen/replay"
 RESEND = "py_iot_home/kitchen/resend"
 SECRET = "a shared secret of the kitchen node"
+# paho's MQTT_ERR_NO_CONN: publish() after the socket is gone, before the agent hears of it.
+# paho keeps a QoS 1 message it could not send and sends it after reconnecting.
+MQTT_ERR_NO_CONN = 4
 # A Pi's clock after boot without network: three years behind (an old saved time).
 STALE = START - 3 * 365 * 86_400
 
@@ -215,4 +218,49 @@ def test_a_buffer_without_monotonic_times_is_kept_and_retimes_new_samples(
         (7, START - 600),
         (replayed[1].seq, START - 30),
     ]
+    buffer.close()
+
+
+def test_a_live_sample_paho_queued_keeps_its_time(tmp_path: Path, client: FakeClient) -> None:
+    """A publish that failed was still offered: paho sends it as it was after reconnecting."""
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    ack_all(agent, client)
+    client.rc = MQTT_ERR_NO_CONN  # the connection dropped; the agent hears of it later
+    agent.handle_sample(clock.now, reading(20.0))
+    offered = client.take()  # paho sends these after reconnecting, byte for byte
+    agent.handle_disconnected()
+    clock.now += 30
+    clock.set(START)
+    agent.tick()
+    client.rc = 0
+    agent.handle_connected()
+    offered += ack_all(agent, client)
+    times: dict[int, set[float]] = {}
+    for state in states(offered):
+        times.setdefault(state.seq, set()).add(state.ts)
+    assert all(len(ts) == 1 for ts in times.values()), times
+    buffer.close()
+
+
+def test_a_replay_paho_queued_keeps_its_times(tmp_path: Path, client: FakeClient) -> None:
+    """The same for a replay batch whose publish failed."""
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_sample(clock.now, reading(20.0))
+    client.rc = MQTT_ERR_NO_CONN
+    agent.handle_connected()
+    offered = client.take()
+    agent.handle_disconnected()
+    clock.now += 30
+    clock.set(START)
+    agent.tick()
+    client.rc = 0
+    agent.handle_connected()
+    offered += ack_all(agent, client)
+    times: dict[int, set[float]] = {}
+    for state in states(offered):
+        times.setdefault(state.seq, set()).add(state.ts)
+    assert all(len(ts) == 1 for ts in times.values()), times
     buffer.close()
