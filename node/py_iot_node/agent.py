@@ -54,7 +54,7 @@ from .protocol import (
     replay_batch_size,
     restamp_state,
 )
-from .retiming import WallClockWatch, drop_misdated, retime_buffered
+from .retiming import WallClockWatch, boot_clock, drop_misdated, retime_buffered
 
 _LOGGER = logging.getLogger(__name__)
 # Answers to resend requests at most this often; a request in between waits for its turn
@@ -121,7 +121,7 @@ class NodeAgent:
         buffer: SampleBuffer,
         *,
         clock: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = boot_clock,
     ) -> None:
         self.config = config
         self.client = client

@@ -19,6 +19,7 @@ and stays; a time ahead of Home Assistant's clock is refused there (`from_future
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 from .buffer import SampleBuffer
@@ -34,6 +35,17 @@ CLOCK_STEP_TOLERANCE_S = 2.0
 OUT_OF_ORDER_TOLERANCE_S = 60.0
 
 type Restamp = Callable[[bytes, float], bytes]
+
+
+def boot_clock() -> float:
+    """Seconds since boot, suspended time included (CLOCK_BOOTTIME where there is one).
+
+    CLOCK_MONOTONIC stops while a machine sleeps and the wall clock does not, which would
+    look like a step of the sleep's length.
+    """
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.monotonic()
 
 
 class WallClockWatch:

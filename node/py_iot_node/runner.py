@@ -25,6 +25,7 @@ from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
 from .mqtt import create_client
 from .protocol import MAX_PAYLOAD_BYTES, SensorSample
+from .retiming import boot_clock
 
 _LOGGER = logging.getLogger(__name__)
 SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
@@ -157,7 +158,7 @@ def read_periodically(
     stop: threading.Event,
     *,
     clock: Callable[[], float] = time.time,
-    monotonic: Callable[[], float] = time.monotonic,
+    monotonic: Callable[[], float] = boot_clock,
 ) -> None:
     """Read every sensor each `interval_s` until `stop` is set (the reader thread's body)."""
     next_at = monotonic()
@@ -203,7 +204,7 @@ def run_node(
     sensors: Sequence[Channel] | None = None,
     switches: SwitchBank | None = None,
     clock: Callable[[], float] = time.time,
-    monotonic: Callable[[], float] = time.monotonic,
+    monotonic: Callable[[], float] = boot_clock,
 ) -> AgentStats:
     """Run the node until `stop` is set, then publish offline, release the pins and disconnect."""
     with contextlib.ExitStack() as resources:

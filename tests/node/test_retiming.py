@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from py_iot_node.protocol import (
     parse_replay,
     parse_state,
 )
+from py_iot_node.retiming import boot_clock
+from py_iot_node.runner import read_periodically, run_node
 
 from .conftest import START, FakeClient, FakeClock, Sent, make_config
 
@@ -264,3 +268,13 @@ def test_a_replay_paho_queued_keeps_its_times(tmp_path: Path, client: FakeClient
         times.setdefault(state.seq, set()).add(state.ts)
     assert all(len(ts) == 1 for ts in times.values()), times
     buffer.close()
+
+
+def test_the_node_times_samples_by_a_clock_that_counts_a_suspend() -> None:
+    """CLOCK_MONOTONIC stops while the machine sleeps: an 8 h suspend read as a step of 8 h
+    moved the samples buffered before it 8 h later (a node on a laptop or a paused VM)."""
+    assert inspect.signature(NodeAgent).parameters["monotonic"].default is boot_clock
+    assert inspect.signature(run_node).parameters["monotonic"].default is boot_clock
+    assert inspect.signature(read_periodically).parameters["monotonic"].default is boot_clock
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        assert abs(boot_clock() - time.clock_gettime(time.CLOCK_BOOTTIME)) < 1.0
