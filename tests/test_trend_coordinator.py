@@ -101,6 +101,18 @@ def _assert_matches_reference(
     )
 
 
+def _held(
+    states: list[tuple[float, float]], recorded: list[float], *, end_s: float
+) -> list[tuple[float, float]]:
+    """A sample every half hour while each recorded state held, as the recorder means it
+    (at most a day)."""
+    held = []
+    for time_s, value in states:
+        until = min([t for t in recorded if t > time_s] + [end_s, time_s + 24 * 3600.0])
+        held += [(t, value) for t in np.arange(time_s, max(until, time_s + 1.0), 1800.0)]
+    return held
+
+
 def _ramp(
     start_s: float, days: float, slope_per_day: float, base: float, step_s: float = 600.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -119,11 +131,13 @@ async def test_seeds_each_source_from_the_recorder(
     entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
     rng = np.random.default_rng(3)
     written: list[tuple[float, float]] = []
+    recorded: list[float] = []  # every record's time, whatever its state
     previous = None
     # Four days, about hourly, drifting up, with the states a flaky sensor also reports. The
     # first day was shown in degrees Fahrenheit; one state came with a unit of no use.
     for hour in range(4 * 24):
         freezer.move_to(START + timedelta(hours=hour, minutes=int(rng.integers(0, 50))))
+        recorded.append(dt_util.utcnow().timestamp())
         if hour % 19 == 7:
             hass.states.async_set(entity_id, ("unavailable", "unknown", "nan")[hour % 3])
             previous = None
@@ -159,8 +173,10 @@ async def test_seeds_each_source_from_the_recorder(
     # Only the temperature has an entity to read history from, and it is read off the loop.
     assert len(history_threads) == 1
     assert history_threads[0] != threading.get_ident()
-    times = np.array([t for t, _ in written])
-    values = np.array([v for _, v in written])
+    # Each state holds until the next record, the "unavailable" ones included.
+    held = _held(written, recorded, end_s=dt_util.utcnow().timestamp())
+    times = np.array([t for t, _ in held])
+    values = np.array([v for _, v in held])
     _assert_matches_reference(
         coordinator.data.results["temperature"], times, values, hass.config.time_zone
     )
@@ -195,6 +211,38 @@ def _import_hourly_means(
     )
 
 
+async def test_a_steady_sensor_recorded_on_change_is_not_taken_for_a_silent_one(
+    recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Half degrees rising 1 °C a day: the recorder keeps a state up to 11 hours apart.
+
+    Its hours without a record are not a silence: counted as one, the four days covered
+    none, and no trend was ever published from the history.
+    """
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    rng = np.random.default_rng(0)
+    for hour in range(4 * 24):
+        value = round((18.0 + hour / 24 + rng.normal(0.0, 0.25)) * 2) / 2
+        if (state := hass.states.get(entity_id)) and float(state.state) == value:
+            continue
+        freezer.move_to(START + timedelta(hours=hour))
+        hass.states.async_set(entity_id, str(value), {"unit_of_measurement": "°C"})
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(days=4))
+
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    await coordinator.async_config_entry_first_refresh()
+    result = coordinator.data.results["temperature"]
+    assert result.covered_s == pytest.approx(result.span_s)
+    assert result.span_s > 3.9 * DAY
+    estimate = coordinator.data.estimates["temperature"]
+    assert estimate.published
+    assert estimate.slope_per_day == pytest.approx(1.0, abs=0.2)
+    await coordinator.async_shutdown()
+
+
 async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     recorder_mock: Any, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -223,10 +271,12 @@ async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     await coordinator.async_config_entry_first_refresh()
     times, values = coordinator.store.buffer("temperature").snapshot(dt_util.utcnow().timestamp())
     means = 3 * 24  # the hours before the first state's hour
-    assert times.size == means + len(state_times)
+    # The last state, 35 minutes old, is held by a second sample half an hour after it.
+    held_times = [*state_times, state_times[-1] + 1800.0]
+    assert times.size == means + len(held_times)
     np.testing.assert_allclose(times[:means], [start.timestamp() + 1800 for start in hours[:means]])
     np.testing.assert_allclose(values[:means], celsius[:means], atol=1e-4)
-    np.testing.assert_allclose(times[means:], state_times)
+    np.testing.assert_allclose(times[means:], held_times)
     result = coordinator.data.results["temperature"]
     assert result.slope_per_day == pytest.approx(0.5, abs=0.02)
     await coordinator.async_shutdown()

@@ -92,7 +92,7 @@ def _expected_attributes(result: TrendResult, estimate: TrendEstimate) -> dict[s
         "method": estimate.method,
         "unknown_reason": None,
         "ready_at": None,
-        "span_hours": round(result.span_s / 3600, 1),
+        "span_hours": round(result.covered_s / 3600, 1),
         "daily_means": [
             {"date": day.date.isoformat(), "mean": _rounded(day.mean), "samples": day.count}
             for day in result.daily_means

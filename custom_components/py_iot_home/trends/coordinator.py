@@ -526,7 +526,7 @@ def _slope_view(
             ATTR_METHOD: estimate.method,
             ATTR_UNKNOWN_REASON: estimate.not_ready,
             ATTR_READY_AT: _iso(estimate.ready_at_s),
-            ATTR_SPAN_HOURS: round(result.span_s / 3600.0, 1),
+            ATTR_SPAN_HOURS: round(result.covered_s / 3600.0, 1),  # what the gate counts
             ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s) if result.count else None,
             **result_summary(result, level=unit.level, spread=unit.rate),
         },

@@ -4,6 +4,12 @@ The recorder keeps a sensor's states for its purge window (10 days by default) a
 hourly statistics for good: before the first recorded state, the hourly means stand in (one
 sample at the middle of each hour), so a sensor whose statistics reach back (imported, or
 kept longer than its states) has a trend at once instead of hours of "unknown".
+
+The recorder keeps a state when it *changes*: a steady sensor has hours without a record,
+though it showed its value all along. So each state is held, as a sample every half hour
+until the next record (whatever its state) or now, for at most ``MAX_HOLD_S``: otherwise
+the trend took a steady night for a silent source, and each hour counted in the daily
+means only when the value changed in it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from homeassistant.util.unit_conversion import (
     PowerConverter,
     TemperatureConverter,
 )
+from numpy.typing import NDArray
 
 from ..analysis.sample_store import SampleArrays
 from ..const import LOGGER
@@ -32,6 +39,12 @@ CONVERTERS: tuple[type[BaseUnitConverter], ...] = (TemperatureConverter, PowerCo
 
 
 HOUR = timedelta(hours=1)
+# A sample in every clock hour of a held state, and no gap near the trend's silence rule.
+HOLD_STEP_S = 1800.0
+# A sensor of whole degrees in a steady room may not change for half a day. Home Assistant
+# stopped records nothing, not even that it stopped (its start does record every state):
+# a state is not held further than a day into what may have been a stop.
+MAX_HOLD_S = 24 * 3600.0
 
 
 def history_samples(
@@ -44,11 +57,15 @@ def history_samples(
     states = history.state_changes_during_period(
         hass, start, entity_id=entity_id, include_start_time_state=False
     ).get(entity_id, [])
-    records = (
+    records = [
         (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
         for state in states
+    ]
+    times, values = held_samples(
+        *numeric_samples(records, unit),
+        record_times=np.array([record[0] for record in records], dtype=np.float64),
+        end_s=dt_util.utcnow().timestamp(),
     )
-    times, values = numeric_samples(records, unit)
     # Only whole hours before the first state: an hour's mean and its states never overlap.
     first_state = datetime.fromtimestamp(times[0], start.tzinfo) if times.size else None
     end = (first_state or dt_util.utcnow()).replace(minute=0, second=0, microsecond=0)
@@ -59,6 +76,29 @@ def history_samples(
         return times, values
     early_times, early_values = statistics_samples(hass, entity_id, hour_start, end, unit)
     return np.concatenate([early_times, times]), np.concatenate([early_values, values])
+
+
+def held_samples(
+    times: NDArray[np.float64],
+    values: NDArray[np.float32],
+    *,
+    record_times: NDArray[np.float64],
+    end_s: float,
+) -> SampleArrays:
+    """Each numeric state repeated every ``HOLD_STEP_S`` while it held (see the module).
+
+    ``record_times`` are the times of every record, numeric or not (sorted): an
+    "unavailable" ends the state before it.
+    """
+    if times.size == 0:
+        return times, values
+    following = np.searchsorted(record_times, times, side="right")
+    next_record = np.append(record_times, end_s)[np.minimum(following, record_times.size)]
+    held_until = np.minimum(np.minimum(next_record, end_s), times + MAX_HOLD_S)
+    repeats = np.maximum(np.ceil((held_until - times) / HOLD_STEP_S), 1.0).astype(np.intp)
+    starts = np.repeat(times, repeats)
+    steps = np.arange(starts.size) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    return starts + steps * HOLD_STEP_S, np.repeat(values, repeats)
 
 
 def statistics_samples(
