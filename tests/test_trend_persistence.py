@@ -20,6 +20,7 @@ from custom_components.py_iot_home.analysis.sample_codec import (
 from custom_components.py_iot_home.analysis.sample_days import joined_days
 from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.trend import analyze_trend
+from custom_components.py_iot_home.analysis.trend_direction import classify
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator
 from custom_components.py_iot_home.trends.persistence import (
@@ -341,3 +342,76 @@ async def test_a_trend_file_of_another_shape_is_set_aside_not_a_failed_setup(
     await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+
+
+def _a_room_rising_by_its_hysteresis(end_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """3.5 days of minute samples whose slope (about 0.24 degC/d) keeps "rising" once taken
+    (above the 0.2 threshold) but would not take it afresh (not two errors above)."""
+    times = np.arange(end_s - 3.5 * DAY, end_s, 60.0)
+    rng = np.random.default_rng(21)
+    days = (times - times[0]) / DAY
+    values = (
+        20.0
+        + 0.35 * days
+        + np.sin(2 * np.pi * days)
+        + 0.15 * np.sin(2 * np.pi * days / 2.7)
+        + rng.normal(0, 0.3, times.size)
+    )
+    return times, np.round(values, 1)
+
+
+@pytest.mark.parametrize(
+    ("judgements", "rising"),
+    [
+        ({"temperature": {"published": True, "direction": "rising"}}, "on"),
+        (None, "off"),
+        ({"temperature": {"published": True, "direction": "upwards"}}, "off"),
+        ({"temperature": {"published": "yes", "direction": "rising"}}, "off"),
+    ],
+)
+async def test_a_direction_kept_by_its_hysteresis_survives_a_restart(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    judgements: dict[str, Any] | None,
+    rising: str,
+) -> None:
+    """A "rising" the slope no longer earns afresh, but keeps, stays "rising" across a start;
+    it turned "steady" at every start (a damaged judgement is not trusted)."""
+    now_s = dt_util.utcnow().timestamp()
+    times, values = _a_room_rising_by_its_hysteresis(now_s - 60.0)
+    result = analyze_trend(times, values, tz=hass.config.time_zone, now_s=now_s)
+    estimate = estimate_trend(
+        result,
+        TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5),
+        now_s=now_s,
+        was_published=False,
+    )
+    # The case: published, kept rising, not rising afresh.
+    assert estimate.published
+    assert classify(estimate.slope_per_day, estimate.standard_error, 0.2, "rising") == "rising"
+    assert classify(estimate.slope_per_day, estimate.standard_error, 0.2, None) == "steady"
+    key = storage_key(mock_config_entry.entry_id)
+    index: dict[str, Any] = {
+        "days": [],
+        "today": encode_samples([("temperature", (times, values.astype(np.float32)))]),
+    }
+    if judgements is not None:
+        index["judgements"] = {
+            name: {"candidate": None, "since_s": None, "paused": None, **item}
+            for name, item in judgements.items()
+        }
+    hass_storage[key] = {"version": STORAGE_VERSION, "minor_version": 1, "key": key, "data": index}
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    state = hass.states.get("binary_sensor.living_room_temperature_rising")
+    assert state is not None
+    assert state.state == rising
+    # The next save keeps what the trend judged now, for the next start.
+    await _coordinator(mock_config_entry).storage.async_save()
+    stored = hass_storage[key]["data"]["judgements"]["temperature"]
+    assert stored["direction"] == ("rising" if rising == "on" else "steady")
+    assert stored["published"] is True

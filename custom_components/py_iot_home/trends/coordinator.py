@@ -47,6 +47,7 @@ from ..const import (
 )
 from ..loaded import loaded_runtime
 from .display_unit import UNCONVERTED, DisplayUnit, display_unit
+from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
 from .settings_form import SHOWN_DIGITS, trend_threshold
@@ -165,7 +166,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._warned_future: set[str] = set()
         # What users read is in the home's temperature unit; the analysis stays in the sources'.
         self.shown_units = self._home_units()
-        self.storage = TrendSamplesStorage(hass, entry.entry_id, self.store)
+        self.storage = TrendSamplesStorage(
+            hass, entry.entry_id, self.store, judgements=self._judgements_to_store
+        )
+        # What the trends had judged before the last stop, for the first analysis only.
+        self._carried: dict[str, Judgement] = {}
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
         self._first_trend_requested = False
@@ -228,8 +233,22 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 restored += ring.extend(times, values)
                 # The recorder's state changes are a coarser copy of the same history.
                 self._seeded.add(key)
+        self._carried = judgements_from_json(self.storage.loaded_judgements)
         self._storage_loaded = True
         LOGGER.debug("%s: restored %s stored samples", self.name, restored)
+
+    def _judgements_to_store(self) -> dict[str, Any]:
+        """What each trend judged last (before the first analysis: what was restored)."""
+        snapshot: TrendSnapshot | None = self.data  # None until the first refresh
+        if snapshot is None:
+            return judgements_to_json(
+                {key: carried.published for key, carried in self._carried.items()},
+                {key: carried.direction for key, carried in self._carried.items()},
+            )
+        return judgements_to_json(
+            {key: estimate.published for key, estimate in snapshot.estimates.items()},
+            snapshot.direction_states,
+        )
 
     async def async_shutdown(self) -> None:
         """Stop refreshing, then save the samples (written at the final write on a stop)."""
@@ -388,6 +407,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
                 previous=self.data,
+                carried=self._carried if self.data is None else None,
             )
         )
 
@@ -453,11 +473,13 @@ def analyze_snapshot(
     now_s: float,
     previous: TrendSnapshot | None,
     shown_units: Mapping[str, DisplayUnit] | None = None,
+    carried: Mapping[str, Judgement] | None = None,
 ) -> TrendSnapshot:
     """Analyse the sources, judge their trends, step their directions, build views (executor).
 
     Views show values in ``shown_units`` (by default each source's own). Views equal to the
-    ``previous`` snapshot's are that snapshot's objects.
+    ``previous`` snapshot's are that snapshot's objects. Without a ``previous`` snapshot
+    (the first analysis after a start), the ``carried`` judgements stand in for it.
     """
     results = {
         key: result for key, result in analyze_many(store, tz, now_s).items() if key in settings
@@ -466,14 +488,20 @@ def analyze_snapshot(
     states: dict[str, DirectionState] = {}
     views: dict[tuple[str, str], EntityView] = {}
     for key, result in results.items():
-        before = previous.estimates.get(key) if previous is not None else None
-        state = previous.direction_states.get(key, UNKNOWN) if previous is not None else UNKNOWN
+        if previous is not None:
+            before = previous.estimates.get(key)
+            was_published = before is not None and before.published
+            state = previous.direction_states.get(key, UNKNOWN)
+        elif carried is not None and (judgement := carried.get(key)) is not None:
+            was_published, state = judgement.published, judgement.direction
+        else:
+            was_published, state = False, UNKNOWN
         estimate = estimates[key] = estimate_trend(
             result,
             settings[key],
             now_s=now_s,
             # A trend shown when its source went silent comes back under the same hysteresis.
-            was_published=(before is not None and before.published) or state.paused is not None,
+            was_published=was_published or state.paused is not None,
         )
         state = states[key] = next_direction(
             state,

@@ -11,7 +11,7 @@ today's samples at each save. Their size is bounded by the sample store's capaci
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +41,7 @@ SAVE_INTERVAL = timedelta(minutes=30)
 # (as releases before 2026-12-04 wrote it), read once and then replaced by day files.
 DAYS = "days"
 TODAY = "today"
+JUDGEMENTS = "judgements"
 
 
 def storage_key(entry_id: str) -> str:
@@ -65,9 +66,21 @@ def _listed_days(index: Mapping[str, Any]) -> list[int]:
 class TrendSamplesStorage:
     """Loads and saves one entry's sample store."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str, samples: SampleStore) -> None:
-        """Keep ``samples`` in the entry's files; encoding and writing happen off the loop."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        samples: SampleStore,
+        judgements: Callable[[], Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Keep ``samples`` in the entry's files; encoding and writing happen off the loop.
+
+        ``judgements`` gives what the trends had judged (trends/judgements.py), saved in
+        the index beside today's samples; ``loaded_judgements`` is what was stored.
+        """
         self._hass = hass
+        self._judgements = judgements
+        self.loaded_judgements: object = None
         self._entry_id = entry_id
         self._index = _store(hass, storage_key(entry_id))
         self._samples = samples
@@ -110,6 +123,7 @@ class TrendSamplesStorage:
                 self._listed.add(day)
             if isinstance(today := index.get(TODAY), dict):
                 parts.append((None, today))
+            self.loaded_judgements = index.get(JUDGEMENTS)
         decoded = await self._hass.async_add_executor_job(_decode, self._index.key, parts)
         for part in decoded:
             if part.day_prints is not None:
@@ -149,7 +163,10 @@ class TrendSamplesStorage:
             plan = await self._hass.async_add_executor_job(self._plan, dict(self._written))
             for day, data in plan.changed_days.items():
                 await self._day_store(day).async_save(data)
-            await self._index.async_save({DAYS: sorted(plan.prints), TODAY: plan.today})
+            index: dict[str, Any] = {DAYS: sorted(plan.prints), TODAY: plan.today}
+            if self._judgements is not None:
+                index[JUDGEMENTS] = self._judgements()
+            await self._index.async_save(index)
             for day in self._listed - plan.prints.keys():
                 await self._day_store(day).async_remove()
                 del self._day_stores[day]

@@ -1,0 +1,79 @@
+"""What a trend had judged before a restart: whether it was shown, and its direction.
+
+Both carry hysteresis: a trend once shown stays shown until its error passes twice the
+limit, and a direction once taken is kept while the slope stays beyond the threshold. The
+samples come back exactly after a restart, but without these a trend shown by its
+hysteresis became unknown, and a "rising" kept by it became "steady", at every start. They
+are saved with the samples (trends/persistence.py) and read back as untrusted data: a
+damaged entry is dropped, the rest kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from ..analysis.trend import TrendDirection
+from ..analysis.trend_direction import DirectionState
+
+_DIRECTIONS = ("rising", "falling", "steady")
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One source's publishing state and direction state, as the last analysis left them."""
+
+    published: bool
+    direction: DirectionState
+
+
+def judgements_to_json(
+    published: Mapping[str, bool], directions: Mapping[str, DirectionState]
+) -> dict[str, dict[str, Any]]:
+    """The judgements of every analysed source, for the storage file."""
+    return {
+        key: {
+            "published": published.get(key, False),
+            "direction": state.direction,
+            "candidate": state.candidate,
+            "since_s": state.since_s,
+            "paused": state.paused,
+        }
+        for key, state in directions.items()
+    }
+
+
+def judgements_from_json(data: object) -> dict[str, Judgement]:
+    """The stored judgements that are well formed; anything else is left out."""
+    if not isinstance(data, dict):
+        return {}
+    judgements = {}
+    for key, item in data.items():
+        if isinstance(key, str) and (judgement := _judgement(item)) is not None:
+            judgements[key] = judgement
+    return judgements
+
+
+def _judgement(item: object) -> Judgement | None:
+    if not isinstance(item, dict) or not isinstance(published := item.get("published"), bool):
+        return None
+    since_s = item.get("since_s")
+    if since_s is not None and not (type(since_s) in (int, float) and math.isfinite(since_s)):
+        return None
+    fields = [item.get(name) for name in ("direction", "candidate", "paused")]
+    if any(value is not None and value not in _DIRECTIONS for value in fields):
+        return None
+    direction, candidate, paused = (cast(TrendDirection | None, value) for value in fields)
+    if (candidate is None) != (since_s is None):
+        return None
+    return Judgement(
+        published=published,
+        direction=DirectionState(
+            direction=direction,
+            candidate=candidate,
+            since_s=None if since_s is None else float(since_s),
+            paused=paused,
+        ),
+    )
