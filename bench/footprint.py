@@ -137,6 +137,7 @@ switches:
   - {{key: led-a, name: LED A, pin: 17}}
   - {{key: led-b, name: LED B, pin: 27}}
 state_dir: {state_dir}
+clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
 """
 
 

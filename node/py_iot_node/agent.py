@@ -3,6 +3,7 @@
 Every method runs on one thread (the runner's event loop), so none of it needs a lock; paho's
 callbacks only queue events for it. Samples reach the broker exactly in `seq` order: while
 older samples wait in the buffer, new ones queue behind them and leave in replay batches.
+The one exception is the hold below: switch states go out live past the held samples.
 
 The broker's acknowledgement does not mean Home Assistant got a sample: after a broker
 restart the node may publish before Home Assistant has subscribed again. So the last sent
@@ -10,7 +11,10 @@ samples stay in memory, and Home Assistant asks for those after the last one it 
 
 When the wall clock is stepped (NTP's first sync on a Pi without a real-time clock), the
 buffered samples taken before are retimed (retiming.py); the samples already sent keep the
-time they were sent with, so a resend repeats them exactly.
+time they were sent with, so a resend repeats them exactly. After boot, while the kernel
+says the clock is not synchronised yet (clock_sync.py), samples are not sent at all but held
+in the buffer, so that the step retimes them; switch states (the reconnect's echo, a
+command's confirmation) still go out live: Home Assistant must see an LED switch now.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Protocol
 
 from . import __version__
 from .buffer import SampleBuffer
+from .clock_sync import ClockSyncHold, ClockSyncProbe, kernel_clock_sync
 from .config import NodeConfig
 from .custom_sensors import DEFAULT_MODEL
 from .devices import SwitchBank
@@ -122,6 +127,7 @@ class NodeAgent:
         *,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = boot_clock,
+        clock_sync: ClockSyncProbe = kernel_clock_sync,
     ) -> None:
         self.config = config
         self.client = client
@@ -131,6 +137,7 @@ class NodeAgent:
         self._prefix = config.mqtt.prefix
         self._state_topic = node_topic(self._prefix, config.node_id, TopicKind.STATE)
         self._clock_watch = WallClockWatch(clock, monotonic)
+        self._hold = ClockSyncHold(clock_sync, monotonic, config.clock_sync_wait_s)
         self._next_seq = buffer.sequence(clock)
         self._signer = MessageSigner(config.secret) if config.secret else None
         self._verifier = MessageVerifier(config.secret, clock=clock) if config.secret else None
@@ -295,8 +302,13 @@ class NodeAgent:
         self.tick()
 
     def tick(self) -> None:
-        """Answer a waiting resend request once its turn has come (called by the event loop)."""
+        """Do what waited for its time: samples held for the clock, a resend request's turn.
+
+        Called by the event loop after every event and at least every 0.2 s.
+        """
         self._check_clock()
+        if self._hold.update():
+            self._send_next_replay()
         request = self._pending_resend
         if request is None or not self.connected:
             return
@@ -396,7 +408,12 @@ class NodeAgent:
             switches=dict(self.switches.states),
         )
         message = build_state(state, prefix=self._prefix, signer=self._signer)
-        if self.connected and not len(self.buffer) and not self._replay_inflight:
+        if self._hold.holding:
+            # Its switch states must show now; a reading waits to be retimed by the step.
+            live = not sensors
+        else:
+            live = not len(self.buffer) and not self._replay_inflight
+        if self.connected and live:
             info = self._publish(message)
             if info.rc == 0:
                 self._live_inflight[info.mid] = (state.seq, message.payload)
@@ -412,7 +429,9 @@ class NodeAgent:
     def _send_next_replay(self) -> None:
         """Send the oldest buffered samples as one batch, unless a batch is on its way."""
         self._check_clock()
-        if not self.connected or self._replay_inflight or not len(self.buffer):
+        if self._hold.holding or not self.connected:
+            return
+        if self._replay_inflight or not len(self.buffer):
             return
         rows = self.buffer.oldest(MAX_REPLAY_MESSAGES)
         rows = rows[: replay_batch_size([payload for _, payload in rows])]

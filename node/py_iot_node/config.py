@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
+from .clock_sync import DEFAULT_MAX_WAIT_S
 from .hardware.dht import DHT_BACKENDS, DhtModel
 from .hardware.gpio import GPIO_BACKENDS
 from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, GPIO_PINS, MAX_GPIO_PIN, MIN_GPIO_PIN
@@ -108,6 +109,8 @@ class NodeConfig:
     custom_sensors: tuple[CustomSensorConfig, ...] = ()
     switches: tuple[SwitchConfig, ...] = ()
     interval_s: float = 30.0
+    # Longest wait after start for an unsynchronised clock before samples go out anyway.
+    clock_sync_wait_s: float = DEFAULT_MAX_WAIT_S
     state_dir: Path = DEFAULT_STATE_DIR
     buffer_max_samples: int = DEFAULT_BUFFER_SAMPLES
     resend_max_samples: int = DEFAULT_RESEND_SAMPLES
@@ -237,6 +240,13 @@ def _switch(data: Mapping[str, object], index: int) -> SwitchConfig:
         active_high=_get(data, "active_high", bool, True),
         initial_on=_get(data, "initial_on", bool, False),
     )
+
+
+def _clock_sync_wait_s(data: Mapping[str, object]) -> float:
+    wait_s = _get(data, "clock_sync_wait_s", float, DEFAULT_MAX_WAIT_S)
+    if not 0 <= wait_s <= 3600:
+        raise ConfigError("clock_sync_wait_s: between 0 and 3600")
+    return wait_s
 
 
 def _tls(data: Mapping[str, object]) -> TlsConfig | None:
@@ -393,6 +403,7 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
         custom_sensors=custom_sensors,
         switches=switches,
         interval_s=interval_s,
+        clock_sync_wait_s=_clock_sync_wait_s(data),
         state_dir=state_dir if state_dir.is_absolute() else base_dir / state_dir,
         buffer_max_samples=max_samples,
         resend_max_samples=resend_samples,

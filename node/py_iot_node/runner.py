@@ -20,6 +20,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from .agent import AgentStats, NodeAgent
 from .buffer import SampleBuffer
+from .clock_sync import ClockSyncProbe, kernel_clock_sync
 from .config import NodeConfig
 from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
@@ -205,6 +206,7 @@ def run_node(
     switches: SwitchBank | None = None,
     clock: Callable[[], float] = time.time,
     monotonic: Callable[[], float] = boot_clock,
+    clock_sync: ClockSyncProbe = kernel_clock_sync,
 ) -> AgentStats:
     """Run the node until `stop` is set, then publish offline, release the pins and disconnect."""
     with contextlib.ExitStack() as resources:
@@ -216,7 +218,9 @@ def run_node(
         bank = open_switches(config) if switches is None else switches
         resources.callback(bank.gpio.close)
         mqtt = create_client(config) if client is None else client
-        agent = NodeAgent(config, mqtt, bank, buffer, clock=clock, monotonic=monotonic)
+        agent = NodeAgent(
+            config, mqtt, bank, buffer, clock=clock, monotonic=monotonic, clock_sync=clock_sync
+        )
         agent.custom_models = {
             channel.config.key: channel.model
             for channel in channels

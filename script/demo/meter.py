@@ -58,6 +58,7 @@ mqtt: {{host: 127.0.0.1, port: 1883}}
 interval_s: 10
 custom_sensors:
 {sensors}state_dir: {state_dir}
+clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
 """
 
 

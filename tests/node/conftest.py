@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from py_iot_node import clock_sync
 from py_iot_node.buffer import SampleBuffer
+from py_iot_node.clock_sync import ClockSync
 from py_iot_node.config import NodeConfig, parse_config
 from py_iot_node.devices import SwitchBank
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
@@ -86,6 +88,23 @@ class FakeClock:
         """Step the wall clock (NTP setting a Pi's clock), leaving the monotonic one."""
         self._boot_at += now - self.now
         self.now = now
+
+
+@dataclass
+class FakeClockSync:
+    """What the kernel says of the clock, set by the test."""
+
+    state: ClockSync = ClockSync.UNSYNCED
+
+    def __call__(self) -> ClockSync:
+        return self.state
+
+
+@pytest.fixture(autouse=True)
+def _host_clock_sync_unknown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The default probe answers "unknown": the host's NTP state must not decide a test."""
+    monkeypatch.setattr(clock_sync, "TIMESYNCD_SYNCHRONIZED", tmp_path / "no-timesyncd")
+    monkeypatch.setattr(clock_sync, "_adjtimex", lambda: None)
 
 
 def make_config(tmp_path: Path, **overrides: Any) -> NodeConfig:

@@ -45,6 +45,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.mqtt.port == 1883
     assert config.mqtt.tls is None
     assert config.interval_s == 30.0
+    assert config.clock_sync_wait_s == 600.0
     assert (config.dht_backend, config.gpio_backend) == ("auto", "auto")
     assert config.sensors == ()
     tls = parse_config({"node": {"id": "n1"}, "mqtt": {"tls": True}}).mqtt
@@ -108,6 +109,8 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ({"switches": [{"key": f"s{i}", "pin": 2 + i} for i in range(17)]}, "at most 16"),
         ({"interval_s": 1}, "interval_s"),
         ({"interval_s": True}, "interval_s: expected float"),
+        ({"clock_sync_wait_s": -1}, "clock_sync_wait_s: between 0 and 3600"),
+        ({"clock_sync_wait_s": 86_400}, "clock_sync_wait_s: between 0 and 3600"),
         ({"buffer": {"max_samples": 0}}, "max_samples"),
         ({"backend": "fake"}, "backend: auto or simulated"),
         ({"dht_backend": "pigpio"}, "dht_backend"),

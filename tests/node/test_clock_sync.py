@@ -1,0 +1,268 @@
+"""Samples held back while the kernel says NTP has not set the clock yet, then retimed."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from py_iot_node import clock_sync
+from py_iot_node.agent import NodeAgent
+from py_iot_node.buffer import SampleBuffer
+from py_iot_node.clock_sync import TIME_ERROR, ClockSync, kernel_clock_sync
+from py_iot_node.clock_sync import _adjtimex as real_adjtimex
+from py_iot_node.config import NodeConfig
+from py_iot_node.devices import SwitchBank
+from py_iot_node.hardware.gpio import SimulatedGpioBackend
+from py_iot_node.protocol import (
+    MessageSigner,
+    MessageVerifier,
+    SensorSample,
+    StateMessage,
+    build_command,
+    build_resend_request,
+    parse_replay,
+    parse_state,
+)
+
+from .conftest import START, FakeClient, FakeClock, FakeClockSync, Sent, make_config
+
+STATE = "py_iot_home/kitchen/state"
+REPLAY = "py_iot_home/kitchen/replay"
+RESEND = "py_iot_home/kitchen/resend"
+LED_SET = "py_iot_home/kitchen/switch/led/set"
+SECRET = "a shared secret of the kitchen node"
+# A Pi's clock after a power cut, before NTP answered: three years behind.
+STALE = START - 3 * 365 * 86_400
+WAIT_S = 600.0
+
+
+def reading(temperature: float) -> dict[str, SensorSample]:
+    return {"climate": SensorSample(temperature=temperature, humidity=45.0)}
+
+
+def make_agent(
+    config: NodeConfig, client: FakeClient, clock: FakeClock, sync: Callable[[], ClockSync]
+) -> tuple[NodeAgent, SampleBuffer]:
+    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
+    bank.setup()
+    buffer = SampleBuffer(config.buffer_path, 1000)
+    agent = NodeAgent(
+        config, client, bank, buffer, clock=clock, monotonic=clock.monotonic, clock_sync=sync
+    )
+    return agent, buffer
+
+
+def states(sent: list[Sent], verifier: MessageVerifier | None = None) -> list[StateMessage]:
+    """Every state published, live or in replay batches, in publishing order."""
+    found: list[StateMessage] = []
+    for message in sent:
+        if message.topic == STATE:
+            found.append(parse_state(STATE, message.payload, verifier=verifier))
+        elif message.topic == REPLAY:
+            found.extend(parse_replay(REPLAY, message.payload, verifier=verifier))
+    return found
+
+
+def ack_all(agent: NodeAgent, client: FakeClient) -> list[Sent]:
+    sent = client.take()
+    for message in sent:
+        agent.handle_published(message.mid)
+    return sent
+
+
+def temperatures(found: list[StateMessage]) -> list[tuple[float, float | None]]:
+    """(ts, temperature) of the states that carry a reading."""
+    return [
+        (state.ts, climate.temperature)
+        for state in found
+        if (climate := state.sensors.get("climate")) is not None
+    ]
+
+
+def sample_for(agent: NodeAgent, clock: FakeClock, minutes: int) -> None:
+    """A sample every 30 s for `minutes`, 20.0 °C, 20.5 °C, ..."""
+    for index in range(2 * minutes):
+        clock.now += 30
+        agent.handle_sample(clock.now, reading(20.0 + index / 2))
+
+
+def test_samples_wait_in_the_buffer_while_the_clock_is_not_synchronised(
+    tmp_path: Path, client: FakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    agent.handle_connected()
+    ack_all(agent, client)
+    sample_for(agent, clock, 2)
+    for _ in range(3):
+        agent.tick()
+    assert temperatures(states(client.take())) == []
+    assert len(buffer) == 4
+    assert caplog.text.count("not synchronised yet") == 1
+    buffer.close()
+
+
+@pytest.mark.parametrize("secret", [None, SECRET])
+def test_held_samples_are_replayed_at_their_true_time_once_the_clock_is_synchronised(
+    tmp_path: Path, client: FakeClient, caplog: pytest.LogCaptureFixture, secret: str | None
+) -> None:
+    config = make_config(tmp_path, **({"secret": secret} if secret else {}))
+    clock, sync = FakeClock(STALE), FakeClockSync()
+    agent, buffer = make_agent(config, client, clock, sync)
+    agent.handle_connected()
+    ack_all(agent, client)
+    sample_for(agent, clock, 1)
+    clock.now += 30
+    clock.set(START)  # NTP's first answer steps the clock, then calls it synchronised
+    sync.state = ClockSync.SYNCED
+    agent.tick()
+    replayed = states(ack_all(agent, client), MessageVerifier(secret) if secret else None)
+    assert temperatures(replayed) == [(START - 60, 20.0), (START - 30, 20.5)]
+    assert len(buffer) == 0
+    agent.handle_sample(clock.now, reading(21.0))
+    assert temperatures(states(client.take())) == [(START, 21.0)]  # live again
+    assert caplog.text.count("sending the samples held for it") == 1
+    buffer.close()
+
+
+def test_samples_go_out_as_they_are_when_the_clock_is_never_synchronised(
+    tmp_path: Path, client: FakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A node whose NTP never answers must not keep its data from Home Assistant for ever."""
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    agent.handle_connected()
+    ack_all(agent, client)
+    sample_for(agent, clock, 9)
+    agent.tick()
+    assert temperatures(states(client.take())) == []
+    clock.now = STALE + WAIT_S
+    agent.tick()
+    replayed = temperatures(states(ack_all(agent, client)))
+    assert replayed[:2] == [(STALE + 30, 20.0), (STALE + 60, 20.5)]
+    assert len(replayed) == 18
+    assert len(buffer) == 0
+    assert caplog.text.count("still not synchronised") == 1
+    buffer.close()
+
+
+@pytest.mark.parametrize(
+    ("sync", "wait_s"),
+    [(ClockSync.UNKNOWN, WAIT_S), (ClockSync.SYNCED, WAIT_S), (ClockSync.UNSYNCED, 0)],
+    ids=["unknown", "synchronised", "waiting_off"],
+)
+def test_samples_go_out_live_when_nothing_says_to_wait(
+    tmp_path: Path,
+    client: FakeClient,
+    caplog: pytest.LogCaptureFixture,
+    sync: ClockSync,
+    wait_s: float,
+) -> None:
+    """Where the sync state cannot be asked (not Linux, a container), the node sends as ever."""
+    config = make_config(tmp_path, clock_sync_wait_s=wait_s)
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(config, client, clock, FakeClockSync(sync))
+    agent.handle_connected()
+    ack_all(agent, client)
+    agent.handle_sample(clock.now, reading(20.0))
+    assert [message.topic for message in client.sent] == [STATE]
+    assert temperatures(states(client.take())) == [(STALE, 20.0)]
+    assert len(buffer) == 0
+    assert "synchronised" not in caplog.text
+    buffer.close()
+
+
+def test_a_clock_that_loses_its_sync_later_holds_nothing(
+    tmp_path: Path, client: FakeClient
+) -> None:
+    """The kernel calls a clock unsynchronised again after hours without NTP; it is right."""
+    clock, sync = FakeClock(), FakeClockSync(ClockSync.SYNCED)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, sync)
+    agent.handle_connected()
+    ack_all(agent, client)
+    sync.state = ClockSync.UNSYNCED
+    clock.now += 30
+    agent.tick()
+    agent.handle_sample(clock.now, reading(20.0))
+    assert temperatures(states(client.take())) == [(clock.now, 20.0)]
+    buffer.close()
+
+
+@pytest.mark.parametrize("secret", [None, SECRET])
+def test_a_command_during_the_hold_switches_the_led_and_is_confirmed_live(
+    tmp_path: Path, client: FakeClient, secret: str | None
+) -> None:
+    config = make_config(tmp_path, **({"secret": secret} if secret else {}))
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(config, client, clock, FakeClockSync())
+    verifier = MessageVerifier(secret) if secret else None
+    agent.handle_connected()
+    echo = states(ack_all(agent, client), verifier)
+    assert [state.switches for state in echo] == [{"led": False, "relay": False}]
+    sample_for(agent, clock, 1)
+    signer = MessageSigner(secret) if secret else None
+    # Signed, its time must be within a minute of the node's clock (not the case on a Pi
+    # hours off: the node refuses it as stale, with or without the hold).
+    agent.handle_command(
+        LED_SET, build_command("kitchen", "led", True, signer=signer, seq=1, ts=clock.now).payload
+    )
+    assert agent.switches.states["led"] is True
+    sent = ack_all(agent, client)
+    assert [message.topic for message in sent] == [STATE]
+    (confirmation,) = states(sent, verifier)
+    assert confirmation.switches["led"] is True
+    assert confirmation.ts == clock.now  # stale: the step does not move what was sent
+    # Home Assistant asks for what it missed: the answer repeats what was sent, as it was.
+    clock.now += 30
+    agent.handle_message(
+        RESEND,
+        build_resend_request("kitchen", since=0, seq=2, signer=signer, ts=clock.now).payload,
+    )
+    resent = states(client.take(), MessageVerifier(secret) if secret else None)
+    assert resent == [*echo, confirmation]
+    assert len(buffer) == 2
+    buffer.close()
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [(TIME_ERROR, ClockSync.UNSYNCED), (0, ClockSync.SYNCED), (-1, ClockSync.UNKNOWN)],
+    ids=["time_error", "time_ok", "refused"],
+)
+def test_the_kernel_tells_whether_the_clock_is_synchronised(
+    monkeypatch: pytest.MonkeyPatch, answer: int, expected: ClockSync
+) -> None:
+    buffers: list[bytes] = []
+
+    def adjtimex(timex: ctypes.Array[ctypes.c_char]) -> int:
+        buffers.append(timex.raw)
+        return answer
+
+    monkeypatch.setattr(clock_sync, "_adjtimex", lambda: adjtimex)
+    assert kernel_clock_sync() is expected
+    # modes = 0, the first field: the call only reads, and struct timex fits.
+    assert buffers == [bytes(512)]
+
+
+def test_timesyncd_saying_synchronised_is_enough(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    synchronized = tmp_path / "synchronized"
+    synchronized.touch()
+    monkeypatch.setattr(clock_sync, "TIMESYNCD_SYNCHRONIZED", synchronized)
+    monkeypatch.setattr(clock_sync, "_adjtimex", lambda: lambda _: TIME_ERROR)
+    assert kernel_clock_sync() is ClockSync.SYNCED
+
+
+def test_without_adjtimex_the_sync_state_is_unknown() -> None:
+    assert kernel_clock_sync() is ClockSync.UNKNOWN  # conftest takes adjtimex away
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="adjtimex is Linux's")
+def test_the_real_adjtimex_answers_a_clock_state() -> None:
+    adjtimex = real_adjtimex()
+    assert adjtimex is not None
+    assert adjtimex(ctypes.create_string_buffer(512)) in {-1, 0, 1, 2, 3, 4, TIME_ERROR}
