@@ -3,7 +3,7 @@
 Every method runs on one thread (the runner's event loop), so none of it needs a lock; paho's
 callbacks only queue events for it. Samples reach the broker exactly in `seq` order: while
 older samples wait in the buffer, new ones queue behind them and leave in replay batches.
-The one exception is the hold below: switch states go out live past the held samples.
+The one exception is the hold below: switch states go out live past a held backlog.
 
 The broker's acknowledgement does not mean Home Assistant got a sample: after a broker
 restart the node may publish before Home Assistant has subscribed again. So the last sent
@@ -12,9 +12,10 @@ samples stay in memory, and Home Assistant asks for those after the last one it 
 When the wall clock is stepped (NTP's first sync on a Pi without a real-time clock), the
 buffered samples taken before are retimed (retiming.py); the samples already sent keep the
 time they were sent with, so a resend repeats them exactly. After boot, while the kernel
-says the clock is not synchronised yet (clock_sync.py), samples are not sent at all but held
-in the buffer, so that the step retimes them; switch states (the reconnect's echo, a
-command's confirmation) still go out live: Home Assistant must see an LED switch now.
+says the clock is not synchronised yet (clock_sync.py), a backlog is not replayed but held
+in the buffer, so that the step retimes it, and new readings queue behind it; switch states
+(the reconnect's echo, a command's confirmation) still go out live: Home Assistant must see
+an LED switch now. Without a backlog, readings go out live as ever.
 """
 
 from __future__ import annotations
@@ -408,11 +409,12 @@ class NodeAgent:
             switches=dict(self.switches.states),
         )
         message = build_state(state, prefix=self._prefix, signer=self._signer)
-        if self._hold.holding:
-            # Its switch states must show now; a reading waits to be retimed by the step.
+        live = not len(self.buffer) and not self._replay_inflight
+        if self._hold.holding and not live:
+            # A backlog waits for the clock, and readings queue behind it; switch states
+            # must show now. With nothing waiting, a reading goes out as it is: Home
+            # Assistant shows it, and a node without NTP keeps its sensors live.
             live = not sensors
-        else:
-            live = not len(self.buffer) and not self._replay_inflight
         if self.connected and live:
             info = self._publish(message)
             if info.rc == 0:

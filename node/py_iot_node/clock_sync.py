@@ -85,7 +85,7 @@ class ClockSyncHold:
         self.holding = max_wait_s > 0 and sync() is ClockSync.UNSYNCED
         if self.holding:
             _LOGGER.warning(
-                "the clock is not synchronised yet: samples wait in the buffer until it is "
+                "the clock is not synchronised yet: a backlog waits in the buffer until it is "
                 "(at most %.0f s)",
                 max_wait_s,
             )
@@ -95,10 +95,10 @@ class ClockSyncHold:
         if not self.holding:
             return False
         if self._monotonic() >= self._until:
-            _LOGGER.warning("the clock is still not synchronised: sending samples as they are")
+            _LOGGER.warning("the clock is still not synchronised: sending the backlog as it is")
         elif (sync := self._sync()) is ClockSync.UNSYNCED:
             return False
         else:
-            _LOGGER.info("the clock is %s: sending the samples held for it", sync)
+            _LOGGER.info("the clock is %s: sending the backlog held for it", sync)
         self.holding = False
         return True

@@ -89,14 +89,16 @@ def sample_for(agent: NodeAgent, clock: FakeClock, minutes: int) -> None:
         agent.handle_sample(clock.now, reading(20.0 + index / 2))
 
 
-def test_samples_wait_in_the_buffer_while_the_clock_is_not_synchronised(
+def test_a_backlog_waits_in_the_buffer_while_the_clock_is_not_synchronised(
     tmp_path: Path, client: FakeClient, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Booted with the network down: the broker answers first, then NTP."""
     clock = FakeClock(STALE)
     agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    sample_for(agent, clock, 1)
     agent.handle_connected()
     ack_all(agent, client)
-    sample_for(agent, clock, 2)
+    sample_for(agent, clock, 1)  # new readings queue behind the backlog
     for _ in range(3):
         agent.tick()
     assert temperatures(states(client.take())) == []
@@ -112,9 +114,9 @@ def test_held_samples_are_replayed_at_their_true_time_once_the_clock_is_synchron
     config = make_config(tmp_path, **({"secret": secret} if secret else {}))
     clock, sync = FakeClock(STALE), FakeClockSync()
     agent, buffer = make_agent(config, client, clock, sync)
+    sample_for(agent, clock, 1)
     agent.handle_connected()
     ack_all(agent, client)
-    sample_for(agent, clock, 1)
     clock.now += 30
     clock.set(START)  # NTP's first answer steps the clock, then calls it synchronised
     sync.state = ClockSync.SYNCED
@@ -124,7 +126,7 @@ def test_held_samples_are_replayed_at_their_true_time_once_the_clock_is_synchron
     assert len(buffer) == 0
     agent.handle_sample(clock.now, reading(21.0))
     assert temperatures(states(client.take())) == [(START, 21.0)]  # live again
-    assert caplog.text.count("sending the samples held for it") == 1
+    assert caplog.text.count("sending the backlog held for it") == 1
     buffer.close()
 
 
@@ -134,9 +136,10 @@ def test_samples_go_out_as_they_are_when_the_clock_is_never_synchronised(
     """A node whose NTP never answers must not keep its data from Home Assistant for ever."""
     clock = FakeClock(STALE)
     agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    sample_for(agent, clock, 1)
     agent.handle_connected()
     ack_all(agent, client)
-    sample_for(agent, clock, 9)
+    sample_for(agent, clock, 8)
     agent.tick()
     assert temperatures(states(client.take())) == []
     clock.now = STALE + WAIT_S
@@ -175,6 +178,21 @@ def test_samples_go_out_live_when_nothing_says_to_wait(
     buffer.close()
 
 
+def test_without_a_backlog_readings_go_out_live_while_the_clock_is_not_synchronised(
+    tmp_path: Path, client: FakeClient
+) -> None:
+    """A node on a network without NTP keeps its sensors live; Home Assistant judges the
+    clock (nodes/: a clock that is off shows readings without recording them)."""
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    agent.handle_connected()
+    ack_all(agent, client)
+    agent.handle_sample(clock.now, reading(20.0))
+    assert temperatures(states(client.take())) == [(STALE, 20.0)]
+    assert len(buffer) == 0
+    buffer.close()
+
+
 def test_a_clock_that_loses_its_sync_later_holds_nothing(
     tmp_path: Path, client: FakeClient
 ) -> None:
@@ -199,10 +217,10 @@ def test_a_command_during_the_hold_switches_the_led_and_is_confirmed_live(
     clock = FakeClock(STALE)
     agent, buffer = make_agent(config, client, clock, FakeClockSync())
     verifier = MessageVerifier(secret) if secret else None
+    sample_for(agent, clock, 1)  # a backlog from before the broker answered
     agent.handle_connected()
     echo = states(ack_all(agent, client), verifier)
     assert [state.switches for state in echo] == [{"led": False, "relay": False}]
-    sample_for(agent, clock, 1)
     signer = MessageSigner(secret) if secret else None
     # Signed, its time must be within a minute of the node's clock (not the case on a Pi
     # hours off: the node refuses it as stale, with or without the hold).
