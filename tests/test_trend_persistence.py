@@ -345,8 +345,8 @@ async def test_a_trend_file_of_another_shape_is_set_aside_not_a_failed_setup(
 
 
 def _a_room_rising_by_its_hysteresis(end_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """3.5 days of minute samples whose slope (about 0.24 degC/d) keeps "rising" once taken
-    (above the 0.2 threshold) but would not take it afresh (not two errors above)."""
+    """3.5 days of minute samples whose slope (about 0.29 ± 0.09 degC/d) keeps "rising" once
+    taken (above the 0.2 threshold) but would not take it afresh (not two errors above)."""
     times = np.arange(end_s - 3.5 * DAY, end_s, 60.0)
     rng = np.random.default_rng(21)
     days = (times - times[0]) / DAY
@@ -374,11 +374,14 @@ async def test_a_direction_kept_by_its_hysteresis_survives_a_restart(
     mock_config_entry: MockConfigEntry,
     fake_hardware: FakeHardware,
     hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
     judgements: dict[str, Any] | None,
     rising: str,
 ) -> None:
     """A "rising" the slope no longer earns afresh, but keeps, stays "rising" across a start;
-    it turned "steady" at every start (a damaged judgement is not trusted)."""
+    it turned "steady" at every start (a damaged judgement is not trusted). At a fixed time:
+    where the days begin decides the daily means."""
+    freezer.move_to("2025-11-05 14:00:00+00:00")
     now_s = dt_util.utcnow().timestamp()
     times, values = _a_room_rising_by_its_hysteresis(now_s - 60.0)
     result = analyze_trend(times, values, tz=hass.config.time_zone, now_s=now_s)

@@ -134,10 +134,11 @@ def test_sample_at_local_midnight_belongs_to_the_new_day() -> None:
 
     means = daily_means(times, values, zone)
 
-    # Coverage: one hour of 24, and of the 23-hour DST day's 23.
+    # Coverage: one hour of 24, and of the 23-hour DST day's 23. No whole day shows a daily
+    # cycle to take out: the levels are the means.
     assert means == (
-        DailyMean(dt.date(2025, 3, 29), 1.0, 1, 1 / 24),
-        DailyMean(dt.date(2025, 3, 30), 3.0, 2, 1 / 23),
+        DailyMean(dt.date(2025, 3, 29), 1.0, 1, 1 / 24, level=1.0),
+        DailyMean(dt.date(2025, 3, 30), 3.0, 2, 1 / 23, level=3.0),
     )
 
 
@@ -263,7 +264,9 @@ def test_one_sample_has_statistics_but_no_slope() -> None:
     assert result.count == 1
     assert result.mean == result.minimum == result.maximum == 22.5
     # One hour of the day's 24 holds a sample, and the day has only begun.
-    assert result.daily_means == (DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 24, ended=False),)
+    assert result.daily_means == (
+        DailyMean(dt.date(2025, 6, 1), 22.5, 1, 1 / 24, ended=False, level=22.5),
+    )
     assert np.isnan(result.slope_per_day)
     assert np.isnan(result.robust.slope_per_day)
     assert result.last_age_s == 0.0
@@ -317,3 +320,23 @@ def test_analyze_many_over_a_store_and_its_snapshot() -> None:
     assert from_store["falling"] == analyze_trend(
         *snapshot["falling"], tz="Europe/Berlin", now_s=now_s
     )
+
+
+def test_a_day_that_lost_some_hours_keeps_its_level() -> None:
+    """An outage took four afternoon hours of a full day (83 % covered): its mean reads the
+    missing warmth as a cold day, its level does not, and the published line is flat."""
+    zone = "Europe/Brussels"
+    first = _local_midnight(dt.date(2025, 11, 3), zone)
+    times = np.arange(first, first + 3 * 86400, 300.0)
+    hours = (times - first) / 3600.0
+    values = (21.0 + 2.0 * np.sin(2 * np.pi * (hours - 9.0) / 24)).astype(np.float32)
+    lost = (hours >= 48 + 12) & (hours < 48 + 16)
+    result = analyze_trend(times[~lost], values[~lost], tz=zone, now_s=first + 3 * 86400)
+
+    day = result.daily_means[2]
+    assert day.full
+    assert day.mean < 20.7  # the afternoon's 22-23 degrees are missing
+    assert day.level == pytest.approx(21.0, abs=1e-5)
+    for whole in result.daily_means[:2]:
+        assert whole.level == pytest.approx(whole.mean, rel=1e-9)
+    assert result.full_day_line.slope_per_day == pytest.approx(0.0, abs=1e-5)

@@ -49,6 +49,9 @@ class DailyMean:
     count: int
     coverage: float = 0.0  # share of the day's hours with a sample
     ended: bool = True  # False for today: its evening is still to come
+    # The mean with the daily cycle taken out of the hours it has: a day that lost its
+    # afternoon to an outage is not read as a cold day. Equal to ``mean`` for a whole day.
+    level: float = _NAN
 
     @property
     def full(self) -> bool:
@@ -165,7 +168,9 @@ def _line(
     chosen = [day for day in days if (day.full if full_only else day.count > 0)]
     return line_over_days(
         [day.date.toordinal() for day in chosen],
-        [day.mean for day in chosen],
+        # The published line is through the full days' levels: one that lost a few hours
+        # keeps its place; the line over every day is the design's, through the means.
+        [day.level if full_only else day.mean for day in chosen],
         day_mean_error=day_mean_error,
     )
 
@@ -220,6 +225,9 @@ def _daily_means(
     counts = np.zeros(n_days, dtype=np.intp)
     hours = np.zeros(n_days, dtype=np.intp)
     means = np.full(n_days, np.nan)
+    day_ends = np.append(day_starts[1:], _next_midnight(days[-1], zone))
+    day_hours = (day_ends - day_starts) / HOUR_S
+    levels = means
     if usable_times.size:
         n = usable_times.size
         # Runs of one hour of one day in the sorted times: hours count from the first local
@@ -238,14 +246,55 @@ def _daily_means(
         hours = np.bincount(run_days, minlength=n_days)
         sums = np.bincount(run_days, weights=hour_means, minlength=n_days)
         np.divide(sums, hours, out=means, where=hours > 0)
-    day_ends = np.append(day_starts[1:], _next_midnight(days[-1], zone))
-    coverage = hours / ((day_ends - day_starts) / HOUR_S)
+        levels = _levels(
+            hour_means,
+            run_days,
+            usable_times[run_starts],
+            day_starts=day_starts,
+            hours=hours,
+            means=means,
+        )
+    coverage = hours / day_hours
     return tuple(
-        DailyMean(date=day, mean=mean, count=count, coverage=share, ended=end <= now_s)
-        for day, mean, count, share, end in zip(
-            days, means.tolist(), counts.tolist(), coverage.tolist(), day_ends.tolist(), strict=True
+        DailyMean(date=day, mean=mean, count=count, coverage=share, ended=end <= now_s, level=level)
+        for day, mean, count, share, end, level in zip(
+            days,
+            means.tolist(),
+            counts.tolist(),
+            coverage.tolist(),
+            day_ends.tolist(),
+            levels.tolist(),
+            strict=True,
         )
     )
+
+
+def _levels(
+    hour_means: NDArray[np.float64],
+    run_days: NDArray[np.intp],
+    run_times: NDArray[np.float64],
+    *,
+    day_starts: NDArray[np.float64],
+    hours: NDArray[np.intp],
+    means: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Each day's mean of its hourly means less the daily cycle at those hours.
+
+    The cycle is the mean deviation of each hour of the day from its day's mean, over the
+    days with every hour covered; without one, the levels are the means.
+    """
+    hour_of_day = np.minimum((run_times - day_starts[run_days]) // HOUR_S, 24).astype(np.intp)
+    whole = (hours >= 24)[run_days]
+    if not whole.any():
+        return means
+    deviations = (hour_means - means[run_days])[whole]
+    seen = np.bincount(hour_of_day[whole], minlength=25)
+    cycle = np.bincount(hour_of_day[whole], weights=deviations, minlength=25)
+    np.divide(cycle, seen, out=cycle, where=seen > 0)
+    sums = np.bincount(run_days, weights=hour_means - cycle[hour_of_day], minlength=means.size)
+    levels = np.full(means.size, np.nan)
+    np.divide(sums, hours, out=levels, where=hours > 0)
+    return levels
 
 
 def _next_midnight(day: dt.date, zone: ZoneInfo) -> float:
