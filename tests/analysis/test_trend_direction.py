@@ -81,6 +81,17 @@ def test_a_silent_source_shows_no_direction_and_resumes_without_a_turn() -> None
     assert next_direction(silent, None, 0.1, threshold=0.2, now_s=9000.0) == UNKNOWN
 
 
+@pytest.mark.parametrize("since_s", [5000.0, 1e300])
+def test_a_change_seen_since_a_time_to_come_waits_the_minimum_time_from_now(since_s: float) -> None:
+    """A candidate stamped after now (a clock set back, a damaged judgement restored from the
+    trend file) starts its count now: it waited the minimum time, not for ever."""
+    pending = DirectionState("rising", "steady", since_s)
+    state = next_direction(pending, 0.0, 0.1, threshold=0.2, now_s=1000.0)
+    assert state == DirectionState("rising", "steady", 1000.0)
+    state = next_direction(state, 0.0, 0.1, threshold=0.2, now_s=4600.0)
+    assert state == DirectionState("steady")
+
+
 def _run(
     times: np.ndarray, values: np.ndarray, *, days: int, threshold: float = 0.2
 ) -> list[str | None]:

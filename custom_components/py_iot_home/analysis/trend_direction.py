@@ -80,8 +80,10 @@ def next_direction(
         return DirectionState(direction=seen)
     if seen == state.direction:
         return DirectionState(direction=seen)
-    if seen != state.candidate:
+    # A candidate seen "since" a time to come (a clock set back, a damaged stored judgement)
+    # would wait until then, for ever at worst: its count starts now.
+    if seen != state.candidate or state.since_s is None or state.since_s > now_s:
         return DirectionState(direction=state.direction, candidate=seen, since_s=now_s)
-    if state.since_s is not None and now_s - state.since_s >= min_duration_s:
+    if now_s - state.since_s >= min_duration_s:
         return DirectionState(direction=seen)
     return state
