@@ -43,6 +43,7 @@ def test_damaged_judgements_are_left_out_one_by_one() -> None:
         "unknown_direction": {**good, "direction": "up"},
         "not_a_flag": {**good, "published": 1},
         "infinite_time": {**good, "candidate": "steady", "since_s": math.inf},
+        "time_beyond_floats": {**good, "candidate": "steady", "since_s": 10**400},
         "candidate_without_time": {**good, "candidate": "steady"},
         "not_a_mapping": ["rising"],
     }

@@ -32,12 +32,12 @@ class SensorChannel:
         backend: DhtBackend,
         *,
         reading_filter: ReadingFilter | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self.backend = backend
         self.reading_filter = reading_filter or ReadingFilter()
-        self._clock = clock
+        self._clock = clock or time.time
 
     def read(self) -> SensorSample:
         """Read once (blocking, up to a few seconds for a real DHT)."""

@@ -308,3 +308,11 @@ def test_without_a_stuck_rule_a_repeated_reading_is_kept() -> None:
     assert {readings.accept(reading(21.0, 45.0), at=minute * 60.0) for minute in range(720)} == {OK}
     assert stuck_after_for(DhtModel.DHT11) is None
     assert stuck_after_for(DhtModel.DHT22) == stuck_after_for(DhtModel.AM2302) == 6 * 3600.0
+
+
+@pytest.mark.parametrize("humidity", [99.9, 100.0, 0.0])
+def test_humidity_pinned_at_the_range_end_is_not_stuck(humidity: float) -> None:
+    """A DHT22 in condensation reads 99.9 % for hours; a greenhouse at night holds 11.4 °C."""
+    readings = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
+    verdicts = {readings.accept(reading(11.4, humidity), at=minute * 60.0) for minute in range(720)}
+    assert verdicts == {OK}

@@ -290,3 +290,25 @@ def test_a_dht22_repeating_one_reading_for_hours_reads_as_stuck_a_dht11_does_not
     }
     assert (last["a"].accepted, last["a"].reason) == (False, "stuck")
     assert last["b"].accepted
+
+
+def test_a_wall_clock_step_is_no_time_a_sensor_repeated_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """NTP steps a Pi's clock by the hours its power was off: a steady room read 20 times
+    in 100 s before the step is not "stuck" after it."""
+    wall = [1_000_000.0]
+    monkeypatch.setattr(devices.time, "time", lambda: wall[0])
+    same = DhtReading(temperature=21.0, humidity=45.0)
+    channel = SensorChannel(
+        SENSOR,
+        ScriptedDht(*[same] * 25),
+        reading_filter=devices.ReadingFilter(stuck_after_s=6 * 3600.0),
+    )
+    samples = []
+    for index in range(25):
+        if index == 20:
+            wall[0] += 8 * 3600.0  # the step
+        samples.append(channel.read())
+        wall[0] += 5.0
+    assert all(sample == SensorSample(temperature=21.0, humidity=45.0) for sample in samples)

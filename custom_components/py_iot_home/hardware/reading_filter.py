@@ -25,6 +25,11 @@ from .dht import DhtBackend, DhtModel, DhtReadError, DhtReading
 
 STUCK_AFTER_S = 6 * 3600.0
 STUCK_AFTER_READS = 20
+# The longest a poll waits (the options' limit): a longer gap between two reads is a clock
+# step (NTP setting a Pi's clock after boot), not hours the sensor repeated itself.
+MAX_READ_GAP_S = 3600.0
+# Humidity at or beyond these is pinned at the sensor's range, not stuck.
+STEADY_HUMIDITY_ENDS = (1.0, 99.0)
 
 
 class Rejection(StrEnum):
@@ -111,9 +116,10 @@ class ReadingFilter:
         self._jump_streak = 0
         self._stuck_after_s = stuck_after_s
         self._stuck_after_reads = stuck_after_reads
-        # Since when, and for how many reads, the sensor has given this very reading.
-        self._same_since = 0.0
+        # For how long, and how many reads, the sensor has given this very reading.
+        self._same_for_s = 0.0
         self._same_reads = 0
+        self._same_at = 0.0
 
     @property
     def available(self) -> bool:
@@ -147,7 +153,7 @@ class ReadingFilter:
             self._bump(rejected_out_of_range=1)
             return REJECTED_OUT_OF_RANGE
         last_good = self._last_good
-        if reading == last_good and self._stuck(at):
+        if reading == last_good and self._stuck(reading, at):
             self._consecutive_failures += 1
             self._bump(rejected_stuck=1)
             return REJECTED_STUCK
@@ -176,13 +182,21 @@ class ReadingFilter:
             and low_h <= reading.humidity <= high_h
         )
 
-    def _stuck(self, at: float) -> bool:
-        """Count one more read of the same reading; whether that makes the sensor stuck."""
+    def _stuck(self, reading: DhtReading, at: float) -> bool:
+        """Count one more read of the same reading; whether that makes the sensor stuck.
+
+        Not at the humidity's ends: a DHT22 in condensation reads 99.9 % for hours, and a
+        greenhouse at night may hold its temperature too.
+        """
         self._same_reads += 1
+        self._same_for_s += min(max(at - self._same_at, 0.0), MAX_READ_GAP_S)
+        self._same_at = at
+        low, high = STEADY_HUMIDITY_ENDS
         return (
-            self._stuck_after_s is not None
+            low < reading.humidity < high
+            and self._stuck_after_s is not None
             and self._same_reads >= self._stuck_after_reads
-            and at - self._same_since >= self._stuck_after_s
+            and self._same_for_s >= self._stuck_after_s
         )
 
     def _close_enough(
@@ -197,8 +211,9 @@ class ReadingFilter:
 
     def _keep(self, reading: DhtReading, at: float) -> FilterVerdict:
         if reading != self._last_good:
-            self._same_since = at
+            self._same_for_s = 0.0
             self._same_reads = 1
+            self._same_at = at
         self._last_good = reading
         self._last_good_at = at
         self._consecutive_failures = 0

@@ -60,7 +60,7 @@ def _judgement(item: object) -> Judgement | None:
     if not isinstance(item, dict) or not isinstance(published := item.get("published"), bool):
         return None
     since_s = item.get("since_s")
-    if since_s is not None and not (type(since_s) in (int, float) and math.isfinite(since_s)):
+    if since_s is not None and not (type(since_s) in (int, float) and _finite(since_s)):
         return None
     fields = [item.get(name) for name in ("direction", "candidate", "paused")]
     if any(value is not None and value not in _DIRECTIONS for value in fields):
@@ -77,3 +77,10 @@ def _judgement(item: object) -> Judgement | None:
             paused=paused,
         ),
     )
+
+
+def _finite(number: float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond any float
+        return False
