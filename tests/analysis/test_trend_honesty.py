@@ -96,15 +96,16 @@ def test_a_line_through_two_or_three_daily_means_is_not_overconfident(
     start = T0 + 8 * HOUR
     estimates = [_estimate(*_flat_room(start, start + days * DAY, seed)) for seed in range(ROOMS)]
     assert {estimate.method for estimate in estimates} == {"daily_means"}
-    # Measured 2.5 %, 3 %, 12 % (before: 33 %, 47 %, 37.5 %); three days' own error has
-    # one degree of freedom, so it is as often too small as too large.
+    # Measured 2.5 %, 3 %, 12 % (29.5 %, 27.5 %, 12 % before 2026-12-05); three days' own
+    # error has one degree of freedom, so it is as often too small as too large.
     assert _share_beyond_two_errors(estimates) < at_most
 
 
 @pytest.mark.parametrize("outage_h", [24, 40])
 def test_an_outage_in_a_week_keeps_the_error_honest(outage_h: float) -> None:
-    """Measured 5.5 % and 11.5 % (14 % and 16 % before the days' levels took the daily cycle
-    out of the hours an outage left them; 18-32 % in an earlier probe)."""
+    """Measured 5.5 % and 11.5 % (8.5 % and 18.5 % before 2026-12-05; 14 % and 16 % with
+    the covered time but before the days' levels took the daily cycle out of the hours an
+    outage left them)."""
     estimates = []
     for seed in range(ROOMS):
         times, values = _flat_room(T0 + 8 * HOUR, T0 + 7 * DAY + 8 * HOUR, seed)
