@@ -4,7 +4,8 @@
 
 Onboarding and a token, the HTTP settings confirmed, the MQTT entry, the "Climate sensor"
 board, 60 days of demo statistics for the demo power meter, then the meter node confirmed, the
-power predictor; with --confirm-nodes also the discovered nodes.
+power predictor and a "Power forecast" dashboard with the README's card; with
+--confirm-nodes also the discovered nodes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from .ha_client import HomeAssistantClient, HomeAssistantError, wait_until_up
 from .meter import DEMO_QUANTITIES, NODE_ID
@@ -49,6 +52,10 @@ LED_STEP = {
     "add_another": False,
 }
 PREDICTOR_TITLE = "Demo power forecast"
+# The dashboard a user makes from the README (docs/examples/power_forecast_card.yaml), made
+# here so that the demo shows its forecast as a chart at once.
+FORECAST_DASHBOARD = "power-forecast"
+FORECAST_CARD = Path(__file__).resolve().parents[2] / "docs/examples/power_forecast_card.yaml"
 SEED_DAYS = 60
 # Renamed when the demo meter became a node, and when its sensors got names (mains,
 # outdoor): older stacks seed its new entity ids once.
@@ -324,6 +331,26 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
         _LOGGER.info("added the predictor %r", PREDICTOR_TITLE)
 
 
+async def ensure_forecast_dashboard(client: HomeAssistantClient) -> None:
+    """A "Power forecast" dashboard in the sidebar with the card, unless there is one."""
+    dashboards: list[dict[str, Any]] = await client.ws("lovelace/dashboards/list")
+    if any(board["url_path"] == FORECAST_DASHBOARD for board in dashboards):
+        return  # the user's own, perhaps edited: left as it is
+    await client.ws(
+        "lovelace/dashboards/create",
+        url_path=FORECAST_DASHBOARD,
+        title="Power forecast",
+        icon="mdi:chart-timeline-variant-shimmer",
+        mode="storage",
+        show_in_sidebar=True,
+        require_admin=False,
+    )
+    card = yaml.safe_load(FORECAST_CARD.read_text())
+    config = {"views": [{"title": "Forecast", "path": "forecast", "cards": [card]}]}
+    await client.ws("lovelace/config/save", url_path=FORECAST_DASHBOARD, config=config)
+    _LOGGER.info("added the dashboard %r", "Power forecast")
+
+
 async def confirm_nodes(client: HomeAssistantClient, node_ids: list[str]) -> None:
     """Confirm the discovery flows of the given nodes (what a user does in the UI)."""
     for node_id in node_ids:
@@ -407,6 +434,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         # The demo meter is part of the stack: confirmed here, as a user would.
         await confirm_nodes(client, [NODE_ID])
         await ensure_predictor(client)
+        await ensure_forecast_dashboard(client)
         if node_ids:
             await confirm_nodes(client, node_ids)
         if fresh:

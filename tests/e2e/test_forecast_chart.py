@@ -15,6 +15,7 @@ import pytest
 import yaml
 from playwright.async_api import Page, expect
 
+from script.demo.bootstrap import FORECAST_DASHBOARD
 from script.demo.ha_client import HomeAssistantClient
 
 pytestmark = [
@@ -27,33 +28,23 @@ pytestmark = [
 
 CARD = yaml.safe_load(Path("docs/examples/power_forecast_card.yaml").read_text())
 EN_DASH = "\N{EN DASH}"
-DASHBOARD = "power-forecast"
+DASHBOARD = FORECAST_DASHBOARD
 SCREENSHOT = Path("docs/screenshots/power-forecast-card.png")
 PREDICTED = "sensor.demo_power_forecast_predicted_power"
 
 
-async def _dashboard_with_card(api: HomeAssistantClient) -> None:
-    dashboards: list[dict[str, Any]] = await api.ws("lovelace/dashboards/list")
-    if not any(board["url_path"] == DASHBOARD for board in dashboards):
-        await api.ws(
-            "lovelace/dashboards/create",
-            url_path=DASHBOARD,
-            title="Power forecast",
-            icon="mdi:chart-timeline-variant-shimmer",
-            mode="storage",
-            show_in_sidebar=True,
-            require_admin=False,
-        )
-    config = {"views": [{"title": "Forecast", "path": "forecast", "cards": [CARD]}]}
-    await api.ws("lovelace/config/save", url_path=DASHBOARD, config=config)
-
-
 async def test_forecast_chart_on_a_dashboard(page: Page, api: HomeAssistantClient) -> None:
-    """24 rows, each with a bar, the forecast and its band, in the home's time zone."""
+    """24 rows, each with a bar, the forecast and its band, in the home's time zone.
+
+    script/develop made the dashboard, with the README's card, and put it in the sidebar.
+    """
     state = await api.rest("GET", f"/api/states/{PREDICTED}")
     points = state["attributes"]["forecast"]
     assert len(points) == 24
-    await _dashboard_with_card(api)
+    dashboards: list[dict[str, Any]] = await api.ws("lovelace/dashboards/list")
+    (made,) = [board for board in dashboards if board["url_path"] == DASHBOARD]
+    assert made["show_in_sidebar"]
+    assert (await api.ws("lovelace/config", url_path=DASHBOARD))["views"][0]["cards"] == [CARD]
     await page.goto(f"/{DASHBOARD}/forecast")
     table = page.locator("ha-markdown").get_by_role("table")
     await expect(table.get_by_role("row")).to_have_count(25)
