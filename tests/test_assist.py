@@ -515,3 +515,28 @@ async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_
     assert await _speech(hass, "is the living room getting warmer") == (
         f"No, the Living room is holding steady: {slope:+.1f} °C a day over the last 36 hours."
     )
+
+
+@pytest.mark.usefixtures("assist")
+async def test_a_device_named_like_the_place_asked_about_is_pointed_to(hass: HomeAssistant) -> None:
+    """A node "Garage Pi" confirmed without an area: "is the garage getting warmer" said
+    only that no area is called garage."""
+    devices = dr.async_get(hass)
+    (board,) = [
+        device
+        for device in devices.devices
+        if device.name == "Living room" and device.model is not None and "DHT" in device.model
+    ]
+    devices.async_update_device(board.id, name_by_user="Garage Pi", area_id=None)
+    assert await _speech(hass, "is the garage getting warmer") == (
+        "Garage Pi is in no area. Give it one under Settings, Devices, then ask about that area."
+    )
+    shed = ar.async_get(hass).async_get_or_create("Shed")
+    devices.async_update_device(board.id, area_id=shed.id)
+    assert await _speech(hass, "what is the humidity in the garage") == (
+        "Garage Pi is in the Shed: ask about the Shed."
+    )
+    # A word that names neither an area nor one of our devices.
+    assert await _speech(hass, "what is the humidity in the gar") == (
+        "I do not know an area called gar."
+    )

@@ -142,6 +142,17 @@ def _find_area(hass: HomeAssistant, name: str) -> ar.AreaEntry | None:
     return None
 
 
+def _our_device_called(hass: HomeAssistant, name: str) -> dr.DeviceEntry | None:
+    """A device of this integration named ``name``, or whose name begins with it."""
+    wanted = name.casefold()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+            device_name = (device.name_by_user or device.name or "").casefold()
+            if device_name == wanted or device_name.startswith(f"{wanted} "):
+                return device
+    return None
+
+
 def _area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
     if entity.area_id:
         return entity.area_id
@@ -156,7 +167,20 @@ class _AreaIntentHandler(intent.IntentHandler):
 
     def _area(self, intent_obj: intent.Intent, name: str | None = None) -> ar.AreaEntry | str:
         name = name or _slot_text(intent_obj.slots["area"]["value"])
-        return _find_area(intent_obj.hass, name) or f"I do not know an area called {name}."
+        hass = intent_obj.hass
+        if (area := _find_area(hass, name)) is not None:
+            return area
+        if (device := _our_device_called(hass, name)) is None:
+            return f"I do not know an area called {name}."
+        # "Is the garage getting warmer" of a node called Garage Pi confirmed without an
+        # area: Assist answers by area, so say which one, or how to give it one.
+        device_name = device.name_by_user or device.name
+        if device.area_id and (home := ar.async_get(hass).async_get_area(device.area_id)):
+            return f"{device_name} is in the {home.name}: ask about the {home.name}."
+        return (
+            f"{device_name} is in no area. Give it one under Settings, Devices, "
+            "then ask about that area."
+        )
 
 
 class AreaHumidityIntent(_AreaIntentHandler):
