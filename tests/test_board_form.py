@@ -203,7 +203,11 @@ async def test_a_board_and_leds_named_in_64_cjk_characters_get_their_entities(
     stem = "_".join(["tai"] * 16)  # the name's id cut to 64 characters, no trailing "_"
     quantities = ("temperature", "humidity")
     assert {entity.entity_id for entity in entities} == {
-        *(f"sensor.{stem}_{q}{end}" for q in quantities for end in ("", "_trend", "_trend_status")),
+        *(
+            f"sensor.{stem}_{q}{end}"
+            for q in quantities
+            for end in ("", "_trend", "_trend_status", "_trend_expected")
+        ),
         *(f"binary_sensor.{stem}_{q}_rising" for q in quantities),
         f"switch.{stem}",
         f"switch.{stem}_2",

@@ -360,6 +360,8 @@ async def test_a_node_keeps_the_identities_of_earlier_releases(
         f"{node}_dht1_humidity_trend",
         f"{node}_dht1_temperature_trend_status",
         f"{node}_dht1_humidity_trend_status",
+        f"{node}_dht1_temperature_trend_expected",
+        f"{node}_dht1_humidity_trend_expected",
         f"{node}_dht1_temperature_rising",
         f"{node}_dht1_humidity_rising",
         f"{node}_switch_led1",

@@ -82,8 +82,9 @@ async def test_a_node_announcing_ever_new_hardware_is_rationed(
         await hass.async_block_till_done(wait_background_tasks=True)
     assert len(loads) == MAX_HARDWARE_CHANGES
     assert entry.state is ConfigEntryState.LOADED
-    # Only the adopted changes left removed entities behind (4 per quantity of 16 sensors).
-    assert len(registry.deleted_entities) - deleted_before <= MAX_HARDWARE_CHANGES * 16 * 2 * 4
+    # Only the adopted changes left removed entities behind (5 per quantity of 16 sensors:
+    # the reading, its trend, the trend's status and expected time, rising).
+    assert len(registry.deleted_entities) - deleted_before <= MAX_HARDWARE_CHANGES * 16 * 2 * 5
     last_adopted = f"t{MAX_HARDWARE_CHANGES - 1}"
     assert stored_announcement(entry).sensors == _sensors(last_adopted)
     coordinator = entry.runtime_data.node

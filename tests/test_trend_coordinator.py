@@ -33,6 +33,7 @@ from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends import recorded_samples as trend_history
 from custom_components.py_iot_home.trends.coordinator import (
+    EXPECTED,
     RISING,
     STATUS,
     TREND,
@@ -627,7 +628,9 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
         )
 
     first = analyze(None)
-    assert set(first.views) == {(key, kind) for key in keys for kind in (TREND, RISING, STATUS)}
+    assert set(first.views) == {
+        (key, kind) for key in keys for kind in (TREND, RISING, STATUS, EXPECTED)
+    }
     result = first.results["temperature"]
     trend_view = first.views["temperature", TREND]
     assert first.estimates["temperature"].published

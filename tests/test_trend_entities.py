@@ -159,6 +159,13 @@ async def test_trend_entities_follow_the_coordinator(
     humidity_status = _state(hass, "sensor", "board0001_humidity_trend_status")
     assert humidity_status.state == "span_too_short"
     assert humidity_status.attributes["ready_at"] == humidity.attributes["ready_at"]
+    # And the time itself, which the device page shows as "in 4 hours".
+    expected = _state(hass, "sensor", "board0001_humidity_trend_expected")
+    assert expected.attributes["device_class"] == "timestamp"
+    assert dt_util.parse_datetime(expected.state) == dt_util.parse_datetime(
+        humidity.attributes["ready_at"]
+    )
+    assert _state(hass, "sensor", "board0001_temperature_trend_expected").state == STATE_UNKNOWN
 
     freezer.move_to(NOW + timedelta(days=3))
     later_s = now_s + 3 * DAY
@@ -224,6 +231,8 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
     for unique_id, translation_key in (
         ("node01_humidity_trend_status", "humidity_trend_status"),
         ("node01_dht1_temperature_trend_status", "sensor_temperature_trend_status"),
+        ("node01_humidity_trend_expected", "humidity_trend_expected"),
+        ("node01_dht1_temperature_trend_expected", "sensor_temperature_trend_expected"),
     ):
         entity_id = registry.async_get_entity_id("sensor", DOMAIN, unique_id)
         assert entity_id is not None
@@ -236,6 +245,8 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
     assert [entity.translation_placeholders for entity in placeholders] == [
         {},
         {},
+        {},
+        {"sensor": "Attic"},
         {"sensor": "Attic"},
         {"sensor": "Attic"},
         {},

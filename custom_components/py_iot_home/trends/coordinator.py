@@ -65,6 +65,7 @@ ATTR_LAST_SAMPLE_AT = "last_sample_at"
 TREND = "trend"
 RISING = "rising"
 STATUS = "trend_status"
+EXPECTED = "trend_expected"
 # A trend sensor's status: shown, or why not (``analysis.trend_estimate.NotReadyReason``).
 STATUS_SHOWN = "shown"
 STATUS_OPTIONS = [STATUS_SHOWN, *get_args(NotReadyReason.__value__)]
@@ -520,6 +521,7 @@ def analyze_snapshot(
             value=estimate.not_ready or STATUS_SHOWN,
             attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
         )
+        views[key, EXPECTED] = EntityView(value=estimate.ready_at_s, attributes={})
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
@@ -19,6 +20,7 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import callback
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from .coordinator import (
@@ -27,6 +29,7 @@ from .coordinator import (
     ATTR_READY_AT,
     ATTR_SPAN_HOURS,
     ATTR_STANDARD_ERROR,
+    EXPECTED,
     RISING,
     STATUS,
     STATUS_OPTIONS,
@@ -59,7 +62,7 @@ _CHANGING_ATTRIBUTES = frozenset(
 class TrendSensorDescription(SensorEntityDescription):
     """The slope of a source, or its status, read from the view the coordinator built."""
 
-    value_fn: Callable[[EntityView], float | str | None]
+    value_fn: Callable[[EntityView], float | str | datetime | None]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +86,16 @@ STATUS_SENSOR = TrendSensorDescription(
     entity_category=EntityCategory.DIAGNOSTIC,
     value_fn=lambda view: None if view.value is None else str(view.value),
 )
+# Beside the status, when the trend should come, as the device page shows a time: "in 3
+# hours" (unknown while there is a trend, or no time can be promised).
+EXPECTED_SENSOR = TrendSensorDescription(
+    key=EXPECTED,
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda view: (
+        None if view.value is None else dt_util.utc_from_timestamp(float(view.value))
+    ),
+)
 RISING_SENSOR = TrendBinarySensorDescription(
     key=RISING,
     is_on_fn=lambda view: None if view.value is None else bool(view.value),
@@ -90,7 +103,7 @@ RISING_SENSOR = TrendBinarySensorDescription(
 
 
 def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list[SensorEntity]:
-    """A slope sensor and its status per source of the coordinator, on the sources' device."""
+    """A slope sensor, its status and when it is expected per source, on the sources' device."""
     return [
         entity
         for source in coordinator.sources.values()
@@ -106,6 +119,7 @@ def trend_sensors(coordinator: TrendCoordinator, device: DeviceIdentity) -> list
                 ),
             ),
             TrendSensor(coordinator, source, device, STATUS_SENSOR),
+            TrendSensor(coordinator, source, device, EXPECTED_SENSOR),
         )
     ]
 
@@ -191,8 +205,8 @@ class TrendSensor(TrendEntity, SensorEntity):
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
 
     @property
-    def native_value(self) -> float | str | None:
-        """Slope per day, rounded to the shown decimals; or the status: shown, or why not."""
+    def native_value(self) -> float | str | datetime | None:
+        """The slope per day (shown decimals), the status, or when the trend is expected."""
         view = self._shown_view
         return None if view is None else self.entity_description.value_fn(view)
 
