@@ -173,3 +173,37 @@ async def test_a_clock_drifting_back_into_tolerance_keeps_showing_its_values(
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(TEMPERATURE).state == "25.0"
+
+
+async def test_a_command_is_confirmed_by_a_node_whose_clock_is_not_yet_called_off(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node started before NTP answered, holding its backlog, confirms at once with its
+    stale clock: the first such message used to count as stale, and the command timed out
+    although the LED switched."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    seq = count(1)
+
+    async def node_switches(topic: str, payload: bytes, *args: object, **kwargs: object) -> None:
+        if topic == COMMAND_TOPIC:
+            async_fire_mqtt_message(
+                hass,
+                STATE_TOPIC,
+                state_payload(next(seq), temperature=30.0, led=True, ts=time.time() - 3 * 3600),
+            )
+
+    mqtt_mock.async_publish.side_effect = node_switches
+    await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert hass.states.get(LED).state == STATE_ON
+    # Its reading, stamped three hours ago, is neither shown nor recorded.
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert node.messages_accepted["state"] == 0
+    assert ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID)) is None
+    # A stale message that confirms nothing still does not show.
+    async_fire_mqtt_message(
+        hass, STATE_TOPIC, state_payload(next(seq), led=False, ts=time.time() - 3 * 3600)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(LED).state == STATE_ON

@@ -499,6 +499,17 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._watch_clock(state.ts, now)
         if self.clock.is_off:
             self._apply(state, arrived_at=now)
+        elif self._confirms_a_command(state):
+            # Before a few in a row call the clock off (a node holding its backlog until NTP
+            # answers stamps its confirmations by its stale clock): the switch it reports is
+            # the one just commanded, and it is current; its readings are not shown.
+            self._apply(replace(state, sensors={}), arrived_at=now)
+
+    def _confirms_a_command(self, state: StateMessage) -> bool:
+        return any(
+            (waiting := self._confirmations.get(key)) is not None and waiting[0] == on
+            for key, on in state.switches.items()
+        )
 
     def _behind_shown(self, sample_ts: float, now: float) -> bool:
         """Whether a live sample is older than the one shown: the broker delayed it.
