@@ -10,6 +10,7 @@ from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.mqtt import MQTT_CONNECTION_STATE
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import (
@@ -19,11 +20,12 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
@@ -470,3 +472,27 @@ async def test_a_delayed_sample_is_history_not_the_current_value(
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(4, temperature=25.0, ts=now + 1))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(TEMPERATURE).state == "25.0"
+
+
+async def test_home_assistant_losing_the_broker_says_nothing_of_the_node(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Home Assistant's own link to the broker, lost or let go at a stop, is not the node's:
+    its connectivity read "disconnected" at every restart of Home Assistant."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    await hass.async_block_till_done()
+    assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    # Stopping, Home Assistant lets go of the broker: the node's state is left as it was.
+    hass.set_state(CoreState.stopping)
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    await hass.async_block_till_done()
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    hass.set_state(CoreState.running)

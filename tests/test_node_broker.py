@@ -276,7 +276,13 @@ async def test_broker_restart_loses_nothing(
     monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 4 * INTERVAL_S)
     await hass.async_add_executor_job(broker.stop)
     outage_start = time.time()
-    await asyncio.sleep(2.5 * INTERVAL_S)
+    # Home Assistant lost the broker, not the node: unknown, not "disconnected".
+    await wait_until(
+        lambda: state_of(hass, ids["connectivity"]) == STATE_UNAVAILABLE,
+        "connectivity unavailable while the broker is down",
+        agent,
+    )
+    await asyncio.sleep(max(0.0, outage_start + 2.5 * INTERVAL_S - time.time()))
     await hass.async_add_executor_job(broker.start)
     outage_end = time.time()
     await wait_until(lambda: runtime.node.resend.requests_sent > 0, "resend request", agent)

@@ -98,6 +98,8 @@ class NodeState:
     sampled_at: datetime | None = None
     # Online, but no sample for longer than its interval explains (nodes.silence).
     readings_stale: bool = False
+    # Home Assistant's own link to the broker: without it nothing is known of the node.
+    broker_connected: bool = True
 
 
 class RejectionLog:
@@ -256,11 +258,18 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     @callback
     def _connection_changed(self, connected: bool) -> None:
-        if not connected:
-            # Nothing is known about the node until the broker is back (core MQTT entities
-            # do the same); its retained availability returns with the new subscriptions.
-            self.resend.connection_lost()
-            self.async_set_updated_data(replace(self.data, online=False))
+        if connected:
+            self.async_set_updated_data(replace(self.data, broker_connected=True))
+            return
+        if self.hass.is_stopping:
+            # Home Assistant letting go of the broker as it stops says nothing of the node:
+            # its history must not read "disconnected" at every restart.
+            return
+        # Nothing is known about the node until the broker is back (core MQTT entities
+        # do the same): unavailable, not "disconnected"; its retained availability
+        # returns with the new subscriptions.
+        self.resend.connection_lost()
+        self.async_set_updated_data(replace(self.data, online=False, broker_connected=False))
 
     def _request_resend(self, since: int) -> None:
         """Ask the node for the samples after `since` (it announced or sent, so it listens)."""

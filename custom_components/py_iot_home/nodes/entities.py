@@ -206,8 +206,8 @@ class NodeConnectivity(NodeEntity, BinarySensorEntity):
 
     @property
     def available(self) -> bool:
-        """Always available: it is the one entity that says the node is offline."""
-        return self.coordinator.last_update_success
+        """Available while Home Assistant reaches the broker, which tells the node's state."""
+        return self.coordinator.last_update_success and self.coordinator.data.broker_connected
 
     @property
     def is_on(self) -> bool:
