@@ -340,3 +340,26 @@ def test_a_day_that_lost_some_hours_keeps_its_level() -> None:
     for whole in result.daily_means[:2]:
         assert whole.level == pytest.approx(whole.mean, rel=1e-9)
     assert result.full_day_line.slope_per_day == pytest.approx(0.0, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("first", "changed"),
+    [(dt.date(2025, 10, 23), dt.date(2025, 10, 26)), (dt.date(2025, 3, 27), dt.date(2025, 3, 30))],
+    ids=["25_hour_day", "23_hour_day"],
+)
+def test_a_day_whose_clock_changes_keeps_its_level(first: dt.date, changed: dt.date) -> None:
+    """A room that follows the clock (heating at 06:00 whatever the date): the day with two
+    02:00 hours (or none) has a biased mean, and its level counts each clock hour once."""
+    zone = "Europe/Brussels"
+    start = _local_midnight(first, zone)
+    times = np.arange(start, start + 7 * 86400, 300.0)
+    local = [dt.datetime.fromtimestamp(t, ZoneInfo(zone)) for t in times]
+    clock_hours = np.array([moment.hour + moment.minute / 60 for moment in local])
+    values = (21.0 + 1.1 * np.sin(2 * np.pi * clock_hours / 24)).astype(np.float32)
+    result = analyze_trend(times, values, tz=zone, now_s=float(times[-1]) + 86400)
+
+    (day,) = [day for day in result.daily_means if day.date == changed]
+    assert day.full
+    assert abs(day.mean - 21.0) > 0.02  # an hour too many, or too few
+    assert day.level == pytest.approx(21.0, abs=2e-3)
+    assert result.full_day_line.slope_per_day == pytest.approx(0.0, abs=1e-3)

@@ -250,7 +250,9 @@ def _daily_means(
             hour_means,
             run_days,
             usable_times[run_starts],
+            zone=zone,
             day_starts=day_starts,
+            day_hours=day_hours,
             hours=hours,
             means=means,
         )
@@ -274,22 +276,29 @@ def _levels(
     run_days: NDArray[np.intp],
     run_times: NDArray[np.float64],
     *,
+    zone: ZoneInfo,
     day_starts: NDArray[np.float64],
+    day_hours: NDArray[np.float64],
     hours: NDArray[np.intp],
     means: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Each day's mean of its hourly means less the daily cycle at those hours.
 
-    The cycle is the mean deviation of each hour of the day from its day's mean, over the
-    days with every hour covered; without one, the levels are the means.
+    The cycle is the mean deviation of each clock hour from its day's mean, over the 24-hour
+    days with every hour covered; without one, the levels are the means. Hours count from
+    midnight, except on a day whose clock changes (23 or 25 hours, Lord Howe's 23.5 and
+    24.5), where each hour takes its clock's: a 25-hour day has two 02:00 hours.
     """
-    hour_of_day = np.minimum((run_times - day_starts[run_days]) // HOUR_S, 24).astype(np.intp)
-    whole = (hours >= 24)[run_days]
+    hour_of_day = np.minimum((run_times - day_starts[run_days]) // HOUR_S, 23).astype(np.intp)
+    for run in np.flatnonzero(day_hours[run_days] != 24.0):
+        hour_of_day[run] = dt.datetime.fromtimestamp(float(run_times[run]), zone).hour
+    # A day whose clock changes has an hour too many or too few against its mean.
+    whole = ((hours >= 24) & (day_hours == 24.0))[run_days]
     if not whole.any():
         return means
     deviations = (hour_means - means[run_days])[whole]
-    seen = np.bincount(hour_of_day[whole], minlength=25)
-    cycle = np.bincount(hour_of_day[whole], weights=deviations, minlength=25)
+    seen = np.bincount(hour_of_day[whole], minlength=24)
+    cycle = np.bincount(hour_of_day[whole], weights=deviations, minlength=24)
     np.divide(cycle, seen, out=cycle, where=seen > 0)
     sums = np.bincount(run_days, weights=hour_means - cycle[hour_of_day], minlength=means.size)
     levels = np.full(means.size, np.nan)
