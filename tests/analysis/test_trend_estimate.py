@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -13,6 +14,7 @@ from custom_components.py_iot_home.analysis.trend_estimate import (
     TrendEstimate,
     TrendSettings,
     estimate_trend,
+    steadied_ready_at,
 )
 from custom_components.py_iot_home.hardware.simulation import indoor_climate
 
@@ -229,3 +231,33 @@ def test_a_source_reporting_every_half_hour_or_hour_is_not_silent_between_readin
         assert (estimate.published, estimate.not_ready) == (True, None), waited
     estimate, _ = _estimate(times, values, now_s=last + silent_after_s + 1.0)
     assert estimate.not_ready == "no_recent_samples"
+
+
+def test_a_promised_time_stands_while_the_new_one_stays_near_it() -> None:
+    now = T0
+    shown = now + 10 * HOUR
+    assert steadied_ready_at(shown + 4 * HOUR, shown, now) == shown  # within half of 10 h
+    assert steadied_ready_at(shown + 6 * HOUR, shown, now) == shown + 6 * HOUR
+    assert steadied_ready_at(now + 1.5 * HOUR, now + HOUR, now) == now + HOUR  # within 2 h
+    assert steadied_ready_at(now + 5 * HOUR, now - 60.0, now) == now + 5 * HOUR  # passed
+    assert steadied_ready_at(None, shown, now) is None
+    assert steadied_ready_at(now + HOUR, None, now) == now + HOUR
+
+
+def test_the_time_a_trend_is_expected_does_not_move_at_every_refresh() -> None:
+    """The simulated board's first 40 hours, analysed every 5 minutes: its estimate's time
+    moved at 95 of them; the one shown moves a few times."""
+    times = np.arange(T0, T0 + 40 * HOUR, 30.0)
+    values = np.array([indoor_climate(0, t).temperature for t in times], dtype=np.float64)
+    settings = TrendSettings(min_span_s=4 * HOUR, max_standard_error=0.5, window_s=7 * DAY)
+    shown: list[float | None] = []
+    published = False
+    for now in np.arange(T0 + 300.0, T0 + 40 * HOUR, 300.0):
+        seen = times <= now
+        estimate, _ = _estimate(
+            times[seen], values[seen], was_published=published, settings=settings, now_s=now
+        )
+        published = estimate.published
+        shown.append(steadied_ready_at(estimate.ready_at_s, shown[-1] if shown else None, now))
+    changes = sum(1 for before, after in itertools.pairwise(shown) if before != after)
+    assert changes <= 10

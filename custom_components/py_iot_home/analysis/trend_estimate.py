@@ -34,6 +34,7 @@ DAY_S = 86400.0
 MIN_FULL_DAYS = 2
 # Hysteresis of publishing: shown from error <= limit, hidden again beyond limit * this.
 UNPUBLISH_FACTOR = 2.0
+PROMISE_TOLERANCE_S = 2 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,23 @@ def estimate_trend(
         ready_at = _ready_at(covered, error, settings, first_s, now_s)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
+
+
+def steadied_ready_at(
+    ready_at_s: float | None, shown_s: float | None, now_s: float
+) -> float | None:
+    """The time to show for a trend to come: the one shown while the new one stays near it.
+
+    The estimate's time moves with every analysis once the error decides it (by minutes to
+    hours), and a time that moves at every refresh is no promise (it also filled the device's
+    Activity). The shown one stands while it is still ahead and the new one within two
+    hours of it, or half the time left.
+    """
+    if ready_at_s is None or shown_s is None or shown_s <= now_s:
+        return ready_at_s
+    if abs(ready_at_s - shown_s) <= max(PROMISE_TOLERANCE_S, 0.5 * (shown_s - now_s)):
+        return shown_s
+    return ready_at_s
 
 
 def silent_after_s(result: TrendResult) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, get_args
@@ -31,6 +31,7 @@ from ..analysis.trend_estimate import (
     TrendEstimate,
     TrendSettings,
     estimate_trend,
+    steadied_ready_at,
 )
 from ..analysis.trend_json import result_summary, rounded
 from ..analysis.window_stats import backend_name
@@ -497,12 +498,21 @@ def analyze_snapshot(
             was_published, state = judgement.published, judgement.direction
         else:
             was_published, state = False, UNKNOWN
-        estimate = estimates[key] = estimate_trend(
+        estimate = estimate_trend(
             result,
             settings[key],
             now_s=now_s,
             # A trend shown when its source went silent comes back under the same hysteresis.
             was_published=was_published or state.paused is not None,
+        )
+        shown_ready = previous.estimates.get(key) if previous is not None else None
+        estimate = estimates[key] = replace(
+            estimate,
+            ready_at_s=steadied_ready_at(
+                estimate.ready_at_s,
+                None if shown_ready is None else shown_ready.ready_at_s,
+                now_s,
+            ),
         )
         state = states[key] = next_direction(
             state,
