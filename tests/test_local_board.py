@@ -33,9 +33,13 @@ HUMIDITY = "sensor.living_room_humidity"
 
 
 async def _poll(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *, background: bool = True
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    *,
+    background: bool = True,
+    after: timedelta = timedelta(seconds=60),
 ) -> None:
-    freezer.tick(timedelta(seconds=60))
+    freezer.tick(after)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=background)
 
@@ -338,9 +342,7 @@ async def test_trend_entities_follow_the_board(
     trend_coordinator = init_integration.runtime_data.trend
     for _ in range(27):  # 4.5 hours, a reading every 10 minutes
         fake_hardware.dht.script(4, (21.0, 45.0))
-        freezer.tick(timedelta(minutes=10))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await _poll(hass, freezer, after=timedelta(minutes=10))
     await trend_coordinator.async_refresh()
     trend = hass.states.get("sensor.living_room_temperature_trend")
     assert trend.state == "0.0"
@@ -411,9 +413,7 @@ async def test_a_sensor_stuck_on_one_reading_becomes_unavailable_until_it_moves(
     assert hass.states.get(TEMPERATURE).state == "21.0"
     # Eighteen polls 20 minutes apart: nineteen reads of the same reading over six hours.
     for _ in range(18):
-        freezer.tick(timedelta(minutes=20))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await _poll(hass, freezer, after=timedelta(minutes=20))
     assert hass.states.get(TEMPERATURE).state == "21.0"
     # From then on each read is rejected; the fixture's threshold is 3.
     for _ in range(2):

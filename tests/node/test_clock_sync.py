@@ -4,73 +4,26 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from py_iot_node import clock_sync
 from py_iot_node.agent import NodeAgent
-from py_iot_node.buffer import SampleBuffer
 from py_iot_node.clock_sync import TIME_ERROR, ClockSync, kernel_clock_sync
 from py_iot_node.clock_sync import _adjtimex as real_adjtimex
-from py_iot_node.config import NodeConfig
-from py_iot_node.devices import SwitchBank
-from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import (
     MessageSigner,
     MessageVerifier,
-    SensorSample,
     StateMessage,
     build_command,
     build_resend_request,
-    parse_replay,
-    parse_state,
 )
 
-from .conftest import START, FakeClient, FakeClock, FakeClockSync, Sent, make_config
+from .agent_timing import RESEND, SECRET, STALE, STATE, ack_all, make_agent, reading, states
+from .conftest import START, FakeClient, FakeClock, FakeClockSync, make_config
 
-STATE = "py_iot_home/kitchen/state"
-REPLAY = "py_iot_home/kitchen/replay"
-RESEND = "py_iot_home/kitchen/resend"
 LED_SET = "py_iot_home/kitchen/switch/led/set"
-SECRET = "a shared secret of the kitchen node"
-# A Pi's clock after a power cut, before NTP answered: three years behind.
-STALE = START - 3 * 365 * 86_400
 WAIT_S = 600.0
-
-
-def reading(temperature: float) -> dict[str, SensorSample]:
-    return {"climate": SensorSample(temperature=temperature, humidity=45.0)}
-
-
-def make_agent(
-    config: NodeConfig, client: FakeClient, clock: FakeClock, sync: Callable[[], ClockSync]
-) -> tuple[NodeAgent, SampleBuffer]:
-    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
-    bank.setup()
-    buffer = SampleBuffer(config.buffer_path, 1000)
-    agent = NodeAgent(
-        config, client, bank, buffer, clock=clock, monotonic=clock.monotonic, clock_sync=sync
-    )
-    return agent, buffer
-
-
-def states(sent: list[Sent], verifier: MessageVerifier | None = None) -> list[StateMessage]:
-    """Every state published, live or in replay batches, in publishing order."""
-    found: list[StateMessage] = []
-    for message in sent:
-        if message.topic == STATE:
-            found.append(parse_state(STATE, message.payload, verifier=verifier))
-        elif message.topic == REPLAY:
-            found.extend(parse_replay(REPLAY, message.payload, verifier=verifier))
-    return found
-
-
-def ack_all(agent: NodeAgent, client: FakeClient) -> list[Sent]:
-    sent = client.take()
-    for message in sent:
-        agent.handle_published(message.mid)
-    return sent
 
 
 def temperatures(found: list[StateMessage]) -> list[tuple[float, float | None]]:
@@ -89,15 +42,20 @@ def sample_for(agent: NodeAgent, clock: FakeClock, minutes: int) -> None:
         agent.handle_sample(clock.now, reading(20.0 + index / 2))
 
 
+def connect_with_a_backlog(agent: NodeAgent, client: FakeClient, clock: FakeClock) -> None:
+    """A minute of samples taken before the broker answered, then the broker answers."""
+    sample_for(agent, clock, 1)
+    agent.handle_connected()
+    ack_all(agent, client)
+
+
 def test_a_backlog_waits_in_the_buffer_while_the_clock_is_not_synchronised(
     tmp_path: Path, client: FakeClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Booted with the network down: the broker answers first, then NTP."""
     clock = FakeClock(STALE)
-    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
-    sample_for(agent, clock, 1)
-    agent.handle_connected()
-    ack_all(agent, client)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, clock_sync=FakeClockSync())
+    connect_with_a_backlog(agent, client, clock)
     sample_for(agent, clock, 1)  # new readings queue behind the backlog
     for _ in range(3):
         agent.tick()
@@ -113,10 +71,8 @@ def test_held_samples_are_replayed_at_their_true_time_once_the_clock_is_synchron
 ) -> None:
     config = make_config(tmp_path, **({"secret": secret} if secret else {}))
     clock, sync = FakeClock(STALE), FakeClockSync()
-    agent, buffer = make_agent(config, client, clock, sync)
-    sample_for(agent, clock, 1)
-    agent.handle_connected()
-    ack_all(agent, client)
+    agent, buffer = make_agent(config, client, clock, clock_sync=sync)
+    connect_with_a_backlog(agent, client, clock)
     clock.now += 30
     clock.set(START)  # NTP's first answer steps the clock, then calls it synchronised
     sync.state = ClockSync.SYNCED
@@ -135,10 +91,8 @@ def test_samples_go_out_as_they_are_when_the_clock_is_never_synchronised(
 ) -> None:
     """A node whose NTP never answers must not keep its data from Home Assistant for ever."""
     clock = FakeClock(STALE)
-    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
-    sample_for(agent, clock, 1)
-    agent.handle_connected()
-    ack_all(agent, client)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, clock_sync=FakeClockSync())
+    connect_with_a_backlog(agent, client, clock)
     sample_for(agent, clock, 8)
     agent.tick()
     assert temperatures(states(client.take())) == []
@@ -167,7 +121,7 @@ def test_samples_go_out_live_when_nothing_says_to_wait(
     """Where the sync state cannot be asked (not Linux, a container), the node sends as ever."""
     config = make_config(tmp_path, clock_sync_wait_s=wait_s)
     clock = FakeClock(STALE)
-    agent, buffer = make_agent(config, client, clock, FakeClockSync(sync))
+    agent, buffer = make_agent(config, client, clock, clock_sync=FakeClockSync(sync))
     agent.handle_connected()
     ack_all(agent, client)
     agent.handle_sample(clock.now, reading(20.0))
@@ -184,7 +138,7 @@ def test_without_a_backlog_readings_go_out_live_while_the_clock_is_not_synchroni
     """A node on a network without NTP keeps its sensors live; Home Assistant judges the
     clock (nodes/: a clock that is off shows readings without recording them)."""
     clock = FakeClock(STALE)
-    agent, buffer = make_agent(make_config(tmp_path), client, clock, FakeClockSync())
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, clock_sync=FakeClockSync())
     agent.handle_connected()
     ack_all(agent, client)
     agent.handle_sample(clock.now, reading(20.0))
@@ -198,7 +152,7 @@ def test_a_clock_that_loses_its_sync_later_holds_nothing(
 ) -> None:
     """The kernel calls a clock unsynchronised again after hours without NTP; it is right."""
     clock, sync = FakeClock(), FakeClockSync(ClockSync.SYNCED)
-    agent, buffer = make_agent(make_config(tmp_path), client, clock, sync)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock, clock_sync=sync)
     agent.handle_connected()
     ack_all(agent, client)
     sync.state = ClockSync.UNSYNCED
@@ -215,7 +169,7 @@ def test_a_command_during_the_hold_switches_the_led_and_is_confirmed_live(
 ) -> None:
     config = make_config(tmp_path, **({"secret": secret} if secret else {}))
     clock = FakeClock(STALE)
-    agent, buffer = make_agent(config, client, clock, FakeClockSync())
+    agent, buffer = make_agent(config, client, clock, clock_sync=FakeClockSync())
     verifier = MessageVerifier(secret) if secret else None
     sample_for(agent, clock, 1)  # a backlog from before the broker answered
     agent.handle_connected()

@@ -5,69 +5,33 @@ from __future__ import annotations
 import inspect
 import sqlite3
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 from py_iot_node.agent import NodeAgent
-from py_iot_node.buffer import SampleBuffer
-from py_iot_node.config import NodeConfig
-from py_iot_node.devices import SwitchBank
-from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import (
     MessageVerifier,
     SensorSample,
     StateMessage,
     build_resend_request,
     build_state,
-    parse_replay,
     parse_state,
 )
 from py_iot_node.retiming import boot_clock
 from py_iot_node.runner import read_periodically, run_node
 
+from . import agent_timing
+from .agent_timing import RESEND, SECRET, STALE, STATE, ack_all, reading, states
 from .conftest import START, FakeClient, FakeClock, Sent, make_config
 
-STATE = "py_iot_home/kitchen/state"
-REPLAY = "py_iot_home/kitchen/replay"
-RESEND = "py_iot_home/kitchen/resend"
-SECRET = "a shared secret of the kitchen node"
 # paho's MQTT_ERR_NO_CONN: publish() after the socket is gone, before the agent hears of it.
 # paho keeps a QoS 1 message it could not send and sends it after reconnecting.
 MQTT_ERR_NO_CONN = 4
-# A Pi's clock after boot without network: three years behind (an old saved time).
-STALE = START - 3 * 365 * 86_400
 
 
-def reading(temperature: float) -> dict[str, SensorSample]:
-    return {"climate": SensorSample(temperature=temperature, humidity=45.0)}
-
-
-def make_agent(
-    config: NodeConfig, client: FakeClient, clock: FakeClock, *, boot: int = 1
-) -> tuple[NodeAgent, SampleBuffer]:
-    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
-    bank.setup()
-    buffer = SampleBuffer(config.buffer_path, 1000, boot=boot)
-    agent = NodeAgent(config, client, bank, buffer, clock=clock, monotonic=clock.monotonic)
-    return agent, buffer
-
-
-def states(sent: list[Sent], verifier: MessageVerifier | None = None) -> list[StateMessage]:
-    """Every state published, live or in replay batches, in publishing order."""
-    found: list[StateMessage] = []
-    for message in sent:
-        if message.topic == STATE:
-            found.append(parse_state(STATE, message.payload, verifier=verifier))
-        elif message.topic == REPLAY:
-            found.extend(parse_replay(REPLAY, message.payload, verifier=verifier))
-    return found
-
-
-def ack_all(agent: NodeAgent, client: FakeClient) -> list[Sent]:
-    sent = client.take()
-    for message in sent:
-        agent.handle_published(message.mid)
-    return sent
+# Its buffer is of boot 1 unless a test says another.
+make_agent = partial(agent_timing.make_agent, boot=1)
 
 
 @pytest.mark.parametrize("secret", [None, SECRET])
@@ -225,15 +189,11 @@ def test_a_buffer_without_monotonic_times_is_kept_and_retimes_new_samples(
     buffer.close()
 
 
-def test_a_live_sample_paho_queued_keeps_its_time(tmp_path: Path, client: FakeClient) -> None:
-    """A publish that failed was still offered: paho sends it as it was after reconnecting."""
-    clock = FakeClock(STALE)
-    agent, buffer = make_agent(make_config(tmp_path), client, clock)
-    agent.handle_connected()
-    ack_all(agent, client)
-    client.rc = MQTT_ERR_NO_CONN  # the connection dropped; the agent hears of it later
-    agent.handle_sample(clock.now, reading(20.0))
-    offered = client.take()  # paho sends these after reconnecting, byte for byte
+def _assert_each_counter_reaches_home_assistant_once_timed(
+    agent: NodeAgent, client: FakeClient, clock: FakeClock, offered: list[Sent]
+) -> None:
+    """The link drops, NTP steps the clock, the link is back: what paho kept (`offered`)
+    and what the agent sends then carry one time per counter."""
     agent.handle_disconnected()
     clock.now += 30
     clock.set(START)
@@ -245,6 +205,18 @@ def test_a_live_sample_paho_queued_keeps_its_time(tmp_path: Path, client: FakeCl
     for state in states(offered):
         times.setdefault(state.seq, set()).add(state.ts)
     assert all(len(ts) == 1 for ts in times.values()), times
+
+
+def test_a_live_sample_paho_queued_keeps_its_time(tmp_path: Path, client: FakeClient) -> None:
+    """A publish that failed was still offered: paho sends it as it was after reconnecting."""
+    clock = FakeClock(STALE)
+    agent, buffer = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    ack_all(agent, client)
+    client.rc = MQTT_ERR_NO_CONN  # the connection dropped; the agent hears of it later
+    agent.handle_sample(clock.now, reading(20.0))
+    offered = client.take()  # paho sends these after reconnecting, byte for byte
+    _assert_each_counter_reaches_home_assistant_once_timed(agent, client, clock, offered)
     buffer.close()
 
 
@@ -256,17 +228,7 @@ def test_a_replay_paho_queued_keeps_its_times(tmp_path: Path, client: FakeClient
     client.rc = MQTT_ERR_NO_CONN
     agent.handle_connected()
     offered = client.take()
-    agent.handle_disconnected()
-    clock.now += 30
-    clock.set(START)
-    agent.tick()
-    client.rc = 0
-    agent.handle_connected()
-    offered += ack_all(agent, client)
-    times: dict[int, set[float]] = {}
-    for state in states(offered):
-        times.setdefault(state.seq, set()).add(state.ts)
-    assert all(len(ts) == 1 for ts in times.values()), times
+    _assert_each_counter_reaches_home_assistant_once_timed(agent, client, clock, offered)
     buffer.close()
 
 

@@ -515,10 +515,12 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._apply(replace(state, sensors={}), arrived_at=now)
 
     def _confirms_a_command(self, state: StateMessage) -> bool:
-        return any(
-            (waiting := self._confirmations.get(key)) is not None and waiting[0] == on
-            for key, on in state.switches.items()
-        )
+        return any(self._awaited(key, on) is not None for key, on in state.switches.items())
+
+    def _awaited(self, key: str, on: bool) -> asyncio.Event | None:
+        """The event of a command waiting for `key` to report `on`, if one is."""
+        waiting = self._confirmations.get(key)
+        return waiting[1] if waiting is not None and waiting[0] == on else None
 
     def _behind_shown(self, sample_ts: float, now: float) -> bool:
         """Whether a live sample is older than the one shown: the broker delayed it.
@@ -588,8 +590,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             **{key: on for key, on in state.switches.items() if key in self._switch_keys},
         }
         for key, on in state.switches.items():
-            if (waiting := self._confirmations.get(key)) and waiting[0] == on:
-                waiting[1].set()
+            if (confirmed := self._awaited(key, on)) is not None:
+                confirmed.set()
         self._silence.heard(time.time())
         self._shown_ts = state.ts
         self.async_set_updated_data(
