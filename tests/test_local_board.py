@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -429,3 +430,41 @@ async def test_a_sensor_stuck_on_one_reading_becomes_unavailable_until_it_moves(
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == "21.2"
     assert hass.states.get(HUMIDITY).state == "45.3"
+
+
+async def test_a_stuck_sensor_stays_unavailable_across_a_reload(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant restarted (or the board's options changed) does not revive it."""
+    for _ in range(21):
+        await _poll(hass, freezer, after=timedelta(minutes=20))
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    # The first read after the reload is judged on the hours before it, not afresh.
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert init_integration.runtime_data.board.filter_counts.rejected_stuck == 2
+    fake_hardware.dht.default_reading = (21.2, 45.3)
+    await _poll(hass, freezer)
+    assert hass.states.get(TEMPERATURE).state == "21.2"
+
+
+async def test_a_deleted_board_leaves_no_stuck_count(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    await _poll(hass, freezer)
+    key = f"py_iot_home.repeated_reading.{init_integration.entry_id}"
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["reads"] >= 2
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage

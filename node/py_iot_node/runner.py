@@ -26,6 +26,7 @@ from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
 from .mqtt import create_client
 from .protocol import MAX_PAYLOAD_BYTES, SensorSample
+from .repeated_readings import restore_repeated_readings, save_repeated_readings
 from .retiming import boot_clock
 
 _LOGGER = logging.getLogger(__name__)
@@ -215,6 +216,8 @@ def run_node(
         channels = list(open_sensors(config) if sensors is None else sensors)
         for channel in channels:
             resources.callback(channel.close)
+        restore_repeated_readings(channels, config.state_dir)
+        resources.callback(save_repeated_readings, channels, config.state_dir)
         bank = open_switches(config) if switches is None else switches
         resources.callback(bank.gpio.close)
         mqtt = create_client(config) if client is None else client

@@ -15,6 +15,7 @@ from custom_components.py_iot_home.hardware.reading_filter import (
     FilterVerdict,
     ReadingFilter,
     Rejection,
+    RepeatedReading,
     stuck_after_for,
 )
 
@@ -316,3 +317,51 @@ def test_humidity_pinned_at_the_range_end_is_not_stuck(humidity: float) -> None:
     readings = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
     verdicts = {readings.accept(reading(11.4, humidity), at=minute * 60.0) for minute in range(720)}
     assert verdicts == {OK}
+
+
+def test_the_repeated_reading_goes_on_counting_in_a_new_filter() -> None:
+    """What a restart carries over (a board's store, a node's state file)."""
+    before = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
+    assert before.repeated is None
+    for minute in range(300):
+        assert before.accept(reading(21.3, 45.1), at=minute * 60.0) == OK
+    repeated = before.repeated
+    assert repeated == RepeatedReading(reading(21.3, 45.1), 299 * 60.0, 300, 299 * 60.0)
+    assert RepeatedReading.from_json(repeated.to_json()) == repeated
+    after = ReadingFilter(stuck_after_s=6 * 3600.0, stuck_after_reads=20)
+    after.resume_repeated(repeated)
+    verdicts = [after.accept(reading(21.3, 45.1), at=minute * 60.0) for minute in range(300, 362)]
+    assert verdicts.index(STUCK) == 60
+    with pytest.raises(RuntimeError):
+        after.resume_repeated(repeated)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["temperature", "humidity", "for_s", "reads", "last_at", "x"]),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(JSON)
+def test_anything_but_a_written_repeated_reading_reads_back_as_none(data: object) -> None:
+    restored = RepeatedReading.from_json(data)
+    if restored is not None:
+        assert all(
+            math.isfinite(number)
+            for number in (
+                restored.reading.temperature,
+                restored.reading.humidity,
+                restored.for_s,
+                restored.last_at,
+            )
+        )
+        assert restored.for_s >= 0
+        assert restored.reads >= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,8 +113,12 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         entry: ConfigEntry[Any],
         dht: DhtBackend,
         reading_filter: ReadingFilter,
+        on_read: Callable[[], None] | None = None,
     ) -> None:
-        """Keep the injected backend and filter; poll on the configured interval."""
+        """Keep the injected backend and filter; poll on the configured interval.
+
+        ``on_read`` is called after each read, on the event loop.
+        """
         self._poll_interval = timedelta(
             seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
         )
@@ -126,6 +131,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         )
         self.dht = dht
         self.reading_filter = reading_filter
+        self._on_read = on_read
         # One read at a time: a poll while a read still runs waits for that same read.
         self._read: asyncio.Future[FilteredRead] | None = None
         self._reads_started = 0
@@ -180,6 +186,8 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         finally:
             if read.done():
                 self._read = None
+        if self._on_read is not None:
+            self._on_read()
         reading = result.reading
         if reading is None:
             LOGGER.debug("%s: %s", self.config_entry.title, result.problem)

@@ -20,6 +20,7 @@ from .devices import climate_sensor_unique_id
 from .led_devices import async_remove_stale_led_devices
 from .led_states import LedStates, led_states_store
 from .leds import LedBank, leds_from_options
+from .repeated_reading import RepeatedReadingKeeper, repeated_reading_store
 from .runtime import BoardRuntimeData
 
 BOARD_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
@@ -45,7 +46,11 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         async_clear_hardware_missing(hass, entry.entry_id)
     else:
         await async_hardware_missing(hass, entry.entry_id, entry.title)
-    board = LocalBoardCoordinator(hass, entry, dht, reading_filter_for(entry))
+    reading_filter = reading_filter_for(entry)
+    repeats = RepeatedReadingKeeper(repeated_reading_store(hass, entry.entry_id), reading_filter)
+    await repeats.async_restore()
+    entry.async_on_unload(repeats.async_flush)
+    board = LocalBoardCoordinator(hass, entry, dht, reading_filter, on_read=repeats.remember)
     gpio = await hass.async_add_executor_job(open_gpio, entry)
     leds = LedBank(
         hass,
@@ -110,4 +115,5 @@ async def async_forget_board(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
     """A deleted board's saved trend samples, LED levels and repair go with it."""
     await async_remove_trend_samples(hass, entry.entry_id)
     await led_states_store(hass, entry.entry_id).async_remove()
+    await repeated_reading_store(hass, entry.entry_id).async_remove()
     async_clear_hardware_missing(hass, entry.entry_id)

@@ -11,13 +11,15 @@ and on. Shown, that is a room at a perfectly steady 21.3 °C and 45.1 %, and a t
 values unchanged for hours (``stuck_after_s``, and ``stuck_after_reads`` reads, so a slow
 poll is not judged on a few) mean a stuck sensor: its reads are rejected, and it shows
 unavailable like a failing one. A DHT11 reads whole degrees and percent and may honestly
-repeat itself for hours, so it is not judged (``stuck_after_for``).
+repeat itself for hours, so it is not judged (``stuck_after_for``). What the rule has
+counted survives a restart (``repeated``, ``resume_repeated``): otherwise a hung sensor
+would look alive for another six hours after each one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -57,6 +59,62 @@ REJECTED_STUCK = FilterVerdict(accepted=False, reason=Rejection.STUCK)
 def stuck_after_for(model: DhtModel) -> float | None:
     """How long a sensor of ``model`` may repeat one reading before it counts as stuck."""
     return None if model is DhtModel.DHT11 else STUCK_AFTER_S
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedReading:
+    """The reading a sensor gave last: for how long, in how many reads, and when last."""
+
+    reading: DhtReading
+    for_s: float
+    reads: int
+    last_at: float
+
+    def to_json(self) -> dict[str, float | int]:
+        """Plain numbers, for a state file."""
+        return {
+            "temperature": self.reading.temperature,
+            "humidity": self.reading.humidity,
+            "for_s": self.for_s,
+            "reads": self.reads,
+            "last_at": self.last_at,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> RepeatedReading | None:
+        """What ``to_json`` wrote, or None for anything else (a damaged or foreign file)."""
+        if not isinstance(data, Mapping):
+            return None
+        temperature, humidity, for_s, last_at = (
+            _finite(data.get(key)) for key in ("temperature", "humidity", "for_s", "last_at")
+        )
+        reads = data.get("reads")
+        if (
+            temperature is None
+            or humidity is None
+            or last_at is None
+            or for_s is None
+            or not 0.0 <= for_s <= MAX_RESTORED_READS * MAX_READ_GAP_S
+            or type(reads) is not int
+            or not 1 <= reads <= MAX_RESTORED_READS
+        ):
+            return None
+        return cls(DhtReading(temperature, humidity), for_s, reads, last_at)
+
+
+# More reads than a poll every 2 s makes in a century: a count no sensor reaches.
+MAX_RESTORED_READS = 2_000_000_000
+
+
+def _finite(value: object) -> float | None:
+    """A JSON number that is finite, as a float; None for anything else (bools too)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +175,7 @@ class ReadingFilter:
         self._stuck_after_s = stuck_after_s
         self._stuck_after_reads = stuck_after_reads
         # For how long, and how many reads, the sensor has given this very reading.
+        self._same_reading: DhtReading | None = None
         self._same_for_s = 0.0
         self._same_reads = 0
         self._same_at = 0.0
@@ -141,6 +200,24 @@ class ReadingFilter:
         """Totals of accepted, failed and rejected reads."""
         return self._counts
 
+    @property
+    def repeated(self) -> RepeatedReading | None:
+        """The last kept reading and how long the sensor has repeated it; None before one."""
+        if self._same_reading is None:
+            return None
+        return RepeatedReading(
+            self._same_reading, self._same_for_s, self._same_reads, self._same_at
+        )
+
+    def resume_repeated(self, repeated: RepeatedReading) -> None:
+        """Go on counting a reading repeated before a restart (before the first read)."""
+        if self._same_reading is not None:
+            raise RuntimeError("resume_repeated is for a filter that has read nothing yet")
+        self._same_reading = repeated.reading
+        self._same_for_s = repeated.for_s
+        self._same_reads = repeated.reads
+        self._same_at = repeated.last_at
+
     def record_failure(self) -> None:
         """Count a read that returned nothing."""
         self._consecutive_failures += 1
@@ -152,11 +229,11 @@ class ReadingFilter:
             self._consecutive_failures += 1
             self._bump(rejected_out_of_range=1)
             return REJECTED_OUT_OF_RANGE
-        last_good = self._last_good
-        if reading == last_good and self._stuck(reading, at):
+        if reading == self._same_reading and self._stuck(reading, at):
             self._consecutive_failures += 1
             self._bump(rejected_stuck=1)
             return REJECTED_STUCK
+        last_good = self._last_good
         if last_good is None or self._close_enough(reading, at, last_good, self._last_good_at):
             return self._keep(reading, at)
         jump = self._jump
@@ -210,7 +287,8 @@ class ReadingFilter:
         )
 
     def _keep(self, reading: DhtReading, at: float) -> FilterVerdict:
-        if reading != self._last_good:
+        if reading != self._same_reading:
+            self._same_reading = reading
             self._same_for_s = 0.0
             self._same_reads = 1
             self._same_at = at
