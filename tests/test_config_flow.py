@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from unittest.mock import AsyncMock, patch
 
 import pytest
@@ -37,7 +39,7 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
-from custom_components.py_iot_home.protocol import Quantity, SensorInfo
+from custom_components.py_iot_home.protocol import Quantity, SensorInfo, SwitchInfo
 
 from .fakes import FakeHardware
 from .node_messages import announce_payload, announcement
@@ -608,3 +610,35 @@ async def test_a_waiting_node_is_in_progress_not_refused(hass: HomeAssistant) ->
         "too_many_pending": 1,
         "invalid_discovery_info": 1,
     }
+
+
+async def test_markdown_in_an_announcement_shows_as_text(hass: HomeAssistant) -> None:
+    """The dialog's description is Markdown: a stranger's names loaded images, showed links.
+
+    Every ASCII punctuation character of announced text comes escaped (CommonMark shows an
+    escaped one as itself), so nothing in a name can open a link, image, emphasis or tag.
+    """
+    hostile = {
+        "name": "![x](https://e.io/t.png)",
+        "model": "<ha-alert alert-type='error'>",
+        "sensors": "[Verify](https://e.io)",
+        "switches": "**www.e.io** `x` \\",
+    }
+    node = replace(
+        announcement("marked-up"),
+        name=hostile["name"],
+        model=hostile["model"],
+        sensors=(
+            SensorInfo(key="s", name=hostile["sensors"], quantities=(Quantity.POWER,), model="m"),
+        ),
+        switches=(SwitchInfo(key="w", name=hostile["switches"]),),
+    )
+    result = await _discover(hass, "marked-up", announce_payload(node))
+    assert result["step_id"] == "mqtt_confirm"
+    placeholders = result["description_placeholders"]
+    assert placeholders["name"] == r"\!\[x\]\(https\:\/\/e\.io\/t\.png\)"
+    for key, text in hostile.items():
+        shown = placeholders[key]
+        assert re.sub(r"\\(.)", r"\1", shown) == text
+        # Once the escaped pairs are taken out, no punctuation is left to mean anything.
+        assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", shown)), shown

@@ -70,6 +70,7 @@ from .nodes.discovery import (
     async_retained_announcement,
     check_capacity,
     check_unique_ids,
+    confirm_placeholders,
     later_signed,
     parse_discovery,
     pending_discoveries,
@@ -240,12 +241,7 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=probatio.Schema(
                 {probatio.Optional(CONF_SECRET, default=""): SECRET_SELECTOR}
             ),
-            description_placeholders={
-                "name": announcement.name,
-                "model": announcement.model,
-                "sensors": ", ".join(sensor.name for sensor in announcement.sensors) or "-",
-                "switches": ", ".join(switch.name for switch in announcement.switches) or "-",
-            },
+            description_placeholders=confirm_placeholders(announcement),
             errors=errors,
         )
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 from collections import Counter, deque
 from collections.abc import Iterable
+from typing import Final
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
@@ -55,6 +57,8 @@ REFUSED_FOR_CAPACITY: HassKey[dict[str, MqttServiceInfo]] = HassKey(
 )
 # How long confirming waits for the broker to send the retained announcement again.
 RETAINED_WAIT_S = 3.0
+# CommonMark lets a backslash make any ASCII punctuation character plain text.
+_MARKDOWN_PUNCTUATION: Final = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
 class DiscoveryRejected(Exception):
@@ -87,6 +91,25 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
         LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
     return announcement
+
+
+def markdown_literal(text: str) -> str:
+    """`text` as Markdown that shows exactly it: no link, image, emphasis or HTML of its own."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def confirm_placeholders(announcement: NodeAnnouncement) -> dict[str, str]:
+    """What the confirmation dialog says of a node, as plain text in its Markdown.
+
+    The announcement may be anyone's on the broker: a name such as `![](https://…)` would
+    otherwise load a stranger's image in the user's browser, or show a link or an alert.
+    """
+    return {
+        "name": markdown_literal(announcement.name),
+        "model": markdown_literal(announcement.model),
+        "sensors": ", ".join(markdown_literal(s.name) for s in announcement.sensors) or "-",
+        "switches": ", ".join(markdown_literal(s.name) for s in announcement.switches) or "-",
+    }
 
 
 def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> None:
