@@ -176,6 +176,7 @@ def store_figures() -> dict[str, float]:
     ring.view()
     view_again_us = timed(ring.view, 50) * 1000.0
 
+    late_us, merged_us = late_sample_figures()
     full = build_store()
     stored = sum(len(full.buffer(key)) for key in full.keys())  # noqa: SIM118
     default_store = SampleStore()
@@ -185,6 +186,8 @@ def store_figures() -> dict[str, float]:
         "store_add_per_s": appends / (add_ms / 1000.0),
         "extend_sorted_per_s": capacity / (extend_ms / 1000.0),
         "extend_merge_per_s": capacity / (merge_ms / 1000.0),
+        "late_sample_shift_us": late_us,
+        "late_sample_merge_us": merged_us,
         "view_rotate_us": rotate_us,
         "view_concat_us": concat_us,
         "view_linear_us": view_again_us,
@@ -192,6 +195,29 @@ def store_figures() -> dict[str, float]:
         "store_mb_100_sensors_1min": full.memory_bytes() / 1e6,
         "store_mb_100_sensors_default_10s": 100 * default_store.memory_bytes() / 1e6,
     }
+
+
+def late_sample_figures() -> tuple[float, float]:
+    """One live sample older than the newest, into a full week's ring of 10 s slots (us).
+
+    Shifted into place by ``append`` (ours), and merged by ``extend`` (a sort of the ring:
+    how ``append`` took a late sample before 2026-12-05).
+    """
+    capacity = int(DAYS * 86400 / 10.0)
+    history = np.arange(0.0, 20.0 * capacity, 20.0)  # every other slot, room for late ones
+    late = np.random.default_rng(5).permutation(history[:-1])[:200] + 10.0
+    result = []
+    for add in ("append", "extend"):
+        ring = RingBuffer(capacity)
+        ring.extend(history[-capacity:], np.ones(capacity, dtype=np.float32))
+        started = time.perf_counter()
+        for at in late:
+            if add == "append":
+                ring.append(float(at), 2.0)
+            else:
+                ring.extend(np.array([at]), np.array([2.0], dtype=np.float32))
+        result.append((time.perf_counter() - started) / late.size * 1e6)
+    return result[0], result[1]
 
 
 def stored_size_figures() -> dict[str, float]:
@@ -303,6 +329,8 @@ def main() -> None:
         ("SampleStore.add (100 sensors round robin)", buffers["store_add_per_s"], "/s"),
         ("extend, sorted (bulk copy)", buffers["extend_sorted_per_s"], "/s"),
         ("extend, shuffled (merge)", buffers["extend_merge_per_s"], "/s"),
+        ("a late sample into a full week, 10 s slots", buffers["late_sample_shift_us"], " us"),
+        ("   same merged (as before 2026-12-05)", buffers["late_sample_merge_us"], " us"),
         ("view of a full ring after 1 append: rotate", buffers["view_rotate_us"], " us"),
         ("   same with np.concatenate of two slices", buffers["view_concat_us"], " us"),
         ("view of a linear ring", buffers["view_linear_us"], " us"),

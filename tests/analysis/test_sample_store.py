@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import numpy as np
@@ -474,37 +473,6 @@ def test_an_explicit_capacity_keeps_every_sample() -> None:
     for at in (1.0, 2.0, 3.0):
         store.add("s", at, at)
     assert store.view("s", now_s=3.0)[0].tolist() == [1.0, 2.0, 3.0]
-
-
-def _late_sample_cost_over_copies(ring: RingBuffer, late: np.ndarray) -> float:
-    """Seconds to append `late` one by one, over those to copy a full ring's arrays as often."""
-    times = np.zeros(ring.nbytes // BYTES_PER_SAMPLE)
-    values = np.zeros(times.size, dtype=np.float32)
-    started = time.perf_counter()
-    for _ in late:
-        times.copy()
-        values.copy()
-    copies = time.perf_counter() - started
-    started = time.perf_counter()
-    for at in late:
-        ring.append(float(at), 1.0)
-    return (time.perf_counter() - started) / copies
-
-
-def test_a_late_sample_costs_a_shift_not_a_sort_of_the_whole_ring() -> None:
-    """Every live sample stamped before the newest (delayed, or a stranger's for an unsigned
-    node) sorted the whole ring: ~1 ms per quantity of a week's ring, 16 sensors' worth of
-    quantities ~50 ms of the event loop per message."""
-    now = 1_790_000_000.0
-    store = SampleStore(clock=lambda: now)
-    history = np.arange(now - store.window_s + 20.0, now, 20.0)
-    store.extend("kitchen", history, np.ones(history.size))
-    ring = store.buffer("kitchen")
-    # In the empty slots between the stored ones, in no order.
-    late = np.random.default_rng(5).permutation(history[:-1])[:300] + 10.0
-    assert _late_sample_cost_over_copies(ring, late) < 4.0
-    times, _ = ring.view()
-    assert np.array_equal(times, np.union1d(history, late))
 
 
 @settings(max_examples=300, deadline=None)
