@@ -842,3 +842,12 @@ def test_built_state_always_parses_back(entries: list[dict[str, Any]]) -> None:
         )
         signed = build_state(state, signer=MessageSigner(SECRET))
         assert parse_state(STATE, signed.payload, verifier=MessageVerifier(SECRET)) == state
+
+
+@pytest.mark.parametrize("version", [10**4299, -(10**4299), 2], ids=["huge", "-huge", "2"])
+def test_a_version_of_thousands_of_digits_makes_a_short_message(version: int) -> None:
+    """JSON allows an integer of 4,300 digits; its rejection is logged, so it stays short."""
+    error = rejection(
+        RejectionKind.UNKNOWN_VERSION, lambda: parse_state(STATE, encode(state_dict(v=version)))
+    )
+    assert len(str(error)) < 100

@@ -78,7 +78,9 @@ def check_version(message: Mapping[str, object]) -> None:
     if not isinstance(version, int) or isinstance(version, bool):
         raise ProtocolError(RejectionKind.WRONG_TYPE, "v must be an integer")
     if version != PROTOCOL_VERSION:
-        raise ProtocolError(RejectionKind.UNKNOWN_VERSION, f"protocol version {version}")
+        # Shown only while short: JSON allows an integer of 4,300 digits, a 4 kB log line.
+        shown = str(version) if -(10**6) < version < 10**6 else "out of range"
+        raise ProtocolError(RejectionKind.UNKNOWN_VERSION, f"protocol version {shown}")
 
 
 def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
