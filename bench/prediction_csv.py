@@ -10,7 +10,8 @@ optional). What a checker's file may look like, and what becomes of it:
 - Times: ISO 8601 with or without a UTC offset or `Z`, other date formats pandas reads
   (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
   time of day in two columns are named together, `--time Date+Time`; an hour-ending
-  `24:00` is midnight of the next day. Offsets are
+  `24:00` is midnight of the next day. A time cell without a digit (empty, `NA`, `-`, an
+  export's `Total` row) drops its row, with a `note:`. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
   repeated hour of a clock change is told apart by row order, night by night, or dropped
   when it cannot be; rows in the skipped hour are dropped) and are used as they are
@@ -104,9 +105,18 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     time_text = raw[time_columns[0]].str.strip()
     for column in time_columns[1:]:
         time_text = time_text + " " + raw[column].str.strip()
-    blank = time_text.str.strip() == ""
+    # Empty or word-only cells (NA, -, null, an export's "Total" row) carry no time.
+    blank = ~time_text.str.contains(r"\d")
     if blank.any():
-        notes(f"{int(blank.sum())} rows without a time dropped")
+        words = time_text[blank & (time_text.str.strip() != "")]
+        such_as = f" (such as {words.iloc[0].strip()!r})" if not words.empty else ""
+        if blank.all() and not words.empty:
+            raise CsvError(
+                f"cannot read the times in {options.time!r}: no cell holds a time, "
+                f"e.g. {words.iloc[0].strip()!r}"
+            )
+        notes(f"{int(blank.sum())} rows without a time{such_as} dropped")
+        time_text = time_text.where(~blank, "")
     times = parse_times(time_text.rename(options.time), options.tz, notes)
     check_time_of_day(times, options.time)
     keep = times.notna()

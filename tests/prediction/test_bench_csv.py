@@ -478,3 +478,19 @@ def test_the_bench_starts_every_day_ahead_forecast_at_local_midnight() -> None:
     )
     assert (data.index[midnights(data)].hour == 0).all()
     assert len(midnights(data)) == len(pd.DatetimeIndex(data.index).normalize().unique())
+
+
+@pytest.mark.parametrize("cell", ["NA", "-", "null", "Total"])
+def test_word_cells_in_the_time_column_drop_their_rows(tmp_path: Path, cell: str) -> None:
+    """An export's "NA" or footer row in the time column costs that row, not the file."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{cell if n == 30 else format(t, '%Y-%m-%d %H:%M')},{p:.1f},5"
+        for n, (t, p) in enumerate(zip(index, wavy(index), strict=True))
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert len(hourly) == DAYS * 24
+    kept = index[:-1].drop(index[30])
+    np.testing.assert_allclose(hourly["power_w"].loc[kept], wavy(kept), atol=0.06)
+    assert any("1 rows without a time" in line and repr(cell) in line for line in notes)
