@@ -9,7 +9,8 @@ optional). What a checker's file may look like, and what becomes of it:
   `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z`, other date formats pandas reads
   (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
-  time of day in two columns are named together, `--time Date+Time`; an hour-ending
+  time of day in two columns are named together, `--time Date+Time` (the time of day may
+  be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
   `24:00` is midnight of the next day. A time cell without a digit (empty, `NA`, `-`, an
   export's `Total` row) drops its row, with a `note:`. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
@@ -104,7 +105,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
     time_text = raw[time_columns[0]].str.strip()
     for column in time_columns[1:]:
-        time_text = time_text + " " + raw[column].str.strip()
+        time_text = time_text + " " + time_of_day(raw[column], column)
     # Empty or word-only cells (NA, -, null, an export's "Total" row) carry no time.
     blank = ~time_text.str.contains(r"\d")
     if blank.any():
@@ -136,6 +137,26 @@ def time_parts(time: str, columns: list[str]) -> list[str]:
     if time in columns or "+" not in time:
         return [time]
     return [part.strip() for part in time.split("+")]
+
+
+def time_of_day(cells: pd.Series, name: str) -> pd.Series:
+    """A time-of-day column as text; whole hour numbers (1..24 or 0..23) as `HH:00`.
+
+    Utility exports give the hour as a number: 1..24 is hour ending (24 is the last hour of
+    the day, read like `24:00`), 0..23 hour beginning. A column holding both 0 and 24 says
+    neither and is refused.
+    """
+    text = cells.str.strip()
+    given = text[text != ""]
+    if given.empty or not given.str.fullmatch(r"\d{1,2}").all():
+        return text
+    hours = given.astype(int)
+    if hours.max() > 24 or (hours.min() == 0 and hours.max() == 24):
+        raise CsvError(
+            f"the hours in {name!r} run from {hours.min()} to {hours.max()}: whole hours "
+            "are read as 1..24 (hour ending) or 0..23 (hour beginning)"
+        )
+    return text.where(text == "", text.str.zfill(2) + ":00")
 
 
 def check_time_of_day(times: pd.Series, name: str) -> None:

@@ -494,3 +494,29 @@ def test_word_cells_in_the_time_column_drop_their_rows(tmp_path: Path, cell: str
     kept = index[:-1].drop(index[30])
     np.testing.assert_allclose(hourly["power_w"].loc[kept], wavy(kept), atol=0.06)
     assert any("1 rows without a time" in line and repr(cell) in line for line in notes)
+
+
+@pytest.mark.parametrize(
+    ("hours", "label"),
+    [(range(1, 25), "hour ending 1..24"), (range(24), "hour beginning 0..23")],
+)
+def test_a_date_and_a_whole_hour_number_in_two_columns(
+    tmp_path: Path, hours: range, label: str
+) -> None:
+    """Utility exports (GEFCom, BigDEAL, ISO 'HE' columns): a date and the hour as a number."""
+    starts = pd.date_range("2026-01-05", periods=DAYS * 24, freq="h")
+    lines = ["DATE,Hour,Load,T"] + [
+        f"{t:%d-%b-%y},{hours[t.hour]},{p:.1f},5" for t, p in zip(starts, wavy(starts), strict=True)
+    ]
+    hourly = load_csv(
+        write(tmp_path, lines), options(time="DATE+Hour", power="Load", temperature="T")
+    )
+    assert hourly.index[0] == pd.Timestamp("2026-01-05 00:00"), label
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+def test_whole_hours_from_0_to_24_are_refused(tmp_path: Path) -> None:
+    lines = ["date,hour,power,temp"] + [f"2026-01-05,{h},400,5" for h in range(25)]
+    with pytest.raises(CsvError, match=r"hours in 'hour' run from 0 to 24"):
+        load_csv(write(tmp_path, lines), options(time="date+hour"))
