@@ -7,7 +7,8 @@ optional). What a checker's file may look like, and what becomes of it:
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
   `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
-- Times: ISO 8601 with or without a UTC offset or `Z`, other date formats pandas reads
+- Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
+  `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
   (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
   time of day in two columns are named together, `--time Date+Time` (the time of day may
   be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
@@ -64,6 +65,31 @@ PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place'
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
+# Zone names after a time, which pandas would drop (read as local time); CST, IST and the
+# like name several zones and are refused.
+ZONE_NAMES = {
+    "UTC": "+00:00",
+    "UT": "+00:00",
+    "GMT": "+00:00",
+    "WET": "+00:00",
+    "BST": "+01:00",
+    "WEST": "+01:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "MEZ": "+01:00",
+    "MESZ": "+02:00",
+    "EET": "+02:00",
+    "EEST": "+03:00",
+    "EST": "-05:00",
+    "EDT": "-04:00",
+    "CDT": "-05:00",
+    "MST": "-07:00",
+    "MDT": "-06:00",
+    "PST": "-08:00",
+    "PDT": "-07:00",
+    "AEST": "+10:00",
+    "AEDT": "+11:00",
+}
 
 
 class CsvError(ValueError):
@@ -256,6 +282,7 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
             f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
             "export?): write the year into them"
         )
+    values = zone_names_as_offsets(values, name)
     # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
     hour_24 = values.str.contains(r"(?:^|\D)24:00(?::00)?\s*$")
     if hour_24.any():
@@ -284,6 +311,23 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
     reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
     raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
+
+
+def zone_names_as_offsets(values: pd.Series, name: str) -> pd.Series:
+    """`... GMT`, `... CEST` as UTC offsets: pandas drops the name and reads a local time."""
+    named = values.str.extract(r"(?<=[\d\s])([A-Z]{2,5})\s*$", expand=False)
+    named = named.where(~named.isin(["AM", "PM"]))
+    if named.isna().all():
+        return values
+    unknown = sorted(set(named.dropna()) - set(ZONE_NAMES))
+    if unknown:
+        raise CsvError(
+            f"the times in {name!r} end in {unknown[0]!r}, a zone name this reader does not "
+            "know (or that names several zones): write UTC offsets such as +01:00 instead"
+        )
+    offsets = named.map(ZONE_NAMES)
+    stripped = values.str.replace(r"\s*[A-Z]{2,5}\s*$", "", regex=True)
+    return values.where(named.isna(), stripped + offsets)
 
 
 def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:

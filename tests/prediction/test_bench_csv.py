@@ -520,3 +520,35 @@ def test_whole_hours_from_0_to_24_are_refused(tmp_path: Path) -> None:
     lines = ["date,hour,power,temp"] + [f"2026-01-05,{h},400,5" for h in range(25)]
     with pytest.raises(CsvError, match=r"hours in 'hour' run from 0 to 24"):
         load_csv(write(tmp_path, lines), options(time="date+hour"))
+
+
+@pytest.mark.parametrize(
+    ("zone", "stamp"),
+    [
+        ("Europe/London", lambda t: f"{t.tz_convert('UTC'):%Y-%m-%d %H:%M:%S} GMT"),
+        (
+            "Europe/Berlin",
+            lambda t: f"{t:%Y-%m-%d %H:%M} " + ("CEST" if t.dst() else "CET"),
+        ),
+    ],
+    ids=["gmt_all_year", "cet_and_cest"],
+)
+def test_a_zone_name_after_the_time_is_its_offset(
+    tmp_path: Path, zone: str, stamp: Callable[[pd.Timestamp], str]
+) -> None:
+    """pandas drops 'GMT' and reads the time as local: a summer hour an hour off."""
+    index = pd.date_range("2026-03-27", "2026-04-03", freq="h", tz=zone)
+    index = index.append(pd.date_range("2026-10-23", "2026-10-28", freq="h", tz=zone))
+    lines = ["time,power,temp"] + [
+        f"{stamp(t)},{p:.1f},5" for t, p in zip(index, wavy(index), strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(tz=zone))
+    known = hourly["power_w"].dropna()
+    assert len(known) >= 10 * 24
+    np.testing.assert_allclose(known, wavy(pd.DatetimeIndex(known.index)), atol=0.06)
+
+
+def test_a_zone_name_that_names_several_zones_is_refused(tmp_path: Path) -> None:
+    lines = ["time,power,temp", "2026-01-05 00:00 IST,400,5", "2026-01-05 01:00 IST,400,5"]
+    with pytest.raises(CsvError, match=r"end in 'IST'.*UTC offsets"):
+        load_csv(write(tmp_path, lines), options())
