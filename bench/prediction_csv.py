@@ -21,7 +21,9 @@ optional). What a checker's file may look like, and what becomes of it:
   day and weekday are taken in `--tz` (else the file's one offset, else UTC).
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
-  regular, else an hour), and each hour gets the time-weighted mean of what covers it.
+  regular, else an hour; a temperature or humidity column filled in less often than the
+  rows holds for its own interval, at most 3 hours), and each hour gets the time-weighted
+  mean of what covers it.
   Hours nothing covers stay missing and are not scored.
 - Power in W (`--power-unit W`, the default), kW, energy per row in Wh or kWh (regular
   rows only: the energy over the row's interval), or an energy meter's running total in
@@ -65,6 +67,7 @@ PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place'
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
+WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time); CST, IST and the
 # like name several zones and are refused.
 ZONE_NAMES = {
@@ -454,7 +457,12 @@ def hourly_frame(
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
         series["humidity"] = rows["humidity"]
-    hourly = pd.DataFrame({key: hourly_means(value, hold) for key, value in series.items()})
+    hourly = pd.DataFrame(
+        {
+            key: hourly_means(value, hold if key == "power_w" else weather_hold(value, hold))
+            for key, value in series.items()
+        }
+    )
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
     check_values(hourly, options, notes)
@@ -508,6 +516,19 @@ def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
             raise CsvError(f"energy per row ({unit}) needs rows at a regular interval")
         return ENERGY_UNITS[unit] / (usual / HOUR)
     raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh, Wh-total, kWh-total")
+
+
+def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
+    """How long a weather reading holds: the rows' interval, or its own when sparser.
+
+    A meter every 15 minutes with the temperature filled in every 3 hours (a synop
+    station's cadence) would otherwise leave two hours in three without a temperature.
+    """
+    known = pd.DatetimeIndex(values.dropna().index)
+    if len(known) < 2:
+        return hold
+    usual = pd.Timedelta(seconds=float(np.median(np.diff(known.asi8))) / 1e9)
+    return max(hold, min(usual, WEATHER_HOLD_MAX))
 
 
 def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:

@@ -552,3 +552,15 @@ def test_a_zone_name_that_names_several_zones_is_refused(tmp_path: Path) -> None
     lines = ["time,power,temp", "2026-01-05 00:00 IST,400,5", "2026-01-05 01:00 IST,400,5"]
     with pytest.raises(CsvError, match=r"end in 'IST'.*UTC offsets"):
         load_csv(write(tmp_path, lines), options())
+
+
+def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path: Path) -> None:
+    """A meter every 15 minutes, the outdoor temperature of a synop station every 3 hours."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 96 + 1, freq="15min")
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},400,{t.hour if t.minute == 0 and t.hour % 3 == 0 else ''}"
+        for t in index
+    ]
+    hourly = load_csv(write(tmp_path, lines), options())
+    assert hourly["temperature"].notna().all()
+    np.testing.assert_allclose(hourly["temperature"], hourly.index.hour // 3 * 3)
