@@ -31,7 +31,9 @@ optional). What a checker's file may look like, and what becomes of it:
   is their difference over their time apart; a drop, the meter reset, leaves that interval
   missing). Power that looks like kW while read as W, or a running total read as power,
   is refused rather than guessed. Temperature in °C, °F (`--temperature-unit F`) or K;
-  a median outside -50..45 °C is refused with the unit it looks like.
+  a median outside -50..45 °C is refused with the unit it looks like. A power or
+  temperature column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`)
+  other than the one it is read in is refused: 40 °F read as °C passes every other check.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
 
@@ -67,6 +69,17 @@ PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place'
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
+TEMPERATURE_NAME_UNITS = {
+    "f": "F",
+    "degf": "F",
+    "fahrenheit": "F",
+    "c": "C",
+    "degc": "C",
+    "celsius": "C",
+    "k": "K",
+    "kelvin": "K",
+}
+POWER_NAME_UNITS = {"w": "W", "watt": "W", "watts": "W", "kw": "kW", "wh": "Wh", "kwh": "kWh"}
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time); CST, IST and the
 # like name several zones and are refused.
@@ -132,6 +145,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     absent = [column for column in [*time_columns, *wanted.values()] if column not in raw]
     if absent:
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
+    check_named_units(options)
     time_text = raw[time_columns[0]].str.strip()
     for column in time_columns[1:]:
         time_text = time_text + " " + time_of_day(raw[column], column)
@@ -159,6 +173,28 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
     return hourly_frame(rows, options, notes)
+
+
+def check_named_units(options: CsvOptions) -> None:
+    """Refuse a column whose name says another unit than the one it is read in.
+
+    `temp_f` read as °C passes the plausibility check in a cold month (40 °F is a
+    possible 40 °C) and `load_kw` read as W in a large building (a median 50 "W"): both
+    would be scored silently wrong.
+    """
+    named = {
+        options.temperature: (options.temperature_unit, TEMPERATURE_NAME_UNITS),
+        options.power: (options.power_unit, POWER_NAME_UNITS),
+    }
+    for column, (unit, units) in named.items():
+        tokens = set(re.split(r"[^a-z0-9]+", column.lower().replace("°", " deg")))
+        said = {units[token] for token in tokens if token in units}
+        if len(said) == 1 and unit not in said and not unit.startswith(next(iter(said))):
+            flag = "--temperature-unit" if units is TEMPERATURE_NAME_UNITS else "--power-unit"
+            raise CsvError(
+                f"the column {column!r} is named in {next(iter(said))} but read as {unit}: "
+                f"{flag} {next(iter(said))} if so (or rename the column)"
+            )
 
 
 def time_parts(time: str, columns: list[str]) -> list[str]:

@@ -564,3 +564,41 @@ def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path
     hourly = load_csv(write(tmp_path, lines), options())
     assert hourly["temperature"].notna().all()
     np.testing.assert_allclose(hourly["temperature"], hourly.index.hour // 3 * 3)
+
+
+@pytest.mark.parametrize(
+    ("header", "changes", "message"),
+    [
+        ("time,power,temp_f", {"temperature": "temp_f"}, r"'temp_f' is named in F but read as C"),
+        (
+            "time,power,Temperature (°F)",
+            {"temperature": "Temperature (°F)"},
+            r"named in F.*--temperature-unit F",
+        ),
+        ("time,load_kw,temp", {"power": "load_kw"}, r"'load_kw' is named in kW but read as W"),
+        ("time,energy kWh,temp", {"power": "energy kWh", "power_unit": "kW"}, "named in kWh"),
+    ],
+    ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw"],
+)
+def test_a_column_named_in_another_unit_is_refused(
+    tmp_path: Path, header: str, changes: dict[str, object], message: str
+) -> None:
+    """40 °F read as 40 °C passes every plausibility check: the name is the only tell."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = [header] + [f"{t:%Y-%m-%d %H:%M},50,40" for t in index]
+    path = write(tmp_path, lines)
+    with pytest.raises(CsvError, match=message):
+        load_csv(path, options(**changes))
+
+
+def test_a_column_named_in_the_unit_it_is_read_in_is_read(tmp_path: Path) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,Verbrauch kWh,Temp °F"] + [f"{t:%Y-%m-%d %H:%M},0.5,50" for t in index]
+    hourly = load_csv(
+        write(tmp_path, lines),
+        options(
+            power="Verbrauch kWh", temperature="Temp °F", power_unit="kWh", temperature_unit="F"
+        ),
+    )
+    np.testing.assert_allclose(hourly["power_w"], 500.0)
+    np.testing.assert_allclose(hourly["temperature"], 10.0)
