@@ -81,8 +81,10 @@ TEMPERATURE_NAME_UNITS = {
 }
 POWER_NAME_UNITS = {"w": "W", "watt": "W", "watts": "W", "kw": "kW", "wh": "Wh", "kwh": "kWh"}
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
-# Zone names after a time, which pandas would drop (read as local time); CST, IST and the
-# like name several zones and are refused.
+# Zone names after a time, which pandas would drop (read as local time). CST, IST and the
+# like name several zones: beside their summer name (US Central's CDT, Israel's IDT) they
+# are that zone's; alone they are read as local time, as before.
+SHARED_ZONE_NAMES = {("CST", "CDT"): "-06:00", ("IST", "IDT"): "+02:00"}
 ZONE_NAMES = {
     "UTC": "+00:00",
     "UT": "+00:00",
@@ -321,7 +323,7 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
             f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
             "export?): write the year into them"
         )
-    values = zone_names_as_offsets(values, name)
+    values = zone_names_as_offsets(values, name, notes)
     # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
     hour_24 = values.str.contains(r"(?:^|\D)24:00(?::00)?\s*$")
     if hour_24.any():
@@ -352,21 +354,31 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
 
 
-def zone_names_as_offsets(values: pd.Series, name: str) -> pd.Series:
+def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
     """`... GMT`, `... CEST` as UTC offsets: pandas drops the name and reads a local time."""
     named = values.str.extract(r"(?<=[\d\s])([A-Z]{2,5})\s*$", expand=False)
     named = named.where(~named.isin(["AM", "PM"]))
     if named.isna().all():
         return values
-    unknown = sorted(set(named.dropna()) - set(ZONE_NAMES))
-    if unknown:
-        raise CsvError(
-            f"the times in {name!r} end in {unknown[0]!r}, a zone name this reader does not "
-            "know (or that names several zones): write UTC offsets such as +01:00 instead"
-        )
-    offsets = named.map(ZONE_NAMES)
+    present = set(named.dropna())
+    zones = ZONE_NAMES | {
+        shared: offset
+        for (shared, summer), offset in SHARED_ZONE_NAMES.items()
+        if summer in present
+    }
     stripped = values.str.replace(r"\s*[A-Z]{2,5}\s*$", "", regex=True)
-    return values.where(named.isna(), stripped + offsets)
+    if unknown := sorted(present - set(zones)):
+        if present & set(zones):
+            raise CsvError(
+                f"the times in {name!r} end in {unknown[0]!r} beside other zone names: "
+                "write UTC offsets such as +01:00 instead"
+            )
+        notes(
+            f"the times in {name!r} end in {unknown[0]!r}, a name this reader does not tell "
+            "apart (several zones share it): read as local time (see --tz)"
+        )
+        return stripped
+    return values.where(named.isna(), stripped + named.map(zones))
 
 
 def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:

@@ -548,10 +548,28 @@ def test_a_zone_name_after_the_time_is_its_offset(
     np.testing.assert_allclose(known, wavy(pd.DatetimeIndex(known.index)), atol=0.06)
 
 
-def test_a_zone_name_that_names_several_zones_is_refused(tmp_path: Path) -> None:
-    lines = ["time,power,temp", "2026-01-05 00:00 IST,400,5", "2026-01-05 01:00 IST,400,5"]
-    with pytest.raises(CsvError, match=r"end in 'IST'.*UTC offsets"):
-        load_csv(write(tmp_path, lines), options())
+def test_a_zone_name_shared_by_several_zones_is_local_time_unless_its_summer_name_says(
+    tmp_path: Path,
+) -> None:
+    """'IST' alone is read as before, as local time; 'CST' beside 'CDT' is US Central's."""
+
+    def named(zone: str, start: str) -> list[str]:
+        index = pd.date_range(start, periods=7 * 24, freq="h", tz=zone)
+        return ["time,power,temp"] + [
+            f"{t:%Y-%m-%d %H:%M} {t.tzname()},{p:.1f},5"
+            for t, p in zip(index, wavy(index), strict=True)
+        ]
+
+    notes: list[str] = []
+    for zone, start in (("Asia/Jerusalem", "2026-01-05"), ("America/Chicago", "2026-03-05")):
+        hourly = load_csv(write(tmp_path, named(zone, start)), options(tz=zone), notes.append)
+        known = hourly["power_w"].dropna()
+        assert len(known) >= 6 * 24
+        np.testing.assert_allclose(known, wavy(pd.DatetimeIndex(known.index)), atol=0.06)
+    assert sum("'IST'" in note and "local time" in note for note in notes) == 1
+    mixed = ["time,power,temp", "2026-01-05 00:00 IST,400,5", "2026-01-05 01:00 GMT,500,5"]
+    with pytest.raises(CsvError, match=r"end in 'IST' beside other zone names"):
+        load_csv(write(tmp_path, mixed), options())
 
 
 def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path: Path) -> None:
