@@ -120,6 +120,39 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     )
 
 
+def test_an_hour_or_two_of_tomorrow_is_no_days_figure() -> None:
+    """Asked at 01:48 (a new user's walk): tomorrow was 00:00 to 01:00, "0.3 kWh" for a day."""
+    early = NOW.replace(day=4, hour=1, minute=48)
+    answer = power_day_answer(name="Home", hours=_day(early), now=early, tomorrow=True)
+    assert answer == (
+        "Home sees only 1 hour of tomorrow yet, up to 01:00; "
+        "ask again after 12:00 today, when it sees half of the day."
+    )
+    # From noon it sees twelve hours of tomorrow, and says what they come to.
+    noon = NOW.replace(day=4, hour=12, minute=5)
+    answer = power_day_answer(name="Home", hours=_day(noon), now=noon, tomorrow=True)
+    assert answer.startswith("Tomorrow, Home expects about 2.0 kWh (00:00 to 12:00, as far as")
+    eleven = noon - timedelta(hours=1)
+    answer = power_day_answer(name="Home", hours=_day(eleven), now=eleven, tomorrow=True)
+    assert answer.startswith("Home sees only 11 hours of tomorrow yet, up to 11:00; ")
+
+
+def test_the_hour_under_way_counts_for_what_is_left_of_it() -> None:
+    """Asked at 21:45 with 1,000 W forecast each hour: 15 minutes, then 22:00 and 23:00."""
+    late = NOW.replace(minute=45)
+    hours = [
+        ForecastHour(
+            start=late.replace(minute=0) + timedelta(hours=hour),
+            power_w=1000.0,
+            low_w=900.0,
+            high_w=1100.0,
+        )
+        for hour in range(24)
+    ]
+    answer = power_day_answer(name="Home", hours=hours, now=late, tomorrow=False)
+    assert answer.startswith("For the rest of today, Home expects about 2.2 kWh; ")
+
+
 def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     """New York, 1 November 2026 (clocks go back): asked at 00:30, 24 hours of forecast
     end at 23:00, an hour short of midnight; the answer says so, not "the rest of today"."""
@@ -137,7 +170,7 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     now = datetime(2026, 11, 1, 0, 30, tzinfo=new_york)
     answer = power_day_answer(name="Home", hours=hours, now=now, tomorrow=False)
     assert answer == (
-        "For the rest of today, Home expects about 24.0 kWh (until 23:00, as far as it sees); "
+        "For the rest of today, Home expects about 23.5 kWh (until 23:00, as far as it sees); "
         "the highest hour is 00:00, about 1,000 W."
     )
 

@@ -645,8 +645,17 @@ async def test_assist_tells_the_power_forecast(
             == local_now.date() + timedelta(days=day)
         ]
         speech = said(await ask(hass, sentence))
-        energy = sum(point["power_w"] for point in points) / 1000
-        assert speech.startswith(f"{opening} about {energy:,.1f} kWh"), speech
+        # The hour under way counts for what is left of it.
+        left = [
+            min(
+                1.0,
+                (dt_util.parse_datetime(point["datetime"]) + timedelta(hours=1) - NOW)
+                / timedelta(hours=1),
+            )
+            for point in points
+        ]
+        energy = sum(point["power_w"] * share for point, share in zip(points, left, strict=True))
+        assert speech.startswith(f"{opening} about {energy / 1000:,.1f} kWh"), speech
         peak = max(points, key=lambda point: point["power_w"])
         peak_at = dt_util.parse_datetime(peak["datetime"])
         assert speech.endswith(

@@ -226,7 +226,9 @@ def power_day_answer(
     """What a predictor expects over the rest of today, or over tomorrow as far as it sees.
 
     A forecast covers the next 24 hours: all that is left of today, and tomorrow up to
-    this hour. The answer says how far it reaches rather than passing a part for the day.
+    this hour. The answer says how far it reaches rather than passing a part for the day,
+    and gives no figure for a tomorrow it hardly sees (after midnight, an hour or two of
+    it: its energy read as a day's). The hour under way counts for what is left of it.
     """
     hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
     if not hours:
@@ -239,8 +241,15 @@ def power_day_answer(
             f"{name} forecasts the next 24 hours only, up to {end:%H:%M} {_day(end, now)}; "
             "ask again after midnight."
         )
-    energy_kwh = sum(hour.power_w for hour in of_day) / 1000
     end = of_day[-1].start + timedelta(hours=1)
+    if tomorrow and end.date() == day and len(of_day) < HALF_DAY_HOURS:
+        seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS - len(of_day))
+        return (
+            f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to {end:%H:%M}; "
+            f"ask again after {seen_from:%H:%M} {_day(seen_from, now)}, when it sees half "
+            "of the day."
+        )
+    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
     if tomorrow:
         reaches = (
             "the whole day" if end.date() > day else f"00:00 to {end:%H:%M}, as far as it sees"
@@ -253,3 +262,17 @@ def power_day_answer(
             said += f" (until {end:%H:%M}, as far as it sees)"
     peak = max(of_day, key=lambda hour: hour.power_w)
     return f"{said}; the highest hour is {peak.start:%H:%M}, about {_watts(peak.power_w)}."
+
+
+# Less of tomorrow than this is no day's figure.
+HALF_DAY_HOURS = 12
+
+
+def _hours_of(count: int) -> str:
+    return "1 hour" if count == 1 else f"{count} hours"
+
+
+def _share_ahead(hour: ForecastHour, now: datetime) -> float:
+    """How much of the hour is still to come: all of it, or what is left of the one under way."""
+    left_s = (hour.start + timedelta(hours=1) - now).total_seconds()
+    return min(max(left_s / 3600.0, 0.0), 1.0)
