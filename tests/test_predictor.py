@@ -220,6 +220,10 @@ async def test_trains_on_statistics_and_forecasts(
     assert float(skill.state) >= 0
     assert hass.states.get("sensor.power_forecast_model_r2") is None
     registry = er.async_get(hass)
+    # Shown as the dashboard card shows it, to a tenth: "4 %" beside "3.6 % better" read
+    # as two figures (a new user's walk).
+    shown = registry.async_get("sensor.power_forecast_skill_over_the_best_rule").options
+    assert shown["sensor"]["suggested_display_precision"] == 1
     entry = registry.async_get("sensor.power_forecast_training_rows")
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data

@@ -93,7 +93,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         translation_key="forecast_skill",
         native_unit_of_measurement=PERCENTAGE,
         entity_category=EntityCategory.DIAGNOSTIC,
-        suggested_display_precision=0,
+        suggested_display_precision=1,  # as the value, and the dashboard card, give it
         value_fn=lambda snap: None if snap.skill is None else round(100 * snap.skill, 1),
         attributes_fn=_choice_attributes,
     ),
