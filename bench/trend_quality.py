@@ -370,6 +370,11 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
     return summary
 
 
+def _day3(difference: object, unit: str) -> str:
+    """The day-3 difference, or that no trend was published on day 3 to compare."""
+    return "none published" if difference is None else f"{difference} {unit}"
+
+
 def _share(part: object, whole: object) -> str:
     return f"{int(str(part)) / int(str(whole)):.0%}" if int(str(whole)) else "none"
 
@@ -401,7 +406,7 @@ def table(summary: list[dict[str, object]]) -> str:
             f"| {row['max_abs_first_hour']} / {row['max_abs_first_day']} {u} "
             f"| {row['flips_per_day_mean']} / {row['flips_per_day_max']} "
             f"| {row['events_per_day_max']} "
-            f"| {row['day3_abs_diff_median']} {u}; {row['day3_within_2se']} "
+            f"| {_day3(row['day3_abs_diff_median'], u)}; {row['day3_within_2se']} "
             f"| {row['day3_robust_abs_diff_median']} {u}; {row['day3_robust_within_2se']} "
             f"| {row['legacy_max_abs_first_hour']} / {row['legacy_max_abs_first_day']} {u}; "
             f"{row['legacy_flips_per_day_mean']} "

@@ -172,6 +172,7 @@ def _line(
         # keeps its place; the line over every day is the design's, through the means.
         [day.level if full_only else day.mean for day in chosen],
         day_mean_error=day_mean_error,
+        widen=full_only,
     )
 
 

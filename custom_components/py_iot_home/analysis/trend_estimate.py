@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .coverage import silent_gap_s
+from .slope_fit import t_over_normal
 from .trend import TrendResult
 
 type TrendMethod = Literal["daily_means", "robust_fit"]
@@ -72,10 +73,14 @@ def estimate_trend(
 ) -> TrendEstimate:
     """Choose and judge the slope of one analysed window."""
     full_days = sum(day.full for day in result.daily_means)
+    # The degrees of freedom of a line's own error, widened for them (see line_over_days).
+    widened_dof: float | None = None
     if full_days >= MIN_FULL_DAYS:
         method: TrendMethod = "daily_means"
         slope = result.full_day_line.slope_per_day
         error = _larger_error(result.full_day_line.standard_error, result.robust.standard_error)
+        if full_days > MIN_FULL_DAYS and error == result.full_day_line.standard_error:
+            widened_dof = full_days - 2.0
     else:
         method = "robust_fit"
         slope = result.robust.slope_per_day
@@ -101,7 +106,7 @@ def estimate_trend(
         # The first and the current day are partial: a window is full a day short of its length.
         if result.span_s >= settings.window_s - DAY_S:
             return TrendEstimate(False, slope, error, method, "no_clear_trend", None)
-        ready_at = _ready_at(covered, error, settings, first_s, now_s)
+        ready_at = _ready_at(covered, error, settings, first_s, now_s, widened_dof=widened_dof)
         return TrendEstimate(False, slope, error, method, "uncertain", ready_at)
     return TrendEstimate(True, slope, error, method, None, None)
 
@@ -133,7 +138,13 @@ def _larger_error(daily: float, robust: float) -> float:
 
 
 def _ready_at(
-    span_s: float, error: float, settings: TrendSettings, first_s: float, now_s: float
+    span_s: float,
+    error: float,
+    settings: TrendSettings,
+    first_s: float,
+    now_s: float,
+    *,
+    widened_dof: float | None = None,
 ) -> float | None:
     """Rough time the error falls to the limit: a line's error shrinks as span^-3/2.
 
@@ -141,13 +152,30 @@ def _ready_at(
     once the samples cover a day: the end of that first day is the time then (extrapolating
     the error of a cycle not yet resolved promised days, then took them back). None when the
     span it needs is longer than the window: no time can be promised.
+
+    An error widened for its few degrees of freedom (``widened_dof``, one more each day)
+    also narrows as they grow: promised from the span^-3/2 alone, the time came a day late.
     """
     if span_s < DAY_S:
         return max(first_s + DAY_S, now_s) if settings.window_s >= DAY_S else None
     if not math.isfinite(error):
         needed = span_s * 2.0
+    elif widened_dof is not None:
+        raw = error / t_over_normal(widened_dof)
+        needed = span_s
+        while (
+            raw * (span_s / needed) ** 1.5 * t_over_normal(widened_dof + (needed - span_s) / DAY_S)
+            > settings.max_standard_error
+        ):
+            needed += PROMISE_STEP_S
+            if needed > min(settings.window_s, span_s + PROMISE_HORIZON_S):
+                return None
     else:
         needed = span_s * (error / settings.max_standard_error) ** (2.0 / 3.0)
     if needed > settings.window_s:
         return None
     return max(first_s + needed, now_s)
+
+
+PROMISE_STEP_S = 1800.0
+PROMISE_HORIZON_S = 30 * DAY_S  # further than any window: no time is promised
