@@ -154,7 +154,7 @@ def _ready_at(
     span it needs is longer than the window: no time can be promised.
 
     An error widened for its few degrees of freedom (``widened_dof``, one more each day)
-    also narrows as they grow: promised from the span^-3/2 alone, the time came a day late.
+    also narrows as they grow: promised from the span^-3/2 alone, the time was two days off.
     """
     if span_s < DAY_S:
         return max(first_s + DAY_S, now_s) if settings.window_s >= DAY_S else None
