@@ -18,6 +18,7 @@ from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
+    CONF_ANNOUNCEMENT,
     CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
@@ -30,6 +31,8 @@ from custom_components.py_iot_home.const import (
     CONF_PIN,
     CONF_POLL_INTERVAL,
     CONF_POWER_TREND_THRESHOLD,
+    CONF_PREFIX,
+    CONF_SECRET,
     CONF_TREND_MIN_SPAN_HOURS,
     CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
@@ -39,7 +42,12 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
-from custom_components.py_iot_home.protocol import Quantity, SensorInfo, SwitchInfo
+from custom_components.py_iot_home.protocol import (
+    DEFAULT_PREFIX,
+    Quantity,
+    SensorInfo,
+    SwitchInfo,
+)
 
 from .fakes import FakeHardware
 from .node_messages import announce_payload, announcement
@@ -642,3 +650,31 @@ async def test_markdown_in_an_announcement_shows_as_text(hass: HomeAssistant) ->
         assert re.sub(r"\\(.)", r"\1", shown) == text
         # Once the escaped pairs are taken out, no punctuation is left to mean anything.
         assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", shown)), shown
+
+
+async def test_a_node_named_in_markdown_is_text_in_its_options_and_reconfigure(
+    hass: HomeAssistant,
+) -> None:
+    """Its entry's title is the name it announced: the flows' Markdown shows it as text."""
+    name = "[Verify](https://e.io)"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="marked-up",
+        title=name,
+        data={
+            CONF_KIND: EntryKind.NODE,
+            CONF_NODE_ID: "marked-up",
+            CONF_PREFIX: DEFAULT_PREFIX,
+            CONF_ANNOUNCEMENT: announce_payload(announcement("marked-up")).decode(),
+            CONF_SECRET: "",
+        },
+    )
+    entry.add_to_hass(hass)
+    escaped = r"\[Verify\]\(https\:\/\/e\.io\)"
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["description_placeholders"] == {"name": escaped}
+    result = await entry.start_reconfigure_flow(hass)
+    assert (result["reason"], result["description_placeholders"]) == (
+        "node_not_reconfigurable",
+        {"name": escaped},
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -22,6 +24,8 @@ from custom_components.py_iot_home.system_health import system_health_info
 
 from .fakes import install_fake_hardware
 from .node_messages import ANNOUNCE_TOPIC, AVAILABILITY_TOPIC, NODE_ID, announce_payload
+
+STRINGS = Path(repairs.__file__).parent / "strings.json"
 
 
 def _issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
@@ -95,3 +99,13 @@ async def test_system_health(hass: HomeAssistant, init_integration: MockConfigEn
     assert info["boards_available"] == "1/1"
     assert info["nodes_online"] == "0/0"
     assert info["predictors_trained"] == "0/0"
+
+
+def test_no_node_repair_puts_the_announced_name_in_its_markdown() -> None:
+    """A repair's description is Markdown and its title plain text. A node's name is what it
+    announced, anyone's on the broker: it may go in a title, never in a description."""
+    issues = json.loads(STRINGS.read_text())["issues"]
+    node_issues = {key: text for key, text in issues.items() if key.startswith("node_")}
+    assert len(node_issues) == 4
+    for key, text in node_issues.items():
+        assert "{name}" not in text["description"], key

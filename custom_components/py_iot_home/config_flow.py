@@ -64,6 +64,7 @@ from .hardware.dht import DhtModel
 from .hardware.errors import HardwareUnavailableError
 from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, MIN_GPIO_PIN
 from .kinds import entry_kind
+from .markdown_text import markdown_literal
 from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
@@ -353,7 +354,8 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
                 reason="node_not_reconfigurable"
                 if kind == EntryKind.NODE
                 else "forecast_not_reconfigurable",
-                description_placeholders={"name": entry.title},
+                # Markdown: a node's title is the name it announced.
+                description_placeholders={"name": markdown_literal(entry.title)},
             )
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}

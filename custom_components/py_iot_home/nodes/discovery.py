@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import re
 from collections import Counter, deque
 from collections.abc import Iterable
-from typing import Final
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
@@ -27,6 +25,7 @@ from ..const import (
     MAX_NODES,
     MAX_PENDING_DISCOVERIES,
 )
+from ..markdown_text import markdown_literal
 from ..protocol import (
     MessageVerifier,
     NodeAnnouncement,
@@ -57,8 +56,6 @@ REFUSED_FOR_CAPACITY: HassKey[dict[str, MqttServiceInfo]] = HassKey(
 )
 # How long confirming waits for the broker to send the retained announcement again.
 RETAINED_WAIT_S = 3.0
-# CommonMark lets a backslash make any ASCII punctuation character plain text.
-_MARKDOWN_PUNCTUATION: Final = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
 class DiscoveryRejected(Exception):
@@ -91,11 +88,6 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
         LOGGER.debug("Ignored an invalid node announcement on %.80r: %s", info.topic, err)
         raise DiscoveryRejected("invalid_discovery_info") from err
     return announcement
-
-
-def markdown_literal(text: str) -> str:
-    """`text` as Markdown that shows exactly it: no link, image, emphasis or HTML of its own."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def confirm_placeholders(announcement: NodeAnnouncement) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 import probatio
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 
+from ..markdown_text import markdown_literal
 from ..protocol import ProtocolError, Quantity
 from ..trends.coordinator import running_trend
 from ..trends.settings_form import (
@@ -47,5 +48,6 @@ class NodeOptionsFlow(OptionsFlowWithReload):
                 user_input or shown_trend_options(self.config_entry.options, temperature_unit),
             ),
             errors=errors,
-            description_placeholders={"name": self.config_entry.title},
+            # Markdown: the title is the name the node announced, and may be anyone's.
+            description_placeholders={"name": markdown_literal(self.config_entry.title)},
         )
