@@ -1,4 +1,7 @@
-"""Helpers for the tests of a node whose clock is stale: an agent, what it sent, readings."""
+"""Helpers for the node agent's tests: an agent on a fake clock, what it sent, readings.
+
+Most of them are for a node whose clock is stale (`STALE`).
+"""
 
 from __future__ import annotations
 

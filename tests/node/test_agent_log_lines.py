@@ -7,11 +7,8 @@ import logging
 from pathlib import Path
 
 import pytest
-from py_iot_node.agent import NodeAgent
-from py_iot_node.buffer import SampleBuffer
-from py_iot_node.devices import SwitchBank
-from py_iot_node.hardware.gpio import SimulatedGpioBackend
 
+from .agent_timing import make_agent
 from .conftest import FakeClient, FakeClock, make_config
 
 
@@ -26,16 +23,7 @@ def test_a_hostile_topic_is_logged_escaped_on_one_line(
     level: str,
 ) -> None:
     config = make_config(tmp_path)
-    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
-    bank.setup()
-    agent = NodeAgent(
-        config,
-        client,
-        bank,
-        SampleBuffer(config.buffer_path, 10),
-        clock=clock,
-        monotonic=clock.monotonic,
-    )
+    agent, _ = make_agent(config, client, clock)
     agent.handle_connected()
     with caplog.at_level(logging.WARNING, logger="py_iot_node.agent"):
         agent.handle_message(f"py_iot_home/kitchen/switch/{level}/set", b"ON")

@@ -6,14 +6,12 @@ import math
 from pathlib import Path
 
 import pytest
-from py_iot_node.agent import NodeAgent
-from py_iot_node.buffer import SampleBuffer
 from py_iot_node.config import ConfigError
 from py_iot_node.custom_sensors import CustomSensorChannel, CustomSensorError, load_reader
-from py_iot_node.devices import SwitchBank, open_sensors, open_switches, read_all
-from py_iot_node.hardware.gpio import SimulatedGpioBackend
+from py_iot_node.devices import open_sensors, open_switches, read_all
 from py_iot_node.protocol import Quantity, SensorSample, parse_announcement, parse_state
 
+from .agent_timing import make_agent
 from .conftest import FakeClient, FakeClock, make_config
 from .custom_readers import ScriptedMeter
 
@@ -91,16 +89,7 @@ def test_node_announces_and_sends_custom_readings(
     readings = [{"power": 850.0, "temperature": 19.25}]
     config = make_config(tmp_path, custom_sensors=[METER | {"options": {"readings": readings}}])
     channels = open_sensors(config)
-    bank = SwitchBank(SimulatedGpioBackend(), config.switches)
-    bank.setup()
-    agent = NodeAgent(
-        config,
-        client,
-        bank,
-        SampleBuffer(config.buffer_path, 10),
-        clock=clock,
-        monotonic=clock.monotonic,
-    )
+    agent, _ = make_agent(config, client, clock)
     agent.custom_models = {"meter": "Scripted test meter"}
     agent.handle_connected()
     announce = client.on("py_iot_home/kitchen/announce")[0]
