@@ -162,6 +162,8 @@ def test_forecast_reply_is_checked_and_converted() -> None:
             {"datetime": "2026-03-01T03:00:00", "temperature": 41},  # no zone: dropped
             {"datetime": "not a time", "temperature": 41},
             {"datetime": "2026-03-01T04:00:00+01:00", "temperature": True},
+            # A 400-digit integer is no float: float() of it raised OverflowError.
+            {"datetime": "2026-03-01T05:00:00+00:00", "temperature": 10**400, "humidity": 60},
             "junk",
             # Times of the right shape that name no moment, or none a forecast can be for:
             # each raised, and one such point stopped the predictor (an outside review).
@@ -180,8 +182,9 @@ def test_forecast_reply_is_checked_and_converted() -> None:
         pd.Timestamp("2026-03-01T01:00:00+00:00"),
         pd.Timestamp("2026-03-01T02:00:00+00:00"),
         pd.Timestamp("2026-03-01T03:00:00+00:00"),
+        pd.Timestamp("2026-03-01T05:00:00+00:00"),
     ]
-    np.testing.assert_allclose(frame["temperature"], [10.0, np.nan, np.nan])
-    np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan])
+    np.testing.assert_allclose(frame["temperature"], [10.0, np.nan, np.nan, np.nan])
+    np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan, 60.0])
     assert weather_arrays({"forecast": "nope"}) is None
     assert weather_arrays(None) is None

@@ -11,6 +11,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import WeatherArrays
+from ..protocol.fields import finite_number
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Nanoseconds since the epoch hold until 2262: a forecast for 2300 (or 9999) is no forecast.
@@ -63,7 +64,5 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
 
 def _finite(value: object) -> float:
     """A finite number as float, anything else as NaN."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return float("nan")
-    number = float(value)
-    return number if math.isfinite(number) else float("nan")
+    number = finite_number(value)
+    return math.nan if number is None else number

@@ -103,6 +103,20 @@ def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     return value
 
 
+def finite_number(value: object) -> float | None:
+    """A JSON number that is finite, as a float; None for anything else (bools too).
+
+    For stored files and other integrations' data, which are dropped rather than rejected.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        converted = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return converted if math.isfinite(converted) else None
+
+
 def number(value: object, what: str, low: float, high: float) -> float:
     """Return a finite number within [low, high] as a float."""
     if not isinstance(value, int | float) or isinstance(value, bool):

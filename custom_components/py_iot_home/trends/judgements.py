@@ -10,13 +10,13 @@ damaged entry is dropped, the rest kept.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
 from ..analysis.trend import TrendDirection
 from ..analysis.trend_direction import DirectionState
+from ..protocol.fields import finite_number
 
 _DIRECTIONS = ("rising", "falling", "steady")
 
@@ -59,8 +59,9 @@ def judgements_from_json(data: object) -> dict[str, Judgement]:
 def _judgement(item: object) -> Judgement | None:
     if not isinstance(item, dict) or not isinstance(published := item.get("published"), bool):
         return None
-    since_s = item.get("since_s")
-    if since_s is not None and not (type(since_s) in (int, float) and _finite(since_s)):
+    stored_since = item.get("since_s")
+    since_s = finite_number(stored_since)
+    if stored_since is not None and since_s is None:
         return None
     fields = [item.get(name) for name in ("direction", "candidate", "paused")]
     if any(value is not None and value not in _DIRECTIONS for value in fields):
@@ -73,14 +74,7 @@ def _judgement(item: object) -> Judgement | None:
         direction=DirectionState(
             direction=direction,
             candidate=candidate,
-            since_s=None if since_s is None else float(since_s),
+            since_s=since_s,
             paused=paused,
         ),
     )
-
-
-def _finite(number: float) -> bool:
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # an int beyond any float
-        return False
