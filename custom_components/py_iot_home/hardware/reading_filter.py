@@ -70,6 +70,11 @@ class RepeatedReading:
     reads: int
     last_at: float
 
+    def read_again(self, at: float) -> RepeatedReading:
+        """One more read of it at ``at``; a gap counts at most ``MAX_READ_GAP_S``."""
+        gap_s = min(max(at - self.last_at, 0.0), MAX_READ_GAP_S)
+        return RepeatedReading(self.reading, self.for_s + gap_s, self.reads + 1, at)
+
     def to_json(self) -> dict[str, float | int]:
         """Plain numbers, for a state file."""
         return {
@@ -175,10 +180,7 @@ class ReadingFilter:
         self._stuck_after_s = stuck_after_s
         self._stuck_after_reads = stuck_after_reads
         # For how long, and how many reads, the sensor has given this very reading.
-        self._same_reading: DhtReading | None = None
-        self._same_for_s = 0.0
-        self._same_reads = 0
-        self._same_at = 0.0
+        self._repeated: RepeatedReading | None = None
 
     @property
     def available(self) -> bool:
@@ -203,20 +205,13 @@ class ReadingFilter:
     @property
     def repeated(self) -> RepeatedReading | None:
         """The last kept reading and how long the sensor has repeated it; None before one."""
-        if self._same_reading is None:
-            return None
-        return RepeatedReading(
-            self._same_reading, self._same_for_s, self._same_reads, self._same_at
-        )
+        return self._repeated
 
     def resume_repeated(self, repeated: RepeatedReading) -> None:
         """Go on counting a reading repeated before a restart (before the first read)."""
-        if self._same_reading is not None:
+        if self._repeated is not None:
             raise RuntimeError("resume_repeated is for a filter that has read nothing yet")
-        self._same_reading = repeated.reading
-        self._same_for_s = repeated.for_s
-        self._same_reads = repeated.reads
-        self._same_at = repeated.last_at
+        self._repeated = repeated
 
     def record_failure(self) -> None:
         """Count a read that returned nothing."""
@@ -229,7 +224,8 @@ class ReadingFilter:
             self._consecutive_failures += 1
             self._bump(rejected_out_of_range=1)
             return REJECTED_OUT_OF_RANGE
-        if reading == self._same_reading and self._stuck(reading, at):
+        repeated = self._repeated
+        if repeated is not None and reading == repeated.reading and self._stuck(repeated, at):
             self._consecutive_failures += 1
             self._bump(rejected_stuck=1)
             return REJECTED_STUCK
@@ -259,21 +255,19 @@ class ReadingFilter:
             and low_h <= reading.humidity <= high_h
         )
 
-    def _stuck(self, reading: DhtReading, at: float) -> bool:
-        """Count one more read of the same reading; whether that makes the sensor stuck.
+    def _stuck(self, repeated: RepeatedReading, at: float) -> bool:
+        """Count one more read of the repeated reading; whether that makes the sensor stuck.
 
         Not at the humidity's ends: a DHT22 in condensation reads 99.9 % for hours, and a
         greenhouse at night may hold its temperature too.
         """
-        self._same_reads += 1
-        self._same_for_s += min(max(at - self._same_at, 0.0), MAX_READ_GAP_S)
-        self._same_at = at
+        repeated = self._repeated = repeated.read_again(at)
         low, high = STEADY_HUMIDITY_ENDS
         return (
-            low < reading.humidity < high
+            low < repeated.reading.humidity < high
             and self._stuck_after_s is not None
-            and self._same_reads >= self._stuck_after_reads
-            and self._same_for_s >= self._stuck_after_s
+            and repeated.reads >= self._stuck_after_reads
+            and repeated.for_s >= self._stuck_after_s
         )
 
     def _close_enough(
@@ -287,11 +281,8 @@ class ReadingFilter:
         )
 
     def _keep(self, reading: DhtReading, at: float) -> FilterVerdict:
-        if reading != self._same_reading:
-            self._same_reading = reading
-            self._same_for_s = 0.0
-            self._same_reads = 1
-            self._same_at = at
+        if self._repeated is None or reading != self._repeated.reading:
+            self._repeated = RepeatedReading(reading, for_s=0.0, reads=1, last_at=at)
         self._last_good = reading
         self._last_good_at = at
         self._consecutive_failures = 0
