@@ -490,8 +490,8 @@ def analyze_snapshot(
     states: dict[str, DirectionState] = {}
     views: dict[tuple[str, str], EntityView] = {}
     for key, result in results.items():
+        before = previous.estimates.get(key) if previous is not None else None
         if previous is not None:
-            before = previous.estimates.get(key)
             was_published = before is not None and before.published
             state = previous.direction_states.get(key, UNKNOWN)
         elif carried is not None and (judgement := carried.get(key)) is not None:
@@ -505,13 +505,10 @@ def analyze_snapshot(
             # A trend shown when its source went silent comes back under the same hysteresis.
             was_published=was_published or state.paused is not None,
         )
-        shown_ready = previous.estimates.get(key) if previous is not None else None
         estimate = estimates[key] = replace(
             estimate,
             ready_at_s=steadied_ready_at(
-                estimate.ready_at_s,
-                None if shown_ready is None else shown_ready.ready_at_s,
-                now_s,
+                estimate.ready_at_s, None if before is None else before.ready_at_s, now_s
             ),
         )
         state = states[key] = next_direction(
