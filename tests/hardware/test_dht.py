@@ -377,6 +377,20 @@ def test_simulation_is_a_plausible_room() -> None:
         assert max(steps) < 0.6
 
 
+def test_simulated_reads_ten_seconds_apart_move_like_a_real_dht22() -> None:
+    """A node reads every 10 s: a DHT22 repeats within ±0.2 °C and ±1 % RH, so must we."""
+    day_start = 1_700_006_400.0
+    for seed in range(3):
+        samples = [indoor_climate(seed, day_start + 10.0 * step) for step in range(8640)]
+        humidity_steps = [abs(b.humidity - a.humidity) for a, b in itertools.pairwise(samples)]
+        temperature_steps = [
+            abs(b.temperature - a.temperature) for a, b in itertools.pairwise(samples)
+        ]
+
+        assert max(humidity_steps) < 1.0
+        assert max(temperature_steps) <= 0.4
+
+
 def test_simulation_fails_about_as_often_as_designed() -> None:
     start = 1_700_000_000.0
     values = _simulated_values(9, [start + second for second in range(6000)])

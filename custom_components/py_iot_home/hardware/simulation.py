@@ -59,7 +59,8 @@ def indoor_climate(seed: int, timestamp: float, utc_offset_s: float = 0.0) -> Cl
     # -1 at the coldest hour, +1 twelve hours later.
     cycle = -math.cos(2.0 * math.pi * (local_hours - COLDEST_HOUR) / 24.0)
 
-    # Noise and failures change once a second, like a sensor that cannot be read faster.
+    # Noise and failures change once a second, like a sensor that cannot be read faster; the
+    # noise is a real DHT22's jitter (reads seconds apart within ±0.2 °C and ±1 % RH).
     noise = _seed_rng(seed, "noise", math.floor(timestamp))
     temperature = (
         MEAN_TEMPERATURE_C
@@ -73,7 +74,7 @@ def indoor_climate(seed: int, timestamp: float, utc_offset_s: float = 0.0) -> Cl
         + humidity_offset
         - DAILY_HUMIDITY_AMPLITUDE_PCT * cycle
         + 1.5 * _drift(seed, timestamp, "humidity")
-        + noise.gauss(0.0, 0.4)
+        + noise.gauss(0.0, 0.12)
     )
     failed = noise.random() < FAILURE_RATE
     # A DHT22 reports tenths.
