@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -84,6 +85,24 @@ async def _discover_and_confirm(hass: HomeAssistant, secret: str = "") -> str:
     return result["result"].entry_id
 
 
+async def test_a_node_that_is_no_raspberry_pi_names_no_maker(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    async_fire_mqtt_message(
+        hass,
+        ANNOUNCE_TOPIC,
+        announce_payload(replace(announcement(), model="Simulated meter (UCI data)")),
+        retain=True,
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    result = await hass.config_entries.flow.async_configure(_flows(hass)[0]["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), result["result"].entry_id)
+    assert (device.manufacturer, device.model) == (None, "Simulated meter (UCI data)")
+
+
 async def test_discovery_needs_confirmation(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
@@ -104,7 +123,7 @@ async def test_confirmed_node_gets_device_and_entities(
     device = devices[0]
     assert device.identifiers == {(DOMAIN, f"node_{NODE_ID}")}
     assert device.name == "Kitchen Pi"
-    assert device.model == "Raspberry Pi 4"
+    assert (device.manufacturer, device.model) == ("Raspberry Pi", "Raspberry Pi 4")
     assert device.sw_version == "0.1.0"
     # Home Assistant 2026.12 refuses non-string device fields (2026.11 reports them).
     for field in ("name", "manufacturer", "model", "sw_version", "hw_version", "serial_number"):

@@ -97,13 +97,18 @@ class SwitchConfig:
     initial_on: bool = False
 
 
+# The board's own name ("Raspberry Pi 4 Model B Rev 1.4"), NUL-terminated, on a Pi's kernel.
+DEVICE_TREE_MODEL = Path("/proc/device-tree/model")
+FALLBACK_MODEL = "Raspberry Pi"
+
+
 @dataclass(frozen=True, kw_only=True)
 class NodeConfig:
     """Everything the agent needs to run."""
 
     node_id: str
     name: str
-    model: str = "Raspberry Pi"
+    model: str = FALLBACK_MODEL
     mqtt: MqttConfig = field(default_factory=MqttConfig)
     sensors: tuple[SensorConfig, ...] = ()
     custom_sensors: tuple[CustomSensorConfig, ...] = ()
@@ -337,7 +342,19 @@ def _read_machine_id(path: Path) -> str:
         return ""
 
 
-def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
+def default_model(path: Path = DEVICE_TREE_MODEL) -> str:
+    """The board's model as its kernel names it, or the fallback off a device tree."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_TEXT_LENGTH * 4).decode("utf-8")
+        return _text({"model": raw.strip("\x00").strip()}, "model", FALLBACK_MODEL)
+    except (OSError, UnicodeDecodeError, ConfigError):
+        return FALLBACK_MODEL
+
+
+def parse_config(
+    data: object, *, base_dir: Path = Path(), model_path: Path = DEVICE_TREE_MODEL
+) -> NodeConfig:
     """Build a NodeConfig from the parsed YAML document; raise ConfigError when invalid."""
     if data is None:
         data = {}
@@ -397,7 +414,7 @@ def parse_config(data: object, *, base_dir: Path = Path()) -> NodeConfig:
     return NodeConfig(
         node_id=node_id,
         name=_text(node, "name", node_id),
-        model=_text(node, "model", "Raspberry Pi"),
+        model=_text(node, "model", default_model(model_path)),
         mqtt=_mqtt(data),
         sensors=sensors,
         custom_sensors=custom_sensors,

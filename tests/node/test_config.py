@@ -16,7 +16,14 @@ from homeassistant.components.mqtt.schemas import DEVICE_DISCOVERY_SCHEMA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 from py_iot_node import cli
-from py_iot_node.config import ConfigError, default_node_id, load_config, parse_config
+from py_iot_node.config import (
+    FALLBACK_MODEL,
+    ConfigError,
+    default_model,
+    default_node_id,
+    load_config,
+    parse_config,
+)
 from py_iot_node.ha_discovery import build_ha_discovery
 from py_iot_node.hardware.dht import DhtModel
 from py_iot_node.protocol import TopicKind, node_topic
@@ -218,3 +225,27 @@ async def test_ha_discovery_payload_passes_home_assistant_schema(
     )
     unique_ids = [component["unique_id"] for component in components.values()]
     assert len(set(unique_ids)) == len(unique_ids) == 4
+
+
+def test_the_model_defaults_to_the_boards_own_name(tmp_path: Path) -> None:
+    device_tree_model = tmp_path / "model"
+    device_tree_model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.4\x00")
+    config = parse_config({"node": {"id": "shed"}}, model_path=device_tree_model)
+    assert config.model == "Raspberry Pi 4 Model B Rev 1.4"
+    # What the user writes wins.
+    named = parse_config(
+        {"node": {"id": "shed", "model": "Pi Zero 2 W"}}, model_path=device_tree_model
+    )
+    assert named.model == "Pi Zero 2 W"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b"\x00", b"\xff\xfe not text", b"Pi\x1b[2Jcleared", b"x" * 10_000],
+    ids=["no_device_tree", "empty", "only_nul", "not_utf8", "control_characters", "huge"],
+)
+def test_an_unreadable_board_name_falls_back(tmp_path: Path, content: bytes | None) -> None:
+    device_tree_model = tmp_path / "model"
+    if content is not None:
+        device_tree_model.write_bytes(content)
+    assert default_model(device_tree_model) == FALLBACK_MODEL

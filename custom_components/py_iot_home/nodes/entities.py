@@ -77,7 +77,11 @@ def node_device(coordinator: NodeCoordinator) -> DeviceIdentity:
         node_device_identifier(coordinator.node_id),
         DeviceInfo(
             name=coordinator.config_entry.title,
-            manufacturer="Raspberry Pi",
+            # The agent runs on any Linux board (the demo's meter on a PC): only a model the
+            # node names as a Raspberry Pi (its kernel's name by default) says who made it.
+            manufacturer="Raspberry Pi"
+            if "raspberry pi" in announcement.model.casefold()
+            else None,
             model=announcement.model,
             sw_version=announcement.sw_version,
             serial_number=coordinator.node_id,
