@@ -155,10 +155,11 @@ async def test_trend_not_ready_yet(hass: HomeAssistant) -> None:
     assert in_two_days.utcoffset() != timedelta(0)  # the harness's zone is not UTC
     expected = {
         dt_util.utcnow() + timedelta(days=2): (
-            f"{not_yet}; ask again after {in_two_days:%H:%M} on {in_two_days:%A}."
+            f"{not_yet}; ask again after {in_two_days:%-I:%M %p} on {in_two_days:%A}."
         ),
         dt_util.utcnow() + timedelta(days=10): (
-            f"{not_yet}; ask again after {in_ten_days:%H:%M} on {in_ten_days.day} {in_ten_days:%B}."
+            f"{not_yet}; ask again after {in_ten_days:%-I:%M %p} "
+            f"on {in_ten_days.day} {in_ten_days:%B}."
         ),
         dt_util.utcnow() - timedelta(days=2): f"{not_yet}.",
     }
@@ -301,7 +302,7 @@ async def test_a_board_whose_sensor_stopped_reading_has_no_trend_until_it_reads_
         )
     assert last_reading.utcoffset() != timedelta(0)  # said in the home's time zone
     assert await _speech(hass, "is the living room getting warmer") == (
-        f"The Living room's temperature sensor has not reported since {last_reading:%H:%M} on "
+        f"The Living room's temperature sensor has not reported since {last_reading:%-I:%M %p} on "
         f"{last_reading:%A}, so I cannot tell whether it is getting warmer or colder."
     )
     # Readings again: the trend comes back by itself with the first one (not minutes later

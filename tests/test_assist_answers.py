@@ -32,7 +32,7 @@ def test_this_hour_with_its_band_and_the_highest_hour_ahead() -> None:
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=NOW)
     assert answer == (
         "Home expects about 420 W this hour (likely 336 W to 547 W); "
-        "the highest hour ahead is 23:00 today, about 1,240 W; "
+        "the highest hour ahead is 11:00 PM today, about 1,240 W; "
         "about 2.9 kWh over the next 4 hours."
     )
 
@@ -42,7 +42,7 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
     answer = power_forecast_answer(name="Workshop", hours=_hours(*powers), now=NOW)
     assert answer == (
         "Workshop expects about 9,000 W this hour (likely 7,200 W to 11.7 kW); "
-        "the highest hour ahead is 00:00 tomorrow, about 12.5 kW; "
+        "the highest hour ahead is 12:00 AM tomorrow, about 12.5 kW; "
         "about 36.5 kWh over the next 4 hours."
     )
 
@@ -63,7 +63,7 @@ def test_an_hour_that_ended_is_not_this_hour() -> None:
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=later)
     assert answer == (
         "Home expects about 380 W this hour (likely 304 W to 494 W); "
-        "the highest hour ahead is 23:00 today, about 1,240 W; "
+        "the highest hour ahead is 11:00 PM today, about 1,240 W; "
         "about 2.5 kWh over the next 3 hours."
     )
     assert power_forecast_answer(name="Home", hours=_hours(500), now=later) == (
@@ -90,8 +90,8 @@ def test_tomorrow_is_tomorrows_hours_as_far_as_the_forecast_reaches() -> None:
     """Asked at 21:20: tomorrow is covered from 00:00 to 21:00, its peak at 19:00."""
     answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=True)
     assert answer == (
-        "Tomorrow, Home expects about 4.3 kWh (00:00 to 21:00, as far as it sees); "
-        "the highest hour is 19:00, about 1,500 W."
+        "Tomorrow, Home expects about 4.3 kWh (midnight to 9:00 PM, as far as it sees); "
+        "the highest hour is 7:00 PM, about 1,500 W."
     )
 
 
@@ -99,7 +99,8 @@ def test_today_is_the_rest_of_today() -> None:
     """Asked at 21:20: 21:00, 22:00 and 23:00 are left of today (100 W each)."""
     answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=False)
     assert answer == (
-        "For the rest of today, Home expects about 0.3 kWh; the highest hour is 21:00, about 100 W."
+        "For the rest of today, Home expects about 0.3 kWh; "
+        "the highest hour is 9:00 PM, about 100 W."
     )
 
 
@@ -107,7 +108,7 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     just_after = NOW.replace(day=4, hour=0, minute=10)
     answer = power_day_answer(name="Home", hours=_day(just_after), now=just_after, tomorrow=True)
     assert answer == (
-        "Home forecasts the next 24 hours only, up to 00:00 tomorrow; ask again after midnight."
+        "Home forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again after midnight."
     )
     midnight = NOW.replace(day=4, hour=0, minute=0)
     hours = _day(midnight)
@@ -125,16 +126,18 @@ def test_an_hour_or_two_of_tomorrow_is_no_days_figure() -> None:
     early = NOW.replace(day=4, hour=1, minute=48)
     answer = power_day_answer(name="Home", hours=_day(early), now=early, tomorrow=True)
     assert answer == (
-        "Home sees only 1 hour of tomorrow yet, up to 01:00; "
-        "ask again after 12:00 today, when it sees half of the day."
+        "Home sees only 1 hour of tomorrow yet, up to 1:00 AM; "
+        "ask again after 12:00 PM today, when it sees half of the day."
     )
     # From noon it sees twelve hours of tomorrow, and says what they come to.
     noon = NOW.replace(day=4, hour=12, minute=5)
     answer = power_day_answer(name="Home", hours=_day(noon), now=noon, tomorrow=True)
-    assert answer.startswith("Tomorrow, Home expects about 2.0 kWh (00:00 to 12:00, as far as")
+    assert answer.startswith(
+        "Tomorrow, Home expects about 2.0 kWh (midnight to 12:00 PM, as far as"
+    )
     eleven = noon - timedelta(hours=1)
     answer = power_day_answer(name="Home", hours=_day(eleven), now=eleven, tomorrow=True)
-    assert answer.startswith("Home sees only 11 hours of tomorrow yet, up to 11:00; ")
+    assert answer.startswith("Home sees only 11 hours of tomorrow yet, up to 11:00 AM; ")
 
 
 def test_the_hour_under_way_counts_for_what_is_left_of_it() -> None:
@@ -170,18 +173,18 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     now = datetime(2026, 11, 1, 0, 30, tzinfo=new_york)
     answer = power_day_answer(name="Home", hours=hours, now=now, tomorrow=False)
     assert answer == (
-        "For the rest of today, Home expects about 23.5 kWh (until 23:00, as far as it sees); "
-        "the highest hour is 00:00, about 1,000 W."
+        "For the rest of today, Home expects about 23.5 kWh (until 11:00 PM, as far as it sees); "
+        "the highest hour is 12:00 AM, about 1,000 W."
     )
 
 
 def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
     """Asked on Thursday 3 December at 21:20, of a sensor silent since..."""
     since = {
-        NOW.replace(hour=18, minute=5): "18:05 today",
-        NOW.replace(day=2, hour=23, minute=59): "23:59 yesterday",
-        NOW.replace(day=27, month=11, hour=7, minute=0): "07:00 on Friday",
-        NOW.replace(day=26, month=11, hour=7, minute=0): "07:00 on 26 November",
+        NOW.replace(hour=18, minute=5): "6:05 PM today",
+        NOW.replace(day=2, hour=23, minute=59): "11:59 PM yesterday",
+        NOW.replace(day=27, month=11, hour=7, minute=0): "7:00 AM on Friday",
+        NOW.replace(day=26, month=11, hour=7, minute=0): "7:00 AM on 26 November",
     }
     for last_reading, said in since.items():
         answer = no_recent_readings_answer(

@@ -63,6 +63,8 @@ TOGGLE_SETTLE_S = 4
 # Switch command → node → MQTT → state: a second when idle, bounded generously for CI.
 NODE_REPLY_TIMEOUT_MS = 30_000
 NUMBER = r"-?[\d,]+(?:\.\d+)?"
+# A time of day as Assist says it in English: "6:27 AM".
+CLOCK = r"(?:1[0-2]|[1-9]):\d\d [AP]M"
 # The board form's default name, next to the demo's "Climate sensor".
 ADDED_BOARD = f"{BOARD_NAME} 2"
 # Home Assistant started again after a restart from the UI: bounded for two busy cores.
@@ -396,7 +398,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
             rf"^((Yes|No), the {area} is (getting warmer|getting colder|holding steady): "
             rf"[+-]{NUMBER} °C a day over the last (hour|\d+ hours|\d+ days)\."
             rf"|Not enough data yet to tell whether the {area} is getting warmer or colder"
-            r"(; ask again after \d\d:\d\d (today|tomorrow|on [A-Z][a-z]+day|on \d+ [A-Z][a-z]+))?"
+            rf"(; ask again after {CLOCK} (today|tomorrow|on [A-Z][a-z]+day|on \d+ [A-Z][a-z]+))?"
             r"\.)$"
         ),
     )
@@ -418,7 +420,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
         "what is the power forecast",
         re.compile(
             rf"^Demo power forecast (expects about {watts} this hour \(likely {watts} to {watts}\)"
-            rf"(; the highest hour ahead is \d\d:\d\d (today|tomorrow), about {watts})?"
+            rf"(; the highest hour ahead is {CLOCK} (today|tomorrow), about {watts})?"
             # 23 when the clock passed the hour before the forecast's hourly refresh
             r"; about [\d,]+\.\d kWh over the next 2[34] hours|has no forecast yet)\.$"
         ),

@@ -119,7 +119,7 @@ def not_enough_data_answer(
     if ready_at is None or ready_at <= now:
         # A time gone by (a sensor that stopped sending) tells the user nothing.
         return f"{answer}."
-    return f"{answer}; ask again after {ready_at:%H:%M} {_day(ready_at, now)}."
+    return f"{answer}; ask again after {_clock(ready_at)} {_day(ready_at, now)}."
 
 
 def no_clear_trend_answer(*, area: str, quantity: str, window_days: float) -> str:
@@ -143,7 +143,7 @@ def no_recent_readings_answer(
 
 
 def _past(moment: datetime, now: datetime) -> str:
-    """A time gone by in words: 14:05 today, yesterday, on Friday within the week, else a date."""
+    """A time gone by in words: 2:05 PM today, yesterday, on Friday within the week, else a date."""
     days = (now.date() - moment.date()).days
     if days <= 0:
         day = "today"
@@ -153,7 +153,12 @@ def _past(moment: datetime, now: datetime) -> str:
         day = f"on {moment:%A}"
     else:
         day = f"on {moment.day} {moment:%B}"
-    return f"{moment:%H:%M} {day}"
+    return f"{_clock(moment)} {day}"
+
+
+def _clock(moment: datetime) -> str:
+    """A time of day as Home Assistant's own English answers say it: "6:27 AM", "12:00 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def _day(moment: datetime, now: datetime) -> str:
@@ -211,7 +216,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     peak = max(hours, key=lambda hour: hour.power_w)
     if peak is not current and round(peak.power_w) > round(current.power_w):
         said += (
-            f"; the highest hour ahead is {peak.start:%H:%M} {_day(peak.start, now)}, "
+            f"; the highest hour ahead is {_clock(peak.start)} {_day(peak.start, now)}, "
             f"about {_watts(peak.power_w)}"
         )
     if len(hours) > 1:
@@ -238,30 +243,30 @@ def power_day_answer(
     if not of_day:
         end = hours[-1].start + timedelta(hours=1)
         return (
-            f"{name} forecasts the next 24 hours only, up to {end:%H:%M} {_day(end, now)}; "
+            f"{name} forecasts the next 24 hours only, up to {_clock(end)} {_day(end, now)}; "
             "ask again after midnight."
         )
     end = of_day[-1].start + timedelta(hours=1)
     if tomorrow and end.date() == day and len(of_day) < HALF_DAY_HOURS:
         seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS - len(of_day))
         return (
-            f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to {end:%H:%M}; "
-            f"ask again after {seen_from:%H:%M} {_day(seen_from, now)}, when it sees half "
+            f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to {_clock(end)}; "
+            f"ask again after {_clock(seen_from)} {_day(seen_from, now)}, when it sees half "
             "of the day."
         )
     energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
     if tomorrow:
         reaches = (
-            "the whole day" if end.date() > day else f"00:00 to {end:%H:%M}, as far as it sees"
+            "the whole day" if end.date() > day else f"midnight to {_clock(end)}, as far as it sees"
         )
         said = f"Tomorrow, {name} expects about {energy_kwh:,.1f} kWh ({reaches})"
     else:
         said = f"For the rest of today, {name} expects about {energy_kwh:,.1f} kWh"
         if end.date() == day:
             # Short of midnight: on the 25-hour day of a clock change, 24 hours end at 23:00.
-            said += f" (until {end:%H:%M}, as far as it sees)"
+            said += f" (until {_clock(end)}, as far as it sees)"
     peak = max(of_day, key=lambda hour: hour.power_w)
-    return f"{said}; the highest hour is {peak.start:%H:%M}, about {_watts(peak.power_w)}."
+    return f"{said}; the highest hour is {_clock(peak.start)}, about {_watts(peak.power_w)}."
 
 
 # Less of tomorrow than this is no day's figure.
