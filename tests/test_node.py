@@ -85,13 +85,14 @@ async def _discover_and_confirm(hass: HomeAssistant, secret: str = "") -> str:
     return result["result"].entry_id
 
 
+@pytest.mark.parametrize("model", ["Simulated meter (UCI data)", "Simulated Raspberry Pi"])
 async def test_a_node_that_is_no_raspberry_pi_names_no_maker(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, model: str
 ) -> None:
     async_fire_mqtt_message(
         hass,
         ANNOUNCE_TOPIC,
-        announce_payload(replace(announcement(), model="Simulated meter (UCI data)")),
+        announce_payload(replace(announcement(), model=model)),
         retain=True,
     )
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -100,7 +101,7 @@ async def test_a_node_that_is_no_raspberry_pi_names_no_maker(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), result["result"].entry_id)
-    assert (device.manufacturer, device.model) == (None, "Simulated meter (UCI data)")
+    assert (device.manufacturer, device.model) == (None, model)
 
 
 async def test_discovery_needs_confirmation(

@@ -77,11 +77,9 @@ def node_device(coordinator: NodeCoordinator) -> DeviceIdentity:
         node_device_identifier(coordinator.node_id),
         DeviceInfo(
             name=coordinator.config_entry.title,
-            # The agent runs on any Linux board (the demo's meter on a PC): only a model the
-            # node names as a Raspberry Pi (its kernel's name by default) says who made it.
-            manufacturer="Raspberry Pi"
-            if "raspberry pi" in announcement.model.casefold()
-            else None,
+            # The agent runs on any Linux board (the demo's nodes on a PC): only a model named
+            # as a Pi's kernel names it ("Raspberry Pi 4 Model B Rev 1.4") says who made it.
+            manufacturer="Raspberry Pi" if announcement.model.startswith("Raspberry Pi") else None,
             model=announcement.model,
             sw_version=announcement.sw_version,
             serial_number=coordinator.node_id,
