@@ -631,7 +631,7 @@ async def test_assist_tells_the_power_forecast(
             f"(likely {now['low_w']:,.0f} W to {now['high_w']:,.0f} W)"
         )
         if peak is not now:
-            assert f"the highest hour ahead is {start:%H:%M} " in speech
+            assert f"the highest hour ahead is {start:%-I:%M %p} " in speech
             assert f"about {peak['power_w']:,.0f} W; " in speech
         energy = sum(point["power_w"] for point in forecast) / 1000
         assert speech.endswith(f"; about {energy:,.1f} kWh over the next 24 hours.")
@@ -663,7 +663,7 @@ async def test_assist_tells_the_power_forecast(
         peak = max(points, key=lambda point: point["power_w"])
         peak_at = dt_util.parse_datetime(peak["datetime"])
         assert speech.endswith(
-            f"the highest hour is {peak_at:%H:%M}, about {peak['power_w']:,.0f} W."
+            f"the highest hour is {peak_at:%-I:%M %p}, about {peak['power_w']:,.0f} W."
         ), speech
 
 
