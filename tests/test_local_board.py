@@ -370,7 +370,7 @@ async def test_the_first_samples_are_analysed_at_once(
     first_s = dt_util.utcnow().timestamp()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
-    ready_at = dt_util.as_local(dt_util.utc_from_timestamp(round(first_s + 4 * 3600))).isoformat()
+    ready_at = dt_util.as_local(dt_util.utc_from_timestamp(round(first_s + 24 * 3600))).isoformat()
     for quantity in ("temperature", "humidity"):
         trend = hass.states.get(f"sensor.living_room_{quantity}_trend")
         assert (trend.state, trend.attributes["unknown_reason"]) == (
@@ -398,7 +398,7 @@ async def test_the_first_samples_are_analysed_at_once(
         assert trend.state == STATE_UNKNOWN
         assert trend.attributes["unknown_reason"] == "span_too_short"
         ready_at = dt_util.as_local(
-            dt_util.utc_from_timestamp(round(first_s + 4 * 3600))
+            dt_util.utc_from_timestamp(round(first_s + 24 * 3600))
         ).isoformat()
         assert trend.attributes["ready_at"] == ready_at
 

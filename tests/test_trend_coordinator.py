@@ -398,7 +398,7 @@ async def test_one_first_trend_analysis_covers_the_sources_fed_together(
     for estimate in coordinator.data.estimates.values():
         assert not estimate.published
         assert estimate.not_ready == "span_too_short"
-        assert estimate.ready_at_s == START.timestamp() + 4 * 3600.0
+        assert estimate.ready_at_s == START.timestamp() + 24 * 3600.0  # its first day's end
     await coordinator.async_shutdown()
 
 

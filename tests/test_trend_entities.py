@@ -141,12 +141,13 @@ async def test_trend_entities_follow_the_coordinator(
     assert rising.state == STATE_ON
     assert rising.attributes["direction"] == "rising"
     assert rising.attributes["threshold"] == 0.2
-    # One humidity sample is no trend yet: unknown, saying why and from when it may be.
+    # One humidity sample is no trend yet: unknown, saying why and from when it may be (the
+    # end of its first day: the daily cycle to come is not known before).
     humidity = _state(hass, "sensor", "board0001_humidity_trend")
     assert humidity.state == STATE_UNKNOWN
     assert humidity.attributes["unknown_reason"] == "span_too_short"
     assert humidity.attributes["ready_at"] == (
-        dt_util.as_local(NOW + timedelta(hours=4, seconds=-60)).isoformat()
+        dt_util.as_local(NOW + timedelta(days=1, seconds=-60)).isoformat()
     )
     humidity_rising = _state(hass, "binary_sensor", "board0001_humidity_rising")
     assert humidity_rising.state == STATE_UNKNOWN

@@ -56,7 +56,28 @@ def test_two_readings_ten_seconds_apart_are_no_trend() -> None:
     assert result.slope_per_day == pytest.approx(-864.0, rel=1e-3)  # the samples' line
     assert not estimate.published
     assert estimate.not_ready == "span_too_short"
-    assert estimate.ready_at_s == T0 + 4 * HOUR
+    # Before a day of samples, the end of the first day: what the daily cycle will do is
+    # not known yet.
+    assert estimate.ready_at_s == T0 + DAY
+
+
+def test_a_new_sensors_first_promise_does_not_jump_to_the_next_day() -> None:
+    """A new user's walk: a node confirmed at 03:12 said "in 4 hours", and 35 minutes later
+    "tomorrow": its first minutes were too smooth for their error to say anything about the
+    daily cycle to come. Promised the end of the first day from the start, it stays put."""
+    times = np.arange(T0 + 3.2 * HOUR, T0 + 7 * HOUR, 10.0)
+    for seed in range(4):
+        samples = [indoor_climate(seed, t, 3600.0) for t in times]
+        for quantity, limit in (("temperature", 0.5), ("humidity", 2.0)):
+            values = np.array([getattr(sample, quantity) for sample in samples])
+            settings = TrendSettings(min_span_s=4 * HOUR, max_standard_error=limit)
+            promised = set()
+            for now in np.arange(times[0] + 300.0, times[-1], 300.0):
+                seen = times <= now
+                estimate, _ = _estimate(times[seen], values[seen], settings=settings, now_s=now)
+                assert not estimate.published, (seed, quantity, now)
+                promised.add(estimate.ready_at_s)
+            assert promised == {times[0] + DAY}, (seed, quantity)
 
 
 def test_a_flat_room_is_published_as_zero_once_the_span_suffices() -> None:

@@ -96,8 +96,10 @@ def estimate_trend(
     first_s = result.last_time_s - covered
     if covered < settings.min_span_s:
         span_end: float | None = first_s + settings.min_span_s
-        if math.isfinite(error) and error > settings.max_standard_error:
-            # Already too uncertain: the end of the minimum span would be a promise broken.
+        if covered < DAY_S or (math.isfinite(error) and error > settings.max_standard_error):
+            # Before a day the error of a few hours says nothing of the daily cycle to come:
+            # promised the minimum span's end, a walk saw "in 4 hours" become "tomorrow" 35
+            # minutes later. Too uncertain already, that end would be a promise broken too.
             later = _ready_at(covered, error, settings, first_s, now_s)
             span_end = None if later is None else max(first_s + settings.min_span_s, later)
         return TrendEstimate(False, slope, error, method, "span_too_short", span_end)
