@@ -25,7 +25,11 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
         for h in range(24)
     ]
     hass.states.async_set("sensor.demo_power_forecast_predicted_power", "100", {"forecast": points})
-    hass.states.async_set("sensor.demo_power_forecast_forecast_method", "model")
+    hass.states.async_set(
+        "sensor.demo_power_forecast_forecast_method",
+        "model",
+        {"day_ahead_mae_w": 251.6, "day_ahead_best_rule_mae_w": 268.9},
+    )
     hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "6.4")
     card = yaml.safe_load(CARD.read_text())
     text = Template(card["content"], hass).async_render(parse_result=False)
@@ -44,6 +48,20 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert "**560**" in rows[-1]
     assert "280\N{EN DASH}1120" in rows[-1]
     assert "6.4 % better than the best rule" in text
+    # What the skill compares, in watts a person can weigh against the forecast.
+    assert "A day ahead it is off by 252 W an hour on average; the best rule, by 269 W." in text
+
+
+async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+    point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
+    predicted = "sensor.demo_power_forecast_predicted_power"
+    hass.states.async_set(predicted, "100", {"forecast": [point]})
+    hass.states.async_set("sensor.demo_power_forecast_forecast_method", "persistence_24h")
+    card = yaml.safe_load(CARD.read_text())
+    text = Template(card["content"], hass).async_render(parse_result=False)
+    assert "off by" not in text
+    assert "None" not in text
 
 
 async def test_card_without_a_forecast(hass: HomeAssistant) -> None:

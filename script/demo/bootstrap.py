@@ -346,7 +346,7 @@ async def ensure_forecast_dashboard(client: HomeAssistantClient) -> None:
         require_admin=False,
     )
     card = yaml.safe_load(FORECAST_CARD.read_text())
-    config = {"views": [{"title": "Forecast", "path": "forecast", "cards": [card]}]}
+    config = {"views": [{"title": "Power forecast", "path": "forecast", "cards": [card]}]}
     await client.ws("lovelace/config/save", url_path=FORECAST_DASHBOARD, config=config)
     _LOGGER.info("added the dashboard %r", "Power forecast")
 
