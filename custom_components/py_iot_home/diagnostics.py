@@ -10,7 +10,8 @@ from homeassistant.core import HomeAssistant
 
 from .analysis.window_stats import backend_name, native_library_path
 from .const import CONF_ANNOUNCEMENT, CONF_SECRET
-from .models import PyIotHomeConfigEntry
+from .feature_entry import FeatureEntry
+from .models import FeatureRuntime, PyIotHomeConfigEntry
 from .nodes.discovery import DISCOVERY_REJECTIONS
 
 # A signature lets anyone guess a weak secret offline, so it is as private as the secret.
@@ -20,8 +21,28 @@ TO_REDACT = {CONF_SECRET, "sig"}
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PyIotHomeConfigEntry
 ) -> dict[str, Any]:
-    """Return diagnostics for a board, node or predictor entry."""
-    runtime = entry.runtime_data
+    """Return diagnostics for a node, or for the home entry with each board and forecast."""
+    features = entry.runtime_data.features
+    if None in features:
+        return _feature_diagnostics(hass, FeatureEntry(entry), features[None])
+    return {
+        "data": dict(entry.data),
+        "subentries": {
+            subentry_id: {
+                "type": subentry.subentry_type,
+                "title": subentry.title,
+                **_feature_diagnostics(hass, FeatureEntry(entry, subentry), feature),
+            }
+            for subentry_id, subentry in entry.subentries.items()
+            if (feature := features.get(subentry_id)) is not None
+        },
+    }
+
+
+def _feature_diagnostics(
+    hass: HomeAssistant, entry: FeatureEntry, runtime: FeatureRuntime
+) -> dict[str, Any]:
+    """A node's, board's or forecast's settings, trends and runtime."""
     result: dict[str, Any] = {
         "data": async_redact_data(_with_parsed_announcement(dict(entry.data)), TO_REDACT),
         "options": dict(entry.options),
