@@ -20,6 +20,7 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.py_iot_home.config_flow import PyIotHomeConfigFlow
 from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
@@ -48,7 +49,6 @@ from custom_components.py_iot_home.const import (
     EntryKind,
     SubentryKind,
 )
-from custom_components.py_iot_home.config_flow import PyIotHomeConfigFlow
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
 from custom_components.py_iot_home.protocol import (
@@ -119,7 +119,7 @@ async def test_the_first_board_makes_the_home_entry(
 async def test_with_the_home_entry_the_menu_adds_to_it(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """"Add integration" still works once the home entry exists: the board joins it."""
+    """ "Add integration" still works once the home entry exists: the board joins it."""
     mock_config_entry.add_to_hass(hass)
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
@@ -155,9 +155,7 @@ async def test_add_board_on_the_integration_page(
         hass, result["flow_id"], {**BOARD, CONF_DHT_PIN: 4, CONF_ADD_LED: False}
     )
     assert result["errors"] == {CONF_DHT_PIN: "pin_in_use"}
-    result = await async_configure_subentry(
-        hass, result["flow_id"], {**BOARD, CONF_ADD_LED: True}
-    )
+    result = await async_configure_subentry(hass, result["flow_id"], {**BOARD, CONF_ADD_LED: True})
     assert result["step_id"] == "led"
     led = {CONF_NAME: "Lamp", CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False}
     result = await async_configure_subentry(

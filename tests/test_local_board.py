@@ -296,9 +296,7 @@ async def test_simulated_board_off_a_pi(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert (
-        ir.async_get(hass).async_get_issue(
-            "py_iot_home", f"hardware_missing_{BOARD_SUBENTRY_ID}"
-        )
+        ir.async_get(hass).async_get_issue("py_iot_home", f"hardware_missing_{BOARD_SUBENTRY_ID}")
         is None
     )
 

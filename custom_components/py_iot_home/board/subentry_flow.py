@@ -6,7 +6,6 @@ from typing import Any
 
 import probatio
 from homeassistant.config_entries import (
-    ConfigSubentryFlow,
     SubentryFlowContext,
     SubentryFlowResult,
 )
@@ -24,10 +23,9 @@ from ..const import (
     CONF_POLL_INTERVAL,
     MIN_POLL_INTERVAL,
 )
-from ..feature_entry import FeatureEntry
 from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..home.runtime import take_settings_live
+from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
@@ -52,7 +50,7 @@ from .pin_validation import led_pins, pin_in_use_placeholders, pins_in_use, vali
 
 
 class BoardSubentryFlow(
-    BoardSteps[SubentryFlowContext, SubentryFlowResult, tuple[str, str]], ConfigSubentryFlow
+    BoardSteps[SubentryFlowContext, SubentryFlowResult, tuple[str, str]], HomeSubentryFlow
 ):
     """Add a board; then change its poll interval, failure threshold, LEDs, trends or wiring.
 
@@ -76,25 +74,12 @@ class BoardSubentryFlow(
         return self.async_create_entry(title=title, data=data, unique_id=unique_id)
 
     @property
-    def _feature(self) -> FeatureEntry:
-        """The board being changed."""
-        return FeatureEntry(self._get_entry(), self._get_reconfigure_subentry())
-
-    @property
     def _settings(self) -> dict[str, Any]:
         return dict(self._get_reconfigure_subentry().data)
 
     @property
     def _name(self) -> str:
         return self._get_reconfigure_subentry().title
-
-    def _async_store(self, data: dict[str, Any], *, live: bool) -> SubentryFlowResult:
-        """Keep the new settings; ``live``: the running board took them, no reload."""
-        if live:
-            take_settings_live(self._feature, data)
-        return self.async_update_and_abort(
-            self._get_entry(), self._get_reconfigure_subentry(), data=data
-        )
 
     @property
     def _temperature_unit(self) -> str:
@@ -139,12 +124,12 @@ class BoardSubentryFlow(
                 options.get(key) == self._settings.get(key)
                 for key in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD)
             )
-            trend = running_trend(loaded_feature(self._get_entry(), self._feature.subentry_id))
+            trend = running_trend(loaded_feature(self._get_entry(), self._reconfigured.subentry_id))
             # Only trend settings changed, taken while running: no reload, no gap.
             live = (
                 reading_unchanged and trend is not None and await trend.async_apply_options(options)
             )
-            return self._async_store(options, live=live)
+            return self._async_store_settings(options, live=live)
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
@@ -190,7 +175,7 @@ class BoardSubentryFlow(
             else:
                 led = new_led(user_input)
                 live = False
-                if (board := running_board(self._feature)) is not None:
+                if (board := running_board(self._reconfigured)) is not None:
                     try:
                         await board.async_add_led(LedConfig.from_dict(led))
                     except GpioError:
@@ -199,7 +184,9 @@ class BoardSubentryFlow(
                     else:
                         live = True
                 if not errors:
-                    return self._async_store({**self._settings, CONF_LEDS: [*leds, led]}, live=live)
+                    return self._async_store_settings(
+                        {**self._settings, CONF_LEDS: [*leds, led]}, live=live
+                    )
         schema = led_schema(
             board=self._name,
             taken=taken,
@@ -250,10 +237,10 @@ class BoardSubentryFlow(
             removed = {led[CONF_LED_ID] for led in self._removing}
             leds = self._settings.get(CONF_LEDS, [])
             live = False
-            if (board := running_board(self._feature)) is not None:
+            if (board := running_board(self._reconfigured)) is not None:
                 await board.async_remove_leds(self.hass, removed)
                 live = True
-            return self._async_store(
+            return self._async_store_settings(
                 {
                     **self._settings,
                     CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
@@ -295,7 +282,7 @@ class BoardSubentryFlow(
                     CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
                     CONF_BACKEND: hardware,
                 }
-                return self._async_store(data, live=False)
+                return self._async_store_settings(data, live=False)
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_DHT_PIN): PIN_SELECTOR,

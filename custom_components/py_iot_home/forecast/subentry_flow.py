@@ -6,7 +6,6 @@ from typing import Any
 
 import probatio
 from homeassistant.config_entries import (
-    ConfigSubentryFlow,
     SubentryFlowContext,
     SubentryFlowResult,
 )
@@ -15,6 +14,7 @@ from homeassistant.data_entry_flow import FlowContext, FlowHandler, FlowResult
 
 from ..const import CONF_POWER_ENTITY, SubentryKind
 from ..home.subentries import home_subentries
+from ..home.subentry_flow import HomeSubentryFlow
 from .config_flow import async_predictor_source_errors, predictor_schema
 
 
@@ -64,7 +64,7 @@ class ForecastSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], Handle
 
 
 class ForecastSubentryFlow(
-    ForecastSteps[SubentryFlowContext, SubentryFlowResult, tuple[str, str]], ConfigSubentryFlow
+    ForecastSteps[SubentryFlowContext, SubentryFlowResult, tuple[str, str]], HomeSubentryFlow
 ):
     """Add a forecast; then change its sources, training window and retrain interval."""
 
@@ -92,7 +92,7 @@ class ForecastSubentryFlow(
                 self.hass, user_input, check_export=changed
             )
             if not errors:
-                return self.async_update_and_abort(self._get_entry(), subentry, data=user_input)
+                return self._async_store_settings(user_input)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
