@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER, ConfigSubentryData
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    SOURCE_USER,
+    ConfigSubentry,
+    ConfigSubentryData,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -108,3 +113,9 @@ async def async_configure_subentry(
 ) -> FlowResult:
     """The next step of a subentry flow."""
     return await hass.config_entries.subentries.async_configure(flow_id, user_input)
+
+
+def subentry_titled(entry: MockConfigEntry, title: str) -> ConfigSubentry:
+    """The home entry's subentry of that title."""
+    (found,) = (s for s in entry.subentries.values() if s.title == title)
+    return found

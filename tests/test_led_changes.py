@@ -53,9 +53,7 @@ async def _add_led(hass: HomeAssistant, entry: MockConfigEntry, name: str, pin: 
 
 async def _remove_leds(hass: HomeAssistant, entry: MockConfigEntry, led_ids: list[str]) -> None:
     result = await async_start_reconfigure(hass, entry)
-    result = await async_configure_subentry(
-        hass, result["flow_id"], {"next_step_id": "remove_led"}
-    )
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "remove_led"})
     result = await async_configure_subentry(hass, result["flow_id"], {CONF_LEDS: led_ids})
     result = await async_configure_subentry(hass, result["flow_id"], {})
     assert result["type"] is FlowResultType.ABORT

@@ -35,9 +35,7 @@ PORCH = {
 
 async def _open_remove_step(hass: HomeAssistant, entry: MockConfigEntry) -> str:
     result = await async_start_reconfigure(hass, entry)
-    result = await async_configure_subentry(
-        hass, result["flow_id"], {"next_step_id": "remove_led"}
-    )
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "remove_led"})
     assert result["step_id"] == "remove_led"
     # The form starts with nothing ticked: submitting it as shown removes nothing.
     assert result["data_schema"]({}) == {CONF_LEDS: []}

@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 
 from .analysis.window_stats import backend_name, native_library_path
 from .const import CONF_ANNOUNCEMENT, CONF_SECRET
-from .feature_entry import FeatureEntry
 from .models import FeatureRuntime, PyIotHomeConfigEntry
 from .nodes.discovery import DISCOVERY_REJECTIONS
 
@@ -23,31 +22,30 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return diagnostics for a node, or for the home entry with each board and forecast."""
     features = entry.runtime_data.features
-    if None in features:
-        return _feature_diagnostics(hass, FeatureEntry(entry), features[None])
-    return {
-        "data": dict(entry.data),
-        "subentries": {
-            subentry_id: {
-                "type": subentry.subentry_type,
-                "title": subentry.title,
-                **_feature_diagnostics(hass, FeatureEntry(entry, subentry), feature),
-            }
-            for subentry_id, subentry in entry.subentries.items()
-            if (feature := features.get(subentry_id)) is not None
-        },
-    }
-
-
-def _feature_diagnostics(
-    hass: HomeAssistant, entry: FeatureEntry, runtime: FeatureRuntime
-) -> dict[str, Any]:
-    """A node's, board's or forecast's settings, trends and runtime."""
     result: dict[str, Any] = {
         "data": async_redact_data(_with_parsed_announcement(dict(entry.data)), TO_REDACT),
         "options": dict(entry.options),
         "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
+    if None in features:
+        return result | _feature_diagnostics(features[None])
+    return result | {
+        "subentries": {
+            subentry_id: {
+                "type": subentry.subentry_type,
+                "title": subentry.title,
+                "data": dict(subentry.data),
+                **_feature_diagnostics(feature),
+            }
+            for subentry_id, subentry in entry.subentries.items()
+            if (feature := features.get(subentry_id)) is not None
+        }
+    }
+
+
+def _feature_diagnostics(runtime: FeatureRuntime) -> dict[str, Any]:
+    """A node's, board's or forecast's trends and runtime."""
+    result: dict[str, Any] = {}
     if (trend := runtime.trend) is not None:
         result["trends"] = {
             "backend": backend_name(),
