@@ -31,9 +31,9 @@ from custom_components.py_iot_home.trends.coordinator import TREND_CHANGED_EVENT
 
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID, feature
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
 from .trend_samples import three_days_warming
-from .home_entry import BOARD_SUBENTRY_ID, feature
 
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"

@@ -1,4 +1,4 @@
-"""Removing an LED, from its board's Reconfigure or its device page, removes its device and switch."""
+"""Removing an LED, from its board's Reconfigure or its device page, takes its device and switch."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Trend settings changed in Configure (a board: Reconfigure) apply while running: no reload, no entity unavailable.
+"""Trend settings changed (a board's: in Reconfigure) apply while running: no reload, no gap.
 
 A reload takes a node's or board's entities away for a moment: "Connectivity: unavailable"
 in the history, the temperature's graph broken, for a setting that only changes how the
