@@ -87,16 +87,7 @@ def _move_registered(
     devices = dr.async_get(hass)
     entities = er.async_get(hass)
     home_enabled = home.disabled_by is None
-    for device in dr.async_entries_for_config_entry(devices, old_entry_id):
-        device_disabled_by: dr.DeviceEntryDisabler | UndefinedType = UNDEFINED
-        if device.disabled_by is dr.DeviceEntryDisabler.CONFIG_ENTRY and home_enabled:
-            device_disabled_by = dr.DeviceEntryDisabler.USER
-        devices.async_update_device(
-            device.id,
-            disabled_by=device_disabled_by,
-            new_config_entry_id=home.entry_id,
-            new_config_subentry_id=subentry_id,
-        )
+    # Entities first: a device moved to the subentry takes along only the entities already there.
     for entity in er.async_entries_for_config_entry(entities, old_entry_id):
         entity_disabled_by = entity.disabled_by
         if entity_disabled_by is er.RegistryEntryDisabler.CONFIG_ENTRY and home_enabled:
@@ -110,4 +101,14 @@ def _move_registered(
             config_entry_id=home.entry_id,
             config_subentry_id=subentry_id,
             disabled_by=entity_disabled_by,
+        )
+    for device in dr.async_entries_for_config_entry(devices, old_entry_id):
+        device_disabled_by: dr.DeviceEntryDisabler | UndefinedType = UNDEFINED
+        if device.disabled_by is dr.DeviceEntryDisabler.CONFIG_ENTRY and home_enabled:
+            device_disabled_by = dr.DeviceEntryDisabler.USER
+        devices.async_update_device(
+            device.id,
+            disabled_by=device_disabled_by,
+            new_config_entry_id=home.entry_id,
+            new_config_subentry_id=subentry_id,
         )
