@@ -275,12 +275,14 @@ async def test_a_disabled_entity_and_a_disabled_board_stay_disabled(
     """Moved to an enabled entry, Home Assistant would enable what the old entry's being
     disabled had disabled: it stays disabled, and what the user disabled stays theirs."""
     living = _board("board0001", "Living room", 4, 17)
-    attic = _board("board0002", "Attic", 5, 22, disabled_by=ConfigEntryDisabler.USER)
+    attic = _board("board0002", "Attic", 5, 22)
     # The disabled one first: the enabled one still becomes the home entry.
     attic.add_to_hass(hass)
     living.add_to_hass(hass)
     living_ids = _register(hass, living, disabled_by=er.RegistryEntryDisabler.USER)
     attic_ids = _register(hass, attic)
+    # Disabled by the user the way the integration page does it (after the registrations).
+    await hass.config_entries.async_set_disabled_by(attic.entry_id, ConfigEntryDisabler.USER)
     entities = er.async_get(hass)
     assert entities.async_get(attic_ids["switch"]).disabled_by is (
         er.RegistryEntryDisabler.CONFIG_ENTRY
