@@ -275,15 +275,22 @@ async def test_a_disabled_entity_and_a_disabled_board_stay_disabled(
     """Moved to an enabled entry, Home Assistant would enable what the old entry's being
     disabled had disabled: it stays disabled, and what the user disabled stays theirs."""
     living = _board("board0001", "Living room", 4, 17)
-    attic = _board("board0002", "Attic", 5, 22)
+    attic = _board("board0002", "Attic", 5, 22, disabled_by=ConfigEntryDisabler.USER)
     # The disabled one first: the enabled one still becomes the home entry.
     attic.add_to_hass(hass)
     living.add_to_hass(hass)
     living_ids = _register(hass, living, disabled_by=er.RegistryEntryDisabler.USER)
     attic_ids = _register(hass, attic)
-    # Disabled by the user the way the integration page does it (after the registrations).
-    await hass.config_entries.async_set_disabled_by(attic.entry_id, ConfigEntryDisabler.USER)
+    # What disabling the entry did to them (set here: older releases do not on registering).
     entities = er.async_get(hass)
+    for key in ("temperature", "switch"):
+        entities.async_update_entity(
+            attic_ids[key], disabled_by=er.RegistryEntryDisabler.CONFIG_ENTRY
+        )
+    for key in ("board", "led"):
+        dr.async_get(hass).async_update_device(
+            attic_ids[key], disabled_by=dr.DeviceEntryDisabler.CONFIG_ENTRY
+        )
     assert entities.async_get(attic_ids["switch"]).disabled_by is (
         er.RegistryEntryDisabler.CONFIG_ENTRY
     )
@@ -298,8 +305,10 @@ async def test_a_disabled_entity_and_a_disabled_board_stay_disabled(
     assert entities.async_get(living_ids["temperature"]).disabled_by is (
         er.RegistryEntryDisabler.USER
     )
-    assert entities.async_get(attic_ids["switch"]).disabled_by is not None
-    assert entities.async_get(attic_ids["temperature"]).disabled_by is not None
+    assert entities.async_get(attic_ids["switch"]).disabled_by is er.RegistryEntryDisabler.DEVICE
+    assert entities.async_get(attic_ids["temperature"]).disabled_by is (
+        er.RegistryEntryDisabler.DEVICE
+    )
     assert dr.async_get(hass).async_get(attic_ids["board"]).disabled_by is (
         dr.DeviceEntryDisabler.USER
     )
