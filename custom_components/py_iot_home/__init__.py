@@ -13,6 +13,7 @@ from .board.led_areas import async_leds_follow_their_board
 from .const import CONF_KIND, DOMAIN, ENTRY_VERSION
 from .errors import entry_setup
 from .home.migration import LEGACY_SUBENTRY_KINDS, async_migrate_to_subentries
+from .home.watch import async_watch_home_subentries
 from .kinds import entry_kind
 from .models import PyIotHomeConfigEntry
 from .repairs import async_check_native_library
@@ -24,6 +25,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and Assist's answers; say when the native processor cannot be used."""
     await async_migrate_to_subentries(hass)
+    async_watch_home_subentries(hass)
     async_setup_services(hass)
     async_setup_assist(hass)
     async_watch_device_areas(hass)

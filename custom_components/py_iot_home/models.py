@@ -8,7 +8,7 @@ and system health only use these protocols, so none of them asks which kind an e
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -104,7 +104,7 @@ class SubentryKindSpec:
         Callable[[HomeAssistant, FeatureEntry, FeatureRuntime], Awaitable[None]] | None
     ) = None
     """What follows once the feature's entities are added."""
-    async_forget: Callable[[HomeAssistant, str], Awaitable[None]]
+    async_forget: Callable[[HomeAssistant, str], Coroutine[Any, Any, None]]
     """Removes what a deleted subentry (by id) kept in storage, and its repairs."""
     flow: type[ConfigSubentryFlow]
     removable_device: Callable[[HomeAssistant, FeatureEntry, DeviceEntry], bool] | None = None

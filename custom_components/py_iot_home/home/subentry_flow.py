@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntryState, ConfigSubentryFlow, SubentryFlowResult
+from homeassistant.config_entries import ConfigSubentryFlow, SubentryFlowResult
 
 from ..feature_entry import FeatureEntry
 from .runtime import take_settings_live
@@ -25,14 +25,11 @@ class HomeSubentryFlow(ConfigSubentryFlow):
         """Store a reconfigured subentry's data and end the flow.
 
         ``live``: the running feature has taken the settings, nothing reloads. Otherwise the
-        home entry's update listener reloads it; a home entry that is not running (a board's
-        set-up failed, say on a pin another program holds) has no listener and is set up
-        again here.
+        home entry reloads: from its update listener when it runs, else from the watch in
+        ``home/watch.py`` when its set-up had failed.
         """
         entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()
         if live:
             take_settings_live(FeatureEntry(entry, subentry), data)
-        if entry.state is ConfigEntryState.LOADED:
-            return self.async_update_and_abort(entry, subentry, data=data)
-        return self.async_update_reload_and_abort(entry, subentry, data=data)
+        return self.async_update_and_abort(entry, subentry, data=data)
