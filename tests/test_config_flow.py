@@ -20,7 +20,6 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.py_iot_home.config_flow import PyIotHomeConfigFlow
 from custom_components.py_iot_home.const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
@@ -136,13 +135,21 @@ async def test_with_the_home_entry_the_menu_adds_to_it(
 async def test_the_home_entry_offers_boards_and_forecasts_a_node_nothing(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
+    """What the integration page offers on each entry, as Home Assistant works it out."""
     mock_config_entry.add_to_hass(hass)
     node = _node_entry(hass)
-    flow = PyIotHomeConfigFlow
-    assert set(flow.async_get_supported_subentry_types(mock_config_entry)) == {"board", "forecast"}
-    assert flow.async_get_supported_subentry_types(node) == {}
-    assert not flow.async_supports_options(mock_config_entry)
-    assert flow.async_supports_options(node)
+    ignored = MockConfigEntry(domain=DOMAIN, source=SOURCE_IGNORE, unique_id="shy-pi", data={})
+    ignored.add_to_hass(hass)
+    await _start(hass)  # Home Assistant has loaded the integration's flows
+    assert set(mock_config_entry.supported_subentry_types) == {"board", "forecast"}
+    assert all(
+        t["supports_reconfigure"] for t in mock_config_entry.supported_subentry_types.values()
+    )
+    assert not mock_config_entry.supports_options
+    assert not mock_config_entry.supports_reconfigure
+    assert node.supported_subentry_types == {}
+    assert node.supports_options
+    assert (ignored.supported_subentry_types, ignored.supports_options) == ({}, False)
 
 
 async def test_add_board_on_the_integration_page(
@@ -306,13 +313,6 @@ async def test_wiring_moves_the_pin(
     assert settings(mock_config_entry)[CONF_DHT_PIN] == 6
     assert settings(mock_config_entry)[CONF_DHT_MODEL] == "am2302"
     assert len(settings(mock_config_entry)[CONF_LEDS]) == 1
-
-
-async def test_node_and_home_entries_have_no_reconfigure(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
-    """A node's wiring is set on the node; a board's is in its own subentry's Reconfigure."""
-    assert "async_step_reconfigure" not in vars(PyIotHomeConfigFlow)
 
 
 async def test_settings(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:

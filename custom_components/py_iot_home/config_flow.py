@@ -35,7 +35,7 @@ from .const import (
 )
 from .forecast.subentry_flow import ForecastSteps
 from .home.subentries import home_entry
-from .kinds import entry_kind
+from .kinds import entry_kind, listed_entry_kind
 from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
@@ -95,9 +95,10 @@ class PyIotHomeConfigFlow(
 
     @classmethod
     @callback
-    def async_supports_options(cls, config_entry: ConfigEntry) -> bool:
-        """Only a node has options."""
-        return entry_kind(config_entry).options_flow is not None
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only a node has options (a board's and a forecast's are in their Reconfigure)."""
+        kind = listed_entry_kind(config_entry)
+        return kind is not None and kind.options_flow is not None
 
     @classmethod
     @callback
@@ -105,7 +106,8 @@ class PyIotHomeConfigFlow(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """The home entry adds boards and forecasts; a node has no subentries."""
-        return dict(entry_kind(config_entry).subentry_flows or {})
+        kind = listed_entry_kind(config_entry)
+        return dict(kind.subentry_flows or {}) if kind is not None else {}
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A node announced itself: check it, then ask the user to confirm.

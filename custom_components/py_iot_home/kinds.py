@@ -42,3 +42,9 @@ ENTRY_KINDS: Mapping[EntryKind, EntryKindSpec] = {
 def entry_kind(entry: PyIotHomeConfigEntry) -> EntryKindSpec:
     """The kind of a config entry of this integration."""
     return ENTRY_KINDS[EntryKind(entry.data[CONF_KIND])]
+
+
+def listed_entry_kind(entry: PyIotHomeConfigEntry) -> EntryKindSpec | None:
+    """The kind of any entry the integration page lists; None for an ignored discovery."""
+    kind = entry.data.get(CONF_KIND)
+    return ENTRY_KINDS[EntryKind(str(kind))] if kind in ENTRY_KINDS else None
