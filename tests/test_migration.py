@@ -122,6 +122,8 @@ def _register(hass: HomeAssistant, entry: MockConfigEntry, **disabled: Any) -> d
         "led": led.id,
         "temperature": temperature.entity_id,
         "switch": switch.entity_id,
+        "temperature_registry_id": temperature.id,
+        "switch_registry_id": switch.id,
     }
 
 
@@ -196,10 +198,12 @@ async def test_boards_become_subentries_of_one_home_entry_keeping_their_stores(
                 home.entry_id,
                 entry.entry_id,
             )
-        for entity_id in (ids["temperature"], ids["switch"]):
-            registered = entities.async_get(entity_id)
-            assert registered is not None, entity_id
-            assert (registered.config_entry_id, registered.config_subentry_id) == (
+        for name in ("temperature", "switch"):
+            registered = entities.async_get(ids[name])
+            assert registered is not None, ids[name]
+            # Moved, not deleted and registered again (that would give a new registry id).
+            assert (registered.id, registered.config_entry_id, registered.config_subentry_id) == (
+                ids[f"{name}_registry_id"],
                 home.entry_id,
                 entry.entry_id,
             )
