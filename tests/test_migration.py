@@ -109,6 +109,7 @@ def _register(hass: HomeAssistant, entry: MockConfigEntry, **disabled: Any) -> d
         suggested_object_id=f"{board_id}_temperature_renamed",
         **disabled,
     )
+    entities.async_update_entity(temperature.entity_id, name=f"{board_id} climate")
     switch = entities.async_get_or_create(
         "switch",
         DOMAIN,
@@ -190,6 +191,7 @@ async def test_boards_become_subentries_of_one_home_entry_keeping_their_stores(
     }
 
     devices, entities = dr.async_get(hass), er.async_get(hass)
+    moved_ids = {living.entry_id: "board0001", attic.entry_id: "board0002"}
     for entry, ids in ((living, living_ids), (attic, attic_ids)):
         for device_id in (ids["board"], ids["led"]):
             device = devices.async_get(device_id)
@@ -201,12 +203,13 @@ async def test_boards_become_subentries_of_one_home_entry_keeping_their_stores(
         for name in ("temperature", "switch"):
             registered = entities.async_get(ids[name])
             assert registered is not None, ids[name]
-            # Moved, not deleted and registered again (that would give a new registry id).
             assert (registered.id, registered.config_entry_id, registered.config_subentry_id) == (
                 ids[f"{name}_registry_id"],
                 home.entry_id,
                 entry.entry_id,
             )
+        # The name the user gave stays (the forecast test shows the entries are moved, not remade).
+        assert entities.async_get(ids["temperature"]).name == f"{moved_ids[entry.entry_id]} climate"
     # The same entity ids, on the same devices, now with states from today's code.
     assert hass.states.get(living_ids["temperature"]).state == "21.0"
     assert entities.async_get(living_ids["temperature"]).device_id == living_ids["board"]
