@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pytest
@@ -18,18 +19,16 @@ from custom_components.py_iot_home.const import (
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
     CONF_INITIAL_ON,
-    CONF_KIND,
     CONF_LED_ID,
     CONF_LEDS,
     CONF_PIN,
     CONF_POLL_INTERVAL,
-    DOMAIN,
-    EntryKind,
 )
 from custom_components.py_iot_home.hardware import dht
 
 from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
+from .home_entry import board_subentry, home_entry
 
 
 @pytest.fixture(autouse=True)
@@ -74,33 +73,31 @@ def mock_setup_entry() -> Generator[AsyncMock]:
 
 
 @pytest.fixture
-def mock_config_entry() -> MockConfigEntry:
-    """A board with a DHT22 on GPIO4 and one LED on GPIO17."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Living room",
-        unique_id="board0001",
-        data={
-            CONF_KIND: EntryKind.LOCAL,
-            CONF_BOARD_ID: "board0001",
-            CONF_DHT_PIN: 4,
-            CONF_DHT_MODEL: "dht22",
-            CONF_AREA: "",
-        },
-        options={
-            CONF_POLL_INTERVAL: 60,
-            CONF_FAILURE_THRESHOLD: 3,
-            CONF_LEDS: [
-                {
-                    CONF_LED_ID: "led00001",
-                    "name": "Desk LED",
-                    CONF_PIN: 17,
-                    CONF_ACTIVE_HIGH: True,
-                    CONF_INITIAL_ON: False,
-                }
-            ],
-        },
-    )
+def board_data() -> dict[str, Any]:
+    """A board with a DHT22 on GPIO4 and one LED on GPIO17: its subentry's data."""
+    return {
+        CONF_BOARD_ID: "board0001",
+        CONF_DHT_PIN: 4,
+        CONF_DHT_MODEL: "dht22",
+        CONF_AREA: "",
+        CONF_POLL_INTERVAL: 60,
+        CONF_FAILURE_THRESHOLD: 3,
+        CONF_LEDS: [
+            {
+                CONF_LED_ID: "led00001",
+                "name": "Desk LED",
+                CONF_PIN: 17,
+                CONF_ACTIVE_HIGH: True,
+                CONF_INITIAL_ON: False,
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def mock_config_entry(board_data: dict[str, Any]) -> MockConfigEntry:
+    """The home entry with that board as its subentry (``BOARD_SUBENTRY_ID``)."""
+    return home_entry(board_subentry(board_data))
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from custom_components.py_iot_home.trends.coordinator import TREND_CHANGED_EVENT
 
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID, feature
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
 from .trend_samples import three_days_warming
 
@@ -43,7 +44,10 @@ TEMPERATURE = "sensor.living_room_living_room_temperature"
 def _add_board_in_the_living_room(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """The board entry as the flow makes it with "Living room" in its area field."""
     entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, data={**entry.data, "area": "Living room"})
+    board = entry.subentries[BOARD_SUBENTRY_ID]
+    hass.config_entries.async_update_subentry(
+        entry, board, data={**board.data, "area": "Living room"}
+    )
 
 
 @pytest.fixture
@@ -109,6 +113,7 @@ async def test_a_disabled_climate_sensor_is_not_offered_to_the_area(
         "py_iot_home",
         "board0001_humidity",
         config_entry=mock_config_entry,
+        config_subentry_id=BOARD_SUBENTRY_ID,
         disabled_by=er.RegistryEntryDisabler.USER,
     )
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -229,7 +234,7 @@ async def test_a_week_too_uneven_for_a_trend_is_no_clear_trend(
     times = np.arange(now_s - 7 * 86400 + 1800.0, now_s, 3600.0)  # hourly means, a week
     days = ((times - times[0]) // 86400).astype(int)
     day_means = np.array([5.0, 11.0, 2.0, 9.0, 1.0, 10.0, 4.0, 8.0])
-    trend = mock_config_entry.runtime_data.trend
+    trend = feature(mock_config_entry).trend
     trend.add_samples("temperature", times, day_means[days] + 0.1 * np.sin(times / 3600.0))
     await trend.async_refresh()
     await hass.async_block_till_done()
@@ -282,7 +287,7 @@ async def test_a_board_whose_sensor_stopped_reading_has_no_trend_until_it_reads_
     assert hass.states.get(TEMPERATURE_RISING).state == "on"
     fake_hardware.dht.default_reading = None  # every read fails from now on
     await _poll_until(hass, freezer, STATE_UNAVAILABLE, after=timedelta(days=2))
-    trend_coordinator = mock_config_entry.runtime_data.trend
+    trend_coordinator = feature(mock_config_entry).trend
     await trend_coordinator.async_refresh()  # its 5-minute refresh, whenever it came
     await hass.async_block_till_done()
     for quantity, trend_id in (("temperature", TEMPERATURE_TREND), ("humidity", HUMIDITY_TREND)):
@@ -481,7 +486,7 @@ async def test_a_sensor_whose_device_class_the_user_changed_is_not_offered(
 async def _move_board(hass: HomeAssistant, entry: MockConfigEntry, area_id: str) -> dr.DeviceEntry:
     """Put the board's device in the area, as its device page's area picker does."""
     devices = dr.async_get(hass)
-    board = devices.async_get_device_by_identifier((DOMAIN, str(entry.unique_id)), entry.entry_id)
+    board = devices.async_get_device_by_identifier((DOMAIN, "board0001"), entry.entry_id)
     assert board is not None
     devices.async_update_device(board.id, area_id=area_id)
     await hass.async_block_till_done()
@@ -498,7 +503,7 @@ async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_
     now_s = dt_util.utcnow().timestamp()
     times = np.arange(now_s - 36 * 3600.0, now_s, 900.0)
     days = (times - times[0]) / 86400
-    trend = mock_config_entry.runtime_data.trend
+    trend = feature(mock_config_entry).trend
     noise = np.random.default_rng(7).normal(0.0, 1.5, len(times))
     trend.add_samples("temperature", times, 21.0 + 0.5 * days + noise)
     await trend.async_refresh()

@@ -27,6 +27,12 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware, install_fake_hardware
+from .home_entry import (
+    async_configure_subentry,
+    async_start_add,
+    async_start_reconfigure,
+    subentry_titled,
+)
 from .simulated_board import async_first_simulated_reading
 
 
@@ -60,31 +66,31 @@ async def test_defaults_submitted_as_shown_make_a_working_board(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    result = await _board_form(hass)
+    result = await async_start_add(hass, mock_config_entry)  # the page's Add board
     defaults = _defaults(result)
     assert defaults[CONF_DHT_PIN] == 27
     assert defaults[CONF_BACKEND] == "auto"  # a DHT library works here
     assert defaults[CONF_NAME] == "Climate sensor"  # the other board is "Living room"
     assert CONF_AREA not in defaults
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**defaults, CONF_ADD_LED: True}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**defaults, CONF_ADD_LED: True}
     )
     assert result["step_id"] == "led"
     led_defaults = _defaults(result)
     assert led_defaults[CONF_PIN] == 22  # 4, 17 (other board) and 27 (this one) are taken
     assert led_defaults[CONF_NAME] == "Climate sensor LED"  # the board's, not a bare "LED"
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**led_defaults, "add_another": True}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**led_defaults, "add_another": True}
     )
     assert result["errors"] == {}
     second = _defaults(result)
     assert (second[CONF_NAME], second[CONF_PIN]) == ("Climate sensor LED 2", 5)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], second)
+    result = await async_configure_subentry(hass, result["flow_id"], second)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry = result["result"]
     await hass.async_block_till_done()
-    assert entry.data[CONF_DHT_PIN] == 27
-    assert [led[CONF_PIN] for led in entry.options[CONF_LEDS]] == [22, 5]
+    board = subentry_titled(mock_config_entry, "Climate sensor")
+    assert board.data[CONF_DHT_PIN] == 27
+    assert [led[CONF_PIN] for led in board.data[CONF_LEDS]] == [22, 5]
     assert hass.states.get("switch.climate_sensor_led").state == "off"
 
 
@@ -101,9 +107,10 @@ async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]
-    assert entry.data[CONF_BACKEND] == "simulated"
+    board = subentry_titled(entry, "Climate sensor")
+    assert board.data[CONF_BACKEND] == "simulated"
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, entry.unique_id), entry.entry_id
+        (DOMAIN, str(board.unique_id)), entry.entry_id
     )
     assert device.model == "Simulated DHT22"
     assert "simulat" in device.manufacturer.casefold()
@@ -137,11 +144,12 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]
+    board_id = str(subentry_titled(entry, "Climate sensor").unique_id)
     devices = dr.async_get(hass)
 
     def entry_devices() -> tuple[dr.DeviceEntry, list[dr.DeviceEntry]]:
         found = dr.async_entries_for_config_entry(devices, entry.entry_id)
-        board = next(d for d in found if (DOMAIN, entry.unique_id) in d.identifiers)
+        board = next(d for d in found if (DOMAIN, board_id) in d.identifiers)
         return board, sorted((d for d in found if d.id != board.id), key=lambda d: d.name)
 
     board, leds = entry_devices()
@@ -164,12 +172,11 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
 
     devices.async_update_device(board.id, area_id=kitchen.id)
     await hass.async_block_till_done()
-    options = await hass.config_entries.options.async_init(entry.entry_id)
-    options = await hass.config_entries.options.async_configure(
-        options["flow_id"], {"next_step_id": "add_led"}
-    )
-    await hass.config_entries.options.async_configure(
-        options["flow_id"], {**_defaults(options), CONF_NAME: "Porch LED"}
+    subentry_id = subentry_titled(entry, "Climate sensor").subentry_id
+    options = await async_start_reconfigure(hass, entry, subentry_id)
+    options = await async_configure_subentry(hass, options["flow_id"], {"next_step_id": "add_led"})
+    await async_configure_subentry(
+        hass, options["flow_id"], {**_defaults(options), CONF_NAME: "Porch LED"}
     )
     await hass.async_block_till_done()
     board, leds = entry_devices()

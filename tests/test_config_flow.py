@@ -1,4 +1,4 @@
-"""The config, reconfigure and options flows of a board; the limits on node discovery."""
+"""The config flow, a board's subentry flows, a node's options; the limits on node discovery."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from dataclasses import replace
 from unittest.mock import AsyncMock, patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, SOURCE_USER
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_MQTT,
+    SOURCE_USER,
+    ConfigEntry,
+    ConfigSubentry,
+)
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
@@ -37,8 +43,10 @@ from custom_components.py_iot_home.const import (
     CONF_TREND_THRESHOLD,
     CONF_WINDOW_DAYS,
     DOMAIN,
+    HOME_UNIQUE_ID,
     MAX_PENDING_DISCOVERIES,
     EntryKind,
+    SubentryKind,
 )
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
@@ -50,6 +58,14 @@ from custom_components.py_iot_home.protocol import (
 )
 
 from .fakes import FakeHardware
+from .home_entry import (
+    async_configure_subentry,
+    async_start_add,
+    async_start_reconfigure,
+    board_subentry,
+    home_entry,
+    settings,
+)
 from .node_messages import announce_payload, announcement
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry", "fake_hardware")
@@ -69,17 +85,98 @@ async def _start(hass: HomeAssistant) -> str:
     return result["flow_id"]
 
 
-async def test_board_without_leds(hass: HomeAssistant, mock_setup_entry: AsyncMock) -> None:
+def _board(entry: ConfigEntry) -> ConfigSubentry:
+    """The one board subentry of a home entry."""
+    (board,) = (s for s in entry.subentries.values() if s.subentry_type == SubentryKind.BOARD)
+    return board
+
+
+async def test_the_first_board_makes_the_home_entry(
+    hass: HomeAssistant, mock_setup_entry: AsyncMock
+) -> None:
     flow_id = await _start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Bedroom"
+    assert result["title"] == "Py IoT Home"
     entry = result["result"]
-    assert entry.data[CONF_KIND] == EntryKind.LOCAL
-    assert entry.data[CONF_DHT_PIN] == 5
-    assert entry.unique_id == entry.data["board_id"]
-    assert entry.options == {CONF_POLL_INTERVAL: 60, CONF_FAILURE_THRESHOLD: 5, CONF_LEDS: []}
+    assert entry.data == {CONF_KIND: EntryKind.HOME}
+    assert entry.unique_id == HOME_UNIQUE_ID
+    board = _board(entry)
+    assert board.title == "Bedroom"
+    assert board.unique_id == board.data["board_id"]
+    assert {k: v for k, v in board.data.items() if k != "board_id"} == {
+        CONF_DHT_PIN: 5,
+        CONF_DHT_MODEL: "dht22",
+        CONF_BACKEND: BACKEND_AUTO,
+        CONF_POLL_INTERVAL: 60,
+        CONF_FAILURE_THRESHOLD: 5,
+        CONF_LEDS: [],
+    }
     assert len(mock_setup_entry.mock_calls) == 1
+
+
+async def test_with_the_home_entry_the_menu_adds_to_it(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """ "Add integration" still works once the home entry exists: the board joins it."""
+    mock_config_entry.add_to_hass(hass)
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "board_added"
+    assert result["description_placeholders"] == {"name": "Bedroom"}
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert sorted(s.title for s in mock_config_entry.subentries.values()) == [
+        "Bedroom",
+        "Living room",
+    ]
+
+
+async def test_the_home_entry_offers_boards_and_forecasts_a_node_nothing(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """What the integration page offers on each entry, as Home Assistant works it out."""
+    mock_config_entry.add_to_hass(hass)
+    node = _node_entry(hass)
+    ignored = MockConfigEntry(domain=DOMAIN, source=SOURCE_IGNORE, unique_id="shy-pi", data={})
+    ignored.add_to_hass(hass)
+    await _start(hass)  # Home Assistant has loaded the integration's flows
+    assert set(mock_config_entry.supported_subentry_types) == {"board", "forecast"}
+    assert all(
+        t["supports_reconfigure"] for t in mock_config_entry.supported_subentry_types.values()
+    )
+    assert not mock_config_entry.supports_options
+    assert not mock_config_entry.supports_reconfigure
+    assert node.supported_subentry_types == {}
+    assert node.supports_options
+    assert (ignored.supported_subentry_types, ignored.supports_options) == ({}, False)
+
+
+async def test_add_board_on_the_integration_page(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    mock_config_entry.add_to_hass(hass)
+    result = await async_start_add(hass, mock_config_entry)
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "board")
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**BOARD, CONF_DHT_PIN: 4, CONF_ADD_LED: False}
+    )
+    assert result["errors"] == {CONF_DHT_PIN: "pin_in_use"}
+    result = await async_configure_subentry(hass, result["flow_id"], {**BOARD, CONF_ADD_LED: True})
+    assert result["step_id"] == "led"
+    led = {CONF_NAME: "Lamp", CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**led, CONF_PIN: 17, CONF_ADD_ANOTHER: False}
+    )
+    assert result["errors"] == {CONF_PIN: "pin_in_use"}  # Living room's Desk LED
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**led, CONF_PIN: 22, CONF_ADD_ANOTHER: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    bedroom = next(s for s in mock_config_entry.subentries.values() if s.title == "Bedroom")
+    assert bedroom.subentry_type == SubentryKind.BOARD
+    assert bedroom.unique_id == bedroom.data["board_id"]
+    assert [led[CONF_PIN] for led in bedroom.data[CONF_LEDS]] == [22]
 
 
 async def test_board_with_two_leds(hass: HomeAssistant) -> None:
@@ -106,7 +203,7 @@ async def test_board_with_two_leds(hass: HomeAssistant) -> None:
         flow_id, {**led, CONF_NAME: "Shelf", CONF_PIN: 27, CONF_ADD_ANOTHER: False}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    leds = result["result"].options[CONF_LEDS]
+    leds = _board(result["result"]).data[CONF_LEDS]
     assert [(led[CONF_NAME], led[CONF_PIN]) for led in leds] == [("Desk LED", 17), ("Shelf", 27)]
     assert len({led["led_id"] for led in leds}) == 2
 
@@ -137,7 +234,7 @@ async def test_board_pin_errors_then_recover(
     if user is not None:  # "GPIO 4 is already used by the sensor of Living room."
         assert result["description_placeholders"] == {"pin": str(pin), "pin_user": user}
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "board_added")
 
 
 async def test_board_unreadable_then_recover(
@@ -153,7 +250,9 @@ async def test_board_unreadable_then_recover(
 
 async def test_board_unexpected_error_then_recover(hass: HomeAssistant) -> None:
     flow_id = await _start(hass)
-    with patch("custom_components.py_iot_home.config_flow.probe_dht", side_effect=OSError("boom")):
+    with patch(
+        "custom_components.py_iot_home.board.config_steps.probe_dht", side_effect=OSError("boom")
+    ):
         result = await hass.config_entries.flow.async_configure(
             flow_id, {**BOARD, CONF_ADD_LED: False}
         )
@@ -178,66 +277,52 @@ async def test_off_a_pi_the_form_proposes_simulation_and_refuses_a_wired_sensor(
     assert result["errors"] == {CONF_BACKEND: "no_dht_library"}
     result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: False})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_BACKEND] == BACKEND_SIMULATED
+    assert _board(result["result"]).data[CONF_BACKEND] == BACKEND_SIMULATED
 
 
-async def test_reconfigure_moves_the_pin(
+async def _board_menu(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> dict:
+    result = await async_start_reconfigure(hass, entry)
+    assert result["type"] is FlowResultType.MENU
+    return await async_configure_subentry(hass, result["flow_id"], {"next_step_id": step})
+
+
+async def test_wiring_moves_the_pin(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     mock_config_entry.add_to_hass(hass)
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure"
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_DHT_PIN: 17, CONF_DHT_MODEL: "dht22"}
+    result = await _board_menu(hass, mock_config_entry, "wiring")
+    assert result["step_id"] == "wiring"
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_DHT_PIN: 17, CONF_DHT_MODEL: "dht22"}
     )
     assert result["errors"] == {CONF_DHT_PIN: "pin_in_use"}  # its own LED
     assert result["description_placeholders"] == {
+        "name": "Living room",
         "pin": "17",
         "pin_user": "Desk LED on this board",
     }
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_DHT_PIN: 40, CONF_DHT_MODEL: "dht22"}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_DHT_PIN: 40, CONF_DHT_MODEL: "dht22"}
     )
     assert result["errors"] == {CONF_DHT_PIN: "pin_out_of_range"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "am2302"}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "am2302"}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data[CONF_DHT_PIN] == 6
-    assert mock_config_entry.data[CONF_DHT_MODEL] == "am2302"
+    assert settings(mock_config_entry)[CONF_DHT_PIN] == 6
+    assert settings(mock_config_entry)[CONF_DHT_MODEL] == "am2302"
+    assert len(settings(mock_config_entry)[CONF_LEDS]) == 1
 
 
-@pytest.mark.parametrize(
-    ("kind", "title", "reason"),
-    [
-        ("node", "Kitchen Pi", "node_not_reconfigurable"),
-        ("predictor", "Power forecast", "forecast_not_reconfigurable"),
-    ],
-)
-async def test_reconfigure_is_refused_where_there_is_no_wiring(
-    hass: HomeAssistant, kind: str, title: str, reason: str
-) -> None:
-    """Home Assistant offers Reconfigure on every entry: on a node or a forecast it must say
-    where their settings live, and leave the entry's data as it was (no pin or model)."""
-    entry = MockConfigEntry(domain=DOMAIN, unique_id=title, title=title, data={CONF_KIND: kind})
-    entry.add_to_hass(hass)
-    result = await entry.start_reconfigure_flow(hass)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == reason
-    assert result["description_placeholders"] == {"name": title}
-    assert entry.data == {CONF_KIND: kind}
-
-
-async def test_options_settings(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
+async def test_settings(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await async_start_reconfigure(hass, mock_config_entry)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["settings", "add_led", "remove_led"]
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
-    result = await hass.config_entries.options.async_configure(
+    assert result["menu_options"] == ["settings", "add_led", "remove_led", "wiring"]
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {
             CONF_POLL_INTERVAL: 10,
@@ -246,95 +331,78 @@ async def test_options_settings(hass: HomeAssistant, mock_config_entry: MockConf
             CONF_TREND_THRESHOLD: 0.5,
         },
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options[CONF_WINDOW_DAYS] == 3
-    assert mock_config_entry.options[CONF_TREND_THRESHOLD] == 0.5
-    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 10
-    assert mock_config_entry.options[CONF_FAILURE_THRESHOLD] == 2
-    assert len(mock_config_entry.options[CONF_LEDS]) == 1
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
+    board = settings(mock_config_entry)
+    assert board[CONF_WINDOW_DAYS] == 3
+    assert board[CONF_TREND_THRESHOLD] == 0.5
+    assert board[CONF_POLL_INTERVAL] == 10
+    assert board[CONF_FAILURE_THRESHOLD] == 2
+    assert len(board[CONF_LEDS]) == 1
+    assert board[CONF_DHT_PIN] == 4
 
 
-async def test_options_poll_interval_minimum(
+async def test_settings_poll_interval_minimum(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
     mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await _board_menu(hass, mock_config_entry, "settings")
     with pytest.raises(InvalidData, match="poll_interval"):  # not a number of seconds at all
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_POLL_INTERVAL: 0, CONF_FAILURE_THRESHOLD: 2}
+        await async_configure_subentry(
+            hass, result["flow_id"], {CONF_POLL_INTERVAL: 0, CONF_FAILURE_THRESHOLD: 2}
         )
     # An error next to the field, in words, with what the user typed kept in the form.
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_too_short"}
-    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 60
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
+    assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 60
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options[CONF_POLL_INTERVAL] == 5
+    assert result["type"] is FlowResultType.ABORT
+    assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 5
 
 
-async def test_options_add_and_remove_led(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
+async def test_add_and_remove_led(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     mock_config_entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "add_led"}
-    )
+    result = await _board_menu(hass, mock_config_entry, "add_led")
     led = {CONF_NAME: "Porch", CONF_ACTIVE_HIGH: False, CONF_INITIAL_ON: True}
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**led, CONF_PIN: 4}
-    )
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_PIN: 4})
     assert result["errors"] == {CONF_PIN: "pin_in_use"}
     assert result["description_placeholders"] == {
         "pin": "4",
         "pin_user": "the sensor of Living room",
     }
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**led, CONF_PIN: 22}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [17, 22]
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_PIN: 22})
+    assert result["type"] is FlowResultType.ABORT
+    assert [led[CONF_PIN] for led in settings(mock_config_entry)[CONF_LEDS]] == [17, 22]
 
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "remove_led"}
-    )
+    result = await _board_menu(hass, mock_config_entry, "remove_led")
     assert result["step_id"] == "remove_led"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_LEDS: ["led00001"]}
-    )
+    result = await async_configure_subentry(hass, result["flow_id"], {CONF_LEDS: ["led00001"]})
     assert result["step_id"] == "remove_led_confirm"
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [22]
+    result = await async_configure_subentry(hass, result["flow_id"], {})
+    assert result["type"] is FlowResultType.ABORT
+    assert [led[CONF_PIN] for led in settings(mock_config_entry)[CONF_LEDS]] == [22]
 
 
-async def test_options_menu_without_leds(hass: HomeAssistant) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="b2",
-        data={CONF_KIND: "local", "board_id": "b2", CONF_DHT_PIN: 9, CONF_DHT_MODEL: "dht11"},
-        options={CONF_LEDS: []},
-    )
+async def test_menu_without_leds(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, board_data: dict
+) -> None:
+    entry = home_entry(board_subentry({**board_data, CONF_LEDS: []}, title="Attic"))
     entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert (result["step_id"], result["menu_options"]) == ("board", ["settings", "add_led"])
-    # The menu says which board ("What to change on {name}?"): two boards look alike.
-    assert result["description_placeholders"] == {"name": entry.title}
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
+    result = await async_start_reconfigure(hass, entry)
+    assert (result["step_id"], result["menu_options"]) == (
+        "reconfigure",
+        ["settings", "add_led", "wiring"],
     )
+    # The menu says which board ("What to change on {name}?"): two boards look alike.
+    assert result["description_placeholders"] == {"name": "Attic"}
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
     assert (result["step_id"], result["description_placeholders"]) == (
         "settings",
-        {"name": entry.title},
+        {"name": "Attic"},
     )
 
 
@@ -430,21 +498,19 @@ async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
     assert node.options == {}
-    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**typed, CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
+    result = await _board_menu(hass, mock_config_entry, "settings")
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**typed, CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
     )
     assert result["errors"] == {**errors, CONF_POLL_INTERVAL: "poll_interval_too_short"}
-    assert CONF_WINDOW_DAYS not in mock_config_entry.options
+    assert CONF_WINDOW_DAYS not in settings(mock_config_entry)
     # What the user typed stays in the form to be corrected.
     suggested = {
         str(key): key.description["suggested_value"] for key in result["data_schema"].schema
     }
     assert suggested[CONF_TREND_MIN_SPAN_HOURS] == min_span_hours
-    result = await hass.config_entries.options.async_configure(
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {
             CONF_WINDOW_DAYS: 30,
@@ -453,8 +519,8 @@ async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
             CONF_FAILURE_THRESHOLD: 2,
         },
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options[CONF_TREND_MIN_SPAN_HOURS] == 48
+    assert result["type"] is FlowResultType.ABORT
+    assert settings(mock_config_entry)[CONF_TREND_MIN_SPAN_HOURS] == 48
 
 
 async def test_thresholds_out_of_range_are_refused_next_to_their_field(
@@ -652,7 +718,7 @@ async def test_markdown_in_an_announcement_shows_as_text(hass: HomeAssistant) ->
         assert not re.search(r"[!-/:-@\[-`{-~]", re.sub(r"\\.", "", shown)), shown
 
 
-async def test_a_node_named_in_markdown_is_text_in_its_options_and_reconfigure(
+async def test_a_node_named_in_markdown_is_text_in_its_options(
     hass: HomeAssistant,
 ) -> None:
     """Its entry's title is the name it announced: the flows' Markdown shows it as text."""
@@ -673,8 +739,3 @@ async def test_a_node_named_in_markdown_is_text_in_its_options_and_reconfigure(
     escaped = r"\[Verify\]\(https\:\/\/e\.io\)"
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["description_placeholders"] == {"name": escaped}
-    result = await entry.start_reconfigure_flow(hass)
-    assert (result["reason"], result["description_placeholders"]) == (
-        "node_not_reconfigurable",
-        {"name": escaped},
-    )

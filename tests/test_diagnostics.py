@@ -1,4 +1,4 @@
-"""Diagnostics of a board entry."""
+"""Diagnostics of the home entry (each board and forecast) and of a node entry."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.protocol import MessageSigner
 
+from .home_entry import BOARD_SUBENTRY_ID
 from .node_messages import ANNOUNCE_TOPIC, STATE_TOPIC, announce_payload, state_payload
 
 
@@ -24,8 +25,10 @@ async def test_diagnostics(
     snapshot: SnapshotAssertion,
 ) -> None:
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
-    assert diagnostics["backends"] == {"dht": "adafruit_dht", "gpio": "rpi_gpio"}
-    assert diagnostics["reading_filter"]["reads_ok"] == 1
+    board = diagnostics["subentries"][BOARD_SUBENTRY_ID]
+    assert (board["type"], board["title"]) == ("board", "Living room")
+    assert board["backends"] == {"dht": "adafruit_dht", "gpio": "rpi_gpio"}
+    assert board["reading_filter"]["reads_ok"] == 1
     # The library path depends on where the checkout is.
     assert diagnostics == snapshot(
         exclude=lambda prop, path: prop in {"sampled_at", "native_library"}

@@ -1,4 +1,4 @@
-"""Setting up, unloading and reloading a board entry (also after its flows change it)."""
+"""Setting up, unloading and reloading the home entry (also after a board's flows change it)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware
+from .home_entry import async_configure_subentry, async_start_reconfigure, feature
 
 
 async def test_setup_and_unload(
@@ -24,7 +25,7 @@ async def test_setup_and_unload(
 ) -> None:
     entry = init_integration
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.board.dht.name == "adafruit_dht"
+    assert feature(entry).board.dht.name == "adafruit_dht"
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
     assert hass.states.get("sensor.living_room_humidity").state == "45.0"
     assert hass.states.get("switch.desk_led").state == "off"
@@ -50,12 +51,12 @@ async def test_reload(
 async def test_reconfigure_reloads_a_running_board_onto_the_new_pin(
     hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
-    # The entry is loaded: Home Assistant reloads it after the flow (2026.12 refuses this
-    # for an entry with an update listener; the deprecation guard fails the test if reported).
+    # The home entry's update listener reloads it once the board's subentry has changed.
     fake_hardware.dht.script(6, *[(25.5, 50.0)] * 4)
-    result = await init_integration.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "dht22"}
+    result = await async_start_reconfigure(hass, init_integration)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "wiring"})
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "dht22"}
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
@@ -67,12 +68,11 @@ async def test_reconfigure_reloads_a_running_board_onto_the_new_pin(
 async def test_changed_options_reload_a_running_board(
     hass: HomeAssistant, init_integration: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
-    result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "settings"}
-    )
+    result = await async_start_reconfigure(hass, init_integration)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
     fake_hardware.dht.script(4, *[(19.5, 40.0)] * 4)
-    result = await hass.config_entries.options.async_configure(
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {
             CONF_POLL_INTERVAL: 10,
@@ -81,7 +81,8 @@ async def test_changed_options_reload_a_running_board(
             CONF_TREND_THRESHOLD: 0.5,
         },
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
     # The reloaded board read its sensor again at once.

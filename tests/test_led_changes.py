@@ -27,6 +27,7 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware, install_fake_hardware
+from .home_entry import async_configure_subentry, async_start_reconfigure, settings
 from .state_watch import record_unavailable
 
 BOARD_SENSORS = (
@@ -39,11 +40,10 @@ HIGH, LOW = 1, 0
 
 
 async def _add_led(hass: HomeAssistant, entry: MockConfigEntry, name: str, pin: int) -> dict:
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "add_led"}
-    )
-    result = await hass.config_entries.options.async_configure(
+    result = await async_start_reconfigure(hass, entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "add_led"})
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {CONF_NAME: name, CONF_PIN: pin, CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: True},
     )
@@ -52,15 +52,11 @@ async def _add_led(hass: HomeAssistant, entry: MockConfigEntry, name: str, pin: 
 
 
 async def _remove_leds(hass: HomeAssistant, entry: MockConfigEntry, led_ids: list[str]) -> None:
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "remove_led"}
-    )
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_LEDS: led_ids}
-    )
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await async_start_reconfigure(hass, entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "remove_led"})
+    result = await async_configure_subentry(hass, result["flow_id"], {CONF_LEDS: led_ids})
+    result = await async_configure_subentry(hass, result["flow_id"], {})
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
 
 
@@ -79,8 +75,8 @@ async def test_leds_come_and_go_while_the_sensors_carry_on(
     went_unavailable = record_unavailable(hass, BOARD_SENSORS)
 
     result = await _add_led(hass, entry, "Porch", 22)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert [led[CONF_PIN] for led in entry.options[CONF_LEDS]] == [17, 22]
+    assert result["type"] is FlowResultType.ABORT
+    assert [led[CONF_PIN] for led in settings(entry)[CONF_LEDS]] == [17, 22]
     assert entry.runtime_data is runtime, "the board was not reloaded"
     # The new LED is lit as configured, switches, and went where its board is (Home
     # Assistant then names its switch after the area too).
@@ -103,7 +99,7 @@ async def test_leds_come_and_go_while_the_sensors_carry_on(
     assert devices.async_get(str(porch.device_id)).area_id == hall.id
 
     await _remove_leds(hass, entry, ["led00001"])
-    assert [led[CONF_PIN] for led in entry.options[CONF_LEDS]] == [22]
+    assert [led[CONF_PIN] for led in settings(entry)[CONF_LEDS]] == [22]
     assert entry.runtime_data is runtime, "the board was not reloaded"
     assert hass.states.get("switch.desk_led") is None
     assert er.async_get(hass).async_get("switch.desk_led") is None
@@ -128,16 +124,17 @@ async def test_a_pin_another_program_holds_is_refused_in_the_form(
     result = await _add_led(hass, mock_config_entry, "Porch", 22)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_PIN: "pin_refused"}
-    assert [led[CONF_PIN] for led in mock_config_entry.options[CONF_LEDS]] == [17]
+    assert [led[CONF_PIN] for led in settings(mock_config_entry)[CONF_LEDS]] == [17]
     assert mock_config_entry.state is ConfigEntryState.LOADED
     # The other program keeps its pin.
     assert hardware.gpiod.line("/dev/gpiochip0", 22).consumer == "another-program"
 
-    result = await hass.config_entries.options.async_configure(
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {CONF_NAME: "Porch", CONF_PIN: 23, CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False},
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
     assert hass.states.get("switch.porch").state == "off"
 
@@ -155,6 +152,6 @@ async def test_a_board_that_failed_is_set_up_again_once_its_led_is_removed(
     assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
 
     await _remove_leds(hass, mock_config_entry, ["led00001"])
-    assert mock_config_entry.options[CONF_LEDS] == []
+    assert settings(mock_config_entry)[CONF_LEDS] == []
     assert mock_config_entry.state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.living_room_temperature").state != STATE_UNAVAILABLE

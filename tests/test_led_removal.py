@@ -1,4 +1,4 @@
-"""Removing an LED, from the options or from its device page, removes its device and switch."""
+"""Removing an LED, from its board's Reconfigure or its device page, takes its device and switch."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.py_iot_home.const import CONF_LEDS, DOMAIN
 
 from .fakes import FakeHardware
+from .home_entry import (
+    BOARD_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    feature,
+    settings,
+)
 
 LED = "switch.desk_led"
 LED_DEVICE = (DOMAIN, "board0001_led_led00001")
@@ -27,10 +34,8 @@ PORCH = {
 
 
 async def _open_remove_step(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": "remove_led"}
-    )
+    result = await async_start_reconfigure(hass, entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "remove_led"})
     assert result["step_id"] == "remove_led"
     # The form starts with nothing ticked: submitting it as shown removes nothing.
     assert result["data_schema"]({}) == {CONF_LEDS: []}
@@ -45,19 +50,19 @@ async def test_removed_led_takes_its_device_and_switch(
     assert entities.async_get(LED) is not None
 
     flow_id = await _open_remove_step(hass, init_integration)
-    result = await hass.config_entries.options.async_configure(flow_id, {CONF_LEDS: ["led00001"]})
+    result = await async_configure_subentry(hass, flow_id, {CONF_LEDS: ["led00001"]})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "remove_led_confirm"
     assert result["description_placeholders"] == {
         "name": "Living room",
         "leds": "- Desk LED (GPIO17)",
     }
-    assert init_integration.options[CONF_LEDS], "nothing goes before the user confirms"
+    assert settings(init_integration)[CONF_LEDS], "nothing goes before the user confirms"
 
-    result = await hass.config_entries.options.async_configure(flow_id, {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await async_configure_subentry(hass, flow_id, {})
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
-    assert init_integration.options[CONF_LEDS] == []
+    assert settings(init_integration)[CONF_LEDS] == []
     assert devices.async_get_device_by_identifier(LED_DEVICE, init_integration.entry_id) is None
     assert entities.async_get(LED) is None
     assert hass.states.get(LED) is None
@@ -72,11 +77,11 @@ async def test_submitting_nothing_removes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     flow_id = await _open_remove_step(hass, init_integration)
-    result = await hass.config_entries.options.async_configure(flow_id, {})
+    result = await async_configure_subentry(hass, flow_id, {})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "nothing_removed"
     await hass.async_block_till_done()
-    assert len(init_integration.options[CONF_LEDS]) == 1
+    assert len(settings(init_integration)[CONF_LEDS]) == 1
     assert hass.states.get(LED) is not None
 
 
@@ -87,11 +92,12 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     hass_ws_client: WebSocketGenerator,
 ) -> None:
     mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
+    hass.config_entries.async_update_subentry(
         mock_config_entry,
-        options={
-            **mock_config_entry.options,
-            CONF_LEDS: [*mock_config_entry.options[CONF_LEDS], PORCH],
+        mock_config_entry.subentries[BOARD_SUBENTRY_ID],
+        data={
+            **settings(mock_config_entry),
+            CONF_LEDS: [*settings(mock_config_entry)[CONF_LEDS], PORCH],
         },
     )
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -103,7 +109,7 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     assert led_device is not None
     assert board_device is not None
 
-    runtime = mock_config_entry.runtime_data
+    runtime = feature(mock_config_entry)
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
         {
@@ -114,13 +120,13 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
     )
     assert (await client.receive_json())["success"]
     await hass.async_block_till_done()
-    assert [led["name"] for led in mock_config_entry.options[CONF_LEDS]] == ["Porch"]
+    assert [led["name"] for led in settings(mock_config_entry)[CONF_LEDS]] == ["Porch"]
     assert devices.async_get_device_by_identifier(LED_DEVICE, mock_config_entry.entry_id) is None
     assert er.async_get(hass).async_get(LED) is None
     assert hass.states.get("switch.porch").state == "off"
     # Its pin is free at once, and the board was not reloaded for it.
     assert 17 not in fake_hardware.rpi_gpio.levels
-    assert mock_config_entry.runtime_data is runtime
+    assert feature(mock_config_entry) is runtime
 
     # The board's own device goes only with its entry.
     await client.send_json_auto_id(
@@ -144,6 +150,7 @@ async def test_stale_led_device_from_an_older_version_is_removed_at_setup(
     devices = dr.async_get(hass)
     stale = devices.async_get_or_create(
         config_entry_id=mock_config_entry.entry_id,
+        config_subentry_id=BOARD_SUBENTRY_ID,
         identifiers={(DOMAIN, "board0001_led_gone0001")},
         name="Old LED",
     )
@@ -153,6 +160,7 @@ async def test_stale_led_device_from_an_older_version_is_removed_at_setup(
         "board0001_led_gone0001",
         device_id=stale.id,
         config_entry=mock_config_entry,
+        config_subentry_id=BOARD_SUBENTRY_ID,
     )
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()

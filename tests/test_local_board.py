@@ -27,6 +27,12 @@ from custom_components.py_iot_home.const import DEFAULT_POLL_INTERVAL
 from custom_components.py_iot_home.hardware.dht import DEFAULT_ADAFRUIT_RETRIES
 
 from .fakes import FakeHardware
+from .home_entry import (
+    BOARD_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    feature,
+)
 from .simulated_board import async_first_simulated_reading
 
 TEMPERATURE = "sensor.living_room_temperature"
@@ -68,7 +74,7 @@ async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
-    failure = init_integration.runtime_data.board.last_exception
+    failure = feature(init_integration).board.last_exception
     assert isinstance(failure, UpdateFailed)
     assert failure.translation_key == "read_failed"
     await _poll(hass, freezer)  # still failing: logged once, not again
@@ -85,7 +91,7 @@ async def test_failed_reads_keep_last_value_then_unavailable_then_recover(
     assert hass.states.get(TEMPERATURE).state == "21.5"
     assert hass.states.get(HUMIDITY).state == "46.0"
     assert "Fetching py_iot_home Living room data recovered" in caplog.text
-    counts = init_integration.runtime_data.board.filter_counts
+    counts = feature(init_integration).board.filter_counts
     assert counts.failed_reads == 4
     assert counts.reads_ok == 2
 
@@ -162,7 +168,7 @@ async def test_impossible_values_never_reach_the_state_machine(
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == "21.0"
     assert hass.states.get(HUMIDITY).state == "45.0"
-    assert init_integration.runtime_data.board.filter_counts.rejected_out_of_range == 1
+    assert feature(init_integration).board.filter_counts.rejected_out_of_range == 1
 
 
 async def test_jump_is_rejected(
@@ -174,7 +180,7 @@ async def test_jump_is_rejected(
     fake_hardware.dht.script(4, (40.0, 45.0))
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == "21.0"
-    assert init_integration.runtime_data.board.filter_counts.rejected_step == 1
+    assert feature(init_integration).board.filter_counts.rejected_step == 1
 
 
 async def test_first_read_failing_shows_unavailable_until_a_good_read(
@@ -258,11 +264,11 @@ async def test_simulated_board_off_a_pi(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    runtime = mock_config_entry.runtime_data
+    runtime = feature(mock_config_entry)
     assert runtime.board.dht.name == "simulated"
     assert runtime.leds.gpio.name == "simulated"
     issue = ir.async_get(hass).async_get_issue(
-        "py_iot_home", f"hardware_missing_{mock_config_entry.entry_id}"
+        "py_iot_home", f"hardware_missing_{BOARD_SUBENTRY_ID}"
     )
     assert issue is not None
     assert issue.translation_key == translation_key
@@ -282,16 +288,15 @@ async def test_simulated_board_off_a_pi(
     assert hass.states.get("switch.desk_led").attributes["hardware"] == "simulated"
 
     # Choosing the simulation on purpose (Reconfigure) settles the repair.
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"dht_pin": 4, "dht_model": "dht22", "backend": "simulated"}
+    result = await async_start_reconfigure(hass, mock_config_entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "wiring"})
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {"dht_pin": 4, "dht_model": "dht22", "backend": "simulated"}
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert (
-        ir.async_get(hass).async_get_issue(
-            "py_iot_home", f"hardware_missing_{mock_config_entry.entry_id}"
-        )
+        ir.async_get(hass).async_get_issue("py_iot_home", f"hardware_missing_{BOARD_SUBENTRY_ID}")
         is None
     )
 
@@ -314,7 +319,7 @@ async def test_minutes_of_a_steep_rise_are_no_trend(
 ) -> None:
     """Half a degree warmer every minute (+720 degC/d extrapolated): unknown, no event."""
     events = async_capture_events(hass, "py_iot_home_trend_changed")
-    trend_coordinator = init_integration.runtime_data.trend
+    trend_coordinator = feature(init_integration).trend
     for step in range(1, 6):
         fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
         await _poll(hass, freezer)
@@ -340,7 +345,7 @@ async def test_trend_entities_follow_the_board(
 ) -> None:
     """A steady room: after the minimum span the trend reads 0.0 and is not rising."""
     events = async_capture_events(hass, "py_iot_home_trend_changed")
-    trend_coordinator = init_integration.runtime_data.trend
+    trend_coordinator = feature(init_integration).trend
     for _ in range(27):  # 4.5 hours, a reading every 10 minutes
         fake_hardware.dht.script(4, (21.0, 45.0))
         await _poll(hass, freezer, after=timedelta(minutes=10))
@@ -424,7 +429,7 @@ async def test_a_sensor_stuck_on_one_reading_becomes_unavailable_until_it_moves(
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
     assert "the sensor is probably stuck (power it off and on)" in caplog.text
-    assert init_integration.runtime_data.board.filter_counts.rejected_stuck == 3
+    assert feature(init_integration).board.filter_counts.rejected_stuck == 3
     # Powered off and on, it reads again.
     fake_hardware.dht.default_reading = (21.2, 45.3)
     await _poll(hass, freezer)
@@ -448,7 +453,7 @@ async def test_a_stuck_sensor_stays_unavailable_across_a_reload(
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    assert init_integration.runtime_data.board.filter_counts.rejected_stuck == 2
+    assert feature(init_integration).board.filter_counts.rejected_stuck == 2
     fake_hardware.dht.default_reading = (21.2, 45.3)
     await _poll(hass, freezer)
     assert hass.states.get(TEMPERATURE).state == "21.2"
@@ -461,10 +466,10 @@ async def test_a_deleted_board_leaves_no_stuck_count(
     hass_storage: dict[str, Any],
 ) -> None:
     await _poll(hass, freezer)
-    key = f"py_iot_home.repeated_reading.{init_integration.entry_id}"
+    key = f"py_iot_home.repeated_reading.{BOARD_SUBENTRY_ID}"
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert hass_storage[key]["data"]["reads"] >= 2
-    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    assert hass.config_entries.async_remove_subentry(init_integration, BOARD_SUBENTRY_ID)
     await hass.async_block_till_done()
     assert key not in hass_storage

@@ -169,15 +169,26 @@ def test_false_marker_requirement_is_skipped_by_home_assistant(tmp_path: Path) -
 def test_menu_titles_have_no_placeholders() -> None:
     """The frontend fills a menu step's description with its placeholders, never its title.
 
-    A board's options menu titled "Options of {name}" showed "Translation [formatjs Error:
+    A board's menu titled "Options of {name}" showed "Translation [formatjs Error:
     MISSING_VALUE] ..." as the dialog's title.
     """
     strings = json.loads((COMPONENT / "strings.json").read_text())
+    steps = {
+        **{
+            f"{section}.{step_id}": step
+            for section in ("config", "options")
+            for step_id, step in strings[section]["step"].items()
+        },
+        **{
+            f"config_subentries.{kind}.{step_id}": step
+            for kind, flow in strings["config_subentries"].items()
+            for step_id, step in flow["step"].items()
+        },
+    }
     menus = {
-        f"{section}.{step_id}": step["title"]
-        for section in ("config", "options")
-        for step_id, step in strings[section]["step"].items()
+        key: step["title"]
+        for key, step in steps.items()
         if "menu_options" in step and "title" in step
     }
-    assert "options.board" in menus
+    assert "config_subentries.board.reconfigure" in menus
     assert {step: title for step, title in menus.items() if "{" in title} == {}

@@ -17,11 +17,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -40,13 +41,20 @@ from custom_components.py_iot_home.const import (
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     DOMAIN,
+    SubentryKind,
 )
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
+from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 from .assist_sentences import ask
 from .assist_sentences import speech as said
+from .home_entry import (
+    async_configure_subentry,
+    async_start_reconfigure,
+    subentry_titled,
+)
 from .test_identities import identities
 
 TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
@@ -159,7 +167,17 @@ async def _add_predictor(hass: HomeAssistant, **extra: object) -> str:
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    return result["result"].entry_id
+    return subentry_titled(result["result"], "Power forecast").subentry_id
+
+
+def _home(hass: HomeAssistant) -> ConfigEntry:
+    """The home entry the forecast is a subentry of."""
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    return entry
+
+
+def _predictor(hass: HomeAssistant, forecast_id: str) -> PredictorCoordinator:
+    return _home(hass).runtime_data.features[forecast_id].predictor
 
 
 @pytest.mark.freeze_time(NOW)
@@ -167,7 +185,7 @@ async def test_trains_on_statistics_and_forecasts(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
     frame = await _seed(hass, 56)
-    await _add_predictor(hass)
+    forecast_id = await _add_predictor(hass)
     state = hass.states.get(PREDICTED)
     assert state.attributes["unit_of_measurement"] == "W"
     assert state.attributes["state_class"] == "measurement"
@@ -226,7 +244,7 @@ async def test_trains_on_statistics_and_forecasts(
     assert shown["sensor"]["suggested_display_precision"] == 1
     entry = registry.async_get("sensor.power_forecast_training_rows")
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    snapshot = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.predictor.data
+    snapshot = _predictor(hass, forecast_id).data
     assert snapshot.training_rows > 56 * 24
     assert hass.states.get("sensor.power_forecast_last_trained").state == NOW.isoformat()
     # The recorder keeps the forecast's state, not its 24 points: the state has the latest.
@@ -330,9 +348,8 @@ async def test_unit_conversion(
 ) -> None:
     frame = await _seed(hass, 56, power_unit=power_unit, energy=energy)
     entry_id = await _add_predictor(hass)
-    runtime = hass.config_entries.async_get_entry(entry_id).runtime_data
     history = await predictor_module.async_load_hourly_history(
-        hass, runtime.predictor.sources, NOW - timedelta(days=3), NOW.replace(minute=0)
+        hass, _predictor(hass, entry_id).sources, NOW - timedelta(days=3), NOW.replace(minute=0)
     )
     expected = frame["power_w"].tail(3 * 24).to_numpy()
     got = history.history.power_w
@@ -389,11 +406,9 @@ async def test_options_flow_changes_sources(
     freezer.move_to(NOW)
     await _seed(hass, 5)
     entry_id = await _add_predictor(hass)
-    result = await hass.config_entries.options.async_init(entry_id)
-    assert result["step_id"] == "init"
-    entry = hass.config_entries.async_get_entry(entry_id)
-    assert entry is not None
-    assert result["description_placeholders"] == {"name": entry.title}
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"name": "Power forecast"}
     options = {
         CONF_POWER_ENTITY: POWER,
         CONF_TEMPERATURE_ENTITY: TEMPERATURE,
@@ -401,13 +416,13 @@ async def test_options_flow_changes_sources(
         CONF_RETRAIN_HOURS: 12,
     }
     hass.states.async_set(POWER, "1", {"unit_of_measurement": "V"})
-    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    result = await async_configure_subentry(hass, result["flow_id"], options)
     assert result["errors"] == {CONF_POWER_ENTITY: "unsupported_power_unit"}
     hass.states.async_set(POWER, "1", {"unit_of_measurement": "W"})
-    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await async_configure_subentry(hass, result["flow_id"], options)
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
-    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    predictor = _predictor(hass, entry_id)
     assert predictor.training_days == 30
     assert predictor.retrain_every == timedelta(hours=12)
     assert predictor.sources.humidity is None
@@ -419,22 +434,30 @@ async def test_forecast_and_retrain_actions(
     freezer.move_to(NOW)
     await _seed(hass, 56)
     entry_id = await _add_predictor(hass)
+    # Named by one of its sensors; by its id, as automations written before subentries do.
     response = await hass.services.async_call(
         DOMAIN,
         "forecast_power",
-        {"config_entry_id": entry_id, "hours": 6},
+        {"entity_id": PREDICTED, "hours": 6},
         blocking=True,
         return_response=True,
     )
     state = hass.states.get(PREDICTED)
     assert response["forecast"] == state.attributes["forecast"][:6]
+    assert (await _forecast_action(hass, entry_id))["forecast"][:6] == response["forecast"]
+    with pytest.raises(ServiceValidationError, match="is not a loaded power predictor"):
+        await _forecast_action(hass, _home(hass).entry_id)
     assert {"low_w", "high_w"} <= set(response["forecast"][0])
     assert response["mae_w"] > 0
     assert response["methods"]["day_ahead"]["skill_percent"] == response["skill_percent"]
 
     freezer.tick(timedelta(minutes=5))
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"predictor_{POWER}"), _home(hass).entry_id
+    )
+    assert device is not None
     response = await hass.services.async_call(
-        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+        DOMAIN, "retrain", {"device_id": device.id}, blocking=True, return_response=True
     )
     assert response["trained"] is True
     assert response["training_rows"] > 0
@@ -484,17 +507,17 @@ async def test_options_flow_excluded_days(
         CONF_RETRAIN_HOURS: 24,
         CONF_EXCLUDE_OUTLIERS: True,
     }
-    result = await hass.config_entries.options.async_init(entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10, 2026-02-31"}
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10, 2026-02-31"}
     )
     assert result["errors"] == {CONF_EXCLUDED_DAYS: "invalid_days"}
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10..2026-02-12"}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**options, CONF_EXCLUDED_DAYS: "2026-02-10..2026-02-12"}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done(wait_background_tasks=True)
-    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    predictor = _predictor(hass, entry_id)
     assert predictor.excluded_days == [date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)]
     assert predictor.exclude_outliers is True
     assert predictor.model is not None
@@ -507,14 +530,14 @@ async def test_retired_r2_sensor_is_removed(
     """An R² sensor left in the registry by an older version goes at the next set-up."""
     freezer.move_to(NOW)
     await _seed(hass, 5)
-    entry_id = await _add_predictor(hass)
-    entry = hass.config_entries.async_get_entry(entry_id)
+    await _add_predictor(hass)
+    entry = _home(hass)
     registry = er.async_get(hass)
     old = registry.async_get_or_create(
-        "sensor", DOMAIN, f"{entry.unique_id}_model_r2", config_entry=entry
+        "sensor", DOMAIN, f"predictor_{POWER}_model_r2", config_entry=entry
     )
     assert registry.async_get(old.entity_id) is not None
-    await hass.config_entries.async_reload(entry_id)
+    await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert registry.async_get(old.entity_id) is None
     assert registry.async_get("sensor.power_forecast_predicted_power") is not None
@@ -542,8 +565,8 @@ async def test_home_assistant_never_imports_pandas(
 LAST_TRAINED = "sensor.power_forecast_last_trained"
 
 
-async def _reload(hass: HomeAssistant, entry_id: str) -> None:
-    assert await hass.config_entries.async_reload(entry_id)
+async def _reload(hass: HomeAssistant) -> None:
+    assert await hass.config_entries.async_reload(_home(hass).entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
@@ -566,14 +589,15 @@ async def test_a_restart_forecasts_with_the_saved_model(
     assert model_storage_key(entry_id) in hass_storage
 
     freezer.tick(timedelta(minutes=20))
-    await _reload(hass, entry_id)
+    await _reload(hass)
     assert hass.states.get(LAST_TRAINED).state == trained_at
     assert hass.states.get(PREDICTED).attributes["forecast"] == forecast
 
     # Other sources (here a shorter window): the saved model is not theirs.
     freezer.tick(timedelta(minutes=10))
-    result = await hass.config_entries.options.async_init(entry_id)
-    result = await hass.config_entries.options.async_configure(
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass,
         result["flow_id"],
         {
             CONF_POWER_ENTITY: POWER,
@@ -582,7 +606,7 @@ async def test_a_restart_forecasts_with_the_saved_model(
             CONF_RETRAIN_HOURS: 24,
         },
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done(wait_background_tasks=True)
     retrained_at = hass.states.get(LAST_TRAINED).state
     assert retrained_at == dt_util.utcnow().isoformat()
@@ -592,12 +616,12 @@ async def test_a_restart_forecasts_with_the_saved_model(
     stored = hass_storage[model_storage_key(entry_id)]
     stored["data"] = {**stored["data"], "model": base64.b64encode(b"not a model").decode()}
     freezer.tick(timedelta(minutes=5))
-    await _reload(hass, entry_id)
+    await _reload(hass)
     assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
     assert "is unreadable, retraining" in caplog.text
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
 
-    assert await hass.config_entries.async_remove(entry_id)
+    assert hass.config_entries.async_remove_subentry(_home(hass), entry_id)
     await hass.async_block_till_done()
     assert model_storage_key(entry_id) not in hass_storage
 
@@ -679,7 +703,7 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     await _seed(hass, 56)
     entry_id = await _add_predictor(hass)
     assert hass.states.get(PREDICTED).state not in (STATE_UNAVAILABLE, "unknown")
-    coordinator = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    coordinator = _predictor(hass, entry_id)
     trained_at = coordinator.model.trained_at
 
     # The meter records nothing for 31 days (and the predictor retrains every 24 h).

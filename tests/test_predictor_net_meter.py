@@ -31,17 +31,24 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home.const import (
-    CONF_KIND,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     DOMAIN,
+    SubentryKind,
 )
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
-from custom_components.py_iot_home.kinds import EntryKind
 
 from .assist_sentences import ask, speech
+from .home_entry import (
+    FORECAST_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    forecast_subentry,
+    home_entry,
+    settings,
+)
 from .test_predictor import NOW, POWER, PREDICTED, TEMPERATURE, _hourly, _import, _set_states
 
 CONSUMPTION = "sensor.demo_consumption"
@@ -130,7 +137,8 @@ async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_n
         result["flow_id"], {**user_input, CONF_POWER_ENTITY: CONSUMPTION}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["options"][CONF_POWER_ENTITY] == CONSUMPTION
+    (forecast,) = result["result"].subentries.values()
+    assert forecast.data[CONF_POWER_ENTITY] == CONSUMPTION
     assert len(mock_setup_entry.mock_calls) == 1
 
 
@@ -148,30 +156,24 @@ async def test_the_options_refuse_a_net_meter_in_place_of_consumption(
     entry = _predictor_entry(hass, CONSUMPTION)
     options = {**OPTIONS, CONF_TRAINING_DAYS: 30}
 
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    result = await async_start_reconfigure(hass, entry, FORECAST_SUBENTRY_ID, SubentryKind.FORECAST)
+    result = await async_configure_subentry(hass, result["flow_id"], options)
     assert result["errors"] == {CONF_POWER_ENTITY: "net_meter"}
     # Over the 30 days the form asks for, not the 60 the entry had.
     assert result["description_placeholders"] == {
         "name": "Power forecast",
         "percent": _exporting_percent(net.tail(30 * 24)),
     }
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**options, CONF_POWER_ENTITY: CONSUMPTION}
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**options, CONF_POWER_ENTITY: CONSUMPTION}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options[CONF_TRAINING_DAYS] == 30
+    assert result["type"] is FlowResultType.ABORT
+    assert settings(entry, FORECAST_SUBENTRY_ID)[CONF_TRAINING_DAYS] == 30
 
 
 def _predictor_entry(hass: HomeAssistant, power: str) -> MockConfigEntry:
     """A predictor of `power` (as one set up before the flow checked for net meters)."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Power forecast",
-        unique_id=f"predictor_{power}",
-        data={CONF_KIND: EntryKind.PREDICTOR},
-        options={**OPTIONS, CONF_POWER_ENTITY: power},
-    )
+    entry = home_entry(forecast_subentry({**OPTIONS, CONF_POWER_ENTITY: power}))
     entry.add_to_hass(hass)
     return entry
 
@@ -196,19 +198,23 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
-    assert model_storage_key(entry.entry_id) in hass_storage
-    assert _net_meter_issue(hass, entry.entry_id) is None
+    assert model_storage_key(FORECAST_SUBENTRY_ID) in hass_storage
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is None
 
     net = _net_of_solar(frame)
     await _record(hass, **{POWER: net})
     freezer.tick(timedelta(minutes=5))
     response = await hass.services.async_call(
-        DOMAIN, "retrain", {"config_entry_id": entry.entry_id}, blocking=True, return_response=True
+        DOMAIN,
+        "retrain",
+        {"config_entry_id": FORECAST_SUBENTRY_ID},
+        blocking=True,
+        return_response=True,
     )
     assert response["trained"] is False
     await hass.async_block_till_done()
 
-    issue = _net_meter_issue(hass, entry.entry_id)
+    issue = _net_meter_issue(hass, FORECAST_SUBENTRY_ID)
     assert issue is not None
     assert issue.translation_key == "net_meter"
     assert issue.severity is ir.IssueSeverity.WARNING
@@ -228,12 +234,12 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
         f"{_exporting_percent(net)} % of its hours, like a net meter; choose a consumption "
         "sensor in its options."
     )
-    assert model_storage_key(entry.entry_id) not in hass_storage
+    assert model_storage_key(FORECAST_SUBENTRY_ID) not in hass_storage
     with pytest.raises(ServiceValidationError) as raised:
         await hass.services.async_call(
             DOMAIN,
             "forecast_power",
-            {"config_entry_id": entry.entry_id},
+            {"config_entry_id": FORECAST_SUBENTRY_ID},
             blocking=True,
             return_response=True,
         )
@@ -247,12 +253,12 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
-    assert _net_meter_issue(hass, entry.entry_id) is not None
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is not None
 
     # A deleted predictor takes its repair with it.
-    assert await hass.config_entries.async_remove(entry.entry_id)
+    assert hass.config_entries.async_remove_subentry(entry, FORECAST_SUBENTRY_ID)
     await hass.async_block_till_done()
-    assert _net_meter_issue(hass, entry.entry_id) is None
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is None
 
 
 async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_restart(
@@ -270,16 +276,16 @@ async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_rest
     entry = _predictor_entry(hass, POWER)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert model_storage_key(entry.entry_id) in hass_storage
+    assert model_storage_key(FORECAST_SUBENTRY_ID) in hass_storage
 
     await _record(hass, **{POWER: _net_of_solar(frame)})
     freezer.tick(timedelta(minutes=5))
     assert await hass.config_entries.async_reload(entry.entry_id)  # a restart, in effect
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert _net_meter_issue(hass, entry.entry_id) is not None
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is not None
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
-    assert model_storage_key(entry.entry_id) not in hass_storage
+    assert model_storage_key(FORECAST_SUBENTRY_ID) not in hass_storage
 
 
 async def test_the_repair_goes_once_a_consumption_sensor_trains(
@@ -295,17 +301,17 @@ async def test_the_repair_goes_once_a_consumption_sensor_trains(
     entry = _predictor_entry(hass, POWER)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert _net_meter_issue(hass, entry.entry_id) is not None
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is not None
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
 
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**OPTIONS, CONF_POWER_ENTITY: CONSUMPTION}
+    result = await async_start_reconfigure(hass, entry, FORECAST_SUBENTRY_ID, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**OPTIONS, CONF_POWER_ENTITY: CONSUMPTION}
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert _net_meter_issue(hass, entry.entry_id) is None
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is None
     state = hass.states.get(PREDICTED)
     assert state.state != STATE_UNAVAILABLE
     # Readings just below zero still count as 0 W: a forecast never below it, in its band.

@@ -44,10 +44,9 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:
-    entry = hass.config_entries.async_get_entry(entry_id)
-    assert entry is not None
-    predictor: PredictorCoordinator = entry.runtime_data.predictor
+def _predictor(hass: HomeAssistant, forecast_id: str) -> PredictorCoordinator:
+    (entry,) = hass.config_entries.async_entries("py_iot_home")
+    predictor: PredictorCoordinator = entry.runtime_data.features[forecast_id].predictor
     return predictor
 
 

@@ -25,7 +25,15 @@ from custom_components.py_iot_home.forecast.recorder_history import (
 from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
 from .prediction.conftest import heated_home
-from .test_predictor import HUMIDITY, POWER, TEMPERATURE, _add_predictor, _import, _set_states
+from .test_predictor import (
+    HUMIDITY,
+    POWER,
+    TEMPERATURE,
+    _add_predictor,
+    _import,
+    _predictor,
+    _set_states,
+)
 
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
 WEATHER = "weather.outdoor"
@@ -101,7 +109,7 @@ async def test_weather_forecast_drives_the_forecast(
     # The weather's history and forecast reach the worker without pandas in this process.
     monkeypatch.setitem(sys.modules, "pandas", None)
     entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
-    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    predictor = _predictor(hass, entry_id)
     assert predictor.model is not None
     assert predictor.model.weather_forecast
     assert predictor.data.choices["day_ahead"].method in LEARNED
@@ -125,7 +133,7 @@ async def test_without_a_forecast_the_weather_rule_is_yesterday(
     await _seed_heated_home(hass)
     hass.states.async_set("weather.silent", "cloudy", {"temperature": 3})
     entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: "weather.silent"})
-    predictor = hass.config_entries.async_get_entry(entry_id).runtime_data.predictor
+    predictor = _predictor(hass, entry_id)
     assert len(predictor.data.forecast) == 24
     assert all(np.isfinite(point.power_w) for point in predictor.data.forecast)
 

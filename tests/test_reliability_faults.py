@@ -16,6 +16,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import history
 from homeassistant.components.recorder.core import Recorder
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     SERVICE_TURN_ON,
@@ -47,6 +48,7 @@ from custom_components.py_iot_home.hardware.dht import DhtReading
 from custom_components.py_iot_home.hardware.reading_filter import ReadingFilter
 
 from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID, feature
 
 TEMPERATURE = "sensor.living_room_temperature"
 HUMIDITY = "sensor.living_room_humidity"
@@ -162,7 +164,7 @@ async def test_faulty_sensor_never_shows_absurd_values(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    threshold = mock_config_entry.options[CONF_FAILURE_THRESHOLD]
+    threshold = mock_config_entry.subentries[BOARD_SUBENTRY_ID].data[CONF_FAILURE_THRESHOLD]
     script = _fault_script(fake_hardware, POLLS, seed=2026, threshold=threshold)
     seen = _record_states(hass, [TEMPERATURE, HUMIDITY])
     plausible = {(21.0, 45.0), *script.plausible}
@@ -189,7 +191,7 @@ async def test_faulty_sensor_never_shows_absurd_values(
         recorded = await _history(hass, entity_id, start)
         assert len(recorded) > 10
         assert set(recorded) - {STATE_UNAVAILABLE, STATE_UNKNOWN} <= allowed
-    counts = mock_config_entry.runtime_data.board.filter_counts
+    counts = feature(mock_config_entry).board.filter_counts
     assert counts.failed_reads + counts.rejected_out_of_range + counts.rejected_step == (
         script.faults
     )
@@ -212,7 +214,7 @@ async def test_restart_keeps_led_states_and_trend_context(
         fake_hardware.dht.script(DHT_PIN, (21.0 + step * 0.1, 45.0))
         await _poll(hass, freezer, POLL_S)
     await async_wait_recording_done(hass)
-    runtime = mock_config_entry.runtime_data
+    runtime = feature(mock_config_entry)
     assert isinstance(runtime, BoardRuntimeData)
     samples_before = len(runtime.trend.store.buffer("temperature"))
     await runtime.trend.async_refresh()
@@ -228,7 +230,7 @@ async def test_restart_keeps_led_states_and_trend_context(
 
     assert _state(hass, led) == STATE_ON
     assert fake_hardware.rpi_gpio.levels[17] == 1
-    runtime = mock_config_entry.runtime_data
+    runtime = feature(mock_config_entry)
     assert isinstance(runtime, BoardRuntimeData)
     # The fresh trend store got the stored samples back before the first new read.
     seeded = len(runtime.trend.store.buffer("temperature"))
@@ -256,27 +258,23 @@ async def test_readded_board_trends_start_from_its_history(
         fake_hardware.dht.script(DHT_PIN, (21.0 + step * 0.1, 45.0))
         await _poll(hass, freezer, POLL_S)
     await async_wait_recording_done(hass)
-    recorded = len(mock_config_entry.runtime_data.trend.store.buffer("temperature"))
+    recorded = len(feature(mock_config_entry).trend.store.buffer("temperature"))
 
     # Removed (its entities leave the registry) and added again with the same board.
-    assert await hass.config_entries.async_remove(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    board = mock_config_entry.subentries[BOARD_SUBENTRY_ID]
+    assert hass.config_entries.async_remove_subentry(mock_config_entry, BOARD_SUBENTRY_ID)
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert (
         er.async_get(hass).async_get_entity_id(Platform.SENSOR, DOMAIN, "board0001_temperature")
         is None
     )
-    again = MockConfigEntry(
-        domain=DOMAIN,
-        title=mock_config_entry.title,
-        unique_id=mock_config_entry.unique_id,
-        data=dict(mock_config_entry.data),
-        options=dict(mock_config_entry.options),
+    again = ConfigSubentry(
+        data=board.data, subentry_type=board.subentry_type, title=board.title, unique_id="board0001"
     )
-    again.add_to_hass(hass)
-    await hass.config_entries.async_setup(again.entry_id)
+    assert hass.config_entries.async_add_subentry(mock_config_entry, again)
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    runtime = again.runtime_data
+    runtime = feature(mock_config_entry, again.subentry_id)
     assert isinstance(runtime, BoardRuntimeData)
     # The sensors were registered only by the platforms; their history still seeded the store.
     assert len(runtime.trend.store.buffer("temperature")) >= recorded - 1

@@ -19,7 +19,7 @@ from unittest.mock import Mock
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_MQTT
+from homeassistant.config_entries import SOURCE_MQTT, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -58,6 +58,7 @@ from custom_components.py_iot_home.protocol import (
 )
 
 from .fakes import FakeHardware
+from .home_entry import board_subentry, home_entry
 from .node_messages import BOTH, announcement
 
 pytestmark = [
@@ -83,19 +84,19 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-def _board(index: int) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"Room {index}",
-        unique_id=f"room{index:04d}",
-        data={
-            CONF_KIND: EntryKind.LOCAL,
+def _board(index: int) -> ConfigSubentryData:
+    return board_subentry(
+        {
             CONF_BOARD_ID: f"room{index:04d}",
             CONF_DHT_PIN: 2 + index,
             CONF_DHT_MODEL: "dht22",
             CONF_AREA: "",
+            CONF_POLL_INTERVAL: POLL_S,
+            CONF_FAILURE_THRESHOLD: 3,
+            CONF_LEDS: [],
         },
-        options={CONF_POLL_INTERVAL: POLL_S, CONF_FAILURE_THRESHOLD: 3, CONF_LEDS: []},
+        title=f"Room {index}",
+        subentry_id=f"room{index:04d}",
     )
 
 
@@ -199,7 +200,8 @@ async def test_an_hour_of_many_sensors_stays_within_its_buffers(
     fake_hardware: FakeHardware,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    entries = [_board(index) for index in range(BOARDS)] + [_node(i) for i in range(NODES)]
+    boards = home_entry(*(_board(index) for index in range(BOARDS)))
+    entries = [boards] + [_node(i) for i in range(NODES)]
     for entry in entries:
         entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(entry.entry_id)
@@ -244,7 +246,9 @@ async def test_an_hour_of_many_sensors_stays_within_its_buffers(
     first = _retained_bytes(snapshots[0], snapshots[1])
     second = _retained_bytes(snapshots[1], snapshots[2])
 
-    stores = [entry.runtime_data.trend.store for entry in entries]
+    stores = [
+        feature.trend.store for entry in entries for feature in entry.runtime_data.features.values()
+    ]
     assert all(len(stores[i].buffer("temperature")) >= rounds * 0.8 for i in range(BOARDS))
     assert all(len(store.buffer("dht7_humidity")) >= rounds for store in stores[BOARDS:])
     print(f"LONG RUN sensors={len(sensors)} retained_first={first} retained_second={second}")

@@ -23,6 +23,7 @@ from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.system_health import system_health_info
 
 from .fakes import install_fake_hardware
+from .home_entry import BOARD_SUBENTRY_ID
 from .node_messages import ANNOUNCE_TOPIC, AVAILABILITY_TOPIC, NODE_ID, announce_payload
 
 STRINGS = Path(repairs.__file__).parent / "strings.json"
@@ -88,7 +89,7 @@ async def test_pin_conflict_issue(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    issue = _issue(hass, f"pin_conflict_{mock_config_entry.entry_id}")
+    issue = _issue(hass, f"pin_conflict_{BOARD_SUBENTRY_ID}")
     assert issue is not None
     assert "GPIO17" in issue.translation_placeholders["error"]
 

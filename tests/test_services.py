@@ -21,6 +21,7 @@ from custom_components.py_iot_home.const import DOMAIN
 
 from .daily_reference import pandas_daily
 from .fakes import FakeHardware
+from .home_entry import feature
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "trend_automation.yaml"
@@ -51,7 +52,7 @@ async def test_analyze_trend_of_our_sensor(
         blocking=True,
         return_response=True,
     )
-    times, values = init_integration.runtime_data.trend.store.buffer("temperature").snapshot()
+    times, values = feature(init_integration).trend.store.buffer("temperature").snapshot()
     assert values.tolist() == temperatures
     slope = np.polyfit((times - times[0]) / 86400, temperatures, 1)[0]
     # Rounded to the thousandth like the trend sensors' attributes (analysis/trend_json.py).
@@ -118,7 +119,7 @@ async def test_example_automation_notifies_when_a_room_cools(
     automations = yaml.safe_load(EXAMPLE.read_text())
     assert await async_setup_component(hass, "persistent_notification", {})
     assert await async_setup_component(hass, AUTOMATION_DOMAIN, {AUTOMATION_DOMAIN: automations})
-    trend = init_integration.runtime_data.trend
+    trend = feature(init_integration).trend
     # Minutes of warming then cooling are no trend: nobody is notified (it used to be).
     for step in range(1, 6):
         fake_hardware.dht.script(4, (21.0 + step * 0.5, 45.0))
@@ -157,7 +158,7 @@ async def test_analyze_trend_of_our_sensor_beyond_its_window_reads_the_recorder(
 ) -> None:
     """30 days asked of a sensor whose trend keeps 7: the recorder answers, not the 7 days
     kept (it answered 7 days as if 30); without a recorder, that is said."""
-    assert init_integration.runtime_data.trend.window_s == 7 * DAY
+    assert feature(init_integration).trend.window_s == 7 * DAY
     with pytest.raises(ServiceValidationError, match=r"sensor\.living_room_temperature"):
         await hass.services.async_call(
             DOMAIN,

@@ -24,6 +24,7 @@ from custom_components.py_iot_home.const import CONF_LEDS
 
 from .fakes import FakeHardware, install_fake_hardware
 from .fakes.fake_rpi_gpio import IN
+from .home_entry import BOARD_SUBENTRY_ID, settings
 
 LED = "switch.desk_led"
 HIGH, LOW = 1, 0
@@ -50,10 +51,12 @@ async def test_turn_on_and_off_drives_the_pin(
 async def test_active_low_led(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
 ) -> None:
-    leds = [{**mock_config_entry.options[CONF_LEDS][0], "active_high": False}]
+    leds = [{**settings(mock_config_entry)[CONF_LEDS][0], "active_high": False}]
     mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, options={**mock_config_entry.options, CONF_LEDS: leds}
+    hass.config_entries.async_update_subentry(
+        mock_config_entry,
+        mock_config_entry.subentries[BOARD_SUBENTRY_ID],
+        data={**settings(mock_config_entry), CONF_LEDS: leds},
     )
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -62,11 +65,11 @@ async def test_active_low_led(
     assert fake_hardware.rpi_gpio.levels[17] == LOW
 
 
-def _led_levels_storage(entry: MockConfigEntry, levels: dict[str, bool]) -> dict[str, Any]:
+def _led_levels_storage(levels: dict[str, bool]) -> dict[str, Any]:
     return {
         "version": 1,
         "minor_version": 1,
-        "key": f"py_iot_home.led_states.{entry.entry_id}",
+        "key": f"py_iot_home.led_states.{BOARD_SUBENTRY_ID}",
         "data": levels,
     }
 
@@ -77,8 +80,8 @@ async def test_saved_level_drives_the_pin_at_set_up(
     mock_config_entry: MockConfigEntry,
     fake_hardware: FakeHardware,
 ) -> None:
-    hass_storage[f"py_iot_home.led_states.{mock_config_entry.entry_id}"] = _led_levels_storage(
-        mock_config_entry, {"led00001": True, "removed_led": False}
+    hass_storage[f"py_iot_home.led_states.{BOARD_SUBENTRY_ID}"] = _led_levels_storage(
+        {"led00001": True, "removed_led": False}
     )
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -96,7 +99,7 @@ async def test_switching_saves_the_level_for_the_next_start(
     fake_hardware: FakeHardware,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    key = f"py_iot_home.led_states.{init_integration.entry_id}"
+    key = f"py_iot_home.led_states.{BOARD_SUBENTRY_ID}"
     await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
     freezer.tick(2)
     async_fire_time_changed(hass)
@@ -108,6 +111,7 @@ async def test_switching_saves_the_level_for_the_next_start(
     assert hass.states.get(LED).state == STATE_ON
     assert fake_hardware.rpi_gpio.levels[17] == HIGH
 
+    # Deleting the home entry deletes its boards, and what they kept.
     await hass.config_entries.async_remove(init_integration.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage

@@ -30,6 +30,7 @@ from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.feature_entry import FeatureEntry
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends import recorded_samples as trend_history
 from custom_components.py_iot_home.trends.coordinator import (
@@ -69,7 +70,7 @@ def _entry(**options: Any) -> MockConfigEntry:
         domain=DOMAIN,
         title="Living room",
         unique_id="board0001",
-        data={CONF_KIND: EntryKind.LOCAL},
+        data={CONF_KIND: EntryKind.NODE},
         options=options,
     )
 
@@ -159,7 +160,7 @@ async def test_seeds_each_source_from_the_recorder(
     freezer.move_to(START + timedelta(days=4, hours=2))
 
     entry = _entry()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE, HUMIDITY])
     history_threads: list[int] = []
     real_history = trend_history.history.state_changes_during_period
 
@@ -232,7 +233,7 @@ async def test_a_steady_sensor_recorded_on_change_is_not_taken_for_a_silent_one(
     freezer.move_to(START + timedelta(days=4))
 
     entry = _entry()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
     await coordinator.async_config_entry_first_refresh()
     result = coordinator.data.results["temperature"]
@@ -267,7 +268,7 @@ async def test_hourly_statistics_stand_in_before_the_first_recorded_state(
     freezer.move_to(START + timedelta(days=3, hours=2))
 
     entry = _entry()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
     await coordinator.async_config_entry_first_refresh()
     times, values = coordinator.store.buffer("temperature").snapshot(dt_util.utcnow().timestamp())
@@ -293,7 +294,7 @@ async def test_statistics_of_another_quantity_are_not_taken(
     await async_wait_recording_done(hass)
     freezer.move_to(START + timedelta(days=3))
     entry = _entry()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
     await coordinator.async_config_entry_first_refresh()
     times, _ = coordinator.store.buffer("temperature").snapshot(dt_util.utcnow().timestamp())
@@ -307,7 +308,7 @@ async def test_seeding_is_skipped_without_recorder(
     freezer.move_to(START)
     _register(hass, TEMPERATURE, "living_room_temperature")
     entry = _entry()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
     with patch.object(trend_history.history, "state_changes_during_period") as history:
         await coordinator.async_config_entry_first_refresh()
@@ -322,7 +323,7 @@ async def test_live_and_replayed_samples_feed_the_analysis(
 ) -> None:
     freezer.move_to(START + timedelta(days=3))
     now_s = dt_util.utcnow().timestamp()
-    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE, HUMIDITY])
     rng = np.random.default_rng(11)
     t_times, t_values = _ramp(now_s - 3 * DAY, 3, 1.5, 19.0)
     t_values = t_values + rng.normal(0.0, 0.3, t_times.size)
@@ -352,7 +353,7 @@ async def test_analysis_runs_in_the_executor(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(START)
-    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(START.timestamp() - DAY, 1, 1.0, 20.0))
     # The first-trend refresh these samples asked for runs first, unwatched.
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -375,7 +376,7 @@ async def test_one_first_trend_analysis_covers_the_sources_fed_together(
 ) -> None:
     """A board adds temperature, then humidity: one analysis shows both first trends."""
     freezer.move_to(START)
-    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE, HUMIDITY])
     analyses: list[int] = []
     real_analyze = trend_coordinator.analyze_many
 
@@ -407,7 +408,7 @@ async def test_replaced_snapshots_are_freed_in_the_executor(
 ) -> None:
     """Freeing a snapshot's thousands of objects would cost the loop ~0.2 ms per refresh."""
     freezer.move_to(START)
-    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE, HUMIDITY])
     coordinator.add_samples("temperature", *_ramp(START.timestamp() - DAY, 1, 1.0, 20.0))
     await hass.async_block_till_done(wait_background_tasks=True)
     # A debug loop keeps finished futures, and so their results, alive in reference cycles.
@@ -447,7 +448,7 @@ async def test_a_turning_room_fires_the_event_once_it_is_sure(
     """Four days warming, eight cooling, analysed every 2 hours: the event says so once."""
     entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
-    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.5), [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry(trend_threshold=0.5)), [TEMPERATURE])
     seen_by_listener: list[int] = []
     unsubscribe: Callable[[], None] = coordinator.async_add_listener(
         lambda: seen_by_listener.append(len(events))
@@ -504,7 +505,9 @@ async def test_a_change_must_hold_for_the_minimum_time(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
-    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
+    coordinator = TrendCoordinator(
+        hass, FeatureEntry(_entry(trend_threshold=0.2)), [TEMPERATURE], window_days=3
+    )
     await _three_days_more(coordinator, freezer, first_day=0, per_day=1.0, start_c=20.0, seed=3)
     assert coordinator.data.directions == {"temperature": "rising"}
     # Three days of cooling fill the window; the direction follows only an hour later.
@@ -530,7 +533,9 @@ async def test_the_event_speaks_the_homes_temperature_unit(
     """In a home set to °F the event's slope, error and threshold are °F a day (x1.8)."""
     hass.config.units = US_CUSTOMARY_SYSTEM
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
-    coordinator = TrendCoordinator(hass, _entry(trend_threshold=0.2), [TEMPERATURE], window_days=3)
+    coordinator = TrendCoordinator(
+        hass, FeatureEntry(_entry(trend_threshold=0.2)), [TEMPERATURE], window_days=3
+    )
     await _three_days_more(coordinator, freezer, first_day=0, per_day=1.0, start_c=20.0, seed=3)
     await _three_days_more(coordinator, freezer, first_day=3, per_day=-1.0, start_c=23.0, seed=4)
     freezer.tick(timedelta(hours=1))
@@ -548,11 +553,13 @@ async def test_the_event_speaks_the_homes_temperature_unit(
 async def test_the_minimum_span_and_error_limits_come_from_options_and_quantity(
     hass: HomeAssistant,
 ) -> None:
-    coordinator = TrendCoordinator(hass, _entry(trend_min_span_hours=12), [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(
+        hass, FeatureEntry(_entry(trend_min_span_hours=12)), [TEMPERATURE, HUMIDITY]
+    )
     # Each quantity's rising/falling threshold in its own unit: 0.2 °C/d, 1 %/d by default.
     assert coordinator.thresholds == {"temperature": 0.2, "humidity": 1.0}
     options = {"trend_threshold": 0.4, "humidity_trend_threshold": 3.0}
-    chosen = TrendCoordinator(hass, _entry(**options), [TEMPERATURE, HUMIDITY])
+    chosen = TrendCoordinator(hass, FeatureEntry(_entry(**options)), [TEMPERATURE, HUMIDITY])
     assert chosen.thresholds == {"temperature": 0.4, "humidity": 3.0}
     week = 7 * 86400.0  # the default window: no span beyond it is promised
     assert coordinator.settings == {
@@ -566,7 +573,7 @@ async def test_samples_from_the_future_are_dropped_with_one_warning(
 ) -> None:
     freezer.move_to(START)
     now_s = START.timestamp()
-    coordinator = TrendCoordinator(hass, _entry(), [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE])
     coordinator.add_samples("temperature", [now_s - 60.0, now_s + 365 * DAY], [20.0, 99.0])
     coordinator.add_sample("temperature", now_s + 30 * DAY, 99.0)
     coordinator.add_sample("temperature", now_s, 21.0)
@@ -579,7 +586,7 @@ async def test_samples_from_the_future_are_dropped_with_one_warning(
 
 async def test_duplicate_source_keys_are_refused(hass: HomeAssistant) -> None:
     with pytest.raises(ValueError, match="not unique"):
-        TrendCoordinator(hass, _entry(), [TEMPERATURE, TEMPERATURE])
+        TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE, TEMPERATURE])
 
 
 def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:

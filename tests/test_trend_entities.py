@@ -29,6 +29,7 @@ from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendEstimate
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.entity import DeviceIdentity
+from custom_components.py_iot_home.feature_entry import FeatureEntry
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
 
@@ -51,7 +52,7 @@ def entry(hass: HomeAssistant) -> MockConfigEntry:
         domain=DOMAIN,
         title="Living room",
         unique_id=PREFIX,
-        data={CONF_KIND: EntryKind.LOCAL},
+        data={CONF_KIND: EntryKind.NODE},
         options={},
     )
     entry.add_to_hass(hass)
@@ -112,7 +113,7 @@ async def test_trend_entities_follow_the_coordinator(
 ) -> None:
     freezer.move_to(NOW)
     now_s = NOW.timestamp()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE, HUMIDITY])
     rng = np.random.default_rng(5)
     times, values = _ramp(3, 0.8, 20.0, now_s)
     # A gap over 2025-10-22 (local time of the harness: US/Pacific) leaves a day without a mean.
@@ -205,7 +206,7 @@ async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
         source_unique_id="node01_dht1_temperature",
         sensor_name="Attic",
     )
-    coordinator = TrendCoordinator(hass, entry, [HUMIDITY, dht1])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [HUMIDITY, dht1])
     await coordinator.async_refresh()
     sensors = trend_sensors(coordinator, NODE_DEVICE)
     binary_sensors = trend_binary_sensors(coordinator, NODE_DEVICE)
@@ -267,7 +268,7 @@ async def test_only_entities_whose_view_changed_write_their_state(
 ) -> None:
     freezer.move_to(NOW)
     now_s = NOW.timestamp()
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE, HUMIDITY])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE, HUMIDITY])
     coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, now_s))
     coordinator.add_samples("humidity", *_ramp(3, -1.0, 50.0, now_s))
     await coordinator.async_refresh()
@@ -311,7 +312,7 @@ async def test_failed_refresh_makes_entities_unavailable_until_the_next_success(
 ) -> None:
     """Availability changes are written even when the analysis itself did not change."""
     freezer.move_to(NOW)
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, NOW.timestamp()))
     await coordinator.async_refresh()
     await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
@@ -335,7 +336,7 @@ async def test_a_flat_trend_reads_zero_never_minus_zero(
     hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(NOW)
-    coordinator = TrendCoordinator(hass, entry, [TEMPERATURE])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
     coordinator.add_samples("temperature", *_ramp(3, -0.003, 21.0, NOW.timestamp()))
     await coordinator.async_refresh()
     await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
@@ -355,7 +356,7 @@ async def test_each_quantity_shows_its_slope_to_a_tenth_of_its_threshold(
     """A meter's trend reads in whole W/d and humidity's in tenths: not 12.34 W/d."""
     freezer.move_to(NOW)
     power = TrendSource(key="power", quantity="power", unit="W", source_unique_id="board0001_power")
-    coordinator = TrendCoordinator(hass, entry, [HUMIDITY, power])
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [HUMIDITY, power])
     coordinator.add_samples("humidity", *_ramp(3, 1.234, 50.0, NOW.timestamp()))
     coordinator.add_samples("power", *_ramp(3, 31.37, 400.0, NOW.timestamp()))
     await coordinator.async_refresh()

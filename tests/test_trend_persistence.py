@@ -31,6 +31,7 @@ from custom_components.py_iot_home.trends.persistence import (
 )
 
 from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID, feature
 
 DAY = 86400.0
 
@@ -61,7 +62,7 @@ def _day_files(hass_storage: dict[str, Any], entry_id: str) -> dict[str, Any]:
 
 
 def _coordinator(entry: MockConfigEntry) -> TrendCoordinator:
-    coordinator: TrendCoordinator = entry.runtime_data.trend
+    coordinator: TrendCoordinator = feature(entry).trend
     return coordinator
 
 
@@ -91,7 +92,7 @@ async def test_reloading_the_entry_keeps_every_sample_and_the_trend(
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
 
-    assert storage_key(init_integration.entry_id) in hass_storage
+    assert storage_key(BOARD_SUBENTRY_ID) in hass_storage
     after, _, after_count = await _published(_coordinator(init_integration))
     # The board's own reading at each setup adds a sample; the rest came back exactly.
     assert after_count == count + 1
@@ -120,9 +121,9 @@ async def test_stopping_home_assistant_writes_every_sample(
     expected = coordinator.store.snapshot()
     assert expected["temperature"][0].size > times.size
 
-    samples = _stored_window(hass_storage, init_integration.entry_id)
+    samples = _stored_window(hass_storage, BOARD_SUBENTRY_ID)
     # Two and a half days of samples: two or three completed UTC days, each in its file.
-    assert len(_day_files(hass_storage, init_integration.entry_id)) in (2, 3)
+    assert len(_day_files(hass_storage, BOARD_SUBENTRY_ID)) in (2, 3)
     for key in ("temperature", "humidity"):
         np.testing.assert_array_equal(samples[key][0], expected[key][0])
         np.testing.assert_array_equal(samples[key][1], expected[key][1])
@@ -148,7 +149,7 @@ async def test_starting_on_stored_samples_shows_the_same_trend_at_once(
         was_published=False,
     )
     assert before.published
-    key = storage_key(mock_config_entry.entry_id)
+    key = storage_key(BOARD_SUBENTRY_ID)
     hass_storage[key] = {
         "version": STORAGE_VERSION,
         "minor_version": 1,
@@ -167,8 +168,8 @@ async def test_starting_on_stored_samples_shows_the_same_trend_at_once(
     assert float(state.state) == round(estimate.slope_per_day, 2)
 
     await _coordinator(mock_config_entry).storage.async_save()
-    assert _day_files(hass_storage, mock_config_entry.entry_id)
-    restored = _stored_window(hass_storage, mock_config_entry.entry_id)["temperature"]
+    assert _day_files(hass_storage, BOARD_SUBENTRY_ID)
+    restored = _stored_window(hass_storage, BOARD_SUBENTRY_ID)["temperature"]
     np.testing.assert_array_equal(restored[0][: times.size], times)
 
 
@@ -183,10 +184,10 @@ async def test_stored_samples_from_the_future_or_damaged_are_not_trusted(
     times = np.array([now_s - 7200.0, now_s - 3600.0, now_s + 30 * DAY])
     data = encode_samples([("temperature", (times, np.array([20.0, 21.0, 99.0])))])
     data["sensors"]["humidity"] = {"times": "not base64!", "values": ""}
-    hass_storage[storage_key(mock_config_entry.entry_id)] = {
+    hass_storage[storage_key(BOARD_SUBENTRY_ID)] = {
         "version": STORAGE_VERSION,
         "minor_version": 1,
-        "key": storage_key(mock_config_entry.entry_id),
+        "key": storage_key(BOARD_SUBENTRY_ID),
         "data": data,
     }
     mock_config_entry.add_to_hass(hass)
@@ -209,7 +210,7 @@ async def test_a_completed_day_is_written_once(
     # Noon UTC of the next day: the two saves below must not cross midnight.
     noon = dt_util.utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
     freezer.move_to(noon + timedelta(days=1))
-    entry_id = init_integration.entry_id
+    entry_id = BOARD_SUBENTRY_ID
     coordinator = _coordinator(init_integration)
     now_s = dt_util.utcnow().timestamp()
     times, values = _two_days_of_a_room(now_s)
@@ -254,7 +255,7 @@ async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    entry_id = init_integration.entry_id
+    entry_id = BOARD_SUBENTRY_ID
     coordinator = _coordinator(init_integration)
     times, values = _two_days_of_a_room(dt_util.utcnow().timestamp())
     coordinator.add_samples("temperature", times, values)
@@ -272,7 +273,7 @@ async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
     )
     await coordinator.storage.async_save()
     assert _day_files(hass_storage, entry_id)
-    assert await hass.config_entries.async_remove(entry_id)
+    assert hass.config_entries.async_remove_subentry(init_integration, entry_id)
     await hass.async_block_till_done()
     assert _day_files(hass_storage, entry_id) == {}
     assert storage_key(entry_id) not in hass_storage
@@ -290,7 +291,7 @@ async def test_a_missing_or_damaged_day_file_loses_only_that_day(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The other days and today come back; the next save lists only what it holds."""
-    entry_id = mock_config_entry.entry_id
+    entry_id = BOARD_SUBENTRY_ID
     now_s = dt_util.utcnow().timestamp()
     today = int(now_s // DAY)
     times = np.array([(today - 3) * DAY + 60, (today - 2) * DAY + 60, (today - 1) * DAY + 60])
@@ -335,7 +336,7 @@ async def test_a_trend_file_of_another_shape_is_set_aside_not_a_failed_setup(
     stored: object,
 ) -> None:
     """Valid JSON but no samples (a hand-edited file): the board retried its set-up forever."""
-    key = storage_key(mock_config_entry.entry_id)
+    key = storage_key(BOARD_SUBENTRY_ID)
     hass_storage[key] = {"version": STORAGE_VERSION, "minor_version": 1, "key": key, "data": stored}
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -395,7 +396,7 @@ async def test_a_direction_kept_by_its_hysteresis_survives_a_restart(
     assert estimate.published
     assert classify(estimate.slope_per_day, estimate.standard_error, 0.2, "rising") == "rising"
     assert classify(estimate.slope_per_day, estimate.standard_error, 0.2, None) == "steady"
-    key = storage_key(mock_config_entry.entry_id)
+    key = storage_key(BOARD_SUBENTRY_ID)
     index: dict[str, Any] = {
         "days": [],
         "today": encode_samples([("temperature", (times, values.astype(np.float32)))]),

@@ -1,4 +1,4 @@
-"""Trend settings changed in Configure apply while running: no reload, no entity unavailable.
+"""Trend settings changed (a board's: in Reconfigure) apply while running: no reload, no gap.
 
 A reload takes a node's or board's entities away for a moment: "Connectivity: unavailable"
 in the history, the temperature's graph broken, for a setting that only changes how the
@@ -25,6 +25,7 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware
+from .home_entry import async_configure_subentry, async_start_reconfigure, feature, settings
 from .node_messages import NODE_ID, discover_and_confirm, state_payload
 from .state_watch import record_unavailable
 
@@ -42,13 +43,21 @@ NODE_TREND = {
 
 
 async def _configure(hass: HomeAssistant, entry_id: str, values: dict[str, Any]) -> None:
+    """A node's Configure."""
     result = await hass.config_entries.options.async_init(entry_id)
-    if result["type"] is FlowResultType.MENU:  # a board's menu
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"], {"next_step_id": "settings"}
-        )
     result = await hass.config_entries.options.async_configure(result["flow_id"], values)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _configure_board(
+    hass: HomeAssistant, entry: MockConfigEntry, values: dict[str, Any]
+) -> None:
+    """A board's Reconfigure, its polling, failures and trends."""
+    result = await async_start_reconfigure(hass, entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
+    result = await async_configure_subentry(hass, result["flow_id"], values)
+    assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
@@ -87,17 +96,18 @@ async def test_a_boards_trend_settings_apply_without_a_reload_its_polling_with_o
     unavailable = record_unavailable(hass)
     reading = {CONF_POLL_INTERVAL: 60, CONF_FAILURE_THRESHOLD: 3}
 
-    await _configure(
-        hass, mock_config_entry.entry_id, {**reading, **NODE_TREND, CONF_TREND_THRESHOLD: 0.3}
+    await _configure_board(
+        hass, mock_config_entry, {**reading, **NODE_TREND, CONF_TREND_THRESHOLD: 0.3}
     )
 
     assert mock_config_entry.runtime_data is runtime
     assert unavailable == []
-    assert runtime.trend.thresholds == {"temperature": 0.3, "humidity": 2.5}
-    assert mock_config_entry.options[CONF_TREND_THRESHOLD] == 0.3
+    assert feature(mock_config_entry).trend.thresholds == {"temperature": 0.3, "humidity": 2.5}
+    assert settings(mock_config_entry)[CONF_TREND_THRESHOLD] == 0.3
 
     # A new poll interval is the board's own reading: that one reloads.
-    await _configure(
-        hass, mock_config_entry.entry_id, {**reading, **NODE_TREND, CONF_POLL_INTERVAL: 30}
+    await _configure_board(
+        hass, mock_config_entry, {**reading, **NODE_TREND, CONF_POLL_INTERVAL: 30}
     )
     assert mock_config_entry.runtime_data is not runtime
+    assert feature(mock_config_entry).board.update_interval.total_seconds() == 30

@@ -20,6 +20,13 @@ from custom_components.py_iot_home.const import CONF_TREND_THRESHOLD
 
 from .assist_sentences import ask, speech
 from .fakes import FakeHardware
+from .home_entry import (
+    BOARD_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    feature,
+    settings,
+)
 from .trend_samples import three_days_warming
 
 TEMPERATURE = "sensor.living_room_living_room_temperature"
@@ -36,8 +43,9 @@ async def fahrenheit_home(
     hass.config.units = US_CUSTOMARY_SYSTEM
     ar.async_get(hass).async_get_or_create("Living room")
     mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry, data={**mock_config_entry.data, "area": "Living room"}
+    board = mock_config_entry.subentries[BOARD_SUBENTRY_ID]
+    hass.config_entries.async_update_subentry(
+        mock_config_entry, board, data={**board.data, "area": "Living room"}
     )
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -56,7 +64,7 @@ async def test_a_temperature_trend_is_shown_in_the_homes_unit(
     temperatures; humidity as it was; Assist reads the sensor."""
     assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°F"
     await three_days_warming(hass, fahrenheit_home)
-    analysis = fahrenheit_home.runtime_data.trend.data
+    analysis = feature(fahrenheit_home).trend.data
     slope_c = analysis.estimates["temperature"].shown_slope
     result_c = analysis.results["temperature"]
     trend = hass.states.get(TEMPERATURE_TREND)
@@ -90,10 +98,8 @@ async def test_the_threshold_is_set_in_the_homes_unit_and_stored_in_celsius(
     and shows as 0.9 again; the largest allowed is 90 °F/d (50 °C/d)."""
 
     async def settings_form() -> dict:
-        result = await hass.config_entries.options.async_init(fahrenheit_home.entry_id)
-        return await hass.config_entries.options.async_configure(
-            result["flow_id"], {"next_step_id": "settings"}
-        )
+        result = await async_start_reconfigure(hass, fahrenheit_home)
+        return await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
 
     form = await settings_form()
     assert form["type"] is FlowResultType.FORM
@@ -108,19 +114,19 @@ async def test_the_threshold_is_set_in_the_homes_unit_and_stored_in_celsius(
     submitted.update(
         {
             key: value
-            for key, value in fahrenheit_home.options.items()
+            for key, value in settings(fahrenheit_home).items()
             if key in submitted and not isinstance(value, list)
         }
     )
-    refused = await hass.config_entries.options.async_configure(
-        form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 91.0}
+    refused = await async_configure_subentry(
+        hass, form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 91.0}
     )
     assert refused["errors"] == {CONF_TREND_THRESHOLD: "threshold_out_of_range"}
-    saved = await hass.config_entries.options.async_configure(
-        form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 0.9}
+    saved = await async_configure_subentry(
+        hass, form["flow_id"], {**submitted, CONF_TREND_THRESHOLD: 0.9}
     )
-    assert saved["type"] is FlowResultType.CREATE_ENTRY
-    assert fahrenheit_home.options[CONF_TREND_THRESHOLD] == 0.5
+    assert saved["type"] is FlowResultType.ABORT
+    assert settings(fahrenheit_home)[CONF_TREND_THRESHOLD] == 0.5
     await hass.async_block_till_done()
     form = await settings_form()
     suggested = {
@@ -144,4 +150,4 @@ async def test_switching_the_home_to_metric_shows_the_trend_in_celsius(
     assert float(trend.state) == pytest.approx(2.0, abs=0.05)
     await hass.config.async_update(unit_system="metric")  # no change: no reload
     await hass.async_block_till_done()
-    assert fahrenheit_home.runtime_data.trend.shown_units["temperature"].unit == "°C"
+    assert feature(fahrenheit_home).trend.shown_units["temperature"].unit == "°C"

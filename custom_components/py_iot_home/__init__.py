@@ -10,8 +10,10 @@ from homeassistant.helpers.typing import ConfigType
 from .area_climate import async_watch_device_areas
 from .assist.intents import async_setup_assist
 from .board.led_areas import async_leds_follow_their_board
-from .const import DOMAIN
+from .const import CONF_KIND, DOMAIN, ENTRY_VERSION
 from .errors import entry_setup
+from .home.migration import LEGACY_SUBENTRY_KINDS, async_migrate_to_subentries
+from .home.watch import async_watch_home_subentries
 from .kinds import entry_kind
 from .models import PyIotHomeConfigEntry
 from .repairs import async_check_native_library
@@ -22,6 +24,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and Assist's answers; say when the native processor cannot be used."""
+    await async_migrate_to_subentries(hass)
+    async_watch_home_subentries(hass)
     async_setup_services(hass)
     async_setup_assist(hass)
     async_watch_device_areas(hass)
@@ -30,23 +34,33 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
+    """A node entry of version 1 is as it was; a board or forecast became a subentry."""
+    if entry.data.get(CONF_KIND) in LEGACY_SUBENTRY_KINDS:
+        return False  # async_setup makes it a subentry; one left over cannot set up
+    if entry.version < ENTRY_VERSION:
+        hass.config_entries.async_update_entry(entry, version=ENTRY_VERSION)
+    return True
+
+
 @entry_setup
 async def async_setup_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
-    """Set up a board, a node or a predictor."""
+    """Set up the home entry (boards and forecasts) or a node."""
     await entry_kind(entry).async_setup(hass, entry)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
-    """Unload an entry's platforms, then give back what it held."""
+    """Unload an entry's platforms, then give back what its features held."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, entry_kind(entry).platforms)
     if unloaded:
-        await entry.runtime_data.async_release(hass)
+        for feature in entry.runtime_data.features.values():
+            await feature.async_release(hass)
     return unloaded
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Forget what a removed entry kept in storage."""
+    """Forget what a removed entry (and each of its subentries) kept in storage."""
     if (forget := entry_kind(entry).async_forget) is not None:
         await forget(hass, entry)
 

@@ -1,70 +1,41 @@
-"""Config flow: a sensor board on this host, a discovered node, or a power predictor."""
+"""Config flow: a discovered node, or the home entry with its first board or forecast."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
-from uuid import uuid4
 
 import probatio
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
+    ConfigFlowContext,
     ConfigFlowResult,
+    ConfigSubentry,
+    ConfigSubentryFlow,
     OptionsFlow,
 )
-from homeassistant.const import CONF_NAME
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.helpers import selector
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 
-from .board.form import (
-    HARDWARE_SELECTOR,
-    MODEL_SELECTOR,
-    PIN_SELECTOR,
-    async_default_hardware,
-    board_schema,
-    led_schema,
-    new_led,
-)
-from .board.pin_validation import (
-    PinProblem,
-    first_free_pin,
-    led_pins,
-    pin_in_use_placeholders,
-    pins_in_use,
-    probe_dht,
-    validate_pin,
-)
+from .board.config_steps import BoardSteps
 from .const import (
-    CONF_ADD_ANOTHER,
-    CONF_ADD_LED,
     CONF_ANNOUNCEMENT,
-    CONF_BACKEND,
-    CONF_BOARD_ID,
-    CONF_DHT_MODEL,
-    CONF_DHT_PIN,
-    CONF_FAILURE_THRESHOLD,
     CONF_KIND,
-    CONF_LEDS,
     CONF_NODE_ID,
-    CONF_PIN,
-    CONF_POLL_INTERVAL,
-    CONF_POWER_ENTITY,
     CONF_PREFIX,
     CONF_SECRET,
-    DEFAULT_FAILURE_THRESHOLD,
-    DEFAULT_POLL_INTERVAL,
     DOMAIN,
-    LOGGER,
+    ENTRY_VERSION,
+    HOME_TITLE,
+    HOME_UNIQUE_ID,
     EntryKind,
+    SubentryKind,
 )
-from .forecast.config_flow import async_predictor_source_errors, predictor_schema
-from .hardware.dht import DhtModel
-from .hardware.errors import HardwareUnavailableError
-from .hardware.names import BACKEND_AUTO, BACKEND_SIMULATED, MIN_GPIO_PIN
-from .kinds import entry_kind
-from .markdown_text import markdown_literal
+from .forecast.subentry_flow import ForecastSteps
+from .home.subentries import home_entry
+from .kinds import entry_kind, listed_entry_kind
 from .nodes.discovery import (
     DiscoveryRejected,
     announced_node_id,
@@ -94,67 +65,49 @@ SECRET_SELECTOR = selector.TextSelector(
 )
 
 
-async def _async_check_board_pin(
-    hass: HomeAssistant, model: str, pin: int, taken: Mapping[int, str], *, simulated: bool = False
-) -> dict[str, str]:
-    """Errors for the DHT pin field, including a test read of real hardware."""
-    if problem := validate_pin(pin, taken):
-        return {CONF_DHT_PIN: problem.value}
-    if simulated:
-        return {}
-    try:
-        readable = await hass.async_add_executor_job(probe_dht, DhtModel(model), pin)
-    except HardwareUnavailableError:
-        # The user chose a wired sensor; a simulation in its place would only show in a repair.
-        return {CONF_BACKEND: "no_dht_library"}
-    except Exception:
-        LOGGER.exception("Unexpected error probing the DHT sensor on GPIO%s", pin)
-        return {"base": "unknown"}
-    return {} if readable else {CONF_DHT_PIN: PinProblem.UNREADABLE.value}
+class PyIotHomeConfigFlow(
+    BoardSteps[ConfigFlowContext, ConfigFlowResult, str],
+    ForecastSteps[ConfigFlowContext, ConfigFlowResult, str],
+    ConfigFlow,
+    domain=DOMAIN,
+):
+    """Confirm a discovered node; add a board or a forecast to the home entry.
 
+    The integration page adds boards and forecasts with its own buttons (subentry flows);
+    this flow's menu stays for the first one, which creates the home entry, and for the
+    "Add integration" button, which adds to the home entry once it exists.
+    """
 
-class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a sensor board wired to this host."""
-
-    VERSION = 1
+    VERSION = ENTRY_VERSION
 
     def __init__(self) -> None:
         """Start with no board, no LEDs and no discovered node."""
-        self._board: dict[str, Any] = {}
-        self._leds: list[dict[str, Any]] = []
+        super().__init__()
         self._discovery: tuple[MqttServiceInfo, NodeAnnouncement] | None = None
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Options of a board (polling, LEDs), a node (trends) or a predictor (sources)."""
-        return entry_kind(config_entry).options_flow()
+        """A node's trend settings (boards and forecasts change in their subentry flows)."""
+        options_flow = entry_kind(config_entry).options_flow
+        assert options_flow is not None
+        return options_flow()
 
-    async def async_step_predictor(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Pick the power sensor to learn and the climate sensors that explain it."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            errors, placeholders = await async_predictor_source_errors(self.hass, user_input)
-            if not errors:
-                await self.async_set_unique_id(f"predictor_{user_input[CONF_POWER_ENTITY]}")
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=user_input[CONF_NAME],
-                    data={CONF_KIND: EntryKind.PREDICTOR},
-                    options={k: v for k, v in user_input.items() if k != CONF_NAME},
-                )
-        schema = probatio.Schema(
-            {probatio.Required(CONF_NAME, default="Power forecast"): str}
-        ).extend(predictor_schema().schema)
-        return self.async_show_form(
-            step_id="predictor",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only a node has options (a board's and a forecast's are in their Reconfigure)."""
+        kind = listed_entry_kind(config_entry)
+        return kind is not None and kind.options_flow is not None
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """The home entry adds boards and forecasts; a node has no subentries."""
+        kind = listed_entry_kind(config_entry)
+        return dict(kind.subentry_flows or {}) if kind is not None else {}
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A node announced itself: check it, then ask the user to confirm.
@@ -247,150 +200,42 @@ class PyIotHomeConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose what to add: a sensor board on this host or a power predictor."""
+        """Choose what to add: a sensor board on this host or a power forecast."""
         return self.async_show_menu(step_id="user", menu_options=["board", "predictor"])
 
-    async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the DHT sensor of the new board, real or simulated."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            pin = int(user_input[CONF_DHT_PIN])
-            taken = pins_in_use(self.hass)
-            errors = await _async_check_board_pin(
-                self.hass,
-                user_input[CONF_DHT_MODEL],
-                pin,
-                taken,
-                simulated=user_input[CONF_BACKEND] == BACKEND_SIMULATED,
-            )
-            placeholders = pin_in_use_placeholders(pin, taken)
-            if not errors:
-                self._board = {
-                    CONF_NAME: user_input[CONF_NAME],
-                    CONF_DHT_PIN: pin,
-                    CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
-                    CONF_BACKEND: user_input[CONF_BACKEND],
-                }
-                if user_input[CONF_ADD_LED]:
-                    return await self.async_step_led()
-                return await self._async_create_board()
-        free_pin = first_free_pin(pins_in_use(self.hass))
-        hardware = await async_default_hardware(self.hass, free_pin or MIN_GPIO_PIN)
-        return self.async_show_form(
-            step_id="board",
-            data_schema=self.add_suggested_values_to_schema(
-                board_schema(
-                    dht_pin=free_pin,
-                    hardware=hardware,
-                    existing_names=[
-                        entry.title for entry in self.hass.config_entries.async_entries(DOMAIN)
-                    ],
-                ),
-                user_input,
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
-
-    async def async_step_led(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Add an LED to the new board; repeat while the user asks for another."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]: "this board's sensor"}
-        taken |= led_pins(self._leds, board="this board")
-        if user_input is not None:
-            pin = int(user_input[CONF_PIN])
-            if problem := validate_pin(pin, taken):
-                errors[CONF_PIN] = problem.value
-                placeholders = pin_in_use_placeholders(pin, taken)
-            else:
-                self._leds.append(new_led(user_input))
-                if not user_input[CONF_ADD_ANOTHER]:
-                    return await self._async_create_board()
-                taken |= led_pins(self._leds[-1:], board="this board")
-                user_input = None
-        schema = led_schema(
-            board=self._board[CONF_NAME],
-            taken=taken,
-            existing_names=[led[CONF_NAME] for led in self._leds],
-            with_add_another=True,
-        )
-        return self.async_show_form(
-            step_id="led",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
-
-    async def _async_create_board(self) -> ConfigFlowResult:
-        board_id = uuid4().hex
-        await self.async_set_unique_id(board_id)
-        return self.async_create_entry(
-            title=self._board[CONF_NAME],
-            data={
-                CONF_KIND: EntryKind.LOCAL,
-                CONF_BOARD_ID: board_id,
-                CONF_DHT_PIN: self._board[CONF_DHT_PIN],
-                CONF_DHT_MODEL: self._board[CONF_DHT_MODEL],
-                CONF_BACKEND: self._board[CONF_BACKEND],
-            },
-            options={
-                CONF_POLL_INTERVAL: DEFAULT_POLL_INTERVAL,
-                CONF_FAILURE_THRESHOLD: DEFAULT_FAILURE_THRESHOLD,
-                CONF_LEDS: self._leds,
-            },
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
+    async def _async_board_configured(
+        self, title: str, unique_id: str, data: dict[str, Any]
     ) -> ConfigFlowResult:
-        """Move the DHT sensor to another pin, or change its model."""
-        entry = self._get_reconfigure_entry()
-        # Home Assistant offers Reconfigure on every entry of a domain; only a board has
-        # wiring to change (a node's is set on the node, a forecast's in its options).
-        if (kind := entry.data.get(CONF_KIND)) != EntryKind.LOCAL:
+        return await self._async_add_to_home(SubentryKind.BOARD, title, unique_id, data)
+
+    async def _async_forecast_configured(
+        self, title: str, unique_id: str, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        return await self._async_add_to_home(SubentryKind.FORECAST, title, unique_id, data)
+
+    async def _async_add_to_home(
+        self, kind: SubentryKind, title: str, unique_id: str, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """The home entry with this first subentry; once it exists, the subentry added to it."""
+        if (home := home_entry(self.hass)) is not None:
+            self.hass.config_entries.async_add_subentry(
+                home,
+                ConfigSubentry(
+                    data=MappingProxyType(data),
+                    subentry_type=kind,
+                    title=title,
+                    unique_id=unique_id,
+                ),
+            )
             return self.async_abort(
-                reason="node_not_reconfigurable"
-                if kind == EntryKind.NODE
-                else "forecast_not_reconfigurable",
-                # Markdown: a node's title is the name it announced.
-                description_placeholders={"name": markdown_literal(entry.title)},
+                reason=f"{kind}_added", description_placeholders={"name": title}
             )
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            pin = int(user_input[CONF_DHT_PIN])
-            taken = pins_in_use(self.hass, exclude_entry_id=entry.entry_id)
-            taken |= led_pins(entry.options.get(CONF_LEDS, []), board="this board")
-            hardware = user_input.get(CONF_BACKEND, BACKEND_AUTO)
-            errors = await _async_check_board_pin(
-                self.hass,
-                user_input[CONF_DHT_MODEL],
-                pin,
-                taken,
-                simulated=hardware == BACKEND_SIMULATED,
-            )
-            placeholders = pin_in_use_placeholders(pin, taken)
-            if not errors:
-                return self.async_update_reload_and_abort(
-                    entry,
-                    data_updates={
-                        CONF_DHT_PIN: pin,
-                        CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
-                        CONF_BACKEND: hardware,
-                    },
-                )
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_DHT_PIN): PIN_SELECTOR,
-                probatio.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
-                probatio.Required(CONF_BACKEND, default=BACKEND_AUTO): HARDWARE_SELECTOR,
-            }
-        )
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input or entry.data),
-            errors=errors,
-            description_placeholders=placeholders,
+        await self.async_set_unique_id(HOME_UNIQUE_ID)
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(
+            title=HOME_TITLE,
+            data={CONF_KIND: EntryKind.HOME},
+            subentries=[
+                {"subentry_type": kind, "title": title, "unique_id": unique_id, "data": data}
+            ],
         )

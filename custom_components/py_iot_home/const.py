@@ -14,9 +14,24 @@ LOGGER = logging.getLogger(__package__)
 class EntryKind(StrEnum):
     """What a config entry stands for."""
 
-    LOCAL = "local"
+    HOME = "home"
     NODE = "node"
+    # Before subentries, each board and forecast was an entry of its own (version 1).
+    LOCAL = "local"
     PREDICTOR = "predictor"
+
+
+class SubentryKind(StrEnum):
+    """What a subentry of the home entry stands for."""
+
+    BOARD = "board"
+    FORECAST = "forecast"
+
+
+# The one entry that holds the boards and forecasts; a node's id cannot contain a colon.
+HOME_UNIQUE_ID: Final = "py_iot_home:home"
+HOME_TITLE: Final = "Py IoT Home"
+ENTRY_VERSION: Final = 2
 
 
 CONF_KIND: Final = "kind"

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .analysis.window_stats import backend_name, native_library_path
 from .const import CONF_ANNOUNCEMENT, CONF_SECRET
-from .models import PyIotHomeConfigEntry
+from .models import FeatureRuntime, PyIotHomeConfigEntry
 from .nodes.discovery import DISCOVERY_REJECTIONS
 
 # A signature lets anyone guess a weak secret offline, so it is as private as the secret.
@@ -20,13 +20,32 @@ TO_REDACT = {CONF_SECRET, "sig"}
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PyIotHomeConfigEntry
 ) -> dict[str, Any]:
-    """Return diagnostics for a board, node or predictor entry."""
-    runtime = entry.runtime_data
+    """Return diagnostics for a node, or for the home entry with each board and forecast."""
+    features = entry.runtime_data.features
     result: dict[str, Any] = {
         "data": async_redact_data(_with_parsed_announcement(dict(entry.data)), TO_REDACT),
         "options": dict(entry.options),
         "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
+    if None in features:
+        return result | _feature_diagnostics(features[None])
+    return result | {
+        "subentries": {
+            subentry_id: {
+                "type": subentry.subentry_type,
+                "title": subentry.title,
+                "data": dict(subentry.data),
+                **_feature_diagnostics(feature),
+            }
+            for subentry_id, subentry in entry.subentries.items()
+            if (feature := features.get(subentry_id)) is not None
+        }
+    }
+
+
+def _feature_diagnostics(runtime: FeatureRuntime) -> dict[str, Any]:
+    """A node's, board's or forecast's trends and runtime."""
+    result: dict[str, Any] = {}
     if (trend := runtime.trend) is not None:
         result["trends"] = {
             "backend": backend_name(),

@@ -8,13 +8,13 @@ program holds, ``ConfigEntryError``): nothing below them raises Home Assistant's
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate
+from typing import Any, Concatenate, Protocol
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady, HomeAssistantError
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .const import DOMAIN
 from .hardware.errors import HardwareError
@@ -62,7 +62,15 @@ def _device_name(entity: Entity) -> str:
     return str(name) if name else entity.entity_id
 
 
-def coordinator_update[CoordinatorT: DataUpdateCoordinator[Any], **P, DataT](
+class TitledCoordinator(Protocol):
+    """A coordinator that names what it reads as the user named it."""
+
+    @property
+    def title(self) -> str:
+        """The board's (or node's) name."""
+
+
+def coordinator_update[CoordinatorT: TitledCoordinator, **P, DataT](
     func: Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, DataT]],
 ) -> Callable[Concatenate[CoordinatorT, P], Coroutine[Any, Any, DataT]]:
     """Turn a hardware error of a coordinator's update into a translated ``UpdateFailed``."""
@@ -71,14 +79,10 @@ def coordinator_update[CoordinatorT: DataUpdateCoordinator[Any], **P, DataT](
         try:
             return await func(self, *args, **kwargs)
         except HardwareError as err:
-            entry = self.config_entry
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="read_failed",
-                translation_placeholders={
-                    "name": entry.title if entry else self.name,
-                    "error": str(err),
-                },
+                translation_placeholders={"name": self.title, "error": str(err)},
             ) from err
 
     return handler

@@ -1,26 +1,50 @@
 """The entry kinds in one table: each kind's folder describes how its entries live.
 
-Adding a kind is a folder with its ``kind.py`` and one line here; nothing else asks which
-kind an entry is (the runtime data answers for its entities, diagnostics and health).
+Adding a kind is a folder with its ``kind.py`` and one line here (a subentry kind of the home
+entry: one line in ``home/subentry_kinds.py``); nothing else asks which kind an entry is (the
+runtime data answers for its entities, diagnostics and health).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .board.kind import BOARD_KIND
-from .const import CONF_KIND, EntryKind
-from .forecast.kind import PREDICTOR_KIND
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+
+from .const import CONF_KIND, DOMAIN, EntryKind
+from .home.kind import HOME_KIND
 from .models import EntryKindSpec, PyIotHomeConfigEntry
 from .nodes.kind import NODE_KIND
 
+
+async def _async_not_migrated(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    raise ConfigEntryError(
+        translation_domain=DOMAIN,
+        translation_key="not_migrated",
+        translation_placeholders={"name": entry.title},
+    )
+
+
+# A board or forecast entry of before subentries: the integration's set-up makes it a
+# subentry of the home entry, so it never sets up, and its removal forgets nothing (its
+# stores now belong to the subentry of the same id).
+LEGACY_KIND = EntryKindSpec(platforms=(), async_setup=_async_not_migrated)
+
 ENTRY_KINDS: Mapping[EntryKind, EntryKindSpec] = {
-    EntryKind.LOCAL: BOARD_KIND,
+    EntryKind.HOME: HOME_KIND,
     EntryKind.NODE: NODE_KIND,
-    EntryKind.PREDICTOR: PREDICTOR_KIND,
+    EntryKind.LOCAL: LEGACY_KIND,
+    EntryKind.PREDICTOR: LEGACY_KIND,
 }
 
 
 def entry_kind(entry: PyIotHomeConfigEntry) -> EntryKindSpec:
     """The kind of a config entry of this integration."""
     return ENTRY_KINDS[EntryKind(entry.data[CONF_KIND])]
+
+
+def listed_entry_kind(entry: PyIotHomeConfigEntry) -> EntryKindSpec | None:
+    """The kind of any entry the integration page lists; None for an ignored discovery."""
+    kind = entry.data.get(CONF_KIND)
+    return ENTRY_KINDS[EntryKind(str(kind))] if kind in ENTRY_KINDS else None

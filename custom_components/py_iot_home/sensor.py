@@ -6,6 +6,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .feature_platform import async_add_feature_entities
 from .models import PyIotHomeConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -17,6 +18,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entry's sensors, whatever its kind."""
-    runtime = entry.runtime_data
-    async_add_entities(runtime.entities(Platform.SENSOR))
-    runtime.platform_ready(Platform.SENSOR, async_add_entities)
+    async_add_feature_entities(entry, Platform.SENSOR, async_add_entities)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import probatio
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -23,8 +23,9 @@ from homeassistant.util import dt as dt_util
 from .analysis.trend import TrendResult, analyze_trend
 from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
+from .feature_lookup import device_feature, entity_feature, feature_by_id
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
-from .models import PyIotHomeConfigEntry
+from .models import FeatureRuntime
 from .trends.coordinator import TrendCoordinator
 from .trends.recorded_samples import history_samples
 
@@ -43,15 +44,28 @@ ANALYZE_TREND_SCHEMA = probatio.Schema(
         ),
     }
 )
-FORECAST_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
-            probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
-        ),
-    }
+# A forecast is named by its device or one of its sensors; an automation written before
+# subentries names it by its entry id, which is now its subentry's id.
+PREDICTOR_FIELDS = (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_CONFIG_ENTRY_ID)
+PREDICTOR_TARGET = {
+    probatio.Exclusive(ATTR_DEVICE_ID, "predictor"): cv.string,
+    probatio.Exclusive(ATTR_ENTITY_ID, "predictor"): cv.entity_id,
+    probatio.Exclusive(ATTR_CONFIG_ENTRY_ID, "predictor"): cv.string,
+}
+FORECAST_SCHEMA = probatio.All(
+    probatio.Schema(
+        {
+            **PREDICTOR_TARGET,
+            probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
+                probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
+            ),
+        }
+    ),
+    cv.has_at_least_one_key(*PREDICTOR_FIELDS),
 )
-RETRAIN_SCHEMA = probatio.Schema({probatio.Required(ATTR_CONFIG_ENTRY_ID): cv.string})
+RETRAIN_SCHEMA = probatio.All(
+    probatio.Schema(PREDICTOR_TARGET), cv.has_at_least_one_key(*PREDICTOR_FIELDS)
+)
 
 
 @callback
@@ -100,13 +114,8 @@ def _trend_response(result: TrendResult) -> dict[str, Any]:
 def _own_trend_source(hass: HomeAssistant, entity_id: str) -> tuple[TrendCoordinator, str] | None:
     """The trend coordinator and key that already hold this sensor's samples, if ours."""
     entity = er.async_get(hass).async_get(entity_id)
-    if entity is None or entity.platform != DOMAIN or entity.config_entry_id is None:
-        return None
-    entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(entity.config_entry_id)
-    if entry is None or entry.state is not ConfigEntryState.LOADED:
-        return None
-    trend = entry.runtime_data.trend
-    if trend is None:
+    feature = entity_feature(hass, entity) if entity is not None else None
+    if entity is None or feature is None or (trend := feature.trend) is None:
         return None
     for key, source in trend.sources.items():
         if source.source_unique_id == entity.unique_id:
@@ -155,25 +164,29 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **_trend_response(result)}
 
 
-def _predictor(hass: HomeAssistant, entry_id: str) -> PredictorCoordinator:
-    entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.state is not ConfigEntryState.LOADED
-        or (predictor := entry.runtime_data.predictor) is None
-    ):
+def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordinator:
+    """The forecast the call names, by its device, one of its sensors, or its id."""
+    feature: FeatureRuntime | None
+    if device_id := data.get(ATTR_DEVICE_ID):
+        named, feature = device_id, device_feature(hass, device_id)
+    elif entity_id := data.get(ATTR_ENTITY_ID):
+        entity = er.async_get(hass).async_get(entity_id)
+        named, feature = entity_id, entity_feature(hass, entity) if entity else None
+    else:
+        named = data[ATTR_CONFIG_ENTRY_ID]
+        feature = feature_by_id(hass, named)
+    if feature is None or (predictor := feature.predictor) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_a_predictor",
-            translation_placeholders={"entry_id": entry_id},
+            translation_placeholders={"entry_id": named},
         )
     return predictor
 
 
 async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
-    predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    predictor = _predictor(call.hass, call.data)
     snapshot = predictor.data
     forecast = snapshot.forecast
     if not forecast and snapshot.absence == "net_meter":
@@ -208,7 +221,7 @@ def _percent(fraction: float | None) -> float | None:
 
 async def _async_retrain(call: ServiceCall) -> ServiceResponse:
     """Retrain a predictor now; respond with its new held-out scores."""
-    predictor = _predictor(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    predictor = _predictor(call.hass, call.data)
     await predictor.async_retrain()
     data = predictor.data
     return {

@@ -6,6 +6,7 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .feature_platform import async_add_feature_entities
 from .models import PyIotHomeConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -16,7 +17,5 @@ async def async_setup_entry(
     entry: PyIotHomeConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entry's switchs, whatever its kind."""
-    runtime = entry.runtime_data
-    async_add_entities(runtime.entities(Platform.SWITCH))
-    runtime.platform_ready(Platform.SWITCH, async_add_entities)
+    """Add the entry's switches, whatever its kind."""
+    async_add_feature_entities(entry, Platform.SWITCH, async_add_entities)

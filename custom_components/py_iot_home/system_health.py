@@ -26,8 +26,9 @@ async def system_health_info(hass: HomeAssistant) -> dict[str, Any]:
     lines: dict[str, list[bool]] = {key: [] for key in HEALTH_LINES}
     for entry in hass.config_entries.async_entries(DOMAIN):
         if entry.state is ConfigEntryState.LOADED:
-            health = entry.runtime_data.health()
-            lines.setdefault(health.key, []).append(health.healthy)
+            for feature in entry.runtime_data.features.values():
+                health = feature.health()
+                lines.setdefault(health.key, []).append(health.healthy)
     return {
         "analysis_backend": backend_name(),
         "native_library": native_library_path() or "-",

@@ -120,6 +120,63 @@ async def run_flow(
     return result
 
 
+async def home_entry_id(client: HomeAssistantClient) -> str | None:
+    """The integration's home entry (boards and forecasts are its subentries), if made yet."""
+    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
+    # The only entry that takes subentries (a user may rename it).
+    home = next((entry for entry in entries if entry.get("supported_subentry_types")), None)
+    return str(home["entry_id"]) if home else None
+
+
+async def subentry_ids(client: HomeAssistantClient, subentry_type: str) -> dict[str, str]:
+    """The home entry's subentries of one type: title -> subentry id."""
+    if (entry_id := await home_entry_id(client)) is None:
+        return {}
+    subentries = await client.ws("config_entries/subentries/list", entry_id=entry_id)
+    return {
+        item["title"]: item["subentry_id"]
+        for item in subentries
+        if item["subentry_type"] == subentry_type
+    }
+
+
+async def run_subentry_flow(
+    client: HomeAssistantClient,
+    handler: list[str],
+    answers: list[dict[str, Any]],
+    subentry_id: str | None = None,
+) -> dict[str, Any]:
+    """Answer a subentry flow's steps in order (a menu's answer is its `next_step_id`).
+
+    `handler` is [entry_id, subentry_type]; with `subentry_id` it reconfigures that subentry.
+    """
+    path = "/api/config/config_entries/subentries/flow"
+    start: dict[str, Any] = {"handler": handler}
+    if subentry_id is not None:
+        start["subentry_id"] = subentry_id
+    result: dict[str, Any] = await client.rest("POST", path, start)
+    pending = list(answers)
+    while result["type"] in ("form", "menu"):
+        if result.get("errors") or not pending:
+            await client.rest("DELETE", f"{path}/{result['flow_id']}")
+            raise HomeAssistantError(f"{handler} flow stopped at {result['step_id']}: {result}")
+        result = await client.rest("POST", f"{path}/{result['flow_id']}", pending.pop(0))
+    return result
+
+
+async def add_to_home(
+    client: HomeAssistantClient, subentry_type: str, menu_choice: str, answers: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Add a board or forecast, as a user does.
+
+    The page's Add button once the home entry exists, else the integration's own flow
+    (which makes the home entry with it).
+    """
+    if (entry_id := await home_entry_id(client)) is None:
+        return await run_flow(client, DOMAIN, answers, menu_choice)
+    return await run_subentry_flow(client, [entry_id, subentry_type], answers)
+
+
 async def stored_http_settings() -> Path | None:
     """Home Assistant's file of HTTP settings, once written."""
     return STORED_HTTP if await asyncio.to_thread(STORED_HTTP.exists) else None
@@ -192,27 +249,28 @@ async def ensure_board(client: HomeAssistantClient, state_dir: Path) -> None:
 
     The area is set afterwards, as Home Assistant's dialog after the flow does.
     """
-    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
-    board = next((entry for entry in entries if entry["title"] == BOARD_NAME), None)
+    board = (await subentry_ids(client, "board")).get(BOARD_NAME)
     if board is None:
         (state_dir / BOARD_SIMULATED_STAMP).write_text(f"{BOARD_NAME} made simulated\n")
         answer = {**BOARD, "add_led": True}
-        await run_flow(client, DOMAIN, [answer, LED_STEP], "board")
+        await add_to_home(client, "board", "board", [answer, LED_STEP])
         _LOGGER.info("added the local board %r", BOARD_NAME)
     elif not (stamp := state_dir / BOARD_SIMULATED_STAMP).exists():
-        await ensure_board_simulated(client, board["entry_id"])
+        await ensure_board_simulated(client, board)
         stamp.write_text(f"{BOARD_NAME} reconfigured as simulated\n")
         _LOGGER.info("reconfigured %r as simulated", BOARD_NAME)
     await assign_area(client, BOARD_NAME, BOARD_AREA)
 
 
-async def ensure_board_simulated(client: HomeAssistantClient, entry_id: str) -> None:
+async def ensure_board_simulated(client: HomeAssistantClient, subentry_id: str) -> None:
     """A board made before the form asked for the hardware: reconfigure it as simulated."""
-    path = "/api/config/config_entries/flow"
-    result = await client.rest("POST", path, {"handler": DOMAIN, "entry_id": entry_id})
+    entry_id = await home_entry_id(client)
     answer = {"dht_pin": BOARD["dht_pin"], "dht_model": BOARD["dht_model"]}
-    result = await client.rest(
-        "POST", f"{path}/{result['flow_id']}", {**answer, "backend": BOARD_HARDWARE}
+    result = await run_subentry_flow(
+        client,
+        [str(entry_id), "board"],
+        [{"next_step_id": "wiring"}, {**answer, "backend": BOARD_HARDWARE}],
+        subentry_id,
     )
     if result.get("reason") != "reconfigure_successful":
         raise HomeAssistantError(f"reconfiguring {BOARD_NAME} as simulated failed: {result}")
@@ -228,13 +286,12 @@ async def ensure_area(client: HomeAssistantClient, area_name: str) -> str:
     return area_id
 
 
-async def assign_area(client: HomeAssistantClient, entry_title: str, area_name: str) -> None:
-    """Put the devices of the entry titled `entry_title` into the area `area_name`."""
+async def assign_area(client: HomeAssistantClient, board_title: str, area_name: str) -> None:
+    """Put the devices of the board titled `board_title` into the area `area_name`."""
     area_id = await ensure_area(client, area_name)
-    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
-    entry_ids = {entry["entry_id"] for entry in entries if entry["title"] == entry_title}
+    board = (await subentry_ids(client, "board")).get(board_title)
     for device in await client.ws("config/device_registry/list"):
-        if entry_ids & set(device["config_entries"]) and device["area_id"] != area_id:
+        if board and device.get("config_subentry_id") == board and device["area_id"] != area_id:
             await client.ws(
                 "config/device_registry/update", device_id=device["id"], area_id=area_id
             )
@@ -270,7 +327,7 @@ async def ensure_statistics(client: HomeAssistantClient, state_dir: Path, data: 
         return
     # Imported before the meter node is confirmed, under the entity ids its sensors will get
     # (named after the device): its trends then start from this history, not from nothing.
-    await remove_entries(client, DOMAIN, PREDICTOR_TITLE)
+    await remove_subentry(client, "forecast", PREDICTOR_TITLE)
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     series = await asyncio.to_thread(DemoSeries.load, data)
     statistics = hourly_statistics(series, end)
@@ -315,7 +372,7 @@ async def _imported_or_none(
 
 async def ensure_predictor(client: HomeAssistantClient) -> None:
     """A power predictor learning the demo meter, when the integration offers predictors."""
-    if PREDICTOR_TITLE in await entry_titles(client, DOMAIN):
+    if PREDICTOR_TITLE in await subentry_ids(client, "forecast"):
         return
     power, temperature, humidity = (item.entity_id for item in DEMO_QUANTITIES)
     answer = {
@@ -324,10 +381,10 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
         "temperature_entity": temperature,
         "humidity_entity": humidity,
     }
-    result = await run_flow(client, DOMAIN, [answer], "predictor")
+    result = await add_to_home(client, "forecast", "predictor", [answer])
     if result is None:
         _LOGGER.warning("this version of the integration has no predictor; skipped")
-    elif result["type"] == "create_entry":
+    elif result["type"] == "create_entry" or result.get("reason") == "forecast_added":
         _LOGGER.info("added the predictor %r", PREDICTOR_TITLE)
 
 
@@ -379,13 +436,15 @@ async def _node_flow_or_done(client: HomeAssistantClient, node_id: str) -> dict[
     )
 
 
-async def remove_entries(client: HomeAssistantClient, domain: str, title: str) -> None:
-    """Remove the config entries of `domain` titled `title`."""
-    entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={domain}")
-    for entry in entries:
-        if entry["title"] == title:
-            await client.rest("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
-            _LOGGER.info("removed %r, to be made again", title)
+async def remove_subentry(client: HomeAssistantClient, subentry_type: str, title: str) -> None:
+    """Remove the home entry's subentry of that type and title, if there is one."""
+    if (subentry_id := (await subentry_ids(client, subentry_type)).get(title)) is not None:
+        await client.ws(
+            "config_entries/subentries/delete",
+            entry_id=await home_entry_id(client),
+            subentry_id=subentry_id,
+        )
+        _LOGGER.info("removed %r, to be made again", title)
 
 
 async def remove_online_extras(client: HomeAssistantClient) -> None:

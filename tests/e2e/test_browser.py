@@ -32,7 +32,8 @@ from script.demo.bootstrap import (
     LED_STEP,
     PREDICTOR_TITLE,
     confirm_nodes,
-    remove_entries,
+    remove_subentry,
+    subentry_ids,
 )
 from script.demo.ha_client import HomeAssistantClient, wait_until_up
 
@@ -431,17 +432,16 @@ async def test_assist_answers_a_trend_and_the_humidity(
 @pytest.fixture
 async def no_added_board(api: HomeAssistantClient) -> AsyncIterator[None]:
     """No board from an earlier run; the one this test adds is removed afterwards."""
-    await remove_entries(api, DOMAIN, ADDED_BOARD)
+    await remove_subentry(api, "board", ADDED_BOARD)
     yield
-    await remove_entries(api, DOMAIN, ADDED_BOARD)
+    await remove_subentry(api, "board", ADDED_BOARD)
 
 
 async def entry_devices(api: HomeAssistantClient, title: str) -> list[dict[str, Any]]:
-    """The devices of this integration's entry titled `title`."""
-    entries = await api.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
-    entry_ids = {entry["entry_id"] for entry in entries if entry["title"] == title}
+    """The devices of this integration's board titled `title` (a subentry of its home entry)."""
+    board = (await subentry_ids(api, "board")).get(title)
     devices: list[dict[str, Any]] = await api.ws("config/device_registry/list")
-    return [device for device in devices if entry_ids & set(device["config_entries"])]
+    return [device for device in devices if board and device.get("config_subentry_id") == board]
 
 
 async def test_board_added_with_the_defaults_then_its_led_removed(
@@ -453,14 +453,9 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     led_pin = first_free_pin({BOARD["dht_pin"], LED_STEP["pin"], dht_pin})
     led = f"{ADDED_BOARD} LED (GPIO{led_pin})"
     await page.goto(f"/config/integrations/integration/{DOMAIN}")
-    await page.get_by_role("button", name="Add a board or forecast").click()
-    # While nodes wait under Discovered, Home Assistant's frontend offers them first.
-    another = page.get_by_role("button", name="Set up another instance of Py IoT Home")
-    board_choice = page.get_by_text("Sensor board on this host")
-    await expect(another.or_(board_choice)).to_be_visible()
-    if await another.is_visible():
-        await another.click()
-    await board_choice.click()
+    # The home entry's own button opens the board's form at once, even while nodes wait
+    # under Discovered (the integration's button would list those first).
+    await page.get_by_role("button", name="Add board").click()
 
     await expect(page.get_by_role("textbox", name="Name*")).to_have_value(ADDED_BOARD)
     await expect(page.get_by_role("spinbutton", name=re.compile("^DHT data pin"))).to_have_value(
@@ -499,8 +494,8 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     issues = (await api.ws("repairs/list_issues"))["issues"]
     assert [i["issue_id"] for i in issues if i["domain"] == DOMAIN] == [], "a simulated board"
 
-    row = page.locator("ha-config-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
-    await row.get_by_role("button", name="Configure").first.click()
+    row = page.locator("ha-config-sub-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
+    await row.get_by_role("button", name="Reconfigure").first.click()
     # The menu names the board; its title is plain text (a placeholder there is not filled).
     await expect(page.get_by_text(f"What to change on {ADDED_BOARD}?")).to_be_visible()
     await expect(page.get_by_text("MISSING_VALUE")).to_have_count(0)
@@ -514,8 +509,8 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     # The confirmation's button says what it does.
     await expect(page.get_by_role("button", name="Submit")).to_have_count(0)
     await page.get_by_role("button", name="Remove", exact=True).click()
-    await expect(page.get_by_text("Options successfully saved.")).to_be_visible()
-    await page.get_by_role("button", name="Finish").click()
+    await expect(page.get_by_text(re.compile("configuration was successful", re.I))).to_be_visible()
+    await page.get_by_role("button", name=re.compile("close|finish", re.I)).first.click()
     deadline = time.monotonic() + 60
     while len(devices := await entry_devices(api, ADDED_BOARD)) != 1:
         assert time.monotonic() < deadline, f"the LED's device is still there: {devices}"

@@ -38,7 +38,7 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
-from ..forecast.runtime import PredictorRuntimeData
+from ..feature_lookup import entity_feature, feature_entry
 from ..trends.coordinator import (
     ATTR_DIRECTION,
     ATTR_LAST_SAMPLE_AT,
@@ -273,11 +273,11 @@ class PowerForecastIntent(intent.IntentHandler):
 
 
 def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry, day: str | None) -> str:
-    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
-    name = config_entry.title if config_entry else "The power forecast"
+    forecast = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
+    name = forecast.title if forecast else "The power forecast"
     state = hass.states.get(entity.entity_id)
     if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-        return _why_no_forecast(hass, name, entity.config_entry_id or "")
+        return _why_no_forecast(hass, name, entity)
     hours = _forecast_hours(state.attributes.get("forecast"))
     now = dt_util.now()
     if day in ("today", "tomorrow"):
@@ -340,8 +340,8 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
     if entity is None:
         return f"The {area.name} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
-    config_entry = hass.config_entries.async_get_entry(entity.config_entry_id or "")
-    options = config_entry.options if config_entry else {}
+    feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
+    options = feature.options if feature else {}
     window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
     if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_clear_trend":
         return no_clear_trend_answer(
@@ -435,13 +435,13 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
     await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log)
 
 
-def _why_no_forecast(hass: HomeAssistant, name: str, entry_id: str) -> str:
+def _why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) -> str:
     """No forecast: why, in a few words, as the predictor's `forecast_power` action says it."""
-    entry = hass.config_entries.async_get_entry(entry_id)
-    runtime = entry.runtime_data if entry is not None else None
-    if not isinstance(runtime, PredictorRuntimeData) or runtime.predictor.data is None:
+    runtime = entity_feature(hass, entity)
+    predictor = runtime.predictor if runtime is not None else None
+    if predictor is None or predictor.data is None:
         return f"{name} has no forecast yet."
-    snapshot = runtime.predictor.data
+    snapshot = predictor.data
     match snapshot.absence:
         case "power_silent":
             return f"{name} has no forecast: its power sensor recorded nothing for weeks."

@@ -7,9 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -27,6 +25,7 @@ from ..const import (
     LOGGER,
 )
 from ..errors import coordinator_update
+from ..feature_entry import FeatureEntry
 from ..hardware.dht import DhtBackend, DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.gpio import GpioBackend, create_gpio_backend
@@ -66,14 +65,14 @@ class BoardState:
     sample: ClimateSample | None
 
 
-def _backend_preference(entry: ConfigEntry[Any]) -> str:
+def _backend_preference(entry: FeatureEntry) -> str:
     """The hardware the user chose for the board: the Pi's own, or simulated."""
     preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, BACKEND_AUTO))
     return preference
 
 
 def open_dht_backend(
-    entry: ConfigEntry[Any],
+    entry: FeatureEntry,
 ) -> tuple[DhtBackend, HardwareUnavailableError | None]:
     """Open the chosen DHT backend (blocking).
 
@@ -91,7 +90,7 @@ def open_dht_backend(
         return create_dht_backend(model, pin, preference=BACKEND_SIMULATED), err
 
 
-def open_gpio(entry: ConfigEntry[Any]) -> GpioBackend:
+def open_gpio(entry: FeatureEntry) -> GpioBackend:
     """Open the GPIO backend for the entry's LEDs, simulated off a Pi (blocking)."""
     if _backend_preference(entry) == BACKEND_SIMULATED:
         return create_gpio_backend(preference=BACKEND_SIMULATED)
@@ -105,12 +104,10 @@ def open_gpio(entry: ConfigEntry[Any]) -> GpioBackend:
 class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
     """Polls one DHT sensor in the executor and filters what it reads."""
 
-    config_entry: ConfigEntry[Any]
-
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry[Any],
+        entry: FeatureEntry,
         dht: DhtBackend,
         reading_filter: ReadingFilter,
         on_read: Callable[[], None] | None = None,
@@ -125,10 +122,11 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         super().__init__(
             hass,
             LOGGER,
-            config_entry=entry,
+            config_entry=entry.config_entry,
             name=f"{DOMAIN} {entry.title}",
             update_interval=self._poll_interval,
         )
+        self.title = entry.title
         self.dht = dht
         self.reading_filter = reading_filter
         self._on_read = on_read
@@ -179,7 +177,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         except TimeoutError:
             LOGGER.warning(
                 "%s: the sensor's first read has not returned in %.0f s",
-                self.config_entry.title,
+                self.title,
                 FIRST_READ_TIMEOUT_S,
             )
             return BoardState(sample=None)
@@ -190,7 +188,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
             self._on_read()
         reading = result.reading
         if reading is None:
-            LOGGER.debug("%s: %s", self.config_entry.title, result.problem)
+            LOGGER.debug("%s: %s", self.title, result.problem)
             # A few botched reads keep the last reading. A failed read at set-up does not fail
             # the entry: the sensor shows unavailable until a reading comes, seconds later.
             if self.reading_filter.available or self.data is None:
@@ -236,7 +234,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
                 UpdateFailed(
                     translation_domain=DOMAIN,
                     translation_key="read_hung",
-                    translation_placeholders={"name": self.config_entry.title},
+                    translation_placeholders={"name": self.title},
                 )
             )
 
@@ -246,7 +244,7 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         return self.last_update_success and self.data.sample is not None
 
 
-def reading_filter_for(entry: ConfigEntry[Any]) -> ReadingFilter:
+def reading_filter_for(entry: FeatureEntry) -> ReadingFilter:
     """A board's plausibility filter: its failure threshold, its sensor model's stuck rule."""
     return ReadingFilter(
         max_consecutive_failures=failure_threshold(entry),
@@ -254,7 +252,7 @@ def reading_filter_for(entry: ConfigEntry[Any]) -> ReadingFilter:
     )
 
 
-def failure_threshold(entry: ConfigEntry[Any]) -> int:
+def failure_threshold(entry: FeatureEntry) -> int:
     """Consecutive failed reads after which the sensor shows unavailable."""
     threshold: int = entry.options.get(CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD)
     return threshold

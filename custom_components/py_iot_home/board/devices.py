@@ -6,14 +6,14 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from ..const import CONF_AREA, CONF_DHT_MODEL
 from ..entity import DeviceIdentity, entity_unique_id
+from ..feature_entry import FeatureEntry
 from ..hardware.dht import DhtModel
-from ..models import PyIotHomeConfigEntry
 from .leds import LedConfig
 
 SIMULATION_MANUFACTURER = "Py IoT Home simulation"
 
 
-def board_device(entry: PyIotHomeConfigEntry, *, simulated: bool) -> DeviceIdentity:
+def board_device(entry: FeatureEntry, *, simulated: bool) -> DeviceIdentity:
     """The device of a sensor board wired to the Home Assistant host.
 
     A simulated sensor says so in its model, the first thing its device page shows.
@@ -40,7 +40,7 @@ def led_device_identifier(board_id: str | None, led_id: str) -> str:
     return entity_unique_id(str(board_id), f"led_{led_id}")
 
 
-def led_device(entry: PyIotHomeConfigEntry, led: LedConfig, *, simulated: bool) -> DeviceIdentity:
+def led_device(entry: FeatureEntry, led: LedConfig, *, simulated: bool) -> DeviceIdentity:
     """An LED of the board, its own device so that Assist and areas can address it."""
     return DeviceIdentity.of(
         led_device_identifier(entry.unique_id, led.led_id),

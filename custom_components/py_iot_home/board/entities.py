@@ -16,8 +16,8 @@ from ..const import (
 )
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..errors import entity_action
+from ..feature_entry import FeatureEntry
 from ..hardware.names import BACKEND_SIMULATED
-from ..models import PyIotHomeConfigEntry
 from ..quantities import ClimateReading, QuantitySensorDescription
 from .coordinator import LocalBoardCoordinator
 from .devices import led_device
@@ -85,7 +85,7 @@ class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
     _attr_should_poll = False
     entity_description: LedSwitchDescription
 
-    def __init__(self, entry: PyIotHomeConfigEntry, bank: LedBank, led: LedConfig) -> None:
+    def __init__(self, entry: FeatureEntry, bank: LedBank, led: LedConfig) -> None:
         """Bind the switch to its LED, which is its device."""
         self.entity_description = LED_SWITCH
         self._bank = bank

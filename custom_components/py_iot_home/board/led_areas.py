@@ -11,17 +11,23 @@ from __future__ import annotations
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from ..const import CONF_KIND, DOMAIN, EntryKind
+from ..const import DOMAIN, SubentryKind
+from ..feature_entry import feature_devices
+from ..feature_lookup import feature_entry
 
 
 def _board_devices(
-    hass: HomeAssistant, registry: dr.DeviceRegistry, config_entry_id: str
+    hass: HomeAssistant, device: dr.DeviceEntry
 ) -> tuple[dr.DeviceEntry, list[dr.DeviceEntry]] | None:
-    """The board device of a local board's entry, and the entry's other devices (its LEDs)."""
-    entry = hass.config_entries.async_get_entry(config_entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+    """The board device of a device's board, and the board's other devices (its LEDs)."""
+    entry = feature_entry(hass, device.config_entry_id, device.config_subentry_id)
+    if (
+        entry is None
+        or entry.subentry is None
+        or entry.subentry.subentry_type != SubentryKind.BOARD
+    ):
         return None
-    devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
+    devices = feature_devices(hass, entry)
     board = next((d for d in devices if (DOMAIN, str(entry.unique_id)) in d.identifiers), None)
     if board is None:
         return None
@@ -36,9 +42,9 @@ def async_leds_follow_their_board(hass: HomeAssistant) -> None:
     @callback
     def _changed(event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
         data = event.data
-        if (device := registry.async_get(data["device_id"])) is None:
+        if not isinstance(device := registry.async_get(data["device_id"]), dr.DeviceEntry):
             return
-        if (found := _board_devices(hass, registry, device.config_entry_id)) is None:
+        if (found := _board_devices(hass, device)) is None:
             return
         board, leds = found
         if data["action"] == "create":

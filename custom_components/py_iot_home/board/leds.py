@@ -17,7 +17,7 @@ from .led_states import LedStates
 
 @dataclass(frozen=True, kw_only=True)
 class LedConfig:
-    """One LED as configured in the options flow."""
+    """One LED as configured in its board's flows."""
 
     led_id: str
     name: str

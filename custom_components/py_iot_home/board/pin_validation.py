@@ -8,17 +8,11 @@ from enum import StrEnum
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 
-from ..const import (
-    CONF_DHT_PIN,
-    CONF_KIND,
-    CONF_LEDS,
-    CONF_PIN,
-    DOMAIN,
-    EntryKind,
-)
+from ..const import CONF_DHT_PIN, CONF_LEDS, CONF_PIN, SubentryKind
 from ..hardware.dht import DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_AUTO, MAX_GPIO_PIN, MIN_GPIO_PIN
+from ..home.subentries import home_subentries
 
 PROBE_ATTEMPTS = 3
 # The general-purpose pins first (docs/hardware.md): I2C, SPI and the serial console last.
@@ -50,14 +44,14 @@ def first_free_pin(taken: Collection[int]) -> int | None:
     return next((pin for pin in PIN_ORDER if pin not in taken), None)
 
 
-def pins_in_use(hass: HomeAssistant, exclude_entry_id: str | None = None) -> dict[int, str]:
-    """Every GPIO pin claimed by a board entry of this integration, and by what, in words."""
+def pins_in_use(hass: HomeAssistant, exclude_subentry_id: str | None = None) -> dict[int, str]:
+    """Every GPIO pin claimed by a board of this integration, and by what, in words."""
     taken: dict[int, str] = {}
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.entry_id == exclude_entry_id or entry.data.get(CONF_KIND) != EntryKind.LOCAL:
+    for board in home_subentries(hass, SubentryKind.BOARD):
+        if board.subentry_id == exclude_subentry_id:
             continue
-        taken[int(entry.data[CONF_DHT_PIN])] = f"the sensor of {entry.title}"
-        taken |= led_pins(entry.options.get(CONF_LEDS, []), board=entry.title)
+        taken[int(board.data[CONF_DHT_PIN])] = f"the sensor of {board.title}"
+        taken |= led_pins(board.data.get(CONF_LEDS, []), board=board.title)
     return taken
 
 

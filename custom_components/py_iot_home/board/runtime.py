@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..models import EntryHealth, PyIotHomeConfigEntry
+from ..feature_entry import FeatureEntry
+from ..models import AddEntities, EntryHealth
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import TrendCoordinator
 from ..trends.entities import trend_binary_sensors, trend_sensors
@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 class BoardRuntimeData:
     """A DHT sensor board and its LEDs on the Home Assistant host."""
 
-    entry: PyIotHomeConfigEntry
+    entry: FeatureEntry
     board: LocalBoardCoordinator
     leds: LedBank
     trend: TrendCoordinator
     predictor: PredictorCoordinator | None = None
-    add_switches: AddConfigEntryEntitiesCallback | None = None
+    add_switches: AddEntities | None = None
+    new: bool = False
+    """Set up for the first time (no device yet): its sensors are offered to its area."""
 
     def entities(self, platform: Platform) -> list[Entity]:
         """Climate sensors and trend sensors, rising trends, one switch per LED."""
@@ -53,9 +55,7 @@ class BoardRuntimeData:
                 return [LedSwitch(self.entry, self.leds, led) for led in self.leds.leds.values()]
         return []
 
-    def platform_ready(
-        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
+    def platform_ready(self, platform: Platform, add_entities: AddEntities) -> None:
         """Keep the switch platform's adder: an LED can be added while the board runs."""
         if platform is Platform.SWITCH:
             self.add_switches = add_entities

@@ -1,16 +1,16 @@
-"""Setting up and unloading a board entry (DHT sensor and LEDs on this host)."""
+"""Setting up and forgetting a board (DHT sensor and LEDs on this host), a home subentry."""
 
 from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 
 from ..area_climate import async_offer_device_climate_sensors
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
+from ..feature_entry import FeatureEntry, feature_devices
 from ..hardware.gpio import GpioError, PinInUseError
-from ..models import PyIotHomeConfigEntry
+from ..models import FeatureRuntime
 from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
 from ..trends.coordinator import TrendCoordinator, TrendSource
@@ -26,7 +26,7 @@ from .runtime import BoardRuntimeData
 BOARD_PLATFORMS = (Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH)
 
 
-def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
+def local_trend_sources(entry: FeatureEntry) -> list[TrendSource]:
     """The board's temperature and humidity, analysed over days."""
     return [
         TrendSource(
@@ -39,7 +39,7 @@ def local_trend_sources(entry: PyIotHomeConfigEntry) -> list[TrendSource]:
     ]
 
 
-async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+async def async_setup_local(hass: HomeAssistant, entry: FeatureEntry) -> BoardRuntimeData:
     """Open the hardware, drive the LEDs to their restored states, start polling."""
     dht, missing_library = await hass.async_add_executor_job(open_dht_backend, entry)
     if missing_library is None:
@@ -81,7 +81,11 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
         window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
     )
     ir.async_delete_issue(hass, DOMAIN, f"pin_conflict_{entry.entry_id}")
-    entry.runtime_data = BoardRuntimeData(entry=entry, board=board, leds=leds, trend=trend)
+    # Only a board set up for the first time (no device yet) offers its sensors to its area
+    # (it came from the form); later, a choice the user made or cleared for the area stays.
+    runtime = BoardRuntimeData(
+        entry=entry, board=board, leds=leds, trend=trend, new=not feature_devices(hass, entry)
+    )
     entry.async_on_unload(board.async_watch_reads())
     await board.async_config_entry_first_refresh()
     await trend.async_config_entry_first_refresh()
@@ -97,23 +101,27 @@ async def async_setup_local(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
 
     _feed_trend()
     entry.async_on_unload(board.async_add_listener(_feed_trend))
-    # Only a board set up for the first time (no device yet) offers its sensors here (its area
-    # came from the form); later, a choice the user made or cleared for the area stays.
-    devices = dr.async_get(hass)
-    new_board = not dr.async_entries_for_config_entry(devices, entry.entry_id)
-    await hass.config_entries.async_forward_entry_setups(entry, BOARD_PLATFORMS)
+    return runtime
+
+
+async def async_board_started(
+    hass: HomeAssistant, entry: FeatureEntry, runtime: FeatureRuntime
+) -> None:
+    """Once its entities are added: stale LED devices go, the trends look at the recorder."""
+    assert isinstance(runtime, BoardRuntimeData)
     async_remove_stale_led_devices(hass, entry)
-    # Sensors registered just now (a new or re-added entry) may have recorded history.
-    if await trend.async_seed_from_recorder():
-        await trend.async_refresh()
-    if new_board:
-        for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+    # Sensors registered just now (a new or re-added board) may have recorded history.
+    if await runtime.trend.async_seed_from_recorder():
+        await runtime.trend.async_refresh()
+    if runtime.new:
+        for device in feature_devices(hass, entry):
             async_offer_device_climate_sensors(hass, device.id)
 
 
-async def async_forget_board(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """A deleted board's saved trend samples, LED levels and repair go with it."""
-    await async_remove_trend_samples(hass, entry.entry_id)
-    await led_states_store(hass, entry.entry_id).async_remove()
-    await repeated_reading_store(hass, entry.entry_id).async_remove()
-    async_clear_hardware_missing(hass, entry.entry_id)
+async def async_forget_board(hass: HomeAssistant, entry_id: str) -> None:
+    """A deleted board's saved trend samples, LED levels and repairs go with it."""
+    await async_remove_trend_samples(hass, entry_id)
+    await led_states_store(hass, entry_id).async_remove()
+    await repeated_reading_store(hass, entry_id).async_remove()
+    async_clear_hardware_missing(hass, entry_id)
+    ir.async_delete_issue(hass, DOMAIN, f"pin_conflict_{entry_id}")

@@ -1,4 +1,4 @@
-"""Form and checks shared by the predictor's config and options flows."""
+"""The form of a power forecast's sources, and its checks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 import probatio
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
@@ -118,31 +117,3 @@ async def async_predictor_source_errors(
     if export.net_meter:
         return {CONF_POWER_ENTITY: "net_meter"}, {"percent": export.percent}
     return {}, {}
-
-
-class PredictorOptionsFlow(OptionsFlowWithReload):
-    """Change a predictor's sources, training window and retrain interval."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form, prefilled with the current options."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            # The sensor in use was checked when chosen; should it export since, its
-            # repair at training says so.
-            changed = user_input[CONF_POWER_ENTITY] != self.config_entry.options.get(
-                CONF_POWER_ENTITY
-            )
-            errors, placeholders = await async_predictor_source_errors(
-                self.hass, user_input, check_export=changed
-            )
-            if not errors:
-                return self.async_create_entry(data=user_input)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                predictor_schema(), user_input or self.config_entry.options
-            ),
-            errors=errors,
-            description_placeholders={"name": self.config_entry.title, **placeholders},
-        )

@@ -31,6 +31,7 @@ from ..const import (
     LOGGER,
     PREDICTION_CONTEXT_HOURS,
 )
+from ..feature_entry import FeatureEntry
 from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
 from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
@@ -131,7 +132,7 @@ class PredictionSnapshot:
         return "not_yet"
 
 
-def _option(entry: ConfigEntry[Any], key: str, default: Any = None) -> Any:
+def _option(entry: FeatureEntry, key: str, default: Any = None) -> Any:
     return entry.options.get(key, entry.data.get(key, default))
 
 
@@ -140,15 +141,16 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
     config_entry: ConfigEntry[Any]
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry[Any]) -> None:
-        """Read the sources and intervals from the entry."""
+    def __init__(self, hass: HomeAssistant, entry: FeatureEntry) -> None:
+        """Read the sources and intervals from the forecast's settings."""
         super().__init__(
             hass,
             LOGGER,
-            config_entry=entry,
+            config_entry=entry.config_entry,
             name=f"{DOMAIN} predictor {entry.title}",
             update_interval=None,  # every hour at REFRESH_MINUTE: see async_refresh_hourly
         )
+        self.entry = entry
         self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
         self.sources = HistorySources(
             power=_option(entry, CONF_POWER_ENTITY),
@@ -199,7 +201,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         if self._fingerprint is None:
             # First refresh since setup: the model trained before a restart, if still valid.
             self._fingerprint = await async_training_fingerprint(
-                self.hass, {**self.config_entry.data, **self.config_entry.options}
+                self.hass, {**self.entry.data, **self.entry.options}
             )
             self.model = await self._saved_model.async_load(self._fingerprint)
             restored = self.model is not None
@@ -263,7 +265,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
             translation_placeholders={
-                "name": self.config_entry.title,
+                "name": self.entry.title,
                 "entity": self.sources.power,
                 **placeholders,
             },
@@ -296,7 +298,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             model = await self.hass.async_add_executor_job(_fit, request)
         except TrainingFailedError as err:
             # Keep the previous model, if any; the next refresh tries again.
-            LOGGER.error("%s: training failed: %s", self.config_entry.title, err)
+            LOGGER.error("%s: training failed: %s", self.entry.title, err)
             return None, None
         except NotEnoughHistoryError as err:
             self.model = None
@@ -316,7 +318,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         LOGGER.info(
             "%s trained on %s rows: day ahead by %s, held-out MAE %.0f W "
             "(best rule %s: %.0f W, skill %+.0f %%)",
-            self.config_entry.title,
+            self.entry.title,
             self.model.training_rows,
             day.method,
             day.mae_w,
@@ -336,7 +338,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
         except (NotEnoughHistoryError, ForecastFailedError) as err:
             # No forecast this hour (the entities show unavailable); the next hour tries again.
-            LOGGER.warning("%s: no forecast this hour: %.200s", self.config_entry.title, err)
+            LOGGER.warning("%s: no forecast this hour: %.200s", self.entry.title, err)
             return ()
         return tuple(
             ForecastPoint(

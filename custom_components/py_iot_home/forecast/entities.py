@@ -14,12 +14,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
+from ..feature_entry import FeatureEntry
 from ..prediction.walk_forward import METHODS
 from .coordinator import PredictionSnapshot, PredictorCoordinator
 
@@ -123,7 +123,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
 )
 
 
-def predictor_device(entry: ConfigEntry[Any]) -> DeviceIdentity:
+def predictor_device(entry: FeatureEntry) -> DeviceIdentity:
     """A predictor is a service device: it has no hardware, only the entry's name."""
     return DeviceIdentity.of(
         str(entry.unique_id),
@@ -148,7 +148,7 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         self, coordinator: PredictorCoordinator, description: PredictorSensorDescription
     ) -> None:
         """Attach to the predictor's service device."""
-        super().__init__(coordinator, predictor_device(coordinator.config_entry), description.key)
+        super().__init__(coordinator, predictor_device(coordinator.entry), description.key)
         self.entity_description = description
 
     @property

@@ -1,14 +1,14 @@
-"""The predictor entry kind: a power forecast trained on the recorder's history."""
+"""The forecast subentry kind: a power forecast trained on the recorder's history."""
 
 from __future__ import annotations
 
-from ..models import EntryKindSpec
-from .config_flow import PredictorOptionsFlow
+from ..models import SubentryKindSpec
 from .setup import PREDICTOR_PLATFORMS, async_forget_predictor, async_setup_predictor
+from .subentry_flow import ForecastSubentryFlow
 
-PREDICTOR_KIND = EntryKindSpec(
+FORECAST_KIND = SubentryKindSpec(
     platforms=PREDICTOR_PLATFORMS,
     async_setup=async_setup_predictor,
-    options_flow=PredictorOptionsFlow,
     async_forget=async_forget_predictor,
+    flow=ForecastSubentryFlow,
 )

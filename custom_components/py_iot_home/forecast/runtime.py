@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..models import EntryHealth
+from ..models import AddEntities, EntryHealth
 from .coordinator import PredictorCoordinator
 from .entities import predictor_sensors
 
@@ -29,9 +28,7 @@ class PredictorRuntimeData:
         """The forecast, its skill, error and method: sensors only."""
         return list(predictor_sensors(self.predictor)) if platform is Platform.SENSOR else []
 
-    def platform_ready(
-        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
+    def platform_ready(self, platform: Platform, add_entities: AddEntities) -> None:
         """A predictor's sensors are fixed."""
 
     async def async_release(self, hass: HomeAssistant) -> None:

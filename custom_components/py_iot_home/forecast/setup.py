@@ -1,4 +1,4 @@
-"""Setting up and unloading a power predictor entry."""
+"""Setting up and forgetting a power forecast, a subentry of the home entry."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
 from ..const import DOMAIN
-from ..models import PyIotHomeConfigEntry
+from ..feature_entry import FeatureEntry
 from .coordinator import PredictorCoordinator, predictor_issue_ids
 from .runtime import PredictorRuntimeData
 from .saved_model import SavedModel
@@ -19,7 +19,7 @@ PREDICTOR_PLATFORMS = (Platform.SENSOR,)
 RETIRED_SENSOR_KEYS = ("model_r2",)
 
 
-async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+async def async_setup_predictor(hass: HomeAssistant, entry: FeatureEntry) -> PredictorRuntimeData:
     """Train (in the executor) and forecast; entities wait for enough history."""
     if "recorder" not in hass.config.components:
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="recorder_missing")
@@ -30,12 +30,11 @@ async def async_setup_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry
     predictor = PredictorCoordinator(hass, entry)
     await predictor.async_config_entry_first_refresh()
     entry.async_on_unload(predictor.async_refresh_hourly())
-    entry.runtime_data = PredictorRuntimeData(predictor=predictor)
-    await hass.config_entries.async_forward_entry_setups(entry, PREDICTOR_PLATFORMS)
+    return PredictorRuntimeData(predictor=predictor)
 
 
-async def async_forget_predictor(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """A deleted predictor's trained model and repairs go with it."""
-    await SavedModel(hass, entry.entry_id).async_remove()
-    for issue_id in predictor_issue_ids(entry.entry_id):
+async def async_forget_predictor(hass: HomeAssistant, entry_id: str) -> None:
+    """A deleted forecast's trained model and repairs go with it."""
+    await SavedModel(hass, entry_id).async_remove()
+    for issue_id in predictor_issue_ids(entry_id):
         ir.async_delete_issue(hass, DOMAIN, issue_id)

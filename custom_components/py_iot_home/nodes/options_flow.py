@@ -7,6 +7,7 @@ from typing import Any
 import probatio
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 
+from ..loaded import loaded_feature
 from ..markdown_text import markdown_literal
 from ..protocol import ProtocolError, Quantity
 from ..trends.coordinator import running_trend
@@ -28,7 +29,7 @@ class NodeOptionsFlow(OptionsFlowWithReload):
         errors = {} if user_input is None else trend_field_errors(user_input, temperature_unit)
         if user_input is not None and not errors:
             options = {**self.config_entry.options, **trend_values(user_input, temperature_unit)}
-            trend = running_trend(self.config_entry)
+            trend = running_trend(loaded_feature(self.config_entry))
             if trend is not None and await trend.async_apply_options(options):
                 # Taken while running: a reload would blink the node's entities unavailable.
                 self.automatic_reload = False

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..const import CONF_SECRET
-from ..models import EntryHealth
+from ..models import AddEntities, EntryHealth, FeatureRuntime
 from ..trends.coordinator import TrendCoordinator
 from ..trends.entities import trend_binary_sensors, trend_sensors
 from .coordinator import NodeCoordinator
@@ -29,6 +29,11 @@ class NodeRuntimeData:
     trend: TrendCoordinator
     predictor: PredictorCoordinator | None = None
 
+    @property
+    def features(self) -> Mapping[str | None, FeatureRuntime]:
+        """A node is one feature, its entry's own."""
+        return {None: self}
+
     def entities(self, platform: Platform) -> list[Entity]:
         """The announced sensors and switches, connectivity, trends."""
         node = self.node
@@ -44,9 +49,7 @@ class NodeRuntimeData:
                 return list(node_switches(node))
         return []
 
-    def platform_ready(
-        self, platform: Platform, add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
+    def platform_ready(self, platform: Platform, add_entities: AddEntities) -> None:
         """Nothing is added while a node runs: other hardware reloads the entry."""
 
     async def async_release(self, hass: HomeAssistant) -> None:

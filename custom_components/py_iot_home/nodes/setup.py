@@ -20,6 +20,7 @@ from ..const import (
     DOMAIN,
     LOGGER,
 )
+from ..feature_entry import FeatureEntry
 from ..models import PyIotHomeConfigEntry
 from ..protocol import (
     NodeAnnouncement,
@@ -81,7 +82,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
     trend = TrendCoordinator(
         hass,
-        entry,
+        FeatureEntry(entry),
         node_trend_sources(entry.data[CONF_NODE_ID], announcement),
         window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
     )

@@ -46,7 +46,7 @@ from ..const import (
     TREND_REFRESH_INTERVAL,
     TREND_SLOPE_DIGITS,
 )
-from ..loaded import loaded_runtime
+from ..feature_entry import FeatureEntry
 from .display_unit import UNCONVERTED, DisplayUnit, display_unit
 from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
@@ -140,7 +140,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry[Any],
+        entry: FeatureEntry,
         sources: Sequence[TrendSource],
         *,
         window_days: int = DEFAULT_WINDOW_DAYS,
@@ -150,7 +150,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         super().__init__(
             hass,
             LOGGER,
-            config_entry=entry,
+            config_entry=entry.config_entry,
             name=f"{DOMAIN} trends {entry.title}",
             update_interval=TREND_REFRESH_INTERVAL,
         )
@@ -451,9 +451,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
 
 
-def running_trend(entry: ConfigEntry[Any]) -> TrendCoordinator | None:
-    """The trend analysis of an entry that is set up, else None."""
-    trend = getattr(loaded_runtime(entry), "trend", None)
+def running_trend(runtime: object | None) -> TrendCoordinator | None:
+    """The trend analysis of a running feature (see ``loaded.py``), else None."""
+    trend = getattr(runtime, "trend", None)
     return trend if isinstance(trend, TrendCoordinator) else None
 
 

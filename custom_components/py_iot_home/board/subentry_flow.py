@@ -1,4 +1,4 @@
-"""A board's options: polling, failure threshold, its LEDs and trend settings."""
+"""A board, a subentry of the home entry: added, then its polling, LEDs, trends and wiring."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from typing import Any
 
 import probatio
 from homeassistant.config_entries import (
-    ConfigFlowResult,
-    OptionsFlowWithReload,
+    SubentryFlowContext,
+    SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME
 from homeassistant.helpers import selector
 
 from ..const import (
+    CONF_BACKEND,
+    CONF_DHT_MODEL,
+    CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
     CONF_LED_ID,
     CONF_LEDS,
@@ -21,6 +24,9 @@ from ..const import (
     MIN_POLL_INTERVAL,
 )
 from ..hardware.gpio import GpioError
+from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
+from ..home.subentry_flow import HomeSubentryFlow
+from ..loaded import loaded_feature
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
 from ..trends.settings_form import (
@@ -29,53 +35,76 @@ from ..trends.settings_form import (
     trend_fields,
     trend_values,
 )
+from .config_steps import BoardSteps, async_check_board_pin
 from .form import (
+    HARDWARE_SELECTOR,
+    MODEL_SELECTOR,
+    PIN_SELECTOR,
     led_label,
     led_schema,
     new_led,
 )
 from .led_changes import running_board
 from .leds import LedConfig
-from .pin_validation import pin_in_use_placeholders, pins_in_use, validate_pin
+from .pin_validation import led_pins, pin_in_use_placeholders, pins_in_use, validate_pin
 
 
-class LocalBoardOptionsFlow(OptionsFlowWithReload):
-    """Poll interval, failure threshold and the LED list of a board.
+class BoardSubentryFlow(
+    BoardSteps[SubentryFlowContext, SubentryFlowResult, tuple[str, str]], HomeSubentryFlow
+):
+    """Add a board; then change its poll interval, failure threshold, LEDs, trends or wiring.
 
-    New settings reload the board. LEDs are added and removed on the running board instead
-    (``led_changes``), so its sensors carry on; a board that is not running is reloaded.
+    New settings reload the home entry. LEDs are added and removed on the running board
+    instead (``led_changes``), and trend settings taken by its running trends, so its sensors
+    carry on; a board that is not running is reloaded.
     """
 
     def __init__(self) -> None:
         """Nothing chosen for removal yet."""
+        super().__init__()
         self._removing: list[dict[str, Any]] = []
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Start with the board's sensor."""
+        return await self.async_step_board()
+
+    async def _async_board_configured(
+        self, title: str, unique_id: str, data: dict[str, Any]
+    ) -> SubentryFlowResult:
+        return self.async_create_entry(title=title, data=data, unique_id=unique_id)
+
+    @property
+    def _settings(self) -> dict[str, Any]:
+        return dict(self._get_reconfigure_subentry().data)
+
+    @property
+    def _name(self) -> str:
+        return self._get_reconfigure_subentry().title
 
     @property
     def _temperature_unit(self) -> str:
         """The home's temperature unit: trend thresholds are shown in it per day."""
         return self.hass.config.units.temperature_unit
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Start at the board's menu."""
-        return await self.async_step_board()
-
-    async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
         """Choose what to change."""
         menu = ["settings", "add_led"]
-        if self.config_entry.options.get(CONF_LEDS):
+        if self._settings.get(CONF_LEDS):
             menu.append("remove_led")
-        # Not "init", which the node and forecast options share as forms: the frontend fills
-        # a menu's description with placeholders, never its title, so the board is named
-        # in the description ("Options of {name}" as a menu title showed a formatjs error).
+        menu.append("wiring")
+        # The frontend fills a menu's description with placeholders, never its title, so the
+        # board is named in the description ("{name}" in a menu title showed a formatjs error).
         return self.async_show_menu(
-            step_id="board",
+            step_id="reconfigure",
             menu_options=menu,
-            description_placeholders={"name": self.config_entry.title},
+            description_placeholders={"name": self._name},
         )
 
     async def async_step_settings(
         self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    ) -> SubentryFlowResult:
         """Poll interval and how many failed reads make the sensor unavailable."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -86,20 +115,21 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
         if user_input is not None and not errors:
             options = {
-                **self.config_entry.options,
+                **self._settings,
                 CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
                 CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
                 **trend_values(user_input, self._temperature_unit),
             }
             reading_unchanged = all(
-                options.get(key) == self.config_entry.options.get(key)
+                options.get(key) == self._settings.get(key)
                 for key in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD)
             )
-            trend = running_trend(self.config_entry)
-            if reading_unchanged and trend is not None and await trend.async_apply_options(options):
-                # Only trend settings changed, taken while running: no reload, no gap.
-                self.automatic_reload = False
-            return self.async_create_entry(data=options)
+            trend = running_trend(loaded_feature(self._get_entry(), self._reconfigured.subentry_id))
+            # Only trend settings changed, taken while running: no reload, no gap.
+            live = (
+                reading_unchanged and trend is not None and await trend.async_apply_options(options)
+            )
+            return self._async_store_settings(options, live=live)
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
@@ -123,19 +153,18 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(
                 schema,
-                user_input
-                or shown_trend_options(self.config_entry.options, self._temperature_unit),
+                user_input or shown_trend_options(self._settings, self._temperature_unit),
             ),
             errors=errors,
-            description_placeholders={"name": self.config_entry.title},
+            description_placeholders={"name": self._name},
         )
 
     async def async_step_add_led(
         self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    ) -> SubentryFlowResult:
         """Add one LED to the board."""
         errors: dict[str, str] = {}
-        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        leds: list[dict[str, Any]] = list(self._settings.get(CONF_LEDS, []))
         taken = pins_in_use(self.hass)
         placeholders: dict[str, str] = {}
         if user_input is not None:
@@ -145,20 +174,21 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                 placeholders = pin_in_use_placeholders(pin, taken)
             else:
                 led = new_led(user_input)
-                if (board := running_board(self.config_entry)) is not None:
+                live = False
+                if (board := running_board(self._reconfigured)) is not None:
                     try:
                         await board.async_add_led(LedConfig.from_dict(led))
                     except GpioError:
                         # Another program holds the pin: say so here, not as a failed board.
                         errors[CONF_PIN] = "pin_refused"
                     else:
-                        self.automatic_reload = False
+                        live = True
                 if not errors:
-                    return self.async_create_entry(
-                        data={**self.config_entry.options, CONF_LEDS: [*leds, led]}
+                    return self._async_store_settings(
+                        {**self._settings, CONF_LEDS: [*leds, led]}, live=live
                     )
         schema = led_schema(
-            board=self.config_entry.title,
+            board=self._name,
             taken=taken,
             existing_names=[led[CONF_NAME] for led in leds],
             with_add_another=False,
@@ -172,9 +202,9 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_remove_led(
         self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    ) -> SubentryFlowResult:
         """Tick the LEDs to remove; nothing is ticked at first, and nothing goes unconfirmed."""
-        leds: list[dict[str, Any]] = list(self.config_entry.options.get(CONF_LEDS, []))
+        leds: list[dict[str, Any]] = list(self._settings.get(CONF_LEDS, []))
         if user_input is not None:
             self._removing = [led for led in leds if led[CONF_LED_ID] in user_input[CONF_LEDS]]
             if not self._removing:
@@ -196,29 +226,73 @@ class LocalBoardOptionsFlow(OptionsFlowWithReload):
                     )
                 }
             ),
-            description_placeholders={"name": self.config_entry.title},
+            description_placeholders={"name": self._name},
         )
 
     async def async_step_remove_led_confirm(
         self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    ) -> SubentryFlowResult:
         """Name what goes (each LED with its device and switch) before removing it."""
         if user_input is not None:
             removed = {led[CONF_LED_ID] for led in self._removing}
-            leds = self.config_entry.options.get(CONF_LEDS, [])
-            if (board := running_board(self.config_entry)) is not None:
+            leds = self._settings.get(CONF_LEDS, [])
+            live = False
+            if (board := running_board(self._reconfigured)) is not None:
                 await board.async_remove_leds(self.hass, removed)
-                self.automatic_reload = False
-            return self.async_create_entry(
-                data={
-                    **self.config_entry.options,
+                live = True
+            return self._async_store_settings(
+                {
+                    **self._settings,
                     CONF_LEDS: [led for led in leds if led[CONF_LED_ID] not in removed],
-                }
+                },
+                live=live,
             )
         return self.async_show_form(
             step_id="remove_led_confirm",
             description_placeholders={
-                "name": self.config_entry.title,
+                "name": self._name,
                 "leds": "\n".join(f"- {led_label(led)}" for led in self._removing),
             },
+        )
+
+    async def async_step_wiring(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Move the DHT sensor to another pin, or change its model; the board reloads."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            pin = int(user_input[CONF_DHT_PIN])
+            taken = pins_in_use(self.hass, exclude_subentry_id=subentry.subentry_id)
+            taken |= led_pins(subentry.data.get(CONF_LEDS, []), board="this board")
+            hardware = user_input.get(CONF_BACKEND, BACKEND_AUTO)
+            errors = await async_check_board_pin(
+                self.hass,
+                user_input[CONF_DHT_MODEL],
+                pin,
+                taken,
+                simulated=hardware == BACKEND_SIMULATED,
+            )
+            placeholders = pin_in_use_placeholders(pin, taken)
+            if not errors:
+                data = {
+                    **subentry.data,
+                    CONF_DHT_PIN: pin,
+                    CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
+                    CONF_BACKEND: hardware,
+                }
+                return self._async_store_settings(data, live=False)
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_DHT_PIN): PIN_SELECTOR,
+                probatio.Required(CONF_DHT_MODEL): MODEL_SELECTOR,
+                probatio.Required(CONF_BACKEND, default=BACKEND_AUTO): HARDWARE_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="wiring",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or subentry.data),
+            errors=errors,
+            description_placeholders={"name": subentry.title, **placeholders},
         )

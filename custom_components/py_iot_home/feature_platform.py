@@ -1,0 +1,34 @@
+"""What every platform does: add each feature's entities, a subentry's with its subentry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from homeassistant.const import Platform
+from homeassistant.core import callback
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .models import AddEntities, PyIotHomeConfigEntry
+
+
+@callback
+def async_add_feature_entities(
+    entry: PyIotHomeConfigEntry,
+    platform: Platform,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the platform's entities of every feature of the entry, whatever its kind."""
+    for subentry_id, feature in entry.runtime_data.features.items():
+        add = _adder(async_add_entities, subentry_id)
+        add(feature.entities(platform))
+        feature.platform_ready(platform, add)
+
+
+def _adder(
+    async_add_entities: AddConfigEntryEntitiesCallback, subentry_id: str | None
+) -> AddEntities:
+    def add(entities: Iterable[Entity]) -> None:
+        async_add_entities(entities, config_subentry_id=subentry_id)
+
+    return add

@@ -1,0 +1,1 @@
+"""The home entry: the boards on this host and the power forecasts, as its subentries."""

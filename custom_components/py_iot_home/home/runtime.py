@@ -1,0 +1,44 @@
+"""The home entry's runtime: one feature runtime per subentry, and the settings each runs with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
+
+from ..feature_entry import FeatureEntry
+from ..models import FeatureRuntime
+
+
+@dataclass(kw_only=True)
+class HomeRuntimeData:
+    """The boards and forecasts that are running, by subentry id."""
+
+    features: dict[str | None, FeatureRuntime] = field(default_factory=dict)
+    subentries: dict[str, ConfigSubentry] = field(default_factory=dict)
+    settings: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    """What each subentry's data was when its feature took it: another value needs a reload."""
+
+    def add(self, subentry: ConfigSubentry, feature: FeatureRuntime) -> None:
+        """A subentry's feature is running with the subentry's data as it is now."""
+        self.features[subentry.subentry_id] = feature
+        self.subentries[subentry.subentry_id] = subentry
+        self.settings[subentry.subentry_id] = dict(subentry.data)
+
+    def stale(self, subentries: Mapping[str, ConfigSubentry]) -> bool:
+        """Whether subentries were added, removed or changed in a way no feature took."""
+        return subentries.keys() != self.subentries.keys() or any(
+            dict(subentry.data) != self.settings[subentry_id]
+            for subentry_id, subentry in subentries.items()
+        )
+
+
+def take_settings_live(feature: FeatureEntry, data: Mapping[str, Any]) -> None:
+    """The running feature has taken these settings already: storing them reloads nothing."""
+    if feature.subentry_id is None or feature.config_entry.state is not ConfigEntryState.LOADED:
+        return
+    runtime = getattr(feature.config_entry, "runtime_data", None)
+    if isinstance(runtime, HomeRuntimeData) and feature.subentry_id in runtime.settings:
+        runtime.settings[feature.subentry_id] = dict(data)

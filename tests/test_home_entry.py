@@ -1,0 +1,84 @@
+"""The home entry runs its boards and forecasts; subentries added, changed or deleted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.const import CONF_LEDS, DOMAIN, SubentryKind
+
+from .fakes import install_fake_hardware
+from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry
+
+ATTIC_SUBENTRY_ID = "01JBOARD000000000000000ATTIC"
+
+
+def _attic(board_data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **board_data,
+        "board_id": "board0002",
+        "dht_pin": 5,
+        CONF_LEDS: [{**board_data[CONF_LEDS][0], "led_id": "led00002", "pin": 22}],
+    }
+
+
+async def test_deleting_the_board_that_failed_starts_the_others_and_forgets_it(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A pin another program holds stops the home entry; deleting that board is a fix too."""
+    hardware = install_fake_hardware(monkeypatch, rpi_gpio="missing")
+    assert hardware.gpiod is not None
+    hardware.gpiod.claim("/dev/gpiochip0", 17)  # the living room's LED
+    # The attic starts first: the living room's failure must give its pins back.
+    entry = home_entry(
+        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
+        board_subentry(board_data),
+    )
+    entry.add_to_hass(hass)
+    key = f"{DOMAIN}.led_states.{BOARD_SUBENTRY_ID}"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"pin_conflict_{BOARD_SUBENTRY_ID}") is not None
+    assert hardware.gpiod.line("/dev/gpiochip0", 22) is None
+
+    assert hass.config_entries.async_remove_subentry(entry, BOARD_SUBENTRY_ID)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert set(entry.runtime_data.features) == {ATTIC_SUBENTRY_ID}
+    assert hass.states.get("sensor.attic_temperature").state != STATE_UNAVAILABLE
+    assert issues.async_get_issue(DOMAIN, f"pin_conflict_{BOARD_SUBENTRY_ID}") is None
+    assert key not in hass_storage
+
+
+async def test_a_board_added_on_the_page_runs_beside_the_others(
+    hass: HomeAssistant, init_integration: MockConfigEntry, board_data: dict[str, Any]
+) -> None:
+    running = feature(init_integration)
+    attic = ConfigSubentry(
+        data=_attic(board_data),  # type: ignore[arg-type]
+        subentry_type=SubentryKind.BOARD,
+        title="Attic",
+        unique_id="board0002",
+    )
+    assert hass.config_entries.async_add_subentry(init_integration, attic)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert set(init_integration.runtime_data.features) == {BOARD_SUBENTRY_ID, attic.subentry_id}
+    # The home entry reloaded: a new living room runtime, with the same entities.
+    assert feature(init_integration) is not running
+    assert hass.states.get("sensor.attic_temperature").state == "21.0"
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
