@@ -123,19 +123,18 @@ async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
 async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
     hass: HomeAssistant, fake_hardware: FakeHardware
 ) -> None:
-    """Home Assistant's own dialog asks for the area after the board is added: not our form.
-
-    The dialog moves the devices the user placed (here only the board, as a user who sets
-    the first picker and presses Finish): its LEDs go along, and the area answers Assist
-    with the board's climate sensors. An LED the user put elsewhere stays there; an LED
-    added later joins the board's area.
+    """The board's form asks for the area with Home Assistant's own picker, and nothing asks
+    again (a board is a subentry: Home Assistant's dialog that places new devices follows
+    config entries only). The board and its LEDs are there, and the area answers Assist with
+    the board's climate sensors. An LED the user put elsewhere stays there; an LED added
+    later joins the board's area.
     """
     areas = ar.async_get(hass)
     kitchen, hall = areas.async_get_or_create("Kitchen"), areas.async_get_or_create("Hall")
     result = await _board_form(hass)
-    assert CONF_AREA not in result["data_schema"].schema
+    assert CONF_AREA in result["data_schema"].schema
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**_defaults(result), CONF_ADD_LED: True}
+        result["flow_id"], {**_defaults(result), CONF_AREA: kitchen.id, CONF_ADD_LED: True}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: True}
@@ -154,14 +153,10 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
 
     board, leds = entry_devices()
     assert len(leds) == 2
-    assert {device.area_id for device in (board, *leds)} == {None}
-
-    devices.async_update_device(board.id, area_id=kitchen.id)
-    await hass.async_block_till_done()
-    board, leds = entry_devices()
-    assert [led.area_id for led in leds] == [kitchen.id, kitchen.id]
+    assert {device.area_id for device in (board, *leds)} == {kitchen.id}
+    # Home Assistant names an entity of a device placed at once after its area too.
     assert areas.async_get_area(kitchen.id).temperature_entity_id == (
-        "sensor.climate_sensor_temperature"
+        "sensor.kitchen_climate_sensor_temperature"
     )
 
     devices.async_update_device(leds[1].id, area_id=hall.id)

@@ -462,8 +462,9 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
         str(dht_pin)
     )
     await expect(page.get_by_role("radio", name="Simulated sensor (no hardware)")).to_be_checked()
-    # No area field: Home Assistant's own dialog asks for it once the board exists.
-    await expect(page.get_by_text("Area", exact=True)).to_have_count(0)
+    # The area is asked here, with Home Assistant's own picker, and nowhere after.
+    await page.locator("ha-area-picker").first.click()
+    await page.get_by_role("option", name=re.compile(BOARD_AREA, re.IGNORECASE)).first.click()
     await page.screenshot(path=SCREENSHOTS / "add-board-defaults.png", animations="disabled")
     # The checkbox's own control is drawn over it: a click there is the person's click.
     await page.get_by_role("checkbox", name="Add an LED next").check(force=True)
@@ -474,16 +475,15 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     await expect(page.get_by_role("textbox", name="Name*")).to_have_value(f"{ADDED_BOARD} LED")
     await page.get_by_role("button", name="Submit").click()
 
-    # Home Assistant names the new devices: the board says it is simulated.
-    await expect(page.get_by_text("Name and assign")).to_be_visible()
-    await expect(page.get_by_text("Simulated DHT22", exact=True)).to_be_visible()
-    await expect(page.get_by_text(f"Simulated LED on GPIO{led_pin}", exact=True)).to_be_visible()
-    await page.screenshot(path=SCREENSHOTS / "add-board-created.png", animations="disabled")
-    # The area is asked here only (our form has none). The user picks it for the board and
-    # leaves the LED's empty: the LED goes with its board.
-    await page.locator("ha-area-picker").first.click()
-    await page.get_by_role("option", name=re.compile(BOARD_AREA, re.IGNORECASE)).first.click()
+    # A subentry's devices get no naming dialog: the area came from the form.
+    await expect(page.get_by_text(f"Created configuration for {ADDED_BOARD}.")).to_be_visible()
+    await expect(page.get_by_text("Name and assign")).to_have_count(0)
     await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+    # The board's device says it is simulated, under the board on the integration's page.
+    row = page.locator("ha-config-sub-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
+    await expect(row.get_by_text("Simulated DHT22").first).to_be_visible()
+    await row.scroll_into_view_if_needed()
+    await page.screenshot(path=SCREENSHOTS / "add-board-created.png", animations="disabled")
     deadline = time.monotonic() + 30
     while {device["area_id"] for device in await entry_devices(api, ADDED_BOARD)} != {
         BOARD_AREA_ID
@@ -494,8 +494,7 @@ async def test_board_added_with_the_defaults_then_its_led_removed(
     issues = (await api.ws("repairs/list_issues"))["issues"]
     assert [i["issue_id"] for i in issues if i["domain"] == DOMAIN] == [], "a simulated board"
 
-    row = page.locator("ha-config-sub-entry-row", has=page.get_by_text(ADDED_BOARD, exact=True))
-    await row.get_by_role("button", name="Reconfigure").first.click()
+    await row.get_by_role("button", name="Change board").first.click()
     # The menu names the board; its title is plain text (a placeholder there is not filled).
     await expect(page.get_by_text(f"What to change on {ADDED_BOARD}?")).to_be_visible()
     await expect(page.get_by_text("MISSING_VALUE")).to_have_count(0)

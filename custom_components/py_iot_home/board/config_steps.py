@@ -13,6 +13,7 @@ from homeassistant.data_entry_flow import FlowContext, FlowHandler, FlowResult
 from ..const import (
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
+    CONF_AREA,
     CONF_BACKEND,
     CONF_BOARD_ID,
     CONF_DHT_MODEL,
@@ -29,7 +30,7 @@ from ..hardware.dht import DhtModel
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_SIMULATED, MIN_GPIO_PIN
 from ..home.subentries import feature_titles
-from .form import async_default_hardware, board_schema, led_schema, new_led
+from .form import area_name, async_default_hardware, board_schema, led_schema, new_led
 from .pin_validation import (
     PinProblem,
     first_free_pin,
@@ -95,6 +96,7 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
             if not errors:
                 self._board = {
                     CONF_NAME: user_input[CONF_NAME],
+                    CONF_AREA: area_name(self.hass, user_input.get(CONF_AREA)),
                     CONF_DHT_PIN: pin,
                     CONF_DHT_MODEL: user_input[CONF_DHT_MODEL],
                     CONF_BACKEND: user_input[CONF_BACKEND],
@@ -153,6 +155,8 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
             board_id,
             {
                 CONF_BOARD_ID: board_id,
+                # The area's name, as a device's suggested area is: its new devices go there.
+                **({CONF_AREA: area} if (area := self._board[CONF_AREA]) else {}),
                 CONF_DHT_PIN: self._board[CONF_DHT_PIN],
                 CONF_DHT_MODEL: self._board[CONF_DHT_MODEL],
                 CONF_BACKEND: self._board[CONF_BACKEND],

@@ -9,12 +9,14 @@ from uuid import uuid4
 import probatio
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import selector
 
 from ..const import (
     CONF_ACTIVE_HIGH,
     CONF_ADD_ANOTHER,
     CONF_ADD_LED,
+    CONF_AREA,
     CONF_BACKEND,
     CONF_DHT_MODEL,
     CONF_DHT_PIN,
@@ -57,10 +59,11 @@ async def async_default_hardware(hass: HomeAssistant, pin: int) -> str:
 def board_schema(
     *, dht_pin: int | None, hardware: str, existing_names: list[str]
 ) -> probatio.Schema:
-    """Name, DHT pin and model, real or simulated, and whether LEDs follow.
+    """Name, area, DHT pin and model, real or simulated, and whether LEDs follow.
 
-    No area: Home Assistant asks for it once the board's devices exist (its own dialog
-    after the entry is created), and the LEDs follow the board (led_areas.py).
+    The area is Home Assistant's own picker: a board is a subentry, and Home Assistant's
+    dialog that names and places new devices follows config entries only. The LEDs follow
+    the board (led_areas.py).
     """
     pin_field = (
         probatio.Required(CONF_DHT_PIN)
@@ -72,12 +75,19 @@ def board_schema(
             probatio.Required(
                 CONF_NAME, default=unused_name(DEFAULT_BOARD_NAME, existing_names)
             ): str,
+            probatio.Optional(CONF_AREA): selector.AreaSelector(),
             pin_field: PIN_SELECTOR,
             probatio.Required(CONF_DHT_MODEL, default=DhtModel.DHT22.value): MODEL_SELECTOR,
             probatio.Required(CONF_BACKEND, default=hardware): HARDWARE_SELECTOR,
             probatio.Required(CONF_ADD_LED, default=False): bool,
         }
     )
+
+
+def area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
+    """The name of the area picked in the form; None for none, or one deleted meanwhile."""
+    area = ar.async_get(hass).async_get_area(area_id) if area_id else None
+    return area.name if area else None
 
 
 def led_schema(
