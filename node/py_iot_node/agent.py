@@ -113,6 +113,7 @@ class AgentStats:
     resent: int = 0
     retimed: int = 0
     misdated: int = 0
+    damaged: int = 0
     rejected: Counter[str]
 
 
@@ -159,13 +160,17 @@ class NodeAgent:
         self.custom_models: dict[str, str] = {}
         # Samples of this boot buffered by an earlier run, before the clock was set.
         self.stats.retimed += retime_buffered(buffer, self._clock_watch, self._restamp)
-        if misdated := drop_misdated(buffer):
+        misdated, damaged = drop_misdated(buffer)
+        if misdated:
             self.stats.misdated += misdated
             _LOGGER.warning(
                 "dropped %d buffered samples of an earlier boot: their time is impossible "
                 "(the clock was not set when they were taken)",
                 misdated,
             )
+        if damaged:
+            self.stats.damaged += damaged
+            _LOGGER.warning("dropped %d buffered samples the buffer file holds damaged", damaged)
 
     def _restamp(self, payload: bytes, ts: float) -> bytes:
         return restamp_state(payload, ts, topic=self._state_topic, signer=self._signer)
