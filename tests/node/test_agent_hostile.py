@@ -158,3 +158,44 @@ def test_a_damaged_counter_in_the_buffer_file_is_not_used(
         30.0,
     ]
     buffer.close()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'"temperature":21.0', b'"temperature":21.5'),  # a flipped bit: the signature fails
+        (b'"seq":', b'"sek":'),  # no counter
+        (b'"humidity":45.0', b'"humidity":4e5'),  # out of range
+    ],
+    ids=["bad_signature", "missing_seq", "out_of_range"],
+)
+def test_a_buffered_sample_home_assistant_would_refuse_does_not_take_its_batch_with_it(
+    tmp_path: Path,
+    client: FakeClient,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    old: bytes,
+    new: bytes,
+) -> None:
+    """Home Assistant refuses a replay batch with one bad entry; the broker's ack then
+    removed the whole batch from the buffer: 199 good samples lost with one damaged."""
+    path = _buffer_five_signed(tmp_path, client, clock)
+    db = sqlite3.connect(path)
+    ((seq, payload),) = db.execute(
+        "SELECT seq, payload FROM samples WHERE instr(payload, ?)", (b'"temperature":21.0',)
+    ).fetchall()
+    db.close()
+    _damage(path, "UPDATE samples SET payload = ? WHERE seq = ?", payload.replace(old, new), seq)
+    clock.now = START + 3600
+    agent, buffer = make_agent(make_config(tmp_path, secret=SECRET), client, clock, boot=2)
+    agent.handle_connected()
+    replayed = states(ack_all(agent, client), MessageVerifier(SECRET))
+    assert [state.sensors["climate"].temperature for state in replayed if state.sensors] == [
+        20.0,
+        22.0,
+        23.0,
+        24.0,
+    ]
+    assert len(buffer) == 0
+    assert caplog.text.count("Home Assistant would refuse") == 1
+    buffer.close()
