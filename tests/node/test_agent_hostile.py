@@ -9,12 +9,14 @@ import pytest
 from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.config import ConfigError
+from py_iot_node.custom_sensors import DEFAULT_MODEL, CustomSensorChannel, load_reader
 from py_iot_node.devices import SwitchBank
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import (
     MessageSigner,
     MessageVerifier,
     RejectionKind,
+    SensorSample,
     build_resend_request,
     parse_announcement,
 )
@@ -198,4 +200,45 @@ def test_a_buffered_sample_home_assistant_would_refuse_does_not_take_its_batch_w
     ]
     assert len(buffer) == 0
     assert caplog.text.count("Home Assistant would refuse") == 1
+    buffer.close()
+
+
+METER = {
+    "key": "meter",
+    "name": "Power meter",
+    "factory": "tests.node.custom_readers:ScriptedMeter",
+    "quantities": ["power"],
+}
+
+
+def test_a_custom_reading_too_large_for_a_float_costs_the_reading_only(tmp_path: Path) -> None:
+    """float() of a 400-digit integer (a meter's JSON reply read as is) raised out of the
+    read: the reader thread ended, and the node sent no sample again until restarted."""
+    readings = [{"power": 10**400}, {"power": 1500}]
+    config = make_config(tmp_path, custom_sensors=[METER | {"options": {"readings": readings}}])
+    channel = CustomSensorChannel(config.custom_sensors[0], load_reader(config.custom_sensors[0]))
+    assert channel.read() == SensorSample()
+    assert channel.read() == SensorSample(power=1500.0)
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["Meter\u200b", "Meter\nv2", "\u00a0 ", "Meter \u202eterem"],
+    ids=["zero_width", "newline", "blank", "bidi_override"],
+)
+def test_a_custom_sensors_model_home_assistant_refuses_is_not_announced(
+    tmp_path: Path, client: FakeClient, clock: FakeClock, model: str
+) -> None:
+    """Only the model's length was checked: Home Assistant refused every announcement of
+    the node (invalid_text), so it could not be discovered, nor its changes adopted."""
+    config = make_config(
+        tmp_path, custom_sensors=[METER | {"options": {"readings": [], "model": model}}]
+    )
+    channel = CustomSensorChannel(config.custom_sensors[0], load_reader(config.custom_sensors[0]))
+    agent, buffer = make_agent(config, client, clock)
+    agent.custom_models = {"meter": channel.model}
+    agent.handle_connected()
+    (announce,) = client.on("py_iot_home/kitchen/announce")
+    sensors = parse_announcement(announce.topic, announce.payload).sensors
+    assert [sensor.model for sensor in sensors if sensor.key == "meter"] == [DEFAULT_MODEL]
     buffer.close()
