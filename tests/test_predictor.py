@@ -349,6 +349,8 @@ async def test_unit_conversion(
     [
         ({"unit_of_measurement": "kWh"}, "unsupported_power_unit"),
         ({"unit_of_measurement": "A"}, "unsupported_power_unit"),
+        # Any JSON value may be an attribute: a list raised TypeError (an unknown error).
+        ({"unit_of_measurement": ["W"]}, "unsupported_power_unit"),
         (None, "entity_not_found"),
     ],
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 import probatio
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -25,6 +25,7 @@ from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
 from .models import PyIotHomeConfigEntry
+from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator
 from .trends.recorded_samples import history_samples
 
@@ -140,7 +141,7 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
                 translation_key="no_history",
                 translation_placeholders={"entity_id": entity_id},
             )
-        unit = hass.states.get(entity_id).attributes.get(ATTR_UNIT_OF_MEASUREMENT)  # type: ignore[union-attr]
+        unit = unit_of(hass.states.get(entity_id).attributes)  # type: ignore[union-attr]
         times, values = await get_instance(hass).async_add_executor_job(
             history_samples,
             hass,
