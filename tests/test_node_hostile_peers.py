@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -46,6 +47,7 @@ from .node_messages import (
 )
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
+SECRET = "the kitchen node's own secret"
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -235,3 +237,74 @@ async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SECRET: "secret_reused"}
     assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID) is None
+
+
+async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_times(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every live state wrote each of the node's entities: a compromised node (with its own
+    secret) sending them as fast as the broker takes them held the event loop ~5 ms per
+    message with 16 sensors, and queued a recorder row per changed value (past 65,000 queued,
+    the recorder stops recording anything). Its samples still reach the trend; a command's
+    confirmation still shows at once; a minute later its states show again."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    changed: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            changed.append(event.data["entity_id"])
+            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+            else None
+        ),
+    )
+    flood = 200
+    for seq in range(2, 2 + flood):
+        state = StateMessage(
+            node_id=NODE_ID,
+            ts=time.time(),
+            seq=seq,
+            sensors={
+                f"fs{index}": SensorSample(temperature=20.0 + seq % 2, humidity=40.0 + seq % 2)
+                for index in range(16)
+            },
+            switches={},
+        )
+        async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["state"] == flood
+    shown = len(changed)
+    assert shown <= 32 * 25, shown  # 32 sensors, a burst's worth of messages
+    assert node.rejections.counts["live_rationed"] > 0
+    assert caplog.text.count("live_rationed") <= 1
+
+    async def confirm(*_: object, **__: object) -> None:
+        confirmation = StateMessage(
+            node_id=NODE_ID, ts=time.time(), seq=10_000, sensors={}, switches={"led1": True}
+        )
+        async_fire_mqtt_message(hass, STATE_TOPIC, build_state(confirmation, signer=signer).payload)
+
+    mqtt_mock.async_publish.side_effect = confirm
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.kitchen_pi_desk_led"}, blocking=True
+    )
+    assert hass.states.get("switch.kitchen_pi_desk_led").state == "on"
+
+    freezer.tick(timedelta(minutes=1))
+    state = StateMessage(
+        node_id=NODE_ID,
+        ts=time.time(),
+        seq=10_001,
+        sensors={
+            f"fs{index}": SensorSample(temperature=25.0, humidity=50.0) for index in range(16)
+        },
+        switches={},
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "25.0"

@@ -59,6 +59,7 @@ from ..repairs import (
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
+from .display_ration import SHOWN_PER_S, DisplayRation
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
@@ -84,6 +85,7 @@ class RefusalKind(StrEnum):
 
     RETAINED = "retained"
     HARDWARE_CHANGE_RATIONED = "hardware_change_rationed"
+    LIVE_RATIONED = "live_rationed"
     UNIQUE_ID_CLASH = "unique_id_clash"
 
 
@@ -174,6 +176,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # As many failed reads in a row as a board tolerates by default before "Unavailable".
         self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
         self._silence = SilenceWatch(announcement.interval_s)
+        self._display_ration = DisplayRation()
         # The node's own time of the sample shown (shown timed by its arrival while the
         # node's clock is off).
         self._shown_ts: float | None = None
@@ -578,6 +581,15 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _apply(self, state: StateMessage, *, arrived_at: float | None = None) -> None:
         """Show a live state; `arrived_at` stands for its time when the node's clock is off."""
+        if not self._confirms_a_command(state) and not self._display_ration.take(time.monotonic()):
+            # Each shown state writes every entity of the node (nodes.display_ration).
+            self.rejections.refuse(
+                self.topic(TopicKind.STATE),
+                RefusalKind.LIVE_RATIONED,
+                f"more than {SHOWN_PER_S:.0f} live states a second: their samples go to "
+                "the trend, the entities show one within the ration",
+            )
+            return
         at = state.ts if arrived_at is None else arrived_at
         # Only announced keys are kept: a node cannot grow this state with made-up keys.
         sensors = self._read_tolerance.merge(
