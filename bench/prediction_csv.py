@@ -303,7 +303,16 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
     median = float(numeric.abs().median())
     for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
         if low <= median <= high:
-            return pd.Series(pd.to_datetime(numeric, unit=unit, utc=True), index=numeric.index)
+            try:
+                parsed = pd.to_datetime(numeric, unit=unit, utc=True)
+            except (OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+                # Within the band, 2262-2286 is beyond pandas' nanoseconds, and so is a
+                # garbage row among good times: one message, not pandas' traceback.
+                raise CsvError(
+                    f"the time column {name!r} holds epoch {unit} beyond what pandas holds "
+                    f"(1677-2262), e.g. {numeric.abs().max()!r}"
+                ) from err
+            return pd.Series(parsed, index=numeric.index)
     raise CsvError(
         f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
         "neither epoch seconds nor epoch milliseconds"
