@@ -640,3 +640,13 @@ def test_epoch_times_beyond_what_pandas_holds_get_one_message(
     lines = ["time,power,temp"] + [f"{time},400,7" for time in times]
     with pytest.raises(CsvError, match="1677"):
         load_csv(write(tmp_path, lines), options())
+
+
+@pytest.mark.parametrize("stray", ["1700-01-01 00:00", "2261-01-01 00:00"], ids=["1700", "2261"])
+def test_one_row_centuries_away_is_refused(tmp_path: Path, stray: str) -> None:
+    """One stray row raised pandas' overflow (1700: a span beyond a Timedelta), or made an
+    hourly grid of two million hours out of three days of rows (2261)."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},400,7" for t in index]
+    with pytest.raises(CsvError, match="stray row"):
+        load_csv(write(tmp_path, [*lines, f"{stray},400,7"]), options())
