@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
@@ -308,3 +310,32 @@ async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_ti
     async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "25.0"
+
+
+async def test_a_repeated_announcement_does_not_write_the_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Every accepted announcement wrote each entity of the node, though none shows anything
+    of it: a node (its own secret) repeating its retained announcement, which may repeat its
+    counter, as fast as the broker takes it held the event loop as a flood of states did."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    written: list[str] = []
+
+    @callback
+    def of_the_node(data: Mapping[str, Any]) -> bool:
+        return str(data["entity_id"]).startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+
+    @callback
+    def reported(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_REPORTED, reported, event_filter=of_the_node)
+    payload = announce_payload(announcement(sensors=_sensors("f")), signer)
+    for _ in range(50):
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["announce"] >= 50
+    assert written == []

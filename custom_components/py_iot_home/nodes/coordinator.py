@@ -356,7 +356,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if changed and not self._adopt_hardware_change(msg.topic, announcement):
             return
         self._silence.interval_s = announcement.interval_s
-        self.async_set_updated_data(replace(self.data, announcement=announcement))
+        # Kept without telling the entities: none shows any of it (other hardware reloads),
+        # and writing every entity per announcement let a node repeating its own hold the loop.
+        self.data = replace(self.data, announcement=announcement)
 
     @callback
     def _async_check_silence(self, _now: datetime) -> None:
