@@ -37,6 +37,7 @@ from custom_components.py_iot_home.protocol import (
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
     BOTH,
     NODE_ID,
     REPLAY_TOPIC,
@@ -312,16 +313,8 @@ async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_ti
     assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "25.0"
 
 
-async def test_a_repeated_announcement_does_not_write_the_entities(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
-) -> None:
-    """Every accepted announcement wrote each entity of the node, though none shows anything
-    of it: a node (its own secret) repeating its retained announcement, which may repeat its
-    counter, as fast as the broker takes it held the event loop as a flood of states did."""
-    signer = MessageSigner(SECRET)
-    node = await discover_and_confirm(
-        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
-    )
+def _count_writes(hass: HomeAssistant) -> list[str]:
+    """Entity ids of the kitchen node's writes that changed nothing (state_reported)."""
     written: list[str] = []
 
     @callback
@@ -333,9 +326,43 @@ async def test_a_repeated_announcement_does_not_write_the_entities(
         written.append(event.data["entity_id"])
 
     hass.bus.async_listen(EVENT_STATE_REPORTED, reported, event_filter=of_the_node)
+    return written
+
+
+async def test_a_repeated_announcement_does_not_write_the_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Every accepted announcement wrote each entity of the node, though none shows anything
+    of it: a node (its own secret) repeating its retained announcement, which may repeat its
+    counter, as fast as the broker takes it held the event loop as a flood of states did."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    written = _count_writes(hass)
     payload = announce_payload(announcement(sensors=_sensors("f")), signer)
     for _ in range(50):
         async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert node.messages_accepted["announce"] >= 50
     assert written == []
+
+
+async def test_a_repeated_availability_does_not_write_the_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Every availability message wrote each entity of the node, changed or not: "online"
+    repeated (unsigned, and retained) held the loop as a flood of states did."""
+    node = await discover_and_confirm(hass, announcement(sensors=_sensors("f")))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    written = _count_writes(hass)
+    for _ in range(50):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["availability"] == 51
+    assert node.data.online
+    assert written == []
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "off"

@@ -410,11 +410,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
-        if online != self.data.online:
-            LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
-            if online:
-                self._silence.heard(time.time())
         self._track_offline(online)
+        if online == self.data.online:
+            # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
+            return
+        LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
+        if online:
+            self._silence.heard(time.time())
         self.async_set_updated_data(replace(self.data, online=online))
 
     def _track_offline(self, online: bool) -> None:
