@@ -18,6 +18,8 @@ from .protocol import MAX_SEQ
 _LOGGER = logging.getLogger(__name__)
 # The counter is written once per block, not per message, to spare the SD card.
 SEQ_BLOCK = 1000
+# Half of 2**63: a counter from milliseconds since 1970 reaches it in 146 million years.
+MAX_CEILING = MAX_SEQ // 2
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
 # `mono` (added later; NULL in older files) is the monotonic clock when the sample was taken.
@@ -243,7 +245,13 @@ class SequenceCounter:
 
     def __init__(self, buffer: SampleBuffer, clock: Callable[[], float]) -> None:
         self._buffer = buffer
-        self._next = max(buffer._meta("seq_ceiling"), int(clock() * 1000))
+        ceiling = buffer._meta("seq_ceiling")
+        if ceiling > MAX_CEILING:
+            # Not written by a counter that starts at the time in milliseconds (a hand edit):
+            # its next values would pass 2**63-1, which Home Assistant and SQLite refuse.
+            _LOGGER.warning("the stored message counter %d is impossible; ignored", ceiling)
+            ceiling = 0
+        self._next = max(ceiling, int(clock() * 1000))
         self._ceiling = self._next
 
     def __call__(self) -> int:

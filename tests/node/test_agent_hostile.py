@@ -242,3 +242,22 @@ def test_a_custom_sensors_model_home_assistant_refuses_is_not_announced(
     sensors = parse_announcement(announce.topic, announce.payload).sensors
     assert [sensor.model for sensor in sensors if sensor.key == "meter"] == [DEFAULT_MODEL]
     buffer.close()
+
+
+def test_a_counter_ceiling_near_the_top_is_not_used(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    """A stored ceiling a few counters below 2**63-1 (no clock in milliseconds comes near)
+    numbered the next messages past it: Home Assistant refused every one, and storing the
+    next ceiling raised OverflowError, which stopped the agent."""
+    path = _buffer_five_signed(tmp_path, client, clock)
+    _damage(path, "UPDATE meta SET value = ? WHERE name = 'seq_ceiling'", 2**63 - 10)
+    clock.now = START + 3600
+    agent, buffer = make_agent(make_config(tmp_path, secret=SECRET), client, clock, boot=2)
+    agent.handle_connected()
+    for minute in range(20):
+        clock.now = START + 3600 + 60 * minute
+        agent.handle_sample(clock.now, reading(30.0))
+    sent = ack_all(agent, client) + ack_all(agent, client)
+    assert len(states(sent, MessageVerifier(SECRET))) == 5 + 1 + 20  # buffered, echo, new
+    buffer.close()
