@@ -18,7 +18,10 @@ from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
@@ -366,3 +369,45 @@ async def test_a_repeated_availability_does_not_write_the_entities(
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "off"
+
+
+async def test_a_flapping_availability_writes_the_entities_a_bounded_number_of_times(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each change of availability wrote every entity of the node, each a state change the
+    recorder queued (available, unavailable): "online" and "offline" alternated as fast as
+    the broker takes them (unsigned by design; the node's own, or anyone's without the
+    documented ACL) flooded it as live states did. The last word still shows, a second on."""
+    node = await discover_and_confirm(hass, announcement(sensors=_sensors("f")))
+    reading = StateMessage(
+        node_id=NODE_ID,
+        ts=time.time(),
+        seq=2,
+        sensors={
+            f"fs{index}": SensorSample(temperature=21.0, humidity=45.0) for index in range(16)
+        },
+        switches={"led1": False},
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(reading).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "21.0"
+    changed: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            changed.append(event.data["entity_id"])
+            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+            else None
+        ),
+    )
+    for turn in range(200):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online" if turn % 2 else "offline")
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["availability"] == 201
+    assert len(changed) <= 33 * 25, len(changed)  # 33 entities, a burst's worth of changes
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "on"
+    assert node.data.online

@@ -169,6 +169,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
         self._owed_request_timer: Callable[[], None] | None = None
+        self._availability_flush: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -414,10 +415,28 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if online == self.data.online:
             # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
             return
-        LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
         if online:
             self._silence.heard(time.time())
+        if not self._display_ration.take(time.monotonic()):
+            # Flapping faster than shown (nodes.display_ration): each change wrote every entity
+            # and queued a recorder row for each. The latest is written once the ration allows.
+            self.data = replace(self.data, online=online)
+            self.rejections.refuse(
+                msg.topic, RefusalKind.LIVE_RATIONED, "availability changing faster than shown"
+            )
+            if self._availability_flush is None:
+                self._availability_flush = async_call_later(
+                    self.hass, 1 / SHOWN_PER_S, self._flush_availability
+                )
+            return
+        LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
         self.async_set_updated_data(replace(self.data, online=online))
+
+    @callback
+    def _flush_availability(self, _: datetime) -> None:
+        """Write the availability that changed beyond the ration (at most every half second)."""
+        self._availability_flush = None
+        self.async_set_updated_data(self.data)
 
     def _track_offline(self, online: bool) -> None:
         """A repair issue once the node has been offline for a day; gone when it is back."""
@@ -447,6 +466,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._owed_request_timer is not None:
             self._owed_request_timer()
             self._owed_request_timer = None
+        if self._availability_flush is not None:
+            self._availability_flush()
+            self._availability_flush = None
 
     def _retained(self, msg: ReceiveMessage) -> bool:
         """Whether to drop a retained sample: nodes never retain them, so it is planted."""

@@ -5,7 +5,8 @@ value that changed. A node samples at most once a second (`interval_s` >= 1) and
 each command with one more state; a compromised one (or anyone, for an unsigned node) can
 send thousands a second, holding the event loop and outgrowing the recorder's queue (past
 65,000 queued it stops recording anything). Beyond the ration, states still reach the
-trend, only the entities wait for the next one within it.
+trend, only the entities wait for the next one within it. Changes of availability share the
+ration (each writes every entity too); the latest of them is written half a second on.
 """
 
 from __future__ import annotations
