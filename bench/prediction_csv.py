@@ -24,7 +24,8 @@ optional). What a checker's file may look like, and what becomes of it:
   regular, else an hour; a temperature or humidity column filled in less often than the
   rows holds for its own interval, at most 3 hours), and each hour gets the time-weighted
   mean of what covers it.
-  Hours nothing covers stay missing and are not scored.
+  Hours nothing covers stay missing and are not scored. Times spanning more than ten years
+  with less than a row a day on average are refused: a stray row centuries away.
 - Power in W (`--power-unit W`, the default), kW, energy per row in Wh or kWh (regular
   rows only: the energy over the row's interval), or an energy meter's running total in
   Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
@@ -43,6 +44,7 @@ Bad input ends in one `CsvError` whose message says what to change.
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 import warnings
@@ -80,6 +82,10 @@ TEMPERATURE_NAME_UNITS = {
     "kelvin": "K",
 }
 POWER_NAME_UNITS = {"w": "W", "watt": "W", "watts": "W", "kw": "kW", "wh": "Wh", "kwh": "kWh"}
+# Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
+# row, not data (its hourly grid would hold millions of empty hours).
+MAX_HOURS_PER_ROW = 24
+ALWAYS_SPANNED_HOURS = 10 * 8766
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time). CST, IST and the
 # like name several zones: beside their summer name (US Central's CDT, Israel's IDT) they
@@ -166,6 +172,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     times = parse_times(time_text.rename(options.time), options.tz, notes)
     check_time_of_day(times, options.time)
     keep = times.notna()
+    check_span(times[keep], options.time)
     rows = pd.DataFrame(
         {
             key: numbers(raw[column], column, options.decimal, notes, options.thousands)
@@ -175,6 +182,23 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
     return hourly_frame(rows, options, notes)
+
+
+def span_ns(times: pd.Series) -> float:
+    """How long the times span, in ns: a float, as 1700 to 2261 overflows a Timedelta."""
+    known = times.dropna()
+    return float(known.max().value - known.min().value) if len(known) else math.inf
+
+
+def check_span(times: pd.Series, name: str) -> None:
+    """Refuse times spanning far more than their rows: one stray row centuries away made an
+    hourly grid of millions of hours (memory and minutes) out of a few days of rows."""
+    if span_ns(times) / HOUR.value > max(MAX_HOURS_PER_ROW * len(times), ALWAYS_SPANNED_HOURS):
+        raise CsvError(
+            f"the times in {name!r} run from {times.min()} to {times.max()} for "
+            f"{len(times)} rows: a stray row far from the others? (beyond ten years, rows "
+            f"must average at least one every {MAX_HOURS_PER_ROW} hours)"
+        )
 
 
 def check_named_units(options: CsvOptions) -> None:
@@ -303,7 +327,16 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
     median = float(numeric.abs().median())
     for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
         if low <= median <= high:
-            return pd.Series(pd.to_datetime(numeric, unit=unit, utc=True), index=numeric.index)
+            try:
+                parsed = pd.to_datetime(numeric, unit=unit, utc=True)
+            except (OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+                # Within the band, 2262-2286 is beyond pandas' nanoseconds, and so is a
+                # garbage row among good times: one message, not pandas' traceback.
+                raise CsvError(
+                    f"the time column {name!r} holds epoch {unit} beyond what pandas holds "
+                    f"(1677-2262), e.g. {numeric.abs().max()!r}"
+                ) from err
+            return pd.Series(parsed, index=numeric.index)
     raise CsvError(
         f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
         "neither epoch seconds nor epoch milliseconds"
@@ -339,7 +372,7 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
         except (ValueError, TypeError, OverflowError) as error:
             first_error = first_error or error
     if readings:
-        best = min(readings, key=lambda times: times.max() - times.min())
+        best = min(readings, key=span_ns)
         if not hour_24.any():
             return best
         # Only interval-ending data counts to 24:00: each row's time is its interval's end.

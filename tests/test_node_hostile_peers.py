@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
@@ -34,6 +40,7 @@ from custom_components.py_iot_home.protocol import (
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
     BOTH,
     NODE_ID,
     REPLAY_TOPIC,
@@ -46,6 +53,7 @@ from .node_messages import (
 )
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
+SECRET = "the kitchen node's own secret"
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -235,3 +243,171 @@ async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SECRET: "secret_reused"}
     assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID) is None
+
+
+async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_times(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every live state wrote each of the node's entities: a compromised node (with its own
+    secret) sending them as fast as the broker takes them held the event loop ~5 ms per
+    message with 16 sensors, and queued a recorder row per changed value (past 65,000 queued,
+    the recorder stops recording anything). Its samples still reach the trend; a command's
+    confirmation still shows at once; a minute later its states show again."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    changed: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            changed.append(event.data["entity_id"])
+            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+            else None
+        ),
+    )
+    flood = 200
+    for seq in range(2, 2 + flood):
+        state = StateMessage(
+            node_id=NODE_ID,
+            ts=time.time(),
+            seq=seq,
+            sensors={
+                f"fs{index}": SensorSample(temperature=20.0 + seq % 2, humidity=40.0 + seq % 2)
+                for index in range(16)
+            },
+            switches={},
+        )
+        async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["state"] == flood
+    shown = len(changed)
+    assert shown <= 32 * 25, shown  # 32 sensors, a burst's worth of messages
+    assert node.rejections.counts["live_rationed"] > 0
+    assert caplog.text.count("live_rationed") <= 1
+
+    async def confirm(*_: object, **__: object) -> None:
+        confirmation = StateMessage(
+            node_id=NODE_ID, ts=time.time(), seq=10_000, sensors={}, switches={"led1": True}
+        )
+        async_fire_mqtt_message(hass, STATE_TOPIC, build_state(confirmation, signer=signer).payload)
+
+    mqtt_mock.async_publish.side_effect = confirm
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.kitchen_pi_desk_led"}, blocking=True
+    )
+    assert hass.states.get("switch.kitchen_pi_desk_led").state == "on"
+
+    freezer.tick(timedelta(minutes=1))
+    state = StateMessage(
+        node_id=NODE_ID,
+        ts=time.time(),
+        seq=10_001,
+        sensors={
+            f"fs{index}": SensorSample(temperature=25.0, humidity=50.0) for index in range(16)
+        },
+        switches={},
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "25.0"
+
+
+def _count_writes(hass: HomeAssistant) -> list[str]:
+    """Entity ids of the kitchen node's writes that changed nothing (state_reported)."""
+    written: list[str] = []
+
+    @callback
+    def of_the_node(data: Mapping[str, Any]) -> bool:
+        return str(data["entity_id"]).startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+
+    @callback
+    def reported(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_REPORTED, reported, event_filter=of_the_node)
+    return written
+
+
+async def test_a_repeated_announcement_does_not_write_the_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Every accepted announcement wrote each entity of the node, though none shows anything
+    of it: a node (its own secret) repeating its retained announcement, which may repeat its
+    counter, as fast as the broker takes it held the event loop as a flood of states did."""
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    written = _count_writes(hass)
+    payload = announce_payload(announcement(sensors=_sensors("f")), signer)
+    for _ in range(50):
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["announce"] >= 50
+    assert written == []
+
+
+async def test_a_repeated_availability_does_not_write_the_entities(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Every availability message wrote each entity of the node, changed or not: "online"
+    repeated (unsigned, and retained) held the loop as a flood of states did."""
+    node = await discover_and_confirm(hass, announcement(sensors=_sensors("f")))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    written = _count_writes(hass)
+    for _ in range(50):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["availability"] == 51
+    assert node.data.online
+    assert written == []
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "off"
+
+
+async def test_a_flapping_availability_writes_the_entities_a_bounded_number_of_times(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each change of availability wrote every entity of the node, each a state change the
+    recorder queued (available, unavailable): "online" and "offline" alternated as fast as
+    the broker takes them (unsigned by design; the node's own, or anyone's without the
+    documented ACL) flooded it as live states did. The last word still shows, a second on."""
+    node = await discover_and_confirm(hass, announcement(sensors=_sensors("f")))
+    reading = StateMessage(
+        node_id=NODE_ID,
+        ts=time.time(),
+        seq=2,
+        sensors={
+            f"fs{index}": SensorSample(temperature=21.0, humidity=45.0) for index in range(16)
+        },
+        switches={"led1": False},
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(reading).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "21.0"
+    changed: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            changed.append(event.data["entity_id"])
+            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+            else None
+        ),
+    )
+    for turn in range(200):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online" if turn % 2 else "offline")
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert node.messages_accepted["availability"] == 201
+    assert len(changed) <= 33 * 25, len(changed)  # 33 entities, a burst's worth of changes
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "on"
+    assert node.data.online

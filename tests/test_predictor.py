@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+import numpy as np
 import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -366,6 +368,8 @@ async def test_unit_conversion(
     [
         ({"unit_of_measurement": "kWh"}, "unsupported_power_unit"),
         ({"unit_of_measurement": "A"}, "unsupported_power_unit"),
+        # Any JSON value may be an attribute: a list raised TypeError (an unknown error).
+        ({"unit_of_measurement": ["W"]}, "unsupported_power_unit"),
         (None, "entity_not_found"),
     ],
 )
@@ -746,4 +750,47 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"no_recent_power_{entry_id}") is None
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+
+
+def _with_meta(encoded: str, **changes: object) -> str:
+    """A saved model (base64 .npz) with some of its meta data changed, as a hand edit would."""
+    with np.load(io.BytesIO(base64.b64decode(encoded)), allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    meta = json.loads(str(arrays["meta"])) if changes else []
+    arrays["meta"] = np.array(json.dumps(meta | changes if changes else meta))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"trained_at": "2026-03-01T00:10:00"},  # no time zone: every refresh raised TypeError
+        {"trained_at": "9999-01-01T00:00:00+00:00"},  # never due: the model kept for good
+        {"training_rows": float("inf")},  # int() of it raised OverflowError
+        {},  # meta that is no object: AttributeError
+    ],
+    ids=["naive_time", "future_time", "infinite_rows", "meta_not_an_object"],
+)
+async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    meta: dict[str, object],
+) -> None:
+    """Only the arrays of a saved model were checked: its training time and counts were
+    taken as they read, and the predictor failed every hour, or never retrained."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    stored = hass_storage[model_storage_key(entry_id)]
+    stored["data"] = {**stored["data"], "model": _with_meta(stored["data"]["model"], **meta)}
+    freezer.tick(timedelta(minutes=5))
+    await _reload(hass, entry_id)
+    assert "is unreadable, retraining" in caplog.text
+    assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE

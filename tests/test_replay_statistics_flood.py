@@ -72,3 +72,39 @@ async def test_a_flood_of_replay_batches_queues_one_import_per_sensor(
     await async_wait_recording_done(hass)
     imports = [task for task in queued if isinstance(task, ImportStatisticsTask)]
     assert len(imports) == 2
+
+
+async def test_replayed_hours_older_than_the_trend_window_are_not_kept_for_an_import(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Every replayed hour waited for the import, which searched the trend's samples once per
+    hour and sensor on the event loop: batches from anyone (an unsigned node's) stamped an
+    hour apart since 2000 made tens of thousands of searches per import, for hours the trend
+    no longer holds and so can never import. Only the window's hours wait now."""
+    freezer.move_to(NOW)
+    node = await discover_and_confirm(hass)
+    replay_statistics = node.config_entry.runtime_data.replay_statistics
+    start = datetime(2001, 1, 1, tzinfo=dt_util.UTC).timestamp()
+    seq = 2
+    for _ in range(20):
+        states = []
+        for _ in range(200):
+            states.append(state_payload(seq, ts=start + 3600 * seq))
+            seq += 1
+        async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(states))
+    # And the last day, an hour apart: these may still be imported.
+    recent = NOW.timestamp() - 86_400
+    states = [state_payload(seq + hour, ts=recent + 3600 * hour) for hour in range(24)]
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(states))
+    await hass.async_block_till_done()
+    assert node.replayed_samples == 20 * 200 + 24
+    # Two quantities, 24 or 25 hours each (the last day's first hour may straddle two).
+    assert 2 * 24 <= replay_statistics.pending_hours <= 2 * 26
+    freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert replay_statistics.imported_hours == 2 * 24

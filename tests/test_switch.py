@@ -92,6 +92,26 @@ async def test_saved_level_drives_the_pin_at_set_up(
     assert fake_hardware.rpi_gpio.levels[17] == HIGH
 
 
+@pytest.mark.parametrize("stored", [["led00001"], "on", 1], ids=["list", "text", "number"])
+async def test_a_level_file_of_another_shape_is_no_failed_set_up(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    stored: object,
+) -> None:
+    """Valid JSON of another shape (a hand edit) raised AttributeError: the board never set up."""
+    storage = _led_levels_storage(mock_config_entry, {})
+    hass_storage[f"py_iot_home.led_states.{mock_config_entry.entry_id}"] = storage | {
+        "data": stored
+    }
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(LED).state == "off"
+
+
 async def test_switching_saves_the_level_for_the_next_start(
     hass: HomeAssistant,
     hass_storage: dict[str, Any],

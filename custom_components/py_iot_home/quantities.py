@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, UnitOfTemperature
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, PERCENTAGE, UnitOfTemperature
 
 from .protocol import Quantity
 
@@ -68,3 +68,12 @@ CLIMATE_SENSORS: Mapping[Quantity, QuantitySensorDescription[ClimateReading]] = 
         Quantity.HUMIDITY, SensorDeviceClass.HUMIDITY, PERCENTAGE, lambda sample: sample.humidity
     ),
 }
+
+
+def unit_of(attributes: Mapping[str, object], name: str = ATTR_UNIT_OF_MEASUREMENT) -> str | None:
+    """A state's unit if it is text, else None (as for no unit).
+
+    Another integration's attributes may hold any JSON value: `unit in {...}` of a list raised.
+    """
+    unit = attributes.get(name)
+    return unit if isinstance(unit, str) else None

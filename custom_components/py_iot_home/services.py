@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import probatio
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_UNIT_OF_MEASUREMENT
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -26,6 +26,7 @@ from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
 from .models import FeatureRuntime
+from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator
 from .trends.recorded_samples import history_samples
 
@@ -149,7 +150,7 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
                 translation_key="no_history",
                 translation_placeholders={"entity_id": entity_id},
             )
-        unit = hass.states.get(entity_id).attributes.get(ATTR_UNIT_OF_MEASUREMENT)  # type: ignore[union-attr]
+        unit = unit_of(hass.states.get(entity_id).attributes)  # type: ignore[union-attr]
         times, values = await get_instance(hass).async_add_executor_job(
             history_samples,
             hass,

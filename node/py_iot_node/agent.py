@@ -20,6 +20,7 @@ an LED switch now. Without a backlog, readings go out live as ever.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -57,6 +58,7 @@ from .protocol import (
     node_topic,
     parse_command,
     parse_resend_request,
+    parse_state,
     replay_batch_size,
     restamp_state,
 )
@@ -113,6 +115,7 @@ class AgentStats:
     resent: int = 0
     retimed: int = 0
     misdated: int = 0
+    damaged: int = 0
     rejected: Counter[str]
 
 
@@ -142,6 +145,8 @@ class NodeAgent:
         self._next_seq = buffer.sequence(clock)
         self._signer = MessageSigner(config.secret) if config.secret else None
         self._verifier = MessageVerifier(config.secret, clock=clock) if config.secret else None
+        # Checks the node's own buffered samples before they go (signatures only).
+        self._own_signature = MessageVerifier(config.secret) if config.secret else None
         self.connected = False
         self._live_inflight: dict[int, tuple[int, bytes]] = {}
         self._replay_inflight: dict[int, list[tuple[int, bytes]]] = {}
@@ -159,13 +164,17 @@ class NodeAgent:
         self.custom_models: dict[str, str] = {}
         # Samples of this boot buffered by an earlier run, before the clock was set.
         self.stats.retimed += retime_buffered(buffer, self._clock_watch, self._restamp)
-        if misdated := drop_misdated(buffer):
+        misdated, damaged = drop_misdated(buffer)
+        if misdated:
             self.stats.misdated += misdated
             _LOGGER.warning(
                 "dropped %d buffered samples of an earlier boot: their time is impossible "
                 "(the clock was not set when they were taken)",
                 misdated,
             )
+        if damaged:
+            self.stats.damaged += damaged
+            _LOGGER.warning("dropped %d buffered samples the buffer file holds damaged", damaged)
 
     def _restamp(self, payload: bytes, ts: float) -> bytes:
         return restamp_state(payload, ts, topic=self._state_topic, signer=self._signer)
@@ -435,7 +444,11 @@ class NodeAgent:
             return
         if self._replay_inflight or not len(self.buffer):
             return
-        rows = self.buffer.oldest(MAX_REPLAY_MESSAGES)
+        rows: list[tuple[int, bytes]] = []
+        while not rows and len(self.buffer):
+            rows = self._sendable(self.buffer.oldest(MAX_REPLAY_MESSAGES))
+        if not rows:
+            return
         rows = rows[: replay_batch_size([payload for _, payload in rows])]
         batch = build_replay(
             self.config.node_id, [payload for _, payload in rows], prefix=self._prefix
@@ -445,6 +458,33 @@ class NodeAgent:
         self.buffer.seal(seq for seq, _ in rows)
         if info.rc == 0:
             self._replay_inflight[info.mid] = rows
+
+    def _sendable(self, rows: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+        """The buffered samples Home Assistant would accept; the others are dropped.
+
+        It refuses a whole replay batch for one bad entry, and the broker's acknowledgement
+        then takes the batch out of the buffer: one sample damaged on the SD card (SQLite
+        keeps no checksums), or stamped by a clock never set, cost up to 199 good ones.
+        """
+        refused = [seq for seq, payload in rows if not self._acceptable(payload)]
+        if not refused:
+            return rows
+        self.buffer.remove(refused)
+        self.stats.damaged += len(refused)
+        self._reject(
+            "buffered samples", self._state_topic, "damaged", "Home Assistant would refuse them"
+        )
+        dropped = set(refused)
+        return [(seq, payload) for seq, payload in rows if seq not in dropped]
+
+    def _acceptable(self, payload: bytes) -> bool:
+        try:
+            parse_state(self._state_topic, payload, prefix=self._prefix)
+            if self._own_signature is not None:
+                self._own_signature.check_signature(self._state_topic, json.loads(payload))
+        except ProtocolError:
+            return False
+        return True
 
     def shutdown(self) -> PublishInfo | None:
         """Say goodbye, keep what is unsent and let go of the pins; returns the offline publish."""

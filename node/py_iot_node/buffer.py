@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .protocol import MAX_SEQ
+
 _LOGGER = logging.getLogger(__name__)
 # The counter is written once per block, not per message, to spare the SD card.
 SEQ_BLOCK = 1000
+# Half of 2**63: a counter from milliseconds since 1970 reaches it in 146 million years.
+MAX_CEILING = MAX_SEQ // 2
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
 # `mono` (added later; NULL in older files) is the monotonic clock when the sample was taken.
@@ -80,7 +84,7 @@ class SampleBuffer:
         """Forget the monotonic times of another boot's samples: they mean nothing in this one."""
         if not _has_mono(self._db):
             self._db.execute("ALTER TABLE samples ADD COLUMN mono REAL")
-        if self._has_meta("boot") and self._meta("boot") == boot:
+        if self._meta("boot", -1) == boot:
             return
         with self._db:
             self._db.execute("BEGIN")
@@ -120,18 +124,21 @@ class SampleBuffer:
     @property
     def command_seq(self) -> int:
         """The last accepted signed command's `seq` (-1 before any)."""
-        return self._meta("command_seq") if self._has_meta("command_seq") else -1
+        return self._meta("command_seq", -1)
 
     @command_seq.setter
     def command_seq(self, seq: int) -> None:
         self._write(self._set_meta, "command_seq", seq)
 
-    def _has_meta(self, name: str) -> bool:
-        return self._db.execute("SELECT 1 FROM meta WHERE name = ?", (name,)).fetchone() is not None
+    def _meta(self, name: str, default: int = 0) -> int:
+        """A stored counter; `default` when there is none, or none that is a counter.
 
-    def _meta(self, name: str) -> int:
+        SQLite keeps no checksums and lets any column hold text or a REAL: a flipped bit or a
+        hand edit stopped the agent at every start, or numbered messages past 2**63-1.
+        """
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return int(row[0]) if row else 0
+        value = row[0] if row else None
+        return value if type(value) is int and 0 <= value <= MAX_SEQ else default
 
     def _set_meta(self, name: str, value: int) -> None:
         self._db.execute(
@@ -238,7 +245,13 @@ class SequenceCounter:
 
     def __init__(self, buffer: SampleBuffer, clock: Callable[[], float]) -> None:
         self._buffer = buffer
-        self._next = max(buffer._meta("seq_ceiling"), int(clock() * 1000))
+        ceiling = buffer._meta("seq_ceiling")
+        if ceiling > MAX_CEILING:
+            # Not written by a counter that starts at the time in milliseconds (a hand edit):
+            # its next values would pass 2**63-1, which Home Assistant and SQLite refuse.
+            _LOGGER.warning("the stored message counter %d is impossible; ignored", ceiling)
+            ceiling = 0
+        self._next = max(ceiling, int(clock() * 1000))
         self._ceiling = self._next
 
     def __call__(self) -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib
 import logging
-import math
 from collections.abc import Mapping
 from typing import Protocol, cast
 
 from .config import CustomSensorConfig
-from .protocol import QUANTITY_RANGES, SensorSample
+from .protocol import QUANTITY_RANGES, ProtocolError, SensorSample
+from .protocol.fields import finite_number, text
 
 _LOGGER = logging.getLogger(__name__)
 DEFAULT_MODEL = "Custom sensor"
@@ -49,8 +49,7 @@ class CustomSensorChannel:
     def __init__(self, config: CustomSensorConfig, reader: CustomReader) -> None:
         self.config = config
         self.reader = reader
-        model = getattr(reader, "model", DEFAULT_MODEL)
-        self.model = model if isinstance(model, str) and 0 < len(model) <= 64 else DEFAULT_MODEL
+        self.model = _announceable(getattr(reader, "model", DEFAULT_MODEL))
 
     def read(self) -> SensorSample:
         """Read once and keep only announced quantities with plausible values."""
@@ -63,11 +62,11 @@ class CustomSensorChannel:
         for quantity in self.config.quantities:
             value = raw.get(quantity.value) if isinstance(raw, Mapping) else None
             low, high = QUANTITY_RANGES[quantity]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                number = float(value)
-                if math.isfinite(number) and low <= number <= high:
-                    values[quantity.value] = round(number, 2)
-                    continue
+            # finite_number: float() of a 400-digit integer raises, and would end the reader.
+            number = finite_number(value)
+            if number is not None and low <= number <= high:
+                values[quantity.value] = round(number, 2)
+                continue
             if value is not None:
                 _LOGGER.debug("%s: dropped %s=%r", self.config.key, quantity, value)
             values[quantity.value] = None
@@ -78,3 +77,15 @@ class CustomSensorChannel:
         closer = getattr(self.reader, "close", None)
         if callable(closer):
             closer()
+
+
+def _announceable(model: object) -> str:
+    """The reader's model if Home Assistant takes it as announced text, else the default.
+
+    Home Assistant refuses the whole announcement for one bad text (a control or invisible
+    character, a blank): the node could not be discovered for its plug-in's model.
+    """
+    try:
+        return text(model, "model")
+    except ProtocolError:
+        return DEFAULT_MODEL

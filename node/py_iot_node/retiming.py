@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from .buffer import SampleBuffer
 from .protocol import MAX_TS, MIN_TS
+from .protocol.fields import finite_number
 
 # NTP steps an unset Pi clock by minutes to years; Linux slews the wall and monotonic
 # clocks alike, so only steps move one against the other. A step under 2 s changes no
@@ -79,29 +80,41 @@ def retime_buffered(buffer: SampleBuffer, watch: WallClockWatch, restamp: Restam
     """Give this boot's buffered samples their time by the clock as it is now; return how many."""
     retimed = []
     for seq, payload, mono in buffer.samples():
-        if mono is None:
+        if mono is None or (ts := _sample_ts(payload)) is None:
             continue
-        ts = _sample_ts(payload)
         if (true_ts := watch.corrected(ts, mono)) != ts:
             retimed.append((seq, restamp(payload, true_ts)))
     buffer.replace(retimed)
     return len(retimed)
 
 
-def drop_misdated(buffer: SampleBuffer) -> int:
-    """Drop buffered samples that cannot be retimed and whose time is impossible."""
+def drop_misdated(buffer: SampleBuffer) -> tuple[int, int]:
+    """Drop buffered samples that cannot be retimed and whose time is impossible.
+
+    Also those whose payload is damaged (no JSON object with a numeric `ts`): SQLite keeps
+    no checksums, so an SD card's flipped bit is read back as it is. Returns how many of
+    each were dropped.
+    """
     newest = float("-inf")
-    misdated = []
+    misdated: list[int] = []
+    damaged: list[int] = []
     for seq, payload, mono in buffer.samples():
-        ts = _sample_ts(payload)
+        if (ts := _sample_ts(payload)) is None:
+            damaged.append(seq)
+            continue
         impossible = not MIN_TS <= ts <= MAX_TS or ts < newest - OUT_OF_ORDER_TOLERANCE_S
         if mono is None and impossible:
             misdated.append(seq)
         else:
             newest = max(newest, ts)
-    buffer.remove(misdated)
-    return len(misdated)
+    buffer.remove([*misdated, *damaged])
+    return len(misdated), len(damaged)
 
 
-def _sample_ts(payload: bytes) -> float:
-    return float(json.loads(payload)["ts"])
+def _sample_ts(payload: bytes) -> float | None:
+    """A buffered sample's `ts`; None when the payload is damaged."""
+    try:
+        message = json.loads(payload)
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        return None
+    return finite_number(message.get("ts")) if isinstance(message, dict) else None

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 class ScriptedMeter:
     """Returns the readings queued in `options["readings"]`, one per read, then raises."""
 
-    model = "Scripted test meter"
+    model: object = "Scripted test meter"
 
     def __init__(self, options: Mapping[str, object]) -> None:
         readings = options.get("readings", [])
         assert isinstance(readings, list)
         self.readings: list[object] = list(readings)
+        self.model = options.get("model", self.model)
         self.closed = False
 
     def read(self) -> Mapping[str, object]:

@@ -620,3 +620,33 @@ def test_a_column_named_in_the_unit_it_is_read_in_is_read(tmp_path: Path) -> Non
     )
     np.testing.assert_allclose(hourly["power_w"], 500.0)
     np.testing.assert_allclose(hourly["temperature"], 10.0)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        # Epoch seconds of 2262-2286 (within the band read as seconds): beyond pandas' range.
+        [str(9_500_000_000 + 3600 * hour) for hour in range(DAYS * 24 + 1)],
+        [str(9_500_000_000_000 + 3_600_000 * hour) for hour in range(DAYS * 24 + 1)],
+        # One garbage row among good epoch seconds.
+        ["1e15"] + [str(1_790_000_000 + 3600 * hour) for hour in range(DAYS * 24 + 1)],
+    ],
+    ids=["seconds_after_2262", "milliseconds_after_2262", "one_row_far_out"],
+)
+def test_epoch_times_beyond_what_pandas_holds_get_one_message(
+    tmp_path: Path, times: list[str]
+) -> None:
+    """They raised pandas' OutOfBoundsDatetime with its traceback, not one CsvError."""
+    lines = ["time,power,temp"] + [f"{time},400,7" for time in times]
+    with pytest.raises(CsvError, match="1677"):
+        load_csv(write(tmp_path, lines), options())
+
+
+@pytest.mark.parametrize("stray", ["1700-01-01 00:00", "2261-01-01 00:00"], ids=["1700", "2261"])
+def test_one_row_centuries_away_is_refused(tmp_path: Path, stray: str) -> None:
+    """One stray row raised pandas' overflow (1700: a span beyond a Timedelta), or made an
+    hourly grid of two million hours out of three days of rows (2261)."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},400,7" for t in index]
+    with pytest.raises(CsvError, match="stray row"):
+        load_csv(write(tmp_path, [*lines, f"{stray},400,7"]), options())

@@ -30,7 +30,10 @@ class LedStates:
 
     async def async_load(self, led_ids: Iterable[str]) -> dict[str, bool]:
         """The stored level of each configured LED that has one (removed LEDs are forgotten)."""
-        stored = await self._store.async_load() or {}
+        stored: object = await self._store.async_load()
+        if not isinstance(stored, dict):
+            # Valid JSON of another shape (a hand edit) failed the board's set-up for good.
+            stored = {}
         self._levels = {
             led_id: level for led_id in led_ids if isinstance(level := stored.get(led_id), bool)
         }

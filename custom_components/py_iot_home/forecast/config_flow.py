@@ -7,7 +7,7 @@ from typing import Any
 
 import probatio
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfEnergy, UnitOfPower
+from homeassistant.const import UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
@@ -26,6 +26,7 @@ from ..const import (
     MIN_TRAINING_DAYS,
 )
 from ..prediction.unusual_days import parse_days
+from ..quantities import unit_of
 from .recorder_history import async_load_export_hours
 
 POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
@@ -85,7 +86,7 @@ def _unit_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, s
     state = hass.states.get(user_input[CONF_POWER_ENTITY])
     if state is None:
         return {CONF_POWER_ENTITY: "entity_not_found"}
-    unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+    unit = unit_of(state.attributes)
     if unit in POWER_UNITS:
         return {}
     if unit in ENERGY_UNITS and state.attributes.get("state_class") in (

@@ -18,6 +18,7 @@ from homeassistant.util.unit_conversion import TemperatureConverter
 from ..prediction.arrays import HourlyArrays
 from ..prediction.history import FloatArray, IntArray
 from ..prediction.net_meter import ExportHours, export_hours
+from ..protocol.fields import finite_number
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -203,10 +204,9 @@ def _weather_temperature(
 
 def _celsius(state: State) -> float | None:
     """The state's `temperature` attribute in °C, or None when it is not a finite number."""
-    value = state.attributes.get("temperature")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-        return None
+    value = finite_number(state.attributes.get("temperature"))
     unit = state.attributes.get("temperature_unit", UnitOfTemperature.CELSIUS)
-    if unit not in TemperatureConverter.VALID_UNITS:
+    # Any JSON value may be an attribute: `in` of a list raised, and failed the whole load.
+    if value is None or not isinstance(unit, str) or unit not in TemperatureConverter.VALID_UNITS:
         return None
-    return float(TemperatureConverter.convert(float(value), unit, UnitOfTemperature.CELSIUS))
+    return float(TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS))

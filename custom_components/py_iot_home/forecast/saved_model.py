@@ -20,6 +20,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.loader import async_get_integration
+from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN, LOGGER
 from ..prediction.export import model_from_bytes, model_to_bytes
@@ -60,10 +61,14 @@ class SavedModel:
         if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
             return None
         try:
-            return await self._hass.async_add_executor_job(_decode, data.get("model"))
+            model = await self._hass.async_add_executor_job(_decode, data.get("model"))
+            if model.trained_at > dt_util.utcnow():
+                # Never due for retraining: it would forecast for good, whatever changed.
+                raise ValueError(f"trained in the future, at {model.trained_at.isoformat()}")
         except _UNREADABLE as err:
             LOGGER.warning("Stored model %s is unreadable, retraining (%s)", self._store.key, err)
             return None
+        return model
 
     async def async_save(self, model: PowerModel, fingerprint: str) -> None:
         """Keep ``model`` as trained for ``fingerprint``."""

@@ -43,12 +43,12 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
         temperature = _finite(point.get("temperature"))
         if (
             math.isfinite(temperature)
+            # Another integration's attribute may be any JSON value: `in` of a list raises.
+            and isinstance(unit, str)
             and unit in TemperatureConverter.VALID_UNITS
             and unit != UnitOfTemperature.CELSIUS
         ):
-            temperature = TemperatureConverter.convert(
-                temperature, str(unit), UnitOfTemperature.CELSIUS
-            )
+            temperature = TemperatureConverter.convert(temperature, unit, UnitOfTemperature.CELSIUS)
         # UTC nanoseconds: points may carry different offsets (a DST change in the forecast).
         utc_ns = (moment - EPOCH) // MICROSECOND * 1000
         rows[utc_ns] = (temperature, _finite(point.get("humidity")))

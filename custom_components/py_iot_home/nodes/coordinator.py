@@ -59,6 +59,7 @@ from ..repairs import (
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
+from .display_ration import SHOWN_PER_S, DisplayRation
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
@@ -84,6 +85,7 @@ class RefusalKind(StrEnum):
 
     RETAINED = "retained"
     HARDWARE_CHANGE_RATIONED = "hardware_change_rationed"
+    LIVE_RATIONED = "live_rationed"
     UNIQUE_ID_CLASH = "unique_id_clash"
 
 
@@ -167,6 +169,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
         self._owed_request_timer: Callable[[], None] | None = None
+        self._availability_flush: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -174,6 +177,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # As many failed reads in a row as a board tolerates by default before "Unavailable".
         self._read_tolerance = FailedReadTolerance(DEFAULT_FAILURE_THRESHOLD)
         self._silence = SilenceWatch(announcement.interval_s)
+        self._display_ration = DisplayRation()
         # The node's own time of the sample shown (shown timed by its arrival while the
         # node's clock is off).
         self._shown_ts: float | None = None
@@ -353,7 +357,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if changed and not self._adopt_hardware_change(msg.topic, announcement):
             return
         self._silence.interval_s = announcement.interval_s
-        self.async_set_updated_data(replace(self.data, announcement=announcement))
+        # Kept without telling the entities: none shows any of it (other hardware reloads),
+        # and writing every entity per announcement let a node repeating its own hold the loop.
+        self.data = replace(self.data, announcement=announcement)
 
     @callback
     def _async_check_silence(self, _now: datetime) -> None:
@@ -405,12 +411,32 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
-        if online != self.data.online:
-            LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
-            if online:
-                self._silence.heard(time.time())
         self._track_offline(online)
+        if online == self.data.online:
+            # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
+            return
+        if online:
+            self._silence.heard(time.time())
+        if not self._display_ration.take(time.monotonic()):
+            # Flapping faster than shown (nodes.display_ration): each change wrote every entity
+            # and queued a recorder row for each. The latest is written once the ration allows.
+            self.data = replace(self.data, online=online)
+            self.rejections.refuse(
+                msg.topic, RefusalKind.LIVE_RATIONED, "availability changing faster than shown"
+            )
+            if self._availability_flush is None:
+                self._availability_flush = async_call_later(
+                    self.hass, 1 / SHOWN_PER_S, self._flush_availability
+                )
+            return
+        LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
         self.async_set_updated_data(replace(self.data, online=online))
+
+    @callback
+    def _flush_availability(self, _: datetime) -> None:
+        """Write the availability that changed beyond the ration (at most every half second)."""
+        self._availability_flush = None
+        self.async_set_updated_data(self.data)
 
     def _track_offline(self, online: bool) -> None:
         """A repair issue once the node has been offline for a day; gone when it is back."""
@@ -440,6 +466,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._owed_request_timer is not None:
             self._owed_request_timer()
             self._owed_request_timer = None
+        if self._availability_flush is not None:
+            self._availability_flush()
+            self._availability_flush = None
 
     def _retained(self, msg: ReceiveMessage) -> bool:
         """Whether to drop a retained sample: nodes never retain them, so it is planted."""
@@ -578,6 +607,15 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _apply(self, state: StateMessage, *, arrived_at: float | None = None) -> None:
         """Show a live state; `arrived_at` stands for its time when the node's clock is off."""
+        if not self._confirms_a_command(state) and not self._display_ration.take(time.monotonic()):
+            # Each shown state writes every entity of the node (nodes.display_ration).
+            self.rejections.refuse(
+                self.topic(TopicKind.STATE),
+                RefusalKind.LIVE_RATIONED,
+                f"more than {SHOWN_PER_S:.0f} live states a second: their samples go to "
+                "the trend, the entities show one within the ration",
+            )
+            return
         at = state.ts if arrived_at is None else arrived_at
         # Only announced keys are kept: a node cannot grow this state with made-up keys.
         sensors = self._read_tolerance.merge(

@@ -48,9 +48,14 @@ class ReplayStatistics:
         if "recorder" not in self._hass.config.components:
             return
         now_s = dt_util.utcnow().timestamp()
+        # Only hours the trend's samples can still cover: older ones left its window (and
+        # cannot be imported), and each hour costs a search at the import. Replayed samples
+        # from every hour since 2000 made that loop take seconds on the event loop.
+        oldest_s = int((now_s - self._trend.window_s) // HOUR_S) * HOUR_S
         hours_by_key: dict[str, set[int]] = {}
         for key, at in keys_and_times:
-            hours_by_key.setdefault(key, set()).add(int(at // HOUR_S) * HOUR_S)
+            if at >= oldest_s:
+                hours_by_key.setdefault(key, set()).add(int(at // HOUR_S) * HOUR_S)
         current_hour = int(now_s // HOUR_S) * HOUR_S
         for key, hours in hours_by_key.items():
             if complete := {hour for hour in hours if hour < current_hour}:
@@ -79,6 +84,11 @@ class ReplayStatistics:
             self._import(key, [hour])
 
         self._pending[token] = async_track_point_in_utc_time(self._hass, _later, when)
+
+    @property
+    def pending_hours(self) -> int:
+        """Hours waiting for an import, over all sensors (diagnostics)."""
+        return sum(len(hours) for hours in self._due.values()) + len(self._pending)
 
     @callback
     def async_cancel(self) -> None:

@@ -16,6 +16,7 @@ from ..trends.coordinator import TrendCoordinator
 from ..trends.entities import trend_binary_sensors, trend_sensors
 from .coordinator import NodeCoordinator
 from .entities import NodeConnectivity, node_device, node_sensors, node_switches
+from .replay_statistics import ReplayStatistics
 
 if TYPE_CHECKING:
     from ..forecast.coordinator import PredictorCoordinator
@@ -27,6 +28,7 @@ class NodeRuntimeData:
 
     node: NodeCoordinator
     trend: TrendCoordinator
+    replay_statistics: ReplayStatistics
     predictor: PredictorCoordinator | None = None
 
     @property
@@ -65,6 +67,10 @@ class NodeRuntimeData:
             "messages_accepted": dict(node.messages_accepted),
             "messages_rejected": dict(node.rejections.counts),
             "replayed_samples": node.replayed_samples,
+            "replayed_hours": {
+                "imported": self.replay_statistics.imported_hours,
+                "pending": self.replay_statistics.pending_hours,
+            },
             "resend": {
                 "requests_sent": node.resend.requests_sent,
                 "last_seen_seq": node.resend.last_seen_seq,

@@ -86,9 +86,11 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         node_trend_sources(entry.data[CONF_NODE_ID], announcement),
         window_days=int(entry.options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS)),
     )
-    entry.runtime_data = NodeRuntimeData(node=node, trend=trend)
-    await trend.async_config_entry_first_refresh()
     replay_statistics = ReplayStatistics(hass, trend)
+    entry.runtime_data = NodeRuntimeData(
+        node=node, trend=trend, replay_statistics=replay_statistics
+    )
+    await trend.async_config_entry_first_refresh()
     entry.async_on_unload(replay_statistics.async_cancel)
     entry.async_on_unload(node.async_add_samples_listener(_sample_feeder(trend, replay_statistics)))
     await node.async_start()

@@ -134,6 +134,8 @@ def model_from_bytes(data: bytes) -> PowerModel:
     """Read and check a model written by `model_to_bytes`; ValueError if it does not fit."""
     arrays = _load(data)
     meta = json.loads(str(arrays["meta"]))
+    if not isinstance(meta, dict):
+        raise ValueError("model meta data is not an object")  # noqa: TRY004 - the documented error
     features = len(FEATURE_NAMES)
     if meta.get("version") != FORMAT_VERSION or tuple(meta.get("features", ())) != FEATURE_NAMES:
         raise ValueError("model was written by another version of the features")
@@ -177,12 +179,28 @@ def model_from_bytes(data: bytes) -> PowerModel:
         band=arrays["band"].astype(np.float64),
         groups=groups,
         weather_forecast=bool(meta["weather_forecast"]),
-        training_rows=int(meta["training_rows"]),
-        holdout_hours=int(meta["holdout_hours"]),
-        missing_hours=int(meta["missing_hours"]),
-        excluded_days=int(meta["excluded_days"]),
-        trained_at=datetime.fromisoformat(meta["trained_at"]),
+        training_rows=_count(meta, "training_rows"),
+        holdout_hours=_count(meta, "holdout_hours"),
+        missing_hours=_count(meta, "missing_hours"),
+        excluded_days=_count(meta, "excluded_days"),
+        trained_at=_moment(meta["trained_at"]),
     )
+
+
+def _count(meta: dict[str, Any], name: str) -> int:
+    """A count of the meta data: a stored model may have been edited (int(inf) raises)."""
+    value = meta[name]
+    if type(value) is not int or value < 0:
+        raise ValueError(f"model {name} is not a count")
+    return value
+
+
+def _moment(text: object) -> datetime:
+    """A time with its zone: a naive one cannot be compared with Home Assistant's clock."""
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        raise ValueError("model training time has no time zone")
+    return moment
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 import numpy as np
 from homeassistant.components.recorder import history
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import (
@@ -33,6 +32,7 @@ from numpy.typing import NDArray
 
 from ..analysis.sample_store import SampleArrays
 from ..const import LOGGER
+from ..quantities import unit_of
 
 # The units a user may switch a measured quantity to (humidity has only %).
 CONVERTERS: tuple[type[BaseUnitConverter], ...] = (TemperatureConverter, PowerConverter)
@@ -58,8 +58,7 @@ def history_samples(
         hass, start, entity_id=entity_id, include_start_time_state=False
     ).get(entity_id, [])
     records = [
-        (state.last_updated_timestamp, state.state, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
-        for state in states
+        (state.last_updated_timestamp, state.state, unit_of(state.attributes)) for state in states
     ]
     times, values = held_samples(
         *numeric_samples(records, unit),
