@@ -3,6 +3,8 @@
 The file needs a time column, a power column and an outdoor temperature column (humidity
 optional). What a checker's file may look like, and what becomes of it:
 
+- Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
+  (Excel's CSV in Western Europe).
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
@@ -43,6 +45,7 @@ Bad input ends in one `CsvError` whose message says what to change.
 from __future__ import annotations
 
 import argparse
+import codecs
 import re
 import sys
 import warnings
@@ -239,7 +242,8 @@ def check_time_of_day(times: pd.Series, name: str) -> None:
 def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
     """All cells as text: what they mean is decided column by column."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as file:
+        encoding = file_encoding(path)
+        with open(path, encoding=encoding, errors="replace") as file:
             header = file.readline()
         first_time_column = options.time.split("+")[0].strip()
         separator = options.sep or (
@@ -253,13 +257,29 @@ def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
-            encoding="utf-8-sig",
+            encoding=encoding,
             encoding_errors="replace",
         )
     except FileNotFoundError as error:
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise CsvError(f"not a readable CSV ({error})") from error
+
+
+def file_encoding(path: Path) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 by its BOM, else Windows-1252.
+
+    Excel saves "CSV" in Windows' code page (1252 in Western Europe) and "Unicode text" as
+    UTF-16: read as UTF-8, a header's `°C` or `ß` no longer matches the column asked for.
+    """
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def sniff_separator(header: str, time_column: str) -> str:

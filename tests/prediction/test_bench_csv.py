@@ -620,3 +620,23 @@ def test_a_column_named_in_the_unit_it_is_read_in_is_read(tmp_path: Path) -> Non
     )
     np.testing.assert_allclose(hourly["power_w"], 500.0)
     np.testing.assert_allclose(hourly["temperature"], 10.0)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["cp1252", "utf-16"], ids=["excel_ansi_csv", "excel_unicode_text"]
+)
+def test_a_file_saved_by_excel_in_its_own_encoding_is_read(tmp_path: Path, encoding: str) -> None:
+    """German or French Excel saves CSV as Windows-1252, "Unicode text" as UTF-16."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    separator = "\t" if encoding == "utf-16" else ";"
+    lines = [separator.join(["Zeit", "Leistung (W)", "Außentemperatur (°C)"])] + [
+        separator.join([f"{t:%d.%m.%Y %H:%M}", "812,5", "-3,5"]) for t in index
+    ]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    hourly = load_csv(
+        path,
+        options(time="Zeit", power="Leistung (W)", temperature="Außentemperatur (°C)", decimal=","),
+    )
+    np.testing.assert_allclose(hourly["power_w"], 812.5)
+    np.testing.assert_allclose(hourly["temperature"], -3.5)
