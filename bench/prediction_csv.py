@@ -27,7 +27,7 @@ optional). What a checker's file may look like, and what becomes of it:
   rows holds for its own interval, at most 3 hours), and each hour gets the time-weighted
   mean of what covers it.
   Hours nothing covers stay missing and are not scored.
-- Power in W (`--power-unit W`, the default), kW, energy per row in Wh or kWh (regular
+- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh (regular
   rows only: the energy over the row's interval), or an energy meter's running total in
   Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
   is their difference over their time apart; a drop, the meter reset, leaves that interval
@@ -60,9 +60,11 @@ import pandas as pd
 from script.demo.uci_data import whole_days
 
 SEPARATORS = (",", ";", "\t", "|")
-POWER_UNITS = {"W": 1.0, "kW": 1000.0}
-ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0}
-METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0}
+# A region's or a grid operator's load comes in MW (MWh per interval): read as W it would be
+# scored a million times too small.
+POWER_UNITS = {"W": 1.0, "kW": 1000.0, "MW": 1e6}
+ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0, "MWh": 1e6}
+METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0, "MWh-total": 1e6}
 TEMPERATURE_UNITS = ("C", "F", "K")
 HOUR = pd.Timedelta(hours=1)
 EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
@@ -82,7 +84,16 @@ TEMPERATURE_NAME_UNITS = {
     "k": "K",
     "kelvin": "K",
 }
-POWER_NAME_UNITS = {"w": "W", "watt": "W", "watts": "W", "kw": "kW", "wh": "Wh", "kwh": "kWh"}
+POWER_NAME_UNITS = {
+    "w": "W",
+    "watt": "W",
+    "watts": "W",
+    "kw": "kW",
+    "wh": "Wh",
+    "kwh": "kWh",
+    "mw": "MW",
+    "mwh": "MWh",
+}
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time). CST, IST and the
 # like name several zones: beside their summer name (US Central's CDT, Israel's IDT) they
@@ -583,7 +594,8 @@ def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
         if not regular:
             raise CsvError(f"energy per row ({unit}) needs rows at a regular interval")
         return ENERGY_UNITS[unit] / (usual / HOUR)
-    raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh, Wh-total, kWh-total")
+    known = ", ".join(POWER_UNITS | ENERGY_UNITS | METER_UNITS)
+    raise CsvError(f"unknown power unit {unit!r}: one of {known}")
 
 
 def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
@@ -696,8 +708,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         default="W",
-        help="W or kW; Wh or kWh: energy per row over the rows' regular interval; Wh-total "
-        "or kWh-total: an energy meter's running total (default W)",
+        help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
+        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default W)",
     )
     csv.add_argument("--temperature-unit", choices=TEMPERATURE_UNITS, default="C")
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")

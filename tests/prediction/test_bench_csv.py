@@ -202,7 +202,14 @@ def test_empty_and_word_cells_are_missing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("unit", "value", "expected"),
-    [("W", 450.0, 450.0), ("kW", 0.45, 450.0), ("kWh", 0.225, 450.0), ("Wh", 225.0, 450.0)],
+    [
+        ("W", 450.0, 450.0),
+        ("kW", 0.45, 450.0),
+        ("kWh", 0.225, 450.0),
+        ("Wh", 225.0, 450.0),
+        ("MW", 4500.0, 4.5e9),
+        ("MWh", 2250.0, 4.5e9),
+    ],
 )
 def test_power_units(tmp_path: Path, unit: str, value: float, expected: float) -> None:
     index = pd.date_range("2026-01-05", periods=DAYS * 48 + 1, freq="30min")
@@ -243,7 +250,7 @@ def test_negative_power_is_refused_or_clipped_on_request(tmp_path: Path) -> None
         (["time,power,temp", "2026-01-05 00:00,400 W,2"], {}, "not numbers, e.g. '400 W'"),
         (["time,power,temp", "2026-01-05,400,2", "2026-01-06,400,2"], {}, "hourly or finer"),
         (["time,power,temp", "2026-01-05 00:00,400,2"], {"tz": "Mars/Olympus"}, "time zone"),
-        (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "MW"}, "unknown power"),
+        (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "GW"}, "unknown power"),
         (["time,power,temp"], {}, "time column 'time' is empty"),
         (["time,power,temp", "2026-01-05 00:00,400,2", "2026-01-05 01:00,400,2"], {}, "whole day"),
     ],
@@ -595,8 +602,9 @@ def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path
         ),
         ("time,load_kw,temp", {"power": "load_kw"}, r"'load_kw' is named in kW but read as W"),
         ("time,energy kWh,temp", {"power": "energy kWh", "power_unit": "kW"}, "named in kWh"),
+        ("time,Demand (MW),temp", {"power": "Demand (MW)"}, r"named in MW but read as W: --pow"),
     ],
-    ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw"],
+    ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw", "regional_mw"],
 )
 def test_a_column_named_in_another_unit_is_refused(
     tmp_path: Path, header: str, changes: dict[str, object], message: str
