@@ -11,7 +11,8 @@ optional). What a checker's file may look like, and what becomes of it:
   `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
   `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
-  (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
+  (day first when month first cannot be), epoch seconds or milliseconds, or Excel's serial
+  day numbers (a time cell formatted as a number, read as local time); a date and a
   time of day in two columns are named together, `--time Date+Time` (the time of day may
   be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
   `24:00` is midnight of the next day. A time cell without a digit (empty, `NA`, `-`, an
@@ -69,6 +70,8 @@ TEMPERATURE_UNITS = ("C", "F", "K")
 HOUR = pd.Timedelta(hours=1)
 EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
 EPOCH_MILLISECONDS = (1e11, 1e13)
+EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
@@ -331,13 +334,20 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
+    """Epoch seconds or milliseconds (UTC), or Excel's serial days (local time, naive)."""
     median = float(numeric.abs().median())
+    low, high = EXCEL_SERIAL_DAYS
+    if low <= median <= high:
+        # A time cell formatted as a number: hours are fractions of a day, rounded in
+        # Excel's last digit, so whole seconds keep regular rows regular.
+        days = pd.to_timedelta(numeric, unit="D").dt.round("s")
+        return pd.Series(EXCEL_EPOCH + days, index=numeric.index)
     for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
         if low <= median <= high:
             return pd.Series(pd.to_datetime(numeric, unit=unit, utc=True), index=numeric.index)
     raise CsvError(
         f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
-        "neither epoch seconds nor epoch milliseconds"
+        "neither epoch seconds, epoch milliseconds nor Excel's serial days"
     )
 
 
@@ -695,7 +705,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Negative power (export) is refused unless --clip-negative.",
     )
     csv.add_argument("--csv", metavar="FILE")
-    csv.add_argument("--time", default="time", help="time column: ISO 8601, dates, or epoch s/ms")
+    csv.add_argument(
+        "--time", default="time", help="time column: ISO 8601, dates, epoch s/ms or Excel days"
+    )
     csv.add_argument("--power", default="power", help="power (or energy per row) column")
     csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
     csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")

@@ -648,3 +648,16 @@ def test_a_file_saved_by_excel_in_its_own_encoding_is_read(tmp_path: Path, encod
     )
     np.testing.assert_allclose(hourly["power_w"], 812.5)
     np.testing.assert_allclose(hourly["temperature"], -3.5)
+
+
+def test_excel_serial_dates_are_read(tmp_path: Path) -> None:
+    """A time column formatted as a number in Excel: days since 1899-12-30, hours as fractions."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    serial = (index - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+    lines = ["time,power,temp"] + [
+        f"{days:.8f},{100 + 10 * t.hour},4" for days, t in zip(serial, index, strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options())
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
