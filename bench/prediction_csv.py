@@ -5,6 +5,8 @@ optional). What a checker's file may look like, and what becomes of it:
 
 - Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
   (Excel's CSV in Western Europe).
+- Header: the first line that names the columns asked for; lines above it (an export's
+  account, meter or period) are skipped with a `note:`.
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
@@ -97,6 +99,7 @@ POWER_NAME_UNITS = {
     "mw": "MW",
     "mwh": "MWh",
 }
+HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time). CST, IST and the
 # like name several zones: beside their summer name (US Central's CDT, Israel's IDT) they
@@ -156,7 +159,7 @@ def note(message: str) -> None:
 def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> pd.DataFrame:
     """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
     check_zone(options.tz)
-    raw = read_table(path, options)
+    raw = read_table(path, options, notes)
     time_columns = time_parts(options.time, list(raw))
     wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:
@@ -253,12 +256,18 @@ def check_time_of_day(times: pd.Series, name: str) -> None:
         )
 
 
-def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
+def read_table(
+    path: Path, options: CsvOptions, notes: Callable[[str], None] = note
+) -> pd.DataFrame:
     """All cells as text: what they mean is decided column by column."""
     try:
         encoding = file_encoding(path)
         with open(path, encoding=encoding, errors="replace") as file:
-            header = file.readline()
+            lines = [line for _, line in zip(range(HEADER_SEARCH_LINES), file, strict=False)]
+        skip = header_line(lines, options)
+        if skip:
+            notes(f"{skip} lines above the header skipped (an export's preamble?)")
+        header = lines[skip] if lines else ""
         first_time_column = options.time.split("+")[0].strip()
         separator = options.sep or (
             sniff_separator(header, options.time)
@@ -268,6 +277,7 @@ def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
         return pd.read_csv(
             path,
             sep=separator,
+            skiprows=skip,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
@@ -278,6 +288,21 @@ def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise CsvError(f"not a readable CSV ({error})") from error
+
+
+def header_line(lines: list[str], options: CsvOptions) -> int:
+    """The first line that names every column asked for; 0 if none does.
+
+    Utility and logger exports open with lines about the account or the meter: the header
+    is the line that holds the columns, not necessarily the first.
+    """
+    wanted = {*time_parts(options.time, []), options.power, options.temperature}
+    for number, line in enumerate(lines):
+        for separator in [options.sep] if options.sep else SEPARATORS:
+            fields = {field.strip().strip('"') for field in line.split(separator)}
+            if wanted <= fields or {options.time, options.power, options.temperature} <= fields:
+                return number
+    return 0
 
 
 def file_encoding(path: Path) -> str:

@@ -661,3 +661,15 @@ def test_excel_serial_dates_are_read(tmp_path: Path) -> None:
     assert hourly.index[0] == pd.Timestamp("2026-01-05")
     assert len(hourly) == DAYS * 24
     np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+
+
+def test_lines_above_the_header_are_skipped_with_a_note(tmp_path: Path) -> None:
+    """Utility and logger exports open with the account, the meter and a blank line."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    preamble = ["Name,A. Customer", "Meter,12345", "Service,Electric", ""]
+    lines = [*preamble, "time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},640,6" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    np.testing.assert_allclose(hourly["power_w"], 640.0)
+    assert len(hourly) == DAYS * 24
+    assert any("4 lines above the header" in line for line in notes)
