@@ -13,7 +13,8 @@ optional). What a checker's file may look like, and what becomes of it:
   `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
   `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
-  (day first when month first cannot be), epoch seconds or milliseconds, or Excel's serial
+  (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports: read
+  as their start, `(CET)` as a zone name), epoch seconds or milliseconds, or Excel's serial
   day numbers (a time cell formatted as a number, read as local time); a date and a
   time of day in two columns are named together, `--time Date+Time` (the time of day may
   be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
@@ -383,6 +384,7 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     12), the reading that spans less time is taken: rows a day apart read the wrong way
     round jump by months.
     """
+    values = interval_starts(values)
     looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
     if looks_like_dates and not values.str.contains(r"\d{4}").any():
         raise CsvError(
@@ -418,6 +420,18 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
     reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
     raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
+
+
+def interval_starts(values: pd.Series) -> pd.Series:
+    """Rows given as `start - end` (ENTSO-E's exports) as their start; `(CET)` as `CET`.
+
+    Through the autumn clock change such an export tells the repeated hour apart only by
+    the zone name in brackets after each time.
+    """
+    parts = values.str.extract(r"^\s*(.*?\d)\s*(?:\(([A-Z]{2,5})\))?\s+-\s+.*\d")
+    if parts[0].isna().any():
+        return values
+    return parts[0] + (" " + parts[1]).fillna("")
 
 
 def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:

@@ -673,3 +673,32 @@ def test_lines_above_the_header_are_skipped_with_a_note(tmp_path: Path) -> None:
     np.testing.assert_allclose(hourly["power_w"], 640.0)
     assert len(hourly) == DAYS * 24
     assert any("4 lines above the header" in line for line in notes)
+
+
+def test_an_interval_from_start_to_end_is_read_as_its_start(tmp_path: Path) -> None:
+    """ENTSO-E's exports give each row as `01.01.2026 00:00 - 01.01.2026 01:00`."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ['"MTU (CET/CEST)","Actual Total Load [MW]",temp'] + [
+        f'"{t:%d.%m.%Y %H:%M} - {t + pd.Timedelta(hours=1):%d.%m.%Y %H:%M}",{40000 + t.hour},5'
+        for t in index
+    ]
+    hourly = load_csv(
+        write(tmp_path, lines),
+        options(time="MTU (CET/CEST)", power="Actual Total Load [MW]", power_unit="MW"),
+    )
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    np.testing.assert_allclose(hourly["power_w"], (40000.0 + hourly.index.hour) * 1e6)
+
+
+def test_an_interval_through_the_clock_change_reads_its_zone_names(tmp_path: Path) -> None:
+    """The repeated hour of autumn is told apart by `(CEST)` and `(CET)` after each time."""
+    index = pd.date_range("2026-10-24", periods=DAYS * 24 + 1, freq="h", tz="Europe/Berlin")
+    lines = ["time,power,temp"] + [
+        f"{t:%d.%m.%Y %H:%M} ({t.tzname()}) - {t + pd.Timedelta(hours=1):%d.%m.%Y %H:%M} "
+        f"({(t + pd.Timedelta(hours=1)).tzname()}),{100 * t.tz_convert('UTC').hour + 50},5"
+        for t in index
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(tz="Europe/Berlin"))
+    assert len(hourly) == DAYS * 24 + 1
+    utc_hours = hourly.index.tz_convert("UTC").hour
+    np.testing.assert_allclose(hourly["power_w"], 100.0 * utc_hours + 50.0)
