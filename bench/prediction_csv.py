@@ -40,6 +40,7 @@ optional). What a checker's file may look like, and what becomes of it:
   a median outside -50..45 °C is refused with the unit it looks like. A power or
   temperature column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`)
   other than the one it is read in is refused: 40 °F read as °C passes every other check.
+- -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
 
@@ -100,6 +101,9 @@ POWER_NAME_UNITS = {
     "mw": "MW",
     "mwh": "MWh",
 }
+# Loggers and weather services write these for no reading: as power they would be refused
+# as export, or scored as 0 W with --clip-negative.
+MISSING_MARKS = (-999.0, -9999.0, -99999.0)
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 # Zone names after a time, which pandas would drop (read as local time). CST, IST and the
@@ -557,6 +561,14 @@ def numbers(
     if unread.any():
         example = column[unread].iloc[0]
         notes(f"{int(unread.sum())} cells of {name!r} such as {example!r} read as missing")
+    marked = values.isin(MISSING_MARKS)
+    if marked.any():
+        example = column[marked].iloc[0]
+        notes(
+            f"{int(marked.sum())} cells of {name!r} such as {example!r}, a logger's "
+            "missing-value mark, read as missing"
+        )
+        values = values.mask(marked)
     return values.astype(np.float64)
 
 

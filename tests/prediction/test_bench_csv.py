@@ -702,3 +702,20 @@ def test_an_interval_through_the_clock_change_reads_its_zone_names(tmp_path: Pat
     assert len(hourly) == DAYS * 24 + 1
     utc_hours = hourly.index.tz_convert("UTC").hour
     np.testing.assert_allclose(hourly["power_w"], 100.0 * utc_hours + 50.0)
+
+
+@pytest.mark.parametrize("mark", ["-999", "-9999", "-999.0"])
+def test_a_loggers_missing_value_mark_is_missing_not_export(tmp_path: Path, mark: str) -> None:
+    """-999 in a logger's export is no reading: not export to refuse, nor 0 W to score."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{mark if n == 5 else 700},{mark if n == 9 else 4}"
+        for n, t in enumerate(index)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert hourly["power_w"].isna().sum() == 1
+    assert np.isnan(hourly["power_w"].iloc[5])
+    assert np.isnan(hourly["temperature"].iloc[9])
+    np.testing.assert_allclose(hourly["power_w"].dropna(), 700.0)
+    assert any("missing-value mark" in line for line in notes)
