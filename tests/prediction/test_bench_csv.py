@@ -202,7 +202,14 @@ def test_empty_and_word_cells_are_missing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("unit", "value", "expected"),
-    [("W", 450.0, 450.0), ("kW", 0.45, 450.0), ("kWh", 0.225, 450.0), ("Wh", 225.0, 450.0)],
+    [
+        ("W", 450.0, 450.0),
+        ("kW", 0.45, 450.0),
+        ("kWh", 0.225, 450.0),
+        ("Wh", 225.0, 450.0),
+        ("MW", 4500.0, 4.5e9),
+        ("MWh", 2250.0, 4.5e9),
+    ],
 )
 def test_power_units(tmp_path: Path, unit: str, value: float, expected: float) -> None:
     index = pd.date_range("2026-01-05", periods=DAYS * 48 + 1, freq="30min")
@@ -243,7 +250,7 @@ def test_negative_power_is_refused_or_clipped_on_request(tmp_path: Path) -> None
         (["time,power,temp", "2026-01-05 00:00,400 W,2"], {}, "not numbers, e.g. '400 W'"),
         (["time,power,temp", "2026-01-05,400,2", "2026-01-06,400,2"], {}, "hourly or finer"),
         (["time,power,temp", "2026-01-05 00:00,400,2"], {"tz": "Mars/Olympus"}, "time zone"),
-        (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "MW"}, "unknown power"),
+        (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "GW"}, "unknown power"),
         (["time,power,temp"], {}, "time column 'time' is empty"),
         (["time,power,temp", "2026-01-05 00:00,400,2", "2026-01-05 01:00,400,2"], {}, "whole day"),
     ],
@@ -595,8 +602,9 @@ def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path
         ),
         ("time,load_kw,temp", {"power": "load_kw"}, r"'load_kw' is named in kW but read as W"),
         ("time,energy kWh,temp", {"power": "energy kWh", "power_unit": "kW"}, "named in kWh"),
+        ("time,Demand (MW),temp", {"power": "Demand (MW)"}, r"named in MW but read as W: --pow"),
     ],
-    ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw"],
+    ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw", "regional_mw"],
 )
 def test_a_column_named_in_another_unit_is_refused(
     tmp_path: Path, header: str, changes: dict[str, object], message: str
@@ -650,3 +658,94 @@ def test_one_row_centuries_away_is_refused(tmp_path: Path, stray: str) -> None:
     lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},400,7" for t in index]
     with pytest.raises(CsvError, match="stray row"):
         load_csv(write(tmp_path, [*lines, f"{stray},400,7"]), options())
+
+
+@pytest.mark.parametrize(
+    "encoding", ["cp1252", "utf-16"], ids=["excel_ansi_csv", "excel_unicode_text"]
+)
+def test_a_file_saved_by_excel_in_its_own_encoding_is_read(tmp_path: Path, encoding: str) -> None:
+    """German or French Excel saves CSV as Windows-1252, "Unicode text" as UTF-16."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    separator = "\t" if encoding == "utf-16" else ";"
+    lines = [separator.join(["Zeit", "Leistung (W)", "Außentemperatur (°C)"])] + [
+        separator.join([f"{t:%d.%m.%Y %H:%M}", "812,5", "-3,5"]) for t in index
+    ]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    hourly = load_csv(
+        path,
+        options(time="Zeit", power="Leistung (W)", temperature="Außentemperatur (°C)", decimal=","),
+    )
+    np.testing.assert_allclose(hourly["power_w"], 812.5)
+    np.testing.assert_allclose(hourly["temperature"], -3.5)
+
+
+def test_excel_serial_dates_are_read(tmp_path: Path) -> None:
+    """A time column formatted as a number in Excel: days since 1899-12-30, hours as fractions."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    serial = (index - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)
+    lines = ["time,power,temp"] + [
+        f"{days:.8f},{100 + 10 * t.hour},4" for days, t in zip(serial, index, strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options())
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+
+
+def test_lines_above_the_header_are_skipped_with_a_note(tmp_path: Path) -> None:
+    """Utility and logger exports open with the account, the meter and a blank line."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    preamble = ["Name,A. Customer", "Meter,12345", "Service,Electric", ""]
+    lines = [*preamble, "time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},640,6" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    np.testing.assert_allclose(hourly["power_w"], 640.0)
+    assert len(hourly) == DAYS * 24
+    assert any("4 lines above the header" in line for line in notes)
+
+
+def test_an_interval_from_start_to_end_is_read_as_its_start(tmp_path: Path) -> None:
+    """ENTSO-E's exports give each row as `01.01.2026 00:00 - 01.01.2026 01:00`."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ['"MTU (CET/CEST)","Actual Total Load [MW]",temp'] + [
+        f'"{t:%d.%m.%Y %H:%M} - {t + pd.Timedelta(hours=1):%d.%m.%Y %H:%M}",{40000 + t.hour},5'
+        for t in index
+    ]
+    hourly = load_csv(
+        write(tmp_path, lines),
+        options(time="MTU (CET/CEST)", power="Actual Total Load [MW]", power_unit="MW"),
+    )
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    np.testing.assert_allclose(hourly["power_w"], (40000.0 + hourly.index.hour) * 1e6)
+
+
+def test_an_interval_through_the_clock_change_reads_its_zone_names(tmp_path: Path) -> None:
+    """The repeated hour of autumn is told apart by `(CEST)` and `(CET)` after each time."""
+    index = pd.date_range("2026-10-24", periods=DAYS * 24 + 1, freq="h", tz="Europe/Berlin")
+    lines = ["time,power,temp"] + [
+        f"{t:%d.%m.%Y %H:%M} ({t.tzname()}) - {t + pd.Timedelta(hours=1):%d.%m.%Y %H:%M} "
+        f"({(t + pd.Timedelta(hours=1)).tzname()}),{100 * t.tz_convert('UTC').hour + 50},5"
+        for t in index
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(tz="Europe/Berlin"))
+    assert len(hourly) == DAYS * 24 + 1
+    utc_hours = hourly.index.tz_convert("UTC").hour
+    np.testing.assert_allclose(hourly["power_w"], 100.0 * utc_hours + 50.0)
+
+
+@pytest.mark.parametrize("mark", ["-999", "-9999", "-999.0"])
+def test_a_loggers_missing_value_mark_is_missing_not_export(tmp_path: Path, mark: str) -> None:
+    """-999 in a logger's export is no reading: not export to refuse, nor 0 W to score."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{mark if n == 5 else 700},{mark if n == 9 else 4}"
+        for n, t in enumerate(index)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert hourly["power_w"].isna().sum() == 1
+    assert np.isnan(hourly["power_w"].iloc[5])
+    assert np.isnan(hourly["temperature"].iloc[9])
+    np.testing.assert_allclose(hourly["power_w"].dropna(), 700.0)
+    assert any("missing-value mark" in line for line in notes)
