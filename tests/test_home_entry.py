@@ -28,17 +28,17 @@ def _attic(board_data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def test_deleting_the_board_that_failed_starts_the_others_and_forgets_it(
+async def test_a_board_whose_pin_is_held_stops_only_itself_and_goes_when_deleted(
     hass: HomeAssistant,
     board_data: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
     hass_storage: dict[str, Any],
 ) -> None:
-    """A pin another program holds stops the home entry; deleting that board is a fix too."""
+    """A pin another program holds stops that board only, as it stopped its own entry before
+    boards were subentries; deleting the board forgets its files and its repair."""
     hardware = install_fake_hardware(monkeypatch, rpi_gpio="missing")
     assert hardware.gpiod is not None
     hardware.gpiod.claim("/dev/gpiochip0", 17)  # the living room's LED
-    # The attic starts first: the living room's failure must give its pins back.
     entry = home_entry(
         board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
         board_subentry(board_data),
@@ -48,10 +48,14 @@ async def test_deleting_the_board_that_failed_starts_the_others_and_forgets_it(
     hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.state is ConfigEntryState.LOADED
+    assert set(entry.runtime_data.features) == {ATTIC_SUBENTRY_ID}
+    assert hass.states.get("sensor.attic_temperature").state != STATE_UNAVAILABLE
+    assert hass.states.get("sensor.living_room_temperature") is None
     issues = ir.async_get(hass)
     assert issues.async_get_issue(DOMAIN, f"pin_conflict_{BOARD_SUBENTRY_ID}") is not None
-    assert hardware.gpiod.line("/dev/gpiochip0", 22) is None
+    # The living room's DHT pin is given back; the attic keeps its LED's.
+    assert hardware.gpiod.line("/dev/gpiochip0", 22) is not None
 
     assert hass.config_entries.async_remove_subentry(entry, BOARD_SUBENTRY_ID)
     await hass.async_block_till_done(wait_background_tasks=True)

@@ -27,7 +27,12 @@ from custom_components.py_iot_home.const import (
 )
 
 from .fakes import FakeHardware, install_fake_hardware
-from .home_entry import async_configure_subentry, async_start_reconfigure, settings
+from .home_entry import (
+    BOARD_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    settings,
+)
 from .state_watch import record_unavailable
 
 BOARD_SENSORS = (
@@ -149,7 +154,8 @@ async def test_a_board_that_failed_is_set_up_again_once_its_led_is_removed(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert BOARD_SUBENTRY_ID not in mock_config_entry.runtime_data.features
 
     await _remove_leds(hass, mock_config_entry, ["led00001"])
     assert settings(mock_config_entry)[CONF_LEDS] == []

@@ -27,6 +27,11 @@ class HomeRuntimeData:
         self.subentries[subentry.subentry_id] = subentry
         self.settings[subentry.subentry_id] = dict(subentry.data)
 
+    def add_failed(self, subentry: ConfigSubentry) -> None:
+        """A subentry whose feature did not start: any change to it is worth a new try."""
+        self.subentries[subentry.subentry_id] = subentry
+        self.settings[subentry.subentry_id] = dict(subentry.data)
+
     def stale(self, subentries: Mapping[str, ConfigSubentry]) -> bool:
         """Whether subentries were added, removed or changed in a way no feature took."""
         return subentries.keys() != self.subentries.keys() or any(
@@ -40,5 +45,6 @@ def take_settings_live(feature: FeatureEntry, data: Mapping[str, Any]) -> None:
     if feature.subentry_id is None or feature.config_entry.state is not ConfigEntryState.LOADED:
         return
     runtime = getattr(feature.config_entry, "runtime_data", None)
-    if isinstance(runtime, HomeRuntimeData) and feature.subentry_id in runtime.settings:
+    # A feature that did not start took nothing: its change must start it again (a reload).
+    if isinstance(runtime, HomeRuntimeData) and feature.subentry_id in runtime.features:
         runtime.settings[feature.subentry_id] = dict(data)

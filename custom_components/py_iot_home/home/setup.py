@@ -5,7 +5,9 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from ..const import LOGGER
 from ..feature_entry import FeatureEntry
+from ..hardware.gpio import PinInUseError
 from ..models import PyIotHomeConfigEntry
 from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
@@ -16,25 +18,36 @@ HOME_PLATFORMS = tuple(
 
 
 async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """Start each subentry's feature; what one has taken is given back if another fails."""
+    """Start each subentry's feature; what one has taken is given back if another fails.
+
+    A board whose pin another program holds does not start, and the others run: its repair
+    says what to do, and changing the board starts it again (a reload). Errors that may pass
+    (a GPIO refused for now, no recorder yet) fail the entry, which Home Assistant retries.
+    """
     runtime = HomeRuntimeData()
     try:
         for subentry in entry.subentries.values():
-            if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is not None:
+            if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None:
+                continue
+            try:
                 feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
-                runtime.add(subentry, feature)
+            except PinInUseError as err:
+                # Before subentries it failed its own entry only; so it fails itself only.
+                LOGGER.error("%s does not start: %s", subentry.title, err)
+                runtime.add_failed(subentry)
+                continue
+            runtime.add(subentry, feature)
     except BaseException:
         for feature in runtime.features.values():
             await feature.async_release(hass)
         raise
     entry.runtime_data = runtime
     await hass.config_entries.async_forward_entry_setups(entry, HOME_PLATFORMS)
-    for subentry_id, subentry in runtime.subentries.items():
+    for subentry_id, feature in runtime.features.items():
+        subentry = runtime.subentries[str(subentry_id)]
         kind = SUBENTRY_KINDS[subentry.subentry_type]
         if kind.async_started is not None:
-            await kind.async_started(
-                hass, FeatureEntry(entry, subentry), runtime.features[subentry_id]
-            )
+            await kind.async_started(hass, FeatureEntry(entry, subentry), feature)
     entry.async_on_unload(entry.add_update_listener(_async_subentries_changed))
 
 
