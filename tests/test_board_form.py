@@ -123,18 +123,20 @@ async def test_off_a_pi_the_form_proposes_the_simulation_and_no_repair_follows(
 async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
     hass: HomeAssistant, fake_hardware: FakeHardware
 ) -> None:
-    """The board's form asks for the area with Home Assistant's own picker, and nothing asks
-    again (a board is a subentry: Home Assistant's dialog that places new devices follows
-    config entries only). The board and its LEDs are there, and the area answers Assist with
-    the board's climate sensors. An LED the user put elsewhere stays there; an LED added
-    later joins the board's area.
+    """The first board comes with the home entry: Home Assistant's own dialog asks for its
+    area after it is added, not our form.
+
+    The dialog moves the devices the user placed (here only the board, as a user who sets
+    the first picker and presses Finish): its LEDs go along, and the area answers Assist
+    with the board's climate sensors. An LED the user put elsewhere stays there; an LED
+    added later joins the board's area.
     """
     areas = ar.async_get(hass)
     kitchen, hall = areas.async_get_or_create("Kitchen"), areas.async_get_or_create("Hall")
     result = await _board_form(hass)
-    assert CONF_AREA in result["data_schema"].schema
+    assert CONF_AREA not in result["data_schema"].schema
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {**_defaults(result), CONF_AREA: kitchen.id, CONF_ADD_LED: True}
+        result["flow_id"], {**_defaults(result), CONF_ADD_LED: True}
     )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: True}
@@ -153,10 +155,14 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
 
     board, leds = entry_devices()
     assert len(leds) == 2
-    assert {device.area_id for device in (board, *leds)} == {kitchen.id}
-    # Home Assistant names an entity of a device placed at once after its area too.
+    assert {device.area_id for device in (board, *leds)} == {None}
+
+    devices.async_update_device(board.id, area_id=kitchen.id)
+    await hass.async_block_till_done()
+    board, leds = entry_devices()
+    assert [led.area_id for led in leds] == [kitchen.id, kitchen.id]
     assert areas.async_get_area(kitchen.id).temperature_entity_id == (
-        "sensor.kitchen_climate_sensor_temperature"
+        "sensor.climate_sensor_temperature"
     )
 
     devices.async_update_device(leds[1].id, area_id=hall.id)
@@ -180,6 +186,39 @@ async def test_the_area_is_asked_once_and_the_leds_follow_the_board(
         ("Climate sensor LED 2", hall.id),
         ("Porch LED", kitchen.id),
     ]
+
+
+async def test_a_board_added_to_the_home_asks_its_area_once_in_its_form(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Add board (a subentry) gets no dialog from Home Assistant after it: the form asks for
+    the area with Home Assistant's picker, and the board, its LED and its climate sensors
+    are there; nothing asks again."""
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    result = await async_start_add(hass, init_integration)
+    assert CONF_AREA in result["data_schema"].schema
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {**_defaults(result), CONF_NAME: "Pantry", CONF_AREA: kitchen.id, CONF_ADD_LED: True},
+    )
+    result = await async_configure_subentry(hass, result["flow_id"], _defaults(result))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+    pantry = subentry_titled(init_integration, "Pantry")
+    devices = [
+        device
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), init_integration.entry_id
+        )
+        if device.config_subentry_id == pantry.subentry_id
+    ]
+    assert len(devices) == 2  # the board and its LED
+    assert {device.area_id for device in devices} == {kitchen.id}
+    # Home Assistant names an entity of a device placed at once after its area too.
+    assert ar.async_get(hass).async_get_area(kitchen.id).temperature_entity_id == (
+        "sensor.kitchen_pantry_temperature"
+    )
 
 
 async def test_a_board_and_leds_named_in_64_cjk_characters_get_their_entities(

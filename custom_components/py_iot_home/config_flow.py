@@ -208,6 +208,10 @@ class PyIotHomeConfigFlow(
     ) -> ConfigFlowResult:
         return await self._async_add_to_home(SubentryKind.BOARD, title, unique_id, data)
 
+    def _asks_area(self) -> bool:
+        # The first board comes with the home entry: Home Assistant's dialog places it.
+        return home_entry(self.hass) is not None
+
     async def _async_forecast_configured(
         self, title: str, unique_id: str, data: dict[str, Any]
     ) -> ConfigFlowResult:

@@ -78,6 +78,13 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
         """Add the board (a subentry of the home entry) and end the flow."""
         raise NotImplementedError
 
+    def _asks_area(self) -> bool:
+        """Whether the form asks for the area (else Home Assistant's own dialog does).
+
+        That dialog places the devices of a new config entry, not of a subentry added to one.
+        """
+        return True
+
     async def async_step_board(self, user_input: dict[str, Any] | None = None) -> ResultT:
         """Ask for the DHT sensor of the new board, real or simulated."""
         errors: dict[str, str] = {}
@@ -110,7 +117,10 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
             step_id="board",
             data_schema=self.add_suggested_values_to_schema(
                 board_schema(
-                    dht_pin=free_pin, hardware=hardware, existing_names=feature_titles(self.hass)
+                    dht_pin=free_pin,
+                    hardware=hardware,
+                    existing_names=feature_titles(self.hass),
+                    with_area=self._asks_area(),
                 ),
                 user_input,
             ),

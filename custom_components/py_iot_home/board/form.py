@@ -57,31 +57,31 @@ async def async_default_hardware(hass: HomeAssistant, pin: int) -> str:
 
 
 def board_schema(
-    *, dht_pin: int | None, hardware: str, existing_names: list[str]
+    *, dht_pin: int | None, hardware: str, existing_names: list[str], with_area: bool = True
 ) -> probatio.Schema:
     """Name, area, DHT pin and model, real or simulated, and whether LEDs follow.
 
-    The area is Home Assistant's own picker: a board is a subentry, and Home Assistant's
-    dialog that names and places new devices follows config entries only. The LEDs follow
-    the board (led_areas.py).
+    The area is Home Assistant's own picker, asked once: here, unless the board comes with
+    a new config entry, whose devices Home Assistant's own dialog places (it does not for a
+    subentry). The LEDs follow the board (led_areas.py).
     """
     pin_field = (
         probatio.Required(CONF_DHT_PIN)
         if dht_pin is None
         else probatio.Required(CONF_DHT_PIN, default=dht_pin)
     )
-    return probatio.Schema(
-        {
-            probatio.Required(
-                CONF_NAME, default=unused_name(DEFAULT_BOARD_NAME, existing_names)
-            ): str,
-            probatio.Optional(CONF_AREA): selector.AreaSelector(),
-            pin_field: PIN_SELECTOR,
-            probatio.Required(CONF_DHT_MODEL, default=DhtModel.DHT22.value): MODEL_SELECTOR,
-            probatio.Required(CONF_BACKEND, default=hardware): HARDWARE_SELECTOR,
-            probatio.Required(CONF_ADD_LED, default=False): bool,
-        }
-    )
+    fields: dict[Any, Any] = {
+        probatio.Required(CONF_NAME, default=unused_name(DEFAULT_BOARD_NAME, existing_names)): str
+    }
+    if with_area:
+        fields[probatio.Optional(CONF_AREA)] = selector.AreaSelector()
+    fields |= {
+        pin_field: PIN_SELECTOR,
+        probatio.Required(CONF_DHT_MODEL, default=DhtModel.DHT22.value): MODEL_SELECTOR,
+        probatio.Required(CONF_BACKEND, default=hardware): HARDWARE_SELECTOR,
+        probatio.Required(CONF_ADD_LED, default=False): bool,
+    }
+    return probatio.Schema(fields)
 
 
 def area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
