@@ -790,7 +790,7 @@ async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     stored = hass_storage[model_storage_key(entry_id)]
     stored["data"] = {**stored["data"], "model": _with_meta(stored["data"]["model"], **meta)}
     freezer.tick(timedelta(minutes=5))
-    await _reload(hass, entry_id)
+    await _reload(hass)
     assert "is unreadable, retraining" in caplog.text
     assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
