@@ -6,13 +6,13 @@ devices carry their subentry, a node's only its entry.
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
 from .const import DOMAIN
 from .feature_entry import FeatureEntry
+from .loaded import loaded_feature
 from .models import FeatureRuntime, PyIotHomeConfigEntry
 
 
@@ -36,9 +36,9 @@ def running_feature(
 ) -> FeatureRuntime | None:
     """The runtime of a node, board or forecast that is set up, else None."""
     entry: PyIotHomeConfigEntry | None = hass.config_entries.async_get_entry(config_entry_id or "")
-    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
+    if entry is None or entry.domain != DOMAIN:
         return None
-    return entry.runtime_data.features.get(subentry_id)
+    return loaded_feature(entry, subentry_id)
 
 
 @callback

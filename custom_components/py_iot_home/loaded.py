@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 
+if TYPE_CHECKING:
+    from .models import FeatureRuntime
 
-def loaded_feature(entry: ConfigEntry[Any], subentry_id: str | None = None) -> object | None:
+
+def loaded_feature(
+    entry: ConfigEntry[Any], subentry_id: str | None = None
+) -> FeatureRuntime | None:
     """The runtime of a node entry, or of a subentry of the home entry, once set up, else None.
 
     Unset until a set-up assigns it (and a test may stand in for the set-up).
@@ -15,4 +20,6 @@ def loaded_feature(entry: ConfigEntry[Any], subentry_id: str | None = None) -> o
     if entry.state is not ConfigEntryState.LOADED:
         return None
     features = getattr(getattr(entry, "runtime_data", None), "features", None)
-    return features.get(subentry_id) if features is not None else None
+    if features is None:
+        return None
+    return cast("FeatureRuntime | None", features.get(subentry_id))
