@@ -36,14 +36,16 @@ optional). What a checker's file may look like, and what becomes of it:
   rows only: the energy over the row's interval), or an energy meter's running total in
   Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
   is their difference over their time apart; a drop, the meter reset, leaves that interval
-  missing). Power that looks like kW while read as W, or a running total read as power,
-  is refused rather than guessed. Temperature in °C, °F (`--temperature-unit F`) or K;
-  a median outside -50..45 °C is refused with the unit it looks like. A power or
-  temperature column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`)
-  other than the one it is read in is refused: 40 °F read as °C passes every other check.
+  missing). Temperature in °C, °F or K. Without `--power-unit` or `--temperature-unit`, a
+  column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`, `Demand (MW)`)
+  is read in it, and values that can only be in another unit are read in that one, with a
+  `note:`: a median power below 20 W is kW, a median above 45 "°C" is °F (above 150, K).
+  A unit given that the name or the values contradict is refused (40 °F read as °C passes
+  every other check: the name is the only tell), and so is a running total read as power.
 - -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
-  cannot be below 0 W. `--clip-negative` scores max(power, 0) instead.
+  cannot be below 0 W. `--clip-negative` scores max(power, 0) instead; negative power in
+  at most 1 % of the hours is a meter's noise and is scored as 0 W with a `note:`.
 
 Bad input ends in one `CsvError` whose message says what to change.
 """
@@ -57,7 +59,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -80,6 +82,7 @@ EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
+RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
@@ -157,8 +160,10 @@ class CsvOptions:
     sep: str | None = None
     decimal: str = "."
     thousands: str | None = None
-    power_unit: str = "W"
-    temperature_unit: str = "C"
+    # None: the unit the column's name says (`load_kw`, `Temp °F`), else W and °C, or kW,
+    # °F or K where the values can only be those (with a note).
+    power_unit: str | None = None
+    temperature_unit: str | None = None
     clip_negative: bool = False
 
 
@@ -178,7 +183,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     absent = [column for column in [*time_columns, *wanted.values()] if column not in raw]
     if absent:
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
-    check_named_units(options)
+    options = check_named_units(options, notes)
     time_text = raw[time_columns[0]].str.strip()
     for column in time_columns[1:]:
         time_text = time_text + " " + time_of_day(raw[column], column)
@@ -226,26 +231,35 @@ def check_span(times: pd.Series, name: str) -> None:
         )
 
 
-def check_named_units(options: CsvOptions) -> None:
-    """Refuse a column whose name says another unit than the one it is read in.
+def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) -> CsvOptions:
+    """The options with each unit not given taken from its column's name, if it says one.
 
-    `temp_f` read as °C passes the plausibility check in a cold month (40 °F is a
-    possible 40 °C) and `load_kw` read as W in a large building (a median 50 "W"): both
-    would be scored silently wrong.
+    A unit given that the name contradicts is refused: `temp_f` read as °C passes the
+    plausibility check in a cold month (40 °F is a possible 40 °C) and `load_kw` read as W
+    in a large building (a median 50 "W"): both would be scored silently wrong.
     """
-    named = {
-        options.temperature: (options.temperature_unit, TEMPERATURE_NAME_UNITS),
-        options.power: (options.power_unit, POWER_NAME_UNITS),
-    }
-    for column, (unit, units) in named.items():
+    named = (
+        ("temperature_unit", options.temperature, TEMPERATURE_NAME_UNITS),
+        ("power_unit", options.power, POWER_NAME_UNITS),
+    )
+    resolved: dict[str, str] = {}
+    for field, column, units in named:
         tokens = set(re.split(r"[^a-z0-9]+", column.lower().replace("°", " deg")))
         said = {units[token] for token in tokens if token in units}
-        if len(said) == 1 and unit not in said and not unit.startswith(next(iter(said))):
-            flag = "--temperature-unit" if units is TEMPERATURE_NAME_UNITS else "--power-unit"
+        if len(said) != 1:
+            continue
+        name_unit = next(iter(said))
+        unit: str | None = getattr(options, field)
+        flag = "--" + field.replace("_", "-")
+        if unit is None:
+            notes(f"{column!r} is read in {name_unit}, as its name says ({flag} to change)")
+            resolved[field] = name_unit
+        elif unit != name_unit and not unit.startswith(name_unit):
             raise CsvError(
-                f"the column {column!r} is named in {next(iter(said))} but read as {unit}: "
-                f"{flag} {next(iter(said))} if so (or rename the column)"
+                f"the column {column!r} is named in {name_unit} but read as {unit}: "
+                f"{flag} {name_unit} if so (or rename the column)"
             )
+    return replace(options, **resolved)
 
 
 def time_parts(time: str, columns: list[str]) -> list[str]:
@@ -621,12 +635,13 @@ def hourly_frame(
         raise CsvError(f"rows are usually {usual} apart; the bench needs hourly or finer data")
     regular = float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
     hold = usual if regular else HOUR
-    if options.power_unit in METER_UNITS:
-        power = meter_power(rows["power"], METER_UNITS[options.power_unit], notes)
+    power_unit = options.power_unit or "W"
+    if power_unit in METER_UNITS:
+        power = meter_power(rows["power"], METER_UNITS[power_unit], notes)
     else:
         check_not_a_meter_total(rows["power"], options)
-        power = rows["power"] * power_factor(options.power_unit, regular, usual)
-    temperature = celsius(rows["temperature"], options.temperature_unit)
+        power = rows["power"] * power_factor(power_unit, regular, usual)
+    temperature = celsius(rows["temperature"], options.temperature_unit or "C")
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
         series["humidity"] = rows["humidity"]
@@ -638,8 +653,7 @@ def hourly_frame(
     )
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
-    check_values(hourly, options, notes)
-    return whole_days_or_error(hourly)
+    return whole_days_or_error(checked_values(hourly, options, notes))
 
 
 def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], None]) -> pd.Series:
@@ -734,8 +748,14 @@ def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:
     return pd.Series(means, index=grid[:-1])
 
 
-def check_values(hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]) -> None:
-    """Refuse what would give silently wrong numbers: units, export, no temperature."""
+def checked_values(
+    hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+) -> pd.DataFrame:
+    """The hourly frame, or one error where it would give silently wrong numbers.
+
+    Where a unit was not given, values that can only be in another one are read in it,
+    with a note: a median of 0.45 "W" is a home's kW, a median of 55 "°C" a place's °F.
+    """
     power = hourly["power_w"].dropna()
     if power.empty:
         raise CsvError(f"no power values in {options.power!r}")
@@ -744,32 +764,51 @@ def check_values(hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str
     negative = power < 0
     if negative.any():
         share = f"{int(negative.sum())} of {len(power)} hours"
-        if not options.clip_negative:
+        rare = negative.mean() <= RARE_NEGATIVE_SHARE
+        if not (options.clip_negative or rare):
             raise CsvError(
                 f"{share} have negative power (export, e.g. from PV?): the model forecasts "
                 "consumption; give a consumption column, or --clip-negative to score "
                 "max(power, 0)"
             )
-        notes(f"{share} had negative power, scored as 0 W (--clip-negative)")
+        why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
+        notes(f"{share} had negative power, scored as 0 W ({why})")
         hourly["power_w"] = hourly["power_w"].clip(lower=0.0)
     median = float(power.median())
-    if options.power_unit in ("W", "Wh") and 0 < median < KW_LOOKING_MEDIAN_W:
-        raise CsvError(
-            f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
-            "--power-unit kW (or kWh) if so"
-        )
+    if 0 < median < KW_LOOKING_MEDIAN_W:
+        if options.power_unit is not None and options.power_unit in ("W", "Wh"):
+            raise CsvError(
+                f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
+                "--power-unit kW (or kWh) if so"
+            )
+        if options.power_unit is None:
+            notes(
+                f"the median power would be {median:.4g} W, which no home draws: read as kW "
+                "(--power-unit W to refuse)"
+            )
+            hourly["power_w"] = hourly["power_w"] * POWER_UNITS["kW"]
     median_c = float(hourly["temperature"].median())
     low, high = PLAUSIBLE_MEDIAN_C
-    if not low <= median_c <= high:
-        unit = options.temperature_unit
-        as_given = {"C": median_c, "F": median_c * 9.0 / 5.0 + 32.0, "K": median_c + 273.15}[unit]
-        if as_given > KELVIN_LOOKING_MEDIAN and unit != "K":
-            hint = "Kelvin? --temperature-unit K"
-        elif as_given > high and unit == "C":
-            hint = "°F? --temperature-unit F"
-        else:
-            hint = "check --temperature-unit (C, F or K)"
-        raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
+    if low <= median_c <= high:
+        return hourly
+    unit = options.temperature_unit or "C"
+    as_given = {"C": median_c, "F": median_c * 9.0 / 5.0 + 32.0, "K": median_c + 273.15}[unit]
+    if as_given > KELVIN_LOOKING_MEDIAN and unit != "K":
+        likely, hint = "K", "Kelvin? --temperature-unit K"
+    elif as_given > high and unit == "C":
+        likely, hint = "F", "°F? --temperature-unit F"
+    else:
+        likely, hint = None, "check --temperature-unit (C, F or K)"
+    if options.temperature_unit is None and likely is not None:
+        celsius_now = celsius(hourly["temperature"], likely)
+        if low <= float(celsius_now.median()) <= high:
+            notes(
+                f"the median temperature would be {median_c:.1f} °C: read as {likely} "
+                "(--temperature-unit C to refuse)"
+            )
+            hourly["temperature"] = celsius_now
+            return hourly
+    raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
 
 
 def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
@@ -785,8 +824,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "your own CSV",
         "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
         "means: each value counts from its row's time until the next row. Power is taken in W\n"
-        "unless --power-unit says otherwise (a median below 20 W read as W is refused: kW?).\n"
-        "Negative power (export) is refused unless --clip-negative.",
+        "unless --power-unit or the column's name says otherwise (a median below 20 W is read\n"
+        "as kW, with a note). Negative power (export) is refused unless --clip-negative or\n"
+        "it is rare (at most 1 % of hours: a meter's noise, scored as 0 W).",
     )
     csv.add_argument("--csv", metavar="FILE")
     csv.add_argument(
@@ -803,11 +843,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv.add_argument(
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
-        default="W",
         help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
-        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default W)",
+        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default: the "
+        "unit the column's name says, else W, or kW where a median below 20 W says so)",
     )
-    csv.add_argument("--temperature-unit", choices=TEMPERATURE_UNITS, default="C")
+    csv.add_argument(
+        "--temperature-unit",
+        choices=TEMPERATURE_UNITS,
+        help="default: the unit the column's name says, else C, or F or K where the median says so",
+    )
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
     csv.add_argument(
         "--decimal",

@@ -223,8 +223,9 @@ def test_fahrenheit(tmp_path: Path) -> None:
     lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},900,86" for t in index]
     path = write(tmp_path, lines)
     with pytest.raises(CsvError, match="°F"):
-        load_csv(path, options())
+        load_csv(path, options(temperature_unit="C"))
     np.testing.assert_allclose(load_csv(path, options(temperature_unit="F"))["temperature"], 30.0)
+    np.testing.assert_allclose(load_csv(path, options())["temperature"], 30.0)
 
 
 def test_negative_power_is_refused_or_clipped_on_request(tmp_path: Path) -> None:
@@ -238,6 +239,18 @@ def test_negative_power_is_refused_or_clipped_on_request(tmp_path: Path) -> None
     hourly = load_csv(path, options(clip_negative=True))
     assert hourly["power_w"].min() == 0.0
     assert hourly["power_w"].max() == 400.0
+
+
+def test_a_meters_rare_negative_noise_is_scored_as_zero_with_a_note(tmp_path: Path) -> None:
+    index = pd.date_range("2026-06-01", periods=40 * 24 + 1, freq="h")
+    rare = set(index[::200])  # one hour in 200: below the 1 % a meter's noise may reach
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{-3 if t in rare else 400},20" for t in index
+    ]
+    notes: list[str] = []
+    hourly = load_csv(write(tmp_path, lines), options(), notes.append)
+    assert hourly["power_w"].min() == 0.0
+    assert any("meter's noise" in line for line in notes)
 
 
 @pytest.mark.parametrize(
@@ -278,7 +291,19 @@ def test_kilowatts_read_as_watts_are_refused(tmp_path: Path) -> None:
     index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
     lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},0.45,7" for t in index]
     with pytest.raises(CsvError, match="--power-unit kW"):
-        load_csv(write(tmp_path, lines), options())
+        load_csv(write(tmp_path, lines), options(power_unit="W"))
+
+
+def test_kilowatts_without_a_unit_given_are_read_as_kilowatts_with_a_note(
+    tmp_path: Path,
+) -> None:
+    """A checker runs the usage line's four options on a file in kW: a result, not an error."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},0.45,7" for t in index]
+    notes: list[str] = []
+    hourly = load_csv(write(tmp_path, lines), options(), notes.append)
+    np.testing.assert_allclose(hourly["power_w"], 450.0)
+    assert any("read as kW" in line for line in notes)
 
 
 def test_energy_units_need_regular_rows(tmp_path: Path) -> None:
@@ -378,6 +403,12 @@ def test_temperatures_in_a_unit_they_are_not_are_refused(
     path = write(tmp_path, lines)
     with pytest.raises(CsvError, match=message):
         load_csv(path, options(temperature_unit=unit))
+    # Not given, the unit the values can only be in is taken, with a note.
+    notes: list[str] = []
+    hourly = load_csv(path, options(), notes.append)
+    np.testing.assert_allclose(hourly["temperature"].median(), np.median(celsius), atol=0.1)
+    read_as = "F" if scale > 1 else "K" if offset else None
+    assert any(f"read as {read_as}" in line for line in notes) == (read_as is not None)
 
 
 def test_kelvin(tmp_path: Path) -> None:
@@ -594,15 +625,27 @@ def test_a_temperature_filled_in_every_3_hours_covers_the_hours_between(tmp_path
 @pytest.mark.parametrize(
     ("header", "changes", "message"),
     [
-        ("time,power,temp_f", {"temperature": "temp_f"}, r"'temp_f' is named in F but read as C"),
+        (
+            "time,power,temp_f",
+            {"temperature": "temp_f", "temperature_unit": "C"},
+            r"'temp_f' is named in F but read as C",
+        ),
         (
             "time,power,Temperature (°F)",
-            {"temperature": "Temperature (°F)"},
+            {"temperature": "Temperature (°F)", "temperature_unit": "C"},
             r"named in F.*--temperature-unit F",
         ),
-        ("time,load_kw,temp", {"power": "load_kw"}, r"'load_kw' is named in kW but read as W"),
+        (
+            "time,load_kw,temp",
+            {"power": "load_kw", "power_unit": "W"},
+            r"'load_kw' is named in kW but read as W",
+        ),
         ("time,energy kWh,temp", {"power": "energy kWh", "power_unit": "kW"}, "named in kWh"),
-        ("time,Demand (MW),temp", {"power": "Demand (MW)"}, r"named in MW but read as W: --pow"),
+        (
+            "time,Demand (MW),temp",
+            {"power": "Demand (MW)", "power_unit": "W"},
+            r"named in MW but read as W: --pow",
+        ),
     ],
     ids=["temp_f", "degree_f", "load_kw", "kwh_as_kw", "regional_mw"],
 )
@@ -628,6 +671,16 @@ def test_a_column_named_in_the_unit_it_is_read_in_is_read(tmp_path: Path) -> Non
     )
     np.testing.assert_allclose(hourly["power_w"], 500.0)
     np.testing.assert_allclose(hourly["temperature"], 10.0)
+    # Not given, the units are the ones the names say, with a note each.
+    notes: list[str] = []
+    hourly = load_csv(
+        write(tmp_path, lines),
+        options(power="Verbrauch kWh", temperature="Temp °F"),
+        notes.append,
+    )
+    np.testing.assert_allclose(hourly["power_w"], 500.0)
+    np.testing.assert_allclose(hourly["temperature"], 10.0)
+    assert sum("as its name says" in line for line in notes) == 2
 
 
 @pytest.mark.parametrize(
