@@ -627,7 +627,13 @@ def hourly_frame(
         raise CsvError("no rows with a time")
     duplicated = int(rows.index.duplicated().sum())
     if duplicated:
-        notes(f"{duplicated} rows repeat a time: their values are averaged")
+        # Naive local times repeat the hour the clocks go back: --tz tells them apart.
+        hint = (
+            ""
+            if pd.DatetimeIndex(rows.index).tz
+            else " (local times? --tz tells a clock change's apart)"
+        )
+        notes(f"{duplicated} rows repeat a time: their values are averaged{hint}")
     rows = rows.groupby(level=0).mean().sort_index()
     gaps = np.diff(rows.index.asi8) / 1e9 if len(rows) > 1 else np.array([3600.0])
     usual = pd.Timedelta(seconds=float(np.median(gaps)))
