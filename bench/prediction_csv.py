@@ -24,7 +24,9 @@ optional). What a checker's file may look like, and what becomes of it:
   repeated hour of a clock change is told apart by row order, night by night, or dropped
   when it cannot be; rows in the skipped hour are dropped) and are used as they are
   otherwise. Hour of
-  day and weekday are taken in `--tz` (else the file's one offset, else UTC).
+  day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
+  offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
+  `note:`), else in the file's one offset, else in UTC.
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
   regular, else an hour; a temperature or humidity column filled in less often than the
@@ -61,7 +63,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
 import pandas as pd
@@ -82,6 +84,10 @@ EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
+OFFSET_PATTERN = r"([+-])(\d\d):?(\d\d)\s*$"
+ANY_OFFSET = r"[+-]\d\d:?\d\d\s*$"
+# Where several zones fit a file's offsets, the first of these areas names it.
+ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
 RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
@@ -396,9 +402,53 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
             parsed = localize(values, parsed, zone, notes)
     elif zone:
         parsed = parsed.dt.tz_convert(zone)
-    elif str(parsed.dt.tz) == "UTC" and values.str.contains(r"[+-]\d\d:?\d\d\s*$").any():
-        notes("the UTC offsets change (daylight saving?): hours are read in UTC; --tz for local")
+    elif str(parsed.dt.tz) == "UTC" and values.str.contains(ANY_OFFSET).any():
+        found = zone_of_offsets(values, parsed)
+        if found is None:
+            notes("the UTC offsets change, as no time zone's do: hours are read in UTC; --tz")
+        else:
+            notes(f"the UTC offsets change as {found}'s do: hours are counted in it (--tz)")
+            parsed = parsed.dt.tz_convert(found)
     return parsed.reindex(column.index)
+
+
+def zone_of_offsets(values: pd.Series, instants: pd.Series) -> str | None:
+    """A time zone whose UTC offset at each row's instant is the offset written in it.
+
+    Times written with the offsets of a zone's clock changes (`+01:00` in winter, `+02:00`
+    in summer) are its local times: read in UTC, every hour of the day would be an hour
+    off for half the year. Any zone that matches every row gives the same local times.
+    """
+    written = values.str.extract(OFFSET_PATTERN)
+    minutes = pd.to_numeric(written[1], errors="coerce") * 60 + pd.to_numeric(
+        written[2], errors="coerce"
+    )
+    minutes = minutes.where(written[0] != "-", -minutes).where(~values.str.contains(r"Z\s*$"), 0)
+    known = minutes.notna() & instants.notna()
+    pairs = pd.DataFrame({"at": instants[known], "minutes": minutes[known]}).drop_duplicates()
+    pairs = pairs.sort_values("at")
+    # Each change of offset and its row before, plus every hundredth row: a zone that fits
+    # these fits the rest of the span between them.
+    changed = pairs["minutes"].ne(pairs["minutes"].shift()) | pairs["minutes"].ne(
+        pairs["minutes"].shift(-1)
+    )
+    sample = pairs[changed | (np.arange(len(pairs)) % 100 == 0)]
+    at = pd.DatetimeIndex(sample["at"])
+    expected = sample["minutes"].to_numpy()
+    if len(at) == 0:
+        return None
+    first = at[0].to_pydatetime()
+    areas = {area: rank for rank, area in enumerate(ZONE_AREAS)}
+    candidates = [name for name in available_timezones() if name.split("/")[0] in areas]
+    for name in sorted(candidates, key=lambda name: (areas[name.split("/")[0]], name)):
+        offset = first.astimezone(ZoneInfo(name)).utcoffset()
+        if offset is None or offset.total_seconds() / 60 != expected[0]:
+            continue
+        local = at.tz_convert(name)
+        offsets = (local.tz_localize(None) - at.tz_localize(None)).total_seconds() / 60
+        if np.array_equal(offsets.to_numpy(), expected):
+            return name
+    return None
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:

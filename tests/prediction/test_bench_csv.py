@@ -119,13 +119,34 @@ def test_instants_are_read_and_put_in_the_home_zone(
     np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
 
 
-def test_changing_offsets_without_a_zone_are_read_in_utc_and_said(tmp_path: Path) -> None:
-    index = pd.date_range("2026-03-27", "2026-04-01", freq="h", tz="Europe/Berlin")
-    lines = ["time,power,temp"] + [f"{t.isoformat()},500,10" for t in index]
+def test_changing_offsets_without_a_zone_are_read_in_a_zone_that_has_them(
+    tmp_path: Path,
+) -> None:
+    """Offsets that follow a zone's clock changes are its local times, not UTC."""
+    rows = days_of_rows("2026-03-28", 30, hour_of_day, "Europe/Berlin")
+    lines = ["time,power,temp"] + [
+        f"{t.isoformat()},{p},{c}"
+        for t, p, c in zip(rows.index, rows["power"], rows["temp"], strict=True)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(), notice)
+    assert str(hourly.index.tz) != "UTC"
+    assert any("UTC offsets change as" in line for line in notes)
+    # Power depends on the Berlin hour: in the zone found, before and after the clocks
+    # went forward on 2026-03-29, each hour reads its own value.
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+
+
+def test_offsets_no_zone_has_are_read_in_utc_and_said(tmp_path: Path) -> None:
+    index = pd.date_range("2026-03-27", "2026-04-01", freq="h", tz="UTC")
+    # +01:00 and +03:00 by turns, day by day: no zone's clock does that.
+    lines = ["time,power,temp"] + [
+        f"{t.tz_convert('+01:00' if t.day % 2 else '+03:00').isoformat()},500,10" for t in index
+    ]
     notes, notice = collect()
     hourly = load_csv(write(tmp_path, lines), options(), notice)
     assert str(hourly.index.tz) == "UTC"
-    assert any("UTC offsets change" in line for line in notes)
+    assert any("as no time zone's do" in line for line in notes)
 
 
 def test_naive_local_times_across_both_clock_changes(tmp_path: Path) -> None:
