@@ -498,7 +498,9 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     if hour_24.any():
         values = values.where(~hour_24, values.str.replace(r"24:00(:00)?\s*$", "00:00", regex=True))
     attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
-    if not values.str.match(r"\d{4}-").all():
+    if values.str.match(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|\s*$)").all():
+        attempts = [{"format": "ISO8601"}]  # one reading only: a large file's parse is slow
+    elif not values.str.match(r"\d{4}-").all():
         attempts.append({"dayfirst": True})
     readings: list[pd.Series] = []
     first_error: Exception | None = None
@@ -563,8 +565,13 @@ def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], N
 
 
 def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:
+    # Offsets that change are read as instants straight away: pandas' first reading of
+    # them ends in objects, after the slow path, and is then read again.
+    changing = values.str.extract(f"({ANY_OFFSET})")[0].str.replace(":", "").nunique() > 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mixed offsets or a guessed format: handled here
+        if changing:
+            return pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
         parsed = pd.to_datetime(values, **keywords)  # type: ignore[call-overload]
         if parsed.dtype == object:  # offsets that change: read as instants
             parsed = pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
