@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.const import CONF_LEDS, DOMAIN, SubentryKind
 
-from .fakes import install_fake_hardware
+from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry
 
 ATTIC_SUBENTRY_ID = "01JBOARD000000000000000ATTIC"
@@ -86,3 +89,76 @@ async def test_a_board_added_on_the_page_runs_beside_the_others(
     assert feature(init_integration) is not running
     assert hass.states.get("sensor.attic_temperature").state == "21.0"
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+
+
+async def test_a_board_deleted_while_the_home_entry_starts_is_forgotten_cleanly(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Deleted while the attic's first read holds the set-up: the living room never shows up,
+    leaves no files, repairs or devices, and nothing is logged as an error."""
+    entry = home_entry(
+        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
+        board_subentry(board_data),
+    )
+    entry.add_to_hass(hass)
+    key = f"{DOMAIN}.led_states.{BOARD_SUBENTRY_ID}"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    reading = threading.Barrier(2)
+    fake_hardware.dht.rendezvous = reading
+    fake_hardware.dht.stuck = threading.Event()
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await hass.async_add_executor_job(reading.wait)  # the attic's first read is on the wire
+    fake_hardware.dht.rendezvous = None
+    assert entry.state is ConfigEntryState.SETUP_IN_PROGRESS
+
+    assert hass.config_entries.async_remove_subentry(entry, BOARD_SUBENTRY_ID)
+    fake_hardware.dht.stuck.set()
+    await setup
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert set(entry.runtime_data.features) == {ATTIC_SUBENTRY_ID}
+    assert hass.states.get("sensor.attic_temperature").state == "21.0"
+    assert hass.states.get("sensor.living_room_temperature") is None
+    assert not [key for key in hass_storage if BOARD_SUBENTRY_ID in key]
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert {value for device in devices for _, value in device.identifiers} == {
+        "board0002",
+        "board0002_led_led00002",
+    }
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def test_a_board_added_while_the_home_entry_starts_runs(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+) -> None:
+    """Added while the living room's first read holds the set-up: it runs once that ends."""
+    entry = home_entry(board_subentry(board_data))
+    entry.add_to_hass(hass)
+    reading = threading.Barrier(2)
+    fake_hardware.dht.rendezvous = reading
+    fake_hardware.dht.stuck = threading.Event()
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await hass.async_add_executor_job(reading.wait)
+    fake_hardware.dht.rendezvous = None
+
+    attic = ConfigSubentry(
+        data=_attic(board_data),  # type: ignore[arg-type]
+        subentry_type=SubentryKind.BOARD,
+        title="Attic",
+        unique_id="board0002",
+    )
+    assert hass.config_entries.async_add_subentry(entry, attic)
+    fake_hardware.dht.stuck.set()
+    await setup
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert set(entry.runtime_data.features) == {BOARD_SUBENTRY_ID, attic.subentry_id}
+    assert hass.states.get("sensor.attic_temperature").state == "21.0"

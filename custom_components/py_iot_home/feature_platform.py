@@ -20,15 +20,19 @@ def async_add_feature_entities(
 ) -> None:
     """Add the platform's entities of every feature of the entry, whatever its kind."""
     for subentry_id, feature in entry.runtime_data.features.items():
-        add = _adder(async_add_entities, subentry_id)
+        add = _adder(entry, async_add_entities, subentry_id)
         add(feature.entities(platform))
         feature.platform_ready(platform, add)
 
 
 def _adder(
-    async_add_entities: AddConfigEntryEntitiesCallback, subentry_id: str | None
+    entry: PyIotHomeConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    subentry_id: str | None,
 ) -> AddEntities:
     def add(entities: Iterable[Entity]) -> None:
-        async_add_entities(entities, config_subentry_id=subentry_id)
+        # A deleted subentry's feature runs until the reload that follows; it adds nothing.
+        if subentry_id is None or subentry_id in entry.subentries:
+            async_add_entities(entities, config_subentry_id=subentry_id)
 
     return add

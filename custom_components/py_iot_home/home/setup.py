@@ -26,8 +26,11 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     """
     runtime = HomeRuntimeData()
     try:
-        for subentry in entry.subentries.values():
-            if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None:
+        for subentry in list(entry.subentries.values()):
+            # One deleted meanwhile starts no more; home/watch.py reloads once this set-up ends.
+            if subentry.subentry_id not in entry.subentries or (
+                (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None
+            ):
                 continue
             try:
                 feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
@@ -46,28 +49,8 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     for subentry_id, feature in runtime.features.items():
         subentry = runtime.subentries[str(subentry_id)]
         kind = SUBENTRY_KINDS[subentry.subentry_type]
-        if kind.async_started is not None:
+        if kind.async_started is not None and subentry.subentry_id in entry.subentries:
             await kind.async_started(hass, FeatureEntry(entry, subentry), feature)
-    entry.async_on_unload(entry.add_update_listener(_async_subentries_changed))
-
-
-async def _async_subentries_changed(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """A subentry added, removed or changed: reload, unless the features took the change.
-
-    Home Assistant has removed a deleted subentry's devices and entities; what it kept in
-    storage goes once it has unloaded (an unload saves for the last time).
-    """
-    runtime = entry.runtime_data
-    if not isinstance(runtime, HomeRuntimeData) or not runtime.stale(entry.subentries):
-        return
-    removed = [
-        subentry
-        for subentry_id, subentry in runtime.subentries.items()
-        if subentry_id not in entry.subentries
-    ]
-    await hass.config_entries.async_reload(entry.entry_id)
-    for subentry in removed:
-        await SUBENTRY_KINDS[subentry.subentry_type].async_forget(hass, subentry.subentry_id)
 
 
 async def async_forget_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

@@ -25,8 +25,7 @@ class HomeSubentryFlow(ConfigSubentryFlow):
         """Store a reconfigured subentry's data and end the flow.
 
         ``live``: the running feature has taken the settings, nothing reloads. Otherwise the
-        home entry reloads: from its update listener when it runs, else from the watch in
-        ``home/watch.py`` when its set-up had failed.
+        watch in ``home/watch.py`` reloads the home entry.
         """
         entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()

@@ -1,9 +1,10 @@
-"""Subentries changed while the home entry is not running: set it up again, forget the deleted.
+"""The one watch on the home entry's subentries: run them as they are, forget the deleted.
 
-A running home entry reloads itself from its update listener, and forgets a deleted board's or
-forecast's stores and repairs once it has unloaded it (its last save comes first). One that is
-not running has no listener: its set-up failed (say on a pin another program holds) and the
-user fixes that board or deletes it, or adds another; this watch does what the listener would.
+Core's integrations with subentries reload from an update listener, and Home Assistant takes a
+deleted subentry's devices and entities away. A board or forecast also keeps files and repairs,
+which may go only once nothing runs it any more (an unload saves for the last time). An update
+listener exists only while the entry is loaded; subentries also change while it sets up, unloads
+or has failed, so this watch follows every state, once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ..const import CONF_KIND, DOMAIN, EntryKind
+from ..models import SubentryKindSpec
+from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
 
 FAILED_STATES = (ConfigEntryState.SETUP_ERROR, ConfigEntryState.SETUP_RETRY)
@@ -29,31 +32,57 @@ def _subentries(entry: ConfigEntry[Any]) -> dict[str, tuple[str, dict[str, Any]]
     return {s.subentry_id: (s.subentry_type, dict(s.data)) for s in entry.subentries.values()}
 
 
+def _is_home(entry: ConfigEntry[Any]) -> bool:
+    return entry.domain == DOMAIN and entry.data.get(CONF_KIND) == EntryKind.HOME
+
+
+def _needs_reload(entry: ConfigEntry[Any]) -> bool:
+    """A failed set-up tries again; a running one reloads unless its features took the change."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return entry.state in FAILED_STATES
+    runtime = getattr(entry, "runtime_data", None)
+    return isinstance(runtime, HomeRuntimeData) and runtime.stale(entry.subentries)
+
+
+async def _async_follow(
+    hass: HomeAssistant, entry: ConfigEntry[Any], deleted: dict[str, SubentryKindSpec]
+) -> None:
+    """Reload unless the running features took the change, then forget the deleted."""
+    # A set-up or unload under way may have taken the subentries as they were: let it end.
+    async with entry.setup_lock:
+        pass
+    if _needs_reload(entry):
+        await hass.config_entries.async_reload(entry.entry_id)
+    for subentry_id, kind in deleted.items():
+        await kind.async_forget(hass, subentry_id)
+
+
 @callback
 def async_watch_home_subentries(hass: HomeAssistant) -> None:
-    """Watch the home entry's subentries while it is not running."""
+    """Follow every change of the home entry's subentries, whatever the entry's state."""
     known = {
         entry.entry_id: _subentries(entry)
         for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.data.get(CONF_KIND) == EntryKind.HOME
+        if _is_home(entry)
     }
 
     @callback
     def _changed(change: ConfigEntryChange, entry: ConfigEntry[Any]) -> None:
-        if entry.domain != DOMAIN or entry.data.get(CONF_KIND) != EntryKind.HOME:
+        if not _is_home(entry):
             return
         if change is ConfigEntryChange.REMOVED:
             known.pop(entry.entry_id, None)  # async_remove_entry forgets every subentry
             return
-        before, known[entry.entry_id] = known.get(entry.entry_id, {}), _subentries(entry)
-        if before == known[entry.entry_id] or entry.state is ConfigEntryState.LOADED:
+        before, known[entry.entry_id] = known.get(entry.entry_id), _subentries(entry)
+        if before is None or before == known[entry.entry_id]:
             return
-        for subentry_id in before.keys() - known[entry.entry_id].keys():
-            if (kind := SUBENTRY_KINDS.get(before[subentry_id][0])) is not None:
-                hass.async_create_task(
-                    kind.async_forget(hass, subentry_id), f"{DOMAIN} forget {subentry_id}"
-                )
-        if entry.state in FAILED_STATES:
-            hass.config_entries.async_schedule_reload(entry.entry_id)
+        deleted = {
+            subentry_id: kind
+            for subentry_id in before.keys() - known[entry.entry_id].keys()
+            if (kind := SUBENTRY_KINDS.get(before[subentry_id][0])) is not None
+        }
+        hass.async_create_task(
+            _async_follow(hass, entry, deleted), f"{DOMAIN} subentries of {entry.entry_id}"
+        )
 
     async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _changed)
