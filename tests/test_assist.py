@@ -191,15 +191,15 @@ async def test_getting_warmer_and_colder_in_words(
     slope = float(hass.states.get(TEMPERATURE_TREND).state)
     assert 1.5 < slope < 2.5
     assert await _speech(hass, "is the living room getting warmer") == (
-        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
+        f"Yes, the Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
     )
     assert await _speech(hass, "Is the Living Room getting colder?") == (
-        f"No, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
+        f"No, the Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
     )
     humidity_slope = float(hass.states.get(HUMIDITY_TREND).state)
     assert humidity_slope == pytest.approx(0.0, abs=1e-6)
     assert await _speech(hass, "is the living room getting more humid") == (
-        f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
+        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0% a day "
         "over the last 3 days."
     )
     for sentence in (
@@ -209,13 +209,13 @@ async def test_getting_warmer_and_colder_in_words(
         "how's the temperature trend in the living room",
     ):
         assert await _speech(hass, sentence) == (
-            f"The Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
+            f"The Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
         )
     assert await _speech(hass, "is it getting warmer in the living room") == (
-        f"Yes, the Living room is getting warmer: {slope:+.1f} °C a day over the last 3 days."
+        f"Yes, the Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
     )
     assert await _speech(hass, "is it getting drier in the living room") == (
-        f"No, the Living room is holding steady: {humidity_slope:+.2f} % a day "
+        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0% a day "
         "over the last 3 days."
     )
     assert await _speech(hass, "is the living room getting louder") == (
@@ -519,7 +519,7 @@ async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_
     assert rising.state == "off"
     assert state.attributes["direction"] == "steady"
     assert await _speech(hass, "is the living room getting warmer") == (
-        f"No, the Living room is holding steady: {slope:+.1f} °C a day over the last 36 hours."
+        f"No, the Living room is holding steady: {slope:+.1f}\u00a0°C a day over the last 36 hours."
     )
 
 

@@ -31,9 +31,9 @@ def _hours(*powers: float) -> list[ForecastHour]:
 def test_this_hour_with_its_band_and_the_highest_hour_ahead() -> None:
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=NOW)
     assert answer == (
-        "Home expects about 420 W this hour (likely 336 W to 547 W); "
-        "the highest hour ahead is 11:00 PM today, about 1,240 W; "
-        "about 2.9 kWh over the next 4 hours."
+        "Home expects about 420\u00a0W this hour (likely 336\u00a0W to 547\u00a0W); "
+        "the highest hour ahead is 11:00 PM today, about 1,240\u00a0W; "
+        "about 2.9\u00a0kWh over the next 4 hours."
     )
 
 
@@ -41,19 +41,19 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
     powers = [9_000.0, 8_000.0, 7_000.0, 12_500.0]
     answer = power_forecast_answer(name="Workshop", hours=_hours(*powers), now=NOW)
     assert answer == (
-        "Workshop expects about 9,000 W this hour (likely 7,200 W to 11.7 kW); "
-        "the highest hour ahead is 12:00 AM tomorrow, about 12.5 kW; "
-        "about 36.5 kWh over the next 4 hours."
+        "Workshop expects about 9,000\u00a0W this hour (likely 7,200\u00a0W to 11.7\u00a0kW); "
+        "the highest hour ahead is 12:00 AM tomorrow, about 12.5\u00a0kW; "
+        "about 36.5\u00a0kWh over the next 4 hours."
     )
 
 
 def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None:
     assert power_forecast_answer(name="Home", hours=_hours(500, 400, 500.2), now=NOW) == (
-        "Home expects about 500 W this hour (likely 400 W to 650 W); "
-        "about 1.4 kWh over the next 3 hours."
+        "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W); "
+        "about 1.4\u00a0kWh over the next 3 hours."
     )
     one_hour = power_forecast_answer(name="Home", hours=_hours(500), now=NOW)
-    assert one_hour == "Home expects about 500 W this hour (likely 400 W to 650 W)."
+    assert one_hour == "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W)."
     assert power_forecast_answer(name="Home", hours=[], now=NOW) == "Home has no forecast yet."
 
 
@@ -62,9 +62,9 @@ def test_an_hour_that_ended_is_not_this_hour() -> None:
     later = NOW + timedelta(hours=1)
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=later)
     assert answer == (
-        "Home expects about 380 W this hour (likely 304 W to 494 W); "
-        "the highest hour ahead is 11:00 PM today, about 1,240 W; "
-        "about 2.5 kWh over the next 3 hours."
+        "Home expects about 380\u00a0W this hour (likely 304\u00a0W to 494\u00a0W); "
+        "the highest hour ahead is 11:00 PM today, about 1,240\u00a0W; "
+        "about 2.5\u00a0kWh over the next 3 hours."
     )
     assert power_forecast_answer(name="Home", hours=_hours(500), now=later) == (
         "Home has no forecast yet."
@@ -90,8 +90,8 @@ def test_tomorrow_is_tomorrows_hours_as_far_as_the_forecast_reaches() -> None:
     """Asked at 21:20: tomorrow is covered from 00:00 to 21:00, its peak at 19:00."""
     answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=True)
     assert answer == (
-        "Tomorrow, Home expects about 4.3 kWh (midnight to 9:00 PM, as far as it sees); "
-        "the highest hour is 7:00 PM, about 1,500 W."
+        "Tomorrow, Home expects about 4.3\u00a0kWh (midnight to 9:00 PM, as far as it sees); "
+        "the highest hour is 7:00 PM, about 1,500\u00a0W."
     )
 
 
@@ -99,8 +99,8 @@ def test_today_is_the_rest_of_today() -> None:
     """Asked at 21:20: 21:00, 22:00 and 23:00 are left of today (100 W each)."""
     answer = power_day_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=False)
     assert answer == (
-        "For the rest of today, Home expects about 0.3 kWh; "
-        "the highest hour is 9:00 PM, about 100 W."
+        "For the rest of today, Home expects about 0.3\u00a0kWh; "
+        "the highest hour is 9:00 PM, about 100\u00a0W."
     )
 
 
@@ -115,7 +115,7 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     # Asked at 23:30 the day before, with a forecast from midnight: all of tomorrow.
     evening = midnight - timedelta(minutes=30)
     answer = power_day_answer(name="Home", hours=hours, now=evening, tomorrow=True)
-    assert answer.startswith("Tomorrow, Home expects about 4.6 kWh (the whole day); ")
+    assert answer.startswith("Tomorrow, Home expects about 4.6\u00a0kWh (the whole day); ")
     assert power_day_answer(name="Home", hours=[], now=NOW, tomorrow=False) == (
         "Home has no forecast yet."
     )
@@ -133,7 +133,7 @@ def test_an_hour_or_two_of_tomorrow_is_no_days_figure() -> None:
     noon = NOW.replace(day=4, hour=12, minute=5)
     answer = power_day_answer(name="Home", hours=_day(noon), now=noon, tomorrow=True)
     assert answer.startswith(
-        "Tomorrow, Home expects about 2.0 kWh (midnight to 12:00 PM, as far as"
+        "Tomorrow, Home expects about 2.0\u00a0kWh (midnight to 12:00 PM, as far as"
     )
     eleven = noon - timedelta(hours=1)
     answer = power_day_answer(name="Home", hours=_day(eleven), now=eleven, tomorrow=True)
@@ -153,7 +153,7 @@ def test_the_hour_under_way_counts_for_what_is_left_of_it() -> None:
         for hour in range(24)
     ]
     answer = power_day_answer(name="Home", hours=hours, now=late, tomorrow=False)
-    assert answer.startswith("For the rest of today, Home expects about 2.2 kWh; ")
+    assert answer.startswith("For the rest of today, Home expects about 2.2\u00a0kWh; ")
 
 
 def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
@@ -173,8 +173,9 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     now = datetime(2026, 11, 1, 0, 30, tzinfo=new_york)
     answer = power_day_answer(name="Home", hours=hours, now=now, tomorrow=False)
     assert answer == (
-        "For the rest of today, Home expects about 23.5 kWh (until 11:00 PM, as far as it sees); "
-        "the highest hour is 12:00 AM, about 1,000 W."
+        "For the rest of today, Home expects about 23.5\u00a0kWh "
+        "(until 11:00 PM, as far as it sees); "
+        "the highest hour is 12:00 AM, about 1,000\u00a0W."
     )
 
 

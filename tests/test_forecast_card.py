@@ -47,9 +47,10 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert "`" + "█" * 12 + "`" in rows[-1]
     assert "**560**" in rows[-1]
     assert "280\N{EN DASH}1120" in rows[-1]
-    assert "6.4 % better than the best rule" in text
+    # A number and its unit never wrap apart (a no-break space, as Markdown's entity).
+    assert "6.4&nbsp;% better than the best rule" in text
     # What the skill compares, in watts a person can weigh against the forecast.
-    assert "A day ahead it is off by 252 W an hour on average; the best rule, by 269 W." in text
+    assert "off by 252&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text
 
 
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:

@@ -379,7 +379,7 @@ async def test_a_wrong_clock_is_a_repair_issue_and_its_samples_are_not_recorded(
     assert issue.translation_placeholders == {
         "name": "Kitchen Pi",
         "node_id": NODE_ID,
-        "offset": "3 h 20 min",
+        "offset": "3\u00a0h 20\u00a0min",
         "direction": "ahead of",
     }
     # Behind (a Pi back from a power cut before NTP syncs): not recorded at those times either.

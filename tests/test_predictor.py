@@ -655,14 +655,14 @@ async def test_assist_tells_the_power_forecast(
     ):
         speech = said(await ask(hass, sentence))
         assert speech.startswith(
-            f"Power forecast expects about {now['power_w']:,.0f} W this hour "
-            f"(likely {now['low_w']:,.0f} W to {now['high_w']:,.0f} W)"
+            f"Power forecast expects about {now['power_w']:,.0f}\u00a0W this hour "
+            f"(likely {now['low_w']:,.0f}\u00a0W to {now['high_w']:,.0f}\u00a0W)"
         )
         if peak is not now:
             assert f"the highest hour ahead is {start:%-I:%M %p} " in speech
-            assert f"about {peak['power_w']:,.0f} W; " in speech
+            assert f"about {peak['power_w']:,.0f}\u00a0W; " in speech
         energy = sum(point["power_w"] for point in forecast) / 1000
-        assert speech.endswith(f"; about {energy:,.1f} kWh over the next 24 hours.")
+        assert speech.endswith(f"; about {energy:,.1f}\u00a0kWh over the next 24 hours.")
 
     # "Today" and "tomorrow" are those days' hours of the forecast, not the next 24 hours.
     local_now = dt_util.as_local(NOW)
@@ -687,11 +687,11 @@ async def test_assist_tells_the_power_forecast(
             for point in points
         ]
         energy = sum(point["power_w"] * share for point, share in zip(points, left, strict=True))
-        assert speech.startswith(f"{opening} about {energy / 1000:,.1f} kWh"), speech
+        assert speech.startswith(f"{opening} about {energy / 1000:,.1f}\u00a0kWh"), speech
         peak = max(points, key=lambda point: point["power_w"])
         peak_at = dt_util.parse_datetime(peak["datetime"])
         assert speech.endswith(
-            f"the highest hour is {peak_at:%-I:%M %p}, about {peak['power_w']:,.0f} W."
+            f"the highest hour is {peak_at:%-I:%M %p}, about {peak['power_w']:,.0f}\u00a0W."
         ), speech
 
 

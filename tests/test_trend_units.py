@@ -86,7 +86,7 @@ async def test_a_temperature_trend_is_shown_in_the_homes_unit(
     assert humidity.attributes["mean"] == 45.0
     said = speech(await ask(hass, "is the living room getting warmer"))
     assert said == (
-        f"Yes, the Living room is getting warmer: {slope_c * 1.8:+.1f} °F a day "
+        f"Yes, the Living room is getting warmer: {slope_c * 1.8:+.1f}\u00a0°F a day "
         "over the last 3 days."
     )
 

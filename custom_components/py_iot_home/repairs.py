@@ -10,6 +10,7 @@ from homeassistant.helpers import system_info
 
 from .analysis.window_stats import backend_name, expected_native_library
 from .const import DOMAIN
+from .markdown_text import with_unit
 
 NODE_OFFLINE_ISSUE_AFTER = timedelta(days=1)
 HARDWARE_DOCS_URL = (
@@ -125,14 +126,14 @@ def async_node_clock_ok(hass: HomeAssistant, node_id: str) -> None:
 def _duration(seconds: float) -> str:
     """`seconds` in the largest unit that keeps it above 1, e.g. 3 h 20 min or 95 s."""
     if seconds < 120:
-        return f"{seconds:.0f} s"
+        return with_unit(f"{seconds:.0f}", "s")
     minutes = round(seconds / 60)
     if minutes < 120:
-        return f"{minutes} min"
+        return with_unit(str(minutes), "min")
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min"
-    return f"{hours / 24:.1f} days"
+        return f"{with_unit(str(hours), 'h')} {with_unit(str(minutes), 'min')}"
+    return with_unit(f"{hours / 24:.1f}", "days")
 
 
 def node_id_shared_issue_id(node_id: str) -> str:

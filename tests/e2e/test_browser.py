@@ -397,7 +397,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
         "is the living room getting warmer",
         re.compile(
             rf"^((Yes|No), the {area} is (getting warmer|getting colder|holding steady): "
-            rf"[+-]{NUMBER} °C a day over the last (hour|\d+ hours|\d+ days)\."
+            rf"[+-]{NUMBER}\s°C a day over the last (hour|\d+ hours|\d+ days)\."
             rf"|Not enough data yet to tell whether the {area} is getting warmer or colder"
             rf"(; ask again after {CLOCK} (today|tomorrow|on [A-Z][a-z]+day|on \d+ [A-Z][a-z]+))?"
             r"\.)$"
@@ -415,7 +415,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
         "what is the humidity in the living room",
         re.compile(rf"^The humidity in the {area} is {NUMBER}%\.$"),
     )
-    watts = r"[\d,]+(?:\.\d)? k?W"
+    watts = r"[\d,]+(?:\.\d)?\sk?W"  # a no-break space before the unit
     await ask_assist(
         page,
         "what is the power forecast",
@@ -423,7 +423,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
             rf"^Demo power forecast (expects about {watts} this hour \(likely {watts} to {watts}\)"
             rf"(; the highest hour ahead is {CLOCK} (today|tomorrow), about {watts})?"
             # 23 when the clock passed the hour before the forecast's hourly refresh
-            r"; about [\d,]+\.\d kWh over the next 2[34] hours|has no forecast yet)\.$"
+            r"; about [\d,]+\.\d\skWh over the next 2[34] hours|has no forecast yet)\.$"
         ),
     )
     await page.screenshot(path=SCREENSHOTS / "assist-trend.png", animations="disabled")

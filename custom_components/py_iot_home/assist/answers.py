@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from ..markdown_text import with_unit
+
 
 class Direction(StrEnum):
     """Which way a question, or a trend, goes."""
@@ -77,7 +79,7 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
 
 def _per_day(slope: float, unit: str) -> str:
     decimals = 1 if abs(slope) >= 0.1 else 2
-    return f"{slope:+.{decimals}f} {unit} a day"
+    return f"{with_unit(f'{slope:+.{decimals}f}', unit)} a day"
 
 
 def _span(hours: float) -> str:
@@ -194,8 +196,12 @@ class ForecastHour:
 def _watts(power_w: float) -> str:
     """Whole watts below 10 kW ("1,240 W"), else kilowatts to a tenth ("12.5 kW")."""
     if power_w >= 10_000:
-        return f"{power_w / 1000:,.1f} kW"
-    return f"{power_w:,.0f} W"
+        return with_unit(f"{power_w / 1000:,.1f}", "kW")
+    return with_unit(f"{power_w:,.0f}", "W")
+
+
+def _kwh(energy_kwh: float) -> str:
+    return with_unit(f"{energy_kwh:,.1f}", "kWh")
 
 
 def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
@@ -221,7 +227,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
         )
     if len(hours) > 1:
         energy_kwh = sum(hour.power_w for hour in hours) / 1000
-        said += f"; about {energy_kwh:,.1f} kWh over the next {len(hours)} hours"
+        said += f"; about {_kwh(energy_kwh)} over the next {len(hours)} hours"
     return f"{said}."
 
 
@@ -259,9 +265,9 @@ def power_day_answer(
         reaches = (
             "the whole day" if end.date() > day else f"midnight to {_clock(end)}, as far as it sees"
         )
-        said = f"Tomorrow, {name} expects about {energy_kwh:,.1f} kWh ({reaches})"
+        said = f"Tomorrow, {name} expects about {_kwh(energy_kwh)} ({reaches})"
     else:
-        said = f"For the rest of today, {name} expects about {energy_kwh:,.1f} kWh"
+        said = f"For the rest of today, {name} expects about {_kwh(energy_kwh)}"
         if end.date() == day:
             # Short of midnight: on the 25-hour day of a clock change, 24 hours end at 23:00.
             said += f" (until {_clock(end)}, as far as it sees)"
