@@ -133,7 +133,7 @@ async def test_humidity_in_the_living_room(hass: HomeAssistant) -> None:
         "how humid is the Living Room?",
     ):
         said = await _speech(hass, sentence)
-        assert said == f"The humidity in the Living room is {humidity}%.", sentence
+        assert said == f"The humidity in the Living room is {humidity}\u00a0percent.", sentence
 
 
 @pytest.mark.usefixtures("assist")
@@ -199,7 +199,7 @@ async def test_getting_warmer_and_colder_in_words(
     humidity_slope = float(hass.states.get(HUMIDITY_TREND).state)
     assert humidity_slope == pytest.approx(0.0, abs=1e-6)
     assert await _speech(hass, "is the living room getting more humid") == (
-        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0% a day "
+        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0percent a day "
         "over the last 3 days."
     )
     for sentence in (
@@ -215,7 +215,7 @@ async def test_getting_warmer_and_colder_in_words(
         f"Yes, the Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
     )
     assert await _speech(hass, "is it getting drier in the living room") == (
-        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0% a day "
+        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0percent a day "
         "over the last 3 days."
     )
     assert await _speech(hass, "is the living room getting louder") == (
@@ -361,7 +361,7 @@ async def test_sentences_work_when_conversation_was_set_up_first(
     await hass.async_block_till_done()
     humidity = hass.states.get("sensor.living_room_living_room_humidity").state
     assert await _speech(hass, "what is the humidity in the living room") == (
-        f"The humidity in the Living room is {humidity}%."
+        f"The humidity in the Living room is {humidity}\u00a0percent."
     )
 
 
@@ -394,7 +394,7 @@ async def test_a_node_moved_into_an_area_answers_for_it(
     assert kitchen.humidity_entity_id == "sensor.kitchen_pi_humidity"
     assert kitchen.temperature_entity_id == "sensor.kitchen_pi_temperature"
     assert await _speech(hass, "what is the humidity in the kitchen") == (
-        "The humidity in the Kitchen is 44.0%."
+        "The humidity in the Kitchen is 44.0\u00a0percent."
     )
     result = await ask(hass, "what is the temperature in the kitchen")
     assert "22.5" in speech(result)

@@ -231,8 +231,8 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     # Not a day's energy that is neither net use nor consumption, but why there is none.
     assert speech(await ask(hass, "what is the power forecast")) == (
         f"Power forecast has no forecast: its power sensor went below zero in "
-        f"{_exporting_percent(net)} % of its hours, like a net meter; choose a consumption "
-        "sensor in its options."
+        f"{_exporting_percent(net)}\u00a0percent of its hours, like a net meter; choose a "
+        "consumption sensor in its options."
     )
     assert model_storage_key(FORECAST_SUBENTRY_ID) not in hass_storage
     with pytest.raises(ServiceValidationError) as raised:

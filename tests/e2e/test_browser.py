@@ -413,7 +413,7 @@ async def test_assist_answers_a_trend_and_the_humidity(
     await ask_assist(
         page,
         "what is the humidity in the living room",
-        re.compile(rf"^The humidity in the {area} is {NUMBER}%\.$"),
+        re.compile(rf"^The humidity in the {area} is {NUMBER}\spercent\.$"),
     )
     watts = r"[\d,]+(?:\.\d)?\sk?W"  # a no-break space before the unit
     await ask_assist(

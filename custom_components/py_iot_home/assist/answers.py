@@ -77,9 +77,22 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
     return area, words
 
 
+# Said in words, as Home Assistant's own answers say "degrees": speech reads "%" as a symbol.
+_SPOKEN_UNITS = {"%": "percent"}
+
+
+def _said(number: str, unit: str) -> str:
+    return with_unit(number, _SPOKEN_UNITS.get(unit, unit))
+
+
 def _per_day(slope: float, unit: str) -> str:
     decimals = 1 if abs(slope) >= 0.1 else 2
-    return f"{with_unit(f'{slope:+.{decimals}f}', unit)} a day"
+    return f"{_said(f'{slope:+.{decimals}f}', unit)} a day"
+
+
+def humidity_answer(*, area: str, humidity: str, unit: str) -> str:
+    """The area's humidity as its sensor shows it: "The humidity in the Kitchen is 44.0 percent"."""
+    return f"The humidity in the {area} is {_said(humidity, unit)}."
 
 
 def _span(hours: float) -> str:

@@ -39,6 +39,7 @@ from ..const import (
     LOGGER,
 )
 from ..feature_lookup import entity_feature, feature_entry
+from ..markdown_text import with_unit
 from ..trends.coordinator import (
     ATTR_DIRECTION,
     ATTR_LAST_SAMPLE_AT,
@@ -50,6 +51,7 @@ from .answers import (
     Direction,
     ForecastHour,
     TrendQuestion,
+    humidity_answer,
     no_clear_trend_answer,
     no_recent_readings_answer,
     not_enough_data_answer,
@@ -207,9 +209,10 @@ class AreaHumidityIntent(_AreaIntentHandler):
         elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
         else:
-            unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%")
-            value = f"{state.state}{unit}" if unit == "%" else f"{state.state} {unit}"
-            response.async_set_speech(f"The humidity in the {area.name} is {value}.")
+            unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%"))
+            response.async_set_speech(
+                humidity_answer(area=area.name, humidity=state.state, unit=unit)
+            )
         return response
 
 
@@ -448,8 +451,8 @@ def _why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) -
         case "net_meter":
             return (
                 f"{name} has no forecast: its power sensor went below zero in "
-                f"{snapshot.export_percent} % of its hours, like a net meter; choose a "
-                "consumption sensor in its options."
+                f"{with_unit(str(snapshot.export_percent), 'percent')} of its hours, like a net "
+                "meter; choose a consumption sensor in its options."
             )
         case "needs_history":
             return (
