@@ -244,7 +244,9 @@ async def test_trains_on_statistics_and_forecasts(
     # as two figures (a new user's walk).
     shown = registry.async_get("sensor.power_forecast_skill_over_the_best_rule").options
     assert shown["sensor"]["suggested_display_precision"] == 1
-    entry = registry.async_get("sensor.power_forecast_training_rows")
+    # Each recorded hour is a target of forecasts 1 to 24 hours ahead: the count says so.
+    entry = registry.async_get("sensor.power_forecast_training_examples_hours_x_horizons")
+    assert entry.original_name == "Training examples (hours \N{MULTIPLICATION SIGN} horizons)"
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     snapshot = _predictor(hass, forecast_id).data
     assert snapshot.training_rows > 56 * 24
