@@ -273,8 +273,12 @@ def fit_power_model(
     scores, linear = walk_forward(grid, data, fold_count(usable // HOURS_PER_DAY))
     methods, groups = choose_methods(scores)
     band = np.zeros((MAX_HORIZON_HOURS, 2))
-    for h, method in enumerate(methods):
-        band[h] = band_offsets(scores.log_errors[method][h])
+    for _, horizons in HORIZON_GROUPS:
+        at = np.array(horizons) - 1
+        method = methods[at[0]]  # one method per group
+        band[at] = band_offsets(
+            [scores.log_errors[method][h] for h in at], [scores.log_weeks[h] for h in at]
+        )
     known = ~np.isnan(data.target_w)
     excluded_count = len(set(pd.DatetimeIndex(grid.index[excluded]).date))
     return PowerModel(

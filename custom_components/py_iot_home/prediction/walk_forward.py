@@ -5,7 +5,8 @@ Each of the last `folds` weeks is forecast, from every hour in it and for horizo
 `RIDGE_GRID`), and by every rule. The errors choose the ridge strength per horizon group
 (homes differ: a regional load wants little shrinkage, a noisy home much), say which
 forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
-must be (split conformal: quantiles of the held-out errors on the log scale, per horizon).
+must be (split conformal: quantiles of the held-out errors on the log scale, per horizon, at
+tail levels calibrated on how a band from the other held-out weeks covered each week).
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ WEEK_BLEND = "model_week_blend"
 BLEND_RULES: dict[str, str] = {BLEND: BLEND_RULE, WEEK_BLEND: "hour_of_week_mean"}
 LEARNED: tuple[str, ...] = (MODEL, *BLEND_RULES)
 METHODS: tuple[str, ...] = (*LEARNED, *RULES)
-BAND_QUANTILES = (0.1, 0.9)
+# Each tail of the band holds 10 % of hours: a 10-90 % band covers 80 %.
+BAND_TAIL = 0.1
+# Tail levels the band's quantiles may take once calibrated across the held-out weeks: from
+# a band twice as sure (1 % each side) to one that leaves 20 % out on each side.
+BAND_TAIL_LEVELS = np.linspace(0.01, 0.2, 39)
+# Fewer held-out errors than this beside a week do not calibrate the tails against it.
+MIN_BAND_ERRORS = 20
 MAX_FOLDS = 5
 # From almost none (a regional load) to strong shrinkage towards the ensemble (a noisy home).
 RIDGE_GRID = (0.005, 0.02, 0.08, 0.32, 1.28)
@@ -74,6 +81,8 @@ class WalkForward:
 
     mae_w: dict[str, FloatArray]  # method -> (horizons,) mean absolute error in W
     log_errors: dict[str, list[FloatArray]]  # method -> per horizon: log1p(actual) - log1p(fc)
+    # Per horizon: the held-out week (fold) of each log error, in the same order for every method.
+    log_weeks: list[IntArray]
     hours: int  # held-out hours
 
 
@@ -88,6 +97,12 @@ class _Errors:
     def __init__(self) -> None:
         self.absolute: dict[object, list[list[FloatArray]]] = {}
         self.log: dict[object, list[list[FloatArray]]] = {}
+        self.weeks: list[list[IntArray]] = [[] for _ in range(MAX_HORIZON_HOURS)]
+
+    def add_week(self, fold: int, horizons: IntArray) -> None:
+        """Which held-out week the errors added next belong to (once per fold)."""
+        for h in range(MAX_HORIZON_HOURS):
+            self.weeks[h].append(np.full(int(np.count_nonzero(horizons == h + 1)), fold))
 
     def add(
         self, key: object, forecast: FloatArray, actual: FloatArray, horizons: IntArray
@@ -106,6 +121,11 @@ class _Errors:
 
     def logs(self, key: object) -> list[FloatArray]:
         return [_joined(parts) for parts in self.log[key]]
+
+    def log_weeks(self) -> list[IntArray]:
+        return [
+            np.concatenate(parts) if parts else np.empty(0, dtype=np.int64) for parts in self.weeks
+        ]
 
 
 class _FoldModels:
@@ -160,6 +180,7 @@ def walk_forward(
         held_hours += HOURS_PER_WEEK
         actual = data.target_w[test]
         origins, horizons = data.origins[test], data.horizons[test]
+        errors.add_week(fold, horizons)
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
         for ridge in RIDGE_GRID:
             model = models.fitted(fold, ridge)
@@ -205,7 +226,9 @@ def _per_group_ridge(
         coef[at] = final[ridge].coef[at]
         intercept[at] = final[ridge].intercept[at]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
-    return WalkForward(mae_w=mae, log_errors=log_errors, hours=0), linear
+    return WalkForward(
+        mae_w=mae, log_errors=log_errors, log_weeks=errors.log_weeks(), hours=0
+    ), linear
 
 
 def blend(model: FloatArray, rule: FloatArray) -> FloatArray:
@@ -221,9 +244,61 @@ def _joined(parts: list[FloatArray]) -> FloatArray:
     return np.concatenate(parts) if parts else np.empty(0)
 
 
-def band_offsets(log_errors: FloatArray) -> FloatArray:
-    """Log-scale offsets of the 10 % and 90 % quantiles of held-out errors (0 if none)."""
-    finite = log_errors[np.isfinite(log_errors)]
-    if not len(finite):
-        return np.zeros(2)
-    return np.asarray(np.quantile(finite, BAND_QUANTILES), dtype=np.float64)
+def band_offsets(log_errors: list[FloatArray], weeks: list[IntArray]) -> FloatArray:
+    """Log-scale offsets of the band's low and high ends for a group of horizons (0 if none).
+
+    Split conformal: quantiles of each horizon's held-out log errors. Their tail levels are
+    not taken as 10 % on trust: the band assumes the next day errs like the held-out weeks
+    did, and a home whose weeks differ (a holiday, a heat wave, a season turning, a level
+    that shifts) breaks a band drawn from weeks that were calmer. So each tail's level is
+    the one at which a band drawn from the other held-out weeks left 10 % of each week's
+    errors out on that side (`calibrated_tails`), over all the group's horizons.
+    """
+    kept = [(e[np.isfinite(e)], w[np.isfinite(e)]) for e, w in zip(log_errors, weeks, strict=True)]
+    low_tail, high_tail = calibrated_tails(kept)
+    offsets = np.zeros((len(kept), 2))
+    for h, (errors, _) in enumerate(kept):
+        if len(errors):
+            offsets[h] = np.quantile(errors, (low_tail, 1.0 - high_tail))
+    return offsets
+
+
+def calibrated_tails(errors_and_weeks: list[tuple[FloatArray, IntArray]]) -> tuple[float, float]:
+    """Tail levels (low, high) at which a band from the other weeks misses 10 % of a week.
+
+    Leave one held-out week out: per horizon, the quantiles of the other weeks' errors at
+    every level of BAND_TAIL_LEVELS, and how many of the left-out week's errors fall below
+    the low end or above the high end. Summed over weeks and horizons, the level where
+    each side's share of misses reaches BAND_TAIL is interpolated. With a single week
+    there is nothing to leave out: 10 %.
+    """
+    below = np.zeros(len(BAND_TAIL_LEVELS))
+    above = np.zeros(len(BAND_TAIL_LEVELS))
+    scored = 0
+    for errors, weeks in errors_and_weeks:
+        for week in np.unique(weeks):
+            held = errors[weeks == week]
+            rest = errors[weeks != week]
+            if len(rest) < MIN_BAND_ERRORS:
+                continue
+            low = np.quantile(rest, BAND_TAIL_LEVELS)
+            high = np.quantile(rest, 1.0 - BAND_TAIL_LEVELS)
+            below += np.count_nonzero(held[None, :] < low[:, None], axis=1)
+            above += np.count_nonzero(held[None, :] > high[:, None], axis=1)
+            scored += len(held)
+    if not scored:
+        return BAND_TAIL, BAND_TAIL
+    return _level_missing(below / scored), _level_missing(above / scored)
+
+
+def _level_missing(missed: FloatArray) -> float:
+    """The tail level at which the share missed reaches BAND_TAIL (it rises with the level)."""
+    missed = np.maximum.accumulate(missed)
+    at = int(np.searchsorted(missed, BAND_TAIL))
+    if at == 0:
+        return float(BAND_TAIL_LEVELS[0])
+    if at == len(missed):
+        return float(BAND_TAIL_LEVELS[-1])
+    levels = BAND_TAIL_LEVELS
+    share = (BAND_TAIL - missed[at - 1]) / (missed[at] - missed[at - 1])
+    return float(levels[at - 1] + share * (levels[at] - levels[at - 1]))
