@@ -31,6 +31,30 @@ def _attic(board_data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _attic_subentry(board_data: dict[str, Any]) -> ConfigSubentry:
+    """The attic as a board added on the integration's page."""
+    return ConfigSubentry(
+        data=_attic(board_data),  # type: ignore[arg-type]
+        subentry_type=SubentryKind.BOARD,
+        title="Attic",
+        unique_id="board0002",
+    )
+
+
+def _attic_beside_the_living_room(
+    hass: HomeAssistant, board_data: dict[str, Any], hass_storage: dict[str, Any]
+) -> tuple[MockConfigEntry, str]:
+    """A home entry with the attic and the living room, and the living room's LED store."""
+    entry = home_entry(
+        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
+        board_subentry(board_data),
+    )
+    entry.add_to_hass(hass)
+    key = f"{DOMAIN}.led_states.{BOARD_SUBENTRY_ID}"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    return entry, key
+
+
 async def test_a_board_whose_pin_is_held_stops_only_itself_and_goes_when_deleted(
     hass: HomeAssistant,
     board_data: dict[str, Any],
@@ -42,13 +66,7 @@ async def test_a_board_whose_pin_is_held_stops_only_itself_and_goes_when_deleted
     hardware = install_fake_hardware(monkeypatch, rpi_gpio="missing")
     assert hardware.gpiod is not None
     hardware.gpiod.claim("/dev/gpiochip0", 17)  # the living room's LED
-    entry = home_entry(
-        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
-        board_subentry(board_data),
-    )
-    entry.add_to_hass(hass)
-    key = f"{DOMAIN}.led_states.{BOARD_SUBENTRY_ID}"
-    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    entry, key = _attic_beside_the_living_room(hass, board_data, hass_storage)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
@@ -74,12 +92,7 @@ async def test_a_board_added_on_the_page_runs_beside_the_others(
     hass: HomeAssistant, init_integration: MockConfigEntry, board_data: dict[str, Any]
 ) -> None:
     running = feature(init_integration)
-    attic = ConfigSubentry(
-        data=_attic(board_data),  # type: ignore[arg-type]
-        subentry_type=SubentryKind.BOARD,
-        title="Attic",
-        unique_id="board0002",
-    )
+    attic = _attic_subentry(board_data)
     assert hass.config_entries.async_add_subentry(init_integration, attic)
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -100,13 +113,7 @@ async def test_a_board_deleted_while_the_home_entry_starts_is_forgotten_cleanly(
 ) -> None:
     """Deleted while the attic's first read holds the set-up: the living room never shows up,
     leaves no files, repairs or devices, and nothing is logged as an error."""
-    entry = home_entry(
-        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
-        board_subentry(board_data),
-    )
-    entry.add_to_hass(hass)
-    key = f"{DOMAIN}.led_states.{BOARD_SUBENTRY_ID}"
-    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": {}}
+    entry, _ = _attic_beside_the_living_room(hass, board_data, hass_storage)
     reading = threading.Barrier(2)
     fake_hardware.dht.rendezvous = reading
     fake_hardware.dht.stuck = threading.Event()
@@ -148,12 +155,7 @@ async def test_a_board_added_while_the_home_entry_starts_runs(
     await hass.async_add_executor_job(reading.wait)
     fake_hardware.dht.rendezvous = None
 
-    attic = ConfigSubentry(
-        data=_attic(board_data),  # type: ignore[arg-type]
-        subentry_type=SubentryKind.BOARD,
-        title="Attic",
-        unique_id="board0002",
-    )
+    attic = _attic_subentry(board_data)
     assert hass.config_entries.async_add_subentry(entry, attic)
     fake_hardware.dht.stuck.set()
     await setup
