@@ -145,14 +145,38 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
                     return await self._async_create_board()
                 taken |= led_pins(self._leds[-1:], board="this board")
                 user_input = None
-        schema = led_schema(
+        return self._async_show_led_form(
+            "led",
             board=self._board[CONF_NAME],
+            leds=self._leds,
             taken=taken,
-            existing_names=[led[CONF_NAME] for led in self._leds],
             with_add_another=True,
+            user_input=user_input,
+            errors=errors,
+            placeholders=placeholders,
+        )
+
+    def _async_show_led_form(
+        self,
+        step_id: str,
+        *,
+        board: str,
+        leds: list[dict[str, Any]],
+        taken: Mapping[int, str],
+        with_add_another: bool,
+        user_input: dict[str, Any] | None,
+        errors: dict[str, str],
+        placeholders: dict[str, str],
+    ) -> ResultT:
+        """The form for one LED, for a new board or one already running."""
+        schema = led_schema(
+            board=board,
+            taken=taken,
+            existing_names=[led[CONF_NAME] for led in leds],
+            with_add_another=with_add_another,
         )
         return self.async_show_form(
-            step_id="led",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
             description_placeholders=placeholders,

@@ -9,7 +9,6 @@ from homeassistant.config_entries import (
     SubentryFlowContext,
     SubentryFlowResult,
 )
-from homeassistant.const import CONF_NAME
 from homeassistant.helpers import selector
 
 from ..const import (
@@ -41,7 +40,6 @@ from .form import (
     MODEL_SELECTOR,
     PIN_SELECTOR,
     led_label,
-    led_schema,
     new_led,
 )
 from .led_changes import running_board
@@ -187,17 +185,15 @@ class BoardSubentryFlow(
                     return self._async_store_settings(
                         {**self._settings, CONF_LEDS: [*leds, led]}, live=live
                     )
-        schema = led_schema(
+        return self._async_show_led_form(
+            "add_led",
             board=self._name,
+            leds=leds,
             taken=taken,
-            existing_names=[led[CONF_NAME] for led in leds],
             with_add_another=False,
-        )
-        return self.async_show_form(
-            step_id="add_led",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            user_input=user_input,
             errors=errors,
-            description_placeholders=placeholders,
+            placeholders=placeholders,
         )
 
     async def async_step_remove_led(
