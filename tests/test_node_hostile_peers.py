@@ -68,6 +68,20 @@ def _sensors(prefix: str, count: int = 16) -> tuple[SensorInfo, ...]:
     )
 
 
+def _kitchen_pi_state_changes(hass: HomeAssistant) -> list[str]:
+    """The entity id of each state change of Kitchen Pi's sensors and switches, as they come."""
+    changed: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            changed.append(event.data["entity_id"])
+            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
+            else None
+        ),
+    )
+    return changed
+
+
 async def test_a_node_announcing_ever_new_hardware_is_rationed(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
@@ -260,15 +274,7 @@ async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_ti
     node = await discover_and_confirm(
         hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
     )
-    changed: list[str] = []
-    hass.bus.async_listen(
-        EVENT_STATE_CHANGED,
-        lambda event: (
-            changed.append(event.data["entity_id"])
-            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
-            else None
-        ),
-    )
+    changed = _kitchen_pi_state_changes(hass)
     flood = 200
     for seq in range(2, 2 + flood):
         state = StateMessage(
@@ -391,15 +397,7 @@ async def test_a_flapping_availability_writes_the_entities_a_bounded_number_of_t
     async_fire_mqtt_message(hass, STATE_TOPIC, build_state(reading).payload)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "21.0"
-    changed: list[str] = []
-    hass.bus.async_listen(
-        EVENT_STATE_CHANGED,
-        lambda event: (
-            changed.append(event.data["entity_id"])
-            if event.data["entity_id"].startswith(("sensor.kitchen_pi_", "switch.kitchen_pi_"))
-            else None
-        ),
-    )
+    changed = _kitchen_pi_state_changes(hass)
     for turn in range(200):
         async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online" if turn % 2 else "offline")
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
