@@ -318,11 +318,11 @@ def main() -> None:
     if args.csv:
         sources = {Path(args.csv).name: partial(csv_source, Path(args.csv), options_from(args))}
     else:
-        known = DATASETS | EXTRA_DATASETS
+        loaders = DATASETS | EXTRA_DATASETS
         names = args.datasets.split(",")
-        if unknown := [name for name in names if name not in known]:
-            parser.error(f"unknown dataset {', '.join(unknown)}; known: {', '.join(known)}")
-        sources = {name: partial(known[name], Path(args.cache)) for name in names}
+        if unknown := [name for name in names if name not in loaders]:
+            parser.error(f"unknown dataset {', '.join(unknown)}; known: {', '.join(loaders)}")
+        sources = {name: partial(loaders[name], Path(args.cache)) for name in names}
     print(
         f"weather forecast: {args.weather_forecast}"
         + (f" (noise {args.forecast_noise} °C)" if forecast else "")

@@ -24,7 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prediction import BLOCK_DAYS, blocks
-from bench.prediction_data import DATASETS
+from bench.prediction_data import DATASETS, EXTRA_DATASETS
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import RULES
 
@@ -56,13 +56,19 @@ def hindsight_median(data: pd.DataFrame, hours: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help=f"also {', '.join(EXTRA_DATASETS)}"
+    )
     parser.add_argument("--cache", default=".cache/data")
     args = parser.parse_args()
-    print(f"{'dataset':12} {'median_by_hour':>15} {'hindsight cell median':>22} {'skill':>7}")
+    print(f"{'dataset':13} {'median_by_hour':>15} {'hindsight cell median':>22} {'skill':>7}")
     results = {}
-    for name in args.datasets.split(","):
-        data = DATASETS[name](Path(args.cache))
+    loaders = DATASETS | EXTRA_DATASETS
+    names = args.datasets.split(",")
+    if unknown := [name for name in names if name not in loaders]:
+        parser.error(f"unknown dataset {', '.join(unknown)}; known: {', '.join(loaders)}")
+    for name in names:
+        data = loaders[name](Path(args.cache))
         grid = to_grid(HourlyHistory.from_frame(data))
         hours = test_hours(data)
         midnights = hours[::24] - 1
@@ -81,7 +87,7 @@ def main() -> None:
             "hindsight_mae": round(cell_mae, 3),
             "skill": round(skill, 4),
         }
-        print(f"{name:12} {rule_mae:>15.4g} {cell_mae:>22.4g} {skill:>+7.1%}")
+        print(f"{name:13} {rule_mae:>15.4g} {cell_mae:>22.4g} {skill:>+7.1%}")
     print(json.dumps({"bench": "prediction_ceiling", "datasets": results}))
 
 
