@@ -86,6 +86,7 @@ KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
 OFFSET_PATTERN = r"([+-])(\d\d):?(\d\d)\s*$"
 ANY_OFFSET = r"[+-]\d\d:?\d\d\s*$"
+HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
 # Where several zones fit a file's offsets, the first of these areas names it.
 ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
 RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
@@ -494,9 +495,10 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
         )
     values = zone_names_as_offsets(values, name, notes)
     # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
-    hour_24 = values.str.contains(r"(?:^|\D)24:00(?::00)?\s*$")
+    # The 24 must be the hour: `05:24:00` is minute 24 of a sub-hourly file.
+    hour_24 = values.str.contains(HOUR_24_PATTERN)
     if hour_24.any():
-        values = values.where(~hour_24, values.str.replace(r"24:00(:00)?\s*$", "00:00", regex=True))
+        values = values.where(~hour_24, values.str.replace(HOUR_24_PATTERN, "00:00", regex=True))
     attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
     if values.str.match(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|\s*$)").all():
         attempts = [{"format": "ISO8601"}]  # one reading only: a large file's parse is slow

@@ -45,7 +45,8 @@ def collect() -> tuple[list[str], Callable[[str], None]]:
     return notes, notes.append
 
 
-@pytest.mark.parametrize("step", [10, 15, 30, 60])
+# Steps of 1, 3 and 6 minutes write rows at hh:24:00: minute 24, not an hour-ending 24:00.
+@pytest.mark.parametrize("step", [1, 3, 6, 10, 15, 30, 60])
 def test_sub_hourly_rows_become_the_hourly_mean(tmp_path: Path, step: int) -> None:
     # Power 100 W in the first half of every hour, 500 W in the second: mean 300 W.
     rows = days_of_rows("2026-01-05", step, lambda i: np.where(i.minute < 30, 100.0, 500.0), None)
