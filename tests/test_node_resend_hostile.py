@@ -133,7 +133,15 @@ async def test_an_announcement_flood_asks_once_per_interval(
 @pytest.mark.parametrize(
     "stored",
     [
-        {"str": "42", "list": [1, 2], "ok": 7, "bool": True, "negative": -1, "huge": 2**70},
+        {
+            "str": "42",
+            "list": [1, 2],
+            "ok": 7,
+            "bool": True,
+            "negative": -1,
+            "huge": 2**70,
+            "near_top": 2**63 - 1,
+        },
         ["not", "a", "dict"],
     ],
     ids=["values", "shape"],
@@ -141,9 +149,10 @@ async def test_an_announcement_flood_asks_once_per_interval(
 async def test_stored_positions_that_are_no_counter_are_dropped(
     hass: HomeAssistant, hass_storage: dict[str, Any], stored: object
 ) -> None:
-    """A string or a list for a node (a hand-edited or foreign file) failed its every message."""
+    """A string or a list for a node (a hand-edited or foreign file) failed its every message;
+    a counter no node reaches (2**63-1) asked a signed node for nothing ever again."""
     hass_storage[STORE_KEY] = {"version": 1, "key": STORE_KEY, "data": stored}
     positions = await async_get_resend_positions(hass)
     expected = {"ok": 7} if isinstance(stored, dict) else {}
-    for entry_id in ("str", "list", "ok", "bool", "negative", "huge"):
+    for entry_id in ("str", "list", "ok", "bool", "negative", "huge", "near_top"):
         assert positions.get(entry_id) == expected.get(entry_id)

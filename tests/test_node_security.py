@@ -619,3 +619,35 @@ async def test_stored_counters_that_are_no_counter_do_not_stop_a_signed_node(
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(0, signer=signer))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.runtime_data.node.rejections.counts["replayed_counter"] == 1
+
+
+@pytest.mark.parametrize("name", ["last_seq", "last_announce_seq"])
+async def test_a_stored_counter_near_the_top_does_not_lock_a_signed_node_out(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    """A hand-edited counter of 2**63-1 refused every later message of the node, for good.
+
+    No counter started from the time in milliseconds comes near it (the node agent ignores
+    such a ceiling of its own and starts again from its clock).
+    """
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    entry = node.config_entry
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    key = counter_store_key(entry.entry_id)
+    hass_storage[key] = {"version": 1, "key": key, "data": {name: 2**63 - 1}}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    node = entry.runtime_data.node
+    async_fire_mqtt_message(
+        hass, ANNOUNCE_TOPIC, announce_payload(replace(announcement(), seq=2), signer)
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(3, temperature=19.5, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert dict(node.rejections.counts) == {}
+    assert hass.states.get(TEMPERATURE).state == "19.5"
+    assert sum("impossible" in record.getMessage() for record in caplog.records) == 1

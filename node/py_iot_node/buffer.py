@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .protocol import MAX_SEQ
+from .protocol import MAX_SEQ, MAX_STORED_SEQ
 
 _LOGGER = logging.getLogger(__name__)
 # The counter is written once per block, not per message, to spare the SD card.
 SEQ_BLOCK = 1000
-# Half of 2**63: a counter from milliseconds since 1970 reaches it in 146 million years.
-MAX_CEILING = MAX_SEQ // 2
+MAX_CEILING = MAX_STORED_SEQ
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
 # `mono` (added later; NULL in older files) is the monotonic clock when the sample was taken.

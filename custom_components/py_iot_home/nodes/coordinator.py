@@ -31,7 +31,7 @@ from ..const import (
 )
 from ..errors import NodeCommandError
 from ..protocol import (
-    MAX_SEQ,
+    MAX_STORED_SEQ,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -674,4 +674,10 @@ def _stored_counter(stored: object, name: str, floor: int) -> int:
     A hand-edited file with "7" or null for a counter failed the node's set-up.
     """
     value = stored.get(name) if isinstance(stored, dict) else None
-    return value if type(value) is int and -1 <= value <= MAX_SEQ else floor
+    if type(value) is not int or value < -1:
+        return floor
+    if value > MAX_STORED_SEQ:
+        # No node counts that high (a hand edit): kept, it refused every later message.
+        LOGGER.warning("The stored %s %d of a node is impossible; ignored", name, value)
+        return floor
+    return value

@@ -16,7 +16,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
-from ..protocol import MAX_SEQ
+from ..protocol import MAX_STORED_SEQ
 from ..storage.coalesced_save import CoalescedSave
 
 STORE_KEY = f"{DOMAIN}.resend_positions"
@@ -70,5 +70,5 @@ def _valid_positions(stored: object) -> dict[str, int]:
     return {
         entry_id: seq
         for entry_id, seq in stored.items()
-        if isinstance(entry_id, str) and type(seq) is int and 0 <= seq <= MAX_SEQ
+        if isinstance(entry_id, str) and type(seq) is int and 0 <= seq <= MAX_STORED_SEQ
     }

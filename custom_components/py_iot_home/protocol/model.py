@@ -18,6 +18,9 @@ MAX_SENSORS: Final = 16
 MAX_SWITCHES: Final = 16
 MAX_TEXT_LENGTH: Final = 64
 MAX_SEQ: Final = 2**63 - 1
+# Half of MAX_SEQ: a counter started from the time in milliseconds reaches it in 146 million
+# years, so a stored counter above it is a hand edit, and its successors would pass MAX_SEQ.
+MAX_STORED_SEQ: Final = MAX_SEQ // 2
 MAX_INTERVAL_S: Final = 86_400
 MAX_COMMAND_AGE_S: Final = 60.0
 # How far above its floor a verifier remembers each admitted counter (one bit each, 8 KiB):
