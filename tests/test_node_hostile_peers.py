@@ -18,6 +18,7 @@ from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
     async_fire_time_changed,
@@ -37,6 +38,7 @@ from custom_components.py_iot_home.protocol import (
     StateMessage,
     build_state,
 )
+from custom_components.py_iot_home.repairs import node_offline_issue_id
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -409,3 +411,27 @@ async def test_a_flapping_availability_writes_the_entities_a_bounded_number_of_t
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("binary_sensor.kitchen_pi_connectivity").state == "on"
     assert node.data.online
+
+
+async def test_a_strangers_offline_is_no_repair_while_the_node_keeps_sending(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """One unsigned "offline" started the day's wait for the *offline* repair, and the
+    node's own signed states, which show it online, never stopped it: a day later the
+    repair said a node sending every 30 s had been offline for a day, until it reconnected.
+    """
+    signer = MessageSigner(SECRET)
+    node = await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, signer=signer))
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done()
+    for seq in range(3, 3 + 25):
+        freezer.tick(timedelta(hours=1))
+        async_fire_time_changed(hass)
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, signer=signer))
+        await hass.async_block_till_done()
+    assert node.data.online
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is None

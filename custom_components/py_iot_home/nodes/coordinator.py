@@ -631,6 +631,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             if (confirmed := self._awaited(key, on)) is not None:
                 confirmed.set()
         self._silence.heard(time.time())
+        if not self.data.online or self._offline_timer is not None:
+            # Availability is unsigned: a stranger's "offline" must not outlast the node's
+            # own (signed) states and, a day later, call a node that keeps sending offline.
+            self._track_offline(True)
         self._shown_ts = state.ts
         self.async_set_updated_data(
             replace(
