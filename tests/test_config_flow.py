@@ -357,6 +357,14 @@ async def test_settings_poll_interval_minimum(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_too_short"}
     assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 60
+    # The field takes text, and "nan" passed the selector's bounds (int() raised on it).
+    for field in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD):
+        with pytest.raises(InvalidData, match=field):
+            await async_configure_subentry(
+                hass,
+                result["flow_id"],
+                {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2, field: "nan"},
+            )
     result = await async_configure_subentry(
         hass, result["flow_id"], {CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
     )

@@ -19,10 +19,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
-from homeassistant.config_entries import SOURCE_USER, ConfigEntry
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, ServiceResponse
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -796,3 +796,29 @@ async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     assert "is unreadable, retraining" in caplog.text
     assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize("field", [CONF_TRAINING_DAYS, CONF_RETRAIN_HOURS])
+async def test_nan_in_a_number_field_is_refused_by_the_forecast_form(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory, field: str
+) -> None:
+    """The number fields take text: "nan" passed their minimum and maximum. Stored, it
+    failed the home entry's set-up (every board and forecast with it), and after a restart
+    (NaN is written as null) for good."""
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    entry_id = await _add_predictor(hass)
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    options = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 30,
+        CONF_RETRAIN_HOURS: 12,
+    }
+    with pytest.raises(InvalidData, match=field):
+        await async_configure_subentry(hass, result["flow_id"], {**options, field: "nan"})
+    result = await async_configure_subentry(hass, result["flow_id"], options)
+    assert result["type"] is FlowResultType.ABORT
+    await hass.async_block_till_done()
+    assert _home(hass).state is ConfigEntryState.LOADED
+    assert _predictor(hass, entry_id).training_days == 30

@@ -26,6 +26,7 @@ from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
+from ..number_field import number_field
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
 from ..trends.settings_form import (
@@ -130,20 +131,8 @@ class BoardSubentryFlow(
             return self._async_store_settings(options, live=live)
         schema = probatio.Schema(
             {
-                probatio.Required(CONF_POLL_INTERVAL): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=1,
-                        max=3600,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=selector.NumberSelectorMode.BOX,
-                    )
-                ),
-                probatio.Required(CONF_FAILURE_THRESHOLD): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=1, max=100, step=1, mode=selector.NumberSelectorMode.BOX
-                    )
-                ),
+                probatio.Required(CONF_POLL_INTERVAL): number_field(1, 3600, "s"),
+                probatio.Required(CONF_FAILURE_THRESHOLD): number_field(1, 100),
                 **trend_fields(CLIMATE_SENSORS, self._temperature_unit),
             }
         )

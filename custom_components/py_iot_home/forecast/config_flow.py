@@ -25,6 +25,7 @@ from ..const import (
     DEFAULT_TRAINING_DAYS,
     MIN_TRAINING_DAYS,
 )
+from ..number_field import number_field
 from ..prediction.unusual_days import parse_days
 from ..quantities import unit_of
 from .recorder_history import async_load_export_hours
@@ -36,18 +37,6 @@ ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
 def _sensor(device_class: str | list[str]) -> selector.EntitySelector:
     return selector.EntitySelector(
         selector.EntitySelectorConfig(domain="sensor", device_class=device_class)
-    )
-
-
-def _number(minimum: int, maximum: int, unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=1,
-            unit_of_measurement=unit,
-            mode=selector.NumberSelectorMode.BOX,
-        )
     )
 
 
@@ -63,10 +52,10 @@ def predictor_schema() -> probatio.Schema:
             probatio.Optional(CONF_WEATHER_ENTITY): selector.EntitySelector(
                 selector.EntitySelectorConfig(domain="weather")
             ),
-            probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): _number(
+            probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): number_field(
                 MIN_TRAINING_DAYS, 365, "d"
             ),
-            probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): _number(
+            probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): number_field(
                 1, 24 * 7, "h"
             ),
             probatio.Optional(CONF_EXCLUDED_DAYS): selector.TextSelector(

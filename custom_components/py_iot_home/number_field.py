@@ -1,0 +1,20 @@
+"""A bounded number field of a flow's form."""
+
+from __future__ import annotations
+
+import probatio
+from homeassistant.helpers import selector
+
+
+def number_field(minimum: int, maximum: int, unit: str | None = None) -> probatio.All[float]:
+    """A whole-number box from `minimum` to `maximum`, in `unit`.
+
+    The selector takes text ("nan") and its bounds let NaN through: stored, a NaN broke the
+    entry's set-up, so the range is checked once more.
+    """
+    config = selector.NumberSelectorConfig(
+        min=minimum, max=maximum, step=1, mode=selector.NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return probatio.All(selector.NumberSelector(config), probatio.Range(min=minimum, max=maximum))
