@@ -215,12 +215,18 @@ async def test_board_with_two_leds(hass: HomeAssistant) -> None:
         (28, "pin_out_of_range", None),
         (4, "pin_in_use", "the sensor of Living room"),
         (17, "pin_in_use", "Desk LED on Living room"),
+        # The number field takes text too: "nan", "inf" and "1e400" came through as floats
+        # that int() raised on (an unknown error with a traceback); 5.5 was taken as GPIO5.
+        ("nan", "pin_out_of_range", None),
+        ("inf", "pin_out_of_range", None),
+        ("1e400", "pin_out_of_range", None),
+        (5.5, "pin_out_of_range", None),
     ],
 )
 async def test_board_pin_errors_then_recover(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    pin: int,
+    pin: float | str,
     error: str,
     user: str | None,
 ) -> None:
@@ -306,6 +312,10 @@ async def test_wiring_moves_the_pin(
     )
     assert result["errors"] == {CONF_DHT_PIN: "pin_out_of_range"}
     result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_DHT_PIN: "inf", CONF_DHT_MODEL: "dht22"}
+    )
+    assert result["errors"] == {CONF_DHT_PIN: "pin_out_of_range"}
+    result = await async_configure_subentry(
         hass, result["flow_id"], {CONF_DHT_PIN: 6, CONF_DHT_MODEL: "am2302"}
     )
     assert result["type"] is FlowResultType.ABORT
@@ -382,6 +392,8 @@ async def test_add_and_remove_led(hass: HomeAssistant, mock_config_entry: MockCo
         "pin": "4",
         "pin_user": "the sensor of Living room",
     }
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_PIN: "nan"})
+    assert result["errors"] == {CONF_PIN: "pin_out_of_range"}
     result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_PIN: 22})
     assert result["type"] is FlowResultType.ABORT
     assert [led[CONF_PIN] for led in settings(mock_config_entry)[CONF_LEDS]] == [17, 22]

@@ -34,6 +34,7 @@ from .form import area_name, async_default_hardware, board_schema, led_schema, n
 from .pin_validation import (
     PinProblem,
     first_free_pin,
+    form_pin,
     led_pins,
     pin_in_use_placeholders,
     pins_in_use,
@@ -90,7 +91,7 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            pin = int(user_input[CONF_DHT_PIN])
+            pin = form_pin(user_input[CONF_DHT_PIN])
             taken = pins_in_use(self.hass)
             errors = await async_check_board_pin(
                 self.hass,
@@ -135,7 +136,7 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
         taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]: "this board's sensor"}
         taken |= led_pins(self._leds, board="this board")
         if user_input is not None:
-            pin = int(user_input[CONF_PIN])
+            pin = form_pin(user_input[CONF_PIN])
             if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
                 placeholders = pin_in_use_placeholders(pin, taken)

@@ -26,7 +26,7 @@ from ..const import (
 )
 from ..hardware.dht import DhtModel
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from .pin_validation import dht_library_works, first_free_pin
+from .pin_validation import dht_library_works, first_free_pin, form_pin
 
 DEFAULT_BOARD_NAME = "Climate sensor"
 DEFAULT_LED_NAME = "LED"
@@ -131,7 +131,7 @@ def new_led(user_input: dict[str, Any]) -> dict[str, Any]:
     return {
         CONF_LED_ID: uuid4().hex[:8],
         CONF_NAME: user_input[CONF_NAME],
-        CONF_PIN: int(user_input[CONF_PIN]),
+        CONF_PIN: form_pin(user_input[CONF_PIN]),
         CONF_ACTIVE_HIGH: user_input[CONF_ACTIVE_HIGH],
         CONF_INITIAL_ON: user_input[CONF_INITIAL_ON],
     }

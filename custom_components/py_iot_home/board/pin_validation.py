@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from enum import StrEnum
 
@@ -28,6 +29,14 @@ class PinProblem(StrEnum):
     OUT_OF_RANGE = "pin_out_of_range"
     IN_USE = "pin_in_use"
     UNREADABLE = "pin_unreadable"
+
+
+def form_pin(value: float) -> int:
+    """The pin a form's number field gave; NaN, infinity or a fraction as -1 (out of range).
+
+    The field takes text: "nan" and "inf" raised in int(), and 5.5 was cut to GPIO5.
+    """
+    return int(value) if math.isfinite(value) and float(value).is_integer() else -1
 
 
 def validate_pin(pin: int, taken: Collection[int]) -> PinProblem | None:

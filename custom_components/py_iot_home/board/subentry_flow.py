@@ -45,7 +45,13 @@ from .form import (
 )
 from .led_changes import running_board
 from .leds import LedConfig
-from .pin_validation import led_pins, pin_in_use_placeholders, pins_in_use, validate_pin
+from .pin_validation import (
+    form_pin,
+    led_pins,
+    pin_in_use_placeholders,
+    pins_in_use,
+    validate_pin,
+)
 
 
 class BoardSubentryFlow(
@@ -155,7 +161,7 @@ class BoardSubentryFlow(
         taken = pins_in_use(self.hass)
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            pin = int(user_input[CONF_PIN])
+            pin = form_pin(user_input[CONF_PIN])
             if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
                 placeholders = pin_in_use_placeholders(pin, taken)
@@ -248,7 +254,7 @@ class BoardSubentryFlow(
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            pin = int(user_input[CONF_DHT_PIN])
+            pin = form_pin(user_input[CONF_DHT_PIN])
             taken = pins_in_use(self.hass, exclude_subentry_id=subentry.subentry_id)
             taken |= led_pins(subentry.data.get(CONF_LEDS, []), board="this board")
             hardware = user_input.get(CONF_BACKEND, BACKEND_AUTO)
