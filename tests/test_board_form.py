@@ -25,6 +25,7 @@ from custom_components.py_iot_home.const import (
     CONF_PIN,
     DOMAIN,
 )
+from custom_components.py_iot_home.name_check import MAX_NAME_LENGTH
 
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import (
@@ -254,3 +255,22 @@ async def test_a_board_and_leds_named_in_64_cjk_characters_get_their_entities(
         f"switch.{stem}_2",
     }
     assert [entity.entity_id for entity in entities if not hass.states.get(entity.entity_id)] == []
+
+
+async def test_the_led_name_proposed_for_a_board_of_the_longest_name_is_taken(
+    hass: HomeAssistant, fake_hardware: FakeHardware
+) -> None:
+    """Names are checked (at most MAX_NAME_LENGTH characters): the proposed "… LED" fits."""
+    name = "Long " * (MAX_NAME_LENGTH // 5)
+    name = name[:MAX_NAME_LENGTH].rstrip()
+    result = await _board_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_NAME: name, CONF_ADD_LED: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: True}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: False}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -759,3 +759,39 @@ async def test_a_node_named_in_markdown_is_text_in_its_options(
     escaped = r"\[Verify\]\(https\:\/\/e\.io\)"
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["description_placeholders"] == {"name": escaped}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["x" * 10_000, "Bed\nroom", "Bed\x1b[31mroom", "\u202emoorb", "Hall\u200bsensor", "   ", ""],
+    ids=["10kB", "newline", "escape", "bidi", "zero-width", "blank", "empty"],
+)
+async def test_a_board_or_led_name_that_is_no_name_is_refused_next_to_its_field(
+    hass: HomeAssistant, name: str
+) -> None:
+    """Names typed in a flow were taken as they came (announced ones never were): ten
+    thousand characters, a newline or a terminal escape (into logs and Assist), a
+    right-to-left override, a zero-width space, or nothing visible at all named the
+    device, its entities and, for a board, its subentry."""
+    flow_id = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {**BOARD, CONF_NAME: name, CONF_ADD_LED: False}
+    )
+    assert result["errors"] == {CONF_NAME: "invalid_name"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**BOARD, CONF_ADD_LED: True})
+    led = {CONF_PIN: 27, CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False, CONF_ADD_ANOTHER: False}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**led, CONF_NAME: name})
+    assert result["errors"] == {CONF_NAME: "invalid_name"}
+    result = await hass.config_entries.flow.async_configure(flow_id, {**led, CONF_NAME: "Porch"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert _board(result["result"]).title == "Bedroom"
+    assert [led[CONF_NAME] for led in _board(result["result"]).data[CONF_LEDS]] == ["Porch"]
+
+    entry = result["result"]
+    result = await async_start_reconfigure(hass, entry, _board(entry).subentry_id)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "add_led"})
+    led = {CONF_PIN: 22, CONF_ACTIVE_HIGH: True, CONF_INITIAL_ON: False}
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_NAME: name})
+    assert result["errors"] == {CONF_NAME: "invalid_name"}
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_NAME: "Shelf"})
+    assert result["type"] is FlowResultType.ABORT

@@ -822,3 +822,26 @@ async def test_nan_in_a_number_field_is_refused_by_the_forecast_form(
     await hass.async_block_till_done()
     assert _home(hass).state is ConfigEntryState.LOADED
     assert _predictor(hass, entry_id).training_days == 30
+
+
+async def test_a_forecast_name_that_is_no_name_is_refused_next_to_its_field(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A forecast named with a newline (or ten thousand characters, or nothing visible)
+    was taken as it came, for its device and entities."""
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "predictor"}
+    )
+    sources = {CONF_POWER_ENTITY: POWER, CONF_TEMPERATURE_ENTITY: TEMPERATURE}
+    for name in ("Power\nforecast", "p" * 10_000, "\u200b"):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**sources, CONF_NAME: name}
+        )
+        assert result["errors"] == {CONF_NAME: "invalid_name"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**sources, CONF_NAME: "Power forecast"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -30,6 +30,7 @@ from ..hardware.dht import DhtModel
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_SIMULATED, MIN_GPIO_PIN
 from ..home.subentries import feature_titles
+from ..name_check import invalid_name
 from .form import area_name, async_default_hardware, board_schema, led_schema, new_led
 from .pin_validation import (
     PinProblem,
@@ -101,6 +102,8 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
                 simulated=user_input[CONF_BACKEND] == BACKEND_SIMULATED,
             )
             placeholders = pin_in_use_placeholders(pin, taken)
+            if invalid_name(user_input[CONF_NAME]):
+                errors[CONF_NAME] = "invalid_name"
             if not errors:
                 self._board = {
                     CONF_NAME: user_input[CONF_NAME],
@@ -140,6 +143,8 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
             if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
                 placeholders = pin_in_use_placeholders(pin, taken)
+            elif invalid_name(user_input[CONF_NAME]):
+                errors[CONF_NAME] = "invalid_name"
             else:
                 self._leds.append(new_led(user_input))
                 if not user_input[CONF_ADD_ANOTHER]:

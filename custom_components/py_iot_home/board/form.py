@@ -26,6 +26,7 @@ from ..const import (
 )
 from ..hardware.dht import DhtModel
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
+from ..name_check import MAX_NAME_LENGTH
 from .pin_validation import dht_library_works, first_free_pin, form_pin
 
 DEFAULT_BOARD_NAME = "Climate sensor"
@@ -99,12 +100,14 @@ def led_schema(
     and two boards' "LED" could not be told apart in lists or by Assist.
     """
     pin = first_free_pin(taken)
+    # Room for " LED 99" within a name's length, so that the default passes its own check.
+    stem = board[: MAX_NAME_LENGTH - 10].rstrip()
     pin_field = (
         probatio.Required(CONF_PIN) if pin is None else probatio.Required(CONF_PIN, default=pin)
     )
     fields: dict[Any, Any] = {
         probatio.Required(
-            CONF_NAME, default=unused_name(f"{board} {DEFAULT_LED_NAME}", existing_names)
+            CONF_NAME, default=unused_name(f"{stem} {DEFAULT_LED_NAME}", existing_names)
         ): str,
         pin_field: PIN_SELECTOR,
         probatio.Required(CONF_ACTIVE_HIGH, default=True): bool,

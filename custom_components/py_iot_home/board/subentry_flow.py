@@ -9,6 +9,7 @@ from homeassistant.config_entries import (
     SubentryFlowContext,
     SubentryFlowResult,
 )
+from homeassistant.const import CONF_NAME
 from homeassistant.helpers import selector
 
 from ..const import (
@@ -26,6 +27,7 @@ from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
+from ..name_check import invalid_name
 from ..number_field import number_field
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
@@ -165,6 +167,8 @@ class BoardSubentryFlow(
             if problem := validate_pin(pin, taken):
                 errors[CONF_PIN] = problem.value
                 placeholders = pin_in_use_placeholders(pin, taken)
+            elif invalid_name(user_input[CONF_NAME]):
+                errors[CONF_NAME] = "invalid_name"
             else:
                 led = new_led(user_input)
                 live = False

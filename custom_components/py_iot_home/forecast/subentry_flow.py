@@ -15,6 +15,7 @@ from homeassistant.data_entry_flow import FlowContext, FlowHandler, FlowResult
 from ..const import CONF_POWER_ENTITY, SubentryKind
 from ..home.subentries import home_subentries
 from ..home.subentry_flow import HomeSubentryFlow
+from ..name_check import invalid_name
 from .config_flow import async_predictor_source_errors, predictor_schema
 
 
@@ -46,6 +47,8 @@ class ForecastSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], Handle
             ):
                 return self.async_abort(reason="already_configured")
             errors, placeholders = await async_predictor_source_errors(self.hass, user_input)
+            if invalid_name(user_input[CONF_NAME]):
+                errors[CONF_NAME] = "invalid_name"
             if not errors:
                 return await self._async_forecast_configured(
                     user_input[CONF_NAME],
