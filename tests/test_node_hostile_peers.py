@@ -435,3 +435,42 @@ async def test_a_strangers_offline_is_no_repair_while_the_node_keeps_sending(
     assert node.data.online
     assert hass.states.get(TEMPERATURE).state == "22.5"
     assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is None
+
+
+async def test_a_strangers_online_does_not_keep_a_dead_signing_node_looking_alive(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A signing node died (its last will said "offline"). Anyone's unsigned "online" gave it
+    a fresh grace period (its last temperature showed as current again) and ended the wait
+    for the offline repair: "offline" and "online" every 80 s kept its last values showing
+    and the repair away for good."""
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, signer=signer))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    shown_after_online = []
+    for _ in range(int(timedelta(hours=25) / timedelta(seconds=80))):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(seconds=40))
+        async_fire_time_changed(hass)
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+        await hass.async_block_till_done()
+        shown_after_online.append(hass.states.get(TEMPERATURE).state)
+        freezer.tick(timedelta(seconds=40))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert set(shown_after_online[3:]) == {"unavailable"}
+    freezer.tick(timedelta(days=1, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is not None
+    # The node comes back, as it does: "online", then its own signed state.
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(3, temperature=19.0, signer=signer))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "19.0"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is None

@@ -411,11 +411,16 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
-        self._track_offline(online)
+        # Availability is unsigned: for a signing node only its signed states say it is up.
+        # Anyone's "online" ended the wait for the offline repair and gave a dead node's
+        # last values a fresh grace period, again and again.
+        vouched = not online or self._verifier is None
+        if vouched:
+            self._track_offline(online)
         if online == self.data.online:
             # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
             return
-        if online:
+        if online and (vouched or self._silence.last_heard_s is None):
             self._silence.heard(time.time())
         if not self._display_ration.take(time.monotonic()):
             # Flapping faster than shown (nodes.display_ration): each change wrote every entity
@@ -631,10 +636,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             if (confirmed := self._awaited(key, on)) is not None:
                 confirmed.set()
         self._silence.heard(time.time())
-        if not self.data.online or self._offline_timer is not None:
-            # Availability is unsigned: a stranger's "offline" must not outlast the node's
-            # own (signed) states and, a day later, call a node that keeps sending offline.
-            self._track_offline(True)
+        # A state says the node is up (availability is unsigned): anyone's "offline" must not
+        # start a wait that, a day later, calls a node that keeps sending offline.
+        self._track_offline(True)
         self._shown_ts = state.ts
         self.async_set_updated_data(
             replace(
