@@ -76,6 +76,7 @@ POWER = "sensor.demo_power"
 TEMPERATURE = "sensor.demo_temperature"
 HUMIDITY = "sensor.demo_humidity"
 PREDICTED = "sensor.power_forecast_predicted_power"
+MODEL_MAE = "sensor.power_forecast_day_ahead_forecast_error"
 
 
 @pytest.fixture(autouse=True)
@@ -456,6 +457,9 @@ async def test_forecast_and_retrain_actions(
     assert {"low_w", "high_w"} <= set(response["forecast"][0])
     assert response["mae_w"] > 0
     assert response["methods"]["day_ahead"]["skill_percent"] == response["skill_percent"]
+    # The day ahead's error as the entity and its attributes give it, not 243.53242400099407.
+    assert response["mae_w"] == response["methods"]["day_ahead"]["mae_w"]
+    assert response["mae_w"] == float(hass.states.get(MODEL_MAE).state)
 
     freezer.tick(timedelta(minutes=5))
     device = dr.async_get(hass).async_get_device_by_identifier(
@@ -466,6 +470,7 @@ async def test_forecast_and_retrain_actions(
         DOMAIN, "retrain", {"device_id": device.id}, blocking=True, return_response=True
     )
     assert response["trained"] is True
+    assert response["mae_w"] == round(response["mae_w"], 1)
     assert response["training_rows"] > 0
     assert response["trained_at"] == (NOW + timedelta(minutes=5)).isoformat()
 

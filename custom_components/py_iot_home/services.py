@@ -24,7 +24,7 @@ from .analysis.trend import TrendResult, analyze_trend
 from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
-from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
+from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator, rounded_tenth
 from .models import FeatureRuntime
 from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator
@@ -210,7 +210,7 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_forecast_now")
     return {
         "forecast": [point.as_dict() for point in forecast[: call.data[ATTR_HOURS]]],
-        "mae_w": predictor.data.mae_w,
+        "mae_w": rounded_tenth(predictor.data.mae_w),
         "skill_percent": _percent(predictor.data.skill),
         "methods": {name: choice.as_dict() for name, choice in predictor.data.choices.items()},
     }
@@ -227,7 +227,7 @@ async def _async_retrain(call: ServiceCall) -> ServiceResponse:
     data = predictor.data
     return {
         "trained": predictor.model is not None,
-        "mae_w": data.mae_w,
+        "mae_w": rounded_tenth(data.mae_w),
         "skill_percent": _percent(data.skill),
         "method": data.choices["day_ahead"].method if data.choices else None,
         "training_rows": data.training_rows,

@@ -87,16 +87,17 @@ class MethodChoice:
         """The choice as shown in attributes and action responses."""
         return {
             "method": self.method,
-            "mae_w": _rounded(self.mae_w),
+            "mae_w": rounded_tenth(self.mae_w),
             "best_rule": self.best_rule,
-            "best_rule_mae_w": _rounded(self.best_rule_mae_w),
-            "model_mae_w": _rounded(self.model_mae_w),
-            "skill_percent": _rounded(100 * self.skill),
+            "best_rule_mae_w": rounded_tenth(self.best_rule_mae_w),
+            "model_mae_w": rounded_tenth(self.model_mae_w),
+            "skill_percent": rounded_tenth(100 * self.skill),
         }
 
 
-def _rounded(value: float) -> float | None:
-    return round(value, 1) if math.isfinite(value) else None
+def rounded_tenth(value: float | None) -> float | None:
+    """A score as attributes and action responses show it: to a tenth, never NaN."""
+    return round(value, 1) if value is not None and math.isfinite(value) else None
 
 
 type ForecastAbsence = Literal["power_silent", "net_meter", "needs_history", "not_yet"]
