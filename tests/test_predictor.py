@@ -45,6 +45,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     SubentryKind,
 )
+from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
 from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
@@ -499,6 +500,7 @@ async def test_forecast_action_without_enough_history(
         "skill_percent": None,
         "method": None,
         "training_rows": None,
+        "excluded_days": None,
         "hours_needed": 216,
         "trained_at": None,
     }
@@ -533,6 +535,14 @@ async def test_options_flow_excluded_days(
     assert predictor.exclude_outliers is True
     assert predictor.model is not None
     assert predictor.model.excluded_days >= 3
+    # The user sees how many days the training left out: in diagnostics and in retrain's answer.
+    diagnostics = await async_get_config_entry_diagnostics(hass, _home(hass))
+    model = diagnostics["subentries"][entry_id]["model"]
+    assert model["excluded_days"] == predictor.model.excluded_days
+    response = await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    assert response["excluded_days"] == predictor.model.excluded_days >= 3
 
 
 async def test_retired_r2_sensor_is_removed(

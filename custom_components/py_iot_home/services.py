@@ -231,6 +231,7 @@ async def _async_retrain(call: ServiceCall) -> ServiceResponse:
         "skill_percent": _percent(data.skill),
         "method": data.choices["day_ahead"].method if data.choices else None,
         "training_rows": data.training_rows,
+        "excluded_days": data.excluded_days,
         "hours_needed": data.hours_needed,
         "trained_at": data.trained_at.isoformat() if data.trained_at else None,
     }

@@ -112,6 +112,8 @@ class PredictionSnapshot:
     skill: float | None
     choices: dict[str, MethodChoice]
     training_rows: int | None
+    # Days neither trained nor scored on: those the user marked and, if asked, unusual ones.
+    excluded_days: int | None
     trained_at: datetime | None
     hours_needed: int | None
     missing_power_hours: int
@@ -234,6 +236,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             skill=model.groups["day_ahead"].skill if model else None,
             choices=_choices(model),
             training_rows=model.training_rows if model else None,
+            excluded_days=model.excluded_days if model else None,
             trained_at=model.trained_at if model else None,
             hours_needed=hours_needed,
             missing_power_hours=context.missing_power_hours,
@@ -317,10 +320,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         day = self.model.groups["day_ahead"]
         LOGGER.info(
-            "%s trained on %s rows: day ahead by %s, held-out MAE %.0f W "
+            "%s trained on %s rows (%s days left out): day ahead by %s, held-out MAE %.0f W "
             "(best rule %s: %.0f W, skill %+.0f %%)",
             self.entry.title,
             self.model.training_rows,
+            self.model.excluded_days,
             day.method,
             day.mae_w,
             day.best_rule,

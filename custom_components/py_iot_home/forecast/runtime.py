@@ -44,6 +44,7 @@ class PredictorRuntimeData:
                 "skill": snapshot.skill,
                 "methods": {name: c.as_dict() for name, c in snapshot.choices.items()},
                 "training_rows": snapshot.training_rows,
+                "excluded_days": snapshot.excluded_days,
                 "trained_at": snapshot.trained_at,
                 "hours_needed": snapshot.hours_needed,
                 "export_percent": snapshot.export_percent,
