@@ -669,6 +669,8 @@ async def test_assist_tells_the_power_forecast(
         "What's the power forecast?",
         "how much power will we use",
         "how much electricity will I use in the next 24 hours",
+        "what will my power be",
+        "What will our energy use be in the next 24 hours?",
     ):
         speech = said(await ask(hass, sentence))
         assert speech.startswith(
@@ -686,6 +688,12 @@ async def test_assist_tells_the_power_forecast(
     for sentence, day, opening in (
         ("how much electricity will I use tomorrow", 1, "Tomorrow, Power forecast expects"),
         ("what's the power forecast for today", 0, "For the rest of today, Power forecast expects"),
+        ("what will my power be tomorrow", 1, "Tomorrow, Power forecast expects"),
+        (
+            "what will the electricity usage be today",
+            0,
+            "For the rest of today, Power forecast expects",
+        ),
     ):
         points = [
             point

@@ -105,6 +105,8 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "[use|usage|consumption]",
             "how much (power|electricity|energy) will (i|we|the house|the home) use "
             "[in the next 24 hours|in the next day]",
+            "what will [my|our|the] (power|electricity|energy) [use|usage|consumption] be "
+            "[in the next 24 hours|in the next day]",
         ),
     ),
     **{
@@ -113,6 +115,8 @@ SENTENCES: Mapping[str, AssistSentences] = {
             sentences=(
                 f"how much (power|electricity|energy) will (i|we|the house|the home) use {day}",
                 f"(what is|what's|whats) [the] (power|electricity|energy) forecast [for] {day}",
+                f"what will [my|our|the] (power|electricity|energy) [use|usage|consumption] be "
+                f"{day}",
             ),
             slots={"day": day},
         )
