@@ -55,6 +55,28 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert "off by 252&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text
 
 
+async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
+    """Between the hour's start and the forecast's refresh a minute later, the first point
+    is the hour that ended: it is left out, and only the hour under way reads "now"."""
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    points = [
+        {
+            "datetime": (start + timedelta(hours=h)).isoformat(),
+            "power_w": 100.0,
+            "low_w": 50.0,
+            "high_w": 200.0,
+        }
+        for h in range(24)
+    ]
+    hass.states.async_set("sensor.demo_power_forecast_predicted_power", "100", {"forecast": points})
+    card = yaml.safe_load(CARD.read_text())
+    text = Template(card["content"], hass).async_render(parse_result=False)
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "█" in line]
+    assert len(rows) == 23
+    assert [row for row in rows if row.startswith("| now |")] == [rows[0]]
+    assert rows[1].startswith(f"| {(start + timedelta(hours=2)).strftime('%a %H:%M')} |")
+
+
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
     start = dt_util.now().replace(minute=0, second=0, microsecond=0)
     point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
