@@ -10,14 +10,24 @@ import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
+from custom_components.py_iot_home.const import (
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+    DOMAIN,
+)
 from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
     async_load_hourly_history,
@@ -131,11 +141,46 @@ async def test_without_a_forecast_the_weather_rule_is_yesterday(
 ) -> None:
     """A weather entity that answers with nothing: the forecast still comes, from history."""
     await _seed_heated_home(hass)
-    hass.states.async_set("weather.silent", "cloudy", {"temperature": 3})
+    # It says it has an hourly forecast (supported_features 2), and gives none.
+    hass.states.async_set("weather.silent", "cloudy", {"temperature": 3, "supported_features": 2})
     entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: "weather.silent"})
     predictor = _predictor(hass, entry_id)
     assert len(predictor.data.forecast) == 24
     assert all(np.isfinite(point.power_w) for point in predictor.data.forecast)
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_weather_entity_without_an_hourly_forecast_is_refused(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """Only a daily forecast: the coming hours would never get theirs. Said at its field."""
+    await _seed_heated_home(hass)
+    # Home Assistant's WeatherEntityFeature: 1 daily, 2 hourly, 4 twice daily.
+    hass.states.async_set("weather.daily", "cloudy", {"temperature": 3, "supported_features": 5})
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "predictor"}
+    )
+    sources = {
+        CONF_NAME: "Power forecast",
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**sources, CONF_WEATHER_ENTITY: "weather.daily"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_WEATHER_ENTITY: "weather_not_hourly"}
+    # The picker lists only weather entities with an hourly forecast.
+    picker = result["data_schema"].schema[CONF_WEATHER_ENTITY].config["filter"]
+    assert picker == [{"domain": ["weather"], "supported_features": [2]}]
+    hass.states.async_set("weather.daily", "cloudy", {"temperature": 3, "supported_features": 7})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**sources, CONF_WEATHER_ENTITY: "weather.daily"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_weather_history_trains_in_celsius(

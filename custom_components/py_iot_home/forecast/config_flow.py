@@ -7,7 +7,14 @@ from typing import Any
 
 import probatio
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.components.weather import WeatherEntityFeature
+from homeassistant.const import (
+    ATTR_SUPPORTED_FEATURES,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    UnitOfEnergy,
+    UnitOfPower,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
@@ -32,6 +39,7 @@ from .recorder_history import async_load_export_hours
 
 POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
 ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
+HOURLY_FORECAST = "weather.WeatherEntityFeature.FORECAST_HOURLY"
 
 
 def _sensor(device_class: str | list[str]) -> selector.EntitySelector:
@@ -50,7 +58,11 @@ def predictor_schema() -> probatio.Schema:
             probatio.Required(CONF_TEMPERATURE_ENTITY): _sensor(SensorDeviceClass.TEMPERATURE),
             probatio.Optional(CONF_HUMIDITY_ENTITY): _sensor(SensorDeviceClass.HUMIDITY),
             probatio.Optional(CONF_WEATHER_ENTITY): selector.EntitySelector(
-                selector.EntitySelectorConfig(domain="weather")
+                selector.EntitySelectorConfig(
+                    filter=selector.EntityWithDeviceFilterSelectorConfig(
+                        domain="weather", supported_features=[HOURLY_FORECAST]
+                    )
+                )
             ),
             probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): number_field(
                 MIN_TRAINING_DAYS, 365, "d"
@@ -72,6 +84,8 @@ def _unit_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, s
         parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
     except ValueError:
         return {CONF_EXCLUDED_DAYS: "invalid_days"}
+    if _without_hourly_forecast(hass, user_input.get(CONF_WEATHER_ENTITY)):
+        return {CONF_WEATHER_ENTITY: "weather_not_hourly"}
     state = hass.states.get(user_input[CONF_POWER_ENTITY])
     if state is None:
         return {CONF_POWER_ENTITY: "entity_not_found"}
@@ -84,6 +98,20 @@ def _unit_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, s
     ):
         return {}
     return {CONF_POWER_ENTITY: "unsupported_power_unit"}
+
+
+def _without_hourly_forecast(hass: HomeAssistant, entity_id: str | None) -> bool:
+    """A weather entity that says it has no hourly forecast (a daily one only, say).
+
+    The model would learn from each hour's temperature and then never get the coming
+    hours'; one not loaded yet (no state, or unavailable) is given the benefit of the doubt.
+    """
+    if not entity_id or (state := hass.states.get(entity_id)) is None:
+        return False
+    if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+        return False
+    features = state.attributes.get(ATTR_SUPPORTED_FEATURES)
+    return not isinstance(features, int) or not features & WeatherEntityFeature.FORECAST_HOURLY
 
 
 async def async_predictor_source_errors(
