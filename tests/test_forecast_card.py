@@ -77,6 +77,29 @@ async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
     assert rows[1].startswith(f"| {(start + timedelta(hours=2)).strftime('%a %H:%M')} |")
 
 
+async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
+    """The best rule is the forecast: not "0.0 % better than the best rule", itself."""
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+    point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
+    hass.states.async_set(
+        "sensor.demo_power_forecast_predicted_power", "100", {"forecast": [point]}
+    )
+    hass.states.async_set(
+        "sensor.demo_power_forecast_forecast_method",
+        "median_by_hour",
+        {
+            "day_ahead_best_rule": "median_by_hour",
+            "day_ahead_mae_w": 268.9,
+            "day_ahead_best_rule_mae_w": 268.9,
+        },
+    )
+    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "0.0")
+    card = yaml.safe_load(CARD.read_text())
+    text = Template(card["content"], hass).async_render(parse_result=False)
+    assert "better than the best rule" not in text
+    assert "Method: median_by_hour,\nthe best of the simple rules: the model does not beat" in text
+
+
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
     start = dt_util.now().replace(minute=0, second=0, microsecond=0)
     point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
