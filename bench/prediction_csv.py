@@ -84,8 +84,10 @@ EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
-OFFSET_PATTERN = r"([+-])(\d\d):?(\d\d)\s*$"
-ANY_OFFSET = r"[+-]\d\d:?\d\d\s*$"
+# After a time of day: `+01:00`, `+0100`, or whole hours, `-06` (Pecan Street's `localminute`),
+# which after a date alone would be its day.
+OFFSET_PATTERN = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?([+-])(\d\d)(?::?(\d\d))?\s*$"
+ANY_OFFSET = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-]\d\d(?::?\d\d)?\s*$"
 HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
 # Where several zones fit a file's offsets, the first of these areas names it.
 ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
@@ -420,11 +422,7 @@ def zone_of_offsets(values: pd.Series, instants: pd.Series) -> str | None:
     in summer) are its local times: read in UTC, every hour of the day would be an hour
     off for half the year. Any zone that matches every row gives the same local times.
     """
-    written = values.str.extract(OFFSET_PATTERN)
-    minutes = pd.to_numeric(written[1], errors="coerce") * 60 + pd.to_numeric(
-        written[2], errors="coerce"
-    )
-    minutes = minutes.where(written[0] != "-", -minutes).where(~values.str.contains(r"Z\s*$"), 0)
+    minutes = offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
     known = minutes.notna() & instants.notna()
     pairs = pd.DataFrame({"at": instants[known], "minutes": minutes[known]}).drop_duplicates()
     pairs = pairs.sort_values("at")
@@ -450,6 +448,15 @@ def zone_of_offsets(values: pd.Series, instants: pd.Series) -> str | None:
         if np.array_equal(offsets.to_numpy(), expected):
             return name
     return None
+
+
+def offset_minutes(values: pd.Series) -> pd.Series:
+    """The UTC offset written after each time, in minutes (NaN where none is)."""
+    written = values.str.extract(OFFSET_PATTERN)
+    minutes = pd.to_numeric(written[1], errors="coerce") * 60 + pd.to_numeric(
+        written[2], errors="coerce"
+    ).fillna(0)
+    return minutes.where(written[0] != "-", -minutes)
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
@@ -569,7 +576,7 @@ def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], N
 def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:
     # Offsets that change are read as instants straight away: pandas' first reading of
     # them ends in objects, after the slow path, and is then read again.
-    changing = values.str.extract(f"({ANY_OFFSET})")[0].str.replace(":", "").nunique() > 1
+    changing = offset_minutes(values).nunique() > 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mixed offsets or a guessed format: handled here
         if changing:

@@ -825,3 +825,18 @@ def test_a_loggers_missing_value_mark_is_missing_not_export(tmp_path: Path, mark
     assert np.isnan(hourly["temperature"].iloc[9])
     np.testing.assert_allclose(hourly["power_w"].dropna(), 700.0)
     assert any("missing-value mark" in line for line in notes)
+
+
+def test_offsets_of_whole_hours_are_read_as_the_zone_that_has_them(tmp_path: Path) -> None:
+    """Pecan Street's `localminute` writes `-06`: hours were counted in UTC, 6 hours off."""
+    rows = days_of_rows("2018-03-09", 15, hour_of_day, "America/Chicago")
+    lines = ["dataid,localminute,grid,temp"] + [
+        f"661,{t:%Y-%m-%d %H:%M:%S}{t:%z}"[:-2] + f",{p},{c}"
+        for t, p, c in zip(rows.index, rows["power"], rows["temp"], strict=True)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(time="localminute", power="grid"), notice)
+    assert str(hourly.index.tz) != "UTC"
+    assert any("UTC offsets change as" in line for line in notes)
+    assert hourly.index[0] == pd.Timestamp("2018-03-09", tz="America/Chicago")
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
