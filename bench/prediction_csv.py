@@ -189,6 +189,14 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:
         wanted["humidity"] = options.humidity
+    named = list(wanted.values())
+    if shared := next((column for column in named if named.count(column) > 1), None):
+        both = " and ".join(key for key, column in wanted.items() if column == shared)
+        raise CsvError(
+            f"the column {shared!r} for both {both}: each needs a column of its own (a "
+            "history export listing every entity's state in one column, beside entity_id? "
+            "give each entity's states a column)"
+        )
     absent = [column for column in [*time_columns, *wanted.values()] if column not in raw]
     if absent:
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")

@@ -840,3 +840,17 @@ def test_offsets_of_whole_hours_are_read_as_the_zone_that_has_them(tmp_path: Pat
     assert any("UTC offsets change as" in line for line in notes)
     assert hourly.index[0] == pd.Timestamp("2018-03-09", tz="America/Chicago")
     np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+
+
+def test_one_column_for_power_and_temperature_is_refused(tmp_path: Path) -> None:
+    """Home Assistant's history export stacks every entity's `state` in one column: read as
+    both, the power was the mean of watts and degrees, and the degrees were taken for K."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h", tz="UTC")
+    lines = ["entity_id,state,last_changed"]
+    for t in index:
+        lines += [f"sensor.power,450.0,{t.isoformat()}", f"sensor.outside,4.5,{t.isoformat()}"]
+    with pytest.raises(CsvError, match=r"'state' for both power and temperature.*entity_id"):
+        load_csv(
+            write(tmp_path, lines),
+            options(time="last_changed", power="state", temperature="state"),
+        )
