@@ -39,9 +39,12 @@ optional). What a checker's file may look like, and what becomes of it:
   Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
   is their difference over their time apart; a drop, the meter reset, leaves that interval
   missing). Temperature in °C, °F or K. Without `--power-unit` or `--temperature-unit`, a
-  column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`, `Demand (MW)`)
-  is read in it, and values that can only be in another unit are read in that one, with a
-  `note:`: a median power below 20 W is kW, a median above 45 "°C" is °F (above 150, K).
+  column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`, `Demand (MW)`;
+  NOAA's `HourlyDryBulbTemperature` and IEM's `tmpf` are °F) is read in it, and values
+  that can only be in another unit are read in that one, with a `note:`: a median power
+  below 20 W is kW, a median above 45 "°C" is °F (above 150, K). Otherwise W and °C are
+  assumed: °F under a name without a unit (`temperature`) in a cool season, or MW of a
+  region under a bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart.
   A unit given that the name or the values contradict is refused (40 °F read as °C passes
   every other check: the name is the only tell), and so is a running total read as power.
 - -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
@@ -104,6 +107,13 @@ TEMPERATURE_NAME_UNITS = {
     "celsius": "C",
     "k": "K",
     "kelvin": "K",
+    # Weather services' names that say no unit but always mean one: NOAA's Local
+    # Climatological Data and IEM's ASOS write °F, and a winter in °F passes as °C.
+    "hourlydrybulbtemperature": "F",
+    "hourlywetbulbtemperature": "F",
+    "hourlydewpointtemperature": "F",
+    "tmpf": "F",
+    "tmpc": "C",
 }
 POWER_NAME_UNITS = {
     "w": "W",

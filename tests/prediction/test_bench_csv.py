@@ -854,3 +854,17 @@ def test_one_column_for_power_and_temperature_is_refused(tmp_path: Path) -> None
             write(tmp_path, lines),
             options(time="last_changed", power="state", temperature="state"),
         )
+
+
+@pytest.mark.parametrize("column", ["HourlyDryBulbTemperature", "tmpf"])
+def test_weather_services_columns_in_fahrenheit_are_read_in_fahrenheit(
+    tmp_path: Path, column: str
+) -> None:
+    """NOAA's Local Climatological Data and IEM's ASOS name no unit and write °F: a winter's
+    30 °F passed as 30 °C."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = [f"DATE,power,{column}"] + [f"{t:%Y-%m-%dT%H:%M:%S},500,30" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(time="DATE", temperature=column), notice)
+    np.testing.assert_allclose(hourly["temperature"], -10.0 / 9.0)
+    assert any("read in F" in line for line in notes)
