@@ -48,6 +48,8 @@ optional). What a checker's file may look like, and what becomes of it:
   A unit given that the name or the values contradict is refused (40 °F read as °C passes
   every other check: the name is the only tell), and so is a running total read as power.
 - -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
+- NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
+  with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead; negative power in
   at most 1 % of the hours is a meter's noise and is scored as 0 W with a `note:`.
@@ -128,6 +130,9 @@ POWER_NAME_UNITS = {
 # Loggers and weather services write these for no reading: as power they would be refused
 # as export, or scored as 0 W with --clip-negative.
 MISSING_MARKS = (-999.0, -9999.0, -99999.0)
+# NOAA's Local Climatological Data writes `38s` for a reading its checks doubt: still the
+# station's best reading, and without it a file of them could not be read at all.
+SUSPECT_VALUE = r"[-+]?\d+(?:\.\d+)?s"
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 # Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
 # row, not data (its hourly grid would hold millions of empty hours).
@@ -658,6 +663,13 @@ def numbers(
     refused rather than read as 8005.
     """
     text = column.str.strip()
+    suspect = text.str.fullmatch(SUSPECT_VALUE)
+    if suspect.any():
+        notes(
+            f"{int(suspect.sum())} cells of {name!r} such as {column[suspect].iloc[0]!r}, "
+            "NOAA's flag for a suspect reading, read as their value"
+        )
+        text = text.where(~suspect, text.str[:-1])
     grouping = thousands if thousands is not None else ("." if decimal == "," else None)
     if grouping is not None:
         grouped = text.str.contains(grouping, regex=False)

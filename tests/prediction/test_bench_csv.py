@@ -868,3 +868,18 @@ def test_weather_services_columns_in_fahrenheit_are_read_in_fahrenheit(
     hourly = load_csv(write(tmp_path, lines), options(time="DATE", temperature=column), notice)
     np.testing.assert_allclose(hourly["temperature"], -10.0 / 9.0)
     assert any("read in F" in line for line in notes)
+
+
+def test_noaas_suspect_flag_after_a_value_is_read_as_the_value(tmp_path: Path) -> None:
+    """LCD writes `38s` for a reading its checks doubt: the file was refused with no way out."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["DATE,power,HourlyDryBulbTemperature"] + [
+        f"{t:%Y-%m-%dT%H:%M:%S},500,{'M' if n == 4 else '50s' if n % 17 == 3 else '50'}"
+        for n, t in enumerate(index)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(
+        write(tmp_path, lines), options(time="DATE", temperature="HourlyDryBulbTemperature"), notice
+    )
+    np.testing.assert_allclose(hourly["temperature"].dropna(), 10.0)
+    assert any("'50s'" in line and "suspect" in line for line in notes)
