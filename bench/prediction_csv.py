@@ -199,7 +199,17 @@ def note(message: str) -> None:
 def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> pd.DataFrame:
     """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
     check_zone(options.tz)
+    # Headers pad names (London's smart meters: `KWH/hh (per half hour) `): asked for as
+    # they read, with or without the spaces, they are the same column.
+    options = replace(
+        options,
+        time=options.time.strip(),
+        power=options.power.strip(),
+        temperature=options.temperature.strip(),
+        humidity=options.humidity.strip() if options.humidity else None,
+    )
     raw = read_table(path, options, notes)
+    raw.columns = raw.columns.str.strip()
     time_columns = time_parts(options.time, list(raw))
     wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:

@@ -883,3 +883,15 @@ def test_noaas_suspect_flag_after_a_value_is_read_as_the_value(tmp_path: Path) -
     )
     np.testing.assert_allclose(hourly["temperature"].dropna(), 10.0)
     assert any("'50s'" in line and "suspect" in line for line in notes)
+
+
+@pytest.mark.parametrize("asked", ["KWH/hh (per half hour)", "KWH/hh (per half hour) "])
+def test_a_column_name_is_found_without_the_spaces_around_it(tmp_path: Path, asked: str) -> None:
+    """London's smart meter data names its energy `KWH/hh (per half hour) `, a space last:
+    asked for by the name as it reads, the column was not found."""
+    index = pd.date_range("2012-10-12", periods=DAYS * 48 + 1, freq="30min")
+    lines = ["LCLid,stdorToU,DateTime,KWH/hh (per half hour) ,temp"] + [
+        f"MAC000002,Std,{t:%Y-%m-%d %H:%M:%S}.0000000,0.25 ,9" for t in index
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(time="DateTime", power=asked))
+    np.testing.assert_allclose(hourly["power_w"], 500.0)
