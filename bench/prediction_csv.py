@@ -14,7 +14,7 @@ optional). What a checker's file may look like, and what becomes of it:
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
   `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
   (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports: read
-  as their start, `(CET)` as a zone name), epoch seconds or milliseconds, or Excel's serial
+  as their start, `(CET)` as a zone name), epoch seconds, ms, µs or ns, or Excel's serial
   day numbers (a time cell formatted as a number, read as local time); a date and a
   time of day in two columns are named together, `--time Date+Time` (the time of day may
   be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
@@ -85,6 +85,9 @@ TEMPERATURE_UNITS = ("C", "F", "K")
 HOUR = pd.Timedelta(hours=1)
 EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
 EPOCH_MILLISECONDS = (1e11, 1e13)
+# pandas' own integer times (`index.astype("int64")`) are nanoseconds; some loggers write µs.
+EPOCH_MICROSECONDS = (1e14, 1e16)
+EPOCH_NANOSECONDS = (1e17, 1e19)
 EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
@@ -493,7 +496,7 @@ def offset_minutes(values: pd.Series) -> pd.Series:
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
-    """Epoch seconds or milliseconds (UTC), or Excel's serial days (local time, naive)."""
+    """Epoch seconds, ms, µs or ns (UTC), or Excel's serial days (local time, naive)."""
     median = float(numeric.abs().median())
     low, high = EXCEL_SERIAL_DAYS
     if low <= median <= high:
@@ -501,7 +504,13 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
         # Excel's last digit, so whole seconds keep regular rows regular.
         days = pd.to_timedelta(numeric, unit="D").dt.round("s")
         return pd.Series(EXCEL_EPOCH + days, index=numeric.index)
-    for unit, (low, high) in (("s", EPOCH_SECONDS), ("ms", EPOCH_MILLISECONDS)):
+    epochs = (
+        ("s", EPOCH_SECONDS),
+        ("ms", EPOCH_MILLISECONDS),
+        ("us", EPOCH_MICROSECONDS),
+        ("ns", EPOCH_NANOSECONDS),
+    )
+    for unit, (low, high) in epochs:
         if low <= median <= high:
             try:
                 parsed = pd.to_datetime(numeric, unit=unit, utc=True)
@@ -515,7 +524,7 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
             return pd.Series(parsed, index=numeric.index)
     raise CsvError(
         f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
-        "neither epoch seconds, epoch milliseconds nor Excel's serial days"
+        "neither epoch seconds, milli-, micro- or nanoseconds nor Excel's serial days"
     )
 
 
@@ -942,7 +951,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     csv.add_argument("--csv", metavar="FILE")
     csv.add_argument(
-        "--time", default="time", help="time column: ISO 8601, dates, epoch s/ms or Excel days"
+        "--time", default="time", help="time column: ISO 8601, dates, epoch s to ns or Excel days"
     )
     csv.add_argument("--power", default="power", help="power (or energy per row) column")
     csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")

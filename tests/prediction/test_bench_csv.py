@@ -103,8 +103,11 @@ def test_a_gap_leaves_hours_missing_not_carried(tmp_path: Path) -> None:
         (lambda i: i.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "Europe/Berlin"),
         (lambda i: (i.asi8 // 10**9).astype(str), "Europe/Berlin"),
         (lambda i: (i.asi8 // 10**6).astype(str), "Europe/Berlin"),
+        # pandas' own integer times (`index.astype("int64")`): they were refused.
+        (lambda i: (i.asi8 // 10**3).astype(str), "Europe/Berlin"),
+        (lambda i: i.asi8.astype(str), "Europe/Berlin"),
     ],
-    ids=["offset", "zulu", "epoch_s", "epoch_ms"],
+    ids=["offset", "zulu", "epoch_s", "epoch_ms", "epoch_us", "epoch_ns"],
 )
 def test_instants_are_read_and_put_in_the_home_zone(
     tmp_path: Path, stamp: Callable[[pd.DatetimeIndex], object], zone: str | None
