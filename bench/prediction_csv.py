@@ -120,6 +120,10 @@ TEMPERATURE_NAME_UNITS = {
     "tmpf": "F",
     "tmpc": "C",
 }
+# What a column whose name says no unit is read in: °F in a cool season, or a region's MW,
+# cannot be told from the values.
+ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
+ASSUMED_POWER = "W (kW where its median is below 20 W)"
 POWER_NAME_UNITS = {
     "w": "W",
     "watt": "W",
@@ -256,7 +260,15 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     )
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
-    return hourly_frame(rows, options, notes)
+    hourly = hourly_frame(rows, options, notes)
+    # Said once the file is read: a refused file's message stays the only line.
+    for column, unit, assumed, flag in (
+        (options.temperature, options.temperature_unit, ASSUMED_TEMPERATURE, "--temperature-unit"),
+        (options.power, options.power_unit, ASSUMED_POWER, "--power-unit"),
+    ):
+        if unit is None:
+            notes(f"{column!r} names no unit: read in {assumed} ({flag} to set it)")
+    return hourly
 
 
 def span_ns(times: pd.Series) -> float:

@@ -898,3 +898,14 @@ def test_a_column_name_is_found_without_the_spaces_around_it(tmp_path: Path, ask
     ]
     hourly = load_csv(write(tmp_path, lines), options(time="DateTime", power=asked))
     np.testing.assert_allclose(hourly["power_w"], 500.0)
+
+
+def test_the_units_assumed_for_columns_that_name_none_are_said(tmp_path: Path) -> None:
+    """40 °F under the name `temperature` reads as a possible 40 °C, and a region's MW as a
+    building's W: only a note tells a checker what was assumed."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},55000,4" for t in index]
+    notes, notice = collect()
+    load_csv(write(tmp_path, lines), options(), notice)
+    assert any("'temp' names no unit: read in °C" in line for line in notes)
+    assert any("'power' names no unit: read in W" in line for line in notes)
