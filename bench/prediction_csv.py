@@ -10,7 +10,8 @@ optional). What a checker's file may look like, and what becomes of it:
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
-  `--thousands ,` (`1,234.5`). A grouping mark anywhere else is refused.
+  `--thousands ,` (`1,234.5`); a space before three digits (`1 234,5`, no-break or
+  not) always groups them. A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
   `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
   (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports: read
@@ -140,6 +141,9 @@ MISSING_MARKS = (-999.0, -9999.0, -99999.0)
 # NOAA's Local Climatological Data writes `38s` for a reading its checks doubt: still the
 # station's best reading, and without it a file of them could not be read at all.
 SUSPECT_VALUE = r"[-+]?\d+(?:\.\d+)?s"
+# A space, no-break space or narrow no-break space before three digits groups thousands
+# (French Excel's `1 234,5`): it is never a decimal mark, so it needs no option.
+SPACE_GROUPING = r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))"
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 # Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
 # row, not data (its hourly grid would hold millions of empty hours).
@@ -701,6 +705,7 @@ def numbers(
             "NOAA's flag for a suspect reading, read as their value"
         )
         text = text.where(~suspect, text.str[:-1])
+    text = text.str.replace(SPACE_GROUPING, "", regex=True)
     grouping = thousands if thousands is not None else ("." if decimal == "," else None)
     if grouping is not None:
         grouped = text.str.contains(grouping, regex=False)

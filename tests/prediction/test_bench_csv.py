@@ -909,3 +909,16 @@ def test_the_units_assumed_for_columns_that_name_none_are_said(tmp_path: Path) -
     load_csv(write(tmp_path, lines), options(), notice)
     assert any("'temp' names no unit: read in °C" in line for line in notes)
     assert any("'power' names no unit: read in W" in line for line in notes)
+
+
+@pytest.mark.parametrize("space", [" ", "\xa0", "\u202f"], ids=["space", "nbsp", "narrow_nbsp"])
+def test_thousands_grouped_by_spaces_are_read(tmp_path: Path, space: str) -> None:
+    """French Excel groups thousands with a (no-break) space: the file was refused, and the
+    option to pass was a character a command line barely types."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["Date;Puissance (W);temp"] + [f"{t:%d/%m/%Y %H:%M};1{space}234,5;-2,5" for t in index]
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    hourly = load_csv(path, options(time="Date", power="Puissance (W)", decimal=","))
+    np.testing.assert_allclose(hourly["power_w"], 1234.5)
+    np.testing.assert_allclose(hourly["temperature"], -2.5)
