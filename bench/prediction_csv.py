@@ -96,7 +96,6 @@ PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place'
 # After a time of day: `+01:00`, `+0100`, or whole hours, `-06` (Pecan Street's `localminute`),
 # which after a date alone would be its day.
 OFFSET_PATTERN = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?([+-])(\d\d)(?::?(\d\d))?\s*$"
-ANY_OFFSET = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-]\d\d(?::?\d\d)?\s*$"
 HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
 # Where several zones fit a file's offsets, the first of these areas names it.
 ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
@@ -457,7 +456,7 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
             parsed = localize(values, parsed, zone, notes)
     elif zone:
         parsed = parsed.dt.tz_convert(zone)
-    elif str(parsed.dt.tz) == "UTC" and values.str.contains(ANY_OFFSET).any():
+    elif str(parsed.dt.tz) == "UTC" and written_offsets(values).nunique() > 1:
         found = zone_of_offsets(values, parsed)
         if found is None:
             notes("the UTC offsets change, as no time zone's do: hours are read in UTC; --tz")
@@ -474,7 +473,7 @@ def zone_of_offsets(values: pd.Series, instants: pd.Series) -> str | None:
     in summer) are its local times: read in UTC, every hour of the day would be an hour
     off for half the year. Any zone that matches every row gives the same local times.
     """
-    minutes = offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
+    minutes = written_offsets(values)
     known = minutes.notna() & instants.notna()
     pairs = pd.DataFrame({"at": instants[known], "minutes": minutes[known]}).drop_duplicates()
     pairs = pairs.sort_values("at")
@@ -509,6 +508,11 @@ def offset_minutes(values: pd.Series) -> pd.Series:
         written[2], errors="coerce"
     ).fillna(0)
     return minutes.where(written[0] != "-", -minutes)
+
+
+def written_offsets(values: pd.Series) -> pd.Series:
+    """The UTC offset of each time in minutes, `Z` as 0 (NaN where none is written)."""
+    return offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:

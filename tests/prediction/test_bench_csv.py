@@ -922,3 +922,14 @@ def test_thousands_grouped_by_spaces_are_read(tmp_path: Path, space: str) -> Non
     hourly = load_csv(path, options(time="Date", power="Puissance (W)", decimal=","))
     np.testing.assert_allclose(hourly["power_w"], 1234.5)
     np.testing.assert_allclose(hourly["temperature"], -2.5)
+
+
+def test_one_offset_of_zero_is_utc_not_a_zone_that_has_it_in_winter(tmp_path: Path) -> None:
+    """Home Assistant exports every time in UTC (`+00:00`): a winter's file was said to change
+    offsets as Europe/Belfast's do, and its hours counted there."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h", tz="UTC")
+    lines = ["last_changed,power,temp"] + [f"{t.isoformat()},500,4" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(time="last_changed"), notice)
+    assert str(hourly.index.tz) == "UTC"
+    assert not any("offsets change" in line for line in notes)
