@@ -35,19 +35,20 @@ optional). What a checker's file may look like, and what becomes of it:
   mean of what covers it.
   Hours nothing covers stay missing and are not scored. Times spanning more than ten years
   with less than a row a day on average are refused: a stray row centuries away.
-- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh (regular
-  rows only: the energy over the row's interval), or an energy meter's running total in
-  Wh-total or kWh-total (a `total_increasing` sensor's export: the power between two rows
-  is their difference over their time apart; a drop, the meter reset, leaves that interval
-  missing). Temperature in °C, °F or K. Without `--power-unit` or `--temperature-unit`, a
-  column whose name says a unit (`temp_f`, `Temperature (°F)`, `load_kw`, `Demand (MW)`;
-  NOAA's `HourlyDryBulbTemperature` and IEM's `tmpf` are °F) is read in it, and values
-  that can only be in another unit are read in that one, with a `note:`: a median power
-  below 20 W is kW, a median above 45 "°C" is °F (above 150, K). Otherwise W and °C are
-  assumed: °F under a name without a unit (`temperature`) in a cool season, or MW of a
-  region under a bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart.
-  A unit given that the name or the values contradict is refused (40 °F read as °C passes
-  every other check: the name is the only tell), and so is a running total read as power.
+- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh
+  (regular rows, or the column's own rows regular: the energy over their interval), or an
+  energy meter's running total in Wh-total or kWh-total (a `total_increasing` sensor's
+  export: the power between two rows is their difference over their time apart; a drop, the
+  meter reset, leaves that interval missing). Temperature in °C, °F or K. Without
+  `--power-unit` or `--temperature-unit`, a column whose name says a unit (`temp_f`,
+  `Temperature (°F)`, `load_kw`, `Demand (MW)`; NOAA's `HourlyDryBulbTemperature` and IEM's
+  `tmpf` are °F) is read in it, and values that can only be in another unit are read in
+  that one, with a `note:`: a median power below 20 W is kW, a median above 45 "°C" is °F
+  (above 150, K). Otherwise W and °C are assumed: °F under a name without a unit
+  (`temperature`) in a cool season, or MW of a region under a bare name
+  (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that the name
+  or the values contradict is refused (40 °F read as °C passes every other check: the name
+  is the only tell), and so is a running total read as power.
 - -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.
@@ -771,18 +772,21 @@ def hourly_frame(
         )
         notes(f"{duplicated} rows repeat a time: their values are averaged{hint}")
     rows = rows.groupby(level=0).mean().sort_index()
-    gaps = np.diff(rows.index.asi8) / 1e9 if len(rows) > 1 else np.array([3600.0])
-    usual = pd.Timedelta(seconds=float(np.median(gaps)))
+    usual, regular = cadence(pd.DatetimeIndex(rows.index))
     if usual > HOUR:
         raise CsvError(f"rows are usually {usual} apart; the bench needs hourly or finer data")
-    regular = float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
     hold = usual if regular else HOUR
     power_unit = options.power_unit or "W"
     if power_unit in METER_UNITS:
         power = meter_power(rows["power"], METER_UNITS[power_unit], notes)
     else:
         check_not_a_meter_total(rows["power"], options)
-        power = rows["power"] * power_factor(power_unit, regular, usual)
+        # A meter's rows joined with weather read at other times (NOAA's hh:51) are
+        # irregular together: energy per row is over the meter's own interval.
+        energy_usual, energy_regular = (
+            (usual, regular) if regular else cadence(pd.DatetimeIndex(rows["power"].dropna().index))
+        )
+        power = rows["power"] * power_factor(power_unit, energy_regular, energy_usual)
     temperature = celsius(rows["temperature"], options.temperature_unit or "C")
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
@@ -796,6 +800,13 @@ def hourly_frame(
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
     return whole_days_or_error(checked_values(hourly, options, notes))
+
+
+def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:
+    """The usual time between rows, and whether most rows keep to it."""
+    gaps = np.diff(index.asi8) / 1e9 if len(index) > 1 else np.array([3600.0])
+    usual = pd.Timedelta(seconds=float(np.median(gaps)))
+    return usual, float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
 
 
 def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], None]) -> pd.Series:

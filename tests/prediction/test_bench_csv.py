@@ -933,3 +933,16 @@ def test_one_offset_of_zero_is_utc_not_a_zone_that_has_it_in_winter(tmp_path: Pa
     hourly = load_csv(write(tmp_path, lines), options(time="last_changed"), notice)
     assert str(hourly.index.tz) == "UTC"
     assert not any("offsets change" in line for line in notes)
+
+
+def test_energy_per_row_merged_with_weather_at_other_times_is_read(tmp_path: Path) -> None:
+    """Building Data Genome's kWh each hour, joined with NOAA's readings at hh:51: the rows
+    were irregular, and energy per row was refused though the meter's own rows are hourly."""
+    index = pd.date_range("2016-01-04", periods=DAYS * 24 + 1, freq="h")
+    meter = [f"{t:%Y-%m-%dT%H:%M:%S},{wavy(pd.DatetimeIndex([t]))[0] / 1000:.4f}," for t in index]
+    weather = [f"{t + pd.Timedelta(minutes=51):%Y-%m-%dT%H:%M:%S},,5" for t in index[:-1]]
+    lines = ["DATE,Panther_office,temp", *sorted(meter + weather)]
+    hourly = load_csv(
+        write(tmp_path, lines), options(time="DATE", power="Panther_office", power_unit="kWh")
+    )
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
