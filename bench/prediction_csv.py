@@ -13,14 +13,15 @@ optional). What a checker's file may look like, and what becomes of it:
   `--thousands ,` (`1,234.5`); a space before three digits (`1 234,5`, no-break or
   not) always groups them. A grouping mark anywhere else is refused.
 - Times: ISO 8601 with or without a UTC offset or `Z` (or a zone name after the time:
-  `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas reads
-  (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports: read
-  as their start, `(CET)` as a zone name), epoch seconds, ms, µs or ns, or Excel's serial
-  day numbers (a time cell formatted as a number, read as local time); a date and a
-  time of day in two columns are named together, `--time Date+Time` (the time of day may
-  be a whole hour number: 1..24 hour ending, 0..23 hour beginning); an hour-ending
-  `24:00` is midnight of the next day. A time cell without a digit (empty, `NA`, `-`, an
-  export's `Total` row) drops its row, with a `note:`. Offsets are
+  `GMT`, `CET`/`CEST`, `EST`/`EDT`, ... become their offsets), other date formats pandas
+  reads (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports:
+  read as their start, `(CET)` as a zone name), digits run together (`2019010100`, read as
+  local time), epoch seconds, ms, µs or ns, or Excel's serial day numbers (a time cell
+  formatted as a number, read as local time); a date and a time of day in two columns are
+  named together, `--time Date+Time` (the time of day may be a whole hour number: 1..24
+  hour ending, 0..23 hour beginning); an hour-ending `24:00` is midnight of the next day. A
+  time cell without a digit (empty, `NA`, `-`, an export's `Total` row) drops its row, with
+  a `note:`. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
   repeated hour of a clock change is told apart by row order, night by night, or dropped
   when it cannot be; rows in the skipped hour are dropped) and are used as they are
@@ -90,6 +91,8 @@ EPOCH_MILLISECONDS = (1e11, 1e13)
 # pandas' own integer times (`index.astype("int64")`) are nanoseconds; some loggers write µs.
 EPOCH_MICROSECONDS = (1e14, 1e16)
 EPOCH_NANOSECONDS = (1e17, 1e19)
+# Digits of a date and time run together: the German weather service's MESS_DATUM.
+COMPACT_FORMATS = {8: "%Y%m%d", 10: "%Y%m%d%H", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
 EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
@@ -448,7 +451,10 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
     if values.empty:
         raise CsvError(f"the time column {column.name!r} is empty")
     numeric = pd.to_numeric(values, errors="coerce")
-    if numeric.notna().all():
+    compact = compact_times(values)
+    if compact is not None:
+        parsed = compact
+    elif numeric.notna().all():
         parsed = epoch_times(numeric, str(column.name))
     else:
         parsed = text_times(values, str(column.name), notes)
@@ -514,6 +520,21 @@ def offset_minutes(values: pd.Series) -> pd.Series:
 def written_offsets(values: pd.Series) -> pd.Series:
     """The UTC offset of each time in minutes, `Z` as 0 (NaN where none is written)."""
     return offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
+
+
+def compact_times(values: pd.Series) -> pd.Series | None:
+    """Digits of a date and time run together (`2019010100`) as naive times, else None.
+
+    Read as epoch seconds they are times a second apart in 2033. Epoch numbers never all
+    spell a valid date and time of day.
+    """
+    lengths = values.str.len().unique()
+    if len(lengths) != 1 or lengths[0] not in COMPACT_FORMATS:
+        return None
+    if not values.str.fullmatch(r"(?:19|20|21)\d+").all():
+        return None
+    parsed = pd.to_datetime(values, format=COMPACT_FORMATS[lengths[0]], errors="coerce")
+    return parsed if parsed.notna().all() else None
 
 
 def epoch_times(numeric: pd.Series, name: str) -> pd.Series:

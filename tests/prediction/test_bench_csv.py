@@ -946,3 +946,21 @@ def test_energy_per_row_merged_with_weather_at_other_times_is_read(tmp_path: Pat
         write(tmp_path, lines), options(time="DATE", power="Panther_office", power_unit="kWh")
     )
     np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+@pytest.mark.parametrize(
+    ("layout", "step"), [("%Y%m%d%H", "h"), ("%Y%m%d%H%M", "15min")], ids=["dwd", "minutes"]
+)
+def test_compact_digits_of_a_date_and_time_are_read_as_such(
+    tmp_path: Path, layout: str, step: str
+) -> None:
+    """The German weather service's MESS_DATUM writes 2019010100: read as epoch seconds, 40
+    days of it became 12 days of rows a second apart, and were scored."""
+    index = pd.date_range("2019-01-01", periods=40 * 24 * (4 if step != "h" else 1), freq=step)
+    lines = ["MESS_DATUM,power,temp"] + [
+        f"{t:{layout}},{p:.1f},3" for t, p in zip(index, wavy(index), strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(time="MESS_DATUM"))
+    assert hourly.index[0] == pd.Timestamp("2019-01-01")
+    assert len(hourly) == 40 * 24
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
