@@ -579,7 +579,9 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     """
     values = interval_starts(values)
     looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
-    if looks_like_dates and not values.str.contains(r"\d{4}").any():
+    # A third part after day and month is a two-digit year (`05.01.26`), which has one.
+    with_year = values.str.contains(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d\d")
+    if looks_like_dates and not with_year.any():
         raise CsvError(
             f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
             "export?): write the year into them"

@@ -964,3 +964,15 @@ def test_compact_digits_of_a_date_and_time_are_read_as_such(
     assert hourly.index[0] == pd.Timestamp("2019-01-01")
     assert len(hourly) == 40 * 24
     np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+@pytest.mark.parametrize("layout", ["%d.%m.%y %H:%M", "%m/%d/%y %H:%M"], ids=["de", "us"])
+def test_dates_with_a_two_digit_year_are_read(tmp_path: Path, layout: str) -> None:
+    """Meter exports write `05.01.26 00:00`: refused as having no year, like EnergyPlus's."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["time,power,temp"] + [
+        f"{t:{layout}},{p:.1f},3" for t, p in zip(index, wavy(index), strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options())
+    assert hourly.index[0] == pd.Timestamp("2026-01-05")
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
