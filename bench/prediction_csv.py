@@ -28,7 +28,10 @@ optional). What a checker's file may look like, and what becomes of it:
   otherwise. Hour of
   day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
   offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
-  `note:`), else in the file's one offset, else in UTC.
+  `note:`), else in the file's one offset, else in UTC. A time is its row's start (an
+  hour-ending `24:00` aside): stamps that end their interval with no `24:00` to tell it
+  (NREL ResStock's `00:15` for 00:00-00:15) are read one row late, which the file cannot
+  show.
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
   regular, else an hour; a temperature or humidity column filled in less often than the
