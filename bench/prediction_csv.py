@@ -35,8 +35,9 @@ optional). What a checker's file may look like, and what becomes of it:
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
   regular, else an hour; a temperature or humidity column filled in less often than the
-  rows holds for its own interval, at most 3 hours), and each hour gets the time-weighted
-  mean of what covers it.
+  rows holds for its own interval, at most 3 hours; power holds no further than a row whose
+  power is Home Assistant's `unavailable` or `unknown`), and each hour gets the
+  time-weighted mean of what covers it.
   Hours nothing covers stay missing and are not scored. Times spanning more than ten years
   with less than a row a day on average are refused: a stray row centuries away.
 - Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh
@@ -150,6 +151,9 @@ SUSPECT_VALUE = r"[-+]?\d+(?:\.\d+)?s"
 # A space, no-break space or narrow no-break space before three digits groups thousands
 # (French Excel's `1 234,5`): it is never a decimal mark, so it needs no option.
 SPACE_GROUPING = r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))"
+# Home Assistant's states for a sensor without a reading: the reading before ends there,
+# where an empty cell (a row of another column's) leaves it holding.
+NO_READING_STATES = ("unavailable", "unknown")
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 # Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
 # row, not data (its hourly grid would hold millions of empty hours).
@@ -268,6 +272,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
             for key, column in wanted.items()
         }
     )
+    rows["stopped"] = raw[options.power].str.strip().str.lower().isin(NO_READING_STATES)
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
     hourly = hourly_frame(rows, options, notes)
@@ -817,9 +822,12 @@ def hourly_frame(
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
         series["humidity"] = rows["humidity"]
+    stops = pd.DatetimeIndex(rows.index[rows["stopped"] > 0])
     hourly = pd.DataFrame(
         {
-            key: hourly_means(value, hold if key == "power_w" else weather_hold(value, hold))
+            key: hourly_means(value, hold, stops)
+            if key == "power_w"
+            else hourly_means(value, weather_hold(value, hold))
             for key, value in series.items()
         }
     )
@@ -898,8 +906,11 @@ def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
     return max(hold, min(usual, WEATHER_HOLD_MAX))
 
 
-def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:
-    """Time-weighted mean of each hour: a value holds until the next row, at most `hold`."""
+def hourly_means(
+    values: pd.Series, hold: pd.Timedelta, stops: pd.DatetimeIndex | None = None
+) -> pd.Series:
+    """Time-weighted mean of each hour: a value holds until the next row, at most `hold`,
+    and never past one of `stops` (a sensor's state saying it has no reading)."""
     known = values.dropna()
     index = pd.DatetimeIndex(values.index)
     # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
@@ -911,6 +922,10 @@ def hourly_means(values: pd.Series, hold: pd.Timedelta) -> pd.Series:
         return pd.Series(np.nan, index=grid[:-1])
     starts = known.index.asi8.astype(np.float64)
     ends = np.minimum(np.append(starts[1:], np.inf), starts + hold.value)
+    if stops is not None and len(stops):
+        stop_at = np.sort(stops.asi8.astype(np.float64))
+        following = np.searchsorted(stop_at, starts, side="right")
+        ends = np.minimum(ends, np.append(stop_at, np.inf)[following])
     # Cumulative integral and covered time at each row's start and end, linear in between.
     widths = ends - starts
     area = np.cumsum(known.to_numpy() * widths)

@@ -976,3 +976,17 @@ def test_dates_with_a_two_digit_year_are_read(tmp_path: Path, layout: str) -> No
     hourly = load_csv(write(tmp_path, lines), options())
     assert hourly.index[0] == pd.Timestamp("2026-01-05")
     np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+def test_an_unavailable_state_ends_the_reading_before_it(tmp_path: Path) -> None:
+    """Home Assistant writes `unavailable` when a sensor drops out: the last reading held on
+    through the outage, for up to an hour, as if it had been measured."""
+    changes = {"10:00": "500", "10:10": "unavailable", "10:40": "800", "11:00": "unknown"}
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h", tz="UTC")
+    kept = index[~index.hour.isin([10, 11])]
+    lines = ["last_changed,power,temp"] + [f"{t.isoformat()},300,4" for t in kept]
+    lines += [f"2026-01-06T{at}:00+00:00,{state},4" for at, state in changes.items()]
+    hourly = load_csv(write(tmp_path, lines), options(time="last_changed"))
+    # Hour 10 on the 6th: 500 W for 10 minutes, 800 W for 20, unknown in between.
+    assert hourly.loc["2026-01-06 10:00", "power_w"] == pytest.approx(700.0)
+    assert np.isnan(hourly.loc["2026-01-06 11:00", "power_w"])
