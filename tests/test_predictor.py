@@ -796,8 +796,9 @@ def _with_meta(encoded: str, **changes: object) -> str:
         {"trained_at": "9999-01-01T00:00:00+00:00"},  # never due: the model kept for good
         {"training_rows": float("inf")},  # int() of it raised OverflowError
         {},  # meta that is no object: AttributeError
+        {"features": ["power_last", "weekend"]},  # saved before the inputs changed
     ],
-    ids=["naive_time", "future_time", "infinite_rows", "meta_not_an_object"],
+    ids=["naive_time", "future_time", "infinite_rows", "meta_not_an_object", "old_features"],
 )
 async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     recorder_mock: Recorder,

@@ -44,3 +44,24 @@ def heated_home(days: int = 56, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {"power_w": power, "temperature": temperature, "humidity": np.nan}, index=index
     )
+
+
+def shop_closed_on_sundays(days: int = 88, seed: int = 0) -> pd.DataFrame:
+    """A made-up shop: open 08:00-20:00 on weekdays, 08:00-14:00 on Saturdays, closed on Sundays.
+
+    Open, it draws 6 kW plus a little cooling; closed, 1.5 kW. Saturday and Sunday differ
+    most in the morning, where one weekend correction per block of hours is half right.
+    """
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2026-04-06", periods=days * 24, freq="h", tz="Europe/Brussels")
+    hour = index.hour.to_numpy()
+    weekday = index.dayofweek.to_numpy()
+    daily_mean = 16 + np.cumsum(rng.normal(0, 1.0, days)).clip(-8, 10)
+    temperature = np.repeat(daily_mean, 24) + 5 * np.sin((hour - 9) / 24 * 2 * np.pi)
+    closing = np.select([weekday < 5, weekday == 5], [20, 14], 0)
+    open_now = (hour >= 8) & (hour < closing)
+    cooling = 50 * np.clip(temperature - 18, 0, None)
+    power = np.where(open_now, 6000 + cooling, 1500) * rng.lognormal(0, 0.06, len(index))
+    return pd.DataFrame(
+        {"power_w": power, "temperature": temperature, "humidity": np.nan}, index=index
+    )

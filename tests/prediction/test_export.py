@@ -1,13 +1,19 @@
 """The model as plain arrays, and training in a subprocess."""
 
 import io
+import json
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from custom_components.py_iot_home.prediction import HourlyHistory, PowerModel, fit_power_model
+from custom_components.py_iot_home.prediction import (
+    FEATURE_NAMES,
+    HourlyHistory,
+    PowerModel,
+    fit_power_model,
+)
 from custom_components.py_iot_home.prediction.export import (
     TrainingRequest,
     model_from_bytes,
@@ -91,6 +97,18 @@ def test_a_model_that_does_not_fit_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         model_from_bytes(_rewrite(model_to_bytes(trained), **changes))
+
+
+def test_a_model_saved_before_the_sunday_inputs_is_refused(trained: PowerModel) -> None:
+    """Same format version, fewer inputs: its coefficients would meet the wrong columns."""
+    kept = [i for i, name in enumerate(FEATURE_NAMES) if not name.startswith("sunday")]
+    with np.load(io.BytesIO(model_to_bytes(trained)), allow_pickle=False) as archive:
+        meta = json.loads(str(archive["meta"]))
+        old = {name: archive[name][..., kept] for name in ("mean", "scale", "coef")}
+    meta["features"] = [FEATURE_NAMES[i] for i in kept]
+    saved = _rewrite(model_to_bytes(trained), meta=np.array(json.dumps(meta)), **old)
+    with pytest.raises(ValueError, match="another version of the features"):
+        model_from_bytes(saved)
 
 
 def test_a_pickle_is_never_loaded(trained: PowerModel) -> None:

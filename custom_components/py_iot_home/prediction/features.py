@@ -30,6 +30,10 @@ from .rules import hour_of_week_mean, last_observed, median_by_hour, persistence
 HEATING_BALANCE_C = (18.0, 12.0, 5.0)
 COOLING_BALANCE_C = (20.0, 25.0)
 HOUR_BLOCKS = 6  # blocks of 4 hours for the weather x time-of-day terms
+CALENDAR_SCALE = 0.5
+# Sixteen times the calendar's penalty: ~8 Sundays in 60 days make the Sunday terms noisy,
+# so only a large effect gets through (a shop closed on Sundays, not a home's lie-in).
+SUNDAY_SCALE = 2.0
 
 POWER_FEATURES = (
     "power_last",
@@ -65,6 +69,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"hour_{h}" for h in range(HOURS_PER_DAY)),
     "weekend",
     *(f"weekend_x_hours_{4 * b}_{4 * b + 3}" for b in range(HOUR_BLOCKS)),
+    "sunday",
+    *(f"sunday_x_hours_{4 * b}_{4 * b + 3}" for b in range(HOUR_BLOCKS)),
 )
 
 
@@ -78,8 +84,10 @@ def _fixed_scale(name: str) -> float:
         return 0.0
     if name == "humidity":
         return 20.0
+    if name.startswith("sunday"):
+        return SUNDAY_SCALE
     if name.startswith(("hour_", "weekend")):
-        return 0.5
+        return CALENDAR_SCALE
     return 5.0
 
 
@@ -178,7 +186,10 @@ def feature_rows(
     blocks = (hour[:, None] // 4) == np.arange(HOUR_BLOCKS)[None, :]
     heating = np.maximum(0.0, HEATING_BALANCE_C[0] - temperature)
     cooling = np.maximum(0.0, temperature - COOLING_BALANCE_C[0])
-    weekend = (index.dayofweek.to_numpy(np.int64) >= 5).astype(np.float64)
+    weekday = index.dayofweek.to_numpy(np.int64)
+    weekend = (weekday >= 5).astype(np.float64)
+    # On top of `weekend`: how Sunday differs from Saturday (a shop open on Saturdays).
+    sunday = (weekday == 6).astype(np.float64)
     humidity = gather(grid.humidity, targets)
     if not forecast:
         humidity = gather(grid.humidity, hours_back(grid, targets, HOURS_PER_DAY))
@@ -194,5 +205,7 @@ def feature_rows(
             (hour[:, None] == np.arange(HOURS_PER_DAY)[None, :]).astype(np.float64),
             weekend,
             blocks * weekend[:, None],
+            sunday,
+            blocks * sunday[:, None],
         )
     )
