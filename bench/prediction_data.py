@@ -41,6 +41,12 @@ Not in the default run (`--datasets summer_home_1,...`; `EXTRA_DATASETS`):
   efficiency and target and its own hot-water heater's efficiency from the `schema.json`.
   Dated June-August 2020 by their day types (no holidays, no clock change). Only two test
   blocks follow the 60 training days.
+- retail_2021, office_2021: the CityLearn 2021 challenge's retail building (Building_3: open
+  until about 19:00 on weekdays and Saturdays, closed on Sundays and holidays) and office
+  (Building_1: Saturdays half days), four typical years hourly, cooled by heat pumps; each
+  one's electricity made up as for citylearn_mf, with its own efficiencies from the
+  `schema.json`. Dated 2014-2017 by their day types (each year 365 days, so 2016-12-31 is
+  left out: a missing day).
 """
 
 from __future__ import annotations
@@ -70,6 +76,7 @@ HEAT_PUMP_EFFICIENCY = 0.24
 CITYLEARN_COLD_ZONE = "citylearn/data/citylearn_challenge_2020_climate_zone_4/"
 OFFICE_HEAT_PUMP_EFFICIENCY = 0.2  # Building_1's heat pump in that zone's schema.json
 CITYLEARN_2022 = "citylearn/data/citylearn_challenge_2022_phase_all/"
+CITYLEARN_2021 = "citylearn/data/citylearn_challenge_2021/"
 CITYLEARN_2023 = "citylearn/data/citylearn_challenge_2023_phase_3_1/"
 HEAT_PUMP_COOLING_TARGET_C = 8.0
 MAX_COP = 20.0
@@ -249,6 +256,34 @@ def load_summer_home(cache: Path, number: int) -> pd.DataFrame:
     return _citylearn_frame(total, outdoor, "2020-06-01 00:00")
 
 
+def load_building_2021(cache: Path, building_file: str) -> pd.DataFrame:
+    """CityLearn 2021, a commercial building's four typical years: kWh per hour and °C."""
+    with wheel(cache, CITYLEARN) as archive:
+        schema = json.loads(archive.read(CITYLEARN_2021 + "schema.json"))
+        building = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_2021 + building_file)))
+        weather = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_2021 + "weather.csv")))
+    devices = schema["buildings"][building_file.removesuffix(".csv")]
+    pump = devices["cooling_device"]["attributes"]
+    outdoor = weather["Outdoor Drybulb Temperature [C]"].to_numpy(np.float64)[: len(building)]
+    total = (
+        building["Equipment Electric Power [kWh]"].to_numpy(np.float64)
+        + building["Cooling Load [kWh]"].to_numpy(np.float64)
+        / cooling_cop(outdoor, pump["efficiency"], pump["target_cooling_temperature"])
+        + building["DHW Heating [kWh]"].to_numpy(np.float64)
+        / float(devices["dhw_device"]["attributes"]["efficiency"])
+    )
+    # Four years of 365 days whose day types (1 Sunday .. 7 Saturday, 8 holiday) are those
+    # of 2014-2017 without 2016-12-31. Hour 1 is the hour ending at 01:00.
+    days = pd.date_range("2014-01-01", "2017-12-31", freq="D")
+    days = days[days != pd.Timestamp("2016-12-31")]
+    index = days.repeat(24) + pd.to_timedelta(np.tile(np.arange(24), len(days)), unit="h")
+    hourly = pd.DataFrame(
+        {"power_w": total * KWH_PER_HOUR_TO_W, "temperature": outdoor, "humidity": np.nan},
+        index=index,
+    )
+    return whole_days(hourly)
+
+
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "uci": load_uci,
     "vic_demand": load_vic_demand,
@@ -262,5 +297,7 @@ DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
 
 # Scored only when named with --datasets: short, and not part of the docs' main table.
 EXTRA_DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
-    f"summer_home_{number}": partial(load_summer_home, number=number) for number in range(1, 7)
+    **{f"summer_home_{number}": partial(load_summer_home, number=number) for number in range(1, 7)},
+    "retail_2021": partial(load_building_2021, building_file="Building_3.csv"),
+    "office_2021": partial(load_building_2021, building_file="Building_1.csv"),
 }
