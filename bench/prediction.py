@@ -193,6 +193,9 @@ def run_dataset(
     power = data["power_w"].to_numpy(np.float64)
     temperature = data["temperature"].to_numpy(np.float64)
     grid = to_grid(HourlyHistory.from_frame(data))
+    if len(grid.index) != len(data):
+        # The rules read the grid at the rows' positions: a row missing would shift them.
+        raise ValueError("a bench dataset needs one row per hour, missing hours as NaN")
     day_starts = set(midnights(data).tolist())
     model: PowerModel | None = None
     for start in blocks(data):

@@ -281,7 +281,8 @@ def load_building_2021(cache: Path, building_file: str) -> pd.DataFrame:
         {"power_w": total * KWH_PER_HOUR_TO_W, "temperature": outdoor, "humidity": np.nan},
         index=index,
     )
-    return whole_days(hourly)
+    # The bench counts positions as hours: the missing day stays, as missing hours.
+    return whole_days(hourly.reindex(pd.date_range(index[0], index[-1], freq="h")))
 
 
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
