@@ -15,6 +15,7 @@ from unittest.mock import AsyncMock, patch
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
@@ -467,6 +468,15 @@ async def test_forecast_and_retrain_actions(
         (DOMAIN, f"predictor_{POWER}"), _home(hass).entry_id
     )
     assert device is not None
+    # Named as everywhere else in the UI (its subentry, the card, the docs), and the actions'
+    # device pickers, which filter by model, offer it.
+    assert device.model == "Power forecast"
+    component = Path(predictor_module.__file__).parents[1]
+    services = yaml.safe_load((component / "services.yaml").read_text(encoding="utf-8"))
+    for action in ("forecast_power", "retrain"):
+        assert (
+            services[action]["fields"]["device_id"]["selector"]["device"]["model"] == device.model
+        )
     response = await hass.services.async_call(
         DOMAIN, "retrain", {"device_id": device.id}, blocking=True, return_response=True
     )

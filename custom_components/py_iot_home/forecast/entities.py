@@ -131,7 +131,7 @@ def predictor_device(entry: FeatureEntry) -> DeviceIdentity:
             name=entry.title,
             entry_type=DeviceEntryType.SERVICE,
             manufacturer="Py IoT Home",
-            model="Power predictor",
+            model="Power forecast",
         ),
     )
 
