@@ -20,7 +20,6 @@ from ..const import (
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
     CONF_LEDS,
-    CONF_PIN,
     CONF_POLL_INTERVAL,
     DEFAULT_FAILURE_THRESHOLD,
     DEFAULT_POLL_INTERVAL,
@@ -31,7 +30,14 @@ from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_SIMULATED, MIN_GPIO_PIN
 from ..home.subentries import feature_titles
 from ..name_check import invalid_name
-from .form import area_name, async_default_hardware, board_schema, led_schema, new_led
+from .form import (
+    area_name,
+    async_default_hardware,
+    board_schema,
+    led_errors,
+    led_schema,
+    new_led,
+)
 from .pin_validation import (
     PinProblem,
     first_free_pin,
@@ -139,13 +145,8 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
         taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]: "this board's sensor"}
         taken |= led_pins(self._leds, board="this board")
         if user_input is not None:
-            pin = form_pin(user_input[CONF_PIN])
-            if problem := validate_pin(pin, taken):
-                errors[CONF_PIN] = problem.value
-                placeholders = pin_in_use_placeholders(pin, taken)
-            elif invalid_name(user_input[CONF_NAME]):
-                errors[CONF_NAME] = "invalid_name"
-            else:
+            errors, placeholders = led_errors(user_input, taken)
+            if not errors:
                 self._leds.append(new_led(user_input))
                 if not user_input[CONF_ADD_ANOTHER]:
                     return await self._async_create_board()

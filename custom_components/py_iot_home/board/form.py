@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 from uuid import uuid4
 
@@ -26,8 +26,14 @@ from ..const import (
 )
 from ..hardware.dht import DhtModel
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..name_check import MAX_NAME_LENGTH
-from .pin_validation import dht_library_works, first_free_pin, form_pin
+from ..name_check import MAX_NAME_LENGTH, invalid_name
+from .pin_validation import (
+    dht_library_works,
+    first_free_pin,
+    form_pin,
+    pin_in_use_placeholders,
+    validate_pin,
+)
 
 DEFAULT_BOARD_NAME = "Climate sensor"
 DEFAULT_LED_NAME = "LED"
@@ -138,6 +144,18 @@ def new_led(user_input: dict[str, Any]) -> dict[str, Any]:
         CONF_ACTIVE_HIGH: user_input[CONF_ACTIVE_HIGH],
         CONF_INITIAL_ON: user_input[CONF_INITIAL_ON],
     }
+
+
+def led_errors(
+    user_input: dict[str, Any], taken: Mapping[int, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """What is wrong with an LED form's pin or name (empty if nothing), and its placeholders."""
+    pin = form_pin(user_input[CONF_PIN])
+    if problem := validate_pin(pin, taken):
+        return {CONF_PIN: problem.value}, pin_in_use_placeholders(pin, taken)
+    if invalid_name(user_input[CONF_NAME]):
+        return {CONF_NAME: "invalid_name"}, {}
+    return {}, {}
 
 
 def led_label(led: dict[str, Any]) -> str:

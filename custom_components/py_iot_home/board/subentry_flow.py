@@ -9,7 +9,6 @@ from homeassistant.config_entries import (
     SubentryFlowContext,
     SubentryFlowResult,
 )
-from homeassistant.const import CONF_NAME
 from homeassistant.helpers import selector
 
 from ..const import (
@@ -27,7 +26,6 @@ from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
-from ..name_check import invalid_name
 from ..number_field import number_field
 from ..quantities import CLIMATE_SENSORS
 from ..trends.coordinator import running_trend
@@ -42,6 +40,7 @@ from .form import (
     HARDWARE_SELECTOR,
     MODEL_SELECTOR,
     PIN_SELECTOR,
+    led_errors,
     led_label,
     new_led,
 )
@@ -52,7 +51,6 @@ from .pin_validation import (
     led_pins,
     pin_in_use_placeholders,
     pins_in_use,
-    validate_pin,
 )
 
 
@@ -163,13 +161,8 @@ class BoardSubentryFlow(
         taken = pins_in_use(self.hass)
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            pin = form_pin(user_input[CONF_PIN])
-            if problem := validate_pin(pin, taken):
-                errors[CONF_PIN] = problem.value
-                placeholders = pin_in_use_placeholders(pin, taken)
-            elif invalid_name(user_input[CONF_NAME]):
-                errors[CONF_NAME] = "invalid_name"
-            else:
+            errors, placeholders = led_errors(user_input, taken)
+            if not errors:
                 led = new_led(user_input)
                 live = False
                 if (board := running_board(self._reconfigured)) is not None:
