@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
 from bench.prediction_csv import add_arguments as add_csv_arguments
-from bench.prediction_data import DATASETS, EXTRA_DATASETS
+from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import (
     NotEnoughHistoryError,
@@ -321,11 +321,11 @@ def main() -> None:
     if args.csv:
         sources = {Path(args.csv).name: partial(csv_source, Path(args.csv), options_from(args))}
     else:
-        loaders = DATASETS | EXTRA_DATASETS
-        names = args.datasets.split(",")
-        if unknown := [name for name in names if name not in loaders]:
-            parser.error(f"unknown dataset {', '.join(unknown)}; known: {', '.join(loaders)}")
-        sources = {name: partial(loaders[name], Path(args.cache)) for name in names}
+        try:
+            loaders = named_datasets(args.datasets)
+        except ValueError as error:
+            parser.error(str(error))
+        sources = {name: partial(load, Path(args.cache)) for name, load in loaders.items()}
     print(
         f"weather forecast: {args.weather_forecast}"
         + (f" (noise {args.forecast_noise} °C)" if forecast else "")

@@ -24,7 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prediction import BLOCK_DAYS, blocks
-from bench.prediction_data import DATASETS, EXTRA_DATASETS
+from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import RULES
 
@@ -61,14 +61,14 @@ def main() -> None:
     )
     parser.add_argument("--cache", default=".cache/data")
     args = parser.parse_args()
+    try:
+        loaders = named_datasets(args.datasets)
+    except ValueError as error:
+        parser.error(str(error))
     print(f"{'dataset':13} {'median_by_hour':>15} {'hindsight cell median':>22} {'skill':>7}")
     results = {}
-    loaders = DATASETS | EXTRA_DATASETS
-    names = args.datasets.split(",")
-    if unknown := [name for name in names if name not in loaders]:
-        parser.error(f"unknown dataset {', '.join(unknown)}; known: {', '.join(loaders)}")
-    for name in names:
-        data = loaders[name](Path(args.cache))
+    for name, load in loaders.items():
+        data = load(Path(args.cache))
         grid = to_grid(HourlyHistory.from_frame(data))
         hours = test_hours(data)
         midnights = hours[::24] - 1

@@ -302,3 +302,12 @@ EXTRA_DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "retail_2021": partial(load_building_2021, building_file="Building_3.csv"),
     "office_2021": partial(load_building_2021, building_file="Building_1.csv"),
 }
+
+
+def named_datasets(names: str) -> dict[str, Callable[[Path], pd.DataFrame]]:
+    """The loaders of comma-separated names, default or extra; ValueError names the unknown."""
+    loaders = DATASETS | EXTRA_DATASETS
+    chosen = names.split(",")
+    if unknown := [name for name in chosen if name not in loaders]:
+        raise ValueError(f"unknown dataset {', '.join(unknown)}; known: {', '.join(loaders)}")
+    return {name: loaders[name] for name in chosen}
