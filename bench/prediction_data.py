@@ -174,18 +174,48 @@ def cooling_cop(
 
 
 def _citylearn(
-    cache: Path, folder: str, building_file: str
+    cache: Path, folder: str, building_file: str, unit: str = "[{}]"
 ) -> tuple[pd.DataFrame, np.ndarray, dict[str, np.ndarray]]:
-    """A CityLearn building's rows, its outdoor °C, and its kWh columns by short name."""
+    """A CityLearn building's rows, its outdoor °C, and its kWh columns by short name.
+
+    `unit` is how the columns write their unit: `[kWh]` until 2022, `(kWh)` in 2023.
+    """
     with wheel(cache, CITYLEARN) as archive:
         building = pd.read_csv(io.BytesIO(archive.read(folder + building_file)))
         weather = pd.read_csv(io.BytesIO(archive.read(folder + "weather.csv")))
-    outdoor = weather["Outdoor Drybulb Temperature [C]"].to_numpy(np.float64)[: len(building)]
+    temperature = f"Outdoor Drybulb Temperature {unit.format('C')}"
+    outdoor = weather[temperature].to_numpy(np.float64)[: len(building)]
     kwh = {
-        name: building[f"{name} [kWh]"].to_numpy(np.float64)
+        name: building[f"{name} {unit.format('kWh')}"].to_numpy(np.float64)
         for name in ("Equipment Electric Power", "Cooling Load", "DHW Heating")
     }
     return building, outdoor, kwh
+
+
+def _devices(cache: Path, folder: str, building_file: str) -> tuple[float, float, float]:
+    """The building's heat pump efficiency and cooling target, and its hot-water heater's
+    efficiency, from the folder's `schema.json`."""
+    with wheel(cache, CITYLEARN) as archive:
+        schema = json.loads(archive.read(folder + "schema.json"))
+    devices = schema["buildings"][building_file.removesuffix(".csv")]
+    pump = devices["cooling_device"]["attributes"]
+    hot_water = devices["dhw_device"]["attributes"]
+    return pump["efficiency"], pump["target_cooling_temperature"], float(hot_water["efficiency"])
+
+
+def _electricity(
+    kwh: dict[str, np.ndarray],
+    outdoor: np.ndarray,
+    efficiency: float,
+    target_c: float = HEAT_PUMP_COOLING_TARGET_C,
+    hot_water_efficiency: float = DHW_HEATER_EFFICIENCY,
+) -> np.ndarray:
+    """Equipment, cooling over the heat pump's COP, hot water over the heater's efficiency."""
+    return (
+        kwh["Equipment Electric Power"]
+        + kwh["Cooling Load"] / cooling_cop(outdoor, efficiency, target_c)
+        + kwh["DHW Heating"] / hot_water_efficiency
+    )
 
 
 def _citylearn_frame(kwh: np.ndarray, outdoor: np.ndarray, start: str) -> pd.DataFrame:
@@ -200,16 +230,11 @@ def _citylearn_frame(kwh: np.ndarray, outdoor: np.ndarray, start: str) -> pd.Dat
 def _heat_pump_building(
     cache: Path, folder: str, building_file: str, efficiency: float
 ) -> pd.DataFrame:
-    """Equipment, cooling over the heat pump's COP, hot water over the heater's efficiency."""
+    """A CityLearn 2020 building's electricity (`_electricity`) and outdoor °C."""
     _, outdoor, kwh = _citylearn(cache, folder, building_file)
-    total = (
-        kwh["Equipment Electric Power"]
-        + kwh["Cooling Load"] / cooling_cop(outdoor, efficiency)
-        + kwh["DHW Heating"] / DHW_HEATER_EFFICIENCY
-    )
     # EnergyPlus day types: 1 is Sunday, 8 a holiday; the year opens with a holiday then a
     # Monday, as 2017 did, and has 8760 hours. Hour 1 is the hour ending at 01:00.
-    return _citylearn_frame(total, outdoor, "2017-01-01 00:00")
+    return _citylearn_frame(_electricity(kwh, outdoor, efficiency), outdoor, "2017-01-01 00:00")
 
 
 def load_citylearn_mf(cache: Path) -> pd.DataFrame:
@@ -234,44 +259,19 @@ def load_citylearn_home(cache: Path) -> pd.DataFrame:
 
 def load_summer_home(cache: Path, number: int) -> pd.DataFrame:
     """CityLearn 2023 (phase 3_1), Building_<number>: a cooled home's summer, kWh and °C."""
-    with wheel(cache, CITYLEARN) as archive:
-        schema = json.loads(archive.read(CITYLEARN_2023 + "schema.json"))
-        devices = schema["buildings"][f"Building_{number}"]
-        building = pd.read_csv(
-            io.BytesIO(archive.read(CITYLEARN_2023 + devices["energy_simulation"]))
-        )
-        weather = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_2023 + "weather.csv")))
-    outdoor = weather["Outdoor Drybulb Temperature (C)"].to_numpy(np.float64)[: len(building)]
-    pump = devices["cooling_device"]["attributes"]
-    cooling = building["Cooling Load (kWh)"].to_numpy(np.float64) / cooling_cop(
-        outdoor, pump["efficiency"], pump["target_cooling_temperature"]
-    )
-    hot_water = building["DHW Heating (kWh)"].to_numpy(np.float64) / float(
-        devices["dhw_device"]["attributes"]["efficiency"]
-    )
+    building_file = f"Building_{number}.csv"
+    building, outdoor, kwh = _citylearn(cache, CITYLEARN_2023, building_file, unit="({})")
     if building["Heating Load (kWh)"].any():
         raise ValueError(f"Building_{number} has a heating load: no device model for it here")
-    total = building["Equipment Electric Power (kWh)"].to_numpy(np.float64) + cooling + hot_water
+    total = _electricity(kwh, outdoor, *_devices(cache, CITYLEARN_2023, building_file))
     # Day type 2 (Monday) opens June: as in 2020. Hour 1 is the hour ending at 01:00.
     return _citylearn_frame(total, outdoor, "2020-06-01 00:00")
 
 
 def load_building_2021(cache: Path, building_file: str) -> pd.DataFrame:
     """CityLearn 2021, a commercial building's four typical years: kWh per hour and °C."""
-    with wheel(cache, CITYLEARN) as archive:
-        schema = json.loads(archive.read(CITYLEARN_2021 + "schema.json"))
-        building = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_2021 + building_file)))
-        weather = pd.read_csv(io.BytesIO(archive.read(CITYLEARN_2021 + "weather.csv")))
-    devices = schema["buildings"][building_file.removesuffix(".csv")]
-    pump = devices["cooling_device"]["attributes"]
-    outdoor = weather["Outdoor Drybulb Temperature [C]"].to_numpy(np.float64)[: len(building)]
-    total = (
-        building["Equipment Electric Power [kWh]"].to_numpy(np.float64)
-        + building["Cooling Load [kWh]"].to_numpy(np.float64)
-        / cooling_cop(outdoor, pump["efficiency"], pump["target_cooling_temperature"])
-        + building["DHW Heating [kWh]"].to_numpy(np.float64)
-        / float(devices["dhw_device"]["attributes"]["efficiency"])
-    )
+    _, outdoor, kwh = _citylearn(cache, CITYLEARN_2021, building_file)
+    total = _electricity(kwh, outdoor, *_devices(cache, CITYLEARN_2021, building_file))
     # Four years of 365 days whose day types (1 Sunday .. 7 Saturday, 8 holiday) are those
     # of 2014-2017 without 2016-12-31. Hour 1 is the hour ending at 01:00.
     days = pd.date_range("2014-01-01", "2017-12-31", freq="D")
