@@ -20,7 +20,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import async_import_statistics
-from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, ServiceResponse
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
@@ -152,11 +157,16 @@ async def _seed(
     return frame
 
 
-async def _add_predictor(hass: HomeAssistant, **extra: object) -> str:
+async def _predictor_form(hass: HomeAssistant) -> ConfigFlowResult:
+    """The home entry's flow at its predictor form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
+    return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "predictor"}
     )
+
+
+async def _add_predictor(hass: HomeAssistant, **extra: object) -> str:
+    result = await _predictor_form(hass)
     assert result["step_id"] == "predictor"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
@@ -390,10 +400,7 @@ async def test_flow_rejects_unusable_power_sensor(
         hass.states.async_remove(POWER)
     else:
         hass.states.async_set(POWER, "1", attributes)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "predictor"}
-    )
+    result = await _predictor_form(hass)
     user_input = {
         CONF_NAME: "Power forecast",
         CONF_POWER_ENTITY: POWER,
@@ -865,10 +872,7 @@ async def test_a_forecast_name_that_is_no_name_is_refused_next_to_its_field(
     was taken as it came, for its device and entities."""
     freezer.move_to(NOW)
     await _seed(hass, 5)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "predictor"}
-    )
+    result = await _predictor_form(hass)
     sources = {CONF_POWER_ENTITY: POWER, CONF_TEMPERATURE_ENTITY: TEMPERATURE}
     for name in ("Power\nforecast", "p" * 10_000, "\u200b"):
         result = await hass.config_entries.flow.async_configure(

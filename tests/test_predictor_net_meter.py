@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -49,7 +48,16 @@ from .home_entry import (
     home_entry,
     settings,
 )
-from .test_predictor import NOW, POWER, PREDICTED, TEMPERATURE, _hourly, _import, _set_states
+from .test_predictor import (
+    NOW,
+    POWER,
+    PREDICTED,
+    TEMPERATURE,
+    _hourly,
+    _import,
+    _predictor_form,
+    _set_states,
+)
 
 CONSUMPTION = "sensor.demo_consumption"
 OPTIONS = {
@@ -99,13 +107,6 @@ async def _record(hass: HomeAssistant, **sensors: pd.Series) -> None:
 def _exporting_percent(power: pd.Series) -> str:
     """The share of hours below -50 W (export, not noise), as the messages show it."""
     return f"{100 * float((power < -50).mean()):.0f}"
-
-
-async def _predictor_form(hass: HomeAssistant) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "predictor"}
-    )
 
 
 async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_noise(

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -26,7 +25,6 @@ from custom_components.py_iot_home.const import (
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
-    DOMAIN,
 )
 from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
@@ -42,6 +40,7 @@ from .test_predictor import (
     _add_predictor,
     _import,
     _predictor,
+    _predictor_form,
     _set_states,
 )
 
@@ -157,10 +156,7 @@ async def test_a_weather_entity_without_an_hourly_forecast_is_refused(
     await _seed_heated_home(hass)
     # Home Assistant's WeatherEntityFeature: 1 daily, 2 hourly, 4 twice daily.
     hass.states.async_set("weather.daily", "cloudy", {"temperature": 3, "supported_features": 5})
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "predictor"}
-    )
+    result = await _predictor_form(hass)
     sources = {
         CONF_NAME: "Power forecast",
         CONF_POWER_ENTITY: POWER,
