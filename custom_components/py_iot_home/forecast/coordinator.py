@@ -96,7 +96,10 @@ class MethodChoice:
 
 
 def rounded_tenth(value: float | None) -> float | None:
-    """A score as attributes and action responses show it: to a tenth, never NaN."""
+    """A power or score as states, attributes and responses show it: to a tenth, finite.
+
+    More digits are noise in the recorder and the API; NaN or infinity is no state.
+    """
     return round(value, 1) if value is not None and math.isfinite(value) else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from ..feature_entry import FeatureEntry
 from ..prediction.walk_forward import METHODS
-from .coordinator import PredictionSnapshot, PredictorCoordinator
+from .coordinator import PredictionSnapshot, PredictorCoordinator, rounded_tenth
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,15 +39,7 @@ def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
 def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:
     """The forecast of the hour under way (not the first point, should that have ended)."""
     current = (point for point in snap.forecast if now < point.start + timedelta(hours=1))
-    return _watts(next((point.power_w for point in current), None))
-
-
-def _watts(value: float | None) -> float | None:
-    """A power state to a tenth of a watt: more digits are noise in the recorder and the API.
-
-    Never infinite or NaN (no state a recorder keeps); the model's checks come first.
-    """
-    return None if value is None or not math.isfinite(value) else round(value, 1)
+    return rounded_tenth(next((point.power_w for point in current), None))
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -104,7 +95,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfPower.WATT,
         entity_category=EntityCategory.DIAGNOSTIC,
         suggested_display_precision=0,
-        value_fn=lambda snap: _watts(snap.mae_w),
+        value_fn=lambda snap: rounded_tenth(snap.mae_w),
     ),
     PredictorSensorDescription(
         key="training_rows",
