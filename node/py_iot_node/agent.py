@@ -63,6 +63,7 @@ from .protocol import (
     restamp_state,
 )
 from .retiming import WallClockWatch, boot_clock, drop_misdated, retime_buffered
+from .switch_ration import SwitchRation
 
 _LOGGER = logging.getLogger(__name__)
 # Answers to resend requests at most this often; a request in between waits for its turn
@@ -112,6 +113,8 @@ class AgentStats:
     replayed: int = 0
     buffered: int = 0
     commands: int = 0
+    # Commands that came faster than their switch may change, so waited (the last one won).
+    commands_waited: int = 0
     resent: int = 0
     retimed: int = 0
     misdated: int = 0
@@ -157,6 +160,7 @@ class NodeAgent:
         self._last_resend_at: float | None = None
         self._pending_resend: ResendRequest | None = None
         self._rejection_logged_at: dict[str, float] = {}
+        self._switch_ration = SwitchRation(monotonic)
         if self._verifier is not None:
             # A command captured before a restart stays old after it.
             self._verifier.restore(buffer.command_seq)
@@ -275,10 +279,7 @@ class NodeAgent:
     def _reject(self, what: str, topic: str, kind: str, detail: object) -> None:
         """Count a rejected message; log one line per kind per REJECTION_LOG_INTERVAL_S."""
         self.stats.rejected[kind] += 1
-        now = self._clock()
-        last = self._rejection_logged_at.get(kind)
-        if last is None or not 0 <= now - last < REJECTION_LOG_INTERVAL_S:
-            self._rejection_logged_at[kind] = now
+        if self._may_log(kind):
             # The topic came from the broker: repr keeps a newline or escape code in it inert.
             _LOGGER.warning(
                 "rejected %s on %.80r: %.200r (%d of this kind so far)",
@@ -287,6 +288,15 @@ class NodeAgent:
                 str(detail),
                 self.stats.rejected[kind],
             )
+
+    def _may_log(self, kind: str) -> bool:
+        """Whether a line of ``kind`` may be logged now: one per REJECTION_LOG_INTERVAL_S."""
+        now = self._clock()
+        last = self._rejection_logged_at.get(kind)
+        if last is not None and 0 <= now - last < REJECTION_LOG_INTERVAL_S:
+            return False
+        self._rejection_logged_at[kind] = now
+        return True
 
     def handle_resend_request(self, topic: str, payload: bytes) -> None:
         """Send again, in replay batches, every remembered sample after the asked `seq`.
@@ -319,6 +329,8 @@ class NodeAgent:
         self._check_clock()
         if self._hold.update():
             self._send_next_replay()
+        if self._switch_ration.waiting:
+            self._switch_waiting()
         request = self._pending_resend
         if request is None or not self.connected:
             return
@@ -380,7 +392,11 @@ class NodeAgent:
         self._submit_state(sensors, ts, mono)
 
     def handle_command(self, topic: str, payload: bytes) -> None:
-        """Switch an output as asked and confirm with a state message."""
+        """Switch an output as asked and confirm with a state message.
+
+        A switch changes at most as often as ``SwitchRation`` allows; a command beyond
+        that waits for its turn (``tick``), replaced by any later one for the same switch.
+        """
         try:
             command = parse_command(topic, payload, prefix=self._prefix, verifier=self._verifier)
         except ProtocolError as err:
@@ -391,12 +407,34 @@ class NodeAgent:
             return
         if self._verifier is not None:
             self.buffer.command_seq = self._verifier.last_seq
-        try:
-            self.switches.set(command.switch_key, command.on)
-        except HardwareError:
-            _LOGGER.exception("cannot switch %s", command.switch_key)
         self.stats.commands += 1
+        key = command.switch_key
+        if not self._switch_ration.ask(key, command.on, self.switches.states.get(key)):
+            self.stats.commands_waited += 1
+            if self._may_log("switch_waited"):
+                _LOGGER.warning(
+                    "switch %r: commands come faster than it may change; the last one asked "
+                    "is applied in turn (%d waited so far)",
+                    key,
+                    self.stats.commands_waited,
+                )
+            return
+        self._switch(key, command.on)
         self._submit_state({})
+
+    def _switch_waiting(self) -> None:
+        """Apply the waiting commands whose turn has come, and confirm them."""
+        due = self._switch_ration.due(self.switches.states)
+        for key, on in due.items():
+            self._switch(key, on)
+        if due:
+            self._submit_state({})
+
+    def _switch(self, key: str, on: bool) -> None:
+        try:
+            self.switches.set(key, on)
+        except HardwareError:
+            _LOGGER.exception("cannot switch %s", key)
 
     def _submit_state(
         self,
