@@ -28,7 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_codec import encode_samples
-from custom_components.py_iot_home.analysis.sample_days import DAY_S, plan_save, utc_day
+from custom_components.py_iot_home.analysis.sample_days import (
+    DAY_S,
+    REWRITES_PER_SAVE,
+    plan_save,
+    utc_day,
+)
 from custom_components.py_iot_home.analysis.sample_store import (
     BYTES_PER_SAMPLE,
     RingBuffer,
@@ -240,22 +245,30 @@ def stored_size_figures() -> dict[str, float]:
     encoded = encode_samples([("temperature", (times, values))])["sensors"]["temperature"]
     encode_ms = (time.perf_counter() - start) * 1000.0
     whole_kib, days_kib = daily_write_figures(times, values)
+    _, replayed_kib = daily_write_figures(times, values, replayed=True)
+    _, bounded_kib = daily_write_figures(times, values, replayed=True, rewrites=REWRITES_PER_SAVE)
     return {
         "stored_kib_per_source_week": (len(encoded["times"]) + len(encoded["values"])) / 1024,
         "plain_kib_per_source_week": (plain(times.tobytes()) + plain(values.tobytes())) / 1024,
         "encode_ms_per_source_week": encode_ms,
         "written_kib_per_source_day_whole_file": whole_kib,
         "written_kib_per_source_day_day_files": days_kib,
+        "written_kib_per_source_day_replayed_unbounded": replayed_kib,
+        "written_kib_per_source_day_replayed_bounded": bounded_kib,
     }
 
 
-def daily_write_figures(times: np.ndarray, values: np.ndarray) -> tuple[float, float]:
+def daily_write_figures(
+    times: np.ndarray, values: np.ndarray, *, replayed: bool = False, rewrites: int | None = None
+) -> tuple[float, float]:
     """KiB written in a day of saves every 30 min, one source: whole file vs day files.
 
     The week of samples runs up to a UTC midnight; the next day (the same week's first
     day again, moved on by a week) arrives half an hour per save, and the window drops the
     oldest. The whole file was the week, each time; with day files it is today's samples,
     plus each completed day once: the first save of the day writes the day that just ended.
+    ``replayed`` adds, before each save, one late sample at a new time in every completed
+    day (a stranger's replay for an unsigned node); ``rewrites`` bounds the days rewritten.
     """
     midnight = (times[-1] // DAY_S + 1) * DAY_S
     week_times = times + (midnight - times[-1] - 10.0)
@@ -267,15 +280,27 @@ def daily_write_figures(times: np.ndarray, values: np.ndarray) -> tuple[float, f
     # What the days before wrote: every day but the one that ends at midnight.
     written = plan_save(store.iter_snapshots, today=utc_day(midnight) - 1, written={}).prints
     whole = days = 0
+    waiting: tuple[int, ...] = ()
     for save in range(48):
         clock[0] = midnight + (save + 1) * 1800.0
         arrived = (next_day >= clock[0] - 1800.0) & (next_day < clock[0])
         store.extend("temperature", next_day[arrived], next_values[arrived])
+        if replayed:
+            # The end of a 10 s slot, at noon: later than what the slot holds, so it stays.
+            noon = (np.arange(utc_day(midnight) - 6, utc_day(midnight)) + 0.5) * DAY_S
+            late = noon + 10.0 * save + 9.9
+            store.extend("temperature", late, np.full(late.size, 30.0, dtype=np.float32))
         whole += _encoded_bytes(encode_samples(store.iter_snapshots()))
-        plan = plan_save(store.iter_snapshots, today=utc_day(midnight), written=written)
+        plan = plan_save(
+            store.iter_snapshots,
+            today=utc_day(midnight),
+            written=written,
+            rewrites=rewrites,
+            waiting=waiting,
+        )
         days += _encoded_bytes(plan.today)
         days += sum(_encoded_bytes(data) for data in plan.changed_days.values())
-        written = plan.prints
+        written, waiting = plan.prints, plan.deferred
     return whole / 1024, days / 1024
 
 
@@ -358,6 +383,11 @@ def main() -> None:
     print(f"{'whole file at each save (before 2026-12-04)':<44}{whole_kib:>14,.1f} KiB")
     print(f"{'day files (today at each save, a day once)':<44}{days_kib:>14,.1f} KiB")
     print(f"{'day files / whole file':<44}{days_kib / whole_kib:>14.3f}")
+    print("  with a late sample replayed into every completed day before each save")
+    replayed_kib = stored["written_kib_per_source_day_replayed_unbounded"]
+    bounded_kib = stored["written_kib_per_source_day_replayed_bounded"]
+    print(f"{'  every changed day (before 2026-12-05)':<44}{replayed_kib:>14,.1f} KiB")
+    print(f"{f'  {REWRITES_PER_SAVE} changed day per save':<44}{bounded_kib:>14,.1f} KiB")
 
     print(
         json.dumps(

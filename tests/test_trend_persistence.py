@@ -249,6 +249,50 @@ async def test_a_completed_day_is_written_once(
     assert 30.0 in _stored_window(hass_storage, entry_id)["temperature"][1]
 
 
+async def test_late_samples_in_every_day_rewrite_one_day_file_per_timed_save(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A stranger replaying a late sample into every day of an unsigned node's week.
+
+    Each timed save rewrote every day file (6 of them for a week); now one, the day waiting
+    longest, and the others in turn; Home Assistant's stop writes them all.
+    """
+    noon = dt_util.utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    freezer.move_to(noon + timedelta(days=1))
+    entry_id = BOARD_SUBENTRY_ID
+    coordinator = _coordinator(init_integration)
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 6.4 * DAY, now_s, 60.0)
+    coordinator.add_samples("temperature", times, np.round(20.0 + np.sin(times / 5e4), 1))
+    await coordinator.storage.async_save()
+    assert len(_day_files(hass_storage, entry_id)) == 6
+
+    rewritten_per_save = []
+    for save in range(1, 7):
+        before = _day_files(hass_storage, entry_id)
+        today = int(dt_util.utcnow().timestamp() // DAY)
+        late = np.array([(day + 0.5) * DAY + save for day in range(today - 6, today)])
+        coordinator.add_samples("temperature", late, np.full(late.size, 30.0 + save))
+        coordinator.storage.async_schedule_save()
+        freezer.tick(SAVE_INTERVAL)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        after = _day_files(hass_storage, entry_id)
+        rewritten_per_save.append(sum(after[key] is not before[key] for key in before))
+    assert rewritten_per_save == [1] * 6
+    assert caplog.text.count("than a save rewrites") == 1
+
+    expected = coordinator.store.snapshot()
+    await hass.async_stop()
+    samples = _stored_window(hass_storage, entry_id)
+    np.testing.assert_array_equal(samples["temperature"][0], expected["temperature"][0])
+    np.testing.assert_array_equal(samples["temperature"][1], expected["temperature"][1])
+
+
 async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

@@ -123,3 +123,67 @@ def test_a_sample_at_midnight_belongs_to_the_new_day() -> None:
     }
     assert by_day == {utc_day(MIDNIGHT): [1.0], utc_day(MIDNIGHT) + 1: [2.0]}
     assert decode_samples(plan.today)[0]["t"][1].tolist() == [3.0]
+
+
+def test_a_resend_of_stored_samples_rewrites_no_day() -> None:
+    """Samples already stored with the same time and value change nothing on disk."""
+    store = _store_of_three_days_and_a_half()
+    first = plan_save(store.iter_snapshots, today=TODAY, written={})
+    times, values = store.snapshot()["humidity"]
+    past = times < TODAY * DAY_S
+    store.extend("humidity", times[past][::-1], values[past][::-1])
+
+    second = plan_save(store.iter_snapshots, today=TODAY, written=first.prints, rewrites=1)
+
+    assert second.changed_days == {}
+    assert second.deferred == ()
+
+
+def test_late_samples_in_every_day_rewrite_a_bounded_number_of_days_per_save() -> None:
+    """A stranger's replay touching each completed day before every save (unsigned node).
+
+    Each save rewrites at most ``rewrites`` of the days that have a file, the one waiting
+    longest first, so every day still reaches its file; a day without a file is always
+    written, and once the late samples stop, what is stored is what memory holds.
+    """
+    store = _store_of_three_days_and_a_half()
+    plans = [plan_save(store.iter_snapshots, today=TODAY, written={})]
+    written_at: dict[int, list[int]] = {}
+    for save in range(1, 10):
+        for day in (TODAY - 3, TODAY - 2, TODAY - 1):
+            store.add("temperature", (day + 0.5) * DAY_S + save, 40.0 + save)
+        if save == 1:  # a day before the oldest one, never saved before
+            store.add("humidity", (TODAY - 4) * DAY_S + 30.0, 99.0)
+        plan = plan_save(
+            store.iter_snapshots,
+            today=TODAY,
+            written=plans[-1].prints,
+            rewrites=1,
+            waiting=plans[-1].deferred,
+        )
+        rewritten = [day for day in plan.changed_days if day in plans[-1].prints]
+        assert len(rewritten) == 1
+        for day in rewritten:
+            written_at.setdefault(day, []).append(save)
+        plans.append(plan)
+    assert TODAY - 4 in plans[1].changed_days
+    # Taking turns: each day rewritten every third save.
+    assert written_at == {TODAY - 3: [1, 4, 7], TODAY - 2: [2, 5, 8], TODAY - 1: [3, 6, 9]}
+
+    # The replay stops: the waiting days go at the next saves, then nothing is rewritten.
+    for _ in range(3):
+        plans.append(
+            plan_save(
+                store.iter_snapshots,
+                today=TODAY,
+                written=plans[-1].prints,
+                rewrites=1,
+                waiting=plans[-1].deferred,
+            )
+        )
+    assert plans[-1].changed_days == {}
+    assert plans[-1].deferred == ()
+    saved = _saved(store, plans)
+    for key, (times, values) in store.snapshot().items():
+        np.testing.assert_array_equal(saved[key][0], times)
+        np.testing.assert_array_equal(saved[key][1], values)

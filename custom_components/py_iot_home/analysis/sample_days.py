@@ -7,13 +7,18 @@ node's resend after an outage, the recorder's seed at startup). What a day's fil
 is remembered as a ``DayPrint`` per sensor (count, first and last time, sum of times),
 cheap to compare with what memory holds now.
 
+Late samples can keep every completed day changing (a stranger replaying old, in-window
+samples for an unsigned node: one per day between two saves is enough), so a save may
+rewrite only a few days that already have a file (``rewrites``); the others wait for the
+next saves, longest waiting first. A day without a file is always written.
+
 Pure numpy: ``plan_save`` runs in the executor; the Home Assistant side
 (``trends.persistence``) writes what it plans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -25,6 +30,10 @@ from .sample_codec import encode_sensor, encoded_sensors
 from .sample_store import SampleArrays
 
 DAY_S = 86400.0
+# Days with a file a timed save may write again. Late samples in every completed day (a
+# stranger's replay for an unsigned node) rewrote the whole week at each save; a node's
+# resend after an outage changes about one.
+REWRITES_PER_SAVE = 1
 
 type Snapshots = Callable[[], Iterable[tuple[str, SampleArrays]]]
 
@@ -45,7 +54,9 @@ class DayPrint:
 
     def lost_only_its_oldest(self, now: DayPrint) -> bool:
         """Whether ``now`` is this day with its oldest samples dropped by the window."""
-        return now.count <= self.count and now.last_s == self.last_s and now.first_s >= self.first_s
+        if now.count == self.count:
+            return now == self  # nothing dropped: a late sample moved one (time_sum)
+        return now.count < self.count and now.last_s == self.last_s and now.first_s > self.first_s
 
 
 type DayPrints = dict[str, DayPrint]
@@ -59,6 +70,8 @@ class SavePlan:
     changed_days: dict[int, dict[str, Any]]
     # What each day's file holds once the plan is written, by day (days since the epoch).
     prints: dict[int, DayPrints]
+    # Days whose file is out of date but left for a later save, longest waiting first.
+    deferred: tuple[int, ...] = ()
 
 
 def utc_day(time_s: float) -> int:
@@ -105,21 +118,35 @@ def still_written(written: DayPrints | None, now: DayPrints, *, oldest: bool) ->
     )
 
 
-def plan_save(snapshots: Snapshots, *, today: int, written: Mapping[int, DayPrints]) -> SavePlan:
+def plan_save(
+    snapshots: Snapshots,
+    *,
+    today: int,
+    written: Mapping[int, DayPrints],
+    rewrites: int | None = None,
+    waiting: Sequence[int] = (),
+) -> SavePlan:
     """Encode today's samples, and each completed day whose file is missing or out of date.
 
-    ``snapshots`` is called twice (prints, then the changed days' samples) so that only
-    one sensor's copy is alive at a time, as when the store was written whole. A sample
-    added in between is saved next time: a day written from the second pass is
-    remembered by what was written.
+    Of the days whose file is out of date, at most ``rewrites`` are written (all with
+    None): first those still ``waiting`` from the last plan (its ``deferred``), in that
+    order, then the others, oldest first. ``snapshots`` is called twice (prints, then the
+    changed days' samples) so that only one sensor's copy is alive at a time, as when the
+    store was written whole. A sample added in between is saved next time: a day written
+    from the second pass is remembered by what was written.
     """
     now_prints = prints_by_day(snapshots(), today)
     oldest = min(now_prints, default=None)
-    changed = {
+    stale = {
         day
         for day, day_prints in now_prints.items()
         if not still_written(written.get(day), day_prints, oldest=day == oldest)
     }
+    missing = {day for day in stale if day not in written}
+    queue = [day for day in dict.fromkeys(waiting) if day in stale and day not in missing]
+    queue += sorted(stale - missing - set(queue))
+    taken = len(queue) if rewrites is None else max(rewrites, 0)
+    changed = missing | set(queue[:taken])
     today_sensors: dict[str, dict[str, str]] = {}
     day_sensors: dict[int, dict[str, dict[str, str]]] = {day: {} for day in changed}
     written_prints: dict[int, DayPrints] = {day: {} for day in changed}
@@ -135,6 +162,7 @@ def plan_save(snapshots: Snapshots, *, today: int, written: Mapping[int, DayPrin
         today=encoded_sensors(today_sensors),
         changed_days={day: encoded_sensors(sensors) for day, sensors in day_sensors.items()},
         prints={day: written_prints[day] if day in changed else written[day] for day in now_prints},
+        deferred=tuple(queue[taken:]),
     )
 
 

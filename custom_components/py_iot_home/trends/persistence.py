@@ -5,7 +5,9 @@ after a restart rebuilt the trend from far fewer samples. The samples are saved 
 ``SAVE_INTERVAL`` and when the entry unloads or Home Assistant stops, encoded in the
 executor, as one file per completed UTC day plus an index file that holds today's
 samples and lists the days (``analysis.sample_days``): a completed day is written once,
-today's samples at each save. Their size is bounded by the sample store's capacity.
+today's samples at each save. Their size is bounded by the sample store's capacity. Late
+samples rewrite their day's file, at most ``REWRITES_PER_SAVE`` days per timed save (the
+others at the next ones, and all of them when the entry unloads or Home Assistant stops).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from homeassistant.util import dt as dt_util
 from ..analysis.sample_codec import SampleDecodeError, decode_samples
 from ..analysis.sample_days import (
     DAY_S,
+    REWRITES_PER_SAVE,
     DayPrints,
     SavePlan,
     joined_days,
@@ -87,6 +90,9 @@ class TrendSamplesStorage:
         # What each day file listed in the index holds, as far as this run knows.
         self._written: dict[int, DayPrints] = {}
         self._listed: set[int] = set()
+        # Days out of date left for the next saves, longest waiting first.
+        self._deferred: tuple[int, ...] = ()
+        self._deferral_logged = False
         # One Store per day file, kept: a write deferred to the final write stays the only one.
         self._day_stores: dict[int, Store[dict[str, Any]]] = {}
         self._lock = asyncio.Lock()
@@ -139,7 +145,7 @@ class TrendSamplesStorage:
 
     async def _async_save_when_due(self, _now: datetime) -> None:
         self._cancel_timer = None
-        await self.async_save()
+        await self.async_save(rewrites=REWRITES_PER_SAVE)
 
     async def _async_final_write(self, _event: Event) -> None:
         self._cancel_final_write = None
@@ -154,13 +160,29 @@ class TrendSamplesStorage:
             self._cancel_final_write()
             self._cancel_final_write = None
 
-    async def async_save(self) -> None:
-        """Save now: today's samples and the completed days whose files are out of date."""
+    async def async_save(self, *, rewrites: int | None = None) -> None:
+        """Save now: today's samples and the completed days whose files are out of date.
+
+        With ``rewrites``, at most that many days that have a file are written again; the
+        others wait for the next save.
+        """
         if self._cancel_timer is not None:
             self._cancel_timer()
             self._cancel_timer = None
         async with self._lock:
-            plan = await self._hass.async_add_executor_job(self._plan, dict(self._written))
+            plan = await self._hass.async_add_executor_job(
+                self._plan, dict(self._written), rewrites, self._deferred
+            )
+            self._deferred = plan.deferred
+            if plan.deferred and not self._deferral_logged:
+                self._deferral_logged = True
+                LOGGER.info(
+                    "%s: late samples changed more stored days than a save rewrites (%s); "
+                    "%d wait for the next saves, or for Home Assistant's stop",
+                    self._index.key,
+                    rewrites,
+                    len(plan.deferred),
+                )
             for day, data in plan.changed_days.items():
                 await self._day_store(day).async_save(data)
             index: dict[str, Any] = {DAYS: sorted(plan.prints), TODAY: plan.today}
@@ -178,10 +200,15 @@ class TrendSamplesStorage:
             store = self._day_stores[day] = _store(self._hass, day_storage_key(self._entry_id, day))
         return store
 
-    def _plan(self, written: Mapping[int, DayPrints]) -> SavePlan:
-        samples = self._samples
+    def _plan(
+        self, written: Mapping[int, DayPrints], rewrites: int | None, waiting: tuple[int, ...]
+    ) -> SavePlan:
         return plan_save(
-            samples.iter_snapshots, today=utc_day(dt_util.utcnow().timestamp()), written=written
+            self._samples.iter_snapshots,
+            today=utc_day(dt_util.utcnow().timestamp()),
+            written=written,
+            rewrites=rewrites,
+            waiting=waiting,
         )
 
 
