@@ -182,6 +182,7 @@ def store_figures() -> dict[str, float]:
     view_again_us = timed(ring.view, 50) * 1000.0
 
     late_us, merged_us = late_sample_figures()
+    batch_1_us, batch_200_us = replay_batch_figures()
     full = build_store()
     stored = sum(len(full.buffer(key)) for key in full.keys())  # noqa: SIM118
     default_store = SampleStore()
@@ -193,6 +194,8 @@ def store_figures() -> dict[str, float]:
         "extend_merge_per_s": capacity / (merge_ms / 1000.0),
         "late_sample_shift_us": late_us,
         "late_sample_merge_us": merged_us,
+        "replay_batch_1_us": batch_1_us,
+        "replay_batch_200_us": batch_200_us,
         "view_rotate_us": rotate_us,
         "view_concat_us": concat_us,
         "view_linear_us": view_again_us,
@@ -205,8 +208,8 @@ def store_figures() -> dict[str, float]:
 def late_sample_figures() -> tuple[float, float]:
     """One live sample older than the newest, into a full week's ring of 10 s slots (us).
 
-    Shifted into place by ``append`` (ours), and merged by ``extend`` (a sort of the ring:
-    how ``append`` took a late sample before 2026-12-05).
+    Shifted into place by ``append`` (ours), and merged in one pass over the ring (how
+    ``extend`` takes more than a few; before 2026-12-05 a sort of the ring, ~300 us).
     """
     capacity = int(DAYS * 86400 / 10.0)
     history = np.arange(0.0, 20.0 * capacity, 20.0)  # every other slot, room for late ones
@@ -220,8 +223,29 @@ def late_sample_figures() -> tuple[float, float]:
             if add == "append":
                 ring.append(float(at), 2.0)
             else:
-                ring.extend(np.array([at]), np.array([2.0], dtype=np.float32))
+                # What extend does with more than INSERT_AT_MOST samples.
+                ring._merge(np.array([at]), np.array([2.0], dtype=np.float32))
         result.append((time.perf_counter() - started) / late.size * 1e6)
+    return result[0], result[1]
+
+
+def replay_batch_figures() -> tuple[float, float]:
+    """A replay batch of 1 and of 200 late samples into a full week's ring of 10 s slots (us).
+
+    One quantity of a node's replay batch: ``extend`` shifts a few into place, merges more.
+    """
+    capacity = int(DAYS * 86400 / 10.0)
+    history = np.arange(0.0, 10.0 * capacity, 10.0)
+    rng = np.random.default_rng(6)
+    result = []
+    for size in (1, 200):
+        ring = RingBuffer(capacity, min_spacing_s=10.0)
+        ring.extend(history, np.ones(capacity, dtype=np.float32))
+        batches = [np.sort(rng.uniform(0.0, history[-1], size)) for _ in range(50)]
+        started = time.perf_counter()
+        for batch in batches:
+            ring.extend(batch + 5.0, np.full(size, 2.0, dtype=np.float32))
+        result.append((time.perf_counter() - started) / len(batches) * 1e6)
     return result[0], result[1]
 
 
@@ -355,7 +379,9 @@ def main() -> None:
         ("extend, sorted (bulk copy)", buffers["extend_sorted_per_s"], "/s"),
         ("extend, shuffled (merge)", buffers["extend_merge_per_s"], "/s"),
         ("a late sample into a full week, 10 s slots", buffers["late_sample_shift_us"], " us"),
-        ("   same merged (as before 2026-12-05)", buffers["late_sample_merge_us"], " us"),
+        ("   same merged in one pass over the ring", buffers["late_sample_merge_us"], " us"),
+        ("replay batch of 1 late sample, one quantity", buffers["replay_batch_1_us"], " us"),
+        ("replay batch of 200 late samples", buffers["replay_batch_200_us"], " us"),
         ("view of a full ring after 1 append: rotate", buffers["view_rotate_us"], " us"),
         ("   same with np.concatenate of two slices", buffers["view_concat_us"], " us"),
         ("view of a linear ring", buffers["view_linear_us"], " us"),

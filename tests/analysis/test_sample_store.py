@@ -492,3 +492,34 @@ def test_a_late_append_keeps_what_a_merge_keeps(
         merged.extend([float(at)], [float(value)])
         assert appended.view()[0].tolist() == merged.view()[0].tolist()
         assert appended.view()[1].tolist() == merged.view()[1].tolist()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    spacing=st.none() | st.sampled_from([2.0, 5.0]),
+    capacity=st.integers(1, 12),
+    batches=st.lists(
+        st.lists(st.tuples(st.integers(0, 80), st.integers(-50, 50)), max_size=24), max_size=8
+    ),
+)
+def test_a_replayed_batch_keeps_the_latest_of_each_slot_and_the_newest_samples(
+    spacing: float | None, capacity: int, batches: list[list[tuple[int, int]]]
+) -> None:
+    """Any batches (shifted in one by one when small, merged when larger) equal a slot model.
+
+    Per slot (per time without spacing) the latest time stays, on equal times the sample
+    given last; then the newest ``capacity`` of them.
+    """
+    ring = RingBuffer(capacity, min_spacing_s=spacing, clock=FakeClock(100.0))
+    model: dict[float, tuple[float, float]] = {}
+    for batch in batches:
+        ring.extend([float(at) for at, _ in batch], [float(v) for _, v in batch])
+        for at, value in batch:
+            slot = float(at) if spacing is None else float(at // spacing)
+            if slot not in model or at >= model[slot][0]:
+                model[slot] = (float(at), float(value))
+        for slot in sorted(model, key=lambda s: model[s][0])[:-capacity]:
+            del model[slot]
+        kept = sorted(model.values())
+        assert ring.view()[0].tolist() == [at for at, _ in kept]
+        assert ring.view()[1].tolist() == [value for _, value in kept]

@@ -15,6 +15,9 @@ DEFAULT_MIN_INTERVAL_S = 10.0
 # Clocks of a node and of Home Assistant may disagree by this much; later samples are refused.
 MAX_FUTURE_S = 300.0
 BYTES_PER_SAMPLE = 12  # float64 time + float32 value
+# Up to this many late samples are shifted into place one by one (a few µs each); more are
+# merged in one pass over the ring (~0.1-0.3 ms for a week of 10 s slots).
+INSERT_AT_MOST = 8
 
 type SampleArrays = tuple[NDArray[np.float64], NDArray[np.float32]]
 
@@ -118,8 +121,8 @@ class RingBuffer:
     def extend(self, times_s: ArrayLike, values: ArrayLike) -> int:
         """Add many samples at once, in any order (history seeding, replayed samples).
 
-        Samples newer than everything stored are copied in bulk; anything else is merged
-        into time order. Only the newest ``capacity`` samples are kept. Samples from the
+        Samples newer than everything stored are copied in bulk; a few others are shifted
+        into place one by one, more are merged into time order in one pass. Only the newest ``capacity`` samples are kept. Samples from the
         future of the clock are left out; returns how many were not (thinning to one sample
         per slot is not counted as leaving out).
         """
@@ -145,6 +148,9 @@ class RingBuffer:
                 if last is not None and self._same_slot(last, float(times[0])):
                     self._size -= 1  # the newest stored sample gives way to a later one
                 self._append_sorted(times, vals)
+            elif times.size <= INSERT_AT_MOST:
+                for at, value in zip(times.tolist(), vals.tolist(), strict=True):
+                    self._append(at, value)
             else:
                 self._merge(times, vals)
         return taken
@@ -263,19 +269,34 @@ class RingBuffer:
         self._size = end
 
     def _merge(self, times: NDArray[np.float64], values: NDArray[np.float32]) -> None:
-        """Merge samples into time order; on equal times the incoming sample wins."""
+        """Merge samples into time order; on equal times the incoming sample wins.
+
+        The incoming samples are sorted and put in place in one pass over the ring, and
+        only their neighbours are checked for a shared slot (the stored ones hold one per
+        slot already): sorting the whole ring for each replay batch cost ~0.3-0.6 ms per
+        quantity, 30 ms of event loop per batch for a 16-sensor node's week.
+        """
         self._linearize()
-        all_times = np.concatenate((self._times[: self._size], times))
-        all_values = np.concatenate((self._values[: self._size], values))
-        # Stable sort keeps incoming samples after stored ones with the same time.
-        order = np.argsort(all_times, kind="stable")
-        all_times = all_times[order]
-        all_values = all_values[order]
-        # One sample per time (the incoming one), or per slot (the latest), is kept.
-        runs = all_times if self._spacing is None else np.floor(all_times / self._spacing)
-        last_of_run = _last_of_runs(runs)
-        all_times = all_times[last_of_run][-self._capacity :]
-        all_values = all_values[last_of_run][-self._capacity :]
+        size = self._size
+        order = np.argsort(times, kind="stable")
+        times, values = times[order], values[order]
+        stored = self._times[:size]
+        # After stored samples of the same time: the last of a run is kept, so they win.
+        at = np.searchsorted(stored, times, side="right")
+        all_times = np.insert(stored, at, times)
+        all_values = np.insert(self._values[:size], at, values)
+        placed = at + np.arange(times.size)
+        # Only a placed sample or the one before it can share its run with the next one.
+        check = np.union1d(placed - 1, placed)
+        check = check[(check >= 0) & (check < all_times.size - 1)]
+        here, after = all_times[check], all_times[check + 1]
+        if self._spacing is not None:
+            here, after = np.floor(here / self._spacing), np.floor(after / self._spacing)
+        if (superseded := check[here == after]).size:
+            all_times = np.delete(all_times, superseded)
+            all_values = np.delete(all_values, superseded)
+        all_times = all_times[-self._capacity :]
+        all_values = all_values[-self._capacity :]
         self._size = all_times.size
         self._times[: self._size] = all_times
         self._values[: self._size] = all_values

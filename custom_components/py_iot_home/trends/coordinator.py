@@ -385,6 +385,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             )
         else:
             known = np.zeros(times.size, dtype=bool)
+        if known.all():
+            # A resend of what is held changes nothing: no pass over the ring for it.
+            return times[:0]
         if (taken := ring.extend(times, offered)) < times.size:
             self._log_future_sample(key, times.size - taken)
         self._refresh_if_first_trend(key)
