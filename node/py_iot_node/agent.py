@@ -113,7 +113,7 @@ class AgentStats:
     replayed: int = 0
     buffered: int = 0
     commands: int = 0
-    # Commands that came faster than their switch may change, so waited (the last one won).
+    # Commands that came faster than their switch obeys, so waited (the last one won).
     commands_waited: int = 0
     resent: int = 0
     retimed: int = 0
@@ -394,8 +394,8 @@ class NodeAgent:
     def handle_command(self, topic: str, payload: bytes) -> None:
         """Switch an output as asked and confirm with a state message.
 
-        A switch changes at most as often as ``SwitchRation`` allows; a command beyond
-        that waits for its turn (``tick``), replaced by any later one for the same switch.
+        A switch obeys at most as often as ``SwitchRation`` allows; a command beyond that
+        waits for its turn (``tick``), replaced by any later one for the same switch.
         """
         try:
             command = parse_command(topic, payload, prefix=self._prefix, verifier=self._verifier)
@@ -409,11 +409,11 @@ class NodeAgent:
             self.buffer.command_seq = self._verifier.last_seq
         self.stats.commands += 1
         key = command.switch_key
-        if not self._switch_ration.ask(key, command.on, self.switches.states.get(key)):
+        if not self._switch_ration.ask(key, command.on):
             self.stats.commands_waited += 1
             if self._may_log("switch_waited"):
                 _LOGGER.warning(
-                    "switch %r: commands come faster than it may change; the last one asked "
+                    "switch %r: commands come faster than it obeys them; the last one asked "
                     "is applied in turn (%d waited so far)",
                     key,
                     self.stats.commands_waited,
@@ -424,7 +424,7 @@ class NodeAgent:
 
     def _switch_waiting(self) -> None:
         """Apply the waiting commands whose turn has come, and confirm them."""
-        due = self._switch_ration.due(self.switches.states)
+        due = self._switch_ration.due()
         for key, on in due.items():
             self._switch(key, on)
         if due:
