@@ -474,3 +474,42 @@ async def test_a_strangers_online_does_not_keep_a_dead_signing_node_looking_aliv
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == "19.0"
     assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is None
+
+
+async def test_states_repeating_a_commands_switch_pass_the_ration_once(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A state confirming a waiting command always shows; until the command's task resumed,
+    so did every other state carrying that switch state. A compromised node (or anyone, for an
+    unsigned node on a broker without the ACL), reading the command on the broker, answered it
+    with a burst of 200 states, each written to its 33 entities: 3,313 state changes."""
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(
+        hass, announcement(sensors=_sensors("f")), signer=signer, secret=SECRET
+    )
+    first = StateMessage(node_id=NODE_ID, ts=time.time(), seq=2, sensors={}, switches={})
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(first, signer=signer).payload)
+    await hass.async_block_till_done()
+    changed = _kitchen_pi_state_changes(hass)
+
+    async def burst(*_: object, **__: object) -> None:
+        for seq in range(3, 203):
+            state = StateMessage(
+                node_id=NODE_ID,
+                ts=time.time(),
+                seq=seq,
+                sensors={
+                    f"fs{index}": SensorSample(temperature=20.0 + seq % 2, humidity=40.0)
+                    for index in range(16)
+                },
+                switches={"led1": True},
+            )
+            async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
+
+    mqtt_mock.async_publish.side_effect = burst
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.kitchen_pi_desk_led"}, blocking=True
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("switch.kitchen_pi_desk_led").state == "on"
+    assert len(changed) <= 33 * 25, len(changed)  # 33 entities, a burst of the ration

@@ -635,6 +635,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         for key, on in state.switches.items():
             if (confirmed := self._awaited(key, on)) is not None:
                 confirmed.set()
+                # Confirmed once: until the command's task resumed, every state repeating
+                # the switch passed the display ration too (a burst of them per command).
+                del self._confirmations[key]
         self._silence.heard(time.time())
         # A state says the node is up (availability is unsigned): anyone's "offline" must not
         # start a wait that, a day later, calls a node that keeps sending offline.
@@ -673,7 +676,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         except TimeoutError as err:
             raise NodeCommandError(self.config_entry.title, key) from err
         finally:
-            self._confirmations.pop(key, None)
+            # Only this command's: a later command for the same switch may wait meanwhile.
+            if self._confirmations.get(key, (on, None))[1] is confirmed:
+                del self._confirmations[key]
 
 
 def _stored_counter(stored: object, name: str, floor: int) -> int:
