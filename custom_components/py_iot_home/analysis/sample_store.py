@@ -122,9 +122,10 @@ class RingBuffer:
         """Add many samples at once, in any order (history seeding, replayed samples).
 
         Samples newer than everything stored are copied in bulk; a few others are shifted
-        into place one by one, more are merged into time order in one pass. Only the newest ``capacity`` samples are kept. Samples from the
-        future of the clock are left out; returns how many were not (thinning to one sample
-        per slot is not counted as leaving out).
+        into place one by one, more are merged into time order in one pass. Only the newest
+        ``capacity`` samples are kept. Samples from the future of the clock are left out;
+        returns how many were not (thinning to one sample per slot is not counted as leaving
+        out).
         """
         times = np.asarray(times_s, dtype=np.float64).ravel()
         vals = np.asarray(values, dtype=np.float32).ravel()
