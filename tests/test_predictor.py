@@ -64,6 +64,7 @@ from .home_entry import (
     async_start_reconfigure,
     subentry_titled,
 )
+from .state_watch import record_unavailable
 from .test_identities import identities
 
 TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
@@ -662,6 +663,42 @@ async def test_a_restart_forecasts_with_the_saved_model(
     assert hass.config_entries.async_remove_subentry(_home(hass), entry_id)
     await hass.async_block_till_done()
     assert model_storage_key(entry_id) not in hass_storage
+
+
+async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Change power forecast retrains the running forecast: nothing goes unavailable.
+
+    A reload showed every forecast entity unavailable for the seconds the training takes.
+    """
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    entry_id = await _add_predictor(hass)
+    runtime = _home(hass).runtime_data
+    trained_at = hass.states.get(LAST_TRAINED).state
+    freezer.tick(timedelta(minutes=10))
+    unavailable = record_unavailable(hass)
+
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {
+            CONF_POWER_ENTITY: POWER,
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_TRAINING_DAYS: 50,
+            CONF_RETRAIN_HOURS: 24,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert unavailable == []
+    assert _home(hass).runtime_data is runtime  # not reloaded
+    assert _predictor(hass, entry_id).training_days == 50
+    assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat() != trained_at
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
 
 
 async def test_assist_tells_the_power_forecast(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -138,10 +138,6 @@ class PredictionSnapshot:
         return "not_yet"
 
 
-def _option(entry: FeatureEntry, key: str, default: Any = None) -> Any:
-    return entry.options.get(key, entry.data.get(key, default))
-
-
 class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     """Retrains on its interval; forecasts every hour."""
 
@@ -157,30 +153,46 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             update_interval=None,  # every hour at REFRESH_MINUTE: see async_refresh_hourly
         )
         self.entry = entry
-        self.weather_entity: str | None = _option(entry, CONF_WEATHER_ENTITY) or None
-        self.sources = HistorySources(
-            power=_option(entry, CONF_POWER_ENTITY),
-            temperature=_option(entry, CONF_TEMPERATURE_ENTITY),
-            humidity=_option(entry, CONF_HUMIDITY_ENTITY) or None,
-            weather=self.weather_entity,
-        )
-        # The flow checked the text; stored options from an older version may not parse.
-        try:
-            self.excluded_days = parse_days(str(_option(entry, CONF_EXCLUDED_DAYS, "")))
-        except ValueError as err:
-            LOGGER.warning("%s: excluded days ignored: %s", entry.title, err)
-            self.excluded_days = []
-        self.exclude_outliers = bool(_option(entry, CONF_EXCLUDE_OUTLIERS, False))
-        self.training_days: int = int(_option(entry, CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))
-        self.retrain_every = timedelta(
-            hours=int(_option(entry, CONF_RETRAIN_HOURS, DEFAULT_RETRAIN_HOURS))
-        )
         self.model: PowerModel | None = None
         self._issue_id, self._no_power_issue_id, self._net_meter_issue_id = predictor_issue_ids(
             entry.entry_id
         )
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
+        self._read_settings({**entry.data, **entry.options})
+
+    def _read_settings(self, settings: Mapping[str, Any]) -> None:
+        self._settings = dict(settings)
+        self.weather_entity: str | None = settings.get(CONF_WEATHER_ENTITY) or None
+        self.sources = HistorySources(
+            power=settings[CONF_POWER_ENTITY],
+            temperature=settings[CONF_TEMPERATURE_ENTITY],
+            humidity=settings.get(CONF_HUMIDITY_ENTITY) or None,
+            weather=self.weather_entity,
+        )
+        # The flow checked the text; stored options from an older version may not parse.
+        try:
+            self.excluded_days = parse_days(str(settings.get(CONF_EXCLUDED_DAYS, "")))
+        except ValueError as err:
+            LOGGER.warning("%s: excluded days ignored: %s", self.entry.title, err)
+            self.excluded_days = []
+        self.exclude_outliers = bool(settings.get(CONF_EXCLUDE_OUTLIERS, False))
+        self.training_days = int(settings.get(CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))
+        self.retrain_every = timedelta(
+            hours=int(settings.get(CONF_RETRAIN_HOURS, DEFAULT_RETRAIN_HOURS))
+        )
+
+    @callback
+    def async_take_settings(self, settings: Mapping[str, Any]) -> None:
+        """Retrain for new settings while the entities keep the last forecast (no reload).
+
+        A reload showed every forecast entity unavailable for the seconds the training takes.
+        """
+        self._read_settings(settings)
+        self._fingerprint = None  # the saved model was trained for the old settings
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_refresh(), f"{self.name} new settings"
+        )
 
     @callback
     def async_refresh_hourly(self) -> Callable[[], None]:
@@ -206,9 +218,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         restored = False
         if self._fingerprint is None:
             # First refresh since setup: the model trained before a restart, if still valid.
-            self._fingerprint = await async_training_fingerprint(
-                self.hass, {**self.entry.data, **self.entry.options}
-            )
+            self._fingerprint = await async_training_fingerprint(self.hass, self._settings)
             self.model = await self._saved_model.async_load(self._fingerprint)
             restored = self.model is not None
         context = await async_load_hourly_history(

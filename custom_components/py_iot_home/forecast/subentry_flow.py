@@ -15,6 +15,7 @@ from homeassistant.data_entry_flow import FlowContext, FlowHandler, FlowResult
 from ..const import CONF_POWER_ENTITY, SubentryKind
 from ..home.subentries import home_subentries
 from ..home.subentry_flow import HomeSubentryFlow
+from ..loaded import loaded_feature
 from ..name_check import invalid_name
 from .config_flow import async_predictor_source_errors, predictor_schema
 
@@ -83,7 +84,7 @@ class ForecastSubentryFlow(
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """One form, prefilled with the current sources; the home entry reloads."""
+        """One form, prefilled with the current sources; a forecast not running starts again."""
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
@@ -95,6 +96,11 @@ class ForecastSubentryFlow(
                 self.hass, user_input, check_export=changed
             )
             if not errors:
+                # A running forecast retrains for them and shows its last one meanwhile.
+                runtime = loaded_feature(self._get_entry(), subentry.subentry_id)
+                if runtime is not None and runtime.predictor is not None:
+                    runtime.predictor.async_take_settings(user_input)
+                    return self._async_store_settings(user_input, live=True)
                 return self._async_store_settings(user_input)
         return self.async_show_form(
             step_id="reconfigure",
