@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -18,6 +19,7 @@ from custom_components.py_iot_home.const import CONF_LEDS, DOMAIN, SubentryKind
 
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry
+from .state_watch import record_unavailable
 
 ATTIC_SUBENTRY_ID = "01JBOARD000000000000000ATTIC"
 
@@ -91,17 +93,32 @@ async def test_a_board_whose_pin_is_held_stops_only_itself_and_goes_when_deleted
 async def test_a_board_added_on_the_page_runs_beside_the_others(
     hass: HomeAssistant, init_integration: MockConfigEntry, board_data: dict[str, Any]
 ) -> None:
+    """A new board starts on its own: the running boards and forecasts carry on as they were.
+
+    A reload of the home entry for it showed every other board's entities unavailable.
+    """
     running = feature(init_integration)
+    unavailable = record_unavailable(hass)
     attic = _attic_subentry(board_data)
     assert hass.config_entries.async_add_subentry(init_integration, attic)
     await hass.async_block_till_done(wait_background_tasks=True)
 
+    assert unavailable == []
     assert init_integration.state is ConfigEntryState.LOADED
     assert set(init_integration.runtime_data.features) == {BOARD_SUBENTRY_ID, attic.subentry_id}
-    # The home entry reloaded: a new living room runtime, with the same entities.
-    assert feature(init_integration) is not running
+    assert feature(init_integration) is running
     assert hass.states.get("sensor.attic_temperature").state == "21.0"
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    registry = er.async_get(hass)
+    attic_entities = {
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(registry, init_integration.entry_id)
+        if entity.config_subentry_id == attic.subentry_id
+    }
+    assert {"sensor.attic_temperature", "binary_sensor.attic_temperature_rising"} < attic_entities
+    (led,) = (entity_id for entity_id in attic_entities if entity_id.startswith("switch."))
+    await hass.services.async_call("switch", "turn_on", {"entity_id": led}, blocking=True)
+    assert hass.states.get(led).state == "on"
 
 
 async def test_a_board_deleted_while_the_home_entry_starts_is_forgotten_cleanly(

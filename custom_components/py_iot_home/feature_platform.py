@@ -9,7 +9,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .models import AddEntities, PyIotHomeConfigEntry
+from .models import AddEntities, FeatureRuntime, PyIotHomeConfigEntry
 
 
 @callback
@@ -19,10 +19,23 @@ def async_add_feature_entities(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the platform's entities of every feature of the entry, whatever its kind."""
+    entry.runtime_data.keep_platform(platform, async_add_entities)
     for subentry_id, feature in entry.runtime_data.features.items():
-        add = _adder(entry, async_add_entities, subentry_id)
-        add(feature.entities(platform))
-        feature.platform_ready(platform, add)
+        async_add_platform_entities(entry, feature, subentry_id, platform, async_add_entities)
+
+
+@callback
+def async_add_platform_entities(
+    entry: PyIotHomeConfigEntry,
+    feature: FeatureRuntime,
+    subentry_id: str | None,
+    platform: Platform,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add one feature's entities of one platform (at set-up, or a feature started later)."""
+    add = _adder(entry, async_add_entities, subentry_id)
+    add(feature.entities(platform))
+    feature.platform_ready(platform, add)
 
 
 def _adder(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.device_registry import DeviceEntry
     from homeassistant.helpers.entity import Entity
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .feature_entry import FeatureEntry
     from .forecast.coordinator import PredictorCoordinator
@@ -70,6 +71,11 @@ class EntryRuntime(Protocol):
     @property
     def features(self) -> Mapping[str | None, FeatureRuntime]:
         """A node's own runtime under None; the home entry's boards and forecasts by id."""
+
+    def keep_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """A platform is set up; keep its adder if features can start while the entry runs."""
 
 
 type PyIotHomeConfigEntry = ConfigEntry[EntryRuntime]

@@ -9,6 +9,7 @@ from homeassistant.helpers import issue_registry as ir
 from ..area_climate import async_offer_device_climate_sensors
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..feature_entry import FeatureEntry, feature_devices
+from ..first_refresh import async_first_refresh
 from ..hardware.gpio import GpioError, PinInUseError
 from ..models import FeatureRuntime
 from ..quantities import CLIMATE_SENSORS
@@ -87,8 +88,8 @@ async def async_setup_local(hass: HomeAssistant, entry: FeatureEntry) -> BoardRu
         entry=entry, board=board, leds=leds, trend=trend, new=not feature_devices(hass, entry)
     )
     entry.async_on_unload(board.async_watch_reads())
-    await board.async_config_entry_first_refresh()
-    await trend.async_config_entry_first_refresh()
+    await async_first_refresh(board)
+    await async_first_refresh(trend, setup=trend.async_fill_windows)
 
     @callback
     def _feed_trend() -> None:

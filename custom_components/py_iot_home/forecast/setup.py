@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ..const import DOMAIN
 from ..feature_entry import FeatureEntry
+from ..first_refresh import async_first_refresh
 from .coordinator import PredictorCoordinator, predictor_issue_ids
 from .runtime import PredictorRuntimeData
 from .saved_model import SavedModel
@@ -28,7 +29,7 @@ async def async_setup_predictor(hass: HomeAssistant, entry: FeatureEntry) -> Pre
         if entity_id := registry.async_get_entity_id("sensor", DOMAIN, f"{entry.unique_id}_{key}"):
             registry.async_remove(entity_id)
     predictor = PredictorCoordinator(hass, entry)
-    await predictor.async_config_entry_first_refresh()
+    await async_first_refresh(predictor)
     entry.async_on_unload(predictor.async_refresh_hourly())
     return PredictorRuntimeData(predictor=predictor)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
+from homeassistant.const import Platform
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..feature_entry import FeatureEntry
 from ..models import FeatureRuntime
@@ -20,6 +22,14 @@ class HomeRuntimeData:
     subentries: dict[str, ConfigSubentry] = field(default_factory=dict)
     settings: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     """What each subentry's data was when its feature took it: another value needs a reload."""
+    platforms: dict[Platform, AddConfigEntryEntitiesCallback] = field(default_factory=dict)
+    """Each set-up platform's adder: a subentry added later starts without a reload."""
+
+    def keep_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """A platform is set up: a board or forecast added later adds its entities through it."""
+        self.platforms[platform] = async_add_entities
 
     def add(self, subentry: ConfigSubentry, feature: FeatureRuntime) -> None:
         """A subentry's feature is running with the subentry's data as it is now."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from ..const import LOGGER
 from ..feature_entry import FeatureEntry
+from ..feature_platform import async_add_platform_entities
 from ..hardware.gpio import PinInUseError
-from ..models import PyIotHomeConfigEntry
+from ..models import FeatureRuntime, PyIotHomeConfigEntry
 from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
 
@@ -28,18 +30,8 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     try:
         for subentry in list(entry.subentries.values()):
             # One deleted meanwhile starts no more; home/watch.py reloads once this set-up ends.
-            if subentry.subentry_id not in entry.subentries or (
-                (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None
-            ):
-                continue
-            try:
-                feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
-            except PinInUseError as err:
-                # Before subentries it failed its own entry only; so it fails itself only.
-                LOGGER.error("%s does not start: %s", subentry.title, err)
-                runtime.add_failed(subentry)
-                continue
-            runtime.add(subentry, feature)
+            if subentry.subentry_id in entry.subentries:
+                await _async_start_feature(hass, entry, runtime, subentry)
     except BaseException:
         for feature in runtime.features.values():
             await feature.async_release(hass)
@@ -47,10 +39,66 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     entry.runtime_data = runtime
     await hass.config_entries.async_forward_entry_setups(entry, HOME_PLATFORMS)
     for subentry_id, feature in runtime.features.items():
-        subentry = runtime.subentries[str(subentry_id)]
+        await _async_started(hass, entry, runtime.subentries[str(subentry_id)], feature)
+
+
+async def async_start_added_subentries(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Start the boards and forecasts added to the running home entry, beside the others.
+
+    A reload for each new one took every other board's and forecast's entities away for a
+    moment. One that fails to start for another reason than a held pin is left to a reload,
+    which fails the entry as a set-up would.
+    """
+    runtime = getattr(entry, "runtime_data", None)  # unset while a test stands in for set-up
+    if not isinstance(runtime, HomeRuntimeData) or set(HOME_PLATFORMS) - runtime.platforms.keys():
+        return
+    for subentry in list(entry.subentries.values()):
+        if subentry.subentry_id in runtime.subentries:
+            continue
+        try:
+            feature = await _async_start_feature(hass, entry, runtime, subentry)
+        except Exception as err:
+            LOGGER.debug("%s does not start beside the others: %s", subentry.title, err)
+            return
+        if feature is None:
+            continue
         kind = SUBENTRY_KINDS[subentry.subentry_type]
-        if kind.async_started is not None and subentry.subentry_id in entry.subentries:
-            await kind.async_started(hass, FeatureEntry(entry, subentry), feature)
+        for platform in kind.platforms:
+            async_add_platform_entities(
+                entry, feature, subentry.subentry_id, platform, runtime.platforms[platform]
+            )
+        await _async_started(hass, entry, subentry, feature)
+
+
+async def _async_start_feature(
+    hass: HomeAssistant,
+    entry: PyIotHomeConfigEntry,
+    runtime: HomeRuntimeData,
+    subentry: ConfigSubentry,
+) -> FeatureRuntime | None:
+    """Start one subentry's feature and keep it in ``runtime``; None if it did not start."""
+    if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None:
+        return None
+    try:
+        feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
+    except PinInUseError as err:
+        # Before subentries it failed its own entry only; so it fails itself only.
+        LOGGER.error("%s does not start: %s", subentry.title, err)
+        runtime.add_failed(subentry)
+        return None
+    runtime.add(subentry, feature)
+    return feature
+
+
+async def _async_started(
+    hass: HomeAssistant,
+    entry: PyIotHomeConfigEntry,
+    subentry: ConfigSubentry,
+    feature: FeatureRuntime,
+) -> None:
+    kind = SUBENTRY_KINDS[subentry.subentry_type]
+    if kind.async_started is not None and subentry.subentry_id in entry.subentries:
+        await kind.async_started(hass, FeatureEntry(entry, subentry), feature)
 
 
 async def async_forget_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

@@ -23,6 +23,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from ..const import CONF_KIND, DOMAIN, EntryKind
 from ..models import SubentryKindSpec
 from .runtime import HomeRuntimeData
+from .setup import async_start_added_subentries
 from .subentry_kinds import SUBENTRY_KINDS
 
 FAILED_STATES = (ConfigEntryState.SETUP_ERROR, ConfigEntryState.SETUP_RETRY)
@@ -47,10 +48,11 @@ def _needs_reload(entry: ConfigEntry[Any]) -> bool:
 async def _async_follow(
     hass: HomeAssistant, entry: ConfigEntry[Any], deleted: dict[str, SubentryKindSpec]
 ) -> None:
-    """Reload unless the running features took the change, then forget the deleted."""
+    """Start the added, reload unless the running features took the rest, forget the deleted."""
     # A set-up or unload under way may have taken the subentries as they were: let it end.
     async with entry.setup_lock:
-        pass
+        if entry.state is ConfigEntryState.LOADED:
+            await async_start_added_subentries(hass, entry)
     if _needs_reload(entry):
         await hass.config_entries.async_reload(entry.entry_id)
     for subentry_id, kind in deleted.items():

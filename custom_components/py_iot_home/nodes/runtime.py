@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..const import CONF_SECRET
 from ..models import AddEntities, EntryHealth, FeatureRuntime
@@ -53,6 +54,11 @@ class NodeRuntimeData:
 
     def platform_ready(self, platform: Platform, add_entities: AddEntities) -> None:
         """Nothing is added while a node runs: other hardware reloads the entry."""
+
+    def keep_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """A node is one feature, started with its entry."""
 
     async def async_release(self, hass: HomeAssistant) -> None:
         """Nothing to give back: subscriptions and timers end with the entry's unload."""

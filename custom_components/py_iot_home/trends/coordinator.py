@@ -208,6 +208,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         return True
 
     async def _async_setup(self) -> None:
+        await self.async_fill_windows()
+
+    async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
         self.config_entry.async_on_unload(
             self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_units_changed)
