@@ -299,7 +299,8 @@ async def test_a_board_whose_sensor_stopped_reading_has_no_trend_until_it_reads_
         assert trend.attributes["direction"] is None
         assert trend.attributes["ready_at"] is None
         assert trend.attributes["last_sample_at"] == last_reading.isoformat()
-        assert hass.states.get(f"{trend_id}_status").state == "no_recent_samples"
+        status_id = trend_id.replace("_trend", "_status")
+        assert hass.states.get(status_id).state == "no_recent_samples"
         rising = hass.states.get(f"binary_sensor.living_room_living_room_{quantity}_rising")
         assert (rising.state, rising.attributes["unknown_reason"]) == (
             STATE_UNKNOWN,

@@ -43,19 +43,19 @@ async def test_a_board_keeps_its_identities(
         (
             "sensor",
             "board0001_temperature_trend_status",
-            "sensor.living_room_temperature_trend_status",
+            "sensor.living_room_temperature_status",
         ),
-        ("sensor", "board0001_humidity_trend_status", "sensor.living_room_humidity_trend_status"),
+        ("sensor", "board0001_humidity_trend_status", "sensor.living_room_humidity_status"),
         # Added 2026-12-05: when a trend is expected, as the device page shows a time.
         (
             "sensor",
             "board0001_temperature_trend_expected",
-            "sensor.living_room_temperature_trend_expected",
+            "sensor.living_room_temperature_eta",
         ),
         (
             "sensor",
             "board0001_humidity_trend_expected",
-            "sensor.living_room_humidity_trend_expected",
+            "sensor.living_room_humidity_eta",
         ),
         (
             "binary_sensor",

@@ -384,7 +384,7 @@ async def test_the_first_samples_are_analysed_at_once(
         )
         assert trend.attributes["ready_at"] == ready_at
         # The same, in sight on the device page: the status beside the unknown trend.
-        status = hass.states.get(f"sensor.living_room_{quantity}_trend_status")
+        status = hass.states.get(f"sensor.living_room_{quantity}_status")
         assert (status.state, status.attributes["ready_at"]) == ("span_too_short", ready_at)
         assert status.attributes["options"] == [
             "shown",

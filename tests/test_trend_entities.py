@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +36,7 @@ from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, T
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
 
 DAY = 86400.0
+TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
 NOW = datetime(2025, 10, 24, 12, 0, tzinfo=dt_util.UTC)
 PREFIX = "board0001"
 TEMPERATURE = TrendSource(
@@ -373,3 +376,25 @@ async def test_each_quantity_shows_its_slope_to_a_tenth_of_its_threshold(
         assert entity is not None
         assert entity.options["sensor"]["suggested_display_precision"] == digits
     await coordinator.async_shutdown()
+
+
+# What a tile card or a device page's row shows of a name beside a state like "Collecting
+# readings": about its first thirteen characters.
+SHOWN_CHARACTERS = 13
+
+
+def test_a_trends_status_and_expected_time_are_told_apart_where_names_are_cut() -> None:
+    """The status and the time a trend is expected are named apart within what a card shows.
+
+    "Temperature trend status" and "Temperature trend expected" were cut alike, to
+    "Temperature tr…", on the device page and on cards.
+    """
+    sensors = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
+    for quantity in ("temperature", "humidity", "power"):
+        for prefix, sensor in (("", ""), ("sensor_", "Attic ")):
+            status = sensors[f"{prefix}{quantity}_trend_status"]["name"]
+            expected = sensors[f"{prefix}{quantity}_trend_expected"]["name"]
+            shown = len(sensor) + SHOWN_CHARACTERS
+            status, expected = (name.replace("{sensor} ", sensor) for name in (status, expected))
+            assert status[:shown] != expected[:shown], (status, expected)
+            assert max(len(status), len(expected)) <= shown + 5, (status, expected)

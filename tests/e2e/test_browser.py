@@ -114,7 +114,7 @@ async def assert_plausible_trends(page: Page) -> None:
         )
         # An unknown trend says why on the page itself (its status row, under Diagnostic);
         # a trend shown says "Shown".
-        status = entity_row(page, f"{quantity} trend status")
+        status = entity_row(page, f"{quantity} status")
         await expect(status).to_have_text(re.compile(rf"{STATUS_TEXT}|Shown"))
         shown = "Shown" in (await status.text_content() or "")
         if shown != (trend is not None):
