@@ -524,6 +524,45 @@ async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_
     )
 
 
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_the_temperature_of_a_node_in_no_area_is_answered(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node confirmed without an area: "what is the temperature in the kitchen" (or of the
+    Kitchen Pi) said Home Assistant knew no area or device of that name. Once the node is in
+    an area, the area's question is Home Assistant's own again."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for sentence in (
+        "what is the temperature in the kitchen",
+        "what's the temperature of the Kitchen Pi?",
+        "how warm is it in the kitchen pi",
+    ):
+        assert await _speech(hass, sentence) == "Kitchen Pi reads 22.5\u00a0°C.", sentence
+
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    # An area of that name: "the kitchen" is the area's, the node's full name still its own.
+    assert await _speech(hass, "what is the temperature of the kitchen pi") == (
+        "Kitchen Pi reads 22.5\u00a0°C."
+    )
+    devices = dr.async_get(hass)
+    device = devices.async_get_device_by_identifier(
+        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
+    )
+    devices.async_update_device(device.id, area_id=kitchen.id)
+    await hass.async_block_till_done()
+    result = await ask(hass, "what is the temperature in the kitchen")
+    assert result.response.response_type.value == "query_answer", speech(result)
+    assert "22.5" in speech(result)
+
+
 @pytest.mark.usefixtures("assist")
 async def test_a_device_named_like_the_place_asked_about_is_pointed_to(hass: HomeAssistant) -> None:
     """A node "Garage Pi" confirmed without an area: "is the garage getting warmer" said

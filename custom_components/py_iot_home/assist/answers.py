@@ -95,6 +95,11 @@ def humidity_answer(*, area: str, humidity: str, unit: str) -> str:
     return f"The humidity in the {area} is {_said(humidity, unit)}."
 
 
+def device_temperature_answer(*, device: str, temperature: str, unit: str) -> str:
+    """A device's temperature: "Kitchen Pi reads 22.5 °C"."""
+    return f"{device} reads {_said(temperature, unit)}."
+
+
 def _span(hours: float) -> str:
     """How long the readings behind a trend reach back: "9 hours", "3 days"."""
     if hours < 48:

@@ -62,6 +62,7 @@ from .answers import (
     trend_answer,
     unknown_direction_answer,
 )
+from .device_temperature import DeviceTemperatureIntent, async_follow_device_sentences
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
@@ -398,6 +399,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
     intent.async_register(hass, AreaHumidityIntent())
     intent.async_register(hass, AreaTrendIntent())
     intent.async_register(hass, PowerForecastIntent())
+    intent.async_register(hass, DeviceTemperatureIntent())
     if "conversation" in hass.config.components:
         hass.async_create_task(_async_attach_sentences(hass), eager_start=True)
         return
@@ -440,6 +442,7 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
         LOGGER.log(level, "Assist sentences: %s", message, **kwargs)
 
     await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log)
+    await async_follow_device_sentences(hass)
 
 
 def _why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) -> str:

@@ -1,0 +1,170 @@
+"""Assist: the temperature of one of our devices that is in no area, asked by its name.
+
+Home Assistant answers "what is the temperature in the kitchen" from the Kitchen area's
+sensor, and "of the Kitchen Pi" only for a thermostat: a node confirmed without an area had
+no answer ("not aware of any area called kitchen"). Each such device's name, and its first
+word when no area is called so, gets sentences of its own; areas stay Home Assistant's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import probatio
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.helpers.script import ScriptRunResult
+from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
+
+from ..const import DOMAIN, LOGGER
+from .answers import device_temperature_answer
+
+INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
+# What a sentence template reads as syntax: a name keeps its words without them.
+_TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|", " "))
+
+
+def _temperature_sensor(hass: HomeAssistant, device_id: str) -> er.RegistryEntry | None:
+    """The device's temperature reading (not its trend), if it has one."""
+    return next(
+        (
+            entity
+            for entity in er.async_entries_for_device(er.async_get(hass), device_id)
+            if entity.platform == DOMAIN
+            and entity.domain == Platform.SENSOR
+            and (entity.device_class or entity.original_device_class)
+            == SensorDeviceClass.TEMPERATURE
+        ),
+        None,
+    )
+
+
+def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
+    """(device id, names it is asked by) of our devices in no area with a temperature sensor."""
+    areas = {
+        name.casefold()
+        for area in ar.async_get(hass).async_list_areas()
+        for name in (area.name, *area.aliases)
+    }
+    devices = dr.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+            if device.area_id or _temperature_sensor(hass, device.id) is None:
+                continue
+            words = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX).split()
+            if not words:
+                continue
+            names = [" ".join(words)]
+            if len(words) > 1 and words[0].casefold() not in areas:
+                names.append(words[0])
+            yield device.id, names
+
+
+def _sentences(names: list[str]) -> list[str]:
+    choice = "|".join(names)
+    return [
+        f"(what is|what's|whats|tell me) [the] temperature (in|of) [the] ({choice})",
+        f"how (warm|cold|hot) is [it in] [the] ({choice})",
+    ]
+
+
+class DeviceTemperatureIntent(intent.IntentHandler):
+    """The temperature of one of our devices, by its id (the sentence names it)."""
+
+    intent_type = INTENT_DEVICE_TEMPERATURE
+    description = "Gets the temperature a Py IoT Home device in no area reads"
+    platforms = None
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The device's id."""
+        return {probatio.Required("device_id"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the device's temperature sensor."""
+        hass = intent_obj.hass
+        response = intent_obj.create_response()
+        device = dr.async_get(hass).async_get(str(intent_obj.slots["device_id"]["value"]))
+        sensor = _temperature_sensor(hass, device.id) if device is not None else None
+        state = hass.states.get(sensor.entity_id) if sensor is not None else None
+        name = (device.name_by_user or device.name) if device is not None else None
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            response.async_set_speech(f"The temperature sensor of {name} has no reading now.")
+            return response
+        response.async_set_speech(
+            device_temperature_answer(
+                device=str(name),
+                temperature=state.state,
+                unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")),
+            )
+        )
+        return response
+
+
+async def async_follow_device_sentences(hass: HomeAssistant) -> None:
+    """Give each of our devices in no area its sentences, again whenever names or areas change."""
+    remove: Callable[[], None] | None = None
+    attaching = asyncio.Lock()
+
+    async def _attach() -> None:
+        nonlocal remove
+        async with attaching:
+            if remove is not None:
+                remove()
+                remove = None
+            devices = dict(_names_without_area(hass))
+            if not devices:
+                return
+            triggers = await async_validate_trigger_config(
+                hass,
+                [
+                    {"platform": "conversation", "id": device_id, "command": _sentences(names)}
+                    for device_id, names in devices.items()
+                ],
+            )
+            remove = await async_initialize_triggers(
+                hass, triggers, _answer, DOMAIN, "Assist", _log
+            )
+
+    async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
+        trigger = run_variables["trigger"]
+        response = await intent.async_handle(
+            hass,
+            DOMAIN,
+            INTENT_DEVICE_TEMPERATURE,
+            {"device_id": {"value": trigger["id"]}},
+            text_input=trigger["sentence"],
+            context=context,
+            language=trigger["user_input"].get("language"),
+        )
+        speech: str = response.speech["plain"]["speech"]
+        return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
+
+    @callback
+    def _changed(_event: Event[Any]) -> None:
+        hass.async_create_task(_attach(), f"{DOMAIN} device temperature sentences")
+
+    for event_type in (
+        dr.EVENT_DEVICE_REGISTRY_UPDATED,
+        er.EVENT_ENTITY_REGISTRY_UPDATED,
+        ar.EVENT_AREA_REGISTRY_UPDATED,
+    ):
+        hass.bus.async_listen(event_type, _changed)
+    await _attach()
+
+
+def _log(level: int, message: str, **kwargs: Any) -> None:
+    LOGGER.log(level, "Assist sentences: %s", message, **kwargs)
