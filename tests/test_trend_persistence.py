@@ -79,10 +79,15 @@ async def _published(coordinator: TrendCoordinator) -> tuple[float, float, int]:
 
 async def test_reloading_the_entry_keeps_every_sample_and_the_trend(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_integration: MockConfigEntry,
     hass_storage: dict[str, Any],
-    freezer: FrozenDateTimeFactory,
 ) -> None:
+    """The clock is frozen before the board's first reading (``freezer`` before the set-up).
+
+    Frozen after it, on the real clock, the reading and "now" fell in two 10-s slots in
+    some runs (more often on a loaded machine), and the count came out one sample high.
+    """
     times, values = _two_days_of_a_room(dt_util.utcnow().timestamp())
     _coordinator(init_integration).add_samples("temperature", times, values)
     slope, error, count = await _published(_coordinator(init_integration))
