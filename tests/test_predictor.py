@@ -61,6 +61,7 @@ from .assist_sentences import ask
 from .assist_sentences import speech as said
 from .home_entry import (
     async_configure_subentry,
+    async_start_add,
     async_start_reconfigure,
     subentry_titled,
 )
@@ -699,6 +700,43 @@ async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
     assert _predictor(hass, entry_id).training_days == 50
     assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat() != trained_at
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+
+
+async def test_a_second_forecast_starts_beside_the_first(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Add power forecast on the page starts the new one only: the first keeps showing."""
+    freezer.move_to(NOW)
+    frame = await _seed(hass, 56)
+    await _add_predictor(hass)
+    runtime = _home(hass).runtime_data
+    _import(hass, "sensor.heat_pump_power", "W", "power", frame["power_w"] / 2)
+    await async_wait_recording_done(hass)
+    hass.states.async_set("sensor.heat_pump_power", "50", {"unit_of_measurement": "W"})
+    unavailable = record_unavailable(hass)
+
+    result = await async_start_add(hass, _home(hass), SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {
+            CONF_NAME: "Heat pump forecast",
+            CONF_POWER_ENTITY: "sensor.heat_pump_power",
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_TRAINING_DAYS: 60,
+            CONF_RETRAIN_HOURS: 24,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert unavailable == []
+    assert _home(hass).runtime_data is runtime  # not reloaded
+    assert len(runtime.features) == 2
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    new = hass.states.get("sensor.heat_pump_forecast_predicted_power")
+    assert new is not None
+    assert new.state != STATE_UNAVAILABLE
 
 
 async def test_assist_tells_the_power_forecast(
