@@ -309,6 +309,8 @@ def test_read_only_and_unaligned_arrays(stats_fn: StatsFn) -> None:
         ([0.0, 1.0, 2.0, 3.0], np.zeros(4, dtype=np.float32)),
         (np.zeros(4).ctypes.data, np.zeros(4, dtype=np.float32).ctypes.data),
     ],
+    # Not the values: a bare address differs per process, and xdist's workers must agree.
+    ids=["arrays", "list", "addresses"],
 )
 def test_native_function_takes_only_typed_pointers(times: object, values: object) -> None:
     """Arrays, lists and bare addresses cannot reach the kernel without the Python checks."""
