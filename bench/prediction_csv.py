@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import csv
 import math
 import re
 import sys
@@ -104,6 +105,7 @@ PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place'
 # After a time of day: `+01:00`, `+0100`, or whole hours, `-06` (Pecan Street's `localminute`),
 # which after a date alone would be its day.
 OFFSET_PATTERN = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?([+-])(\d\d)(?::?(\d\d))?\s*$"
+TIME_OF_DAY_ONLY = r"\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
 # Where several zones fit a file's offsets, the first of these areas names it.
 ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
@@ -248,6 +250,8 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
     options = check_named_units(options, notes)
     time_text = raw[time_columns[0]].str.strip()
+    if len(time_columns) > 1:
+        check_dates_given(raw, time_columns)
     for column in time_columns[1:]:
         time_text = time_text + " " + time_of_day(raw[column], column)
     # Empty or word-only cells (NA, -, null, an export's "Total" row) carry no time.
@@ -341,6 +345,24 @@ def time_parts(time: str, columns: list[str]) -> list[str]:
     return [part.strip() for part in time.split("+")]
 
 
+def check_dates_given(raw: pd.DataFrame, time_columns: list[str]) -> None:
+    """Refuse rows with a time of day but no date: pandas would date them today.
+
+    A spreadsheet that writes the date once a day (pycity_base's measured loads, on each
+    day's second row) left 95 of 96 rows on the day of the run.
+    """
+    date = raw[time_columns[0]].str.strip()
+    clock = raw[time_columns[1]].str.strip()
+    undated = (date == "") & clock.str.contains(r"\d")
+    if undated.any():
+        line = int(np.flatnonzero(undated.to_numpy())[0])
+        raise CsvError(
+            f"{int(undated.sum())} of {len(raw)} rows have a time of day in "
+            f"{time_columns[1]!r} but no date in {time_columns[0]!r}, e.g. row {line + 1} "
+            f"({clock.iloc[line]!r}): a date written once a day? Write it on every row"
+        )
+
+
 def time_of_day(cells: pd.Series, name: str) -> pd.Series:
     """A time-of-day column as text; whole hour numbers (1..24 or 0..23) as `HH:00`.
 
@@ -389,6 +411,7 @@ def read_table(
             if options.time in header
             else sniff_separator(header, first_time_column)
         )
+        check_unique_names(header, separator, options)
         return pd.read_csv(
             path,
             sep=separator,
@@ -403,6 +426,30 @@ def read_table(
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise CsvError(f"not a readable CSV ({error})") from error
+
+
+def check_unique_names(header: str, separator: str, options: CsvOptions) -> None:
+    """Refuse a column asked for by a name that heads several columns.
+
+    pandas renames the later ones (`power in W.1`) and the first would be read without a
+    word: a spreadsheet with one line of names over a line of units (`power in W` under
+    each building's name) made every building the first one.
+    """
+    if len(separator) == 1:
+        fields = next(csv.reader([header.rstrip("\r\n")], delimiter=separator), [])
+    else:
+        fields = header.rstrip("\r\n").split(separator)
+    names = [field.strip().strip('"') for field in fields]
+    asked = [*time_parts(options.time, names), options.power, options.temperature]
+    if options.humidity:
+        asked.append(options.humidity)
+    for column in asked:
+        places = [str(number) for number, name in enumerate(names, 1) if name == column]
+        if len(places) > 1:
+            raise CsvError(
+                f"{len(places)} columns are named {column!r} (columns "
+                f"{', '.join(places)}): rename them apart (a line of names above this one?)"
+            )
 
 
 def header_line(lines: list[str], options: CsvOptions) -> int:
@@ -586,6 +633,13 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     round jump by months.
     """
     values = interval_starts(values)
+    clock_only = values.str.fullmatch(TIME_OF_DAY_ONLY)
+    if clock_only.any():
+        raise CsvError(
+            f"{int(clock_only.sum())} of {len(values)} times in {name!r} are a time of day "
+            f"without a date, e.g. {values[clock_only].iloc[0]!r} (pandas would date them "
+            "today): is the date in another column? --time Date+Time joins the two"
+        )
     looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
     # A third part after day and month is a two-digit year (`05.01.26`), which has one.
     with_year = values.str.contains(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d\d")

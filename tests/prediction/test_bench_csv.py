@@ -990,3 +990,31 @@ def test_an_unavailable_state_ends_the_reading_before_it(tmp_path: Path) -> None
     # Hour 10 on the 6th: 500 W for 10 minutes, 800 W for 20, unknown in between.
     assert hourly.loc["2026-01-06 10:00", "power_w"] == pytest.approx(700.0)
     assert np.isnan(hourly.loc["2026-01-06 11:00", "power_w"])
+
+
+def test_a_name_that_heads_several_columns_is_refused(tmp_path: Path) -> None:
+    """pycity_base's measured loads: each building's name on a line above `power in W`."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["Date\tTime\tpower in W\tpower in W\tt"] + [
+        f"{t:%d.%m.%Y}\t{t:%H:%M}\t100\t900\t5" for t in index
+    ]
+    asked = options(time="Date+Time", power="power in W", temperature="t")
+    with pytest.raises(CsvError, match=r"2 columns are named 'power in W' \(columns 3, 4\)"):
+        load_csv(write(tmp_path, lines), asked)
+
+
+def test_a_time_of_day_without_its_date_is_refused(tmp_path: Path) -> None:
+    """A date written once a day (pycity_base's, on each day's second row): the rows without
+    one were read as the day of the run, silently in a short file."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 96, freq="15min")
+    dates = [f"{t:%d.%m.%Y}" if (t.hour, t.minute) == (0, 15) else "" for t in index]
+    lines = ["Date\tTime\tpower\ttemp"] + [
+        f"{date}\t{t:%H:%M}\t100\t5" for date, t in zip(dates, index, strict=True)
+    ]
+    path = write(tmp_path, lines)
+    undated = r"285 of 288 rows .* no date in 'Date', e\.g\. row 1 \('00:00'\)"
+    with pytest.raises(CsvError, match=undated):
+        load_csv(path, options(time="Date+Time"))
+    clock_only = r"times in 'Time' are a time of day without a date.*Date\+Time"
+    with pytest.raises(CsvError, match=clock_only):
+        load_csv(path, options(time="Time"))
