@@ -6,7 +6,8 @@ optional). What a checker's file may look like, and what becomes of it:
 - Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
   (Excel's CSV in Western Europe).
 - Header: the first line that names the columns asked for; lines above it (an export's
-  account, meter or period) are skipped with a `note:`.
+  account, meter or period) are skipped with a `note:`. A name asked for that heads
+  several columns (`power in W` under each building's name) is refused.
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
@@ -20,6 +21,7 @@ optional). What a checker's file may look like, and what becomes of it:
   formatted as a number, read as local time); a date and a time of day in two columns are
   named together, `--time Date+Time` (the time of day may be a whole hour number: 1..24
   hour ending, 0..23 hour beginning); an hour-ending `24:00` is midnight of the next day. A
+  time of day without its date (a date written once a day) is refused. A
   time cell without a digit (empty, `NA`, `-`, an export's `Total` row) drops its row, with
   a `note:`. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
