@@ -281,14 +281,23 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     rows["stopped"] = raw[options.power].str.strip().str.lower().isin(NO_READING_STATES)
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
-    hourly = hourly_frame(rows, options, notes)
-    # Said once the file is read: a refused file's message stays the only line.
-    for column, unit, assumed, flag in (
-        (options.temperature, options.temperature_unit, ASSUMED_TEMPERATURE, "--temperature-unit"),
-        (options.power, options.power_unit, ASSUMED_POWER, "--power-unit"),
+    read_by_values: dict[str, str] = {}
+    hourly = hourly_frame(rows, options, notes, read_by_values)
+    # Said once the file is read: a refused file's message stays the only line. One note a
+    # column: what its values made of the unit its name does not say, or what was assumed.
+    for key, column, unit, assumed, flag in (
+        (
+            "temperature",
+            options.temperature,
+            options.temperature_unit,
+            ASSUMED_TEMPERATURE,
+            "--temperature-unit",
+        ),
+        ("power", options.power, options.power_unit, ASSUMED_POWER, "--power-unit"),
     ):
         if unit is None:
-            notes(f"{column!r} names no unit: read in {assumed} ({flag} to set it)")
+            why = read_by_values.get(key, f": read in {assumed} ({flag} to set it)")
+            notes(f"{column!r} names no unit{why}")
     return hourly
 
 
@@ -844,9 +853,15 @@ def numbers(
 
 
 def hourly_frame(
-    rows: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+    rows: pd.DataFrame,
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    read_by_values: dict[str, str],
 ) -> pd.DataFrame:
-    """Hourly time-weighted means of the rows, in W and °C, whole days only."""
+    """Hourly time-weighted means of the rows, in W and °C, whole days only.
+
+    `read_by_values` gets, for a column read in a unit only its values say, why.
+    """
     if rows.empty:
         raise CsvError("no rows with a time")
     duplicated = int(rows.index.duplicated().sum())
@@ -889,7 +904,7 @@ def hourly_frame(
     )
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
-    return whole_days_or_error(checked_values(hourly, options, notes))
+    return whole_days_or_error(checked_values(hourly, options, notes, read_by_values))
 
 
 def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:
@@ -999,12 +1014,16 @@ def hourly_means(
 
 
 def checked_values(
-    hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+    hourly: pd.DataFrame,
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    read_by_values: dict[str, str],
 ) -> pd.DataFrame:
     """The hourly frame, or one error where it would give silently wrong numbers.
 
     Where a unit was not given, values that can only be in another one are read in it,
-    with a note: a median of 0.45 "W" is a home's kW, a median of 55 "°C" a place's °F.
+    and `read_by_values` says why: a median of 0.45 "W" is a home's kW, a median of 55
+    "°C" a place's °F.
     """
     power = hourly["power_w"].dropna()
     if power.empty:
@@ -1032,8 +1051,8 @@ def checked_values(
                 "--power-unit kW (or kWh) if so"
             )
         if options.power_unit is None:
-            notes(
-                f"the median power would be {median:.4g} W, which no home draws: read as kW "
+            read_by_values["power"] = (
+                f", and its median would be {median:.4g} W, which no home draws: read as kW "
                 "(--power-unit W to refuse)"
             )
             hourly["power_w"] = hourly["power_w"] * POWER_UNITS["kW"]
@@ -1052,8 +1071,8 @@ def checked_values(
     if options.temperature_unit is None and likely is not None:
         celsius_now = celsius(hourly["temperature"], likely)
         if low <= float(celsius_now.median()) <= high:
-            notes(
-                f"the median temperature would be {median_c:.1f} °C: read as {likely} "
+            read_by_values["temperature"] = (
+                f", and its median would be {median_c:.1f} °C: read as {likely} "
                 "(--temperature-unit C to refuse)"
             )
             hourly["temperature"] = celsius_now

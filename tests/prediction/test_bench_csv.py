@@ -329,7 +329,12 @@ def test_kilowatts_without_a_unit_given_are_read_as_kilowatts_with_a_note(
     notes: list[str] = []
     hourly = load_csv(write(tmp_path, lines), options(), notes.append)
     np.testing.assert_allclose(hourly["power_w"], 450.0)
-    assert any("read as kW" in line for line in notes)
+    # One note for the column, not "names no unit: read in W" beside "read as kW".
+    about_power = [line for line in notes if "power" in line]
+    assert about_power == [
+        "'power' names no unit, and its median would be 0.45 W, which no home draws: read as "
+        "kW (--power-unit W to refuse)"
+    ]
 
 
 def test_energy_units_need_regular_rows(tmp_path: Path) -> None:
@@ -435,6 +440,7 @@ def test_temperatures_in_a_unit_they_are_not_are_refused(
     np.testing.assert_allclose(hourly["temperature"].median(), np.median(celsius), atol=0.1)
     read_as = "F" if scale > 1 else "K" if offset else None
     assert any(f"read as {read_as}" in line for line in notes) == (read_as is not None)
+    assert len([line for line in notes if "temp" in line]) == 1  # one note for the column
 
 
 def test_kelvin(tmp_path: Path) -> None:
