@@ -47,6 +47,15 @@ Not in the default run (`--datasets summer_home_1,...`; `EXTRA_DATASETS`):
   one's electricity made up as for citylearn_mf, with its own efficiencies from the
   `schema.json`. Dated 2014-2017 by their day types (each year 365 days, so 2016-12-31 is
   left out: a missing day).
+- metal_works_1, metal_works_2, warehouse: measured electricity of two metal works ("smoother",
+  "more fluctuation") and a warehouse in Germany, 2010, every 15 minutes, each scaled to
+  1000 kWh a year (a mean of 114 W: read as a building whose scale does not matter, as the
+  skills are ratios). Inside pycity_base 0.3.3 (MIT), `inputs/measured_el_loads/`. The
+  temperature and humidity are its TRY 2010 for region 5 (Essen; the German weather
+  service's test reference year, a typical year made of 1988-2007 observations), which
+  pycity_base's examples use: not the loads' own weather, so the loads do not answer it.
+  The loads are in German local time (92 rows on 28 March, 100 on 31 October), the TRY's
+  hours in CET all year.
 """
 
 from __future__ import annotations
@@ -78,6 +87,11 @@ OFFICE_HEAT_PUMP_EFFICIENCY = 0.2  # Building_1's heat pump in that zone's schem
 CITYLEARN_2022 = "citylearn/data/citylearn_challenge_2022_phase_all/"
 CITYLEARN_2021 = "citylearn/data/citylearn_challenge_2021/"
 CITYLEARN_2023 = "citylearn/data/citylearn_challenge_2023_phase_3_1/"
+PYCITY = ("pycity_base==0.3.3", "pycity_base-0.3.3-py3-none-any.whl")
+PYCITY_LOADS = "pycity_base/inputs/measured_el_loads/non_res_annual_el_profiles.txt"
+PYCITY_TRY = "pycity_base/inputs/weather/TRY2010_05_Jahr.dat"
+PYCITY_ZONE = "Europe/Berlin"
+CET_ALL_YEAR = "Etc/GMT-1"  # the TRY's MEZ: UTC+1 without summer time
 HEAT_PUMP_COOLING_TARGET_C = 8.0
 MAX_COP = 20.0
 DHW_HEATER_EFFICIENCY = 0.9
@@ -285,6 +299,41 @@ def load_building_2021(cache: Path, building_file: str) -> pd.DataFrame:
     return whole_days(hourly.reindex(pd.date_range(index[0], index[-1], freq="h")))
 
 
+def _try_weather(text: str) -> pd.DataFrame:
+    """A TRY 2010 file's hourly temperature and humidity for 2010, in CET (MEZ).
+
+    Its rows are (month, day, hour ending 1..24); pycity_base copied the year's last hour
+    before the first, so it is there twice.
+    """
+    body = text.split("***", 1)[1]
+    rows = pd.read_csv(io.StringIO(body), sep=r"\s+", header=None)
+    month, day, hour_ending = rows[2], rows[3], rows[4]
+    starts = pd.to_datetime(
+        pd.DataFrame({"year": 2010, "month": month, "day": day})
+    ) + pd.to_timedelta(hour_ending - 1, unit="h")
+    frame = pd.DataFrame(
+        {"temperature": rows[8].to_numpy(), "humidity": rows[11].to_numpy()},
+        index=pd.DatetimeIndex(starts),
+    )
+    return frame[~frame.index.duplicated()].sort_index()
+
+
+def load_pycity_building(cache: Path, column: int) -> pd.DataFrame:
+    """pycity_base's measured building `column` (0..2), 15-minute W, with TRY 2010 weather."""
+    with wheel(cache, PYCITY) as archive:
+        loads = archive.read(PYCITY_LOADS).decode("ascii")
+        weather = _try_weather(archive.read(PYCITY_TRY).decode("latin-1"))
+    # Two header lines, then German local time: the date once a day (on its second row), 92
+    # rows on 28 March, 100 on 31 October (02:00-02:45 twice), 96 on every other day.
+    rows = pd.read_csv(io.StringIO(loads), sep="\t", skiprows=2, header=None)
+    watts = rows[2 + column].to_numpy(dtype=float)
+    index = pd.date_range("2010-01-01", periods=len(watts), freq="15min", tz=PYCITY_ZONE)
+    power = pd.Series(watts, index=index).resample("h").mean()
+    weather.index = weather.index.tz_localize(CET_ALL_YEAR).tz_convert(PYCITY_ZONE)
+    hourly = pd.DataFrame({"power_w": power}).join(weather)
+    return whole_days(hourly)
+
+
 DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "uci": load_uci,
     "vic_demand": load_vic_demand,
@@ -301,6 +350,9 @@ EXTRA_DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     **{f"summer_home_{number}": partial(load_summer_home, number=number) for number in range(1, 7)},
     "retail_2021": partial(load_building_2021, building_file="Building_3.csv"),
     "office_2021": partial(load_building_2021, building_file="Building_1.csv"),
+    "metal_works_1": partial(load_pycity_building, column=0),
+    "metal_works_2": partial(load_pycity_building, column=1),
+    "warehouse": partial(load_pycity_building, column=2),
 }
 
 
