@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.prediction_csv import CsvError, CsvOptions, hourly_means, load_csv
+from bench.prediction_csv import CsvError, CsvOptions, load_csv
+from bench.prediction_csv_hours import hourly_means
 
 REPO = Path(__file__).parents[2]
 DAYS = 3

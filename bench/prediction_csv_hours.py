@@ -1,0 +1,141 @@
+"""A CSV's rows as hourly time-weighted means, whole days only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from bench.prediction_csv_options import CsvError, CsvOptions
+from bench.prediction_csv_times import HOUR
+from bench.prediction_csv_units import (
+    METER_UNITS,
+    celsius,
+    check_not_a_meter_total,
+    checked_values,
+    meter_power,
+    power_factor,
+)
+from script.demo.uci_data import whole_days
+
+REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
+WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
+
+
+def hourly_frame(
+    rows: pd.DataFrame,
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    read_by_values: dict[str, str],
+) -> pd.DataFrame:
+    """Hourly time-weighted means of the rows, in W and °C, whole days only.
+
+    `read_by_values` gets, for a column read in a unit only its values say, why.
+    """
+    if rows.empty:
+        raise CsvError("no rows with a time")
+    duplicated = int(rows.index.duplicated().sum())
+    if duplicated:
+        # Naive local times repeat the hour the clocks go back: --tz tells them apart.
+        hint = (
+            ""
+            if pd.DatetimeIndex(rows.index).tz
+            else " (local times? --tz tells a clock change's apart)"
+        )
+        notes(f"{duplicated} rows repeat a time: their values are averaged{hint}")
+    rows = rows.groupby(level=0).mean().sort_index()
+    usual, regular = cadence(pd.DatetimeIndex(rows.index))
+    if usual > HOUR:
+        raise CsvError(f"rows are usually {usual} apart; the bench needs hourly or finer data")
+    hold = usual if regular else HOUR
+    power_unit = options.power_unit or "W"
+    if power_unit in METER_UNITS:
+        power = meter_power(rows["power"], METER_UNITS[power_unit], notes)
+    else:
+        check_not_a_meter_total(rows["power"], options)
+        # A meter's rows joined with weather read at other times (NOAA's hh:51) are
+        # irregular together: energy per row is over the meter's own interval.
+        energy_usual, energy_regular = (
+            (usual, regular) if regular else cadence(pd.DatetimeIndex(rows["power"].dropna().index))
+        )
+        power = rows["power"] * power_factor(power_unit, energy_regular, energy_usual)
+    temperature = celsius(rows["temperature"], options.temperature_unit or "C")
+    series = {"power_w": power, "temperature": temperature}
+    if "humidity" in rows:
+        series["humidity"] = rows["humidity"]
+    stops = pd.DatetimeIndex(rows.index[rows["stopped"] > 0])
+    hourly = pd.DataFrame(
+        {
+            key: hourly_means(value, hold, stops)
+            if key == "power_w"
+            else hourly_means(value, weather_hold(value, hold))
+            for key, value in series.items()
+        }
+    )
+    if "humidity" not in hourly:
+        hourly["humidity"] = np.nan
+    return whole_days_or_error(checked_values(hourly, options, notes, read_by_values))
+
+
+def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:
+    """The usual time between rows, and whether most rows keep to it."""
+    gaps = np.diff(index.asi8) / 1e9 if len(index) > 1 else np.array([3600.0])
+    usual = pd.Timedelta(seconds=float(np.median(gaps)))
+    return usual, float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
+
+
+def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
+    """How long a weather reading holds: the rows' interval, or its own when sparser.
+
+    A meter every 15 minutes with the temperature filled in every 3 hours (a synop
+    station's cadence) would otherwise leave two hours in three without a temperature.
+    """
+    known = pd.DatetimeIndex(values.dropna().index)
+    if len(known) < 2:
+        return hold
+    usual = pd.Timedelta(seconds=float(np.median(np.diff(known.asi8))) / 1e9)
+    return max(hold, min(usual, WEATHER_HOLD_MAX))
+
+
+def hourly_means(
+    values: pd.Series, hold: pd.Timedelta, stops: pd.DatetimeIndex | None = None
+) -> pd.Series:
+    """Time-weighted mean of each hour: a value holds until the next row, at most `hold`,
+    and never past one of `stops` (a sensor's state saying it has no reading)."""
+    known = values.dropna()
+    index = pd.DatetimeIndex(values.index)
+    # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
+    first, last = index.asi8[0] // HOUR.value, index.asi8[-1] // HOUR.value + 1
+    edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value, utc=True)
+    local = edges_utc.tz_convert(index.tz) if index.tz else edges_utc.tz_localize(None)
+    grid = pd.DatetimeIndex(local)
+    if known.empty:
+        return pd.Series(np.nan, index=grid[:-1])
+    starts = known.index.asi8.astype(np.float64)
+    ends = np.minimum(np.append(starts[1:], np.inf), starts + hold.value)
+    if stops is not None and len(stops):
+        stop_at = np.sort(stops.asi8.astype(np.float64))
+        following = np.searchsorted(stop_at, starts, side="right")
+        ends = np.minimum(ends, np.append(stop_at, np.inf)[following])
+    # Cumulative integral and covered time at each row's start and end, linear in between.
+    widths = ends - starts
+    area = np.cumsum(known.to_numpy() * widths)
+    covered = np.cumsum(widths)
+    points = np.column_stack([starts, ends]).ravel()
+    area_at = np.column_stack([area - known.to_numpy() * widths, area]).ravel()
+    covered_at = np.column_stack([covered - widths, covered]).ravel()
+    edges = grid.asi8.astype(np.float64)
+    area_edges = np.interp(edges, points, area_at)
+    covered_edges = np.interp(edges, points, covered_at)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.diff(area_edges) / np.diff(covered_edges)
+    means[np.diff(covered_edges) <= 0] = np.nan
+    return pd.Series(means, index=grid[:-1])
+
+
+def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
+    index = pd.DatetimeIndex(hourly.index)
+    if not (index.to_series().groupby(index.normalize()).size() == 24).any():
+        raise CsvError("not one whole day (24 hours from midnight) in the file")
+    return whole_days(hourly)

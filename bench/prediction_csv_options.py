@@ -1,0 +1,34 @@
+"""What bench/prediction_csv.py is asked to read, and the one error it ends in."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+
+class CsvError(ValueError):
+    """The CSV cannot be read as asked; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CsvOptions:
+    """How to read the file: column names, units and time zone."""
+
+    time: str
+    power: str
+    temperature: str
+    humidity: str | None = None
+    tz: str | None = None
+    sep: str | None = None
+    decimal: str = "."
+    thousands: str | None = None
+    # None: the unit the column's name says (`load_kw`, `Temp °F`), else W and °C, or kW,
+    # °F or K where the values can only be those (with a note).
+    power_unit: str | None = None
+    temperature_unit: str | None = None
+    clip_negative: bool = False
+
+
+def note(message: str) -> None:
+    """A remark about the input, on stderr: the bench's table stays on stdout."""
+    print(f"note: {message}", file=sys.stderr)

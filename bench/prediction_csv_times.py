@@ -1,0 +1,438 @@
+"""A CSV's time cells as instants: formats, epochs, offsets, zone names, clock changes."""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import numpy as np
+import pandas as pd
+
+from bench.prediction_csv_options import CsvError, CsvOptions
+
+HOUR = pd.Timedelta(hours=1)
+EPOCH_SECONDS = (1e8, 1e10)  # 1973 .. 2286
+EPOCH_MILLISECONDS = (1e11, 1e13)
+# pandas' own integer times (`index.astype("int64")`) are nanoseconds; some loggers write µs.
+EPOCH_MICROSECONDS = (1e14, 1e16)
+EPOCH_NANOSECONDS = (1e17, 1e19)
+# Digits of a date and time run together: the German weather service's MESS_DATUM.
+COMPACT_FORMATS = {8: "%Y%m%d", 10: "%Y%m%d%H", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
+EXCEL_SERIAL_DAYS = (2e4, 8e4)  # 1954 .. 2119: Excel's day numbers
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# After a time of day: `+01:00`, `+0100`, or whole hours, `-06` (Pecan Street's `localminute`),
+# which after a date alone would be its day.
+OFFSET_PATTERN = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?([+-])(\d\d)(?::?(\d\d))?\s*$"
+TIME_OF_DAY_ONLY = r"\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
+# Where several zones fit a file's offsets, the first of these areas names it.
+ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
+# Hourly or finer rows with gaps: beyond ten years, more hours than this per row is a stray
+# row, not data (its hourly grid would hold millions of empty hours).
+MAX_HOURS_PER_ROW = 24
+ALWAYS_SPANNED_HOURS = 10 * 8766
+# Zone names after a time, which pandas would drop (read as local time). CST, IST and the
+# like name several zones: beside their summer name (US Central's CDT, Israel's IDT) they
+# are that zone's; alone they are read as local time, as before.
+SHARED_ZONE_NAMES = {("CST", "CDT"): "-06:00", ("IST", "IDT"): "+02:00"}
+ZONE_NAMES = {
+    "UTC": "+00:00",
+    "UT": "+00:00",
+    "GMT": "+00:00",
+    "WET": "+00:00",
+    "BST": "+01:00",
+    "WEST": "+01:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "MEZ": "+01:00",
+    "MESZ": "+02:00",
+    "EET": "+02:00",
+    "EEST": "+03:00",
+    "EST": "-05:00",
+    "EDT": "-04:00",
+    "CDT": "-05:00",
+    "MST": "-07:00",
+    "MDT": "-06:00",
+    "PST": "-08:00",
+    "PDT": "-07:00",
+    "AEST": "+10:00",
+    "AEDT": "+11:00",
+}
+
+
+def span_ns(times: pd.Series) -> float:
+    """How long the times span, in ns: a float, as 1700 to 2261 overflows a Timedelta."""
+    known = times.dropna()
+    return float(known.max().value - known.min().value) if len(known) else math.inf
+
+
+def check_span(times: pd.Series, name: str) -> None:
+    """Refuse times spanning far more than their rows: one stray row centuries away made an
+    hourly grid of millions of hours (memory and minutes) out of a few days of rows."""
+    if span_ns(times) / HOUR.value > max(MAX_HOURS_PER_ROW * len(times), ALWAYS_SPANNED_HOURS):
+        raise CsvError(
+            f"the times in {name!r} run from {times.min()} to {times.max()} for "
+            f"{len(times)} rows: a stray row far from the others? (beyond ten years, rows "
+            f"must average at least one every {MAX_HOURS_PER_ROW} hours)"
+        )
+
+
+def time_parts(time: str, columns: list[str]) -> list[str]:
+    """The time column, or the date and time-of-day columns named `Date+Time`."""
+    if time in columns or "+" not in time:
+        return [time]
+    return [part.strip() for part in time.split("+")]
+
+
+def check_dates_given(raw: pd.DataFrame, time_columns: list[str]) -> None:
+    """Refuse rows with a time of day but no date: pandas would date them today.
+
+    A spreadsheet that writes the date once a day (pycity_base's measured loads, on each
+    day's second row) left 95 of 96 rows on the day of the run.
+    """
+    date = raw[time_columns[0]].str.strip()
+    clock = raw[time_columns[1]].str.strip()
+    undated = (date == "") & clock.str.contains(r"\d")
+    if undated.any():
+        line = int(np.flatnonzero(undated.to_numpy())[0])
+        raise CsvError(
+            f"{int(undated.sum())} of {len(raw)} rows have a time of day in "
+            f"{time_columns[1]!r} but no date in {time_columns[0]!r}, e.g. row {line + 1} "
+            f"({clock.iloc[line]!r}): a date written once a day? Write it on every row"
+        )
+
+
+def time_of_day(cells: pd.Series, name: str) -> pd.Series:
+    """A time-of-day column as text; whole hour numbers (1..24 or 0..23) as `HH:00`.
+
+    Utility exports give the hour as a number: 1..24 is hour ending (24 is the last hour of
+    the day, read like `24:00`), 0..23 hour beginning. A column holding both 0 and 24 says
+    neither and is refused.
+    """
+    text = cells.str.strip()
+    given = text[text != ""]
+    if given.empty or not given.str.fullmatch(r"\d{1,2}").all():
+        return text
+    hours = given.astype(int)
+    if hours.max() > 24 or (hours.min() == 0 and hours.max() == 24):
+        raise CsvError(
+            f"the hours in {name!r} run from {hours.min()} to {hours.max()}: whole hours "
+            "are read as 1..24 (hour ending) or 0..23 (hour beginning)"
+        )
+    return text.where(text == "", text.str.zfill(2) + ":00")
+
+
+def check_time_of_day(times: pd.Series, name: str) -> None:
+    """Dates without a time of day, a row an hour: the time is in another column."""
+    known = pd.DatetimeIndex(times.dropna())
+    if len(known) >= 24 and (known == known.normalize()).all() and known.has_duplicates:
+        raise CsvError(
+            f"the times in {name!r} are dates only, each repeated: is the time of day in "
+            "another column? --time DATE+TIME (e.g. --time Date+Time) joins the two"
+        )
+
+
+def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None]) -> pd.Series:
+    """The time column as instants (NaT where a row has no time), in `zone` if given."""
+    text = column.str.strip()
+    present = text != ""
+    values = text[present]
+    if values.empty:
+        raise CsvError(f"the time column {column.name!r} is empty")
+    numeric = pd.to_numeric(values, errors="coerce")
+    compact = compact_times(values)
+    if compact is not None:
+        parsed = compact
+    elif numeric.notna().all():
+        parsed = epoch_times(numeric, str(column.name))
+    else:
+        parsed = text_times(values, str(column.name), notes)
+    if parsed.dt.tz is None:
+        if zone:
+            parsed = localize(values, parsed, zone, notes)
+    elif zone:
+        parsed = parsed.dt.tz_convert(zone)
+    elif str(parsed.dt.tz) == "UTC" and written_offsets(values).nunique() > 1:
+        found = zone_of_offsets(values, parsed)
+        if found is None:
+            notes("the UTC offsets change, as no time zone's do: hours are read in UTC; --tz")
+        else:
+            notes(f"the UTC offsets change as {found}'s do: hours are counted in it (--tz)")
+            parsed = parsed.dt.tz_convert(found)
+    return parsed.reindex(column.index)
+
+
+def zone_of_offsets(values: pd.Series, instants: pd.Series) -> str | None:
+    """A time zone whose UTC offset at each row's instant is the offset written in it.
+
+    Times written with the offsets of a zone's clock changes (`+01:00` in winter, `+02:00`
+    in summer) are its local times: read in UTC, every hour of the day would be an hour
+    off for half the year. Any zone that matches every row gives the same local times.
+    """
+    minutes = written_offsets(values)
+    known = minutes.notna() & instants.notna()
+    pairs = pd.DataFrame({"at": instants[known], "minutes": minutes[known]}).drop_duplicates()
+    pairs = pairs.sort_values("at")
+    # Each change of offset and its row before, plus every hundredth row: a zone that fits
+    # these fits the rest of the span between them.
+    changed = pairs["minutes"].ne(pairs["minutes"].shift()) | pairs["minutes"].ne(
+        pairs["minutes"].shift(-1)
+    )
+    sample = pairs[changed | (np.arange(len(pairs)) % 100 == 0)]
+    at = pd.DatetimeIndex(sample["at"])
+    expected = sample["minutes"].to_numpy()
+    if len(at) == 0:
+        return None
+    first = at[0].to_pydatetime()
+    areas = {area: rank for rank, area in enumerate(ZONE_AREAS)}
+    candidates = [name for name in available_timezones() if name.split("/")[0] in areas]
+    for name in sorted(candidates, key=lambda name: (areas[name.split("/")[0]], name)):
+        offset = first.astimezone(ZoneInfo(name)).utcoffset()
+        if offset is None or offset.total_seconds() / 60 != expected[0]:
+            continue
+        local = at.tz_convert(name)
+        offsets = (local.tz_localize(None) - at.tz_localize(None)).total_seconds() / 60
+        if np.array_equal(offsets.to_numpy(), expected):
+            return name
+    return None
+
+
+def offset_minutes(values: pd.Series) -> pd.Series:
+    """The UTC offset written after each time, in minutes (NaN where none is)."""
+    written = values.str.extract(OFFSET_PATTERN)
+    minutes = pd.to_numeric(written[1], errors="coerce") * 60 + pd.to_numeric(
+        written[2], errors="coerce"
+    ).fillna(0)
+    return minutes.where(written[0] != "-", -minutes)
+
+
+def written_offsets(values: pd.Series) -> pd.Series:
+    """The UTC offset of each time in minutes, `Z` as 0 (NaN where none is written)."""
+    return offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
+
+
+def compact_times(values: pd.Series) -> pd.Series | None:
+    """Digits of a date and time run together (`2019010100`) as naive times, else None.
+
+    Read as epoch seconds they are times a second apart in 2033. Epoch numbers never all
+    spell a valid date and time of day.
+    """
+    lengths = values.str.len().unique()
+    if len(lengths) != 1 or lengths[0] not in COMPACT_FORMATS:
+        return None
+    if not values.str.fullmatch(r"(?:19|20|21)\d+").all():
+        return None
+    parsed = pd.to_datetime(values, format=COMPACT_FORMATS[lengths[0]], errors="coerce")
+    return parsed if parsed.notna().all() else None
+
+
+def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
+    """Epoch seconds, ms, µs or ns (UTC), or Excel's serial days (local time, naive)."""
+    median = float(numeric.abs().median())
+    low, high = EXCEL_SERIAL_DAYS
+    if low <= median <= high:
+        # A time cell formatted as a number: hours are fractions of a day, rounded in
+        # Excel's last digit, so whole seconds keep regular rows regular.
+        days = pd.to_timedelta(numeric, unit="D").dt.round("s")
+        return pd.Series(EXCEL_EPOCH + days, index=numeric.index)
+    epochs = (
+        ("s", EPOCH_SECONDS),
+        ("ms", EPOCH_MILLISECONDS),
+        ("us", EPOCH_MICROSECONDS),
+        ("ns", EPOCH_NANOSECONDS),
+    )
+    for unit, (low, high) in epochs:
+        if low <= median <= high:
+            try:
+                parsed = pd.to_datetime(numeric, unit=unit, utc=True)
+            except (OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+                # Within the band, 2262-2286 is beyond pandas' nanoseconds, and so is a
+                # garbage row among good times: one message, not pandas' traceback.
+                raise CsvError(
+                    f"the time column {name!r} holds epoch {unit} beyond what pandas holds "
+                    f"(1677-2262), e.g. {numeric.abs().max()!r}"
+                ) from err
+            return pd.Series(parsed, index=numeric.index)
+    raise CsvError(
+        f"the time column {name!r} holds numbers ({numeric.iloc[0]!r}, ...) that are "
+        "neither epoch seconds, milli-, micro- or nanoseconds nor Excel's serial days"
+    )
+
+
+def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
+    """One format for the whole column: as pandas infers it, ISO 8601 variants, day first.
+
+    Where both month first and day first read every value (every day of the month at most
+    12), the reading that spans less time is taken: rows a day apart read the wrong way
+    round jump by months.
+    """
+    values = interval_starts(values)
+    clock_only = values.str.fullmatch(TIME_OF_DAY_ONLY)
+    if clock_only.any():
+        raise CsvError(
+            f"{int(clock_only.sum())} of {len(values)} times in {name!r} are a time of day "
+            f"without a date, e.g. {values[clock_only].iloc[0]!r} (pandas would date them "
+            "today): is the date in another column? --time Date+Time joins the two"
+        )
+    looks_like_dates = values.str.contains(r"\d{1,2}[/.-]\d{1,2}").all()
+    # A third part after day and month is a two-digit year (`05.01.26`), which has one.
+    with_year = values.str.contains(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d\d")
+    if looks_like_dates and not with_year.any():
+        raise CsvError(
+            f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
+            "export?): write the year into them"
+        )
+    values = zone_names_as_offsets(values, name, notes)
+    # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
+    # The 24 must be the hour: `05:24:00` is minute 24 of a sub-hourly file.
+    hour_24 = values.str.contains(HOUR_24_PATTERN)
+    if hour_24.any():
+        values = values.where(~hour_24, values.str.replace(HOUR_24_PATTERN, "00:00", regex=True))
+    attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
+    if values.str.match(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|\s*$)").all():
+        attempts = [{"format": "ISO8601"}]  # one reading only: a large file's parse is slow
+    elif not values.str.match(r"\d{4}-").all():
+        attempts.append({"dayfirst": True})
+    readings: list[pd.Series] = []
+    first_error: Exception | None = None
+    for keywords in attempts:
+        try:
+            readings.append(pd.Series(read_times(values, keywords), index=values.index))
+        except (ValueError, TypeError, OverflowError) as error:
+            first_error = first_error or error
+    if readings:
+        best = min(readings, key=span_ns)
+        if not hour_24.any():
+            return best
+        # Only interval-ending data counts to 24:00: each row's time is its interval's end.
+        ending = best.where(~hour_24, best + pd.Timedelta(days=1))
+        steps = np.diff(np.unique(ending.dropna().to_numpy().astype("datetime64[ns]")))
+        interval = pd.Timedelta(np.median(steps)) if steps.size else HOUR
+        notes(f"times run to 24:00: each row is read as the {interval} before its time")
+        return ending - interval
+    bad = pd.to_datetime(values, errors="coerce", format="mixed").isna()
+    example = values[bad].iloc[0] if bad.any() else values.iloc[0]
+    reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
+    raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")
+
+
+def interval_starts(values: pd.Series) -> pd.Series:
+    """Rows given as `start - end` (ENTSO-E's exports) as their start; `(CET)` as `CET`.
+
+    Through the autumn clock change such an export tells the repeated hour apart only by
+    the zone name in brackets after each time.
+    """
+    parts = values.str.extract(r"^\s*(.*?\d)\s*(?:\(([A-Z]{2,5})\))?\s+-\s+.*\d")
+    if parts[0].isna().any():
+        return values
+    return parts[0] + (" " + parts[1]).fillna("")
+
+
+def zone_names_as_offsets(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
+    """`... GMT`, `... CEST` as UTC offsets: pandas drops the name and reads a local time."""
+    named = values.str.extract(r"(?<=[\d\s])([A-Z]{2,5})\s*$", expand=False)
+    named = named.where(~named.isin(["AM", "PM"]))
+    if named.isna().all():
+        return values
+    present = set(named.dropna())
+    zones = ZONE_NAMES | {
+        shared: offset
+        for (shared, summer), offset in SHARED_ZONE_NAMES.items()
+        if summer in present
+    }
+    stripped = values.str.replace(r"\s*[A-Z]{2,5}\s*$", "", regex=True)
+    if unknown := sorted(present - set(zones)):
+        if present & set(zones):
+            raise CsvError(
+                f"the times in {name!r} end in {unknown[0]!r} beside other zone names: "
+                "write UTC offsets such as +01:00 instead"
+            )
+        notes(
+            f"the times in {name!r} end in {unknown[0]!r}, a name this reader does not tell "
+            "apart (several zones share it): read as local time (see --tz)"
+        )
+        return stripped
+    return values.where(named.isna(), stripped + named.map(zones))
+
+
+def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeIndex | pd.Series:
+    # Offsets that change are read as instants straight away: pandas' first reading of
+    # them ends in objects, after the slow path, and is then read again.
+    changing = offset_minutes(values).nunique() > 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mixed offsets or a guessed format: handled here
+        if changing:
+            return pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
+        parsed = pd.to_datetime(values, **keywords)  # type: ignore[call-overload]
+        if parsed.dtype == object:  # offsets that change: read as instants
+            parsed = pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
+    return parsed
+
+
+def localize(
+    values: pd.Series, parsed: pd.Series, zone: str, notes: Callable[[str], None]
+) -> pd.Series:
+    """Naive local times in `zone`; the clock change's repeated hour by row order if it can.
+
+    Night by night: one row written twice (a meter's repeat) must not cost the repeated
+    hour of every other clock change in the file.
+    """
+    try:
+        return parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+    except Exception:  # pytz's AmbiguousTimeError, no ValueError: the order cannot tell
+        local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").copy()
+    skipped = parsed.dt.tz_localize(zone, ambiguous=True, nonexistent="NaT").isna()
+    repeated = local.isna() & ~skipped & parsed.notna()
+    lost = 0
+    for _, night in parsed[repeated].groupby(parsed[repeated].dt.normalize()):
+        day = parsed[parsed.dt.normalize() == night.iloc[0].normalize()]
+        # A row repeating the one before it is the same instant: infer without it.
+        first = day[day != day.shift()]
+        try:
+            inferred = first.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+        except Exception:
+            lost += int(repeated[day.index].sum())
+            continue
+        local[day.index] = inferred.reindex(day.index).ffill()
+    if lost:
+        notes(f"{lost} rows in a clock change's repeated hour dropped: their order does not tell")
+    return local
+
+
+def check_zone(zone: str | None) -> None:
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise CsvError(f"unknown time zone {zone!r} (e.g. Europe/London)") from error
+
+
+def row_times(
+    raw: pd.DataFrame, time_columns: list[str], options: CsvOptions, notes: Callable[[str], None]
+) -> pd.Series:
+    """Each row's time (NaT where it has none), from one column or a date and a time of day."""
+    name = options.time
+    time_text = raw[time_columns[0]].str.strip()
+    if len(time_columns) > 1:
+        check_dates_given(raw, time_columns)
+    for column in time_columns[1:]:
+        time_text = time_text + " " + time_of_day(raw[column], column)
+    # Empty or word-only cells (NA, -, null, an export's "Total" row) carry no time.
+    blank = ~time_text.str.contains(r"\d")
+    if blank.any():
+        words = time_text[blank & (time_text.str.strip() != "")]
+        such_as = f" (such as {words.iloc[0].strip()!r})" if not words.empty else ""
+        if blank.all() and not words.empty:
+            raise CsvError(
+                f"cannot read the times in {name!r}: no cell holds a time, "
+                f"e.g. {words.iloc[0].strip()!r}"
+            )
+        notes(f"{int(blank.sum())} rows without a time{such_as} dropped")
+        time_text = time_text.where(~blank, "")
+    times = parse_times(time_text.rename(name), options.tz, notes)
+    check_time_of_day(times, name)
+    return times
