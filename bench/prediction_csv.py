@@ -63,7 +63,10 @@ optional). What a checker's file may look like, and what becomes of it:
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead; negative power in
   at most 1 % of the hours is a meter's noise and is scored as 0 W with a `note:`.
 
-Bad input ends in one `CsvError` whose message says what to change.
+Once the file is read, one `note:` says what was read, for a checker to hold against the
+file: its rows, their interval, their span, the zone the hours of the day are counted in,
+the whole days and the hours without power. Bad input ends in one `CsvError` whose message
+says what to change.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.prediction_csv_hours import hourly_frame
+from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import CsvError, CsvOptions, note
 from bench.prediction_csv_times import (
     check_span,
@@ -149,6 +152,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     read_by_values: dict[str, str] = {}
     hourly = hourly_frame(rows, options, notes, read_by_values)
     # Said once the file is read: a refused file's message stays the only line.
+    notes(what_was_read(pd.DatetimeIndex(rows.index), hourly, options))
     note_units_assumed(options, read_by_values, notes)
     return hourly
 

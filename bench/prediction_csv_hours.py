@@ -139,3 +139,24 @@ def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
     if not (index.to_series().groupby(index.normalize()).size() == 24).any():
         raise CsvError("not one whole day (24 hours from midnight) in the file")
     return whole_days(hourly)
+
+
+def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOptions) -> str:
+    """One line a checker can hold against the file: its rows, interval, span and zone."""
+    distinct = times.unique().sort_values()
+    usual, regular = cadence(distinct)
+    minutes = f"{usual.total_seconds() / 60:g} min"
+    every = f"every {minutes}" if regular else f"irregular (usually {minutes} apart)"
+    if options.tz:
+        zone = f"local time in {options.tz} (--tz)"
+    elif times.tz is not None:
+        zone = f"hours of the day in {times.tz} (the file's offsets)"
+    else:
+        zone = "no time zone: hours of the day as written (--tz to give the home's)"
+    missing = int(hourly["power_w"].isna().sum())
+    days = pd.DatetimeIndex(hourly.index).normalize().nunique()  # a clock change's are 23 or 25 h
+    return (
+        f"read {len(times)} rows {every}, {distinct[0]:%Y-%m-%d %H:%M} to "
+        f"{distinct[-1]:%Y-%m-%d %H:%M}, {zone}: {days} whole days, "
+        f"{missing} of {len(hourly)} hours without power"
+    )

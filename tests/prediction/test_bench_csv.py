@@ -331,7 +331,7 @@ def test_kilowatts_without_a_unit_given_are_read_as_kilowatts_with_a_note(
     hourly = load_csv(write(tmp_path, lines), options(), notes.append)
     np.testing.assert_allclose(hourly["power_w"], 450.0)
     # One note for the column, not "names no unit: read in W" beside "read as kW".
-    about_power = [line for line in notes if "power" in line]
+    about_power = [line for line in notes if line.startswith(("'power'", "the median power"))]
     assert about_power == [
         "'power' names no unit, and its median would be 0.45 W, which no home draws: read as "
         "kW (--power-unit W to refuse)"
@@ -1025,3 +1025,19 @@ def test_a_time_of_day_without_its_date_is_refused(tmp_path: Path) -> None:
     clock_only = r"times in 'Time' are a time of day without a date.*Date\+Time"
     with pytest.raises(CsvError, match=clock_only):
         load_csv(path, options(time="Time"))
+
+
+def test_the_bench_says_what_it_read(tmp_path: Path) -> None:
+    """Rows, interval, span and zone: what a checker holds against the file's own account."""
+    rows = days_of_rows("2026-01-05", 15, hour_of_day, None)
+    path = tmp_path / "home.csv"
+    rows.drop(rows.index[8:12]).rename_axis("time").to_csv(path)
+    notes, notice = collect()
+    load_csv(path, options(tz="Europe/Berlin"), notice)
+    assert (
+        "read 285 rows every 15 min, 2026-01-05 00:00 to 2026-01-08 00:00, local time in "
+        "Europe/Berlin (--tz): 3 whole days, 1 of 72 hours without power"
+    ) in notes
+    notes, notice = collect()
+    load_csv(path, options(), notice)
+    assert any("no time zone: hours of the day as written" in line for line in notes)
