@@ -74,6 +74,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import csv
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -223,12 +224,33 @@ def header_line(lines: list[str], options: CsvOptions) -> int:
     is the line that holds the columns, not necessarily the first.
     """
     wanted = {*time_parts(options.time, []), options.power, options.temperature}
+    separators = [options.sep] if options.sep else SEPARATORS
     for number, line in enumerate(lines):
-        for separator in [options.sep] if options.sep else SEPARATORS:
+        for separator in separators:
             fields = {field.strip().strip('"') for field in line.split(separator)}
             if wanted <= fields or {options.time, options.power, options.temperature} <= fields:
                 return number
+    check_one_header_line(lines, wanted, separators)
     return 0
+
+
+def check_one_header_line(lines: list[str], wanted: set[str], separators: list[str]) -> None:
+    """Refuse names asked for that are spread over two lines (names above, units below).
+
+    pycity_base's measured loads name each building on one line and `Date`, `Time` and
+    `power in W` on the next: the bench reads one line of names, and said only that the
+    first line had no `Date`.
+    """
+    for number, (upper, lower) in enumerate(itertools.pairwise(lines)):
+        for separator in separators:
+            above = {field.strip().strip('"') for field in upper.split(separator)} & wanted
+            below = {field.strip().strip('"') for field in lower.split(separator)} & wanted
+            if above and below and above | below == wanted:
+                raise CsvError(
+                    f"the columns asked for are named on two lines: {sorted(above)} on line "
+                    f"{number + 1}, {sorted(below)} on line {number + 2}; the bench reads "
+                    "one line of names: write them on one"
+                )
 
 
 def file_encoding(path: Path) -> str:

@@ -1041,3 +1041,17 @@ def test_the_bench_says_what_it_read(tmp_path: Path) -> None:
     notes, notice = collect()
     load_csv(path, options(), notice)
     assert any("no time zone: hours of the day as written" in line for line in notes)
+
+
+def test_names_spread_over_two_header_lines_are_refused_with_where_they_are(
+    tmp_path: Path,
+) -> None:
+    """pycity_base's loads: building names on line 1, `Date`, `Time`, `t` on line 2."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = ["Normalized to 1000 kWh\t\tMetal 1\tWarehouse\t", "Date\tTime\tW\tW\tt"] + [
+        f"{t:%d.%m.%Y}\t{t:%H:%M}\t100\t900\t5" for t in index
+    ]
+    asked = options(time="Date+Time", power="Metal 1", temperature="t")
+    where = r"\['Metal 1'\] on line 1, \['Date', 'Time', 't'\] on line 2.*write them on one"
+    with pytest.raises(CsvError, match=where):
+        load_csv(write(tmp_path, lines), asked)
