@@ -524,6 +524,22 @@ async def test_a_slope_past_the_threshold_but_uncertain_is_steady_as_the_rising_
     )
 
 
+async def _node_in_no_area(hass: HomeAssistant, name: str | None = None) -> dr.DeviceEntry:
+    """The kitchen node confirmed without an area (renamed `name`), with one reading."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    node = await discover_and_confirm(hass)
+    devices = dr.async_get(hass)
+    device = devices.async_get_device_by_identifier(
+        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
+    )
+    if name is not None:
+        device = devices.async_update_device(device.id, name_by_user=name)
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return device
+
+
 # The MQTT client's housekeeping timer outlives the test, as in every node test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_the_temperature_of_a_node_in_no_area_is_answered(
@@ -532,11 +548,7 @@ async def test_the_temperature_of_a_node_in_no_area_is_answered(
     """A node confirmed without an area: "what is the temperature in the kitchen" (or of the
     Kitchen Pi) said Home Assistant knew no area or device of that name. Once the node is in
     an area, the area's question is Home Assistant's own again."""
-    for component in ("homeassistant", "conversation", "intent"):
-        assert await async_setup_component(hass, component, {})
-    node = await discover_and_confirm(hass)
-    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    device = await _node_in_no_area(hass)
     for sentence in (
         "what is the temperature in the kitchen",
         "what's the temperature of the Kitchen Pi?",
@@ -552,15 +564,40 @@ async def test_the_temperature_of_a_node_in_no_area_is_answered(
     assert await _speech(hass, "what is the temperature of the kitchen pi") == (
         "Kitchen Pi reads 22.5\u00a0°C."
     )
-    devices = dr.async_get(hass)
-    device = devices.async_get_device_by_identifier(
-        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
-    )
-    devices.async_update_device(device.id, area_id=kitchen.id)
+    dr.async_get(hass).async_update_device(device.id, area_id=kitchen.id)
     await hass.async_block_till_done()
     result = await ask(hass, "what is the temperature in the kitchen")
     assert result.response.response_type.value == "query_answer", speech(result)
     assert "22.5" in speech(result)
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_the_humidity_of_a_node_in_no_area_is_answered(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node renamed "Garage Pi", in no area: "what is the humidity in the garage" said no
+    area is called garage, as the temperature did. Its own name now answers, both readings."""
+    device = await _node_in_no_area(hass, "Garage Pi")
+    for sentence in (
+        "what is the humidity in the garage",
+        "what's the humidity of the Garage Pi?",
+        "how humid is it in the garage pi",
+    ):
+        assert await _speech(hass, sentence) == "Garage Pi reads 41.0\u00a0percent.", sentence
+    assert await _speech(hass, "what is the temperature in the garage") == (
+        "Garage Pi reads 22.5\u00a0°C."
+    )
+
+    garage = ar.async_get(hass).async_get_or_create("Garage")
+    dr.async_get(hass).async_update_device(device.id, area_id=garage.id)
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    # In the Garage area, the question is the area's again.
+    assert await _speech(hass, "what is the humidity in the garage") == (
+        "The humidity in the Garage is 41.0\u00a0percent."
+    )
 
 
 @pytest.mark.usefixtures("assist")

@@ -95,9 +95,9 @@ def humidity_answer(*, area: str, humidity: str, unit: str) -> str:
     return f"The humidity in the {area} is {_said(humidity, unit)}."
 
 
-def device_temperature_answer(*, device: str, temperature: str, unit: str) -> str:
-    """A device's temperature: "Kitchen Pi reads 22.5 °C"."""
-    return f"{device} reads {_said(temperature, unit)}."
+def device_reading_answer(*, device: str, reading: str, unit: str) -> str:
+    """A device's temperature or humidity: "Kitchen Pi reads 22.5 °C", "... 44.0 percent"."""
+    return f"{device} reads {_said(reading, unit)}."
 
 
 def _span(hours: float) -> str:

@@ -62,7 +62,11 @@ from .answers import (
     trend_answer,
     unknown_direction_answer,
 )
-from .device_temperature import DeviceTemperatureIntent, async_follow_device_sentences
+from .device_readings import (
+    DeviceTemperatureIntent,
+    async_follow_device_sentences,
+    device_reading_speech,
+)
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
@@ -171,6 +175,8 @@ class _AreaIntentHandler(intent.IntentHandler):
     """Finds the area named in the sentence, or says it does not know it."""
 
     platforms = None
+    # The reading a device in no area answers itself, when the name asked is the device's.
+    device_reading: str | None = None
 
     def _area(self, intent_obj: intent.Intent, name: str | None = None) -> ar.AreaEntry | str:
         name = name or _slot_text(intent_obj.slots["area"]["value"])
@@ -184,6 +190,8 @@ class _AreaIntentHandler(intent.IntentHandler):
         device_name = device.name_by_user or device.name
         if device.area_id and (home := ar.async_get(hass).async_get_area(device.area_id)):
             return f"{device_name} is in the {home.name}: ask about the {home.name}."
+        if self.device_reading is not None:
+            return device_reading_speech(hass, device.id, self.device_reading)
         return (
             f"{device_name} is in no area. Give it one under Settings, Devices, "
             "then ask about that area."
@@ -195,6 +203,7 @@ class AreaHumidityIntent(_AreaIntentHandler):
 
     intent_type = INTENT_AREA_HUMIDITY
     description = "Gets the current humidity of an area"
+    device_reading = "humidity"
 
     @property
     def slot_schema(self) -> dict[Any, Any]:

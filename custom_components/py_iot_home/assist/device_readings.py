@@ -1,4 +1,4 @@
-"""Assist: the temperature of one of our devices that is in no area, asked by its name.
+"""Assist: the temperature (and humidity) of one of our devices in no area, by its name.
 
 Home Assistant answers "what is the temperature in the kitchen" from the Kitchen area's
 sensor, and "of the Kitchen Pi" only for a thermostat: a node confirmed without an area had
@@ -30,25 +30,49 @@ from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 
 from ..const import DOMAIN, LOGGER
-from .answers import device_temperature_answer
+from .answers import device_reading_answer
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
 _TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|", " "))
 
 
-def _temperature_sensor(hass: HomeAssistant, device_id: str) -> er.RegistryEntry | None:
-    """The device's temperature reading (not its trend), if it has one."""
+# The sensor each reading is asked of, by the word the question uses.
+READINGS: dict[str, SensorDeviceClass] = {
+    "temperature": SensorDeviceClass.TEMPERATURE,
+    "humidity": SensorDeviceClass.HUMIDITY,
+}
+
+
+def _reading_sensor(hass: HomeAssistant, device_id: str, reading: str) -> er.RegistryEntry | None:
+    """The device's sensor of that reading (not its trend), if it has one."""
     return next(
         (
             entity
             for entity in er.async_entries_for_device(er.async_get(hass), device_id)
             if entity.platform == DOMAIN
             and entity.domain == Platform.SENSOR
-            and (entity.device_class or entity.original_device_class)
-            == SensorDeviceClass.TEMPERATURE
+            and (entity.device_class or entity.original_device_class) == READINGS[reading]
         ),
         None,
+    )
+
+
+@callback
+def device_reading_speech(hass: HomeAssistant, device_id: str, reading: str) -> str:
+    """What Assist says of the device's temperature or humidity: "Kitchen Pi reads 22.5 °C"."""
+    if (device := dr.async_get(hass).async_get(device_id)) is None:
+        return "That device is gone."
+    name = device.name_by_user or device.name
+    if (sensor := _reading_sensor(hass, device.id, reading)) is None:
+        return f"{name} has no {reading} sensor."
+    state = hass.states.get(sensor.entity_id)
+    if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+        return f"The {reading} sensor of {name} has no reading now."
+    return device_reading_answer(
+        device=str(name),
+        reading=state.state,
+        unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")),
     )
 
 
@@ -62,7 +86,7 @@ def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
     devices = dr.async_get(hass)
     for entry in hass.config_entries.async_entries(DOMAIN):
         for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
-            if device.area_id or _temperature_sensor(hass, device.id) is None:
+            if device.area_id or _reading_sensor(hass, device.id, "temperature") is None:
                 continue
             words = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX).split()
             if not words:
@@ -82,7 +106,11 @@ def _sentences(names: list[str]) -> list[str]:
 
 
 class DeviceTemperatureIntent(intent.IntentHandler):
-    """The temperature of one of our devices, by its id (the sentence names it)."""
+    """The temperature of one of our devices, by its id (the sentence names it).
+
+    Humidity needs no sentences of its own: the area's humidity sentences take any name, and
+    their intent answers from such a device (intents.AreaHumidityIntent).
+    """
 
     intent_type = INTENT_DEVICE_TEMPERATURE
     description = "Gets the temperature a Py IoT Home device in no area reads"
@@ -95,20 +123,10 @@ class DeviceTemperatureIntent(intent.IntentHandler):
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the device's temperature sensor."""
-        hass = intent_obj.hass
         response = intent_obj.create_response()
-        device = dr.async_get(hass).async_get(str(intent_obj.slots["device_id"]["value"]))
-        sensor = _temperature_sensor(hass, device.id) if device is not None else None
-        state = hass.states.get(sensor.entity_id) if sensor is not None else None
-        name = (device.name_by_user or device.name) if device is not None else None
-        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-            response.async_set_speech(f"The temperature sensor of {name} has no reading now.")
-            return response
         response.async_set_speech(
-            device_temperature_answer(
-                device=str(name),
-                temperature=state.state,
-                unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")),
+            device_reading_speech(
+                intent_obj.hass, str(intent_obj.slots["device_id"]["value"]), "temperature"
             )
         )
         return response
