@@ -739,6 +739,32 @@ async def test_a_second_forecast_starts_beside_the_first(
     assert new.state != STATE_UNAVAILABLE
 
 
+async def test_a_second_forecast_of_the_same_sensor_is_refused_on_its_field(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Add power forecast for a sensor a forecast learns already: the flow ended with
+    "Device is already configured", and the form filled in was lost."""
+    freezer.move_to(NOW)
+    frame = await _seed(hass, 56)
+    await _add_predictor(hass)
+    sources = {CONF_NAME: "Heat pump forecast", CONF_POWER_ENTITY: POWER}
+    sources |= {CONF_TEMPERATURE_ENTITY: TEMPERATURE, CONF_TRAINING_DAYS: 60}
+
+    result = await async_start_add(hass, _home(hass), SubentryKind.FORECAST)
+    result = await async_configure_subentry(hass, result["flow_id"], sources)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_POWER_ENTITY: "already_forecast"}
+    assert result["description_placeholders"]["forecast"] == "Power forecast"
+
+    _import(hass, "sensor.heat_pump_power", "W", "power", frame["power_w"] / 2)
+    await async_wait_recording_done(hass)
+    hass.states.async_set("sensor.heat_pump_power", "50", {"unit_of_measurement": "W"})
+    sources[CONF_POWER_ENTITY] = "sensor.heat_pump_power"
+    result = await async_configure_subentry(hass, result["flow_id"], sources)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 async def test_assist_tells_the_power_forecast(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

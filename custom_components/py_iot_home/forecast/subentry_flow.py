@@ -42,12 +42,19 @@ class ForecastSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], Handle
         placeholders: dict[str, str] = {}
         if user_input is not None:
             unique_id = forecast_unique_id(user_input[CONF_POWER_ENTITY])
-            if any(
-                forecast.unique_id == unique_id
-                for forecast in home_subentries(self.hass, SubentryKind.FORECAST)
-            ):
-                return self.async_abort(reason="already_configured")
             errors, placeholders = await async_predictor_source_errors(self.hass, user_input)
+            # On the sensor's field, so the rest of the form is kept for another sensor; an
+            # abort said "Device is already configured" and lost everything typed.
+            if same := next(
+                (
+                    forecast.title
+                    for forecast in home_subentries(self.hass, SubentryKind.FORECAST)
+                    if forecast.unique_id == unique_id
+                ),
+                None,
+            ):
+                errors[CONF_POWER_ENTITY] = "already_forecast"
+                placeholders["forecast"] = same
             if invalid_name(user_input[CONF_NAME]):
                 errors[CONF_NAME] = "invalid_name"
             if not errors:
