@@ -248,7 +248,7 @@ async def test_a_board_and_leds_named_in_64_cjk_characters_get_their_entities(
         *(
             f"sensor.{stem}_{q}{end}"
             for q in quantities
-            for end in ("", "_trend", "_status", "_eta")
+            for end in ("", "_trend", "_status", "_ready")
         ),
         *(f"binary_sensor.{stem}_{q}_rising" for q in quantities),
         f"switch.{stem}",

@@ -50,12 +50,12 @@ async def test_a_board_keeps_its_identities(
         (
             "sensor",
             "board0001_temperature_trend_expected",
-            "sensor.living_room_temperature_eta",
+            "sensor.living_room_temperature_ready",
         ),
         (
             "sensor",
             "board0001_humidity_trend_expected",
-            "sensor.living_room_humidity_eta",
+            "sensor.living_room_humidity_ready",
         ),
         (
             "binary_sensor",

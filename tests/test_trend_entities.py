@@ -387,14 +387,17 @@ def test_a_trends_status_and_expected_time_are_told_apart_where_names_are_cut() 
     """The status and the time a trend is expected are named apart within what a card shows.
 
     "Temperature trend status" and "Temperature trend expected" were cut alike, to
-    "Temperature tr…", on the device page and on cards.
+    "Temperature tr…", on the device page and on cards. Then "Temperature ETA: Tomorrow"
+    read as a temperature due tomorrow: no abbreviation a user must know.
     """
     sensors = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
     for quantity in ("temperature", "humidity", "power"):
         for prefix, sensor in (("", ""), ("sensor_", "Attic ")):
-            status = sensors[f"{prefix}{quantity}_trend_status"]["name"]
-            expected = sensors[f"{prefix}{quantity}_trend_expected"]["name"]
+            trend, status, expected = (
+                sensors[f"{prefix}{quantity}_trend{end}"]["name"].replace("{sensor} ", sensor)
+                for end in ("", "_status", "_expected")
+            )
             shown = len(sensor) + SHOWN_CHARACTERS
-            status, expected = (name.replace("{sensor} ", sensor) for name in (status, expected))
-            assert status[:shown] != expected[:shown], (status, expected)
+            assert len({trend[:shown], status[:shown], expected[:shown]}) == 3, (trend, expected)
             assert max(len(status), len(expected)) <= shown + 5, (status, expected)
+            assert "ETA" not in expected.split(), expected

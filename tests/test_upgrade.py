@@ -209,7 +209,7 @@ async def _assert_same_entities_areas_history(
     # Every entity of the previous release, and the trend statuses and times added since.
     previous = {entity_id for entity_id, *_ in entities.values()}
     assert previous <= added
-    assert all(entity_id.endswith(("_status", "_eta")) for entity_id in added - previous)
+    assert all(entity_id.endswith(("_status", "_ready")) for entity_id in added - previous)
     await async_wait_recording_done(hass)
     for unique_id, (entity_id, device, own_area, recorded) in entities.items():
         registered = entity_registry.async_get(entity_id)
