@@ -16,6 +16,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
     STATE_ON,
@@ -189,6 +190,32 @@ async def test_command_is_confirmed_by_the_node(
 
     mqtt_mock.async_publish.side_effect = echo
     await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert hass.states.get(LED).state == STATE_ON
+
+
+async def test_a_later_command_replaces_one_waiting_for_its_confirmation(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """An LED toggled quickly: each command waited for the one before to be confirmed, so
+    the node, which applies only the last of its waiting commands, got them one by one and
+    the LED flipped through every click, one per 3 s, for seconds after the last."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    clicks = [
+        hass.async_create_task(
+            hass.services.async_call(SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: LED}, True)
+        )
+        for service in (SERVICE_TURN_ON, SERVICE_TURN_OFF, SERVICE_TURN_ON)
+    ]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    sent = [call.args[1] for call in mqtt_mock.async_publish.call_args_list]
+    assert sent == [b"ON", b"OFF", b"ON"]
+    # The node confirms the last one asked; the earlier ones end without an error.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=True))
+    await asyncio.gather(*clicks)
     assert hass.states.get(LED).state == STATE_ON
 
 

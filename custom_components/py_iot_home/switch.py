@@ -9,7 +9,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .feature_platform import async_add_feature_entities
 from .models import PyIotHomeConfigEntry
 
-PARALLEL_UPDATES = 1
+# A node's switch replaces a waiting command by the latest (its ration), and a board's LEDs
+# keep their order under a lock: one at a time made quick toggles flip through every one.
+PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(

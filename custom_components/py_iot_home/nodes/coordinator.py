@@ -667,6 +667,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             seq=self._command_seq if self._signer else None,
             ts=time.time() if self._signer else None,
         )
+        if (earlier := self._confirmations.get(key)) is not None:
+            # Replaced by this one, as the node replaces a command still waiting its turn.
+            earlier[1].set()
         confirmed = asyncio.Event()
         self._confirmations[key] = (on, confirmed)
         try:
