@@ -111,6 +111,24 @@ def test_a_model_saved_before_the_sunday_inputs_is_refused(trained: PowerModel) 
         model_from_bytes(saved)
 
 
+def test_a_model_saved_before_the_rule_band_is_refused(trained: PowerModel) -> None:
+    """Version 1 had no band for each group's best rule: the guard could not use the rule."""
+    with np.load(io.BytesIO(model_to_bytes(trained)), allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files if name != "rule_band"}
+    meta = json.loads(str(arrays["meta"])) | {"version": 1}
+    arrays["meta"] = np.array(json.dumps(meta))
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with pytest.raises(ValueError, match="another version"):
+        model_from_bytes(buffer.getvalue())
+
+
+def test_the_rule_band_is_saved(trained: PowerModel) -> None:
+    np.testing.assert_array_equal(
+        model_from_bytes(model_to_bytes(trained)).rule_band, trained.rule_band
+    )
+
+
 def test_a_pickle_is_never_loaded(trained: PowerModel) -> None:
     bad = _rewrite(model_to_bytes(trained), methods=np.array([object()] * 24, dtype=object))
     with pytest.raises(ValueError, match="pickle"):

@@ -25,7 +25,8 @@ from .linear import LinearModel
 from .model import GroupChoice, PowerModel
 from .walk_forward import HORIZON_GROUPS, METHODS
 
-FORMAT_VERSION = 1
+# 2: each group's best rule carries its own band (`rule_band`), for the recent-error guard.
+FORMAT_VERSION = 2
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
 
 
@@ -122,6 +123,7 @@ def model_to_bytes(model: PowerModel) -> bytes:
             "coef": model.linear.coef,
             "intercept": model.linear.intercept,
             "band": model.band,
+            "rule_band": model.rule_band,
             "methods": np.array(model.methods),
             "group_methods": np.array([[g.method, g.best_rule] for g in groups]),
             "group_scores": np.array([[getattr(g, f) for f in _GROUP_FIELDS] for g in groups]),
@@ -145,6 +147,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
         "coef": (MAX_HORIZON_HOURS, features),
         "intercept": (MAX_HORIZON_HOURS,),
         "band": (MAX_HORIZON_HOURS, 2),
+        "rule_band": (MAX_HORIZON_HOURS, 2),
         "methods": (MAX_HORIZON_HOURS,),
         "group_methods": (len(HORIZON_GROUPS), 2),
         "group_scores": (len(HORIZON_GROUPS), len(_GROUP_FIELDS)),
@@ -152,7 +155,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
     for name, shape in shapes.items():
         if arrays[name].shape != shape:
             raise ValueError(f"model array {name} has shape {arrays[name].shape}, not {shape}")
-    numbers = ("mean", "scale", "coef", "intercept", "band")
+    numbers = ("mean", "scale", "coef", "intercept", "band", "rule_band")
     if not all(np.all(np.isfinite(arrays[name])) for name in numbers):
         raise ValueError("model arrays hold non-finite numbers")
     names = {str(m) for m in arrays["methods"]} | {str(m) for m in arrays["group_methods"].ravel()}
@@ -177,6 +180,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
         ),
         methods=tuple(str(m) for m in arrays["methods"]),
         band=arrays["band"].astype(np.float64),
+        rule_band=arrays["rule_band"].astype(np.float64),
         groups=groups,
         weather_forecast=bool(meta["weather_forecast"]),
         training_rows=_count(meta, "training_rows"),

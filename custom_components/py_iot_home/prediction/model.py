@@ -4,8 +4,10 @@ A ridge regression per horizon (`linear.py`) on recent power, the simple rules, 
 and outdoor temperature (`features.py`), scored walk-forward against the rules
 (`walk_forward.py`). Per horizon group (the next hour; hours 2-24) the published forecast
 is whichever did best there: a model that loses to a rule is not published. Every hour
-gets a 10-90 % band from the held-out errors of the method in use. The fitted model is
-plain arrays (`export.py`), evaluated with numpy.
+gets a 10-90 % band from the held-out errors of the method in use. Before each forecast a
+learned method is checked against its group's best rule on the hours just past
+(`recent_guard.py`): the rule, with its own band, takes over where it did clearly better.
+The fitted model is plain arrays (`export.py`), evaluated with numpy.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .history import (
     to_grid,
 )
 from .linear import LinearModel
+from .recent_guard import recent_errors
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
@@ -109,6 +112,7 @@ class PowerModel:
     linear: LinearModel = field(repr=False)
     methods: tuple[str, ...]  # per horizon 1..24
     band: FloatArray = field(repr=False)  # (24, 2) log-scale offsets of the 10/90 % band
+    rule_band: FloatArray = field(repr=False)  # (24, 2) the same for each group's best rule
     groups: dict[str, GroupChoice]
     weather_forecast: bool
     training_rows: int
@@ -144,8 +148,9 @@ class PowerModel:
         extended = extend_with_forecast(grid, hours, future_weather)
         origins = np.full(hours, grid.observed_end - 1, dtype=np.int64)
         horizons = np.arange(1, hours + 1, dtype=np.int64)
-        values = self.predict_rows(extended, origins, horizons)
-        band = self.band[horizons - 1]
+        methods, band = self.methods_in_use(grid, hours)
+        values = self.predict_rows(extended, origins, horizons, methods)
+        band = band[horizons - 1]
         scaled = power_scale(values)
         return Forecast(
             start=pd.Timestamp(extended.index[grid.observed_end]),
@@ -153,8 +158,35 @@ class PowerModel:
             # The band always holds the forecast, even where the errors were one-sided.
             low_w=[float(v) for v in np.minimum(power_unscale(scaled + band[:, 0]), values)],
             high_w=[float(v) for v in np.maximum(power_unscale(scaled + band[:, 1]), values)],
-            methods=[self.methods[h - 1] for h in horizons],
+            methods=[methods[h - 1] for h in horizons],
         )
+
+    def methods_in_use(self, grid: HourlyGrid, hours: int) -> tuple[tuple[str, ...], FloatArray]:
+        """Per horizon, the method and band offsets for a forecast from the grid's end.
+
+        The published ones, except in a group whose learned method erred clearly more than
+        the group's best rule over the hours just past: that rule and its band instead.
+        """
+        methods = list(self.methods)
+        band = self.band.copy()
+        for name, group_horizons in HORIZON_GROUPS:
+            choice = self.groups[name]
+            if choice.method not in LEARNED or group_horizons.start > hours:
+                continue
+            recent = recent_errors(
+                grid,
+                group_horizons,
+                lambda o, h, m=choice.method: self.predict_rows(
+                    grid, o, h, [m] * MAX_HORIZON_HOURS
+                ),
+                lambda o, h, r=choice.best_rule: RULES[r](grid, o, h),
+            )
+            if recent.rule_clearly_better:
+                at = np.array(group_horizons) - 1
+                for h in at:
+                    methods[h] = choice.best_rule
+                band[at] = self.rule_band[at]
+        return tuple(methods), band
 
     def predict(
         self,
@@ -166,12 +198,20 @@ class PowerModel:
         return self.forecast(history, future_weather, hours).power_w
 
     def predict_rows(
-        self, grid: HourlyGrid, origins: np.ndarray, horizons: np.ndarray
+        self,
+        grid: HourlyGrid,
+        origins: np.ndarray,
+        horizons: np.ndarray,
+        methods: Sequence[str] | None = None,
     ) -> FloatArray:
-        """Published forecasts (W) for (origin, horizon) pairs of a grid."""
+        """Forecasts (W) for (origin, horizon) pairs of a grid, by the published methods.
+
+        `methods` (per horizon 1..24) replaces the published ones.
+        """
+        methods = self.methods if methods is None else methods
         out = np.empty(len(origins))
         ceiling: FloatArray | None = None
-        chosen = np.array([self.methods[h - 1] for h in horizons])
+        chosen = np.array([methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
             at = chosen == method
             if method in LEARNED:
@@ -273,18 +313,21 @@ def fit_power_model(
     scores, linear = walk_forward(grid, data, fold_count(usable // HOURS_PER_DAY))
     methods, groups = choose_methods(scores)
     band = np.zeros((MAX_HORIZON_HOURS, 2))
-    for _, horizons in HORIZON_GROUPS:
+    rule_band = np.zeros((MAX_HORIZON_HOURS, 2))
+    for name, horizons in HORIZON_GROUPS:
         at = np.array(horizons) - 1
+        weeks = [scores.log_weeks[h] for h in at]
         method = methods[at[0]]  # one method per group
-        band[at] = band_offsets(
-            [scores.log_errors[method][h] for h in at], [scores.log_weeks[h] for h in at]
-        )
+        band[at] = band_offsets([scores.log_errors[method][h] for h in at], weeks)
+        rule = groups[name].best_rule
+        rule_band[at] = band_offsets([scores.log_errors[rule][h] for h in at], weeks)
     known = ~np.isnan(data.target_w)
     excluded_count = len(set(pd.DatetimeIndex(grid.index[excluded]).date))
     return PowerModel(
         linear=linear,
         methods=methods,
         band=band,
+        rule_band=rule_band,
         groups=groups,
         weather_forecast=weather_forecast,
         training_rows=int(np.count_nonzero(known)),
