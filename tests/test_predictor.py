@@ -229,7 +229,8 @@ async def test_trains_on_statistics_and_forecasts(
         for name, value in method.attributes.items()
         if name.startswith("day_ahead_")
     }
-    assert day["method"] == method.state
+    assert day["method"] == day["method_in_use"] == method.state
+    assert day["reason"] == "held_out_best"
     # Never worse than a rule: the method in use scored at least as well as the best rule.
     assert day["mae_w"] <= day["best_rule_mae_w"]
     assert day["mae_w"] == pytest.approx(mae, abs=0.1)
@@ -243,12 +244,12 @@ async def test_trains_on_statistics_and_forecasts(
     ):
         names = translated[key]["state_attributes"]
         ours = hass.states.get(entity_id).attributes.keys() - HOME_ASSISTANT_ATTRIBUTES
-        assert len(ours) == 12, ours
+        assert len(ours) == 16, ours
         for name in ours:
             value = hass.states.get(entity_id).attributes[name]
             assert names[name]["name"], name
             assert not isinstance(value, dict | list), name
-            if name.endswith(("_method", "_best_rule")):
+            if name.endswith(("_method", "_best_rule", "_method_in_use", "_reason")):
                 assert names[name]["state"][value], (name, value)
     skill = hass.states.get("sensor.power_forecast_skill_over_the_best_rule")
     assert float(skill.state) == pytest.approx(day["skill_percent"])
@@ -915,8 +916,16 @@ def _with_meta(encoded: str, **changes: object) -> str:
         {"training_rows": float("inf")},  # int() of it raised OverflowError
         {},  # meta that is no object: AttributeError
         {"features": ["power_last", "weekend"]},  # saved before the inputs changed
+        {"version": 1},  # saved before each group's best rule had its own band
     ],
-    ids=["naive_time", "future_time", "infinite_rows", "meta_not_an_object", "old_features"],
+    ids=[
+        "naive_time",
+        "future_time",
+        "infinite_rows",
+        "meta_not_an_object",
+        "old_features",
+        "no_rule_band",
+    ],
 )
 async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     recorder_mock: Recorder,

@@ -35,6 +35,7 @@ from ..feature_entry import FeatureEntry
 from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
 from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
+from ..prediction.walk_forward import HORIZON_GROUPS
 from ..prediction.worker import (
     ForecastFailedError,
     TrainingFailedError,
@@ -72,9 +73,14 @@ class ForecastPoint:
         }
 
 
+# Why a group forecasts with the method in use: it did best on the held-out weeks, or it is
+# the group's best rule, which did clearly better than that method over the last hours.
+type MethodReason = Literal["held_out_best", "rule_better_recently"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class MethodChoice:
-    """Which forecaster is published for a horizon group, and its held-out scores."""
+    """A horizon group's published method, its held-out scores, and the one now in use."""
 
     method: str
     mae_w: float
@@ -82,11 +88,15 @@ class MethodChoice:
     best_rule_mae_w: float
     model_mae_w: float
     skill: float
+    in_use: str
+    reason: MethodReason
 
     def as_dict(self) -> dict[str, Any]:
         """The choice as shown in attributes and action responses."""
         return {
             "method": self.method,
+            "method_in_use": self.in_use,
+            "reason": self.reason,
             "mae_w": rounded_tenth(self.mae_w),
             "best_rule": self.best_rule,
             "best_rule_mae_w": rounded_tenth(self.best_rule_mae_w),
@@ -247,7 +257,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             forecast=forecast,
             mae_w=model.mae_w if model else None,
             skill=model.groups["day_ahead"].skill if model else None,
-            choices=_choices(model),
+            choices=method_choices(model, forecast),
             training_rows=model.training_rows if model else None,
             excluded_days=model.excluded_days if model else None,
             trained_at=model.trained_at if model else None,
@@ -409,20 +419,29 @@ def _fit(request: TrainingRequest) -> PowerModel:
     return train_in_subprocess(request)
 
 
-def _choices(model: PowerModel | None) -> dict[str, MethodChoice]:
+def method_choices(
+    model: PowerModel | None, forecast: tuple[ForecastPoint, ...]
+) -> dict[str, MethodChoice]:
+    """Per horizon group, the model's choice and the method its forecast used."""
     if model is None:
         return {}
-    return {
-        name: MethodChoice(
+    choices = {}
+    for name, horizons in HORIZON_GROUPS:
+        group = model.groups[name]
+        first = horizons.start - 1
+        # The forecast names the method of each hour: another than the choice is the guard's.
+        in_use = forecast[first].method if len(forecast) > first else group.method
+        choices[name] = MethodChoice(
             method=group.method,
             mae_w=group.mae_w,
             best_rule=group.best_rule,
             best_rule_mae_w=group.best_rule_mae_w,
             model_mae_w=group.model_mae_w,
             skill=group.skill,
+            in_use=in_use,
+            reason="held_out_best" if in_use == group.method else "rule_better_recently",
         )
-        for name, group in model.groups.items()
-    }
+    return choices
 
 
 def predictor_issue_ids(entry_id: str) -> tuple[str, str, str]:

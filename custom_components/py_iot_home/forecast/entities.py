@@ -57,7 +57,7 @@ def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
 
 def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
     choice = snap.choices.get("day_ahead")
-    return choice.method if choice else None
+    return choice.in_use if choice else None
 
 
 PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (

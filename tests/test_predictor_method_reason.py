@@ -1,0 +1,79 @@
+"""The forecast method sensor says which method is in use, and why, when the guard steps in."""
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from custom_components.py_iot_home.forecast.coordinator import (
+    ForecastPoint,
+    PredictionSnapshot,
+    method_choices,
+)
+from custom_components.py_iot_home.forecast.entities import PREDICTOR_SENSORS
+from custom_components.py_iot_home.prediction import PowerModel, fit_power_model
+from custom_components.py_iot_home.prediction.walk_forward import MODEL
+
+SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
+TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
+START = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def model() -> PowerModel:
+    """A model fitted on the slice, publishing the learned model in both groups."""
+    frame = pd.read_csv(SLICE, parse_dates=["time"]).set_index("time")
+    fitted = fit_power_model(frame.iloc[: 42 * 24])
+    groups = {name: replace(choice, method=MODEL) for name, choice in fitted.groups.items()}
+    return replace(fitted, methods=(MODEL,) * 24, groups=groups)
+
+
+def _snapshot(model: PowerModel, methods: list[str]) -> PredictionSnapshot:
+    forecast = tuple(
+        ForecastPoint(
+            start=START + timedelta(hours=hour), power_w=1.0, low_w=0.5, high_w=2.0, method=m
+        )
+        for hour, m in enumerate(methods)
+    )
+    return PredictionSnapshot(
+        forecast=forecast,
+        mae_w=model.mae_w,
+        skill=model.groups["day_ahead"].skill,
+        choices=method_choices(model, forecast),
+        training_rows=model.training_rows,
+        excluded_days=0,
+        trained_at=model.trained_at,
+        hours_needed=None,
+        missing_power_hours=0,
+        converted_series=0,
+    )
+
+
+def _method_sensor(snap: PredictionSnapshot) -> tuple[object, dict]:
+    description = next(d for d in PREDICTOR_SENSORS if d.key == "forecast_method")
+    assert description.attributes_fn is not None
+    return description.value_fn(snap), description.attributes_fn(snap)
+
+
+def test_the_published_method_in_use_says_it_did_best_held_out(model: PowerModel) -> None:
+    state, attributes = _method_sensor(_snapshot(model, list(model.methods)))
+    assert state == model.groups["day_ahead"].method
+    assert attributes["day_ahead_method_in_use"] == state
+    assert attributes["day_ahead_reason"] == attributes["hour_ahead_reason"] == "held_out_best"
+
+
+def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
+    day = model.groups["day_ahead"]
+    methods = [MODEL] + [day.best_rule] * 23
+    state, attributes = _method_sensor(_snapshot(model, methods))
+    assert state == day.best_rule
+    assert attributes["day_ahead_method"] == MODEL
+    assert attributes["day_ahead_method_in_use"] == day.best_rule
+    assert attributes["day_ahead_reason"] == "rule_better_recently"
+    assert attributes["hour_ahead_reason"] == "held_out_best"
+    words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
+    reason = words["state_attributes"]["day_ahead_reason"]["state"]["rule_better_recently"]
+    assert "last 48 hours" in reason
