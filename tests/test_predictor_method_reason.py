@@ -76,4 +76,4 @@ def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
     assert attributes["hour_ahead_reason"] == "held_out_best"
     words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
     reason = words["state_attributes"]["day_ahead_reason"]["state"]["rule_better_recently"]
-    assert "last 48 hours" in reason
+    assert "last 24 hours" in reason

@@ -18,7 +18,7 @@ RULE = "persistence_1h"
 
 @pytest.fixture(scope="module")
 def shop() -> pd.DataFrame:
-    """A shop open on weekdays; the two days after training are a Thursday and a Friday."""
+    """A shop open on weekdays; the two days after training are a Monday and a Tuesday."""
     return shop_closed_on_sundays(days=TRAIN_DAYS + 2)
 
 
@@ -39,9 +39,12 @@ def _context(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _closed(shop: pd.DataFrame) -> pd.DataFrame:
-    """The shop did not open over the last two days (a holiday): 1.5 kW all day."""
+    """The shop did not open on its last two days (holidays): 1.5 kW all day.
+
+    Two, so that every day-ahead origin of the hours the guard scores is closed too.
+    """
     frame = shop.copy()
-    frame.iloc[-GUARD_HOURS:, frame.columns.get_loc("power_w")] = 1500.0
+    frame.iloc[-2 * GUARD_HOURS :, frame.columns.get_loc("power_w")] = 1500.0
     return frame
 
 
@@ -69,6 +72,15 @@ def test_a_holiday_hands_the_forecast_to_the_rule_with_its_band(
     )
 
 
+def test_one_closed_day_hands_over_the_next_hour_only(
+    published_model: PowerModel, shop: pd.DataFrame
+) -> None:
+    """Day ahead, the hours scored were forecast from the open day before: no clear winner."""
+    frame = shop.copy()
+    frame.iloc[-GUARD_HOURS:, frame.columns.get_loc("power_w")] = 1500.0
+    assert published_model.forecast(_context(frame)).methods == [RULE] + [MODEL] * 23
+
+
 def test_a_one_hour_forecast_checks_only_the_next_hour(
     published_model: PowerModel, shop: pd.DataFrame
 ) -> None:
@@ -88,9 +100,9 @@ def test_a_published_rule_is_never_checked(published_model: PowerModel, shop: pd
 @pytest.mark.parametrize(
     ("errors", "switches"),
     [
-        (RecentErrors(10.0, 7.9, 48), True),
-        (RecentErrors(10.0, 8.0, 48), False),  # better, but not clearly
-        (RecentErrors(10.0, 1.0, 12), False),  # too few hours observed to say
+        (RecentErrors(10.0, 5.9, 24), True),
+        (RecentErrors(10.0, 6.0, 24), False),  # better, but not clearly
+        (RecentErrors(10.0, 1.0, 11), False),  # too few hours observed to say
         (RecentErrors(float("nan"), float("nan"), 0), False),
     ],
 )
