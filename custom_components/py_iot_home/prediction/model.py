@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -176,10 +177,8 @@ class PowerModel:
             recent = recent_errors(
                 grid,
                 group_horizons,
-                lambda o, h, m=choice.method: self.predict_rows(
-                    grid, o, h, [m] * MAX_HORIZON_HOURS
-                ),
-                lambda o, h, r=choice.best_rule: RULES[r](grid, o, h),
+                partial(self.predict_rows, grid, methods=[choice.method] * MAX_HORIZON_HOURS),
+                partial(RULES[choice.best_rule], grid),
             )
             if recent.rule_clearly_better:
                 at = np.array(group_horizons) - 1
