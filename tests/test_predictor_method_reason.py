@@ -66,14 +66,14 @@ def test_the_published_method_in_use_says_it_did_best_held_out(model: PowerModel
 
 
 def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
-    day = model.groups["day_ahead"]
-    methods = [MODEL] + [day.best_rule] * 23
+    hour = model.groups["hour_ahead"]
+    methods = [hour.best_rule] + [MODEL] * 23
     state, attributes = _method_sensor(_snapshot(model, methods))
-    assert state == day.best_rule
-    assert attributes["day_ahead_method"] == MODEL
-    assert attributes["day_ahead_method_in_use"] == day.best_rule
-    assert attributes["day_ahead_reason"] == "rule_better_recently"
-    assert attributes["hour_ahead_reason"] == "held_out_best"
+    assert state == MODEL  # the day ahead's
+    assert attributes["hour_ahead_method"] == MODEL
+    assert attributes["hour_ahead_method_in_use"] == hour.best_rule
+    assert attributes["hour_ahead_reason"] == "rule_better_recently"
+    assert attributes["day_ahead_reason"] == "held_out_best"
     words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
-    reason = words["state_attributes"]["day_ahead_reason"]["state"]["rule_better_recently"]
+    reason = words["state_attributes"]["hour_ahead_reason"]["state"]["rule_better_recently"]
     assert "last 24 hours" in reason

@@ -39,12 +39,9 @@ def _context(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _closed(shop: pd.DataFrame) -> pd.DataFrame:
-    """The shop did not open on its last two days (holidays): 1.5 kW all day.
-
-    Two, so that every day-ahead origin of the hours the guard scores is closed too.
-    """
+    """The shop did not open on its last day (a holiday): 1.5 kW all day."""
     frame = shop.copy()
-    frame.iloc[-2 * GUARD_HOURS :, frame.columns.get_loc("power_w")] = 1500.0
+    frame.iloc[-GUARD_HOURS:, frame.columns.get_loc("power_w")] = 1500.0
     return frame
 
 
@@ -55,33 +52,25 @@ def test_a_usual_history_keeps_the_published_method(
     assert result.methods == [MODEL] * 24
 
 
-def test_a_holiday_hands_the_forecast_to_the_rule_with_its_band(
+def test_a_holiday_hands_the_next_hour_to_the_rule_with_its_band(
     published_model: PowerModel, shop: pd.DataFrame
 ) -> None:
+    """The day ahead keeps the model: a day-long switch on one odd day costs a whole day."""
     context = _context(_closed(shop))
     result = published_model.forecast(context)
-    assert result.methods == [RULE] * 24
-    # The same forecast and band as a model that had published the rule with that band.
+    assert result.methods == [RULE] + [MODEL] * 23
+    # The next hour as a model that had published the rule with the rule's band gives it.
     as_rule = replace(published_model, methods=(RULE,) * 24, band=published_model.rule_band)
-    expected = as_rule.forecast(context)
-    assert result.power_w == pytest.approx([1500.0] * 24)
-    assert result.low_w == pytest.approx(expected.low_w)
-    assert result.high_w == pytest.approx(expected.high_w)
-    assert result.high_w != pytest.approx(
-        replace(published_model, rule_band=published_model.band).forecast(context).high_w
-    )
+    expected = as_rule.forecast(context, hours=1)
+    assert result.power_w[0] == pytest.approx(1500.0)
+    assert result.low_w[0] == pytest.approx(expected.low_w[0])
+    assert result.high_w[0] == pytest.approx(expected.high_w[0])
+    with_model_band = replace(published_model, rule_band=published_model.band)
+    assert result.high_w[0] != pytest.approx(with_model_band.forecast(context).high_w[0])
+    assert result.power_w[1:] == with_model_band.forecast(context).power_w[1:]
 
 
-def test_one_closed_day_hands_over_the_next_hour_only(
-    published_model: PowerModel, shop: pd.DataFrame
-) -> None:
-    """Day ahead, the hours scored were forecast from the open day before: no clear winner."""
-    frame = shop.copy()
-    frame.iloc[-GUARD_HOURS:, frame.columns.get_loc("power_w")] = 1500.0
-    assert published_model.forecast(_context(frame)).methods == [RULE] + [MODEL] * 23
-
-
-def test_a_one_hour_forecast_checks_only_the_next_hour(
+def test_a_one_hour_forecast_is_guarded_too(
     published_model: PowerModel, shop: pd.DataFrame
 ) -> None:
     result = published_model.forecast(_context(_closed(shop)), hours=1)

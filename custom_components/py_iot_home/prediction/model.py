@@ -5,8 +5,9 @@ and outdoor temperature (`features.py`), scored walk-forward against the rules
 (`walk_forward.py`). Per horizon group (the next hour; hours 2-24) the published forecast
 is whichever did best there: a model that loses to a rule is not published. Every hour
 gets a 10-90 % band from the held-out errors of the method in use. Before each forecast a
-learned method is checked against its group's best rule on the hours just past
-(`recent_guard.py`): the rule, with its own band, takes over where it did clearly better.
+learned method for the next hour is checked against that group's best rule on the hours
+just past (`recent_guard.py`): the rule, with its own band, takes over where it did clearly
+better.
 The fitted model is plain arrays (`export.py`), evaluated with numpy.
 """
 
@@ -32,7 +33,7 @@ from .history import (
     to_grid,
 )
 from .linear import LinearModel
-from .recent_guard import recent_errors
+from .recent_guard import GUARDED_GROUPS, recent_errors
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
@@ -165,14 +166,18 @@ class PowerModel:
     def methods_in_use(self, grid: HourlyGrid, hours: int) -> tuple[tuple[str, ...], FloatArray]:
         """Per horizon, the method and band offsets for a forecast from the grid's end.
 
-        The published ones, except in a group whose learned method erred clearly more than
-        the group's best rule over the hours just past: that rule and its band instead.
+        The published ones, except where the next hour's learned method erred clearly more
+        than its best rule over the hours just past: that rule and its band instead.
         """
         methods = list(self.methods)
         band = self.band.copy()
         for name, group_horizons in HORIZON_GROUPS:
             choice = self.groups[name]
-            if choice.method not in LEARNED or group_horizons.start > hours:
+            if (
+                name not in GUARDED_GROUPS
+                or choice.method not in LEARNED
+                or group_horizons.start > hours
+            ):
                 continue
             recent = recent_errors(
                 grid,
