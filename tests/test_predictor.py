@@ -636,18 +636,7 @@ async def test_a_restart_forecasts_with_the_saved_model(
 
     # Other sources (here a shorter window): the saved model is not theirs.
     freezer.tick(timedelta(minutes=10))
-    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
-    result = await async_configure_subentry(
-        hass,
-        result["flow_id"],
-        {
-            CONF_POWER_ENTITY: POWER,
-            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-            CONF_TRAINING_DAYS: 50,
-            CONF_RETRAIN_HOURS: 24,
-        },
-    )
-    assert result["type"] is FlowResultType.ABORT
+    await _change_window(hass, entry_id, days=50)
     await hass.async_block_till_done(wait_background_tasks=True)
     retrained_at = hass.states.get(LAST_TRAINED).state
     assert retrained_at == dt_util.utcnow().isoformat()
@@ -667,6 +656,22 @@ async def test_a_restart_forecasts_with_the_saved_model(
     assert model_storage_key(entry_id) not in hass_storage
 
 
+async def _change_window(hass: HomeAssistant, entry_id: str, *, days: int) -> None:
+    """Change power forecast to another training window (other settings, same sensors)."""
+    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {
+            CONF_POWER_ENTITY: POWER,
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_TRAINING_DAYS: days,
+            CONF_RETRAIN_HOURS: 24,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+
+
 async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -682,18 +687,7 @@ async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
     freezer.tick(timedelta(minutes=10))
     unavailable = record_unavailable(hass)
 
-    result = await async_start_reconfigure(hass, _home(hass), entry_id, SubentryKind.FORECAST)
-    result = await async_configure_subentry(
-        hass,
-        result["flow_id"],
-        {
-            CONF_POWER_ENTITY: POWER,
-            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-            CONF_TRAINING_DAYS: 50,
-            CONF_RETRAIN_HOURS: 24,
-        },
-    )
-    assert result["type"] is FlowResultType.ABORT
+    await _change_window(hass, entry_id, days=50)
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert unavailable == []
