@@ -30,6 +30,12 @@ from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import board_subentry, home_entry
 
+# The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
+# recorder's thread writes them, and its pool's DEBUG lines, between tests, past pytest's
+# capture: over a thousand lines in CI's log that say nothing a failure would need.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
