@@ -1,0 +1,72 @@
+"""DEMO weather service: the demo meter's outdoor weather and its next 24 hours, over MQTT.
+
+`script/develop` has no internet, so no weather integration. This stands in for one: it
+publishes, retained, the outdoor temperature and humidity the demo meter reads now and the
+hourly means of the 24 data hours that follow (the UCI data, uci_replay.py), which
+config/configuration.yaml turns into `weather.demo_weather` (an MQTT sensor holding the
+message, a template weather with an hourly forecast). A power forecast can then be given a
+weather entity in the browser, as in a real home; its forecast of the coming hours is the
+data's own, a perfect forecast (the bench's `--weather-forecast observed`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from .uci_replay import DemoSeries
+
+TOPIC = "demo/weather"
+FORECAST_HOURS = 24
+REPUBLISH_S = 600
+
+
+def weather_message(series: DemoSeries, now: datetime) -> dict[str, Any]:
+    """What the weather service says at `now`: the current reading and the coming hours."""
+    current = series.values_at(now)
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    forecast = []
+    # From the hour under way, as weather services give it (the predictor's first hour).
+    for ahead in range(FORECAST_HOURS + 1):
+        start = hour + timedelta(hours=ahead)
+        statistics = series.hour_statistics(start)
+        forecast.append(
+            {
+                "datetime": start.isoformat(),
+                "condition": "cloudy",
+                "temperature": round(statistics["temperature"].mean, 1),
+                "humidity": round(statistics["humidity"].mean),
+            }
+        )
+    return {
+        "temperature": round(current["temperature"], 1),
+        "humidity": round(current["humidity"]),
+        "forecast": forecast,
+    }
+
+
+def main() -> None:
+    """Publish the message now and every 10 minutes, until stopped."""
+    series = DemoSeries.load(Path(sys.argv[1]))
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="demo-weather-service")
+    # Connects (and reconnects) in the background: script/develop stops the whole stack
+    # when one of its processes ends.
+    client.connect_async("127.0.0.1", 1883)
+    client.loop_start()
+    while True:
+        if client.is_connected():
+            message = weather_message(series, datetime.now(UTC))
+            client.publish(TOPIC, json.dumps(message), qos=1, retain=True)
+            time.sleep(REPUBLISH_S)
+        else:
+            time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
