@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import numpy as np
@@ -623,3 +624,29 @@ async def test_a_device_named_like_the_place_asked_about_is_pointed_to(hass: Hom
     assert await _speech(hass, "what is the humidity in the gar") == (
         "I do not know an area called gar."
     )
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_attaching_the_sentences_again_is_not_logged_at_info(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each registry change attaches the device sentences again, and each time Home
+    Assistant's trigger helper said "Assist sentences: Initialized trigger" at info level:
+    185 of the 199 lines the integration wrote in a short walk through script/develop."""
+    caplog.set_level(logging.INFO, logger="custom_components.py_iot_home")
+    device = await _node_in_no_area(hass, "Garage Pi")
+    for name in ("Shed Pi", "Garage Pi"):
+        dr.async_get(hass).async_update_device(device.id, name_by_user=name)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert await _speech(hass, "what is the temperature in the garage") == (
+        "Garage Pi reads 22.5\u00a0°C."
+    )
+    chatter = [
+        record
+        for record in caplog.records
+        if record.name.startswith("custom_components.py_iot_home")
+        and record.levelno >= logging.INFO
+        and "Initialized trigger" in record.getMessage()
+    ]
+    assert chatter == []

@@ -29,8 +29,9 @@ from homeassistant.helpers import intent
 from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 
-from ..const import DOMAIN, LOGGER
+from ..const import DOMAIN
 from .answers import device_reading_answer
+from .trigger_log import log_sentence_triggers
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
@@ -154,7 +155,7 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
                 ],
             )
             remove = await async_initialize_triggers(
-                hass, triggers, _answer, DOMAIN, "Assist", _log
+                hass, triggers, _answer, DOMAIN, "Assist", log_sentence_triggers
             )
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
@@ -182,7 +183,3 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
     ):
         hass.bus.async_listen(event_type, _changed)
     await _attach()
-
-
-def _log(level: int, message: str, **kwargs: Any) -> None:
-    LOGGER.log(level, "Assist sentences: %s", message, **kwargs)

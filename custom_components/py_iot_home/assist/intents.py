@@ -36,7 +36,6 @@ from ..const import (
     CONF_WINDOW_DAYS,
     DEFAULT_WINDOW_DAYS,
     DOMAIN,
-    LOGGER,
 )
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
@@ -67,6 +66,7 @@ from .device_readings import (
     async_follow_device_sentences,
     device_reading_speech,
 )
+from .trigger_log import log_sentence_triggers
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
@@ -447,10 +447,7 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
         speech: str = response.speech["plain"]["speech"]
         return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
 
-    def log(level: int, message: str, **kwargs: Any) -> None:
-        LOGGER.log(level, "Assist sentences: %s", message, **kwargs)
-
-    await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log)
+    await async_initialize_triggers(hass, triggers, answer, DOMAIN, "Assist", log_sentence_triggers)
     await async_follow_device_sentences(hass)
 
 
