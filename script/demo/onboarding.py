@@ -81,7 +81,8 @@ async def _log_in(session: aiohttp.ClientSession) -> str:
 
 async def _finish_onboarding(session: aiohttp.ClientSession, token: str, done: set[str]) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    # Core config (location, units) comes from configuration.yaml; analytics stay off.
+    # A fresh stack has core config done already (onboarding_seed.py); location and units
+    # go through the API (bootstrap.ensure_home). Analytics stay off.
     for step, payload in (
         ("core_config", None),
         ("analytics", None),
