@@ -891,6 +891,38 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
 
 
+async def test_a_power_sensor_just_added_needs_history_and_is_not_called_silent(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Walking the README on script/develop: a forecast for a power sensor made minutes
+    before (a template sensor with a state class) got the repair "has no recent power
+    readings ... Check that the sensor is available and still records long-term statistics".
+    The sensor was fine; it had no history yet, and the repair should say how much it needs."""
+    freezer.move_to(NOW)
+    _set_states(hass)
+    hass.states.async_set(
+        POWER,
+        "850",
+        {"unit_of_measurement": "W", "device_class": "power", "state_class": "measurement"},
+    )
+    entry_id = await _add_predictor(hass)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, f"no_recent_power_{entry_id}") is None
+    issue = issues.async_get_issue(DOMAIN, f"not_enough_history_{entry_id}")
+    assert issue is not None
+    assert (issue.translation_placeholders["hours"], issue.translation_placeholders["have"]) == (
+        str(14 * 24),
+        "0",
+    )
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+
+    # Without a state class it never gets statistics: that is the silent sensor's repair.
+    hass.states.async_set(POWER, "850", {"unit_of_measurement": "W", "device_class": "power"})
+    await _predictor(hass, entry_id).async_refresh()
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, f"no_recent_power_{entry_id}") is not None
+
+
 def _with_meta(encoded: str, **changes: object) -> str:
     """A saved model (base64 .npz) with some of its meta data changed, as a hand edit would."""
     with np.load(io.BytesIO(base64.b64decode(encoded)), allow_pickle=False) as archive:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from homeassistant.components.sensor import ATTR_STATE_CLASS
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -274,13 +275,29 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         Without, every hourly retrain failed and every forecast raised; a repair says why
         the forecast is unavailable, and goes once the sensor reports again.
         """
-        if any(math.isfinite(value) for value in context.history.power_w.tolist()):
+        recorded = any(math.isfinite(value) for value in context.history.power_w.tolist())
+        if recorded or self._power_sensor_is_new():
             ir.async_delete_issue(self.hass, DOMAIN, self._no_power_issue_id)
             return True
         self._raise_issue(
             self._no_power_issue_id, "no_recent_power", days=str(PREDICTION_CONTEXT_HOURS // 24)
         )
         return False
+
+    def _power_sensor_is_new(self) -> bool:
+        """Whether the power sensor reads now and keeps statistics (it has a state class).
+
+        Then an empty history means it was just added: the repair to show is how many hours
+        it still needs, not that it went silent (which told a new user to check a sensor that
+        was fine).
+        """
+        state = self.hass.states.get(self.sources.power)
+        if state is None or ATTR_STATE_CLASS not in state.attributes:
+            return False
+        try:
+            return math.isfinite(float(state.state))
+        except ValueError:
+            return False
 
     def _raise_issue(self, issue_id: str, translation_key: str, **placeholders: str) -> None:
         """A warning repair about this predictor and its power sensor."""
