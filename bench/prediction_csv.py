@@ -20,7 +20,9 @@ optional). What a checker's file may look like, and what becomes of it:
   local time), epoch seconds, ms, µs or ns, or Excel's serial day numbers (a time cell
   formatted as a number, read as local time); a date and a time of day in two columns are
   named together, `--time Date+Time` (the time of day may be a whole hour number: 1..24
-  hour ending, 0..23 hour beginning); an hour-ending `24:00` is midnight of the next day. A
+  hour ending, 0..23 hour beginning), and a date in three whole-number columns too,
+  `--time year+month+day+hour` (GEFCom's and BigDEAL's layout; the year has four digits,
+  the day passes 12); an hour-ending `24:00` is midnight of the next day. A
   time of day without its date (a date written once a day) is refused. A
   time cell without a digit (empty, `NA`, `-`, an export's `Total` row) drops its row, with
   a `note:`. Offsets are

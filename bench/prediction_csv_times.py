@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import numpy as np
 import pandas as pd
 
+from bench.prediction_csv_dates import date_columns, dates_from_parts
 from bench.prediction_csv_options import CsvError, CsvOptions
 
 HOUR = pd.Timedelta(hours=1)
@@ -87,20 +88,19 @@ def time_parts(time: str, columns: list[str]) -> list[str]:
     return [part.strip() for part in time.split("+")]
 
 
-def check_dates_given(raw: pd.DataFrame, time_columns: list[str]) -> None:
+def check_dates_given(date: pd.Series, clock: pd.Series, date_name: str, clock_name: str) -> None:
     """Refuse rows with a time of day but no date: pandas would date them today.
 
     A spreadsheet that writes the date once a day (pycity_base's measured loads, on each
     day's second row) left 95 of 96 rows on the day of the run.
     """
-    date = raw[time_columns[0]].str.strip()
-    clock = raw[time_columns[1]].str.strip()
-    undated = (date == "") & clock.str.contains(r"\d")
+    clock = clock.str.strip()
+    undated = (date.str.strip() == "") & clock.str.contains(r"\d")
     if undated.any():
         line = int(np.flatnonzero(undated.to_numpy())[0])
         raise CsvError(
-            f"{int(undated.sum())} of {len(raw)} rows have a time of day in "
-            f"{time_columns[1]!r} but no date in {time_columns[0]!r}, e.g. row {line + 1} "
+            f"{int(undated.sum())} of {len(date)} rows have a time of day in "
+            f"{clock_name!r} but no date in {date_name!r}, e.g. row {line + 1} "
             f"({clock.iloc[line]!r}): a date written once a day? Write it on every row"
         )
 
@@ -416,10 +416,12 @@ def row_times(
 ) -> pd.Series:
     """Each row's time (NaT where it has none), from one column or a date and a time of day."""
     name = options.time
-    time_text = raw[time_columns[0]].str.strip()
-    if len(time_columns) > 1:
-        check_dates_given(raw, time_columns)
-    for column in time_columns[1:]:
+    dates = date_columns(raw, time_columns)
+    time_text = dates_from_parts(raw, dates) if len(dates) > 1 else raw[dates[0]].str.strip()
+    clocks = time_columns[len(dates) :]
+    if clocks:
+        check_dates_given(time_text, raw[clocks[0]], "+".join(dates), clocks[0])
+    for column in clocks:
         time_text = time_text + " " + time_of_day(raw[column], column)
     # Empty or word-only cells (NA, -, null, an export's "Total" row) carry no time.
     blank = ~time_text.str.contains(r"\d")

@@ -587,6 +587,37 @@ def test_a_date_and_a_whole_hour_number_in_two_columns(
     np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
 
 
+@pytest.mark.parametrize(
+    ("names", "cells"),
+    [
+        ("year+month+day+hour", lambda t: f"{t.year},{t.month},{t.day}"),
+        ("Day+Month+Year+Hour", lambda t: f"{t.day},{t.month},{t.year}"),
+        ("Month+Day+Year+Hour", lambda t: f"{t.month:02d},{t.day:02d},{t.year}"),
+    ],
+)
+def test_a_date_in_three_whole_number_columns(
+    tmp_path: Path, names: str, cells: Callable[[pd.Timestamp], str]
+) -> None:
+    """GEFCom's and BigDEAL's layout: the year, month and day as numbers, then the hour."""
+    starts = pd.date_range("2026-01-20", periods=DAYS * 24, freq="h")
+    header = ",".join(names.split("+"))
+    lines = [f"{header},Load,T"] + [
+        f"{cells(t)},{t.hour + 1},{p:.1f},5" for t, p in zip(starts, wavy(starts), strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(time=names, power="Load", temperature="T"))
+    assert hourly.index[0] == pd.Timestamp("2026-01-20 00:00")
+    assert len(hourly) == DAYS * 24
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
+def test_a_date_whose_month_and_day_cannot_be_told_apart_is_refused(tmp_path: Path) -> None:
+    lines = ["day,month,year,hour,power,temp"] + [
+        f"{d},1,2026,{h},400,5" for d in (1, 2) for h in range(24)
+    ]
+    with pytest.raises(CsvError, match="cannot tell the month from the day"):
+        load_csv(write(tmp_path, lines), options(time="day+month+year+hour"))
+
+
 def test_whole_hours_from_0_to_24_are_refused(tmp_path: Path) -> None:
     lines = ["date,hour,power,temp"] + [f"2026-01-05,{h},400,5" for h in range(25)]
     with pytest.raises(CsvError, match=r"hours in 'hour' run from 0 to 24"):
