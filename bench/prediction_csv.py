@@ -50,14 +50,14 @@ optional). What a checker's file may look like, and what becomes of it:
   export: the power between two rows is their difference over their time apart; a drop, the
   meter reset, leaves that interval missing). Temperature in °C, °F or K. Without
   `--power-unit` or `--temperature-unit`, a column whose name says a unit (`temp_f`,
-  `Temperature (°F)`, `load_kw`, `Demand (MW)`; NOAA's `HourlyDryBulbTemperature` and IEM's
-  `tmpf` are °F) is read in it, and values that can only be in another unit are read in
-  that one, with a `note:`: a median power below 20 W is kW, a median above 45 "°C" is °F
-  (above 150, K). Otherwise W and °C are assumed: °F under a name without a unit
-  (`temperature`) in a cool season, or MW of a region under a bare name
-  (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that the name
-  or the values contradict is refused (40 °F read as °C passes every other check: the name
-  is the only tell), and so is a running total read as power.
+  `Temperature (°F)`, `load_kw`, `Demand (MW)`, camel case `tempF`; NOAA's
+  `HourlyDryBulbTemperature` and IEM's `tmpf` are °F) is read in it, and values that can
+  only be in another unit are read in that one, with a `note:`: a median power below 20 W
+  is kW, a median above 45 "°C" is °F (above 150, K). Otherwise W and °C are assumed: °F
+  under a name without a unit (`temperature`) in a cool season, or MW of a region under a
+  bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that
+  the name or the values contradict is refused (40 °F read as °C passes every other check:
+  the name is the only tell), and so is a running total read as power.
 - -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.

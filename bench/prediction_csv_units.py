@@ -40,6 +40,8 @@ TEMPERATURE_NAME_UNITS = {
     "tmpf": "F",
     "tmpc": "C",
 }
+# Units run on to a name in camel case (OpenEEmeter's `tempF`, `LoadkWh`), longest first.
+CAMEL_CASE_UNITS = ("kWh", "MWh", "kW", "MW", "Wh", "W", "C", "F", "K")
 # What a column whose name says no unit is read in: °F in a cool season, or a region's MW,
 # cannot be told from the values.
 ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
@@ -65,6 +67,18 @@ SUSPECT_VALUE = r"[-+]?\d+(?:\.\d+)?s"
 SPACE_GROUPING = r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))"
 
 
+def camel_case_unit(name: str) -> str | None:
+    """The unit a name's last word ends with after a lowercase letter (`tempF`: F).
+
+    The longest unit the word ends with decides: `kWh` alone is no `Wh` after a `k`.
+    """
+    word = re.split(r"[^A-Za-z0-9]+", name.strip())[-1]
+    for unit in CAMEL_CASE_UNITS:
+        if word.endswith(unit):
+            return unit if word.removesuffix(unit)[-1:].islower() else None
+    return None
+
+
 def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) -> CsvOptions:
     """The options with each unit not given taken from its column's name, if it says one.
 
@@ -79,6 +93,7 @@ def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) 
     resolved: dict[str, str] = {}
     for field, column, units in named:
         tokens = set(re.split(r"[^a-z0-9]+", column.lower().replace("°", " deg")))
+        tokens |= {unit.lower() for unit in [camel_case_unit(column)] if unit}
         said = {units[token] for token in tokens if token in units}
         if len(said) != 1:
             continue

@@ -748,6 +748,31 @@ def test_a_column_named_in_the_unit_it_is_read_in_is_read(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
+    ("power", "temperature", "watts", "celsius"),
+    [
+        ("value", "tempF", 500.0, 0.0),
+        ("LoadkWh", "tempC", 500.0, 32.0),
+        ("energy kWh", "OutdoorTempC", 500.0, 32.0),
+    ],
+)
+def test_a_unit_run_on_to_the_name_in_camel_case_is_read(
+    tmp_path: Path, power: str, temperature: str, watts: float, celsius: float
+) -> None:
+    """OpenEEmeter's `tempF`: a winter at 32 °F would pass as 32 °C by its values alone."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    lines = [f"start,{power},{temperature}"] + [f"{t:%Y-%m-%d %H:%M},0.5,32" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(
+        write(tmp_path, lines),
+        options(time="start", power=power, temperature=temperature, power_unit="kWh"),
+        notice,
+    )
+    np.testing.assert_allclose(hourly["power_w"], watts)
+    np.testing.assert_allclose(hourly["temperature"], celsius)
+    assert any(f"{temperature!r} is read in" in line for line in notes)
+
+
+@pytest.mark.parametrize(
     "times",
     [
         # Epoch seconds of 2262-2286 (within the band read as seconds): beyond pandas' range.
