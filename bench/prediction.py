@@ -18,8 +18,9 @@ ends the bench with one `error:` line; remarks about the input (rows dropped, av
 go to stderr as `note:` lines.
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
-data after its first 60 days; as Home Assistant does by default, the model is refitted
-every 24 hours (`--retrain-hours`) on the 60 days before that moment. In the block,
+data after its first 60 days (a CSV's days without power at either end left out); as Home
+Assistant does by default, the model is refitted every 24 hours (`--retrain-hours`) on
+the 60 days before that moment. In the block,
 hour-ahead: every hour is forecast from the hours before it; day-ahead: at each midnight
 the next 24 hours. Each forecast goes through `PowerModel.forecast` with the last 29 days
 as context, as the integration calls it. `--weather-forecast observed` hands the observed
@@ -139,6 +140,7 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
         data = load_csv(path, options)
     except CsvError as error:
         raise SystemExit(f"error: {path}: {error}") from None
+    data = days_with_power(data)
     days = len(data) // 24
     if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
         raise SystemExit(
@@ -149,6 +151,28 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
     if days < TRAIN_DAYS + BLOCK_DAYS:
         note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
     return data
+
+
+def days_with_power(data: pd.DataFrame) -> pd.DataFrame:
+    """The days from the first with power to the last, with a note if any are cut.
+
+    A competition's file ends with the weeks to forecast (BigDEAL 2022: its last 61 days
+    carry temperature only): a test block there would score nothing.
+    """
+    index = pd.DatetimeIndex(data.index)
+    powered = index[data["power_w"].notna().to_numpy()]
+    if powered.empty:
+        return data
+    days = index.normalize()
+    keep = (days >= powered[0].normalize()) & (days <= powered[-1].normalize())
+    if not keep.all():
+        before = days[days < powered[0].normalize()].nunique()
+        after = days[days > powered[-1].normalize()].nunique()
+        note(
+            f"{before} days before the first power reading and {after} after the last left "
+            "out: the test blocks fall where there is power"
+        )
+    return data.loc[keep]
 
 
 def train_days(data: pd.DataFrame) -> int:

@@ -1111,3 +1111,22 @@ def test_names_spread_over_two_header_lines_are_refused_with_where_they_are(
     where = r"\['Metal 1'\] on line 1, \['Date', 'Time', 't'\] on line 2.*write them on one"
     with pytest.raises(CsvError, match=where):
         load_csv(write(tmp_path, lines), asked)
+
+
+def test_the_bench_leaves_out_the_days_without_power_at_either_end(tmp_path: Path) -> None:
+    """A competition's file ends with the weeks to forecast: temperature, no power."""
+    from bench.prediction import blocks, csv_source
+
+    index = pd.date_range("2026-01-01", periods=200 * 24, freq="h")
+    power = wavy(index)
+    power[: 3 * 24 + 5] = np.nan
+    power[-61 * 24 :] = np.nan
+    frame = pd.DataFrame({"power": power, "temp": 5.0}, index=index)
+    path = tmp_path / "match.csv"
+    frame.rename_axis("time").to_csv(path)
+    data = csv_source(path, options())
+    assert data.index[0] == pd.Timestamp("2026-01-04 00:00")
+    assert data.index[-1] == index[-61 * 24 - 1]
+    assert all(
+        data["power_w"].iloc[start : start + 14 * 24].notna().all() for start in blocks(data)
+    )
