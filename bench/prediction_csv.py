@@ -67,8 +67,8 @@ optional). What a checker's file may look like, and what becomes of it:
 
 Once the file is read, one `note:` says what was read, for a checker to hold against the
 file: its rows, their interval, their span, the zone the hours of the day are counted in,
-the whole days and the hours without power. Bad input ends in one `CsvError` whose message
-says what to change.
+the whole days and the hours without power (and without temperature, if any). Bad input
+ends in one `CsvError` whose message says what to change.
 """
 
 from __future__ import annotations

@@ -154,9 +154,12 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
     else:
         zone = "no time zone: hours of the day as written (--tz to give the home's)"
     missing = int(hourly["power_w"].isna().sum())
+    # A weather file joined to a meter's often covers less: the model then sees no weather.
+    cold = int(hourly["temperature"].isna().sum())
+    without_temperature = f", {cold} without temperature" if cold else ""
     days = pd.DatetimeIndex(hourly.index).normalize().nunique()  # a clock change's are 23 or 25 h
     return (
         f"read {len(times)} rows {every}, {distinct[0]:%Y-%m-%d %H:%M} to "
         f"{distinct[-1]:%Y-%m-%d %H:%M}, {zone}: {days} whole days, "
-        f"{missing} of {len(hourly)} hours without power"
+        f"{missing} of {len(hourly)} hours without power{without_temperature}"
     )

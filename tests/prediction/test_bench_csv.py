@@ -1092,7 +1092,8 @@ def test_the_bench_says_what_it_read(tmp_path: Path) -> None:
     load_csv(path, options(tz="Europe/Berlin"), notice)
     assert (
         "read 285 rows every 15 min, 2026-01-05 00:00 to 2026-01-08 00:00, local time in "
-        "Europe/Berlin (--tz): 3 whole days, 1 of 72 hours without power"
+        "Europe/Berlin (--tz): 3 whole days, 1 of 72 hours without power, 1 without "
+        "temperature"
     ) in notes
     notes, notice = collect()
     load_csv(path, options(), notice)
@@ -1129,4 +1130,17 @@ def test_the_bench_leaves_out_the_days_without_power_at_either_end(tmp_path: Pat
     assert data.index[-1] == index[-61 * 24 - 1]
     assert all(
         data["power_w"].iloc[start : start + 14 * 24].notna().all() for start in blocks(data)
+    )
+
+
+def test_the_bench_says_how_many_hours_lack_a_temperature(tmp_path: Path) -> None:
+    """A weather file joined to a meter's may cover a part of it (OpenEEmeter's UK home 2)."""
+    rows = days_of_rows("2026-01-05", 30, hour_of_day, None)
+    rows.loc[rows.index < "2026-01-06", "temp"] = np.nan
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    notes, notice = collect()
+    load_csv(path, options(), notice)
+    assert any(
+        line.endswith("0 of 72 hours without power, 24 without temperature") for line in notes
     )
