@@ -380,11 +380,20 @@ def localize(
     Night by night: one row written twice (a meter's repeat) must not cost the repeated
     hour of every other clock change in the file.
     """
+    skipped = parsed.dt.tz_localize(zone, ambiguous=True, nonexistent="NaT").isna()
+    if in_gap := int((skipped & parsed.notna()).sum()):
+        # Times no clock in the zone shows: the file's clock does not change (standard time
+        # or UTC all year, as OpenEEmeter's samples), and its hours of the day are off by
+        # one all summer.
+        notes(
+            f"{in_gap} rows fall in the hour the clocks skip in {zone}, dropped: if the "
+            "file's times do not change with the clocks (UTC or standard time all year), "
+            "leave out --tz"
+        )
     try:
         return parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
     except Exception:  # pytz's AmbiguousTimeError, no ValueError: the order cannot tell
         local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").copy()
-    skipped = parsed.dt.tz_localize(zone, ambiguous=True, nonexistent="NaT").isna()
     repeated = local.isna() & ~skipped & parsed.notna()
     lost = 0
     for _, night in parsed[repeated].groupby(parsed[repeated].dt.normalize()):

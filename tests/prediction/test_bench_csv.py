@@ -180,6 +180,17 @@ def test_a_repeated_hour_that_cannot_be_ordered_is_dropped_with_a_note(tmp_path:
     assert hourly.loc["2026-10-25", "power_w"].isna().sum() == 2  # both 01:00 hours unknown
 
 
+def test_times_in_the_hour_the_clocks_skip_are_dropped_with_a_note(tmp_path: Path) -> None:
+    # UTC written without an offset (OpenEEmeter's samples) and read with --tz: 01:00-01:45
+    # on 2026-03-29 is no London clock time.
+    index = pd.date_range("2026-03-28", "2026-03-31", freq="15min")
+    lines = ["time,power,temp"] + [f"{t.strftime('%Y-%m-%d %H:%M')},300,5" for t in index]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(tz="Europe/London"), notice)
+    assert any(line.startswith("4 rows fall in the hour the clocks skip") for line in notes)
+    assert len(hourly.loc["2026-03-29"]) == 23
+
+
 def test_unsorted_and_repeated_rows(tmp_path: Path) -> None:
     rows = days_of_rows("2026-01-05", 60, hour_of_day, None).rename_axis("time").reset_index()
     doubled = pd.concat([rows, rows.assign(power=rows["power"] + 50.0)])
