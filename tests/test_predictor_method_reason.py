@@ -77,3 +77,4 @@ def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
     words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
     reason = words["state_attributes"]["hour_ahead_reason"]["state"]["rule_better_recently"]
     assert "last 24 hours" in reason
+    assert "last 4" in reason

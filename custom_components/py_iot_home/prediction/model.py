@@ -184,6 +184,7 @@ class PowerModel:
                 group_horizons,
                 partial(self.predict_rows, grid, methods=[choice.method] * MAX_HORIZON_HOURS),
                 partial(RULES[choice.best_rule], grid),
+                self.band,
             )
             if recent.rule_clearly_better:
                 at = np.array(group_horizons) - 1
