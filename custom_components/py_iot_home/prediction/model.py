@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import FEATURE_NAMES, feature_rows, power_scale, power_unscale
+from .features import FEATURE_NAMES, feature_rows, power_unscale
 from .history import (
     HOURS_PER_DAY,
     MAX_HORIZON_HOURS,
@@ -44,6 +44,7 @@ from .walk_forward import (
     MODEL,
     TrainingRows,
     WalkForward,
+    band_edges,
     band_offsets,
     blend,
     fold_count,
@@ -152,14 +153,12 @@ class PowerModel:
         horizons = np.arange(1, hours + 1, dtype=np.int64)
         methods, band = self.methods_in_use(grid, hours)
         values = self.predict_rows(extended, origins, horizons, methods)
-        band = band[horizons - 1]
-        scaled = power_scale(values)
+        low, high = band_edges(values, band[horizons - 1])
         return Forecast(
             start=pd.Timestamp(extended.index[grid.observed_end]),
             power_w=[float(v) for v in values],
-            # The band always holds the forecast, even where the errors were one-sided.
-            low_w=[float(v) for v in np.minimum(power_unscale(scaled + band[:, 0]), values)],
-            high_w=[float(v) for v in np.maximum(power_unscale(scaled + band[:, 1]), values)],
+            low_w=[float(v) for v in low],
+            high_w=[float(v) for v in high],
             methods=[methods[h - 1] for h in horizons],
         )
 

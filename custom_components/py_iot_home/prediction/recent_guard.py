@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import power_scale, power_unscale
 from .history import FloatArray, HourlyGrid, IntArray
+from .walk_forward import band_edges
 
 type Forecaster = Callable[[IntArray, IntArray], FloatArray]
 
@@ -105,12 +105,6 @@ def recent_errors(
 
 
 def off_one_side(actual: FloatArray, forecast: FloatArray, band: FloatArray) -> bool:
-    """Whether every actual value lies above its forecast's band, or every one below it.
-
-    The band is drawn as the forecast shows it: around the forecast on the log scale,
-    and always holding the forecast.
-    """
-    scaled = power_scale(forecast)
-    low = np.minimum(power_unscale(scaled + band[:, 0]), forecast)
-    high = np.maximum(power_unscale(scaled + band[:, 1]), forecast)
+    """Whether every actual value lies above its forecast's band, or every one below it."""
+    low, high = band_edges(forecast, band)
     return bool(np.all(actual < low) or np.all(actual > high))

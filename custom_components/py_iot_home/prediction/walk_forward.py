@@ -263,6 +263,17 @@ def band_offsets(log_errors: list[FloatArray], weeks: list[IntArray]) -> FloatAr
     return offsets
 
 
+def band_edges(forecast: FloatArray, offsets: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The band's low and high ends (W) around forecasts, from their log-scale offsets.
+
+    The band always holds the forecast, even where the held-out errors were one-sided.
+    """
+    scaled = power_scale(forecast)
+    low = np.minimum(power_unscale(scaled + offsets[:, 0]), forecast)
+    high = np.maximum(power_unscale(scaled + offsets[:, 1]), forecast)
+    return low, high
+
+
 def calibrated_tails(errors_and_weeks: list[tuple[FloatArray, IntArray]]) -> tuple[float, float]:
     """Tail levels (low, high) at which a band from the other weeks misses 10 % of a week.
 
