@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
 from bench.prediction_csv import add_arguments as add_csv_arguments
+from bench.prediction_csv_hours import days_with_power
 from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import (
@@ -140,7 +141,7 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
         data = load_csv(path, options)
     except CsvError as error:
         raise SystemExit(f"error: {path}: {error}") from None
-    data = days_with_power(data)
+    data = days_with_power(data, note)
     days = len(data) // 24
     if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
         raise SystemExit(
@@ -151,28 +152,6 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
     if days < TRAIN_DAYS + BLOCK_DAYS:
         note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
     return data
-
-
-def days_with_power(data: pd.DataFrame) -> pd.DataFrame:
-    """The days from the first with power to the last, with a note if any are cut.
-
-    A competition's file ends with the weeks to forecast (BigDEAL 2022: its last 61 days
-    carry temperature only): a test block there would score nothing.
-    """
-    index = pd.DatetimeIndex(data.index)
-    powered = index[data["power_w"].notna().to_numpy()]
-    if powered.empty:
-        return data
-    days = index.normalize()
-    keep = (days >= powered[0].normalize()) & (days <= powered[-1].normalize())
-    if not keep.all():
-        before = days[days < powered[0].normalize()].nunique()
-        after = days[days > powered[-1].normalize()].nunique()
-        note(
-            f"{before} days before the first power reading and {after} after the last left "
-            "out: the test blocks fall where there is power"
-        )
-    return data.loc[keep]
 
 
 def train_days(data: pd.DataFrame) -> int:

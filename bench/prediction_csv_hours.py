@@ -163,3 +163,25 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
         f"{distinct[-1]:%Y-%m-%d %H:%M}, {zone}: {days} whole days, "
         f"{missing} of {len(hourly)} hours without power{without_temperature}"
     )
+
+
+def days_with_power(data: pd.DataFrame, notes: Callable[[str], None]) -> pd.DataFrame:
+    """The days from the first with power to the last, with a note if any are cut.
+
+    A competition's file ends with the weeks to forecast (BigDEAL 2022: its last 61 days
+    carry temperature only): a test block there would score nothing.
+    """
+    index = pd.DatetimeIndex(data.index)
+    powered = index[data["power_w"].notna().to_numpy()]
+    if powered.empty:
+        return data
+    days = index.normalize()
+    keep = (days >= powered[0].normalize()) & (days <= powered[-1].normalize())
+    if not keep.all():
+        before = days[days < powered[0].normalize()].nunique()
+        after = days[days > powered[-1].normalize()].nunique()
+        notes(
+            f"{before} days before the first power reading and {after} after the last left "
+            "out: the test blocks fall where there is power"
+        )
+    return data.loc[keep]

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bench.prediction_csv_hours import days_with_power
 from bench.prediction_csv_units import celsius
 from script.demo.uci_data import wheel, whole_days
 
@@ -59,9 +60,7 @@ def hourly_frame(
         index=index,
     )
     hourly = hourly.reindex(pd.date_range(index.min(), index.max(), freq="h"))
-    loaded = hourly["power_w"].dropna().index
-    last_day = loaded[-1].normalize() + pd.Timedelta(hours=23)
-    return whole_days(hourly.loc[loaded[0].normalize() : last_day])
+    return whole_days(days_with_power(hourly, lambda _: None))
 
 
 def load_bigdeal_ldc(cache: Path, column: str) -> pd.DataFrame:
