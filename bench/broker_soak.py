@@ -35,11 +35,13 @@ from typing import TYPE_CHECKING, Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "node"))
-sys.path.insert(0, str(REPO / "bench"))
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 
+    from custom_components.py_iot_home.protocol import StateMessage
     from tests.mosquitto_server import MosquittoServer
 
 INTERVAL_S = 2
@@ -50,7 +52,7 @@ DRAIN_S = 25.0
 
 def node_configs(root: Path, port: int, nodes: int) -> list[dict[str, Any]]:
     """Node agent configurations matching bench/mqtt_broker.py's node entries."""
-    from mqtt_broker import node_id
+    from bench.mqtt_broker import node_id
 
     return [
         {
@@ -115,14 +117,20 @@ async def soak(
     """Set up Home Assistant, run the nodes through the kills, and account every sample."""
     from homeassistant.const import STATE_UNAVAILABLE
     from homeassistant.helpers.event import async_track_state_change_event
-    from mqtt_broker import set_up
+
+    from bench.mqtt_broker import set_up
 
     by_entity = await set_up(hass, server.port, args.nodes, signed=False)
     seen: dict[str, set[int]] = defaultdict(set)
+
+    def counter_listener(node_id: str) -> Callable[[list[StateMessage], bool], None]:
+        def listen(states: list[StateMessage], _replayed: bool) -> None:
+            seen[node_id].update(state.seq for state in states)
+
+        return listen
+
     for node in by_entity.values():
-        node.async_add_samples_listener(
-            lambda states, _replayed, nid=node.node_id: seen[nid].update(s.seq for s in states)
-        )
+        node.async_add_samples_listener(counter_listener(node.node_id))
     outages: dict[str, int] = defaultdict(int)
 
     def on_change(event: Event[EventStateChangedData]) -> None:

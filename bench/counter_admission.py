@@ -16,6 +16,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -58,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--admits", type=int, default=DEFAULT_ADMITS)
     args = parser.parse_args()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for label, step in (("consecutive", 1), (f"steps of {ADMIT_SPAN - 1}", ADMIT_SPAN - 1)):
         ours = per_admit_us(MessageVerifier("secret"), step, args.admits)
         loop = per_admit_us(BitLoopVerifier("secret"), step, args.admits)

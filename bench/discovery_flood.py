@@ -53,10 +53,11 @@ BROKER_TIMEOUT_S = 120.0
 
 def announcements(count: int, run: str) -> list[tuple[str, bytes, int, bool]]:
     """Distinct valid announcements (topic, payload, qos, retain), as nodes publish them."""
-    from bench_nodes import climate_node
     from py_iot_node.protocol import (
         build_announcement,
     )
+
+    from bench.bench_nodes import climate_node
 
     messages = []
     for index in range(count):

@@ -10,6 +10,7 @@ between them and refuses a document that lacks them (a figure never silently goe
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import re
@@ -46,8 +47,8 @@ def write_section(name: str, body: str, documents: Sequence[Path]) -> None:
 def machine_line() -> str:
     """Where and when: the figures' date, CPU count, Python, Home Assistant, load average."""
     try:
-        from homeassistant.const import __version__ as ha_version
-    except ImportError:  # a bench that runs without Home Assistant's venv
+        ha_version = importlib.metadata.version("homeassistant")
+    except importlib.metadata.PackageNotFoundError:  # a bench run without Home Assistant's venv
         ha_version = "-"
     load = os.getloadavg()[0]
     return (

@@ -338,7 +338,8 @@ async def prepare(work: Path, broker_port: int, http_port: int) -> dict[str, Pat
 
 async def predictor_entry(client: HomeAssistantClient) -> str:
     entries = await client.rest("GET", f"/api/config/config_entries/entry?domain={DOMAIN}")
-    return next(e["entry_id"] for e in entries if e["title"] == "Footprint forecast")
+    entry_id: str = next(e["entry_id"] for e in entries if e["title"] == "Footprint forecast")
+    return entry_id
 
 
 async def measure(name: str, directory: Path, http_port: int, *, train: bool) -> Run:

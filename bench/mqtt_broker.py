@@ -92,7 +92,6 @@ def run_publisher(
 ) -> dict[str, Any]:
     """Publish for nodes first..first+count-1 on one connection; return what was sent."""
     import paho.mqtt.client as paho
-    from bench_nodes import climate_node
     from paho.mqtt.enums import CallbackAPIVersion
     from py_iot_node.protocol import (
         MessageSigner,
@@ -102,6 +101,8 @@ def run_publisher(
         build_availability,
         build_state,
     )
+
+    from bench.bench_nodes import climate_node
 
     signer = MessageSigner(SECRET) if os.environ.get("BENCH_SIGNED") == "1" else None
     acked = 0
@@ -200,8 +201,9 @@ def collect(processes: list[subprocess.Popen[str]], timeout_s: float) -> list[di
 
 def node_entry_data(nid: str, signed: bool) -> dict[str, Any]:
     """What a confirmed discovery stores for the bench node `nid`."""
-    from bench_nodes import climate_node
+    from py_iot_node.protocol import build_announcement  # as the node agent builds it
 
+    from bench.bench_nodes import climate_node
     from custom_components.py_iot_home.const import (
         CONF_ANNOUNCEMENT,
         CONF_KIND,
@@ -210,10 +212,7 @@ def node_entry_data(nid: str, signed: bool) -> dict[str, Any]:
         CONF_SECRET,
         EntryKind,
     )
-    from custom_components.py_iot_home.protocol import (
-        DEFAULT_PREFIX,
-        build_announcement,
-    )
+    from custom_components.py_iot_home.protocol import DEFAULT_PREFIX
 
     announcement = climate_node(nid, nid, interval_s=1)
     return {
@@ -233,7 +232,7 @@ async def set_up(
     from homeassistant.config_entries import SOURCE_MQTT, ConfigEntryState
     from homeassistant.helpers import entity_registry as er
     from homeassistant.helpers.discovery_flow import DiscoveryKey
-    from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+    from pytest_homeassistant_custom_component.common import (
         MockConfigEntry,
     )
 

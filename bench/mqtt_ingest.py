@@ -31,17 +31,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The tests' harness, first: it prepares the test plugin's imports.
 from tests.script_hass import script_home_assistant  # isort: skip
-from bench_nodes import climate_node
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from paho.mqtt.client import MQTTMessage
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+from py_iot_node.protocol import MessageSigner as NodeSigner
+from py_iot_node.protocol import build_announcement
+from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
 )
 
+from bench.bench_nodes import climate_node
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes import display_ration
 from custom_components.py_iot_home.nodes.entities import sensor_unique_id
@@ -50,7 +52,6 @@ from custom_components.py_iot_home.protocol import (
     MessageSigner,
     SensorSample,
     StateMessage,
-    build_announcement,
     build_state,
     parse_state,
 )
@@ -71,7 +72,8 @@ BASE_TS = time.time() - 60
 
 def node_announcement(node_id: str, secret: str | None) -> bytes:
     announcement = climate_node(node_id, f"Bench {node_id}", interval_s=30, signed=bool(secret))
-    signer = MessageSigner(secret) if secret else None
+    # Built as the node agent builds it (the same protocol package, under the node's name).
+    signer = NodeSigner(secret) if secret else None
     return build_announcement(announcement, signer=signer).payload
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -60,7 +61,7 @@ class StateCounter:
     def __init__(self, port: int) -> None:
         self.count = 0
         self._lock = threading.Lock()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="node-bench")
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="node-bench")
         self.client.on_message = self._on_message
         self.client.connect("127.0.0.1", port)
         self.client.subscribe(f"py_iot_home/{NODE_ID}/state", qos=1)

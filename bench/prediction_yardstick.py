@@ -73,7 +73,8 @@ class YardstickData:
 
     def known_temperature(self, targets: np.ndarray, forecast: bool) -> np.ndarray:
         """The target hour's temperature as training sees it (observed, or a day old)."""
-        return self.temperature[targets if forecast else targets - HOURS_PER_DAY]
+        temperature: np.ndarray = self.temperature[targets if forecast else targets - HOURS_PER_DAY]
+        return temperature
 
 
 @dataclass(frozen=True)
@@ -114,4 +115,5 @@ class Yardstick:
         temperature = (
             weather if weather is not None else data.known_temperature(targets, forecast=False)
         )
-        return np.clip(self.model.predict(data.rows(origins, horizons, temperature)), 0, None)
+        predicted: np.ndarray = self.model.predict(data.rows(origins, horizons, temperature))
+        return np.clip(predicted, 0, None)

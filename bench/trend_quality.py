@@ -194,7 +194,7 @@ def run(stream: Stream) -> Quality:
 def reference_slope(stream: Stream, start: float, days: int) -> float:
     """np.polyfit over pandas' daily means (of hourly means) of the days (80 % or more) in
     the first ``days``."""
-    index = pd.to_datetime(stream.times, unit="s", utc=True).tz_convert(stream.zone)
+    index = pd.to_datetime(pd.Index(stream.times), unit="s", utc=True).tz_convert(stream.zone)
     series = pd.Series(stream.values, index=index)
     begin = pd.Timestamp(start, unit="s", tz="UTC").tz_convert(stream.zone)
     end = begin + pd.Timedelta(days=days)
@@ -239,7 +239,7 @@ def uci_streams(cache: Path) -> Iterator[Stream]:
     zone = "Europe/Brussels"
     stamps = pd.to_datetime(raw["date"]).dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
     keep = stamps.notna().to_numpy()
-    times = (stamps[keep].astype("int64") / 1e9).to_numpy()
+    times = np.asarray(stamps[keep].astype("int64"), dtype=np.float64) / 1e9
     for start_day in (14, 84):
         start = float(times[0]) + start_day * DAY - 17 * HOUR  # the data starts at 17:00
         window = (times >= start) & (times < start + RUN_DAYS * DAY + HOUR)
@@ -247,11 +247,11 @@ def uci_streams(cache: Path) -> Iterator[Stream]:
             for column, quantity in ((f"T{room}", "temperature"), (f"RH_{room}", "humidity")):
                 if room == 6:
                     continue  # T6/RH_6 are outside the building
-                values = raw[column].to_numpy()[keep][window]
+                values = np.asarray(raw[column], dtype=np.float64)[keep][window]
                 yield Stream("UCI Appliances", column, quantity, zone, times[window], values)
     # The house's appliances meter (Wh per 10 minutes, as W): a meter node's power trend,
     # over nine weeks of the data rather than two, as one house gives one stream per week.
-    power_w = raw["Appliances"].to_numpy()[keep] * 6.0
+    power_w = np.asarray(raw["Appliances"], dtype=np.float64)[keep] * 6.0
     for start_day in range(0, 126, 14):
         start = float(times[0]) + start_day * DAY - 17 * HOUR
         window = (times >= start) & (times < start + RUN_DAYS * DAY + HOUR)
@@ -281,10 +281,10 @@ def occupancy_streams(cache: Path) -> Iterator[Stream]:
     zone = "Europe/Brussels"
     stamps = pd.to_datetime(raw["date"]).dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
     keep = stamps.notna().to_numpy()
-    times = (stamps[keep].astype("int64") / 1e9).to_numpy()
+    times = np.asarray(stamps[keep].astype("int64"), dtype=np.float64) / 1e9
     order = np.argsort(times)
     for column, quantity in (("Temperature", "temperature"), ("Humidity", "humidity")):
-        values = raw[column].to_numpy()[keep][order]
+        values = np.asarray(raw[column], dtype=np.float64)[keep][order]
         yield Stream("UCI Occupancy", column, quantity, zone, times[order], values)
 
 
@@ -293,7 +293,7 @@ def simulated_streams() -> Iterator[Stream]:
     start = 1_764_547_200.0 + 7 * HOUR  # a morning, as when someone adds a node
     times = np.arange(start, start + RUN_DAYS * DAY + HOUR, 60.0)
     for seed in (1, 2):
-        samples = [indoor_climate(seed, t, 3600.0) for t in times]
+        samples = [indoor_climate(seed, float(t), 3600.0) for t in times]
         ok = np.array([not s.failed for s in samples])
         for quantity in ("temperature", "humidity"):
             values = np.array([getattr(s, quantity) for s in samples])

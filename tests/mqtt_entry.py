@@ -11,7 +11,7 @@ from unittest.mock import MagicMock, Mock, patch
 import tests.ha_compat  # noqa: F401  # isort: skip
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockMqttReasonCode,
 )

@@ -27,7 +27,8 @@ DATA_TIME_ZONE = ZoneInfo("Europe/Brussels")
 QUANTITIES = ("power_w", "temperature", "humidity")
 # Held for its 10 minutes (a mean over them); the others move between their readings.
 HELD = ("power_w",)
-STEP = pd.Timedelta(minutes=10)
+STEP_FREQUENCY = "10min"
+STEP = pd.Timedelta(STEP_FREQUENCY)
 STEPS_PER_HOUR = 6
 WEEK = pd.Timedelta(days=7)
 # Any Monday midnight: offsets from it keep their weekday and time of day modulo whole weeks.
@@ -58,7 +59,7 @@ class DemoSeries:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> DemoSeries:
         """The whole weeks of 10-minute rows (local times) from the first Monday midnight."""
-        frame = frame[list(QUANTITIES)].asfreq(STEP).interpolate(limit_direction="both")
+        frame = frame[list(QUANTITIES)].asfreq(STEP_FREQUENCY).interpolate(limit_direction="both")
         first = pd.Timestamp(frame.index[0])
         anchor = first.ceil("D") + pd.Timedelta(days=(7 - first.ceil("D").dayofweek) % 7)
         weeks = (pd.Timestamp(frame.index[-1]) + STEP - anchor) // WEEK

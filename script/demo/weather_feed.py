@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from .uci_replay import DemoSeries
 
@@ -54,7 +55,7 @@ def weather_message(series: DemoSeries, now: datetime) -> dict[str, Any]:
 def main() -> None:
     """Publish the message now and every 10 minutes, until stopped."""
     series = DemoSeries.load(Path(sys.argv[1]))
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="demo-weather-service")
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="demo-weather-service")
     # Connects (and reconnects) in the background: script/develop stops the whole stack
     # when one of its processes ends.
     client.connect_async("127.0.0.1", 1883)
