@@ -50,6 +50,7 @@ from custom_components.py_iot_home.analysis import trend, window_stats
 from custom_components.py_iot_home.analysis.sample_store import RingBuffer
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.entity import DeviceIdentity
+from custom_components.py_iot_home.feature_entry import FeatureEntry
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
@@ -267,7 +268,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     )
     entry.add_to_hass(hass)
     now_s = dt_util.utcnow().timestamp()
-    coordinator = TrendCoordinator(hass, entry, sources())
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), sources())
     # History up to where the new samples start; they and the add_sample calls end before now.
     history_end_s = now_s - NEW_SPAN_S - ADD_SAMPLE_SPAN_S - 600.0
     fill(coordinator, history_end_s)

@@ -33,7 +33,6 @@ from tests.script_hass import script_home_assistant  # isort: skip
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.board.coordinator import LocalBoardCoordinator
 from custom_components.py_iot_home.const import (
@@ -44,15 +43,14 @@ from custom_components.py_iot_home.const import (
     CONF_DHT_PIN,
     CONF_FAILURE_THRESHOLD,
     CONF_INITIAL_ON,
-    CONF_KIND,
     CONF_LED_ID,
     CONF_LEDS,
     CONF_PIN,
     CONF_POLL_INTERVAL,
     DOMAIN,
-    EntryKind,
 )
 from tests.fakes import install_fake_hardware
+from tests.home_entry import board_subentry, feature, home_entry
 
 BOARDS = 20
 ROUNDS = 30
@@ -95,54 +93,57 @@ class LoopClock:
             self.enabled = False
 
 
-def board_entry(index: int) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"Room {index:02d}",
-        unique_id=f"room{index:04d}",
-        data={
-            CONF_KIND: EntryKind.LOCAL,
-            CONF_BOARD_ID: f"room{index:04d}",
-            CONF_DHT_PIN: DHT_PIN_BASE + index,
-            CONF_DHT_MODEL: "dht22",
-            CONF_AREA: "",
-        },
-        options={
-            CONF_POLL_INTERVAL: 60,
-            CONF_FAILURE_THRESHOLD: 5,
-            CONF_LEDS: [
-                {
-                    CONF_LED_ID: f"led{index:05d}",
-                    "name": f"LED {index:02d}",
-                    CONF_PIN: 2 + index,
-                    CONF_ACTIVE_HIGH: True,
-                    CONF_INITIAL_ON: False,
-                }
-            ],
-        },
-    )
+def board_data(index: int) -> dict[str, Any]:
+    """Board `index`'s subentry data: a DHT22 and one LED."""
+    return {
+        CONF_BOARD_ID: f"room{index:04d}",
+        CONF_DHT_PIN: DHT_PIN_BASE + index,
+        CONF_DHT_MODEL: "dht22",
+        CONF_AREA: "",
+        CONF_POLL_INTERVAL: 60,
+        CONF_FAILURE_THRESHOLD: 5,
+        CONF_LEDS: [
+            {
+                CONF_LED_ID: f"led{index:05d}",
+                "name": f"LED {index:02d}",
+                CONF_PIN: 2 + index,
+                CONF_ACTIVE_HIGH: True,
+                CONF_INITIAL_ON: False,
+            }
+        ],
+    }
+
+
+def subentry_id(index: int) -> str:
+    return f"01JBENCHBOARD{index:016d}"
 
 
 async def run(hass: HomeAssistant) -> dict[str, Any]:
     loop_clock = LoopClock()
-    entries = [board_entry(index) for index in range(BOARDS)]
+    # The boards as a home entry holds them: one subentry each.
+    entry = home_entry(
+        *(
+            board_subentry(board_data(i), title=f"Room {i:02d}", subentry_id=subentry_id(i))
+            for i in range(BOARDS)
+        )
+    )
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    for entry in entries:
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     gc.collect()
     per_device_bytes = (tracemalloc.get_traced_memory()[0] - before) / BOARDS
     tracemalloc.stop()
+    runtimes = [feature(entry, subentry_id(i)) for i in range(BOARDS)]
     trend_bytes = sum(
-        entry.runtime_data.trend.store.buffer(key).nbytes
-        for entry in entries
+        runtime.trend.store.buffer(key).nbytes
+        for runtime in runtimes
         for key in ("temperature", "humidity")
     )
 
-    boards: list[LocalBoardCoordinator] = [entry.runtime_data.board for entry in entries]
+    boards: list[LocalBoardCoordinator] = [runtime.board for runtime in runtimes]
     registry = er.async_get(hass)
     switches = [
         registry.async_get_entity_id(Platform.SWITCH, DOMAIN, f"room{i:04d}_led_led{i:05d}")
@@ -179,8 +180,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
             board.dht.read()
         read_on_loop_ms.append((time.perf_counter() - start) * 1000)
 
-    for entry in entries:
-        assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     return {
         "boards": BOARDS,

@@ -346,10 +346,11 @@ async def measure(
 
 
 async def run(args: argparse.Namespace, port: int) -> dict[str, Any]:
-    from tests.script_hass import script_home_assistant
+    from tests.script_hass import async_setup_http, script_home_assistant
 
     with tempfile.TemporaryDirectory() as config_dir:
         async with script_home_assistant(config_dir) as hass:
+            await async_setup_http(hass)  # MQTT depends on http: a free port, not 8123
             setup_start = time.perf_counter()
             by_entity = await set_up(hass, port, args.nodes, args.signed)
             setup_s = time.perf_counter() - setup_start

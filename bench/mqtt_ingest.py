@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The tests' harness, first: it prepares the test plugin's imports.
-from tests.script_hass import script_home_assistant  # isort: skip
+from tests.script_hass import async_setup_http, script_home_assistant  # isort: skip
 from homeassistant.components import mqtt
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
@@ -260,6 +260,7 @@ async def run(hass: HomeAssistant, n_nodes: int, n_messages: int) -> dict[str, A
 async def main(n_nodes: int, n_messages: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as config_dir:
         async with script_home_assistant(config_dir) as hass:
+            await async_setup_http(hass)  # MQTT depends on http: a free port, not 8123
             with mocked_paho(hass):
                 return await run(hass, n_nodes, n_messages)
 

@@ -10,9 +10,9 @@ from homeassistant.config_entries import (
     SOURCE_USER,
     ConfigSubentry,
     ConfigSubentryData,
+    SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.const import (
@@ -83,7 +83,8 @@ def feature(entry: MockConfigEntry, subentry_id: str = BOARD_SUBENTRY_ID) -> Any
 
 def settings(entry: MockConfigEntry, subentry_id: str = BOARD_SUBENTRY_ID) -> Mapping[str, Any]:
     """A subentry's data: what was entry data and options before subentries."""
-    return entry.subentries[subentry_id].data
+    subentry: ConfigSubentry = entry.subentries[subentry_id]
+    return subentry.data
 
 
 async def async_start_reconfigure(
@@ -91,7 +92,7 @@ async def async_start_reconfigure(
     entry: MockConfigEntry,
     subentry_id: str = BOARD_SUBENTRY_ID,
     subentry_type: str = SubentryKind.BOARD,
-) -> FlowResult:
+) -> SubentryFlowResult:
     """Open a subentry's Reconfigure (a board's menu, a forecast's sources)."""
     return await hass.config_entries.subentries.async_init(
         (entry.entry_id, subentry_type),
@@ -101,7 +102,7 @@ async def async_start_reconfigure(
 
 async def async_start_add(
     hass: HomeAssistant, entry: MockConfigEntry, subentry_type: str = SubentryKind.BOARD
-) -> FlowResult:
+) -> SubentryFlowResult:
     """Press the integration page's Add board (or Add power forecast)."""
     return await hass.config_entries.subentries.async_init(
         (entry.entry_id, subentry_type), context={"source": SOURCE_USER}
@@ -110,12 +111,13 @@ async def async_start_add(
 
 async def async_configure_subentry(
     hass: HomeAssistant, flow_id: str, user_input: dict[str, Any] | None = None
-) -> FlowResult:
+) -> SubentryFlowResult:
     """The next step of a subentry flow."""
     return await hass.config_entries.subentries.async_configure(flow_id, user_input)
 
 
 def subentry_titled(entry: MockConfigEntry, title: str) -> ConfigSubentry:
     """The home entry's subentry of that title."""
-    (found,) = (s for s in entry.subentries.values() if s.title == title)
+    subentries: list[ConfigSubentry] = list(entry.subentries.values())
+    (found,) = (s for s in subentries if s.title == title)
     return found

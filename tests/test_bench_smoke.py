@@ -1,0 +1,57 @@
+"""The benches that set the integration up in Home Assistant still run against it.
+
+They drive the real integration through its public setup, so a change of layout (boards
+becoming subentries, trends taking a feature entry) broke them without any test noticing.
+Here each runs at a small size; its figures are not judged, only that it measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import pytest
+from homeassistant.core import HomeAssistant
+
+from bench import coordinator as coordinator_bench
+from bench import hardware as hardware_bench
+from custom_components.py_iot_home.trends import coordinator as trend_coordinator
+from tests.fakes import FakeHardware
+
+
+@pytest.fixture(autouse=True)
+def restored_timing_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benches time the loop and the analysis by replacing them: put both back after."""
+    monkeypatch.setattr(asyncio.events.Handle, "_run", asyncio.events.Handle._run)
+    monkeypatch.setattr(trend_coordinator, "analyze_snapshot", trend_coordinator.analyze_snapshot)
+
+
+async def test_the_hardware_bench_polls_and_toggles_its_boards(
+    hass: HomeAssistant, fake_hardware: FakeHardware, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in (("BOARDS", 2), ("ROUNDS", 3), ("TOGGLES", 4)):
+        monkeypatch.setattr(hardware_bench, name, value)
+
+    figures = await hardware_bench.run(hass)
+
+    assert figures["boards"] == 2
+    assert figures["refresh_round_loop_ms"] > 0
+    assert figures["toggle_wall_ms"] > 0
+    # Each board keeps two 7-day trend rings (temperature, humidity).
+    assert figures["trend_buffers_per_device_kib"] > 100
+    assert figures["memory_per_device_kib"] > figures["trend_buffers_per_device_kib"]
+
+
+async def test_the_trend_coordinator_bench_refreshes_with_its_entities(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in (("SENSORS", 2), ("DAYS", 1), ("REPEATS", 3), ("ADD_SAMPLE_CALLS", 50)):
+        monkeypatch.setattr(coordinator_bench, name, value)
+
+    figures = await coordinator_bench.run(hass)
+
+    assert figures["sensors"] == 2
+    assert figures["samples"] > 2 * 1000  # a day of one-a-minute samples per sensor
+    assert figures["entities"] > 2
+    assert math.isfinite(figures["refresh_loop_ms"])
+    assert figures["add_sample_ns"] > 0
