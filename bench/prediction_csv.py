@@ -5,9 +5,11 @@ optional). What a checker's file may look like, and what becomes of it:
 
 - Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
   (Excel's CSV in Western Europe).
-- Header: the first line that names the columns asked for; lines above it (an export's
-  account, meter or period) are skipped with a `note:`. A name asked for that heads
-  several columns (`power in W` under each building's name) is refused.
+- Header: the first line that names the columns asked for (a column without a name,
+  as `DataFrame.to_csv` writes an unnamed index, is asked for as `--time ''`); lines
+  above it (an export's account, meter or period) are skipped with a `note:`. A name
+  asked for that heads several columns (`power in W` under each building's name) is
+  refused.
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
   comma needs `--decimal ,` (a value such as `1,5` is refused, never guessed), and then
   `.` may only group thousands (`1.234,5`); thousands grouped with `,` need
@@ -22,8 +24,9 @@ optional). What a checker's file may look like, and what becomes of it:
   named together, `--time Date+Time` (the time of day may be a whole hour number: 1..24
   hour ending, 0..23 hour beginning), and a date in three whole-number columns too,
   `--time year+month+day+hour` (GEFCom's and BigDEAL's layout; the year has four digits,
-  the day passes 12); an hour-ending `24:00` is midnight of the next day. A
-  time of day without its date (a date written once a day) is refused. A
+  the day passes 12; a date column that carries midnight on every row, as pandas and
+  Excel save dates, is read as the date); an hour-ending `24:00` is midnight of the next
+  day. A time of day without its date (a date written once a day) is refused. A
   time cell without a digit (empty, `NA`, `-`, an export's `Total` row) drops its row, with
   a `note:`. Offsets are
   read as instants; naive times are the home's local time when `--tz` is given (the
@@ -51,14 +54,16 @@ optional). What a checker's file may look like, and what becomes of it:
   meter reset, leaves that interval missing). Temperature in °C, °F or K. Without
   `--power-unit` or `--temperature-unit`, a column whose name says a unit (`temp_f`,
   `Temperature (°F)`, `load_kw`, `Demand (MW)`, camel case `tempF`; NOAA's
-  `HourlyDryBulbTemperature` and IEM's `tmpf` are °F) is read in it, and values that can
+  `HourlyDryBulbTemperature` and IEM's `tmpf` are °F; a one-letter first word is a
+  quantity's symbol, VDI 4655's `W_el` no watt) is read in it, and values that can
   only be in another unit are read in that one, with a `note:`: a median power below 20 W
   is kW, a median above 45 "°C" is °F (above 150, K). Otherwise W and °C are assumed: °F
   under a name without a unit (`temperature`) in a cool season, or MW of a region under a
   bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that
   the name or the values contradict is refused (40 °F read as °C passes every other check:
   the name is the only tell), and so is a running total read as power.
-- -999, -9999 and -99999 are a logger's mark for no reading: missing, with a `note:`.
+- -999, -9999 and -99999 are a logger's mark for no reading, and `inf` is none either:
+  missing, with a `note:`.
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
@@ -67,8 +72,9 @@ optional). What a checker's file may look like, and what becomes of it:
 
 Once the file is read, one `note:` says what was read, for a checker to hold against the
 file: its rows, their interval, their span, the zone the hours of the day are counted in,
-the whole days and the hours without power (and without temperature, if any). Bad input
-ends in one `CsvError` whose message says what to change.
+the whole days and the hours without power (and without temperature, if any), and the
+hourly means of power in W and temperature in °C as read (a unit read wrong shows there).
+Bad input ends in one `CsvError` whose message says what to change.
 """
 
 from __future__ import annotations
@@ -77,6 +83,7 @@ import argparse
 import codecs
 import csv
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -107,6 +114,7 @@ SEPARATORS = (",", ";", "\t", "|")
 # Home Assistant's states for a sensor without a reading: the reading before ends there,
 # where an empty cell (a row of another column's) leaves it holding.
 NO_READING_STATES = ("unavailable", "unknown")
+UNNAMED = re.compile(r"Unnamed: \d+")
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 
 
@@ -168,6 +176,8 @@ def read_table(
         encoding = file_encoding(path)
         with open(path, encoding=encoding, errors="replace") as file:
             lines = [line for _, line in zip(range(HEADER_SEARCH_LINES), file, strict=False)]
+        if not any(line.strip() for line in lines):
+            raise CsvError(f"{path} is empty")
         skip = header_line(lines, options)
         if skip:
             notes(f"{skip} lines above the header skipped (an export's preamble?)")
@@ -179,7 +189,7 @@ def read_table(
             else sniff_separator(header, first_time_column)
         )
         check_unique_names(header, separator, options)
-        return pd.read_csv(
+        table = pd.read_csv(
             path,
             sep=separator,
             skiprows=skip,
@@ -193,6 +203,29 @@ def read_table(
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
         raise CsvError(f"not a readable CSV ({error})") from error
+    return with_unnamed_column(table, header, separator)
+
+
+def with_unnamed_column(table: pd.DataFrame, header: str, separator: str) -> pd.DataFrame:
+    """The first column without a name named `` (asked for as `--time ''`).
+
+    `DataFrame.to_csv` writes an unnamed index (a load's times) under an empty name, which
+    pandas reads back as `Unnamed: 0`; asked for by either name, neither was found.
+    """
+    names = split_header(header, separator)
+    empty = next((number for number, name in enumerate(names) if not name), None)
+    if empty is None or empty >= len(table.columns):
+        return table
+    return table.rename(columns={table.columns[empty]: ""})
+
+
+def split_header(header: str, separator: str) -> list[str]:
+    """The header line's names, unquoted and stripped."""
+    if len(separator) == 1:
+        fields = next(csv.reader([header.rstrip("\r\n")], delimiter=separator), [])
+    else:
+        fields = header.rstrip("\r\n").split(separator)
+    return [field.strip().strip('"') for field in fields]
 
 
 def check_unique_names(header: str, separator: str, options: CsvOptions) -> None:
@@ -202,11 +235,7 @@ def check_unique_names(header: str, separator: str, options: CsvOptions) -> None
     word: a spreadsheet with one line of names over a line of units (`power in W` under
     each building's name) made every building the first one.
     """
-    if len(separator) == 1:
-        fields = next(csv.reader([header.rstrip("\r\n")], delimiter=separator), [])
-    else:
-        fields = header.rstrip("\r\n").split(separator)
-    names = [field.strip().strip('"') for field in fields]
+    names = split_header(header, separator)
     asked = [*time_parts(options.time, names), options.power, options.temperature]
     if options.humidity:
         asked.append(options.humidity)
@@ -279,8 +308,10 @@ def sniff_separator(header: str, time_column: str) -> str:
         if time_column in (field.strip().strip('"') for field in header.split(sep))
     ]
     if not candidates:
+        # pandas' name for a column without one: the file's header leaves it empty.
+        unnamed = " (a column without a name? --time '')" if UNNAMED.fullmatch(time_column) else ""
         raise CsvError(
-            f"no column {time_column!r} in the header {header.strip()!r} "
+            f"no column {time_column!r} in the header {header.strip()!r}{unnamed} "
             f"(separators tried: , ; tab |; --sep to give one)"
         )
     return max(candidates, key=lambda sep: len(header.split(sep)))

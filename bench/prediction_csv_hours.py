@@ -158,10 +158,14 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
     cold = int(hourly["temperature"].isna().sum())
     without_temperature = f", {cold} without temperature" if cold else ""
     days = pd.DatetimeIndex(hourly.index).normalize().nunique()  # a clock change's are 23 or 25 h
+    # The means as read, in W and °C: a unit read wrong shows here, not in the skills.
+    means = (
+        f"; hourly means {hourly['power_w'].mean():.4g} W and {hourly['temperature'].mean():.3g} °C"
+    )
     return (
         f"read {len(times)} rows {every}, {distinct[0]:%Y-%m-%d %H:%M} to "
         f"{distinct[-1]:%Y-%m-%d %H:%M}, {zone}: {days} whole days, "
-        f"{missing} of {len(hourly)} hours without power{without_temperature}"
+        f"{missing} of {len(hourly)} hours without power{without_temperature}{means}"
     )
 
 

@@ -28,6 +28,8 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # which after a date alone would be its day.
 OFFSET_PATTERN = r"(?<=\d:\d\d)(?::\d\d(?:\.\d+)?)?([+-])(\d\d)(?::?(\d\d))?\s*$"
 TIME_OF_DAY_ONLY = r"\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+# A midnight after a date: `00:00`, `0:00:00.000`, `12:00 AM`.
+MIDNIGHT_PATTERN = r"[ T]+(?:0?0:00(?::00(?:\.0+)?)?|12:00(?::00)?\s*[Aa]\.?[Mm]\.?)\s*$"
 HOUR_24_PATTERN = r"(?:^|(?<=[\sT]))24:00(?::00)?\s*$"  # the hour 24, after a date or alone
 # Where several zones fit a file's offsets, the first of these areas names it.
 ZONE_AREAS = ("Europe", "America", "Australia", "Asia", "Pacific", "Africa", "Atlantic")
@@ -86,6 +88,19 @@ def time_parts(time: str, columns: list[str]) -> list[str]:
     if time in columns or "+" not in time:
         return [time]
     return [part.strip() for part in time.split("+")]
+
+
+def dates_without_midnight(dates: pd.Series) -> pd.Series:
+    """Dates written with a midnight time (`2018-01-01 00:00:00`) as dates alone.
+
+    A date column saved from pandas or Excel carries midnight on every row; joined with a
+    time-of-day column (`--time Date+HE`) it read as two times of day and was refused.
+    """
+    text = dates.str.strip()
+    given = text[text != ""]
+    if given.empty or not given.str.contains(MIDNIGHT_PATTERN).all():
+        return dates
+    return text.str.replace(MIDNIGHT_PATTERN, "", regex=True)
 
 
 def check_dates_given(date: pd.Series, clock: pd.Series, date_name: str, clock_name: str) -> None:
@@ -429,6 +444,7 @@ def row_times(
     time_text = dates_from_parts(raw, dates) if len(dates) > 1 else raw[dates[0]].str.strip()
     clocks = time_columns[len(dates) :]
     if clocks:
+        time_text = dates_without_midnight(time_text)
         check_dates_given(time_text, raw[clocks[0]], "+".join(dates), clocks[0])
     for column in clocks:
         time_text = time_text + " " + time_of_day(raw[column], column)

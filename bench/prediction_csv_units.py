@@ -79,6 +79,18 @@ def camel_case_unit(name: str) -> str | None:
     return None
 
 
+def unit_words(column: str) -> set[str]:
+    """The words of a column's name that may say its unit.
+
+    A one-letter first word with more after it is a quantity's symbol, not a unit: VDI
+    4655's `W_el` is electric energy (in kWh), and read as W it refused `--power-unit kWh`.
+    """
+    words = [word for word in re.split(r"[^a-z0-9]+", column.lower().replace("°", " deg")) if word]
+    if len(words) > 1 and len(words[0]) == 1:
+        words = words[1:]
+    return set(words) | {unit.lower() for unit in [camel_case_unit(column)] if unit}
+
+
 def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) -> CsvOptions:
     """The options with each unit not given taken from its column's name, if it says one.
 
@@ -92,8 +104,7 @@ def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) 
     )
     resolved: dict[str, str] = {}
     for field, column, units in named:
-        tokens = set(re.split(r"[^a-z0-9]+", column.lower().replace("°", " deg")))
-        tokens |= {unit.lower() for unit in [camel_case_unit(column)] if unit}
+        tokens = unit_words(column)
         said = {units[token] for token in tokens if token in units}
         if len(said) != 1:
             continue
@@ -167,6 +178,15 @@ def numbers(
     if unread.any():
         example = column[unread].iloc[0]
         notes(f"{int(unread.sum())} cells of {name!r} such as {example!r} read as missing")
+    # `inf` (or `1e999`) parses: one such cell would make every later hour's mean NaN.
+    infinite = np.isinf(values)
+    if infinite.any():
+        example = column[infinite].iloc[0]
+        notes(
+            f"{int(infinite.sum())} cells of {name!r} such as {example!r}, not finite, "
+            "read as missing"
+        )
+        values = values.mask(infinite)
     marked = values.isin(MISSING_MARKS)
     if marked.any():
         example = column[marked].iloc[0]

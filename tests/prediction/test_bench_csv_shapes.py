@@ -1,0 +1,112 @@
+"""bench/prediction.py --csv on files as pandas, Excel and German tools write them."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.prediction_csv import CsvError, CsvOptions, load_csv
+
+DAYS = 3
+
+
+def options(**changes: object) -> CsvOptions:
+    defaults: dict[str, object] = {"time": "time", "power": "power", "temperature": "temp"}
+    return CsvOptions(**(defaults | changes))  # type: ignore[arg-type]
+
+
+def hourly_rows(days: int = DAYS) -> pd.DataFrame:
+    index = pd.date_range("2026-01-05", periods=days * 24, freq="h")
+    power = 100.0 + 10.0 * ((7 * index.hour.to_numpy()) % 24) + index.day.to_numpy()
+    return pd.DataFrame({"power": power, "temp": 4.0 + index.day.to_numpy()}, index=index)
+
+
+def test_an_infinite_cell_is_missing_not_every_later_hour(tmp_path: Path) -> None:
+    rows = hourly_rows().rename_axis("time").astype({"power": object})
+    rows.iloc[5, 0] = "inf"
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    notes: list[str] = []
+    hourly = load_csv(path, options(), notes.append)
+    missing = hourly.index[hourly["power_w"].isna()]
+    assert list(missing) == [rows.index[5]]
+    known = hourly["power_w"].dropna()
+    np.testing.assert_allclose(known, hourly_rows()["power"].drop(rows.index[5]))
+    assert any("'inf'" in note and "missing" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "midnight", ["%Y-%m-%d 00:00:00", "%d/%m/%Y 00:00", "%m/%d/%Y 12:00:00 AM"]
+)
+def test_a_date_saved_with_its_midnight_joins_an_hour_column(tmp_path: Path, midnight: str) -> None:
+    # A date column saved from pandas or Excel beside an hour number (CAISO's `Date`, `HE`).
+    rows = hourly_rows()
+    table = pd.DataFrame(
+        {
+            "Date": rows.index.normalize().strftime(midnight),
+            "HE": rows.index.hour,
+            "power": rows["power"].to_numpy(),
+            "temp": rows["temp"].to_numpy(),
+        }
+    )
+    path = tmp_path / "home.csv"
+    table.to_csv(path, index=False)
+    hourly = load_csv(path, options(time="Date+HE"))
+    pd.testing.assert_index_equal(pd.DatetimeIndex(hourly.index), rows.index, check_names=False)
+    np.testing.assert_allclose(hourly["power_w"], rows["power"])
+
+
+def test_an_unnamed_index_is_asked_for_by_an_empty_name(tmp_path: Path) -> None:
+    # `DataFrame.to_csv` of a load whose DatetimeIndex has no name: the header starts ",".
+    rows = hourly_rows()
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    assert path.read_text().startswith(",power,temp")
+    hourly = load_csv(path, options(time=""))
+    np.testing.assert_allclose(hourly["power_w"], rows["power"])
+    with pytest.raises(CsvError, match=re.escape("--time ''")):
+        load_csv(path, options(time="Unnamed: 0"))
+
+
+def test_a_quantity_symbol_before_a_name_is_not_its_unit(tmp_path: Path) -> None:
+    # VDI 4655 names electric energy `W_el` (in kWh): the W is no watt.
+    rows = hourly_rows().rename(columns={"power": "W_el_Summe"})
+    rows["W_el_Summe"] /= 1000.0
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    hourly = load_csv(path, options(power="W_el_Summe", power_unit="kWh"))
+    np.testing.assert_allclose(hourly["power_w"], hourly_rows()["power"])
+
+
+@pytest.mark.parametrize(("name", "unit"), [("power_w", "kWh"), ("Power [W]", "kWh")])
+def test_a_unit_the_name_ends_with_still_refuses_another(
+    tmp_path: Path, name: str, unit: str
+) -> None:
+    path = tmp_path / "home.csv"
+    hourly_rows().rename(columns={"power": name}).rename_axis("time").to_csv(path)
+    with pytest.raises(CsvError, match="named in W"):
+        load_csv(path, options(power=name, power_unit=unit))
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    path = tmp_path / "home.csv"
+    path.write_text("\n\n")
+    with pytest.raises(CsvError, match="is empty"):
+        load_csv(path, options())
+
+
+def test_the_note_says_the_hourly_means_as_read(tmp_path: Path) -> None:
+    # kWh per quarter hour and °F: the means a checker holds against the file, in W and °C.
+    index = pd.date_range("2026-01-05", periods=DAYS * 96, freq="15min")
+    kwh = 0.05 + 0.01 * (index.hour.to_numpy() % 5)
+    fahrenheit = 41.0 + (index.hour.to_numpy() % 7)
+    path = tmp_path / "home.csv"
+    pd.DataFrame({"time": index, "energy_kwh": kwh, "temp_f": fahrenheit}).to_csv(path, index=False)
+    notes: list[str] = []
+    load_csv(path, options(power="energy_kwh", temperature="temp_f"), notes.append)
+    watts = (pd.Series(kwh * 4000.0, index=index).resample("h").mean()).mean()
+    celsius = ((pd.Series(fahrenheit, index=index) - 32.0) / 1.8).resample("h").mean().mean()
+    read = next(note for note in notes if note.startswith("read "))
+    assert f"hourly means {watts:.4g} W and {celsius:.3g} °C" in read
