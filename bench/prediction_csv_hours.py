@@ -118,19 +118,27 @@ def hourly_means(
         stop_at = np.sort(stops.asi8.astype(np.float64))
         following = np.searchsorted(stop_at, starts, side="right")
         ends = np.minimum(ends, np.append(stop_at, np.inf)[following])
-    # Cumulative integral and covered time at each row's start and end, linear in between.
-    widths = ends - starts
-    area = np.cumsum(known.to_numpy() * widths)
-    covered = np.cumsum(widths)
-    points = np.column_stack([starts, ends]).ravel()
-    area_at = np.column_stack([area - known.to_numpy() * widths, area]).ravel()
-    covered_at = np.column_stack([covered - widths, covered]).ravel()
+    # Each row's value times the time it holds within each hour it reaches, summed per
+    # hour: a running total over the file would let one absurd value (an instrument's
+    # 9.9e37 overload mark) swamp the precision of every later hour.
     edges = grid.asi8.astype(np.float64)
-    area_edges = np.interp(edges, points, area_at)
-    covered_edges = np.interp(edges, points, covered_at)
+    hours = len(edges) - 1
+    first_hour = np.floor((starts - edges[0]) / HOUR.value).astype(np.int64)
+    reach = int(np.ceil(float(np.max(ends - starts)) / HOUR.value)) + 1
+    area = np.zeros(hours)
+    covered = np.zeros(hours)
+    for step in range(reach):
+        hour = first_hour + step
+        inside = hour < hours
+        hour = hour[inside]
+        low = np.maximum(starts[inside], edges[hour])
+        high = np.minimum(ends[inside], edges[hour + 1])
+        held = np.clip(high - low, 0.0, None)
+        area += np.bincount(hour, weights=known.to_numpy()[inside] * held, minlength=hours)
+        covered += np.bincount(hour, weights=held, minlength=hours)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.diff(area_edges) / np.diff(covered_edges)
-    means[np.diff(covered_edges) <= 0] = np.nan
+        means = area / covered
+    means[covered <= 0] = np.nan
     return pd.Series(means, index=grid[:-1])
 
 

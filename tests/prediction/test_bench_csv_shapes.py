@@ -110,3 +110,16 @@ def test_the_note_says_the_hourly_means_as_read(tmp_path: Path) -> None:
     celsius = ((pd.Series(fahrenheit, index=index) - 32.0) / 1.8).resample("h").mean().mean()
     read = next(note for note in notes if note.startswith("read "))
     assert f"hourly means {watts:.4g} W and {celsius:.3g} °C" in read
+
+
+@pytest.mark.parametrize("spike", [1e20, 9.9e37])
+def test_one_absurd_value_leaves_every_other_hour_as_it_was(tmp_path: Path, spike: float) -> None:
+    # 9.9e37 is SCPI instruments' overload mark; a running integral lost every later hour.
+    rows = hourly_rows().rename_axis("time")
+    rows.iloc[3, 0] = spike
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    hourly = load_csv(path, options())
+    expected = hourly_rows()["power"].to_numpy()
+    others = np.arange(len(expected)) != 3
+    np.testing.assert_allclose(hourly["power_w"].to_numpy()[others], expected[others])
