@@ -61,7 +61,8 @@ optional). What a checker's file may look like, and what becomes of it:
   under a name without a unit (`temperature`) in a cool season, or MW of a region under a
   bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that
   the name or the values contradict is refused (40 °F read as °C passes every other check:
-  the name is the only tell), and so is a running total read as power.
+  the name is the only tell), and so is a running total read as power (one that
+  restarts each day too: Home Assistant's "energy today").
 - -999, -9999 and -99999 are a logger's mark for no reading, and `inf` is none either:
   missing, with a `note:`.
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,

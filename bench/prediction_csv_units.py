@@ -22,6 +22,7 @@ KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
 RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
+RESTART_STEPS = 3.0  # a daily total restarts at most this many usual rises above zero
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 TEMPERATURE_NAME_UNITS = {
     "f": "F",
@@ -213,15 +214,30 @@ def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], Non
 
 def check_not_a_meter_total(power: pd.Series, options: CsvOptions) -> None:
     """Refuse a running total read as power: it would score as a load of megawatts."""
-    steps = np.diff(power.dropna().to_numpy())
+    known = power.dropna()
+    steps = np.diff(known.to_numpy())
     if steps.size < 48:  # less than two days of hourly rows: too few to tell
         return
     drops = int((steps < 0).sum())
-    if drops <= max(2, RISING_ONLY_SHARE * steps.size) and float(np.mean(steps > 0)) > 0.5:
+    rising = float(np.mean(steps > 0)) > 0.5
+    # A total that restarts each day (Home Assistant's "energy today", a utility_meter's
+    # daily cycle) falls once a day, in 1 of 24 hourly steps, each time to about one
+    # step's worth: a load that climbs all day and drops at night stays above that.
+    days = pd.DatetimeIndex(known.index).normalize().nunique()
+    after_drops = known.to_numpy()[1:][steps < 0]
+    restarts = 0 < drops <= days and bool(
+        np.median(after_drops) <= RESTART_STEPS * np.median(steps[steps > 0])
+    )
+    if rising and (drops <= max(2, RISING_ONLY_SHARE * steps.size) or restarts):
+        rises = f"only ever rises ({int((steps > 0).sum())} of {steps.size} steps up)"
+        if drops > 2:
+            rises = (
+                f"rises in {int((steps > 0).sum())} of {steps.size} steps and falls in only "
+                f"{drops} (a total that restarts each day?)"
+            )
         raise CsvError(
-            f"{options.power!r} only ever rises ({int((steps > 0).sum())} of {steps.size} "
-            "steps up): an energy meter's running total? --power-unit kWh-total (or "
-            "Wh-total) if so"
+            f"{options.power!r} {rises}: an energy meter's running total? --power-unit "
+            "kWh-total (or Wh-total) if so"
         )
 
 

@@ -878,13 +878,19 @@ def test_an_interval_through_the_clock_change_reads_its_zone_names(tmp_path: Pat
     index = pd.date_range("2026-10-24", periods=DAYS * 24 + 1, freq="h", tz="Europe/Berlin")
     lines = ["time,power,temp"] + [
         f"{t:%d.%m.%Y %H:%M} ({t.tzname()}) - {t + pd.Timedelta(hours=1):%d.%m.%Y %H:%M} "
-        f"({(t + pd.Timedelta(hours=1)).tzname()}),{100 * t.tz_convert('UTC').hour + 50},5"
+        f"({(t + pd.Timedelta(hours=1)).tzname()}),{marker(t.tz_convert('UTC').hour)},5"
         for t in index
     ]
     hourly = load_csv(write(tmp_path, lines), options(tz="Europe/Berlin"))
     assert len(hourly) == DAYS * 24 + 1
     utc_hours = hourly.index.tz_convert("UTC").hour
-    np.testing.assert_allclose(hourly["power_w"], 100.0 * utc_hours + 50.0)
+    np.testing.assert_allclose(hourly["power_w"], marker(utc_hours.to_numpy()))
+
+
+def marker[T: (int, np.ndarray)](hour: T) -> T:
+    """A power for each UTC hour, one of its own: up and down through the day, as a load
+    goes (a climb all day from near 0 and one fall is a daily energy total's shape)."""
+    return 100 * ((7 * hour) % 24) + 50
 
 
 @pytest.mark.parametrize("mark", ["-999", "-9999", "-999.0"])

@@ -123,3 +123,21 @@ def test_one_absurd_value_leaves_every_other_hour_as_it_was(tmp_path: Path, spik
     expected = hourly_rows()["power"].to_numpy()
     others = np.arange(len(expected)) != 3
     np.testing.assert_allclose(hourly["power_w"].to_numpy()[others], expected[others])
+
+
+def test_a_total_that_restarts_each_day_is_not_read_as_power(tmp_path: Path) -> None:
+    # Home Assistant's "energy today" (kWh since midnight), hourly: it falls once a day,
+    # in 1 of 24 steps, and was read as kW (a load 12 times its own).
+    index = pd.date_range("2026-01-05", periods=20 * 24, freq="h")
+    kwh = 0.05 + 0.1 * ((7 * index.hour.to_numpy()) % 24) / 24
+    today = pd.Series(kwh, index=index).groupby(index.normalize()).cumsum()
+    path = tmp_path / "home.csv"
+    pd.DataFrame({"time": index, "energy_today": today, "temp": 5.0}).to_csv(path, index=False)
+    with pytest.raises(CsvError, match=r"falls in only 19 .*restarts each day.*kWh-total"):
+        load_csv(path, options(power="energy_today"))
+    hourly = load_csv(path, options(power="energy_today", power_unit="kWh-total"))
+    # Each reading holds the energy since midnight: the power between two readings is the
+    # next hour's energy; each day's reset leaves its interval missing.
+    expected = pd.Series(kwh * 1000.0, index=index).shift(-1)
+    expected[expected.index.hour == 23] = np.nan
+    pd.testing.assert_series_equal(hourly["power_w"], expected, check_names=False, check_freq=False)
