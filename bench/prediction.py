@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
 from bench.prediction_csv import add_arguments as add_csv_arguments
 from bench.prediction_csv_hours import days_with_power
+from bench.prediction_csv_units import check_power_varies
 from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import (
@@ -114,20 +115,26 @@ class Horizon:
             "ours_mae": significant(ours),
             "rule": named_rule,
             "rule_mae": significant(rules[named_rule]),
-            "skill_vs_rule": round(1 - ours / rules[named_rule], 4),
+            "skill_vs_rule": skill(ours, rules[named_rule]),
             "best_rule": best,
             "best_rule_mae": significant(rules[best]),
-            "skill_vs_best_rule": round(1 - ours / rules[best], 4),
+            "skill_vs_best_rule": skill(ours, rules[best]),
             "ensemble_mae": significant(rules[ENSEMBLE]),
-            "skill_vs_ensemble": round(1 - ours / rules[ENSEMBLE], 4),
+            "skill_vs_ensemble": skill(ours, rules[ENSEMBLE]),
             "yardstick_mae": significant(yardstick),
-            "skill_vs_yardstick": round(1 - ours / yardstick, 4),
+            "skill_vs_yardstick": skill(ours, yardstick),
             "tree_average_mae": significant(averaged),
-            "tree_average_gain": round(1 - averaged / ours, 4),
+            "tree_average_gain": skill(averaged, ours),
             "band_coverage": round(float(covered[known].mean()), 4),
             "model_share": round(float(sum(used.get(name, 0.0) for name in LEARNED)), 3),
             "hours": int(np.count_nonzero(known)),
         }
+
+
+def skill(mae: float, against: float) -> float:
+    """1 - mae / against, NaN where `against` is 0: a rule exact over the test hours (a
+    home at 0 W all test weeks) ended a run of minutes in a ZeroDivisionError."""
+    return round(1 - mae / against, 4) if against else float("nan")
 
 
 def significant(value: float) -> float:
@@ -149,6 +156,10 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
             f"least {MIN_TRAIN_DAYS + BLOCK_DAYS} ({MIN_TRAIN_DAYS} to train on, "
             f"{BLOCK_DAYS} to test), and {TRAIN_DAYS + BLOCK_DAYS} to train on {TRAIN_DAYS} days"
         )
+    try:
+        check_power_varies(data["power_w"].dropna(), options)
+    except CsvError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
     if days < TRAIN_DAYS + BLOCK_DAYS:
         note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
     return data

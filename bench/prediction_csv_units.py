@@ -286,10 +286,12 @@ def checked_values(
         share = f"{int(negative.sum())} of {len(power)} hours"
         rare = negative.mean() <= RARE_NEGATIVE_SHARE
         if not (options.clip_negative or rare):
+            # A meter that counts consumption negative: clipped, it would be 0 W throughout.
+            signed = " (every hour: consumption counted negative? write it positive)"
             raise CsvError(
-                f"{share} have negative power (export, e.g. from PV?): the model forecasts "
-                "consumption; give a consumption column, or --clip-negative to score "
-                "max(power, 0)"
+                f"{share} have negative power{signed if negative.all() else ''} (export, "
+                "e.g. from PV?): the model forecasts consumption; give a consumption "
+                "column, or --clip-negative to score max(power, 0)"
             )
         why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
         notes(f"{share} had negative power, scored as 0 W ({why})")
@@ -329,6 +331,17 @@ def checked_values(
             hourly["temperature"] = celsius_now
             return hourly
     raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
+
+
+def check_power_varies(power: pd.Series, options: CsvOptions) -> None:
+    """Refuse to score power that never changes: every forecaster is exact and no skill is
+    defined (all 0 W, a bench of minutes ended in a ZeroDivisionError)."""
+    if power.nunique() == 1:
+        clipped = " after --clip-negative (a column of export?)" if options.clip_negative else ""
+        raise CsvError(
+            f"{options.power!r} is {power.iloc[0]:.4g} W in every hour{clipped}: nothing "
+            "to forecast (the wrong column?)"
+        )
 
 
 def note_units_assumed(

@@ -392,7 +392,8 @@ def test_the_bench_says_when_no_day_has_enough_power_to_learn_from(tmp_path: Pat
     index = pd.date_range("2026-01-05", periods=30 * 24, freq="h")
     # Power on every other day only: no 16-day training window holds 14 days of it.
     lines = ["time,power,temp"] + [
-        f"{t:%Y-%m-%d %H:%M},{500 if t.dayofyear % 2 else ''},4" for t in index
+        f"{t:%Y-%m-%d %H:%M},{power if t.dayofyear % 2 else ''},4"
+        for t, power in zip(index, wavy(index), strict=True)
     ]
     result = run_bench("--csv", str(write(tmp_path, lines)), "--temperature", "temp")
     assert result.returncode == 1

@@ -141,3 +141,25 @@ def test_a_total_that_restarts_each_day_is_not_read_as_power(tmp_path: Path) -> 
     expected = pd.Series(kwh * 1000.0, index=index).shift(-1)
     expected[expected.index.hour == 23] = np.nan
     pd.testing.assert_series_equal(hourly["power_w"], expected, check_names=False, check_freq=False)
+
+
+@pytest.mark.parametrize(("level", "clip"), [(0.0, False), (300.0, False), (-400.0, True)])
+def test_power_that_never_changes_is_refused(tmp_path: Path, level: float, clip: bool) -> None:
+    # All 0 W (or consumption counted negative, clipped to 0 W): no forecaster can err, no
+    # skill is defined; the bench ran for minutes and crashed.
+    rows = hourly_rows(30).assign(power=level).rename_axis("time")
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    from bench.prediction import csv_source
+
+    with pytest.raises(SystemExit, match=r"in every hour.*nothing to forecast"):
+        csv_source(path, options(clip_negative=clip))
+
+
+def test_power_negative_in_every_hour_is_said_to_be_signed(tmp_path: Path) -> None:
+    rows = hourly_rows().rename_axis("time")
+    rows["power"] *= -1
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    with pytest.raises(CsvError, match="every hour: consumption counted negative"):
+        load_csv(path, options())
