@@ -63,8 +63,9 @@ optional). What a checker's file may look like, and what becomes of it:
   the name or the values contradict is refused (40 °F read as °C passes every other check:
   the name is the only tell), and so is a running total read as power (one that
   restarts each day too: Home Assistant's "energy today").
-- -999, -9999 and -99999 are a logger's mark for no reading, and `inf` is none either:
-  missing, with a `note:`.
+- -999, -9999 and -99999 are a logger's mark for no reading, and `inf` and a
+  spreadsheet's formula errors (`#DIV/0!`, `#VALUE!`) are none either: missing, with a
+  `note:`.
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which

@@ -63,6 +63,9 @@ MISSING_MARKS = (-999.0, -9999.0, -99999.0)
 # NOAA's Local Climatological Data writes `38s` for a reading its checks doubt: still the
 # station's best reading, and without it a file of them could not be read at all.
 SUSPECT_VALUE = r"[-+]?\d+(?:\.\d+)?s"
+# A spreadsheet's formula errors: no reading, but `#DIV/0!` has a digit, and a cell with
+# digits that is no number refuses the file.
+EXCEL_ERRORS = r"#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)"
 # A space, no-break space or narrow no-break space before three digits groups thousands
 # (French Excel's `1 234,5`): it is never a decimal mark, so it needs no option.
 SPACE_GROUPING = r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))"
@@ -144,6 +147,13 @@ def numbers(
             "NOAA's flag for a suspect reading, read as their value"
         )
         text = text.where(~suspect, text.str[:-1])
+    failed = text.str.fullmatch(EXCEL_ERRORS)
+    if failed.any():
+        notes(
+            f"{int(failed.sum())} cells of {name!r} such as {column[failed].iloc[0]!r}, "
+            "a spreadsheet's formula error, read as missing"
+        )
+        text = text.where(~failed, "")
     text = text.str.replace(SPACE_GROUPING, "", regex=True)
     grouping = thousands if thousands is not None else ("." if decimal == "," else None)
     if grouping is not None:

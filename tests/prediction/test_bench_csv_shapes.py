@@ -163,3 +163,17 @@ def test_power_negative_in_every_hour_is_said_to_be_signed(tmp_path: Path) -> No
     rows.to_csv(path)
     with pytest.raises(CsvError, match="every hour: consumption counted negative"):
         load_csv(path, options())
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#VALUE!", "#N/A"])
+def test_a_spreadsheets_formula_error_is_a_missing_hour(tmp_path: Path, error: str) -> None:
+    # A power computed in Excel (energy / hours) with one empty interval: `#DIV/0!` holds a
+    # digit, and a cell with digits that is no number refused the whole file.
+    rows = hourly_rows().rename_axis("time").astype({"power": object})
+    rows.iloc[7, 0] = error
+    path = tmp_path / "home.csv"
+    rows.to_csv(path)
+    notes: list[str] = []
+    hourly = load_csv(path, options(), notes.append)
+    assert list(hourly.index[hourly["power_w"].isna()]) == [rows.index[7]]
+    assert any(error in note and "read as missing" in note for note in notes)
