@@ -134,7 +134,7 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     )
     raw = read_table(path, options, notes)
     raw.columns = raw.columns.str.strip()
-    time_columns = time_parts(options.time, list(raw))
+    time_columns = time_parts(options.time, [str(name) for name in raw.columns])
     wanted = {"power": options.power, "temperature": options.temperature}
     if options.humidity:
         wanted["humidity"] = options.humidity
@@ -263,7 +263,7 @@ def header_line(lines: list[str], options: CsvOptions) -> int:
             fields = {field.strip().strip('"') for field in line.split(separator)}
             if wanted <= fields or {options.time, options.power, options.temperature} <= fields:
                 return number
-    check_one_header_line(lines, wanted, separators)
+    check_one_header_line(lines, wanted, list(separators))
     return 0
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from bench.prediction_csv_options import CsvError, CsvOptions
-from bench.prediction_csv_times import HOUR
+from bench.prediction_csv_times import HOUR, epoch_ns
 from bench.prediction_csv_units import (
     METER_UNITS,
     celsius,
@@ -80,7 +80,7 @@ def hourly_frame(
 
 def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:
     """The usual time between rows, and whether most rows keep to it."""
-    gaps = np.diff(index.asi8) / 1e9 if len(index) > 1 else np.array([3600.0])
+    gaps = np.diff(epoch_ns(index)) / 1e9 if len(index) > 1 else np.array([3600.0])
     usual = pd.Timedelta(seconds=float(np.median(gaps)))
     return usual, float(np.mean(np.isclose(gaps, usual.total_seconds()))) >= REGULAR_SHARE
 
@@ -94,7 +94,7 @@ def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
     known = pd.DatetimeIndex(values.dropna().index)
     if len(known) < 2:
         return hold
-    usual = pd.Timedelta(seconds=float(np.median(np.diff(known.asi8))) / 1e9)
+    usual = pd.Timedelta(seconds=float(np.median(np.diff(epoch_ns(known)))) / 1e9)
     return max(hold, min(usual, WEATHER_HOLD_MAX))
 
 
@@ -106,22 +106,23 @@ def hourly_means(
     known = values.dropna()
     index = pd.DatetimeIndex(values.index)
     # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
-    first, last = index.asi8[0] // HOUR.value, index.asi8[-1] // HOUR.value + 1
+    nanoseconds = epoch_ns(index)
+    first, last = nanoseconds[0] // HOUR.value, nanoseconds[-1] // HOUR.value + 1
     edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value, utc=True)
     local = edges_utc.tz_convert(index.tz) if index.tz else edges_utc.tz_localize(None)
     grid = pd.DatetimeIndex(local)
     if known.empty:
         return pd.Series(np.nan, index=grid[:-1])
-    starts = known.index.asi8.astype(np.float64)
+    starts = epoch_ns(pd.DatetimeIndex(known.index)).astype(np.float64)
     ends = np.minimum(np.append(starts[1:], np.inf), starts + hold.value)
     if stops is not None and len(stops):
-        stop_at = np.sort(stops.asi8.astype(np.float64))
+        stop_at = np.sort(epoch_ns(stops).astype(np.float64))
         following = np.searchsorted(stop_at, starts, side="right")
         ends = np.minimum(ends, np.append(stop_at, np.inf)[following])
     # Each row's value times the time it holds within each hour it reaches, summed per
     # hour: a running total over the file would let one absurd value (an instrument's
     # 9.9e37 overload mark) swamp the precision of every later hour.
-    edges = grid.asi8.astype(np.float64)
+    edges = epoch_ns(grid).astype(np.float64)
     hours = len(edges) - 1
     first_hour = np.floor((starts - edges[0]) / HOUR.value).astype(np.int64)
     reach = int(np.ceil(float(np.max(ends - starts)) / HOUR.value)) + 1

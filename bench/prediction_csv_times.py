@@ -66,6 +66,11 @@ ZONE_NAMES = {
 }
 
 
+def epoch_ns(times: pd.DatetimeIndex) -> np.ndarray:
+    """Nanoseconds since the epoch of each time, NaT as int64's least (pandas' `asi8`)."""
+    return np.asarray(times, dtype="datetime64[ns]").view(np.int64)
+
+
 def span_ns(times: pd.Series) -> float:
     """How long the times span, in ns: a float, as 1700 to 2261 overflows a Timedelta."""
     known = times.dropna()
@@ -262,7 +267,7 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
     for unit, (low, high) in epochs:
         if low <= median <= high:
             try:
-                parsed = pd.to_datetime(numeric, unit=unit, utc=True)
+                parsed = pd.to_datetime(numeric, unit=unit, utc=True)  # type: ignore[call-overload]
             except (OverflowError, pd.errors.OutOfBoundsDatetime) as err:
                 # Within the band, 2262-2286 is beyond pandas' nanoseconds, and so is a
                 # garbage row among good times: one message, not pandas' traceback.
@@ -380,8 +385,9 @@ def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeInd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mixed offsets or a guessed format: handled here
         if changing:
-            return pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
-        parsed = pd.to_datetime(values, **keywords)  # type: ignore[call-overload]
+            instants: pd.Series = pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
+            return instants
+        parsed: pd.DatetimeIndex | pd.Series = pd.to_datetime(values, **keywords)  # type: ignore[call-overload]
         if parsed.dtype == object:  # offsets that change: read as instants
             parsed = pd.to_datetime(values, utc=True, **keywords)  # type: ignore[call-overload]
     return parsed
@@ -406,9 +412,10 @@ def localize(
             "leave out --tz"
         )
     try:
-        return parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+        inferred_all: pd.Series = parsed.dt.tz_localize(zone, ambiguous="infer", nonexistent="NaT")
+        return inferred_all
     except Exception:  # pytz's AmbiguousTimeError, no ValueError: the order cannot tell
-        local = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").copy()
+        local: pd.Series = parsed.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").copy()
     repeated = local.isna() & ~skipped & parsed.notna()
     lost = 0
     for _, night in parsed[repeated].groupby(parsed[repeated].dt.normalize()):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bench.prediction_csv_options import CsvError, CsvOptions, note
-from bench.prediction_csv_times import HOUR
+from bench.prediction_csv_times import HOUR, epoch_ns
 
 # A region's or a grid operator's load comes in MW (MWh per interval): read as W it would be
 # scored a million times too small.
@@ -106,7 +107,7 @@ def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) 
         ("temperature_unit", options.temperature, TEMPERATURE_NAME_UNITS),
         ("power_unit", options.power, POWER_NAME_UNITS),
     )
-    resolved: dict[str, str] = {}
+    resolved: dict[str, Any] = {}  # unit fields of CsvOptions, by name
     for field, column, units in named:
         tokens = unit_words(column)
         said = {units[token] for token in tokens if token in units}
@@ -213,7 +214,7 @@ def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], Non
     """W between each row and the next, from an energy meter's running total."""
     readings = total.dropna()
     energy_wh = np.diff(readings.to_numpy()) * wh_per_unit
-    hours = np.diff(pd.DatetimeIndex(readings.index).asi8) / HOUR.value
+    hours = np.diff(epoch_ns(pd.DatetimeIndex(readings.index))) / HOUR.value
     power = pd.Series(np.append(energy_wh / hours, np.nan), index=readings.index)
     resets = int((energy_wh < 0).sum())
     if resets:

@@ -236,11 +236,12 @@ def _electricity(
     hot_water_efficiency: float = DHW_HEATER_EFFICIENCY,
 ) -> np.ndarray:
     """Equipment, cooling over the heat pump's COP, hot water over the heater's efficiency."""
-    return (
+    electricity: np.ndarray = (
         kwh["Equipment Electric Power"]
         + kwh["Cooling Load"] / cooling_cop(outdoor, efficiency, target_c)
         + kwh["DHW Heating"] / hot_water_efficiency
     )
+    return electricity
 
 
 def _citylearn_frame(kwh: np.ndarray, outdoor: np.ndarray, start: str) -> pd.DataFrame:
@@ -340,7 +341,9 @@ def load_pycity_building(cache: Path, column: int) -> pd.DataFrame:
     watts = rows[2 + column].to_numpy(dtype=float)
     index = pd.date_range("2010-01-01", periods=len(watts), freq="15min", tz=PYCITY_ZONE)
     power = pd.Series(watts, index=index).resample("h").mean()
-    weather.index = weather.index.tz_localize(CET_ALL_YEAR).tz_convert(PYCITY_ZONE)
+    weather.index = (
+        pd.DatetimeIndex(weather.index).tz_localize(CET_ALL_YEAR).tz_convert(PYCITY_ZONE)
+    )
     hourly = pd.DataFrame({"power_w": power}).join(weather)
     return whole_days(hourly)
 
