@@ -5,12 +5,30 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
+import yaml
+from homeassistant.components import mqtt
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from script.demo.uci_replay import DemoSeries
-from script.demo.weather_feed import FORECAST_HOURS, weather_message
+from script.demo.weather_feed import (
+    DISCOVERY_TOPIC,
+    FORECAST_HOURS,
+    TOPIC,
+    discovery_config,
+    weather_message,
+)
+
+CONFIGURATION = Path(__file__).parent.parent / "config" / "configuration.yaml"
 
 # Three whole weeks of 10-minute rows from a Monday midnight (local times, as the data).
 INDEX = pd.date_range("2016-01-18 00:00", periods=21 * 144, freq="10min")
@@ -50,3 +68,58 @@ def test_the_forecast_is_the_meters_own_next_hours_from_the_hour_under_way() -> 
     assert 2.0 <= min(temperatures) < max(temperatures) <= 10.0
     # What Home Assistant's MQTT sensor receives is plain JSON.
     assert json.loads(json.dumps(message)) == message
+
+
+def _configuration() -> dict[str, Any]:
+    """config/configuration.yaml as Home Assistant reads it, its `!include`s left out."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    return yaml.load(CONFIGURATION.read_text(), Loader=Loader)  # a SafeLoader; tags read as None
+
+
+async def test_a_fresh_stack_starts_without_an_mqtt_repair(
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+) -> None:
+    """The very first start comes before the bootstrap adds the MQTT entry: MQTT set up from
+    the demo's configuration.yaml then must not say "MQTT is not set up correctly" (it did,
+    under Settings → Repairs, until a restart, while the demo's sensor was `mqtt:` YAML)."""
+    config = _configuration()
+    assert await async_setup_component(
+        hass, mqtt.DOMAIN, {k: config[k] for k in config if k == mqtt.DOMAIN}
+    )
+    await hass.async_block_till_done()
+    assert [key for key in issue_registry.issues if key[0] == mqtt.DOMAIN] == []
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.usefixtures("mock_hass_config")
+async def test_the_announced_feed_makes_the_demo_weather_with_its_hours(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The service's discovery message and its reading give `weather.demo_weather` (the
+    template of configuration.yaml) the hourly forecast a power forecast is offered."""
+    message = weather_message(_series(), datetime(2026, 12, 4, 17, 25, tzinfo=UTC))
+    async_fire_mqtt_message(hass, DISCOVERY_TOPIC, json.dumps(discovery_config()))
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, TOPIC, json.dumps(message))
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.demo_weather_feed").state == str(message["temperature"])
+
+    assert await async_setup_component(hass, "template", {"template": _configuration()["template"]})
+    await hass.async_block_till_done()
+    weather = hass.states.get("weather.demo_weather")
+    assert weather.attributes["temperature"] == message["temperature"]
+    answer = await hass.services.async_call(
+        "weather",
+        "get_forecasts",
+        {"entity_id": "weather.demo_weather", "type": "hourly"},
+        blocking=True,
+        return_response=True,
+    )
+    hours = answer["weather.demo_weather"]["forecast"]
+    assert [hour["temperature"] for hour in hours] == [
+        point["temperature"] for point in message["forecast"]
+    ]

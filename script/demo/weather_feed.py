@@ -2,11 +2,12 @@
 
 `script/develop` has no internet, so no weather integration. This stands in for one: it
 publishes, retained, the outdoor temperature and humidity the demo meter reads now and the
-hourly means of the 24 data hours that follow (the UCI data, uci_replay.py), which
-config/configuration.yaml turns into `weather.demo_weather` (an MQTT sensor holding the
-message, a template weather with an hourly forecast). A power forecast can then be given a
-weather entity in the browser, as in a real home; its forecast of the coming hours is the
-data's own, a perfect forecast (the bench's `--weather-forecast observed`).
+hourly means of the 24 data hours that follow (the UCI data, uci_replay.py). It announces
+the MQTT sensor that holds the message through MQTT discovery, and
+config/configuration.yaml's template weather turns that sensor into `weather.demo_weather`,
+with an hourly forecast. A power forecast can then be given a weather entity in the
+browser, as in a real home; its forecast of the coming hours is the data's own, a perfect
+forecast (the bench's `--weather-forecast observed`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from .uci_replay import DemoSeries
 
 TOPIC = "demo/weather"
+SENSOR_UNIQUE_ID = "py_iot_home_demo_weather_feed"
+DISCOVERY_TOPIC = f"homeassistant/sensor/{SENSOR_UNIQUE_ID}/config"
 FORECAST_HOURS = 24
 REPUBLISH_S = 600
 
@@ -52,6 +55,26 @@ def weather_message(series: DemoSeries, now: datetime) -> dict[str, Any]:
     }
 
 
+def discovery_config() -> dict[str, Any]:
+    """The sensor that holds the message, as MQTT discovery announces it.
+
+    Not `mqtt:` YAML: a fresh stack starts Home Assistant before the bootstrap adds the MQTT
+    entry, and YAML then raised the repair "MQTT is not set up correctly" until a restart.
+    """
+    return {
+        "name": "Demo weather feed",
+        "unique_id": SENSOR_UNIQUE_ID,
+        "state_topic": TOPIC,
+        "value_template": "{{ value_json.temperature }}",
+        "device_class": "temperature",
+        "unit_of_measurement": "°C",
+        "json_attributes_topic": TOPIC,
+        "json_attributes_template": (
+            '{{ {"humidity": value_json.humidity, "forecast": value_json.forecast} | tojson }}'
+        ),
+    }
+
+
 def main() -> None:
     """Publish the message now and every 10 minutes, until stopped."""
     series = DemoSeries.load(Path(sys.argv[1]))
@@ -62,6 +85,7 @@ def main() -> None:
     client.loop_start()
     while True:
         if client.is_connected():
+            client.publish(DISCOVERY_TOPIC, json.dumps(discovery_config()), qos=1, retain=True)
             message = weather_message(series, datetime.now(UTC))
             client.publish(TOPIC, json.dumps(message), qos=1, retain=True)
             time.sleep(REPUBLISH_S)
