@@ -493,7 +493,9 @@ async def test_forecast_and_retrain_actions(
     assert response["trained"] is True
     assert response["mae_w"] == round(response["mae_w"], 1)
     assert response["training_rows"] > 0
-    assert response["trained_at"] == (NOW + timedelta(minutes=5)).isoformat()
+    # NOW + 5 min in the home's zone (the test instance's US/Pacific), to the second.
+    assert hass.config.time_zone == "US/Pacific"
+    assert response["trained_at"] == "2026-02-28T16:15:00-08:00"
 
 
 async def _forecast_action(hass: HomeAssistant, entry_id: str) -> ServiceResponse:

@@ -233,5 +233,11 @@ async def _async_retrain(call: ServiceCall) -> ServiceResponse:
         "training_rows": data.training_rows,
         "excluded_days": data.excluded_days,
         "hours_needed": data.hours_needed,
-        "trained_at": data.trained_at.isoformat() if data.trained_at else None,
+        # In the home's zone, as forecast_power's hours are: Developer tools showed this one
+        # in UTC, to the microsecond, beside them.
+        "trained_at": (
+            dt_util.as_local(data.trained_at).isoformat(timespec="seconds")
+            if data.trained_at
+            else None
+        ),
     }
