@@ -105,6 +105,27 @@ async def test_predictor_actions_need_a_predictor(
             )
 
 
+@pytest.mark.parametrize("action", ["forecast_power", "retrain"])
+@pytest.mark.parametrize(
+    "named", [{}, {"entity_id": "sensor.a_forecast", "config_entry_id": "its-id"}]
+)
+async def test_predictor_actions_say_how_to_name_one_forecast(
+    hass: HomeAssistant, init_integration: MockConfigEntry, action: str, named: dict[str, str]
+) -> None:
+    """No forecast named, or two ways at once: one translated sentence in the fields' words.
+
+    Developer tools → Actions showed "at least one of ['device_id', 'entity_id',
+    'config_entry_id'] is required. Got {'type': 'execute_script', ...}" for none.
+    """
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, action, named, blocking=True, return_response=True)
+    assert raised.value.translation_key == "name_one_predictor"
+    assert str(raised.value).startswith(
+        "Choose one power forecast: its device (Forecast), one of its sensors"
+        " (Forecast sensor), or its id"
+    )
+
+
 def test_readme_shows_the_tested_example() -> None:
     readme = (ROOT / "README.md").read_text()
     assert EXAMPLE.read_text().strip() in readme

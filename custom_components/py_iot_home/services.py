@@ -46,27 +46,24 @@ ANALYZE_TREND_SCHEMA = probatio.Schema(
     }
 )
 # A forecast is named by its device or one of its sensors; an automation written before
-# subentries names it by its entry id, which is now its subentry's id.
+# subentries names it by its entry id, which is now its subentry's id. Exactly one of them
+# is checked by `_predictor`, not the schema: the schema's "at least one of ['device_id',
+# ...] is required. Got {'type': 'execute_script', ...}" is what Developer tools showed.
 PREDICTOR_FIELDS = (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_CONFIG_ENTRY_ID)
 PREDICTOR_TARGET = {
-    probatio.Exclusive(ATTR_DEVICE_ID, "predictor"): cv.string,
-    probatio.Exclusive(ATTR_ENTITY_ID, "predictor"): cv.entity_id,
-    probatio.Exclusive(ATTR_CONFIG_ENTRY_ID, "predictor"): cv.string,
+    probatio.Optional(ATTR_DEVICE_ID): cv.string,
+    probatio.Optional(ATTR_ENTITY_ID): cv.entity_id,
+    probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
 }
-FORECAST_SCHEMA = probatio.All(
-    probatio.Schema(
-        {
-            **PREDICTOR_TARGET,
-            probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
-                probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
-            ),
-        }
-    ),
-    cv.has_at_least_one_key(*PREDICTOR_FIELDS),
+FORECAST_SCHEMA = probatio.Schema(
+    {
+        **PREDICTOR_TARGET,
+        probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
+        ),
+    }
 )
-RETRAIN_SCHEMA = probatio.All(
-    probatio.Schema(PREDICTOR_TARGET), cv.has_at_least_one_key(*PREDICTOR_FIELDS)
-)
+RETRAIN_SCHEMA = probatio.Schema(PREDICTOR_TARGET)
 
 
 @callback
@@ -167,6 +164,10 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
 
 def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordinator:
     """The forecast the call names, by its device, one of its sensors, or its id."""
+    if sum(field in data for field in PREDICTOR_FIELDS) != 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="name_one_predictor"
+        )
     feature: FeatureRuntime | None
     if device_id := data.get(ATTR_DEVICE_ID):
         named, feature = device_id, device_feature(hass, device_id)
