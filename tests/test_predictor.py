@@ -343,6 +343,28 @@ async def test_the_forecast_moves_on_with_the_hour(
     assert round(float(state.state), 1) == state.attributes["forecast"][0]["power_w"]
 
 
+async def test_the_forecast_hours_follow_a_new_time_zone_at_once(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Settings → General → another zone: the hours are shown in it at once, the same
+    moments, not an hour later at the next forecast (the stack kept +01:00 in New York)."""
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    await _add_predictor(hass)
+
+    def hours() -> list[str]:
+        state = hass.states.get(PREDICTED)
+        assert state is not None
+        return [point["datetime"] for point in state.attributes["forecast"]]
+
+    # NOW (00:10 UTC, 1 March) is 16:10 the day before in the test home's US/Pacific.
+    assert hours()[0] == "2026-02-28T16:00:00-08:00"
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    await hass.async_block_till_done()
+    assert hours()[0] == "2026-03-01T01:00:00+01:00"
+    assert len(hours()) == 24
+
+
 async def test_retrains_on_schedule(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

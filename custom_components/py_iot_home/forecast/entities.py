@@ -13,7 +13,13 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfPower
+from homeassistant.const import (
+    EVENT_CORE_CONFIG_UPDATE,
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfPower,
+)
+from homeassistant.core import Event, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.util import dt as dt_util
 
@@ -29,6 +35,8 @@ class PredictorSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[PredictionSnapshot], float | int | str | datetime | None]
     attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
+    # Its attributes give times in the home's zone: written again when the zone changes.
+    local_times: bool = False
 
 
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -70,6 +78,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         suggested_display_precision=0,
         value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
         attributes_fn=_forecast_attributes,
+        local_times=True,
     ),
     PredictorSensorDescription(
         key="forecast_method",
@@ -141,6 +150,18 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         """Attach to the predictor's service device."""
         super().__init__(coordinator, predictor_device(coordinator.entry), description.key)
         self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the home's time zone; the forecast's hours kept the old one for an hour."""
+        await super().async_added_to_hass()
+        if self.entity_description.local_times:
+            self.async_on_remove(
+                self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_zone_changed)
+            )
+
+    @callback
+    def _async_zone_changed(self, _event: Event) -> None:
+        self.async_write_ha_state()
 
     @property
     def available(self) -> bool:
