@@ -13,6 +13,7 @@ from homeassistant.components.recorder import Recorder
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -25,6 +26,7 @@ from custom_components.py_iot_home.const import (
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
+    DOMAIN,
 )
 from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
@@ -32,6 +34,7 @@ from custom_components.py_iot_home.forecast.recorder_history import (
 )
 from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
+from .home_entry import subentry_titled
 from .prediction.conftest import heated_home
 from .test_predictor import (
     HUMIDITY,
@@ -237,3 +240,112 @@ def test_forecast_reply_is_checked_and_converted() -> None:
     np.testing.assert_allclose(frame["humidity"], [70.0, np.nan, np.nan, 60.0])
     assert weather_arrays({"forecast": "nope"}) is None
     assert weather_arrays(None) is None
+
+
+# The template's now() re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_weather_entity_alone_trains_and_forecasts(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Many homes have a weather integration and no outdoor sensor. With the weather entity
+    alone, the forecast keeps its temperature as a sensor of its own, whose long-term
+    statistics grow day by day; the weather's recorded states (the recorder keeps 10 days of
+    them by default) give the first days."""
+    freezer.move_to(NOW)
+    frame = heated_home(days=56)
+    frame.index = pd.date_range(
+        end=NOW.replace(minute=0) - timedelta(hours=1), periods=len(frame), freq="h"
+    )
+    _import(hass, POWER, "W", "power", frame["power_w"])
+    await async_wait_recording_done(hass)
+    await _weather_entity(hass, 10.0)
+    for hour, temperature in frame["temperature"].iloc[-10 * 24 :].items():
+        freezer.move_to(hour.to_pydatetime() + timedelta(minutes=5))
+        hass.states.async_set(FORECAST_TEMPERATURE, f"{temperature:.1f}")
+        await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    freezer.move_to(NOW)
+    _set_states(hass)
+
+    result = await _predictor_form(hass)
+    sources = {
+        CONF_NAME: "Power forecast",
+        CONF_POWER_ENTITY: POWER,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], sources)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_TEMPERATURE_ENTITY: "no_temperature_source"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**sources, CONF_WEATHER_ENTITY: WEATHER}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    predictor = _predictor(hass, subentry_titled(result["result"], "Power forecast").subentry_id)
+
+    # The mirror: the weather's temperature, in °C, with a state class for statistics.
+    mirror = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{predictor.entry.unique_id}_outdoor_temperature"
+    )
+    assert mirror is not None
+    state = hass.states.get(mirror)
+    assert float(state.state) == pytest.approx(hass.states.get(WEATHER).attributes["temperature"])
+    assert state.attributes["state_class"] == "measurement"
+    assert state.attributes["unit_of_measurement"] == "°C"
+    hass.states.async_set(FORECAST_TEMPERATURE, "-3.5")
+    await hass.async_block_till_done()
+    assert float(hass.states.get(mirror).state) == -3.5
+
+    # Trained at once on the ten days the recorder kept; nothing carried further back.
+    loaded = await async_load_hourly_history(
+        hass, predictor.sources, NOW - timedelta(days=56), NOW.replace(minute=0)
+    )
+    assert loaded.weather_hours == 10 * 24
+    assert np.isnan(loaded.history.temperature[: -10 * 24]).all()
+    assert predictor.model is not None
+
+    # Weeks later the mirror's statistics hold the whole window: as a sensor's would.
+    _import(hass, mirror, "°C", "temperature", frame["temperature"].iloc[: -10 * 24])
+    await async_wait_recording_done(hass)
+    await predictor.async_retrain()
+    assert predictor.sources.temperature == mirror
+    assert predictor.model.weather_forecast
+    assert predictor.data.choices["day_ahead"].method in LEARNED
+    hass.states.async_set(FORECAST_TEMPERATURE, "10")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    mild = [point.power_w for point in predictor.data.forecast]
+    hass.states.async_set(FORECAST_TEMPERATURE, "-5")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    cold = [point.power_w for point in predictor.data.forecast]
+    # The home heats at 80 W/°C: 15 °C colder must show.
+    assert np.mean(cold) > np.mean(mild) + 300
+
+
+async def test_the_mirror_takes_only_a_plausible_temperature(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """Another integration's attribute: a value no air has had never reaches statistics."""
+    from custom_components.py_iot_home.entity import DeviceIdentity
+    from custom_components.py_iot_home.forecast.outdoor_temperature import (
+        WeatherTemperatureSensor,
+    )
+
+    sensor = WeatherTemperatureSensor(DeviceIdentity.of("f1", {"name": "F"}), "weather.x")
+    sensor.hass = hass
+    for value, unit, expected in (
+        (21.5, "°C", 21.5),
+        (50.0, "°F", 10.0),
+        (500.0, "°C", None),
+        (-120.0, "°C", None),
+        ("warm", "°C", None),
+        (float("nan"), "°C", None),
+    ):
+        hass.states.async_set(
+            "weather.x", "sunny", {"temperature": value, "temperature_unit": unit}
+        )
+        sensor._take(hass.states.get("weather.x"))
+        assert sensor.native_value == (pytest.approx(expected) if expected is not None else None)
+        assert sensor.available is (expected is not None)

@@ -55,7 +55,7 @@ def predictor_schema() -> probatio.Schema:
             probatio.Required(CONF_POWER_ENTITY): _sensor(
                 [SensorDeviceClass.POWER, SensorDeviceClass.ENERGY]
             ),
-            probatio.Required(CONF_TEMPERATURE_ENTITY): _sensor(SensorDeviceClass.TEMPERATURE),
+            probatio.Optional(CONF_TEMPERATURE_ENTITY): _sensor(SensorDeviceClass.TEMPERATURE),
             probatio.Optional(CONF_HUMIDITY_ENTITY): _sensor(SensorDeviceClass.HUMIDITY),
             probatio.Optional(CONF_WEATHER_ENTITY): selector.EntitySelector(
                 selector.EntitySelectorConfig(
@@ -86,6 +86,9 @@ def _unit_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, s
         return {CONF_EXCLUDED_DAYS: "invalid_days"}
     if _without_hourly_forecast(hass, user_input.get(CONF_WEATHER_ENTITY)):
         return {CONF_WEATHER_ENTITY: "weather_not_hourly"}
+    # A weather entity alone will do: many homes have one and no outdoor sensor.
+    if not user_input.get(CONF_TEMPERATURE_ENTITY) and not user_input.get(CONF_WEATHER_ENTITY):
+        return {CONF_TEMPERATURE_ENTITY: "no_temperature_source"}
     state = hass.states.get(user_input[CONF_POWER_ENTITY])
     if state is None:
         return {CONF_POWER_ENTITY: "entity_not_found"}

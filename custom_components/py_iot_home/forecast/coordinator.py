@@ -43,6 +43,8 @@ from ..prediction.worker import (
     forecast_in_subprocess,
     train_in_subprocess,
 )
+from .device import predictor_device
+from .outdoor_temperature import mirror_entity_id, weather_mirrored
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
 from .weather import weather_arrays
@@ -175,9 +177,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
         self._settings = dict(settings)
         self.weather_entity: str | None = settings.get(CONF_WEATHER_ENTITY) or None
+        # Without an outdoor sensor, the forecast's own mirror of the weather's temperature
+        # (its statistics, once it is registered) stands in for one.
+        self.weather_mirrored = weather_mirrored(settings)
         self.sources = HistorySources(
             power=settings[CONF_POWER_ENTITY],
-            temperature=settings[CONF_TEMPERATURE_ENTITY],
+            temperature=settings.get(CONF_TEMPERATURE_ENTITY) or None,
             humidity=settings.get(CONF_HUMIDITY_ENTITY) or None,
             weather=self.weather_entity,
         )
@@ -232,6 +237,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             self._fingerprint = await async_training_fingerprint(self.hass, self._settings)
             self.model = await self._saved_model.async_load(self._fingerprint)
             restored = self.model is not None
+        if self.weather_mirrored:
+            # Registered with the entry's sensors, after this coordinator was made.
+            mirror = mirror_entity_id(self.hass, predictor_device(self.entry))
+            self.sources = replace(self.sources, temperature=mirror)
         context = await async_load_hourly_history(
             self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
         )

@@ -20,13 +20,13 @@ from homeassistant.const import (
     UnitOfPower,
 )
 from homeassistant.core import Event, callback
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.util import dt as dt_util
 
-from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
-from ..feature_entry import FeatureEntry
+from ..entity import PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
 from .coordinator import PredictionSnapshot, PredictorCoordinator, rounded_tenth
+from .device import predictor_device
+from .outdoor_temperature import WeatherTemperatureSensor
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,19 +123,6 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
 )
 
 
-def predictor_device(entry: FeatureEntry) -> DeviceIdentity:
-    """A predictor is a service device: it has no hardware, only the entry's name."""
-    return DeviceIdentity.of(
-        str(entry.unique_id),
-        DeviceInfo(
-            name=entry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Py IoT Home",
-            model="Power forecast",
-        ),
-    )
-
-
 class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEntity):
     """One value of the power predictor."""
 
@@ -180,6 +167,12 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         return None if attributes_fn is None else attributes_fn(self.coordinator.data)
 
 
-def predictor_sensors(coordinator: PredictorCoordinator) -> list[PredictorSensor]:
-    """Every sensor of a predictor."""
-    return [PredictorSensor(coordinator, description) for description in PREDICTOR_SENSORS]
+def predictor_sensors(coordinator: PredictorCoordinator) -> list[SensorEntity]:
+    """Every sensor of a predictor; with a weather entity and no outdoor sensor, its mirror."""
+    sensors: list[SensorEntity] = [
+        PredictorSensor(coordinator, description) for description in PREDICTOR_SENSORS
+    ]
+    if coordinator.weather_mirrored:
+        device = predictor_device(coordinator.entry)
+        sensors.append(WeatherTemperatureSensor(device, str(coordinator.weather_entity)))
+    return sensors

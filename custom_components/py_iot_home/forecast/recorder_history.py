@@ -37,7 +37,7 @@ class HistorySources:
     """The statistic ids (entity ids) a predictor learns from."""
 
     power: str
-    temperature: str
+    temperature: str | None = None  # with a weather entity, its recorded states will do
     humidity: str | None = None
     weather: str | None = None
 
@@ -85,7 +85,9 @@ def _load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
     start = start.replace(minute=0, second=0, microsecond=0)
-    ids = {sources.power, sources.temperature} | ({sources.humidity} if sources.humidity else set())
+    ids = {sources.power} | {
+        statistic for statistic in (sources.temperature, sources.humidity) if statistic
+    }
     metadata = get_metadata(hass, statistic_ids=ids)
     rows = statistics_during_period(hass, start, end, ids, "hour", UNITS, {"mean", "change"})
     hours = _hour_starts(start, end)
@@ -183,7 +185,7 @@ def _weather_temperature(
     readings = [
         (int(state.last_updated.timestamp()) // HOUR_S * HOUR_S, value)
         for state in updates.get(entity_id, [])
-        if isinstance(state, State) and (value := _celsius(state)) is not None
+        if isinstance(state, State) and (value := weather_celsius(state)) is not None
     ]
     if not readings:
         return np.full(len(hours), np.nan)
@@ -202,7 +204,7 @@ def _weather_temperature(
     return np.where(exact, means[np.minimum(position, len(hour_of) - 1)], carried)
 
 
-def _celsius(state: State) -> float | None:
+def weather_celsius(state: State) -> float | None:
     """The state's `temperature` attribute in °C, or None when it is not a finite number."""
     value = finite_number(state.attributes.get("temperature"))
     unit = state.attributes.get("temperature_unit", UnitOfTemperature.CELSIUS)

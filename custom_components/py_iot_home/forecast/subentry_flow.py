@@ -18,6 +18,7 @@ from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
 from ..name_check import invalid_name
 from .config_flow import async_predictor_source_errors, predictor_schema
+from .outdoor_temperature import weather_mirrored
 
 
 def forecast_unique_id(power_entity: str) -> str:
@@ -105,7 +106,9 @@ class ForecastSubentryFlow(
             if not errors:
                 # A running forecast retrains for them and shows its last one meanwhile.
                 runtime = loaded_feature(self._get_entry(), subentry.subentry_id)
-                if runtime is not None and runtime.predictor is not None:
+                # A weather entity's mirror sensor that comes or goes takes a reload.
+                same_sensors = weather_mirrored(user_input) == weather_mirrored(subentry.data)
+                if runtime is not None and runtime.predictor is not None and same_sensors:
                     runtime.predictor.async_take_settings(user_input)
                     return self._async_store_settings(user_input, live=True)
                 return self._async_store_settings(user_input)
