@@ -174,3 +174,30 @@ def test_a_failing_child_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         worker.train_in_subprocess(
             TrainingRequest(history=HourlyHistory.from_frame(heated_home(days=3)))
         )
+
+
+def test_the_next_hour_carry_is_saved(trained: PowerModel) -> None:
+    assert model_from_bytes(model_to_bytes(trained)).next_hour_carry == trained.next_hour_carry
+
+
+@pytest.mark.parametrize("carry", [None, -0.1, 1.5, "0.3", True])
+def test_a_model_without_a_valid_next_hour_carry_is_refused(
+    trained: PowerModel, carry: object
+) -> None:
+    """Version 2 had no carry: its next hour would forecast without the last hour's miss."""
+    with np.load(io.BytesIO(model_to_bytes(trained)), allow_pickle=False) as archive:
+        meta = json.loads(str(archive["meta"]))
+    if carry is None:
+        del meta["next_hour_carry"]
+    else:
+        meta["next_hour_carry"] = carry
+    with pytest.raises(ValueError, match="next_hour_carry"):
+        model_from_bytes(_rewrite(model_to_bytes(trained), meta=np.array(json.dumps(meta))))
+
+
+def test_a_model_saved_before_the_next_hour_carry_is_refused(trained: PowerModel) -> None:
+    with np.load(io.BytesIO(model_to_bytes(trained)), allow_pickle=False) as archive:
+        meta = json.loads(str(archive["meta"])) | {"version": 2}
+    del meta["next_hour_carry"]
+    with pytest.raises(ValueError, match="another version"):
+        model_from_bytes(_rewrite(model_to_bytes(trained), meta=np.array(json.dumps(meta))))

@@ -23,10 +23,12 @@ from .features import FEATURE_NAMES
 from .history import MAX_HORIZON_HOURS, HourlyHistory
 from .linear import LinearModel
 from .model import GroupChoice, PowerModel
+from .residual_carry import MAX_CARRY
 from .walk_forward import HORIZON_GROUPS, METHODS
 
 # 2: each group's best rule carries its own band (`rule_band`), for the recent-error guard.
-FORMAT_VERSION = 2
+# 3: the next hour's carry of the last hour's miss (`next_hour_carry`).
+FORMAT_VERSION = 3
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
 
 
@@ -115,6 +117,7 @@ def model_to_bytes(model: PowerModel) -> bytes:
         "missing_hours": model.missing_hours,
         "excluded_days": model.excluded_days,
         "trained_at": model.trained_at.isoformat(),
+        "next_hour_carry": model.next_hour_carry,
     }
     return _npz(
         {
@@ -188,7 +191,18 @@ def model_from_bytes(data: bytes) -> PowerModel:
         missing_hours=_count(meta, "missing_hours"),
         excluded_days=_count(meta, "excluded_days"),
         trained_at=_moment(meta["trained_at"]),
+        next_hour_carry=_carry(meta),
     )
+
+
+def _carry(meta: dict[str, Any]) -> float:
+    """The saved carry: a share within what `fitted_carry` gives."""
+    value = meta.get("next_hour_carry")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError("model next_hour_carry is not a number")  # noqa: TRY004 - documented
+    if not 0.0 <= value <= MAX_CARRY:
+        raise ValueError("model next_hour_carry is not a share of the last miss")
+    return float(value)
 
 
 def _count(meta: dict[str, Any], name: str) -> int:

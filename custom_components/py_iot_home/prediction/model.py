@@ -29,11 +29,13 @@ from .history import (
     FloatArray,
     HourlyGrid,
     HourlyHistory,
+    IntArray,
     extend_with_forecast,
     to_grid,
 )
 from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
+from .residual_carry import last_hour_miss, next_hour_carry
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
@@ -123,6 +125,8 @@ class PowerModel:
     missing_hours: int
     excluded_days: int
     trained_at: datetime
+    # Share of the last hour's miss (log scale) the learned next-hour forecast adds.
+    next_hour_carry: float = 0.0
     feature_names: tuple[str, ...] = FEATURE_NAMES
 
     @property
@@ -219,8 +223,7 @@ class PowerModel:
         for method in set(chosen.tolist()):
             at = chosen == method
             if method in LEARNED:
-                rows = feature_rows(grid, origins[at], horizons[at], forecast=self.weather_forecast)
-                learned = power_unscale(self.linear.predict(rows, horizons[at]))
+                learned = power_unscale(self._learned_log(grid, origins[at], horizons[at]))
                 if ceiling is None:
                     ceiling = recent_ceiling(grid.power_w)
                 out[at] = np.minimum(learned, ceiling[origins[at]])
@@ -230,6 +233,23 @@ class PowerModel:
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
+
+    def _learned_log(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
+        """The linear model's forecasts (`power_scale`), the next hour's with the carry."""
+        next_hour = np.flatnonzero(horizons == 1) if self.next_hour_carry else np.empty(0, np.int64)
+        # One pass over the features: the rows asked for, then each next hour's origin an
+        # hour back (what the model forecast for the hour just past).
+        before = np.maximum(origins[next_hour] - 1, 0)
+        ones = np.ones(len(before), dtype=np.int64)
+        all_origins = np.concatenate((origins, before))
+        all_horizons = np.concatenate((horizons, ones))
+        rows = feature_rows(grid, all_origins, all_horizons, forecast=self.weather_forecast)
+        values = self.linear.predict(rows, all_horizons)
+        own = values[: len(origins)]
+        if len(next_hour):
+            miss = last_hour_miss(grid, origins[next_hour], values[len(origins) :])
+            own[next_hour] += self.next_hour_carry * miss
+        return own
 
 
 def recent_ceiling(power_w: FloatArray) -> FloatArray:
@@ -339,4 +359,7 @@ def fit_power_model(
         missing_hours=grid.missing_hours,
         excluded_days=excluded_count,
         trained_at=datetime.now(UTC),
+        next_hour_carry=next_hour_carry(
+            linear, data.rows, data.origins, data.horizons, data.target_w
+        ),
     )
