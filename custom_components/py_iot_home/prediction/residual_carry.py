@@ -8,7 +8,8 @@ actual minus what the model forecast for it an hour before, log scale), `carry` 
 lag-1 regression of the model's own next-hour residuals on the rows it was fitted on.
 
 The walk-forward folds score the model without the carry: the choice of method and the
-band come from its plain errors, which the carry only makes smaller where it is fitted.
+band come from its plain errors, so where the carry is large the next hour's band is wider
+than its errors need (docs/prediction.md, *Model*).
 """
 
 from __future__ import annotations
