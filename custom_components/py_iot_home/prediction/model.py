@@ -35,7 +35,7 @@ from .history import (
 )
 from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
-from .residual_carry import last_hour_miss, next_hour_carry
+from .residual_carry import NextHourRows, last_hour_miss
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
@@ -359,7 +359,7 @@ def fit_power_model(
         missing_hours=grid.missing_hours,
         excluded_days=excluded_count,
         trained_at=datetime.now(UTC),
-        next_hour_carry=next_hour_carry(
-            linear, data.rows, data.origins, data.horizons, data.target_w
-        ),
+        next_hour_carry=NextHourRows.of(
+            data.rows, data.origins, data.horizons, data.target_w
+        ).carry(linear),
     )

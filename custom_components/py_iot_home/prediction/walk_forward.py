@@ -3,7 +3,8 @@
 Each of the last `folds` weeks is forecast, from every hour in it and for horizons
 1..24, by models fitted only on the hours before that week (one per ridge strength of
 `RIDGE_GRID`), and by every rule. The errors choose the ridge strength per horizon group
-(homes differ: a regional load wants little shrinkage, a noisy home much), say which
+(homes differ: a regional load wants little shrinkage, a noisy home much; chosen on the
+plain forecasts), and, with the next hour carrying the last miss as published, say which
 forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
 must be (split conformal: quantiles of the held-out errors on the log scale, per horizon, at
 tail levels calibrated on how a band from the other held-out weeks covered each week).
@@ -31,6 +32,7 @@ from .linear import (
     solve_ridge,
     standardise,
 )
+from .residual_carry import NextHourRows
 from .rules import RULES
 
 MODEL = "model"
@@ -53,6 +55,10 @@ MIN_BAND_ERRORS = 20
 MAX_FOLDS = 5
 # From almost none (a regional load) to strong shrinkage towards the ensemble (a noisy home).
 RIDGE_GRID = (0.005, 0.02, 0.08, 0.32, 1.28)
+# Each learned candidate is scored twice: plain (the ridge strength is chosen on these) and
+# with the next hour's carry of the last miss, as published (the method and the band).
+PLAIN = "plain"
+CARRIED = "carried"
 # Horizon groups that each publish their own best method: the next hour, the rest of the day.
 HORIZON_GROUPS: tuple[tuple[str, range], ...] = (
     ("hour_ahead", range(1, 2)),
@@ -171,6 +177,7 @@ def walk_forward(
     known = ~np.isnan(data.target_w)
     starts = [end - fold * HOURS_PER_WEEK for fold in range(folds, 0, -1)]
     models = _FoldModels(data, starts)
+    next_hour = NextHourRows.of(data.rows, data.origins, data.horizons, data.target_w)
     errors = _Errors()
     held_hours = 0
     for fold, start in enumerate(starts, start=1):
@@ -184,10 +191,15 @@ def walk_forward(
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
         for ridge in RIDGE_GRID:
             model = models.fitted(fold, ridge)
-            forecast = power_unscale(model.predict(data.rows[test], horizons))
-            errors.add(ridge, forecast, actual, horizons)
-            for name, rule in BLEND_RULES.items():
-                errors.add((name, ridge), blend(forecast, rules[rule]), actual, horizons)
+            plain = model.predict(data.rows[test], horizons)
+            carry = next_hour.carry(model, before=start)
+            carried = plain + next_hour.carried(model, carry, grid, origins, horizons)
+            for scored, log_forecast in ((PLAIN, plain), (CARRIED, carried)):
+                forecast = power_unscale(log_forecast)
+                errors.add((scored, MODEL, ridge), forecast, actual, horizons)
+                for name, rule in BLEND_RULES.items():
+                    blended = blend(forecast, rules[rule])
+                    errors.add((scored, name, ridge), blended, actual, horizons)
         for name, forecast in rules.items():
             errors.add(name, forecast, actual, horizons)
     if not held_hours:
@@ -200,7 +212,10 @@ def walk_forward(
 def _per_group_ridge(
     errors: _Errors, final: dict[float, LinearModel]
 ) -> tuple[WalkForward, LinearModel]:
-    """Per horizon group, the ridge strength whose model (alone or blended) did best."""
+    """Per horizon group, the ridge strength whose model (alone or blended) did best plain.
+
+    The learned candidates' scores and log errors are then those of the carried forecast.
+    """
     mae = {name: errors.mae(name) for name in RULES}
     log_errors = {name: errors.logs(name) for name in RULES}
     for name in LEARNED:
@@ -210,19 +225,17 @@ def _per_group_ridge(
     coef = np.zeros_like(base.coef)
     intercept = np.zeros_like(base.intercept)
 
-    def key(name: str, ridge: float) -> object:
-        return ridge if name == MODEL else (name, ridge)
-
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
         ridge = min(
             RIDGE_GRID,
-            key=lambda r: min(float(np.nanmean(errors.mae(key(m, r))[at])) for m in LEARNED),
+            key=lambda r: min(float(np.nanmean(errors.mae((PLAIN, m, r))[at])) for m in LEARNED),
         )
         for name in LEARNED:
-            mae[name][at] = errors.mae(key(name, ridge))[at]
+            mae[name][at] = errors.mae((CARRIED, name, ridge))[at]
+            carried_logs = errors.logs((CARRIED, name, ridge))
             for h in at:
-                log_errors[name][h] = errors.logs(key(name, ridge))[h]
+                log_errors[name][h] = carried_logs[h]
         coef[at] = final[ridge].coef[at]
         intercept[at] = final[ridge].intercept[at]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
