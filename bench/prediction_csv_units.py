@@ -191,23 +191,26 @@ def numbers(
         example = column[unread].iloc[0]
         notes(f"{int(unread.sum())} cells of {name!r} such as {example!r} read as missing")
     # `inf` (or `1e999`) parses: one such cell would make every later hour's mean NaN.
-    infinite = np.isinf(values)
-    if infinite.any():
-        example = column[infinite].iloc[0]
-        notes(
-            f"{int(infinite.sum())} cells of {name!r} such as {example!r}, not finite, "
-            "read as missing"
-        )
-        values = values.mask(infinite)
+    values = read_as_missing(values, np.isinf(values), column, name, "not finite", notes)
     marked = values.isin(MISSING_MARKS)
-    if marked.any():
-        example = column[marked].iloc[0]
-        notes(
-            f"{int(marked.sum())} cells of {name!r} such as {example!r}, a logger's "
-            "missing-value mark, read as missing"
-        )
-        values = values.mask(marked)
+    values = read_as_missing(values, marked, column, name, "a logger's missing-value mark", notes)
     return values.astype(np.float64)
+
+
+def read_as_missing(
+    values: pd.Series,
+    which: pd.Series,
+    column: pd.Series,
+    name: str,
+    why: str,
+    notes: Callable[[str], None],
+) -> pd.Series:
+    """`values` with the cells `which` missing, and a note with one of them as written."""
+    if not which.any():
+        return values
+    example = column[which].iloc[0]
+    notes(f"{int(which.sum())} cells of {name!r} such as {example!r}, {why}, read as missing")
+    return values.mask(which)
 
 
 def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], None]) -> pd.Series:

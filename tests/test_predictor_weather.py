@@ -28,6 +28,7 @@ from custom_components.py_iot_home.const import (
     CONF_WEATHER_ENTITY,
     DOMAIN,
 )
+from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
     async_load_hourly_history,
@@ -102,6 +103,16 @@ async def _seed_heated_home(hass: HomeAssistant) -> pd.DataFrame:
     return frame
 
 
+async def _forecast_at(
+    hass: HomeAssistant, predictor: PredictorCoordinator, temperature: float
+) -> list[float]:
+    """The forecast's hours once the weather forecasts `temperature` for all of them."""
+    hass.states.async_set(FORECAST_TEMPERATURE, str(temperature))
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    return [point.power_w for point in predictor.data.forecast]
+
+
 # The template's now() re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.freeze_time(NOW)
@@ -127,10 +138,7 @@ async def test_weather_forecast_drives_the_forecast(
     assert predictor.data.choices["day_ahead"].method in LEARNED
     mild = [point.power_w for point in predictor.data.forecast]
 
-    hass.states.async_set(FORECAST_TEMPERATURE, "-5")
-    await hass.async_block_till_done()
-    await predictor.async_refresh()
-    cold = [point.power_w for point in predictor.data.forecast]
+    cold = await _forecast_at(hass, predictor, -5.0)
     # The home heats at 80 W/°C: 15 °C colder must show, and most in the occupied hours.
     assert np.mean(cold) > np.mean(mild) + 300
     state = hass.states.get("sensor.power_forecast_predicted_power")
@@ -312,14 +320,8 @@ async def test_a_weather_entity_alone_trains_and_forecasts(
     assert predictor.sources.temperature == mirror
     assert predictor.model.weather_forecast
     assert predictor.data.choices["day_ahead"].method in LEARNED
-    hass.states.async_set(FORECAST_TEMPERATURE, "10")
-    await hass.async_block_till_done()
-    await predictor.async_refresh()
-    mild = [point.power_w for point in predictor.data.forecast]
-    hass.states.async_set(FORECAST_TEMPERATURE, "-5")
-    await hass.async_block_till_done()
-    await predictor.async_refresh()
-    cold = [point.power_w for point in predictor.data.forecast]
+    mild = await _forecast_at(hass, predictor, 10.0)
+    cold = await _forecast_at(hass, predictor, -5.0)
     # The home heats at 80 W/°C: 15 °C colder must show.
     assert np.mean(cold) > np.mean(mild) + 300
 
