@@ -244,7 +244,7 @@ async def test_trains_on_statistics_and_forecasts(
     ):
         names = translated[key]["state_attributes"]
         ours = hass.states.get(entity_id).attributes.keys() - HOME_ASSISTANT_ATTRIBUTES
-        assert len(ours) == 16, ours
+        assert len(ours) == 18, ours
         for name in ours:
             value = hass.states.get(entity_id).attributes[name]
             assert names[name]["name"], name

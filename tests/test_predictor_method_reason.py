@@ -15,6 +15,7 @@ from custom_components.py_iot_home.forecast.coordinator import (
 )
 from custom_components.py_iot_home.forecast.entities import PREDICTOR_SENSORS
 from custom_components.py_iot_home.prediction import PowerModel, fit_power_model
+from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN
 from custom_components.py_iot_home.prediction.walk_forward import MODEL
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
@@ -78,3 +79,28 @@ def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
     reason = words["state_attributes"]["hour_ahead_reason"]["state"]["rule_better_recently"]
     assert "last 24 hours" in reason
     assert "last 4" in reason
+
+
+def test_a_mean_of_two_rules_names_both_rules(model: PowerModel) -> None:
+    groups = {
+        name: replace(
+            choice,
+            method=RULE_PAIR_MEAN,
+            best_rule="persistence_168h",
+            paired_rule="hour_of_week_mean",
+        )
+        for name, choice in model.groups.items()
+    }
+    paired = replace(model, methods=(RULE_PAIR_MEAN,) * 24, groups=groups)
+    state, attributes = _method_sensor(_snapshot(paired, [RULE_PAIR_MEAN] * 24))
+    assert state == RULE_PAIR_MEAN
+    assert attributes["day_ahead_best_rule"] == "persistence_168h"
+    assert attributes["day_ahead_paired_rule"] == "hour_of_week_mean"
+    assert attributes["day_ahead_reason"] == "held_out_best"
+    words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
+    assert words["state"][RULE_PAIR_MEAN] == "Mean of two rules"
+    paired_rule = words["state_attributes"]["day_ahead_paired_rule"]["state"]["hour_of_week_mean"]
+    assert paired_rule == "Weekly profile"
+    # A single method names no second rule.
+    _, attributes = _method_sensor(_snapshot(model, list(model.methods)))
+    assert attributes["day_ahead_paired_rule"] is None

@@ -93,6 +93,7 @@ class MethodChoice:
     skill: float
     in_use: str
     reason: MethodReason
+    paired_rule: str | None = None  # averaged with best_rule where the method is their mean
 
     def as_dict(self) -> dict[str, Any]:
         """The choice as shown in attributes and action responses."""
@@ -102,6 +103,7 @@ class MethodChoice:
             "reason": self.reason,
             "mae_w": rounded_tenth(self.mae_w),
             "best_rule": self.best_rule,
+            "paired_rule": self.paired_rule,
             "best_rule_mae_w": rounded_tenth(self.best_rule_mae_w),
             "model_mae_w": rounded_tenth(self.model_mae_w),
             "skill_percent": rounded_tenth(100 * self.skill),
@@ -466,6 +468,7 @@ def method_choices(
             skill=group.skill,
             in_use=in_use,
             reason="held_out_best" if in_use == group.method else "rule_better_recently",
+            paired_rule=group.paired_rule or None,
         )
     return choices
 

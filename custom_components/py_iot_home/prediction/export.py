@@ -28,7 +28,8 @@ from .walk_forward import HORIZON_GROUPS, METHODS
 
 # 2: each group's best rule carries its own band (`rule_band`), for the recent-error guard.
 # 3: the next hour's carry of the last hour's miss (`next_hour_carry`).
-FORMAT_VERSION = 3
+# 4: each group names the rule its best rule is averaged with (`rule_pair.py`), or "".
+FORMAT_VERSION = 4
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
 
 
@@ -128,7 +129,7 @@ def model_to_bytes(model: PowerModel) -> bytes:
             "band": model.band,
             "rule_band": model.rule_band,
             "methods": np.array(model.methods),
-            "group_methods": np.array([[g.method, g.best_rule] for g in groups]),
+            "group_methods": np.array([[g.method, g.best_rule, g.paired_rule] for g in groups]),
             "group_scores": np.array([[getattr(g, f) for f in _GROUP_FIELDS] for g in groups]),
             "meta": np.array(json.dumps(meta)),
         }
@@ -152,7 +153,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
         "band": (MAX_HORIZON_HOURS, 2),
         "rule_band": (MAX_HORIZON_HOURS, 2),
         "methods": (MAX_HORIZON_HOURS,),
-        "group_methods": (len(HORIZON_GROUPS), 2),
+        "group_methods": (len(HORIZON_GROUPS), 3),
         "group_scores": (len(HORIZON_GROUPS), len(_GROUP_FIELDS)),
     }
     for name, shape in shapes.items():
@@ -162,12 +163,13 @@ def model_from_bytes(data: bytes) -> PowerModel:
     if not all(np.all(np.isfinite(arrays[name])) for name in numbers):
         raise ValueError("model arrays hold non-finite numbers")
     names = {str(m) for m in arrays["methods"]} | {str(m) for m in arrays["group_methods"].ravel()}
-    if not names <= set(METHODS):
+    if not names - {""} <= set(METHODS):
         raise ValueError(f"unknown methods {sorted(names - set(METHODS))}")
     groups = {
         name: GroupChoice(
             method=str(methods[0]),
             best_rule=str(methods[1]),
+            paired_rule=str(methods[2]),
             **{f: float(v) for f, v in zip(_GROUP_FIELDS, scores, strict=True)},
         )
         for (name, _), methods, scores in zip(

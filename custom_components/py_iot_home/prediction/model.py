@@ -36,13 +36,13 @@ from .history import (
 from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
 from .residual_carry import NextHourRows, last_hour_miss
+from .rule_pair import RULE_PAIR_MEAN, pair_key, pair_mean, tied_runner_up
 from .rules import RULES
 from .unusual_days import excluded_positions
 from .walk_forward import (
     BLEND_RULES,
     HORIZON_GROUPS,
     LEARNED,
-    METHODS,
     MODEL,
     TrainingRows,
     WalkForward,
@@ -90,6 +90,8 @@ class GroupChoice:
     best_rule: str
     best_rule_mae_w: float
     model_mae_w: float
+    # With RULE_PAIR_MEAN: the rule averaged with best_rule.
+    paired_rule: str = ""
 
     @property
     def skill(self) -> float:
@@ -230,6 +232,8 @@ class PowerModel:
                 if method in BLEND_RULES:
                     rule = RULES[BLEND_RULES[method]]
                     out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
+            elif method == RULE_PAIR_MEAN:
+                out[at] = self._pair_means(grid, origins[at], horizons[at])
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
@@ -250,6 +254,18 @@ class PowerModel:
             miss = last_hour_miss(grid, origins[next_hour], values[len(origins) :])
             own[next_hour] += self.next_hour_carry * miss
         return own
+
+    def _pair_means(
+        self, grid: HourlyGrid, origins: np.ndarray, horizons: np.ndarray
+    ) -> FloatArray:
+        """Two rules' mean (W) at each horizon, of the two rules its group averages."""
+        out = np.empty(len(origins))
+        for name, group_horizons in HORIZON_GROUPS:
+            at = np.isin(horizons, np.array(group_horizons))
+            if np.any(at):
+                pair = (self.groups[name].best_rule, self.groups[name].paired_rule)
+                out[at] = pair_mean(grid, origins[at], horizons[at], pair)
+        return out
 
 
 def recent_ceiling(power_w: FloatArray) -> FloatArray:
@@ -291,7 +307,7 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
     groups: dict[str, GroupChoice] = {}
     for name, horizons in HORIZON_GROUPS:
         at = np.array(horizons) - 1
-        mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in METHODS}
+        mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in scores.mae_w}
         rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
         best_rule = min(rules, key=lambda m: rules[m])
         model_mae = mae[MODEL]
@@ -299,14 +315,21 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
         best = min(learned, key=lambda m: learned[m]) if learned else best_rule
         if learned and learned[best] >= rules[best_rule]:
             best = best_rule
+        paired = ""
+        if best == best_rule:
+            weeks = {m: np.nanmean(w[:, at], axis=1) for m, w in scores.week_mae_w.items()}
+            paired = tied_runner_up(mae, weeks, best_rule)
+        published_mae = mae[pair_key(best_rule, paired)] if paired else mae[best]
+        best = RULE_PAIR_MEAN if paired else best
         for h in horizons:
             methods[h - 1] = best
         groups[name] = GroupChoice(
             method=best,
-            mae_w=mae[best],
+            mae_w=published_mae,
             best_rule=best_rule,
             best_rule_mae_w=rules[best_rule],
             model_mae_w=model_mae,
+            paired_rule=paired,
         )
     return tuple(methods), groups
 
@@ -342,6 +365,8 @@ def fit_power_model(
         at = np.array(horizons) - 1
         weeks = [scores.log_weeks[h] for h in at]
         method = methods[at[0]]  # one method per group
+        if method == RULE_PAIR_MEAN:
+            method = pair_key(groups[name].best_rule, groups[name].paired_rule)
         band[at] = band_offsets([scores.log_errors[method][h] for h in at], weeks)
         rule = groups[name].best_rule
         rule_band[at] = band_offsets([scores.log_errors[rule][h] for h in at], weeks)

@@ -12,7 +12,7 @@ tail levels calibrated on how a band from the other held-out weeks covered each 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from .linear import (
     standardise,
 )
 from .residual_carry import NextHourRows
+from .rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
 from .rules import RULES
 
 MODEL = "model"
@@ -44,7 +45,8 @@ BLEND_RULE = "median_by_hour"
 WEEK_BLEND = "model_week_blend"
 BLEND_RULES: dict[str, str] = {BLEND: BLEND_RULE, WEEK_BLEND: "hour_of_week_mean"}
 LEARNED: tuple[str, ...] = (MODEL, *BLEND_RULES)
-METHODS: tuple[str, ...] = (*LEARNED, *RULES)
+# What a group may publish: a learned method, a rule, or two tied rules' mean.
+METHODS: tuple[str, ...] = (*LEARNED, *RULES, RULE_PAIR_MEAN)
 # Each tail of the band holds 10 % of hours: a 10-90 % band covers 80 %.
 BAND_TAIL = 0.1
 # Tail levels the band's quantiles may take once calibrated across the held-out weeks: from
@@ -90,6 +92,8 @@ class WalkForward:
     # Per horizon: the held-out week (fold) of each log error, in the same order for every method.
     log_weeks: list[IntArray]
     hours: int  # held-out hours
+    # method -> (held-out weeks, horizons) MAE in W of each week: how steady a lead is.
+    week_mae_w: dict[str, FloatArray] = field(default_factory=dict)
 
 
 def fold_count(observed_days: int) -> int:
@@ -124,6 +128,10 @@ class _Errors:
 
     def mae(self, key: object) -> FloatArray:
         return np.array([_mean(_joined(parts)) for parts in self.absolute[key]])
+
+    def week_mae(self, key: object) -> FloatArray:
+        """(weeks, horizons): each held-out week's MAE per horizon (NaN where none)."""
+        return np.array([[_mean(part) for part in parts] for parts in self.absolute[key]]).T
 
     def logs(self, key: object) -> list[FloatArray]:
         return [_joined(parts) for parts in self.log[key]]
@@ -202,6 +210,9 @@ def walk_forward(
                     errors.add((scored, name, ridge), blended, actual, horizons)
         for name, forecast in rules.items():
             errors.add(name, forecast, actual, horizons)
+        for first, second in RULE_PAIRS:
+            mean = blend(rules[first], rules[second])
+            errors.add(pair_key(first, second), mean, actual, horizons)
     if not held_hours:
         raise ValueError("no held-out week has both training and test hours")
     final = {ridge: models.fitted(None, ridge) for ridge in RIDGE_GRID}
@@ -216,11 +227,15 @@ def _per_group_ridge(
 
     The learned candidates' scores and log errors are then those of the carried forecast.
     """
-    mae = {name: errors.mae(name) for name in RULES}
-    log_errors = {name: errors.logs(name) for name in RULES}
+    scored = [*RULES, *(pair_key(*pair) for pair in RULE_PAIRS)]
+    mae = {name: errors.mae(name) for name in scored}
+    log_errors = {name: errors.logs(name) for name in scored}
+    week_mae = {name: errors.week_mae(name) for name in scored}
+    weeks = week_mae[next(iter(RULES))].shape[0]
     for name in LEARNED:
         mae[name] = np.zeros(MAX_HORIZON_HOURS)
         log_errors[name] = [np.empty(0)] * MAX_HORIZON_HOURS
+        week_mae[name] = np.zeros((weeks, MAX_HORIZON_HOURS))
     base = final[RIDGE_GRID[0]]
     coef = np.zeros_like(base.coef)
     intercept = np.zeros_like(base.intercept)
@@ -233,6 +248,7 @@ def _per_group_ridge(
         )
         for name in LEARNED:
             mae[name][at] = errors.mae((CARRIED, name, ridge))[at]
+            week_mae[name][:, at] = errors.week_mae((CARRIED, name, ridge))[:, at]
             carried_logs = errors.logs((CARRIED, name, ridge))
             for h in at:
                 log_errors[name][h] = carried_logs[h]
@@ -240,7 +256,11 @@ def _per_group_ridge(
         intercept[at] = final[ridge].intercept[at]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
     return WalkForward(
-        mae_w=mae, log_errors=log_errors, log_weeks=errors.log_weeks(), hours=0
+        mae_w=mae,
+        log_errors=log_errors,
+        log_weeks=errors.log_weeks(),
+        hours=0,
+        week_mae_w=week_mae,
     ), linear
 
 
