@@ -195,9 +195,17 @@ def test_a_model_without_a_valid_next_hour_carry_is_refused(
         model_from_bytes(_rewrite(model_to_bytes(trained), meta=np.array(json.dumps(meta))))
 
 
-def test_a_model_saved_before_the_next_hour_carry_is_refused(trained: PowerModel) -> None:
+@pytest.mark.parametrize(
+    ("version", "without"),
+    [(2, "next_hour_carry"), (3, None)],  # 3: the carry, not yet the pair of rules
+    ids=["before_the_carry", "before_the_rule_pair"],
+)
+def test_a_model_saved_by_an_earlier_format_is_refused(
+    trained: PowerModel, version: int, without: str | None
+) -> None:
     with np.load(io.BytesIO(model_to_bytes(trained)), allow_pickle=False) as archive:
-        meta = json.loads(str(archive["meta"])) | {"version": 2}
-    del meta["next_hour_carry"]
+        meta = json.loads(str(archive["meta"])) | {"version": version}
+    if without:
+        del meta[without]
     with pytest.raises(ValueError, match="another version"):
         model_from_bytes(_rewrite(model_to_bytes(trained), meta=np.array(json.dumps(meta))))
