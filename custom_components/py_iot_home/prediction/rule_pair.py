@@ -19,8 +19,8 @@ from .rules import RULES
 
 RULE_PAIR_MEAN = "rule_pair_mean"
 # Two rules are told apart when the best one's lead over the other, week by week, is more
-# than this many standard errors of its mean: about 2 is a 5 % chance on a t-test (4 degrees
-# of freedom at five weeks: 2.1).
+# than this many standard errors of its mean: a one-sided t-test at about 5 % (five weeks,
+# 4 degrees of freedom: 2.13).
 TIE_STANDARD_ERRORS = 2.0
 # ...or when the other won fewer than this share of the weeks (under 2 of 5): one week that
 # went the other way by far (a level shift in the last week) is no tie.
