@@ -77,3 +77,7 @@ async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHACl
     climate_rising = registry.async_get("binary_sensor.kitchen_pi_kitchen_temperature_rising")
     assert climate_rising is not None
     assert climate_rising.disabled_by is None
+    # Watts are shown whole: a meter's "1,380.0 W" gave a tenth no meter here measures.
+    shown = registry.async_get(POWER)
+    assert shown is not None
+    assert shown.options["sensor"]["suggested_display_precision"] == 0

@@ -30,7 +30,7 @@ NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.WATT,
         state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
+        suggested_display_precision=0,  # whole watts, as meters show them
         value_fn=lambda sample: sample.power,
     ),
 }
