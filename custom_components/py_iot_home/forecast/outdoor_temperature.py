@@ -23,10 +23,10 @@ from homeassistant.helpers.event import async_track_state_change_event
 
 from ..const import CONF_TEMPERATURE_ENTITY, CONF_WEATHER_ENTITY, DOMAIN
 from ..entity import DeviceIdentity, PyIotHomeEntity
+from ..prediction.history import PLAUSIBLE_TEMPERATURE_C
 from .recorder_history import weather_celsius
 
 KEY = "outdoor_temperature"
-PLAUSIBLE_C = (-90.0, 60.0)  # the coldest and hottest air measured, rounded out
 
 
 def weather_mirrored(settings: Mapping[str, Any]) -> bool:
@@ -77,7 +77,8 @@ class WeatherTemperatureSensor(PyIotHomeEntity, SensorEntity):
         value = None if state is None else weather_celsius(state)
         # Another integration's attribute: only a temperature some place on Earth has had
         # reaches the statistics the model trains on.
-        plausible = value is not None and PLAUSIBLE_C[0] <= value <= PLAUSIBLE_C[1]
+        low, high = PLAUSIBLE_TEMPERATURE_C  # the same bound the training history keeps
+        plausible = value is not None and low <= value <= high
         self._attr_native_value = value if plausible else None
 
     @property
