@@ -27,6 +27,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
     DOMAIN,
+    SubentryKind,
 )
 from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.recorder_history import (
@@ -35,7 +36,7 @@ from custom_components.py_iot_home.forecast.recorder_history import (
 )
 from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
-from .home_entry import subentry_titled
+from .home_entry import async_configure_subentry, async_start_reconfigure, subentry_titled
 from .prediction.conftest import heated_home
 from .test_predictor import (
     HUMIDITY,
@@ -324,6 +325,16 @@ async def test_a_weather_entity_alone_trains_and_forecasts(
     cold = await _forecast_at(hass, predictor, -5.0)
     # The home heats at 80 W/°C: 15 °C colder must show.
     assert np.mean(cold) > np.mean(mild) + 300
+
+    # Given an outdoor sensor since, the mirror goes (not left behind as unavailable).
+    forecast_id = subentry_titled(result["result"], "Power forecast").subentry_id
+    flow = await async_start_reconfigure(hass, result["result"], forecast_id, SubentryKind.FORECAST)
+    changed = {**sources, CONF_TEMPERATURE_ENTITY: TEMPERATURE, CONF_WEATHER_ENTITY: WEATHER}
+    changed.pop(CONF_NAME)
+    await async_configure_subentry(hass, flow["flow_id"], changed)
+    await hass.async_block_till_done()
+    assert er.async_get(hass).async_get(mirror) is None
+    assert hass.states.get(mirror) is None
 
 
 async def test_the_mirror_takes_only_a_plausible_temperature(

@@ -12,6 +12,8 @@ from ..const import DOMAIN
 from ..feature_entry import FeatureEntry
 from ..first_refresh import async_first_refresh
 from .coordinator import PredictorCoordinator, predictor_issue_ids
+from .outdoor_temperature import KEY as MIRROR_KEY
+from .outdoor_temperature import weather_mirrored
 from .runtime import PredictorRuntimeData
 from .saved_model import SavedModel
 
@@ -25,7 +27,11 @@ async def async_setup_predictor(hass: HomeAssistant, entry: FeatureEntry) -> Pre
     if "recorder" not in hass.config.components:
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="recorder_missing")
     registry = er.async_get(hass)
-    for key in RETIRED_SENSOR_KEYS:
+    retired = list(RETIRED_SENSOR_KEYS)
+    if not weather_mirrored({**entry.data, **entry.options}):
+        # Given an outdoor sensor (or no weather) since: its mirror is not shown unavailable.
+        retired.append(MIRROR_KEY)
+    for key in retired:
         if entity_id := registry.async_get_entity_id("sensor", DOMAIN, f"{entry.unique_id}_{key}"):
             registry.async_remove(entity_id)
     predictor = PredictorCoordinator(hass, entry)
