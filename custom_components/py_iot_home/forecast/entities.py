@@ -54,12 +54,14 @@ def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
     """Why each horizon uses its method: its held-out MAE next to the best rule's.
 
     Flat (``day_ahead_method``, ``day_ahead_mae_w``, ...): Home Assistant translates the
-    name and the value of a flat attribute, never what is nested in one.
+    name and the value of a flat attribute, never what is nested in one. One without a
+    value (no second rule beside a single method) is left out: the frontend read "Unknown".
     """
     return {
         f"{group}_{name}": value
         for group, choice in snap.choices.items()
         for name, value in choice.as_dict().items()
+        if value is not None
     }
 
 
