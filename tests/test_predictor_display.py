@@ -1,4 +1,4 @@
-"""What a person reads off a trained forecast: no empty attribute."""
+"""What a person reads off a trained forecast: no empty attribute, the same figures everywhere."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import pytest
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 
-from .test_predictor import NOW, _add_predictor, _seed
+from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
+
+from .test_predictor import NOW, _add_predictor, _home, _seed
 
 METHOD = "sensor.power_forecast_forecast_method"
 SKILL = "sensor.power_forecast_skill_over_the_best_rule"
+MAE = "sensor.power_forecast_day_ahead_forecast_error"
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +37,19 @@ async def test_no_attribute_of_the_method_reads_unknown(
         figures = [value for value in attributes.values() if isinstance(value, float)]
         assert figures
         assert all(math.isfinite(value) for value in figures)
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_diagnostics_give_the_figures_the_entities_show(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """The error to a tenth of a watt and the skill in percent, as the sensors give them
+    (the walk's diagnostics read "mae_w": 254.17971617898448 and "skill": 0.0558...)."""
+    await _seed(hass, 56)
+    forecast_id = await _add_predictor(hass)
+    diagnostics = await async_get_config_entry_diagnostics(hass, _home(hass))
+    model = diagnostics["subentries"][forecast_id]["model"]
+    assert model["mae_w"] == float(hass.states.get(MAE).state)
+    assert model["skill_percent"] == float(hass.states.get(SKILL).state)
+    assert "skill" not in model
+    assert model["methods"]["day_ahead"]["skill_percent"] == model["skill_percent"]

@@ -24,7 +24,12 @@ from .analysis.trend import TrendResult, analyze_trend
 from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
-from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator, rounded_tenth
+from .forecast.coordinator import (
+    FORECAST_HOURS,
+    PredictorCoordinator,
+    percent_tenth,
+    rounded_tenth,
+)
 from .models import FeatureRuntime
 from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator
@@ -212,13 +217,9 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     return {
         "forecast": [point.as_dict() for point in forecast[: call.data[ATTR_HOURS]]],
         "mae_w": rounded_tenth(predictor.data.mae_w),
-        "skill_percent": _percent(predictor.data.skill),
+        "skill_percent": percent_tenth(predictor.data.skill),
         "methods": {name: choice.as_dict() for name, choice in predictor.data.choices.items()},
     }
-
-
-def _percent(fraction: float | None) -> float | None:
-    return None if fraction is None else round(100 * fraction, 1)
 
 
 async def _async_retrain(call: ServiceCall) -> ServiceResponse:
@@ -229,7 +230,7 @@ async def _async_retrain(call: ServiceCall) -> ServiceResponse:
     return {
         "trained": predictor.model is not None,
         "mae_w": rounded_tenth(data.mae_w),
-        "skill_percent": _percent(data.skill),
+        "skill_percent": percent_tenth(data.skill),
         "method": data.choices["day_ahead"].method if data.choices else None,
         "training_rows": data.training_rows,
         "excluded_days": data.excluded_days,

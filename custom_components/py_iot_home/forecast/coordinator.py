@@ -106,7 +106,7 @@ class MethodChoice:
             "paired_rule": self.paired_rule,
             "best_rule_mae_w": rounded_tenth(self.best_rule_mae_w),
             "model_mae_w": rounded_tenth(self.model_mae_w),
-            "skill_percent": rounded_tenth(100 * self.skill),
+            "skill_percent": percent_tenth(self.skill),
         }
 
 
@@ -116,6 +116,11 @@ def rounded_tenth(value: float | None) -> float | None:
     More digits are noise in the recorder and the API; NaN or infinity is no state.
     """
     return round(value, 1) if value is not None and math.isfinite(value) else None
+
+
+def percent_tenth(fraction: float | None) -> float | None:
+    """A skill (a fraction) as every view of it shows it: in percent, to a tenth, finite."""
+    return None if fraction is None else rounded_tenth(100 * fraction)
 
 
 type ForecastAbsence = Literal["power_silent", "net_meter", "needs_history", "not_yet"]

@@ -24,7 +24,7 @@ from homeassistant.util import dt as dt_util
 
 from ..entity import PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
-from .coordinator import PredictionSnapshot, PredictorCoordinator, rounded_tenth
+from .coordinator import PredictionSnapshot, PredictorCoordinator, percent_tenth, rounded_tenth
 from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
 
@@ -96,7 +96,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         entity_category=EntityCategory.DIAGNOSTIC,
         suggested_display_precision=1,  # as the value, and the dashboard card, give it
-        value_fn=lambda snap: None if snap.skill is None else round(100 * snap.skill, 1),
+        value_fn=lambda snap: percent_tenth(snap.skill),
         attributes_fn=_choice_attributes,
     ),
     PredictorSensorDescription(

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 
 from ..models import AddEntities, EntryHealth
-from .coordinator import PredictorCoordinator
+from .coordinator import PredictorCoordinator, percent_tenth, rounded_tenth
 from .entities import predictor_sensors
 
 if TYPE_CHECKING:
@@ -40,8 +40,9 @@ class PredictorRuntimeData:
         return {
             "sources": asdict(self.predictor.sources),
             "model": {
-                "mae_w": snapshot.mae_w,
-                "skill": snapshot.skill,
+                # As the entities and the actions give them: the walk saw 254.17971617898448.
+                "mae_w": rounded_tenth(snapshot.mae_w),
+                "skill_percent": percent_tenth(snapshot.skill),
                 "methods": {name: c.as_dict() for name, c in snapshot.choices.items()},
                 "training_rows": snapshot.training_rows,
                 "excluded_days": snapshot.excluded_days,
