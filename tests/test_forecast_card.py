@@ -115,3 +115,27 @@ async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistan
 async def test_card_without_a_forecast(hass: HomeAssistant) -> None:
     card = yaml.safe_load(CARD.read_text())
     assert Template(card["content"], hass).async_render(parse_result=False) == "No forecast yet."
+
+
+async def test_card_rounds_watts_as_the_device_page_does(hass: HomeAssistant) -> None:
+    """Half a watt goes up, as the frontend's number format rounds the sensors' states.
+
+    The template's own round goes half to even: a forecast of 704.5 W read 704 in the card
+    and 705 W beside "Predicted power" on the device page.
+    """
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+    point = {"datetime": start.isoformat(), "power_w": 704.5, "low_w": 438.5, "high_w": 1182.5}
+    hass.states.async_set(
+        "sensor.demo_power_forecast_predicted_power", "704.5", {"forecast": [point]}
+    )
+    hass.states.async_set(
+        "sensor.demo_power_forecast_forecast_method",
+        "model",
+        {"day_ahead_mae_w": 254.5, "day_ahead_best_rule_mae_w": 268.5},
+    )
+    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "5.2")
+    card = yaml.safe_load(CARD.read_text())
+    text = Template(card["content"], hass).async_render(parse_result=False)
+    (row,) = [line for line in text.splitlines() if line.startswith("| now |")]
+    assert row.endswith("| **705** | 439\N{EN DASH}1183 |")
+    assert "off by 255&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text

@@ -6,6 +6,7 @@ the one the README shows: what is tested is what users copy.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -33,6 +34,11 @@ SCREENSHOT = Path("docs/screenshots/power-forecast-card.png")
 PREDICTED = "sensor.demo_power_forecast_predicted_power"
 
 
+def watts(value: float) -> int:
+    """Whole watts as the card and the device page show them: half a watt goes up."""
+    return math.floor(value + 0.5)
+
+
 async def test_forecast_chart_on_a_dashboard(page: Page, api: HomeAssistantClient) -> None:
     """24 rows, each with a bar, the forecast and its band, in the home's time zone.
 
@@ -50,8 +56,8 @@ async def test_forecast_chart_on_a_dashboard(page: Page, api: HomeAssistantClien
     await expect(table.get_by_role("row")).to_have_count(25)
     first = table.get_by_role("row").nth(1)
     await expect(first).to_contain_text(re.compile(r"█"))
-    await expect(first).to_contain_text(str(round(points[0]["power_w"])))
-    band = f"{round(points[0]['low_w'])}{EN_DASH}{round(points[0]['high_w'])}"
+    await expect(first).to_contain_text(f"{watts(points[0]['power_w'])}")
+    band = f"{watts(points[0]['low_w'])}{EN_DASH}{watts(points[0]['high_w'])}"
     await expect(first).to_contain_text(band)
     await expect(page.get_by_text(re.compile(r"better than the best rule"))).to_be_visible()
     await page.wait_for_load_state("networkidle")
