@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
 
-from .test_predictor import NOW, _add_predictor, _home, _seed
+from .test_predictor import NOW, PREDICTED, _add_predictor, _home, _seed
 
 METHOD = "sensor.power_forecast_forecast_method"
 SKILL = "sensor.power_forecast_skill_over_the_best_rule"
@@ -53,3 +57,34 @@ async def test_diagnostics_give_the_figures_the_entities_show(
     assert model["skill_percent"] == float(hass.states.get(SKILL).state)
     assert "skill" not in model
     assert model["methods"]["day_ahead"]["skill_percent"] == model["skill_percent"]
+
+
+async def test_predicted_power_shows_the_new_hour_as_it_begins(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 01:00 the state is the 01:00 hour's forecast and the ended hour leaves the points.
+
+    Before, both kept the hour that had ended until the forecast was remade at 01:01.
+    """
+    freezer.move_to(NOW)
+    await _seed(hass, 56)
+    await _add_predictor(hass)
+    before = hass.states.get(PREDICTED)
+    points = before.attributes["forecast"]
+    assert datetime.fromisoformat(points[0]["datetime"]) == NOW.replace(minute=0)
+    assert float(before.state) == points[0]["power_w"]
+
+    freezer.move_to(NOW.replace(hour=1, minute=0, second=0))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    after = hass.states.get(PREDICTED)
+    assert float(after.state) == points[1]["power_w"]
+    assert after.attributes["forecast"] == points[1:]
+    response = await hass.services.async_call(
+        DOMAIN,
+        "forecast_power",
+        {"entity_id": PREDICTED, "hours": 24},
+        blocking=True,
+        return_response=True,
+    )
+    assert response["forecast"] == points[1:]

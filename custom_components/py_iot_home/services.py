@@ -28,6 +28,7 @@ from .forecast.coordinator import (
     FORECAST_HOURS,
     PredictorCoordinator,
     percent_tenth,
+    points_ahead,
     rounded_tenth,
 )
 from .models import FeatureRuntime
@@ -195,7 +196,7 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
     predictor = _predictor(call.hass, call.data)
     snapshot = predictor.data
-    forecast = snapshot.forecast
+    forecast = points_ahead(snapshot.forecast, dt_util.utcnow())
     if not forecast and snapshot.absence == "net_meter":
         raise ServiceValidationError(
             translation_domain=DOMAIN,

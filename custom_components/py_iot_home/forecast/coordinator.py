@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -121,6 +121,11 @@ def rounded_tenth(value: float | None) -> float | None:
 def percent_tenth(fraction: float | None) -> float | None:
     """A skill (a fraction) as every view of it shows it: in percent, to a tenth, finite."""
     return None if fraction is None else rounded_tenth(100 * fraction)
+
+
+def points_ahead(forecast: Sequence[ForecastPoint], now: datetime) -> list[ForecastPoint]:
+    """The forecast's hours that have not ended (the first ends a minute before a remake)."""
+    return [point for point in forecast if now < point.start + timedelta(hours=1)]
 
 
 type ForecastAbsence = Literal["power_silent", "net_meter", "needs_history", "not_yet"]

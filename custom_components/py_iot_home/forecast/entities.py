@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -20,11 +20,18 @@ from homeassistant.const import (
     UnitOfPower,
 )
 from homeassistant.core import Event, callback
+from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
 from ..entity import PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
-from .coordinator import PredictionSnapshot, PredictorCoordinator, percent_tenth, rounded_tenth
+from .coordinator import (
+    PredictionSnapshot,
+    PredictorCoordinator,
+    percent_tenth,
+    points_ahead,
+    rounded_tenth,
+)
 from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
 
@@ -37,17 +44,22 @@ class PredictorSensorDescription(SensorEntityDescription):
     attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
     # Its attributes give times in the home's zone: written again when the zone changes.
     local_times: bool = False
+    # It shows the hour under way: written again as each UTC hour begins, not only when the
+    # forecast is remade a minute later (until then it showed the hour that had ended).
+    hourly: bool = False
 
 
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
-    """The next 24 hours with their 10-90 % band, in the home's time zone."""
-    return {"forecast": [point.as_dict() for point in snap.forecast]}
+    """The hours ahead with their 10-90 % band, in the home's time zone, from the one under way."""
+    return {
+        "forecast": [point.as_dict() for point in points_ahead(snap.forecast, dt_util.utcnow())]
+    }
 
 
 def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:
     """The forecast of the hour under way (not the first point, should that have ended)."""
-    current = (point for point in snap.forecast if now < point.start + timedelta(hours=1))
-    return rounded_tenth(next((point.power_w for point in current), None))
+    ahead = points_ahead(snap.forecast, now)
+    return rounded_tenth(ahead[0].power_w) if ahead else None
 
 
 def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -81,6 +93,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
         attributes_fn=_forecast_attributes,
         local_times=True,
+        hourly=True,
     ),
     PredictorSensorDescription(
         key="forecast_method",
@@ -141,15 +154,22 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
-        """Follow the home's time zone; the forecast's hours kept the old one for an hour."""
+        """Follow the home's time zone and, showing the hour under way, the clock.
+
+        Without the zone's event the forecast's hours kept the old zone for an hour.
+        """
         await super().async_added_to_hass()
         if self.entity_description.local_times:
             self.async_on_remove(
-                self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_zone_changed)
+                self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_write_again)
+            )
+        if self.entity_description.hourly:
+            self.async_on_remove(
+                async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
             )
 
     @callback
-    def _async_zone_changed(self, _event: Event) -> None:
+    def _async_write_again(self, _event: Event | datetime) -> None:
         self.async_write_ha_state()
 
     @property
