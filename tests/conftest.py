@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Generator
 from typing import Any
@@ -40,6 +41,19 @@ logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find custom_components/py_iot_home."""
+
+
+# Frozen, the loop's clock reads epoch seconds (~1.8e9), where asyncio's clock resolution
+# (1 ns) is below a float's step (0.24 us): a timer due at the frozen instant never ran, and
+# the loop spun at 100 % CPU beside every thread it waited for (the forecast's workers).
+FROZEN_CLOCK_RESOLUTION_S = 1e-6
+
+
+@pytest.fixture(autouse=True)
+async def timers_due_at_a_frozen_instant_run() -> None:
+    """Let the loop run a timer due at the instant time is frozen at, as it would unfrozen."""
+    loop = asyncio.get_running_loop()
+    loop._clock_resolution = max(loop._clock_resolution, FROZEN_CLOCK_RESOLUTION_S)
 
 
 @pytest.fixture(autouse=True)
