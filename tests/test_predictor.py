@@ -80,6 +80,9 @@ HOME_ASSISTANT_ATTRIBUTES = {
 }
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
+# A week past the 14 days a model needs: for tests whose claim is not about the training's
+# quality (each of the 56 days costs the worker's fit and the recorder's import time).
+ENOUGH_DAYS = 21
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
 POWER = "sensor.demo_power"
 TEMPERATURE = "sensor.demo_temperature"
@@ -327,7 +330,7 @@ async def test_the_forecast_moves_on_with_the_hour(
     Before, "Predicted power" showed the hour that had ended for most of each hour.
     """
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
 
     def first_hour() -> datetime:
@@ -350,7 +353,7 @@ async def test_the_forecast_hours_follow_a_new_time_zone_at_once(
     """Settings → General → another zone: the hours are shown in it at once, the same
     moments, not an hour later at the next forecast (the stack kept +01:00 in New York)."""
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
 
     def hours() -> list[str]:
@@ -370,7 +373,7 @@ async def test_retrains_on_schedule(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     real_fit = predictor_module._fit
     with patch.object(predictor_module, "_fit", side_effect=real_fit) as fit:
         await _add_predictor(hass, **{CONF_RETRAIN_HOURS: 3})
@@ -389,7 +392,7 @@ async def test_retrains_on_schedule(
 async def test_unit_conversion(
     recorder_mock: Recorder, hass: HomeAssistant, power_unit: str, energy: bool
 ) -> None:
-    frame = await _seed(hass, 56, power_unit=power_unit, energy=energy)
+    frame = await _seed(hass, ENOUGH_DAYS, power_unit=power_unit, energy=energy)
     entry_id = await _add_predictor(hass)
     history = await predictor_module.async_load_hourly_history(
         hass, _predictor(hass, entry_id).sources, NOW - timedelta(days=3), NOW.replace(minute=0)
@@ -618,7 +621,7 @@ async def test_home_assistant_never_imports_pandas(
     pandas stays resident once imported (about 37 MiB): with it made unimportable here, the
     predictor must still train and forecast (the worker is another process).
     """
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError):
         import pandas  # noqa: F401
@@ -727,7 +730,7 @@ async def test_a_second_forecast_starts_beside_the_first(
 ) -> None:
     """Add power forecast on the page starts the new one only: the first keeps showing."""
     freezer.move_to(NOW)
-    frame = await _seed(hass, 56)
+    frame = await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
     runtime = _home(hass).runtime_data
     _import(hass, "sensor.heat_pump_power", "W", "power", frame["power_w"] / 2)
@@ -765,7 +768,7 @@ async def test_a_second_forecast_of_the_same_sensor_is_refused_on_its_field(
     """Add power forecast for a sensor a forecast learns already: the flow ended with
     "Device is already configured", and the form filled in was lost."""
     freezer.move_to(NOW)
-    frame = await _seed(hass, 56)
+    frame = await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
     sources = {CONF_NAME: "Heat pump forecast", CONF_POWER_ENTITY: POWER}
     sources |= {CONF_TEMPERATURE_ENTITY: TEMPERATURE, CONF_TRAINING_DAYS: 60}
@@ -989,7 +992,7 @@ async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     """Only the arrays of a saved model were checked: its training time and counts were
     taken as they read, and the predictor failed every hour, or never retrained."""
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     entry_id = await _add_predictor(hass)
     stored = hass_storage[model_storage_key(entry_id)]
     stored["data"] = {**stored["data"], "model": _with_meta(stored["data"]["model"], **meta)}
