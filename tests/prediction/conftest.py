@@ -26,6 +26,12 @@ def trained(hourly: pd.DataFrame) -> PowerModel:
     return fit_power_model(hourly.iloc[:TRAIN_HOURS])
 
 
+@pytest.fixture(scope="session")
+def trained_on_all(hourly: pd.DataFrame) -> PowerModel:
+    """A model fitted on all 56 days (a fit is deterministic: test_same_history_same_model)."""
+    return fit_power_model(hourly)
+
+
 def heated_home(days: int = 56, seed: int = 0) -> pd.DataFrame:
     """A made-up home with electric heating: 80 W per degree below 16 °C, mostly by day.
 
