@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
 
-from .test_predictor import NOW, PREDICTED, _add_predictor, _home, _seed
+from .test_predictor import ENOUGH_DAYS, NOW, PREDICTED, _add_predictor, _home, _seed
 
 METHOD = "sensor.power_forecast_forecast_method"
 SKILL = "sensor.power_forecast_skill_over_the_best_rule"
@@ -49,7 +49,7 @@ async def test_diagnostics_give_the_figures_the_entities_show(
 ) -> None:
     """The error to a tenth of a watt and the skill in percent, as the sensors give them
     (the walk's diagnostics read "mae_w": 254.17971617898448 and "skill": 0.0558...)."""
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     forecast_id = await _add_predictor(hass)
     diagnostics = await async_get_config_entry_diagnostics(hass, _home(hass))
     model = diagnostics["subentries"][forecast_id]["model"]
@@ -67,7 +67,7 @@ async def test_predicted_power_shows_the_new_hour_as_it_begins(
     Before, both kept the hour that had ended until the forecast was remade at 01:01.
     """
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
     before = hass.states.get(PREDICTED)
     points = before.attributes["forecast"]
