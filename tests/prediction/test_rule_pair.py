@@ -17,7 +17,7 @@ from custom_components.py_iot_home.prediction.rule_pair import (
     rules_tied,
 )
 from custom_components.py_iot_home.prediction.rules import RULES
-from custom_components.py_iot_home.prediction.walk_forward import LEARNED, WalkForward
+from custom_components.py_iot_home.prediction.walk_forward import BEYOND_RULES, WalkForward
 
 from .conftest import TRAIN_HOURS
 
@@ -28,11 +28,11 @@ def scores(weeks: dict[str, list[float]], pair_mae: float) -> WalkForward:
     """Held-out scores where `weeks` gives some rules' MAE week by week (same at every horizon).
 
     Every other rule, every pair's mean but LAST_WEEK's with WEEKLY, and the learned
-    methods (noise, for this works) err 20 W each week.
+    methods and the similar days (noise, for this works) err 20 W each week.
     """
     count = len(next(iter(weeks.values())))
     week_mae: dict[str, np.ndarray] = {}
-    for name in (*LEARNED, *RULES, *(pair_key(*pair) for pair in RULE_PAIRS)):
+    for name in (*BEYOND_RULES, *RULES, *(pair_key(*pair) for pair in RULE_PAIRS)):
         week_mae[name] = np.full((count, MAX_HORIZON_HOURS), 20.0)
     for name, values in weeks.items():
         week_mae[name] = np.repeat(np.array(values)[:, None], MAX_HORIZON_HOURS, axis=1)

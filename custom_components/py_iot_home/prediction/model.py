@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .features import FEATURE_NAMES, feature_rows, power_unscale
+from .features import FEATURE_NAMES, feature_rows, power_unscale, target_temperature
 from .history import (
     HOURS_PER_DAY,
     MAX_HORIZON_HOURS,
@@ -38,8 +38,10 @@ from .recent_guard import GUARDED_GROUPS, recent_errors
 from .residual_carry import NextHourRows, last_hour_miss
 from .rule_pair import RULE_PAIR_MEAN, pair_key, pair_mean, tied_runner_up
 from .rules import RULES
+from .similar_days import SIMILAR_DAYS, similar_days_median
 from .unusual_days import excluded_positions
 from .walk_forward import (
+    BEYOND_RULES,
     BLEND_RULES,
     HORIZON_GROUPS,
     LEARNED,
@@ -180,7 +182,7 @@ class PowerModel:
             choice = self.groups[name]
             if (
                 name not in GUARDED_GROUPS
-                or choice.method not in LEARNED
+                or choice.method not in BEYOND_RULES
                 or group_horizons.start > hours
             ):
                 continue
@@ -234,6 +236,12 @@ class PowerModel:
                     out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
             elif method == RULE_PAIR_MEAN:
                 out[at] = self._pair_means(grid, origins[at], horizons[at])
+            elif method == SIMILAR_DAYS:
+                targets = origins[at] + horizons[at]
+                _, target_mean = target_temperature(
+                    grid, origins[at], targets, forecast=self.weather_forecast
+                )
+                out[at] = similar_days_median(grid, origins[at], horizons[at], target_mean)
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
@@ -311,7 +319,7 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
         rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
         best_rule = min(rules, key=lambda m: rules[m])
         model_mae = mae[MODEL]
-        learned = {m: mae[m] for m in LEARNED if np.isfinite(mae[m])}
+        learned = {m: mae[m] for m in BEYOND_RULES if np.isfinite(mae[m])}
         best = min(learned, key=lambda m: learned[m]) if learned else best_rule
         if learned and learned[best] >= rules[best_rule]:
             best = best_rule

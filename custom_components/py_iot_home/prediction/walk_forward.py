@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .features import power_scale, power_unscale
+from .features import FEATURE_NAMES, power_scale, power_unscale
 from .history import (
     HOURS_PER_WEEK,
     MAX_HORIZON_HOURS,
@@ -35,6 +35,7 @@ from .linear import (
 from .residual_carry import NextHourRows
 from .rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
 from .rules import RULES
+from .similar_days import SIMILAR_DAYS, similar_days_median
 
 MODEL = "model"
 # The model averaged with a rule, each a candidate: where noise rules a home, the model and
@@ -45,8 +46,12 @@ BLEND_RULE = "median_by_hour"
 WEEK_BLEND = "model_week_blend"
 BLEND_RULES: dict[str, str] = {BLEND: BLEND_RULE, WEEK_BLEND: "hour_of_week_mean"}
 LEARNED: tuple[str, ...] = (MODEL, *BLEND_RULES)
-# What a group may publish: a learned method, a rule, or two tied rules' mean.
-METHODS: tuple[str, ...] = (*LEARNED, *RULES, RULE_PAIR_MEAN)
+# Published only where they beat the best rule: the learned methods and the similar days.
+BEYOND_RULES: tuple[str, ...] = (*LEARNED, SIMILAR_DAYS)
+# What a group may publish: a learned method, the similar days, a rule, or two tied rules' mean.
+METHODS: tuple[str, ...] = (*BEYOND_RULES, *RULES, RULE_PAIR_MEAN)
+# The target hour's 24 h mean temperature, as the model sees it: what makes days similar.
+TARGET_MEAN_COLUMN = FEATURE_NAMES.index("temperature_24h_mean_c")
 # Each tail of the band holds 10 % of hours: a 10-90 % band covers 80 %.
 BAND_TAIL = 0.1
 # Tail levels the band's quantiles may take once calibrated across the held-out weeks: from
@@ -210,6 +215,9 @@ def walk_forward(
                     errors.add((scored, name, ridge), blended, actual, horizons)
         for name, forecast in rules.items():
             errors.add(name, forecast, actual, horizons)
+        target_mean = data.rows[test][:, TARGET_MEAN_COLUMN]
+        similar = similar_days_median(grid, origins, horizons, target_mean)
+        errors.add(SIMILAR_DAYS, similar, actual, horizons)
         for first, second in RULE_PAIRS:
             mean = blend(rules[first], rules[second])
             errors.add(pair_key(first, second), mean, actual, horizons)
@@ -227,7 +235,7 @@ def _per_group_ridge(
 
     The learned candidates' scores and log errors are then those of the carried forecast.
     """
-    scored = [*RULES, *(pair_key(*pair) for pair in RULE_PAIRS)]
+    scored = [*RULES, SIMILAR_DAYS, *(pair_key(*pair) for pair in RULE_PAIRS)]
     mae = {name: errors.mae(name) for name in scored}
     log_errors = {name: errors.logs(name) for name in scored}
     week_mae = {name: errors.week_mae(name) for name in scored}
