@@ -66,7 +66,7 @@ from custom_components.py_iot_home.prediction import (
 )
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
-from custom_components.py_iot_home.prediction.walk_forward import LEARNED
+from custom_components.py_iot_home.prediction.walk_forward import BEYOND_RULES
 
 TRAIN_DAYS = 60
 MIN_TRAIN_DAYS = 15  # the integration's shortest training window
@@ -126,7 +126,9 @@ class Horizon:
             "tree_average_mae": significant(averaged),
             "tree_average_gain": skill(averaged, ours),
             "band_coverage": round(float(covered[known].mean()), 4),
-            "model_share": round(float(sum(used.get(name, 0.0) for name in LEARNED)), 3),
+            "model_share": round(float(sum(used.get(name, 0.0) for name in BEYOND_RULES)), 3),
+            # Which method each scored hour was published by: where a change to one moved a figure.
+            "method_shares": {str(name): round(float(share), 3) for name, share in used.items()},
             "hours": int(np.count_nonzero(known)),
         }
 
