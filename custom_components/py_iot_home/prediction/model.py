@@ -2,8 +2,9 @@
 
 A ridge regression per horizon (`linear.py`) on recent power, the simple rules, calendar
 and outdoor temperature (`features.py`), scored walk-forward against the rules
-(`walk_forward.py`). Per horizon group (the next hour; hours 2-24) the published forecast
-is whichever did best there: a model that loses to a rule is not published. Every hour
+(`walk_forward.py`), as are the similar days (`similar_days.py`). Per horizon group (the
+next hour; hours 2-24) the published forecast is whichever did best there: a model that
+loses to a rule is not published. Every hour
 gets a 10-90 % band from the held-out errors of the method in use. Before each forecast a
 learned method for the next hour is checked against that group's best rule on the hours
 just past (`recent_guard.py`): the rule, with its own band, takes over where it did clearly

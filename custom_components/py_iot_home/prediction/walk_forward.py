@@ -2,10 +2,10 @@
 
 Each of the last `folds` weeks is forecast, from every hour in it and for horizons
 1..24, by models fitted only on the hours before that week (one per ridge strength of
-`RIDGE_GRID`), and by every rule. The errors choose the ridge strength per horizon group
-(homes differ: a regional load wants little shrinkage, a noisy home much; chosen on the
-plain forecasts), and, with the next hour carrying the last miss as published, say which
-forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
+`RIDGE_GRID`), by every rule and by the similar days. The errors choose the ridge strength
+per horizon group (homes differ: a regional load wants little shrinkage, a noisy home much;
+chosen on the plain forecasts), and, with the next hour carrying the last miss as published,
+say which forecaster to publish, by how much it beats the best rule, and how wide the 10-90 % band
 must be (split conformal: quantiles of the held-out errors on the log scale, per horizon, at
 tail levels calibrated on how a band from the other held-out weeks covered each week).
 """
