@@ -92,6 +92,14 @@ def _fixed_scale(name: str) -> float:
 
 
 FIXED_SCALES: tuple[float, ...] = tuple(_fixed_scale(name) for name in FEATURE_NAMES)
+# The target's local hour of day, one-hot.
+HOUR_COLUMNS = slice(FEATURE_NAMES.index("hour_0"), FEATURE_NAMES.index("hour_0") + HOURS_PER_DAY)
+
+
+def target_hours(rows: FloatArray) -> IntArray:
+    """The target's local hour of day of each feature row, -1 where it is not known."""
+    one_hot = rows[:, HOUR_COLUMNS] == 1.0
+    return np.where(one_hot.any(axis=1), np.argmax(one_hot, axis=1), -1).astype(np.int64)
 
 
 def power_scale(power: FloatArray) -> FloatArray:

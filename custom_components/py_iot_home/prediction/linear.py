@@ -143,25 +143,3 @@ def fit_linear(rows: FloatArray, target: FloatArray, horizons: IntArray) -> Line
     return solve_ridge(
         ridge_sums(rows, target, horizons, blocks=blocks, block_count=1), slice(None)
     )
-
-
-def median_recentred(
-    model: LinearModel, standard: FloatArray, residual: FloatArray, horizons: IntArray
-) -> LinearModel:
-    """The model with each horizon's intercept moved by its median training residual.
-
-    `standard` are the training rows standardised as the model was fitted, `residual`
-    their target minus the base column. A squared-error fit forecasts the mean (of log
-    power); the absolute error homes are scored by is smallest at the median, and a
-    home's spikes pull the two apart.
-    """
-    fitted = np.einsum("ij,ij->i", standard, model.coef[horizons - 1])
-    left = residual - fitted - model.intercept[horizons - 1]
-    intercept = model.intercept.copy()
-    order = np.argsort(horizons, kind="stable")
-    bounds = np.searchsorted(horizons[order], np.arange(1, MAX_HORIZON_HOURS + 2))
-    for h in range(MAX_HORIZON_HOURS):
-        at = order[bounds[h] : bounds[h + 1]]
-        if len(at) >= 2:
-            intercept[h] += float(np.median(left[at]))
-    return LinearModel(mean=model.mean, scale=model.scale, coef=model.coef, intercept=intercept)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .features import FEATURE_NAMES, power_scale, power_unscale
+from .features import FEATURE_NAMES, power_scale, power_unscale, target_hours
 from .history import (
     HOURS_PER_WEEK,
     MAX_HORIZON_HOURS,
@@ -27,11 +27,11 @@ from .history import (
 from .linear import (
     BASE_COLUMN,
     LinearModel,
-    median_recentred,
     ridge_sums,
     solve_ridge,
     standardise,
 )
+from .median_centre import median_recentred
 from .residual_carry import NextHourRows
 from .rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
 from .rules import RULES
@@ -157,6 +157,7 @@ class _FoldModels:
         rows = data.rows[known]
         target = power_scale(data.target_w[known])
         self.horizons = data.horizons[known]
+        self.hours = target_hours(rows)
         self.sums = ridge_sums(
             rows,
             target,
@@ -175,10 +176,12 @@ class _FoldModels:
         """The model on the blocks before `fold` (None: all), recentred on those rows."""
         if fold is None:
             model = solve_ridge(self.sums, slice(None), ridge)
-            return median_recentred(model, self.standard, self.residual, self.horizons)
+            return median_recentred(model, self.standard, self.residual, self.horizons, self.hours)
         at = self.blocks < fold
         model = solve_ridge(self.sums, slice(0, fold), ridge)
-        return median_recentred(model, self.standard[at], self.residual[at], self.horizons[at])
+        return median_recentred(
+            model, self.standard[at], self.residual[at], self.horizons[at], self.hours[at]
+        )
 
 
 def walk_forward(
