@@ -13,6 +13,35 @@ from homeassistant.util import dt as dt_util
 CARD = Path(__file__).parents[1] / "docs" / "examples" / "power_forecast_card.yaml"
 
 
+def _card_text(hass: HomeAssistant) -> str:
+    """The card's Markdown, rendered by Home Assistant's template engine with the states set."""
+    card = yaml.safe_load(CARD.read_text())
+    return str(Template(card["content"], hass).async_render(parse_result=False))
+
+
+def _set_the_hour_under_way(
+    hass: HomeAssistant, power_w: float, low_w: float, high_w: float
+) -> None:
+    """Predicted power with a forecast of one point, the hour under way."""
+    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+    point = {"datetime": start.isoformat(), "power_w": power_w, "low_w": low_w, "high_w": high_w}
+    hass.states.async_set(
+        "sensor.demo_power_forecast_predicted_power", str(power_w), {"forecast": [point]}
+    )
+
+
+def _set_the_model_published(
+    hass: HomeAssistant, mae_w: float, rule_mae_w: float, skill: str
+) -> None:
+    """The model is the day ahead's method, with its error, the best rule's and its skill."""
+    hass.states.async_set(
+        "sensor.demo_power_forecast_forecast_method",
+        "model",
+        {"day_ahead_mae_w": mae_w, "day_ahead_best_rule_mae_w": rule_mae_w},
+    )
+    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", skill)
+
+
 async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     start = dt_util.now().replace(minute=0, second=0, microsecond=0)
     points = [
@@ -25,14 +54,8 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
         for h in range(24)
     ]
     hass.states.async_set("sensor.demo_power_forecast_predicted_power", "100", {"forecast": points})
-    hass.states.async_set(
-        "sensor.demo_power_forecast_forecast_method",
-        "model",
-        {"day_ahead_mae_w": 251.6, "day_ahead_best_rule_mae_w": 268.9},
-    )
-    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "6.4")
-    card = yaml.safe_load(CARD.read_text())
-    text = Template(card["content"], hass).async_render(parse_result=False)
+    _set_the_model_published(hass, 251.6, 268.9, "6.4")
+    text = _card_text(hass)
     lines = text.splitlines()
     rows = [line for line in lines if line.startswith("| ") and "█" in line]
     assert len(rows) == 24
@@ -69,8 +92,7 @@ async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
         for h in range(24)
     ]
     hass.states.async_set("sensor.demo_power_forecast_predicted_power", "100", {"forecast": points})
-    card = yaml.safe_load(CARD.read_text())
-    text = Template(card["content"], hass).async_render(parse_result=False)
+    text = _card_text(hass)
     rows = [line for line in text.splitlines() if line.startswith("| ") and "█" in line]
     assert len(rows) == 23
     assert [row for row in rows if row.startswith("| now |")] == [rows[0]]
@@ -79,11 +101,7 @@ async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
 
 async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
     """The best rule is the forecast: not "0.0 % better than the best rule", itself."""
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
-    point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
-    hass.states.async_set(
-        "sensor.demo_power_forecast_predicted_power", "100", {"forecast": [point]}
-    )
+    _set_the_hour_under_way(hass, 100.0, 50.0, 200.0)
     hass.states.async_set(
         "sensor.demo_power_forecast_forecast_method",
         "median_by_hour",
@@ -94,27 +112,21 @@ async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
         },
     )
     hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "0.0")
-    card = yaml.safe_load(CARD.read_text())
-    text = Template(card["content"], hass).async_render(parse_result=False)
+    text = _card_text(hass)
     assert "better than the best rule" not in text
     assert "Method: median_by_hour,\nthe best of the simple rules: the model does not beat" in text
 
 
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
-    point = {"datetime": start.isoformat(), "power_w": 100.0, "low_w": 50.0, "high_w": 200.0}
-    predicted = "sensor.demo_power_forecast_predicted_power"
-    hass.states.async_set(predicted, "100", {"forecast": [point]})
+    _set_the_hour_under_way(hass, 100.0, 50.0, 200.0)
     hass.states.async_set("sensor.demo_power_forecast_forecast_method", "persistence_24h")
-    card = yaml.safe_load(CARD.read_text())
-    text = Template(card["content"], hass).async_render(parse_result=False)
+    text = _card_text(hass)
     assert "off by" not in text
     assert "None" not in text
 
 
 async def test_card_without_a_forecast(hass: HomeAssistant) -> None:
-    card = yaml.safe_load(CARD.read_text())
-    assert Template(card["content"], hass).async_render(parse_result=False) == "No forecast yet."
+    assert _card_text(hass) == "No forecast yet."
 
 
 async def test_card_rounds_watts_as_the_device_page_does(hass: HomeAssistant) -> None:
@@ -123,19 +135,9 @@ async def test_card_rounds_watts_as_the_device_page_does(hass: HomeAssistant) ->
     The template's own round goes half to even: a forecast of 704.5 W read 704 in the card
     and 705 W beside "Predicted power" on the device page.
     """
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
-    point = {"datetime": start.isoformat(), "power_w": 704.5, "low_w": 438.5, "high_w": 1182.5}
-    hass.states.async_set(
-        "sensor.demo_power_forecast_predicted_power", "704.5", {"forecast": [point]}
-    )
-    hass.states.async_set(
-        "sensor.demo_power_forecast_forecast_method",
-        "model",
-        {"day_ahead_mae_w": 254.5, "day_ahead_best_rule_mae_w": 268.5},
-    )
-    hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "5.2")
-    card = yaml.safe_load(CARD.read_text())
-    text = Template(card["content"], hass).async_render(parse_result=False)
+    _set_the_hour_under_way(hass, 704.5, 438.5, 1182.5)
+    _set_the_model_published(hass, 254.5, 268.5, "5.2")
+    text = _card_text(hass)
     (row,) = [line for line in text.splitlines() if line.startswith("| now |")]
     assert row.endswith("| **705** | 439\N{EN DASH}1183 |")
     assert "off by 255&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text

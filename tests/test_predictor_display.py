@@ -11,10 +11,17 @@ from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
 
-from .test_predictor import ENOUGH_DAYS, NOW, PREDICTED, _add_predictor, _home, _seed
+from .test_predictor import (
+    ENOUGH_DAYS,
+    NOW,
+    PREDICTED,
+    _add_predictor,
+    _forecast_action,
+    _home,
+    _seed,
+)
 
 METHOD = "sensor.power_forecast_forecast_method"
 SKILL = "sensor.power_forecast_skill_over_the_best_rule"
@@ -68,7 +75,7 @@ async def test_predicted_power_shows_the_new_hour_as_it_begins(
     """
     freezer.move_to(NOW)
     await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
+    forecast_id = await _add_predictor(hass)
     before = hass.states.get(PREDICTED)
     points = before.attributes["forecast"]
     assert datetime.fromisoformat(points[0]["datetime"]) == NOW.replace(minute=0)
@@ -80,11 +87,4 @@ async def test_predicted_power_shows_the_new_hour_as_it_begins(
     after = hass.states.get(PREDICTED)
     assert float(after.state) == points[1]["power_w"]
     assert after.attributes["forecast"] == points[1:]
-    response = await hass.services.async_call(
-        DOMAIN,
-        "forecast_power",
-        {"entity_id": PREDICTED, "hours": 24},
-        blocking=True,
-        return_response=True,
-    )
-    assert response["forecast"] == points[1:]
+    assert (await _forecast_action(hass, forecast_id))["forecast"] == points[1:]
