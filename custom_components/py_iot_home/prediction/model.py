@@ -4,11 +4,10 @@ A ridge regression per horizon (`linear.py`) on recent power, the simple rules, 
 and outdoor temperature (`features.py`), scored walk-forward against the rules
 (`walk_forward.py`), as are the similar days (`similar_days.py`). Per horizon group (the
 next hour; hours 2-24) the published forecast is whichever did best there: a model that
-loses to a rule is not published. Every hour
-gets a 10-90 % band from the held-out errors of the method in use. Before each forecast a
-learned method for the next hour is checked against that group's best rule on the hours
-just past (`recent_guard.py`): the rule, with its own band, takes over where it did clearly
-better.
+loses to a rule is not published. Every hour gets a 10-90 % band from the held-out errors
+of the method in use. Before each forecast a learned method for the next hour is checked
+against that group's best rule on the hours just past (`recent_guard.py`): the rule, with
+its own band, takes over where it did clearly better.
 The fitted model is plain arrays (`export.py`), evaluated with numpy.
 """
 
@@ -38,7 +37,7 @@ from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
 from .residual_carry import NextHourRows, last_hour_miss
 from .rule_pair import RULE_PAIR_MEAN, pair_key, pair_mean, tied_runner_up
-from .rules import RULES
+from .rules import RULES, blend
 from .similar_days import SIMILAR_DAYS, similar_days_median
 from .unusual_days import excluded_positions
 from .walk_forward import (
@@ -51,7 +50,6 @@ from .walk_forward import (
     WalkForward,
     band_edges,
     band_offsets,
-    blend,
     fold_count,
     walk_forward,
 )
@@ -264,9 +262,7 @@ class PowerModel:
             own[next_hour] += self.next_hour_carry * miss
         return own
 
-    def _pair_means(
-        self, grid: HourlyGrid, origins: np.ndarray, horizons: np.ndarray
-    ) -> FloatArray:
+    def _pair_means(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
         """Two rules' mean (W) at each horizon, of the two rules its group averages."""
         out = np.empty(len(origins))
         for name, group_horizons in HORIZON_GROUPS:

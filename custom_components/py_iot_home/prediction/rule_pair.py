@@ -15,7 +15,7 @@ from itertools import combinations
 import numpy as np
 
 from .history import FloatArray, HourlyGrid, IntArray
-from .rules import RULES
+from .rules import RULES, blend
 
 RULE_PAIR_MEAN = "rule_pair_mean"
 # Two rules are told apart when the best one's lead over the other, week by week, is more
@@ -39,7 +39,7 @@ def pair_mean(
 ) -> FloatArray:
     """The mean of two rules' forecasts (W)."""
     first, second = (RULES[name](grid, origins, horizons) for name in pair)
-    return np.asarray((first + second) / 2.0, dtype=np.float64)
+    return blend(first, second)
 
 
 def rules_tied(best_week_mae: FloatArray, other_week_mae: FloatArray) -> bool:

@@ -87,6 +87,11 @@ def hour_of_week_mean(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -
     return _or_last(nan_mean(stack), grid, origins)
 
 
+def blend(first: FloatArray, second: FloatArray) -> FloatArray:
+    """The mean of two forecasts (W): the model's with a rule's, or two rules'."""
+    return np.asarray((first + second) / 2.0, dtype=np.float64)
+
+
 RULES: dict[str, Rule] = {
     "persistence_1h": persistence_1h,
     "persistence_24h": persistence_24h,

@@ -34,7 +34,7 @@ from .linear import (
 from .median_centre import median_recentred
 from .residual_carry import NextHourRows
 from .rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
-from .rules import RULES
+from .rules import RULES, blend
 from .similar_days import SIMILAR_DAYS, similar_days_median
 
 MODEL = "model"
@@ -273,11 +273,6 @@ def _per_group_ridge(
         hours=0,
         week_mae_w=week_mae,
     ), linear
-
-
-def blend(model: FloatArray, rule: FloatArray) -> FloatArray:
-    """The mean of the model's and the median rule's forecasts (W)."""
-    return np.asarray((model + rule) / 2.0, dtype=np.float64)
 
 
 def _mean(values: FloatArray) -> float:
