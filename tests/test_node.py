@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -497,6 +498,29 @@ async def test_a_node_online_but_silent_stops_showing_its_values(
     await hass.async_block_till_done()
     assert await after(30) == "23.0"
     assert await after(70) == STATE_UNAVAILABLE
+
+
+async def test_a_node_back_with_a_state_before_its_online_is_logged_online(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A node's client resends its queued states on reconnecting, before its "online": the
+    log said "Node kitchen-pi is offline" and never that it was back (a walk saw it)."""
+    caplog.set_level(logging.INFO, logger="custom_components.py_iot_home")
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert caplog.text.count(f"Node {NODE_ID} is online") == 1
+    assert caplog.text.count(f"Node {NODE_ID} is offline") == 1
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, temperature=23.0))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    assert hass.states.get(TEMPERATURE).state == "23.0"
+    assert caplog.text.count(f"Node {NODE_ID} is online") == 2
+    assert caplog.text.count(f"Node {NODE_ID} is offline") == 1
 
 
 async def test_a_delayed_sample_is_history_not_the_current_value(

@@ -639,6 +639,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 # the switch passed the display ration too (a burst of them per command).
                 del self._confirmations[key]
         self._silence.heard(time.time())
+        if not self.data.online:
+            # A reconnecting client resends its queued states before its "online", which then
+            # changes nothing and logs nothing: the log said offline and never that it was back.
+            LOGGER.info("Node %s is online", self.node_id)
         # A state says the node is up (availability is unsigned): anyone's "offline" must not
         # start a wait that, a day later, calls a node that keeps sending offline.
         self._track_offline(True)
