@@ -232,7 +232,8 @@ async def test_unconfirmed_command_raises(hass: HomeAssistant, mqtt_mock: MqttMo
         await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
     assert raised.value.translation_key == "command_not_confirmed"
     assert str(raised.value) == (
-        "Kitchen Pi did not confirm switching led1 within 5 seconds. Is it online?"
+        # The switch as the node names it (and the entity shows it), not its wire key "led1".
+        "Kitchen Pi did not confirm switching Desk LED within 5 seconds. Is it online?"
     )
     mqtt_mock.async_publish.assert_called_once()
     assert mqtt_mock.async_publish.call_args.args == (COMMAND_TOPIC, b"ON", 1, False)

@@ -659,6 +659,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             )
         )
 
+    def _switch_name(self, key: str) -> str:
+        """The switch as its node names it: the user knows "Desk LED", not its key "led1"."""
+        return next((s.name for s in self.data.announcement.switches if s.key == key), key)
+
     async def async_switch(self, key: str, on: bool) -> None:
         """Send a command and wait until the node reports the new state (NodeCommandError)."""
         self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
@@ -681,7 +685,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             async with asyncio.timeout(COMMAND_CONFIRM_TIMEOUT_S):
                 await confirmed.wait()
         except TimeoutError as err:
-            raise NodeCommandError(self.config_entry.title, key) from err
+            raise NodeCommandError(self.config_entry.title, self._switch_name(key)) from err
         finally:
             # Only this command's: a later command for the same switch may wait meanwhile.
             if self._confirmations.get(key, (on, None))[1] is confirmed:
