@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import logging
+import re
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -656,6 +657,12 @@ async def test_a_restart_forecasts_with_the_saved_model(
     trained_at = hass.states.get(LAST_TRAINED).state
     forecast = hass.states.get(PREDICTED).attributes["forecast"]
     assert model_storage_key(entry_id) in hass_storage
+    # The log counts what the "Training examples" sensor counts: hours x horizons, not rows.
+    trained = re.search(
+        r"trained on (\d+) examples \(hours x horizons; 0 days left out\)", caplog.text
+    )
+    assert trained is not None
+    assert int(trained.group(1)) > 24 * 14
 
     freezer.tick(timedelta(minutes=20))
     await _reload(hass)

@@ -381,7 +381,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         day = self.model.groups["day_ahead"]
         LOGGER.info(
-            "%s trained on %s rows (%s days left out): day ahead by %s, held-out MAE %.0f W "
+            "%s trained on %s examples (hours x horizons; %s days left out): day ahead by %s, "
+            "held-out MAE %.0f W "
             "(best rule %s: %.0f W, skill %+.0f %%)",
             self.entry.title,
             self.model.training_rows,
