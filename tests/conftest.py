@@ -26,10 +26,12 @@ from custom_components.py_iot_home.const import (
     CONF_POLL_INTERVAL,
 )
 from custom_components.py_iot_home.hardware import dht
+from custom_components.py_iot_home.prediction import worker
 
 from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import board_subentry, home_entry
+from .worker_runs import once_per_request
 
 # The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
 # recorder's thread writes them, and its pool's DEBUG lines, between tests, past pytest's
@@ -68,6 +70,15 @@ def fail_on_deprecated_use(request: pytest.FixtureRequest) -> Generator[Deprecat
         root.removeHandler(reports)
     if reports.reports and "reports_deprecated_use" not in request.keywords:
         pytest.fail("Home Assistant reported deprecated use:\n" + "\n".join(reports.reports))
+
+
+@pytest.fixture(autouse=True)
+def worker_runs_once_per_request(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answer a repeated forecast-worker request from memory (tests/worker_runs.py)."""
+    if request.path.parent.name != "prediction":  # there the worker itself is under test
+        monkeypatch.setattr(worker, "_run_worker", once_per_request(worker._run_worker))
 
 
 @pytest.fixture
