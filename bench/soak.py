@@ -45,10 +45,20 @@ class Plan:
     duration_s: float
     restarts: int
     fault_polls: int
+    flood_size: int
 
 
-FULL = Plan(fuzz_examples=10_000, nodes=50, duration_s=300.0, restarts=10, fault_polls=3000)
-QUICK = Plan(fuzz_examples=500, nodes=10, duration_s=40.0, restarts=3, fault_polls=300)
+FULL = Plan(
+    fuzz_examples=10_000,
+    nodes=50,
+    duration_s=300.0,
+    restarts=10,
+    fault_polls=3000,
+    flood_size=10_000,
+)
+QUICK = Plan(
+    fuzz_examples=500, nodes=10, duration_s=40.0, restarts=3, fault_polls=300, flood_size=2000
+)
 
 
 def run_pytest(plan: Plan) -> dict[str, Any]:
@@ -56,6 +66,7 @@ def run_pytest(plan: Plan) -> dict[str, Any]:
     env = os.environ | {
         "PY_IOT_HOME_FUZZ_EXAMPLES": str(plan.fuzz_examples),
         "PY_IOT_HOME_FAULT_POLLS": str(plan.fault_polls),
+        "PY_IOT_HOME_FLOOD_SIZE": str(plan.flood_size),
     }
     command = [
         sys.executable,
