@@ -26,6 +26,7 @@ from custom_components.py_iot_home.const import (
     CONF_POLL_INTERVAL,
 )
 from custom_components.py_iot_home.hardware import dht
+from custom_components.py_iot_home.nodes import discovery
 from custom_components.py_iot_home.prediction import worker
 
 from .deprecation_guard import DeprecationReports
@@ -79,6 +80,15 @@ def worker_runs_once_per_request(
     """Answer a repeated forecast-worker request from memory (tests/worker_runs.py)."""
     if request.path.parent.name != "prediction":  # there the worker itself is under test
         monkeypatch.setattr(worker, "_run_worker", once_per_request(worker._run_worker))
+
+
+@pytest.fixture
+def no_retained_announcement_comes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wait a moment, not 3 s, for the broker's retained announcement after a wrong secret.
+
+    The harness's MQTT mock sends none on a new subscription, so the wait only times out.
+    """
+    monkeypatch.setattr(discovery, "RETAINED_WAIT_S", 0.01)
 
 
 @pytest.fixture

@@ -321,6 +321,7 @@ async def test_replayed_samples_are_counted(
     assert node.replayed_samples == 5
 
 
+@pytest.mark.usefixtures("no_retained_announcement_comes")
 async def test_signed_node(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
     signer = MessageSigner("s3cret")
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)

@@ -63,6 +63,7 @@ async def test_confirming_without_the_secret_is_refused(
     assert result["errors"] == {CONF_SECRET: "secret_required"}
 
 
+@pytest.mark.usefixtures("no_retained_announcement_comes")
 async def test_the_nodes_secret_confirms_the_nodes_own_announcement(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:

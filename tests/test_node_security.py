@@ -219,6 +219,7 @@ async def _announce_and_confirm(
         await hass.async_block_till_done(wait_background_tasks=True)
 
 
+@pytest.mark.usefixtures("no_retained_announcement_comes")
 async def test_a_signing_node_cannot_be_confirmed_without_its_secret(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
