@@ -315,7 +315,7 @@ async def test_not_enough_history_then_recovers(
         f"Power forecast has no forecast yet: it needs {14 * 24 - 5 * 24} more hours of history."
     )
 
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     freezer.tick(timedelta(hours=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -478,7 +478,7 @@ async def test_forecast_and_retrain_actions(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     entry_id = await _add_predictor(hass)
     # Named by one of its sensors; by its id, as automations written before subentries do.
     response = await hass.services.async_call(
@@ -652,7 +652,7 @@ async def test_a_restart_forecasts_with_the_saved_model(
     A model trained for other options, or one that does not read back, is trained anew.
     """
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     entry_id = await _add_predictor(hass)
     trained_at = hass.states.get(LAST_TRAINED).state
     forecast = hass.states.get(PREDICTED).attributes["forecast"]
@@ -800,7 +800,7 @@ async def test_assist_tells_the_power_forecast(
 ) -> None:
     """ "What is the power forecast": this hour's value and band, then the highest hour."""
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     # The weather integration's own intent answers "what's the ... forecast" questions.
     for component in ("homeassistant", "conversation", "intent", "weather"):
         assert await async_setup_component(hass, component, {})
@@ -877,7 +877,7 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     """An outside review: every hour a training failed and a forecast raised, logged with
     tracebacks, and nothing told the user why the forecast was gone."""
     freezer.move_to(NOW)
-    await _seed(hass, 56)
+    await _seed(hass, ENOUGH_DAYS)
     entry_id = await _add_predictor(hass)
     assert hass.states.get(PREDICTED).state not in (STATE_UNAVAILABLE, "unknown")
     coordinator = _predictor(hass, entry_id)
