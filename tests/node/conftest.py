@@ -107,6 +107,26 @@ def _host_clock_sync_unknown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.setattr(clock_sync, "_adjtimex", lambda: None)
 
 
+@pytest.fixture(autouse=True)
+def _buffers_closed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every sample buffer the test opened (its helpers open and reopen them freely).
+
+    An open buffer's sqlite connection otherwise warns "unclosed database" when garbage
+    collection finds it, during whichever later test that happens in.
+    """
+    opened: list[SampleBuffer] = []
+    open_buffer = SampleBuffer.__init__
+
+    def recorded(store: SampleBuffer, *args: Any, **kwargs: Any) -> None:
+        open_buffer(store, *args, **kwargs)
+        opened.append(store)
+
+    monkeypatch.setattr(SampleBuffer, "__init__", recorded)
+    yield
+    for store in opened:
+        store.close()
+
+
 def make_config(tmp_path: Path, **overrides: Any) -> NodeConfig:
     data: dict[str, Any] = {
         "node": {"id": "kitchen", "name": "Kitchen Pi"},

@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_a_full_disk_degrades_to_memory(tmp_path: Path, caplog: pytest.LogCaptur
     buffer = SampleBuffer(path, 100_000)
     buffer.append(1, b"kept")
     # Stand-in for a full SD card: SQLite reports SQLITE_FULL once the file may not grow.
-    with sqlite3.connect(path) as other:
+    with closing(sqlite3.connect(path)) as other:
         pages = other.execute("PRAGMA page_count").fetchone()[0]
     buffer._db.execute(f"PRAGMA max_page_count = {pages}")
     for seq in range(2, 400):
