@@ -65,6 +65,7 @@ from custom_components.py_iot_home.prediction import (
     minimum_history_hours,
 )
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
+from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
 from custom_components.py_iot_home.prediction.walk_forward import BEYOND_RULES
 
@@ -76,6 +77,7 @@ HOUR_AHEAD_RULE = "persistence_1h"
 DAY_AHEAD_RULE = "persistence_24h"
 ENSEMBLE = "persistence_ensemble"
 DEFAULT_RETRAIN_HOURS = 24  # the integration's default retrain interval
+LEARNED_SHARE = (*BEYOND_RULES, LEARNED_RULE_MIX)
 
 
 @dataclass
@@ -126,7 +128,8 @@ class Horizon:
             "tree_average_mae": significant(averaged),
             "tree_average_gain": skill(averaged, ours),
             "band_coverage": round(float(covered[known].mean()), 4),
-            "model_share": round(float(sum(used.get(name, 0.0) for name in BEYOND_RULES)), 3),
+            # Hours a learned method had a part in: alone, or mixed with the best rule.
+            "model_share": round(float(sum(used.get(name, 0.0) for name in LEARNED_SHARE)), 3),
             # Which method each scored hour was published by: where a change to one moved a figure.
             "method_shares": {str(name): round(float(share), 3) for name, share in used.items()},
             "hours": int(np.count_nonzero(known)),

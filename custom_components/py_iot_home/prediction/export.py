@@ -29,8 +29,9 @@ from .walk_forward import HORIZON_GROUPS, METHODS
 # 2: each group's best rule carries its own band (`rule_band`), for the recent-error guard.
 # 3: the next hour's carry of the last hour's miss (`next_hour_carry`).
 # 4: each group names the rule its best rule is averaged with (`rule_pair.py`), or "".
-FORMAT_VERSION = 4
-_GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w")
+# 5: ...and the learned candidate mixed with it and its weight (`learned_rule_mix.py`).
+FORMAT_VERSION = 5
+_GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w", "learned_weight")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,7 +130,9 @@ def model_to_bytes(model: PowerModel) -> bytes:
             "band": model.band,
             "rule_band": model.rule_band,
             "methods": np.array(model.methods),
-            "group_methods": np.array([[g.method, g.best_rule, g.paired_rule] for g in groups]),
+            "group_methods": np.array(
+                [[g.method, g.best_rule, g.paired_rule, g.paired_learned] for g in groups]
+            ),
             "group_scores": np.array([[getattr(g, f) for f in _GROUP_FIELDS] for g in groups]),
             "meta": np.array(json.dumps(meta)),
         }
@@ -153,7 +156,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
         "band": (MAX_HORIZON_HOURS, 2),
         "rule_band": (MAX_HORIZON_HOURS, 2),
         "methods": (MAX_HORIZON_HOURS,),
-        "group_methods": (len(HORIZON_GROUPS), 3),
+        "group_methods": (len(HORIZON_GROUPS), 4),
         "group_scores": (len(HORIZON_GROUPS), len(_GROUP_FIELDS)),
     }
     for name, shape in shapes.items():
@@ -162,6 +165,9 @@ def model_from_bytes(data: bytes) -> PowerModel:
     numbers = ("mean", "scale", "coef", "intercept", "band", "rule_band")
     if not all(np.all(np.isfinite(arrays[name])) for name in numbers):
         raise ValueError("model arrays hold non-finite numbers")
+    weights = arrays["group_scores"][:, _GROUP_FIELDS.index("learned_weight")]
+    if not np.all((weights >= 0.0) & (weights <= 1.0)):
+        raise ValueError("model group weights are not between 0 and 1")
     names = {str(m) for m in arrays["methods"]} | {str(m) for m in arrays["group_methods"].ravel()}
     if not names - {""} <= set(METHODS):
         raise ValueError(f"unknown methods {sorted(names - set(METHODS))}")
@@ -170,6 +176,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
             method=str(methods[0]),
             best_rule=str(methods[1]),
             paired_rule=str(methods[2]),
+            paired_learned=str(methods[3]),
             **{f: float(v) for f, v in zip(_GROUP_FIELDS, scores, strict=True)},
         )
         for (name, _), methods, scores in zip(

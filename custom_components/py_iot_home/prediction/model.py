@@ -4,8 +4,10 @@ A ridge regression per horizon (`linear.py`) on recent power, the simple rules, 
 and outdoor temperature (`features.py`), scored walk-forward against the rules
 (`walk_forward.py`), as are the similar days (`similar_days.py`). Per horizon group (the
 next hour; hours 2-24) the published forecast is whichever did best there: a model that
-loses to a rule is not published. Every hour gets a 10-90 % band from the held-out errors
-of the method in use. Before each forecast a learned method for the next hour is checked
+loses to a rule is not published, and where the held-out weeks are unsure which of the two
+is better, both are, weighted by how sure the weeks are of each (`learned_rule_mix.py`).
+Every hour gets a 10-90 % band from the held-out errors of the method in use. Before each
+forecast a learned method (or mix) for the next hour is checked
 against that group's best rule on the hours just past (`recent_guard.py`): the rule, with
 its own band, takes over where it did clearly better.
 The fitted model is plain arrays (`export.py`), evaluated with numpy.
@@ -33,6 +35,7 @@ from .history import (
     extend_with_forecast,
     to_grid,
 )
+from .learned_rule_mix import LEARNED_RULE_MIX, weighted
 from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
 from .residual_carry import NextHourRows, last_hour_miss
@@ -93,6 +96,9 @@ class GroupChoice:
     model_mae_w: float
     # With RULE_PAIR_MEAN: the rule averaged with best_rule.
     paired_rule: str = ""
+    # With LEARNED_RULE_MIX: the candidate beyond the rules mixed with best_rule, its weight.
+    paired_learned: str = ""
+    learned_weight: float = 0.0
 
     @property
     def skill(self) -> float:
@@ -181,7 +187,7 @@ class PowerModel:
             choice = self.groups[name]
             if (
                 name not in GUARDED_GROUPS
-                or choice.method not in BEYOND_RULES
+                or choice.method not in (*BEYOND_RULES, LEARNED_RULE_MIX)
                 or group_horizons.start > hours
             ):
                 continue
@@ -235,6 +241,8 @@ class PowerModel:
                     out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
             elif method == RULE_PAIR_MEAN:
                 out[at] = self._pair_means(grid, origins[at], horizons[at])
+            elif method == LEARNED_RULE_MIX:
+                out[at] = self._learned_rule_mixes(grid, origins[at], horizons[at])
             elif method == SIMILAR_DAYS:
                 targets = origins[at] + horizons[at]
                 _, target_mean = target_temperature(
@@ -261,6 +269,23 @@ class PowerModel:
             miss = last_hour_miss(grid, origins[next_hour], values[len(origins) :])
             own[next_hour] += self.next_hour_carry * miss
         return own
+
+    def _learned_rule_mixes(
+        self, grid: HourlyGrid, origins: IntArray, horizons: IntArray
+    ) -> FloatArray:
+        """A learned candidate mixed with the best rule (W), as each group weighs them."""
+        out = np.empty(len(origins))
+        for name, group_horizons in HORIZON_GROUPS:
+            at = np.isin(horizons, np.array(group_horizons))
+            if np.any(at):
+                choice = self.groups[name]
+                learned = [choice.paired_learned] * MAX_HORIZON_HOURS
+                out[at] = weighted(
+                    self.predict_rows(grid, origins[at], horizons[at], learned),
+                    RULES[choice.best_rule](grid, origins[at], horizons[at]),
+                    choice.learned_weight,
+                )
+        return out
 
     def _pair_means(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
         """Two rules' mean (W) at each horizon, of the two rules its group averages."""
@@ -307,25 +332,36 @@ def training_rows(
 
 
 def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, GroupChoice]]:
-    """Per horizon group, the method with the lowest held-out MAE (a rule on a tie)."""
+    """Per horizon group, the method with the lowest held-out MAE (a rule on a tie).
+
+    Where the weeks cannot tell two apart: the mean of the best rule and the runner-up rule
+    (`rule_pair.py`), or else the best learned candidate and the best rule, weighted by how
+    sure the weeks are of each (`learned_rule_mix.py`).
+    """
     methods = [MODEL] * MAX_HORIZON_HOURS
     groups: dict[str, GroupChoice] = {}
     for name, horizons in HORIZON_GROUPS:
         at = np.array(horizons) - 1
-        mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in scores.mae_w}
+        # A mix is scored only in the groups whose weeks were unsure of it.
+        scored = [m for m, v in scores.mae_w.items() if np.any(np.isfinite(v[at]))]
+        mae = {m: float(np.nanmean(scores.mae_w[m][at])) for m in scored}
         rules = {m: v for m, v in mae.items() if m in RULES and np.isfinite(v)}
         best_rule = min(rules, key=lambda m: rules[m])
         model_mae = mae[MODEL]
         learned = {m: mae[m] for m in BEYOND_RULES if np.isfinite(mae[m])}
-        best = min(learned, key=lambda m: learned[m]) if learned else best_rule
-        if learned and learned[best] >= rules[best_rule]:
-            best = best_rule
-        paired = ""
-        if best == best_rule:
-            weeks = {m: np.nanmean(w[:, at], axis=1) for m, w in scores.week_mae_w.items()}
-            paired = tied_runner_up(mae, weeks, best_rule)
-        published_mae = mae[pair_key(best_rule, paired)] if paired else mae[best]
-        best = RULE_PAIR_MEAN if paired else best
+        top = min(learned, key=lambda m: learned[m]) if learned else best_rule
+        best = top if learned and learned[top] < rules[best_rule] else best_rule
+        weeks = {m: np.nanmean(scores.week_mae_w[m][:, at], axis=1) for m in RULES}
+        paired = tied_runner_up(mae, weeks, best_rule) if best == best_rule else ""
+        mix = pair_key(top, best_rule)
+        unsure = not paired and top in learned and mix in mae and mix in scores.mix_weight
+        paired_learned = top if unsure else ""
+        weight = float(scores.mix_weight[mix][at[0]]) if unsure else 0.0
+        published_mae = mae[best]
+        if paired_learned:
+            best, published_mae = LEARNED_RULE_MIX, mae[mix]
+        elif paired:
+            best, published_mae = RULE_PAIR_MEAN, mae[pair_key(best_rule, paired)]
         for h in horizons:
             methods[h - 1] = best
         groups[name] = GroupChoice(
@@ -335,6 +371,8 @@ def choose_methods(scores: WalkForward) -> tuple[tuple[str, ...], dict[str, Grou
             best_rule_mae_w=rules[best_rule],
             model_mae_w=model_mae,
             paired_rule=paired,
+            paired_learned=paired_learned,
+            learned_weight=weight,
         )
     return tuple(methods), groups
 
@@ -372,6 +410,8 @@ def fit_power_model(
         method = methods[at[0]]  # one method per group
         if method == RULE_PAIR_MEAN:
             method = pair_key(groups[name].best_rule, groups[name].paired_rule)
+        elif method == LEARNED_RULE_MIX:
+            method = pair_key(groups[name].paired_learned, groups[name].best_rule)
         band[at] = band_offsets([scores.log_errors[method][h] for h in at], weeks)
         rule = groups[name].best_rule
         rule_band[at] = band_offsets([scores.log_errors[rule][h] for h in at], weeks)

@@ -24,6 +24,7 @@ from .history import (
     HourlyGrid,
     IntArray,
 )
+from .learned_rule_mix import LEARNED_RULE_MIX, learned_weight, weighted
 from .linear import (
     BASE_COLUMN,
     LinearModel,
@@ -49,7 +50,8 @@ LEARNED: tuple[str, ...] = (MODEL, *BLEND_RULES)
 # Published only where they beat the best rule: the learned methods and the similar days.
 BEYOND_RULES: tuple[str, ...] = (*LEARNED, SIMILAR_DAYS)
 # What a group may publish: a learned method, the similar days, a rule, or two tied rules' mean.
-METHODS: tuple[str, ...] = (*BEYOND_RULES, *RULES, RULE_PAIR_MEAN)
+# ...or a candidate beyond the rules mixed with the best rule, where the weeks are unsure.
+METHODS: tuple[str, ...] = (*BEYOND_RULES, *RULES, RULE_PAIR_MEAN, LEARNED_RULE_MIX)
 # The target hour's 24 h mean temperature, as the model sees it: what makes days similar.
 TARGET_MEAN_COLUMN = FEATURE_NAMES.index("temperature_24h_mean_c")
 # Each tail of the band holds 10 % of hours: a 10-90 % band covers 80 %.
@@ -99,6 +101,23 @@ class WalkForward:
     hours: int  # held-out hours
     # method -> (held-out weeks, horizons) MAE in W of each week: how steady a lead is.
     week_mae_w: dict[str, FloatArray] = field(default_factory=dict)
+    # pair_key(candidate, rule) -> (horizons,) the candidate's weight in its mix with the
+    # rule, where the group's weeks were unsure which is better (scored under the same key).
+    mix_weight: dict[str, FloatArray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldWeek:
+    """One held-out week's forecasts, kept to score each candidate's mix with each rule.
+
+    The learned candidates' (carried, per ridge strength) are mixed with a rule only once
+    each group's ridge strength, and so the weeks' verdict, is known.
+    """
+
+    actual: FloatArray
+    horizons: IntArray
+    rules: dict[str, FloatArray]
+    beyond: dict[tuple[str, float], FloatArray]  # (candidate, ridge) -> forecast (W)
 
 
 def fold_count(observed_days: int) -> int:
@@ -195,6 +214,7 @@ def walk_forward(
     models = _FoldModels(data, starts)
     next_hour = NextHourRows.of(data.rows, data.origins, data.horizons, data.target_w)
     errors = _Errors()
+    held: list[_HeldWeek] = []
     held_hours = 0
     for fold, start in enumerate(starts, start=1):
         test = known & (data.origins >= start - 1) & (targets < start + HOURS_PER_WEEK)
@@ -205,6 +225,7 @@ def walk_forward(
         origins, horizons = data.origins[test], data.horizons[test]
         errors.add_week(fold, horizons)
         rules = {name: rule(grid, origins, horizons) for name, rule in RULES.items()}
+        beyond: dict[tuple[str, float], FloatArray] = {}
         for ridge in RIDGE_GRID:
             model = models.fitted(fold, ridge)
             plain = model.predict(data.rows[test], horizons)
@@ -213,30 +234,37 @@ def walk_forward(
             for scored, log_forecast in ((PLAIN, plain), (CARRIED, carried)):
                 forecast = power_unscale(log_forecast)
                 errors.add((scored, MODEL, ridge), forecast, actual, horizons)
+                published = {MODEL: forecast}
                 for name, rule in BLEND_RULES.items():
-                    blended = blend(forecast, rules[rule])
-                    errors.add((scored, name, ridge), blended, actual, horizons)
+                    published[name] = blend(forecast, rules[rule])
+                    errors.add((scored, name, ridge), published[name], actual, horizons)
+            # The loop's last forecasts: the carried ones, as published.
+            beyond.update({(name, ridge): forecast for name, forecast in published.items()})
         for name, forecast in rules.items():
             errors.add(name, forecast, actual, horizons)
         target_mean = data.rows[test][:, TARGET_MEAN_COLUMN]
         similar = similar_days_median(grid, origins, horizons, target_mean)
         errors.add(SIMILAR_DAYS, similar, actual, horizons)
+        beyond.update({(SIMILAR_DAYS, ridge): similar for ridge in RIDGE_GRID})
+        held.append(_HeldWeek(actual, horizons, rules, beyond))
         for first, second in RULE_PAIRS:
             mean = blend(rules[first], rules[second])
             errors.add(pair_key(first, second), mean, actual, horizons)
     if not held_hours:
         raise ValueError("no held-out week has both training and test hours")
     final = {ridge: models.fitted(None, ridge) for ridge in RIDGE_GRID}
-    scores, linear = _per_group_ridge(errors, final)
+    scores, linear = _per_group_ridge(errors, final, held)
     return replace(scores, hours=held_hours), linear
 
 
 def _per_group_ridge(
-    errors: _Errors, final: dict[float, LinearModel]
+    errors: _Errors, final: dict[float, LinearModel], held: list[_HeldWeek]
 ) -> tuple[WalkForward, LinearModel]:
     """Per horizon group, the ridge strength whose model (alone or blended) did best plain.
 
-    The learned candidates' scores and log errors are then those of the carried forecast.
+    The learned candidates' scores and log errors are then those of the carried forecast,
+    as are their mixes with each rule the weeks could not tell them from
+    (`pair_key(candidate, rule)`, `learned_rule_mix.py`).
     """
     scored = [*RULES, SIMILAR_DAYS, *(pair_key(*pair) for pair in RULE_PAIRS)]
     mae = {name: errors.mae(name) for name in scored}
@@ -247,6 +275,7 @@ def _per_group_ridge(
         mae[name] = np.zeros(MAX_HORIZON_HOURS)
         log_errors[name] = [np.empty(0)] * MAX_HORIZON_HOURS
         week_mae[name] = np.zeros((weeks, MAX_HORIZON_HOURS))
+    weights: dict[str, FloatArray] = {}
     base = final[RIDGE_GRID[0]]
     coef = np.zeros_like(base.coef)
     intercept = np.zeros_like(base.intercept)
@@ -263,6 +292,16 @@ def _per_group_ridge(
             carried_logs = errors.logs((CARRIED, name, ridge))
             for h in at:
                 log_errors[name][h] = carried_logs[h]
+        group_weights = _unsure_weights(week_mae, at)
+        group = _mixes_with_rules(held, horizons_in_group, ridge, group_weights)
+        for key, weight in group_weights.items():
+            weights.setdefault(key, np.full(MAX_HORIZON_HOURS, np.nan))[at] = weight
+            mae.setdefault(key, np.full(MAX_HORIZON_HOURS, np.nan))[at] = group.mae(key)[at]
+            mix_weeks = week_mae.setdefault(key, np.full((weeks, MAX_HORIZON_HOURS), np.nan))
+            mix_weeks[:, at] = group.week_mae(key)[:, at]
+            logs = log_errors.setdefault(key, [np.empty(0)] * MAX_HORIZON_HOURS)
+            for h in at:
+                logs[h] = group.logs(key)[h]
         coef[at] = final[ridge].coef[at]
         intercept[at] = final[ridge].intercept[at]
     linear = LinearModel(mean=base.mean, scale=base.scale, coef=coef, intercept=intercept)
@@ -272,7 +311,38 @@ def _per_group_ridge(
         log_weeks=errors.log_weeks(),
         hours=0,
         week_mae_w=week_mae,
+        mix_weight=weights,
     ), linear
+
+
+def _unsure_weights(week_mae: dict[str, FloatArray], at: IntArray) -> dict[str, float]:
+    """Per candidate and rule the weeks of a group were unsure of: the candidate's weight."""
+    weeks = {name: np.nanmean(week_mae[name][:, at], axis=1) for name in (*BEYOND_RULES, *RULES)}
+    out: dict[str, float] = {}
+    for name in BEYOND_RULES:
+        for rule in RULES:
+            weight = learned_weight(weeks[name], weeks[rule])
+            if weight is not None:
+                out[pair_key(name, rule)] = weight
+    return out
+
+
+def _mixes_with_rules(
+    held: list[_HeldWeek], horizons: range, ridge: float, weights: dict[str, float]
+) -> _Errors:
+    """Each candidate mixed with each rule the weeks were unsure of, on a group's horizons."""
+    errors = _Errors()
+    for week in held:
+        at = np.isin(week.horizons, np.array(horizons))
+        actual, ahead = week.actual[at], week.horizons[at]
+        for name in BEYOND_RULES:
+            forecast = week.beyond[name, ridge][at]
+            for rule, by_rule in week.rules.items():
+                key = pair_key(name, rule)
+                if key in weights:
+                    mix = weighted(forecast, by_rule[at], weights[key])
+                    errors.add(key, mix, actual, ahead)
+    return errors
 
 
 def _mean(values: FloatArray) -> float:
