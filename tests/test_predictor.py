@@ -56,6 +56,8 @@ from custom_components.py_iot_home.diagnostics import async_get_config_entry_dia
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
 from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
+from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
+from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
 from .assist_sentences import ask
@@ -247,9 +249,13 @@ async def test_trains_on_statistics_and_forecasts(
         ("forecast_skill", "sensor.power_forecast_skill_over_the_best_rule"),
     ):
         names = translated[key]["state_attributes"]
-        ours = hass.states.get(entity_id).attributes.keys() - HOME_ASSISTANT_ATTRIBUTES
-        # Eight per horizon; a ninth, the second rule, only beside a mean of two rules.
-        assert len(ours) == 16, ours
+        attributes = hass.states.get(entity_id).attributes
+        ours = attributes.keys() - HOME_ASSISTANT_ATTRIBUTES
+        # Eight per horizon; a ninth, the second rule, only beside a mean of two rules; the
+        # learned partner and its weight only beside a mix of the two.
+        published = [attributes[f"{group}_method"] for group in ("hour_ahead", "day_ahead")]
+        extra = published.count(RULE_PAIR_MEAN) + 2 * published.count(LEARNED_RULE_MIX)
+        assert len(ours) == 16 + extra, ours
         for name in ours:
             value = hass.states.get(entity_id).attributes[name]
             assert names[name]["name"], name

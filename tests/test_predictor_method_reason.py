@@ -15,6 +15,7 @@ from custom_components.py_iot_home.forecast.coordinator import (
 )
 from custom_components.py_iot_home.forecast.entities import PREDICTOR_SENSORS
 from custom_components.py_iot_home.prediction import PowerModel, fit_power_model
+from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
 from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN
 from custom_components.py_iot_home.prediction.walk_forward import MODEL
 
@@ -104,3 +105,32 @@ def test_a_mean_of_two_rules_names_both_rules(model: PowerModel) -> None:
     # A single method names no second rule (the frontend showed the empty one as "Unknown").
     _, attributes = _method_sensor(_snapshot(model, list(model.methods)))
     assert "day_ahead_paired_rule" not in attributes
+
+
+def test_a_mix_names_its_learned_method_and_weight(model: PowerModel) -> None:
+    """A mix of a learned method and the best rule says which one and how much of it."""
+    groups = {
+        name: replace(
+            choice,
+            method=LEARNED_RULE_MIX,
+            best_rule="median_by_hour",
+            paired_learned="model_week_blend",
+            learned_weight=0.6234,
+        )
+        for name, choice in model.groups.items()
+    }
+    mixed = replace(model, methods=(LEARNED_RULE_MIX,) * 24, groups=groups)
+    state, attributes = _method_sensor(_snapshot(mixed, [LEARNED_RULE_MIX] * 24))
+    assert state == LEARNED_RULE_MIX
+    assert attributes["day_ahead_best_rule"] == "median_by_hour"
+    assert attributes["day_ahead_mixed_method"] == "model_week_blend"
+    assert attributes["day_ahead_learned_weight_percent"] == 62.3
+    assert attributes["hour_ahead_learned_weight_percent"] == 62.3
+    words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
+    mixed_name = words["state_attributes"]["day_ahead_mixed_method"]["state"]["model_week_blend"]
+    assert mixed_name == "Model + weekly"
+    # A method alone names no learned partner, even where the fit kept one aside.
+    alone = {name: replace(choice, method=MODEL) for name, choice in groups.items()}
+    _, attributes = _method_sensor(_snapshot(replace(mixed, groups=alone), [MODEL] * 24))
+    assert "day_ahead_mixed_method" not in attributes
+    assert "day_ahead_learned_weight_percent" not in attributes

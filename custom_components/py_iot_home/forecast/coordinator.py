@@ -34,6 +34,7 @@ from ..const import (
 )
 from ..feature_entry import FeatureEntry
 from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
+from ..prediction.learned_rule_mix import LEARNED_RULE_MIX
 from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
 from ..prediction.walk_forward import HORIZON_GROUPS
@@ -94,6 +95,10 @@ class MethodChoice:
     in_use: str
     reason: MethodReason
     paired_rule: str | None = None  # averaged with best_rule where the method is their mean
+    # Where the method is the learned method and the best rule, weighted: the learned one
+    # and its weight (the weeks were unsure which of the two is better).
+    mixed_method: str | None = None
+    learned_weight: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The choice as shown in attributes and action responses."""
@@ -104,6 +109,8 @@ class MethodChoice:
             "mae_w": rounded_tenth(self.mae_w),
             "best_rule": self.best_rule,
             "paired_rule": self.paired_rule,
+            "mixed_method": self.mixed_method,
+            "learned_weight_percent": percent_tenth(self.learned_weight),
             "best_rule_mae_w": rounded_tenth(self.best_rule_mae_w),
             "model_mae_w": rounded_tenth(self.model_mae_w),
             "skill_percent": percent_tenth(self.skill),
@@ -470,6 +477,7 @@ def method_choices(
         first = horizons.start - 1
         # The forecast names the method of each hour: another than the choice is the guard's.
         in_use = forecast[first].method if len(forecast) > first else group.method
+        mixed = group.method == LEARNED_RULE_MIX and bool(group.paired_learned)
         choices[name] = MethodChoice(
             method=group.method,
             mae_w=group.mae_w,
@@ -480,6 +488,8 @@ def method_choices(
             in_use=in_use,
             reason="held_out_best" if in_use == group.method else "rule_better_recently",
             paired_rule=group.paired_rule or None,
+            mixed_method=group.paired_learned if mixed else None,
+            learned_weight=group.learned_weight if mixed else None,
         )
     return choices
 
