@@ -236,7 +236,8 @@ async def test_trains_on_statistics_and_forecasts(
         if name.startswith("day_ahead_")
     }
     assert day["method"] == day["method_in_use"] == method.state
-    assert day["reason"] == "held_out_best"
+    mixed = method.state == LEARNED_RULE_MIX
+    assert day["reason"] == ("weeks_unsure" if mixed else "held_out_best")
     # Never worse than a rule: the method in use scored at least as well as the best rule.
     assert day["mae_w"] <= day["best_rule_mae_w"]
     assert day["mae_w"] == pytest.approx(mae, abs=0.1)

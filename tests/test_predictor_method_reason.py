@@ -126,6 +126,11 @@ def test_a_mix_names_its_learned_method_and_weight(model: PowerModel) -> None:
     assert attributes["day_ahead_mixed_method"] == "model_week_blend"
     assert attributes["day_ahead_learned_weight_percent"] == 62.3
     assert attributes["hour_ahead_learned_weight_percent"] == 62.3
+    # Not "it did best held out": the weeks could not tell the two apart.
+    assert attributes["day_ahead_reason"] == attributes["hour_ahead_reason"] == "weeks_unsure"
+    sensors = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
+    reason = sensors["forecast_skill"]["state_attributes"]["day_ahead_reason"]["state"]
+    assert "could not tell the learned method from the best rule" in reason["weeks_unsure"]
     words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["forecast_method"]
     mixed_name = words["state_attributes"]["day_ahead_mixed_method"]["state"]["model_week_blend"]
     assert mixed_name == "Model + weekly"

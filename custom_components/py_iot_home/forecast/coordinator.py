@@ -77,9 +77,10 @@ class ForecastPoint:
         }
 
 
-# Why a group forecasts with the method in use: it did best on the held-out weeks, or it is
-# the group's best rule, which did clearly better than that method over the last hours.
-type MethodReason = Literal["held_out_best", "rule_better_recently"]
+# Why a group forecasts with the method in use: it did best on the held-out weeks; or they
+# could not tell the learned method from the best rule, so both are mixed; or it is the
+# group's best rule, which did clearly better than that method over the last hours.
+type MethodReason = Literal["held_out_best", "weeks_unsure", "rule_better_recently"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -486,12 +487,19 @@ def method_choices(
             model_mae_w=group.model_mae_w,
             skill=group.skill,
             in_use=in_use,
-            reason="held_out_best" if in_use == group.method else "rule_better_recently",
+            reason=_reason(group.method, in_use),
             paired_rule=group.paired_rule or None,
             mixed_method=group.paired_learned if mixed else None,
             learned_weight=group.learned_weight if mixed else None,
         )
     return choices
+
+
+def _reason(published: str, in_use: str) -> MethodReason:
+    """Why the method in use: a mix did not do best held out, the weeks were unsure."""
+    if in_use != published:
+        return "rule_better_recently"
+    return "weeks_unsure" if published == LEARNED_RULE_MIX else "held_out_best"
 
 
 def predictor_issue_ids(entry_id: str) -> tuple[str, str, str]:
