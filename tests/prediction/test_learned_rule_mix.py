@@ -18,15 +18,14 @@ from custom_components.py_iot_home.prediction.learned_rule_mix import (
     learned_weight,
 )
 from custom_components.py_iot_home.prediction.model import choose_methods
-from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
-from custom_components.py_iot_home.prediction.rules import RULES
+from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN, pair_key
 from custom_components.py_iot_home.prediction.walk_forward import (
-    BEYOND_RULES,
     MODEL,
     WalkForward,
 )
 
 from .conftest import TRAIN_HOURS
+from .held_out import held_out_scores
 
 LAST_HOUR = "persistence_1h"
 # The model wins three weeks of five by a little, loses two by more.
@@ -40,24 +39,11 @@ def scores(model_weeks: list[float], rule_weeks: list[float], weight: float | No
     Every other candidate, rule and pair of rules errs 20 W each week (same at every
     horizon); the mix, where `weight` is given, 4.8 W.
     """
-    count = len(model_weeks)
-    names = (*BEYOND_RULES, *RULES, *(pair_key(*pair) for pair in RULE_PAIRS))
-    week_mae = {name: np.full((count, MAX_HORIZON_HOURS), 20.0) for name in names}
-    for name, values in ((MODEL, model_weeks), (LAST_HOUR, rule_weeks)):
-        week_mae[name] = np.repeat(np.array(values, dtype=float)[:, None], MAX_HORIZON_HOURS, 1)
-    mix_weight = {}
-    if weight is not None:
-        mix = pair_key(MODEL, LAST_HOUR)
-        week_mae[mix] = np.full((count, MAX_HORIZON_HOURS), 4.8)
-        mix_weight[mix] = np.full(MAX_HORIZON_HOURS, weight)
-    return WalkForward(
-        mae_w={name: w.mean(axis=0) for name, w in week_mae.items()},
-        log_errors={},
-        log_weeks=[],
-        hours=count * 168,
-        week_mae_w=week_mae,
-        mix_weight=mix_weight,
-    )
+    weeks = {MODEL: model_weeks, LAST_HOUR: rule_weeks}
+    if weight is None:
+        return held_out_scores(weeks)
+    mix = pair_key(MODEL, LAST_HOUR)
+    return held_out_scores({**weeks, mix: [4.8] * len(model_weeks)}, {mix: weight})
 
 
 def test_a_model_whose_lead_changes_sides_is_mixed_with_the_rule() -> None:

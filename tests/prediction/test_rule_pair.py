@@ -12,14 +12,13 @@ from custom_components.py_iot_home.prediction.history import MAX_HORIZON_HOURS
 from custom_components.py_iot_home.prediction.model import choose_methods
 from custom_components.py_iot_home.prediction.rule_pair import (
     RULE_PAIR_MEAN,
-    RULE_PAIRS,
     pair_key,
     rules_tied,
 )
-from custom_components.py_iot_home.prediction.rules import RULES
-from custom_components.py_iot_home.prediction.walk_forward import BEYOND_RULES, WalkForward
+from custom_components.py_iot_home.prediction.walk_forward import WalkForward
 
 from .conftest import TRAIN_HOURS
+from .held_out import held_out_scores
 
 LAST_WEEK, WEEKLY = "persistence_168h", "hour_of_week_mean"
 
@@ -31,19 +30,7 @@ def scores(weeks: dict[str, list[float]], pair_mae: float) -> WalkForward:
     methods and the similar days (noise, for this works) err 20 W each week.
     """
     count = len(next(iter(weeks.values())))
-    week_mae: dict[str, np.ndarray] = {}
-    for name in (*BEYOND_RULES, *RULES, *(pair_key(*pair) for pair in RULE_PAIRS)):
-        week_mae[name] = np.full((count, MAX_HORIZON_HOURS), 20.0)
-    for name, values in weeks.items():
-        week_mae[name] = np.repeat(np.array(values)[:, None], MAX_HORIZON_HOURS, axis=1)
-    week_mae[pair_key(LAST_WEEK, WEEKLY)][:] = pair_mae
-    return WalkForward(
-        mae_w={name: w.mean(axis=0) for name, w in week_mae.items()},
-        log_errors={},
-        log_weeks=[],
-        hours=count * 168,
-        week_mae_w=week_mae,
-    )
+    return held_out_scores({**weeks, pair_key(LAST_WEEK, WEEKLY): [pair_mae] * count})
 
 
 def test_two_rules_that_trade_places_week_by_week_are_averaged() -> None:
