@@ -4,6 +4,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -82,17 +83,16 @@ def test_a_fall_back_names_the_rule_and_says_why(model: PowerModel) -> None:
     assert "last 4" in reason
 
 
+def _publishing(model: PowerModel, method: str, **choice: Any) -> PowerModel:
+    """The model with `method` published in both groups, with those fields of its choice."""
+    groups = {name: replace(c, method=method, **choice) for name, c in model.groups.items()}
+    return replace(model, methods=(method,) * 24, groups=groups)
+
+
 def test_a_mean_of_two_rules_names_both_rules(model: PowerModel) -> None:
-    groups = {
-        name: replace(
-            choice,
-            method=RULE_PAIR_MEAN,
-            best_rule="persistence_168h",
-            paired_rule="hour_of_week_mean",
-        )
-        for name, choice in model.groups.items()
-    }
-    paired = replace(model, methods=(RULE_PAIR_MEAN,) * 24, groups=groups)
+    paired = _publishing(
+        model, RULE_PAIR_MEAN, best_rule="persistence_168h", paired_rule="hour_of_week_mean"
+    )
     state, attributes = _method_sensor(_snapshot(paired, [RULE_PAIR_MEAN] * 24))
     assert state == RULE_PAIR_MEAN
     assert attributes["day_ahead_best_rule"] == "persistence_168h"
@@ -109,17 +109,13 @@ def test_a_mean_of_two_rules_names_both_rules(model: PowerModel) -> None:
 
 def test_a_mix_names_its_learned_method_and_weight(model: PowerModel) -> None:
     """A mix of a learned method and the best rule says which one and how much of it."""
-    groups = {
-        name: replace(
-            choice,
-            method=LEARNED_RULE_MIX,
-            best_rule="median_by_hour",
-            paired_learned="model_week_blend",
-            learned_weight=0.6234,
-        )
-        for name, choice in model.groups.items()
-    }
-    mixed = replace(model, methods=(LEARNED_RULE_MIX,) * 24, groups=groups)
+    mixed = _publishing(
+        model,
+        LEARNED_RULE_MIX,
+        best_rule="median_by_hour",
+        paired_learned="model_week_blend",
+        learned_weight=0.6234,
+    )
     state, attributes = _method_sensor(_snapshot(mixed, [LEARNED_RULE_MIX] * 24))
     assert state == LEARNED_RULE_MIX
     assert attributes["day_ahead_best_rule"] == "median_by_hour"
@@ -135,7 +131,7 @@ def test_a_mix_names_its_learned_method_and_weight(model: PowerModel) -> None:
     mixed_name = words["state_attributes"]["day_ahead_mixed_method"]["state"]["model_week_blend"]
     assert mixed_name == "Model + weekly"
     # A method alone names no learned partner, even where the fit kept one aside.
-    alone = {name: replace(choice, method=MODEL) for name, choice in groups.items()}
+    alone = {name: replace(choice, method=MODEL) for name, choice in mixed.groups.items()}
     _, attributes = _method_sensor(_snapshot(replace(mixed, groups=alone), [MODEL] * 24))
     assert "day_ahead_mixed_method" not in attributes
     assert "day_ahead_learned_weight_percent" not in attributes
