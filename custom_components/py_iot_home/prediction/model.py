@@ -15,7 +15,7 @@ The fitted model is plain arrays (`export.py`), evaluated with numpy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import partial
@@ -274,27 +274,35 @@ class PowerModel:
         self, grid: HourlyGrid, origins: IntArray, horizons: IntArray
     ) -> FloatArray:
         """A learned candidate mixed with the best rule (W), as each group weighs them."""
-        out = np.empty(len(origins))
-        for name, group_horizons in HORIZON_GROUPS:
-            at = np.isin(horizons, np.array(group_horizons))
-            if np.any(at):
-                choice = self.groups[name]
-                learned = [choice.paired_learned] * MAX_HORIZON_HOURS
-                out[at] = weighted(
-                    self.predict_rows(grid, origins[at], horizons[at], learned),
-                    RULES[choice.best_rule](grid, origins[at], horizons[at]),
-                    choice.learned_weight,
-                )
-        return out
+
+        def mix(choice: GroupChoice, at: BoolArray) -> FloatArray:
+            learned = [choice.paired_learned] * MAX_HORIZON_HOURS
+            return weighted(
+                self.predict_rows(grid, origins[at], horizons[at], learned),
+                RULES[choice.best_rule](grid, origins[at], horizons[at]),
+                choice.learned_weight,
+            )
+
+        return self._by_group(horizons, mix)
 
     def _pair_means(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
         """Two rules' mean (W) at each horizon, of the two rules its group averages."""
-        out = np.empty(len(origins))
+        return self._by_group(
+            horizons,
+            lambda choice, at: pair_mean(
+                grid, origins[at], horizons[at], (choice.best_rule, choice.paired_rule)
+            ),
+        )
+
+    def _by_group(
+        self, horizons: IntArray, forecast: Callable[[GroupChoice, BoolArray], FloatArray]
+    ) -> FloatArray:
+        """Per horizon group, `forecast` (W) of its choice at the positions of its horizons."""
+        out = np.empty(len(horizons))
         for name, group_horizons in HORIZON_GROUPS:
             at = np.isin(horizons, np.array(group_horizons))
             if np.any(at):
-                pair = (self.groups[name].best_rule, self.groups[name].paired_rule)
-                out[at] = pair_mean(grid, origins[at], horizons[at], pair)
+                out[at] = forecast(self.groups[name], at)
         return out
 
 
