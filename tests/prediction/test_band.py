@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from custom_components.py_iot_home.prediction import fit_power_model
+from custom_components.py_iot_home.prediction.conformal_band import band_offsets, calibrated_tails
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS
-from custom_components.py_iot_home.prediction.walk_forward import band_offsets, calibrated_tails
 
 
 def shifting_home(days: int, shift_day: int, seed: int = 0) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .conformal_band import band_edges, band_offsets
 from .features import FEATURE_NAMES, feature_rows, power_unscale, target_temperature
 from .history import (
     HOURS_PER_DAY,
@@ -51,8 +52,6 @@ from .walk_forward import (
     MODEL,
     TrainingRows,
     WalkForward,
-    band_edges,
-    band_offsets,
     fold_count,
     walk_forward,
 )

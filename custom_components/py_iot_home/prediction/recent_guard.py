@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .conformal_band import band_edges
 from .history import FloatArray, HourlyGrid, IntArray
-from .walk_forward import band_edges
 
 type Forecaster = Callable[[IntArray, IntArray], FloatArray]
 
