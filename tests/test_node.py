@@ -37,7 +37,8 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DEFAULT_FAILURE_THRESHOLD, DOMAIN
-from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo
+from custom_components.py_iot_home.nodes.coordinator import CONFIRMATION_TRIP_S
+from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo, parse_command
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -186,7 +187,7 @@ async def test_command_is_confirmed_by_the_node(
 
     async def echo(topic: str, payload: bytes, qos: int, retain: bool, **kwargs: object) -> None:
         assert topic == COMMAND_TOPIC
-        assert payload == b"ON"
+        assert parse_command(topic, payload).on
         async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=True))
 
     mqtt_mock.async_publish.side_effect = echo
@@ -212,8 +213,8 @@ async def test_a_later_command_replaces_one_waiting_for_its_confirmation(
     ]
     for _ in range(20):
         await asyncio.sleep(0)
-    sent = [call.args[1] for call in mqtt_mock.async_publish.call_args_list]
-    assert sent == [b"ON", b"OFF", b"ON"]
+    sent = [parse_command(*call.args[:2]).on for call in mqtt_mock.async_publish.call_args_list]
+    assert sent == [True, False, True]
     # The node confirms the last one asked; the earlier ones end without an error.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=True))
     await asyncio.gather(*clicks)
@@ -236,8 +237,58 @@ async def test_unconfirmed_command_raises(hass: HomeAssistant, mqtt_mock: MqttMo
         "Kitchen Pi did not confirm switching Desk LED within 5 seconds. Is it online?"
     )
     mqtt_mock.async_publish.assert_called_once()
-    assert mqtt_mock.async_publish.call_args.args == (COMMAND_TOPIC, b"ON", 1, False)
+    topic, payload, qos, retain = mqtt_mock.async_publish.call_args.args
+    assert (topic, parse_command(topic, payload).on, qos, retain) == (COMMAND_TOPIC, True, 1, False)
     assert hass.states.get(LED).state == STATE_OFF
+
+
+@pytest.mark.parametrize("node_clock_ahead_s", [0.0, 10.0, -45.0])
+async def test_a_command_carries_its_deadline_on_the_nodes_clock(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, node_clock_ahead_s: float
+) -> None:
+    """The node must not obey a command once Home Assistant has called it failed.
+
+    It can only judge that on its own clock, which may be a minute off ours: the deadline is
+    set by the clock its live states show, so a node 10 s or 45 s off still gets its time.
+    """
+    await _discover_and_confirm(hass)
+    heard_at = time.monotonic()
+    node_ts = time.time() + node_clock_ahead_s
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, led=False, ts=node_ts))
+    # A state the broker held back says less of the node's clock: the best one counts.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=False, ts=node_ts - 3))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01):
+        sent_from = time.monotonic()
+        with pytest.raises(HomeAssistantError):
+            await hass.services.async_call(
+                SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True
+            )
+        sent_by = time.monotonic()
+    topic, payload, *_ = mqtt_mock.async_publish.call_args.args
+    command = parse_command(topic, payload)
+    assert command.on
+    assert command.until is not None
+    # The node's clock when the command left, as node_ts plus the time since it arrived,
+    # and the part of the wait left for the node to obey (the rest is the way back).
+    wait = 0.01 - CONFIRMATION_TRIP_S
+    assert node_ts + (sent_from - heard_at) + wait - 0.001 <= command.until
+    assert command.until <= node_ts + (sent_by - heard_at) + wait + 0.001
+
+
+async def test_a_command_before_any_state_has_no_deadline(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Until a live state showed the node's clock, a command goes as before deadlines."""
+    await _discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    with (
+        patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
+        pytest.raises(HomeAssistantError),
+    ):
+        await hass.services.async_call(SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, True)
+    assert mqtt_mock.async_publish.call_args.args[:2] == (COMMAND_TOPIC, b"ON")
 
 
 @pytest.mark.parametrize(

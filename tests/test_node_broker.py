@@ -181,7 +181,9 @@ def entity_ids(hass: HomeAssistant) -> dict[str, str]:
     return {role: entity_id for role, entity_id in found.items() if entity_id}
 
 
-async def discover_and_confirm(hass: HomeAssistant, agent: Agent) -> NodeRuntimeData:
+async def discover_and_confirm(
+    hass: HomeAssistant, agent: Agent, secret: str = ""
+) -> NodeRuntimeData:
     """Start the agent, wait for its discovery flow and confirm it as a user would."""
     agent.start()
 
@@ -199,7 +201,7 @@ async def discover_and_confirm(hass: HomeAssistant, agent: Agent) -> NodeRuntime
     # Nothing exists before the user confirms.
     assert hass.config_entries.async_entries(DOMAIN) == []
 
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: secret})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]

@@ -115,6 +115,7 @@ class AgentStats:
     commands: int = 0
     # Commands that came faster than their switch obeys, so waited (the last one won).
     commands_waited: int = 0
+    # Commands that came (or waited) past their deadline: counted in `rejected` as "late".
     resent: int = 0
     retimed: int = 0
     misdated: int = 0
@@ -161,6 +162,7 @@ class NodeAgent:
         self._pending_resend: ResendRequest | None = None
         self._rejection_logged_at: dict[str, float] = {}
         self._switch_ration = SwitchRation(monotonic)
+        self._clock_stepped = False
         if self._verifier is not None:
             # A command captured before a restart stays old after it.
             self._verifier.restore(buffer.command_seq)
@@ -190,6 +192,8 @@ class NodeAgent:
         retimed = retime_buffered(self.buffer, self._clock_watch, self._restamp)
         self.stats.retimed += retimed
         _LOGGER.warning("the clock was set %+.1f s; %d buffered samples retimed", step, retimed)
+        # Home Assistant sets a command's deadline by this clock as our states show it.
+        self._clock_stepped = True
 
     def announcement(self) -> NodeAnnouncement:
         """Describe this node for the integration."""
@@ -327,6 +331,9 @@ class NodeAgent:
         Called by the event loop after every event and at least every 0.2 s.
         """
         self._check_clock()
+        if self._clock_stepped and self.connected:
+            self._clock_stepped = False
+            self._submit_state({})
         if self._hold.update():
             self._send_next_replay()
         if self._switch_ration.waiting:
@@ -407,9 +414,16 @@ class NodeAgent:
             return
         if self._verifier is not None:
             self.buffer.command_seq = self._verifier.last_seq
-        self.stats.commands += 1
         key = command.switch_key
-        if not self._switch_ration.ask(key, command.on):
+        until = None
+        if command.until is not None:
+            if (late_s := self._clock() - command.until) > 0:
+                self._refuse_late(topic, key, late_s)
+                return
+            # Judged by the monotonic clock while it waits: an NTP step neither ends nor extends it.
+            until = self._clock_watch.monotonic() - late_s
+        self.stats.commands += 1
+        if not self._switch_ration.ask(key, command.on, until):
             self.stats.commands_waited += 1
             if self._may_log("switch_waited"):
                 _LOGGER.warning(
@@ -422,12 +436,32 @@ class NodeAgent:
         self._switch(key, command.on)
         self._submit_state({})
 
+    def _refuse_late(self, topic: str, key: str, late_s: float) -> None:
+        """Drop a command Home Assistant has given up on; say what the switch really is.
+
+        Obeyed now, the switch would change although the user was told it failed, perhaps long
+        after anyone wanted it (a link that stalled, an outage, someone delaying traffic).
+        """
+        self._reject(
+            "command",
+            topic,
+            "late",
+            f"{late_s:.1f} s past its deadline: Home Assistant has called it failed",
+        )
+        if self._switch_ration.report(key):
+            self._submit_state({})
+
     def _switch_waiting(self) -> None:
         """Apply the waiting commands whose turn has come, and confirm them."""
+        report = False
+        for key in self._switch_ration.lapsed():
+            topic = node_topic(self._prefix, self.config.node_id, TopicKind.COMMAND, key)
+            self._reject("command", topic, "late", "its deadline passed while it waited its turn")
+            report = self._switch_ration.report(key) or report
         due = self._switch_ration.due()
         for key, on in due.items():
             self._switch(key, on)
-        if due:
+        if due or report:
             self._submit_state({})
 
     def _switch(self, key: str, on: bool) -> None:

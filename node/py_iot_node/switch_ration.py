@@ -8,7 +8,7 @@ one applied when its turn comes. A command asking for the state the switch is in
 turn too: each obeyed command sends a confirmation, which waits in the node's buffer behind
 a backlog, and a flood of them pushed the oldest buffered samples out. ``interval_s`` stays
 under Home Assistant's 5 s wait for a confirmation, so a user's command that had to wait is
-still confirmed in time.
+still confirmed in time; one whose deadline passes while it waits lapses without a turn.
 """
 
 from __future__ import annotations
@@ -42,19 +42,45 @@ class SwitchRation:
         self._interval_s = interval_s
         self._buckets: dict[str, _Bucket] = {}
         self.waiting: dict[str, bool] = {}
+        # Monotonic time after which a waiting command is no longer wanted (Home Assistant
+        # has called it failed), for the waiting commands that carry one.
+        self._deadlines: dict[str, float] = {}
 
-    def ask(self, key: str, on: bool) -> bool:
-        """Whether ``key`` may be set to ``on`` now; if not, ``on`` waits (the latest wins)."""
+    def ask(self, key: str, on: bool, until: float | None = None) -> bool:
+        """Whether ``key`` may be set to ``on`` now; if not, ``on`` waits (the latest wins).
+
+        A waiting command is dropped once the monotonic clock passes ``until`` (``lapsed``).
+        """
         if key not in self.waiting and self._take(key):
             return True
         self.waiting[key] = on
+        if until is None:
+            self._deadlines.pop(key, None)
+        else:
+            self._deadlines[key] = until
         return False
+
+    def lapsed(self) -> list[str]:
+        """The waiting commands whose deadline has passed, taken out without using a turn."""
+        now = self._monotonic()
+        gone = [key for key, until in self._deadlines.items() if until < now]
+        for key in gone:
+            del self._deadlines[key], self.waiting[key]
+        return gone
+
+    def report(self, key: str) -> bool:
+        """Whether ``key``'s state may be sent for a command it did not obey: a turn each.
+
+        Not while a command for it waits: that one's confirmation reports the state.
+        """
+        return key not in self.waiting and self._take(key)
 
     def due(self) -> dict[str, bool]:
         """The waiting states whose turn has come, taken out of the waiting ones."""
         due = {key: on for key, on in self.waiting.items() if self._take(key)}
         for key in due:
             del self.waiting[key]
+            self._deadlines.pop(key, None)
         return due
 
     def _take(self, key: str) -> bool:

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -190,6 +191,10 @@ def test_announcement_round_trip() -> None:
     assert message.retain
     assert message.qos == 1
     assert parse_announcement(message.topic, message.payload) == announcement
+    # Older nodes leave the maker out; a node that knows it says so.
+    assert b"manufacturer" not in message.payload
+    made = replace(announcement, manufacturer="Simulated")
+    assert parse_announcement(ANNOUNCE, build_announcement(made).payload) == made
 
 
 @pytest.mark.parametrize("char", ["\U0001f600", "\u53f0", "e"], ids=["emoji", "cjk", "ascii"])
@@ -203,6 +208,7 @@ def test_the_largest_announcement_accepted_is_kept_within_the_limit(char: str) -
         "id": node_id,
         "name": longest,
         "model": longest,
+        "manufacturer": longest,
         "sw_version": char * 32,
         "sensors": [
             {
@@ -288,6 +294,13 @@ def test_announcement_tolerates_extra_fields_and_unknown_quantities() -> None:
         ({"interval_s": "30"}, RejectionKind.WRONG_TYPE),
         ({"dropped": -1}, RejectionKind.OUT_OF_RANGE),
         ({"seq": "1"}, RejectionKind.WRONG_TYPE),
+        ({"manufacturer": "x" * 65}, RejectionKind.OUT_OF_RANGE),
+        ({"manufacturer": ""}, RejectionKind.OUT_OF_RANGE),
+        ({"manufacturer": None}, RejectionKind.WRONG_TYPE),
+        ({"manufacturer": ["Raspberry Pi"]}, RejectionKind.WRONG_TYPE),
+        ({"manufacturer": "Acme\u202eInc"}, RejectionKind.INVALID_TEXT),
+        ({"manufacturer": "\u200b"}, RejectionKind.INVALID_TEXT),
+        ({"manufacturer": "Acme\nInc"}, RejectionKind.INVALID_TEXT),
     ],
 )
 def test_announcement_rejects(changes: dict[str, Any], kind: RejectionKind) -> None:
@@ -530,6 +543,17 @@ def test_command_builders_round_trip() -> None:
     unsigned_json = encode({"v": 1, "state": "OFF", "seq": 4, "ts": TS})
     command = parse_command(COMMAND, unsigned_json)
     assert (command.on, command.seq, command.ts) == (False, 4, TS)
+    assert command.until is None
+    # A deadline needs JSON, also for an unsigned node (which always accepted it).
+    timed = build_command("kitchen", "led", True, until=TS + 4)
+    assert json.loads(timed.payload) == {"v": 1, "state": "ON", "until": TS + 4}
+    assert parse_command(timed.topic, timed.payload).until == TS + 4
+    signer = MessageSigner(SECRET)
+    signed = build_command("kitchen", "led", False, signer=signer, seq=5, ts=TS, until=TS + 4)
+    parsed = parse_command(
+        COMMAND, signed.payload, verifier=MessageVerifier(SECRET, clock=lambda: TS)
+    )
+    assert (parsed.on, parsed.seq, parsed.until) == (False, 5, TS + 4)
 
 
 @pytest.mark.parametrize(
@@ -542,6 +566,10 @@ def test_command_builders_round_trip() -> None:
         (encode({"v": 1}), RejectionKind.MISSING_FIELD),
         (encode({"v": 9, "state": "ON"}), RejectionKind.UNKNOWN_VERSION),
         (encode({"v": 1, "state": "ON", "seq": -2}), RejectionKind.OUT_OF_RANGE),
+        (encode({"v": 1, "state": "ON", "until": "soon"}), RejectionKind.WRONG_TYPE),
+        (encode({"v": 1, "state": "ON", "until": True}), RejectionKind.WRONG_TYPE),
+        (encode({"v": 1, "state": "ON", "until": None}), RejectionKind.WRONG_TYPE),
+        (encode({"v": 1, "state": "ON", "until": 5.0}), RejectionKind.OUT_OF_RANGE),
     ],
 )
 def test_command_rejects(payload: bytes, kind: RejectionKind) -> None:

@@ -59,6 +59,7 @@ from ..repairs import (
 from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
+from .command_deadline import NodeClockEstimate
 from .display_ration import SHOWN_PER_S, DisplayRation
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
@@ -66,6 +67,8 @@ from .resend_positions import ResendPositions, async_get_resend_positions
 from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
+# Of the wait, what the node's confirmation may take to come back after it obeyed.
+CONFIRMATION_TRIP_S = 1.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
@@ -155,6 +158,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
         self._signer = MessageSigner(secret) if secret else None
         self.clock = ClockWatch()
+        self._node_clock = NodeClockEstimate()
         self.collision = hass.data.setdefault(COLLISION_WATCHES, {}).setdefault(
             entry.entry_id, CollisionWatch()
         )
@@ -495,6 +499,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         except ProtocolError as err:
             self._reject(msg, err)
             return
+        # Any live state, also one judged stale or mistimed below: its stamp is the node's clock.
+        self._node_clock.heard(state.ts, time.monotonic())
         # Newer than every counter seen (live or resent, also before a restart)?
         last = self.resend.last_seen_seq
         newest = last is None or state.seq > last
@@ -663,6 +669,17 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         """The switch as its node names it: the user knows "Desk LED", not its key "led1"."""
         return next((s.name for s in self.data.announcement.switches if s.key == key), key)
 
+    def _command_deadline(self) -> float | None:
+        """When, on the node's clock, a command sent now must no longer be obeyed.
+
+        Our wait ends then (less the confirmation's way back), and the user is told it
+        failed. None until a live state showed the node's clock (the node then obeys
+        whenever the command arrives, as nodes did before deadlines).
+        """
+        if (node_now := self._node_clock.node_now(time.monotonic())) is None:
+            return None
+        return round(node_now + COMMAND_CONFIRM_TIMEOUT_S - CONFIRMATION_TRIP_S, 3)
+
     async def async_switch(self, key: str, on: bool) -> None:
         """Send a command and wait until the node reports the new state (NodeCommandError)."""
         self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
@@ -674,6 +691,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             signer=self._signer,
             seq=self._command_seq if self._signer else None,
             ts=time.time() if self._signer else None,
+            until=self._command_deadline(),
         )
         if (earlier := self._confirmations.get(key)) is not None:
             # Replaced by this one, as the node replaces a command still waiting its turn.

@@ -77,6 +77,8 @@ def build_announcement(
         "interval_s": announcement.interval_s,
         "dropped": announcement.dropped,
     }
+    if announcement.manufacturer is not None:
+        message["manufacturer"] = announcement.manufacturer
     if announcement.seq is not None:
         message["seq"] = announcement.seq
     topic = node_topic(prefix, announcement.node_id, TopicKind.ANNOUNCE)
@@ -180,15 +182,23 @@ def build_command(
     signer: MessageSigner | None = None,
     seq: int | None = None,
     ts: float | None = None,
+    until: float | None = None,
 ) -> OutboundMessage:
-    """Build a switch command: plain `ON`/`OFF`, or signed JSON when `signer` is given."""
+    """Build a switch command: plain `ON`/`OFF`, or JSON when signed or given `until`.
+
+    `until` is a time on the node's own clock after which it must not obey the command.
+    """
     topic = node_topic(prefix, node_id, TopicKind.COMMAND, switch_key)
     state = PAYLOAD_ON if on else PAYLOAD_OFF
-    if signer is None:
+    if signer is None and until is None:
         return OutboundMessage(topic, state.encode(), qos=1)
-    if seq is None or ts is None:
-        raise ValueError("a signed command needs seq and ts")
-    message: dict[str, object] = {"v": PROTOCOL_VERSION, "state": state, "seq": seq, "ts": ts}
+    message: dict[str, object] = {"v": PROTOCOL_VERSION, "state": state}
+    if signer is not None:
+        if seq is None or ts is None:
+            raise ValueError("a signed command needs seq and ts")
+        message |= {"seq": seq, "ts": ts}
+    if until is not None:
+        message["until"] = until
     return _finish(topic, message, signer)
 
 

@@ -214,6 +214,8 @@ class NodeAnnouncement:
     interval_s: float
     dropped: int = 0
     seq: int | None = None
+    # Who made the node, when it knows (its settings, "Simulated"); older nodes leave it out.
+    manufacturer: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -245,6 +247,8 @@ class SwitchCommand:
     on: bool
     seq: int | None = None
     ts: float | None = None
+    # On the node's own clock: obeyed later, Home Assistant has already called it failed.
+    until: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -154,6 +154,9 @@ def parse_announcement(
         interval_s=number(required(message, "interval_s"), "interval_s", 1, MAX_INTERVAL_S),
         dropped=seq_number(message.get("dropped", 0), "dropped"),
         seq=seq,
+        manufacturer=text(message["manufacturer"], "manufacturer")
+        if "manufacturer" in message
+        else None,
     )
     if verifier is not None and seq is not None:
         verifier.last_announce_seq = seq
@@ -345,6 +348,7 @@ def parse_command(
         raise ProtocolError(RejectionKind.WRONG_TYPE, "state must be ON or OFF")
     seq = seq_number(message["seq"]) if message.get("seq") is not None else None
     ts = number(message["ts"], "ts", MIN_TS, MAX_TS) if message.get("ts") is not None else None
+    until = number(message["until"], "until", MIN_TS, MAX_TS) if "until" in message else None
     if verifier is not None:
         verifier.check_signature(topic, message)
         if seq is None or ts is None:
@@ -353,7 +357,12 @@ def parse_command(
         verifier.check_command_time(ts)
         verifier.last_seq = seq
     return SwitchCommand(
-        node_id=parsed.node_id, switch_key=parsed.switch_key, on=state == PAYLOAD_ON, seq=seq, ts=ts
+        node_id=parsed.node_id,
+        switch_key=parsed.switch_key,
+        on=state == PAYLOAD_ON,
+        seq=seq,
+        ts=ts,
+        until=until,
     )
 
 
