@@ -258,6 +258,7 @@ async def test_a_command_carries_its_deadline_on_the_nodes_clock(
     # A state the broker held back says less of the node's clock: the best one counts.
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, led=False, ts=node_ts - 3))
     await hass.async_block_till_done(wait_background_tasks=True)
+    heard_by = time.monotonic()
     with patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01):
         sent_from = time.monotonic()
         with pytest.raises(HomeAssistantError):
@@ -272,7 +273,7 @@ async def test_a_command_carries_its_deadline_on_the_nodes_clock(
     # The node's clock when the command left, as node_ts plus the time since it arrived,
     # and the part of the wait left for the node to obey (the rest is the way back).
     wait = 0.01 - CONFIRMATION_TRIP_S
-    assert node_ts + (sent_from - heard_at) + wait - 0.001 <= command.until
+    assert node_ts + (sent_from - heard_by) + wait - 0.001 <= command.until
     assert command.until <= node_ts + (sent_by - heard_at) + wait + 0.001
 
 

@@ -100,6 +100,8 @@ class SwitchConfig:
 # The board's own name ("Raspberry Pi 4 Model B Rev 1.4"), NUL-terminated, on a Pi's kernel.
 DEVICE_TREE_MODEL = Path("/proc/device-tree/model")
 FALLBACK_MODEL = "Raspberry Pi"
+RASPBERRY_PI = "Raspberry Pi"
+SIMULATED_MANUFACTURER = "Simulated"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +111,8 @@ class NodeConfig:
     node_id: str
     name: str
     model: str = FALLBACK_MODEL
+    # Who made the board, when the user says so (announced; see node_manufacturer).
+    manufacturer: str | None = None
     mqtt: MqttConfig = field(default_factory=MqttConfig)
     sensors: tuple[SensorConfig, ...] = ()
     custom_sensors: tuple[CustomSensorConfig, ...] = ()
@@ -415,6 +419,7 @@ def parse_config(
         node_id=node_id,
         name=_text(node, "name", node_id),
         model=_text(node, "model", default_model(model_path)),
+        manufacturer=_text(node, "manufacturer", "-") if "manufacturer" in node else None,
         mqtt=_mqtt(data),
         sensors=sensors,
         custom_sensors=custom_sensors,
@@ -429,6 +434,19 @@ def parse_config(
         gpio_backend=gpio_backend,
         ha_discovery=ha_discovery,
     )
+
+
+def node_manufacturer(config: NodeConfig) -> str | None:
+    """Who made the node, as far as it knows; None rather than a guess.
+
+    The user's word first; "Simulated" when neither sensors nor outputs are real hardware
+    (`--simulate`); "Raspberry Pi" when the board names itself one.
+    """
+    if config.manufacturer is not None:
+        return config.manufacturer
+    if config.dht_backend == BACKEND_SIMULATED and config.gpio_backend == BACKEND_SIMULATED:
+        return SIMULATED_MANUFACTURER
+    return RASPBERRY_PI if config.model.startswith(RASPBERRY_PI) else None
 
 
 def load_config(path: Path) -> NodeConfig:

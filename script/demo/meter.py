@@ -53,7 +53,11 @@ def node_yaml(state_dir: str, cache_dir: str) -> str:
         for key, name in DEMO_SENSORS.items()
     )
     return f"""# Written by script/develop: the DEMO power meter, replaying the UCI data live.
-node: {{id: {NODE_ID}, name: {NODE_NAME}, model: Simulated meter and outdoor sensor (UCI data)}}
+node:
+  id: {NODE_ID}
+  name: {NODE_NAME}
+  model: Simulated meter and outdoor sensor (UCI data)
+  manufacturer: Simulated
 mqtt: {{host: 127.0.0.1, port: 1883}}
 interval_s: 10
 custom_sensors:

@@ -22,6 +22,7 @@ from py_iot_node.config import (
     default_model,
     default_node_id,
     load_config,
+    node_manufacturer,
     parse_config,
 )
 from py_iot_node.ha_discovery import build_ha_discovery
@@ -125,6 +126,10 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ({"secret": "short"}, "at least 16"),
         ({"secret_file": "/nonexistent/secret"}, "secret_file"),
         ({"ha_discovery": True, "secret": "0123456789abcdef"}, "cannot be combined"),
+        ({"node": {"manufacturer": "x" * 65}}, "manufacturer: 1 to 64"),
+        ({"node": {"manufacturer": "Acme\u202eInc"}}, "manufacturer: no control"),
+        ({"node": {"manufacturer": "\u200b"}}, "manufacturer: invisible"),
+        ({"node": {"manufacturer": None}}, "manufacturer"),
     ],
 )
 def test_invalid_configurations(data: Any, message: str) -> None:
@@ -249,3 +254,21 @@ def test_an_unreadable_board_name_falls_back(tmp_path: Path, content: bytes | No
     if content is not None:
         device_tree_model.write_bytes(content)
     assert default_model(device_tree_model) == FALLBACK_MODEL
+
+
+@pytest.mark.parametrize(
+    ("node", "backend", "maker"),
+    [
+        ({"model": "Raspberry Pi 5 Model B Rev 1.0"}, "auto", "Raspberry Pi"),
+        ({"model": "ODROID-C4"}, "auto", None),
+        ({"model": "ODROID-C4", "manufacturer": "Hardkernel"}, "auto", "Hardkernel"),
+        ({"model": "Simulated Raspberry Pi"}, "simulated", "Simulated"),
+        ({"model": "Raspberry Pi 4", "manufacturer": "Acme"}, "simulated", "Acme"),
+    ],
+)
+def test_the_node_names_its_maker_only_when_it_knows_it(
+    node: dict[str, str], backend: str, maker: str | None
+) -> None:
+    """The device page shows it: the user's word, "Simulated" without hardware, a Pi by name."""
+    config = parse_config({"node": {"id": "shed", **node}, "backend": backend})
+    assert node_manufacturer(config) == maker

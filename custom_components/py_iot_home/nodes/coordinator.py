@@ -60,6 +60,7 @@ from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
 from .command_deadline import NodeClockEstimate
+from .device import device_fields
 from .display_ration import SHOWN_PER_S, DisplayRation
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
@@ -143,8 +144,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         entry: ConfigEntry[Any],
         announcement: NodeAnnouncement,
         on_announcement_changed: Callable[[NodeAnnouncement], bool],
+        on_device_changed: Callable[[NodeAnnouncement], None],
     ) -> None:
-        """Bind to one node; subscriptions start in async_start."""
+        """Bind to one node; subscriptions start in async_start.
+
+        `on_announcement_changed` takes other sensors or switches (False: refused);
+        `on_device_changed` what the device page shows (maker, model, software version).
+        """
         super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
         self.node_id: str = entry.data[CONF_NODE_ID]
         self.prefix: str = entry.data[CONF_PREFIX]
@@ -166,6 +172,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.resend = ResendTracker()
         self._positions: ResendPositions | None = None
         self._on_announcement_changed = on_announcement_changed
+        self._on_device_changed = on_device_changed
         self._samples_listeners: list[SamplesListener] = []
         self._confirmations: dict[str, tuple[bool, asyncio.Event]] = {}
         self.rejections = RejectionLog(self.node_id)
@@ -360,6 +367,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
         if changed and not self._adopt_hardware_change(msg.topic, announcement):
             return
+        if not changed and device_fields(previous) != device_fields(announcement):
+            # An updated agent (a new version, now saying who made it): its page shows it.
+            self._on_device_changed(announcement)
         self._silence.interval_s = announcement.interval_s
         # Kept without telling the entities: none shows any of it (other hardware reloads),
         # and writing every entity per announcement let a node repeating its own hold the loop.

@@ -21,6 +21,7 @@ from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from ..quantities import CLIMATE_SENSORS, QuantitySensorDescription
 from .coordinator import NodeCoordinator, NodeState
+from .device import node_device_identifier, node_manufacturer
 
 NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
     **CLIMATE_SENSORS,
@@ -65,11 +66,6 @@ CONNECTIVITY = NodeBinarySensorDescription(
 )
 
 
-def node_device_identifier(node_id: str) -> str:
-    """A node's device in the registry."""
-    return f"node_{node_id}"
-
-
 def node_device(coordinator: NodeCoordinator) -> DeviceIdentity:
     """The device of a remote node, from its announcement."""
     announcement = coordinator.data.announcement
@@ -77,9 +73,7 @@ def node_device(coordinator: NodeCoordinator) -> DeviceIdentity:
         node_device_identifier(coordinator.node_id),
         DeviceInfo(
             name=coordinator.config_entry.title,
-            # The agent runs on any Linux board (the demo's nodes on a PC): only a model named
-            # as a Pi's kernel names it ("Raspberry Pi 4 Model B Rev 1.4") says who made it.
-            manufacturer="Raspberry Pi" if announcement.model.startswith("Raspberry Pi") else None,
+            manufacturer=node_manufacturer(announcement),
             model=announcement.model,
             sw_version=announcement.sw_version,
             serial_number=coordinator.node_id,

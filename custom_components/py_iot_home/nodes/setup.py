@@ -8,6 +8,7 @@ from homeassistant.components import mqtt
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
 
@@ -37,6 +38,7 @@ from .coordinator import (
     RefusalKind,
     counter_store_key,
 )
+from .device import device_fields, node_device_identifier
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
 from .entries import stored_announcement
 from .identity_clash import other_nodes, unique_id_clashes
@@ -79,7 +81,26 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         hass.config_entries.async_schedule_reload(entry.entry_id)
         return True
 
-    node = NodeCoordinator(hass, entry, announcement, _announcement_changed)
+    @callback
+    def _device_changed(new: NodeAnnouncement) -> None:
+        # Kept too: the entities' device info, from the kept announcement, would set the old
+        # values again at the next start.
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                **entry.data,
+                CONF_ANNOUNCEMENT: announcement_payload(new, entry.data[CONF_PREFIX]),
+            },
+        )
+        registry = dr.async_get(hass)
+        identifier = (DOMAIN, node_device_identifier(entry.data[CONF_NODE_ID]))
+        if device := registry.async_get_device_by_identifier(identifier, entry.entry_id):
+            manufacturer, model, sw_version = device_fields(new)
+            registry.async_update_device(
+                device.id, manufacturer=manufacturer, model=model, sw_version=sw_version
+            )
+
+    node = NodeCoordinator(hass, entry, announcement, _announcement_changed, _device_changed)
     trend = TrendCoordinator(
         hass,
         FeatureEntry(entry),

@@ -1,0 +1,114 @@
+"""What a node's device page shows: its maker as the node says it, never a made-up one."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, DOMAIN
+from custom_components.py_iot_home.protocol import NodeAnnouncement
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    NODE_ID,
+    announce_payload,
+    announcement,
+    discover_and_confirm,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+
+def _device(hass: HomeAssistant) -> dr.DeviceEntry:
+    [device] = [
+        device
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if (
+            device := dr.async_get(hass).async_get_device_by_identifier(
+                (DOMAIN, f"node_{NODE_ID}"), entry.entry_id
+            )
+        )
+    ]
+    return device
+
+
+def _node(
+    model: str, manufacturer: str | None = None, sw_version: str = "0.1.0"
+) -> NodeAnnouncement:
+    return replace(announcement(), model=model, manufacturer=manufacturer, sw_version=sw_version)
+
+
+@pytest.mark.parametrize(
+    ("node", "maker"),
+    [
+        # A node before the field: a Pi by its model, else nothing rather than a guess.
+        (_node("Raspberry Pi 4 Model B Rev 1.4"), "Raspberry Pi"),
+        (_node("Simulated Raspberry Pi"), None),
+        # script/develop's simulated nodes, and a board whose maker its settings name.
+        (_node("Simulated Raspberry Pi", "Simulated"), "Simulated"),
+        (_node("ODROID-C4", "Hardkernel"), "Hardkernel"),
+    ],
+    ids=["pi_by_model", "old_simulated", "simulated", "named"],
+)
+async def test_the_device_shows_the_maker_the_node_announces(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, node: NodeAnnouncement, maker: str | None
+) -> None:
+    await discover_and_confirm(hass, node)
+    device = _device(hass)
+    assert (device.manufacturer, device.model) == (maker, node.model)
+
+
+async def test_an_updated_node_shows_its_maker_and_version_without_a_reload(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node confirmed before its agent said who made it: the device page catches up."""
+    coordinator = await discover_and_confirm(hass, _node("Simulated Raspberry Pi"))
+    entry = coordinator.config_entry
+    assert _device(hass).manufacturer is None
+
+    updated = _node("Simulated Raspberry Pi", "Simulated", sw_version="0.2.0")
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(updated), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    device = _device(hass)
+    assert (device.manufacturer, device.sw_version) == ("Simulated", "0.2.0")
+    assert entry.runtime_data.node is coordinator  # not reloaded
+
+    # Kept: after a restart the entities' device info says the same before the node speaks.
+    assert json.loads(entry.data[CONF_ANNOUNCEMENT])["manufacturer"] == "Simulated"
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    assert (_device(hass).manufacturer, _device(hass).sw_version) == ("Simulated", "0.2.0")
+
+
+@pytest.mark.parametrize(
+    ("maker", "kind"),
+    [
+        ("Acme\u202eInc", "invalid_text"),
+        ("\u200b", "invalid_text"),
+        ("x" * 65, "out_of_range"),
+        ("", "out_of_range"),
+        (None, "wrong_type"),
+        (7, "wrong_type"),
+    ],
+)
+async def test_a_bad_maker_is_refused_with_its_announcement(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, maker: object, kind: str
+) -> None:
+    coordinator = await discover_and_confirm(hass, _node("Raspberry Pi 4"))
+    message = json.loads(announce_payload(_node("Raspberry Pi 4")))
+    message["manufacturer"] = maker
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, json.dumps(message).encode(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert coordinator.rejections.counts == {kind: 1}
+    assert _device(hass).manufacturer == "Raspberry Pi"
