@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, DOMAIN
+from custom_components.py_iot_home.nodes.collision import MAX_HARDWARE_CHANGES
 from custom_components.py_iot_home.protocol import NodeAnnouncement
 
 from .node_messages import (
@@ -77,7 +78,8 @@ async def test_an_updated_node_shows_its_maker_and_version_without_a_reload(
     assert _device(hass).manufacturer is None
 
     updated = _node("Simulated Raspberry Pi", "Simulated", sw_version="0.2.0")
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(updated), retain=True)
+    # The agent restarted: its new announcement reaches the subscriber live (not retained).
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(updated))
     await hass.async_block_till_done(wait_background_tasks=True)
     device = _device(hass)
     assert (device.manufacturer, device.sw_version) == ("Simulated", "0.2.0")
@@ -112,3 +114,19 @@ async def test_a_bad_maker_is_refused_with_its_announcement(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert coordinator.rejections.counts == {kind: 1}
     assert _device(hass).manufacturer == "Raspberry Pi"
+
+
+async def test_a_node_changing_its_version_on_every_message_is_rationed(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Each change writes the entry and the device registry; anyone may announce an
+    unsigned node, so ever new versions are adopted as rarely as other hardware."""
+    coordinator = await discover_and_confirm(hass, _node("Raspberry Pi 4"))
+    entry = coordinator.config_entry
+    for n in range(1, 3 * MAX_HARDWARE_CHANGES + 1):
+        node = _node("Raspberry Pi 4", sw_version=f"1.{n}.0")
+        async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(node))
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert _device(hass).sw_version == f"1.{MAX_HARDWARE_CHANGES}.0"
+    assert json.loads(entry.data[CONF_ANNOUNCEMENT])["sw_version"] == f"1.{MAX_HARDWARE_CHANGES}.0"
+    assert coordinator.rejections.counts == {"hardware_change_rationed": 2 * MAX_HARDWARE_CHANGES}

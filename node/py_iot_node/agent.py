@@ -115,7 +115,6 @@ class AgentStats:
     commands: int = 0
     # Commands that came faster than their switch obeys, so waited (the last one won).
     commands_waited: int = 0
-    # Commands that came (or waited) past their deadline: counted in `rejected` as "late".
     resent: int = 0
     retimed: int = 0
     misdated: int = 0

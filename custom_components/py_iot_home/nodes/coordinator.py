@@ -365,11 +365,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             announcement.sensors,
             announcement.switches,
         )
-        if changed and not self._adopt_hardware_change(msg.topic, announcement):
+        device_changed = device_fields(previous) != device_fields(announcement)
+        if (changed or device_changed) and not self._adopt_change(
+            msg.topic, announcement, hardware=changed
+        ):
             return
-        if not changed and device_fields(previous) != device_fields(announcement):
-            # An updated agent (a new version, now saying who made it): its page shows it.
-            self._on_device_changed(announcement)
         self._silence.interval_s = announcement.interval_s
         # Kept without telling the entities: none shows any of it (other hardware reloads),
         # and writing every entity per announcement let a node repeating its own hold the loop.
@@ -390,20 +390,27 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         )
         self.async_set_updated_data(replace(data, readings_stale=True))
 
-    def _adopt_hardware_change(self, topic: str, announcement: NodeAnnouncement) -> bool:
-        """Reload with other sensors or switches, unless the node changes them too often."""
+    def _adopt_change(self, topic: str, announcement: NodeAnnouncement, *, hardware: bool) -> bool:
+        """Adopt other sensors or switches (a reload), or another maker, model or version.
+
+        Unless the node changes what it announces too often (an updated agent does once).
+        """
         now = time.monotonic()
         if not self.collision.may_change_hardware(now):
             self.rejections.refuse(
                 topic,
                 RefusalKind.HARDWARE_CHANGE_RATIONED,
-                f"its sensors or switches changed {MAX_HARDWARE_CHANGES} times within "
+                f"what it announces changed {MAX_HARDWARE_CHANGES} times within "
                 f"{HARDWARE_CHANGE_WINDOW_S / 3600:.0f} h; a later change is adopted once "
                 "that window has passed, or after a restart of Home Assistant",
             )
             return False
-        if not self._on_announcement_changed(announcement):
-            return False
+        if hardware:
+            if not self._on_announcement_changed(announcement):
+                return False
+        else:
+            # Each one writes the entry and the device registry: rationed like a reload.
+            self._on_device_changed(announcement)
         self.collision.hardware_changed(now)
         return True
 
