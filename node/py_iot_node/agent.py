@@ -3,7 +3,9 @@
 Every method runs on one thread (the runner's event loop), so none of it needs a lock; paho's
 callbacks only queue events for it. Samples reach the broker exactly in `seq` order: while
 older samples wait in the buffer, new ones queue behind them and leave in replay batches.
-The one exception is the hold below: switch states go out live past a held backlog.
+The one exception is a state with switch states only (a command's confirmation, the
+reconnect's echo): it goes out live past a backlog, held or draining, since Home Assistant
+waits 5 s for a confirmation; it carries no reading, so the history stays in order.
 
 The broker's acknowledgement does not mean Home Assistant got a sample: after a broker
 restart the node may publish before Home Assistant has subscribed again. So the last sent
@@ -14,8 +16,7 @@ buffered samples taken before are retimed (retiming.py); the samples already sen
 time they were sent with, so a resend repeats them exactly. After boot, while the kernel
 says the clock is not synchronised yet (clock_sync.py), a backlog is not replayed but held
 in the buffer, so that the step retimes it, and new readings queue behind it; switch states
-(the reconnect's echo, a command's confirmation) still go out live: Home Assistant must see
-an LED switch now. Without a backlog, readings go out live as ever.
+still go out live, as during any drain. Without a backlog, readings go out live as ever.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .devices import SwitchBank
 from .ha_discovery import build_ha_discovery
 from .hardware.errors import HardwareError
 from .protocol import (
+    ADMIT_SPAN,
     MAX_REPLAY_MESSAGES,
     MessageSigner,
     MessageVerifier,
@@ -351,7 +353,7 @@ class NodeAgent:
         self._answer_resend(request)
 
     def _answer_resend(self, request: ResendRequest) -> None:
-        rows = sorted(item for item in self._sent.items() if item[0] > request.since)
+        rows = self._sent_after(request.since)
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         first = rows[0][0] if rows else None
         while True:
@@ -370,6 +372,16 @@ class NodeAgent:
             self.stats.resent += len(batch)
             if not rows:
                 return
+
+    def _sent_after(self, since: int) -> list[tuple[int, bytes]]:
+        """The remembered samples numbered above `since` or sent after it, in `seq` order.
+
+        Switch states go out live past a backlog, so a lower `seq` may leave later: asked
+        after such a state (the last one Home Assistant saw), the backlog behind it is owed.
+        """
+        sent = list(self._sent.items())
+        start = next((index for index, (seq, _) in enumerate(sent) if seq == since), len(sent))
+        return sorted(item for index, item in enumerate(sent) if item[0] > since or index > start)
 
     def handle_message(self, topic: str, payload: bytes, *, retained: bool = False) -> None:
         """Route a message from the node's subscriptions; nothing in it may stop the node.
@@ -491,11 +503,10 @@ class NodeAgent:
         )
         message = build_state(state, prefix=self._prefix, signer=self._signer)
         live = not len(self.buffer) and not self._replay_inflight
-        if self._hold.holding and not live:
-            # A backlog waits for the clock, and readings queue behind it; switch states
-            # must show now. With nothing waiting, a reading goes out as it is: Home
-            # Assistant shows it, and a node without NTP keeps its sensors live.
-            live = not sensors
+        if not live and not sensors:
+            # Readings queue behind a backlog (held for the clock, or draining); switch
+            # states (a command's confirmation) must show now: Home Assistant waits 5 s.
+            live = self._may_overtake_backlog(state.seq)
         if self.connected and live:
             info = self._publish(message)
             if info.rc == 0:
@@ -508,6 +519,18 @@ class NodeAgent:
         self.stats.buffered += 1
         if self.connected:
             self._send_next_replay()
+
+    def _may_overtake_backlog(self, seq: int) -> bool:
+        """Whether the message numbered `seq` may reach Home Assistant before the buffered samples.
+
+        A signing node's only within ADMIT_SPAN of the oldest: Home Assistant admits each
+        counter once, remembering the ADMIT_SPAN below the newest, and refuses anything
+        older (a backlog from before a restart, whose counter jumped by the time down).
+        """
+        if self._signer is None:
+            return True
+        oldest = self.buffer.oldest(1)
+        return not oldest or seq - oldest[0][0] < ADMIT_SPAN
 
     def _send_next_replay(self) -> None:
         """Send the oldest buffered samples as one batch, unless a batch is on its way."""

@@ -193,12 +193,13 @@ def test_samples_buffered_while_offline_then_replayed(
     clock.now = START + 600
     agent.handle_connected()
     topics = [message.topic for message in client.sent]
-    assert topics == [AVAILABILITY, ANNOUNCE, REPLAY]
+    assert topics == [AVAILABILITY, ANNOUNCE, STATE, REPLAY]
+    echo = parse_state(STATE, client.sent[2].payload)
     replay = client.sent[-1]
     states = parse_replay(replay.topic, replay.payload)
-    # Each sample keeps its own time; the reconnect echo queues behind them.
-    assert [state.ts for state in states] == [START + 60 * m for m in range(5)] + [START + 600]
-    assert [state.sensors["climate"].temperature for state in states[:5]] == [
+    # Each sample keeps its own time; the reconnect echo (switch states only) goes out live.
+    assert [state.ts for state in states] == [START + 60 * m for m in range(5)]
+    assert [state.sensors["climate"].temperature for state in states] == [
         20.0,
         21.0,
         22.0,
@@ -206,11 +207,12 @@ def test_samples_buffered_while_offline_then_replayed(
         24.0,
     ]
     assert [state.seq for state in states] == sorted({state.seq for state in states})
+    assert (echo.ts, echo.sensors, echo.seq > states[-1].seq) == (START + 600, {}, True)
     # Nothing leaves the buffer before the broker acknowledged the batch.
-    assert len(buffer) == 6
+    assert len(buffer) == 5
     ack_all(agent, client)
     assert len(buffer) == 0
-    assert agent.stats.replayed == 6
+    assert agent.stats.replayed == 5
     # With the backlog gone, samples go live again.
     agent.handle_sample(START + 660, reading(25.0))
     assert [message.topic for message in client.sent] == [STATE]
@@ -269,7 +271,8 @@ def test_new_samples_queue_behind_the_backlog(
     assert first[-1].seq < second[0].seq
     agent.handle_published(second_batch.mid)
     assert len(buffer) == 0
-    assert agent.stats.replayed == MAX_REPLAY_MESSAGES + 12
+    # The reconnect's echo, switch states only, went out live past the backlog.
+    assert agent.stats.replayed == MAX_REPLAY_MESSAGES + 11
 
 
 def test_full_buffer_drops_oldest_and_counts(tmp_path: Path, client: FakeClient) -> None:
@@ -288,9 +291,9 @@ def test_full_buffer_drops_oldest_and_counts(tmp_path: Path, client: FakeClient)
     assert announce.dropped == 2
     replay = client.on(REPLAY)[0]
     kept = [state.sensors for state in parse_replay(replay.topic, replay.payload)]
-    # The oldest went first; the reconnect echo pushed out one more.
-    assert [sample["climate"].temperature for sample in kept if sample] == [23.0, 24.0]
-    assert buffer.dropped == 3
+    # The oldest went first; the reconnect echo went out live, pushing out nothing.
+    assert [sample["climate"].temperature for sample in kept] == [22.0, 23.0, 24.0]
+    assert buffer.dropped == 2
     buffer.close()
 
 

@@ -51,11 +51,12 @@ def test_samples_buffered_before_the_clock_was_set_are_replayed_at_their_true_ti
     agent.handle_sample(STALE + 89.0, reading(22.0), mono=clock.monotonic() - 1.0)
     agent.handle_connected()
     replayed = states(ack_all(agent, client), MessageVerifier(secret) if secret else None)
+    # The reconnect's echo (switch states only) goes out live, ahead of the backlog.
     assert [(state.ts, state.sensors.get("climate")) for state in replayed] == [
+        (START, None),
         (START - 60, SensorSample(temperature=20.0, humidity=45.0)),
         (START - 30, SensorSample(temperature=21.0, humidity=45.0)),
         (START - 1, SensorSample(temperature=22.0, humidity=45.0)),
-        (START, None),
     ]
     assert agent.stats.retimed == 2
     assert len(buffer) == 0
@@ -181,8 +182,9 @@ def test_a_buffer_without_monotonic_times_is_kept_and_retimes_new_samples(
     clock.now += 30
     clock.set(START)
     agent.handle_connected()
-    replayed = states(ack_all(agent, client))
-    assert [(state.seq, state.ts) for state in replayed[:2]] == [
+    echo, *replayed = states(ack_all(agent, client))
+    assert (echo.ts, echo.sensors) == (START, {})
+    assert [(state.seq, state.ts) for state in replayed] == [
         (7, START - 600),
         (replayed[1].seq, START - 30),
     ]
