@@ -5,8 +5,8 @@ documented ACL) could flip a relay hundreds of times a second and wear it out. E
 has a bucket of ``burst`` commands, refilled one per ``interval_s``; a command beyond it
 waits, and a later command for the same switch replaces it, so the last state asked is the
 one applied when its turn comes. A command asking for the state the switch is in takes its
-turn too: each obeyed command sends a confirmation, which waits in the node's buffer behind
-a backlog, and a flood of them pushed the oldest buffered samples out. ``interval_s`` stays
+turn too: each obeyed command sends a confirmation (into the buffer while the node is
+offline, where a flood of them pushed the oldest samples out). ``interval_s`` stays
 under Home Assistant's 5 s wait for a confirmation, so a user's command that had to wait is
 still confirmed in time; one whose deadline passes while it waits lapses without a turn.
 """
