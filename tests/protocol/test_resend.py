@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from custom_components.py_iot_home.protocol import (
@@ -195,3 +195,65 @@ def test_counters_sent_scattered_do_not_raise_the_floor() -> None:
     assert all(verifier.admit(seq) for seq in range(82, 211, 2))
     assert verifier.floor == 10
     assert [verifier.admit(seq) for seq in range(11, 211)].count(True) == 200 - 65
+
+
+def _probe(verifier: MessageVerifier, seqs: range) -> dict[int, bool | None]:
+    """Admit each of `seqs` once: True new, False seen, None refused below the floor."""
+    found: dict[int, bool | None] = {}
+    for seq in seqs:
+        try:
+            found[seq] = verifier.admit(seq)
+        except ProtocolError:
+            found[seq] = None
+    return found
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from([16, 24, 64]),
+    st.integers(min_value=-1, max_value=40),
+    st.lists(st.integers(min_value=0, max_value=300), max_size=80),
+)
+@example(span=16, restored_at=-1, seqs=list(range(10, 40)))  # a run across the bitmap's end
+def test_a_restored_verifier_admits_exactly_what_the_first_one_would(
+    span: int, restored_at: int, seqs: list[int]
+) -> None:
+    """After a restart, Home Assistant neither forgets a counter it took nor refuses one it
+    never took above the floor: a backlog overtaken by live switch states is still owed."""
+    before = MessageVerifier(SECRET, admit_span=span)
+    before.restore(restored_at)
+    for seq in seqs:
+        before.admit_or_skip(seq)
+    after = MessageVerifier(SECRET, admit_span=span)
+    after.restore(before.last_seq, admitted=before.admitted_runs())
+    assert after.floor == before.floor
+    probe = range(-1, 320)
+    assert _probe(after, probe) == _probe(before, probe)
+
+
+def test_admitted_runs_are_the_counters_taken_oldest_first() -> None:
+    verifier = MessageVerifier(SECRET, admit_span=64)
+    verifier.restore(10)
+    for seq in (12, 13, 14, 20, 40, 41):
+        verifier.admit(seq)
+    assert verifier.admitted_runs() == (10, [(12, 14), (20, 20), (40, 41)])
+    # Beyond the limit the oldest runs go: the floor rises below the oldest kept.
+    assert verifier.admitted_runs(limit=2) == (19, [(20, 20), (40, 41)])
+
+
+@pytest.mark.parametrize(
+    "admitted",
+    [
+        (5, [(3, 4)]),  # below the floor
+        (10, [(12, 14), (13, 20)]),  # overlapping
+        (10, [(20, 30), (12, 14)]),  # out of order
+        (10, [(12, 200)]),  # past last_seq
+        (-5, []),  # a floor below the verifier's own
+    ],
+)
+def test_runs_that_do_not_fit_restore_the_floor_at_the_last_counter(
+    admitted: tuple[int, list[tuple[int, int]]],
+) -> None:
+    verifier = MessageVerifier(SECRET)
+    verifier.restore(100, admitted=admitted)
+    assert verifier.floor == 100

@@ -31,6 +31,7 @@ from ..const import (
 )
 from ..errors import NodeCommandError
 from ..protocol import (
+    MAX_ADMITTED_RUNS,
     MAX_STORED_SEQ,
     MessageSigner,
     MessageVerifier,
@@ -77,7 +78,7 @@ COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_colli
 
 
 def counter_store_key(entry_id: str) -> str:
-    """Storage key of a node's last seen and (signed nodes) last accepted message counters."""
+    """Storage key of a signed node's last accepted counters and the runs of admitted ones."""
     return f"{DOMAIN}.counter.{entry_id}"
 
 
@@ -158,7 +159,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._verifier = MessageVerifier(secret) if secret else None
         # The counters outlive restarts: old signed messages stay old, and what the node sent
         # while Home Assistant was down is asked for again.
-        self._counter_store: Store[dict[str, int]] = Store(
+        self._counter_store: Store[dict[str, Any]] = Store(
             hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
         )
         self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
@@ -213,6 +214,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._verifier.restore(
                 _stored_counter(stored, "last_seq", floor),
                 _stored_counter(stored, "last_announce_seq", floor),
+                admitted=_stored_admitted(stored),
             )
             self.config_entry.async_on_unload(self._async_save_counter)
         self._positions = await async_get_resend_positions(self.hass)
@@ -245,11 +247,16 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 )
             )
 
-    def _counter(self) -> dict[str, int]:
+    def _counter(self) -> dict[str, Any]:
         assert self._verifier is not None
+        # What was admitted, not only the newest: the node's live switch states overtake its
+        # backlog, which must still be taken after a restart (and nothing taken before).
+        floor, runs = self._verifier.admitted_runs()
         return {
             "last_seq": self._verifier.last_seq,
             "last_announce_seq": self._verifier.last_announce_seq,
+            "floor": floor,
+            "admitted": [[first, last] for first, last in runs],
         }
 
     async def _async_save_counter(self) -> None:
@@ -725,6 +732,27 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             # Only this command's: a later command for the same switch may wait meanwhile.
             if self._confirmations.get(key, (on, None))[1] is confirmed:
                 del self._confirmations[key]
+
+
+def _stored_admitted(stored: object) -> tuple[int, list[tuple[int, int]]] | None:
+    """The floor and runs of admitted counters a node's store holds; None if it holds none.
+
+    Stores of earlier versions hold none: then nothing at or below `last_seq` is admitted.
+    The verifier checks that the runs fit; here only that they are pairs of counters.
+    """
+    if not isinstance(stored, dict):
+        return None
+    floor, runs = stored.get("floor"), stored.get("admitted")
+    if type(floor) is not int or not isinstance(runs, list) or len(runs) > MAX_ADMITTED_RUNS:
+        return None
+    pairs = [tuple(run) for run in runs if isinstance(run, list) and len(run) == 2]
+    if len(pairs) != len(runs) or any(
+        type(value) is not int or not -1 <= value <= MAX_STORED_SEQ
+        for pair in pairs
+        for value in (*pair, floor)
+    ):
+        return None
+    return floor, [(first, last) for first, last in pairs]
 
 
 def _stored_counter(stored: object, name: str, floor: int) -> int:

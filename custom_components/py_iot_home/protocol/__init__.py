@@ -75,6 +75,7 @@ from .parsing import (
     parse_state,
 )
 from .signing import (
+    MAX_ADMITTED_RUNS,
     MessageSigner,
     MessageVerifier,
     canonical_json,
@@ -97,6 +98,7 @@ __all__ = [
     "DEFAULT_PREFIX",
     "HUMIDITY_RANGE",
     "KEY_RE",
+    "MAX_ADMITTED_RUNS",
     "MAX_CLOCK_SKEW_S",
     "MAX_COMMAND_AGE_S",
     "MAX_INTERVAL_S",

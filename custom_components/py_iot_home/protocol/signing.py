@@ -7,7 +7,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from .model import (
@@ -18,6 +18,8 @@ from .model import (
 )
 
 _SIG_RE: Final = re.compile(r"[0-9a-f]{64}")
+# Runs of admitted counters kept across a restart: a node skips counters once per restart.
+MAX_ADMITTED_RUNS: Final = 64
 
 
 def canonical_json(message: Mapping[str, object]) -> bytes:
@@ -43,6 +45,18 @@ def _secret_bytes(secret: str | bytes) -> bytes:
     if not key:
         raise ValueError("the shared secret must not be empty")
     return key
+
+
+def _set_bits(bits: bytearray, low: int, high: int) -> None:
+    """Set bits low..high-1, bit i being ``bits[i >> 3] & 1 << (i & 7)``."""
+    while low < high and low & 7:
+        bits[low >> 3] |= 1 << (low & 7)
+        low += 1
+    while low < high and high & 7:
+        high -= 1
+        bits[high >> 3] |= 1 << (high & 7)
+    if low < high:
+        bits[low >> 3 : high >> 3] = b"\xff" * ((high - low) >> 3)
 
 
 def _clear_bits(bits: bytearray, low: int, high: int) -> None:
@@ -105,14 +119,69 @@ class MessageVerifier:
         # the first admit, so a verifier that only checks commands costs nothing.
         self._admitted: bytearray | None = None
 
-    def restore(self, last_seq: int, last_announce_seq: int = -1) -> None:
+    def restore(
+        self,
+        last_seq: int,
+        last_announce_seq: int = -1,
+        *,
+        admitted: tuple[int, Sequence[tuple[int, int]]] | None = None,
+    ) -> None:
         """Start from persisted counters: nothing at or below them is admitted again.
 
-        `last_announce_seq` may repeat (the retained announcement), never go back.
+        `last_announce_seq` may repeat (the retained announcement), never go back. With
+        `admitted` (what `admitted_runs` returned before the restart), the counters never
+        admitted below `last_seq` stay admissible: a node's backlog, overtaken by its live
+        switch states, is still on its way. Runs that do not fit are ignored (a hand edit).
         """
         self.last_announce_seq = max(self.last_announce_seq, last_announce_seq)
         self.last_seq = max(self.last_seq, last_seq)
-        self._raise_floor(last_seq)
+        if admitted is None or not self._fits(*admitted, last_seq):
+            self._raise_floor(last_seq)
+            return
+        floor, runs = admitted
+        self._raise_floor(floor)
+        if self._admitted is None:
+            self._admitted = bytearray(self._span // 8)
+        for first, last in runs:
+            low, high = first % self._span, last % self._span + 1
+            if low < high:
+                _set_bits(self._admitted, low, high)
+            else:
+                _set_bits(self._admitted, low, self._span)
+                _set_bits(self._admitted, 0, high)
+
+    def _fits(self, floor: int, runs: Sequence[tuple[int, int]], last_seq: int) -> bool:
+        """Whether `runs` are ordered, apart, above `floor` and within the span of it."""
+        if not self._floor <= floor <= last_seq:
+            return False
+        top = floor
+        for first, last in runs:
+            if not top < first <= last <= min(last_seq, floor + self._span):
+                return False
+            top = last
+        return True
+
+    def admitted_runs(self, limit: int = MAX_ADMITTED_RUNS) -> tuple[int, list[tuple[int, int]]]:
+        """The floor and the runs (first, last) of admitted counters above it, oldest first.
+
+        For `restore` after a restart. At most the `limit` newest runs: below them the floor
+        rises (a node whose counters skipped that often within the span).
+        """
+        if self._admitted is None:
+            return self._floor, []
+        bits = int.from_bytes(self._admitted, "little")
+        start = (self._floor + 1) % self._span
+        # Bit i of `window` stands for counter floor + 1 + i.
+        window = ((bits >> start) | (bits << (self._span - start))) & ((1 << self._span) - 1)
+        runs: list[tuple[int, int]] = []
+        while window and len(runs) < limit:
+            last = window.bit_length() - 1
+            first = (~window & ((1 << last) - 1)).bit_length()
+            runs.append((self._floor + 1 + first, self._floor + 1 + last))
+            window &= (1 << first) - 1
+        runs.reverse()
+        floor = runs[0][0] - 1 if window else self._floor
+        return floor, runs
 
     @property
     def floor(self) -> int:
