@@ -126,12 +126,13 @@ class MessageVerifier:
         *,
         admitted: tuple[int, Sequence[tuple[int, int]]] | None = None,
     ) -> None:
-        """Start from persisted counters: nothing at or below them is admitted again.
+        """Start from persisted counters: nothing admitted before is admitted again.
 
-        `last_announce_seq` may repeat (the retained announcement), never go back. With
-        `admitted` (what `admitted_runs` returned before the restart), the counters never
-        admitted below `last_seq` stay admissible: a node's backlog, overtaken by its live
-        switch states, is still on its way. Runs that do not fit are ignored (a hand edit).
+        Without `admitted`, nothing at or below `last_seq` is. `last_announce_seq` may repeat
+        (the retained announcement), never go back. With `admitted` (what `admitted_runs`
+        returned before the restart), the counters never admitted below `last_seq` stay
+        admissible: a node's backlog, overtaken by its live switch states, is still on its
+        way. Runs that do not fit are ignored (a hand edit).
         """
         self.last_announce_seq = max(self.last_announce_seq, last_announce_seq)
         self.last_seq = max(self.last_seq, last_seq)
@@ -151,7 +152,7 @@ class MessageVerifier:
                 _set_bits(self._admitted, 0, high)
 
     def _fits(self, floor: int, runs: Sequence[tuple[int, int]], last_seq: int) -> bool:
-        """Whether `runs` are ordered, apart, above `floor` and within the span of it."""
+        """Whether `runs` are ordered, disjoint, above `floor` and within a span of it."""
         if not self._floor <= floor <= last_seq:
             return False
         top = floor
