@@ -20,6 +20,11 @@ from typing import Self
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 START_TIMEOUT_S = 10.0
+START_ATTEMPTS = 3
+
+
+class PortTakenError(RuntimeError):
+    """Another process bound the chosen port between the probe and the broker."""
 
 
 def free_port() -> int:
@@ -47,6 +52,9 @@ class MosquittoServer:
         self.host = "127.0.0.1"
         # Everything after the listener line; anonymous and without persistence by default.
         self.settings = settings or "allow_anonymous true\npersistence false\n"
+        # A port of our own choosing may be taken by another test process between the probe
+        # and the broker's bind: then the first start tries another (a restart keeps its port).
+        self._port_chosen_here = port is None
         self.port = port or free_port()
         self.directory = directory
         # Running as root, Mosquitto drops to user `mosquitto`: it only reads what we write
@@ -57,6 +65,16 @@ class MosquittoServer:
 
     def start(self) -> None:
         """Start the broker and wait until it accepts connections."""
+        for _ in range(START_ATTEMPTS - 1):
+            try:
+                self._start_once()
+            except PortTakenError:
+                self.port = free_port()
+            else:
+                return
+        self._start_once()
+
+    def _start_once(self) -> None:
         if self.process is not None:
             raise RuntimeError("already running")
         self.config_path.write_text(
@@ -66,18 +84,28 @@ class MosquittoServer:
             "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
         )
         with self.log_path.open("ab") as log:
+            started_at = log.tell()
             self.process = subprocess.Popen(
                 [MOSQUITTO, "-c", str(self.config_path)], stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
+            this_start = self.log()[started_at:]
             if self.process.poll() is not None:
-                raise RuntimeError(f"mosquitto exited early:\n{self.log()}")
-            try:
-                with socket.create_connection((self.host, self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.02)
+                self.process = None
+                if self._port_chosen_here and "Address already in use" in this_start:
+                    raise PortTakenError(f"port {self.port} was taken:\n{this_start}")
+                raise RuntimeError(f"mosquitto exited early:\n{this_start}")
+            # Only once it says it runs (it has bound the port): whatever else listens there
+            # would answer the connection too.
+            if " running" in this_start:
+                try:
+                    with socket.create_connection((self.host, self.port), timeout=0.2):
+                        self._port_chosen_here = False
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.02)
         self.stop()
         raise RuntimeError(f"mosquitto did not listen on {self.port}:\n{self.log()}")
 
