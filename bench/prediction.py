@@ -64,7 +64,7 @@ from custom_components.py_iot_home.prediction import (
     fit_power_model,
     minimum_history_hours,
 )
-from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
+from custom_components.py_iot_home.prediction.history import POWER_END, HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
 from custom_components.py_iot_home.prediction.rules import LOOKBACK_HOURS, RULES
 from custom_components.py_iot_home.prediction.walk_forward import BEYOND_RULES
@@ -78,6 +78,8 @@ DAY_AHEAD_RULE = "persistence_24h"
 ENSEMBLE = "persistence_ensemble"
 DEFAULT_RETRAIN_HOURS = 24  # the integration's default retrain interval
 LEARNED_SHARE = (*BEYOND_RULES, LEARNED_RULE_MIX)
+# Home Assistant's recorder keeps its five-minute statistics this many days by default.
+SHORT_TERM_DAYS = 10
 
 
 @dataclass
@@ -199,6 +201,18 @@ def blocks(data: pd.DataFrame) -> list[int]:
     return [int(starts[min(day, len(starts) - 1)]) for day in chosen]
 
 
+def as_recorded(window: pd.DataFrame, short_term_days: int) -> pd.DataFrame:
+    """The window as Home Assistant would hold it at its end: each hour's end power only
+    for the last `short_term_days` days (the recorder's five-minute statistics)."""
+    if POWER_END not in window:
+        return window
+    recorded = window.copy()
+    end_power = recorded[POWER_END].to_numpy(np.float64, copy=True)
+    end_power[: max(0, len(window) - short_term_days * 24)] = np.nan
+    recorded[POWER_END] = end_power
+    return recorded
+
+
 def run_dataset(
     data: pd.DataFrame,
     forecast: bool,
@@ -206,6 +220,7 @@ def run_dataset(
     rng: np.random.Generator,
     retrain_hours: int = DEFAULT_RETRAIN_HOURS,
     yardstick: bool = True,
+    short_term_days: int = SHORT_TERM_DAYS,
 ) -> tuple[Horizon, Horizon]:
     hour, day = Horizon.empty(), Horizon.empty()
     arrays = YardstickData.from_frame(data)
@@ -223,7 +238,8 @@ def run_dataset(
                 now = origin + 1
                 try:
                     model = fit_power_model(
-                        data.iloc[now - train_days(data) * 24 : now], weather_forecast=forecast
+                        as_recorded(data.iloc[now - train_days(data) * 24 : now], short_term_days),
+                        weather_forecast=forecast,
                     )
                 except NotEnoughHistoryError:
                     model = None  # a gap in the data: as the integration, no forecast
@@ -244,7 +260,9 @@ def run_dataset(
                 if yardstick
                 else np.full(hours, np.nan)
             )
-            context = data.iloc[max(0, origin + 1 - LOOKBACK_HOURS) : origin + 1]
+            context = as_recorded(
+                data.iloc[max(0, origin + 1 - LOOKBACK_HOURS) : origin + 1], short_term_days
+            )
             try:
                 result = model.forecast(context, weather, hours)
             except NotEnoughHistoryError:
@@ -287,14 +305,14 @@ def cpu_timed(function: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def speed(data: pd.DataFrame, forecast: bool) -> dict[str, float]:
+def speed(data: pd.DataFrame, forecast: bool, short_term_days: int) -> dict[str, float]:
     """Fit on 60 days and one 24 h forecast: median wall and CPU seconds."""
     hours = train_days(data) * 24
     # The window with the most power readings (the latest of equals): the data may end in a gap.
     observed = np.concatenate([[0], np.cumsum(data["power_w"].notna().to_numpy())])
     counts = observed[hours:] - observed[:-hours]
     end = hours + len(counts) - 1 - int(np.argmax(counts[::-1]))
-    history = data.iloc[end - hours : end]
+    history = as_recorded(data.iloc[end - hours : end], short_term_days)
     model, fit_s = timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     fit_cpu = cpu_timed(lambda: fit_power_model(history, weather_forecast=forecast), 3)
     context = history.iloc[-LOOKBACK_HOURS:]
@@ -332,6 +350,13 @@ def main() -> None:
         default=",".join(DATASETS),
         help=f"comma-separated; also {', '.join(EXTRA_DATASETS)} (default: {','.join(DATASETS)})",
     )
+    parser.add_argument(
+        "--short-term-days",
+        type=int,
+        default=SHORT_TERM_DAYS,
+        help="days of each hour's end power the model gets, as the recorder keeps its "
+        "five-minute statistics (0: none; sub-hourly datasets only)",
+    )
     parser.add_argument("--cache", default=".cache/data")
     args = parser.parse_args()
     forecast = args.weather_forecast == "observed"
@@ -366,7 +391,13 @@ def main() -> None:
     for name, load in sources.items():
         data = load()
         hour, day = run_dataset(
-            data, forecast, args.forecast_noise, rng, args.retrain_hours, args.yardstick
+            data,
+            forecast,
+            args.forecast_noise,
+            rng,
+            args.retrain_hours,
+            args.yardstick,
+            args.short_term_days,
         )
         if not np.any(np.isfinite(day.actual)):
             raise SystemExit(
@@ -391,7 +422,7 @@ def main() -> None:
                 f"{row['tree_average_gain']:>+6.1%}"
             )
         if name == timed_source:
-            speeds = speed(data, forecast)
+            speeds = speed(data, forecast, args.short_term_days)
             speed_days = train_days(data)
     print(
         f"fit on {speed_days} days: {speeds['fit']:.3f} s wall, {speeds['fit_cpu']:.3f} s CPU "

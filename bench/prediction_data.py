@@ -113,9 +113,11 @@ def load_vic_demand(cache: Path) -> pd.DataFrame:
     frame = pd.read_pickle(io.BytesIO(lzma.decompress(raw)))
     # 17,520 half hours of 2014 in local standard time (the R series has no timestamps).
     frame.index = pd.date_range("2014-01-01 00:00", periods=len(frame), freq="30min")
+    demand = frame["Demand"].resample("h")
     hourly = pd.DataFrame(
         {
-            "power_w": frame["Demand"].resample("h").mean() * 1e9,
+            "power_w": demand.mean() * 1e9,
+            "power_end_w": demand.last() * 1e9,  # the hour's second half hour
             "temperature": frame["Temperature"].resample("h").mean(),
             "humidity": np.nan,
         }
@@ -156,9 +158,12 @@ def _uk_home(cache: Path, meter_file: str, weather_file: str, kwh_to_w: float) -
         weather = _eemeter_csv(archive, weather_file)
     meter.index = pd.DatetimeIndex(pd.to_datetime(meter["start"], utc=True))
     weather.index = pd.DatetimeIndex(pd.to_datetime(weather["dt"], utc=True))
+    rows = meter["value"].resample("h")
     hourly = pd.DataFrame(
         {
-            "power_w": meter["value"].resample("h").mean() * kwh_to_w,
+            "power_w": rows.mean() * kwh_to_w,
+            # The hour's last row: sample 1's second half hour, sample 0's hour itself.
+            "power_end_w": rows.last() * kwh_to_w,
             "temperature": weather["tempC"].resample("h").mean(),
         }
     )

@@ -68,9 +68,13 @@ def load_uci(cache: Path) -> pd.DataFrame:
     """UCI appliances: power, outdoor temperature, and the living room's T2/RH_2."""
     raw = uci_minutes(cache)
     # Each 10-minute row is the Wh used in [t, t+10 min): six per hour sum to the mean W.
+    energy = (raw["Appliances"] + raw["lights"]).resample("h")
     hourly = pd.DataFrame(
         {
-            "power_w": (raw["Appliances"] + raw["lights"]).resample("h").sum(min_count=6),
+            "power_w": energy.sum(min_count=6),
+            # The hour's last 10 minutes in W: what Home Assistant's last five-minute
+            # statistics of the hour say (bench/prediction.py keeps the last 10 days of it).
+            "power_end_w": energy.last() * 6.0,
             "temperature": raw["T_out"].resample("h").mean(),
             "humidity": raw["RH_out"].resample("h").mean(),
             "indoor_temperature": raw["T2"].resample("h").mean(),

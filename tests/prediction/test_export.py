@@ -197,8 +197,9 @@ def test_a_model_without_a_valid_next_hour_carry_is_refused(
 
 @pytest.mark.parametrize(
     ("version", "without"),
-    [(2, "next_hour_carry"), (3, None)],  # 3: the carry, not yet the pair of rules
-    ids=["before_the_carry", "before_the_rule_pair"],
+    # 3: the carry, not yet the pair of rules; 5: not yet the last hour's end power.
+    [(2, "next_hour_carry"), (3, None), (5, None)],
+    ids=["before_the_carry", "before_the_rule_pair", "before_the_end_power"],
 )
 def test_a_model_saved_by_an_earlier_format_is_refused(
     trained: PowerModel, version: int, without: str | None

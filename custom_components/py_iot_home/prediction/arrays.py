@@ -38,6 +38,8 @@ class HourlyArrays:
     power_w: FloatArray
     temperature: FloatArray
     humidity: FloatArray
+    # Each hour's last five minutes' mean power (NaN unknown); None: the sensor has none.
+    power_end_w: FloatArray | None = None
 
     def to_history(self) -> HourlyHistory:
         """The history the forecasters work on (imports pandas)."""
@@ -48,6 +50,7 @@ class HourlyArrays:
             power_w=self.power_w.astype(np.float64),
             temperature=self.temperature.astype(np.float64),
             humidity=self.humidity.astype(np.float64),
+            power_end_w=None if self.power_end_w is None else self.power_end_w.astype(np.float64),
         )
 
     @classmethod
@@ -63,6 +66,7 @@ class HourlyArrays:
             power_w=history.power_w,
             temperature=history.temperature,
             humidity=history.humidity,
+            power_end_w=history.power_end_w,
         )
 
 

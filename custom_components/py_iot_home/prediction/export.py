@@ -30,7 +30,8 @@ from .walk_forward import HORIZON_GROUPS, METHODS
 # 3: the next hour's carry of the last hour's miss (`next_hour_carry`).
 # 4: each group names the rule its best rule is averaged with (`rule_pair.py`), or "".
 # 5: ...and the learned candidate mixed with it and its weight (`learned_rule_mix.py`).
-FORMAT_VERSION = 5
+# 6: the last hour's end power as a next-hour input (`features.END_FEATURE`).
+FORMAT_VERSION = 6
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w", "learned_weight")
 
 
@@ -62,18 +63,20 @@ def _as_arrays(history: HourlyHistory | HourlyArrays) -> HourlyArrays:
 def _history_npz(history: HourlyHistory | HourlyArrays) -> dict[str, Any]:
     """A history's arrays (times as UTC nanoseconds) and its time zone's name."""
     arrays = _as_arrays(history)
+    end = {} if arrays.power_end_w is None else {"power_end_w": arrays.power_end_w}
     return {
         "time_ns": arrays.time_ns,
         "power_w": arrays.power_w,
         "temperature": arrays.temperature,
         "humidity": arrays.humidity,
         "time_zone": np.array(arrays.time_zone or ""),
-    }
+    } | end
 
 
 def _history_from(arrays: dict[str, np.ndarray]) -> HourlyHistory:
     time_ns = arrays["time_ns"]
-    values = [arrays[name] for name in ("power_w", "temperature", "humidity")]
+    names = ("power_w", "temperature", "humidity", "power_end_w")
+    values = [arrays[name] for name in names if name in arrays]
     if time_ns.ndim != 1 or any(v.shape != time_ns.shape for v in values):
         raise ValueError("history arrays differ in shape")
     return HourlyArrays(
@@ -82,6 +85,7 @@ def _history_from(arrays: dict[str, np.ndarray]) -> HourlyHistory:
         power_w=values[0].astype(np.float64),
         temperature=values[1].astype(np.float64),
         humidity=values[2].astype(np.float64),
+        power_end_w=values[3].astype(np.float64) if len(values) > 3 else None,
     ).to_history()
 
 

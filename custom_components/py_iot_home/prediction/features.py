@@ -50,6 +50,13 @@ POWER_FEATURES = (
     "power_min_6h",
     "power_max_6h",
 )
+# The last hour's last five minutes against its mean, for the next hour only: whether a
+# spike was still on, or a base load back, when the hour ended.
+END_FEATURE = "last_hour_end_vs_mean"
+# Fixed, not its spread: Home Assistant keeps the five-minute statistics 10 days, so most
+# training rows (and the first walk-forward block, which sets the spreads) lack it.
+END_SCALE = 0.5
+END_HORIZONS = 1
 
 
 def _weather_names(prefix: str) -> tuple[str, ...]:
@@ -60,6 +67,7 @@ def _weather_names(prefix: str) -> tuple[str, ...]:
 
 FEATURE_NAMES: tuple[str, ...] = (
     *POWER_FEATURES,
+    END_FEATURE,
     *_weather_names("temperature"),
     *_weather_names("temperature_24h_mean"),
     *_weather_names("temperature_yesterday"),
@@ -82,6 +90,8 @@ def _fixed_scale(name: str) -> float:
     """
     if name in POWER_FEATURES:
         return 0.0
+    if name == END_FEATURE:
+        return END_SCALE
     if name == "humidity":
         return 20.0
     if name.startswith("sunday"):
@@ -126,6 +136,15 @@ def _weather_columns(temperature: FloatArray) -> list[FloatArray]:
 def _nan_extreme(stack: FloatArray, pick: np.ufunc) -> FloatArray:
     """Row-wise min or max (`np.fmin`/`np.fmax`) ignoring NaN; NaN for rows with no value."""
     return np.asarray(pick.reduce(stack, axis=1), dtype=np.float64)
+
+
+def _end_against_mean(grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
+    """`END_FEATURE` on `power_scale`; NaN (moves nothing) where unknown or further ahead."""
+    if grid.power_end_w is None:
+        return np.full(len(origins), np.nan)
+    end = power_scale(gather(grid.power_end_w, origins))
+    mean = power_scale(gather(grid.power_w, origins))
+    return np.where(horizons <= END_HORIZONS, end - mean, np.nan)
 
 
 def target_temperature(
@@ -185,6 +204,7 @@ def feature_rows(
     ]
     # A lag lost in a gap takes the ensemble's value: it is the closest stand-in.
     power_columns = [power_scale(np.where(np.isnan(c), ensemble, c)) for c in power_columns]
+    end_column = _end_against_mean(grid, origins, horizons)
 
     temperature, mean_24h = target_temperature(grid, origins, targets, forecast=forecast)
     yesterday = gather(grid.temperature, hours_back(grid, targets, HOURS_PER_DAY))
@@ -204,6 +224,7 @@ def feature_rows(
     return np.column_stack(
         (
             *power_columns,
+            end_column,
             *_weather_columns(temperature),
             *_weather_columns(mean_24h),
             *_weather_columns(yesterday),

@@ -32,6 +32,8 @@ PLAUSIBLE_TEMPERATURE_C = (-90.0, 60.0)
 PLAUSIBLE_HUMIDITY = (0.0, 100.0)
 HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 168
+# A history frame's optional column: the mean power of each hour's last minutes.
+POWER_END = "power_end_w"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,9 @@ class HourlyHistory:
     power_w: FloatArray
     temperature: FloatArray
     humidity: FloatArray
+    # The mean power of each hour's last five minutes (Home Assistant's short-term
+    # statistics, kept 10 days by default); NaN or None where not known.
+    power_end_w: FloatArray | None = None
 
     @classmethod
     def from_frame(
@@ -71,6 +76,7 @@ class HourlyHistory:
             power_w=frame[power].to_numpy(np.float64),
             temperature=column(temperature),
             humidity=column(humidity),
+            power_end_w=column(POWER_END) if POWER_END in frame else None,
         )
 
 
@@ -91,6 +97,8 @@ class HourlyGrid:
     # Each position's offset from UTC in minutes (all 0 for a naive index): "the same hour
     # yesterday" is the same clock time, 23 or 25 positions back across a clock change.
     utc_offset_min: IntArray
+    # Each hour's end power where known and plausible (NaN elsewhere); None: never known.
+    power_end_w: FloatArray | None = None
 
     @property
     def observed_hours(self) -> int:
@@ -101,7 +109,11 @@ class HourlyGrid:
         """The grid with the power of the `excluded` positions set to NaN (not trained on)."""
         power = self.power_w.copy()
         power[excluded] = np.nan
-        return replace(self, power_w=power)
+        if self.power_end_w is None:
+            return replace(self, power_w=power)
+        return replace(
+            self, power_w=power, power_end_w=np.where(excluded, np.nan, self.power_end_w)
+        )
 
 
 def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
@@ -115,9 +127,10 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         no_hours = pd.DatetimeIndex([], tz=history.index.tz)
         return HourlyGrid(no_hours, empty, empty, empty, 0, 0, utc_offsets_min(no_hours))
     index = _floor_to_hour(history.index)
-    frame = pd.DataFrame(
-        {"p": history.power_w, "t": history.temperature, "h": history.humidity}, index=index
-    )
+    columns = {"p": history.power_w, "t": history.temperature, "h": history.humidity}
+    if history.power_end_w is not None:
+        columns["e"] = history.power_end_w
+    frame = pd.DataFrame(columns, index=index)
     # Most histories are already one row per hour, in order: skip the grouping then.
     if not (index.is_monotonic_increasing and index.is_unique):
         frame = frame.groupby(level=0).mean().sort_index()
@@ -125,6 +138,7 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
     if len(full) != len(frame):
         frame = frame.reindex(full)
     power = without_glitches(np.clip(frame["p"].to_numpy(np.float64), 0.0, None))
+    end = hour_end_power(power, frame["e"].to_numpy(np.float64)) if "e" in frame else None
     return HourlyGrid(
         index=full,
         power_w=power,
@@ -133,7 +147,20 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
         missing_hours=int(np.count_nonzero(np.isnan(power))),
         observed_end=len(full),
         utc_offset_min=utc_offsets_min(full),
+        power_end_w=end,
     )
+
+
+def hour_end_power(power: FloatArray, end: FloatArray) -> FloatArray:
+    """Each hour's end power, NaN where it cannot be one: read as the hour's mean is.
+
+    Below zero counts as 0 W; a value that is not finite, above the history's glitch
+    ceiling, or of an hour whose mean is missing or impossible is dropped.
+    """
+    end = np.clip(end, 0.0, None)
+    with np.errstate(invalid="ignore"):
+        plausible = np.isfinite(end) & (end <= glitch_ceiling(power)) & ~np.isnan(power)
+    return np.where(plausible, end, np.nan)
 
 
 def without_glitches(power: FloatArray) -> FloatArray:
@@ -143,17 +170,21 @@ def without_glitches(power: FloatArray) -> FloatArray:
     and forecast megawatts for a home for a week. Missing hours are neither trained on nor
     scored, and their neighbours are forecast as after any gap.
     """
-    positive = power[power > 0]
-    if positive.size < GLITCH_MIN_HOURS:
-        return power
-    p90, p99 = np.percentile(positive, [90, 99])
-    ceiling = min(GLITCH_FACTOR * float(p99), GLITCH_FACTOR_P90 * float(p90))
-    glitches = power > ceiling
+    glitches = power > glitch_ceiling(power)
     if not glitches.any():
         return power
     cleaned = power.copy()
     cleaned[glitches] = np.nan
     return cleaned
+
+
+def glitch_ceiling(power: FloatArray) -> float:
+    """The power above which an hour is a glitch (``GLITCH_FACTOR``); inf on a short history."""
+    positive = power[power > 0]
+    if positive.size < GLITCH_MIN_HOURS:
+        return float("inf")
+    p90, p99 = np.percentile(positive, [90, 99])
+    return min(GLITCH_FACTOR * float(p99), GLITCH_FACTOR_P90 * float(p90))
 
 
 def within(values: FloatArray, bounds: tuple[float, float]) -> FloatArray:
@@ -212,6 +243,11 @@ def extend_with_forecast(
         missing_hours=grid.missing_hours,
         observed_end=grid.observed_end,
         utc_offset_min=utc_offsets_min(index),
+        power_end_w=(
+            None
+            if grid.power_end_w is None
+            else np.concatenate([grid.power_end_w, np.full(hours, np.nan)])
+        ),
     )
 
 
