@@ -29,6 +29,8 @@ UNITS: dict[str, str] = {
 }
 WATTS_PER_KWH_PER_HOUR = 1000.0
 HOUR_S = 3600
+# An hour's last five-minute statistics start this long after the hour starts.
+LAST_FIVE_MINUTES_S = 55 * 60
 NS_PER_S = 1_000_000_000
 
 
@@ -107,6 +109,10 @@ def _load_hourly_history(
         for _, meta in metadata.values()
         if meta["unit_of_measurement"] not in {*UNITS.values(), "%", None}
     )
+    # An energy meter has no mean, nor a last five minutes' one: the model goes without.
+    end_power = (
+        None if power_kind == "energy" else _end_power(hass, sources.power, start, end, hours)
+    )
     temperature = series(sources.temperature)
     weather_hours = 0
     if sources.weather:
@@ -121,6 +127,7 @@ def _load_hourly_history(
             power_w=power,
             temperature=temperature,
             humidity=series(sources.humidity),
+            power_end_w=end_power,
         ),
         power_kind=power_kind,
         weather_hours=weather_hours,
@@ -128,6 +135,27 @@ def _load_hourly_history(
         converted_series=converted,
         export=export,
     )
+
+
+def _end_power(
+    hass: HomeAssistant,
+    power_id: str,
+    start: datetime,
+    end: datetime,
+    hours: IntArray,
+) -> FloatArray | None:
+    """Each hour's last five minutes' mean power (W), from the short-term statistics.
+
+    The recorder keeps those as long as its states (10 days by default): older hours are NaN.
+    """
+    rows = statistics_during_period(hass, start, end, {power_id}, "5minute", UNITS, {"mean"})
+    # Each row moved back to its hour's start; rows of the hour's other minutes fall off
+    # the hour grid and are not placed.
+    shifted = (
+        (float(row["start"]) - LAST_FIVE_MINUTES_S, row.get("mean"))
+        for row in rows.get(power_id, [])
+    )
+    return _on_hours(hours, shifted)
 
 
 def _hour_starts(start: datetime, end: datetime) -> IntArray:
