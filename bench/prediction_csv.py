@@ -324,7 +324,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv = parser.add_argument_group(
         "your own CSV",
         "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
-        "means: each value counts from its row's time until the next row. Power is taken in W\n"
+        "means: each value counts from its row's time until the next row (rows within the hour\n"
+        "also give each hour's last 5 minutes, as Home Assistant's recorder keeps them, for the\n"
+        "next hour's forecast: --short-term-days). Power is taken in W\n"
         "unless --power-unit or the column's name says otherwise (a median below 20 W is read\n"
         "as kW, with a note). Negative power (export) is refused unless --clip-negative or\n"
         "it is rare (at most 1 % of hours: a meter's noise, scored as 0 W).",

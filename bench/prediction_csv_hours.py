@@ -11,6 +11,7 @@ from bench.prediction_csv_options import CsvError, CsvOptions
 from bench.prediction_csv_times import HOUR, epoch_ns
 from bench.prediction_csv_units import (
     METER_UNITS,
+    POWER_END,
     celsius,
     check_not_a_meter_total,
     checked_values,
@@ -21,6 +22,7 @@ from script.demo.uci_data import whole_days
 
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
+HOUR_END = pd.Timedelta(minutes=5)  # Home Assistant's short-term statistics' period
 
 
 def hourly_frame(
@@ -73,6 +75,10 @@ def hourly_frame(
             for key, value in series.items()
         }
     )
+    if usual < HOUR:
+        # Rows within the hour: how each hour ended, as the recorder's five-minute
+        # statistics give it to the next hour's forecast (docs/prediction.md).
+        hourly[POWER_END] = hourly_means(power, hold, stops, tail=HOUR_END)
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
     return whole_days_or_error(checked_values(hourly, options, notes, read_by_values))
@@ -99,10 +105,17 @@ def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
 
 
 def hourly_means(
-    values: pd.Series, hold: pd.Timedelta, stops: pd.DatetimeIndex | None = None
+    values: pd.Series,
+    hold: pd.Timedelta,
+    stops: pd.DatetimeIndex | None = None,
+    tail: pd.Timedelta = HOUR,
 ) -> pd.Series:
     """Time-weighted mean of each hour: a value holds until the next row, at most `hold`,
-    and never past one of `stops` (a sensor's state saying it has no reading)."""
+    and never past one of `stops` (a sensor's state saying it has no reading).
+
+    With `tail` shorter than an hour, the mean of each hour's last `tail` only (the hour's
+    end power: Home Assistant's five-minute statistic at hh:55).
+    """
     known = values.dropna()
     index = pd.DatetimeIndex(values.index)
     # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
@@ -132,7 +145,7 @@ def hourly_means(
         hour = first_hour + step
         inside = hour < hours
         hour = hour[inside]
-        low = np.maximum(starts[inside], edges[hour])
+        low = np.maximum(starts[inside], edges[hour + 1] - tail.value)
         high = np.minimum(ends[inside], edges[hour + 1])
         held = np.clip(high - low, 0.0, None)
         area += np.bincount(hour, weights=known.to_numpy()[inside] * held, minlength=hours)

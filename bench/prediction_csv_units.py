@@ -22,6 +22,9 @@ TEMPERATURE_UNITS = ("C", "F", "K")
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
 PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
 RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
+# The hour's mean and, from rows within the hour, its end power: read in the same unit.
+POWER_END = "power_end_w"  # HourlyHistory's column of the end power (prediction/history.py)
+POWER_COLUMNS = ("power_w", POWER_END)
 KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RESTART_STEPS = 3.0  # a daily total restarts at most this many usual rises above zero
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
@@ -309,7 +312,8 @@ def checked_values(
             )
         why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
         notes(f"{share} had negative power, scored as 0 W ({why})")
-        hourly["power_w"] = hourly["power_w"].clip(lower=0.0)
+        power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
+        hourly[power_columns] = hourly[power_columns].clip(lower=0.0)
     median = float(power.median())
     if 0 < median < KW_LOOKING_MEDIAN_W:
         if options.power_unit is not None and options.power_unit in ("W", "Wh"):
@@ -322,7 +326,8 @@ def checked_values(
                 f", and its median would be {median:.4g} W, which no home draws: read as kW "
                 "(--power-unit W to refuse)"
             )
-            hourly["power_w"] = hourly["power_w"] * POWER_UNITS["kW"]
+            power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
+            hourly[power_columns] = hourly[power_columns] * POWER_UNITS["kW"]
     median_c = float(hourly["temperature"].median())
     low, high = PLAUSIBLE_MEDIAN_C
     if low <= median_c <= high:

@@ -60,6 +60,22 @@ def test_sub_hourly_rows_become_the_hourly_mean(tmp_path: Path, step: int) -> No
     np.testing.assert_allclose(hourly["power_w"], 300.0)
     np.testing.assert_allclose(hourly["temperature"], 10.0)
     assert hourly["humidity"].isna().all()
+    # How each hour ended (its last five minutes), as Home Assistant keeps it: only rows
+    # within the hour say it.
+    if step == 60:
+        assert "power_end_w" not in hourly
+    else:
+        np.testing.assert_allclose(hourly["power_end_w"], 500.0)
+
+
+def test_an_hours_end_is_its_last_five_minutes_in_watts_as_read(tmp_path: Path) -> None:
+    # Every 10 minutes in kW, without a unit: 0.2 kW, then 1.2 kW from hh:50 (a kettle).
+    rows = days_of_rows("2026-01-05", 10, lambda i: np.where(i.minute == 50, 1.2, 0.2), None)
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    hourly = load_csv(path, options())
+    np.testing.assert_allclose(hourly["power_w"], 366.667, rtol=1e-5)
+    np.testing.assert_allclose(hourly["power_end_w"], 1200.0)
 
 
 def test_irregular_rows_are_weighted_by_the_time_they_hold() -> None:
