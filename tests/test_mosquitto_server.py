@@ -35,6 +35,9 @@ def test_a_port_given_by_the_test_is_kept_and_its_failure_said(tmp_path: Path) -
         other.listen()
         port = other.getsockname()[1]
         server = MosquittoServer(tmp_path, port=port)
-        with pytest.raises(RuntimeError, match="Address already in use"):
-            server.start()
+        try:
+            with pytest.raises(RuntimeError, match="Address already in use"):
+                server.start()
+        finally:
+            server.stop()  # one that wrongly started must not outlive the test
         assert server.port == port
