@@ -57,6 +57,28 @@ def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None
     assert power_forecast_answer(name="Home", hours=[], now=NOW) == "Home has no forecast yet."
 
 
+def test_a_half_watt_is_said_as_the_device_page_and_the_card_show_it() -> None:
+    """The demo's 6 PM hour, 1,124.5 W, read "1,125 W" on the card and "1,124 W" in Assist."""
+    start = NOW.replace(minute=0)
+    hours = [
+        ForecastHour(start=start, power_w=335.5, low_w=208.5, high_w=564.5),
+        ForecastHour(start=start + timedelta(hours=1), power_w=1124.5, low_w=566.5, high_w=2578),
+        ForecastHour(start=start + timedelta(hours=2), power_w=10_250.0, low_w=9e3, high_w=12e3),
+    ]
+    assert power_forecast_answer(name="Home", hours=hours[:2], now=NOW) == (
+        "Home expects about 336\u00a0W this hour (likely 209\u00a0W to 565\u00a0W); "
+        "the highest hour ahead is 10:00 PM today, about 1,125\u00a0W; "
+        "about 1.5\u00a0kWh over the next 2 hours."
+    )
+    assert "about 10.3\u00a0kW; " in power_forecast_answer(name="Home", hours=hours, now=NOW)
+    # The same rounding decides whether an hour ahead is higher than this one: both say 501 W.
+    level = [
+        ForecastHour(start=start + timedelta(hours=hour), power_w=power, low_w=400, high_w=600)
+        for hour, power in enumerate((500.5, 501.0))
+    ]
+    assert "highest" not in power_forecast_answer(name="Home", hours=level, now=NOW)
+
+
 def test_an_hour_that_ended_is_not_this_hour() -> None:
     """A forecast made at 21:46 still starts at 21:00 when asked at 22:20."""
     later = NOW + timedelta(hours=1)

@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import logging
+import math
 import re
 import sys
 from datetime import date, datetime, timedelta
@@ -802,6 +803,11 @@ async def test_a_second_forecast_of_the_same_sensor_is_refused_on_its_field(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+def _card_watts(power_w: float) -> str:
+    """Watts as docs/examples/power_forecast_card.yaml shows them: rounded half up."""
+    return f"{math.floor(power_w + 0.5):,}"
+
+
 async def test_assist_tells_the_power_forecast(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -829,12 +835,12 @@ async def test_assist_tells_the_power_forecast(
     ):
         speech = said(await ask(hass, sentence))
         assert speech.startswith(
-            f"Power forecast expects about {now['power_w']:,.0f}\u00a0W this hour "
-            f"(likely {now['low_w']:,.0f}\u00a0W to {now['high_w']:,.0f}\u00a0W)"
+            f"Power forecast expects about {_card_watts(now['power_w'])}\u00a0W this hour "
+            f"(likely {_card_watts(now['low_w'])}\u00a0W to {_card_watts(now['high_w'])}\u00a0W)"
         )
         if peak is not now:
             assert f"the highest hour ahead is {start:%-I:%M %p} " in speech
-            assert f"about {peak['power_w']:,.0f}\u00a0W; " in speech
+            assert f"about {_card_watts(peak['power_w'])}\u00a0W; " in speech
         energy = sum(point["power_w"] for point in forecast) / 1000
         assert speech.endswith(f"; about {energy:,.1f}\u00a0kWh over the next 24 hours.")
 
@@ -871,7 +877,7 @@ async def test_assist_tells_the_power_forecast(
         peak = max(points, key=lambda point: point["power_w"])
         peak_at = dt_util.parse_datetime(peak["datetime"])
         assert speech.endswith(
-            f"the highest hour is {peak_at:%-I:%M %p}, about {peak['power_w']:,.0f}\u00a0W."
+            f"the highest hour is {peak_at:%-I:%M %p}, about {_card_watts(peak['power_w'])}\u00a0W."
         ), speech
 
 

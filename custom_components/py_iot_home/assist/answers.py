@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from ..markdown_text import with_unit
@@ -211,11 +212,20 @@ class ForecastHour:
     high_w: float
 
 
+def _half_up(value: float, decimals: int) -> Decimal:
+    """`value` to `decimals` places, a half away from zero, as the frontend shows a state.
+
+    Python's formatting rounds a half to even: 1,124.5 W was said "1,124 W" where the device
+    page and the dashboard card show 1,125.
+    """
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def _watts(power_w: float) -> str:
     """Whole watts below 10 kW ("1,240 W"), else kilowatts to a tenth ("12.5 kW")."""
     if power_w >= 10_000:
-        return with_unit(f"{power_w / 1000:,.1f}", "kW")
-    return with_unit(f"{power_w:,.0f}", "W")
+        return with_unit(f"{_half_up(power_w / 1000, 1):,}", "kW")
+    return with_unit(f"{_half_up(power_w, 0):,}", "W")
 
 
 def _kwh(energy_kwh: float) -> str:
@@ -238,7 +248,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
         f"{_watts(current.low_w)} to {_watts(current.high_w)})"
     )
     peak = max(hours, key=lambda hour: hour.power_w)
-    if peak is not current and round(peak.power_w) > round(current.power_w):
+    if peak is not current and _half_up(peak.power_w, 0) > _half_up(current.power_w, 0):
         said += (
             f"; the highest hour ahead is {_clock(peak.start)} {_day(peak.start, now)}, "
             f"about {_watts(peak.power_w)}"
