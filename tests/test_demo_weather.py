@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -28,7 +25,7 @@ from script.demo.weather_feed import (
     weather_message,
 )
 
-CONFIGURATION = Path(__file__).parent.parent / "config" / "configuration.yaml"
+from .demo_configuration import demo_configuration
 
 # Three whole weeks of 10-minute rows from a Monday midnight (local times, as the data).
 INDEX = pd.date_range("2016-01-18 00:00", periods=21 * 144, freq="10min")
@@ -70,23 +67,13 @@ def test_the_forecast_is_the_meters_own_next_hours_from_the_hour_under_way() -> 
     assert json.loads(json.dumps(message)) == message
 
 
-def _configuration() -> dict[str, Any]:
-    """config/configuration.yaml as Home Assistant reads it, its `!include`s left out."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
-    return yaml.load(CONFIGURATION.read_text(), Loader=Loader)  # a SafeLoader; tags read as None
-
-
 async def test_a_fresh_stack_starts_without_an_mqtt_repair(
     hass: HomeAssistant, issue_registry: ir.IssueRegistry
 ) -> None:
     """The very first start comes before the bootstrap adds the MQTT entry: MQTT set up from
     the demo's configuration.yaml then must not say "MQTT is not set up correctly" (it did,
     under Settings → Repairs, until a restart, while the demo's sensor was `mqtt:` YAML)."""
-    config = _configuration()
+    config = demo_configuration()
     assert await async_setup_component(
         hass, mqtt.DOMAIN, {k: config[k] for k in config if k == mqtt.DOMAIN}
     )
@@ -108,7 +95,9 @@ async def test_the_announced_feed_makes_the_demo_weather_with_its_hours(
     await hass.async_block_till_done()
     assert hass.states.get("sensor.demo_weather_feed").state == str(message["temperature"])
 
-    assert await async_setup_component(hass, "template", {"template": _configuration()["template"]})
+    assert await async_setup_component(
+        hass, "template", {"template": demo_configuration()["template"]}
+    )
     await hass.async_block_till_done()
     weather = hass.states.get("weather.demo_weather")
     assert weather.attributes["temperature"] == message["temperature"]
