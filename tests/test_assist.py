@@ -223,6 +223,27 @@ async def test_getting_warmer_and_colder_in_words(
         'I cannot tell whether a room is getting "louder"; ask whether it is getting '
         "warmer, colder, more humid or drier."
     )
+    # Home Assistant's own intent answered these with the reading ("20.7 degrees").
+    warmer = f"the Living room is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
+    for sentence, answer in (
+        ("is the temperature rising in the living room?", f"Yes, {warmer}"),
+        ("Is temperature going up in the Living Room", f"Yes, {warmer}"),
+        ("is the living room warming up", f"Yes, {warmer}"),
+        ("is it warming up in the living room?", f"Yes, {warmer}"),
+        ("is the temperature falling in the living room", f"No, {warmer}"),
+        ("is the living room cooling down", f"No, {warmer}"),
+        ("is it cooling down in the living room", f"No, {warmer}"),
+    ):
+        assert await _speech(hass, sentence) == answer, sentence
+    steady = (
+        f"No, the Living room is holding steady: {humidity_slope:+.2f}\u00a0percent a day "
+        "over the last 3 days."
+    )
+    for sentence in (
+        "is the humidity rising in the living room",
+        "is humidity dropping in the living room?",
+    ):
+        assert await _speech(hass, sentence) == steady, sentence
 
 
 @pytest.mark.usefixtures("assist")

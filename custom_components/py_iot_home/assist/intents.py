@@ -75,6 +75,9 @@ _TREND_OF = (
     "(what is|what's|whats|how is|how's|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
 )
 
+_RISING = "(rising|going up|increasing)"
+_FALLING = "(falling|dropping|going down|decreasing)"
+
 
 @dataclass(frozen=True, kw_only=True)
 class AssistSentences:
@@ -126,6 +129,33 @@ SENTENCES: Mapping[str, AssistSentences] = {
             slots={"day": day},
         )
         for day in ("today", "tomorrow")
+    },
+    # Asked these ways, Home Assistant's own intent answered with the reading: "is the
+    # temperature rising in the living room?" "20.7 degrees".
+    **{
+        f"{quantity}_{way}": AssistSentences(
+            intent_type=INTENT_AREA_TREND,
+            sentences=(f"is [the] {quantity} {verbs} in [the] {{area}}", *more),
+            slots={"direction": direction},
+        )
+        for quantity, way, verbs, direction, more in (
+            (
+                "temperature",
+                "rising",
+                _RISING,
+                "warmer",
+                ("is [the] {area} warming up", "is it warming up in [the] {area}"),
+            ),
+            (
+                "temperature",
+                "falling",
+                _FALLING,
+                "colder",
+                ("is [the] {area} cooling down", "is it cooling down in [the] {area}"),
+            ),
+            ("humidity", "rising", _RISING, "more humid", ()),
+            ("humidity", "falling", _FALLING, "drier", ()),
+        )
     },
     **{
         f"{quantity}_trend": AssistSentences(
