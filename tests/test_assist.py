@@ -620,6 +620,14 @@ async def test_the_humidity_of_a_node_in_no_area_is_answered(
     assert await _speech(hass, "what is the humidity in the garage") == (
         "The humidity in the Garage is 41.0\u00a0percent."
     )
+    # Asked by its whole name, the node answers wherever it is (it said "Garage Pi is in the
+    # Shed: ask about the Shed", where Home Assistant answered its temperature).
+    shed = ar.async_get(hass).async_get_or_create("Shed")
+    dr.async_get(hass).async_update_device(device.id, area_id=shed.id)
+    await hass.async_block_till_done()
+    assert await _speech(hass, "what's the humidity of the Garage Pi?") == (
+        "Garage Pi reads 41.0\u00a0percent."
+    )
 
 
 @pytest.mark.usefixtures("assist")

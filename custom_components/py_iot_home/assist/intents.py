@@ -218,10 +218,13 @@ class _AreaIntentHandler(intent.IntentHandler):
         # "Is the garage getting warmer" of a node called Garage Pi confirmed without an
         # area: Assist answers by area, so say which one, or how to give it one.
         device_name = device.name_by_user or device.name
+        # Its reading, asked by its whole name, is its own wherever it is: "the humidity of
+        # the Kitchen Pi" was sent to the Kitchen, while its temperature was answered.
+        named = str(device_name).casefold() == name.casefold()
+        if self.device_reading is not None and (named or not device.area_id):
+            return device_reading_speech(hass, device.id, self.device_reading)
         if device.area_id and (home := ar.async_get(hass).async_get_area(device.area_id)):
             return f"{device_name} is in the {home.name}: ask about the {home.name}."
-        if self.device_reading is not None:
-            return device_reading_speech(hass, device.id, self.device_reading)
         return (
             f"{device_name} is in no area. Give it one under Settings, Devices, "
             "then ask about that area."
