@@ -66,6 +66,10 @@ async def test_analyze_trend_of_our_sensor(
         reference["mean"].iloc[-1], abs=5e-4
     )
     assert response["backend"] in {"native", "numpy"}
+    # Four minutes of readings: no trend sensor would show this slope yet, and it says so.
+    assert response["trend_status"] == "span_too_short"
+    assert response["trend_slope_per_day"] is None
+    assert response["span_hours"] == pytest.approx(4 / 60, abs=0.01)
     # Both definitions: the daily-means line needs two days with a mean (a line through
     # them when the readings straddle midnight, none otherwise).
     days = [day for day in response["daily_means"] if day["samples"]]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import probatio
@@ -21,8 +23,9 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from .analysis.trend import TrendResult, analyze_trend
+from .analysis.trend_estimate import TrendSettings, estimate_trend
 from .analysis.trend_json import result_summary, rounded
-from .const import DEFAULT_WINDOW_DAYS, DOMAIN
+from .const import DEFAULT_TREND_MIN_SPAN_HOURS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
 from .forecast.coordinator import (
     FORECAST_HOURS,
@@ -98,14 +101,23 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
 
 
-def _trend_response(result: TrendResult) -> dict[str, Any]:
-    """Both definitions of the trend, and the robust fit the trend sensors judge.
+def _trend_response(result: TrendResult, settings: TrendSettings, now_s: float) -> dict[str, Any]:
+    """Both definitions of the trend, the robust fit, and the trend a sensor would show.
 
     ``slope_per_day``/``intercept``: least squares over the samples (intercept at the first
     sample); ``daily_means_slope_per_day``/``daily_means_intercept``: least squares over the
     daily means at their day numbers (intercept: the line on the first day with a mean).
+    Those answer whatever the samples are: 37 minutes of a room gave -15 °C/d. So the
+    response also says, as the trend sensors judge it, whether a slope means something yet
+    (``trend_status``, ``trend_slope_per_day``) and over how many hours (``span_hours``).
     """
+    estimate = estimate_trend(result, settings, now_s=now_s, was_published=False)
     return {
+        "trend_status": "shown" if estimate.published else estimate.not_ready,
+        "trend_slope_per_day": None
+        if estimate.shown_slope is None
+        else rounded(estimate.shown_slope),
+        "span_hours": rounded(result.covered_s / 3600.0) if result.count else 0.0,
         "slope_per_day": rounded(result.slope_per_day),
         "daily_means_slope_per_day": rounded(result.daily_line.slope_per_day),
         "daily_means_intercept": rounded(result.daily_line.intercept),
@@ -143,9 +155,15 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     now_s = dt_util.utcnow().timestamp()
     window_s = call.data[ATTR_DAYS] * 86400.0
     own = _own_trend_source(hass, entity_id)
+    # Another sensor's slope is judged by its span alone: how uncertain is too uncertain
+    # depends on a quantity and unit we do not know.
+    settings = TrendSettings(
+        min_span_s=DEFAULT_TREND_MIN_SPAN_HOURS * 3600.0, max_standard_error=math.inf
+    )
     if own is not None and _memory_answers(*own, window_s):
         trend, key = own
         times, values = trend.store.buffer(key).snapshot(now_s)
+        settings = replace(trend.settings[key], window_s=window_s)
     else:
         if "recorder" not in hass.config.components or hass.states.get(entity_id) is None:
             raise ServiceValidationError(
@@ -165,7 +183,8 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     result = await hass.async_add_executor_job(
         lambda: analyze_trend(times[keep], values[keep], tz=hass.config.time_zone, now_s=now_s)
     )
-    return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **_trend_response(result)}
+    response = _trend_response(result, settings, now_s)
+    return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **response}
 
 
 def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordinator:
