@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -32,6 +33,7 @@ from custom_components.py_iot_home.prediction import worker
 from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import board_subentry, home_entry
+from .mosquitto_server import MosquittoServer
 from .worker_runs import once_per_request
 
 # The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
@@ -150,3 +152,12 @@ async def init_integration(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
+    """A Mosquitto of the test's own, anonymous, on a free loopback port (`-m broker` tests)."""
+    directory = tmp_path / "broker"
+    directory.mkdir()
+    with MosquittoServer(directory) as server:
+        yield server

@@ -112,16 +112,6 @@ switches:
 
 
 @pytest.fixture
-def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
-    directory = tmp_path / "broker"
-    directory.mkdir()
-    server = MosquittoServer(directory)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def agent(tmp_path: Path, broker: MosquittoServer) -> Iterator[Agent]:
     node = Agent(tmp_path / "node", broker)
     yield node

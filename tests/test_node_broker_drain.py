@@ -75,16 +75,6 @@ def secret(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
-    directory = tmp_path / "broker"
-    directory.mkdir()
-    server = MosquittoServer(directory)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def link(broker: MosquittoServer) -> Iterator[SlowLink]:
     relay = SlowLink((broker.host, broker.port), LINK_DELAY_S)
     relay.start()

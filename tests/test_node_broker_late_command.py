@@ -47,16 +47,6 @@ def secret(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
-    directory = tmp_path / "broker"
-    directory.mkdir()
-    server = MosquittoServer(directory)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def agent(tmp_path: Path, broker: MosquittoServer, secret: str) -> Iterator[Agent]:
     node = Agent(tmp_path / "node", broker)
     config = node.config.read_text()
