@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -25,6 +25,7 @@ from custom_components.py_iot_home.const import (
     CONF_LEDS,
     CONF_PIN,
     CONF_POLL_INTERVAL,
+    DOMAIN,
 )
 from custom_components.py_iot_home.hardware import dht
 from custom_components.py_iot_home.nodes import discovery
@@ -34,6 +35,7 @@ from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import board_subentry, home_entry
 from .mosquitto_server import MosquittoServer
+from .mqtt_entry import async_setup_mqtt_entry
 from .worker_runs import once_per_request
 
 # The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
@@ -161,3 +163,21 @@ def broker(tmp_path: Path, socket_enabled: None) -> Iterator[MosquittoServer]:
     directory.mkdir()
     with MosquittoServer(directory) as server:
         yield server
+
+
+@pytest.fixture
+async def mqtt_entry(
+    hass: HomeAssistant, broker: MosquittoServer, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[MockConfigEntry]:
+    """Home Assistant's MQTT integration, with its real paho client, on the test broker."""
+    # Imported here: the other tests need not load the MQTT client.
+    from homeassistant.components.mqtt import client as mqtt_client
+
+    # Home Assistant retries a lost broker every 10 s; a broker test should not wait that.
+    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
+    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
+    yield entry
+    for node_entry in hass.config_entries.async_entries(DOMAIN):
+        await hass.config_entries.async_unload(node_entry.entry_id)
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()

@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,6 @@ from custom_components.py_iot_home.nodes.entities import (
 from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
 
 pytestmark = [
     pytest.mark.broker,
@@ -116,21 +115,6 @@ def agent(tmp_path: Path, broker: MosquittoServer) -> Iterator[Agent]:
     node = Agent(tmp_path / "node", broker)
     yield node
     node.stop()
-
-
-@pytest.fixture
-async def mqtt_entry(
-    hass: HomeAssistant, broker: MosquittoServer, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[MockConfigEntry]:
-    """Home Assistant's MQTT integration, with its real paho client, on the test broker."""
-    # Home Assistant retries a lost broker every 10 s; the restart test should not wait that.
-    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
-    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
-    yield entry
-    for node_entry in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_unload(node_entry.entry_id)
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 async def wait_until(predicate: Callable[[], bool], what: str, agent: Agent) -> None:

@@ -13,12 +13,11 @@ import math
 import signal
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from homeassistant.components.mqtt import client as mqtt_client
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.switch.const import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, STATE_OFF, STATE_ON
@@ -30,7 +29,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.nodes import replay_statistics
 from custom_components.py_iot_home.nodes.coordinator import COMMAND_CONFIRM_TIMEOUT_S
 from custom_components.py_iot_home.protocol import (
@@ -42,7 +40,6 @@ from custom_components.py_iot_home.protocol import (
 
 from .hourly_statistics import hourly_statistics
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
 from .slow_link import SlowLink
 from .test_node_broker import NODE_ID, Agent, discover_and_confirm, entity_ids, state_of, wait_until
 
@@ -91,19 +88,6 @@ def agent(tmp_path: Path, broker: MosquittoServer, link: SlowLink, secret: str) 
     node.config.write_text(f"{config}secret: {SECRET}\n" if secret else config)
     yield node
     node.stop()
-
-
-@pytest.fixture
-async def mqtt_entry(
-    hass: HomeAssistant, broker: MosquittoServer, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[MockConfigEntry]:
-    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
-    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
-    yield entry
-    for node_entry in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_unload(node_entry.entry_id)
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 def buffer_backlog(state_dir: Path, secret: str, first_ts: float) -> dict[int, tuple[float, float]]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from homeassistant.components.mqtt import client as mqtt_client
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -25,7 +24,6 @@ from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.runtime import NodeRuntimeData
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
 from .test_node_broker import INTERVAL_S, Agent, wait_until
 
 pytestmark = [
@@ -57,19 +55,6 @@ def agent(tmp_path: Path, broker: MosquittoServer) -> Iterator[Agent]:
     node.config.write_text(f"{node.config.read_text()}secret: {SECRET}\n")
     yield node
     node.stop()
-
-
-@pytest.fixture
-async def mqtt_entry(
-    hass: HomeAssistant, broker: MosquittoServer, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[MockConfigEntry]:
-    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
-    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
-    yield entry
-    for node_entry in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_unload(node_entry.entry_id)
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 async def test_samples_dropped_for_a_busy_home_assistant_are_resent_once(

@@ -10,22 +10,19 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from homeassistant.components.mqtt import client as mqtt_client
 from homeassistant.components.switch.const import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.nodes.coordinator import COMMAND_CONFIRM_TIMEOUT_S
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
 from .test_node_broker import Agent, discover_and_confirm, entity_ids, state_of, wait_until
 
 pytestmark = [
@@ -57,19 +54,6 @@ def agent(tmp_path: Path, broker: MosquittoServer, secret: str) -> Iterator[Agen
     if node.process is not None and node.process.poll() is None:
         node.signal(signal.SIGCONT)
     node.stop()
-
-
-@pytest.fixture
-async def mqtt_entry(
-    hass: HomeAssistant, broker: MosquittoServer, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[MockConfigEntry]:
-    monkeypatch.setattr(mqtt_client, "RECONNECT_INTERVAL_SECONDS", 0.5)
-    entry = await async_setup_mqtt_entry(hass, {"broker": broker.host, "port": broker.port})
-    yield entry
-    for node_entry in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_unload(node_entry.entry_id)
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 async def test_a_command_given_up_on_is_not_obeyed_when_the_node_reads_it_late(
