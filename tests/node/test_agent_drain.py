@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from py_iot_node.agent import NodeAgent
+from py_iot_node.buffer import SampleBuffer
 from py_iot_node.protocol import (
     ADMIT_SPAN,
     MAX_REPLAY_MESSAGES,
@@ -27,10 +29,10 @@ def command(on: bool, seq: int, clock: FakeClock, secret: str | None) -> bytes:
     return build_command("kitchen", "led", on, signer=signer, seq=seq, ts=clock.now).payload
 
 
-@pytest.mark.parametrize("secret", [None, SECRET], ids=["unsigned", "signed"])
-def test_a_command_during_a_drain_is_confirmed_live_and_the_backlog_stays_in_order(
+def draining_agent(
     tmp_path: Path, client: FakeClient, secret: str | None
-) -> None:
+) -> tuple[NodeAgent, SampleBuffer, FakeClock]:
+    """A node back after an outage with BACKLOG buffered samples, its drain just begun."""
     config = make_config(tmp_path, **({"secret": secret} if secret else {}))
     clock = FakeClock(START)
     agent, buffer = make_agent(config, client, clock)
@@ -38,6 +40,14 @@ def test_a_command_during_a_drain_is_confirmed_live_and_the_backlog_stays_in_ord
         agent.handle_sample(START + index, reading(20.0))
     clock.now = START + BACKLOG + 60
     agent.handle_connected()
+    return agent, buffer, clock
+
+
+@pytest.mark.parametrize("secret", [None, SECRET], ids=["unsigned", "signed"])
+def test_a_command_during_a_drain_is_confirmed_live_and_the_backlog_stays_in_order(
+    tmp_path: Path, client: FakeClient, secret: str | None
+) -> None:
+    agent, buffer, clock = draining_agent(tmp_path, client, secret)
     verifier = MessageVerifier(secret) if secret else None
     sent = client.take()
     assert [message.topic for message in sent][-2:] == [STATE, REPLAY]
@@ -130,13 +140,7 @@ def test_asked_after_a_confirmation_that_overtook_the_backlog_the_node_resends_t
     The backlog it overtook left after it; when Home Assistant missed that (a broker restart
     while it drained), its request asks after the confirmation and must bring the backlog.
     """
-    config = make_config(tmp_path, **({"secret": secret} if secret else {}))
-    clock = FakeClock(START)
-    agent, buffer = make_agent(config, client, clock)
-    for index in range(BACKLOG):
-        agent.handle_sample(START + index, reading(20.0))
-    clock.now = START + BACKLOG + 60
-    agent.handle_connected()
+    agent, buffer, clock = draining_agent(tmp_path, client, secret)
     sent = client.take()
     agent.handle_message(LED_SET, command(True, 1, clock, secret))
     confirmation = client.take()
