@@ -41,36 +41,54 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-async def _import_five_minutes(hass: HomeAssistant, hourly: pd.Series, days: int) -> pd.Series:
-    """Short-term rows for the last `days` days, each hour's last one at the next hour's mean.
+def _five_minute_rows(hourly: pd.Series, days: int) -> tuple[list[dict], pd.Series]:
+    """Each hour's five-minute powers for the last `days` days, its last at the next hour's mean.
 
     As if the next hour's load had begun in the hour's last minutes: the end power then says
-    where the next hour goes. Returns what each hour's last five minutes were.
+    where the next hour goes. Returns (start, W) rows and what each hour's last five were.
     """
     recent = hourly.tail(days * 24)
     ends = hourly.shift(-1).tail(days * 24).fillna(hourly.iloc[-1])
     rows = []
     for start, mean in recent.items():
+        # The hour's other eleven five minutes make up its mean with the last one.
+        rest = (12 * float(mean) - float(ends[start])) / 11
         for minute in range(0, 60, 5):
-            value = float(ends[start]) if minute == 55 else float(mean)
-            rows.append(
-                {
-                    "start": (start + timedelta(minutes=minute)).to_pydatetime(),
-                    "mean": value,
-                    "min": value,
-                    "max": value,
-                }
-            )
+            value = float(ends[start]) if minute == 55 else rest
+            rows.append({"start": (start + timedelta(minutes=minute)).to_pydatetime(), "w": value})
+    return rows, ends
+
+
+def _import_short_term(hass: HomeAssistant, rows: list[dict], *, energy: bool) -> None:
     metadata = {
-        "mean_type": StatisticMeanType.ARITHMETIC,
-        "has_sum": False,
+        "mean_type": StatisticMeanType.NONE if energy else StatisticMeanType.ARITHMETIC,
+        "has_sum": energy,
         "name": None,
         "source": "recorder",
         "statistic_id": POWER,
-        "unit_class": "power",
-        "unit_of_measurement": "W",
+        "unit_class": "energy" if energy else "power",
+        "unit_of_measurement": "kWh" if energy else "W",
     }
-    get_instance(hass).async_import_statistics(metadata, rows, StatisticsShortTerm)  # type: ignore[arg-type]
+    if energy:
+        # Continues the hourly statistics' running total (kWh) from where the rows start.
+        total = 0.0
+        statistics = []
+        for row in rows:
+            total += row["w"] / 12_000
+            statistics.append({"start": row["start"], "state": total, "sum": total})
+    else:
+        statistics = [
+            {"start": row["start"], "mean": row["w"], "min": row["w"], "max": row["w"]}
+            for row in rows
+        ]
+    get_instance(hass).async_import_statistics(metadata, statistics, StatisticsShortTerm)  # type: ignore[arg-type]
+
+
+async def _import_five_minutes(
+    hass: HomeAssistant, hourly: pd.Series, days: int, *, energy: bool = False
+) -> pd.Series:
+    rows, ends = _five_minute_rows(hourly, days)
+    _import_short_term(hass, rows, energy=energy)
     await async_wait_recording_done(hass)
     return ends
 
@@ -110,16 +128,47 @@ async def test_the_model_learns_the_end_power_the_recorder_kept(
 
 
 @pytest.mark.freeze_time(NOW)
-async def test_an_energy_meter_goes_without_the_end_power(
+async def test_an_energy_meters_last_five_minutes_are_its_change_in_watts(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
-    await _seed(hass, ENOUGH_DAYS, energy=True)
-    entry_id = await _add_predictor(hass)
+    frame = await _seed(hass, ENOUGH_DAYS, energy=True)
+    ends = await _import_five_minutes(hass, frame["power_w"], 2, energy=True)
     loaded = await async_load_hourly_history(
-        hass, _predictor(hass, entry_id).sources, END - timedelta(days=3), END
+        hass, HistorySources(power=POWER), END - timedelta(days=4), END
+    )
+    assert loaded.power_kind == "energy"
+    end_power = loaded.history.power_end_w
+    assert end_power is not None
+    assert np.isnan(end_power[: 2 * 24]).all()
+    # The kWh of each hour's last five minutes, twelve times over, in W.
+    np.testing.assert_allclose(end_power[2 * 24 :], ends.to_numpy(), rtol=1e-6)
+    entry_id = await _add_predictor(hass)
+    model = _predictor(hass, entry_id).model
+    assert model is not None
+    assert model.linear.coef[0, COLUMN] > 0.05
+    assert float(hass.states.get(PREDICTED).state) > 0
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_meter_counting_in_coarse_steps_goes_without_the_end_power(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """A meter read every 15 minutes: two of three five minutes stand still, one holds three."""
+    frame = await _seed(hass, ENOUGH_DAYS, energy=True)
+    rows, _ = _five_minute_rows(frame["power_w"], 2)
+    for first in range(0, len(rows), 3):
+        batch = rows[first : first + 3]
+        total = sum(row["w"] for row in batch)
+        for position, row in enumerate(batch):
+            row["w"] = total if position == len(batch) - 1 else 0.0
+    _import_short_term(hass, rows, energy=True)
+    await async_wait_recording_done(hass)
+    loaded = await async_load_hourly_history(
+        hass, HistorySources(power=POWER), END - timedelta(days=4), END
     )
     assert loaded.power_kind == "energy"
     assert loaded.history.power_end_w is None
+    entry_id = await _add_predictor(hass)
     model = _predictor(hass, entry_id).model
     assert model is not None
     assert not model.linear.coef[:, COLUMN].any()

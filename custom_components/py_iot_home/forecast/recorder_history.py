@@ -31,6 +31,10 @@ WATTS_PER_KWH_PER_HOUR = 1000.0
 HOUR_S = 3600
 # An hour's last five-minute statistics start this long after the hour starts.
 LAST_FIVE_MINUTES_S = 55 * 60
+FIVE_MINUTES_S = 5 * 60
+# A meter that stood still in more of its five minutes than this counts in steps too coarse
+# (a 10 Wh register, a reading every 15 minutes) for one five minutes to say anything.
+COARSE_METER_STILL_SHARE = 0.25
 NS_PER_S = 1_000_000_000
 
 
@@ -109,10 +113,7 @@ def _load_hourly_history(
         for _, meta in metadata.values()
         if meta["unit_of_measurement"] not in {*UNITS.values(), "%", None}
     )
-    # An energy meter has no mean, nor a last five minutes' one: the model goes without.
-    end_power = (
-        None if power_kind == "energy" else _end_power(hass, sources.power, start, end, hours)
-    )
+    end_power = _end_power(hass, sources.power, start, end, hours, power_kind=power_kind)
     temperature = series(sources.temperature)
     weather_hours = 0
     if sources.weather:
@@ -143,19 +144,41 @@ def _end_power(
     start: datetime,
     end: datetime,
     hours: IntArray,
+    *,
+    power_kind: Literal["power", "energy"],
 ) -> FloatArray | None:
     """Each hour's last five minutes' mean power (W), from the short-term statistics.
 
+    A power sensor's is their mean; an energy meter's, their change over five minutes.
     The recorder keeps those as long as its states (10 days by default): older hours are NaN.
     """
-    rows = statistics_during_period(hass, start, end, {power_id}, "5minute", UNITS, {"mean"})
+    column: Literal["mean", "change"] = "change" if power_kind == "energy" else "mean"
+    rows = statistics_during_period(hass, start, end, {power_id}, "5minute", UNITS, {column})
+    watts = _column(rows, power_id, column)
+    if power_kind == "energy":
+        watts = _meter_watts(list(watts))
+        if not watts:
+            return None
     # Each row moved back to its hour's start; rows of the hour's other minutes fall off
     # the hour grid and are not placed.
-    shifted = (
-        (float(row["start"]) - LAST_FIVE_MINUTES_S, row.get("mean"))
-        for row in rows.get(power_id, [])
-    )
+    shifted = ((float(row_start) - LAST_FIVE_MINUTES_S, value) for row_start, value in watts)
     return _on_hours(hours, shifted)
+
+
+def _meter_watts(changes: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """An energy meter's five-minute (start, kWh) changes as (start, W); none if too coarse.
+
+    A negative change (a reset, or a net meter's export) is not a consumption: dropped.
+    """
+    counted = [change for _, change in changes if change is not None]
+    still = sum(1 for change in counted if change == 0)
+    if not counted or still > COARSE_METER_STILL_SHARE * len(counted):
+        return []
+    watts_per_kwh = WATTS_PER_KWH_PER_HOUR * HOUR_S / FIVE_MINUTES_S
+    return [
+        (row_start, None if change is None or change < 0 else change * watts_per_kwh)
+        for row_start, change in changes
+    ]
 
 
 def _hour_starts(start: datetime, end: datetime) -> IntArray:
