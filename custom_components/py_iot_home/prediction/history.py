@@ -137,8 +137,11 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
     full = pd.date_range(frame.index[0], frame.index[-1], freq="h")
     if len(full) != len(frame):
         frame = frame.reindex(full)
-    power = without_glitches(np.clip(frame["p"].to_numpy(np.float64), 0.0, None))
-    end = hour_end_power(power, frame["e"].to_numpy(np.float64)) if "e" in frame else None
+    power = np.clip(frame["p"].to_numpy(np.float64), 0.0, None)
+    # One ceiling for the hours' means and their ends: a percentile of the whole history.
+    ceiling = glitch_ceiling(power)
+    power = without_glitches(power, ceiling)
+    end = hour_end_power(power, frame["e"].to_numpy(np.float64), ceiling) if "e" in frame else None
     return HourlyGrid(
         index=full,
         power_w=power,
@@ -151,26 +154,31 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
     )
 
 
-def hour_end_power(power: FloatArray, end: FloatArray) -> FloatArray:
+def hour_end_power(power: FloatArray, end: FloatArray, ceiling: float | None = None) -> FloatArray:
     """Each hour's end power, NaN where it cannot be one: read as the hour's mean is.
 
     Below zero counts as 0 W; a value that is not finite, above the history's glitch
-    ceiling, or of an hour whose mean is missing or impossible is dropped.
+    ceiling (`glitch_ceiling` of `power` unless given), or of an hour whose mean is missing
+    or impossible is dropped.
     """
     end = np.clip(end, 0.0, None)
+    if ceiling is None:
+        ceiling = glitch_ceiling(power)
     with np.errstate(invalid="ignore"):
-        plausible = np.isfinite(end) & (end <= glitch_ceiling(power)) & ~np.isnan(power)
+        plausible = np.isfinite(end) & (end <= ceiling) & ~np.isnan(power)
     return np.where(plausible, end, np.nan)
 
 
-def without_glitches(power: FloatArray) -> FloatArray:
+def without_glitches(power: FloatArray, ceiling: float | None = None) -> FloatArray:
     """Power with impossible hours (see ``GLITCH_FACTOR``) made missing.
 
     One such hour would otherwise enter the rules' means and the model's recent inputs,
     and forecast megawatts for a home for a week. Missing hours are neither trained on nor
     scored, and their neighbours are forecast as after any gap.
     """
-    glitches = power > glitch_ceiling(power)
+    if ceiling is None:
+        ceiling = glitch_ceiling(power)
+    glitches = power > ceiling
     if not glitches.any():
         return power
     cleaned = power.copy()
