@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from custom_components.py_iot_home.assist.answers import (
+from custom_components.py_iot_home.assist.climate_answers import no_recent_readings_answer
+from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
-    no_recent_readings_answer,
     power_day_answer,
     power_forecast_answer,
 )

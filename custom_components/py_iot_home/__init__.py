@@ -8,7 +8,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .area_climate import async_watch_device_areas
-from .assist.intents import async_setup_assist
+from .assist.setup import async_setup_assist
 from .board.led_areas import async_leds_follow_their_board
 from .const import CONF_KIND, DOMAIN, ENTRY_VERSION
 from .errors import entry_setup

@@ -26,12 +26,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
-from homeassistant.helpers.script import ScriptRunResult
-from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 
 from ..const import DOMAIN
-from .answers import device_reading_answer
-from .trigger_log import log_sentence_triggers
+from .climate_answers import device_reading_answer
+from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
@@ -110,7 +108,7 @@ class DeviceTemperatureIntent(intent.IntentHandler):
     """The temperature of one of our devices, by its id (the sentence names it).
 
     Humidity needs no sentences of its own: the area's humidity sentences take any name, and
-    their intent answers from such a device (intents.AreaHumidityIntent).
+    their intent answers from such a device (humidity.AreaHumidityIntent).
     """
 
     intent_type = INTENT_DEVICE_TEMPERATURE
@@ -147,30 +145,14 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
             devices = dict(_names_without_area(hass))
             if not devices:
                 return
-            triggers = await async_validate_trigger_config(
-                hass,
-                [
-                    {"platform": "conversation", "id": device_id, "command": _sentences(names)}
-                    for device_id, names in devices.items()
-                ],
-            )
-            remove = await async_initialize_triggers(
-                hass, triggers, _answer, DOMAIN, "Assist", log_sentence_triggers
-            )
+            commands = {device_id: _sentences(names) for device_id, names in devices.items()}
+            remove = await async_attach_sentences(hass, commands, _answer)
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
-        response = await intent.async_handle(
-            hass,
-            DOMAIN,
-            INTENT_DEVICE_TEMPERATURE,
-            {"device_id": {"value": trigger["id"]}},
-            text_input=trigger["sentence"],
-            context=context,
-            language=trigger["user_input"].get("language"),
+        return await async_answer_with_intent(
+            hass, INTENT_DEVICE_TEMPERATURE, {"device_id": trigger["id"]}, trigger, context
         )
-        speech: str = response.speech["plain"]["speech"]
-        return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
 
     @callback
     def _changed(_event: Event[Any]) -> None:

@@ -1,0 +1,161 @@
+"""What Assist says about temperature, humidity and their trends: plain words, no Home Assistant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .spoken import clock_time, day_ahead, spoken_unit, time_past
+
+
+class Direction(StrEnum):
+    """Which way a question, or a trend, goes."""
+
+    UP = "up"
+    DOWN = "down"
+    STEADY = "steady"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendQuestion:
+    """A quantity and the direction asked about, as in "is the kitchen getting warmer".
+
+    No direction for "what is the temperature trend in the kitchen".
+    """
+
+    quantity: str
+    asked: Direction | None
+
+
+_QUESTION_WORDS: dict[str, TrendQuestion] = {
+    **dict.fromkeys(
+        ("warmer", "hotter", "warm", "hot"),
+        TrendQuestion(quantity="temperature", asked=Direction.UP),
+    ),
+    **dict.fromkeys(
+        ("colder", "cooler", "cold", "cool"),
+        TrendQuestion(quantity="temperature", asked=Direction.DOWN),
+    ),
+    **dict.fromkeys(
+        ("more humid", "humid", "damper", "wetter", "muggier"),
+        TrendQuestion(quantity="humidity", asked=Direction.UP),
+    ),
+    **dict.fromkeys(
+        ("drier", "dryer", "dry", "less humid"),
+        TrendQuestion(quantity="humidity", asked=Direction.DOWN),
+    ),
+    "temperature": TrendQuestion(quantity="temperature", asked=None),
+    "humidity": TrendQuestion(quantity="humidity", asked=None),
+}
+
+_PHRASES: dict[tuple[str, Direction], str] = {
+    ("temperature", Direction.UP): "getting warmer",
+    ("temperature", Direction.DOWN): "getting colder",
+    ("humidity", Direction.UP): "getting more humid",
+    ("humidity", Direction.DOWN): "getting drier",
+}
+_EITHER_WAY = {"temperature": "warmer or colder", "humidity": "more humid or drier"}
+
+
+def parse_trend_question(words: str) -> TrendQuestion | None:
+    """The question behind "warmer", "more humid"...; None for words it does not know."""
+    return _QUESTION_WORDS.get(" ".join(words.casefold().split()))
+
+
+def split_it_getting(area: str, words: str) -> tuple[str, str]:
+    """The area and words meant when "is it getting warmer in the kitchen" matched as "it".
+
+    That sentence also fits "is {area} getting {direction}", with the area "it". Anything
+    else is returned as it came.
+    """
+    # No direction word holds " in "; an area's name may ("Living in room").
+    before, separator, after = words.partition(" in ")
+    if area.casefold() == "it" and separator and parse_trend_question(before):
+        return after.strip(), before
+    return area, words
+
+
+def _per_day(slope: float, unit: str) -> str:
+    decimals = 1 if abs(slope) >= 0.1 else 2
+    return f"{spoken_unit(f'{slope:+.{decimals}f}', unit)} a day"
+
+
+def humidity_answer(*, area: str, humidity: str, unit: str) -> str:
+    """The area's humidity as its sensor shows it: "The humidity in the Kitchen is 44.0 percent"."""
+    return f"The humidity in the {area} is {spoken_unit(humidity, unit)}."
+
+
+def device_reading_answer(*, device: str, reading: str, unit: str) -> str:
+    """A device's temperature or humidity: "Kitchen Pi reads 22.5 °C", "... 44.0 percent"."""
+    return f"{device} reads {spoken_unit(reading, unit)}."
+
+
+def _span(hours: float) -> str:
+    """How long the readings behind a trend reach back: "9 hours", "3 days"."""
+    if hours < 48:
+        whole = max(1, round(hours))
+        return "hour" if whole == 1 else f"{whole} hours"
+    return f"{round(hours / 24)} days"
+
+
+def trend_answer(
+    *,
+    area: str,
+    question: TrendQuestion,
+    slope: float,
+    unit: str,
+    trend: Direction,
+    span_hours: float,
+) -> str:
+    """Answer "is <area> getting <direction>?" from the trend's direction and slope per day.
+
+    `span_hours` is how far back the trend's readings reach (at most its window).
+    """
+    phrase = _PHRASES.get((question.quantity, trend), "holding steady")
+    said = f"the {area} is {phrase}: {_per_day(slope, unit)} over the last {_span(span_hours)}."
+    if question.asked is None:
+        return said[0].upper() + said[1:]
+    return f"{'Yes' if trend is question.asked else 'No'}, {said}"
+
+
+def not_enough_data_answer(
+    *, area: str, quantity: str, ready_at: datetime | None, now: datetime
+) -> str:
+    """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
+    answer = (
+        f"Not enough data yet to tell whether the {area} is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')}"
+    )
+    if ready_at is None or ready_at <= now:
+        # A time gone by (a sensor that stopped sending) tells the user nothing.
+        return f"{answer}."
+    return f"{answer}; ask again after {clock_time(ready_at)} {day_ahead(ready_at, now)}."
+
+
+def no_clear_trend_answer(*, area: str, quantity: str, window_days: float) -> str:
+    """The trend window is full, and its readings vary too much for a slope to mean much."""
+    return (
+        f"The {quantity} of the {area} has no clear trend: it went up and down too much over "
+        f"the last {window_days:g} days to tell whether it is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def no_recent_readings_answer(
+    *, area: str, quantity: str, last_reading: datetime | None, now: datetime
+) -> str:
+    """The sensor went silent: its last days' slope is no answer about now (local times)."""
+    since = "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
+    return (
+        f"The {area}'s {quantity} sensor has not reported {since}, so I cannot tell whether "
+        f"it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def unknown_direction_answer(words: str) -> str:
+    """A "getting <words>" question that is about no quantity with a trend."""
+    return (
+        f'I cannot tell whether a room is getting "{words}"; ask whether it is getting '
+        "warmer, colder, more humid or drier."
+    )

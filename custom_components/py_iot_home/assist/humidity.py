@@ -1,0 +1,47 @@
+"""Assist: the humidity of an area, from the area's humidity sensor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import intent
+
+from .climate_answers import humidity_answer
+from .places import AreaIntentHandler
+
+INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
+
+
+class AreaHumidityIntent(AreaIntentHandler):
+    """The humidity of an area, from the area's humidity sensor."""
+
+    intent_type = INTENT_AREA_HUMIDITY
+    description = "Gets the current humidity of an area"
+    device_reading = "humidity"
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The area's name, as said."""
+        return {probatio.Required("area"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the area's humidity sensor."""
+        response = intent_obj.create_response()
+        area = self._area(intent_obj)
+        if isinstance(area, str):
+            response.async_set_speech(area)
+            return response
+        state = intent_obj.hass.states.get(area.humidity_entity_id or "")
+        if state is None:
+            response.async_set_speech(f"The {area.name} has no humidity sensor.")
+        elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
+        else:
+            unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%"))
+            response.async_set_speech(
+                humidity_answer(area=area.name, humidity=state.state, unit=unit)
+            )
+        return response

@@ -1,0 +1,81 @@
+"""The area (or one of our devices) a sentence names, for the intents that answer by area."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+
+from ..const import DOMAIN
+from .device_readings import device_reading_speech
+
+_STRIP = string.punctuation + string.whitespace
+
+
+def slot_text(value: Any) -> str:
+    """A wildcard's words without the "the" and punctuation around them."""
+    text = str(value).strip(_STRIP)
+    return text[4:].strip() if text.casefold().startswith("the ") else text
+
+
+def find_area(hass: HomeAssistant, name: str) -> ar.AreaEntry | None:
+    """The area called `name` (or one of its aliases), whatever the case."""
+    wanted = name.casefold()
+    for area in ar.async_get(hass).async_list_areas():
+        if wanted in {area.name.casefold(), *(alias.casefold() for alias in area.aliases)}:
+            return area
+    return None
+
+
+def _our_device_called(hass: HomeAssistant, name: str) -> dr.DeviceEntry | None:
+    """A device of this integration named ``name``, or whose name begins with it."""
+    wanted = name.casefold()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
+            device_name = (device.name_by_user or device.name or "").casefold()
+            if device_name == wanted or device_name.startswith(f"{wanted} "):
+                return device
+    return None
+
+
+def area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
+    """The entity's own area, else its device's."""
+    if entity.area_id:
+        return entity.area_id
+    device = dr.async_get(hass).async_get(entity.device_id) if entity.device_id else None
+    return device.area_id if device else None
+
+
+class AreaIntentHandler(intent.IntentHandler):
+    """Finds the area named in the sentence, or says it does not know it."""
+
+    platforms = None
+    # The reading a device in no area answers itself, when the name asked is the device's.
+    device_reading: str | None = None
+
+    def _area(self, intent_obj: intent.Intent, name: str | None = None) -> ar.AreaEntry | str:
+        name = name or slot_text(intent_obj.slots["area"]["value"])
+        hass = intent_obj.hass
+        if (area := find_area(hass, name)) is not None:
+            return area
+        if (device := _our_device_called(hass, name)) is None:
+            return f"I do not know an area called {name}."
+        # "Is the garage getting warmer" of a node called Garage Pi confirmed without an
+        # area: Assist answers by area, so say which one, or how to give it one.
+        device_name = device.name_by_user or device.name
+        # Its reading, asked by its whole name, is its own wherever it is: "the humidity of
+        # the Kitchen Pi" was sent to the Kitchen, while its temperature was answered.
+        named = str(device_name).casefold() == name.casefold()
+        if self.device_reading is not None and (named or not device.area_id):
+            return device_reading_speech(hass, device.id, self.device_reading)
+        if device.area_id and (home := ar.async_get(hass).async_get_area(device.area_id)):
+            return f"{device_name} is in the {home.name}: ask about the {home.name}."
+        return (
+            f"{device_name} is in no area. Give it one under Settings, Devices, "
+            "then ask about that area."
+        )

@@ -1,0 +1,106 @@
+"""What Assist says about the power forecast: plain words, no Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .spoken import clock_time, day_ahead, half_up, kwh, watts
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForecastHour:
+    """One hour of a power forecast: its start (local time) and its 10-90 % band, in W."""
+
+    start: datetime
+    power_w: float
+    low_w: float
+    high_w: float
+
+
+def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
+    """What a predictor expects: this hour with its band, the highest hour ahead, the energy.
+
+    The energy is the sum of the hours' mean power over the hours given (a day's forecast
+    gives 24): what "how much energy will we use" asks.
+    """
+    # Hours that ended are no forecast: a refresh that came late must not speak of them.
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    if not hours:
+        return f"{name} has no forecast yet."
+    current = hours[0]
+    said = (
+        f"{name} expects about {watts(current.power_w)} this hour (likely "
+        f"{watts(current.low_w)} to {watts(current.high_w)})"
+    )
+    peak = max(hours, key=lambda hour: hour.power_w)
+    if peak is not current and half_up(peak.power_w, 0) > half_up(current.power_w, 0):
+        said += (
+            f"; the highest hour ahead is {clock_time(peak.start)} {day_ahead(peak.start, now)}, "
+            f"about {watts(peak.power_w)}"
+        )
+    if len(hours) > 1:
+        energy_kwh = sum(hour.power_w for hour in hours) / 1000
+        said += f"; about {kwh(energy_kwh)} over the next {len(hours)} hours"
+    return f"{said}."
+
+
+def power_day_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, tomorrow: bool
+) -> str:
+    """What a predictor expects over the rest of today, or over tomorrow as far as it sees.
+
+    A forecast covers the next 24 hours: all that is left of today, and tomorrow up to
+    this hour. The answer says how far it reaches rather than passing a part for the day,
+    and gives no figure for a tomorrow it hardly sees (after midnight, an hour or two of
+    it: its energy read as a day's). The hour under way counts for what is left of it.
+    """
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    if not hours:
+        return f"{name} has no forecast yet."
+    day = now.date() + timedelta(days=1 if tomorrow else 0)
+    of_day = [hour for hour in hours if hour.start.date() == day]
+    if not of_day:
+        end = hours[-1].start + timedelta(hours=1)
+        return (
+            f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
+            f"{day_ahead(end, now)}; ask again after midnight."
+        )
+    end = of_day[-1].start + timedelta(hours=1)
+    if tomorrow and end.date() == day and len(of_day) < HALF_DAY_HOURS:
+        seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS - len(of_day))
+        return (
+            f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to "
+            f"{clock_time(end)}; ask again after {clock_time(seen_from)} "
+            f"{day_ahead(seen_from, now)}, when it sees half of the day."
+        )
+    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
+    if tomorrow:
+        reaches = (
+            "the whole day"
+            if end.date() > day
+            else f"midnight to {clock_time(end)}, as far as it sees"
+        )
+        said = f"Tomorrow, {name} expects about {kwh(energy_kwh)} ({reaches})"
+    else:
+        said = f"For the rest of today, {name} expects about {kwh(energy_kwh)}"
+        if end.date() == day:
+            # Short of midnight: on the 25-hour day of a clock change, 24 hours end at 23:00.
+            said += f" (until {clock_time(end)}, as far as it sees)"
+    peak = max(of_day, key=lambda hour: hour.power_w)
+    return f"{said}; the highest hour is {clock_time(peak.start)}, about {watts(peak.power_w)}."
+
+
+# Less of tomorrow than this is no day's figure.
+HALF_DAY_HOURS = 12
+
+
+def _hours_of(count: int) -> str:
+    return "1 hour" if count == 1 else f"{count} hours"
+
+
+def _share_ahead(hour: ForecastHour, now: datetime) -> float:
+    """How much of the hour is still to come: all of it, or what is left of the one under way."""
+    left_s = (hour.start + timedelta(hours=1) - now).total_seconds()
+    return min(max(left_s / 3600.0, 0.0), 1.0)

@@ -1,0 +1,109 @@
+"""Assist: what each power forecast expects over the next 24 hours, today or tomorrow."""
+
+from __future__ import annotations
+
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
+
+from ..const import DOMAIN
+from ..feature_lookup import entity_feature, feature_entry
+from ..markdown_text import with_unit
+from .power_answers import ForecastHour, power_day_answer, power_forecast_answer
+
+INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
+
+
+class PowerForecastIntent(intent.IntentHandler):
+    """What each power predictor expects: this hour, its band, and the highest hour ahead."""
+
+    intent_type = INTENT_POWER_FORECAST
+    description = "Tells the power use each power forecast expects for the coming hours"
+    platforms = None
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read every predictor's Predicted power sensor."""
+        hass = intent_obj.hass
+        response = intent_obj.create_response()
+        predicted = predicted_power_entities(hass)
+        if not predicted:
+            response.async_set_speech("No power forecast is set up.")
+            return response
+        # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
+        day = intent_obj.slots.get("day", {}).get("value")
+        response.async_set_speech(
+            " ".join(_forecast_speech(hass, entity, day) for entity in predicted)
+        )
+        return response
+
+
+def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:
+    """Every enabled Predicted power sensor of this integration."""
+    return [
+        entity
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and entity.translation_key == "predicted_power"
+        and not entity.disabled
+    ]
+
+
+def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry, day: str | None) -> str:
+    forecast = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
+    name = forecast.title if forecast else "The power forecast"
+    state = hass.states.get(entity.entity_id)
+    if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+        return why_no_forecast(hass, name, entity)
+    hours = forecast_hours(state.attributes.get("forecast"))
+    now = dt_util.now()
+    if day in ("today", "tomorrow"):
+        return power_day_answer(name=name, hours=hours, now=now, tomorrow=day == "tomorrow")
+    return power_forecast_answer(name=name, hours=hours, now=now)
+
+
+def forecast_hours(points: object) -> list[ForecastHour]:
+    """The `forecast` attribute's hours, in the home's time zone; malformed points left out."""
+    hours: list[ForecastHour] = []
+    for point in points if isinstance(points, list) else []:
+        try:
+            start = dt_util.parse_datetime(str(point["datetime"]))
+            values = [float(point[key]) for key in ("power_w", "low_w", "high_w")]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if start is not None and start.tzinfo is not None:
+            hours.append(
+                ForecastHour(
+                    start=dt_util.as_local(start),
+                    power_w=values[0],
+                    low_w=values[1],
+                    high_w=values[2],
+                )
+            )
+    return hours
+
+
+def why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) -> str:
+    """No forecast: why, in a few words, as the predictor's `forecast_power` action says it."""
+    runtime = entity_feature(hass, entity)
+    predictor = runtime.predictor if runtime is not None else None
+    if predictor is None or predictor.data is None:
+        return f"{name} has no forecast yet."
+    snapshot = predictor.data
+    match snapshot.absence:
+        case "power_silent":
+            return f"{name} has no forecast: its power sensor recorded nothing for weeks."
+        case "net_meter":
+            return (
+                f"{name} has no forecast: its power sensor went below zero in "
+                f"{with_unit(str(snapshot.export_percent), 'percent')} of its hours, like a net "
+                "meter; choose a consumption sensor in its options."
+            )
+        case "needs_history":
+            return (
+                f"{name} has no forecast yet: it needs {snapshot.hours_needed} more hours "
+                "of history."
+            )
+    return f"{name} has no forecast yet."

@@ -1,0 +1,58 @@
+"""Sentences attached to the default agent as conversation triggers, each answered by an intent.
+
+Home Assistant 2026.10 lets an integration add sentences to the default agent the way an
+automation's conversation trigger does: each match calls the intent and its speech is the
+answer. English sentences only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
+from homeassistant.helpers import intent
+from homeassistant.helpers.script import ScriptRunResult
+from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
+
+from ..const import DOMAIN
+from .trigger_log import log_sentence_triggers
+
+
+async def async_answer_with_intent(
+    hass: HomeAssistant,
+    intent_type: str,
+    slots: Mapping[str, Any],
+    trigger: Mapping[str, Any],
+    context: Context | None,
+) -> ScriptRunResult:
+    """Handle the intent with these slots; its speech is the conversation's answer."""
+    response = await intent.async_handle(
+        hass,
+        DOMAIN,
+        intent_type,
+        {name: {"value": value} for name, value in slots.items()},
+        text_input=trigger["sentence"],
+        context=context,
+        language=trigger["user_input"].get("language"),
+    )
+    speech: str = response.speech["plain"]["speech"]
+    return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
+
+
+async def async_attach_sentences(
+    hass: HomeAssistant,
+    commands: Mapping[str, list[str]],
+    answer: Callable[[dict[str, Any], Context | None], Any],
+) -> CALLBACK_TYPE | None:
+    """Attach one conversation trigger per id with its sentences; `answer` runs on a match."""
+    triggers = await async_validate_trigger_config(
+        hass,
+        [
+            {"platform": "conversation", "id": trigger_id, "command": sentences}
+            for trigger_id, sentences in commands.items()
+        ],
+    )
+    return await async_initialize_triggers(
+        hass, triggers, answer, DOMAIN, "Assist", log_sentence_triggers
+    )

@@ -1,0 +1,68 @@
+"""Numbers, units, times and days as Assist says them: plain words, no Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..markdown_text import with_unit
+
+# Said in words, as Home Assistant's own answers say "degrees": speech reads "%" as a symbol.
+_SPOKEN_UNITS = {"%": "percent"}
+
+
+def spoken_unit(number: str, unit: str) -> str:
+    """A number and its unit, "%" in words: "44.0 percent", "22.5 °C"."""
+    return with_unit(number, _SPOKEN_UNITS.get(unit, unit))
+
+
+def clock_time(moment: datetime) -> str:
+    """A time of day as Home Assistant's own English answers say it: "6:27 AM", "12:00 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def day_ahead(moment: datetime, now: datetime) -> str:
+    """The day in words: today, tomorrow, on Friday within the week, else on 12 December."""
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 7:
+        return f"on {moment:%A}"
+    return f"on {moment.day} {moment:%B}"
+
+
+def time_past(moment: datetime, now: datetime) -> str:
+    """A time gone by in words: 2:05 PM today, yesterday, on Friday within the week, else a date."""
+    days = (now.date() - moment.date()).days
+    if days <= 0:
+        when = "today"
+    elif days == 1:
+        when = "yesterday"
+    elif days < 7:
+        when = f"on {moment:%A}"
+    else:
+        when = f"on {moment.day} {moment:%B}"
+    return f"{clock_time(moment)} {when}"
+
+
+def half_up(value: float, decimals: int) -> Decimal:
+    """`value` to `decimals` places, a half away from zero, as the frontend shows a state.
+
+    Python's formatting rounds a half to even: 1,124.5 W was said "1,124 W" where the device
+    page and the dashboard card show 1,125.
+    """
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def watts(power_w: float) -> str:
+    """Whole watts below 10 kW ("1,240 W"), else kilowatts to a tenth ("12.5 kW")."""
+    if power_w >= 10_000:
+        return with_unit(f"{half_up(power_w / 1000, 1):,}", "kW")
+    return with_unit(f"{half_up(power_w, 0):,}", "W")
+
+
+def kwh(energy_kwh: float) -> str:
+    """Energy to a tenth of a kilowatt-hour: "2.9 kWh"."""
+    return with_unit(f"{energy_kwh:,.1f}", "kWh")

@@ -1,0 +1,152 @@
+"""Assist: whether an area is getting warmer, colder, more humid or drier, from its trend."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import probatio
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
+
+from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
+from ..feature_lookup import feature_entry
+from ..trends.coordinator import (
+    ATTR_DIRECTION,
+    ATTR_LAST_SAMPLE_AT,
+    ATTR_READY_AT,
+    ATTR_SPAN_HOURS,
+    ATTR_UNKNOWN_REASON,
+)
+from .climate_answers import (
+    Direction,
+    TrendQuestion,
+    no_clear_trend_answer,
+    no_recent_readings_answer,
+    not_enough_data_answer,
+    parse_trend_question,
+    split_it_getting,
+    trend_answer,
+    unknown_direction_answer,
+)
+from .places import AreaIntentHandler, area_of, slot_text
+
+INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
+
+_TREND_DIRECTIONS: Mapping[object, Direction] = {
+    "rising": Direction.UP,
+    "falling": Direction.DOWN,
+    "steady": Direction.STEADY,
+}
+
+
+class AreaTrendIntent(AreaIntentHandler):
+    """Whether an area is getting warmer, colder, more humid or drier, from its trend."""
+
+    intent_type = INTENT_AREA_TREND
+    description = "Tells whether an area is getting warmer, colder, more humid or drier"
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The area's name and the direction asked about ("warmer", "drier"...)."""
+        return {probatio.Required("area"): cv.string, probatio.Required("direction"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the slope of the area's trend sensor and put it in words."""
+        response = intent_obj.create_response()
+        area_words, words = split_it_getting(
+            slot_text(intent_obj.slots["area"]["value"]),
+            slot_text(intent_obj.slots["direction"]["value"]),
+        )
+        question = parse_trend_question(words)
+        area = self._area(intent_obj, slot_text(area_words))
+        if question is None:
+            response.async_set_speech(unknown_direction_answer(words))
+        elif isinstance(area, str):
+            response.async_set_speech(area)
+        else:
+            response.async_set_speech(_trend_speech(intent_obj.hass, area, question))
+        return response
+
+
+def _trend_entity(
+    hass: HomeAssistant, area: ar.AreaEntry, quantity: str
+) -> er.RegistryEntry | None:
+    """Our trend sensor of `quantity` in the area; the one beside the area's own sensor first."""
+    registry = er.async_get(hass)
+    keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
+    candidates = [
+        entity
+        for entity in registry.entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and entity.translation_key in keys
+        and area_of(hass, entity) == area.id
+    ]
+    own = getattr(area, f"{quantity}_entity_id")
+    own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
+    candidates.sort(key=lambda entity: entity.device_id != own_device)
+    return candidates[0] if candidates else None
+
+
+def _local_time(value: object) -> datetime | None:
+    """A trend's time attribute in the home's time zone; None if it is not a time."""
+    try:
+        moment = dt_util.parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return None if moment is None or moment.tzinfo is None else dt_util.as_local(moment)
+
+
+def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuestion) -> str:
+    entity = _trend_entity(hass, area, question.quantity)
+    if entity is None:
+        return f"The {area.name} has no {question.quantity} trend."
+    state = hass.states.get(entity.entity_id)
+    feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
+    options = feature.options if feature else {}
+    window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
+    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_clear_trend":
+        return no_clear_trend_answer(
+            area=area.name, quantity=question.quantity, window_days=window_days
+        )
+    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_recent_samples":
+        return no_recent_readings_answer(
+            area=area.name,
+            quantity=question.quantity,
+            last_reading=_local_time(state.attributes.get(ATTR_LAST_SAMPLE_AT)),
+            now=dt_util.now(),
+        )
+    if state is None or state.state == STATE_UNKNOWN:
+        return not_enough_data_answer(
+            area=area.name,
+            quantity=question.quantity,
+            ready_at=_local_time(None if state is None else state.attributes.get(ATTR_READY_AT)),
+            now=dt_util.now(),
+        )
+    if state.state == STATE_UNAVAILABLE:
+        return f"The {question.quantity} trend of the {area.name} is unavailable right now."
+    unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
+    slope = float(state.state)
+    span_hours = state.attributes.get(ATTR_SPAN_HOURS)
+    return trend_answer(
+        area=area.name,
+        question=question,
+        slope=slope,
+        unit=unit,
+        # The direction the rising sensor shows (set with every slope), so Assist never
+        # contradicts it.
+        trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
+        span_hours=float(span_hours) if isinstance(span_hours, int | float) else 24.0 * window_days,
+    )
