@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.setup import async_setup_component
 
 
 async def ask(hass: HomeAssistant, text: str) -> conversation.ConversationResult:
@@ -17,3 +19,17 @@ def speech(result: conversation.ConversationResult) -> str:
     """What Assist says."""
     said: str = result.response.speech["plain"]["speech"]
     return said
+
+
+async def start_assist(hass: HomeAssistant) -> None:
+    """Assist as a user has it: the default agent, every entity exposed to it."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+
+
+async def said(hass: HomeAssistant, text: str) -> str:
+    """What Assist says to `text`."""
+    return speech(await ask(hass, text))

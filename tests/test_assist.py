@@ -354,6 +354,14 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
         "is the attic getting colder": "The Attic has no temperature trend.",
         "is the cellar getting colder": "I do not know an area called cellar.",
         "what is the power forecast": "No power forecast is set up.",
+        "when is the peak power": "No power forecast is set up.",
+        "how much power are we using": (
+            "No power sensor is set up: a power forecast, or a node with a power meter, gives one."
+        ),
+        "what is the temperature outside": (
+            "I do not know the temperature outside: no outdoor sensor or weather entity is set "
+            "up. A power forecast's settings take one."
+        ),
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer

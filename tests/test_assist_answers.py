@@ -1,16 +1,24 @@
-"""What Assist says about a power forecast and a silent sensor, in words read aloud."""
+"""What Assist says about power, a silent sensor and the home's trends, in words read aloud."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from custom_components.py_iot_home.assist.climate_answers import no_recent_readings_answer
+from custom_components.py_iot_home.assist.climate_answers import (
+    Direction,
+    PlaceTrend,
+    TrendQuestion,
+    home_trend_answer,
+    no_recent_readings_answer,
+)
 from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
     power_day_answer,
     power_forecast_answer,
+    power_peak_answer,
 )
+from custom_components.py_iot_home.assist.spoken import shown
 
 NOW = datetime(2026, 12, 3, 21, 20, tzinfo=ZoneInfo("Europe/Brussels"))
 
@@ -223,3 +231,62 @@ def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
         "The Kitchen's humidity sensor has not reported for a while, so I cannot tell "
         "whether it is getting more humid or drier."
     )
+
+
+def test_the_peak_is_the_highest_hour_of_the_next_24() -> None:
+    """Asked at 21:20: a 1,500 W hour at 19:00 tomorrow; a higher one at 22:00 is past 24 hours."""
+    hours = [
+        *_day(NOW),
+        ForecastHour(
+            start=NOW.replace(minute=0) + timedelta(hours=25), power_w=9000.0, low_w=0.0, high_w=9e3
+        ),
+    ]
+    assert power_peak_answer(name="Home", hours=hours, now=NOW) == (
+        "Home expects the peak at 7:00 PM tomorrow, about 1,500\u00a0W."
+    )
+    assert power_peak_answer(name="Home", hours=_hours(900, 420.4, 1240.5), now=NOW) == (
+        "Home expects the peak at 11:00 PM today, about 1,241\u00a0W."
+    )
+    # The hour under way, at its highest: said as this hour, not as a time gone by.
+    assert power_peak_answer(name="Home", hours=_hours(1500, 420), now=NOW) == (
+        "Home expects the peak this hour, about 1,500\u00a0W."
+    )
+    later = NOW + timedelta(hours=2)
+    assert power_peak_answer(name="Home", hours=_hours(1500, 420), now=later) == (
+        "Home has no forecast yet."
+    )
+
+
+def test_the_home_trend_leads_with_yes_or_no_only_when_every_room_agrees() -> None:
+    warmer = TrendQuestion(quantity="temperature", asked=Direction.UP)
+    kitchen = PlaceTrend(place="the Kitchen", slope=1.94, unit="°C", trend=Direction.UP)
+    hall = PlaceTrend(place="Hall Pi", slope=-0.04, unit="°C", trend=Direction.STEADY)
+    assert home_trend_answer(question=warmer, places=[kitchen]) == (
+        "Yes, the Kitchen is getting warmer (+1.9\u00a0°C a day)."
+    )
+    assert home_trend_answer(question=warmer, places=[hall]) == (
+        "No, Hall Pi is holding steady (-0.04\u00a0°C a day)."
+    )
+    assert home_trend_answer(question=warmer, places=[hall, kitchen]) == (
+        "Hall Pi is holding steady (-0.04\u00a0°C a day); "
+        "the Kitchen is getting warmer (+1.9\u00a0°C a day)."
+    )
+    assert home_trend_answer(question=warmer, places=[]) == (
+        "Not enough data yet to tell whether any room is getting warmer or colder."
+    )
+
+
+def test_a_state_is_said_as_the_frontend_shows_it() -> None:
+    """To the entity's decimals, a half rounded up (Python's formatting said 1234.5 "1234")."""
+    cases = {
+        ("1234.5", 0): "1,235",
+        ("1234.50", None): "1,234.50",
+        ("-310.4", 0): "-310",
+        ("-0.3", 0): "0",
+        ("4.45", 1): "4.5",
+        ("4.449", 1): "4.4",
+        ("1E+3", None): "1,000",
+        ("21", 2): "21.00",
+    }
+    assert {case: shown(*case) for case in cases} == cases
+    assert [shown(text, 1) for text in ("unknown", "nan", "inf", "None", "")] == [None] * 5

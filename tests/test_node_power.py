@@ -19,6 +19,7 @@ from custom_components.py_iot_home.protocol import (
     build_state,
 )
 
+from .assist_sentences import said, start_assist
 from .node_messages import (
     AVAILABILITY_TOPIC,
     BOTH,
@@ -81,3 +82,25 @@ async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHACl
     shown = registry.async_get(POWER)
     assert shown is not None
     assert shown.options["sensor"]["suggested_display_precision"] == 0
+
+
+async def test_assist_says_the_power_a_node_meter_reads_now(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Without a power forecast, "how much power are we using" is the node's meter, whole
+    watts as its page shows them: 1234.5 W is 1,235 (Python's rounding said 1234)."""
+    await discover_and_confirm(hass, announcement(sensors=SENSORS))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    state = StateMessage(
+        node_id=NODE_ID,
+        ts=time.time(),
+        seq=4,
+        sensors={"meter": SensorSample(power=1234.5, temperature=23.0)},
+    )
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await start_assist(hass)
+    assert hass.states.get(POWER).state == "1234.5"
+    assert await said(hass, "how much power are we using?") == (
+        "Kitchen Pi Mains power reads 1,235\u00a0W now."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -159,3 +160,40 @@ def unknown_direction_answer(words: str) -> str:
         f'I cannot tell whether a room is getting "{words}"; ask whether it is getting '
         "warmer, colder, more humid or drier."
     )
+
+
+def outdoor_temperature_answer(*, name: str, number: str, unit: str) -> str:
+    """The temperature outside and where it comes from: "It is 4.5 °C outside (Garden)"."""
+    return f"It is {spoken_unit(number, unit)} outside ({name})."
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceTrend:
+    """One room's trend (or a device's in no room): "the Kitchen", its slope a day, its way."""
+
+    place: str
+    slope: float
+    unit: str
+    trend: Direction
+
+
+def home_trend_answer(*, question: TrendQuestion, places: Sequence[PlaceTrend]) -> str:
+    """Answer "is it getting warmer?", asked of no room: each room with a trend, briefly.
+
+    Yes or No leads when every room goes the same way; rooms that differ are only listed.
+    """
+    if not places:
+        return (
+            f"Not enough data yet to tell whether any room is getting "
+            f"{_EITHER_WAY.get(question.quantity, 'up or down')}."
+        )
+    clauses = [
+        f"{place.place} is {_PHRASES.get((question.quantity, place.trend), 'holding steady')} "
+        f"({_per_day(place.slope, place.unit)})"
+        for place in places
+    ]
+    said = "; ".join(clauses)
+    agree = {place.trend is question.asked for place in places}
+    if question.asked is None or len(agree) > 1:
+        return f"{said[0].upper()}{said[1:]}."
+    return f"{'Yes' if agree == {True} else 'No'}, {said}."

@@ -1,4 +1,4 @@
-"""What Assist says about the power forecast: plain words, no Home Assistant."""
+"""What Assist says about power: the forecast, its peak, the reading now. No Home Assistant."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..markdown_text import with_unit
 from .spoken import clock_time, day_ahead, half_up, kwh, watts
 
 
@@ -104,3 +105,38 @@ def _share_ahead(hour: ForecastHour, now: datetime) -> float:
     """How much of the hour is still to come: all of it, or what is left of the one under way."""
     left_s = (hour.start + timedelta(hours=1) - now).total_seconds()
     return min(max(left_s / 3600.0, 0.0), 1.0)
+
+
+def power_peak_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
+    """The hour of the highest forecast in the next 24 hours, with its watts.
+
+    The hour under way is "this hour"; a later one is said with its day (after midnight it
+    is tomorrow's).
+    """
+    ahead = [
+        hour
+        for hour in hours
+        if hour.start + timedelta(hours=1) > now and hour.start < now + timedelta(hours=24)
+    ]
+    if not ahead:
+        return f"{name} has no forecast yet."
+    peak = max(ahead, key=lambda hour: hour.power_w)
+    if peak.start <= now:
+        return f"{name} expects the peak this hour, about {watts(peak.power_w)}."
+    return (
+        f"{name} expects the peak at {clock_time(peak.start)} {day_ahead(peak.start, now)}, "
+        f"about {watts(peak.power_w)}."
+    )
+
+
+def power_now_answer(*, name: str, number: str, unit: str) -> str:
+    """What a power sensor reads now, rounded as it shows ("Home power reads 1,234 W now").
+
+    Below zero a net meter is sending power back to the grid, and says so.
+    """
+    if number.startswith("-"):
+        return (
+            f"{name} reads {with_unit(number, unit)} now: the home is sending "
+            f"{with_unit(number.removeprefix('-'), unit)} to the grid."
+        )
+    return f"{name} reads {with_unit(number, unit)} now."

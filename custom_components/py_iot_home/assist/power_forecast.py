@@ -1,4 +1,4 @@
-"""Assist: what each power forecast expects over the next 24 hours, today or tomorrow."""
+"""Assist: what each power forecast expects over the next 24 hours, today, tomorrow, at its peak."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
-from .power_answers import ForecastHour, power_day_answer, power_forecast_answer
+from .power_answers import (
+    ForecastHour,
+    power_day_answer,
+    power_forecast_answer,
+    power_peak_answer,
+)
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
+INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
 
 
 class PowerForecastIntent(intent.IntentHandler):
@@ -31,12 +37,39 @@ class PowerForecastIntent(intent.IntentHandler):
         if not predicted:
             response.async_set_speech("No power forecast is set up.")
             return response
-        # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
-        day = intent_obj.slots.get("day", {}).get("value")
         response.async_set_speech(
-            " ".join(_forecast_speech(hass, entity, day) for entity in predicted)
+            " ".join(self._speech(hass, entity, intent_obj) for entity in predicted)
         )
         return response
+
+    def _speech(
+        self, hass: HomeAssistant, entity: er.RegistryEntry, intent_obj: intent.Intent
+    ) -> str:
+        forecast = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
+        name = forecast.title if forecast else "The power forecast"
+        state = hass.states.get(entity.entity_id)
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            return why_no_forecast(hass, name, entity)
+        hours = forecast_hours(state.attributes.get("forecast"))
+        return self._answer(name, hours, intent_obj)
+
+    def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
+        day = intent_obj.slots.get("day", {}).get("value")
+        now = dt_util.now()
+        if day in ("today", "tomorrow"):
+            return power_day_answer(name=name, hours=hours, now=now, tomorrow=day == "tomorrow")
+        return power_forecast_answer(name=name, hours=hours, now=now)
+
+
+class PowerPeakIntent(PowerForecastIntent):
+    """The hour each power predictor expects the highest use in the next 24 hours."""
+
+    intent_type = INTENT_POWER_PEAK
+    description = "Tells the hour of the highest power use each power forecast expects"
+
+    def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        return power_peak_answer(name=name, hours=hours, now=dt_util.now())
 
 
 def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:
@@ -49,19 +82,6 @@ def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:
         and entity.translation_key == "predicted_power"
         and not entity.disabled
     ]
-
-
-def _forecast_speech(hass: HomeAssistant, entity: er.RegistryEntry, day: str | None) -> str:
-    forecast = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
-    name = forecast.title if forecast else "The power forecast"
-    state = hass.states.get(entity.entity_id)
-    if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
-        return why_no_forecast(hass, name, entity)
-    hours = forecast_hours(state.attributes.get("forecast"))
-    now = dt_util.now()
-    if day in ("today", "tomorrow"):
-        return power_day_answer(name=name, hours=hours, now=now, tomorrow=day == "tomorrow")
-    return power_forecast_answer(name=name, hours=hours, now=now)
 
 
 def forecast_hours(points: object) -> list[ForecastHour]:

@@ -6,13 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .humidity import INTENT_AREA_HUMIDITY
-from .power_forecast import INTENT_POWER_FORECAST
+from .leds import INTENT_AREA_LEDS
+from .outdoor import INTENT_OUTDOOR_TEMPERATURE
+from .power_forecast import INTENT_POWER_FORECAST, INTENT_POWER_PEAK
+from .power_now import INTENT_POWER_NOW
 from .trend_intent import INTENT_AREA_TREND
 
 _TREND_OF = (
     "(what is|what's|whats|how is|how's|tell me) [the] {quantity} trend (in|of) [the] {{area}}"
 )
 
+_POWER = "(power|electricity|energy)"
+_USE = "[use|usage|consumption]"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 
@@ -94,6 +99,60 @@ SENTENCES: Mapping[str, AssistSentences] = {
             ("humidity", "rising", _RISING, "more humid", ()),
             ("humidity", "falling", _FALLING, "drier", ()),
         )
+    },
+    # The same asked of no room ("is the temperature rising?"): the home answers.
+    **{
+        f"{quantity}_{way}_home": AssistSentences(
+            intent_type=INTENT_AREA_TREND,
+            sentences=(f"is [the] {quantity} {verbs}",),
+            slots={"area": "it", "direction": direction},
+        )
+        for quantity, way, verbs, direction in (
+            ("temperature", "rising", _RISING, "warmer"),
+            ("temperature", "falling", _FALLING, "colder"),
+            ("humidity", "rising", _RISING, "more humid"),
+            ("humidity", "falling", _FALLING, "drier"),
+        )
+    },
+    "power_now": AssistSentences(
+        intent_type=INTENT_POWER_NOW,
+        sentences=(
+            f"how much {_POWER} (are we|am i|is the house|is the home) using [now|right now]",
+            f"(what is|what's|whats|tell me) [the|our|my] (current|present) {_POWER} {_USE}",
+            f"(what is|what's|whats|tell me) [the|our|my] {_POWER} (use|usage|consumption) "
+            "[right] now",
+        ),
+    ),
+    "power_peak": AssistSentences(
+        intent_type=INTENT_POWER_PEAK,
+        sentences=(
+            f"when is [the] peak {_POWER} {_USE}",
+            f"when is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest)",
+            f"when (is|will be) [the] (highest|peak) {_POWER} {_USE}",
+            f"when will [the|our|my] {_POWER} {_USE} peak",
+            f"when (do|will) (we|i) use the most {_POWER}",
+        ),
+    ),
+    "outdoor_temperature": AssistSentences(
+        intent_type=INTENT_OUTDOOR_TEMPERATURE,
+        sentences=(
+            "(what is|what's|whats|tell me) [the] temperature outside",
+            "(what is|what's|whats|tell me) [the] (outside|outdoor) temperature",
+            "how (warm|cold|hot) is it outside",
+        ),
+    ),
+    # "The LED" of an area; an LED named in the sentence is Home Assistant's own to switch.
+    **{
+        f"led_{state}{'_all' if every else ''}": AssistSentences(
+            intent_type=INTENT_AREA_LEDS,
+            sentences=(
+                f"(turn|switch) {state} [the] {leds} in [the] {{area}}",
+                f"(turn|switch) [the] {leds} in [the] {{area}} {state}",
+            ),
+            slots={"state": state, **({"all": "all"} if every else {})},
+        )
+        for state in ("on", "off")
+        for every, leds in ((False, "(led|l e d)"), (True, "(leds|all [the] leds|l e ds)"))
     },
     **{
         f"{quantity}_trend": AssistSentences(

@@ -10,7 +10,10 @@ from homeassistant.helpers import intent
 
 from .device_readings import DeviceTemperatureIntent, async_follow_device_sentences
 from .humidity import AreaHumidityIntent
-from .power_forecast import PowerForecastIntent
+from .leds import AreaLedsIntent
+from .outdoor import OutdoorTemperatureIntent
+from .power_forecast import PowerForecastIntent, PowerPeakIntent
+from .power_now import PowerNowIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 from .sentences import SENTENCES
 from .trend_intent import AreaTrendIntent
@@ -23,6 +26,10 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         AreaHumidityIntent(),
         AreaTrendIntent(),
         PowerForecastIntent(),
+        PowerPeakIntent(),
+        PowerNowIntent(),
+        OutdoorTemperatureIntent(),
+        AreaLedsIntent(),
         DeviceTemperatureIntent(),
     ):
         intent.async_register(hass, handler)

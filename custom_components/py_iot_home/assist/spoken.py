@@ -66,3 +66,26 @@ def watts(power_w: float) -> str:
 def kwh(energy_kwh: float) -> str:
     """Energy to a tenth of a kilowatt-hour: "2.9 kWh"."""
     return with_unit(f"{energy_kwh:,.1f}", "kWh")
+
+
+def shown(number: str, precision: int | None) -> str | None:
+    """A state as the frontend shows it: to `precision` decimals, rounded half up, grouped.
+
+    "1234.5" at no decimals is "1,235" (Python's formatting, and Home Assistant's own
+    rounding with it, say "1234"); without a precision the digits stay as given. None if the
+    state is not a finite number.
+    """
+    try:
+        value = Decimal(number)
+    except ArithmeticError:
+        return None
+    if not value.is_finite():
+        return None
+    if precision is not None:
+        value = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        # "1E+3" is a thousand written short: said in full, as the frontend shows it.
+        value = value.quantize(Decimal(1))
+    # -0.3 W shown whole is "0 W", as the frontend writes it, not "-0".
+    return f"{value.copy_abs() if value.is_zero() else value:,}"

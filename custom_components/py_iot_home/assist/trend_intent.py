@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
@@ -31,7 +33,9 @@ from ..trends.coordinator import (
 )
 from .climate_answers import (
     Direction,
+    PlaceTrend,
     TrendQuestion,
+    home_trend_answer,
     no_clear_trend_answer,
     no_recent_readings_answer,
     not_enough_data_answer,
@@ -40,9 +44,11 @@ from .climate_answers import (
     trend_answer,
     unknown_direction_answer,
 )
-from .places import AreaIntentHandler, area_of, slot_text
+from .places import AreaIntentHandler, area_of, find_area, slot_text
 
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
+# What "is it getting warmer" and "is the house getting warmer" call the whole home.
+_THE_HOME = frozenset({"it", "home", "house", "our home", "our house", "my home", "my house"})
 
 _TREND_DIRECTIONS: Mapping[object, Direction] = {
     "rising": Direction.UP,
@@ -70,13 +76,20 @@ class AreaTrendIntent(AreaIntentHandler):
             slot_text(intent_obj.slots["direction"]["value"]),
         )
         question = parse_trend_question(words)
-        area = self._area(intent_obj, slot_text(area_words))
+        hass = intent_obj.hass
+        named = slot_text(area_words)
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
-        elif isinstance(area, str):
+            return response
+        # "Is it getting warmer?" names no room: the home answers, unless a room is called so.
+        if named.casefold() in _THE_HOME and find_area(hass, named) is None:
+            response.async_set_speech(_home_trend_speech(hass, question))
+            return response
+        area = self._area(intent_obj, named)
+        if isinstance(area, str):
             response.async_set_speech(area)
         else:
-            response.async_set_speech(_trend_speech(intent_obj.hass, area, question))
+            response.async_set_speech(_trend_speech(hass, area, question))
         return response
 
 
@@ -85,19 +98,26 @@ def _trend_entity(
 ) -> er.RegistryEntry | None:
     """Our trend sensor of `quantity` in the area; the one beside the area's own sensor first."""
     registry = er.async_get(hass)
-    keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
     candidates = [
-        entity
-        for entity in registry.entities.values()
-        if entity.platform == DOMAIN
-        and entity.domain == Platform.SENSOR
-        and entity.translation_key in keys
-        and area_of(hass, entity) == area.id
+        entity for entity in _trend_entities(hass, quantity) if area_of(hass, entity) == area.id
     ]
     own = getattr(area, f"{quantity}_entity_id")
     own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
     candidates.sort(key=lambda entity: entity.device_id != own_device)
     return candidates[0] if candidates else None
+
+
+def _trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
+    """Our enabled trend sensors of `quantity`."""
+    keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
+    return [
+        entity
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and entity.translation_key in keys
+        and not entity.disabled
+    ]
 
 
 def _local_time(value: object) -> datetime | None:
@@ -150,3 +170,44 @@ def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuesti
         trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
         span_hours=float(span_hours) if isinstance(span_hours, int | float) else 24.0 * window_days,
     )
+
+
+def _home_trend_speech(hass: HomeAssistant, question: TrendQuestion) -> str:
+    """Each room's trend of the quantity (a device in no room by its name), briefly."""
+    places = _trend_places(hass, question.quantity)
+    if not places:
+        return f"No room has a {question.quantity} trend."
+    trends: list[PlaceTrend] = []
+    for place, entity in sorted(places.items(), key=lambda item: item[0].casefold()):
+        state = hass.states.get(entity.entity_id)
+        try:
+            slope = float(state.state) if state is not None else math.nan
+        except ValueError:
+            continue
+        if state is None or not math.isfinite(slope):
+            continue
+        trends.append(
+            PlaceTrend(
+                place=place,
+                slope=slope,
+                unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d"),
+                trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
+            )
+        )
+    return home_trend_answer(question=question, places=trends)
+
+
+def _trend_places(hass: HomeAssistant, quantity: str) -> dict[str, er.RegistryEntry]:
+    """The trend sensor of each room ("the Kitchen"), or of each device in no room."""
+    places: dict[str, er.RegistryEntry] = {}
+    areas = ar.async_get(hass)
+    for area in areas.async_list_areas():
+        if (entity := _trend_entity(hass, area, quantity)) is not None:
+            places[f"the {area.name}"] = entity
+    devices = dr.async_get(hass)
+    for entity in _trend_entities(hass, quantity):
+        if area_of(hass, entity) is None and entity.device_id is not None:
+            device = devices.async_get(entity.device_id)
+            if device is not None:
+                places.setdefault(str(device.name_by_user or device.name), entity)
+    return places

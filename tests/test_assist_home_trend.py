@@ -1,0 +1,96 @@
+"""Assist: "is it getting warmer?", asked of no room, answers for each room with a trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .assist_sentences import said, start_assist
+from .fakes import FakeHardware
+from .home_entry import board_subentry, feature, home_entry
+from .trend_samples import three_days_warming
+
+BEDROOM_SUBENTRY_ID = "01JBOARD0000000000000BEDROOM"
+LIVING_ROOM_TREND = "sensor.living_room_living_room_temperature_trend"
+BEDROOM_TREND = "sensor.bedroom_bedroom_temperature_trend"
+
+
+@pytest.fixture
+def mock_config_entry(board_data: dict[str, Any]) -> MockConfigEntry:
+    """Two boards: the living room's, and a bedroom's on GPIO5 without LEDs."""
+    bedroom = {**board_data, "board_id": "board0002", "dht_pin": 5, "leds": [], "area": "Bedroom"}
+    return home_entry(
+        board_subentry({**board_data, "area": "Living room"}),
+        board_subentry(bedroom, title="Bedroom", subentry_id=BEDROOM_SUBENTRY_ID),
+    )
+
+
+@pytest.fixture
+async def two_rooms(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    for name in ("Living room", "Bedroom"):
+        ar.async_get(hass).async_get_or_create(name)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+
+
+async def _bedroom_cooling(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Three days at 20 °C falling a degree a day."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
+    trend = feature(entry, BEDROOM_SUBENTRY_ID).trend
+    trend.add_samples("temperature", times, 20.0 - (times - times[0]) / 86400)
+    trend.add_samples("humidity", times, np.full(len(times), 50.0))
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_is_it_getting_warmer_at_home(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """It said "I do not know an area called it"."""
+    assert await said(hass, "is it getting warmer?") == (
+        "Not enough data yet to tell whether any room is getting warmer or colder."
+    )
+
+    await three_days_warming(hass, mock_config_entry)
+    warming = float(hass.states.get(LIVING_ROOM_TREND).state)
+    assert 1.5 < warming < 2.5
+    # Only the living room has a trend yet: the bedroom is left out.
+    for sentence in ("is it getting warmer?", "Is it warming up", "is the temperature rising?"):
+        assert await said(hass, sentence) == (
+            f"Yes, the Living room is getting warmer ({warming:+.1f}\u00a0°C a day)."
+        ), sentence
+    assert await said(hass, "is it getting colder") == (
+        f"No, the Living room is getting warmer ({warming:+.1f}\u00a0°C a day)."
+    )
+
+    await _bedroom_cooling(hass, mock_config_entry)
+    cooling = float(hass.states.get(BEDROOM_TREND).state)
+    assert -1.5 < cooling < -0.5
+    both = (
+        f"the Bedroom is getting colder ({cooling:+.1f}\u00a0°C a day); "
+        f"the Living room is getting warmer ({warming:+.1f}\u00a0°C a day)."
+    )
+    # The rooms go different ways: no yes or no, each room in a few words.
+    assert await said(hass, "is it getting warmer") == both[0].upper() + both[1:]
+    assert await said(hass, "is the house getting drier?") == (
+        "No, the Bedroom is holding steady (+0.00\u00a0percent a day); "
+        "the Living room is holding steady (+0.00\u00a0percent a day)."
+    )
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_a_room_called_home_is_that_room(hass: HomeAssistant) -> None:
+    ar.async_get(hass).async_get_or_create("House")
+    assert await said(hass, "is the house getting warmer") == "The House has no temperature trend."

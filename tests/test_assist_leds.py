@@ -1,0 +1,101 @@
+"""Assist: "turn on the LED in the kitchen" switches the LEDs of a board or node by area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .assist_sentences import ask, said, speech, start_assist
+from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID
+
+DESK_LED = "switch.kitchen_desk_led"
+SHELF_LED = "switch.kitchen_shelf_led"
+
+
+async def _board_in_the_kitchen(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The board set up with "Kitchen" in its area field, and Assist."""
+    ar.async_get(hass).async_get_or_create("Kitchen")
+    entry.add_to_hass(hass)
+    board = entry.subentries[BOARD_SUBENTRY_ID]
+    hass.config_entries.async_update_subentry(entry, board, data={**board.data, "area": "Kitchen"})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+
+
+async def test_turn_on_the_led_in_the_kitchen(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """It said "Sorry, I am not aware of any device called LED in the kitchen area"."""
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    assert await said(hass, "turn on the LED in the kitchen") == (
+        "Turned on the Desk LED in the Kitchen."
+    )
+    assert hass.states.get(DESK_LED).state == "on"
+    assert fake_hardware.rpi_gpio.levels[17] == 1
+    assert await said(hass, "Switch the LED in the Kitchen off.") == (
+        "Turned off the Desk LED in the Kitchen."
+    )
+    assert hass.states.get(DESK_LED).state == "off"
+    assert fake_hardware.rpi_gpio.levels[17] == 0
+    assert await said(hass, "turn on the LED in the cellar") == (
+        "I do not know an area called cellar."
+    )
+
+
+async def test_an_led_assist_may_not_switch_is_left_alone(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    async_expose_entity(hass, conversation.DOMAIN, DESK_LED, False)
+    assert await said(hass, "turn on the LED in the kitchen") == (
+        "The Kitchen has no LED that Assist may switch."
+    )
+    assert hass.states.get(DESK_LED).state == "off"
+
+
+async def test_a_light_is_not_taken_for_an_led(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """Only "LED" and "LEDs" are ours: "the light in the kitchen" stays Home Assistant's."""
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    answer = await said(hass, "turn on the light in the kitchen")
+    assert "LED" not in answer
+    assert hass.states.get(DESK_LED).state == "off"
+
+
+class TestAKitchenWithTwoLeds:
+    """A board with a second LED, on GPIO27."""
+
+    @pytest.fixture
+    def board_data(self, board_data: dict[str, Any]) -> dict[str, Any]:
+        """The board with a second LED, on GPIO27."""
+        shelf = {**board_data["leds"][0], "led_id": "led00002", "name": "Shelf LED", "pin": 27}
+        return {**board_data, "leds": [*board_data["leds"], shelf]}
+
+    async def test_the_led_asks_which_and_the_leds_are_all(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+    ) -> None:
+        await _board_in_the_kitchen(hass, mock_config_entry)
+        assert await said(hass, "turn on the LED in the kitchen") == (
+            'The Kitchen has 2 LEDs: Desk LED and Shelf LED. Say which one, or "turn on the LEDs '
+            'in the Kitchen" for all of them.'
+        )
+        assert {hass.states.get(led).state for led in (DESK_LED, SHELF_LED)} == {"off"}
+        assert await said(hass, "turn on the LEDs in the kitchen") == (
+            "Turned on 2 LEDs in the Kitchen: Desk LED and Shelf LED."
+        )
+        assert {hass.states.get(led).state for led in (DESK_LED, SHELF_LED)} == {"on"}
+        assert (fake_hardware.rpi_gpio.levels[17], fake_hardware.rpi_gpio.levels[27]) == (1, 1)
+        # An LED named in the sentence is Home Assistant's own intent's, as before.
+        result = await ask(hass, "turn off the shelf LED in the kitchen")
+        assert result.response.response_type.value == "action_done", speech(result)
+        assert "Kitchen" not in speech(result)
+        assert (hass.states.get(DESK_LED).state, hass.states.get(SHELF_LED).state) == ("on", "off")

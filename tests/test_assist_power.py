@@ -1,0 +1,184 @@
+"""Assist and the home's power forecast: the power now, its peak, the temperature outside."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from custom_components.py_iot_home.const import (
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+)
+
+from .assist_sentences import said, start_assist
+from .home_entry import forecast_subentry, home_entry
+from .test_predictor import (
+    ENOUGH_DAYS,
+    NOW,
+    POWER,
+    PREDICTED,
+    TEMPERATURE,
+    _add_predictor,
+    _seed,
+    _set_states,
+)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+def _shown_with(hass: HomeAssistant, entity_id: str, precision: int) -> None:
+    """Give a plain state a registry entry shown with `precision` decimals, as a user may."""
+    registry = er.async_get(hass)
+    entry = registry.async_get_or_create(
+        "sensor", "demo", entity_id, suggested_object_id=entity_id.removeprefix("sensor.")
+    )
+    assert entry.entity_id == entity_id
+    registry.async_update_entity_options(entity_id, "sensor", {"display_precision": precision})
+
+
+async def test_when_is_the_peak_power(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The hour of the highest forecast in the next 24 hours, in the home's time zone."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    forecast = hass.states.get(PREDICTED).attributes["forecast"]
+    assert len(forecast) == 24
+    peak = max(forecast, key=lambda point: point["power_w"])
+    start = dt_util.parse_datetime(peak["datetime"])
+    assert start is not None
+    assert start.utcoffset() == dt_util.as_local(NOW).utcoffset() != timedelta(0)
+    day = "today" if start.date() == dt_util.as_local(NOW).date() else "tomorrow"
+    watts = f"{math.floor(peak['power_w'] + 0.5):,}"
+    assert start > dt_util.as_local(NOW)  # the hour under way is not the peak of this day
+    for sentence in (
+        "when is the peak power?",
+        "When is peak electricity use",
+        "when will our power use peak",
+        "when do we use the most energy?",
+    ):
+        assert await said(hass, sentence) == (
+            f"Power forecast expects the peak at {start:%-I:%M %p} {day}, about {watts}\u00a0W."
+        ), sentence
+    # "How much power will we use" is still the forecast, not the power now.
+    assert (await said(hass, "how much power will we use")).startswith(
+        "Power forecast expects about "
+    )
+
+
+async def test_how_much_power_are_we_using(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The forecast's power sensor now, rounded as the user has it shown."""
+    freezer.move_to(NOW)
+    _shown_with(hass, POWER, 0)
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    hass.states.async_set(POWER, "1234.56", {"unit_of_measurement": "W", "friendly_name": "Meter"})
+    for sentence in (
+        "how much power are we using?",
+        "How much electricity are we using right now",
+        "what is the current power usage",
+        "what's our power consumption now",
+    ):
+        assert await said(hass, sentence) == "Meter reads 1,235\u00a0W now.", sentence
+    # A net meter below zero: the home gives power back.
+    hass.states.async_set(POWER, "-310.4", {"unit_of_measurement": "W", "friendly_name": "Meter"})
+    assert await said(hass, "how much power are we using") == (
+        "Meter reads -310\u00a0W now: the home is sending 310\u00a0W to the grid."
+    )
+    # An energy meter can feed a forecast: its total is no power now.
+    hass.states.async_set(POWER, "1234.5", {"unit_of_measurement": "kWh", "friendly_name": "Meter"})
+    assert await said(hass, "how much power are we using") == (
+        "Meter counts energy, not power: it cannot say what the home uses now."
+    )
+    hass.states.async_set(
+        POWER, "unavailable", {"unit_of_measurement": "W", "friendly_name": "Meter"}
+    )
+    assert await said(hass, "how much power are we using") == "Meter has no reading now."
+
+
+async def test_what_is_the_temperature_outside(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The forecast's outdoor sensor, rounded as the user has it shown."""
+    freezer.move_to(NOW)
+    _shown_with(hass, TEMPERATURE, 1)
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    hass.states.async_set(
+        TEMPERATURE, "4.46", {"unit_of_measurement": "°C", "friendly_name": "Garden"}
+    )
+    for sentence in (
+        "what is the temperature outside?",
+        "What's the outdoor temperature",
+        "how cold is it outside",
+    ):
+        assert await said(hass, sentence) == "It is 4.5\u00a0°C outside (Garden).", sentence
+    hass.states.async_set(TEMPERATURE, "unknown", {"friendly_name": "Garden"})
+    assert await said(hass, "what is the temperature outside") == "Garden has no temperature now."
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_the_temperature_outside_from_the_weather(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A forecast set up with a weather entity and no outdoor sensor: the weather answers."""
+    freezer.move_to(NOW)
+    assert await async_setup_component(
+        hass,
+        "template",
+        {
+            "template": [
+                {
+                    "weather": [
+                        {
+                            "name": "Outdoor",
+                            "condition": "cloudy",
+                            "temperature": "{{ 41.3 }}",
+                            "temperature_unit": "°F",
+                            "humidity": "{{ 80 }}",
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+    _set_states(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    # 41.3 °F is 5.17 °C: the weather entity shows it in the home's unit, to a tenth.
+    assert hass.states.get("weather.outdoor").attributes["temperature_unit"] == "°C"
+    assert await said(hass, "what is the temperature outside") == (
+        "It is 5.2\u00a0°C outside (Outdoor)."
+    )
