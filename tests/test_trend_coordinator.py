@@ -84,15 +84,26 @@ def _register(hass: HomeAssistant, source: TrendSource, object_id: str) -> str:
 
 
 def _assert_matches_reference(
-    result: TrendResult, times: np.ndarray, values: np.ndarray, zone: str
+    result: TrendResult, times: np.ndarray, values: np.ndarray, zone: str, *, now_s: float
 ) -> None:
-    """Slope, statistics and daily means as numpy and pandas compute them."""
-    slope, intercept = np.polyfit((times - times[0]) / DAY, values, 1)
+    """Slope, statistics and daily means as numpy and pandas compute them.
+
+    Each value weighs the time until the next one (the newest until now, or as long as the
+    one before it), at most the 2 hours after which a source is silent; polyfit weighs
+    residuals, so by the square roots.
+    """
+    stood_for = np.minimum(
+        np.diff(times, append=max(now_s, times[-1] + times[-1] - times[-2])), 7200.0
+    )
+    slope, intercept = np.polyfit((times - times[0]) / DAY, values, 1, w=np.sqrt(stood_for))
+    mean = np.average(values, weights=stood_for)
     assert result.count == times.size
     assert result.slope_per_day == pytest.approx(slope, rel=1e-5, abs=1e-6)
     assert result.intercept == pytest.approx(intercept, rel=1e-5)
-    assert result.mean == pytest.approx(values.mean(), rel=1e-6)
-    assert result.std == pytest.approx(values.std(), rel=1e-4)
+    assert result.mean == pytest.approx(mean, rel=1e-6)
+    assert result.std == pytest.approx(
+        np.sqrt(np.average((values - mean) ** 2, weights=stood_for)), rel=1e-4
+    )
     assert result.minimum == pytest.approx(values.min(), rel=1e-6)
     assert result.maximum == pytest.approx(values.max(), rel=1e-6)
     reference = pandas_daily(times, values, zone)
@@ -180,7 +191,11 @@ async def test_seeds_each_source_from_the_recorder(
     times = np.array([t for t, _ in held])
     values = np.array([v for _, v in held])
     _assert_matches_reference(
-        coordinator.data.results["temperature"], times, values, hass.config.time_zone
+        coordinator.data.results["temperature"],
+        times,
+        values,
+        hass.config.time_zone,
+        now_s=dt_util.utcnow().timestamp(),
     )
     assert coordinator.data.results["humidity"].count == 0
     await coordinator.async_shutdown()
@@ -344,8 +359,8 @@ async def test_live_and_replayed_samples_feed_the_analysis(
     results = coordinator.data.results
     assert set(results) == {"temperature", "humidity"}
     assert "unknown_sensor" not in coordinator.store
-    _assert_matches_reference(results["temperature"], t_times, t_values, zone)
-    _assert_matches_reference(results["humidity"], h_times, h_values, zone)
+    _assert_matches_reference(results["temperature"], t_times, t_values, zone, now_s=now_s)
+    _assert_matches_reference(results["humidity"], h_times, h_values, zone, now_s=now_s)
     assert coordinator.data.directions == {"temperature": "rising", "humidity": "falling"}
 
 

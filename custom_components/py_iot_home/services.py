@@ -104,9 +104,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
 def _trend_response(result: TrendResult, settings: TrendSettings, now_s: float) -> dict[str, Any]:
     """Both definitions of the trend, the robust fit, and the trend a sensor would show.
 
-    ``slope_per_day``/``intercept``: least squares over the samples (intercept at the first
-    sample); ``daily_means_slope_per_day``/``daily_means_intercept``: least squares over the
-    daily means at their day numbers (intercept: the line on the first day with a mean).
+    ``slope_per_day``/``intercept``: least squares over the samples, each weighed by the
+    time it stood for as the mean is (intercept at the first sample);
+    ``daily_means_slope_per_day``/``daily_means_intercept``: least squares over the daily
+    means at their day numbers (intercept: the line on the first day with a mean).
     Those answer whatever the samples are: 37 minutes of a room gave -15 °C/d. So the
     response also says, as the trend sensors judge it, whether a slope means something yet
     (``trend_status``, ``trend_slope_per_day``) and over how many hours (``span_hours``).

@@ -215,13 +215,20 @@ def test_regression_and_statistics_match_numpy() -> None:
     t_ref = times[finite][0]
     x = (times[finite] - t_ref) / DAY
     y = values[finite].astype(np.float64)
-    slope, intercept = np.polyfit(x, y, 1)
+    # Each value weighs the time until the next finite one (the newest, 30 s old, as long
+    # as the one before it); polyfit weighs residuals, so by the square roots.
+    stood_for = np.diff(times[finite], append=times[finite][-1] + 0.0)
+    stood_for[-1] = max(30.0, stood_for[-2])
+    slope, intercept = np.polyfit(x, y, 1, w=np.sqrt(stood_for))
+    mean = np.average(y, weights=stood_for)
     assert result.count == finite.sum()
     assert result.slope_per_day == pytest.approx(slope, rel=1e-6)
     assert result.intercept == pytest.approx(intercept, rel=1e-6)
     assert result.t_ref_s == t_ref > times[0]
-    assert result.mean == pytest.approx(y.mean(), rel=1e-6)
-    assert result.std == pytest.approx(y.std(), rel=1e-5)
+    assert result.mean == pytest.approx(mean, rel=1e-6)
+    assert result.std == pytest.approx(np.sqrt(np.average((y - mean) ** 2, weights=stood_for)))
+    # Counted sample by sample they differ: the uniform times are far from even.
+    assert abs(y.mean() - mean) > 1e-3
     assert result.minimum == y.min()
     assert result.maximum == y.max()
     assert result.last_time_s == times[-1]

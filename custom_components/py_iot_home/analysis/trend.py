@@ -1,8 +1,10 @@
 """Trend of one sensor's samples: calendar-day means in a time zone, and slopes over them.
 
-Three slopes describe one window: the least-squares line over the samples (``window_stats``,
-native or numpy), the line over the daily means (the design's definition), and the robust
-fit of ``slope_fit`` with its standard error, which is what ``trend_estimate`` publishes.
+Three slopes describe one window: the least-squares line over the samples, each weighed by
+the time it stood for (``time_weights``), the line over the daily means (the design's
+definition), and the robust fit of ``slope_fit`` with its standard error, which is what
+``trend_estimate`` publishes. The count and extremes come from ``window_stats`` (native or
+numpy).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .coverage import covered_s
+from .coverage import covered_s, silent_gap_s
 from .sample_store import SampleArrays, SampleStore
 from .slope_fit import NO_FIT, SlopeFit, line_over_days, robust_slope
+from .time_weights import NO_STATS, stood_for_s, weighted_stats
 from .window_stats import backend_name, window_stats
 
 type TrendDirection = Literal["rising", "falling", "steady"]
@@ -69,8 +72,10 @@ class TrendResult:
 
     ``slope_per_day`` and ``intercept`` describe the least-squares line
     ``value = intercept + slope_per_day * (time_s - t_ref_s) / 86400`` where ``t_ref_s`` is
-    the first finite sample's time. Statistics are NaN when there are too few samples
-    (none for the mean, fewer than two distinct times for the slope).
+    the first finite sample's time. The line, ``mean`` and ``std`` weigh each sample by the
+    time it stood for (``time_weights``): until the next sample, the newest until now, none
+    longer than a silent gap. Statistics are NaN when there are too few samples (none for
+    the mean, fewer than two distinct times that stood for some time for the slope).
 
     ``daily_line`` is least squares through every daily mean at its day number (intercept:
     the line on the first day with a mean), as ``np.polyfit`` over those daily means
@@ -130,25 +135,28 @@ def analyze_trend(
     robust = NO_FIT
     spacing = _NAN
     covered = 0.0
+    weighted = NO_STATS
     if stats.count:
         last_time = float(usable_times[-1])
         span = last_time - float(usable_times[0])
         if usable_times.size > 1:
             spacing = float(np.median(np.diff(usable_times[-RHYTHM_GAPS - 1 :])))
         covered = covered_s(usable_times, spacing)
+        weights = stood_for_s(usable_times, now_s=now_s, cap_s=silent_gap_s(spacing))
+        weighted = weighted_stats(usable_times, usable_values, weights)
         robust = robust_slope(
             usable_times, usable_values, t_ref_s=float(usable_times[0]), covered_s=covered
         )
     days = _daily_means(times, vals, _zone(tz), finite, now_s=now_s)
     return TrendResult(
         daily_means=days,
-        slope_per_day=stats.slope_per_day,
-        intercept=stats.intercept,
+        slope_per_day=weighted.slope_per_day,
+        intercept=weighted.intercept,
         t_ref_s=stats.t_ref,
         minimum=stats.minimum,
         maximum=stats.maximum,
-        mean=stats.mean,
-        std=stats.std,
+        mean=weighted.mean,
+        std=weighted.std,
         count=stats.count,
         last_time_s=last_time,
         last_age_s=now_s - last_time,
