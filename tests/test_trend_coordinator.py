@@ -44,6 +44,7 @@ from custom_components.py_iot_home.trends.coordinator import (
     TrendSource,
     analyze_snapshot,
 )
+from custom_components.py_iot_home.trends.display_unit import DisplayUnit
 from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
 from tests.daily_reference import pandas_daily
 
@@ -647,6 +648,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
             tz="Europe/Berlin",
             now_s=now_s,
             previous=previous,
+            shown_units={"temperature": DisplayUnit("°C"), "humidity": DisplayUnit("%")},
         )
 
     first = analyze(None)
@@ -668,6 +670,7 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
     assert first.views["humidity", RISING].attributes == {
         "direction": "falling",
         "threshold": 0.2,
+        "threshold_unit": "%/d",
         "unknown_reason": None,
     }
 

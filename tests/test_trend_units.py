@@ -6,15 +6,21 @@ a slope and a threshold as an interval (x1.8), a mean as a temperature (x1.8 + 3
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import HomeAssistant
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.const import CONF_TREND_THRESHOLD
 
@@ -33,6 +39,10 @@ TEMPERATURE = "sensor.living_room_living_room_temperature"
 TEMPERATURE_TREND = "sensor.living_room_living_room_temperature_trend"
 HUMIDITY_TREND = "sensor.living_room_living_room_humidity_trend"
 TEMPERATURE_RISING = "binary_sensor.living_room_living_room_temperature_rising"
+# The board of `init_integration`, in no area.
+BOARD_TEMPERATURE = "sensor.living_room_temperature"
+BOARD_TEMPERATURE_TREND = "sensor.living_room_temperature_trend"
+BOARD_TEMPERATURE_RISING = "binary_sensor.living_room_temperature_rising"
 
 
 @pytest.fixture
@@ -136,18 +146,87 @@ async def test_the_threshold_is_set_in_the_homes_unit_and_stored_in_celsius(
     assert suggested[CONF_TREND_THRESHOLD] == 0.9
 
 
-async def test_switching_the_home_to_metric_shows_the_trend_in_celsius(
+async def test_the_trend_follows_the_unit_its_sensor_shows(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """°F set without "update the unit of all sensors": a sensor shows °C until its next
+    reading, and so does its trend (it showed °F/d at once: a slope of °C readings labelled
+    °F). Then both are °F, with nothing reloaded: the entities never went unavailable."""
+    await three_days_warming(hass, init_integration)
+    trend = feature(init_integration).trend
+    slope_c = trend.data.estimates["temperature"].shown_slope
+    assert slope_c == pytest.approx(2.0, abs=0.05)
+    assert hass.states.get(BOARD_TEMPERATURE).attributes["unit_of_measurement"] == "°C"
+    watched = _watch_states(hass, BOARD_TEMPERATURE_TREND, BOARD_TEMPERATURE_RISING)
+
+    await hass.config.async_update(unit_system="us_customary")
+    await hass.async_block_till_done()
+    assert hass.states.get(BOARD_TEMPERATURE).attributes["unit_of_measurement"] == "°C"
+    shown = hass.states.get(BOARD_TEMPERATURE_TREND)
+    assert (shown.state, shown.attributes["unit_of_measurement"]) == (
+        str(round(slope_c, 2)),
+        "°C/d",
+    )
+    rising = hass.states.get(BOARD_TEMPERATURE_RISING).attributes
+    assert (rising["threshold"], rising["threshold_unit"]) == (0.2, "°C/d")
+
+    fake_hardware.dht.script(4, (21.0, 45.0))
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(BOARD_TEMPERATURE).attributes["unit_of_measurement"] == "°F"
+    shown = hass.states.get(BOARD_TEMPERATURE_TREND)
+    assert shown.attributes["unit_of_measurement"] == "°F/d"
+    assert float(shown.state) == pytest.approx(
+        trend.data.estimates["temperature"].shown_slope * 1.8, abs=0.006
+    )
+    rising = hass.states.get(BOARD_TEMPERATURE_RISING).attributes
+    assert (rising["threshold"], rising["threshold_unit"]) == (0.36, "°F/d")
+    assert feature(init_integration).trend is trend  # not reloaded
+    assert STATE_UNAVAILABLE not in {state.state for state in watched}
+
+
+async def test_a_sensor_set_to_celsius_in_a_fahrenheit_home_keeps_its_trend_in_celsius(
     hass: HomeAssistant, fahrenheit_home: MockConfigEntry
 ) -> None:
-    """Units changed in the settings reach the trend sensors (by a reload of the board)."""
+    """The unit chosen in the sensor's settings decides, not the home's unit system."""
     await three_days_warming(hass, fahrenheit_home)
+    trend = feature(fahrenheit_home).trend
     assert hass.states.get(TEMPERATURE_TREND).attributes["unit_of_measurement"] == "°F/d"
-    await hass.config.async_update(unit_system="metric")
-    await hass.async_block_till_done()
-    trend = hass.states.get(TEMPERATURE_TREND)
-    assert trend.attributes["unit_of_measurement"] == "°C/d"
-    # Nothing was lost in the reload: the three days are analysed again, now in °C.
-    assert float(trend.state) == pytest.approx(2.0, abs=0.05)
-    await hass.config.async_update(unit_system="metric")  # no change: no reload
-    await hass.async_block_till_done()
-    assert feature(fahrenheit_home).trend.shown_units["temperature"].unit == "°C"
+    er.async_get(hass).async_update_entity_options(
+        TEMPERATURE, "sensor", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).attributes["unit_of_measurement"] == "°C"
+    shown = hass.states.get(TEMPERATURE_TREND)
+    assert shown.attributes["unit_of_measurement"] == "°C/d"
+    assert float(shown.state) == round(trend.data.estimates["temperature"].shown_slope, 2)
+    assert shown.attributes["mean"] == pytest.approx(
+        trend.data.results["temperature"].mean, abs=1e-3
+    )
+    rising = hass.states.get(TEMPERATURE_RISING).attributes
+    assert (rising["threshold"], rising["threshold_unit"]) == (0.2, "°C/d")
+    humidity = hass.states.get(HUMIDITY_TREND)
+    assert humidity.attributes["unit_of_measurement"] == "%/d"
+    # Its threshold is set in the unit its trend is shown in.
+    result = await async_start_reconfigure(hass, fahrenheit_home)
+    form = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "settings"})
+    (key,) = (key for key in form["data_schema"].schema if str(key) == CONF_TREND_THRESHOLD)
+    assert form["data_schema"].schema[key].config["unit_of_measurement"] == "°C/d"
+    assert key.default() == 0.2
+
+
+def _watch_states(hass: HomeAssistant, *entity_ids: str) -> list[State]:
+    """Every state the entities take from now on."""
+    seen: list[State] = []
+
+    @callback
+    def _seen(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            seen.append(state)
+
+    async_track_state_change_event(hass, list(entity_ids), _seen)
+    return seen

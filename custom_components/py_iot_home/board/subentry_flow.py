@@ -88,8 +88,10 @@ class BoardSubentryFlow(
 
     @property
     def _temperature_unit(self) -> str:
-        """The home's temperature unit: trend thresholds are shown in it per day."""
-        return self.hass.config.units.temperature_unit
+        """The unit its temperature trend is shown in (else the home's): thresholds are too."""
+        trend = running_trend(loaded_feature(self._get_entry(), self._reconfigured.subentry_id))
+        shown = trend.shown_temperature_unit() if trend is not None else None
+        return shown or self.hass.config.units.temperature_unit
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None

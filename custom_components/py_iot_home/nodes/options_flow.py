@@ -25,7 +25,10 @@ class NodeOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form with the trend settings."""
-        temperature_unit = self.hass.config.units.temperature_unit
+        # Thresholds in the unit its temperature trends are shown in (else the home's).
+        running = running_trend(loaded_feature(self.config_entry))
+        shown = running.shown_temperature_unit() if running is not None else None
+        temperature_unit = shown or self.hass.config.units.temperature_unit
         errors = {} if user_input is None else trend_field_errors(user_input, temperature_unit)
         if user_input is not None and not errors:
             options = {**self.config_entry.options, **trend_values(user_input, temperature_unit)}

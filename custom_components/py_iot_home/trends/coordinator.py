@@ -14,9 +14,9 @@ import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
@@ -47,6 +47,7 @@ from ..const import (
     TREND_SLOPE_DIGITS,
 )
 from ..feature_entry import FeatureEntry
+from ..quantities import unit_of
 from .display_unit import UNCONVERTED, DisplayUnit, display_unit
 from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
@@ -57,6 +58,7 @@ TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
 ATTR_DAILY_MEANS = "daily_means"
 ATTR_DIRECTION = "direction"
 ATTR_THRESHOLD = "threshold"
+ATTR_THRESHOLD_UNIT = "threshold_unit"
 ATTR_STANDARD_ERROR = "standard_error"
 ATTR_READY_AT = "ready_at"
 ATTR_UNKNOWN_REASON = "unknown_reason"
@@ -106,6 +108,7 @@ class EntityView:
 
     value: float | bool | str | None
     attributes: dict[str, Any]  # shared by the states written from it: never mutated
+    unit: str | None = None  # the value's unit, when it has one (a slope's, per day)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +121,7 @@ class TrendSnapshot:
     thresholds: Mapping[str, float]  # each source's rising/falling threshold, unit per day
     backend: str
     views: Mapping[tuple[str, str], EntityView]  # by (source key, TREND or RISING)
+    units: Mapping[str, DisplayUnit]  # the unit each source's views were built in
 
     @property
     def directions(self) -> dict[str, TrendDirection | None]:
@@ -166,8 +170,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._known_directions: dict[str, TrendDirection] = {}
         self._seeded: set[str] = set()
         self._warned_future: set[str] = set()
-        # What users read is in the home's temperature unit; the analysis stays in the sources'.
-        self.shown_units = self._home_units()
+        # What users read is in the unit each source's sensor shows; the analysis stays in the
+        # sources' own (°C).
+        self._watched: dict[str, str] = {}  # source sensor entity id: source key
+        self._unwatch: CALLBACK_TYPE | None = None
+        self.shown_units = self._sensor_units()
         self.storage = TrendSamplesStorage(
             hass, entry.entry_id, self.store, judgements=self._judgements_to_store
         )
@@ -212,22 +219,100 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
+        self._async_watch_sensor_units()
         self.config_entry.async_on_unload(
-            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_units_changed)
+            self.hass.bus.async_listen(
+                er.EVENT_ENTITY_REGISTRY_UPDATED,
+                self._async_sensors_registered,
+                event_filter=_registered_or_renamed,
+            )
         )
+        self.config_entry.async_on_unload(self._async_stop_watching)
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
-    def _home_units(self) -> dict[str, DisplayUnit]:
-        """Each source's unit as the home shows it now."""
-        temperature_unit = self.hass.config.units.temperature_unit
-        return {key: display_unit(s.unit, temperature_unit) for key, s in self.sources.items()}
+    def _sensor_units(self) -> dict[str, DisplayUnit]:
+        """Each source's unit as its sensor shows it now.
+
+        Its state's unit; before its first state, the unit it was registered with; for a
+        sensor not registered yet, the home's temperature unit, which a new temperature
+        sensor takes (the unit system alone no longer decides: with °F set without
+        "update the unit of all sensors", a sensor showed °C until its next reading, and a
+        trend shown in °F/d beside it was a slope of °C readings labelled °F).
+        """
+        registry = er.async_get(self.hass)
+        home = self.hass.config.units.temperature_unit
+        units = {}
+        for key, source in self.sources.items():
+            shown: str | None = None
+            if entity_id := registry.async_get_entity_id(
+                SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+            ):
+                if (state := self.hass.states.get(entity_id)) is not None:
+                    shown = unit_of(state.attributes)
+                if shown is None and (entity := registry.async_get(entity_id)) is not None:
+                    shown = entity.unit_of_measurement
+            units[key] = display_unit(source.unit, shown or home)
+        return units
+
+    def shown_temperature_unit(self) -> str | None:
+        """The unit its temperature trends are shown in; None if none, or they differ."""
+        units = {
+            self.shown_units[key].unit
+            for key, source in self.sources.items()
+            if source.quantity == "temperature"
+        }
+        return units.pop() if len(units) == 1 else None
 
     @callback
-    def _async_units_changed(self, _event: Event) -> None:
-        """The home switched to °F (or back): its entities take their new units on a reload."""
-        if self._home_units() != self.shown_units:
-            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+    def _async_watch_sensor_units(self) -> None:
+        """Follow the states of the sources' sensors registered now, and take their units."""
+        registry = er.async_get(self.hass)
+        watched = {
+            entity_id: key
+            for key, source in self.sources.items()
+            if (
+                entity_id := registry.async_get_entity_id(
+                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                )
+            )
+        }
+        if watched != self._watched:
+            self._async_stop_watching()
+            self._watched = watched
+            self._unwatch = async_track_state_change_event(
+                self.hass, list(watched), self._async_sensor_state_changed
+            )
+        self._take_units(self._sensor_units())
+
+    @callback
+    def _async_stop_watching(self) -> None:
+        if self._unwatch is not None:
+            self._unwatch()
+            self._unwatch = None
+
+    @callback
+    def _async_sensors_registered(self, _event: Event[er.EventEntityRegistryUpdatedData]) -> None:
+        """A sensor registered or renamed (perhaps a source's): follow the ones there are."""
+        self._async_watch_sensor_units()
+
+    @callback
+    def _async_sensor_state_changed(self, event: Event[EventStateChangedData]) -> None:
+        """A source's sensor wrote a state: its trend follows the unit it shows."""
+        state = event.data["new_state"]
+        key = self._watched.get(event.data["entity_id"])
+        if state is None or key is None or (shown := unit_of(state.attributes)) is None:
+            return
+        self._take_units({**self.shown_units, key: display_unit(self.sources[key].unit, shown)})
+
+    def _take_units(self, units: dict[str, DisplayUnit]) -> None:
+        """Show the trends in these units from now on; views built in others are rebuilt."""
+        if units == self.shown_units:
+            return
+        self.shown_units = units
+        if self.data is not None:
+            digits = {key: source.slope_digits for key, source in self.sources.items()}
+            self.async_set_updated_data(in_units(self.data, units, digits))
 
     async def _async_restore_samples(self) -> None:
         """Put back the samples saved before the last stop or unload, at full resolution."""
@@ -403,14 +488,15 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         # small objects) on the loop cost it ~0.2 ms per refresh (bench/coordinator.py).
         retired = [self._retired] if self._retired is not None else []
         self._retired = self.data
-        return await self.hass.async_add_executor_job(
+        digits = {key: source.slope_digits for key, source in self.sources.items()}
+        snapshot = await self.hass.async_add_executor_job(
             partial(
                 _free_then_analyze,
                 retired,
                 self.store,
                 settings=self.settings,
                 thresholds=self.thresholds,
-                slope_digits={key: source.slope_digits for key, source in self.sources.items()},
+                slope_digits=digits,
                 shown_units=self.shown_units,
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
@@ -418,6 +504,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 carried=self._carried if self.data is None else None,
             )
         )
+        # A sensor that changed its unit during the analysis: its trend follows it still.
+        return in_units(snapshot, self.shown_units, digits)
 
     @callback
     def async_update_listeners(self) -> None:
@@ -438,7 +526,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             if previous is None or previous == direction:
                 continue
             source = self.sources[key]
-            shown = self.shown_units[key]
+            shown = snapshot.units.get(key) or self.shown_units[key]
             self.hass.bus.async_fire(
                 TREND_CHANGED_EVENT,
                 {
@@ -455,6 +543,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "threshold": shown.rate(snapshot.thresholds[key]),
                 },
             )
+
+
+@callback
+def _registered_or_renamed(data: er.EventEntityRegistryUpdatedData) -> bool:
+    return data["action"] == "create" or "old_entity_id" in data
 
 
 def running_trend(runtime: object | None) -> TrendCoordinator | None:
@@ -527,9 +620,7 @@ def analyze_snapshot(
         )
         shown = (shown_units or {}).get(key, UNCONVERTED)
         views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
-        views[key, RISING] = _rising_view(
-            state.direction, display_slope(shown.rate(thresholds[key]), SHOWN_DIGITS), estimate
-        )
+        views[key, RISING] = _rising_view(state.direction, shown, thresholds[key], estimate)
         views[key, STATUS] = EntityView(
             value=estimate.not_ready or STATUS_SHOWN,
             attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
@@ -546,7 +637,29 @@ def analyze_snapshot(
         thresholds=thresholds,
         backend=backend_name(),
         views=views,
+        units=dict(shown_units or {}),
     )
+
+
+def in_units(
+    snapshot: TrendSnapshot, units: Mapping[str, DisplayUnit], slope_digits: Mapping[str, int]
+) -> TrendSnapshot:
+    """The snapshot with the views of sources shown in another unit now rebuilt in it.
+
+    Only a slope's and a rising sensor's views hold a unit: two small views per source, on
+    the loop, so that a trend changes its unit with its sensor's state, not minutes later.
+    """
+    if units == snapshot.units:
+        return snapshot
+    views = dict(snapshot.views)
+    for key, result in snapshot.results.items():
+        if (shown := units.get(key, UNCONVERTED)) == snapshot.units.get(key, UNCONVERTED):
+            continue
+        direction = snapshot.direction_states[key].direction
+        estimate = snapshot.estimates[key]
+        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], direction, shown)
+        views[key, RISING] = _rising_view(direction, shown, snapshot.thresholds[key], estimate)
+    return replace(snapshot, views=views, units=dict(units))
 
 
 def _slope_view(
@@ -573,21 +686,35 @@ def _slope_view(
             ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s) if result.count else None,
             **result_summary(result, level=unit.level, spread=unit.rate),
         },
+        unit=_per_day(unit),
     )
 
 
 def _rising_view(
-    direction: TrendDirection | None, threshold: float, estimate: TrendEstimate
+    direction: TrendDirection | None,
+    unit: DisplayUnit,
+    threshold: float,
+    estimate: TrendEstimate,
 ) -> EntityView:
-    """Rising or not; the direction and the threshold that decide it; while unknown, why."""
+    """Rising or not; the direction and the threshold that decide it; while unknown, why.
+
+    The threshold stays a number (automations compare it) with its unit beside it, as a
+    weather entity's ``temperature_unit`` is beside its temperature.
+    """
     return EntityView(
         value=None if direction is None else direction == "rising",
         attributes={
             ATTR_DIRECTION: direction,
-            ATTR_THRESHOLD: threshold,
+            ATTR_THRESHOLD: display_slope(unit.rate(threshold), SHOWN_DIGITS),
+            ATTR_THRESHOLD_UNIT: _per_day(unit),
             ATTR_UNKNOWN_REASON: estimate.not_ready if direction is None else None,
         },
     )
+
+
+def _per_day(unit: DisplayUnit) -> str | None:
+    """A slope's unit (None where the view was built without the sources' units)."""
+    return f"{unit.unit}/d" if unit.unit else None
 
 
 def display_slope(slope: float, digits: int) -> float:

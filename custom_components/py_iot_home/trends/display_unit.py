@@ -1,4 +1,4 @@
-"""The unit a trend is shown in: the home's temperature unit, as its sensors are shown.
+"""The unit a trend is shown in: the unit its source sensor shows (°C, °F or K).
 
 Samples, thresholds in the options and the analysis stay in the sensor's own unit (°C); only
 what a user reads (states, attributes, the event, the options form) is converted. A slope
@@ -34,18 +34,19 @@ class DisplayUnit:
         return shown / self.scale
 
 
-def display_unit(unit: str, temperature_unit: str) -> DisplayUnit:
-    """How a quantity measured in `unit` is shown, given the home's temperature unit.
+def display_unit(unit: str, shown_unit: str) -> DisplayUnit:
+    """How a quantity measured in `unit` is shown where its temperatures are in `shown_unit`.
 
-    Units that are no temperature are shown as they are.
+    Units that are no temperature are shown as they are: a power trend keeps whole watts a
+    day (1 W/d is its resolution; in kW/d it would read 0).
     """
     valid = TemperatureConverter.VALID_UNITS
-    if unit == temperature_unit or unit not in valid or temperature_unit not in valid:
+    if unit == shown_unit or unit not in valid or shown_unit not in valid:
         return DisplayUnit(unit=unit)
     return DisplayUnit(
-        unit=temperature_unit,
-        scale=TemperatureDeltaConverter.convert(1.0, unit, temperature_unit),
-        offset=TemperatureConverter.convert(0.0, unit, temperature_unit),
+        unit=shown_unit,
+        scale=TemperatureDeltaConverter.convert(1.0, unit, shown_unit),
+        offset=TemperatureConverter.convert(0.0, unit, shown_unit),
     )
 
 

@@ -205,6 +205,13 @@ class TrendSensor(TrendEntity, SensorEntity):
     _unrecorded_attributes = _CHANGING_ATTRIBUTES
 
     @property
+    def native_unit_of_measurement(self) -> str | None:
+        """A slope's unit per day as its view was built: it follows its source's sensor."""
+        if (view := self._shown_view) is not None and view.unit is not None:
+            return view.unit
+        return self.entity_description.native_unit_of_measurement
+
+    @property
     def native_value(self) -> float | str | datetime | None:
         """The slope per day (shown decimals), the status, or when the trend is expected."""
         view = self._shown_view
