@@ -68,15 +68,15 @@ def weighted_stats(
     # Shifted to the first sample, so that epoch seconds and a room's 20 °C cancel nothing.
     x = (times_s - times_s[0]) / _DAY_S
     y = values - values[0]
-    mean_x = float(weights @ x) / total
-    mean_y = float(weights @ y) / total
+    mean_x = _weighted_sum(weights, x) / total
+    mean_y = _weighted_sum(weights, y) / total
     dx = x - mean_x
     dy = y - mean_y
-    s_xx = float(weights @ (dx * dx))
-    s_yy = float(weights @ (dy * dy))
+    s_xx = _weighted_sum(weights, dx * dx)
+    s_yy = _weighted_sum(weights, dy * dy)
     slope = intercept = _NAN
     if s_xx > 0.0:
-        slope = float(weights @ (dx * dy)) / s_xx
+        slope = _weighted_sum(weights, dx * dy) / s_xx
         intercept = float(values[0]) + mean_y - slope * mean_x
     return WeightedStats(
         mean=float(values[0]) + mean_y,
@@ -84,3 +84,9 @@ def weighted_stats(
         slope_per_day=slope,
         intercept=intercept,
     )
+
+
+def _weighted_sum(weights: NDArray[np.float64], values: NDArray[np.float64]) -> float:
+    # einsum's own loop, not BLAS: a dot of a week of 1-minute samples woke BLAS threads,
+    # 38 ms a source on 2 busy cores instead of 0.07 ms (bench/trend.py went 64 ms -> 2.8 s).
+    return float(np.einsum("i,i->", weights, values))
