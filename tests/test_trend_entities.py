@@ -198,6 +198,28 @@ async def test_trend_entities_follow_the_coordinator(
     await coordinator.async_shutdown()
 
 
+async def test_the_ready_sensor_and_the_ready_at_it_stands_for_are_one_second(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A first reading at 11:59:00.7 promises a trend at 11:59:00.7 the next day. The
+    attributes said 11:59:01 (the nearest second), the *ready* sensor 11:59:00 (a timestamp
+    sensor's state drops the fraction): both say 11:59:01 now."""
+    freezer.move_to(NOW)
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [HUMIDITY])
+    coordinator.add_sample("humidity", NOW.timestamp() - 59.3, 45.0)
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+
+    promised = NOW + timedelta(days=1, seconds=-59)
+    ready = _state(hass, "sensor", "board0001_humidity_trend_expected")
+    status = _state(hass, "sensor", "board0001_humidity_trend_status")
+    trend = _state(hass, "sensor", "board0001_humidity_trend")
+    assert dt_util.parse_datetime(ready.state) == promised
+    assert dt_util.parse_datetime(status.attributes["ready_at"]) == promised
+    assert trend.attributes["ready_at"] == status.attributes["ready_at"]
+    await coordinator.async_shutdown()
+
+
 async def test_entities_are_named_and_grouped_by_quantity_and_sensor(
     hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -625,7 +625,7 @@ def analyze_snapshot(
             value=estimate.not_ready or STATUS_SHOWN,
             attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
         )
-        views[key, EXPECTED] = EntityView(value=estimate.ready_at_s, attributes={})
+        views[key, EXPECTED] = EntityView(value=_to_the_second(estimate.ready_at_s), attributes={})
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:
@@ -722,8 +722,17 @@ def display_slope(slope: float, digits: int) -> float:
     return round(slope, digits) + 0.0
 
 
+def _to_the_second(time_s: float | None) -> float | None:
+    """The nearest whole second, for the *ready* sensor and every ``ready_at`` alike.
+
+    A timestamp sensor's state drops the fraction: the *ready* sensor read 11:59:00 beside
+    the 11:59:01 (11:59:00.7 rounded) it stands for.
+    """
+    return None if time_s is None else float(round(time_s))
+
+
 def _iso(time_s: float | None) -> str | None:
     """A time in the home's time zone, as the user reads it (the executor: no loop state)."""
-    if time_s is None:
+    if (second := _to_the_second(time_s)) is None:
         return None
-    return dt_util.as_local(dt_util.utc_from_timestamp(round(time_s))).isoformat()
+    return dt_util.as_local(dt_util.utc_from_timestamp(second)).isoformat()
