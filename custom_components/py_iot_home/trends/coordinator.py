@@ -303,7 +303,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         key = self._watched.get(event.data["entity_id"])
         if state is None or key is None or (shown := unit_of(state.attributes)) is None:
             return
-        self._take_units({**self.shown_units, key: display_unit(self.sources[key].unit, shown)})
+        if (unit := display_unit(self.sources[key].unit, shown)) != self.shown_units[key]:
+            self._take_units({**self.shown_units, key: unit})
 
     def _take_units(self, units: dict[str, DisplayUnit]) -> None:
         """Show the trends in these units from now on; views built in others are rebuilt."""
@@ -489,6 +490,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         retired = [self._retired] if self._retired is not None else []
         self._retired = self.data
         digits = {key: source.slope_digits for key, source in self.sources.items()}
+        units = self.shown_units
         snapshot = await self.hass.async_add_executor_job(
             partial(
                 _free_then_analyze,
@@ -497,14 +499,16 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 settings=self.settings,
                 thresholds=self.thresholds,
                 slope_digits=digits,
-                shown_units=self.shown_units,
+                shown_units=units,
                 tz=self.hass.config.time_zone,
                 now_s=dt_util.utcnow().timestamp(),
                 previous=self.data,
                 carried=self._carried if self.data is None else None,
             )
         )
-        # A sensor that changed its unit during the analysis: its trend follows it still.
+        if self.shown_units is units:  # replaced, never changed in place (_take_units)
+            return snapshot
+        # A sensor changed its unit during the analysis: its trend follows it still.
         return in_units(snapshot, self.shown_units, digits)
 
     @callback
