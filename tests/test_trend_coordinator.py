@@ -683,3 +683,29 @@ def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
     assert changed.views["temperature", TREND] != again.views["temperature", TREND]
     kept = [key for key in changed.views if key != ("temperature", TREND)]
     assert all(changed.views[key] is again.views[key] for key in kept)
+
+
+async def test_a_unit_changed_during_an_analysis_is_the_one_its_views_show(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The sensor switched to °F while an analysis ran in the executor with °C: that
+    analysis must not put the trend back in °C/d beside the °F sensor."""
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    hass.states.async_set(entity_id, "20.0", {"unit_of_measurement": "°C"})
+    freezer.move_to(START + timedelta(days=3))
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    await coordinator.async_config_entry_first_refresh()
+    coordinator.add_samples("temperature", *_ramp(START.timestamp(), 3, 1.0, 20.0))
+    assert coordinator.data.views["temperature", TREND].unit == "°C/d"
+
+    refresh = hass.async_create_task(coordinator.async_refresh())  # runs to the executor
+    hass.states.async_set(entity_id, "68.0", {"unit_of_measurement": "°F"})
+    await refresh
+
+    view = coordinator.data.views["temperature", TREND]
+    assert view.unit == "°F/d"
+    assert view.value == round(coordinator.data.estimates["temperature"].shown_slope * 1.8, 2)
+    assert coordinator.data.views["temperature", RISING].attributes["threshold_unit"] == "°F/d"
+    await coordinator.async_shutdown()
