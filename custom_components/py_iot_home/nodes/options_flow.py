@@ -27,7 +27,7 @@ class NodeOptionsFlow(OptionsFlowWithReload):
         """One form with the trend settings."""
         # Thresholds in the unit its temperature trends are shown in (else the home's).
         running = running_trend(loaded_feature(self.config_entry))
-        shown = running.shown_temperature_unit() if running is not None else None
+        shown = running.sensor_units.temperature_unit() if running is not None else None
         temperature_unit = shown or self.hass.config.units.temperature_unit
         errors = {} if user_input is None else trend_field_errors(user_input, temperature_unit)
         if user_input is not None and not errors:

@@ -14,9 +14,8 @@ import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
@@ -47,11 +46,11 @@ from ..const import (
     TREND_SLOPE_DIGITS,
 )
 from ..feature_entry import FeatureEntry
-from ..quantities import unit_of
-from .display_unit import UNCONVERTED, DisplayUnit, display_unit
+from .display_unit import UNCONVERTED, DisplayUnit
 from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
 from .recorded_samples import history_samples
+from .sensor_units import SensorUnits
 from .settings_form import SHOWN_DIGITS, trend_threshold
 
 TREND_CHANGED_EVENT = f"{DOMAIN}_trend_changed"
@@ -172,9 +171,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._warned_future: set[str] = set()
         # What users read is in the unit each source's sensor shows; the analysis stays in the
         # sources' own (°C).
-        self._watched: dict[str, str] = {}  # source sensor entity id: source key
-        self._unwatch: CALLBACK_TYPE | None = None
-        self.shown_units = self._sensor_units()
+        self.sensor_units = SensorUnits(hass, self.sources, self._units_changed)
         self.storage = TrendSamplesStorage(
             hass, entry.entry_id, self.store, judgements=self._judgements_to_store
         )
@@ -219,101 +216,20 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
-        self._async_watch_sensor_units()
-        self.config_entry.async_on_unload(
-            self.hass.bus.async_listen(
-                er.EVENT_ENTITY_REGISTRY_UPDATED,
-                self._async_sensors_registered,
-                event_filter=_registered_or_renamed,
-            )
-        )
-        self.config_entry.async_on_unload(self._async_stop_watching)
+        self.config_entry.async_on_unload(self.sensor_units.async_start())
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
-    def _sensor_units(self) -> dict[str, DisplayUnit]:
-        """Each source's unit as its sensor shows it now.
+    @property
+    def shown_units(self) -> dict[str, DisplayUnit]:
+        """Each source's unit as its sensor shows it (``sensor_units``)."""
+        return self.sensor_units.units
 
-        Its state's unit; before its first state, the unit it was registered with; for a
-        sensor not registered yet, the home's temperature unit, which a new temperature
-        sensor takes (the unit system alone no longer decides: with °F set without
-        "update the unit of all sensors", a sensor showed °C until its next reading, and a
-        trend shown in °F/d beside it was a slope of °C readings labelled °F).
-        """
-        registry = er.async_get(self.hass)
-        home = self.hass.config.units.temperature_unit
-        units = {}
-        for key, source in self.sources.items():
-            shown: str | None = None
-            if entity_id := registry.async_get_entity_id(
-                SENSOR_DOMAIN, DOMAIN, source.source_unique_id
-            ):
-                if (state := self.hass.states.get(entity_id)) is not None:
-                    shown = unit_of(state.attributes)
-                if shown is None and (entity := registry.async_get(entity_id)) is not None:
-                    shown = entity.unit_of_measurement
-            units[key] = display_unit(source.unit, shown or home)
-        return units
-
-    def shown_temperature_unit(self) -> str | None:
-        """The unit its temperature trends are shown in; None if none, or they differ."""
-        units = {
-            self.shown_units[key].unit
-            for key, source in self.sources.items()
-            if source.quantity == "temperature"
-        }
-        return units.pop() if len(units) == 1 else None
-
-    @callback
-    def _async_watch_sensor_units(self) -> None:
-        """Follow the states of the sources' sensors registered now, and take their units."""
-        registry = er.async_get(self.hass)
-        watched = {
-            entity_id: key
-            for key, source in self.sources.items()
-            if (
-                entity_id := registry.async_get_entity_id(
-                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
-                )
-            )
-        }
-        if watched != self._watched:
-            self._async_stop_watching()
-            self._watched = watched
-            self._unwatch = async_track_state_change_event(
-                self.hass, list(watched), self._async_sensor_state_changed
-            )
-        self._take_units(self._sensor_units())
-
-    @callback
-    def _async_stop_watching(self) -> None:
-        if self._unwatch is not None:
-            self._unwatch()
-            self._unwatch = None
-
-    @callback
-    def _async_sensors_registered(self, _event: Event[er.EventEntityRegistryUpdatedData]) -> None:
-        """A sensor registered or renamed (perhaps a source's): follow the ones there are."""
-        self._async_watch_sensor_units()
-
-    @callback
-    def _async_sensor_state_changed(self, event: Event[EventStateChangedData]) -> None:
-        """A source's sensor wrote a state: its trend follows the unit it shows."""
-        state = event.data["new_state"]
-        key = self._watched.get(event.data["entity_id"])
-        if state is None or key is None or (shown := unit_of(state.attributes)) is None:
-            return
-        if (unit := display_unit(self.sources[key].unit, shown)) != self.shown_units[key]:
-            self._take_units({**self.shown_units, key: unit})
-
-    def _take_units(self, units: dict[str, DisplayUnit]) -> None:
-        """Show the trends in these units from now on; views built in others are rebuilt."""
-        if units == self.shown_units:
-            return
-        self.shown_units = units
+    def _units_changed(self) -> None:
+        """Views built in a unit a sensor no longer shows are rebuilt, on the loop, now."""
         if self.data is not None:
             digits = {key: source.slope_digits for key, source in self.sources.items()}
-            self.async_set_updated_data(in_units(self.data, units, digits))
+            self.async_set_updated_data(in_units(self.data, self.shown_units, digits))
 
     async def _async_restore_samples(self) -> None:
         """Put back the samples saved before the last stop or unload, at full resolution."""
@@ -506,7 +422,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 carried=self._carried if self.data is None else None,
             )
         )
-        if self.shown_units is units:  # replaced, never changed in place (_take_units)
+        if self.shown_units is units:  # replaced, never changed in place
             return snapshot
         # A sensor changed its unit during the analysis: its trend follows it still.
         return in_units(snapshot, self.shown_units, digits)
@@ -547,11 +463,6 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "threshold": shown.rate(snapshot.thresholds[key]),
                 },
             )
-
-
-@callback
-def _registered_or_renamed(data: er.EventEntityRegistryUpdatedData) -> bool:
-    return data["action"] == "create" or "old_entity_id" in data
 
 
 def running_trend(runtime: object | None) -> TrendCoordinator | None:
