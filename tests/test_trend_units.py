@@ -230,3 +230,19 @@ def _watch_states(hass: HomeAssistant, *entity_ids: str) -> list[State]:
 
     async_track_state_change_event(hass, list(entity_ids), _seen)
     return seen
+
+
+async def test_a_renamed_sensor_is_still_followed(
+    hass: HomeAssistant, fahrenheit_home: MockConfigEntry
+) -> None:
+    """Renamed in its settings, the sensor has another entity id: its unit still counts."""
+    await three_days_warming(hass, fahrenheit_home)
+    registry = er.async_get(hass)
+    registry.async_update_entity(TEMPERATURE, new_entity_id="sensor.sofa_temperature")
+    await hass.async_block_till_done()
+    registry.async_update_entity_options(
+        "sensor.sofa_temperature", "sensor", {"unit_of_measurement": "°C"}
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.sofa_temperature").attributes["unit_of_measurement"] == "°C"
+    assert hass.states.get(TEMPERATURE_TREND).attributes["unit_of_measurement"] == "°C/d"
