@@ -709,3 +709,24 @@ async def test_a_unit_changed_during_an_analysis_is_the_one_its_views_show(
     assert view.value == round(coordinator.data.estimates["temperature"].shown_slope * 1.8, 2)
     assert coordinator.data.views["temperature", RISING].attributes["threshold_unit"] == "°F/d"
     await coordinator.async_shutdown()
+
+
+async def test_a_unit_change_after_a_failed_refresh_waits_for_the_next_one(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Rebuilding the views at once would mark the failed refresh a success."""
+    entity_id = _register(hass, TEMPERATURE, "living_room_temperature")
+    hass.states.async_set(entity_id, "20.0", {"unit_of_measurement": "°C"})
+    freezer.move_to(START + timedelta(days=3))
+    entry = _entry()
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE])
+    entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    await coordinator.async_config_entry_first_refresh()
+    coordinator.async_set_update_error(RuntimeError("disk on fire"))
+
+    hass.states.async_set(entity_id, "68.0", {"unit_of_measurement": "°F"})
+    assert not coordinator.last_update_success
+    assert coordinator.data.views["temperature", TREND].unit == "°C/d"
+    await _refresh(coordinator)
+    assert coordinator.data.views["temperature", TREND].unit == "°F/d"
+    await coordinator.async_shutdown()

@@ -226,8 +226,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         return self.sensor_units.units
 
     def _units_changed(self) -> None:
-        """Views built in a unit a sensor no longer shows are rebuilt, on the loop, now."""
-        if self.data is not None:
+        """Views built in a unit a sensor no longer shows are rebuilt, on the loop, now.
+
+        Not after a failed refresh: that would mark it a success; the next one takes them.
+        """
+        if self.data is not None and self.last_update_success:
             digits = {key: source.slope_digits for key, source in self.sources.items()}
             self.async_set_updated_data(in_units(self.data, self.shown_units, digits))
 
