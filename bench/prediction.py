@@ -42,7 +42,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -52,10 +52,19 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.prediction_csv import CsvError, CsvOptions, load_csv, note, options_from
+from bench.prediction_csv import (
+    CsvError,
+    CsvOptions,
+    CsvRead,
+    UnitRead,
+    note,
+    options_from,
+    read_csv,
+)
 from bench.prediction_csv import add_arguments as add_csv_arguments
 from bench.prediction_csv_hours import days_with_power
-from bench.prediction_csv_units import check_power_varies
+from bench.prediction_csv_units import POWER_UNITS
+from bench.prediction_csv_values import UNIT_WORDS, check_power_varies
 from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from bench.prediction_yardstick import Yardstick, YardstickData
 from custom_components.py_iot_home.prediction import (
@@ -80,6 +89,9 @@ DEFAULT_RETRAIN_HOURS = 24  # the integration's default retrain interval
 LEARNED_SHARE = (*BEYOND_RULES, LEARNED_RULE_MIX)
 # Home Assistant's recorder keeps its five-minute statistics this many days by default.
 SHORT_TERM_DAYS = 10
+BUILT_IN_POWER = UnitRead(unit="W", why="bench/prediction_data.py gives W")
+BUILT_IN_TEMPERATURE = UnitRead(unit="C", why="bench/prediction_data.py gives °C")
+MAE_KEYS = ("ours_mae", "rule_mae", "best_rule_mae", "ensemble_mae", "yardstick_mae")
 
 
 @dataclass
@@ -149,13 +161,14 @@ def significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
-def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
-    """The CSV as hourly whole days; a file the bench cannot use ends it with one message."""
+def csv_source(path: Path, options: CsvOptions) -> CsvRead:
+    """The CSV as hourly whole days, with the units it was read in; a file the bench cannot
+    use ends it with one message."""
     try:
-        data = load_csv(path, options)
+        read = read_csv(path, options)
     except CsvError as error:
         raise SystemExit(f"error: {path}: {error}") from None
-    data = days_with_power(data, note)
+    data = days_with_power(read.hourly, note)
     days = len(data) // 24
     if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
         raise SystemExit(
@@ -169,7 +182,19 @@ def csv_source(path: Path, options: CsvOptions) -> pd.DataFrame:
         raise SystemExit(f"error: {path}: {error}") from None
     if days < TRAIN_DAYS + BLOCK_DAYS:
         note(f"{days} whole days: training on {train_days(data)} days rather than {TRAIN_DAYS}")
-    return data
+    return replace(read, hourly=data)
+
+
+def built_in(load: Callable[[Path], pd.DataFrame], cache: Path) -> CsvRead:
+    """A dataset of bench/prediction_data.py: its loader gives W and °C."""
+    return CsvRead(load(cache), BUILT_IN_POWER, BUILT_IN_TEMPERATURE)
+
+
+def mae_unit(power: UnitRead) -> tuple[str, float]:
+    """The unit the table gives a dataset's MAEs in (the power's as read: kWh per row is
+    kW), and W per one of it."""
+    unit = power.unit.removesuffix("-total").removesuffix("h")
+    return unit, POWER_UNITS[unit]
 
 
 def train_days(data: pd.DataFrame) -> int:
@@ -361,7 +386,7 @@ def main() -> None:
     args = parser.parse_args()
     forecast = args.weather_forecast == "observed"
     rng = np.random.default_rng(0)
-    sources: dict[str, Callable[[], pd.DataFrame]]
+    sources: dict[str, Callable[[], CsvRead]]
     if args.csv:
         sources = {Path(args.csv).name: partial(csv_source, Path(args.csv), options_from(args))}
     else:
@@ -369,7 +394,9 @@ def main() -> None:
             loaders = named_datasets(args.datasets)
         except ValueError as error:
             parser.error(str(error))
-        sources = {name: partial(load, Path(args.cache)) for name, load in loaders.items()}
+        sources = {
+            name: partial(built_in, load, Path(args.cache)) for name, load in loaders.items()
+        }
     print(
         f"weather forecast: {args.weather_forecast}"
         + (f" (noise {args.forecast_noise} °C)" if forecast else "")
@@ -378,18 +405,27 @@ def main() -> None:
     )
     width = max(12, *(len(name) for name in sources))  # a CSV's file name may be long
     header = (
-        f"{'dataset':{width}} {'horizon':6} {'ours MAE':>10} {'persist.':>10} {'skill':>7} "
-        f"{'best rule':>20} {'MAE':>10} {'skill':>7} {'ensemble':>10} {'skill':>7} "
+        f"{'dataset':{width}} {'horizon':6} {'unit':>4} {'ours MAE':>10} {'persist.':>10} "
+        f"{'skill':>7} {'best rule':>20} {'MAE':>10} {'skill':>7} {'ensemble':>10} {'skill':>7} "
         f"{'band80':>6} {'model':>5} {'tree':>10} {'skill':>7} {'avg':>6}"
     )
-    print(header)
     results: dict[str, dict[str, object]] = {}
+    read = {name: load() for name, load in sources.items()}
+    if args.csv:
+        # What a person checks the figures against: the units read, and why (ambiguous ones too).
+        for name, source in read.items():
+            unit, _ = mae_unit(source.power)
+            print(f"{name}: power read in {source.power.unit} ({source.power.why}); MAE in {unit}")
+            temperature = UNIT_WORDS[source.temperature.unit]
+            print(f"{name}: temperature read in {temperature} ({source.temperature.why})")
+    print(header)
     # Speed is timed on one dataset: uci's as in the docs, else the first one named.
     timed_source = "uci" if "uci" in sources else next(iter(sources))
     speeds = {"fit": 0.0, "fit_cpu": 0.0, "forecast": 0.0, "forecast_cpu": 0.0}
     speed_days = TRAIN_DAYS
-    for name, load in sources.items():
-        data = load()
+    for name, source in read.items():
+        data = source.hourly
+        unit, watts = mae_unit(source.power)
         hour, day = run_dataset(
             data,
             forecast,
@@ -407,18 +443,22 @@ def main() -> None:
         results[name] = {
             "hour_ahead": hour.summary(HOUR_AHEAD_RULE),
             "day_ahead": day.summary(DAY_AHEAD_RULE),
+            "power_read_in": {"unit": source.power.unit, "why": source.power.why},
+            "temperature_read_in": {"unit": source.temperature.unit, "why": source.temperature.why},
         }
         for horizon in ("hour_ahead", "day_ahead"):
             row = results[name][horizon]
             assert isinstance(row, dict)
+            # The JSON keeps W; the table gives the MAEs in the unit the power was read in.
+            shown = {key: float(row[key]) / watts for key in MAE_KEYS}
             print(
-                f"{name:{width}} {horizon.removesuffix('_ahead'):6} "
-                f"{row['ours_mae']:>10.4g} {row['rule_mae']:>10.4g} "
+                f"{name:{width}} {horizon.removesuffix('_ahead'):6} {unit:>4} "
+                f"{shown['ours_mae']:>10.4g} {shown['rule_mae']:>10.4g} "
                 f"{row['skill_vs_rule']:>+7.1%} {row['best_rule']:>20} "
-                f"{row['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
-                f"{row['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
+                f"{shown['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
+                f"{shown['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
                 f"{row['band_coverage']:>6.1%} {row['model_share']:>5.0%} "
-                f"{row['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%} "
+                f"{shown['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%} "
                 f"{row['tree_average_gain']:>+6.1%}"
             )
         if name == timed_source:

@@ -85,15 +85,18 @@ import argparse
 import codecs
 import csv
 import itertools
+import math
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
-from bench.prediction_csv_options import CsvError, CsvOptions, note
+from bench.prediction_csv_options import CsvError, CsvOptions, UnitRead, note
 from bench.prediction_csv_times import (
     check_span,
     check_zone,
@@ -106,23 +109,50 @@ from bench.prediction_csv_units import (
     POWER_UNITS,
     TEMPERATURE_UNITS,
     check_named_units,
-    note_units_assumed,
     numbers,
 )
+from bench.prediction_csv_values import assumed_why, note_units_assumed
 
-__all__ = ["CsvError", "CsvOptions", "add_arguments", "load_csv", "note", "options_from"]
+__all__ = [
+    "CsvError",
+    "CsvOptions",
+    "CsvRead",
+    "UnitRead",
+    "add_arguments",
+    "load_csv",
+    "note",
+    "options_from",
+    "read_csv",
+]
 
 SEPARATORS = (",", ";", "\t", "|")
 # Home Assistant's states for a sensor without a reading: the reading before ends there,
 # where an empty cell (a row of another column's) leaves it holding.
 NO_READING_STATES = ("unavailable", "unknown")
 UNNAMED = re.compile(r"Unnamed: \d+")
+NAIVE_TIMES = ("local", "utc")
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 
 
 def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> pd.DataFrame:
     """The file as whole days of hourly `power_w` (W), `temperature` (°C), `humidity`."""
+    return read_csv(path, options, notes).hourly
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRead:
+    """A file read: its hourly whole days, and the unit each column was read in, and why."""
+
+    hourly: pd.DataFrame
+    power: UnitRead
+    temperature: UnitRead
+
+
+def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> CsvRead:
+    """The file as hourly whole days, with the units its power and temperature were read in."""
     check_zone(options.tz)
+    if options.naive_times not in NAIVE_TIMES:
+        raise CsvError(f"--naive-times is one of {', '.join(NAIVE_TIMES)}")
     # Headers pad names (London's smart meters: `KWH/hh (per half hour) `): asked for as
     # they read, with or without the spaces, they are the same column.
     options = replace(
@@ -149,25 +179,73 @@ def load_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     absent = [column for column in [*time_columns, *wanted.values()] if column not in raw]
     if absent:
         raise CsvError(f"no column {', '.join(map(repr, absent))}; the file has {list(raw)}")
-    options = check_named_units(options, notes)
+    given = {"power": options.power_unit, "temperature": options.temperature_unit}
+    cells: dict[str, pd.Series] = {}
+    in_cells: dict[str, str] = {}
+    for key, column in wanted.items():
+        cells[key], unit = units_in_cells(raw[column], column, key, notes)
+        if unit is not None and key in given:
+            in_cells[key] = unit
+            if given[key] not in (None, unit):
+                notes(
+                    f"{column!r} is read in {unit}, as its cells say, not --{key}-unit {given[key]}"
+                )
+    units_given: dict[str, Any] = {f"{key}_unit": unit for key, unit in in_cells.items()}
+    options = replace(options, **units_given)
+    options = check_named_units(options, notes, by_cells={f"{key}_unit" for key in in_cells})
     times = row_times(raw, time_columns, options, notes)
     keep = times.notna()
     check_span(times[keep], options.time)
     rows = pd.DataFrame(
         {
-            key: numbers(raw[column], column, options.decimal, notes, options.thousands)
+            key: numbers(cells[key], column, options.decimal, notes, options.thousands)
             for key, column in wanted.items()
         }
     )
     rows["stopped"] = raw[options.power].str.strip().str.lower().isin(NO_READING_STATES)
     rows = rows[keep.to_numpy()]
     rows.index = pd.DatetimeIndex(times[keep])
-    read_by_values: dict[str, str] = {}
-    hourly = hourly_frame(rows, options, notes, read_by_values)
+    read_by_values: dict[str, tuple[str, str]] = {}
+    temperatures = rows["temperature"].dropna()
+    whole = not temperatures.empty and bool((temperatures == temperatures.round()).all())
+    hourly = hourly_frame(rows, options, notes, read_by_values, whole)
     # Said once the file is read: a refused file's message stays the only line.
     notes(what_was_read(pd.DatetimeIndex(rows.index), hourly, options))
     note_units_assumed(options, read_by_values, notes)
-    return hourly
+    units = {
+        key: unit_read(
+            key, wanted[key], given[key], key in in_cells, options, read_by_values, hourly
+        )
+        for key in ("power", "temperature")
+    }
+    return CsvRead(hourly, units["power"], units["temperature"])
+
+
+def unit_read(
+    key: str,
+    column: str,
+    given: str | None,
+    from_cells: bool,
+    options: CsvOptions,
+    read_by_values: dict[str, tuple[str, str]],
+    hourly: pd.DataFrame,
+) -> UnitRead:
+    """The unit `key`'s column was read in and why, for the bench to print with its table."""
+    unit: str | None = getattr(options, f"{key}_unit")
+    flag = f"--{key}-unit"
+    if from_cells:
+        return UnitRead(unit=str(unit), why=f"{column!r}: its cells say so")
+    if given is not None:
+        return UnitRead(unit=given, why=f"{column!r}: given with {flag}")
+    if unit is not None:
+        return UnitRead(unit=unit, why=f"{column!r}: its name says so ({flag} to change)")
+    if key in read_by_values:
+        found, why = read_by_values[key]
+        return UnitRead(unit=found, why=f"{column!r} names no unit{why}")
+    median = float(hourly["power_w"].median()) if key == "power" else math.nan
+    return UnitRead(
+        unit="W" if key == "power" else "C", why=f"{assumed_why(key, column, median)} ({flag})"
+    )
 
 
 def read_table(
@@ -326,34 +404,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
         "means: each value counts from its row's time until the next row (rows within the hour\n"
         "also give each hour's last 5 minutes, as Home Assistant's recorder keeps them, for the\n"
-        "next hour's forecast: --short-term-days). Power is taken in W\n"
-        "unless --power-unit or the column's name says otherwise (a median below 20 W is read\n"
-        "as kW, with a note). Negative power (export) is refused unless --clip-negative or\n"
-        "it is rare (at most 1 % of hours: a meter's noise, scored as 0 W).",
+        "next hour's forecast: --short-term-days). A unit in the cells (`1.2 kW`, `12.3 °C`)\n"
+        "decides; else --power-unit/--temperature-unit, else the column's name (`load_kw`,\n"
+        "`Demand (MW)`, `T10`), else the values: a median below 20 W is kW, hours that move\n"
+        "as a region's load (never below 45 % of the median, 8 % an hour) are MW, whole\n"
+        "numbers no place has as °C or °F are tenths of a °C; else W and °C are assumed. The\n"
+        "table says which unit was read and why, and gives the MAEs in it. Negative power\n"
+        "(export) is refused unless --clip-negative or it is rare (at most 1 % of hours: a\n"
+        "meter's noise, scored as 0 W).",
     )
     csv.add_argument("--csv", metavar="FILE")
     csv.add_argument(
-        "--time", default="time", help="time column: ISO 8601, dates, epoch s to ns or Excel days"
+        "--time",
+        default="time",
+        help="time column: ISO 8601, dates, epoch s to ns or Excel days (45123.5 or 45123,5)",
     )
     csv.add_argument("--power", default="power", help="power (or energy per row) column")
     csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
     csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")
     csv.add_argument(
         "--tz",
-        help="the home's time zone, e.g. Europe/London: naive times are its local time, "
-        "hours of the day are counted in it",
+        help="the home's time zone, e.g. Europe/London: naive times are its local time "
+        "(unless --naive-times utc), hours of the day are counted in it",
+    )
+    csv.add_argument(
+        "--naive-times",
+        choices=NAIVE_TIMES,
+        default="local",
+        help="times without an offset are local (the home's with --tz; default) or utc: "
+        "UTC instants, whose hours of the day are counted in --tz (e.g. --naive-times utc "
+        "--tz Europe/Berlin for the German weather service's UTC stamps)",
     )
     csv.add_argument(
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
         "Wh-total, kWh-total or MWh-total: an energy meter's running total (default: the "
-        "unit the column's name says, else W, or kW where a median below 20 W says so)",
+        "unit in the cells, else the one the column's name says, else kW where a median "
+        "below 20 W says so, MW where the hours move as a region's load, else W)",
     )
     csv.add_argument(
         "--temperature-unit",
         choices=TEMPERATURE_UNITS,
-        help="default: the unit the column's name says, else C, or F or K where the median says so",
+        help="C, F, K or C10 (whole tenths of a °C: 123 is 12.3 °C); default: the unit in the "
+        "cells, else the one the column's name says (T10, '0.1 °C' and 'tenths' are C10), else "
+        "C, or F, K or C10 where the values can only be those",
     )
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
     csv.add_argument(
@@ -382,4 +477,5 @@ def options_from(args: argparse.Namespace) -> CsvOptions:
         power_unit=args.power_unit,
         temperature_unit=args.temperature_unit,
         clip_negative=args.clip_negative,
+        naive_times=args.naive_times,
     )

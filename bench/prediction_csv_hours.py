@@ -14,10 +14,10 @@ from bench.prediction_csv_units import (
     POWER_END,
     celsius,
     check_not_a_meter_total,
-    checked_values,
     meter_power,
     power_factor,
 )
+from bench.prediction_csv_values import checked_values
 from script.demo.uci_data import whole_days
 
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
@@ -29,11 +29,13 @@ def hourly_frame(
     rows: pd.DataFrame,
     options: CsvOptions,
     notes: Callable[[str], None],
-    read_by_values: dict[str, str],
+    read_by_values: dict[str, tuple[str, str]],
+    whole_temperatures: bool = False,
 ) -> pd.DataFrame:
     """Hourly time-weighted means of the rows, in W and °C, whole days only.
 
-    `read_by_values` gets, for a column read in a unit only its values say, why.
+    `read_by_values` gets, for a column read in a unit only its values say, which and why
+    (`whole_temperatures`: every temperature row a whole number, as tenths of a °C are).
     """
     if rows.empty:
         raise CsvError("no rows with a time")
@@ -81,7 +83,9 @@ def hourly_frame(
         hourly[POWER_END] = hourly_means(power, hold, stops, tail=HOUR_END)
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
-    return whole_days_or_error(checked_values(hourly, options, notes, read_by_values))
+    return whole_days_or_error(
+        checked_values(hourly, options, notes, read_by_values, whole_temperatures)
+    )
 
 
 def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:
@@ -169,7 +173,12 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
     usual, regular = cadence(distinct)
     minutes = f"{usual.total_seconds() / 60:g} min"
     every = f"every {minutes}" if regular else f"irregular (usually {minutes} apart)"
-    if options.tz:
+    naive_utc = options.naive_times == "utc"
+    if options.tz and naive_utc:
+        zone = f"naive times read as UTC, hours of the day in {options.tz} (--naive-times utc --tz)"
+    elif naive_utc:
+        zone = "naive times read as UTC, hours of the day in UTC (--tz to count them in a zone)"
+    elif options.tz:
         zone = f"local time in {options.tz} (--tz)"
     elif times.tz is not None:
         zone = f"hours of the day in {times.tz} (the file's offsets)"

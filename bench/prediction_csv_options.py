@@ -27,6 +27,17 @@ class CsvOptions:
     power_unit: str | None = None
     temperature_unit: str | None = None
     clip_negative: bool = False
+    # "local": naive times are the home's (`tz`); "utc": they are UTC, counted in `tz`.
+    naive_times: str = "local"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitRead:
+    """The unit a column was read in (`--power-unit`'s or `--temperature-unit`'s names), and
+    why: a person checks the bench's figures against it."""
+
+    unit: str
+    why: str
 
 
 def note(message: str) -> None:

@@ -155,14 +155,22 @@ def check_time_of_day(times: pd.Series, name: str) -> None:
         )
 
 
-def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None]) -> pd.Series:
-    """The time column as instants (NaT where a row has no time), in `zone` if given."""
+def parse_times(
+    column: pd.Series, zone: str | None, notes: Callable[[str], None], naive_utc: bool = False
+) -> pd.Series:
+    """The time column as instants (NaT where a row has no time), in `zone` if given.
+
+    Naive times are `zone`'s local times, or with `naive_utc` UTC (counted in `zone`).
+    """
     text = column.str.strip()
     present = text != ""
     values = text[present]
     if values.empty:
         raise CsvError(f"the time column {column.name!r} is empty")
     numeric = pd.to_numeric(values, errors="coerce")
+    if numeric.isna().any() and (serials := excel_serials_with_comma(values)) is not None:
+        notes(f"the times in {column.name!r} are read as Excel's serial days with a decimal comma")
+        numeric = serials
     compact = compact_times(values)
     if compact is not None:
         parsed = compact
@@ -171,7 +179,11 @@ def parse_times(column: pd.Series, zone: str | None, notes: Callable[[str], None
     else:
         parsed = text_times(values, str(column.name), notes)
     if parsed.dt.tz is None:
-        if zone:
+        if naive_utc:
+            parsed = parsed.dt.tz_localize("UTC")
+            if zone:
+                parsed = parsed.dt.tz_convert(zone)
+        elif zone:
             parsed = localize(values, parsed, zone, notes)
     elif zone:
         parsed = parsed.dt.tz_convert(zone)
@@ -232,6 +244,20 @@ def offset_minutes(values: pd.Series) -> pd.Series:
 def written_offsets(values: pd.Series) -> pd.Series:
     """The UTC offset of each time in minutes, `Z` as 0 (NaN where none is written)."""
     return offset_minutes(values).where(~values.str.contains(r"Z\s*$"), 0)
+
+
+def excel_serials_with_comma(values: pd.Series) -> pd.Series | None:
+    """Excel's serial days written with a decimal comma (`45123,5`) as numbers, else None.
+
+    A German or French Excel saves a time cell formatted as a number so. Only a column of
+    five-digit days, some with a comma and every one within Excel's plausible days, is
+    read so: thousands grouped (`45,123`) have at most three digits before a comma.
+    """
+    if not values.str.fullmatch(r"\d{5}(?:,\d+)?").all() or not values.str.contains(",").any():
+        return None
+    days = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+    low, high = EXCEL_SERIAL_DAYS
+    return days if bool(days.between(low, high).all()) else None
 
 
 def compact_times(values: pd.Series) -> pd.Series | None:
@@ -467,6 +493,6 @@ def row_times(
             )
         notes(f"{int(blank.sum())} rows without a time{such_as} dropped")
         time_text = time_text.where(~blank, "")
-    times = parse_times(time_text.rename(name), options.tz, notes)
+    times = parse_times(time_text.rename(name), options.tz, notes, options.naive_times == "utc")
     check_time_of_day(times, name)
     return times

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 
@@ -18,14 +18,11 @@ from bench.prediction_csv_times import HOUR, epoch_ns
 POWER_UNITS = {"W": 1.0, "kW": 1000.0, "MW": 1e6}
 ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0, "MWh": 1e6}
 METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0, "MWh-total": 1e6}
-TEMPERATURE_UNITS = ("C", "F", "K")
-KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
-PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
-RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
+# C10: tenths of a °C in whole numbers (the Dutch and German weather services' 123 for 12.3).
+TEMPERATURE_UNITS = ("C", "F", "K", "C10")
 # The hour's mean and, from rows within the hour, its end power: read in the same unit.
 POWER_END = "power_end_w"  # HourlyHistory's column of the end power (prediction/history.py)
 POWER_COLUMNS = ("power_w", POWER_END)
-KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
 RESTART_STEPS = 3.0  # a daily total restarts at most this many usual rises above zero
 RISING_ONLY_SHARE = 0.01  # power falls this rarely (or twice) only in a meter's total (resets)
 TEMPERATURE_NAME_UNITS = {
@@ -47,10 +44,6 @@ TEMPERATURE_NAME_UNITS = {
 }
 # Units run on to a name in camel case (OpenEEmeter's `tempF`, `LoadkWh`), longest first.
 CAMEL_CASE_UNITS = ("kWh", "MWh", "kW", "MW", "Wh", "W", "C", "F", "K")
-# What a column whose name says no unit is read in: °F in a cool season, or a region's MW,
-# cannot be told from the values.
-ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
-ASSUMED_POWER = "W (kW where its median is below 20 W)"
 POWER_NAME_UNITS = {
     "w": "W",
     "watt": "W",
@@ -58,9 +51,18 @@ POWER_NAME_UNITS = {
     "kw": "kW",
     "wh": "Wh",
     "kwh": "kWh",
+    "kilowatt": "kW",
+    "kilowatts": "kW",
     "mw": "MW",
+    "megawatt": "MW",
+    "megawatts": "MW",
     "mwh": "MWh",
 }
+# A name that says tenths of a °C: `T10`, `temperature (0.1 °C)`, `tenths of °C`, `°C x 10`.
+TENTHS_NAME = (
+    r"(?i)(?:^|[^a-z0-9])(?:t10|tenths?|zehntel)(?:$|[^a-z0-9])|0[.,]1\s*(?:°|deg|grad)"
+    r"|1/10\s*(?:°|deg|grad)|°?c\s*[x\u00d7*]\s*10(?!\d)"
+)
 # Loggers and weather services write these for no reading: as power they would be refused
 # as export, or scored as 0 W with --clip-negative.
 MISSING_MARKS = (-999.0, -9999.0, -99999.0)
@@ -99,12 +101,17 @@ def unit_words(column: str) -> set[str]:
     return set(words) | {unit.lower() for unit in [camel_case_unit(column)] if unit}
 
 
-def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) -> CsvOptions:
+def check_named_units(
+    options: CsvOptions,
+    notes: Callable[[str], None] = note,
+    by_cells: Collection[str] = (),
+) -> CsvOptions:
     """The options with each unit not given taken from its column's name, if it says one.
 
     A unit given that the name contradicts is refused: `temp_f` read as °C passes the
     plausibility check in a cold month (40 °F is a possible 40 °C) and `load_kw` read as W
-    in a large building (a median 50 "W"): both would be scored silently wrong.
+    in a large building (a median 50 "W"): both would be scored silently wrong. The units
+    in `by_cells` (fields) were written in the cells, which outrank the name.
     """
     named = (
         ("temperature_unit", options.temperature, TEMPERATURE_NAME_UNITS),
@@ -114,11 +121,19 @@ def check_named_units(options: CsvOptions, notes: Callable[[str], None] = note) 
     for field, column, units in named:
         tokens = unit_words(column)
         said = {units[token] for token in tokens if token in units}
+        if field == "temperature_unit" and re.search(TENTHS_NAME, column):
+            said = {"C10"}
         if len(said) != 1:
             continue
         name_unit = next(iter(said))
         unit: str | None = getattr(options, field)
         flag = "--" + field.replace("_", "-")
+        if field in by_cells:
+            if unit != name_unit:
+                notes(
+                    f"{column!r} is named in {name_unit}, but its cells say {unit}: read in {unit}"
+                )
+            continue
         if unit is None:
             notes(f"{column!r} is read in {name_unit}, as its name says ({flag} to change)")
             resolved[field] = name_unit
@@ -259,13 +274,15 @@ def check_not_a_meter_total(power: pd.Series, options: CsvOptions) -> None:
 
 
 def celsius(temperature: pd.Series, unit: str) -> pd.Series:
-    """Temperatures in °C from °C, °F or K."""
+    """Temperatures in °C from °C, °F, K or tenths of a °C."""
     if unit == "F":
         return (temperature - 32.0) * 5.0 / 9.0
     if unit == "K":
         return temperature - 273.15
     if unit == "C":
         return temperature
+    if unit == "C10":
+        return temperature / 10.0
     raise CsvError(f"unknown temperature unit {unit!r}: one of {', '.join(TEMPERATURE_UNITS)}")
 
 
@@ -279,105 +296,3 @@ def power_factor(unit: str, regular: bool, usual: pd.Timedelta) -> float:
         return ENERGY_UNITS[unit] / (usual / HOUR)
     known = ", ".join(POWER_UNITS | ENERGY_UNITS | METER_UNITS)
     raise CsvError(f"unknown power unit {unit!r}: one of {known}")
-
-
-def checked_values(
-    hourly: pd.DataFrame,
-    options: CsvOptions,
-    notes: Callable[[str], None],
-    read_by_values: dict[str, str],
-) -> pd.DataFrame:
-    """The hourly frame, or one error where it would give silently wrong numbers.
-
-    Where a unit was not given, values that can only be in another one are read in it,
-    and `read_by_values` says why: a median of 0.45 "W" is a home's kW, a median of 55
-    "°C" a place's °F.
-    """
-    power = hourly["power_w"].dropna()
-    if power.empty:
-        raise CsvError(f"no power values in {options.power!r}")
-    if hourly["temperature"].isna().all():
-        raise CsvError(f"no temperature values in {options.temperature!r}")
-    negative = power < 0
-    if negative.any():
-        share = f"{int(negative.sum())} of {len(power)} hours"
-        rare = negative.mean() <= RARE_NEGATIVE_SHARE
-        if not (options.clip_negative or rare):
-            # A meter that counts consumption negative: clipped, it would be 0 W throughout.
-            signed = " (every hour: consumption counted negative? write it positive)"
-            raise CsvError(
-                f"{share} have negative power{signed if negative.all() else ''} (export, "
-                "e.g. from PV?): the model forecasts consumption; give a consumption "
-                "column, or --clip-negative to score max(power, 0)"
-            )
-        why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
-        notes(f"{share} had negative power, scored as 0 W ({why})")
-        power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
-        hourly[power_columns] = hourly[power_columns].clip(lower=0.0)
-    median = float(power.median())
-    if 0 < median < KW_LOOKING_MEDIAN_W:
-        if options.power_unit is not None and options.power_unit in ("W", "Wh"):
-            raise CsvError(
-                f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
-                "--power-unit kW (or kWh) if so"
-            )
-        if options.power_unit is None:
-            read_by_values["power"] = (
-                f", and its median would be {median:.4g} W, which no home draws: read as kW "
-                "(--power-unit W to refuse)"
-            )
-            power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
-            hourly[power_columns] = hourly[power_columns] * POWER_UNITS["kW"]
-    median_c = float(hourly["temperature"].median())
-    low, high = PLAUSIBLE_MEDIAN_C
-    if low <= median_c <= high:
-        return hourly
-    unit = options.temperature_unit or "C"
-    as_given = {"C": median_c, "F": median_c * 9.0 / 5.0 + 32.0, "K": median_c + 273.15}[unit]
-    if as_given > KELVIN_LOOKING_MEDIAN and unit != "K":
-        likely, hint = "K", "Kelvin? --temperature-unit K"
-    elif as_given > high and unit == "C":
-        likely, hint = "F", "°F? --temperature-unit F"
-    else:
-        likely, hint = None, "check --temperature-unit (C, F or K)"
-    if options.temperature_unit is None and likely is not None:
-        celsius_now = celsius(hourly["temperature"], likely)
-        if low <= float(celsius_now.median()) <= high:
-            read_by_values["temperature"] = (
-                f", and its median would be {median_c:.1f} °C: read as {likely} "
-                "(--temperature-unit C to refuse)"
-            )
-            hourly["temperature"] = celsius_now
-            return hourly
-    raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
-
-
-def check_power_varies(power: pd.Series, options: CsvOptions) -> None:
-    """Refuse to score power that never changes: every forecaster is exact and no skill is
-    defined (all 0 W, a bench of minutes ended in a ZeroDivisionError)."""
-    if power.nunique() == 1:
-        clipped = " after --clip-negative (a column of export?)" if options.clip_negative else ""
-        raise CsvError(
-            f"{options.power!r} is {power.iloc[0]:.4g} W in every hour{clipped}: nothing "
-            "to forecast (the wrong column?)"
-        )
-
-
-def note_units_assumed(
-    options: CsvOptions, read_by_values: dict[str, str], notes: Callable[[str], None]
-) -> None:
-    """One note a column whose name says no unit: what its values made of it, or what was
-    assumed (a region's MW under a bare name, or °F in a cool season, look like W and °C)."""
-    for key, column, unit, assumed, flag in (
-        (
-            "temperature",
-            options.temperature,
-            options.temperature_unit,
-            ASSUMED_TEMPERATURE,
-            "--temperature-unit",
-        ),
-        ("power", options.power, options.power_unit, ASSUMED_POWER, "--power-unit"),
-    ):
-        if unit is None:
-            why = read_by_values.get(key, f": read in {assumed} ({flag} to set it)")
-            notes(f"{column!r} names no unit{why}")

@@ -314,7 +314,12 @@ def test_a_meters_rare_negative_noise_is_scored_as_zero_with_a_note(tmp_path: Pa
         (["time,watts,temp", "2026-01-05 00:00,1,2"], {}, r"no column 'power'; the file has"),
         (["time,power,temp", "yesterday,400,2", "today,400,2"], {}, "cannot read the times"),
         (["time,power,temp", "17,400,2", "18,400,2"], {}, "neither epoch seconds"),
-        (["time,power,temp", "2026-01-05 00:00,400 W,2"], {}, "not numbers, e.g. '400 W'"),
+        (
+            ["time,power,temp", "2026-01-05 00:00,400 W,2", "2026-01-05 01:00,1.2 kW,2"],
+            {},
+            r"'power' are written in more than one unit \(1 in W, 1 in kW\)",
+        ),
+        (["time,power,temp", "2026-01-05 00:00,230 V,2"], {}, "'V' is no unit of power"),
         (["time,power,temp", "2026-01-05,400,2", "2026-01-06,400,2"], {}, "hourly or finer"),
         (["time,power,temp", "2026-01-05 00:00,400,2"], {"tz": "Mars/Olympus"}, "time zone"),
         (["time,power,temp", "2026-01-05 00:00,400,2"], {"power_unit": "GW"}, "unknown power"),
@@ -326,7 +331,8 @@ def test_a_meters_rare_negative_noise_is_scored_as_zero_with_a_note(tmp_path: Pa
         "no_power_column",
         "words_for_times",
         "small_numbers_for_times",
-        "unit_in_cells",
+        "two_units_in_cells",
+        "no_power_unit_in_cells",
         "daily_rows",
         "unknown_zone",
         "unknown_unit",
@@ -1159,7 +1165,7 @@ def test_the_bench_leaves_out_the_days_without_power_at_either_end(tmp_path: Pat
     frame = pd.DataFrame({"power": power, "temp": 5.0}, index=index)
     path = tmp_path / "match.csv"
     frame.rename_axis("time").to_csv(path)
-    data = csv_source(path, options())
+    data = csv_source(path, options()).hourly
     assert data.index[0] == pd.Timestamp("2026-01-04 00:00")
     assert data.index[-1] == index[-61 * 24 - 1]
     assert all(

@@ -1,0 +1,241 @@
+"""What a CSV's hourly values say about their units, where nothing else says one.
+
+A column's unit comes from `--power-unit`/`--temperature-unit`, its cells (`1.2 kW`), its
+name (`load_kw`), else from these checks: a median below 20 W is kW, hours that move as a
+region's load are MW, whole numbers no place has as °C or °F are tenths of a °C, a
+median above 45 "°C" is °F (above 150, K). What none of them settles is assumed (W, °C) and said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from bench.prediction_csv_options import CsvError, CsvOptions
+from bench.prediction_csv_units import POWER_COLUMNS, POWER_UNITS, celsius
+
+KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
+PLAUSIBLE_MEDIAN_C = (-50.0, 45.0)  # colder or hotter than any inhabited place's median
+RARE_NEGATIVE_SHARE = 0.01  # this few negative hours are a meter's noise, not export
+KELVIN_LOOKING_MEDIAN = 150.0  # read as °C or °F: only Kelvin is this high
+# A load summed over a region's homes and firms never falls far below its median and moves
+# little from one hour to the next: the bench's regions and utilities never fall below 53 %
+# and move 4-6 % an hour; its homes and buildings move 10 % or more (all but one fall
+# below 45 %), and a test's sine of 400 +- 200 W moves 8 %.
+REGION_LOWEST_SHARE = 0.45  # its 1st percentile over its median
+# Its median change from one hour to the next over its median, and its days' swing.
+REGION_STEP_SHARE = (0.005, 0.07)
+REGION_SWING_SHARE = 0.2
+REGION_EVIDENCE_HOURS = 7 * 24  # a week of hours: the pattern of days, not of a few hours
+REGION_MEDIAN_MW = (KW_LOOKING_MEDIAN_W, 500_000.0)  # a town's to the largest grid's
+AMBIGUOUS_MEDIAN = (0.5, 50_000.0)  # a home's kW, a building's W or a region's MW
+# A place's hourly temperatures in °C: their spread, a day's range and an hour's change.
+PLAUSIBLE_STD_C = 15.0
+PLAUSIBLE_DAY_RANGE_C = 25.0
+PLAUSIBLE_HOUR_STEP_C = 3.0
+ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
+ASSUMED_POWER = "W (kW where its median is below 20 W)"
+UNIT_WORDS = {"C": "°C", "F": "°F", "K": "K", "C10": "tenths of a °C"}
+
+
+def region_why(power: pd.Series) -> str | None:
+    """Why hourly power moves as a region's load does (many consumers summed), or None."""
+    known = power.dropna()
+    if len(known) < REGION_EVIDENCE_HOURS:
+        return None
+    median = float(known.median())
+    if not REGION_MEDIAN_MW[0] <= median <= REGION_MEDIAN_MW[1]:
+        return None
+    lowest = float(known.quantile(0.01)) / median
+    swing = float(known.quantile(0.99)) / median - lowest
+    step = float(np.nanmedian(np.abs(np.diff(power.to_numpy())))) / median
+    # A load that barely moves (a meter stuck, a test's constant) is no region's either.
+    if lowest < REGION_LOWEST_SHARE or swing < REGION_SWING_SHARE:
+        return None
+    if not REGION_STEP_SHARE[0] <= step <= REGION_STEP_SHARE[1]:
+        return None
+    return (
+        f"its hours never fall below {lowest:.0%} of its median {median:.5g} and move by a "
+        f"median {step:.1%} an hour, as a region's load does and no home's or building's"
+    )
+
+
+def plausible_celsius(temperature: pd.Series) -> bool:
+    """Hourly temperatures in °C that a place could have: level, spread, days and hours."""
+    known = temperature.dropna()
+    if known.empty:
+        return False
+    low, high = PLAUSIBLE_MEDIAN_C
+    if not low <= float(known.median()) <= high or float(known.std()) > PLAUSIBLE_STD_C:
+        return False
+    days = known.groupby(pd.DatetimeIndex(known.index).normalize())
+    ranges = (days.max() - days.min())[days.size() >= 12]
+    if len(ranges) and float(ranges.median()) > PLAUSIBLE_DAY_RANGE_C:
+        return False
+    steps = np.abs(np.diff(temperature.to_numpy()))
+    return not float(np.nanmedian(steps)) > PLAUSIBLE_HOUR_STEP_C
+
+
+def tenths_why(temperature: pd.Series) -> str | None:
+    """Why whole numbers can only be tenths of a °C (KNMI's, DWD's 123 for 12.3 °C), or None.
+
+    Read as °C or °F their days span tens of degrees and their hours jump several: as °F,
+    a Dutch winter's 30 to 80 passes the median's check and was scored as a hot week.
+    """
+    if plausible_celsius(temperature) or plausible_celsius(celsius(temperature, "F")):
+        return None
+    if not plausible_celsius(celsius(temperature, "C10")):
+        return None
+    return (
+        f", and its whole numbers (median {float(temperature.median()):.4g}) are no place's "
+        "°C or °F (days spanning tens of degrees, hours jumping several): read as tenths of a °C, "
+        "tenths (--temperature-unit C to refuse)"
+    )
+
+
+def checked_values(
+    hourly: pd.DataFrame,
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    read_by_values: dict[str, tuple[str, str]],
+    whole_temperatures: bool = False,
+) -> pd.DataFrame:
+    """The hourly frame, or one error where it would give silently wrong numbers.
+
+    Where a unit was not given, values that can only be in another one are read in it,
+    and `read_by_values` says which and why: a median of 0.45 "W" is a home's kW, a median
+    of 55 "°C" a place's °F.
+    """
+    power = hourly["power_w"].dropna()
+    if power.empty:
+        raise CsvError(f"no power values in {options.power!r}")
+    if hourly["temperature"].isna().all():
+        raise CsvError(f"no temperature values in {options.temperature!r}")
+    negative = power < 0
+    if negative.any():
+        share = f"{int(negative.sum())} of {len(power)} hours"
+        rare = negative.mean() <= RARE_NEGATIVE_SHARE
+        if not (options.clip_negative or rare):
+            # A meter that counts consumption negative: clipped, it would be 0 W throughout.
+            signed = " (every hour: consumption counted negative? write it positive)"
+            raise CsvError(
+                f"{share} have negative power{signed if negative.all() else ''} (export, "
+                "e.g. from PV?): the model forecasts consumption; give a consumption "
+                "column, or --clip-negative to score max(power, 0)"
+            )
+        why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
+        notes(f"{share} had negative power, scored as 0 W ({why})")
+        power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
+        hourly[power_columns] = hourly[power_columns].clip(lower=0.0)
+    median = float(power.median())
+    power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
+    if 0 < median < KW_LOOKING_MEDIAN_W:
+        if options.power_unit is not None and options.power_unit in ("W", "Wh"):
+            raise CsvError(
+                f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
+                "--power-unit kW (or kWh) if so"
+            )
+        if options.power_unit is None:
+            read_by_values["power"] = (
+                "kW",
+                f", and its median would be {median:.4g} W, which no home draws: read as kW "
+                "(--power-unit W to refuse)",
+            )
+            hourly[power_columns] = hourly[power_columns] * POWER_UNITS["kW"]
+    elif options.power_unit is None and (region := region_why(hourly["power_w"])):
+        read_by_values["power"] = (
+            "MW",
+            f", and {region}: read as MW (--power-unit kW for a utility's kW, W to refuse)",
+        )
+        hourly[power_columns] = hourly[power_columns] * POWER_UNITS["MW"]
+    return checked_temperatures(hourly, options, read_by_values, whole_temperatures)
+
+
+def checked_temperatures(
+    hourly: pd.DataFrame,
+    options: CsvOptions,
+    read_by_values: dict[str, tuple[str, str]],
+    whole_temperatures: bool,
+) -> pd.DataFrame:
+    """The temperatures in °C, read in the unit their values say where none was given."""
+    tenths = whole_temperatures and options.temperature_unit is None
+    if tenths and (why := tenths_why(hourly["temperature"])):
+        read_by_values["temperature"] = ("C10", why)
+        hourly["temperature"] = celsius(hourly["temperature"], "C10")
+        return hourly
+    median_c = float(hourly["temperature"].median())
+    low, high = PLAUSIBLE_MEDIAN_C
+    if low <= median_c <= high:
+        return hourly
+    unit = options.temperature_unit or "C"
+    as_given = {
+        "C": median_c,
+        "F": median_c * 9.0 / 5.0 + 32.0,
+        "K": median_c + 273.15,
+        "C10": median_c * 10.0,
+    }[unit]
+    if as_given > KELVIN_LOOKING_MEDIAN and unit != "K":
+        likely, hint = "K", "Kelvin? --temperature-unit K"
+    elif as_given > high and unit == "C":
+        likely, hint = "F", "°F? --temperature-unit F"
+    else:
+        likely, hint = None, "check --temperature-unit (C, F, K or C10)"
+    if options.temperature_unit is None and likely is not None:
+        celsius_now = celsius(hourly["temperature"], likely)
+        if low <= float(celsius_now.median()) <= high:
+            read_by_values["temperature"] = (
+                likely,
+                f", and its median would be {median_c:.1f} °C: read as {likely} "
+                "(--temperature-unit C to refuse)",
+            )
+            hourly["temperature"] = celsius_now
+            return hourly
+    raise CsvError(f"the median temperature, read as {unit}, is {median_c:.1f} °C: {hint}")
+
+
+def check_power_varies(power: pd.Series, options: CsvOptions) -> None:
+    """Refuse to score power that never changes: every forecaster is exact and no skill is
+    defined (all 0 W, a bench of minutes ended in a ZeroDivisionError)."""
+    if power.nunique() == 1:
+        clipped = " after --clip-negative (a column of export?)" if options.clip_negative else ""
+        raise CsvError(
+            f"{options.power!r} is {power.iloc[0]:.4g} W in every hour{clipped}: nothing "
+            "to forecast (the wrong column?)"
+        )
+
+
+def assumed_why(key: str, column: str, median: float) -> str:
+    """Why a column whose name, cells and values say no unit is read in W or °C."""
+    if key == "temperature":
+        return f"{column!r} names no unit: read in {ASSUMED_TEMPERATURE}"
+    low, high = AMBIGUOUS_MEDIAN
+    could = (
+        f"; its median {median:.5g} could be a home's kW, a building's W or a region's MW"
+        if low <= median <= high
+        else ""
+    )
+    return f"{column!r} names no unit: read in {ASSUMED_POWER}{could}"
+
+
+def note_units_assumed(
+    options: CsvOptions,
+    read_by_values: dict[str, tuple[str, str]],
+    notes: Callable[[str], None],
+) -> None:
+    """One note a column whose name says no unit: what its values made of it, or what was
+    assumed (a region's MW under a bare name, or °F in a cool season, look like W and °C)."""
+    for key, column, unit, assumed, flag in (
+        (
+            "temperature",
+            options.temperature,
+            options.temperature_unit,
+            ASSUMED_TEMPERATURE,
+            "--temperature-unit",
+        ),
+        ("power", options.power, options.power_unit, ASSUMED_POWER, "--power-unit"),
+    ):
+        if unit is None:
+            why = read_by_values.get(key, ("", f": read in {assumed} ({flag} to set it)"))[1]
+            notes(f"{column!r} names no unit{why}")
