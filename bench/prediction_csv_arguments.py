@@ -50,16 +50,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
-        "Wh-total, kWh-total or MWh-total: an energy meter's running total (default: the "
-        "unit in the cells, else the one the column's name says, else kW where a median "
-        "below 20 W says so, MW where the hours move as a region's load, else W)",
+        "Wh-total, kWh-total or MWh-total: an energy meter's running total; a unit written "
+        "in the cells (1.2 kW) overrides it (default: the one the column's name says, else "
+        "kW where a median below 20 W says so, MW where the hours move as a region's load, "
+        "else W)",
     )
     csv.add_argument(
         "--temperature-unit",
         choices=TEMPERATURE_UNITS,
-        help="C, F, K or C10 (whole tenths of a °C: 123 is 12.3 °C); default: the unit in the "
-        "cells, else the one the column's name says (T10, '0.1 °C' and 'tenths' are C10), else "
-        "C, or F, K or C10 where the values can only be those",
+        help="C, F, K or C10 (whole tenths of a °C: 123 is 12.3 °C); a unit written in the "
+        "cells (12.3 °C) overrides it (default: the one the column's name says, T10, '0.1 °C' "
+        "and 'tenths' being C10, else C, or F, K or C10 where the values can only be those)",
     )
     csv.add_argument("--sep", help="field separator (default: , ; tab or | from the header)")
     csv.add_argument(

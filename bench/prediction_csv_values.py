@@ -82,16 +82,18 @@ def plausible_celsius(temperature: pd.Series) -> bool:
 def tenths_why(temperature: pd.Series) -> str | None:
     """Why whole numbers can only be tenths of a °C (KNMI's, DWD's 123 for 12.3 °C), or None.
 
-    Read as °C or °F their days span tens of degrees and their hours jump several: as °F,
+    Read as °C, °F or K their days span tens of degrees and their hours jump several: as °F,
     a Dutch winter's 30 to 80 passes the median's check and was scored as a hot week.
     """
-    if plausible_celsius(temperature) or plausible_celsius(celsius(temperature, "F")):
+    # Whole K (283) would be a plausible 28.3 °C as tenths: K is taken where it fits.
+    if any(plausible_celsius(celsius(temperature, unit)) for unit in ("C", "F", "K")):
         return None
     if not plausible_celsius(celsius(temperature, "C10")):
         return None
     return (
         f", and its whole numbers (median {float(temperature.median()):.4g}) are no place's "
-        "°C or °F (days spanning tens of degrees, hours jumping several): read as tenths of a °C "
+        "°C, °F or K (days spanning tens of degrees, hours jumping several): read as tenths of a "
+        "°C "
         "(--temperature-unit C to refuse)"
     )
 

@@ -122,7 +122,7 @@ def test_tenths_of_a_degree_are_read_as_tenths_not_fahrenheit(tmp_path: Path) ->
     assert read.hourly["temperature"].iloc[0] == pytest.approx(2.9)
     np.testing.assert_allclose(read.hourly["temperature"], frame["T"] / 10)
     assert read.temperature.unit == "C10"
-    assert "no place's °C or °F" in read.temperature.why
+    assert "no place's °C, °F or K" in read.temperature.why
 
 
 @pytest.mark.parametrize("column", ["T10", "Temperatuur (0.1 °C)", "temp in tenths of °C"])
@@ -146,20 +146,25 @@ def test_tenths_given_as_an_option_are_read_as_tenths(tmp_path: Path) -> None:
     np.testing.assert_allclose(hourly["temperature"], -4.5)
 
 
-@pytest.mark.parametrize(("celsius", "unit"), [(True, "C"), (False, "F")])
-def test_whole_degrees_stay_degrees(tmp_path: Path, celsius: bool, unit: str) -> None:
-    # A METAR's whole °C (2..12) and NOAA's whole °F (48..72): no tenths in either.
+@pytest.mark.parametrize(
+    ("middle", "swing", "unit", "offset"),
+    [(7, 5, "C", 0.0), (60, 12, "F", 32.0), (283, 5, "K", 273.15)],
+    ids=["metar_celsius", "noaa_fahrenheit", "kelvin"],
+)
+def test_whole_degrees_under_a_bare_name_stay_degrees(
+    tmp_path: Path, middle: int, swing: int, unit: str, offset: float
+) -> None:
+    # A METAR's whole °C (2..12), NOAA's whole °F (48..72), a model's whole K (278..288):
+    # none is tenths (283 tenths would be a plausible 28.3 °C).
     index = pd.date_range("2026-05-04", periods=30 * 24, freq="h")
-    swing = np.sin(2 * np.pi * (index.hour.to_numpy() - 9) / 24)
-    degrees = np.round(7 + 5 * swing) if celsius else np.round(60 + 12 * swing)
-    frame = pd.DataFrame({"power": home_w(index), "temp": degrees.astype(int)}, index=index)
-    path = tmp_path / "metar.csv"
+    wave = np.sin(2 * np.pi * (index.hour.to_numpy() - 9) / 24)
+    degrees = np.round(middle + swing * wave).astype(int)
+    frame = pd.DataFrame({"power": home_w(index), "temp": degrees}, index=index)
+    path = tmp_path / "whole.csv"
     frame.rename_axis("time").to_csv(path)
-    name = "temp" if celsius else "temp_f"
-    path.write_text(path.read_text().replace(",temp", f",{name}", 1))
-    read = read_csv(path, options(temperature=name), lambda _: None)
-    expected = degrees if celsius else (degrees - 32) * 5 / 9
-    np.testing.assert_allclose(read.hourly["temperature"], expected)
+    read = read_csv(path, options(), lambda _: None)
+    scale = 5 / 9 if unit == "F" else 1.0
+    np.testing.assert_allclose(read.hourly["temperature"], (degrees - offset) * scale)
     assert read.temperature.unit == unit
 
 
