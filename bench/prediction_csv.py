@@ -64,8 +64,8 @@ optional). What a checker's file may look like, and what becomes of it:
   that can only be in another unit are read in that one, with a `note:`: a median power
   below 20 W is kW; power whose hours never fall below 45 % of its median and move less
   than 7 % an hour (a region's or a utility's load, summed over many consumers: 53-68 %
-  and 4-6 % in the bench's, no home or building of them below 10 %) is MW; whole
-  numbers that as °C or °F make no place's weather (days spanning over 25 degrees, hours
+  and 4-6 % in the bench's; its homes and buildings move 10 % an hour or more) is MW; whole
+  numbers that as °C, °F or K make no place's weather (days spanning over 25 degrees, hours
   jumping over 3, or a spread over 15) but as tenths do are C10; a median above 45 "°C" is
   °F (above 150, K). Otherwise W and °C are assumed: °F under a name without a unit
   (`temperature`) in a cool season cannot be told apart, nor a home's kW, a building's W

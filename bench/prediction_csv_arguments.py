@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "decides; else --power-unit/--temperature-unit, else the column's name (`load_kw`,\n"
         "`Demand (MW)`, `T10`), else the values: a median below 20 W is kW, hours that move\n"
         "as a region's load (never below 45 % of the median, 8 % an hour) are MW, whole\n"
-        "numbers no place has as °C or °F are tenths of a °C; else W and °C are assumed. The\n"
+        "numbers no place has as °C, °F or K are tenths of a °C; else W and °C are assumed. The\n"
         "table says which unit was read and why, and gives the MAEs in it. Negative power\n"
         "(export) is refused unless --clip-negative or it is rare (at most 1 % of hours: a\n"
         "meter's noise, scored as 0 W).",

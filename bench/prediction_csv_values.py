@@ -1,9 +1,10 @@
 """What a CSV's hourly values say about their units, where nothing else says one.
 
-A column's unit comes from `--power-unit`/`--temperature-unit`, its cells (`1.2 kW`), its
+A column's unit comes from its cells (`1.2 kW`), `--power-unit`/`--temperature-unit`, its
 name (`load_kw`), else from these checks: a median below 20 W is kW, hours that move as a
-region's load are MW, whole numbers no place has as °C or °F are tenths of a °C, a
-median above 45 "°C" is °F (above 150, K). What none of them settles is assumed (W, °C) and said.
+region's load are MW, whole numbers no place has as °C, °F or K are tenths of a °C, a
+median above 45 "°C" is °F (above 150, K). What none of them settles is assumed (W, °C)
+and said.
 """
 
 from __future__ import annotations
