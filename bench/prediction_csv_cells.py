@@ -37,8 +37,11 @@ CELL_UNITS = {
     },
     "humidity": {"%": "%", "%RH": "%"},
 }
-# A number, then a space or none, then a unit word: `12,3 °C`, `1.234,5kWh`, `-3 °C`.
-CELL_PATTERN = r"\s*([-+]?[\d.,\s\u00a0\u202f]*\d\.?)\s*([°℃℉%A-Za-z][A-Za-z%]*)\s*"
+# A number, then a space or none, then a unit word: `12,3 °C`, `1.234,5kWh`, `-3 °C`, and
+# a float's exponent as pandas writes a rounding error (`-5.55111512312578e-17 °C`, UCI's).
+CELL_PATTERN = (
+    r"\s*([-+]?[\d.,\s\u00a0\u202f]*\d\.?(?:[eE][-+]?\d+)?)\s*([°℃℉%A-Za-z][A-Za-z%]*)\s*"
+)
 
 
 def units_in_cells(

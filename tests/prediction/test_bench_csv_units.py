@@ -188,6 +188,19 @@ def test_units_in_the_cells_are_read_in_them(tmp_path: Path) -> None:
         load_csv(write(tmp_path, lines, "mixed.csv"), options(humidity="rh"))
 
 
+def test_a_cell_with_an_exponent_and_a_unit_is_read(tmp_path: Path) -> None:
+    # UCI's outdoor temperature holds a float's rounding error, written with its exponent.
+    index = pd.date_range("2016-01-11", periods=3 * 24, freq="h")
+    cells = ["-5.55111512312578e-17 °C" if hour == 5 else "1.5 °C" for hour in index.hour]
+    lines = ["time,power,temp"] + [
+        f"{time:%Y-%m-%d %H:%M},{power:g} W,{cell}"
+        for time, power, cell in zip(index, home_w(index), cells, strict=True)
+    ]
+    hourly = load_csv(write(tmp_path, lines), options(), lambda _: None)
+    assert hourly["temperature"].iloc[5] == pytest.approx(0.0, abs=1e-15)
+    assert hourly["temperature"].iloc[4] == 1.5
+
+
 def test_the_unit_in_the_cells_outranks_the_name_and_the_option(tmp_path: Path) -> None:
     index = pd.date_range("2026-01-05", periods=3 * 24, freq="h")
     lines = ["Zeit;Leistung (W);Temperatur °F"] + [
