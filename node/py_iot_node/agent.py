@@ -305,11 +305,14 @@ class NodeAgent:
         return True
 
     def handle_resend_request(self, topic: str, payload: bytes) -> None:
-        """Send again, in replay batches, every remembered sample after the asked `seq`.
+        """Answer with the switch states, live, then every remembered sample after `since`.
 
-        The last batch (an empty one when nothing is newer) carries the request's `seq`, so
-        Home Assistant knows it has everything. Samples still in the disk buffer follow anyway.
-        Answers leave at most every RESEND_MIN_INTERVAL_S; a request in between waits.
+        Home Assistant asks as it subscribes (its restart, a reload of the node): the switch
+        states let it show the switches at once, not "Unknown" until the next reading. The
+        samples go again in replay batches; the last one (an empty one when nothing is newer)
+        carries the request's `seq`, so Home Assistant knows it has everything. Samples still
+        in the disk buffer follow anyway. Answers, switch states included, leave at most every
+        RESEND_MIN_INTERVAL_S; a request in between waits.
         """
         try:
             request = parse_resend_request(
@@ -353,6 +356,8 @@ class NodeAgent:
         self._answer_resend(request)
 
     def _answer_resend(self, request: ResendRequest) -> None:
+        # First: a large answer would hold them up behind its batches.
+        self._submit_state({})
         rows = self._sent_after(request.since)
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         first = rows[0][0] if rows else None

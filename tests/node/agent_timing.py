@@ -74,3 +74,15 @@ def ack_all(agent: NodeAgent, client: FakeClient) -> list[Sent]:
     for message in sent:
         agent.handle_published(message.mid)
     return sent
+
+
+def resend_answer(
+    sent: list[Sent], verifier: MessageVerifier | None = None
+) -> tuple[StateMessage, list[Sent]]:
+    """A resend request's answer: the switch states sent live first, then the replay batches."""
+    first, *batches = sent
+    assert first.topic == STATE
+    switch_states = parse_state(STATE, first.payload, verifier=verifier)
+    assert switch_states.sensors == {}
+    assert [message.topic for message in batches] == [REPLAY] * len(batches)
+    return switch_states, batches

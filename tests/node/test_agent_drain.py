@@ -17,7 +17,17 @@ from py_iot_node.protocol import (
     parse_replay_batch,
 )
 
-from .agent_timing import REPLAY, RESEND, SECRET, STATE, ack_all, make_agent, reading, states
+from .agent_timing import (
+    REPLAY,
+    RESEND,
+    SECRET,
+    STATE,
+    ack_all,
+    make_agent,
+    reading,
+    resend_answer,
+    states,
+)
 from .conftest import START, FakeClient, FakeClock, make_config
 
 LED_SET = "py_iot_home/kitchen/switch/led/set"
@@ -160,8 +170,8 @@ def test_asked_after_a_confirmation_that_overtook_the_backlog_the_node_resends_t
         "kitchen", since=confirmed.seq, seq=2, signer=signer, ts=clock.now
     )
     agent.handle_message(RESEND, request.payload)
-    answer = client.take()
     verifier = MessageVerifier(secret) if secret else None
+    _, answer = resend_answer(client.take(), verifier)
     batches = [parse_replay_batch(REPLAY, message.payload, verifier=verifier) for message in answer]
     resent = [state.seq for batch in batches for state in batch.states]
     assert set(backlog_after) <= set(resent)

@@ -21,6 +21,7 @@ from py_iot_node.protocol import (
     parse_state,
 )
 
+from .agent_timing import resend_answer
 from .conftest import FakeClient, FakeClock, make_config
 
 STATE = "py_iot_home/kitchen/state"
@@ -70,7 +71,7 @@ def test_resend_after_since_in_order_with_ack(
     client.take()
     seqs = publish_and_ack(agent, client, clock, 10)
     ask(agent, since=seqs[3], seq=77)
-    (batch,) = client.take()
+    _, (batch,) = resend_answer(client.take())
     assert batch.topic == REPLAY
     parsed = parse_replay_batch(REPLAY, batch.payload)
     assert [state.seq for state in parsed.states] == seqs[4:]
@@ -91,7 +92,7 @@ def test_nothing_newer_still_acknowledges(
     client.take()
     seqs = publish_and_ack(agent, client, clock, 2)
     ask(agent, since=seqs[-1], seq=5)
-    (batch,) = client.take()
+    _, (batch,) = resend_answer(client.take())
     empty = parse_replay_batch(REPLAY, batch.payload)
     assert (empty.states, empty.first) == ([], None)
     assert json.loads(batch.payload)["ack"] == 5
@@ -107,7 +108,7 @@ def test_unacknowledged_samples_are_not_in_the_history(
     agent.handle_sample(clock.now, reading(21.0))
     client.take()  # published, never acknowledged: it is in flight, not sent
     ask(agent, since=0)
-    (batch,) = client.take()
+    _, (batch,) = resend_answer(client.take())
     empty = parse_replay_batch(REPLAY, batch.payload)
     assert (empty.states, empty.first) == ([], None)
 
@@ -121,7 +122,7 @@ def test_history_is_bounded_and_split_into_batches(
     client.take()
     seqs = publish_and_ack(agent, client, clock, limit + 30)
     ask(agent, since=0, seq=9)
-    first, second = client.take()
+    _, (first, second) = resend_answer(client.take())
     first_batch = parse_replay_batch(REPLAY, first.payload)
     second_batch = parse_replay_batch(REPLAY, second.payload)
     assert (first_batch.ack, first_batch.first) == (None, None)
@@ -143,7 +144,7 @@ def test_replayed_backlog_joins_the_history(
         agent.handle_published(message.mid)
     assert len(buffer) == 0
     ask(agent, since=0)
-    (batch,) = client.take()
+    _, (batch,) = resend_answer(client.take())
     temperatures = [
         state.sensors["climate"].temperature
         for state in parse_replay_batch(REPLAY, batch.payload).states
@@ -168,8 +169,8 @@ def test_bad_and_unsigned_requests_are_rejected(
     }
     signed = build_resend_request("kitchen", 0, seq=10, signer=MessageSigner(SECRET), ts=clock.now)
     agent.handle_message(signed.topic, signed.payload)
-    (batch,) = client.take()
     verifier = MessageVerifier(SECRET)
+    _, (batch,) = resend_answer(client.take(), verifier)
     answer = parse_replay_batch(REPLAY, batch.payload, verifier=verifier)
     assert len(answer.states) == 3
     # The node signs the answer's ack: Home Assistant believes it, and no stranger's.
@@ -178,3 +179,29 @@ def test_bad_and_unsigned_requests_are_rejected(
     agent.handle_message(signed.topic, signed.payload)
     assert client.take() == []
     assert agent.stats.rejected[RejectionKind.REPLAYED_COUNTER] == 1
+
+
+def test_answer_starts_with_the_switch_states_rationed_with_it(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    """Home Assistant asks as it subscribes: the switches must not wait for the next reading."""
+    agent, _ = make_agent(make_config(tmp_path, secret=SECRET), client, clock)
+    agent.handle_connected()
+    agent.switches.set("led", True)
+    seqs = publish_and_ack(agent, client, clock, 2)
+    signer, verifier = MessageSigner(SECRET), MessageVerifier(SECRET)
+    request = build_resend_request("kitchen", seqs[-1], seq=10, signer=signer, ts=clock.now)
+    agent.handle_message(request.topic, request.payload)
+    switch_states, (batch,) = resend_answer(client.take(), verifier)
+    assert switch_states.switches == {"led": True, "relay": False}
+    assert switch_states.seq > seqs[-1]
+    assert parse_replay_batch(REPLAY, batch.payload, verifier=verifier).ack == 10
+    # Anyone allowed on the topic can ask: the switch states come no oftener than the answers.
+    clock.now += 5
+    again = build_resend_request("kitchen", seqs[-1], seq=11, signer=signer, ts=clock.now)
+    agent.handle_message(again.topic, again.payload)
+    assert client.take() == []
+    clock.now += 5
+    agent.tick()
+    switch_states, _ = resend_answer(client.take(), verifier)
+    assert switch_states.switches == {"led": True, "relay": False}

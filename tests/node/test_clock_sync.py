@@ -19,7 +19,17 @@ from py_iot_node.protocol import (
     build_resend_request,
 )
 
-from .agent_timing import RESEND, SECRET, STALE, STATE, ack_all, make_agent, reading, states
+from .agent_timing import (
+    RESEND,
+    SECRET,
+    STALE,
+    STATE,
+    ack_all,
+    make_agent,
+    reading,
+    resend_answer,
+    states,
+)
 from .conftest import START, FakeClient, FakeClock, FakeClockSync, make_config
 
 LED_SET = "py_iot_home/kitchen/switch/led/set"
@@ -193,8 +203,9 @@ def test_a_command_during_the_hold_switches_the_led_and_is_confirmed_live(
         RESEND,
         build_resend_request("kitchen", since=0, seq=2, signer=signer, ts=clock.now).payload,
     )
-    resent = states(client.take(), MessageVerifier(secret) if secret else None)
-    assert resent == [*echo, confirmation]
+    switch_states, answer = resend_answer(client.take(), verifier)
+    assert switch_states.switches == {"led": True, "relay": False}
+    assert states(answer, MessageVerifier(secret) if secret else None) == [*echo, confirmation]
     assert len(buffer) == 2
     buffer.close()
 
