@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 from homeassistant.components.mqtt import MQTT_CONNECTION_STATE
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
-from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
+from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S, NodeCoordinator
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,
@@ -107,6 +112,12 @@ async def broker_back(hass: HomeAssistant, signer: MessageSigner | None = None) 
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def switch_states_waited(hass: HomeAssistant) -> None:
+    """A just set-up node did not report its switches in time: they show, and take, commands."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SWITCH_STATES_WAIT_S))
+    await hass.async_block_till_done()
 
 
 def published_resend_requests(

@@ -52,6 +52,7 @@ from .node_messages import (
     announcement,
     replay_payload,
     state_payload,
+    switch_states_waited,
 )
 from .test_identities import identities
 
@@ -284,6 +285,7 @@ async def test_a_command_before_any_state_has_no_deadline(
     await _discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     await hass.async_block_till_done(wait_background_tasks=True)
+    await switch_states_waited(hass)
     with (
         patch("custom_components.py_iot_home.nodes.coordinator.COMMAND_CONFIRM_TIMEOUT_S", 0.01),
         pytest.raises(HomeAssistantError),

@@ -32,6 +32,7 @@ from .node_messages import (
     STATE_TOPIC,
     discover_and_confirm,
     state_payload,
+    switch_states_waited,
 )
 
 pytestmark = [
@@ -184,6 +185,7 @@ async def test_a_command_is_confirmed_by_a_node_whose_clock_is_not_yet_called_of
     node = await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     await hass.async_block_till_done(wait_background_tasks=True)
+    await switch_states_waited(hass)
     seq = count(1)
 
     async def node_switches(topic: str, payload: bytes, *args: object, **kwargs: object) -> None:

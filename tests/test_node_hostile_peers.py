@@ -52,6 +52,7 @@ from .node_messages import (
     discover_and_confirm,
     replay_payload,
     state_payload,
+    switch_states_waited,
 )
 
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -304,6 +305,7 @@ async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_ti
         async_fire_mqtt_message(hass, STATE_TOPIC, build_state(confirmation, signer=signer).payload)
 
     mqtt_mock.async_publish.side_effect = confirm
+    await switch_states_waited(hass)
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": "switch.kitchen_pi_desk_led"}, blocking=True
     )
@@ -489,7 +491,7 @@ async def test_states_repeating_a_commands_switch_pass_the_ration_once(
     )
     first = StateMessage(node_id=NODE_ID, ts=time.time(), seq=2, sensors={}, switches={})
     async_fire_mqtt_message(hass, STATE_TOPIC, build_state(first, signer=signer).payload)
-    await hass.async_block_till_done()
+    await switch_states_waited(hass)
     changed = _kitchen_pi_state_changes(hass)
 
     async def burst(*_: object, **__: object) -> None:

@@ -71,6 +71,9 @@ from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 # Of the wait, what the node's confirmation may take to come back after it obeyed.
 CONFIRMATION_TRIP_S = 1.0
+# How long a switch the node has not reported since set-up shows unavailable, not "Unknown":
+# asked as Home Assistant subscribes, a node answers at once; an older agent never does.
+SWITCH_STATES_WAIT_S = 5.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
@@ -107,6 +110,8 @@ class NodeState:
     readings_stale: bool = False
     # Home Assistant's own link to the broker: without it nothing is known of the node.
     broker_connected: bool = True
+    # Just set up: the node was asked for its switch states (SWITCH_STATES_WAIT_S).
+    awaiting_switches: bool = False
 
 
 class RejectionLog:
@@ -182,7 +187,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._offline_timer: Callable[[], None] | None = None
         self._owed_request_timer: Callable[[], None] | None = None
         self._availability_flush: Callable[[], None] | None = None
-        self.data = NodeState(announcement=announcement)
+        self._switch_states_wait: Callable[[], None] | None = None
+        self.data = NodeState(announcement=announcement, awaiting_switches=True)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
         self._switch_keys = frozenset(switch.key for switch in announcement.switches)
@@ -204,6 +210,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
+        self._switch_states_wait = async_call_later(
+            self.hass, SWITCH_STATES_WAIT_S, self._switch_states_waited
+        )
         if self._verifier is not None:
             stored = await self._counter_store.async_load()
             # Before any counter was stored (just confirmed), the confirmed announcement's own
@@ -466,6 +475,16 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.async_set_updated_data(replace(self.data, online=online))
 
     @callback
+    def _switch_states_waited(self, _: datetime) -> None:
+        """A switch still not reported shows "Unknown" (and takes commands) from now on."""
+        self._switch_states_wait = None
+        data = replace(self.data, awaiting_switches=False)
+        if self._switch_keys <= data.switches.keys():
+            self.data = data
+            return
+        self.async_set_updated_data(data)
+
+    @callback
     def _flush_availability(self, _: datetime) -> None:
         """Write the availability that changed beyond the ration (at most every half second)."""
         self._availability_flush = None
@@ -502,6 +521,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._availability_flush is not None:
             self._availability_flush()
             self._availability_flush = None
+        if self._switch_states_wait is not None:
+            self._switch_states_wait()
+            self._switch_states_wait = None
 
     def _retained(self, msg: ReceiveMessage) -> bool:
         """Whether to drop a retained sample: nodes never retain them, so it is planted."""

@@ -179,6 +179,17 @@ class NodeLedSwitch(NodeEntity, SwitchEntity):
         """The state the node last reported."""
         return self.entity_description.is_on_fn(self.coordinator.data, self._key)
 
+    @property
+    def available(self) -> bool:
+        """Unavailable while the node, just asked at set-up, has not reported the switch yet.
+
+        As ESPHome's entities stay unavailable until their device's first state: otherwise
+        every restart and reload wrote "Unknown" for a moment, a row in the logbook. Not for
+        longer (an older agent does not answer): "Unknown" still takes commands.
+        """
+        data = self.coordinator.data
+        return super().available and (self.is_on is not None or not data.awaiting_switches)
+
     @entity_action
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Ask the node to switch on and wait for its confirmation."""

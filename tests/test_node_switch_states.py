@@ -1,0 +1,198 @@
+"""A node's LED after a restart or reload: its state asked for, no "Unknown" on the way.
+
+Home Assistant asks an online node for what it missed as it subscribes; the node answers with
+its switch states first (tests/node/test_agent_resend.py). Here the harness's MQTT mock
+answers as that node does, and as an older agent does (without the switch states).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import SOURCE_MQTT
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import (
+    CONF_ANNOUNCEMENT,
+    CONF_KIND,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_SECRET,
+    DOMAIN,
+    EntryKind,
+)
+from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
+from custom_components.py_iot_home.nodes.entities import switch_unique_id
+from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
+from custom_components.py_iot_home.protocol import (
+    DEFAULT_PREFIX,
+    MessageSigner,
+    MessageVerifier,
+    StateMessage,
+    build_state,
+)
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    NODE_ID,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    discover_and_confirm,
+    published_resend_requests,
+    replay_payload,
+    state_payload,
+)
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+LED = "switch.kitchen_pi_desk_led"
+SECRET = "the kitchen node's own secret"
+
+
+def record_states(hass: HomeAssistant, entity_id: str) -> list[tuple[str | None, str | None]]:
+    """(old, new) state of every change written for `entity_id` from now on."""
+    seen: list[tuple[str | None, str | None]] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        seen.append((old and old.state, new and new.state))
+
+    async_track_state_change_event(hass, entity_id, _changed)
+    return seen
+
+
+def logbook_rows(changes: list[tuple[str | None, str | None]]) -> list[str]:
+    """The states the logbook lists: a change from a known state to another one.
+
+    Its rule: the first state an entity writes after a start, or its removal, is no row.
+    """
+    return [new for old, new in changes if old is not None and new is not None and new != old]
+
+
+def switch_states(seq: int, *, led: bool, signer: MessageSigner | None = None) -> bytes:
+    """What a node sends first when asked: its switch states, no reading."""
+    state = StateMessage(
+        node_id=NODE_ID, ts=time.time(), seq=seq, sensors={}, switches={"led1": led}
+    )
+    return build_state(state, signer=signer).payload
+
+
+async def answer_as_the_node(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    *,
+    led: bool,
+    seq: int,
+    signer: MessageSigner | None = None,
+    with_switch_states: bool = True,
+) -> None:
+    """Answer Home Assistant's one request: switch states (unless an older agent), then ack."""
+    verifier = MessageVerifier(SECRET) if signer else None
+    (request,) = published_resend_requests(mqtt_mock, verifier)
+    if with_switch_states:
+        async_fire_mqtt_message(hass, STATE_TOPIC, switch_states(seq, led=led, signer=signer))
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def node_online(hass: HomeAssistant, signer: MessageSigner | None = None) -> None:
+    """The node's retained messages, as the broker delivers them on subscribe."""
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.mark.parametrize("secret", ["", SECRET], ids=["unsigned", "signed"])
+async def test_reload_shows_the_led_as_the_node_says_without_unknown(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, secret: str
+) -> None:
+    signer = MessageSigner(secret) if secret else None
+    node = await discover_and_confirm(hass, signer=signer, secret=secret)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(20, led=True, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(LED).state == STATE_ON
+    changes = record_states(hass, LED)
+    mqtt_mock.async_publish.reset_mock()
+    assert await hass.config_entries.async_reload(node.config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await node_online(hass, signer)
+    # Online, asked, not answered yet: not "Unknown".
+    assert hass.states.get(LED).state == STATE_UNAVAILABLE
+    await answer_as_the_node(hass, mqtt_mock, led=True, seq=21, signer=signer)
+    assert hass.states.get(LED).state == STATE_ON
+    assert STATE_UNKNOWN not in [new for _, new in changes]
+    assert logbook_rows(changes) == [STATE_UNAVAILABLE, STATE_ON]
+    assert dict(node.config_entry.runtime_data.node.rejections.counts) == {}
+
+
+@pytest.mark.parametrize("with_switch_states", [True, False], ids=["agent", "older_agent"])
+async def test_restart_logbook_has_no_unknown_row(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+    with_switch_states: bool,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Kitchen Pi",
+        unique_id=NODE_ID,
+        source=SOURCE_MQTT,
+        data={
+            CONF_KIND: EntryKind.NODE,
+            CONF_NODE_ID: NODE_ID,
+            CONF_PREFIX: DEFAULT_PREFIX,
+            CONF_ANNOUNCEMENT: announce_payload().decode(),
+            CONF_SECRET: "",
+        },
+    )
+    entry.add_to_hass(hass)
+    hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
+    # As Home Assistant starts: a registered entity not set up yet is written unavailable.
+    registered = er.async_get(hass).async_get_or_create(
+        "switch",
+        DOMAIN,
+        switch_unique_id(NODE_ID, "led1"),
+        config_entry=entry,
+        suggested_object_id="kitchen_pi_desk_led",
+    )
+    assert registered.entity_id == LED
+    registered.write_unavailable_state(hass)
+    changes = record_states(hass, LED)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await node_online(hass)
+    await answer_as_the_node(
+        hass, mqtt_mock, led=False, seq=50, with_switch_states=with_switch_states
+    )
+    if not with_switch_states:
+        # An older agent answers without them: the LED waits, then shows "Unknown" (and takes
+        # commands) until the node's next reading.
+        assert hass.states.get(LED).state == STATE_UNAVAILABLE
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SWITCH_STATES_WAIT_S))
+        await hass.async_block_till_done()
+        assert hass.states.get(LED).state == STATE_UNKNOWN
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(51, led=False))
+        await hass.async_block_till_done()
+    assert hass.states.get(LED).state == STATE_OFF
+    expected = [STATE_OFF] if with_switch_states else [STATE_UNKNOWN, STATE_OFF]
+    assert logbook_rows(changes) == expected
