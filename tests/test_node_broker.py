@@ -63,14 +63,16 @@ INTERVAL_S = 2  # the agent's minimum
 class Agent:
     """`python -m py_iot_node --simulate` in a subprocess, configured for the test broker."""
 
-    def __init__(self, directory: Path, broker: MosquittoServer) -> None:
+    def __init__(
+        self, directory: Path, broker: MosquittoServer, *, interval_s: int = INTERVAL_S
+    ) -> None:
         directory.mkdir()
         self.config = directory / "node.yaml"
         self.config.write_text(
             f"""
 node: {{id: {NODE_ID}, name: E2E node, model: Raspberry Pi 5}}
 mqtt: {{host: {broker.host}, port: {broker.port}, keepalive_s: 5}}
-interval_s: {INTERVAL_S}
+interval_s: {interval_s}
 clock_sync_wait_s: 0  # a test machine's kernel may never call its clock synchronised
 state_dir: {directory / "state"}
 sensors:
