@@ -195,7 +195,12 @@ async def test_discovery_state_command_and_last_will(
         dr.async_get(hass), runtime.node.config_entry.entry_id
     )
     assert device.identifiers == {(DOMAIN, f"node_{NODE_ID}")}
-    assert (device.name, device.model) == ("E2E node", "Raspberry Pi 5")
+    # A simulated Pi 5 (`--simulate`), made by this project's agent: "simulated" once.
+    assert (device.name, device.model, device.manufacturer) == (
+        "E2E node",
+        "Simulated Raspberry Pi 5",
+        "Py IoT Home",
+    )
     ids = entity_ids(hass)
 
     # The retained "online" and the first samples arrive over the broker.

@@ -56,7 +56,7 @@ def _node(
         (_node("Raspberry Pi 4 Model B Rev 1.4"), "Raspberry Pi"),
         (_node("Simulated Raspberry Pi"), None),
         # script/develop's simulated nodes, and a board whose maker its settings name.
-        (_node("Simulated Raspberry Pi", "Simulated"), "Simulated"),
+        (_node("Simulated Raspberry Pi", "Py IoT Home"), "Py IoT Home"),
         (_node("ODROID-C4", "Hardkernel"), "Hardkernel"),
     ],
     ids=["pi_by_model", "old_simulated", "simulated", "named"],
@@ -77,20 +77,20 @@ async def test_an_updated_node_shows_its_maker_and_version_without_a_reload(
     entry = coordinator.config_entry
     assert _device(hass).manufacturer is None
 
-    updated = _node("Simulated Raspberry Pi", "Simulated", sw_version="0.2.0")
+    updated = _node("Simulated Raspberry Pi", "Py IoT Home", sw_version="0.2.0")
     # The agent restarted: its new announcement reaches the subscriber live (not retained).
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(updated))
     await hass.async_block_till_done(wait_background_tasks=True)
     device = _device(hass)
-    assert (device.manufacturer, device.sw_version) == ("Simulated", "0.2.0")
+    assert (device.manufacturer, device.sw_version) == ("Py IoT Home", "0.2.0")
     assert entry.runtime_data.node is coordinator  # not reloaded
 
     # Kept: after a restart the entities' device info says the same before the node speaks.
-    assert json.loads(entry.data[CONF_ANNOUNCEMENT])["manufacturer"] == "Simulated"
+    assert json.loads(entry.data[CONF_ANNOUNCEMENT])["manufacturer"] == "Py IoT Home"
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
-    assert (_device(hass).manufacturer, _device(hass).sw_version) == ("Simulated", "0.2.0")
+    assert (_device(hass).manufacturer, _device(hass).sw_version) == ("Py IoT Home", "0.2.0")
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from typing import Protocol
 from . import __version__
 from .buffer import SampleBuffer
 from .clock_sync import ClockSyncHold, ClockSyncProbe, kernel_clock_sync
-from .config import NodeConfig, node_manufacturer
+from .config import NodeConfig, node_manufacturer, node_model
 from .custom_sensors import DEFAULT_MODEL
 from .devices import SwitchBank
 from .ha_discovery import build_ha_discovery
@@ -201,7 +201,7 @@ class NodeAgent:
         return NodeAnnouncement(
             node_id=self.config.node_id,
             name=self.config.name,
-            model=self.config.model,
+            model=node_model(self.config),
             manufacturer=node_manufacturer(self.config),
             sw_version=__version__,
             sensors=tuple(

@@ -101,7 +101,9 @@ class SwitchConfig:
 DEVICE_TREE_MODEL = Path("/proc/device-tree/model")
 FALLBACK_MODEL = "Raspberry Pi"
 RASPBERRY_PI = "Raspberry Pi"
-SIMULATED_MANUFACTURER = "Simulated"
+# A simulated node's model says so; who made it is this project (core's demo names no maker).
+SIMULATED = "Simulated"
+SIMULATED_MANUFACTURER = "Py IoT Home"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -436,15 +438,32 @@ def parse_config(
     )
 
 
+def simulated(config: NodeConfig) -> bool:
+    """Whether neither the node's sensors nor its outputs are real hardware (`--simulate`)."""
+    return config.dht_backend == BACKEND_SIMULATED and config.gpio_backend == BACKEND_SIMULATED
+
+
+def node_model(config: NodeConfig) -> str:
+    """The board's model; a simulated node's says so ("Simulated Raspberry Pi").
+
+    Once: a model that starts with the word keeps it, one too long for it stays as it is.
+    """
+    model = config.model
+    if not simulated(config) or model.casefold().startswith(SIMULATED.casefold()):
+        return model
+    named = f"{SIMULATED} {model}"
+    return named if len(named) <= MAX_TEXT_LENGTH else model
+
+
 def node_manufacturer(config: NodeConfig) -> str | None:
     """Who made the node, as far as it knows; None rather than a guess.
 
-    The user's word first; "Simulated" when neither sensors nor outputs are real hardware
-    (`--simulate`); "Raspberry Pi" when the board names itself one.
+    The user's word first; "Py IoT Home" when neither sensors nor outputs are real hardware
+    (`--simulate`: its model says simulated); "Raspberry Pi" when the board names itself one.
     """
     if config.manufacturer is not None:
         return config.manufacturer
-    if config.dht_backend == BACKEND_SIMULATED and config.gpio_backend == BACKEND_SIMULATED:
+    if simulated(config):
         return SIMULATED_MANUFACTURER
     return RASPBERRY_PI if config.model.startswith(RASPBERRY_PI) else None
 

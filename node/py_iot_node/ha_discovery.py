@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .config import NodeConfig
+from .config import NodeConfig, node_model
 from .protocol import OutboundMessage, TopicKind, node_topic
 
 DISCOVERY_PREFIX = "homeassistant"
@@ -63,7 +63,7 @@ def build_ha_discovery(config: NodeConfig, sw_version: str) -> OutboundMessage:
             "ids": [f"py_iot_node_{node_id}"],
             "name": config.name,
             "mf": "py_iot_home",
-            "mdl": config.model,
+            "mdl": node_model(config),
             "sw": sw_version,
         },
         "o": {"name": "py-iot-node", "sw": sw_version, "url": ORIGIN_URL},

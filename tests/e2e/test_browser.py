@@ -328,6 +328,9 @@ async def test_node_trends_are_plausible_and_say_why_not_yet(
     reading); the device page then goes into the docs.
     """
     await open_device(page, NODE_NAME)
+    # Its model and maker, "simulated" once (it read "Simulated Raspberry Pi by Simulated").
+    await expect(page.get_by_text("Simulated Raspberry Pi").first).to_be_visible()
+    await expect(page.get_by_text("by Py IoT Home").first).to_be_visible()
     trend_ids = await trend_entity_ids(api, "sensor.kitchen_pi_")
     assert len(trend_ids) == 2, trend_ids
     deadline = time.monotonic() + TREND_TIMEOUT_MS / 1000
@@ -578,6 +581,7 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     """Settings → Restart: script/develop starts Home Assistant again; the node is back,
     and the power forecast with the same model (no retraining) and the same figures."""
     forecast_before = await forecast_seen(api)
+    restarted_at = datetime.now(UTC)
     await page.get_by_role("link", name=re.compile("Settings")).click()
     await page.get_by_role("button", name="Menu").click()
     await page.get_by_role("menuitem", name="Restart Home Assistant").click()
@@ -595,6 +599,16 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
         assert shown == [], f"repairs after the restart: {shown}"
         await forecast_back(restarted, RESTART_TIMEOUT_MS / 1000)
         forecast_after = await forecast_seen(restarted)
+        # The node was online throughout: its LED came back as it is, never "Unknown".
+        (led,) = [
+            entity["entity_id"]
+            for entity in await restarted.ws("config/entity_registry/list")
+            if entity["platform"] == DOMAIN and entity["entity_id"].startswith("switch.kitchen_pi_")
+        ]
+        rows = await restarted.rest(
+            "GET", f"/api/logbook/{restarted_at.isoformat()}?{urlencode({'entity': led})}"
+        )
+        assert "unknown" not in [row.get("state") for row in rows], rows
     # The same model gives the same forecast for the same hour; one that began in between
     # (a restart across a minute past the hour) moves the forecast on, not the model.
     if forecast_after[FORECAST_SENSORS[0]][1] != forecast_before[FORECAST_SENSORS[0]][1]:

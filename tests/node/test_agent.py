@@ -87,8 +87,9 @@ def test_connect_announces_and_subscribes(agent: NodeAgent, client: FakeClient) 
     assert announce.qos == 1
     announcement = parse_announcement(announce.topic, announce.payload)
     assert announcement.name == "Kitchen Pi"
-    # Simulated sensors and outputs: the device page says so rather than naming a maker.
-    assert announcement.manufacturer == "Simulated"
+    # Simulated sensors and outputs: the model says so, once; the agent made it.
+    assert announcement.model.startswith("Simulated ")
+    assert announcement.manufacturer == "Py IoT Home"
     assert [sensor.key for sensor in announcement.sensors] == ["climate"]
     assert announcement.sensors[0].model == "DHT22"
     assert [switch.key for switch in announcement.switches] == ["led", "relay"]

@@ -23,6 +23,7 @@ from py_iot_node.config import (
     default_node_id,
     load_config,
     node_manufacturer,
+    node_model,
     parse_config,
 )
 from py_iot_node.ha_discovery import build_ha_discovery
@@ -257,18 +258,31 @@ def test_an_unreadable_board_name_falls_back(tmp_path: Path, content: bytes | No
 
 
 @pytest.mark.parametrize(
-    ("node", "backend", "maker"),
+    ("node", "backend", "model", "maker"),
     [
-        ({"model": "Raspberry Pi 5 Model B Rev 1.0"}, "auto", "Raspberry Pi"),
-        ({"model": "ODROID-C4"}, "auto", None),
-        ({"model": "ODROID-C4", "manufacturer": "Hardkernel"}, "auto", "Hardkernel"),
-        ({"model": "Simulated Raspberry Pi"}, "simulated", "Simulated"),
-        ({"model": "Raspberry Pi 4", "manufacturer": "Acme"}, "simulated", "Acme"),
+        ({"model": "Raspberry Pi 5 Model B Rev 1.0"}, "auto", None, "Raspberry Pi"),
+        ({"model": "ODROID-C4"}, "auto", None, None),
+        ({"model": "ODROID-C4", "manufacturer": "Hardkernel"}, "auto", None, "Hardkernel"),
+        # `--simulate` off a Pi (the fallback model), and script/develop's nodes.
+        ({"model": "Raspberry Pi"}, "simulated", "Simulated Raspberry Pi", "Py IoT Home"),
+        ({"model": "Simulated Raspberry Pi"}, "simulated", None, "Py IoT Home"),
+        ({"model": "simulated meter"}, "simulated", None, "Py IoT Home"),
+        (
+            {"model": "Raspberry Pi 4", "manufacturer": "Acme"},
+            "simulated",
+            "Simulated Raspberry Pi 4",
+            "Acme",
+        ),
+        # No room for the word: the model as the user wrote it (the maker still tells).
+        ({"model": "M" * 60}, "simulated", None, "Py IoT Home"),
     ],
 )
-def test_the_node_names_its_maker_only_when_it_knows_it(
-    node: dict[str, str], backend: str, maker: str | None
+def test_the_node_names_its_model_and_maker_as_they_are(
+    node: dict[str, str], backend: str, model: str | None, maker: str | None
 ) -> None:
-    """The device page shows it: the user's word, "Simulated" without hardware, a Pi by name."""
+    """The device page shows "<model> by <maker>": the user's word, a simulated node's model
+    saying so once (it read "Simulated Raspberry Pi by Simulated"), a Pi by its name."""
     config = parse_config({"node": {"id": "shed", **node}, "backend": backend})
+    assert node_model(config) == (model or node["model"])
     assert node_manufacturer(config) == maker
+    assert f"{node_model(config)} by {maker}".casefold().count("simulated") <= 1
