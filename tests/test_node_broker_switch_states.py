@@ -1,19 +1,27 @@
-"""The real node agent, a real Mosquitto: after a reload, the LED shows at once, never Unknown.
+"""The real node agent, a real Mosquitto: its LED shows at once, never Unknown.
 
-The agent reads its sensors every two minutes here: what shows the LED after the reload is
-its answer to the request Home Assistant sends as it subscribes, not a reading.
+The agent reads its sensors every two minutes here: what shows the LED after the node is
+confirmed, and after a reload, is its answer to the request Home Assistant sends as it
+subscribes, not a reading.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
 import pytest
 from homeassistant.components.switch.const import DOMAIN as SWITCH_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    EVENT_STATE_CHANGED,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
@@ -29,36 +37,42 @@ pytestmark = [
 ]
 
 INTERVAL_S = 120
+# The agent answers one request every 10 s (RESEND_MIN_INTERVAL_S); a reload sooner after the
+# confirmation waits for the node's turn.
+ANSWER_TURN_S = 10.0
 
 
-async def test_reload_shows_the_led_within_a_second(
+async def test_confirmed_and_reloaded_node_shows_its_led_within_a_second(
     hass: HomeAssistant, mqtt_entry: MockConfigEntry, tmp_path: Path, broker: MosquittoServer
 ) -> None:
     agent = Agent(tmp_path / "node", broker, interval_s=INTERVAL_S)
+    switch_states: list[str] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id.startswith("switch."):
+            switch_states.append(new.state)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _changed)
     try:
         runtime = await discover_and_confirm(hass, agent)
+        confirmed_at = time.monotonic()
         led = entity_ids(hass)["led"]
-        # Confirmed just now, the node's switch has not been heard yet: the wait runs out.
-        await wait_until(lambda: state_of(hass, led) == STATE_UNKNOWN, "LED after the wait", agent)
+        await wait_until(lambda: state_of(hass, led) == STATE_OFF, "LED once confirmed", agent)
+        assert time.monotonic() - confirmed_at < SWITCH_STATES_WAIT_S
         await hass.services.async_call(
             SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: led}, blocking=True
         )
         assert state_of(hass, led) == STATE_ON
 
-        states: list[str | None] = []
-
-        @callback
-        def _changed(event: Event[EventStateChangedData]) -> None:
-            new = event.data["new_state"]
-            states.append(new and new.state)
-
-        async_track_state_change_event(hass, led, _changed)
+        await asyncio.sleep(max(0.0, confirmed_at + ANSWER_TURN_S - time.monotonic()))
         reloaded_at = time.monotonic()
         assert await hass.config_entries.async_reload(runtime.node.config_entry.entry_id)
         await wait_until(lambda: state_of(hass, led) == STATE_ON, "LED after the reload", agent)
-        shown_after_s = time.monotonic() - reloaded_at
-        assert shown_after_s < SWITCH_STATES_WAIT_S, shown_after_s
-        assert STATE_UNKNOWN not in states
-        assert "resending 0 samples" in agent.log()
+        assert time.monotonic() - reloaded_at < SWITCH_STATES_WAIT_S
+        assert STATE_UNKNOWN not in switch_states, switch_states
+        # One answer each: for no sample once confirmed, after the last sample seen on reload.
+        assert agent.log().count("resending 0 samples after seq") == 2
     finally:
         agent.stop()

@@ -39,6 +39,7 @@ from custom_components.py_iot_home.nodes.entities import switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
+    MAX_SEQ,
     MessageSigner,
     MessageVerifier,
     StateMessage,
@@ -196,3 +197,22 @@ async def test_restart_logbook_has_no_unknown_row(
     assert hass.states.get(LED).state == STATE_OFF
     expected = [STATE_OFF] if with_switch_states else [STATE_UNKNOWN, STATE_OFF]
     assert logbook_rows(changes) == expected
+
+
+async def test_a_node_just_confirmed_is_asked_for_its_switches_only(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Nothing is owed yet (what it sent before is not asked for), but the LED must show."""
+    changes = record_states(hass, LED)
+    node = await discover_and_confirm(hass)
+    await node_online(hass)
+    (request,) = published_resend_requests(mqtt_mock)
+    assert request.since == MAX_SEQ  # no sample is numbered above it
+    await answer_as_the_node(hass, mqtt_mock, led=True, seq=7)
+    assert hass.states.get(LED).state == STATE_ON
+    assert STATE_UNKNOWN not in [new for _, new in changes]
+    # Not a resend: nothing was owed, and a gap need not wait for it.
+    assert (node.resend.requests_sent, node.resend.requested_at) == (0, None)
+    # Asked once per set-up: the node's next announcement asks nothing.
+    await node_online(hass)
+    assert len(published_resend_requests(mqtt_mock)) == 1

@@ -32,10 +32,12 @@ from ..const import (
 from ..errors import NodeCommandError
 from ..protocol import (
     MAX_ADMITTED_RUNS,
+    MAX_SEQ,
     MAX_STORED_SEQ,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
+    OutboundMessage,
     ProtocolError,
     RejectionKind,
     SensorSample,
@@ -188,6 +190,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._owed_request_timer: Callable[[], None] | None = None
         self._availability_flush: Callable[[], None] | None = None
         self._switch_states_wait: Callable[[], None] | None = None
+        self._asked_since_set_up = False
         self.data = NodeState(announcement=announcement, awaiting_switches=True)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -304,8 +307,27 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     def _request_resend(self, since: int) -> None:
         """Ask the node for the samples after `since` (it announced or sent, so it listens)."""
+        seq, message = self._resend_request(since)
+        # Before publishing: a publish that fails at once marks the request as failed.
+        self.resend.requested(seq, since, time.monotonic())
+        LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
+        self._publish_request(message, owed=True)
+
+    def _request_switch_states(self) -> None:
+        """Ask a node that owes nothing for no sample: its answer starts with its switches.
+
+        Not a resend to the tracker: its answer settles nothing, and it does not hold up
+        the next request for a gap.
+        """
+        LOGGER.debug("Asking node %s for its switch states", self.node_id)
+        _, message = self._resend_request(MAX_SEQ)
+        self._publish_request(message, owed=False)
+
+    def _resend_request(self, since: int) -> tuple[int, OutboundMessage]:
+        """A request for the samples after `since`, numbered by the command counter."""
         self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
-        message = build_resend_request(
+        self._asked_since_set_up = True
+        return self._command_seq, build_resend_request(
             self.node_id,
             since,
             seq=self._command_seq,
@@ -313,22 +335,23 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             signer=self._signer,
             ts=time.time() if self._signer else None,
         )
-        self.resend.requested(self._command_seq, since, time.monotonic())
-        LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
+
+    def _publish_request(self, message: OutboundMessage, *, owed: bool) -> None:
         self.config_entry.async_create_background_task(
             self.hass,
-            self._async_publish_request(message.topic, message.payload),
+            self._async_publish_request(message.topic, message.payload, owed=owed),
             f"{DOMAIN} resend request {self.node_id}",
         )
 
-    async def _async_publish_request(self, topic: str, payload: bytes) -> None:
+    async def _async_publish_request(self, topic: str, payload: bytes, *, owed: bool) -> None:
         try:
             await mqtt.async_publish(self.hass, topic, payload, qos=1)
         except HomeAssistantError as err:
-            # The broker went away again; the request stays owed and goes out with the
-            # node's next announcement.
+            # The broker went away again; what is owed goes out with the node's next
+            # announcement (the broker's return owes a request, whose answer has the switches).
             LOGGER.debug("Resend request to node %s not sent: %s", self.node_id, err)
-            self.resend.request_failed()
+            if owed:
+                self.resend.request_failed()
 
     def _ask_owed(self) -> None:
         """Ask for what is owed now, or once the latest request is old enough (rationed)."""
@@ -372,6 +395,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._verifier is not None:
             self._counter_save.schedule()
         self._ask_owed()
+        if not self._asked_since_set_up and self._switches_awaited():
+            # Just confirmed: nothing is owed, but the switches must show.
+            self._request_switch_states()
         previous = self.data.announcement
         self.collision.announced(replace(announcement, seq=None, dropped=0))
         if self._collision_seen():
@@ -474,15 +500,20 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
         self.async_set_updated_data(replace(self.data, online=online))
 
+    def _switches_awaited(self) -> bool:
+        """Whether a switch not reported yet shows unavailable (just set up)."""
+        return self.data.awaiting_switches and not self._switch_keys <= self.data.switches.keys()
+
     @callback
     def _switch_states_waited(self, _: datetime) -> None:
         """A switch still not reported shows "Unknown" (and takes commands) from now on."""
         self._switch_states_wait = None
+        awaited = self._switches_awaited()
         data = replace(self.data, awaiting_switches=False)
-        if self._switch_keys <= data.switches.keys():
+        if awaited:
+            self.async_set_updated_data(data)
+        else:
             self.data = data
-            return
-        self.async_set_updated_data(data)
 
     @callback
     def _flush_availability(self, _: datetime) -> None:
