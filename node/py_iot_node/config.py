@@ -446,10 +446,10 @@ def simulated(config: NodeConfig) -> bool:
 def node_model(config: NodeConfig) -> str:
     """The board's model; a simulated node's says so ("Simulated Raspberry Pi").
 
-    Once: a model that starts with the word keeps it, one too long for it stays as it is.
+    Once: a model that already says so keeps it, one too long for the word stays as it is.
     """
     model = config.model
-    if not simulated(config) or model.casefold().startswith(SIMULATED.casefold()):
+    if not simulated(config) or SIMULATED.casefold() in model.casefold():
         return model
     named = f"{SIMULATED} {model}"
     return named if len(named) <= MAX_TEXT_LENGTH else model

@@ -267,6 +267,7 @@ def test_an_unreadable_board_name_falls_back(tmp_path: Path, content: bytes | No
         ({"model": "Raspberry Pi"}, "simulated", "Simulated Raspberry Pi", "Py IoT Home"),
         ({"model": "Simulated Raspberry Pi"}, "simulated", None, "Py IoT Home"),
         ({"model": "simulated meter"}, "simulated", None, "Py IoT Home"),
+        ({"model": "Raspberry Pi (simulated)"}, "simulated", None, "Py IoT Home"),
         (
             {"model": "Raspberry Pi 4", "manufacturer": "Acme"},
             "simulated",
