@@ -1,0 +1,131 @@
+"""How soon a node answers Home Assistant's request with its switch states, a real process.
+
+    script/run python bench/node_switch_states.py
+
+One `py-iot-node --simulate` process with one DHT22 and two LEDs, reading every 120 s (so no
+reading answers for it), talking to a real Mosquitto on a free loopback port. A client asks
+as Home Assistant does when it subscribes (a resend request for no sample, since 2**63-1)
+and times the node's state message with its switch states, as the broker delivers it. The
+node answers one request every 10 s: the requests are that far apart. Home Assistant adds
+its own subscription's time to this (tests/test_node_broker_switch_states.py bounds the
+whole path by the 5 s it waits, with no "Unknown" on the way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from custom_components.py_iot_home.protocol import (  # noqa: E402
+    MAX_SEQ,
+    build_resend_request,
+    parse_state,
+)
+from tests.mosquitto_server import MosquittoServer  # noqa: E402
+
+NODE_ID = "switch-bench"
+STATE_TOPIC = f"py_iot_home/{NODE_ID}/state"
+REQUESTS = 5
+# The node's RESEND_MIN_INTERVAL_S, and a little more.
+REQUEST_SPACING_S = 10.5
+
+CONFIGURATION = """# Written by bench/node_switch_states.py.
+node: {{id: {node_id}, name: Switch bench, model: Raspberry Pi Zero}}
+mqtt: {{host: 127.0.0.1, port: {port}}}
+interval_s: 120
+sensors: [{{key: climate, name: Climate, model: dht22, pin: 4}}]
+switches:
+  - {{key: led-a, name: LED A, pin: 17}}
+  - {{key: led-b, name: LED B, pin: 27}}
+state_dir: {state_dir}
+clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
+"""
+
+
+def switch_states_after(client: mqtt.Client, arrivals: queue.Queue[tuple[float, bytes]]) -> float:
+    """Ask once; seconds until the node's state message without readings arrived."""
+    request = build_resend_request(NODE_ID, MAX_SEQ, seq=time.time_ns() // 1000)
+    asked_at = time.perf_counter()
+    client.publish(request.topic, request.payload, qos=1)
+    while True:
+        arrived_at, payload = arrivals.get(timeout=30)
+        if not parse_state(STATE_TOPIC, payload).sensors:
+            return arrived_at - asked_at
+
+
+def measure(work: Path) -> dict[str, Any]:
+    (work / "broker").mkdir()
+    broker = MosquittoServer(work / "broker")
+    broker.start()
+    config = work / "node.yaml"
+    config.write_text(
+        CONFIGURATION.format(node_id=NODE_ID, port=broker.port, state_dir=work / "state")
+    )
+    arrivals: queue.Queue[tuple[float, bytes]] = queue.Queue()
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="switch-bench")
+    client.on_message = lambda _client, _userdata, message: arrivals.put(
+        (time.perf_counter(), message.payload)
+    )
+    client.connect("127.0.0.1", broker.port)
+    client.subscribe(STATE_TOPIC, qos=1)
+    client.loop_start()
+    with (work / "node.log").open("wb") as log:
+        agent = subprocess.Popen(
+            ["py-iot-node", "--config", str(config), "--simulate"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    answers_ms: list[float] = []
+    try:
+        # The first reading and the reconnect's switch states, then quiet for 120 s.
+        arrivals.get(timeout=30)
+        time.sleep(1.0)
+        while not arrivals.empty():
+            arrivals.get_nowait()
+        for index in range(REQUESTS):
+            if index:
+                time.sleep(REQUEST_SPACING_S)
+            answers_ms.append(1000 * switch_states_after(client, arrivals))
+        assert agent.poll() is None, (work / "node.log").read_text()
+    finally:
+        agent.terminate()
+        agent.wait(timeout=30)
+        client.loop_stop()
+        client.disconnect()
+        broker.stop()
+    return {
+        "requests": REQUESTS,
+        "answer_ms": [round(value, 1) for value in answers_ms],
+        "median_ms": round(statistics.median(answers_ms), 1),
+        "max_ms": round(max(answers_ms), 1),
+        "python": sys.version.split()[0],
+        "machine": os.uname().machine,
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="switch-bench-") as tmp:
+        result = measure(Path(tmp))
+    print(
+        f"switch states after a request: median {result['median_ms']:.1f} ms, "
+        f"max {result['max_ms']:.1f} ms ({result['requests']} requests, 10.5 s apart)"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
