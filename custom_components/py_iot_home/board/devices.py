@@ -10,7 +10,8 @@ from ..feature_entry import FeatureEntry
 from ..hardware.dht import DhtModel
 from .leds import LedConfig
 
-SIMULATION_MANUFACTURER = "Py IoT Home simulation"
+# Its model already says "Simulated": the maker is who simulates it.
+SIMULATION_MANUFACTURER = "Py IoT Home"
 
 
 def board_device(entry: FeatureEntry, *, simulated: bool) -> DeviceIdentity:
