@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .config import NodeConfig, node_model
+from .config import NodeConfig, node_manufacturer, node_model
 from .protocol import OutboundMessage, TopicKind, node_topic
 
 DISCOVERY_PREFIX = "homeassistant"
@@ -58,14 +58,17 @@ def build_ha_discovery(config: NodeConfig, sw_version: str) -> OutboundMessage:
                 "else 'OFF' }}"
             ),
         }
+    device: dict[str, object] = {
+        "ids": [f"py_iot_node_{node_id}"],
+        "name": config.name,
+        "mdl": node_model(config),
+        "sw": sw_version,
+    }
+    # The maker the node announces to the integration, none rather than a guess.
+    if (manufacturer := node_manufacturer(config)) is not None:
+        device["mf"] = manufacturer
     payload = {
-        "dev": {
-            "ids": [f"py_iot_node_{node_id}"],
-            "name": config.name,
-            "mf": "py_iot_home",
-            "mdl": node_model(config),
-            "sw": sw_version,
-        },
+        "dev": device,
         "o": {"name": "py-iot-node", "sw": sw_version, "url": ORIGIN_URL},
         "cmps": components,
         "state_topic": state_topic,

@@ -20,7 +20,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.cli import install_signal_handlers
-from py_iot_node.config import NodeConfig
+from py_iot_node.config import NodeConfig, node_manufacturer, node_model
 from py_iot_node.devices import SensorChannel, SwitchBank
 from py_iot_node.hardware.dht import SimulatedDhtBackend
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
@@ -370,6 +370,11 @@ def test_ha_discovery_opt_in(tmp_path: Path, client: FakeClient) -> None:
     NodeAgent(config, client, bank, buffer, clock=FakeClock()).handle_connected()
     (discovery,) = client.on("homeassistant/device/kitchen/config")
     assert discovery.retain
+    # The maker and model the integration is told, not the project's name as the maker.
+    device = json.loads(discovery.payload)["dev"]
+    assert (device["mf"], device["mdl"]) == (node_manufacturer(config), node_model(config))
+    assert device["mf"] == "Py IoT Home"
+    assert device["mdl"].startswith("Simulated ")
     assert set(json.loads(discovery.payload)["cmps"]) == {
         "climate_temperature",
         "climate_humidity",
