@@ -110,3 +110,95 @@ async def test_live_readings_do_not_outweigh_hourly_history(
         np.sqrt(np.average((values - by_hand) ** 2, weights=stood_for)), abs=1e-3
     )
     assert response["intercept"] == pytest.approx(intercept, abs=1e-3)
+
+
+async def test_the_hours_statistics_stand_in_for_count_by_their_extremes(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """An hourly mean hides its hour's range: a 2 °C night and a 19 °C afternoon are kept.
+
+    Each day's hours have means of 6, 8 and 10 °C; one hour dipped to 2 °C and one rose
+    to 19 °C within it. The means alone said the window never left 6-16.1 °C.
+    """
+    await hass.config.async_set_time_zone("UTC")
+    await async_setup_component(hass, DOMAIN, {})
+    hours = pd.date_range(START, periods=72, freq="h")
+    means = np.repeat(DAILY, 24).tolist()
+    async_import_statistics(
+        hass,
+        {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": OUTDOOR,
+            "unit_class": "temperature",
+            "unit_of_measurement": "°C",
+        },
+        [
+            {
+                "start": start.to_pydatetime(),
+                "mean": mean,
+                "min": 2.0 if index == 3 else mean - 0.5,
+                "max": 19.0 if index == 60 else mean + 0.5,
+            }
+            for index, (start, mean) in enumerate(zip(hours, means, strict=True))
+        ],
+    )
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(hours=72, minutes=30))
+    hass.states.async_set(OUTDOOR, "9.5", {"unit_of_measurement": "°C"})
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+
+    response: dict[str, Any] = await hass.services.async_call(
+        DOMAIN,
+        "analyze_trend",
+        {"entity_id": OUTDOOR, "days": 4},
+        blocking=True,
+        return_response=True,
+    )
+
+    assert (response["minimum"], response["maximum"]) == (2.0, 19.0)
+    # The mean is still the hours' means', with the live reading after them.
+    assert 6.0 < response["mean"] < 10.0
+
+
+async def test_extremes_follow_the_unit_the_sensor_shows(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Statistics kept in °C, the sensor now shown in °F: the extremes come in °F."""
+    await hass.config.async_set_time_zone("UTC")
+    await async_setup_component(hass, DOMAIN, {})
+    hours = pd.date_range(START, periods=48, freq="h")
+    async_import_statistics(
+        hass,
+        {
+            "mean_type": StatisticMeanType.ARITHMETIC,
+            "has_sum": False,
+            "name": None,
+            "source": "recorder",
+            "statistic_id": OUTDOOR,
+            "unit_class": "temperature",
+            "unit_of_measurement": "°C",
+        },
+        [
+            {"start": start.to_pydatetime(), "mean": 10.0, "min": 0.0, "max": 20.0}
+            for start in hours
+        ],
+    )
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(hours=48, minutes=30))
+    hass.states.async_set(OUTDOOR, "50.0", {"unit_of_measurement": "°F"})
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+
+    response: dict[str, Any] = await hass.services.async_call(
+        DOMAIN,
+        "analyze_trend",
+        {"entity_id": OUTDOOR, "days": 3},
+        blocking=True,
+        return_response=True,
+    )
+
+    assert (response["minimum"], response["maximum"]) == (32.0, 68.0)

@@ -37,7 +37,7 @@ from .forecast.coordinator import (
 from .models import FeatureRuntime
 from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator
-from .trends.recorded_samples import history_samples
+from .trends.recorded_samples import recorded_history
 
 SERVICE_ANALYZE_TREND = "analyze_trend"
 SERVICE_FORECAST_POWER = "forecast_power"
@@ -161,6 +161,7 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     settings = TrendSettings(
         min_span_s=DEFAULT_TREND_MIN_SPAN_HOURS * 3600.0, max_standard_error=math.inf
     )
+    extremes = (math.nan, math.nan)
     if own is not None and _memory_answers(*own, window_s):
         trend, key = own
         times, values = trend.store.buffer(key).snapshot(now_s)
@@ -173,19 +174,31 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
                 translation_placeholders={"entity_id": entity_id},
             )
         unit = unit_of(hass.states.get(entity_id).attributes)  # type: ignore[union-attr]
-        times, values = await get_instance(hass).async_add_executor_job(
-            history_samples,
+        recorded = await get_instance(hass).async_add_executor_job(
+            recorded_history,
             hass,
             entity_id,
             dt_util.utc_from_timestamp(now_s - window_s),
             unit or "",
         )
+        times, values = recorded.times, recorded.values
+        extremes = (recorded.lowest, recorded.highest)
     keep = times >= now_s - window_s
     result = await hass.async_add_executor_job(
         lambda: analyze_trend(times[keep], values[keep], tz=hass.config.time_zone, now_s=now_s)
     )
+    # The hours the statistics stood in for count by their own extremes, not their means.
+    result = replace(
+        result,
+        minimum=min(_known(result.minimum, extremes[0]), default=math.nan),
+        maximum=max(_known(result.maximum, extremes[1]), default=math.nan),
+    )
     response = _trend_response(result, settings, now_s)
     return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **response}
+
+
+def _known(*values: float) -> list[float]:
+    return [value for value in values if not math.isnan(value)]
 
 
 def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordinator:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Literal, NamedTuple
 
 import numpy as np
 from homeassistant.components.recorder import history
@@ -47,9 +48,30 @@ HOLD_STEP_S = 1800.0
 MAX_HOLD_S = 24 * 3600.0
 
 
+class RecordedHistory(NamedTuple):
+    """A sensor's recorded samples, and the extremes of the hours its statistics stood in for.
+
+    An hourly mean hides its hour's lowest and highest value; the statistics keep them.
+    NaN where no statistics stood in.
+    """
+
+    times: NDArray[np.float64]
+    values: NDArray[np.float32]
+    lowest: float
+    highest: float
+
+
 def history_samples(
     hass: HomeAssistant, entity_id: str, start: datetime, unit: str
 ) -> SampleArrays:
+    """The entity's history since `start`, in `unit` (recorder executor; see `recorded_history`)."""
+    recorded = recorded_history(hass, entity_id, start, unit)
+    return recorded.times, recorded.values
+
+
+def recorded_history(
+    hass: HomeAssistant, entity_id: str, start: datetime, unit: str
+) -> RecordedHistory:
     """The entity's history since `start`, in `unit` (recorder executor).
 
     Its recorded numeric states; before the first of them, its hourly statistics' means.
@@ -72,9 +94,14 @@ def history_samples(
     if hour_start < start:
         hour_start += HOUR
     if end - hour_start < HOUR:
-        return times, values
-    early_times, early_values = statistics_samples(hass, entity_id, hour_start, end, unit)
-    return np.concatenate([early_times, times]), np.concatenate([early_values, values])
+        return RecordedHistory(times, values, math.nan, math.nan)
+    early = statistics_samples(hass, entity_id, hour_start, end, unit)
+    return RecordedHistory(
+        np.concatenate([early.times, times]),
+        np.concatenate([early.values, values]),
+        early.lowest,
+        early.highest,
+    )
 
 
 def held_samples(
@@ -102,26 +129,45 @@ def held_samples(
 
 def statistics_samples(
     hass: HomeAssistant, entity_id: str, start: datetime, end: datetime, unit: str
-) -> SampleArrays:
-    """The hourly means of the entity's statistics in [start, end), at each hour's middle."""
+) -> RecordedHistory:
+    """The hourly means of the entity's statistics in [start, end), at each hour's middle.
+
+    With the lowest and highest value those hours held (their statistics' min and max).
+    """
     metadata = get_metadata(hass, statistic_ids={entity_id})
+    none = RecordedHistory(*numeric_samples((), unit), math.nan, math.nan)
     if entity_id not in metadata:
-        return numeric_samples((), unit)
+        return none
     # The recorder converts to the unit asked for; a unit of no class (%) comes as stored.
     stored_unit = metadata[entity_id][1]["unit_of_measurement"]
     converter = next((c for c in CONVERTERS if unit in c.VALID_UNITS), None)
     if converter is not None and stored_unit not in converter.VALID_UNITS:
         # Statistics of another quantity (the sensor changed its unit class): not ours.
-        return numeric_samples((), unit)
+        return none
     units = {converter.UNIT_CLASS: unit} if converter else None
     row_unit = unit if converter else stored_unit
-    rows = statistics_during_period(hass, start, end, {entity_id}, "hour", units, {"mean"})
-    records = (
-        (float(row["start"]) + HOUR.total_seconds() / 2, str(row.get("mean")), row_unit)
-        for row in rows.get(entity_id, [])
-        if row.get("mean") is not None
+    rows = statistics_during_period(
+        hass, start, end, {entity_id}, "hour", units, {"mean", "min", "max"}
+    ).get(entity_id, [])
+
+    def column(name: Literal["mean", "min", "max"]) -> SampleArrays:
+        return numeric_samples(
+            (
+                (float(row["start"]) + HOUR.total_seconds() / 2, str(row.get(name)), row_unit)
+                for row in rows
+                if row.get(name) is not None
+            ),
+            unit,
+        )
+
+    times, values = column("mean")
+    lowest, highest = column("min")[1], column("max")[1]
+    return RecordedHistory(
+        times,
+        values,
+        float(lowest.min()) if lowest.size else math.nan,
+        float(highest.max()) if highest.size else math.nan,
     )
-    return numeric_samples(records, unit)
 
 
 def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str) -> SampleArrays:
