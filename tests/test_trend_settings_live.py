@@ -1,18 +1,26 @@
-"""Trend settings changed (a board's: in Reconfigure) apply while running: no reload, no gap.
+"""Trend settings changed (a board's: in Reconfigure, with its polling) apply while running.
 
 A reload takes a node's or board's entities away for a moment: "Connectivity: unavailable"
 in the history, the temperature's graph broken, for a setting that only changes how the
-trends are judged. A new window needs a store of another length, and so a reload.
+trends are judged, or how often a board reads. A new window needs a store of another
+length, and so a reload.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
@@ -86,8 +94,11 @@ async def test_a_nodes_thresholds_apply_without_a_reload(
     assert entry.runtime_data.trend.window_s == 3 * 86400.0
 
 
-async def test_a_boards_trend_settings_apply_without_a_reload_its_polling_with_one(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+async def test_a_boards_polling_and_trend_settings_apply_without_a_reload(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -105,9 +116,20 @@ async def test_a_boards_trend_settings_apply_without_a_reload_its_polling_with_o
     assert feature(mock_config_entry).trend.thresholds == {"temperature": 0.3, "humidity": 2.5}
     assert settings(mock_config_entry)[CONF_TREND_THRESHOLD] == 0.3
 
-    # A new poll interval is the board's own reading: that one reloads.
+    # Its polling too: a reload took every board and forecast of the home entry away for a
+    # moment (unavailable, then unknown, in their logbook) for a poll interval.
     await _configure_board(
-        hass, mock_config_entry, {**reading, **NODE_TREND, CONF_POLL_INTERVAL: 30}
+        hass,
+        mock_config_entry,
+        {**NODE_TREND, CONF_POLL_INTERVAL: 30, CONF_FAILURE_THRESHOLD: 1},
     )
-    assert mock_config_entry.runtime_data is not runtime
+    assert mock_config_entry.runtime_data is runtime
+    assert unavailable == []
+    assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 30
     assert feature(mock_config_entry).board.update_interval.total_seconds() == 30
+    # The new interval and threshold are the ones read by: one rejected read 30 s on is enough.
+    fake_hardware.dht.script(4, (-100.0, 45.0))
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.living_room_temperature").state == STATE_UNAVAILABLE

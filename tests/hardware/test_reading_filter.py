@@ -189,6 +189,22 @@ def test_rejections_count_towards_unavailability() -> None:
     )
 
 
+def test_a_new_failure_threshold_counts_the_failures_so_far() -> None:
+    readings = ReadingFilter(max_consecutive_failures=5)
+    readings.accept(reading(21.0), at=0.0)
+    readings.record_failure()
+    readings.record_failure()
+
+    readings.set_max_consecutive_failures(2)
+    lowered = readings.available
+    readings.set_max_consecutive_failures(3)
+
+    assert not lowered
+    assert readings.available
+    with pytest.raises(ValueError, match="max_consecutive_failures"):
+        readings.set_max_consecutive_failures(0)
+
+
 def test_unavailable_before_any_good_reading() -> None:
     readings = ReadingFilter(max_consecutive_failures=2)
 

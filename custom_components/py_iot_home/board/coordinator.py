@@ -157,6 +157,19 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         )
         return state
 
+    async def async_take_reading_settings(self, poll_interval_s: int, failures: int) -> None:
+        """Take a new poll interval and failure threshold while running, without a reload.
+
+        A new interval starts with a read now: the old one could leave it waiting an hour.
+        """
+        self.reading_filter.set_max_consecutive_failures(failures)
+        poll_interval = timedelta(seconds=poll_interval_s)
+        if poll_interval == self._poll_interval:
+            return
+        self._poll_interval = poll_interval
+        self.update_interval = poll_interval
+        await self.async_request_refresh()
+
     async def _async_read(self) -> BoardState:
         previous = self.data.sample if self.data else None
         if self._read is None:

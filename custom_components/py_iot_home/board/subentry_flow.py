@@ -25,10 +25,8 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
-from ..loaded import loaded_feature
 from ..number_field import number_field
 from ..quantities import CLIMATE_SENSORS
-from ..trends.coordinator import running_trend
 from ..trends.settings_form import (
     shown_trend_options,
     trend_field_errors,
@@ -59,9 +57,10 @@ class BoardSubentryFlow(
 ):
     """Add a board; then change its poll interval, failure threshold, LEDs, trends or wiring.
 
-    New settings reload the home entry. LEDs are added and removed on the running board
-    instead (``led_changes``), and trend settings taken by its running trends, so its sensors
-    carry on; a board that is not running is reloaded.
+    New wiring reloads the home entry. LEDs are added and removed on the running board
+    instead (``led_changes``), and its polling and trend settings taken by it, so its sensors
+    and the entry's other boards and forecasts carry on; a board that is not running, or a
+    new trend window (a store of another length), is reloaded.
     """
 
     def __init__(self) -> None:
@@ -127,15 +126,14 @@ class BoardSubentryFlow(
                 CONF_FAILURE_THRESHOLD: int(user_input[CONF_FAILURE_THRESHOLD]),
                 **trend_values(user_input, self._temperature_unit),
             }
-            reading_unchanged = all(
-                options.get(key) == self._settings.get(key)
-                for key in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD)
-            )
-            trend = running_trend(loaded_feature(self._get_entry(), self._reconfigured.subentry_id))
-            # Only trend settings changed, taken while running: no reload, no gap.
-            live = (
-                reading_unchanged and trend is not None and await trend.async_apply_options(options)
-            )
+            # Taken while running: a reload took every board and forecast of the home entry
+            # away for a moment (unavailable, then unknown, in their history and logbook).
+            board = running_board(self._reconfigured)
+            live = board is not None and await board.trend.async_apply_options(options)
+            if live and board is not None:
+                await board.board.async_take_reading_settings(
+                    options[CONF_POLL_INTERVAL], options[CONF_FAILURE_THRESHOLD]
+                )
             return self._async_store_settings(options, live=live)
         schema = probatio.Schema(
             {

@@ -187,6 +187,12 @@ class ReadingFilter:
         """False after ``max_consecutive_failures`` failed or rejected reads in a row."""
         return self._consecutive_failures < self._max_failures
 
+    def set_max_consecutive_failures(self, count: int) -> None:
+        """Take a new failure threshold; the reads counted so far count against it."""
+        if count < 1:
+            raise ValueError("max_consecutive_failures must be >= 1")
+        self._max_failures = count
+
     @property
     def last_good(self) -> DhtReading | None:
         """The last accepted reading."""
