@@ -423,7 +423,8 @@ async def test_unit_conversion(
         ({"unit_of_measurement": "A"}, "unsupported_power_unit"),
         # Any JSON value may be an attribute: a list raised TypeError (an unknown error).
         ({"unit_of_measurement": ["W"]}, "unsupported_power_unit"),
-        (None, "entity_not_found"),
+        # No state and not in the registry: no such entity ("has no state yet" was wrong).
+        (None, "unknown_entity"),
     ],
 )
 async def test_flow_rejects_unusable_power_sensor(
