@@ -500,7 +500,7 @@ async def test_forecast_and_retrain_actions(
     state = hass.states.get(PREDICTED)
     assert response["forecast"] == state.attributes["forecast"][:6]
     assert (await _forecast_action(hass, entry_id))["forecast"][:6] == response["forecast"]
-    with pytest.raises(ServiceValidationError, match="is not a loaded power predictor"):
+    with pytest.raises(ServiceValidationError, match="is not a loaded power forecast"):
         await _forecast_action(hass, _home(hass).entry_id)
     assert {"low_w", "high_w"} <= set(response["forecast"][0])
     assert response["mae_w"] > 0

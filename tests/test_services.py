@@ -99,7 +99,7 @@ async def test_predictor_actions_need_a_predictor(
     hass: HomeAssistant, init_integration: MockConfigEntry, action: str
 ) -> None:
     for entry_id in (init_integration.entry_id, "no-such-entry"):
-        with pytest.raises(ServiceValidationError, match="not a loaded power predictor"):
+        with pytest.raises(ServiceValidationError, match="not a loaded power forecast"):
             await hass.services.async_call(
                 DOMAIN,
                 action,

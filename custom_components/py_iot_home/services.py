@@ -8,11 +8,12 @@ from dataclasses import replace
 from typing import Any
 
 import probatio
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
     ServiceResponse,
+    State,
     SupportsResponse,
     callback,
 )
@@ -46,12 +47,22 @@ ATTR_DAYS = "days"
 ATTR_HOURS = "hours"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
+
+def _days(value: Any) -> int | float:
+    """1 to 90 days, a fraction allowed, kept as given: 2 stays 2, 2.5 stays 2.5.
+
+    `days: 2.5` was cut to 2 by `Coerce(int)` and answered as 2 days.
+    """
+    if isinstance(value, bool):
+        raise probatio.Invalid("days must be a number")
+    days = probatio.Range(min=1, max=90)(probatio.Coerce(float)(value))  # NaN is out of range
+    return int(days) if days.is_integer() else days
+
+
 ANALYZE_TREND_SCHEMA = probatio.Schema(
     {
         probatio.Required(ATTR_ENTITY_ID): cv.entity_id,
-        probatio.Optional(ATTR_DAYS, default=DEFAULT_WINDOW_DAYS): probatio.All(
-            probatio.Coerce(int), probatio.Range(min=1, max=90)
-        ),
+        probatio.Optional(ATTR_DAYS, default=DEFAULT_WINDOW_DAYS): _days,
     }
 )
 # A forecast is named by its device or one of its sensors; an automation written before
@@ -187,6 +198,13 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     result = await hass.async_add_executor_job(
         lambda: analyze_trend(times[keep], values[keep], tz=hass.config.time_zone, now_s=now_s)
     )
+    if result.count == 0 and (state := hass.states.get(entity_id)) and _is_text(state):
+        # A switch or a weather entity answered `no_samples`, as if it had yet to report.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_numeric",
+            translation_placeholders={"entity_id": entity_id, "state": state.state},
+        )
     # The hours the statistics stood in for count by their own extremes, not their means.
     result = replace(
         result,
@@ -195,6 +213,17 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     )
     response = _trend_response(result, settings, now_s)
     return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **response}
+
+
+def _is_text(state: State) -> bool:
+    """A state that is no number, of an entity without a unit: it says nothing to average."""
+    if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN) or unit_of(state.attributes):
+        return False
+    try:
+        float(state.state)
+    except ValueError:
+        return True
+    return False
 
 
 def _known(*values: float) -> list[float]:
@@ -219,8 +248,8 @@ def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordin
     if feature is None or (predictor := feature.predictor) is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="not_a_predictor",
-            translation_placeholders={"entry_id": named},
+            translation_key="not_a_forecast",
+            translation_placeholders={"target": named},
         )
     return predictor
 
