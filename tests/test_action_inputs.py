@@ -137,6 +137,11 @@ async def test_numbers_in_the_history_or_without_a_unit_are_not_refused(
     assert response["trend_status"] == "shown"
     for entity_id in ("sensor.count", "sensor.gone"):
         assert (await _analyze(hass, entity_id))["entity_id"] == entity_id
+    # A count without a unit is read from its recorded numbers (all were skipped before).
+    count = await _analyze(hass, "sensor.count")
+    assert count["samples"] > 100
+    assert count["trend_status"] == "shown"
+    assert count["trend_slope_per_day"] == pytest.approx(1.0, abs=0.05)
 
 
 async def test_a_forecast_named_by_what_is_none_says_power_forecast(

@@ -178,6 +178,9 @@ def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str)
     system and entity settings (degrees Fahrenheit, say), not the sensor's own unit.
     """
     converters: dict[str | None, Callable[[float], float] | None] = {unit: _unchanged}
+    if not unit:
+        # A sensor without a unit: its states have none (None), whichever way it is said.
+        converters.update({None: _unchanged, "": _unchanged})
     times: list[float] = []
     values: list[float] = []
     for time_s, state, state_unit in records:
