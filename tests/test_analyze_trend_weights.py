@@ -38,9 +38,8 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-async def _three_days_then_a_burst(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """72 hourly means in the statistics, then half an hour of states from 72:30 on."""
-    hours = pd.date_range(START, periods=72, freq="h")
+def _import_hours(hass: HomeAssistant, rows: list[dict[str, Any]]) -> None:
+    """The outdoor sensor's hourly statistics, in °C."""
     async_import_statistics(
         hass,
         {
@@ -52,6 +51,15 @@ async def _three_days_then_a_burst(hass: HomeAssistant, freezer: FrozenDateTimeF
             "unit_class": "temperature",
             "unit_of_measurement": "°C",
         },
+        rows,  # type: ignore[arg-type]
+    )
+
+
+async def _three_days_then_a_burst(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """72 hourly means in the statistics, then half an hour of states from 72:30 on."""
+    hours = pd.date_range(START, periods=72, freq="h")
+    _import_hours(
+        hass,
         [
             {"start": start.to_pydatetime(), "mean": mean, "min": mean, "max": mean}
             for start, mean in zip(hours, np.repeat(DAILY, 24).tolist(), strict=True)
@@ -124,17 +132,8 @@ async def test_the_hours_statistics_stand_in_for_count_by_their_extremes(
     await async_setup_component(hass, DOMAIN, {})
     hours = pd.date_range(START, periods=72, freq="h")
     means = np.repeat(DAILY, 24).tolist()
-    async_import_statistics(
+    _import_hours(
         hass,
-        {
-            "mean_type": StatisticMeanType.ARITHMETIC,
-            "has_sum": False,
-            "name": None,
-            "source": "recorder",
-            "statistic_id": OUTDOOR,
-            "unit_class": "temperature",
-            "unit_of_measurement": "°C",
-        },
         [
             {
                 "start": start.to_pydatetime(),
@@ -171,17 +170,8 @@ async def test_extremes_follow_the_unit_the_sensor_shows(
     await hass.config.async_set_time_zone("UTC")
     await async_setup_component(hass, DOMAIN, {})
     hours = pd.date_range(START, periods=48, freq="h")
-    async_import_statistics(
+    _import_hours(
         hass,
-        {
-            "mean_type": StatisticMeanType.ARITHMETIC,
-            "has_sum": False,
-            "name": None,
-            "source": "recorder",
-            "statistic_id": OUTDOOR,
-            "unit_class": "temperature",
-            "unit_of_measurement": "°C",
-        },
         [
             {"start": start.to_pydatetime(), "mean": 10.0, "min": 0.0, "max": 20.0}
             for start in hours
