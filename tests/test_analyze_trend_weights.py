@@ -120,6 +120,26 @@ async def test_live_readings_do_not_outweigh_hourly_history(
     assert response["intercept"] == pytest.approx(intercept, abs=1e-3)
 
 
+async def _analyze_after_a_reading(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int, reading: str, *, days: int
+) -> dict[str, Any]:
+    """One live reading ("9.5 °C") half an hour after `hours` of statistics, then the action."""
+    await async_wait_recording_done(hass)
+    freezer.move_to(START + timedelta(hours=hours, minutes=30))
+    value, unit = reading.split(" ")
+    hass.states.async_set(OUTDOOR, value, {"unit_of_measurement": unit})
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    response: dict[str, Any] = await hass.services.async_call(
+        DOMAIN,
+        "analyze_trend",
+        {"entity_id": OUTDOOR, "days": days},
+        blocking=True,
+        return_response=True,
+    )
+    return response
+
+
 async def test_the_hours_statistics_stand_in_for_count_by_their_extremes(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -144,19 +164,7 @@ async def test_the_hours_statistics_stand_in_for_count_by_their_extremes(
             for index, (start, mean) in enumerate(zip(hours, means, strict=True))
         ],
     )
-    await async_wait_recording_done(hass)
-    freezer.move_to(START + timedelta(hours=72, minutes=30))
-    hass.states.async_set(OUTDOOR, "9.5", {"unit_of_measurement": "°C"})
-    await hass.async_block_till_done()
-    await async_wait_recording_done(hass)
-
-    response: dict[str, Any] = await hass.services.async_call(
-        DOMAIN,
-        "analyze_trend",
-        {"entity_id": OUTDOOR, "days": 4},
-        blocking=True,
-        return_response=True,
-    )
+    response = await _analyze_after_a_reading(hass, freezer, 72, "9.5 °C", days=4)
 
     assert (response["minimum"], response["maximum"]) == (2.0, 19.0)
     # The mean is still the hours' means', with the live reading after them.
@@ -177,18 +185,6 @@ async def test_extremes_follow_the_unit_the_sensor_shows(
             for start in hours
         ],
     )
-    await async_wait_recording_done(hass)
-    freezer.move_to(START + timedelta(hours=48, minutes=30))
-    hass.states.async_set(OUTDOOR, "50.0", {"unit_of_measurement": "°F"})
-    await hass.async_block_till_done()
-    await async_wait_recording_done(hass)
-
-    response: dict[str, Any] = await hass.services.async_call(
-        DOMAIN,
-        "analyze_trend",
-        {"entity_id": OUTDOOR, "days": 3},
-        blocking=True,
-        return_response=True,
-    )
+    response = await _analyze_after_a_reading(hass, freezer, 48, "50.0 °F", days=3)
 
     assert (response["minimum"], response["maximum"]) == (32.0, 68.0)
