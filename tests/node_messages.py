@@ -46,6 +46,13 @@ RESEND_TOPIC = f"py_iot_home/{NODE_ID}/resend"
 COMMAND_TOPIC = f"py_iot_home/{NODE_ID}/switch/led1/set"
 
 BOTH = (Quantity.TEMPERATURE, Quantity.HUMIDITY)
+# A room sensor and a mains meter that also reads a temperature.
+ROOM_AND_METER = (
+    SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
+    SensorInfo(
+        key="meter", name="Mains", quantities=(Quantity.POWER, Quantity.TEMPERATURE), model="x"
+    ),
+)
 
 
 def announcement(
@@ -153,3 +160,12 @@ async def discover_and_confirm(
     await hass.async_block_till_done(wait_background_tasks=True)
     coordinator: NodeCoordinator = result["result"].runtime_data.node
     return coordinator
+
+
+async def room_and_meter_reporting(hass: HomeAssistant, sensors: dict[str, SensorSample]) -> None:
+    """The node with `ROOM_AND_METER` confirmed, online, and one live state of `sensors`."""
+    await discover_and_confirm(hass, announcement(sensors=ROOM_AND_METER))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    state = StateMessage(node_id=NODE_ID, ts=time.time(), seq=4, sensors=sensors)
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.protocol import (
-    Quantity,
-    SensorInfo,
     SensorSample,
-    StateMessage,
-    build_state,
 )
 
 from .assist_sentences import said, start_assist
 from .node_messages import (
-    AVAILABILITY_TOPIC,
-    BOTH,
-    NODE_ID,
-    STATE_TOPIC,
-    announcement,
-    discover_and_confirm,
+    room_and_meter_reporting,
 )
 
 pytestmark = [
@@ -34,30 +22,17 @@ pytestmark = [
     pytest.mark.usefixtures("mock_hass_config"),
 ]
 
-SENSORS = (
-    SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
-    SensorInfo(
-        key="meter", name="Mains", quantities=(Quantity.POWER, Quantity.TEMPERATURE), model="x"
-    ),
-)
 POWER = "sensor.kitchen_pi_mains_power"
 
 
 async def test_power_meter_entities(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> None:
-    await discover_and_confirm(hass, announcement(sensors=SENSORS))
-
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
-    state = StateMessage(
-        node_id=NODE_ID,
-        ts=time.time(),
-        seq=4,
-        sensors={
+    await room_and_meter_reporting(
+        hass,
+        {
             "dht1": SensorSample(temperature=21.0, humidity=40.0),
             "meter": SensorSample(power=1234.5, temperature=23.0),
         },
     )
-    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
     power = hass.states.get(POWER)
     assert power is not None
@@ -89,16 +64,10 @@ async def test_assist_says_the_power_a_node_meter_reads_now(
 ) -> None:
     """Without a power forecast, "how much power are we using" is the node's meter, whole
     watts as its page shows them: 1234.5 W is 1,235 (Python's rounding said 1234)."""
-    await discover_and_confirm(hass, announcement(sensors=SENSORS))
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
-    state = StateMessage(
-        node_id=NODE_ID,
-        ts=time.time(),
-        seq=4,
-        sensors={"meter": SensorSample(power=1234.5, temperature=23.0)},
+    await room_and_meter_reporting(
+        hass,
+        {"meter": SensorSample(power=1234.5, temperature=23.0)},
     )
-    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
-    await hass.async_block_till_done(wait_background_tasks=True)
     await start_assist(hass)
     assert hass.states.get(POWER).state == "1234.5"
     assert await said(hass, "how much power are we using?") == (

@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.protocol import (
-    Quantity,
-    SensorInfo,
     SensorSample,
-    StateMessage,
-    build_state,
 )
 
 from .node_messages import (
-    AVAILABILITY_TOPIC,
-    BOTH,
-    NODE_ID,
-    STATE_TOPIC,
-    announcement,
-    discover_and_confirm,
+    room_and_meter_reporting,
 )
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
     pytest.mark.usefixtures("mock_hass_config"),
 ]
-
-SENSORS = (
-    SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
-    SensorInfo(
-        key="meter", name="Mains", quantities=(Quantity.POWER, Quantity.TEMPERATURE), model="x"
-    ),
-)
 
 
 def _units(hass: HomeAssistant, entity_id: str) -> tuple[str, str, str, float]:
@@ -58,19 +39,13 @@ async def test_one_sensor_set_to_fahrenheit_shows_only_its_own_trend_in_fahrenhe
 ) -> None:
     """The meter's temperature in °F, the room's in °C: each trend as its sensor. A power
     sensor shown in kW keeps its trend in whole watts a day (in kW/d it would read 0)."""
-    await discover_and_confirm(hass, announcement(sensors=SENSORS))
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
-    state = StateMessage(
-        node_id=NODE_ID,
-        ts=time.time(),
-        seq=4,
-        sensors={
+    await room_and_meter_reporting(
+        hass,
+        {
             "dht1": SensorSample(temperature=21.0, humidity=40.0),
             "meter": SensorSample(power=1234.5, temperature=23.0),
         },
     )
-    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
-    await hass.async_block_till_done(wait_background_tasks=True)
     mains, kitchen = "sensor.kitchen_pi_mains_temperature", "sensor.kitchen_pi_kitchen_temperature"
     power = "sensor.kitchen_pi_mains_power"
     assert _units(hass, mains) == ("°C", "°C/d", "°C/d", 0.2)
