@@ -62,6 +62,7 @@ from bench.hass_process import (  # noqa: E402
     read_memory,
     reset_peak,
 )
+from bench.node_configuration import two_led_node  # noqa: E402
 from script.demo.bootstrap import (  # noqa: E402
     BOARD,
     LED_STEP,
@@ -126,18 +127,6 @@ logger:
   default: warning
   logs:
     homeassistant.loader: debug
-"""
-
-NODE_CONFIGURATION = """# Written by bench/footprint.py: a simulated DHT22 and two LEDs.
-node: {{id: {node_id}, name: Footprint Pi, model: Simulated Raspberry Pi}}
-mqtt: {{host: 127.0.0.1, port: {port}}}
-interval_s: 10
-sensors: [{{key: climate, name: Climate, model: dht22, pin: 4}}]
-switches:
-  - {{key: led-a, name: LED A, pin: 17}}
-  - {{key: led-b, name: LED B, pin: 27}}
-state_dir: {state_dir}
-clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
 """
 
 
@@ -561,7 +550,15 @@ def run_bench(write: bool) -> dict[str, Any]:
         broker.start()
         node_config = work / "node.yaml"
         node_config.write_text(
-            NODE_CONFIGURATION.format(node_id=NODE_ID, port=broker.port, state_dir=work / "node")
+            two_led_node(
+                writer="bench/footprint.py",
+                node_id=NODE_ID,
+                name="Footprint Pi",
+                model="Simulated Raspberry Pi",
+                port=broker.port,
+                interval_s=10,
+                state_dir=work / "node",
+            )
         )
         with (work / "node.log").open("wb") as node_log:
             node = subprocess.Popen(

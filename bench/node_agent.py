@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.docs_section import write_section  # noqa: E402
 from bench.hass_process import read_memory  # noqa: E402
+from bench.node_configuration import two_led_node  # noqa: E402
 from tests.mosquitto_server import MosquittoServer  # noqa: E402
 
 NODE_ID = "zero-bench"
@@ -41,18 +42,6 @@ WARM_UP_S = 20.0
 MEASURE_S = 60.0
 TARGET_RSS_MIB = 40.0
 DOCS = (REPO / "node" / "README.md", REPO / "docs" / "pi.md")
-
-CONFIGURATION = """# Written by bench/node_agent.py.
-node: {{id: {node_id}, name: Zero bench, model: Simulated Raspberry Pi Zero}}
-mqtt: {{host: 127.0.0.1, port: {port}}}
-interval_s: {interval}
-sensors: [{{key: climate, name: Climate, model: dht22, pin: 4}}]
-switches:
-  - {{key: led-a, name: LED A, pin: 17}}
-  - {{key: led-b, name: LED B, pin: 27}}
-state_dir: {state_dir}
-clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
-"""
 
 
 class StateCounter:
@@ -104,8 +93,14 @@ def measure(work: Path) -> dict[str, Any]:
     broker.start()
     config = work / "node.yaml"
     config.write_text(
-        CONFIGURATION.format(
-            node_id=NODE_ID, port=broker.port, interval=INTERVAL_S, state_dir=work / "state"
+        two_led_node(
+            writer="bench/node_agent.py",
+            node_id=NODE_ID,
+            name="Zero bench",
+            model="Simulated Raspberry Pi Zero",
+            port=broker.port,
+            interval_s=INTERVAL_S,
+            state_dir=work / "state",
         )
     )
     counter = StateCounter(broker.port)

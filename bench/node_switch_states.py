@@ -30,6 +30,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.node_configuration import two_led_node  # noqa: E402
 from custom_components.py_iot_home.protocol import (  # noqa: E402
     MAX_SEQ,
     build_resend_request,
@@ -42,18 +43,6 @@ STATE_TOPIC = f"py_iot_home/{NODE_ID}/state"
 REQUESTS = 5
 # The node's RESEND_MIN_INTERVAL_S, and a little more.
 REQUEST_SPACING_S = 10.5
-
-CONFIGURATION = """# Written by bench/node_switch_states.py.
-node: {{id: {node_id}, name: Switch bench, model: Raspberry Pi Zero}}
-mqtt: {{host: 127.0.0.1, port: {port}}}
-interval_s: 120
-sensors: [{{key: climate, name: Climate, model: dht22, pin: 4}}]
-switches:
-  - {{key: led-a, name: LED A, pin: 17}}
-  - {{key: led-b, name: LED B, pin: 27}}
-state_dir: {state_dir}
-clock_sync_wait_s: 0  # a dev machine's kernel may never call its clock synchronised
-"""
 
 
 def switch_states_after(client: mqtt.Client, arrivals: queue.Queue[tuple[float, bytes]]) -> float:
@@ -73,7 +62,15 @@ def measure(work: Path) -> dict[str, Any]:
     broker.start()
     config = work / "node.yaml"
     config.write_text(
-        CONFIGURATION.format(node_id=NODE_ID, port=broker.port, state_dir=work / "state")
+        two_led_node(
+            writer="bench/node_switch_states.py",
+            node_id=NODE_ID,
+            name="Switch bench",
+            model="Raspberry Pi Zero",
+            port=broker.port,
+            interval_s=120,
+            state_dir=work / "state",
+        )
     )
     arrivals: queue.Queue[tuple[float, bytes]] = queue.Queue()
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="switch-bench")
