@@ -90,8 +90,8 @@ class BoardSubentryFlow(
     @property
     def _temperature_unit(self) -> str:
         """The unit its temperature trend is shown in (else the home's): thresholds are too."""
-        trend = running_trend(loaded_feature(self._get_entry(), self._reconfigured.subentry_id))
-        shown = trend.sensor_units.temperature_unit() if trend is not None else None
+        board = running_board(self._reconfigured)
+        shown = board.trend.sensor_units.temperature_unit() if board is not None else None
         return shown or self.hass.config.units.temperature_unit
 
     async def async_step_reconfigure(
