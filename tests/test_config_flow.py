@@ -490,6 +490,11 @@ async def test_node_options_set_the_trend_settings(hass: HomeAssistant) -> None:
         (7, 49, {CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range"}),
         (7, 2.5, {CONF_TREND_MIN_SPAN_HOURS: "min_span_out_of_range"}),
         (0, 4, {CONF_WINDOW_DAYS: "window_days_out_of_range"}),
+        # Samples span at most the window: a longer minimum span is never reached (a walk
+        # set 1 day and 48 h, and the trend could never be shown).
+        (1, 48, {CONF_TREND_MIN_SPAN_HOURS: "min_span_not_within_window"}),
+        (1, 24, {CONF_TREND_MIN_SPAN_HOURS: "min_span_not_within_window"}),
+        (2, 48, {CONF_TREND_MIN_SPAN_HOURS: "min_span_not_within_window"}),
         (
             31,
             0,
@@ -541,6 +546,28 @@ async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
     )
     assert result["type"] is FlowResultType.ABORT
     assert settings(mock_config_entry)[CONF_TREND_MIN_SPAN_HOURS] == 48
+
+
+async def test_a_minimum_span_the_window_holds_is_taken(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A day's window holds 23 hours of samples and more: a 23-hour span is reachable."""
+    node = _node_entry(hass)
+    mock_config_entry.add_to_hass(hass)
+    typed = {CONF_WINDOW_DAYS: 1, CONF_TREND_MIN_SPAN_HOURS: 23}
+    result = await hass.config_entries.options.async_init(node.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**typed, CONF_TREND_THRESHOLD: 0.3, CONF_HUMIDITY_TREND_THRESHOLD: 1}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert node.options[CONF_TREND_MIN_SPAN_HOURS] == 23
+    result = await _board_menu(hass, mock_config_entry, "settings")
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**typed, CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert settings(mock_config_entry)[CONF_WINDOW_DAYS] == 1
+    assert settings(mock_config_entry)[CONF_TREND_MIN_SPAN_HOURS] == 23
 
 
 async def test_thresholds_out_of_range_are_refused_next_to_their_field(

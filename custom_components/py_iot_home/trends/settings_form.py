@@ -106,7 +106,7 @@ def trend_fields(quantities: Collection[str], temperature_unit: str) -> dict[Any
 
 
 def trend_field_errors(user_input: Mapping[str, Any], temperature_unit: str) -> dict[str, str]:
-    """Errors for a window or span not a whole number in range, or a threshold out of range."""
+    """Errors for a window, span or threshold out of range, or a span the window cannot hold."""
     errors: dict[str, str] = {}
     for key, (low, high), error in (
         (CONF_WINDOW_DAYS, WINDOW_DAYS_RANGE, "window_days_out_of_range"),
@@ -115,6 +115,12 @@ def trend_field_errors(user_input: Mapping[str, Any], temperature_unit: str) -> 
         value = float(user_input[key])
         if not (low <= value <= high and value.is_integer()):
             errors[key] = error
+    # The samples span at most the window (less a reading's gap): a longer minimum span never
+    # ends, and the trend is never shown.
+    if not errors and float(user_input[CONF_TREND_MIN_SPAN_HOURS]) >= 24.0 * float(
+        user_input[CONF_WINDOW_DAYS]
+    ):
+        errors[CONF_TREND_MIN_SPAN_HOURS] = "min_span_not_within_window"
     for quantity, option in TREND_THRESHOLD_OPTIONS.items():
         if option in user_input and not 0 <= float(user_input[option]) <= _shown(
             quantity, temperature_unit
