@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import patch
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -730,3 +731,56 @@ async def test_a_unit_change_after_a_failed_refresh_waits_for_the_next_one(
     await _refresh(coordinator)
     assert coordinator.data.views["temperature", TREND].unit == "°F/d"
     await coordinator.async_shutdown()
+
+
+async def test_a_new_time_zone_shows_the_trends_times_and_days_in_it_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    init_integration: MockConfigEntry,
+) -> None:
+    """``ready_at``, ``last_sample_at`` and the daily means followed the home's time zone only
+    at the next analysis, up to 5 minutes later; now at once, and nothing is analysed again."""
+    coordinator: TrendCoordinator = init_integration.runtime_data.features[
+        next(iter(init_integration.subentries))
+    ].trend
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 2.5 * DAY, now_s - 30.0, 600.0)
+    values = np.round(20.0 + 0.8 * (times - times[0]) / DAY, 1).astype(np.float32)
+    coordinator.add_samples("temperature", times, values)
+    await coordinator.async_refresh()
+    before = coordinator.data
+    assert before.estimates["temperature"].published
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    assert trend.attributes["ready_at"].endswith("-08:00")  # the harness's US/Pacific, PST
+
+    await hass.config.async_update(time_zone="Asia/Tokyo")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    after = coordinator.data
+    assert after.estimates is before.estimates  # the same analysis, shown in another zone
+    assert after.analysed_at_s == before.analysed_at_s
+    tokyo = ZoneInfo("Asia/Tokyo")
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    shown_since = datetime.fromtimestamp(round(now_s), tokyo).isoformat()
+    assert trend.attributes["ready_at"] == shown_since
+    assert trend.attributes["last_sample_at"] == (
+        datetime.fromtimestamp(
+            round(float(coordinator.store.buffer("temperature").last_time)), tokyo
+        ).isoformat()
+    )
+    status = hass.states.get("sensor.living_room_temperature_status")
+    assert status.attributes["ready_at"] == shown_since
+    # The days begin at Tokyo's midnight: the means pandas gives for Tokyo's days.
+    stored_times, stored_values = coordinator.store.buffer("temperature").view()
+    reference = pandas_daily(stored_times, stored_values, "Asia/Tokyo")
+    shown = trend.attributes["daily_means"]
+    assert [day["date"] for day in shown] == [day.date().isoformat() for day in reference.index]
+    assert [day["samples"] for day in shown] == list(reference["count"])
+    assert [day["mean"] for day in shown] == [round(mean, 3) for mean in reference["mean"]]
+
+    # The next analysis, in Tokyo too, agrees.
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    again = hass.states.get("sensor.living_room_temperature_trend")
+    assert again.attributes["daily_means"] == shown
+    assert again.attributes["ready_at"] == shown_since

@@ -90,12 +90,14 @@ def _rounded(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 3)
 
 
-def _expected_attributes(result: TrendResult, estimate: TrendEstimate) -> dict[str, Any]:
+def _expected_attributes(
+    result: TrendResult, estimate: TrendEstimate, ready_at: datetime
+) -> dict[str, Any]:
     return {
         "standard_error": round(estimate.standard_error, 3),
         "method": estimate.method,
         "unknown_reason": None,
-        "ready_at": None,
+        "ready_at": dt_util.as_local(ready_at).isoformat(),
         "span_hours": round(result.covered_s / 3600, 1),
         "daily_means": [
             {"date": day.date.isoformat(), "mean": _rounded(day.mean), "samples": day.count}
@@ -137,7 +139,8 @@ async def test_trend_entities_follow_the_coordinator(
     assert 0.6 < estimate.slope_per_day < 1.0
     assert temperature.attributes["unit_of_measurement"] == "°C/d"
     assert temperature.attributes["state_class"] == "measurement"
-    expected = _expected_attributes(result, estimate)
+    # Shown from this first analysis on: its *ready* time is now, in every ready_at too.
+    expected = _expected_attributes(result, estimate, NOW)
     attributes = {key: temperature.attributes[key] for key in expected}
     assert attributes == expected
     assert attributes["daily_means"][1] == {"date": "2025-10-22", "mean": None, "samples": 0}
@@ -170,7 +173,11 @@ async def test_trend_entities_follow_the_coordinator(
     assert dt_util.parse_datetime(expected.state) == dt_util.parse_datetime(
         humidity.attributes["ready_at"]
     )
-    assert _state(hass, "sensor", "board0001_temperature_trend_expected").state == STATE_UNKNOWN
+    # Shown: the *ready* sensor says since when ("Unknown" beside "Shown" read as a fault).
+    temperature_ready = _state(hass, "sensor", "board0001_temperature_trend_expected")
+    assert dt_util.parse_datetime(temperature_ready.state) == NOW
+    temperature_status = _state(hass, "sensor", "board0001_temperature_trend_status")
+    assert temperature_status.attributes["ready_at"] == temperature.attributes["ready_at"]
 
     freezer.move_to(NOW + timedelta(days=3))
     later_s = now_s + 3 * DAY
@@ -195,6 +202,12 @@ async def test_trend_entities_follow_the_coordinator(
     assert steady.state == STATE_OFF
     assert steady.attributes["direction"] == "steady"
     assert _state(hass, "sensor", "board0001_humidity_trend_status").state == "shown"
+    # The temperature trend stayed shown: its time stands; humidity's is when it came.
+    ready = _state(hass, "sensor", "board0001_temperature_trend_expected")
+    assert dt_util.parse_datetime(ready.state) == NOW
+    humidity_ready = _state(hass, "sensor", "board0001_humidity_trend_expected")
+    assert dt_util.parse_datetime(humidity_ready.state) == NOW + timedelta(days=3)
+    assert dt_util.parse_datetime(humidity.attributes["ready_at"]) == NOW + timedelta(days=3)
     await coordinator.async_shutdown()
 
 

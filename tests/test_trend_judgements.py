@@ -29,9 +29,10 @@ def test_judgements_come_back_as_they_were_written() -> None:
         "temperature": DirectionState("rising", "steady", 1_790_000_000.5, None),
         "humidity": DirectionState(None, None, None, "falling"),
     }
-    stored = json.loads(json.dumps(judgements_to_json({"temperature": True}, states)))
+    shown_since = {"temperature": 1_789_990_000.0, "humidity": None}
+    stored = json.loads(json.dumps(judgements_to_json({"temperature": True}, states, shown_since)))
     assert judgements_from_json(stored) == {
-        "temperature": Judgement(True, states["temperature"]),
+        "temperature": Judgement(True, states["temperature"], 1_789_990_000.0),
         "humidity": Judgement(False, states["humidity"]),
     }
 
@@ -45,9 +46,14 @@ def test_damaged_judgements_are_left_out_one_by_one() -> None:
         "infinite_time": {**good, "candidate": "steady", "since_s": math.inf},
         "time_beyond_floats": {**good, "candidate": "steady", "since_s": 10**400},
         "candidate_without_time": {**good, "candidate": "steady"},
+        "shown_since_not_a_time": {**good, "shown_since_s": "yesterday"},
+        "shown_since_infinite": {**good, "shown_since_s": math.inf},
+        "shown_since_not_shown": {**good, "published": False, "shown_since_s": 1.0},
         "not_a_mapping": ["rising"],
     }
     assert set(judgements_from_json(stored)) == {"ok"}
+    # Stored before the time was: kept, without it.
+    assert judgements_from_json({"ok": good})["ok"].shown_since_s is None
     assert judgements_from_json(["ok"]) == {}
 
 

@@ -468,3 +468,63 @@ async def test_a_direction_kept_by_its_hysteresis_survives_a_restart(
     stored = hass_storage[key]["data"]["judgements"]["temperature"]
     assert stored["direction"] == ("rising" if rising == "on" else "steady")
     assert stored["published"] is True
+
+
+@pytest.mark.parametrize(
+    ("stored_shown_since", "ready"),
+    [
+        (-2 * DAY, -2 * DAY),
+        # Stored before the time was: the trend was shown since some time unknown.
+        (None, None),
+        # Ahead of now (a damaged file, a clock set back) is no time it was shown at.
+        (+3600.0, None),
+    ],
+)
+async def test_the_time_a_trend_was_shown_survives_a_restart(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    stored_shown_since: float | None,
+    ready: float | None,
+) -> None:
+    """A shown trend's *ready* sensor says since when, not "Unknown" beside "Shown"; a
+    restart does not move that time to the restart."""
+    freezer.move_to("2025-11-05 14:00:00+00:00")
+    now_s = dt_util.utcnow().timestamp()
+    times, values = _two_days_of_a_room(now_s - 60.0)
+    key = storage_key(BOARD_SUBENTRY_ID)
+    judgement: dict[str, Any] = {
+        "published": True,
+        "direction": "rising",
+        "candidate": None,
+        "since_s": None,
+        "paused": None,
+    }
+    if stored_shown_since is not None:
+        judgement["shown_since_s"] = now_s + stored_shown_since
+    index = {
+        "days": [],
+        "today": encode_samples([("temperature", (times, values.astype(np.float32)))]),
+        "judgements": {"temperature": judgement},
+    }
+    hass_storage[key] = {"version": STORAGE_VERSION, "minor_version": 1, "key": key, "data": index}
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("sensor.living_room_temperature_status").state == "shown"
+    state = hass.states.get("sensor.living_room_temperature_ready")
+    trend = hass.states.get("sensor.living_room_temperature_trend")
+    if ready is None:
+        assert state.state == "unknown"
+        assert trend.attributes["ready_at"] is None
+    else:
+        expected = dt_util.utc_from_timestamp(now_s + ready)
+        assert dt_util.parse_datetime(state.state) == expected
+        assert dt_util.parse_datetime(trend.attributes["ready_at"]) == expected
+    # Saved again as it is shown, for the next start.
+    await _coordinator(mock_config_entry).storage.async_save()
+    stored = hass_storage[key]["data"]["judgements"]["temperature"]
+    assert stored["shown_since_s"] == (None if ready is None else now_s + ready)

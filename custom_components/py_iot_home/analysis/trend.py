@@ -184,10 +184,13 @@ def _line(
     )
 
 
-def daily_means(times_s: ArrayLike, values: ArrayLike, tz: str | ZoneInfo) -> tuple[DailyMean, ...]:
+def daily_means(
+    times_s: ArrayLike, values: ArrayLike, tz: str | ZoneInfo, *, now_s: float = math.inf
+) -> tuple[DailyMean, ...]:
     """Mean per local calendar day, with the semantics described in ``analyze_trend``."""
     times, vals = _sorted_samples(times_s, values)
-    return _daily_means(times, vals, _zone(tz), None if _all_finite(vals) else np.isfinite(vals))
+    finite = None if _all_finite(vals) else np.isfinite(vals)
+    return _daily_means(times, vals, _zone(tz), finite, now_s=now_s)
 
 
 def analyze_many(

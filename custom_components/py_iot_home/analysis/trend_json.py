@@ -45,9 +45,16 @@ def result_summary(
         "std": rounded(spread(result.std)),
         "samples": result.count,
         "intercept": rounded(level(result.intercept)),
-        "daily_means": [
-            {"date": day.date.isoformat(), "mean": rounded(level(day.mean)), "samples": day.count}
-            for day in result.daily_means
-        ],
+        "daily_means": daily_means_json(result, level=level),
         "backend": result.backend,
     }
+
+
+def daily_means_json(
+    result: TrendResult, *, level: Callable[[float], float] = _as_is
+) -> list[dict[str, Any]]:
+    """Each local day's date, mean (converted by ``level``) and count of samples."""
+    return [
+        {"date": day.date.isoformat(), "mean": rounded(level(day.mean)), "samples": day.count}
+        for day in result.daily_means
+    ]

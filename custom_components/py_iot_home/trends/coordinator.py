@@ -14,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -23,7 +24,7 @@ from numpy.typing import ArrayLike
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..analysis.sample_store import RingBuffer, SampleStore
-from ..analysis.trend import TrendDirection, TrendResult, analyze_many
+from ..analysis.trend import TrendDirection, TrendResult, analyze_many, daily_means
 from ..analysis.trend_direction import UNKNOWN, DirectionState, next_direction
 from ..analysis.trend_estimate import (
     NotReadyReason,
@@ -32,7 +33,7 @@ from ..analysis.trend_estimate import (
     estimate_trend,
     steadied_ready_at,
 )
-from ..analysis.trend_json import result_summary, rounded
+from ..analysis.trend_json import daily_means_json, result_summary, rounded
 from ..analysis.window_stats import backend_name
 from ..const import (
     CONF_TREND_MIN_SPAN_HOURS,
@@ -121,6 +122,10 @@ class TrendSnapshot:
     backend: str
     views: Mapping[tuple[str, str], EntityView]  # by (source key, TREND or RISING)
     units: Mapping[str, DisplayUnit]  # the unit each source's views were built in
+    # Since when each shown trend has been (None while not shown, or not known).
+    shown_since: Mapping[str, float | None]
+    zone: ZoneInfo  # the time zone of the views' times and days
+    analysed_at_s: float
 
     @property
     def directions(self) -> dict[str, TrendDirection | None]:
@@ -217,6 +222,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
         self.config_entry.async_on_unload(self.sensor_units.async_start())
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._core_config_updated)
+        )
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
@@ -233,6 +241,27 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         if self.data is not None and self.last_update_success:
             digits = {key: source.slope_digits for key, source in self.sources.items()}
             self.async_set_updated_data(in_units(self.data, self.shown_units, digits))
+
+    @callback
+    def _core_config_updated(self, _event: Event[Mapping[str, Any]]) -> None:
+        """Times and days shown in a time zone the home left are rebuilt in its new one, now.
+
+        Not reanalysed: the trends stand; only ``ready_at``, ``last_sample_at`` and the
+        daily means (days begin at another midnight) wait no longer for the next analysis.
+        """
+        if (snapshot := self.data) is None or snapshot.zone.key == self.hass.config.time_zone:
+            return
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_show_in_time_zone(snapshot), f"{self.name} time zone"
+        )
+
+    async def _async_show_in_time_zone(self, snapshot: TrendSnapshot) -> None:
+        moved = await self.hass.async_add_executor_job(
+            in_time_zone, snapshot, self.store, self.hass.config.time_zone
+        )
+        # Not over a newer analysis, nor after a failed one (that would mark it a success).
+        if self.data is snapshot and self.last_update_success:
+            self.async_set_updated_data(moved)
 
     async def _async_restore_samples(self) -> None:
         """Put back the samples saved before the last stop or unload, at full resolution."""
@@ -254,10 +283,12 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             return judgements_to_json(
                 {key: carried.published for key, carried in self._carried.items()},
                 {key: carried.direction for key, carried in self._carried.items()},
+                {key: carried.shown_since_s for key, carried in self._carried.items()},
             )
         return judgements_to_json(
             {key: estimate.published for key, estimate in snapshot.estimates.items()},
             snapshot.direction_states,
+            snapshot.shown_since,
         )
 
     async def async_shutdown(self) -> None:
@@ -425,6 +456,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                 carried=self._carried if self.data is None else None,
             )
         )
+        if snapshot.zone.key != (time_zone := self.hass.config.time_zone):
+            # The home moved to another time zone during the analysis.
+            snapshot = await self.hass.async_add_executor_job(
+                in_time_zone, snapshot, self.store, time_zone
+            )
         if self.shown_units is units:  # replaced, never changed in place
             return snapshot
         # A sensor changed its unit during the analysis: its trend follows it still.
@@ -500,19 +536,24 @@ def analyze_snapshot(
     ``previous`` snapshot's are that snapshot's objects. Without a ``previous`` snapshot
     (the first analysis after a start), the ``carried`` judgements stand in for it.
     """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     results = {
-        key: result for key, result in analyze_many(store, tz, now_s).items() if key in settings
+        key: result for key, result in analyze_many(store, zone, now_s).items() if key in settings
     }
     estimates: dict[str, TrendEstimate] = {}
     states: dict[str, DirectionState] = {}
+    shown_since: dict[str, float | None] = {}
     views: dict[tuple[str, str], EntityView] = {}
     for key, result in results.items():
         before = previous.estimates.get(key) if previous is not None else None
+        since: float | None = None
         if previous is not None:
             was_published = before is not None and before.published
             state = previous.direction_states.get(key, UNKNOWN)
+            since = previous.shown_since.get(key)
         elif carried is not None and (judgement := carried.get(key)) is not None:
             was_published, state = judgement.published, judgement.direction
+            since = judgement.shown_since_s
         else:
             was_published, state = False, UNKNOWN
         estimate = estimate_trend(
@@ -536,14 +577,15 @@ def analyze_snapshot(
             now_s=now_s,
             silent=estimate.not_ready == "no_recent_samples",
         )
+        since = shown_since[key] = _shown_since(estimate, was_published, since, now_s)
+        ready_s = _ready_time(estimate, since)
         shown = (shown_units or {}).get(key, UNCONVERTED)
-        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], state.direction, shown)
-        views[key, RISING] = _rising_view(state.direction, shown, thresholds[key], estimate)
-        views[key, STATUS] = EntityView(
-            value=estimate.not_ready or STATUS_SHOWN,
-            attributes={ATTR_READY_AT: _iso(estimate.ready_at_s)},
+        views[key, TREND] = _slope_view(
+            result, estimate, slope_digits[key], state.direction, shown, ready_s=ready_s, zone=zone
         )
-        views[key, EXPECTED] = EntityView(value=_to_the_second(estimate.ready_at_s), attributes={})
+        views[key, RISING] = _rising_view(state.direction, shown, thresholds[key], estimate)
+        views[key, STATUS] = _status_view(estimate, ready_s, zone)
+        views[key, EXPECTED] = EntityView(value=_to_the_second(ready_s), attributes={})
     if previous is not None:
         for view_key, view in views.items():
             if (old := previous.views.get(view_key)) == view:
@@ -556,7 +598,59 @@ def analyze_snapshot(
         backend=backend_name(),
         views=views,
         units=dict(shown_units or {}),
+        shown_since=shown_since,
+        zone=zone,
+        analysed_at_s=now_s,
     )
+
+
+def in_time_zone(snapshot: TrendSnapshot, store: SampleStore, tz: str) -> TrendSnapshot:
+    """The snapshot with its times and daily means in another time zone (executor).
+
+    The daily means are taken again from the samples the analysis had (up to its newest,
+    within its window): a day begins at another midnight. Nothing else is analysed again.
+    """
+    zone = ZoneInfo(tz)
+    results = dict(snapshot.results)
+    for key, (times, values) in store.iter_snapshots(snapshot.analysed_at_s):
+        if (result := results.get(key)) is None or not result.count:
+            continue
+        analysed = times <= result.last_time_s
+        days = daily_means(times[analysed], values[analysed], zone, now_s=snapshot.analysed_at_s)
+        results[key] = replace(result, daily_means=days)
+    views = dict(snapshot.views)
+    for key, result in results.items():
+        estimate = snapshot.estimates[key]
+        ready_s = _ready_time(estimate, snapshot.shown_since.get(key))
+        slope = snapshot.views[key, TREND]
+        unit = snapshot.units.get(key, UNCONVERTED)
+        views[key, TREND] = replace(
+            slope, attributes={**slope.attributes, **_zoned(result, ready_s, unit, zone)}
+        )
+        views[key, STATUS] = _status_view(estimate, ready_s, zone)
+    return replace(snapshot, results=results, views=views, zone=zone)
+
+
+def _shown_since(
+    estimate: TrendEstimate, was_published: bool, since: float | None, now_s: float
+) -> float | None:
+    """Since when a shown trend has been: kept while it stays shown, else from this analysis.
+
+    A time ahead of now (a damaged file, a clock set back) is no time it was shown at.
+    """
+    if not estimate.published:
+        return None
+    if not was_published:
+        return now_s
+    return since if since is not None and since <= now_s else None
+
+
+def _ready_time(estimate: TrendEstimate, shown_since: float | None) -> float | None:
+    """The *ready* sensor's time: when an unknown trend should come, or since when it is shown.
+
+    Unknown beside the status "Shown" read as a fault; a time past reads "2 days ago".
+    """
+    return shown_since if estimate.published else estimate.ready_at_s
 
 
 def in_units(
@@ -575,7 +669,16 @@ def in_units(
             continue
         direction = snapshot.direction_states[key].direction
         estimate = snapshot.estimates[key]
-        views[key, TREND] = _slope_view(result, estimate, slope_digits[key], direction, shown)
+        ready_s = _ready_time(estimate, snapshot.shown_since.get(key))
+        views[key, TREND] = _slope_view(
+            result,
+            estimate,
+            slope_digits[key],
+            direction,
+            shown,
+            ready_s=ready_s,
+            zone=snapshot.zone,
+        )
         views[key, RISING] = _rising_view(direction, shown, snapshot.thresholds[key], estimate)
     return replace(snapshot, views=views, units=dict(units))
 
@@ -586,10 +689,14 @@ def _slope_view(
     digits: int,
     direction: TrendDirection | None,
     unit: DisplayUnit,
+    *,
+    ready_s: float | None,
+    zone: ZoneInfo,
 ) -> EntityView:
     """The published slope per day (or unknown, and why), in the shown unit.
 
-    With it, its adopted direction (the one the rising sensor shows) and its statistics.
+    With it, its adopted direction (the one the rising sensor shows), its statistics and
+    the *ready* sensor's time (``_ready_time``).
     """
     slope = estimate.shown_slope
     return EntityView(
@@ -599,12 +706,29 @@ def _slope_view(
             ATTR_STANDARD_ERROR: rounded(unit.rate(estimate.standard_error)),
             ATTR_METHOD: estimate.method,
             ATTR_UNKNOWN_REASON: estimate.not_ready,
-            ATTR_READY_AT: _iso(estimate.ready_at_s),
             ATTR_SPAN_HOURS: round(result.covered_s / 3600.0, 1),  # what the gate counts
-            ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s) if result.count else None,
             **result_summary(result, level=unit.level, spread=unit.rate),
+            **_zoned(result, ready_s, unit, zone),
         },
         unit=_per_day(unit),
+    )
+
+
+def _zoned(
+    result: TrendResult, ready_s: float | None, unit: DisplayUnit, zone: ZoneInfo
+) -> dict[str, Any]:
+    """A slope's attributes that depend on the home's time zone: its times and local days."""
+    return {
+        ATTR_READY_AT: _iso(ready_s, zone),
+        ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s, zone) if result.count else None,
+        ATTR_DAILY_MEANS: daily_means_json(result, level=unit.level),
+    }
+
+
+def _status_view(estimate: TrendEstimate, ready_s: float | None, zone: ZoneInfo) -> EntityView:
+    """Shown, or why not; with the *ready* sensor's time."""
+    return EntityView(
+        value=estimate.not_ready or STATUS_SHOWN, attributes={ATTR_READY_AT: _iso(ready_s, zone)}
     )
 
 
@@ -649,8 +773,8 @@ def _to_the_second(time_s: float | None) -> float | None:
     return None if time_s is None else float(round(time_s))
 
 
-def _iso(time_s: float | None) -> str | None:
-    """A time in the home's time zone, as the user reads it (the executor: no loop state)."""
+def _iso(time_s: float | None, zone: ZoneInfo) -> str | None:
+    """A time in the home's time zone, as the user reads it."""
     if (second := _to_the_second(time_s)) is None:
         return None
-    return dt_util.as_local(dt_util.utc_from_timestamp(second)).isoformat()
+    return datetime.fromtimestamp(second, zone).isoformat()

@@ -5,7 +5,8 @@ limit, and a direction once taken is kept while the slope stays beyond the thres
 samples come back exactly after a restart, but without these a trend shown by its
 hysteresis became unknown, and a "rising" kept by it became "steady", at every start. They
 are saved with the samples (trends/persistence.py) and read back as untrusted data: a
-damaged entry is dropped, the rest kept.
+damaged entry is dropped, the rest kept. With them, since when a shown trend has been shown:
+its *ready* sensor's time, which a restart would otherwise move to the restart.
 """
 
 from __future__ import annotations
@@ -27,15 +28,19 @@ class Judgement:
 
     published: bool
     direction: DirectionState
+    shown_since_s: float | None = None  # None when not shown, or stored before 2026-12-06
 
 
 def judgements_to_json(
-    published: Mapping[str, bool], directions: Mapping[str, DirectionState]
+    published: Mapping[str, bool],
+    directions: Mapping[str, DirectionState],
+    shown_since: Mapping[str, float | None],
 ) -> dict[str, dict[str, Any]]:
     """The judgements of every analysed source, for the storage file."""
     return {
         key: {
             "published": published.get(key, False),
+            "shown_since_s": shown_since.get(key),
             "direction": state.direction,
             "candidate": state.candidate,
             "since_s": state.since_s,
@@ -69,8 +74,13 @@ def _judgement(item: object) -> Judgement | None:
     direction, candidate, paused = (cast(TrendDirection | None, value) for value in fields)
     if (candidate is None) != (since_s is None):
         return None
+    stored_shown = item.get("shown_since_s")
+    shown_since_s = finite_number(stored_shown)
+    if stored_shown is not None and (shown_since_s is None or not published):
+        return None
     return Judgement(
         published=published,
+        shown_since_s=shown_since_s,
         direction=DirectionState(
             direction=direction,
             candidate=candidate,
