@@ -30,7 +30,13 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import TrendResult
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings
-from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.py_iot_home.const import (
+    CONF_KIND,
+    CONF_TREND_MIN_SPAN_HOURS,
+    CONF_WINDOW_DAYS,
+    DOMAIN,
+    EntryKind,
+)
 from custom_components.py_iot_home.feature_entry import FeatureEntry
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends import recorded_samples as trend_history
@@ -48,6 +54,8 @@ from custom_components.py_iot_home.trends.coordinator import (
 from custom_components.py_iot_home.trends.display_unit import DisplayUnit
 from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
 from tests.daily_reference import pandas_daily
+from tests.fakes import FakeHardware
+from tests.home_entry import board_subentry, feature, home_entry
 
 DAY = 86400.0
 START = datetime(2025, 10, 20, 3, 0, tzinfo=dt_util.UTC)
@@ -784,3 +792,30 @@ async def test_a_new_time_zone_shows_the_trends_times_and_days_in_it_at_once(
     again = hass.states.get("sensor.living_room_temperature_trend")
     assert again.attributes["daily_means"] == shown
     assert again.attributes["ready_at"] == shown_since
+
+
+async def test_a_minimum_span_the_window_cannot_hold_is_cut_to_what_it_holds(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 1-day window with 48 h, set before the forms refused it: the trend read "Collecting
+    readings" for good, its ready time always a day ahead. 23 h, the most the forms take."""
+    entry = home_entry(
+        board_subentry({**board_data, CONF_WINDOW_DAYS: 1, CONF_TREND_MIN_SPAN_HOURS: 48})
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator: TrendCoordinator = feature(entry).trend
+    assert {settings.min_span_s for settings in coordinator.settings.values()} == {23 * 3600.0}
+    assert caplog.text.count("more than a 1-day window holds; 23 h is used") == 1
+
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 23.5 * 3600.0, now_s - 30.0, 60.0)
+    values = 20.0 + np.random.default_rng(3).normal(0.0, 0.05, times.size)
+    coordinator.add_samples("temperature", times, values)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.living_room_temperature_status").state == "shown"

@@ -191,9 +191,22 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self.thresholds = {
             key: trend_threshold(options, source.quantity) for key, source in self.sources.items()
         }
-        min_span_s = 3600.0 * float(
+        asked_s = 3600.0 * float(
             options.get(CONF_TREND_MIN_SPAN_HOURS, DEFAULT_TREND_MIN_SPAN_HOURS)
         )
+        # Set before the forms refused it, a span the window cannot hold kept a trend
+        # "Collecting readings" for good, its ready time always a day ahead: the longest
+        # span the forms take for the window is used instead.
+        min_span_s = min(asked_s, self.window_s - 3600.0)
+        if min_span_s < asked_s:
+            LOGGER.warning(
+                "%s: a minimum span of %.0f h is more than a %.0f-day window holds; %.0f h is"
+                " used until the trend settings are changed",
+                self.name,
+                asked_s / 3600.0,
+                self.window_s / 86400.0,
+                min_span_s / 3600.0,
+            )
         self.settings = {
             key: TrendSettings(
                 min_span_s=min_span_s,
