@@ -8,7 +8,9 @@ with the coordinator alone and with its 200 entities listening, and how many ent
 states were written (a state's last_reported moved); then a refresh without new samples
 (nothing to write). For scale: writing all 200 states once (every refresh did that before,
 and built the attributes on the loop too), and the analysis run on the loop instead;
-native vs numpy window statistics. Per sample: ``add_sample`` on the loop against the
+native vs numpy window statistics. A change of the home's time zone: the trends' times and
+daily means shown in the new one at once (daily means regrouped in the executor, nothing
+analysed). Per sample: ``add_sample`` on the loop against the
 bare ring buffer it wraps. Figures are medians of 31 refreshes. Each state written gets a
 new ULID; the table says whether ulid-transform's C++ extension did that (script/setup
 builds it, as Home Assistant's images ship it) or its pure-Python fallback.
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The tests' harness, first: it prepares the test plugin's imports.
 from tests.script_hass import script_home_assistant  # isort: skip
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.util import dt as dt_util
@@ -68,6 +71,8 @@ ADD_SAMPLE_STEP_S = 0.01
 NEW_SPAN_S = 3 * (REPEATS + 1) * NEW_SAMPLES * INTERVAL_S
 ADD_SAMPLE_SPAN_S = 3 * ADD_SAMPLE_CALLS * ADD_SAMPLE_STEP_S
 TARGET_LOOP_MS = 2.0
+TIME_ZONES = ("Asia/Tokyo", "Europe/Berlin")  # taken in turn, each a change
+TIME_ZONE_REPEATS = 7
 
 
 class LoopClock:
@@ -113,12 +118,12 @@ class LoopClock:
 
 
 class ExecutorClock:
-    """Wraps analyze_snapshot to time the part of a refresh that runs in the executor."""
+    """Wraps a coordinator function to time its part that runs in the executor."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "analyze_snapshot") -> None:
         self.seconds = 0.0
         self.thread_ids: set[int] = set()
-        real = trend_coordinator.analyze_snapshot
+        real = getattr(trend_coordinator, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -128,7 +133,7 @@ class ExecutorClock:
                 self.seconds += time.perf_counter() - start
                 self.thread_ids.add(threading.get_ident())
 
-        trend_coordinator.analyze_snapshot = timed
+        setattr(trend_coordinator, name, timed)
 
 
 def sources() -> list[TrendSource]:
@@ -208,6 +213,35 @@ async def refresh_figures(
         "wall_ms": statistics.median(wall_ms),
         "executor_ms": statistics.median(executor_ms),
         "writes": statistics.median(writes),
+    }
+
+
+async def time_zone_figures(
+    coordinator: TrendCoordinator, loop_clock: LoopClock
+) -> dict[str, float]:
+    """Median loop (wall, CPU) and executor milliseconds and writes to show another zone."""
+    hass = coordinator.hass
+    unsubscribe = coordinator.async_follow_time_zone()
+    executor = ExecutorClock("in_time_zone")
+    loop_ms, loop_cpu_ms, executor_ms, writes = [], [], [], []
+    for repeat in range(TIME_ZONE_REPEATS):
+        zone = TIME_ZONES[repeat % len(TIME_ZONES)]
+        await hass.config.async_set_time_zone(zone)
+        before = reported(hass)
+        executor.seconds = 0.0
+        with loop_clock.measure():
+            hass.bus.async_fire(EVENT_CORE_CONFIG_UPDATE, {"time_zone": zone})
+            await hass.async_block_till_done(wait_background_tasks=True)
+        loop_ms.append(loop_clock.seconds * 1000.0)
+        loop_cpu_ms.append(loop_clock.cpu_seconds * 1000.0)
+        executor_ms.append(executor.seconds * 1000.0)
+        writes.append(sum(reported(hass)[key] != value for key, value in before.items()))
+    unsubscribe()
+    return {
+        "time_zone_loop_ms": statistics.median(loop_ms),
+        "time_zone_loop_cpu_ms": statistics.median(loop_cpu_ms),
+        "time_zone_executor_ms": statistics.median(executor_ms),
+        "time_zone_writes": statistics.median(writes),
     }
 
 
@@ -297,6 +331,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
     with_entities = await refresh_figures(coordinator, loop_clock, executor, new_samples)
     nothing_new = await refresh_figures(coordinator, loop_clock, executor, None)
     write_all, write_all_cpu = await write_all_ms(all_entities, loop_clock)
+    time_zone = await time_zone_figures(coordinator, loop_clock)
 
     on_loop_ms = []
     for _ in range(3):
@@ -327,6 +362,7 @@ async def run(hass: HomeAssistant) -> dict[str, Any]:
         "write_all_states_loop_ms": write_all,
         "write_all_states_loop_cpu_ms": write_all_cpu,
         "analysis_on_loop_ms": statistics.median(on_loop_ms),
+        **time_zone,
         **await add_sample_figures(coordinator, now_s - ADD_SAMPLE_SPAN_S - 300.0),
         "target_loop_ms": TARGET_LOOP_MS,
     }
@@ -357,6 +393,12 @@ def report(f: dict[str, Any]) -> None:
             f["refresh_with_entities_writes"],
         ),
         ("  same, no new samples", "refresh_nothing_new", nan, f["refresh_nothing_new_writes"]),
+        (
+            "time zone changed (no analysis)",
+            "time_zone",
+            f["time_zone_executor_ms"],
+            f["time_zone_writes"],
+        ),
         (f"for scale: writing all {f['entities']} states", "write_all_states", nan, f["entities"]),
     ]
     print(f"{'per refresh':<36}{'loop ms':>10}{'loop cpu ms':>13}{'executor ms':>13}{'writes':>8}")

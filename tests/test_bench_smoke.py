@@ -23,6 +23,7 @@ def restored_timing_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The benches time the loop and the analysis by replacing them: put both back after."""
     monkeypatch.setattr(asyncio.events.Handle, "_run", asyncio.events.Handle._run)
     monkeypatch.setattr(trend_coordinator, "analyze_snapshot", trend_coordinator.analyze_snapshot)
+    monkeypatch.setattr(trend_coordinator, "in_time_zone", trend_coordinator.in_time_zone)
 
 
 async def test_the_hardware_bench_polls_and_toggles_its_boards(
@@ -57,4 +58,7 @@ async def test_the_trend_coordinator_bench_refreshes_with_its_entities(
     assert figures["refresh_with_entities_writes"] == 2
     assert figures["refresh_nothing_new_writes"] == 0
     assert figures["refresh_executor_ms"] > 0
+    # A new time zone rewrites each trend's and status's times, in the executor.
+    assert figures["time_zone_writes"] == 4
+    assert figures["time_zone_executor_ms"] > 0
     assert figures["add_sample_ns"] > 0

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -235,9 +235,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
     async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
         self.config_entry.async_on_unload(self.sensor_units.async_start())
-        self.config_entry.async_on_unload(
-            self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._core_config_updated)
-        )
+        self.config_entry.async_on_unload(self.async_follow_time_zone())
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
@@ -254,6 +252,11 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         if self.data is not None and self.last_update_success:
             digits = {key: source.slope_digits for key, source in self.sources.items()}
             self.async_set_updated_data(in_units(self.data, self.shown_units, digits))
+
+    @callback
+    def async_follow_time_zone(self) -> CALLBACK_TYPE:
+        """Show times and days in the home's time zone as it changes; return the unsubscribe."""
+        return self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._core_config_updated)
 
     @callback
     def _core_config_updated(self, _event: Event[Mapping[str, Any]]) -> None:
