@@ -643,7 +643,9 @@ def in_time_zone(snapshot: TrendSnapshot, store: SampleStore, tz: str) -> TrendS
         views[key, TREND] = replace(
             slope, attributes={**slope.attributes, **_zoned(result, ready_s, unit, zone)}
         )
-        views[key, STATUS] = _status_view(estimate, ready_s, zone)
+        # Equal views stay the same objects: their entities write nothing.
+        if (status := _status_view(estimate, ready_s, zone)) != views[key, STATUS]:
+            views[key, STATUS] = status
     return replace(snapshot, results=results, views=views, zone=zone)
 
 
