@@ -25,10 +25,8 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
-from ..loaded import loaded_feature
 from ..number_field import number_field
 from ..quantities import CLIMATE_SENSORS
-from ..trends.coordinator import running_trend
 from ..trends.settings_form import (
     shown_trend_options,
     trend_field_errors,
