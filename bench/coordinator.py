@@ -55,8 +55,13 @@ from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.feature_entry import FeatureEntry
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
-from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
+from custom_components.py_iot_home.trends.coordinator import (
+    TrendCoordinator,
+)
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
+from custom_components.py_iot_home.trends.snapshot import (
+    TrendSource,
+)
 from tests.ring_capacity import ring_capacity
 
 SENSORS = 100

@@ -38,21 +38,23 @@ from custom_components.py_iot_home.const import (
     EntryKind,
 )
 from custom_components.py_iot_home.feature_entry import FeatureEntry
-from custom_components.py_iot_home.trends import coordinator as trend_coordinator
 from custom_components.py_iot_home.trends import recorded_samples as trend_history
+from custom_components.py_iot_home.trends import snapshot as trend_snapshot
 from custom_components.py_iot_home.trends.coordinator import (
+    TREND_CHANGED_EVENT,
+    TrendCoordinator,
+)
+from custom_components.py_iot_home.trends.display_unit import DisplayUnit
+from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
+from custom_components.py_iot_home.trends.snapshot import (
     EXPECTED,
     RISING,
     STATUS,
     TREND,
-    TREND_CHANGED_EVENT,
-    TrendCoordinator,
     TrendSnapshot,
     TrendSource,
     analyze_snapshot,
 )
-from custom_components.py_iot_home.trends.display_unit import DisplayUnit
-from custom_components.py_iot_home.trends.recorded_samples import numeric_samples
 from tests.daily_reference import pandas_daily
 from tests.fakes import FakeHardware
 from tests.home_entry import board_subentry, feature, home_entry
@@ -383,13 +385,13 @@ async def test_analysis_runs_in_the_executor(
     # The first-trend refresh these samples asked for runs first, unwatched.
     await hass.async_block_till_done(wait_background_tasks=True)
     threads: list[int] = []
-    real_analyze = trend_coordinator.analyze_many
+    real_analyze = trend_snapshot.analyze_many
 
     def spy_analyze(*args: Any) -> Any:
         threads.append(threading.get_ident())
         return real_analyze(*args)
 
-    with patch.object(trend_coordinator, "analyze_many", spy_analyze):
+    with patch.object(trend_snapshot, "analyze_many", spy_analyze):
         await _refresh(coordinator)
     assert len(threads) == 1
     assert threads[0] != threading.get_ident()
@@ -403,13 +405,13 @@ async def test_one_first_trend_analysis_covers_the_sources_fed_together(
     freezer.move_to(START)
     coordinator = TrendCoordinator(hass, FeatureEntry(_entry()), [TEMPERATURE, HUMIDITY])
     analyses: list[int] = []
-    real_analyze = trend_coordinator.analyze_many
+    real_analyze = trend_snapshot.analyze_many
 
     def counting_analyze(*args: Any) -> Any:
         analyses.append(1)
         return real_analyze(*args)
 
-    with patch.object(trend_coordinator, "analyze_many", counting_analyze):
+    with patch.object(trend_snapshot, "analyze_many", counting_analyze):
         for offset_s, temperature, humidity in ((0.0, 20.0, 40.0), (60.0, 20.5, 41.0)):
             coordinator.add_sample("temperature", START.timestamp() + offset_s, temperature)
             coordinator.add_sample("humidity", START.timestamp() + offset_s, humidity)

@@ -32,8 +32,13 @@ from custom_components.py_iot_home.analysis.trend_estimate import TrendEstimate
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.feature_entry import FeatureEntry
-from custom_components.py_iot_home.trends.coordinator import TrendCoordinator, TrendSource
+from custom_components.py_iot_home.trends.coordinator import (
+    TrendCoordinator,
+)
 from custom_components.py_iot_home.trends.entities import trend_binary_sensors, trend_sensors
+from custom_components.py_iot_home.trends.snapshot import (
+    TrendSource,
+)
 
 DAY = 86400.0
 TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"

@@ -24,7 +24,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
 from ..feature_lookup import feature_entry
-from ..trends.coordinator import (
+from ..trends.snapshot import (
     ATTR_DIRECTION,
     ATTR_LAST_SAMPLE_AT,
     ATTR_READY_AT,

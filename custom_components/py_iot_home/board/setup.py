@@ -14,8 +14,13 @@ from ..hardware.gpio import GpioError, PinInUseError
 from ..models import FeatureRuntime
 from ..quantities import CLIMATE_SENSORS
 from ..repairs import async_clear_hardware_missing, async_hardware_missing
-from ..trends.coordinator import TrendCoordinator, TrendSource
+from ..trends.coordinator import (
+    TrendCoordinator,
+)
 from ..trends.persistence import async_remove_trend_samples
+from ..trends.snapshot import (
+    TrendSource,
+)
 from .coordinator import LocalBoardCoordinator, open_dht_backend, open_gpio, reading_filter_for
 from .devices import climate_sensor_unique_id
 from .led_devices import async_remove_stale_led_devices

@@ -29,8 +29,13 @@ from ..protocol import (
     TopicKind,
     build_announcement,
 )
-from ..trends.coordinator import TrendCoordinator, TrendSource
+from ..trends.coordinator import (
+    TrendCoordinator,
+)
 from ..trends.persistence import async_remove_trend_samples
+from ..trends.snapshot import (
+    TrendSource,
+)
 from .coordinator import (
     COLLISION_WATCHES,
     COUNTER_STORE_VERSION,

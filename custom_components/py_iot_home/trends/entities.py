@@ -24,6 +24,9 @@ from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity
 from .coordinator import (
+    TrendCoordinator,
+)
+from .snapshot import (
     ATTR_DAILY_MEANS,
     ATTR_LAST_SAMPLE_AT,
     ATTR_READY_AT,
@@ -35,7 +38,6 @@ from .coordinator import (
     STATUS_OPTIONS,
     TREND,
     EntityView,
-    TrendCoordinator,
     TrendSnapshot,
     TrendSource,
 )
