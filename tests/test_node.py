@@ -135,9 +135,10 @@ async def test_confirmed_node_gets_device_and_entities(
         assert isinstance(getattr(device, field), str | None), field
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
     assert {entity.entity_id for entity in entities} >= {TEMPERATURE, HUMIDITY, LED, CONNECTIVITY}
-    # Until the node says it is online, its entities are unavailable.
+    # Until the node says it is online, its entities are unavailable; its connectivity too,
+    # until its availability is heard (not "Disconnected" for a node online all along).
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
-    assert hass.states.get(CONNECTIVITY).state == STATE_OFF
+    assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
 
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1))
@@ -614,6 +615,9 @@ async def test_home_assistant_losing_the_broker_says_nothing_of_the_node(
     await hass.async_block_till_done()
     assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    await hass.async_block_till_done()
+    # Connected again, the node's retained availability not yet delivered: still unknown.
+    assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(CONNECTIVITY).state == STATE_ON

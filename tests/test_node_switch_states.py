@@ -35,7 +35,7 @@ from custom_components.py_iot_home.const import (
     EntryKind,
 )
 from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
-from custom_components.py_iot_home.nodes.entities import switch_unique_id
+from custom_components.py_iot_home.nodes.entities import connectivity_unique_id, switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
@@ -65,7 +65,41 @@ pytestmark = [
 ]
 
 LED = "switch.kitchen_pi_desk_led"
+CONNECTIVITY = "binary_sensor.kitchen_pi_connectivity"
 SECRET = "the kitchen node's own secret"
+
+
+def _node_entry() -> MockConfigEntry:
+    """The kitchen node's entry, as kept from before a restart."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Kitchen Pi",
+        unique_id=NODE_ID,
+        source=SOURCE_MQTT,
+        data={
+            CONF_KIND: EntryKind.NODE,
+            CONF_NODE_ID: NODE_ID,
+            CONF_PREFIX: DEFAULT_PREFIX,
+            CONF_ANNOUNCEMENT: announce_payload().decode(),
+            CONF_SECRET: "",
+        },
+    )
+
+
+def _registered_unavailable(
+    hass: HomeAssistant, entry: MockConfigEntry, platform: str, entity_id: str, unique_id: str
+) -> list[tuple[str | None, str | None]]:
+    """As Home Assistant starts: a registered entity not set up yet is written unavailable."""
+    registered = er.async_get(hass).async_get_or_create(
+        platform,
+        DOMAIN,
+        unique_id,
+        config_entry=entry,
+        suggested_object_id=entity_id.split(".")[1],
+    )
+    assert registered.entity_id == entity_id
+    registered.write_unavailable_state(hass)
+    return record_states(hass, entity_id)
 
 
 def record_states(hass: HomeAssistant, entity_id: str) -> list[tuple[str | None, str | None]]:
@@ -153,32 +187,10 @@ async def test_restart_logbook_has_no_unknown_row(
     hass_storage: dict[str, Any],
     with_switch_states: bool,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Kitchen Pi",
-        unique_id=NODE_ID,
-        source=SOURCE_MQTT,
-        data={
-            CONF_KIND: EntryKind.NODE,
-            CONF_NODE_ID: NODE_ID,
-            CONF_PREFIX: DEFAULT_PREFIX,
-            CONF_ANNOUNCEMENT: announce_payload().decode(),
-            CONF_SECRET: "",
-        },
-    )
+    entry = _node_entry()
     entry.add_to_hass(hass)
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
-    # As Home Assistant starts: a registered entity not set up yet is written unavailable.
-    registered = er.async_get(hass).async_get_or_create(
-        "switch",
-        DOMAIN,
-        switch_unique_id(NODE_ID, "led1"),
-        config_entry=entry,
-        suggested_object_id="kitchen_pi_desk_led",
-    )
-    assert registered.entity_id == LED
-    registered.write_unavailable_state(hass)
-    changes = record_states(hass, LED)
+    changes = _registered_unavailable(hass, entry, "switch", LED, switch_unique_id(NODE_ID, "led1"))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await node_online(hass)
@@ -216,3 +228,71 @@ async def test_a_node_just_confirmed_is_asked_for_its_switches_only(
     # Asked once per set-up: the node's next announcement asks nothing.
     await node_online(hass)
     assert len(published_resend_requests(mqtt_mock)) == 1
+
+
+@pytest.mark.parametrize("availability", ["online", "offline"])
+async def test_reload_shows_connectivity_as_the_node_last_said(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, availability: str
+) -> None:
+    """Until its retained availability arrives, a reloaded node's connectivity is unknown:
+    unavailable, not "Disconnected" (core's MQTT entities wait for availability the same way)."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    changes = record_states(hass, CONNECTIVITY)
+    assert await hass.config_entries.async_reload(node.config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    expected = STATE_ON if availability == "online" else STATE_OFF
+    assert logbook_rows(changes) == [STATE_UNAVAILABLE, expected]
+
+
+async def test_restart_with_the_broker_connecting_late_shows_no_unknown_or_disconnected(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
+) -> None:
+    """Home Assistant's MQTT client may connect seconds after the node's entry is set up (both
+    nodes' LEDs read "Unknown" for 7 s after a restart): the wait for the switches starts
+    when the node is asked, not at set-up."""
+    entry = _node_entry()
+    entry.add_to_hass(hass)
+    hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
+    led_changes = _registered_unavailable(
+        hass, entry, "switch", LED, switch_unique_id(NODE_ID, "led1")
+    )
+    connectivity_changes = _registered_unavailable(
+        hass, entry, "binary_sensor", CONNECTIVITY, connectivity_unique_id(NODE_ID)
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # The broker's retained messages come 7 s after set-up.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=7))
+    await hass.async_block_till_done()
+    assert published_resend_requests(mqtt_mock) == []
+    assert hass.states.get(LED).state == STATE_UNAVAILABLE
+    await node_online(hass)
+    await answer_as_the_node(hass, mqtt_mock, led=True, seq=50)
+    assert logbook_rows(led_changes) == [STATE_ON]
+    assert logbook_rows(connectivity_changes) == [STATE_ON]
+
+
+async def test_an_older_agent_s_led_waits_from_the_request(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
+) -> None:
+    """An agent that sends no switch states: "Unknown" (taking commands) once the wait for
+    them has run from Home Assistant's request."""
+    entry = _node_entry()
+    entry.add_to_hass(hass)
+    hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=7))
+    await hass.async_block_till_done()
+    await node_online(hass)
+    await answer_as_the_node(hass, mqtt_mock, led=True, seq=50, with_switch_states=False)
+    assert hass.states.get(LED).state == STATE_UNAVAILABLE
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SWITCH_STATES_WAIT_S))
+    await hass.async_block_till_done()
+    assert hass.states.get(LED).state == STATE_UNKNOWN

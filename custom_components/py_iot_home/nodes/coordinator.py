@@ -73,8 +73,9 @@ from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
 # Of the wait, what the node's confirmation may take to come back after it obeyed.
 CONFIRMATION_TRIP_S = 1.0
-# How long a switch the node has not reported since set-up shows unavailable, not "Unknown":
-# asked as Home Assistant subscribes, a node answers at once; an older agent never does.
+# How long a switch the node has not reported shows unavailable, not "Unknown", counted from
+# the node's first message (its subscriptions deliver; not from set-up: the broker may connect
+# seconds later): its retained announcement asks, a node answers at once, an older agent never.
 SWITCH_STATES_WAIT_S = 5.0
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
@@ -114,6 +115,8 @@ class NodeState:
     broker_connected: bool = True
     # Just set up: the node was asked for its switch states (SWITCH_STATES_WAIT_S).
     awaiting_switches: bool = False
+    # Its availability (or a state) was heard since set-up or since the broker came back.
+    availability_known: bool = False
 
 
 class RejectionLog:
@@ -213,9 +216,6 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
-        self._switch_states_wait = async_call_later(
-            self.hass, SWITCH_STATES_WAIT_S, self._switch_states_waited
-        )
         if self._verifier is not None:
             stored = await self._counter_store.async_load()
             # Before any counter was stored (just confirmed), the confirmed announcement's own
@@ -303,7 +303,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # do the same): unavailable, not "disconnected"; its retained availability
         # returns with the new subscriptions.
         self.resend.connection_lost()
-        self.async_set_updated_data(replace(self.data, online=False, broker_connected=False))
+        self.async_set_updated_data(
+            replace(self.data, online=False, broker_connected=False, availability_known=False)
+        )
 
     def _request_resend(self, since: int) -> None:
         """Ask the node for the samples after `since` (it announced or sent, so it listens)."""
@@ -391,6 +393,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        self._start_switch_states_wait()
         self.resend.announced(announcement.seq)
         if self._verifier is not None:
             self._counter_save.schedule()
@@ -474,13 +477,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.AVAILABILITY] += 1
+        self._start_switch_states_wait()
         # Availability is unsigned: for a signing node only its signed states say it is up.
         # Anyone's "online" ended the wait for the offline repair and gave a dead node's
         # last values a fresh grace period, again and again.
         vouched = not online or self._verifier is None
         if vouched:
             self._track_offline(online)
-        if online == self.data.online:
+        if online == self.data.online and self.data.availability_known:
             # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
             return
         if online and (vouched or self._silence.last_heard_s is None):
@@ -488,7 +492,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if not self._display_ration.take(time.monotonic()):
             # Flapping faster than shown (nodes.display_ration): each change wrote every entity
             # and queued a recorder row for each. The latest is written once the ration allows.
-            self.data = replace(self.data, online=online)
+            self.data = replace(self.data, online=online, availability_known=True)
             self.rejections.refuse(
                 msg.topic, RefusalKind.LIVE_RATIONED, "availability changing faster than shown"
             )
@@ -498,11 +502,18 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 )
             return
         LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
-        self.async_set_updated_data(replace(self.data, online=online))
+        self.async_set_updated_data(replace(self.data, online=online, availability_known=True))
 
     def _switches_awaited(self) -> bool:
         """Whether a switch not reported yet shows unavailable (just set up)."""
         return self.data.awaiting_switches and not self._switch_keys <= self.data.switches.keys()
+
+    def _start_switch_states_wait(self) -> None:
+        """Start the wait for the switches once the node's subscriptions deliver (once)."""
+        if self.data.awaiting_switches and self._switch_states_wait is None:
+            self._switch_states_wait = async_call_later(
+                self.hass, SWITCH_STATES_WAIT_S, self._switch_states_waited
+            )
 
     @callback
     def _switch_states_waited(self, _: datetime) -> None:
@@ -576,6 +587,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         except ProtocolError as err:
             self._reject(msg, err)
             return
+        self._start_switch_states_wait()
         # Any live state, also one judged stale or mistimed below: its stamp is the node's clock.
         self._node_clock.heard(state.ts, time.monotonic())
         # Newer than every counter seen (live or resent, also before a restart)?
@@ -737,6 +749,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 switches=switches,
                 # A node that sends state is up, even if its retained "online" was missed.
                 online=True,
+                availability_known=True,
                 sampled_at=datetime.fromtimestamp(at, UTC),
                 readings_stale=False,
             )

@@ -181,7 +181,7 @@ class NodeLedSwitch(NodeEntity, SwitchEntity):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the node, just asked at set-up, has not reported the switch yet.
+        """Unavailable while the node, asked as its entry subscribed, has not reported it yet.
 
         As ESPHome's entities stay unavailable until their device's first state: otherwise
         every restart and reload wrote "Unknown" for a moment, a row in the logbook. Not for
@@ -213,8 +213,18 @@ class NodeConnectivity(NodeEntity, BinarySensorEntity):
 
     @property
     def available(self) -> bool:
-        """Available while Home Assistant reaches the broker, which tells the node's state."""
-        return self.coordinator.last_update_success and self.coordinator.data.broker_connected
+        """Available once the node's availability was heard through a connected broker.
+
+        Until its retained availability arrives (set-up, a reload, the broker back), the
+        node's state is not known: "Disconnected" then was a logbook row for a node online
+        all along. Core's MQTT entities with an availability topic wait the same way.
+        """
+        data = self.coordinator.data
+        return (
+            self.coordinator.last_update_success
+            and data.broker_connected
+            and data.availability_known
+        )
 
     @property
     def is_on(self) -> bool:
