@@ -7,8 +7,8 @@ subscribes, not a reading.
 
 from __future__ import annotations
 
-import asyncio
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,8 @@ from homeassistant.const import (
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
+
 from .mosquitto_server import MosquittoServer, mosquitto_available
 from .test_node_broker import Agent, discover_and_confirm, entity_ids, state_of, wait_until
 
@@ -35,40 +37,46 @@ pytestmark = [
 ]
 
 INTERVAL_S = 120
-# The agent answers one request every 10 s (RESEND_MIN_INTERVAL_S); a reload sooner after the
-# confirmation waits for the node's turn.
-ANSWER_TURN_S = 10.0
 
 
 async def test_confirmed_and_reloaded_node_shows_its_led_without_unknown(
     hass: HomeAssistant, mqtt_entry: MockConfigEntry, tmp_path: Path, broker: MosquittoServer
 ) -> None:
+    """Reloaded within the agent's 10 s ration of answers (RESEND_MIN_INTERVAL_S), as a user
+    changing a node's options right after confirming it does: the switch states come on
+    their own ration, before the wait for them ends, and the node is never "Disconnected"."""
     agent = Agent(tmp_path / "node", broker, interval_s=INTERVAL_S)
-    switch_states: list[str] = []
+    states: defaultdict[str, list[str]] = defaultdict(list)
 
     @callback
     def _changed(event: Event[EventStateChangedData]) -> None:
         new = event.data["new_state"]
-        if new is not None and new.entity_id.startswith("switch."):
-            switch_states.append(new.state)
+        if new is not None:
+            states[new.entity_id].append(new.state)
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, _changed)
     try:
         runtime = await discover_and_confirm(hass, agent)
-        confirmed_at = time.monotonic()
-        led = entity_ids(hass)["led"]
+        ids = entity_ids(hass)
+        led, connectivity = ids["led"], ids["connectivity"]
         await wait_until(lambda: state_of(hass, led) == STATE_OFF, "LED once confirmed", agent)
         await hass.services.async_call(
             SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: led}, blocking=True
         )
         assert state_of(hass, led) == STATE_ON
+        states[connectivity].clear()
 
-        await asyncio.sleep(max(0.0, confirmed_at + ANSWER_TURN_S - time.monotonic()))
+        reloaded_at = time.monotonic()
         assert await hass.config_entries.async_reload(runtime.node.config_entry.entry_id)
         await wait_until(lambda: state_of(hass, led) == STATE_ON, "LED after the reload", agent)
-        # Shown before the wait for it ran out (SWITCH_STATES_WAIT_S), it was never "Unknown".
-        assert STATE_UNKNOWN not in switch_states, switch_states
-        # One answer each: for no sample once confirmed, after the last sample seen on reload.
-        assert agent.log().count("resending 0 samples after seq") == 2
+        assert time.monotonic() - reloaded_at < SWITCH_STATES_WAIT_S
+        assert STATE_UNKNOWN not in states[led], states[led]
+        await wait_until(lambda: state_of(hass, connectivity) == STATE_ON, "connection", agent)
+        assert STATE_OFF not in states[connectivity], states[connectivity]
+        # One answer each (for no sample once confirmed, after the last sample seen on
+        # reload), the second on the node's next turn.
+        await wait_until(
+            lambda: agent.log().count("resending 0 samples after seq") == 2, "answer", agent
+        )
     finally:
         agent.stop()

@@ -71,6 +71,9 @@ _LOGGER = logging.getLogger(__name__)
 # Answers to resend requests at most this often; a request in between waits for its turn
 # (only the latest one), so one small request cannot make the node send megabytes at will.
 RESEND_MIN_INTERVAL_S = 10.0
+# The switch states a request asks for leave at most this often, not on the answer's turn:
+# Home Assistant reloading a node soon after its last request waits 5 s for them, not 10.
+SWITCH_STATES_MIN_INTERVAL_S = 1.0
 # One warning per rejection kind per this period; the others are only counted.
 REJECTION_LOG_INTERVAL_S = 300.0
 
@@ -161,6 +164,10 @@ class NodeAgent:
         self.stats = AgentStats(rejected=Counter())
         self._last_resend_at: float | None = None
         self._pending_resend: ResendRequest | None = None
+        self._switch_states_asked = False
+        self._last_switch_states_at: float | None = None
+        # Sent live since the last answer, to whoever asked: not resent in the answer.
+        self._switch_states_seqs: set[int] = set()
         self._rejection_logged_at: dict[str, float] = {}
         self._switch_ration = SwitchRation(monotonic)
         self._clock_stepped = False
@@ -311,8 +318,9 @@ class NodeAgent:
         states let it show the switches at once, not "Unknown" until the next reading. The
         samples go again in replay batches; the last one (an empty one when nothing is newer)
         carries the request's `seq`, so Home Assistant knows it has everything. Samples still
-        in the disk buffer follow anyway. Answers, switch states included, leave at most every
-        RESEND_MIN_INTERVAL_S; a request in between waits.
+        in the disk buffer follow anyway. The samples leave at most every
+        RESEND_MIN_INTERVAL_S, the switch states every SWITCH_STATES_MIN_INTERVAL_S; a
+        request in between waits for its turn of each.
         """
         try:
             request = parse_resend_request(
@@ -328,6 +336,7 @@ class NodeAgent:
             # Kept like a command's: a captured request must stay old after a restart.
             self.buffer.command_seq = self._verifier.last_seq
         self._pending_resend = request
+        self._switch_states_asked = True
         self.tick()
 
     def tick(self) -> None:
@@ -343,22 +352,26 @@ class NodeAgent:
             self._send_next_replay()
         if self._switch_ration.waiting:
             self._switch_waiting()
-        request = self._pending_resend
-        if request is None or not self.connected:
+        if not self.connected:
             return
         now = self._clock()
-        if self._last_resend_at is not None and 0 <= now - self._last_resend_at < (
-            RESEND_MIN_INTERVAL_S
+        if self._switch_states_asked and not _within(
+            now, self._last_switch_states_at, SWITCH_STATES_MIN_INTERVAL_S
         ):
+            # First: a large answer would hold them up behind its batches.
+            self._switch_states_asked = False
+            self._last_switch_states_at = now
+            self._switch_states_seqs.add(self._submit_state({}))
+        request = self._pending_resend
+        if request is None or _within(now, self._last_resend_at, RESEND_MIN_INTERVAL_S):
             return
         self._pending_resend = None
         self._last_resend_at = now
         self._answer_resend(request)
 
     def _answer_resend(self, request: ResendRequest) -> None:
-        # First: a large answer would hold them up behind its batches.
-        self._submit_state({})
-        rows = self._sent_after(request.since)
+        seqs, self._switch_states_seqs = self._switch_states_seqs, set()
+        rows = [row for row in self._sent_after(request.since) if row[0] not in seqs]
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         first = rows[0][0] if rows else None
         while True:
@@ -492,7 +505,8 @@ class NodeAgent:
         sensors: Mapping[str, SensorSample],
         ts: float | None = None,
         mono: float | None = None,
-    ) -> None:
+    ) -> int:
+        """Publish (or buffer) the switch states with `sensors`; the message's `seq`."""
         self._check_clock()
         watch = self._clock_watch
         if ts is None:
@@ -517,13 +531,14 @@ class NodeAgent:
             if info.rc == 0:
                 self._live_inflight[info.mid] = (state.seq, message.payload)
                 self.stats.live_sent += 1
-                return
+                return state.seq
             # paho queues a QoS 1 message it could not send and sends it after reconnecting.
             mono = None
         self.buffer.append(state.seq, message.payload, mono)
         self.stats.buffered += 1
         if self.connected:
             self._send_next_replay()
+        return state.seq
 
     def _may_overtake_backlog(self, seq: int) -> bool:
         """Whether the message numbered `seq` may reach Home Assistant before the buffered samples.
@@ -597,3 +612,8 @@ class NodeAgent:
         self._park_inflight()
         self.switches.release()
         return info
+
+
+def _within(now: float, last: float | None, interval_s: float) -> bool:
+    """Whether `now` is less than `interval_s` after `last` (a clock stepped back is not)."""
+    return last is not None and 0 <= now - last < interval_s

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from py_iot_node.agent import NodeAgent
+from py_iot_node.agent import (
+    RESEND_MIN_INTERVAL_S,
+    SWITCH_STATES_MIN_INTERVAL_S,
+    NodeAgent,
+)
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.config import NodeConfig
 from py_iot_node.devices import SwitchBank
@@ -181,10 +185,11 @@ def test_bad_and_unsigned_requests_are_rejected(
     assert agent.stats.rejected[RejectionKind.REPLAYED_COUNTER] == 1
 
 
-def test_answer_starts_with_the_switch_states_rationed_with_it(
+def test_answer_starts_with_the_switch_states_on_their_own_ration(
     tmp_path: Path, client: FakeClient, clock: FakeClock
 ) -> None:
-    """Home Assistant asks as it subscribes: the switches must not wait for the next reading."""
+    """Home Assistant asks as it subscribes: the switches must not wait for the next reading,
+    nor for the samples' turn (a reload 5 s after the last request showed "Unknown")."""
     agent, _ = make_agent(make_config(tmp_path, secret=SECRET), client, clock)
     agent.handle_connected()
     agent.switches.set("led", True)
@@ -196,12 +201,37 @@ def test_answer_starts_with_the_switch_states_rationed_with_it(
     assert switch_states.switches == {"led": True, "relay": False}
     assert switch_states.seq > seqs[-1]
     assert parse_replay_batch(REPLAY, batch.payload, verifier=verifier).ack == 10
-    # Anyone allowed on the topic can ask: the switch states come no oftener than the answers.
-    clock.now += 5
+    clock.now += RESEND_MIN_INTERVAL_S / 2
     again = build_resend_request("kitchen", seqs[-1], seq=11, signer=signer, ts=clock.now)
     agent.handle_message(again.topic, again.payload)
-    assert client.take() == []
-    clock.now += 5
+    (sent,) = client.take()
+    assert sent.topic == STATE
+    assert parse_state(STATE, sent.payload, verifier=verifier).switches == {
+        "led": True,
+        "relay": False,
+    }
+    agent.handle_published(sent.mid)
+    # The samples wait for their turn, and come without the switch states sent already.
+    clock.now += RESEND_MIN_INTERVAL_S / 2
     agent.tick()
-    switch_states, _ = resend_answer(client.take(), verifier)
-    assert switch_states.switches == {"led": True, "relay": False}
+    (batch,) = client.take()
+    # A verifier of its own: the one above refuses what it admitted already.
+    answer = parse_replay_batch(REPLAY, batch.payload, verifier=MessageVerifier(SECRET))
+    assert (answer.ack, answer.states) == (11, [])
+
+
+def test_switch_states_asked_by_a_flood_of_requests_leave_once_a_second(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    """Anyone allowed on the topic can ask (unsigned): what it makes the node send is bounded."""
+    agent, _ = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    client.take()
+    for seq in range(1, 101):
+        ask(agent, 0, seq=seq)
+        clock.now += 0.1
+        agent.tick()
+    sent = client.take()
+    # 10 s of requests: the switch states once per SWITCH_STATES_MIN_INTERVAL_S, one answer.
+    assert [message.topic for message in sent].count(STATE) == 10 / SWITCH_STATES_MIN_INTERVAL_S
+    assert [message.topic for message in sent].count(REPLAY) == 1
