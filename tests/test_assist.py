@@ -412,8 +412,9 @@ async def test_a_node_moved_into_an_area_answers_for_it(
     for entity_id in hass.states.async_entity_ids():
         async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
     kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    # The Kitchen has no humidity sensor yet: the node named like it, in no area, answers.
     assert await _speech(hass, "what is the humidity in the kitchen") == (
-        "The Kitchen has no humidity sensor."
+        "Kitchen Pi reads 44.0\u00a0percent."
     )
     devices = dr.async_get(hass)
     device = devices.async_get_device_by_identifier(
@@ -638,10 +639,65 @@ async def test_the_humidity_of_a_node_in_no_area_is_answered(
     )
 
 
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_node_named_like_an_area_without_sensors_answers_all_three_questions(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The node Kitchen Pi in no area, and an area Kitchen with no sensor: its temperature got
+    Home Assistant's "not aware of any climate in the Kitchen area", its humidity "The Kitchen
+    has no humidity sensor", its trend "The Kitchen has no temperature trend". The node
+    answers all three, by its name; once the area has sensors, the area answers again."""
+    await _node_in_no_area(hass)
+    areas = ar.async_get(hass)
+    kitchen = areas.async_get_or_create("Kitchen")
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    assert await _speech(hass, "what is the temperature in the kitchen") == (
+        "Kitchen Pi reads 22.5\u00a0°C."
+    )
+    assert await _speech(hass, "how humid is it in the kitchen") == (
+        "Kitchen Pi reads 41.0\u00a0percent."
+    )
+    assert (await _speech(hass, "is the kitchen getting warmer")).startswith(
+        "Not enough data yet to tell whether Kitchen Pi is getting warmer or colder"
+    )
+
+    # A board in the Kitchen gives the area its sensors and trends: the area answers.
+    entry = MockConfigEntry(domain="test")
+    entry.add_to_hass(hass)
+    entities = er.async_get(hass)
+    for quantity, value, unit in (("temperature", "19.5", "°C"), ("humidity", "55", "%")):
+        sensor = entities.async_get_or_create(
+            "sensor", "test", f"kitchen_{quantity}", config_entry=entry
+        )
+        entities.async_update_entity(sensor.entity_id, area_id=kitchen.id)
+        hass.states.async_set(
+            sensor.entity_id, value, {"device_class": quantity, "unit_of_measurement": unit}
+        )
+        async_expose_entity(hass, conversation.DOMAIN, sensor.entity_id, True)
+        areas.async_update(kitchen.id, **{f"{quantity}_entity_id": sensor.entity_id})
+    await hass.async_block_till_done()
+    result = await ask(hass, "what is the temperature in the kitchen")
+    assert result.response.response_type.value == "query_answer", speech(result)
+    assert "19.5" in speech(result)
+    assert await _speech(hass, "how humid is it in the kitchen") == (
+        "The humidity in the Kitchen is 55\u00a0percent."
+    )
+    # Asked by its whole name, the node still answers.
+    assert await _speech(hass, "what is the temperature of the kitchen pi") == (
+        "Kitchen Pi reads 22.5\u00a0°C."
+    )
+
+
 @pytest.mark.usefixtures("assist")
-async def test_a_device_named_like_the_place_asked_about_is_pointed_to(hass: HomeAssistant) -> None:
-    """A node "Garage Pi" confirmed without an area: "is the garage getting warmer" said
-    only that no area is called garage."""
+async def test_a_device_named_like_the_place_asked_about_is_pointed_to(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A device "Garage Pi" in no area: "is the garage getting warmer" asked the user to give
+    it an area, while "what is the temperature in the garage" answered from the device: its
+    own trend answers now. In an area, the device is pointed to it."""
     devices = dr.async_get(hass)
     (board,) = [
         device
@@ -649,14 +705,18 @@ async def test_a_device_named_like_the_place_asked_about_is_pointed_to(hass: Hom
         if device.name == "Living room" and device.model is not None and "DHT" in device.model
     ]
     devices.async_update_device(board.id, name_by_user="Garage Pi", area_id=None)
+    await three_days_warming(hass, mock_config_entry)
+    slope = float(hass.states.get(TEMPERATURE_TREND).state)
     assert await _speech(hass, "is the garage getting warmer") == (
-        "Garage Pi is in no area. Give it one under Settings, Devices, then ask about that area."
+        f"Yes, Garage Pi is getting warmer: {slope:+.1f}\u00a0°C a day over the last 3 days."
+    )
+    assert await _speech(hass, "what is the temperature in the garage") == (
+        f"Garage Pi reads {hass.states.get(TEMPERATURE).state}\u00a0°C."
     )
     shed = ar.async_get(hass).async_get_or_create("Shed")
     devices.async_update_device(board.id, area_id=shed.id)
-    assert await _speech(hass, "what is the humidity in the garage") == (
-        "Garage Pi is in the Shed: ask about the Shed."
-    )
+    for sentence in ("what is the humidity in the garage", "is the garage getting warmer"):
+        assert await _speech(hass, sentence) == "Garage Pi is in the Shed: ask about the Shed."
     # A word that names neither an area nor one of our devices.
     assert await _speech(hass, "what is the humidity in the gar") == (
         "I do not know an area called gar."

@@ -219,14 +219,14 @@ def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
     }
     for last_reading, said in since.items():
         answer = no_recent_readings_answer(
-            area="Kitchen", quantity="temperature", last_reading=last_reading, now=NOW
+            place="the Kitchen", quantity="temperature", last_reading=last_reading, now=NOW
         )
         assert answer == (
             f"The Kitchen's temperature sensor has not reported since {said}, so I cannot "
             "tell whether it is getting warmer or colder."
         )
     assert no_recent_readings_answer(
-        area="Kitchen", quantity="humidity", last_reading=None, now=NOW
+        place="the Kitchen", quantity="humidity", last_reading=None, now=NOW
     ) == (
         "The Kitchen's humidity sensor has not reported for a while, so I cannot tell "
         "whether it is getting more humid or drier."

@@ -100,32 +100,38 @@ def _span(hours: float) -> str:
     return f"{round(hours / 24)} days"
 
 
+def capitalized(text: str) -> str:
+    """`text` as a sentence starts it: "the Kitchen" says "The Kitchen"."""
+    return text[:1].upper() + text[1:]
+
+
 def trend_answer(
     *,
-    area: str,
+    place: str,
     question: TrendQuestion,
     slope: float,
     unit: str,
     trend: Direction,
     span_hours: float,
 ) -> str:
-    """Answer "is <area> getting <direction>?" from the trend's direction and slope per day.
+    """Answer "is <place> getting <direction>?" from the trend's direction and slope per day.
 
-    `span_hours` is how far back the trend's readings reach (at most its window).
+    `place` is an area ("the Kitchen") or a device ("Garage Pi"); `span_hours` is how far
+    back the trend's readings reach (at most its window).
     """
     phrase = _PHRASES.get((question.quantity, trend), "holding steady")
-    said = f"the {area} is {phrase}: {_per_day(slope, unit)} over the last {_span(span_hours)}."
+    said = f"{place} is {phrase}: {_per_day(slope, unit)} over the last {_span(span_hours)}."
     if question.asked is None:
-        return said[0].upper() + said[1:]
+        return capitalized(said)
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 
 def not_enough_data_answer(
-    *, area: str, quantity: str, ready_at: datetime | None, now: datetime
+    *, place: str, quantity: str, ready_at: datetime | None, now: datetime
 ) -> str:
     """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
     answer = (
-        f"Not enough data yet to tell whether the {area} is getting "
+        f"Not enough data yet to tell whether {place} is getting "
         f"{_EITHER_WAY.get(quantity, 'up or down')}"
     )
     if ready_at is None or ready_at <= now:
@@ -134,23 +140,23 @@ def not_enough_data_answer(
     return f"{answer}; ask again after {clock_time(ready_at)} {day_ahead(ready_at, now)}."
 
 
-def no_clear_trend_answer(*, area: str, quantity: str, window_days: float) -> str:
+def no_clear_trend_answer(*, place: str, quantity: str, window_days: float) -> str:
     """The trend window is full, and its readings vary too much for a slope to mean much."""
     return (
-        f"The {quantity} of the {area} has no clear trend: it went up and down too much over "
+        f"The {quantity} of {place} has no clear trend: it went up and down too much over "
         f"the last {window_days:g} days to tell whether it is getting "
         f"{_EITHER_WAY.get(quantity, 'up or down')}."
     )
 
 
 def no_recent_readings_answer(
-    *, area: str, quantity: str, last_reading: datetime | None, now: datetime
+    *, place: str, quantity: str, last_reading: datetime | None, now: datetime
 ) -> str:
     """The sensor went silent: its last days' slope is no answer about now (local times)."""
     since = "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
     return (
-        f"The {area}'s {quantity} sensor has not reported {since}, so I cannot tell whether "
-        f"it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
+        f"{capitalized(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
+        f"whether it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
     )
 
 

@@ -3,7 +3,8 @@
 Home Assistant answers "what is the temperature in the kitchen" from the Kitchen area's
 sensor, and "of the Kitchen Pi" only for a thermostat: a node confirmed without an area had
 no answer ("not aware of any area called kitchen"). Each such device's name, and its first
-word when no area is called so, gets sentences of its own; areas stay Home Assistant's.
+word unless an area called so has a temperature sensor or a thermostat, gets sentences of its
+own; areas that can answer stay Home Assistant's.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from homeassistant.helpers import intent
 
 from ..const import DOMAIN
 from .climate_answers import device_reading_answer
+from .places import area_of
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
@@ -57,6 +59,11 @@ def _reading_sensor(hass: HomeAssistant, device_id: str, reading: str) -> er.Reg
     )
 
 
+def has_reading_sensor(hass: HomeAssistant, device_id: str, reading: str) -> bool:
+    """Whether the device has a sensor of that reading ("temperature", "humidity")."""
+    return _reading_sensor(hass, device_id, reading) is not None
+
+
 @callback
 def device_reading_speech(hass: HomeAssistant, device_id: str, reading: str) -> str:
     """What Assist says of the device's temperature or humidity: "Kitchen Pi reads 22.5 °C"."""
@@ -75,10 +82,21 @@ def device_reading_speech(hass: HomeAssistant, device_id: str, reading: str) -> 
     )
 
 
+def _area_reads_temperature(hass: HomeAssistant, area: ar.AreaEntry) -> bool:
+    """Whether Home Assistant answers the area's temperature: its sensor, or a thermostat."""
+    return area.temperature_entity_id is not None or any(
+        entity.domain == Platform.CLIMATE and area_of(hass, entity) == area.id
+        for entity in er.async_get(hass).entities.values()
+    )
+
+
 def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
-    """(device id, names it is asked by) of our devices in no area with a temperature sensor."""
+    """(device id, names it is asked by) of our devices in no area with a temperature sensor.
+
+    Its first word too ("Kitchen" of "Kitchen Pi"), unless an area called so answers.
+    """
     areas = {
-        name.casefold()
+        name.casefold(): area
         for area in ar.async_get(hass).async_list_areas()
         for name in (area.name, *area.aliases)
     }
@@ -91,7 +109,8 @@ def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
             if not words:
                 continue
             names = [" ".join(words)]
-            if len(words) > 1 and words[0].casefold() not in areas:
+            area = areas.get(words[0].casefold())
+            if len(words) > 1 and (area is None or not _area_reads_temperature(hass, area)):
                 names.append(words[0])
             yield device.id, names
 

@@ -10,7 +10,8 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import intent
 
 from .climate_answers import humidity_answer
-from .places import AreaIntentHandler
+from .device_readings import device_reading_speech, has_reading_sensor
+from .places import AreaIntentHandler, PlaceReading
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 
@@ -20,7 +21,6 @@ class AreaHumidityIntent(AreaIntentHandler):
 
     intent_type = INTENT_AREA_HUMIDITY
     description = "Gets the current humidity of an area"
-    device_reading = "humidity"
 
     @property
     def slot_schema(self) -> dict[Any, Any]:
@@ -30,11 +30,19 @@ class AreaHumidityIntent(AreaIntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the area's humidity sensor."""
         response = intent_obj.create_response()
-        area = self._area(intent_obj)
+        hass = intent_obj.hass
+        area = self._area(
+            intent_obj,
+            reading=PlaceReading(
+                area_has=lambda area: area.humidity_entity_id is not None,
+                device_has=lambda device: has_reading_sensor(hass, device.id, "humidity"),
+                device_speech=lambda device: device_reading_speech(hass, device.id, "humidity"),
+            ),
+        )
         if isinstance(area, str):
             response.async_set_speech(area)
             return response
-        state = intent_obj.hass.states.get(area.humidity_entity_id or "")
+        state = hass.states.get(area.humidity_entity_id or "")
         if state is None:
             response.async_set_speech(f"The {area.name} has no humidity sensor.")
         elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -12,7 +14,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
 from ..const import DOMAIN
-from .device_readings import device_reading_speech
 
 _STRIP = string.punctuation + string.whitespace
 
@@ -51,28 +52,52 @@ def area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
     return device.area_id if device else None
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlaceReading:
+    """What an intent reads of the place said: whether an area has it, a device's answer."""
+
+    area_has: Callable[[ar.AreaEntry], bool]
+    device_has: Callable[[dr.DeviceEntry], bool]
+    device_speech: Callable[[dr.DeviceEntry], str]
+
+
 class AreaIntentHandler(intent.IntentHandler):
-    """Finds the area named in the sentence, or says it does not know it."""
+    """Finds the area named in the sentence, or says it does not know it.
+
+    With a `PlaceReading`, one of our devices named like the place said ("Kitchen" of
+    "Kitchen Pi") answers itself when it is in no area (or is named in full) and no area of
+    that name has what is asked: "the humidity in the kitchen" said "The Kitchen has no
+    humidity sensor" of an empty Kitchen area while the node Kitchen Pi had one.
+    """
 
     platforms = None
-    # The reading a device in no area answers itself, when the name asked is the device's.
-    device_reading: str | None = None
 
-    def _area(self, intent_obj: intent.Intent, name: str | None = None) -> ar.AreaEntry | str:
+    def _area(
+        self,
+        intent_obj: intent.Intent,
+        name: str | None = None,
+        reading: PlaceReading | None = None,
+    ) -> ar.AreaEntry | str:
         name = name or slot_text(intent_obj.slots["area"]["value"])
         hass = intent_obj.hass
-        if (area := find_area(hass, name)) is not None:
+        area = find_area(hass, name)
+        if area is not None and (reading is None or reading.area_has(area)):
             return area
         if (device := _our_device_called(hass, name)) is None:
-            return f"I do not know an area called {name}."
-        # "Is the garage getting warmer" of a node called Garage Pi confirmed without an
-        # area: Assist answers by area, so say which one, or how to give it one.
+            return area or f"I do not know an area called {name}."
         device_name = device.name_by_user or device.name
         # Its reading, asked by its whole name, is its own wherever it is: "the humidity of
         # the Kitchen Pi" was sent to the Kitchen, while its temperature was answered.
         named = str(device_name).casefold() == name.casefold()
-        if self.device_reading is not None and (named or not device.area_id):
-            return device_reading_speech(hass, device.id, self.device_reading)
+        if (
+            reading is not None
+            and (named or not device.area_id)
+            and (area is None or reading.device_has(device))
+        ):
+            return reading.device_speech(device)
+        if area is not None:
+            return area
+        # Assist answers by area: say which one the device is in, or how to give it one.
         if device.area_id and (home := ar.async_get(hass).async_get_area(device.area_id)):
             return f"{device_name} is in the {home.name}: ask about the {home.name}."
         return (

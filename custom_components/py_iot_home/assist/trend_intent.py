@@ -35,6 +35,7 @@ from .climate_answers import (
     Direction,
     PlaceTrend,
     TrendQuestion,
+    capitalized,
     home_trend_answer,
     no_clear_trend_answer,
     no_recent_readings_answer,
@@ -44,7 +45,7 @@ from .climate_answers import (
     trend_answer,
     unknown_direction_answer,
 )
-from .places import AreaIntentHandler, area_of, find_area, slot_text
+from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
 
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
 # What "is it getting warmer" and "is the house getting warmer" call the whole home.
@@ -85,11 +86,27 @@ class AreaTrendIntent(AreaIntentHandler):
         if named.casefold() in _THE_HOME and find_area(hass, named) is None:
             response.async_set_speech(_home_trend_speech(hass, question))
             return response
-        area = self._area(intent_obj, named)
+        area = self._area(
+            intent_obj,
+            named,
+            PlaceReading(
+                area_has=lambda area: _trend_entity(hass, area, question.quantity) is not None,
+                device_has=lambda device: (
+                    _device_trend(hass, device, question.quantity) is not None
+                ),
+                device_speech=lambda device: _trend_speech(
+                    hass,
+                    str(device.name_by_user or device.name),
+                    _device_trend(hass, device, question.quantity),
+                    question,
+                ),
+            ),
+        )
         if isinstance(area, str):
             response.async_set_speech(area)
         else:
-            response.async_set_speech(_trend_speech(hass, area, question))
+            entity = _trend_entity(hass, area, question.quantity)
+            response.async_set_speech(_trend_speech(hass, f"the {area.name}", entity, question))
         return response
 
 
@@ -105,6 +122,16 @@ def _trend_entity(
     own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
     candidates.sort(key=lambda entity: entity.device_id != own_device)
     return candidates[0] if candidates else None
+
+
+def _device_trend(
+    hass: HomeAssistant, device: dr.DeviceEntry, quantity: str
+) -> er.RegistryEntry | None:
+    """The device's own trend sensor of `quantity`, if it has one."""
+    return next(
+        (entity for entity in _trend_entities(hass, quantity) if entity.device_id == device.id),
+        None,
+    )
 
 
 def _trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
@@ -129,39 +156,41 @@ def _local_time(value: object) -> datetime | None:
     return None if moment is None or moment.tzinfo is None else dt_util.as_local(moment)
 
 
-def _trend_speech(hass: HomeAssistant, area: ar.AreaEntry, question: TrendQuestion) -> str:
-    entity = _trend_entity(hass, area, question.quantity)
+def _trend_speech(
+    hass: HomeAssistant, place: str, entity: er.RegistryEntry | None, question: TrendQuestion
+) -> str:
+    """What the trend sensor `entity` of `place` ("the Kitchen", "Garage Pi") says."""
     if entity is None:
-        return f"The {area.name} has no {question.quantity} trend."
+        return f"{capitalized(place)} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
     feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
     options = feature.options if feature else {}
     window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
     if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_clear_trend":
         return no_clear_trend_answer(
-            area=area.name, quantity=question.quantity, window_days=window_days
+            place=place, quantity=question.quantity, window_days=window_days
         )
     if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_recent_samples":
         return no_recent_readings_answer(
-            area=area.name,
+            place=place,
             quantity=question.quantity,
             last_reading=_local_time(state.attributes.get(ATTR_LAST_SAMPLE_AT)),
             now=dt_util.now(),
         )
     if state is None or state.state == STATE_UNKNOWN:
         return not_enough_data_answer(
-            area=area.name,
+            place=place,
             quantity=question.quantity,
             ready_at=_local_time(None if state is None else state.attributes.get(ATTR_READY_AT)),
             now=dt_util.now(),
         )
     if state.state == STATE_UNAVAILABLE:
-        return f"The {question.quantity} trend of the {area.name} is unavailable right now."
+        return f"The {question.quantity} trend of {place} is unavailable right now."
     unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
     slope = float(state.state)
     span_hours = state.attributes.get(ATTR_SPAN_HOURS)
     return trend_answer(
-        area=area.name,
+        place=place,
         question=question,
         slope=slope,
         unit=unit,
