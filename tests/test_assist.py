@@ -691,6 +691,33 @@ async def test_a_node_named_like_an_area_without_sensors_answers_all_three_quest
     )
 
 
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_an_area_with_a_thermostat_answers_its_temperature_itself(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Home Assistant answers an area's temperature from a thermostat in it too: the node
+    named like the area does not take the question from it."""
+    await _node_in_no_area(hass)
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    entry = MockConfigEntry(domain="test")
+    entry.add_to_hass(hass)
+    entities = er.async_get(hass)
+    thermostat = entities.async_get_or_create(
+        "climate", "test", "kitchen_thermostat", config_entry=entry
+    )
+    entities.async_update_entity(thermostat.entity_id, area_id=kitchen.id)
+    hass.states.async_set(
+        thermostat.entity_id, "heat", {"current_temperature": 19.5, "temperature": 21}
+    )
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    result = await ask(hass, "what is the temperature in the kitchen")
+    assert result.response.response_type.value == "query_answer", speech(result)
+    assert "19.5" in speech(result)
+
+
 @pytest.mark.usefixtures("assist")
 async def test_a_device_named_like_the_place_asked_about_is_pointed_to(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
