@@ -478,6 +478,10 @@ async def test_a_direction_kept_by_its_hysteresis_survives_a_restart(
         (None, None),
         # Ahead of now (a damaged file, a clock set back) is no time it was shown at.
         (+3600.0, None),
+        # Nor is one before any clock was set (1970: "56 years ago"), nor one no date has
+        # (the analysis failed on it, every trend of the board unavailable).
+        (-1_762_351_200.0, None),
+        (-1e18, None),
     ],
 )
 async def test_the_time_a_trend_was_shown_survives_a_restart(

@@ -29,6 +29,7 @@ from ..const import (
     TREND_MAX_STANDARD_ERROR,
     TREND_SLOPE_DIGITS,
 )
+from ..protocol.model import MIN_TS
 from .display_unit import UNCONVERTED, DisplayUnit
 from .judgements import Judgement
 from .settings_form import SHOWN_DIGITS
@@ -231,13 +232,14 @@ def _shown_since(
 ) -> float | None:
     """Since when a shown trend has been: kept while it stays shown, else from this analysis.
 
-    A time ahead of now (a damaged file, a clock set back) is no time it was shown at.
+    A time ahead of now (a damaged file, a clock set back) is no time it was shown at, nor
+    one before any sample could be taken (a damaged file: 1970, or no date at all).
     """
     if not estimate.published:
         return None
     if not was_published:
         return now_s
-    return since if since is not None and since <= now_s else None
+    return since if since is not None and MIN_TS <= since <= now_s else None
 
 
 def _ready_time(estimate: TrendEstimate, shown_since: float | None) -> float | None:
