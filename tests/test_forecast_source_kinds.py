@@ -290,3 +290,36 @@ async def test_a_running_forecast_is_not_retrained_with_wrong_sources(
     assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
     assert _home(hass).subentries[forecast_id].data[CONF_TEMPERATURE_ENTITY] == OUTDOOR
+
+
+@pytest.mark.parametrize("key", ["predicted_power", "model_mae"])
+async def test_a_forecasts_own_sensor_is_no_power_to_forecast(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    key: str,
+) -> None:
+    """A forecast's sensors are in W like a meter, and the picker offers them: a forecast
+    trained on one learned a forecast (its own, or its error), not what the home used."""
+    freezer.move_to(NOW)
+    await _seed(hass, 5)
+    forecast_id = await _add_predictor(hass)
+    _set_sources(hass)
+    (own,) = (
+        entry.entity_id
+        for entry in entity_registry.entities.values()
+        if entry.config_subentry_id == forecast_id and entry.unique_id.endswith(key)
+    )
+    assert hass.states.get(own) is not None
+    result = await hass.config_entries.subentries.async_init(
+        (_home(hass).entry_id, SubentryKind.FORECAST), context={"source": SOURCE_USER}
+    )
+    sources = {**SOURCES, CONF_NAME: "Heat pump", CONF_POWER_ENTITY: "sensor.heat_pump"}
+    hass.states.async_set("sensor.heat_pump", "900", {"unit_of_measurement": "W"})
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {**sources, CONF_POWER_ENTITY: own}
+    )
+    assert result["errors"] == {CONF_POWER_ENTITY: "power_is_a_forecast"}
+    result = await async_configure_subentry(hass, result["flow_id"], sources)
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -35,7 +35,9 @@ from ..const import (
     CONF_WEATHER_ENTITY,
     DEFAULT_RETRAIN_HOURS,
     DEFAULT_TRAINING_DAYS,
+    DOMAIN,
     MIN_TRAINING_DAYS,
+    SubentryKind,
 )
 from ..number_field import number_field
 from ..prediction.unusual_days import parse_days
@@ -147,9 +149,11 @@ def _climate_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str
 
 
 def _power_error(hass: HomeAssistant, entity_id: str) -> str | None:
-    """The power field's error: W/kW, or an energy meter that only grows."""
+    """The power field's error: W/kW, or an energy meter that only grows; no forecast's."""
     if (kind := _kind_of(hass, entity_id)) is None:
         return "unknown_entity"
+    if _of_a_forecast(hass, entity_id):
+        return "power_is_a_forecast"
     if (state := hass.states.get(entity_id)) is None:
         return "entity_not_found"  # registered, not loaded yet: its unit is not known
     if kind.device_class not in (None, SensorDeviceClass.POWER, SensorDeviceClass.ENERGY):
@@ -162,6 +166,16 @@ def _power_error(hass: HomeAssistant, entity_id: str) -> str | None:
     ):
         return None
     return "unsupported_power_unit"
+
+
+def _of_a_forecast(hass: HomeAssistant, entity_id: str) -> bool:
+    """Whether a power forecast's own sensor (its forecast, its error: in W like a meter)."""
+    entry = er.async_get(hass).async_get(entity_id)
+    if entry is None or entry.platform != DOMAIN or entry.config_entry_id is None:
+        return False
+    home = hass.config_entries.async_get_entry(entry.config_entry_id)
+    subentry = home.subentries.get(entry.config_subentry_id or "") if home else None
+    return subentry is not None and subentry.subentry_type == SubentryKind.FORECAST
 
 
 def _field_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
