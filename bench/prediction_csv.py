@@ -77,7 +77,8 @@ optional). What a checker's file may look like, and what becomes of it:
   restarts each day too: Home Assistant's "energy today").
 - -999, -9999 and -99999 are a logger's mark for no reading, and `inf` and a
   spreadsheet's formula errors (`#DIV/0!`, `#VALUE!`) are none either: missing, with a
-  `note:`.
+  `note:`; so is a value beyond 1e15 in W or °C (`1e308`, or a meter's step to it: its
+  hour's mean was infinite).
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which

@@ -23,6 +23,8 @@ from script.demo.uci_data import whole_days
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
 HOUR_END = pd.Timedelta(minutes=5)  # Home Assistant's short-term statistics' period
+# No meter or thermometer reads more (the world's power plants make about 3e12 W together).
+MAX_MAGNITUDE = 1e15
 
 
 def hourly_frame(
@@ -68,6 +70,11 @@ def hourly_frame(
     series = {"power_w": power, "temperature": temperature}
     if "humidity" in rows:
         series["humidity"] = rows["humidity"]
+    names = {"power_w": options.power, "temperature": options.temperature}
+    series = {
+        key: within_magnitude(values, names.get(key, options.humidity or key), notes)
+        for key, values in series.items()
+    }
     stops = pd.DatetimeIndex(rows.index[rows["stopped"] > 0])
     hourly = pd.DataFrame(
         {
@@ -86,6 +93,23 @@ def hourly_frame(
     return whole_days_or_error(
         checked_values(hourly, options, notes, read_by_values, whole_temperatures)
     )
+
+
+def within_magnitude(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
+    """`values` without those no reading has, read as missing with a note.
+
+    A cell of 1e308 is finite as read; in W, or weighted by the seconds it held, it made
+    its hour's mean infinite, and the table's MAE with it.
+    """
+    large = ~(values.abs() <= MAX_MAGNITUDE) & values.notna()
+    if not large.any():
+        return values
+    at = pd.Timestamp(large.index[large.to_numpy()][0])
+    notes(
+        f"{int(large.sum())} values of {name!r} such as {float(values[large].iloc[0]):.3g} "
+        f"(row {at:%Y-%m-%d %H:%M}), beyond {MAX_MAGNITUDE:.0e} in W or °C, read as missing"
+    )
+    return values.mask(large)
 
 
 def cadence(index: pd.DatetimeIndex) -> tuple[pd.Timedelta, bool]:

@@ -272,6 +272,39 @@ def test_power_units(tmp_path: Path, unit: str, value: float, expected: float) -
     np.testing.assert_allclose(hourly["power_w"], expected)
 
 
+@pytest.mark.parametrize(
+    ("unit", "column", "value", "hour"),
+    [
+        ("kWh-total", "power", 1e308, "05:00"),  # the meter's step, in Wh, overflows
+        ("kW", "power", 1e306, "06:00"),  # in W
+        ("W", "power", 1e308, "06:00"),  # weighted by the seconds it held
+        ("W", "temp", 1e308, "06:00"),
+    ],
+)
+def test_a_value_too_large_to_average_is_missing_not_an_infinite_hour(
+    tmp_path: Path, unit: str, column: str, value: float, hour: str
+) -> None:
+    """A stranger's cell of 1e308 is finite as read; in W, or weighted by the seconds it
+    held, it was an hour of infinite power (or heat) in the table, its MAE inf."""
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 + 1, freq="h")
+    meter = unit.endswith("-total")
+    rows = {
+        "power": [n * 0.5 if meter else {"kW": 0.45}.get(unit, 450.0) for n in range(len(index))],
+        "temp": [7.0] * len(index),
+    }
+    rows[column][30] = value
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M},{p!r},{c!r}" for t, p, c in zip(index, *rows.values(), strict=True)
+    ]
+    notes, note = collect()
+    hourly = load_csv(write(tmp_path, lines), options(power_unit=unit), note)
+    assert any(f"{column!r} such as" in n and f"2026-01-06 {hour}), beyond" in n for n in notes)
+    read = hourly["power_w" if column == "power" else "temperature"]
+    assert np.isnan(read[pd.Timestamp(f"2026-01-06 {hour}")])
+    assert np.isfinite(read.dropna()).all()
+    assert read.notna().sum() >= len(read) - 2
+
+
 def test_fahrenheit(tmp_path: Path) -> None:
     index = pd.date_range("2026-07-05", periods=DAYS * 24 + 1, freq="h")
     lines = ["time,power,temp"] + [f"{t:%Y-%m-%d %H:%M},900,86" for t in index]
