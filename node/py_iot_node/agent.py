@@ -168,6 +168,8 @@ class NodeAgent:
         self._last_switch_states_at: float | None = None
         # Sent live since the last answer, to whoever asked: not resent in the answer.
         self._switch_states_seqs: set[int] = set()
+        # The latest of them is all the history keeps: a flood of requests pushed it empty.
+        self._remembered_switch_states: int | None = None
         self._rejection_logged_at: dict[str, float] = {}
         self._switch_ration = SwitchRation(monotonic)
         self._clock_stepped = False
@@ -361,7 +363,11 @@ class NodeAgent:
             # First: a large answer would hold them up behind its batches.
             self._switch_states_asked = False
             self._last_switch_states_at = now
-            self._switch_states_seqs.add(self._submit_state({}))
+            if self._remembered_switch_states is not None:
+                # The new one says the same or newer: the older one is no sample to keep.
+                self._sent.pop(self._remembered_switch_states, None)
+            seq = self._remembered_switch_states = self._submit_state({})
+            self._switch_states_seqs.add(seq)
         request = self._pending_resend
         if request is None or _within(now, self._last_resend_at, RESEND_MIN_INTERVAL_S):
             return

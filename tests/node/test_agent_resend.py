@@ -235,3 +235,32 @@ def test_switch_states_asked_by_a_flood_of_requests_leave_once_a_second(
     # 10 s of requests: the switch states once per SWITCH_STATES_MIN_INTERVAL_S, one answer.
     assert [message.topic for message in sent].count(STATE) == 10 / SWITCH_STATES_MIN_INTERVAL_S
     assert [message.topic for message in sent].count(REPLAY) == 1
+
+
+def test_a_flood_of_requests_leaves_the_samples_in_the_history(
+    tmp_path: Path, client: FakeClient, clock: FakeClock
+) -> None:
+    """Each request's switch states are a message of their own: remembered like a sample,
+    a second apart they pushed every sample out of the history (5,000 in 83 minutes),
+    and Home Assistant back from an outage got switch states instead of its readings."""
+    config = make_config(tmp_path, buffer={"resend_samples": 50})
+    agent, _ = make_agent(config, client, clock)
+    agent.handle_connected()
+    client.take()
+    seqs = publish_and_ack(agent, client, clock, 20)
+    for seq in range(1, 201):
+        ask(agent, 2**63 - 1, seq=seq)
+        clock.now += SWITCH_STATES_MIN_INTERVAL_S
+        agent.tick()
+        for message in client.take():
+            agent.handle_published(message.mid)
+    clock.now += RESEND_MIN_INTERVAL_S
+    ask(agent, seqs[0] - 1, seq=1000)
+    sent = client.take()
+    switch_states, *batches = sent
+    assert switch_states.topic == STATE
+    resent = [
+        state.seq for batch in batches for state in parse_replay_batch(REPLAY, batch.payload).states
+    ]
+    # Every sample; no switch states: the ones just sent live say what the older said.
+    assert resent == seqs
