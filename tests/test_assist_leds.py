@@ -9,11 +9,17 @@ from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.const import DOMAIN
+from custom_components.py_iot_home.protocol import SwitchInfo, TopicKind
 
 from .assist_sentences import ask, said, speech, start_assist
 from .fakes import FakeHardware
 from .home_entry import BOARD_SUBENTRY_ID
+from .node_messages import NODE_ID, announcement, discover_and_confirm, state_payload
 
 DESK_LED = "switch.kitchen_desk_led"
 SHELF_LED = "switch.kitchen_shelf_led"
@@ -99,3 +105,30 @@ class TestAKitchenWithTwoLeds:
         assert result.response.response_type.value == "action_done", speech(result)
         assert "Kitchen" not in speech(result)
         assert (hass.states.get(DESK_LED).state, hass.states.get(SHELF_LED).state) == ("on", "off")
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])  # the MQTT client's own timer
+async def test_a_nodes_relay_is_not_taken_for_an_led(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node's outputs may be relays: "the LED" switched the Kitchen Pi's fan."""
+    node = await discover_and_confirm(
+        hass, announcement(switches=(SwitchInfo(key="relay", name="Fan"),))
+    )
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    kitchen = ar.async_get(hass).async_get_or_create("Kitchen")
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
+    )
+    dr.async_get(hass).async_update_device(device.id, area_id=kitchen.id)
+    await start_assist(hass)
+    fan = "switch.kitchen_pi_fan"
+    async_expose_entity(hass, conversation.DOMAIN, fan, True)
+    mqtt_mock.async_publish.reset_mock()
+    for sentence in ("turn on the LED in the kitchen", "turn on the LEDs in the kitchen"):
+        assert await said(hass, sentence) == "The Kitchen has no LED that Assist may switch."
+    assert not [
+        call for call in mqtt_mock.async_publish.call_args_list if "/switch/" in call.args[0]
+    ]
+    assert hass.states.get(fan).state != "on"

@@ -6,6 +6,7 @@ it said it knew no device called "LED in the kitchen area".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import probatio
@@ -15,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
@@ -25,6 +27,9 @@ from .places import AreaIntentHandler, area_of
 INTENT_AREA_LEDS = "PyIotHomeSetAreaLeds"
 # The agent Home Assistant's own intents check exposure for.
 _ASSISTANT = "conversation"
+# A board's LED says so in its device's model ("LED on GPIO17"); a node's outputs may be
+# relays ("Fan"), so only one whose name says LED is one.
+_LED_WORD = re.compile(r"\bleds?\b", re.IGNORECASE)
 
 
 class AreaLedsIntent(AreaIntentHandler):
@@ -87,8 +92,17 @@ def _exposed_leds(hass: HomeAssistant, area: ar.AreaEntry) -> dict[str, str]:
         and not entity.disabled
         and area_of(hass, entity) == area.id
         and async_should_expose(hass, _ASSISTANT, entity.entity_id)
+        and _is_an_led(hass, entity)
     }
     return dict(sorted(leds.items(), key=lambda item: item[1].casefold()))
+
+
+def _is_an_led(hass: HomeAssistant, entity: er.RegistryEntry) -> bool:
+    """Whether the switch drives an LED: "the LED" must not turn on a node's fan relay."""
+    device = dr.async_get(hass).async_get(entity.device_id) if entity.device_id else None
+    if device is not None and _LED_WORD.search(device.model or ""):
+        return True
+    return bool(_LED_WORD.search(_led_name(hass, entity)))
 
 
 def _led_name(hass: HomeAssistant, entity: er.RegistryEntry) -> str:
