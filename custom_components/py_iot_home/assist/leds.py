@@ -100,7 +100,7 @@ def _exposed_leds(hass: HomeAssistant, area: ar.AreaEntry) -> dict[str, str]:
 def _is_an_led(hass: HomeAssistant, entity: er.RegistryEntry) -> bool:
     """Whether the switch drives an LED: "the LED" must not turn on a node's fan relay."""
     device = dr.async_get(hass).async_get(entity.device_id) if entity.device_id else None
-    if device is not None and _LED_WORD.search(device.model or ""):
+    if isinstance(device, dr.DeviceEntry) and _LED_WORD.search(device.model or ""):
         return True
     return bool(_LED_WORD.search(_led_name(hass, entity)))
 
