@@ -234,7 +234,9 @@ def read_as_missing(
 def meter_power(total: pd.Series, wh_per_unit: float, notes: Callable[[str], None]) -> pd.Series:
     """W between each row and the next, from an energy meter's running total."""
     readings = total.dropna()
-    energy_wh = np.diff(readings.to_numpy()) * wh_per_unit
+    # A total near the float limit overflows to inf here: read as missing later, no warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        energy_wh = np.diff(readings.to_numpy()) * wh_per_unit
     hours = np.diff(epoch_ns(pd.DatetimeIndex(readings.index))) / HOUR.value
     power = pd.Series(np.append(energy_wh / hours, np.nan), index=readings.index)
     resets = int((energy_wh < 0).sum())
@@ -257,9 +259,10 @@ def check_not_a_meter_total(power: pd.Series, options: CsvOptions) -> None:
     # step's worth: a load that climbs all day and drops at night stays above that.
     days = pd.DatetimeIndex(known.index).normalize().nunique()
     after_drops = known.to_numpy()[1:][steps < 0]
-    restarts = 0 < drops <= days and bool(
-        np.median(after_drops) <= RESTART_STEPS * np.median(steps[steps > 0])
-    )
+    with np.errstate(over="ignore"):  # steps near the float limit: compared as inf
+        restarts = 0 < drops <= days and bool(
+            np.median(after_drops) <= RESTART_STEPS * np.median(steps[steps > 0])
+        )
     if rising and (drops <= max(2, RISING_ONLY_SHARE * steps.size) or restarts):
         rises = f"only ever rises ({int((steps > 0).sum())} of {steps.size} steps up)"
         if drops > 2:
