@@ -39,6 +39,7 @@ from ..const import (
     MIN_TRAINING_DAYS,
     SubentryKind,
 )
+from ..feature_lookup import feature_entry
 from ..number_field import number_field
 from ..prediction.unusual_days import parse_days
 from ..quantities import unit_of
@@ -171,10 +172,10 @@ def _power_error(hass: HomeAssistant, entity_id: str) -> str | None:
 def _of_a_forecast(hass: HomeAssistant, entity_id: str) -> bool:
     """Whether a power forecast's own sensor (its forecast, its error: in W like a meter)."""
     entry = er.async_get(hass).async_get(entity_id)
-    if entry is None or entry.platform != DOMAIN or entry.config_entry_id is None:
+    if entry is None or entry.platform != DOMAIN:
         return False
-    home = hass.config_entries.async_get_entry(entry.config_entry_id)
-    subentry = home.subentries.get(entry.config_subentry_id or "") if home else None
+    feature = feature_entry(hass, entry.config_entry_id, entry.config_subentry_id)
+    subentry = feature.subentry if feature is not None else None
     return subentry is not None and subentry.subentry_type == SubentryKind.FORECAST
 
 
