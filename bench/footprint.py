@@ -62,7 +62,7 @@ from bench.hass_process import (  # noqa: E402
     read_memory,
     reset_peak,
 )
-from bench.node_configuration import two_led_node  # noqa: E402
+from bench.node_configuration import broker_and_node  # noqa: E402
 from script.demo.bootstrap import (  # noqa: E402
     BOARD,
     LED_STEP,
@@ -72,7 +72,7 @@ from script.demo.bootstrap import (  # noqa: E402
     wait_for,
 )
 from script.demo.ha_client import HomeAssistantClient  # noqa: E402
-from tests.mosquitto_server import MosquittoServer, free_port  # noqa: E402
+from tests.mosquitto_server import free_port  # noqa: E402
 
 DOMAIN = "py_iot_home"
 NODE_ID = "footprint-pi"
@@ -545,20 +545,14 @@ def run_bench(write: bool) -> dict[str, Any]:
     )
     with tempfile.TemporaryDirectory(prefix="footprint-") as tmp:
         work = Path(tmp)
-        (work / "broker").mkdir()
-        broker = MosquittoServer(work / "broker")
-        broker.start()
-        node_config = work / "node.yaml"
-        node_config.write_text(
-            two_led_node(
-                writer="bench/footprint.py",
-                node_id=NODE_ID,
-                name="Footprint Pi",
-                model="Simulated Raspberry Pi",
-                port=broker.port,
-                interval_s=10,
-                state_dir=work / "node",
-            )
+        broker, node_config = broker_and_node(
+            work,
+            writer="bench/footprint.py",
+            node_id=NODE_ID,
+            name="Footprint Pi",
+            model="Simulated Raspberry Pi",
+            interval_s=10,
+            state_dir=work / "node",
         )
         with (work / "node.log").open("wb") as node_log:
             node = subprocess.Popen(

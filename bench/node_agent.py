@@ -33,8 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.docs_section import write_section  # noqa: E402
 from bench.hass_process import read_memory  # noqa: E402
-from bench.node_configuration import two_led_node  # noqa: E402
-from tests.mosquitto_server import MosquittoServer  # noqa: E402
+from bench.node_configuration import broker_and_node  # noqa: E402
 
 NODE_ID = "zero-bench"
 INTERVAL_S = 2
@@ -88,20 +87,14 @@ def wait_for(what: str, probe: Any, timeout_s: float = 60.0) -> None:
 
 
 def measure(work: Path) -> dict[str, Any]:
-    (work / "broker").mkdir()
-    broker = MosquittoServer(work / "broker")
-    broker.start()
-    config = work / "node.yaml"
-    config.write_text(
-        two_led_node(
-            writer="bench/node_agent.py",
-            node_id=NODE_ID,
-            name="Zero bench",
-            model="Simulated Raspberry Pi Zero",
-            port=broker.port,
-            interval_s=INTERVAL_S,
-            state_dir=work / "state",
-        )
+    broker, config = broker_and_node(
+        work,
+        writer="bench/node_agent.py",
+        node_id=NODE_ID,
+        name="Zero bench",
+        model="Simulated Raspberry Pi Zero",
+        interval_s=INTERVAL_S,
+        state_dir=work / "state",
     )
     counter = StateCounter(broker.port)
     with (work / "node.log").open("wb") as log:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.mosquitto_server import MosquittoServer
+
 _TEMPLATE = """# Written by {writer}.
 node: {{id: {node_id}, name: {name}, model: {model}}}
 mqtt: {{host: 127.0.0.1, port: {port}}}
@@ -37,3 +39,32 @@ def two_led_node(
         interval_s=interval_s,
         state_dir=state_dir,
     )
+
+
+def broker_and_node(
+    work: Path,
+    *,
+    writer: str,
+    node_id: str,
+    name: str,
+    model: str,
+    interval_s: float,
+    state_dir: Path,
+) -> tuple[MosquittoServer, Path]:
+    """A Mosquitto started on a free port under `work`/broker, and `work`/node.yaml for it."""
+    (work / "broker").mkdir()
+    broker = MosquittoServer(work / "broker")
+    broker.start()
+    config = work / "node.yaml"
+    config.write_text(
+        two_led_node(
+            writer=writer,
+            node_id=node_id,
+            name=name,
+            model=model,
+            port=broker.port,
+            interval_s=interval_s,
+            state_dir=state_dir,
+        )
+    )
+    return broker, config

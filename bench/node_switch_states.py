@@ -32,13 +32,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.node_configuration import two_led_node  # noqa: E402
+from bench.node_configuration import broker_and_node  # noqa: E402
 from custom_components.py_iot_home.protocol import (  # noqa: E402
     MAX_SEQ,
     build_resend_request,
     parse_state,
 )
-from tests.mosquitto_server import MosquittoServer  # noqa: E402
 
 NODE_ID = "switch-bench"
 STATE_TOPIC = f"py_iot_home/{NODE_ID}/state"
@@ -59,20 +58,14 @@ def switch_states_after(client: mqtt.Client, arrivals: queue.Queue[tuple[float, 
 
 
 def measure(work: Path) -> dict[str, Any]:
-    (work / "broker").mkdir()
-    broker = MosquittoServer(work / "broker")
-    broker.start()
-    config = work / "node.yaml"
-    config.write_text(
-        two_led_node(
-            writer="bench/node_switch_states.py",
-            node_id=NODE_ID,
-            name="Switch bench",
-            model="Raspberry Pi Zero",
-            port=broker.port,
-            interval_s=120,
-            state_dir=work / "state",
-        )
+    broker, config = broker_and_node(
+        work,
+        writer="bench/node_switch_states.py",
+        node_id=NODE_ID,
+        name="Switch bench",
+        model="Raspberry Pi Zero",
+        interval_s=120,
+        state_dir=work / "state",
     )
     arrivals: queue.Queue[tuple[float, bytes]] = queue.Queue()
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="switch-bench")
