@@ -14,14 +14,24 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
+from custom_components.py_iot_home.const import (
+    CONF_ANNOUNCEMENT,
+    CONF_KIND,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_SECRET,
+    DOMAIN,
+    EntryKind,
+)
 from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S, NodeCoordinator
 from custom_components.py_iot_home.protocol import (
+    DEFAULT_PREFIX,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -169,3 +179,20 @@ async def room_and_meter_reporting(hass: HomeAssistant, sensors: dict[str, Senso
     state = StateMessage(node_id=NODE_ID, ts=time.time(), seq=4, sensors=sensors)
     async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state).payload)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def stored_node_entry() -> MockConfigEntry:
+    """The kitchen node's entry, as kept from before a restart (unsigned)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Kitchen Pi",
+        unique_id=NODE_ID,
+        source=SOURCE_MQTT,
+        data={
+            CONF_KIND: EntryKind.NODE,
+            CONF_NODE_ID: NODE_ID,
+            CONF_PREFIX: DEFAULT_PREFIX,
+            CONF_ANNOUNCEMENT: announce_payload().decode(),
+            CONF_SECRET: "",
+        },
+    )

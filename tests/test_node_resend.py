@@ -10,31 +10,19 @@ from unittest.mock import patch
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
-from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.const import (
-    CONF_ANNOUNCEMENT,
-    CONF_KIND,
-    CONF_NODE_ID,
-    CONF_PREFIX,
-    CONF_SECRET,
-    DOMAIN,
-    EntryKind,
-)
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
-    DEFAULT_PREFIX,
     MessageSigner,
     MessageVerifier,
 )
@@ -42,7 +30,6 @@ from custom_components.py_iot_home.protocol import (
 from .node_messages import (
     ANNOUNCE_TOPIC,
     AVAILABILITY_TOPIC,
-    NODE_ID,
     REPLAY_TOPIC,
     STATE_TOPIC,
     announce_payload,
@@ -51,6 +38,7 @@ from .node_messages import (
     published_resend_requests,
     replay_payload,
     state_payload,
+    stored_node_entry,
 )
 
 pytestmark = [
@@ -226,19 +214,7 @@ async def test_positions_are_saved_while_messages_keep_coming(
 async def test_position_from_before_a_restart_is_asked_for(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Kitchen Pi",
-        unique_id=NODE_ID,
-        source=SOURCE_MQTT,
-        data={
-            CONF_KIND: EntryKind.NODE,
-            CONF_NODE_ID: NODE_ID,
-            CONF_PREFIX: DEFAULT_PREFIX,
-            CONF_ANNOUNCEMENT: announce_payload().decode(),
-            CONF_SECRET: "",
-        },
-    )
+    entry = stored_node_entry()
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

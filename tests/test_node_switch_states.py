@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -26,19 +25,12 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
-    CONF_ANNOUNCEMENT,
-    CONF_KIND,
-    CONF_NODE_ID,
-    CONF_PREFIX,
-    CONF_SECRET,
     DOMAIN,
-    EntryKind,
 )
 from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
 from custom_components.py_iot_home.nodes.entities import connectivity_unique_id, switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
-    DEFAULT_PREFIX,
     MAX_SEQ,
     MessageSigner,
     MessageVerifier,
@@ -57,6 +49,7 @@ from .node_messages import (
     published_resend_requests,
     replay_payload,
     state_payload,
+    stored_node_entry,
 )
 
 pytestmark = [
@@ -67,23 +60,6 @@ pytestmark = [
 LED = "switch.kitchen_pi_desk_led"
 CONNECTIVITY = "binary_sensor.kitchen_pi_connectivity"
 SECRET = "the kitchen node's own secret"
-
-
-def _node_entry() -> MockConfigEntry:
-    """The kitchen node's entry, as kept from before a restart."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Kitchen Pi",
-        unique_id=NODE_ID,
-        source=SOURCE_MQTT,
-        data={
-            CONF_KIND: EntryKind.NODE,
-            CONF_NODE_ID: NODE_ID,
-            CONF_PREFIX: DEFAULT_PREFIX,
-            CONF_ANNOUNCEMENT: announce_payload().decode(),
-            CONF_SECRET: "",
-        },
-    )
 
 
 def _registered_unavailable(
@@ -187,7 +163,7 @@ async def test_restart_logbook_has_no_unknown_row(
     hass_storage: dict[str, Any],
     with_switch_states: bool,
 ) -> None:
-    entry = _node_entry()
+    entry = stored_node_entry()
     entry.add_to_hass(hass)
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
     changes = _registered_unavailable(hass, entry, "switch", LED, switch_unique_id(NODE_ID, "led1"))
@@ -256,7 +232,7 @@ async def test_restart_with_the_broker_connecting_late_shows_no_unknown_or_disco
     """Home Assistant's MQTT client may connect seconds after the node's entry is set up (both
     nodes' LEDs read "Unknown" for 7 s after a restart): the wait for the switches starts
     when the node is asked, not at set-up."""
-    entry = _node_entry()
+    entry = stored_node_entry()
     entry.add_to_hass(hass)
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
     led_changes = _registered_unavailable(
@@ -283,7 +259,7 @@ async def test_an_older_agent_s_led_waits_from_the_request(
 ) -> None:
     """An agent that sends no switch states: "Unknown" (taking commands) once the wait for
     them has run from Home Assistant's request."""
-    entry = _node_entry()
+    entry = stored_node_entry()
     entry.add_to_hass(hass)
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
     assert await hass.config_entries.async_setup(entry.entry_id)
