@@ -6,6 +6,7 @@ import argparse
 
 from bench.prediction_csv_options import NAIVE_TIMES, CsvOptions
 from bench.prediction_csv_units import ENERGY_UNITS, METER_UNITS, POWER_UNITS, TEMPERATURE_UNITS
+from bench.prediction_csv_values import REGION_LOWEST_SHARE, REGION_STEP_SHARE
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,7 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "next hour's forecast: --short-term-days). A unit in the cells (`1.2 kW`, `12.3 °C`)\n"
         "decides; else --power-unit/--temperature-unit, else the column's name (`load_kw`,\n"
         "`Demand (MW)`, `T10`), else the values: a median below 20 W is kW, hours that move\n"
-        "as a region's load (never below 45 % of the median, 8 % an hour) are MW, whole\n"
+        "as a region's load (never below "
+        f"{REGION_LOWEST_SHARE * 100:.0f} % of the median, at most "
+        f"{REGION_STEP_SHARE[1] * 100:.0f} % an hour) "
+        "are MW, whole\n"
         "numbers no place has as °C, °F or K are tenths of a °C; else W and °C are assumed. The\n"
         "table says which unit was read and why, and gives the MAEs in it. Negative power\n"
         "(export) is refused unless --clip-negative or it is rare (at most 1 % of hours: a\n"
