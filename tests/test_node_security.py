@@ -42,7 +42,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     MAX_PENDING_DISCOVERIES,
 )
-from custom_components.py_iot_home.nodes.coordinator import counter_store_key
+from custom_components.py_iot_home.nodes.counter_store import counter_store_key
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
 from custom_components.py_iot_home.nodes.resend import GAP_REQUEST_INTERVAL_S
 from custom_components.py_iot_home.protocol import (

@@ -43,8 +43,9 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN, MAX_PENDING_DISCOVERIES
 from custom_components.py_iot_home.nodes.clock import ClockWatch
-from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator, RefusalKind
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
 from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS
+from custom_components.py_iot_home.nodes.node_state import RefusalKind
 from custom_components.py_iot_home.protocol import (
     MessageSigner,
     MessageVerifier,

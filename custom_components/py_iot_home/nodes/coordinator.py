@@ -5,19 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from homeassistant.components import mqtt
 from homeassistant.components.mqtt import ReceiveMessage
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util.hass_dict import HassKey
 
@@ -31,20 +28,14 @@ from ..const import (
 )
 from ..errors import NodeCommandError
 from ..protocol import (
-    MAX_ADMITTED_RUNS,
-    MAX_SEQ,
-    MAX_STORED_SEQ,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
-    OutboundMessage,
     ProtocolError,
     RejectionKind,
-    SensorSample,
     StateMessage,
     TopicKind,
     build_command,
-    build_resend_request,
     node_topic,
     parse_announcement,
     parse_availability,
@@ -59,15 +50,17 @@ from ..repairs import (
     async_node_id_shared,
     async_node_offline_too_long,
 )
-from ..storage.coalesced_save import CoalescedSave
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
 from .command_deadline import NodeClockEstimate
+from .counter_store import NodeCounterStore
 from .device import device_fields
 from .display_ration import SHOWN_PER_S, DisplayRation
+from .node_state import NodeState, RefusalKind, RejectionLog
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
 from .resend_positions import ResendPositions, async_get_resend_positions
+from .resend_requests import CommandCounter, ResendRequests
 from .silence import SILENCE_CHECK_INTERVAL, SilenceWatch
 
 COMMAND_CONFIRM_TIMEOUT_S = 5.0
@@ -77,71 +70,11 @@ CONFIRMATION_TRIP_S = 1.0
 # the node's first message (its subscriptions deliver; not from set-up: the broker may connect
 # seconds later): its retained announcement asks, a node answers at once, an older agent never.
 SWITCH_STATES_WAIT_S = 5.0
-COUNTER_STORE_VERSION = 1
-COUNTER_SAVE_DELAY_S = 10
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
 COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
 
 
-def counter_store_key(entry_id: str) -> str:
-    """Storage key of a signed node's last accepted counters and the runs of admitted ones."""
-    return f"{DOMAIN}.counter.{entry_id}"
-
-
 type SamplesListener = Callable[[list[StateMessage], bool], None]
-
-
-class RefusalKind(StrEnum):
-    """Why Home Assistant dropped a message the protocol itself accepts."""
-
-    RETAINED = "retained"
-    HARDWARE_CHANGE_RATIONED = "hardware_change_rationed"
-    LIVE_RATIONED = "live_rationed"
-    UNIQUE_ID_CLASH = "unique_id_clash"
-
-
-@dataclass(frozen=True, kw_only=True)
-class NodeState:
-    """What a node's entities show."""
-
-    announcement: NodeAnnouncement
-    online: bool = False
-    sensors: Mapping[str, SensorSample] = field(default_factory=dict)
-    switches: Mapping[str, bool] = field(default_factory=dict)
-    sampled_at: datetime | None = None
-    # Online, but no sample for longer than its interval explains (nodes.silence).
-    readings_stale: bool = False
-    # Home Assistant's own link to the broker: without it nothing is known of the node.
-    broker_connected: bool = True
-    # Just set up: the node was asked for its switch states (SWITCH_STATES_WAIT_S).
-    awaiting_switches: bool = False
-    # Its availability (or a state) was heard since set-up or since the broker came back.
-    availability_known: bool = False
-
-
-class RejectionLog:
-    """Counts rejected messages by kind; logs each kind once per node."""
-
-    def __init__(self, node_id: str) -> None:
-        """Start with nothing rejected."""
-        self._node_id = node_id
-        self.counts: Counter[str] = Counter()
-
-    def record(self, topic: str, err: ProtocolError, count: int = 1) -> None:
-        """Count `count` rejections of one kind, logging the first of their kind."""
-        self.refuse(topic, err.kind, err, count)
-
-    def refuse(self, topic: str, kind: str, reason: object, count: int = 1) -> None:
-        """Count `count` refused messages of `kind`, logging the first of their kind."""
-        if not self.counts[kind]:
-            LOGGER.warning(
-                "Dropped a message from node %s on %s (%s); further ones of this kind are "
-                "only counted (see diagnostics)",
-                self._node_id,
-                topic,
-                reason,
-            )
-        self.counts[kind] += count
 
 
 class NodeCoordinator(DataUpdateCoordinator[NodeState]):
@@ -169,18 +102,24 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._verifier = MessageVerifier(secret) if secret else None
         # The counters outlive restarts: old signed messages stay old, and what the node sent
         # while Home Assistant was down is asked for again.
-        self._counter_store: Store[dict[str, Any]] = Store(
-            hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
+        self._counters = (
+            NodeCounterStore(hass, entry.entry_id, self._verifier) if self._verifier else None
         )
-        self._counter_save = CoalescedSave(self._counter_store, COUNTER_SAVE_DELAY_S, self._counter)
         self._signer = MessageSigner(secret) if secret else None
         self.clock = ClockWatch()
         self._node_clock = NodeClockEstimate()
         self.collision = hass.data.setdefault(COLLISION_WATCHES, {}).setdefault(
             entry.entry_id, CollisionWatch()
         )
-        self._command_seq = time.time_ns() // 1000
-        self.resend = ResendTracker()
+        self._commands = CommandCounter()
+        self._requests = ResendRequests(
+            hass,
+            entry,
+            node_id=self.node_id,
+            prefix=self.prefix,
+            signer=self._signer,
+            commands=self._commands,
+        )
         self._positions: ResendPositions | None = None
         self._on_announcement_changed = on_announcement_changed
         self._on_device_changed = on_device_changed
@@ -190,10 +129,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted: Counter[str] = Counter()
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
-        self._owed_request_timer: Callable[[], None] | None = None
         self._availability_flush: Callable[[], None] | None = None
         self._switch_states_wait: Callable[[], None] | None = None
-        self._asked_since_set_up = False
         self.data = NodeState(announcement=announcement, awaiting_switches=True)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -206,6 +143,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # node's clock is off).
         self._shown_ts: float | None = None
 
+    @property
+    def resend(self) -> ResendTracker:
+        """Which counters the node owes, and the requests for them (diagnostics show it)."""
+        return self._requests.tracker
+
     async def _async_update_data(self) -> NodeState:
         return self.data
 
@@ -216,21 +158,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
     async def async_start(self) -> None:
         """Subscribe to the node's topics; each unsubscribes when the entry unloads."""
         self.config_entry.async_on_unload(self.async_stop)
-        if self._verifier is not None:
-            stored = await self._counter_store.async_load()
-            # Before any counter was stored (just confirmed), the confirmed announcement's own
-            # counter is the floor: the node numbers everything from one counter, so whatever
-            # it signed before that announcement is old, and cannot be replayed now.
-            confirmed = self.data.announcement.seq
-            floor = -1 if confirmed is None else confirmed
-            self._verifier.restore(
-                _stored_counter(stored, "last_seq", floor),
-                _stored_counter(stored, "last_announce_seq", floor),
-                admitted=_stored_admitted(stored),
-            )
-            self.config_entry.async_on_unload(self._async_save_counter)
+        if self._counters is not None:
+            await self._counters.async_restore(self.data.announcement.seq)
+            self.config_entry.async_on_unload(self._counters.async_save)
         self._positions = await async_get_resend_positions(self.hass)
-        self.resend = ResendTracker.restored(
+        self._requests.tracker = ResendTracker.restored(
             self._positions.get(self.config_entry.entry_id),
             trusts_counter=self._verifier is not None,
         )
@@ -259,21 +191,6 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 )
             )
 
-    def _counter(self) -> dict[str, Any]:
-        assert self._verifier is not None
-        # What was admitted, not only the newest: the node's live switch states overtake its
-        # backlog, which must still be taken after a restart (and nothing taken before).
-        floor, runs = self._verifier.admitted_runs()
-        return {
-            "last_seq": self._verifier.last_seq,
-            "last_announce_seq": self._verifier.last_announce_seq,
-            "floor": floor,
-            "admitted": [[first, last] for first, last in runs],
-        }
-
-    async def _async_save_counter(self) -> None:
-        await self._counter_store.async_save(self._counter())
-
     def _saw(self, seqs: list[int], *, live: bool = False) -> None:
         """Track counters for resends (asking when they skip some) and guard replays."""
         for seq in seqs:
@@ -281,14 +198,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         newest = self.resend.last_seen_seq
         if self._positions is not None and newest is not None and newest in seqs:
             self._positions.set(self.config_entry.entry_id, newest)
-        if self._verifier is not None:
-            self._counter_save.schedule()
-        self._ask_for_gaps()
-
-    def _ask_for_gaps(self) -> None:
-        if (since := self.resend.gap_request_due(time.monotonic())) is not None:
-            LOGGER.debug("Node %s skipped counters after %s", self.node_id, since)
-            self._request_resend(since)
+        if self._counters is not None:
+            self._counters.schedule_save()
+        self._requests.ask_for_gaps()
 
     @callback
     def _connection_changed(self, connected: bool) -> None:
@@ -306,71 +218,6 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.async_set_updated_data(
             replace(self.data, online=False, broker_connected=False, availability_known=False)
         )
-
-    def _request_resend(self, since: int) -> None:
-        """Ask the node for the samples after `since` (it announced or sent, so it listens)."""
-        seq, message = self._resend_request(since)
-        # Before publishing: a publish that fails at once marks the request as failed.
-        self.resend.requested(seq, since, time.monotonic())
-        LOGGER.debug("Asking node %s to resend samples after %s", self.node_id, since)
-        self._publish_request(message, owed=True)
-
-    def _request_switch_states(self) -> None:
-        """Ask a node that owes nothing for no sample: its answer starts with its switches.
-
-        Not a resend to the tracker: its answer settles nothing, and it does not hold up
-        the next request for a gap.
-        """
-        LOGGER.debug("Asking node %s for its switch states", self.node_id)
-        _, message = self._resend_request(MAX_SEQ)
-        self._publish_request(message, owed=False)
-
-    def _resend_request(self, since: int) -> tuple[int, OutboundMessage]:
-        """A request for the samples after `since`, numbered by the command counter."""
-        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
-        self._asked_since_set_up = True
-        return self._command_seq, build_resend_request(
-            self.node_id,
-            since,
-            seq=self._command_seq,
-            prefix=self.prefix,
-            signer=self._signer,
-            ts=time.time() if self._signer else None,
-        )
-
-    def _publish_request(self, message: OutboundMessage, *, owed: bool) -> None:
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_publish_request(message.topic, message.payload, owed=owed),
-            f"{DOMAIN} resend request {self.node_id}",
-        )
-
-    async def _async_publish_request(self, topic: str, payload: bytes, *, owed: bool) -> None:
-        try:
-            await mqtt.async_publish(self.hass, topic, payload, qos=1)
-        except HomeAssistantError as err:
-            # The broker went away again; what is owed goes out with the node's next
-            # announcement (the broker's return owes a request, whose answer has the switches).
-            LOGGER.debug("Resend request to node %s not sent: %s", self.node_id, err)
-            if owed:
-                self.resend.request_failed()
-
-    def _ask_owed(self) -> None:
-        """Ask for what is owed now, or once the latest request is old enough (rationed)."""
-        now = time.monotonic()
-        if (since := self.resend.request_due(now)) is not None:
-            self._request_resend(since)
-        # Also after a request: if its answer's last batch is lost, it is asked again. An
-        # announcement may bring the time forward, so the timer follows the latest wait.
-        if wait := self.resend.request_wait(now):
-            if self._owed_request_timer is not None:
-                self._owed_request_timer()
-            self._owed_request_timer = async_call_later(self.hass, wait, self._owed_request_time)
-
-    @callback
-    def _owed_request_time(self, _: datetime) -> None:
-        self._owed_request_timer = None
-        self._ask_owed()
 
     @callback
     def async_add_samples_listener(self, listener: SamplesListener) -> Callable[[], None]:
@@ -395,12 +242,12 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
         self._start_switch_states_wait()
         self.resend.announced(announcement.seq)
-        if self._verifier is not None:
-            self._counter_save.schedule()
-        self._ask_owed()
-        if not self._asked_since_set_up and self._switches_awaited():
+        if self._counters is not None:
+            self._counters.schedule_save()
+        self._requests.ask_owed()
+        if not self._requests.asked_since_set_up and self._switches_awaited():
             # Just confirmed: nothing is owed, but the switches must show.
-            self._request_switch_states()
+            self._requests.request_switch_states()
         previous = self.data.announcement
         self.collision.announced(replace(announcement, seq=None, dropped=0))
         if self._collision_seen():
@@ -557,9 +404,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._offline_timer is not None:
             self._offline_timer()
             self._offline_timer = None
-        if self._owed_request_timer is not None:
-            self._owed_request_timer()
-            self._owed_request_timer = None
+        self._requests.stop()
         if self._availability_flush is not None:
             self._availability_flush()
             self._availability_flush = None
@@ -698,7 +543,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if batch.ack is not None:
             # After its entries: what they filled tells whether the answer came in whole.
             self.resend.acknowledged(batch.ack, batch.first)
-            self._ask_for_gaps()
+            self._requests.ask_for_gaps()
         self.replayed_samples += len(states)
         if not states:
             return
@@ -772,14 +617,14 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
     async def async_switch(self, key: str, on: bool) -> None:
         """Send a command and wait until the node reports the new state (NodeCommandError)."""
-        self._command_seq = max(self._command_seq + 1, time.time_ns() // 1000)
+        seq = self._commands.next()
         message = build_command(
             self.node_id,
             key,
             on,
             prefix=self.prefix,
             signer=self._signer,
-            seq=self._command_seq if self._signer else None,
+            seq=seq if self._signer else None,
             ts=time.time() if self._signer else None,
             until=self._command_deadline(),
         )
@@ -798,39 +643,3 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             # Only this command's: a later command for the same switch may wait meanwhile.
             if self._confirmations.get(key, (on, None))[1] is confirmed:
                 del self._confirmations[key]
-
-
-def _stored_admitted(stored: object) -> tuple[int, list[tuple[int, int]]] | None:
-    """The floor and runs of admitted counters a node's store holds; None if it holds none.
-
-    Stores of earlier versions hold none: then nothing at or below `last_seq` is admitted.
-    The verifier checks that the runs fit; here only that they are pairs of counters.
-    """
-    if not isinstance(stored, dict):
-        return None
-    floor, runs = stored.get("floor"), stored.get("admitted")
-    if type(floor) is not int or not isinstance(runs, list) or len(runs) > MAX_ADMITTED_RUNS:
-        return None
-    pairs = [tuple(run) for run in runs if isinstance(run, list) and len(run) == 2]
-    if len(pairs) != len(runs) or any(
-        type(value) is not int or not -1 <= value <= MAX_STORED_SEQ
-        for pair in pairs
-        for value in (*pair, floor)
-    ):
-        return None
-    return floor, [(first, last) for first, last in pairs]
-
-
-def _stored_counter(stored: object, name: str, floor: int) -> int:
-    """A counter from the node's store; the floor where it holds none (or not a counter).
-
-    A hand-edited file with "7" or null for a counter failed the node's set-up.
-    """
-    value = stored.get(name) if isinstance(stored, dict) else None
-    if type(value) is not int or value < -1:
-        return floor
-    if value > MAX_STORED_SEQ:
-        # No node counts that high (a hand edit): kept, it refused every later message.
-        LOGGER.warning("The stored %s %d of a node is impossible; ignored", name, value)
-        return floor
-    return value

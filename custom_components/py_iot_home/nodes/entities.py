@@ -20,8 +20,9 @@ from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_i
 from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from ..quantities import CLIMATE_SENSORS, QuantitySensorDescription
-from .coordinator import NodeCoordinator, NodeState
+from .coordinator import NodeCoordinator
 from .device import node_device_identifier, node_manufacturer
+from .node_state import NodeState
 
 NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
     **CLIMATE_SENSORS,

@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.storage import Store
 
 from ..const import (
     CONF_ANNOUNCEMENT,
@@ -36,17 +35,13 @@ from ..trends.persistence import async_remove_trend_samples
 from ..trends.snapshot import (
     TrendSource,
 )
-from .coordinator import (
-    COLLISION_WATCHES,
-    COUNTER_STORE_VERSION,
-    NodeCoordinator,
-    RefusalKind,
-    counter_store_key,
-)
+from .coordinator import COLLISION_WATCHES, NodeCoordinator
+from .counter_store import async_remove_counters
 from .device import device_fields, node_device_identifier
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
 from .entries import stored_announcement
 from .identity_clash import other_nodes, unique_id_clashes
+from .node_state import RefusalKind
 from .replay_statistics import ReplayStatistics
 from .resend_positions import async_get_resend_positions
 from .runtime import NodeRuntimeData
@@ -130,9 +125,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
 async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
     """A deleted node's trend samples, message counter and resend position go with it."""
     await async_remove_trend_samples(hass, entry.entry_id)
-    await Store[dict[str, int]](
-        hass, COUNTER_STORE_VERSION, counter_store_key(entry.entry_id)
-    ).async_remove()
+    await async_remove_counters(hass, entry.entry_id)
     (await async_get_resend_positions(hass)).remove(entry.entry_id)
     hass.data.get(COLLISION_WATCHES, {}).pop(entry.entry_id, None)
 
