@@ -64,7 +64,9 @@ from .protocol import (
     replay_batch_size,
     restamp_state,
 )
+from .rejections import RejectionLog
 from .retiming import WallClockWatch, boot_clock, drop_misdated, retime_buffered
+from .sent_history import SentHistory
 from .switch_ration import SwitchRation
 
 _LOGGER = logging.getLogger(__name__)
@@ -74,8 +76,6 @@ RESEND_MIN_INTERVAL_S = 10.0
 # The switch states a request asks for leave at most this often, not on the answer's turn:
 # Home Assistant reloading a node soon after its last request waits 5 s for them, not 10.
 SWITCH_STATES_MIN_INTERVAL_S = 1.0
-# One warning per rejection kind per this period; the others are only counted.
-REJECTION_LOG_INTERVAL_S = 300.0
 
 
 class PublishInfo(Protocol):
@@ -158,8 +158,7 @@ class NodeAgent:
         self.connected = False
         self._live_inflight: dict[int, tuple[int, bytes]] = {}
         self._replay_inflight: dict[int, list[tuple[int, bytes]]] = {}
-        # Acknowledged samples by seq, oldest first, for resend requests.
-        self._sent: dict[int, bytes] = {}
+        self._sent = SentHistory(config.resend_max_samples)
         self._resend_topic = node_topic(self._prefix, config.node_id, TopicKind.RESEND)
         self.stats = AgentStats(rejected=Counter())
         self._last_resend_at: float | None = None
@@ -170,7 +169,7 @@ class NodeAgent:
         self._switch_states_seqs: set[int] = set()
         # The latest of them is all the history keeps: a flood of requests pushed it empty.
         self._remembered_switch_states: int | None = None
-        self._rejection_logged_at: dict[str, float] = {}
+        self._rejections = RejectionLog(self.stats.rejected, clock)
         self._switch_ration = SwitchRation(monotonic)
         self._clock_stepped = False
         if self._verifier is not None:
@@ -275,43 +274,14 @@ class NodeAgent:
     def handle_published(self, mid: int) -> None:
         """Move what the broker acknowledged as message `mid` to the sent history."""
         if (live := self._live_inflight.pop(mid, None)) is not None:
-            self._remember_sent([live])
+            self._sent.remember([live])
             return
         rows = self._replay_inflight.pop(mid, None)
         if rows is not None:
             self.buffer.remove(seq for seq, _ in rows)
-            self._remember_sent(rows)
+            self._sent.remember(rows)
             self.stats.replayed += len(rows)
             self._send_next_replay()
-
-    def _remember_sent(self, rows: list[tuple[int, bytes]]) -> None:
-        limit = self.config.resend_max_samples
-        for seq, payload in rows:
-            self._sent[seq] = payload
-        while len(self._sent) > limit:
-            del self._sent[next(iter(self._sent))]
-
-    def _reject(self, what: str, topic: str, kind: str, detail: object) -> None:
-        """Count a rejected message; log one line per kind per REJECTION_LOG_INTERVAL_S."""
-        self.stats.rejected[kind] += 1
-        if self._may_log(kind):
-            # The topic came from the broker: repr keeps a newline or escape code in it inert.
-            _LOGGER.warning(
-                "rejected %s on %.80r: %.200r (%d of this kind so far)",
-                what,
-                topic,
-                str(detail),
-                self.stats.rejected[kind],
-            )
-
-    def _may_log(self, kind: str) -> bool:
-        """Whether a line of ``kind`` may be logged now: one per REJECTION_LOG_INTERVAL_S."""
-        now = self._clock()
-        last = self._rejection_logged_at.get(kind)
-        if last is not None and 0 <= now - last < REJECTION_LOG_INTERVAL_S:
-            return False
-        self._rejection_logged_at[kind] = now
-        return True
 
     def handle_resend_request(self, topic: str, payload: bytes) -> None:
         """Answer with the switch states, live, then every remembered sample after `since`.
@@ -329,10 +299,10 @@ class NodeAgent:
                 topic, payload, prefix=self._prefix, verifier=self._verifier
             )
         except ProtocolError as err:
-            self._reject("resend request", topic, err.kind, err)
+            self._rejections.reject("resend request", topic, err.kind, err)
             return
         if request.node_id != self.config.node_id:
-            self._reject("resend request", topic, "other_node", "not this node's topic")
+            self._rejections.reject("resend request", topic, "other_node", "not this node's topic")
             return
         if self._verifier is not None:
             # Kept like a command's: a captured request must stay old after a restart.
@@ -365,7 +335,7 @@ class NodeAgent:
             self._last_switch_states_at = now
             if self._remembered_switch_states is not None:
                 # The new one says the same or newer: the older one is no sample to keep.
-                self._sent.pop(self._remembered_switch_states, None)
+                self._sent.forget(self._remembered_switch_states)
             seq = self._remembered_switch_states = self._submit_state({})
             self._switch_states_seqs.add(seq)
         request = self._pending_resend
@@ -377,7 +347,7 @@ class NodeAgent:
 
     def _answer_resend(self, request: ResendRequest) -> None:
         seqs, self._switch_states_seqs = self._switch_states_seqs, set()
-        rows = [row for row in self._sent_after(request.since) if row[0] not in seqs]
+        rows = [row for row in self._sent.after(request.since) if row[0] not in seqs]
         _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         first = rows[0][0] if rows else None
         while True:
@@ -397,16 +367,6 @@ class NodeAgent:
             if not rows:
                 return
 
-    def _sent_after(self, since: int) -> list[tuple[int, bytes]]:
-        """The remembered samples numbered above `since` or sent after it, in `seq` order.
-
-        Switch states go out live past a backlog, so a lower `seq` may leave later: asked
-        after such a state (the last one Home Assistant saw), the backlog behind it is owed.
-        """
-        sent = list(self._sent.items())
-        start = next((index for index, (seq, _) in enumerate(sent) if seq == since), len(sent))
-        return sorted(item for index, item in enumerate(sent) if item[0] > since or index > start)
-
     def handle_message(self, topic: str, payload: bytes, *, retained: bool = False) -> None:
         """Route a message from the node's subscriptions; nothing in it may stop the node.
 
@@ -414,7 +374,9 @@ class NodeAgent:
         (re)connect, long after it was meant, and a bad one would be met on each start.
         """
         if retained:
-            self._reject("retained message", topic, "retained", "commands are never retained")
+            self._rejections.reject(
+                "retained message", topic, "retained", "commands are never retained"
+            )
             return
         try:
             if topic == self._resend_topic:
@@ -422,7 +384,7 @@ class NodeAgent:
             else:
                 self.handle_command(topic, payload)
         except Exception as err:
-            self._reject("message", topic, "internal_error", repr(err))
+            self._rejections.reject("message", topic, "internal_error", repr(err))
 
     def handle_sample(
         self, ts: float, sensors: Mapping[str, SensorSample], mono: float | None = None
@@ -443,10 +405,10 @@ class NodeAgent:
         try:
             command = parse_command(topic, payload, prefix=self._prefix, verifier=self._verifier)
         except ProtocolError as err:
-            self._reject("command", topic, err.kind, err)
+            self._rejections.reject("command", topic, err.kind, err)
             return
         if command.node_id != self.config.node_id or command.switch_key not in self.switches:
-            self._reject("command", topic, "unknown_switch", "no such switch")
+            self._rejections.reject("command", topic, "unknown_switch", "no such switch")
             return
         if self._verifier is not None:
             self.buffer.command_seq = self._verifier.last_seq
@@ -461,7 +423,7 @@ class NodeAgent:
         self.stats.commands += 1
         if not self._switch_ration.ask(key, command.on, until):
             self.stats.commands_waited += 1
-            if self._may_log("switch_waited"):
+            if self._rejections.may_log("switch_waited"):
                 _LOGGER.warning(
                     "switch %r: commands come faster than it obeys them; the last one asked "
                     "is applied in turn (%d waited so far)",
@@ -478,7 +440,7 @@ class NodeAgent:
         Obeyed now, the switch would change although the user was told it failed, perhaps long
         after anyone wanted it (a link that stalled, an outage, someone delaying traffic).
         """
-        self._reject(
+        self._rejections.reject(
             "command",
             topic,
             "late",
@@ -492,7 +454,9 @@ class NodeAgent:
         report = False
         for key in self._switch_ration.lapsed():
             topic = node_topic(self._prefix, self.config.node_id, TopicKind.COMMAND, key)
-            self._reject("command", topic, "late", "its deadline passed while it waited its turn")
+            self._rejections.reject(
+                "command", topic, "late", "its deadline passed while it waited its turn"
+            )
             report = self._switch_ration.report(key) or report
         due = self._switch_ration.due()
         for key, on in due.items():
@@ -592,7 +556,7 @@ class NodeAgent:
             return rows
         self.buffer.remove(refused)
         self.stats.damaged += len(refused)
-        self._reject(
+        self._rejections.reject(
             "buffered samples", self._state_topic, "damaged", "Home Assistant would refuse them"
         )
         dropped = set(refused)
