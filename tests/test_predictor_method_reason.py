@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from custom_components.py_iot_home.forecast.coordinator import (
+from custom_components.py_iot_home.forecast.entities import PREDICTOR_SENSORS
+from custom_components.py_iot_home.forecast.snapshot import (
     ForecastPoint,
     PredictionSnapshot,
     method_choices,
 )
-from custom_components.py_iot_home.forecast.entities import PREDICTOR_SENSORS
 from custom_components.py_iot_home.prediction import PowerModel, fit_power_model
 from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
 from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN

@@ -28,13 +28,8 @@ from .analysis.trend_estimate import TrendSettings, estimate_trend
 from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_TREND_MIN_SPAN_HOURS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
-from .forecast.coordinator import (
-    FORECAST_HOURS,
-    PredictorCoordinator,
-    percent_tenth,
-    points_ahead,
-    rounded_tenth,
-)
+from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
+from .forecast.snapshot import percent_tenth, points_ahead, rounded_tenth
 from .models import FeatureRuntime
 from .quantities import unit_of
 from .trends.coordinator import TrendCoordinator

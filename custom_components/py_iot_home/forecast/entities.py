@@ -25,15 +25,10 @@ from homeassistant.util import dt as dt_util
 
 from ..entity import PyIotHomeCoordinatorEntity
 from ..prediction.walk_forward import METHODS
-from .coordinator import (
-    PredictionSnapshot,
-    PredictorCoordinator,
-    percent_tenth,
-    points_ahead,
-    rounded_tenth,
-)
+from .coordinator import PredictorCoordinator
 from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
+from .snapshot import PredictionSnapshot, percent_tenth, points_ahead, rounded_tenth
 
 
 @dataclass(frozen=True, kw_only=True)

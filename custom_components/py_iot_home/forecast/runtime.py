@@ -10,8 +10,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 
 from ..models import AddEntities, EntryHealth
-from .coordinator import PredictorCoordinator, percent_tenth, rounded_tenth
+from .coordinator import PredictorCoordinator
 from .entities import predictor_sensors
+from .snapshot import percent_tenth, rounded_tenth
 
 if TYPE_CHECKING:
     from ..trends.coordinator import TrendCoordinator
