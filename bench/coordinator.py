@@ -50,7 +50,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.py_iot_home.analysis import trend, window_stats
-from custom_components.py_iot_home.analysis.sample_store import RingBuffer
+from custom_components.py_iot_home.analysis.ring_buffer import RingBuffer
 from custom_components.py_iot_home.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.py_iot_home.entity import DeviceIdentity
 from custom_components.py_iot_home.feature_entry import FeatureEntry

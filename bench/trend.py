@@ -27,6 +27,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from custom_components.py_iot_home.analysis import trend, window_stats
+from custom_components.py_iot_home.analysis.ring_buffer import BYTES_PER_SAMPLE, RingBuffer
 from custom_components.py_iot_home.analysis.sample_codec import encode_samples
 from custom_components.py_iot_home.analysis.sample_days import (
     DAY_S,
@@ -34,11 +35,7 @@ from custom_components.py_iot_home.analysis.sample_days import (
     plan_save,
     utc_day,
 )
-from custom_components.py_iot_home.analysis.sample_store import (
-    BYTES_PER_SAMPLE,
-    RingBuffer,
-    SampleStore,
-)
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
 
 SENSORS = 100
 DAYS = 7

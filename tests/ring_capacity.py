@@ -6,7 +6,7 @@ that do compute it here rather than the shipped package carrying a property for 
 
 from __future__ import annotations
 
-from custom_components.py_iot_home.analysis.sample_store import BYTES_PER_SAMPLE, RingBuffer
+from custom_components.py_iot_home.analysis.ring_buffer import BYTES_PER_SAMPLE, RingBuffer
 
 
 def ring_capacity(ring: RingBuffer) -> int:

@@ -35,7 +35,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
 
-from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
+from custom_components.py_iot_home.analysis.ring_buffer import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes.entities import (
     connectivity_unique_id,

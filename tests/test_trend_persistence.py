@@ -13,12 +13,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.py_iot_home.analysis.ring_buffer import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.sample_codec import (
     decode_samples,
     encode_samples,
 )
 from custom_components.py_iot_home.analysis.sample_days import joined_days
-from custom_components.py_iot_home.analysis.sample_store import DEFAULT_MIN_INTERVAL_S
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_direction import classify
 from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend

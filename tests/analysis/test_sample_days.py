@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
+from custom_components.py_iot_home.analysis.ring_buffer import SampleArrays
 from custom_components.py_iot_home.analysis.sample_codec import decode_samples
 from custom_components.py_iot_home.analysis.sample_days import (
     DAY_S,
@@ -14,7 +15,7 @@ from custom_components.py_iot_home.analysis.sample_days import (
     plan_save,
     utc_day,
 )
-from custom_components.py_iot_home.analysis.sample_store import SampleArrays, SampleStore
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
 
 # 2026-12-01 00:00 UTC: day numbers and midnights are whole.
 MIDNIGHT = 1_796_083_200.0

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.py_iot_home.analysis.sample_store import (
+from custom_components.py_iot_home.analysis.ring_buffer import (
     BYTES_PER_SAMPLE,
     MAX_FUTURE_S,
     RingBuffer,
-    SampleStore,
 )
+from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from tests.ring_capacity import ring_capacity
 
 

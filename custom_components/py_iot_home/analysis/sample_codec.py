@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .sample_store import SampleArrays
+from .ring_buffer import SampleArrays
 
 FORMAT = 2
 _PLAIN_FORMAT = 1

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .ring_buffer import SampleArrays
 from .sample_codec import encode_sensor, encoded_sensors
-from .sample_store import SampleArrays
 
 DAY_S = 86400.0
 # Days with a file a timed save may write again. Late samples in every completed day (a

@@ -21,7 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .coverage import covered_s, silent_gap_s
-from .sample_store import SampleArrays, SampleStore
+from .ring_buffer import SampleArrays
+from .sample_store import SampleStore
 from .slope_fit import NO_FIT, SlopeFit, line_over_days, robust_slope
 from .time_weights import NO_STATS, stood_for_s, weighted_stats
 from .window_stats import backend_name, window_stats

@@ -20,7 +20,8 @@ from homeassistant.util import dt as dt_util
 from numpy.typing import ArrayLike
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..analysis.sample_store import RingBuffer, SampleStore
+from ..analysis.ring_buffer import RingBuffer
+from ..analysis.sample_store import SampleStore
 from ..analysis.trend import TrendDirection
 from ..analysis.trend_estimate import (
     TrendSettings,

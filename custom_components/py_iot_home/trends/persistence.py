@@ -24,6 +24,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from ..analysis.ring_buffer import SampleArrays
 from ..analysis.sample_codec import SampleDecodeError, decode_samples
 from ..analysis.sample_days import (
     DAY_S,
@@ -35,7 +36,7 @@ from ..analysis.sample_days import (
     prints_by_day,
     utc_day,
 )
-from ..analysis.sample_store import SampleArrays, SampleStore
+from ..analysis.sample_store import SampleStore
 from ..const import DOMAIN, LOGGER
 
 STORAGE_VERSION = 1

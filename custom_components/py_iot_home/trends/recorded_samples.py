@@ -31,7 +31,7 @@ from homeassistant.util.unit_conversion import (
 )
 from numpy.typing import NDArray
 
-from ..analysis.sample_store import SampleArrays
+from ..analysis.ring_buffer import SampleArrays
 from ..const import LOGGER
 from ..quantities import unit_of
 
