@@ -263,6 +263,15 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
                 "percent": str(snapshot.export_percent),
             },
         )
+    if not forecast and snapshot.absence == "too_many_days_left_out":
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_forecast_days_left_out",
+            translation_placeholders={
+                "days": str(predictor.training_days),
+                "hours": str(snapshot.hours_needed),
+            },
+        )
     if not forecast and snapshot.absence == "needs_history":
         raise ServiceValidationError(
             translation_domain=DOMAIN,

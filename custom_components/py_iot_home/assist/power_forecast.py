@@ -121,6 +121,12 @@ def why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) ->
                 f"{with_unit(str(snapshot.export_percent), 'percent')} of its hours, like a net "
                 "meter; choose a consumption sensor in its options."
             )
+        case "too_many_days_left_out":
+            return (
+                f"{name} has no forecast: without the days it leaves out, its "
+                f"{predictor.training_days}-day training window is {snapshot.hours_needed} "
+                "hours short; widen the window or leave out fewer days in its options."
+            )
         case "needs_history":
             return (
                 f"{name} has no forecast yet: it needs {snapshot.hours_needed} more hours "

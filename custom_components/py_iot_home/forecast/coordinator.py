@@ -138,7 +138,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
     async def _async_update_data(self) -> PredictionSnapshot:
         now = dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
-        hours_needed: int | None = None
+        shortfall: NotEnoughHistoryError | None = None
         export_percent: str | None = None
         restored = False
         if self._fingerprint is None:
@@ -168,7 +168,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         power_silent = not self._recent_power(context)
         if not power_silent:
             if trained_hour is None or now - trained_hour >= self.retrain_every:
-                hours_needed, export_percent = await self._async_train(now)
+                shortfall, export_percent = await self._async_train(now)
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
         model = self.model
@@ -180,7 +180,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             training_rows=model.training_rows if model else None,
             excluded_days=model.excluded_days if model else None,
             trained_at=model.trained_at if model else None,
-            hours_needed=hours_needed,
+            hours_needed=shortfall.hours_missing if shortfall else None,
+            hours_left_out=shortfall.left_out_hours if shortfall else None,
             missing_power_hours=context.missing_power_hours,
             converted_series=context.converted_series,
             export_percent=export_percent,
@@ -233,10 +234,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             },
         )
 
-    async def _async_train(self, now: datetime) -> tuple[int | None, str | None]:
+    async def _async_train(self, now: datetime) -> tuple[NotEnoughHistoryError | None, str | None]:
         """Fit on the training window.
 
-        Returns the hours still missing, if too few, and the percent of hours exporting,
+        Returns how many hours are missing, if too few, and the percent of hours exporting,
         if the power sensor is a net meter (then no model: nothing is forecast).
         """
         loaded = await async_load_hourly_history(
@@ -264,13 +265,24 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return None, None
         except NotEnoughHistoryError as err:
             self.model = None
-            self._raise_issue(
-                self._issue_id,
-                "not_enough_history",
-                hours=str(err.hours_missing),
-                have=str(err.observed_hours),
-            )
-            return err.hours_missing, None
+            # The same issue either way: it goes once a training has enough.
+            if err.left_out_hours:
+                self._raise_issue(
+                    self._issue_id,
+                    "too_many_days_left_out",
+                    days=str(self.training_days),
+                    hours=str(err.hours_missing),
+                    have=str(err.observed_hours),
+                    left_out=str(err.left_out_hours),
+                )
+            else:
+                self._raise_issue(
+                    self._issue_id,
+                    "not_enough_history",
+                    hours=str(err.hours_missing),
+                    have=str(err.observed_hours),
+                )
+            return err, None
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
         if self._fingerprint is not None:

@@ -97,7 +97,9 @@ def points_ahead(forecast: Sequence[ForecastPoint], now: datetime) -> list[Forec
     return [point for point in forecast if now < point.start + timedelta(hours=1)]
 
 
-type ForecastAbsence = Literal["power_silent", "net_meter", "needs_history", "not_yet"]
+type ForecastAbsence = Literal[
+    "power_silent", "net_meter", "needs_history", "too_many_days_left_out", "not_yet"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +116,8 @@ class PredictionSnapshot:
     trained_at: datetime | None
     hours_needed: int | None
     missing_power_hours: int
+    # Hours the days left out (marked or unusual) took, when that left too few to train on.
+    hours_left_out: int | None = None
     converted_series: int
     # Set while the power sensor looks like a net meter: the percent of its hours exporting.
     export_percent: str | None = None
@@ -127,6 +131,8 @@ class PredictionSnapshot:
             return "power_silent"
         if self.export_percent:
             return "net_meter"
+        if self.hours_needed and self.hours_left_out:
+            return "too_many_days_left_out"
         if self.hours_needed:
             return "needs_history"
         return "not_yet"

@@ -69,13 +69,16 @@ CEILING_WINDOW_HOURS = 28 * 24
 class NotEnoughHistoryError(ValueError):
     """Raised when the history has too few observed hours to train on."""
 
-    def __init__(self, observed_hours: int, needed_hours: int) -> None:
+    def __init__(self, observed_hours: int, needed_hours: int, left_out_hours: int = 0) -> None:
         self.observed_hours = observed_hours
         self.needed_hours = needed_hours
         self.hours_missing = needed_hours - observed_hours
+        # Observed hours of the days the user marked, or found unusual: more history does
+        # not help while they are what is missing, a wider window or fewer such days does.
+        self.left_out_hours = left_out_hours
         super().__init__(
             f"{self.hours_missing} more hours of power history needed "
-            f"({observed_hours} of {needed_hours} observed)"
+            f"({observed_hours} of {needed_hours} observed, {left_out_hours} left out)"
         )
 
 
@@ -403,9 +406,10 @@ def fit_power_model(
 
     grid = to_grid(history)
     excluded = excluded_positions(grid, excluded_days, detect_outliers=exclude_outliers)
-    usable = grid.observed_hours - int(np.count_nonzero(excluded & ~np.isnan(grid.power_w)))
+    left_out = int(np.count_nonzero(excluded & ~np.isnan(grid.power_w)))
+    usable = grid.observed_hours - left_out
     if usable < MIN_HISTORY_HOURS:
-        raise NotEnoughHistoryError(usable, MIN_HISTORY_HOURS)
+        raise NotEnoughHistoryError(usable, MIN_HISTORY_HOURS, left_out)
     data = training_rows(grid, forecast=weather_forecast, excluded=excluded)
     scores, linear = walk_forward(grid, data, fold_count(usable // HOURS_PER_DAY))
     methods, groups = choose_methods(scores)

@@ -79,7 +79,11 @@ def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
     """Why the worker failed: not enough history raises, anything else is a message."""
     if done.returncode == NOT_ENOUGH_HISTORY:
         counts = json.loads(done.stdout)
-        raise NotEnoughHistoryError(int(counts["observed_hours"]), int(counts["needed_hours"]))
+        raise NotEnoughHistoryError(
+            int(counts["observed_hours"]),
+            int(counts["needed_hours"]),
+            int(counts["left_out_hours"]),
+        )
     tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
     return " | ".join(tail) or f"exit status {done.returncode}"
 
@@ -105,7 +109,13 @@ def forecast_in_subprocess(request: ForecastRequest) -> ForecastValues:
 
 def _not_enough_history(err: NotEnoughHistoryError) -> int:
     sys.stdout.write(
-        json.dumps({"observed_hours": err.observed_hours, "needed_hours": err.needed_hours})
+        json.dumps(
+            {
+                "observed_hours": err.observed_hours,
+                "needed_hours": err.needed_hours,
+                "left_out_hours": err.left_out_hours,
+            }
+        )
     )
     return NOT_ENOUGH_HISTORY
 
