@@ -10,6 +10,7 @@ from typing import Any
 
 from homeassistant.components.sensor import ATTR_STATE_CLASS
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -81,6 +82,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
+        # Whether the weather entity last gave no hourly forecast: warned once, not hourly.
+        self._weather_missing = False
         self._read_settings({**entry.data, **entry.options})
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
@@ -342,11 +345,43 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 return_response=True,
             )
         except HomeAssistantError as err:
-            LOGGER.debug("No hourly forecast from %s: %s", self.weather_entity, err)
+            state = self.hass.states.get(self.weather_entity)
+            # Home Assistant's own words for an unavailable one: "did not match any entities".
+            if state is None:
+                why = "no such entity"
+            elif state.state == STATE_UNAVAILABLE:
+                why = "it is unavailable"
+            else:
+                why = str(err)
+            self._note_weather(None, why)
             return None, None
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
-        return (response or {}).get(self.weather_entity), unit
+        reply = (response or {}).get(self.weather_entity)
+        self._note_weather(reply, "no hours in its reply")
+        return reply, unit
+
+    def _note_weather(self, reply: object, why: str) -> None:
+        """Say when the weather stops giving the coming hours, and when it gives them again.
+
+        Without them the forecast quietly took yesterday's temperature for every hour ahead,
+        while its model had learned from each hour's own.
+        """
+        points = reply.get("forecast") if isinstance(reply, dict) else None
+        given = isinstance(points, list) and len(points) > 0
+        if not given and not self._weather_missing:
+            LOGGER.warning(
+                "%s: %s gives no hourly forecast (%.100s); the coming hours take yesterday's "
+                "temperature at the same hour until it does",
+                self.entry.title,
+                self.weather_entity,
+                why,
+            )
+        elif given and self._weather_missing:
+            LOGGER.info(
+                "%s: %s gives its hourly forecast again", self.entry.title, self.weather_entity
+            )
+        self._weather_missing = not given
 
 
 def _forecast(

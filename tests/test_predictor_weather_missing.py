@@ -1,0 +1,99 @@
+"""A weather entity that stops giving its hourly forecast is said once, and its return too."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
+
+from .test_predictor import _add_predictor, _predictor
+from .test_predictor_weather import (
+    FORECAST_TEMPERATURE,
+    HOURLY_FORECAST,
+    NOW,
+    WEATHER,
+    _seed_heated_home,
+)
+
+LINK = "sensor.weather_service_link"
+MISSING = "weather.outdoor gives no hourly forecast"
+BACK = "weather.outdoor gives its hourly forecast again"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+async def _weather_entity_with_a_link(hass: HomeAssistant) -> None:
+    """The test's template weather, available (with its forecast) while LINK is "up"."""
+    hass.states.async_set(FORECAST_TEMPERATURE, "10")
+    hass.states.async_set(LINK, "up")
+    config = {
+        "template": [
+            {
+                "weather": [
+                    {
+                        "name": "Outdoor",
+                        "availability": f"{{{{ is_state('{LINK}', 'up') }}}}",
+                        "condition": "cloudy",
+                        "temperature": f"{{{{ states('{FORECAST_TEMPERATURE}') | float(0) }}}}",
+                        "temperature_unit": "°C",
+                        "humidity": "{{ 80 }}",
+                        "forecast_hourly": HOURLY_FORECAST,
+                    }
+                ]
+            }
+        ]
+    }
+    assert await async_setup_component(hass, "template", config)
+    await hass.async_block_till_done()
+
+
+def _lines(caplog: pytest.LogCaptureFixture, text: str, level: int) -> list[str]:
+    return [r.getMessage() for r in caplog.records if text in r.getMessage() and r.levelno == level]
+
+
+# The template's now() re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.freeze_time(NOW)
+async def test_a_weather_entity_that_stops_forecasting_is_said_once(
+    recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Walking script/develop: with its weather entity unavailable, the forecast took
+    yesterday's temperature for every hour ahead and said so only at debug level, while its
+    model had learned from each hour's own temperature. Now one warning per outage (not
+    one an hour), and one line when the forecast comes back."""
+    await _weather_entity_with_a_link(hass)
+    await _seed_heated_home(hass)
+    forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
+    predictor = _predictor(hass, forecast_id)
+    assert len(predictor.data.forecast) == 24
+    assert _lines(caplog, MISSING, logging.WARNING) == []
+
+    hass.states.async_set(LINK, "down")
+    await hass.async_block_till_done()
+    for _ in range(3):  # three hours without it
+        await predictor.async_refresh()
+        assert len(predictor.data.forecast) == 24  # from yesterday's temperature
+    (warning,) = _lines(caplog, MISSING, logging.WARNING)
+    assert warning == (
+        "Power forecast: weather.outdoor gives no hourly forecast (it is unavailable); the "
+        "coming hours take yesterday's temperature at the same hour until it does"
+    )
+
+    hass.states.async_set(LINK, "up")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    await predictor.async_refresh()
+    assert len(_lines(caplog, BACK, logging.INFO)) == 1
+
+    hass.states.async_set(LINK, "down")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    assert len(_lines(caplog, MISSING, logging.WARNING)) == 2
