@@ -1,4 +1,4 @@
-"""A forecast whose days left out leave too few hours to train on says that, not "wait"."""
+"""Days left out of a forecast's training: shown, and named when they leave too few hours."""
 
 from __future__ import annotations
 
@@ -121,3 +121,8 @@ async def test_days_left_out_that_leave_too_few_hours_are_named_as_the_cause(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{forecast_id}") is None
+    # The device page says it too (before: only diagnostics, the action and an info log line).
+    trained = hass.states.get("sensor.power_forecast_last_trained")
+    assert trained.attributes["excluded_days"] == 1
+    names = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["last_trained"]
+    assert names["state_attributes"]["excluded_days"]["name"] == "Days left out"

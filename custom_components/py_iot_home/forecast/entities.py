@@ -72,6 +72,11 @@ def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
     }
 
 
+def _training_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
+    """How many days the training left out: marked, or found unusual when asked."""
+    return {} if snap.excluded_days is None else {"excluded_days": snap.excluded_days}
+
+
 def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
     choice = snap.choices.get("day_ahead")
     return choice.in_use if choice else None
@@ -129,6 +134,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda snap: snap.trained_at,
+        attributes_fn=_training_attributes,
     ),
 )
 
