@@ -52,6 +52,8 @@ LED_STEP = {
     "add_another": False,
 }
 PREDICTOR_TITLE = "Demo power forecast"
+# The demo weather service's entity (script/demo/weather_feed.py, config/configuration.yaml).
+DEMO_WEATHER = "weather.demo_weather"
 # The dashboard a user makes from the README (docs/examples/power_forecast_card.yaml), made
 # here so that the demo shows its forecast as a chart at once.
 FORECAST_DASHBOARD = "power-forecast"
@@ -370,8 +372,22 @@ async def _imported_or_none(
     return True if all(len(stored.get(i, [])) == SEED_DAYS * 24 for i in ids) else None
 
 
+async def _demo_weather_up(client: HomeAssistantClient) -> bool | None:
+    """Whether `weather.demo_weather` is there with a state (its feed has spoken)."""
+    try:
+        state = await client.rest("GET", f"/api/states/{DEMO_WEATHER}")
+    except HomeAssistantError:
+        return None
+    return True if state["state"] not in ("unavailable", "unknown") else None
+
+
 async def ensure_predictor(client: HomeAssistantClient) -> None:
-    """A power predictor learning the demo meter, when the integration offers predictors."""
+    """A power predictor learning the demo meter, when the integration offers predictors.
+
+    With `weather.demo_weather` for the coming hours (the data's own, a perfect forecast)
+    beside the meter's outdoor sensor for training, as a home online would have it; without
+    it if the weather does not come up (the forecast then takes yesterday's temperature).
+    """
     if PREDICTOR_TITLE in await subentry_ids(client, "forecast"):
         return
     power, temperature, humidity = (item.entity_id for item in DEMO_QUANTITIES)
@@ -381,7 +397,14 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
         "temperature_entity": temperature,
         "humidity_entity": humidity,
     }
-    result = await add_to_home(client, "forecast", "predictor", [answer])
+    try:
+        await wait_for(DEMO_WEATHER, partial(_demo_weather_up, client), timeout_s=60)
+        result = await add_to_home(
+            client, "forecast", "predictor", [{**answer, "weather_entity": DEMO_WEATHER}]
+        )
+    except HomeAssistantError as err:
+        _LOGGER.warning("the demo forecast goes without %s: %s", DEMO_WEATHER, err)
+        result = await add_to_home(client, "forecast", "predictor", [answer])
     if result is None:
         _LOGGER.warning("this version of the integration has no predictor; skipped")
     elif result["type"] == "create_entry" or result.get("reason") == "forecast_added":
