@@ -85,6 +85,37 @@ async def test_days_out_of_range_or_no_number_are_refused(
         await _analyze(hass, "sensor.outside", days)
 
 
+@pytest.mark.parametrize("hours", [2.5, 0, 25, "nan", "inf", True, "two", 10**400])
+async def test_forecast_hours_that_are_no_whole_number_of_1_to_24_are_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hours: Any
+) -> None:
+    """`hours: 2.5` was answered with 2 hours, saying nothing."""
+    with pytest.raises(probatio.Invalid, match="hours"):
+        await hass.services.async_call(
+            DOMAIN,
+            "forecast_power",
+            {"entity_id": "sensor.living_room_temperature", "hours": hours},
+            blocking=True,
+            return_response=True,
+        )
+
+
+@pytest.mark.parametrize("hours", [6, 6.0, "6"])
+async def test_forecast_hours_given_as_a_whole_number_pass(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hours: Any
+) -> None:
+    """Past the schema: the call gets as far as the target, which is no forecast here."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "forecast_power",
+            {"entity_id": "sensor.living_room_temperature", "hours": hours},
+            blocking=True,
+            return_response=True,
+        )
+    assert raised.value.translation_key == "not_a_forecast"
+
+
 @pytest.mark.parametrize(
     ("entity_id", "state", "attributes"),
     [
@@ -147,7 +178,8 @@ async def test_numbers_in_the_history_or_without_a_unit_are_not_refused(
 async def test_a_forecast_named_by_what_is_none_says_power_forecast(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Said in the UI's words, the placeholder named for what it holds: the target given."""
+    """Said in the UI's words, the placeholder named for what it holds: the target given,
+    a device by its name."""
     device = next(
         iter(dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id))
     )
@@ -160,7 +192,10 @@ async def test_a_forecast_named_by_what_is_none_says_power_forecast(
             await hass.services.async_call(
                 DOMAIN, "forecast_power", target, blocking=True, return_response=True
             )
-        (named,) = target.values()
+        (given,) = target.values()
+        # A device by its name: its id is a hex string nobody recognises.
+        named = device.name if "device_id" in target else given
+        assert named
         assert raised.value.translation_key == "not_a_forecast"
         assert raised.value.translation_placeholders == {"target": named}
         assert str(raised.value) == f"{named} is not a loaded power forecast"

@@ -19,6 +19,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -54,6 +55,19 @@ def _days(value: Any) -> int | float:
     return int(days) if days.is_integer() else days
 
 
+def _hours(value: Any) -> int:
+    """1 to 24 whole hours of the forecast.
+
+    `hours: 2.5` was cut to 2 by `Coerce(int)` and answered with 2 hours, saying nothing.
+    """
+    if isinstance(value, bool):
+        raise probatio.Invalid("hours must be a whole number from 1 to 24")
+    hours = probatio.Coerce(float)(value)
+    if not hours.is_integer():  # NaN and infinity are not integers either
+        raise probatio.Invalid(f"hours must be a whole number from 1 to 24, not {value!r:.20}")
+    return int(probatio.Range(min=1, max=FORECAST_HOURS)(hours))
+
+
 ANALYZE_TREND_SCHEMA = probatio.Schema(
     {
         probatio.Required(ATTR_ENTITY_ID): cv.entity_id,
@@ -73,9 +87,7 @@ PREDICTOR_TARGET = {
 FORECAST_SCHEMA = probatio.Schema(
     {
         **PREDICTOR_TARGET,
-        probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): probatio.All(
-            probatio.Coerce(int), probatio.Range(min=1, max=FORECAST_HOURS)
-        ),
+        probatio.Optional(ATTR_HOURS, default=FORECAST_HOURS): _hours,
     }
 )
 RETRAIN_SCHEMA = probatio.Schema(PREDICTOR_TARGET)
@@ -233,7 +245,10 @@ def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordin
         )
     feature: FeatureRuntime | None
     if device_id := data.get(ATTR_DEVICE_ID):
-        named, feature = device_id, device_feature(hass, device_id)
+        device = dr.async_get(hass).async_get(device_id)
+        # By its name where it is a device: its id is a hex string nobody recognises.
+        named = (device.name_by_user or device.name or device_id) if device else device_id
+        feature = device_feature(hass, device_id)
     elif entity_id := data.get(ATTR_ENTITY_ID):
         entity = er.async_get(hass).async_get(entity_id)
         named, feature = entity_id, entity_feature(hass, entity) if entity else None
