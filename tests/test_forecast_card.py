@@ -74,6 +74,9 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert "280\N{EN DASH}1120" in rows[-1]
     # A number and its unit never wrap apart (a no-break space, as Markdown's entity).
     assert "6.4&nbsp;% better than the best rule" in text
+    # The method and its skill on one line (the card breaks lines where the text does).
+    (method_line,) = [line for line in lines if line.startswith("Method: ")]
+    assert method_line.endswith(", 6.4&nbsp;% better than the best rule.")
     # What the skill compares, in watts a person can weigh against the forecast.
     assert "off by 252&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text
 
@@ -114,7 +117,8 @@ async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
     hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", "0.0")
     text = _card_text(hass)
     assert "better than the best rule" not in text
-    assert "Method: median_by_hour,\nthe best of the simple rules: the model does not beat" in text
+    # One line: the card breaks lines where the text does.
+    assert "Method: median_by_hour, the best of the simple rules: the model does not beat" in text
 
 
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
