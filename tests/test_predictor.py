@@ -215,6 +215,8 @@ async def test_trains_on_statistics_and_forecasts(
     assert state.attributes["state_class"] == "measurement"
     forecast = state.attributes["forecast"]
     assert len(forecast) == 24
+    # No weather entity: the hours ahead took yesterday's temperature, and it says so.
+    assert state.attributes["temperature_ahead"] == "same_hour_yesterday"
     # The home's time zone (the harness's US/Pacific), not UTC.
     local_start = dt_util.as_local(NOW.replace(minute=0))
     assert forecast[0]["datetime"] == local_start.isoformat()

@@ -11,7 +11,7 @@ from homeassistant.setup import async_setup_component
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
 
-from .test_predictor import _add_predictor, _predictor
+from .test_predictor import PREDICTED, _add_predictor, _predictor
 from .test_predictor_weather import (
     FORECAST_TEMPERATURE,
     HOURLY_FORECAST,
@@ -55,6 +55,12 @@ async def _weather_entity_with_a_link(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
+def _temperature_ahead(hass: HomeAssistant) -> object:
+    state = hass.states.get(PREDICTED)
+    assert state is not None
+    return state.attributes.get("temperature_ahead")
+
+
 def _lines(caplog: pytest.LogCaptureFixture, text: str, level: int) -> list[str]:
     return [r.getMessage() for r in caplog.records if text in r.getMessage() and r.levelno == level]
 
@@ -75,12 +81,15 @@ async def test_a_weather_entity_that_stops_forecasting_is_said_once(
     predictor = _predictor(hass, forecast_id)
     assert len(predictor.data.forecast) == 24
     assert _lines(caplog, MISSING, logging.WARNING) == []
+    # The entity says where the hours ahead took their temperature.
+    assert _temperature_ahead(hass) == WEATHER
 
     hass.states.async_set(LINK, "down")
     await hass.async_block_till_done()
     for _ in range(3):  # three hours without it
         await predictor.async_refresh()
         assert len(predictor.data.forecast) == 24  # from yesterday's temperature
+        assert _temperature_ahead(hass) == "same_hour_yesterday"
     (warning,) = _lines(caplog, MISSING, logging.WARNING)
     assert warning == (
         "Power forecast: weather.outdoor gives no hourly forecast (it is unavailable); the "
@@ -92,6 +101,7 @@ async def test_a_weather_entity_that_stops_forecasting_is_said_once(
     await predictor.async_refresh()
     await predictor.async_refresh()
     assert len(_lines(caplog, BACK, logging.INFO)) == 1
+    assert _temperature_ahead(hass) == WEATHER
 
     hass.states.async_set(LINK, "down")
     await hass.async_block_till_done()

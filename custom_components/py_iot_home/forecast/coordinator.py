@@ -48,6 +48,7 @@ from .outdoor_temperature import mirror_entity_id, weather_mirrored
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
 from .snapshot import (
+    SAME_HOUR_YESTERDAY,
     ForecastPoint,
     PredictionSnapshot,
     method_choices,
@@ -175,6 +176,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
         model = self.model
+        weather_used = self.weather_entity is not None and not self._weather_missing
         return PredictionSnapshot(
             forecast=forecast,
             mae_w=model.mae_w if model else None,
@@ -189,6 +191,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             converted_series=context.converted_series,
             export_percent=export_percent,
             power_silent=power_silent,
+            temperature_ahead=(self.weather_entity if weather_used else SAME_HOUR_YESTERDAY)
+            if forecast
+            else None,
         )
 
     def _recent_power(self, context: LoadedHistory) -> bool:

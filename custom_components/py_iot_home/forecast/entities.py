@@ -45,10 +45,16 @@ class PredictorSensorDescription(SensorEntityDescription):
 
 
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
-    """The hours ahead with their 10-90 % band, in the home's time zone, from the one under way."""
-    return {
+    """The hours ahead with their 10-90 % band, in the home's time zone, from the one under way.
+
+    And where their temperature came from: the weather entity's forecast, or yesterday's.
+    """
+    attributes: dict[str, Any] = {
         "forecast": [point.as_dict() for point in points_ahead(snap.forecast, dt_util.utcnow())]
     }
+    if snap.temperature_ahead is not None:
+        attributes["temperature_ahead"] = snap.temperature_ahead
+    return attributes
 
 
 def _power_this_hour(snap: PredictionSnapshot, now: datetime) -> float | None:

@@ -97,6 +97,9 @@ def points_ahead(forecast: Sequence[ForecastPoint], now: datetime) -> list[Forec
     return [point for point in forecast if now < point.start + timedelta(hours=1)]
 
 
+# The hours ahead took yesterday's temperature at the same hour: no weather entity's forecast.
+SAME_HOUR_YESTERDAY = "same_hour_yesterday"
+
 type ForecastAbsence = Literal[
     "power_silent", "net_meter", "needs_history", "too_many_days_left_out", "not_yet"
 ]
@@ -123,6 +126,9 @@ class PredictionSnapshot:
     export_percent: str | None = None
     # The power sensor recorded nothing over the forecast's context (30 days).
     power_silent: bool = False
+    # Where the forecast's hours ahead took their temperature: the weather entity (its
+    # hourly forecast), or SAME_HOUR_YESTERDAY (none chosen, or it gave no hours).
+    temperature_ahead: str | None = None
 
     @property
     def absence(self) -> ForecastAbsence:
