@@ -74,7 +74,9 @@ optional). What a checker's file may look like, and what becomes of it:
   unit. A unit given that
   the name or the values contradict is refused (40 °F read as °C passes every other check:
   the name is the only tell), and so is a running total read as power (one that
-  restarts each day too: Home Assistant's "energy today").
+  restarts each day too: Home Assistant's "energy today"). Humidity is in %; a column
+  whose every value lies in 0..1 (Dark Sky's and opengrid's 0.81) is a fraction, read as
+  % with a `note:`.
 - -999, -9999 and -99999 are a logger's mark for no reading, and `inf` and a
   spreadsheet's formula errors (`#DIV/0!`, `#VALUE!`) are none either: missing, with a
   `note:`; so is a value beyond 1e15 in W or °C (`1e308`, or a meter's step to it: its
@@ -88,7 +90,8 @@ optional). What a checker's file may look like, and what becomes of it:
 Once the file is read, one `note:` says what was read, for a checker to hold against the
 file: its rows, their interval, their span, the zone the hours of the day are counted in,
 the whole days and the hours without power (and without temperature, if any), and the
-hourly means of power in W and temperature in °C as read (a unit read wrong shows there).
+hourly means of power in W, temperature in °C and humidity in % as read (a unit read wrong
+shows there).
 Bad input ends in one `CsvError` whose message says what to change.
 """
 

@@ -36,7 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     csv.add_argument("--power", default="power", help="power (or energy per row) column")
     csv.add_argument("--temperature", default="temperature", help="outdoor temperature column")
-    csv.add_argument("--humidity", help="outdoor humidity column (%%), optional")
+    csv.add_argument(
+        "--humidity", help="outdoor humidity column (%%, or a fraction: 0.81), optional"
+    )
     csv.add_argument(
         "--tz",
         help="the home's time zone, e.g. Europe/London: naive times are its local time "

@@ -217,6 +217,8 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
     means = (
         f"; hourly means {hourly['power_w'].mean():.4g} W and {hourly['temperature'].mean():.3g} °C"
     )
+    if hourly["humidity"].notna().any():
+        means += f", humidity {hourly['humidity'].mean():.3g} %"
     return (
         f"read {len(times)} rows {every}, {distinct[0]:%Y-%m-%d %H:%M} to "
         f"{distinct[-1]:%Y-%m-%d %H:%M}, {zone}: {days} whole days, "

@@ -40,6 +40,7 @@ PLAUSIBLE_HOUR_STEP_C = 3.0
 ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
 ASSUMED_POWER = "W (kW where its median is below 20 W)"
 UNIT_WORDS = {"C": "°C", "F": "°F", "K": "K", "C10": "tenths of a °C"}
+FRACTION_EVIDENCE_HOURS = 24  # a day of humidity at or below 1: a fraction, not %
 
 
 def region_why(power: pd.Series) -> str | None:
@@ -154,7 +155,27 @@ def checked_values(
             f", and {region}: read as MW (--power-unit kW for a utility's kW, W to refuse)",
         )
         hourly[power_columns] = hourly[power_columns] * POWER_UNITS["MW"]
+    hourly = checked_humidity(hourly, options, notes)
     return checked_temperatures(hourly, options, read_by_values, whole_temperatures)
+
+
+def checked_humidity(
+    hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+) -> pd.DataFrame:
+    """Relative humidity in %, from a fraction where every value says it is one.
+
+    Dark Sky's and opengrid's weather give 0.81 for 81 %; read as %, the model's humidity
+    input (scaled by 20 %) would barely move. No place's air stays at or below 1 % for long.
+    """
+    humidity = hourly["humidity"].dropna()
+    if len(humidity) < FRACTION_EVIDENCE_HOURS or not humidity.between(0.0, 1.0).all():
+        return hourly
+    notes(
+        f"{options.humidity!r} runs {humidity.min():.3g}..{humidity.max():.3g}: a fraction "
+        "(Dark Sky's, opengrid's), read as % (x 100)"
+    )
+    hourly["humidity"] = hourly["humidity"] * 100.0
+    return hourly
 
 
 def checked_temperatures(

@@ -302,3 +302,30 @@ def test_the_bench_prints_the_units_read_and_the_maes_in_them(tmp_path: Path) ->
     persistence = float(hour.split()[4])
     assert 100 < persistence < 250
     assert hour.split()[2] == "MW"
+
+
+def test_humidity_as_a_fraction_is_read_as_percent_and_said(tmp_path: Path) -> None:
+    # opengrid's weather (Dark Sky's) gives 0.81 for 81 %: read as %, the model's humidity
+    # input barely moved.
+    index = pd.date_range("2016-01-01", periods=3 * 24, freq="h", tz="Europe/Brussels")
+    fraction = np.round(0.6 + 0.3 * np.sin(2 * np.pi * np.arange(len(index)) / 24), 2)
+    frame = pd.DataFrame({"power": home_w(index), "temp": 7.5, "humidity": fraction}, index=index)
+    path = tmp_path / "opengrid.csv"
+    frame.to_csv(path)
+    notes: list[str] = []
+    read = read_csv(path, options(time="", humidity="humidity"), notes.append)
+    np.testing.assert_allclose(read.hourly["humidity"], fraction * 100)
+    assert any("'humidity' runs 0.3..0.9: a fraction" in line for line in notes)
+    assert any(line.endswith("humidity 60 %") for line in notes if line.startswith("read "))
+
+
+def test_humidity_in_percent_stays_as_written(tmp_path: Path) -> None:
+    index = pd.date_range("2016-01-01", periods=3 * 24, freq="h")
+    percent = np.round(60 + 30 * np.sin(2 * np.pi * np.arange(len(index)) / 24), 1)
+    frame = pd.DataFrame({"power": home_w(index), "temp": 7.5, "rh": percent}, index=index)
+    path = tmp_path / "home.csv"
+    frame.rename_axis("time").to_csv(path)
+    notes: list[str] = []
+    read = read_csv(path, options(humidity="rh"), notes.append)
+    np.testing.assert_allclose(read.hourly["humidity"], percent)
+    assert not any("fraction" in line for line in notes)
