@@ -166,7 +166,12 @@ def parse_times(
         if found is None:
             notes("the UTC offsets change, as no time zone's do: hours are read in UTC; --tz")
         else:
-            notes(f"the UTC offsets change as {found}'s do: hours are counted in it (--tz)")
+            # Any zone on the same clock gives the same hours: the name is the first of them
+            # (a Belgian file reads "Europe/Amsterdam"), not a guess of where the home is.
+            notes(
+                f"the UTC offsets change as {found}'s do: hours are counted in it (the same "
+                "hours as in any zone on its clock; --tz names the home's)"
+            )
             parsed = parsed.dt.tz_convert(found)
     return parsed.reindex(column.index)
 
