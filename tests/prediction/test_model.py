@@ -376,7 +376,9 @@ def test_a_timed_load_switched_on_early_is_not_multiplied_past_anything_seen() -
     )
     train = 45 * 24
     model = fit_power_model(frame.iloc[:train])
-    assert model.methods[0] in LEARNED
+    # The model, alone or mixed with a rule the held-out weeks were unsure of (97 % model).
+    choice = model.groups["hour_ahead"]
+    assert choice.method in LEARNED or choice.paired_learned in LEARNED
     for origin in range(train + 23, len(index) - 24, 24):  # the 23:00 of each held-out day
         history = frame.iloc[origin - 29 * 24 : origin + 1].copy()
         history.iloc[-2:, 0] = 2000.0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import FEATURE_NAMES, FIXED_SCALES
+from .features import END_FEATURE, FEATURE_NAMES, FIXED_SCALES, POWER_FEATURES
 from .history import MAX_HORIZON_HOURS, FloatArray, IntArray
 
 BASE_COLUMN = FEATURE_NAMES.index("persistence_ensemble")
@@ -26,6 +26,24 @@ MIN_POWER_SCALE = 0.05
 # Inputs are bounded to this many scales from their training mean: a forecast may go
 # beyond what training saw, but not without limit.
 MAX_STANDARD = 4.0
+# The next hour is told by the hours just past; its calendar and weather inputs, which
+# 60 days give ~60 rows per hour of day to learn, are penalised four times harder there
+# (docs/prediction.md, *The next hour leans on recent power*).
+NEXT_HOUR_HORIZONS = 1
+NEXT_HOUR_CONTEXT_PENALTY = 4.0
+RECENT_POWER_INPUTS = frozenset((*POWER_FEATURES, END_FEATURE))
+
+
+def penalty_factors(horizon: int) -> FloatArray:
+    """Per input, how many times the ridge strength it is penalised by at a horizon."""
+    if horizon > NEXT_HOUR_HORIZONS:
+        return np.ones(len(FEATURE_NAMES))
+    return np.array(
+        [
+            1.0 if name in RECENT_POWER_INPUTS else NEXT_HOUR_CONTEXT_PENALTY
+            for name in FEATURE_NAMES
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +149,8 @@ def solve_ridge(sums: RidgeSums, blocks: slice, ridge: float = RIDGE_PER_ROW) ->
         y_mean = float(sums.y[h, blocks].sum()) / count
         gram = sums.xx[h, blocks].sum(axis=0) - count * np.outer(x_mean, x_mean)
         cross = sums.xy[h, blocks].sum(axis=0) - count * x_mean * y_mean
-        beta = np.linalg.solve(gram + ridge * count * np.eye(features), cross)
+        penalty = ridge * count * np.diag(penalty_factors(h + 1))
+        beta = np.linalg.solve(gram + penalty, cross)
         coef[h] = beta
         intercept[h] = y_mean - float(x_mean @ beta)
     return LinearModel(mean=sums.mean, scale=sums.scale, coef=coef, intercept=intercept)
