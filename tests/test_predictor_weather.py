@@ -71,7 +71,10 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-async def _weather_entity(hass: HomeAssistant, temperature: float) -> None:
+async def _weather_entity(
+    hass: HomeAssistant, temperature: float, availability: dict[str, str] | None = None
+) -> None:
+    """The test's template weather with its hourly forecast (`availability`: its template)."""
     hass.states.async_set(FORECAST_TEMPERATURE, str(temperature))
     config = {
         "template": [
@@ -79,6 +82,7 @@ async def _weather_entity(hass: HomeAssistant, temperature: float) -> None:
                 "weather": [
                     {
                         "name": "Outdoor",
+                        **(availability or {}),
                         "condition": "cloudy",
                         "temperature": f"{{{{ states('{FORECAST_TEMPERATURE}') | float(0) }}}}",
                         "temperature_unit": "°C",

@@ -7,18 +7,11 @@ import logging
 import pytest
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
 
 from .test_predictor import PREDICTED, _add_predictor, _predictor
-from .test_predictor_weather import (
-    FORECAST_TEMPERATURE,
-    HOURLY_FORECAST,
-    NOW,
-    WEATHER,
-    _seed_heated_home,
-)
+from .test_predictor_weather import NOW, WEATHER, _seed_heated_home, _weather_entity
 
 LINK = "sensor.weather_service_link"
 MISSING = "weather.outdoor gives no hourly forecast"
@@ -32,27 +25,8 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 async def _weather_entity_with_a_link(hass: HomeAssistant) -> None:
     """The test's template weather, available (with its forecast) while LINK is "up"."""
-    hass.states.async_set(FORECAST_TEMPERATURE, "10")
     hass.states.async_set(LINK, "up")
-    config = {
-        "template": [
-            {
-                "weather": [
-                    {
-                        "name": "Outdoor",
-                        "availability": f"{{{{ is_state('{LINK}', 'up') }}}}",
-                        "condition": "cloudy",
-                        "temperature": f"{{{{ states('{FORECAST_TEMPERATURE}') | float(0) }}}}",
-                        "temperature_unit": "°C",
-                        "humidity": "{{ 80 }}",
-                        "forecast_hourly": HOURLY_FORECAST,
-                    }
-                ]
-            }
-        ]
-    }
-    assert await async_setup_component(hass, "template", config)
-    await hass.async_block_till_done()
+    await _weather_entity(hass, 10.0, {"availability": f"{{{{ is_state('{LINK}', 'up') }}}}"})
 
 
 def _temperature_ahead(hass: HomeAssistant) -> object:
