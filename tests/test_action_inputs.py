@@ -85,19 +85,24 @@ async def test_days_out_of_range_or_no_number_are_refused(
         await _analyze(hass, "sensor.outside", days)
 
 
+async def _forecast_of_a_temperature(hass: HomeAssistant, hours: Any) -> None:
+    """forecast_power named by a sensor that is no forecast's, for `hours`."""
+    await hass.services.async_call(
+        DOMAIN,
+        "forecast_power",
+        {"entity_id": "sensor.living_room_temperature", "hours": hours},
+        blocking=True,
+        return_response=True,
+    )
+
+
 @pytest.mark.parametrize("hours", [2.5, 0, 25, "nan", "inf", True, "two", 10**400])
 async def test_forecast_hours_that_are_no_whole_number_of_1_to_24_are_refused(
     hass: HomeAssistant, init_integration: MockConfigEntry, hours: Any
 ) -> None:
     """`hours: 2.5` was answered with 2 hours, saying nothing."""
     with pytest.raises(probatio.Invalid, match="hours"):
-        await hass.services.async_call(
-            DOMAIN,
-            "forecast_power",
-            {"entity_id": "sensor.living_room_temperature", "hours": hours},
-            blocking=True,
-            return_response=True,
-        )
+        await _forecast_of_a_temperature(hass, hours)
 
 
 @pytest.mark.parametrize("hours", [6, 6.0, "6"])
@@ -106,13 +111,7 @@ async def test_forecast_hours_given_as_a_whole_number_pass(
 ) -> None:
     """Past the schema: the call gets as far as the target, which is no forecast here."""
     with pytest.raises(ServiceValidationError) as raised:
-        await hass.services.async_call(
-            DOMAIN,
-            "forecast_power",
-            {"entity_id": "sensor.living_room_temperature", "hours": hours},
-            blocking=True,
-            return_response=True,
-        )
+        await _forecast_of_a_temperature(hass, hours)
     assert raised.value.translation_key == "not_a_forecast"
 
 
