@@ -6,9 +6,10 @@ import logging
 
 import pytest
 from homeassistant.components.recorder import Recorder
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, HomeAssistant
 
-from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY
+from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY, DOMAIN
 
 from .test_predictor import PREDICTED, _add_predictor, _predictor
 from .test_predictor_weather import NOW, WEATHER, _seed_heated_home, _weather_entity
@@ -81,3 +82,36 @@ async def test_a_weather_entity_that_stops_forecasting_is_said_once(
     await hass.async_block_till_done()
     await predictor.async_refresh()
     assert len(_lines(caplog, MISSING, logging.WARNING)) == 2
+
+
+# The template's now() re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.freeze_time(NOW)
+async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
+    recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The e2e restart: the forecast's first refresh came before the weather's integration
+    had loaded, so the coming hours took yesterday's temperature until the next hourly
+    refresh, with a warning at every start. Now it forecasts again once the weather is up."""
+    await _weather_entity_with_a_link(hass)
+    await _seed_heated_home(hass)
+    forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
+    assert _temperature_ahead(hass) == WEATHER
+    # A restart: Home Assistant starting, the weather not up yet when the forecast loads.
+    hass.set_state(CoreState.starting)
+    hass.states.async_set(LINK, "down")
+    await hass.async_block_till_done()
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(_predictor(hass, forecast_id).data.forecast) == 24
+    assert _temperature_ahead(hass) == "same_hour_yesterday"
+
+    hass.states.async_set(LINK, "up")  # its integration loads after ours
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _temperature_ahead(hass) == WEATHER
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _lines(caplog, MISSING, logging.WARNING) == []
+    assert _temperature_ahead(hass) == WEATHER

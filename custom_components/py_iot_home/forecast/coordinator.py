@@ -10,11 +10,15 @@ from typing import Any
 
 from homeassistant.components.sensor import ATTR_STATE_CLASS
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_utc_time_change
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_utc_time_change,
+)
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -84,7 +88,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
         # Whether the weather entity last gave no hourly forecast: warned once, not hourly.
-        self._weather_missing = False
+        self._weather_warned = False
+        # Whether the last forecast's hours ahead took the weather's own hourly forecast.
+        self._weather_used = False
+        # Starting, the weather gave no hours yet: forecast again once it has a state.
+        self._weather_wait: Callable[[], None] | None = None
         self._read_settings({**entry.data, **entry.options})
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
@@ -176,7 +184,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
         model = self.model
-        weather_used = self.weather_entity is not None and not self._weather_missing
+        weather_used = self.weather_entity is not None and self._weather_used
         return PredictionSnapshot(
             forecast=forecast,
             mae_w=model.mae_w if model else None,
@@ -374,7 +382,16 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         """
         points = reply.get("forecast") if isinstance(reply, dict) else None
         given = isinstance(points, list) and len(points) > 0
-        if not given and not self._weather_missing:
+        self._weather_used = given
+        if not given and self.hass.state is not CoreState.running:
+            # Starting: the weather's integration may load after this one. Not a warning at
+            # every start; the forecast is made again as soon as the weather has a state.
+            LOGGER.debug(
+                "%s: %s gives no hours yet (%s)", self.entry.title, self.weather_entity, why
+            )
+            self._forecast_again_when_weather_is_up()
+            return
+        if not given and not self._weather_warned:
             LOGGER.warning(
                 "%s: %s gives no hourly forecast (%.100s); the coming hours take yesterday's "
                 "temperature at the same hour until it does",
@@ -382,11 +399,50 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 self.weather_entity,
                 why,
             )
-        elif given and self._weather_missing:
+        elif given and self._weather_warned:
             LOGGER.info(
                 "%s: %s gives its hourly forecast again", self.entry.title, self.weather_entity
             )
-        self._weather_missing = not given
+        self._weather_warned = not given
+
+    def _forecast_again_when_weather_is_up(self) -> None:
+        """Forecast again when the weather entity gets a state, or once Home Assistant runs.
+
+        After a restart the first forecast otherwise took yesterday's temperature for the
+        coming hours until the next hourly refresh, while the weather was up seconds later.
+        """
+        if self._weather_wait is not None or self.weather_entity is None:
+            return
+
+        @callback
+        def _again(_: object = None) -> None:
+            self._stop_weather_wait()
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{self.name} weather up"
+            )
+
+        @callback
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            new = event.data["new_state"]
+            if new is not None and new.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                _again()
+
+        stop_tracking = async_track_state_change_event(self.hass, [self.weather_entity], _changed)
+        # Started with the weather still silent: then the warning (forecast again, running).
+        stop_started = async_at_started(self.hass, _again)
+
+        def _stop() -> None:
+            stop_tracking()
+            stop_started()
+
+        self._weather_wait = _stop
+        self.config_entry.async_on_unload(self._stop_weather_wait)
+
+    @callback
+    def _stop_weather_wait(self) -> None:
+        if self._weather_wait is not None:
+            self._weather_wait()
+            self._weather_wait = None
 
 
 def _forecast(
