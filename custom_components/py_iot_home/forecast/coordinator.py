@@ -18,7 +18,6 @@ from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_utc_time_change,
 )
-from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -406,36 +405,29 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_warned = not given
 
     def _forecast_again_when_weather_is_up(self) -> None:
-        """Forecast again when the weather entity gets a state, or once Home Assistant runs.
+        """Forecast again as soon as the weather entity has a state.
 
         After a restart the first forecast otherwise took yesterday's temperature for the
-        coming hours until the next hourly refresh, while the weather was up seconds later.
+        coming hours until the next hourly refresh, while the weather was up seconds later
+        (its integration, or the broker it reads from, after ours). If it never comes up,
+        the next hourly refresh, with Home Assistant running, warns.
         """
         if self._weather_wait is not None or self.weather_entity is None:
             return
 
         @callback
-        def _again(_: object = None) -> None:
+        def _changed(event: Event[EventStateChangedData]) -> None:
+            new = event.data["new_state"]
+            if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                return
             self._stop_weather_wait()
             self.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} weather up"
             )
 
-        @callback
-        def _changed(event: Event[EventStateChangedData]) -> None:
-            new = event.data["new_state"]
-            if new is not None and new.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-                _again()
-
-        stop_tracking = async_track_state_change_event(self.hass, [self.weather_entity], _changed)
-        # Started with the weather still silent: then the warning (forecast again, running).
-        stop_started = async_at_started(self.hass, _again)
-
-        def _stop() -> None:
-            stop_tracking()
-            stop_started()
-
-        self._weather_wait = _stop
+        self._weather_wait = async_track_state_change_event(
+            self.hass, [self.weather_entity], _changed
+        )
         self.config_entry.async_on_unload(self._stop_weather_wait)
 
     @callback
