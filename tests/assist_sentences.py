@@ -8,10 +8,18 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.setup import async_setup_component
 
 
-async def ask(hass: HomeAssistant, text: str) -> conversation.ConversationResult:
-    """The default agent's result for `text`, in English."""
+async def ask(
+    hass: HomeAssistant, text: str, device_id: str | None = None
+) -> conversation.ConversationResult:
+    """The default agent's result for `text`, in English; heard by a device (satellite)."""
     return await conversation.async_converse(
-        hass, text, None, Context(), language="en", agent_id=conversation.HOME_ASSISTANT_AGENT
+        hass,
+        text,
+        None,
+        Context(),
+        language="en",
+        agent_id=conversation.HOME_ASSISTANT_AGENT,
+        device_id=device_id,
     )
 
 
@@ -30,6 +38,6 @@ async def start_assist(hass: HomeAssistant) -> None:
         async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
 
 
-async def said(hass: HomeAssistant, text: str) -> str:
-    """What Assist says to `text`."""
-    return speech(await ask(hass, text))
+async def said(hass: HomeAssistant, text: str, device_id: str | None = None) -> str:
+    """What Assist says to `text` (heard by the device `device_id`, a satellite)."""
+    return speech(await ask(hass, text, device_id))

@@ -10,6 +10,8 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -54,6 +56,33 @@ async def test_turn_on_the_led_in_the_kitchen(
     assert await said(hass, "turn on the LED in the cellar") == (
         "I do not know an area called cellar."
     )
+
+
+async def test_turn_on_the_led_in_no_area(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """The home's only LED: "turn on the LED" said Home Assistant knew no device called LED."""
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    assert await said(hass, "turn on the LED") == "Turned on the Desk LED in the Kitchen."
+    assert hass.states.get(DESK_LED).state == "on"
+    assert fake_hardware.rpi_gpio.levels[17] == 1
+    assert await said(hass, "switch the LEDs off") == "Turned off the Desk LED in the Kitchen."
+    assert fake_hardware.rpi_gpio.levels[17] == 0
+
+
+async def test_a_light_called_led_is_home_assistants_where_no_led_is_ours(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """Our sentence must not take "turn on the LED" from a user's own device called LED."""
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"led": {"name": "LED"}}}
+    )
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    async_expose_entity(hass, conversation.DOMAIN, DESK_LED, False)
+    result = await ask(hass, "turn on the LED")
+    assert result.response.response_type.value == "action_done", speech(result)
+    assert hass.states.get("input_boolean.led").state == "on"
+    assert hass.states.get(DESK_LED).state == "off"
 
 
 async def test_an_led_assist_may_not_switch_is_left_alone(
@@ -106,6 +135,41 @@ class TestAKitchenWithTwoLeds:
         assert "Kitchen" not in speech(result)
         assert (hass.states.get(DESK_LED).state, hass.states.get(SHELF_LED).state) == ("on", "off")
 
+    async def test_the_led_in_no_area_is_the_satellites_areas(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+    ) -> None:
+        """Said to a satellite, "the LED" is the one in its area; else Assist asks which."""
+        await _board_in_the_kitchen(hass, mock_config_entry)
+        office = ar.async_get(hass).async_get_or_create("Office")
+        hall = ar.async_get(hass).async_get_or_create("Hall")
+        devices = dr.async_get(hass)
+        shelf = er.async_get(hass).async_get(SHELF_LED)
+        assert shelf is not None
+        assert shelf.device_id is not None
+        devices.async_update_device(shelf.device_id, area_id=office.id)  # the LED's own device
+        satellite_entry = MockConfigEntry(domain="esphome")
+        satellite_entry.add_to_hass(hass)
+        satellite = devices.async_get_or_create(
+            config_entry_id=satellite_entry.entry_id, identifiers={("esphome", "voice")}
+        )
+        devices.async_update_device(satellite.id, area_id=office.id)
+        assert await said(hass, "turn on the LED", satellite.id) == (
+            "Turned on the Shelf LED in the Office."
+        )
+        assert (hass.states.get(DESK_LED).state, hass.states.get(SHELF_LED).state) == ("off", "on")
+        # Heard in an area without an LED, or by no satellite: the home's two, by area.
+        devices.async_update_device(satellite.id, area_id=hall.id)
+        for device_id in (satellite.id, None):
+            assert await said(hass, "turn off the LED", device_id) == (
+                "There are 2 LEDs: Desk LED in the Kitchen and Shelf LED in the Office. Say "
+                'which one, or "turn off all the LEDs".'
+            )
+        assert hass.states.get(SHELF_LED).state == "on"
+        assert await said(hass, "turn on all the LEDs") == (
+            "Turned on 2 LEDs: Desk LED in the Kitchen and Shelf LED in the Office."
+        )
+        assert (fake_hardware.rpi_gpio.levels[17], fake_hardware.rpi_gpio.levels[27]) == (1, 1)
+
 
 @pytest.mark.parametrize("expected_lingering_timers", [True])  # the MQTT client's own timer
 async def test_a_nodes_relay_is_not_taken_for_an_led(
@@ -128,6 +192,7 @@ async def test_a_nodes_relay_is_not_taken_for_an_led(
     mqtt_mock.async_publish.reset_mock()
     for sentence in ("turn on the LED in the kitchen", "turn on the LEDs in the kitchen"):
         assert await said(hass, sentence) == "The Kitchen has no LED that Assist may switch."
+    assert await said(hass, "turn on the LED") == "I know no LED that Assist may switch."
     assert not [
         call for call in mqtt_mock.async_publish.call_args_list if "/switch/" in call.args[0]
     ]

@@ -1,8 +1,21 @@
-"""What Assist says when it switches the LEDs of an area: plain words, no Home Assistant."""
+"""What Assist says when it switches LEDs: plain words, no Home Assistant."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class NamedLed:
+    """An LED as Assist speaks of it: its name, and its area's name if it has one."""
+
+    name: str
+    area: str | None = None
+
+    def spoken(self) -> str:
+        """Its name and area as said: Desk LED in the Kitchen; Desk LED in no area."""
+        return f"{self.name} in the {self.area}" if self.area else self.name
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -26,4 +39,21 @@ def which_led_answer(*, area: str, leds: Sequence[str], on: bool) -> str:
     return (
         f"The {area} has {len(leds)} LEDs: {_listed(leds)}. Say which one, or "
         f'"{verb} the LEDs in the {area}" for all of them.'
+    )
+
+
+def home_leds_switched_answer(*, leds: Sequence[NamedLed], on: bool) -> str:
+    """Say what "the LED" or "the LEDs" said in no area switched, each LED with its area."""
+    turned = "Turned on" if on else "Turned off"
+    if len(leds) == 1:
+        return f"{turned} the {leds[0].spoken()}."
+    return f"{turned} {len(leds)} LEDs: {_listed([led.spoken() for led in leds])}."
+
+
+def which_home_led_answer(*, leds: Sequence[NamedLed], on: bool) -> str:
+    """Answer "the LED" said in no area, in a home with several: name them, switch none."""
+    verb = "turn on" if on else "turn off"
+    return (
+        f"There are {len(leds)} LEDs: {_listed([led.spoken() for led in leds])}. Say which "
+        f'one, or "{verb} all the LEDs".'
     )

@@ -1,12 +1,16 @@
 """Assist: "turn on the LED in the kitchen", the LEDs of our boards and nodes by area.
 
 Home Assistant's own intent wants an LED's name ("the desk LED"); "the LED" named none, and
-it said it knew no device called "LED in the kitchen area".
+it said it knew no device called "LED in the kitchen area". Said in no area ("turn on the
+LED"), it is the LED in the area of the satellite that heard it, as Home Assistant's own
+intents prefer, else the home's; a home with no LED of ours leaves "the LED" to Home
+Assistant's own intent (a light its user named "LED").
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import probatio
@@ -21,7 +25,13 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
 from ..const import DOMAIN
-from .led_answers import leds_switched_answer, which_led_answer
+from .led_answers import (
+    NamedLed,
+    home_leds_switched_answer,
+    leds_switched_answer,
+    which_home_led_answer,
+    which_led_answer,
+)
 from .places import AreaIntentHandler, area_of
 
 INTENT_AREA_LEDS = "PyIotHomeSetAreaLeds"
@@ -40,9 +50,9 @@ class AreaLedsIntent(AreaIntentHandler):
 
     @property
     def slot_schema(self) -> dict[Any, Any]:
-        """The area as said; "on" or "off"; "all" when the sentence said "LEDs"."""
+        """The area as said, if any; "on" or "off"; "all" when the sentence said "LEDs"."""
         return {
-            probatio.Required("area"): cv.string,
+            probatio.Optional("area"): cv.string,
             probatio.Required("state"): probatio.In(("on", "off")),
             probatio.Optional("all"): cv.string,
         }
@@ -51,12 +61,18 @@ class AreaLedsIntent(AreaIntentHandler):
         """Call the switch action on the area's exposed LEDs."""
         hass = intent_obj.hass
         response = intent_obj.create_response()
+        turn_on = intent_obj.slots["state"]["value"] == "on"
+        if "area" not in intent_obj.slots:
+            return await self._async_handle_in_no_area(intent_obj, turn_on)
         area = self._area(intent_obj)
         if isinstance(area, str):
             response.async_set_speech(area)
             return response
-        leds = _exposed_leds(hass, area)
-        turn_on = intent_obj.slots["state"]["value"] == "on"
+        leds = {
+            entity_id: led.name
+            for entity_id, led in _exposed_leds(hass).items()
+            if led.area_id == area.id
+        }
         if not leds:
             response.async_set_speech(f"The {area.name} has no LED that Assist may switch.")
             return response
@@ -65,36 +81,114 @@ class AreaLedsIntent(AreaIntentHandler):
                 which_led_answer(area=area.name, leds=list(leds.values()), on=turn_on)
             )
             return response
-        try:
-            await hass.services.async_call(
-                Platform.SWITCH,
-                SERVICE_TURN_ON if turn_on else SERVICE_TURN_OFF,
-                {ATTR_ENTITY_ID: list(leds)},
-                blocking=True,
-                context=intent_obj.context,
-            )
-        except HomeAssistantError as err:
-            response.async_set_speech(f"The LED did not switch: {err}")
+        if failed := await _async_switch(intent_obj, list(leds), turn_on):
+            response.async_set_speech(failed)
             return response
         response.async_set_speech(
             leds_switched_answer(area=area.name, leds=list(leds.values()), on=turn_on)
         )
         return response
 
+    async def _async_handle_in_no_area(
+        self, intent_obj: intent.Intent, turn_on: bool
+    ) -> intent.IntentResponse:
+        """The LED(s) of the satellite's area if it has any of ours, else the home's."""
+        hass = intent_obj.hass
+        home = _exposed_leds(hass)
+        if not home:
+            return await _async_home_assistants_own(intent_obj, turn_on)
+        satellite_area = _satellite_area(hass, intent_obj.device_id)
+        here = {e: led for e, led in home.items() if led.area_id == satellite_area}
+        leds = here if satellite_area is not None and here else home
+        response = intent_obj.create_response()
+        named = [NamedLed(led.name, _area_name(hass, led.area_id)) for led in leds.values()]
+        if len(leds) > 1 and "all" not in intent_obj.slots:
+            response.async_set_speech(which_home_led_answer(leds=named, on=turn_on))
+            return response
+        if failed := await _async_switch(intent_obj, list(leds), turn_on):
+            response.async_set_speech(failed)
+            return response
+        response.async_set_speech(home_leds_switched_answer(leds=named, on=turn_on))
+        return response
 
-def _exposed_leds(hass: HomeAssistant, area: ar.AreaEntry) -> dict[str, str]:
-    """The area's LEDs Assist may switch: entity id to the name the user sees, by name."""
+
+@dataclass(frozen=True, slots=True)
+class _Led:
+    name: str  # as the user sees it
+    area_id: str | None
+
+
+async def _async_switch(intent_obj: intent.Intent, entity_ids: list[str], on: bool) -> str | None:
+    """Switch the LEDs; what to say if they did not switch."""
+    try:
+        await intent_obj.hass.services.async_call(
+            Platform.SWITCH,
+            SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+            {ATTR_ENTITY_ID: entity_ids},
+            blocking=True,
+            context=intent_obj.context,
+        )
+    except HomeAssistantError as err:
+        return f"The LED did not switch: {err}"
+    return None
+
+
+async def _async_home_assistants_own(
+    intent_obj: intent.Intent, turn_on: bool
+) -> intent.IntentResponse:
+    """Home Assistant's own turn on/off for a device called "LED", where none is ours.
+
+    Its intent leaves the words to the agent's templates, which a sentence trigger has not.
+    """
+    try:
+        response = await intent.async_handle(
+            intent_obj.hass,
+            DOMAIN,
+            intent.INTENT_TURN_ON if turn_on else intent.INTENT_TURN_OFF,
+            {"name": {"value": "LED"}},
+            text_input=intent_obj.text_input,
+            context=intent_obj.context,
+            language=intent_obj.language,
+            assistant=_ASSISTANT,
+            device_id=intent_obj.device_id,
+            satellite_id=intent_obj.satellite_id,
+        )
+    except intent.MatchFailedError:
+        response = intent_obj.create_response()
+        response.async_set_speech("I know no LED that Assist may switch.")
+        return response
+    except intent.IntentHandleError as err:
+        response = intent_obj.create_response()
+        response.async_set_speech(f"The LED did not switch: {err}")
+        return response
+    if not response.speech:
+        response.async_set_speech(f"Turned {'on' if turn_on else 'off'} the LED.")
+    return response
+
+
+def _satellite_area(hass: HomeAssistant, device_id: str | None) -> str | None:
+    """The area of the device (a voice satellite) that heard the sentence."""
+    device = dr.async_get(hass).async_get(device_id) if device_id else None
+    return device.area_id if device else None
+
+
+def _area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
+    area = ar.async_get(hass).async_get_area(area_id) if area_id else None
+    return area.name if area else None
+
+
+def _exposed_leds(hass: HomeAssistant) -> dict[str, _Led]:
+    """The home's LEDs Assist may switch: entity id to its name and area, by name."""
     leds = {
-        entity.entity_id: _led_name(hass, entity)
+        entity.entity_id: _Led(_led_name(hass, entity), area_of(hass, entity))
         for entity in er.async_get(hass).entities.values()
         if entity.platform == DOMAIN
         and entity.domain == Platform.SWITCH
         and not entity.disabled
-        and area_of(hass, entity) == area.id
         and async_should_expose(hass, _ASSISTANT, entity.entity_id)
         and _is_an_led(hass, entity)
     }
-    return dict(sorted(leds.items(), key=lambda item: item[1].casefold()))
+    return dict(sorted(leds.items(), key=lambda item: item[1].name.casefold()))
 
 
 def _is_an_led(hass: HomeAssistant, entity: er.RegistryEntry) -> bool:

@@ -35,6 +35,9 @@ async def async_answer_with_intent(
         text_input=trigger["sentence"],
         context=context,
         language=trigger["user_input"].get("language"),
+        # The satellite that heard it: its area is where "the LED" said in no area is.
+        device_id=trigger.get("device_id"),
+        satellite_id=trigger.get("satellite_id"),
     )
     speech: str = response.speech["plain"]["speech"]
     return ScriptRunResult(conversation_response=speech, service_response=None, variables={})

@@ -141,13 +141,16 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "how (warm|cold|hot) is it outside",
         ),
     ),
-    # "The LED" of an area; an LED named in the sentence is Home Assistant's own to switch.
+    # "The LED" of an area, or of the satellite's area or the home's when the sentence names
+    # none; an LED named in the sentence is Home Assistant's own to switch.
     **{
         f"led_{state}{'_all' if every else ''}": AssistSentences(
             intent_type=INTENT_AREA_LEDS,
             sentences=(
                 f"(turn|switch) {state} [the] {leds} in [the] {{area}}",
                 f"(turn|switch) [the] {leds} in [the] {{area}} {state}",
+                f"(turn|switch) {state} [the] {leds}",
+                f"(turn|switch) [the] {leds} {state}",
             ),
             slots={"state": state, **({"all": "all"} if every else {})},
         )
