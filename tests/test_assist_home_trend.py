@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -94,3 +95,37 @@ async def test_is_it_getting_warmer_at_home(
 async def test_a_room_called_home_is_that_room(hass: HomeAssistant) -> None:
     ar.async_get(hass).async_get_or_create("House")
     assert await said(hass, "is the house getting warmer") == "The House has no temperature trend."
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_two_devices_sharing_a_first_word_are_asked_which(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Two devices in no area, Garage Pi and Garage Shed: "the garage" answered the first
+    found, whichever that was."""
+    devices = dr.async_get(hass)
+    shed, pi = (
+        device
+        for device in dr.async_entries_for_config_entry(devices, mock_config_entry.entry_id)
+        if "DHT" in (device.model or "")
+    )
+    for board, name in ((shed, "Garage Shed"), (pi, "Garage Pi")):
+        devices.async_update_device(board.id, name_by_user=name, area_id=None)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    which = "2 devices are called garage: Garage Pi and Garage Shed. Ask by the whole name."
+    for sentence in (
+        "what is the temperature in the garage",
+        "what is the humidity in the garage",
+        "is the garage getting warmer",
+    ):
+        assert await said(hass, sentence) == which, sentence
+    assert (await said(hass, "what is the temperature of the garage shed")).startswith(
+        "Garage Shed reads "
+    )
+    # One of them in an area: the other alone answers to its first word again.
+    bedroom = ar.async_get(hass).async_get_area_by_name("Bedroom")
+    assert bedroom is not None
+    devices.async_update_device(shed.id, area_id=bedroom.id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for sentence in ("what is the temperature in the garage", "what is the humidity in the garage"):
+        assert (await said(hass, sentence)).startswith("Garage Pi reads "), sentence

@@ -4,13 +4,14 @@ Home Assistant answers "what is the temperature in the kitchen" from the Kitchen
 sensor, and "of the Kitchen Pi" only for a thermostat: a node confirmed without an area had
 no answer ("not aware of any area called kitchen"). Each such device's name, and its first
 word unless an area called so has a temperature sensor or a thermostat, gets sentences of its
-own; areas that can answer stay Home Assistant's.
+own; areas that can answer stay Home Assistant's. A first word two devices share names
+neither: Assist asks which one is meant.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import probatio
@@ -30,12 +31,14 @@ from homeassistant.helpers import intent
 
 from ..const import DOMAIN
 from .climate_answers import device_reading_answer
-from .places import area_of
+from .places import area_of, our_devices_called, which_device_answer
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
 _TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|", " "))
+# A sentence trigger's id for a first word that several devices share (not a device id).
+WHICH = "which:"
 
 
 # The sensor each reading is asked of, by the word the question uses.
@@ -90,10 +93,11 @@ def _area_reads_temperature(hass: HomeAssistant, area: ar.AreaEntry) -> bool:
     )
 
 
-def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
-    """(device id, names it is asked by) of our devices in no area with a temperature sensor.
+def _names_without_area(hass: HomeAssistant) -> dict[str, list[str]]:
+    """Names our devices in no area with a temperature sensor are asked by, by device id.
 
-    Its first word too ("Kitchen" of "Kitchen Pi"), unless an area called so answers.
+    Their first word too ("Kitchen" of "Kitchen Pi"), unless an area called so answers; a
+    first word two of them share is under WHICH + the word: Assist asks which one is meant.
     """
     areas = {
         name.casefold(): area
@@ -101,6 +105,8 @@ def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
         for name in (area.name, *area.aliases)
     }
     devices = dr.async_get(hass)
+    names: dict[str, list[str]] = {}
+    first_words: dict[str, list[str]] = {}
     for entry in hass.config_entries.async_entries(DOMAIN):
         for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
             if device.area_id or _reading_sensor(hass, device.id, "temperature") is None:
@@ -108,11 +114,16 @@ def _names_without_area(hass: HomeAssistant) -> Iterator[tuple[str, list[str]]]:
             words = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX).split()
             if not words:
                 continue
-            names = [" ".join(words)]
+            names[device.id] = [" ".join(words)]
             area = areas.get(words[0].casefold())
             if len(words) > 1 and (area is None or not _area_reads_temperature(hass, area)):
-                names.append(words[0])
-            yield device.id, names
+                first_words.setdefault(words[0].casefold(), []).append(device.id)
+    for word, device_ids in first_words.items():
+        if len(device_ids) == 1:
+            names[device_ids[0]].append(word)
+        else:
+            names[f"{WHICH}{word}"] = [word]
+    return names
 
 
 def _sentences(names: list[str]) -> list[str]:
@@ -136,17 +147,29 @@ class DeviceTemperatureIntent(intent.IntentHandler):
 
     @property
     def slot_schema(self) -> dict[Any, Any]:
-        """The device's id."""
-        return {probatio.Required("device_id"): cv.string}
+        """The device's id; or the first word several devices share."""
+        return {probatio.Optional("device_id"): cv.string, probatio.Optional("name"): cv.string}
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Read the device's temperature sensor."""
+        """Read the device's temperature sensor, or ask which device is meant."""
+        hass = intent_obj.hass
         response = intent_obj.create_response()
-        response.async_set_speech(
-            device_reading_speech(
-                intent_obj.hass, str(intent_obj.slots["device_id"]["value"]), "temperature"
-            )
-        )
+        if "device_id" in intent_obj.slots:
+            device_id = str(intent_obj.slots["device_id"]["value"])
+            response.async_set_speech(device_reading_speech(hass, device_id, "temperature"))
+            return response
+        name = str(intent_obj.slots.get("name", {}).get("value", ""))
+        devices = [
+            device
+            for device in our_devices_called(hass, name)
+            if has_reading_sensor(hass, device.id, "temperature")
+        ]
+        if len(devices) == 1:
+            response.async_set_speech(device_reading_speech(hass, devices[0].id, "temperature"))
+        elif devices:
+            response.async_set_speech(which_device_answer(name, devices))
+        else:
+            response.async_set_speech(f"I know no device called {name}.")
         return response
 
 
@@ -161,16 +184,22 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
             if remove is not None:
                 remove()
                 remove = None
-            devices = dict(_names_without_area(hass))
+            devices = _names_without_area(hass)
             if not devices:
                 return
-            commands = {device_id: _sentences(names) for device_id, names in devices.items()}
+            commands = {trigger_id: _sentences(names) for trigger_id, names in devices.items()}
             remove = await async_attach_sentences(hass, commands, _answer)
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
+        trigger_id = str(trigger["id"])
+        slots = (
+            {"name": trigger_id.removeprefix(WHICH)}
+            if trigger_id.startswith(WHICH)
+            else {"device_id": trigger_id}
+        )
         return await async_answer_with_intent(
-            hass, INTENT_DEVICE_TEMPERATURE, {"device_id": trigger["id"]}, trigger, context
+            hass, INTENT_DEVICE_TEMPERATURE, slots, trigger, context
         )
 
     @callback

@@ -33,15 +33,26 @@ def find_area(hass: HomeAssistant, name: str) -> ar.AreaEntry | None:
     return None
 
 
-def _our_device_called(hass: HomeAssistant, name: str) -> dr.DeviceEntry | None:
-    """A device of this integration named ``name``, or whose name begins with it."""
+def our_devices_called(hass: HomeAssistant, name: str) -> list[dr.DeviceEntry]:
+    """Our devices named ``name``; if none is, those whose name begins with it, by name."""
     wanted = name.casefold()
+    whole: list[dr.DeviceEntry] = []
+    begun: list[dr.DeviceEntry] = []
     for entry in hass.config_entries.async_entries(DOMAIN):
         for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id):
             device_name = (device.name_by_user or device.name or "").casefold()
-            if device_name == wanted or device_name.startswith(f"{wanted} "):
-                return device
-    return None
+            if device_name == wanted:
+                whole.append(device)
+            elif device_name.startswith(f"{wanted} "):
+                begun.append(device)
+    return sorted(whole or begun, key=lambda device: device.name_by_user or device.name or "")
+
+
+def which_device_answer(name: str, devices: list[dr.DeviceEntry]) -> str:
+    """Several of our devices begin with the word said: name them, answer for none."""
+    names = [str(device.name_by_user or device.name) for device in devices]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{len(names)} devices are called {name}: {listed}. Ask by the whole name."
 
 
 def area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
@@ -83,8 +94,18 @@ class AreaIntentHandler(intent.IntentHandler):
         area = find_area(hass, name)
         if area is not None and (reading is None or reading.area_has(area)):
             return area
-        if (device := _our_device_called(hass, name)) is None:
+        devices = our_devices_called(hass, name)
+        if len(devices) > 1:
+            # Of several, one in no area with what is asked is the one asked by its first word.
+            if reading is not None:
+                devices = [device for device in devices if reading.device_has(device)] or devices
+            devices = [device for device in devices if not device.area_id] or devices
+        if not devices:
             return area or f"I do not know an area called {name}."
+        if len(devices) > 1:
+            # "The garage" of Garage Pi and Garage Shed: the first found answered.
+            return area or which_device_answer(name, devices)
+        (device,) = devices
         device_name = device.name_by_user or device.name
         # Its reading, asked by its whole name, is its own wherever it is: "the humidity of
         # the Kitchen Pi" was sent to the Kitchen, while its temperature was answered.
