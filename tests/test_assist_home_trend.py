@@ -129,3 +129,22 @@ async def test_two_devices_sharing_a_first_word_are_asked_which(
     await hass.async_block_till_done(wait_background_tasks=True)
     for sentence in ("what is the temperature in the garage", "what is the humidity in the garage"):
         assert (await said(hass, sentence)).startswith("Garage Pi reads "), sentence
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_an_area_is_asked_about_by_its_alias(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    areas = ar.async_get(hass)
+    living_room = areas.async_get_area_by_name("Living room")
+    assert living_room is not None
+    areas.async_update(living_room.id, aliases={"Lounge"})
+    await three_days_warming(hass, mock_config_entry)
+    warming = float(hass.states.get(LIVING_ROOM_TREND).state)
+    assert await said(hass, "is the lounge getting warmer") == (
+        f"Yes, the Living room is getting warmer: {warming:+.1f}\u00a0°C a day over the last "
+        "3 days."
+    )
+    assert (await said(hass, "how humid is it in the lounge")).startswith(
+        "The humidity in the Living room is "
+    )
