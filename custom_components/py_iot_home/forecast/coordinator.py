@@ -37,6 +37,7 @@ from ..const import (
     PREDICTION_CONTEXT_HOURS,
 )
 from ..feature_entry import FeatureEntry
+from ..prediction.arrays import WeatherArrays
 from ..prediction.export import ForecastRequest, ForecastValues, TrainingRequest
 from ..prediction.model import NotEnoughHistoryError, PowerModel
 from ..prediction.unusual_days import parse_days
@@ -56,7 +57,7 @@ from .snapshot import (
     PredictionSnapshot,
     method_choices,
 )
-from .weather import weather_arrays
+from .weather import hours_given, weather_arrays
 
 FORECAST_HOURS = 24
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
@@ -322,11 +323,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
-        response, unit = await self._async_weather_forecast()
+        weather = await self._async_weather_forecast(now)
         try:
-            result = await self.hass.async_add_executor_job(
-                _forecast, model, context, response, unit
-            )
+            result = await self.hass.async_add_executor_job(_forecast, model, context, weather)
         except (NotEnoughHistoryError, ForecastFailedError) as err:
             # No forecast this hour (the entities show unavailable); the next hour tries again.
             LOGGER.warning("%s: no forecast this hour: %.200s", self.entry.title, err)
@@ -344,10 +343,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
         )
 
-    async def _async_weather_forecast(self) -> tuple[object, object]:
-        """The chosen weather entity's hourly forecast reply and its temperature unit, if any."""
+    async def _async_weather_forecast(self, now: datetime) -> WeatherArrays | None:
+        """The chosen weather entity's hourly forecast from `now`, if any hour of it is usable."""
         if not self.weather_entity:
-            return None, None
+            return None
         try:
             response = await self.hass.services.async_call(
                 "weather",
@@ -365,28 +364,42 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 why = "it is unavailable"
             else:
                 why = str(err)
-            self._note_weather(None, why)
-            return None, None
+            self._note_weather(given=False, why=why)
+            return None
+        except Exception as err:
+            # Another integration's fault (its forecast raised, or gave a reply Home
+            # Assistant's conversion cannot read): failed the whole forecast every hour.
+            self._note_weather(given=False, why=f"its forecast failed: {err!r}")
+            return None
         state = self.hass.states.get(self.weather_entity)
         unit = state.attributes.get("temperature_unit") if state else None
-        reply = (response or {}).get(self.weather_entity)
-        self._note_weather(reply, "no hours in its reply")
-        return reply, unit
+        reply = response.get(self.weather_entity) if isinstance(response, dict) else None
+        # Any number of points from another integration: read off the event loop.
+        weather = await self.hass.async_add_executor_job(weather_arrays, reply, unit)
+        given = hours_given(weather, now, FORECAST_HOURS)
+        points = reply.get("forecast") if isinstance(reply, dict) else None
+        count = len(points) if isinstance(points, list) else 0
+        self._note_weather(
+            given=given > 0,
+            why=f"none of the {count} hours in its reply has a temperature for the coming "
+            f"{FORECAST_HOURS}"
+            if count
+            else "no hours in its reply",
+        )
+        return weather if given else None
 
-    def _note_weather(self, reply: object, why: str) -> None:
+    def _note_weather(self, *, given: bool, why: str) -> None:
         """Say when the weather stops giving the coming hours, and when it gives them again.
 
         Without them the forecast quietly took yesterday's temperature for every hour ahead,
         while its model had learned from each hour's own.
         """
-        points = reply.get("forecast") if isinstance(reply, dict) else None
-        given = isinstance(points, list) and len(points) > 0
         self._weather_used = given
         if not given and self.hass.state is not CoreState.running:
             # Starting: the weather's integration may load after this one. Not a warning at
             # every start; the forecast is made again as soon as the weather has a state.
             LOGGER.debug(
-                "%s: %s gives no hours yet (%s)", self.entry.title, self.weather_entity, why
+                "%s: %s gives no hours yet (%.100s)", self.entry.title, self.weather_entity, why
             )
             self._forecast_again_when_weather_is_up()
             return
@@ -438,14 +451,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
 
 def _forecast(
-    model: PowerModel, context: LoadedHistory, response: object, unit: object
+    model: PowerModel, context: LoadedHistory, weather: WeatherArrays | None
 ) -> ForecastValues:
     """Forecast in a child process: pandas never enters Home Assistant's process."""
     request = ForecastRequest(
-        model=model,
-        history=context.history,
-        weather=weather_arrays(response, unit),
-        hours=FORECAST_HOURS,
+        model=model, history=context.history, weather=weather, hours=FORECAST_HOURS
     )
     return forecast_in_subprocess(request)
 

@@ -23,7 +23,6 @@ from homeassistant.helpers.event import async_track_state_change_event
 
 from ..const import CONF_TEMPERATURE_ENTITY, CONF_WEATHER_ENTITY, DOMAIN
 from ..entity import DeviceIdentity, PyIotHomeEntity
-from ..prediction.history import PLAUSIBLE_TEMPERATURE_C
 from .recorder_history import weather_celsius
 
 KEY = "outdoor_temperature"
@@ -74,12 +73,9 @@ class WeatherTemperatureSensor(PyIotHomeEntity, SensorEntity):
         self.async_write_ha_state()
 
     def _take(self, state: State | None) -> None:
-        value = None if state is None else weather_celsius(state)
         # Another integration's attribute: only a temperature some place on Earth has had
-        # reaches the statistics the model trains on.
-        low, high = PLAUSIBLE_TEMPERATURE_C  # the same bound the training history keeps
-        plausible = value is not None and low <= value <= high
-        self._attr_native_value = value if plausible else None
+        # reaches the statistics the model trains on (`weather_celsius` bounds it).
+        self._attr_native_value = None if state is None else weather_celsius(state)
 
     @property
     def available(self) -> bool:

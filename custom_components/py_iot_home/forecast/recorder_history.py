@@ -16,7 +16,7 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import HourlyArrays
-from ..prediction.history import FloatArray, IntArray
+from ..prediction.history import PLAUSIBLE_TEMPERATURE_C, FloatArray, IntArray
 from ..prediction.net_meter import ExportHours, export_hours
 from ..protocol.fields import finite_number
 
@@ -256,10 +256,13 @@ def _weather_temperature(
 
 
 def weather_celsius(state: State) -> float | None:
-    """The state's `temperature` attribute in °C, or None when it is not a finite number."""
+    """The state's `temperature` attribute in °C; None unless a temperature air has had."""
     value = finite_number(state.attributes.get("temperature"))
     unit = state.attributes.get("temperature_unit", UnitOfTemperature.CELSIUS)
     # Any JSON value may be an attribute: `in` of a list raised, and failed the whole load.
     if value is None or not isinstance(unit, str) or unit not in TemperatureConverter.VALID_UNITS:
         return None
-    return float(TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS))
+    celsius = float(TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS))
+    # Bounded before an hour's readings are averaged: 500 °C and -460 °C made 20 °C.
+    low, high = PLAUSIBLE_TEMPERATURE_C
+    return celsius if low <= celsius <= high else None

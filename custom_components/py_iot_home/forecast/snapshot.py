@@ -127,7 +127,7 @@ class PredictionSnapshot:
     # The power sensor recorded nothing over the forecast's context (30 days).
     power_silent: bool = False
     # Where the forecast's hours ahead took their temperature: the weather entity (its
-    # hourly forecast), or SAME_HOUR_YESTERDAY (none chosen, or it gave no hours).
+    # hourly forecast), or SAME_HOUR_YESTERDAY (none chosen, or no usable hour ahead).
     temperature_ahead: str | None = None
 
     @property

@@ -11,20 +11,23 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import WeatherArrays
+from ..prediction.history import PLAUSIBLE_HUMIDITY, PLAUSIBLE_TEMPERATURE_C
 from ..protocol.fields import finite_number
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Nanoseconds since the epoch hold until 2262: a forecast for 2300 (or 9999) is no forecast.
 LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+HOUR_NS = 3_600_000_000_000
 
 
 def weather_arrays(response: object, unit: object = None) -> WeatherArrays | None:
     """Temperature (°C) and humidity per forecast hour from a `weather.get_forecasts` reply.
 
-    `unit` is the weather entity's `temperature_unit`; values that are not finite numbers,
-    times that do not parse or name no real moment (Feb 30, the year 9999) are dropped; a
-    time given twice keeps its last values.
+    `unit` is the weather entity's `temperature_unit`; values that are not finite numbers
+    or that no air has had (the training history's bounds), times that do not parse or
+    name no real moment (Feb 30, the year 9999) are dropped; a time given twice keeps its
+    last values.
     """
     points = response.get("forecast") if isinstance(response, dict) else None
     if not isinstance(points, list):
@@ -51,7 +54,12 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
             temperature = TemperatureConverter.convert(temperature, unit, UnitOfTemperature.CELSIUS)
         # UTC nanoseconds: points may carry different offsets (a DST change in the forecast).
         utc_ns = (moment - EPOCH) // MICROSECOND * 1000
-        rows[utc_ns] = (temperature, _finite(point.get("humidity")))
+        # Bounded point by point: points of one hour are averaged, and 500 °C beside -460 °C
+        # made a plausible 20 °C.
+        rows[utc_ns] = (
+            _within(temperature, PLAUSIBLE_TEMPERATURE_C),
+            _within(_finite(point.get("humidity")), PLAUSIBLE_HUMIDITY),
+        )
     if not rows:
         return None
     values = np.array(list(rows.values()), dtype=np.float64)
@@ -60,6 +68,21 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
         temperature=values[:, 0],
         humidity=values[:, 1],
     )
+
+
+def hours_given(weather: WeatherArrays | None, start: datetime, hours: int) -> int:
+    """How many of the `hours` hours from `start` (a UTC hour) have a forecast temperature."""
+    if weather is None:
+        return 0
+    # Floored to the UTC hour, as the forecast places the points.
+    slot = (weather.time_ns - (start - EPOCH) // MICROSECOND * 1000) // HOUR_NS
+    known = ~np.isnan(weather.temperature) & (slot >= 0) & (slot < hours)
+    return int(np.unique(slot[known]).size)
+
+
+def _within(value: float, bounds: tuple[float, float]) -> float:
+    low, high = bounds
+    return value if low <= value <= high else math.nan
 
 
 def _finite(value: object) -> float:
