@@ -138,6 +138,9 @@ def to_grid(history: HourlyHistory | pd.DataFrame) -> HourlyGrid:
     if len(full) != len(frame):
         frame = frame.reindex(full)
     power = np.clip(frame["p"].to_numpy(np.float64), 0.0, None)
+    # The recorder's mean of a finite state (1e308 W held for five minutes) can be infinite;
+    # above the ceiling's percentiles it made the ceiling NaN, and every training failed.
+    power[np.isinf(power)] = np.nan
     # One ceiling for the hours' means and their ends: a percentile of the whole history.
     ceiling = glitch_ceiling(power)
     power = without_glitches(power, ceiling)
