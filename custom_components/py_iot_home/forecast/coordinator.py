@@ -111,7 +111,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         try:
             self.excluded_days = parse_days(str(settings.get(CONF_EXCLUDED_DAYS, "")))
         except ValueError as err:
-            LOGGER.warning("%s: excluded days ignored: %s", self.entry.title, err)
+            LOGGER.warning("%s: excluded days ignored: %.200s", self.entry.title, err)
             self.excluded_days = []
         self.exclude_outliers = bool(settings.get(CONF_EXCLUDE_OUTLIERS, False))
         self.training_days = int(settings.get(CONF_TRAINING_DAYS, DEFAULT_TRAINING_DAYS))

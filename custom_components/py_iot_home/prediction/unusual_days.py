@@ -58,14 +58,19 @@ def excluded_positions(
 
 
 MAX_EXCLUDED_DAYS = 366
+# A year of days one by one, each on its own line, is under 5,000 characters. Longer text
+# (commas or spaces by the megabyte, which parsed as no day) was stored in the entry.
+MAX_EXCLUDED_TEXT = 10_000
 
 
 def parse_days(text: str) -> list[date]:
     """Days from text like "2026-12-24, 2026-12-31..2027-01-02" (ranges inclusive).
 
     Raises ValueError naming the first part that is not a date or a forward range, or when
-    more than a year of days is given.
+    more than a year of days (or MAX_EXCLUDED_TEXT characters) is given.
     """
+    if len(text) > MAX_EXCLUDED_TEXT:
+        raise ValueError(f"more than {MAX_EXCLUDED_TEXT} characters")
     days: list[date] = []
     for part in (piece.strip() for piece in text.replace(";", ",").replace("\n", ",").split(",")):
         if not part:
