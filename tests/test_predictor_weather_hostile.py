@@ -174,6 +174,9 @@ async def test_a_forecast_of_unreadable_hours_is_no_weather_forecast(
     weather.hourly = [*reversed(in_new_york), in_new_york[3]]
     _, hours, source = await _predicted(hass, predictor)
     assert (hours, source) == (cold, HOSTILE)
+    # 100,000 points (the coming day's, over and over): read off the event loop, and used.
+    weather.hourly = _hours(temperature=-5.0) * (100_000 // 24)
+    assert (await _predicted(hass, predictor))[1:] == (cold, HOSTILE)
     assert len(_lines(caplog, BACK, logging.INFO)) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
