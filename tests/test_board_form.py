@@ -13,7 +13,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.py_iot_home.board.form import unused_name
 from custom_components.py_iot_home.board.pin_validation import first_free_pin
 from custom_components.py_iot_home.const import (
     CONF_ADD_ANOTHER,
@@ -23,15 +22,19 @@ from custom_components.py_iot_home.const import (
     CONF_DHT_PIN,
     CONF_LEDS,
     CONF_PIN,
+    CONF_POWER_ENTITY,
     DOMAIN,
+    SubentryKind,
 )
-from custom_components.py_iot_home.name_check import MAX_NAME_LENGTH
+from custom_components.py_iot_home.name_check import MAX_NAME_LENGTH, unused_name
 
 from .fakes import FakeHardware, install_fake_hardware
 from .home_entry import (
     async_configure_subentry,
     async_start_add,
     async_start_reconfigure,
+    board_subentry,
+    home_entry,
     subentry_titled,
 )
 from .simulated_board import async_first_simulated_reading
@@ -275,3 +278,73 @@ async def test_the_led_name_proposed_for_a_board_of_the_longest_name_is_taken(
         result["flow_id"], {**_defaults(result), CONF_ADD_ANOTHER: False}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_name_already_taken_is_refused_next_to_its_field(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """A board, LED or forecast could be given a name already taken (the walk of
+    2026-12-06 made a second "Climate sensor" board and a second "Desk LED" on one board):
+    two devices alike in the integration's page, the device list, history and Assist.
+    The forms proposed a free name and took any typed over it; now they refuse it."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await async_start_add(hass, mock_config_entry)
+    board = {**_defaults(result), CONF_ADD_LED: True}
+    for taken in ("Living room", "living  ROOM "):
+        result = await async_configure_subentry(
+            hass, result["flow_id"], {**board, CONF_NAME: taken}
+        )
+        assert result["errors"] == {CONF_NAME: "name_in_use"}
+    result = await async_configure_subentry(hass, result["flow_id"], {**board, CONF_NAME: "Hall"})
+    led = {**_defaults(result), CONF_NAME: "Porch", CONF_ADD_ANOTHER: True}
+    result = await async_configure_subentry(hass, result["flow_id"], led)
+    assert result["errors"] == {}
+    led = {**_defaults(result), CONF_NAME: "porch", CONF_ADD_ANOTHER: False}
+    result = await async_configure_subentry(hass, result["flow_id"], led)
+    assert result["errors"] == {CONF_NAME: "name_in_use"}
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_NAME: "Shelf"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+    result = await async_start_reconfigure(hass, mock_config_entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "add_led"})
+    led = {**_defaults(result), CONF_NAME: "Desk LED"}
+    result = await async_configure_subentry(hass, result["flow_id"], led)
+    assert result["errors"] == {CONF_NAME: "name_in_use"}
+    result = await async_configure_subentry(hass, result["flow_id"], {**led, CONF_NAME: "Shelf"})
+    assert result["type"] is FlowResultType.ABORT  # another board's LED name is its own
+    await hass.async_block_till_done()
+    entry_devices = dr.async_entries_for_config_entry(
+        dr.async_get(hass), mock_config_entry.entry_id
+    )
+    assert sorted(d.name for d in entry_devices) == [
+        "Desk LED",
+        "Hall",
+        "Living room",
+        "Porch",
+        "Shelf",
+        "Shelf",
+    ]
+
+    result = await async_start_add(hass, mock_config_entry, SubentryKind.FORECAST)
+    (name,) = (key for key in result["data_schema"].schema if key == CONF_NAME)
+    assert name.default() == "Power forecast"
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_NAME: "hall", CONF_POWER_ENTITY: "sensor.none"}
+    )
+    assert result["errors"][CONF_NAME] == "name_in_use"
+
+
+async def test_a_second_forecast_is_proposed_a_name_of_its_own(
+    hass: HomeAssistant, board_data: dict, fake_hardware: FakeHardware
+) -> None:
+    """Every forecast was proposed "Power forecast", the name of the first one."""
+    entry = home_entry(board_subentry(board_data, title="Power forecast"))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await async_start_add(hass, entry, SubentryKind.FORECAST)
+    (name,) = (key for key in result["data_schema"].schema if key == CONF_NAME)
+    assert name.default() == "Power forecast 2"

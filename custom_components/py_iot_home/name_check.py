@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .protocol import ProtocolError
 from .protocol.fields import text
 
@@ -21,3 +23,24 @@ def invalid_name(name: str) -> bool:
     except ProtocolError:
         return True
     return False
+
+
+def name_taken(name: str, existing: Iterable[str]) -> bool:
+    """Whether `name` repeats one of `existing`, as a person would read them (case, spaces).
+
+    Two devices of one name cannot be told apart in lists, history or by Assist: the forms
+    propose a name not taken, and refuse one typed over it.
+    """
+    wanted = " ".join(name.split()).casefold()
+    return any(" ".join(other.split()).casefold() == wanted for other in existing)
+
+
+def unused_name(base: str, existing: Iterable[str]) -> str:
+    """`base`, or "`base` 2", "`base` 3"... : the first that `name_taken` lets through."""
+    existing = list(existing)
+    if not name_taken(base, existing):
+        return base
+    number = 2
+    while name_taken(f"{base} {number}", existing):
+        number += 1
+    return f"{base} {number}"

@@ -29,7 +29,7 @@ from ..hardware.dht import DhtModel
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_SIMULATED, MIN_GPIO_PIN
 from ..home.subentries import feature_titles
-from ..name_check import invalid_name
+from ..name_check import invalid_name, name_taken
 from .form import (
     area_name,
     async_default_hardware,
@@ -110,6 +110,8 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
             placeholders = pin_in_use_placeholders(pin, taken)
             if invalid_name(user_input[CONF_NAME]):
                 errors[CONF_NAME] = "invalid_name"
+            elif name_taken(user_input[CONF_NAME], feature_titles(self.hass)):
+                errors[CONF_NAME] = "name_in_use"
             if not errors:
                 self._board = {
                     CONF_NAME: user_input[CONF_NAME],
@@ -145,7 +147,9 @@ class BoardSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], HandlerT]
         taken = pins_in_use(self.hass) | {self._board[CONF_DHT_PIN]: "this board's sensor"}
         taken |= led_pins(self._leds, board="this board")
         if user_input is not None:
-            errors, placeholders = led_errors(user_input, taken)
+            errors, placeholders = led_errors(
+                user_input, taken, [led[CONF_NAME] for led in self._leds]
+            )
             if not errors:
                 self._leds.append(new_led(user_input))
                 if not user_input[CONF_ADD_ANOTHER]:

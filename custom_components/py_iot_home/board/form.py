@@ -26,7 +26,7 @@ from ..const import (
 )
 from ..hardware.dht import DhtModel
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from ..name_check import MAX_NAME_LENGTH, invalid_name
+from ..name_check import MAX_NAME_LENGTH, invalid_name, name_taken, unused_name
 from .pin_validation import (
     dht_library_works,
     first_free_pin,
@@ -124,17 +124,6 @@ def led_schema(
     return probatio.Schema(fields)
 
 
-def unused_name(base: str, existing: list[str]) -> str:
-    """`base`, or "`base` 2", "`base` 3"... : the first that is not taken."""
-    names = {name.casefold() for name in existing}
-    if base.casefold() not in names:
-        return base
-    number = 2
-    while f"{base} {number}".casefold() in names:
-        number += 1
-    return f"{base} {number}"
-
-
 def new_led(user_input: dict[str, Any]) -> dict[str, Any]:
     """An LED as stored in the board's options, with a fresh id."""
     return {
@@ -147,14 +136,19 @@ def new_led(user_input: dict[str, Any]) -> dict[str, Any]:
 
 
 def led_errors(
-    user_input: dict[str, Any], taken: Mapping[int, str]
+    user_input: dict[str, Any], taken: Mapping[int, str], board_leds: Collection[str]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """What is wrong with an LED form's pin or name (empty if nothing), and its placeholders."""
+    """What is wrong with an LED form's pin or name (empty if nothing), and its placeholders.
+
+    `board_leds` are the names of the board's other LEDs, which the proposed name avoids.
+    """
     pin = form_pin(user_input[CONF_PIN])
     if problem := validate_pin(pin, taken):
         return {CONF_PIN: problem.value}, pin_in_use_placeholders(pin, taken)
     if invalid_name(user_input[CONF_NAME]):
         return {CONF_NAME: "invalid_name"}, {}
+    if name_taken(user_input[CONF_NAME], board_leds):
+        return {CONF_NAME: "name_in_use"}, {}
     return {}, {}
 
 

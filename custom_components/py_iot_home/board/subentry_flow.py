@@ -9,6 +9,7 @@ from homeassistant.config_entries import (
     SubentryFlowContext,
     SubentryFlowResult,
 )
+from homeassistant.const import CONF_NAME
 from homeassistant.helpers import selector
 
 from ..const import (
@@ -161,7 +162,7 @@ class BoardSubentryFlow(
         taken = pins_in_use(self.hass)
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            errors, placeholders = led_errors(user_input, taken)
+            errors, placeholders = led_errors(user_input, taken, [led[CONF_NAME] for led in leds])
             if not errors:
                 led = new_led(user_input)
                 live = False

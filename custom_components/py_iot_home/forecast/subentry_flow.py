@@ -13,12 +13,14 @@ from homeassistant.const import CONF_NAME
 from homeassistant.data_entry_flow import FlowContext, FlowHandler, FlowResult
 
 from ..const import CONF_POWER_ENTITY, SubentryKind
-from ..home.subentries import home_subentries
+from ..home.subentries import feature_titles, home_subentries
 from ..home.subentry_flow import HomeSubentryFlow
 from ..loaded import loaded_feature
-from ..name_check import invalid_name
+from ..name_check import invalid_name, name_taken, unused_name
 from .config_flow import async_predictor_source_errors, predictor_schema
 from .outdoor_temperature import weather_mirrored
+
+DEFAULT_FORECAST_NAME = "Power forecast"
 
 
 def forecast_unique_id(power_entity: str) -> str:
@@ -58,15 +60,18 @@ class ForecastSteps[ContextT: FlowContext, ResultT: FlowResult[Any, Any], Handle
                 placeholders["forecast"] = same
             if invalid_name(user_input[CONF_NAME]):
                 errors[CONF_NAME] = "invalid_name"
+            elif name_taken(user_input[CONF_NAME], feature_titles(self.hass)):
+                errors[CONF_NAME] = "name_in_use"
             if not errors:
                 return await self._async_forecast_configured(
                     user_input[CONF_NAME],
                     unique_id,
                     {k: v for k, v in user_input.items() if k != CONF_NAME},
                 )
-        schema = probatio.Schema(
-            {probatio.Required(CONF_NAME, default="Power forecast"): str}
-        ).extend(predictor_schema().schema)
+        name = unused_name(DEFAULT_FORECAST_NAME, feature_titles(self.hass))
+        schema = probatio.Schema({probatio.Required(CONF_NAME, default=name): str}).extend(
+            predictor_schema().schema
+        )
         return self.async_show_form(
             step_id="predictor",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
