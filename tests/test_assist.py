@@ -18,6 +18,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -636,6 +637,41 @@ async def test_the_humidity_of_a_node_in_no_area_is_answered(
     await hass.async_block_till_done()
     assert await _speech(hass, "what's the humidity of the Garage Pi?") == (
         "Garage Pi reads 41.0\u00a0percent."
+    )
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_node_reading_is_said_as_its_device_page_shows_it(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """In °F a node's 19.7 °C is 67.46 °F in its state, 67.5 °F on its device page: Assist
+    said "67.46 °F" (the walk of 2026-12-06: the meter's outdoor sensor was "44.258 °F" by
+    its name and "44.3 °F outside" in the next answer), and a humidity of 84.04 "84.04
+    percent" beside the page's 84.0 %. Both are rounded as shown now, by name and by area."""
+    device = await _node_in_no_area(hass, "Garage Pi")
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    node = entry.runtime_data.node
+    async_fire_mqtt_message(
+        hass, node.topic(TopicKind.STATE), state_payload(2, temperature=19.7, humidity=84.04)
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.kitchen_pi_temperature").state == "67.46"
+    assert hass.states.get("sensor.kitchen_pi_humidity").state == "84.04"
+    assert await _speech(hass, "what is the temperature in the garage") == (
+        "Garage Pi reads 67.5\u00a0°F."
+    )
+    assert await _speech(hass, "what's the humidity of the Garage Pi?") == (
+        "Garage Pi reads 84.0\u00a0percent."
+    )
+    garage = ar.async_get(hass).async_get_or_create("Garage")
+    dr.async_get(hass).async_update_device(device.id, area_id=garage.id)
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    assert await _speech(hass, "what is the humidity in the garage") == (
+        "The humidity in the Garage is 84.0\u00a0percent."
     )
 
 

@@ -16,12 +16,7 @@ from typing import Any
 
 import probatio
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.const import (
-    ATTR_UNIT_OF_MEASUREMENT,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-    Platform,
-)
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, Platform
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import config_validation as cv
@@ -31,8 +26,10 @@ from homeassistant.helpers import intent
 
 from ..const import DOMAIN
 from .climate_answers import device_reading_answer
+from .display import display_precision
 from .places import area_of, our_devices_called, which_device_answer
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
+from .spoken import shown
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
@@ -76,11 +73,14 @@ def device_reading_speech(hass: HomeAssistant, device_id: str, reading: str) -> 
     if (sensor := _reading_sensor(hass, device.id, reading)) is None:
         return f"{name} has no {reading} sensor."
     state = hass.states.get(sensor.entity_id)
-    if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+    # Rounded as the device page shows it: in °F a node's 19.7 °C was "67.46 °F", and the
+    # meter's outdoor sensor "44.258 °F" here and "44.3 °F outside" in the next answer.
+    number = None if state is None else shown(state.state, display_precision(hass, state.entity_id))
+    if state is None or number is None:
         return f"The {reading} sensor of {name} has no reading now."
     return device_reading_answer(
         device=str(name),
-        reading=state.state,
+        reading=number,
         unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")),
     )
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import probatio
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import intent
 
 from .climate_answers import humidity_answer
 from .device_readings import device_reading_speech, has_reading_sensor
+from .display import display_precision
 from .places import AreaIntentHandler, PlaceReading
+from .spoken import shown
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
 
@@ -45,11 +47,9 @@ class AreaHumidityIntent(AreaIntentHandler):
         state = hass.states.get(area.humidity_entity_id or "")
         if state is None:
             response.async_set_speech(f"The {area.name} has no humidity sensor.")
-        elif state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+        elif (humidity := shown(state.state, display_precision(hass, state.entity_id))) is None:
             response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
         else:
             unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "%"))
-            response.async_set_speech(
-                humidity_answer(area=area.name, humidity=state.state, unit=unit)
-            )
+            response.async_set_speech(humidity_answer(area=area.name, humidity=humidity, unit=unit))
         return response
