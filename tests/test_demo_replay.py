@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from py_iot_node.config import SIMULATED_MANUFACTURER, node_manufacturer, parse_config
 
+from script.demo.meter import node_yaml
 from script.demo.uci_replay import DemoSeries
 
 # 32 days of 10-minute rows from a Wednesday noon (local times, as the data): 3 whole weeks
@@ -63,3 +67,13 @@ def test_less_than_a_week_of_data_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="no whole week"):
         DemoSeries.from_frame(frame)
+
+
+def test_the_demo_meter_is_made_by_whoever_makes_the_other_simulated_devices(
+    tmp_path: Path,
+) -> None:
+    """Its device page read "Simulated meter and outdoor sensor (UCI data) by Simulated",
+    the wording fixed for simulated nodes, beside "Simulated Raspberry Pi by Py IoT Home"."""
+    config = parse_config(yaml.safe_load(node_yaml(str(tmp_path), str(tmp_path))))
+    assert config.model.startswith("Simulated")
+    assert node_manufacturer(config) == SIMULATED_MANUFACTURER

@@ -57,7 +57,7 @@ node:
   id: {NODE_ID}
   name: {NODE_NAME}
   model: Simulated meter and outdoor sensor (UCI data)
-  manufacturer: Simulated
+  manufacturer: Py IoT Home
 mqtt: {{host: 127.0.0.1, port: 1883}}
 interval_s: 10
 custom_sensors:
