@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -88,3 +90,21 @@ async def test_predicted_power_shows_the_new_hour_as_it_begins(
     assert float(after.state) == points[1]["power_w"]
     assert after.attributes["forecast"] == points[1:]
     assert (await _forecast_action(hass, forecast_id))["forecast"] == points[1:]
+
+
+# What a device page's row holds on one line, name and state: "Outdoor temperature rising"
+# beside "Unknown" fits (the walk of 2026-12-06).
+ROW_CHARACTERS = 33
+
+
+def test_every_forecast_method_leaves_its_name_in_sight_on_the_device_page() -> None:
+    """The demo's method, "Learned method and best rule, weighted", cut the name beside it
+    to "Foreca…" and took two lines, on the device page and on tiles."""
+    strings = Path(__file__).parents[1] / "custom_components/py_iot_home/strings.json"
+    method = json.loads(strings.read_text())["entity"]["sensor"]["forecast_method"]
+    too_long = {
+        key: state
+        for key, state in method["state"].items()
+        if len(method["name"]) + len(state) > ROW_CHARACTERS
+    }
+    assert too_long == {}
