@@ -382,6 +382,29 @@ async def test_settings_poll_interval_minimum(
     assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 5
 
 
+async def test_a_fraction_of_a_read_or_second_is_refused_not_cut_off(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """2.5 failed reads were stored and read back as 2 (5.5 s as 5), without a word: the
+    walk of 2026-12-06 typed them in Change board. A window of 1.5 days was refused."""
+    mock_config_entry.add_to_hass(hass)
+    result = await _board_menu(hass, mock_config_entry, "settings")
+    for field in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD):
+        with pytest.raises(InvalidData, match=field) as raised:
+            await async_configure_subentry(
+                hass,
+                result["flow_id"],
+                {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2, field: 5.5},
+            )
+        assert raised.value.schema_errors == {field: "Use a whole number, not 5.5"}
+    assert settings(mock_config_entry)[CONF_FAILURE_THRESHOLD] == 3
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2.0}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert settings(mock_config_entry)[CONF_FAILURE_THRESHOLD] == 2
+
+
 async def test_add_and_remove_led(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await _board_menu(hass, mock_config_entry, "add_led")
