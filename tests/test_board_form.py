@@ -348,3 +348,10 @@ async def test_a_second_forecast_is_proposed_a_name_of_its_own(
     result = await async_start_add(hass, entry, SubentryKind.FORECAST)
     (name,) = (key for key in result["data_schema"].schema if key == CONF_NAME)
     assert name.default() == "Power forecast 2"
+    # A fraction of a day or an hour was cut off (a retrain every 2.5 hours ran every 2).
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {CONF_NAME: "Meter", CONF_POWER_ENTITY: "sensor.none", "training_days": 20.5},
+    )
+    assert result["errors"]["training_days"] == "not_whole_number"

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import probatio
 from homeassistant.helpers import selector
-
-
-def whole_number(value: float) -> float:
-    """`value` if it has no fraction.
-
-    The box's step of 1 is no check: 2.5 failed reads were stored and read back as 2, a
-    retrain every 2.5 hours ran every 2, without a word.
-    """
-    if not float(value).is_integer():
-        raise probatio.Invalid(f"Use a whole number, not {value}")
-    return value
 
 
 def number_field(minimum: int, maximum: int, unit: str | None = None) -> probatio.All[float]:
@@ -28,6 +20,18 @@ def number_field(minimum: int, maximum: int, unit: str | None = None) -> probati
     )
     if unit is not None:
         config["unit_of_measurement"] = unit
-    return probatio.All(
-        selector.NumberSelector(config), probatio.Range(min=minimum, max=maximum), whole_number
-    )
+    return probatio.All(selector.NumberSelector(config), probatio.Range(min=minimum, max=maximum))
+
+
+def fraction_errors(user_input: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
+    """`not_whole_number` for each of `fields` given with a fraction.
+
+    The box's step of 1 is no check, and the schema cannot hold one (the frontend could not
+    be sent the form): 2.5 failed reads were stored and read back as 2, a retrain every
+    2.5 hours ran every 2, without a word.
+    """
+    return {
+        field: "not_whole_number"
+        for field in fields
+        if field in user_input and not float(user_input[field]).is_integer()
+    }

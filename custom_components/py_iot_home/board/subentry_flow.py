@@ -26,7 +26,7 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
-from ..number_field import number_field
+from ..number_field import fraction_errors, number_field
 from ..quantities import CLIMATE_SENSORS
 from ..trends.settings_form import (
     shown_trend_options,
@@ -116,9 +116,12 @@ class BoardSubentryFlow(
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = trend_field_errors(user_input, self._temperature_unit)
+            errors |= fraction_errors(user_input, (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD))
             # Checked here, not by the selector's minimum: a schema error shows as a generic
             # message above the form, a step error next to the field, in words.
-            if int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL:
+            if CONF_POLL_INTERVAL not in errors and (
+                int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL
+            ):
                 errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
         if user_input is not None and not errors:
             options = {

@@ -40,7 +40,7 @@ from ..const import (
     SubentryKind,
 )
 from ..feature_lookup import feature_entry
-from ..number_field import number_field
+from ..number_field import fraction_errors, number_field
 from ..prediction.unusual_days import parse_days
 from ..quantities import unit_of
 from .recorder_history import async_load_export_hours
@@ -182,6 +182,7 @@ def _of_a_forecast(hass: HomeAssistant, entity_id: str) -> bool:
 def _field_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
     """Each field's error, all at once: the days, the power and the climate sources."""
     errors = _climate_errors(hass, user_input)
+    errors |= fraction_errors(user_input, (CONF_TRAINING_DAYS, CONF_RETRAIN_HOURS))
     try:
         parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
     except ValueError:
