@@ -112,7 +112,7 @@ from bench.prediction_csv_arguments import add_arguments, options_from
 from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
-from bench.prediction_csv_times import check_span, row_times, time_parts
+from bench.prediction_csv_times import check_span, row_times, time_parts, utc_named
 from bench.prediction_csv_units import check_named_units, numbers
 from bench.prediction_csv_values import note_units_assumed, unit_read
 from bench.prediction_csv_zones import check_zone
@@ -154,7 +154,7 @@ class CsvRead:
 def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = note) -> CsvRead:
     """The file as hourly whole days, with the units its power and temperature were read in."""
     check_zone(options.tz)
-    if options.naive_times not in NAIVE_TIMES:
+    if options.naive_times not in (*NAIVE_TIMES, None):
         raise CsvError(f"--naive-times is one of {', '.join(NAIVE_TIMES)}")
     # Headers pad names (London's smart meters: `KWH/hh (per half hour) `): asked for as
     # they read, with or without the spaces, they are the same column.
@@ -196,7 +196,10 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     units_given: dict[str, Any] = {f"{key}_unit": unit for key, unit in in_cells.items()}
     options = replace(options, **units_given)
     options = check_named_units(options, notes, by_cells={f"{key}_unit" for key in in_cells})
-    times = row_times(raw, time_columns, options, notes)
+    # EIA's `period_utc` read as the home's local time was 8 hours off in California.
+    utc_by_name = utc_named(time_columns) if options.naive_times is None else None
+    options = replace(options, naive_times="utc" if utc_by_name else options.naive_times or "local")
+    times = row_times(raw, time_columns, options, notes, utc_by_name)
     keep = times.notna()
     check_span(times[keep], options.time)
     rows = pd.DataFrame(

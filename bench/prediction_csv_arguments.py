@@ -47,10 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv.add_argument(
         "--naive-times",
         choices=NAIVE_TIMES,
-        default="local",
-        help="times without an offset are local (the home's with --tz; default) or utc: "
-        "UTC instants, whose hours of the day are counted in --tz (e.g. --naive-times utc "
-        "--tz Europe/Berlin for the German weather service's UTC stamps)",
+        help="times without an offset are local (the home's with --tz) or utc: UTC "
+        "instants, whose hours of the day are counted in --tz (e.g. --naive-times utc "
+        "--tz Europe/Berlin for the German weather service's UTC stamps); default: utc "
+        "where the time column's name says UTC (period_utc, 'Time (UTC)'), else local",
     )
     csv.add_argument(
         "--power-unit",

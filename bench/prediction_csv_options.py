@@ -29,8 +29,9 @@ class CsvOptions:
     power_unit: str | None = None
     temperature_unit: str | None = None
     clip_negative: bool = False
-    # "local": naive times are the home's (`tz`); "utc": they are UTC, counted in `tz`.
-    naive_times: str = "local"
+    # "local": naive times are the home's (`tz`); "utc": they are UTC, counted in `tz`;
+    # None: "utc" where the time column's name says UTC (`period_utc`), else "local".
+    naive_times: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -129,12 +129,27 @@ def check_time_of_day(times: pd.Series, name: str) -> None:
         )
 
 
+def utc_named(columns: list[str]) -> str | None:
+    """The first of the time columns whose name says UTC (`period_utc`, `Time (UTC)`,
+    `DateTimeUTC`), else None."""
+    for column in columns:
+        spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", column)
+        if "utc" in re.split(r"[^a-z0-9]+", spaced.lower()):
+            return column
+    return None
+
+
 def parse_times(
-    column: pd.Series, zone: str | None, notes: Callable[[str], None], naive_utc: bool = False
+    column: pd.Series,
+    zone: str | None,
+    notes: Callable[[str], None],
+    naive_utc: bool = False,
+    utc_by_name: str | None = None,
 ) -> pd.Series:
     """The time column as instants (NaT where a row has no time), in `zone` if given.
 
-    Naive times are `zone`'s local times, or with `naive_utc` UTC (counted in `zone`).
+    Naive times are `zone`'s local times, or with `naive_utc` UTC (counted in `zone`);
+    `utc_by_name` is the column whose name made them UTC, said in a note if they are naive.
     """
     text = column.str.strip()
     present = text != ""
@@ -154,6 +169,11 @@ def parse_times(
         parsed = text_times(values, str(column.name), notes)
     if parsed.dt.tz is None:
         if naive_utc:
+            if utc_by_name:
+                notes(
+                    f"the times in {utc_by_name!r} have no offset and are read as UTC, as its "
+                    "name says (--naive-times local to read them as local time)"
+                )
             parsed = parsed.dt.tz_localize("UTC")
             if zone:
                 parsed = parsed.dt.tz_convert(zone)
@@ -323,9 +343,16 @@ def read_times(values: pd.Series, keywords: dict[str, object]) -> pd.DatetimeInd
 
 
 def row_times(
-    raw: pd.DataFrame, time_columns: list[str], options: CsvOptions, notes: Callable[[str], None]
+    raw: pd.DataFrame,
+    time_columns: list[str],
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    utc_by_name: str | None = None,
 ) -> pd.Series:
-    """Each row's time (NaT where it has none), from one column or a date and a time of day."""
+    """Each row's time (NaT where it has none), from one column or a date and a time of day.
+
+    `utc_by_name`: the time column whose name made naive times UTC (`utc_named`).
+    """
     name = options.time
     dates = date_columns(raw, time_columns)
     time_text = dates_from_parts(raw, dates) if len(dates) > 1 else raw[dates[0]].str.strip()
@@ -347,6 +374,8 @@ def row_times(
             )
         notes(f"{int(blank.sum())} rows without a time{such_as} dropped")
         time_text = time_text.where(~blank, "")
-    times = parse_times(time_text.rename(name), options.tz, notes, options.naive_times == "utc")
+    times = parse_times(
+        time_text.rename(name), options.tz, notes, options.naive_times == "utc", utc_by_name
+    )
     check_time_of_day(times, name)
     return times

@@ -238,6 +238,32 @@ def test_naive_times_in_utc_are_counted_in_the_homes_zone(tmp_path: Path) -> Non
     assert any("naive times read as UTC, hours of the day in Europe/Berlin" in n for n in notes)
 
 
+@pytest.mark.parametrize("column", ["period_utc", "Time (UTC)", "DateTimeUTC"])
+def test_a_time_column_named_utc_is_read_as_utc_and_said(tmp_path: Path, column: str) -> None:
+    # EIA-930's `period_utc` (`2021-08-01T08`): 08:00 UTC is 01:00 in California. Read as
+    # local time it put every hour 7-8 hours late, and a clock change's hours in the wrong night.
+    utc = pd.date_range("2026-07-01 07:00", periods=4 * 24, freq="h")
+    pacific = utc.tz_localize("UTC").tz_convert("America/Los_Angeles")
+    lines = [f"{column},power,temp"] + [
+        f"{time:%Y-%m-%dT%H},{power:g},21.5"
+        for time, power in zip(utc, home_w(pacific), strict=True)
+    ]
+    notes: list[str] = []
+    hourly = load_csv(
+        write(tmp_path, lines), options(time=column, tz="America/Los_Angeles"), notes.append
+    )
+    assert hourly.index[0] == pd.Timestamp("2026-07-01 00:00", tz="America/Los_Angeles")
+    np.testing.assert_allclose(hourly["power_w"], home_w(pd.DatetimeIndex(hourly.index)))
+    assert any(f"the times in {column!r} have no offset and are read as UTC" in n for n in notes)
+    # Said otherwise, the option wins: the times are the home's.
+    local = load_csv(
+        write(tmp_path, lines),
+        options(time=column, tz="America/Los_Angeles", naive_times="local"),
+        lambda _: None,
+    )
+    assert local.index[0] == pd.Timestamp("2026-07-02 00:00", tz="America/Los_Angeles")
+
+
 def test_naive_utc_times_through_the_autumn_clock_change_keep_every_hour(tmp_path: Path) -> None:
     utc = pd.date_range("2026-10-23 22:00", periods=4 * 24 + 1, freq="h")
     frame = pd.DataFrame({"power": home_w(utc), "temp": 9.0}, index=utc)
