@@ -132,6 +132,19 @@ def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
     return max(hold, min(usual, WEATHER_HOLD_MAX))
 
 
+def local_hour_phase(index: pd.DatetimeIndex) -> int:
+    """Nanoseconds past the UTC hour at which the zone's clock hours begin.
+
+    0 but in zones a part of an hour off UTC (India +05:30, Adelaide +09:30, Nepal
+    +05:45): there the hours on UTC's grid ran from half past, each the mean of two of the
+    file's hours, and the day from 00:30.
+    """
+    if index.tz is None or index.empty:
+        return 0
+    offset = pd.Timestamp(index[0]).utcoffset()
+    return -int(offset.total_seconds() * 1e9) % HOUR.value if offset is not None else 0
+
+
 def hourly_means(
     values: pd.Series,
     hold: pd.Timedelta,
@@ -146,10 +159,12 @@ def hourly_means(
     """
     known = values.dropna()
     index = pd.DatetimeIndex(values.index)
-    # Whole hours in UTC: a local floor is ambiguous on the night the clocks go back.
-    nanoseconds = epoch_ns(index)
+    # Whole hours in UTC, moved by the zone's part of an hour (India's +05:30): a local
+    # floor is ambiguous on the night the clocks go back.
+    phase = local_hour_phase(index)
+    nanoseconds = epoch_ns(index) - phase
     first, last = nanoseconds[0] // HOUR.value, nanoseconds[-1] // HOUR.value + 1
-    edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value, utc=True)
+    edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value + phase, utc=True)
     local = edges_utc.tz_convert(index.tz) if index.tz else edges_utc.tz_localize(None)
     grid = pd.DatetimeIndex(local)
     if known.empty:

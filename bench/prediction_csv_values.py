@@ -41,6 +41,9 @@ ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
 ASSUMED_POWER = "W (kW where its median is below 20 W)"
 UNIT_WORDS = {"C": "°C", "F": "°F", "K": "K", "C10": "tenths of a °C"}
 FRACTION_EVIDENCE_HOURS = 24  # a day of humidity at or below 1: a fraction, not %
+# Beyond the world's records (-89.2 and 56.7 °C) no outdoor air has been: a sensor's fault.
+OUTDOOR_C = (-90.0, 60.0)
+HUMIDITY_PERCENT = (0.0, 105.0)  # a sensor's 100 % may read a little over
 
 
 def region_why(power: pd.Series) -> str | None:
@@ -156,7 +159,35 @@ def checked_values(
         )
         hourly[power_columns] = hourly[power_columns] * POWER_UNITS["MW"]
     hourly = checked_humidity(hourly, options, notes)
-    return checked_temperatures(hourly, options, read_by_values, whole_temperatures)
+    hourly = checked_temperatures(hourly, options, read_by_values, whole_temperatures)
+    return without_impossible_weather(hourly, options, notes)
+
+
+def without_impossible_weather(
+    hourly: pd.DataFrame, options: CsvOptions, notes: Callable[[str], None]
+) -> pd.DataFrame:
+    """Hours of outdoor weather no air has, read as missing with a note.
+
+    A thermometer's fault (85 °C for two days in a winter) went into the model's training
+    and the forecasts' weather unsaid; the unit checks read the median, which it leaves.
+    """
+    limits = {"temperature": (OUTDOOR_C, "°C"), "humidity": (HUMIDITY_PERCENT, "%")}
+    for key, ((low, high), unit) in limits.items():
+        values = hourly[key]
+        wrong = (values < low) | (values > high)
+        if not wrong.any():
+            continue
+        at = pd.Timestamp(values.index[wrong.to_numpy()][0])
+        column = options.temperature if key == "temperature" else options.humidity
+        notes(
+            f"{int(wrong.sum())} hours of {column!r} outside {low:g}..{high:g} {unit}, "
+            f"such as {float(values[wrong].iloc[0]):.4g} {unit} ({at:%Y-%m-%d %H:%M}), "
+            "read as missing"
+        )
+        hourly[key] = values.mask(wrong)
+    if hourly["temperature"].isna().all():
+        raise CsvError(f"no temperature values in {options.temperature!r} that outdoor air has")
+    return hourly
 
 
 def checked_humidity(

@@ -1,0 +1,83 @@
+"""bench/prediction.py --csv on what a checker's public data and odd files showed (session 28).
+
+Each read a wrong number into the bench silently: hours half an hour off the home's clock,
+and outdoor weather no air has.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.prediction_csv import CsvOptions, load_csv
+
+DAYS = 3
+
+
+def options(**changes: object) -> CsvOptions:
+    defaults: dict[str, object] = {"time": "time", "power": "power", "temperature": "temp"}
+    return CsvOptions(**(defaults | changes))  # type: ignore[arg-type]
+
+
+def hour_of_day(index: pd.DatetimeIndex) -> np.ndarray:
+    """A home's hours in W: up and down through the day, never a meter's running total."""
+    return 100.0 + 10.0 * ((7 * index.hour.to_numpy()) % 24)
+
+
+def hourly_rows(zone: str, days: int = DAYS) -> pd.DataFrame:
+    index = pd.date_range("2026-01-05", periods=days * 24, freq="h", tz=zone)
+    return pd.DataFrame({"power": hour_of_day(index), "temp": 25.0}, index=index)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide"])
+def test_hours_follow_a_clock_a_part_of_an_hour_off_utc(tmp_path: Path, zone: str) -> None:
+    # India's +05:30: the hours were UTC's, 00:30-01:30 local, each the mean of two of the
+    # file's hours, and the first day lost (it began at 00:30).
+    rows = hourly_rows(zone)
+    path = tmp_path / "home.csv"
+    rows.rename_axis("time").to_csv(path)
+    hourly = load_csv(path, options(), lambda _: None)
+    assert len(hourly) == DAYS * 24
+    assert (pd.DatetimeIndex(hourly.index).minute == 0).all()
+    np.testing.assert_allclose(hourly["power_w"], rows["power"].to_numpy())
+    # Naive local times with --tz: the same hours.
+    naive = rows.tz_localize(None)
+    naive.rename_axis("time").to_csv(path)
+    local = load_csv(path, options(tz=zone), lambda _: None)
+    assert pd.Timestamp(local.index[0]) == pd.Timestamp("2026-01-05", tz=zone)
+    np.testing.assert_allclose(local["power_w"], rows["power"].to_numpy())
+
+
+def test_temperatures_no_outdoor_air_has_are_missing_and_said(tmp_path: Path) -> None:
+    # A thermometer's fault: 85 °C for a day in a winter of 5 °C. The median stays 5 °C,
+    # so no unit check saw it, and the model trained and forecast on it.
+    index = pd.date_range("2026-01-05", periods=30 * 24, freq="h")
+    temp = np.where((index >= "2026-01-10") & (index < "2026-01-11"), 85.0, 5.0)
+    frame = pd.DataFrame({"power": hour_of_day(index), "temp": temp}, index=index)
+    path = tmp_path / "home.csv"
+    frame.rename_axis("time").to_csv(path)
+    notes: list[str] = []
+    hourly = load_csv(path, options(), notes.append)
+    assert hourly["temperature"].isna().sum() == 24
+    assert hourly["temperature"].max() == 5.0
+    assert (
+        "24 hours of 'temp' outside -90..60 °C, such as 85 °C (2026-01-10 00:00), read as missing"
+        in notes
+    )
+
+
+@pytest.mark.parametrize("humidity", [150.0, -5.0])
+def test_humidity_outside_0_to_100_percent_is_missing_and_said(
+    tmp_path: Path, humidity: float
+) -> None:
+    index = pd.date_range("2026-01-05", periods=DAYS * 24, freq="h")
+    rh = np.where(index.hour == 12, humidity, 80.0)
+    frame = pd.DataFrame({"power": hour_of_day(index), "temp": 5.0, "rh": rh}, index=index)
+    path = tmp_path / "home.csv"
+    frame.rename_axis("time").to_csv(path)
+    notes: list[str] = []
+    hourly = load_csv(path, options(humidity="rh"), notes.append)
+    assert hourly["humidity"].isna().sum() == DAYS
+    assert hourly["humidity"].dropna().eq(80.0).all()
+    assert any(f"{DAYS} hours of 'rh' outside 0..105 %" in note for note in notes)
