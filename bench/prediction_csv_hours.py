@@ -90,8 +90,9 @@ def hourly_frame(
         hourly[POWER_END] = hourly_means(power, hold, stops, tail=HOUR_END)
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan
+    regular_rows = usual if regular else None
     return whole_days_or_error(
-        checked_values(hourly, options, notes, read_by_values, whole_temperatures)
+        checked_values(hourly, options, notes, read_by_values, whole_temperatures, regular_rows)
     )
 
 

@@ -109,12 +109,13 @@ def checked_values(
     notes: Callable[[str], None],
     read_by_values: dict[str, tuple[str, str]],
     whole_temperatures: bool = False,
+    regular_rows: pd.Timedelta | None = None,
 ) -> pd.DataFrame:
     """The hourly frame, or one error where it would give silently wrong numbers.
 
     Where a unit was not given, values that can only be in another one are read in it,
     and `read_by_values` says which and why: a median of 0.45 "W" is a home's kW, a median
-    of 55 "°C" a place's °F.
+    of 55 "°C" a place's °F. `regular_rows`: the rows' interval where they keep one.
     """
     power = hourly["power_w"].dropna()
     if power.empty:
@@ -149,7 +150,7 @@ def checked_values(
             read_by_values["power"] = (
                 "kW",
                 f", and its median would be {median:.4g} W, which no home draws: read as kW "
-                "(--power-unit W to refuse)",
+                f"{energy_per_row_hint(regular_rows)}(--power-unit W to refuse)",
             )
             hourly[power_columns] = hourly[power_columns] * POWER_UNITS["kW"]
     elif options.power_unit is None and (region := region_why(hourly["power_w"])):
@@ -188,6 +189,22 @@ def without_impossible_weather(
     if hourly["temperature"].isna().all():
         raise CsvError(f"no temperature values in {options.temperature!r} that outdoor air has")
     return hourly
+
+
+def energy_per_row_hint(regular_rows: pd.Timedelta | None) -> str:
+    """What kWh per row would make of rows read as kW, where they come more than hourly.
+
+    A smart meter's kWh per half hour (a UK home's export) reads as kW at half its power:
+    the values cannot tell the two apart, so the note says the other reading.
+    """
+    if regular_rows is None or not pd.Timedelta(0) < regular_rows < pd.Timedelta(hours=1):
+        return ""
+    minutes = regular_rows.total_seconds() / 60
+    times = pd.Timedelta(hours=1) / regular_rows
+    return (
+        f"(if it is kWh per {minutes:g}-min row, the power is {times:g} times this: "
+        "--power-unit kWh) "
+    )
 
 
 def checked_humidity(

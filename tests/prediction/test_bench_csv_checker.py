@@ -81,3 +81,30 @@ def test_humidity_outside_0_to_100_percent_is_missing_and_said(
     assert hourly["humidity"].isna().sum() == DAYS
     assert hourly["humidity"].dropna().eq(80.0).all()
     assert any(f"{DAYS} hours of 'rh' outside 0..105 %" in note for note in notes)
+
+
+@pytest.mark.parametrize(("minutes", "times"), [(30, "2"), (15, "4")])
+def test_small_numbers_every_half_hour_say_they_may_be_kwh_per_row(
+    tmp_path: Path, minutes: int, times: str
+) -> None:
+    # A UK smart meter's kWh per half hour under a bare name: read as kW, as a power
+    # sensor's would be, the home draws half its power, and nothing said the other reading.
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 * 60 // minutes, freq=f"{minutes}min")
+    kwh = np.round(hour_of_day(index) / 1000 * minutes / 60, 4)
+    frame = pd.DataFrame({"power": kwh, "temp": 5.0}, index=index)
+    path = tmp_path / "meter.csv"
+    frame.rename_axis("time").to_csv(path)
+    notes: list[str] = []
+    load_csv(path, options(), notes.append)
+    said = f"if it is kWh per {minutes}-min row, the power is {times} times this: --power-unit kWh"
+    assert any("read as kW" in note and said in note for note in notes)
+    hourly = load_csv(path, options(power_unit="kWh"), lambda _: None)
+    np.testing.assert_allclose(hourly["power_w"].mean(), hour_of_day(index).mean(), rtol=1e-3)
+    # Hourly rows: kWh per row and kW are the same number, and nothing more is said.
+    hourly_frame = frame.resample("h").sum()
+    hourly_frame["temp"] = 5.0
+    hourly_frame.rename_axis("time").to_csv(path)
+    notes.clear()
+    load_csv(path, options(), notes.append)
+    assert any("read as kW" in note for note in notes)
+    assert not any("kWh per" in note for note in notes)
