@@ -64,7 +64,7 @@ from bench.prediction_csv import (
     read_csv,
 )
 from bench.prediction_csv import add_arguments as add_csv_arguments
-from bench.prediction_csv_hours import days_with_power
+from bench.prediction_csv_hours import days_with_power, days_with_temperature
 from bench.prediction_csv_units import POWER_UNITS
 from bench.prediction_csv_values import UNIT_WORDS, check_power_varies
 from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
@@ -170,7 +170,7 @@ def csv_source(path: Path, options: CsvOptions) -> CsvRead:
         read = read_csv(path, options)
     except CsvError as error:
         raise SystemExit(f"error: {path}: {error}") from None
-    data = days_with_power(read.hourly, note)
+    data = days_with_temperature(days_with_power(read.hourly, note), note)
     days = len(data) // 24
     if days < MIN_TRAIN_DAYS + BLOCK_DAYS:
         raise SystemExit(

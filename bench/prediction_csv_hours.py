@@ -248,17 +248,34 @@ def days_with_power(data: pd.DataFrame, notes: Callable[[str], None]) -> pd.Data
     A competition's file ends with the weeks to forecast (BigDEAL 2022: its last 61 days
     carry temperature only): a test block there would score nothing.
     """
+    return days_with(data, "power_w", "power", notes)
+
+
+def days_with_temperature(data: pd.DataFrame, notes: Callable[[str], None]) -> pd.DataFrame:
+    """The days from the first with a temperature to the last, with a note if any are cut.
+
+    A meter's seven years joined to a weather file's one (EIA-930's CISO and one year of
+    Fontana's weather): five of six test blocks had no weather, and the table read as
+    the model's with the observed temperature.
+    """
+    return days_with(data, "temperature", "temperature", notes)
+
+
+def days_with(
+    data: pd.DataFrame, column: str, what: str, notes: Callable[[str], None]
+) -> pd.DataFrame:
+    """The days from the first with a reading of `column` to the last (a note if any cut)."""
     index = pd.DatetimeIndex(data.index)
-    powered = index[data["power_w"].notna().to_numpy()]
-    if powered.empty:
+    read = index[data[column].notna().to_numpy()]
+    if read.empty:
         return data
     days = index.normalize()
-    keep = (days >= powered[0].normalize()) & (days <= powered[-1].normalize())
+    keep = (days >= read[0].normalize()) & (days <= read[-1].normalize())
     if not keep.all():
-        before = days[days < powered[0].normalize()].nunique()
-        after = days[days > powered[-1].normalize()].nunique()
+        before = days[days < read[0].normalize()].nunique()
+        after = days[days > read[-1].normalize()].nunique()
         notes(
-            f"{before} days before the first power reading and {after} after the last left "
-            "out: the test blocks fall where there is power"
+            f"{before} days before the first {what} reading and {after} after the last left "
+            f"out: the test blocks fall where there is {what}"
         )
     return data.loc[keep]

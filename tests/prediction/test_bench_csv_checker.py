@@ -4,6 +4,8 @@ Each read a wrong number into the bench silently: hours half an hour off the hom
 and outdoor weather no air has.
 """
 
+import contextlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +110,27 @@ def test_small_numbers_every_half_hour_say_they_may_be_kwh_per_row(
     load_csv(path, options(), notes.append)
     assert any("read as kW" in note for note in notes)
     assert not any("kWh per" in note for note in notes)
+
+
+def test_the_bench_leaves_out_the_days_without_temperature_at_either_end(tmp_path: Path) -> None:
+    """EIA-930's seven years of CISO's demand joined to one year of Fontana's weather."""
+    from bench.prediction import blocks, csv_source
+
+    index = pd.date_range("2026-01-01", periods=300 * 24, freq="h")
+    temp = np.full(len(index), np.nan)
+    temp[100 * 24 + 7 : 220 * 24] = 12.0
+    frame = pd.DataFrame({"power": hour_of_day(index), "temp": temp}, index=index)
+    path = tmp_path / "joined.csv"
+    frame.rename_axis("time").to_csv(path)
+    with contextlib.redirect_stderr(io.StringIO()) as stderr:
+        data = csv_source(path, options()).hourly
+    notes = stderr.getvalue().splitlines()
+    assert data.index[0] == index[100 * 24]
+    assert data.index[-1] == index[220 * 24 - 1]
+    assert all(
+        data["temperature"].iloc[start : start + 14 * 24].notna().all() for start in blocks(data)
+    )
+    assert (
+        "note: 100 days before the first temperature reading and 80 after the last left out: "
+        "the test blocks fall where there is temperature"
+    ) in notes
