@@ -20,9 +20,9 @@ line keeps W). A file it cannot use ends the bench with one `error:` line; remar
 the input (rows dropped, averaged) go to stderr as `note:` lines.
 
 Protocol, the same for every dataset: up to six test blocks of 14 days spread over the
-data after its first 60 days (a CSV's days without power at either end left out); as Home
-Assistant does by default, the model is refitted every 24 hours (`--retrain-hours`) on
-the 60 days before that moment. In the block,
+data after its first 60 days (a CSV's days without power or temperature at either end
+left out); as Home Assistant does by default, the model is refitted every 24 hours
+(`--retrain-hours`) on the 60 days before that moment. In the block,
 hour-ahead: every hour is forecast from the hours before it; day-ahead: at each midnight
 the next 24 hours. Each forecast goes through `PowerModel.forecast` with the last 29 days
 as context, as the integration calls it. `--weather-forecast observed` hands the observed

@@ -34,7 +34,9 @@ optional). What a checker's file may look like, and what becomes of it:
   repeated hour of a clock change is told apart by row order, night by night, or dropped
   when it cannot be; rows in the skipped hour are dropped) and are used as they are
   otherwise; with `--naive-times utc` they are UTC instants (the German weather service's
-  stamps), their hours of the day counted in `--tz` (in UTC without it). Hour of
+  stamps), their hours of the day counted in `--tz` (in UTC without it), and so they are
+  without the option where the time column's name says UTC (EIA-930's `period_utc`,
+  `Time (UTC)`, `DateTimeUTC`; with a `note:`). Hour of
   day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
   offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
   `note:`), else in the file's one offset, else in UTC. A time is its row's start (an
@@ -46,7 +48,8 @@ optional). What a checker's file may look like, and what becomes of it:
   regular, else an hour; a temperature or humidity column filled in less often than the
   rows holds for its own interval, at most 3 hours; power holds no further than a row whose
   power is Home Assistant's `unavailable` or `unknown`), and each hour gets the
-  time-weighted mean of what covers it.
+  time-weighted mean of what covers it. The hours are the zone's clock hours, also where
+  it is a part of an hour off UTC (India's +05:30, Nepal's +05:45, Adelaide's +09:30).
   Hours nothing covers stay missing and are not scored. Times spanning more than ten years
   with less than a row a day on average are refused: a stray row centuries away.
 - Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh
@@ -83,6 +86,11 @@ optional). What a checker's file may look like, and what becomes of it:
   hour's mean was infinite).
 - NOAA's flag for a suspect reading after a value (`38s`) is dropped: the value is read,
   with a `note:`.
+- Hours of outdoor temperature beyond -90..60 °C (past the world's records) or humidity
+  beyond 0..105 % are a sensor's fault: missing, with a `note:`.
+- Small numbers under a bare name in regular rows every 15 or 30 minutes are read as kW
+  and the note says the other reading (kWh per row: 4 or 2 times the power, `--power-unit
+  kWh`); the values cannot tell a power sensor's kW from a meter's kWh per interval.
 - Negative power (export, e.g. from PV) is refused: the model forecasts consumption, which
   cannot be below 0 W. `--clip-negative` scores max(power, 0) instead; negative power in
   at most 1 % of the hours is a meter's noise and is scored as 0 W with a `note:`.
