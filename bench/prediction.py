@@ -163,6 +163,13 @@ def significant(value: float) -> float:
     return float(f"{value:.6g}")
 
 
+def shown_or_dash(value: object, spec: str, width: int) -> str:
+    """A figure in the table, or `-` where there is none (the tree with --no-yardstick,
+    which printed `nan +nan%`)."""
+    number = float(value)  # type: ignore[arg-type]
+    return format(number, spec) if np.isfinite(number) else "-".rjust(width)
+
+
 def csv_source(path: Path, options: CsvOptions) -> CsvRead:
     """The CSV as hourly whole days, with the units it was read in; a file the bench cannot
     use ends it with one message."""
@@ -460,8 +467,9 @@ def main() -> None:
                 f"{shown['best_rule_mae']:>10.4g} {row['skill_vs_best_rule']:>+7.1%} "
                 f"{shown['ensemble_mae']:>10.4g} {row['skill_vs_ensemble']:>+7.1%} "
                 f"{row['band_coverage']:>6.1%} {row['model_share']:>5.0%} "
-                f"{shown['yardstick_mae']:>10.4g} {row['skill_vs_yardstick']:>+7.1%} "
-                f"{row['tree_average_gain']:>+6.1%}"
+                f"{shown_or_dash(shown['yardstick_mae'], '>10.4g', 10)} "
+                f"{shown_or_dash(row['skill_vs_yardstick'], '>+7.1%', 7)} "
+                f"{shown_or_dash(row['tree_average_gain'], '>+6.1%', 6)}"
             )
         if name == timed_source:
             speeds = speed(data, forecast, args.short_term_days)

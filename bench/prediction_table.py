@@ -14,7 +14,13 @@ HORIZONS = {"hour_ahead": "hour", "day_ahead": "day"}
 
 
 def _number(value: float) -> str:
+    if value != value:  # NaN: no figure (the tree with --no-yardstick)
+        return "-"
     return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.3e}"
+
+
+def _percent(value: float) -> str:
+    return "-" if value != value else f"{value:+.1%}"
 
 
 def table(run: dict[str, object]) -> str:
@@ -44,8 +50,8 @@ def table(run: dict[str, object]) -> str:
                 f"| {_number(row['ensemble_mae'])} | {row['skill_vs_ensemble']:+.1%} "
                 f"| {row['band_coverage']:.1%} | {row['model_share']:.0%} "
                 f"| {_number(row.get('yardstick_mae', float('nan')))} "
-                f"| {row.get('skill_vs_yardstick', float('nan')):+.1%} "
-                f"| {row.get('tree_average_gain', float('nan')):+.1%} |"
+                f"| {_percent(row.get('skill_vs_yardstick', float('nan')))} "
+                f"| {_percent(row.get('tree_average_gain', float('nan')))} |"
             )
     return "\n".join(lines)
 

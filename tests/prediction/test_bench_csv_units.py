@@ -4,6 +4,7 @@ A region's MW under a bare name, tenths of a °C, units written in the cells, na
 UTC and Excel's serial days with a decimal comma each gave a wrong number in the table.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from bench.prediction import csv_source, mae_unit
 from bench.prediction_csv import CsvError, CsvOptions, UnitRead, load_csv, read_csv
+from bench.prediction_table import table
 
 REPO = Path(__file__).parents[2]
 
@@ -328,6 +330,10 @@ def test_the_bench_prints_the_units_read_and_the_maes_in_them(tmp_path: Path) ->
     persistence = float(hour.split()[4])
     assert 100 < persistence < 250
     assert hour.split()[2] == "MW"
+    # No tree was fitted: its columns are empty, not `nan +nan% +nan%`.
+    assert hour.split()[-3:] == ["-", "-", "-"]
+    json_line = json.loads(lines[-1])
+    assert "| - | - | - |" in table(json_line)
 
 
 def test_humidity_as_a_fraction_is_read_as_percent_and_said(tmp_path: Path) -> None:
