@@ -4,7 +4,9 @@ The file needs a time column, a power column and an outdoor temperature column (
 optional). What a checker's file may look like, and what becomes of it:
 
 - Encoding: UTF-8, UTF-16 with its BOM (Excel's "Unicode text") or else Windows-1252
-  (Excel's CSV in Western Europe).
+  (Excel's CSV in Western Europe); compressed with gzip, bzip2 or xz, or a zip of one file
+  (EIA-930's `.csv.gz`), it is unpacked first, with a `note:`; an Excel workbook is
+  refused (save its sheet as CSV).
 - Header: the first line that names the columns asked for (a column without a name,
   as `DataFrame.to_csv` writes an unnamed index, is asked for as `--time ''`); lines
   above it (an export's account, meter or period) are skipped with a `note:`. A name
@@ -116,6 +118,7 @@ from typing import Any
 
 import pandas as pd
 
+from bench.prediction_csv_archive import uncompressed
 from bench.prediction_csv_arguments import add_arguments, options_from
 from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
@@ -173,7 +176,8 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
         temperature=options.temperature.strip(),
         humidity=options.humidity.strip() if options.humidity else None,
     )
-    raw = read_table(path, options, notes)
+    with uncompressed(path, notes) as plain:
+        raw = read_table(plain, options, notes)
     raw.columns = raw.columns.str.strip()
     time_columns = time_parts(options.time, [str(name) for name in raw.columns])
     wanted = {"power": options.power, "temperature": options.temperature}

@@ -4,15 +4,19 @@ Each read a wrong number into the bench silently: hours half an hour off the hom
 and outdoor weather no air has.
 """
 
+import bz2
 import contextlib
+import gzip
 import io
+import lzma
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from bench.prediction_csv import CsvOptions, load_csv
+from bench.prediction_csv import CsvError, CsvOptions, load_csv
 
 DAYS = 3
 
@@ -134,3 +138,36 @@ def test_the_bench_leaves_out_the_days_without_temperature_at_either_end(tmp_pat
         "note: 100 days before the first temperature reading and 80 after the last left out: "
         "the test blocks fall where there is temperature"
     ) in notes
+
+
+@pytest.mark.parametrize("packing", ["gzip", "bzip2", "xz", "zip"])
+def test_a_compressed_csv_is_unpacked_and_said(tmp_path: Path, packing: str) -> None:
+    # EIA-930's rows come as `.csv.gz`: read as text, the error was a header of gzip's bytes.
+    index = pd.date_range("2026-01-05", periods=DAYS * 24, freq="h")
+    frame = pd.DataFrame({"power": hour_of_day(index), "temp": 5.0}, index=index)
+    text = frame.rename_axis("time").to_csv().encode()
+    path = tmp_path / "eia.csv.packed"
+    if packing == "zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("eia.csv", text)
+    else:
+        path.write_bytes({"gzip": gzip, "bzip2": bz2, "xz": lzma}[packing].compress(text))
+    notes: list[str] = []
+    hourly = load_csv(path, options(), notes.append)
+    np.testing.assert_allclose(hourly["power_w"], hour_of_day(index))
+    assert f"eia.csv.packed is {packing}-compressed: read its eia.csv" in notes
+
+
+def test_a_zip_of_several_files_or_a_workbook_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("meter.csv", "time,power,temp\n")
+        archive.writestr("weather.csv", "time,temp\n")
+    with pytest.raises(CsvError, match=r"a zip of 2 files \(meter.csv, weather.csv\): unzip one"):
+        load_csv(path, options(), lambda _: None)
+    workbook = tmp_path / "export.xlsx"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(CsvError, match="an Excel workbook: save its sheet as CSV"):
+        load_csv(workbook, options(), lambda _: None)
