@@ -57,6 +57,10 @@ POWER_NAME_UNITS = {
     "megawatt": "MW",
     "megawatts": "MW",
     "mwh": "MWh",
+    # Emporia Vue's exports: `Mains_A (kWhs)`, kWh per row.
+    "whs": "Wh",
+    "kwhs": "kWh",
+    "mwhs": "MWh",
 }
 # A name that says tenths of a °C: `T10`, `temperature (0.1 °C)`, `tenths of °C`, `°C x 10`.
 TENTHS_NAME = (

@@ -171,3 +171,22 @@ def test_a_zip_of_several_files_or_a_workbook_is_refused_with_the_reason(tmp_pat
         archive.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(CsvError, match="an Excel workbook: save its sheet as CSV"):
         load_csv(workbook, options(), lambda _: None)
+
+
+def test_emporias_kwhs_per_minute_are_read_as_energy_per_row(tmp_path: Path) -> None:
+    # Emporia Vue's export: `Mains_A (kWhs)` per minute. As a bare name its 0.005 read as
+    # kW, a sixtieth of the home's power.
+    index = pd.date_range("2026-01-05", periods=DAYS * 24 * 60, freq="min")
+    frame = pd.DataFrame(
+        {"Mains_A (kWhs)": np.round(hour_of_day(index) / 1000 / 60, 6), "temp": 5.0},
+        index=index,
+    )
+    path = tmp_path / "emporia.csv"
+    frame.rename_axis("Time Bucket (America/New_York)").to_csv(path)
+    notes: list[str] = []
+    asked = options(time="Time Bucket (America/New_York)", power="Mains_A (kWhs)")
+    hourly = load_csv(path, asked, notes.append)
+    np.testing.assert_allclose(
+        hourly["power_w"], hour_of_day(pd.DatetimeIndex(hourly.index)), rtol=1e-2
+    )
+    assert "'Mains_A (kWhs)' is read in kWh, as its name says (--power-unit to change)" in notes
