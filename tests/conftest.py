@@ -33,6 +33,7 @@ from custom_components.py_iot_home.prediction import worker
 
 from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
+from .form_serialization import forms_reach_the_browser  # noqa: F401 (autouse fixture)
 from .home_entry import board_subentry, home_entry
 from .mosquitto_server import MosquittoServer
 from .mqtt_entry import async_setup_mqtt_entry
