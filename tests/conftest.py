@@ -31,6 +31,7 @@ from custom_components.py_iot_home.hardware import dht
 from custom_components.py_iot_home.nodes import discovery
 from custom_components.py_iot_home.prediction import worker
 
+from . import imported_statistics
 from .deprecation_guard import DeprecationReports
 from .fakes import FakeHardware, install_fake_hardware
 from .form_serialization import forms_reach_the_browser  # noqa: F401 (autouse fixture)
@@ -44,6 +45,34 @@ from .worker_runs import once_per_request
 # capture: over a thousand lines in CI's log that say nothing a failure would need.
 logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 logging.getLogger("homeassistant.components.recorder").setLevel(logging.INFO)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of tests/imported_statistics.py."""
+    config.addinivalue_line(
+        "markers",
+        f"{imported_statistics.MARKER}(statistics): the test's recorder starts from a copy of "
+        "a database those statistics were imported into (tests/imported_statistics.py)",
+    )
+
+
+@pytest.fixture(scope="session")
+def statistics_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's recorder databases with imported statistics (tests/imported_statistics.py)."""
+    return tmp_path_factory.mktemp("statistics-templates")
+
+
+@pytest.fixture
+def recorder_db_url(
+    recorder_db_url: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    statistics_templates: Path,
+) -> Iterator[str]:
+    """The harness's database, or an SQLite file for a test marked `imported_statistics`."""
+    yield from imported_statistics.database_url(
+        request, recorder_db_url, tmp_path, statistics_templates
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,11 @@ import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder, history
-from homeassistant.components.recorder.models import StatisticMeanType
+from homeassistant.components.recorder.models import (
+    StatisticData,
+    StatisticMeanType,
+    StatisticMetaData,
+)
 from homeassistant.components.recorder.statistics import async_import_statistics
 from homeassistant.config_entries import (
     SOURCE_USER,
@@ -69,6 +73,7 @@ from .home_entry import (
     async_start_reconfigure,
     subentry_titled,
 )
+from .imported_statistics import Statistics, async_import_once, imported
 from .state_watch import record_unavailable
 from .test_identities import identities
 
@@ -108,16 +113,15 @@ def _hourly(days: int) -> pd.DataFrame:
     return frame
 
 
-def _import(
-    hass: HomeAssistant,
+def _statistic(
     statistic_id: str,
     unit: str,
     unit_class: str | None,
     values: pd.Series,
     *,
     cumulative: bool = False,
-) -> None:
-    metadata = {
+) -> tuple[StatisticMetaData, list[StatisticData]]:
+    metadata: StatisticMetaData = {
         "mean_type": StatisticMeanType.NONE if cumulative else StatisticMeanType.ARITHMETIC,
         "has_sum": cumulative,
         "name": None,
@@ -137,7 +141,37 @@ def _import(
             {"start": start.to_pydatetime(), "mean": value, "min": value, "max": value}
             for start, value in values.items()
         ]
-    async_import_statistics(hass, metadata, rows)  # type: ignore[arg-type]
+    return metadata, rows  # type: ignore[return-value]
+
+
+def _import(
+    hass: HomeAssistant,
+    statistic_id: str,
+    unit: str,
+    unit_class: str | None,
+    values: pd.Series,
+    *,
+    cumulative: bool = False,
+) -> None:
+    async_import_statistics(
+        hass, *_statistic(statistic_id, unit, unit_class, values, cumulative=cumulative)
+    )
+
+
+def _hourly_statistics(days: int, power_unit: str = "W", energy: bool = False) -> Statistics:
+    """The statistics `_seed` imports: power (or an energy meter), temperature, humidity."""
+    frame = _hourly(days)
+    if energy:
+        power = _statistic(POWER, "kWh", "energy", frame["power_w"] / 1000.0, cumulative=True)
+    elif power_unit == "kW":
+        power = _statistic(POWER, "kW", "power", frame["power_w"] / 1000.0)
+    else:
+        power = _statistic(POWER, "W", "power", frame["power_w"])
+    return [
+        power,
+        _statistic(TEMPERATURE, "°C", "temperature", frame["temperature"]),
+        _statistic(HUMIDITY, "%", None, frame["humidity"]),
+    ]
 
 
 def _set_states(hass: HomeAssistant, power_unit: str = "W", energy: bool = False) -> None:
@@ -152,18 +186,10 @@ def _set_states(hass: HomeAssistant, power_unit: str = "W", energy: bool = False
 async def _seed(
     hass: HomeAssistant, days: int, *, power_unit: str = "W", energy: bool = False
 ) -> pd.DataFrame:
-    frame = _hourly(days)
-    if energy:
-        _import(hass, POWER, "kWh", "energy", frame["power_w"] / 1000.0, cumulative=True)
-    elif power_unit == "kW":
-        _import(hass, POWER, "kW", "power", frame["power_w"] / 1000.0)
-    else:
-        _import(hass, POWER, "W", "power", frame["power_w"])
-    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
-    _import(hass, HUMIDITY, "%", None, frame["humidity"])
-    await async_wait_recording_done(hass)
+    """The last `days` days of the slice in the recorder, and the sensors' states."""
+    await async_import_once(hass, _hourly_statistics(days, power_unit, energy))
     _set_states(hass, power_unit, energy)
-    return frame
+    return _hourly(days)
 
 
 async def _predictor_form(hass: HomeAssistant) -> ConfigFlowResult:
@@ -205,6 +231,7 @@ def _predictor(hass: HomeAssistant, forecast_id: str) -> PredictorCoordinator:
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, 56)
 async def test_trains_on_statistics_and_forecasts(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -308,6 +335,7 @@ async def test_trains_on_statistics_and_forecasts(
     }
 
 
+@imported(_hourly_statistics, 5)
 async def test_not_enough_history_then_recovers(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -333,6 +361,7 @@ async def test_not_enough_history_then_recovers(
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}") is None
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_the_forecast_moves_on_with_the_hour(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -358,6 +387,7 @@ async def test_the_forecast_moves_on_with_the_hour(
     assert round(float(state.state), 1) == state.attributes["forecast"][0]["power_w"]
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_the_forecast_hours_follow_a_new_time_zone_at_once(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -380,6 +410,7 @@ async def test_the_forecast_hours_follow_a_new_time_zone_at_once(
     assert len(hours()) == 24
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_retrains_on_schedule(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -397,7 +428,21 @@ async def test_retrains_on_schedule(
 
 
 @pytest.mark.parametrize(
-    ("power_unit", "energy"), [("kW", False), ("kWh", True)], ids=["kilowatts", "energy_meter"]
+    ("power_unit", "energy"),
+    [
+        pytest.param(
+            "kW",
+            False,
+            marks=imported(_hourly_statistics, ENOUGH_DAYS, power_unit="kW"),
+            id="kilowatts",
+        ),
+        pytest.param(
+            "kWh",
+            True,
+            marks=imported(_hourly_statistics, ENOUGH_DAYS, energy=True),
+            id="energy_meter",
+        ),
+    ],
 )
 @pytest.mark.freeze_time(NOW)
 async def test_unit_conversion(
@@ -457,6 +502,7 @@ async def test_flow_rejects_unusable_power_sensor(
     assert len(mock_setup_entry.mock_calls) == 1
 
 
+@imported(_hourly_statistics, 5)
 async def test_options_flow_changes_sources(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -485,6 +531,7 @@ async def test_options_flow_changes_sources(
     assert predictor.sources.humidity is None
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_forecast_and_retrain_actions(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -543,6 +590,7 @@ async def _forecast_action(hass: HomeAssistant, entry_id: str) -> ServiceRespons
     )
 
 
+@imported(_hourly_statistics, 5)
 async def test_forecast_action_without_enough_history(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -566,6 +614,7 @@ async def test_forecast_action_without_enough_history(
     }
 
 
+@imported(_hourly_statistics, 56)
 async def test_options_flow_excluded_days(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -605,6 +654,7 @@ async def test_options_flow_excluded_days(
     assert response["excluded_days"] == predictor.model.excluded_days >= 3
 
 
+@imported(_hourly_statistics, 5)
 async def test_retired_r2_sensor_is_removed(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -625,6 +675,7 @@ async def test_retired_r2_sensor_is_removed(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_home_assistant_never_imports_pandas(
     recorder_mock: Recorder, hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -651,6 +702,7 @@ async def _reload(hass: HomeAssistant) -> None:
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_restart_forecasts_with_the_saved_model(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -718,6 +770,7 @@ async def _change_window(hass: HomeAssistant, entry_id: str, *, days: int) -> No
     assert result["type"] is FlowResultType.ABORT
 
 
+@imported(_hourly_statistics, 56)
 async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -743,6 +796,7 @@ async def test_changed_sources_keep_the_last_forecast_while_it_retrains(
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_second_forecast_starts_beside_the_first(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -780,6 +834,7 @@ async def test_a_second_forecast_starts_beside_the_first(
     assert new.state != STATE_UNAVAILABLE
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_second_forecast_of_the_same_sensor_is_refused_on_its_field(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -811,6 +866,7 @@ def _card_watts(power_w: float) -> str:
     return f"{math.floor(power_w + 0.5):,}"
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_assist_tells_the_power_forecast(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -884,6 +940,7 @@ async def test_assist_tells_the_power_forecast(
         ), speech
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -1004,6 +1061,7 @@ def _with_meta(encoded: str, **changes: object) -> str:
         "no_rule_band",
     ],
 )
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -1027,6 +1085,7 @@ async def test_a_saved_model_with_impossible_meta_data_is_trained_anew(
 
 
 @pytest.mark.parametrize("field", [CONF_TRAINING_DAYS, CONF_RETRAIN_HOURS])
+@imported(_hourly_statistics, 5)
 async def test_nan_in_a_number_field_is_refused_by_the_forecast_form(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory, field: str
 ) -> None:
@@ -1052,6 +1111,7 @@ async def test_nan_in_a_number_field_is_refused_by_the_forecast_form(
     assert _predictor(hass, entry_id).training_days == 30
 
 
+@imported(_hourly_statistics, 5)
 async def test_a_forecast_name_that_is_no_name_is_refused_next_to_its_field(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
