@@ -22,6 +22,7 @@ from custom_components.py_iot_home.const import (
 
 from .assist_sentences import said, start_assist
 from .home_entry import forecast_subentry, home_entry
+from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
@@ -29,6 +30,7 @@ from .test_predictor import (
     PREDICTED,
     TEMPERATURE,
     _add_predictor,
+    _hourly_statistics,
     _seed,
     _set_states,
 )
@@ -49,6 +51,7 @@ def _shown_with(hass: HomeAssistant, entity_id: str, precision: int) -> None:
     registry.async_update_entity_options(entity_id, "sensor", {"display_precision": precision})
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_when_is_the_peak_power(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

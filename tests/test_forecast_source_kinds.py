@@ -33,7 +33,8 @@ from custom_components.py_iot_home.const import (
 )
 
 from .home_entry import async_configure_subentry, async_start_reconfigure
-from .test_predictor import POWER, _add_predictor, _home, _predictor, _seed
+from .imported_statistics import imported
+from .test_predictor import POWER, _add_predictor, _home, _hourly_statistics, _predictor, _seed
 
 OUTDOOR = "sensor.outdoor_temperature"
 OUTDOOR_HUMIDITY = "sensor.outdoor_humidity"
@@ -226,6 +227,7 @@ async def test_sources_not_loaded_yet_are_judged_by_the_registry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@imported(_hourly_statistics, 5)
 async def test_add_power_forecast_refuses_a_wrong_kind(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -249,6 +251,7 @@ async def test_add_power_forecast_refuses_a_wrong_kind(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@imported(_hourly_statistics, 5)
 async def test_a_running_forecast_is_not_retrained_with_wrong_sources(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -293,6 +296,7 @@ async def test_a_running_forecast_is_not_retrained_with_wrong_sources(
 
 
 @pytest.mark.parametrize("key", ["predicted_power", "model_mae"])
+@imported(_hourly_statistics, 5)
 async def test_a_forecasts_own_sensor_is_no_power_to_forecast(
     recorder_mock: Recorder,
     hass: HomeAssistant,

@@ -28,6 +28,7 @@ from custom_components.py_iot_home.const import (
 
 from .assist_sentences import ask, speech
 from .home_entry import async_configure_subentry, async_start_reconfigure
+from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
     HUMIDITY,
@@ -37,6 +38,7 @@ from .test_predictor import (
     TEMPERATURE,
     _add_predictor,
     _home,
+    _hourly_statistics,
     _seed,
 )
 
@@ -53,6 +55,7 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_days_left_out_that_leave_too_few_hours_are_named_as_the_cause(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

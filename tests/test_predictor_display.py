@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
 
+from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
@@ -22,6 +23,7 @@ from .test_predictor import (
     _add_predictor,
     _forecast_action,
     _home,
+    _hourly_statistics,
     _seed,
 )
 
@@ -36,6 +38,7 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, 56)
 async def test_no_attribute_of_the_method_reads_unknown(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -53,6 +56,7 @@ async def test_no_attribute_of_the_method_reads_unknown(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_diagnostics_give_the_figures_the_entities_show(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -68,6 +72,7 @@ async def test_diagnostics_give_the_figures_the_entities_show(
     assert model["methods"]["day_ahead"]["skill_percent"] == model["skill_percent"]
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_predicted_power_shows_the_new_hour_as_it_begins(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -22,12 +22,14 @@ from custom_components.py_iot_home.forecast.recorder_history import (
 )
 from custom_components.py_iot_home.prediction.features import END_FEATURE, FEATURE_NAMES
 
+from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
     POWER,
     PREDICTED,
     _add_predictor,
+    _hourly_statistics,
     _predictor,
     _seed,
 )
@@ -94,6 +96,7 @@ async def _import_five_minutes(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_each_hours_last_five_minutes_reach_the_history(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -113,6 +116,7 @@ async def test_each_hours_last_five_minutes_reach_the_history(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_the_model_learns_the_end_power_the_recorder_kept(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -128,6 +132,7 @@ async def test_the_model_learns_the_end_power_the_recorder_kept(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS, energy=True)
 async def test_an_energy_meters_last_five_minutes_are_its_change_in_watts(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -150,6 +155,7 @@ async def test_an_energy_meters_last_five_minutes_are_its_change_in_watts(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS, energy=True)
 async def test_a_meter_counting_in_coarse_steps_goes_without_the_end_power(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:

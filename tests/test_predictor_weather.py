@@ -39,6 +39,7 @@ from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RU
 from custom_components.py_iot_home.prediction.walk_forward import LEARNED
 
 from .home_entry import async_configure_subentry, async_start_reconfigure, subentry_titled
+from .imported_statistics import Statistics, async_import_once, imported
 from .prediction.conftest import heated_home
 from .test_predictor import (
     HUMIDITY,
@@ -49,6 +50,7 @@ from .test_predictor import (
     _predictor,
     _predictor_form,
     _set_states,
+    _statistic,
 )
 
 NOW = datetime(2026, 3, 1, 0, 10, tzinfo=dt_util.UTC)
@@ -97,17 +99,28 @@ async def _weather_entity(
     await hass.async_block_till_done()
 
 
-async def _seed_heated_home(hass: HomeAssistant) -> pd.DataFrame:
+def _heated_home_statistics() -> Statistics:
+    """The statistics `_seed_heated_home` imports: 56 days of a home heated at 80 W/°C."""
+    frame = _heated_home_frame()
+    return [
+        _statistic(POWER, "W", "power", frame["power_w"]),
+        _statistic(TEMPERATURE, "°C", "temperature", frame["temperature"]),
+        _statistic(HUMIDITY, "%", None, frame["humidity"].fillna(50.0)),
+    ]
+
+
+def _heated_home_frame() -> pd.DataFrame:
     frame = heated_home(days=56)
     frame.index = pd.date_range(
         end=NOW.replace(minute=0) - timedelta(hours=1), periods=len(frame), freq="h"
     )
-    _import(hass, POWER, "W", "power", frame["power_w"])
-    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
-    _import(hass, HUMIDITY, "%", None, frame["humidity"].fillna(50.0))
-    await async_wait_recording_done(hass)
-    _set_states(hass)
     return frame
+
+
+async def _seed_heated_home(hass: HomeAssistant) -> pd.DataFrame:
+    await async_import_once(hass, _heated_home_statistics())
+    _set_states(hass)
+    return _heated_home_frame()
 
 
 def _learned_share(model: PowerModel | None) -> float:
@@ -165,6 +178,7 @@ async def test_weather_forecast_drives_the_forecast(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
 async def test_without_a_forecast_the_weather_rule_is_yesterday(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
@@ -179,6 +193,7 @@ async def test_without_a_forecast_the_weather_rule_is_yesterday(
 
 
 @pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
 async def test_a_weather_entity_without_an_hourly_forecast_is_refused(
     recorder_mock: Recorder, hass: HomeAssistant
 ) -> None:
