@@ -572,6 +572,15 @@ async def _node_in_no_area(hass: HomeAssistant, name: str | None = None) -> dr.D
     return device
 
 
+async def _into_the_garage(hass: HomeAssistant, device: dr.DeviceEntry) -> None:
+    """The device put in a new Garage area, its entities (and the area's) exposed to Assist."""
+    garage = ar.async_get(hass).async_get_or_create("Garage")
+    dr.async_get(hass).async_update_device(device.id, area_id=garage.id)
+    await hass.async_block_till_done()
+    for entity_id in hass.states.async_entity_ids():
+        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+
+
 # The MQTT client's housekeeping timer outlives the test, as in every node test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_the_temperature_of_a_node_in_no_area_is_answered(
@@ -621,11 +630,7 @@ async def test_the_humidity_of_a_node_in_no_area_is_answered(
         "Garage Pi reads 22.5\u00a0°C."
     )
 
-    garage = ar.async_get(hass).async_get_or_create("Garage")
-    dr.async_get(hass).async_update_device(device.id, area_id=garage.id)
-    await hass.async_block_till_done()
-    for entity_id in hass.states.async_entity_ids():
-        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    await _into_the_garage(hass, device)
     # In the Garage area, the question is the area's again.
     assert await _speech(hass, "what is the humidity in the garage") == (
         "The humidity in the Garage is 41.0\u00a0percent."
@@ -665,11 +670,7 @@ async def test_a_node_reading_is_said_as_its_device_page_shows_it(
     assert await _speech(hass, "what's the humidity of the Garage Pi?") == (
         "Garage Pi reads 84.0\u00a0percent."
     )
-    garage = ar.async_get(hass).async_get_or_create("Garage")
-    dr.async_get(hass).async_update_device(device.id, area_id=garage.id)
-    await hass.async_block_till_done()
-    for entity_id in hass.states.async_entity_ids():
-        async_expose_entity(hass, conversation.DOMAIN, entity_id, True)
+    await _into_the_garage(hass, device)
     assert await _speech(hass, "what is the humidity in the garage") == (
         "The humidity in the Garage is 84.0\u00a0percent."
     )
