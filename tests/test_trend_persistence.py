@@ -332,6 +332,29 @@ async def test_days_that_left_the_window_and_removed_entries_leave_no_files(
     assert storage_key(entry_id) not in hass_storage
 
 
+async def test_an_analysis_ending_after_its_entry_was_removed_saves_nothing(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An analysis under way while the board is removed ends after its last save: it set a
+    save timer that wrote the removed entry's samples back half an hour later (and, in the
+    tests, a lingering timer that failed one test in a parallel run)."""
+    entry_id = BOARD_SUBENTRY_ID
+    coordinator = _coordinator(init_integration)
+    times, values = _two_days_of_a_room(dt_util.utcnow().timestamp())
+    coordinator.add_samples("temperature", times, values)
+    await coordinator.async_refresh()
+    assert hass.config_entries.async_remove_subentry(init_integration, entry_id)
+    await hass.async_block_till_done()
+    assert storage_key(entry_id) not in hass_storage
+    coordinator.async_set_updated_data(coordinator.data)  # the late analysis's result
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=1))
+    await hass.async_block_till_done()
+    assert _day_files(hass_storage, entry_id) == {}
+    assert storage_key(entry_id) not in hass_storage
+
+
 async def test_a_missing_or_damaged_day_file_loses_only_that_day(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,

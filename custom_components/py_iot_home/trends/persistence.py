@@ -98,6 +98,7 @@ class TrendSamplesStorage:
         self._day_stores: dict[int, Store[dict[str, Any]]] = {}
         self._lock = asyncio.Lock()
         self._cancel_timer: CALLBACK_TYPE | None = None
+        self._closed = False
         # Home Assistant's stop waits for final-write listeners, not for a save under way.
         self._cancel_final_write: CALLBACK_TYPE | None = hass.bus.async_listen_once(
             EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
@@ -138,8 +139,12 @@ class TrendSamplesStorage:
         return joined_days(part.samples for part in decoded)
 
     def async_schedule_save(self) -> None:
-        """Save within ``SAVE_INTERVAL``; a steady stream of changes cannot postpone it."""
-        if self._cancel_timer is None:
+        """Save within ``SAVE_INTERVAL``; a steady stream of changes cannot postpone it.
+
+        Not once closed: a sample that arrives while the entry unloads (its board still
+        polling) left a timer that saved a removed entry's samples half an hour later.
+        """
+        if self._cancel_timer is None and not self._closed:
             self._cancel_timer = async_call_later(
                 self._hass, SAVE_INTERVAL, self._async_save_when_due
             )
@@ -154,6 +159,7 @@ class TrendSamplesStorage:
 
     def async_close(self) -> None:
         """No more saves: the entry unloaded, after its last save."""
+        self._closed = True
         if self._cancel_timer is not None:
             self._cancel_timer()
             self._cancel_timer = None
