@@ -215,3 +215,46 @@ async def test_a_fast_nodes_replay_of_what_arrived_imports_nothing(
     assert await imports_after(1) > 0
     assert await imports_after(200) == 0
     assert "stamped in the future" not in caplog.text
+
+
+async def test_a_replay_just_after_the_hour_waits_for_the_recorders_compile(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A replay five seconds into 13:00 (Home Assistant just restarted, the node resent the
+    last hour) imported 12:00 before the recorder compiled it at 13:00:10: its compile then
+    failed with duplicated rows, an ERROR and a traceback (the browser test's stack)."""
+    freezer.move_to(NOW)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    hour = NOW.replace(minute=0)
+    samples = [(hour + timedelta(minutes=minute), 21.0 + minute / 100) for minute in range(60)]
+    freezer.move_to(hour + timedelta(hours=1, seconds=5))
+    batch = replay_payload(
+        [
+            state_payload(1 + index, temperature=value, ts=when.timestamp())
+            for index, (when, value) in enumerate(samples)
+        ]
+    )
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert await hourly_statistics(hass, TEMPERATURE, hour, hour + timedelta(hours=1)) == []
+
+    freezer.move_to(hour + timedelta(hours=1, minutes=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_wait_recording_done(hass)
+    (row,) = await hourly_statistics(hass, TEMPERATURE, hour, hour + timedelta(hours=1))
+    assert row["mean"] == pytest.approx(np.mean([value for _, value in samples]), abs=1e-4)
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]

@@ -44,7 +44,7 @@ class ReplayStatistics:
 
     @callback
     def async_replayed(self, keys_and_times: Iterable[tuple[str, float]]) -> None:
-        """Import the complete hours shortly; the current one once the recorder compiled it."""
+        """Import the compiled hours shortly; the others once the recorder compiled them."""
         if "recorder" not in self._hass.config.components:
             return
         now_s = dt_util.utcnow().timestamp()
@@ -56,12 +56,16 @@ class ReplayStatistics:
         for key, at in keys_and_times:
             if at >= oldest_s:
                 hours_by_key.setdefault(key, set()).add(int(at // HOUR_S) * HOUR_S)
-        current_hour = int(now_s // HOUR_S) * HOUR_S
+        # The recorder compiles each hour first: the one under way, and the one that just
+        # ended until COMPILE_MARGIN after it (compiled at about :00:10). A replay a few
+        # seconds after the hour imported its row first, and the recorder's compile of that
+        # hour then failed on the duplicate (an ERROR with a traceback in the log).
+        compiled_by = now_s - COMPILE_MARGIN.total_seconds() - HOUR_S
         for key, hours in hours_by_key.items():
-            if complete := {hour for hour in hours if hour < current_hour}:
+            if complete := {hour for hour in hours if hour <= compiled_by}:
                 self._due.setdefault(key, set()).update(complete)
-            if current_hour in hours:
-                self._schedule(key, current_hour)
+            for hour in sorted(hours - complete):
+                self._schedule(key, hour)
         if self._due and self._import_due is None:
             self._import_due = async_call_later(self._hass, IMPORT_DELAY_S, self._import_due_hours)
 
