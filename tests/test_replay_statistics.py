@@ -53,6 +53,27 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
+async def _confirmed_online_node(hass: HomeAssistant) -> None:
+    """The kitchen node discovered, confirmed without a secret, and online."""
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+
+
+def _replay(hass: HomeAssistant, samples: list[tuple[datetime, float]], first_seq: int) -> None:
+    """The node replays these (time, temperature) samples in one batch."""
+    batch = replay_payload(
+        [
+            state_payload(first_seq + index, temperature=value, ts=when.timestamp())
+            for index, (when, value) in enumerate(samples)
+        ]
+    )
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+
+
 async def test_replay_imports_hours_at_their_times(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -60,12 +81,7 @@ async def test_replay_imports_hours_at_their_times(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     freezer.move_to(NOW)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
-    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    await hass.async_block_till_done()
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await _confirmed_online_node(hass)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, temperature=22.0))
     await hass.async_block_till_done()
 
@@ -74,13 +90,7 @@ async def test_replay_imports_hours_at_their_times(
     samples = [
         (outage_start + timedelta(minutes=minute), 20.0 + minute / 100) for minute in range(200)
     ]
-    batch = replay_payload(
-        [
-            state_payload(2 + index, temperature=value, ts=when.timestamp())
-            for index, (when, value) in enumerate(samples)
-        ]
-    )
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    _replay(hass, samples, 2)
     await hass.async_block_till_done()
     freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
     async_fire_time_changed(hass)
@@ -135,12 +145,7 @@ async def test_a_replay_of_what_arrived_already_imports_nothing(
     """A node made to resend what Home Assistant has (a stranger's resend request to an
     unsigned node) changes no hour: nothing is imported again. A changed sample is."""
     freezer.move_to(NOW)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
-    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    await hass.async_block_till_done()
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await _confirmed_online_node(hass)
     outage_start = NOW.replace(hour=9, minute=0)
 
     def replay(first_seq: int, values: list[float]) -> None:
@@ -187,12 +192,7 @@ async def test_a_fast_nodes_replay_of_what_arrived_imports_nothing(
     """A sample every 2 s is thinned to one per 10 s in the trend's store: sent again, the
     thinned-out samples are not news (nothing imported), nor samples from the future."""
     freezer.move_to(NOW)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
-    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    await hass.async_block_till_done()
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await _confirmed_online_node(hass)
     start = NOW.replace(hour=11, minute=0).timestamp()
 
     async def imports_after(first_seq: int) -> int:
@@ -228,22 +228,11 @@ async def test_a_replay_just_after_the_hour_waits_for_the_recorders_compile(
     last hour) imported 12:00 before the recorder compiled it at 13:00:10: its compile then
     failed with duplicated rows, an ERROR and a traceback (the browser test's stack)."""
     freezer.move_to(NOW)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
-    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    await hass.async_block_till_done()
-    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await _confirmed_online_node(hass)
     hour = NOW.replace(minute=0)
     samples = [(hour + timedelta(minutes=minute), 21.0 + minute / 100) for minute in range(60)]
     freezer.move_to(hour + timedelta(hours=1, seconds=5))
-    batch = replay_payload(
-        [
-            state_payload(1 + index, temperature=value, ts=when.timestamp())
-            for index, (when, value) in enumerate(samples)
-        ]
-    )
-    async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
+    _replay(hass, samples, 1)
     await hass.async_block_till_done()
     freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
     async_fire_time_changed(hass)
