@@ -23,17 +23,15 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
-from custom_components.py_iot_home.const import CONF_SECRET, DOMAIN
 from custom_components.py_iot_home.nodes import replay_statistics
 from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
 
 from .hourly_statistics import hourly_statistics
 from .node_messages import (
-    ANNOUNCE_TOPIC,
     AVAILABILITY_TOPIC,
     REPLAY_TOPIC,
     STATE_TOPIC,
-    announce_payload,
+    discover_and_confirm,
     replay_payload,
     state_payload,
 )
@@ -55,11 +53,7 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 async def _confirmed_online_node(hass: HomeAssistant) -> None:
     """The kitchen node discovered, confirmed without a secret, and online."""
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    flow = hass.config_entries.flow.async_progress_by_handler(DOMAIN)[0]
-    await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
-    await hass.async_block_till_done()
+    await discover_and_confirm(hass)
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
 
 
