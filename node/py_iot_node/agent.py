@@ -469,6 +469,8 @@ class NodeAgent:
             self.switches.set(key, on)
         except HardwareError:
             _LOGGER.exception("cannot switch %s", key)
+        else:
+            self.buffer.save_switch_state(key, on)
 
     def _submit_state(
         self,

@@ -1,4 +1,4 @@
-"""The node's on-disk store: unsent samples (bounded) and the persistent message counter."""
+"""The node's on-disk store: unsent samples (bounded), the message counter, switch states."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ _LOGGER = logging.getLogger(__name__)
 SEQ_BLOCK = 1000
 MAX_CEILING = MAX_STORED_SEQ
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
+# Meta rows named so hold a switch's last state (1 on, 0 off) by its key.
+_SWITCH = "switch:"
 
 # `mono` (added later; NULL in older files) is the monotonic clock when the sample was taken.
 _SCHEMA = """
@@ -145,6 +147,18 @@ class SampleBuffer:
             "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             (name, value),
         )
+
+    def switch_states(self) -> dict[str, bool]:
+        """Each switch's last state, as `save_switch_state` left it (none before any command)."""
+        rows = self._db.execute(
+            "SELECT name, value FROM meta WHERE name LIKE ?", (f"{_SWITCH}%",)
+        ).fetchall()
+        # Anything but 0 or 1 (a flipped bit, a hand edit) is no state: the switch's initial one.
+        return {name.removeprefix(_SWITCH): value == 1 for name, value in rows if value in (0, 1)}
+
+    def save_switch_state(self, key: str, on: bool) -> None:
+        """Keep `key`'s state for the next start (one row per switch, written on each change)."""
+        self._write(self._set_meta, f"{_SWITCH}{key}", int(on))
 
     @property
     def dropped(self) -> int:

@@ -95,6 +95,9 @@ class SwitchConfig:
     pin: int
     active_high: bool = True
     initial_on: bool = False
+    # After a restart the output takes the state it had when the agent stopped, as a
+    # Tasmota or Shelly relay does; `initial_on` is then for the very first start only.
+    restore: bool = True
 
 
 # The board's own name ("Raspberry Pi 4 Model B Rev 1.4"), NUL-terminated, on a Pi's kernel.
@@ -250,6 +253,7 @@ def _switch(data: Mapping[str, object], index: int) -> SwitchConfig:
         pin=_pin(data, what),
         active_high=_get(data, "active_high", bool, True),
         initial_on=_get(data, "initial_on", bool, False),
+        restore=_get(data, "restore", bool, True),
     )
 
 

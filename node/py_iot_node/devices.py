@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .config import NodeConfig, SensorConfig, SwitchConfig
 from .custom_sensors import CustomSensorChannel, load_reader
@@ -88,10 +88,15 @@ class SwitchBank(OutputBank):
         super().__init__(gpio, {switch.key: switch for switch in switches})
 
 
-def open_switches(config: NodeConfig) -> SwitchBank:
-    """Open the GPIO backend and claim the configured outputs."""
+def open_switches(config: NodeConfig, saved: Mapping[str, bool] | None = None) -> SwitchBank:
+    """Open the GPIO backend and claim the configured outputs.
+
+    A switch that restores takes its `saved` state (the one it had when the agent stopped);
+    the others, and any without one, take their `initial_on`.
+    """
     # A node without outputs (a meter) needs no GPIO library at all.
     gpio = create_gpio_backend(config.gpio_backend) if config.switches else SimulatedGpioBackend()
     bank = SwitchBank(gpio, config.switches)
-    bank.setup()
+    saved = saved or {}
+    bank.setup({s.key: saved[s.key] for s in config.switches if s.restore and s.key in saved})
     return bank

@@ -218,7 +218,7 @@ def run_node(
             resources.callback(channel.close)
         restore_repeated_readings(channels, config.state_dir)
         resources.callback(save_repeated_readings, channels, config.state_dir)
-        bank = open_switches(config) if switches is None else switches
+        bank = open_switches(config, buffer.switch_states()) if switches is None else switches
         resources.callback(bank.gpio.close)
         mqtt = create_client(config) if client is None else client
         agent = NodeAgent(
