@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from py_iot_node.agent import NodeAgent
 from py_iot_node.buffer import SampleBuffer
 from py_iot_node.config import NodeConfig
-from py_iot_node.devices import open_switches
+from py_iot_node.devices import SwitchBank, open_switches
 from py_iot_node.protocol import parse_state
 from py_iot_node.runner import run_node
 
@@ -44,19 +46,35 @@ def _config(tmp_path: Path, *, relay_restores: bool = True) -> NodeConfig:
     )
 
 
+@contextlib.contextmanager
+def _started(config: NodeConfig) -> Iterator[SwitchBank]:
+    """The node's outputs as a start claims them: at their saved states where they restore."""
+    buffer = SampleBuffer(config.buffer_path, 100)
+    bank = open_switches(config, buffer.switch_states())
+    try:
+        yield bank
+    finally:
+        bank.release()
+        buffer.close()
+
+
 def _switch_and_stop(config: NodeConfig, clock: FakeClock, commands: dict[str, bytes]) -> None:
     """One run of the agent: connect, obey `commands` (topic: payload), stop."""
     buffer = SampleBuffer(config.buffer_path, 100)
-    bank = open_switches(config, buffer.switch_states())
-    agent = NodeAgent(config, FakeClient(), bank, buffer, clock=clock, monotonic=clock.monotonic)
-    agent.handle_connected()
-    for topic, payload in commands.items():
-        clock.now += 1
-        agent.handle_message(topic, payload)
-        agent.tick()
-    agent.shutdown()
-    bank.release()
-    buffer.close()
+    try:
+        bank = open_switches(config, buffer.switch_states())
+        agent = NodeAgent(
+            config, FakeClient(), bank, buffer, clock=clock, monotonic=clock.monotonic
+        )
+        agent.handle_connected()
+        for topic, payload in commands.items():
+            clock.now += 1
+            agent.handle_message(topic, payload)
+            agent.tick()
+        agent.shutdown()
+        bank.release()
+    finally:
+        buffer.close()
 
 
 def test_a_restarted_node_sets_its_outputs_as_they_were_left(
@@ -64,24 +82,18 @@ def test_a_restarted_node_sets_its_outputs_as_they_were_left(
 ) -> None:
     config = _config(tmp_path)
     # First start: nothing saved, each output at its `initial_on` (the relay is active low).
-    first = SampleBuffer(config.buffer_path, 100)
-    bank = open_switches(config, first.switch_states())
-    assert fake_hardware.rpi_gpio.levels == {LED_PIN: LOW, RELAY_PIN: LOW}
-    assert bank.states == {"led": False, "relay": True}
-    bank.release()
-    first.close()
+    with _started(config) as bank:
+        assert fake_hardware.rpi_gpio.levels == {LED_PIN: LOW, RELAY_PIN: LOW}
+        assert bank.states == {"led": False, "relay": True}
 
     _switch_and_stop(config, clock, {LED_SET: b"ON", RELAY_SET: b"OFF"})
     fake_hardware.rpi_gpio.outputs.clear()
 
-    again = SampleBuffer(config.buffer_path, 100)
-    bank = open_switches(config, again.switch_states())
-    # Claimed at the saved level: no flash of the initial state before the first command.
-    assert fake_hardware.rpi_gpio.levels == {LED_PIN: HIGH, RELAY_PIN: HIGH}
-    assert fake_hardware.rpi_gpio.outputs == []
-    assert bank.states == {"led": True, "relay": False}
-    bank.release()
-    again.close()
+    with _started(config) as bank:
+        # Claimed at the saved level: no flash of the initial state before the first command.
+        assert fake_hardware.rpi_gpio.levels == {LED_PIN: HIGH, RELAY_PIN: HIGH}
+        assert fake_hardware.rpi_gpio.outputs == []
+        assert bank.states == {"led": True, "relay": False}
 
 
 def test_an_output_that_does_not_restore_takes_its_initial_state(
@@ -90,12 +102,9 @@ def test_an_output_that_does_not_restore_takes_its_initial_state(
     config = _config(tmp_path, relay_restores=False)
     _switch_and_stop(config, clock, {LED_SET: b"ON", RELAY_SET: b"OFF"})
 
-    buffer = SampleBuffer(config.buffer_path, 100)
-    bank = open_switches(config, buffer.switch_states())
-    assert bank.states == {"led": True, "relay": True}
-    assert fake_hardware.rpi_gpio.levels[RELAY_PIN] == LOW
-    bank.release()
-    buffer.close()
+    with _started(config) as bank:
+        assert bank.states == {"led": True, "relay": True}
+        assert fake_hardware.rpi_gpio.levels[RELAY_PIN] == LOW
 
 
 def test_a_saved_state_that_is_not_on_or_off_is_ignored(
@@ -110,12 +119,8 @@ def test_a_saved_state_that_is_not_on_or_off_is_ignored(
     with sqlite3.connect(config.buffer_path) as db:
         db.execute("UPDATE meta SET value = 7 WHERE name = 'switch:led'")
         db.execute("UPDATE meta SET value = 'on' WHERE name = 'switch:relay'")
-    reopened = SampleBuffer(config.buffer_path, 100)
-    assert reopened.switch_states() == {}
-    bank = open_switches(config, reopened.switch_states())
-    assert bank.states == {"led": False, "relay": True}
-    bank.release()
-    reopened.close()
+    with _started(config) as bank:
+        assert bank.states == {"led": False, "relay": True}
 
 
 def test_the_node_reports_the_restored_state_on_connecting(
