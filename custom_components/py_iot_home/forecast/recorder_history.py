@@ -10,13 +10,21 @@ from typing import Any, Literal
 import numpy as np
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
+from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import HourlyArrays
-from ..prediction.history import PLAUSIBLE_TEMPERATURE_C, FloatArray, IntArray
+from ..prediction.history import (
+    PLAUSIBLE_HUMIDITY,
+    PLAUSIBLE_POWER_W,
+    PLAUSIBLE_TEMPERATURE_C,
+    FloatArray,
+    IntArray,
+)
 from ..prediction.net_meter import ExportHours, export_hours
 from ..protocol.fields import finite_number
 
@@ -36,6 +44,7 @@ FIVE_MINUTES_S = 5 * 60
 # (a 10 Wh register, a reading every 15 minutes) for one five minutes to say anything.
 COARSE_METER_STILL_SHARE = 0.25
 NS_PER_S = 1_000_000_000
+type Column = Literal["mean", "min", "max", "change"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,8 +73,9 @@ async def async_load_hourly_history(
     hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
 ) -> LoadedHistory:
     """Read hourly statistics in the recorder's executor; never with hand-written SQL."""
+    only_increasing = _only_increasing(hass, sources.power)
     return await get_instance(hass).async_add_executor_job(
-        _load_hourly_history, hass, sources, start, end
+        _load_hourly_history, hass, sources, start, end, only_increasing
     )
 
 
@@ -73,40 +83,63 @@ async def async_load_export_hours(
     hass: HomeAssistant, power: str, start: datetime, end: datetime
 ) -> ExportHours:
     """How many recorded hours of `power` were export (a net meter), in the recorder's executor."""
+    only_increasing = _only_increasing(hass, power)
     return await get_instance(hass).async_add_executor_job(
-        _load_export_hours, hass, power, start, end
+        _load_export_hours, hass, power, start, end, only_increasing
     )
 
 
+def _only_increasing(hass: HomeAssistant, entity_id: str) -> bool:
+    """Whether `entity_id` is a `total_increasing` meter (its state, else its registry entry)."""
+    state = hass.states.get(entity_id)
+    if state is not None and ATTR_STATE_CLASS in state.attributes:
+        state_class = state.attributes[ATTR_STATE_CLASS]
+    else:
+        entry = er.async_get(hass).async_get(entity_id)
+        state_class = (entry.capabilities or {}).get(ATTR_STATE_CLASS) if entry else None
+    return bool(state_class == SensorStateClass.TOTAL_INCREASING)
+
+
 def _load_export_hours(
-    hass: HomeAssistant, power: str, start: datetime, end: datetime
+    hass: HomeAssistant, power: str, start: datetime, end: datetime, only_increasing: bool
 ) -> ExportHours:
     start = start.replace(minute=0, second=0, microsecond=0)
     metadata = get_metadata(hass, statistic_ids={power})
-    rows = statistics_during_period(hass, start, end, {power}, "hour", UNITS, {"mean", "change"})
-    return export_hours(_signed_power(power, metadata, rows, _hour_starts(start, end))[0])
+    rows = _hourly_rows(hass, start, end, {power})
+    hours = _hour_starts(start, end)
+    return export_hours(_signed_power(power, metadata, rows, hours, only_increasing)[0])
+
+
+def _hourly_rows(
+    hass: HomeAssistant, start: datetime, end: datetime, ids: set[str]
+) -> Mapping[str, list[Any]]:
+    """Hourly statistics with each hour's min and max: what its mean alone hides."""
+    return statistics_during_period(
+        hass, start, end, ids, "hour", UNITS, {"mean", "min", "max", "change"}
+    )
 
 
 def _load_hourly_history(
-    hass: HomeAssistant, sources: HistorySources, start: datetime, end: datetime
+    hass: HomeAssistant,
+    sources: HistorySources,
+    start: datetime,
+    end: datetime,
+    only_increasing: bool,
 ) -> LoadedHistory:
     start = start.replace(minute=0, second=0, microsecond=0)
     ids = {sources.power} | {
         statistic for statistic in (sources.temperature, sources.humidity) if statistic
     }
     metadata = get_metadata(hass, statistic_ids=ids)
-    rows = statistics_during_period(hass, start, end, ids, "hour", UNITS, {"mean", "change"})
+    rows = _hourly_rows(hass, start, end, ids)
     hours = _hour_starts(start, end)
 
-    def series(statistic_id: str | None) -> FloatArray:
-        return _on_hours(hours, _column(rows, statistic_id, "mean"))
-
-    power, power_kind = _signed_power(sources.power, metadata, rows, hours)
-    # Counted before an energy meter's negative changes go: one is a meter reset, hour
-    # after hour of them a `total` meter counting export.
+    power, power_kind = _signed_power(sources.power, metadata, rows, hours, only_increasing)
+    # Counted before an energy meter's negative changes go: hour after hour of them is a
+    # `total` meter counting export.
     export = export_hours(power)
     if power_kind == "energy":
-        # A meter reset shows as a negative change: not a measurement.
+        # A `total` meter's fall (its export, or a reset) is no consumption.
         power[power < 0] = np.nan
     converted = sum(
         1
@@ -114,7 +147,7 @@ def _load_hourly_history(
         if meta["unit_of_measurement"] not in {*UNITS.values(), "%", None}
     )
     end_power = _end_power(hass, sources.power, start, end, hours, power_kind=power_kind)
-    temperature = series(sources.temperature)
+    temperature = _plausible_means(hours, rows, sources.temperature, PLAUSIBLE_TEMPERATURE_C)
     weather_hours = 0
     if sources.weather:
         # The weather entity's own past temperatures: the kind of value its forecast gives.
@@ -127,7 +160,7 @@ def _load_hourly_history(
             time_zone=hass.config.time_zone,
             power_w=power,
             temperature=temperature,
-            humidity=series(sources.humidity),
+            humidity=_plausible_means(hours, rows, sources.humidity, PLAUSIBLE_HUMIDITY),
             power_end_w=end_power,
         ),
         power_kind=power_kind,
@@ -187,10 +220,31 @@ def _hour_starts(start: datetime, end: datetime) -> IntArray:
 
 
 def _column(
-    rows: Mapping[str, list[Any]], statistic_id: str | None, column: Literal["mean", "change"]
+    rows: Mapping[str, list[Any]], statistic_id: str | None, column: Column
 ) -> Iterable[tuple[Any, Any]]:
     found = rows.get(statistic_id, []) if statistic_id else []
     return ((row["start"], row.get(column)) for row in found)
+
+
+def _plausible_means(
+    hours: IntArray,
+    rows: Mapping[str, list[Any]],
+    statistic_id: str | None,
+    bounds: tuple[float, float],
+) -> FloatArray:
+    """Each hour's mean, NaN where the hour's mean, min or max lies outside `bounds`.
+
+    The recorder weights each state by the seconds it held: 1e308 and -1e308 a second each
+    cancel out into a plausible mean, which only the hour's min and max give away.
+    """
+    low, high = bounds
+    means = _on_hours(hours, _column(rows, statistic_id, "mean"))
+    lowest = _on_hours(hours, _column(rows, statistic_id, "min"))
+    highest = _on_hours(hours, _column(rows, statistic_id, "max"))
+    with np.errstate(invalid="ignore"):
+        beyond = (lowest < low) | (highest > high) | (means < low) | (means > high)
+    means[beyond] = np.nan
+    return means
 
 
 def _signed_power(
@@ -198,13 +252,25 @@ def _signed_power(
     metadata: Mapping[str, tuple[int, Any]],
     rows: Mapping[str, list[Any]],
     hours: IntArray,
+    only_increasing: bool,
 ) -> tuple[FloatArray, Literal["power", "energy"]]:
-    """The hourly power (W) of `power_id`, negative where it went out, and its kind."""
+    """The hourly power (W) of `power_id`, negative where it went out, and its kind.
+
+    An hour no home can have (``PLAUSIBLE_POWER_W``) is missing, and so is a fall of a
+    `total_increasing` meter: Home Assistant counts a drop below 90 % as a new cycle and
+    skips negative readings, so what remains of a fall is a dip a meter cannot make, not
+    export.
+    """
     power_meta = metadata.get(power_id, (0, None))[1]
-    if power_meta is not None and power_meta["has_sum"]:
-        change = _on_hours(hours, _column(rows, power_id, "change"))
-        return change * WATTS_PER_KWH_PER_HOUR, "energy"
-    return _on_hours(hours, _column(rows, power_id, "mean")), "power"
+    if power_meta is None or not power_meta["has_sum"]:
+        return _plausible_means(hours, rows, power_id, PLAUSIBLE_POWER_W), "power"
+    change = _on_hours(hours, _column(rows, power_id, "change"))
+    power = change * WATTS_PER_KWH_PER_HOUR
+    low, high = PLAUSIBLE_POWER_W
+    with np.errstate(invalid="ignore"):
+        impossible = (power < (0.0 if only_increasing else low)) | (power > high)
+    power[impossible] = np.nan
+    return power, "energy"
 
 
 def _on_hours(hours: IntArray, rows: Iterable[tuple[Any, Any]]) -> FloatArray:

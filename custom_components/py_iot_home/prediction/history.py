@@ -30,6 +30,10 @@ GLITCH_MIN_HOURS = 48
 # sensor's or a forecast's fault; relative humidity is a percentage.
 PLAUSIBLE_TEMPERATURE_C = (-90.0, 60.0)
 PLAUSIBLE_HUMIDITY = (0.0, 100.0)
+# Power no home draws or exports: a large house's three-phase supply is under 200 kW, and a
+# home's heat pump, car and oven together a few tens of kW. Only a stranger's value gets here
+# (1e308 and -1e308 a second each average, in the recorder, to a plausible hour).
+PLAUSIBLE_POWER_W = (-1e7, 1e7)
 HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 168
 # A history frame's optional column: the mean power of each hour's last minutes.
