@@ -93,6 +93,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_used = False
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
+        # Trainings failed in a row: warned at the first, not at each hourly retry.
+        self._failed_trainings = 0
         self._read_settings({**entry.data, **entry.options})
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
@@ -277,7 +279,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             model = await self.hass.async_add_executor_job(_fit, request)
         except TrainingFailedError as err:
             # Keep the previous model, if any; the next refresh tries again.
-            LOGGER.error("%s: training failed: %s", self.entry.title, err)
+            self._note_failed_training(err)
             return None, None
         except NotEnoughHistoryError as err:
             self.model = None
@@ -301,6 +303,13 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return err, None
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
+        if self._failed_trainings:
+            LOGGER.info(
+                "%s trains again, after %s failed trainings",
+                self.entry.title,
+                self._failed_trainings,
+            )
+            self._failed_trainings = 0
         if self._fingerprint is not None:
             await self._saved_model.async_save(self.model, self._fingerprint)
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
@@ -319,6 +328,28 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             100 * day.skill,
         )
         return None, None
+
+    def _note_failed_training(self, err: TrainingFailedError) -> None:
+        """Warn when training starts failing; each hourly retry after that is a debug line.
+
+        A forecast without a model retrains every hour: the same ERROR filled the log hourly
+        for as long as the cause lasted.
+        """
+        self._failed_trainings += 1
+        if self._failed_trainings == 1:
+            LOGGER.warning(
+                "%s: training failed (%.300s); %s, trying again every hour",
+                self.entry.title,
+                err,
+                "the last model keeps forecasting" if self.model else "no forecast until then",
+            )
+        else:
+            LOGGER.debug(
+                "%s: training failed again (%s in a row): %.300s",
+                self.entry.title,
+                self._failed_trainings,
+                err,
+            )
 
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
