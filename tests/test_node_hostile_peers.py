@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -515,3 +516,65 @@ async def test_states_repeating_a_commands_switch_pass_the_ration_once(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("switch.kitchen_pi_desk_led").state == "on"
     assert len(changed) <= 33 * 25, len(changed)  # 33 entities, a burst of the ration
+
+
+async def _reading_every(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    seconds: float,
+    seqs: range,
+    signer: MessageSigner | None = None,
+) -> None:
+    """The node's samples, `seconds` apart by its own clock and as they arrive."""
+    for seq in seqs:
+        freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(hass)
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, signer=signer))
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def _shown_after(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> str:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return hass.states.get(TEMPERATURE).state
+
+
+async def test_a_strangers_interval_of_a_day_does_not_hide_a_stuck_reader(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """The announced `interval_s` sets how long a node may stay silent (three intervals)
+    before its values stop showing as current. Anyone's announcement for an unsigned node
+    with the most the node agent allows (86,400 s) hid a reader that hung for three days: its
+    last temperature showed as current. The node's own readings, 30 s apart, now say more."""
+    await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await _reading_every(hass, freezer, 30, range(1, 4))
+    stranger = replace(announcement(), interval_s=86_400)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(stranger), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+
+    # The reader hangs; the connection, and its "online", stay.
+    assert await _shown_after(hass, freezer, 60) == "22.5"
+    assert await _shown_after(hass, freezer, 45) == STATE_UNAVAILABLE
+
+
+async def test_a_signing_nodes_own_longer_interval_is_taken_at_once(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A signed announcement is the node's own word: set to sample every 10 minutes, its
+    values are not called stale 90 s after each reading for want of the earlier rhythm."""
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await _reading_every(hass, freezer, 30, range(2, 5), signer)
+    slower = replace(announcement(), interval_s=600, seq=5)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(slower, signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The agent restarted with the new setting: its next reading comes 10 minutes on.
+    assert await _shown_after(hass, freezer, 590) == "22.5"
+    await _reading_every(hass, freezer, 10, range(6, 7), signer)
+    await _reading_every(hass, freezer, 600, range(7, 8), signer)
+    assert await _shown_after(hass, freezer, 1790) == "22.5"
+    assert await _shown_after(hass, freezer, 60) == STATE_UNAVAILABLE

@@ -262,7 +262,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             msg.topic, announcement, hardware=changed
         ):
             return
-        self._silence.interval_s = announcement.interval_s
+        self._silence.announced(announcement.interval_s, signed=self._verifier is not None)
         # Kept without telling the entities: none shows any of it (other hardware reloads),
         # and writing every entity per announcement let a node repeating its own hold the loop.
         self.data = replace(self.data, announcement=announcement)
@@ -274,11 +274,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if not data.online or data.readings_stale or not self._silence.is_silent(time.time()):
             return
         LOGGER.warning(
-            "Node %s is online but sent no sample for over %.0f s (its interval is %.0f s); "
+            "Node %s is online but sent no sample for over %.0f s (it samples every %.0f s); "
             "its sensors show unavailable until it does",
             self.node_id,
             self._silence.allowed_s(),
-            self._silence.interval_s,
+            self._silence.rhythm_s(),
         )
         self.async_set_updated_data(replace(data, readings_stale=True))
 
@@ -579,6 +579,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 # the switch passed the display ration too (a burst of them per command).
                 del self._confirmations[key]
         self._silence.heard(time.time())
+        if state.sensors:
+            self._silence.read(at)
         if not self.data.online:
             # A reconnecting client resends its queued states before its "online", which then
             # changes nothing and logs nothing: the log said offline and never that it was back.

@@ -19,18 +19,49 @@ MIN_SILENCE_S = 90.0
 
 @dataclass(slots=True)
 class SilenceWatch:
-    """When a node was last heard sampling, against how often it says it samples."""
+    """When a node was last heard sampling, against how often it samples.
+
+    How often is the announced interval, unless the node's own readings came closer
+    together: anyone may announce for an unsigned node, and one announcement of a day's
+    interval (the most the node agent allows) hid a stuck reader for three days.
+    """
 
     interval_s: float
     last_heard_s: float | None = None
+    # The node's own time of its latest reading, and the step from the one before it.
+    last_reading_ts: float | None = None
+    reading_step_s: float | None = None
 
     def heard(self, now_s: float) -> None:
         """A live sample arrived (or the node came online: it gets a full grace period)."""
         self.last_heard_s = now_s
 
+    def read(self, ts: float) -> None:
+        """A live sample with readings, stamped `ts` by the node.
+
+        The node's times, not the arrivals: a reconnecting node's queued samples arrive
+        together. Switch states alone say nothing of its reader.
+        """
+        if self.last_reading_ts is not None and ts > self.last_reading_ts:
+            self.reading_step_s = ts - self.last_reading_ts
+        if self.last_reading_ts is None or ts > self.last_reading_ts:
+            self.last_reading_ts = ts
+
+    def announced(self, interval_s: float, *, signed: bool) -> None:
+        """A new announced interval; only a signed one is the node's word over its readings."""
+        if signed and interval_s != self.interval_s:
+            self.reading_step_s = None
+        self.interval_s = interval_s
+
+    def rhythm_s(self) -> float:
+        """How often the node samples: as announced, or as its readings came if closer."""
+        if self.reading_step_s is None:
+            return self.interval_s
+        return min(self.interval_s, self.reading_step_s)
+
     def allowed_s(self) -> float:
         """The longest silence that is not yet stale."""
-        return max(SILENT_INTERVALS * self.interval_s, MIN_SILENCE_S)
+        return max(SILENT_INTERVALS * self.rhythm_s(), MIN_SILENCE_S)
 
     def is_silent(self, now_s: float) -> bool:
         """Whether no sample came for longer than the node's own rhythm explains."""
