@@ -47,6 +47,14 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
+def _interpreter(folder: Path, script: str) -> str:
+    """An interpreter for the worker that runs `script` before (or instead of) Python."""
+    path = folder / "python"
+    path.write_text(script.format(python=sys.executable))
+    path.chmod(0o755)
+    return str(path)
+
+
 def _training_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
     return [
         (record.levelno, record.getMessage())
@@ -78,10 +86,7 @@ async def test_a_training_that_keeps_failing_is_one_warning_then_one_line_when_i
     trained_at = predictor.model.trained_at
 
     python = sys.executable
-    killing = tmp_path / "python"
-    killing.write_text(KILLED_TRAINING.format(python=python))
-    killing.chmod(0o755)
-    monkeypatch.setattr(worker.sys, "executable", str(killing))
+    monkeypatch.setattr(worker.sys, "executable", _interpreter(tmp_path, KILLED_TRAINING))
     caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
     caplog.clear()
     for hours in (1, 2, 3):

@@ -2,7 +2,9 @@
 
 import io
 import json
+import time
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -174,6 +176,27 @@ def test_a_failing_child_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         worker.train_in_subprocess(
             TrainingRequest(history=HourlyHistory.from_frame(heated_home(days=3)))
         )
+
+
+def test_a_child_that_gives_no_answer_in_time_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`subprocess.TimeoutExpired` went up to the coordinator: a traceback every hour, and
+    the forecast unavailable although its last model was fine."""
+    from custom_components.py_iot_home.prediction import worker
+
+    hung = tmp_path / "python"
+    hung.write_text("#!/bin/sh\nexec sleep 30\n")
+    hung.chmod(0o755)
+    monkeypatch.setattr(worker.sys, "executable", str(hung))
+    # Five minutes for a training, as a Pi has, would be five minutes of this test.
+    monkeypatch.setattr(worker, "TIMEOUT_S", 0.5)
+    started = time.monotonic()
+    with pytest.raises(worker.TrainingFailedError, match=r"^no answer within 0.5 s$"):
+        worker.train_in_subprocess(
+            TrainingRequest(history=HourlyHistory.from_frame(heated_home(days=3)))
+        )
+    assert time.monotonic() - started < 10  # the child is killed, not waited for
 
 
 def test_the_next_hour_carry_is_saved(trained: PowerModel) -> None:

@@ -64,15 +64,21 @@ def _run_worker(
             [str(_PACKAGE_PARENT), *filter(None, [os.environ.get("PYTHONPATH")])]
         ),
     }
-    return subprocess.run(  # noqa: S603 (our interpreter, our module, one of two commands)
-        [sys.executable, "-m", "prediction.worker", command],
-        input=request,
-        capture_output=True,
-        cwd=_PACKAGE_PARENT,
-        env=env,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
+    try:
+        return subprocess.run(  # noqa: S603 (our interpreter, our module, one of two commands)
+            [sys.executable, "-m", "prediction.worker", command],
+            input=request,
+            capture_output=True,
+            cwd=_PACKAGE_PARENT,
+            env=env,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as err:
+        # `run` killed it. A failure like any other: the exception went up to the coordinator,
+        # which showed the forecast unavailable with a traceback every hour.
+        said = f"no answer within {TIMEOUT_S:g} s".encode()
+        return subprocess.CompletedProcess(err.cmd, -9, b"", said)
 
 
 def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
