@@ -1,4 +1,4 @@
-"""A training that keeps failing is said once, not every hour it is retried."""
+"""A training or forecast that keeps failing is said once, not every hour it is retried."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ KILLED_TRAINING = """#!/bin/sh
 if [ "$3" = train ]; then kill -9 $$; fi
 exec {python} "$@"
 """
+KILLED_FORECAST = KILLED_TRAINING.replace("train", "forecast")
 
 
 @pytest.fixture(autouse=True)
@@ -124,3 +125,50 @@ async def _hourly_refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory, h
     freezer.move_to(NOW.replace(minute=REFRESH_MINUTE) + timedelta(hours=hours))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_a_forecast_that_keeps_failing_is_one_warning_then_one_line_when_it_forecasts(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Each hour without a forecast was a warning, for as long as the cause lasted."""
+    freezer.move_to(NOW)
+    frame = _hourly(ENOUGH_DAYS)
+    _import(hass, POWER, "W", "power", frame["power_w"] * 1.125)
+    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
+    await async_wait_recording_done(hass)
+    _set_states(hass)
+    await _add_predictor(hass)
+    python = sys.executable
+    monkeypatch.setattr(worker.sys, "executable", _interpreter(tmp_path, KILLED_FORECAST))
+    caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
+    caplog.clear()
+    for hours in (1, 2, 3):
+        await _hourly_refresh(hass, freezer, hours)
+        assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    lines = [
+        (record.levelno, record.getMessage())
+        for record in caplog.records
+        if record.name.startswith("custom_components") and "no forecast" in record.getMessage()
+    ]
+    assert len(lines) >= 3
+    assert [level for level, _ in lines] == [logging.WARNING] + [logging.DEBUG] * (len(lines) - 1)
+    assert lines[0][1] == (
+        "Power forecast: no forecast this hour (exit status -9); trying again every hour"
+    )
+
+    monkeypatch.setattr(worker.sys, "executable", python)
+    caplog.clear()
+    await _hourly_refresh(hass, freezer, 4)
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    assert f"Power forecast forecasts again, after {len(lines)} hours without" in caplog.text
+    assert not [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+        and record.name.startswith(("custom_components", "homeassistant"))
+    ]

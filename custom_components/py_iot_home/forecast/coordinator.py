@@ -93,8 +93,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_used = False
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
-        # Trainings failed in a row: warned at the first, not at each hourly retry.
+        # Trainings and forecasts failed in a row: warned at the first, not at each hour.
         self._failed_trainings = 0
+        self._failed_forecasts = 0
         self._read_settings({**entry.data, **entry.options})
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
@@ -359,8 +360,28 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             result = await self.hass.async_add_executor_job(_forecast, model, context, weather)
         except (NotEnoughHistoryError, ForecastFailedError) as err:
             # No forecast this hour (the entities show unavailable); the next hour tries again.
-            LOGGER.warning("%s: no forecast this hour: %.200s", self.entry.title, err)
+            self._failed_forecasts += 1
+            if self._failed_forecasts == 1:
+                LOGGER.warning(
+                    "%s: no forecast this hour (%.200s); trying again every hour",
+                    self.entry.title,
+                    err,
+                )
+            else:
+                LOGGER.debug(
+                    "%s: no forecast again (%s hours in a row): %.200s",
+                    self.entry.title,
+                    self._failed_forecasts,
+                    err,
+                )
             return ()
+        if self._failed_forecasts:
+            LOGGER.info(
+                "%s forecasts again, after %s hours without",
+                self.entry.title,
+                self._failed_forecasts,
+            )
+            self._failed_forecasts = 0
         return tuple(
             ForecastPoint(
                 start=now + timedelta(hours=hour),
