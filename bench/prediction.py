@@ -44,7 +44,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -107,6 +107,8 @@ class Horizon:
     rules: dict[str, list[float]]
     methods: list[str]
     yardstick: list[float]
+    # The first day of each hour's test block: where in the year a figure was won or lost.
+    blocks: list[str] = field(default_factory=list)
 
     @classmethod
     def empty(cls) -> Horizon:
@@ -149,7 +151,39 @@ class Horizon:
             # Which method each scored hour was published by: where a change to one moved a figure.
             "method_shares": {str(name): round(float(share), 3) for name, share in used.items()},
             "hours": int(np.count_nonzero(known)),
+            "blocks": self.by_block(best),
         }
+
+    def by_block(self, best_rule: str) -> list[dict[str, object]]:
+        """Per test block: our MAE, the best rule's (over the whole test) and the methods used.
+
+        A dataset's figure is a sum of blocks, and a loss to a rule is often one block's.
+        """
+        if len(self.blocks) != len(self.actual):
+            return []
+        blocks = np.array(self.blocks)
+        out: list[dict[str, object]] = []
+        for first_day in dict.fromkeys(self.blocks):
+            at = blocks == first_day
+            part = Horizon(
+                actual=list(np.array(self.actual)[at]),
+                ours=list(np.array(self.ours)[at]),
+                low=[],
+                high=[],
+                rules={best_rule: list(np.array(self.rules[best_rule])[at])},
+                methods=list(np.array(self.methods)[at]),
+                yardstick=[],
+            )
+            used = pd.Series(part.methods).value_counts(normalize=True)
+            out.append(
+                {
+                    "from": first_day,
+                    "ours_mae": significant(part.mae(part.ours)),
+                    "best_rule_mae": significant(part.mae(part.rules[best_rule])),
+                    "method_shares": {str(m): round(float(v), 3) for m, v in used.items()},
+                }
+            )
+        return out
 
 
 def skill(mae: float, against: float) -> float:
@@ -267,6 +301,7 @@ def run_dataset(
     day_starts = set(midnights(data).tolist())
     model: PowerModel | None = None
     for start in blocks(data):
+        first_day = str(pd.Timestamp(data.index[start]).date())
         for origin in range(start - 1, start + BLOCK_DAYS * 24 - 1):
             if (origin + 1 - start) % retrain_hours == 0:
                 now = origin + 1
@@ -311,6 +346,7 @@ def run_dataset(
                 kind.low += result.low_w[:n]
                 kind.high += result.high_w[:n]
                 kind.methods += result.methods[:n]
+                kind.blocks += [first_day] * n
                 kind.yardstick += list(tree_forecast[:n])
                 for name, rule in RULES.items():
                     kind.rules[name] += list(rule(grid, origins[:n], horizons[:n]))
