@@ -123,6 +123,7 @@ from bench.prediction_csv_arguments import add_arguments, options_from
 from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
+from bench.prediction_csv_rows import read_cells
 from bench.prediction_csv_times import check_span, row_times, time_parts, utc_named
 from bench.prediction_csv_units import check_named_units, numbers
 from bench.prediction_csv_values import note_units_assumed, unit_read
@@ -260,16 +261,19 @@ def read_table(
             else sniff_separator(header, first_time_column)
         )
         check_unique_names(header, separator, options)
-        table = pd.read_csv(
-            path,
-            sep=separator,
-            skiprows=skip,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-            encoding=encoding,
-            encoding_errors="replace",
-        )
+        if len(separator) == 1:
+            table = read_cells(path, encoding, skip, separator, notes)
+        else:
+            table = pd.read_csv(
+                path,
+                sep=separator,
+                skiprows=skip,
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                encoding=encoding,
+                encoding_errors="replace",
+            )
     except FileNotFoundError as error:
         raise CsvError(f"no such file: {path}") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as error:
