@@ -124,7 +124,13 @@ from bench.prediction_csv_cells import units_in_cells
 from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
 from bench.prediction_csv_rows import read_cells
-from bench.prediction_csv_times import check_span, row_times, time_parts, utc_named
+from bench.prediction_csv_times import (
+    check_one_calendar,
+    check_span,
+    row_times,
+    time_parts,
+    utc_named,
+)
 from bench.prediction_csv_units import check_named_units, numbers
 from bench.prediction_csv_values import note_units_assumed, unit_read
 from bench.prediction_csv_zones import check_zone
@@ -214,6 +220,7 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     options = replace(options, naive_times="utc" if utc_by_name else options.naive_times or "local")
     times = row_times(raw, time_columns, options, notes, utc_by_name)
     keep = times.notna()
+    check_one_calendar(times[keep], options.time)
     check_span(times[keep], options.time)
     rows = pd.DataFrame(
         {

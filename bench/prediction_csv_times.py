@@ -62,6 +62,36 @@ def check_span(times: pd.Series, name: str) -> None:
         )
 
 
+def check_one_calendar(times: pd.Series, name: str) -> None:
+    """Refuse a typical year's dates: each month taken from another year (TMY3's, EPW's).
+
+    A typical meteorological year writes each month's own year (January 1986, February
+    1977, ...): read as dates they spread over decades, refused as a stray row. Only a
+    typical year changes its year where the month steps up (a real year changes it from
+    December to January).
+    """
+    known = pd.DatetimeIndex(times.dropna())  # in row order
+    if len(known) < 2:
+        return
+    years, months = known.year.to_numpy(), known.month.to_numpy()
+    # Each month one run of rows, in calendar order, under more than one year (shuffled or
+    # several years' rows repeat a month).
+    starts = np.flatnonzero(np.r_[True, (np.diff(years) != 0) | (np.diff(months) != 0)])
+    run_months, run_years = months[starts], years[starts]
+    one_run_each = len(set(run_months)) == len(run_months) and bool((np.diff(run_months) > 0).all())
+    if not one_run_each or len(set(run_years)) < 2:
+        return
+    said = ", ".join(
+        f"{pd.Timestamp(2000, int(m), 1):%B} {y}"
+        for m, y in zip(run_months[:3], run_years[:3], strict=True)
+    )
+    raise CsvError(
+        f"the years in {name!r} change from month to month ({said}, ...): a typical "
+        "meteorological year (TMY, EPW), whose months come from different years? Write one "
+        "year, the load's, into every row"
+    )
+
+
 def time_parts(time: str, columns: list[str]) -> list[str]:
     """The time column, or the date and time-of-day columns named `Date+Time`."""
     if time in columns or "+" not in time:
