@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,17 +134,26 @@ def weather_hold(values: pd.Series, hold: pd.Timedelta) -> pd.Timedelta:
     return max(hold, min(usual, WEATHER_HOLD_MAX))
 
 
-def local_hour_phase(index: pd.DatetimeIndex) -> int:
-    """Nanoseconds past the UTC hour at which the zone's clock hours begin.
+def clock_hour_edges(first: int, last: int, zone: Any) -> pd.DatetimeIndex:
+    """The instants the zone's clock shows a whole hour, from the one at or before `first`
+    to the one after `last` (ns since the epoch); naive (UTC's hours) without a zone.
 
-    0 but in zones a part of an hour off UTC (India +05:30, Adelaide +09:30, Nepal
-    +05:45): there the hours on UTC's grid ran from half past, each the mean of two of the
-    file's hours, and the day from 00:30.
+    India's +05:30 and Nepal's +05:45 put them a part of an hour past UTC's, and Lord Howe
+    Island's clock moves by half an hour (+11:00 to +10:30): taken from one offset, the
+    hours after the change ran from half past, each the mean of two of the file's.
     """
-    if index.tz is None or index.empty:
-        return 0
-    offset = pd.Timestamp(index[0]).utcoffset()
-    return -int(offset.total_seconds() * 1e9) % HOUR.value if offset is not None else 0
+    start, stop = first // HOUR.value, last // HOUR.value + 1
+    if zone is None:
+        return pd.DatetimeIndex(pd.to_datetime(np.arange(start, stop + 1) * HOUR.value))
+    # Every zone's offset is a whole number of quarter hours: its whole hours are among them.
+    quarter = HOUR.value // 4
+    candidates = np.arange((start - 2) * 4, (stop + 2) * 4 + 1) * quarter
+    local = pd.DatetimeIndex(pd.to_datetime(candidates, utc=True)).tz_convert(zone)
+    whole = local[(local.minute == 0) & (local.second == 0)]
+    at = epoch_ns(whole)
+    lower = max(int(np.searchsorted(at, first, side="right")) - 1, 0)
+    upper = int(np.searchsorted(at, last, side="right"))
+    return whole[lower : upper + 1]
 
 
 def hourly_means(
@@ -160,14 +170,10 @@ def hourly_means(
     """
     known = values.dropna()
     index = pd.DatetimeIndex(values.index)
-    # Whole hours in UTC, moved by the zone's part of an hour (India's +05:30): a local
-    # floor is ambiguous on the night the clocks go back.
-    phase = local_hour_phase(index)
-    nanoseconds = epoch_ns(index) - phase
-    first, last = nanoseconds[0] // HOUR.value, nanoseconds[-1] // HOUR.value + 1
-    edges_utc = pd.to_datetime(np.arange(first, last + 1) * HOUR.value + phase, utc=True)
-    local = edges_utc.tz_convert(index.tz) if index.tz else edges_utc.tz_localize(None)
-    grid = pd.DatetimeIndex(local)
+    # The zone's clock hours as instants: a local floor is ambiguous on the night the
+    # clocks go back.
+    nanoseconds = epoch_ns(index)
+    grid = clock_hour_edges(int(nanoseconds[0]), int(nanoseconds[-1]), index.tz)
     if known.empty:
         return pd.Series(np.nan, index=grid[:-1])
     starts = epoch_ns(pd.DatetimeIndex(known.index)).astype(np.float64)
@@ -181,8 +187,10 @@ def hourly_means(
     # 9.9e37 overload mark) swamp the precision of every later hour.
     edges = epoch_ns(grid).astype(np.float64)
     hours = len(edges) - 1
-    first_hour = np.floor((starts - edges[0]) / HOUR.value).astype(np.int64)
-    reach = int(np.ceil(float(np.max(ends - starts)) / HOUR.value)) + 1
+    # Hours differ in length where the clock moves by a part of an hour (a 30-minute hour).
+    first_hour = np.searchsorted(edges, starts, side="right").astype(np.int64) - 1
+    last_hour = np.searchsorted(edges, np.minimum(ends, edges[-1]), side="left") - 1
+    reach = int(np.max(last_hour - first_hour)) + 1
     area = np.zeros(hours)
     covered = np.zeros(hours)
     for step in range(reach):

@@ -54,3 +54,33 @@ def test_a_typical_years_dates_are_refused_with_the_reason(tmp_path: Path) -> No
     frame.sample(frac=1.0, random_state=1).rename_axis("time").to_csv(path)
     hourly = load_csv(path, options(), lambda _: None)
     np.testing.assert_allclose(hourly["power_w"], hour_of_day(index))
+
+
+@pytest.mark.parametrize("written", ["offsets", "naive with --tz"])
+@pytest.mark.parametrize(
+    ("first", "last"),
+    # The clock goes back on 5 April 2026 (02:00 to 01:30), forward on 4 October (02:00
+    # to 02:30: no 02:00 that day).
+    [("2026-03-30", "2026-04-12 23:00"), ("2026-09-28", "2026-10-11 23:00")],
+)
+def test_a_clock_that_changes_by_half_an_hour_keeps_its_hours(
+    tmp_path: Path, written: str, first: str, last: str
+) -> None:
+    # Lord Howe Island: +11:00 in summer, +10:30 in winter. The hours followed the file's
+    # first offset: after the change each hour was half of two of the file's.
+    zone = "Australia/Lord_Howe"
+    whole_hours = pd.date_range(first, last, freq="h").tz_localize(zone, nonexistent="NaT")
+    index = pd.DatetimeIndex(whole_hours.dropna())
+    frame = pd.DataFrame({"power": hour_of_day(index), "temp": 20.0}, index=index)
+    path = tmp_path / "lord_howe.csv"
+    if written == "offsets":
+        frame.rename_axis("time").to_csv(path)
+        asked = options()
+    else:
+        frame.tz_localize(None).rename_axis("time").to_csv(path)
+        asked = options(tz=zone)
+    hourly = load_csv(path, asked, lambda _: None)
+    local = pd.DatetimeIndex(hourly.index)
+    assert (local.minute == 0).all()
+    assert len(hourly) == len(index)
+    np.testing.assert_allclose(hourly["power_w"], hour_of_day(index))
