@@ -121,6 +121,7 @@ import pandas as pd
 from bench.prediction_csv_archive import uncompressed
 from bench.prediction_csv_arguments import add_arguments, options_from
 from bench.prediction_csv_cells import units_in_cells
+from bench.prediction_csv_endings import ROW_TIMES, interval_starts_of_ends
 from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
 from bench.prediction_csv_rows import read_cells
@@ -128,6 +129,7 @@ from bench.prediction_csv_times import (
     check_one_calendar,
     check_span,
     row_times,
+    runs_to_24,
     time_parts,
     utc_named,
 )
@@ -174,6 +176,8 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     check_zone(options.tz)
     if options.naive_times not in (*NAIVE_TIMES, None):
         raise CsvError(f"--naive-times is one of {', '.join(NAIVE_TIMES)}")
+    if options.row_time not in (*ROW_TIMES, None):
+        raise CsvError(f"--row-time is one of {', '.join(ROW_TIMES)}")
     # Headers pad names (London's smart meters: `KWH/hh (per half hour) `): asked for as
     # they read, with or without the spaces, they are the same column.
     options = replace(
@@ -219,6 +223,9 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     utc_by_name = utc_named(time_columns) if options.naive_times is None else None
     options = replace(options, naive_times="utc" if utc_by_name else options.naive_times or "local")
     times = row_times(raw, time_columns, options, notes, utc_by_name)
+    times = interval_starts_of_ends(
+        times, time_columns, options, notes, runs_to_24(raw, time_columns)
+    )
     keep = times.notna()
     check_one_calendar(times[keep], options.time)
     check_span(times[keep], options.time)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from bench.prediction_csv_endings import ROW_TIMES
 from bench.prediction_csv_options import NAIVE_TIMES, CsvOptions
 from bench.prediction_csv_units import ENERGY_UNITS, METER_UNITS, POWER_UNITS, TEMPERATURE_UNITS
 from bench.prediction_csv_values import REGION_LOWEST_SHARE, REGION_STEP_SHARE
@@ -53,6 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "where the time column's name says UTC (period_utc, 'Time (UTC)'), else local",
     )
     csv.add_argument(
+        "--row-time",
+        choices=ROW_TIMES,
+        help="each row's time is the start or the end of its interval (a meter's 00:30 for "
+        "00:00-00:30); default: end where the time column's name says so (end, Period "
+        "Ending, bis, to) or the rows run whole days from one interval past midnight to "
+        "midnight, else start (read as the start in any case)",
+    )
+    csv.add_argument(
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
         help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
@@ -96,4 +105,5 @@ def options_from(args: argparse.Namespace) -> CsvOptions:
         temperature_unit=args.temperature_unit,
         clip_negative=args.clip_negative,
         naive_times=args.naive_times,
+        row_time=args.row_time,
     )

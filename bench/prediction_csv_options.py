@@ -32,6 +32,9 @@ class CsvOptions:
     # "local": naive times are the home's (`tz`); "utc": they are UTC, counted in `tz`;
     # None: "utc" where the time column's name says UTC (`period_utc`), else "local".
     naive_times: str | None = None
+    # "start" or "end": each row's time starts or ends its interval; None: the file says
+    # (a column named `end`, whole days from 00:30 to 00:00), else start.
+    row_time: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -92,6 +92,17 @@ def check_one_calendar(times: pd.Series, name: str) -> None:
     )
 
 
+def runs_to_24(raw: pd.DataFrame, time_columns: list[str]) -> bool:
+    """Whether the times run to `24:00` (or a whole hour 24): read as interval ends already."""
+    for number, column in enumerate(time_columns):
+        text = raw[column].str.strip()
+        if text.str.contains(HOUR_24_PATTERN).any():
+            return True
+        if number and number == len(time_columns) - 1 and bool(text.eq("24").any()):
+            return True
+    return False
+
+
 def time_parts(time: str, columns: list[str]) -> list[str]:
     """The time column, or the date and time-of-day columns named `Date+Time`."""
     if time in columns or "+" not in time:
