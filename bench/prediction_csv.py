@@ -72,11 +72,14 @@ optional). What a checker's file may look like, and what becomes of it:
   and 4-6 % in the bench's; its homes and buildings move 10 % an hour or more) is MW; whole
   numbers that as °C, °F or K make no place's weather (days spanning over 25 degrees, hours
   jumping over 3, or a spread over 15) but as tenths do are C10; a median above 45 "°C" is
-  °F (above 150, K). Otherwise W and °C are assumed: °F under a name without a unit
-  (`temperature`) in a cool season cannot be told apart, nor a home's kW, a building's W
-  and a region's MW in between (a median of 0.5 to 50,000, said so). The bench prints, with
-  its table, the unit each column was read in and why, and gives the MAEs in the power's
-  unit. A unit given that
+  °F (above 150, K), and so is a month no place's °C makes, a cool season's °F: a month's
+  median above the hottest that month has had anywhere (37 °C from October to March) or a
+  hot month whose days are as unalike as a cool season's (`prediction_csv_climate`;
+  `--temperature-unit C` reads them as °C). Otherwise W and °C are assumed: a home's kW, a
+  building's W and a region's MW in between cannot be told apart (a median of 0.5 to
+  50,000, said so), nor a month below 25 °F (-4 °C) on its own from a mild °C one. The
+  bench prints, with its table, the unit each column was read in and why, and gives the
+  MAEs in the power's unit. A unit given that
   the name or the values contradict is refused (40 °F read as °C passes every other check:
   the name is the only tell), and so is a running total read as power (one that
   restarts each day too: Home Assistant's "energy today"). Humidity is in %; a column

@@ -24,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{REGION_LOWEST_SHARE * 100:.0f} % of the median, at most "
         f"{REGION_STEP_SHARE[1] * 100:.0f} % an hour) "
         "are MW, whole\n"
-        "numbers no place has as °C, °F or K are tenths of a °C; else W and °C are assumed. The\n"
+        "numbers no place has as °C, °F or K are tenths of a °C, months no place has in °C\n"
+        "(hotter than any place's that month, or hot with a cool season's unalike days) are\n"
+        "°F (--temperature-unit C reads them as °C); else W and °C are assumed. The\n"
         "table says which unit was read and why, and gives the MAEs in it. Negative power\n"
         "(export) is refused unless --clip-negative or it is rare (at most 1 % of hours: a\n"
         "meter's noise, scored as 0 W).",

@@ -3,7 +3,8 @@
 A column's unit comes from its cells (`1.2 kW`), `--power-unit`/`--temperature-unit`, its
 name (`load_kw`), else from these checks: a median below 20 W is kW, hours that move as a
 region's load are MW, whole numbers no place has as °C, °F or K are tenths of a °C, a
-median above 45 "°C" is °F (above 150, K). What none of them settles is assumed (W, °C)
+median above 45 "°C" is °F (above 150, K), and so is a month no place's °C makes (a cool
+season's °F: prediction_csv_climate). What none of them settles is assumed (W, °C)
 and said.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from bench.prediction_csv_climate import month_why_not_celsius
 from bench.prediction_csv_options import CsvError, CsvOptions, UnitRead
 from bench.prediction_csv_units import POWER_COLUMNS, POWER_UNITS, celsius
 
@@ -37,7 +39,7 @@ AMBIGUOUS_MEDIAN = (0.5, 50_000.0)  # a home's kW, a building's W or a region's 
 PLAUSIBLE_STD_C = 15.0
 PLAUSIBLE_DAY_RANGE_C = 25.0
 PLAUSIBLE_HOUR_STEP_C = 3.0
-ASSUMED_TEMPERATURE = "°C (°F or K where its median can only be those)"
+ASSUMED_TEMPERATURE = "°C (°F or K where its values can only be those)"
 ASSUMED_POWER = "W (kW where its median is below 20 W)"
 UNIT_WORDS = {"C": "°C", "F": "°F", "K": "K", "C10": "tenths of a °C"}
 FRACTION_EVIDENCE_HOURS = 24  # a day of humidity at or below 1: a fraction, not %
@@ -101,6 +103,21 @@ def tenths_why(temperature: pd.Series) -> str | None:
         "°C "
         "(--temperature-unit C to refuse)"
     )
+
+
+def fahrenheit_why(temperature: pd.Series) -> str | None:
+    """Why values under a bare name, read as °C, can only be °F (a cool season's), or None.
+
+    41 °F, a UK winter's median, passed the median's check as 41 °C: a month's median,
+    and how alike its days are, tell a place's °C from its °F (prediction_csv_climate).
+    """
+    why = month_why_not_celsius(temperature)
+    if why is None:
+        return None
+    in_f = celsius(temperature, "F")
+    if not plausible_celsius(in_f) or month_why_not_celsius(in_f) is not None:
+        return None
+    return f", and as °C {why}: read as °F (--temperature-unit C to read them as °C)"
 
 
 def checked_values(
@@ -241,6 +258,9 @@ def checked_temperatures(
     median_c = float(hourly["temperature"].median())
     low, high = PLAUSIBLE_MEDIAN_C
     if low <= median_c <= high:
+        if options.temperature_unit is None and (why := fahrenheit_why(hourly["temperature"])):
+            read_by_values["temperature"] = ("F", why)
+            hourly["temperature"] = celsius(hourly["temperature"], "F")
         return hourly
     unit = options.temperature_unit or "C"
     as_given = {
