@@ -41,10 +41,14 @@ optional). What a checker's file may look like, and what becomes of it:
   `Time (UTC)`, `DateTimeUTC`; with a `note:`). Hour of
   day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
   offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
-  `note:`), else in the file's one offset, else in UTC. A time is its row's start (an
-  hour-ending `24:00` aside): stamps that end their interval with no `24:00` to tell it
-  (NREL ResStock's `00:15` for 00:00-00:15) are read one row late, which the file cannot
-  show.
+  `note:`), else in the file's one offset, else in UTC. A time is its row's start, but
+  where the file says it ends its interval: times running to `24:00`, whole days from one
+  interval past midnight to midnight (NREL ResStock's `00:15` for 00:00-00:15, ... the next
+  year's `00:00`), or a time column named for the end (`end`, `Period Ending`, `bis`), each
+  with a `note:` (`prediction_csv_endings`); `--row-time start|end` decides either way.
+  A typical year's dates (TMY3's and EPW's years, one per month) are refused.
+- Rows that do not fit the header (a comment after the data, a cut last line, a cell more)
+  are dropped with one `note:`; a file whose rows mostly do not fit is refused.
 - Rows may be unsorted, duplicated (averaged), 1 to 60 minutes apart or irregular: each
   value holds until the next row (for at most the file's usual interval when rows are
   regular, else an hour; a temperature or humidity column filled in less often than the
