@@ -8,6 +8,7 @@ neither net use nor consumption.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from unittest.mock import AsyncMock
@@ -23,11 +24,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.recorder.common import (
-    async_wait_recording_done,
-)
 
 from custom_components.py_iot_home.const import (
     CONF_POWER_ENTITY,
@@ -48,15 +45,16 @@ from .home_entry import (
     home_entry,
     settings,
 )
+from .imported_statistics import Statistics, async_import_once, imported
 from .test_predictor import (
     NOW,
     POWER,
     PREDICTED,
     TEMPERATURE,
     _hourly,
-    _import,
     _predictor_form,
     _set_states,
+    _statistic,
 )
 
 CONSUMPTION = "sensor.demo_consumption"
@@ -66,6 +64,8 @@ OPTIONS = {
     CONF_TRAINING_DAYS: 60,
     CONF_RETRAIN_HOURS: 24,
 }
+# The harness's: the marked tests' statistics are built before Home Assistant is set to it.
+HOME_TIME_ZONE = "US/Pacific"
 PREDICTOR_SENSORS = (
     PREDICTED,
     "sensor.power_forecast_forecast_method",
@@ -82,7 +82,7 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 
 def _net_of_solar(frame: pd.DataFrame) -> pd.Series:
     """The home's power less a 3 kWp array's (up to 2.5 kW around noon): a grid meter."""
-    local_hour = np.array([dt_util.as_local(t.to_pydatetime()).hour for t in frame.index])
+    local_hour = np.asarray(pd.DatetimeIndex(frame.index).tz_convert(HOME_TIME_ZONE).hour)
     return frame["power_w"] - 2500.0 * np.clip(np.sin(np.pi * (local_hour - 6) / 12), 0, None)
 
 
@@ -94,14 +94,35 @@ def _with_noise(power: pd.Series) -> pd.Series:
     return noisy
 
 
-async def _record(hass: HomeAssistant, **sensors: pd.Series) -> None:
-    """Import hourly statistics of the power sensors given (in W) and the temperature."""
+# What each power sensor's statistics read, by name (the marker's arguments name them).
+READINGS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "consumption": lambda frame: frame["power_w"],
+    "consumption_with_noise": lambda frame: _with_noise(frame["power_w"]),
+    "net": _net_of_solar,
+}
+
+
+def _meter_statistics(**readings: str) -> Statistics:
+    """Hourly statistics of the power sensors given (`READINGS`, in W) and the temperature."""
     frame = _hourly(56)
-    for entity_id, power in sensors.items():
-        _import(hass, entity_id, "W", "power", power)
+    return [
+        *(
+            _statistic(entity_id, "W", "power", READINGS[reading](frame))
+            for entity_id, reading in readings.items()
+        ),
+        _statistic(TEMPERATURE, "°C", "temperature", frame["temperature"]),
+    ]
+
+
+async def _record(hass: HomeAssistant, **readings: str) -> pd.DataFrame:
+    """Import `_meter_statistics(**readings)`, set the power sensors' states; the hours."""
+    assert hass.config.time_zone == HOME_TIME_ZONE
+    frame = _hourly(56)
+    await async_import_once(hass, _meter_statistics(**readings))
+    for entity_id, reading in readings.items():
+        power = READINGS[reading](frame)
         hass.states.async_set(entity_id, f"{power.iloc[-1]:.0f}", {"unit_of_measurement": "W"})
-    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
-    await async_wait_recording_done(hass)
+    return frame
 
 
 def _exporting_percent(power: pd.Series) -> str:
@@ -109,6 +130,7 @@ def _exporting_percent(power: pd.Series) -> str:
     return f"{100 * float((power < -50).mean()):.0f}"
 
 
+@imported(_meter_statistics, **{POWER: "net", CONSUMPTION: "consumption_with_noise"})
 async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_noise(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -116,10 +138,9 @@ async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_n
     mock_setup_entry: AsyncMock,
 ) -> None:
     freezer.move_to(NOW)
-    frame = _hourly(56)
+    frame = await _record(hass, **{POWER: "net", CONSUMPTION: "consumption_with_noise"})
     net = _net_of_solar(frame)
     consumption = _with_noise(frame["power_w"])
-    await _record(hass, **{POWER: net, CONSUMPTION: consumption})
     _set_states(hass)
     hass.states.async_set(POWER, "-1800", {"unit_of_measurement": "W"})
     result = await _predictor_form(hass)
@@ -143,6 +164,7 @@ async def test_the_flow_refuses_a_net_meter_and_takes_a_consumption_meter_with_n
     assert len(mock_setup_entry.mock_calls) == 1
 
 
+@imported(_meter_statistics, **{POWER: "net", CONSUMPTION: "consumption"})
 async def test_the_options_refuse_a_net_meter_in_place_of_consumption(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -150,9 +172,7 @@ async def test_the_options_refuse_a_net_meter_in_place_of_consumption(
     mock_setup_entry: AsyncMock,
 ) -> None:
     freezer.move_to(NOW)
-    frame = _hourly(56)
-    net = _net_of_solar(frame)
-    await _record(hass, **{POWER: net, CONSUMPTION: frame["power_w"]})
+    net = _net_of_solar(await _record(hass, **{POWER: "net", CONSUMPTION: "consumption"}))
     _set_states(hass)
     entry = _predictor_entry(hass, CONSUMPTION)
     options = {**OPTIONS, CONF_TRAINING_DAYS: 30}
@@ -183,6 +203,7 @@ def _net_meter_issue(hass: HomeAssistant, entry_id: str) -> ir.IssueEntry | None
     return ir.async_get(hass).async_get_issue(DOMAIN, f"net_meter_{entry_id}")
 
 
+@imported(_meter_statistics, **{POWER: "consumption"})
 async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -192,8 +213,7 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     """Chosen while it measured consumption, the sensor later reads the grid net of panels:
     the retrain publishes nothing and says why, and the saved model goes too."""
     freezer.move_to(NOW)
-    frame = _hourly(56)
-    await _record(hass, **{POWER: frame["power_w"]})
+    frame = await _record(hass, **{POWER: "consumption"})
     _set_states(hass)
     entry = _predictor_entry(hass, POWER)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -203,7 +223,7 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is None
 
     net = _net_of_solar(frame)
-    await _record(hass, **{POWER: net})
+    await _record(hass, **{POWER: "net"})
     freezer.tick(timedelta(minutes=5))
     response = await hass.services.async_call(
         DOMAIN,
@@ -262,6 +282,7 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is None
 
 
+@imported(_meter_statistics, **{POWER: "consumption"})
 async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_restart(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -271,15 +292,14 @@ async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_rest
     """A predictor of a release that did not check, or whose sensor began exporting since
     its last training: its saved model forecast the net meter until its next training."""
     freezer.move_to(NOW)
-    frame = _hourly(56)
-    await _record(hass, **{POWER: frame["power_w"]})
+    await _record(hass, **{POWER: "consumption"})
     _set_states(hass)
     entry = _predictor_entry(hass, POWER)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert model_storage_key(FORECAST_SUBENTRY_ID) in hass_storage
 
-    await _record(hass, **{POWER: _net_of_solar(frame)})
+    await _record(hass, **{POWER: "net"})
     freezer.tick(timedelta(minutes=5))
     assert await hass.config_entries.async_reload(entry.entry_id)  # a restart, in effect
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -289,14 +309,13 @@ async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_rest
     assert model_storage_key(FORECAST_SUBENTRY_ID) not in hass_storage
 
 
+@imported(_meter_statistics, **{POWER: "net", CONSUMPTION: "consumption_with_noise"})
 async def test_the_repair_goes_once_a_consumption_sensor_trains(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A net meter chosen before the flow checked: its repair, then the user's fix."""
     freezer.move_to(NOW)
-    frame = _hourly(56)
-    consumption = _with_noise(frame["power_w"])
-    await _record(hass, **{POWER: _net_of_solar(frame), CONSUMPTION: consumption})
+    await _record(hass, **{POWER: "net", CONSUMPTION: "consumption_with_noise"})
     _set_states(hass)
     hass.states.async_set(POWER, "-1800", {"unit_of_measurement": "W"})
     entry = _predictor_entry(hass, POWER)

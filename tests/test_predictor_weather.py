@@ -148,9 +148,11 @@ async def _forecast_at(
 # The template's now() re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
 async def test_weather_forecast_drives_the_forecast(
     recorder_mock: Recorder, hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    await _seed_heated_home(hass)
     await _weather_entity(hass, 10.0)
     response = await hass.services.async_call(
         "weather",
@@ -160,7 +162,6 @@ async def test_weather_forecast_drives_the_forecast(
         return_response=True,
     )
     assert len(response[WEATHER]["forecast"]) == 24
-    await _seed_heated_home(hass)
     # The weather's history and forecast reach the worker without pandas in this process.
     monkeypatch.setitem(sys.modules, "pandas", None)
     entry_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})

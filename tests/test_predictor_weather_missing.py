@@ -11,8 +11,15 @@ from homeassistant.core import CoreState, HomeAssistant
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY, DOMAIN
 
+from .imported_statistics import imported
 from .test_predictor import PREDICTED, _add_predictor, _predictor
-from .test_predictor_weather import NOW, WEATHER, _seed_heated_home, _weather_entity
+from .test_predictor_weather import (
+    NOW,
+    WEATHER,
+    _heated_home_statistics,
+    _seed_heated_home,
+    _weather_entity,
+)
 
 LINK = "sensor.weather_service_link"
 MISSING = "weather.outdoor gives no hourly forecast"
@@ -43,6 +50,7 @@ def _lines(caplog: pytest.LogCaptureFixture, text: str, level: int) -> list[str]
 # The template's now() re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
 async def test_a_weather_entity_that_stops_forecasting_is_said_once(
     recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -50,8 +58,8 @@ async def test_a_weather_entity_that_stops_forecasting_is_said_once(
     yesterday's temperature for every hour ahead and said so only at debug level, while its
     model had learned from each hour's own temperature. Now one warning per outage (not
     one an hour), and one line when the forecast comes back."""
-    await _weather_entity_with_a_link(hass)
     await _seed_heated_home(hass)
+    await _weather_entity_with_a_link(hass)
     forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
     predictor = _predictor(hass, forecast_id)
     assert len(predictor.data.forecast) == 24
@@ -87,14 +95,15 @@ async def test_a_weather_entity_that_stops_forecasting_is_said_once(
 # The template's now() re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
 async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
     recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The e2e restart: the forecast's first refresh came before the weather's integration
     had loaded, so the coming hours took yesterday's temperature until the next hourly
     refresh, with a warning at every start. Now it forecasts again once the weather is up."""
-    await _weather_entity_with_a_link(hass)
     await _seed_heated_home(hass)
+    await _weather_entity_with_a_link(hass)
     forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
     assert _temperature_ahead(hass) == WEATHER
     # A restart: Home Assistant starting, the weather not up yet when the forecast loads.
