@@ -10,6 +10,7 @@ Use from a fixture that also requests `socket_enabled`:
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,15 @@ from typing import Self
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 START_TIMEOUT_S = 10.0
 START_ATTEMPTS = 3
+# Its own line once every listener is bound. Not " running" anywhere: as root, 2.1 first logs
+# "Info: running mosquitto as user: mosquitto.", before it binds, and a start on a taken port
+# read then passed for a running broker (the port's other listener took the test connection).
+_RUNNING = re.compile(r"^\d+: mosquitto version \S+ running$", re.MULTILINE)
+
+
+def says_it_runs(log: str) -> bool:
+    """Return whether Mosquitto's log says it has bound its listeners and runs."""
+    return _RUNNING.search(log) is not None
 
 
 class PortTakenError(RuntimeError):
@@ -98,7 +108,7 @@ class MosquittoServer:
                 raise RuntimeError(f"mosquitto exited early:\n{this_start}")
             # Only once it says it runs (it has bound the port): whatever else listens there
             # would answer the connection too.
-            if " running" in this_start:
+            if says_it_runs(this_start):
                 try:
                     with socket.create_connection((self.host, self.port), timeout=0.2):
                         self._port_chosen_here = False
