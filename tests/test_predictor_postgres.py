@@ -14,7 +14,7 @@ from custom_components.py_iot_home.forecast.coordinator import PredictorCoordina
 from custom_components.py_iot_home.forecast.recorder_history import async_load_hourly_history
 
 from .postgres_server import PostgresServer, postgres_available
-from .test_predictor import NOW, PREDICTED, _add_predictor, _seed
+from .test_predictor import ENOUGH_DAYS, NOW, PREDICTED, _add_predictor, _seed
 
 pytest.importorskip("psycopg2", reason="the recorder needs psycopg2 to reach PostgreSQL")
 
@@ -62,7 +62,8 @@ async def test_trains_on_kilowatt_statistics_from_postgres(
 ) -> None:
     assert recorder_mock.engine is not None
     assert recorder_mock.engine.dialect.name == "postgresql"
-    frame = await _seed(hass, 56, power_unit="kW")
+    # Three weeks are enough to train; fewer rows keep the row-by-row import short.
+    frame = await _seed(hass, ENOUGH_DAYS, power_unit="kW")
     entry_id = await _add_predictor(hass)
     predictor = _predictor(hass, entry_id)
 
@@ -88,16 +89,15 @@ async def test_trains_on_kilowatt_statistics_from_postgres(
     assert 0 < snapshot.mae_w < frame["power_w"].std() * 1.5
     assert snapshot.skill is not None
     assert snapshot.skill >= 0
-    # More rows than 56 days of hours: every imported hour came back from PostgreSQL.
+    # More rows than the days' hours: every imported hour came back from PostgreSQL.
     assert snapshot.training_rows is not None
-    assert snapshot.training_rows > 56 * 24
+    assert snapshot.training_rows > ENOUGH_DAYS * 24
     assert snapshot.trained_at == NOW
 
 
 @pytest.mark.freeze_time(NOW)
 async def test_energy_meter_sums_become_watts(recorder_mock: Recorder, hass: HomeAssistant) -> None:
-    # Three weeks are enough to train; fewer rows keep the row-by-row import short.
-    frame = await _seed(hass, 21, energy=True)
+    frame = await _seed(hass, ENOUGH_DAYS, energy=True)
     entry_id = await _add_predictor(hass)
     predictor = _predictor(hass, entry_id)
     loaded = await async_load_hourly_history(
