@@ -39,7 +39,7 @@ from .history import (
 from .learned_rule_mix import LEARNED_RULE_MIX, weighted
 from .linear import LinearModel
 from .recent_guard import GUARDED_GROUPS, recent_errors
-from .residual_carry import NextHourRows, last_hour_miss, published_carry
+from .residual_carry import NextHourRows, last_hour_miss
 from .rule_pair import RULE_PAIR_MEAN, pair_key, pair_mean, tied_runner_up
 from .rules import RULES, blend
 from .similar_days import SIMILAR_DAYS, similar_days_median
@@ -440,8 +440,7 @@ def fit_power_model(
         missing_hours=grid.missing_hours,
         excluded_days=excluded_count,
         trained_at=datetime.now(UTC),
-        next_hour_carry=published_carry(
-            NextHourRows.of(data.rows, data.origins, data.horizons, data.target_w).carry(linear),
-            scores.next_hour_held_out_carry,
-        ),
+        next_hour_carry=NextHourRows.of(
+            data.rows, data.origins, data.horizons, data.target_w
+        ).carry(linear),
     )

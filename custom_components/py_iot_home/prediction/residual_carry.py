@@ -11,12 +11,6 @@ The walk-forward folds score each fold's model both ways: the ridge strength is 
 its plain errors (a carry fitted per fold moves them by chance), the method and the band on
 the carried ones, the forecast as it is published (the carry narrows the next hour's errors,
 and a band from the plain ones covered 88 % of a regional load's hours).
-
-The published carry is the mean of that in-sample carry and the same regression on the
-held-out weeks' plain next-hour misses: the model has seen its training hours, so their
-residuals carry less than a forecast's misses do (out of sample, after the carry, the
-misses of two noisy homes still correlated 0.11 and 0.14); five weeks alone are too few to
-trust (docs/prediction.md, *The next hour carries part of the last hour's miss*).
 """
 
 from __future__ import annotations
@@ -36,8 +30,6 @@ if TYPE_CHECKING:
 MIN_PAIRS = 96
 # A miss carries forward in its own direction and fades: never all of it, never reversed.
 MAX_CARRY = 0.9
-# The held-out weeks' share of the published carry: five weeks alone move it by chance.
-HELD_OUT_SHARE = 0.5
 
 
 def last_hour_miss(grid: HourlyGrid, origins: IntArray, forecast_log: FloatArray) -> FloatArray:
@@ -69,12 +61,6 @@ def fitted_carry(targets: IntArray, residuals: FloatArray) -> float:
     if not spread > 0:
         return 0.0
     carry = float(before @ (after - after.mean())) / spread
-    return float(np.clip(carry, 0.0, MAX_CARRY))
-
-
-def published_carry(in_sample: float, held_out: float) -> float:
-    """The carry the published model adds: the in-sample and held-out ones, weighted."""
-    carry = (1.0 - HELD_OUT_SHARE) * in_sample + HELD_OUT_SHARE * held_out
     return float(np.clip(carry, 0.0, MAX_CARRY))
 
 

@@ -32,7 +32,7 @@ from .linear import (
     standardise,
 )
 from .median_centre import median_recentred
-from .residual_carry import NextHourRows, fitted_carry
+from .residual_carry import NextHourRows
 from .rule_pair import RULE_PAIR_MEAN, RULE_PAIRS, pair_key
 from .rules import RULES, blend
 from .similar_days import SIMILAR_DAYS, similar_days_median
@@ -96,8 +96,6 @@ class WalkForward:
     # pair_key(candidate, rule) -> (horizons,) the candidate's weight in its mix with the
     # rule, where the group's weeks were unsure which is better (scored under the same key).
     mix_weight: dict[str, FloatArray] = field(default_factory=dict)
-    # The lag-1 regression of the next hour's plain held-out misses (`residual_carry.py`).
-    next_hour_held_out_carry: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +208,6 @@ def walk_forward(
     errors = _Errors()
     held: list[_HeldWeek] = []
     held_hours = 0
-    # Per ridge strength: each held-out week's next-hour targets and plain misses (log scale).
-    misses: dict[float, list[tuple[IntArray, FloatArray]]] = {ridge: [] for ridge in RIDGE_GRID}
     for fold, start in enumerate(starts, start=1):
         test = known & (data.origins >= start - 1) & (targets < start + HOURS_PER_WEEK)
         if not np.any(test) or not models.has_training_rows(fold):
@@ -225,8 +221,6 @@ def walk_forward(
         for ridge in RIDGE_GRID:
             model = models.fitted(fold, ridge)
             plain = model.predict(data.rows[test], horizons)
-            one = horizons == 1
-            misses[ridge].append((origins[one] + 1, power_scale(actual[one]) - plain[one]))
             carry = next_hour.carry(model, before=start)
             carried = plain + next_hour.carried(model, carry, grid, origins, horizons)
             for scored, log_forecast in ((PLAIN, plain), (CARRIED, carried)):
@@ -252,20 +246,7 @@ def walk_forward(
         raise ValueError("no held-out week has both training and test hours")
     final = {ridge: models.fitted(None, ridge) for ridge in RIDGE_GRID}
     scores, linear = _per_group_ridge(errors, final, held)
-    next_hour_ridge = _group_ridge(errors, np.array([0]))
-    held_out = fitted_carry(
-        np.concatenate([hours for hours, _ in misses[next_hour_ridge]]),
-        np.concatenate([miss for _, miss in misses[next_hour_ridge]]),
-    )
-    return replace(scores, hours=held_hours, next_hour_held_out_carry=held_out), linear
-
-
-def _group_ridge(errors: _Errors, at: IntArray) -> float:
-    """The ridge strength whose learned candidates did best plain on horizons `at` (h - 1)."""
-    return min(
-        RIDGE_GRID,
-        key=lambda r: min(float(np.nanmean(errors.mae((PLAIN, m, r))[at])) for m in LEARNED),
-    )
+    return replace(scores, hours=held_hours), linear
 
 
 def _per_group_ridge(
@@ -293,7 +274,10 @@ def _per_group_ridge(
 
     for _, horizons_in_group in HORIZON_GROUPS:
         at = np.array(horizons_in_group) - 1
-        ridge = _group_ridge(errors, at)
+        ridge = min(
+            RIDGE_GRID,
+            key=lambda r: min(float(np.nanmean(errors.mae((PLAIN, m, r))[at])) for m in LEARNED),
+        )
         for name in LEARNED:
             mae[name][at] = errors.mae((CARRIED, name, ridge))[at]
             week_mae[name][:, at] = errors.week_mae((CARRIED, name, ridge))[:, at]
