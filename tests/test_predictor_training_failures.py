@@ -56,11 +56,22 @@ def _interpreter(folder: Path, script: str) -> str:
     return str(path)
 
 
-def _training_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+def _lines_saying(caplog: pytest.LogCaptureFixture, words: str) -> list[tuple[int, str]]:
+    """Our log lines with `words` in them, with their levels."""
     return [
         (record.levelno, record.getMessage())
         for record in caplog.records
-        if record.name.startswith("custom_components") and "train" in record.getMessage()
+        if record.name.startswith("custom_components") and words in record.getMessage()
+    ]
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Warnings and worse, of ours or Home Assistant's."""
+    return [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING
+        and record.name.startswith(("custom_components", "homeassistant"))
     ]
 
 
@@ -95,7 +106,7 @@ async def test_a_training_that_keeps_failing_is_one_warning_then_one_line_when_i
         # The last model keeps forecasting.
         assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
     assert predictor.model.trained_at == trained_at
-    lines = _training_lines(caplog)
+    lines = _lines_saying(caplog, "train")
     assert len(lines) >= 3
     assert [level for level, _ in lines] == [logging.WARNING] + [logging.DEBUG] * (len(lines) - 1)
     assert lines[0][1] == (
@@ -108,16 +119,11 @@ async def test_a_training_that_keeps_failing_is_one_warning_then_one_line_when_i
     caplog.clear()
     await _hourly_refresh(hass, freezer, 4)
     assert predictor.model.trained_at > trained_at
-    assert next(line for line in _training_lines(caplog) if line[0] >= logging.INFO) == (
+    assert next(line for line in _lines_saying(caplog, "train") if line[0] >= logging.INFO) == (
         logging.INFO,
         f"Power forecast trains again, after {len(lines)} failed trainings",
     )
-    assert not [
-        record
-        for record in caplog.records
-        if record.levelno >= logging.WARNING
-        and record.name.startswith(("custom_components", "homeassistant"))
-    ]
+    assert not _warnings(caplog)
 
 
 async def _hourly_refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int) -> None:
@@ -150,11 +156,7 @@ async def test_a_forecast_that_keeps_failing_is_one_warning_then_one_line_when_i
     for hours in (1, 2, 3):
         await _hourly_refresh(hass, freezer, hours)
         assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
-    lines = [
-        (record.levelno, record.getMessage())
-        for record in caplog.records
-        if record.name.startswith("custom_components") and "no forecast" in record.getMessage()
-    ]
+    lines = _lines_saying(caplog, "no forecast")
     assert len(lines) >= 3
     assert [level for level, _ in lines] == [logging.WARNING] + [logging.DEBUG] * (len(lines) - 1)
     assert lines[0][1] == (
@@ -166,9 +168,4 @@ async def test_a_forecast_that_keeps_failing_is_one_warning_then_one_line_when_i
     await _hourly_refresh(hass, freezer, 4)
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
     assert f"Power forecast forecasts again, after {len(lines)} hours without" in caplog.text
-    assert not [
-        record
-        for record in caplog.records
-        if record.levelno >= logging.WARNING
-        and record.name.startswith(("custom_components", "homeassistant"))
-    ]
+    assert not _warnings(caplog)
