@@ -76,7 +76,15 @@ async def test_confirmed_and_reloaded_node_shows_its_led_without_unknown(
         # One answer each (for no sample once confirmed, after the last sample seen on
         # reload), the second on the node's next turn.
         await wait_until(
-            lambda: agent.log().count("resending 0 samples after seq") == 2, "answer", agent
+            lambda: (
+                (
+                    agent.log().count("sending the switch states Home Assistant asked for"),
+                    agent.log().count("resending 0 samples after seq"),
+                )
+                == (1, 1)
+            ),
+            "answer",
+            agent,
         )
     finally:
         agent.stop()

@@ -40,6 +40,7 @@ from .hardware.errors import HardwareError
 from .protocol import (
     ADMIT_SPAN,
     MAX_REPLAY_MESSAGES,
+    MAX_SEQ,
     MessageSigner,
     MessageVerifier,
     NodeAnnouncement,
@@ -348,7 +349,11 @@ class NodeAgent:
     def _answer_resend(self, request: ResendRequest) -> None:
         seqs, self._switch_states_seqs = self._switch_states_seqs, set()
         rows = [row for row in self._sent.after(request.since) if row[0] not in seqs]
-        _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
+        if request.since == MAX_SEQ:
+            # Home Assistant's way of asking for the switch states alone (docs/protocol.md).
+            _LOGGER.info("sending the switch states Home Assistant asked for")
+        else:
+            _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
         first = rows[0][0] if rows else None
         while True:
             count = replay_batch_size([payload for _, payload in rows]) if rows else 0

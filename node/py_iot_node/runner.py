@@ -112,8 +112,11 @@ class EventForwarder:
         reason_code: ReasonCode,
         _properties: Properties | None,
     ) -> None:
-        """Report a lost connection."""
-        _LOGGER.warning("disconnected from the broker: %s", reason_code)
+        """Report a lost connection; a warning unless the agent disconnected itself."""
+        if reason_code.is_failure:
+            _LOGGER.warning("disconnected from the broker: %s", reason_code)
+        else:
+            _LOGGER.info("disconnected from the broker")
         self.events.put(Disconnected())
 
     def on_publish(

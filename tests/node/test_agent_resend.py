@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
+import pytest
 from py_iot_node.agent import (
     RESEND_MIN_INTERVAL_S,
     SWITCH_STATES_MIN_INTERVAL_S,
@@ -16,6 +18,7 @@ from py_iot_node.devices import SwitchBank
 from py_iot_node.hardware.gpio import SimulatedGpioBackend
 from py_iot_node.protocol import (
     MAX_REPLAY_MESSAGES,
+    MAX_SEQ,
     MessageSigner,
     MessageVerifier,
     RejectionKind,
@@ -100,6 +103,27 @@ def test_nothing_newer_still_acknowledges(
     empty = parse_replay_batch(REPLAY, batch.payload)
     assert (empty.states, empty.first) == ([], None)
     assert json.loads(batch.payload)["ack"] == 5
+
+
+def test_a_request_for_the_switch_states_alone_says_so_in_the_log(
+    tmp_path: Path, client: FakeClient, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Home Assistant asks for no sample with the largest counter: the node's log said
+    "resending 0 samples after seq 9223372036854775807" at every start of Home Assistant."""
+    agent, _ = make_agent(make_config(tmp_path), client, clock)
+    agent.handle_connected()
+    client.take()
+    seqs = publish_and_ack(agent, client, clock, 2)
+    caplog.set_level(logging.INFO, logger="py_iot_node.agent")
+    caplog.clear()
+    ask(agent, since=MAX_SEQ, seq=5)
+    clock.now += RESEND_MIN_INTERVAL_S
+    ask(agent, since=seqs[0], seq=6)
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines == [
+        "sending the switch states Home Assistant asked for",
+        f"resending 1 samples after seq {seqs[0]}",
+    ]
 
 
 def test_unacknowledged_samples_are_not_in_the_history(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import ssl
 import threading
@@ -205,6 +206,25 @@ def test_paho_callbacks_become_events(tmp_path: Path) -> None:
         Published(7),
         CommandReceived("py_iot_home/kitchen/switch/led/set", b"ON"),
     ]
+
+
+def test_only_a_lost_connection_is_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The agent's own disconnect as it stops (a restart, Ctrl-C) was a warning too."""
+    client = create_client(make_config(tmp_path))
+    events: queue.Queue[Event] = queue.Queue()
+    forwarder = EventForwarder(events)
+    asked = ReasonCode(PacketTypes.DISCONNECT, "Normal disconnection")
+    lost = ReasonCode(PacketTypes.DISCONNECT, "Unspecified error")
+    with caplog.at_level(logging.INFO, logger="py_iot_node.runner"):
+        forwarder.on_disconnect(client, None, DisconnectFlags(False), asked, None)
+        forwarder.on_disconnect(client, None, DisconnectFlags(False), lost, None)
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("INFO", "disconnected from the broker"),
+        ("WARNING", "disconnected from the broker: Unspecified error"),
+    ]
+    assert [events.get_nowait() for _ in range(events.qsize())] == [Disconnected()] * 2
 
 
 def test_oversized_and_flooding_messages_are_dropped_before_queueing(
