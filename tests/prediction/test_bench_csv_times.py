@@ -10,19 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.prediction_csv import CsvError, CsvOptions, load_csv
+from bench.prediction_csv import CsvError, load_csv
 
-DAYS = 3
-
-
-def options(**changes: object) -> CsvOptions:
-    defaults: dict[str, object] = {"time": "time", "power": "power", "temperature": "temp"}
-    return CsvOptions(**(defaults | changes))  # type: ignore[arg-type]
-
-
-def hour_of_day(index: pd.DatetimeIndex) -> np.ndarray:
-    """A home's hours in W, each hour of the day its own value."""
-    return 100.0 + 10.0 * ((7 * index.hour.to_numpy()) % 24)
+from .test_bench_csv_checker import DAYS, hour_of_day, options
 
 
 def test_a_typical_years_dates_are_refused_with_the_reason(tmp_path: Path) -> None:
