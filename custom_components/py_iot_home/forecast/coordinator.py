@@ -48,6 +48,7 @@ from ..prediction.worker import (
     train_in_subprocess,
 )
 from .device import predictor_device
+from .failure_streak import FailureStreak
 from .outdoor_temperature import mirror_entity_id, weather_mirrored
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
 from .saved_model import SavedModel, async_training_fingerprint
@@ -94,8 +95,16 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
         # Trainings and forecasts failed in a row: warned at the first, not at each hour.
-        self._failed_trainings = 0
-        self._failed_forecasts = 0
+        self._training_failures = FailureStreak(
+            first="%s: training failed (%.300s); %s, trying again every hour",
+            again="%s: training failed again (%s in a row): %.300s",
+            recovered="%s trains again, after %s failed trainings",
+        )
+        self._forecast_failures = FailureStreak(
+            first="%s: no forecast this hour (%.200s); trying again every hour",
+            again="%s: no forecast again (%s hours in a row): %.200s",
+            recovered="%s forecasts again, after %s hours without",
+        )
         self._read_settings({**entry.data, **entry.options})
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
@@ -280,7 +289,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             model = await self.hass.async_add_executor_job(_fit, request)
         except TrainingFailedError as err:
             # Keep the previous model, if any; the next refresh tries again.
-            self._note_failed_training(err)
+            self._training_failures.failed(
+                self.entry.title,
+                err,
+                "the last model keeps forecasting" if self.model else "no forecast until then",
+            )
             return None, None
         except NotEnoughHistoryError as err:
             self.model = None
@@ -304,13 +317,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return err, None
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
-        if self._failed_trainings:
-            LOGGER.info(
-                "%s trains again, after %s failed trainings",
-                self.entry.title,
-                self._failed_trainings,
-            )
-            self._failed_trainings = 0
+        self._training_failures.succeeded(self.entry.title)
         if self._fingerprint is not None:
             await self._saved_model.async_save(self.model, self._fingerprint)
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
@@ -330,28 +337,6 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         return None, None
 
-    def _note_failed_training(self, err: TrainingFailedError) -> None:
-        """Warn when training starts failing; each hourly retry after that is a debug line.
-
-        A forecast without a model retrains every hour: the same ERROR filled the log hourly
-        for as long as the cause lasted.
-        """
-        self._failed_trainings += 1
-        if self._failed_trainings == 1:
-            LOGGER.warning(
-                "%s: training failed (%.300s); %s, trying again every hour",
-                self.entry.title,
-                err,
-                "the last model keeps forecasting" if self.model else "no forecast until then",
-            )
-        else:
-            LOGGER.debug(
-                "%s: training failed again (%s in a row): %.300s",
-                self.entry.title,
-                self._failed_trainings,
-                err,
-            )
-
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
@@ -360,28 +345,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             result = await self.hass.async_add_executor_job(_forecast, model, context, weather)
         except (NotEnoughHistoryError, ForecastFailedError) as err:
             # No forecast this hour (the entities show unavailable); the next hour tries again.
-            self._failed_forecasts += 1
-            if self._failed_forecasts == 1:
-                LOGGER.warning(
-                    "%s: no forecast this hour (%.200s); trying again every hour",
-                    self.entry.title,
-                    err,
-                )
-            else:
-                LOGGER.debug(
-                    "%s: no forecast again (%s hours in a row): %.200s",
-                    self.entry.title,
-                    self._failed_forecasts,
-                    err,
-                )
+            self._forecast_failures.failed(self.entry.title, err)
             return ()
-        if self._failed_forecasts:
-            LOGGER.info(
-                "%s forecasts again, after %s hours without",
-                self.entry.title,
-                self._failed_forecasts,
-            )
-            self._failed_forecasts = 0
+        self._forecast_failures.succeeded(self.entry.title)
         return tuple(
             ForecastPoint(
                 start=now + timedelta(hours=hour),
