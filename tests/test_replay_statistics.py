@@ -68,6 +68,24 @@ def _replay(hass: HomeAssistant, samples: list[tuple[datetime, float]], first_se
     async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
 
 
+async def _imports_after_replay(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    samples: list[tuple[datetime, float]],
+    first_seq: int,
+) -> int:
+    """How many statistics imports the node's replay of `samples` makes, once they are due."""
+    with patch.object(
+        replay_statistics, "async_import_statistics", wraps=async_import_statistics
+    ) as imported:
+        _replay(hass, samples, first_seq)
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    return imported.call_count
+
+
 async def test_replay_imports_hours_at_their_times(
     recorder_mock: Recorder,
     hass: HomeAssistant,
@@ -142,32 +160,11 @@ async def test_a_replay_of_what_arrived_already_imports_nothing(
     await _confirmed_online_node(hass)
     outage_start = NOW.replace(hour=9, minute=0)
 
-    def replay(first_seq: int, values: list[float]) -> None:
-        async_fire_mqtt_message(
-            hass,
-            REPLAY_TOPIC,
-            replay_payload(
-                [
-                    state_payload(
-                        first_seq + minute,
-                        temperature=value,
-                        ts=(outage_start + timedelta(minutes=minute)).timestamp(),
-                    )
-                    for minute, value in enumerate(values)
-                ]
-            ),
-        )
-
     async def imports_after(values: list[float], first_seq: int) -> int:
-        with patch.object(
-            replay_statistics, "async_import_statistics", wraps=async_import_statistics
-        ) as imported:
-            replay(first_seq, values)
-            await hass.async_block_till_done()
-            freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
-        return imported.call_count
+        samples = [
+            (outage_start + timedelta(minutes=minute), value) for minute, value in enumerate(values)
+        ]
+        return await _imports_after_replay(hass, freezer, samples, first_seq)
 
     values = [20.0 + minute / 100 for minute in range(120)]
     assert await imports_after(values, 1) > 0
@@ -187,27 +184,11 @@ async def test_a_fast_nodes_replay_of_what_arrived_imports_nothing(
     thinned-out samples are not news (nothing imported), nor samples from the future."""
     freezer.move_to(NOW)
     await _confirmed_online_node(hass)
-    start = NOW.replace(hour=11, minute=0).timestamp()
+    start = NOW.replace(hour=11, minute=0)
+    samples = [(start + timedelta(seconds=2 * index), 20 + index / 100) for index in range(180)]
 
-    async def imports_after(first_seq: int) -> int:
-        batch = replay_payload(
-            [
-                state_payload(first_seq + index, ts=start + 2 * index, temperature=20 + index / 100)
-                for index in range(180)
-            ]
-        )
-        with patch.object(
-            replay_statistics, "async_import_statistics", wraps=async_import_statistics
-        ) as imported:
-            async_fire_mqtt_message(hass, REPLAY_TOPIC, batch)
-            await hass.async_block_till_done()
-            freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
-        return imported.call_count
-
-    assert await imports_after(1) > 0
-    assert await imports_after(200) == 0
+    assert await _imports_after_replay(hass, freezer, samples, 1) > 0
+    assert await _imports_after_replay(hass, freezer, samples, 200) == 0
     assert "stamped in the future" not in caplog.text
 
 
