@@ -18,6 +18,7 @@ from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_utc_time_change,
 )
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -94,6 +95,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_used = False
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
+        # Meanwhile no forecast is shown, until the weather is up or Home Assistant has started.
+        self._holding_for_weather = False
+        self._started_wait: Callable[[], None] | None = None
         # Trainings and forecasts failed in a row: warned at the first, not at each hour.
         self._training_failures = FailureStreak(
             first="%s: training failed (%.300s); %s, trying again every hour",
@@ -341,6 +345,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
         weather = await self._async_weather_forecast(now)
+        if weather is None and self._holding_for_weather:
+            # A forecast from yesterday's temperature now, and from the weather's a second
+            # later, drew a step into the forecast's history at every restart.
+            return ()
         try:
             result = await self.hass.async_add_executor_job(_forecast, model, context, weather)
         except (NotEnoughHistoryError, ForecastFailedError) as err:
@@ -436,14 +444,23 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_warned = not given
 
     def _forecast_again_when_weather_is_up(self) -> None:
-        """Forecast again as soon as the weather entity has a state.
+        """Hold the forecast until the weather entity has a state, or Home Assistant started.
 
         After a restart the first forecast otherwise took yesterday's temperature for the
-        coming hours until the next hourly refresh, while the weather was up seconds later
-        (its integration, or the broker it reads from, after ours). If it never comes up,
-        the next hourly refresh, with Home Assistant running, warns.
+        coming hours, while the weather was up seconds later (its integration, or the broker
+        it reads from, after ours): the forecast stepped away and back. Until then the
+        forecast shows unavailable, as entities do while Home Assistant starts. A weather
+        still silent once Home Assistant has started is warned of, and yesterday's
+        temperature stands in; the forecast is made again whenever the weather comes up.
         """
-        if self._weather_wait is not None or self.weather_entity is None:
+        if self.weather_entity is None:
+            return
+        if self.hass.state in (CoreState.not_running, CoreState.starting):
+            self._holding_for_weather = True
+        if self._holding_for_weather and self._started_wait is None:
+            self._started_wait = async_at_started(self.hass, self._async_started)
+            self.config_entry.async_on_unload(self._stop_started_wait)
+        if self._weather_wait is not None:
             return
 
         @callback
@@ -452,14 +469,29 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
                 return
             self._stop_weather_wait()
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_refresh(), f"{self.name} weather up"
-            )
+            self._forecast_now(f"{self.name} weather up")
 
         self._weather_wait = async_track_state_change_event(
             self.hass, [self.weather_entity], _changed
         )
         self.config_entry.async_on_unload(self._stop_weather_wait)
+
+    @callback
+    def _async_started(self, _hass: HomeAssistant) -> None:
+        self._started_wait = None
+        if self._holding_for_weather:
+            self._forecast_now(f"{self.name} started")
+
+    @callback
+    def _forecast_now(self, name: str) -> None:
+        self._holding_for_weather = False
+        self.config_entry.async_create_background_task(self.hass, self.async_refresh(), name)
+
+    @callback
+    def _stop_started_wait(self) -> None:
+        if self._started_wait is not None:
+            self._started_wait()
+            self._started_wait = None
 
     @callback
     def _stop_weather_wait(self) -> None:
