@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from homeassistant.components.recorder import Recorder
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED, STATE_UNAVAILABLE
 from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY, DOMAIN
+from custom_components.py_iot_home.forecast.coordinator import WEATHER_START_GRACE
 
 from .imported_statistics import imported
 from .test_predictor import PREDICTED, _add_predictor, _predictor
@@ -121,12 +125,14 @@ async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
     await hass.async_block_till_done()
     assert _predictor(hass, forecast_id).data.forecast == ()
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    # Started, and a second later the weather: on script/develop its feed comes through MQTT.
+    await _started(hass)
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
 
-    hass.states.async_set(LINK, "up")  # its integration loads after ours
+    hass.states.async_set(LINK, "up")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _temperature_ahead(hass) == WEATHER
-    hass.set_state(CoreState.running)
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    async_fire_time_changed(hass, dt_util.utcnow() + WEATHER_START_GRACE)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _lines(caplog, MISSING, logging.WARNING) == []
     assert _temperature_ahead(hass) == WEATHER
@@ -141,9 +147,9 @@ async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
 async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for(
     recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The wait ends when Home Assistant has started: a weather entity still without a state
-    (its integration failed) is warned of once, and yesterday's temperature stands in; the
-    forecast takes the weather's as soon as it comes up, not an hour later."""
+    """The wait ends two minutes after Home Assistant has started: a weather entity still
+    without a state (its integration failed) is warned of once, and yesterday's temperature
+    stands in; the forecast takes the weather's as soon as it comes up, not an hour later."""
     await _seed_heated_home(hass)
     await _weather_entity_with_a_link(hass)
     forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
@@ -154,9 +160,12 @@ async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    await _started(hass)
+    async_fire_time_changed(hass, dt_util.utcnow() + WEATHER_START_GRACE - timedelta(seconds=5))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
 
-    hass.set_state(CoreState.running)
-    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    async_fire_time_changed(hass, dt_util.utcnow() + WEATHER_START_GRACE)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(_predictor(hass, forecast_id).data.forecast) == 24
     assert _temperature_ahead(hass) == "same_hour_yesterday"
@@ -166,6 +175,12 @@ async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _temperature_ahead(hass) == WEATHER
     assert len(_lines(caplog, BACK, logging.INFO)) == 1
+
+
+async def _started(hass: HomeAssistant) -> None:
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _states_shown(hass: HomeAssistant, entity_id: str) -> list[tuple[str, object]]:

@@ -542,6 +542,7 @@ async def wait_until_down(timeout_s: float) -> None:
 
 
 # The demo forecast's sensors: what a restart must give back as it was (no retraining).
+UNKNOWN_STATES = ("unavailable", "unknown")
 FORECAST_SENSORS = tuple(
     f"sensor.demo_power_forecast_{key}"
     for key in (
@@ -593,6 +594,25 @@ async def weather_back(client: HomeAssistantClient, expected: object, timeout_s:
         await asyncio.sleep(1)
 
 
+async def figures_since(
+    client: HomeAssistantClient, entity_id: str, since: datetime, timeout_s: float = 30
+) -> list[str]:
+    """The entity's states in its history since then, but unavailable and unknown, once the
+    recorder has written its current one (it commits every second or so)."""
+    deadline = time.monotonic() + timeout_s
+    now = (await client.rest("GET", f"/api/states/{entity_id}"))["state"]
+    while True:
+        (history,) = await client.rest(
+            "GET",
+            f"/api/history/period/{since.isoformat()}?"
+            + urlencode({"filter_entity_id": entity_id, "minimal_response": ""}),
+        )
+        if history[-1]["state"] == now:
+            return [row["state"] for row in history if row["state"] not in UNKNOWN_STATES]
+        assert time.monotonic() < deadline, f"{entity_id}'s history ends {history[-1]}, not {now}"
+        await asyncio.sleep(1)
+
+
 async def test_restart_from_the_ui_keeps_the_node_and_its_led(
     page: Page, confirmed_node: None, api: HomeAssistantClient
 ) -> None:
@@ -628,13 +648,8 @@ async def test_restart_from_the_ui_keeps_the_node_and_its_led(
             seen[FORECAST_SENSORS[0]] for seen in (forecast_before, forecast_after)
         )
         if predicted_before[1] == predicted_after[1]:
-            (history,) = await restarted.rest(
-                "GET",
-                f"/api/history/period/{restarted_at.isoformat()}?"
-                + urlencode({"filter_entity_id": FORECAST_SENSORS[0], "minimal_response": ""}),
-            )
-            figures = {row["state"] for row in history} - {"unavailable", "unknown"}
-            assert figures == {predicted_after[0]}, f"the predicted power showed {figures}"
+            figures = await figures_since(restarted, FORECAST_SENSORS[0], restarted_at)
+            assert figures == [predicted_after[0]] * 2, f"the predicted power showed {figures}"
         # The node was online throughout: its LED came back as it is, never "Unknown".
         (led,) = [
             entity["entity_id"]

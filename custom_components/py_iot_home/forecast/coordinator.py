@@ -15,6 +15,7 @@ from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssi
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_state_change_event,
     async_track_utc_time_change,
 )
@@ -66,6 +67,10 @@ FORECAST_HOURS = 24
 # (at about :00:10), and the first forecast hour is the one that began. A fixed interval
 # from set-up (say :46) showed the hour before as "the next hour" for most of each hour.
 REFRESH_MINUTE = 1
+# How long after Home Assistant has started the forecast waits for a weather entity that is
+# not up yet: one fed through MQTT came up a second after the start, a web service's first
+# fetch may take tens of seconds.
+WEATHER_START_GRACE = timedelta(minutes=2)
 
 
 class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
@@ -95,9 +100,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_used = False
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
-        # Meanwhile no forecast is shown, until the weather is up or Home Assistant has started.
+        # Meanwhile no forecast is shown: until the weather is up, or WEATHER_START_GRACE
+        # after Home Assistant has started.
         self._holding_for_weather = False
-        self._started_wait: Callable[[], None] | None = None
+        self._grace_wait: Callable[[], None] | None = None
         # Trainings and forecasts failed in a row: warned at the first, not at each hour.
         self._training_failures = FailureStreak(
             first="%s: training failed (%.300s); %s, trying again every hour",
@@ -444,22 +450,22 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._weather_warned = not given
 
     def _forecast_again_when_weather_is_up(self) -> None:
-        """Hold the forecast until the weather entity has a state, or Home Assistant started.
+        """Hold the forecast until the weather entity has a state, for a while after the start.
 
         After a restart the first forecast otherwise took yesterday's temperature for the
         coming hours, while the weather was up seconds later (its integration, or the broker
         it reads from, after ours): the forecast stepped away and back. Until then the
         forecast shows unavailable, as entities do while Home Assistant starts. A weather
-        still silent once Home Assistant has started is warned of, and yesterday's
+        still silent WEATHER_START_GRACE after the start is warned of, and yesterday's
         temperature stands in; the forecast is made again whenever the weather comes up.
         """
         if self.weather_entity is None:
             return
         if self.hass.state in (CoreState.not_running, CoreState.starting):
             self._holding_for_weather = True
-        if self._holding_for_weather and self._started_wait is None:
-            self._started_wait = async_at_started(self.hass, self._async_started)
-            self.config_entry.async_on_unload(self._stop_started_wait)
+        if self._holding_for_weather and self._grace_wait is None:
+            self._grace_wait = async_at_started(self.hass, self._async_started)
+            self.config_entry.async_on_unload(self._stop_grace_wait)
         if self._weather_wait is not None:
             return
 
@@ -478,9 +484,13 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
     @callback
     def _async_started(self, _hass: HomeAssistant) -> None:
-        self._started_wait = None
+        self._grace_wait = async_call_later(self.hass, WEATHER_START_GRACE, self._async_grace_over)
+
+    @callback
+    def _async_grace_over(self, _now: datetime) -> None:
+        self._grace_wait = None
         if self._holding_for_weather:
-            self._forecast_now(f"{self.name} started")
+            self._forecast_now(f"{self.name} weather still down")
 
     @callback
     def _forecast_now(self, name: str) -> None:
@@ -488,10 +498,10 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self.config_entry.async_create_background_task(self.hass, self.async_refresh(), name)
 
     @callback
-    def _stop_started_wait(self) -> None:
-        if self._started_wait is not None:
-            self._started_wait()
-            self._started_wait = None
+    def _stop_grace_wait(self) -> None:
+        if self._grace_wait is not None:
+            self._grace_wait()
+            self._grace_wait = None
 
     @callback
     def _stop_weather_wait(self) -> None:
