@@ -116,13 +116,7 @@ async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
     assert _temperature_ahead(hass) == WEATHER
     before = hass.states.get(PREDICTED).state
     shown = _states_shown(hass, PREDICTED)
-    # A restart: Home Assistant starting, the weather not up yet when the forecast loads.
-    hass.set_state(CoreState.starting)
-    hass.states.async_set(LINK, "down")
-    await hass.async_block_till_done()
-    (entry,) = hass.config_entries.async_entries(DOMAIN)
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    await _restart_before_the_weather(hass)
     assert _predictor(hass, forecast_id).data.forecast == ()
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
     # Started, and a second later the weather: on script/develop its feed comes through MQTT.
@@ -153,12 +147,7 @@ async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for
     await _seed_heated_home(hass)
     await _weather_entity_with_a_link(hass)
     forecast_id = await _add_predictor(hass, **{CONF_WEATHER_ENTITY: WEATHER})
-    hass.set_state(CoreState.starting)
-    hass.states.async_set(LINK, "down")
-    await hass.async_block_till_done()
-    (entry,) = hass.config_entries.async_entries(DOMAIN)
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    await _restart_before_the_weather(hass)
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
     await _started(hass)
     async_fire_time_changed(hass, dt_util.utcnow() + WEATHER_START_GRACE - timedelta(seconds=5))
@@ -175,6 +164,16 @@ async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _temperature_ahead(hass) == WEATHER
     assert len(_lines(caplog, BACK, logging.INFO)) == 1
+
+
+async def _restart_before_the_weather(hass: HomeAssistant) -> None:
+    """Home Assistant starting, the weather not up yet when the forecast loads."""
+    hass.set_state(CoreState.starting)
+    hass.states.async_set(LINK, "down")
+    await hass.async_block_till_done()
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 async def _started(hass: HomeAssistant) -> None:
