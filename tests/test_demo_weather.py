@@ -13,6 +13,7 @@ from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -112,3 +113,39 @@ async def test_the_announced_feed_makes_the_demo_weather_with_its_hours(
     assert [hour["temperature"] for hour in hours] == [
         point["temperature"] for point in message["forecast"]
     ]
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.usefixtures("mock_hass_config")
+async def test_the_demo_weather_reads_right_in_fahrenheit(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """docs/develop.md invites a switch to °F: the demo weather then reads the feed's
+    temperature in °F, as its hours do. It read the feed sensor's state, which Home Assistant
+    had already shown in °F, as °C: 8.2 °C outside became 116 °F on the walk of 2026-12-06."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    message = weather_message(_series(), datetime(2026, 12, 4, 17, 25, tzinfo=UTC))
+    async_fire_mqtt_message(hass, DISCOVERY_TOPIC, json.dumps(discovery_config()))
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, TOPIC, json.dumps(message))
+    await hass.async_block_till_done()
+    assert await async_setup_component(
+        hass, "template", {"template": demo_configuration()["template"]}
+    )
+    await hass.async_block_till_done()
+
+    weather = hass.states.get("weather.demo_weather")
+    assert weather.attributes["temperature_unit"] == "°F"
+    # By hand: 9/5 x the reading + 32, to the whole degree Home Assistant shows in °F.
+    assert weather.attributes["temperature"] == round(message["temperature"] * 9 / 5 + 32)
+    answer = await hass.services.async_call(
+        "weather",
+        "get_forecasts",
+        {"entity_id": "weather.demo_weather", "type": "hourly"},
+        blocking=True,
+        return_response=True,
+    )
+    first = answer["weather.demo_weather"]["forecast"][0]
+    assert first["temperature"] == pytest.approx(
+        message["forecast"][0]["temperature"] * 9 / 5 + 32, abs=0.5
+    )

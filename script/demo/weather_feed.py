@@ -69,8 +69,11 @@ def discovery_config() -> dict[str, Any]:
         "device_class": "temperature",
         "unit_of_measurement": "°C",
         "json_attributes_topic": TOPIC,
+        # The reading again, as an attribute: Home Assistant shows the state in the home's
+        # unit (°F), and the template weather, whose unit is °C, read that as °C (116 °F).
         "json_attributes_template": (
-            '{{ {"humidity": value_json.humidity, "forecast": value_json.forecast} | tojson }}'
+            '{{ {"temperature_c": value_json.temperature, "humidity": value_json.humidity,'
+            ' "forecast": value_json.forecast} | tojson }}'
         ),
     }
 
