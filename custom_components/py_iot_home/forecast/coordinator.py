@@ -60,7 +60,7 @@ from .snapshot import (
     PredictionSnapshot,
     method_choices,
 )
-from .weather import hours_given, weather_arrays
+from .weather import forecast_temperature_unit, hours_given, weather_arrays
 
 FORECAST_HOURS = 24
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
@@ -403,8 +403,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             # Assistant's conversion cannot read): failed the whole forecast every hour.
             self._note_weather(given=False, why=f"its forecast failed: {err!r}")
             return None
-        state = self.hass.states.get(self.weather_entity)
-        unit = state.attributes.get("temperature_unit") if state else None
+        unit = forecast_temperature_unit(self.hass, self.weather_entity)
         reply = response.get(self.weather_entity) if isinstance(response, dict) else None
         # Any number of points from another integration: read off the event loop.
         weather = await self.hass.async_add_executor_job(weather_arrays, reply, unit)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from homeassistant.const import UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
@@ -19,6 +22,20 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 HOUR_NS = 3_600_000_000_000
+
+
+def forecast_temperature_unit(hass: HomeAssistant, entity_id: str) -> str:
+    """The unit `weather.get_forecasts` answers in now: the entity's own, else the home's.
+
+    Not the state's `temperature_unit`: that is the unit of the weather's last write, and a
+    change of the home's units writes no state (10 °C forecast as 50 °F read as 50 °C).
+    """
+    entry = er.async_get(hass).async_get(entity_id)
+    options = entry.options.get("weather") if entry is not None else None
+    unit = options.get("temperature_unit") if isinstance(options, Mapping) else None
+    if isinstance(unit, str) and unit in TemperatureConverter.VALID_UNITS:
+        return unit
+    return hass.config.units.temperature_unit
 
 
 def weather_arrays(response: object, unit: object = None) -> WeatherArrays | None:
