@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.py_iot_home.diagnostics import async_get_config_entry_diagnostics
+from custom_components.py_iot_home.forecast.coordinator import REFRESH_MINUTE
 
 from .imported_statistics import imported
 from .test_predictor import (
@@ -73,13 +75,13 @@ async def test_diagnostics_give_the_figures_the_entities_show(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
-async def test_predicted_power_shows_the_new_hour_as_it_begins(
+async def test_predicted_power_moves_to_the_new_hour_once_with_its_forecast(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """At 01:00 the state is the 01:00 hour's forecast and the ended hour leaves the points.
-
-    Before, both kept the hour that had ended until the forecast was remade at 01:01.
-    """
+    """At 01:01 the state is the new forecast of the 01:00 hour, and the ended hour leaves the
+    points; the action drops it at 01:00 already. Written again at 01:00 too, the state
+    showed for a minute the forecast made an hour before: a walk's History read 389.4, 494.0
+    and, a minute later, 384.7 W, every hour."""
     freezer.move_to(NOW)
     await _seed(hass, ENOUGH_DAYS)
     forecast_id = await _add_predictor(hass)
@@ -87,14 +89,35 @@ async def test_predicted_power_shows_the_new_hour_as_it_begins(
     points = before.attributes["forecast"]
     assert datetime.fromisoformat(points[0]["datetime"]) == NOW.replace(minute=0)
     assert float(before.state) == points[0]["power_w"]
+    shown = _states_shown(hass, PREDICTED)
 
     freezer.move_to(NOW.replace(hour=1, minute=0, second=0))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
-    after = hass.states.get(PREDICTED)
-    assert float(after.state) == points[1]["power_w"]
-    assert after.attributes["forecast"] == points[1:]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert shown == []
     assert (await _forecast_action(hass, forecast_id))["forecast"] == points[1:]
+
+    freezer.move_to(NOW.replace(hour=1, minute=REFRESH_MINUTE, second=0))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    after = hass.states.get(PREDICTED)
+    new_points = after.attributes["forecast"]
+    assert datetime.fromisoformat(new_points[0]["datetime"]) == NOW.replace(hour=1, minute=0)
+    assert float(after.state) == new_points[0]["power_w"]
+    assert shown == [after.state]
+
+
+def _states_shown(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Every state the entity takes from now on."""
+    shown: list[str] = []
+
+    @callback
+    def _seen(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            shown.append(state.state)
+
+    async_track_state_change_event(hass, [entity_id], _seen)
+    return shown
 
 
 # What a device page's row holds on one line, name and state: "Outdoor temperature rising"
