@@ -79,7 +79,7 @@ async def test_confirmed_and_reloaded_node_shows_its_led_without_unknown(
             lambda: (
                 (
                     agent.log().count("sending the switch states Home Assistant asked for"),
-                    agent.log().count("resending 0 samples after seq"),
+                    agent.log().count("asked for what it missed: 0 samples to send again"),
                 )
                 == (1, 1)
             ),

@@ -257,7 +257,7 @@ class NodeAgent:
             self._publish(build_ha_discovery(self.config, __version__))
         # The switches may have changed while offline; the echo also timestamps the reconnect.
         self._submit_state({})
-        _LOGGER.info("connected; %d samples waiting", len(self.buffer))
+        _LOGGER.info("connected; %s waiting", _samples(len(self.buffer)))
         self._send_next_replay()
 
     def handle_disconnected(self) -> None:
@@ -353,7 +353,10 @@ class NodeAgent:
             # Home Assistant's way of asking for the switch states alone (docs/protocol.md).
             _LOGGER.info("sending the switch states Home Assistant asked for")
         else:
-            _LOGGER.info("resending %d samples after seq %d", len(rows), request.since)
+            # Not the counter it asked from: a number of nanoseconds, nothing to a reader.
+            _LOGGER.info(
+                "Home Assistant asked for what it missed: %s to send again", _samples(len(rows))
+            )
         first = rows[0][0] if rows else None
         while True:
             count = replay_batch_size([payload for _, payload in rows]) if rows else 0
@@ -594,3 +597,8 @@ class NodeAgent:
 def _within(now: float, last: float | None, interval_s: float) -> bool:
     """Whether `now` is less than `interval_s` after `last` (a clock stepped back is not)."""
     return last is not None and 0 <= now - last < interval_s
+
+
+def _samples(count: int) -> str:
+    """A count of samples for the log: "1 sample", "3 samples"."""
+    return f"{count} sample" if count == 1 else f"{count} samples"

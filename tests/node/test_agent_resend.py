@@ -122,7 +122,7 @@ def test_a_request_for_the_switch_states_alone_says_so_in_the_log(
     lines = [record.getMessage() for record in caplog.records]
     assert lines == [
         "sending the switch states Home Assistant asked for",
-        f"resending 1 samples after seq {seqs[0]}",
+        "Home Assistant asked for what it missed: 1 sample to send again",
     ]
 
 
