@@ -127,7 +127,7 @@ import pandas as pd
 
 from bench.prediction_csv_archive import uncompressed
 from bench.prediction_csv_arguments import add_arguments, options_from
-from bench.prediction_csv_cells import units_in_cells
+from bench.prediction_csv_cells import units_in_cells, with_ascii_minus
 from bench.prediction_csv_endings import ROW_TIMES, interval_starts_of_ends
 from bench.prediction_csv_hours import hourly_frame, what_was_read
 from bench.prediction_csv_options import NAIVE_TIMES, CsvError, CsvOptions, UnitRead, note
@@ -216,7 +216,7 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     cells: dict[str, pd.Series] = {}
     in_cells: dict[str, str] = {}
     for key, column in wanted.items():
-        cells[key], unit = units_in_cells(raw[column], column, key, notes)
+        cells[key], unit = units_in_cells(with_ascii_minus(raw[column]), column, key, notes)
         if unit is not None and key in given:
             in_cells[key] = unit
             if given[key] not in (None, unit):

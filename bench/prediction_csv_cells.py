@@ -37,11 +37,18 @@ CELL_UNITS = {
     },
     "humidity": {"%": "%", "%RH": "%"},
 }
+# Unicode's minus sign, which .NET's Swedish, Norwegian and Finnish cultures write for `-`.
+MINUS_SIGN = "\u2212"
 # A number, then a space or none, then a unit word: `12,3 °C`, `1.234,5kWh`, `-3 °C`, and
 # a float's exponent as pandas writes a rounding error (`-5.55111512312578e-17 °C`, UCI's).
 CELL_PATTERN = (
     r"\s*([-+]?[\d.,\s\u00a0\u202f]*\d\.?(?:[eE][-+]?\d+)?)\s*([°℃℉%A-Za-z][A-Za-z%]*)\s*"
 )
+
+
+def with_ascii_minus(cells: pd.Series) -> pd.Series:
+    """The cells with Unicode's minus sign (U+2212) as `-`: it means nothing else."""
+    return cells.str.replace(MINUS_SIGN, "-", regex=False)
 
 
 def units_in_cells(
