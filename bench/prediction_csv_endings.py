@@ -19,6 +19,7 @@ import pandas as pd
 
 from bench.prediction_csv_options import CsvOptions
 from bench.prediction_csv_times import HOUR, epoch_ns
+from bench.prediction_csv_zones import localize
 
 ROW_TIMES = ("start", "end")
 # Words of a time column's name that say its times end their interval, and words that say
@@ -66,21 +67,44 @@ def interval_starts_of_ends(
     """Each row's time as its interval's start, where the file or `--row-time` says the
     times end their intervals; else the times as they are.
 
-    `ends_at_24`: the times ran to `24:00` and were read as ends already.
+    `ends_at_24`: the times ran to `24:00`, so they end their intervals. Naive times come
+    naive and leave in `options.tz` where it is given (`local_starts`).
     """
+    local = options.tz is not None and pd.DatetimeIndex(times.dropna()).tz is None
+    hold, why = end_reading(times, time_columns, options, notes, ends_at_24)
+    if hold is None:
+        return localize(times, times, options.tz, notes) if options.tz and local else times
+    notes(why)
+    if options.tz and local:
+        return local_starts(times, hold, options.tz, notes, by_start_first=ends_at_24)
+    return starts_before(times, hold)
+
+
+def end_reading(
+    times: pd.Series,
+    time_columns: list[str],
+    options: CsvOptions,
+    notes: Callable[[str], None],
+    ends_at_24: bool,
+) -> tuple[pd.Timedelta | None, str]:
+    """How far a row's value holds before its time, and the note that says why; None where
+    the times start their intervals."""
     distinct = pd.DatetimeIndex(times.dropna().unique()).sort_values()
-    if ends_at_24 or len(distinct) < 2:
-        return times
+    if len(distinct) < 2:
+        return None, ""
     interval, regular = usual_interval(distinct)
+    hold = interval if regular else HOUR
+    if ends_at_24:
+        return hold, f"times run to 24:00: each row is read as the {hold} before its time"
     if interval > HOUR:
-        return times
+        return None, ""
     first, last = distinct[0], distinct[-1]
     # Whole days of interval-ending stamps: the first at 00:30 (or 01:00), the last at 00:00.
     spans_days = since_midnight(first) == interval and since_midnight(last) == pd.Timedelta(0)
     name = named_end(time_columns)
     minutes = f"{interval.total_seconds() / 60:g} min"
     if options.row_time == "start":
-        return times
+        return None, ""
     if options.row_time == "end":
         why = "--row-time end"
     elif name is not None:
@@ -97,14 +121,59 @@ def interval_starts_of_ends(
                 "time is read as its interval's start (--row-time end if the times end "
                 "their intervals)"
             )
-        return times
-    hold = interval if regular else HOUR
-    notes(f"each row's time is read as the end of its interval, {why}: moved to its start")
-    return starts_before(times, distinct, hold)
+        return None, ""
+    return hold, f"each row's time is read as the end of its interval, {why}: moved to its start"
 
 
-def starts_before(times: pd.Series, distinct: pd.DatetimeIndex, hold: pd.Timedelta) -> pd.Series:
+def local_starts(
+    ends: pd.Series,
+    hold: pd.Timedelta,
+    zone: str,
+    notes: Callable[[str], None],
+    by_start_first: bool,
+) -> pd.Series:
+    """Naive local times that end their intervals as the intervals' starts in `zone`.
+
+    Through a clock change a file stamps an interval's end in one of two ways: as the clock
+    shows it (the spring's 01:00-02:00 ends at 03:00, and in autumn the ends of 02:00-02:59
+    repeat), or as the start's clock plus the interval (02:00, which no clock shows that
+    night, and in autumn 03:00 repeats). Read the other way, each loses or merges rows of
+    those nights; the reading that loses fewer is taken (`by_start_first`: the second on a
+    tie, as the hour-ending 1..24 of utility exports count).
+    """
+    said: dict[str, list[str]] = {"clock": [], "start": []}
+    by_clock = starts_before(localize(ends, ends, zone, said["clock"].append), hold)
+    by_start = localize(ends, starts_before(ends, hold), zone, said["start"].append)
+    lost = {
+        "clock": rows_lost(by_clock, ends),
+        "start": rows_lost(by_start, ends),
+    }
+    first, second = ("start", "clock") if by_start_first else ("clock", "start")
+    taken = second if lost[second] < lost[first] else first
+    for line in said[taken]:
+        notes(line)
+    if taken != first:
+        notes(
+            "the times at the clock changes end their intervals "
+            + (
+                "as the clock showed them at the end"
+                if taken == "clock"
+                else "as their start's clock plus the interval (one in the hour the clocks skip)"
+            )
+            + f": read so ({lost[first]} rows lost the other way)"
+        )
+    return by_clock if taken == "clock" else by_start
+
+
+def rows_lost(starts: pd.Series, ends: pd.Series) -> int:
+    """Rows with a time that got none, or the start another row got."""
+    known = starts.dropna()
+    return int(ends.notna().sum() - len(known) + known.duplicated().sum())
+
+
+def starts_before(times: pd.Series, hold: pd.Timedelta) -> pd.Series:
     """Each time moved to its interval's start: the row before, at most `hold` earlier."""
+    distinct = pd.DatetimeIndex(times.dropna().unique()).sort_values()
     at = epoch_ns(distinct)
     before = np.r_[at[0] - hold.value, at[:-1]]
     starts = np.maximum(before, at - hold.value)

@@ -13,7 +13,6 @@ import pandas as pd
 from bench.prediction_csv_dates import date_columns, dates_from_parts
 from bench.prediction_csv_options import CsvError, CsvOptions
 from bench.prediction_csv_zones import (
-    localize,
     offset_minutes,
     written_offsets,
     zone_names_as_offsets,
@@ -189,8 +188,10 @@ def parse_times(
 ) -> pd.Series:
     """The time column as instants (NaT where a row has no time), in `zone` if given.
 
-    Naive times are `zone`'s local times, or with `naive_utc` UTC (counted in `zone`);
-    `utc_by_name` is the column whose name made them UTC, said in a note if they are naive.
+    Naive times are `zone`'s local times, left naive here (the clock change's hours are
+    placed once it is known whether the times end their intervals:
+    `prediction_csv_endings`), or with `naive_utc` UTC (counted in `zone`); `utc_by_name` is
+    the column whose name made them UTC, said in a note if they are naive.
     """
     text = column.str.strip()
     present = text != ""
@@ -218,8 +219,6 @@ def parse_times(
             parsed = parsed.dt.tz_localize("UTC")
             if zone:
                 parsed = parsed.dt.tz_convert(zone)
-        elif zone:
-            parsed = localize(values, parsed, zone, notes)
     elif zone:
         parsed = parsed.dt.tz_convert(zone)
     elif str(parsed.dt.tz) == "UTC" and written_offsets(values).nunique() > 1:
@@ -342,14 +341,9 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
             first_error = first_error or error
     if readings:
         best = min(readings, key=span_ns)
-        if not hour_24.any():
-            return best
-        # Only interval-ending data counts to 24:00: each row's time is its interval's end.
-        ending = best.where(~hour_24, best + pd.Timedelta(days=1))
-        steps = np.diff(np.unique(ending.dropna().to_numpy().astype("datetime64[ns]")))
-        interval = pd.Timedelta(np.median(steps)) if steps.size else HOUR
-        notes(f"times run to 24:00: each row is read as the {interval} before its time")
-        return ending - interval
+        # Only interval-ending data counts to 24:00: each row's time is its interval's end,
+        # moved to its start with the others that end theirs (`prediction_csv_endings`).
+        return best.where(~hour_24, best + pd.Timedelta(days=1))
     bad = pd.to_datetime(values, errors="coerce", format="mixed").isna()
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
     reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])

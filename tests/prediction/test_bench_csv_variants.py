@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from bench.prediction_csv import load_csv
 
@@ -43,3 +44,39 @@ def test_unicode_minus_signs_are_read_as_minus(tmp_path: Path) -> None:
     path.write_text("\n".join(with_unit) + "\n", encoding="utf-8")
     hourly = load_csv(path, options(decimal=","), lambda _: None)
     np.testing.assert_allclose(hourly["temperature"], celsius)
+
+
+@pytest.mark.parametrize("first_day", ["2026-03-28", "2026-10-24"])
+@pytest.mark.parametrize("interval", ["1h", "15min"])
+@pytest.mark.parametrize("stamped", ["clock at the end", "start's clock plus the interval"])
+@pytest.mark.parametrize("told", ["24:00", "--row-time end"])
+def test_end_stamps_through_a_clock_change_keep_every_hour(
+    tmp_path: Path, first_day: str, interval: str, stamped: str, told: str
+) -> None:
+    # Berlin's clocks skip 02:00 on 29 March 2026 and repeat it on 25 October. The end of
+    # 01:00-02:00 in spring is 03:00 on the clock and 02:00 as its start plus an hour; in
+    # autumn the clock repeats the ends of 02:00-02:59, the other way 03:00 repeats. Each
+    # path read one way only: the other lost a row in spring and merged two in autumn.
+    step = pd.Timedelta(interval)
+    last_day = pd.Timestamp(first_day) + pd.Timedelta(days=3)
+    starts = pd.date_range(first_day, last_day, freq=step, tz=ZONE, inclusive="left")
+    power = 100.0 + 10.0 * ((7 * np.arange(len(starts))) % 23)
+    utc_hours = pd.DatetimeIndex(starts.tz_convert("UTC").floor("h"))
+    expected = pd.Series(power, index=starts).groupby(utc_hours).mean()
+    ends = (
+        (starts + step).tz_localize(None)
+        if stamped == "clock at the end"
+        else starts.tz_localize(None) + step
+    )
+    text = pd.Series(ends.strftime("%Y-%m-%d %H:%M"))
+    if told == "24:00":
+        midnight = (ends.hour == 0) & (ends.minute == 0)
+        text[midnight] = (ends[midnight] - pd.Timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
+    path = tmp_path / "ends.csv"
+    pd.DataFrame({"time": text, "power": power, "temp": 5.0}).to_csv(path, index=False)
+    row_time = "end" if told == "--row-time end" else None
+    notes: list[str] = []
+    hourly = load_csv(path, options(tz=ZONE, row_time=row_time), notes.append)
+    assert len(hourly) == len(expected)
+    np.testing.assert_allclose(hourly["power_w"], expected.to_numpy())
+    assert not [line for line in notes if "dropped" in line or "averaged" in line]
