@@ -344,7 +344,8 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
         # Only interval-ending data counts to 24:00: each row's time is its interval's end,
         # moved to its start with the others that end theirs (`prediction_csv_endings`).
         return best.where(~hour_24, best + pd.Timedelta(days=1))
-    bad = pd.to_datetime(values, errors="coerce", format="mixed").isna()
+    # As instants: pandas warns on naive and offset cells mixed, above the one error line.
+    bad = pd.to_datetime(values, errors="coerce", format="mixed", utc=True).isna()
     example = values[bad].iloc[0] if bad.any() else values.iloc[0]
     reason = re.sub(r"[.,]?\s*You might want to try:?.*$", "", str(first_error).splitlines()[0])
     raise CsvError(f"cannot read the times in {name!r} as one format, e.g. {example!r} ({reason})")

@@ -83,7 +83,9 @@ def plausible_celsius(temperature: pd.Series) -> bool:
     if len(ranges) and float(ranges.median()) > PLAUSIBLE_DAY_RANGE_C:
         return False
     steps = np.abs(np.diff(temperature.to_numpy()))
-    return not float(np.nanmedian(steps)) > PLAUSIBLE_HOUR_STEP_C
+    # No two known hours in a row: nothing to judge (nanmedian warned on stderr).
+    steps = steps[~np.isnan(steps)]
+    return steps.size == 0 or not float(np.median(steps)) > PLAUSIBLE_HOUR_STEP_C
 
 
 def tenths_why(temperature: pd.Series) -> str | None:

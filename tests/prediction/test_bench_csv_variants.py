@@ -5,13 +5,14 @@ comma, °F, hour-ending stamps, ...) must give the same hours; what could not wa
 wrong, each under a test below.
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from bench.prediction_csv import load_csv
+from bench.prediction_csv import CsvError, load_csv
 
 from .test_bench_csv_checker import options
 
@@ -80,3 +81,28 @@ def test_end_stamps_through_a_clock_change_keep_every_hour(
     assert len(hourly) == len(expected)
     np.testing.assert_allclose(hourly["power_w"], expected.to_numpy())
     assert not [line for line in notes if "dropped" in line or "averaged" in line]
+
+
+def test_a_refused_or_sparse_file_says_nothing_but_its_own_lines(tmp_path: Path) -> None:
+    # A time without its offset among offset times, and one that is no time, were refused
+    # after a pandas FutureWarning on stderr; a temperature known in one hour only was read after
+    # numpy's "All-NaN slice encountered". The bench's output is its own lines only.
+    index = pd.date_range("2026-01-05", periods=3 * 24, freq="h", tz=ZONE)
+    power = 300.0 + 50.0 * ((7 * index.hour) % 13)
+    stamps = index.strftime("%Y-%m-%dT%H:%M:%S%z")
+    frame = pd.DataFrame({"time": stamps, "power": power, "temp": 5.0})
+    frame.loc[5, "time"] = "12 °C"
+    frame.loc[6, "time"] = "2026-01-05 06:00"
+    path = tmp_path / "home.csv"
+    frame.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(CsvError, match="cannot read the times in 'time' as one format"):
+            load_csv(path, options(), lambda _: None)
+    frame = pd.DataFrame({"time": index.strftime("%Y-%m-%d %H:%M"), "power": power, "temp": np.nan})
+    frame.loc[30, "temp"] = -1.0
+    frame.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hourly = load_csv(path, options(tz=ZONE), lambda _: None)
+    assert hourly["temperature"].notna().sum() == 1
