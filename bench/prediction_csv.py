@@ -46,6 +46,9 @@ optional). What a checker's file may look like, and what becomes of it:
   interval past midnight to midnight (NREL ResStock's `00:15` for 00:00-00:15, ... the next
   year's `00:00`), or a time column named for the end (`end`, `Period Ending`, `bis`), each
   with a `note:` (`prediction_csv_endings`); `--row-time start|end` decides either way.
+  Naive local ends through a clock change are read whichever way the file stamps them: as
+  the clock showed them (spring's 01:00-02:00 ends at 03:00) or as the start's clock plus
+  the interval (02:00, and 03:00 twice in autumn); the reading that loses fewer rows.
   A typical year's dates (TMY3's and EPW's years, one per month) are refused.
 - Rows that do not fit the header (a comment after the data, a cut last line, a cell more)
   are dropped with one `note:`; a file whose rows mostly do not fit is refused.
@@ -89,6 +92,8 @@ optional). What a checker's file may look like, and what becomes of it:
   restarts each day too: Home Assistant's "energy today"). Humidity is in %; a column
   whose every value lies in 0..1 (Dark Sky's and opengrid's 0.81) is a fraction, read as
   % with a `note:`.
+- Unicode's minus sign (U+2212, .NET's Swedish, Norwegian and Finnish number format) is
+  read as `-`.
 - -999, -9999 and -99999 are a logger's mark for no reading, and `inf` and a
   spreadsheet's formula errors (`#DIV/0!`, `#VALUE!`) are none either: missing, with a
   `note:`; so is a value beyond 1e15 in W or °C (`1e308`, or a meter's step to it: its
