@@ -201,11 +201,7 @@ def numbers(
     with_digits = unread & text.str.contains(r"\d")
     if with_digits.any():
         example = column[with_digits].iloc[0]
-        hint = ""
-        if "," in example and decimal == ".":
-            grouped_by_comma = re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?", example)
-            hint = " (thousands grouped? --thousands ,)" if grouped_by_comma else ""
-            hint = hint or " (a decimal comma? --decimal ,)"
+        hint = comma_hint(text[with_digits]) if "," in example and decimal == "." else ""
         raise CsvError(
             f"{int(with_digits.sum())} values of {name!r} are not numbers, e.g. {example!r}{hint}"
         )
@@ -217,6 +213,22 @@ def numbers(
     marked = values.isin(MISSING_MARKS)
     values = read_as_missing(values, marked, column, name, "a logger's missing-value mark", notes)
     return values.astype(np.float64)
+
+
+def comma_hint(unread: pd.Series) -> str:
+    """What a comma in cells that are no numbers is, as the column's cells say.
+
+    `245,028` alone is 245.028 with a decimal comma or 245028 grouped: a hint for one
+    reading sent a column written to three decimals a thousand times off.
+    """
+    grouped = unread.str.fullmatch(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?").all()
+    decimal = unread.str.fullmatch(r"[-+]?\d+,\d+").all()
+    if grouped and decimal:
+        return (
+            " (every such cell reads either way: a decimal comma, --decimal , or thousands "
+            "grouped, --thousands ,)"
+        )
+    return " (thousands grouped? --thousands ,)" if grouped else " (a decimal comma? --decimal ,)"
 
 
 def read_as_missing(

@@ -106,3 +106,27 @@ def test_a_refused_or_sparse_file_says_nothing_but_its_own_lines(tmp_path: Path)
         warnings.simplefilter("error")
         hourly = load_csv(path, options(tz=ZONE), lambda _: None)
     assert hourly["temperature"].notna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("cells", "hint"),
+    [
+        (["245,028", "512,750"], "either way: a decimal comma, --decimal , or thousands grouped"),
+        (["245,028", "12,5"], "(a decimal comma? --decimal ,)"),
+        (["0,245", "1,234"], "(a decimal comma? --decimal ,)"),
+        (["245,028", "1,234,567"], "(thousands grouped? --thousands ,)"),
+    ],
+)
+def test_a_comma_that_reads_either_way_is_said_so(
+    tmp_path: Path, cells: list[str], hint: str
+) -> None:
+    # kW to three decimals with a decimal comma (`245,028`, `0,245`): the error said
+    # "thousands grouped? --thousands ,", which reads the first a thousand times over.
+    index = pd.date_range("2026-01-05", periods=3 * 24, freq="h")
+    power = [cells[hour % len(cells)] for hour in range(len(index))]
+    frame = pd.DataFrame({"time": index.strftime("%Y-%m-%d %H:%M"), "power": power, "temp": 5})
+    path = tmp_path / "home.csv"
+    frame.to_csv(path, sep=";", index=False)
+    with pytest.raises(CsvError, match="values of 'power' are not numbers") as refused:
+        load_csv(path, options(), lambda _: None)
+    assert hint in str(refused.value)
