@@ -145,7 +145,7 @@ from bench.prediction_csv_times import (
     time_parts,
     utc_named,
 )
-from bench.prediction_csv_units import check_named_units, numbers
+from bench.prediction_csv_units import check_named_units, numbers, units_under_header
 from bench.prediction_csv_values import note_units_assumed, unit_read
 from bench.prediction_csv_zones import check_zone
 
@@ -230,7 +230,12 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
                 )
     units_given: dict[str, Any] = {f"{key}_unit": unit for key, unit in in_cells.items()}
     options = replace(options, **units_given)
-    options = check_named_units(options, notes, by_cells={f"{key}_unit" for key in in_cells})
+    below = units_under_header(
+        raw, time_columns, {"power_unit": options.power, "temperature_unit": options.temperature}
+    )
+    options = check_named_units(
+        options, notes, by_cells={f"{key}_unit" for key in in_cells}, units_below=below
+    )
     # EIA's `period_utc` read as the home's local time was 8 hours off in California.
     utc_by_name = utc_named(time_columns) if options.naive_times is None else None
     options = replace(options, naive_times="utc" if utc_by_name else options.naive_times or "local")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -67,6 +67,8 @@ TENTHS_NAME = (
     r"(?i)(?:^|[^a-z0-9])(?:t10|tenths?|zehntel)(?:$|[^a-z0-9])|0[.,]1\s*(?:°|deg|grad)"
     r"|1/10\s*(?:°|deg|grad)|°?c\s*[x\u00d7*]\s*10(?!\d)"
 )
+# Lines under a header before the data: a unit line, TOA5's processing line, one more.
+UNIT_LINES = 3
 # Loggers and weather services write these for no reading: as power they would be refused
 # as export, or scored as 0 W with --clip-negative.
 MISSING_MARKS = (-999.0, -9999.0, -99999.0)
@@ -79,6 +81,26 @@ EXCEL_ERRORS = r"#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)"
 # A space, no-break space or narrow no-break space before three digits groups thousands
 # (French Excel's `1 234,5`): it is never a decimal mark, so it needs no option.
 SPACE_GROUPING = r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))"
+
+
+def units_under_header(
+    raw: pd.DataFrame, time_columns: list[str], columns: Mapping[str, str]
+) -> dict[str, str]:
+    """Each column's cell in a line of units under the names (`,kW,°F`), by option field.
+
+    Spreadsheets and loggers (Campbell's TOA5) write one, or more (TOA5's processing,
+    `Avg`), each without a time: the row was dropped and its unit unread, and a building's
+    kW scored as W, a winter's °F as °C. Only rows before the first with a time count.
+    """
+    found: dict[str, str] = {}
+    for _, row in raw.head(UNIT_LINES).iterrows():
+        if any(re.search(r"\d", str(row[column])) for column in time_columns):
+            break
+        for field, column in columns.items():
+            cell = str(row[column]).strip()
+            if cell and field not in found and not re.search(r"\d", cell.replace("0.1", "")):
+                found[field] = cell
+    return found
 
 
 def camel_case_unit(name: str) -> str | None:
@@ -109,13 +131,16 @@ def check_named_units(
     options: CsvOptions,
     notes: Callable[[str], None] = note,
     by_cells: Collection[str] = (),
+    units_below: Mapping[str, str] | None = None,
 ) -> CsvOptions:
     """The options with each unit not given taken from its column's name, if it says one.
 
     A unit given that the name contradicts is refused: `temp_f` read as °C passes the
     plausibility check in a cold month (40 °F is a possible 40 °C) and `load_kw` read as W
     in a large building (a median 50 "W"): both would be scored silently wrong. The units
-    in `by_cells` (fields) were written in the cells, which outrank the name.
+    in `by_cells` (fields) were written in the cells, which outrank the name. A line of
+    units under the names (`units_below`: each field's cell, `°F`, `[kW]`) is read as a
+    part of its column's name.
     """
     named = (
         ("temperature_unit", options.temperature, TEMPERATURE_NAME_UNITS),
@@ -123,9 +148,11 @@ def check_named_units(
     )
     resolved: dict[str, Any] = {}  # unit fields of CsvOptions, by name
     for field, column, units in named:
-        tokens = unit_words(column)
+        below = (units_below or {}).get(field, "")
+        full_name = f"{column} {below}" if below else column
+        tokens = unit_words(column) | (unit_words(below) if below else set())
         said = {units[token] for token in tokens if token in units}
-        if field == "temperature_unit" and re.search(TENTHS_NAME, column):
+        if field == "temperature_unit" and re.search(TENTHS_NAME, full_name):
             said = {"C10"}
         if len(said) != 1:
             continue
@@ -139,11 +166,13 @@ def check_named_units(
                 )
             continue
         if unit is None:
-            notes(f"{column!r} is read in {name_unit}, as its name says ({flag} to change)")
+            says = f"the line under its name says ({below!r})" if below else "its name says"
+            notes(f"{column!r} is read in {name_unit}, as {says} ({flag} to change)")
             resolved[field] = name_unit
         elif unit != name_unit and not unit.startswith(name_unit):
+            shown = f"{column!r} (with {below!r} under it)" if below else repr(column)
             raise CsvError(
-                f"the column {column!r} is named in {name_unit} but read as {unit}: "
+                f"the column {shown} is named in {name_unit} but read as {unit}: "
                 f"{flag} {name_unit} if so (or rename the column)"
             )
     return replace(options, **resolved)

@@ -130,3 +130,26 @@ def test_a_comma_that_reads_either_way_is_said_so(
     with pytest.raises(CsvError, match="values of 'power' are not numbers") as refused:
         load_csv(path, options(), lambda _: None)
     assert hint in str(refused.value)
+
+
+def test_a_line_of_units_under_the_names_is_read(tmp_path: Path) -> None:
+    # A building's kW and a winter's °F with their units on the line under the names, as
+    # spreadsheets and Campbell's TOA5 loggers write them: the line held no time and was
+    # dropped unread, and a median of 50 kW was scored as 50 W, 30 °F as 30 °C.
+    index = pd.date_range("2026-01-05", periods=3 * 24, freq="h")
+    hours = np.arange(len(index))
+    kilowatts = np.round(50 + 20 * np.sin(hours / 3), 2)
+    fahrenheit = np.round(30 + 8 * np.sin(hours / 5), 1)
+    rows = [
+        f'"{time:%Y-%m-%d %H:%M}",{power},{temp}'
+        for time, power, temp in zip(index, kilowatts, fahrenheit, strict=True)
+    ]
+    path = tmp_path / "toa5.dat"
+    header = ['"TOA5","station","CR1000"', '"TIMESTAMP","power","temp"', '"TS","kW","Deg F"']
+    path.write_text("\n".join([*header, '"","Avg","Avg"', *rows]) + "\n", encoding="utf-8")
+    hourly = load_csv(path, options(time="TIMESTAMP"), lambda _: None)
+    np.testing.assert_allclose(hourly["power_w"], kilowatts * 1000)
+    np.testing.assert_allclose(hourly["temperature"], (fahrenheit - 32) * 5 / 9)
+    # A unit given that the line contradicts is refused, as one the name contradicts.
+    with pytest.raises(CsvError, match=r"'power' \(with 'kW' under it\) is named in kW"):
+        load_csv(path, options(time="TIMESTAMP", power_unit="W"), lambda _: None)
