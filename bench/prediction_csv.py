@@ -9,7 +9,8 @@ optional). What a checker's file may look like, and what becomes of it:
   refused (save its sheet as CSV).
 - Header: the first line that names the columns asked for (a column without a name,
   as `DataFrame.to_csv` writes an unnamed index, is asked for as `--time ''`); lines
-  above it (an export's account, meter or period) are skipped with a `note:`. A name
+  above it (an export's account, meter or period) are skipped with a `note:`; a line of
+  units under it (`,kW,°F`, Campbell's TOA5) is read as part of each column's name. A name
   asked for that heads several columns (`power in W` under each building's name) is
   refused.
 - Separator: `,`, `;`, tab or `|`, found from the header line (or `--sep`); a decimal
