@@ -19,7 +19,6 @@ from bench.prediction_csv_units import (
     power_factor,
 )
 from bench.prediction_csv_values import checked_values
-from script.demo.uci_data import whole_days
 
 REGULAR_SHARE = 0.8  # rows this often at the usual interval are "regular"
 WEATHER_HOLD_MAX = pd.Timedelta(hours=3)  # a sparser weather column's reading holds this long
@@ -209,10 +208,29 @@ def hourly_means(
 
 
 def whole_days_or_error(hourly: pd.DataFrame) -> pd.DataFrame:
+    """The hours from the first whole local day to the last.
+
+    A day is whole with all its hours: 23 or 25 where the clocks change. Counted as 24, a
+    file that began or ended on a clock change's day lost that day.
+    """
     index = pd.DatetimeIndex(hourly.index)
-    if not (index.to_series().groupby(index.normalize()).size() == 24).any():
+    days = index.normalize()
+    sizes = index.to_series().groupby(days).size()
+    full = sizes.index[sizes.to_numpy() == day_hours(pd.DatetimeIndex(sizes.index))]
+    if full.empty:
         raise CsvError("not one whole day (24 hours from midnight) in the file")
-    return whole_days(hourly)
+    return pd.DataFrame(hourly.loc[(days >= full[0]) & (days <= full[-1])])
+
+
+def day_hours(midnights: pd.DatetimeIndex) -> np.ndarray:
+    """The hours of each local day from its midnight: 23 or 25 where the clocks change."""
+    if midnights.tz is None:
+        return np.full(len(midnights), 24)
+    next_midnights = (midnights.tz_localize(None) + pd.Timedelta(days=1)).tz_localize(
+        midnights.tz, ambiguous="NaT", nonexistent="shift_forward"
+    )
+    hours = ((next_midnights - midnights) / HOUR).to_numpy(dtype=float, na_value=24.0)
+    return np.asarray(hours).round().astype(int)
 
 
 def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOptions) -> str:
