@@ -60,8 +60,10 @@ optional). What a checker's file may look like, and what becomes of it:
   power is Home Assistant's `unavailable` or `unknown`), and each hour gets the
   time-weighted mean of what covers it. The hours are the zone's clock hours, also where
   it is a part of an hour off UTC (India's +05:30, Nepal's +05:45, Adelaide's +09:30).
-  Hours nothing covers stay missing and are not scored. Times spanning more than ten years
-  with less than a row a day on average are refused: a stray row centuries away.
+  Hours nothing covers stay missing and are not scored; the whole days kept run from the
+  first with all its hours to the last (23 or 25 on a clock change's day). Times spanning
+  more than ten years with less than a row a day on average are refused: a stray row
+  centuries away.
 - Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh
   (regular rows, or the column's own rows regular: the energy over their interval), or an
   energy meter's running total in Wh-total or kWh-total (a `total_increasing` sensor's
