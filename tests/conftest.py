@@ -56,6 +56,20 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start a test's frozen clock before anything else it uses, Home Assistant first."""
+    # Frozen later, the loop's clock jumped from the host's monotonic to epoch seconds, so
+    # every timer set during set-up (a board's poll, a node's watchdog, a trend refresh)
+    # came due at once and ran in a background task the test did not wait for, landing at
+    # any point of it on a loaded machine (tests/test_frozen_clock.py). pytest-freezer does
+    # the same for tests marked freeze_time.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names and "freezer" in names:
+            names.remove("freezer")
+            names.insert(0, "freezer")
+
+
 @pytest.fixture(scope="session")
 def statistics_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The session's recorder databases with imported statistics (tests/imported_statistics.py)."""

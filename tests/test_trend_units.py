@@ -156,10 +156,6 @@ async def test_the_trend_follows_the_unit_its_sensor_shows(
     reading, and so does its trend (it showed °F/d at once: a slope of °C readings labelled
     °F). Then both are °F, with nothing reloaded: the entities never went unavailable."""
     await three_days_warming(hass, init_integration)
-    # Starting the freezer made the poll scheduled at set-up due at once. Its read runs in a
-    # background task: on a loaded machine it landed after the unit changed, a reading the
-    # test did not make (CI of 6754ff4). It lands now.
-    await hass.async_block_till_done(wait_background_tasks=True)
     trend = feature(init_integration).trend
     slope_c = trend.data.estimates["temperature"].shown_slope
     assert slope_c == pytest.approx(2.0, abs=0.05)
