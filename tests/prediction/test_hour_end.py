@@ -1,10 +1,13 @@
 """The last hour's end power (its last five minutes' mean) as a next-hour input."""
 
+from collections.abc import Callable
+from functools import cache, cached_property
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from custom_components.py_iot_home.prediction import fit_power_model
+from custom_components.py_iot_home.prediction import PowerModel, fit_power_model
 from custom_components.py_iot_home.prediction.arrays import HourlyArrays
 from custom_components.py_iot_home.prediction.export import ForecastRequest, TrainingRequest
 from custom_components.py_iot_home.prediction.features import END_FEATURE, FEATURE_NAMES
@@ -22,6 +25,8 @@ from custom_components.py_iot_home.prediction.worker import (
 )
 
 TRAIN_DAYS = 60
+TRAIN = TRAIN_DAYS * 24
+HELD_OUT_DAYS = 14
 # Home Assistant keeps the five-minute statistics 10 days by default.
 SHORT_TERM_DAYS = 10
 
@@ -50,15 +55,40 @@ def _as_recorded(window: pd.DataFrame) -> pd.DataFrame:
     return recorded
 
 
+class SpikyHome:
+    """A seed's spiky home: 60 training days, 14 held out, and the models of the 60 days."""
+
+    def __init__(self, seed: int) -> None:
+        self.frame = _spiky_home(TRAIN_DAYS + HELD_OUT_DAYS, seed)
+        self.training = self.frame.iloc[:TRAIN]
+
+    @cached_property
+    def with_end(self) -> PowerModel:
+        """Fitted with the end power the recorder keeps (its last 10 days)."""
+        return fit_power_model(_as_recorded(self.training))
+
+    @cached_property
+    def means_only(self) -> PowerModel:
+        """Fitted on the hours' means alone."""
+        return fit_power_model(self.training.drop(columns=POWER_END))
+
+
+@pytest.fixture(scope="module")
+def spiky_home() -> Callable[[int], SpikyHome]:
+    """A seed's home, made and fitted once: the tests only read them (a fit is 1 s of CPU)."""
+    return cache(SpikyHome)
+
+
 @pytest.mark.parametrize("seed", [0, 1])
-def test_the_last_minutes_tell_whether_a_spike_goes_on(seed: int) -> None:
+def test_the_last_minutes_tell_whether_a_spike_goes_on(
+    spiky_home: Callable[[int], SpikyHome], seed: int
+) -> None:
     """Trained with end power for 10 of its 60 days, the model's next hour over two held-out
     weeks errs 8.1-14.4 % less (seeds 0-4; 14.4 and 10.3 % here) than the same model on
     the hours' means alone."""
-    home = _spiky_home(TRAIN_DAYS + 14, seed)
-    train = TRAIN_DAYS * 24
-    with_end = fit_power_model(_as_recorded(home.iloc[:train]))
-    means_only = fit_power_model(home.iloc[:train].drop(columns=POWER_END))
+    fitted = spiky_home(seed)
+    home, train = fitted.frame, TRAIN
+    with_end, means_only = fitted.with_end, fitted.means_only
     actual = home["power_w"].to_numpy()[train:]
     errors = []
     for model, frame in ((with_end, home), (means_only, home.drop(columns=POWER_END))):
@@ -72,14 +102,17 @@ def test_the_last_minutes_tell_whether_a_spike_goes_on(seed: int) -> None:
     assert errors[0] < 0.95 * errors[1]
 
 
-def test_only_the_next_hour_reads_it_and_without_it_nothing_moves() -> None:
-    home = _spiky_home(TRAIN_DAYS, 0)
+def test_only_the_next_hour_reads_it_and_without_it_nothing_moves(
+    spiky_home: Callable[[int], SpikyHome],
+) -> None:
+    fitted = spiky_home(0)
+    home = fitted.training
     column = FEATURE_NAMES.index(END_FEATURE)
-    with_end = fit_power_model(_as_recorded(home))
+    with_end = fitted.with_end
     assert with_end.linear.coef[0, column] > 0
     assert not with_end.linear.coef[1:, column].any()
     # An energy meter has no end power: the input is absent and its coefficient stays 0.
-    means_only = fit_power_model(home.drop(columns=POWER_END))
+    means_only = fitted.means_only
     assert not means_only.linear.coef[:, column].any()
     grid = to_grid(HourlyHistory.from_frame(home))
     unknown = to_grid(home.assign(**{POWER_END: np.nan}))
@@ -123,9 +156,11 @@ def test_the_end_power_of_an_hour_without_a_mean_is_dropped() -> None:
     assert np.isnan(hour_end_power(power, np.full(len(power), 300.0))[-1])
 
 
-def test_a_hostile_end_power_forecasts_as_none_would() -> None:
-    home = _spiky_home(TRAIN_DAYS, 3)
-    model = fit_power_model(_as_recorded(home))
+def test_a_hostile_end_power_forecasts_as_none_would(
+    spiky_home: Callable[[int], SpikyHome],
+) -> None:
+    fitted = spiky_home(1)
+    home, model = fitted.training, fitted.with_end
     context = _as_recorded(home.iloc[-LOOKBACK_HOURS:])
     unknown = context.copy()
     unknown.loc[unknown.index[-1], POWER_END] = np.nan
@@ -138,8 +173,11 @@ def test_a_hostile_end_power_forecasts_as_none_would() -> None:
         assert all(np.isfinite(result.power_w))
 
 
-def test_the_end_power_reaches_the_training_and_forecast_subprocesses() -> None:
-    home = _spiky_home(TRAIN_DAYS, 1)
+def test_the_end_power_reaches_the_training_and_forecast_subprocesses(
+    spiky_home: Callable[[int], SpikyHome],
+) -> None:
+    fitted = spiky_home(1)
+    home = fitted.training
     training = HourlyArrays.from_history(HourlyHistory.from_frame(_as_recorded(home)))
     model = train_in_subprocess(
         TrainingRequest(
@@ -147,9 +185,7 @@ def test_the_end_power_reaches_the_training_and_forecast_subprocesses() -> None:
         )
     )
     column = FEATURE_NAMES.index(END_FEATURE)
-    assert (
-        model.linear.coef[0, column] == fit_power_model(_as_recorded(home)).linear.coef[0, column]
-    )
+    assert model.linear.coef[0, column] == fitted.with_end.linear.coef[0, column]
     assert model.linear.coef[0, column] > 0
     context = _as_recorded(home.iloc[-LOOKBACK_HOURS:])
     history = HourlyArrays.from_history(HourlyHistory.from_frame(context))

@@ -94,6 +94,13 @@ def _drifting_home(days: int = 74, seed: int = 0, noise_sd: float = 0.02) -> pd.
     return pd.DataFrame({"power_w": power, "temperature": 8.0, "humidity": np.nan}, index=index)
 
 
+@pytest.fixture(scope="module")
+def smooth_drifting_home() -> tuple[pd.DataFrame, PowerModel]:
+    """74 days of a drift its noise hides little, and the model of their first 60 (read only)."""
+    home = _drifting_home(days=60 + 14, noise_sd=0.005)
+    return home, fit_power_model(home.iloc[: 60 * 24])
+
+
 def test_the_next_hour_forecast_gains_from_the_carry_on_a_drifting_load() -> None:
     home = _drifting_home()
     train = 60 * 24
@@ -116,7 +123,9 @@ def test_the_next_hour_forecast_gains_from_the_carry_on_a_drifting_load() -> Non
     )
 
 
-def test_a_smooth_drifting_load_gains_an_hour_ahead_and_its_band_still_covers_80_percent() -> None:
+def test_a_smooth_drifting_load_gains_an_hour_ahead_and_its_band_still_covers_80_percent(
+    smooth_drifting_home: tuple[pd.DataFrame, PowerModel],
+) -> None:
     """Two held-out weeks of hour-ahead forecasts, as published (the guard, the band).
 
     A load whose drift its noise hides little, like a regional demand: its next-hour misses
@@ -124,9 +133,8 @@ def test_a_smooth_drifting_load_gains_an_hour_ahead_and_its_band_still_covers_80
     0.80-0.82), without it 0.75 (0.67-0.75). A band still drawn from the folds' plain errors
     covered 96 % (91-99 %); from their carried errors 83 % (79-86 %).
     """
-    home = _drifting_home(days=60 + 14, noise_sd=0.005)
+    home, model = smooth_drifting_home
     train = 60 * 24
-    model = fit_power_model(home.iloc[:train])
     assert model.next_hour_carry > 0.5
     power = home["power_w"].to_numpy()
     forecasts = [
@@ -160,15 +168,15 @@ def test_a_forecast_moves_its_next_hour_by_the_carry_of_the_last_miss(
 
 
 def test_the_folds_choose_the_ridge_on_plain_errors_and_the_method_on_carried_ones(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, smooth_drifting_home: tuple[pd.DataFrame, PowerModel]
 ) -> None:
     """The choice and the band see the next hour as published; the ridge strength does not.
 
     A carry fitted per fold moves each strength's errors by chance: chosen on them, the
     folds took other strengths and a UK home lost 0.47 % an hour ahead (docs, *Model*).
     """
-    home = _drifting_home(noise_sd=0.005).iloc[: 60 * 24]
-    carried = fit_power_model(home)
+    home = smooth_drifting_home[0].iloc[: 60 * 24]
+    carried = smooth_drifting_home[1]
     rng = np.random.default_rng(5)
     # Next hours carried anyhow: the ridge strengths would rank at random on such errors
     # (with seeds 3 and 4 they happen to rank as on the plain ones; 5-7 do not).
