@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -102,14 +103,7 @@ async def test_the_announced_feed_makes_the_demo_weather_with_its_hours(
     await hass.async_block_till_done()
     weather = hass.states.get("weather.demo_weather")
     assert weather.attributes["temperature"] == message["temperature"]
-    answer = await hass.services.async_call(
-        "weather",
-        "get_forecasts",
-        {"entity_id": "weather.demo_weather", "type": "hourly"},
-        blocking=True,
-        return_response=True,
-    )
-    hours = answer["weather.demo_weather"]["forecast"]
+    hours = await _demo_weather_hours(hass)
     assert [hour["temperature"] for hour in hours] == [
         point["temperature"] for point in message["forecast"]
     ]
@@ -138,6 +132,14 @@ async def test_the_demo_weather_reads_right_in_fahrenheit(
     assert weather.attributes["temperature_unit"] == "°F"
     # By hand: 9/5 x the reading + 32, to the whole degree Home Assistant shows in °F.
     assert weather.attributes["temperature"] == round(message["temperature"] * 9 / 5 + 32)
+    first = (await _demo_weather_hours(hass))[0]
+    assert first["temperature"] == pytest.approx(
+        message["forecast"][0]["temperature"] * 9 / 5 + 32, abs=0.5
+    )
+
+
+async def _demo_weather_hours(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """`weather.demo_weather`'s hourly forecast, as `weather.get_forecasts` answers it."""
     answer = await hass.services.async_call(
         "weather",
         "get_forecasts",
@@ -145,7 +147,6 @@ async def test_the_demo_weather_reads_right_in_fahrenheit(
         blocking=True,
         return_response=True,
     )
-    first = answer["weather.demo_weather"]["forecast"][0]
-    assert first["temperature"] == pytest.approx(
-        message["forecast"][0]["temperature"] * 9 / 5 + 32, abs=0.5
-    )
+    assert answer is not None
+    hours: list[dict[str, Any]] = answer["weather.demo_weather"]["forecast"]
+    return hours
