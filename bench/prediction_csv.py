@@ -249,14 +249,15 @@ def read_csv(path: Path, options: CsvOptions, notes: Callable[[str], None] = not
     keep = times.notna()
     check_one_calendar(times[keep], options.time)
     check_span(times[keep], options.time)
+    # Only rows with a time: a line of units under the names (`kW`) is no missing reading.
+    kept = keep.to_numpy()
     rows = pd.DataFrame(
         {
-            key: numbers(cells[key], column, options.decimal, notes, options.thousands)
+            key: numbers(cells[key][kept], column, options.decimal, notes, options.thousands)
             for key, column in wanted.items()
         }
     )
-    rows["stopped"] = raw[options.power].str.strip().str.lower().isin(NO_READING_STATES)
-    rows = rows[keep.to_numpy()]
+    rows["stopped"] = raw[options.power][kept].str.strip().str.lower().isin(NO_READING_STATES)
     rows.index = pd.DatetimeIndex(times[keep])
     read_by_values: dict[str, tuple[str, str]] = {}
     temperatures = rows["temperature"].dropna()

@@ -147,8 +147,11 @@ def test_a_line_of_units_under_the_names_is_read(tmp_path: Path) -> None:
     path = tmp_path / "toa5.dat"
     header = ['"TOA5","station","CR1000"', '"TIMESTAMP","power","temp"', '"TS","kW","Deg F"']
     path.write_text("\n".join([*header, '"","Avg","Avg"', *rows]) + "\n", encoding="utf-8")
-    hourly = load_csv(path, options(time="TIMESTAMP"), lambda _: None)
+    said: list[str] = []
+    hourly = load_csv(path, options(time="TIMESTAMP"), said.append)
     np.testing.assert_allclose(hourly["power_w"], kilowatts * 1000)
+    # Its cells are units, not readings gone missing.
+    assert [line for line in said if "read as missing" in line] == []
     np.testing.assert_allclose(hourly["temperature"], (fahrenheit - 32) * 5 / 9)
     # A unit given that the line contradicts is refused, as one the name contradicts.
     with pytest.raises(CsvError, match=r"'power' \(with 'kW' under it\) is named in kW"):
