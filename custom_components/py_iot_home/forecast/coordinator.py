@@ -101,8 +101,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         # Starting, the weather gave no hours yet: forecast again once it has a state.
         self._weather_wait: Callable[[], None] | None = None
         # Meanwhile no forecast is shown: until the weather is up, or WEATHER_START_GRACE
-        # after Home Assistant has started.
-        self._holding_for_weather = False
+        # after Home Assistant has started (the wait for the start, then for the grace).
         self._grace_wait: Callable[[], None] | None = None
         # Trainings and forecasts failed in a row: warned at the first, not at each hour.
         self._training_failures = FailureStreak(
@@ -351,7 +350,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...]:
         weather = await self._async_weather_forecast(now)
-        if weather is None and self._holding_for_weather:
+        if weather is None and self._grace_wait is not None:
             # A forecast from yesterday's temperature now, and from the weather's a second
             # later, drew a step into the forecast's history at every restart.
             return ()
@@ -460,9 +459,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         """
         if self.weather_entity is None:
             return
-        if self.hass.state in (CoreState.not_running, CoreState.starting):
-            self._holding_for_weather = True
-        if self._holding_for_weather and self._grace_wait is None:
+        starting = self.hass.state in (CoreState.not_running, CoreState.starting)
+        if starting and self._grace_wait is None:
             self._grace_wait = async_at_started(self.hass, self._async_started)
             self.config_entry.async_on_unload(self._stop_grace_wait)
         if self._weather_wait is not None:
@@ -488,12 +486,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     @callback
     def _async_grace_over(self, _now: datetime) -> None:
         self._grace_wait = None
-        if self._holding_for_weather:
-            self._forecast_now(f"{self.name} weather still down")
+        self._forecast_now(f"{self.name} weather still down")
 
     @callback
     def _forecast_now(self, name: str) -> None:
-        self._holding_for_weather = False
+        self._stop_grace_wait()
         self.config_entry.async_create_background_task(self.hass, self.async_refresh(), name)
 
     @callback
