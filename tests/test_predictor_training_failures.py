@@ -86,21 +86,11 @@ async def test_a_training_that_keeps_failing_is_one_warning_then_one_line_when_i
     """Each failed training logged "training failed" at ERROR, every hour the forecast
     retried, for as long as the cause lasted (a day of a Pi short of memory: 24 errors)."""
     freezer.move_to(NOW)
-    frame = _hourly(ENOUGH_DAYS)
-    # Histories of this test alone: the session's worker answers (tests/worker_runs.py)
-    # are kept per request, and a failed one must not be another test's answer.
-    _import(hass, POWER, "W", "power", frame["power_w"] * 1.0625)
-    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
-    _import(hass, HUMIDITY, "%", None, frame["humidity"])
-    await async_wait_recording_done(hass)
-    _set_states(hass)
+    await _own_history(hass, power_scale=1.0625, humidity=True)
     predictor = _predictor(hass, await _add_predictor(hass, **{CONF_RETRAIN_HOURS: 1}))
     trained_at = predictor.model.trained_at
 
-    python = sys.executable
-    monkeypatch.setattr(worker.sys, "executable", _interpreter(tmp_path, KILLED_TRAINING))
-    caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
-    caplog.clear()
+    python = _kill_the_worker(monkeypatch, tmp_path, caplog, KILLED_TRAINING)
     for hours in (1, 2, 3):
         await _hourly_refresh(hass, freezer, hours)
         # The last model keeps forecasting.
@@ -126,6 +116,34 @@ async def test_a_training_that_keeps_failing_is_one_warning_then_one_line_when_i
     assert not _warnings(caplog)
 
 
+async def _own_history(hass: HomeAssistant, *, power_scale: float, humidity: bool) -> None:
+    """Histories of this test alone, and the sensors' states: the session's worker answers
+    (tests/worker_runs.py) are kept per request, and a failed one must not be another
+    test's answer."""
+    frame = _hourly(ENOUGH_DAYS)
+    _import(hass, POWER, "W", "power", frame["power_w"] * power_scale)
+    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
+    if humidity:
+        _import(hass, HUMIDITY, "%", None, frame["humidity"])
+    await async_wait_recording_done(hass)
+    _set_states(hass)
+
+
+def _kill_the_worker(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    script: str,
+) -> str:
+    """Run the worker through `script` from now on, with our debug lines caught; return the
+    real interpreter, to put back."""
+    python = sys.executable
+    monkeypatch.setattr(worker.sys, "executable", _interpreter(tmp_path, script))
+    caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
+    caplog.clear()
+    return python
+
+
 async def _hourly_refresh(hass: HomeAssistant, freezer: FrozenDateTimeFactory, hours: int) -> None:
     """The forecast's own refresh, a minute into the hour `hours` after NOW's."""
     freezer.move_to(NOW.replace(minute=REFRESH_MINUTE) + timedelta(hours=hours))
@@ -143,16 +161,9 @@ async def test_a_forecast_that_keeps_failing_is_one_warning_then_one_line_when_i
 ) -> None:
     """Each hour without a forecast was a warning, for as long as the cause lasted."""
     freezer.move_to(NOW)
-    frame = _hourly(ENOUGH_DAYS)
-    _import(hass, POWER, "W", "power", frame["power_w"] * 1.125)
-    _import(hass, TEMPERATURE, "°C", "temperature", frame["temperature"])
-    await async_wait_recording_done(hass)
-    _set_states(hass)
+    await _own_history(hass, power_scale=1.125, humidity=False)
     await _add_predictor(hass)
-    python = sys.executable
-    monkeypatch.setattr(worker.sys, "executable", _interpreter(tmp_path, KILLED_FORECAST))
-    caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
-    caplog.clear()
+    python = _kill_the_worker(monkeypatch, tmp_path, caplog, KILLED_FORECAST)
     for hours in (1, 2, 3):
         await _hourly_refresh(hass, freezer, hours)
         assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
