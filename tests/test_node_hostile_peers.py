@@ -560,6 +560,30 @@ async def test_a_strangers_interval_of_a_day_does_not_hide_a_stuck_reader(
     assert await _shown_after(hass, freezer, 45) == STATE_UNAVAILABLE
 
 
+async def test_an_unsigned_nodes_longer_interval_is_taken_after_its_restart(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Its owner sets it to sample every 10 minutes, which restarts the agent. Its readings
+    30 s apart before the restart, and the gap around it, called it stale 90 s into its
+    first 10-minute wait: the values showed unavailable for eight minutes, once."""
+    await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    await _reading_every(hass, freezer, 30, range(1, 4))
+    # Live messages reach a subscriber without the retain flag the agent sets.
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    freezer.tick(timedelta(seconds=5))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    slower = replace(announcement(), interval_s=600, seq=5)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(slower))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _reading_every(hass, freezer, 10, range(6, 7))
+    assert await _shown_after(hass, freezer, 590) == "22.5"
+    await _reading_every(hass, freezer, 10, range(7, 8))
+    assert await _shown_after(hass, freezer, 1790) == "22.5"
+    # Still caught when its reader hangs: three of its new intervals.
+    assert await _shown_after(hass, freezer, 60) == STATE_UNAVAILABLE
+
+
 async def test_a_signing_nodes_own_longer_interval_is_taken_at_once(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
 ) -> None:

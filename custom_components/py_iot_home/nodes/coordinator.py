@@ -336,6 +336,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             return
         if online and (vouched or self._silence.last_heard_s is None):
             self._silence.heard(time.time())
+        if online and vouched and self.data.availability_known:
+            self._silence.restarted()
         if not self._display_ration.take(time.monotonic()):
             # Flapping faster than shown (nodes.display_ration): each change wrote every entity
             # and queued a recorder row for each. The latest is written once the ration allows.

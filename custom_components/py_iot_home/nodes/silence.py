@@ -53,6 +53,17 @@ class SilenceWatch:
             self.reading_step_s = None
         self.interval_s = interval_s
 
+    def restarted(self) -> None:
+        """The node came back from offline: its readings before say nothing of its rhythm now.
+
+        A new interval takes a restart of the agent. Across it, an unsigned node's earlier
+        30 s steps (and the gap around the restart) called it stale 90 s into its first
+        10-minute wait. Anyone may send an unsigned node's "offline" and "online", as they
+        may its readings: this watch catches a stuck reader, not a forger (signing does).
+        """
+        self.last_reading_ts = None
+        self.reading_step_s = None
+
     def rhythm_s(self) -> float:
         """How often the node samples: as announced, or as its readings came if closer."""
         if self.reading_step_s is None:
