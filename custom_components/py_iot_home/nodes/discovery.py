@@ -112,8 +112,10 @@ def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> Non
 
 def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
     """Whether a configured node already signs with `secret`."""
+    # As the bytes it signs with: compare_digest refuses `str` beyond ASCII ("für").
+    wanted = secret.encode()
     return any(
-        hmac.compare_digest(entry.data.get(CONF_SECRET) or "", secret)
+        hmac.compare_digest((entry.data.get(CONF_SECRET) or "").encode(), wanted)
         for entry in node_entries(hass)
     )
 
