@@ -44,6 +44,7 @@ from .nodes.discovery import (
     check_unique_ids,
     confirm_placeholders,
     later_signed,
+    node_title,
     parse_discovery,
     pending_discoveries,
     record_discovery_rejection,
@@ -135,7 +136,7 @@ class PyIotHomeConfigFlow(
         await self.async_set_unique_id(announcement.node_id)
         pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
         self._discovery = (discovery_info, announcement)
-        self.context["title_placeholders"] = {"name": announcement.name}
+        self.context["title_placeholders"] = {"name": node_title(self.hass, announcement)}
         return await self.async_step_mqtt_confirm()
 
     @callback
@@ -180,7 +181,7 @@ class PyIotHomeConfigFlow(
                 except DiscoveryRejected as err:
                     return self.async_abort(reason=err.reason)
                 return self.async_create_entry(
-                    title=announcement.name,
+                    title=node_title(self.hass, announcement),
                     data={
                         CONF_KIND: EntryKind.NODE,
                         CONF_NODE_ID: announcement.node_id,
@@ -195,7 +196,9 @@ class PyIotHomeConfigFlow(
             data_schema=probatio.Schema(
                 {probatio.Optional(CONF_SECRET, default=""): SECRET_SELECTOR}
             ),
-            description_placeholders=confirm_placeholders(announcement),
+            description_placeholders=confirm_placeholders(
+                announcement, node_title(self.hass, announcement)
+            ),
             errors=errors,
         )
 

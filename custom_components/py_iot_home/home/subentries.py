@@ -33,10 +33,13 @@ def home_subentries(hass: HomeAssistant, subentry_type: str) -> Iterator[ConfigS
 
 @callback
 def feature_titles(hass: HomeAssistant) -> list[str]:
-    """The names of the boards, forecasts and nodes, which a new board's should not repeat."""
+    """The names of the boards, forecasts and nodes, which a new board's should not repeat.
+
+    Not those of ignored discoveries: their titles are whatever a stranger announced.
+    """
     titles = [
         entry.title
-        for entry in hass.config_entries.async_entries(DOMAIN)
+        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
         if entry.data.get(CONF_KIND) != EntryKind.HOME
     ]
     if (entry := home_entry(hass)) is not None:

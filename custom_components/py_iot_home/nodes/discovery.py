@@ -25,7 +25,9 @@ from ..const import (
     MAX_NODES,
     MAX_PENDING_DISCOVERIES,
 )
+from ..home.subentries import feature_titles
 from ..markdown_text import markdown_literal
+from ..name_check import name_taken
 from ..protocol import (
     MessageVerifier,
     NodeAnnouncement,
@@ -90,14 +92,26 @@ def parse_discovery(info: MqttServiceInfo) -> NodeAnnouncement:
     return announcement
 
 
-def confirm_placeholders(announcement: NodeAnnouncement) -> dict[str, str]:
+def node_title(hass: HomeAssistant, announcement: NodeAnnouncement) -> str:
+    """The name a new node's entry and device take: the announced one, told apart if taken.
+
+    Anyone on the broker may announce another node id under a configured node's name (and
+    model, and sensors): the dialog and the device list could not tell the two apart.
+    """
+    if name_taken(announcement.name, feature_titles(hass)):
+        return f"{announcement.name} ({announcement.node_id})"
+    return announcement.name
+
+
+def confirm_placeholders(announcement: NodeAnnouncement, title: str) -> dict[str, str]:
     """What the confirmation dialog says of a node, as plain text in its Markdown.
 
     The announcement may be anyone's on the broker: a name such as `![](https://…)` would
     otherwise load a stranger's image in the user's browser, or show a link or an alert.
     """
     return {
-        "name": markdown_literal(announcement.name),
+        "name": markdown_literal(title),
+        "node_id": markdown_literal(announcement.node_id),
         "model": markdown_literal(announcement.model),
         "sensors": ", ".join(markdown_literal(s.name) for s in announcement.sensors) or "-",
         "switches": ", ".join(markdown_literal(s.name) for s in announcement.switches) or "-",
