@@ -38,7 +38,17 @@ async def _announce(hass: HomeAssistant, node_id: str, name: str) -> dict:
     return flow
 
 
-@pytest.mark.parametrize("name", ["Kitchen Pi", "kitchen  PI"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kitchen Pi",
+        "kitchen  PI",
+        "\uff2b\uff49\uff54\uff43\uff48\uff45\uff4e \uff30\uff49",
+        "\U0001d40a\U0001d422\U0001d42d\U0001d41c\U0001d421\U0001d41e\U0001d427"
+        " \U0001d40f\U0001d422",
+    ],
+    ids=["same", "case_and_spaces", "full_width", "mathematical_bold"],
+)
 async def test_a_node_announced_under_a_configured_nodes_name_is_told_apart(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, name: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from .protocol import ProtocolError
@@ -26,13 +27,19 @@ def invalid_name(name: str) -> bool:
 
 
 def name_taken(name: str, existing: Iterable[str]) -> bool:
-    """Whether `name` repeats one of `existing`, as a person would read them (case, spaces).
+    """Whether `name` repeats one of `existing`, as a person would read them.
 
-    Two devices of one name cannot be told apart in lists, history or by Assist: the forms
-    propose a name not taken, and refuse one typed over it.
+    Case, spaces and compatibility forms aside: "Kitchen" in full-width or mathematical bold
+    letters reads as "Kitchen". Two devices of one name cannot be told apart
+    in lists, history or by Assist: the forms propose a name not taken, and refuse one
+    typed over it.
     """
-    wanted = " ".join(name.split()).casefold()
-    return any(" ".join(other.split()).casefold() == wanted for other in existing)
+    wanted = _as_read(name)
+    return any(_as_read(other) == wanted for other in existing)
+
+
+def _as_read(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 def unused_name(base: str, existing: Iterable[str]) -> str:
