@@ -16,29 +16,51 @@ from collections import deque
 # References kept this long (monotonic seconds): a node's clock drifts or is set meanwhile.
 # The newest one is kept past it, so a node silent for longer still gets a deadline.
 REFERENCE_WINDOW_S = 600.0
+# A lower reference within this long of the last one kept is not kept (only the newest is):
+# each state stamped behind the one before (one payload sent over and over, anyone's for
+# an unsigned node) added one, kept until a command was sent, for as long as Home
+# Assistant ran; ~120 bytes a message at the broker's pace.
+REFERENCE_SPACING_S = 30.0
 
 
 class NodeClockEstimate:
     """A lower bound of what a node's clock reads now, from the states it sent."""
 
-    def __init__(self, window_s: float = REFERENCE_WINDOW_S) -> None:
+    def __init__(
+        self, window_s: float = REFERENCE_WINDOW_S, spacing_s: float = REFERENCE_SPACING_S
+    ) -> None:
         """Start knowing nothing of the node's clock."""
         self._window_s = window_s
+        self._spacing_s = spacing_s
         # (ts - at, at) with falling offsets: an older reference with a lower offset than
-        # a newer one can never be the highest again, so the deque stays short.
+        # a newer one can never be the highest again. At most one per spacing is kept, and
+        # none older than the window but the last: a few dozen at most.
         self._references: deque[tuple[float, float]] = deque()
+        self._newest: tuple[float, float] | None = None
 
     def heard(self, node_ts: float, at: float) -> None:
         """A live state stamped `node_ts` by the node arrived at our monotonic time `at`."""
         offset = node_ts - at
+        self._newest = (offset, at)
         references = self._references
         while references and references[-1][0] <= offset:
             references.pop()
-        references.append((offset, at))
+        if not references or at - references[-1][1] >= self._spacing_s:
+            references.append((offset, at))
+        self._forget_before(at - self._window_s)
 
     def node_now(self, at: float) -> float | None:
         """What the node's clock reads at least at our monotonic time `at` (None: no state yet)."""
+        self._forget_before(at - self._window_s)
+        if not self._references or self._newest is None:
+            return None
+        offset, since = self._references[0]
+        if since < at - self._window_s and self._newest[1] > since:
+            # Past the window only the newest counts; it may be one not kept for its spacing.
+            offset = self._newest[0]
+        return offset + at
+
+    def _forget_before(self, oldest: float) -> None:
         references = self._references
-        while len(references) > 1 and references[0][1] < at - self._window_s:
+        while len(references) > 1 and references[0][1] < oldest:
             references.popleft()
-        return references[0][0] + at if references else None
