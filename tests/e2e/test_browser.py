@@ -221,7 +221,7 @@ async def test_discovered_node_is_confirmed_in_its_dialog(
     await expect(secret).to_have_value("")
     await expect(page.get_by_text("Remote node discovered")).to_be_visible()
     await expect(
-        page.get_by_text(f"Add the node {NODE_NAME} (Simulated Raspberry Pi)?")
+        page.get_by_text(f"Add the node {NODE_NAME} (Simulated Raspberry Pi, node id {NODE_ID})?")
     ).to_be_visible()
     await expect(page.get_by_text("Sensors: Climate")).to_be_visible()
     await page.screenshot(path=SCREENSHOTS / "discovery-flow.png", animations="disabled")
