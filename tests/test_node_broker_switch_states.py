@@ -78,7 +78,7 @@ async def test_confirmed_and_reloaded_node_shows_its_led_without_unknown(
         await wait_until(
             lambda: (
                 (
-                    agent.log().count("sending the switch states Home Assistant asked for"),
+                    agent.log().count("sending the switch states an unsigned request"),
                     agent.log().count("asked for what it missed: 0 samples to send again"),
                 )
                 == (1, 1)

@@ -77,6 +77,8 @@ RESEND_MIN_INTERVAL_S = 10.0
 # The switch states a request asks for leave at most this often, not on the answer's turn:
 # Home Assistant reloading a node soon after its last request waits 5 s for them, not 10.
 SWITCH_STATES_MIN_INTERVAL_S = 1.0
+# Who asked, in the log, for a node without a secret: anyone allowed on its resend topic.
+UNSIGNED_ASKER = "an unsigned request (Home Assistant's, or anyone's on the broker)"
 
 
 class PublishInfo(Protocol):
@@ -349,13 +351,16 @@ class NodeAgent:
     def _answer_resend(self, request: ResendRequest) -> None:
         seqs, self._switch_states_seqs = self._switch_states_seqs, set()
         rows = [row for row in self._sent.after(request.since) if row[0] not in seqs]
+        # Only a signed request is surely Home Assistant's: an unsigned one may be anyone's
+        # who may publish on the topic, and the log must not say Home Assistant asked.
+        asker = "Home Assistant" if self._verifier is not None else UNSIGNED_ASKER
         if request.since == MAX_SEQ:
             # Home Assistant's way of asking for the switch states alone (docs/protocol.md).
-            _LOGGER.info("sending the switch states Home Assistant asked for")
+            _LOGGER.info("sending the switch states %s asked for", asker)
         else:
             # Not the counter it asked from: a number of nanoseconds, nothing to a reader.
             _LOGGER.info(
-                "Home Assistant asked for what it missed: %s to send again", _samples(len(rows))
+                "%s asked for what it missed: %s to send again", asker, _samples(len(rows))
             )
         first = rows[0][0] if rows else None
         while True:

@@ -105,24 +105,44 @@ def test_nothing_newer_still_acknowledges(
     assert json.loads(batch.payload)["ack"] == 5
 
 
+@pytest.mark.parametrize(
+    ("secret", "asker"),
+    [
+        (SECRET, "Home Assistant"),
+        (None, "an unsigned request (Home Assistant's, or anyone's on the broker)"),
+    ],
+    ids=["signed", "unsigned"],
+)
 def test_a_request_for_the_switch_states_alone_says_so_in_the_log(
-    tmp_path: Path, client: FakeClient, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    client: FakeClient,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+    secret: str | None,
+    asker: str,
 ) -> None:
     """Home Assistant asks for no sample with the largest counter: the node's log said
-    "resending 0 samples after seq 9223372036854775807" at every start of Home Assistant."""
-    agent, _ = make_agent(make_config(tmp_path), client, clock)
+    "resending 0 samples after seq 9223372036854775807" at every start of Home Assistant.
+
+    Only a signed request is surely Home Assistant's: a node without a secret said "Home
+    Assistant asked" of anyone's request, misleading whoever read its log after a stranger
+    had it resend its samples.
+    """
+    agent, _ = make_agent(make_config(tmp_path, secret=secret), client, clock)
     agent.handle_connected()
     client.take()
     seqs = publish_and_ack(agent, client, clock, 2)
+    signer = MessageSigner(secret) if secret else None
     caplog.set_level(logging.INFO, logger="py_iot_node.agent")
     caplog.clear()
-    ask(agent, since=MAX_SEQ, seq=5)
-    clock.now += RESEND_MIN_INTERVAL_S
-    ask(agent, since=seqs[0], seq=6)
+    for since, seq in ((MAX_SEQ, 5), (seqs[0], 6)):
+        request = build_resend_request("kitchen", since, seq=seq, signer=signer, ts=clock.now)
+        agent.handle_message(request.topic, request.payload)
+        clock.now += RESEND_MIN_INTERVAL_S
     lines = [record.getMessage() for record in caplog.records]
     assert lines == [
-        "sending the switch states Home Assistant asked for",
-        "Home Assistant asked for what it missed: 1 sample to send again",
+        f"sending the switch states {asker} asked for",
+        f"{asker} asked for what it missed: 1 sample to send again",
     ]
 
 
