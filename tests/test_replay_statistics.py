@@ -24,7 +24,10 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.analysis.hourly import hourly_aggregates
 from custom_components.py_iot_home.nodes import replay_statistics
-from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
+from custom_components.py_iot_home.nodes.replay_statistics import (
+    IMPORT_DELAY_S,
+    REIMPORT_SPACING_S,
+)
 
 from .hourly_statistics import hourly_statistics
 from .node_messages import (
@@ -74,13 +77,14 @@ async def _imports_after_replay(
     samples: list[tuple[datetime, float]],
     first_seq: int,
 ) -> int:
-    """How many statistics imports the node's replay of `samples` makes, once they are due."""
+    """How many statistics imports the node's replay of `samples` makes, once they are due
+    (an hour imported within the last minute is imported again a minute after)."""
     with patch.object(
         replay_statistics, "async_import_statistics", wraps=async_import_statistics
     ) as imported:
         _replay(hass, samples, first_seq)
         await hass.async_block_till_done()
-        freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+        freezer.tick(timedelta(seconds=REIMPORT_SPACING_S))
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
     return imported.call_count

@@ -21,8 +21,12 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.nodes.replay_statistics import IMPORT_DELAY_S
+from custom_components.py_iot_home.nodes.replay_statistics import (
+    IMPORT_DELAY_S,
+    REIMPORT_SPACING_S,
+)
 
+from .hourly_statistics import hourly_statistics
 from .node_messages import REPLAY_TOPIC, discover_and_confirm, replay_payload, state_payload
 
 pytestmark = [
@@ -108,3 +112,45 @@ async def test_replayed_hours_older_than_the_trend_window_are_not_kept_for_an_im
     await hass.async_block_till_done()
     await async_wait_recording_done(hass)
     assert replay_statistics.imported_hours == 2 * 24
+
+
+async def test_replays_spread_over_the_week_import_each_hour_once_a_minute(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Batches every 5 s, each with a sample in every hour of the trend's week (anyone's, for
+    an unsigned node): each import re-imported every hour again, 2,740 rows a minute for one
+    sensor (helper-110). An hour is imported again a minute later at the soonest, with every
+    sample that came meanwhile: nothing is lost."""
+    freezer.move_to(NOW)
+    node = await discover_and_confirm(hass)
+    replay_statistics = node.config_entry.runtime_data.replay_statistics
+    week_ago = NOW.timestamp() - 7 * 86_400 + 3600
+    hours = 7 * 24 - 2  # complete hours, compiled by the recorder: imported in the batch
+    seq = 2
+    for batch in range(12):
+        states = []
+        for hour in range(hours):
+            ts = week_ago + 3600 * hour + 60 * batch
+            states.append(state_payload(seq, temperature=20.0 + batch, ts=ts))
+            seq += 1
+        async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(states))
+        await hass.async_block_till_done()
+        freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    # Two quantities: every hour once at the first import, none again within the minute.
+    assert replay_statistics.imported_hours == 2 * hours
+    freezer.tick(timedelta(seconds=REIMPORT_SPACING_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert replay_statistics.imported_hours == 2 * 2 * hours
+    assert replay_statistics.pending_hours == 0
+    rows = await hourly_statistics(
+        hass, "sensor.kitchen_pi_temperature", NOW - timedelta(days=7), NOW
+    )
+    assert len(rows) == hours
+    assert {(row["min"], row["max"]) for row in rows} == {(20.0, 31.0)}

@@ -27,6 +27,10 @@ COMPILE_MARGIN = timedelta(minutes=15)
 # Batches arriving within this share one import per sensor: a node drains its backlog in many
 # batches, and a flood of them must not outgrow the recorder's queue (it stops recording).
 IMPORT_DELAY_S = 5.0
+# An hour's import is repeated at most this often: replays spread over the trend's week (an
+# unsigned node's, anyone's) re-imported every hour they touched at each IMPORT_DELAY_S,
+# 2,740 rows a minute for one sensor. A node's own drain touches an hour once or twice.
+REIMPORT_SPACING_S = 60.0
 
 
 class ReplayStatistics:
@@ -40,6 +44,9 @@ class ReplayStatistics:
         # Complete hours waiting for the next import, by sensor key.
         self._due: dict[str, set[int]] = {}
         self._import_due: CALLBACK_TYPE | None = None
+        self._import_due_at_s = 0.0
+        # When each (sensor key, hour) was last imported, for REIMPORT_SPACING_S.
+        self._imported_at: dict[tuple[str, int], float] = {}
         self.imported_hours = 0
 
     @callback
@@ -66,15 +73,38 @@ class ReplayStatistics:
                 self._due.setdefault(key, set()).update(complete)
             for hour in sorted(hours - complete):
                 self._schedule(key, hour)
-        if self._due and self._import_due is None:
-            self._import_due = async_call_later(self._hass, IMPORT_DELAY_S, self._import_due_hours)
+        if self._due:
+            self._import_within(IMPORT_DELAY_S)
+
+    def _import_within(self, delay_s: float) -> None:
+        """Have the due hours imported within `delay_s`, or sooner if already planned."""
+        at_s = dt_util.utcnow().timestamp() + delay_s
+        if self._import_due is not None:
+            if self._import_due_at_s <= at_s:
+                return
+            self._import_due()
+        self._import_due_at_s = at_s
+        self._import_due = async_call_later(self._hass, delay_s, self._import_due_hours)
 
     @callback
     def _import_due_hours(self, _: datetime) -> None:
+        """Import the due hours; those imported within REIMPORT_SPACING_S wait their turn."""
         self._import_due = None
+        now_s = dt_util.utcnow().timestamp()
+        imported_at = {
+            done: at for done, at in self._imported_at.items() if now_s - at < REIMPORT_SPACING_S
+        }
         due, self._due = self._due, {}
         for key, hours in due.items():
-            self._import(key, sorted(hours))
+            if waiting := {hour for hour in hours if (key, hour) in imported_at}:
+                self._due[key] = waiting
+            ready = sorted(hours - waiting)
+            self._import(key, ready)
+            imported_at.update(((key, hour), now_s) for hour in ready)
+        self._imported_at = imported_at
+        if self._due:
+            first = min(imported_at[key, hour] for key, held in self._due.items() for hour in held)
+            self._import_within(max(first + REIMPORT_SPACING_S - now_s, IMPORT_DELAY_S))
 
     def _schedule(self, key: str, hour: int) -> None:
         token = hash((key, hour))
@@ -104,6 +134,7 @@ class ReplayStatistics:
             self._import_due()
             self._import_due = None
         self._due.clear()
+        self._imported_at.clear()
 
     def _import(self, key: str, hours: list[int]) -> None:
         source = self._trend.sources.get(key)
