@@ -519,7 +519,13 @@ def _wide_announcement(char: str, switch_name: str) -> bytes:
     message = json.loads(announce_payload())
     message |= {"name": name, "model": model, "sw_version": char * 32}
     message["sensors"] = [
-        {"key": f"s{i}", "name": name, "quantities": ["temperature"], "model": model}
+        # Each its own name (two of one name are refused), each as long and as wide.
+        {
+            "key": f"s{i}",
+            "name": chr(ord(char) + i) + name[1:],
+            "quantities": ["temperature"],
+            "model": model,
+        }
         for i in range(16)
     ]
     message["switches"] = [{"key": f"w{i}", "name": f"{switch_name}{i}"} for i in range(16)]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
-from .protocol import ProtocolError
+from .protocol import ProtocolError, name_as_read
 from .protocol.fields import text
 
 # Longer than an announced name (64): an LED's default name is its board's and " LED 2".
@@ -34,12 +33,8 @@ def name_taken(name: str, existing: Iterable[str]) -> bool:
     in lists, history or by Assist: the forms propose a name not taken, and refuse one
     typed over it.
     """
-    wanted = _as_read(name)
-    return any(_as_read(other) == wanted for other in existing)
-
-
-def _as_read(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    wanted = name_as_read(name)
+    return any(name_as_read(other) == wanted for other in existing)
 
 
 def unused_name(base: str, existing: Iterable[str]) -> str:

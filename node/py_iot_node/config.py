@@ -24,6 +24,7 @@ from .protocol import (
     Quantity,
     has_visible_character,
     invisible_character,
+    name_as_read,
     validate_key,
     validate_node_id,
     validate_prefix,
@@ -362,6 +363,17 @@ def default_model(path: Path = DEVICE_TREE_MODEL) -> str:
         return FALLBACK_MODEL
 
 
+def _check_names_differ(what: str, names: list[str]) -> None:
+    """Refuse two sensors, or two switches, of one name, as Home Assistant would.
+
+    Their entities could not be told apart in lists, history or by Assist.
+    """
+    read = [name_as_read(name) for name in names]
+    for name, as_read in zip(names, read, strict=True):
+        if read.count(as_read) > 1:
+            raise ConfigError(f"{what}: two are named {name!r} (case and spaces aside)")
+
+
 def parse_config(
     data: object, *, base_dir: Path = Path(), model_path: Path = DEVICE_TREE_MODEL
 ) -> NodeConfig:
@@ -393,6 +405,10 @@ def parse_config(
     ]
     if len(set(keys)) != len(keys):
         raise ConfigError("sensor and switch keys must be unique")
+    _check_names_differ(
+        "sensors", [sensor.name for sensor in sensors] + [custom.name for custom in custom_sensors]
+    )
+    _check_names_differ("switches", [switch.name for switch in switches])
     pins = [sensor.pin for sensor in sensors] + [switch.pin for switch in switches]
     if len(set(pins)) != len(pins):
         raise ConfigError("two sensors or switches share a pin")

@@ -112,6 +112,24 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
             "share a pin",
         ),
         (
+            {
+                "switches": [
+                    {"key": "a", "pin": 5, "name": "Desk LED"},
+                    {"key": "b", "pin": 6, "name": "desk  led"},
+                ]
+            },
+            "switches: two are named 'Desk LED'",
+        ),
+        (
+            {
+                "sensors": [
+                    {"key": "a", "pin": 4, "name": "Climate"},
+                    {"key": "b", "pin": 5, "name": "\uff23\uff4c\uff49\uff4d\uff41\uff54\uff45"},
+                ]
+            },
+            "sensors: two are named 'Climate'",
+        ),
+        (
             {"switches": [{"key": "b", "pin": 5, "active_high": "yes"}]},
             "active_high: expected bool",
         ),

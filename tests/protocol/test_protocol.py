@@ -202,6 +202,11 @@ def test_the_largest_announcement_accepted_is_kept_within_the_limit(char: str) -
     """Every text at its longest, in 4-, 3- or 1-byte characters: what Home Assistant keeps
     of it (rebuilt) fits a message too; escaped, the emoji one took 40 kB (a review's find)."""
     longest = char * MAX_TEXT_LENGTH
+
+    def nth(i: int) -> str:
+        """The i-th of several longest names, each its own (names differ within a list)."""
+        return chr(ord(char) + i) + char * (MAX_TEXT_LENGTH - 1)
+
     node_id = "k" * 32
     message = {
         "v": 1,
@@ -213,13 +218,13 @@ def test_the_largest_announcement_accepted_is_kept_within_the_limit(char: str) -
         "sensors": [
             {
                 "key": f"{i:02d}" + "s" * 30,
-                "name": longest,
+                "name": nth(i),
                 "quantities": [str(quantity) for quantity in Quantity],
                 "model": longest,
             }
             for i in range(MAX_SENSORS)
         ],
-        "switches": [{"key": f"{i:02d}" + "w" * 30, "name": longest} for i in range(MAX_SWITCHES)],
+        "switches": [{"key": f"{i:02d}" + "w" * 30, "name": nth(i)} for i in range(MAX_SWITCHES)],
         "interval_s": MAX_INTERVAL_S,
         "dropped": MAX_SEQ,
         "seq": MAX_SEQ,
@@ -266,6 +271,30 @@ def test_announcement_tolerates_extra_fields_and_unknown_quantities() -> None:
         ({"switches": [{"key": "LED", "name": "x"}]}, RejectionKind.INVALID_KEY),
         (
             {"switches": [{"key": "led", "name": "a"}, {"key": "led", "name": "b"}]},
+            RejectionKind.DUPLICATE_KEY,
+        ),
+        # Two entities of one name, as a person reads it (case, spaces, full-width letters).
+        (
+            {
+                "switches": [
+                    {"key": "led", "name": "Desk LED"},
+                    {"key": "led2", "name": "desk  led"},
+                ]
+            },
+            RejectionKind.DUPLICATE_KEY,
+        ),
+        (
+            {
+                "sensors": [
+                    {"key": "a", "name": "Climate", "quantities": [], "model": "DHT22"},
+                    {
+                        "key": "b",
+                        "name": "\uff23\uff4c\uff49\uff4d\uff41\uff54\uff45",
+                        "quantities": [],
+                        "model": "DHT22",
+                    },
+                ]
+            },
             RejectionKind.DUPLICATE_KEY,
         ),
         (

@@ -62,6 +62,7 @@ from .model import (
     TopicKind,
     has_visible_character,
     invisible_character,
+    name_as_read,
     visible_text,
 )
 from .parsing import (
@@ -152,6 +153,7 @@ __all__ = [
     "has_visible_character",
     "invisible_character",
     "is_signed",
+    "name_as_read",
     "node_id_from_topic",
     "node_topic",
     "parse_announcement",

@@ -114,6 +114,14 @@ def has_visible_character(text: str) -> bool:
     )
 
 
+def name_as_read(name: str) -> str:
+    """A name as a person reads it: case, runs of spaces and compatibility forms aside.
+
+    "Kitchen" in full-width or mathematical bold letters (NFKC) reads as "kitchen".
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
 class RejectionKind(StrEnum):
     """Why a message was rejected."""
 

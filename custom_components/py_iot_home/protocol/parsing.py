@@ -45,6 +45,7 @@ from .model import (
     SwitchCommand,
     SwitchInfo,
     TopicKind,
+    name_as_read,
 )
 from .signing import (
     MessageVerifier,
@@ -90,6 +91,10 @@ def _unique_keys[T: (SensorInfo, SwitchInfo)](items: Iterable[T], what: str) -> 
     result = tuple(items)
     if len({item.key for item in result}) != len(result):
         raise ProtocolError(RejectionKind.DUPLICATE_KEY, f"duplicate {what} key")
+    # Two LEDs (or sensors) of one name are two entities of one name: neither lists, history
+    # nor Assist tell them apart. The agent refuses such settings; this is anyone else's.
+    if len({name_as_read(item.name) for item in result}) != len(result):
+        raise ProtocolError(RejectionKind.DUPLICATE_KEY, f"duplicate {what} name")
     return result
 
 
