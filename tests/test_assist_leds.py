@@ -170,6 +170,31 @@ class TestAKitchenWithTwoLeds:
         )
         assert (fake_hardware.rpi_gpio.levels[17], fake_hardware.rpi_gpio.levels[27]) == (1, 1)
 
+    async def test_an_led_in_no_area_is_said_to_be_in_none(
+        self, hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+    ) -> None:
+        """Listed with others, an LED in no area says so: "Garage Pi LED and Kitchen Pi LED in
+        the Kitchen" read as if both were in the Kitchen."""
+        await _board_in_the_kitchen(hass, mock_config_entry)
+        office = ar.async_get(hass).async_get_or_create("Office")
+        devices = dr.async_get(hass)
+        for led, area_id in ((DESK_LED, None), (SHELF_LED, office.id)):
+            entity = er.async_get(hass).async_get(led)
+            assert entity is not None
+            assert entity.device_id is not None
+            devices.async_update_device(entity.device_id, area_id=area_id)
+        assert await said(hass, "turn on the LED") == (
+            "There are 2 LEDs: Desk LED in no area and Shelf LED in the Office. Say which one, "
+            'or "turn on all the LEDs".'
+        )
+        assert await said(hass, "turn on all the LEDs") == (
+            "Turned on 2 LEDs: Desk LED in no area and Shelf LED in the Office."
+        )
+        assert (fake_hardware.rpi_gpio.levels[17], fake_hardware.rpi_gpio.levels[27]) == (1, 1)
+        # Alone, it needs no place to be told apart.
+        async_expose_entity(hass, conversation.DOMAIN, SHELF_LED, False)
+        assert await said(hass, "turn off the LED") == "Turned off the Desk LED."
+
 
 @pytest.mark.parametrize("expected_lingering_timers", [True])  # the MQTT client's own timer
 async def test_a_nodes_relay_is_not_taken_for_an_led(

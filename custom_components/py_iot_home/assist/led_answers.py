@@ -14,8 +14,12 @@ class NamedLed:
     area: str | None = None
 
     def spoken(self) -> str:
-        """Its name and area as said: Desk LED in the Kitchen; Desk LED in no area."""
-        return f"{self.name} in the {self.area}" if self.area else self.name
+        """Its name and area as said: Desk LED in the Kitchen; Desk LED in no area.
+
+        Without its "in no area", a list read "Garage Pi LED and Kitchen Pi LED in the
+        Kitchen", as if both were in the Kitchen.
+        """
+        return f"{self.name} in the {self.area}" if self.area else f"{self.name} in no area"
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -46,7 +50,9 @@ def home_leds_switched_answer(*, leds: Sequence[NamedLed], on: bool) -> str:
     """Say what "the LED" or "the LEDs" said in no area switched, each LED with its area."""
     turned = "Turned on" if on else "Turned off"
     if len(leds) == 1:
-        return f"{turned} the {leds[0].spoken()}."
+        (led,) = leds
+        # Alone, an LED in no area needs no place to be told apart.
+        return f"{turned} the {led.spoken() if led.area else led.name}."
     return f"{turned} {len(leds)} LEDs: {_listed([led.spoken() for led in leds])}."
 
 
