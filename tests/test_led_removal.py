@@ -136,7 +136,13 @@ async def test_led_deleted_from_its_device_page_leaves_the_options(
             "device_id": board_device.id,
         }
     )
-    assert not (await client.receive_json())["success"]
+    response = await client.receive_json()
+    assert not response["success"]
+    # It said "Failed to remove device entry, rejected by integration", and not how.
+    assert response["error"]["message"] == (
+        "Living room is deleted on the Py IoT Home page: open the ⋮ menu of Living room there "
+        "and choose Delete, which also forgets what it stored"
+    )
     assert (
         devices.async_get_device_by_identifier(BOARD_DEVICE, mock_config_entry.entry_id) is not None
     )

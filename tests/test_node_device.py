@@ -9,8 +9,9 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient, WebSocketGenerator
 
 from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, DOMAIN
 from custom_components.py_iot_home.nodes.collision import MAX_HARDWARE_CHANGES
@@ -130,3 +131,28 @@ async def test_a_node_changing_its_version_on_every_message_is_rationed(
     assert _device(hass).sw_version == f"1.{MAX_HARDWARE_CHANGES}.0"
     assert json.loads(entry.data[CONF_ANNOUNCEMENT])["sw_version"] == f"1.{MAX_HARDWARE_CHANGES}.0"
     assert coordinator.rejections.counts == {"hardware_change_rationed": 2 * MAX_HARDWARE_CHANGES}
+
+
+async def test_deleting_the_device_says_how_to_delete_the_node(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The device page's Delete said "Failed to remove device entry, rejected by
+    integration": neither why nor how, while the repair for a node gone for good said to
+    delete its device. The node goes with its entry, which the answer names."""
+    coordinator = await discover_and_confirm(hass)
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": coordinator.config_entry.entry_id,
+            "device_id": _device(hass).id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+    assert response["error"]["message"] == (
+        "Kitchen Pi is deleted on the Py IoT Home page: open the ⋮ menu of Kitchen Pi there "
+        "and choose Delete (a node that still runs is then offered again under Discovered)"
+    )
+    assert coordinator.config_entry.state is ConfigEntryState.LOADED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
@@ -68,6 +69,19 @@ async def async_remove_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: PyIotHomeConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Only a board's LEDs can be deleted from their device page; the rest go with the entry."""
+    """Only a board's LEDs can be deleted from their device page; the rest go with the entry.
+
+    Refused, Home Assistant said "rejected by integration": the answer says what to delete.
+    """
     removable = entry_kind(entry).removable_device
-    return removable is not None and removable(hass, entry, device)
+    if removable is not None and removable(hass, entry, device):
+        return True
+    subentry = entry.subentries.get(device.config_subentry_id or "")
+    raise HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="device_goes_with_subentry" if subentry else "device_goes_with_entry",
+        translation_placeholders={
+            "name": device.name_by_user or device.name or entry.title,
+            "owner": subentry.title if subentry else entry.title,
+        },
+    )
