@@ -355,3 +355,17 @@ async def test_a_second_forecast_is_proposed_a_name_of_its_own(
         {CONF_NAME: "Meter", CONF_POWER_ENTITY: "sensor.none", "training_days": 20.5},
     )
     assert result["errors"]["training_days"] == "not_whole_number"
+    # Out of range, in words by the field: 14 days was "Value 14.0 is too small" above it.
+    for days, hours in ((14, 0), (366, 169)):
+        result = await async_configure_subentry(
+            hass,
+            result["flow_id"],
+            {
+                CONF_NAME: "Meter",
+                CONF_POWER_ENTITY: "sensor.none",
+                "training_days": days,
+                "retrain_hours": hours,
+            },
+        )
+        assert result["errors"]["training_days"] == "training_days_out_of_range"
+        assert result["errors"]["retrain_hours"] == "retrain_hours_out_of_range"

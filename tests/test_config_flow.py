@@ -358,25 +358,31 @@ async def test_settings_poll_interval_minimum(
 ) -> None:
     mock_config_entry.add_to_hass(hass)
     result = await _board_menu(hass, mock_config_entry, "settings")
-    with pytest.raises(InvalidData, match="poll_interval"):  # not a number of seconds at all
-        await async_configure_subentry(
-            hass, result["flow_id"], {CONF_POLL_INTERVAL: 0, CONF_FAILURE_THRESHOLD: 2}
+    # An error next to the field, in words, with what the user typed kept in the form: 0 s
+    # and 0 failed reads were Home Assistant's "Value 0.0 is too small" above the form.
+    poll = {CONF_POLL_INTERVAL: "poll_interval_out_of_range"}
+    failures = {CONF_FAILURE_THRESHOLD: "failure_threshold_out_of_range"}
+    for seconds, reads, errors in (
+        (4, 2, poll),
+        (0, 0, poll | failures),
+        (3601, 101, poll | failures),
+        (-5, 2, poll),
+    ):
+        result = await async_configure_subentry(
+            hass, result["flow_id"], {CONF_POLL_INTERVAL: seconds, CONF_FAILURE_THRESHOLD: reads}
         )
-    # An error next to the field, in words, with what the user typed kept in the form.
-    result = await async_configure_subentry(
-        hass, result["flow_id"], {CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_POLL_INTERVAL: "poll_interval_too_short"}
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == errors
     assert settings(mock_config_entry)[CONF_POLL_INTERVAL] == 60
     # The field takes text, and "nan" passed the selector's bounds (int() raised on it).
     for field in (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD):
-        with pytest.raises(InvalidData, match=field):
-            await async_configure_subentry(
-                hass,
-                result["flow_id"],
-                {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2, field: "nan"},
-            )
+        for text in ("nan", "inf"):
+            with pytest.raises(InvalidData, match=field):
+                await async_configure_subentry(
+                    hass,
+                    result["flow_id"],
+                    {CONF_POLL_INTERVAL: 10, CONF_FAILURE_THRESHOLD: 2, field: text},
+                )
     result = await async_configure_subentry(
         hass, result["flow_id"], {CONF_POLL_INTERVAL: 5, CONF_FAILURE_THRESHOLD: 2}
     )
@@ -554,7 +560,7 @@ async def test_trend_settings_out_of_range_are_refused_next_to_their_field(
     result = await async_configure_subentry(
         hass, result["flow_id"], {**typed, CONF_POLL_INTERVAL: 4, CONF_FAILURE_THRESHOLD: 2}
     )
-    assert result["errors"] == {**errors, CONF_POLL_INTERVAL: "poll_interval_too_short"}
+    assert result["errors"] == {**errors, CONF_POLL_INTERVAL: "poll_interval_out_of_range"}
     assert CONF_WINDOW_DAYS not in settings(mock_config_entry)
     # What the user typed stays in the form to be corrected.
     suggested = {

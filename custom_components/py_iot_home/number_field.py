@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Mapping
 from typing import Any
 
 import probatio
 from homeassistant.helpers import selector
 
+_LARGEST = sys.float_info.max
 
-def number_field(minimum: int, maximum: int, unit: str | None = None) -> probatio.All[float]:
-    """A whole-number box from `minimum` to `maximum`, in `unit`.
 
-    The selector takes text ("nan") and its bounds let NaN through: stored, a NaN broke the
-    entry's set-up, so the range is checked once more.
+def number_field(unit: str | None = None) -> probatio.All[float]:
+    """A whole-number box in `unit`, whose bounds the step checks with `bounded_errors`.
+
+    With bounds in the selector, a number out of them was refused as Home Assistant's
+    "Value 14.0 is too small" above the form, not in words by its field. The selector takes
+    text ("nan"): stored, a NaN broke the entry's set-up, so only a finite number passes
+    (a range the frontend can be sent; NaN and infinity fall outside it).
     """
-    config = selector.NumberSelectorConfig(
-        min=minimum, max=maximum, step=1, mode=selector.NumberSelectorMode.BOX
-    )
+    config = selector.NumberSelectorConfig(step=1, mode=selector.NumberSelectorMode.BOX)
     if unit is not None:
         config["unit_of_measurement"] = unit
-    return probatio.All(selector.NumberSelector(config), probatio.Range(min=minimum, max=maximum))
+    return probatio.All(
+        selector.NumberSelector(config), probatio.Range(min=-_LARGEST, max=_LARGEST)
+    )
 
 
-def fraction_errors(user_input: Mapping[str, Any], fields: Iterable[str]) -> dict[str, str]:
-    """`not_whole_number` for each of `fields` given with a fraction.
+def bounded_errors(
+    user_input: Mapping[str, Any], bounds: Mapping[str, tuple[int, int, str]]
+) -> dict[str, str]:
+    """Each field's error: `not_whole_number` for a fraction, else its own out of (low, high).
 
     The box's step of 1 is no check, and the schema cannot hold one (the frontend could not
     be sent the form): 2.5 failed reads were stored and read back as 2, a retrain every
     2.5 hours ran every 2, without a word.
     """
-    return {
-        field: "not_whole_number"
-        for field in fields
-        if field in user_input and not float(user_input[field]).is_integer()
-    }
+    errors: dict[str, str] = {}
+    for field, (low, high, error) in bounds.items():
+        if field not in user_input:
+            continue
+        value = float(user_input[field])
+        if not value.is_integer():
+            errors[field] = "not_whole_number"
+        elif not low <= value <= high:
+            errors[field] = error
+    return errors

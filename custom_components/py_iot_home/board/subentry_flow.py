@@ -26,7 +26,7 @@ from ..const import (
 from ..hardware.gpio import GpioError
 from ..hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
 from ..home.subentry_flow import HomeSubentryFlow
-from ..number_field import fraction_errors, number_field
+from ..number_field import bounded_errors, number_field
 from ..quantities import CLIMATE_SENSORS
 from ..trends.settings_form import (
     shown_trend_options,
@@ -51,6 +51,12 @@ from .pin_validation import (
     pin_in_use_placeholders,
     pins_in_use,
 )
+
+# What a user may type for the reads: seconds between them, failed ones before unavailable.
+READING_BOUNDS = {
+    CONF_POLL_INTERVAL: (MIN_POLL_INTERVAL, 3600, "poll_interval_out_of_range"),
+    CONF_FAILURE_THRESHOLD: (1, 100, "failure_threshold_out_of_range"),
+}
 
 
 class BoardSubentryFlow(
@@ -116,13 +122,9 @@ class BoardSubentryFlow(
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = trend_field_errors(user_input, self._temperature_unit)
-            errors |= fraction_errors(user_input, (CONF_POLL_INTERVAL, CONF_FAILURE_THRESHOLD))
-            # Checked here, not by the selector's minimum: a schema error shows as a generic
+            # Checked here, not by the selector's bounds: a schema error shows as a generic
             # message above the form, a step error next to the field, in words.
-            if CONF_POLL_INTERVAL not in errors and (
-                int(user_input[CONF_POLL_INTERVAL]) < MIN_POLL_INTERVAL
-            ):
-                errors[CONF_POLL_INTERVAL] = "poll_interval_too_short"
+            errors |= bounded_errors(user_input, READING_BOUNDS)
         if user_input is not None and not errors:
             options = {
                 **self._settings,
@@ -141,8 +143,8 @@ class BoardSubentryFlow(
             return self._async_store_settings(options, live=live)
         schema = probatio.Schema(
             {
-                probatio.Required(CONF_POLL_INTERVAL): number_field(1, 3600, "s"),
-                probatio.Required(CONF_FAILURE_THRESHOLD): number_field(1, 100),
+                probatio.Required(CONF_POLL_INTERVAL): number_field("s"),
+                probatio.Required(CONF_FAILURE_THRESHOLD): number_field(),
                 **trend_fields(CLIMATE_SENSORS, self._temperature_unit),
             }
         )

@@ -40,7 +40,7 @@ from ..const import (
     SubentryKind,
 )
 from ..feature_lookup import feature_entry
-from ..number_field import fraction_errors, number_field
+from ..number_field import bounded_errors, number_field
 from ..prediction.unusual_days import parse_days
 from ..quantities import unit_of
 from .recorder_history import async_load_export_hours
@@ -49,6 +49,11 @@ POWER_UNITS = {UnitOfPower.WATT, UnitOfPower.KILO_WATT}
 ENERGY_UNITS = {UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}
 TEMPERATURE_UNITS = {str(unit) for unit in UnitOfTemperature}
 HOURLY_FORECAST = "weather.WeatherEntityFeature.FORECAST_HOURLY"
+# What a user may type: days to train on (a year at most), hours between trainings (a week).
+TRAINING_BOUNDS = {
+    CONF_TRAINING_DAYS: (MIN_TRAINING_DAYS, 365, "training_days_out_of_range"),
+    CONF_RETRAIN_HOURS: (1, 24 * 7, "retrain_hours_out_of_range"),
+}
 
 
 def _sensor(device_class: str | list[str]) -> selector.EntitySelector:
@@ -73,12 +78,8 @@ def predictor_schema() -> probatio.Schema:
                     )
                 )
             ),
-            probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): number_field(
-                MIN_TRAINING_DAYS, 365, "d"
-            ),
-            probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): number_field(
-                1, 24 * 7, "h"
-            ),
+            probatio.Required(CONF_TRAINING_DAYS, default=DEFAULT_TRAINING_DAYS): number_field("d"),
+            probatio.Required(CONF_RETRAIN_HOURS, default=DEFAULT_RETRAIN_HOURS): number_field("h"),
             probatio.Optional(CONF_EXCLUDED_DAYS): selector.TextSelector(
                 selector.TextSelectorConfig(multiline=True)
             ),
@@ -182,7 +183,7 @@ def _of_a_forecast(hass: HomeAssistant, entity_id: str) -> bool:
 def _field_errors(hass: HomeAssistant, user_input: dict[str, Any]) -> dict[str, str]:
     """Each field's error, all at once: the days, the power and the climate sources."""
     errors = _climate_errors(hass, user_input)
-    errors |= fraction_errors(user_input, (CONF_TRAINING_DAYS, CONF_RETRAIN_HOURS))
+    errors |= bounded_errors(user_input, TRAINING_BOUNDS)
     try:
         parse_days(str(user_input.get(CONF_EXCLUDED_DAYS, "")))
     except ValueError:
