@@ -174,6 +174,7 @@ class NodeAgent:
         self._remembered_switch_states: int | None = None
         self._rejections = RejectionLog(self.stats.rejected, clock)
         self._switch_ration = SwitchRation(monotonic)
+        self._switch_configs = {switch.key: switch for switch in config.switches}
         self._clock_stepped = False
         if self._verifier is not None:
             # A command captured before a restart stays old after it.
@@ -484,6 +485,16 @@ class NodeAgent:
             _LOGGER.exception("cannot switch %s", key)
         else:
             self.buffer.save_switch_state(key, on)
+            # What a user looks for on the node when the LED did not do what they asked;
+            # the switch ration bounds how often this is logged.
+            switch = self._switch_configs[key]
+            _LOGGER.info(
+                "%s (%s, GPIO%d) switched %s by a command",
+                switch.name,
+                key,
+                switch.pin,
+                "on" if on else "off",
+            )
 
     def _submit_state(
         self,
