@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN
-from custom_components.py_iot_home.protocol import SwitchInfo, TopicKind
+from custom_components.py_iot_home.protocol import SwitchInfo, TopicKind, parse_command
 
 from .assist_sentences import ask, said, speech, start_assist
 from .fakes import FakeHardware
@@ -222,3 +223,40 @@ async def test_a_nodes_relay_is_not_taken_for_an_led(
         call for call in mqtt_mock.async_publish.call_args_list if "/switch/" in call.args[0]
     ]
     assert hass.states.get(fan).state != "on"
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])  # the MQTT client's own timer
+async def test_a_node_in_no_area_switches_its_led_for_the_place_it_is_named_after(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """Kitchen Pi, in no area: "what is the temperature in the kitchen" was answered from it,
+    but "turn on the LED in the kitchen" said to give it an area first."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1, led=False))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await start_assist(hass)
+    led = "switch.kitchen_pi_desk_led"
+
+    seqs = itertools.count(2)
+
+    async def node_confirms(topic: str, payload: bytes, *args: object, **kwargs: object) -> None:
+        on = parse_command(topic, payload).on
+        async_fire_mqtt_message(
+            hass, node.topic(TopicKind.STATE), state_payload(next(seqs), led=on)
+        )
+
+    mqtt_mock.async_publish.side_effect = node_confirms
+    assert await said(hass, "turn on the LED in the kitchen") == (
+        "Turned on the Kitchen Pi Desk LED."
+    )
+    assert hass.states.get(led).state == "on"
+    # An area of that name without an LED of ours leaves it to the node, as the readings do.
+    ar.async_get(hass).async_get_or_create("Kitchen")
+    assert await said(hass, "turn off the LEDs in the kitchen") == (
+        "Turned off the Kitchen Pi Desk LED."
+    )
+    assert hass.states.get(led).state == "off"
+    async_expose_entity(hass, conversation.DOMAIN, led, False)
+    assert await said(hass, "turn on the LED in the kitchen") == (
+        "The Kitchen has no LED that Assist may switch."
+    )

@@ -37,6 +37,14 @@ def leds_switched_answer(*, area: str, leds: Sequence[str], on: bool) -> str:
     return f"{turned} {len(leds)} LEDs in the {area}: {_listed(leds)}."
 
 
+def device_leds_switched_answer(*, device: str, leds: Sequence[str], on: bool) -> str:
+    """Say what a device's LEDs switched: "Turned on the Garage Pi LED", or several of it."""
+    turned = "Turned on" if on else "Turned off"
+    if len(leds) == 1:
+        return f"{turned} the {leds[0]}."
+    return f"{turned} {len(leds)} LEDs of {device}: {_listed(leds)}."
+
+
 def which_led_answer(*, area: str, leds: Sequence[str], on: bool) -> str:
     """Answer "the LED" of an area with several: name them, switch none."""
     verb = "turn on" if on else "turn off"

@@ -27,12 +27,13 @@ from homeassistant.helpers import intent
 from ..const import DOMAIN
 from .led_answers import (
     NamedLed,
+    device_leds_switched_answer,
     home_leds_switched_answer,
     leds_switched_answer,
     which_home_led_answer,
     which_led_answer,
 )
-from .places import AreaIntentHandler, area_of
+from .places import AreaIntentHandler, PlaceMatch, area_of
 
 INTENT_AREA_LEDS = "PyIotHomeSetAreaLeds"
 # The agent Home Assistant's own intents check exposure for.
@@ -64,15 +65,25 @@ class AreaLedsIntent(AreaIntentHandler):
         turn_on = intent_obj.slots["state"]["value"] == "on"
         if "area" not in intent_obj.slots:
             return await self._async_handle_in_no_area(intent_obj, turn_on)
-        area = self._area(intent_obj)
+        exposed = _exposed_leds(hass)
+        # As the readings do: a node in no area named like the place ("Garage Pi" of "the
+        # garage") switches its own LEDs, where "turn on the LED in the garage" said to give
+        # it an area while "the temperature in the garage" was answered from it.
+        area = self._place(
+            intent_obj,
+            match=PlaceMatch(
+                area_has=lambda area: any(led.area_id == area.id for led in exposed.values()),
+                device_has=lambda device: any(
+                    led.device_id == device.id for led in exposed.values()
+                ),
+            ),
+        )
         if isinstance(area, str):
             response.async_set_speech(area)
             return response
-        leds = {
-            entity_id: led.name
-            for entity_id, led in _exposed_leds(hass).items()
-            if led.area_id == area.id
-        }
+        if isinstance(area, dr.DeviceEntry):
+            return await self._async_handle_device(intent_obj, area, exposed, turn_on)
+        leds = {entity_id: led.name for entity_id, led in exposed.items() if led.area_id == area.id}
         if not leds:
             response.async_set_speech(f"The {area.name} has no LED that Assist may switch.")
             return response
@@ -86,6 +97,33 @@ class AreaLedsIntent(AreaIntentHandler):
             return response
         response.async_set_speech(
             leds_switched_answer(area=area.name, leds=list(leds.values()), on=turn_on)
+        )
+        return response
+
+    async def _async_handle_device(
+        self,
+        intent_obj: intent.Intent,
+        device: dr.DeviceEntry,
+        exposed: dict[str, _Led],
+        turn_on: bool,
+    ) -> intent.IntentResponse:
+        """The LED(s) of our device that answers for the place said."""
+        response = intent_obj.create_response()
+        name = str(device.name_by_user or device.name)
+        leds = {e: led.name for e, led in exposed.items() if led.device_id == device.id}
+        if not leds:
+            response.async_set_speech(f"{name} has no LED that Assist may switch.")
+            return response
+        if len(leds) > 1 and "all" not in intent_obj.slots:
+            response.async_set_speech(
+                which_led_answer(area=name, leds=list(leds.values()), on=turn_on)
+            )
+            return response
+        if failed := await _async_switch(intent_obj, list(leds), turn_on):
+            response.async_set_speech(failed)
+            return response
+        response.async_set_speech(
+            device_leds_switched_answer(device=name, leds=list(leds.values()), on=turn_on)
         )
         return response
 
@@ -116,6 +154,7 @@ class AreaLedsIntent(AreaIntentHandler):
 class _Led:
     name: str  # as the user sees it
     area_id: str | None
+    device_id: str | None
 
 
 async def _async_switch(intent_obj: intent.Intent, entity_ids: list[str], on: bool) -> str | None:
@@ -180,7 +219,7 @@ def _area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
 def _exposed_leds(hass: HomeAssistant) -> dict[str, _Led]:
     """The home's LEDs Assist may switch: entity id to its name and area, by name."""
     leds = {
-        entity.entity_id: _Led(_led_name(hass, entity), area_of(hass, entity))
+        entity.entity_id: _Led(_led_name(hass, entity), area_of(hass, entity), entity.device_id)
         for entity in er.async_get(hass).entities.values()
         if entity.platform == DOMAIN
         and entity.domain == Platform.SWITCH

@@ -64,11 +64,17 @@ def area_of(hass: HomeAssistant, entity: er.RegistryEntry) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PlaceReading:
-    """What an intent reads of the place said: whether an area has it, a device's answer."""
+class PlaceMatch:
+    """What an intent wants of the place said: whether an area has it, or a device does."""
 
     area_has: Callable[[ar.AreaEntry], bool]
     device_has: Callable[[dr.DeviceEntry], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceReading(PlaceMatch):
+    """A reading of the place said, and a device's answer when the device answers itself."""
+
     device_speech: Callable[[dr.DeviceEntry], str]
 
 
@@ -89,16 +95,29 @@ class AreaIntentHandler(intent.IntentHandler):
         name: str | None = None,
         reading: PlaceReading | None = None,
     ) -> ar.AreaEntry | str:
+        place = self._place(intent_obj, name, reading)
+        if isinstance(place, dr.DeviceEntry):
+            assert reading is not None  # a device answers only for a reading
+            return reading.device_speech(place)
+        return place
+
+    def _place(
+        self,
+        intent_obj: intent.Intent,
+        name: str | None = None,
+        match: PlaceMatch | None = None,
+    ) -> ar.AreaEntry | dr.DeviceEntry | str:
+        """The area said, our device that answers for it, or what to say instead."""
         name = name or slot_text(intent_obj.slots["area"]["value"])
         hass = intent_obj.hass
         area = find_area(hass, name)
-        if area is not None and (reading is None or reading.area_has(area)):
+        if area is not None and (match is None or match.area_has(area)):
             return area
         devices = our_devices_called(hass, name)
         if len(devices) > 1:
             # Of several, one in no area with what is asked is the one asked by its first word.
-            if reading is not None:
-                devices = [device for device in devices if reading.device_has(device)] or devices
+            if match is not None:
+                devices = [device for device in devices if match.device_has(device)] or devices
             devices = [device for device in devices if not device.area_id] or devices
         if not devices:
             return area or f"I do not know an area called {name}."
@@ -111,11 +130,11 @@ class AreaIntentHandler(intent.IntentHandler):
         # the Kitchen Pi" was sent to the Kitchen, while its temperature was answered.
         named = str(device_name).casefold() == name.casefold()
         if (
-            reading is not None
+            match is not None
             and (named or not device.area_id)
-            and (area is None or reading.device_has(device))
+            and (area is None or match.device_has(device))
         ):
-            return reading.device_speech(device)
+            return device
         if area is not None:
             return area
         # Assist answers by area: say which one the device is in, or how to give it one.
