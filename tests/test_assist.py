@@ -363,6 +363,10 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
             "I do not know the temperature outside: no outdoor sensor or weather entity is set "
             "up. A power forecast's settings take one."
         ),
+        "how humid is it outside": (
+            "I do not know the humidity outside: no outdoor humidity sensor or weather entity is "
+            "set up. A power forecast's settings take one."
+        ),
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer

@@ -25,6 +25,7 @@ from .home_entry import forecast_subentry, home_entry
 from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
+    HUMIDITY,
     NOW,
     POWER,
     PREDICTED,
@@ -139,6 +140,32 @@ async def test_what_is_the_temperature_outside(
     assert await said(hass, "what is the temperature outside") == "Garden has no temperature now."
 
 
+async def test_what_is_the_humidity_outside(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The forecast's humidity sensor: "how humid is it outside" said "I do not know an
+    area called it outside.", and "what is the outdoor humidity" that no device had that
+    name, while the temperature outside was answered."""
+    freezer.move_to(NOW)
+    _shown_with(hass, HUMIDITY, 1)
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    hass.states.async_set(
+        HUMIDITY, "65.61", {"unit_of_measurement": "%", "friendly_name": "Garden"}
+    )
+    for sentence in (
+        "how humid is it outside",
+        "what is the humidity outside?",
+        "What's the outdoor humidity",
+    ):
+        assert await said(hass, sentence) == (
+            "The humidity outside is 65.6\u00a0percent (Garden)."
+        ), sentence
+    hass.states.async_set(HUMIDITY, "unknown", {"friendly_name": "Garden"})
+    assert await said(hass, "how humid is it outside") == "Garden has no humidity now."
+
+
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_the_temperature_outside_from_the_weather(
@@ -184,4 +211,8 @@ async def test_the_temperature_outside_from_the_weather(
     assert hass.states.get("weather.outdoor").attributes["temperature_unit"] == "°C"
     assert await said(hass, "what is the temperature outside") == (
         "It is 5.2\u00a0°C outside (Outdoor)."
+    )
+    # Its humidity too, without a humidity sensor.
+    assert await said(hass, "how humid is it outside") == (
+        "The humidity outside is 80\u00a0percent (Outdoor)."
     )

@@ -173,6 +173,11 @@ def outdoor_temperature_answer(*, name: str, number: str, unit: str) -> str:
     return f"It is {spoken_unit(number, unit)} outside ({name})."
 
 
+def outdoor_humidity_answer(*, name: str, number: str, unit: str) -> str:
+    """The humidity outside and where it comes from: "... is 84 percent (Garden)"."""
+    return f"The humidity outside is {spoken_unit(number, unit)} ({name})."
+
+
 @dataclass(frozen=True, kw_only=True)
 class PlaceTrend:
     """One room's trend (or a device's in no room): "the Kitchen", its slope a day, its way."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from homeassistant.core import HomeAssistant, callback
 
 from ..const import (
+    CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_TEMPERATURE_ENTITY,
     CONF_WEATHER_ENTITY,
@@ -33,6 +34,19 @@ def outdoor_temperature_entities(hass: HomeAssistant) -> list[str]:
             or forecast.data.get(CONF_WEATHER_ENTITY)
             or ""
         )
+        for forecast in home_subentries(hass, SubentryKind.FORECAST)
+    )
+
+
+@callback
+def outdoor_humidity_entities(hass: HomeAssistant) -> list[str]:
+    """Each forecast's weather entity, else its humidity sensor (the model's outdoor humidity).
+
+    The weather comes first here: it is outdoors for sure, while the form asks only for "a
+    humidity sensor".
+    """
+    return _distinct(
+        str(forecast.data.get(CONF_WEATHER_ENTITY) or forecast.data.get(CONF_HUMIDITY_ENTITY) or "")
         for forecast in home_subentries(hass, SubentryKind.FORECAST)
     )
 

@@ -12,10 +12,12 @@ from homeassistant.helpers import intent
 from .climate_answers import humidity_answer
 from .device_readings import device_reading_speech, has_reading_sensor
 from .display import display_precision
-from .places import AreaIntentHandler, PlaceReading
+from .outdoor import OutdoorHumidityIntent
+from .places import AreaIntentHandler, PlaceReading, slot_text
 from .spoken import shown
 
 INTENT_AREA_HUMIDITY = "PyIotHomeGetAreaHumidity"
+_OUTSIDE = {"outside", "it outside", "outdoors", "it outdoors"}
 
 
 class AreaHumidityIntent(AreaIntentHandler):
@@ -31,6 +33,10 @@ class AreaHumidityIntent(AreaIntentHandler):
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read the area's humidity sensor."""
+        # "How humid is [it in] {area}" also matches "how humid is it outside", before the
+        # outdoor sentence: it answered "I do not know an area called it outside."
+        if slot_text(intent_obj.slots["area"]["value"]).casefold() in _OUTSIDE:
+            return await OutdoorHumidityIntent().async_handle(intent_obj)
         response = intent_obj.create_response()
         hass = intent_obj.hass
         area = self._area(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
-from .outdoor import INTENT_OUTDOOR_TEMPERATURE
+from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .power_forecast import INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .trend_intent import INTENT_AREA_TREND
@@ -139,6 +139,14 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "(what is|what's|whats|tell me) [the] temperature outside",
             "(what is|what's|whats|tell me) [the] (outside|outdoor) temperature",
             "how (warm|cold|hot) is it outside",
+        ),
+    ),
+    "outdoor_humidity": AssistSentences(
+        intent_type=INTENT_OUTDOOR_HUMIDITY,
+        sentences=(
+            "(what is|what's|whats|tell me) [the] humidity outside",
+            "(what is|what's|whats|tell me) [the] (outside|outdoor) humidity",
+            "how humid is it outside",
         ),
     ),
     # "The LED" of an area, or of the satellite's area or the home's when the sentence names

@@ -11,7 +11,7 @@ from homeassistant.helpers import intent
 from .device_readings import DeviceTemperatureIntent, async_follow_device_sentences
 from .humidity import AreaHumidityIntent
 from .leds import AreaLedsIntent
-from .outdoor import OutdoorTemperatureIntent
+from .outdoor import OutdoorHumidityIntent, OutdoorTemperatureIntent
 from .power_forecast import PowerForecastIntent, PowerPeakIntent
 from .power_now import PowerNowIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
@@ -29,6 +29,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         PowerPeakIntent(),
         PowerNowIntent(),
         OutdoorTemperatureIntent(),
+        OutdoorHumidityIntent(),
         AreaLedsIntent(),
         DeviceTemperatureIntent(),
     ):
