@@ -100,6 +100,9 @@ async def test_how_much_power_are_we_using(
         "How much electricity are we using right now",
         "what is the current power usage",
         "what's our power consumption now",
+        # A walk's "what is the power now" was Home Assistant's "no device called power now".
+        "what is the power now",
+        "what's the electricity right now",
     ):
         assert await said(hass, sentence) == "Meter reads 1,235\u00a0W now.", sentence
     # A net meter below zero: the home gives power back.

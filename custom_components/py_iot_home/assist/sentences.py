@@ -119,8 +119,7 @@ SENTENCES: Mapping[str, AssistSentences] = {
         sentences=(
             f"how much {_POWER} (are we|am i|is the house|is the home) using [now|right now]",
             f"(what is|what's|whats|tell me) [the|our|my] (current|present) {_POWER} {_USE}",
-            f"(what is|what's|whats|tell me) [the|our|my] {_POWER} (use|usage|consumption) "
-            "[right] now",
+            f"(what is|what's|whats|tell me) [the|our|my] {_POWER} {_USE} [right] now",
         ),
     ),
     "power_peak": AssistSentences(
