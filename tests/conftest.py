@@ -38,7 +38,7 @@ from .form_serialization import forms_reach_the_browser  # noqa: F401 (autouse f
 from .home_entry import board_subentry, home_entry
 from .mosquitto_server import MosquittoServer
 from .mqtt_entry import async_setup_mqtt_entry
-from .worker_runs import once_per_request
+from .worker_runs import ANSWERS, AnswerStore, once_per_request, worker_identity
 
 # The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
 # recorder's thread writes them, and its pool's DEBUG lines, between tests, past pytest's
@@ -125,13 +125,20 @@ def fail_on_deprecated_use(request: pytest.FixtureRequest) -> Generator[Deprecat
         pytest.fail("Home Assistant reported deprecated use:\n" + "\n".join(reports.reports))
 
 
+@pytest.fixture(scope="session")
+def worker_answers() -> AnswerStore:
+    """The forecast worker's answers kept by earlier sessions and the other release's suite."""
+    return AnswerStore(ANSWERS, worker_identity())
+
+
 @pytest.fixture(autouse=True)
 def worker_runs_once_per_request(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, worker_answers: AnswerStore
 ) -> None:
-    """Answer a repeated forecast-worker request from memory (tests/worker_runs.py)."""
+    """Answer a repeated forecast-worker request from memory or disk (tests/worker_runs.py)."""
     if request.path.parent.name != "prediction":  # there the worker itself is under test
-        monkeypatch.setattr(worker, "_run_worker", once_per_request(worker._run_worker))
+        run = once_per_request(worker._run_worker, worker_answers)
+        monkeypatch.setattr(worker, "_run_worker", run)
 
 
 @pytest.fixture
