@@ -40,6 +40,9 @@ from .mosquitto_server import MosquittoServer
 from .mqtt_entry import async_setup_mqtt_entry
 from .worker_runs import ANSWERS, AnswerStore, once_per_request, worker_identity
 
+# The repository's own cache folder; script/test keeps it warm for fresh clones.
+STATISTICS_TEMPLATES = Path(__file__).parents[1] / ".cache" / "statistics-templates"
+
 # The harness's plugin logs every SQL statement (sqlalchemy.engine at INFO), and the
 # recorder's thread writes them, and its pool's DEBUG lines, between tests, past pytest's
 # capture: over a thousand lines in CI's log that say nothing a failure would need.
@@ -71,9 +74,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def statistics_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's recorder databases with imported statistics (tests/imported_statistics.py)."""
-    return tmp_path_factory.mktemp("statistics-templates")
+def statistics_templates() -> Path:
+    """Recorder databases with imported statistics, kept (tests/imported_statistics.py)."""
+    return imported_statistics.templates_folder(STATISTICS_TEMPLATES)
 
 
 @pytest.fixture

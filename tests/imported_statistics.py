@@ -1,20 +1,24 @@
-"""Long-term statistics imported once per test session, then copied with the database.
+"""Long-term statistics imported once, then copied with the database.
 
 Home Assistant 2026.10 imports statistics a query per row (2026.11 a query per batch): 56
 days of three sensors took it about 2 s of CPU, in each of some fifty tests. A test marked
-`@imported(statistics)` gets its recorder on an SQLite file. The first such test of a session
-imports the rows through Home Assistant's `async_import_statistics`, and the file is then
-saved (sqlite3's backup); a later test marked with the same rows starts from a copy of it,
-and its `async_import_once` of those rows only waits for the recorder. The marker names the
-rows themselves (their digest), so a copy is used only where the test imports exactly them;
-a marked test that never imports its rows fails.
+`@imported(statistics)` gets its recorder on an SQLite file. The first such test imports the
+rows through Home Assistant's `async_import_statistics`, and the file is then saved (sqlite3's
+backup); a later test marked with the same rows starts from a copy of it, and its
+`async_import_once` of those rows only waits for the recorder. The marker names the rows
+themselves (their digest), so a copy is used only where the test imports exactly them; a
+marked test that never imports its rows fails. The templates outlive the session, in a folder
+per Home Assistant release, whose recorder wrote them (`templates_folder`); script/test keeps
+them for fresh clones.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ from pathlib import Path
 import pytest
 from homeassistant.components.recorder.models import StatisticData, StatisticMetaData
 from homeassistant.components.recorder.statistics import async_import_statistics
+from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -37,6 +42,13 @@ MARKER = "imported_statistics"
 def digest(statistics: Statistics) -> str:
     """What the rows and their metadata are, as a template's name."""
     return hashlib.sha256(repr(statistics).encode()).hexdigest()[:16]
+
+
+def templates_folder(root: Path) -> Path:
+    """The folder of this Home Assistant release's templates under `root`."""
+    folder = root / HA_VERSION
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def imported[**P](
@@ -113,11 +125,15 @@ async def async_import_once(hass: HomeAssistant, statistics: Statistics) -> None
 
 
 def _save(database: _Database) -> None:
-    """Save the database as its template (sqlite3's backup: what is committed, consistent)."""
-    partial = database.template.with_suffix(".partial")
+    """Save the database as its template (sqlite3's backup: what is committed, consistent).
+
+    Written under a name of its own, then renamed: another session may save the same one.
+    """
+    handle, partial = tempfile.mkstemp(dir=database.template.parent, prefix=".partial-")
+    os.close(handle)
     with (
         closing(sqlite3.connect(database.path)) as source,
         closing(sqlite3.connect(partial)) as template,
     ):
         source.backup(template)
-    partial.rename(database.template)
+    Path(partial).replace(database.template)
