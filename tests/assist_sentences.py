@@ -41,3 +41,18 @@ async def start_assist(hass: HomeAssistant) -> None:
 async def said(hass: HomeAssistant, text: str, device_id: str | None = None) -> str:
     """What Assist says to `text` (heard by the device `device_id`, a satellite)."""
     return speech(await ask(hass, text, device_id))
+
+
+NOT_EXPOSED = " is not exposed to Assist: expose it under Settings, Voice assistants, Expose."
+
+
+async def start_default_agent(hass: HomeAssistant) -> None:
+    """The default agent with Home Assistant's exposure defaults: nothing exposed by hand."""
+    for component in ("homeassistant", "conversation", "intent"):
+        assert await async_setup_component(hass, component, {})
+    await hass.async_block_till_done()
+
+
+def expose(hass: HomeAssistant, entity_id: str, exposed: bool) -> None:
+    """As the Expose page's switch does."""
+    async_expose_entity(hass, conversation.DOMAIN, entity_id, exposed)

@@ -23,6 +23,7 @@ from custom_components.py_iot_home.const import (
 from .assist_sentences import said, start_assist
 from .home_entry import forecast_subentry, home_entry
 from .imported_statistics import imported
+from .test_assist_exposure import NOT_EXPOSED, expose, start_default_agent
 from .test_predictor import (
     ENOUGH_DAYS,
     HUMIDITY,
@@ -219,3 +220,61 @@ async def test_the_temperature_outside_from_the_weather(
     assert await said(hass, "how humid is it outside") == (
         "The humidity outside is 80\u00a0percent (Outdoor)."
     )
+
+
+def _home_sensors(hass: HomeAssistant) -> None:
+    """The meter and the outdoor sensors a power forecast learns from, with device classes."""
+    hass.states.async_set(
+        POWER,
+        "1234.4",
+        {"unit_of_measurement": "W", "device_class": "power", "friendly_name": "Meter"},
+    )
+    hass.states.async_set(
+        TEMPERATURE,
+        "4.5",
+        {"unit_of_measurement": "°C", "device_class": "temperature", "friendly_name": "Garden"},
+    )
+    hass.states.async_set(
+        HUMIDITY,
+        "84",
+        {
+            "unit_of_measurement": "%",
+            "device_class": "humidity",
+            "friendly_name": "Garden humidity",
+        },
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_power_answers_say_where_to_expose_the_power_sensors(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Power sensors are not exposed by default: the power now and the forecast say so, and
+    where to expose them; the temperature and humidity outside are answered out of the box."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    _home_sensors(hass)
+    await _add_predictor(hass)
+    await start_default_agent(hass)
+    predicted = hass.states.get(PREDICTED).name
+    assert await said(hass, "how much power are we using") == f"Meter{NOT_EXPOSED}"
+    assert await said(hass, "what is the power forecast") == f"{predicted}{NOT_EXPOSED}"
+    assert await said(hass, "when is the peak power") == f"{predicted}{NOT_EXPOSED}"
+    assert await said(hass, "what is the temperature outside") == (
+        "It is 4.5\u00a0°C outside (Garden)."
+    )
+    assert await said(hass, "how humid is it outside") == (
+        "The humidity outside is 84\u00a0percent (Garden humidity)."
+    )
+
+    expose(hass, POWER, True)
+    expose(hass, PREDICTED, True)
+    assert await said(hass, "how much power are we using") == "Meter reads 1,234.4\u00a0W now."
+    assert (await said(hass, "what is the power forecast")).startswith(
+        "Power forecast expects about "
+    )
+
+    expose(hass, TEMPERATURE, False)
+    expose(hass, HUMIDITY, False)
+    assert await said(hass, "what is the temperature outside") == f"Garden{NOT_EXPOSED}"
+    assert await said(hass, "how humid is it outside") == f"Garden humidity{NOT_EXPOSED}"

@@ -27,6 +27,7 @@ from homeassistant.helpers import intent
 from ..const import DOMAIN
 from .climate_answers import device_reading_answer
 from .display import display_precision
+from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .places import area_of, our_devices_called, which_device_answer
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 from .spoken import shown
@@ -65,14 +66,19 @@ def has_reading_sensor(hass: HomeAssistant, device_id: str, reading: str) -> boo
 
 
 @callback
-def device_reading_speech(hass: HomeAssistant, device_id: str, reading: str) -> str:
-    """What Assist says of the device's temperature or humidity: "Kitchen Pi reads 22.5 °C"."""
+def device_reading_speech(hass: HomeAssistant, assistant: str, device_id: str, reading: str) -> str:
+    """What Assist says of the device's temperature or humidity: "Kitchen Pi reads 22.5 °C".
+
+    Only from a sensor exposed to `assistant`.
+    """
     if (device := dr.async_get(hass).async_get(device_id)) is None:
         return "That device is gone."
     name = device.name_by_user or device.name
     if (sensor := _reading_sensor(hass, device.id, reading)) is None:
         return f"{name} has no {reading} sensor."
     state = hass.states.get(sensor.entity_id)
+    if not is_exposed(hass, assistant, sensor.entity_id):
+        return not_exposed_answer(state.name if state else f"The {reading} sensor of {name}")
     # Rounded as the device page shows it: in °F a node's 19.7 °C was "67.46 °F", and the
     # meter's outdoor sensor "44.258 °F" here and "44.3 °F outside" in the next answer.
     number = None if state is None else shown(state.state, display_precision(hass, state.entity_id))
@@ -154,9 +160,12 @@ class DeviceTemperatureIntent(intent.IntentHandler):
         """Read the device's temperature sensor, or ask which device is meant."""
         hass = intent_obj.hass
         response = intent_obj.create_response()
+        assistant = assistant_of(intent_obj)
         if "device_id" in intent_obj.slots:
             device_id = str(intent_obj.slots["device_id"]["value"])
-            response.async_set_speech(device_reading_speech(hass, device_id, "temperature"))
+            response.async_set_speech(
+                device_reading_speech(hass, assistant, device_id, "temperature")
+            )
             return response
         name = str(intent_obj.slots.get("name", {}).get("value", ""))
         devices = [
@@ -165,7 +174,9 @@ class DeviceTemperatureIntent(intent.IntentHandler):
             if has_reading_sensor(hass, device.id, "temperature")
         ]
         if len(devices) == 1:
-            response.async_set_speech(device_reading_speech(hass, devices[0].id, "temperature"))
+            response.async_set_speech(
+                device_reading_speech(hass, assistant, devices[0].id, "temperature")
+            )
         elif devices:
             response.async_set_speech(which_device_answer(name, devices))
         else:

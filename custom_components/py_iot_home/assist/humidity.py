@@ -12,6 +12,7 @@ from homeassistant.helpers import intent
 from .climate_answers import humidity_answer
 from .device_readings import device_reading_speech, has_reading_sensor
 from .display import display_precision
+from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .outdoor import OutdoorHumidityIntent
 from .places import AreaIntentHandler, PlaceReading, slot_text
 from .spoken import shown
@@ -39,12 +40,15 @@ class AreaHumidityIntent(AreaIntentHandler):
             return await OutdoorHumidityIntent().async_handle(intent_obj)
         response = intent_obj.create_response()
         hass = intent_obj.hass
+        assistant = assistant_of(intent_obj)
         area = self._area(
             intent_obj,
             reading=PlaceReading(
                 area_has=lambda area: area.humidity_entity_id is not None,
                 device_has=lambda device: has_reading_sensor(hass, device.id, "humidity"),
-                device_speech=lambda device: device_reading_speech(hass, device.id, "humidity"),
+                device_speech=lambda device: device_reading_speech(
+                    hass, assistant, device.id, "humidity"
+                ),
             ),
         )
         if isinstance(area, str):
@@ -53,6 +57,8 @@ class AreaHumidityIntent(AreaIntentHandler):
         state = hass.states.get(area.humidity_entity_id or "")
         if state is None:
             response.async_set_speech(f"The {area.name} has no humidity sensor.")
+        elif not is_exposed(hass, assistant, state.entity_id):
+            response.async_set_speech(not_exposed_answer(state.name))
         elif (humidity := shown(state.state, display_precision(hass, state.entity_id))) is None:
             response.async_set_speech(f"The humidity sensor of the {area.name} has no reading now.")
         else:

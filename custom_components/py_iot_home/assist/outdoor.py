@@ -13,6 +13,7 @@ from homeassistant.helpers import intent
 
 from .climate_answers import outdoor_humidity_answer, outdoor_temperature_answer
 from .display import display_precision
+from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
 from .spoken import shown
 
@@ -38,14 +39,19 @@ class OutdoorTemperatureIntent(intent.IntentHandler):
                 "set up. A power forecast's settings take one."
             )
             return response
-        response.async_set_speech(" ".join(_outdoor_speech(hass, source) for source in sources))
+        assistant = assistant_of(intent_obj)
+        response.async_set_speech(
+            " ".join(_outdoor_speech(hass, assistant, source) for source in sources)
+        )
         return response
 
 
-def _outdoor_speech(hass: HomeAssistant, entity_id: str) -> str:
+def _outdoor_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     if state is None:
         return f"The outdoor temperature source {entity_id} is gone."
+    if not is_exposed(hass, assistant, entity_id):
+        return not_exposed_answer(state.name)
     # A weather entity's temperature is an attribute, in its own unit (already rounded).
     if split_entity_id(entity_id)[0] == "weather":
         number = shown(str(state.attributes.get("temperature")), None)
@@ -79,14 +85,19 @@ class OutdoorHumidityIntent(intent.IntentHandler):
                 "entity is set up. A power forecast's settings take one."
             )
             return response
-        response.async_set_speech(" ".join(_humidity_speech(hass, source) for source in sources))
+        assistant = assistant_of(intent_obj)
+        response.async_set_speech(
+            " ".join(_humidity_speech(hass, assistant, source) for source in sources)
+        )
         return response
 
 
-def _humidity_speech(hass: HomeAssistant, entity_id: str) -> str:
+def _humidity_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     if state is None:
         return f"The outdoor humidity source {entity_id} is gone."
+    if not is_exposed(hass, assistant, entity_id):
+        return not_exposed_answer(state.name)
     # A weather entity's humidity is an attribute, in percent (already rounded).
     if split_entity_id(entity_id)[0] == "weather":
         number = shown(str(state.attributes.get("humidity")), None)

@@ -11,6 +11,7 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
+from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .power_answers import (
     ForecastHour,
     power_day_answer,
@@ -48,6 +49,9 @@ class PowerForecastIntent(intent.IntentHandler):
         forecast = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
         name = forecast.title if forecast else "The power forecast"
         state = hass.states.get(entity.entity_id)
+        # A power sensor is not exposed by default: the answer says where to expose it.
+        if not is_exposed(hass, assistant_of(intent_obj), entity.entity_id):
+            return not_exposed_answer(state.name if state else f"{name}'s Predicted power")
         if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             return why_no_forecast(hass, name, entity)
         hours = forecast_hours(state.attributes.get("forecast"))

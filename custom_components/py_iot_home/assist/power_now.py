@@ -14,6 +14,7 @@ from homeassistant.util.unit_conversion import PowerConverter
 
 from ..const import DOMAIN
 from .display import display_precision
+from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import forecast_power_entities
 from .power_answers import power_now_answer
 from .spoken import shown
@@ -39,7 +40,10 @@ class PowerNowIntent(intent.IntentHandler):
                 "gives one."
             )
             return response
-        response.async_set_speech(" ".join(_power_speech(hass, entity_id) for entity_id in sensors))
+        assistant = assistant_of(intent_obj)
+        response.async_set_speech(
+            " ".join(_power_speech(hass, assistant, entity_id) for entity_id in sensors)
+        )
         return response
 
 
@@ -56,10 +60,13 @@ def _our_power_sensors(hass: HomeAssistant) -> list[str]:
     ]
 
 
-def _power_speech(hass: HomeAssistant, entity_id: str) -> str:
+def _power_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str:
     state: State | None = hass.states.get(entity_id)
     if state is None:
         return f"The power sensor {entity_id} is gone."
+    # Power sensors are not exposed by default: the answer says where to expose one.
+    if not is_exposed(hass, assistant, entity_id):
+        return not_exposed_answer(state.name)
     unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, ""))
     if unit not in PowerConverter.VALID_UNITS:
         # An energy meter can feed a forecast; its total is not what the home uses now.

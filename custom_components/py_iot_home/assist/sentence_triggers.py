@@ -16,6 +16,7 @@ from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.helpers.trigger import async_initialize_triggers, async_validate_trigger_config
 
 from ..const import DOMAIN
+from .exposure import ASSISTANT
 from .trigger_log import log_sentence_triggers
 
 
@@ -38,6 +39,8 @@ async def async_answer_with_intent(
         # The satellite that heard it: its area is where "the LED" said in no area is.
         device_id=trigger.get("device_id"),
         satellite_id=trigger.get("satellite_id"),
+        # As the default agent's own intents: only what is exposed to it may be spoken.
+        assistant=ASSISTANT,
     )
     speech: str = response.speech["plain"]["speech"]
     return ScriptRunResult(conversation_response=speech, service_response=None, variables={})

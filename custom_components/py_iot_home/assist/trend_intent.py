@@ -45,6 +45,13 @@ from .climate_answers import (
     trend_answer,
     unknown_direction_answer,
 )
+from .exposure import (
+    EXPOSE_PAGE,
+    assistant_of,
+    is_trend_exposed,
+    not_exposed_answer,
+    trend_source,
+)
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
 
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
@@ -78,13 +85,14 @@ class AreaTrendIntent(AreaIntentHandler):
         )
         question = parse_trend_question(words)
         hass = intent_obj.hass
+        assistant = assistant_of(intent_obj)
         named = slot_text(area_words)
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
             return response
         # "Is it getting warmer?" names no room: the home answers, unless a room is called so.
         if named.casefold() in _THE_HOME and find_area(hass, named) is None:
-            response.async_set_speech(_home_trend_speech(hass, question))
+            response.async_set_speech(_home_trend_speech(hass, assistant, question))
             return response
         area = self._area(
             intent_obj,
@@ -96,6 +104,7 @@ class AreaTrendIntent(AreaIntentHandler):
                 ),
                 device_speech=lambda device: _trend_speech(
                     hass,
+                    assistant,
                     str(device.name_by_user or device.name),
                     _device_trend(hass, device, question.quantity),
                     question,
@@ -106,7 +115,9 @@ class AreaTrendIntent(AreaIntentHandler):
             response.async_set_speech(area)
         else:
             entity = _trend_entity(hass, area, question.quantity)
-            response.async_set_speech(_trend_speech(hass, f"the {area.name}", entity, question))
+            response.async_set_speech(
+                _trend_speech(hass, assistant, f"the {area.name}", entity, question)
+            )
         return response
 
 
@@ -157,12 +168,22 @@ def _local_time(value: object) -> datetime | None:
 
 
 def _trend_speech(
-    hass: HomeAssistant, place: str, entity: er.RegistryEntry | None, question: TrendQuestion
+    hass: HomeAssistant,
+    assistant: str,
+    place: str,
+    entity: er.RegistryEntry | None,
+    question: TrendQuestion,
 ) -> str:
     """What the trend sensor `entity` of `place` ("the Kitchen", "Garage Pi") says."""
     if entity is None:
         return f"{capitalized(place)} has no {question.quantity} trend."
     state = hass.states.get(entity.entity_id)
+    if not is_trend_exposed(hass, assistant, entity):
+        # Named by the sensor the user un-exposed: the trend follows it.
+        source = hass.states.get(trend_source(hass, entity) or entity.entity_id)
+        return not_exposed_answer(
+            source.name if source else f"The {question.quantity} sensor of {place}"
+        )
     feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
     options = feature.options if feature else {}
     window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
@@ -201,11 +222,21 @@ def _trend_speech(
     )
 
 
-def _home_trend_speech(hass: HomeAssistant, question: TrendQuestion) -> str:
-    """Each room's trend of the quantity (a device in no room by its name), briefly."""
+def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuestion) -> str:
+    """Each room's exposed trend of the quantity (a device in no room by its name), briefly."""
     places = _trend_places(hass, question.quantity)
     if not places:
         return f"No room has a {question.quantity} trend."
+    places = {
+        place: entity
+        for place, entity in places.items()
+        if is_trend_exposed(hass, assistant, entity)
+    }
+    if not places:
+        return (
+            f"No room's {question.quantity} is exposed to Assist: expose a "
+            f"{question.quantity} sensor under {EXPOSE_PAGE}."
+        )
     trends: list[PlaceTrend] = []
     for place, entity in sorted(places.items(), key=lambda item: item[0].casefold()):
         state = hass.states.get(entity.entity_id)
