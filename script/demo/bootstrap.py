@@ -4,8 +4,8 @@
 
 Onboarding and a token, the HTTP settings confirmed, the MQTT entry, the "Climate sensor"
 board, 60 days of demo statistics for the demo power meter, then the meter node confirmed, the
-power predictor and a "Power forecast" dashboard with the README's card; with
---confirm-nodes also the discovered nodes.
+power predictor, its power sensors exposed to Assist, and a "Power forecast" dashboard with
+the README's card; with --confirm-nodes also the discovered nodes.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ SEED_DAYS = 60
 STATISTICS_STAMP = "meter-statistics-seeded-named"
 # Boards made before the board form asked for the hardware get it set once.
 BOARD_SIMULATED_STAMP = "board-simulated"
+# Exposed to Assist once: what the user un-exposes afterwards stays un-exposed.
+ASSIST_EXPOSED_STAMP = "assist-power-exposed"
 ONLINE_EXTRAS = ("google_translate", "met", "radio_browser")
 # Written by script/develop while Home Assistant has no stored HTTP settings.
 STORED_HTTP = Path("config/.storage/http")
@@ -411,6 +413,42 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
         _LOGGER.info("added the predictor %r", PREDICTOR_TITLE)
 
 
+async def ensure_assist_exposure(client: HomeAssistantClient, state_dir: Path) -> None:
+    """Expose the forecast's Predicted power, the meter's power and the weather to Assist, once.
+
+    Home Assistant exposes temperature and humidity sensors by default, not power sensors nor
+    weather entities, and Assist answers only from exposed ones: a user asking about power
+    switches them on under Settings > Voice assistants > Expose, which calls this command.
+    """
+    stamp = state_dir / ASSIST_EXPOSED_STAMP
+    if stamp.exists():
+        return
+    forecast = (await subentry_ids(client, "forecast")).get(PREDICTOR_TITLE)
+    registry: list[dict[str, Any]] = await client.ws("config/entity_registry/list")
+    predicted = [
+        entity["entity_id"]
+        for entity in registry
+        if forecast is not None
+        and entity.get("platform") == DOMAIN
+        and entity.get("config_subentry_id") == forecast
+        and entity.get("translation_key") == "predicted_power"
+    ]
+    if not predicted:
+        _LOGGER.warning("no Predicted power sensor of %r to expose to Assist", PREDICTOR_TITLE)
+        return
+    entity_ids = [*predicted, DEMO_QUANTITIES[0].entity_id]
+    if await _demo_weather_up(client):
+        entity_ids.append(DEMO_WEATHER)
+    await client.ws(
+        "homeassistant/expose_entity",
+        assistants=["conversation"],
+        entity_ids=entity_ids,
+        should_expose=True,
+    )
+    stamp.write_text(f"exposed to Assist: {', '.join(entity_ids)}\n")
+    _LOGGER.info("exposed to Assist: %s", ", ".join(entity_ids))
+
+
 async def ensure_forecast_dashboard(client: HomeAssistantClient) -> None:
     """A "Power forecast" dashboard in the sidebar with the card, unless there is one."""
     dashboards: list[dict[str, Any]] = await client.ws("lovelace/dashboards/list")
@@ -504,6 +542,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
     token, fresh = await ensure_token(state_dir)
     if fresh:
         (state_dir / STATISTICS_STAMP).unlink(missing_ok=True)
+        (state_dir / ASSIST_EXPOSED_STAMP).unlink(missing_ok=True)
         _LOGGER.info("demo user: %s / %s (local development only)", DEMO_USERNAME, DEMO_PASSWORD)
     async with HomeAssistantClient(token) as client:
         await client.wait_until_running()
@@ -516,6 +555,7 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         # The demo meter is part of the stack: confirmed here, as a user would.
         await confirm_nodes(client, [NODE_ID])
         await ensure_predictor(client)
+        await ensure_assist_exposure(client, state_dir)
         await ensure_forecast_dashboard(client)
         if node_ids:
             await confirm_nodes(client, node_ids)
