@@ -220,6 +220,10 @@ async def test_the_temperature_outside_from_the_weather(
     assert await said(hass, "how humid is it outside") == (
         "The humidity outside is 80\u00a0percent (Outdoor)."
     )
+    # A weather entity is not exposed to Assist by default: un-exposed, it says so.
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "what is the temperature outside") == f"Outdoor{NOT_EXPOSED}"
+    assert await said(hass, "how humid is it outside") == f"Outdoor{NOT_EXPOSED}"
 
 
 def _home_sensors(hass: HomeAssistant) -> None:
