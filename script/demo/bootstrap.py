@@ -413,28 +413,41 @@ async def ensure_predictor(client: HomeAssistantClient) -> None:
         _LOGGER.info("added the predictor %r", PREDICTOR_TITLE)
 
 
-async def ensure_assist_exposure(client: HomeAssistantClient, state_dir: Path) -> None:
-    """Expose the forecast's Predicted power, the meter's power and the weather to Assist, once.
-
-    Home Assistant exposes temperature and humidity sensors by default, not power sensors nor
-    weather entities, and Assist answers only from exposed ones: a user asking about power
-    switches them on under Settings > Voice assistants > Expose, which calls this command.
-    """
-    stamp = state_dir / ASSIST_EXPOSED_STAMP
-    if stamp.exists():
-        return
+async def _predicted_power(client: HomeAssistantClient) -> list[str] | None:
+    """The demo forecast's Predicted power sensor, once registered (after its first training)."""
     forecast = (await subentry_ids(client, "forecast")).get(PREDICTOR_TITLE)
+    if forecast is None:
+        return None
     registry: list[dict[str, Any]] = await client.ws("config/entity_registry/list")
     predicted = [
         entity["entity_id"]
         for entity in registry
-        if forecast is not None
-        and entity.get("platform") == DOMAIN
+        if entity.get("platform") == DOMAIN
         and entity.get("config_subentry_id") == forecast
         and entity.get("translation_key") == "predicted_power"
     ]
-    if not predicted:
-        _LOGGER.warning("no Predicted power sensor of %r to expose to Assist", PREDICTOR_TITLE)
+    return predicted or None
+
+
+async def ensure_assist_exposure(
+    client: HomeAssistantClient, state_dir: Path, timeout_s: float = 180
+) -> None:
+    """Expose the forecast's Predicted power, the meter's power and the weather to Assist, once.
+
+    Home Assistant exposes temperature and humidity sensors by default, not power sensors nor
+    weather entities, and Assist answers only from exposed ones: a user asking about power
+    switches them on under Settings > Voice assistants > Expose, which sends this command.
+    """
+    stamp = state_dir / ASSIST_EXPOSED_STAMP
+    if stamp.exists() or PREDICTOR_TITLE not in await subentry_ids(client, "forecast"):
+        return
+    try:
+        # A new forecast's sensors come with its first training, a few seconds after the flow.
+        predicted = await wait_for(
+            f"{PREDICTOR_TITLE}'s Predicted power", partial(_predicted_power, client), timeout_s
+        )
+    except HomeAssistantError as err:
+        _LOGGER.warning("nothing exposed to Assist: %s", err)
         return
     entity_ids = [*predicted, DEMO_QUANTITIES[0].entity_id]
     if await _demo_weather_up(client):
