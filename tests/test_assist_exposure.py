@@ -105,6 +105,10 @@ async def test_a_node_reading_is_spoken_only_while_its_sensor_is_exposed(
     assert await said(hass, "what's the humidity of the Kitchen Pi?") == (
         "Kitchen Pi reads 41.0\u00a0percent."
     )
+    # Its trend follows its temperature sensor's switch, as a board's does.
+    assert (await said(hass, "is the Kitchen Pi getting warmer")).startswith(
+        "Not enough data yet to tell whether Kitchen Pi is getting warmer or colder"
+    )
     for entity_id in hass.states.async_entity_ids("sensor"):
         expose(hass, entity_id, False)
     temperature = await said(hass, "what's the temperature of the Kitchen Pi?")
@@ -113,3 +117,4 @@ async def test_a_node_reading_is_spoken_only_while_its_sensor_is_exposed(
     humidity = await said(hass, "what's the humidity of the Kitchen Pi?")
     assert humidity.endswith(NOT_EXPOSED)
     assert "41" not in humidity
+    assert (await said(hass, "is the Kitchen Pi getting warmer")).endswith(NOT_EXPOSED)

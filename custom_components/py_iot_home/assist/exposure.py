@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
 from ..const import DOMAIN
+from ..entity import entity_unique_id
 from ..feature_lookup import entity_feature
-from ..trends.entities import TrendEntity
+from ..trends.entities import TREND_SENSOR
 
 # Our sentences are the default agent's ("conversation"), which is also the assistant an LLM
 # using the Assist API asks for.
@@ -37,12 +38,16 @@ def is_exposed(hass: HomeAssistant, assistant: str, entity_id: str) -> bool:
 def trend_source(hass: HomeAssistant, trend: er.RegistryEntry) -> str | None:
     """The entity id of the sensor a trend sensor of ours follows, while its entry runs."""
     runtime = entity_feature(hass, trend)
-    # The entry's entities as it describes them: the trend's one has its unique id.
-    for entity in runtime.entities(Platform.SENSOR) if runtime is not None else ():
-        if isinstance(entity, TrendEntity) and entity.unique_id == trend.unique_id:
-            return er.async_get(hass).async_get_entity_id(
-                SENSOR_DOMAIN, DOMAIN, entity.source.source_unique_id
-            )
+    coordinator = runtime.trend if runtime is not None else None
+    device = dr.async_get(hass).async_get(trend.device_id) if trend.device_id else None
+    if coordinator is None or device is None:
+        return None
+    for domain, identifier in device.identifiers:
+        for source in coordinator.sources.values() if domain == DOMAIN else ():
+            if entity_unique_id(identifier, f"{source.key}_{TREND_SENSOR.key}") == trend.unique_id:
+                return er.async_get(hass).async_get_entity_id(
+                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
+                )
     return None
 
 
