@@ -7,8 +7,11 @@ humidity.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
-from homeassistant.core import HomeAssistant, split_entity_id
+from homeassistant.core import HomeAssistant, State, split_entity_id
 from homeassistant.helpers import intent
 
 from .climate_answers import outdoor_humidity_answer, outdoor_temperature_answer
@@ -21,50 +24,76 @@ INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
 INTENT_OUTDOOR_HUMIDITY = "PyIotHomeGetOutdoorHumidity"
 
 
-class OutdoorTemperatureIntent(intent.IntentHandler):
-    """The temperature outside, as the home's outdoor sensor or weather entity reads it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutdoorReading:
+    """One reading outside: where it comes from, and how it is said."""
 
-    intent_type = INTENT_OUTDOOR_TEMPERATURE
-    description = "Tells the temperature outside"
+    quantity: str  # "temperature", "humidity"
+    sources: Callable[[HomeAssistant], list[str]]
+    # Where none is set up: what is missing.
+    none_set_up: str
+    # A weather entity's reading is an attribute, in its own unit (already rounded).
+    weather_unit: Callable[[State], object]
+    answer: Callable[..., str]
+
+
+class _OutdoorIntent(intent.IntentHandler):
+    """A reading outside, as the home's outdoor sources read it."""
+
+    reading: OutdoorReading
     platforms = None
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read each outdoor source, rounded as it shows."""
         hass = intent_obj.hass
         response = intent_obj.create_response()
-        sources = outdoor_temperature_entities(hass)
+        reading = self.reading
+        sources = reading.sources(hass)
         if not sources:
             response.async_set_speech(
-                "I do not know the temperature outside: no outdoor sensor or weather entity is "
-                "set up. A power forecast's settings take one."
+                f"I do not know the {reading.quantity} outside: {reading.none_set_up} "
+                "A power forecast's settings take one."
             )
             return response
         assistant = assistant_of(intent_obj)
         response.async_set_speech(
-            " ".join(_outdoor_speech(hass, assistant, source) for source in sources)
+            " ".join(_speech(hass, assistant, reading, source) for source in sources)
         )
         return response
 
 
-def _outdoor_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str:
+def _speech(hass: HomeAssistant, assistant: str, reading: OutdoorReading, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     if state is None:
-        return f"The outdoor temperature source {entity_id} is gone."
+        return f"The outdoor {reading.quantity} source {entity_id} is gone."
     if not is_exposed(hass, assistant, entity_id):
         return not_exposed_answer(state.name)
-    # A weather entity's temperature is an attribute, in its own unit (already rounded).
     if split_entity_id(entity_id)[0] == "weather":
-        number = shown(str(state.attributes.get("temperature")), None)
-        unit = state.attributes.get("temperature_unit")
+        number = shown(str(state.attributes.get(reading.quantity)), None)
+        unit = reading.weather_unit(state)
     else:
         number = shown(state.state, display_precision(hass, entity_id))
         unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
     if number is None or not isinstance(unit, str):
-        return f"{state.name} has no temperature now."
-    return outdoor_temperature_answer(name=state.name, number=number, unit=unit)
+        return f"{state.name} has no {reading.quantity} now."
+    return reading.answer(name=state.name, number=number, unit=unit)
 
 
-class OutdoorHumidityIntent(intent.IntentHandler):
+class OutdoorTemperatureIntent(_OutdoorIntent):
+    """The temperature outside, as the home's outdoor sensor or weather entity reads it."""
+
+    intent_type = INTENT_OUTDOOR_TEMPERATURE
+    description = "Tells the temperature outside"
+    reading = OutdoorReading(
+        quantity="temperature",
+        sources=outdoor_temperature_entities,
+        none_set_up="no outdoor sensor or weather entity is set up.",
+        weather_unit=lambda state: state.attributes.get("temperature_unit"),
+        answer=outdoor_temperature_answer,
+    )
+
+
+class OutdoorHumidityIntent(_OutdoorIntent):
     """The humidity outside, as the home's weather entity or outdoor humidity sensor reads it.
 
     "How humid is it outside" was taken for an area called "it outside".
@@ -72,39 +101,11 @@ class OutdoorHumidityIntent(intent.IntentHandler):
 
     intent_type = INTENT_OUTDOOR_HUMIDITY
     description = "Tells the humidity outside"
-    platforms = None
-
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Read each outdoor humidity source, rounded as it shows."""
-        hass = intent_obj.hass
-        response = intent_obj.create_response()
-        sources = outdoor_humidity_entities(hass)
-        if not sources:
-            response.async_set_speech(
-                "I do not know the humidity outside: no outdoor humidity sensor or weather "
-                "entity is set up. A power forecast's settings take one."
-            )
-            return response
-        assistant = assistant_of(intent_obj)
-        response.async_set_speech(
-            " ".join(_humidity_speech(hass, assistant, source) for source in sources)
-        )
-        return response
-
-
-def _humidity_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
-    if state is None:
-        return f"The outdoor humidity source {entity_id} is gone."
-    if not is_exposed(hass, assistant, entity_id):
-        return not_exposed_answer(state.name)
-    # A weather entity's humidity is an attribute, in percent (already rounded).
-    if split_entity_id(entity_id)[0] == "weather":
-        number = shown(str(state.attributes.get("humidity")), None)
-        unit: object = "%"
-    else:
-        number = shown(state.state, display_precision(hass, entity_id))
-        unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-    if number is None or not isinstance(unit, str):
-        return f"{state.name} has no humidity now."
-    return outdoor_humidity_answer(name=state.name, number=number, unit=unit)
+    reading = OutdoorReading(
+        quantity="humidity",
+        sources=outdoor_humidity_entities,
+        none_set_up="no outdoor humidity sensor or weather entity is set up.",
+        # A weather entity's humidity is in percent.
+        weather_unit=lambda _state: "%",
+        answer=outdoor_humidity_answer,
+    )
