@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import gc
-import logging
 import time
-import tracemalloc
 
 import pytest
 from homeassistant.core import HomeAssistant
-from paho.mqtt.client import MQTTMessage
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from .node_messages import STATE_TOPIC, discover_and_confirm, state_payload
+from .retained_memory import bytes_kept_after, mqtt_message
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -22,17 +19,6 @@ pytestmark = [
 
 WARM_UP = 500
 REPEATS = 4_000
-
-
-def _retained_bytes(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> int:
-    """Bytes allocated between two snapshots and still alive, harness mocks and logs aside."""
-    harness = [
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/unittest/mock.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/logging/__init__.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern=tracemalloc.__file__),
-    ]
-    stats = after.filter_traces(harness).compare_to(before.filter_traces(harness), "filename")
-    return sum(stat.size_diff for stat in stats)
 
 
 async def test_one_state_sent_over_and_over_keeps_no_memory_per_message(
@@ -49,22 +35,7 @@ async def test_one_state_sent_over_and_over_keeps_no_memory_per_message(
         async_fire_mqtt_message(hass, STATE_TOPIC, payload)
     await hass.async_block_till_done(wait_background_tasks=True)
     # What paho hands Home Assistant's client, made beforehand: the harness keeps its own.
-    messages = [MQTTMessage(topic=STATE_TOPIC.encode()) for _ in range(REPEATS)]
-    for message in messages:
-        message.payload = payload
-    client = hass.data["mqtt"].client
-    logging.disable(logging.CRITICAL)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.take_snapshot()
-        for message in messages:
-            client._async_mqtt_on_message(None, None, message)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        gc.collect()
-        growth = _retained_bytes(before, tracemalloc.take_snapshot())
-    finally:
-        tracemalloc.stop()
-        logging.disable(logging.NOTSET)
+    messages = [mqtt_message(STATE_TOPIC, payload) for _ in range(REPEATS)]
+    growth = await bytes_kept_after(hass, messages)
     # ~120 bytes a message before; 7-9 kB in all now (the parser's and the loop's own).
     assert growth < 10 * REPEATS, f"{growth} bytes kept after {REPEATS} states"

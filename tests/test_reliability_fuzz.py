@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import gc
 import itertools
 import json
 import logging
 import os
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +35,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from paho.mqtt.client import MQTTMessage
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -71,6 +68,7 @@ from .node_messages import (
     replay_payload,
     state_payload,
 )
+from .retained_memory import bytes_kept_after, mqtt_message
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -368,24 +366,6 @@ class Expected:
     verifier: MessageVerifier | None = None
 
 
-def _mqtt_message(topic: str, payload: bytes) -> MQTTMessage:
-    """What paho hands Home Assistant's MQTT client for one received message."""
-    message = MQTTMessage(topic=topic.encode())
-    message.payload = payload
-    return message
-
-
-def _retained_bytes(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> int:
-    """Bytes allocated between two snapshots and still alive, harness mocks and logs aside."""
-    harness = [
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/unittest/mock.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern="*/logging/__init__.py"),
-        tracemalloc.Filter(inclusive=False, filename_pattern=tracemalloc.__file__),
-    ]
-    stats = after.filter_traces(harness).compare_to(before.filter_traces(harness), "filename")
-    return sum(stat.size_diff for stat in stats)
-
-
 def _state(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
@@ -548,21 +528,8 @@ async def test_hostile_messages_to_a_confirmed_node(
     # Memory stays bounded: the same rejected messages three times more leave nothing behind.
     # The messages are built first, and the test harness's own keeping is left out: the log
     # capture holds every record, the mocked MQTT client every call.
-    client = hass.data["mqtt"].client
-    messages = [_mqtt_message(topic, payload) for topic, payload in rejected * 3]
-    logging.disable(logging.CRITICAL)
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.take_snapshot()
-        for message in messages:
-            client._async_mqtt_on_message(None, None, message)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        gc.collect()
-        growth = _retained_bytes(before, tracemalloc.take_snapshot())
-    finally:
-        tracemalloc.stop()
-        logging.disable(logging.NOTSET)
+    messages = [mqtt_message(topic, payload) for topic, payload in rejected * 3]
+    growth = await bytes_kept_after(hass, messages)
     print(
         f"FUZZ kind={kind}{'_signed' if signed else ''} cases={cases[0]} "
         f"rejected={sum(expected.rejections.values())} "
