@@ -65,7 +65,7 @@ from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RU
 from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
 
-from .assist_sentences import ask
+from .assist_sentences import ask, expose, start_assist
 from .assist_sentences import speech as said
 from .home_entry import (
     async_configure_subentry,
@@ -346,9 +346,8 @@ async def test_not_enough_history_then_recovers(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"not_enough_history_{entry_id}")
     assert issue is not None
     assert issue.translation_placeholders["hours"] == str(14 * 24 - 5 * 24)
-    for component in ("homeassistant", "conversation", "intent"):
-        assert await async_setup_component(hass, component, {})
-    await hass.async_block_till_done()  # the integration's sentences attach to it
+    # Assist as a user has it, the forecast's sensors exposed to it.
+    await start_assist(hass)
     assert said(await ask(hass, "what is the power forecast")) == (
         f"Power forecast has no forecast yet: it needs {14 * 24 - 5 * 24} more hours of history."
     )
@@ -878,6 +877,8 @@ async def test_assist_tells_the_power_forecast(
         assert await async_setup_component(hass, component, {})
     await _add_predictor(hass)
     await hass.async_block_till_done()
+    # Power sensors are not exposed to Assist by default: the user exposed it.
+    expose(hass, PREDICTED, True)
     forecast = hass.states.get(PREDICTED).attributes["forecast"]
     now = forecast[0]
     peak = max(forecast, key=lambda point: point["power_w"])
@@ -974,9 +975,8 @@ async def test_a_meter_silent_for_a_month_is_a_repair_not_an_error_every_hour(
     with pytest.raises(ServiceValidationError, match="Settings → Repairs") as raised:
         await _forecast_action(hass, entry_id)
     assert "more hours" not in str(raised.value)
-    for component in ("homeassistant", "conversation", "intent"):
-        assert await async_setup_component(hass, component, {})
-    await hass.async_block_till_done()  # the integration's sentences attach to it
+    # Assist as a user has it, the forecast's sensors exposed to it.
+    await start_assist(hass)
     assert said(await ask(hass, "what is the power forecast")) == (
         "Power forecast has no forecast: its power sensor recorded nothing for weeks."
     )

@@ -13,7 +13,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 
 from custom_components.py_iot_home.const import (
     CONF_EXCLUDED_DAYS,
@@ -26,7 +25,7 @@ from custom_components.py_iot_home.const import (
     SubentryKind,
 )
 
-from .assist_sentences import ask, speech
+from .assist_sentences import ask, speech, start_assist
 from .home_entry import async_configure_subentry, async_start_reconfigure
 from .imported_statistics import imported
 from .test_predictor import (
@@ -97,9 +96,8 @@ async def test_days_left_out_that_leave_too_few_hours_are_named_as_the_cause(
         "days": "60",
         "hours": str(NEEDED_HOURS - USABLE_HOURS),
     }
-    for component in ("homeassistant", "conversation", "intent"):
-        assert await async_setup_component(hass, component, {})
-    await hass.async_block_till_done()  # the integration's sentences attach to it
+    # Assist as a user has it, the forecast's sensors exposed to it.
+    await start_assist(hass)
     assert speech(await ask(hass, "what is the power forecast")) == (
         "Power forecast has no forecast: without the days it leaves out, its 60-day "
         f"training window is {NEEDED_HOURS - USABLE_HOURS} hours short; widen the window "

@@ -23,7 +23,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.py_iot_home.const import (
@@ -36,7 +35,7 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
 
-from .assist_sentences import ask, speech
+from .assist_sentences import ask, speech, start_assist
 from .home_entry import (
     FORECAST_SUBENTRY_ID,
     async_configure_subentry,
@@ -246,9 +245,8 @@ async def test_a_sensor_that_starts_exporting_is_a_repair_not_a_forecast(
     }
     for entity_id in PREDICTOR_SENSORS:
         assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
-    for component in ("homeassistant", "conversation", "intent"):
-        assert await async_setup_component(hass, component, {})
-    await hass.async_block_till_done()  # the integration's sentences attach to it
+    # Assist as a user has it, the forecast's sensors exposed to it.
+    await start_assist(hass)
     # Not a day's energy that is neither net use nor consumption, but why there is none.
     assert speech(await ask(hass, "what is the power forecast")) == (
         f"Power forecast has no forecast: its power sensor went below zero in "
