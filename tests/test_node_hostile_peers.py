@@ -241,13 +241,21 @@ async def test_retained_state_and_replay_are_dropped(
     assert coordinator.collision.steps_back == 0
 
 
+@pytest.mark.parametrize(
+    ("shared", "typed"),
+    [
+        ("one secret for the whole house", "one secret for the whole house"),
+        # The same secret with its "ü" typed as u and a combining diaeresis: it signs the same.
+        ("Schl\u00fcssel f\u00fcr das ganze Haus", "Schlu\u0308ssel fu\u0308r das ganze Haus"),
+    ],
+    ids=["same", "same-in-other-unicode-form"],
+)
 async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, shared: str, typed: str
 ) -> None:
     """Two nodes on one secret: either (one compromised) could sign the other's readings."""
-    shared = "one secret for the whole house"
     await discover_and_confirm(hass, announcement("attic"), MessageSigner(shared), shared)
-    signer = MessageSigner(shared)
+    signer = MessageSigner(typed)
     async_fire_mqtt_message(
         hass, ANNOUNCE_TOPIC, announce_payload(announcement(), signer), retain=True
     )
@@ -257,7 +265,7 @@ async def test_a_second_node_cannot_be_confirmed_with_the_same_secret(
         for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         if flow["context"].get("unique_id") == NODE_ID
     ]
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: shared})
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: typed})
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_SECRET: "secret_reused"}
     assert hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, NODE_ID) is None

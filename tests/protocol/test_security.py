@@ -310,3 +310,15 @@ def test_a_signed_ack_cannot_be_moved_to_another_request() -> None:
     assert batch.ack is None
     assert batch.refused_ack is not None
     assert batch.refused_ack.kind is RejectionKind.BAD_SIGNATURE
+
+
+def test_a_secret_signs_the_same_however_its_accents_were_typed() -> None:
+    """ "ü" is one code point from a browser's form (NFC) and often two, u and a combining
+    diaeresis, from an editor (NFD): the node signed with one, Home Assistant checked with the
+    other, and every message was refused as a bad signature."""
+    typed_in_the_form = "Schl\u00fcssel f\u00fcr die K\u00fcche"
+    written_in_node_yaml = "Schlu\u0308ssel fu\u0308r die Ku\u0308che"
+    assert typed_in_the_form != written_in_node_yaml
+    signed = build_state(_state(1), signer=MessageSigner(written_in_node_yaml)).payload
+    verifier = MessageVerifier(typed_in_the_form)
+    assert parse_state(STATE, signed, verifier=verifier).seq == 1

@@ -36,6 +36,7 @@ from ..protocol import (
     is_signed,
     parse_announcement,
     parse_topic,
+    secret_key,
 )
 from .entries import node_entries
 from .identity_clash import other_nodes, unique_id_clashes
@@ -126,10 +127,10 @@ def check_unique_ids(hass: HomeAssistant, announcement: NodeAnnouncement) -> Non
 
 def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
     """Whether a configured node already signs with `secret`."""
-    # As the bytes it signs with: compare_digest refuses `str` beyond ASCII ("für").
-    wanted = secret.encode()
+    # As the key it signs with: compare_digest refuses `str` beyond ASCII ("für").
+    wanted = secret_key(secret)
     return any(
-        hmac.compare_digest((entry.data.get(CONF_SECRET) or "").encode(), wanted)
+        hmac.compare_digest(secret_key(entry.data.get(CONF_SECRET) or ""), wanted)
         for entry in node_entries(hass)
     )
 

@@ -81,6 +81,7 @@ from .signing import (
     MessageVerifier,
     canonical_json,
     compute_signature,
+    secret_key,
     signing_input,
 )
 from .topics import (
@@ -166,6 +167,7 @@ __all__ = [
     "parse_topic",
     "replay_batch_size",
     "restamp_state",
+    "secret_key",
     "signing_input",
     "validate_key",
     "validate_node_id",

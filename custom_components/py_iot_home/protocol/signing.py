@@ -7,6 +7,7 @@ import hmac
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
@@ -40,8 +41,18 @@ def compute_signature(secret: bytes, topic: str, message: Mapping[str, object]) 
     return hmac.new(secret, signing_input(topic, message), hashlib.sha256).hexdigest()
 
 
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a shared secret: its UTF-8 bytes, once put in one Unicode form (NFC).
+
+    One secret however it was typed: "ü" is one code point from a browser's form and often
+    two (u and a combining diaeresis) from an editor, and the node's signatures were refused
+    as `bad_signature` for a secret that read the same on both sides.
+    """
+    return unicodedata.normalize("NFC", secret).encode()
+
+
 def _secret_bytes(secret: str | bytes) -> bytes:
-    key = secret.encode() if isinstance(secret, str) else secret
+    key = secret_key(secret) if isinstance(secret, str) else secret
     if not key:
         raise ValueError("the shared secret must not be empty")
     return key
