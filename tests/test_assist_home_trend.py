@@ -59,9 +59,13 @@ async def _bedroom_cooling(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 async def test_is_it_getting_warmer_at_home(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """It said "I do not know an area called it"."""
+    """It said "I do not know an area called it"; before any trend, when to ask again, as
+    a room's own answer says (both boards started together)."""
+    room = await said(hass, "is it getting warmer in the living room")
+    assert "; ask again after " in room
     assert await said(hass, "is it getting warmer?") == (
-        "Not enough data yet to tell whether any room is getting warmer or colder."
+        "Not enough data yet to tell whether any room is getting warmer or colder; "
+        + room.split("; ", 1)[1]
     )
 
     await three_days_warming(hass, mock_config_entry)

@@ -254,6 +254,22 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
                 trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
             )
         )
+    if not trends:
+        # As a room's answer does: when to ask again, the first room's trend expected.
+        now = dt_util.now()
+        expected = [
+            ready_at
+            for entity in places.values()
+            if (state := hass.states.get(entity.entity_id)) is not None
+            and (ready_at := _local_time(state.attributes.get(ATTR_READY_AT))) is not None
+            and ready_at > now
+        ]
+        return not_enough_data_answer(
+            place="any room",
+            quantity=question.quantity,
+            ready_at=min(expected, default=None),
+            now=now,
+        )
     return home_trend_answer(question=question, places=trends)
 
 
