@@ -610,3 +610,29 @@ async def test_a_signing_nodes_own_longer_interval_is_taken_at_once(
     await _reading_every(hass, freezer, 600, range(7, 8), signer)
     assert await _shown_after(hass, freezer, 1790) == "22.5"
     assert await _shown_after(hass, freezer, 60) == STATE_UNAVAILABLE
+
+
+async def test_a_stranger_making_a_node_fresh_then_silent_is_warned_of_once_an_hour(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Anyone's single state for an unsigned node makes its values current, and 90 s later
+    silent again: each cycle logged a warning, one every two minutes for as long as it went on.
+    The values still go unavailable each time; the warning comes once an hour."""
+    await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    silent = "is online but sent no sample"
+    for seq in range(1, 11):
+        await _reading_every(hass, freezer, 5, range(seq, seq + 1))
+        assert hass.states.get(TEMPERATURE).state == "22.5"
+        assert await _shown_after(hass, freezer, 120) == STATE_UNAVAILABLE
+    warnings = [r for r in caplog.records if silent in r.getMessage()]
+    assert [r.levelno for r in warnings].count(logging.WARNING) == 1
+    assert len(warnings) == 10
+    # An hour on, the next silence is a warning again.
+    await _reading_every(hass, freezer, 3600, range(11, 12))
+    assert await _shown_after(hass, freezer, 120) == STATE_UNAVAILABLE
+    warnings = [r for r in caplog.records if silent in r.getMessage()]
+    assert [r.levelno for r in warnings].count(logging.WARNING) == 2

@@ -273,7 +273,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         data = self.data
         if not data.online or data.readings_stale or not self._silence.is_silent(time.time()):
             return
-        LOGGER.warning(
+        log = LOGGER.warning if self._silence.warn_now(time.monotonic()) else LOGGER.debug
+        log(
             "Node %s is online but sent no sample for over %.0f s (it samples every %.0f s); "
             "its sensors show unavailable until it does",
             self.node_id,

@@ -15,6 +15,9 @@ SILENCE_CHECK_INTERVAL = timedelta(seconds=30)
 # samples every few seconds is not judged on a broker's hiccup): its readings are stale.
 SILENT_INTERVALS = 3
 MIN_SILENCE_S = 90.0
+# The warning that a node went silent, at most once this often (then at debug): anyone's
+# single state for an unsigned node made it fresh, and 90 s later a warning, again and again.
+SILENCE_WARNING_INTERVAL_S = 3600.0
 
 
 @dataclass(slots=True)
@@ -31,6 +34,8 @@ class SilenceWatch:
     # The node's own time of its latest reading, and the step from the one before it.
     last_reading_ts: float | None = None
     reading_step_s: float | None = None
+    # When its silence was last logged as a warning (monotonic seconds).
+    warned_at_s: float | None = None
 
     def heard(self, now_s: float) -> None:
         """A live sample arrived (or the node came online: it gets a full grace period)."""
@@ -77,3 +82,10 @@ class SilenceWatch:
     def is_silent(self, now_s: float) -> bool:
         """Whether no sample came for longer than the node's own rhythm explains."""
         return self.last_heard_s is not None and now_s - self.last_heard_s > self.allowed_s()
+
+    def warn_now(self, now_s: float) -> bool:
+        """Whether its silence is logged as a warning this time (once an hour at most)."""
+        if self.warned_at_s is not None and now_s - self.warned_at_s < SILENCE_WARNING_INTERVAL_S:
+            return False
+        self.warned_at_s = now_s
+        return True
