@@ -91,8 +91,9 @@ async def test_an_led_assist_may_not_switch_is_left_alone(
 ) -> None:
     await _board_in_the_kitchen(hass, mock_config_entry)
     async_expose_entity(hass, conversation.DOMAIN, DESK_LED, False)
+    # It says where to expose it (the walk heard only "has no LED that Assist may switch").
     assert await said(hass, "turn on the LED in the kitchen") == (
-        "The Kitchen has no LED that Assist may switch."
+        "Desk LED is not exposed to Assist: expose it under Settings, Voice assistants, Expose."
     )
     assert hass.states.get(DESK_LED).state == "off"
 
@@ -250,6 +251,15 @@ async def test_a_node_in_no_area_switches_its_led_for_the_place_it_is_named_afte
         "Turned on the Kitchen Pi Desk LED."
     )
     assert hass.states.get(led).state == "on"
+    # Un-exposed, it says where to expose it (a walk heard "Garage Pi has no LED that
+    # Assist may switch." of the Garage Pi's LED), and leaves it as it is.
+    async_expose_entity(hass, conversation.DOMAIN, led, False)
+    assert await said(hass, "turn off the LED in the kitchen") == (
+        "Kitchen Pi Desk LED is not exposed to Assist: "
+        "expose it under Settings, Voice assistants, Expose."
+    )
+    assert hass.states.get(led).state == "on"
+    async_expose_entity(hass, conversation.DOMAIN, led, True)
     # An area of that name without an LED of ours leaves it to the node, as the readings do.
     ar.async_get(hass).async_get_or_create("Kitchen")
     assert await said(hass, "turn off the LEDs in the kitchen") == (

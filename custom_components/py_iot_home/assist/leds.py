@@ -25,6 +25,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
 from ..const import DOMAIN
+from .exposure import EXPOSE_PAGE, not_exposed_answer
 from .led_answers import (
     NamedLed,
     device_leds_switched_answer,
@@ -85,7 +86,10 @@ class AreaLedsIntent(AreaIntentHandler):
             return await self._async_handle_device(intent_obj, area, exposed, turn_on)
         leds = {entity_id: led.name for entity_id, led in exposed.items() if led.area_id == area.id}
         if not leds:
-            response.async_set_speech(f"The {area.name} has no LED that Assist may switch.")
+            hidden = [led.name for led in _leds(hass, exposed=False) if led.area_id == area.id]
+            response.async_set_speech(
+                _not_exposed(hidden) or f"The {area.name} has no LED that Assist may switch."
+            )
             return response
         if len(leds) > 1 and "all" not in intent_obj.slots:
             response.async_set_speech(
@@ -112,7 +116,14 @@ class AreaLedsIntent(AreaIntentHandler):
         name = str(device.name_by_user or device.name)
         leds = {e: led.name for e, led in exposed.items() if led.device_id == device.id}
         if not leds:
-            response.async_set_speech(f"{name} has no LED that Assist may switch.")
+            hidden = [
+                led.name
+                for led in _leds(intent_obj.hass, exposed=False)
+                if led.device_id == device.id
+            ]
+            response.async_set_speech(
+                _not_exposed(hidden) or f"{name} has no LED that Assist may switch."
+            )
             return response
         if len(leds) > 1 and "all" not in intent_obj.slots:
             response.async_set_speech(
@@ -214,6 +225,29 @@ def _satellite_area(hass: HomeAssistant, device_id: str | None) -> str | None:
 def _area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
     area = ar.async_get(hass).async_get_area(area_id) if area_id else None
     return area.name if area else None
+
+
+def _not_exposed(names: list[str]) -> str | None:
+    """Where the place's LEDs are all un-exposed: say so, and where to expose them."""
+    names = sorted(names, key=str.casefold)
+    if len(names) == 1:
+        return not_exposed_answer(names[0])
+    if names:
+        return f"{' and '.join(names)} are not exposed to Assist: expose them under {EXPOSE_PAGE}."
+    return None
+
+
+def _leds(hass: HomeAssistant, *, exposed: bool) -> list[_Led]:
+    """The home's LEDs that are, or are not, exposed to Assist."""
+    return [
+        _Led(_led_name(hass, entity), area_of(hass, entity), entity.device_id)
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SWITCH
+        and not entity.disabled
+        and async_should_expose(hass, _ASSISTANT, entity.entity_id) == exposed
+        and _is_an_led(hass, entity)
+    ]
 
 
 def _exposed_leds(hass: HomeAssistant) -> dict[str, _Led]:
