@@ -86,7 +86,9 @@ class AreaLedsIntent(AreaIntentHandler):
             return await self._async_handle_device(intent_obj, area, exposed, turn_on)
         leds = {entity_id: led.name for entity_id, led in exposed.items() if led.area_id == area.id}
         if not leds:
-            hidden = [led.name for led in _leds(hass, exposed=False) if led.area_id == area.id]
+            hidden = [
+                led.name for led in _leds(hass, exposed=False).values() if led.area_id == area.id
+            ]
             response.async_set_speech(
                 _not_exposed(hidden) or f"The {area.name} has no LED that Assist may switch."
             )
@@ -118,7 +120,7 @@ class AreaLedsIntent(AreaIntentHandler):
         if not leds:
             hidden = [
                 led.name
-                for led in _leds(intent_obj.hass, exposed=False)
+                for led in _leds(intent_obj.hass, exposed=False).values()
                 if led.device_id == device.id
             ]
             response.async_set_speech(
@@ -237,31 +239,26 @@ def _not_exposed(names: list[str]) -> str | None:
     return None
 
 
-def _leds(hass: HomeAssistant, *, exposed: bool) -> list[_Led]:
-    """The home's LEDs that are, or are not, exposed to Assist."""
-    return [
-        _Led(_led_name(hass, entity), area_of(hass, entity), entity.device_id)
-        for entity in er.async_get(hass).entities.values()
-        if entity.platform == DOMAIN
-        and entity.domain == Platform.SWITCH
-        and not entity.disabled
-        and async_should_expose(hass, _ASSISTANT, entity.entity_id) == exposed
-        and _is_an_led(hass, entity)
-    ]
+def _leds(hass: HomeAssistant, *, exposed: bool) -> dict[str, _Led]:
+    """The home's LEDs that are, or are not, exposed to Assist, by name.
 
-
-def _exposed_leds(hass: HomeAssistant) -> dict[str, _Led]:
-    """The home's LEDs Assist may switch: entity id to its name and area, by name."""
+    Entity id to its name, area and device.
+    """
     leds = {
         entity.entity_id: _Led(_led_name(hass, entity), area_of(hass, entity), entity.device_id)
         for entity in er.async_get(hass).entities.values()
         if entity.platform == DOMAIN
         and entity.domain == Platform.SWITCH
         and not entity.disabled
-        and async_should_expose(hass, _ASSISTANT, entity.entity_id)
+        and async_should_expose(hass, _ASSISTANT, entity.entity_id) == exposed
         and _is_an_led(hass, entity)
     }
     return dict(sorted(leds.items(), key=lambda item: item[1].name.casefold()))
+
+
+def _exposed_leds(hass: HomeAssistant) -> dict[str, _Led]:
+    """The home's LEDs Assist may switch."""
+    return _leds(hass, exposed=True)
 
 
 def _is_an_led(hass: HomeAssistant, entity: er.RegistryEntry) -> bool:
