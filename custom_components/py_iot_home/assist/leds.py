@@ -10,7 +10,9 @@ Assistant's own intent (a light its user named "LED").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import probatio
@@ -83,62 +85,27 @@ class AreaLedsIntent(AreaIntentHandler):
             response.async_set_speech(area)
             return response
         if isinstance(area, dr.DeviceEntry):
-            return await self._async_handle_device(intent_obj, area, exposed, turn_on)
-        leds = {entity_id: led.name for entity_id, led in exposed.items() if led.area_id == area.id}
-        if not leds:
-            hidden = [
-                led.name for led in _leds(hass, exposed=False).values() if led.area_id == area.id
-            ]
-            response.async_set_speech(
-                _not_exposed(hidden) or f"The {area.name} has no LED that Assist may switch."
+            name = str(area.name_by_user or area.name)
+            device_id = area.id
+            return await _async_switch_place(
+                intent_obj,
+                exposed,
+                lambda led: led.device_id == device_id,
+                no_led=f"{name} has no LED that Assist may switch.",
+                place=name,
+                switched=partial(device_leds_switched_answer, device=name),
+                turn_on=turn_on,
             )
-            return response
-        if len(leds) > 1 and "all" not in intent_obj.slots:
-            response.async_set_speech(
-                which_led_answer(area=area.name, leds=list(leds.values()), on=turn_on)
-            )
-            return response
-        if failed := await _async_switch(intent_obj, list(leds), turn_on):
-            response.async_set_speech(failed)
-            return response
-        response.async_set_speech(
-            leds_switched_answer(area=area.name, leds=list(leds.values()), on=turn_on)
+        area_id = area.id
+        return await _async_switch_place(
+            intent_obj,
+            exposed,
+            lambda led: led.area_id == area_id,
+            no_led=f"The {area.name} has no LED that Assist may switch.",
+            place=area.name,
+            switched=partial(leds_switched_answer, area=area.name),
+            turn_on=turn_on,
         )
-        return response
-
-    async def _async_handle_device(
-        self,
-        intent_obj: intent.Intent,
-        device: dr.DeviceEntry,
-        exposed: dict[str, _Led],
-        turn_on: bool,
-    ) -> intent.IntentResponse:
-        """The LED(s) of our device that answers for the place said."""
-        response = intent_obj.create_response()
-        name = str(device.name_by_user or device.name)
-        leds = {e: led.name for e, led in exposed.items() if led.device_id == device.id}
-        if not leds:
-            hidden = [
-                led.name
-                for led in _leds(intent_obj.hass, exposed=False).values()
-                if led.device_id == device.id
-            ]
-            response.async_set_speech(
-                _not_exposed(hidden) or f"{name} has no LED that Assist may switch."
-            )
-            return response
-        if len(leds) > 1 and "all" not in intent_obj.slots:
-            response.async_set_speech(
-                which_led_answer(area=name, leds=list(leds.values()), on=turn_on)
-            )
-            return response
-        if failed := await _async_switch(intent_obj, list(leds), turn_on):
-            response.async_set_speech(failed)
-            return response
-        response.async_set_speech(
-            device_leds_switched_answer(device=name, leds=list(leds.values()), on=turn_on)
-        )
-        return response
 
     async def _async_handle_in_no_area(
         self, intent_obj: intent.Intent, turn_on: bool
@@ -227,6 +194,41 @@ def _satellite_area(hass: HomeAssistant, device_id: str | None) -> str | None:
 def _area_name(hass: HomeAssistant, area_id: str | None) -> str | None:
     area = ar.async_get(hass).async_get_area(area_id) if area_id else None
     return area.name if area else None
+
+
+async def _async_switch_place(
+    intent_obj: intent.Intent,
+    exposed: dict[str, _Led],
+    belongs: Callable[[_Led], bool],
+    *,
+    no_led: str,
+    place: str,
+    switched: Callable[..., str],
+    turn_on: bool,
+) -> intent.IntentResponse:
+    """Switch the exposed LEDs that `belongs` picks (an area's, or a device's in no area).
+
+    None exposed: that they are not, and where to expose them, or `no_led` if it has none.
+    Several, not "all" of them: which, switching none.
+    """
+    response = intent_obj.create_response()
+    leds = {e: led.name for e, led in exposed.items() if belongs(led)}
+    if not leds:
+        hidden = [
+            led.name for led in _leds(intent_obj.hass, exposed=False).values() if belongs(led)
+        ]
+        response.async_set_speech(_not_exposed(hidden) or no_led)
+        return response
+    if len(leds) > 1 and "all" not in intent_obj.slots:
+        response.async_set_speech(
+            which_led_answer(area=place, leds=list(leds.values()), on=turn_on)
+        )
+        return response
+    if failed := await _async_switch(intent_obj, list(leds), turn_on):
+        response.async_set_speech(failed)
+        return response
+    response.async_set_speech(switched(leds=list(leds.values()), on=turn_on))
+    return response
 
 
 def _not_exposed(names: list[str]) -> str | None:
