@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 import probatio
-from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -27,7 +26,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
 from ..const import DOMAIN
-from .exposure import EXPOSE_PAGE, not_exposed_answer
+from .exposure import ASSISTANT, EXPOSE_PAGE, is_exposed, not_exposed_answer
 from .led_answers import (
     NamedLed,
     device_leds_switched_answer,
@@ -39,8 +38,6 @@ from .led_answers import (
 from .places import AreaIntentHandler, PlaceMatch, area_of
 
 INTENT_AREA_LEDS = "PyIotHomeSetAreaLeds"
-# The agent Home Assistant's own intents check exposure for.
-_ASSISTANT = "conversation"
 # A board's LED says so in its device's model ("LED on GPIO17"); a node's outputs may be
 # relays ("Fan"), so only one whose name says LED is one.
 _LED_WORD = re.compile(r"\bleds?\b", re.IGNORECASE)
@@ -168,7 +165,7 @@ async def _async_home_assistants_own(
             text_input=intent_obj.text_input,
             context=intent_obj.context,
             language=intent_obj.language,
-            assistant=_ASSISTANT,
+            assistant=ASSISTANT,
             device_id=intent_obj.device_id,
             satellite_id=intent_obj.satellite_id,
         )
@@ -252,7 +249,7 @@ def _leds(hass: HomeAssistant, *, exposed: bool) -> dict[str, _Led]:
         if entity.platform == DOMAIN
         and entity.domain == Platform.SWITCH
         and not entity.disabled
-        and async_should_expose(hass, _ASSISTANT, entity.entity_id) == exposed
+        and is_exposed(hass, ASSISTANT, entity.entity_id) == exposed
         and _is_an_led(hass, entity)
     }
     return dict(sorted(leds.items(), key=lambda item: item[1].name.casefold()))
