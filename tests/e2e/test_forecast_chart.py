@@ -43,10 +43,9 @@ def watts(value: float) -> int:
 async def first_row_as_shown(row: Locator, api: HomeAssistantClient) -> list[str]:
     """The first row's cells, once they show the forecast's first point as the state has it.
 
-    The forecast is refreshed a minute into every hour (and when the outdoor reading moves it):
-    a state read and the page's render may straddle a refresh, so both are read again until
-    they agree (a CI run read 881 W, then the page rendered the refreshed 987 W). A card that
-    never agrees with the state fails after a minute, with both.
+    The forecast is made again a minute into every hour: a state read and the page's render
+    may straddle that, so both are read again until they agree (a CI run read 881 W, then the
+    page rendered the new forecast's 987 W). A card that never agrees fails after a minute.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 60
