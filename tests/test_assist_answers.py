@@ -15,6 +15,7 @@ from custom_components.py_iot_home.assist.climate_answers import (
 from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
     power_day_answer,
+    power_day_peak_answer,
     power_forecast_answer,
     power_peak_answer,
 )
@@ -253,6 +254,37 @@ def test_the_peak_is_the_highest_hour_of_the_next_24() -> None:
     )
     later = NOW + timedelta(hours=2)
     assert power_peak_answer(name="Home", hours=_hours(1500, 420), now=later) == (
+        "Home has no forecast yet."
+    )
+
+
+def test_the_peak_of_today_or_tomorrow_is_that_days_highest_hour() -> None:
+    """Asked at 21:20 ("when is the peak power tomorrow?"): tomorrow's 19:00, 1,500 W, as far
+    as the forecast sees; today's is this hour, the highest of 21:00 to 23:00 (100 W each)."""
+    assert power_day_peak_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=True) == (
+        "Home expects the peak at 7:00 PM tomorrow, about 1,500\u00a0W "
+        "(midnight to 9:00 PM, as far as it sees)."
+    )
+    today = [*_hours(300, 420.4, 1240.5)]
+    assert power_day_peak_answer(name="Home", hours=today, now=NOW, tomorrow=False) == (
+        "Home expects the peak at 11:00 PM today, about 1,241\u00a0W."
+    )
+    assert power_day_peak_answer(name="Home", hours=_day(NOW), now=NOW, tomorrow=False) == (
+        "Home expects the peak this hour, about 100\u00a0W."
+    )
+    # The 08:00 hour tomorrow (900 W) is no day's peak seen from 01:48, an hour of it seen.
+    early = NOW.replace(day=4, hour=1, minute=48)
+    assert power_day_peak_answer(name="Home", hours=_day(early), now=early, tomorrow=True) == (
+        "Home sees only 1 hour of tomorrow yet, up to 1:00 AM; "
+        "ask again after 12:00 PM today, when it sees half of the day."
+    )
+    just_after = NOW.replace(day=4, hour=0, minute=10)
+    assert power_day_peak_answer(
+        name="Home", hours=_day(just_after), now=just_after, tomorrow=True
+    ) == (
+        "Home forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again after midnight."
+    )
+    assert power_day_peak_answer(name="Home", hours=[], now=NOW, tomorrow=True) == (
         "Home has no forecast yet."
     )
 

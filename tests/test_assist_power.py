@@ -80,6 +80,26 @@ async def test_when_is_the_peak_power(
         assert await said(hass, sentence) == (
             f"Power forecast expects the peak at {start:%-I:%M %p} {day}, about {watts}\u00a0W."
         ), sentence
+    # Of today or tomorrow: that day's highest hour. At 16:10 in US/Pacific the forecast
+    # reaches from 16:00 today to 16:00 tomorrow.
+    local_now = dt_util.as_local(NOW)
+    hours = [(dt_util.parse_datetime(point["datetime"]), point["power_w"]) for point in forecast]
+    for day, date, reaches in (
+        ("today", local_now.date(), ""),
+        (
+            "tomorrow",
+            local_now.date() + timedelta(days=1),
+            " (midnight to 4:00 PM, as far as it sees)",
+        ),
+    ):
+        of_day = [(at, power) for at, power in hours if at is not None and at.date() == date]
+        assert len(of_day) == {"today": 8, "tomorrow": 16}[day]
+        at, power = max(of_day, key=lambda hour: hour[1])
+        when = "this hour" if at <= local_now else f"at {at:%-I:%M %p} {day}"
+        assert await said(hass, f"when is the peak power {day}") == (
+            f"Power forecast expects the peak {when}, about {math.floor(power + 0.5):,}\u00a0W"
+            f"{reaches}."
+        ), day
     # "How much power will we use" is still the forecast, not the power now.
     assert (await said(hass, "how much power will we use")).startswith(
         "Power forecast expects about "

@@ -57,6 +57,52 @@ def power_day_answer(
     and gives no figure for a tomorrow it hardly sees (after midnight, an hour or two of
     it: its energy read as a day's). The hour under way counts for what is left of it.
     """
+    seen = _hours_of_day(name=name, hours=hours, now=now, tomorrow=tomorrow)
+    if isinstance(seen, str):
+        return seen
+    of_day, reaches = seen
+    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
+    if tomorrow:
+        said = f"Tomorrow, {name} expects about {kwh(energy_kwh)} ({reaches or 'the whole day'})"
+    else:
+        said = f"For the rest of today, {name} expects about {kwh(energy_kwh)}"
+        if reaches:
+            said += f" ({reaches})"
+    peak = max(of_day, key=lambda hour: hour.power_w)
+    return f"{said}; the highest hour is {clock_time(peak.start)}, about {watts(peak.power_w)}."
+
+
+def power_day_peak_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, tomorrow: bool
+) -> str:
+    """The highest hour of the rest of today, or of tomorrow as far as the forecast sees.
+
+    As `power_day_answer`: a tomorrow seen for less than half a day gives no peak (at
+    00:30 the highest of two hours is not tomorrow's peak); one seen only to this hour
+    says so.
+    """
+    seen = _hours_of_day(name=name, hours=hours, now=now, tomorrow=tomorrow)
+    if isinstance(seen, str):
+        return seen
+    of_day, reaches = seen
+    peak = max(of_day, key=lambda hour: hour.power_w)
+    when = (
+        "this hour"
+        if peak.start <= now
+        else f"at {clock_time(peak.start)} {'tomorrow' if tomorrow else 'today'}"
+    )
+    said = f"{name} expects the peak {when}, about {watts(peak.power_w)}"
+    return f"{said} ({reaches})." if reaches else f"{said}."
+
+
+def _hours_of_day(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, tomorrow: bool
+) -> tuple[list[ForecastHour], str | None] | str:
+    """The forecast's hours of today (from the one under way) or of tomorrow.
+
+    With them, how far they reach when short of the day's end; or, when there is no day's
+    figure to give, what to say instead.
+    """
     hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
     if not hours:
         return f"{name} has no forecast yet."
@@ -69,28 +115,20 @@ def power_day_answer(
             f"{day_ahead(end, now)}; ask again after midnight."
         )
     end = of_day[-1].start + timedelta(hours=1)
-    if tomorrow and end.date() == day and len(of_day) < HALF_DAY_HOURS:
+    if end.date() > day:
+        return of_day, None
+    if tomorrow and len(of_day) < HALF_DAY_HOURS:
         seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS - len(of_day))
         return (
             f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to "
             f"{clock_time(end)}; ask again after {clock_time(seen_from)} "
             f"{day_ahead(seen_from, now)}, when it sees half of the day."
         )
-    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
+    # Tomorrow up to this hour; today short of midnight: on the 25-hour day of a clock
+    # change, 24 hours end at 23:00.
     if tomorrow:
-        reaches = (
-            "the whole day"
-            if end.date() > day
-            else f"midnight to {clock_time(end)}, as far as it sees"
-        )
-        said = f"Tomorrow, {name} expects about {kwh(energy_kwh)} ({reaches})"
-    else:
-        said = f"For the rest of today, {name} expects about {kwh(energy_kwh)}"
-        if end.date() == day:
-            # Short of midnight: on the 25-hour day of a clock change, 24 hours end at 23:00.
-            said += f" (until {clock_time(end)}, as far as it sees)"
-    peak = max(of_day, key=lambda hour: hour.power_w)
-    return f"{said}; the highest hour is {clock_time(peak.start)}, about {watts(peak.power_w)}."
+        return of_day, f"midnight to {clock_time(end)}, as far as it sees"
+    return of_day, f"until {clock_time(end)}, as far as it sees"
 
 
 # Less of tomorrow than this is no day's figure.

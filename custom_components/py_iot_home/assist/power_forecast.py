@@ -15,6 +15,7 @@ from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .power_answers import (
     ForecastHour,
     power_day_answer,
+    power_day_peak_answer,
     power_forecast_answer,
     power_peak_answer,
 )
@@ -73,7 +74,14 @@ class PowerPeakIntent(PowerForecastIntent):
     description = "Tells the hour of the highest power use each power forecast expects"
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
-        return power_peak_answer(name=name, hours=hours, now=dt_util.now())
+        # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
+        day = intent_obj.slots.get("day", {}).get("value")
+        now = dt_util.now()
+        if day in ("today", "tomorrow"):
+            return power_day_peak_answer(
+                name=name, hours=hours, now=now, tomorrow=day == "tomorrow"
+            )
+        return power_peak_answer(name=name, hours=hours, now=now)
 
 
 def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:

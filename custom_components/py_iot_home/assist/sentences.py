@@ -22,6 +22,18 @@ _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 
 
+def _peak_sentences(day: str) -> tuple[str, ...]:
+    """When the use peaks, in the next 24 hours or (`day`: " today", " tomorrow") that day."""
+    return (
+        f"when is [the] peak {_POWER} {_USE}{day}",
+        f"when is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest){day}",
+        f"when (is|will be) [the] (highest|peak) {_POWER} {_USE}{day}",
+        f"when will [the|our|my] {_POWER} {_USE} peak{day}",
+        f"when (do|will) (we|i) use the most {_POWER}{day}",
+        f"(what is|what's|whats) [the] peak {_POWER} {_USE}{day}",
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class AssistSentences:
     """Sentences that call one intent; `slots` adds what the sentence itself says."""
@@ -124,14 +136,16 @@ SENTENCES: Mapping[str, AssistSentences] = {
     ),
     "power_peak": AssistSentences(
         intent_type=INTENT_POWER_PEAK,
-        sentences=(
-            f"when is [the] peak {_POWER} {_USE}",
-            f"when is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest)",
-            f"when (is|will be) [the] (highest|peak) {_POWER} {_USE}",
-            f"when will [the|our|my] {_POWER} {_USE} peak",
-            f"when (do|will) (we|i) use the most {_POWER}",
-        ),
+        sentences=_peak_sentences(""),
     ),
+    **{
+        f"power_peak_{day}": AssistSentences(
+            intent_type=INTENT_POWER_PEAK,
+            sentences=_peak_sentences(f" {day}"),
+            slots={"day": day},
+        )
+        for day in ("today", "tomorrow")
+    },
     "outdoor_temperature": AssistSentences(
         intent_type=INTENT_OUTDOOR_TEMPERATURE,
         sentences=(
