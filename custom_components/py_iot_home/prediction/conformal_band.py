@@ -2,7 +2,7 @@
 
 Per horizon, quantiles of the errors the method in use made on the walk-forward weeks
 (`walk_forward.py`), at tail levels calibrated on how a band drawn from the other held-out
-weeks covered each week: docs/prediction.md, *Uncertainty*.
+weeks covered each week: docs/prediction-lab.md, *Uncertainty*.
 """
 
 from __future__ import annotations

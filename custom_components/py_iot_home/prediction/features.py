@@ -56,7 +56,7 @@ END_FEATURE = "last_hour_end_vs_mean"
 # Fixed, not its spread: Home Assistant keeps the five-minute statistics 10 days, so most
 # training rows (and the first walk-forward block, which sets the spreads) lack it. 1.0
 # (four times the penalty of 0.5) keeps what it gains on homes and costs no 15-minute
-# industrial load (docs/prediction.md, *The last hour's last five minutes*).
+# industrial load (docs/prediction-lab.md, *The last hour's last five minutes*).
 END_SCALE = 1.0
 END_HORIZONS = 1
 

@@ -28,7 +28,7 @@ MIN_POWER_SCALE = 0.05
 MAX_STANDARD = 4.0
 # The next hour is told by the hours just past; its calendar and weather inputs, which
 # 60 days give ~60 rows per hour of day to learn, are penalised four times harder there
-# (docs/prediction.md, *The next hour leans on recent power*).
+# (docs/prediction-lab.md, *The next hour leans on recent power*).
 NEXT_HOUR_HORIZONS = 1
 NEXT_HOUR_CONTEXT_PENALTY = 4.0
 RECENT_POWER_INPUTS = frozenset((*POWER_FEATURES, END_FEATURE))
