@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -89,6 +90,8 @@ HOME_ASSISTANT_ATTRIBUTES = {
 }
 
 SLICE = Path(__file__).parent / "data" / "uci_appliances_hourly_56d.csv"
+DOCS = Path(__file__).parents[1] / "docs"
+AUTOMATION = DOCS / "examples" / "power_forecast_automation.yaml"
 # A week past the 14 days a model needs: for tests whose claim is not about the training's
 # quality (each of the 56 days costs the worker's fit and the recorder's import time).
 ENOUGH_DAYS = 21
@@ -580,6 +583,37 @@ async def test_forecast_and_retrain_actions(
     # NOW + 5 min in the home's zone (the test instance's US/Pacific), to the second.
     assert hass.config.time_zone == "US/Pacific"
     assert response["trained_at"] == "2026-02-28T16:15:00-08:00"
+
+
+def test_the_guide_shows_the_tested_automation() -> None:
+    assert AUTOMATION.read_text().strip() in (DOCS / "prediction.md").read_text()
+
+
+async def test_the_guides_automation_names_the_quietest_hour_ahead(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """docs/prediction.md's example, as written: the lowest of the next 12 hours, band and all."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    automations = yaml.safe_load(AUTOMATION.read_text())
+    assert await async_setup_component(hass, "persistent_notification", {})
+    assert await async_setup_component(hass, "automation", {"automation": automations})
+    automation = {"entity_id": "automation.tell_me_the_quietest_hour_of_the_night_ahead"}
+    await hass.services.async_call("automation", "trigger", automation, blocking=True)
+    await hass.async_block_till_done()
+    # Its time trigger waits for 21:05 otherwise, past the test's end.
+    await hass.services.async_call("automation", "turn_off", automation, blocking=True)
+    hours = hass.states.get(PREDICTED).attributes["forecast"][:12]
+    quietest = min(hours, key=lambda point: point["power_w"])
+    at = datetime.fromisoformat(quietest["datetime"])
+    notes = persistent_notification._async_get_or_create_notifications(hass)
+    assert notes["py_iot_home_quietest_hour"]["message"] == (
+        f"{at:%H:%M}: about {round(quietest['power_w'])} W (likely "
+        f"{round(quietest['low_w'])} to {round(quietest['high_w'])} W)."
+    )
+    # Not the hour under way by chance: the night's hours differ, and the lowest is told.
+    assert len({point["power_w"] for point in hours}) > 1
 
 
 async def _forecast_action(hass: HomeAssistant, entry_id: str) -> ServiceResponse:
