@@ -310,7 +310,8 @@ settles. Unsigned nodes are not asked: anyone allowed on the broker could send t
 counter. `tests/test_node_gap_resend.py` (harness) and `tests/test_node_broker_gap.py` (a
 real Mosquitto dropping samples for a stalled Home Assistant) cover it.
 
-{security}"""
+{security}
+"""
 
 
 def main() -> None:
