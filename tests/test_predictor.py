@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import persistent_notification
 from homeassistant.components.recorder import Recorder, history
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -75,6 +74,7 @@ from .home_entry import (
     subentry_titled,
 )
 from .imported_statistics import Statistics, async_import_once, imported
+from .notifications import watch_notifications
 from .state_watch import record_unavailable
 from .test_identities import identities
 
@@ -598,6 +598,7 @@ async def test_the_guides_automation_names_the_quietest_hour_ahead(
     await _add_predictor(hass)
     automations = yaml.safe_load(AUTOMATION.read_text())
     assert await async_setup_component(hass, "persistent_notification", {})
+    notes = watch_notifications(hass)
     assert await async_setup_component(hass, "automation", {"automation": automations})
     automation = {"entity_id": "automation.tell_me_the_quietest_hour_of_the_night_ahead"}
     await hass.services.async_call("automation", "trigger", automation, blocking=True)
@@ -607,7 +608,6 @@ async def test_the_guides_automation_names_the_quietest_hour_ahead(
     hours = hass.states.get(PREDICTED).attributes["forecast"][:12]
     quietest = min(hours, key=lambda point: point["power_w"])
     at = datetime.fromisoformat(quietest["datetime"])
-    notes = persistent_notification._async_get_or_create_notifications(hass)
     assert notes["py_iot_home_quietest_hour"]["message"] == (
         f"{at:%H:%M}: about {round(quietest['power_w'])} W (likely "
         f"{round(quietest['low_w'])} to {round(quietest['high_w'])} W)."

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import persistent_notification
 from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -22,6 +21,7 @@ from custom_components.py_iot_home.const import DOMAIN
 from .daily_reference import pandas_daily
 from .fakes import FakeHardware
 from .home_entry import feature
+from .notifications import watch_notifications
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "trend_automation.yaml"
@@ -145,6 +145,7 @@ async def test_example_automation_notifies_when_a_room_cools(
 ) -> None:
     automations = yaml.safe_load(EXAMPLE.read_text())
     assert await async_setup_component(hass, "persistent_notification", {})
+    notifications = watch_notifications(hass)
     assert await async_setup_component(hass, AUTOMATION_DOMAIN, {AUTOMATION_DOMAIN: automations})
     trend = feature(init_integration).trend
     # Minutes of warming then cooling are no trend: nobody is notified (it used to be).
@@ -156,9 +157,7 @@ async def test_example_automation_notifies_when_a_room_cools(
         await _poll(hass, freezer)
     await trend.async_refresh()
     await hass.async_block_till_done()
-    assert "py_iot_home_cooling" not in persistent_notification._async_get_or_create_notifications(
-        hass
-    )
+    assert "py_iot_home_cooling" not in notifications
     # Then four days of warming and six of cooling, analysed every two hours.
     start = dt_util.utcnow()
     start_s = start.timestamp()
@@ -173,7 +172,6 @@ async def test_example_automation_notifies_when_a_room_cools(
         trend.add_samples("temperature", times[fresh], values[fresh])
         await trend.async_refresh()
         await hass.async_block_till_done()
-    notifications = persistent_notification._async_get_or_create_notifications(hass)
     note = notifications["py_iot_home_cooling"]
     assert note["title"] == "Getting colder"
     assert "sensor.living_room_temperature is falling by -" in note["message"]
