@@ -1164,3 +1164,34 @@ async def test_a_forecast_name_that_is_no_name_is_refused_next_to_its_field(
         result["flow_id"], {**sources, CONF_NAME: "Power forecast"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [{"version": 2}, {"version": 0}, {"version": "1"}],
+    ids=["newer_release", "older_major", "version_text"],
+)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_saved_model_file_this_release_cannot_read_is_trained_anew(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    wrapper: dict[str, object],
+) -> None:
+    """A newer release's file (a backup restored onto this one) raised out of the forecast's
+    set-up: the home entry failed, every board and forecast with it, at every start."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    entry_id = await _add_predictor(hass)
+    key = model_storage_key(entry_id)
+    hass_storage[key] = hass_storage[key] | wrapper
+    freezer.tick(timedelta(minutes=5))
+    await _reload(hass)
+    assert _home(hass).state is ConfigEntryState.LOADED
+    warned = [r for r in caplog.records if r.levelno >= logging.WARNING and key in r.getMessage()]
+    assert len(warned) == 1
+    assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    assert hass_storage[key]["version"] == 1

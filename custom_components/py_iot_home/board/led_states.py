@@ -9,6 +9,7 @@ from homeassistant.helpers.storage import Store
 
 from ..const import DOMAIN
 from ..storage.coalesced_save import CoalescedSave
+from ..storage.read_back import async_read_back
 
 STORE_VERSION = 1
 SAVE_DELAY_S = 1.0
@@ -30,7 +31,7 @@ class LedStates:
 
     async def async_load(self, led_ids: Iterable[str]) -> dict[str, bool]:
         """The stored level of each configured LED that has one (removed LEDs are forgotten)."""
-        stored: object = await self._store.async_load()
+        stored = await async_read_back(self._store)
         if not isinstance(stored, dict):
             # Valid JSON of another shape (a hand edit) failed the board's set-up for good.
             stored = {}

@@ -14,6 +14,7 @@ from homeassistant.helpers.storage import Store
 from ..const import DOMAIN
 from ..hardware.reading_filter import ReadingFilter, RepeatedReading
 from ..storage.coalesced_save import CoalescedSave
+from ..storage.read_back import async_read_back
 
 STORE_VERSION = 1
 # The count only needs to be near: Home Assistant writes the latest when it stops.
@@ -38,7 +39,7 @@ class RepeatedReadingKeeper:
     async def async_restore(self) -> None:
         """Give the filter, before its first read, what it had counted before the restart."""
         # The file is data, not trusted: anything but what we wrote is ignored.
-        if (repeated := RepeatedReading.from_json(await self._store.async_load())) is not None:
+        if (repeated := RepeatedReading.from_json(await async_read_back(self._store))) is not None:
             self._filter.resume_repeated(repeated)
 
     def remember(self) -> None:

@@ -25,6 +25,7 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN, LOGGER
 from ..prediction.export import model_from_bytes, model_to_bytes
 from ..prediction.model import PowerModel
+from ..storage.read_back import async_read_back
 
 STORAGE_VERSION = 1
 # What a damaged or foreign file can raise on the way to a checked model.
@@ -57,7 +58,7 @@ class SavedModel:
 
     async def async_load(self, fingerprint: str) -> PowerModel | None:
         """The stored model if it was trained for ``fingerprint`` and reads back checked."""
-        data = await self._store.async_load()
+        data = await async_read_back(self._store)
         if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
             return None
         try:

@@ -14,6 +14,7 @@ from homeassistant.helpers.storage import Store
 from ..const import DOMAIN, LOGGER
 from ..protocol import MAX_ADMITTED_RUNS, MAX_STORED_SEQ, MessageVerifier
 from ..storage.coalesced_save import CoalescedSave
+from ..storage.read_back import async_read_back
 
 COUNTER_STORE_VERSION = 1
 COUNTER_SAVE_DELAY_S = 10
@@ -49,7 +50,7 @@ class NodeCounterStore:
         counter is the floor: the node numbers everything from one counter, so whatever it
         signed before that announcement is old, and cannot be replayed now.
         """
-        stored = await self._store.async_load()
+        stored = await async_read_back(self._store)
         floor = -1 if confirmed_seq is None else confirmed_seq
         self._verifier.restore(
             _stored_counter(stored, "last_seq", floor),

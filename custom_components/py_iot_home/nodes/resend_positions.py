@@ -18,6 +18,7 @@ from homeassistant.util.hass_dict import HassKey
 from ..const import DOMAIN
 from ..protocol import MAX_STORED_SEQ
 from ..storage.coalesced_save import CoalescedSave
+from ..storage.read_back import async_read_back
 
 STORE_KEY = f"{DOMAIN}.resend_positions"
 STORE_VERSION = 1
@@ -54,7 +55,7 @@ async def async_get_resend_positions(hass: HomeAssistant) -> ResendPositions:
     async with hass.data.setdefault(_LOAD_LOCK, asyncio.Lock()):
         if (positions := hass.data.get(DATA_RESEND_POSITIONS)) is None:
             store: Store[dict[str, int]] = Store(hass, STORE_VERSION, STORE_KEY)
-            positions = ResendPositions(store, _valid_positions(await store.async_load()))
+            positions = ResendPositions(store, _valid_positions(await async_read_back(store)))
             hass.data[DATA_RESEND_POSITIONS] = positions
     return positions
 

@@ -38,6 +38,7 @@ from ..analysis.sample_days import (
 )
 from ..analysis.sample_store import SampleStore
 from ..const import DOMAIN, LOGGER
+from ..storage.read_back import async_read_back
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = timedelta(minutes=30)
@@ -107,7 +108,7 @@ class TrendSamplesStorage:
     async def async_load(self) -> dict[str, SampleArrays]:
         """The stored samples by sensor key; nothing when none or unreadable (logged)."""
         # What is on disk, whatever the store's type says: a file may have been edited.
-        index: object = await self._index.async_load()
+        index = await async_read_back(self._index)
         if index is None:
             return {}
         if not isinstance(index, dict):
@@ -119,7 +120,7 @@ class TrendSamplesStorage:
         else:
             parts = []
             for day in _listed_days(index):
-                day_data = await self._day_store(day).async_load()
+                day_data = await async_read_back(self._day_store(day))
                 if not isinstance(day_data, dict):
                     LOGGER.warning(
                         "Stored trend samples of %s: day %s is missing or unreadable",
@@ -254,7 +255,7 @@ def _decode(name: str, parts: list[tuple[int | None, Mapping[str, Any]]]) -> lis
 async def async_remove_trend_samples(hass: HomeAssistant, entry_id: str) -> None:
     """Forget a deleted entry's saved samples: its day files, then the index."""
     index = _store(hass, storage_key(entry_id))
-    data = await index.async_load()
-    for day in _listed_days(data) if data is not None else []:
+    data = await async_read_back(index)
+    for day in _listed_days(data) if isinstance(data, dict) else []:
         await _store(hass, day_storage_key(entry_id, day)).async_remove()
     await index.async_remove()

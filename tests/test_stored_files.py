@@ -1,0 +1,175 @@
+"""What Home Assistant reads back from our stores when the file is not one this release wrote.
+
+A backup of a newer release restored onto this one, a store of a major version before ours,
+a wrapper whose ``version`` is text (a hand edit): Home Assistant's Store raises reading
+them. Each store is read as empty with one warning, the set-up goes on, and the next save
+writes this release's file.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.analysis.sample_codec import encode_samples
+from custom_components.py_iot_home.nodes.counter_store import counter_store_key
+from custom_components.py_iot_home.nodes.resend_positions import (
+    DATA_RESEND_POSITIONS,
+    SAVE_DELAY_S,
+    STORE_KEY,
+)
+from custom_components.py_iot_home.protocol import MessageSigner
+from custom_components.py_iot_home.trends.persistence import day_storage_key, storage_key
+
+from .fakes import FakeHardware
+from .home_entry import BOARD_SUBENTRY_ID
+from .node_messages import STATE_TOPIC, discover_and_confirm, state_payload
+
+SECRET = "a long enough shared secret"
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+DAY_S = 86400
+
+# What Home Assistant's Store raises on: a newer major version (UnsupportedStorageVersionError),
+# an older one it has no migration for (NotImplementedError), a version that is text (TypeError).
+WRAPPERS = {
+    "newer_release": {"version": 2, "minor_version": 1},
+    "older_major": {"version": 0, "minor_version": 1},
+    "version_text": {"version": "1", "minor_version": 1},
+}
+
+
+def _warnings_about(caplog: pytest.LogCaptureFixture, key: str) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and key in record.getMessage()
+    ]
+
+
+def _tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.exc_info]
+
+
+def _board_stores(hass_storage: dict[str, Any], store: str, wrapper: dict[str, Any]) -> str:
+    """Put the board's store ``store`` in storage inside ``wrapper``; its key."""
+    if store == "trend_day":
+        # The index is fine and lists a day whose own file is the foreign one.
+        day = int(dt_util.utcnow().timestamp() // DAY_S) - 1
+        index = storage_key(BOARD_SUBENTRY_ID)
+        hass_storage[index] = {
+            "version": 1,
+            "key": index,
+            "data": {"days": [day], "today": encode_samples([])},
+        }
+        key = day_storage_key(BOARD_SUBENTRY_ID, day)
+        times = np.array([day * DAY_S + 60.0])
+        data: object = encode_samples([("temperature", (times, np.array([20.0])))])
+    else:
+        key = {
+            "led_states": f"py_iot_home.led_states.{BOARD_SUBENTRY_ID}",
+            "repeated_reading": f"py_iot_home.repeated_reading.{BOARD_SUBENTRY_ID}",
+            "trend_index": storage_key(BOARD_SUBENTRY_ID),
+        }[store]
+        data = {}
+    hass_storage[key] = {**wrapper, "key": key, "data": data}
+    return key
+
+
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+@pytest.mark.parametrize("store", ["led_states", "repeated_reading", "trend_index", "trend_day"])
+async def test_a_board_store_this_release_cannot_read_is_started_afresh(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    store: str,
+    wrapper: str,
+) -> None:
+    """Raised out of the board's set-up, it failed the home entry, every board and forecast
+    with it, with a traceback at every start."""
+    key = _board_stores(hass_storage, store, WRAPPERS[wrapper])
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    assert hass.states.get("switch.desk_led").state == "off"
+    assert len(_warnings_about(caplog, key)) == 1
+    assert _tracebacks(caplog) == []
+
+    await hass.services.async_call(
+        SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: "switch.desk_led"}, blocking=True
+    )
+    freezer.tick(2)
+    async_fire_time_changed(hass)
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    # This release's file replaces it (a day no longer held goes with its file).
+    if store == "trend_day":
+        assert key not in hass_storage
+    else:
+        assert hass_storage[key]["version"] == 1
+        assert isinstance(hass_storage[key]["data"], dict)
+    if store == "led_states":
+        assert hass_storage[key]["data"] == {"led00001": True}
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+@pytest.mark.parametrize("store", ["counters", "resend_positions"])
+async def test_a_node_store_this_release_cannot_read_is_started_afresh(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    store: str,
+    wrapper: str,
+) -> None:
+    """The node's set-up failed for good; now its counters start from the confirmed
+    announcement's, so what it signed before stays refused."""
+    signer = MessageSigner(SECRET)
+    entry = (await discover_and_confirm(hass, signer=signer, secret=SECRET)).config_entry
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    key = counter_store_key(entry.entry_id) if store == "counters" else STORE_KEY
+    hass_storage[key] = {**WRAPPERS[wrapper], "key": key, "data": {}}
+    hass.data.pop(DATA_RESEND_POSITIONS)  # read again, as after a restart
+    caplog.clear()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert len(_warnings_about(caplog, key)) == 1
+    assert _tracebacks(caplog) == []
+    node = entry.runtime_data.node
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(0, signer=signer))
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(5, temperature=19.5, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert dict(node.rejections.counts) == {"replayed_counter": 1}
+    assert hass.states.get(TEMPERATURE).state == "19.5"
+
+    freezer.tick(SAVE_DELAY_S + 1)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert hass_storage[key]["version"] == 1
+    stored = hass_storage[key]["data"]
+    assert (stored["last_seq"] if store == "counters" else stored[entry.entry_id]) == 5
