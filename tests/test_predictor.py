@@ -1195,3 +1195,47 @@ async def test_a_saved_model_file_this_release_cannot_read_is_trained_anew(
     assert hass.states.get(LAST_TRAINED).state == dt_util.utcnow().isoformat()
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
     assert hass_storage[key]["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "stored", "default"),
+    [
+        (CONF_TRAINING_DAYS, None, 60),  # int(None): the home entry failed at every start
+        (CONF_TRAINING_DAYS, "x", 60),
+        (CONF_TRAINING_DAYS, 1e308, 60),  # no such date: OverflowError
+        (CONF_RETRAIN_HOURS, 0, 24),  # a retraining at every hourly forecast
+        (CONF_RETRAIN_HOURS, -5, 24),
+    ],
+)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_stored_forecast_setting_its_form_refuses_takes_its_default(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    setting: str,
+    stored: object,
+    default: int,
+) -> None:
+    """A backup from before the form checked the field, or a hand edit of the entry."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    entry_id = await _add_predictor(hass)
+    home = _home(hass)
+    assert await hass.config_entries.async_unload(home.entry_id)
+    subentry = home.subentries[entry_id]
+    hass.config_entries.async_update_subentry(
+        home, subentry, data={**subentry.data, setting: stored}
+    )
+    assert await hass.config_entries.async_setup(home.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert home.state is ConfigEntryState.LOADED
+    assert home.subentries[entry_id].data[setting] == default
+    predictor = _predictor(hass, entry_id)
+    assert (predictor.training_days, predictor.retrain_every) == (60, timedelta(hours=24))
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    warned = [
+        r for r in caplog.records if r.levelno >= logging.WARNING and setting in r.getMessage()
+    ]
+    assert len(warned) == 1

@@ -1,14 +1,15 @@
-"""What Home Assistant reads back from our stores when the file is not one this release wrote.
+"""What Home Assistant reads back for us that this release did not write: stores, settings.
 
 A backup of a newer release restored onto this one, a store of a major version before ours,
 a wrapper whose ``version`` is text (a hand edit): Home Assistant's Store raises reading
 them. Each store is read as empty with one warning, the set-up goes on, and the next save
-writes this release's file.
+writes this release's file. A setting its form would refuse takes its default, stored.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ from custom_components.py_iot_home.protocol import MessageSigner
 from custom_components.py_iot_home.trends.persistence import day_storage_key, storage_key
 
 from .fakes import FakeHardware
-from .home_entry import BOARD_SUBENTRY_ID
+from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry, settings
 from .node_messages import STATE_TOPIC, discover_and_confirm, state_payload
 
 SECRET = "a long enough shared secret"
@@ -173,3 +174,52 @@ async def test_a_node_store_this_release_cannot_read_is_started_afresh(
     assert hass_storage[key]["version"] == 1
     stored = hass_storage[key]["data"]
     assert (stored["last_seq"] if store == "counters" else stored[entry.entry_id]) == 5
+
+
+@pytest.mark.parametrize(
+    ("setting", "stored", "default"),
+    [
+        ("poll_interval", 0, 60),  # a poll every 0 s, in a loop
+        ("poll_interval", "60", 60),
+        ("poll_interval", None, 60),
+        ("poll_interval", 1e308, 60),
+        ("failure_threshold", 0, 5),
+        ("failure_threshold", 2.5, 5),
+        ("window_days", -3, 7),
+        ("window_days", None, 7),
+        ("trend_min_span_hours", "4", 4),
+        ("trend_threshold", None, 0.2),
+        ("trend_threshold", 1e308, 0.2),
+        ("humidity_trend_threshold", -1, 1.0),
+    ],
+)
+async def test_a_stored_board_setting_its_form_refuses_takes_its_default(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+    setting: str,
+    stored: object,
+    default: float,
+) -> None:
+    """A backup from before a form checked a field, or a hand edit: text or null failed the
+    home entry's set-up (every board and forecast) at every start, and 0 polled in a loop."""
+    entry = home_entry(board_subentry(board_data | {setting: stored}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    assert _tracebacks(caplog) == []
+    (warning,) = _warnings_about(caplog, setting)
+    assert warning.startswith("Living room: stored settings its form refuses")
+    # Stored valid again: the next start reads it without a word, and runs on it.
+    assert settings(entry)[setting] == default
+    caplog.clear()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert _warnings_about(caplog, setting) == []
+    if setting == "poll_interval":
+        assert feature(entry).board.update_interval == timedelta(seconds=default)

@@ -9,7 +9,7 @@ and system health only use these protocols, so none of them asks which kind an e
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentryFlow, OptionsFlow
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .feature_entry import FeatureEntry
     from .forecast.coordinator import PredictorCoordinator
+    from .stored_settings import StoredSetting
     from .trends.coordinator import TrendCoordinator
 
 
@@ -115,3 +116,5 @@ class SubentryKindSpec:
     flow: type[ConfigSubentryFlow]
     removable_device: Callable[[HomeAssistant, FeatureEntry, DeviceEntry], bool] | None = None
     """Whether a device of the subentry may be deleted from its page (and forgets it if so)."""
+    settings: Mapping[str, StoredSetting] = field(default_factory=dict)
+    """The numbers its forms bound: one stored out of bounds is replaced before set-up."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from ..const import (
+    CONF_RETRAIN_HOURS,
+    CONF_TRAINING_DAYS,
+    DEFAULT_RETRAIN_HOURS,
+    DEFAULT_TRAINING_DAYS,
+)
 from ..models import SubentryKindSpec
+from ..stored_settings import StoredSetting
+from .config_flow import TRAINING_BOUNDS
 from .setup import PREDICTOR_PLATFORMS, async_forget_predictor, async_setup_predictor
 from .subentry_flow import ForecastSubentryFlow
 
@@ -11,4 +19,12 @@ FORECAST_KIND = SubentryKindSpec(
     async_setup=async_setup_predictor,
     async_forget=async_forget_predictor,
     flow=ForecastSubentryFlow,
+    settings={
+        CONF_TRAINING_DAYS: StoredSetting(
+            *TRAINING_BOUNDS[CONF_TRAINING_DAYS][:2], DEFAULT_TRAINING_DAYS
+        ),
+        CONF_RETRAIN_HOURS: StoredSetting(
+            *TRAINING_BOUNDS[CONF_RETRAIN_HOURS][:2], DEFAULT_RETRAIN_HOURS
+        ),
+    },
 )

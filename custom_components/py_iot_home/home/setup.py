@@ -11,6 +11,7 @@ from ..feature_entry import FeatureEntry
 from ..feature_platform import async_add_platform_entities
 from ..hardware.gpio import PinInUseError
 from ..models import FeatureRuntime, PyIotHomeConfigEntry
+from ..stored_settings import refused_settings, refused_settings_text
 from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
 
@@ -79,6 +80,17 @@ async def _async_start_feature(
     """Start one subentry's feature and keep it in ``runtime``; None if it did not start."""
     if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None:
         return None
+    if replaced := refused_settings(subentry.data, kind.settings):
+        # Stored valid again, so the next start and the forms read what runs.
+        LOGGER.warning(
+            "%s: stored settings its form refuses replaced by their defaults: %s",
+            subentry.title,
+            refused_settings_text(subentry.data, replaced),
+        )
+        hass.config_entries.async_update_subentry(
+            entry, subentry, data={**subentry.data, **replaced}
+        )
+        subentry = entry.subentries[subentry.subentry_id]
     try:
         feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
     except PinInUseError as err:

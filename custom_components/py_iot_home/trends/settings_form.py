@@ -17,6 +17,7 @@ from ..const import (
     DEFAULT_WINDOW_DAYS,
     TREND_THRESHOLD_OPTIONS,
 )
+from ..stored_settings import StoredSetting
 from .display_unit import DisplayUnit, display_unit
 
 # The unit each threshold is stored and analysed in, per day; how fine a step its box takes
@@ -34,6 +35,17 @@ SHOWN_DIGITS = 6  # a threshold shown in °F and stored in °C again comes back 
 # to its field, in words.
 WINDOW_DAYS_RANGE = (1, 30)
 MIN_SPAN_HOURS_RANGE = (1, 48)
+# The same bounds for settings read back (a backup of a release before these checks).
+STORED_TREND_SETTINGS = {
+    CONF_WINDOW_DAYS: StoredSetting(*WINDOW_DAYS_RANGE, DEFAULT_WINDOW_DAYS),
+    CONF_TREND_MIN_SPAN_HOURS: StoredSetting(*MIN_SPAN_HOURS_RANGE, DEFAULT_TREND_MIN_SPAN_HOURS),
+    **{
+        option: StoredSetting(
+            0.0, THRESHOLD_MAXIMA[quantity], DEFAULT_TREND_THRESHOLDS[quantity], whole=False
+        )
+        for quantity, option in TREND_THRESHOLD_OPTIONS.items()
+    },
+}
 
 
 def trend_threshold(options: Mapping[str, Any], quantity: str) -> float:
