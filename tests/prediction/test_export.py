@@ -92,6 +92,24 @@ def test_not_enough_history_comes_back_from_the_subprocess() -> None:
         ({"intercept": np.full(24, np.nan)}, "non-finite"),
         ({"methods": np.array(["rm -rf"] * 24)}, "unknown methods"),
         ({"meta": np.array('{"version": 99}')}, "another version"),
+        # Saved files read back (hand-edited or damaged): any of these forecast wrong numbers
+        # (a scale of 0 or below standardises every input wrongly) or raised.
+        ({"scale": np.zeros(len(FEATURE_NAMES))}, "scales"),
+        ({"scale": np.full(len(FEATURE_NAMES), -1.0)}, "scales"),
+        ({"coef": np.zeros((24, len(FEATURE_NAMES)), complex)}, "not real numbers"),
+        ({"mean": np.full(len(FEATURE_NAMES), "1")}, "not real numbers"),
+        ({"band": np.zeros((24, 2), bool)}, "not real numbers"),
+    ],
+    ids=[
+        "coef_shape",
+        "intercept_nan",
+        "methods",
+        "version",
+        "scale_zero",
+        "scale_negative",
+        "coef_complex",
+        "mean_text",
+        "band_bool",
     ],
 )
 def test_a_model_that_does_not_fit_is_refused(

@@ -167,8 +167,14 @@ def model_from_bytes(data: bytes) -> PowerModel:
         if arrays[name].shape != shape:
             raise ValueError(f"model array {name} has shape {arrays[name].shape}, not {shape}")
     numbers = ("mean", "scale", "coef", "intercept", "band", "rule_band")
+    # Text raised out of isfinite, complex numbers lost their imaginary part unnoticed.
+    if not all(arrays[name].dtype.kind == "f" for name in (*numbers, "group_scores")):
+        raise ValueError("model arrays are not real numbers")
     if not all(np.all(np.isfinite(arrays[name])) for name in numbers):
         raise ValueError("model arrays hold non-finite numbers")
+    # Training never scales by 0 or less: such a scale standardised every input wrongly.
+    if not np.all(arrays["scale"] > 0.0):
+        raise ValueError("model scales are not all positive")
     weights = arrays["group_scores"][:, _GROUP_FIELDS.index("learned_weight")]
     if not np.all((weights >= 0.0) & (weights <= 1.0)):
         raise ValueError("model group weights are not between 0 and 1")
