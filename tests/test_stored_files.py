@@ -9,6 +9,7 @@ writes this release's file. A setting its form would refuse takes its default, s
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +40,13 @@ from custom_components.py_iot_home.trends.persistence import day_storage_key, st
 
 from .fakes import FakeHardware
 from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry, settings
-from .node_messages import STATE_TOPIC, discover_and_confirm, state_payload
+from .node_messages import (
+    STATE_TOPIC,
+    announcement,
+    discover_and_confirm,
+    state_payload,
+    stored_node_entry,
+)
 
 SECRET = "a long enough shared secret"
 TEMPERATURE = "sensor.kitchen_pi_temperature"
@@ -223,3 +230,79 @@ async def test_a_stored_board_setting_its_form_refuses_takes_its_default(
     assert _warnings_about(caplog, setting) == []
     if setting == "poll_interval":
         assert feature(entry).board.update_interval == timedelta(seconds=default)
+
+
+def _node_entry(data_changes: dict[str, Any], options: dict[str, Any]) -> MockConfigEntry:
+    """The kitchen node's stored entry with some of its data changed (None: removed)."""
+    stored = stored_node_entry()
+    data = {**stored.data, **data_changes}
+    return MockConfigEntry(
+        domain=stored.domain,
+        title=stored.title,
+        unique_id=stored.unique_id,
+        source=stored.source,
+        data={key: value for key, value in data.items() if value is not None},
+        options=options,
+    )
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.parametrize(
+    ("setting", "stored", "default"),
+    [("window_days", "7", 7), ("trend_min_span_hours", -5, 4), ("trend_threshold", None, 0.2)],
+)
+async def test_a_stored_node_setting_its_form_refuses_takes_its_default(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    caplog: pytest.LogCaptureFixture,
+    setting: str,
+    stored: object,
+    default: float,
+) -> None:
+    """Text or null in a node's trend options failed its set-up at every start."""
+    entry = _node_entry({}, {setting: stored})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.options[setting] == default
+    (warning,) = _warnings_about(caplog, setting)
+    assert warning.startswith("Kitchen Pi: stored settings its form refuses")
+    assert _tracebacks(caplog) == []
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.parametrize(
+    ("data_changes", "error"),
+    [
+        ({"announcement": "{"}, "malformed_json"),
+        ({"announcement": "[]"}, "announcement must be an object"),
+        ({"announcement": None}, "no text"),
+        ({"node_id": 42}, "no text"),
+        ({"prefix": None}, "no text"),
+        ({"secret": 12345}, "secret is no text"),
+    ],
+    ids=["not_json", "list", "missing", "node_id_number", "no_prefix", "secret_number"],
+)
+async def test_a_node_entry_whose_data_cannot_be_read_fails_alone_and_says_so(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    data_changes: dict[str, Any],
+    error: str,
+) -> None:
+    """KeyError or TypeError out of set-up said nothing a user could act on. A secret that is
+    no text also failed every other node's confirmation ("Unknown error"), when it was checked
+    against theirs; taken as none, anyone on the broker could have spoken for the node."""
+    entry = _node_entry(data_changes, {})
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert entry.reason.startswith("This node's stored settings cannot be read")
+    assert error in entry.reason
+    assert "Delete it on the Py IoT Home page" in entry.reason
+
+    other = replace(announcement("garage-pi"), name="Garage Pi")
+    confirmed = await discover_and_confirm(hass, other, MessageSigner(SECRET), SECRET)
+    assert confirmed.config_entry.state is ConfigEntryState.LOADED

@@ -21,7 +21,6 @@ from homeassistant.util.hass_dict import HassKey
 from ..const import (
     CONF_NODE_ID,
     CONF_PREFIX,
-    CONF_SECRET,
     DEFAULT_FAILURE_THRESHOLD,
     DOMAIN,
     LOGGER,
@@ -56,6 +55,7 @@ from .command_deadline import NodeClockEstimate
 from .counter_store import NodeCounterStore
 from .device import device_fields
 from .display_ration import SHOWN_PER_S, DisplayRation
+from .entries import stored_secret
 from .node_state import NodeState, RefusalKind, RejectionLog
 from .read_tolerance import FailedReadTolerance
 from .resend import ResendTracker
@@ -98,7 +98,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         super().__init__(hass, LOGGER, config_entry=entry, name=f"{DOMAIN} node {entry.title}")
         self.node_id: str = entry.data[CONF_NODE_ID]
         self.prefix: str = entry.data[CONF_PREFIX]
-        secret: str | None = entry.data.get(CONF_SECRET) or None
+        secret = stored_secret(entry)
         self._verifier = MessageVerifier(secret) if secret else None
         # The counters outlive restarts: old signed messages stay old, and what the node sent
         # while Home Assistant was down is asked for again.

@@ -129,10 +129,12 @@ def secret_in_use(hass: HomeAssistant, secret: str) -> bool:
     """Whether a configured node already signs with `secret`."""
     # As the key it signs with: compare_digest refuses `str` beyond ASCII ("für").
     wanted = secret_key(secret)
-    return any(
-        hmac.compare_digest(secret_key(entry.data.get(CONF_SECRET) or ""), wanted)
-        for entry in node_entries(hass)
-    )
+    for entry in node_entries(hass):
+        stored = entry.data.get(CONF_SECRET)
+        # One that is no text (a hand edit) signs nothing: its node cannot set up.
+        if isinstance(stored, str) and hmac.compare_digest(secret_key(stored), wanted):
+            return True
+    return False
 
 
 def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:

@@ -8,7 +8,15 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from ..const import CONF_ANNOUNCEMENT, CONF_KIND, CONF_NODE_ID, CONF_PREFIX, DOMAIN, EntryKind
+from ..const import (
+    CONF_ANNOUNCEMENT,
+    CONF_KIND,
+    CONF_NODE_ID,
+    CONF_PREFIX,
+    CONF_SECRET,
+    DOMAIN,
+    EntryKind,
+)
 from ..protocol import (
     NodeAnnouncement,
     ProtocolError,
@@ -35,15 +43,35 @@ def stored_announcement(entry: ConfigEntry) -> NodeAnnouncement:
     Text stored before a rule for names was tightened is read without the characters
     refused now: an upgrade must not turn a working node into one that cannot set up.
     """
-    prefix: str = entry.data[CONF_PREFIX]
-    topic = node_topic(prefix, entry.data[CONF_NODE_ID], TopicKind.ANNOUNCE)
-    stored: str = entry.data[CONF_ANNOUNCEMENT]
+    prefix, node_id, stored = (
+        entry.data.get(key) for key in (CONF_PREFIX, CONF_NODE_ID, CONF_ANNOUNCEMENT)
+    )
+    if not isinstance(prefix, str) or not isinstance(node_id, str) or not isinstance(stored, str):
+        # A hand edit, or a damaged backup of core.config_entries: KeyError or TypeError.
+        raise ProtocolError(
+            RejectionKind.WRONG_TYPE, "the entry's prefix, node id or announcement is no text"
+        )
+    topic = node_topic(prefix, node_id, TopicKind.ANNOUNCE)
     try:
         return parse_announcement(topic, stored, prefix=prefix)
     except ProtocolError as err:
         if err.kind is not RejectionKind.INVALID_TEXT:
             raise
     return parse_announcement(topic, json.dumps(_visible(json.loads(stored))), prefix=prefix)
+
+
+def stored_secret(entry: ConfigEntry) -> str | None:
+    """The node's shared secret; None for a node that does not sign.
+
+    A secret that is no text (a hand edit) is a ProtocolError: taken as none, anyone on the
+    broker could speak for a signing node.
+    """
+    secret = entry.data.get(CONF_SECRET)
+    if secret is None or secret == "":
+        return None
+    if not isinstance(secret, str):
+        raise ProtocolError(RejectionKind.WRONG_TYPE, "the entry's secret is no text")
+    return secret
 
 
 def _visible(value: Any) -> Any:

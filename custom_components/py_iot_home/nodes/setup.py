@@ -7,7 +7,7 @@ from collections.abc import Callable
 from homeassistant.components import mqtt
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
@@ -24,14 +24,17 @@ from ..feature_entry import FeatureEntry
 from ..models import PyIotHomeConfigEntry
 from ..protocol import (
     NodeAnnouncement,
+    ProtocolError,
     StateMessage,
     TopicKind,
     build_announcement,
 )
+from ..stored_settings import refused_settings, refused_settings_text
 from ..trends.coordinator import (
     TrendCoordinator,
 )
 from ..trends.persistence import async_remove_trend_samples
+from ..trends.settings_form import STORED_TREND_SETTINGS
 from ..trends.snapshot import (
     TrendSource,
 )
@@ -39,7 +42,7 @@ from .coordinator import COLLISION_WATCHES, NodeCoordinator
 from .counter_store import async_remove_counters
 from .device import device_fields, node_device_identifier
 from .entities import NODE_SENSORS, expected_unique_ids, sensor_unique_id
-from .entries import stored_announcement
+from .entries import stored_announcement, stored_secret
 from .identity_clash import other_nodes, unique_id_clashes
 from .node_state import RefusalKind
 from .replay_statistics import ReplayStatistics
@@ -58,7 +61,23 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     """Subscribe to the node and create its entities from its announcement."""
     if not await mqtt.async_wait_for_mqtt_client(hass):
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
-    announcement = stored_announcement(entry)
+    if replaced := refused_settings(entry.options, STORED_TREND_SETTINGS):
+        LOGGER.warning(
+            "%s: stored settings its form refuses replaced by their defaults: %s",
+            entry.title,
+            refused_settings_text(entry.options, replaced),
+        )
+        hass.config_entries.async_update_entry(entry, options={**entry.options, **replaced})
+    try:
+        announcement = stored_announcement(entry)
+        stored_secret(entry)
+    except ProtocolError as err:
+        # Nothing to run it on: only a new confirmation gives the node's entry its data again.
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="node_entry_unreadable",
+            translation_placeholders={"error": str(err)[:200]},
+        ) from err
 
     @callback
     def _announcement_changed(new: NodeAnnouncement) -> bool:
