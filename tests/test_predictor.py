@@ -1239,3 +1239,45 @@ async def test_a_stored_forecast_setting_its_form_refuses_takes_its_default(
         r for r in caplog.records if r.levelno >= logging.WARNING and setting in r.getMessage()
     ]
     assert len(warned) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({CONF_POWER_ENTITY: None}, "a power sensor None"),  # KeyError: the home entry failed
+        ({CONF_POWER_ENTITY: ["sensor.a"]}, "a power sensor ['sensor.a']"),
+        ({CONF_TEMPERATURE_ENTITY: 5}, "a temperature_entity of 5"),
+        ({CONF_EXCLUDE_OUTLIERS: "false"}, "an exclude_outliers that is not true or false"),
+    ],
+)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_forecast_whose_stored_sources_no_form_stores_stops_alone_with_a_repair(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    changes: dict[str, object],
+    problem: str,
+) -> None:
+    """Put right, the forecast starts and the repair goes."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    entry_id = await _add_predictor(hass)
+    home = _home(hass)
+    assert await hass.config_entries.async_unload(home.entry_id)
+    good = dict(home.subentries[entry_id].data)
+    hass.config_entries.async_update_subentry(
+        home, home.subentries[entry_id], data={**good, **changes}
+    )
+    assert await hass.config_entries.async_setup(home.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert home.state is ConfigEntryState.LOADED
+    assert entry_id not in home.runtime_data.features
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"settings_unreadable_{entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Power forecast", "problem": problem}
+
+    hass.config_entries.async_update_subentry(home, home.subentries[entry_id], data=good)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"settings_unreadable_{entry_id}") is None

@@ -20,6 +20,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -29,6 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.analysis.sample_codec import encode_samples
+from custom_components.py_iot_home.const import DOMAIN
 from custom_components.py_iot_home.nodes.counter_store import counter_store_key
 from custom_components.py_iot_home.nodes.resend_positions import (
     DATA_RESEND_POSITIONS,
@@ -306,3 +308,90 @@ async def test_a_node_entry_whose_data_cannot_be_read_fails_alone_and_says_so(
     other = replace(announcement("garage-pi"), name="Garage Pi")
     confirmed = await discover_and_confirm(hass, other, MessageSigner(SECRET), SECRET)
     assert confirmed.config_entry.state is ConfigEntryState.LOADED
+
+
+OFFICE_SUBENTRY_ID = "01JBOARD00000000000000OFFICE"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"dht_model": "dht99"}, "a sensor model 'dht99'"),
+        ({"dht_pin": "4"}, "a sensor pin '4'"),
+        ({"dht_pin": None}, "a sensor pin None"),
+        ({"area": ["Kitchen"]}, "an area that is no text"),
+        ({"leds": "led00001"}, "an LED list that is no list"),
+        ({"leds": ["led00001"]}, "an LED that is no object"),
+        ({"leds": [{"name": "Desk LED", "pin": 17}]}, "an LED without an id or a name"),
+        (
+            {"leds": [{"led_id": "led00001", "name": "Desk LED", "pin": "x"}]},
+            "an LED 'Desk LED' on pin 'x'",
+        ),
+        (
+            {"leds": [{"led_id": "led00001", "name": "Desk LED", "pin": 17, "active_high": "no"}]},
+            "an LED 'Desk LED' with a level that is not true or false",
+        ),
+        (
+            {"leds": [{"led_id": "led00001", "name": "Desk LED", "pin": 4}]},
+            "an LED 'Desk LED' on a pin or with an id another part has",
+        ),
+    ],
+)
+async def test_a_board_whose_stored_wiring_no_form_stores_stops_alone_with_a_repair(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+    changes: dict[str, Any],
+    problem: str,
+) -> None:
+    """Raised out of set-up (ValueError, KeyError, TypeError), it failed the home entry and
+    every board and forecast in it; an LED's level of "no" read as true. Put right, the board
+    starts and the repair goes."""
+    office = {"board_id": "board0002", "dht_pin": 5, "dht_model": "dht22", "leds": []}
+    entry = home_entry(
+        board_subentry(board_data | changes),
+        board_subentry(office, title="Office", subentry_id=OFFICE_SUBENTRY_ID),
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.office_temperature").state == "21.0"
+    assert hass.states.get("switch.desk_led") is None
+    assert _tracebacks(caplog) == []
+    (error,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert error == (
+        f"Living room does not start: its stored settings hold {problem}, which no form stores"
+    )
+    issue_id = f"settings_unreadable_{BOARD_SUBENTRY_ID}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Living room", "problem": problem}
+
+    hass.config_entries.async_update_subentry(
+        entry, entry.subentries[BOARD_SUBENTRY_ID], data=board_data
+    )
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    assert hass.states.get("switch.desk_led").state == "off"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_board_wired_as_a_number_field_gives_it_starts(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Pins as the number fields give them (4.0), LEDs without the levels added later."""
+    led = {"led_id": "led00001", "name": "Desk LED", "pin": 17.0}
+    entry = home_entry(board_subentry(board_data | {"dht_pin": 4.0, "leds": [led]}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    assert hass.states.get("switch.desk_led").state == "off"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

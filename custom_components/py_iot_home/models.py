@@ -118,3 +118,5 @@ class SubentryKindSpec:
     """Whether a device of the subentry may be deleted from its page (and forgets it if so)."""
     settings: Mapping[str, StoredSetting] = field(default_factory=dict)
     """The numbers its forms bound: one stored out of bounds is replaced before set-up."""
+    settings_problem: Callable[[Mapping[str, Any]], str | None] | None = None
+    """What in its stored data no form stores, in words: then it does not start (a repair)."""

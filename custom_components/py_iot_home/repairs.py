@@ -42,6 +42,33 @@ def async_check_native_library(hass: HomeAssistant) -> None:
         ir.async_delete_issue(hass, DOMAIN, "native_unusable")
 
 
+def settings_unreadable_issue_id(subentry_id: str) -> str:
+    """Issue id of a board or forecast whose stored settings no form of this release stores."""
+    return f"settings_unreadable_{subentry_id}"
+
+
+@callback
+def async_settings_unreadable(
+    hass: HomeAssistant, subentry_id: str, name: str, problem: str
+) -> None:
+    """A board or forecast does not start: its stored settings hold ``problem``."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        settings_unreadable_issue_id(subentry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="settings_unreadable",
+        translation_placeholders={"name": name, "problem": problem},
+    )
+
+
+@callback
+def async_settings_readable(hass: HomeAssistant, subentry_id: str) -> None:
+    """It started, or it was deleted."""
+    ir.async_delete_issue(hass, DOMAIN, settings_unreadable_issue_id(subentry_id))
+
+
 def node_offline_issue_id(node_id: str) -> str:
     """Issue id of a node that has been offline for a day."""
     return f"node_offline_{node_id}"

@@ -13,6 +13,7 @@ from ..stored_settings import StoredSetting
 from ..trends.settings_form import STORED_TREND_SETTINGS
 from .led_changes import async_remove_led_device
 from .setup import BOARD_PLATFORMS, async_board_started, async_forget_board, async_setup_local
+from .stored_wiring import wiring_problem
 from .subentry_flow import READING_BOUNDS, BoardSubentryFlow
 
 BOARD_KIND = SubentryKindSpec(
@@ -32,4 +33,5 @@ BOARD_KIND = SubentryKindSpec(
         ),
         **STORED_TREND_SETTINGS,
     },
+    settings_problem=wiring_problem,
 )

@@ -12,6 +12,7 @@ from ..models import SubentryKindSpec
 from ..stored_settings import StoredSetting
 from .config_flow import TRAINING_BOUNDS
 from .setup import PREDICTOR_PLATFORMS, async_forget_predictor, async_setup_predictor
+from .stored_sources import sources_problem
 from .subentry_flow import ForecastSubentryFlow
 
 FORECAST_KIND = SubentryKindSpec(
@@ -27,4 +28,5 @@ FORECAST_KIND = SubentryKindSpec(
             *TRAINING_BOUNDS[CONF_RETRAIN_HOURS][:2], DEFAULT_RETRAIN_HOURS
         ),
     },
+    settings_problem=sources_problem,
 )

@@ -11,6 +11,7 @@ from ..feature_entry import FeatureEntry
 from ..feature_platform import async_add_platform_entities
 from ..hardware.gpio import PinInUseError
 from ..models import FeatureRuntime, PyIotHomeConfigEntry
+from ..repairs import async_settings_readable, async_settings_unreadable
 from ..stored_settings import refused_settings, refused_settings_text
 from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
@@ -91,6 +92,16 @@ async def _async_start_feature(
             entry, subentry, data={**subentry.data, **replaced}
         )
         subentry = entry.subentries[subentry.subentry_id]
+    if kind.settings_problem is not None and (problem := kind.settings_problem(subentry.data)):
+        LOGGER.error(
+            "%s does not start: its stored settings hold %s, which no form stores",
+            subentry.title,
+            problem,
+        )
+        async_settings_unreadable(hass, subentry.subentry_id, subentry.title, problem)
+        runtime.add_failed(subentry)
+        return None
+    async_settings_readable(hass, subentry.subentry_id)
     try:
         feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
     except PinInUseError as err:
@@ -118,6 +129,7 @@ async def async_forget_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) ->
     for subentry in entry.subentries.values():
         if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is not None:
             await kind.async_forget(hass, subentry.subentry_id)
+        async_settings_readable(hass, subentry.subentry_id)
 
 
 @callback
