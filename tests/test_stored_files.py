@@ -395,3 +395,20 @@ async def test_a_board_wired_as_a_number_field_gives_it_starts(
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
     assert hass.states.get("switch.desk_led").state == "off"
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_deleting_a_board_that_does_not_start_takes_its_repair(
+    hass: HomeAssistant, board_data: dict[str, Any], fake_hardware: FakeHardware
+) -> None:
+    """The repair says to delete the board: deleted, it must go with it."""
+    entry = home_entry(board_subentry(board_data | {"dht_model": "dht99"}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issue_id = f"settings_unreadable_{BOARD_SUBENTRY_ID}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+
+    assert hass.config_entries.async_remove_subentry(entry, BOARD_SUBENTRY_ID)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert entry.state is ConfigEntryState.LOADED

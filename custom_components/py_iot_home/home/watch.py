@@ -22,6 +22,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ..const import CONF_KIND, DOMAIN, EntryKind
 from ..models import SubentryKindSpec
+from ..repairs import async_settings_readable
 from .runtime import HomeRuntimeData
 from .setup import async_start_added_subentries
 from .subentry_kinds import SUBENTRY_KINDS
@@ -57,6 +58,7 @@ async def _async_follow(
         await hass.config_entries.async_reload(entry.entry_id)
     for subentry_id, kind in deleted.items():
         await kind.async_forget(hass, subentry_id)
+        async_settings_readable(hass, subentry_id)
 
 
 @callback
