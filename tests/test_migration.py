@@ -7,15 +7,18 @@ old entry id, its devices and entities move to it unchanged, and what it stored 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from unittest.mock import AsyncMock
 
 import numpy as np
+import pytest
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -24,7 +27,7 @@ from custom_components.py_iot_home.const import ENTRY_VERSION, HOME_UNIQUE_ID
 from custom_components.py_iot_home.trends.persistence import STORAGE_VERSION, storage_key
 
 from .fakes import FakeHardware
-from .home_entry import feature
+from .home_entry import board_subentry, feature, home_entry
 
 DOMAIN = "py_iot_home"  # spelled out: these are the stored values, not today's constants
 
@@ -344,3 +347,40 @@ async def test_removing_a_migrated_board_forgets_what_it_stored(
         dr.async_get(hass).async_get_device_by_identifier((DOMAIN, "board0002"), home.entry_id)
         is None
     )
+
+
+@pytest.mark.parametrize("home_first", [True, False], ids=["home_entry_has_it", "two_old_entries"])
+async def test_a_board_the_home_entry_has_already_is_not_moved_in_twice(
+    hass: HomeAssistant,
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+    home_first: bool,
+) -> None:
+    """An old board entry of a board the home entry has (one config copied onto another, a
+    restored old entry): Home Assistant refused the second subentry, and the integration,
+    its nodes too, did not set up at all, with a traceback at every start."""
+    if home_first:
+        board = {"board_id": "board0001", "dht_pin": 4, "dht_model": "dht22", "leds": []}
+        home_entry(board_subentry(board)).add_to_hass(hass)
+    else:
+        _board("board0001", "Living room", 4, 17).add_to_hass(hass)
+    old = _board("board0001", "Old living room", 5, 22)
+    old.add_to_hass(hass)
+    node = _node()
+    node.add_to_hass(hass)
+
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+
+    (home,) = (e for e in hass.config_entries.async_entries(DOMAIN) if e.data["kind"] == "home")
+    assert home.state is ConfigEntryState.LOADED
+    assert [s.title for s in home.subentries.values()] == ["Living room"]
+    # Set up: it waits for MQTT, which this test has not (before, it was never set up).
+    assert node.state is ConfigEntryState.SETUP_RETRY
+    # Left as it was: it cannot set up, and says so; deleting it forgets nothing of the board.
+    assert old.state is ConfigEntryState.MIGRATION_ERROR
+    ours = [r for r in caplog.records if r.name.startswith("custom_components.py_iot_home")]
+    assert [r.getMessage() for r in ours if r.levelno == logging.WARNING] == [
+        "Old living room is not moved into Py IoT Home: Living room there is the same board"
+        " or forecast (board0001); delete one of them"
+    ]

@@ -22,6 +22,7 @@ from ..const import (
     ENTRY_VERSION,
     HOME_TITLE,
     HOME_UNIQUE_ID,
+    LOGGER,
     EntryKind,
     SubentryKind,
 )
@@ -70,10 +71,31 @@ async def async_migrate_to_subentries(hass: HomeAssistant) -> None:
         legacy = legacy[1:]
     for entry in legacy:
         subentry = _legacy_subentry(entry)
+        if _taken(home, subentry):
+            # Added, Home Assistant refuses it (already_configured) and the integration, nodes
+            # too, did not set up at all. Left as it is, this entry alone cannot set up.
+            LOGGER.warning(
+                "%s is not moved into %s: %s there is the same board or forecast (%s);"
+                " delete one of them",
+                entry.title,
+                home.title,
+                next(s.title for s in home.subentries.values() if _same(s, subentry)),
+                subentry.unique_id,
+            )
+            continue
         hass.config_entries.async_add_subentry(home, subentry)
         _move_registered(hass, entry.entry_id, home, subentry.subentry_id)
         # Its stores now belong to the subentry: removing a legacy entry forgets nothing.
         await hass.config_entries.async_remove(entry.entry_id)
+
+
+def _same(one: ConfigSubentry, other: ConfigSubentry) -> bool:
+    return one.subentry_type == other.subentry_type and one.unique_id == other.unique_id
+
+
+def _taken(home: ConfigEntry[Any], subentry: ConfigSubentry) -> bool:
+    """Whether the home entry has a subentry of that kind and unique id already."""
+    return any(_same(existing, subentry) for existing in home.subentries.values())
 
 
 def _move_registered(
