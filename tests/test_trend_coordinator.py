@@ -641,6 +641,17 @@ def test_numeric_samples_keep_finite_numbers_in_the_source_unit() -> None:
     assert power.tolist() == [1500.0, 250.0]
 
 
+def test_numeric_samples_beyond_the_stored_precision_are_skipped() -> None:
+    """A recorded 1e39 or 1e308 (finite, so the recorder keeps it: a damaged database, another
+    integration's glitch) became an infinite sample, and the trend's mean and maximum with it."""
+    times, values = numeric_samples(
+        [(1.0, "21.5", "°C"), (2.0, "1e39", "°C"), (3.0, "-1e308", "°C"), (4.0, "3e38", "°C")],
+        "°C",
+    )
+    assert times.tolist() == [1.0, 4.0]
+    assert np.isfinite(values).all()
+
+
 def test_unchanged_views_are_kept_from_the_previous_snapshot() -> None:
     """Equal views stay the same objects, which is how entities skip unchanged writes."""
     now_s = START.timestamp()

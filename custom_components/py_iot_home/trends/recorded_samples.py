@@ -46,6 +46,8 @@ HOLD_STEP_S = 1800.0
 # stopped records nothing, not even that it stopped (its start does record every state):
 # a state is not held further than a day into what may have been a stop.
 MAX_HOLD_S = 24 * 3600.0
+# Samples are kept as float32: a larger finite state (1e39) became an infinite sample.
+_LARGEST_SAMPLE = float(np.finfo(np.float32).max)
 
 
 class RecordedHistory(NamedTuple):
@@ -173,7 +175,7 @@ def statistics_samples(
 def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str) -> SampleArrays:
     """Turn (time, state, unit of the state) records into samples in ``unit``.
 
-    States that are not finite numbers are skipped, and so are states in a unit that
+    States that are no finite float32 numbers are skipped, and so are states in a unit that
     cannot be converted: the recorder keeps what was shown, which follows the user's unit
     system and entity settings (degrees Fahrenheit, say), not the sensor's own unit.
     """
@@ -192,7 +194,7 @@ def numeric_samples(records: Iterable[tuple[float, str, str | None]], unit: str)
             value = convert(float(state))
         except ValueError:
             continue
-        if math.isfinite(value):
+        if abs(value) <= _LARGEST_SAMPLE:  # NaN and infinities fail it too
             times.append(time_s)
             values.append(value)
     return np.array(times, dtype=np.float64), np.array(values, dtype=np.float32)
