@@ -412,3 +412,29 @@ async def test_deleting_a_board_that_does_not_start_takes_its_repair(
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_a_subentry_of_a_kind_this_release_does_not_know_is_kept_and_named(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A newer release's kind (a downgrade): it was left out without a word."""
+    camera: Any = {
+        "data": {"pin": 3},
+        "subentry_id": "01JCAMERA0000000000000000000",
+        "subentry_type": "camera",
+        "title": "Door camera",
+        "unique_id": "camera1",
+    }
+    entry = home_entry(board_subentry(board_data), camera)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.living_room_temperature").state == "21.0"
+    assert _warnings_about(caplog, "Door camera") == [
+        "Door camera does not start: this release has no 'camera' (a newer release's)"
+    ]
+    assert "01JCAMERA0000000000000000000" in entry.subentries

@@ -80,6 +80,12 @@ async def _async_start_feature(
 ) -> FeatureRuntime | None:
     """Start one subentry's feature and keep it in ``runtime``; None if it did not start."""
     if (kind := SUBENTRY_KINDS.get(subentry.subentry_type)) is None:
+        # A newer release's kind (a downgrade, a restored backup): kept, for that release.
+        LOGGER.warning(
+            "%s does not start: this release has no %.40r (a newer release's)",
+            subentry.title,
+            subentry.subentry_type,
+        )
         return None
     if replaced := refused_settings(subentry.data, kind.settings):
         # Stored valid again, so the next start and the forms read what runs.
