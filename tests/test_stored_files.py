@@ -438,3 +438,33 @@ async def test_a_subentry_of_a_kind_this_release_does_not_know_is_kept_and_named
         "Door camera does not start: this release has no 'camera' (a newer release's)"
     ]
     assert "01JCAMERA0000000000000000000" in entry.subentries
+
+
+@pytest.mark.parametrize("data", [{"kind": "camera"}, {}, {"kind": ["node"]}])
+async def test_an_entry_of_a_kind_this_release_does_not_know_fails_alone_and_says_so(
+    hass: HomeAssistant,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+    data: dict[str, Any],
+) -> None:
+    """A newer release's kind or a damaged one raised KeyError or ValueError in set-up and
+    again in its removal; a list for a kind stopped the integration and every entry of it."""
+    home = home_entry(board_subentry(board_data))
+    home.add_to_hass(hass)
+    other = MockConfigEntry(domain=DOMAIN, version=2, title="Door camera", data=data)
+    other.add_to_hass(hass)
+    await hass.config_entries.async_setup(home.entry_id)
+    await hass.async_block_till_done()
+
+    assert home.state is ConfigEntryState.LOADED
+    assert other.state is ConfigEntryState.SETUP_ERROR
+    assert other.reason is not None
+    assert other.reason.startswith(
+        "Door camera is of a kind this release of Py IoT Home does not know"
+    )
+    caplog.clear()
+    await hass.config_entries.async_remove(other.entry_id)
+    await hass.async_block_till_done()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert home.state is ConfigEntryState.LOADED

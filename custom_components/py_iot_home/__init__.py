@@ -11,9 +11,9 @@ from homeassistant.helpers.typing import ConfigType
 from .area_climate import async_watch_device_areas
 from .assist.setup import async_setup_assist
 from .board.led_areas import async_leds_follow_their_board
-from .const import CONF_KIND, DOMAIN, ENTRY_VERSION
+from .const import DOMAIN, ENTRY_VERSION
 from .errors import entry_setup
-from .home.migration import LEGACY_SUBENTRY_KINDS, async_migrate_to_subentries
+from .home.migration import async_migrate_to_subentries, is_legacy_entry
 from .home.watch import async_watch_home_subentries
 from .kinds import entry_kind
 from .models import PyIotHomeConfigEntry
@@ -37,7 +37,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_migrate_entry(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> bool:
     """A node entry of version 1 is as it was; a board or forecast became a subentry."""
-    if entry.data.get(CONF_KIND) in LEGACY_SUBENTRY_KINDS:
+    if is_legacy_entry(entry):
         return False  # async_setup makes it a subentry; one left over cannot set up
     if entry.version < ENTRY_VERSION:
         hass.config_entries.async_update_entry(entry, version=ENTRY_VERSION)

@@ -33,6 +33,14 @@ LEGACY_SUBENTRY_KINDS = {
 }
 
 
+def is_legacy_entry(entry: ConfigEntry[Any]) -> bool:
+    """Whether the entry is a board or forecast of before subentries."""
+    kind = entry.data.get(CONF_KIND)
+    # Text only: a list for a kind (a hand edit) raised in the lookup, and the integration,
+    # every entry of it, did not set up.
+    return isinstance(kind, str) and kind in LEGACY_SUBENTRY_KINDS
+
+
 def _legacy_subentry(entry: ConfigEntry[Any]) -> ConfigSubentry:
     """The entry as a subentry: its data and options together, its id and unique id kept."""
     data = {key: value for key, value in entry.data.items() if key != CONF_KIND}
@@ -50,7 +58,7 @@ async def async_migrate_to_subentries(hass: HomeAssistant) -> None:
     entries = sorted(
         hass.config_entries.async_entries(DOMAIN), key=lambda e: e.disabled_by is not None
     )
-    legacy = [entry for entry in entries if entry.data.get(CONF_KIND) in LEGACY_SUBENTRY_KINDS]
+    legacy = [entry for entry in entries if is_legacy_entry(entry)]
     if not legacy:
         return
     home = next((e for e in entries if e.data.get(CONF_KIND) == EntryKind.HOME), None)
