@@ -19,13 +19,14 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
     async_fire_time_changed,
+    mock_restore_cache,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -468,3 +469,21 @@ async def test_an_entry_of_a_kind_this_release_does_not_know_fails_alone_and_say
     await hass.async_block_till_done()
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert home.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize("restored", ["unavailable", "ON", "1", "", "x" * 255])
+async def test_a_restored_led_state_that_is_no_level_is_ignored(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    caplog: pytest.LogCaptureFixture,
+    restored: str,
+) -> None:
+    """Home Assistant's restore state of an LED with no saved level of ours."""
+    mock_restore_cache(hass, [State("switch.desk_led", restored, {"junk": [1, {"a": None}]})])
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("switch.desk_led").state == "off"
+    assert fake_hardware.rpi_gpio.levels[17] == 0
+    assert _tracebacks(caplog) == []
