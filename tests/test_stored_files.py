@@ -20,6 +20,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
@@ -42,7 +43,14 @@ from custom_components.py_iot_home.protocol import MessageSigner
 from custom_components.py_iot_home.trends.persistence import day_storage_key, storage_key
 
 from .fakes import FakeHardware
-from .home_entry import BOARD_SUBENTRY_ID, board_subentry, feature, home_entry, settings
+from .home_entry import (
+    BOARD_SUBENTRY_ID,
+    async_start_add,
+    board_subentry,
+    feature,
+    home_entry,
+    settings,
+)
 from .node_messages import (
     STATE_TOPIC,
     announcement,
@@ -487,3 +495,17 @@ async def test_a_restored_led_state_that_is_no_level_is_ignored(
     assert hass.states.get("switch.desk_led").state == "off"
     assert fake_hardware.rpi_gpio.levels[17] == 0
     assert _tracebacks(caplog) == []
+
+
+async def test_a_board_that_does_not_start_for_its_wiring_takes_no_pin_from_another(
+    hass: HomeAssistant, board_data: dict[str, Any], fake_hardware: FakeHardware
+) -> None:
+    """Its pins were read for every other board's form: adding one failed ("Unknown error")."""
+    entry = home_entry(board_subentry(board_data | {"dht_pin": None, "leds": ["led00001"]}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await async_start_add(hass, entry)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "board"

@@ -14,6 +14,7 @@ from ..hardware.dht import DhtModel, DhtReadError, create_dht_backend
 from ..hardware.errors import HardwareUnavailableError
 from ..hardware.names import BACKEND_AUTO, MAX_GPIO_PIN, MIN_GPIO_PIN
 from ..home.subentries import home_subentries
+from .stored_wiring import wiring_problem
 
 PROBE_ATTEMPTS = 3
 # The general-purpose pins first (docs/hardware.md): I2C, SPI and the serial console last.
@@ -57,7 +58,9 @@ def pins_in_use(hass: HomeAssistant, exclude_subentry_id: str | None = None) -> 
     """Every GPIO pin claimed by a board of this integration, and by what, in words."""
     taken: dict[int, str] = {}
     for board in home_subentries(hass, SubentryKind.BOARD):
-        if board.subentry_id == exclude_subentry_id:
+        # One whose stored wiring no form stores does not run (its repair says so), and
+        # reading its pins raised: adding or changing any other board failed.
+        if board.subentry_id == exclude_subentry_id or wiring_problem(board.data):
             continue
         taken[int(board.data[CONF_DHT_PIN])] = f"the sensor of {board.title}"
         taken |= led_pins(board.data.get(CONF_LEDS, []), board=board.title)
