@@ -21,7 +21,9 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -29,7 +31,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     mock_restore_cache,
 )
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient, WebSocketGenerator
 
 from custom_components.py_iot_home.analysis.sample_codec import encode_samples
 from custom_components.py_iot_home.const import DOMAIN
@@ -509,3 +511,43 @@ async def test_a_board_that_does_not_start_for_its_wiring_takes_no_pin_from_anot
     result = await async_start_add(hass, entry)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "board"
+
+
+async def test_an_led_of_a_board_that_does_not_start_goes_with_the_board(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    board_data: dict[str, Any],
+    fake_hardware: FakeHardware,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Deleting its LED from the device page read the damaged LED list: an unknown error."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await async_setup_component(hass, "config", {})
+    led_device = dr.async_get(hass).async_get_device_by_identifier(
+        ("py_iot_home", "board0001_led_led00001"), mock_config_entry.entry_id
+    )
+    assert led_device is not None
+    hass.config_entries.async_update_subentry(
+        mock_config_entry,
+        mock_config_entry.subentries[BOARD_SUBENTRY_ID],
+        data=board_data | {"leds": ["led00001"]},
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.living_room_temperature").state == "unavailable"
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": mock_config_entry.entry_id,
+            "device_id": led_device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+    assert response["error"]["message"] == (
+        "Desk LED is deleted on the Py IoT Home page: open the ⋮ menu of Living room there "
+        "and choose Delete, which also forgets what it stored"
+    )

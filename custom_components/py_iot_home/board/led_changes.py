@@ -16,6 +16,7 @@ from ..home.runtime import take_settings_live
 from ..loaded import loaded_feature
 from .led_devices import is_led_identifier, led_device_ids
 from .runtime import BoardRuntimeData
+from .stored_wiring import wiring_problem
 
 
 def running_board(entry: FeatureEntry) -> BoardRuntimeData | None:
@@ -33,7 +34,10 @@ def async_remove_led_device(
     The board's own device cannot be deleted this way (delete the board instead).
     """
     identifiers = {value for domain, value in device.identifiers if domain == DOMAIN}
-    if not any(is_led_identifier(entry, value) for value in identifiers):
+    # A board that does not start for its stored wiring goes whole (its repair says so).
+    if not any(is_led_identifier(entry, value) for value in identifiers) or wiring_problem(
+        entry.data
+    ):
         return False
     removed = {led_id for value, led_id in led_device_ids(entry).items() if value in identifiers}
     if removed and entry.subentry is not None:
