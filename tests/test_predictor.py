@@ -1198,24 +1198,24 @@ async def test_a_saved_model_file_this_release_cannot_read_is_trained_anew(
 
 
 @pytest.mark.parametrize(
-    ("setting", "stored", "default"),
+    ("setting", "stored", "replacement"),
     [
         (CONF_TRAINING_DAYS, None, 60),  # int(None): the home entry failed at every start
         (CONF_TRAINING_DAYS, "x", 60),
-        (CONF_TRAINING_DAYS, 1e308, 60),  # no such date: OverflowError
-        (CONF_RETRAIN_HOURS, 0, 24),  # a retraining at every hourly forecast
-        (CONF_RETRAIN_HOURS, -5, 24),
+        (CONF_TRAINING_DAYS, 1e308, 365),  # no such date: OverflowError
+        (CONF_TRAINING_DAYS, 14.5, 15),
+        (CONF_RETRAIN_HOURS, -5, 1),  # due at every hourly forecast
     ],
 )
 @imported(_hourly_statistics, ENOUGH_DAYS)
-async def test_a_stored_forecast_setting_its_form_refuses_takes_its_default(
+async def test_a_stored_forecast_setting_its_form_refuses_is_put_right(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
     setting: str,
     stored: object,
-    default: int,
+    replacement: int,
 ) -> None:
     """A backup from before the form checked the field, or a hand edit of the entry."""
     freezer.move_to(NOW)
@@ -1231,9 +1231,13 @@ async def test_a_stored_forecast_setting_its_form_refuses_takes_its_default(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert home.state is ConfigEntryState.LOADED
-    assert home.subentries[entry_id].data[setting] == default
+    stored_now = home.subentries[entry_id].data
+    assert stored_now[setting] == replacement
     predictor = _predictor(hass, entry_id)
-    assert (predictor.training_days, predictor.retrain_every) == (60, timedelta(hours=24))
+    assert (predictor.training_days, predictor.retrain_every) == (
+        stored_now[CONF_TRAINING_DAYS],
+        timedelta(hours=stored_now[CONF_RETRAIN_HOURS]),
+    )
     assert hass.states.get(PREDICTED).state != STATE_UNAVAILABLE
     warned = [
         r for r in caplog.records if r.levelno >= logging.WARNING and setting in r.getMessage()

@@ -197,33 +197,34 @@ async def test_a_node_store_this_release_cannot_read_is_started_afresh(
 
 
 @pytest.mark.parametrize(
-    ("setting", "stored", "default"),
+    ("setting", "stored", "replacement"),
     [
-        ("poll_interval", 0, 60),  # a poll every 0 s, in a loop
-        ("poll_interval", "60", 60),
+        ("poll_interval", 0, 5),  # a poll every 0 s, in a loop; now the form's fastest
+        ("poll_interval", "30", 60),  # no number: the default
         ("poll_interval", None, 60),
-        ("poll_interval", 1e308, 60),
-        ("failure_threshold", 0, 5),
-        ("failure_threshold", 2.5, 5),
-        ("window_days", -3, 7),
+        ("poll_interval", 1e308, 3600),
+        ("failure_threshold", 0, 1),
+        ("failure_threshold", 2.5, 2),  # what it ran on before the forms refused fractions
+        ("window_days", -3, 1),
         ("window_days", None, 7),
         ("trend_min_span_hours", "4", 4),
         ("trend_threshold", None, 0.2),
-        ("trend_threshold", 1e308, 0.2),
-        ("humidity_trend_threshold", -1, 1.0),
+        ("trend_threshold", 1e308, 50.0),
+        ("humidity_trend_threshold", -1, 0.0),
     ],
 )
-async def test_a_stored_board_setting_its_form_refuses_takes_its_default(
+async def test_a_stored_board_setting_its_form_refuses_is_put_right(
     hass: HomeAssistant,
     board_data: dict[str, Any],
     fake_hardware: FakeHardware,
     caplog: pytest.LogCaptureFixture,
     setting: str,
     stored: object,
-    default: float,
+    replacement: float,
 ) -> None:
     """A backup from before a form checked a field, or a hand edit: text or null failed the
-    home entry's set-up (every board and forecast) at every start, and 0 polled in a loop."""
+    home entry's set-up (every board and forecast) at every start, and 0 polled in a loop.
+    A number takes the nearest the form takes; anything else the default."""
     entry = home_entry(board_subentry(board_data | {setting: stored}))
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
@@ -233,16 +234,16 @@ async def test_a_stored_board_setting_its_form_refuses_takes_its_default(
     assert hass.states.get("sensor.living_room_temperature").state == "21.0"
     assert _tracebacks(caplog) == []
     (warning,) = _warnings_about(caplog, setting)
-    assert warning.startswith("Living room: stored settings its form refuses")
+    assert warning.startswith("Living room: stored settings its form refuses, replaced: ")
     # Stored valid again: the next start reads it without a word, and runs on it.
-    assert settings(entry)[setting] == default
+    assert settings(entry)[setting] == replacement
     caplog.clear()
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert _warnings_about(caplog, setting) == []
     if setting == "poll_interval":
-        assert feature(entry).board.update_interval == timedelta(seconds=default)
+        assert feature(entry).board.update_interval == timedelta(seconds=replacement)
 
 
 def _node_entry(data_changes: dict[str, Any], options: dict[str, Any]) -> MockConfigEntry:
@@ -261,16 +262,16 @@ def _node_entry(data_changes: dict[str, Any], options: dict[str, Any]) -> MockCo
 
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.parametrize(
-    ("setting", "stored", "default"),
-    [("window_days", "7", 7), ("trend_min_span_hours", -5, 4), ("trend_threshold", None, 0.2)],
+    ("setting", "stored", "replacement"),
+    [("window_days", "7", 7), ("trend_min_span_hours", -5, 1), ("trend_threshold", None, 0.2)],
 )
-async def test_a_stored_node_setting_its_form_refuses_takes_its_default(
+async def test_a_stored_node_setting_its_form_refuses_is_put_right(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
     caplog: pytest.LogCaptureFixture,
     setting: str,
     stored: object,
-    default: float,
+    replacement: float,
 ) -> None:
     """Text or null in a node's trend options failed its set-up at every start."""
     entry = _node_entry({}, {setting: stored})
@@ -278,9 +279,9 @@ async def test_a_stored_node_setting_its_form_refuses_takes_its_default(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.options[setting] == default
+    assert entry.options[setting] == replacement
     (warning,) = _warnings_about(caplog, setting)
-    assert warning.startswith("Kitchen Pi: stored settings its form refuses")
+    assert warning.startswith("Kitchen Pi: stored settings its form refuses, replaced: ")
     assert _tracebacks(caplog) == []
 
 

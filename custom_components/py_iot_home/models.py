@@ -117,6 +117,6 @@ class SubentryKindSpec:
     removable_device: Callable[[HomeAssistant, FeatureEntry, DeviceEntry], bool] | None = None
     """Whether a device of the subentry may be deleted from its page (and forgets it if so)."""
     settings: Mapping[str, StoredSetting] = field(default_factory=dict)
-    """The numbers its forms bound: one stored out of bounds is replaced before set-up."""
+    """The numbers its forms bound: one stored that a form refuses is put right before set-up."""
     settings_problem: Callable[[Mapping[str, Any]], str | None] | None = None
     """What in its stored data no form stores, in words: then it does not start (a repair)."""

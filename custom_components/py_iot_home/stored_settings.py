@@ -1,4 +1,4 @@
-"""Settings read back from an entry or subentry: any its form would refuse takes its default.
+"""Settings read back from an entry or subentry: one its form would refuse is put right.
 
 A backup of a release from before a form checked a field, a hand edit of
 ``core.config_entries``, or a value of another kind (``"60"``, null) failed the home entry's
@@ -8,6 +8,7 @@ form refuses (a poll every 0 seconds).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,29 +23,35 @@ class StoredSetting:
     default: float
     whole: bool = True
 
-    def takes(self, value: object) -> bool:
-        """Whether the form would have stored ``value`` (a JSON number in range)."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        # NaN compares false; an integer of hundreds of digits is compared as it is.
-        if not self.low <= value <= self.high:
-            return False
-        return not self.whole or float(value).is_integer()
+    def replacement(self, value: object) -> float | None:
+        """None if the form would have stored ``value``; else the value that replaces it.
+
+        No number (text, null, a boolean, NaN) is the default. A number out of range is the
+        nearest bound; a fraction of a whole setting its whole part, which the code ran on
+        before the forms refused fractions (2.5 failed reads counted as 2).
+        """
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            return self.default
+        # An integer of hundreds of digits and infinities compare as they are.
+        nearest = max(self.low, min(self.high, value))
+        if self.whole:
+            nearest = int(nearest)
+        return None if nearest == value else nearest
 
 
 def refused_settings(
     stored: Mapping[str, Any], settings: Mapping[str, StoredSetting]
 ) -> dict[str, float]:
-    """The default of each setting in ``stored`` that its form would refuse (absent ones aside)."""
+    """What replaces each setting in ``stored`` that its form would refuse (absent ones aside)."""
     return {
-        key: setting.default
+        key: replacement
         for key, setting in settings.items()
-        if key in stored and not setting.takes(stored[key])
+        if key in stored and (replacement := setting.replacement(stored[key])) is not None
     }
 
 
 def refused_settings_text(stored: Mapping[str, Any], replaced: Mapping[str, float]) -> str:
     """What was stored and what replaces it, for one log line (each value cut at 40)."""
     return ", ".join(
-        f"{key} {repr(stored[key])[:40]} -> {default:g}" for key, default in replaced.items()
+        f"{key} {repr(stored[key])[:40]} -> {value:g}" for key, value in replaced.items()
     )

@@ -90,7 +90,7 @@ async def _async_start_feature(
     if replaced := refused_settings(subentry.data, kind.settings):
         # Stored valid again, so the next start and the forms read what runs.
         LOGGER.warning(
-            "%s: stored settings its form refuses replaced by their defaults: %s",
+            "%s: stored settings its form refuses, replaced: %s",
             subentry.title,
             refused_settings_text(subentry.data, replaced),
         )

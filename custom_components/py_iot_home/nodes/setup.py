@@ -63,7 +63,7 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
     if replaced := refused_settings(entry.options, STORED_TREND_SETTINGS):
         LOGGER.warning(
-            "%s: stored settings its form refuses replaced by their defaults: %s",
+            "%s: stored settings its form refuses, replaced: %s",
             entry.title,
             refused_settings_text(entry.options, replaced),
         )
