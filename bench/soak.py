@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "reliability.md"
-# The security review's findings, a hand-written table (no figures), placed into the document.
+# The document's hand-written sections (no figures: what is read back from disk, the
+# security reviews' findings), placed after the generated ones.
 SECURITY_FINDINGS = REPO / "bench" / "security_findings.md"
 
 
