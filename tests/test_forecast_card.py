@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
 CARD = Path(__file__).parents[1] / "docs" / "examples" / "power_forecast_card.yaml"
+# The card reads now(): frozen, an hour cannot end between the states set and the render.
+# Half past an hour; on both changes of the harness's zone (US/Pacific) in 2026, in the hour
+# before each, where the next hour's wall-clock time is not one more (02:00 does not exist
+# in March; 01:00 comes twice in November).
+NOW = datetime(2026, 12, 6, 18, 30, tzinfo=UTC)
+DST_CHANGES = [datetime(2026, 3, 8, 9, 30, tzinfo=UTC), datetime(2026, 11, 1, 8, 30, tzinfo=UTC)]
+HOUR = timedelta(hours=1)
 
 
 def _card_text(hass: HomeAssistant) -> str:
@@ -19,12 +28,26 @@ def _card_text(hass: HomeAssistant) -> str:
     return str(Template(card["content"], hass).async_render(parse_result=False))
 
 
+def _hour_under_way() -> datetime:
+    """The hour under way, in UTC: hours are added to it as a clock does, not a wall clock."""
+    return dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
+
+
+def _local(moment: datetime) -> str:
+    """A forecast point's time, as the sensor gives it: in the home's zone."""
+    return dt_util.as_local(moment).isoformat()
+
+
 def _set_the_hour_under_way(
     hass: HomeAssistant, power_w: float, low_w: float, high_w: float
 ) -> None:
     """Predicted power with a forecast of one point, the hour under way."""
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
-    point = {"datetime": start.isoformat(), "power_w": power_w, "low_w": low_w, "high_w": high_w}
+    point = {
+        "datetime": _local(_hour_under_way()),
+        "power_w": power_w,
+        "low_w": low_w,
+        "high_w": high_w,
+    }
     hass.states.async_set(
         "sensor.demo_power_forecast_predicted_power", str(power_w), {"forecast": [point]}
     )
@@ -42,11 +65,17 @@ def _set_the_model_published(
     hass.states.async_set("sensor.demo_power_forecast_skill_over_the_best_rule", skill)
 
 
-async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0)
+@pytest.mark.parametrize("now", [NOW, *DST_CHANGES])
+async def test_card_renders_one_row_per_hour(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, now: datetime
+) -> None:
+    freezer.move_to(now)
+    start = _hour_under_way()
+    if now in DST_CHANGES:  # the case is there: the next hour's wall-clock time is not one more
+        assert dt_util.as_local(start + HOUR).hour != dt_util.as_local(start).hour + 1
     points = [
         {
-            "datetime": (start + timedelta(hours=h)).isoformat(),
+            "datetime": _local(start + h * HOUR),
             "power_w": 100.0 + 20 * h,
             "low_w": 50.0 + 10 * h,
             "high_w": 200.0 + 40 * h,
@@ -66,7 +95,7 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     # Bars share one scale, the highest band top (1120 W = 24 blocks): 560 W is 12 blocks.
     # The hour in progress is "now"; the next ones are named in the home's time zone.
     assert rows[0].startswith("| now |")
-    assert rows[1].startswith(f"| {(start + timedelta(hours=1)).strftime('%a %H:%M')} |")
+    assert rows[1].startswith(f"| {dt_util.as_local(start + HOUR):%a %H:%M} |")
     assert "| " + "█" * 12 + " |" in rows[-1]
     # Plain text in the theme's colour: a code span's shaded box smudged them in dark mode.
     assert "`" not in text
@@ -81,13 +110,17 @@ async def test_card_renders_one_row_per_hour(hass: HomeAssistant) -> None:
     assert "off by 252&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text
 
 
-async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
+@pytest.mark.parametrize("now", [NOW, *DST_CHANGES])
+async def test_card_shows_no_hour_that_ended(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, now: datetime
+) -> None:
     """Between the hour's start and the forecast's refresh a minute later, the first point
     is the hour that ended: it is left out, and only the hour under way reads "now"."""
-    start = dt_util.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    freezer.move_to(now.replace(minute=0, second=30))
+    start = _hour_under_way() - HOUR
     points = [
         {
-            "datetime": (start + timedelta(hours=h)).isoformat(),
+            "datetime": _local(start + h * HOUR),
             "power_w": 100.0,
             "low_w": 50.0,
             "high_w": 200.0,
@@ -99,9 +132,10 @@ async def test_card_shows_no_hour_that_ended(hass: HomeAssistant) -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ") and "█" in line]
     assert len(rows) == 23
     assert [row for row in rows if row.startswith("| now |")] == [rows[0]]
-    assert rows[1].startswith(f"| {(start + timedelta(hours=2)).strftime('%a %H:%M')} |")
+    assert rows[1].startswith(f"| {dt_util.as_local(start + 2 * HOUR):%a %H:%M} |")
 
 
+@pytest.mark.freeze_time(NOW)
 async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
     """The best rule is the forecast: not "0.0 % better than the best rule", itself."""
     _set_the_hour_under_way(hass, 100.0, 50.0, 200.0)
@@ -121,6 +155,7 @@ async def test_card_when_a_rule_is_published(hass: HomeAssistant) -> None:
     assert "Method: median_by_hour, the best of the simple rules: the model does not beat" in text
 
 
+@pytest.mark.freeze_time(NOW)
 async def test_card_before_the_first_training_names_no_errors(hass: HomeAssistant) -> None:
     _set_the_hour_under_way(hass, 100.0, 50.0, 200.0)
     hass.states.async_set("sensor.demo_power_forecast_forecast_method", "persistence_24h")
@@ -133,6 +168,7 @@ async def test_card_without_a_forecast(hass: HomeAssistant) -> None:
     assert _card_text(hass) == "No forecast yet."
 
 
+@pytest.mark.freeze_time(NOW)
 async def test_card_rounds_watts_as_the_device_page_does(hass: HomeAssistant) -> None:
     """Half a watt goes up, as the frontend's number format rounds the sensors' states.
 
