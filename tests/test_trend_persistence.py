@@ -139,18 +139,20 @@ async def test_starting_on_stored_samples_shows_the_same_trend_at_once(
     mock_config_entry: MockConfigEntry,
     fake_hardware: FakeHardware,
     hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Home Assistant starts with the samples an earlier run stored: no rebuilding.
 
     They are in one file, as releases before 2026-12-04 stored them; the next save cuts
-    them into day files.
+    them into day files. The trend they give is computed at the start's moment: computed
+    two minutes before, a local midnight in between gave a third day and another method.
     """
     now_s = dt_util.utcnow().timestamp()
     times, values = _two_days_of_a_room(now_s - 120.0)
     before = estimate_trend(
-        analyze_trend(times, values, tz=hass.config.time_zone, now_s=now_s - 120.0),
+        analyze_trend(times, values, tz=hass.config.time_zone, now_s=now_s),
         TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5),
-        now_s=now_s - 120.0,
+        now_s=now_s,
         was_published=False,
     )
     assert before.published
