@@ -146,8 +146,12 @@ async def test_humidity_of_an_unknown_area(hass: HomeAssistant) -> None:
 
 
 @pytest.mark.usefixtures("assist")
-async def test_trend_not_ready_yet(hass: HomeAssistant) -> None:
-    """Until the window holds enough data the trend sensor has no slope: Assist says so."""
+async def test_trend_not_ready_yet(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Until the window holds enough data the trend sensor has no slope: Assist says so.
+
+    The clock is frozen: the expected times below and the answers' read it at different
+    moments, which a minute ending in between set a minute apart.
+    """
     trend = hass.states.get(TEMPERATURE_TREND)
     hass.states.async_set(TEMPERATURE_TREND, STATE_UNKNOWN, {**trend.attributes, "ready_at": None})
     assert await _speech(hass, "is the living room getting warmer") == (
