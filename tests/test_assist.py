@@ -160,19 +160,21 @@ async def test_trend_not_ready_yet(hass: HomeAssistant, freezer: FrozenDateTimeF
     # With the time the trend expects to be ready, in the home's time zone, and the day in
     # words; a time gone by (a sensor that stopped sending) is left out.
     not_yet = "Not enough data yet to tell whether the Living room is getting warmer or colder"
-    now = dt_util.now()
+    # Days added in UTC, as the trend's ready_at is: on the wall clock they were an hour off
+    # within ten days of a DST change.
+    now = dt_util.utcnow()
     in_two_days = dt_util.as_local(now + timedelta(days=2))
     in_ten_days = dt_util.as_local(now + timedelta(days=10))
     assert in_two_days.utcoffset() != timedelta(0)  # the harness's zone is not UTC
     expected = {
-        dt_util.utcnow() + timedelta(days=2): (
+        now + timedelta(days=2): (
             f"{not_yet}; ask again after {in_two_days:%-I:%M %p} on {in_two_days:%A}."
         ),
-        dt_util.utcnow() + timedelta(days=10): (
+        now + timedelta(days=10): (
             f"{not_yet}; ask again after {in_ten_days:%-I:%M %p} "
             f"on {in_ten_days.day} {in_ten_days:%B}."
         ),
-        dt_util.utcnow() - timedelta(days=2): f"{not_yet}.",
+        now - timedelta(days=2): f"{not_yet}.",
     }
     for ready, answer in expected.items():
         hass.states.async_set(
