@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,9 @@ from .fakes import FakeHardware
 from .home_entry import BOARD_SUBENTRY_ID, feature
 
 DAY = 86400.0
+# Noon in the harness's zone (US/Pacific), far from a midnight: a new local day between two
+# analyses gives the trend a third day, and another method.
+NOON = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
 
 
 def _two_days_of_a_room(end_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +80,7 @@ async def _published(coordinator: TrendCoordinator) -> tuple[float, float, int]:
     )
 
 
+@pytest.mark.freeze_time(NOON)
 async def test_reloading_the_entry_keeps_every_sample_and_the_trend(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -87,6 +91,8 @@ async def test_reloading_the_entry_keeps_every_sample_and_the_trend(
 
     Frozen after it, on the real clock, the reading and "now" fell in two 10-s slots in
     some runs (more often on a loaded machine), and the count came out one sample high.
+    Frozen at the real time, a run in the last 10 s before the harness's local midnight
+    compared a trend of two local days with one of three (another method).
     """
     times, values = _two_days_of_a_room(dt_util.utcnow().timestamp())
     _coordinator(init_integration).add_samples("temperature", times, values)
