@@ -405,6 +405,9 @@ async def test_assist_answers_a_trend_and_the_humidity(
     await page.goto("/home")
     await page.get_by_role("button", name=re.compile(r"^Assist")).click()
     area = re.escape(BOARD_AREA.title())  # the area as the registry spells it
+    # The trend is analysed every 5 minutes, perhaps while the question is answered: the
+    # answer agrees with the rising sensor as it was before it or after.
+    rising = {(await api.rest("GET", f"/api/states/{LIVING_ROOM_TEMPERATURE_RISING}"))["state"]}
     said = await ask_assist(
         page,
         "is the living room getting warmer",
@@ -416,13 +419,13 @@ async def test_assist_answers_a_trend_and_the_humidity(
             r"\.)$"
         ),
     )
-    rising = await api.rest("GET", f"/api/states/{LIVING_ROOM_TEMPERATURE_RISING}")
+    rising.add((await api.rest("GET", f"/api/states/{LIVING_ROOM_TEMPERATURE_RISING}"))["state"])
     if said.startswith("Not enough data yet"):
-        assert rising["state"] == "unknown", (said, rising)
+        assert "unknown" in rising, (said, rising)
     elif "is getting warmer:" in said:
-        assert rising["state"] == "on", (said, rising)
+        assert "on" in rising, (said, rising)
     else:  # "holding steady:" or "getting colder:"
-        assert rising["state"] == "off", (said, rising)
+        assert "off" in rising, (said, rising)
     await ask_assist(
         page,
         "what is the humidity in the living room",
