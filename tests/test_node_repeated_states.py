@@ -37,5 +37,7 @@ async def test_one_state_sent_over_and_over_keeps_no_memory_per_message(
     # What paho hands Home Assistant's client, made beforehand: the harness keeps its own.
     messages = [mqtt_message(STATE_TOPIC, payload) for _ in range(REPEATS)]
     growth = await bytes_kept_after(hass, messages)
-    # ~120 bytes a message before; 7-9 kB in all now (the parser's and the loop's own).
-    assert growth < 10 * REPEATS, f"{growth} bytes kept after {REPEATS} states"
+    # ~120 bytes a message before (480 kB here); 7-9 kB in all now (the parser's and the
+    # loop's own), once 43 kB (helper-116's run at a frozen instant): a quarter of the leak's
+    # growth is the bound, not a tenth, so that noise does not fail it and the leak still does.
+    assert growth < 30 * REPEATS, f"{growth} bytes kept after {REPEATS} states"
