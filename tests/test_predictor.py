@@ -589,6 +589,20 @@ def test_the_guide_shows_the_tested_automation() -> None:
     assert AUTOMATION.read_text().strip() in (DOCS / "prediction.md").read_text()
 
 
+def test_the_guide_says_how_the_editor_takes_its_automation() -> None:
+    """The automation editor's YAML takes one automation: pasted as a list, its Save kept
+    nothing, without a word (helper-119's walk on 2026.11). The guide says to drop the `- `
+    and two spaces of indent, which leaves exactly the tested automation."""
+    guide = " ".join((DOCS / "prediction.md").read_text().split())
+    assert "*Edit in YAML*) takes one automation, not a list" in guide
+    assert "without the `- ` of its first line and with every line two spaces less" in guide
+    listed = AUTOMATION.read_text().splitlines()
+    assert listed[0].startswith("- ")
+    assert all(line.startswith("  ") for line in listed[1:] if line)
+    as_pasted = "\n".join(line[2:] for line in listed)
+    assert [yaml.safe_load(as_pasted)] == yaml.safe_load(AUTOMATION.read_text())
+
+
 async def test_the_guides_automation_names_the_quietest_hour_ahead(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
