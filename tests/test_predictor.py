@@ -39,6 +39,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -502,6 +503,50 @@ async def test_flow_rejects_unusable_power_sensor(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(mock_setup_entry.mock_calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("unit", "state_class"),
+    [
+        ("W", None),
+        ("kW", None),
+        ("Wh", "total_increasing"),
+        ("Wh", "total"),
+        ("kWh", "total_increasing"),
+        ("kWh", "total"),
+    ],
+)
+async def test_the_power_fields_description_names_what_it_takes(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_setup_entry: AsyncMock,
+    unit: str,
+    state_class: str | None,
+) -> None:
+    """Each kind of sensor the power field takes is named under it: it said "an energy meter
+    in kWh that only grows" of a field that takes Wh and `total` meters too (helper-119)."""
+    _set_states(hass)
+    attributes = {"unit_of_measurement": unit}
+    if state_class is not None:
+        attributes["state_class"] = state_class
+    hass.states.async_set(POWER, "1", attributes)
+    result = await _predictor_form(hass)
+    user_input = {
+        CONF_NAME: "Power forecast",
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    translations = await async_get_translations(hass, "en", "config", [DOMAIN])
+    described = translations[
+        f"component.{DOMAIN}.config.step.predictor.data_description.power_entity"
+    ]
+    assert re.search(rf"\b{unit}\b", described), described
+    if state_class is not None:
+        assert re.search(rf"\b{state_class}\b", described), described
 
 
 @imported(_hourly_statistics, 5)
