@@ -38,11 +38,13 @@ def _hours(*powers: float) -> list[ForecastHour]:
 
 
 def test_this_hour_with_its_band_and_the_highest_hour_ahead() -> None:
+    """Asked at 21:20: the energy is from now, 40 minutes of the 21:00 hour (280 Wh), then
+    2,520 Wh to 01:00 (counted whole, the hour under way made it 2.9 kWh)."""
     answer = power_forecast_answer(name="Home", hours=_hours(420.4, 380, 1240, 900), now=NOW)
     assert answer == (
         "Home expects about 420\u00a0W this hour (likely 336\u00a0W to 547\u00a0W); "
         "the highest hour ahead is 11:00 PM today, about 1,240\u00a0W; "
-        "about 2.9\u00a0kWh over the next 4 hours."
+        "about 2.8\u00a0kWh from now to 1:00 AM tomorrow."
     )
 
 
@@ -52,14 +54,14 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
     assert answer == (
         "Workshop expects about 9,000\u00a0W this hour (likely 7,200\u00a0W to 11.7\u00a0kW); "
         "the highest hour ahead is 12:00 AM tomorrow, about 12.5\u00a0kW; "
-        "about 36.5\u00a0kWh over the next 4 hours."
+        "about 33.5\u00a0kWh from now to 1:00 AM tomorrow."
     )
 
 
 def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None:
     assert power_forecast_answer(name="Home", hours=_hours(500, 400, 500.2), now=NOW) == (
         "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W); "
-        "about 1.4\u00a0kWh over the next 3 hours."
+        "about 1.2\u00a0kWh from now to 12:00 AM tomorrow."
     )
     one_hour = power_forecast_answer(name="Home", hours=_hours(500), now=NOW)
     assert one_hour == "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W)."
@@ -77,7 +79,7 @@ def test_a_half_watt_is_said_as_the_device_page_and_the_card_show_it() -> None:
     assert power_forecast_answer(name="Home", hours=hours[:2], now=NOW) == (
         "Home expects about 336\u00a0W this hour (likely 209\u00a0W to 565\u00a0W); "
         "the highest hour ahead is 10:00 PM today, about 1,125\u00a0W; "
-        "about 1.5\u00a0kWh over the next 2 hours."
+        "about 1.3\u00a0kWh from now to 11:00 PM today."
     )
     assert "about 10.3\u00a0kW; " in power_forecast_answer(name="Home", hours=hours, now=NOW)
     # The same rounding decides whether an hour ahead is higher than this one: both say 501 W.
@@ -95,7 +97,7 @@ def test_an_hour_that_ended_is_not_this_hour() -> None:
     assert answer == (
         "Home expects about 380\u00a0W this hour (likely 304\u00a0W to 494\u00a0W); "
         "the highest hour ahead is 11:00 PM today, about 1,240\u00a0W; "
-        "about 2.5\u00a0kWh over the next 3 hours."
+        "about 2.4\u00a0kWh from now to 1:00 AM tomorrow."
     )
     assert power_forecast_answer(name="Home", hours=_hours(500), now=later) == (
         "Home has no forecast yet."

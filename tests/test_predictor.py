@@ -994,8 +994,9 @@ async def test_assist_tells_the_power_forecast(
         if peak is not now:
             assert f"the highest hour ahead is {start:%-I:%M %p} " in speech
             assert f"about {_card_watts(peak['power_w'])}\u00a0W; " in speech
-        energy = sum(point["power_w"] for point in forecast) / 1000
-        assert speech.endswith(f"; about {energy:,.1f}\u00a0kWh over the next 24 hours.")
+        # From now (16:10 in US/Pacific): 50 minutes of the hour under way, then 23 hours.
+        energy = (sum(point["power_w"] for point in forecast) - now["power_w"] / 6) / 1000
+        assert speech.endswith(f"; about {energy:,.1f}\u00a0kWh from now to 4:00 PM tomorrow.")
 
     # "Today" and "tomorrow" are those days' hours of the forecast, not the next 24 hours.
     local_now = dt_util.as_local(NOW)

@@ -23,8 +23,9 @@ class ForecastHour:
 def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
     """What a predictor expects: this hour with its band, the highest hour ahead, the energy.
 
-    The energy is the sum of the hours' mean power over the hours given (a day's forecast
-    gives 24): what "how much energy will we use" asks.
+    The energy is what "how much energy will we use" asks: the hours' mean power from now to
+    the forecast's end, the hour under way for what is left of it. Counted whole, it took in
+    the part of the hour gone by (50 minutes of it at 20:50) and said "the next 24 hours".
     """
     # Hours that ended are no forecast: a refresh that came late must not speak of them.
     hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
@@ -42,8 +43,10 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
             f"about {watts(peak.power_w)}"
         )
     if len(hours) > 1:
-        energy_kwh = sum(hour.power_w for hour in hours) / 1000
-        said += f"; about {kwh(energy_kwh)} over the next {len(hours)} hours"
+        # From now: the hour under way for what is left of it, as the day's answers count it.
+        energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in hours) / 1000
+        end = hours[-1].start + timedelta(hours=1)
+        said += f"; about {kwh(energy_kwh)} from now to {clock_time(end)} {day_ahead(end, now)}"
     return f"{said}."
 
 
