@@ -14,7 +14,6 @@ from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..prediction.arrays import HourlyArrays
@@ -27,6 +26,7 @@ from ..prediction.history import (
 )
 from ..prediction.net_meter import ExportHours, export_hours
 from ..protocol.fields import finite_number
+from ..storage.recorder_reads import async_recorder_read
 
 # The recorder converts every statistic to these units, so a sensor whose unit changed
 # (W to kW, °F to °C) still yields one consistent series.
@@ -74,8 +74,8 @@ async def async_load_hourly_history(
 ) -> LoadedHistory:
     """Read hourly statistics in the recorder's executor; never with hand-written SQL."""
     only_increasing = _only_increasing(hass, sources.power)
-    return await get_instance(hass).async_add_executor_job(
-        _load_hourly_history, hass, sources, start, end, only_increasing
+    return await async_recorder_read(
+        hass, _load_hourly_history, hass, sources, start, end, only_increasing
     )
 
 
@@ -84,8 +84,8 @@ async def async_load_export_hours(
 ) -> ExportHours:
     """How many recorded hours of `power` were export (a net meter), in the recorder's executor."""
     only_increasing = _only_increasing(hass, power)
-    return await get_instance(hass).async_add_executor_job(
-        _load_export_hours, hass, power, start, end, only_increasing
+    return await async_recorder_read(
+        hass, _load_export_hours, hass, power, start, end, only_increasing
     )
 
 
