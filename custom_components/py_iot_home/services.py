@@ -21,7 +21,6 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from .analysis.trend import TrendResult, analyze_trend
@@ -33,6 +32,7 @@ from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
 from .forecast.snapshot import percent_tenth, points_ahead, rounded_tenth
 from .models import FeatureRuntime
 from .quantities import unit_of
+from .storage.recorder_reads import async_recorder_read
 from .trends.coordinator import TrendCoordinator
 from .trends.recorded_samples import recorded_history
 
@@ -192,7 +192,8 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
                 translation_placeholders={"entity_id": entity_id},
             )
         unit = unit_of(hass.states.get(entity_id).attributes)  # type: ignore[union-attr]
-        recorded = await get_instance(hass).async_add_executor_job(
+        recorded = await async_recorder_read(
+            hass,
             recorded_history,
             hass,
             entity_id,

@@ -14,7 +14,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 from numpy.typing import ArrayLike
@@ -36,6 +35,7 @@ from ..const import (
     TREND_REFRESH_INTERVAL,
 )
 from ..feature_entry import FeatureEntry
+from ..storage.recorder_reads import async_recorder_read
 from .display_unit import DisplayUnit
 from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
@@ -258,8 +258,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._seeded.update(entity_ids)
         start = dt_util.utcnow() - timedelta(seconds=self.window_s)
         try:
-            seeded = await get_instance(self.hass).async_add_executor_job(
-                self._seed_from_history, entity_ids, start
+            seeded = await async_recorder_read(
+                self.hass, self._seed_from_history, entity_ids, start
             )
         except SQLAlchemyError:
             LOGGER.exception(
