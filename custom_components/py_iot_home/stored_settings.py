@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .const import LOGGER
+
 
 @dataclass(frozen=True, slots=True)
 class StoredSetting:
@@ -39,19 +41,26 @@ class StoredSetting:
         return None if nearest == value else nearest
 
 
-def refused_settings(
-    stored: Mapping[str, Any], settings: Mapping[str, StoredSetting]
-) -> dict[str, float]:
-    """What replaces each setting in ``stored`` that its form would refuse (absent ones aside)."""
-    return {
+def put_right(
+    name: str, stored: Mapping[str, Any], settings: Mapping[str, StoredSetting]
+) -> dict[str, Any] | None:
+    """``stored`` with each setting its form would refuse replaced, said in one warning.
+
+    None when the form would take them all (absent ones aside). The caller stores the result.
+    """
+    replaced = {
         key: replacement
         for key, setting in settings.items()
         if key in stored and (replacement := setting.replacement(stored[key])) is not None
     }
-
-
-def refused_settings_text(stored: Mapping[str, Any], replaced: Mapping[str, float]) -> str:
-    """What was stored and what replaces it, for one log line (each value cut at 40)."""
-    return ", ".join(
-        f"{key} {repr(stored[key])[:40]} -> {value:g}" for key, value in replaced.items()
+    if not replaced:
+        return None
+    LOGGER.warning(
+        "%s: stored settings its form refuses, replaced: %s",
+        name,
+        # Each stored value cut at 40 characters: it may be anything.
+        ", ".join(
+            f"{key} {repr(stored[key])[:40]} -> {value:g}" for key, value in replaced.items()
+        ),
     )
+    return {**stored, **replaced}

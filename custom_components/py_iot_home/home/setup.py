@@ -12,7 +12,7 @@ from ..feature_platform import async_add_platform_entities
 from ..hardware.gpio import PinInUseError
 from ..models import FeatureRuntime, PyIotHomeConfigEntry
 from ..repairs import async_settings_readable, async_settings_unreadable
-from ..stored_settings import refused_settings, refused_settings_text
+from ..stored_settings import put_right
 from .runtime import HomeRuntimeData
 from .subentry_kinds import SUBENTRY_KINDS
 
@@ -87,16 +87,9 @@ async def _async_start_feature(
             subentry.subentry_type,
         )
         return None
-    if replaced := refused_settings(subentry.data, kind.settings):
+    if (data := put_right(subentry.title, subentry.data, kind.settings)) is not None:
         # Stored valid again, so the next start and the forms read what runs.
-        LOGGER.warning(
-            "%s: stored settings its form refuses, replaced: %s",
-            subentry.title,
-            refused_settings_text(subentry.data, replaced),
-        )
-        hass.config_entries.async_update_subentry(
-            entry, subentry, data={**subentry.data, **replaced}
-        )
+        hass.config_entries.async_update_subentry(entry, subentry, data=data)
         subentry = entry.subentries[subentry.subentry_id]
     if kind.settings_problem is not None and (problem := kind.settings_problem(subentry.data)):
         LOGGER.error(

@@ -29,7 +29,7 @@ from ..protocol import (
     TopicKind,
     build_announcement,
 )
-from ..stored_settings import refused_settings, refused_settings_text
+from ..stored_settings import put_right
 from ..trends.coordinator import (
     TrendCoordinator,
 )
@@ -61,13 +61,8 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     """Subscribe to the node and create its entities from its announcement."""
     if not await mqtt.async_wait_for_mqtt_client(hass):
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
-    if replaced := refused_settings(entry.options, STORED_TREND_SETTINGS):
-        LOGGER.warning(
-            "%s: stored settings its form refuses, replaced: %s",
-            entry.title,
-            refused_settings_text(entry.options, replaced),
-        )
-        hass.config_entries.async_update_entry(entry, options={**entry.options, **replaced})
+    if (options := put_right(entry.title, entry.options, STORED_TREND_SETTINGS)) is not None:
+        hass.config_entries.async_update_entry(entry, options=options)
     try:
         announcement = stored_announcement(entry)
         stored_secret(entry)
