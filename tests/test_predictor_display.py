@@ -75,13 +75,13 @@ async def test_diagnostics_give_the_figures_the_entities_show(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
-async def test_predicted_power_moves_to_the_new_hour_once_with_its_forecast(
+async def test_predicted_power_follows_the_clock_into_each_hour(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """At 01:01 the state is the new forecast of the 01:00 hour, and the ended hour leaves the
-    points; the action drops it at 01:00 already. Written again at 01:00 too, the state
-    showed for a minute the forecast made an hour before: a walk's History read 389.4, 494.0
-    and, a minute later, 384.7 W, every hour."""
+    """At 01:00 the state, its first point and its band are the 01:00 hour's, from the
+    forecast made at 00:10, as the action, the card and Assist give it; at 01:01 the new
+    forecast's. Written only at 01:01, the state was the ended hour's for a minute: at
+    01:00:30 a person read the 00:00 hour's watts as the hour under way's."""
     freezer.move_to(NOW)
     await _seed(hass, ENOUGH_DAYS)
     forecast_id = await _add_predictor(hass)
@@ -94,7 +94,9 @@ async def test_predicted_power_moves_to_the_new_hour_once_with_its_forecast(
     freezer.move_to(NOW.replace(hour=1, minute=0, second=0))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert shown == []
+    at_the_hour = hass.states.get(PREDICTED)
+    assert at_the_hour.attributes["forecast"] == points[1:]
+    assert float(at_the_hour.state) == points[1]["power_w"]
     assert (await _forecast_action(hass, forecast_id))["forecast"] == points[1:]
 
     freezer.move_to(NOW.replace(hour=1, minute=REFRESH_MINUTE, second=0))
@@ -103,8 +105,10 @@ async def test_predicted_power_moves_to_the_new_hour_once_with_its_forecast(
     after = hass.states.get(PREDICTED)
     new_points = after.attributes["forecast"]
     assert datetime.fromisoformat(new_points[0]["datetime"]) == NOW.replace(hour=1, minute=0)
+    assert len(new_points) == len(points)
     assert float(after.state) == new_points[0]["power_w"]
-    assert shown == [after.state]
+    assert shown[0] == at_the_hour.state
+    assert shown[-1] == after.state
 
 
 def _states_shown(hass: HomeAssistant, entity_id: str) -> list[str]:

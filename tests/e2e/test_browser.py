@@ -568,12 +568,16 @@ FORECAST_SENSORS = tuple(
 
 
 async def forecast_seen(client: HomeAssistantClient) -> dict[str, tuple[str, str | None]]:
-    """Each forecast sensor's state, with the forecast's first hour (the predicted power's)."""
+    """Each forecast sensor's state, with the forecast's last hour (the predicted power's).
+
+    The last, 23 hours after the one it was made in, tells which forecast it is: from the
+    hour to its remake a minute later the first is already the new hour's.
+    """
     seen: dict[str, tuple[str, str | None]] = {}
     for entity_id in FORECAST_SENSORS:
         state = await client.rest("GET", f"/api/states/{entity_id}")
-        first = (state["attributes"].get("forecast") or [{}])[0].get("datetime")
-        seen[entity_id] = (state["state"], first)
+        last = (state["attributes"].get("forecast") or [{}])[-1].get("datetime")
+        seen[entity_id] = (state["state"], last)
     return seen
 
 

@@ -69,19 +69,22 @@ def rows_due(points: list[dict[str, Any]], now: datetime) -> list[list[str]]:
 
 
 def refresh_pending(points: list[dict[str, Any]], now: datetime) -> bool:
-    """Whether the forecast's first hour has ended while its hourly remake may still come."""
+    """Whether the forecast was made before this hour while its hourly remake may still come.
+
+    Its last hour is 23 after the one it was made in (the state leaves an ended hour out).
+    """
     if not points:
         return False
-    start = datetime.fromisoformat(points[0]["datetime"])
+    last = datetime.fromisoformat(points[-1]["datetime"])
     hour_began = now.replace(minute=0, second=0, microsecond=0)
-    return start + HOUR <= now < hour_began + FORECAST_MADE_BY
+    return last < hour_began + 23 * HOUR and now < hour_began + FORECAST_MADE_BY
 
 
 async def rows_as_shown(table: Locator, api: HomeAssistantClient) -> list[list[str]]:
     """The card's rows, once they are the 24 hours of the forecast as the state has it now.
 
-    The forecast is made again a minute into every hour; from the hour until then the card
-    leaves out the hour that ended (23 rows): the state, the clock and the page are read
+    The forecast is made again a minute into every hour; from the hour until then the state
+    and the card leave out the hour that ended (23 rows): the state, the clock and the page are read
     again until they agree, waiting out that minute. A CI run straddled it: it read 881 W,
     then the page rendered the new forecast's 987 W. A card that never agrees, or a forecast
     not made again by FORECAST_MADE_BY past the hour, fails.

@@ -20,6 +20,7 @@ from homeassistant.const import (
     UnitOfPower,
 )
 from homeassistant.core import Event, callback
+from homeassistant.helpers.event import async_track_utc_time_change
 from homeassistant.util import dt as dt_util
 
 from ..entity import PyIotHomeCoordinatorEntity
@@ -38,6 +39,8 @@ class PredictorSensorDescription(SensorEntityDescription):
     attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
     # Its attributes give times in the home's zone: written again when the zone changes.
     local_times: bool = False
+    # It shows the hour under way: written again as each UTC hour starts.
+    hour_under_way: bool = False
 
 
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -95,6 +98,7 @@ PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
         value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
         attributes_fn=_forecast_attributes,
         local_times=True,
+        hour_under_way=True,
     ),
     PredictorSensorDescription(
         key="forecast_method",
@@ -156,16 +160,20 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
-        """Follow the home's time zone: without, the forecast's hours kept the old zone for an hour.
+        """Follow the home's time zone and the clock.
 
-        Not the clock: the hour under way is shown once its forecast is made, at a minute
-        past. Written again at the hour itself, it showed for that minute the forecast made
-        an hour before (389.4, 494.0, 384.7 W on a walk: a spike in History every hour).
+        Without the zone, the forecast's hours kept the old zone for an hour. Without the
+        clock, from the hour to the forecast's remake a minute later the state was the hour
+        that had ended; the forecast made an hour before has the new one.
         """
         await super().async_added_to_hass()
         if self.entity_description.local_times:
             self.async_on_remove(
                 self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_write_again)
+            )
+        if self.entity_description.hour_under_way:
+            self.async_on_remove(
+                async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
             )
 
     @callback
