@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
-CARD = Path(__file__).parents[1] / "docs" / "examples" / "power_forecast_card.yaml"
+from custom_components.py_iot_home.assist.spoken import shown
+
+EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
+CARD = EXAMPLES / "power_forecast_card.yaml"
+AUTOMATION = EXAMPLES / "power_forecast_automation.yaml"
 # The card reads now(): frozen, an hour cannot end between the states set and the render.
 # Half past an hour; on both changes of the harness's zone (US/Pacific) in 2026, in the hour
 # before each, where the next hour's wall-clock time is not one more (02:00 does not exist
@@ -181,3 +186,34 @@ async def test_card_rounds_watts_as_the_device_page_does(hass: HomeAssistant) ->
     (row,) = [line for line in text.splitlines() if line.startswith("| now |")]
     assert row.endswith("| **705** | 439\N{EN DASH}1183 |")
     assert "off by 255&nbsp;W an hour on average; the best rule, by 269&nbsp;W." in text
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_the_automation_example_rounds_watts_as_the_card_and_the_device_page(
+    hass: HomeAssistant,
+) -> None:
+    """The guide's automation told "about 704 W (likely 438 to 1182 W)" for an hour the card
+    showed as 705 and 439 to 1183, and the device page as 705 W: its round went half to even."""
+    _set_the_hour_under_way(hass, 704.5, 438.5, 1182.5)
+    point = hass.states.get("sensor.demo_power_forecast_predicted_power").attributes["forecast"][0]
+    (row,) = [line for line in _card_text(hass).splitlines() if line.startswith("| now |")]
+    card_cells = [cell.strip(" *") for cell in row.split("|")[3:5]]
+    card = [card_cells[0], *card_cells[1].split("\N{EN DASH}")]
+
+    (automation,) = yaml.safe_load(AUTOMATION.read_text())
+    (notify,) = [
+        action
+        for action in automation["actions"]
+        if action.get("action") == "persistent_notification.create"
+    ]
+    message = Template(notify["data"]["message"], hass).async_render(
+        {"quietest": point}, parse_result=False
+    )
+    told = re.fullmatch(r"\d\d:\d\d: about (\S+) W \(likely (\S+) to (\S+) W\)\.", message)
+    assert told is not None, message
+
+    # The same number: the device page also groups thousands ("1,183"), the templates do not.
+    device_page = [
+        str(shown(str(point[key]), 0)).replace(",", "") for key in ("power_w", "low_w", "high_w")
+    ]
+    assert list(told.groups()) == card == device_page

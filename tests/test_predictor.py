@@ -10,6 +10,7 @@ import math
 import re
 import sys
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -667,9 +668,12 @@ async def test_the_guides_automation_names_the_quietest_hour_ahead(
     hours = hass.states.get(PREDICTED).attributes["forecast"][:12]
     quietest = min(hours, key=lambda point: point["power_w"])
     at = datetime.fromisoformat(quietest["datetime"])
+    whole = {
+        key: Decimal(str(quietest[key])).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        for key in ("power_w", "low_w", "high_w")
+    }
     assert notes["py_iot_home_quietest_hour"]["message"] == (
-        f"{at:%H:%M}: about {round(quietest['power_w'])} W (likely "
-        f"{round(quietest['low_w'])} to {round(quietest['high_w'])} W)."
+        f"{at:%H:%M}: about {whole['power_w']} W (likely {whole['low_w']} to {whole['high_w']} W)."
     )
     # Not the hour under way by chance: the night's hours differ, and the lowest is told.
     assert len({point["power_w"] for point in hours}) > 1
