@@ -14,8 +14,10 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from custom_components.py_iot_home.const import (
+    CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
 )
@@ -36,6 +38,15 @@ from .test_predictor import (
     _seed,
     _set_states,
 )
+
+# A weather entity outdoors, in °F: the home shows it in °C.
+_WEATHER = {
+    "name": "Outdoor",
+    "condition": "cloudy",
+    "temperature": "{{ 41.3 }}",
+    "temperature_unit": "°F",
+    "humidity": "{{ 80 }}",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -197,25 +208,7 @@ async def test_the_temperature_outside_from_the_weather(
 ) -> None:
     """A forecast set up with a weather entity and no outdoor sensor: the weather answers."""
     freezer.move_to(NOW)
-    assert await async_setup_component(
-        hass,
-        "template",
-        {
-            "template": [
-                {
-                    "weather": [
-                        {
-                            "name": "Outdoor",
-                            "condition": "cloudy",
-                            "temperature": "{{ 41.3 }}",
-                            "temperature_unit": "°F",
-                            "humidity": "{{ 80 }}",
-                        }
-                    ]
-                }
-            ]
-        },
-    )
+    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
     _set_states(hass)
     entry = home_entry(
         forecast_subentry(
@@ -244,6 +237,43 @@ async def test_the_temperature_outside_from_the_weather(
     expose(hass, "weather.outdoor", False)
     assert await said(hass, "what is the temperature outside") == f"Outdoor{NOT_EXPOSED}"
     assert await said(hass, "how humid is it outside") == f"Outdoor{NOT_EXPOSED}"
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_outside_the_homes_sensors_answer_before_the_weather(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """With outdoor sensors and a weather entity, both questions take the sensors: the
+    temperature took the sensor and the humidity the weather, side by side 4.5 °C from the
+    garden and 80 % from a weather service (the forecast learns the humidity from the sensor)."""
+    freezer.move_to(NOW)
+    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
+    _home_sensors(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+                CONF_HUMIDITY_ENTITY: HUMIDITY,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    weather = hass.states.get("weather.outdoor").attributes
+    assert (weather["temperature"], weather["humidity"]) == (5.2, 80)
+    assert await said(hass, "what is the temperature outside") == (
+        "It is 4.5\u00a0°C outside (Garden)."
+    )
+    assert await said(hass, "how humid is it outside") == (
+        "The humidity outside is 84\u00a0percent (Garden humidity)."
+    )
 
 
 def _home_sensors(hass: HomeAssistant) -> None:

@@ -28,25 +28,22 @@ def forecast_power_entities(hass: HomeAssistant) -> list[str]:
 @callback
 def outdoor_temperature_entities(hass: HomeAssistant) -> list[str]:
     """Each forecast's outdoor sensor, else its weather entity, each once."""
-    return _distinct(
-        str(
-            forecast.data.get(CONF_TEMPERATURE_ENTITY)
-            or forecast.data.get(CONF_WEATHER_ENTITY)
-            or ""
-        )
-        for forecast in home_subentries(hass, SubentryKind.FORECAST)
-    )
+    return _outdoor_entities(hass, CONF_TEMPERATURE_ENTITY)
 
 
 @callback
 def outdoor_humidity_entities(hass: HomeAssistant) -> list[str]:
-    """Each forecast's weather entity, else its humidity sensor (the model's outdoor humidity).
+    """Each forecast's humidity sensor, else its weather entity, each once."""
+    return _outdoor_entities(hass, CONF_HUMIDITY_ENTITY)
 
-    The weather comes first here: it is outdoors for sure, while the form asks only for "a
-    humidity sensor".
+
+def _outdoor_entities(hass: HomeAssistant, sensor_key: str) -> list[str]:
+    """The home's sensor first: it measures the place itself, now, and is exposed by default.
+
+    The forecast learns the past hours' humidity from it too.
     """
     return _distinct(
-        str(forecast.data.get(CONF_WEATHER_ENTITY) or forecast.data.get(CONF_HUMIDITY_ENTITY) or "")
+        str(forecast.data.get(sensor_key) or forecast.data.get(CONF_WEATHER_ENTITY) or "")
         for forecast in home_subentries(hass, SubentryKind.FORECAST)
     )
 

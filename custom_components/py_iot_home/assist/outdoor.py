@@ -1,8 +1,7 @@
 """Assist: the temperature and humidity outside, from the home's outdoor sensors or weather.
 
 The home is set up with them in its power forecasts: each forecast's outdoor sensor, else its
-weather entity, for the temperature; its weather entity, else its humidity sensor, for the
-humidity.
+weather entity, for the temperature and for the humidity alike.
 """
 
 from __future__ import annotations
@@ -94,7 +93,7 @@ class OutdoorTemperatureIntent(_OutdoorIntent):
 
 
 class OutdoorHumidityIntent(_OutdoorIntent):
-    """The humidity outside, as the home's weather entity or outdoor humidity sensor reads it.
+    """The humidity outside, as the home's outdoor humidity sensor or weather entity reads it.
 
     "How humid is it outside" was taken for an area called "it outside".
     """
