@@ -248,7 +248,9 @@ async def test_simulated_board_off_a_pi(
     translation_key: str,
 ) -> None:
     """The Pi's sensor was chosen but no library works: simulated, labelled, and a repair
-    that speaks to this installation, with a link to the docs."""
+    that speaks to this installation, with a link to the docs. The device stays the DHT22
+    that was chosen (its readings' ``hardware`` says they are simulated) until the user
+    chooses the simulation."""
     from homeassistant.helpers import issue_registry as ir
 
     from .fakes import install_fake_hardware
@@ -281,11 +283,11 @@ async def test_simulated_board_off_a_pi(
     device = dr.async_get(hass).async_get_device_by_identifier(
         ("py_iot_home", "board0001"), mock_config_entry.entry_id
     )
-    assert device.model == "Simulated DHT22"
+    assert (device.manufacturer, device.model) == ("Aosong", "DHT22")
     led = dr.async_get(hass).async_get_device_by_identifier(
         ("py_iot_home", "board0001_led_led00001"), mock_config_entry.entry_id
     )
-    assert led.model == "Simulated LED on GPIO17"
+    assert led.model == "LED on GPIO17"
     temperature = await async_first_simulated_reading(hass, TEMPERATURE)
     assert temperature.attributes["hardware"] == "simulated"
     assert 15.0 <= float(temperature.state) <= 28.0  # an indoor temperature
@@ -303,6 +305,10 @@ async def test_simulated_board_off_a_pi(
         ir.async_get(hass).async_get_issue("py_iot_home", f"hardware_missing_{BOARD_SUBENTRY_ID}")
         is None
     )
+    device = dr.async_get(hass).async_get(device.id)
+    assert (device.manufacturer, device.model) == ("Py IoT Home", "Simulated DHT22")
+    led = dr.async_get(hass).async_get(led.id)
+    assert led.model == "Simulated LED on GPIO17"
 
 
 async def test_real_hardware_is_labelled_as_such(
@@ -313,6 +319,54 @@ async def test_real_hardware_is_labelled_as_such(
     )
     assert (device.manufacturer, device.model) == ("Aosong", "DHT22")
     assert hass.states.get(TEMPERATURE).attributes["hardware"] == "adafruit_dht"
+
+
+async def test_a_board_that_does_not_start_names_the_hardware_it_is_set_to(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    board_data: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Moved from the simulation to the Pi's own sensor while another program holds its LED's
+    pin: the board does not start, and its devices no longer claim a simulation.
+
+    No entity of it is added to carry new device info: they read "Simulated DHT22" and
+    "Simulated LED on GPIO17" on the integration page, beside its unavailable entities.
+    """
+    from .fakes import install_fake_hardware
+
+    hardware = install_fake_hardware(monkeypatch, rpi_gpio="missing")
+    assert hardware.gpiod is not None
+    mock_config_entry.add_to_hass(hass)
+    subentry = mock_config_entry.subentries[BOARD_SUBENTRY_ID]
+    hass.config_entries.async_update_subentry(
+        mock_config_entry, subentry, data={**board_data, "backend": "simulated"}
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    devices = dr.async_get(hass)
+    board = devices.async_get_device_by_identifier(
+        ("py_iot_home", "board0001"), mock_config_entry.entry_id
+    )
+    led = devices.async_get_device_by_identifier(
+        ("py_iot_home", "board0001_led_led00001"), mock_config_entry.entry_id
+    )
+    assert (board.manufacturer, board.model) == ("Py IoT Home", "Simulated DHT22")
+    assert led.model == "Simulated LED on GPIO17"
+
+    hardware.gpiod.claim("/dev/gpiochip0", 17)
+    hass.config_entries.async_update_subentry(
+        mock_config_entry,
+        mock_config_entry.subentries[BOARD_SUBENTRY_ID],
+        data={**board_data, "backend": "auto"},
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert BOARD_SUBENTRY_ID not in mock_config_entry.runtime_data.features
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    board = devices.async_get(board.id)
+    assert (board.manufacturer, board.model) == ("Aosong", "DHT22")
+    assert devices.async_get(led.id).model == "LED on GPIO17"
 
 
 async def test_minutes_of_a_steep_rise_are_no_trend(

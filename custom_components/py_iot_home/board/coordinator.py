@@ -65,7 +65,7 @@ class BoardState:
     sample: ClimateSample | None
 
 
-def _backend_preference(entry: FeatureEntry) -> str:
+def backend_choice(entry: FeatureEntry) -> str:
     """The hardware the user chose for the board: the Pi's own, or simulated."""
     preference: str = entry.options.get(CONF_BACKEND, entry.data.get(CONF_BACKEND, BACKEND_AUTO))
     return preference
@@ -81,7 +81,7 @@ def open_dht_backend(
     """
     model = DhtModel(entry.data[CONF_DHT_MODEL])
     pin: int = entry.data[CONF_DHT_PIN]
-    if _backend_preference(entry) == BACKEND_SIMULATED:
+    if backend_choice(entry) == BACKEND_SIMULATED:
         return create_dht_backend(model, pin, preference=BACKEND_SIMULATED), None
     try:
         return create_dht_backend(model, pin, preference=BACKEND_AUTO), None
@@ -92,7 +92,7 @@ def open_dht_backend(
 
 def open_gpio(entry: FeatureEntry) -> GpioBackend:
     """Open the GPIO backend for the entry's LEDs, simulated off a Pi (blocking)."""
-    if _backend_preference(entry) == BACKEND_SIMULATED:
+    if backend_choice(entry) == BACKEND_SIMULATED:
         return create_gpio_backend(preference=BACKEND_SIMULATED)
     try:
         return create_gpio_backend(preference=BACKEND_AUTO)
@@ -134,11 +134,6 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         self._read: asyncio.Future[FilteredRead] | None = None
         self._reads_started = 0
         self._hung_watch = (0, 0)  # (read seen running, how many checks in a row)
-
-    @property
-    def simulated(self) -> bool:
-        """Whether the readings are made up by the simulation, not measured."""
-        return self.dht.name == BACKEND_SIMULATED
 
     @property
     def filter_counts(self) -> FilterCounts:

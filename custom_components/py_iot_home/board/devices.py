@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from ..const import CONF_AREA, CONF_DHT_MODEL
+from ..const import CONF_AREA, CONF_DHT_MODEL, DOMAIN
 from ..entity import DeviceIdentity, entity_unique_id
 from ..feature_entry import FeatureEntry
 from ..hardware.dht import DhtModel
-from .leds import LedConfig
+from ..hardware.names import BACKEND_SIMULATED
+from .coordinator import backend_choice
+from .leds import LedConfig, leds_from_options
 
 # Its model already says "Simulated": the maker is who simulates it.
 SIMULATION_MANUFACTURER = "Py IoT Home"
 
 
-def board_device(entry: FeatureEntry, *, simulated: bool) -> DeviceIdentity:
+def simulated_by_choice(entry: FeatureEntry) -> bool:
+    """Whether the user chose the simulation for the board, rather than the Pi's own pins."""
+    return backend_choice(entry) == BACKEND_SIMULATED
+
+
+def board_device(entry: FeatureEntry) -> DeviceIdentity:
     """The device of a sensor board wired to the Home Assistant host.
 
+    Its model is the hardware the user chose, as core's devices name what they are: whether
+    it runs, and on which library, is the sensors' ``hardware`` attribute and the repairs'.
     A simulated sensor says so in its model, the first thing its device page shows.
     """
+    simulated = simulated_by_choice(entry)
     model = DhtModel(entry.data[CONF_DHT_MODEL]).name
     return DeviceIdentity.of(
         str(entry.unique_id),
@@ -41,8 +53,9 @@ def led_device_identifier(board_id: str | None, led_id: str) -> str:
     return entity_unique_id(str(board_id), f"led_{led_id}")
 
 
-def led_device(entry: FeatureEntry, led: LedConfig, *, simulated: bool) -> DeviceIdentity:
+def led_device(entry: FeatureEntry, led: LedConfig) -> DeviceIdentity:
     """An LED of the board, its own device so that Assist and areas can address it."""
+    simulated = simulated_by_choice(entry)
     return DeviceIdentity.of(
         led_device_identifier(entry.unique_id, led.led_id),
         DeviceInfo(
@@ -52,3 +65,27 @@ def led_device(entry: FeatureEntry, led: LedConfig, *, simulated: bool) -> Devic
             suggested_area=entry.data.get(CONF_AREA) or None,
         ),
     )
+
+
+@callback
+def async_describe_board_devices(hass: HomeAssistant, entry: FeatureEntry) -> None:
+    """Give the board's registered devices the maker and model of its settings, now.
+
+    A board that does not start adds no entities, whose device info would: its devices
+    kept the model of the hardware it had before (a simulation it no longer has).
+    """
+    registry = dr.async_get(hass)
+    devices = [
+        board_device(entry),
+        *(led_device(entry, led) for led in leds_from_options(dict(entry.options))),
+    ]
+    for device in devices:
+        found = registry.async_get_device_by_identifier(
+            (DOMAIN, device.identifier), entry.config_entry.entry_id
+        )
+        if found is not None:
+            registry.async_update_device(
+                found.id,
+                manufacturer=device.info.get("manufacturer"),
+                model=device.info.get("model"),
+            )

@@ -17,7 +17,6 @@ from ..const import (
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..errors import entity_action
 from ..feature_entry import FeatureEntry
-from ..hardware.names import BACKEND_SIMULATED
 from ..quantities import ClimateReading, QuantitySensorDescription
 from .coordinator import LocalBoardCoordinator
 from .devices import led_device
@@ -91,9 +90,7 @@ class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):
         self._bank = bank
         self._led = led
         self._attr_extra_state_attributes = {ATTR_HARDWARE: bank.gpio.name}
-        self._identify(
-            led_device(entry, led, simulated=bank.gpio.name == BACKEND_SIMULATED), key=None
-        )
+        self._identify(led_device(entry, led), key=None)
 
     async def async_added_to_hass(self) -> None:
         """Take the restored state of an LED the integration has no saved level of."""

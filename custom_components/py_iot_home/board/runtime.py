@@ -39,7 +39,7 @@ class BoardRuntimeData:
 
     def entities(self, platform: Platform) -> list[Entity]:
         """Climate sensors and trend sensors, rising trends, one switch per LED."""
-        device = board_device(self.entry, simulated=self.board.simulated)
+        device = board_device(self.entry)
         match platform:
             case Platform.SENSOR:
                 return [

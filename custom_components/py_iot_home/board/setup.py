@@ -22,7 +22,7 @@ from ..trends.snapshot import (
     TrendSource,
 )
 from .coordinator import LocalBoardCoordinator, open_dht_backend, open_gpio, reading_filter_for
-from .devices import climate_sensor_unique_id
+from .devices import async_describe_board_devices, climate_sensor_unique_id
 from .led_devices import async_remove_stale_led_devices
 from .led_states import LedStates, led_states_store
 from .leds import LedBank, leds_from_options
@@ -47,6 +47,7 @@ def local_trend_sources(entry: FeatureEntry) -> list[TrendSource]:
 
 async def async_setup_local(hass: HomeAssistant, entry: FeatureEntry) -> BoardRuntimeData:
     """Open the hardware, drive the LEDs to their restored states, start polling."""
+    async_describe_board_devices(hass, entry)
     dht, missing_library = await hass.async_add_executor_job(open_dht_backend, entry)
     if missing_library is None:
         async_clear_hardware_missing(hass, entry.entry_id)
