@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .board_summary import board_lines
 from .ha_client import HomeAssistantClient, HomeAssistantError, wait_until_up
 from .meter import DEMO_QUANTITIES, NODE_ID
 from .onboarding import DEMO_PASSWORD, DEMO_USERNAME, ensure_token
@@ -62,6 +63,8 @@ SEED_DAYS = 60
 # Renamed when the demo meter became a node, and when its sensors got names (mains,
 # outdoor): older stacks seed its new entity ids once.
 STATISTICS_STAMP = "meter-statistics-seeded-named"
+# What the banner of script/develop says of the boards, as they are set up.
+BOARDS_SUMMARY = "boards.txt"
 # Boards made before the board form asked for the hardware get it set once.
 BOARD_SIMULATED_STAMP = "board-simulated"
 # Exposed to Assist once: what the user un-exposes afterwards stays un-exposed.
@@ -575,6 +578,8 @@ async def bootstrap(state_dir: Path, data: Path, node_ids: list[str]) -> None:
         if fresh:
             await remove_online_extras(client)
         await ignore_development_repairs(client)
+        lines = await board_lines(client, await subentry_ids(client, "board"))
+        (state_dir / BOARDS_SUMMARY).write_text("".join(f"{line}\n" for line in lines))
 
 
 def main() -> None:
