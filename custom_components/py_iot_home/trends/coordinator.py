@@ -39,7 +39,7 @@ from ..storage.recorder_reads import async_recorder_read
 from .display_unit import DisplayUnit
 from .judgements import Judgement, judgements_from_json, judgements_to_json
 from .persistence import TrendSamplesStorage
-from .recorded_samples import history_samples
+from .recorded_samples import history_samples, own_history_start
 from .sensor_units import SensorUnits
 from .settings_form import trend_threshold
 from .snapshot import (
@@ -243,24 +243,20 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         if "recorder" not in self.hass.config.components:
             return 0
         registry = er.async_get(self.hass)
-        entity_ids = {
-            key: entity_id
-            for key, source in self.sources.items()
-            if key not in self._seeded
-            and (
-                entity_id := registry.async_get_entity_id(
-                    SENSOR_DOMAIN, DOMAIN, source.source_unique_id
-                )
-            )
-        }
-        if not entity_ids:
+        window_start = dt_util.utcnow() - timedelta(seconds=self.window_s)
+        histories: dict[str, tuple[str, datetime]] = {}
+        for key, source in self.sources.items():
+            entity_id = registry.async_get_entity_id(SENSOR_DOMAIN, DOMAIN, source.source_unique_id)
+            if key in self._seeded or entity_id is None:
+                continue
+            entity = registry.async_get(entity_id)
+            owned_since = own_history_start(registry, entity) if entity else None
+            histories[key] = (entity_id, max(window_start, owned_since or window_start))
+        if not histories:
             return 0
-        self._seeded.update(entity_ids)
-        start = dt_util.utcnow() - timedelta(seconds=self.window_s)
+        self._seeded.update(histories)
         try:
-            seeded = await async_recorder_read(
-                self.hass, self._seed_from_history, entity_ids, start
-            )
+            seeded = await async_recorder_read(self.hass, self._seed_from_history, histories)
         except SQLAlchemyError:
             LOGGER.exception(
                 "%s: could not read the sensors' history; trends start empty", self.name
@@ -269,10 +265,10 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         LOGGER.debug("%s: seeded %s samples from the recorder", self.name, seeded)
         return seeded
 
-    def _seed_from_history(self, entity_ids: Mapping[str, str], start: datetime) -> int:
-        """Read the history and merge it into the buffers (recorder executor)."""
+    def _seed_from_history(self, histories: Mapping[str, tuple[str, datetime]]) -> int:
+        """Read each entity's history since its start into the buffers (recorder executor)."""
         seeded = 0
-        for key, entity_id in entity_ids.items():
+        for key, (entity_id, start) in histories.items():
             times, values = history_samples(self.hass, entity_id, start, self.sources[key].unit)
             # RingBuffer methods lock, so live samples may arrive on the loop meanwhile.
             self._buffers[key].extend(times, values)

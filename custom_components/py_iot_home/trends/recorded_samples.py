@@ -22,7 +22,8 @@ from typing import Literal, NamedTuple
 import numpy as np
 from homeassistant.components.recorder import history
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import (
     BaseUnitConverter,
@@ -61,6 +62,25 @@ class RecordedHistory(NamedTuple):
     values: NDArray[np.float32]
     lowest: float
     highest: float
+
+
+@callback
+def own_history_start(registry: er.EntityRegistry, entity: er.RegistryEntry) -> datetime | None:
+    """When the entity's id last left another entity, whose history it is until then.
+
+    The recorder keeps history by entity id: a board deleted and added again gets its
+    sensors' old ids, and what they recorded before were the deleted board's readings. The
+    registry remembers a deleted entity (``modified_at``: when it was deleted) until its id
+    is re-created under the same unique id, which keeps its history, as a re-added node does.
+    History recorded for the id before the entity existed, with no other owner (statistics
+    imported for a sensor to come), is its own.
+    """
+    left = [
+        deleted.modified_at
+        for deleted in registry.deleted_entities.values()
+        if deleted.entity_id == entity.entity_id and deleted.id != entity.id
+    ]
+    return max(left, default=None)
 
 
 def history_samples(
