@@ -82,6 +82,8 @@ class TrendResult:
     the line on the first day with a mean), as ``np.polyfit`` over those daily means
     without the empty days; ``full_day_line`` the same through the full days only.
     ``robust`` is ``slope_fit.robust_slope`` over the samples, intercept at ``t_ref_s``.
+    ``full_day_line_before_newest`` is ``full_day_line`` without the newest full day, which
+    ended at ``newest_full_day_end_s``.
     """
 
     daily_means: tuple[DailyMean, ...]
@@ -102,6 +104,10 @@ class TrendResult:
     full_day_line: SlopeFit = NO_FIT
     robust: SlopeFit = NO_FIT
     sample_spacing_s: float = _NAN  # the source's rhythm: median gap between its newest samples
+    # The newest full day's end (NaN without one), and the line through the full days before
+    # it: trend_estimate lets that day into the slope as readings after its end come.
+    newest_full_day_end_s: float = _NAN
+    full_day_line_before_newest: SlopeFit = NO_FIT
 
 
 def analyze_trend(
@@ -148,7 +154,9 @@ def analyze_trend(
         robust = robust_slope(
             usable_times, usable_values, t_ref_s=float(usable_times[0]), covered_s=covered
         )
-    days = _daily_means(times, vals, _zone(tz), finite, now_s=now_s)
+    zone = _zone(tz)
+    days = _daily_means(times, vals, zone, finite, now_s=now_s)
+    newest_full = next((day for day in reversed(days) if day.full), None)
     return TrendResult(
         daily_means=days,
         slope_per_day=weighted.slope_per_day,
@@ -168,6 +176,18 @@ def analyze_trend(
         full_day_line=_line(days, full_only=True, day_mean_error=robust.day_mean_error),
         robust=robust,
         sample_spacing_s=spacing,
+        newest_full_day_end_s=(
+            _next_midnight(newest_full.date, zone) if newest_full is not None else _NAN
+        ),
+        full_day_line_before_newest=(
+            _line(
+                tuple(day for day in days if day is not newest_full),
+                full_only=True,
+                day_mean_error=robust.day_mean_error,
+            )
+            if newest_full is not None
+            else NO_FIT
+        ),
     )
 
 

@@ -1,0 +1,87 @@
+"""A trend shown does not move at local midnight when no reading came.
+
+At the midnight that completes a board's second full day the trend went from the robust fit
+over the samples to the line through the daily means (and at every later midnight a day
+entered that line): the state moved with nothing new measured, 0.30 to 0.31 °C/d here.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.py_iot_home.const import CONF_POLL_INTERVAL
+
+from .fakes import FakeHardware
+from .home_entry import board_subentry, home_entry
+
+TREND = "sensor.living_room_temperature_trend"
+POLL = timedelta(minutes=10)
+
+
+def _room(at: datetime, day_zero: datetime) -> float:
+    """0.3 °C a day warmer, a daily swing, and the heating on from 6 to 9 in the morning."""
+    hours = (at - day_zero).total_seconds() / 3600.0
+    hour = hours % 24
+    heating = 1.2 if 6 <= hour < 9 else 0.0
+    return 20.0 + 0.3 * hours / 24 + 1.5 * math.sin(2 * math.pi * (hour - 9) / 24) + heating
+
+
+async def _tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime) -> None:
+    freezer.move_to(at)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_a_trend_does_not_move_at_midnight_without_a_reading(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fake_hardware: FakeHardware,
+    board_data: dict[str, Any],
+) -> None:
+    zone = ZoneInfo(hass.config.time_zone)
+    day_zero = datetime(2026, 11, 2, tzinfo=zone)
+    midnight = day_zero + timedelta(days=2)  # ends the second full day
+    at = day_zero - timedelta(hours=4)
+    freezer.move_to(at)
+    entry: MockConfigEntry = home_entry(board_subentry({**board_data, CONF_POLL_INTERVAL: 600}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    noise = np.random.default_rng(3)
+    while at + POLL < midnight - timedelta(minutes=5):
+        at += POLL
+        reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
+        fake_hardware.dht.script(4, (round(reading, 1), 45.0))
+        await _tick_to(hass, freezer, at)
+    fake_hardware.dht.default_reading = None  # the sensor stops answering: no reading
+
+    await _tick_to(hass, freezer, midnight - timedelta(minutes=2))
+    before = hass.states.get(TREND)
+    await _tick_to(hass, freezer, midnight + timedelta(minutes=3))
+    after = hass.states.get(TREND)
+
+    assert before.attributes["last_sample_at"] == after.attributes["last_sample_at"]
+    assert before.state == after.state
+    assert float(after.state) == pytest.approx(0.3, abs=0.05)
+
+    # Readings again: the day that ended enters over their first hour, a step at a time.
+    fake_hardware.dht.default_reading = (21.0, 45.0)
+    shown = [float(after.state)]
+    at = midnight
+    while at < midnight + timedelta(hours=1, minutes=30):
+        at += POLL
+        reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
+        fake_hardware.dht.script(4, (round(reading, 1), 45.0))
+        await _tick_to(hass, freezer, at)
+        shown.append(float(hass.states.get(TREND).state))
+    assert hass.states.get(TREND).attributes["method"] == "daily_means"
+    assert max(np.abs(np.diff(shown))) <= 0.01 + 1e-9
