@@ -118,6 +118,43 @@ def test_from_two_full_days_the_daily_means_decide() -> None:
     assert abs(estimate.slope_per_day - 0.6) < 2 * estimate.standard_error + 0.05
 
 
+@pytest.mark.parametrize("days", [2, 3])
+def test_a_day_that_ended_enters_the_slope_with_the_readings_after_it(days: int) -> None:
+    """At midnight, with no new reading, the slope stands; over the next hour of readings it
+    goes over to the fit with the day in (to the daily means at the second full day)."""
+    times = np.arange(T0 - 4 * HOUR, T0 + days * DAY - 600.0, 600.0)
+    x = (times - T0) / DAY
+    hour = (x % 1.0) * 24
+    rng = np.random.default_rng(3)
+    values = (
+        20.0
+        + 0.3 * x
+        + 1.5 * np.sin(2 * np.pi * (hour - 9) / 24)
+        + np.where((hour >= 6) & (hour < 9), 1.2, 0.0)
+        + rng.normal(0, 0.1, x.size)
+    )
+    midnight = T0 + days * DAY
+    before, _ = _estimate(times, values, now_s=midnight - 120.0)
+    after, result = _estimate(times, values, now_s=midnight + 300.0)
+    assert sum(day.full for day in result.daily_means) == days
+    assert (after.slope_per_day, after.standard_error, after.method) == (
+        before.slope_per_day,
+        before.standard_error,
+        before.method,
+    )
+    assert result.full_day_line.slope_per_day != pytest.approx(before.slope_per_day, abs=1e-4)
+
+    later = np.append(times, midnight + np.array([600.0, 1200.0, 1800.0, 3600.0]))
+    more = np.append(values, values[-4:])
+    halfway, result = _estimate(later[:-1], more[:-1], now_s=midnight + 1800.0)
+    without_day = (result.robust if days == 2 else result.full_day_line_before_newest).slope_per_day
+    with_day = result.full_day_line.slope_per_day
+    assert min(without_day, with_day) < halfway.slope_per_day < max(without_day, with_day)
+    entered, result = _estimate(later, more, now_s=midnight + 3600.0)
+    assert entered.method == "daily_means"
+    assert entered.slope_per_day == result.full_day_line.slope_per_day
+
+
 def test_publishing_has_hysteresis() -> None:
     """An error between the limit and twice it keeps a shown trend, but shows no new one."""
     times = np.arange(T0, T0 + 2 * DAY, 300.0)
