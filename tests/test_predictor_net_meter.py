@@ -33,7 +33,7 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     SubentryKind,
 )
-from custom_components.py_iot_home.forecast.saved_model import model_storage_key
+from custom_components.py_iot_home.forecast.saved_model import STORAGE_VERSION, model_storage_key
 
 from .assist_sentences import ask, speech, start_assist
 from .home_entry import (
@@ -305,6 +305,30 @@ async def test_a_model_saved_before_its_sensor_exported_is_not_used_after_a_rest
     assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is not None
     assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
     assert model_storage_key(FORECAST_SUBENTRY_ID) not in hass_storage
+
+
+@imported(_meter_statistics, **{POWER: "net"})
+async def test_a_newer_releases_saved_model_stays_when_its_sensor_exports(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A downgrade: this release reads no newer release's model, and its net meter's repair
+    deleted that release's file with its own."""
+    freezer.move_to(NOW)
+    await _record(hass, **{POWER: "net"})
+    _set_states(hass)
+    key = model_storage_key(FORECAST_SUBENTRY_ID)
+    newer = {"version": STORAGE_VERSION + 1, "minor_version": 1, "key": key, "data": {"m": 1}}
+    hass_storage[key] = dict(newer)
+    entry = _predictor_entry(hass, POWER)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _net_meter_issue(hass, FORECAST_SUBENTRY_ID) is not None
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    assert hass_storage[key] == newer
 
 
 @imported(_meter_statistics, **{POWER: "net", CONSUMPTION: "consumption_with_noise"})

@@ -2,13 +2,15 @@
 
 A backup of a newer release restored onto this one, a store of a major version before ours,
 a wrapper whose ``version`` is text (a hand edit): Home Assistant's Store raises reading
-them. Each store is read as empty with one warning, the set-up goes on, and the next save
-writes this release's file. A setting its form would refuse takes its default, stored.
+them. Each store is read as empty with one warning and the set-up goes on; the next save
+writes this release's file, except over a newer release's, which is left as it was (going
+back to that release finds it). A setting its form would refuse takes its default, stored.
 """
 
 from __future__ import annotations
 
 import logging
+from copy import deepcopy
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -126,6 +128,7 @@ async def test_a_board_store_this_release_cannot_read_is_started_afresh(
     """Raised out of the board's set-up, it failed the home entry, every board and forecast
     with it, with a traceback at every start."""
     key = _board_stores(hass_storage, store, WRAPPERS[wrapper])
+    foreign = deepcopy(hass_storage[key])
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -143,6 +146,13 @@ async def test_a_board_store_this_release_cannot_read_is_started_afresh(
     async_fire_time_changed(hass)
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
+    if wrapper == "newer_release":
+        # Left as it was, and still listed, for that release to find again (a downgrade).
+        assert hass_storage[key] == foreign
+        if store == "trend_day":
+            index = hass_storage[storage_key(BOARD_SUBENTRY_ID)]["data"]
+            assert [day_storage_key(BOARD_SUBENTRY_ID, day) for day in index["days"]] == [key]
+        return
     # This release's file replaces it (a day no longer held goes with its file).
     if store == "trend_day":
         assert key not in hass_storage
@@ -172,6 +182,7 @@ async def test_a_node_store_this_release_cannot_read_is_started_afresh(
     assert await hass.config_entries.async_unload(entry.entry_id)
     key = counter_store_key(entry.entry_id) if store == "counters" else STORE_KEY
     hass_storage[key] = {**WRAPPERS[wrapper], "key": key, "data": {}}
+    foreign = deepcopy(hass_storage[key])
     hass.data.pop(DATA_RESEND_POSITIONS)  # read again, as after a restart
     caplog.clear()
 
@@ -191,6 +202,10 @@ async def test_a_node_store_this_release_cannot_read_is_started_afresh(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(entry.entry_id)
+    if wrapper == "newer_release":
+        # Left as it was for that release (a downgrade): its counters are its own again.
+        assert hass_storage[key] == foreign
+        return
     assert hass_storage[key]["version"] == 1
     stored = hass_storage[key]["data"]
     assert (stored["last_seq"] if store == "counters" else stored[entry.entry_id]) == 5

@@ -25,7 +25,7 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN, LOGGER
 from ..prediction.export import model_from_bytes, model_to_bytes
 from ..prediction.model import PowerModel
-from ..storage.read_back import async_read_back
+from ..storage.read_back import async_read_back, kept_for_a_newer_release
 
 STORAGE_VERSION = 1
 # What a damaged or foreign file can raise on the way to a checked model.
@@ -77,8 +77,12 @@ class SavedModel:
         await self._store.async_save({"fingerprint": fingerprint, "model": encoded})
 
     async def async_remove(self) -> None:
-        """Delete the file (the entry is removed, or its model must not forecast)."""
-        await self._store.async_remove()
+        """Delete the file (the entry is removed, or its model must not forecast).
+
+        Not a newer release's (a downgrade): this release did not read it, nor forecast with it.
+        """
+        if not kept_for_a_newer_release(self._store):
+            await self._store.async_remove()
 
 
 def _encode(model: PowerModel) -> str:

@@ -38,7 +38,7 @@ from ..analysis.sample_days import (
 )
 from ..analysis.sample_store import SampleStore
 from ..const import DOMAIN, LOGGER
-from ..storage.read_back import async_read_back
+from ..storage.read_back import async_read_back, kept_for_a_newer_release
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = timedelta(minutes=30)
@@ -193,15 +193,21 @@ class TrendSamplesStorage:
                 )
             for day, data in plan.changed_days.items():
                 await self._day_store(day).async_save(data)
-            index: dict[str, Any] = {DAYS: sorted(plan.prints), TODAY: plan.today}
+            # A newer release's day file stays listed, for that release to find again.
+            kept = {
+                day
+                for day in self._listed
+                if (store := self._day_stores.get(day)) and kept_for_a_newer_release(store)
+            }
+            index: dict[str, Any] = {DAYS: sorted(plan.prints.keys() | kept), TODAY: plan.today}
             if self._judgements is not None:
                 index[JUDGEMENTS] = self._judgements()
             await self._index.async_save(index)
-            for day in self._listed - plan.prints.keys():
+            for day in self._listed - plan.prints.keys() - kept:
                 await self._day_store(day).async_remove()
                 del self._day_stores[day]
             self._written = plan.prints
-            self._listed = set(plan.prints)
+            self._listed = set(plan.prints) | kept
 
     def _day_store(self, day: int) -> Store[dict[str, Any]]:
         if (store := self._day_stores.get(day)) is None:
