@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
 from .analysis.window_stats import backend_name, native_library_path
@@ -20,25 +21,35 @@ TO_REDACT = {CONF_SECRET, "sig"}
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PyIotHomeConfigEntry
 ) -> dict[str, Any]:
-    """Return diagnostics for a node, or for the home entry with each board and forecast."""
-    features = entry.runtime_data.features
+    """Return diagnostics for a node, or for the home entry with each board and forecast.
+
+    An entry that did not start (its set-up failed, or is retried) has no runtime data: its
+    download says so, with Home Assistant's reason, and what it stores.
+    """
+    started = entry.state is ConfigEntryState.LOADED
+    features = entry.runtime_data.features if started else {}
     result: dict[str, Any] = {
+        "started": started,
         "data": async_redact_data(_with_parsed_announcement(dict(entry.data)), TO_REDACT),
         "options": dict(entry.options),
         "discovery_rejections": dict(hass.data.get(DISCOVERY_REJECTIONS, {})),
     }
+    if not started:
+        result |= {"state": entry.state.value, "reason": entry.reason}
     if None in features:
         return result | _feature_diagnostics(features[None])
+    if not entry.subentries:
+        return result
     return result | {
         "subentries": {
             subentry_id: {
                 "type": subentry.subentry_type,
                 "title": subentry.title,
                 "data": dict(subentry.data),
-                **_feature_diagnostics(feature),
+                "started": (feature := features.get(subentry_id)) is not None,
+                **(_feature_diagnostics(feature) if feature is not None else {}),
             }
             for subentry_id, subentry in entry.subentries.items()
-            if (feature := features.get(subentry_id)) is not None
         }
     }
 
