@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,16 @@ from custom_components.py_iot_home.const import (
     DOMAIN,
     SubentryKind,
 )
+from custom_components.py_iot_home.prediction.unusual_days import parse_days
 
 from .assist_sentences import ask, speech, start_assist
-from .home_entry import async_configure_subentry, async_start_reconfigure
+from .home_entry import (
+    FORECAST_SUBENTRY_ID,
+    async_configure_subentry,
+    async_start_reconfigure,
+    forecast_subentry,
+    home_entry,
+)
 from .imported_statistics import imported
 from .test_predictor import (
     ENOUGH_DAYS,
@@ -127,3 +135,63 @@ async def test_days_left_out_that_leave_too_few_hours_are_named_as_the_cause(
     assert trained.attributes["excluded_days"] == 1
     names = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]["last_trained"]
     assert names["state_attributes"]["excluded_days"]["name"] == "Days left out"
+
+
+@pytest.mark.parametrize(
+    ("stored", "put_right"),
+    [
+        # What the form stored before it bounded the text, and the code read as that day.
+        ("2026-02-25" + ",\n" * 600_000, "2026-02-25"),
+        ("2026-02-18..2026-02-20, 24/12/2026, 2026-02-21", "2026-02-18..2026-02-21"),
+    ],
+    ids=["padded_to_a_megabyte", "a_part_that_is_no_date"],
+)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_stored_days_its_form_refuses_are_put_right_once(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    stored: str,
+    put_right: str,
+) -> None:
+    """Refused whole, the text left every day out of training, with a warning at each start:
+    the days it holds are stored instead, said once, and the forecast leaves them out."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    settings = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+        CONF_HUMIDITY_ENTITY: HUMIDITY,
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+        CONF_EXCLUDED_DAYS: stored,
+    }
+    entry = home_entry(forecast_subentry(settings))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    (warning,) = _warnings_about_days(caplog)
+    assert warning.startswith("Power forecast: stored settings its form refuses, replaced: ")
+    assert warning.endswith(f" -> {put_right!r}")
+    assert entry.subentries[FORECAST_SUBENTRY_ID].data[CONF_EXCLUDED_DAYS] == put_right
+    left_out = len(parse_days(put_right))
+    trained = hass.states.get("sensor.power_forecast_last_trained")
+    assert trained.attributes["excluded_days"] == left_out
+
+    caplog.clear()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _warnings_about_days(caplog) == []
+    assert hass.states.get("sensor.power_forecast_last_trained").attributes["excluded_days"] == (
+        left_out
+    )
+
+
+def _warnings_about_days(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and "excluded" in record.getMessage()
+    ]

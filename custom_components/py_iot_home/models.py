@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from .feature_entry import FeatureEntry
     from .forecast.coordinator import PredictorCoordinator
-    from .stored_settings import StoredSetting
+    from .stored_settings import StoredDays, StoredSetting
     from .trends.coordinator import TrendCoordinator
 
 
@@ -116,7 +116,7 @@ class SubentryKindSpec:
     flow: type[ConfigSubentryFlow]
     removable_device: Callable[[HomeAssistant, FeatureEntry, DeviceEntry], bool] | None = None
     """Whether a device of the subentry may be deleted from its page (and forgets it if so)."""
-    settings: Mapping[str, StoredSetting] = field(default_factory=dict)
-    """The numbers its forms bound: one stored that a form refuses is put right before set-up."""
+    settings: Mapping[str, StoredSetting | StoredDays] = field(default_factory=dict)
+    """The numbers and days its forms bound: one stored that a form refuses is put right first."""
     settings_problem: Callable[[Mapping[str, Any]], str | None] | None = None
     """What in its stored data no form stores, in words: then it does not start (a repair)."""

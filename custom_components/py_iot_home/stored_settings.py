@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .const import LOGGER
+from .prediction.unusual_days import accepted_days, days_text, parse_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,28 @@ class StoredSetting:
         return None if nearest == value else nearest
 
 
+@dataclass(frozen=True, slots=True)
+class StoredDays:
+    """A text of days its form reads with ``parse_days``: what it refuses, cut to its days."""
+
+    def replacement(self, value: object) -> str | None:
+        """None if the form would have stored ``value``; else the text of the days it takes.
+
+        Before the form bounded the text, a day and commas by the megabyte was stored, and
+        read as that day; refused since, it left every day out of training, with a warning
+        at every start. No text (null, a number) is none.
+        """
+        if not isinstance(value, str):
+            return ""
+        try:
+            parse_days(value)
+        except ValueError:
+            return days_text(accepted_days(value)[0])
+        return None
+
+
 def put_right(
-    name: str, stored: Mapping[str, Any], settings: Mapping[str, StoredSetting]
+    name: str, stored: Mapping[str, Any], settings: Mapping[str, StoredSetting | StoredDays]
 ) -> dict[str, Any] | None:
     """``stored`` with each setting its form would refuse replaced, said in one warning.
 
@@ -60,7 +81,13 @@ def put_right(
         name,
         # Each stored value cut at 40 characters: it may be anything.
         ", ".join(
-            f"{key} {repr(stored[key])[:40]} -> {value:g}" for key, value in replaced.items()
+            f"{key} {repr(stored[key])[:40]} -> {_replacement(value)}"
+            for key, value in replaced.items()
         ),
     )
     return {**stored, **replaced}
+
+
+def _replacement(value: float | str) -> str:
+    """A number as the form shows it; a text of days cut at 100 characters (a year's are 4,400)."""
+    return repr(value)[:100] if isinstance(value, str) else f"{value:g}"

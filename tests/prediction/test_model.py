@@ -300,6 +300,30 @@ def test_excluded_day_text_is_parsed() -> None:
             parse_days(bad)
 
 
+def test_excluded_day_text_a_form_refuses_keeps_the_days_it_holds() -> None:
+    from custom_components.py_iot_home.prediction.unusual_days import (
+        accepted_days,
+        days_text,
+        parse_days,
+    )
+
+    days, refused = accepted_days("2026-12-26, 24/12/2026;2026-12-31..2027-01-01\n2026-12-25")
+    assert days == [date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 31), date(2027, 1, 1)]
+    assert refused == ["24/12/2026"]
+    assert days_text(days) == "2026-12-25..2026-12-26, 2026-12-31..2027-01-01"
+    assert days_text([]) == ""
+    # However long the text, a year of days at most: the latest, which training looks back on.
+    days, refused = accepted_days("2025-01-01..2025-12-31, 2026-01-01..2026-01-10" + "," * 20_000)
+    assert (len(days), days[0], days[-1], refused) == (
+        366,
+        date(2025, 1, 10),
+        date(2026, 1, 10),
+        [],
+    )
+    assert days_text(days) == "2025-01-10..2026-01-10"
+    assert parse_days(days_text(days)) == days
+
+
 @pytest.mark.parametrize(
     ("hours", "power_w"),
     [

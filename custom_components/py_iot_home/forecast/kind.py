@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..const import (
+    CONF_EXCLUDED_DAYS,
     CONF_RETRAIN_HOURS,
     CONF_TRAINING_DAYS,
     DEFAULT_RETRAIN_HOURS,
     DEFAULT_TRAINING_DAYS,
 )
 from ..models import SubentryKindSpec
-from ..stored_settings import StoredSetting
+from ..stored_settings import StoredDays, StoredSetting
 from .config_flow import TRAINING_BOUNDS
 from .setup import PREDICTOR_PLATFORMS, async_forget_predictor, async_setup_predictor
 from .stored_sources import sources_problem
@@ -27,6 +28,7 @@ FORECAST_KIND = SubentryKindSpec(
         CONF_RETRAIN_HOURS: StoredSetting(
             *TRAINING_BOUNDS[CONF_RETRAIN_HOURS][:2], DEFAULT_RETRAIN_HOURS
         ),
+        CONF_EXCLUDED_DAYS: StoredDays(),
     },
     settings_problem=sources_problem,
 )

@@ -72,18 +72,55 @@ def parse_days(text: str) -> list[date]:
     if len(text) > MAX_EXCLUDED_TEXT:
         raise ValueError(f"more than {MAX_EXCLUDED_TEXT} characters")
     days: list[date] = []
-    for part in (piece.strip() for piece in text.replace(";", ",").replace("\n", ",").split(",")):
-        if not part:
-            continue
-        first, _, last = part.partition("..")
-        try:
-            start = date.fromisoformat(first.strip())
-            end = date.fromisoformat(last.strip()) if last else start
-        except ValueError as err:
-            raise ValueError(f"not a date or date range: {part!r}") from err
-        if end < start or (end - start).days >= MAX_EXCLUDED_DAYS:
-            raise ValueError(f"not a forward range of at most a year: {part!r}")
-        days.extend(start + timedelta(days=n) for n in range((end - start).days + 1))
+    for part in _parts(text):
+        days.extend(_part_days(part))
         if len(days) > MAX_EXCLUDED_DAYS:
             raise ValueError(f"more than {MAX_EXCLUDED_DAYS} days")
     return sorted(set(days))
+
+
+def accepted_days(text: str) -> tuple[list[date], list[str]]:
+    """What ``parse_days`` takes of ``text``, however long: its days and the parts it refuses.
+
+    Of more than a year of days, the latest: training looks back at most a year.
+    """
+    days: set[date] = set()
+    refused: list[str] = []
+    for part in _parts(text):
+        try:
+            days.update(_part_days(part))
+        except ValueError:
+            refused.append(part)
+    return sorted(days)[-MAX_EXCLUDED_DAYS:], refused
+
+
+def days_text(days: Sequence[date]) -> str:
+    """The text ``parse_days`` reads as ``days`` (sorted, distinct): consecutive ones a range."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}"
+        for run in runs
+    )
+
+
+def _parts(text: str) -> list[str]:
+    pieces = (piece.strip() for piece in text.replace(";", ",").replace("\n", ",").split(","))
+    return [piece for piece in pieces if piece]
+
+
+def _part_days(part: str) -> list[date]:
+    """The days of one part, a date or a forward range of at most a year; else ValueError."""
+    first, _, last = part.partition("..")
+    try:
+        start = date.fromisoformat(first.strip())
+        end = date.fromisoformat(last.strip()) if last else start
+    except ValueError as err:
+        raise ValueError(f"not a date or date range: {part!r}") from err
+    if end < start or (end - start).days >= MAX_EXCLUDED_DAYS:
+        raise ValueError(f"not a forward range of at most a year: {part!r}")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
