@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -563,3 +564,34 @@ async def test_the_time_a_trend_was_shown_survives_a_restart(
     await _coordinator(mock_config_entry).storage.async_save()
     stored = hass_storage[key]["data"]["judgements"]["temperature"]
     assert stored["shown_since_s"] == (None if ready is None else now_s + ready)
+
+
+async def test_a_newer_releases_trend_files_are_left_as_they_are(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A downgrade: the newer release's index was left, but this release wrote its own
+    samples of a day (the recorder's seed, a node's replay) over that release's day file."""
+    entry_id = BOARD_SUBENTRY_ID
+    yesterday = int(dt_util.utcnow().timestamp() // DAY) - 1
+    newer = {
+        key: {"version": STORAGE_VERSION + 1, "minor_version": 1, "key": key, "data": data}
+        for key, data in (
+            (storage_key(entry_id), {"days": [yesterday], "today": "a newer release's"}),
+            (day_storage_key(entry_id, yesterday), {"samples": "a newer release's"}),
+        )
+    }
+    hass_storage.update(deepcopy(newer))
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    coordinator = _coordinator(mock_config_entry)
+    times = np.arange(yesterday * DAY + 60.0, dt_util.utcnow().timestamp(), 600.0)
+    coordinator.add_samples("temperature", times, np.full(times.size, 20.0))
+    await coordinator.storage.async_save()
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert {key: hass_storage.get(key) for key in newer} == newer

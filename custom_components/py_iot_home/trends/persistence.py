@@ -177,6 +177,9 @@ class TrendSamplesStorage:
         if self._cancel_timer is not None:
             self._cancel_timer()
             self._cancel_timer = None
+        if kept_for_a_newer_release(self._index):
+            # Its day files are that release's too: a day of samples here would replace one.
+            return
         async with self._lock:
             plan = await self._hass.async_add_executor_job(
                 self._plan, dict(self._written), rewrites, self._deferred
