@@ -5,7 +5,8 @@ with hysteresis) over 7-day streams, analysing at every new sample or every 5 mi
 measures per stream: hours until the first published slope, the largest |slope| published
 in the first hour and the first day, flips per day of the rising sensor, and after 3 days
 the published slope against the reference (least squares over pandas' daily means of the
-3 full days). The old pipeline (samples' least squares from the second sample, one
+3 full days), read once the third day has entered the slope (the hour of readings after its
+midnight, ``DAY_ENTRY_S``). The old pipeline (samples' least squares from the second sample, one
 threshold of 0.2 per day for every quantity, and nothing else) runs on the same streams,
 side by side.
 
@@ -49,7 +50,11 @@ from bench.docs_section import write_section
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_direction import UNKNOWN, next_direction
-from custom_components.py_iot_home.analysis.trend_estimate import TrendSettings, estimate_trend
+from custom_components.py_iot_home.analysis.trend_estimate import (
+    DAY_ENTRY_S,
+    TrendSettings,
+    estimate_trend,
+)
 from custom_components.py_iot_home.const import (
     DEFAULT_TREND_MIN_SPAN_HOURS,
     DEFAULT_TREND_THRESHOLDS,
@@ -164,7 +169,7 @@ def run(stream: Stream) -> Quality:
         if state.direction is not None:
             rising.append(state.direction == "rising")
             directions.append(state.direction)
-        if day3 is None and age >= 3 * DAY and published:
+        if day3 is None and age >= 3 * DAY + DAY_ENTRY_S and published:
             day3 = (estimate.slope_per_day, estimate.standard_error)
         if math.isnan(robust3[0]) and age >= 3 * DAY:
             robust3 = (result.robust.slope_per_day, result.robust.standard_error)
