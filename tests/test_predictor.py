@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import json
 import logging
@@ -63,6 +64,7 @@ from custom_components.py_iot_home.diagnostics import async_get_config_entry_dia
 from custom_components.py_iot_home.forecast import coordinator as predictor_module
 from custom_components.py_iot_home.forecast.coordinator import PredictorCoordinator
 from custom_components.py_iot_home.forecast.saved_model import model_storage_key
+from custom_components.py_iot_home.prediction.arrays import WeatherArrays
 from custom_components.py_iot_home.prediction.learned_rule_mix import LEARNED_RULE_MIX
 from custom_components.py_iot_home.prediction.rule_pair import RULE_PAIR_MEAN
 from custom_components.py_iot_home.prediction.walk_forward import METHODS
@@ -548,6 +550,30 @@ async def test_the_power_fields_description_names_what_it_takes(
     assert re.search(rf"\b{unit}\b", described), described
     if state_class is not None:
         assert re.search(rf"\b{state_class}\b", described), described
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "config.step.predictor",
+        "config_subentries.forecast.step.predictor",
+        "config_subentries.forecast.step.reconfigure",
+    ],
+)
+async def test_the_weather_fields_description_names_what_the_forecast_takes_from_it(
+    hass: HomeAssistant, step: str
+) -> None:
+    """Each quantity the forecast reads from the weather's hourly forecast is named under the
+    weather field: it named the temperature only, beside the humidity field saying its
+    coming hours come from the weather's forecast (helper-123's walk of the form)."""
+    translations: dict[str, str] = {}
+    for category in ("config", "config_subentries"):
+        translations |= await async_get_translations(hass, "en", category, [DOMAIN])
+    described = translations[f"component.{DOMAIN}.{step}.data_description.weather_entity"]
+    taken = [field.name for field in dataclasses.fields(WeatherArrays) if field.name != "time_ns"]
+    assert taken, "the weather's forecast gives the forecast nothing"
+    for quantity in taken:
+        assert re.search(rf"\b{quantity}\b", described), (quantity, described)
 
 
 @imported(_hourly_statistics, 5)
