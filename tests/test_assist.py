@@ -373,6 +373,15 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
             "I do not know the humidity outside: no outdoor humidity sensor or weather entity is "
             "set up. A power forecast's settings take one."
         ),
+        # It said 'I cannot tell whether a room is getting "colder outside"'.
+        "is it getting colder outside": (
+            "I cannot tell the temperature trend outside: no outdoor sensor or weather entity is "
+            "set up. A power forecast's settings take one."
+        ),
+        "is the outdoor humidity rising": (
+            "I cannot tell the humidity trend outside: no outdoor humidity sensor or weather "
+            "entity is set up. A power forecast's settings take one."
+        ),
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer

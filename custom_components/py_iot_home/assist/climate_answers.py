@@ -130,14 +130,18 @@ def not_enough_data_answer(
     *, place: str, quantity: str, ready_at: datetime | None, now: datetime
 ) -> str:
     """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
-    answer = (
+    return (
         f"Not enough data yet to tell whether {place} is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')}"
+        f"{_EITHER_WAY.get(quantity, 'up or down')}{_ask_again(ready_at, now)}."
     )
+
+
+def _ask_again(ready_at: datetime | None, now: datetime) -> str:
+    """When a trend expects its first slope, said after a semicolon; nothing if unknown."""
     if ready_at is None or ready_at <= now:
         # A time gone by (a sensor that stopped sending) tells the user nothing.
-        return f"{answer}."
-    return f"{answer}; ask again after {clock_time(ready_at)} {day_ahead(ready_at, now)}."
+        return ""
+    return f"; ask again after {clock_time(ready_at)} {day_ahead(ready_at, now)}"
 
 
 def no_clear_trend_answer(*, place: str, quantity: str, window_days: float) -> str:
@@ -157,6 +161,72 @@ def no_recent_readings_answer(
     return (
         f"{capitalized(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
         f"whether it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def outdoor_trend_answer(
+    *,
+    source: str,
+    question: TrendQuestion,
+    slope: float,
+    unit: str,
+    trend: Direction,
+    span_hours: float,
+) -> str:
+    """Answer "is it getting <direction> outside?" from the outdoor sensor `source`'s trend."""
+    phrase = _PHRASES.get((question.quantity, trend), "holding steady")
+    said = (
+        f"it is {phrase} outside: {_per_day(slope, unit)} over the last {_span(span_hours)} "
+        f"({source})."
+    )
+    if question.asked is None:
+        return capitalized(said)
+    return f"{'Yes' if trend is question.asked else 'No'}, {said}"
+
+
+def outdoor_not_enough_data_answer(
+    *, source: str, quantity: str, ready_at: datetime | None, now: datetime
+) -> str:
+    """The outdoor sensor's trend has no slope yet, as `not_enough_data_answer` says a room's."""
+    return (
+        f"Not enough data yet to tell whether it is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')} outside ({source})"
+        f"{_ask_again(ready_at, now)}."
+    )
+
+
+def outdoor_no_clear_trend_answer(*, source: str, quantity: str, window_days: float) -> str:
+    """The outdoor sensor's readings vary too much for a slope, as a room's answer says."""
+    return (
+        f"The {quantity} outside ({source}) has no clear trend: it went up and down too much "
+        f"over the last {window_days:g} days to tell whether it is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+    )
+
+
+def outdoor_no_recent_readings_answer(
+    *, source: str, quantity: str, last_reading: datetime | None, now: datetime
+) -> str:
+    """The outdoor sensor went silent: its last days' slope is no answer about now."""
+    since = "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
+    return (
+        f"{source} has not reported {since}, so I cannot tell whether it is getting "
+        f"{_EITHER_WAY.get(quantity, 'up or down')} outside."
+    )
+
+
+def outdoor_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
+    """No yes or no from an outdoor source without a trend of ours, and what would keep one.
+
+    A weather entity, or another integration's sensor: the reading now is all it gives.
+    """
+    either = f"getting {_EITHER_WAY.get(question.quantity, 'up or down')}"
+    asked = question.asked
+    whether = _PHRASES.get((question.quantity, asked), either) if asked else either
+    return (
+        f"{source} keeps no {question.quantity} trend, so I cannot tell whether it is "
+        f"{whether} outside: a board's or node's sensor outside, chosen as a power forecast's "
+        f"outdoor {question.quantity} sensor, keeps one."
     )
 
 

@@ -56,12 +56,15 @@ class _OutdoorIntent(intent.IntentHandler):
             return response
         assistant = assistant_of(intent_obj)
         response.async_set_speech(
-            " ".join(_speech(hass, assistant, reading, source) for source in sources)
+            " ".join(outdoor_reading_speech(hass, assistant, reading, source) for source in sources)
         )
         return response
 
 
-def _speech(hass: HomeAssistant, assistant: str, reading: OutdoorReading, entity_id: str) -> str:
+def outdoor_reading_speech(
+    hass: HomeAssistant, assistant: str, reading: OutdoorReading, entity_id: str
+) -> str:
+    """The outdoor source `entity_id`'s reading now, or why it has none to say."""
     state = hass.states.get(entity_id)
     if state is None:
         return f"The outdoor {reading.quantity} source {entity_id} is gone."
@@ -78,18 +81,32 @@ def _speech(hass: HomeAssistant, assistant: str, reading: OutdoorReading, entity
     return reading.answer(name=state.name, number=number, unit=unit)
 
 
+TEMPERATURE_OUTSIDE = OutdoorReading(
+    quantity="temperature",
+    sources=outdoor_temperature_entities,
+    none_set_up="no outdoor sensor or weather entity is set up.",
+    weather_unit=lambda state: state.attributes.get("temperature_unit"),
+    answer=outdoor_temperature_answer,
+)
+HUMIDITY_OUTSIDE = OutdoorReading(
+    quantity="humidity",
+    sources=outdoor_humidity_entities,
+    none_set_up="no outdoor humidity sensor or weather entity is set up.",
+    # A weather entity's humidity is in percent.
+    weather_unit=lambda _state: "%",
+    answer=outdoor_humidity_answer,
+)
+OUTDOOR_READINGS = {
+    reading.quantity: reading for reading in (TEMPERATURE_OUTSIDE, HUMIDITY_OUTSIDE)
+}
+
+
 class OutdoorTemperatureIntent(_OutdoorIntent):
     """The temperature outside, as the home's outdoor sensor or weather entity reads it."""
 
     intent_type = INTENT_OUTDOOR_TEMPERATURE
     description = "Tells the temperature outside"
-    reading = OutdoorReading(
-        quantity="temperature",
-        sources=outdoor_temperature_entities,
-        none_set_up="no outdoor sensor or weather entity is set up.",
-        weather_unit=lambda state: state.attributes.get("temperature_unit"),
-        answer=outdoor_temperature_answer,
-    )
+    reading = TEMPERATURE_OUTSIDE
 
 
 class OutdoorHumidityIntent(_OutdoorIntent):
@@ -100,11 +117,4 @@ class OutdoorHumidityIntent(_OutdoorIntent):
 
     intent_type = INTENT_OUTDOOR_HUMIDITY
     description = "Tells the humidity outside"
-    reading = OutdoorReading(
-        quantity="humidity",
-        sources=outdoor_humidity_entities,
-        none_set_up="no outdoor humidity sensor or weather entity is set up.",
-        # A weather entity's humidity is in percent.
-        weather_unit=lambda _state: "%",
-        answer=outdoor_humidity_answer,
-    )
+    reading = HUMIDITY_OUTSIDE

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
+from .outdoor_trend import INTENT_OUTDOOR_TREND
 from .power_forecast import INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .trend_intent import INTENT_AREA_TREND
@@ -20,6 +21,7 @@ _POWER = "(power|electricity|energy)"
 _USE = "[use|usage|consumption]"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
+_OUTSIDE = "(outside|outdoors)"
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
@@ -162,6 +164,53 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "how humid is it outside",
         ),
     ),
+    # The outdoor source's trend. "Is it getting colder outside" also fits "is {area} getting
+    # {direction}", whose intent hands it to the same answer.
+    **{
+        f"outdoor_{quantity}_{way}": AssistSentences(
+            intent_type=INTENT_OUTDOOR_TREND,
+            sentences=(
+                f"is it getting {getting} {_OUTSIDE}",
+                f"is [the] {quantity} {verbs} {_OUTSIDE}",
+                f"is [the] {quantity} {_OUTSIDE} {verbs}",
+                f"is [the] (outside|outdoor) {quantity} {verbs}",
+                *more,
+            ),
+            slots={"direction": direction},
+        )
+        for quantity, way, verbs, direction, getting, more in (
+            (
+                "temperature",
+                "rising",
+                _RISING,
+                "warmer",
+                "(warmer|hotter)",
+                (f"is it warming up {_OUTSIDE}",),
+            ),
+            (
+                "temperature",
+                "falling",
+                _FALLING,
+                "colder",
+                "(colder|cooler)",
+                (f"is it cooling down {_OUTSIDE}",),
+            ),
+            ("humidity", "rising", _RISING, "more humid", "(more humid|damper|wetter|muggier)", ()),
+            ("humidity", "falling", _FALLING, "drier", "(drier|dryer|less humid)", ()),
+        )
+    },
+    **{
+        f"outdoor_{quantity}_trend": AssistSentences(
+            intent_type=INTENT_OUTDOOR_TREND,
+            sentences=(
+                f"(what is|what's|whats|how is|how's|tell me) [the] {quantity} trend {_OUTSIDE}",
+                f"(what is|what's|whats|how is|how's|tell me) [the] (outside|outdoor) {quantity} "
+                "trend",
+            ),
+            slots={"direction": quantity},
+        )
+        for quantity in ("temperature", "humidity")
+    },
     # "The LED" of an area, or of the satellite's area or the home's when the sentence names
     # none; an LED named in the sentence is Home Assistant's own to switch.
     **{

@@ -12,6 +12,7 @@ from .device_readings import DeviceTemperatureIntent, async_follow_device_senten
 from .humidity import AreaHumidityIntent
 from .leds import AreaLedsIntent
 from .outdoor import OutdoorHumidityIntent, OutdoorTemperatureIntent
+from .outdoor_trend import OutdoorTrendIntent
 from .power_forecast import PowerForecastIntent, PowerPeakIntent
 from .power_now import PowerNowIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
@@ -30,6 +31,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         PowerNowIntent(),
         OutdoorTemperatureIntent(),
         OutdoorHumidityIntent(),
+        OutdoorTrendIntent(),
         AreaLedsIntent(),
         DeviceTemperatureIntent(),
     ):

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import probatio
-from homeassistant.const import (
-    ATTR_UNIT_OF_MEASUREMENT,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-    Platform,
-)
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import config_validation as cv
@@ -22,47 +15,26 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
-from ..const import CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS, DOMAIN
-from ..feature_lookup import feature_entry
-from ..trends.snapshot import (
-    ATTR_DIRECTION,
-    ATTR_LAST_SAMPLE_AT,
-    ATTR_READY_AT,
-    ATTR_SPAN_HOURS,
-    ATTR_UNKNOWN_REASON,
-)
+from ..trends.snapshot import ATTR_DIRECTION, ATTR_READY_AT
 from .climate_answers import (
     Direction,
     PlaceTrend,
     TrendQuestion,
     capitalized,
     home_trend_answer,
-    no_clear_trend_answer,
-    no_recent_readings_answer,
     not_enough_data_answer,
     parse_trend_question,
     split_it_getting,
-    trend_answer,
     unknown_direction_answer,
 )
-from .exposure import (
-    EXPOSE_PAGE,
-    assistant_of,
-    is_trend_exposed,
-    not_exposed_answer,
-    trend_source,
-)
+from .exposure import EXPOSE_PAGE, assistant_of, is_trend_exposed
+from .outdoor_trend import asked_outside, outdoor_trend_speech
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
+from .trend_speech import TREND_DIRECTIONS, local_time, place_words, trend_entities, trend_speech
 
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
 # What "is it getting warmer" and "is the house getting warmer" call the whole home.
 _THE_HOME = frozenset({"it", "home", "house", "our home", "our house", "my home", "my house"})
-
-_TREND_DIRECTIONS: Mapping[object, Direction] = {
-    "rising": Direction.UP,
-    "falling": Direction.DOWN,
-    "steady": Direction.STEADY,
-}
 
 
 class AreaTrendIntent(AreaIntentHandler):
@@ -87,6 +59,10 @@ class AreaTrendIntent(AreaIntentHandler):
         hass = intent_obj.hass
         assistant = assistant_of(intent_obj)
         named = slot_text(area_words)
+        # "Is it getting colder outside" fits "is {area} getting {direction}" too.
+        if (outside := asked_outside(named, words)) is not None:
+            response.async_set_speech(outdoor_trend_speech(hass, assistant, outside))
+            return response
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
             return response
@@ -127,7 +103,7 @@ def _trend_entity(
     """Our trend sensor of `quantity` in the area; the one beside the area's own sensor first."""
     registry = er.async_get(hass)
     candidates = [
-        entity for entity in _trend_entities(hass, quantity) if area_of(hass, entity) == area.id
+        entity for entity in trend_entities(hass, quantity) if area_of(hass, entity) == area.id
     ]
     own = getattr(area, f"{quantity}_entity_id")
     own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
@@ -140,31 +116,9 @@ def _device_trend(
 ) -> er.RegistryEntry | None:
     """The device's own trend sensor of `quantity`, if it has one."""
     return next(
-        (entity for entity in _trend_entities(hass, quantity) if entity.device_id == device.id),
+        (entity for entity in trend_entities(hass, quantity) if entity.device_id == device.id),
         None,
     )
-
-
-def _trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
-    """Our enabled trend sensors of `quantity`."""
-    keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
-    return [
-        entity
-        for entity in er.async_get(hass).entities.values()
-        if entity.platform == DOMAIN
-        and entity.domain == Platform.SENSOR
-        and entity.translation_key in keys
-        and not entity.disabled
-    ]
-
-
-def _local_time(value: object) -> datetime | None:
-    """A trend's time attribute in the home's time zone; None if it is not a time."""
-    try:
-        moment = dt_util.parse_datetime(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return None if moment is None or moment.tzinfo is None else dt_util.as_local(moment)
 
 
 def _trend_speech(
@@ -177,49 +131,7 @@ def _trend_speech(
     """What the trend sensor `entity` of `place` ("the Kitchen", "Garage Pi") says."""
     if entity is None:
         return f"{capitalized(place)} has no {question.quantity} trend."
-    state = hass.states.get(entity.entity_id)
-    if not is_trend_exposed(hass, assistant, entity):
-        # Named by the sensor the user un-exposed: the trend follows it.
-        source = hass.states.get(trend_source(hass, entity) or entity.entity_id)
-        return not_exposed_answer(
-            source.name if source else f"The {question.quantity} sensor of {place}"
-        )
-    feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
-    options = feature.options if feature else {}
-    window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
-    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_clear_trend":
-        return no_clear_trend_answer(
-            place=place, quantity=question.quantity, window_days=window_days
-        )
-    if state is not None and state.attributes.get(ATTR_UNKNOWN_REASON) == "no_recent_samples":
-        return no_recent_readings_answer(
-            place=place,
-            quantity=question.quantity,
-            last_reading=_local_time(state.attributes.get(ATTR_LAST_SAMPLE_AT)),
-            now=dt_util.now(),
-        )
-    if state is None or state.state == STATE_UNKNOWN:
-        return not_enough_data_answer(
-            place=place,
-            quantity=question.quantity,
-            ready_at=_local_time(None if state is None else state.attributes.get(ATTR_READY_AT)),
-            now=dt_util.now(),
-        )
-    if state.state == STATE_UNAVAILABLE:
-        return f"The {question.quantity} trend of {place} is unavailable right now."
-    unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d")
-    slope = float(state.state)
-    span_hours = state.attributes.get(ATTR_SPAN_HOURS)
-    return trend_answer(
-        place=place,
-        question=question,
-        slope=slope,
-        unit=unit,
-        # The direction the rising sensor shows (set with every slope), so Assist never
-        # contradicts it.
-        trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
-        span_hours=float(span_hours) if isinstance(span_hours, int | float) else 24.0 * window_days,
-    )
+    return trend_speech(hass, assistant, entity, question, place_words(place))
 
 
 def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuestion) -> str:
@@ -251,7 +163,7 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
                 place=place,
                 slope=slope,
                 unit=str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, "")).removesuffix("/d"),
-                trend=_TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
+                trend=TREND_DIRECTIONS.get(state.attributes.get(ATTR_DIRECTION), Direction.STEADY),
             )
         )
     if not trends:
@@ -261,7 +173,7 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
             ready_at
             for entity in places.values()
             if (state := hass.states.get(entity.entity_id)) is not None
-            and (ready_at := _local_time(state.attributes.get(ATTR_READY_AT))) is not None
+            and (ready_at := local_time(state.attributes.get(ATTR_READY_AT))) is not None
             and ready_at > now
         ]
         return not_enough_data_answer(
@@ -281,7 +193,7 @@ def _trend_places(hass: HomeAssistant, quantity: str) -> dict[str, er.RegistryEn
         if (entity := _trend_entity(hass, area, quantity)) is not None:
             places[f"the {area.name}"] = entity
     devices = dr.async_get(hass)
-    for entity in _trend_entities(hass, quantity):
+    for entity in trend_entities(hass, quantity):
         if area_of(hass, entity) is None and entity.device_id is not None:
             device = devices.async_get(entity.device_id)
             if device is not None:

@@ -1,0 +1,110 @@
+"""Assist: whether it is getting warmer, colder, more humid or drier outside.
+
+From the trend of the home's outdoor source (as "what is the temperature outside" picks it)
+where it is a board's or node's sensor; any other source keeps no trend, and is not guessed at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import probatio
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
+
+from ..const import DOMAIN
+from .climate_answers import (
+    TrendQuestion,
+    outdoor_no_trend_answer,
+    parse_trend_question,
+    unknown_direction_answer,
+)
+from .exposure import assistant_of, is_exposed, trend_source
+from .outdoor import OUTDOOR_READINGS, OutdoorReading, outdoor_reading_speech
+from .places import slot_text
+from .trend_speech import outdoor_words, trend_entities, trend_speech
+
+INTENT_OUTDOOR_TREND = "PyIotHomeGetOutdoorTrend"
+_OUTSIDE = frozenset({"outside", "outdoors"})
+
+
+class OutdoorTrendIntent(intent.IntentHandler):
+    """Whether it is getting warmer, colder, more humid or drier outside."""
+
+    intent_type = INTENT_OUTDOOR_TREND
+    description = "Tells whether it is getting warmer, colder, more humid or drier outside"
+    platforms = None
+
+    @property
+    def slot_schema(self) -> dict[Any, Any]:
+        """The direction asked about ("warmer", "drier"...), or the quantity for no direction."""
+        return {probatio.Required("direction"): cv.string}
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Read the outdoor source's trend, or say what it is now and that it keeps none."""
+        response = intent_obj.create_response()
+        words = slot_text(intent_obj.slots["direction"]["value"])
+        question = parse_trend_question(words)
+        response.async_set_speech(
+            unknown_direction_answer(words)
+            if question is None
+            else outdoor_trend_speech(intent_obj.hass, assistant_of(intent_obj), question)
+        )
+        return response
+
+
+def asked_outside(area: str, words: str) -> TrendQuestion | None:
+    """The question in "is it getting colder outside" (the area "it", "colder outside").
+
+    None for any other area or words.
+    """
+    *direction, last = words.split() or [""]
+    if area.casefold() != "it" or last.casefold() not in _OUTSIDE:
+        return None
+    return parse_trend_question(" ".join(direction))
+
+
+def outdoor_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuestion) -> str:
+    """Each outdoor source's trend of the quantity asked about, or why there is none."""
+    reading = OUTDOOR_READINGS[question.quantity]
+    sources = reading.sources(hass)
+    if not sources:
+        return (
+            f"I cannot tell the {question.quantity} trend outside: {reading.none_set_up} "
+            "A power forecast's settings take one."
+        )
+    return " ".join(
+        _source_speech(hass, assistant, question, reading, source) for source in sources
+    )
+
+
+def _source_speech(
+    hass: HomeAssistant,
+    assistant: str,
+    question: TrendQuestion,
+    reading: OutdoorReading,
+    entity_id: str,
+) -> str:
+    state = hass.states.get(entity_id)
+    trend = _followed_trend(hass, entity_id, question.quantity)
+    if state is not None and trend is not None:
+        return trend_speech(hass, assistant, trend, question, outdoor_words(state.name))
+    now = outdoor_reading_speech(hass, assistant, reading, entity_id)
+    if state is None or not is_exposed(hass, assistant, entity_id):
+        return now
+    return f"{outdoor_no_trend_answer(source=state.name, question=question)} {now}"
+
+
+def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:
+    """Our trend sensor that follows the sensor `entity_id`, if it is one of ours."""
+    trends = trend_entities(hass, quantity)
+    followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
+    if followed is not None:
+        return followed
+    # While its entry is not running a trend follows nothing: the one on the sensor's device.
+    source = er.async_get(hass).async_get(entity_id)
+    if source is None or source.platform != DOMAIN or source.device_id is None:
+        return None
+    return next((trend for trend in trends if trend.device_id == source.device_id), None)

@@ -1,0 +1,170 @@
+"""Assist: "is it getting colder outside?", from the trend of the home's outdoor sensor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.py_iot_home.const import (
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+)
+
+from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
+from .fakes import FakeHardware
+from .home_entry import board_subentry, forecast_subentry, home_entry
+from .test_assist_power import _WEATHER
+from .test_predictor import POWER, _set_states
+from .trend_samples import three_days_warming
+
+OUTDOOR_TEMPERATURE = "sensor.garden_temperature"
+OUTDOOR_HUMIDITY = "sensor.garden_humidity"
+TEMPERATURE_TREND = "sensor.garden_temperature_trend"
+HUMIDITY_TREND = "sensor.garden_humidity_trend"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+@pytest.fixture
+def mock_config_entry(board_data: dict[str, Any]) -> MockConfigEntry:
+    """A board's sensors outside, chosen as the power forecast's outdoor sensors."""
+    return home_entry(
+        board_subentry(board_data, title="Garden"),
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: OUTDOOR_TEMPERATURE,
+                CONF_HUMIDITY_ENTITY: OUTDOOR_HUMIDITY,
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        ),
+    )
+
+
+async def test_is_it_getting_colder_outside_from_a_boards_trend(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+) -> None:
+    """It said 'I cannot tell whether a room is getting "colder outside"', "not aware of any
+    device called is the" and "couldn't understand"; the board outside has a trend."""
+    _set_states(hass)
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    assert hass.states.get(OUTDOOR_TEMPERATURE).name == "Garden Temperature"
+    # Before the first slope: when to ask again, as the board's trend expects it.
+    ready = "; ask again after "
+    not_yet = await said(hass, "is it getting colder outside?")
+    assert not_yet.startswith(
+        "Not enough data yet to tell whether it is getting warmer or colder outside "
+        f"(Garden Temperature){ready}"
+    ), not_yet
+    assert await said(hass, "is it getting warmer in the garden") == (
+        "Not enough data yet to tell whether Garden is getting warmer or colder"
+        + not_yet[not_yet.index(ready) :]
+    )
+
+    await three_days_warming(hass, mock_config_entry)
+    slope = float(hass.states.get(TEMPERATURE_TREND).state)
+    assert 1.5 < slope < 2.5
+    warmer = (
+        f"it is getting warmer outside: {slope:+.1f}\u00a0°C a day over the last 3 days "
+        "(Garden Temperature)."
+    )
+    for sentence, answer in (
+        ("is it getting colder outside?", f"No, {warmer}"),
+        ("Is it getting warmer outside", f"Yes, {warmer}"),
+        ("is it getting cooler outdoors", f"No, {warmer}"),
+        ("is the temperature outside rising?", f"Yes, {warmer}"),
+        ("is the temperature rising outside", f"Yes, {warmer}"),
+        ("is the outdoor temperature falling", f"No, {warmer}"),
+        ("is the outside temperature going up", f"Yes, {warmer}"),
+        ("is it warming up outside?", f"Yes, {warmer}"),
+        ("is it cooling down outside", f"No, {warmer}"),
+        ("what is the temperature trend outside", warmer[0].upper() + warmer[1:]),
+        ("what's the outdoor temperature trend?", warmer[0].upper() + warmer[1:]),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+    steady = float(hass.states.get(HUMIDITY_TREND).state)
+    assert steady == pytest.approx(0.0, abs=1e-6)
+    drier = (
+        f"it is holding steady outside: {steady:+.2f}\u00a0percent a day over the last 3 days "
+        "(Garden Humidity)."
+    )
+    for sentence in (
+        "is it getting drier outside",
+        "is it getting more humid outside?",
+        "is the humidity outside falling",
+        "is the outdoor humidity rising",
+    ):
+        assert await said(hass, sentence) == f"No, {drier}", sentence
+    # The reading now is still the sensor's, not its trend.
+    assert (await said(hass, "what is the temperature outside")).endswith(
+        "\u00a0°C outside (Garden Temperature)."
+    )
+
+    # The trend follows its sensor's switch, as a room's does.
+    expose(hass, TEMPERATURE_TREND, False)
+    expose(hass, OUTDOOR_TEMPERATURE, False)
+    assert await said(hass, "is it getting colder outside") == f"Garden Temperature{NOT_EXPOSED}"
+    expose(hass, OUTDOOR_TEMPERATURE, True)
+    assert await said(hass, "is it getting colder outside") == f"No, {warmer}"
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_is_it_getting_colder_outside_from_the_weather(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """A weather entity keeps no trend of ours: no yes or no, the reading now, and what would
+    keep one."""
+    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
+    _set_states(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    for sentence, whether in (
+        ("is it getting colder outside", "getting colder"),
+        ("is the temperature outside rising", "getting warmer"),
+        ("is it warming up outside", "getting warmer"),
+        ("what is the temperature trend outside", "getting warmer or colder"),
+    ):
+        assert await said(hass, sentence) == (
+            f"Outdoor keeps no temperature trend, so I cannot tell whether it is {whether} "
+            "outside: a board's or node's sensor outside, chosen as a power forecast's outdoor "
+            "temperature sensor, keeps one. It is 5.2\u00a0°C outside (Outdoor)."
+        ), sentence
+    assert await said(hass, "is it getting drier outside") == (
+        "Outdoor keeps no humidity trend, so I cannot tell whether it is getting drier outside: "
+        "a board's or node's sensor outside, chosen as a power forecast's outdoor humidity "
+        "sensor, keeps one. The humidity outside is 80\u00a0percent (Outdoor)."
+    )
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "is it getting colder outside") == f"Outdoor{NOT_EXPOSED}"
