@@ -11,6 +11,7 @@ from custom_components.py_iot_home.assist.climate_answers import (
     TrendQuestion,
     home_trend_answer,
     no_recent_readings_answer,
+    outdoor_no_recent_readings_answer,
 )
 from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
@@ -233,6 +234,19 @@ def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
     ) == (
         "The Kitchen's humidity sensor has not reported for a while, so I cannot tell "
         "whether it is getting more humid or drier."
+    )
+
+
+def test_a_silent_sensor_outside_says_since_when_it_has_not_reported() -> None:
+    """The outdoor sensor's name leads: "outside" follows the question it cannot answer."""
+    assert outdoor_no_recent_readings_answer(
+        source="Garden Temperature",
+        quantity="temperature",
+        last_reading=NOW.replace(hour=18, minute=5),
+        now=NOW,
+    ) == (
+        "Garden Temperature has not reported since 6:05 PM today, so I cannot tell whether it "
+        "is getting warmer or colder outside."
     )
 
 

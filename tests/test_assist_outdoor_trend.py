@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
     CONF_HUMIDITY_ENTITY,
@@ -17,11 +23,14 @@ from custom_components.py_iot_home.const import (
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
+    DOMAIN,
 )
+from custom_components.py_iot_home.protocol import TopicKind
 
 from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
 from .fakes import FakeHardware
-from .home_entry import board_subentry, forecast_subentry, home_entry
+from .home_entry import board_subentry, feature, forecast_subentry, home_entry
+from .node_messages import NODE_ID, discover_and_confirm, state_payload
 from .test_assist_power import _WEATHER
 from .test_predictor import POWER, _set_states
 from .trend_samples import three_days_warming
@@ -54,19 +63,27 @@ def mock_config_entry(board_data: dict[str, Any]) -> MockConfigEntry:
     )
 
 
-async def test_is_it_getting_colder_outside_from_a_boards_trend(
+@pytest.fixture
+async def garden(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     fake_hardware: FakeHardware,
 ) -> None:
-    """It said 'I cannot tell whether a room is getting "colder outside"', "not aware of any
-    device called is the" and "couldn't understand"; the board outside has a trend."""
+    """The home set up, and the default agent with every entity exposed."""
     _set_states(hass)
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     await start_assist(hass)
+
+
+@pytest.mark.usefixtures("garden")
+async def test_is_it_getting_colder_outside_from_a_boards_trend(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """It said 'I cannot tell whether a room is getting "colder outside"', "not aware of any
+    device called is the" and "couldn't understand"; the board outside has a trend."""
     assert hass.states.get(OUTDOOR_TEMPERATURE).name == "Garden Temperature"
     # Before the first slope: when to ask again, as the board's trend expects it.
     ready = "; ask again after "
@@ -127,6 +144,26 @@ async def test_is_it_getting_colder_outside_from_a_boards_trend(
     assert await said(hass, "is it getting colder outside") == f"No, {warmer}"
 
 
+@pytest.mark.usefixtures("garden")
+async def test_a_week_too_uneven_outside_is_no_clear_trend(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Days that jump by degrees (weather, not a trend): as a room's answer says it."""
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 7 * 86400 + 1800.0, now_s, 3600.0)
+    days = ((times - times[0]) // 86400).astype(int)
+    day_means = np.array([5.0, 11.0, 2.0, 9.0, 1.0, 10.0, 4.0, 8.0])
+    trend = feature(mock_config_entry).trend
+    trend.add_samples("temperature", times, day_means[days] + 0.1 * np.sin(times / 3600.0))
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE_TREND).attributes["unknown_reason"] == "no_clear_trend"
+    assert await said(hass, "is it getting colder outside") == (
+        "The temperature outside (Garden Temperature) has no clear trend: it went up and down "
+        "too much over the last 7 days to tell whether it is getting warmer or colder."
+    )
+
+
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_is_it_getting_colder_outside_from_the_weather(
@@ -168,3 +205,61 @@ async def test_is_it_getting_colder_outside_from_the_weather(
     )
     expose(hass, "weather.outdoor", False)
     assert await said(hass, "is it getting colder outside") == f"Outdoor{NOT_EXPOSED}"
+    # Matched as the area "it" getting "colder outside" too, the room's intent answers alike.
+    expose(hass, "weather.outdoor", True)
+    response = await intent.async_handle(
+        hass,
+        "test",
+        "PyIotHomeGetAreaTrend",
+        {"area": {"value": "it"}, "direction": {"value": "colder outside"}},
+        assistant="conversation",
+    )
+    assert response.speech["plain"]["speech"] == await said(hass, "is it getting colder outside")
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_nodes_sensor_outside_answers_from_its_own_trend(
+    recorder_mock: Recorder, hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node in the garden, its temperature sensor the forecast's: the node's trend."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
+    )
+    registry = er.async_get(hass)
+    (temperature,) = (
+        entity.entity_id
+        for entity in er.async_entries_for_device(registry, device.id)
+        if entity.domain == "sensor" and entity.original_device_class == "temperature"
+    )
+    (trend,) = (
+        entity.entity_id
+        for entity in er.async_entries_for_device(registry, device.id)
+        if entity.domain == "sensor" and entity.unit_of_measurement == "°C/d"
+    )
+    _set_states(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: temperature,
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    assert hass.states.get(temperature).name == "Kitchen Pi Temperature"
+    # Its first reading a moment ago: the node's trend expects a slope a day later.
+    ready = dt_util.parse_datetime(hass.states.get(trend).attributes["ready_at"])
+    assert ready is not None
+    assert await said(hass, "is it getting colder outside") == (
+        "Not enough data yet to tell whether it is getting warmer or colder outside (Kitchen Pi "
+        f"Temperature); ask again after {dt_util.as_local(ready):%-I:%M %p} tomorrow."
+    )
