@@ -13,7 +13,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
@@ -25,12 +25,12 @@ from custom_components.py_iot_home.const import (
     CONF_WEATHER_ENTITY,
     DOMAIN,
 )
-from custom_components.py_iot_home.protocol import TopicKind
+from custom_components.py_iot_home.protocol import Quantity, SensorInfo
 
 from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
 from .fakes import FakeHardware
 from .home_entry import board_subentry, feature, forecast_subentry, home_entry
-from .node_messages import NODE_ID, discover_and_confirm, state_payload
+from .node_messages import BOTH, NODE_ID, announcement, discover_and_confirm
 from .test_assist_power import _WEATHER
 from .test_predictor import POWER, _set_states
 from .trend_samples import three_days_warming
@@ -222,30 +222,39 @@ async def test_is_it_getting_colder_outside_from_the_weather(
 async def test_a_nodes_sensor_outside_answers_from_its_own_trend(
     recorder_mock: Recorder, hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:
-    """A node in the garden, its temperature sensor the forecast's: the node's trend."""
-    node = await discover_and_confirm(hass)
-    async_fire_mqtt_message(hass, node.topic(TopicKind.STATE), state_payload(1))
-    await hass.async_block_till_done(wait_background_tasks=True)
+    """A node with a sensor inside and one in the garden (as the demo's meter has), the
+    garden's chosen as the forecast's: its trend answers, not the other one on the device."""
+    node = await discover_and_confirm(
+        hass,
+        announcement(
+            sensors=(
+                SensorInfo(key="dht1", name="Kitchen", quantities=BOTH, model="dht22"),
+                SensorInfo(
+                    key="garden", name="Garden", quantities=(Quantity.TEMPERATURE,), model="x"
+                ),
+            )
+        ),
+    )
+    registry = er.async_get(hass)
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"node_{NODE_ID}"), node.config_entry.entry_id
     )
-    registry = er.async_get(hass)
-    (temperature,) = (
-        entity.entity_id
-        for entity in er.async_entries_for_device(registry, device.id)
-        if entity.domain == "sensor" and entity.original_device_class == "temperature"
-    )
-    (trend,) = (
-        entity.entity_id
-        for entity in er.async_entries_for_device(registry, device.id)
-        if entity.domain == "sensor" and entity.unit_of_measurement == "°C/d"
-    )
+    garden = "sensor.kitchen_pi_garden_temperature"
+    assert registry.async_get(garden).device_id == device.id
+    now_s = dt_util.utcnow().timestamp()
+    times = np.arange(now_s - 3 * 86400, now_s, 900.0)
+    days = (times - times[0]) / 86400
+    trend = node.config_entry.runtime_data.trend
+    trend.add_samples("dht1_temperature", times, 20.0 + 2.0 * days)
+    trend.add_samples("garden_temperature", times, 8.0 - 1.0 * days)
+    await trend.async_refresh()
+    await hass.async_block_till_done()
     _set_states(hass)
     entry = home_entry(
         forecast_subentry(
             {
                 CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: temperature,
+                CONF_TEMPERATURE_ENTITY: garden,
                 CONF_TRAINING_DAYS: 60,
                 CONF_RETRAIN_HOURS: 24,
             }
@@ -255,11 +264,10 @@ async def test_a_nodes_sensor_outside_answers_from_its_own_trend(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     await start_assist(hass)
-    assert hass.states.get(temperature).name == "Kitchen Pi Temperature"
-    # Its first reading a moment ago: the node's trend expects a slope a day later.
-    ready = dt_util.parse_datetime(hass.states.get(trend).attributes["ready_at"])
-    assert ready is not None
+    cooling = float(hass.states.get("sensor.kitchen_pi_garden_temperature_trend").state)
+    assert -1.5 < cooling < -0.5
+    assert float(hass.states.get("sensor.kitchen_pi_kitchen_temperature_trend").state) > 1.5
     assert await said(hass, "is it getting colder outside") == (
-        "Not enough data yet to tell whether it is getting warmer or colder outside (Kitchen Pi "
-        f"Temperature); ask again after {dt_util.as_local(ready):%-I:%M %p} tomorrow."
+        f"Yes, it is getting colder outside: {cooling:+.1f}\u00a0°C a day over the last 3 days "
+        "(Kitchen Pi Garden temperature)."
     )

@@ -103,8 +103,10 @@ def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.Re
     followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
     if followed is not None:
         return followed
-    # While its entry is not running a trend follows nothing: the one on the sensor's device.
+    # While its entry is not running a trend follows nothing: the sensor's device's own, if
+    # it has only one (a node may have a sensor inside and one outside).
     source = er.async_get(hass).async_get(entity_id)
     if source is None or source.platform != DOMAIN or source.device_id is None:
         return None
-    return next((trend for trend in trends if trend.device_id == source.device_id), None)
+    on_device = [trend for trend in trends if trend.device_id == source.device_id]
+    return on_device[0] if len(on_device) == 1 else None
