@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -31,8 +32,8 @@ from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
 from .fakes import FakeHardware
 from .home_entry import board_subentry, feature, forecast_subentry, home_entry
 from .node_messages import BOTH, NODE_ID, announcement, discover_and_confirm
-from .test_assist_power import _WEATHER
-from .test_predictor import POWER, _set_states
+from .test_assist_power import _WEATHER, _home_sensors
+from .test_predictor import HUMIDITY, NOW, POWER, TEMPERATURE, _set_states
 from .trend_samples import three_days_warming
 
 OUTDOOR_TEMPERATURE = "sensor.garden_temperature"
@@ -270,4 +271,70 @@ async def test_a_nodes_sensor_outside_answers_from_its_own_trend(
     assert await said(hass, "is it getting colder outside") == (
         f"Yes, it is getting colder outside: {cooling:+.1f}\u00a0°C a day over the last 3 days "
         "(Kitchen Pi Garden temperature)."
+    )
+
+
+# Each hour ahead half a degree colder and a percent more humid than the one before.
+_FORECAST_WEATHER = {
+    **_WEATHER,
+    "temperature_unit": "°C",
+    "temperature": "{{ 5.2 }}",
+    "forecast_hourly": (
+        "{% set ns = namespace(items=[]) %}"
+        "{% set start = now().replace(minute=0, second=0, microsecond=0) %}"
+        "{% for h in range(24) %}{% set ns.items = ns.items + [{"
+        "'datetime': (start + timedelta(hours=h)).isoformat(),"
+        "'temperature': 5.2 - 0.5 * h, 'humidity': 80 + h,"
+        "'condition': 'cloudy'}] %}{% endfor %}{{ ns.items }}"
+    ),
+}
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_sensor_without_a_trend_adds_what_the_weather_forecast_expects(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Another integration's sensor outside keeps no trend: the reading now, and what the
+    forecast's weather entity expects six hours ahead, said as its forecast."""
+    freezer.move_to(NOW)
+    assert await async_setup_component(
+        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
+    )
+    _home_sensors(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+                CONF_HUMIDITY_ENTITY: HUMIDITY,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    # 00:10 UTC is 4:10 PM in the home's US/Pacific; six hours ahead, the 06:00 UTC hour.
+    assert dt_util.as_local(NOW).hour == 16
+    no_trend = (
+        "Garden keeps no temperature trend, so I cannot tell whether it is getting colder "
+        "outside: a board's or node's sensor outside, chosen as a power forecast's outdoor "
+        "temperature sensor, keeps one."
+    )
+    assert await said(hass, "is it getting colder outside") == (
+        f"{no_trend} It is 4.5\u00a0°C outside (Garden). Outdoor's hourly forecast expects "
+        "2.2\u00a0°C by 10:00 PM today."
+    )
+    assert (await said(hass, "is the humidity outside rising")).endswith(
+        " The humidity outside is 84\u00a0percent (Garden humidity). Outdoor's hourly forecast "
+        "expects 86\u00a0percent by 10:00 PM today."
+    )
+    # A weather entity not exposed is not read: the rest of the answer stands.
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "is it getting colder outside") == (
+        f"{no_trend} It is 4.5\u00a0°C outside (Garden)."
     )

@@ -230,6 +230,16 @@ def outdoor_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
     )
 
 
+def weather_outlook_answer(
+    *, name: str, number: str, unit: str, at: datetime, now: datetime
+) -> str:
+    """What a weather entity's hourly forecast expects a few hours ahead (local times)."""
+    return (
+        f"{name}'s hourly forecast expects {spoken_unit(number, unit)} by {clock_time(at)} "
+        f"{day_ahead(at, now)}."
+    )
+
+
 def unknown_direction_answer(words: str) -> str:
     """A "getting <words>" question that is about no quantity with a trend."""
     return (

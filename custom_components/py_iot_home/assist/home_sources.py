@@ -37,6 +37,15 @@ def outdoor_humidity_entities(hass: HomeAssistant) -> list[str]:
     return _outdoor_entities(hass, CONF_HUMIDITY_ENTITY)
 
 
+@callback
+def forecast_weather_entities(hass: HomeAssistant) -> list[str]:
+    """Each forecast's weather entity, each once."""
+    return _distinct(
+        str(forecast.data.get(CONF_WEATHER_ENTITY) or "")
+        for forecast in home_subentries(hass, SubentryKind.FORECAST)
+    )
+
+
 def _outdoor_entities(hass: HomeAssistant, sensor_key: str) -> list[str]:
     """The home's sensor first: it measures the place itself, now, and is exposed by default.
 

@@ -22,9 +22,10 @@ from .climate_answers import (
     unknown_direction_answer,
 )
 from .exposure import assistant_of, is_exposed, trend_source
-from .outdoor import OUTDOOR_READINGS, OutdoorReading, outdoor_reading_speech
+from .outdoor import OUTDOOR_READINGS, outdoor_reading_speech
 from .places import slot_text
 from .trend_speech import outdoor_words, trend_entities, trend_speech
+from .weather_outlook import async_weather_outlook
 
 INTENT_OUTDOOR_TREND = "PyIotHomeGetOutdoorTrend"
 _OUTSIDE = frozenset({"outside", "outdoors"})
@@ -50,7 +51,9 @@ class OutdoorTrendIntent(intent.IntentHandler):
         response.async_set_speech(
             unknown_direction_answer(words)
             if question is None
-            else outdoor_trend_speech(intent_obj.hass, assistant_of(intent_obj), question)
+            else await async_outdoor_trend_speech(
+                intent_obj.hass, assistant_of(intent_obj), question
+            )
         )
         return response
 
@@ -66,8 +69,13 @@ def asked_outside(area: str, words: str) -> TrendQuestion | None:
     return parse_trend_question(" ".join(direction))
 
 
-def outdoor_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuestion) -> str:
-    """Each outdoor source's trend of the quantity asked about, or why there is none."""
+async def async_outdoor_trend_speech(
+    hass: HomeAssistant, assistant: str, question: TrendQuestion
+) -> str:
+    """Each outdoor source's trend of the quantity asked about, or why there is none.
+
+    Beside a source without a trend, what the weather's hourly forecast expects, if known.
+    """
     reading = OUTDOOR_READINGS[question.quantity]
     sources = reading.sources(hass)
     if not sources:
@@ -75,26 +83,23 @@ def outdoor_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQue
             f"I cannot tell the {question.quantity} trend outside: {reading.none_set_up} "
             "A power forecast's settings take one."
         )
-    return " ".join(
-        _source_speech(hass, assistant, question, reading, source) for source in sources
-    )
-
-
-def _source_speech(
-    hass: HomeAssistant,
-    assistant: str,
-    question: TrendQuestion,
-    reading: OutdoorReading,
-    entity_id: str,
-) -> str:
-    state = hass.states.get(entity_id)
-    trend = _followed_trend(hass, entity_id, question.quantity)
-    if state is not None and trend is not None:
-        return trend_speech(hass, assistant, trend, question, outdoor_words(state.name))
-    now = outdoor_reading_speech(hass, assistant, reading, entity_id)
-    if state is None or not is_exposed(hass, assistant, entity_id):
-        return now
-    return f"{outdoor_no_trend_answer(source=state.name, question=question)} {now}"
+    said: list[str] = []
+    untrended = False
+    for entity_id in sources:
+        state = hass.states.get(entity_id)
+        trend = _followed_trend(hass, entity_id, question.quantity)
+        if state is not None and trend is not None:
+            said.append(trend_speech(hass, assistant, trend, question, outdoor_words(state.name)))
+            continue
+        now = outdoor_reading_speech(hass, assistant, reading, entity_id)
+        if state is None or not is_exposed(hass, assistant, entity_id):
+            said.append(now)
+            continue
+        said.append(f"{outdoor_no_trend_answer(source=state.name, question=question)} {now}")
+        untrended = True
+    if untrended and (outlook := await async_weather_outlook(hass, assistant, question.quantity)):
+        said.append(outlook)
+    return " ".join(said)
 
 
 def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:

@@ -28,7 +28,7 @@ from .climate_answers import (
     unknown_direction_answer,
 )
 from .exposure import EXPOSE_PAGE, assistant_of, is_trend_exposed
-from .outdoor_trend import asked_outside, outdoor_trend_speech
+from .outdoor_trend import asked_outside, async_outdoor_trend_speech
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
 from .trend_speech import TREND_DIRECTIONS, local_time, place_words, trend_entities, trend_speech
 
@@ -61,7 +61,7 @@ class AreaTrendIntent(AreaIntentHandler):
         named = slot_text(area_words)
         # "Is it getting colder outside" fits "is {area} getting {direction}" too.
         if (outside := asked_outside(named, words)) is not None:
-            response.async_set_speech(outdoor_trend_speech(hass, assistant, outside))
+            response.async_set_speech(await async_outdoor_trend_speech(hass, assistant, outside))
             return response
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
