@@ -279,6 +279,7 @@ _FORECAST_WEATHER = {
     **_WEATHER,
     "temperature_unit": "°C",
     "temperature": "{{ 5.2 }}",
+    "availability": "{{ not is_state('sensor.weather_service', 'down') }}",
     "forecast_hourly": (
         "{% set ns = namespace(items=[]) %}"
         "{% set start = now().replace(minute=0, second=0, microsecond=0) %}"
@@ -333,8 +334,16 @@ async def test_a_sensor_without_a_trend_adds_what_the_weather_forecast_expects(
         " The humidity outside is 84\u00a0percent (Garden humidity). Outdoor's hourly forecast "
         "expects 86\u00a0percent by 10:00 PM today."
     )
-    # A weather entity not exposed is not read: the rest of the answer stands.
+    # A weather entity not exposed is not read, nor one whose forecast fails (unavailable,
+    # Home Assistant refuses the call): the rest of the answer stands.
     expose(hass, "weather.outdoor", False)
+    assert await said(hass, "is it getting colder outside") == (
+        f"{no_trend} It is 4.5\u00a0°C outside (Garden)."
+    )
+    expose(hass, "weather.outdoor", True)
+    hass.states.async_set("sensor.weather_service", "down")
+    await hass.async_block_till_done()
+    assert hass.states.get("weather.outdoor").state == "unavailable"
     assert await said(hass, "is it getting colder outside") == (
         f"{no_trend} It is 4.5\u00a0°C outside (Garden)."
     )
