@@ -321,6 +321,40 @@ async def test_real_hardware_is_labelled_as_such(
     assert hass.states.get(TEMPERATURE).attributes["hardware"] == "adafruit_dht"
 
 
+async def test_a_real_boards_led_names_no_maker(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, fake_hardware: FakeHardware
+) -> None:
+    """The user's own LED has no known maker: its card read "LED on GPIO17 by Py IoT Home",
+    naming us as its maker, where the sensor reads "DHT22 by Aosong". A device an earlier
+    release registered so loses the maker at the next set-up; the simulated LED keeps it."""
+    mock_config_entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    registered = devices.async_get_or_create(
+        config_entry_id=mock_config_entry.entry_id,
+        config_subentry_id=BOARD_SUBENTRY_ID,
+        identifiers={("py_iot_home", "board0001_led_led00001")},
+        name="Desk LED",
+        manufacturer="Py IoT Home",
+        model="LED on GPIO17",
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    led = devices.async_get(registered.id)
+    assert (led.manufacturer, led.model) == (None, "LED on GPIO17")
+    assert hass.states.get("switch.desk_led").attributes["hardware"] == "rpi_gpio"
+
+    result = await async_start_reconfigure(hass, mock_config_entry)
+    result = await async_configure_subentry(hass, result["flow_id"], {"next_step_id": "wiring"})
+    result = await async_configure_subentry(
+        hass, result["flow_id"], {"dht_pin": 4, "dht_model": "dht22", "backend": "simulated"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    led = devices.async_get(registered.id)
+    assert (led.manufacturer, led.model) == ("Py IoT Home", "Simulated LED on GPIO17")
+
+
 async def test_a_board_that_does_not_start_names_the_hardware_it_is_set_to(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,

@@ -54,13 +54,17 @@ def led_device_identifier(board_id: str | None, led_id: str) -> str:
 
 
 def led_device(entry: FeatureEntry, led: LedConfig) -> DeviceIdentity:
-    """An LED of the board, its own device so that Assist and areas can address it."""
+    """An LED of the board, its own device so that Assist and areas can address it.
+
+    The user's own LED has no known maker: none is named, as core leaves an unknown maker
+    unset (its page read "LED on GPIO17 by Py IoT Home"). The simulation is ours.
+    """
     simulated = simulated_by_choice(entry)
     return DeviceIdentity.of(
         led_device_identifier(entry.unique_id, led.led_id),
         DeviceInfo(
             name=led.name,
-            manufacturer=SIMULATION_MANUFACTURER if simulated else "Py IoT Home",
+            manufacturer=SIMULATION_MANUFACTURER if simulated else None,
             model=f"{'Simulated LED' if simulated else 'LED'} on GPIO{led.pin}",
             suggested_area=entry.data.get(CONF_AREA) or None,
         ),
@@ -70,6 +74,8 @@ def led_device(entry: FeatureEntry, led: LedConfig) -> DeviceIdentity:
 @callback
 def async_describe_board_devices(hass: HomeAssistant, entry: FeatureEntry) -> None:
     """Give the board's registered devices the maker and model of its settings, now.
+
+    A maker the settings do not name (the user's own LED) is cleared, not kept.
 
     A board that does not start adds no entities, whose device info would: its devices
     kept the model of the hardware it had before (a simulation it no longer has).
