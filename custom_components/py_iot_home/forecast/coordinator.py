@@ -196,7 +196,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if self.model is None
             else self.model.trained_at.replace(minute=0, second=0, microsecond=0)
         )
-        forecast: tuple[ForecastPoint, ...] = ()
+        forecast: tuple[ForecastPoint, ...] | None = ()
         # A month without power: no training or forecast (a repair says why).
         power_silent = not self._recent_power(context)
         if not power_silent:
@@ -204,6 +204,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
                 shortfall, export_percent = await self._async_train(now)
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
+        waiting_for_weather = forecast is None
+        forecast = forecast or ()
         model = self.model
         weather_used = self.weather_entity is not None and self._weather_used
         return PredictionSnapshot(
@@ -223,6 +225,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             temperature_ahead=(self.weather_entity if weather_used else SAME_HOUR_YESTERDAY)
             if forecast
             else None,
+            waiting_for_weather=waiting_for_weather,
         )
 
     def _recent_power(self, context: LoadedHistory) -> bool:
@@ -348,12 +351,13 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
     async def _async_forecast(
         self, model: PowerModel, context: LoadedHistory, now: datetime
-    ) -> tuple[ForecastPoint, ...]:
+    ) -> tuple[ForecastPoint, ...] | None:
+        """The hours ahead; none if it failed, None while it waits for the weather at a start."""
         weather = await self._async_weather_forecast(now)
         if weather is None and self._grace_wait is not None:
             # A forecast from yesterday's temperature now, and from the weather's a second
             # later, drew a step into the forecast's history at every restart.
-            return ()
+            return None
         try:
             result = await self.hass.async_add_executor_job(_forecast, model, context, weather)
         except (NotEnoughHistoryError, ForecastFailedError) as err:
@@ -452,10 +456,11 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
         After a restart the first forecast otherwise took yesterday's temperature for the
         coming hours, while the weather was up seconds later (its integration, or the broker
-        it reads from, after ours): the forecast stepped away and back. Until then the
-        forecast shows unavailable, as entities do while Home Assistant starts. A weather
-        still silent WEATHER_START_GRACE after the start is warned of, and yesterday's
-        temperature stands in; the forecast is made again whenever the weather comes up.
+        it reads from, after ours): the forecast stepped away and back. Until then
+        Predicted power shows the forecast from before the restart (PredictedPowerSensor).
+        A weather still silent WEATHER_START_GRACE after the start is warned of, and
+        yesterday's temperature stands in; the forecast is made again whenever the weather
+        comes up.
         """
         if self.weather_entity is None:
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, callback
 from homeassistant.helpers.event import async_track_utc_time_change
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from ..entity import PyIotHomeCoordinatorEntity
@@ -28,7 +29,14 @@ from ..prediction.walk_forward import METHODS
 from .coordinator import PredictorCoordinator
 from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
-from .snapshot import PredictionSnapshot, percent_tenth, points_ahead, rounded_tenth
+from .snapshot import (
+    ForecastPoint,
+    PredictionSnapshot,
+    percent_tenth,
+    points_ahead,
+    points_shown,
+    rounded_tenth,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,19 +95,21 @@ def _day_ahead_method(snap: PredictionSnapshot) -> str | None:
     return choice.in_use if choice else None
 
 
+PREDICTED_POWER = PredictorSensorDescription(
+    key="predicted_power",
+    translation_key="predicted_power",
+    device_class=SensorDeviceClass.POWER,
+    native_unit_of_measurement=UnitOfPower.WATT,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
+    attributes_fn=_forecast_attributes,
+    local_times=True,
+    hour_under_way=True,
+)
+
 PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
-    PredictorSensorDescription(
-        key="predicted_power",
-        translation_key="predicted_power",
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
-        attributes_fn=_forecast_attributes,
-        local_times=True,
-        hour_under_way=True,
-    ),
+    PREDICTED_POWER,
     PredictorSensorDescription(
         key="forecast_method",
         translation_key="forecast_method",
@@ -188,19 +198,55 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
     @property
     def native_value(self) -> Any:
         """The described value."""
-        return self.entity_description.value_fn(self.coordinator.data)
+        return self.entity_description.value_fn(self._shown())
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """The described attributes, if any."""
         attributes_fn = self.entity_description.attributes_fn
-        return None if attributes_fn is None else attributes_fn(self.coordinator.data)
+        return None if attributes_fn is None else attributes_fn(self._shown())
+
+    def _shown(self) -> PredictionSnapshot:
+        return self.coordinator.data
+
+
+class PredictedPowerSensor(PredictorSensor, RestoreEntity):
+    """The forecast of the hour under way; at a start, the one shown before it until the new.
+
+    The forecast waits for the weather entity at a start (seconds on the demo): Predicted
+    power showed unavailable meanwhile, while the other sensors showed the saved model's
+    figures at once. The forecast shown before the restart has the hour under way, unless
+    the outage outlasted it: then it is unavailable, never an hour that has ended.
+    """
+
+    _before_restart: tuple[ForecastPoint, ...] = ()
+    _temperature_ahead_before: str | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Read back the forecast shown before the restart (or the reload)."""
+        if (last := await self.async_get_last_state()) is not None:
+            # Its own attribute, in W: the state may be in the unit the user chose.
+            self._before_restart = points_shown(last.attributes.get("forecast"))
+            source = last.attributes.get("temperature_ahead")
+            self._temperature_ahead_before = source if isinstance(source, str) else None
+        await super().async_added_to_hass()
+
+    def _shown(self) -> PredictionSnapshot:
+        data = self.coordinator.data
+        if not data.waiting_for_weather or not self._before_restart:
+            return data
+        return replace(
+            data, forecast=self._before_restart, temperature_ahead=self._temperature_ahead_before
+        )
 
 
 def predictor_sensors(coordinator: PredictorCoordinator) -> list[SensorEntity]:
     """Every sensor of a predictor; with a weather entity and no outdoor sensor, its mirror."""
     sensors: list[SensorEntity] = [
-        PredictorSensor(coordinator, description) for description in PREDICTOR_SENSORS
+        (PredictedPowerSensor if description is PREDICTED_POWER else PredictorSensor)(
+            coordinator, description
+        )
+        for description in PREDICTOR_SENSORS
     ]
     if coordinator.weather_mirrored:
         device = predictor_device(coordinator.entry)

@@ -6,7 +6,7 @@ Rounded as every view shows them: a tenth of a watt or percent, never NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -36,6 +36,37 @@ class ForecastPoint:
             "low_w": round(self.low_w, 1),
             "high_w": round(self.high_w, 1),
         }
+
+    @classmethod
+    def from_shown(cls, shown: Mapping[str, Any]) -> ForecastPoint:
+        """A point read back from ``as_dict`` (a restored state's); raises if it is not one."""
+        start = dt_util.parse_datetime(str(shown["datetime"]))
+        if start is None or start.tzinfo is None:
+            raise ValueError(f"no time with a zone: {shown['datetime']!r}")
+        power_w, low_w, high_w = (float(shown[key]) for key in ("power_w", "low_w", "high_w"))
+        if not all(math.isfinite(value) for value in (power_w, low_w, high_w)):
+            raise ValueError("a power that is not a number")
+        return cls(
+            start=dt_util.as_utc(start),
+            power_w=power_w,
+            low_w=low_w,
+            high_w=high_w,
+            method=SHOWN_METHOD_UNKNOWN,
+        )
+
+
+# A point read back from what was shown: its hour's method was not shown, nor is it now.
+SHOWN_METHOD_UNKNOWN = "unknown"
+
+
+def points_shown(shown: object) -> tuple[ForecastPoint, ...]:
+    """The hours of a ``forecast`` attribute as shown; none if any is unreadable (a hand edit)."""
+    if not isinstance(shown, list):
+        return ()
+    try:
+        return tuple(ForecastPoint.from_shown(point) for point in shown)
+    except (KeyError, TypeError, ValueError):
+        return ()
 
 
 # Why a group forecasts with the method in use: it did best on the held-out weeks; or they
@@ -129,6 +160,9 @@ class PredictionSnapshot:
     # Where the forecast's hours ahead took their temperature: the weather entity (its
     # hourly forecast), or SAME_HOUR_YESTERDAY (none chosen, or no usable hour ahead).
     temperature_ahead: str | None = None
+    # Starting: no forecast yet, it waits for the weather entity to come up (a second or two
+    # after ours on the demo). Predicted power shows the forecast from before the restart.
+    waiting_for_weather: bool = False
 
     @property
     def absence(self) -> ForecastAbsence:
