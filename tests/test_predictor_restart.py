@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,18 +19,16 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers.event import async_track_state_change_event
-from homeassistant.helpers.json import JSONEncoder
-from homeassistant.helpers.restore_state import STORAGE_KEY as RESTORE_STATE_KEY
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
-    async_mock_load_restore_state_from_storage,
     async_mock_restore_state_shutdown_restart,
 )
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY, DOMAIN
 
 from .imported_statistics import imported
+from .restored_states import async_load_restored_states
 from .test_predictor import PREDICTED, _add_predictor, _predictor
 from .test_predictor_weather import NOW, WEATHER, _heated_home_statistics, _seed_heated_home
 from .test_predictor_weather_missing import LINK, _started, _weather_entity_with_a_link
@@ -92,13 +89,7 @@ async def _saved_at_the_stop(
     """Home Assistant's restore state file holds Predicted power as `before` with `forecast`,
     read at the start as Home Assistant reads it."""
     saved = State(PREDICTED, before.state, {**before.attributes, "forecast": forecast})
-    stored = {"state": saved.as_dict(), "extra_data": None, "last_seen": dt_util.utcnow()}
-    hass_storage[RESTORE_STATE_KEY] = {
-        "version": 1,
-        "key": RESTORE_STATE_KEY,
-        "data": [json.loads(json.dumps(stored, cls=JSONEncoder))],
-    }
-    await async_mock_load_restore_state_from_storage(hass)
+    await async_load_restored_states(hass, hass_storage, [saved])
 
 
 async def _start_before_the_weather(hass: HomeAssistant) -> list[State]:
