@@ -382,6 +382,11 @@ async def test_what_assist_says_when_it_cannot_answer(hass: HomeAssistant) -> No
             "I cannot tell the humidity trend outside: no outdoor humidity sensor or weather "
             "entity is set up. A power forecast's settings take one."
         ),
+        # It said 'I cannot tell whether a room is getting "louder outside"'.
+        "is it getting louder outside": (
+            'I cannot tell whether it is getting "louder" outside; ask whether it is getting '
+            "warmer, colder, more humid or drier outside."
+        ),
     }
     for sentence, answer in answers.items():
         assert await _speech(hass, sentence) == answer

@@ -240,11 +240,14 @@ def weather_outlook_answer(
     )
 
 
-def unknown_direction_answer(words: str) -> str:
-    """A "getting <words>" question that is about no quantity with a trend."""
+def unknown_direction_answer(words: str, *, place: str = "a room", where: str = "") -> str:
+    """A "getting <words>" question that is about no quantity with a trend.
+
+    Asked of outside (``place`` "it", ``where`` " outside"), it was answered as of a room.
+    """
     return (
-        f'I cannot tell whether a room is getting "{words}"; ask whether it is getting '
-        "warmer, colder, more humid or drier."
+        f'I cannot tell whether {place} is getting "{words}"{where}; ask whether it is getting '
+        f"warmer, colder, more humid or drier{where}."
     )
 
 

@@ -58,15 +58,15 @@ class OutdoorTrendIntent(intent.IntentHandler):
         return response
 
 
-def asked_outside(area: str, words: str) -> TrendQuestion | None:
-    """The question in "is it getting colder outside" (the area "it", "colder outside").
+def asked_outside(area: str, words: str) -> str | None:
+    """The direction asked in "is it getting colder outside" (the area "it", "colder outside").
 
     None for any other area or words.
     """
     *direction, last = words.split() or [""]
     if area.casefold() != "it" or last.casefold() not in _OUTSIDE:
         return None
-    return parse_trend_question(" ".join(direction))
+    return " ".join(direction)
 
 
 async def async_outdoor_trend_speech(

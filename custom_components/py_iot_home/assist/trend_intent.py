@@ -60,8 +60,13 @@ class AreaTrendIntent(AreaIntentHandler):
         assistant = assistant_of(intent_obj)
         named = slot_text(area_words)
         # "Is it getting colder outside" fits "is {area} getting {direction}" too.
-        if (outside := asked_outside(named, words)) is not None:
-            response.async_set_speech(await async_outdoor_trend_speech(hass, assistant, outside))
+        if (direction := asked_outside(named, words)) is not None:
+            outside = parse_trend_question(direction)
+            response.async_set_speech(
+                unknown_direction_answer(direction, place="it", where=" outside")
+                if outside is None
+                else await async_outdoor_trend_speech(hass, assistant, outside)
+            )
             return response
         if question is None:
             response.async_set_speech(unknown_direction_answer(words))
