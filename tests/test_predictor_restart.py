@@ -123,7 +123,7 @@ async def test_a_restart_within_the_hour_shows_the_forecast_from_before_it(
     freezer.tick(timedelta(minutes=20))  # 00:30: the same hour
     shown = await _start_before_the_weather(hass)
     forecast_id = next(iter(hass.config_entries.async_entries(DOMAIN)[0].subentries))
-    assert _predictor(hass, forecast_id).data.forecast == ()  # waiting for the weather
+    assert _predictor(hass, forecast_id).data.waiting_for_weather  # no new forecast yet
     assert shown
     assert shown[0].state == before.state
     assert _hours(shown[0]) == _hours(before)

@@ -118,7 +118,7 @@ async def test_a_weather_entity_up_after_a_start_is_used_at_once_and_not_warned(
     before = hass.states.get(PREDICTED).state
     shown = _states_shown(hass, PREDICTED)
     await _restart_before_the_weather(hass)
-    assert _predictor(hass, forecast_id).data.forecast == ()
+    assert _predictor(hass, forecast_id).data.waiting_for_weather  # no new forecast yet
     assert hass.states.get(PREDICTED).state == before
     # Started, and a second later the weather: on script/develop its feed comes through MQTT.
     await _started(hass)
@@ -156,7 +156,7 @@ async def test_a_weather_entity_still_down_once_started_is_warned_and_waited_for
     await _started(hass)
     async_fire_time_changed(hass, dt_util.utcnow() + WEATHER_START_GRACE - timedelta(seconds=5))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert _predictor(hass, forecast_id).data.forecast == ()
+    assert _predictor(hass, forecast_id).data.waiting_for_weather  # no new forecast yet
     assert hass.states.get(PREDICTED).state == before
     assert _temperature_ahead(hass) == WEATHER
 

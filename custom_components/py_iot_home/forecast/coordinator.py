@@ -59,6 +59,7 @@ from .snapshot import (
     ForecastPoint,
     PredictionSnapshot,
     method_choices,
+    points_ahead,
 )
 from .weather import forecast_temperature_unit, hours_given, weather_arrays
 
@@ -103,6 +104,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         # Meanwhile no forecast is shown: until the weather is up, or WEATHER_START_GRACE
         # after Home Assistant has started (the wait for the start, then for the grace).
         self._grace_wait: Callable[[], None] | None = None
+        # Meanwhile the forecast Predicted power showed before the restart, and where its
+        # hours took their temperature: every view shows it until the new forecast.
+        self._before_restart: tuple[tuple[ForecastPoint, ...], str | None] | None = None
         # Trainings and forecasts failed in a row: warned at the first, not at each hour.
         self._training_failures = FailureStreak(
             first="%s: training failed (%.300s); %s, trying again every hour",
@@ -205,10 +209,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
         waiting_for_weather = forecast is None
+        if not waiting_for_weather:
+            self._before_restart = None
         forecast = forecast or ()
         model = self.model
         weather_used = self.weather_entity is not None and self._weather_used
-        return PredictionSnapshot(
+        snapshot = PredictionSnapshot(
             forecast=forecast,
             mae_w=model.mae_w if model else None,
             skill=model.groups["day_ahead"].skill if model else None,
@@ -227,6 +233,30 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             else None,
             waiting_for_weather=waiting_for_weather,
         )
+        return self._with_forecast_before_restart(snapshot)
+
+    @callback
+    def async_show_until_weather(
+        self, forecast: tuple[ForecastPoint, ...], temperature_ahead: str | None
+    ) -> None:
+        """At a start, the forecast shown before it (Predicted power's restored state).
+
+        Shown by the entity, the action and Assist alike while the new forecast waits for the
+        weather entity: the action said "no power forecast right now" beside the entity's
+        figure. Only its hours not yet ended; none once the new forecast is made.
+        """
+        ahead = tuple(points_ahead(forecast, dt_util.utcnow()))
+        if not ahead or not self.data.waiting_for_weather:
+            return
+        self._before_restart = (ahead, temperature_ahead)
+        self.async_set_updated_data(self._with_forecast_before_restart(self.data))
+
+    def _with_forecast_before_restart(self, snapshot: PredictionSnapshot) -> PredictionSnapshot:
+        if not snapshot.waiting_for_weather or self._before_restart is None:
+            return snapshot
+        forecast, temperature_ahead = self._before_restart
+        # The method choices stay the model's: the shown hours do not say their method.
+        return replace(snapshot, forecast=forecast, temperature_ahead=temperature_ahead)
 
     def _recent_power(self, context: LoadedHistory) -> bool:
         """Whether the power sensor recorded anything over the forecast's context (30 days).
@@ -456,8 +486,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
         After a restart the first forecast otherwise took yesterday's temperature for the
         coming hours, while the weather was up seconds later (its integration, or the broker
-        it reads from, after ours): the forecast stepped away and back. Until then
-        Predicted power shows the forecast from before the restart (PredictedPowerSensor).
+        it reads from, after ours): the forecast stepped away and back. Until then the
+        forecast from before the restart is shown (async_show_until_weather).
         A weather still silent WEATHER_START_GRACE after the start is warned of, and
         yesterday's temperature stands in; the forecast is made again whenever the weather
         comes up.

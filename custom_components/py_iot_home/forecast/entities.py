@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +30,6 @@ from .coordinator import PredictorCoordinator
 from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
 from .snapshot import (
-    ForecastPoint,
     PredictionSnapshot,
     percent_tenth,
     points_ahead,
@@ -198,46 +197,34 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
     @property
     def native_value(self) -> Any:
         """The described value."""
-        return self.entity_description.value_fn(self._shown())
+        return self.entity_description.value_fn(self.coordinator.data)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """The described attributes, if any."""
         attributes_fn = self.entity_description.attributes_fn
-        return None if attributes_fn is None else attributes_fn(self._shown())
-
-    def _shown(self) -> PredictionSnapshot:
-        return self.coordinator.data
+        return None if attributes_fn is None else attributes_fn(self.coordinator.data)
 
 
 class PredictedPowerSensor(PredictorSensor, RestoreEntity):
-    """The forecast of the hour under way; at a start, the one shown before it until the new.
+    """The forecast of the hour under way; at a start, hands the one shown before it over.
 
     The forecast waits for the weather entity at a start (seconds on the demo): Predicted
     power showed unavailable meanwhile, while the other sensors showed the saved model's
-    figures at once. The forecast shown before the restart has the hour under way, unless
-    the outage outlasted it: then it is unavailable, never an hour that has ended.
+    figures at once. The coordinator shows the forecast from before the restart until the
+    new one, unless the outage outlasted it: then none, never an hour that has ended.
     """
 
-    _before_restart: tuple[ForecastPoint, ...] = ()
-    _temperature_ahead_before: str | None = None
-
     async def async_added_to_hass(self) -> None:
-        """Read back the forecast shown before the restart (or the reload)."""
+        """Give the coordinator the forecast shown before the restart (or the reload)."""
         if (last := await self.async_get_last_state()) is not None:
-            # Its own attribute, in W: the state may be in the unit the user chose.
-            self._before_restart = points_shown(last.attributes.get("forecast"))
             source = last.attributes.get("temperature_ahead")
-            self._temperature_ahead_before = source if isinstance(source, str) else None
+            # Its own attribute, in W: the state may be in the unit the user chose.
+            self.coordinator.async_show_until_weather(
+                points_shown(last.attributes.get("forecast")),
+                source if isinstance(source, str) else None,
+            )
         await super().async_added_to_hass()
-
-    def _shown(self) -> PredictionSnapshot:
-        data = self.coordinator.data
-        if not data.waiting_for_weather or not self._before_restart:
-            return data
-        return replace(
-            data, forecast=self._before_restart, temperature_ahead=self._temperature_ahead_before
-        )
 
 
 def predictor_sensors(coordinator: PredictorCoordinator) -> list[SensorEntity]:

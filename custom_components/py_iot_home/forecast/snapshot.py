@@ -160,8 +160,8 @@ class PredictionSnapshot:
     # Where the forecast's hours ahead took their temperature: the weather entity (its
     # hourly forecast), or SAME_HOUR_YESTERDAY (none chosen, or no usable hour ahead).
     temperature_ahead: str | None = None
-    # Starting: no forecast yet, it waits for the weather entity to come up (a second or two
-    # after ours on the demo). Predicted power shows the forecast from before the restart.
+    # Starting: no new forecast yet, it waits for the weather entity to come up (a second or
+    # two after ours on the demo). `forecast` is the one shown before the restart, if any.
     waiting_for_weather: bool = False
 
     @property
