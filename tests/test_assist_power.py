@@ -314,6 +314,7 @@ async def test_power_answers_say_where_to_expose_the_power_sensors(
     assert await said(hass, "how much power are we using") == f"Meter{NOT_EXPOSED}"
     assert await said(hass, "what is the power forecast") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "when is the peak power") == f"{predicted}{NOT_EXPOSED}"
+    assert await said(hass, "what will the power be at 6 pm") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "what is the temperature outside") == (
         "It is 4.5\u00a0°C outside (Garden)."
     )
@@ -332,3 +333,68 @@ async def test_power_answers_say_where_to_expose_the_power_sensors(
     expose(hass, HUMIDITY, False)
     assert await said(hass, "what is the temperature outside") == f"Garden{NOT_EXPOSED}"
     assert await said(hass, "how humid is it outside") == f"Garden humidity{NOT_EXPOSED}"
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_what_will_the_power_be_at_a_time_of_day(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The forecast's row of that hour in the home's time zone: "what will the power be at
+    6 pm" was Home Assistant's "not aware of any area called 6 pm"."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    rows = {
+        dt_util.parse_datetime(point["datetime"]): point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+    }
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+    assert (local_now.hour, local_now.minute) == (16, 10)
+
+    def expects(day: int, hour: int, when: str) -> str:
+        start = local_now.replace(hour=hour, minute=0) + timedelta(days=day)
+        point = rows[start]
+        return (
+            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
+            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+        )
+
+    for sentence, day, hour, when in (
+        ("what will the power be at 6 pm?", 0, 18, "at 6:00 PM today"),
+        ("What will our power usage be at 6 p.m. today", 0, 18, "at 6:00 PM today"),
+        ("how much power will we use at 18:00", 0, 18, "at 6:00 PM today"),
+        ("what will the power consumption be at 6 o'clock", 0, 18, "at 6:00 PM today"),
+        ("what is the power forecast for 7 am tomorrow?", 1, 7, "at 7:00 AM tomorrow"),
+        ("what's the power forecast for 7 am", 1, 7, "at 7:00 AM tomorrow"),
+        ("what will the electricity use be tomorrow at 7 am", 1, 7, "at 7:00 AM tomorrow"),
+        ("what will the power be at noon", 1, 12, "at 12:00 PM tomorrow"),
+        ("what will the power be at midnight", 1, 0, "at 12:00 AM tomorrow"),
+        # 3 pm has gone by today: the next is tomorrow's, the forecast's last hour.
+        ("what will the power be at 3 pm", 1, 15, "at 3:00 PM tomorrow"),
+        ("what will the power be at 6:30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        # 4 pm is the hour under way.
+        ("what will the power be at 4 pm", 0, 16, "this hour"),
+    ):
+        assert await said(hass, sentence) == expects(day, hour, when), sentence
+    assert await said(hass, "what will the power be at 5 pm tomorrow") == (
+        "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+        "after 6:00 PM today."
+    )
+    assert await said(hass, "what will the power be at 6 am today") == (
+        "It is past 6 am today; ask about tomorrow."
+    )
+    assert await said(hass, "what will the power be at banana") == (
+        'I do not understand "banana" as a time of day; ask, for example, "what will the '
+        'power be at 6 pm?"'
+    )
+    # "For tomorrow" fits "for {time}" too: still the day's answer.
+    assert (await said(hass, "what's the power forecast for tomorrow")).startswith(
+        "Tomorrow, Power forecast expects about "
+    )
+
+
+def _card(power_w: float) -> str:
+    """Watts as the card shows them: whole, a half up, grouped."""
+    return f"{math.floor(power_w + 0.5):,}\u00a0W"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..markdown_text import with_unit
 from .spoken import clock_time, day_ahead, half_up, kwh, watts
@@ -181,3 +181,50 @@ def power_now_answer(*, name: str, number: str, unit: str) -> str:
             f"{with_unit(number.removeprefix('-'), unit)} to the grid."
         )
     return f"{name} reads {with_unit(number, unit)} now."
+
+
+def power_at_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, at: datetime
+) -> str:
+    """What a predictor expects in the hour of `at` (aware), in the home's time zone.
+
+    An hour past the forecast's end says how far it sees and when it will see that hour:
+    the forecast reaches 24 hours from the hour under way.
+    """
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    if not hours:
+        return f"{name} has no forecast yet."
+    # Compared as instants: two wall times an hour apart read alike the night the clocks go back.
+    instant = at.timestamp()
+    row = next(
+        (hour for hour in hours if 0 <= instant - hour.start.timestamp() < 3600),
+        None,
+    )
+    if row is None:
+        end = hours[-1].start + timedelta(hours=1)
+        asked_hour = at.astimezone(end.tzinfo).replace(minute=0, second=0, microsecond=0)
+        seen_from = (asked_hour.astimezone(UTC) - timedelta(hours=23)).astimezone(end.tzinfo)
+        return (
+            f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
+            f"{day_ahead(end, now)}; ask again after {clock_time(seen_from)} "
+            f"{day_ahead(seen_from, now)}."
+        )
+    if row.start <= now:
+        when = "this hour"
+    elif at.astimezone(row.start.tzinfo).minute:
+        # 6:30 PM is answered by its hour's figure: the forecast has one per hour.
+        when = (
+            f"from {clock_time(row.start)} to {clock_time(_hour_later(row.start))} "
+            f"{day_ahead(row.start, now)}"
+        )
+    else:
+        when = f"at {clock_time(row.start)} {day_ahead(row.start, now)}"
+    return (
+        f"{name} expects about {watts(row.power_w)} {when} (likely {watts(row.low_w)} to "
+        f"{watts(row.high_w)})."
+    )
+
+
+def _hour_later(moment: datetime) -> datetime:
+    """An hour on, as a clock reads it: the day the clocks change, not the same wall hour + 1."""
+    return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(moment.tzinfo)

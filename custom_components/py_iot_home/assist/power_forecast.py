@@ -11,9 +11,11 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
+from .asked_time import asked_day, moment_asked, parse_asked_time
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .power_answers import (
     ForecastHour,
+    power_at_answer,
     power_day_answer,
     power_day_peak_answer,
     power_forecast_answer,
@@ -22,6 +24,7 @@ from .power_answers import (
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
+INTENT_POWER_AT = "PyIotHomeGetPowerAt"
 
 
 class PowerForecastIntent(intent.IntentHandler):
@@ -82,6 +85,49 @@ class PowerPeakIntent(PowerForecastIntent):
                 name=name, hours=hours, now=now, tomorrow=day == "tomorrow"
             )
         return power_peak_answer(name=name, hours=hours, now=now)
+
+
+class PowerAtIntent(PowerForecastIntent):
+    """What each power predictor expects in the hour of a time of day ("at 6 pm tomorrow")."""
+
+    intent_type = INTENT_POWER_AT
+    description = "Tells the power use each power forecast expects at a time of day"
+
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Place the time first: words that are no time, or a time gone by, answer alone."""
+        said = str(intent_obj.slots.get("time", {}).get("value", "")).strip()
+        day = intent_obj.slots.get("day", {}).get("value")
+        # "What is the power forecast for tomorrow" also fits "… for {time}": the day's answer.
+        if day is None and (only_day := asked_day(said)) is not None:
+            intent_obj.slots["day"] = {"value": only_day}
+            return await super().async_handle(intent_obj)
+        asked_text = f"{said} {day}" if day else said
+        asked = parse_asked_time(asked_text)
+        moment = moment_asked(asked, dt_util.now()) if asked is not None else None
+        if asked is None or moment is None:
+            response = intent_obj.create_response()
+            response.async_set_speech(
+                f'I do not understand "{said}" as a time of day; ask, for example, '
+                '"what will the power be at 6 pm?"'
+                if asked is None
+                else f"It is past {asked_text}; ask about tomorrow."
+            )
+            return response
+        intent_obj.slots["moment"] = {"value": moment}
+        response = await super().async_handle(intent_obj)
+        if moment.skipped and predicted_power_entities(intent_obj.hass):
+            # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
+            response.async_set_speech(
+                f"There is no {asked_text}: the clocks go forward an hour. "
+                + response.speech["plain"]["speech"]
+            )
+        return response
+
+    def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        moment = intent_obj.slots.get("moment", {}).get("value")
+        if moment is None:
+            return super()._answer(name, hours, intent_obj)
+        return power_at_answer(name=name, hours=hours, now=dt_util.now(), at=moment.at)
 
 
 def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:

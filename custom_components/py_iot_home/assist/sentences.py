@@ -9,7 +9,7 @@ from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .outdoor_trend import INTENT_OUTDOOR_TREND
-from .power_forecast import INTENT_POWER_FORECAST, INTENT_POWER_PEAK
+from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .trend_intent import INTENT_AREA_TREND
 
@@ -33,6 +33,17 @@ def _peak_sentences(day: str) -> tuple[str, ...]:
         f"when will [the|our|my] {_POWER} {_USE} peak{day}",
         f"when (do|will) (we|i) use the most {_POWER}{day}",
         f"(what is|what's|whats) [the] peak {_POWER} {_USE}{day}",
+    )
+
+
+def _at_sentences(day: str) -> tuple[str, ...]:
+    """The power at a time of day ({time}: any words, read by the intent), on `day` if said."""
+    return (
+        f"what will [my|our|the] {_POWER} {_USE} be{day} at {{time}}",
+        f"how much {_POWER} will (i|we|the house|the home) use{day} at {{time}}",
+        f"(what is|what's|whats) [the] {_POWER} forecast{day} (for|at) {{time}}",
+        f"(what is|what's|whats) [the] (predicted|expected|forecast) {_POWER} {_USE}{day} "
+        "(for|at) {time}",
     )
 
 
@@ -84,6 +95,14 @@ SENTENCES: Mapping[str, AssistSentences] = {
                 f"{day}",
             ),
             slots={"day": day},
+        )
+        for day in ("today", "tomorrow")
+    },
+    # "For {time}" also catches "for today": the intent gives that the day's answer.
+    "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
+    **{
+        f"power_at_{day}": AssistSentences(
+            intent_type=INTENT_POWER_AT, sentences=_at_sentences(f" {day}"), slots={"day": day}
         )
         for day in ("today", "tomorrow")
     },

@@ -13,7 +13,7 @@ from .humidity import AreaHumidityIntent
 from .leds import AreaLedsIntent
 from .outdoor import OutdoorHumidityIntent, OutdoorTemperatureIntent
 from .outdoor_trend import OutdoorTrendIntent
-from .power_forecast import PowerForecastIntent, PowerPeakIntent
+from .power_forecast import PowerAtIntent, PowerForecastIntent, PowerPeakIntent
 from .power_now import PowerNowIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 from .sentences import SENTENCES
@@ -28,6 +28,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         AreaTrendIntent(),
         PowerForecastIntent(),
         PowerPeakIntent(),
+        PowerAtIntent(),
         PowerNowIntent(),
         OutdoorTemperatureIntent(),
         OutdoorHumidityIntent(),

@@ -1,0 +1,168 @@
+"""A time of day as a sentence says it ("6 pm tomorrow", "18:00", "noon"), and when it falls.
+
+No Home Assistant: the words become an `AskedTime`, and `moment_asked` places it in the
+home's time zone from now, clock changes included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
+
+type Day = Literal["today", "tomorrow"]
+
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+    )
+}
+_DAYS: tuple[Day, ...] = ("today", "tomorrow")
+# "6 pm", "6:30 p.m.", "18:00", "6 o'clock", "06:00", "six pm"; what is left once the day
+# and the words around a time are taken off.
+_CLOCK = re.compile(
+    r"(?P<hour>\d{1,2}|[a-z]+)(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm|oclock)?",
+)
+_MORNING = ("in the morning",)
+_AFTERNOON = ("in the afternoon", "in the evening", "at night", "tonight")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AskedTime:
+    """A time of day asked about: its hours (two for "6 o'clock": 6 and 18), minute and day."""
+
+    hours: tuple[int, ...]
+    minute: int
+    day: Day | None
+    ends_day: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class MomentAsked:
+    """Where an asked time falls: the instant (UTC), and whether the clocks skipped it."""
+
+    at: datetime
+    skipped: bool
+
+
+def asked_day(text: str) -> Day | None:
+    """The day when "today" or "tomorrow" is all the words say (the day's own question)."""
+    words = _normalised(text)
+    return next((day for day in _DAYS if day == words), None)
+
+
+def parse_asked_time(text: str) -> AskedTime | None:
+    """The time of day in `text`, or None when it is no time of day ("banana", "25 pm").
+
+    12 h with am/pm, "noon", "midnight", 24 h ("18:00", "06:00"), and "6", "6 o'clock" or
+    "6:30" without am/pm as either 6 or 18, whichever comes next; "today" or "tomorrow"
+    before or after it pins the day.
+    """
+    words, day = _without_day(_normalised(text))
+    words, half = _without_part_of_day(words.removeprefix("at "))
+    if words in ("noon", "midday", "12 noon"):
+        return None if half else AskedTime(hours=(12,), minute=0, day=day)
+    if words in ("midnight", "12 midnight"):
+        return None if half else AskedTime(hours=(0,), minute=0, day=day, ends_day=True)
+    match = _CLOCK.fullmatch(words)
+    if match is None:
+        return None
+    hour = _number(match["hour"])
+    minute = int(match["minute"] or 0)
+    said_half = match["half"] or ""
+    if hour is None or minute > 59 or (said_half in ("am", "pm") and half):
+        return None
+    hours = _hours_of(
+        hour,
+        said_half if said_half in ("am", "pm") else half,
+        twenty_four=match["hour"].startswith("0") or 13 <= hour <= 23,
+        oclock=said_half == "oclock",
+    )
+    return AskedTime(hours=hours, minute=minute, day=day) if hours else None
+
+
+def _hours_of(hour: int, half: str, *, twenty_four: bool, oclock: bool) -> tuple[int, ...]:
+    """The hours of the day (0-23) a clock hour can be; none when it is no hour."""
+    if half:
+        return (hour % 12 + (12 if half == "pm" else 0),) if 1 <= hour <= 12 else ()
+    # "06:00", "0:30" and "18:00" are 24 h; "6", "6:30" and "6 o'clock" either 6 or 18.
+    if twenty_four:
+        return () if oclock else (hour,)
+    return (hour % 12, hour % 12 + 12) if 1 <= hour <= 12 else ()
+
+
+def _without_day(words: str) -> tuple[str, Day | None]:
+    for day in _DAYS:
+        if words.endswith(f" {day}"):
+            return words.removesuffix(f" {day}"), day
+        if words.startswith(f"{day} "):
+            return words.removeprefix(f"{day} "), day
+    return words, None
+
+
+def _without_part_of_day(words: str) -> tuple[str, str]:
+    for phrases, half in ((_MORNING, "am"), (_AFTERNOON, "pm")):
+        for phrase in phrases:
+            if words.endswith(f" {phrase}"):
+                return words.removesuffix(f" {phrase}"), half
+    return words, ""
+
+
+def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked | None:
+    """The next time the clock reads `asked` from the hour under way, on its day if it names one.
+
+    `now` is aware, in the home's time zone. On the night the clocks go back, 2:30 comes
+    twice: the next of the two. On the night they go forward, 2:30 never comes: the moment
+    the clocks jump to, with `skipped` set. None when the day named has no such time left
+    (6 am today at 20:30).
+    """
+    zone = now.tzinfo
+    this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    days = (
+        [now.date()]
+        if asked.day == "today"
+        else [now.date() + timedelta(days=1)]
+        if asked.day == "tomorrow"
+        else [now.date(), now.date() + timedelta(days=1), now.date() + timedelta(days=2)]
+    )
+    # "Midnight today" is the one that ends today.
+    shift = timedelta(days=1) if asked.ends_day and asked.day else timedelta()
+    candidates = [
+        _placed(day + shift, time(hour, asked.minute, fold=fold), zone)
+        for day in days
+        for hour in asked.hours
+        for fold in (0, 1)
+    ]
+    ahead = sorted((moment for moment in candidates if moment.at >= this_hour), key=lambda m: m.at)
+    return ahead[0] if ahead else None
+
+
+def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:
+    local = datetime.combine(day, clock, tzinfo=zone)
+    at = local.astimezone(UTC)
+    # A wall time the clocks jump over comes back as another one: it does not exist.
+    if at.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
+        return MomentAsked(at=at, skipped=False)
+    # Its two readings (the offsets before and after) lie either side of the jump.
+    before, after = sorted(local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+    offset = before.astimezone(zone).utcoffset()
+    while before < after and before.astimezone(zone).utcoffset() == offset:
+        before += timedelta(minutes=1)
+    return MomentAsked(at=before, skipped=True)
+
+
+def _normalised(text: str) -> str:
+    words = text.lower().replace("a.m.", "am").replace("p.m.", "pm").replace("o'clock", "oclock")
+    words = re.sub(r"\b([ap])\s*\.?\s*m\b\.?", r"\1m", words)
+    words = re.sub(r"[^a-z0-9: ]", " ", words)
+    words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
+    words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)
+    return " ".join(words.split())
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)

@@ -1,0 +1,210 @@
+"""The time of day a power question asks about, and when it falls: no Home Assistant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.py_iot_home.assist.asked_time import (
+    AskedTime,
+    asked_day,
+    moment_asked,
+    parse_asked_time,
+)
+from custom_components.py_iot_home.assist.power_answers import ForecastHour, power_at_answer
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+@pytest.mark.parametrize(
+    ("words", "hours", "minute", "day"),
+    [
+        ("6 pm", (18,), 0, None),
+        ("6 PM tomorrow", (18,), 0, "tomorrow"),
+        ("6 p.m.", (18,), 0, None),
+        ("6pm", (18,), 0, None),
+        ("six pm", (18,), 0, None),
+        ("6:30 pm today", (18,), 30, "today"),
+        ("7 am tomorrow", (7,), 0, "tomorrow"),
+        ("tomorrow at 7 am", (7,), 0, "tomorrow"),
+        ("12 am", (0,), 0, None),
+        ("12 pm", (12,), 0, None),
+        ("noon", (12,), 0, None),
+        ("18:00", (18,), 0, None),
+        ("06:00", (6,), 0, None),
+        ("0:30", (0,), 30, None),
+        ("6 o'clock", (6, 18), 0, None),
+        ("6 oclock", (6, 18), 0, None),
+        ("6", (6, 18), 0, None),
+        ("12 o'clock", (0, 12), 0, None),
+        ("9 in the evening", (21,), 0, None),
+        ("7 in the morning", (7,), 0, None),
+    ],
+)
+def test_a_time_of_day_as_it_is_said(
+    words: str, hours: tuple[int, ...], minute: int, day: str | None
+) -> None:
+    """12 h with am/pm, 24 h, "noon", and "6 o'clock" as either 6 or 18."""
+    assert parse_asked_time(words) == AskedTime(hours=hours, minute=minute, day=day)
+
+
+def test_midnight_is_the_one_that_ends_the_day() -> None:
+    """ "Midnight today" is tonight's, not the one the day began with."""
+    asked = parse_asked_time("midnight today")
+    assert asked == AskedTime(hours=(0,), minute=0, day="today", ends_day=True)
+    now = datetime(2026, 5, 4, 20, 30, tzinfo=BRUSSELS)
+    moment = moment_asked(asked, now)
+    assert moment is not None
+    assert moment.at == datetime(2026, 5, 4, 22, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "words", ["banana", "25 pm", "13 pm", "0 am", "6:75 pm", "noon pm", "", "today 6 banana"]
+)
+def test_words_that_are_no_time_of_day(words: str) -> None:
+    """No time, no guess."""
+    assert parse_asked_time(words) is None
+
+
+def test_a_day_alone_is_the_days_question() -> None:
+    """ "The power forecast for tomorrow" also fits "for {time}"."""
+    assert asked_day(" Tomorrow") == "tomorrow"
+    assert asked_day("tomorrow at 6 pm") is None
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # At 20:30, 6 pm is tomorrow's and 8 pm the hour under way.
+        ("6 pm", datetime(2026, 5, 5, 18, 0, tzinfo=BRUSSELS)),
+        ("8 pm", datetime(2026, 5, 4, 20, 0, tzinfo=BRUSSELS)),
+        ("8:15 pm", datetime(2026, 5, 4, 20, 15, tzinfo=BRUSSELS)),
+        ("9 pm today", datetime(2026, 5, 4, 21, 0, tzinfo=BRUSSELS)),
+        ("8 pm tomorrow", datetime(2026, 5, 5, 20, 0, tzinfo=BRUSSELS)),
+        # "6 o'clock" is the next 6: tomorrow morning; "9" this evening.
+        ("6 o'clock", datetime(2026, 5, 5, 6, 0, tzinfo=BRUSSELS)),
+        ("9", datetime(2026, 5, 4, 21, 0, tzinfo=BRUSSELS)),
+        ("6 o'clock tomorrow", datetime(2026, 5, 5, 6, 0, tzinfo=BRUSSELS)),
+        ("midnight", datetime(2026, 5, 5, 0, 0, tzinfo=BRUSSELS)),
+    ],
+)
+def test_a_time_without_a_day_is_its_next_occurrence(words: str, expected: datetime) -> None:
+    """From the hour under way, in the home's time zone."""
+    asked = parse_asked_time(words)
+    assert asked is not None
+    moment = moment_asked(asked, datetime(2026, 5, 4, 20, 30, tzinfo=BRUSSELS))
+    assert moment is not None
+    assert moment.at == expected.astimezone(UTC)
+    assert not moment.skipped
+
+
+def test_a_time_of_today_gone_by_is_none() -> None:
+    """6 am today at 20:30: no next one today."""
+    asked = parse_asked_time("6 am today")
+    assert asked is not None
+    assert moment_asked(asked, datetime(2026, 5, 4, 20, 30, tzinfo=BRUSSELS)) is None
+
+
+def test_the_night_the_clocks_go_forward_2_30_never_comes() -> None:
+    """Brussels, 29 March 2026: 2:00 CET is 3:00 CEST. 2:30 AM does not exist; it is taken
+    as the moment the clocks jump to (3:00 AM, 01:00 UTC), and flagged, so the answer says so
+    and gives the hour that does come, rather than nothing or a silent 3 AM."""
+    now = datetime(2026, 3, 28, 20, 30, tzinfo=BRUSSELS)
+    for words in ("2:30 am", "2:30 am tomorrow", "2 am"):
+        asked = parse_asked_time(words)
+        assert asked is not None
+        moment = moment_asked(asked, now)
+        assert moment is not None
+        assert moment.at == datetime(2026, 3, 29, 1, 0, tzinfo=UTC), words
+        assert moment.skipped, words
+    asked = parse_asked_time("3 am")
+    assert asked is not None
+    three = moment_asked(asked, now)
+    assert three is not None
+    assert (three.at, three.skipped) == (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), False)
+    # 1:30 AM comes, an hour before 3 AM.
+    asked = parse_asked_time("1:30 am")
+    assert asked is not None
+    early = moment_asked(asked, now)
+    assert early is not None
+    assert (early.at, early.skipped) == (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), False)
+
+
+def test_the_night_the_clocks_go_back_2_30_comes_twice_the_next_is_taken() -> None:
+    """Brussels, 25 October 2026: 3:00 CEST is 2:00 CET, 2:30 comes at 00:30 and 01:30 UTC."""
+    asked = parse_asked_time("2:30 am")
+    assert asked is not None
+    evening = moment_asked(asked, datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS))
+    assert evening is not None
+    assert (evening.at, evening.skipped) == (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), False)
+    # In the second 2 o'clock hour, the one under way.
+    second = datetime(2026, 10, 25, 1, 40, tzinfo=UTC).astimezone(BRUSSELS)
+    assert second.hour == 2
+    under_way = moment_asked(asked, second)
+    assert under_way is not None
+    assert under_way.at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    # 3 AM comes once, after both.
+    asked = parse_asked_time("3 am")
+    assert asked is not None
+    three = moment_asked(asked, datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS))
+    assert three is not None
+    assert three.at == datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+
+
+def _hours_from(start: datetime) -> list[ForecastHour]:
+    """24 hourly rows from `start` (UTC), in Brussels time, each hour's power its index x 100."""
+    return [
+        ForecastHour(
+            start=(start + timedelta(hours=index)).astimezone(BRUSSELS),
+            power_w=100.0 * index,
+            low_w=50.0 * index,
+            high_w=200.0 * index,
+        )
+        for index in range(24)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("now", "words", "expected"),
+    [
+        # 20:30 CET, 28 March (row 0 is 8 PM): 2:30 AM is skipped, the clocks jump to 3:00 AM,
+        # row 6 (midnight is row 4, 1 AM row 5); 6 PM on that 23-hour day is row 21.
+        (
+            datetime(2026, 3, 28, 20, 30, tzinfo=BRUSSELS),
+            "2:30 am",
+            "Home expects about 600\u00a0W at 3:00 AM tomorrow (likely 300\u00a0W to "
+            "1,200\u00a0W).",
+        ),
+        (
+            datetime(2026, 3, 28, 20, 30, tzinfo=BRUSSELS),
+            "6 pm",
+            "Home expects about 2,100\u00a0W at 6:00 PM tomorrow (likely 1,050\u00a0W to "
+            "4,200\u00a0W).",
+        ),
+        # 23:30 CEST, 24 October: the first 2 AM is row 3, the second row 4, 3 AM row 5.
+        (
+            datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS),
+            "2 am",
+            "Home expects about 300\u00a0W at 2:00 AM tomorrow (likely 150\u00a0W to 600\u00a0W).",
+        ),
+        (
+            datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS),
+            "3 am",
+            "Home expects about 500\u00a0W at 3:00 AM tomorrow (likely 250\u00a0W to "
+            "1,000\u00a0W).",
+        ),
+    ],
+)
+def test_the_hour_asked_on_the_days_the_clocks_change(
+    now: datetime, words: str, expected: str
+) -> None:
+    """Rows are matched by instant: two 2 AM rows the night the clocks go back are two hours."""
+    asked = parse_asked_time(words)
+    assert asked is not None
+    moment = moment_asked(asked, now)
+    assert moment is not None
+    start = now.astimezone(UTC).replace(minute=0)
+    answer = power_at_answer(name="Home", hours=_hours_from(start), now=now, at=moment.at)
+    assert answer == expected
