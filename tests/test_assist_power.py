@@ -8,10 +8,14 @@ from datetime import timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
 from custom_components.py_iot_home.const import (
     CONF_HUMIDITY_ENTITY,
@@ -20,10 +24,12 @@ from custom_components.py_iot_home.const import (
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
     CONF_WEATHER_ENTITY,
+    DOMAIN,
+    SubentryKind,
 )
 
 from .assist_sentences import said, start_assist
-from .home_entry import forecast_subentry, home_entry
+from .home_entry import async_configure_subentry, async_start_add, forecast_subentry, home_entry
 from .imported_statistics import imported
 from .test_assist_exposure import NOT_EXPOSED, expose, start_default_agent
 from .test_predictor import (
@@ -35,6 +41,7 @@ from .test_predictor import (
     TEMPERATURE,
     _add_predictor,
     _hourly_statistics,
+    _import,
     _seed,
     _set_states,
 )
@@ -398,3 +405,58 @@ async def test_what_will_the_power_be_at_a_time_of_day(
 def _card(power_w: float) -> str:
     """Watts as the card shows them: whole, a half up, grouped."""
     return f"{math.floor(power_w + 0.5):,}\u00a0W"
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_each_power_forecast_answers_the_hour_asked(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two forecasts: each says its own row of 6 PM, as for the other power questions; one
+    not exposed says where to expose it while the other answers."""
+    freezer.move_to(NOW)
+    frame = await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    _import(hass, "sensor.heat_pump_power", "W", "power", frame["power_w"] / 2)
+    await async_wait_recording_done(hass)
+    hass.states.async_set("sensor.heat_pump_power", "50", {"unit_of_measurement": "W"})
+    (home,) = hass.config_entries.async_entries(DOMAIN)
+    result = await async_start_add(hass, home, SubentryKind.FORECAST)
+    result = await async_configure_subentry(
+        hass,
+        result["flow_id"],
+        {
+            CONF_NAME: "Heat pump forecast",
+            CONF_POWER_ENTITY: "sensor.heat_pump_power",
+            CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+            CONF_TRAINING_DAYS: 60,
+            CONF_RETRAIN_HOURS: 24,
+        },
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await start_assist(hass)
+    heat_pump = "sensor.heat_pump_forecast_predicted_power"
+    six_pm = dt_util.as_local(NOW).replace(hour=18, minute=0)
+
+    def at_six(entity_id: str, name: str) -> str:
+        (point,) = (
+            point
+            for point in hass.states.get(entity_id).attributes["forecast"]
+            if dt_util.parse_datetime(point["datetime"]) == six_pm
+        )
+        return (
+            f"{name} expects about {_card(point['power_w'])} at 6:00 PM today (likely "
+            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+        )
+
+    home_answer = at_six(PREDICTED, "Power forecast")
+    heat_pump_answer = at_six(heat_pump, "Heat pump forecast")
+    assert home_answer != heat_pump_answer.replace("Heat pump forecast", "Power forecast")
+    assert await said(hass, "what will the power be at 6 pm") in (
+        f"{home_answer} {heat_pump_answer}",
+        f"{heat_pump_answer} {home_answer}",
+    )
+    expose(hass, heat_pump, False)
+    assert await said(hass, "what will the power be at 6 pm") in (
+        f"{home_answer} {hass.states.get(heat_pump).name}{NOT_EXPOSED}",
+        f"{hass.states.get(heat_pump).name}{NOT_EXPOSED} {home_answer}",
+    )
