@@ -41,6 +41,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
         ("12 o'clock", (0, 12), 0, None),
         ("9 in the evening", (21,), 0, None),
         ("7 in the morning", (7,), 0, None),
+        ("9 pm tonight", (21,), 0, None),
     ],
 )
 def test_a_time_of_day_as_it_is_said(
@@ -61,7 +62,18 @@ def test_midnight_is_the_one_that_ends_the_day() -> None:
 
 
 @pytest.mark.parametrize(
-    "words", ["banana", "25 pm", "13 pm", "0 am", "6:75 pm", "noon pm", "", "today 6 banana"]
+    "words",
+    [
+        "banana",
+        "25 pm",
+        "13 pm",
+        "0 am",
+        "6:75 pm",
+        "noon pm",
+        "9 am in the evening",
+        "",
+        "today 6 banana",
+    ],
 )
 def test_words_that_are_no_time_of_day(words: str) -> None:
     """No time, no guess."""

@@ -72,7 +72,8 @@ def parse_asked_time(text: str) -> AskedTime | None:
     hour = _number(match["hour"])
     minute = int(match["minute"] or 0)
     said_half = match["half"] or ""
-    if hour is None or minute > 59 or (said_half in ("am", "pm") and half):
+    # "9 am in the evening" is no time; "9 pm tonight" is.
+    if hour is None or minute > 59 or (said_half in ("am", "pm") and half not in ("", said_half)):
         return None
     hours = _hours_of(
         hour,
