@@ -155,6 +155,81 @@ def test_a_day_that_ended_enters_the_slope_with_the_readings_after_it(days: int)
     assert entered.slope_per_day == result.full_day_line.slope_per_day
 
 
+def _room_with_wandering_days(days: int, seed: int) -> tuple[NDArray[np.float64], ...]:
+    """Read every 10 minutes (at :05, :15, ...): 0.1 degC/d warmer, a first day warmer still
+    (the line moves by hundredths when it leaves), levels wandering by 0.1 degC, a daily
+    cycle and reading noise."""
+    times = np.arange(T0 + 300.0, T0 + days * DAY, 600.0)
+    x = (times - T0) / DAY
+    rng = np.random.default_rng(seed)
+    levels = 21.0 + 0.1 * np.arange(days) + rng.normal(0.0, 0.1, days) + (np.arange(days) == 0)
+    return times, levels[x.astype(int)] + 1.5 * np.sin(2 * np.pi * x) + rng.normal(0, 0.1, x.size)
+
+
+def _slide(
+    times: NDArray[np.float64],
+    values: NDArray[np.float64],
+    nows: NDArray[np.float64],
+    *,
+    window_days: int,
+    silent_from: float = math.inf,
+) -> list[tuple[TrendEstimate, TrendResult]]:
+    """Analyse as the coordinator does every 5 minutes: the window's samples up to now."""
+    settings = TrendSettings(
+        min_span_s=4 * HOUR, max_standard_error=0.5, window_s=window_days * DAY
+    )
+    seen = []
+    for now in nows:
+        keep = (times >= now - settings.window_s) & (times <= min(now, silent_from))
+        seen.append(
+            _estimate(times[keep], values[keep], settings=settings, now_s=now, was_published=True)
+        )
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("window_days", "silent_from", "method_after"),
+    [
+        (7, math.inf, "daily_means"),
+        (7, T0 + 7 * DAY + 3 * HOUR, "daily_means"),  # no reading across the leaving
+        (2, math.inf, "robust_fit"),  # one full day left: the robust fit again
+    ],
+)
+def test_the_oldest_day_leaves_the_slope_over_its_last_hour_in_the_window(
+    window_days: int, silent_from: float, method_after: str
+) -> None:
+    """As the window slides, its oldest day loses hours and stops being full once under 80 %
+    of them: it left the slope at once, about 05:00, by up to 0.21 degC/d in the UCI rooms.
+    Over the last hour before, it leaves a twelfth at a time."""
+    times, values = _room_with_wandering_days(window_days + 2, seed=window_days)
+    # Day 0 keeps 80 % of its hours (20 of 24) until the window passes its 04:55 reading.
+    leaves = T0 + 4 * HOUR + 55 * 60.0
+    nows = np.arange(leaves - 2 * HOUR, leaves + HOUR, 300.0) + window_days * DAY
+    seen = _slide(times, values, nows, window_days=window_days, silent_from=silent_from)
+    first, last = seen[0], seen[-1]
+    assert first[1].oldest_full_day_leaves_s == leaves
+    assert (first[0].method, first[0].slope_per_day) == (
+        "daily_means",
+        first[1].full_day_line.slope_per_day,
+    )
+    # Out of the slope by the time it leaves; then the slope is the one without it.
+    at_leaving = seen[int(np.flatnonzero(nows == leaves + window_days * DAY)[0])]
+    assert last[0].method == method_after
+    for (estimate, result), without in (
+        (at_leaving, at_leaving[1].full_day_line_without_oldest),
+        (last, last[1].full_day_line),
+    ):
+        expected = without if method_after == "daily_means" else result.robust
+        assert estimate.slope_per_day == expected.slope_per_day
+    slopes = np.array([estimate.slope_per_day for estimate, _ in seen])
+    errors = np.array([estimate.standard_error for estimate, _ in seen])
+    jump = abs(slopes[-1] - slopes[0])
+    assert jump > 0.02
+    # A twelfth at a time, and the steps the window's slide makes anyway (the robust fit's).
+    assert np.max(np.abs(np.diff(slopes))) < jump / 4
+    assert np.max(np.abs(np.diff(errors))) < abs(errors[-1] - errors[0]) / 4
+
+
 def test_publishing_has_hysteresis() -> None:
     """An error between the limit and twice it keeps a shown trend, but shows no new one."""
     times = np.arange(T0, T0 + 2 * DAY, 300.0)

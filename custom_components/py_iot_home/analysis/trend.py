@@ -83,7 +83,9 @@ class TrendResult:
     without the empty days; ``full_day_line`` the same through the full days only.
     ``robust`` is ``slope_fit.robust_slope`` over the samples, intercept at ``t_ref_s``.
     ``full_day_line_before_newest`` is ``full_day_line`` without the newest full day, which
-    ended at ``newest_full_day_end_s``.
+    ended at ``newest_full_day_end_s``; ``full_day_line_without_oldest`` without the oldest
+    full day, which stays full while the window starts by ``oldest_full_day_leaves_s``, and
+    ``full_day_line_without_oldest_and_newest`` without both (one day when there is one).
     """
 
     daily_means: tuple[DailyMean, ...]
@@ -108,6 +110,11 @@ class TrendResult:
     # it: trend_estimate lets that day into the slope as readings after its end come.
     newest_full_day_end_s: float = _NAN
     full_day_line_before_newest: SlopeFit = NO_FIT
+    # As the window slides its oldest full day loses hours; trend_estimate lets it leave the
+    # slope over the last hour before its coverage falls under FULL_DAY_COVERAGE.
+    oldest_full_day_leaves_s: float = _NAN
+    full_day_line_without_oldest: SlopeFit = NO_FIT
+    full_day_line_without_oldest_and_newest: SlopeFit = NO_FIT
 
 
 def analyze_trend(
@@ -156,7 +163,16 @@ def analyze_trend(
         )
     zone = _zone(tz)
     days = _daily_means(times, vals, zone, finite, now_s=now_s)
-    newest_full = next((day for day in reversed(days) if day.full), None)
+    full = [day for day in days if day.full]
+    newest_full = full[-1] if full else None
+    oldest_full = full[0] if full else None
+
+    def full_line_without(*left_out: DailyMean | None) -> SlopeFit:
+        if not full:
+            return NO_FIT
+        kept = tuple(day for day in days if all(day is not out for out in left_out))
+        return _line(kept, full_only=True, day_mean_error=robust.day_mean_error)
+
     return TrendResult(
         daily_means=days,
         slope_per_day=weighted.slope_per_day,
@@ -173,22 +189,41 @@ def analyze_trend(
         span_s=span,
         covered_s=covered,
         daily_line=_line(days, full_only=False),
-        full_day_line=_line(days, full_only=True, day_mean_error=robust.day_mean_error),
+        full_day_line=full_line_without(),
         robust=robust,
         sample_spacing_s=spacing,
         newest_full_day_end_s=(
-            _next_midnight(newest_full.date, zone) if newest_full is not None else _NAN
+            _midnight(newest_full.date, zone, days_later=1) if newest_full is not None else _NAN
         ),
-        full_day_line_before_newest=(
-            _line(
-                tuple(day for day in days if day is not newest_full),
-                full_only=True,
-                day_mean_error=robust.day_mean_error,
-            )
-            if newest_full is not None
-            else NO_FIT
+        full_day_line_before_newest=full_line_without(newest_full),
+        oldest_full_day_leaves_s=(
+            _stays_full_until_s(usable_times, oldest_full.date, zone, origin=days[0].date)
+            if oldest_full is not None
+            else _NAN
         ),
+        full_day_line_without_oldest=full_line_without(oldest_full),
+        full_day_line_without_oldest_and_newest=full_line_without(oldest_full, newest_full),
     )
+
+
+def _stays_full_until_s(
+    times: NDArray[np.float64], day: dt.date, zone: ZoneInfo, *, origin: dt.date
+) -> float:
+    """The latest window start that keeps a full day full as its oldest hours are dropped.
+
+    A sample at the window's start is kept; the day stops being full once the last sample
+    of the hour that takes its coverage under ``FULL_DAY_COVERAGE`` is dropped. Hours count
+    from ``origin``'s midnight, as ``_daily_means`` counts them.
+    """
+    start, end = _midnight(day, zone), _midnight(day, zone, days_later=1)
+    inside = times[np.searchsorted(times, start, side="left") : np.searchsorted(times, end)]
+    hour_id = np.floor((inside - _midnight(origin, zone)) / HOUR_S)
+    last_of_hour = inside[np.append(np.flatnonzero(hour_id[1:] != hour_id[:-1]), inside.size - 1)]
+    # Hours that can go with the day still full: those whose loss leaves enough behind.
+    droppable = np.count_nonzero(
+        np.arange(last_of_hour.size) / ((end - start) / HOUR_S) >= FULL_DAY_COVERAGE
+    )
+    return float(last_of_hour[droppable])
 
 
 def _line(
@@ -258,7 +293,7 @@ def _daily_means(
     counts = np.zeros(n_days, dtype=np.intp)
     hours = np.zeros(n_days, dtype=np.intp)
     means = np.full(n_days, np.nan)
-    day_ends = np.append(day_starts[1:], _next_midnight(days[-1], zone))
+    day_ends = np.append(day_starts[1:], _midnight(days[-1], zone, days_later=1))
     day_hours = (day_ends - day_starts) / HOUR_S
     levels = means
     if usable_times.size:
@@ -339,8 +374,10 @@ def _levels(
     return levels
 
 
-def _next_midnight(day: dt.date, zone: ZoneInfo) -> float:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).timestamp()
+def _midnight(day: dt.date, zone: ZoneInfo, *, days_later: int = 0) -> float:
+    return dt.datetime.combine(
+        day + dt.timedelta(days=days_later), dt.time(), tzinfo=zone
+    ).timestamp()
 
 
 @functools.lru_cache(maxsize=64)
