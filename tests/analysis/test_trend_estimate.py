@@ -230,6 +230,25 @@ def test_the_oldest_day_leaves_the_slope_over_its_last_hour_in_the_window(
     assert np.max(np.abs(np.diff(errors))) < abs(errors[-1] - errors[0]) / 4
 
 
+def test_a_day_leaving_as_another_enters_moves_the_slope_a_step_at_a_time() -> None:
+    """The oldest day lost its evening (20 of 24 hours: still full), so it stops being full
+    when the window passes its 00:55 reading, in the hour the newest day enters."""
+    times, values = _room_with_wandering_days(9, seed=1)
+    kept = (times < T0 + 20 * HOUR) | (times >= T0 + DAY)
+    times, values = times[kept], values[kept]
+    nows = np.arange(T0 + 7 * DAY - HOUR, T0 + 7 * DAY + 2 * HOUR, 300.0)
+    seen = _slide(times, values, nows, window_days=7)
+    assert seen[0][1].oldest_full_day_leaves_s == T0 + 55 * 60.0
+    slopes = np.array([estimate.slope_per_day for estimate, _ in seen])
+    first, last = seen[0], seen[-1]
+    assert slopes[0] == first[1].full_day_line.slope_per_day  # days 0 to 5
+    assert slopes[-1] == last[1].full_day_line.slope_per_day  # days 1 to 6
+    assert [day.date.day for day in last[1].daily_means if day.full] == list(range(2, 8))
+    jump = abs(slopes[-1] - slopes[0])
+    assert jump > 0.02
+    assert np.max(np.abs(np.diff(slopes))) < jump / 4
+
+
 def test_publishing_has_hysteresis() -> None:
     """An error between the limit and twice it keeps a shown trend, but shows no new one."""
     times = np.arange(T0, T0 + 2 * DAY, 300.0)
