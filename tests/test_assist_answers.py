@@ -142,7 +142,8 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     just_after = NOW.replace(day=4, hour=0, minute=10)
     answer = power_day_answer(name="Home", hours=_day(just_after), now=just_after, tomorrow=True)
     assert answer == (
-        "Home forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again after midnight."
+        "Home sees none of tomorrow yet: it forecasts up to midnight tonight; "
+        "ask again after 12:00 PM today, when it sees half of the day."
     )
     midnight = NOW.replace(day=4, hour=0, minute=0)
     hours = _day(midnight)
@@ -298,7 +299,8 @@ def test_the_peak_of_today_or_tomorrow_is_that_days_highest_hour() -> None:
     assert power_day_peak_answer(
         name="Home", hours=_day(just_after), now=just_after, tomorrow=True
     ) == (
-        "Home forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again after midnight."
+        "Home sees none of tomorrow yet: it forecasts up to midnight tonight; "
+        "ask again after 12:00 PM today, when it sees half of the day."
     )
     assert power_day_peak_answer(name="Home", hours=[], now=NOW, tomorrow=True) == (
         "Home has no forecast yet."

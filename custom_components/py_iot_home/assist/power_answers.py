@@ -113,9 +113,18 @@ def _hours_of_day(
     of_day = [hour for hour in hours if hour.start.date() == day]
     if not of_day:
         end = hours[-1].start + timedelta(hours=1)
+        if not tomorrow:
+            return (
+                f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
+                f"{day_ahead(end, now)}."
+            )
+        # Just after midnight: "ask again after midnight", said at 00:20, sent the user to
+        # the next one, while half of tomorrow is seen from noon.
+        seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS)
         return (
-            f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
-            f"{day_ahead(end, now)}; ask again after midnight."
+            f"{name} sees none of tomorrow yet: it forecasts up to midnight tonight; ask again "
+            f"after {clock_time(seen_from)} {day_ahead(seen_from, now)}, when it sees half of "
+            "the day."
         )
     end = of_day[-1].start + timedelta(hours=1)
     if end.date() > day:
