@@ -11,11 +11,10 @@ from datetime import datetime, timedelta
 import numpy as np
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
-from ..forecast.weather import EPOCH, MICROSECOND, forecast_temperature_unit, weather_arrays
+from ..forecast.weather import EPOCH, MICROSECOND, async_hourly_weather
 from .climate_answers import weather_outlook_answer
 from .exposure import is_exposed
 from .home_sources import forecast_weather_entities
@@ -46,22 +45,11 @@ async def _async_expected(
 ) -> tuple[str, str, datetime] | None:
     """The last forecast hour up to `OUTLOOK` ahead with a value: as shown, its unit, its time."""
     try:
-        response = await hass.services.async_call(
-            "weather",
-            "get_forecasts",
-            {"entity_id": entity_id, "type": "hourly"},
-            blocking=True,
-            return_response=True,
-        )
-    except HomeAssistantError:
-        return None
+        weather, _, unit = await async_hourly_weather(hass, entity_id)
     except Exception:
-        # Another integration's forecast may raise anything: the answer goes without it.
+        # Refused (unavailable), or another integration's forecast raised anything: the
+        # answer goes without it.
         return None
-    unit = forecast_temperature_unit(hass, entity_id)
-    reply = response.get(entity_id) if isinstance(response, dict) else None
-    # Any number of points from another integration: read off the event loop.
-    weather = await hass.async_add_executor_job(weather_arrays, reply, unit)
     if weather is None:
         return None
     values = weather.temperature if quantity == "temperature" else weather.humidity

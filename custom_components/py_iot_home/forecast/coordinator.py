@@ -61,7 +61,7 @@ from .snapshot import (
     method_choices,
     points_ahead,
 )
-from .weather import forecast_temperature_unit, hours_given, weather_arrays
+from .weather import async_hourly_weather, hours_given
 
 FORECAST_HOURS = 24
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
@@ -413,13 +413,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         if not self.weather_entity:
             return None
         try:
-            response = await self.hass.services.async_call(
-                "weather",
-                "get_forecasts",
-                {"entity_id": self.weather_entity, "type": "hourly"},
-                blocking=True,
-                return_response=True,
-            )
+            reply = await async_hourly_weather(self.hass, self.weather_entity)
         except HomeAssistantError as err:
             state = self.hass.states.get(self.weather_entity)
             # Home Assistant's own words for an unavailable one: "did not match any entities".
@@ -436,13 +430,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             # Assistant's conversion cannot read): failed the whole forecast every hour.
             self._note_weather(given=False, why=f"its forecast failed: {err!r}")
             return None
-        unit = forecast_temperature_unit(self.hass, self.weather_entity)
-        reply = response.get(self.weather_entity) if isinstance(response, dict) else None
-        # Any number of points from another integration: read off the event loop.
-        weather = await self.hass.async_add_executor_job(weather_arrays, reply, unit)
+        weather, count = reply.arrays, reply.hours_in_reply
         given = hours_given(weather, now, FORECAST_HOURS)
-        points = reply.get("forecast") if isinstance(reply, dict) else None
-        count = len(points) if isinstance(points, list) else 0
         self._note_weather(
             given=given > 0,
             why=f"none of the {count} hours in its reply has a temperature for the coming "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from homeassistant.const import UnitOfTemperature
@@ -22,6 +23,33 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 HOUR_NS = 3_600_000_000_000
+
+
+class HourlyWeather(NamedTuple):
+    """A weather entity's hourly forecast as read: its arrays (°C), its size, its unit."""
+
+    arrays: WeatherArrays | None
+    hours_in_reply: int
+    unit: str
+
+
+async def async_hourly_weather(hass: HomeAssistant, entity_id: str) -> HourlyWeather:
+    """Ask `entity_id` for its hourly forecast; raises what `weather.get_forecasts` raises.
+
+    The reply is read in the executor: another integration's may hold any number of points.
+    """
+    response = await hass.services.async_call(
+        "weather",
+        "get_forecasts",
+        {"entity_id": entity_id, "type": "hourly"},
+        blocking=True,
+        return_response=True,
+    )
+    unit = forecast_temperature_unit(hass, entity_id)
+    reply = response.get(entity_id) if isinstance(response, dict) else None
+    arrays = await hass.async_add_executor_job(weather_arrays, reply, unit)
+    points = reply.get("forecast") if isinstance(reply, dict) else None
+    return HourlyWeather(arrays, len(points) if isinstance(points, list) else 0, unit)
 
 
 def forecast_temperature_unit(hass: HomeAssistant, entity_id: str) -> str:
