@@ -46,8 +46,6 @@ class PredictorSensorDescription(SensorEntityDescription):
     attributes_fn: Callable[[PredictionSnapshot], dict[str, Any]] | None = None
     # Its attributes give times in the home's zone: written again when the zone changes.
     local_times: bool = False
-    # It shows the hour under way: written again as each UTC hour starts.
-    hour_under_way: bool = False
 
 
 def _forecast_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
@@ -104,7 +102,6 @@ PREDICTED_POWER = PredictorSensorDescription(
     value_fn=lambda snap: _power_this_hour(snap, dt_util.utcnow()),
     attributes_fn=_forecast_attributes,
     local_times=True,
-    hour_under_way=True,
 )
 
 PREDICTOR_SENSORS: tuple[PredictorSensorDescription, ...] = (
@@ -169,20 +166,11 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
-        """Follow the home's time zone and the clock.
-
-        Without the zone, the forecast's hours kept the old zone for an hour. Without the
-        clock, from the hour to the forecast's remake a minute later the state was the hour
-        that had ended; the forecast made an hour before has the new one.
-        """
+        """Follow the home's time zone: without, the forecast's hours kept the old one an hour."""
         await super().async_added_to_hass()
         if self.entity_description.local_times:
             self.async_on_remove(
                 self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_write_again)
-            )
-        if self.entity_description.hour_under_way:
-            self.async_on_remove(
-                async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
             )
 
     @callback
@@ -216,7 +204,12 @@ class PredictedPowerSensor(PredictorSensor, RestoreEntity):
     """
 
     async def async_added_to_hass(self) -> None:
-        """Give the coordinator the forecast shown before the restart (or the reload)."""
+        """Hand over the forecast shown before the restart (or the reload); follow the clock.
+
+        The coordinator shows it until the new forecast. Without the clock, from the hour to
+        the forecast's remake a minute later the state was the hour that had ended; the
+        forecast made an hour before has the new one.
+        """
         if (last := await self.async_get_last_state()) is not None:
             source = last.attributes.get("temperature_ahead")
             # Its own attribute, in W: the state may be in the unit the user chose.
@@ -225,6 +218,9 @@ class PredictedPowerSensor(PredictorSensor, RestoreEntity):
                 source if isinstance(source, str) else None,
             )
         await super().async_added_to_hass()
+        self.async_on_remove(
+            async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
+        )
 
 
 def predictor_sensors(coordinator: PredictorCoordinator) -> list[SensorEntity]:
