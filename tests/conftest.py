@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,22 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     # then start no Home Assistant, which cost each about 0.1 s of CPU.
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
+
+
+# script/test runs each test on two releases; asyncio's debug mode (the harness turns it on for
+# every test) costs about 30 % of the CPU of a test that starts Home Assistant, mostly a stack
+# extracted for every callback and future. It stays on for the minimum release's run, so each
+# test runs under it once; the newest's run, which also measures coverage, sets
+# PY_IOT_HOME_ASYNCIO_DEBUG=0. What it would catch in our code does not depend on the release,
+# and Home Assistant's own checks (a call from another thread, blocking I/O in the loop) run
+# in both.
+ASYNCIO_DEBUG = os.environ.get("PY_IOT_HOME_ASYNCIO_DEBUG", "1") != "0"
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """The harness's fixture of that name, unless this run turned asyncio's debug mode off."""
+    asyncio.get_running_loop().set_debug(ASYNCIO_DEBUG)
 
 
 # Frozen, the loop's clock reads epoch seconds (~1.8e9), where asyncio's clock resolution

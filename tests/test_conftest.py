@@ -1,5 +1,7 @@
 """tests/conftest.py starts Home Assistant only for the tests that use it."""
 
+import os
+
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import async_get_integration
@@ -15,3 +17,11 @@ def test_a_test_without_hass_starts_no_home_assistant(request: pytest.FixtureReq
 async def test_a_test_with_hass_finds_the_integration(hass: HomeAssistant) -> None:
     integration = await async_get_integration(hass, DOMAIN)
     assert not integration.is_built_in
+
+
+async def test_the_loop_runs_in_debug_mode_unless_the_run_turned_it_off(
+    hass: HomeAssistant,
+) -> None:
+    # script/test's newest-release run sets PY_IOT_HOME_ASYNCIO_DEBUG=0; any other run keeps
+    # the harness's debug mode, so each test runs under it once.
+    assert hass.loop.get_debug() is (os.environ.get("PY_IOT_HOME_ASYNCIO_DEBUG", "1") != "0")
