@@ -26,9 +26,11 @@ from .test_predictor import (
     _forecast_action,
     _home,
     _hourly_statistics,
+    _predictor,
     _seed,
 )
 
+TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
 METHOD = "sensor.power_forecast_forecast_method"
 SKILL = "sensor.power_forecast_skill_over_the_best_rule"
 MAE = "sensor.power_forecast_day_ahead_forecast_error"
@@ -109,6 +111,48 @@ async def test_predicted_power_follows_the_clock_into_each_hour(
     assert float(after.state) == new_points[0]["power_w"]
     assert shown[0] == at_the_hour.state
     assert shown[-1] == after.state
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_next_hours_method_follows_the_clock_as_predicted_power(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """From 01:00 to 01:01 Predicted power shows the 01:00 row of the forecast made at
+    00:10, forecast two hours ahead by the day-ahead method; `hour_ahead_method_in_use`
+    still named the 00:00 row's method and `hour_ahead_reason` why, an hour that had ended."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    forecast_id = await _add_predictor(hass)
+    made_at_ten = _predictor(hass, forecast_id).data.forecast
+    before = hass.states.get(METHOD).attributes
+    assert before["hour_ahead_method_in_use"] == made_at_ten[0].method
+    assert before["hour_ahead_reason"] != "day_ahead_until_remake"
+
+    freezer.move_to(NOW.replace(hour=1, minute=0, second=0))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    shown_row = made_at_ten[1]
+    assert float(hass.states.get(PREDICTED).state) == round(shown_row.power_w, 1)
+    for entity_id in (METHOD, SKILL):
+        at_the_hour = hass.states.get(entity_id).attributes
+        assert at_the_hour["hour_ahead_method_in_use"] == shown_row.method
+        assert at_the_hour["hour_ahead_reason"] == "day_ahead_until_remake"
+        assert at_the_hour["hour_ahead_method"] == before["hour_ahead_method"]
+    action = await _forecast_action(hass, forecast_id)
+    assert action["methods"]["hour_ahead"]["reason"] == "day_ahead_until_remake"
+
+    freezer.move_to(NOW.replace(hour=1, minute=REFRESH_MINUTE, second=0))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    remade = _predictor(hass, forecast_id).data.forecast
+    assert remade[0].start == shown_row.start
+    after = hass.states.get(METHOD).attributes
+    assert after["hour_ahead_method_in_use"] == remade[0].method
+    assert after["hour_ahead_reason"] == before["hour_ahead_reason"]
+    words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
+    for sensor in ("forecast_method", "forecast_skill"):
+        reasons = words[sensor]["state_attributes"]["hour_ahead_reason"]["state"]
+        assert "a minute past the hour" in reasons["day_ahead_until_remake"]
 
 
 def _states_shown(hass: HomeAssistant, entity_id: str) -> list[str]:

@@ -29,7 +29,7 @@ from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_TREND_MIN_SPAN_HOURS, DEFAULT_WINDOW_DAYS, DOMAIN
 from .feature_lookup import device_feature, entity_feature, feature_by_id
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
-from .forecast.snapshot import percent_tenth, points_ahead, rounded_tenth
+from .forecast.snapshot import choices_at, percent_tenth, points_ahead, rounded_tenth
 from .models import FeatureRuntime
 from .quantities import unit_of
 from .storage.recorder_reads import async_recorder_read
@@ -269,7 +269,8 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
     """The next hours of a predictor's forecast."""
     predictor = _predictor(call.hass, call.data)
     snapshot = predictor.data
-    forecast = points_ahead(snapshot.forecast, dt_util.utcnow())
+    now = dt_util.utcnow()
+    forecast = points_ahead(snapshot.forecast, now)
     if not forecast and snapshot.absence == "net_meter":
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -301,7 +302,7 @@ async def _async_forecast_power(call: ServiceCall) -> ServiceResponse:
         "forecast": [point.as_dict() for point in forecast[: call.data[ATTR_HOURS]]],
         "mae_w": rounded_tenth(predictor.data.mae_w),
         "skill_percent": percent_tenth(predictor.data.skill),
-        "methods": {name: choice.as_dict() for name, choice in predictor.data.choices.items()},
+        "methods": {name: choice.as_dict() for name, choice in choices_at(snapshot, now).items()},
     }
 
 

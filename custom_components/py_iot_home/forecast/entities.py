@@ -31,6 +31,7 @@ from .device import predictor_device
 from .outdoor_temperature import WeatherTemperatureSensor
 from .snapshot import (
     PredictionSnapshot,
+    choices_at,
     percent_tenth,
     points_ahead,
     points_shown,
@@ -73,10 +74,11 @@ def _choice_attributes(snap: PredictionSnapshot) -> dict[str, Any]:
     Flat (``day_ahead_method``, ``day_ahead_mae_w``, ...): Home Assistant translates the
     name and the value of a flat attribute, never what is nested in one. One without a
     value (no second rule beside a single method) is left out: the frontend read "Unknown".
+    As of the hour under way, which Predicted power shows.
     """
     return {
         f"{group}_{name}": value
-        for group, choice in snap.choices.items()
+        for group, choice in choices_at(snap, dt_util.utcnow()).items()
         for name, value in choice.as_dict().items()
         if value is not None
     }
@@ -166,12 +168,21 @@ class PredictorSensor(PyIotHomeCoordinatorEntity[PredictorCoordinator], SensorEn
         self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
-        """Follow the home's time zone: without, the forecast's hours kept the old one an hour."""
+        """Follow the home's time zone and the clock.
+
+        Without the zone, the forecast's hours kept the old one an hour. Without the clock,
+        from the hour to the forecast's remake a minute later, Predicted power's state was the
+        hour that had ended, and Forecast method named that hour's method; the forecast made
+        an hour before has the new hour.
+        """
         await super().async_added_to_hass()
         if self.entity_description.local_times:
             self.async_on_remove(
                 self.hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, self._async_write_again)
             )
+        self.async_on_remove(
+            async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
+        )
 
     @callback
     def _async_write_again(self, _event: Event | datetime) -> None:
@@ -204,11 +215,9 @@ class PredictedPowerSensor(PredictorSensor, RestoreEntity):
     """
 
     async def async_added_to_hass(self) -> None:
-        """Hand over the forecast shown before the restart (or the reload); follow the clock.
+        """Hand over the forecast shown before the restart (or the reload).
 
-        The coordinator shows it until the new forecast. Without the clock, from the hour to
-        the forecast's remake a minute later the state was the hour that had ended; the
-        forecast made an hour before has the new one.
+        The coordinator shows it until the new forecast.
         """
         if (last := await self.async_get_last_state()) is not None:
             source = last.attributes.get("temperature_ahead")
@@ -218,9 +227,6 @@ class PredictedPowerSensor(PredictorSensor, RestoreEntity):
                 source if isinstance(source, str) else None,
             )
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_track_utc_time_change(self.hass, self._async_write_again, minute=0, second=0)
-        )
 
 
 def predictor_sensors(coordinator: PredictorCoordinator) -> list[SensorEntity]:

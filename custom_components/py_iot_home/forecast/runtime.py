@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
+from homeassistant.util import dt as dt_util
 
 from ..models import AddEntities, EntryHealth
 from .coordinator import PredictorCoordinator
 from .entities import predictor_sensors
-from .snapshot import percent_tenth, rounded_tenth
+from .snapshot import choices_at, percent_tenth, rounded_tenth
 
 if TYPE_CHECKING:
     from ..trends.coordinator import TrendCoordinator
@@ -44,7 +45,9 @@ class PredictorRuntimeData:
                 # As the entities and the actions give them: the walk saw 254.17971617898448.
                 "mae_w": rounded_tenth(snapshot.mae_w),
                 "skill_percent": percent_tenth(snapshot.skill),
-                "methods": {name: c.as_dict() for name, c in snapshot.choices.items()},
+                "methods": {
+                    name: c.as_dict() for name, c in choices_at(snapshot, dt_util.utcnow()).items()
+                },
                 "training_rows": snapshot.training_rows,
                 "excluded_days": snapshot.excluded_days,
                 "trained_at": snapshot.trained_at,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -71,8 +71,11 @@ def points_shown(shown: object) -> tuple[ForecastPoint, ...]:
 
 # Why a group forecasts with the method in use: it did best on the held-out weeks; or they
 # could not tell the learned method from the best rule, so both are mixed; or it is the
-# group's best rule, which did clearly better than that method over the last hours.
-type MethodReason = Literal["held_out_best", "weeks_unsure", "rule_better_recently"]
+# group's best rule, which did clearly better than that method over the last hours; or, for
+# the next hour from the hour to the remake, the day ahead's row of the forecast shown.
+type MethodReason = Literal[
+    "held_out_best", "weeks_unsure", "rule_better_recently", "day_ahead_until_remake"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,6 +208,23 @@ def method_choices(
             learned_weight=group.learned_weight if mixed else None,
         )
     return choices
+
+
+def choices_at(snap: PredictionSnapshot, now: datetime) -> dict[str, MethodChoice]:
+    """The choices as they apply to the hour under way at `now`.
+
+    From the hour to the remake a minute later, the hour under way is the second row of the
+    forecast made an hour before, forecast by the day ahead's method: the next hour's method
+    in use is that one, not the ended row's (which Predicted power no longer shows).
+    """
+    hour_ahead, day_ahead = snap.choices.get("hour_ahead"), snap.choices.get("day_ahead")
+    second_row_under_way = len(snap.forecast) > 1 and points_ahead(snap.forecast[:2], now) == [
+        snap.forecast[1]
+    ]
+    if hour_ahead is None or day_ahead is None or not second_row_under_way:
+        return snap.choices
+    until_remake = replace(hour_ahead, in_use=day_ahead.in_use, reason="day_ahead_until_remake")
+    return {**snap.choices, "hour_ahead": until_remake}
 
 
 def _reason(published: str, in_use: str) -> MethodReason:
