@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config_entries
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -14,7 +16,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
@@ -143,6 +145,33 @@ async def test_is_it_getting_colder_outside_from_a_boards_trend(
     assert await said(hass, "is it getting colder outside") == f"Garden Temperature{NOT_EXPOSED}"
     expose(hass, OUTDOOR_TEMPERATURE, True)
     assert await said(hass, "is it getting colder outside") == f"No, {warmer}"
+
+
+@pytest.mark.usefixtures("garden")
+async def test_a_disabled_trend_outside_is_named_with_where_to_enable_it(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """With its trend sensor disabled, Assist said the board's sensor outside "keeps no
+    temperature trend" and that "a board's or node's sensor outside ... keeps one": it is
+    one, and its trend is only disabled."""
+    registry = er.async_get(hass)
+    registry.async_update_entity(TEMPERATURE_TREND, disabled_by=er.RegistryEntryDisabler.USER)
+    # Home Assistant reloads the entry a while after an entity is disabled.
+    freezer.tick(timedelta(seconds=config_entries.RELOAD_AFTER_UPDATE_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE_TREND) is None
+    now = await said(hass, "what is the temperature outside")
+    assert await said(hass, "is it getting colder outside") == (
+        "The temperature trend of Garden Temperature, Garden Temperature trend, is disabled, "
+        "so I cannot tell whether it is getting colder outside: enable it on the Garden "
+        f"device's page, under Settings, Devices & services, Devices. {now}"
+    )
+    # The humidity's trend, still enabled, answers as before (no slope yet).
+    assert (await said(hass, "is it getting drier outside")).startswith(
+        "Not enough data yet to tell whether it is getting more humid or drier outside "
+        "(Garden Humidity); ask again after "
+    )
 
 
 @pytest.mark.usefixtures("garden")

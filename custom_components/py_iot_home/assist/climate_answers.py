@@ -220,14 +220,33 @@ def outdoor_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
 
     A weather entity, or another integration's sensor: the reading now is all it gives.
     """
-    either = f"getting {_EITHER_WAY.get(question.quantity, 'up or down')}"
-    asked = question.asked
-    whether = _PHRASES.get((question.quantity, asked), either) if asked else either
     return (
         f"{source} keeps no {question.quantity} trend, so I cannot tell whether it is "
-        f"{whether} outside: a board's or node's sensor outside, chosen as a power forecast's "
-        f"outdoor {question.quantity} sensor, keeps one."
+        f"{_whether(question)} outside: a board's or node's sensor outside, chosen as a power "
+        f"forecast's outdoor {question.quantity} sensor, keeps one."
     )
+
+
+# Commas, not ">": speech reads the menu path as words.
+DEVICES_PAGE = "Settings, Devices & services, Devices"
+
+
+def outdoor_trend_disabled_answer(
+    *, source: str, trend: str, device: str, question: TrendQuestion
+) -> str:
+    """An outdoor sensor of ours whose trend sensor the user disabled: which, where to enable."""
+    return (
+        f"The {question.quantity} trend of {source}, {trend}, is disabled, so I cannot tell "
+        f"whether it is {_whether(question)} outside: enable it on the {device} device's page, "
+        f"under {DEVICES_PAGE}."
+    )
+
+
+def _whether(question: TrendQuestion) -> str:
+    """What was asked ("getting colder"), or both ways for "what is the trend"."""
+    either = f"getting {_EITHER_WAY.get(question.quantity, 'up or down')}"
+    asked = question.asked
+    return _PHRASES.get((question.quantity, asked), either) if asked else either
 
 
 def weather_outlook_answer(

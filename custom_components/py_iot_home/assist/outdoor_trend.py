@@ -1,7 +1,8 @@
 """Assist: whether it is getting warmer, colder, more humid or drier outside.
 
 From the trend of the home's outdoor source (as "what is the temperature outside" picks it)
-where it is a board's or node's sensor; any other source keeps no trend, and is not guessed at.
+where it is a board's or node's sensor (a disabled trend is named, with where to enable it);
+any other source keeps no trend, and is not guessed at.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 import probatio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
@@ -18,6 +20,7 @@ from ..const import DOMAIN
 from .climate_answers import (
     TrendQuestion,
     outdoor_no_trend_answer,
+    outdoor_trend_disabled_answer,
     parse_trend_question,
     unknown_direction_answer,
 )
@@ -88,23 +91,46 @@ async def async_outdoor_trend_speech(
     for entity_id in sources:
         state = hass.states.get(entity_id)
         trend = _followed_trend(hass, entity_id, question.quantity)
-        if state is not None and trend is not None:
+        if state is not None and trend is not None and not trend.disabled:
             said.append(trend_speech(hass, assistant, trend, question, outdoor_words(state.name)))
             continue
         now = outdoor_reading_speech(hass, assistant, reading, entity_id)
         if state is None or not is_exposed(hass, assistant, entity_id):
             said.append(now)
             continue
-        said.append(f"{outdoor_no_trend_answer(source=state.name, question=question)} {now}")
+        no_trend = (
+            outdoor_no_trend_answer(source=state.name, question=question)
+            if trend is None
+            else _disabled_trend_answer(hass, trend, state.name, question)
+        )
+        said.append(f"{no_trend} {now}")
         untrended = True
     if untrended and (outlook := await async_weather_outlook(hass, assistant, question.quantity)):
         said.append(outlook)
     return " ".join(said)
 
 
+def _disabled_trend_answer(
+    hass: HomeAssistant, trend: er.RegistryEntry, source: str, question: TrendQuestion
+) -> str:
+    """A disabled trend sensor, by the name its device page lists it under."""
+    device = dr.async_get(hass).async_get(trend.device_id) if trend.device_id else None
+    device_name = (device.name_by_user or device.name) if device else None
+    name = trend.name or " ".join(str(part) for part in (device_name, trend.original_name) if part)
+    return outdoor_trend_disabled_answer(
+        source=source,
+        trend=name or trend.entity_id,
+        device=device_name or source,
+        question=question,
+    )
+
+
 def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:
-    """Our trend sensor that follows the sensor `entity_id`, if it is one of ours."""
-    trends = trend_entities(hass, quantity)
+    """Our trend sensor that follows the sensor `entity_id`, if it is one of ours.
+
+    Disabled too: the answer says so, and where to enable it.
+    """
+    trends = trend_entities(hass, quantity, with_disabled=True)
     followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
     if followed is not None:
         return followed

@@ -87,8 +87,10 @@ def outdoor_words(source: str) -> TrendWords:
     )
 
 
-def trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
-    """Our enabled trend sensors of `quantity`."""
+def trend_entities(
+    hass: HomeAssistant, quantity: str, *, with_disabled: bool = False
+) -> list[er.RegistryEntry]:
+    """Our enabled trend sensors of `quantity` (and the disabled ones, if asked)."""
     keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
     return [
         entity
@@ -96,7 +98,7 @@ def trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]
         if entity.platform == DOMAIN
         and entity.domain == Platform.SENSOR
         and entity.translation_key in keys
-        and not entity.disabled
+        and (with_disabled or not entity.disabled)
     ]
 
 
