@@ -7,8 +7,10 @@ entered that line): the state moved with nothing new measured, 0.30 to 0.31 °C/
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,7 @@ from .fakes import FakeHardware
 from .home_entry import board_subentry, home_entry
 
 TREND = "sensor.living_room_temperature_trend"
+TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
 POLL = timedelta(minutes=10)
 
 
@@ -85,3 +88,48 @@ async def test_a_trend_does_not_move_at_midnight_without_a_reading(
         shown.append(float(hass.states.get(TREND).state))
     assert hass.states.get(TREND).attributes["method"] == "daily_means"
     assert max(np.abs(np.diff(shown))) <= 0.01 + 1e-9
+
+
+async def test_the_method_names_both_fits_while_the_second_full_day_enters(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fake_hardware: FakeHardware,
+    board_data: dict[str, Any],
+) -> None:
+    """Over the first hour of readings after the midnight that completes the second full
+    day, the slope goes from the robust fit to the line through the daily means, part one
+    and part the other: `method` said robust_fit for the first half hour and daily_means for
+    the second, whichever weighed more, of a slope that was neither."""
+    zone = ZoneInfo(hass.config.time_zone)
+    day_zero = datetime(2026, 11, 2, tzinfo=zone)
+    midnight = day_zero + timedelta(days=2)
+    at = day_zero - timedelta(hours=4)
+    freezer.move_to(at)
+    entry: MockConfigEntry = home_entry(board_subentry({**board_data, CONF_POLL_INTERVAL: 600}))
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    noise = np.random.default_rng(3)
+    methods: list[tuple[timedelta, str]] = []  # by the newest reading analysed
+    while at < midnight + timedelta(hours=1, minutes=30):
+        at += POLL
+        reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
+        fake_hardware.dht.script(4, (round(reading, 1), 45.0))
+        await _tick_to(hass, freezer, at)
+        attributes = hass.states.get(TREND).attributes
+        newest = datetime.fromisoformat(attributes["last_sample_at"]) - midnight
+        if newest >= -timedelta(minutes=30):
+            methods.append((newest, attributes["method"]))
+
+    mixed = "robust_fit_and_daily_means"
+    hour = timedelta(hours=1)
+    before = [method for newest, method in methods if newest <= timedelta(0)]
+    entering = [method for newest, method in methods if timedelta(0) < newest < hour]
+    entered = [method for newest, method in methods if newest >= hour]
+    assert before == ["robust_fit"] * len(before)
+    assert entering == [mixed] * len(entering)
+    assert entered == ["daily_means"] * len(entered)
+    assert min(len(before), len(entering), len(entered)) >= 3
+    words = json.loads(TRANSLATIONS.read_text())["entity"]["sensor"]
+    for sensor in ("temperature_trend", "humidity_trend"):
+        assert "Both" in words[sensor]["state_attributes"]["method"]["state"][mixed]

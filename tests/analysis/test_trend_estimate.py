@@ -215,6 +215,16 @@ def test_the_oldest_day_leaves_the_slope_over_its_last_hour_in_the_window(
     # Out of the slope by the time it leaves; then the slope is the one without it.
     at_leaving = seen[int(np.flatnonzero(nows == leaves + window_days * DAY)[0])]
     assert last[0].method == method_after
+    # Over its last hour the slope is part each fit's: named as both where they differ.
+    leaving = leaves + window_days * DAY
+    during = {
+        estimate.method
+        for (estimate, _), now in zip(seen, nows, strict=True)
+        if leaving - HOUR < now < leaving
+    }
+    assert during == {
+        "daily_means" if method_after == "daily_means" else "robust_fit_and_daily_means"
+    }
     for (estimate, result), without in (
         (at_leaving, at_leaving[1].full_day_line_without_oldest),
         (last, last[1].full_day_line),

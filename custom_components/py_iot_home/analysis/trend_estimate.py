@@ -31,7 +31,8 @@ from .coverage import silent_gap_s
 from .slope_fit import SlopeFit, t_over_normal
 from .trend import TrendResult
 
-type TrendMethod = Literal["daily_means", "robust_fit"]
+# Both while a day enters or leaves the line and moves the slope from one fit to the other.
+type TrendMethod = Literal["daily_means", "robust_fit", "robust_fit_and_daily_means"]
 type NotReadyReason = Literal[
     "no_samples", "no_recent_samples", "span_too_short", "uncertain", "no_clear_trend"
 ]
@@ -181,14 +182,19 @@ def _fit_with_days_coming_and_going(result: TrendResult, *, window_start_s: floa
 
 
 def _blend(before: _Fit, after: _Fit, share: float) -> _Fit:
-    """``share`` of the way from one fit to the other; the method of the nearer one."""
+    """``share`` of the way from one fit to the other.
+
+    Named as both methods where the slope mixes two: the nearer one's name said "daily
+    means" of a slope still half the robust fit's, or the reverse.
+    """
     if not share < 1.0:  # NaN when there is no day to let in
         return after
     if share <= 0.0:
         return before
     chosen = after if share >= 0.5 else before
+    both_finite = math.isfinite(before[1]) and math.isfinite(after[1])
     return (
-        chosen[0],
+        chosen[0] if before[0] == after[0] or not both_finite else "robust_fit_and_daily_means",
         _mixed(before[1], after[1], share),
         _mixed(before[2], after[2], share),
         chosen[3],
