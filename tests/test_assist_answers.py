@@ -176,7 +176,8 @@ def test_an_hour_or_two_of_tomorrow_is_no_days_figure() -> None:
 
 
 def test_the_hour_under_way_counts_for_what_is_left_of_it() -> None:
-    """Asked at 21:45 with 1,000 W forecast each hour: 15 minutes, then 22:00 and 23:00."""
+    """Asked at 21:45 with 1,000 W forecast each hour: 15 minutes, then 22:00 and 23:00,
+    2.25 kWh said a half up."""
     late = NOW.replace(minute=45)
     hours = [
         ForecastHour(
@@ -188,7 +189,31 @@ def test_the_hour_under_way_counts_for_what_is_left_of_it() -> None:
         for hour in range(24)
     ]
     answer = power_day_answer(name="Home", hours=hours, now=late, tomorrow=False)
-    assert answer.startswith("For the rest of today, Home expects about 2.2\u00a0kWh; ")
+    assert answer.startswith("For the rest of today, Home expects about 2.3\u00a0kWh; ")
+
+
+def test_a_days_energy_rounds_a_half_up_as_every_other_figure() -> None:
+    """12.25 kWh was said "12.2 kWh" (Python rounds a half to even) where the watts and the
+    states a user reads round a half up."""
+    noon = NOW.replace(hour=12, minute=0)
+    hours = [
+        ForecastHour(
+            start=noon + timedelta(hours=hour),
+            power_w=1250.0 if hour == 7 else 1000.0,
+            low_w=800.0,
+            high_w=1500.0,
+        )
+        for hour in range(12)
+    ]
+    assert sum(hour.power_w for hour in hours) == 12_250
+    assert power_day_answer(name="Home", hours=hours, now=noon, tomorrow=False) == (
+        "For the rest of today, Home expects about 12.3\u00a0kWh; "
+        "the highest hour is 7:00 PM, about 1,250\u00a0W."
+    )
+    # The next 24 hours' energy is said the same way: 0.25 kWh over 15 minutes of 1,000 W.
+    quarter = noon.replace(minute=45)
+    answer = power_forecast_answer(name="Home", hours=hours[:2], now=quarter)
+    assert answer.endswith("; about 1.3\u00a0kWh from now to 2:00 PM today.")
 
 
 def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:

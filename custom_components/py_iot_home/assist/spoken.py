@@ -64,8 +64,8 @@ def watts(power_w: float) -> str:
 
 
 def kwh(energy_kwh: float) -> str:
-    """Energy to a tenth of a kilowatt-hour: "2.9 kWh"."""
-    return with_unit(f"{energy_kwh:,.1f}", "kWh")
+    """Energy to a tenth of a kilowatt-hour, a half up as the watts: "2.9 kWh"."""
+    return with_unit(f"{half_up(energy_kwh, 1):,}", "kWh")
 
 
 def shown(number: str, precision: int | None) -> str | None:
