@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import timedelta
 
@@ -400,6 +401,44 @@ async def test_what_will_the_power_be_at_a_time_of_day(
     assert (await said(hass, "what's the power forecast for tomorrow")).startswith(
         "Tomorrow, Power forecast expects about "
     )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_each_power_question_is_answered_by_one_intent(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "What's the power forecast for today" fitted the day's sentences and "… for {time}":
+    both triggers ran, and two intents worked the day's answer out for one reply."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    today = "For the rest of today, Power forecast expects about "
+    tomorrow = "Tomorrow, Power forecast expects about "
+    for sentence, answer in (
+        ("what's the power forecast for today", today),
+        ("what is the energy forecast for tomorrow", tomorrow),
+        ("what's the power forecast today", today),
+        ("what's the expected power for tomorrow", tomorrow),
+        ("how much power will we use today", today),
+        ("what will my power be tomorrow", tomorrow),
+        ("what is the power forecast", "Power forecast expects about "),
+        ("what is the power forecast for 6 pm", "Power forecast expects about "),
+        ("when is the peak power tomorrow", "Power forecast expects the peak "),
+    ):
+        caplog.clear()
+        assert (await said(hass, sentence)).startswith(answer), sentence
+        handled = [
+            record.getMessage()
+            for record in caplog.records
+            if record.name == "homeassistant.helpers.intent"
+            and record.getMessage().startswith("Triggering intent handler")
+        ]
+        assert len(handled) == 1, (sentence, handled)
 
 
 def _card(power_w: float) -> str:

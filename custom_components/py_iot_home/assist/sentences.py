@@ -85,12 +85,13 @@ SENTENCES: Mapping[str, AssistSentences] = {
             "[in the next 24 hours|in the next day]",
         ),
     ),
+    # "The power forecast for today" is left to "… for {time}": fitting both, both intents ran.
     **{
         f"power_forecast_{day}": AssistSentences(
             intent_type=INTENT_POWER_FORECAST,
             sentences=(
                 f"how much (power|electricity|energy) will (i|we|the house|the home) use {day}",
-                f"(what is|what's|whats) [the] (power|electricity|energy) forecast [for] {day}",
+                f"(what is|what's|whats) [the] (power|electricity|energy) forecast {day}",
                 f"what will [my|our|the] (power|electricity|energy) [use|usage|consumption] be "
                 f"{day}",
             ),
@@ -98,7 +99,7 @@ SENTENCES: Mapping[str, AssistSentences] = {
         )
         for day in ("today", "tomorrow")
     },
-    # "For {time}" also catches "for today": the intent gives that the day's answer.
+    # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
     **{
         f"power_at_{day}": AssistSentences(
