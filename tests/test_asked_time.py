@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.py_iot_home.assist.asked_time import (
     AskedTime,
+    MomentAsked,
     asked_day,
     moment_asked,
     parse_asked_time,
@@ -112,11 +113,19 @@ def test_a_time_without_a_day_is_its_next_occurrence(words: str, expected: datet
     assert not moment.skipped
 
 
-def test_a_time_of_today_gone_by_is_none() -> None:
-    """6 am today at 20:30: no next one today."""
-    asked = parse_asked_time("6 am today")
-    assert asked is not None
-    assert moment_asked(asked, datetime(2026, 5, 4, 20, 30, tzinfo=BRUSSELS)) is None
+def test_a_time_of_today_gone_by_is_today_s_and_passed() -> None:
+    """6 am today at 20:30: no next one today; today's, said to have passed. "6 o'clock
+    today" is the later of the two that have."""
+    now = datetime(2026, 5, 4, 20, 30, tzinfo=BRUSSELS)
+    for words, expected in (
+        ("6 am today", datetime(2026, 5, 4, 6, 0, tzinfo=BRUSSELS)),
+        ("6 o'clock today", datetime(2026, 5, 4, 18, 0, tzinfo=BRUSSELS)),
+    ):
+        asked = parse_asked_time(words)
+        assert asked is not None
+        assert moment_asked(asked, now) == MomentAsked(
+            at=expected.astimezone(UTC), skipped=False, passed=True
+        ), words
 
 
 def test_the_night_the_clocks_go_forward_2_30_never_comes() -> None:

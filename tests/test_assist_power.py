@@ -390,9 +390,15 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
         "after 6:00 PM today."
     )
-    assert await said(hass, "what will the power be at 6 am today") == (
-        "It is past 6 am today; ask about tomorrow."
-    )
+    # A time of today gone by, its time said as the other answers say it: "It is past 6 am
+    # today; ask about tomorrow." echoed the words asked.
+    for sentence in (
+        "what will the power be at 6 am today",
+        "what will the power be today at 6 am",
+    ):
+        assert await said(hass, sentence) == (
+            "6:00 AM today has passed; Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
+        ), sentence
     assert await said(hass, "what will the power be at banana") == (
         'I do not understand "banana" as a time of day; ask, for example, "what will the '
         'power be at 6 pm?"'

@@ -41,10 +41,15 @@ class AskedTime:
 
 @dataclass(frozen=True, kw_only=True)
 class MomentAsked:
-    """Where an asked time falls: the instant (UTC), and whether the clocks skipped it."""
+    """Where an asked time falls: the instant (UTC), whether it was skipped or had gone by.
+
+    Skipped: the clocks jumped over it (2:30 AM the night they go forward); gone by: the day
+    named has no such time left (6 am today, asked at 8 pm).
+    """
 
     at: datetime
     skipped: bool
+    passed: bool = False
 
 
 def asked_day(text: str) -> Day | None:
@@ -111,13 +116,13 @@ def _without_part_of_day(words: str) -> tuple[str, str]:
     return words, ""
 
 
-def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked | None:
+def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     """The next time the clock reads `asked` from the hour under way, on its day if it names one.
 
     `now` is aware, in the home's time zone. On the night the clocks go back, 2:30 comes
     twice: the next of the two. On the night they go forward, 2:30 never comes: the moment
-    the clocks jump to, with `skipped` set. None when the day named has no such time left
-    (6 am today at 20:30).
+    the clocks jump to, with `skipped` set. When the day named has no such time left (6 am
+    today at 20:30), the last that went by, with `passed` set.
     """
     zone = now.tzinfo
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
@@ -137,7 +142,10 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked | None:
         for fold in (0, 1)
     ]
     ahead = sorted((moment for moment in candidates if moment.at >= this_hour), key=lambda m: m.at)
-    return ahead[0] if ahead else None
+    if ahead:
+        return ahead[0]
+    gone = max(candidates, key=lambda moment: moment.at)
+    return MomentAsked(at=gone.at, skipped=gone.skipped, passed=True)
 
 
 def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:

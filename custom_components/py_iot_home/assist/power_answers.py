@@ -234,6 +234,18 @@ def power_at_answer(
     )
 
 
+def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
+    """The hours a predictor sees, from the one under way: what is left to ask about."""
+    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    if not hours:
+        return f"{name} has no forecast yet."
+    start, end = hours[0].start, hours[-1].start + timedelta(hours=1)
+    return (
+        f"{name} sees from {clock_time(start)} {day_ahead(start, now)} to {clock_time(end)} "
+        f"{day_ahead(end, now)}."
+    )
+
+
 def _hour_later(moment: datetime) -> datetime:
     """An hour on, as a clock reads it: the day the clocks change, not the same wall hour + 1."""
     return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(moment.tzinfo)

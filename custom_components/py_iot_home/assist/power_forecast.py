@@ -20,7 +20,9 @@ from .power_answers import (
     power_day_peak_answer,
     power_forecast_answer,
     power_peak_answer,
+    power_seen_answer,
 )
+from .spoken import time_past
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
@@ -94,7 +96,7 @@ class PowerAtIntent(PowerForecastIntent):
     description = "Tells the power use each power forecast expects at a time of day"
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Place the time first: words that are no time, or a time gone by, answer alone."""
+        """Place the time first: words that are no time answer alone."""
         said = str(intent_obj.slots.get("time", {}).get("value", "")).strip()
         day = intent_obj.slots.get("day", {}).get("value")
         # "What is the power forecast for tomorrow" also fits "… for {time}": the day's answer.
@@ -103,30 +105,36 @@ class PowerAtIntent(PowerForecastIntent):
             return await super().async_handle(intent_obj)
         asked_text = f"{said} {day}" if day else said
         asked = parse_asked_time(asked_text)
-        moment = moment_asked(asked, dt_util.now()) if asked is not None else None
-        if asked is None or moment is None:
+        if asked is None:
             response = intent_obj.create_response()
             response.async_set_speech(
                 f'I do not understand "{said}" as a time of day; ask, for example, '
                 '"what will the power be at 6 pm?"'
-                if asked is None
-                else f"It is past {asked_text}; ask about tomorrow."
             )
             return response
+        now = dt_util.now()
+        moment = moment_asked(asked, now)
         intent_obj.slots["moment"] = {"value": moment}
         response = await super().async_handle(intent_obj)
-        if moment.skipped and predicted_power_entities(intent_obj.hass):
+        if not predicted_power_entities(intent_obj.hass):
+            return response
+        if moment.passed:
+            # Each forecast then says the hours it sees, which are what is left to ask about.
+            lead = f"{time_past(dt_util.as_local(moment.at), now)} has passed; "
+        elif moment.skipped:
             # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
-            response.async_set_speech(
-                f"There is no {asked_text}: the clocks go forward an hour. "
-                + response.speech["plain"]["speech"]
-            )
+            lead = f"There is no {asked_text}: the clocks go forward an hour. "
+        else:
+            return response
+        response.async_set_speech(lead + response.speech["plain"]["speech"])
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
         moment = intent_obj.slots.get("moment", {}).get("value")
         if moment is None:
             return super()._answer(name, hours, intent_obj)
+        if moment.passed:
+            return power_seen_answer(name=name, hours=hours, now=dt_util.now())
         return power_at_answer(name=name, hours=hours, now=dt_util.now(), at=moment.at)
 
 
