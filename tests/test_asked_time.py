@@ -42,7 +42,6 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
         ("12 o'clock", (0, 12), 0, None),
         ("9 in the evening", (21,), 0, None),
         ("7 in the morning", (7,), 0, None),
-        ("9 pm tonight", (21,), 0, None),
     ],
 )
 def test_a_time_of_day_as_it_is_said(
@@ -74,6 +73,15 @@ def test_midnight_is_the_one_that_ends_the_day() -> None:
         "9 am in the evening",
         "",
         "today 6 banana",
+        # Not hours of the night, nor of the part of the day said.
+        "9 am tonight",
+        "3 pm tonight",
+        "noon tonight",
+        "9 pm this morning",
+        "7 am this evening",
+        # Tonight is today's: no time of tomorrow.
+        "9 pm tonight tomorrow",
+        "tomorrow at 7 this morning",
     ],
 )
 def test_words_that_are_no_time_of_day(words: str) -> None:
@@ -126,6 +134,65 @@ def test_a_time_of_today_gone_by_is_today_s_and_passed() -> None:
         assert moment_asked(asked, now) == MomentAsked(
             at=expected.astimezone(UTC), skipped=False, passed=True
         ), words
+
+
+@pytest.mark.parametrize(
+    ("words", "hours", "day", "ends_day"),
+    [
+        ("9 pm tonight", (21,), "today", False),
+        ("9 tonight", (21,), "today", False),
+        ("21:00 tonight", (21,), "today", False),
+        ("5 pm tonight", (17,), "today", False),
+        # After midnight, the night's small hours: the next 1 AM (see below).
+        ("1 am tonight", (1,), None, False),
+        ("1 tonight", (1,), None, False),
+        ("2 at night", (2,), None, False),
+        ("midnight tonight", (0,), "today", True),
+        ("12 tonight", (0,), "today", True),
+        ("9 this evening", (21,), "today", False),
+        ("7 this morning", (7,), "today", False),
+        ("3 this afternoon", (15,), "today", False),
+        ("12 this afternoon", (12,), "today", False),
+        ("9 pm this evening today", (21,), "today", False),
+    ],
+)
+def test_tonight_and_this_evening_are_todays(
+    words: str, hours: tuple[int, ...], day: str | None, ends_day: bool
+) -> None:
+    """ "9 pm tonight" was any next 9 PM: at 23:30, tomorrow's. "This morning", "this
+    afternoon" and "this evening" were no time at all."""
+    assert parse_asked_time(words) == AskedTime(hours=hours, minute=0, day=day, ends_day=ends_day)
+
+
+@pytest.mark.parametrize(
+    ("now", "words", "expected", "passed"),
+    [
+        # At 23:30, 9 PM tonight has gone by: today's, not tomorrow's.
+        (datetime(2026, 5, 4, 23, 30), "9 pm tonight", datetime(2026, 5, 4, 21, 0), True),
+        (datetime(2026, 5, 4, 23, 30), "9 this evening", datetime(2026, 5, 4, 21, 0), True),
+        (datetime(2026, 5, 4, 23, 30), "11 pm tonight", datetime(2026, 5, 4, 23, 0), False),
+        # 1 AM tonight is the one after tonight's midnight: tomorrow's date, as a person
+        # means it at 23:30 or at 3 PM; in the small hours, the night under way's.
+        (datetime(2026, 5, 4, 23, 30), "1 am tonight", datetime(2026, 5, 5, 1, 0), False),
+        (datetime(2026, 5, 4, 15, 0), "1 am tonight", datetime(2026, 5, 5, 1, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "1 am tonight", datetime(2026, 5, 4, 1, 0), False),
+        (datetime(2026, 5, 4, 23, 30), "midnight tonight", datetime(2026, 5, 5, 0, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "midnight tonight", datetime(2026, 5, 5, 0, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "9 pm tonight", datetime(2026, 5, 4, 21, 0), False),
+        (datetime(2026, 5, 4, 20, 30), "9 am this morning", datetime(2026, 5, 4, 9, 0), True),
+        (datetime(2026, 5, 4, 10, 30), "3 this afternoon", datetime(2026, 5, 4, 15, 0), False),
+    ],
+)
+def test_tonight_falls_today_or_in_the_night_after_it(
+    now: datetime, words: str, expected: datetime, passed: bool
+) -> None:
+    """In the home's time zone; a time of tonight gone by is today's, and has passed."""
+    asked = parse_asked_time(words)
+    assert asked is not None
+    moment = moment_asked(asked, now.replace(tzinfo=BRUSSELS))
+    assert moment is not None
+    assert moment.at == expected.replace(tzinfo=BRUSSELS).astimezone(UTC)
+    assert (moment.passed, moment.skipped) == (passed, False)
 
 
 def test_the_night_the_clocks_go_forward_2_30_never_comes() -> None:

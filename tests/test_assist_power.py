@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
@@ -407,6 +408,56 @@ async def test_what_will_the_power_be_at_a_time_of_day(
     assert (await said(hass, "what's the power forecast for tomorrow")).startswith(
         "Tomorrow, Power forecast expects about "
     )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_tonight_is_todays_night(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 11:30 PM, "at 9 pm tonight" answered tomorrow's 9 PM; tonight's evening is today's,
+    and its small hours come after its midnight."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # Asked at 11:30 PM, once the forecast has followed the clock there.
+    evening = dt_util.as_local(NOW).replace(hour=23, minute=30)
+    freezer.move_to(evening)
+    async_fire_time_changed(hass, evening)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    rows = {
+        dt_util.parse_datetime(point["datetime"]): point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+    }
+    assert (min(rows), max(rows)) == (
+        evening.replace(minute=0),
+        evening.replace(minute=0) + timedelta(hours=23),
+    )
+
+    def expects(start_in: timedelta, when: str) -> str:
+        point = rows[evening.replace(minute=0) + start_in]
+        return (
+            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
+            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+        )
+
+    seen = "Power forecast sees from 11:00 PM today to 11:00 PM tomorrow."
+    for sentence, answer in (
+        ("what will the power be at 9 pm tonight", f"9:00 PM today has passed; {seen}"),
+        ("what will the power be at 9 tonight", f"9:00 PM today has passed; {seen}"),
+        ("what will the power be at 8:30 this evening", f"8:30 PM today has passed; {seen}"),
+        ("what will the power be at 7 this morning", f"7:00 AM today has passed; {seen}"),
+        ("what will the power be at 11 pm tonight", expects(timedelta(), "this hour")),
+        (
+            "what will the power be at 1 am tonight",
+            expects(timedelta(hours=2), "at 1:00 AM tomorrow"),
+        ),
+        (
+            "what will the power be at midnight tonight",
+            expects(timedelta(hours=1), "at 12:00 AM tomorrow"),
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)

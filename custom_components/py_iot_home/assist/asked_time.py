@@ -25,8 +25,33 @@ _DAYS: tuple[Day, ...] = ("today", "tomorrow")
 _CLOCK = re.compile(
     r"(?P<hour>\d{1,2}|[a-z]+)(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm|oclock)?",
 )
-_MORNING = ("in the morning",)
-_AFTERNOON = ("in the afternoon", "in the evening", "at night", "tonight")
+
+
+@dataclass(frozen=True)
+class _PartOfDay:
+    """Words for a part of the day: the half of the clock they take, and whether they pin today.
+
+    "night" is the evening and the small hours after midnight: "9 tonight" is 9 PM, "1 tonight"
+    1 AM.
+    """
+
+    half: Literal["am", "pm", "night"]
+    today: bool
+
+
+_PARTS_OF_DAY = {
+    "in the morning": _PartOfDay("am", today=False),
+    "in the afternoon": _PartOfDay("pm", today=False),
+    "in the evening": _PartOfDay("pm", today=False),
+    "at night": _PartOfDay("night", today=False),
+    "this morning": _PartOfDay("am", today=True),
+    "this afternoon": _PartOfDay("pm", today=True),
+    "this evening": _PartOfDay("pm", today=True),
+    "tonight": _PartOfDay("night", today=True),
+}
+# The night's hours: its small hours up to 5 AM, its evening from 5 PM.
+_SMALL_HOURS_END = 6
+_EVENING_START = 17
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,30 +88,67 @@ def parse_asked_time(text: str) -> AskedTime | None:
 
     12 h with am/pm, "noon", "midnight", 24 h ("18:00", "06:00"), and "6", "6 o'clock" or
     "6:30" without am/pm as either 6 or 18, whichever comes next; "today" or "tomorrow"
-    before or after it pins the day.
+    before or after it pins the day, and so do "this morning", "this afternoon", "this
+    evening" and "tonight" (today's, so never with "tomorrow").
     """
     words, day = _without_day(_normalised(text))
-    words, half = _without_part_of_day(words.removeprefix("at "))
+    words, part = _without_part_of_day(words.removeprefix("at "))
+    if part is not None and part.today:
+        if day == "tomorrow":
+            return None
+        day = "today"
     if words in ("noon", "midday", "12 noon"):
-        return None if half else AskedTime(hours=(12,), minute=0, day=day)
+        return None if part else AskedTime(hours=(12,), minute=0, day=day)
     if words in ("midnight", "12 midnight"):
-        return None if half else AskedTime(hours=(0,), minute=0, day=day, ends_day=True)
+        if part is not None and part.half != "night":
+            return None
+        return AskedTime(hours=(0,), minute=0, day=day, ends_day=True)
     match = _CLOCK.fullmatch(words)
     if match is None:
         return None
     hour = _number(match["hour"])
     minute = int(match["minute"] or 0)
-    said_half = match["half"] or ""
-    # "9 am in the evening" is no time; "9 pm tonight" is.
-    if hour is None or minute > 59 or (said_half in ("am", "pm") and half not in ("", said_half)):
+    said_half = match["half"] if match["half"] in ("am", "pm") else ""
+    twenty_four = match["hour"].startswith("0") or 13 <= (hour or 0) <= 23
+    if hour is None or minute > 59:
+        return None
+    if part is not None and part.half == "night":
+        return _of_the_night(hour, minute, said_half, day=day, twenty_four=twenty_four)
+    # "9 am in the evening" is no time; "9 pm this evening" is.
+    if part is not None and said_half not in ("", part.half):
         return None
     hours = _hours_of(
         hour,
-        said_half if said_half in ("am", "pm") else half,
-        twenty_four=match["hour"].startswith("0") or 13 <= hour <= 23,
-        oclock=said_half == "oclock",
+        said_half or (part.half if part is not None else ""),
+        twenty_four=twenty_four,
+        oclock=match["half"] == "oclock",
     )
     return AskedTime(hours=hours, minute=minute, day=day) if hours else None
+
+
+def _of_the_night(
+    hour: int, minute: int, said_half: str, *, day: Day | None, twenty_four: bool
+) -> AskedTime | None:
+    """A clock hour said of the night: in its evening, or in its small hours after midnight.
+
+    Tonight's evening is today's; its midnight the one that ends today; its small hours the
+    next ones, as a person means "1 am tonight" at 11 PM (tomorrow's date) or at 00:30 (the
+    night under way).
+    """
+    if twenty_four:
+        of_day = hour
+    elif not 1 <= hour <= 12 or (said_half == "pm" and hour == 12):
+        return None
+    elif said_half == "am" or (not said_half and hour % 12 < 5):
+        of_day = hour % 12
+    else:
+        of_day = hour % 12 + 12
+    if _SMALL_HOURS_END <= of_day < _EVENING_START:
+        return None
+    if of_day == 0:
+        return AskedTime(hours=(0,), minute=minute, day=day, ends_day=day is not None)
+    small_hours = of_day < _SMALL_HOURS_END and day == "today"
+    return AskedTime(hours=(of_day,), minute=minute, day=None if small_hours else day)
 
 
 def _hours_of(hour: int, half: str, *, twenty_four: bool, oclock: bool) -> tuple[int, ...]:
@@ -108,12 +170,11 @@ def _without_day(words: str) -> tuple[str, Day | None]:
     return words, None
 
 
-def _without_part_of_day(words: str) -> tuple[str, str]:
-    for phrases, half in ((_MORNING, "am"), (_AFTERNOON, "pm")):
-        for phrase in phrases:
-            if words.endswith(f" {phrase}"):
-                return words.removesuffix(f" {phrase}"), half
-    return words, ""
+def _without_part_of_day(words: str) -> tuple[str, _PartOfDay | None]:
+    for phrase, part in _PARTS_OF_DAY.items():
+        if words.endswith(f" {phrase}"):
+            return words.removesuffix(f" {phrase}"), part
+    return words, None
 
 
 def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
