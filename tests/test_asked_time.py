@@ -82,6 +82,12 @@ def test_midnight_is_the_one_that_ends_the_day() -> None:
         # Tonight is today's: no time of tomorrow.
         "9 pm tonight tomorrow",
         "tomorrow at 7 this morning",
+        # Nor of tomorrow's part of the day said, nor of another day.
+        "9 am tomorrow evening",
+        "7 pm tomorrow morning",
+        "9 am tomorrow night",
+        "noon tomorrow night",
+        "7 tomorrow morning today",
     ],
 )
 def test_words_that_are_no_time_of_day(words: str) -> None:
@@ -165,6 +171,44 @@ def test_tonight_and_this_evening_are_todays(
 
 
 @pytest.mark.parametrize(
+    ("words", "hours", "ends_day"),
+    [
+        ("at 7 tomorrow morning", (7,), False),
+        ("7 am tomorrow morning", (7,), False),
+        ("tomorrow at 7 in the morning", (7,), False),
+        ("tomorrow morning at 7", (7,), False),
+        ("7 in the morning tomorrow", (7,), False),
+        ("3 tomorrow afternoon", (15,), False),
+        ("at 9 tomorrow evening", (21,), False),
+        ("9 pm tomorrow evening", (21,), False),
+        ("at 10 tomorrow night", (22,), False),
+        ("tomorrow night at 10", (22,), False),
+        # Tomorrow night's small hours come after tomorrow's midnight, as tonight's after
+        # today's (see below).
+        ("at 1 tomorrow night", (1,), True),
+        ("1 am tomorrow night", (1,), True),
+        ("midnight tomorrow night", (0,), True),
+    ],
+)
+def test_tomorrow_morning_evening_and_night_are_tomorrows(
+    words: str, hours: tuple[int, ...], ends_day: bool
+) -> None:
+    """ "At 7 tomorrow morning" was no time of day: the part of the day pins tomorrow and
+    its half of the clock."""
+    assert parse_asked_time(words) == AskedTime(
+        hours=hours, minute=0, day="tomorrow", ends_day=ends_day
+    )
+
+
+def test_at_8_in_the_evening_is_the_next_8_pm() -> None:
+    """No day said: the next 8 PM, from the hour under way."""
+    asked = parse_asked_time("at 8 in the evening")
+    assert asked == AskedTime(hours=(20,), minute=0, day=None)
+    moment = moment_asked(asked, datetime(2026, 5, 4, 21, 30, tzinfo=BRUSSELS))
+    assert moment.at == datetime(2026, 5, 5, 20, 0, tzinfo=BRUSSELS).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
     ("now", "words", "expected", "passed"),
     [
         # At 23:30, 9 PM tonight has gone by: today's, not tomorrow's.
@@ -181,6 +225,18 @@ def test_tonight_and_this_evening_are_todays(
         (datetime(2026, 5, 4, 0, 30), "9 pm tonight", datetime(2026, 5, 4, 21, 0), False),
         (datetime(2026, 5, 4, 20, 30), "9 am this morning", datetime(2026, 5, 4, 9, 0), True),
         (datetime(2026, 5, 4, 10, 30), "3 this afternoon", datetime(2026, 5, 4, 15, 0), False),
+        # Tomorrow night begins in tomorrow's evening; its small hours are the day after
+        # tomorrow's, asked at 23:30 or at 00:30 alike ("tomorrow" is always tomorrow's date).
+        (datetime(2026, 5, 4, 23, 30), "10 tomorrow night", datetime(2026, 5, 5, 22, 0), False),
+        (datetime(2026, 5, 4, 23, 30), "1 tomorrow night", datetime(2026, 5, 6, 1, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "1 am tomorrow night", datetime(2026, 5, 6, 1, 0), False),
+        (
+            datetime(2026, 5, 4, 0, 30),
+            "midnight tomorrow night",
+            datetime(2026, 5, 6, 0, 0),
+            False,
+        ),
+        (datetime(2026, 5, 4, 23, 30), "7 tomorrow morning", datetime(2026, 5, 5, 7, 0), False),
     ],
 )
 def test_tonight_falls_today_or_in_the_night_after_it(

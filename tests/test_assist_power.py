@@ -461,6 +461,61 @@ async def test_tonight_is_todays_night(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_tomorrow_morning_evening_and_night_are_tomorrows(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "At 7 tomorrow morning", "at 9 tomorrow evening", "at 10 tomorrow night" were no
+    time of day; tomorrow night's small hours come after tomorrow's midnight."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    rows = {
+        dt_util.parse_datetime(point["datetime"]): point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+    }
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+
+    def expects(day: int, hour: int, when: str) -> str:
+        point = rows[local_now.replace(hour=hour, minute=0) + timedelta(days=day)]
+        return (
+            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
+            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+        )
+
+    def beyond(ask_after: str) -> str:
+        return (
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            f"after {ask_after}."
+        )
+
+    for sentence, answer in (
+        ("what will the power be at 7 tomorrow morning", expects(1, 7, "at 7:00 AM tomorrow")),
+        ("what will the power be at 7 am tomorrow morning", expects(1, 7, "at 7:00 AM tomorrow")),
+        (
+            "what will the power be tomorrow at 7 in the morning",
+            expects(1, 7, "at 7:00 AM tomorrow"),
+        ),
+        (
+            "what will the power be at 2 tomorrow afternoon",
+            expects(1, 14, "at 2:00 PM tomorrow"),
+        ),
+        ("what will the power be at 8 in the evening", expects(0, 20, "at 8:00 PM today")),
+        ("what will the power be at 9 tomorrow evening", beyond("10:00 PM today")),
+        ("what will the power be at 10 tomorrow night", beyond("11:00 PM today")),
+        # Tomorrow night's 1 AM is the day after tomorrow's, which no forecast sees yet.
+        ("what will the power be at 1 tomorrow night", beyond("2:00 AM tomorrow")),
+        (
+            "what will the power be at 9 am tomorrow evening",
+            'I do not understand "9 am tomorrow evening" as a time of day; ask, for example, '
+            '"what will the power be at 6 pm?"',
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_each_power_question_is_answered_by_one_intent(
     recorder_mock: Recorder,
     hass: HomeAssistant,

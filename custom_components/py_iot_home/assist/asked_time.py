@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
 
-type Day = Literal["today", "tomorrow"]
+from .part_of_day import Day, HourOfNight, hour_of_night, without_part_of_day
 
 _NUMBER_WORDS = {
     word: number
@@ -27,36 +26,13 @@ _CLOCK = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _PartOfDay:
-    """Words for a part of the day: the half of the clock they take, and whether they pin today.
-
-    "night" is the evening and the small hours after midnight: "9 tonight" is 9 PM, "1 tonight"
-    1 AM.
-    """
-
-    half: Literal["am", "pm", "night"]
-    today: bool
-
-
-_PARTS_OF_DAY = {
-    "in the morning": _PartOfDay("am", today=False),
-    "in the afternoon": _PartOfDay("pm", today=False),
-    "in the evening": _PartOfDay("pm", today=False),
-    "at night": _PartOfDay("night", today=False),
-    "this morning": _PartOfDay("am", today=True),
-    "this afternoon": _PartOfDay("pm", today=True),
-    "this evening": _PartOfDay("pm", today=True),
-    "tonight": _PartOfDay("night", today=True),
-}
-# The night's hours: its small hours up to 5 AM, its evening from 5 PM.
-_SMALL_HOURS_END = 6
-_EVENING_START = 17
-
-
 @dataclass(frozen=True, kw_only=True)
 class AskedTime:
-    """A time of day asked about: its hours (two for "6 o'clock": 6 and 18), minute and day."""
+    """A time of day asked about: its hours (two for "6 o'clock": 6 and 18), minute and day.
+
+    `ends_day`: it falls in the night after the day named, at the midnight that ends it
+    ("midnight today") or in the small hours after ("1 am tomorrow night").
+    """
 
     hours: tuple[int, ...]
     minute: int
@@ -89,14 +65,19 @@ def parse_asked_time(text: str) -> AskedTime | None:
     12 h with am/pm, "noon", "midnight", 24 h ("18:00", "06:00"), and "6", "6 o'clock" or
     "6:30" without am/pm as either 6 or 18, whichever comes next; "today" or "tomorrow"
     before or after it pins the day, and so do "this morning", "this afternoon", "this
-    evening" and "tonight" (today's, so never with "tomorrow").
+    evening", "tonight" (today's) and "tomorrow morning", "tomorrow afternoon", "tomorrow
+    evening", "tomorrow night"; two days that differ are no time.
     """
-    words, day = _without_day(_normalised(text))
-    words, part = _without_part_of_day(words.removeprefix("at "))
-    if part is not None and part.today:
-        if day == "tomorrow":
+    # "Tomorrow morning at 7" is a part of the day; "7 in the morning tomorrow" a day after one.
+    words, part = without_part_of_day(_normalised(text))
+    words, day = _without_day(words)
+    if part is None:
+        words, part = without_part_of_day(words)
+    words = words.removeprefix("at ")
+    if part is not None and part.day is not None:
+        if day not in (None, part.day):
             return None
-        day = "today"
+        day = part.day
     if words in ("noon", "midday", "12 noon"):
         return None if part else AskedTime(hours=(12,), minute=0, day=day)
     if words in ("midnight", "12 midnight"):
@@ -113,7 +94,8 @@ def parse_asked_time(text: str) -> AskedTime | None:
     if hour is None or minute > 59:
         return None
     if part is not None and part.half == "night":
-        return _of_the_night(hour, minute, said_half, day=day, twenty_four=twenty_four)
+        night = hour_of_night(hour, said_half, twenty_four=twenty_four)
+        return _of_the_night(night, minute, day=day) if night is not None else None
     # "9 am in the evening" is no time; "9 pm this evening" is.
     if part is not None and said_half not in ("", part.half):
         return None
@@ -126,29 +108,21 @@ def parse_asked_time(text: str) -> AskedTime | None:
     return AskedTime(hours=hours, minute=minute, day=day) if hours else None
 
 
-def _of_the_night(
-    hour: int, minute: int, said_half: str, *, day: Day | None, twenty_four: bool
-) -> AskedTime | None:
-    """A clock hour said of the night: in its evening, or in its small hours after midnight.
+def _of_the_night(night: HourOfNight, minute: int, *, day: Day | None) -> AskedTime:
+    """An hour of the night of `day`, if one is named, else of any night.
 
-    Tonight's evening is today's; its midnight the one that ends today; its small hours the
-    next ones, as a person means "1 am tonight" at 11 PM (tomorrow's date) or at 00:30 (the
-    night under way).
+    Tonight's evening is today's, its midnight the one that ends today. Its small hours are
+    the next ones, as a person means "1 am tonight" at 11 PM (tomorrow's date) or at 00:30
+    (the night under way). Tomorrow night's come after tomorrow's midnight, as tonight's
+    after today's: "tomorrow" is always tomorrow's date, and its night begins in its evening.
     """
-    if twenty_four:
-        of_day = hour
-    elif not 1 <= hour <= 12 or (said_half == "pm" and hour == 12):
-        return None
-    elif said_half == "am" or (not said_half and hour % 12 < 5):
-        of_day = hour % 12
-    else:
-        of_day = hour % 12 + 12
-    if _SMALL_HOURS_END <= of_day < _EVENING_START:
-        return None
-    if of_day == 0:
+    if night.hour == 0:
         return AskedTime(hours=(0,), minute=minute, day=day, ends_day=day is not None)
-    small_hours = of_day < _SMALL_HOURS_END and day == "today"
-    return AskedTime(hours=(of_day,), minute=minute, day=None if small_hours else day)
+    if not night.after_midnight:
+        return AskedTime(hours=(night.hour,), minute=minute, day=day)
+    if day == "today":
+        return AskedTime(hours=(night.hour,), minute=minute, day=None)
+    return AskedTime(hours=(night.hour,), minute=minute, day=day, ends_day=day is not None)
 
 
 def _hours_of(hour: int, half: str, *, twenty_four: bool, oclock: bool) -> tuple[int, ...]:
@@ -170,13 +144,6 @@ def _without_day(words: str) -> tuple[str, Day | None]:
     return words, None
 
 
-def _without_part_of_day(words: str) -> tuple[str, _PartOfDay | None]:
-    for phrase, part in _PARTS_OF_DAY.items():
-        if words.endswith(f" {phrase}"):
-            return words.removesuffix(f" {phrase}"), part
-    return words, None
-
-
 def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     """The next time the clock reads `asked` from the hour under way, on its day if it names one.
 
@@ -194,7 +161,7 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
         if asked.day == "tomorrow"
         else [now.date(), now.date() + timedelta(days=1), now.date() + timedelta(days=2)]
     )
-    # "Midnight today" is the one that ends today.
+    # "Midnight today" is the one that ends today; "1 am tomorrow night" after tomorrow's.
     shift = timedelta(days=1) if asked.ends_day and asked.day else timedelta()
     candidates = [
         _placed(day + shift, time(hour, asked.minute, fold=fold), zone)
