@@ -15,6 +15,7 @@ from custom_components.py_iot_home.assist.asked_time import (
     parse_asked_time,
 )
 from custom_components.py_iot_home.assist.power_answers import ForecastHour, power_at_answer
+from custom_components.py_iot_home.assist.spoken import time_skipped
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -138,7 +139,10 @@ def test_a_time_of_today_gone_by_is_today_s_and_passed() -> None:
         asked = parse_asked_time(words)
         assert asked is not None
         assert moment_asked(asked, now) == MomentAsked(
-            at=expected.astimezone(UTC), skipped=False, passed=True
+            at=expected.astimezone(UTC),
+            wall=expected.replace(tzinfo=None),
+            skipped=False,
+            passed=True,
         ), words
 
 
@@ -263,6 +267,15 @@ def test_the_night_the_clocks_go_forward_2_30_never_comes() -> None:
         assert moment is not None
         assert moment.at == datetime(2026, 3, 29, 1, 0, tzinfo=UTC), words
         assert moment.skipped, words
+    # Said with the times as every answer says them, not the words asked.
+    asked = parse_asked_time("2:30 AM")
+    assert asked is not None
+    after_midnight = datetime(2026, 3, 29, 0, 30, tzinfo=BRUSSELS)
+    for asked_at, day in ((now, "tomorrow"), (after_midnight, "today")):
+        moment = moment_asked(asked, asked_at)
+        assert time_skipped(moment.wall, moment.at, asked_at) == (
+            f"2:30 AM {day} does not exist: the clocks go forward from 2:00 AM to 3:00 AM"
+        )
     asked = parse_asked_time("3 am")
     assert asked is not None
     three = moment_asked(asked, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -32,7 +32,7 @@ from custom_components.py_iot_home.const import (
 
 from .assist_sentences import said, start_assist
 from .home_entry import async_configure_subentry, async_start_add, forecast_subentry, home_entry
-from .imported_statistics import imported
+from .imported_statistics import async_import_once, imported
 from .test_assist_exposure import NOT_EXPOSED, expose, start_default_agent
 from .test_predictor import (
     ENOUGH_DAYS,
@@ -513,6 +513,53 @@ async def test_tomorrow_morning_evening_and_night_are_tomorrows(
         ),
     ):
         assert await said(hass, sentence) == answer, sentence
+
+
+# Brussels, Saturday 28 March 2026, 8:30 PM: that night the clocks go forward at 2:00 AM.
+SPRING_EVENING = datetime(2026, 3, 28, 19, 30, tzinfo=dt_util.UTC)
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS, end=SPRING_EVENING)
+async def test_the_night_the_clocks_go_forward_the_answer_says_the_jump(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "2:30 am" that night never comes: the answer said "There is no 2:30 am tomorrow: the
+    clocks go forward an hour.", the user's words echoed; now the times, as every answer says
+    them, and the hour the clocks jump to."""
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    freezer.move_to(SPRING_EVENING)
+    await async_import_once(hass, _hourly_statistics(ENOUGH_DAYS, end=SPRING_EVENING))
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    local_now = dt_util.as_local(SPRING_EVENING)
+    assert (local_now.hour, local_now.minute, str(local_now.tzinfo)) == (20, 30, "Europe/Brussels")
+    rows = {
+        dt_util.parse_datetime(point["datetime"]): point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+    }
+    three_am = datetime(2026, 3, 29, 1, 0, tzinfo=dt_util.UTC)
+    assert dt_util.as_local(three_am).hour == 3
+    point = rows[three_am]
+    at_three = (
+        f"Power forecast expects about {_card(point['power_w'])} at 3:00 AM tomorrow (likely "
+        f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+    )
+    for sentence, asked in (
+        ("what will the power be at 2:30 am", "2:30 AM"),
+        ("what will the power be tomorrow at 2 am", "2:00 AM"),
+        ("what will the power be at 2:30 tonight", "2:30 AM"),
+    ):
+        assert await said(hass, sentence) == (
+            f"{asked} tomorrow does not exist: the clocks go forward from 2:00 AM to 3:00 AM; "
+            f"{at_three}"
+        ), sentence
+    # 1:30 AM comes, as any other time.
+    one_am = rows[datetime(2026, 3, 29, 0, 0, tzinfo=dt_util.UTC)]
+    assert await said(hass, "what will the power be at 1:30 am") == (
+        f"Power forecast expects about {_card(one_am['power_w'])} from 1:00 AM to 3:00 AM "
+        f"tomorrow (likely {_card(one_am['low_w'])} to {_card(one_am['high_w'])})."
+    )
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)

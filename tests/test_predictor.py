@@ -112,11 +112,11 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
     """The recorder's database must exist before hass starts: ask for it first."""
 
 
-def _hourly(days: int) -> pd.DataFrame:
-    """The last `days` days of the real slice, moved to end at NOW's hour."""
+def _hourly(days: int, end: datetime = NOW) -> pd.DataFrame:
+    """The last `days` days of the real slice, moved to end at `end`'s hour (NOW's)."""
     frame = pd.read_csv(SLICE).tail(days * 24).reset_index(drop=True)
-    end = NOW.replace(minute=0)
-    frame.index = pd.date_range(end=end - timedelta(hours=1), periods=len(frame), freq="h")
+    last = end.replace(minute=0)
+    frame.index = pd.date_range(end=last - timedelta(hours=1), periods=len(frame), freq="h")
     return frame
 
 
@@ -165,9 +165,12 @@ def _import(
     )
 
 
-def _hourly_statistics(days: int, power_unit: str = "W", energy: bool = False) -> Statistics:
-    """The statistics `_seed` imports: power (or an energy meter), temperature, humidity."""
-    frame = _hourly(days)
+def _hourly_statistics(
+    days: int, power_unit: str = "W", energy: bool = False, *, end: datetime = NOW
+) -> Statistics:
+    """The statistics `_seed` imports (up to `end`'s hour): power (or an energy meter),
+    temperature, humidity."""
+    frame = _hourly(days, end)
     if energy:
         power = _statistic(POWER, "kWh", "energy", frame["power_w"] / 1000.0, cumulative=True)
     elif power_unit == "kW":

@@ -42,13 +42,15 @@ class AskedTime:
 
 @dataclass(frozen=True, kw_only=True)
 class MomentAsked:
-    """Where an asked time falls: the instant (UTC), whether it was skipped or had gone by.
+    """Where an asked time falls: its instant (UTC), whether it was skipped or had gone by.
 
-    Skipped: the clocks jumped over it (2:30 AM the night they go forward); gone by: the day
-    named has no such time left (6 am today, asked at 8 pm).
+    `wall` is the clock reading asked, naive, on its date. Skipped: the clocks jumped over
+    it (2:30 AM the night they go forward); gone by: the day named has no such time left
+    (6 am today, asked at 8 pm).
     """
 
     at: datetime
+    wall: datetime
     skipped: bool
     passed: bool = False
 
@@ -173,7 +175,7 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     if ahead:
         return ahead[0]
     gone = max(candidates, key=lambda moment: moment.at)
-    return MomentAsked(at=gone.at, skipped=gone.skipped, passed=True)
+    return MomentAsked(at=gone.at, wall=gone.wall, skipped=gone.skipped, passed=True)
 
 
 def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:
@@ -181,13 +183,13 @@ def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:
     at = local.astimezone(UTC)
     # A wall time the clocks jump over comes back as another one: it does not exist.
     if at.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
-        return MomentAsked(at=at, skipped=False)
+        return MomentAsked(at=at, wall=local.replace(tzinfo=None, fold=0), skipped=False)
     # Its two readings (the offsets before and after) lie either side of the jump.
     before, after = sorted(local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
     offset = before.astimezone(zone).utcoffset()
     while before < after and before.astimezone(zone).utcoffset() == offset:
         before += timedelta(minutes=1)
-    return MomentAsked(at=before, skipped=True)
+    return MomentAsked(at=before, wall=local.replace(tzinfo=None, fold=0), skipped=True)
 
 
 def _normalised(text: str) -> str:

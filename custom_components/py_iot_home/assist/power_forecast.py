@@ -22,7 +22,7 @@ from .power_answers import (
     power_peak_answer,
     power_seen_answer,
 )
-from .spoken import time_past
+from .spoken import time_past, time_skipped
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
@@ -123,7 +123,7 @@ class PowerAtIntent(PowerForecastIntent):
             lead = f"{time_past(dt_util.as_local(moment.at), now)} has passed; "
         elif moment.skipped:
             # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
-            lead = f"There is no {asked_text}: the clocks go forward an hour. "
+            lead = f"{time_skipped(moment.wall, moment.at, now)}; "
         else:
             return response
         response.async_set_speech(lead + response.speech["plain"]["speech"])

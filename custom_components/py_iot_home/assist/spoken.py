@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..markdown_text import with_unit
@@ -45,6 +45,21 @@ def time_past(moment: datetime, now: datetime) -> str:
     else:
         when = f"on {moment.day} {moment:%B}"
     return f"{clock_time(moment)} {when}"
+
+
+def time_skipped(wall: datetime, at: datetime, now: datetime) -> str:
+    """A wall time the clocks jump over, and the jump, in the home's time zone (that of `now`).
+
+    `wall` is the reading asked (naive), `at` the instant the clocks jump to: "2:30 AM
+    tomorrow does not exist: the clocks go forward from 2:00 AM to 3:00 AM".
+    """
+    after = at.astimezone(now.tzinfo)
+    # The clock's last reading before the jump, a minute on: where it stops.
+    before = (at - timedelta(minutes=1)).astimezone(now.tzinfo) + timedelta(minutes=1)
+    return (
+        f"{clock_time(wall)} {day_ahead(wall, now)} does not exist: the clocks go forward from "
+        f"{clock_time(before)} to {clock_time(after)}"
+    )
 
 
 def half_up(value: float, decimals: int) -> Decimal:
