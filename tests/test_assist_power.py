@@ -605,12 +605,9 @@ def _card(power_w: float) -> str:
     return f"{math.floor(power_w + 0.5):,}\u00a0W"
 
 
-@imported(_hourly_statistics, ENOUGH_DAYS)
-async def test_each_power_forecast_answers_the_hour_asked(
-    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """Two forecasts: each says its own row of 6 PM, as for the other power questions; one
-    not exposed says where to expose it while the other answers."""
+async def _two_forecasts(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> str:
+    """The home's forecast and a heat pump's (half the power), at NOW, with Assist: the heat
+    pump's Predicted power."""
     freezer.move_to(NOW)
     frame = await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
@@ -632,7 +629,16 @@ async def test_each_power_forecast_answers_the_hour_asked(
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     await start_assist(hass)
-    heat_pump = "sensor.heat_pump_forecast_predicted_power"
+    return "sensor.heat_pump_forecast_predicted_power"
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_each_power_forecast_answers_the_hour_asked(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two forecasts: each says its own row of 6 PM, as for the other power questions; one
+    not exposed says where to expose it while the other answers."""
+    heat_pump = await _two_forecasts(hass, freezer)
     six_pm = dt_util.as_local(NOW).replace(hour=18, minute=0)
 
     def at_six(entity_id: str, name: str) -> str:
@@ -657,4 +663,26 @@ async def test_each_power_forecast_answers_the_hour_asked(
     assert await said(hass, "what will the power be at 6 pm") in (
         f"{home_answer} {hass.states.get(heat_pump).name}{NOT_EXPOSED}",
         f"{hass.states.get(heat_pump).name}{NOT_EXPOSED} {home_answer}",
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_time_gone_by_is_said_once_and_each_forecast_says_what_it_sees(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two forecasts, "at 6 am today" at 4:10 PM: "has passed" once, then each forecast the
+    hours it sees; one not exposed says where to expose it."""
+    heat_pump = await _two_forecasts(hass, freezer)
+    seen = "sees from 4:00 PM today to 4:00 PM tomorrow."
+    home, pump = f"Power forecast {seen}", f"Heat pump forecast {seen}"
+    lead = "6:00 AM today has passed; "
+    assert await said(hass, "what will the power be at 6 am today") in (
+        f"{lead}{home} {pump}",
+        f"{lead}{pump} {home}",
+    )
+    expose(hass, heat_pump, False)
+    not_exposed = f"{hass.states.get(heat_pump).name}{NOT_EXPOSED}"
+    assert await said(hass, "what will the power be at 6 am today") in (
+        f"{lead}{home} {not_exposed}",
+        f"{lead}{not_exposed} {home}",
     )
