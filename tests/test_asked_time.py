@@ -15,7 +15,7 @@ from custom_components.py_iot_home.assist.asked_time import (
     parse_asked_time,
 )
 from custom_components.py_iot_home.assist.power_answers import ForecastHour, power_at_answer
-from custom_components.py_iot_home.assist.spoken import time_skipped
+from custom_components.py_iot_home.assist.spoken import time_repeated, time_skipped
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -302,6 +302,12 @@ def test_the_night_the_clocks_go_back_2_30_comes_twice_the_next_is_taken() -> No
     under_way = moment_asked(asked, second)
     assert under_way is not None
     assert under_way.at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert (evening.repeated, under_way.repeated) == ("first", "second")
+    assert evening.change_at == under_way.change_at == datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
+    assert time_repeated(evening.wall, evening.change_at, second, first=False) == (
+        "2:30 AM today comes twice: the clocks go back from 3:00 AM to 2:00 AM; the second, "
+        "after they do"
+    )
     # 3 AM comes once, after both.
     asked = parse_asked_time("3 am")
     assert asked is not None
@@ -345,6 +351,13 @@ def _hours_from(start: datetime) -> list[ForecastHour]:
             datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS),
             "2 am",
             "Home expects about 300\u00a0W at 2:00 AM tomorrow (likely 150\u00a0W to 600\u00a0W).",
+        ),
+        # 2:30 AM in the first 2 o'clock hour, whose end reads 2:00 AM again.
+        (
+            datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS),
+            "2:30 am",
+            "Home expects about 300\u00a0W in the hour from 2:00 AM tomorrow (likely 150\u00a0W "
+            "to 600\u00a0W).",
         ),
         (
             datetime(2026, 10, 24, 23, 30, tzinfo=BRUSSELS),

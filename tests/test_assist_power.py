@@ -562,6 +562,70 @@ async def test_the_night_the_clocks_go_forward_the_answer_says_the_jump(
     )
 
 
+# Brussels, Saturday 24 October 2026, 11:30 PM: that night the clocks go back at 3:00 AM.
+AUTUMN_EVENING = datetime(2026, 10, 24, 21, 30, tzinfo=dt_util.UTC)
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS, end=AUTUMN_EVENING)
+async def test_the_night_the_clocks_go_back_the_answer_says_which_of_the_two(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "2:30 am" that night comes twice: the answer gave the first as "from 2:00 AM to 2:00 AM
+    tomorrow", with no word of the second; now it says which, and why."""
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    freezer.move_to(AUTUMN_EVENING)
+    await async_import_once(hass, _hourly_statistics(ENOUGH_DAYS, end=AUTUMN_EVENING))
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    assert (dt_util.as_local(AUTUMN_EVENING).hour, dt_util.as_local(AUTUMN_EVENING).minute) == (
+        23,
+        30,
+    )
+
+    def expects(start: datetime, when: str) -> str:
+        (point,) = (
+            point
+            for point in hass.states.get(PREDICTED).attributes["forecast"]
+            if dt_util.parse_datetime(point["datetime"]) == start
+        )
+        return (
+            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
+            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+        )
+
+    # 2:00 AM summer time is 00:00 UTC, 2:00 AM winter time 01:00 UTC.
+    first_two = datetime(2026, 10, 25, 0, 0, tzinfo=dt_util.UTC)
+    second_two = first_two + timedelta(hours=1)
+    assert dt_util.as_local(first_two).hour == dt_util.as_local(second_two).hour == 2
+    twice = "comes twice: the clocks go back from 3:00 AM to 2:00 AM"
+    for sentence, answer in (
+        (
+            "what will the power be at 2:30 am",
+            f"2:30 AM tomorrow {twice}; the first, before they do: "
+            + expects(first_two, "in the hour from 2:00 AM tomorrow"),
+        ),
+        (
+            "what will the power be at 2 am",
+            f"2:00 AM tomorrow {twice}; the first, before they do: "
+            + expects(first_two, "at 2:00 AM tomorrow"),
+        ),
+        (
+            "what will the power be at 3 am",
+            expects(datetime(2026, 10, 25, 2, 0, tzinfo=dt_util.UTC), "at 3:00 AM tomorrow"),
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+    # In the second 2 o'clock hour, once the forecast has followed the clock there.
+    second = second_two + timedelta(minutes=40)
+    freezer.move_to(second)
+    async_fire_time_changed(hass, second)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await said(hass, "what will the power be at 2:30 am") == (
+        f"2:30 AM today {twice}; the second, after they do: " + expects(second_two, "this hour")
+    )
+
+
 @imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_each_power_question_is_answered_by_one_intent(
     recorder_mock: Recorder,

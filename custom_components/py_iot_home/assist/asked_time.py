@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Literal
 
 from .part_of_day import Day, HourOfNight, hour_of_night, without_part_of_day
 
@@ -45,14 +46,17 @@ class MomentAsked:
     """Where an asked time falls: its instant (UTC), whether it was skipped or had gone by.
 
     `wall` is the clock reading asked, naive, on its date. Skipped: the clocks jumped over
-    it (2:30 AM the night they go forward); gone by: the day named has no such time left
-    (6 am today, asked at 8 pm).
+    it (2:30 AM the night they go forward); repeated: the clock reads it twice (2:30 AM the
+    night they go back), this the first or the second; `change_at` is when the clocks change,
+    for either. Gone by: the day named has no such time left (6 am today, asked at 8 pm).
     """
 
     at: datetime
     wall: datetime
     skipped: bool
     passed: bool = False
+    repeated: Literal["first", "second"] | None = None
+    change_at: datetime | None = None
 
 
 def asked_day(text: str) -> Day | None:
@@ -150,9 +154,9 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     """The next time the clock reads `asked` from the hour under way, on its day if it names one.
 
     `now` is aware, in the home's time zone. On the night the clocks go back, 2:30 comes
-    twice: the next of the two. On the night they go forward, 2:30 never comes: the moment
-    the clocks jump to, with `skipped` set. When the day named has no such time left (6 am
-    today at 20:30), the last that went by, with `passed` set.
+    twice: the next of the two, with `repeated` set. On the night they go forward, 2:30
+    never comes: the moment the clocks jump to, with `skipped` set. When the day named has
+    no such time left (6 am today at 20:30), the last that went by, with `passed` set.
     """
     zone = now.tzinfo
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
@@ -180,16 +184,30 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
 
 def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:
     local = datetime.combine(day, clock, tzinfo=zone)
+    wall = local.replace(tzinfo=None, fold=0)
     at = local.astimezone(UTC)
+    earlier, later = sorted(local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+    if earlier == later:
+        return MomentAsked(at=at, wall=wall, skipped=False)
+    change_at = _clock_change(earlier, later, zone)
     # A wall time the clocks jump over comes back as another one: it does not exist.
-    if at.astimezone(zone).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
-        return MomentAsked(at=at, wall=local.replace(tzinfo=None, fold=0), skipped=False)
-    # Its two readings (the offsets before and after) lie either side of the jump.
-    before, after = sorted(local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
-    offset = before.astimezone(zone).utcoffset()
-    while before < after and before.astimezone(zone).utcoffset() == offset:
-        before += timedelta(minutes=1)
-    return MomentAsked(at=before, wall=local.replace(tzinfo=None, fold=0), skipped=True)
+    if at.astimezone(zone).replace(tzinfo=None) != wall:
+        return MomentAsked(at=change_at, wall=wall, skipped=True, change_at=change_at)
+    return MomentAsked(
+        at=at,
+        wall=wall,
+        skipped=False,
+        repeated="first" if at == earlier else "second",
+        change_at=change_at,
+    )
+
+
+def _clock_change(earlier: datetime, later: datetime, zone: tzinfo | None) -> datetime:
+    """When the clocks change between a wall time's two readings (the offsets either side)."""
+    offset = earlier.astimezone(zone).utcoffset()
+    while earlier < later and earlier.astimezone(zone).utcoffset() == offset:
+        earlier += timedelta(minutes=1)
+    return earlier
 
 
 def _normalised(text: str) -> str:

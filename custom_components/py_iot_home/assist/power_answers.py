@@ -222,9 +222,12 @@ def power_at_answer(
         when = "this hour"
     elif at.astimezone(row.start.tzinfo).minute:
         # 6:30 PM is answered by its hour's figure: the forecast has one per hour.
+        end = _hour_later(row.start)
         when = (
-            f"from {clock_time(row.start)} to {clock_time(_hour_later(row.start))} "
-            f"{day_ahead(row.start, now)}"
+            f"from {clock_time(row.start)} to {clock_time(end)} {day_ahead(row.start, now)}"
+            if end.replace(tzinfo=None) > row.start.replace(tzinfo=None)
+            # The hour before the clocks go back ends on the reading it began with.
+            else f"in the hour from {clock_time(row.start)} {day_ahead(row.start, now)}"
         )
     else:
         when = f"at {clock_time(row.start)} {day_ahead(row.start, now)}"

@@ -22,7 +22,7 @@ from .power_answers import (
     power_peak_answer,
     power_seen_answer,
 )
-from .spoken import time_past, time_skipped
+from .spoken import time_past, time_repeated, time_skipped
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
@@ -124,6 +124,10 @@ class PowerAtIntent(PowerForecastIntent):
         elif moment.skipped:
             # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
             lead = f"{time_skipped(moment.wall, moment.at, now)}; "
+        elif moment.repeated and moment.change_at:
+            # The night they go back it comes twice: which of the two is answered.
+            first = moment.repeated == "first"
+            lead = f"{time_repeated(moment.wall, moment.change_at, now, first=first)}: "
         else:
             return response
         response.async_set_speech(lead + response.speech["plain"]["speech"])

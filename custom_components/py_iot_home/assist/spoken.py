@@ -47,19 +47,32 @@ def time_past(moment: datetime, now: datetime) -> str:
     return f"{clock_time(moment)} {when}"
 
 
-def time_skipped(wall: datetime, at: datetime, now: datetime) -> str:
-    """A wall time the clocks jump over, and the jump, in the home's time zone (that of `now`).
+def time_skipped(wall: datetime, change_at: datetime, now: datetime) -> str:
+    """A wall time (naive) the clocks jump over at `change_at`, in the zone of `now`.
 
-    `wall` is the reading asked (naive), `at` the instant the clocks jump to: "2:30 AM
-    tomorrow does not exist: the clocks go forward from 2:00 AM to 3:00 AM".
+    "2:30 AM tomorrow does not exist: the clocks go forward from 2:00 AM to 3:00 AM"
     """
-    after = at.astimezone(now.tzinfo)
-    # The clock's last reading before the jump, a minute on: where it stops.
-    before = (at - timedelta(minutes=1)).astimezone(now.tzinfo) + timedelta(minutes=1)
+    return f"{clock_time(wall)} {day_ahead(wall, now)} does not exist: {_change(change_at, now)}"
+
+
+def time_repeated(wall: datetime, change_at: datetime, now: datetime, *, first: bool) -> str:
+    """A wall time (naive) the clock reads twice as it goes back at `change_at`, and which.
+
+    "2:30 AM tomorrow comes twice: the clocks go back from 3:00 AM to 2:00 AM; the first,
+    before they do"
+    """
+    which = "the first, before they do" if first else "the second, after they do"
     return (
-        f"{clock_time(wall)} {day_ahead(wall, now)} does not exist: the clocks go forward from "
-        f"{clock_time(before)} to {clock_time(after)}"
+        f"{clock_time(wall)} {day_ahead(wall, now)} comes twice: {_change(change_at, now)}; {which}"
     )
+
+
+def _change(change_at: datetime, now: datetime) -> str:
+    after = change_at.astimezone(now.tzinfo)
+    # The clock's last reading before the change, a minute on: where it stops.
+    before = (change_at - timedelta(minutes=1)).astimezone(now.tzinfo) + timedelta(minutes=1)
+    way = "forward" if after.replace(tzinfo=None) > before.replace(tzinfo=None) else "back"
+    return f"the clocks go {way} from {clock_time(before)} to {clock_time(after)}"
 
 
 def half_up(value: float, decimals: int) -> Decimal:
