@@ -470,19 +470,11 @@ async def test_tomorrow_morning_evening_and_night_are_tomorrows(
     await _seed(hass, ENOUGH_DAYS)
     await _add_predictor(hass)
     await start_assist(hass)
-    rows = {
-        dt_util.parse_datetime(point["datetime"]): point
-        for point in hass.states.get(PREDICTED).attributes["forecast"]
-    }
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
 
     def expects(day: int, hour: int, when: str) -> str:
-        point = rows[local_now.replace(hour=hour, minute=0) + timedelta(days=day)]
-        return (
-            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
-            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
-        )
+        return _expects(hass, local_now.replace(hour=hour, minute=0) + timedelta(days=day), when)
 
     def beyond(ask_after: str) -> str:
         return (
@@ -515,6 +507,45 @@ async def test_tomorrow_morning_evening_and_night_are_tomorrows(
         assert await said(hass, sentence) == answer, sentence
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_part_of_the_day_said_before_the_time(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "What will the power be tomorrow morning at 7" was Home Assistant's "Sorry, I am not
+    aware of any area called 7"; "tonight at 9", "this evening at 8" the same, "in the
+    morning at 7" "… called morning at 7"."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+
+    def expects(day: int, hour: int, when: str) -> str:
+        return _expects(hass, local_now.replace(hour=hour, minute=0) + timedelta(days=day), when)
+
+    for sentence, answer in (
+        ("what will the power be tomorrow morning at 7", expects(1, 7, "at 7:00 AM tomorrow")),
+        (
+            "how much power will we use tomorrow afternoon at 2",
+            expects(1, 14, "at 2:00 PM tomorrow"),
+        ),
+        ("what will the power be tonight at 9", expects(0, 21, "at 9:00 PM today")),
+        ("what will the power be in the morning at 7", expects(1, 7, "at 7:00 AM tomorrow")),
+        ("how much power will we use this evening at 8", expects(0, 20, "at 8:00 PM today")),
+        (
+            "what will the power be this morning at 7",
+            "7:00 AM today has passed; Power forecast sees from 4:00 PM today to 4:00 PM tomorrow.",
+        ),
+        (
+            "what will the power be tomorrow morning at 9 pm",
+            'I do not understand "tomorrow morning at 9 pm" as a time of day; ask, for '
+            'example, "what will the power be at 6 pm?"',
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
 # Brussels, Saturday 28 March 2026, 8:30 PM: that night the clocks go forward at 2:00 AM.
 SPRING_EVENING = datetime(2026, 3, 28, 19, 30, tzinfo=dt_util.UTC)
 
@@ -534,17 +565,9 @@ async def test_the_night_the_clocks_go_forward_the_answer_says_the_jump(
     await start_assist(hass)
     local_now = dt_util.as_local(SPRING_EVENING)
     assert (local_now.hour, local_now.minute, str(local_now.tzinfo)) == (20, 30, "Europe/Brussels")
-    rows = {
-        dt_util.parse_datetime(point["datetime"]): point
-        for point in hass.states.get(PREDICTED).attributes["forecast"]
-    }
     three_am = datetime(2026, 3, 29, 1, 0, tzinfo=dt_util.UTC)
     assert dt_util.as_local(three_am).hour == 3
-    point = rows[three_am]
-    at_three = (
-        f"Power forecast expects about {_card(point['power_w'])} at 3:00 AM tomorrow (likely "
-        f"{_card(point['low_w'])} to {_card(point['high_w'])})."
-    )
+    at_three = _expects(hass, three_am, "at 3:00 AM tomorrow")
     for sentence, asked in (
         ("what will the power be at 2:30 am", "2:30 AM"),
         ("what will the power be tomorrow at 2 am", "2:00 AM"),
@@ -555,10 +578,8 @@ async def test_the_night_the_clocks_go_forward_the_answer_says_the_jump(
             f"{at_three}"
         ), sentence
     # 1:30 AM comes, as any other time.
-    one_am = rows[datetime(2026, 3, 29, 0, 0, tzinfo=dt_util.UTC)]
-    assert await said(hass, "what will the power be at 1:30 am") == (
-        f"Power forecast expects about {_card(one_am['power_w'])} from 1:00 AM to 3:00 AM "
-        f"tomorrow (likely {_card(one_am['low_w'])} to {_card(one_am['high_w'])})."
+    assert await said(hass, "what will the power be at 1:30 am") == _expects(
+        hass, datetime(2026, 3, 29, 0, 0, tzinfo=dt_util.UTC), "from 1:00 AM to 3:00 AM tomorrow"
     )
 
 
@@ -578,22 +599,8 @@ async def test_the_night_the_clocks_go_back_the_answer_says_which_of_the_two(
     _set_states(hass)
     await _add_predictor(hass)
     await start_assist(hass)
-    assert (dt_util.as_local(AUTUMN_EVENING).hour, dt_util.as_local(AUTUMN_EVENING).minute) == (
-        23,
-        30,
-    )
-
-    def expects(start: datetime, when: str) -> str:
-        (point,) = (
-            point
-            for point in hass.states.get(PREDICTED).attributes["forecast"]
-            if dt_util.parse_datetime(point["datetime"]) == start
-        )
-        return (
-            f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
-            f"{_card(point['low_w'])} to {_card(point['high_w'])})."
-        )
-
+    local_now = dt_util.as_local(AUTUMN_EVENING)
+    assert (local_now.hour, local_now.minute) == (23, 30)
     # 2:00 AM summer time is 00:00 UTC, 2:00 AM winter time 01:00 UTC.
     first_two = datetime(2026, 10, 25, 0, 0, tzinfo=dt_util.UTC)
     second_two = first_two + timedelta(hours=1)
@@ -603,16 +610,16 @@ async def test_the_night_the_clocks_go_back_the_answer_says_which_of_the_two(
         (
             "what will the power be at 2:30 am",
             f"2:30 AM tomorrow {twice}; the first, before they do: "
-            + expects(first_two, "in the hour from 2:00 AM tomorrow"),
+            + _expects(hass, first_two, "in the hour from 2:00 AM tomorrow"),
         ),
         (
             "what will the power be at 2 am",
             f"2:00 AM tomorrow {twice}; the first, before they do: "
-            + expects(first_two, "at 2:00 AM tomorrow"),
+            + _expects(hass, first_two, "at 2:00 AM tomorrow"),
         ),
         (
             "what will the power be at 3 am",
-            expects(datetime(2026, 10, 25, 2, 0, tzinfo=dt_util.UTC), "at 3:00 AM tomorrow"),
+            _expects(hass, datetime(2026, 10, 25, 2, 0, tzinfo=dt_util.UTC), "at 3:00 AM tomorrow"),
         ),
     ):
         assert await said(hass, sentence) == answer, sentence
@@ -622,7 +629,8 @@ async def test_the_night_the_clocks_go_back_the_answer_says_which_of_the_two(
     async_fire_time_changed(hass, second)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert await said(hass, "what will the power be at 2:30 am") == (
-        f"2:30 AM today {twice}; the second, after they do: " + expects(second_two, "this hour")
+        f"2:30 AM today {twice}; the second, after they do: "
+        + _expects(hass, second_two, "this hour")
     )
 
 
@@ -667,6 +675,19 @@ async def test_each_power_question_is_answered_by_one_intent(
 def _card(power_w: float) -> str:
     """Watts as the card shows them: whole, a half up, grouped."""
     return f"{math.floor(power_w + 0.5):,}\u00a0W"
+
+
+def _expects(hass: HomeAssistant, start: datetime, when: str) -> str:
+    """What Power forecast says of its hour from `start` (matched as an instant), from its row."""
+    (point,) = (
+        point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+        if dt_util.parse_datetime(point["datetime"]) == start
+    )
+    return (
+        f"Power forecast expects about {_card(point['power_w'])} {when} (likely "
+        f"{_card(point['low_w'])} to {_card(point['high_w'])})."
+    )
 
 
 async def _two_forecasts(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> str:

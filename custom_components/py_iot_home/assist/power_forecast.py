@@ -107,8 +107,10 @@ class PowerAtIntent(PowerForecastIntent):
         asked = parse_asked_time(asked_text)
         if asked is None:
             response = intent_obj.create_response()
+            # As it was said: "9 pm" alone is a time, "tomorrow morning at 9 pm" none.
+            heard = f"{day} at {said}" if day else said
             response.async_set_speech(
-                f'I do not understand "{said}" as a time of day; ask, for example, '
+                f'I do not understand "{heard}" as a time of day; ask, for example, '
                 '"what will the power be at 6 pm?"'
             )
             return response

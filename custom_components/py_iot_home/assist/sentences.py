@@ -9,6 +9,7 @@ from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .outdoor_trend import INTENT_OUTDOOR_TREND
+from .part_of_day import PARTS_OF_DAY
 from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .trend_intent import INTENT_AREA_TREND
@@ -22,6 +23,12 @@ _USE = "[use|usage|consumption]"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
+# "Tomorrow", "tonight", "in the morning", said before "at 7" ("at night at 2" is not said).
+_DAYS_BEFORE_A_TIME = (
+    "today",
+    "tomorrow",
+    *(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at ")),
+)
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
@@ -101,11 +108,12 @@ SENTENCES: Mapping[str, AssistSentences] = {
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
+    # The day or part of one said before the time ("tomorrow morning at 7"), read with it.
     **{
-        f"power_at_{day}": AssistSentences(
+        f"power_at_{day.replace(' ', '_')}": AssistSentences(
             intent_type=INTENT_POWER_AT, sentences=_at_sentences(f" {day}"), slots={"day": day}
         )
-        for day in ("today", "tomorrow")
+        for day in _DAYS_BEFORE_A_TIME
     },
     # Asked these ways, Home Assistant's own intent answered with the reading: "is the
     # temperature rising in the living room?" "20.7 degrees".
