@@ -29,6 +29,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
         ("6pm", (18,), 0, None),
         ("six pm", (18,), 0, None),
         ("6:30 pm today", (18,), 30, "today"),
+        ("6.30 pm", (18,), 30, None),
+        ("18.15", (18,), 15, None),
         ("7 am tomorrow", (7,), 0, "tomorrow"),
         ("tomorrow at 7 am", (7,), 0, "tomorrow"),
         ("12 am", (0,), 0, None),

@@ -383,6 +383,7 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         # 3 pm has gone by today: the next is tomorrow's, the forecast's last hour.
         ("what will the power be at 3 pm", 1, 15, "at 3:00 PM tomorrow"),
         ("what will the power be at 6:30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be at 6.30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
         # 4 pm is the hour under way.
         ("what will the power be at 4 pm", 0, 16, "this hour"),
     ):
