@@ -384,6 +384,13 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         ("what will the power be at 3 pm", 1, 15, "at 3:00 PM tomorrow"),
         ("what will the power be at 6:30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
         ("what will the power be at 6.30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be at half past six", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        (
+            "what will the power be at a quarter to seven tomorrow morning",
+            1,
+            6,
+            "from 6:00 AM to 7:00 AM tomorrow",
+        ),
         # 4 pm is the hour under way.
         ("what will the power be at 4 pm", 0, 16, "this hour"),
     ):

@@ -25,6 +25,11 @@ _DAYS: tuple[Day, ...] = ("today", "tomorrow")
 _CLOCK = re.compile(
     r"(?P<hour>\d{1,2}|[a-z]+)(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm|oclock)?",
 )
+# "Half past six", "a quarter past 6", "quarter to seven": said as a clock reads them.
+_PAST_OR_TO = re.compile(
+    r"\b(?:a )?(?P<part>half|quarter) (?P<way>past|to) (?P<hour>\d{1,2}|[a-z]+)"
+    r"(?: (?P<half>am|pm))?\b"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,7 +223,20 @@ def _normalised(text: str) -> str:
     words = re.sub(r"[^a-z0-9: ]", " ", words)
     words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
     words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)
-    return " ".join(words.split())
+    return _PAST_OR_TO.sub(_as_clock, " ".join(words.split()))
+
+
+def _as_clock(match: re.Match[str]) -> str:
+    hour = _number(match["hour"])
+    if hour is None or not 1 <= hour <= 12 or (match["part"], match["way"]) == ("half", "to"):
+        return match[0]
+    half = f" {match['half']}" if match["half"] else ""
+    if match["way"] == "past":
+        return f"{hour}:{30 if match['part'] == 'half' else 15}{half}"
+    # A quarter to 1 is 12:45; a quarter to 12 pm (noon) 11:45 am.
+    if hour == 12 and half:
+        half = " am" if half == " pm" else " pm"
+    return f"{(hour - 2) % 12 + 1}:45{half}"
 
 
 def _number(word: str) -> int | None:
