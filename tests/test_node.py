@@ -17,6 +17,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_MQTT, ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
+    EVENT_STATE_CHANGED,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -38,7 +39,13 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import CONF_SECRET, DEFAULT_FAILURE_THRESHOLD, DOMAIN
 from custom_components.py_iot_home.nodes.coordinator import CONFIRMATION_TRIP_S
-from custom_components.py_iot_home.protocol import MessageSigner, SensorInfo, parse_command
+from custom_components.py_iot_home.protocol import (
+    MessageSigner,
+    SensorInfo,
+    StateMessage,
+    build_state,
+    parse_command,
+)
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -50,6 +57,7 @@ from .node_messages import (
     STATE_TOPIC,
     announce_payload,
     announcement,
+    discover_and_confirm,
     replay_payload,
     state_payload,
     switch_states_waited,
@@ -553,8 +561,53 @@ async def test_a_node_online_but_silent_stops_showing_its_values(
     assert await after(600) == STATE_UNAVAILABLE
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     await hass.async_block_till_done()
-    assert await after(30) == "23.0"
-    assert await after(70) == STATE_UNAVAILABLE
+    # Its 23.0 was read ten minutes ago: not current again until it reads anew.
+    assert await after(30) == STATE_UNAVAILABLE
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(3, temperature=24.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await after(80) == "24.0"
+    assert await after(40) == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize("signed", [False, True])
+async def test_a_node_back_after_an_hour_shows_no_old_reading_until_it_reads(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory, signed: bool
+) -> None:
+    """A node back after an hour away sends "online" and its switch states (its echo, no
+    reading) before its next reading, which may queue behind its backlog for seconds, or
+    take its whole interval: its hour-old 22.5 °C showed as current meanwhile, a new state
+    in the recorder at the time it came back, for up to 90 s."""
+    secret = "the kitchen node's own secret"
+    signer = MessageSigner(secret) if signed else None
+    await discover_and_confirm(hass, signer=signer, secret=secret if signed else "")
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    shown: list[str] = []
+    hass.bus.async_listen(
+        EVENT_STATE_CHANGED,
+        lambda event: (
+            shown.append(event.data["new_state"].state)
+            if event.data["entity_id"] == TEMPERATURE
+            else None
+        ),
+    )
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    echo = StateMessage(node_id=NODE_ID, ts=time.time(), seq=3, switches={"led1": True})
+    async_fire_mqtt_message(hass, STATE_TOPIC, build_state(echo, signer=signer).payload)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(LED).state == STATE_ON
+    assert hass.states.get(CONNECTIVITY).state == STATE_ON
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(4, temperature=19.5, signer=signer))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert shown == ["19.5"]
 
 
 async def test_a_node_back_with_a_state_before_its_online_is_logged_online(

@@ -487,6 +487,37 @@ async def test_a_strangers_online_does_not_keep_a_dead_signing_node_looking_aliv
     assert ir.async_get(hass).async_get_issue(DOMAIN, node_offline_issue_id(NODE_ID)) is None
 
 
+async def test_a_strangers_online_does_not_show_a_dead_signing_nodes_hour_old_reading(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A signing node died an hour ago (its last will said "offline"). Anyone's unsigned
+    "online" showed its hour-old 22.5 °C as current, a new state in the recorder, until the
+    next silence check (up to 30 s); a stranger could do it again after each "offline"."""
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2, signer=signer))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    changes = _kitchen_pi_state_changes(hass)
+    for _ in range(3):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+        await hass.async_block_till_done()
+        assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+        await hass.async_block_till_done()
+    assert TEMPERATURE not in changes
+    # The node's own next reading shows at once.
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(3, temperature=19.0, signer=signer))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "19.0"
+
+
 async def test_states_repeating_a_commands_switch_pass_the_ration_once(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient
 ) -> None:

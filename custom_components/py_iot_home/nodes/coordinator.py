@@ -335,14 +335,20 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if online == self.data.online and self.data.availability_known:
             # Nothing to write: each repeat wrote every entity of the node (a loop-holding flood).
             return
+        now = time.time()
+        # Judged before its grace: readings older than the node's rhythm allows do not turn
+        # current again because someone says "online"; only a new reading makes them so.
+        stale = self._readings_stale(now)
         if online and (vouched or self._silence.last_heard_s is None):
-            self._silence.heard(time.time())
+            self._silence.heard(now)
         if online and vouched and self.data.availability_known:
             self._silence.restarted()
         if not self._display_ration.take(time.monotonic()):
             # Flapping faster than shown (nodes.display_ration): each change wrote every entity
             # and queued a recorder row for each. The latest is written once the ration allows.
-            self.data = replace(self.data, online=online, availability_known=True)
+            self.data = replace(
+                self.data, online=online, availability_known=True, readings_stale=stale
+            )
             self.rejections.refuse(
                 msg.topic, RefusalKind.LIVE_RATIONED, "availability changing faster than shown"
             )
@@ -352,7 +358,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 )
             return
         LOGGER.info("Node %s is %s", self.node_id, "online" if online else "offline")
-        self.async_set_updated_data(replace(self.data, online=online, availability_known=True))
+        self.async_set_updated_data(
+            replace(self.data, online=online, availability_known=True, readings_stale=stale)
+        )
+
+    def _readings_stale(self, now: float) -> bool:
+        """Whether the readings shown are older than the node's rhythm explains."""
+        return self.data.readings_stale or self._silence.is_silent(now)
 
     def _switches_awaited(self) -> bool:
         """Whether a switch not reported yet shows unavailable (just set up)."""
@@ -581,7 +593,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 # Confirmed once: until the command's task resumed, every state repeating
                 # the switch passed the display ration too (a burst of them per command).
                 del self._confirmations[key]
-        self._silence.heard(time.time())
+        now = time.time()
+        # Switch states alone (a reconnect's echo, a confirmation) renew no old reading.
+        stale = not state.sensors and self._readings_stale(now)
+        self._silence.heard(now)
         if state.sensors:
             self._silence.read(at)
         if not self.data.online:
@@ -601,7 +616,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                 online=True,
                 availability_known=True,
                 sampled_at=datetime.fromtimestamp(at, UTC),
-                readings_stale=False,
+                readings_stale=stale,
             )
         )
 
