@@ -209,3 +209,24 @@ async def test_a_command_is_confirmed_by_a_node_whose_clock_is_not_yet_called_of
     )
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get(LED).state == STATE_ON
+
+
+async def test_a_clock_repair_goes_when_the_clock_is_right_after_a_reload(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The entry reloaded (its options changed, or the node announced other sensors) while
+    its clock was off: the new coordinator did not know of the repair, so the node's clock
+    set right never took it away (until Home Assistant restarted)."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    for seq in (1, 2, 3):
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=time.time() + 7200))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID)) is not None
+    assert await hass.config_entries.async_reload(node.config_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(4, temperature=21.0))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "21.0"
+    assert issues.async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID)) is None

@@ -39,7 +39,7 @@ from custom_components.py_iot_home.protocol import (
     StateMessage,
     build_state,
 )
-from custom_components.py_iot_home.repairs import node_offline_issue_id
+from custom_components.py_iot_home.repairs import node_clock_issue_id, node_offline_issue_id
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -333,6 +333,50 @@ async def test_a_flood_of_live_states_writes_the_entities_a_bounded_number_of_ti
     async_fire_mqtt_message(hass, STATE_TOPIC, build_state(state, signer=signer).payload)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.kitchen_pi_s0_temperature").state == "25.0"
+
+
+@pytest.mark.parametrize("turns_good", [False, True], ids=["ever_new_offset", "off_and_good"])
+async def test_a_flood_of_mistimed_states_writes_the_clock_repair_a_bounded_number_of_times(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    turns_good: bool,
+) -> None:
+    """Each live state stamped far from now wrote the node's *clock is off* repair with its
+    own offset (or, every fourth one in time, deleted it): each an update of the issue
+    registry, an event to every open frontend. A compromised node (or anyone, for an
+    unsigned one) sending them as fast as the broker takes them cost the loop six times
+    what a state in time does (2,000 in 2.2 s against 0.35 s in the harness). The repair
+    still says what the latest message says, half a second on."""
+    signer = MessageSigner(SECRET)
+    await discover_and_confirm(hass, signer=signer, secret=SECRET)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    await hass.async_block_till_done()
+    events: list[str] = []
+    hass.bus.async_listen(
+        ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED, lambda event: events.append(event.data["action"])
+    )
+    now = time.time()
+    flood = 500
+    for index in range(flood):
+        in_time = turns_good and index % 4 == 0
+        ts = now if in_time else now + 7200 + index * 60
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2 + index, ts=ts, signer=signer))
+    await hass.async_block_till_done()
+    assert len(events) <= 21, len(events)
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID))
+    assert issue is not None
+    # The last one: 7,200 + 499 * 60 s ahead.
+    assert issue.translation_placeholders["offset"] == "10\u00a0h 19\u00a0min"
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(2 + flood, signer=signer))
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, node_clock_issue_id(NODE_ID)) is None
 
 
 def _count_writes(hass: HomeAssistant) -> list[str]:

@@ -130,6 +130,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self.replayed_samples = 0
         self._offline_timer: Callable[[], None] | None = None
         self._availability_flush: Callable[[], None] | None = None
+        # What the clock repair was last set to: (offset,), (None,) for none; None before the
+        # first write (the entry's previous coordinator, before a reload, may have left one).
+        self._clock_repair: tuple[float | None] | None = None
+        self._clock_repair_ration = DisplayRation()
+        self._clock_repair_flush: Callable[[], None] | None = None
         self._switch_states_wait: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement, awaiting_switches=True)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
@@ -423,6 +428,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         if self._availability_flush is not None:
             self._availability_flush()
             self._availability_flush = None
+        if self._clock_repair_flush is not None:
+            self._clock_repair_flush()
+            self._clock_repair_flush = None
         if self._switch_states_wait is not None:
             self._switch_states_wait()
             self._switch_states_wait = None
@@ -524,14 +532,32 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         return shown is not None and sample_ts < shown <= now
 
     def _watch_clock(self, sample_ts: float, now: float) -> None:
-        was_off = self.clock.is_off
         self.clock.observe(sample_ts, now)
-        if self.clock.is_off and self.clock.offset_s is not None:
-            async_node_clock_off(
-                self.hass, self.node_id, self.config_entry.title, self.clock.offset_s
+        wanted = (self.clock.offset_s if self.clock.is_off else None,)
+        if wanted == self._clock_repair or self._clock_repair_flush is not None:
+            return
+        if not self._clock_repair_ration.take(time.monotonic()):
+            # Each write is an event to every open frontend, and a compromised node's (or
+            # anyone's, unsigned) mistimed states rewrote it per message: the latest goes soon.
+            self._clock_repair_flush = async_call_later(
+                self.hass, 1 / SHOWN_PER_S, self._flush_clock_repair
             )
-        elif was_off:
+            return
+        self._write_clock_repair()
+
+    def _write_clock_repair(self) -> None:
+        offset_s = self.clock.offset_s if self.clock.is_off else None
+        if offset_s is not None:
+            async_node_clock_off(self.hass, self.node_id, self.config_entry.title, offset_s)
+        else:
             async_node_clock_ok(self.hass, self.node_id)
+        self._clock_repair = (offset_s,)
+
+    @callback
+    def _flush_clock_repair(self, _: datetime) -> None:
+        """Write the clock repair that changed beyond the ration (at most every half second)."""
+        self._clock_repair_flush = None
+        self._write_clock_repair()
 
     @callback
     def _handle_replay(self, msg: ReceiveMessage) -> None:
