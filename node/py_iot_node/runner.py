@@ -35,6 +35,10 @@ SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
 # must not grow the node's memory); samples and acknowledgements are never dropped. With
 # payloads over MAX_PAYLOAD_BYTES dropped on arrival, the queue holds at most 16 MiB.
 MAX_QUEUED_MESSAGES = 1000
+# Above the longest topic a command or resend request comes on (336 characters: a prefix of
+# four 64-character levels, a 32-character node id and switch key). MQTT allows 64 KiB, and
+# the `+` of the command subscription takes any: such topics would hold 64 MiB in the queue.
+MAX_TOPIC_LENGTH = 512
 READER_JOIN_TIMEOUT_S = 10.0
 
 
@@ -146,6 +150,9 @@ class EventForwarder:
         except UnicodeDecodeError:
             # paho decodes on access; raised here, it would end its network thread.
             self._drop("a topic that is not UTF-8")
+            return
+        if len(topic) > MAX_TOPIC_LENGTH:
+            self._drop(f"a topic longer than {MAX_TOPIC_LENGTH} characters")
             return
         self.events.put(CommandReceived(topic, message.payload, bool(message.retain)))
 

@@ -251,6 +251,25 @@ def test_oversized_and_flooding_messages_are_dropped_before_queueing(
     assert dropped_lines == [f"1 incoming messages dropped: larger than {MAX_PAYLOAD_BYTES} bytes"]
 
 
+def test_a_topic_longer_than_any_command_topic_is_dropped_before_queueing(
+    tmp_path: Path,
+) -> None:
+    """MQTT allows topics of 64 KiB, and the command subscription's `+` level takes any: a
+    stranger's 1,000 queued messages held 64 MiB of topics beside their payloads, not the
+    16 MiB of payloads the queue's bound promised."""
+    client = create_client(make_config(tmp_path))
+    events: queue.Queue[Event] = queue.Queue()
+    forwarder = EventForwarder(events)
+    longest_prefix = "/".join(["p" * 64] * 4)
+    longest = f"{longest_prefix}/{'n' * 32}/switch/{'k' * 32}/set"
+    for topic in (longest, f"py_iot_home/kitchen/switch/{'k' * 65_000}/set"):
+        message = MQTTMessage(topic=topic.encode())
+        message.payload = b"ON"
+        forwarder.on_message(client, None, message)
+    assert [events.get_nowait() for _ in range(events.qsize())] == [CommandReceived(longest, b"ON")]
+    assert forwarder.messages_dropped == 1
+
+
 def test_a_topic_that_is_not_utf8_is_dropped(tmp_path: Path) -> None:
     """Mosquitto refuses such topics; another broker might pass one on to the node."""
     client = create_client(make_config(tmp_path))
