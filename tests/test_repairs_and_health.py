@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +25,15 @@ from custom_components.py_iot_home.system_health import system_health_info
 
 from .fakes import install_fake_hardware
 from .home_entry import BOARD_SUBENTRY_ID
-from .node_messages import ANNOUNCE_TOPIC, AVAILABILITY_TOPIC, NODE_ID, announce_payload
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    NODE_ID,
+    STATE_TOPIC,
+    announce_payload,
+    discover_and_confirm,
+    state_payload,
+)
 
 STRINGS = Path(repairs.__file__).parent / "strings.json"
 
@@ -78,6 +87,30 @@ async def test_node_offline_for_a_day(
     async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
     await hass.async_block_till_done()
     assert _issue(hass, f"node_offline_{NODE_ID}") is None
+
+
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.usefixtures("mock_hass_config")
+async def test_a_deleted_nodes_repairs_go_with_it(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A node deleted (gone for good, as its *offline for a day* repair suggests) left its
+    repairs behind: "Kitchen Pi has been offline for a day" and its clock's stayed in the
+    list, naming a node that no longer existed, until Home Assistant restarted."""
+    node = await discover_and_confirm(hass)
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online")
+    for seq in (1, 2, 3):
+        async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(seq, ts=time.time() + 7200))
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "offline")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(days=1, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    issues = [f"node_offline_{NODE_ID}", f"node_clock_off_{NODE_ID}"]
+    assert all(_issue(hass, issue_id) is not None for issue_id in issues)
+    assert await hass.config_entries.async_remove(node.config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [issue_id for issue_id in issues if _issue(hass, issue_id) is not None] == []
 
 
 async def test_pin_conflict_issue(

@@ -94,6 +94,17 @@ def async_node_back(hass: HomeAssistant, node_id: str) -> None:
     ir.async_delete_issue(hass, DOMAIN, node_offline_issue_id(node_id))
 
 
+@callback
+def async_node_deleted(hass: HomeAssistant, node_id: str) -> None:
+    """A deleted node's repairs go with it: they name a node that no longer exists."""
+    for issue_id in (
+        node_offline_issue_id(node_id),
+        node_clock_issue_id(node_id),
+        node_id_shared_issue_id(node_id),
+    ):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
 def node_clock_issue_id(node_id: str) -> str:
     """Issue id of a node whose clock is off."""
     return f"node_clock_off_{node_id}"

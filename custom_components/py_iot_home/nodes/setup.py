@@ -29,6 +29,7 @@ from ..protocol import (
     TopicKind,
     build_announcement,
 )
+from ..repairs import async_node_deleted
 from ..stored_settings import put_right
 from ..trends.coordinator import (
     TrendCoordinator,
@@ -137,7 +138,9 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
 
 
 async def async_forget_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
-    """A deleted node's trend samples, message counter and resend position go with it."""
+    """A deleted node's trend samples, counter, resend position and repairs go with it."""
+    if isinstance(node_id := entry.data.get(CONF_NODE_ID), str):  # no text: a hand edit
+        async_node_deleted(hass, node_id)
     await async_remove_trend_samples(hass, entry.entry_id)
     await async_remove_counters(hass, entry.entry_id)
     (await async_get_resend_positions(hass)).remove(entry.entry_id)
