@@ -58,6 +58,7 @@ from custom_components.py_iot_home.protocol import (
 from custom_components.py_iot_home.repairs import (
     node_clock_issue_id,
     node_id_shared_issue_id,
+    node_signs_without_secret_issue_id,
 )
 
 from .node_messages import (
@@ -241,6 +242,29 @@ async def test_a_signing_node_cannot_be_confirmed_without_its_secret(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     # What is stored is the validated announcement, without its signature.
     assert "sig" not in json.loads(result["result"].data[CONF_ANNOUNCEMENT])
+
+
+async def test_a_node_signing_after_it_was_added_without_a_secret_is_a_repair(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node added without a secret, given one later in its node.yaml: Home Assistant went
+    on taking its messages unchecked (anyone on the broker could still speak for a node the
+    user believed signed) without a word, and the node refused Home Assistant's unsigned
+    commands: its LED failed to switch, no reason given."""
+    node = await discover_and_confirm(hass)
+    issues = ir.async_get(hass)
+    assert issues.async_get_issue(DOMAIN, node_signs_without_secret_issue_id(NODE_ID)) is None
+    signer = MessageSigner("the secret now in its node.yaml")
+    signed = announce_payload(replace(announcement(), seq=5), signer=signer)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, signed, retain=True)
+    await hass.async_block_till_done()
+    issue = issues.async_get_issue(DOMAIN, node_signs_without_secret_issue_id(NODE_ID))
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "Kitchen Pi", "node_id": NODE_ID}
+    # Deleted (to be added again with its secret, as the repair says): it goes.
+    assert await hass.config_entries.async_remove(node.config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issues.async_get_issue(DOMAIN, node_signs_without_secret_issue_id(NODE_ID)) is None
 
 
 async def test_old_signed_announcement_is_refused_after_a_restart(

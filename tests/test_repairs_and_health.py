@@ -140,6 +140,6 @@ def test_no_node_repair_puts_the_announced_name_in_its_markdown() -> None:
     announced, anyone's on the broker: it may go in a title, never in a description."""
     issues = json.loads(STRINGS.read_text())["issues"]
     node_issues = {key: text for key, text in issues.items() if key.startswith("node_")}
-    assert len(node_issues) == 4
+    assert len(node_issues) == 5
     for key, text in node_issues.items():
         assert "{name}" not in text["description"], key

@@ -101,6 +101,7 @@ def async_node_deleted(hass: HomeAssistant, node_id: str) -> None:
         node_offline_issue_id(node_id),
         node_clock_issue_id(node_id),
         node_id_shared_issue_id(node_id),
+        node_signs_without_secret_issue_id(node_id),
     ):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
 
@@ -195,6 +196,31 @@ def async_node_id_shared(hass: HomeAssistant, node_id: str, name: str, *, signed
         translation_key="node_id_shared" if signed else "node_id_shared_unsigned",
         translation_placeholders={"name": name, "node_id": node_id},
         learn_more_url=None if signed else SIGNATURES_DOCS_URL,
+    )
+
+
+def node_signs_without_secret_issue_id(node_id: str) -> str:
+    """Issue id of a node that signs its messages, added without its secret."""
+    return f"node_signs_without_secret_{node_id}"
+
+
+@callback
+def async_node_signs_without_secret(hass: HomeAssistant, node_id: str, name: str) -> None:
+    """The node's announcement is signed, but its entry has no secret to check it with.
+
+    A secret given to the node after it was added: its messages go unchecked (anyone on the
+    broker may speak for it), and it refuses Home Assistant's unsigned commands. A stranger
+    may send a signature too: the issue says so.
+    """
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        node_signs_without_secret_issue_id(node_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="node_signs_without_secret",
+        translation_placeholders={"name": name, "node_id": node_id},
+        learn_more_url=SIGNATURES_DOCS_URL,
     )
 
 

@@ -35,6 +35,7 @@ from ..protocol import (
     StateMessage,
     TopicKind,
     build_command,
+    is_signed,
     node_topic,
     parse_announcement,
     parse_availability,
@@ -48,6 +49,7 @@ from ..repairs import (
     async_node_clock_ok,
     async_node_id_shared,
     async_node_offline_too_long,
+    async_node_signs_without_secret,
 )
 from .clock import ClockWatch
 from .collision import HARDWARE_CHANGE_WINDOW_S, MAX_HARDWARE_CHANGES, CollisionWatch
@@ -245,6 +247,9 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             self._reject(msg, err)
             return
         self.messages_accepted[TopicKind.ANNOUNCE] += 1
+        if self._verifier is None and announcement.seq is not None and is_signed(msg.payload):
+            # Given a secret after it was added: its messages go unchecked, our commands refused.
+            async_node_signs_without_secret(self.hass, self.node_id, self.config_entry.title)
         self._start_switch_states_wait()
         self.resend.announced(announcement.seq)
         if self._counters is not None:
