@@ -38,7 +38,7 @@ class SilenceWatch:
     warned_at_s: float | None = None
 
     def heard(self, now_s: float) -> None:
-        """A live sample arrived (or the node came online: it gets a full grace period)."""
+        """A live sample arrived (or the node came online: its first sample gets a full grace)."""
         self.last_heard_s = now_s
 
     def read(self, ts: float) -> None:
