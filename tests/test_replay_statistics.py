@@ -10,15 +10,19 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.statistics import async_import_statistics, get_metadata
+from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
+    do_adhoc_statistics,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -140,6 +144,54 @@ async def test_replay_imports_hours_at_their_times(
     )
     assert metadata[TEMPERATURE][1]["unit_class"] == "temperature"
     assert metadata[HUMIDITY][1]["unit_class"] == "unitless"
+
+
+@pytest.mark.parametrize("shown_in", ["its_own_setting", "the_homes_units"])
+async def test_a_replay_keeps_the_unit_the_statistics_are_kept_in(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    shown_in: str,
+) -> None:
+    """A node's temperature shown in °F (every sensor's, in a home set to US units; or its
+    own setting) has its statistics kept in °F. The replay's hours were imported in °C,
+    which relabelled every hour compiled before: 12:00's 71.6 °F then read 160.9 °F."""
+    freezer.move_to(NOW)
+    if shown_in == "the_homes_units":
+        hass.config.units = US_CUSTOMARY_SYSTEM
+    await _confirmed_online_node(hass)
+    if shown_in == "its_own_setting":
+        er.async_get(hass).async_update_entity_options(
+            TEMPERATURE, "sensor", {"unit_of_measurement": UnitOfTemperature.FAHRENHEIT}
+        )
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(1, temperature=22.0))
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "71.6"
+    await async_wait_recording_done(hass)
+    # The recorder compiles 12:00 from the state it recorded, in °F.
+    freezer.move_to(NOW.replace(hour=13, minute=1))
+    hour = NOW.replace(minute=0)
+    for minutes in range(0, 60, 5):
+        do_adhoc_statistics(hass, start=hour + timedelta(minutes=minutes))
+    do_adhoc_statistics(hass, start=hour, period="hourly")
+    await async_wait_recording_done(hass)
+    outage_start = NOW.replace(hour=9, minute=0)
+    _replay(hass, [(outage_start + timedelta(minutes=m), 20.0) for m in range(60)], 2)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    rows = await hourly_statistics(hass, TEMPERATURE, outage_start, hour + timedelta(hours=1))
+    assert [(row["start"], row["mean"]) for row in rows] == [
+        (outage_start.timestamp(), pytest.approx(68.0)),
+        (hour.timestamp(), pytest.approx(71.6)),
+    ]
+    metadata = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={TEMPERATURE})
+    )
+    assert metadata[TEMPERATURE][1]["unit_of_measurement"] == UnitOfTemperature.FAHRENHEIT
 
 
 def test_hourly_aggregates_skip_empty_and_nan_hours() -> None:

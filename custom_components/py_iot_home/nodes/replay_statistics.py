@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import numpy as np
 from homeassistant.components.recorder.models import StatisticData, StatisticMeanType
 from homeassistant.components.recorder.statistics import (
     STATISTIC_UNIT_TO_UNIT_CONVERTER,
     async_import_statistics,
+    get_metadata,
 )
 from homeassistant.components.sensor import DOMAIN as SENSOR_DOMAIN
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -19,6 +21,7 @@ from homeassistant.util import dt as dt_util
 
 from ..analysis.hourly import HourlyAggregate, hourly_aggregates
 from ..const import DOMAIN, LOGGER
+from ..storage.recorder_reads import async_recorder_read
 from ..trends.coordinator import TrendCoordinator
 
 HOUR_S = 3600
@@ -149,7 +152,29 @@ class ReplayStatistics:
         aggregates = hourly_aggregates(
             np.asarray(times), np.asarray(values, dtype=np.float64), hours
         )
-        if not aggregates:
+        if aggregates:
+            self._trend.config_entry.async_create_task(
+                self._hass,
+                self._async_import(entity_id, source.unit, aggregates),
+                f"import replayed hours of {entity_id}",
+            )
+
+    async def _async_import(
+        self, entity_id: str, unit: str, aggregates: list[HourlyAggregate]
+    ) -> None:
+        """Import in the unit the sensor's statistics are kept in, converted from `unit`.
+
+        A sensor shown in °F (a home set to US units, or its own setting) has them in °F;
+        imported in °C, every hour compiled before was relabelled °C (71.6 °F read 160.9).
+        """
+        metadata = await async_recorder_read(
+            self._hass, partial(get_metadata, self._hass, statistic_ids={entity_id})
+        )
+        kept = metadata[entity_id][1]["unit_of_measurement"] if entity_id in metadata else unit
+        if (convert := _converter(unit, kept)) is None:
+            LOGGER.debug(
+                "Replayed hours of %s not imported: kept in %s, not %s", entity_id, kept, unit
+            )
             return
         async_import_statistics(
             self._hass,
@@ -160,25 +185,36 @@ class ReplayStatistics:
                 "source": "recorder",
                 "statistic_id": entity_id,
                 # The unit class the recorder gives this unit when it compiles statistics.
-                "unit_class": unit_class(source.unit),
-                "unit_of_measurement": source.unit,
+                "unit_class": unit_class(kept),
+                "unit_of_measurement": kept,
             },
-            [_row(aggregate) for aggregate in aggregates],
+            [_row(aggregate, convert) for aggregate in aggregates],
         )
         self.imported_hours += len(aggregates)
         LOGGER.debug("Imported %s replayed hours of %s", len(aggregates), entity_id)
 
 
-def _row(aggregate: HourlyAggregate) -> StatisticData:
+def _converter(unit: str, kept: str | None) -> Callable[[float], float] | None:
+    """From the samples' unit into the statistics' one; None when it does not convert."""
+    if kept == unit:
+        return lambda value: value
+    converter = STATISTIC_UNIT_TO_UNIT_CONVERTER.get(unit)
+    if converter is None or kept not in converter.VALID_UNITS:
+        # Statistics of another quantity (the sensor changed its unit class): not ours.
+        return None
+    return converter.converter_factory(unit, kept)
+
+
+def _row(aggregate: HourlyAggregate, convert: Callable[[float], float]) -> StatisticData:
     return StatisticData(
         start=datetime.fromtimestamp(aggregate.start_s, UTC),
-        mean=aggregate.mean,
-        min=aggregate.minimum,
-        max=aggregate.maximum,
+        mean=convert(aggregate.mean),
+        min=convert(aggregate.minimum),
+        max=convert(aggregate.maximum),
     )
 
 
-def unit_class(unit: str) -> str | None:
+def unit_class(unit: str | None) -> str | None:
     """The recorder's unit class of `unit` ("unitless" for %), None when it has none."""
     converter = STATISTIC_UNIT_TO_UNIT_CONVERTER.get(unit)
     return None if converter is None else converter.UNIT_CLASS
