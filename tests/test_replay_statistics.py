@@ -194,6 +194,29 @@ async def test_a_replay_keeps_the_unit_the_statistics_are_kept_in(
     assert metadata[TEMPERATURE][1]["unit_of_measurement"] == UnitOfTemperature.FAHRENHEIT
 
 
+@pytest.mark.parametrize("recorder_config", [{"exclude": {"entities": [TEMPERATURE]}}])
+async def test_a_replay_writes_no_statistics_of_a_sensor_left_out_of_the_recorder(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The user left the node's temperature out of the recorder (`recorder: exclude:`):
+    Home Assistant keeps no state or statistics of it, yet each replay imported its hours
+    into long-term statistics. Its humidity, recorded, still gets them."""
+    freezer.move_to(NOW)
+    await _confirmed_online_node(hass)
+    outage_start = NOW.replace(hour=9, minute=0)
+    _replay(hass, [(outage_start + timedelta(minutes=m), 20.0) for m in range(60)], 2)
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(seconds=IMPORT_DELAY_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    assert await hourly_statistics(hass, TEMPERATURE, outage_start, NOW) == []
+    assert len(await hourly_statistics(hass, HUMIDITY, outage_start, NOW)) == 1
+
+
 def test_hourly_aggregates_skip_empty_and_nan_hours() -> None:
     times = np.array([0.0, 10.0, 3600.0, 7300.0, 7400.0])
     values = np.array([1.0, 3.0, np.nan, 5.0, 7.0])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import numpy as np
+from homeassistant.components.recorder import is_entity_recorded
 from homeassistant.components.recorder.models import StatisticData, StatisticMeanType
 from homeassistant.components.recorder.statistics import (
     STATISTIC_UNIT_TO_UNIT_CONVERTER,
@@ -146,7 +147,8 @@ class ReplayStatistics:
         entity_id = er.async_get(self._hass).async_get_entity_id(
             SENSOR_DOMAIN, DOMAIN, source.source_unique_id
         )
-        if entity_id is None:
+        if entity_id is None or not is_entity_recorded(self._hass, entity_id):
+            # Left out of the recorder by the user: no statistics of it, as the recorder keeps.
             return
         times, values = self._trend.store.buffer(key).snapshot()
         aggregates = hourly_aggregates(
