@@ -194,18 +194,27 @@ async def test_a_replay_keeps_the_unit_the_statistics_are_kept_in(
     assert metadata[TEMPERATURE][1]["unit_of_measurement"] == UnitOfTemperature.FAHRENHEIT
 
 
-@pytest.mark.parametrize("recorder_config", [{"exclude": {"entities": [TEMPERATURE]}}])
+@pytest.mark.parametrize(
+    ("recorder_config", "disabled"),
+    [({"exclude": {"entities": [TEMPERATURE]}}, False), (None, True)],
+    ids=["excluded", "disabled"],
+)
 async def test_a_replay_writes_no_statistics_of_a_sensor_left_out_of_the_recorder(
     recorder_mock: Recorder,
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
     freezer: FrozenDateTimeFactory,
+    disabled: bool,
 ) -> None:
-    """The user left the node's temperature out of the recorder (`recorder: exclude:`):
-    Home Assistant keeps no state or statistics of it, yet each replay imported its hours
-    into long-term statistics. Its humidity, recorded, still gets them."""
+    """The user left the node's temperature out of the recorder (`recorder: exclude:`), or
+    disabled it: Home Assistant keeps no new statistics of it, yet each replay imported its
+    hours into long-term statistics. Its humidity still gets them."""
     freezer.move_to(NOW)
     await _confirmed_online_node(hass)
+    if disabled:
+        er.async_get(hass).async_update_entity(
+            TEMPERATURE, disabled_by=er.RegistryEntryDisabler.USER
+        )
     outage_start = NOW.replace(hour=9, minute=0)
     _replay(hass, [(outage_start + timedelta(minutes=m), 20.0) for m in range(60)], 2)
     await hass.async_block_till_done()

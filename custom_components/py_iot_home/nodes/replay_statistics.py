@@ -144,11 +144,9 @@ class ReplayStatistics:
         source = self._trend.sources.get(key)
         if source is None or not hours:
             return
-        entity_id = er.async_get(self._hass).async_get_entity_id(
-            SENSOR_DOMAIN, DOMAIN, source.source_unique_id
-        )
-        if entity_id is None or not is_entity_recorded(self._hass, entity_id):
-            # Left out of the recorder by the user: no statistics of it, as the recorder keeps.
+        registry = er.async_get(self._hass)
+        entity_id = registry.async_get_entity_id(SENSOR_DOMAIN, DOMAIN, source.source_unique_id)
+        if entity_id is None or not _recorded(self._hass, registry, entity_id):
             return
         times, values = self._trend.store.buffer(key).snapshot()
         aggregates = hourly_aggregates(
@@ -194,6 +192,16 @@ class ReplayStatistics:
         )
         self.imported_hours += len(aggregates)
         LOGGER.debug("Imported %s replayed hours of %s", len(aggregates), entity_id)
+
+
+def _recorded(hass: HomeAssistant, registry: er.EntityRegistry, entity_id: str) -> bool:
+    """Whether the recorder keeps statistics of the sensor: not disabled, not left out.
+
+    Its compile skips a sensor the user disabled or left out of the recorder; an import
+    of replayed hours would give them statistics all the same.
+    """
+    entry = registry.async_get(entity_id)
+    return entry is not None and not entry.disabled and is_entity_recorded(hass, entity_id)
 
 
 def _converter(unit: str, kept: str | None) -> Callable[[float], float] | None:
