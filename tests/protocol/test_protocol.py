@@ -908,3 +908,32 @@ def test_a_version_of_thousands_of_digits_makes_a_short_message(version: int) ->
         RejectionKind.UNKNOWN_VERSION, lambda: parse_state(STATE, encode(state_dict(v=version)))
     )
     assert len(str(error)) < 100
+
+
+@pytest.mark.parametrize(
+    ("parse", "message", "limit"),
+    [
+        (lambda p: parse_announcement(ANNOUNCE, p), announcement_dict(), MAX_PAYLOAD_BYTES),
+        (lambda p: parse_state(STATE, p), state_dict(), MAX_PAYLOAD_BYTES),
+        (lambda p: parse_command(COMMAND, p), {"v": 1, "state": "ON"}, MAX_PAYLOAD_BYTES),
+        (
+            lambda p: protocol.parse_resend_request("py_iot_home/kitchen/resend", p),
+            {"v": 1, "since": 5, "seq": 9},
+            MAX_PAYLOAD_BYTES,
+        ),
+        (
+            lambda p: protocol.parse_replay_batch(REPLAY, p),
+            {"v": 1, "messages": [state_dict()]},
+            MAX_REPLAY_PAYLOAD_BYTES,
+        ),
+    ],
+    ids=["announcement", "state", "command", "resend_request", "replay"],
+)
+def test_a_payload_of_exactly_its_limit_is_taken_one_byte_more_is_oversized(
+    parse: Callable[[bytes], object], message: dict[str, Any], limit: int
+) -> None:
+    """The limits count UTF-8 bytes, the whole payload: white space a sender pads with too."""
+    at_limit = encode(message).ljust(limit)
+    assert len(at_limit) == limit
+    parse(at_limit)
+    rejection(RejectionKind.OVERSIZED, lambda: parse(at_limit + b" "))
