@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config_entries
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 
 async def ask(
@@ -56,3 +62,18 @@ async def start_default_agent(hass: HomeAssistant) -> None:
 def expose(hass: HomeAssistant, entity_id: str, exposed: bool) -> None:
     """As the Expose page's switch does."""
     async_expose_entity(hass, conversation.DOMAIN, entity_id, exposed)
+
+
+async def disable_by_user(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, *entity_ids: str
+) -> None:
+    """Disable entities as a user does on their page, and let their entries reload."""
+    registry = er.async_get(hass)
+    for entity_id in entity_ids:
+        registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
+    # Home Assistant reloads the entry a while after an entity is disabled.
+    freezer.tick(timedelta(seconds=config_entries.RELOAD_AFTER_UPDATE_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for entity_id in entity_ids:
+        assert hass.states.get(entity_id) is None

@@ -6,13 +6,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .assist_sentences import said, start_assist
+from .assist_sentences import disable_by_user, expose, said, start_assist
 from .fakes import FakeHardware
 from .home_entry import board_subentry, feature, home_entry
 from .trend_samples import three_days_warming
@@ -20,6 +21,8 @@ from .trend_samples import three_days_warming
 BEDROOM_SUBENTRY_ID = "01JBOARD0000000000000BEDROOM"
 LIVING_ROOM_TREND = "sensor.living_room_living_room_temperature_trend"
 BEDROOM_TREND = "sensor.bedroom_bedroom_temperature_trend"
+BEDROOM_TEMPERATURE = "sensor.bedroom_bedroom_temperature"
+ENABLE_ON = "under Settings, Devices & services, Devices."
 
 
 @pytest.fixture
@@ -151,4 +154,98 @@ async def test_an_area_is_asked_about_by_its_alias(
     )
     assert (await said(hass, "how humid is it in the lounge")).startswith(
         "The humidity in the Living room is "
+    )
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_a_rooms_disabled_trend_is_named_with_where_to_enable_it(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """With its trend sensor disabled, a room "has no temperature trend" and the home had
+    "No room has a temperature trend.": it has one, only disabled."""
+    await disable_by_user(hass, freezer, BEDROOM_TREND)
+    disabled = (
+        "The temperature trend of the Bedroom, Bedroom Temperature trend, is disabled, so I "
+        f"cannot tell whether the Bedroom is getting warmer: enable it on the Bedroom device's "
+        f"page, {ENABLE_ON}"
+    )
+    assert await said(hass, "is the bedroom getting warmer") == disabled
+    assert await said(hass, "is it getting warmer in the bedroom?") == disabled
+    assert await said(hass, "what is the temperature trend in the bedroom") == disabled.replace(
+        "is getting warmer", "is getting warmer or colder"
+    )
+    # Its humidity's trend, still enabled, answers as before (no slope yet).
+    assert (await said(hass, "is the bedroom getting drier")).startswith(
+        "Not enough data yet to tell whether the Bedroom is getting more humid or drier; "
+    )
+    # The home answers from the rooms with an enabled trend, as before.
+    await three_days_warming(hass, mock_config_entry)
+    warming = float(hass.states.get(LIVING_ROOM_TREND).state)
+    assert await said(hass, "is it getting warmer") == (
+        f"Yes, the Living room is getting warmer ({warming:+.1f}\u00a0°C a day)."
+    )
+
+    await disable_by_user(hass, freezer, LIVING_ROOM_TREND)
+    assert await said(hass, "is it getting colder?") == (
+        "The temperature trends of the Bedroom (Bedroom Temperature trend) and the Living "
+        "room (Living room Temperature trend) are disabled, so I cannot tell whether any room "
+        f"is getting colder: enable them on the Bedroom and Living room devices' pages, {ENABLE_ON}"
+    )
+    # Assist speaks only of what is exposed: the bedroom's temperature and trend no more.
+    for entity_id in (BEDROOM_TEMPERATURE, BEDROOM_TREND):
+        expose(hass, entity_id, False)
+    assert await said(hass, "is the house getting warmer") == (
+        "The temperature trend of the Living room, Living room Temperature trend, is disabled, "
+        "so I cannot tell whether any room is getting warmer: enable it on the Living room "
+        f"device's page, {ENABLE_ON}"
+    )
+    assert await said(hass, "is the bedroom getting warmer") == (
+        "Bedroom Temperature is not exposed to Assist: expose it under Settings, Voice "
+        "assistants, Expose."
+    )
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_a_device_in_no_room_names_its_disabled_trend(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    devices = dr.async_get(hass)
+    bedroom = next(
+        device
+        for device in dr.async_entries_for_config_entry(devices, mock_config_entry.entry_id)
+        if device.name == "Bedroom"
+    )
+    devices.async_update_device(bedroom.id, name_by_user="Garage Pi", area_id=None)
+    await disable_by_user(hass, freezer, BEDROOM_TREND)
+    assert await said(hass, "is the garage getting colder") == (
+        "The temperature trend of Garage Pi, Garage Pi Temperature trend, is disabled, so I "
+        f"cannot tell whether Garage Pi is getting colder: enable it on the Garage Pi device's "
+        f"page, {ENABLE_ON}"
+    )
+
+
+@pytest.mark.usefixtures("two_rooms")
+async def test_a_room_with_an_enabled_and_a_disabled_trend_answers_from_the_enabled_one(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """The bedroom's board moved into the living room, whose own board's trend (beside the
+    room's own sensor, so first) is disabled."""
+    devices = dr.async_get(hass)
+    living_room = ar.async_get(hass).async_get_area_by_name("Living room")
+    assert living_room is not None
+    bedroom = next(
+        device
+        for device in dr.async_entries_for_config_entry(devices, mock_config_entry.entry_id)
+        if device.name == "Bedroom"
+    )
+    devices.async_update_device(bedroom.id, area_id=living_room.id)
+    await disable_by_user(hass, freezer, LIVING_ROOM_TREND)
+    await _bedroom_cooling(hass, mock_config_entry)
+    cooling = float(hass.states.get(BEDROOM_TREND).state)
+    assert -1.5 < cooling < -0.5
+    assert await said(hass, "is the living room getting warmer") == (
+        f"No, the Living room is getting colder: {cooling:+.1f}\u00a0°C a day over the last 3 days."
+    )
+    assert await said(hass, "is it getting warmer") == (
+        f"No, the Living room is getting colder ({cooling:+.1f}\u00a0°C a day)."
     )

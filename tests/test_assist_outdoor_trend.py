@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant import config_entries
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -16,7 +14,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import (
@@ -30,7 +28,7 @@ from custom_components.py_iot_home.const import (
 )
 from custom_components.py_iot_home.protocol import Quantity, SensorInfo
 
-from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
+from .assist_sentences import NOT_EXPOSED, disable_by_user, expose, said, start_assist
 from .fakes import FakeHardware
 from .home_entry import board_subentry, feature, forecast_subentry, home_entry
 from .node_messages import BOTH, NODE_ID, announcement, discover_and_confirm
@@ -154,13 +152,7 @@ async def test_a_disabled_trend_outside_is_named_with_where_to_enable_it(
     """With its trend sensor disabled, Assist said the board's sensor outside "keeps no
     temperature trend" and that "a board's or node's sensor outside ... keeps one": it is
     one, and its trend is only disabled."""
-    registry = er.async_get(hass)
-    registry.async_update_entity(TEMPERATURE_TREND, disabled_by=er.RegistryEntryDisabler.USER)
-    # Home Assistant reloads the entry a while after an entity is disabled.
-    freezer.tick(timedelta(seconds=config_entries.RELOAD_AFTER_UPDATE_DELAY + 1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(TEMPERATURE_TREND) is None
+    await disable_by_user(hass, freezer, TEMPERATURE_TREND)
     now = await said(hass, "what is the temperature outside")
     assert await said(hass, "is it getting colder outside") == (
         "The temperature trend of Garden Temperature, Garden Temperature trend, is disabled, "

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from .spoken import clock_time, day_ahead, spoken_unit, time_past
+from .spoken import clock_time, day_ahead, listed, spoken_unit, time_past
 
 
 class Direction(StrEnum):
@@ -231,14 +231,40 @@ def outdoor_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
 DEVICES_PAGE = "Settings, Devices & services, Devices"
 
 
-def outdoor_trend_disabled_answer(
-    *, source: str, trend: str, device: str, question: TrendQuestion
+@dataclass(frozen=True, kw_only=True)
+class DisabledTrend:
+    """A trend sensor the user disabled: whose ("the Garden"), its name, its device's name."""
+
+    of: str
+    trend: str
+    device: str
+
+
+def trend_disabled_answer(
+    *,
+    trends: Sequence[DisabledTrend],
+    question: TrendQuestion,
+    place: str = "it",
+    where: str = "",
 ) -> str:
-    """An outdoor sensor of ours whose trend sensor the user disabled: which, where to enable."""
+    """Trend sensors the user disabled: which, and where to enable them.
+
+    No yes or no: "whether {place} is getting colder{where}", `where` " outside" for outside.
+    """
+    whether = f"so I cannot tell whether {place} is {_whether(question)}{where}"
+    devices = list(dict.fromkeys(trend.device for trend in trends))
+    page = "device's page" if len(devices) == 1 else "devices' pages"
+    pages = f"the {listed(devices)} {page}"
+    if len(trends) == 1:
+        (trend,) = trends
+        return (
+            f"The {question.quantity} trend of {trend.of}, {trend.trend}, is disabled, "
+            f"{whether}: enable it on {pages}, under {DEVICES_PAGE}."
+        )
     return (
-        f"The {question.quantity} trend of {source}, {trend}, is disabled, so I cannot tell "
-        f"whether it is {_whether(question)} outside: enable it on the {device} device's page, "
-        f"under {DEVICES_PAGE}."
+        f"The {question.quantity} trends of "
+        f"{listed([f'{trend.of} ({trend.trend})' for trend in trends])} are disabled, "
+        f"{whether}: enable them on {pages}, under {DEVICES_PAGE}."
     )
 
 

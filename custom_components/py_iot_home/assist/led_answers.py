@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .spoken import listed
+
 
 @dataclass(frozen=True, slots=True)
 class NamedLed:
@@ -22,19 +24,12 @@ class NamedLed:
         return f"{self.name} in the {self.area}" if self.area else f"{self.name} in no area"
 
 
-def _listed(names: Sequence[str]) -> str:
-    """Names listed in words: "A", "A and B", "A, B and C"."""
-    if len(names) < 2:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def leds_switched_answer(*, area: str, leds: Sequence[str], on: bool) -> str:
     """Say what was switched: "Turned on the Desk LED in the Kitchen", or several by name."""
     turned = "Turned on" if on else "Turned off"
     if len(leds) == 1:
         return f"{turned} the {leds[0]} in the {area}."
-    return f"{turned} {len(leds)} LEDs in the {area}: {_listed(leds)}."
+    return f"{turned} {len(leds)} LEDs in the {area}: {listed(leds)}."
 
 
 def device_leds_switched_answer(*, device: str, leds: Sequence[str], on: bool) -> str:
@@ -42,14 +37,14 @@ def device_leds_switched_answer(*, device: str, leds: Sequence[str], on: bool) -
     turned = "Turned on" if on else "Turned off"
     if len(leds) == 1:
         return f"{turned} the {leds[0]}."
-    return f"{turned} {len(leds)} LEDs of {device}: {_listed(leds)}."
+    return f"{turned} {len(leds)} LEDs of {device}: {listed(leds)}."
 
 
 def which_led_answer(*, area: str, leds: Sequence[str], on: bool) -> str:
     """Answer "the LED" of an area with several: name them, switch none."""
     verb = "turn on" if on else "turn off"
     return (
-        f"The {area} has {len(leds)} LEDs: {_listed(leds)}. Say which one, or "
+        f"The {area} has {len(leds)} LEDs: {listed(leds)}. Say which one, or "
         f'"{verb} the LEDs in the {area}" for all of them.'
     )
 
@@ -61,13 +56,13 @@ def home_leds_switched_answer(*, leds: Sequence[NamedLed], on: bool) -> str:
         (led,) = leds
         # Alone, an LED in no area needs no place to be told apart.
         return f"{turned} the {led.spoken() if led.area else led.name}."
-    return f"{turned} {len(leds)} LEDs: {_listed([led.spoken() for led in leds])}."
+    return f"{turned} {len(leds)} LEDs: {listed([led.spoken() for led in leds])}."
 
 
 def which_home_led_answer(*, leds: Sequence[NamedLed], on: bool) -> str:
     """Answer "the LED" said in no area, in a home with several: name them, switch none."""
     verb = "turn on" if on else "turn off"
     return (
-        f"There are {len(leds)} LEDs: {_listed([led.spoken() for led in leds])}. Say which "
+        f"There are {len(leds)} LEDs: {listed([led.spoken() for led in leds])}. Say which "
         f'one, or "{verb} all the LEDs".'
     )

@@ -12,7 +12,6 @@ from typing import Any
 import probatio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
@@ -20,14 +19,13 @@ from ..const import DOMAIN
 from .climate_answers import (
     TrendQuestion,
     outdoor_no_trend_answer,
-    outdoor_trend_disabled_answer,
     parse_trend_question,
     unknown_direction_answer,
 )
 from .exposure import assistant_of, is_exposed, trend_source
 from .outdoor import OUTDOOR_READINGS, outdoor_reading_speech
 from .places import slot_text
-from .trend_speech import outdoor_words, trend_entities, trend_speech
+from .trend_speech import disabled_trend, outdoor_words, trend_entities, trend_speech
 from .weather_outlook import async_weather_outlook
 
 INTENT_OUTDOOR_TREND = "PyIotHomeGetOutdoorTrend"
@@ -101,28 +99,15 @@ async def async_outdoor_trend_speech(
         no_trend = (
             outdoor_no_trend_answer(source=state.name, question=question)
             if trend is None
-            else _disabled_trend_answer(hass, trend, state.name, question)
+            else outdoor_words(state.name).disabled(
+                trends=[disabled_trend(hass, trend, state.name)], question=question
+            )
         )
         said.append(f"{no_trend} {now}")
         untrended = True
     if untrended and (outlook := await async_weather_outlook(hass, assistant, question.quantity)):
         said.append(outlook)
     return " ".join(said)
-
-
-def _disabled_trend_answer(
-    hass: HomeAssistant, trend: er.RegistryEntry, source: str, question: TrendQuestion
-) -> str:
-    """A disabled trend sensor, by the name its device page lists it under."""
-    device = dr.async_get(hass).async_get(trend.device_id) if trend.device_id else None
-    device_name = (device.name_by_user or device.name) if device else None
-    name = trend.name or " ".join(str(part) for part in (device_name, trend.original_name) if part)
-    return outdoor_trend_disabled_answer(
-        source=source,
-        trend=name or trend.entity_id,
-        device=device_name or source,
-        question=question,
-    )
 
 
 def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,6 +15,13 @@ _SPOKEN_UNITS = {"%": "percent"}
 def spoken_unit(number: str, unit: str) -> str:
     """A number and its unit, "%" in words: "44.0 percent", "22.5 °C"."""
     return with_unit(number, _SPOKEN_UNITS.get(unit, unit))
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names listed in words: "A", "A and B", "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def clock_time(moment: datetime) -> str:

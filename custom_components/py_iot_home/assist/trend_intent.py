@@ -25,12 +25,20 @@ from .climate_answers import (
     not_enough_data_answer,
     parse_trend_question,
     split_it_getting,
+    trend_disabled_answer,
     unknown_direction_answer,
 )
 from .exposure import EXPOSE_PAGE, assistant_of, is_trend_exposed
 from .outdoor_trend import asked_outside, async_outdoor_trend_speech
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
-from .trend_speech import TREND_DIRECTIONS, local_time, place_words, trend_entities, trend_speech
+from .trend_speech import (
+    TREND_DIRECTIONS,
+    disabled_trend,
+    local_time,
+    place_words,
+    trend_entities,
+    trend_speech,
+)
 
 INTENT_AREA_TREND = "PyIotHomeGetAreaTrend"
 # What "is it getting warmer" and "is the house getting warmer" call the whole home.
@@ -79,10 +87,8 @@ class AreaTrendIntent(AreaIntentHandler):
             intent_obj,
             named,
             PlaceReading(
-                area_has=lambda area: _trend_entity(hass, area, question.quantity) is not None,
-                device_has=lambda device: (
-                    _device_trend(hass, device, question.quantity) is not None
-                ),
+                area_has=lambda area: _enabled(_trend_entity(hass, area, question.quantity)),
+                device_has=lambda device: _enabled(_device_trend(hass, device, question.quantity)),
                 device_speech=lambda device: _trend_speech(
                     hass,
                     assistant,
@@ -105,25 +111,37 @@ class AreaTrendIntent(AreaIntentHandler):
 def _trend_entity(
     hass: HomeAssistant, area: ar.AreaEntry, quantity: str
 ) -> er.RegistryEntry | None:
-    """Our trend sensor of `quantity` in the area; the one beside the area's own sensor first."""
+    """Our trend sensor of `quantity` in the area: the one beside the area's own sensor first.
+
+    An enabled one before any disabled one, which is returned only to say it is disabled.
+    """
     registry = er.async_get(hass)
-    candidates = [
-        entity for entity in trend_entities(hass, quantity) if area_of(hass, entity) == area.id
-    ]
+    candidates = [entity for entity in _trends(hass, quantity) if area_of(hass, entity) == area.id]
     own = getattr(area, f"{quantity}_entity_id")
     own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
-    candidates.sort(key=lambda entity: entity.device_id != own_device)
+    candidates.sort(key=lambda entity: (entity.disabled, entity.device_id != own_device))
     return candidates[0] if candidates else None
 
 
 def _device_trend(
     hass: HomeAssistant, device: dr.DeviceEntry, quantity: str
 ) -> er.RegistryEntry | None:
-    """The device's own trend sensor of `quantity`, if it has one."""
+    """The device's own trend sensor of `quantity`, if it has one (an enabled one first)."""
     return next(
-        (entity for entity in trend_entities(hass, quantity) if entity.device_id == device.id),
+        (entity for entity in _trends(hass, quantity) if entity.device_id == device.id),
         None,
     )
+
+
+def _trends(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
+    """Our trend sensors of `quantity`, the enabled ones first."""
+    return sorted(
+        trend_entities(hass, quantity, with_disabled=True), key=lambda entity: entity.disabled
+    )
+
+
+def _enabled(entity: er.RegistryEntry | None) -> bool:
+    return entity is not None and not entity.disabled
 
 
 def _trend_speech(
@@ -141,9 +159,10 @@ def _trend_speech(
 
 def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuestion) -> str:
     """Each room's exposed trend of the quantity (a device in no room by its name), briefly."""
-    places = _trend_places(hass, question.quantity)
+    every_place = _trend_places(hass, question.quantity)
+    places = {place: entity for place, entity in every_place.items() if not entity.disabled}
     if not places:
-        return f"No room has a {question.quantity} trend."
+        return _disabled_trends_speech(hass, assistant, every_place, question)
     places = {
         place: entity
         for place, entity in places.items()
@@ -155,7 +174,7 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
             f"{question.quantity} sensor under {EXPOSE_PAGE}."
         )
     trends: list[PlaceTrend] = []
-    for place, entity in sorted(places.items(), key=lambda item: item[0].casefold()):
+    for place, entity in sorted(places.items(), key=_by_place):
         state = hass.states.get(entity.entity_id)
         try:
             slope = float(state.state) if state is not None else math.nan
@@ -190,15 +209,42 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
     return home_trend_answer(question=question, places=trends)
 
 
+def _disabled_trends_speech(
+    hass: HomeAssistant,
+    assistant: str,
+    places: dict[str, er.RegistryEntry],
+    question: TrendQuestion,
+) -> str:
+    """No room's trend is enabled: the disabled ones, and where to enable them.
+
+    Only those Assist may speak of; "No room has a trend" said nothing of them.
+    """
+    disabled = [
+        disabled_trend(hass, entity, place)
+        for place, entity in sorted(places.items(), key=_by_place)
+        if is_trend_exposed(hass, assistant, entity)
+    ]
+    if not disabled:
+        return f"No room has a {question.quantity} trend."
+    return trend_disabled_answer(trends=disabled, question=question, place="any room")
+
+
+def _by_place(item: tuple[str, er.RegistryEntry]) -> str:
+    return item[0].casefold()
+
+
 def _trend_places(hass: HomeAssistant, quantity: str) -> dict[str, er.RegistryEntry]:
-    """The trend sensor of each room ("the Kitchen"), or of each device in no room."""
+    """The trend sensor of each room ("the Kitchen"), or of each device in no room.
+
+    An enabled one where the place has one, else a disabled one.
+    """
     places: dict[str, er.RegistryEntry] = {}
     areas = ar.async_get(hass)
     for area in areas.async_list_areas():
         if (entity := _trend_entity(hass, area, quantity)) is not None:
             places[f"the {area.name}"] = entity
     devices = dr.async_get(hass)
-    for entity in trend_entities(hass, quantity):
+    for entity in _trends(hass, quantity):
         if area_of(hass, entity) is None and entity.device_id is not None:
             device = devices.async_get(entity.device_id)
             if device is not None:

@@ -14,6 +14,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
@@ -28,6 +29,7 @@ from ..trends.snapshot import (
 )
 from .climate_answers import (
     Direction,
+    DisabledTrend,
     TrendQuestion,
     capitalized,
     no_clear_trend_answer,
@@ -38,6 +40,7 @@ from .climate_answers import (
     outdoor_not_enough_data_answer,
     outdoor_trend_answer,
     trend_answer,
+    trend_disabled_answer,
 )
 from .exposure import is_trend_exposed, not_exposed_answer, trend_source
 
@@ -52,6 +55,8 @@ TREND_DIRECTIONS: Mapping[object, Direction] = {
 class TrendWords:
     """How the answers about one trend name its place: a room, a device, or outside."""
 
+    # Whose trend it is: "the Kitchen", "Garage Pi", the outdoor sensor's name.
+    whose: str
     # The quantity's sensor, when the one the user un-exposed is gone.
     sensor: Callable[[str], str]
     trend: Callable[..., str]
@@ -59,23 +64,27 @@ class TrendWords:
     no_clear_trend: Callable[..., str]
     no_recent_readings: Callable[..., str]
     unavailable: Callable[[str], str]
+    disabled: Callable[..., str]
 
 
 def place_words(place: str) -> TrendWords:
     """The words of a room ("the Kitchen") or of a device in no room ("Garage Pi")."""
     return TrendWords(
+        whose=place,
         sensor=lambda quantity: f"The {quantity} sensor of {place}",
         trend=partial(trend_answer, place=place),
         not_enough_data=partial(not_enough_data_answer, place=place),
         no_clear_trend=partial(no_clear_trend_answer, place=place),
         no_recent_readings=partial(no_recent_readings_answer, place=place),
         unavailable=lambda quantity: f"The {quantity} trend of {place} is unavailable right now.",
+        disabled=partial(trend_disabled_answer, place=place),
     )
 
 
 def outdoor_words(source: str) -> TrendWords:
     """The words of the outdoor sensor `source` ("Garden"): "it is getting colder outside"."""
     return TrendWords(
+        whose=source,
         sensor=lambda _quantity: source,
         trend=partial(outdoor_trend_answer, source=source),
         not_enough_data=partial(outdoor_not_enough_data_answer, source=source),
@@ -84,6 +93,7 @@ def outdoor_words(source: str) -> TrendWords:
         unavailable=lambda quantity: (
             f"The {quantity} trend outside ({source}) is unavailable right now."
         ),
+        disabled=partial(trend_disabled_answer, where=" outside"),
     )
 
 
@@ -100,6 +110,14 @@ def trend_entities(
         and entity.translation_key in keys
         and (with_disabled or not entity.disabled)
     ]
+
+
+def disabled_trend(hass: HomeAssistant, trend: er.RegistryEntry, whose: str) -> DisabledTrend:
+    """A disabled trend sensor, by the name its device page lists it under."""
+    device = dr.async_get(hass).async_get(trend.device_id) if trend.device_id else None
+    device_name = (device.name_by_user or device.name) if device else None
+    name = trend.name or " ".join(str(part) for part in (device_name, trend.original_name) if part)
+    return DisabledTrend(of=whose, trend=name or trend.entity_id, device=str(device_name or whose))
 
 
 def local_time(value: object) -> datetime | None:
@@ -125,6 +143,8 @@ def trend_speech(
         # Named by the sensor the user un-exposed: the trend follows it.
         source = hass.states.get(trend_source(hass, entity) or entity.entity_id)
         return not_exposed_answer(source.name if source else capitalized(words.sensor(quantity)))
+    if entity.disabled:
+        return words.disabled(trends=[disabled_trend(hass, entity, words.whose)], question=question)
     feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
     options = feature.options if feature else {}
     window_days = float(options.get(CONF_WINDOW_DAYS, DEFAULT_WINDOW_DAYS))
