@@ -115,7 +115,7 @@ def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.Re
 
     Disabled too: the answer says so, and where to enable it.
     """
-    trends = trend_entities(hass, quantity, with_disabled=True)
+    trends = trend_entities(hass, quantity)
     followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
     if followed is not None:
         return followed

@@ -113,10 +113,12 @@ def _trend_entity(
 ) -> er.RegistryEntry | None:
     """Our trend sensor of `quantity` in the area: the one beside the area's own sensor first.
 
-    An enabled one before any disabled one, which is returned only to say it is disabled.
+    An enabled one before a disabled one, returned only where none is, for Assist to say so.
     """
     registry = er.async_get(hass)
-    candidates = [entity for entity in _trends(hass, quantity) if area_of(hass, entity) == area.id]
+    candidates = [
+        entity for entity in trend_entities(hass, quantity) if area_of(hass, entity) == area.id
+    ]
     own = getattr(area, f"{quantity}_entity_id")
     own_device = (entry := registry.async_get(own)) and entry.device_id if own else None
     candidates.sort(key=lambda entity: (entity.disabled, entity.device_id != own_device))
@@ -128,15 +130,8 @@ def _device_trend(
 ) -> er.RegistryEntry | None:
     """The device's own trend sensor of `quantity`, if it has one (an enabled one first)."""
     return next(
-        (entity for entity in _trends(hass, quantity) if entity.device_id == device.id),
+        (entity for entity in trend_entities(hass, quantity) if entity.device_id == device.id),
         None,
-    )
-
-
-def _trends(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
-    """Our trend sensors of `quantity`, the enabled ones first."""
-    return sorted(
-        trend_entities(hass, quantity, with_disabled=True), key=lambda entity: entity.disabled
     )
 
 
@@ -244,7 +239,7 @@ def _trend_places(hass: HomeAssistant, quantity: str) -> dict[str, er.RegistryEn
         if (entity := _trend_entity(hass, area, quantity)) is not None:
             places[f"the {area.name}"] = entity
     devices = dr.async_get(hass)
-    for entity in _trends(hass, quantity):
+    for entity in trend_entities(hass, quantity):
         if area_of(hass, entity) is None and entity.device_id is not None:
             device = devices.async_get(entity.device_id)
             if device is not None:

@@ -97,19 +97,22 @@ def outdoor_words(source: str) -> TrendWords:
     )
 
 
-def trend_entities(
-    hass: HomeAssistant, quantity: str, *, with_disabled: bool = False
-) -> list[er.RegistryEntry]:
-    """Our enabled trend sensors of `quantity` (and the disabled ones, if asked)."""
+def trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]:
+    """Our trend sensors of `quantity`, the enabled ones first.
+
+    The disabled ones too: asked about one, Assist says it is disabled and where to enable it.
+    """
     keys = {f"{quantity}_trend", f"sensor_{quantity}_trend"}
-    return [
-        entity
-        for entity in er.async_get(hass).entities.values()
-        if entity.platform == DOMAIN
-        and entity.domain == Platform.SENSOR
-        and entity.translation_key in keys
-        and (with_disabled or not entity.disabled)
-    ]
+    return sorted(
+        (
+            entity
+            for entity in er.async_get(hass).entities.values()
+            if entity.platform == DOMAIN
+            and entity.domain == Platform.SENSOR
+            and entity.translation_key in keys
+        ),
+        key=lambda entity: entity.disabled,
+    )
 
 
 def disabled_trend(hass: HomeAssistant, trend: er.RegistryEntry, whose: str) -> DisabledTrend:
