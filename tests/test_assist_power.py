@@ -324,6 +324,10 @@ async def test_power_answers_say_where_to_expose_the_power_sensors(
     assert await said(hass, "what is the power forecast") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "when is the peak power") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "what will the power be at 6 pm") == f"{predicted}{NOT_EXPOSED}"
+    assert await said(hass, "what will the power be tonight") == f"{predicted}{NOT_EXPOSED}"
+    assert await said(hass, "what will the power be this morning") == (
+        f"This morning, from 6:00 AM to 12:00 PM, has passed; {predicted}{NOT_EXPOSED}"
+    )
     assert await said(hass, "what is the temperature outside") == (
         "It is 4.5\u00a0°C outside (Garden)."
     )
@@ -668,6 +672,11 @@ async def test_each_power_question_is_answered_by_one_intent(
         ("what is the power forecast", "Power forecast expects about "),
         ("what is the power forecast for 6 pm", "Power forecast expects about "),
         ("when is the peak power tomorrow", "Power forecast expects the peak "),
+        ("what's the power forecast for tonight", "Tonight, from 5:00 PM to 6:00 AM, "),
+        ("how much power will we use tonight", "Tonight, from 5:00 PM to 6:00 AM, "),
+        ("what will the power be tonight at 9", "Power forecast expects about "),
+        ("what's the power forecast at night", "Tonight, from 5:00 PM to 6:00 AM, "),
+        ("what's the power forecast tomorrow morning", "Tomorrow morning, from 6:00 AM "),
     ):
         caplog.clear()
         assert (await said(hass, sentence)).startswith(answer), sentence
@@ -778,4 +787,157 @@ async def test_a_time_gone_by_is_said_once_and_each_forecast_says_what_it_sees(
     assert await said(hass, "what will the power be at 6 am today") in (
         f"{lead}{home} {not_exposed}",
         f"{lead}{not_exposed} {home}",
+    )
+
+
+def _rows(hass: HomeAssistant, entity_id: str = PREDICTED) -> dict[datetime, dict[str, float]]:
+    """A forecast's rows by their start, as instants (UTC)."""
+    rows: dict[datetime, dict[str, float]] = {}
+    for point in hass.states.get(entity_id).attributes["forecast"]:
+        start = dt_util.parse_datetime(point["datetime"])
+        assert start is not None
+        rows[start.astimezone(dt_util.UTC)] = point
+    return rows
+
+
+def _over(hass: HomeAssistant, when: str, starts: list[datetime], first_share: float = 1.0) -> str:
+    """What Power forecast says over the hours from `starts` (the first for its share), worked
+    out from its rows: the kWh to a tenth, a half up, and the highest hour, said on the clock."""
+    rows = _rows(hass)
+    points = [rows[start.astimezone(dt_util.UTC)] for start in starts]
+    energy_wh = points[0]["power_w"] * first_share + sum(p["power_w"] for p in points[1:])
+    tenths = math.floor(energy_wh / 100 + 0.5)
+    peak_start, peak = max(zip(starts, points, strict=True), key=lambda row: row[1]["power_w"])
+    return (
+        f"{when}, Power forecast expects about {tenths // 10:,}.{tenths % 10}\u00a0kWh; the "
+        f"highest hour is {dt_util.as_local(peak_start):%-I:%M %p}, about {_card(peak['power_w'])}."
+    )
+
+
+def _hourly(first: datetime, count: int) -> list[datetime]:
+    """`count` real hours from `first`, each an hour after the last in UTC."""
+    return [first + timedelta(hours=index) for index in range(count)]
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_power_over_a_part_of_the_day(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "What will the power be tonight?", "how much energy will we use this evening?", "what's
+    the power forecast for tomorrow morning?" were Home Assistant's "Sorry, I couldn't
+    understand that" (the last, 'I do not understand "tomorrow morning" as a time of day')."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 16:10 in US/Pacific on Saturday 28 February: the forecast runs from 4:00 PM today to
+    # 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+    five_pm = local_now.replace(hour=17, minute=0)
+    tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
+    tonight = _over(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13))
+    this_evening = _over(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7))
+    tomorrow_morning = _over(
+        hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)
+    )
+    # What is left of the hour under way: 50 minutes of 4 PM.
+    rest_of_afternoon = _over(
+        hass,
+        "For the rest of this afternoon, from 4:10 PM to 5:00 PM",
+        [local_now.replace(minute=0)],
+        first_share=50 / 60,
+    )
+    seen = "Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
+    for sentence, answer in (
+        ("what will the power be tonight?", tonight),
+        ("How much power will we use tonight", tonight),
+        ("what's the energy forecast tonight", tonight),
+        ("what is the power forecast for tonight", tonight),
+        ("how much power will we use at night", tonight),
+        ("how much energy will we use this evening?", this_evening),
+        ("what's the power forecast for tomorrow morning?", tomorrow_morning),
+        ("what will our electricity usage be tomorrow morning", tomorrow_morning),
+        ("what will the power be in the morning", tomorrow_morning),
+        ("what is the predicted power use for tomorrow morning", tomorrow_morning),
+        ("how much power will we use this afternoon", rest_of_afternoon),
+        (
+            "what will the power be this morning",
+            f"This morning, from 6:00 AM to 12:00 PM, has passed; {seen}",
+        ),
+        (
+            "how much power will the house use tomorrow afternoon",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 5:00 PM today, when it sees all of tomorrow afternoon.",
+        ),
+        (
+            "what will the power be tomorrow night",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 6:00 AM tomorrow, when it sees all of tomorrow night.",
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS, end=SPRING_EVENING)
+async def test_tonight_the_clocks_go_forward_counts_the_hours_that_come(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Brussels at 8:30 PM on 28 March: tonight has no 2 AM hour, and it is not counted."""
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    freezer.move_to(SPRING_EVENING)
+    await async_import_once(hass, _hourly_statistics(ENOUGH_DAYS, end=SPRING_EVENING))
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 8 PM (half of it left) to 6 AM: 8 PM, 9, 10, 11, midnight, 1 AM, then 3, 4 and 5 AM.
+    starts = _hourly(datetime(2026, 3, 28, 19, 0, tzinfo=dt_util.UTC), 9)
+    assert [dt_util.as_local(start).hour for start in starts] == [20, 21, 22, 23, 0, 1, 3, 4, 5]
+    assert await said(hass, "how much power will we use tonight") == _over(
+        hass, "For the rest of tonight, from 8:30 PM to 6:00 AM", starts, first_share=0.5
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS, end=AUTUMN_EVENING)
+async def test_tonight_the_clocks_go_back_counts_both_two_oclock_hours(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Brussels at 11:30 PM on 24 October: tonight's 2 AM hour comes twice; both count."""
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    freezer.move_to(AUTUMN_EVENING)
+    await async_import_once(hass, _hourly_statistics(ENOUGH_DAYS, end=AUTUMN_EVENING))
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    starts = _hourly(datetime(2026, 10, 24, 21, 0, tzinfo=dt_util.UTC), 8)
+    assert [dt_util.as_local(start).hour for start in starts] == [23, 0, 1, 2, 2, 3, 4, 5]
+    assert await said(hass, "what will the power be tonight") == _over(
+        hass, "For the rest of tonight, from 11:30 PM to 6:00 AM", starts, first_share=0.5
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_each_power_forecast_answers_a_part_of_the_day(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two forecasts: each says its own tonight; a part gone by is said once, then each says
+    what it sees; one not exposed says where to expose it."""
+    heat_pump = await _two_forecasts(hass, freezer)
+    five_pm = dt_util.as_local(NOW).replace(hour=17, minute=0)
+    home = _over(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13))
+    answer = await said(hass, "how much power will we use tonight")
+    assert answer.startswith(f"{home} ") or answer.endswith(f" {home}"), answer
+    pump = answer.replace(home, "").strip()
+    assert pump.startswith("Tonight, from 5:00 PM to 6:00 AM, Heat pump forecast expects about ")
+    assert pump != home.replace("Power forecast", "Heat pump forecast")
+    seen = "sees from 4:00 PM today to 4:00 PM tomorrow."
+    lead = "This morning, from 6:00 AM to 12:00 PM, has passed; "
+    assert await said(hass, "what will the power be this morning") in (
+        f"{lead}Power forecast {seen} Heat pump forecast {seen}",
+        f"{lead}Heat pump forecast {seen} Power forecast {seen}",
+    )
+    expose(hass, heat_pump, False)
+    not_exposed = f"{hass.states.get(heat_pump).name}{NOT_EXPOSED}"
+    assert await said(hass, "how much power will we use tonight") in (
+        f"{home} {not_exposed}",
+        f"{not_exposed} {home}",
     )

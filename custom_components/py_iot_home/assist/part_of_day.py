@@ -1,20 +1,23 @@
 """Words for a part of the day ("in the evening", "tonight", "tomorrow morning"): no Home Assistant.
 
-What a clock hour said with them is: its half of the clock, its day, its night's hours.
+What a clock hour said with them is: its half of the clock, its day, its night's hours; and
+the hours the part itself covers, placed in the home's time zone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 type Day = Literal["today", "tomorrow"]
 type Half = Literal["am", "pm", "night"]
+type Span = Literal["morning", "afternoon", "evening", "night"]
 
 
 @dataclass(frozen=True)
 class PartOfDay:
-    """A part of the day: the half of the clock it takes, and the day it pins, if it names one.
+    """A part of the day: its half of the clock, the day it pins if it names one, its hours.
 
     "night" is the evening and the small hours after midnight: "9 tonight" is 9 PM, "1 tonight"
     1 AM.
@@ -22,25 +25,47 @@ class PartOfDay:
 
     half: Half
     day: Day | None
+    span: Span
 
 
 PARTS_OF_DAY = {
-    "in the morning": PartOfDay("am", None),
-    "in the afternoon": PartOfDay("pm", None),
-    "in the evening": PartOfDay("pm", None),
-    "at night": PartOfDay("night", None),
-    "this morning": PartOfDay("am", "today"),
-    "this afternoon": PartOfDay("pm", "today"),
-    "this evening": PartOfDay("pm", "today"),
-    "tonight": PartOfDay("night", "today"),
-    "tomorrow morning": PartOfDay("am", "tomorrow"),
-    "tomorrow afternoon": PartOfDay("pm", "tomorrow"),
-    "tomorrow evening": PartOfDay("pm", "tomorrow"),
-    "tomorrow night": PartOfDay("night", "tomorrow"),
+    "in the morning": PartOfDay("am", None, "morning"),
+    "in the afternoon": PartOfDay("pm", None, "afternoon"),
+    "in the evening": PartOfDay("pm", None, "evening"),
+    "at night": PartOfDay("night", None, "night"),
+    "this morning": PartOfDay("am", "today", "morning"),
+    "this afternoon": PartOfDay("pm", "today", "afternoon"),
+    "this evening": PartOfDay("pm", "today", "evening"),
+    "tonight": PartOfDay("night", "today", "night"),
+    "tomorrow morning": PartOfDay("am", "tomorrow", "morning"),
+    "tomorrow afternoon": PartOfDay("pm", "tomorrow", "afternoon"),
+    "tomorrow evening": PartOfDay("pm", "tomorrow", "evening"),
+    "tomorrow night": PartOfDay("night", "tomorrow", "night"),
 }
 # The night's hours: its small hours up to 5 AM, its evening from 5 PM.
 _SMALL_HOURS_END = 6
 _EVENING_START = 17
+# Each span's first hour and its end, counted from its day's midnight (past 24: the next day).
+# They hold every hour a sentence reads in them: "9 tonight" (9 PM) and "1 tonight" (1 AM) are
+# the night's, "11 this evening" the evening's; the morning begins where the night ends.
+SPAN_HOURS: dict[Span, tuple[int, int]] = {
+    "morning": (_SMALL_HOURS_END, 12),
+    "afternoon": (12, _EVENING_START),
+    "evening": (_EVENING_START, 24),
+    "night": (_EVENING_START, 24 + _SMALL_HOURS_END),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartPlaced:
+    """A part of the day placed: its name as said of it now, its start and end (UTC).
+
+    The hours between are real hours: the night the clocks go forward has one fewer.
+    """
+
+    name: str
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,3 +103,44 @@ def hour_of_night(hour: int, said_half: str, *, twenty_four: bool) -> HourOfNigh
     if _SMALL_HOURS_END <= of_day < _EVENING_START:
         return None
     return HourOfNight(hour=of_day, after_midnight=of_day < _SMALL_HOURS_END)
+
+
+def said_part(words: str) -> PartOfDay | None:
+    """The part of the day when it is all the words say ("tomorrow morning", "tonight").
+
+    "Night" alone is "at night": the sentence's own "at" comes before it.
+    """
+    words = " ".join(words.lower().split())
+    return PARTS_OF_DAY.get(words) or PARTS_OF_DAY.get(f"at {words}")
+
+
+def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
+    """The hours of `part` in the time zone of `now` (aware): of the day it names, else the next.
+
+    Tonight is the night not yet over: at 00:30 the one under way, from 5 PM yesterday, as
+    "1 am tonight" at 00:30 is this night's. A part of today gone by ("this morning" at 4 PM)
+    is placed all the same: its end is before `now`.
+    """
+    today = now.date()
+    if part.day == "tomorrow":
+        days = [today + timedelta(days=1)]
+    elif part.day == "today":
+        days = [today - timedelta(days=1), today] if part.span == "night" else [today]
+    else:
+        days = [today + timedelta(days=offset) for offset in (-1, 0, 1)]
+    placed = [_placed(part.span, day, now) for day in days]
+    return next((one for one in placed if one.end > now.astimezone(UTC)), placed[-1])
+
+
+def _placed(span: Span, day: date, now: datetime) -> PartPlaced:
+    first, end = SPAN_HOURS[span]
+    offset = (day - now.date()).days
+    prefix = "tomorrow" if offset == 1 else "this"
+    name = "tonight" if span == "night" and offset < 1 else f"{prefix} {span}"
+    return PartPlaced(name=name, start=_instant(day, first, now), end=_instant(day, end, now))
+
+
+def _instant(day: date, hour: int, now: datetime) -> datetime:
+    """`hour` (past 24: of the next day) of `day` on the clock of `now`'s zone, in UTC."""
+    local = datetime.combine(day + timedelta(days=hour // 24), time(hour % 24), tzinfo=now.tzinfo)
+    return local.astimezone(UTC)

@@ -64,14 +64,28 @@ def power_day_answer(
     if isinstance(seen, str):
         return seen
     of_day, reaches = seen
-    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in of_day) / 1000
     if tomorrow:
-        said = f"Tomorrow, {name} expects about {kwh(energy_kwh)} ({reaches or 'the whole day'})"
-    else:
-        said = f"For the rest of today, {name} expects about {kwh(energy_kwh)}"
-        if reaches:
-            said += f" ({reaches})"
-    peak = max(of_day, key=lambda hour: hour.power_w)
+        return expected_over(
+            when="Tomorrow", name=name, hours=of_day, now=now, note=reaches or "the whole day"
+        )
+    return expected_over(
+        when="For the rest of today", name=name, hours=of_day, now=now, note=reaches
+    )
+
+
+def expected_over(
+    *, when: str, name: str, hours: Sequence[ForecastHour], now: datetime, note: str | None
+) -> str:
+    """What a predictor expects over `hours` (a day's, or a part's): the energy, the highest hour.
+
+    "{when}, Power forecast expects about 6.1 kWh ({note}); the highest hour is 7:00 PM, about
+    1,240 W." The hour under way counts for what is left of it.
+    """
+    energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in hours) / 1000
+    said = f"{when}, {name} expects about {kwh(energy_kwh)}"
+    if note:
+        said += f" ({note})"
+    peak = max(hours, key=lambda hour: hour.power_w)
     return f"{said}; the highest hour is {clock_time(peak.start)}, about {watts(peak.power_w)}."
 
 

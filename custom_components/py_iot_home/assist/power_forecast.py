@@ -1,6 +1,8 @@
-"""Assist: what each power forecast expects over the next 24 hours, today, tomorrow, at its peak."""
+"""Assist: what each power forecast expects in the next 24 hours, a day, a part of one, an hour."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
@@ -11,8 +13,9 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
-from .asked_time import asked_day, moment_asked, parse_asked_time
+from .asked_time import MomentAsked, asked_day, moment_asked, parse_asked_time
 from .exposure import assistant_of, is_exposed, not_exposed_answer
+from .part_of_day import part_placed, said_part
 from .power_answers import (
     ForecastHour,
     power_at_answer,
@@ -22,6 +25,7 @@ from .power_answers import (
     power_peak_answer,
     power_seen_answer,
 )
+from .power_part_answers import part_passed, power_part_answer
 from .spoken import time_past, time_repeated, time_skipped
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
@@ -90,7 +94,7 @@ class PowerPeakIntent(PowerForecastIntent):
 
 
 class PowerAtIntent(PowerForecastIntent):
-    """What each power predictor expects in the hour of a time of day ("at 6 pm tomorrow")."""
+    """What each power predictor expects at a time ("at 6 pm"), or over a part of the day."""
 
     intent_type = INTENT_POWER_AT
     description = "Tells the power use each power forecast expects at a time of day"
@@ -103,45 +107,59 @@ class PowerAtIntent(PowerForecastIntent):
         if day is None and (only_day := asked_day(said)) is not None:
             intent_obj.slots["day"] = {"value": only_day}
             return await super().async_handle(intent_obj)
-        asked_text = f"{said} {day}" if day else said
-        asked = parse_asked_time(asked_text)
-        if asked is None:
-            response = intent_obj.create_response()
-            # As it was said: "9 pm" alone is a time, "tomorrow morning at 9 pm" none.
-            heard = f"{day} at {said}" if day else said
-            response.async_set_speech(
-                f'I do not understand "{heard}" as a time of day; ask, for example, '
-                '"what will the power be at 6 pm?"'
-            )
-            return response
         now = dt_util.now()
-        moment = moment_asked(asked, now)
-        intent_obj.slots["moment"] = {"value": moment}
-        response = await super().async_handle(intent_obj)
-        if not predicted_power_entities(intent_obj.hass):
-            return response
-        if moment.passed:
-            # Each forecast then says the hours it sees, which are what is left to ask about.
-            lead = f"{time_past(dt_util.as_local(moment.at), now)} has passed; "
-        elif moment.skipped:
-            # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
-            lead = f"{time_skipped(moment.wall, moment.at, now)}; "
-        elif moment.repeated and moment.change_at:
-            # The night they go back it comes twice: which of the two is answered.
-            first = moment.repeated == "first"
-            lead = f"{time_repeated(moment.wall, moment.change_at, now, first=first)}: "
+        if day is None and (part := said_part(said)) is not None:
+            # "Tonight", "for tomorrow morning": the hours of that part of the day.
+            placed = part_placed(part, now)
+            intent_obj.slots["part"] = {"value": placed}
+            lead = f"{part_passed(placed, now)}; " if placed.end <= now.astimezone(UTC) else None
         else:
+            asked = parse_asked_time(f"{said} {day}" if day else said)
+            if asked is None:
+                response = intent_obj.create_response()
+                # As it was said: "9 pm" alone is a time, "tomorrow morning at 9 pm" none.
+                heard = f"{day} at {said}" if day else said
+                response.async_set_speech(
+                    f'I do not understand "{heard}" as a time of day; ask, for example, '
+                    '"what will the power be at 6 pm?"'
+                )
+                return response
+            moment = moment_asked(asked, now)
+            intent_obj.slots["moment"] = {"value": moment}
+            lead = _moment_lead(moment, now)
+        response = await super().async_handle(intent_obj)
+        if lead is None or not predicted_power_entities(intent_obj.hass):
             return response
         response.async_set_speech(lead + response.speech["plain"]["speech"])
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        now = dt_util.now()
+        if (part := intent_obj.slots.get("part", {}).get("value")) is not None:
+            if part.end <= now.astimezone(UTC):
+                return power_seen_answer(name=name, hours=hours, now=now)
+            return power_part_answer(name=name, hours=hours, now=now, part=part)
         moment = intent_obj.slots.get("moment", {}).get("value")
         if moment is None:
             return super()._answer(name, hours, intent_obj)
         if moment.passed:
-            return power_seen_answer(name=name, hours=hours, now=dt_util.now())
-        return power_at_answer(name=name, hours=hours, now=dt_util.now(), at=moment.at)
+            return power_seen_answer(name=name, hours=hours, now=now)
+        return power_at_answer(name=name, hours=hours, now=now, at=moment.at)
+
+
+def _moment_lead(moment: MomentAsked, now: datetime) -> str | None:
+    """What is said once before the forecasts' answers of a time gone by, skipped or repeated."""
+    if moment.passed:
+        # Each forecast then says the hours it sees, which are what is left to ask about.
+        return f"{time_past(dt_util.as_local(moment.at), now)} has passed; "
+    if moment.skipped:
+        # 2:30 AM the night the clocks go forward never comes: the hour they jump to.
+        return f"{time_skipped(moment.wall, moment.at, now)}; "
+    if moment.repeated and moment.change_at:
+        # The night they go back it comes twice: which of the two is answered.
+        first = moment.repeated == "first"
+        return f"{time_repeated(moment.wall, moment.change_at, now, first=first)}: "
+    return None
 
 
 def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:

@@ -23,12 +23,20 @@ _USE = "[use|usage|consumption]"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
-# "Tomorrow", "tonight", "in the morning", said before "at 7" ("at night at 2" is not said).
-_DAYS_BEFORE_A_TIME = (
-    "today",
-    "tomorrow",
-    *(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at ")),
-)
+# "Tonight", "in the morning": "at night" is no such phrase, as the sentences' own "at" comes
+# before it ("at night at 2" is not said; "how much power will we use at night" is "at {time}").
+_PARTS_SAID_ALONE = tuple(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at "))
+# "Tomorrow", "tonight", "in the morning", said before "at 7".
+_DAYS_BEFORE_A_TIME = ("today", "tomorrow", *_PARTS_SAID_ALONE)
+
+
+def _span_sentences(span: str) -> tuple[str, ...]:
+    """The power over a day or a part of one (`span`: "today", "tonight")."""
+    return (
+        f"how much {_POWER} will (i|we|the house|the home) use {span}",
+        f"(what is|what's|whats) [the] {_POWER} forecast {span}",
+        f"what will [my|our|the] {_POWER} {_USE} be {span}",
+    )
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
@@ -96,15 +104,17 @@ SENTENCES: Mapping[str, AssistSentences] = {
     **{
         f"power_forecast_{day}": AssistSentences(
             intent_type=INTENT_POWER_FORECAST,
-            sentences=(
-                f"how much (power|electricity|energy) will (i|we|the house|the home) use {day}",
-                f"(what is|what's|whats) [the] (power|electricity|energy) forecast {day}",
-                f"what will [my|our|the] (power|electricity|energy) [use|usage|consumption] be "
-                f"{day}",
-            ),
+            sentences=_span_sentences(day),
             slots={"day": day},
         )
         for day in ("today", "tomorrow")
+    },
+    # A part of the day is the time asked about: "… for tonight" fits "… for {time}" too.
+    **{
+        f"power_over_{part.replace(' ', '_')}": AssistSentences(
+            intent_type=INTENT_POWER_AT, sentences=_span_sentences(part), slots={"time": part}
+        )
+        for part in _PARTS_SAID_ALONE
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),

@@ -1,0 +1,65 @@
+"""What Assist says of the power over a part of the day ("tonight"): no Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from .part_of_day import PartPlaced
+from .power_answers import ForecastHour, expected_over
+from .spoken import clock_time, day_ahead
+
+# A forecast reaches 24 hours from the start of the hour under way.
+_REACH = timedelta(hours=24)
+
+
+def power_part_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, part: PartPlaced
+) -> str:
+    """What a predictor expects over a part of the day, as the day's answer says it.
+
+    "Tonight, from 5:00 PM to 6:00 AM, …"; a part under way from now: "For the rest of this
+    afternoon, from 4:10 PM to 5:00 PM, …". A part the forecast does not see to its end gets
+    no figure (a few of its hours would be heard as all of it): how far the forecast sees,
+    and when it will see the whole part.
+    """
+    now_utc = now.astimezone(UTC)
+    # Compared as instants: two hours read alike on the clock the night it goes back.
+    ahead = [hour for hour in hours if _start(hour) + timedelta(hours=1) > now_utc]
+    if not ahead:
+        return f"{name} has no forecast yet."
+    seen_to = _start(ahead[-1]) + timedelta(hours=1)
+    of_part = [hour for hour in ahead if part.start <= _start(hour) < part.end]
+    if seen_to < part.end or not of_part:
+        reach = seen_to.astimezone(now.tzinfo)
+        ask_from = (part.end - _REACH).astimezone(now.tzinfo)
+        return (
+            f"{name} forecasts the next 24 hours only, up to {clock_time(reach)} "
+            f"{day_ahead(reach, now)}; ask again after {clock_time(ask_from)} "
+            f"{day_ahead(ask_from, now)}, when it sees all of {part.name}."
+        )
+    if part.start < now_utc:
+        end = clock_time(part.end.astimezone(now.tzinfo))
+        when = f"For the rest of {part.name}, from {clock_time(now)} to {end}"
+    else:
+        when = _capitalised(part_hours_said(part, now))
+    return expected_over(when=when, name=name, hours=of_part, now=now, note=None)
+
+
+def part_hours_said(part: PartPlaced, now: datetime) -> str:
+    """The part and its hours on the clock of `now`'s zone: "tonight, from 5:00 PM to 6:00 AM"."""
+    start, end = (moment.astimezone(now.tzinfo) for moment in (part.start, part.end))
+    return f"{part.name}, from {clock_time(start)} to {clock_time(end)}"
+
+
+def part_passed(part: PartPlaced, now: datetime) -> str:
+    """A part of today gone by: "This morning, from 6:00 AM to 12:00 PM, has passed"."""
+    return f"{_capitalised(part_hours_said(part, now))}, has passed"
+
+
+def _start(hour: ForecastHour) -> datetime:
+    return hour.start.astimezone(UTC)
+
+
+def _capitalised(said: str) -> str:
+    return said[:1].upper() + said[1:]
