@@ -169,3 +169,9 @@ def test_a_part_the_forecast_does_not_reach_gets_no_figure() -> None:
         "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
         "after 5:00 PM today, when it sees all of tomorrow afternoon."
     )
+
+
+@pytest.mark.parametrize("words", ["banana", "tomorrow", "this night", "at 9 tonight", ""])
+def test_words_that_are_no_part_of_the_day(words: str) -> None:
+    """ "Tomorrow" is a day, answered by the day's answer; "at 9 tonight" a time in a part."""
+    assert said_part(words) is None

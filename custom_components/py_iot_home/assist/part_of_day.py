@@ -48,7 +48,7 @@ _EVENING_START = 17
 # Each span's first hour and its end, counted from its day's midnight (past 24: the next day).
 # They hold every hour a sentence reads in them: "9 tonight" (9 PM) and "1 tonight" (1 AM) are
 # the night's, "11 this evening" the evening's; the morning begins where the night ends.
-SPAN_HOURS: dict[Span, tuple[int, int]] = {
+_SPAN_HOURS: dict[Span, tuple[int, int]] = {
     "morning": (_SMALL_HOURS_END, 12),
     "afternoon": (12, _EVENING_START),
     "evening": (_EVENING_START, 24),
@@ -133,7 +133,7 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
 
 
 def _placed(span: Span, day: date, now: datetime) -> PartPlaced:
-    first, end = SPAN_HOURS[span]
+    first, end = _SPAN_HOURS[span]
     offset = (day - now.date()).days
     prefix = "tomorrow" if offset == 1 else "this"
     name = "tonight" if span == "night" and offset < 1 else f"{prefix} {span}"
