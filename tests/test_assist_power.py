@@ -854,6 +854,7 @@ async def test_the_power_over_a_part_of_the_day(
         ("what's the energy forecast tonight", tonight),
         ("what is the power forecast for tonight", tonight),
         ("how much power will we use at night", tonight),
+        ("what will the power be today at night", tonight),
         ("how much energy will we use this evening?", this_evening),
         ("what's the power forecast for tomorrow morning?", tomorrow_morning),
         ("what will our electricity usage be tomorrow morning", tomorrow_morning),
@@ -868,6 +869,11 @@ async def test_the_power_over_a_part_of_the_day(
             "how much power will the house use tomorrow afternoon",
             "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
             "after 5:00 PM today, when it sees all of tomorrow afternoon.",
+        ),
+        (
+            "what will the power be tomorrow at night",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 6:00 AM tomorrow, when it sees all of tomorrow night.",
         ),
         (
             "what will the power be tomorrow night",

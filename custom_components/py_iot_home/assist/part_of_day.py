@@ -108,10 +108,18 @@ def hour_of_night(hour: int, said_half: str, *, twenty_four: bool) -> HourOfNigh
 def said_part(words: str) -> PartOfDay | None:
     """The part of the day when it is all the words say ("tomorrow morning", "tonight").
 
-    "Night" alone is "at night": the sentence's own "at" comes before it.
+    "Night" alone is "at night": the sentence's own "at" comes before it. A day before a part
+    that names none pins it: "tomorrow at night" is tomorrow night, "today in the morning"
+    this morning.
     """
     words = " ".join(words.lower().split())
-    return PARTS_OF_DAY.get(words) or PARTS_OF_DAY.get(f"at {words}")
+    if part := PARTS_OF_DAY.get(words) or PARTS_OF_DAY.get(f"at {words}"):
+        return part
+    day, _, rest = words.partition(" ")
+    part = PARTS_OF_DAY.get(rest)
+    if day not in ("today", "tomorrow") or part is None or part.day is not None:
+        return None
+    return PartOfDay(part.half, "today" if day == "today" else "tomorrow", part.span)
 
 
 def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:

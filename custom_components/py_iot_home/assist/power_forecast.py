@@ -108,8 +108,8 @@ class PowerAtIntent(PowerForecastIntent):
             intent_obj.slots["day"] = {"value": only_day}
             return await super().async_handle(intent_obj)
         now = dt_util.now()
-        if day is None and (part := said_part(said)) is not None:
-            # "Tonight", "for tomorrow morning": the hours of that part of the day.
+        if (part := said_part(f"{day} at {said}" if day else said)) is not None:
+            # "Tonight", "for tomorrow morning", "tomorrow at night": that part's hours.
             placed = part_placed(part, now)
             intent_obj.slots["part"] = {"value": placed}
             lead = f"{part_passed(placed, now)}; " if placed.end <= now.astimezone(UTC) else None
