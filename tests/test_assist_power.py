@@ -860,6 +860,7 @@ async def test_the_power_over_a_part_of_the_day(
         ("what will our electricity usage be tomorrow morning", tomorrow_morning),
         ("what will the power be in the morning", tomorrow_morning),
         ("what is the predicted power use for tomorrow morning", tomorrow_morning),
+        ("what's the power forecast for tomorrow in the morning", tomorrow_morning),
         ("how much power will we use this afternoon", rest_of_afternoon),
         (
             "what will the power be this morning",
