@@ -239,6 +239,36 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     )
 
 
+def test_in_the_second_two_oclock_hour_the_first_has_ended() -> None:
+    """Brussels, 25 October 2026 (clocks go back at 3:00 to 2:00): at 2:30 the second time,
+    the first 2 o'clock hour has ended. Compared on the clock (both times in one zone, as
+    Python compares them), 2:00 + 1 h read 3:00, after 2:30: that ended hour was "this hour"
+    and its 200 W was said for the hour under way (300 W), its energy counted again."""
+    brussels = ZoneInfo("Europe/Brussels")
+    start = datetime(2026, 10, 24, 22, 0, tzinfo=ZoneInfo("UTC"))  # 00:00 CEST
+    hours = [
+        ForecastHour(
+            start=(start + timedelta(hours=hour)).astimezone(brussels),
+            power_w=100.0 * hour,
+            low_w=80.0 * hour,
+            high_w=130.0 * hour,
+        )
+        for hour in range(2, 26)
+    ]
+    # 01:30 UTC: 2:30 CET, the second time the clock reads it.
+    now = datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC")).astimezone(brussels)
+    assert now.fold == 1
+    answer = power_forecast_answer(name="Home", hours=hours, now=now)
+    assert answer.startswith(
+        "Home expects about 300\u00a0W this hour (likely 240\u00a0W to 390\u00a0W)"
+    )
+    # Half of this hour (150 Wh) and the 22 hours after it (31,900 Wh), to the forecast's end.
+    assert answer.endswith("; about 32.1\u00a0kWh from now to 1:00 AM tomorrow.")
+    assert power_peak_answer(name="Home", hours=hours[:2], now=now) == (
+        "Home expects the peak this hour, about 300\u00a0W."
+    )
+
+
 def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
     """Asked on Thursday 3 December at 21:20, of a sensor silent since..."""
     since = {

@@ -28,7 +28,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     the part of the hour gone by (50 minutes of it at 20:50) and said "the next 24 hours".
     """
     # Hours that ended are no forecast: a refresh that came late must not speak of them.
-    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    hours = [hour for hour in hours if _not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     current = hours[0]
@@ -45,7 +45,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     if len(hours) > 1:
         # From now: the hour under way for what is left of it, as the day's answers count it.
         energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in hours) / 1000
-        end = hours[-1].start + timedelta(hours=1)
+        end = _hour_later(hours[-1].start)
         said += f"; about {kwh(energy_kwh)} from now to {clock_time(end)} {day_ahead(end, now)}"
     return f"{said}."
 
@@ -105,7 +105,7 @@ def power_day_peak_answer(
     peak = max(of_day, key=lambda hour: hour.power_w)
     when = (
         "this hour"
-        if peak.start <= now
+        if _utc(peak.start) <= _utc(now)
         else f"at {clock_time(peak.start)} {'tomorrow' if tomorrow else 'today'}"
     )
     said = f"{name} expects the peak {when}, about {watts(peak.power_w)}"
@@ -120,13 +120,13 @@ def _hours_of_day(
     With them, how far they reach when short of the day's end; or, when there is no day's
     figure to give, what to say instead.
     """
-    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    hours = [hour for hour in hours if _not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     day = now.date() + timedelta(days=1 if tomorrow else 0)
     of_day = [hour for hour in hours if hour.start.date() == day]
     if not of_day:
-        end = hours[-1].start + timedelta(hours=1)
+        end = _hour_later(hours[-1].start)
         if not tomorrow:
             return (
                 f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
@@ -134,17 +134,17 @@ def _hours_of_day(
             )
         # Just after midnight: "ask again after midnight", said at 00:20, sent the user to
         # the next one, while half of tomorrow is seen from noon.
-        seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS)
+        seen_from = _hour_later(hours[0].start, HALF_DAY_HOURS)
         return (
             f"{name} sees none of tomorrow yet: it forecasts up to midnight tonight; ask again "
             f"after {clock_time(seen_from)} {day_ahead(seen_from, now)}, when it sees half of "
             "the day."
         )
-    end = of_day[-1].start + timedelta(hours=1)
+    end = _hour_later(of_day[-1].start)
     if end.date() > day:
         return of_day, None
     if tomorrow and len(of_day) < HALF_DAY_HOURS:
-        seen_from = hours[0].start + timedelta(hours=HALF_DAY_HOURS - len(of_day))
+        seen_from = _hour_later(hours[0].start, HALF_DAY_HOURS - len(of_day))
         return (
             f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to "
             f"{clock_time(end)}; ask again after {clock_time(seen_from)} "
@@ -167,7 +167,7 @@ def _hours_of(count: int) -> str:
 
 def _share_ahead(hour: ForecastHour, now: datetime) -> float:
     """How much of the hour is still to come: all of it, or what is left of the one under way."""
-    left_s = (hour.start + timedelta(hours=1) - now).total_seconds()
+    left_s = (_utc(hour.start) + timedelta(hours=1) - _utc(now)).total_seconds()
     return min(max(left_s / 3600.0, 0.0), 1.0)
 
 
@@ -180,12 +180,12 @@ def power_peak_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime
     ahead = [
         hour
         for hour in hours
-        if hour.start + timedelta(hours=1) > now and hour.start < now + timedelta(hours=24)
+        if _not_ended(hour, now) and _utc(hour.start) < _utc(now) + timedelta(hours=24)
     ]
     if not ahead:
         return f"{name} has no forecast yet."
     peak = max(ahead, key=lambda hour: hour.power_w)
-    if peak.start <= now:
+    if _utc(peak.start) <= _utc(now):
         return f"{name} expects the peak this hour, about {watts(peak.power_w)}."
     return (
         f"{name} expects the peak at {clock_time(peak.start)} {day_ahead(peak.start, now)}, "
@@ -214,7 +214,7 @@ def power_at_answer(
     An hour past the forecast's end says how far it sees and when it will see that hour:
     the forecast reaches 24 hours from the hour under way.
     """
-    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    hours = [hour for hour in hours if _not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     # Compared as instants: two wall times an hour apart read alike the night the clocks go back.
@@ -224,7 +224,7 @@ def power_at_answer(
         None,
     )
     if row is None:
-        end = hours[-1].start + timedelta(hours=1)
+        end = _hour_later(hours[-1].start)
         asked_hour = at.astimezone(end.tzinfo).replace(minute=0, second=0, microsecond=0)
         seen_from = (asked_hour.astimezone(UTC) - timedelta(hours=23)).astimezone(end.tzinfo)
         return (
@@ -232,7 +232,7 @@ def power_at_answer(
             f"{day_ahead(end, now)}; ask again after {clock_time(seen_from)} "
             f"{day_ahead(seen_from, now)}."
         )
-    if row.start <= now:
+    if _utc(row.start) <= _utc(now):
         when = "this hour"
     elif at.astimezone(row.start.tzinfo).minute:
         # 6:30 PM is answered by its hour's figure: the forecast has one per hour.
@@ -253,16 +253,28 @@ def power_at_answer(
 
 def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
     """The hours a predictor sees, from the one under way: what is left to ask about."""
-    hours = [hour for hour in hours if hour.start + timedelta(hours=1) > now]
+    hours = [hour for hour in hours if _not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
-    start, end = hours[0].start, hours[-1].start + timedelta(hours=1)
+    start, end = hours[0].start, _hour_later(hours[-1].start)
     return (
         f"{name} sees from {clock_time(start)} {day_ahead(start, now)} to {clock_time(end)} "
         f"{day_ahead(end, now)}."
     )
 
 
-def _hour_later(moment: datetime) -> datetime:
-    """An hour on, as a clock reads it: the day the clocks change, not the same wall hour + 1."""
-    return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(moment.tzinfo)
+# Times of one zone compare and subtract as the clock reads them (Python ignores their
+# offsets): the night the clocks go back, the first 2 o'clock hour read as still under way
+# in the second. Hours are compared as instants.
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _not_ended(hour: ForecastHour, now: datetime) -> bool:
+    """Whether the hour is under way or ahead: a forecast's hours that ended are none."""
+    return _utc(hour.start) + timedelta(hours=1) > _utc(now)
+
+
+def _hour_later(moment: datetime, hours: int = 1) -> datetime:
+    """`hours` on, as a clock reads it: the day the clocks change, not the same wall hour + 1."""
+    return (moment.astimezone(UTC) + timedelta(hours=hours)).astimezone(moment.tzinfo)
