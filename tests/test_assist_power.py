@@ -694,6 +694,39 @@ def _card(power_w: float) -> str:
     return f"{math.floor(power_w + 0.5):,}\u00a0W"
 
 
+async def test_what_will_the_power_be_in_a_few_hours(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "What will the power be in two hours" was Home Assistant's timer: "Command will be
+    executed in two hours" (the question asked again then, to no one); now the forecast's
+    row of that hour, as "at 6:10 pm" would have it."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    today = dt_util.as_local(NOW).replace(minute=0, second=0, microsecond=0)
+    assert today.hour == 16
+    for sentence, hour, when in (
+        ("what will the power be in two hours", 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be in 2 hours?", 18, "from 6:00 PM to 7:00 PM today"),
+        ("how much power will we use in an hour", 17, "from 5:00 PM to 6:00 PM today"),
+        ("what's the power forecast in one hour", 17, "from 5:00 PM to 6:00 PM today"),
+        ("what will the power be in half an hour", 16, "this hour"),
+        ("what will the energy use be in twelve hours", 28, "from 4:00 AM to 5:00 AM tomorrow"),
+    ):
+        start = today + timedelta(hours=hour - 16)
+        assert await said(hass, sentence) == _expects(hass, start, when), sentence
+    assert await said(hass, "what will the power be in 24 hours") == (
+        "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+        "after 5:00 PM today."
+    )
+    # The next 24 hours are still the forecast's whole answer.
+    assert (await said(hass, "what will the power be in the next 24 hours")).startswith(
+        "Power forecast expects about "
+    )
+
+
 def _expects(hass: HomeAssistant, start: datetime, when: str) -> str:
     """What Power forecast says of its hour from `start` (matched as an instant), from its row."""
     (point,) = (

@@ -64,6 +64,24 @@ class MomentAsked:
     change_at: datetime | None = None
 
 
+# "In two hours", "in 2 hours", "in an hour", "in half an hour": a time from now.
+_FROM_NOW = re.compile(r"\bin (?:(?P<half>half an)|(?P<count>an|a|\d{1,2}|[a-z]+)) hours?$")
+# The sentences' own words for them, as Home Assistant's templates take alternatives.
+_COUNTS = "|".join([*(str(n) for n in range(2, 25)), *list(_NUMBER_WORDS)[2:]])
+HOURS_FROM_NOW = f"(half an hour|(an|a|one) hour|({_COUNTS}) hours)"
+
+
+def hours_from_now(text: str) -> timedelta | None:
+    """How far ahead "… in two hours" (its last words) asks; None when it says no such time."""
+    match = _FROM_NOW.search(_normalised(text))
+    if match is None:
+        return None
+    if match["half"]:
+        return timedelta(minutes=30)
+    count = 1 if match["count"] in ("an", "a") else _number(match["count"])
+    return timedelta(hours=count) if count else None
+
+
 def asked_day(text: str) -> Day | None:
     """The day when "today" or "tomorrow" is all the words say (the day's own question)."""
     words = _normalised(text)

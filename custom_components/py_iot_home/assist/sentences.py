@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .asked_time import HOURS_FROM_NOW
 from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
@@ -59,6 +60,18 @@ def _at_sentences(day: str) -> tuple[str, ...]:
         f"(what is|what's|whats) [the] {_POWER} forecast{day} (for|at) {{time}}",
         f"(what is|what's|whats) [the] (predicted|expected|forecast) {_POWER} {_USE}{day} "
         "(for|at) {time}",
+    )
+
+
+def _from_now_sentences() -> tuple[str, ...]:
+    """The power some hours from now ("in two hours"): the intent reads them off the sentence.
+
+    No wildcard: "in {time}" would fit "in the next 24 hours" too, and both intents ran.
+    """
+    return (
+        f"what will [my|our|the] {_POWER} {_USE} be in {HOURS_FROM_NOW}",
+        f"how much {_POWER} will (i|we|the house|the home) use in {HOURS_FROM_NOW}",
+        f"(what is|what's|whats) [the] {_POWER} forecast in {HOURS_FROM_NOW}",
     )
 
 
@@ -118,6 +131,10 @@ SENTENCES: Mapping[str, AssistSentences] = {
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
+    # Home Assistant's timers took "… in two hours" as a command to run then.
+    "power_from_now": AssistSentences(
+        intent_type=INTENT_POWER_AT, sentences=_from_now_sentences(), slots={"from_now": "yes"}
+    ),
     # The day or part of one said before the time ("tomorrow morning at 7"), read with it.
     **{
         f"power_at_{day.replace(' ', '_')}": AssistSentences(
