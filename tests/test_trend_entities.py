@@ -441,3 +441,40 @@ def test_a_trends_status_and_expected_time_are_told_apart_where_names_are_cut() 
             assert len({trend[:shown], status[:shown], expected[:shown]}) == 3, (trend, expected)
             assert max(len(status), len(expected)) <= shown + 5, (status, expected)
             assert "ETA" not in expected.split(), expected
+
+
+async def test_a_trends_direction_reads_as_its_rising_sensors_does(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """The trend sensor's Direction read "steady" (its key) on the device page's details,
+    where the rising sensor's read "Steady": the trend sensors had no words for it."""
+    freezer.move_to(NOW)
+    coordinator = TrendCoordinator(hass, FeatureEntry(entry), [TEMPERATURE, HUMIDITY])
+    coordinator.add_samples("temperature", *_ramp(3, 0.8, 20.0, NOW.timestamp()))
+    coordinator.add_samples("humidity", *_ramp(3, 0.0, 45.0, NOW.timestamp()))
+    await coordinator.async_refresh()
+    await _add(hass, entry, "sensor", trend_sensors(coordinator, DEVICE))
+    await _add(hass, entry, "binary_sensor", trend_binary_sensors(coordinator, DEVICE))
+    words = json.loads(TRANSLATIONS.read_text())["entity"]
+    registry = er.async_get(hass)
+
+    def direction(domain: str, unique_id: str) -> str:
+        state = _state(hass, domain, unique_id)
+        entity = registry.async_get(state.entity_id)
+        assert entity is not None
+        assert entity.translation_key is not None
+        attribute = words[domain][entity.translation_key]["state_attributes"]["direction"]
+        return f"{attribute['name']}: {attribute['state'][state.attributes['direction']]}"
+
+    for key, said in (("temperature", "Direction: Rising"), ("humidity", "Direction: Steady")):
+        assert direction("sensor", f"{PREFIX}_{key}_trend") == said
+        assert direction("binary_sensor", f"{PREFIX}_{key}_rising") == said
+    # Every trend sensor has the words: a node's custom sensors' and a meter's power too.
+    for key, sensor in words["sensor"].items():
+        if key.endswith("_trend"):
+            assert set(sensor["state_attributes"]["direction"]["state"]) == {
+                "rising",
+                "falling",
+                "steady",
+            }, key
+    await coordinator.async_shutdown()
