@@ -713,6 +713,7 @@ async def test_what_will_the_power_be_in_a_few_hours(
         ("how much power will we use in an hour", 17, "from 5:00 PM to 6:00 PM today"),
         ("what's the power forecast in one hour", 17, "from 5:00 PM to 6:00 PM today"),
         ("what will the power be in half an hour", 16, "this hour"),
+        ("what will the power be in 90 minutes", 17, "from 5:00 PM to 6:00 PM today"),
         ("what will the energy use be in twelve hours", 28, "from 4:00 AM to 5:00 AM tomorrow"),
     ):
         start = today + timedelta(hours=hour - 16)

@@ -64,11 +64,14 @@ class MomentAsked:
     change_at: datetime | None = None
 
 
-# "In two hours", "in 2 hours", "in an hour", "in half an hour": a time from now.
-_FROM_NOW = re.compile(r"\bin (?:(?P<half>half an)|(?P<count>an|a|\d{1,2}|[a-z]+)) hours?$")
+# "In two hours", "in 2 hours", "in an hour", "in half an hour", "in 90 minutes": from now.
+_FROM_NOW = re.compile(
+    r"\bin (?:(?P<half>half an)|(?P<count>an|a|\d{1,3}|[a-z]+)) (?P<unit>hour|minute)s?$"
+)
 # The sentences' own words for them, as Home Assistant's templates take alternatives.
-_COUNTS = "|".join([*(str(n) for n in range(2, 25)), *list(_NUMBER_WORDS)[2:]])
-HOURS_FROM_NOW = f"(half an hour|(an|a|one) hour|({_COUNTS}) hours)"
+_HOURS = "|".join([*(str(n) for n in range(2, 25)), *list(_NUMBER_WORDS)[2:]])
+_MINUTES = "|".join(str(n) for n in range(2, 181))
+HOURS_FROM_NOW = f"(half an hour|(an|a|one) hour|({_HOURS}) hours|({_MINUTES}) minutes)"
 
 
 def hours_from_now(text: str) -> timedelta | None:
@@ -79,7 +82,9 @@ def hours_from_now(text: str) -> timedelta | None:
     if match["half"]:
         return timedelta(minutes=30)
     count = 1 if match["count"] in ("an", "a") else _number(match["count"])
-    return timedelta(hours=count) if count else None
+    if not count:
+        return None
+    return timedelta(hours=count) if match["unit"] == "hour" else timedelta(minutes=count)
 
 
 def asked_day(text: str) -> Day | None:
