@@ -477,4 +477,9 @@ async def test_a_trends_direction_reads_as_its_rising_sensors_does(
                 "falling",
                 "steady",
             }, key
+            # Its Backend read "native" (a key) beside them; it says which computed the slope.
+            assert set(sensor["state_attributes"]["backend"]["state"]) == {"native", "numpy"}
+    backend = _state(hass, "sensor", f"{PREFIX}_temperature_trend").attributes["backend"]
+    said = words["sensor"]["temperature_trend"]["state_attributes"]["backend"]["state"][backend]
+    assert said in ("C++ processor", "numpy (Python)")
     await coordinator.async_shutdown()
