@@ -22,6 +22,6 @@ async def test_a_test_with_hass_finds_the_integration(hass: HomeAssistant) -> No
 async def test_the_loop_runs_in_debug_mode_unless_the_run_turned_it_off(
     hass: HomeAssistant,
 ) -> None:
-    # script/test's newest-release run sets PY_IOT_HOME_ASYNCIO_DEBUG=0; any other run keeps
-    # the harness's debug mode, so each test runs under it once.
+    # script/test's suites set PY_IOT_HOME_ASYNCIO_DEBUG=0; its broker tests and a run by hand
+    # keep the harness's debug mode.
     assert hass.loop.get_debug() is (os.environ.get("PY_IOT_HOME_ASYNCIO_DEBUG", "1") != "0")
