@@ -444,7 +444,7 @@ async def test_trend_entities_follow_the_board(
     await trend_coordinator.async_refresh()
     trend = hass.states.get("sensor.living_room_temperature_trend")
     assert trend.state == "0.0"
-    assert trend.attributes["unknown_reason"] is None
+    assert "unknown_reason" not in trend.attributes
     assert trend.attributes["method"] == "robust_fit"
     assert trend.attributes["standard_error"] == 0.0
     assert hass.states.get("binary_sensor.living_room_temperature_rising").state == "off"

@@ -302,7 +302,7 @@ def _slope_view(
             ATTR_DIRECTION: direction,
             ATTR_STANDARD_ERROR: rounded(unit.rate(estimate.standard_error)),
             ATTR_METHOD: estimate.method,
-            ATTR_UNKNOWN_REASON: estimate.not_ready,
+            **_why_unknown(estimate.not_ready),
             ATTR_SPAN_HOURS: round(result.covered_s / 3600.0, 1),  # what the gate counts
             **result_summary(result, level=unit.level, spread=unit.rate),
             **_zoned(result, ready_s, unit, zone),
@@ -346,9 +346,17 @@ def _rising_view(
             ATTR_DIRECTION: direction,
             ATTR_THRESHOLD: display_slope(unit.rate(threshold), SHOWN_DIGITS),
             ATTR_THRESHOLD_UNIT: _per_day(unit),
-            ATTR_UNKNOWN_REASON: estimate.not_ready if direction is None else None,
+            **_why_unknown(estimate.not_ready if direction is None else None),
         },
     )
+
+
+def _why_unknown(reason: NotReadyReason | None) -> dict[str, NotReadyReason]:
+    """Why there is no trend yet, only while there is none.
+
+    Beside a trend shown, a reason of null read "Why no trend yet: Unknown" in its details.
+    """
+    return {} if reason is None else {ATTR_UNKNOWN_REASON: reason}
 
 
 def _per_day(unit: DisplayUnit) -> str | None:
