@@ -132,7 +132,7 @@ def not_enough_data_answer(
     """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
     return (
         f"Not enough data yet to tell whether {place} is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')}{_ask_again(ready_at, now)}."
+        f"{_either_way(quantity)}{_ask_again(ready_at, now)}."
     )
 
 
@@ -149,7 +149,7 @@ def no_clear_trend_answer(*, place: str, quantity: str, window_days: float) -> s
     return (
         f"The {quantity} of {place} has no clear trend: it went up and down too much over "
         f"the last {window_days:g} days to tell whether it is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+        f"{_either_way(quantity)}."
     )
 
 
@@ -157,10 +157,10 @@ def no_recent_readings_answer(
     *, place: str, quantity: str, last_reading: datetime | None, now: datetime
 ) -> str:
     """The sensor went silent: its last days' slope is no answer about now (local times)."""
-    since = "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
+    since = _since(last_reading, now)
     return (
         f"{capitalized(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
-        f"whether it is getting {_EITHER_WAY.get(quantity, 'up or down')}."
+        f"whether it is getting {_either_way(quantity)}."
     )
 
 
@@ -190,7 +190,7 @@ def outdoor_not_enough_data_answer(
     """The outdoor sensor's trend has no slope yet, as `not_enough_data_answer` says a room's."""
     return (
         f"Not enough data yet to tell whether it is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')} outside ({source})"
+        f"{_either_way(quantity)} outside ({source})"
         f"{_ask_again(ready_at, now)}."
     )
 
@@ -200,7 +200,7 @@ def outdoor_no_clear_trend_answer(*, source: str, quantity: str, window_days: fl
     return (
         f"The {quantity} outside ({source}) has no clear trend: it went up and down too much "
         f"over the last {window_days:g} days to tell whether it is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')}."
+        f"{_either_way(quantity)}."
     )
 
 
@@ -208,10 +208,10 @@ def outdoor_no_recent_readings_answer(
     *, source: str, quantity: str, last_reading: datetime | None, now: datetime
 ) -> str:
     """The outdoor sensor went silent: its last days' slope is no answer about now."""
-    since = "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
+    since = _since(last_reading, now)
     return (
         f"{source} has not reported {since}, so I cannot tell whether it is getting "
-        f"{_EITHER_WAY.get(quantity, 'up or down')} outside."
+        f"{_either_way(quantity)} outside."
     )
 
 
@@ -268,9 +268,19 @@ def trend_disabled_answer(
     )
 
 
+def _either_way(quantity: str) -> str:
+    """Both ways a quantity goes, for a question without a yes or no: "warmer or colder"."""
+    return _EITHER_WAY.get(quantity, "up or down")
+
+
+def _since(last_reading: datetime | None, now: datetime) -> str:
+    """Since when a silent sensor has not reported: "since 9:12 AM today", or "for a while"."""
+    return "for a while" if last_reading is None else f"since {time_past(last_reading, now)}"
+
+
 def _whether(question: TrendQuestion) -> str:
     """What was asked ("getting colder"), or both ways for "what is the trend"."""
-    either = f"getting {_EITHER_WAY.get(question.quantity, 'up or down')}"
+    either = f"getting {_either_way(question.quantity)}"
     asked = question.asked
     return _PHRASES.get((question.quantity, asked), either) if asked else either
 
@@ -324,7 +334,7 @@ def home_trend_answer(*, question: TrendQuestion, places: Sequence[PlaceTrend]) 
     if not places:
         return (
             f"Not enough data yet to tell whether any room is getting "
-            f"{_EITHER_WAY.get(question.quantity, 'up or down')}."
+            f"{_either_way(question.quantity)}."
         )
     clauses = [
         f"{place.place} is {_PHRASES.get((question.quantity, place.trend), 'holding steady')} "

@@ -28,7 +28,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     the part of the hour gone by (50 minutes of it at 20:50) and said "the next 24 hours".
     """
     # Hours that ended are no forecast: a refresh that came late must not speak of them.
-    hours = [hour for hour in hours if _not_ended(hour, now)]
+    hours = [hour for hour in hours if not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     current = hours[0]
@@ -120,7 +120,7 @@ def _hours_of_day(
     With them, how far they reach when short of the day's end; or, when there is no day's
     figure to give, what to say instead.
     """
-    hours = [hour for hour in hours if _not_ended(hour, now)]
+    hours = [hour for hour in hours if not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     day = now.date() + timedelta(days=1 if tomorrow else 0)
@@ -180,7 +180,7 @@ def power_peak_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime
     ahead = [
         hour
         for hour in hours
-        if _not_ended(hour, now) and _utc(hour.start) < _utc(now) + timedelta(hours=24)
+        if not_ended(hour, now) and _utc(hour.start) < _utc(now) + timedelta(hours=24)
     ]
     if not ahead:
         return f"{name} has no forecast yet."
@@ -214,7 +214,7 @@ def power_at_answer(
     An hour past the forecast's end says how far it sees and when it will see that hour:
     the forecast reaches 24 hours from the hour under way.
     """
-    hours = [hour for hour in hours if _not_ended(hour, now)]
+    hours = [hour for hour in hours if not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     # Compared as instants: two wall times an hour apart read alike the night the clocks go back.
@@ -253,7 +253,7 @@ def power_at_answer(
 
 def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
     """The hours a predictor sees, from the one under way: what is left to ask about."""
-    hours = [hour for hour in hours if _not_ended(hour, now)]
+    hours = [hour for hour in hours if not_ended(hour, now)]
     if not hours:
         return f"{name} has no forecast yet."
     start, end = hours[0].start, _hour_later(hours[-1].start)
@@ -270,7 +270,7 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _not_ended(hour: ForecastHour, now: datetime) -> bool:
+def not_ended(hour: ForecastHour, now: datetime) -> bool:
     """Whether the hour is under way or ahead: a forecast's hours that ended are none."""
     return _utc(hour.start) + timedelta(hours=1) > _utc(now)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from .part_of_day import PartPlaced
-from .power_answers import ForecastHour, expected_over
+from .power_answers import ForecastHour, expected_over, not_ended
 from .spoken import clock_time, day_ahead
 
 # A forecast reaches 24 hours from the start of the hour under way.
@@ -24,8 +24,7 @@ def power_part_answer(
     and when it will see the whole part.
     """
     now_utc = now.astimezone(UTC)
-    # Compared as instants: two hours read alike on the clock the night it goes back.
-    ahead = [hour for hour in hours if _start(hour) + timedelta(hours=1) > now_utc]
+    ahead = [hour for hour in hours if not_ended(hour, now)]
     if not ahead:
         return f"{name} has no forecast yet."
     seen_to = _start(ahead[-1]) + timedelta(hours=1)
