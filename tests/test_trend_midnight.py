@@ -18,16 +18,12 @@ import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-
-from custom_components.py_iot_home.const import CONF_POLL_INTERVAL
 
 from .fakes import FakeHardware
-from .home_entry import board_subentry, home_entry
+from .polled_board import POLL, async_polled_board, async_tick_to
 
 TREND = "sensor.living_room_temperature_trend"
 TRANSLATIONS = Path(__file__).parents[1] / "custom_components/py_iot_home/translations/en.json"
-POLL = timedelta(minutes=10)
 
 
 def _room(at: datetime, day_zero: datetime) -> float:
@@ -36,12 +32,6 @@ def _room(at: datetime, day_zero: datetime) -> float:
     hour = hours % 24
     heating = 1.2 if 6 <= hour < 9 else 0.0
     return 20.0 + 0.3 * hours / 24 + 1.5 * math.sin(2 * math.pi * (hour - 9) / 24) + heating
-
-
-async def _tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime) -> None:
-    freezer.move_to(at)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_a_trend_does_not_move_at_midnight_without_a_reading(
@@ -55,21 +45,18 @@ async def test_a_trend_does_not_move_at_midnight_without_a_reading(
     midnight = day_zero + timedelta(days=2)  # ends the second full day
     at = day_zero - timedelta(hours=4)
     freezer.move_to(at)
-    entry: MockConfigEntry = home_entry(board_subentry({**board_data, CONF_POLL_INTERVAL: 600}))
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await async_polled_board(hass, board_data)
     noise = np.random.default_rng(3)
     while at + POLL < midnight - timedelta(minutes=5):
         at += POLL
         reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
         fake_hardware.dht.script(4, (round(reading, 1), 45.0))
-        await _tick_to(hass, freezer, at)
+        await async_tick_to(hass, freezer, at)
     fake_hardware.dht.default_reading = None  # the sensor stops answering: no reading
 
-    await _tick_to(hass, freezer, midnight - timedelta(minutes=2))
+    await async_tick_to(hass, freezer, midnight - timedelta(minutes=2))
     before = hass.states.get(TREND)
-    await _tick_to(hass, freezer, midnight + timedelta(minutes=3))
+    await async_tick_to(hass, freezer, midnight + timedelta(minutes=3))
     after = hass.states.get(TREND)
 
     assert before.attributes["last_sample_at"] == after.attributes["last_sample_at"]
@@ -84,7 +71,7 @@ async def test_a_trend_does_not_move_at_midnight_without_a_reading(
         at += POLL
         reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
         fake_hardware.dht.script(4, (round(reading, 1), 45.0))
-        await _tick_to(hass, freezer, at)
+        await async_tick_to(hass, freezer, at)
         shown.append(float(hass.states.get(TREND).state))
     assert hass.states.get(TREND).attributes["method"] == "daily_means"
     assert max(np.abs(np.diff(shown))) <= 0.01 + 1e-9
@@ -105,17 +92,14 @@ async def test_the_method_names_both_fits_while_the_second_full_day_enters(
     midnight = day_zero + timedelta(days=2)
     at = day_zero - timedelta(hours=4)
     freezer.move_to(at)
-    entry: MockConfigEntry = home_entry(board_subentry({**board_data, CONF_POLL_INTERVAL: 600}))
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await async_polled_board(hass, board_data)
     noise = np.random.default_rng(3)
     methods: list[tuple[timedelta, str]] = []  # by the newest reading analysed
     while at < midnight + timedelta(hours=1, minutes=30):
         at += POLL
         reading = _room(at, day_zero) + float(noise.normal(0.0, 0.1))
         fake_hardware.dht.script(4, (round(reading, 1), 45.0))
-        await _tick_to(hass, freezer, at)
+        await async_tick_to(hass, freezer, at)
         attributes = hass.states.get(TREND).attributes
         newest = datetime.fromisoformat(attributes["last_sample_at"]) - midnight
         if newest >= -timedelta(minutes=30):

@@ -15,15 +15,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-
-from custom_components.py_iot_home.const import CONF_POLL_INTERVAL
 
 from .fakes import FakeHardware
-from .home_entry import board_subentry, feature, home_entry
+from .home_entry import feature
+from .polled_board import POLL, async_polled_board, async_tick_to
 
 TREND = "sensor.living_room_temperature_trend"
-POLL = timedelta(minutes=10)
 
 
 def _room(at_s: float, day_zero_s: float) -> float:
@@ -31,12 +28,6 @@ def _room(at_s: float, day_zero_s: float) -> float:
     days = (at_s - day_zero_s) / 86400.0
     warm_first_day = 0.5 if days < 1.0 else 0.0
     return 20.0 + 0.3 * days + 1.5 * math.sin(2 * math.pi * (days % 1.0 - 0.375)) + warm_first_day
-
-
-async def _tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: datetime) -> None:
-    freezer.move_to(at)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_a_trend_does_not_step_when_the_oldest_day_leaves_the_window(
@@ -49,10 +40,7 @@ async def test_a_trend_does_not_step_when_the_oldest_day_leaves_the_window(
     day_zero = datetime(2026, 11, 2, tzinfo=zone)
     at = day_zero + timedelta(days=7, hours=3)
     freezer.move_to(at)
-    entry: MockConfigEntry = home_entry(board_subentry({**board_data, CONF_POLL_INTERVAL: 600}))
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await async_polled_board(hass, board_data)
     # A week read every 10 minutes: the window's oldest day keeps 20 of its hours (full)
     # until the window passes its 04:50 reading, at 04:50 today.
     noise = np.random.default_rng(4)
@@ -68,7 +56,7 @@ async def test_a_trend_does_not_step_when_the_oldest_day_leaves_the_window(
         at += POLL
         reading = _room(at.timestamp(), day_zero.timestamp()) + float(noise.normal(0.0, 0.1))
         fake_hardware.dht.script(4, (round(reading, 1), 45.0))
-        await _tick_to(hass, freezer, at)
+        await async_tick_to(hass, freezer, at)
         shown.append(float(hass.states.get(TREND).state))
     assert hass.states.get(TREND).attributes["method"] == "daily_means"
     assert shown[-1] - shown[0] >= 0.04
