@@ -772,10 +772,11 @@ async def test_markdown_in_an_announcement_shows_as_text(hass: HomeAssistant) ->
     Every ASCII punctuation character of announced text comes escaped (CommonMark shows an
     escaped one as itself), so nothing in a name can open a link, image, emphasis or tag.
     """
+    # What would load or link (`<`, `>`, `[`, `]`) is refused: test_node_names_shown.py.
     hostile = {
-        "name": "![x](https://e.io/t.png)",
-        "model": "<ha-alert alert-type='error'>",
-        "sensors": "[Verify](https://e.io)",
+        "name": "!x(https://e.io/t.png)",
+        "model": "&lt;ha-alert alert-type='error'&gt;",
+        "sensors": "# Verify: https://e.io",
         "switches": "**www.e.io** `x` \\",
     }
     node = replace(
@@ -790,7 +791,7 @@ async def test_markdown_in_an_announcement_shows_as_text(hass: HomeAssistant) ->
     result = await _discover(hass, "marked-up", announce_payload(node))
     assert result["step_id"] == "mqtt_confirm"
     placeholders = result["description_placeholders"]
-    assert placeholders["name"] == r"\!\[x\]\(https\:\/\/e\.io\/t\.png\)"
+    assert placeholders["name"] == r"\!x\(https\:\/\/e\.io\/t\.png\)"
     for key, text in hostile.items():
         shown = placeholders[key]
         assert re.sub(r"\\(.)", r"\1", shown) == text
@@ -823,8 +824,22 @@ async def test_a_node_named_in_markdown_is_text_in_its_options(
 
 @pytest.mark.parametrize(
     "name",
-    ["x" * 10_000, "Bed\nroom", "Bed\x1b[31mroom", "\u202emoorb", "Hall\u200bsensor", "   ", ""],
-    ids=["10kB", "newline", "escape", "bidi", "zero-width", "blank", "empty"],
+    [
+        "x" * 10_000,
+        "Bed\nroom",
+        "Bed\x1b[31mroom",
+        "\u202emoorb",
+        "Hall\u200bsensor",
+        "   ",
+        "",
+        "Porch ![](https://e.io/p.png)",
+        "<img src=https://e.io/p.png>",
+        "Bedr\u043eom",  # a Cyrillic o in a Latin word: another "Bedroom"
+    ],
+    ids=[
+        *("10kB", "newline", "escape", "bidi", "zero-width", "blank", "empty"),
+        *("image", "tag", "mixed"),
+    ],
 )
 async def test_a_board_or_led_name_that_is_no_name_is_refused_next_to_its_field(
     hass: HomeAssistant, name: str

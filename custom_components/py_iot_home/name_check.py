@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .protocol import ProtocolError, name_as_read
-from .protocol.fields import text
+from .protocol.fields import name as checked_name
 
 # Longer than an announced name (64): an LED's default name is its board's and " LED 2".
 MAX_NAME_LENGTH = 100
 
 
 def invalid_name(name: str) -> bool:
-    """A name that is blank, too long, or holds control, bidi or invisible characters.
+    """A name that is blank, too long, or holds what `protocol.fields.name` refuses.
 
     It becomes a device's and its entities' names, in lists, logs and Assist: a newline or
     a terminal escape, a right-to-left override, "Hall\u200bsensor" beside "Hallsensor",
-    or ten thousand characters, are not names.
+    "Kitchen" with a Cyrillic i beside "Kitchen", an image in Assist's Markdown, or ten
+    thousand characters, are not names.
     """
     try:
-        text(name, "name", MAX_NAME_LENGTH)
+        checked_name(name, "name", MAX_NAME_LENGTH)
     except ProtocolError:
         return True
     return False

@@ -24,6 +24,8 @@ from .protocol import (
     Quantity,
     has_visible_character,
     invisible_character,
+    markup_character,
+    mixed_scripts,
     name_as_read,
     validate_key,
     validate_node_id,
@@ -183,6 +185,20 @@ def _text(data: Mapping[str, object], name: str, default: str) -> str:
         raise ConfigError(f"{name}: invisible character U+{ord(hidden):04X}")
     if not has_visible_character(value):
         raise ConfigError(f"{name}: needs a visible character")
+    if (markup := markup_character(value)) is not None:
+        # Home Assistant would refuse it too: in Assist's Markdown it could load an image.
+        raise ConfigError(f"{name}: no <, >, [ or ] (Markdown and HTML), found {markup!r}")
+    return value
+
+
+def _name(data: Mapping[str, object], default: str) -> str:
+    value = _text(data, "name", default)
+    if (scripts := mixed_scripts(value)) is not None:
+        # Home Assistant refuses it: "K\u0456tchen" (a Cyrillic i) reads as another's "Kitchen".
+        raise ConfigError(
+            f"name: {value!r} mixes {' and '.join(scripts)} letters in a word"
+            " (write each word in one alphabet)"
+        )
     return value
 
 
@@ -219,7 +235,7 @@ def _sensor(data: Mapping[str, object], index: int) -> SensorConfig:
         model = DhtModel(model_name)
     except ValueError as err:
         raise ConfigError(f"{what}: model must be one of {[m.value for m in DhtModel]}") from err
-    return SensorConfig(key=key, name=_text(data, "name", key), model=model, pin=_pin(data, what))
+    return SensorConfig(key=key, name=_name(data, key), model=model, pin=_pin(data, what))
 
 
 def _custom_sensor(data: Mapping[str, object], index: int) -> CustomSensorConfig:
@@ -238,7 +254,7 @@ def _custom_sensor(data: Mapping[str, object], index: int) -> CustomSensorConfig
         raise ConfigError(f"{what}: quantities: one of {[q.value for q in Quantity]}") from err
     return CustomSensorConfig(
         key=key,
-        name=_text(data, "name", key),
+        name=_name(data, key),
         factory=factory,
         quantities=quantities,
         options=_section(data, "options"),
@@ -250,7 +266,7 @@ def _switch(data: Mapping[str, object], index: int) -> SwitchConfig:
     key = _key(data, what)
     return SwitchConfig(
         key=key,
-        name=_text(data, "name", key),
+        name=_name(data, key),
         pin=_pin(data, what),
         active_high=_get(data, "active_high", bool, True),
         initial_on=_get(data, "initial_on", bool, False),
@@ -439,7 +455,7 @@ def parse_config(
     state_dir = _optional_path(data, "state_dir") or DEFAULT_STATE_DIR
     return NodeConfig(
         node_id=node_id,
-        name=_text(node, "name", node_id),
+        name=_name(node, node_id),
         model=_text(node, "model", default_model(model_path)),
         manufacturer=_text(node, "manufacturer", "-") if "manufacturer" in node else None,
         mqtt=_mqtt(data),

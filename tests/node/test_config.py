@@ -149,11 +149,39 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ({"node": {"manufacturer": "Acme\u202eInc"}}, "manufacturer: no control"),
         ({"node": {"manufacturer": "\u200b"}}, "manufacturer: invisible"),
         ({"node": {"manufacturer": None}}, "manufacturer"),
+        ({"node": {"name": "![](https://e.io/p.png)"}}, r"name: no <, >, \[ or \]"),
+        ({"node": {"model": "<img src=x>"}}, r"model: no <, >, \[ or \]"),
+        (
+            {"switches": [{"key": "a", "pin": 5, "name": "[Verify](https://e.io)"}]},
+            r"name: no <, >, \[ or \]",
+        ),
+        ({"node": {"name": "K\u0456tchen Pi"}}, "mixes Latin and Cyrillic letters in a word"),
+        (
+            {"sensors": [{"key": "a", "pin": 4, "name": "\u0394T"}]},
+            "mixes Greek and Latin letters in a word",
+        ),
     ],
 )
 def test_invalid_configurations(data: Any, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_config(data)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u041a\u0443\u0445\u043d\u044f",  # Russian
+        "\u039a\u03bf\u03c5\u03b6\u03af\u03bd\u03b1",  # Greek
+        "\u041a\u0443\u0445\u043d\u044f Pi",  # scripts mixed across words
+        "\u6e29\u5ea6\u8a08 Pi 4 \U0001f321",
+    ],
+)
+def test_names_in_one_script_a_word_are_taken(name: str) -> None:
+    config = parse_config(
+        {"node": {"name": name}, "switches": [{"key": "a", "pin": 5, "name": name}]}
+    )
+    assert config.name == name
+    assert [switch.name for switch in config.switches] == [name]
 
 
 def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:

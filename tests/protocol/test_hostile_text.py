@@ -1,4 +1,5 @@
-"""Red-team review: announced text that shows nothing (a blank device name and entry title)."""
+"""Red-team reviews: announced text that shows nothing (a blank device name and entry title),
+that Markdown turns into an image or a link, or that reads as another name."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from custom_components.py_iot_home.protocol import (
     NodeAnnouncement,
     ProtocolError,
     RejectionKind,
+    mixed_scripts,
     parse_announcement,
+    readable_text,
     visible_text,
 )
 
@@ -107,3 +110,72 @@ def test_visible_text_is_kept(name: str) -> None:
 )
 def test_visible_text_drops_only_what_shows_nothing(stored: str, read: str) -> None:
     assert visible_text(stored) == read
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "![](https://e.io/p.png)",  # an image: the browser loads it
+        "<img src=https://e.io/p.png>",  # HTML
+        "<https://e.io>",  # an autolink
+        "[Verify](https://e.io)",  # a link with words of its choosing
+        "Kitchen [1]",
+    ],
+)
+def test_text_that_markdown_or_html_would_turn_into_markup_is_refused(markup: str) -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_announcement(TOPIC, _announce(markup))
+    assert err.value.kind is RejectionKind.INVALID_TEXT
+    assert "markup" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "scripts"),
+    [
+        ("K\u0456tchen Pi", ("Latin", "Cyrillic")),  # a Cyrillic i
+        ("\u041a\u0443\u0445\u043da", ("Cyrillic", "Latin")),  # a Latin a ending a Russian word
+        ("Kitchen P\u03b9", ("Latin", "Greek")),  # a Greek iota
+        ("\u0394T", ("Greek", "Latin")),
+        ("\U0001d40a\u0456tchen", ("Latin", "Cyrillic")),  # a mathematical bold K is Latin
+        ("K\u0301\u0456tchen", ("Latin", "Cyrillic")),  # a combining accent joins the word
+    ],
+)
+def test_a_word_mixing_look_alike_scripts_is_refused(name: str, scripts: tuple[str, str]) -> None:
+    assert mixed_scripts(name) == scripts
+    with pytest.raises(ProtocolError) as err:
+        parse_announcement(TOPIC, _announce(name))
+    assert err.value.kind is RejectionKind.INVALID_TEXT
+    assert f"mixes {scripts[0]} and {scripts[1]} letters" in str(err.value)
+    assert parse_announcement(TOPIC, _announce(name), stored=True).name == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kitchen Pi",
+        "K\u00fcche \u00e9t\u00e9",  # Latin with accents
+        "\u041a\u0443\u0445\u043d\u044f",  # Cyrillic only
+        "\u039a\u03bf\u03c5\u03b6\u03af\u03bd\u03b1",  # Greek only
+        "\u041a\u0443\u0445\u043d\u044f Pi",  # scripts mixed across words
+        "Pi-\u041a\u0443\u0445\u043d\u044f 2",
+        "Pi4",
+        "\U0001f321\ufe0f 22",
+        "\u6e29\u5ea6\u8a08Pi",  # CJK is no look-alike of Latin
+        "Bob's (2) & *more* `x`",
+    ],
+)
+def test_words_in_one_script_are_kept(name: str) -> None:
+    assert mixed_scripts(name) is None
+    assert parse_announcement(TOPIC, _announce(name)).name == name
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("![](https://e.io/p.png)Kitchen", "!(https://e.io/p.png)Kitchen"),
+        ("<b>Kitchen</b>\u200b", "bKitchen/b"),
+        ("Kitchen (2) & more", "Kitchen (2) & more"),
+    ],
+)
+def test_readable_text_drops_only_markup_and_what_shows_nothing(stored: str, read: str) -> None:
+    assert readable_text(stored) == read

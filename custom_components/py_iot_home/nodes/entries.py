@@ -24,7 +24,7 @@ from ..protocol import (
     TopicKind,
     node_topic,
     parse_announcement,
-    visible_text,
+    readable_text,
 )
 
 
@@ -41,7 +41,8 @@ def stored_announcement(entry: ConfigEntry) -> NodeAnnouncement:
     """The announcement confirmed by the user (or the latest one the node sent).
 
     Text stored before a rule for names was tightened is read without the characters
-    refused now: an upgrade must not turn a working node into one that cannot set up.
+    refused now, and a name that mixes scripts in a word is kept: an upgrade must not turn
+    a working node into one that cannot set up.
     """
     prefix, node_id, stored = (
         entry.data.get(key) for key in (CONF_PREFIX, CONF_NODE_ID, CONF_ANNOUNCEMENT)
@@ -53,11 +54,12 @@ def stored_announcement(entry: ConfigEntry) -> NodeAnnouncement:
         )
     topic = node_topic(prefix, node_id, TopicKind.ANNOUNCE)
     try:
-        return parse_announcement(topic, stored, prefix=prefix)
+        return parse_announcement(topic, stored, prefix=prefix, stored=True)
     except ProtocolError as err:
         if err.kind is not RejectionKind.INVALID_TEXT:
             raise
-    return parse_announcement(topic, json.dumps(_visible(json.loads(stored))), prefix=prefix)
+    readable = json.dumps(_readable(json.loads(stored)))
+    return parse_announcement(topic, readable, prefix=prefix, stored=True)
 
 
 def stored_secret(entry: ConfigEntry) -> str | None:
@@ -74,12 +76,12 @@ def stored_secret(entry: ConfigEntry) -> str | None:
     return secret
 
 
-def _visible(value: Any) -> Any:
-    """Every string in a decoded announcement, without invisible characters."""
+def _readable(value: Any) -> Any:
+    """Every string in a decoded announcement, without invisible or markup characters."""
     if isinstance(value, str):
-        return visible_text(value)
+        return readable_text(value)
     if isinstance(value, list):
-        return [_visible(item) for item in value]
+        return [_readable(item) for item in value]
     if isinstance(value, dict):
-        return {key: _visible(item) for key, item in value.items()}
+        return {key: _readable(item) for key, item in value.items()}
     return value

@@ -28,6 +28,8 @@ from ..protocol import (
     StateMessage,
     TopicKind,
     build_announcement,
+    has_visible_character,
+    readable_text,
 )
 from ..repairs import async_node_deleted
 from ..stored_settings import put_right
@@ -64,6 +66,9 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_unavailable")
     if (options := put_right(entry.title, entry.options, STORED_TREND_SETTINGS)) is not None:
         hass.config_entries.async_update_entry(entry, options=options)
+    if (title := readable_text(entry.title)) != entry.title and has_visible_character(title):
+        # Named before markup was refused: the device, Assist and repairs show it as Markdown.
+        hass.config_entries.async_update_entry(entry, title=title)
     try:
         announcement = stored_announcement(entry)
         stored_secret(entry)

@@ -75,6 +75,7 @@ from .parsing import (
     parse_resend_request,
     parse_state,
 )
+from .shown_text import markup_character, mixed_scripts, readable_text
 from .signing import (
     MAX_ADMITTED_RUNS,
     MessageSigner,
@@ -154,6 +155,8 @@ __all__ = [
     "has_visible_character",
     "invisible_character",
     "is_signed",
+    "markup_character",
+    "mixed_scripts",
     "name_as_read",
     "node_id_from_topic",
     "node_topic",
@@ -165,6 +168,7 @@ __all__ = [
     "parse_resend_request",
     "parse_state",
     "parse_topic",
+    "readable_text",
     "replay_batch_size",
     "restamp_state",
     "secret_key",

@@ -16,6 +16,7 @@ from .model import (
     has_visible_character,
     invisible_character,
 )
+from .shown_text import markup_character, mixed_scripts
 from .topics import validate_key
 
 
@@ -100,7 +101,21 @@ def text(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     if not has_visible_character(value):
         # A blank name would become a blank device name and config entry title.
         raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} has no visible character")
+    if (markup := markup_character(value)) is not None:
+        # Shown in Assist's Markdown, "![](https://…)" would load a stranger's image.
+        raise ProtocolError(RejectionKind.INVALID_TEXT, f"{what} contains markup {markup!r}")
     return value
+
+
+def name(value: object, what: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """Return `text` that names something: no word of it mixes look-alike scripts."""
+    checked = text(value, what, max_length)
+    if (scripts := mixed_scripts(checked)) is not None:
+        # "K\u0456tchen Pi" (a Cyrillic i) would read as "Kitchen Pi", another device's name.
+        raise ProtocolError(
+            RejectionKind.INVALID_TEXT, f"{what} mixes {' and '.join(scripts)} letters in a word"
+        )
+    return checked
 
 
 def finite_number(value: object) -> float | None:

@@ -12,6 +12,7 @@ from .fields import (
     decode,
     items,
     members,
+    name,
     number,
     required,
     seq_number,
@@ -98,7 +99,12 @@ def _unique_keys[T: (SensorInfo, SwitchInfo)](items: Iterable[T], what: str) -> 
     return result
 
 
-def _sensor_info(value: object) -> SensorInfo:
+def _name(value: object, what: str, stored: bool) -> str:
+    # A name confirmed before the script rule is kept: dropping letters would change it.
+    return text(value, what) if stored else name(value, what)
+
+
+def _sensor_info(value: object, stored: bool) -> SensorInfo:
     sensor = as_object(value, "sensor")
     quantities = items(required(sensor, "quantities"), "quantities", len(Quantity) * 4)
     known = {q.value for q in Quantity}
@@ -107,18 +113,18 @@ def _sensor_info(value: object) -> SensorInfo:
             raise ProtocolError(RejectionKind.WRONG_TYPE, "quantities must be strings")
     return SensorInfo(
         key=validate_key(text(required(sensor, "key"), "sensor key")),
-        name=text(required(sensor, "name"), "sensor name"),
+        name=_name(required(sensor, "name"), "sensor name", stored),
         # Quantities added by a newer minor revision are skipped, not rejected.
         quantities=tuple(dict.fromkeys(Quantity(q) for q in quantities if q in known)),
         model=text(required(sensor, "model"), "sensor model"),
     )
 
 
-def _switch_info(value: object) -> SwitchInfo:
+def _switch_info(value: object, stored: bool) -> SwitchInfo:
     switch = as_object(value, "switch")
     return SwitchInfo(
         key=validate_key(text(required(switch, "key"), "switch key")),
-        name=text(required(switch, "name"), "switch name"),
+        name=_name(required(switch, "name"), "switch name", stored),
     )
 
 
@@ -129,8 +135,12 @@ def parse_announcement(
     *,
     prefix: str = DEFAULT_PREFIX,
     verifier: MessageVerifier | None = None,
+    stored: bool = False,
 ) -> NodeAnnouncement:
-    """Parse and validate a node's retained announcement."""
+    """Parse and validate a node's retained announcement.
+
+    `stored`: one a config entry kept, confirmed before names had to keep to one script a word.
+    """
     node_id = expect_topic(topic, prefix, TopicKind.ANNOUNCE).node_id
     message = as_object(decode(payload, MAX_PAYLOAD_BYTES), "announcement")
     check_version(message)
@@ -145,15 +155,21 @@ def parse_announcement(
         raise ProtocolError(RejectionKind.ID_MISMATCH, "id differs from the topic's node id")
     announcement = NodeAnnouncement(
         node_id=node_id,
-        name=text(required(message, "name"), "name"),
+        name=_name(required(message, "name"), "name", stored),
         model=text(required(message, "model"), "model"),
         sw_version=text(required(message, "sw_version"), "sw_version", 32),
         sensors=_unique_keys(
-            map(_sensor_info, items(required(message, "sensors"), "sensors", MAX_SENSORS)),
+            (
+                _sensor_info(sensor, stored)
+                for sensor in items(required(message, "sensors"), "sensors", MAX_SENSORS)
+            ),
             "sensor",
         ),
         switches=_unique_keys(
-            map(_switch_info, items(required(message, "switches"), "switches", MAX_SWITCHES)),
+            (
+                _switch_info(switch, stored)
+                for switch in items(required(message, "switches"), "switches", MAX_SWITCHES)
+            ),
             "switch",
         ),
         interval_s=number(required(message, "interval_s"), "interval_s", 1, MAX_INTERVAL_S),
