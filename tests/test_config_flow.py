@@ -51,7 +51,11 @@ from custom_components.py_iot_home.const import (
     SubentryKind,
 )
 from custom_components.py_iot_home.hardware.names import BACKEND_AUTO, BACKEND_SIMULATED
-from custom_components.py_iot_home.nodes.discovery import DISCOVERY_REJECTIONS, PENDING_DISCOVERIES
+from custom_components.py_iot_home.nodes.discovery import (
+    DISCOVERY_REJECTIONS,
+    PENDING_DISCOVERIES,
+    REFUSED_FOR_CAPACITY,
+)
 from custom_components.py_iot_home.protocol import (
     DEFAULT_PREFIX,
     Quantity,
@@ -720,7 +724,7 @@ async def test_nodes_refused_while_full_are_offered_in_turn_as_the_user_ignores_
 ) -> None:
     """Made-up nodes (a broker without the ACL) fill the slots; the real one still comes."""
     flow_ids = await _fill_pending(hass)  # refuses "one-too-many"
-    for node_id in ("real-pi", "one-too-many", "another"):  # "one-too-many" again: moved last
+    for node_id in ("real-pi", "one-too-many", "another"):  # "one-too-many" keeps its place
         assert (await _discover(hass, node_id))["reason"] == "too_many_pending"
     flow = hass.config_entries.flow
     offered = []
@@ -730,8 +734,34 @@ async def test_nodes_refused_while_full_are_offered_in_turn_as_the_user_ignores_
         waiting = set(hass.data[PENDING_DISCOVERIES])
         assert len(waiting) == MAX_PENDING_DISCOVERIES - (index >= 3)
         offered += sorted(waiting - {f"waiting-{i}" for i in range(20)} - set(offered))
-    # Newest refusal first, each once; then the slot stays free.
-    assert offered == ["another", "one-too-many", "real-pi"]
+    # In the order they first came, each once; then the slot stays free.
+    assert offered == ["one-too-many", "real-pi", "another"]
+
+
+async def test_a_flood_of_made_up_nodes_does_not_push_a_waiting_real_node_out(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stranger announcing ever new node ids (a broker without the ACL): the real node,
+    refused while the slots were full, was pushed out of those kept by the next 20 fakes
+    and never offered, however many fakes the user ignored."""
+    flow_ids = await _fill_pending(hass)  # refuses "one-too-many"
+    assert (await _discover(hass, "real-pi"))["reason"] == "too_many_pending"
+    fakes = (f"fake-{index}" for index in range(10_000))
+    for _ in range(200):
+        assert (await _discover(hass, next(fakes)))["reason"] == "too_many_pending"
+    flow = hass.config_entries.flow
+    ignored = 0
+    while "real-pi" not in hass.data[PENDING_DISCOVERIES]:
+        flow.async_abort(flow_ids[ignored])  # IndexError: never offered
+        ignored += 1
+        await hass.async_block_till_done()
+        await _discover(hass, next(fakes))  # the flood goes on between the user's clicks
+    assert ignored == 2  # behind "one-too-many", which came first
+    # Bounded: no more are kept than there are slots, and one short line per dropped one.
+    assert len(hass.data[REFUSED_FOR_CAPACITY]) == MAX_PENDING_DISCOVERIES
+    dropped = [r.getMessage() for r in caplog.records if "Dropped node" in r.getMessage()]
+    assert len(dropped) == 200 - (MAX_PENDING_DISCOVERIES - 2)
+    assert dropped[0] == "Dropped node fake-18's announcement: 20 others wait for a slot"
 
 
 @pytest.mark.parametrize("source", [SOURCE_MQTT, SOURCE_IGNORE])

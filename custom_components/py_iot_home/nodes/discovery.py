@@ -40,6 +40,7 @@ from ..protocol import (
 )
 from .entries import node_entries
 from .identity_clash import other_nodes, unique_id_clashes
+from .waiting_discoveries import WaitingDiscoveries
 
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
@@ -50,13 +51,11 @@ LATER_SIGNED: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
     f"{DOMAIN}_later_signed_announcements"
 )
 MAX_LATER_SIGNED = 4
-# Node id -> the announcement refused while the pending discoveries were full, oldest first:
-# offered again as slots free up, since the broker does not send an unchanged retained one
-# again. Strangers' made-up nodes may fill the slots (without the documented ACL); the real
-# node's turn then comes as the user ignores them.
-REFUSED_FOR_CAPACITY: HassKey[dict[str, MqttServiceInfo]] = HassKey(
-    f"{DOMAIN}_refused_for_capacity"
-)
+# The announcements refused while the pending discoveries were full: offered again as slots
+# free up, since the broker does not send an unchanged retained one again. Strangers' made-up
+# nodes may fill the slots (without the documented ACL); the real node's turn then comes as
+# the user ignores them.
+REFUSED_FOR_CAPACITY: HassKey[WaitingDiscoveries] = HassKey(f"{DOMAIN}_refused_for_capacity")
 # How long confirming waits for the broker to send the retained announcement again.
 RETAINED_WAIT_S = 3.0
 
@@ -145,24 +144,26 @@ def pending_discoveries(hass: HomeAssistant) -> dict[str, str]:
 def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -> None:
     """Forget a discovery flow that ended (confirmed, ignored or aborted).
 
-    Its slot goes to the latest announcement refused while the slots were full.
+    Its slot goes to an announcement refused while the slots were full (WaitingDiscoveries).
     """
     pending = pending_discoveries(hass)
     if pending.get(node_id) == flow_id:
         del pending[node_id]
         hass.data.get(LATER_SIGNED, {}).pop(node_id, None)
-        if refused := hass.data.get(REFUSED_FOR_CAPACITY):
-            _, info = refused.popitem()
+        if (refused := hass.data.get(REFUSED_FOR_CAPACITY)) and (info := refused.take_next()):
             discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_MQTT}, info)
 
 
 def remember_refused_for_capacity(hass: HomeAssistant, node_id: str, info: MqttServiceInfo) -> None:
     """Keep the latest announcement of a node refused because the slots were full."""
-    refused = hass.data.setdefault(REFUSED_FOR_CAPACITY, {})
-    refused.pop(node_id, None)
-    refused[node_id] = info
-    if len(refused) > MAX_PENDING_DISCOVERIES:
-        del refused[next(iter(refused))]
+    refused = hass.data.setdefault(
+        REFUSED_FOR_CAPACITY, WaitingDiscoveries(MAX_PENDING_DISCOVERIES)
+    )
+    if not refused.add(node_id, info):
+        # Node ids are at most 32 characters of [a-z0-9_-]: one short line per message.
+        LOGGER.debug(
+            "Dropped node %s's announcement: %d others wait for a slot", node_id, len(refused)
+        )
 
 
 def remember_later_signed(
