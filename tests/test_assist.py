@@ -835,3 +835,22 @@ async def test_attaching_the_sentences_again_is_not_logged_at_info(
         and "Initialized trigger" in record.getMessage()
     ]
     assert chatter == []
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.parametrize("name", ["Garage Pi, north", "Garage Pi!", "Garage: Pi north"])
+async def test_a_device_named_with_punctuation_is_asked_by_its_words(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, name: str
+) -> None:
+    """A comma, colon or exclamation mark in a name (the user's rename, a node's announcement)
+    made Home Assistant refuse every device sentence, so no device in no area answered:
+    "I do not know an area called garage", and an error in the log."""
+    await _node_in_no_area(hass, name)
+    for sentence in (
+        "what is the temperature in the garage",
+        "what is the temperature of the garage pi north"
+        if "north" in name
+        else "what is the temperature of the garage pi",
+    ):
+        assert await _speech(hass, sentence) == f"{name} reads 22.5\u00a0°C.", sentence

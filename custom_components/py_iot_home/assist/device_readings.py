@@ -11,6 +11,7 @@ neither: Assist asks which one is meant.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,13 @@ from .spoken import shown
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them.
 _TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|", " "))
+# Punctuation a sentence trigger refuses at a word's edge ("Garage Pi, north", "Shed Pi!"),
+# as hassil lists it: one such name kept every device's sentences from attaching. Inside a
+# word ("4.2", "Bob's" with a typographic apostrophe) it stays, as the trigger accepts it.
+_PUNCTUATION = (
+    "[.\u3002,\uff0c?\u00bf\uff1f\u061f!\u00a1\uff01;\uff1b:\uff1a\u2019\u2026\u2014\u2013\u2015]+"
+)
+_EDGE_PUNCTUATION = re.compile(rf"(?<!\w){_PUNCTUATION}|{_PUNCTUATION}(?!\w)")
 # A sentence trigger's id for a first word that several devices share (not a device id).
 WHICH = "which:"
 
@@ -117,7 +125,8 @@ def _names_without_area(hass: HomeAssistant) -> dict[str, list[str]]:
         for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
             if device.area_id or _reading_sensor(hass, device.id, "temperature") is None:
                 continue
-            words = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX).split()
+            name = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX)
+            words = _EDGE_PUNCTUATION.sub(" ", name).split()
             if not words:
                 continue
             names[device.id] = [" ".join(words)]
