@@ -43,9 +43,9 @@ pytestmark = [
 PIXEL = "![](https://e.io/p.png)"
 TAG = "<img src=https://e.io/p.png>"
 LINK = "[Verify](https://e.io)"
-# "Kitchen Pi" with a Cyrillic i; "Delta T" with a Greek capital delta.
+# "Kitchen Pi" with a Cyrillic i; "Temp" with a Greek capital tau.
 CYRILLIC_I = "K\u0456tchen Pi"
-GREEK_DELTA = "\u0394T"
+GREEK_TAU = "\u03a4emp"
 
 
 def _named(field: str, name: str) -> NodeAnnouncement:
@@ -75,7 +75,7 @@ async def _discover(hass: HomeAssistant, node: NodeAnnouncement) -> dict:
 
 
 @pytest.mark.parametrize("field", ["name", "sensor", "switch"])
-@pytest.mark.parametrize("name", [PIXEL, TAG, LINK, CYRILLIC_I, GREEK_DELTA])
+@pytest.mark.parametrize("name", [PIXEL, TAG, LINK, CYRILLIC_I, GREEK_TAU])
 async def test_a_name_of_markup_or_mixed_scripts_is_not_discovered(
     hass: HomeAssistant, field: str, name: str
 ) -> None:

@@ -157,7 +157,7 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ),
         ({"node": {"name": "K\u0456tchen Pi"}}, "mixes Latin and Cyrillic letters in a word"),
         (
-            {"sensors": [{"key": "a", "pin": 4, "name": "\u0394T"}]},
+            {"sensors": [{"key": "a", "pin": 4, "name": "\u03a4emp"}]},
             "mixes Greek and Latin letters in a word",
         ),
     ],

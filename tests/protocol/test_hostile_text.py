@@ -135,7 +135,7 @@ def test_text_that_markdown_or_html_would_turn_into_markup_is_refused(markup: st
         ("K\u0456tchen Pi", ("Latin", "Cyrillic")),  # a Cyrillic i
         ("\u041a\u0443\u0445\u043da", ("Cyrillic", "Latin")),  # a Latin a ending a Russian word
         ("Kitchen P\u03b9", ("Latin", "Greek")),  # a Greek iota
-        ("\u0394T", ("Greek", "Latin")),
+        ("\u0394\u03a4emp", ("Greek", "Latin")),  # a Greek capital tau after the delta
         ("\U0001d40a\u0456tchen", ("Latin", "Cyrillic")),  # a mathematical bold K is Latin
         ("K\u0301\u0456tchen", ("Latin", "Cyrillic")),  # a combining accent joins the word
     ],
@@ -162,6 +162,9 @@ def test_a_word_mixing_look_alike_scripts_is_refused(name: str, scripts: tuple[s
         "\U0001f321\ufe0f 22",
         "\u6e29\u5ea6\u8a08Pi",  # CJK is no look-alike of Latin
         "Bob's (2) & *more* `x`",
+        "\u0394T sensor",  # Greek letters written as symbols look like no Latin letter
+        "\u00b5Controller",  # the micro sign, a Greek mu once NFKC-read
+        "\u03a9 meter",
     ],
 )
 def test_words_in_one_script_are_kept(name: str) -> None:

@@ -16,6 +16,9 @@ MARKUP_CHARACTERS: Final = frozenset("<>[]")
 # Scripts whose letters look alike (a Cyrillic or a Latin "a", a Greek or a Latin "o"): browsers
 # refuse a domain name label that mixes them, and so does a word of a name here.
 LOOKALIKE_SCRIPTS: Final = ("LATIN", "CYRILLIC", "GREEK")
+# Greek letters written as symbols in technical names ("ΔT", "µC", "Ω meter") that no Latin
+# or Cyrillic letter looks like: they belong to no script here. (NFKC makes µ a Greek mu.)
+SYMBOL_LETTERS: Final = frozenset("ΓΔΘΛΞΠΣΦΨΩδθλμξπσςφψ")
 
 
 def markup_character(text: str) -> str | None:
@@ -24,6 +27,8 @@ def markup_character(text: str) -> str | None:
 
 
 def _lookalike_script(character: str) -> str | None:
+    if character in SYMBOL_LETTERS:
+        return None
     # Python has no script property; Unicode names every such letter after its script.
     script = unicodedata.name(character, "").partition(" ")[0]
     return script.title() if script in LOOKALIKE_SCRIPTS else None
