@@ -389,6 +389,11 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         ("what will the power be at 6:30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
         ("what will the power be at 6.30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
         ("what will the power be at half past six", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        # Said as a clock is read aloud; "half six" is British English for 6:30.
+        ("what will the power be at six thirty pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be at half six", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be at twenty past six", 0, 18, "from 6:00 PM to 7:00 PM today"),
+        ("what will the power be at ten to seven", 0, 18, "from 6:00 PM to 7:00 PM today"),
         (
             "what will the power be at a quarter to seven tomorrow morning",
             1,

@@ -25,11 +25,36 @@ _DAYS: tuple[Day, ...] = ("today", "tomorrow")
 _CLOCK = re.compile(
     r"(?P<hour>\d{1,2}|[a-z]+)(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm|oclock)?",
 )
-# "Half past six", "a quarter past 6", "quarter to seven": said as a clock reads them.
+# Minutes as they are said after an hour ("six thirty", "seven oh five") or before "past"
+# and "to" ("twenty past six").
+_MINUTE_WORDS = {
+    "oh five": 5,
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty five": 25,
+    "thirty": 30,
+    "thirty five": 35,
+    "forty": 40,
+    "forty five": 45,
+    "fifty": 50,
+    "fifty five": 55,
+}
+_PAST_OR_TO_MINUTES = {"half": 30, "quarter": 15, **_MINUTE_WORDS, "five": 5}
+_HOUR_WORD = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# "Half past six", "a quarter past 6", "twenty to seven": said as a clock reads them.
 _PAST_OR_TO = re.compile(
-    r"\b(?:a )?(?P<part>half|quarter) (?P<way>past|to) (?P<hour>\d{1,2}|[a-z]+)"
-    r"(?: (?P<half>am|pm))?\b"
+    rf"\b(?:a )?(?P<part>{'|'.join(sorted(_PAST_OR_TO_MINUTES, key=len, reverse=True))}|\d{{1,2}})"
+    rf"(?: minutes)? (?P<way>past|to) (?P<hour>{_HOUR_WORD})(?: (?P<half>am|pm))?\b"
 )
+# "Six thirty pm", "7 45": an hour and its minutes in words, as 6:30 reads aloud.
+_HOUR_MINUTES = re.compile(
+    rf"\b(?P<hour>{_HOUR_WORD}) "
+    rf"(?P<minute>{'|'.join(sorted(_MINUTE_WORDS, key=len, reverse=True))}|[0-5]\d)\b"
+    r"(?! (?:past|to)\b)"
+)
+# "Half six": British English for 6:30 (half past six), not 5:30 as in German.
+_HALF_HOUR = re.compile(rf"\bhalf (?P<hour>{_HOUR_WORD})\b")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -246,20 +271,45 @@ def _normalised(text: str) -> str:
     words = re.sub(r"[^a-z0-9: ]", " ", words)
     words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
     words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)
-    return _PAST_OR_TO.sub(_as_clock, " ".join(words.split()))
+    words = _PAST_OR_TO.sub(_as_clock, " ".join(words.split()))
+    words = _HALF_HOUR.sub(_half_hour_as_clock, words)
+    return _HOUR_MINUTES.sub(_hour_minutes_as_clock, words)
 
 
 def _as_clock(match: re.Match[str]) -> str:
     hour = _number(match["hour"])
-    if hour is None or not 1 <= hour <= 12 or (match["part"], match["way"]) == ("half", "to"):
+    said = match["part"]
+    minutes = int(said) if said.isdigit() else _PAST_OR_TO_MINUTES[said]
+    if (
+        hour is None
+        or not 1 <= hour <= 12
+        or not 0 < minutes < 60
+        or (said, match["way"])
+        == (
+            "half",
+            "to",
+        )
+    ):
         return match[0]
     half = f" {match['half']}" if match["half"] else ""
     if match["way"] == "past":
-        return f"{hour}:{30 if match['part'] == 'half' else 15}{half}"
+        return f"{hour}:{minutes:02d}{half}"
     # A quarter to 1 is 12:45; a quarter to 12 pm (noon) 11:45 am.
     if hour == 12 and half:
         half = " am" if half == " pm" else " pm"
-    return f"{(hour - 2) % 12 + 1}:45{half}"
+    return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}{half}"
+
+
+def _half_hour_as_clock(match: re.Match[str]) -> str:
+    hour = _number(match["hour"])
+    return f"{hour}:30" if hour is not None and 1 <= hour <= 12 else match[0]
+
+
+def _hour_minutes_as_clock(match: re.Match[str]) -> str:
+    hour = _number(match["hour"])
+    said = match["minute"]
+    minute = int(said) if said.isdigit() else _MINUTE_WORDS[said]
+    return f"{hour}:{minute:02d}" if hour is not None and 1 <= hour <= 12 else match[0]
 
 
 def _number(word: str) -> int | None:
