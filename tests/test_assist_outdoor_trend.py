@@ -368,3 +368,55 @@ async def test_a_sensor_without_a_trend_adds_what_the_weather_forecast_expects(
     assert await said(hass, "is it getting colder outside") == (
         f"{no_trend} It is 4.5\u00a0°C outside (Garden)."
     )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_what_will_the_temperature_be_outside(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "What will the temperature be outside" was Home Assistant's "not aware of any device
+    called what will the": the reading now, and what the weather's hourly forecast expects."""
+    freezer.move_to(NOW)
+    assert await async_setup_component(
+        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
+    )
+    _home_sensors(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+                CONF_HUMIDITY_ENTITY: HUMIDITY,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    # 4:10 PM in US/Pacific; six hours ahead, the weather expects 5.2 - 3.0 °C, 86 %.
+    ahead = "It is 4.5\u00a0°C outside (Garden). Outdoor's hourly forecast expects 2.2\u00a0°C by "
+    for sentence in (
+        "what will the temperature be outside",
+        "what's the temperature going to be outdoors",
+        "what will the outdoor temperature be later",
+        "how cold will it get outside",
+        "how warm will it be outside today",
+    ):
+        assert await said(hass, sentence) == f"{ahead}10:00 PM today.", sentence
+    assert await said(hass, "what will the humidity be outside") == (
+        "The humidity outside is 84\u00a0percent (Garden humidity). Outdoor's hourly forecast "
+        "expects 86\u00a0percent by 10:00 PM today."
+    )
+    # Asked of now, still the reading alone; "outdoors" as "outside".
+    assert await said(hass, "how warm is it outdoors") == "It is 4.5\u00a0°C outside (Garden)."
+    # Without a weather forecast to say it, the reading now and what would.
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "what will the temperature be outside") == (
+        "It is 4.5\u00a0°C outside (Garden). No weather forecast tells me what the temperature "
+        "will be: a power forecast's weather entity, exposed to Assist, does."
+    )

@@ -96,6 +96,8 @@ async def test_when_is_the_peak_power(
         "When is peak electricity use",
         "when will our power use peak",
         "when do we use the most energy?",
+        "when's the peak power",
+        "what time is the peak electricity use",
     ):
         assert await said(hass, sentence) == (
             f"Power forecast expects the peak at {start:%-I:%M %p} {day}, about {watts}\u00a0W."
@@ -402,6 +404,11 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         ),
         # 4 pm is the hour under way.
         ("what will the power be at 4 pm", 0, 16, "this hour"),
+        # Other ways to ask: "going to be", in watts, "be using".
+        ("what's the power going to be at 7 tonight", 0, 19, "at 7:00 PM today"),
+        ("how many watts will we use at 6 pm", 0, 18, "at 6:00 PM today"),
+        ("how much power will we be using at 6 pm", 0, 18, "at 6:00 PM today"),
+        ("what's the electricity usage forecast for 6 pm", 0, 18, "at 6:00 PM today"),
     ):
         assert await said(hass, sentence) == expects(day, hour, when), sentence
     assert await said(hass, "what will the power be at 5 pm tomorrow") == (
@@ -682,6 +689,12 @@ async def test_each_power_question_is_answered_by_one_intent(
         ("what will the power be tonight at 9", "Power forecast expects about "),
         ("what's the power forecast at night", "Tonight, from 5:00 PM to 6:00 AM, "),
         ("what's the power forecast tomorrow morning", "Tomorrow morning, from 6:00 AM "),
+        ("how much power will we use tomorrow in the morning", "Tomorrow morning, from 6:00 AM "),
+        ("when is the peak power tonight", "Tonight, from 5:00 PM to 6:00 AM, "),
+        ("when's the peak power tomorrow", "Power forecast expects the peak "),
+        ("what's the power going to be tonight at 9", "Power forecast expects about "),
+        ("how many watts will we use in two hours", "Power forecast expects about "),
+        ("what's the power going to be", "Power forecast expects about "),
     ):
         caplog.clear()
         assert (await said(hass, sentence)).startswith(answer), sentence
@@ -900,6 +913,15 @@ async def test_the_power_over_a_part_of_the_day(
         ("what will the power be in the morning", tomorrow_morning),
         ("what is the predicted power use for tomorrow morning", tomorrow_morning),
         ("what's the power forecast for tomorrow in the morning", tomorrow_morning),
+        # Without "for", a sentence had none: "Sorry, I am not aware of any area called morning".
+        ("how much power will we use tomorrow in the morning", tomorrow_morning),
+        ("what will the power be tomorrow in the morning", tomorrow_morning),
+        ("what is the energy usage going to be tomorrow morning", tomorrow_morning),
+        ("how many units will we use tonight", tonight),
+        ("how many kilowatt hours will we use tonight", tonight),
+        ("how much energy will we use overnight", tonight),
+        ("what's the power use forecast for tonight", tonight),
+        ("what will the power be today in the evening", this_evening),
         ("how much power will we use this afternoon", rest_of_afternoon),
         (
             "what will the power be this morning",
@@ -919,6 +941,69 @@ async def test_the_power_over_a_part_of_the_day(
             "what will the power be tomorrow night",
             "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
             "after 6:00 AM tomorrow, when it sees all of tomorrow night.",
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
+def _peak_over(hass: HomeAssistant, when: str, starts: list[datetime]) -> str:
+    """What Power forecast says of the highest hour among `starts`, worked out from its rows."""
+    rows = _rows(hass)
+    start = max(starts, key=lambda one: rows[one.astimezone(dt_util.UTC)]["power_w"])
+    power = rows[start.astimezone(dt_util.UTC)]["power_w"]
+    return (
+        f"{when}, Power forecast expects the peak at {dt_util.as_local(start):%-I:%M %p}, "
+        f"about {_card(power)}."
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_when_is_the_peak_power_of_a_part_of_the_day(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "When is the peak power tonight" was Home Assistant's "Sorry, I couldn't understand
+    that": the peak questions knew today and tomorrow only. Now the part's highest hour."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+    five_pm = local_now.replace(hour=17, minute=0)
+    tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
+    tonight = _peak_over(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13))
+    this_evening = _peak_over(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7))
+    tomorrow_morning = _peak_over(
+        hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)
+    )
+    (this_hour,) = (
+        point
+        for start, point in _rows(hass).items()
+        if start == local_now.replace(minute=0).astimezone(dt_util.UTC)
+    )
+    for sentence, answer in (
+        ("when is the peak power tonight", tonight),
+        ("when's the peak power tonight", tonight),
+        ("what time is the peak electricity use overnight", tonight),
+        ("when will we use the most power at night", tonight),
+        ("when is the peak power this evening", this_evening),
+        ("when is the peak power tomorrow morning", tomorrow_morning),
+        ("when will our power use peak tomorrow in the morning", tomorrow_morning),
+        (
+            "when is the peak power this afternoon",
+            "For the rest of this afternoon, from 4:10 PM to 5:00 PM, Power forecast expects "
+            f"the peak this hour, about {_card(this_hour['power_w'])}.",
+        ),
+        (
+            "when is the peak power this morning",
+            "This morning, from 6:00 AM to 12:00 PM, has passed; Power forecast sees from "
+            "4:00 PM today to 4:00 PM tomorrow.",
+        ),
+        # Its highest hour may be one the forecast does not see yet: no peak.
+        (
+            "when is the peak power tomorrow afternoon",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 5:00 PM today, when it sees all of tomorrow afternoon.",
         ),
     ):
         assert await said(hass, sentence) == answer, sentence

@@ -295,6 +295,14 @@ def weather_outlook_answer(
     )
 
 
+def no_outlook_answer(quantity: str) -> str:
+    """Asked what the `quantity` outside will be, with no weather forecast to say it."""
+    return (
+        f"No weather forecast tells me what the {quantity} will be: a power forecast's weather "
+        "entity, exposed to Assist, does."
+    )
+
+
 def unknown_direction_answer(words: str, *, place: str = "a room", where: str = "") -> str:
     """A "getting <words>" question that is about no quantity with a trend.
 

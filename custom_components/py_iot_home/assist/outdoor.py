@@ -13,11 +13,16 @@ from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant, State, split_entity_id
 from homeassistant.helpers import intent
 
-from .climate_answers import outdoor_humidity_answer, outdoor_temperature_answer
+from .climate_answers import (
+    no_outlook_answer,
+    outdoor_humidity_answer,
+    outdoor_temperature_answer,
+)
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
 from .spoken import shown
+from .weather_outlook import async_weather_outlook
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
 INTENT_OUTDOOR_HUMIDITY = "PyIotHomeGetOutdoorHumidity"
@@ -55,9 +60,12 @@ class _OutdoorIntent(intent.IntentHandler):
             )
             return response
         assistant = assistant_of(intent_obj)
-        response.async_set_speech(
-            " ".join(outdoor_reading_speech(hass, assistant, reading, source) for source in sources)
-        )
+        said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
+        # "What will the temperature be outside": now, then what the weather expects.
+        if intent_obj.slots.get("ahead"):
+            outlook = await async_weather_outlook(hass, assistant, reading.quantity)
+            said.append(outlook or no_outlook_answer(reading.quantity))
+        response.async_set_speech(" ".join(said))
         return response
 
 

@@ -37,6 +37,7 @@ PARTS_OF_DAY = {
     "this afternoon": PartOfDay("pm", "today", "afternoon"),
     "this evening": PartOfDay("pm", "today", "evening"),
     "tonight": PartOfDay("night", "today", "night"),
+    "overnight": PartOfDay("night", "today", "night"),
     "tomorrow morning": PartOfDay("am", "tomorrow", "morning"),
     "tomorrow afternoon": PartOfDay("pm", "tomorrow", "afternoon"),
     "tomorrow evening": PartOfDay("pm", "tomorrow", "evening"),

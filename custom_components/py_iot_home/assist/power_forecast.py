@@ -25,7 +25,7 @@ from .power_answers import (
     power_peak_answer,
     power_seen_answer,
 )
-from .power_part_answers import part_passed, power_part_answer
+from .power_part_answers import part_passed, power_part_answer, power_part_peak_answer
 from .spoken import time_past, time_repeated, time_skipped
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
@@ -82,10 +82,28 @@ class PowerPeakIntent(PowerForecastIntent):
     intent_type = INTENT_POWER_PEAK
     description = "Tells the hour of the highest power use each power forecast expects"
 
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Place the part of the day asked about ("tonight"), if one is."""
+        said = intent_obj.slots.get("part", {}).get("value")
+        part = said_part(str(said)) if said else None
+        if part is None:
+            return await super().async_handle(intent_obj)
+        now = dt_util.now()
+        placed = part_placed(part, now)
+        intent_obj.slots["placed"] = {"value": placed}
+        response = await super().async_handle(intent_obj)
+        if placed.end <= now.astimezone(UTC):
+            _lead_with(intent_obj.hass, response, f"{part_passed(placed, now)}; ")
+        return response
+
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        now = dt_util.now()
+        if (part := intent_obj.slots.get("placed", {}).get("value")) is not None:
+            if part.end <= now.astimezone(UTC):
+                return power_seen_answer(name=name, hours=hours, now=now)
+            return power_part_peak_answer(name=name, hours=hours, now=now, part=part)
         # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
         day = intent_obj.slots.get("day", {}).get("value")
-        now = dt_util.now()
         if day in ("today", "tomorrow"):
             return power_day_peak_answer(
                 name=name, hours=hours, now=now, tomorrow=day == "tomorrow"
@@ -137,9 +155,8 @@ class PowerAtIntent(PowerForecastIntent):
             intent_obj.slots["moment"] = {"value": moment}
             lead = _moment_lead(moment, now)
         response = await super().async_handle(intent_obj)
-        if lead is None or not predicted_power_entities(intent_obj.hass):
-            return response
-        response.async_set_speech(lead + response.speech["plain"]["speech"])
+        if lead is not None:
+            _lead_with(intent_obj.hass, response, lead)
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
@@ -154,6 +171,12 @@ class PowerAtIntent(PowerForecastIntent):
         if moment.passed:
             return power_seen_answer(name=name, hours=hours, now=now)
         return power_at_answer(name=name, hours=hours, now=now, at=moment.at)
+
+
+def _lead_with(hass: HomeAssistant, response: intent.IntentResponse, lead: str) -> None:
+    """Say `lead` once before the forecasts' answers; not before "No power forecast is set up"."""
+    if predicted_power_entities(hass):
+        response.async_set_speech(lead + response.speech["plain"]["speech"])
 
 
 def _moment_lead(moment: MomentAsked, now: datetime) -> str | None:

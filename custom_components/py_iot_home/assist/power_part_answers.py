@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from .part_of_day import PartPlaced
 from .power_answers import ForecastHour, expected_over, not_ended
-from .spoken import clock_time, day_ahead
+from .spoken import clock_time, day_ahead, hour_said, watts
 
 # A forecast reaches 24 hours from the start of the hour under way.
 _REACH = timedelta(hours=24)
@@ -23,7 +23,37 @@ def power_part_answer(
     no figure (a few of its hours would be heard as all of it): how far the forecast sees,
     and when it will see the whole part.
     """
-    now_utc = now.astimezone(UTC)
+    of_part = _hours_of_part(name=name, hours=hours, now=now, part=part)
+    if isinstance(of_part, str):
+        return of_part
+    when = _part_when(part, now)
+    return expected_over(when=when, name=name, hours=of_part, now=now, note=None)
+
+
+def power_part_peak_answer(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, part: PartPlaced
+) -> str:
+    """The highest hour a predictor expects in a part of the day, said as its energy is.
+
+    "Tonight, from 5:00 PM to 6:00 AM, Power forecast expects the peak at 7:00 PM, about
+    1,240 W."; the hour under way is "this hour". No peak of a part the forecast does not see
+    to its end: its highest hour may be one it does not see yet.
+    """
+    of_part = _hours_of_part(name=name, hours=hours, now=now, part=part)
+    if isinstance(of_part, str):
+        return of_part
+    peak = max(of_part, key=lambda hour: hour.power_w)
+    at = "this hour" if _start(peak) <= now.astimezone(UTC) else f"at {hour_said(peak.start)}"
+    return f"{_part_when(part, now)}, {name} expects the peak {at}, about {watts(peak.power_w)}."
+
+
+def _hours_of_part(
+    *, name: str, hours: Sequence[ForecastHour], now: datetime, part: PartPlaced
+) -> list[ForecastHour] | str:
+    """The forecast's hours of `part` from the one under way, or what to say when it has none.
+
+    A part the forecast does not see to its end: how far it sees, and when it will.
+    """
     ahead = [hour for hour in hours if not_ended(hour, now)]
     if not ahead:
         return f"{name} has no forecast yet."
@@ -37,12 +67,15 @@ def power_part_answer(
             f"{day_ahead(reach, now)}; ask again after {clock_time(ask_from)} "
             f"{day_ahead(ask_from, now)}, when it sees all of {part.name}."
         )
-    if part.start < now_utc:
+    return of_part
+
+
+def _part_when(part: PartPlaced, now: datetime) -> str:
+    """When the answer is of: the part and its hours, or from now to its end while under way."""
+    if part.start < now.astimezone(UTC):
         end = clock_time(part.end.astimezone(now.tzinfo))
-        when = f"For the rest of {part.name}, from {clock_time(now)} to {end}"
-    else:
-        when = _capitalised(part_hours_said(part, now))
-    return expected_over(when=when, name=name, hours=of_part, now=now, note=None)
+        return f"For the rest of {part.name}, from {clock_time(now)} to {end}"
+    return _capitalised(part_hours_said(part, now))
 
 
 def part_hours_said(part: PartPlaced, now: datetime) -> str:

@@ -21,33 +21,56 @@ _TREND_OF = (
 
 _POWER = "(power|electricity|energy)"
 _USE = "[use|usage|consumption]"
+# "How much power", or in its units: "how many watts", British English's "how many units" (kWh).
+# "The power forecast", "the electricity usage forecast".
+_FORECAST = f"{_POWER} {_USE} forecast"
+_HOW_MUCH = f"how (much {_POWER}|many (watts|kilowatts|kilowatt hours|units))"
+_WILL_USE = "will (i|we|the house|the home) (use|be using)"
+# "What will the power be", or "what's the power going to be".
+_WILL_BE = "what will [my|our|the] {power} {use} be"
+_GOING_TO_BE = "(what is|what's|whats) [my|our|the] {power} {use} going to be"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
+_WHEN = "(when|what time)"
 # "Tonight", "in the morning": "at night" is no such phrase, as the sentences' own "at" comes
 # before it ("at night at 2" is not said; "how much power will we use at night" is "at {time}").
 _PARTS_SAID_ALONE = tuple(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at "))
+# "Tomorrow in the morning": a day before a part that names none. "Tomorrow at night" is
+# "tomorrow at {time}"'s already.
+_DAY_AND_PART = tuple(
+    f"{day} {phrase}"
+    for day in ("today", "tomorrow")
+    for phrase, part in PARTS_OF_DAY.items()
+    if part.day is None and phrase.startswith("in ")
+)
 # "Tomorrow", "tonight", "in the morning", said before "at 7".
 _DAYS_BEFORE_A_TIME = ("today", "tomorrow", *_PARTS_SAID_ALONE)
+
+
+def _will_be(after: str) -> tuple[str, ...]:
+    """The power asked of what comes, two ways: "what will it be", "what is it going to be"."""
+    return tuple(f"{way.format(power=_POWER, use=_USE)}{after}" for way in (_WILL_BE, _GOING_TO_BE))
 
 
 def _span_sentences(span: str) -> tuple[str, ...]:
     """The power over a day or a part of one (`span`: "today", "tonight")."""
     return (
-        f"how much {_POWER} will (i|we|the house|the home) use {span}",
-        f"(what is|what's|whats) [the] {_POWER} forecast {span}",
-        f"what will [my|our|the] {_POWER} {_USE} be {span}",
+        f"{_HOW_MUCH} {_WILL_USE} {span}",
+        f"(what is|what's|whats) [the] {_FORECAST} {span}",
+        *_will_be(f" {span}"),
     )
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
     """When the use peaks, in the next 24 hours or (`day`: " today", " tomorrow") that day."""
     return (
-        f"when is [the] peak {_POWER} {_USE}{day}",
-        f"when is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest){day}",
-        f"when (is|will be) [the] (highest|peak) {_POWER} {_USE}{day}",
-        f"when will [the|our|my] {_POWER} {_USE} peak{day}",
-        f"when (do|will) (we|i) use the most {_POWER}{day}",
+        f"{_WHEN} is [the] peak {_POWER} {_USE}{day}",
+        f"{_WHEN} is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest){day}",
+        f"{_WHEN} (is|will be) [the] (highest|peak) {_POWER} {_USE}{day}",
+        f"(when's|whens) [the] (peak|highest) {_POWER} {_USE}{day}",
+        f"{_WHEN} will [the|our|my] {_POWER} {_USE} peak{day}",
+        f"{_WHEN} (do|will) (we|i) use the most {_POWER}{day}",
         f"(what is|what's|whats) [the] peak {_POWER} {_USE}{day}",
     )
 
@@ -55,9 +78,9 @@ def _peak_sentences(day: str) -> tuple[str, ...]:
 def _at_sentences(day: str) -> tuple[str, ...]:
     """The power at a time of day ({time}: any words, read by the intent), on `day` if said."""
     return (
-        f"what will [my|our|the] {_POWER} {_USE} be{day} at {{time}}",
-        f"how much {_POWER} will (i|we|the house|the home) use{day} at {{time}}",
-        f"(what is|what's|whats) [the] {_POWER} forecast{day} (for|at) {{time}}",
+        *_will_be(f"{day} at {{time}}"),
+        f"{_HOW_MUCH} {_WILL_USE}{day} at {{time}}",
+        f"(what is|what's|whats) [the] {_FORECAST}{day} (for|at) {{time}}",
         f"(what is|what's|whats) [the] (predicted|expected|forecast) {_POWER} {_USE}{day} "
         "(for|at) {time}",
     )
@@ -69,9 +92,9 @@ def _from_now_sentences() -> tuple[str, ...]:
     No wildcard: "in {time}" would fit "in the next 24 hours" too, and both intents ran.
     """
     return (
-        f"what will [my|our|the] {_POWER} {_USE} be in {HOURS_FROM_NOW}",
-        f"how much {_POWER} will (i|we|the house|the home) use in {HOURS_FROM_NOW}",
-        f"(what is|what's|whats) [the] {_POWER} forecast in {HOURS_FROM_NOW}",
+        *_will_be(f" in {HOURS_FROM_NOW}"),
+        f"{_HOW_MUCH} {_WILL_USE} in {HOURS_FROM_NOW}",
+        f"(what is|what's|whats) [the] {_FORECAST} in {HOURS_FROM_NOW}",
     )
 
 
@@ -104,13 +127,11 @@ SENTENCES: Mapping[str, AssistSentences] = {
     "power_forecast": AssistSentences(
         intent_type=INTENT_POWER_FORECAST,
         sentences=(
-            "(what is|what's|whats|tell me) [the] (power|electricity|energy) forecast",
+            f"(what is|what's|whats|tell me) [the] {_FORECAST}",
             "(what is|what's|whats) [the] (predicted|expected|forecast) (power|electricity|energy) "
             "[use|usage|consumption]",
-            "how much (power|electricity|energy) will (i|we|the house|the home) use "
-            "[in the next 24 hours|in the next day]",
-            "what will [my|our|the] (power|electricity|energy) [use|usage|consumption] be "
-            "[in the next 24 hours|in the next day]",
+            f"{_HOW_MUCH} {_WILL_USE} [in the next 24 hours|in the next day]",
+            *_will_be(" [in the next 24 hours|in the next day]"),
         ),
     ),
     # "The power forecast for today" is left to "… for {time}": fitting both, both intents ran.
@@ -127,7 +148,7 @@ SENTENCES: Mapping[str, AssistSentences] = {
         f"power_over_{part.replace(' ', '_')}": AssistSentences(
             intent_type=INTENT_POWER_AT, sentences=_span_sentences(part), slots={"time": part}
         )
-        for part in _PARTS_SAID_ALONE
+        for part in (*_PARTS_SAID_ALONE, *_DAY_AND_PART)
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
@@ -203,22 +224,58 @@ SENTENCES: Mapping[str, AssistSentences] = {
         )
         for day in ("today", "tomorrow")
     },
+    # Its highest hour of a part of the day: "when is the peak power tonight".
+    **{
+        f"power_peak_{part.replace(' ', '_')}": AssistSentences(
+            intent_type=INTENT_POWER_PEAK,
+            sentences=_peak_sentences(f" {part}"),
+            slots={"part": part},
+        )
+        for part in (*PARTS_OF_DAY, *_DAY_AND_PART)
+    },
     "outdoor_temperature": AssistSentences(
         intent_type=INTENT_OUTDOOR_TEMPERATURE,
         sentences=(
-            "(what is|what's|whats|tell me) [the] temperature outside",
+            f"(what is|what's|whats|tell me) [the] temperature {_OUTSIDE}",
             "(what is|what's|whats|tell me) [the] (outside|outdoor) temperature",
-            "how (warm|cold|hot) is it outside",
+            f"how (warm|cold|hot) is it {_OUTSIDE}",
         ),
     ),
     "outdoor_humidity": AssistSentences(
         intent_type=INTENT_OUTDOOR_HUMIDITY,
         sentences=(
-            "(what is|what's|whats|tell me) [the] humidity outside",
+            f"(what is|what's|whats|tell me) [the] humidity {_OUTSIDE}",
             "(what is|what's|whats|tell me) [the] (outside|outdoor) humidity",
-            "how humid is it outside",
+            f"how humid is it {_OUTSIDE}",
         ),
     ),
+    # Asked of what comes: the reading now, and what the weather's hourly forecast expects.
+    **{
+        f"outdoor_{quantity}_ahead": AssistSentences(
+            intent_type=intent_type,
+            sentences=(
+                f"what will [the] {quantity} be {_OUTSIDE} [later|today]",
+                f"what will [the] (outside|outdoor) {quantity} be [later|today]",
+                f"(what is|what's|whats) [the] {quantity} going to be {_OUTSIDE} [later|today]",
+                f"(what is|what's|whats) [the] (outside|outdoor) {quantity} going to be "
+                "[later|today]",
+                *more,
+            ),
+            slots={"ahead": "yes"},
+        )
+        for quantity, intent_type, more in (
+            (
+                "temperature",
+                INTENT_OUTDOOR_TEMPERATURE,
+                (f"how (warm|cold|hot) will it (be|get) {_OUTSIDE} [later|today]",),
+            ),
+            (
+                "humidity",
+                INTENT_OUTDOOR_HUMIDITY,
+                (f"how humid will it (be|get) {_OUTSIDE} [later|today]",),
+            ),
+        )
+    },
     # The outdoor source's trend. "Is it getting colder outside" also fits "is {area} getting
     # {direction}", whose intent hands it to the same answer.
     **{

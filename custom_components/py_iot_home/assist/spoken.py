@@ -29,6 +29,18 @@ def clock_time(moment: datetime) -> str:
     return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
+def hour_said(start: datetime, day: str = "") -> str:
+    """An hour's start on the clock (and `day`, "tomorrow"), and which the night it comes twice.
+
+    The night the clocks go back, "2:00 AM" is two hours: "2:00 AM tomorrow (before the clocks
+    go back)" or "(after …)". `start` is aware, as the home's zone reads the instant.
+    """
+    said = f"{clock_time(start)} {day}" if day else clock_time(start)
+    if start.replace(fold=1 - start.fold).utcoffset() == start.utcoffset():
+        return said
+    return f"{said} ({'after' if start.fold else 'before'} the clocks go back)"
+
+
 def day_ahead(moment: datetime, now: datetime) -> str:
     """The day in words: today, tomorrow, on Friday within the week, else on 12 December."""
     days = (moment.date() - now.date()).days
