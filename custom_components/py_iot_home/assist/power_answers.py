@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..markdown_text import with_unit
-from .spoken import clock_time, day_ahead, half_up, kwh, watts
+from .spoken import clock_time, day_ahead, half_up, hour_said, kwh, watts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,7 +39,7 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     peak = max(hours, key=lambda hour: hour.power_w)
     if peak is not current and half_up(peak.power_w, 0) > half_up(current.power_w, 0):
         said += (
-            f"; the highest hour ahead is {clock_time(peak.start)} {day_ahead(peak.start, now)}, "
+            f"; the highest hour ahead is {hour_said(peak.start, day_ahead(peak.start, now))}, "
             f"about {watts(peak.power_w)}"
         )
     if len(hours) > 1:
@@ -86,7 +86,7 @@ def expected_over(
     if note:
         said += f" ({note})"
     peak = max(hours, key=lambda hour: hour.power_w)
-    return f"{said}; the highest hour is {clock_time(peak.start)}, about {watts(peak.power_w)}."
+    return f"{said}; the highest hour is {hour_said(peak.start)}, about {watts(peak.power_w)}."
 
 
 def power_day_peak_answer(
@@ -106,7 +106,7 @@ def power_day_peak_answer(
     when = (
         "this hour"
         if _utc(peak.start) <= _utc(now)
-        else f"at {clock_time(peak.start)} {'tomorrow' if tomorrow else 'today'}"
+        else f"at {hour_said(peak.start, 'tomorrow' if tomorrow else 'today')}"
     )
     said = f"{name} expects the peak {when}, about {watts(peak.power_w)}"
     return f"{said} ({reaches})." if reaches else f"{said}."
@@ -188,7 +188,7 @@ def power_peak_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime
     if _utc(peak.start) <= _utc(now):
         return f"{name} expects the peak this hour, about {watts(peak.power_w)}."
     return (
-        f"{name} expects the peak at {clock_time(peak.start)} {day_ahead(peak.start, now)}, "
+        f"{name} expects the peak at {hour_said(peak.start, day_ahead(peak.start, now))}, "
         f"about {watts(peak.power_w)}."
     )
 
