@@ -219,7 +219,11 @@ def test_tomorrow_morning_evening_and_night_are_tomorrows(
     """ "At 7 tomorrow morning" was no time of day: the part of the day pins tomorrow and
     its half of the clock."""
     assert parse_asked_time(words) == AskedTime(
-        hours=hours, minute=0, day="tomorrow", ends_day=ends_day
+        hours=hours,
+        minute=0,
+        day="tomorrow",
+        ends_day=ends_day,
+        tomorrow_night=words.endswith("night") or words.startswith("tomorrow night"),
     )
 
 
@@ -248,17 +252,21 @@ def test_at_8_in_the_evening_is_the_next_8_pm() -> None:
         (datetime(2026, 5, 4, 0, 30), "9 pm tonight", datetime(2026, 5, 4, 21, 0), False),
         (datetime(2026, 5, 4, 20, 30), "9 am this morning", datetime(2026, 5, 4, 9, 0), True),
         (datetime(2026, 5, 4, 10, 30), "3 this afternoon", datetime(2026, 5, 4, 15, 0), False),
-        # Tomorrow night begins in tomorrow's evening; its small hours are the day after
-        # tomorrow's, asked at 23:30 or at 00:30 alike ("tomorrow" is always tomorrow's date).
+        # Tomorrow night is the night after tonight, its small hours after its midnight: at
+        # 23:30 it begins in tomorrow's evening; at 00:30, when tonight is the night under
+        # way, in this evening, so "1 am tomorrow night" is a day ahead, not two.
         (datetime(2026, 5, 4, 23, 30), "10 tomorrow night", datetime(2026, 5, 5, 22, 0), False),
         (datetime(2026, 5, 4, 23, 30), "1 tomorrow night", datetime(2026, 5, 6, 1, 0), False),
-        (datetime(2026, 5, 4, 0, 30), "1 am tomorrow night", datetime(2026, 5, 6, 1, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "1 am tomorrow night", datetime(2026, 5, 5, 1, 0), False),
+        (datetime(2026, 5, 4, 0, 30), "10 tomorrow night", datetime(2026, 5, 4, 22, 0), False),
         (
             datetime(2026, 5, 4, 0, 30),
             "midnight tomorrow night",
-            datetime(2026, 5, 6, 0, 0),
+            datetime(2026, 5, 5, 0, 0),
             False,
         ),
+        # Tomorrow morning is still tomorrow's date.
+        (datetime(2026, 5, 4, 0, 30), "7 tomorrow morning", datetime(2026, 5, 5, 7, 0), False),
         (datetime(2026, 5, 4, 23, 30), "7 tomorrow morning", datetime(2026, 5, 5, 7, 0), False),
     ],
 )

@@ -532,6 +532,52 @@ async def test_tomorrow_morning_evening_and_night_are_tomorrows(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 00:30, "at 1 am tomorrow night" answered of the small hours two days on (48.5 hours
+    ahead): tonight is then the night under way, and tomorrow night the one after it, which
+    begins this evening, as at 11:30 PM (its 1 AM about 24.5 hours ahead)."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    small_hours = dt_util.as_local(NOW).replace(hour=0, minute=30) + timedelta(days=1)
+    freezer.move_to(small_hours)
+    async_fire_time_changed(hass, small_hours)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    midnight = small_hours.replace(minute=0)
+    assert min(_rows(hass)) == midnight.astimezone(dt_util.UTC)
+    for sentence, answer in (
+        (
+            "what will the power be at 1 am tomorrow night",
+            "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask "
+            "again after 2:00 AM today.",
+        ),
+        (
+            "what will the power be at 10 tomorrow night",
+            _expects(hass, midnight.replace(hour=22), "at 10:00 PM today"),
+        ),
+        (
+            "what will the power be tomorrow night",
+            "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask "
+            "again after 6:00 AM today, when it sees all of tomorrow night.",
+        ),
+        # Tonight is still the night under way.
+        (
+            "what will the power be tonight",
+            _over(
+                hass,
+                "For the rest of tonight, from 12:30 AM to 6:00 AM",
+                _hourly(midnight, 6),
+                first_share=0.5,
+            ),
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_part_of_the_day_said_before_the_time(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -41,8 +41,9 @@ def _local(*args: int) -> datetime:
         ("tomorrow morning", "03-07 23:00", "tomorrow morning", "03-08 05:00", "03-08 11:00"),
         ("tomorrow afternoon", "03-07 09:00", "tomorrow afternoon", "03-08 11:00", "03-08 16:00"),
         ("tomorrow evening", "03-07 09:00", "tomorrow evening", "03-08 16:00", "03-08 23:00"),
-        # "Tomorrow" is tomorrow's date, at 00:30 too: its night begins in its evening.
-        ("tomorrow night", "03-08 00:30", "tomorrow night", "03-09 16:00", "03-10 05:00"),
+        # At 00:30 tonight is the night under way: tomorrow night is the next, from this evening.
+        ("tomorrow night", "03-08 00:30", "tomorrow night", "03-08 16:00", "03-09 05:00"),
+        ("tomorrow night", "03-08 06:00", "tomorrow night", "03-09 16:00", "03-10 05:00"),
         # Without a day, the part under way or the next.
         ("in the morning", "03-07 16:10", "tomorrow morning", "03-08 05:00", "03-08 11:00"),
         ("in the morning", "03-07 11:00", "this morning", "03-07 05:00", "03-07 11:00"),

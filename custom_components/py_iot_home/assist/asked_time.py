@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from .part_of_day import Day, HourOfNight, hour_of_night, without_part_of_day
+from .part_of_day import Day, HourOfNight, hour_of_night, in_small_hours, without_part_of_day
 
 _NUMBER_WORDS = {
     word: number
@@ -63,12 +63,15 @@ class AskedTime:
 
     `ends_day`: it falls in the night after the day named, at the midnight that ends it
     ("midnight today") or in the small hours after ("1 am tomorrow night").
+    `tomorrow_night`: said of it ("10 tomorrow night"), which in the small hours begins this
+    evening.
     """
 
     hours: tuple[int, ...]
     minute: int
     day: Day | None
     ends_day: bool = False
+    tomorrow_night: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +145,10 @@ def parse_asked_time(text: str) -> AskedTime | None:
     if words in ("midnight", "12 midnight"):
         if part is not None and part.half != "night":
             return None
-        return AskedTime(hours=(0,), minute=0, day=day, ends_day=True)
+        of_tomorrow_night = part is not None and day == "tomorrow"
+        return AskedTime(
+            hours=(0,), minute=0, day=day, ends_day=True, tomorrow_night=of_tomorrow_night
+        )
     match = _CLOCK.fullmatch(words)
     if match is None:
         return None
@@ -173,15 +179,21 @@ def _of_the_night(night: HourOfNight, minute: int, *, day: Day | None) -> AskedT
     Tonight's evening is today's, its midnight the one that ends today. Its small hours are
     the next ones, as a person means "1 am tonight" at 11 PM (tomorrow's date) or at 00:30
     (the night under way). Tomorrow night's come after tomorrow's midnight, as tonight's
-    after today's: "tomorrow" is always tomorrow's date, and its night begins in its evening.
+    after today's; but in the small hours, when tonight is the night under way, tomorrow
+    night is the next, from this evening (`moment_asked`).
     """
+    named, tomorrow = day is not None, day == "tomorrow"
     if night.hour == 0:
-        return AskedTime(hours=(0,), minute=minute, day=day, ends_day=day is not None)
+        return AskedTime(
+            hours=(0,), minute=minute, day=day, ends_day=named, tomorrow_night=tomorrow
+        )
     if not night.after_midnight:
-        return AskedTime(hours=(night.hour,), minute=minute, day=day)
+        return AskedTime(hours=(night.hour,), minute=minute, day=day, tomorrow_night=tomorrow)
     if day == "today":
         return AskedTime(hours=(night.hour,), minute=minute, day=None)
-    return AskedTime(hours=(night.hour,), minute=minute, day=day, ends_day=day is not None)
+    return AskedTime(
+        hours=(night.hour,), minute=minute, day=day, ends_day=named, tomorrow_night=tomorrow
+    )
 
 
 def _hours_of(hour: int, half: str, *, twenty_four: bool, oclock: bool) -> tuple[int, ...]:
@@ -213,9 +225,11 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     """
     zone = now.tzinfo
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    # In the small hours tonight is the night under way, and tomorrow night begins this
+    # evening: "1 am tomorrow night" at 00:30 is a day ahead, as at 23:30, not two.
     days = (
         [now.date()]
-        if asked.day == "today"
+        if asked.day == "today" or (asked.tomorrow_night and in_small_hours(now))
         else [now.date() + timedelta(days=1)]
         if asked.day == "tomorrow"
         else [now.date(), now.date() + timedelta(days=1), now.date() + timedelta(days=2)]

@@ -132,7 +132,9 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
     """
     today = now.date()
     if part.day == "tomorrow":
-        days = [today + timedelta(days=1)]
+        # In the small hours tonight is the night under way: tomorrow night begins this evening.
+        night_begun = part.span == "night" and in_small_hours(now)
+        days = [today] if night_begun else [today + timedelta(days=1)]
     elif part.day == "today":
         days = [today - timedelta(days=1), today] if part.span == "night" else [today]
     else:
@@ -141,11 +143,20 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
     return next((one for one in placed if one.end > now.astimezone(UTC)), placed[-1])
 
 
+def in_small_hours(now: datetime) -> bool:
+    """Whether `now` (aware, local) is in a night's small hours, after its midnight."""
+    return now.hour < _SMALL_HOURS_END
+
+
 def _placed(span: Span, day: date, now: datetime) -> PartPlaced:
     first, end = _SPAN_HOURS[span]
     offset = (day - now.date()).days
-    prefix = "tomorrow" if offset == 1 else "this"
-    name = "tonight" if span == "night" and offset < 1 else f"{prefix} {span}"
+    if span == "night":
+        # The night under way, or the next to begin, is tonight; the one after it tomorrow night.
+        nights_on = offset + (1 if in_small_hours(now) else 0)
+        name = "tonight" if nights_on < 1 else "tomorrow night"
+    else:
+        name = f"{'tomorrow' if offset == 1 else 'this'} {span}"
     return PartPlaced(name=name, start=_instant(day, first, now), end=_instant(day, end, now))
 
 
