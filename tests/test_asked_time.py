@@ -227,6 +227,33 @@ def test_tomorrow_morning_evening_and_night_are_tomorrows(
     )
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (
+            "3 this evening",
+            AskedTime(hours=(15,), minute=0, day="today", amiss=("evening", "afternoon")),
+        ),
+        (
+            "9 this afternoon",
+            AskedTime(hours=(21,), minute=0, day="today", amiss=("afternoon", "evening")),
+        ),
+        (
+            "3 pm in the evening",
+            AskedTime(hours=(15,), minute=0, day=None, amiss=("evening", "afternoon")),
+        ),
+        ("6 this afternoon", AskedTime(hours=(18,), minute=0, day="today")),
+        ("5 this evening", AskedTime(hours=(17,), minute=0, day="today")),
+        ("12 this evening", AskedTime(hours=(0,), minute=0, day="today", ends_day=True)),
+        ("12 in the evening", AskedTime(hours=(0,), minute=0, day=None)),
+        ("5 this morning", AskedTime(hours=(5,), minute=0, day="today")),
+    ],
+)
+def test_an_hour_outside_the_part_said_is_taken_and_marked(words: str, expected: AskedTime) -> None:
+    """ "3 this evening" is 3 PM, in the afternoon: the answer says so; 5 and 6 PM are either."""
+    assert parse_asked_time(words) == expected
+
+
 def test_at_8_in_the_evening_is_the_next_8_pm() -> None:
     """No day said: the next 8 PM, from the hour under way."""
     asked = parse_asked_time("at 8 in the evening")

@@ -616,6 +616,48 @@ async def test_a_part_of_the_day_said_before_the_time(
         assert await said(hass, sentence) == answer, sentence
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_an_hour_said_with_another_part_of_the_day_is_taken_and_said_so(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "At 3 this evening" answered of 3 PM as if it were the evening's: the hour is taken as
+    said, 3 PM, and the answer says it is in the afternoon. Any AM hour is the morning's
+    ("5 this morning"), and 5 and 6 PM are the afternoon's or the evening's."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
+    local_now = dt_util.as_local(NOW)
+
+    def expects(day: int, hour: int, when: str) -> str:
+        return _expects(hass, local_now.replace(hour=hour, minute=0) + timedelta(days=day), when)
+
+    seen = "Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
+    for sentence, answer in (
+        (
+            "what will the power be at 3 this evening",
+            f"3:00 PM is in the afternoon, not the evening; 3:00 PM today has passed; {seen}",
+        ),
+        (
+            "what will the power be at 3 tomorrow evening",
+            "3:00 PM is in the afternoon, not the evening; "
+            + expects(1, 15, "at 3:00 PM tomorrow"),
+        ),
+        (
+            "what will the power be at 9 this afternoon",
+            "9:00 PM is in the evening, not the afternoon; " + expects(0, 21, "at 9:00 PM today"),
+        ),
+        ("what will the power be at 5 this afternoon", expects(0, 17, "at 5:00 PM today")),
+        ("what will the power be at 6 in the evening", expects(0, 18, "at 6:00 PM today")),
+        # "12 this evening" is its midnight, as "12 tonight" is; not noon.
+        ("what will the power be at 12 this evening", expects(1, 0, "at 12:00 AM tomorrow")),
+        ("what will the power be at 9 this morning", f"9:00 AM today has passed; {seen}"),
+        ("what will the power be at 5 in the morning", expects(1, 5, "at 5:00 AM tomorrow")),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+
+
 # Brussels, Saturday 28 March 2026, 8:30 PM: that night the clocks go forward at 2:00 AM.
 SPRING_EVENING = datetime(2026, 3, 28, 19, 30, tzinfo=dt_util.UTC)
 

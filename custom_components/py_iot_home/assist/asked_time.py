@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from .part_of_day import Day, HourOfNight, hour_of_night, in_small_hours, without_part_of_day
+from .part_of_day import (
+    Day,
+    HourOfNight,
+    Span,
+    hour_of_night,
+    in_small_hours,
+    span_said_amiss,
+    without_part_of_day,
+)
 
 _NUMBER_WORDS = {
     word: number
@@ -64,7 +72,8 @@ class AskedTime:
     `ends_day`: it falls in the night after the day named, at the midnight that ends it
     ("midnight today") or in the small hours after ("1 am tomorrow night").
     `tomorrow_night`: said of it ("10 tomorrow night"), which in the small hours begins this
-    evening.
+    evening. `amiss`: the part of the day said and the one the hour is in, when they differ
+    ("3 this evening" is 3 PM, in the afternoon).
     """
 
     hours: tuple[int, ...]
@@ -72,6 +81,7 @@ class AskedTime:
     day: Day | None
     ends_day: bool = False
     tomorrow_night: bool = False
+    amiss: tuple[Span, Span] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,13 +174,20 @@ def parse_asked_time(text: str) -> AskedTime | None:
     # "9 am in the evening" is no time; "9 pm this evening" is.
     if part is not None and said_half not in ("", part.half):
         return None
+    # "12 this evening" is its midnight, as "12 tonight" is.
+    if part is not None and part.span == "evening" and hour == 12 and not said_half:
+        return AskedTime(hours=(0,), minute=minute, day=day, ends_day=day is not None)
     hours = _hours_of(
         hour,
         said_half or (part.half if part is not None else ""),
         twenty_four=twenty_four,
         oclock=match["half"] == "oclock",
     )
-    return AskedTime(hours=hours, minute=minute, day=day) if hours else None
+    if not hours:
+        return None
+    is_in = span_said_amiss(part.span, hours[0]) if part is not None else None
+    amiss = (part.span, is_in) if part is not None and is_in is not None else None
+    return AskedTime(hours=hours, minute=minute, day=day, amiss=amiss)
 
 
 def _of_the_night(night: HourOfNight, minute: int, *, day: Day | None) -> AskedTime:

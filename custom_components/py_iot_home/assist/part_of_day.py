@@ -57,6 +57,24 @@ _SPAN_HOURS: dict[Span, tuple[int, int]] = {
 }
 
 
+# The afternoon and evening hours a clock hour said with them may be: 5 and 6 PM are either.
+_PM_HOURS_SAID: dict[Span, range] = {
+    "afternoon": range(12, _EVENING_START + 2),
+    "evening": range(_EVENING_START, 24),
+}
+
+
+def span_said_amiss(span: Span, hour: int) -> Span | None:
+    """The span a PM hour (12-23) is in when it is not the one said with it, else None.
+
+    "3 this evening" is 3 PM, in the afternoon; any AM hour is the morning's ("5 in the
+    morning").
+    """
+    if span not in _PM_HOURS_SAID or hour in _PM_HOURS_SAID[span]:
+        return None
+    return "afternoon" if hour < _EVENING_START else "evening"
+
+
 @dataclass(frozen=True, kw_only=True)
 class PartPlaced:
     """A part of the day placed: its name as said of it now, its start and end (UTC).

@@ -26,7 +26,7 @@ from .power_answers import (
     power_seen_answer,
 )
 from .power_part_answers import part_passed, power_part_answer, power_part_peak_answer
-from .spoken import time_past, time_repeated, time_skipped
+from .spoken import clock_time, time_past, time_repeated, time_skipped
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
@@ -154,6 +154,11 @@ class PowerAtIntent(PowerForecastIntent):
             moment = moment_asked(asked, now)
             intent_obj.slots["moment"] = {"value": moment}
             lead = _moment_lead(moment, now)
+            if asked.amiss is not None:
+                # Taken as said, 3 PM, and said so: "3:00 PM is in the afternoon, not the evening".
+                said, is_in = asked.amiss
+                amiss = f"{clock_time(moment.wall)} is in the {is_in}, not the {said}; "
+                lead = amiss + (lead or "")
         response = await super().async_handle(intent_obj)
         if lead is not None:
             _lead_with(intent_obj.hass, response, lead)
