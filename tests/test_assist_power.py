@@ -578,6 +578,52 @@ async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_forecast_not_remade_yet_sends_no_one_to_a_time_gone_by(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 5:00:30 PM, before the forecast is remade a minute past the hour, it reaches 4:00 PM
+    tomorrow: "at 4 pm tomorrow" said "ask again after 5:00 PM today", a time gone by. Now it
+    says to ask once this hour's forecast is made, and then it answers."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    five_pm = dt_util.as_local(NOW).replace(hour=17, minute=0)
+    late = five_pm + timedelta(seconds=30)
+    freezer.move_to(late)
+    async_fire_time_changed(hass, late)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The hours of the forecast made at 4:01 PM that have not ended: 5 PM to 3 PM tomorrow.
+    assert (min(_rows(hass)), max(_rows(hass))) == (
+        five_pm.astimezone(dt_util.UTC),
+        (five_pm + timedelta(hours=22)).astimezone(dt_util.UTC),
+    )
+    not_yet = "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+    for sentence, answer in (
+        (
+            "what will the power be at 4 pm tomorrow",
+            f"{not_yet}once this hour's forecast is made.",
+        ),
+        (
+            "how much power will the house use tomorrow afternoon",
+            f"{not_yet}once this hour's forecast is made, when it sees all of tomorrow afternoon.",
+        ),
+        # A time the next forecasts will see is said as before.
+        ("what will the power be at 5 pm tomorrow", f"{not_yet}after 6:00 PM today."),
+    ):
+        assert await said(hass, sentence) == answer, sentence
+    # Remade a minute past the hour, it sees them.
+    remade = five_pm + timedelta(minutes=1)
+    freezer.move_to(remade)
+    async_fire_time_changed(hass, remade)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    tomorrow_four_pm = five_pm + timedelta(days=1, hours=-1)
+    assert await said(hass, "what will the power be at 4 pm tomorrow") == _expects(
+        hass, tomorrow_four_pm, "at 4:00 PM tomorrow"
+    )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_a_part_of_the_day_said_before_the_time(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -229,8 +229,7 @@ def power_at_answer(
         seen_from = (asked_hour.astimezone(UTC) - timedelta(hours=23)).astimezone(end.tzinfo)
         return (
             f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
-            f"{day_ahead(end, now)}; ask again after {clock_time(seen_from)} "
-            f"{day_ahead(seen_from, now)}."
+            f"{day_ahead(end, now)}; {ask_again(seen_from, now)}."
         )
     if _utc(row.start) <= _utc(now):
         when = "this hour"
@@ -249,6 +248,17 @@ def power_at_answer(
         f"{name} expects about {watts(row.power_w)} {when} (likely {watts(row.low_w)} to "
         f"{watts(row.high_w)})."
     )
+
+
+def ask_again(seen_from: datetime, now: datetime) -> str:
+    """When the forecast, remade each hour, sees what was asked: "ask again after 6:00 PM today".
+
+    A forecast not remade yet this hour (a minute after it begins, or later when the refresh
+    is late) would send the user to a time gone by: then, once this hour's forecast is made.
+    """
+    if _utc(seen_from) <= _utc(now):
+        return "ask again once this hour's forecast is made"
+    return f"ask again after {clock_time(seen_from)} {day_ahead(seen_from, now)}"
 
 
 def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from .part_of_day import PartPlaced
-from .power_answers import ForecastHour, expected_over, not_ended
+from .power_answers import ForecastHour, ask_again, expected_over, not_ended
 from .spoken import clock_time, day_ahead, hour_said, watts
 
 # A forecast reaches 24 hours from the start of the hour under way.
@@ -64,8 +64,8 @@ def _hours_of_part(
         ask_from = (part.end - _REACH).astimezone(now.tzinfo)
         return (
             f"{name} forecasts the next 24 hours only, up to {clock_time(reach)} "
-            f"{day_ahead(reach, now)}; ask again after {clock_time(ask_from)} "
-            f"{day_ahead(ask_from, now)}, when it sees all of {part.name}."
+            f"{day_ahead(reach, now)}; {ask_again(ask_from, now)}, when it sees all of "
+            f"{part.name}."
         )
     return of_part
 
