@@ -46,6 +46,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
         ("twenty past six", (6, 18), 20, None),
         ("ten to seven pm", (18,), 50, None),
         ("25 minutes to 7", (6, 18), 35, None),
+        ("1800", (18,), 0, None),
+        ("0630 hours", (6,), 30, None),
         ("7 am tomorrow", (7,), 0, "tomorrow"),
         ("tomorrow at 7 am", (7,), 0, "tomorrow"),
         ("12 am", (0,), 0, None),

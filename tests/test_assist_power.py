@@ -180,6 +180,8 @@ async def test_what_is_the_temperature_outside(
         "what is the temperature outside?",
         "What's the outdoor temperature",
         "how cold is it outside",
+        "what is the temperature outside right now",
+        "what's the temperature like outside",
     ):
         assert await said(hass, sentence) == "It is 4.5\u00a0°C outside (Garden).", sentence
     hass.states.async_set(TEMPERATURE, "unknown", {"friendly_name": "Garden"})
@@ -409,6 +411,10 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         ("how many watts will we use at 6 pm", 0, 18, "at 6:00 PM today"),
         ("how much power will we be using at 6 pm", 0, 18, "at 6:00 PM today"),
         ("what's the electricity usage forecast for 6 pm", 0, 18, "at 6:00 PM today"),
+        ("what will the power draw be at 6 pm", 0, 18, "at 6:00 PM today"),
+        ("how much power are we going to use at 6 pm", 0, 18, "at 6:00 PM today"),
+        ("how many kW will we use at 6 pm", 0, 18, "at 6:00 PM today"),
+        ("what will the power be at 1800", 0, 18, "at 6:00 PM today"),
     ):
         assert await said(hass, sentence) == expects(day, hour, when), sentence
     assert await said(hass, "what will the power be at 5 pm tomorrow") == (
@@ -829,6 +835,9 @@ async def test_each_power_question_is_answered_by_one_intent(
         ("what's the power going to be tonight at 9", "Power forecast expects about "),
         ("how many watts will we use in two hours", "Power forecast expects about "),
         ("what's the power going to be", "Power forecast expects about "),
+        ("how much energy are we going to use tomorrow", tomorrow),
+        ("what will the power draw be at 6 pm", "Power forecast expects about "),
+        ("when will power use be highest tomorrow", "Power forecast expects the peak "),
     ):
         caplog.clear()
         assert (await said(hass, sentence)).startswith(answer), sentence
@@ -1056,6 +1065,10 @@ async def test_the_power_over_a_part_of_the_day(
         ("how much energy will we use overnight", tonight),
         ("what's the power use forecast for tonight", tonight),
         ("what will the power be today in the evening", this_evening),
+        ("how much power is the house going to use tonight", tonight),
+        ("what's the power demand going to be tonight", tonight),
+        ("what's the electricity use gonna be tonight", tonight),
+        ("what's the power forecast for the morning", tomorrow_morning),
         ("how much power will we use this afternoon", rest_of_afternoon),
         (
             "what will the power be this morning",
@@ -1120,6 +1133,7 @@ async def test_when_is_the_peak_power_of_a_part_of_the_day(
         ("when's the peak power tonight", tonight),
         ("what time is the peak electricity use overnight", tonight),
         ("when will we use the most power at night", tonight),
+        ("when will the power use be highest tonight", tonight),
         ("when is the peak power this evening", this_evening),
         ("when is the peak power tomorrow morning", tomorrow_morning),
         ("when will our power use peak tomorrow in the morning", tomorrow_morning),

@@ -51,6 +51,11 @@ def _local(*args: int) -> datetime:
         ("at night", "03-07 16:10", "tonight", "03-07 16:00", "03-08 05:00"),
         # A day before a part that names none pins it.
         ("tomorrow at night", "03-07 16:10", "tomorrow night", "03-08 16:00", "03-09 05:00"),
+        # "For the morning" is "in the morning"; "the night" "at night".
+        ("the morning", "03-07 16:10", "tomorrow morning", "03-08 05:00", "03-08 11:00"),
+        ("the night", "03-07 16:10", "tonight", "03-07 16:00", "03-08 05:00"),
+        # "Overnight" is tonight.
+        ("overnight", "03-07 16:10", "tonight", "03-07 16:00", "03-08 05:00"),
         ("today in the morning", "03-07 05:00", "this morning", "03-07 05:00", "03-07 11:00"),
         # The night the clocks go forward (2:00 AM to 3:00 AM on 29 March) has 12 hours.
         ("tonight", "03-28 20:30", "tonight", "03-28 16:00", "03-29 04:00"),
@@ -177,7 +182,17 @@ def test_a_part_the_forecast_does_not_reach_gets_no_figure() -> None:
 
 @pytest.mark.parametrize(
     "words",
-    ["banana", "tomorrow", "this night", "at 9 tonight", "", "tomorrow tonight", "today banana"],
+    [
+        "banana",
+        "tomorrow",
+        "this night",
+        "at 9 tonight",
+        "",
+        "tomorrow tonight",
+        "today banana",
+        "the tonight",
+        "the banana",
+    ],
 )
 def test_words_that_are_no_part_of_the_day(words: str) -> None:
     """ "Tomorrow" is a day, answered by the day's answer; "at 9 tonight" a time in a part."""

@@ -297,8 +297,9 @@ def _clock_change(earlier: datetime, later: datetime, zone: tzinfo | None) -> da
 def _normalised(text: str) -> str:
     words = text.lower().replace("a.m.", "am").replace("p.m.", "pm").replace("o'clock", "oclock")
     words = re.sub(r"\b([ap])\s*\.?\s*m\b\.?", r"\1m", words)
-    # "6.30 pm", as British English writes it, is 6:30.
+    # "6.30 pm", as British English writes it, is 6:30; "1800", as the military says it, 18:00.
     words = re.sub(r"\b(\d{1,2})\.(\d{2})\b", r"\1:\2", words)
+    words = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)(?: hours)?\b", r"\1:\2", words)
     words = re.sub(r"[^a-z0-9: ]", " ", words)
     words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
     words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)

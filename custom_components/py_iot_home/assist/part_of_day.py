@@ -132,7 +132,11 @@ def said_part(words: str) -> PartOfDay | None:
     this morning.
     """
     words = " ".join(words.lower().split())
-    if part := PARTS_OF_DAY.get(words) or PARTS_OF_DAY.get(f"at {words}"):
+    # "For the morning" is "in the morning"; "for the night" "at night".
+    said = (f"in {words}", f"at {words.removeprefix('the ')}") if words.startswith("the ") else ()
+    if part := next(
+        (PARTS_OF_DAY[one] for one in (words, f"at {words}", *said) if one in PARTS_OF_DAY), None
+    ):
         return part
     day, _, rest = words.partition(" ")
     part = PARTS_OF_DAY.get(rest)

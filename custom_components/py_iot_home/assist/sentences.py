@@ -20,15 +20,18 @@ _TREND_OF = (
 )
 
 _POWER = "(power|electricity|energy)"
-_USE = "[use|usage|consumption]"
+_USE = "[use|usage|consumption|draw|demand|load]"
 # "How much power", or in its units: "how many watts", British English's "how many units" (kWh).
 # "The power forecast", "the electricity usage forecast".
 _FORECAST = f"{_POWER} {_USE} forecast"
-_HOW_MUCH = f"how (much {_POWER}|many (watts|kilowatts|kilowatt hours|units))"
-_WILL_USE = "will (i|we|the house|the home) (use|be using)"
+_HOW_MUCH = f"how (much {_POWER}|many (watts|kilowatts|kw|kilowatt hours|kwh|units))"
+_WILL_USE = (
+    "(will (i|we|the house|the home) (use|be using)"
+    "|(am i|are we|is the house|is the home) (going to|gonna) use)"
+)
 # "What will the power be", or "what's the power going to be".
 _WILL_BE = "what will [my|our|the] {power} {use} be"
-_GOING_TO_BE = "(what is|what's|whats) [my|our|the] {power} {use} going to be"
+_GOING_TO_BE = "(what is|what's|whats) [my|our|the] {power} {use} (going to|gonna) be"
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
@@ -70,6 +73,7 @@ def _peak_sentences(day: str) -> tuple[str, ...]:
         f"{_WHEN} (is|will be) [the] (highest|peak) {_POWER} {_USE}{day}",
         f"(when's|whens) [the] (peak|highest) {_POWER} {_USE}{day}",
         f"{_WHEN} will [the|our|my] {_POWER} {_USE} peak{day}",
+        f"{_WHEN} will [the|our|my] {_POWER} {_USE} be (highest|at its highest|at its peak){day}",
         f"{_WHEN} (do|will) (we|i) use the most {_POWER}{day}",
         f"(what is|what's|whats) [the] peak {_POWER} {_USE}{day}",
     )
@@ -236,9 +240,9 @@ SENTENCES: Mapping[str, AssistSentences] = {
     "outdoor_temperature": AssistSentences(
         intent_type=INTENT_OUTDOOR_TEMPERATURE,
         sentences=(
-            f"(what is|what's|whats|tell me) [the] temperature {_OUTSIDE}",
+            f"(what is|what's|whats|tell me) [the] temperature [like] {_OUTSIDE} [right now|now]",
             "(what is|what's|whats|tell me) [the] (outside|outdoor) temperature",
-            f"how (warm|cold|hot) is it {_OUTSIDE}",
+            f"how (warm|cold|hot) is it {_OUTSIDE} [right now|now]",
         ),
     ),
     "outdoor_humidity": AssistSentences(
