@@ -87,3 +87,48 @@ async def test_the_highest_hour_says_which_two_oclock(
     assert tonight.endswith(f"; the highest hour is 2:00 AM ({which} the clocks go back), {watts}.")
     forecast = await said(hass, "what is the power forecast")
     assert f"; the highest hour ahead is {at}, {watts};" in forecast, forecast
+
+
+@imported(_night_load_statistics, ENOUGH_DAYS, AUTUMN_EVENING)
+async def test_in_a_few_hours_says_which_two_thirty(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 11:30 PM, "in three hours" and "in four hours" are both 2:30 AM on the clock: the
+    answers gave the first's figure "in the hour from 2:00 AM" and the second's "from 2:00 AM
+    to 3:00 AM", not saying which. Now as "at 2:30 am" says it."""
+    await hass.config.async_update(time_zone=BERLIN)
+    freezer.move_to(AUTUMN_EVENING)
+    await async_import_once(hass, _night_load_statistics(ENOUGH_DAYS, AUTUMN_EVENING))
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    rows = {
+        start.astimezone(dt_util.UTC): point
+        for point in hass.states.get(PREDICTED).attributes["forecast"]
+        if (start := dt_util.parse_datetime(point["datetime"])) is not None
+    }
+
+    def spoken(power_w: float) -> str:
+        # Whole watts, or tenths of a kilowatt from 10 kW; a half up.
+        if power_w < 10_000:
+            return f"{int(power_w + 0.5):,}\u00a0W"
+        tenths = int(power_w / 100 + 0.5)
+        return f"{tenths // 10:,}.{tenths % 10}\u00a0kW"
+
+    def expects(start: datetime, when: str) -> str:
+        point = rows[start]
+        return (
+            f"Power forecast expects about {spoken(point['power_w'])} {when} (likely "
+            f"{spoken(point['low_w'])} to {spoken(point['high_w'])})."
+        )
+
+    first_two = datetime(2026, 10, 25, 0, 0, tzinfo=dt_util.UTC)
+    twice = "2:30 AM tomorrow comes twice: the clocks go back from 3:00 AM to 2:00 AM"
+    assert await said(hass, "what will the power be in three hours") == (
+        f"{twice}; the first, before they do: "
+        + expects(first_two, "in the hour from 2:00 AM tomorrow")
+    )
+    assert await said(hass, "what will the power be in four hours") == (
+        f"{twice}; the second, after they do: "
+        + expects(first_two + timedelta(hours=1), "from 2:00 AM to 3:00 AM tomorrow")
+    )

@@ -266,6 +266,14 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     return MomentAsked(at=gone.at, wall=gone.wall, skipped=gone.skipped, passed=True)
 
 
+def moment_at(at: datetime) -> MomentAsked:
+    """The instant `at` (aware, in the home's zone) as a moment asked: "in two hours".
+
+    The night the clocks go back, which of the two readings of its wall time it is.
+    """
+    return _placed(at.date(), at.timetz().replace(tzinfo=None), at.tzinfo)
+
+
 def _placed(day: date, clock: time, zone: tzinfo | None) -> MomentAsked:
     local = datetime.combine(day, clock, tzinfo=zone)
     wall = local.replace(tzinfo=None, fold=0)

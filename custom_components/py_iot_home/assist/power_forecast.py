@@ -13,7 +13,14 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..feature_lookup import entity_feature, feature_entry
 from ..markdown_text import with_unit
-from .asked_time import MomentAsked, asked_day, hours_from_now, moment_asked, parse_asked_time
+from .asked_time import (
+    MomentAsked,
+    asked_day,
+    hours_from_now,
+    moment_asked,
+    moment_at,
+    parse_asked_time,
+)
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .part_of_day import part_placed, said_part
 from .power_answers import (
@@ -123,11 +130,13 @@ class PowerAtIntent(PowerForecastIntent):
             ahead := hours_from_now(intent_obj.text_input or "")
         ):
             # Hours elapsed, not read off the clock: the night it changes they differ.
-            at = dt_util.as_local(dt_util.utcnow() + ahead)
-            intent_obj.slots["moment"] = {
-                "value": MomentAsked(at=at, wall=at.replace(tzinfo=None), skipped=False)
-            }
-            return await super().async_handle(intent_obj)
+            moment = moment_at(dt_util.as_local(dt_util.utcnow() + ahead))
+            intent_obj.slots["moment"] = {"value": moment}
+            response = await super().async_handle(intent_obj)
+            # The night the clocks go back, which of the two 2:30 AMs it is.
+            if moment.repeated and (lead := _moment_lead(moment, dt_util.now())):
+                _lead_with(intent_obj.hass, response, lead)
+            return response
         said = str(intent_obj.slots.get("time", {}).get("value", "")).strip()
         day = intent_obj.slots.get("day", {}).get("value")
         # "What is the power forecast for tomorrow" also fits "… for {time}": the day's answer.
