@@ -95,7 +95,8 @@ def end_reading(
     interval, regular = usual_interval(distinct)
     hold = interval if regular else HOUR
     if ends_at_24:
-        return hold, f"times run to 24:00: each row is read as the {hold} before its time"
+        span = f"{hold.total_seconds() / 60:g} min"
+        return hold, f"times run to 24:00: each row is read as the {span} before its time"
     if interval > HOUR:
         return None, ""
     first, last = distinct[0], distinct[-1]

@@ -326,7 +326,10 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
     # The 24 must be the hour: `05:24:00` is minute 24 of a sub-hourly file.
     hour_24 = values.str.contains(HOUR_24_PATTERN)
     if hour_24.any():
-        values = values.where(~hour_24, values.str.replace(HOUR_24_PATTERN, "00:00", regex=True))
+        # Midnight written as the rest are (EnergyPlus's `24:00:00` keeps its seconds), or
+        # the format pandas infers from the first row refuses it.
+        midnight = values.str.replace(HOUR_24_PATTERN, lambda hour: "00" + hour[0][2:], regex=True)
+        values = values.where(~hour_24, midnight)
     attempts: list[dict[str, object]] = [{}, {"format": "ISO8601"}]
     if values.str.match(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d|\s*$)").all():
         attempts = [{"format": "ISO8601"}]  # one reading only: a large file's parse is slow

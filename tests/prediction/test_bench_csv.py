@@ -574,6 +574,26 @@ def test_hour_ending_times_up_to_24_00(tmp_path: Path) -> None:
     assert any("24:00" in line for line in notes)
 
 
+# EnergyPlus's stamps with the year written in (its own refusal above asks for it): seconds
+# after the hour, so the 24:00:00 read as midnight must keep them for one format to read all.
+@pytest.mark.parametrize(
+    "written", ["%Y/%m/%d  {hour}:00:00", "%m/%d/%Y {hour}:00:00", "%d.%m.%Y {hour}:00:00"]
+)
+def test_hour_ending_24_00_00_with_seconds(tmp_path: Path, written: str) -> None:
+    starts = pd.date_range("2006-01-01", periods=DAYS * 24, freq="h")
+    stamps = [t.strftime(written.format(hour=f"{t.hour + 1:02d}")) for t in starts]
+    lines = ["Date/Time,power,temp"] + [
+        f"{s},{p:.1f},5" for s, p in zip(stamps, wavy(starts), strict=True)
+    ]
+    notes, notice = collect()
+    hourly = load_csv(write(tmp_path, lines), options(time="Date/Time"), notice)
+    assert hourly.index[0] == pd.Timestamp("2006-01-01 00:00")
+    assert len(hourly) == DAYS * 24
+    # In words a person reads, not pandas' `0 days 01:00:00`.
+    assert "times run to 24:00: each row is read as the 60 min before its time" in notes
+    np.testing.assert_allclose(hourly["power_w"], wavy(hourly.index), atol=0.06)
+
+
 def test_times_without_a_year_are_refused_with_the_reason(tmp_path: Path) -> None:
     lines = ["time,power,temp", " 06/01  01:00:00,400,2", " 06/01  02:00:00,400,2"]
     with pytest.raises(CsvError, match="have no year"):
