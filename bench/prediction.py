@@ -65,7 +65,7 @@ from bench.prediction_csv import (
 )
 from bench.prediction_csv import add_arguments as add_csv_arguments
 from bench.prediction_csv_hours import days_with_power, days_with_temperature
-from bench.prediction_csv_units import POWER_UNITS
+from bench.prediction_csv_units import ENERGY_POWER_UNITS, POWER_UNITS
 from bench.prediction_csv_values import UNIT_WORDS, check_power_varies
 from bench.prediction_data import DATASETS, EXTRA_DATASETS, named_datasets
 from bench.prediction_yardstick import Yardstick, YardstickData
@@ -236,7 +236,8 @@ def built_in(load: Callable[[Path], pd.DataFrame], cache: Path) -> CsvRead:
 def mae_unit(power: UnitRead) -> tuple[str, float]:
     """The unit the table gives a dataset's MAEs in (the power's as read: kWh per row is
     kW), and W per one of it."""
-    unit = power.unit.removesuffix("-total").removesuffix("h")
+    unit = power.unit.removesuffix("-total")
+    unit = ENERGY_POWER_UNITS.get(unit, unit)
     return unit, POWER_UNITS[unit]
 
 

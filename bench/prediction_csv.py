@@ -64,13 +64,14 @@ optional). What a checker's file may look like, and what becomes of it:
   first with all its hours to the last (23 or 25 on a clock change's day). Times spanning
   more than ten years with less than a row a day on average are refused: a stray row
   centuries away.
-- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh
-  (regular rows, or the column's own rows regular: the energy over their interval), or an
-  energy meter's running total in Wh-total or kWh-total (a `total_increasing` sensor's
-  export: the power between two rows is their difference over their time apart; a drop, the
-  meter reset, leaves that interval missing). Temperature in °C, °F, K or whole tenths of a
-  °C (`C10`: KNMI's and DWD's 123 for 12.3 °C). Cells that carry their unit (`1.2 kW`,
-  `450 W`, `12.3 °C`, `81 %`) are read in it, over the option and the name (with a `note:`
+- Power in W (`--power-unit W`, the default), kW, MW, energy per row in Wh, kWh or MWh,
+  or J, kJ or MJ as EnergyPlus writes its meters (regular rows, or the column's own rows
+  regular: the energy over their interval), or an energy meter's running total in Wh-total
+  or kWh-total (a `total_increasing` sensor's export: the power between two rows is their
+  difference over their time apart; a drop, the meter reset, leaves that interval
+  missing). Temperature in °C, °F, K or whole tenths of a °C (`C10`: KNMI's and DWD's
+  123 for 12.3 °C). Cells that carry their unit (`1.2 kW`, `450 W`, `12.3 °C`, `81 %`)
+  are read in it, over the option and the name (with a `note:`
   where these say another); a column whose cells carry two units is refused. Without
   `--power-unit` or `--temperature-unit`, a column whose name says a unit (`temp_f`,
   `Temperature (°F)`, `load_kw`, `Demand (MW)`, camel case `tempF`; `T10`, `0.1 °C` and

@@ -66,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     csv.add_argument(
         "--power-unit",
         choices=[*POWER_UNITS, *ENERGY_UNITS, *METER_UNITS],
-        help="W, kW or MW; Wh, kWh or MWh: energy per row over the rows' regular interval; "
+        help="W, kW or MW; Wh, kWh or MWh (or J, kJ, MJ: EnergyPlus's meters): energy per "
+        "row over the rows' regular interval; "
         "Wh-total, kWh-total or MWh-total: an energy meter's running total; a unit written "
         "in the cells (1.2 kW) overrides it (default: the one the column's name says, else "
         "kW where a median below 20 W says so, MW where the hours move as a region's load, "

@@ -16,7 +16,11 @@ from bench.prediction_csv_times import HOUR, epoch_ns
 # A region's or a grid operator's load comes in MW (MWh per interval): read as W it would be
 # scored a million times too small.
 POWER_UNITS = {"W": 1.0, "kW": 1000.0, "MW": 1e6}
-ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0, "MWh": 1e6}
+# Wh per unit. EnergyPlus writes its meters in J per reporting interval: read as W, an
+# office's 4 kW was scored as 16 MW.
+ENERGY_UNITS = {"Wh": 1.0, "kWh": 1000.0, "MWh": 1e6, "J": 1 / 3600, "kJ": 1 / 3.6, "MJ": 1e3 / 3.6}
+# The power whose mean an energy per row is: the unit the table gives its MAEs in.
+ENERGY_POWER_UNITS = {"Wh": "W", "kWh": "kW", "MWh": "MW", "J": "W", "kJ": "kW", "MJ": "MW"}
 METER_UNITS = {"Wh-total": 1.0, "kWh-total": 1000.0, "MWh-total": 1e6}
 # C10: tenths of a °C in whole numbers (the Dutch and German weather services' 123 for 12.3).
 TEMPERATURE_UNITS = ("C", "F", "K", "C10")
@@ -61,6 +65,10 @@ POWER_NAME_UNITS = {
     "whs": "Wh",
     "kwhs": "kWh",
     "mwhs": "MWh",
+    "j": "J",
+    "kj": "kJ",
+    "mj": "MJ",
+    "joules": "J",
 }
 # A name that says tenths of a °C: `T10`, `temperature (0.1 °C)`, `tenths of °C`, `°C x 10`.
 TENTHS_NAME = (

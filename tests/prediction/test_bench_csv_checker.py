@@ -190,3 +190,30 @@ def test_emporias_kwhs_per_minute_are_read_as_energy_per_row(tmp_path: Path) -> 
         hourly["power_w"], hour_of_day(pd.DatetimeIndex(hourly.index)), rtol=1e-2
     )
     assert "'Mains_A (kWhs)' is read in kWh, as its name says (--power-unit to change)" in notes
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "per_joule"),
+    [
+        ("Electricity:Facility [J](Hourly)", None, 1.0),  # EnergyPlus's meter, as it writes
+        ("Electricity:Facility [J](TimeStep)", None, 1.0),
+        ("InteriorEquipment:Electricity [kJ](Hourly)", None, 1000.0),
+        ("heat_pump", "MJ", 1e6),
+    ],
+)
+def test_joules_per_row_are_read_as_energy_per_row(
+    tmp_path: Path, name: str, given: str | None, per_joule: float
+) -> None:
+    # EnergyPlus meters in J per reporting interval: read as W, 3600 times the hourly power
+    # (a 4 kW office scored as 16 MW).
+    step = 15 if "TimeStep" in name else 60
+    index = pd.date_range("2006-01-01", periods=DAYS * 24 * 60 // step, freq=f"{step}min")
+    joules = hour_of_day(index) * step * 60 / per_joule
+    frame = pd.DataFrame({name: joules, "temp": 5.0}, index=index)
+    path = tmp_path / "eplusout.csv"
+    frame.rename_axis("time").to_csv(path)
+    notes: list[str] = []
+    hourly = load_csv(path, options(power=name, power_unit=given), notes.append)
+    np.testing.assert_allclose(hourly["power_w"], hour_of_day(pd.DatetimeIndex(hourly.index)))
+    if given is None:
+        assert any(f"{name!r} is read in {'kJ' if per_joule > 1 else 'J'}" in n for n in notes)

@@ -361,3 +361,9 @@ def test_humidity_in_percent_stays_as_written(tmp_path: Path) -> None:
     read = read_csv(path, options(humidity="rh"), notes.append)
     np.testing.assert_allclose(read.hourly["humidity"], percent)
     assert not any("fraction" in line for line in notes)
+
+
+def test_the_table_gives_joules_maes_in_watts() -> None:
+    assert mae_unit(UnitRead(unit="J", why="")) == ("W", 1.0)
+    assert mae_unit(UnitRead(unit="kJ", why="")) == ("kW", 1000.0)
+    assert mae_unit(UnitRead(unit="MJ", why="")) == ("MW", 1e6)
