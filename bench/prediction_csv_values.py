@@ -175,7 +175,8 @@ def checked_values(
     elif options.power_unit is None and (region := region_why(hourly["power_w"])):
         read_by_values["power"] = (
             "MW",
-            f", and {region}: read as MW (--power-unit kW for a utility's kW, W to refuse)",
+            f", and {region}: read as MW "
+            "(--power-unit kW for a utility's kW, W for a building's W)",
         )
         hourly[power_columns] = hourly[power_columns] * POWER_UNITS["MW"]
     hourly = checked_humidity(hourly, options, notes)

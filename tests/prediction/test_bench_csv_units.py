@@ -70,7 +70,10 @@ def test_a_regions_mw_under_a_bare_name_are_read_as_mw_and_said(
     np.testing.assert_allclose(read.hourly["power_w"], frame[column].to_numpy() * 1e6)
     assert read.power.unit == "MW"
     assert "as a region's load does" in read.power.why
-    assert "--power-unit kW" in read.power.why
+    # --power-unit W reads it as W (the test below): the hint says so, not "to refuse".
+    assert read.power.why.endswith(
+        "read as MW (--power-unit kW for a utility's kW, W for a building's W)"
+    )
     assert any("read as MW" in line for line in notes)
 
 
