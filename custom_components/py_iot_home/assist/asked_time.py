@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from .clock_words import NUMBER_WORDS, normalised, number
 from .part_of_day import (
     Day,
     HourOfNight,
@@ -21,48 +22,12 @@ from .part_of_day import (
     without_part_of_day,
 )
 
-_NUMBER_WORDS = {
-    word: number
-    for number, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
-    )
-}
 _DAYS: tuple[Day, ...] = ("today", "tomorrow")
 # "6 pm", "6:30 p.m.", "18:00", "6 o'clock", "06:00", "six pm"; what is left once the day
 # and the words around a time are taken off.
 _CLOCK = re.compile(
     r"(?P<hour>\d{1,2}|[a-z]+)(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm|oclock)?",
 )
-# Minutes as they are said after an hour ("six thirty", "seven oh five") or before "past"
-# and "to" ("twenty past six").
-_MINUTE_WORDS = {
-    "oh five": 5,
-    "ten": 10,
-    "fifteen": 15,
-    "twenty": 20,
-    "twenty five": 25,
-    "thirty": 30,
-    "thirty five": 35,
-    "forty": 40,
-    "forty five": 45,
-    "fifty": 50,
-    "fifty five": 55,
-}
-_PAST_OR_TO_MINUTES = {"half": 30, "quarter": 15, **_MINUTE_WORDS, "five": 5}
-_HOUR_WORD = r"\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-# "Half past six", "a quarter past 6", "twenty to seven": said as a clock reads them.
-_PAST_OR_TO = re.compile(
-    rf"\b(?:a )?(?P<part>{'|'.join(sorted(_PAST_OR_TO_MINUTES, key=len, reverse=True))}|\d{{1,2}})"
-    rf"(?: minutes)? (?P<way>past|to) (?P<hour>{_HOUR_WORD})(?: (?P<half>am|pm))?\b"
-)
-# "Six thirty pm", "7 45": an hour and its minutes in words, as 6:30 reads aloud.
-_HOUR_MINUTES = re.compile(
-    rf"\b(?P<hour>{_HOUR_WORD}) "
-    rf"(?P<minute>{'|'.join(sorted(_MINUTE_WORDS, key=len, reverse=True))}|[0-5]\d)\b"
-    r"(?! (?:past|to)\b)"
-)
-# "Half six": British English for 6:30 (half past six), not 5:30 as in German.
-_HALF_HOUR = re.compile(rf"\bhalf (?P<hour>{_HOUR_WORD})\b")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,19 +72,19 @@ _FROM_NOW = re.compile(
     r"\bin (?:(?P<half>half an)|(?P<count>an|a|\d{1,3}|[a-z]+)) (?P<unit>hour|minute)s?$"
 )
 # The sentences' own words for them, as Home Assistant's templates take alternatives.
-_HOURS = "|".join([*(str(n) for n in range(2, 25)), *list(_NUMBER_WORDS)[2:]])
+_HOURS = "|".join([*(str(n) for n in range(2, 25)), *list(NUMBER_WORDS)[2:]])
 _MINUTES = "|".join(str(n) for n in range(2, 181))
 HOURS_FROM_NOW = f"(half an hour|(an|a|one) hour|({_HOURS}) hours|({_MINUTES}) minutes)"
 
 
 def hours_from_now(text: str) -> timedelta | None:
     """How far ahead "… in two hours" (its last words) asks; None when it says no such time."""
-    match = _FROM_NOW.search(_normalised(text))
+    match = _FROM_NOW.search(normalised(text))
     if match is None:
         return None
     if match["half"]:
         return timedelta(minutes=30)
-    count = 1 if match["count"] in ("an", "a") else _number(match["count"])
+    count = 1 if match["count"] in ("an", "a") else number(match["count"])
     if not count:
         return None
     return timedelta(hours=count) if match["unit"] == "hour" else timedelta(minutes=count)
@@ -127,7 +92,7 @@ def hours_from_now(text: str) -> timedelta | None:
 
 def asked_day(text: str) -> Day | None:
     """The day when "today" or "tomorrow" is all the words say (the day's own question)."""
-    words = _normalised(text)
+    words = normalised(text)
     return next((day for day in _DAYS if day == words), None)
 
 
@@ -141,7 +106,7 @@ def parse_asked_time(text: str) -> AskedTime | None:
     evening", "tomorrow night"; two days that differ are no time.
     """
     # "Tomorrow morning at 7" is a part of the day; "7 in the morning tomorrow" a day after one.
-    words, part = without_part_of_day(_normalised(text))
+    words, part = without_part_of_day(normalised(text))
     words, day = _without_day(words)
     if part is None:
         words, part = without_part_of_day(words)
@@ -162,7 +127,7 @@ def parse_asked_time(text: str) -> AskedTime | None:
     match = _CLOCK.fullmatch(words)
     if match is None:
         return None
-    hour = _number(match["hour"])
+    hour = number(match["hour"])
     minute = int(match["minute"] or 0)
     said_half = match["half"] if match["half"] in ("am", "pm") else ""
     twenty_four = match["hour"].startswith("0") or 13 <= (hour or 0) <= 23
@@ -300,59 +265,3 @@ def _clock_change(earlier: datetime, later: datetime, zone: tzinfo | None) -> da
     while earlier < later and earlier.astimezone(zone).utcoffset() == offset:
         earlier += timedelta(minutes=1)
     return earlier
-
-
-def _normalised(text: str) -> str:
-    words = text.lower().replace("a.m.", "am").replace("p.m.", "pm").replace("o'clock", "oclock")
-    words = re.sub(r"\b([ap])\s*\.?\s*m\b\.?", r"\1m", words)
-    # "6.30 pm", as British English writes it, is 6:30; "1800", as the military says it, 18:00.
-    words = re.sub(r"\b(\d{1,2})\.(\d{2})\b", r"\1:\2", words)
-    words = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)(?: hours)?\b", r"\1:\2", words)
-    words = re.sub(r"[^a-z0-9: ]", " ", words)
-    words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
-    words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)
-    words = _PAST_OR_TO.sub(_as_clock, " ".join(words.split()))
-    words = _HALF_HOUR.sub(_half_hour_as_clock, words)
-    return _HOUR_MINUTES.sub(_hour_minutes_as_clock, words)
-
-
-def _as_clock(match: re.Match[str]) -> str:
-    hour = _number(match["hour"])
-    said = match["part"]
-    minutes = int(said) if said.isdigit() else _PAST_OR_TO_MINUTES[said]
-    if (
-        hour is None
-        or not 1 <= hour <= 12
-        or not 0 < minutes < 60
-        or (said, match["way"])
-        == (
-            "half",
-            "to",
-        )
-    ):
-        return match[0]
-    half = f" {match['half']}" if match["half"] else ""
-    if match["way"] == "past":
-        return f"{hour}:{minutes:02d}{half}"
-    # A quarter to 1 is 12:45; a quarter to 12 pm (noon) 11:45 am.
-    if hour == 12 and half:
-        half = " am" if half == " pm" else " pm"
-    return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}{half}"
-
-
-def _half_hour_as_clock(match: re.Match[str]) -> str:
-    hour = _number(match["hour"])
-    return f"{hour}:30" if hour is not None and 1 <= hour <= 12 else match[0]
-
-
-def _hour_minutes_as_clock(match: re.Match[str]) -> str:
-    hour = _number(match["hour"])
-    said = match["minute"]
-    minute = int(said) if said.isdigit() else _MINUTE_WORDS[said]
-    return f"{hour}:{minute:02d}" if hour is not None and 1 <= hour <= 12 else match[0]
-
-
-def _number(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    return _NUMBER_WORDS.get(word)
