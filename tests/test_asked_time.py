@@ -294,8 +294,8 @@ def test_at_8_in_the_evening_is_the_next_8_pm() -> None:
             datetime(2026, 5, 5, 0, 0),
             False,
         ),
-        # Tomorrow morning is still tomorrow's date.
-        (datetime(2026, 5, 4, 0, 30), "7 tomorrow morning", datetime(2026, 5, 5, 7, 0), False),
+        # In the small hours tomorrow morning is the coming one, today's date.
+        (datetime(2026, 5, 4, 0, 30), "7 tomorrow morning", datetime(2026, 5, 4, 7, 0), False),
         (datetime(2026, 5, 4, 23, 30), "7 tomorrow morning", datetime(2026, 5, 5, 7, 0), False),
     ],
 )

@@ -554,20 +554,22 @@ async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
     await hass.async_block_till_done(wait_background_tasks=True)
     midnight = small_hours.replace(minute=0)
     assert min(_rows(hass)) == midnight.astimezone(dt_util.UTC)
+    # Said first, as for any "tomorrow" asked in the small hours.
+    taken = "It's after midnight, so I take tomorrow night as Sunday night. "
     for sentence, answer in (
         (
             "what will the power be at 1 am tomorrow night",
-            "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask "
-            "again after 2:00 AM today.",
+            f"{taken}Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; "
+            "ask again after 2:00 AM today.",
         ),
         (
             "what will the power be at 10 tomorrow night",
-            _expects(hass, midnight.replace(hour=22), "at 10:00 PM today"),
+            taken + _expects(hass, midnight.replace(hour=22), "at 10:00 PM today"),
         ),
         (
             "what will the power be tomorrow night",
-            "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask "
-            "again after 6:00 AM today, when it sees all of tomorrow night.",
+            f"{taken}Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; "
+            "ask again after 6:00 AM today, when it sees all of tomorrow night.",
         ),
         # Tonight is still the night under way.
         (

@@ -7,7 +7,7 @@ home's time zone from now, clock changes included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
@@ -17,8 +17,8 @@ from .part_of_day import (
     HourOfNight,
     Span,
     hour_of_night,
-    in_small_hours,
     span_said_amiss,
+    tomorrow_is_today,
     without_part_of_day,
 )
 
@@ -37,8 +37,8 @@ class AskedTime:
     `ends_day`: it falls in the night after the day named, at the midnight that ends it
     ("midnight today") or in the small hours after ("1 am tomorrow night").
     `tomorrow_night`: said of it ("10 tomorrow night"), which in the small hours begins this
-    evening. `amiss`: the part of the day said and the one the hour is in, when they differ
-    ("3 this evening" is 3 PM, in the afternoon).
+    evening, as the answer then says. `amiss`: the part of the day said and the one the hour
+    is in, when they differ ("3 this evening" is 3 PM, in the afternoon).
     """
 
     hours: tuple[int, ...]
@@ -57,6 +57,7 @@ class MomentAsked:
     it (2:30 AM the night they go forward); repeated: the clock reads it twice (2:30 AM the
     night they go back), this the first or the second; `change_at` is when the clocks change,
     for either. Gone by: the day named has no such time left (6 am today, asked at 8 pm).
+    `tomorrow_as_today`: "tomorrow" was said in the small hours and taken as today's date.
     """
 
     at: datetime
@@ -65,6 +66,7 @@ class MomentAsked:
     passed: bool = False
     repeated: Literal["first", "second"] | None = None
     change_at: datetime | None = None
+    tomorrow_as_today: bool = False
 
 
 # "In two hours", "in 2 hours", "in an hour", "in half an hour", "in 90 minutes": from now.
@@ -205,30 +207,43 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     never comes: the moment the clocks jump to, with `skipped` set. When the day named has
     no such time left (6 am today at 20:30), the last that went by, with `passed` set.
     """
-    zone = now.tzinfo
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    # In the small hours tonight is the night under way, and tomorrow night begins this
-    # evening: "1 am tomorrow night" at 00:30 is a day ahead, as at 23:30, not two.
+    today = now.date()
+    if asked.day == "tomorrow" and tomorrow_is_today(now):
+        # In the small hours "tomorrow" is the day to come, today's date ("7 am tomorrow" at
+        # 00:30 is 6.5 hours ahead); a time of it gone by ("4 am" at 5:30) is the next one.
+        coming = [
+            moment
+            for moment in _candidates(asked, [today], now.tzinfo)
+            if moment.at > now.astimezone(UTC)
+        ]
+        if coming:
+            return replace(min(coming, key=lambda m: m.at), tomorrow_as_today=True)
     days = (
-        [now.date()]
-        if asked.day == "today" or (asked.tomorrow_night and in_small_hours(now))
-        else [now.date() + timedelta(days=1)]
+        [today]
+        if asked.day == "today"
+        else [today + timedelta(days=1)]
         if asked.day == "tomorrow"
-        else [now.date(), now.date() + timedelta(days=1), now.date() + timedelta(days=2)]
+        else [today, today + timedelta(days=1), today + timedelta(days=2)]
     )
-    # "Midnight today" is the one that ends today; "1 am tomorrow night" after tomorrow's.
-    shift = timedelta(days=1) if asked.ends_day and asked.day else timedelta()
-    candidates = [
-        _placed(day + shift, time(hour, asked.minute, fold=fold), zone)
-        for day in days
-        for hour in asked.hours
-        for fold in (0, 1)
-    ]
+    candidates = _candidates(asked, days, now.tzinfo)
     ahead = sorted((moment for moment in candidates if moment.at >= this_hour), key=lambda m: m.at)
     if ahead:
         return ahead[0]
     gone = max(candidates, key=lambda moment: moment.at)
     return MomentAsked(at=gone.at, wall=gone.wall, skipped=gone.skipped, passed=True)
+
+
+def _candidates(asked: AskedTime, days: list[date], zone: tzinfo | None) -> list[MomentAsked]:
+    """Each reading of `asked` on `days`: two of a wall time the night the clocks go back."""
+    # "Midnight today" is the one that ends today; "1 am tomorrow night" after tomorrow's.
+    shift = timedelta(days=1) if asked.ends_day and asked.day else timedelta()
+    return [
+        _placed(day + shift, time(hour, asked.minute, fold=fold), zone)
+        for day in days
+        for hour in asked.hours
+        for fold in (0, 1)
+    ]
 
 
 def moment_at(at: datetime) -> MomentAsked:

@@ -149,14 +149,13 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
     """The hours of `part` in the time zone of `now` (aware): of the day it names, else the next.
 
     Tonight is the night not yet over: at 00:30 the one under way, from 5 PM yesterday, as
-    "1 am tonight" at 00:30 is this night's. A part of today gone by ("this morning" at 4 PM)
-    is placed all the same: its end is before `now`.
+    "1 am tonight" at 00:30 is this night's; "tomorrow morning" then is this morning. A part
+    of today gone by ("this morning" at 4 PM) is placed all the same: its end is before `now`.
     """
     today = now.date()
     if part.day == "tomorrow":
-        # In the small hours tonight is the night under way: tomorrow night begins this evening.
-        night_begun = part.span == "night" and in_small_hours(now)
-        days = [today] if night_begun else [today + timedelta(days=1)]
+        # In the small hours "tomorrow" is the day to come, today's date (`tomorrow_is_today`).
+        days = [today] if tomorrow_is_today(now) else [today + timedelta(days=1)]
     elif part.day == "today":
         days = [today - timedelta(days=1), today] if part.span == "night" else [today]
     else:
@@ -168,6 +167,16 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
 def in_small_hours(now: datetime) -> bool:
     """Whether `now` (aware, local) is in a night's small hours, after its midnight."""
     return now.hour < _SMALL_HOURS_END
+
+
+def tomorrow_is_today(now: datetime) -> bool:
+    """Whether "tomorrow" said at `now` means today's date: it does in the small hours.
+
+    A person still up at 00:30 has not slept yet: "tomorrow morning" is the one after they
+    do, and tonight the night under way, so tomorrow night begins this evening. Phone
+    assistants set an alarm "for tomorrow at 7" asked then for 7 AM today, and say so.
+    """
+    return in_small_hours(now)
 
 
 def _placed(span: Span, day: date, now: datetime) -> PartPlaced:

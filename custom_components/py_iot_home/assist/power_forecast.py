@@ -22,7 +22,7 @@ from .asked_time import (
     parse_asked_time,
 )
 from .exposure import assistant_of, is_exposed, not_exposed_answer
-from .part_of_day import part_placed, said_part
+from .part_of_day import PartOfDay, part_placed, said_part, tomorrow_is_today
 from .power_answers import (
     ForecastHour,
     power_at_answer,
@@ -33,7 +33,7 @@ from .power_answers import (
     power_seen_answer,
 )
 from .power_part_answers import part_passed, power_part_answer, power_part_peak_answer
-from .spoken import clock_time, time_past, time_repeated, time_skipped
+from .spoken import clock_time, time_past, time_repeated, time_skipped, tomorrow_taken
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
@@ -48,7 +48,18 @@ class PowerForecastIntent(intent.IntentHandler):
     platforms = None
 
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Read every predictor's Predicted power sensor."""
+        """Read every predictor's Predicted power sensor, over the day said if one is."""
+        now = dt_util.now()
+        if intent_obj.slots.get("day", {}).get("value") == "tomorrow" and tomorrow_is_today(now):
+            # In the small hours "tomorrow" is today's date, and the answer says so.
+            intent_obj.slots["day"] = {"value": "today"}
+            response = await self._respond(intent_obj)
+            _lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
+            return response
+        return await self._respond(intent_obj)
+
+    async def _respond(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        """Each predictor's answer, or why there is none."""
         hass = intent_obj.hass
         response = intent_obj.create_response()
         predicted = predicted_power_entities(hass)
@@ -98,9 +109,11 @@ class PowerPeakIntent(PowerForecastIntent):
         now = dt_util.now()
         placed = part_placed(part, now)
         intent_obj.slots["placed"] = {"value": placed}
-        response = await super().async_handle(intent_obj)
+        response = await self._respond(intent_obj)
         if placed.end <= now.astimezone(UTC):
             _lead_with(intent_obj.hass, response, f"{part_passed(placed, now)}; ")
+        elif lead := _part_lead(part, now):
+            _lead_with(intent_obj.hass, response, lead)
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
@@ -132,7 +145,7 @@ class PowerAtIntent(PowerForecastIntent):
             # Hours elapsed, not read off the clock: the night it changes they differ.
             moment = moment_at(dt_util.as_local(dt_util.utcnow() + ahead))
             intent_obj.slots["moment"] = {"value": moment}
-            response = await super().async_handle(intent_obj)
+            response = await self._respond(intent_obj)
             # The night the clocks go back, which of the two 2:30 AMs it is.
             if moment.repeated and (lead := _moment_lead(moment, dt_util.now())):
                 _lead_with(intent_obj.hass, response, lead)
@@ -148,7 +161,11 @@ class PowerAtIntent(PowerForecastIntent):
             # "Tonight", "for tomorrow morning", "tomorrow at night": that part's hours.
             placed = part_placed(part, now)
             intent_obj.slots["part"] = {"value": placed}
-            lead = f"{part_passed(placed, now)}; " if placed.end <= now.astimezone(UTC) else None
+            lead = (
+                f"{part_passed(placed, now)}; "
+                if placed.end <= now.astimezone(UTC)
+                else _part_lead(part, now)
+            )
         else:
             asked = parse_asked_time(f"{said} {day}" if day else said)
             if asked is None:
@@ -168,7 +185,9 @@ class PowerAtIntent(PowerForecastIntent):
                 said, is_in = asked.amiss
                 amiss = f"{clock_time(moment.wall)} is in the {is_in}, not the {said}; "
                 lead = amiss + (lead or "")
-        response = await super().async_handle(intent_obj)
+            if moment.tomorrow_as_today:
+                lead = f"{tomorrow_taken(now, night=asked.tomorrow_night)} {lead or ''}"
+        response = await self._respond(intent_obj)
         if lead is not None:
             _lead_with(intent_obj.hass, response, lead)
         return response
@@ -191,6 +210,13 @@ def _lead_with(hass: HomeAssistant, response: intent.IntentResponse, lead: str) 
     """Say `lead` once before the forecasts' answers; not before "No power forecast is set up"."""
     if predicted_power_entities(hass):
         response.async_set_speech(lead + response.speech["plain"]["speech"])
+
+
+def _part_lead(part: PartOfDay, now: datetime) -> str | None:
+    """Said first when "tomorrow morning" (or night) asked in the small hours is today's."""
+    if part.day == "tomorrow" and tomorrow_is_today(now):
+        return f"{tomorrow_taken(now, night=part.span == 'night')} "
+    return None
 
 
 def _moment_lead(moment: MomentAsked, now: datetime) -> str | None:

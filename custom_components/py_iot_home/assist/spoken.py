@@ -53,6 +53,17 @@ def day_ahead(moment: datetime, now: datetime) -> str:
     return f"on {moment.day} {moment:%B}"
 
 
+def tomorrow_taken(now: datetime, *, night: bool) -> str:
+    """What "tomorrow" said in the small hours is taken as, which the answer says first.
+
+    "It's after midnight, so I take tomorrow as today, Monday." (or "tomorrow night as Monday
+    night."), as phone assistants say the alarm they set "for tomorrow at 7" at 00:30.
+    """
+    if night:
+        return f"It's after midnight, so I take tomorrow night as {now:%A} night."
+    return f"It's after midnight, so I take tomorrow as today, {now:%A}."
+
+
 def time_past(moment: datetime, now: datetime) -> str:
     """A time gone by in words: 2:05 PM today, yesterday, on Friday within the week, else a date."""
     days = (now.date() - moment.date()).days
