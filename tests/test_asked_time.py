@@ -48,6 +48,11 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
         ("25 minutes to 7", (6, 18), 35, None),
         ("1800", (18,), 0, None),
         ("0630 hours", (6,), 30, None),
+        ("eighteen hundred", (18,), 0, None),
+        ("eighteen hundred hours", (18,), 0, None),
+        ("oh six hundred", (6,), 0, None),
+        ("twelve hundred", (12,), 0, None),
+        ("twenty one forty five", (21,), 45, None),
         ("7 am tomorrow", (7,), 0, "tomorrow"),
         ("tomorrow at 7 am", (7,), 0, "tomorrow"),
         ("12 am", (0,), 0, None),
@@ -115,6 +120,24 @@ def test_midnight_is_the_one_that_ends_the_day() -> None:
 def test_words_that_are_no_time_of_day(words: str) -> None:
     """No time, no guess."""
     assert parse_asked_time(words) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("7 pm on friday", datetime(2026, 5, 8, 19, 0)),
+        ("friday at 7 pm", datetime(2026, 5, 8, 19, 0)),
+        ("7 am monday", datetime(2026, 5, 4, 7, 0)),
+        ("6 on monday", datetime(2026, 5, 4, 18, 0)),
+        ("midnight on tuesday", datetime(2026, 5, 6, 0, 0)),
+    ],
+)
+def test_a_weekday_is_its_next_date(words: str, expected: datetime) -> None:
+    """On Monday 4 May 2026 at 8:30 AM: today's weekday is today, another the next of it."""
+    now = datetime(2026, 5, 4, 8, 30, tzinfo=BRUSSELS)
+    asked = parse_asked_time(words)
+    assert asked is not None
+    assert moment_asked(asked, now).wall == expected
 
 
 def test_a_day_alone_is_the_days_question() -> None:

@@ -21,6 +21,7 @@ from .part_of_day import (
     tomorrow_is_today,
     without_part_of_day,
 )
+from .weekdays import next_weekday, without_weekday
 
 _DAYS: tuple[Day, ...] = ("today", "tomorrow")
 # "6 pm", "6:30 p.m.", "18:00", "6 o'clock", "06:00", "six pm"; what is left once the day
@@ -38,7 +39,8 @@ class AskedTime:
     ("midnight today") or in the small hours after ("1 am tomorrow night").
     `tomorrow_night`: said of it ("10 tomorrow night"), which in the small hours begins this
     evening, as the answer then says. `amiss`: the part of the day said and the one the hour
-    is in, when they differ ("3 this evening" is 3 PM, in the afternoon).
+    is in, when they differ ("3 this evening" is 3 PM, in the afternoon). `weekday`: the one
+    said ("on friday"), Monday 0.
     """
 
     hours: tuple[int, ...]
@@ -47,6 +49,7 @@ class AskedTime:
     ends_day: bool = False
     tomorrow_night: bool = False
     amiss: tuple[Span, Span] | None = None
+    weekday: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,10 +108,21 @@ def parse_asked_time(text: str) -> AskedTime | None:
     "6:30" without am/pm as either 6 or 18, whichever comes next; "today" or "tomorrow"
     before or after it pins the day, and so do "this morning", "this afternoon", "this
     evening", "tonight" (today's) and "tomorrow morning", "tomorrow afternoon", "tomorrow
-    evening", "tomorrow night"; two days that differ are no time.
+    evening", "tomorrow night", and a weekday ("7 pm on friday"); two days that differ are
+    no time.
     """
+    words, weekday = without_weekday(normalised(text))
+    asked = _parsed(words)
+    if weekday is None or asked is None:
+        return asked
+    # "7 on friday" is that day's next 7; "7 pm tomorrow on friday" names two days.
+    return replace(asked, weekday=weekday) if asked.day is None else None
+
+
+def _parsed(words: str) -> AskedTime | None:
+    """The time of day in normalised `words`, without a weekday."""
     # "Tomorrow morning at 7" is a part of the day; "7 in the morning tomorrow" a day after one.
-    words, part = without_part_of_day(normalised(text))
+    words, part = without_part_of_day(words)
     words, day = _without_day(words)
     if part is None:
         words, part = without_part_of_day(words)
@@ -220,7 +234,9 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
         if coming:
             return replace(min(coming, key=lambda m: m.at), tomorrow_as_today=True)
     days = (
-        [today]
+        [next_weekday(asked.weekday, today)]
+        if asked.weekday is not None
+        else [today]
         if asked.day == "today"
         else [today + timedelta(days=1)]
         if asked.day == "tomorrow"
@@ -237,7 +253,8 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
 def _candidates(asked: AskedTime, days: list[date], zone: tzinfo | None) -> list[MomentAsked]:
     """Each reading of `asked` on `days`: two of a wall time the night the clocks go back."""
     # "Midnight today" is the one that ends today; "1 am tomorrow night" after tomorrow's.
-    shift = timedelta(days=1) if asked.ends_day and asked.day else timedelta()
+    named = asked.day is not None or asked.weekday is not None
+    shift = timedelta(days=1) if asked.ends_day and named else timedelta()
     return [
         _placed(day + shift, time(hour, asked.minute, fold=fold), zone)
         for day in days

@@ -43,6 +43,26 @@ _HOUR_MINUTES = re.compile(
 )
 # "Half six": British English for 6:30 (half past six), not 5:30 as in German.
 _HALF_HOUR = re.compile(rf"\bhalf (?P<hour>{_HOUR_WORD})\b")
+# The afternoon's and evening's hours of the 24-hour clock in words.
+_LATE_HOURS = {
+    **{
+        word: 13 + index
+        for index, word in enumerate(["thirteen", "fourteen", "fifteen", "sixteen"])
+    },
+    **{word: 17 + index for index, word in enumerate(["seventeen", "eighteen", "nineteen"])},
+    "twenty": 20,
+    "twenty one": 21,
+    "twenty two": 22,
+    "twenty three": 23,
+}
+_ANY_HOUR_WORD = "|".join(sorted([*NUMBER_WORDS, *_LATE_HOURS], key=len, reverse=True))
+# "Eighteen hundred (hours)", "oh six hundred": the 24-hour clock said aloud, as 1800 is written.
+_HUNDRED_HOURS = re.compile(rf"\b(?:oh |zero )?(?P<hour>{_ANY_HOUR_WORD}) hundred(?: hours)?\b")
+# "Eighteen thirty (hours)": an hour past noon with its minutes, which can only be 24-hour.
+_LATE_HOUR_MINUTES = re.compile(
+    rf"\b(?P<hour>{'|'.join(sorted(_LATE_HOURS, key=len, reverse=True))}) "
+    rf"(?P<minute>{'|'.join(sorted(_MINUTE_WORDS, key=len, reverse=True))})(?: hours)?\b"
+)
 
 
 def normalised(text: str) -> str:
@@ -55,7 +75,10 @@ def normalised(text: str) -> str:
     words = re.sub(r"[^a-z0-9: ]", " ", words)
     words = re.sub(r"\b(o clock|oclock)\b", "oclock", words)
     words = re.sub(r"(\d)(am|pm)\b", r"\1 \2", words)
-    words = _PAST_OR_TO.sub(_as_clock, " ".join(words.split()))
+    words = " ".join(words.split())
+    words = _HUNDRED_HOURS.sub(_hundred_hours_as_clock, words)
+    words = _LATE_HOUR_MINUTES.sub(_late_hour_minutes_as_clock, words)
+    words = _PAST_OR_TO.sub(_as_clock, words)
     words = _HALF_HOUR.sub(_half_hour_as_clock, words)
     return _HOUR_MINUTES.sub(_hour_minutes_as_clock, words)
 
@@ -82,6 +105,16 @@ def _as_clock(match: re.Match[str]) -> str:
     if hour == 12 and half:
         half = " am" if half == " pm" else " pm"
     return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}{half}"
+
+
+def _hundred_hours_as_clock(match: re.Match[str]) -> str:
+    hour = _LATE_HOURS.get(match["hour"], NUMBER_WORDS.get(match["hour"], 0))
+    # "Twelve hundred" is noon: "12:00" alone would be either noon or midnight.
+    return "12:00 pm" if hour == 12 else f"{hour:02d}:00"
+
+
+def _late_hour_minutes_as_clock(match: re.Match[str]) -> str:
+    return f"{_LATE_HOURS[match['hour']]}:{_MINUTE_WORDS[match['minute']]:02d}"
 
 
 def _half_hour_as_clock(match: re.Match[str]) -> str:
