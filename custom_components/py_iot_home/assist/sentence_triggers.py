@@ -8,6 +8,7 @@ answer. English sentences only.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
@@ -18,6 +19,15 @@ from homeassistant.helpers.trigger import async_initialize_triggers, async_valid
 from ..const import DOMAIN
 from .exposure import ASSISTANT
 from .trigger_log import log_sentence_triggers
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssistSentences:
+    """Sentences that call one intent; `slots` adds what the sentence itself says."""
+
+    intent_type: str
+    sentences: tuple[str, ...]
+    slots: Mapping[str, str] = field(default_factory=dict)
 
 
 async def async_answer_with_intent(
