@@ -1,7 +1,8 @@
-"""More ways to ask Assist about the power at a time: the 24-hour clock in words, a weekday."""
+"""More ways to ask Assist about the power: the 24-hour clock in words, a weekday, two times."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,10 @@ from homeassistant.util import dt as dt_util
 
 from .assist_sentences import said, start_assist
 from .imported_statistics import imported
-from .test_assist_power import _expects
+from .test_assist_power import _expects, _hourly, _over
 from .test_predictor import ENOUGH_DAYS, NOW, _add_predictor, _hourly_statistics, _seed
+
+_HOUR = timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +91,64 @@ async def test_a_time_on_a_weekday(
         ),
     ):
         assert await said(hass, sentence) == answer, sentence
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_power_between_two_times(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "How much power will we use between 6 and 9 pm" (and "from 6 to 9 tonight") had no
+    sentence: Home Assistant's fallback answered. Now those hours' energy and highest hour,
+    by one intent, as a part of the day's; the start is the last of its hour before the end."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    four_pm = dt_util.as_local(NOW).replace(minute=0)
+    six_to_nine = _over(hass, "From 6:00 PM to 9:00 PM today", _hourly(four_pm + 2 * _HOUR, 3))
+    for sentence, answer in (
+        ("how much power will we use between 6 and 9 pm", six_to_nine),
+        ("how much power will we use from 6 to 9 tonight", six_to_nine),
+        ("what will the power be between 6 pm and 9 pm", six_to_nine),
+        (
+            "what's the power forecast between 10 pm and 2 am",
+            _over(hass, "From 10:00 PM today to 2:00 AM tomorrow", _hourly(four_pm + 6 * _HOUR, 4)),
+        ),
+        # Under way at 4:10 PM: from now, the hour under way for what is left of it.
+        (
+            "how much power will we use from 3 to 5 pm",
+            _over(hass, "From 4:10 PM to 5:00 PM today", [four_pm], first_share=50 / 60),
+        ),
+        # Hours that would end in the hour under way are tomorrow's.
+        (
+            "how much power will we use between 2 and 4 pm",
+            _over(hass, "From 2:00 PM to 4:00 PM tomorrow", _hourly(four_pm + 22 * _HOUR, 2)),
+        ),
+        (
+            "how much power will we use between 6 and 9 pm tomorrow",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 9:00 PM today, when it sees up to 9:00 PM tomorrow.",
+        ),
+        (
+            "how much power will we use between 6 and 9 am today",
+            "9:00 AM today has passed; Power forecast sees from 4:00 PM today to 4:00 PM tomorrow.",
+        ),
+        (
+            "how much power will we use between banana and 9",
+            'I do not understand "banana to 9" as hours of the day; ask, for example, "how much '
+            'power will we use between 6 and 9 pm?"',
+        ),
+    ):
+        caplog.clear()
+        assert await said(hass, sentence) == answer, sentence
+        handled = [
+            record.getMessage()
+            for record in caplog.records
+            if record.name == "homeassistant.helpers.intent"
+            and record.getMessage().startswith("Triggering intent handler")
+        ]
+        assert len(handled) == 1, (sentence, handled)

@@ -228,7 +228,7 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
         # 00:30 is 6.5 hours ahead); a time of it gone by ("4 am" at 5:30) is the next one.
         coming = [
             moment
-            for moment in _candidates(asked, [today], now.tzinfo)
+            for moment in readings(asked, [today], now.tzinfo)
             if moment.at > now.astimezone(UTC)
         ]
         if coming:
@@ -242,7 +242,7 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
         if asked.day == "tomorrow"
         else [today, today + timedelta(days=1), today + timedelta(days=2)]
     )
-    candidates = _candidates(asked, days, now.tzinfo)
+    candidates = readings(asked, days, now.tzinfo)
     ahead = sorted((moment for moment in candidates if moment.at >= this_hour), key=lambda m: m.at)
     if ahead:
         return ahead[0]
@@ -250,7 +250,7 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     return MomentAsked(at=gone.at, wall=gone.wall, skipped=gone.skipped, passed=True)
 
 
-def _candidates(asked: AskedTime, days: list[date], zone: tzinfo | None) -> list[MomentAsked]:
+def readings(asked: AskedTime, days: list[date], zone: tzinfo | None) -> list[MomentAsked]:
     """Each reading of `asked` on `days`: two of a wall time the night the clocks go back."""
     # "Midnight today" is the one that ends today; "1 am tomorrow night" after tomorrow's.
     named = asked.day is not None or asked.weekday is not None

@@ -80,11 +80,13 @@ class PartPlaced:
     """A part of the day placed: its name as said of it now, its start and end (UTC).
 
     The hours between are real hours: the night the clocks go forward has one fewer.
+    `hours_named`: the name says its hours ("from 6:00 PM to 9:00 PM today").
     """
 
     name: str
     start: datetime
     end: datetime
+    hours_named: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

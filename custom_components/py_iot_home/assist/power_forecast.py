@@ -54,7 +54,7 @@ class PowerForecastIntent(intent.IntentHandler):
             # In the small hours "tomorrow" is today's date, and the answer says so.
             intent_obj.slots["day"] = {"value": "today"}
             response = await self._respond(intent_obj)
-            _lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
+            lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
             return response
         return await self._respond(intent_obj)
 
@@ -111,9 +111,9 @@ class PowerPeakIntent(PowerForecastIntent):
         intent_obj.slots["placed"] = {"value": placed}
         response = await self._respond(intent_obj)
         if placed.end <= now.astimezone(UTC):
-            _lead_with(intent_obj.hass, response, f"{part_passed(placed, now)}; ")
+            lead_with(intent_obj.hass, response, f"{part_passed(placed, now)}; ")
         elif lead := _part_lead(part, now):
-            _lead_with(intent_obj.hass, response, lead)
+            lead_with(intent_obj.hass, response, lead)
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
@@ -148,7 +148,7 @@ class PowerAtIntent(PowerForecastIntent):
             response = await self._respond(intent_obj)
             # The night the clocks go back, which of the two 2:30 AMs it is.
             if moment.repeated and (lead := _moment_lead(moment, dt_util.now())):
-                _lead_with(intent_obj.hass, response, lead)
+                lead_with(intent_obj.hass, response, lead)
             return response
         said = str(intent_obj.slots.get("time", {}).get("value", "")).strip()
         day = intent_obj.slots.get("day", {}).get("value")
@@ -189,7 +189,7 @@ class PowerAtIntent(PowerForecastIntent):
                 lead = f"{tomorrow_taken(now, night=asked.tomorrow_night)} {lead or ''}"
         response = await self._respond(intent_obj)
         if lead is not None:
-            _lead_with(intent_obj.hass, response, lead)
+            lead_with(intent_obj.hass, response, lead)
         return response
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
@@ -206,7 +206,7 @@ class PowerAtIntent(PowerForecastIntent):
         return power_at_answer(name=name, hours=hours, now=now, at=moment.at)
 
 
-def _lead_with(hass: HomeAssistant, response: intent.IntentResponse, lead: str) -> None:
+def lead_with(hass: HomeAssistant, response: intent.IntentResponse, lead: str) -> None:
     """Say `lead` once before the forecasts' answers; not before "No power forecast is set up"."""
     if predicted_power_entities(hass):
         response.async_set_speech(lead + response.speech["plain"]["speech"])

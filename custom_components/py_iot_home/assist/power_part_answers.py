@@ -64,14 +64,24 @@ def _hours_of_part(
         ask_from = (part.end - _REACH).astimezone(now.tzinfo)
         return (
             f"{name} forecasts the next 24 hours only, up to {clock_time(reach)} "
-            f"{day_ahead(reach, now)}; {ask_again(ask_from, now)}, when it sees all of "
-            f"{part.name}."
+            f"{day_ahead(reach, now)}; {ask_again(ask_from, now)}, when it sees "
+            f"{_all_of(part, now)}."
         )
     return of_part
 
 
+def _all_of(part: PartPlaced, now: datetime) -> str:
+    """What the forecast must see to answer: "all of tonight", "up to 9:00 PM tomorrow"."""
+    if part.hours_named:
+        end = part.end.astimezone(now.tzinfo)
+        return f"up to {clock_time(end)} {day_ahead(end, now)}"
+    return f"all of {part.name}"
+
+
 def _part_when(part: PartPlaced, now: datetime) -> str:
     """When the answer is of: the part and its hours, or from now to its end while under way."""
+    if part.hours_named:
+        return _capitalised(part.name)
     if part.start < now.astimezone(UTC):
         end = clock_time(part.end.astimezone(now.tzinfo))
         return f"For the rest of {part.name}, from {clock_time(now)} to {end}"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from .asked_time import HOURS_FROM_NOW
 from .part_of_day import PARTS_OF_DAY
+from .power_between import INTENT_POWER_BETWEEN
 from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .sentence_triggers import AssistSentences
@@ -90,6 +91,16 @@ def _from_now_sentences() -> tuple[str, ...]:
     )
 
 
+def _between_sentences() -> tuple[str, ...]:
+    """The power over the hours between two times: "between 6 and 9 pm", "from 6 to 9 tonight"."""
+    hours = "(between {start} and {end}|from {start} to {end})"
+    return (
+        f"{_HOW_MUCH} {_WILL_USE} {hours}",
+        *_will_be(f" {hours}"),
+        f"(what is|what's|whats) [the] {_FORECAST} {hours}",
+    )
+
+
 POWER_SENTENCES: Mapping[str, AssistSentences] = {
     "power_forecast": AssistSentences(
         intent_type=INTENT_POWER_FORECAST,
@@ -119,6 +130,9 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
+    "power_between": AssistSentences(
+        intent_type=INTENT_POWER_BETWEEN, sentences=_between_sentences()
+    ),
     # Home Assistant's timers took "… in two hours" as a command to run then.
     "power_from_now": AssistSentences(
         intent_type=INTENT_POWER_AT, sentences=_from_now_sentences(), slots={"from_now": "yes"}

@@ -13,6 +13,7 @@ from .humidity import AreaHumidityIntent
 from .leds import AreaLedsIntent
 from .outdoor import OutdoorHumidityIntent, OutdoorTemperatureIntent
 from .outdoor_trend import OutdoorTrendIntent
+from .power_between import PowerBetweenIntent
 from .power_forecast import PowerAtIntent, PowerForecastIntent, PowerPeakIntent
 from .power_now import PowerNowIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
@@ -29,6 +30,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         PowerForecastIntent(),
         PowerPeakIntent(),
         PowerAtIntent(),
+        PowerBetweenIntent(),
         PowerNowIntent(),
         OutdoorTemperatureIntent(),
         OutdoorHumidityIntent(),
