@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant, State, split_entity_id
 from homeassistant.helpers import intent
+from homeassistant.util import dt as dt_util
 
 from .climate_answers import (
     no_outlook_answer,
@@ -21,8 +23,10 @@ from .climate_answers import (
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
-from .spoken import shown
-from .weather_outlook import async_weather_outlook
+from .part_of_day import PartOfDay, part_placed, said_part, tomorrow_is_today
+from .power_part_answers import part_passed
+from .spoken import shown, tomorrow_taken
+from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
 INTENT_OUTDOOR_HUMIDITY = "PyIotHomeGetOutdoorHumidity"
@@ -61,12 +65,32 @@ class _OutdoorIntent(intent.IntentHandler):
             return response
         assistant = assistant_of(intent_obj)
         said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
+        if part := said_part(str(intent_obj.slots.get("part", {}).get("value", ""))):
+            # "How cold will it get tonight": now, then what the weather expects of tonight.
+            said.extend(await _async_over_part(hass, assistant, intent_obj, part))
         # "What will the temperature be outside": now, then what the weather expects.
-        if intent_obj.slots.get("ahead"):
+        elif intent_obj.slots.get("ahead"):
             outlook = await async_weather_outlook(hass, assistant, reading.quantity)
             said.append(outlook or no_outlook_answer(reading.quantity))
         response.async_set_speech(" ".join(said))
         return response
+
+
+async def _async_over_part(
+    hass: HomeAssistant, assistant: str, intent_obj: intent.Intent, part: PartOfDay
+) -> list[str]:
+    """What the weather expects over a part of the day, or that it has passed."""
+    now = dt_util.now()
+    placed = part_placed(part, now)
+    if placed.end <= now.astimezone(UTC):
+        return [f"{part_passed(placed, now)}."]
+    extreme = str(intent_obj.slots.get("extreme", {}).get("value", ""))
+    over = await async_weather_over(hass, assistant, placed, extreme)
+    said = over or no_outlook_answer("temperature")
+    # In the small hours "tomorrow morning" is this morning, as the power answers take it.
+    if part.day == "tomorrow" and tomorrow_is_today(now):
+        said = f"{tomorrow_taken(now, night=part.span == 'night')} {said}"
+    return [said]
 
 
 def outdoor_reading_speech(

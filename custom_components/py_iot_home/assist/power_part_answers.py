@@ -26,7 +26,7 @@ def power_part_answer(
     of_part = _hours_of_part(name=name, hours=hours, now=now, part=part)
     if isinstance(of_part, str):
         return of_part
-    when = _part_when(part, now)
+    when = part_when(part, now)
     return expected_over(when=when, name=name, hours=of_part, now=now, note=None)
 
 
@@ -44,7 +44,7 @@ def power_part_peak_answer(
         return of_part
     peak = max(of_part, key=lambda hour: hour.power_w)
     at = "this hour" if _start(peak) <= now.astimezone(UTC) else f"at {hour_said(peak.start)}"
-    return f"{_part_when(part, now)}, {name} expects the peak {at}, about {watts(peak.power_w)}."
+    return f"{part_when(part, now)}, {name} expects the peak {at}, about {watts(peak.power_w)}."
 
 
 def _hours_of_part(
@@ -78,7 +78,7 @@ def _all_of(part: PartPlaced, now: datetime) -> str:
     return f"all of {part.name}"
 
 
-def _part_when(part: PartPlaced, now: datetime) -> str:
+def part_when(part: PartPlaced, now: datetime) -> str:
     """When the answer is of: the part and its hours, or from now to its end while under way."""
     if part.hours_named:
         return _capitalised(part.name)

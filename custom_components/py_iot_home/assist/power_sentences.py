@@ -27,17 +27,17 @@ _GOING_TO_BE = "(what is|what's|whats) [my|our|the] {power} {use} (going to|gonn
 _WHEN = "(when|what time)"
 # "Tonight", "in the morning": "at night" is no such phrase, as the sentences' own "at" comes
 # before it ("at night at 2" is not said; "how much power will we use at night" is "at {time}").
-_PARTS_SAID_ALONE = tuple(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at "))
+PARTS_SAID_ALONE = tuple(phrase for phrase in PARTS_OF_DAY if not phrase.startswith("at "))
 # "Tomorrow in the morning": a day before a part that names none. "Tomorrow at night" is
 # "tomorrow at {time}"'s already.
-_DAY_AND_PART = tuple(
+DAY_AND_PART = tuple(
     f"{day} {phrase}"
     for day in ("today", "tomorrow")
     for phrase, part in PARTS_OF_DAY.items()
     if part.day is None and phrase.startswith("in ")
 )
 # "Tomorrow", "tonight", "in the morning", said before "at 7".
-_DAYS_BEFORE_A_TIME = ("today", "tomorrow", *_PARTS_SAID_ALONE)
+_DAYS_BEFORE_A_TIME = ("today", "tomorrow", *PARTS_SAID_ALONE)
 
 
 def _will_be(after: str) -> tuple[str, ...]:
@@ -126,7 +126,7 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         f"power_over_{part.replace(' ', '_')}": AssistSentences(
             intent_type=INTENT_POWER_AT, sentences=_span_sentences(part), slots={"time": part}
         )
-        for part in (*_PARTS_SAID_ALONE, *_DAY_AND_PART)
+        for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
     },
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
@@ -171,6 +171,6 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
             sentences=_peak_sentences(f" {part}"),
             slots={"part": part},
         )
-        for part in (*PARTS_OF_DAY, *_DAY_AND_PART)
+        for part in (*PARTS_OF_DAY, *DAY_AND_PART)
     },
 }

@@ -8,7 +8,7 @@ from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .outdoor_trend import INTENT_OUTDOOR_TREND
-from .power_sentences import POWER_SENTENCES
+from .power_sentences import DAY_AND_PART, PARTS_SAID_ALONE, POWER_SENTENCES
 from .sentence_triggers import AssistSentences
 from .trend_intent import INTENT_AREA_TREND
 
@@ -19,6 +19,18 @@ _TREND_OF = (
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
+
+
+def _part_sentences(extreme: str, part: str) -> tuple[str, ...]:
+    """The temperature outside over a part of the day: "how cold will it get tonight"."""
+    if extreme in ("low", "high"):
+        words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
+        return (f"how {words} will it (be|get) [{_OUTSIDE}] {part}",)
+    return (
+        f"what will [the] temperature be {_OUTSIDE} {part}",
+        f"what will [the] (outside|outdoor) temperature be {part}",
+        f"(what is|what's|whats) [the] temperature going to be {_OUTSIDE} {part}",
+    )
 
 
 # A wildcard only where any words may stand: a "{direction} trend" would catch every
@@ -122,6 +134,16 @@ SENTENCES: Mapping[str, AssistSentences] = {
                 (f"how humid will it (be|get) {_OUTSIDE} [later|today]",),
             ),
         )
+    },
+    # Asked of a part of the day: the reading now, and the weather's lowest, highest or both.
+    **{
+        f"outdoor_temperature_{extreme}_{part.replace(' ', '_')}": AssistSentences(
+            intent_type=INTENT_OUTDOOR_TEMPERATURE,
+            sentences=_part_sentences(extreme, part),
+            slots={"part": part, "extreme": extreme},
+        )
+        for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
+        for extreme in ("low", "high", "range")
     },
     # The outdoor source's trend. "Is it getting colder outside" also fits "is {area} getting
     # {direction}", whose intent hands it to the same answer.

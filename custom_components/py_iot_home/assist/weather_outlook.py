@@ -6,7 +6,7 @@ Said beside an outdoor source that keeps no trend: a forecast, named as one, not
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from homeassistant.const import UnitOfTemperature
@@ -15,10 +15,13 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
 from ..forecast.weather import EPOCH, MICROSECOND, async_hourly_weather
+from ..prediction.arrays import WeatherArrays
 from .climate_answers import weather_outlook_answer
 from .exposure import is_exposed
 from .home_sources import forecast_weather_entities
-from .spoken import shown
+from .part_of_day import PartPlaced
+from .power_part_answers import part_when
+from .spoken import clock_time, day_ahead, shown, spoken_unit
 
 # How far ahead "over the next hours" looks: far enough for a change to show.
 OUTLOOK = timedelta(hours=6)
@@ -63,7 +66,97 @@ async def _async_expected(
     value = float(values[last])
     if quantity != "temperature":
         return shown(str(value), 0) or "", "%", at
-    # The arrays hold °C: said in the unit the weather entity answers in.
+    return _in_unit(value, unit), unit, at
+
+
+def _in_unit(celsius: float, unit: str) -> str:
+    """A temperature of the arrays (°C) as shown in the unit the weather entity answers in."""
+    value = celsius
     if unit != UnitOfTemperature.CELSIUS and math.isfinite(value):
         value = TemperatureConverter.convert(value, UnitOfTemperature.CELSIUS, unit)
-    return shown(str(value), 1) or "", unit, at
+    return shown(str(value), 1) or ""
+
+
+async def async_weather_over(
+    hass: HomeAssistant, assistant: str, part: PartPlaced, extreme: str
+) -> str | None:
+    """What the first exposed forecast weather entity expects outside over `part`.
+
+    `extreme`: "low" (how cold), "high" (how warm), else both. None when no exposed weather
+    entity forecasts any of the part's hours still to come.
+    """
+    now = dt_util.now()
+    for entity_id in forecast_weather_entities(hass):
+        state = hass.states.get(entity_id)
+        if state is None or not is_exposed(hass, assistant, entity_id):
+            continue
+        if (forecast := await _async_forecast(hass, entity_id)) is None:
+            continue
+        weather, unit = forecast
+        # The hours of the part from the one under way: their start, as the arrays hold it.
+        first = max(part.start, now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
+        start_ns, end_ns = ((moment - EPOCH) // MICROSECOND * 1000 for moment in (first, part.end))
+        times, values = weather.time_ns, weather.temperature
+        over = np.flatnonzero((times >= start_ns) & (times < end_ns) & ~np.isnan(values))
+        if over.size == 0:
+            continue
+        low, high = (over[pick(values[over])] for pick in (np.argmin, np.argmax))
+        reach = _at(times[over].max()) + timedelta(hours=1)
+        return weather_over_answer(
+            name=state.name,
+            when=part_when(part, now),
+            low=(_in_unit(float(values[low]), unit), _at(times[low]).astimezone(now.tzinfo)),
+            high=(_in_unit(float(values[high]), unit), _at(times[high]).astimezone(now.tzinfo)),
+            unit=unit,
+            extreme=extreme,
+            reach=reach.astimezone(now.tzinfo) if reach < part.end else None,
+            now=now,
+        )
+    return None
+
+
+async def _async_forecast(hass: HomeAssistant, entity_id: str) -> tuple[WeatherArrays, str] | None:
+    """The weather entity's hourly arrays and their unit, or None when it has none."""
+    try:
+        weather, _, unit = await async_hourly_weather(hass, entity_id)
+    except Exception:
+        # Refused (unavailable), or another integration's forecast raised anything: the
+        # answer goes without it.
+        return None
+    return None if weather is None else (weather, unit)
+
+
+def _at(time_ns: np.int64) -> datetime:
+    return EPOCH + timedelta(microseconds=int(time_ns) // 1000)
+
+
+def weather_over_answer(
+    *,
+    name: str,
+    when: str,
+    low: tuple[str, datetime],
+    high: tuple[str, datetime],
+    unit: str,
+    extreme: str,
+    reach: datetime | None,
+    now: datetime,
+) -> str:
+    """What a weather entity's hourly forecast expects over a part of the day, said of it.
+
+    "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects a low of 1.5 °C at
+    5:00 AM tomorrow." (a high, or both); `reach` when it does not see the part to its end.
+    """
+
+    def at(said: tuple[str, datetime]) -> str:
+        number, moment = said
+        return f"{spoken_unit(number, unit)} at {clock_time(moment)} {day_ahead(moment, now)}"
+
+    if extreme == "low":
+        expects = f"a low of {at(low)}"
+    elif extreme == "high":
+        expects = f"a high of {at(high)}"
+    else:
+        expects = f"between {spoken_unit(low[0], unit)} and {spoken_unit(high[0], unit)}"
+    if reach is not None:
+        expects += f" (it sees up to {clock_time(reach)} {day_ahead(reach, now)})"
+    return f"{when}, {name}'s hourly forecast expects {expects}."

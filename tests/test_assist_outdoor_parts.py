@@ -1,0 +1,95 @@
+"""Assist: how cold or warm it will get outside over a part of the day, from the weather."""
+
+from __future__ import annotations
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder import Recorder
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+
+from custom_components.py_iot_home.const import (
+    CONF_HUMIDITY_ENTITY,
+    CONF_POWER_ENTITY,
+    CONF_RETRAIN_HOURS,
+    CONF_TEMPERATURE_ENTITY,
+    CONF_TRAINING_DAYS,
+    CONF_WEATHER_ENTITY,
+)
+
+from .assist_sentences import expose, said, start_assist
+from .home_entry import forecast_subentry, home_entry
+from .test_assist_outdoor_trend import _FORECAST_WEATHER
+from .test_assist_power import _home_sensors
+from .test_predictor import HUMIDITY, NOW, POWER, TEMPERATURE
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must exist before hass starts: ask for it first."""
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_how_cold_will_it_get_tonight(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "How cold will it get outside tonight", "how warm will it be tomorrow afternoon" had no
+    sentence (Home Assistant's fallback answered): the reading now, and the weather's hourly
+    forecast's lowest or highest over that part of the day, or both."""
+    freezer.move_to(NOW)
+    assert await async_setup_component(
+        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
+    )
+    _home_sensors(hass)
+    entry = home_entry(
+        forecast_subentry(
+            {
+                CONF_POWER_ENTITY: POWER,
+                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
+                CONF_HUMIDITY_ENTITY: HUMIDITY,
+                CONF_WEATHER_ENTITY: "weather.outdoor",
+                CONF_TRAINING_DAYS: 60,
+                CONF_RETRAIN_HOURS: 24,
+            }
+        )
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    # 4:10 PM in US/Pacific; the weather expects 5.2 °C at 4:00 PM, 0.5 °C less each hour to
+    # 3:00 PM tomorrow.
+    now = "It is 4.5\u00a0°C outside (Garden). "
+    tonight = "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects "
+    for sentence, answer in (
+        (
+            "how cold will it get outside tonight",
+            f"{tonight}a low of -1.3\u00a0°C at 5:00 AM tomorrow.",
+        ),
+        ("how cold will it get tonight", f"{tonight}a low of -1.3\u00a0°C at 5:00 AM tomorrow."),
+        (
+            "how warm will it be outside tonight",
+            f"{tonight}a high of 4.7\u00a0°C at 5:00 PM today.",
+        ),
+        (
+            "what will the temperature be outside tonight",
+            f"{tonight}between -1.3\u00a0°C and 4.7\u00a0°C.",
+        ),
+        (
+            "how warm will it be tomorrow afternoon",
+            "Tomorrow afternoon, from 12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a "
+            "high of -4.8\u00a0°C at 12:00 PM tomorrow (it sees up to 4:00 PM tomorrow).",
+        ),
+        (
+            "how cold will it get this morning",
+            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+        ),
+    ):
+        assert await said(hass, sentence) == now + answer, sentence
+    # Without a weather forecast to say it, the reading now and what would.
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "how cold will it get outside tonight") == (
+        f"{now}No weather forecast tells me what the temperature will be: a power forecast's "
+        "weather entity, exposed to Assist, does."
+    )
