@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.py_iot_home.const import (
     CONF_HUMIDITY_ENTITY,
@@ -92,4 +96,15 @@ async def test_how_cold_will_it_get_tonight(
     assert await said(hass, "how cold will it get outside tonight") == (
         f"{now}No weather forecast tells me what the temperature will be: a power forecast's "
         "weather entity, exposed to Assist, does."
+    )
+    # At 00:30 "tomorrow afternoon" is this afternoon, and the answer says so.
+    expose(hass, "weather.outdoor", True)
+    small_hours = dt_util.as_local(NOW).replace(hour=0, minute=30) + timedelta(days=1)
+    freezer.move_to(small_hours)
+    async_fire_time_changed(hass, small_hours)
+    await hass.async_block_till_done()
+    assert await said(hass, "how warm will it be tomorrow afternoon") == (
+        f"{now}It's after midnight, so I take tomorrow as today, Sunday. This afternoon, from "
+        "12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a high of -0.8\u00a0°C at "
+        "12:00 PM today."
     )
