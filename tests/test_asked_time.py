@@ -457,3 +457,29 @@ def test_the_hour_asked_on_the_days_the_clocks_change(
     start = now.astimezone(UTC).replace(minute=0)
     answer = power_at_answer(name="Home", hours=_hours_from(start), now=now, at=moment.at)
     assert answer == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "words", "wall", "as_today"),
+    [
+        (datetime(2026, 5, 3, 23, 59), "7 am tomorrow", datetime(2026, 5, 4, 7, 0), False),
+        (datetime(2026, 5, 4, 0, 0), "7 am tomorrow", datetime(2026, 5, 4, 7, 0), True),
+        (datetime(2026, 5, 4, 5, 59), "tomorrow at 7", datetime(2026, 5, 4, 7, 0), True),
+        (datetime(2026, 5, 4, 6, 0), "7 am tomorrow", datetime(2026, 5, 5, 7, 0), False),
+        # Gone by today: the calendar's tomorrow, not taken as today.
+        (datetime(2026, 5, 4, 5, 30), "4 am tomorrow", datetime(2026, 5, 5, 4, 0), False),
+        # The midnight that ends the coming day.
+        (datetime(2026, 5, 4, 0, 30), "midnight tomorrow", datetime(2026, 5, 5, 0, 0), True),
+        # The night the clocks go forward at 2:00 AM: 2:30 AM that morning never comes.
+        (datetime(2026, 3, 29, 0, 30), "2:30 am tomorrow", datetime(2026, 3, 29, 2, 30), True),
+    ],
+)
+def test_tomorrow_in_the_small_hours_is_today(
+    now: datetime, words: str, wall: datetime, as_today: bool
+) -> None:
+    """From midnight to 6:00 AM "tomorrow" is the coming day, today's date, and marked so."""
+    asked = parse_asked_time(words)
+    assert asked is not None
+    moment = moment_asked(asked, now.replace(tzinfo=BRUSSELS))
+    assert (moment.wall, moment.tomorrow_as_today) == (wall, as_today)
+    assert moment.skipped == (now.month == 3)
