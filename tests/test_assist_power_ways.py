@@ -17,6 +17,7 @@ from .test_assist_power import _expects, _hourly, _over
 from .test_predictor import ENOUGH_DAYS, NOW, _add_predictor, _hourly_statistics, _seed
 
 _HOUR = timedelta(hours=1)
+_DAY_ANSWERS = ("For the rest of today, ", "Tomorrow, ", "Power forecast expects the peak ")
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +153,55 @@ async def test_the_power_between_two_times(
             and record.getMessage().startswith("Triggering intent handler")
         ]
         assert len(handled) == 1, (sentence, handled)
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_day_asked_by_its_weekday(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "How much power will we use on sunday", "when is the peak power on friday" had no
+    sentence, and "what's the power forecast for friday" was 'I do not understand "friday" as
+    a time of day'. Today's and tomorrow's weekdays are answered as today and tomorrow; a later
+    one says it is beyond the 24 hours, and each forecast what it sees."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    # Saturday 4:10 PM in US/Pacific.
+    for sentence, as_said in (
+        ("how much power will we use on saturday", "how much power will we use today"),
+        ("how much power will we use on sunday", "how much power will we use tomorrow"),
+        ("what will the power be on sunday", "what will the power be tomorrow"),
+        ("what's the power forecast for sunday", "what's the power forecast for tomorrow"),
+        ("when is the peak power on sunday", "when is the peak power tomorrow"),
+    ):
+        caplog.clear()
+        answer = await said(hass, sentence)
+        assert _intents_run(caplog) == 1, sentence
+        assert answer == await said(hass, as_said), sentence
+        assert answer.startswith(("For the rest of today, ", "Tomorrow, ", "Power forecast ")), (
+            answer
+        )
+    seen = "Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
+    for sentence, answer in (
+        ("how much power will we use on friday", f"Friday is beyond the next 24 hours; {seen}"),
+        ("what's the power forecast for friday", f"Friday is beyond the next 24 hours; {seen}"),
+        ("when is the peak power on monday", f"Monday is beyond the next 24 hours; {seen}"),
+    ):
+        caplog.clear()
+        assert await said(hass, sentence) == answer, sentence
+        assert _intents_run(caplog) == 1, sentence
+
+
+def _intents_run(caplog: pytest.LogCaptureFixture) -> int:
+    """How many intent handlers the last sentence ran."""
+    return sum(
+        1
+        for record in caplog.records
+        if record.name == "homeassistant.helpers.intent"
+        and record.getMessage().startswith("Triggering intent handler")
+    )

@@ -33,10 +33,13 @@ from .power_answers import (
 )
 from .power_part_answers import part_passed, power_part_answer, power_part_peak_answer
 from .spoken import clock_time, time_past, time_repeated, time_skipped, tomorrow_taken
+from .weekdays import WEEKDAYS, next_weekday, weekday_said
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
 INTENT_POWER_PEAK = "PyIotHomeGetPowerPeak"
 INTENT_POWER_AT = "PyIotHomeGetPowerAt"
+# A weekday past the next 24 hours, which no forecast sees.
+_BEYOND = "beyond"
 
 
 class PowerForecastIntent(intent.IntentHandler):
@@ -49,13 +52,29 @@ class PowerForecastIntent(intent.IntentHandler):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Read every predictor's Predicted power sensor, over the day said if one is."""
         now = dt_util.now()
-        if intent_obj.slots.get("day", {}).get("value") == "tomorrow" and tomorrow_is_today(now):
+        day = str(intent_obj.slots.get("day", {}).get("value", ""))
+        if (weekday := weekday_said(day)) is not None:
+            return await self._respond_of_weekday(intent_obj, weekday, now)
+        if day == "tomorrow" and tomorrow_is_today(now):
             # In the small hours "tomorrow" is today's date, and the answer says so.
             intent_obj.slots["day"] = {"value": "today"}
             response = await self._respond(intent_obj)
             lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
             return response
         return await self._respond(intent_obj)
+
+    async def _respond_of_weekday(
+        self, intent_obj: intent.Intent, weekday: int, now: datetime
+    ) -> intent.IntentResponse:
+        """A weekday said ("on friday"): today's or tomorrow's answer, else what is seen."""
+        days_on = (next_weekday(weekday, now.date()) - now.date()).days
+        said = {0: "today", 1: "tomorrow"}.get(days_on, _BEYOND)
+        intent_obj.slots["day"] = {"value": said}
+        response = await self._respond(intent_obj)
+        if said == _BEYOND:
+            lead = f"{WEEKDAYS[weekday].title()} is beyond the next 24 hours; "
+            lead_with(intent_obj.hass, response, lead)
+        return response
 
     async def _respond(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Each predictor's answer, or why there is none."""
@@ -82,6 +101,9 @@ class PowerForecastIntent(intent.IntentHandler):
         if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE):
             return why_no_forecast(hass, name, entity)
         hours = forecast_hours(state.attributes.get("forecast"))
+        if intent_obj.slots.get("day", {}).get("value") == _BEYOND:
+            # Each forecast says what it sees, which is what is left to ask about.
+            return power_seen_answer(name=name, hours=hours, now=dt_util.now())
         return self._answer(name, hours, intent_obj)
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
@@ -154,6 +176,10 @@ class PowerAtIntent(PowerForecastIntent):
         # "What is the power forecast for tomorrow" also fits "… for {time}": the day's answer.
         if day is None and (only_day := asked_day(said)) is not None:
             intent_obj.slots["day"] = {"value": only_day}
+            return await super().async_handle(intent_obj)
+        # "What is the power forecast for friday": that day's, as the base intent reads it.
+        if day is None and weekday_said(said) is not None:
+            intent_obj.slots["day"] = {"value": said}
             return await super().async_handle(intent_obj)
         now = dt_util.now()
         if (part := said_part(f"{day} at {said}" if day else said)) is not None:

@@ -10,6 +10,7 @@ from .power_between import INTENT_POWER_BETWEEN
 from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
 from .sentence_triggers import AssistSentences
+from .weekdays import WEEKDAYS
 
 _POWER = "(power|electricity|energy)"
 _USE = "[use|usage|consumption|draw|demand|load]"
@@ -163,6 +164,23 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
             slots={"day": day},
         )
         for day in ("today", "tomorrow")
+    },
+    # A weekday: today's or tomorrow's, or past what the forecast sees ("on friday").
+    **{
+        f"power_forecast_{weekday}": AssistSentences(
+            intent_type=INTENT_POWER_FORECAST,
+            sentences=_span_sentences(f"on {weekday}"),
+            slots={"day": weekday},
+        )
+        for weekday in WEEKDAYS
+    },
+    **{
+        f"power_peak_{weekday}": AssistSentences(
+            intent_type=INTENT_POWER_PEAK,
+            sentences=_peak_sentences(f" on {weekday}"),
+            slots={"day": weekday},
+        )
+        for weekday in WEEKDAYS
     },
     # Its highest hour of a part of the day: "when is the peak power tonight".
     **{

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def without_weekday(words: str) -> tuple[str, int | None]:
@@ -12,7 +12,7 @@ def without_weekday(words: str) -> tuple[str, int | None]:
 
     "7 pm on friday", "7 pm friday", "on friday at 7 pm", "friday at 7 pm".
     """
-    for number, name in enumerate(_WEEKDAYS):
+    for number, name in enumerate(WEEKDAYS):
         for said in (f"on {name}", name):
             if words.endswith(f" {said}"):
                 return words.removesuffix(f" {said}"), number
@@ -24,3 +24,9 @@ def without_weekday(words: str) -> tuple[str, int | None]:
 def next_weekday(weekday: int, today: date) -> date:
     """The date of the next `weekday` (Monday 0) from `today`, today's own if it is one."""
     return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def weekday_said(words: str) -> int | None:
+    """The weekday (Monday 0) when it is all the words say: "friday", "on friday"."""
+    words = " ".join(words.lower().split()).removeprefix("on ")
+    return WEEKDAYS.index(words) if words in WEEKDAYS else None
