@@ -139,6 +139,11 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
             "It's after midnight, so I take tomorrow night as Sunday night. "
             + _expects(hass, midnight.replace(hour=22), "at 10:00 PM today"),
         ),
+        (
+            "how much power will we use between 6 and 9 tomorrow morning",
+            _TAKEN
+            + _over(hass, "From 6:00 AM to 9:00 AM today", _hourly(midnight.replace(hour=6), 3)),
+        ),
         # Today is today, and said as before.
         ("what will the power be at 7 am today", _expects(hass, seven_am, "at 7:00 AM today")),
     ):
