@@ -124,6 +124,20 @@ async def test_the_power_between_two_times(
             "how much power will we use from 3 to 5 pm",
             _over(hass, "From 4:10 PM to 5:00 PM today", [four_pm], first_share=50 / 60),
         ),
+        # From now: the hour under way for what is left of it, as "from 3 to 5 pm" at 4:10 PM.
+        (
+            "how much power will we use from now to 9 pm",
+            _over(hass, "From 4:10 PM to 9:00 PM today", _hourly(four_pm, 5), first_share=50 / 60),
+        ),
+        (
+            "how much power will we use between now and midnight",
+            _over(
+                hass,
+                "From 4:10 PM today to 12:00 AM tomorrow",
+                _hourly(four_pm, 8),
+                first_share=50 / 60,
+            ),
+        ),
         # Hours that would end in the hour under way are tomorrow's.
         (
             "how much power will we use between 2 and 4 pm",

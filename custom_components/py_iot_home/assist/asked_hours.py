@@ -14,6 +14,7 @@ from .part_of_day import PartPlaced
 from .spoken import clock_time, day_ahead
 
 _HOUR = timedelta(hours=1)
+_NOW_SAID = frozenset({"now", "right now"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,17 +38,20 @@ def hours_asked(start_words: str, end_words: str, now: datetime) -> HoursAsked |
     "6" before "9 pm" is 6 PM, the last 6 before it; "10 pm" before "2 am" the evening
     before. More than a day between them, or a start that is not before the end, is none.
     """
-    start_asked, end_asked = parse_asked_time(start_words), parse_asked_time(end_words)
-    if start_asked is None or end_asked is None:
+    end_asked = parse_asked_time(end_words)
+    if end_asked is None:
+        return None
+    if " ".join(start_words.lower().split()) in _NOW_SAID:
+        # "From now to midnight": the hour under way for what is left of it, to the end.
+        from_now = MomentAsked(at=now.astimezone(UTC), wall=now.replace(tzinfo=None), skipped=False)
+        return _hours(from_now, _coming_end(end_asked, now), end_asked.tomorrow_night, now)
+    start_asked = parse_asked_time(start_words)
+    if start_asked is None:
         return None
     start: MomentAsked | None
     end: MomentAsked | None
     if start_asked.day is None and start_asked.weekday is None:
-        end = moment_asked(end_asked, now)
-        if end.at <= now.astimezone(UTC) and end_asked.day is None and end_asked.weekday is None:
-            # Hours that would end in the hour under way ("between 2 and 4 pm" at 4:10 PM) are
-            # asked of what comes: tomorrow's.
-            end = _first_after(end_asked, now.astimezone(UTC), now) or end
+        end = _coming_end(end_asked, now)
         start = _last_before(start_asked, end, now)
     else:
         start = moment_asked(start_asked, now)
@@ -56,7 +60,27 @@ def hours_asked(start_words: str, end_words: str, now: datetime) -> HoursAsked |
             if end_asked.day is not None or end_asked.weekday is not None
             else _first_after(end_asked, start.at, now)
         )
-    if start is None or end is None or not timedelta() < end.at - start.at <= timedelta(days=1):
+    if start is None or end is None:
+        return None
+    tomorrow_night = end_asked.tomorrow_night or start_asked.tomorrow_night
+    return _hours(start, end, tomorrow_night, now)
+
+
+def _coming_end(end_asked: AskedTime, now: datetime) -> MomentAsked:
+    """Where the end said falls when no day is said with the start."""
+    end = moment_asked(end_asked, now)
+    if end.at <= now.astimezone(UTC) and end_asked.day is None and end_asked.weekday is None:
+        # Hours that would end in the hour under way ("between 2 and 4 pm" at 4:10 PM) are
+        # asked of what comes: tomorrow's.
+        end = _first_after(end_asked, now.astimezone(UTC), now) or end
+    return end
+
+
+def _hours(
+    start: MomentAsked, end: MomentAsked, tomorrow_night: bool, now: datetime
+) -> HoursAsked | None:
+    """The whole hours from `start` to `end`, or None when they are none or over a day."""
+    if not timedelta() < end.at - start.at <= timedelta(days=1):
         return None
     return HoursAsked(
         start=_on_the_hour(start.at),
@@ -64,7 +88,7 @@ def hours_asked(start_words: str, end_words: str, now: datetime) -> HoursAsked |
         end=_on_the_hour(end.at - timedelta(microseconds=1)) + _HOUR,
         passed=end.passed or end.at <= now.astimezone(UTC),
         tomorrow_as_today=end.tomorrow_as_today or start.tomorrow_as_today,
-        tomorrow_night=end_asked.tomorrow_night or start_asked.tomorrow_night,
+        tomorrow_night=tomorrow_night,
     )
 
 
