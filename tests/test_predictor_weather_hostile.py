@@ -6,7 +6,9 @@ Assistant where it can be: any value, any time, any number of points, or an exce
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.weather import WeatherEntity, WeatherEntityFeature
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -22,6 +25,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockModule,
     MockPlatform,
+    async_fire_time_changed,
     mock_integration,
     mock_platform,
 )
@@ -37,7 +41,7 @@ from custom_components.py_iot_home.forecast.recorder_history import (
 )
 from custom_components.py_iot_home.forecast.weather import weather_arrays
 
-from .test_predictor import POWER, PREDICTED, TEMPERATURE, _add_predictor, _predictor
+from .test_predictor import POWER, PREDICTED, TEMPERATURE, _add_predictor, _home, _predictor
 from .test_predictor_weather import NOW, _seed_heated_home
 
 HOSTILE = "weather.hostile"
@@ -62,8 +66,14 @@ class HostileWeather(WeatherEntity):
     def __init__(self) -> None:
         self.hourly: Any = []
         self.error: Exception | None = None
+        # A cloud API asked without a timeout of its own: the reply never comes.
+        self.hangs = False
+        self.hanging = asyncio.Event()
 
     async def async_forecast_hourly(self) -> Any:
+        if self.hangs:
+            self.hanging.set()
+            await asyncio.Event().wait()
         if self.error is not None:
             raise self.error
         return self.hourly
@@ -218,6 +228,70 @@ async def test_a_weather_forecast_that_raises_is_an_outage_not_a_failed_forecast
     weather.hourly = _hours(temperature=-5.0)
     assert (await _predicted(hass, predictor))[1:] == (cold, HOSTILE)
     assert len(_lines(caplog, BACK, logging.INFO)) == 1
+
+
+async def _within_real_seconds(hass: HomeAssistant, seconds: float, done: Any) -> bool:
+    """Whether `done()` holds within `seconds` of wall-clock time (the loop's clock is frozen)."""
+    for _ in range(int(seconds * 100)):
+        if done():
+            return True
+        await hass.async_add_executor_job(time.sleep, 0.01)
+    return bool(done())
+
+
+async def _done_within_a_minute(
+    hass: HomeAssistant, weather: HostileWeather, task: asyncio.Future[Any]
+) -> bool:
+    """Whether `task` ends once the weather is asked and the harness's clock runs a minute on."""
+    weather.hanging.clear()
+    # The recorder's history is read first, in the executor.
+    assert await _within_real_seconds(hass, 30, weather.hanging.is_set)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=1))
+    # Then the forecast is made in the executor; not done in 30 s, it waits still.
+    if not await _within_real_seconds(hass, 30, task.done):
+        task.cancel()  # so the test fails, not hangs
+        return False
+    return True
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_weather_forecast_that_never_answers_blocks_neither_setup_nor_the_hour(
+    recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`weather.get_forecasts` takes no timeout, and a weather integration asking its cloud
+    without one never answers: the home entry's set-up (every board, node and forecast of
+    it) waited for ever at a start, and each hourly refresh and `retrain` hung, one more task
+    an hour. Now the weather has 30 s; then it is an outage like any other."""
+    weather = await _hostile_weather(hass)
+    weather.hourly = _hours(temperature=-5.0)
+    await _seed_heated_home(hass)
+    predictor = _predictor(hass, await _add_predictor(hass, **{CONF_WEATHER_ENTITY: HOSTILE}))
+    weather.hourly = []
+    _, yesterday, _ = await _predicted(hass, predictor)
+    weather.hourly = _hours(temperature=-5.0)
+    await _predicted(hass, predictor)
+    caplog.clear()
+
+    weather.hangs = True
+    refresh = asyncio.ensure_future(predictor.async_refresh())
+    assert await _done_within_a_minute(hass, weather, refresh)
+    state = hass.states.get(PREDICTED)
+    assert state.attributes["temperature_ahead"] == "same_hour_yesterday"
+    assert [hour["power_w"] for hour in state.attributes["forecast"]] == list(yesterday)
+    (warning,) = _lines(caplog, MISSING, logging.WARNING)
+    assert "no reply within 30 s" in warning
+
+    home = _home(hass)
+    assert await hass.config_entries.async_unload(home.entry_id)
+    start = asyncio.ensure_future(hass.config_entries.async_setup(home.entry_id))
+    assert await _done_within_a_minute(hass, weather, start)
+    assert start.result()
+    assert home.state is ConfigEntryState.LOADED
+    await hass.async_block_till_done()
+    state = hass.states.get(PREDICTED)
+    assert state.attributes["temperature_ahead"] == "same_hour_yesterday"
+    assert len(state.attributes["forecast"]) == 24
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_forecast_points_no_air_has_had_are_dropped_before_an_hour_is_averaged() -> None:

@@ -61,7 +61,7 @@ from .snapshot import (
     method_choices,
     points_ahead,
 )
-from .weather import async_hourly_weather, hours_given
+from .weather import REPLY_TIMEOUT_S, async_hourly_weather, hours_given
 
 FORECAST_HOURS = 24
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
@@ -424,6 +424,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             else:
                 why = str(err)
             self._note_weather(given=False, why=why)
+            return None
+        except TimeoutError:
+            self._note_weather(given=False, why=f"no reply within {REPLY_TIMEOUT_S} s")
             return None
         except Exception as err:
             # Another integration's fault (its forecast raised, or gave a reply Home

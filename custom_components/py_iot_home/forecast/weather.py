@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 HOUR_NS = 3_600_000_000_000
+# `weather.get_forecasts` takes no timeout: a weather asking its cloud without one of its own
+# held the forecast's refresh, and the home entry's set-up, for ever.
+REPLY_TIMEOUT_S = 30
 
 
 class HourlyWeather(NamedTuple):
@@ -36,15 +40,17 @@ class HourlyWeather(NamedTuple):
 async def async_hourly_weather(hass: HomeAssistant, entity_id: str) -> HourlyWeather:
     """Ask `entity_id` for its hourly forecast; raises what `weather.get_forecasts` raises.
 
-    The reply is read in the executor: another integration's may hold any number of points.
+    TimeoutError after REPLY_TIMEOUT_S without a reply. The reply is read in the executor:
+    another integration's may hold any number of points.
     """
-    response = await hass.services.async_call(
-        "weather",
-        "get_forecasts",
-        {"entity_id": entity_id, "type": "hourly"},
-        blocking=True,
-        return_response=True,
-    )
+    async with asyncio.timeout(REPLY_TIMEOUT_S):
+        response = await hass.services.async_call(
+            "weather",
+            "get_forecasts",
+            {"entity_id": entity_id, "type": "hourly"},
+            blocking=True,
+            return_response=True,
+        )
     unit = forecast_temperature_unit(hass, entity_id)
     reply = response.get(entity_id) if isinstance(response, dict) else None
     arrays = await hass.async_add_executor_job(weather_arrays, reply, unit)
