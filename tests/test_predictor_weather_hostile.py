@@ -332,3 +332,34 @@ async def test_recorded_weather_temperatures_no_air_has_had_are_dropped_before_t
     sources = HistorySources(power=POWER, temperature=TEMPERATURE, weather="weather.recorded")
     loaded = await async_load_hourly_history(hass, sources, start, start + timedelta(hours=4))
     np.testing.assert_allclose(loaded.history.temperature, [4.0, 4.0, 4.0, 9.0])
+
+
+async def test_a_weather_entity_unavailable_for_days_has_no_temperature_carried_through_it(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each hour without a recorded temperature carries the last one: a weather entity
+    unavailable for days (its cloud down, its key revoked) had its last temperature before
+    the outage learnt as every hour's, and taken as yesterday's temperature for the hours
+    ahead. An unavailable weather, or one that says it knows no temperature, ends the carry;
+    a temperature no air has had still does not."""
+    start = datetime(2026, 3, 1, 0, 0, tzinfo=dt_util.UTC)
+    readings: list[tuple[int, str, dict[str, Any]]] = [
+        (0, "cloudy", {"temperature": 4.0}),
+        (30, "unavailable", {}),
+        (250, "cloudy", {"temperature": 9.0}),
+        (310, "cloudy", {"temperature": None}),
+        (430, "cloudy", {"temperature": 7.0}),
+        (490, "cloudy", {"temperature": 500.0}),
+    ]
+    for minutes, state, attributes in readings:
+        freezer.move_to(start + timedelta(minutes=minutes, seconds=5))
+        hass.states.async_set("weather.recorded", state, {**attributes, "temperature_unit": "°C"})
+        await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    freezer.move_to(start + timedelta(hours=10))
+    sources = HistorySources(power=POWER, temperature=TEMPERATURE, weather="weather.recorded")
+    loaded = await async_load_hourly_history(hass, sources, start, start + timedelta(hours=10))
+    nan = np.nan
+    np.testing.assert_allclose(
+        loaded.history.temperature, [4.0, nan, nan, nan, 9.0, 9.0, nan, 7.0, 7.0, 7.0]
+    )

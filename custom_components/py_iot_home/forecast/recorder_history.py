@@ -11,7 +11,7 @@ import numpy as np
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
-from homeassistant.const import UnitOfEnergy, UnitOfPower, UnitOfTemperature
+from homeassistant.const import STATE_UNAVAILABLE, UnitOfEnergy, UnitOfPower, UnitOfTemperature
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util.unit_conversion import TemperatureConverter
@@ -293,7 +293,7 @@ def _weather_temperature(
     """Hourly outdoor temperature (°C) from a weather entity's recorded states.
 
     Each hour gets the mean of the values reported in it, or else the last value reported
-    in an earlier hour.
+    in an earlier hour, unless the weather was unavailable or had no temperature since.
     """
     # Every update, not only state changes: the temperature is an attribute.
     updates: Mapping[str, list[Any]] = get_significant_states(
@@ -302,23 +302,38 @@ def _weather_temperature(
     readings = [
         (int(state.last_updated.timestamp()) // HOUR_S * HOUR_S, value)
         for state in updates.get(entity_id, [])
-        if isinstance(state, State) and (value := weather_celsius(state)) is not None
+        if isinstance(state, State) and (value := _weather_reading(state)) is not None
     ]
     if not readings:
         return np.full(len(hours), np.nan)
     reported = np.array([hour for hour, _ in readings], dtype=np.int64)
     values = np.array([value for _, value in readings], dtype=np.float64)
+    known = ~np.isnan(values)
     hour_of, slot = np.unique(reported, return_inverse=True)
-    means = np.bincount(slot, weights=values) / np.bincount(slot)
+    counts = np.bincount(slot, weights=known)
+    with np.errstate(invalid="ignore"):
+        means = np.bincount(slot, weights=np.where(known, values, 0.0)) / counts
     # The last reading of each hour: readings come in the order they were recorded.
     last = np.zeros(len(hour_of), dtype=np.int64)
     np.maximum.at(last, slot, np.arange(len(values)))
     lasts = values[last]
     position = np.searchsorted(hour_of, hours)
-    exact = (position < len(hour_of)) & (hour_of[np.minimum(position, len(hour_of) - 1)] == hours)
+    within = np.minimum(position, len(hour_of) - 1)
+    exact = (position < len(hour_of)) & (hour_of[within] == hours) & (counts[within] > 0)
     earlier = position - 1
     carried = np.where(earlier >= 0, lasts[np.maximum(earlier, 0)], np.nan)
-    return np.where(exact, means[np.minimum(position, len(hour_of) - 1)], carried)
+    return np.where(exact, means[within], carried)
+
+
+def _weather_reading(state: State) -> float | None:
+    """A recorded state's temperature (°C); NaN where the weather knew none; None to skip.
+
+    Unavailable for days, its last temperature was carried through them.
+    """
+    if state.state == STATE_UNAVAILABLE or state.attributes.get("temperature") is None:
+        return np.nan
+    # One no air has had is skipped: the last plausible one goes on.
+    return weather_celsius(state)
 
 
 def weather_celsius(state: State) -> float | None:
