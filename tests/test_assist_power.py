@@ -164,6 +164,31 @@ async def test_how_much_power_are_we_using(
     assert await said(hass, "how much power are we using") == "Meter has no reading now."
 
 
+async def test_a_reading_of_more_digits_than_decimal_keeps_is_said_not_an_error(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Another integration's meter at 1e30 W (a cheap meter's glitch, a cloud API's bad
+    value), or an outdoor sensor at 1e308 °C: rounding it as shown needs more than the 28
+    digits Python's decimals keep, so Assist answered "An unexpected error occurred" and
+    logged a traceback. It is said in full, as the frontend shows it."""
+    freezer.move_to(NOW)
+    _shown_with(hass, POWER, 0)
+    _shown_with(hass, TEMPERATURE, 1)
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    hass.states.async_set(POWER, "1e30", {"unit_of_measurement": "W", "friendly_name": "Meter"})
+    assert await said(hass, "how much power are we using") == (
+        f"Meter reads 1{',000' * 10}\u00a0W now."
+    )
+    hass.states.async_set(
+        TEMPERATURE, "-1e308", {"unit_of_measurement": "°C", "friendly_name": "Garden"}
+    )
+    assert await said(hass, "what is the temperature outside") == (
+        f"It is -100{',000' * 102}.0\u00a0°C outside (Garden)."
+    )
+
+
 async def test_what_is_the_temperature_outside(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

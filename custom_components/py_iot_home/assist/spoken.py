@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..markdown_text import with_unit
 
@@ -140,11 +140,15 @@ def shown(number: str, precision: int | None) -> str | None:
         return None
     if not value.is_finite():
         return None
+    # Quantizing to more digits than the default 28 raised: a meter's 1e30 W failed Assist.
+    digits = Context(prec=max(28, value.adjusted() + (precision or 0) + 2))
     if precision is not None:
-        value = value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+        value = value.quantize(
+            Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP, context=digits
+        )
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         # "1E+3" is a thousand written short: said in full, as the frontend shows it.
-        value = value.quantize(Decimal(1))
+        value = value.quantize(Decimal(1), context=digits)
     # -0.3 W shown whole is "0 W", as the frontend writes it, not "-0".
     return f"{value.copy_abs() if value.is_zero() else value:,}"
