@@ -136,6 +136,15 @@ UNREADABLE: dict[str, Any] = {
     "a year ahead": _hours(start=NOW + timedelta(days=365), temperature=5.0),
     # Averaged within the hour, 500 °C and -460 °C made 20 °C.
     "half hours of 500 and -460": HALF_HOURS_500_AND_MINUS_460,
+    # A week's daily forecast handed over as hourly: one hour of the 24 took the day's high,
+    # and the forecast said it took the weather's.
+    "daily points": [
+        {
+            "datetime": (NOW.replace(minute=0) + timedelta(days=day, hours=5)).isoformat(),
+            "temperature": -5.0,
+        }
+        for day in range(7)
+    ],
 }
 
 

@@ -64,6 +64,9 @@ from .snapshot import (
 from .weather import REPLY_TIMEOUT_S, async_hourly_weather, hours_given
 
 FORECAST_HOURS = 24
+# A daily forecast handed over as hourly has one point in the coming day: the day's high,
+# no hour's temperature.
+MIN_FORECAST_HOURS = 2
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
 # (at about :00:10), and the first forecast hour is the one that began. A fixed interval
 # from set-up (say :46) showed the hour before as "the next hour" for most of each hour.
@@ -435,14 +438,18 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return None
         weather, count = reply.arrays, reply.hours_in_reply
         given = hours_given(weather, now, FORECAST_HOURS)
-        self._note_weather(
-            given=given > 0,
-            why=f"none of the {count} hours in its reply has a temperature for the coming "
-            f"{FORECAST_HOURS}"
-            if count
-            else "no hours in its reply",
-        )
-        return weather if given else None
+        if not count:
+            why = "no hours in its reply"
+        elif given:
+            why = f"only one of the {count} points in its reply falls in the coming day"
+        else:
+            why = (
+                f"none of the {count} hours in its reply has a temperature for the coming "
+                f"{FORECAST_HOURS}"
+            )
+        usable = given >= MIN_FORECAST_HOURS
+        self._note_weather(given=usable, why=why)
+        return weather if usable else None
 
     def _note_weather(self, *, given: bool, why: str) -> None:
         """Say when the weather stops giving the coming hours, and when it gives them again.
