@@ -67,6 +67,8 @@ FORECAST_HOURS = 24
 # A daily forecast handed over as hourly has one point in the coming day: the day's high,
 # no hour's temperature.
 MIN_FORECAST_HOURS = 2
+# The home entry's set-up (its boards and nodes) waits for the forecast's first reply.
+START_REPLY_TIMEOUT_S = 5
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
 # (at about :00:10), and the first forecast hour is the one that began. A fixed interval
 # from set-up (say :46) showed the hour before as "the next hour" for most of each hour.
@@ -415,8 +417,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         """The chosen weather entity's hourly forecast from `now`, if any hour of it is usable."""
         if not self.weather_entity:
             return None
+        running = self.hass.state is CoreState.running
+        # A start's set-up waits for this reply: a weather that is slow then counts as one not
+        # up yet, and the forecast is made again once it is (_forecast_again_when_weather_is_up).
+        timeout_s = REPLY_TIMEOUT_S if running else START_REPLY_TIMEOUT_S
         try:
-            reply = await async_hourly_weather(self.hass, self.weather_entity)
+            reply = await async_hourly_weather(self.hass, self.weather_entity, timeout_s)
         except HomeAssistantError as err:
             state = self.hass.states.get(self.weather_entity)
             # Home Assistant's own words for an unavailable one: "did not match any entities".
@@ -429,7 +435,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             self._note_weather(given=False, why=why)
             return None
         except TimeoutError:
-            self._note_weather(given=False, why=f"no reply within {REPLY_TIMEOUT_S} s")
+            self._note_weather(given=False, why=f"no reply within {timeout_s} s")
             return None
         except Exception as err:
             # Another integration's fault (its forecast raised, or gave a reply Home

@@ -37,13 +37,15 @@ class HourlyWeather(NamedTuple):
     unit: str
 
 
-async def async_hourly_weather(hass: HomeAssistant, entity_id: str) -> HourlyWeather:
+async def async_hourly_weather(
+    hass: HomeAssistant, entity_id: str, timeout_s: float = REPLY_TIMEOUT_S
+) -> HourlyWeather:
     """Ask `entity_id` for its hourly forecast; raises what `weather.get_forecasts` raises.
 
-    TimeoutError after REPLY_TIMEOUT_S without a reply. The reply is read in the executor:
+    TimeoutError after `timeout_s` without a reply. The reply is read in the executor:
     another integration's may hold any number of points.
     """
-    async with asyncio.timeout(REPLY_TIMEOUT_S):
+    async with asyncio.timeout(timeout_s):
         response = await hass.services.async_call(
             "weather",
             "get_forecasts",
