@@ -420,6 +420,43 @@ async def test_the_forecast_hours_follow_a_new_time_zone_at_once(
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_new_time_zone_is_learnt_at_the_next_forecast(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The model's hour of day and weekday are the home's zone's: moved from US/Pacific to
+    Brussels, the next forecasts gave each hour the habits of the old zone's same-numbered
+    hour (nine hours off) until the next training, a day later by default, and a restart in
+    another zone restored the model of the old one. The forecast is trained again for the
+    new zone at its next refresh (or start), as `retrain` would."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    entry_id = await _add_predictor(hass)
+    predictor = _predictor(hass, entry_id)
+    await hass.config.async_update(time_zone="Europe/Brussels")
+    await hass.async_block_till_done()
+    await predictor.async_refresh()
+    moved = [point.power_w for point in predictor.data.forecast]
+    await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    retrained = [point.power_w for point in predictor.data.forecast]
+    assert len(moved) == 24
+    assert moved == pytest.approx(retrained)
+
+    # Moved while Home Assistant was stopped: the model saved in Brussels is not restored.
+    assert await hass.config_entries.async_unload(_home(hass).entry_id)
+    await hass.config.async_update(time_zone="US/Pacific")
+    assert await hass.config_entries.async_setup(_home(hass).entry_id)
+    await hass.async_block_till_done()
+    predictor = _predictor(hass, entry_id)
+    restarted = [point.power_w for point in predictor.data.forecast]
+    await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    assert restarted == pytest.approx([point.power_w for point in predictor.data.forecast])
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
 async def test_retrains_on_schedule(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -100,6 +100,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         )
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
+        self._fingerprint_zone = hass.config.time_zone
         # Whether the weather entity last gave no hourly forecast: warned once, not hourly.
         self._weather_warned = False
         # Whether the last forecast's hours ahead took the weather's own hourly forecast.
@@ -183,8 +184,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         shortfall: NotEnoughHistoryError | None = None
         export_percent: str | None = None
         restored = False
+        if self._fingerprint_zone != self.hass.config.time_zone:
+            # The model's hour of day and weekday were the old zone's: trained in the new one.
+            self._fingerprint = None
         if self._fingerprint is None:
             # First refresh since setup: the model trained before a restart, if still valid.
+            self._fingerprint_zone = self.hass.config.time_zone
             self._fingerprint = await async_training_fingerprint(self.hass, self._settings)
             self.model = await self._saved_model.async_load(self._fingerprint)
             restored = self.model is not None

@@ -38,10 +38,19 @@ def model_storage_key(entry_id: str) -> str:
 
 
 async def async_training_fingerprint(hass: HomeAssistant, options: Mapping[str, Any]) -> str:
-    """What a model was trained for: the entry's options and this integration's version."""
+    """What a model was trained for: the entry's options, this version, the home's zone.
+
+    The zone sets the hours of day and weekdays the model learnt.
+    """
     integration = await async_get_integration(hass, DOMAIN)
     text = json.dumps(
-        {"options": dict(options), "version": str(integration.version)}, sort_keys=True, default=str
+        {
+            "options": dict(options),
+            "version": str(integration.version),
+            "time_zone": hass.config.time_zone,
+        },
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(text.encode()).hexdigest()
 
