@@ -7,12 +7,19 @@ import ssl
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from .config import NodeConfig
-from .protocol import build_availability
+from .protocol import MAX_PAYLOAD_BYTES, build_availability
 
 RECONNECT_MIN_DELAY_S = 1
 RECONNECT_MAX_DELAY_S = 60
+# The largest packet the broker may send the node: a command or resend request (a payload of
+# at most MAX_PAYLOAD_BYTES) with its topic and headers. Without it a broker passes on any
+# message up to MQTT's 256 MiB, which paho holds in memory three times over before the
+# agent may drop it; over it, the broker drops the message for this client (MQTT 5).
+MAX_INCOMING_PACKET_BYTES = 2 * MAX_PAYLOAD_BYTES
 
 
 def create_client(config: NodeConfig) -> paho.Client:
@@ -22,8 +29,8 @@ def create_client(config: NodeConfig) -> paho.Client:
         # A random part: nobody can kick the node off by connecting with its client id, and
         # two machines on one node id do not take turns kicking each other.
         client_id=f"py-iot-node-{config.node_id}-{secrets.token_hex(6)}",
-        protocol=paho.MQTTv311,
-        clean_session=True,
+        # MQTT 5: its CONNECT tells the broker the largest packet the node takes.
+        protocol=paho.MQTTv5,
     )
     mqtt = config.mqtt
     if mqtt.username is not None:
@@ -40,3 +47,20 @@ def create_client(config: NodeConfig) -> paho.Client:
     client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
     client.reconnect_delay_set(RECONNECT_MIN_DELAY_S, RECONNECT_MAX_DELAY_S)
     return client
+
+
+def connect_in_background(client: paho.Client, config: NodeConfig) -> None:
+    """Start connecting (paho's loop does it), asking for no packet over MAX_INCOMING_PACKET_BYTES.
+
+    A clean start at every connection, as MQTT 3.1.1's clean session was: commands sent
+    while the node was away are not kept for it (they would come late).
+    """
+    limits = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho: unannotated
+    limits.MaximumPacketSize = MAX_INCOMING_PACKET_BYTES
+    client.connect_async(
+        config.mqtt.host,
+        config.mqtt.port,
+        config.mqtt.keepalive_s,
+        clean_start=True,
+        properties=limits,
+    )

@@ -24,7 +24,7 @@ from .clock_sync import ClockSyncProbe, kernel_clock_sync
 from .config import NodeConfig
 from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
-from .mqtt import create_client
+from .mqtt import connect_in_background, create_client
 from .protocol import MAX_PAYLOAD_BYTES, SensorSample
 from .repeated_readings import restore_repeated_readings, save_repeated_readings
 from .retiming import boot_clock
@@ -264,7 +264,7 @@ def _run_until_stopped(
         name="py-iot-node-reader",
         daemon=True,
     )
-    mqtt.connect_async(config.mqtt.host, config.mqtt.port, config.mqtt.keepalive_s)
+    connect_in_background(mqtt, config)
     mqtt.loop_start()
     reader.start()
     _LOGGER.info(
