@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
 from .mqtt import connect_in_background, create_client
 from .protocol import MAX_PAYLOAD_BYTES, SensorSample
+from .rejections import RejectionLog
 from .repeated_readings import restore_repeated_readings, save_repeated_readings
 from .retiming import boot_clock
 
@@ -83,9 +85,13 @@ type Event = Connected | Disconnected | Published | CommandReceived | SampleTake
 class EventForwarder:
     """paho callbacks (API version 2, on paho's network thread) that only queue events."""
 
-    def __init__(self, events: queue.Queue[Event]) -> None:
+    def __init__(
+        self, events: queue.Queue[Event], *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.events = events
         self.messages_dropped = 0
+        # One line per reason per 5 minutes: a flood drops thousands a second, at its pace.
+        self._drop_log = RejectionLog(Counter(), monotonic)
 
     def attach(self, client: paho.Client) -> None:
         """Install the callbacks on `client`."""
@@ -157,9 +163,9 @@ class EventForwarder:
         self.events.put(CommandReceived(topic, message.payload, bool(message.retain)))
 
     def _drop(self, why: str) -> None:
-        """Count a dropped incoming message; log the first and every 10,000th."""
+        """Count a dropped incoming message; log one line per reason per 5 minutes."""
         self.messages_dropped += 1
-        if self.messages_dropped == 1 or self.messages_dropped % 10_000 == 0:
+        if self._drop_log.may_log(why):
             _LOGGER.warning("%d incoming messages dropped: %s", self.messages_dropped, why)
 
 
@@ -256,7 +262,8 @@ def _run_until_stopped(
     monotonic: Callable[[], float],
 ) -> None:
     events: queue.Queue[Event] = queue.Queue()
-    EventForwarder(events).attach(mqtt)
+    forwarder = EventForwarder(events)
+    forwarder.attach(mqtt)
     reader = threading.Thread(
         target=read_periodically,
         args=(channels, config.interval_s, events, stop),
@@ -291,4 +298,9 @@ def _run_until_stopped(
                 _LOGGER.warning("could not publish offline before stopping")
         mqtt.disconnect()
         mqtt.loop_stop()
-        _LOGGER.info("node %s stopped: %s", config.node_id, agent.stats)
+        _LOGGER.info(
+            "node %s stopped: %s; %d incoming messages dropped",
+            config.node_id,
+            agent.stats,
+            forwarder.messages_dropped,
+        )

@@ -302,3 +302,38 @@ def test_a_strangers_huge_command_never_reaches_the_agents_memory(
     seen = len(watcher.seen)
     watcher.wait_for(lambda m: watcher.seen.index(m) >= seen and sample(m) is not None)
     assert agent.poll() is None
+
+
+def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
+    tmp_path: Path,
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    """The log lines a stranger causes stay bounded in time, not in proportion to the flood."""
+    watcher = Watcher(broker)
+    watchers.append(watcher)
+    agent = start_agent()
+    watcher.wait_for(is_topic("availability"))
+    # Longer than any command topic: each is dropped before the agent's queue.
+    flood = 25_000
+    topic = f"{PREFIX}/switch/{'k' * 600}/set"
+    for _ in range(flood):
+        watcher.client.publish(topic, "ON", qos=1)
+    # Delivered in order after them: its confirmation says the agent is past the flood.
+    watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
+    watcher.wait_for(
+        lambda m: (
+            m.topic == f"{PREFIX}/state"
+            and parse_state(m.topic, m.payload).switches.get("led") is True
+        ),
+        timeout=60,
+    )
+    agent.send_signal(signal.SIGTERM)
+    assert agent.wait(timeout=TIMEOUT_S) == 0
+    log = (tmp_path / "agent.log").read_text()
+    # One line, not one every 10,000 drops (four a second at a flood's pace on this machine).
+    assert re.findall(r"\d+ incoming messages dropped: .*", log) == [
+        "1 incoming messages dropped: a topic longer than 512 characters"
+    ]
+    assert f"; {flood} incoming messages dropped" in log

@@ -246,9 +246,12 @@ def test_oversized_and_flooding_messages_are_dropped_before_queueing(
         forwarder.on_message(client, None, largest)
     assert events.qsize() == MAX_QUEUED_MESSAGES
     assert forwarder.messages_dropped == 2 + 5
-    # One line for the first drop, not one per message.
+    # One line for the first drop of each reason, not one per message.
     dropped_lines = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
-    assert dropped_lines == [f"1 incoming messages dropped: larger than {MAX_PAYLOAD_BYTES} bytes"]
+    assert dropped_lines == [
+        f"1 incoming messages dropped: larger than {MAX_PAYLOAD_BYTES} bytes",
+        "3 incoming messages dropped: too many queued",
+    ]
 
 
 def test_a_topic_longer_than_any_command_topic_is_dropped_before_queueing(
