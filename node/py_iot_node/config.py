@@ -7,6 +7,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
@@ -54,6 +55,9 @@ class TlsConfig:
     insecure: bool = False
 
 
+type MqttProtocol = Literal["5", "3.1.1"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class MqttConfig:
     """Where the broker is and how to log in."""
@@ -65,6 +69,8 @@ class MqttConfig:
     keepalive_s: int = 30
     prefix: str = DEFAULT_PREFIX
     tls: TlsConfig | None = None
+    # MQTT 5 lets the node cap the packets the broker sends it; 3.1.1 for a broker without 5.
+    protocol: MqttProtocol = "5"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -311,6 +317,10 @@ def _mqtt(data: Mapping[str, object]) -> MqttConfig:
         raise ConfigError("mqtt.keepalive_s: between 5 and 3600")
     if tls and (tls.cert_file is None) != (tls.key_file is None):
         raise ConfigError("mqtt.tls: cert_file and key_file go together")
+    # YAML reads `protocol: 5` as a number and `protocol: 3.1.1` as text.
+    protocol = str(mqtt.get("protocol", "5"))
+    if protocol not in ("5", "3.1.1"):
+        raise ConfigError(f"mqtt.protocol: 5 or 3.1.1, got {protocol[:20]!r}")
     return MqttConfig(
         host=_get(mqtt, "host", str, "localhost"),
         port=port,
@@ -319,6 +329,7 @@ def _mqtt(data: Mapping[str, object]) -> MqttConfig:
         keepalive_s=keepalive_s,
         prefix=prefix,
         tls=tls,
+        protocol="5" if protocol == "5" else "3.1.1",
     )
 
 

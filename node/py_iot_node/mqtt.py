@@ -30,7 +30,7 @@ def create_client(config: NodeConfig) -> paho.Client:
         # two machines on one node id do not take turns kicking each other.
         client_id=f"py-iot-node-{config.node_id}-{secrets.token_hex(6)}",
         # MQTT 5: its CONNECT tells the broker the largest packet the node takes.
-        protocol=paho.MQTTv5,
+        protocol=paho.MQTTv5 if config.mqtt.protocol == "5" else paho.MQTTv311,
     )
     mqtt = config.mqtt
     if mqtt.username is not None:
@@ -52,15 +52,17 @@ def create_client(config: NodeConfig) -> paho.Client:
 def connect_in_background(client: paho.Client, config: NodeConfig) -> None:
     """Start connecting (paho's loop does it), asking for no packet over MAX_INCOMING_PACKET_BYTES.
 
-    A clean start at every connection, as MQTT 3.1.1's clean session was: commands sent
-    while the node was away are not kept for it (they would come late).
+    A clean start at every connection, as MQTT 3.1.1's clean session is: commands sent
+    while the node was away are not kept for it (they would come late). Over MQTT 3.1.1
+    (`mqtt.protocol`, for a broker without 5) there is no size to ask for.
     """
+    mqtt = config.mqtt
+    if mqtt.protocol == "3.1.1":
+        # A clean session each time (paho's default for 3.1.1); no packet size to ask for.
+        client.connect_async(mqtt.host, mqtt.port, mqtt.keepalive_s)
+        return
     limits = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho: unannotated
     limits.MaximumPacketSize = MAX_INCOMING_PACKET_BYTES
     client.connect_async(
-        config.mqtt.host,
-        config.mqtt.port,
-        config.mqtt.keepalive_s,
-        clean_start=True,
-        properties=limits,
+        mqtt.host, mqtt.port, mqtt.keepalive_s, clean_start=True, properties=limits
     )

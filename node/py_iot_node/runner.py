@@ -42,6 +42,8 @@ MAX_QUEUED_MESSAGES = 1000
 # the `+` of the command subscription takes any: such topics would hold 64 MiB in the queue.
 MAX_TOPIC_LENGTH = 512
 READER_JOIN_TIMEOUT_S = 10.0
+# CONNACK's "Unsupported protocol version" (MQTT 5's 0x84; paho reads a 3.1.1 broker's 1 as it).
+UNSUPPORTED_PROTOCOL_VERSION = 0x84
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,12 @@ class EventForwarder:
     ) -> None:
         """Report an accepted connection; log a refused one (paho retries)."""
         if reason_code.is_failure:
-            _LOGGER.error("broker refused the connection: %s", reason_code)
+            hint = (
+                " (a broker without MQTT 5: set mqtt.protocol: 3.1.1 in the node's config)"
+                if reason_code.value == UNSUPPORTED_PROTOCOL_VERSION
+                else ""
+            )
+            _LOGGER.error("broker refused the connection: %s%s", reason_code, hint)
             return
         self.events.put(Connected())
 
@@ -277,6 +284,11 @@ def _run_until_stopped(
     _LOGGER.info(
         "node %s started, broker %s:%d", config.node_id, config.mqtt.host, config.mqtt.port
     )
+    if config.mqtt.protocol == "3.1.1":
+        _LOGGER.warning(
+            "MQTT 3.1.1: the broker cannot be told the largest message the node takes; cap "
+            "messages on the broker instead (docs/broker.md)"
+        )
     try:
         while not stop.is_set():
             try:

@@ -103,14 +103,16 @@ def watchers() -> Iterator[list[Watcher]]:
 
 @pytest.fixture
 def start_agent(
-    tmp_path: Path, broker: MosquittoServer
+    request: pytest.FixtureRequest, tmp_path: Path, broker: MosquittoServer
 ) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     processes: list[subprocess.Popen[bytes]] = []
     config = tmp_path / "node.yaml"
+    # Parametrised indirectly: more of the node's mqtt settings ("protocol: 3.1.1").
+    more_mqtt = getattr(request, "param", "")
     config.write_text(
         f"""
 node: {{id: sim1, name: Simulated node}}
-mqtt: {{host: {broker.host}, port: {broker.port}, keepalive_s: 5}}
+mqtt: {{host: {broker.host}, port: {broker.port}, keepalive_s: 5{more_mqtt}}}
 interval_s: 2
 clock_sync_wait_s: 0  # a test machine's kernel may never call its clock synchronised
 state_dir: {tmp_path / "state"}
@@ -197,6 +199,34 @@ def test_announce_state_command_and_last_will(
     newcomer = Watcher(broker)
     watchers.append(newcomer)
     assert newcomer.wait_for(is_topic("availability")).payload == b"offline"
+
+
+@pytest.mark.parametrize("start_agent", [", protocol: 3.1.1"], indirect=True)
+def test_a_node_set_to_mqtt_3_1_1_announces_and_obeys(
+    tmp_path: Path,
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    """For a broker without MQTT 5 (`mqtt: protocol: 3.1.1`): the same node, and it says at
+    start that the broker cannot be told its largest message."""
+    watcher = Watcher(broker)
+    watchers.append(watcher)
+    agent = start_agent()
+    watcher.wait_for(is_topic("announce"))
+    watcher.wait_for(lambda m: sample(m) is not None)
+    watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
+    watcher.wait_for(
+        lambda m: (
+            m.topic == f"{PREFIX}/state"
+            and parse_state(m.topic, m.payload).switches.get("led") is True
+        )
+    )
+    agent.send_signal(signal.SIGTERM)
+    assert agent.wait(timeout=TIMEOUT_S) == 0
+    log = (tmp_path / "agent.log").read_text()
+    assert "MQTT 3.1.1: the broker cannot be told the largest message the node takes" in log
+    assert "refused" not in log
 
 
 def test_sigterm_publishes_offline_and_exits_zero(

@@ -53,6 +53,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert config.name == "n1"
     assert config.mqtt.port == 1883
     assert config.mqtt.tls is None
+    assert config.mqtt.protocol == "5"
     assert config.interval_s == 30.0
     assert config.clock_sync_wait_s == 600.0
     assert (config.dht_backend, config.gpio_backend) == ("auto", "auto")
@@ -61,6 +62,14 @@ def test_defaults(tmp_path: Path) -> None:
     assert tls.port == 8883
     assert tls.tls is not None
     assert not tls.tls.insecure
+
+
+def test_mqtt_protocol_is_5_or_3_1_1_as_yaml_writes_them(tmp_path: Path) -> None:
+    """YAML reads `protocol: 5` as a number and `protocol: 3.1.1` as text."""
+    config_file = tmp_path / "node.yaml"
+    for written, read in (("5", "5"), ("3.1.1", "3.1.1"), ("'5'", "5")):
+        config_file.write_text(f"node: {{id: n1}}\nmqtt: {{protocol: {written}}}\n")
+        assert load_config(config_file).mqtt.protocol == read
 
 
 def test_node_id_defaults_to_host_name_and_machine(
@@ -96,6 +105,8 @@ def test_secret_file_is_relative_to_the_config(tmp_path: Path) -> None:
         ({"mqtt": {"port": 0}}, "not a TCP port"),
         ({"mqtt": {"port": "1883"}}, "port: expected int"),
         ({"mqtt": {"keepalive_s": 0}}, "keepalive_s"),
+        ({"mqtt": {"protocol": "3.1"}}, "mqtt.protocol: 5 or 3.1.1"),
+        ({"mqtt": {"protocol": 4}}, "mqtt.protocol: 5 or 3.1.1"),
         ({"mqtt": {"prefix": "a/#"}}, "mqtt.prefix"),
         ({"mqtt": {"tls": {"cert_file": "c.pem"}}}, "cert_file and key_file"),
         ({"mqtt": {"username": ["x"]}}, "username: expected a string"),

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from paho.mqtt.client import ConnectFlags, DisconnectFlags, MQTTMessage
+from paho.mqtt.client import ConnectFlags, DisconnectFlags, MQTTMessage, MQTTv5, MQTTv311
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.reasoncodes import ReasonCode
 from py_iot_node import devices
@@ -225,6 +225,25 @@ def test_only_a_lost_connection_is_a_warning(
         ("WARNING", "disconnected from the broker: Unspecified error"),
     ]
     assert [events.get_nowait() for _ in range(events.qsize())] == [Disconnected()] * 2
+
+
+def test_a_broker_without_mqtt_5_is_told_apart_and_3_1_1_can_be_chosen(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A broker that speaks only MQTT 3.1.1 refuses the node's MQTT 5 connection: the log
+    line says what to set, and the node set to it connects with 3.1.1."""
+    assert create_client(make_config(tmp_path)).protocol == MQTTv5
+    config = make_config(tmp_path, mqtt={"protocol": "3.1.1"})
+    client = create_client(config)
+    assert client.protocol == MQTTv311
+    forwarder = EventForwarder(queue.Queue())
+    unsupported = ReasonCode(PacketTypes.CONNACK, identifier=0x84)
+    with caplog.at_level(logging.ERROR, logger="py_iot_node.runner"):
+        forwarder.on_connect(client, None, ConnectFlags(False), unsupported, None)
+    assert caplog.messages == [
+        "broker refused the connection: Unsupported protocol version (a broker without MQTT 5: "
+        "set mqtt.protocol: 3.1.1 in the node's config)"
+    ]
 
 
 def test_oversized_and_flooding_messages_are_dropped_before_queueing(
