@@ -557,7 +557,8 @@ async def test_a_change_must_hold_for_the_minimum_time(
 async def test_the_event_speaks_the_homes_temperature_unit(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """In a home set to °F the event's slope, error and threshold are °F a day (x1.8)."""
+    """In a home set to °F the event's slope, error and threshold are °F a day (x1.8),
+    rounded as the trend sensors show them (0.01 °F/d, the error to 0.001)."""
     hass.config.units = US_CUSTOMARY_SYSTEM
     events = async_capture_events(hass, TREND_CHANGED_EVENT)
     coordinator = TrendCoordinator(
@@ -571,9 +572,9 @@ async def test_the_event_speaks_the_homes_temperature_unit(
     estimate = coordinator.data.estimates["temperature"]
     assert event.data["direction"] == "falling"
     assert event.data["unit"] == "°F/d"
-    assert event.data["slope_per_day"] == pytest.approx(estimate.slope_per_day * 1.8)
-    assert event.data["standard_error"] == pytest.approx(estimate.standard_error * 1.8)
-    assert event.data["threshold"] == pytest.approx(0.36)
+    assert event.data["slope_per_day"] == round(estimate.slope_per_day * 1.8, 2)
+    assert event.data["standard_error"] == round(estimate.standard_error * 1.8, 3)
+    assert event.data["threshold"] == 0.36
     await coordinator.async_shutdown()
 
 

@@ -46,6 +46,7 @@ from .snapshot import (
     TrendSnapshot,
     TrendSource,
     analyze_snapshot,
+    direction_numbers,
     in_time_zone,
     in_units,
 )
@@ -105,6 +106,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._storage_loaded = False
         self._retired: TrendSnapshot | None = None
         self._first_trend_requested = False
+        self._rising_writes: list[CALLBACK_TYPE] = []
 
     def _take_settings(self, options: Mapping[str, Any]) -> None:
         """Each source's rising/falling threshold and when its slope is shown, from options."""
@@ -399,9 +401,24 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         return in_units(snapshot, self.shown_units, digits)
 
     @callback
+    def async_write_after_trends(self, write: CALLBACK_TYPE) -> None:
+        """Write a rising sensor once this update's trend sensors are written.
+
+        An automation triggered by the rising sensor reads the trend in its conditions at
+        once: written first, it read the previous analysis's (`unknown` as it turned on).
+        """
+        self._rising_writes.append(write)
+
+    @callback
     def async_update_listeners(self) -> None:
-        """Update the entities, then announce direction changes (so automations see both)."""
+        """Write the trend sensors, then the rising sensors, then announce turns.
+
+        An automation triggered by any of them sees the others of the same analysis.
+        """
         super().async_update_listeners()
+        writes, self._rising_writes = self._rising_writes, []
+        for write in writes:
+            write()
         if self.data is not None:
             self._fire_direction_changes(self.data)
         if self._storage_loaded:
@@ -429,9 +446,12 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
                     "direction": direction,
                     "previous_direction": previous,
                     "unit": f"{shown.unit}/d",
-                    "slope_per_day": shown.rate(snapshot.estimates[key].slope_per_day),
-                    "standard_error": shown.rate(snapshot.estimates[key].standard_error),
-                    "threshold": shown.rate(snapshot.thresholds[key]),
+                    **direction_numbers(
+                        snapshot.estimates[key],
+                        snapshot.thresholds[key],
+                        shown,
+                        source.slope_digits,
+                    ),
                 },
             )
 

@@ -197,6 +197,10 @@ class TrendEntity(PyIotHomeCoordinatorEntity[TrendCoordinator]):
         if view is self._shown_view and available == self._shown_available:
             return
         self._shown_view, self._shown_available = view, available
+        self._write_state()
+
+    @callback
+    def _write_state(self) -> None:
         self.async_write_ha_state()
 
 
@@ -224,6 +228,11 @@ class TrendRisingBinarySensor(TrendEntity, BinarySensorEntity):
     """On while a source rises faster than the trend threshold."""
 
     entity_description: TrendBinarySensorDescription
+
+    @callback
+    def _write_state(self) -> None:
+        """After the trend sensor of the same analysis (see the coordinator)."""
+        self.coordinator.async_write_after_trends(self.async_write_ha_state)
 
     @property
     def is_on(self) -> bool | None:

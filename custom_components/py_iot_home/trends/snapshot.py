@@ -344,7 +344,7 @@ def _rising_view(
         value=None if direction is None else direction == "rising",
         attributes={
             ATTR_DIRECTION: direction,
-            ATTR_THRESHOLD: display_slope(unit.rate(threshold), SHOWN_DIGITS),
+            ATTR_THRESHOLD: shown_threshold(unit, threshold),
             ATTR_THRESHOLD_UNIT: _per_day(unit),
             **_why_unknown(estimate.not_ready if direction is None else None),
         },
@@ -362,6 +362,26 @@ def _why_unknown(reason: NotReadyReason | None) -> dict[str, NotReadyReason]:
 def _per_day(unit: DisplayUnit) -> str | None:
     """A slope's unit (None where the view was built without the sources' units)."""
     return f"{unit.unit}/d" if unit.unit else None
+
+
+def direction_numbers(
+    estimate: TrendEstimate, threshold: float, unit: DisplayUnit, digits: int
+) -> dict[str, float | None]:
+    """The slope, its error and the threshold of a turn, as the trend sensors show them.
+
+    The event gave them unrounded: a threshold of 0.2 °C/d read 0.36000000000000004 °F/d
+    in a notification, beside the rising sensor's 0.36.
+    """
+    return {
+        "slope_per_day": display_slope(unit.rate(estimate.slope_per_day), digits),
+        "standard_error": rounded(unit.rate(estimate.standard_error)),
+        "threshold": shown_threshold(unit, threshold),
+    }
+
+
+def shown_threshold(unit: DisplayUnit, threshold: float) -> float:
+    """A rising/falling threshold in the shown unit per day."""
+    return display_slope(unit.rate(threshold), SHOWN_DIGITS)
 
 
 def display_slope(slope: float, digits: int) -> float:
