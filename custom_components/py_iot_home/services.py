@@ -182,6 +182,7 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
     extremes = (math.nan, math.nan)
     if own is not None and _memory_answers(*own, window_s):
         trend, key = own
+        unit: str | None = trend.sources[key].unit
         times, values = trend.store.buffer(key).snapshot(now_s)
         settings = replace(trend.settings[key], window_s=window_s)
     else:
@@ -220,7 +221,9 @@ async def _async_analyze_trend(call: ServiceCall) -> ServiceResponse:
         maximum=max(_known(result.maximum, extremes[1]), default=math.nan),
     )
     response = _trend_response(result, settings, now_s)
-    return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], **response}
+    # The unit of the means and extremes (slopes per day): a template's words need it, and a
+    # sensor shown in °F answers in °F.
+    return {"entity_id": entity_id, "days": call.data[ATTR_DAYS], "unit": unit or None, **response}
 
 
 def _is_text(state: State) -> bool:
