@@ -62,6 +62,16 @@ retrain_and_tell:
         message: >-
           {{ trained.trained }} at {{ as_datetime(trained.trained_at).strftime('%H:%M %z') }}:
           {{ trained.training_rows }} examples, {{ trained.mae_w }} W
+by_target:
+  sequence:
+    - action: py_iot_home.forecast_power
+      target:
+        entity_id: sensor.power_forecast_predicted_power
+      data:
+        hours: 2
+      response_variable: ahead
+    - stop: "Two hours"
+      response_variable: ahead
 wrong_hours:
   sequence:
     - action: py_iot_home.forecast_power
@@ -177,3 +187,20 @@ async def test_a_script_with_wrong_input_stops_with_words_in_the_log(
         await hass.services.async_call("script", script, blocking=True)
     assert f"{script}: Error executing script." in caplog.text
     assert logged in caplog.text
+
+
+@pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_forecast_named_by_target_as_actions_are_written(
+    recorder_mock: Recorder, hass: HomeAssistant
+) -> None:
+    """`target: {entity_id: ...}` passes a list of one: it was refused with "value should be
+    a string at 'entity_id'"."""
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await _scripts(hass)
+    ahead = await hass.services.async_call(
+        "script", "by_target", blocking=True, return_response=True
+    )
+    assert ahead is not None
+    assert ahead["forecast"] == hass.states.get(PREDICTED).attributes["forecast"][:2]

@@ -180,3 +180,44 @@ async def test_the_event_carries_every_documented_key_in_the_homes_units(
         f" ± {data['standard_error']:.2f} °F/d (threshold 0.36 °F/d); numbers: 3;"
         f" past the threshold: True; last reading {last:%H:%M %z}."
     )
+
+
+async def test_an_action_named_by_target_as_actions_are_written(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """`target: {entity_id: ...}` reaches the action as a list of one: it was refused with
+    "value should be a string at 'entity_id'". Two are refused with words."""
+    scripts = {
+        "one": {
+            "sequence": [
+                {
+                    "action": "py_iot_home.analyze_trend",
+                    "target": {"entity_id": "sensor.living_room_temperature"},
+                    "data": {"days": 1},
+                    "response_variable": "trend",
+                },
+                {
+                    "variables": {
+                        "told": {"entity": "{{ trend.entity_id }}", "unit": "{{ trend.unit }}"}
+                    }
+                },
+                {"stop": "done", "response_variable": "told"},
+            ]
+        },
+        "two": {
+            "sequence": [
+                {
+                    "action": "py_iot_home.analyze_trend",
+                    "target": {
+                        "entity_id": "sensor.living_room_temperature, sensor.living_room_humidity"
+                    },
+                    "response_variable": "trend",
+                }
+            ]
+        },
+    }
+    assert await async_setup_component(hass, "script", {"script": scripts})
+    told = await hass.services.async_call("script", "one", blocking=True, return_response=True)
+    assert told == {"entity": "sensor.living_room_temperature", "unit": "°C"}
+    with pytest.raises(Exception, match="one, not 2: call the action once for each of"):
+        await hass.services.async_call("script", "two", blocking=True)

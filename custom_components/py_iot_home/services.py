@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -68,9 +68,29 @@ def _hours(value: Any) -> int:
     return int(probatio.Range(min=1, max=FORECAST_HOURS)(hours))
 
 
+def _one[T](validate: Callable[[Any], T]) -> Callable[[Any], T]:
+    """One id, as `data:` gives it or as `target:` does: a list of one.
+
+    `target: {entity_id: sensor.x}`, as actions are written, was refused with "value should
+    be a string at 'entity_id'".
+    """
+
+    def one(value: Any) -> T:
+        if isinstance(value, list):
+            if len(value) != 1:
+                raise probatio.Invalid(
+                    f"one, not {len(value)}: call the action once for each of"
+                    f" {', '.join(map(str, value))}"[:200]
+                )
+            (value,) = value
+        return validate(value)
+
+    return one
+
+
 ANALYZE_TREND_SCHEMA = probatio.Schema(
     {
-        probatio.Required(ATTR_ENTITY_ID): cv.entity_id,
+        probatio.Required(ATTR_ENTITY_ID): _one(cv.entity_id),
         probatio.Optional(ATTR_DAYS, default=DEFAULT_WINDOW_DAYS): _days,
     }
 )
@@ -80,8 +100,8 @@ ANALYZE_TREND_SCHEMA = probatio.Schema(
 # ...] is required. Got {'type': 'execute_script', ...}" is what Developer tools showed.
 PREDICTOR_FIELDS = (ATTR_DEVICE_ID, ATTR_ENTITY_ID, ATTR_CONFIG_ENTRY_ID)
 PREDICTOR_TARGET = {
-    probatio.Optional(ATTR_DEVICE_ID): cv.string,
-    probatio.Optional(ATTR_ENTITY_ID): cv.entity_id,
+    probatio.Optional(ATTR_DEVICE_ID): _one(cv.string),
+    probatio.Optional(ATTR_ENTITY_ID): _one(cv.entity_id),
     probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
 }
 FORECAST_SCHEMA = probatio.Schema(
