@@ -15,14 +15,15 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 
 async def ask(
-    hass: HomeAssistant, text: str, device_id: str | None = None
+    hass: HomeAssistant, text: str, device_id: str | None = None, context: Context | None = None
 ) -> conversation.ConversationResult:
-    """The default agent's result for `text`, in English; heard by a device (satellite)."""
+    """The default agent's result for `text`, in English; heard by a device (satellite), said
+    in `context` (a user's, as the frontend's Assist dialog sends it)."""
     return await conversation.async_converse(
         hass,
         text,
         None,
-        Context(),
+        context or Context(),
         language="en",
         agent_id=conversation.HOME_ASSISTANT_AGENT,
         device_id=device_id,

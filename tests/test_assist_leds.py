@@ -8,12 +8,17 @@ from typing import Any
 import pytest
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_mqtt_message
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockUser,
+    async_fire_mqtt_message,
+)
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.const import DOMAIN
@@ -57,6 +62,23 @@ async def test_turn_on_the_led_in_the_kitchen(
     assert await said(hass, "turn on the LED in the cellar") == (
         "I do not know an area called cellar."
     )
+
+
+async def test_an_led_switched_by_assist_is_logged_as_the_speakers_doing(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    hass_admin_user: MockUser,
+) -> None:
+    """The Activity row of an LED our sentence switched read "Via Switch", where Home
+    Assistant's own "turn off the desk LED" reads "By <user>" (helper-138's walk)."""
+    await _board_in_the_kitchen(hass, mock_config_entry)
+    for sentence in ("turn on the LED in the kitchen", "turn off the desk LED"):
+        spoken = Context(user_id=hass_admin_user.id)
+        result = await ask(hass, sentence, context=spoken)
+        assert result.response.response_type == intent.IntentResponseType.ACTION_DONE, sentence
+        switched = hass.states.get(DESK_LED).context
+        assert (switched.id, switched.user_id) == (spoken.id, hass_admin_user.id), sentence
 
 
 async def test_turn_on_the_led_in_no_area(

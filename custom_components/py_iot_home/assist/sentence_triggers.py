@@ -38,6 +38,10 @@ async def async_answer_with_intent(
     context: Context | None,
 ) -> ScriptRunResult:
     """Handle the intent with these slots; its speech is the conversation's answer."""
+    if context is None:
+        # The conversation trigger passes none: what the answer switches is then logged as
+        # the speaker's doing ("By <user>"), as with Home Assistant's own intents.
+        context = spoken_context(trigger)
     response = await intent.async_handle(
         hass,
         DOMAIN,
@@ -54,6 +58,12 @@ async def async_answer_with_intent(
     )
     speech: str = response.speech["plain"]["speech"]
     return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
+
+
+def spoken_context(trigger: Mapping[str, Any]) -> Context:
+    """The context the sentence was said in (the conversation's, with its user)."""
+    said: Mapping[str, Any] = trigger["user_input"]["context"]
+    return Context(user_id=said.get("user_id"), parent_id=said.get("parent_id"), id=said["id"])
 
 
 async def async_attach_sentences(
