@@ -60,9 +60,11 @@ async def async_answer_with_intent(
     return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
 
 
-def spoken_context(trigger: Mapping[str, Any]) -> Context:
-    """The context the sentence was said in (the conversation's, with its user)."""
-    said: Mapping[str, Any] = trigger["user_input"]["context"]
+def spoken_context(trigger: Mapping[str, Any]) -> Context | None:
+    """The context the sentence was said in (the conversation's, with its user), if given."""
+    said = (trigger.get("user_input") or {}).get("context")
+    if not isinstance(said, Mapping) or not isinstance(said.get("id"), str):
+        return None
     return Context(user_id=said.get("user_id"), parent_id=said.get("parent_id"), id=said["id"])
 
 
