@@ -271,7 +271,7 @@ async def test_a_week_too_uneven_for_a_trend_is_no_clear_trend(
     assert state.state == STATE_UNKNOWN
     assert state.attributes["unknown_reason"] == "no_clear_trend"
     assert state.attributes["method"] == "daily_means"
-    assert state.attributes["ready_at"] is None
+    assert "ready_at" not in state.attributes
     assert await _speech(hass, "is the living room getting warmer") == (
         "The temperature of the Living room has no clear trend: it went up and down too much "
         "over the last 7 days to tell whether it is getting warmer or colder."
@@ -325,8 +325,8 @@ async def test_a_board_whose_sensor_stopped_reading_has_no_trend_until_it_reads_
             STATE_UNKNOWN,
             "no_recent_samples",
         )
-        assert trend.attributes["direction"] is None
-        assert trend.attributes["ready_at"] is None
+        assert "direction" not in trend.attributes
+        assert "ready_at" not in trend.attributes
         assert trend.attributes["last_sample_at"] == last_reading.isoformat()
         status_id = trend_id.replace("_trend", "_status")
         assert hass.states.get(status_id).state == "no_recent_samples"

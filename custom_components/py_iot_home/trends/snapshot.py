@@ -299,7 +299,7 @@ def _slope_view(
     return EntityView(
         value=None if slope is None else display_slope(unit.rate(slope), digits),
         attributes={
-            ATTR_DIRECTION: direction,
+            **_when_known(ATTR_DIRECTION, direction),
             ATTR_STANDARD_ERROR: rounded(unit.rate(estimate.standard_error)),
             ATTR_METHOD: estimate.method,
             **_why_unknown(estimate.not_ready),
@@ -316,7 +316,7 @@ def _zoned(
 ) -> dict[str, Any]:
     """A slope's attributes that depend on the home's time zone: its times and local days."""
     return {
-        ATTR_READY_AT: _iso(ready_s, zone),
+        **_when_known(ATTR_READY_AT, _iso(ready_s, zone)),
         ATTR_LAST_SAMPLE_AT: _iso(result.last_time_s, zone) if result.count else None,
         ATTR_DAILY_MEANS: daily_means_json(result, level=unit.level),
     }
@@ -325,7 +325,8 @@ def _zoned(
 def _status_view(estimate: TrendEstimate, ready_s: float | None, zone: ZoneInfo) -> EntityView:
     """Shown, or why not; with the *ready* sensor's time."""
     return EntityView(
-        value=estimate.not_ready or STATUS_SHOWN, attributes={ATTR_READY_AT: _iso(ready_s, zone)}
+        value=estimate.not_ready or STATUS_SHOWN,
+        attributes=_when_known(ATTR_READY_AT, _iso(ready_s, zone)),
     )
 
 
@@ -343,7 +344,7 @@ def _rising_view(
     return EntityView(
         value=None if direction is None else direction == "rising",
         attributes={
-            ATTR_DIRECTION: direction,
+            **_when_known(ATTR_DIRECTION, direction),
             ATTR_THRESHOLD: shown_threshold(unit, threshold),
             ATTR_THRESHOLD_UNIT: _per_day(unit),
             **_why_unknown(estimate.not_ready if direction is None else None),
@@ -357,6 +358,15 @@ def _why_unknown(reason: NotReadyReason | None) -> dict[str, NotReadyReason]:
     Beside a trend shown, a reason of null read "Why no trend yet: Unknown" in its details.
     """
     return {} if reason is None else {ATTR_UNKNOWN_REASON: reason}
+
+
+def _when_known(key: str, value: object) -> dict[str, object]:
+    """`key` while it has a value, else nothing.
+
+    A null read "Direction: Unknown" and "Ready from: Unknown" in a trend's details while it
+    had no clear trend (templates read none either way).
+    """
+    return {} if value is None else {key: value}
 
 
 def _per_day(unit: DisplayUnit) -> str | None:
