@@ -8,24 +8,12 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.py_iot_home.const import (
-    CONF_HUMIDITY_ENTITY,
-    CONF_POWER_ENTITY,
-    CONF_RETRAIN_HOURS,
-    CONF_TEMPERATURE_ENTITY,
-    CONF_TRAINING_DAYS,
-    CONF_WEATHER_ENTITY,
-)
-
-from .assist_sentences import expose, said, start_assist
-from .home_entry import forecast_subentry, home_entry
-from .test_assist_outdoor_trend import _FORECAST_WEATHER
-from .test_assist_power import _home_sensors
-from .test_predictor import HUMIDITY, NOW, POWER, TEMPERATURE
+from .assist_sentences import expose, said
+from .outdoor_weather import FORECAST_WEATHER, async_forecast_with_weather
+from .test_predictor import NOW
 
 
 @pytest.fixture(autouse=True)
@@ -42,26 +30,7 @@ async def test_how_cold_will_it_get_tonight(
     sentence (Home Assistant's fallback answered): the reading now, and the weather's hourly
     forecast's lowest or highest over that part of the day, or both."""
     freezer.move_to(NOW)
-    assert await async_setup_component(
-        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
-    )
-    _home_sensors(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-                CONF_HUMIDITY_ENTITY: HUMIDITY,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # 4:10 PM in US/Pacific; the weather expects 5.2 °C at 4:00 PM, 0.5 °C less each hour to
     # 3:00 PM tomorrow.
     now = "It is 4.5\u00a0°C outside (Garden). "

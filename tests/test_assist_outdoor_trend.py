@@ -32,8 +32,8 @@ from .assist_sentences import NOT_EXPOSED, disable_by_user, expose, said, start_
 from .fakes import FakeHardware
 from .home_entry import board_subentry, feature, forecast_subentry, home_entry
 from .node_messages import BOTH, NODE_ID, announcement, discover_and_confirm
-from .test_assist_power import _WEATHER, _home_sensors
-from .test_predictor import HUMIDITY, NOW, POWER, TEMPERATURE, _set_states
+from .outdoor_weather import FORECAST_WEATHER, WEATHER, async_forecast_with_weather
+from .test_predictor import NOW, POWER, _set_states
 from .trend_samples import three_days_warming
 
 OUTDOOR_TEMPERATURE = "sensor.garden_temperature"
@@ -193,7 +193,7 @@ async def test_is_it_getting_colder_outside_from_the_weather(
 ) -> None:
     """A weather entity keeps no trend of ours: no yes or no, the reading now, and what would
     keep one."""
-    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
+    assert await async_setup_component(hass, "template", {"template": [{"weather": [WEATHER]}]})
     _set_states(hass)
     entry = home_entry(
         forecast_subentry(
@@ -295,23 +295,6 @@ async def test_a_nodes_sensor_outside_answers_from_its_own_trend(
     )
 
 
-# Each hour ahead half a degree colder and a percent more humid than the one before.
-_FORECAST_WEATHER = {
-    **_WEATHER,
-    "temperature_unit": "°C",
-    "temperature": "{{ 5.2 }}",
-    "availability": "{{ not is_state('sensor.weather_service', 'down') }}",
-    "forecast_hourly": (
-        "{% set ns = namespace(items=[]) %}"
-        "{% set start = now().replace(minute=0, second=0, microsecond=0) %}"
-        "{% for h in range(24) %}{% set ns.items = ns.items + [{"
-        "'datetime': (start + timedelta(hours=h)).isoformat(),"
-        "'temperature': 5.2 - 0.5 * h, 'humidity': 80 + h,"
-        "'condition': 'cloudy'}] %}{% endfor %}{{ ns.items }}"
-    ),
-}
-
-
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_a_sensor_without_a_trend_adds_what_the_weather_forecast_expects(
@@ -320,26 +303,7 @@ async def test_a_sensor_without_a_trend_adds_what_the_weather_forecast_expects(
     """Another integration's sensor outside keeps no trend: the reading now, and what the
     forecast's weather entity expects six hours ahead, said as its forecast."""
     freezer.move_to(NOW)
-    assert await async_setup_component(
-        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
-    )
-    _home_sensors(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-                CONF_HUMIDITY_ENTITY: HUMIDITY,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # 00:10 UTC is 4:10 PM in the home's US/Pacific; six hours ahead, the 06:00 UTC hour.
     assert dt_util.as_local(NOW).hour == 16
     no_trend = (
@@ -378,26 +342,7 @@ async def test_what_will_the_temperature_be_outside(
     """ "What will the temperature be outside" was Home Assistant's "not aware of any device
     called what will the": the reading now, and what the weather's hourly forecast expects."""
     freezer.move_to(NOW)
-    assert await async_setup_component(
-        hass, "template", {"template": [{"weather": [_FORECAST_WEATHER]}]}
-    )
-    _home_sensors(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-                CONF_HUMIDITY_ENTITY: HUMIDITY,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # 4:10 PM in US/Pacific; six hours ahead, the weather expects 5.2 - 3.0 °C, 86 %.
     ahead = "It is 4.5\u00a0°C outside (Garden). Outdoor's hourly forecast expects 2.2\u00a0°C by "
     for sentence in (

@@ -20,7 +20,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.py_iot_home.const import (
-    CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_RETRAIN_HOURS,
     CONF_TEMPERATURE_ENTITY,
@@ -33,6 +32,7 @@ from custom_components.py_iot_home.const import (
 from .assist_sentences import said, start_assist
 from .home_entry import async_configure_subentry, async_start_add, forecast_subentry, home_entry
 from .imported_statistics import async_import_once, imported
+from .outdoor_weather import WEATHER, async_forecast_with_weather, set_home_sensors
 from .test_assist_exposure import NOT_EXPOSED, expose, start_default_agent
 from .test_predictor import (
     ENOUGH_DAYS,
@@ -48,16 +48,8 @@ from .test_predictor import (
     _set_states,
 )
 
+
 # A weather entity outdoors, in °F: the home shows it in °C.
-_WEATHER = {
-    "name": "Outdoor",
-    "condition": "cloudy",
-    "temperature": "{{ 41.3 }}",
-    "temperature_unit": "°F",
-    "humidity": "{{ 80 }}",
-}
-
-
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
     """The recorder's database must exist before hass starts: ask for it first."""
@@ -246,7 +238,7 @@ async def test_the_temperature_outside_from_the_weather(
 ) -> None:
     """A forecast set up with a weather entity and no outdoor sensor: the weather answers."""
     freezer.move_to(NOW)
-    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
+    assert await async_setup_component(hass, "template", {"template": [{"weather": [WEATHER]}]})
     _set_states(hass)
     entry = home_entry(
         forecast_subentry(
@@ -286,24 +278,7 @@ async def test_outside_the_homes_sensors_answer_before_the_weather(
     temperature took the sensor and the humidity the weather, side by side 4.5 °C from the
     garden and 80 % from a weather service (the forecast learns the humidity from the sensor)."""
     freezer.move_to(NOW)
-    assert await async_setup_component(hass, "template", {"template": [{"weather": [_WEATHER]}]})
-    _home_sensors(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-                CONF_HUMIDITY_ENTITY: HUMIDITY,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, WEATHER)
     weather = hass.states.get("weather.outdoor").attributes
     assert (weather["temperature"], weather["humidity"]) == (5.2, 80)
     assert await said(hass, "what is the temperature outside") == (
@@ -311,29 +286,6 @@ async def test_outside_the_homes_sensors_answer_before_the_weather(
     )
     assert await said(hass, "how humid is it outside") == (
         "The humidity outside is 84\u00a0percent (Garden humidity)."
-    )
-
-
-def _home_sensors(hass: HomeAssistant) -> None:
-    """The meter and the outdoor sensors a power forecast learns from, with device classes."""
-    hass.states.async_set(
-        POWER,
-        "1234.4",
-        {"unit_of_measurement": "W", "device_class": "power", "friendly_name": "Meter"},
-    )
-    hass.states.async_set(
-        TEMPERATURE,
-        "4.5",
-        {"unit_of_measurement": "°C", "device_class": "temperature", "friendly_name": "Garden"},
-    )
-    hass.states.async_set(
-        HUMIDITY,
-        "84",
-        {
-            "unit_of_measurement": "%",
-            "device_class": "humidity",
-            "friendly_name": "Garden humidity",
-        },
     )
 
 
@@ -345,7 +297,7 @@ async def test_power_answers_say_where_to_expose_the_power_sensors(
     where to expose them; the temperature and humidity outside are answered out of the box."""
     freezer.move_to(NOW)
     await _seed(hass, ENOUGH_DAYS)
-    _home_sensors(hass)
+    set_home_sensors(hass)
     await _add_predictor(hass)
     await start_default_agent(hass)
     predicted = hass.states.get(PREDICTED).name
