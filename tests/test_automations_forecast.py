@@ -168,7 +168,13 @@ async def test_two_retrains_at_once_both_answer_with_the_one_training(
     [
         ("wrong_hours", "value must be at most 24 at 'hours'"),
         ("wrong_key", "not a valid option, did you mean 'hours'? at 'hour'"),
-        ("not_a_forecast", "sensor.demo_power is not a loaded power forecast"),
+        # The meter the forecast learns, where the forecast was meant: its sensor is named.
+        (
+            "not_a_forecast",
+            "sensor.demo_power is the power sensor a forecast learns from, not the forecast: "
+            "name its Predicted power sensor, sensor.power_forecast_predicted_power, or its "
+            "device",
+        ),
         ("no_response_variable", "Script requires 'response_variable' for response data"),
     ],
 )

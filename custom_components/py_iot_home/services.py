@@ -261,6 +261,18 @@ def _known(*values: float) -> list[float]:
     return [value for value in values if not math.isnan(value)]
 
 
+def _predicted_power_of_meter(hass: HomeAssistant, meter: str) -> str | None:
+    """The Predicted power sensor of a forecast that learns `meter`, if one does."""
+    for entity in er.async_get(hass).entities.values():
+        if entity.platform != DOMAIN or entity.translation_key != "predicted_power":
+            continue
+        runtime = entity_feature(hass, entity)
+        predictor = runtime.predictor if runtime is not None else None
+        if predictor is not None and predictor.sources.power == meter:
+            return entity.entity_id
+    return None
+
+
 def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordinator:
     """The forecast the call names, by its device, one of its sensors, or its id."""
     if sum(field in data for field in PREDICTOR_FIELDS) != 1:
@@ -280,6 +292,14 @@ def _predictor(hass: HomeAssistant, data: Mapping[str, Any]) -> PredictorCoordin
         named = data[ATTR_CONFIG_ENTRY_ID]
         feature = feature_by_id(hass, named)
     if feature is None or (predictor := feature.predictor) is None:
+        meter = data.get(ATTR_ENTITY_ID)
+        if meter and (predicted := _predicted_power_of_meter(hass, meter)):
+            # The meter a forecast learns, named where the forecast was meant.
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="meter_not_forecast",
+                translation_placeholders={"target": meter, "predicted": predicted},
+            )
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="not_a_forecast",
