@@ -154,6 +154,14 @@ def sample(message: Received) -> StateMessage | None:
     return state if state.sensors else None
 
 
+def led_on(message: Received) -> bool:
+    """A state saying the LED is on: the node's confirmation of an "ON" command."""
+    return (
+        message.topic == f"{PREFIX}/state"
+        and parse_state(message.topic, message.payload).switches.get("led") is True
+    )
+
+
 def test_announce_state_command_and_last_will(
     broker: MosquittoServer,
     start_agent: Callable[[], subprocess.Popen[bytes]],
@@ -181,12 +189,7 @@ def test_announce_state_command_and_last_will(
     assert abs(state.ts - time.time()) < 10
 
     watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
-    echo = watcher.wait_for(
-        lambda m: (
-            m.topic == f"{PREFIX}/state"
-            and parse_state(m.topic, m.payload).switches.get("led") is True
-        )
-    )
+    echo = watcher.wait_for(led_on)
     assert parse_state(echo.topic, echo.payload).switches == {"led": True}
 
     agent.send_signal(signal.SIGKILL)
@@ -216,12 +219,7 @@ def test_a_node_set_to_mqtt_3_1_1_announces_and_obeys(
     watcher.wait_for(is_topic("announce"))
     watcher.wait_for(lambda m: sample(m) is not None)
     watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
-    watcher.wait_for(
-        lambda m: (
-            m.topic == f"{PREFIX}/state"
-            and parse_state(m.topic, m.payload).switches.get("led") is True
-        )
-    )
+    watcher.wait_for(led_on)
     agent.send_signal(signal.SIGTERM)
     assert agent.wait(timeout=TIMEOUT_S) == 0
     log = (tmp_path / "agent.log").read_text()
@@ -319,12 +317,7 @@ def test_a_strangers_huge_command_never_reaches_the_agents_memory(
     ).wait_for_publish(TIMEOUT_S)
     # Delivered in order after it: its confirmation says the agent is past the big one.
     watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
-    watcher.wait_for(
-        lambda m: (
-            m.topic == f"{PREFIX}/state"
-            and parse_state(m.topic, m.payload).switches.get("led") is True
-        )
-    )
+    watcher.wait_for(led_on)
     grown_kib = peak_memory_kib(agent.pid) - before
     # paho read all 32 MiB and copied it twice before the agent dropped it: 100 MiB and more.
     assert grown_kib < 8 * 1024
@@ -352,13 +345,7 @@ def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
         watcher.client.publish(topic, "ON", qos=1)
     # Delivered in order after them: its confirmation says the agent is past the flood.
     watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
-    watcher.wait_for(
-        lambda m: (
-            m.topic == f"{PREFIX}/state"
-            and parse_state(m.topic, m.payload).switches.get("led") is True
-        ),
-        timeout=60,
-    )
+    watcher.wait_for(led_on, timeout=60)
     agent.send_signal(signal.SIGTERM)
     assert agent.wait(timeout=TIMEOUT_S) == 0
     log = (tmp_path / "agent.log").read_text()
