@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -70,10 +71,7 @@ async def test_when_is_the_peak_power(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """The hour of the highest forecast in the next 24 hours, in the home's time zone."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     forecast = hass.states.get(PREDICTED).attributes["forecast"]
     assert len(forecast) == 24
     peak = max(forecast, key=lambda point: point["power_w"])
@@ -335,10 +333,7 @@ async def test_what_will_the_power_be_at_a_time_of_day(
 ) -> None:
     """The forecast's row of that hour in the home's time zone: "what will the power be at
     6 pm" was Home Assistant's "not aware of any area called 6 pm"."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     rows = {
         dt_util.parse_datetime(point["datetime"]): point
         for point in hass.states.get(PREDICTED).attributes["forecast"]
@@ -423,10 +418,7 @@ async def test_tonight_is_todays_night(
 ) -> None:
     """At 11:30 PM, "at 9 pm tonight" answered tomorrow's 9 PM; tonight's evening is today's,
     and its small hours come after its midnight."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # Asked at 11:30 PM, once the forecast has followed the clock there.
     evening = dt_util.as_local(NOW).replace(hour=23, minute=30)
     freezer.move_to(evening)
@@ -473,10 +465,7 @@ async def test_tomorrow_morning_evening_and_night_are_tomorrows(
 ) -> None:
     """ "At 7 tomorrow morning", "at 9 tomorrow evening", "at 10 tomorrow night" were no
     time of day; tomorrow night's small hours come after tomorrow's midnight."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
 
@@ -521,10 +510,7 @@ async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
     """At 00:30, "at 1 am tomorrow night" answered of the small hours two days on (48.5 hours
     ahead): tonight is then the night under way, and tomorrow night the one after it, which
     begins this evening, as at 11:30 PM (its 1 AM about 24.5 hours ahead)."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     small_hours = dt_util.as_local(NOW).replace(hour=0, minute=30) + timedelta(days=1)
     freezer.move_to(small_hours)
     async_fire_time_changed(hass, small_hours)
@@ -569,10 +555,7 @@ async def test_a_forecast_not_remade_yet_sends_no_one_to_a_time_gone_by(
     """At 5:00:30 PM, before the forecast is remade a minute past the hour, it reaches 4:00 PM
     tomorrow: "at 4 pm tomorrow" said "ask again after 5:00 PM today", a time gone by. Now it
     says to ask once this hour's forecast is made, and then it answers."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     five_pm = dt_util.as_local(NOW).replace(hour=17, minute=0)
     late = five_pm + timedelta(seconds=30)
     freezer.move_to(late)
@@ -615,10 +598,7 @@ async def test_a_part_of_the_day_said_before_the_time(
     """ "What will the power be tomorrow morning at 7" was Home Assistant's "Sorry, I am not
     aware of any area called 7"; "tonight at 9", "this evening at 8" the same, "in the
     morning at 7" "… called morning at 7"."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
 
@@ -654,10 +634,7 @@ async def test_an_hour_said_with_another_part_of_the_day_is_taken_and_said_so(
     """ "At 3 this evening" answered of 3 PM as if it were the evening's: the hour is taken as
     said, 3 PM, and the answer says it is in the afternoon. Any AM hour is the morning's
     ("5 this morning"), and 5 and 6 PM are the afternoon's or the evening's."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
 
@@ -786,10 +763,7 @@ async def test_each_power_question_is_answered_by_one_intent(
 ) -> None:
     """ "What's the power forecast for today" fitted the day's sentences and "… for {time}":
     both triggers ran, and two intents worked the day's answer out for one reply."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
     today = "For the rest of today, Power forecast expects about "
     tomorrow = "Tomorrow, Power forecast expects about "
@@ -840,10 +814,7 @@ async def test_what_will_the_power_be_in_a_few_hours(
     """ "What will the power be in two hours" was Home Assistant's timer: "Command will be
     executed in two hours" (the question asked again then, to no one); now the forecast's
     row of that hour, as "at 6:10 pm" would have it."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     today = dt_util.as_local(NOW).replace(minute=0, second=0, microsecond=0)
     assert today.hour == 16
@@ -988,6 +959,30 @@ def _over(hass: HomeAssistant, when: str, starts: list[datetime], first_share: f
     )
 
 
+async def _forecast_heard_at(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, now: datetime
+) -> None:
+    """At `now`, a forecast trained on the seeded weeks, and Assist listening."""
+    freezer.move_to(now)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+
+
+def _parts_said(
+    hass: HomeAssistant, say: Callable[[HomeAssistant, str, list[datetime]], str]
+) -> tuple[str, str, str]:
+    """What is said of tonight, this evening and tomorrow morning at 4:10 PM, by `say`."""
+    local_now = dt_util.as_local(NOW)
+    five_pm = local_now.replace(hour=17, minute=0)
+    tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
+    return (
+        say(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13)),
+        say(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7)),
+        say(hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)),
+    )
+
+
 def _hourly(first: datetime, count: int) -> list[datetime]:
     """`count` real hours from `first`, each an hour after the last in UTC."""
     return [first + timedelta(hours=index) for index in range(count)]
@@ -1000,20 +995,11 @@ async def test_the_power_over_a_part_of_the_day(
     """ "What will the power be tonight?", "how much energy will we use this evening?", "what's
     the power forecast for tomorrow morning?" were Home Assistant's "Sorry, I couldn't
     understand that" (the last, 'I do not understand "tomorrow morning" as a time of day')."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific on Saturday 28 February: the forecast runs from 4:00 PM today to
     # 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
-    five_pm = local_now.replace(hour=17, minute=0)
-    tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
-    tonight = _over(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13))
-    this_evening = _over(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7))
-    tomorrow_morning = _over(
-        hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)
-    )
+    tonight, this_evening, tomorrow_morning = _parts_said(hass, _over)
     # What is left of the hour under way: 50 minutes of 4 PM.
     rest_of_afternoon = _over(
         hass,
@@ -1089,19 +1075,10 @@ async def test_when_is_the_peak_power_of_a_part_of_the_day(
 ) -> None:
     """ "When is the peak power tonight" was Home Assistant's "Sorry, I couldn't understand
     that": the peak questions knew today and tomorrow only. Now the part's highest hour."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 16:10 in US/Pacific: the forecast runs from 4:00 PM today to 4:00 PM tomorrow.
     local_now = dt_util.as_local(NOW)
-    five_pm = local_now.replace(hour=17, minute=0)
-    tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
-    tonight = _peak_over(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13))
-    this_evening = _peak_over(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7))
-    tomorrow_morning = _peak_over(
-        hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)
-    )
+    tonight, this_evening, tomorrow_morning = _parts_said(hass, _peak_over)
     (this_hour,) = (
         point
         for start, point in _rows(hass).items()

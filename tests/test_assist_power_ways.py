@@ -11,10 +11,10 @@ from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .assist_sentences import said, start_assist
+from .assist_sentences import said
 from .imported_statistics import imported
-from .test_assist_power import _expects, _hourly, _over
-from .test_predictor import ENOUGH_DAYS, NOW, _add_predictor, _hourly_statistics, _seed
+from .test_assist_power import _expects, _forecast_heard_at, _hourly, _over
+from .test_predictor import ENOUGH_DAYS, NOW, _hourly_statistics
 
 _HOUR = timedelta(hours=1)
 _DAY_ANSWERS = ("For the rest of today, ", "Tomorrow, ", "Power forecast expects the peak ")
@@ -31,10 +31,7 @@ async def test_the_twenty_four_hour_clock_said_in_words(
 ) -> None:
     """ "At eighteen hundred (hours)", "oh seven hundred", "eighteen thirty" were 'I do not
     understand … as a time of day', while "at 1800" was the forecast's 6 PM."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     # 4:10 PM on Saturday 28 February in US/Pacific: the forecast reaches 4:00 PM tomorrow.
     six_pm = dt_util.as_local(NOW).replace(hour=18, minute=0)
     at_six = _expects(hass, six_pm, "at 6:00 PM today")
@@ -61,10 +58,7 @@ async def test_a_time_on_a_weekday(
     """ "What will the power be at 7 pm on friday" was 'I do not understand "7 pm on friday" as
     a time of day'. Today's or tomorrow's weekday is that day's; a later one is past the 24
     hours the forecast sees, and the answer says how far it sees and when it will see it."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     saturday = dt_util.as_local(NOW).replace(minute=0)
     assert saturday.strftime("%A %H:%M") == "Saturday 16:00"
     for sentence, answer in (
@@ -104,10 +98,7 @@ async def test_the_power_between_two_times(
     """ "How much power will we use between 6 and 9 pm" (and "from 6 to 9 tonight") had no
     sentence: Home Assistant's fallback answered. Now those hours' energy and highest hour,
     by one intent, as a part of the day's; the start is the last of its hour before the end."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
     four_pm = dt_util.as_local(NOW).replace(minute=0)
     six_to_nine = _over(hass, "From 6:00 PM to 9:00 PM today", _hourly(four_pm + 2 * _HOUR, 3))
@@ -180,10 +171,7 @@ async def test_a_day_asked_by_its_weekday(
     sentence, and "what's the power forecast for friday" was 'I do not understand "friday" as
     a time of day'. Today's and tomorrow's weekdays are answered as today and tomorrow; a later
     one says it is beyond the 24 hours, and each forecast what it sees."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
     # Saturday 4:10 PM in US/Pacific.
     for sentence, as_said in (

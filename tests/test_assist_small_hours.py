@@ -14,13 +14,12 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from .assist_sentences import said, start_assist
 from .imported_statistics import async_import_once, imported
 from .test_assist_clocks_go_back import AUTUMN_EVENING, BERLIN, _night_load_statistics
-from .test_assist_power import _card, _expects, _hourly, _over, _rows
+from .test_assist_power import _card, _expects, _forecast_heard_at, _hourly, _over, _rows
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
     _add_predictor,
     _hourly_statistics,
-    _seed,
     _set_states,
 )
 
@@ -82,10 +81,7 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
     tomorrow" and "how much power will we use tomorrow" followed the calendar (the morning after
     next, about 30 hours ahead), while "tomorrow night" was already the coming one. A person
     still up means the coming day: today's date, said once before the answers."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     small_hours = dt_util.as_local(NOW).replace(hour=0, minute=30) + timedelta(days=1)
     await _at(hass, freezer, small_hours)
     midnight = small_hours.replace(minute=0)
@@ -157,10 +153,7 @@ async def test_tomorrow_at_the_edges_of_the_small_hours(
     """The small hours run from midnight to 6:00 AM: at 11:59 PM and from 6:00 AM tomorrow is
     the calendar's; from 00:00 to 5:59 AM it is today's date. A time of it already gone by
     (4 am, asked at 5:59) is the next one, as the calendar's tomorrow has it."""
-    freezer.move_to(NOW)
-    await _seed(hass, ENOUGH_DAYS)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await _forecast_heard_at(hass, freezer, NOW)
     evening = dt_util.as_local(NOW).replace(hour=23, minute=59)
     sunday = evening + timedelta(minutes=1)
     await _at(hass, freezer, evening)
