@@ -20,7 +20,7 @@ from custom_components.py_iot_home.const import (
 
 from .assist_sentences import start_assist
 from .home_entry import forecast_subentry, home_entry
-from .test_predictor import HUMIDITY, POWER, TEMPERATURE
+from .test_predictor import HUMIDITY, POWER, TEMPERATURE, _set_states
 
 # A template weather, `weather.outdoor`: 41.3 °F (5.2 °C) and 80 % now.
 WEATHER = {
@@ -71,23 +71,25 @@ def set_home_sensors(hass: HomeAssistant) -> None:
     )
 
 
-async def async_forecast_with_weather(hass: HomeAssistant, weather: Mapping[str, Any]) -> None:
-    """`weather` as `weather.outdoor`, the home's sensors, and a power forecast of the meter
-    that reads the garden's sensors and the weather, set up; Assist started."""
+async def async_forecast_with_weather(
+    hass: HomeAssistant, weather: Mapping[str, Any], *, outdoor_sensors: bool = True
+) -> None:
+    """`weather` as `weather.outdoor` and a power forecast of the meter that reads it, set up;
+    Assist started. With `outdoor_sensors`, the garden's sensors (`set_home_sensors`) are the
+    forecast's too; without, the weather is its only outdoor source."""
     assert await async_setup_component(hass, "template", {"template": [{"weather": [weather]}]})
-    set_home_sensors(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_TEMPERATURE_ENTITY: TEMPERATURE,
-                CONF_HUMIDITY_ENTITY: HUMIDITY,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
+    options: dict[str, Any] = {
+        CONF_POWER_ENTITY: POWER,
+        CONF_WEATHER_ENTITY: "weather.outdoor",
+        CONF_TRAINING_DAYS: 60,
+        CONF_RETRAIN_HOURS: 24,
+    }
+    if outdoor_sensors:
+        set_home_sensors(hass)
+        options |= {CONF_TEMPERATURE_ENTITY: TEMPERATURE, CONF_HUMIDITY_ENTITY: HUMIDITY}
+    else:
+        _set_states(hass)
+    entry = home_entry(forecast_subentry(options))
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

@@ -12,7 +12,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
@@ -23,7 +22,6 @@ from custom_components.py_iot_home.const import (
     CONF_RETRAIN_HOURS,
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
-    CONF_WEATHER_ENTITY,
     DOMAIN,
 )
 from custom_components.py_iot_home.protocol import Quantity, SensorInfo
@@ -193,22 +191,7 @@ async def test_is_it_getting_colder_outside_from_the_weather(
 ) -> None:
     """A weather entity keeps no trend of ours: no yes or no, the reading now, and what would
     keep one."""
-    assert await async_setup_component(hass, "template", {"template": [{"weather": [WEATHER]}]})
-    _set_states(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, WEATHER, outdoor_sensors=False)
     for sentence, whether in (
         ("is it getting colder outside", "getting colder"),
         ("is the temperature outside rising", "getting warmer"),

@@ -13,7 +13,6 @@ from homeassistant.components.recorder import Recorder
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -25,13 +24,12 @@ from custom_components.py_iot_home.const import (
     CONF_RETRAIN_HOURS,
     CONF_TEMPERATURE_ENTITY,
     CONF_TRAINING_DAYS,
-    CONF_WEATHER_ENTITY,
     DOMAIN,
     SubentryKind,
 )
 
 from .assist_sentences import said, start_assist
-from .home_entry import async_configure_subentry, async_start_add, forecast_subentry, home_entry
+from .home_entry import async_configure_subentry, async_start_add
 from .imported_statistics import async_import_once, imported
 from .outdoor_weather import WEATHER, async_forecast_with_weather, set_home_sensors
 from .test_assist_exposure import NOT_EXPOSED, expose, start_default_agent
@@ -236,22 +234,7 @@ async def test_the_temperature_outside_from_the_weather(
 ) -> None:
     """A forecast set up with a weather entity and no outdoor sensor: the weather answers."""
     freezer.move_to(NOW)
-    assert await async_setup_component(hass, "template", {"template": [{"weather": [WEATHER]}]})
-    _set_states(hass)
-    entry = home_entry(
-        forecast_subentry(
-            {
-                CONF_POWER_ENTITY: POWER,
-                CONF_WEATHER_ENTITY: "weather.outdoor",
-                CONF_TRAINING_DAYS: 60,
-                CONF_RETRAIN_HOURS: 24,
-            }
-        )
-    )
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    await start_assist(hass)
+    await async_forecast_with_weather(hass, WEATHER, outdoor_sensors=False)
     # 41.3 °F is 5.17 °C: the weather entity shows it in the home's unit, to a tenth.
     assert hass.states.get("weather.outdoor").attributes["temperature_unit"] == "°C"
     assert await said(hass, "what is the temperature outside") == (
