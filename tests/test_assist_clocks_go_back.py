@@ -12,11 +12,11 @@ from homeassistant.util import dt as dt_util
 
 from .assist_sentences import said, start_assist
 from .imported_statistics import Statistics, async_import_once, imported
+from .test_assist_power import _rows
 from .test_predictor import (
     ENOUGH_DAYS,
     HUMIDITY,
     POWER,
-    PREDICTED,
     TEMPERATURE,
     _add_predictor,
     _hourly,
@@ -49,22 +49,23 @@ def _night_load_statistics(days: int, end: datetime) -> Statistics:
     ]
 
 
-@imported(_night_load_statistics, ENOUGH_DAYS, AUTUMN_EVENING)
-async def test_the_highest_hour_says_which_two_oclock(
-    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    """ "The highest hour is 2:00 AM" did not say which of the night's two 2:00 AMs."""
+async def async_autumn_night_heard(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Berlin at 11:30 PM the evening the clocks go back: the night-load forecast, and Assist."""
     await hass.config.async_update(time_zone=BERLIN)
     freezer.move_to(AUTUMN_EVENING)
     await async_import_once(hass, _night_load_statistics(ENOUGH_DAYS, AUTUMN_EVENING))
     _set_states(hass)
     await _add_predictor(hass)
     await start_assist(hass)
-    rows = {
-        start.astimezone(dt_util.UTC): point
-        for point in hass.states.get(PREDICTED).attributes["forecast"]
-        if (start := dt_util.parse_datetime(point["datetime"])) is not None
-    }
+
+
+@imported(_night_load_statistics, ENOUGH_DAYS, AUTUMN_EVENING)
+async def test_the_highest_hour_says_which_two_oclock(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "The highest hour is 2:00 AM" did not say which of the night's two 2:00 AMs."""
+    await async_autumn_night_heard(hass, freezer)
+    rows = _rows(hass)
     peak = max(rows, key=lambda start: rows[start]["power_w"])
     first_two = datetime(2026, 10, 25, 0, 0, tzinfo=dt_util.UTC)
     assert peak in (first_two, first_two + timedelta(hours=1))
@@ -96,17 +97,8 @@ async def test_in_a_few_hours_says_which_two_thirty(
     """At 11:30 PM, "in three hours" and "in four hours" are both 2:30 AM on the clock: the
     answers gave the first's figure "in the hour from 2:00 AM" and the second's "from 2:00 AM
     to 3:00 AM", not saying which. Now as "at 2:30 am" says it."""
-    await hass.config.async_update(time_zone=BERLIN)
-    freezer.move_to(AUTUMN_EVENING)
-    await async_import_once(hass, _night_load_statistics(ENOUGH_DAYS, AUTUMN_EVENING))
-    _set_states(hass)
-    await _add_predictor(hass)
-    await start_assist(hass)
-    rows = {
-        start.astimezone(dt_util.UTC): point
-        for point in hass.states.get(PREDICTED).attributes["forecast"]
-        if (start := dt_util.parse_datetime(point["datetime"])) is not None
-    }
+    await async_autumn_night_heard(hass, freezer)
+    rows = _rows(hass)
 
     def spoken(power_w: float) -> str:
         # Whole watts, or tenths of a kilowatt from 10 kW; a half up.

@@ -11,16 +11,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .assist_sentences import said, start_assist
-from .imported_statistics import async_import_once, imported
-from .test_assist_clocks_go_back import AUTUMN_EVENING, BERLIN, _night_load_statistics
+from .assist_sentences import said
+from .imported_statistics import imported
+from .test_assist_clocks_go_back import (
+    AUTUMN_EVENING,
+    _night_load_statistics,
+    async_autumn_night_heard,
+)
 from .test_assist_power import _card, _expects, _forecast_heard_at, _hourly, _over, _rows
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
-    _add_predictor,
     _hourly_statistics,
-    _set_states,
 )
 
 # NOW is 4:10 PM on Saturday 28 February in US/Pacific; the small hours after are Sunday's.
@@ -187,12 +189,7 @@ async def test_tomorrow_in_the_small_hours_the_night_the_clocks_go_back(
 ) -> None:
     """Berlin, Sunday 25 October 2026 at 00:30, before the clocks go back at 3:00 AM: "tomorrow
     at 2:30 am" is tonight's, which comes twice, and "tomorrow" is the 25-hour Sunday."""
-    await hass.config.async_update(time_zone=BERLIN)
-    freezer.move_to(AUTUMN_EVENING)
-    await async_import_once(hass, _night_load_statistics(ENOUGH_DAYS, AUTUMN_EVENING))
-    _set_states(hass)
-    await _add_predictor(hass)
-    await start_assist(hass)
+    await async_autumn_night_heard(hass, freezer)
     small_hours = datetime(2026, 10, 24, 22, 30, tzinfo=dt_util.UTC)
     await _at(hass, freezer, small_hours)
     first_two = datetime(2026, 10, 25, 0, 0, tzinfo=dt_util.UTC)
