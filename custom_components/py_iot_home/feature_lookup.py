@@ -6,6 +6,7 @@ devices carry their subentry, a node's only its entry.
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -73,3 +74,16 @@ def feature_by_id(hass: HomeAssistant, feature_id: str) -> FeatureRuntime | None
         if (runtime := running_feature(hass, entry.entry_id, feature_id)) is not None:
             return runtime
     return None
+
+
+@callback
+def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:
+    """Every enabled Predicted power sensor of this integration."""
+    return [
+        entity
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and entity.translation_key == "predicted_power"
+        and not entity.disabled
+    ]

@@ -27,7 +27,12 @@ from .analysis.trend import TrendResult, analyze_trend
 from .analysis.trend_estimate import TrendSettings, estimate_trend
 from .analysis.trend_json import result_summary, rounded
 from .const import DEFAULT_TREND_MIN_SPAN_HOURS, DEFAULT_WINDOW_DAYS, DOMAIN
-from .feature_lookup import device_feature, entity_feature, feature_by_id
+from .feature_lookup import (
+    device_feature,
+    entity_feature,
+    feature_by_id,
+    predicted_power_entities,
+)
 from .forecast.coordinator import FORECAST_HOURS, PredictorCoordinator
 from .forecast.snapshot import choices_at, percent_tenth, points_ahead, rounded_tenth
 from .models import FeatureRuntime
@@ -263,9 +268,7 @@ def _known(*values: float) -> list[float]:
 
 def _predicted_power_of_meter(hass: HomeAssistant, meter: str) -> str | None:
     """The Predicted power sensor of a forecast that learns `meter`, if one does."""
-    for entity in er.async_get(hass).entities.values():
-        if entity.platform != DOMAIN or entity.translation_key != "predicted_power":
-            continue
+    for entity in predicted_power_entities(hass):
         runtime = entity_feature(hass, entity)
         predictor = runtime.predictor if runtime is not None else None
         if predictor is not None and predictor.sources.power == meter:

@@ -1,28 +1,14 @@
-"""The power forecasts Assist reads: their Predicted power sensors, their rows, why none."""
+"""The power forecasts Assist reads: their rows, and why there are none."""
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN
 from ..feature_lookup import entity_feature
 from ..markdown_text import with_unit
 from .power_answers import ForecastHour
-
-
-def predicted_power_entities(hass: HomeAssistant) -> list[er.RegistryEntry]:
-    """Every enabled Predicted power sensor of this integration."""
-    return [
-        entity
-        for entity in er.async_get(hass).entities.values()
-        if entity.platform == DOMAIN
-        and entity.domain == Platform.SENSOR
-        and entity.translation_key == "predicted_power"
-        and not entity.disabled
-    ]
 
 
 def forecast_hours(points: object) -> list[ForecastHour]:

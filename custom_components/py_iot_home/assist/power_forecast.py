@@ -10,7 +10,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
-from ..feature_lookup import feature_entry
+from ..feature_lookup import feature_entry, predicted_power_entities
 from .asked_time import (
     MomentAsked,
     asked_day,
@@ -20,7 +20,7 @@ from .asked_time import (
     parse_asked_time,
 )
 from .exposure import assistant_of, is_exposed, not_exposed_answer
-from .forecast_rows import forecast_hours, predicted_power_entities, why_no_forecast
+from .forecast_rows import forecast_hours, why_no_forecast
 from .part_of_day import PartOfDay, part_placed, said_part, tomorrow_is_today
 from .power_answers import (
     ForecastHour,
