@@ -302,7 +302,7 @@ def _slope_view(
             **_when_known(ATTR_DIRECTION, direction),
             ATTR_STANDARD_ERROR: rounded(unit.rate(estimate.standard_error)),
             ATTR_METHOD: estimate.method,
-            **_why_unknown(estimate.not_ready),
+            **_when_known(ATTR_UNKNOWN_REASON, estimate.not_ready),
             ATTR_SPAN_HOURS: round(result.covered_s / 3600.0, 1),  # what the gate counts
             **result_summary(result, level=unit.level, spread=unit.rate),
             **_zoned(result, ready_s, unit, zone),
@@ -347,24 +347,17 @@ def _rising_view(
             **_when_known(ATTR_DIRECTION, direction),
             ATTR_THRESHOLD: shown_threshold(unit, threshold),
             ATTR_THRESHOLD_UNIT: _per_day(unit),
-            **_why_unknown(estimate.not_ready if direction is None else None),
+            **_when_known(ATTR_UNKNOWN_REASON, estimate.not_ready if direction is None else None),
         },
     )
-
-
-def _why_unknown(reason: NotReadyReason | None) -> dict[str, NotReadyReason]:
-    """Why there is no trend yet, only while there is none.
-
-    Beside a trend shown, a reason of null read "Why no trend yet: Unknown" in its details.
-    """
-    return {} if reason is None else {ATTR_UNKNOWN_REASON: reason}
 
 
 def _when_known(key: str, value: object) -> dict[str, object]:
     """`key` while it has a value, else nothing.
 
     A null read "Direction: Unknown" and "Ready from: Unknown" in a trend's details while it
-    had no clear trend (templates read none either way).
+    had no clear trend, and "Why no trend yet: Unknown" beside a trend shown (templates read
+    none either way).
     """
     return {} if value is None else {key: value}
 
