@@ -54,6 +54,12 @@ async def test_how_cold_will_it_get_tonight(
             "Tomorrow afternoon, from 12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a "
             "high of -4.8\u00a0°C at 12:00 PM tomorrow (it sees up to 4:00 PM tomorrow).",
         ),
+        # Under way since 4:00 PM, the warmest hour of what is left of the afternoon.
+        (
+            "how warm will it be this afternoon",
+            "For the rest of this afternoon, from 4:10 PM to 5:00 PM, Outdoor's hourly forecast "
+            "expects a high of 5.2\u00a0°C this hour.",
+        ),
         (
             "how cold will it get this morning",
             "This morning, from 6:00 AM to 12:00 PM, has passed.",

@@ -149,7 +149,9 @@ def weather_over_answer(
 
     def at(said: tuple[str, datetime]) -> str:
         number, moment = said
-        return f"{spoken_unit(number, unit)} at {clock_time(moment)} {day_ahead(moment, now)}"
+        # The hour under way began before now: "at 5:00 AM today" read as gone by at 5:56.
+        when = "this hour" if moment <= now else f"at {clock_time(moment)} {day_ahead(moment, now)}"
+        return f"{spoken_unit(number, unit)} {when}"
 
     if extreme == "low":
         expects = f"a low of {at(low)}"
