@@ -42,6 +42,7 @@ BENCHMARKS = (
     Benchmark("trend"),
     Benchmark("coordinator"),
     Benchmark("hardware"),
+    Benchmark("assist_sentences"),
     Benchmark("mqtt_ingest"),
     Benchmark("mqtt_broker"),
     Benchmark("discovery_flood"),

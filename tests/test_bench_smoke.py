@@ -12,6 +12,7 @@ import asyncio
 import pytest
 from homeassistant.core import HomeAssistant
 
+from bench import assist_sentences as assist_sentences_bench
 from bench import coordinator as coordinator_bench
 from bench import hardware as hardware_bench
 from custom_components.py_iot_home.trends import coordinator as trend_coordinator
@@ -40,6 +41,17 @@ async def test_the_hardware_bench_polls_and_toggles_its_boards(
     # Each board keeps two 7-day trend rings (temperature, humidity).
     assert figures["trend_buffers_per_device_kib"] > 100
     assert figures["memory_per_device_kib"] > figures["trend_buffers_per_device_kib"]
+
+
+async def test_the_assist_sentences_bench_attaches_both_layouts(hass: HomeAssistant) -> None:
+    figures = await assist_sentences_bench.run(hass, rounds=1)
+
+    before, now = figures["layouts"].values()
+    # One trigger per phrase is the layout attached before: 155 triggers, 593 templates.
+    assert (before["triggers"], before["templates"]) == (155, 593)
+    assert now["triggers"] < before["triggers"]
+    assert now["attach_ms"] > 0
+    assert figures["loop_ms_ratio"] > 0
 
 
 async def test_the_trend_coordinator_bench_refreshes_with_its_entities(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .asked_time import HOURS_FROM_NOW
 from .part_of_day import PARTS_OF_DAY
 from .power_between import INTENT_POWER_BETWEEN
 from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
+from .sentence_endings import alternation
 from .sentence_triggers import AssistSentences
 from .weekdays import WEEKDAYS
 
@@ -102,6 +103,25 @@ def _between_sentences() -> tuple[str, ...]:
     )
 
 
+# "Today", "tomorrow", a weekday ("on friday"): the day asked about.
+_DAYS: Mapping[str, Mapping[str, str]] = {
+    "today": {"day": "today"},
+    "tomorrow": {"day": "tomorrow"},
+    **{f"on {weekday}": {"day": weekday} for weekday in WEEKDAYS},
+}
+
+
+def _ending_in(
+    intent_type: str,
+    sentences: Callable[[str], tuple[str, ...]],
+    endings: Mapping[str, Mapping[str, str]],
+) -> AssistSentences:
+    """One trigger for sentences that end in any of `endings`' phrases, with its slots."""
+    return AssistSentences(
+        intent_type=intent_type, sentences=sentences(alternation(endings)), endings=endings
+    )
+
+
 POWER_SENTENCES: Mapping[str, AssistSentences] = {
     "power_forecast": AssistSentences(
         intent_type=INTENT_POWER_FORECAST,
@@ -114,21 +134,14 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         ),
     ),
     # "The power forecast for today" is left to "… for {time}": fitting both, both intents ran.
-    **{
-        f"power_forecast_{day}": AssistSentences(
-            intent_type=INTENT_POWER_FORECAST,
-            sentences=_span_sentences(day),
-            slots={"day": day},
-        )
-        for day in ("today", "tomorrow")
-    },
+    # A weekday: today's or tomorrow's, or past what the forecast sees ("on friday").
+    "power_forecast_day": _ending_in(INTENT_POWER_FORECAST, _span_sentences, _DAYS),
     # A part of the day is the time asked about: "… for tonight" fits "… for {time}" too.
-    **{
-        f"power_over_{part.replace(' ', '_')}": AssistSentences(
-            intent_type=INTENT_POWER_AT, sentences=_span_sentences(part), slots={"time": part}
-        )
-        for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
-    },
+    "power_over": _ending_in(
+        INTENT_POWER_AT,
+        _span_sentences,
+        {part: {"time": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)},
+    ),
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
     "power_between": AssistSentences(
@@ -139,12 +152,12 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         intent_type=INTENT_POWER_AT, sentences=_from_now_sentences(), slots={"from_now": "yes"}
     ),
     # The day or part of one said before the time ("tomorrow morning at 7"), read with it.
-    **{
-        f"power_at_{day.replace(' ', '_')}": AssistSentences(
-            intent_type=INTENT_POWER_AT, sentences=_at_sentences(f" {day}"), slots={"day": day}
-        )
-        for day in _DAYS_BEFORE_A_TIME
-    },
+    "power_at_day": AssistSentences(
+        intent_type=INTENT_POWER_AT,
+        sentences=_at_sentences(f" {alternation(_DAYS_BEFORE_A_TIME)}"),
+        endings={day: {"day": day} for day in _DAYS_BEFORE_A_TIME},
+        endings_before="time",
+    ),
     "power_now": AssistSentences(
         intent_type=INTENT_POWER_NOW,
         sentences=(
@@ -157,38 +170,10 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         intent_type=INTENT_POWER_PEAK,
         sentences=_peak_sentences(""),
     ),
-    **{
-        f"power_peak_{day}": AssistSentences(
-            intent_type=INTENT_POWER_PEAK,
-            sentences=_peak_sentences(f" {day}"),
-            slots={"day": day},
-        )
-        for day in ("today", "tomorrow")
-    },
-    # A weekday: today's or tomorrow's, or past what the forecast sees ("on friday").
-    **{
-        f"power_forecast_{weekday}": AssistSentences(
-            intent_type=INTENT_POWER_FORECAST,
-            sentences=_span_sentences(f"on {weekday}"),
-            slots={"day": weekday},
-        )
-        for weekday in WEEKDAYS
-    },
-    **{
-        f"power_peak_{weekday}": AssistSentences(
-            intent_type=INTENT_POWER_PEAK,
-            sentences=_peak_sentences(f" on {weekday}"),
-            slots={"day": weekday},
-        )
-        for weekday in WEEKDAYS
-    },
-    # Its highest hour of a part of the day: "when is the peak power tonight".
-    **{
-        f"power_peak_{part.replace(' ', '_')}": AssistSentences(
-            intent_type=INTENT_POWER_PEAK,
-            sentences=_peak_sentences(f" {part}"),
-            slots={"part": part},
-        )
-        for part in (*PARTS_OF_DAY, *DAY_AND_PART)
-    },
+    # That day's, or its highest hour of a part of the day: "when is the peak power tonight".
+    "power_peak_when": _ending_in(
+        INTENT_POWER_PEAK,
+        lambda when: _peak_sentences(f" {when}"),
+        {**_DAYS, **{part: {"part": part} for part in (*PARTS_OF_DAY, *DAY_AND_PART)}},
+    ),
 }

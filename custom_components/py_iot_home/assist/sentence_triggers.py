@@ -18,16 +18,33 @@ from homeassistant.helpers.trigger import async_initialize_triggers, async_valid
 
 from ..const import DOMAIN
 from .exposure import ASSISTANT
+from .sentence_endings import slots_of_ending
 from .trigger_log import log_sentence_triggers
 
 
 @dataclass(frozen=True, kw_only=True)
 class AssistSentences:
-    """Sentences that call one intent; `slots` adds what the sentence itself says."""
+    """Sentences that call one intent; `slots` adds what the sentence itself says.
+
+    Sentences that end in one of `endings`' phrases ("… tonight", "… on friday"), or say it
+    before the wildcard `endings_before` names ("… tomorrow at {time}"), add that phrase's
+    slots too: one trigger for all of them, not one per phrase.
+    """
 
     intent_type: str
     sentences: tuple[str, ...]
     slots: Mapping[str, str] = field(default_factory=dict)
+    endings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    endings_before: str = ""
+
+    def slots_said(self, sentence: str, wildcards: Mapping[str, Any]) -> dict[str, Any]:
+        """The heard sentence's slots: its wildcards', `slots`, and its ending's."""
+        before = str(wildcards.get(self.endings_before, "")) if self.endings_before else ""
+        return {
+            **wildcards,
+            **self.slots,
+            **slots_of_ending(sentence, self.endings, before=before),
+        }
 
 
 async def async_answer_with_intent(

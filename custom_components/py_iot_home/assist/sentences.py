@@ -9,6 +9,7 @@ from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .outdoor_trend import INTENT_OUTDOOR_TREND
 from .power_sentences import DAY_AND_PART, PARTS_SAID_ALONE, POWER_SENTENCES
+from .sentence_endings import alternation
 from .sentence_triggers import AssistSentences
 from .trend_intent import INTENT_AREA_TREND
 
@@ -19,6 +20,10 @@ _TREND_OF = (
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
+# "Tonight", "tomorrow in the morning": the part of the day a sentence ends with.
+_PARTS: Mapping[str, Mapping[str, str]] = {
+    part: {"part": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
+}
 
 
 def _part_sentences(extreme: str, part: str) -> tuple[str, ...]:
@@ -137,12 +142,12 @@ SENTENCES: Mapping[str, AssistSentences] = {
     },
     # Asked of a part of the day: the reading now, and the weather's lowest, highest or both.
     **{
-        f"outdoor_temperature_{extreme}_{part.replace(' ', '_')}": AssistSentences(
+        f"outdoor_temperature_{extreme}_part": AssistSentences(
             intent_type=INTENT_OUTDOOR_TEMPERATURE,
-            sentences=_part_sentences(extreme, part),
-            slots={"part": part, "extreme": extreme},
+            sentences=_part_sentences(extreme, alternation(_PARTS)),
+            slots={"extreme": extreme},
+            endings=_PARTS,
         )
-        for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
         for extreme in ("low", "high", "range")
     },
     # The outdoor source's trend. "Is it getting colder outside" also fits "is {area} getting

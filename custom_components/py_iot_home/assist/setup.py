@@ -56,7 +56,7 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
     async def answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
         said = SENTENCES[trigger["id"]]
-        slots = {**trigger["slots"], **said.slots}
+        slots = said.slots_said(str(trigger["sentence"]), trigger["slots"])
         return await async_answer_with_intent(hass, said.intent_type, slots, trigger, context)
 
     await async_attach_sentences(
