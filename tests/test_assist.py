@@ -839,6 +839,35 @@ async def test_attaching_the_sentences_again_is_not_logged_at_info(
 
 # The MQTT client's housekeeping timer outlives the test, as in every node test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_another_entitys_change_leaves_the_device_sentences_attached(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every registry change attached the device sentences again, the same ones: each time
+    Home Assistant parsed all of Assist's trigger sentences again before the next question.
+    Only a change of what the sentences say attaches them again."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.py_iot_home")
+    device = await _node_in_no_area(hass, "Garage Pi")
+
+    def attached() -> int:
+        return sum("Initialized trigger" in record.getMessage() for record in caplog.records)
+
+    before = attached()
+    entities = er.async_get(hass)
+    lamp = entities.async_get_or_create("light", "demo", "lamp", suggested_object_id="lamp")
+    entities.async_update_entity(lamp.entity_id, name="Desk lamp")
+    ar.async_get(hass).async_get_or_create("Attic")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert attached() == before
+    dr.async_get(hass).async_update_device(device.id, name_by_user="Shed Pi")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert attached() > before
+    assert (
+        await _speech(hass, "what is the temperature in the shed") == "Shed Pi reads 22.5\u00a0°C."
+    )
+
+
+# The MQTT client's housekeeping timer outlives the test, as in every node test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
 @pytest.mark.parametrize("name", ["Garage Pi, north", "Garage Pi!", "Garage: Pi north"])
 async def test_a_device_named_with_punctuation_is_asked_by_its_words(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, name: str

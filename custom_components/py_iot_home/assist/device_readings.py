@@ -196,19 +196,24 @@ class DeviceTemperatureIntent(intent.IntentHandler):
 async def async_follow_device_sentences(hass: HomeAssistant) -> None:
     """Give each of our devices in no area its sentences, again whenever names or areas change."""
     remove: Callable[[], None] | None = None
+    attached: dict[str, list[str]] = {}
     attaching = asyncio.Lock()
 
     async def _attach() -> None:
-        nonlocal remove
+        nonlocal remove, attached
         async with attaching:
+            devices = _names_without_area(hass)
+            commands = {trigger_id: _sentences(names) for trigger_id, names in devices.items()}
+            # Most registry changes are other entities': attaching the same sentences again
+            # made Home Assistant parse all of Assist's trigger sentences before the next one.
+            if commands == attached:
+                return
             if remove is not None:
                 remove()
                 remove = None
-            devices = _names_without_area(hass)
-            if not devices:
-                return
-            commands = {trigger_id: _sentences(names) for trigger_id, names in devices.items()}
-            remove = await async_attach_sentences(hass, commands, _answer)
+            attached = commands
+            if commands:
+                remove = await async_attach_sentences(hass, commands, _answer)
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
