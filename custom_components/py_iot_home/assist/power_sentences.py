@@ -42,31 +42,31 @@ DAY_AND_PART = tuple(
 _DAYS_BEFORE_A_TIME = ("today", "tomorrow", *PARTS_SAID_ALONE)
 
 
+# Ways of asking are alternatives of one template, not one template each: Home Assistant
+# parses each template, with the days and parts it ends in, on the event loop at every start.
+_WILL_BE_SAID = f"({_WILL_BE}|{_GOING_TO_BE})".format(power=_POWER, use=_USE)
+
+
 def _will_be(after: str) -> tuple[str, ...]:
-    """The power asked of what comes, two ways: "what will it be", "what is it going to be"."""
-    return tuple(f"{way.format(power=_POWER, use=_USE)}{after}" for way in (_WILL_BE, _GOING_TO_BE))
+    """The power asked of what comes: "what will it be", "what is it going to be"."""
+    return (f"{_WILL_BE_SAID}{after}",)
 
 
 def _span_sentences(span: str) -> tuple[str, ...]:
     """The power over a day or a part of one (`span`: "today", "tonight")."""
-    return (
-        f"{_HOW_MUCH} {_WILL_USE} {span}",
-        f"(what is|what's|whats) [the] {_FORECAST} {span}",
-        *_will_be(f" {span}"),
-    )
+    asked = f"({_HOW_MUCH} {_WILL_USE}|(what is|what's|whats) [the] {_FORECAST}|{_WILL_BE_SAID})"
+    return (f"{asked} {span}",)
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
     """When the use peaks, in the next 24 hours or (`day`: " today", " tomorrow") that day."""
     return (
-        f"{_WHEN} is [the] peak {_POWER} {_USE}{day}",
+        f"({_WHEN} (is|will be)|when's|whens|what is|what's|whats) [the] (peak|highest) {_POWER} "
+        f"{_USE}{day}",
         f"{_WHEN} is [the] {_POWER} {_USE} (peak|highest|at its peak|at its highest){day}",
-        f"{_WHEN} (is|will be) [the] (highest|peak) {_POWER} {_USE}{day}",
-        f"(when's|whens) [the] (peak|highest) {_POWER} {_USE}{day}",
-        f"{_WHEN} will [the|our|my] {_POWER} {_USE} peak{day}",
-        f"{_WHEN} will [the|our|my] {_POWER} {_USE} be (highest|at its highest|at its peak){day}",
+        f"{_WHEN} will [the|our|my] {_POWER} {_USE} (peak|be (highest|at its highest|at its "
+        f"peak)){day}",
         f"{_WHEN} (do|will) (we|i) use the most {_POWER}{day}",
-        f"(what is|what's|whats) [the] peak {_POWER} {_USE}{day}",
     )
 
 

@@ -31,10 +31,10 @@ def _part_sentences(extreme: str, part: str) -> tuple[str, ...]:
     if extreme in ("low", "high"):
         words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
         return (f"how {words} will it (be|get) [{_OUTSIDE}] {part}",)
+    # One template of the ways to ask: each is parsed with the parts it ends in.
     return (
-        f"what will [the] temperature be {_OUTSIDE} {part}",
-        f"what will [the] (outside|outdoor) temperature be {part}",
-        f"(what is|what's|whats) [the] temperature going to be {_OUTSIDE} {part}",
+        f"(what will [the] temperature be {_OUTSIDE}|what will [the] (outside|outdoor) "
+        f"temperature be|(what is|what's|whats) [the] temperature going to be {_OUTSIDE}) {part}",
     )
 
 
