@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 
 from .assist_sentences import said
 from .imported_statistics import imported
-from .test_assist_power import _expects, _forecast_heard_at, _hourly, _over
+from .test_assist_power import _expects, _forecast_heard_at, _hourly, _over, _peak_over
 from .test_predictor import ENOUGH_DAYS, NOW, _hourly_statistics
 
 _HOUR = timedelta(hours=1)
@@ -207,3 +207,42 @@ def _intents_run(caplog: pytest.LogCaptureFixture) -> int:
         if record.name == "homeassistant.helpers.intent"
         and record.getMessage().startswith("Triggering intent handler")
     )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_peak_between_two_times(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "When is the peak (power) between 6 and 9 pm", "from 6 to 9 tonight" had no sentence:
+    Home Assistant's fallback answered. Now the highest forecast hour of those hours, as of a
+    part of the day, by the intent that reads the hours."""
+    await _forecast_heard_at(hass, freezer, NOW)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    four_pm = dt_util.as_local(NOW).replace(minute=0)
+    six_to_nine = _peak_over(hass, "From 6:00 PM to 9:00 PM today", _hourly(four_pm + 2 * _HOUR, 3))
+    for sentence, answer in (
+        ("when is the peak between 6 and 9 pm", six_to_nine),
+        ("When is the peak power from 6 to 9 tonight?", six_to_nine),
+        ("what time do we use the most electricity between 6 pm and 9 pm", six_to_nine),
+        (
+            "when will the power peak between 10 pm and 2 am",
+            _peak_over(
+                hass, "From 10:00 PM today to 2:00 AM tomorrow", _hourly(four_pm + 6 * _HOUR, 4)
+            ),
+        ),
+        (
+            "when's the highest power use between 6 and 9 am today",
+            "9:00 AM today has passed; Power forecast sees from 4:00 PM today to 4:00 PM tomorrow.",
+        ),
+        (
+            "when is the peak between 6 and 9 pm tomorrow",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 9:00 PM today, when it sees up to 9:00 PM tomorrow.",
+        ),
+    ):
+        caplog.clear()
+        assert await said(hass, sentence) == answer, sentence
+        assert _intents_run(caplog) == 1, sentence

@@ -10,14 +10,14 @@ from homeassistant.util import dt as dt_util
 from .asked_hours import hours_asked, hours_placed
 from .power_answers import ForecastHour, power_seen_answer
 from .power_forecast import PowerForecastIntent, lead_with
-from .power_part_answers import power_part_answer
+from .power_part_answers import power_part_answer, power_part_peak_answer
 from .spoken import time_past, tomorrow_taken
 
 INTENT_POWER_BETWEEN = "PyIotHomeGetPowerBetween"
 
 
 class PowerBetweenIntent(PowerForecastIntent):
-    """The energy each power predictor expects over the hours between two times of day."""
+    """The energy each power predictor expects between two times of day, or its highest hour."""
 
     intent_type = INTENT_POWER_BETWEEN
     description = "Tells the energy each power forecast expects between two times of day"
@@ -56,4 +56,6 @@ class PowerBetweenIntent(PowerForecastIntent):
         part = intent_obj.slots["part"]["value"]
         if part.end <= now.astimezone(UTC):
             return power_seen_answer(name=name, hours=hours, now=now)
+        if intent_obj.slots.get("peak"):
+            return power_part_peak_answer(name=name, hours=hours, now=now, part=part)
         return power_part_answer(name=name, hours=hours, now=now, part=part)

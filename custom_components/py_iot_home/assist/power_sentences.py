@@ -93,13 +93,25 @@ def _from_now_sentences() -> tuple[str, ...]:
     )
 
 
+_BETWEEN = "(between {start} and {end}|from {start} to {end})"
+
+
 def _between_sentences() -> tuple[str, ...]:
     """The power over the hours between two times: "between 6 and 9 pm", "from 6 to 9 tonight"."""
-    hours = "(between {start} and {end}|from {start} to {end})"
     return (
-        f"{_HOW_MUCH} {_WILL_USE} {hours}",
-        *_will_be(f" {hours}"),
-        f"(what is|what's|whats) [the] {_FORECAST} {hours}",
+        f"{_HOW_MUCH} {_WILL_USE} {_BETWEEN}",
+        *_will_be(f" {_BETWEEN}"),
+        f"(what is|what's|whats) [the] {_FORECAST} {_BETWEEN}",
+    )
+
+
+def _peak_between_sentences() -> tuple[str, ...]:
+    """The highest hour between two times: "when is the peak (power) between 6 and 9 pm"."""
+    power = f"[{_POWER}] {_USE}"
+    return (
+        f"({_WHEN} is|when's|whens) [the] (peak|highest) {power} {_BETWEEN}",
+        f"{_WHEN} will [the|our|my] {_POWER} {_USE} peak {_BETWEEN}",
+        f"{_WHEN} (do|will) (we|i) use the most {_POWER} {_BETWEEN}",
     )
 
 
@@ -146,6 +158,9 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
     "power_between": AssistSentences(
         intent_type=INTENT_POWER_BETWEEN, sentences=_between_sentences()
+    ),
+    "power_peak_between": AssistSentences(
+        intent_type=INTENT_POWER_BETWEEN, sentences=_peak_between_sentences(), slots={"peak": "yes"}
     ),
     # Home Assistant's timers took "… in two hours" as a command to run then.
     "power_from_now": AssistSentences(
