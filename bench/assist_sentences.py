@@ -33,7 +33,6 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.script import ScriptRunResult
 from homeassistant.setup import async_setup_component
 
-from custom_components.py_iot_home.assist.sentence_endings import alternation
 from custom_components.py_iot_home.assist.sentence_triggers import (
     AssistSentences,
     async_attach_sentences,
@@ -50,7 +49,7 @@ def per_phrase(sentences: Mapping[str, AssistSentences]) -> dict[str, list[str]]
         if not said.endings:
             commands[trigger_id] = list(said.sentences)
             continue
-        phrases = alternation(said.endings)
+        phrases = said.endings_said
         assert all(phrases in sentence for sentence in said.sentences), trigger_id
         for phrase in said.endings:
             commands[f"{trigger_id}:{phrase}"] = [

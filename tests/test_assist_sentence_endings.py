@@ -79,11 +79,12 @@ async def test_each_day_and_part_of_the_power_questions(
 ) -> None:
     """Today, tomorrow, each weekday, each part of the day, said last or before "at 7 pm"."""
     await _forecast_heard_at(hass, freezer, NOW)
-    # Told apart: days and parts gone by, or past what the forecast sees, share an answer.
+    # Told apart: days and parts gone by, or past what the forecast sees, share an answer; a
+    # weekday's part of the day is named by it ("Friday evening"), each of the 28 its own.
     assert await _answered_as_slots(hass, POWER_ASKED) == {
         "power_forecast_day": 7,
-        "power_over": 8,
-        "power_peak_when": 15,
+        "power_over": 8 + 28,
+        "power_peak_when": 15 + 28,
         "power_at_day": 7,
     }
 
@@ -93,7 +94,10 @@ async def test_each_day_and_part_of_the_power_questions(
 async def test_each_part_of_the_outdoor_questions(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """How cold, how warm, and what the temperature will be outside over each part of the day."""
+    """How cold, how warm, and what the temperature will be outside over each part of the day
+    and each weekday's part."""
     freezer.move_to(NOW)
     await async_forecast_with_weather(hass, FORECAST_WEATHER)
-    assert set((await _answered_as_slots(hass, OUTDOOR_ASKED)).values()) == {7}
+    # The parts (tomorrow evening and night past what the weather sees, each said so), and the
+    # 28 parts of the weekdays, each named by its weekday.
+    assert set((await _answered_as_slots(hass, OUTDOOR_ASKED)).values()) == {8 + 28}

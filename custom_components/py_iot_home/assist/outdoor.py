@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant, State, split_entity_id
 from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
+from .asked_part import PartAsked, part_asked
 from .climate_answers import (
     no_outlook_answer,
     outdoor_humidity_answer,
@@ -23,9 +24,8 @@ from .climate_answers import (
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
-from .part_of_day import PartOfDay, part_placed, said_part, tomorrow_is_today
 from .power_part_answers import part_passed
-from .spoken import shown, tomorrow_taken
+from .spoken import shown
 from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
@@ -64,10 +64,11 @@ class _OutdoorIntent(intent.IntentHandler):
             )
             return response
         assistant = assistant_of(intent_obj)
+        now = dt_util.now()
         said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
-        if part := said_part(str(intent_obj.slots.get("part", {}).get("value", ""))):
+        if asked := part_asked(str(intent_obj.slots.get("part", {}).get("value", "")), now):
             # "How cold will it get tonight": now, then what the weather expects of tonight.
-            said.extend(await _async_over_part(hass, assistant, intent_obj, part))
+            said.append(await _async_over_part(hass, assistant, intent_obj, asked))
         # "What will the temperature be outside": now, then what the weather expects.
         elif intent_obj.slots.get("ahead"):
             outlook = await async_weather_outlook(hass, assistant, reading.quantity)
@@ -77,20 +78,18 @@ class _OutdoorIntent(intent.IntentHandler):
 
 
 async def _async_over_part(
-    hass: HomeAssistant, assistant: str, intent_obj: intent.Intent, part: PartOfDay
-) -> list[str]:
+    hass: HomeAssistant, assistant: str, intent_obj: intent.Intent, asked: PartAsked
+) -> str:
     """What the weather expects over a part of the day, or that it has passed."""
     now = dt_util.now()
-    placed = part_placed(part, now)
+    placed = asked.placed
     if placed.end <= now.astimezone(UTC):
-        return [f"{part_passed(placed, now)}."]
+        return f"{part_passed(placed, now)}."
     extreme = str(intent_obj.slots.get("extreme", {}).get("value", ""))
     over = await async_weather_over(hass, assistant, placed, extreme)
     said = over or no_outlook_answer("temperature")
     # In the small hours "tomorrow morning" is this morning, as the power answers take it.
-    if part.day == "tomorrow" and tomorrow_is_today(now):
-        said = f"{tomorrow_taken(now, night=part.span == 'night')} {said}"
-    return [said]
+    return f"{asked.taken} {said}" if asked.taken else said
 
 
 def outdoor_reading_speech(

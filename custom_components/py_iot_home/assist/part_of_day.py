@@ -162,7 +162,7 @@ def part_placed(part: PartOfDay, now: datetime) -> PartPlaced:
         days = [today - timedelta(days=1), today] if part.span == "night" else [today]
     else:
         days = [today + timedelta(days=offset) for offset in (-1, 0, 1)]
-    placed = [_placed(part.span, day, now) for day in days]
+    placed = [span_on(part.span, day, now) for day in days]
     return next((one for one in placed if one.end > now.astimezone(UTC)), placed[-1])
 
 
@@ -181,7 +181,8 @@ def tomorrow_is_today(now: datetime) -> bool:
     return in_small_hours(now)
 
 
-def _placed(span: Span, day: date, now: datetime) -> PartPlaced:
+def span_on(span: Span, day: date, now: datetime) -> PartPlaced:
+    """The hours of `span` of `day` (the night: from its evening) in the zone of `now`."""
     first, end = _SPAN_HOURS[span]
     offset = (day - now.date()).days
     if span == "night":

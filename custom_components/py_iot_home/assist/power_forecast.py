@@ -11,6 +11,7 @@ from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
 from ..feature_lookup import feature_entry, predicted_power_entities
+from .asked_part import PartAsked, part_asked
 from .asked_time import (
     MomentAsked,
     asked_day,
@@ -21,7 +22,7 @@ from .asked_time import (
 )
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .forecast_rows import forecast_hours, why_no_forecast
-from .part_of_day import PartOfDay, part_placed, said_part, tomorrow_is_today
+from .part_of_day import tomorrow_is_today
 from .power_answers import (
     ForecastHour,
     power_at_answer,
@@ -124,16 +125,13 @@ class PowerPeakIntent(PowerForecastIntent):
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         """Place the part of the day asked about ("tonight"), if one is."""
         said = intent_obj.slots.get("part", {}).get("value")
-        part = said_part(str(said)) if said else None
-        if part is None:
-            return await super().async_handle(intent_obj)
         now = dt_util.now()
-        placed = part_placed(part, now)
-        intent_obj.slots["placed"] = {"value": placed}
+        asked = part_asked(str(said), now) if said else None
+        if asked is None:
+            return await super().async_handle(intent_obj)
+        intent_obj.slots["placed"] = {"value": asked.placed}
         response = await self._respond(intent_obj)
-        if placed.end <= now.astimezone(UTC):
-            lead_with(intent_obj.hass, response, f"{part_passed(placed, now)}; ")
-        elif lead := _part_lead(part, now):
+        if lead := _part_lead(asked, now):
             lead_with(intent_obj.hass, response, lead)
         return response
 
@@ -182,15 +180,10 @@ class PowerAtIntent(PowerForecastIntent):
             intent_obj.slots["day"] = {"value": said}
             return await super().async_handle(intent_obj)
         now = dt_util.now()
-        if (part := said_part(f"{day} at {said}" if day else said)) is not None:
-            # "Tonight", "for tomorrow morning", "tomorrow at night": that part's hours.
-            placed = part_placed(part, now)
-            intent_obj.slots["part"] = {"value": placed}
-            lead = (
-                f"{part_passed(placed, now)}; "
-                if placed.end <= now.astimezone(UTC)
-                else _part_lead(part, now)
-            )
+        if (part := part_asked(f"{day} at {said}" if day else said, now)) is not None:
+            # "Tonight", "for tomorrow morning", "tomorrow at night", "friday evening": its hours.
+            intent_obj.slots["part"] = {"value": part.placed}
+            lead = _part_lead(part, now)
         else:
             asked = parse_asked_time(f"{said} {day}" if day else said)
             if asked is None:
@@ -237,11 +230,11 @@ def lead_with(hass: HomeAssistant, response: intent.IntentResponse, lead: str) -
         response.async_set_speech(lead + response.speech["plain"]["speech"])
 
 
-def _part_lead(part: PartOfDay, now: datetime) -> str | None:
-    """Said first when "tomorrow morning" (or night) asked in the small hours is today's."""
-    if part.day == "tomorrow" and tomorrow_is_today(now):
-        return f"{tomorrow_taken(now, night=part.span == 'night')} "
-    return None
+def _part_lead(part: PartAsked, now: datetime) -> str | None:
+    """Said first of a part gone by, or of "tomorrow morning" asked in the small hours."""
+    if part.placed.end <= now.astimezone(UTC):
+        return f"{part_passed(part.placed, now)}; "
+    return f"{part.taken} " if part.taken else None
 
 
 def _moment_lead(moment: MomentAsked, now: datetime) -> str | None:

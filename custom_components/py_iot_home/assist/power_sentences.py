@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from .asked_part import WEEKDAY_PARTS_SAID, weekday_part_endings
 from .asked_time import HOURS_FROM_NOW
 from .part_of_day import PARTS_OF_DAY
 from .power_between import INTENT_POWER_BETWEEN
@@ -127,10 +128,23 @@ def _ending_in(
     intent_type: str,
     sentences: Callable[[str], tuple[str, ...]],
     endings: Mapping[str, Mapping[str, str]],
+    weekday_parts_slot: str = "",
 ) -> AssistSentences:
-    """One trigger for sentences that end in any of `endings`' phrases, with its slots."""
+    """One trigger for sentences that end in any of `endings`' phrases, with its slots.
+
+    With `weekday_parts_slot`, a weekday's part of the day too ("on friday evening"), said as
+    one group, its words in that slot.
+    """
+    if not weekday_parts_slot:
+        return AssistSentences(
+            intent_type=intent_type, sentences=sentences(alternation(endings)), endings=endings
+        )
+    grouped = alternation([*endings, WEEKDAY_PARTS_SAID])
     return AssistSentences(
-        intent_type=intent_type, sentences=sentences(alternation(endings)), endings=endings
+        intent_type=intent_type,
+        sentences=sentences(grouped),
+        endings={**endings, **weekday_part_endings(weekday_parts_slot)},
+        endings_grouped=grouped,
     )
 
 
@@ -153,6 +167,7 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         INTENT_POWER_AT,
         _span_sentences,
         {part: {"time": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)},
+        weekday_parts_slot="time",
     ),
     # "For {time}" alone catches "for today": the intent gives that the day's answer.
     "power_at": AssistSentences(intent_type=INTENT_POWER_AT, sentences=_at_sentences("")),
@@ -190,5 +205,6 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         INTENT_POWER_PEAK,
         lambda when: _peak_sentences(f" {when}"),
         {**_DAYS, **{part: {"part": part} for part in (*PARTS_OF_DAY, *DAY_AND_PART)}},
+        weekday_parts_slot="part",
     ),
 }

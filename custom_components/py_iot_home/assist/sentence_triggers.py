@@ -18,7 +18,7 @@ from homeassistant.helpers.trigger import async_initialize_triggers, async_valid
 
 from ..const import DOMAIN
 from .exposure import ASSISTANT
-from .sentence_endings import slots_of_ending
+from .sentence_endings import alternation, slots_of_ending
 from .trigger_log import log_sentence_triggers
 
 
@@ -28,7 +28,9 @@ class AssistSentences:
 
     Sentences that end in one of `endings`' phrases ("… tonight", "… on friday"), or say it
     before the wildcard `endings_before` names ("… tomorrow at {time}"), add that phrase's
-    slots too: one trigger for all of them, not one per phrase.
+    slots too: one trigger for all of them, not one per phrase. `endings_grouped`: how the
+    sentences say the phrases when groups say them shorter than listing them ("[on]
+    (monday|…) (morning|…)" for 56 phrases); else their alternation.
     """
 
     intent_type: str
@@ -36,6 +38,12 @@ class AssistSentences:
     slots: Mapping[str, str] = field(default_factory=dict)
     endings: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     endings_before: str = ""
+    endings_grouped: str = ""
+
+    @property
+    def endings_said(self) -> str:
+        """The endings as the sentences' templates say them."""
+        return self.endings_grouped or alternation(self.endings)
 
     def slots_said(self, sentence: str, wildcards: Mapping[str, Any]) -> dict[str, Any]:
         """The heard sentence's slots: its wildcards', `slots`, and its ending's."""

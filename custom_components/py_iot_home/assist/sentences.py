@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .asked_part import WEEKDAY_PARTS_SAID, weekday_part_endings
 from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
@@ -20,14 +21,18 @@ _TREND_OF = (
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
-# "Tonight", "tomorrow in the morning": the part of the day a sentence ends with.
+# "Tonight", "tomorrow in the morning", "on friday evening": the part of the day a sentence
+# ends with.
 _PARTS: Mapping[str, Mapping[str, str]] = {
     part: {"part": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
 }
+_PARTS_SAID = alternation([*_PARTS, WEEKDAY_PARTS_SAID])
+_PART_ENDINGS = {**_PARTS, **weekday_part_endings("part")}
 
 
-def _part_sentences(extreme: str, part: str) -> tuple[str, ...]:
+def _part_sentences(extreme: str) -> tuple[str, ...]:
     """The temperature outside over a part of the day: "how cold will it get tonight"."""
+    part = _PARTS_SAID
     if extreme in ("low", "high"):
         words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
         return (f"how {words} will it (be|get) [{_OUTSIDE}] {part}",)
@@ -144,9 +149,10 @@ SENTENCES: Mapping[str, AssistSentences] = {
     **{
         f"outdoor_temperature_{extreme}_part": AssistSentences(
             intent_type=INTENT_OUTDOOR_TEMPERATURE,
-            sentences=_part_sentences(extreme, alternation(_PARTS)),
+            sentences=_part_sentences(extreme),
             slots={"extreme": extreme},
-            endings=_PARTS,
+            endings=_PART_ENDINGS,
+            endings_grouped=_PARTS_SAID,
         )
         for extreme in ("low", "high", "range")
     },

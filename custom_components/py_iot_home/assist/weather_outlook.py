@@ -82,8 +82,8 @@ async def async_weather_over(
 ) -> str | None:
     """What the first exposed forecast weather entity expects outside over `part`.
 
-    `extreme`: "low" (how cold), "high" (how warm), else both. None when no exposed weather
-    entity forecasts any of the part's hours still to come.
+    `extreme`: "low" (how cold), "high" (how warm), else both. A part past the forecast's
+    end: how far it sees. None when no exposed weather entity forecasts any hour to come.
     """
     now = dt_util.now()
     for entity_id in forecast_weather_entities(hass):
@@ -94,12 +94,23 @@ async def async_weather_over(
             continue
         weather, unit = forecast
         # The hours of the part from the one under way: their start, as the arrays hold it.
-        first = max(part.start, now.astimezone(UTC).replace(minute=0, second=0, microsecond=0))
-        start_ns, end_ns = ((moment - EPOCH) // MICROSECOND * 1000 for moment in (first, part.end))
+        this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        this_ns, start_ns, end_ns = (
+            (moment - EPOCH) // MICROSECOND * 1000
+            for moment in (this_hour, max(part.start, this_hour), part.end)
+        )
         times, values = weather.time_ns, weather.temperature
-        over = np.flatnonzero((times >= start_ns) & (times < end_ns) & ~np.isnan(values))
+        known = (times >= this_ns) & ~np.isnan(values)
+        over = np.flatnonzero(known & (times >= start_ns) & (times < end_ns))
         if over.size == 0:
-            continue
+            if not known.any():
+                continue
+            # A part past what it sees ("friday evening"): how far it sees.
+            seen_to = (_at(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
+            return (
+                f"{part_when(part, now)}, is past what {state.name}'s hourly forecast sees: up "
+                f"to {clock_time(seen_to)} {day_ahead(seen_to, now)}."
+            )
         low, high = (over[pick(values[over])] for pick in (np.argmin, np.argmax))
         reach = _at(times[over].max()) + timedelta(hours=1)
         return weather_over_answer(

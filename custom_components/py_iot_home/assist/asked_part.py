@@ -1,0 +1,81 @@
+"""A part of the day asked about, by its name ("tonight") or a weekday's ("friday evening").
+
+No Home Assistant: the words become the part's hours, placed in the home's time zone, and
+what is said first of how they were taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from .part_of_day import (
+    PartPlaced,
+    Span,
+    in_small_hours,
+    part_placed,
+    said_part,
+    span_on,
+    tomorrow_is_today,
+)
+from .sentence_endings import alternation
+from .spoken import tomorrow_taken
+from .weekdays import WEEKDAYS, next_weekday
+
+SPANS: tuple[Span, ...] = ("morning", "afternoon", "evening", "night")
+# "[On] friday evening", as a sentence template says it: one group, not 56 phrases.
+WEEKDAY_PARTS_SAID = f"[on] {alternation(WEEKDAYS)} {alternation(SPANS)}"
+
+
+def weekday_part_endings(slot: str) -> dict[str, dict[str, str]]:
+    """Each phrase `WEEKDAY_PARTS_SAID` stands for, with its words (no "on") as `slot`."""
+    return {
+        f"{on}{weekday} {span}": {slot: f"{weekday} {span}"}
+        for on in ("", "on ")
+        for weekday in WEEKDAYS
+        for span in SPANS
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartAsked:
+    """A part of the day placed, and what is said first of it: "tomorrow" taken as today."""
+
+    placed: PartPlaced
+    taken: str | None = None
+
+
+def part_asked(words: str, now: datetime) -> PartAsked | None:
+    """The part of the day when it is all the words say, placed from `now` (aware, local)."""
+    if (weekday_part := _weekday_part(words)) is not None:
+        return PartAsked(placed=weekday_part_placed(*weekday_part, now))
+    part = said_part(words)
+    if part is None:
+        return None
+    taken = None
+    if part.day == "tomorrow" and tomorrow_is_today(now):
+        # In the small hours "tomorrow morning" is this morning, and the answer says so.
+        taken = tomorrow_taken(now, night=part.span == "night")
+    return PartAsked(placed=part_placed(part, now), taken=taken)
+
+
+def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:
+    """The part of the next `weekday` (Monday 0), today's own if it is one, named by it.
+
+    In the small hours the night under way is the one of yesterday's weekday: "saturday night"
+    at 00:30 on Sunday, not the next Saturday's.
+    """
+    today = now.date()
+    day = next_weekday(weekday, today)
+    yesterday = today - timedelta(days=1)
+    if span == "night" and in_small_hours(now) and yesterday.weekday() == weekday:
+        day = yesterday
+    return replace(span_on(span, day, now), name=f"{WEEKDAYS[weekday].title()} {span}")
+
+
+def _weekday_part(words: str) -> tuple[int, Span] | None:
+    said = " ".join(words.lower().split()).removeprefix("on ")
+    weekday, _, span = said.partition(" ")
+    if weekday not in WEEKDAYS or span not in SPANS:
+        return None
+    return WEEKDAYS.index(weekday), next(one for one in SPANS if one == span)
