@@ -83,3 +83,40 @@ async def test_how_cold_will_it_get_tonight(
         "12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a high of -0.8\u00a0°C at "
         "12:00 PM today."
     )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_how_humid_will_it_be_tonight(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "How humid will it be (outside) tonight", "tomorrow morning" had no sentence: the
+    humidity now, and the lowest and highest the weather's hourly forecast expects then."""
+    freezer.move_to(NOW)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
+    # The weather expects 80 % at 4:00 PM, a percent more each hour.
+    now = "The humidity outside is 84\u00a0percent (Garden humidity). "
+    tonight = (
+        "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects between "
+        "81\u00a0percent and 93\u00a0percent."
+    )
+    for sentence, answer in (
+        ("how humid will it be outside tonight", tonight),
+        ("How humid will it get tonight?", tonight),
+        ("what will the humidity be outside tonight", tonight),
+        (
+            "how humid will it be tomorrow morning",
+            "Tomorrow morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast expects "
+            "between 94\u00a0percent and 99\u00a0percent.",
+        ),
+        (
+            "how humid will it be this morning",
+            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+        ),
+    ):
+        assert await said(hass, sentence) == now + answer, sentence
+    expose(hass, "weather.outdoor", False)
+    assert await said(hass, "how humid will it be tonight") == (
+        f"{now}No weather forecast tells me what the humidity will be: a power forecast's "
+        "weather entity, exposed to Assist, does."
+    )

@@ -36,6 +36,7 @@ OUTDOOR_ASKED = {
     "outdoor_temperature_low_part": "How cold will it get outside {}?",
     "outdoor_temperature_high_part": "How WARM will it be {}!",
     "outdoor_temperature_range_part": "What will the temperature be outside, {}?",
+    "outdoor_humidity_part": "How humid will it be {}?",
 }
 
 
@@ -94,8 +95,8 @@ async def test_each_day_and_part_of_the_power_questions(
 async def test_each_part_of_the_outdoor_questions(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """How cold, how warm, and what the temperature will be outside over each part of the day
-    and each weekday's part."""
+    """How cold, how warm, what the temperature and how humid it will be outside over each
+    part of the day and each weekday's part."""
     freezer.move_to(NOW)
     await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # The parts (tomorrow evening and night past what the weather sees, each said so), and the

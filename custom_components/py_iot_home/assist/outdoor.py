@@ -68,7 +68,7 @@ class _OutdoorIntent(intent.IntentHandler):
         said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
         if asked := part_asked(str(intent_obj.slots.get("part", {}).get("value", "")), now):
             # "How cold will it get tonight": now, then what the weather expects of tonight.
-            said.append(await _async_over_part(hass, assistant, intent_obj, asked))
+            said.append(await _async_over_part(hass, assistant, intent_obj, asked, reading))
         # "What will the temperature be outside": now, then what the weather expects.
         elif intent_obj.slots.get("ahead"):
             outlook = await async_weather_outlook(hass, assistant, reading.quantity)
@@ -78,7 +78,11 @@ class _OutdoorIntent(intent.IntentHandler):
 
 
 async def _async_over_part(
-    hass: HomeAssistant, assistant: str, intent_obj: intent.Intent, asked: PartAsked
+    hass: HomeAssistant,
+    assistant: str,
+    intent_obj: intent.Intent,
+    asked: PartAsked,
+    reading: OutdoorReading,
 ) -> str:
     """What the weather expects over a part of the day, or that it has passed."""
     now = dt_util.now()
@@ -86,8 +90,8 @@ async def _async_over_part(
     if placed.end <= now.astimezone(UTC):
         return f"{part_passed(placed, now)}."
     extreme = str(intent_obj.slots.get("extreme", {}).get("value", ""))
-    over = await async_weather_over(hass, assistant, placed, extreme)
-    said = over or no_outlook_answer("temperature")
+    over = await async_weather_over(hass, assistant, placed, reading.quantity, extreme)
+    said = over or no_outlook_answer(reading.quantity)
     # In the small hours "tomorrow morning" is this morning, as the power answers take it.
     return f"{asked.taken} {said}" if asked.taken else said
 

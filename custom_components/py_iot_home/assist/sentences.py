@@ -31,12 +31,17 @@ _PART_ENDINGS = {**_PARTS, **weekday_part_endings("part")}
 
 
 def _part_sentences(extreme: str) -> tuple[str, ...]:
-    """The temperature outside over a part of the day: "how cold will it get tonight"."""
+    """The temperature (or humidity) outside over a part of the day: "how cold … tonight"."""
     part = _PARTS_SAID
     if extreme in ("low", "high"):
         words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
         return (f"how {words} will it (be|get) [{_OUTSIDE}] {part}",)
     # One template of the ways to ask: each is parsed with the parts it ends in.
+    if extreme == "humidity":
+        return (
+            f"(how humid will it (be|get) [{_OUTSIDE}]|what will [the] humidity be {_OUTSIDE}"
+            f"|what will [the] (outside|outdoor) humidity be) {part}",
+        )
     return (
         f"(what will [the] temperature be {_OUTSIDE}|what will [the] (outside|outdoor) "
         f"temperature be|(what is|what's|whats) [the] temperature going to be {_OUTSIDE}) {part}",
@@ -156,6 +161,13 @@ SENTENCES: Mapping[str, AssistSentences] = {
         )
         for extreme in ("low", "high", "range")
     },
+    "outdoor_humidity_part": AssistSentences(
+        intent_type=INTENT_OUTDOOR_HUMIDITY,
+        sentences=_part_sentences("humidity"),
+        slots={"extreme": "range"},
+        endings=_PART_ENDINGS,
+        endings_grouped=_PARTS_SAID,
+    ),
     # The outdoor source's trend. "Is it getting colder outside" also fits "is {area} getting
     # {direction}", whose intent hands it to the same answer.
     **{

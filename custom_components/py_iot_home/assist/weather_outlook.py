@@ -9,7 +9,7 @@ import math
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from homeassistant.const import UnitOfTemperature
+from homeassistant.const import PERCENTAGE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
@@ -78,9 +78,9 @@ def _in_unit(celsius: float, unit: str) -> str:
 
 
 async def async_weather_over(
-    hass: HomeAssistant, assistant: str, part: PartPlaced, extreme: str
+    hass: HomeAssistant, assistant: str, part: PartPlaced, quantity: str, extreme: str
 ) -> str | None:
-    """What the first exposed forecast weather entity expects outside over `part`.
+    """What the first exposed forecast weather entity expects of `quantity` outside over `part`.
 
     `extreme`: "low" (how cold), "high" (how warm), else both. A part past the forecast's
     end: how far it sees. None when no exposed weather entity forecasts any hour to come.
@@ -99,7 +99,8 @@ async def async_weather_over(
             (moment - EPOCH) // MICROSECOND * 1000
             for moment in (this_hour, max(part.start, this_hour), part.end)
         )
-        times, values = weather.time_ns, weather.temperature
+        times = weather.time_ns
+        values = weather.temperature if quantity == "temperature" else weather.humidity
         known = (times >= this_ns) & ~np.isnan(values)
         over = np.flatnonzero(known & (times >= start_ns) & (times < end_ns))
         if over.size == 0:
@@ -111,19 +112,26 @@ async def async_weather_over(
                 f"{part_when(part, now)}, is past what {state.name}'s hourly forecast sees: up "
                 f"to {clock_time(seen_to)} {day_ahead(seen_to, now)}."
             )
+        if quantity != "temperature":
+            unit = PERCENTAGE
         low, high = (over[pick(values[over])] for pick in (np.argmin, np.argmax))
         reach = _at(times[over].max()) + timedelta(hours=1)
         return weather_over_answer(
             name=state.name,
             when=part_when(part, now),
-            low=(_in_unit(float(values[low]), unit), _at(times[low]).astimezone(now.tzinfo)),
-            high=(_in_unit(float(values[high]), unit), _at(times[high]).astimezone(now.tzinfo)),
+            low=(_shown(float(values[low]), unit), _at(times[low]).astimezone(now.tzinfo)),
+            high=(_shown(float(values[high]), unit), _at(times[high]).astimezone(now.tzinfo)),
             unit=unit,
             extreme=extreme,
             reach=reach.astimezone(now.tzinfo) if reach < part.end else None,
             now=now,
         )
     return None
+
+
+def _shown(value: float, unit: str) -> str:
+    """A temperature (°C in the arrays) in `unit`, a humidity in whole percent, as shown."""
+    return shown(str(value), 0) or "" if unit == PERCENTAGE else _in_unit(value, unit)
 
 
 async def _async_forecast(hass: HomeAssistant, entity_id: str) -> tuple[WeatherArrays, str] | None:
