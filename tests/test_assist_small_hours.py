@@ -18,7 +18,15 @@ from .test_assist_clocks_go_back import (
     _night_load_statistics,
     async_autumn_night_heard,
 )
-from .test_assist_power import _card, _expects, _forecast_heard_at, _hourly, _over, _rows
+from .test_assist_power import (
+    _card,
+    _expects,
+    _forecast_heard_at,
+    _hourly,
+    _over,
+    _peak_over,
+    _rows,
+)
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
@@ -52,13 +60,6 @@ def _beyond(hass: HomeAssistant, ask_after: str, part: str = "") -> str:
     )
 
 
-def _day_peak(hass: HomeAssistant, starts: list[datetime], day: str) -> str:
-    rows = _rows(hass)
-    peak = max(starts, key=lambda start: rows[start.astimezone(dt_util.UTC)]["power_w"])
-    watts = _card(rows[peak.astimezone(dt_util.UTC)]["power_w"])
-    return f"Power forecast expects the peak at {peak:%-I:%M %p} {day}, about {watts}."
-
-
 def _expects_kw(hass: HomeAssistant, start: datetime, when: str) -> str:
     """As `_expects`, for a row that may reach 10 kW: said in tenths of a kilowatt from there."""
 
@@ -88,6 +89,8 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
     await _at(hass, freezer, small_hours)
     midnight = small_hours.replace(minute=0)
     seven_am = midnight.replace(hour=7)
+    coming_day = "Today, from 6:00 AM to midnight"
+    after_night = _hourly(midnight.replace(hour=6), 18)
     for sentence, answer in (
         (
             "what will the power be tomorrow morning",
@@ -119,18 +122,10 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
         ),
         # The midnight that ends the coming day, which the forecast reaches next hour.
         ("what will the power be at midnight tomorrow", _TAKEN + _beyond(hass, "1:00 AM today")),
-        (
-            "how much power will we use tomorrow",
-            _TAKEN + _over(hass, "For the rest of today", _hourly(midnight, 24), first_share=0.5),
-        ),
-        (
-            "what is the power forecast for tomorrow",
-            _TAKEN + _over(hass, "For the rest of today", _hourly(midnight, 24), first_share=0.5),
-        ),
-        (
-            "when is the peak power tomorrow",
-            _TAKEN + _day_peak(hass, _hourly(midnight, 24), "today"),
-        ),
+        # The coming day after the night under way: its small hours are tonight's.
+        ("how much power will we use tomorrow", _TAKEN + _over(hass, coming_day, after_night)),
+        ("what is the power forecast for tomorrow", _TAKEN + _over(hass, coming_day, after_night)),
+        ("when is the peak power tomorrow", _TAKEN + _peak_over(hass, coming_day, after_night)),
         # Tomorrow night, Sunday night, begins this evening.
         (
             "what will the power be at 10 tomorrow night",
@@ -200,10 +195,9 @@ async def test_tomorrow_in_the_small_hours_the_night_the_clocks_go_back(
     )
     rows = _rows(hass)
     assert max(rows, key=lambda start: rows[start]["power_w"]) == first_two
-    # 24 real hours from midnight reach 11:00 PM on the clock of the 25-hour day.
-    midnight = small_hours - timedelta(minutes=30)
-    assert await said(hass, "how much power will we use tomorrow") == taken + _over(
-        hass, "For the rest of today", _hourly(midnight, 24), first_share=0.5
-    ).replace("kWh;", "kWh (until 11:00 PM, as far as it sees);").replace(
-        "is 2:00 AM,", "is 2:00 AM (before the clocks go back),"
+    # 24 real hours from midnight reach 11:00 PM on the clock of the 25-hour day: the coming
+    # day, from 6:00 AM, is seen to its end from the next hour's forecast.
+    assert await said(hass, "how much power will we use tomorrow") == (
+        f"{taken}Power forecast forecasts the next 24 hours only, up to 11:00 PM today; ask "
+        "again after 1:00 AM today, when it sees up to 12:00 AM tomorrow."
     )

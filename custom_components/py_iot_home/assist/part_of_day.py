@@ -194,6 +194,36 @@ def span_on(span: Span, day: date, now: datetime) -> PartPlaced:
     return PartPlaced(name=name, start=_instant(day, first, now), end=_instant(day, end, now))
 
 
+def day_placed(day: Day, now: datetime) -> PartPlaced:
+    """A whole day asked about: the rest of today, or tomorrow from midnight to midnight.
+
+    In the small hours "tomorrow" is the day to come, today's date (`tomorrow_is_today`), from
+    the end of the night under way: its small hours are tonight's, which "tomorrow" is not.
+    """
+    today = now.date()
+    if day == "tomorrow" and tomorrow_is_today(now):
+        return PartPlaced(
+            name=f"today, from {_SMALL_HOURS_END}:00 AM to midnight",
+            start=_instant(today, _SMALL_HOURS_END, now),
+            end=_instant(today, 24, now),
+            hours_named=True,
+        )
+    if day == "tomorrow":
+        tomorrow = today + timedelta(days=1)
+        return PartPlaced(
+            name="tomorrow",
+            start=_instant(tomorrow, 0, now),
+            end=_instant(tomorrow, 24, now),
+            hours_named=True,
+        )
+    return PartPlaced(
+        name="for the rest of today",
+        start=_instant(today, 0, now),
+        end=_instant(today, 24, now),
+        hours_named=True,
+    )
+
+
 def _instant(day: date, hour: int, now: datetime) -> datetime:
     """`hour` (past 24: of the next day) of `day` on the clock of `now`'s zone, in UTC."""
     local = datetime.combine(day + timedelta(days=hour // 24), time(hour % 24), tzinfo=now.tzinfo)

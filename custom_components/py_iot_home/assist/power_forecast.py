@@ -22,7 +22,7 @@ from .asked_time import (
 )
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .forecast_rows import forecast_hours, why_no_forecast
-from .part_of_day import tomorrow_is_today
+from .part_of_day import day_placed, tomorrow_is_today
 from .power_answers import (
     ForecastHour,
     power_at_answer,
@@ -57,8 +57,9 @@ class PowerForecastIntent(intent.IntentHandler):
         if (weekday := weekday_said(day)) is not None:
             return await self._respond_of_weekday(intent_obj, weekday, now)
         if day == "tomorrow" and tomorrow_is_today(now):
-            # In the small hours "tomorrow" is today's date, and the answer says so.
-            intent_obj.slots["day"] = {"value": "today"}
+            # In the small hours "tomorrow" is today's date after the night under way, and the
+            # answer says so.
+            intent_obj.slots["placed"] = {"value": day_placed("tomorrow", now)}
             response = await self._respond(intent_obj)
             lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
             return response
@@ -108,9 +109,11 @@ class PowerForecastIntent(intent.IntentHandler):
         return self._answer(name, hours, intent_obj)
 
     def _answer(self, name: str, hours: list[ForecastHour], intent_obj: intent.Intent) -> str:
+        now = dt_util.now()
+        if (part := intent_obj.slots.get("placed", {}).get("value")) is not None:
+            return power_part_answer(name=name, hours=hours, now=now, part=part)
         # "today" or "tomorrow" when the sentence said it; else the next 24 hours.
         day = intent_obj.slots.get("day", {}).get("value")
-        now = dt_util.now()
         if day in ("today", "tomorrow"):
             return power_day_answer(name=name, hours=hours, now=now, tomorrow=day == "tomorrow")
         return power_forecast_answer(name=name, hours=hours, now=now)
