@@ -120,3 +120,53 @@ async def test_how_humid_will_it_be_tonight(
         f"{now}No weather forecast tells me what the humidity will be: a power forecast's "
         "weather entity, exposed to Assist, does."
     )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_how_cold_will_it_get_tomorrow(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "How cold will it get tomorrow" had no sentence, and "how warm will it be outside today"
+    was the weather six hours on: now the day's low or high from the hourly forecast, with how
+    far it sees when short of the day's end."""
+    freezer.move_to(NOW)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
+    # 4:10 PM; the weather expects 5.2 °C at 4:00 PM, 0.5 °C less each hour to 3:00 PM tomorrow.
+    now = "It is 4.5\u00a0°C outside (Garden). "
+    for sentence, answer in (
+        (
+            "how cold will it get tomorrow",
+            "Tomorrow, Outdoor's hourly forecast expects a low of -6.3\u00a0°C at 3:00 PM "
+            "tomorrow (it sees up to 4:00 PM tomorrow).",
+        ),
+        (
+            "what will the temperature be outside tomorrow",
+            "Tomorrow, Outdoor's hourly forecast expects between -6.3\u00a0°C and 1.2\u00a0°C "
+            "(it sees up to 4:00 PM tomorrow).",
+        ),
+        (
+            "how warm will it be outside today",
+            "For the rest of today, Outdoor's hourly forecast expects a high of 5.2\u00a0°C this "
+            "hour.",
+        ),
+        (
+            "how cold will it get today",
+            "For the rest of today, Outdoor's hourly forecast expects a low of 1.7\u00a0°C at "
+            "11:00 PM today.",
+        ),
+    ):
+        assert await said(hass, sentence) == now + answer, sentence
+    assert await said(hass, "how humid will it be today") == (
+        "The humidity outside is 84\u00a0percent (Garden humidity). For the rest of today, "
+        "Outdoor's hourly forecast expects between 80\u00a0percent and 87\u00a0percent."
+    )
+    # At 00:30 "tomorrow" is today after the night under way, as the power's; said first.
+    small_hours = dt_util.as_local(NOW).replace(hour=0, minute=30) + timedelta(days=1)
+    freezer.move_to(small_hours)
+    async_fire_time_changed(hass, small_hours)
+    await hass.async_block_till_done()
+    assert await said(hass, "how cold will it get tomorrow") == (
+        f"{now}It's after midnight, so I take tomorrow as today, Sunday. Today, from 6:00 AM to "
+        "midnight, Outdoor's hourly forecast expects a low of -6.3\u00a0°C at 11:00 PM today."
+    )

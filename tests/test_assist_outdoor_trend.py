@@ -333,7 +333,6 @@ async def test_what_will_the_temperature_be_outside(
         "what's the temperature going to be outdoors",
         "what will the outdoor temperature be later",
         "how cold will it get outside",
-        "how warm will it be outside today",
     ):
         assert await said(hass, sentence) == f"{ahead}10:00 PM today.", sentence
     assert await said(hass, "what will the humidity be outside") == (

@@ -96,9 +96,9 @@ async def test_each_part_of_the_outdoor_questions(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """How cold, how warm, what the temperature and how humid it will be outside over each
-    part of the day and each weekday's part."""
+    part of the day, each day and each weekday's part."""
     freezer.move_to(NOW)
     await async_forecast_with_weather(hass, FORECAST_WEATHER)
-    # The parts (tomorrow evening and night past what the weather sees, each said so), and the
-    # 28 parts of the weekdays, each named by its weekday.
-    assert set((await _answered_as_slots(hass, OUTDOOR_ASKED)).values()) == {8 + 28}
+    # The parts (tomorrow evening and night past what the weather sees, each said so), today
+    # and tomorrow, and the 28 parts of the weekdays, each named by its weekday.
+    assert set((await _answered_as_slots(hass, OUTDOOR_ASKED)).values()) == {8 + 2 + 28}

@@ -24,8 +24,9 @@ from .climate_answers import (
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
+from .part_of_day import day_placed, tomorrow_is_today
 from .power_part_answers import part_passed
-from .spoken import shown
+from .spoken import shown, tomorrow_taken
 from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
@@ -64,9 +65,8 @@ class _OutdoorIntent(intent.IntentHandler):
             )
             return response
         assistant = assistant_of(intent_obj)
-        now = dt_util.now()
         said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
-        if asked := part_asked(str(intent_obj.slots.get("part", {}).get("value", "")), now):
+        if asked := _part_or_day_asked(intent_obj):
             # "How cold will it get tonight": now, then what the weather expects of tonight.
             said.append(await _async_over_part(hass, assistant, intent_obj, asked, reading))
         # "What will the temperature be outside": now, then what the weather expects.
@@ -75,6 +75,20 @@ class _OutdoorIntent(intent.IntentHandler):
             said.append(outlook or no_outlook_answer(reading.quantity))
         response.async_set_speech(" ".join(said))
         return response
+
+
+def _part_or_day_asked(intent_obj: intent.Intent) -> PartAsked | None:
+    """The part of the day ("tonight", "friday evening") or the day the sentence ends with."""
+    now = dt_util.now()
+    day = intent_obj.slots.get("day", {}).get("value")
+    if day in ("today", "tomorrow"):
+        # In the small hours "tomorrow" is today after the night under way, as the power's.
+        small_hours = day == "tomorrow" and tomorrow_is_today(now)
+        return PartAsked(
+            placed=day_placed(day, now),
+            taken=tomorrow_taken(now, night=False) if small_hours else None,
+        )
+    return part_asked(str(intent_obj.slots.get("part", {}).get("value", "")), now)
 
 
 async def _async_over_part(
@@ -92,7 +106,6 @@ async def _async_over_part(
     extreme = str(intent_obj.slots.get("extreme", {}).get("value", ""))
     over = await async_weather_over(hass, assistant, placed, reading.quantity, extreme)
     said = over or no_outlook_answer(reading.quantity)
-    # In the small hours "tomorrow morning" is this morning, as the power answers take it.
     return f"{asked.taken} {said}" if asked.taken else said
 
 

@@ -21,17 +21,18 @@ _TREND_OF = (
 _RISING = "(rising|going up|increasing)"
 _FALLING = "(falling|dropping|going down|decreasing)"
 _OUTSIDE = "(outside|outdoors)"
-# "Tonight", "tomorrow in the morning", "on friday evening": the part of the day a sentence
-# ends with.
+# "Tonight", "tomorrow in the morning", "today", "on friday evening": the part of the day or
+# the day a sentence ends with.
 _PARTS: Mapping[str, Mapping[str, str]] = {
-    part: {"part": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)
+    **{part: {"part": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)},
+    **{day: {"day": day} for day in ("today", "tomorrow")},
 }
 _PARTS_SAID = alternation([*_PARTS, WEEKDAY_PARTS_SAID])
 _PART_ENDINGS = {**_PARTS, **weekday_part_endings("part")}
 
 
 def _part_sentences(extreme: str) -> tuple[str, ...]:
-    """The temperature (or humidity) outside over a part of the day: "how cold … tonight"."""
+    """The temperature outside over a part of the day: "how cold will it get tonight"."""
     part = _PARTS_SAID
     if extreme in ("low", "high"):
         words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
@@ -127,10 +128,11 @@ SENTENCES: Mapping[str, AssistSentences] = {
     **{
         f"outdoor_{quantity}_ahead": AssistSentences(
             intent_type=intent_type,
+            # "… today" is the day's, asked of a part of the day (below).
             sentences=(
-                f"what will [the] {quantity} be {_OUTSIDE} [later|today]",
-                f"what will [the] (outside|outdoor) {quantity} be [later|today]",
-                f"(what is|what's|whats) [the] {quantity} going to be {_OUTSIDE} [later|today]",
+                f"what will [the] {quantity} be {_OUTSIDE} [later]",
+                f"what will [the] (outside|outdoor) {quantity} be [later]",
+                f"(what is|what's|whats) [the] {quantity} going to be {_OUTSIDE} [later]",
                 f"(what is|what's|whats) [the] (outside|outdoor) {quantity} going to be "
                 "[later|today]",
                 *more,
@@ -141,16 +143,17 @@ SENTENCES: Mapping[str, AssistSentences] = {
             (
                 "temperature",
                 INTENT_OUTDOOR_TEMPERATURE,
-                (f"how (warm|cold|hot) will it (be|get) {_OUTSIDE} [later|today]",),
+                (f"how (warm|cold|hot) will it (be|get) {_OUTSIDE} [later]",),
             ),
             (
                 "humidity",
                 INTENT_OUTDOOR_HUMIDITY,
-                (f"how humid will it (be|get) {_OUTSIDE} [later|today]",),
+                (f"how humid will it (be|get) {_OUTSIDE} [later]",),
             ),
         )
     },
-    # Asked of a part of the day: the reading now, and the weather's lowest, highest or both.
+    # Asked of a part of the day or a day: the reading now, and the weather's lowest, highest
+    # or both.
     **{
         f"outdoor_temperature_{extreme}_part": AssistSentences(
             intent_type=INTENT_OUTDOOR_TEMPERATURE,

@@ -106,7 +106,7 @@ async def async_weather_over(
         if over.size == 0:
             if not known.any():
                 continue
-            # A part past what it sees ("friday evening"): how far it sees.
+            # A day or part past what it sees ("friday evening"): how far it sees.
             seen_to = (_at(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
             return (
                 f"{part_when(part, now)}, is past what {state.name}'s hourly forecast sees: up "
