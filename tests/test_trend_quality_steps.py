@@ -14,11 +14,13 @@ MIDNIGHT = 1_764_547_200.0  # 2025-12-01 00:00 UTC
 DAY = 86400.0
 
 
-def test_a_warm_first_day_leaving_the_window_is_the_step_of_its_hour() -> None:
-    """Nine days at 20 °C with a daily cycle, the first a degree warmer. Through the
-    daily means of days 0-6 the line falls 3/28 °C/d (hand-worked: Σ(x-3)(y-ȳ) = -3 over
-    Σ(x-3)² = 28); once day 0 leaves, early on day 7, it is flat. Days entering from day 6
-    on move it from -1/5 (days 0-4) to -1/7 (0-5), 2/35 at most, and from -1/7 to -3/28."""
+def test_a_warm_first_day_leaves_the_window_in_the_hour_a_new_day_enters() -> None:
+    """Nine days at 20 °C with a daily cycle, the first a degree warmer. The line spans the
+    six days before today. Through the daily means of days 0-5 it falls 1/7 °C/d
+    (hand-worked: Σ(x-2.5)(y-ȳ) = -2.5 over Σ(x-2.5)² = 17.5); after day 7's midnight day 6
+    enters and day 0 leaves, and it is flat. Day 5 entering after day 6's midnight moved it
+    from -1/5 (days 0-4) to -1/7: 2/35. No day leaves by itself, as the window passes the
+    oldest day's hours in the night: the line stands still then."""
     times = np.arange(MIDNIGHT, MIDNIGHT + 9 * DAY + 3600.0, 600.0)
     values = 20.0 + (times < MIDNIGHT + DAY) + 0.5 * np.sin(2 * math.pi * times / DAY)
     stream = trend_quality.Stream("test", "warm first day", "temperature", "UTC", times, values)
@@ -28,10 +30,9 @@ def test_a_warm_first_day_leaving_the_window_is_the_step_of_its_hour() -> None:
 
     assert quality.days_left == 2
     assert steps is not None
-    assert steps.largest["leaves"] == pytest.approx(3 / 28, rel=5e-3)
-    assert steps.largest["enters"] == pytest.approx(2 / 35, rel=5e-3)
-    # Otherwise the line all but stands still.
-    assert steps.largest["neither"] < 1e-3
+    assert steps.largest["enters"] == pytest.approx(1 / 7, rel=5e-3)
+    assert "leaves" not in steps.largest
+    assert steps.largest["neither"] == 0.0
 
 
 def test_direction_changes_count_as_the_hour_before_or_the_one_before_that() -> None:
@@ -52,5 +53,19 @@ def test_direction_changes_count_as_the_hour_before_or_the_one_before_that() -> 
     steps = hour_steps(timeline, 1800.0, from_s=0.0)
 
     assert steps.largest == {"leaves": pytest.approx(0.3), "neither": pytest.approx(0.05)}
-    assert steps.leaving_in_errors == pytest.approx(3.0)
+    assert steps.largest_in_errors == {"leaves": pytest.approx(3.0), "neither": pytest.approx(0.5)}
     assert steps.direction_changes == {"leaves": 1, "enters": 0, "neither": 1}
+
+
+def test_an_hour_in_which_a_day_enters_and_the_oldest_leaves_counts_as_entering() -> None:
+    """The days turn over together after midnight: the hour is a new day's, not a leaving."""
+    timeline = [
+        Analysis(0.0, 0.1, False, False, "steady", 0.1),
+        Analysis(1800.0, 0.2, True, True, "steady", 0.1),
+        Analysis(3600.0, 0.4, False, False, "steady", 0.1),
+    ]
+
+    steps = hour_steps(timeline, 1800.0, from_s=0.0)
+
+    assert steps.largest == {"enters": pytest.approx(0.3)}
+    assert steps.largest_in_errors == {"enters": pytest.approx(3.0)}

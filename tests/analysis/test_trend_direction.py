@@ -96,19 +96,32 @@ def _run(
     times: np.ndarray, values: np.ndarray, *, days: int, threshold: float = 0.2
 ) -> list[str | None]:
     """Analyse as the coordinator does, every 5 minutes, and return the adopted directions."""
+    seen = _directions(times, values, days=days, threshold=threshold)
+    return [direction for _, direction in seen]
+
+
+def _directions(
+    times: np.ndarray,
+    values: np.ndarray,
+    *,
+    days: int,
+    threshold: float = 0.2,
+    tz: str = "Europe/Berlin",
+) -> list[tuple[float, str | None]]:
+    """Each analysis's time and adopted direction, through a 7-day window."""
     clock = [T0]
     store = SampleStore(window_s=7 * DAY, min_interval_s=60.0, clock=lambda: clock[0])
-    settings = TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5)
+    settings = TrendSettings(min_span_s=4 * 3600.0, max_standard_error=0.5, window_s=7 * DAY)
     state = UNKNOWN
     published = False
-    directions: list[str | None] = []
+    directions: list[tuple[float, str | None]] = []
     fed = 0
     for now_s in np.arange(T0 + 300.0, T0 + days * DAY + 1.0, 300.0):
         clock[0] = float(now_s)
         end = int(np.searchsorted(times, now_s, side="right"))
         store.extend("t", times[fed:end], values[fed:end])
         fed = end
-        result = analyze_trend(*store.view("t"), tz="Europe/Berlin", now_s=float(now_s))
+        result = analyze_trend(*store.view("t"), tz=tz, now_s=float(now_s))
         estimate = estimate_trend(result, settings, now_s=float(now_s), was_published=published)
         published = estimate.published
         state = next_direction(
@@ -118,7 +131,7 @@ def _run(
             threshold=threshold,
             now_s=float(now_s),
         )
-        directions.append(state.direction)
+        directions.append((float(now_s), state.direction))
     return directions
 
 
@@ -143,3 +156,27 @@ def test_a_warming_room_turns_rising_once_and_stays() -> None:
     changes = [b for a, b in itertools.pairwise(directions) if a != b]
     assert directions[-1] == "rising"
     assert changes in ([], ["rising"])
+
+
+def test_a_day_leaving_the_window_does_not_turn_the_direction() -> None:
+    """A room warming 0.3 degC a day, its first day a degree warmer still: through days 0-5
+    (and 0-6) the line is flatter, steady. Day 0 left the line by itself at about 05:00 on
+    day 7, once the window had passed a fifth of it, and the rising sensor turned on at
+    05:40 with nothing new in the room. It now leaves as day 6 enters, with the readings
+    after midnight: the direction turns once, in the two hours that day took to enter and
+    the direction to wait, and stays through the night as the window passes day 0."""
+    times = np.arange(T0 + 300.0, T0 + 9 * DAY, 600.0)
+    x = (times - T0) / DAY
+    levels = 20.0 + 0.3 * np.arange(9) + (np.arange(9) == 0)
+    rng = np.random.default_rng(1)
+    cycle = 1.5 * np.sin(2 * np.pi * (x - 0.375))
+    values = np.round(levels[x.astype(int)] + cycle + rng.normal(0, 0.1, x.size), 1)
+
+    # From the day the window is all but full: the first days turned it falling, then steady.
+    timeline = _directions(times, values, days=9, tz="UTC")
+    seen = [(now, direction) for now, direction in timeline if now > T0 + 6 * DAY]
+
+    turns = [(now, b) for (_, a), (now, b) in itertools.pairwise(seen) if a != b]
+    assert seen[0][1] == "steady"
+    assert [direction for _, direction in turns] == ["rising"]
+    assert T0 + 7 * DAY < turns[0][0] <= T0 + 7 * DAY + 2 * 3600.0

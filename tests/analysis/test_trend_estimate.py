@@ -147,7 +147,14 @@ def test_a_day_that_ended_enters_the_slope_with_the_readings_after_it(days: int)
     later = np.append(times, midnight + np.array([600.0, 1200.0, 1800.0, 3600.0]))
     more = np.append(values, values[-4:])
     halfway, result = _estimate(later[:-1], more[:-1], now_s=midnight + 1800.0)
-    without_day = (result.robust if days == 2 else result.full_day_line_before_newest).slope_per_day
+    full_before = [day for day in result.daily_means if day.full][:-1]
+    without_day = (
+        result.robust.slope_per_day
+        if days == 2
+        else np.polyfit(
+            [day.date.toordinal() for day in full_before], [day.mean for day in full_before], 1
+        )[0]
+    )
     with_day = result.full_day_line.slope_per_day
     assert min(without_day, with_day) < halfway.slope_per_day < max(without_day, with_day)
     entered, result = _estimate(later, more, now_s=midnight + 3600.0)
@@ -187,68 +194,59 @@ def _slide(
     return seen
 
 
-@pytest.mark.parametrize(
-    ("window_days", "silent_from", "method_after"),
-    [
-        (7, math.inf, "daily_means"),
-        (7, T0 + 7 * DAY + 3 * HOUR, "daily_means"),  # no reading across the leaving
-        (2, math.inf, "robust_fit"),  # one full day left: the robust fit again
-    ],
-)
-def test_the_oldest_day_leaves_the_slope_over_its_last_hour_in_the_window(
-    window_days: int, silent_from: float, method_after: str
-) -> None:
-    """As the window slides, its oldest day loses hours and stops being full once under 80 %
-    of them: it left the slope at once, about 05:00, by up to 0.21 degC/d in the UCI rooms.
-    Over the last hour before, it leaves a twelfth at a time."""
-    times, values = _room_with_wandering_days(window_days + 2, seed=window_days)
-    # Day 0 keeps 80 % of its hours (20 of 24) until the window passes its 04:55 reading.
-    leaves = T0 + 4 * HOUR + 55 * 60.0
-    nows = np.arange(leaves - 2 * HOUR, leaves + HOUR, 300.0) + window_days * DAY
-    seen = _slide(times, values, nows, window_days=window_days, silent_from=silent_from)
-    first, last = seen[0], seen[-1]
-    assert first[1].oldest_full_day_leaves_s == leaves
-    assert (first[0].method, first[0].slope_per_day) == (
-        "daily_means",
-        first[1].full_day_line.slope_per_day,
-    )
-    # Out of the slope by the time it leaves; then the slope is the one without it.
-    at_leaving = seen[int(np.flatnonzero(nows == leaves + window_days * DAY)[0])]
-    assert last[0].method == method_after
-    # Over its last hour the slope is part each fit's: named as both where they differ.
-    leaving = leaves + window_days * DAY
-    during = {
-        estimate.method
-        for (estimate, _), now in zip(seen, nows, strict=True)
-        if leaving - HOUR < now < leaving
-    }
-    assert during == {
-        "daily_means" if method_after == "daily_means" else "robust_fit_and_daily_means"
-    }
-    for (estimate, result), without in (
-        (at_leaving, at_leaving[1].full_day_line_without_oldest),
-        (last, last[1].full_day_line),
-    ):
-        expected = without if method_after == "daily_means" else result.robust
-        assert estimate.slope_per_day == expected.slope_per_day
+def _polyfit_over_days(
+    times: NDArray[np.float64], values: NDArray[np.float64], days: range
+) -> float:
+    """np.polyfit through the plain means of whole UTC days (every hour read alike)."""
+    means = [values[(times >= T0 + d * DAY) & (times < T0 + (d + 1) * DAY)].mean() for d in days]
+    return float(np.polyfit(list(days), means, 1)[0])
+
+
+def test_the_oldest_day_leaves_the_slope_as_a_new_day_enters_and_not_by_itself() -> None:
+    """A 7-day window holds six whole days before today, and for a few hours after midnight
+    a seventh, the oldest, until the window has passed a fifth of it. That day left the
+    slope by itself at about 05:00 (by up to 0.21 degC/d in the UCI rooms) and moved it at
+    each of its hours before: a change with nothing new in the room. The line spans the six
+    days before today: over the hour of readings after midnight the day that ended enters
+    and the oldest leaves, and then the slope stands still as the window passes it."""
+    times, values = _room_with_wandering_days(9, seed=7)
+    midnight = T0 + 7 * DAY
+    nows = np.arange(midnight - 2 * HOUR, midnight + 7 * HOUR, 300.0)
+    seen = _slide(times, values, nows, window_days=7)
     slopes = np.array([estimate.slope_per_day for estimate, _ in seen])
-    errors = np.array([estimate.standard_error for estimate, _ in seen])
-    jump = abs(slopes[-1] - slopes[0])
+    assert {estimate.method for estimate, _ in seen} == {"daily_means"}
+    # float32 samples: the means agree to a millionth.
+    before, after = slopes[nows <= midnight], slopes[nows >= midnight + HOUR + 300.0]
+    assert before == pytest.approx(_polyfit_over_days(times, values, range(6)), abs=1e-6)
+    assert after == pytest.approx(_polyfit_over_days(times, values, range(1, 7)), abs=1e-6)
+    assert np.ptp(after) == 0.0
+    jump = abs(after[0] - before[0])
     assert jump > 0.02
-    # A twelfth at a time, and the steps the window's slide makes anyway (the robust fit's).
+    # Over the hour, a twelfth at a time.
     assert np.max(np.abs(np.diff(slopes))) < jump / 4
-    assert np.max(np.abs(np.diff(errors))) < abs(errors[-1] - errors[0]) / 4
+
+
+def test_a_two_day_window_keeps_the_robust_fit_through_the_night() -> None:
+    """A 2-day window holds one whole day before today: the daily means' line took over for
+    the few hours after midnight its oldest day was still full, and gave way again at about
+    05:00, so the slope changed method twice a night. It stays with the robust fit."""
+    times, values = _room_with_wandering_days(4, seed=2)
+    nows = np.arange(T0 + 2 * DAY - HOUR, T0 + 2 * DAY + 7 * HOUR, 300.0)
+    seen = _slide(times, values, nows, window_days=2)
+    assert {estimate.method for estimate, _ in seen} == {"robust_fit"}
+    assert [estimate.slope_per_day for estimate, _ in seen] == [
+        result.robust.slope_per_day for _, result in seen
+    ]
 
 
 def test_a_day_leaving_as_another_enters_moves_the_slope_a_step_at_a_time() -> None:
-    """The oldest day lost its evening (20 of 24 hours: still full), so it stops being full
+    """The oldest day lost its evening (20 of 24 hours: still full) and stops being full
     when the window passes its 00:55 reading, in the hour the newest day enters."""
     times, values = _room_with_wandering_days(9, seed=1)
     kept = (times < T0 + 20 * HOUR) | (times >= T0 + DAY)
     times, values = times[kept], values[kept]
     nows = np.arange(T0 + 7 * DAY - HOUR, T0 + 7 * DAY + 2 * HOUR, 300.0)
     seen = _slide(times, values, nows, window_days=7)
-    assert seen[0][1].oldest_full_day_leaves_s == T0 + 55 * 60.0
     slopes = np.array([estimate.slope_per_day for estimate, _ in seen])
     first, last = seen[0], seen[-1]
     assert slopes[0] == first[1].full_day_line.slope_per_day  # days 0 to 5

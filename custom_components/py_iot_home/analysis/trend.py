@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -80,12 +80,11 @@ class TrendResult:
 
     ``daily_line`` is least squares through every daily mean at its day number (intercept:
     the line on the first day with a mean), as ``np.polyfit`` over those daily means
-    without the empty days; ``full_day_line`` the same through the full days only.
-    ``robust`` is ``slope_fit.robust_slope`` over the samples, intercept at ``t_ref_s``.
-    ``full_day_line_before_newest`` is ``full_day_line`` without the newest full day, which
-    ended at ``newest_full_day_end_s``; ``full_day_line_without_oldest`` without the oldest
-    full day, which stays full while the window starts by ``oldest_full_day_leaves_s``, and
-    ``full_day_line_without_oldest_and_newest`` without both (one day when there is one).
+    without the empty days; ``full_day_line`` the same through the full days' levels
+    (``line_through_full_days``), which ``trend_estimate`` draws through the days its
+    window always holds whole. ``robust`` is ``slope_fit.robust_slope`` over the samples,
+    intercept at ``t_ref_s``. ``newest_day_start_s`` is the local midnight that began the
+    newest sample's day.
     """
 
     daily_means: tuple[DailyMean, ...]
@@ -106,15 +105,8 @@ class TrendResult:
     full_day_line: SlopeFit = NO_FIT
     robust: SlopeFit = NO_FIT
     sample_spacing_s: float = _NAN  # the source's rhythm: median gap between its newest samples
-    # The newest full day's end (NaN without one), and the line through the full days before
-    # it: trend_estimate lets that day into the slope as readings after its end come.
-    newest_full_day_end_s: float = _NAN
-    full_day_line_before_newest: SlopeFit = NO_FIT
-    # As the window slides its oldest full day loses hours; trend_estimate lets it leave the
-    # slope over the last hour before its coverage falls under FULL_DAY_COVERAGE.
-    oldest_full_day_leaves_s: float = _NAN
-    full_day_line_without_oldest: SlopeFit = NO_FIT
-    full_day_line_without_oldest_and_newest: SlopeFit = NO_FIT
+    # trend_estimate turns the line's days over as the readings after this midnight come.
+    newest_day_start_s: float = _NAN
 
 
 def analyze_trend(
@@ -163,16 +155,7 @@ def analyze_trend(
         )
     zone = _zone(tz)
     days = _daily_means(times, vals, zone, finite, now_s=now_s)
-    full = [day for day in days if day.full]
-    newest_full = full[-1] if full else None
-    oldest_full = full[0] if full else None
-
-    def full_line_without(*left_out: DailyMean | None) -> SlopeFit:
-        if not full:
-            return NO_FIT
-        kept = tuple(day for day in days if all(day is not out for out in left_out))
-        return _line(kept, full_only=True, day_mean_error=robust.day_mean_error)
-
+    newest = next((day for day in reversed(days) if day.count), None)
     return TrendResult(
         daily_means=days,
         slope_per_day=weighted.slope_per_day,
@@ -188,56 +171,33 @@ def analyze_trend(
         backend=backend_name(),
         span_s=span,
         covered_s=covered,
-        daily_line=_line(days, full_only=False),
-        full_day_line=full_line_without(),
+        daily_line=_line_through_means(days),
+        full_day_line=line_through_full_days(days, day_mean_error=robust.day_mean_error),
         robust=robust,
         sample_spacing_s=spacing,
-        newest_full_day_end_s=(
-            _midnight(newest_full.date, zone, days_later=1) if newest_full is not None else _NAN
-        ),
-        full_day_line_before_newest=full_line_without(newest_full),
-        oldest_full_day_leaves_s=(
-            _stays_full_until_s(usable_times, oldest_full.date, zone, origin=days[0].date)
-            if oldest_full is not None
-            else _NAN
-        ),
-        full_day_line_without_oldest=full_line_without(oldest_full),
-        full_day_line_without_oldest_and_newest=full_line_without(oldest_full, newest_full),
+        newest_day_start_s=_midnight(newest.date, zone) if newest is not None else _NAN,
     )
 
 
-def _stays_full_until_s(
-    times: NDArray[np.float64], day: dt.date, zone: ZoneInfo, *, origin: dt.date
-) -> float:
-    """The latest window start that keeps a full day full as its oldest hours are dropped.
+def line_through_full_days(days: Sequence[DailyMean], *, day_mean_error: float) -> SlopeFit:
+    """The published kind of line: through the full days' levels, widened for few days.
 
-    A sample at the window's start is kept; the day stops being full once the last sample
-    of the hour that takes its coverage under ``FULL_DAY_COVERAGE`` is dropped. Hours count
-    from ``origin``'s midnight, as ``_daily_means`` counts them.
+    Days that are not full are left out; levels, not means, so that a day that lost a few
+    hours keeps its place. The error is ``line_over_days``' with ``widen``.
     """
-    start, end = _midnight(day, zone), _midnight(day, zone, days_later=1)
-    inside = times[np.searchsorted(times, start, side="left") : np.searchsorted(times, end)]
-    hour_id = np.floor((inside - _midnight(origin, zone)) / HOUR_S)
-    last_of_hour = inside[np.append(np.flatnonzero(hour_id[1:] != hour_id[:-1]), inside.size - 1)]
-    # Hours that can go with the day still full: those whose loss leaves enough behind.
-    droppable = np.count_nonzero(
-        np.arange(last_of_hour.size) / ((end - start) / HOUR_S) >= FULL_DAY_COVERAGE
-    )
-    return float(last_of_hour[droppable])
-
-
-def _line(
-    days: tuple[DailyMean, ...], *, full_only: bool, day_mean_error: float = math.inf
-) -> SlopeFit:
-    chosen = [day for day in days if (day.full if full_only else day.count > 0)]
+    full = [day for day in days if day.full]
     return line_over_days(
-        [day.date.toordinal() for day in chosen],
-        # The published line is through the full days' levels: one that lost a few hours
-        # keeps its place; the line over every day is the design's, through the means.
-        [day.level if full_only else day.mean for day in chosen],
+        [day.date.toordinal() for day in full],
+        [day.level for day in full],
         day_mean_error=day_mean_error,
-        widen=full_only,
+        widen=True,
     )
+
+
+def _line_through_means(days: tuple[DailyMean, ...]) -> SlopeFit:
+    """The design's line: through every day with a mean, at its day number."""
+    chosen = [day for day in days if day.count > 0]
+    return line_over_days([day.date.toordinal() for day in chosen], [day.mean for day in chosen])
 
 
 def daily_means(

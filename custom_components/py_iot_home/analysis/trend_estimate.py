@@ -5,11 +5,14 @@ span without its silent gaps, see ``coverage``) and the slope's standard error i
 ``max_standard_error``. From two full days on, the slope
 is the line through the full days' means (the design's definition); before, the robust fit
 over the samples. The standard error is the larger of the two fits' where both exist: a
-line through two or three daily means cannot judge its own error. A day becomes full at its
-midnight: it enters the slope and its error over the next hour of readings (``DAY_ENTRY_S``),
-so that the slope shown does not jump at midnight with no new reading. As the window slides,
-its oldest full day loses hours; it leaves the slope over the last hour before its coverage
-falls under a full day's (``DAY_EXIT_S``), so the slope does not jump then either.
+line through two or three daily means cannot judge its own error. The line's days are the
+calendar days the window always holds whole (``line_days``: the six before today of a 7-day
+window). The days turn over once a day, over the first hour of readings after midnight
+(``DAY_ENTRY_S``): the day that has just ended enters, the span's oldest leaves, and the
+slope does not jump at midnight with no new reading. The window's oldest, partial day is
+never in the line: while 80 % of it was still in the window it entered the line for a few
+hours after each midnight and left it by itself at about 05:00, and the slope moved twice
+a day, the second time with nothing new in the room, stepping at each of its hours before.
 
 Once published, a trend stays published until its error passes twice the limit, so a value
 hovering at the limit does not make the sensor blink between a number and unknown.
@@ -29,7 +32,7 @@ from typing import Literal
 
 from .coverage import silent_gap_s
 from .slope_fit import SlopeFit, t_over_normal
-from .trend import TrendResult
+from .trend import DailyMean, TrendResult, line_through_full_days
 
 # Both while a day enters or leaves the line and moves the slope from one fit to the other.
 type TrendMethod = Literal["daily_means", "robust_fit", "robust_fit_and_daily_means"]
@@ -39,13 +42,11 @@ type NotReadyReason = Literal[
 
 DAY_S = 86400.0
 MIN_FULL_DAYS = 2
-# Readings over which a day that has just ended enters the slope: twelve analyses, each
-# moving it by a twelfth of what the day changes (up to 0.0055 °C/d measured at the switch
-# from the robust fit to the daily means, against the 0.01 shown).
+# Readings over which the line's days turn over after midnight (the day that has just ended
+# in, the oldest out): twelve analyses, each moving the slope by a twelfth of what they
+# change (up to 0.0055 °C/d measured at the switch from the robust fit to the daily means,
+# against the 0.01 shown).
 DAY_ENTRY_S = 3600.0
-# Window time over which the oldest full day leaves the slope before it stops being full:
-# leaving at once moved a UCI room's slope by up to 0.21 °C/d at about 05:00.
-DAY_EXIT_S = 3600.0
 # Hysteresis of publishing: shown from error <= limit, hidden again beyond limit * this.
 UNPUBLISH_FACTOR = 2.0
 PROMISE_TOLERANCE_S = 2 * 3600.0
@@ -85,8 +86,8 @@ def estimate_trend(
     result: TrendResult, settings: TrendSettings, *, now_s: float, was_published: bool
 ) -> TrendEstimate:
     """Choose and judge the slope of one analysed window."""
-    method, slope, error, widened_dof = _fit_with_days_coming_and_going(
-        result, window_start_s=now_s - settings.window_s
+    method, slope, error, widened_dof = _fit_as_days_turn(
+        result, span_days=line_days(settings.window_s)
     )
     if result.count == 0:
         return TrendEstimate(False, slope, error, method, "no_samples", None)
@@ -152,33 +153,51 @@ def _fit(full_days: int, line: SlopeFit, robust: SlopeFit) -> _Fit:
     return "daily_means", line.slope_per_day, error, full_days - 2.0 if own_error else None
 
 
-def _fit_with_days_coming_and_going(result: TrendResult, *, window_start_s: float) -> _Fit:
-    """The fit as full days come and go, each over an hour rather than at once.
+def line_days(window_s: float) -> float:
+    """How many days before today the line through the daily means spans.
 
-    The newest full day is let in as readings after its end come, the oldest let out as the
-    window's start nears the moment it stops being full. Without the readings' time, a day
-    entered at midnight, with no new reading: the slope jumped from the robust fit's to the
-    daily means' line, or by a day's effect on it. A day leaving at once moved it as much,
-    at whatever time its coverage fell under a full day's.
+    The days a window of ``window_s`` always holds whole as it slides: a 7-day window's
+    oldest day is partial, or full only for the first hours after midnight.
     """
-    full_days = sum(day.full for day in result.daily_means)
-    entering = (result.last_time_s - result.newest_full_day_end_s) / DAY_ENTRY_S
-    with_oldest = _blend(
-        _fit(full_days - 1, result.full_day_line_before_newest, result.robust),
-        _fit(full_days, result.full_day_line, result.robust),
-        entering,
+    return max(math.floor(window_s / DAY_S) - 1, 0) if math.isfinite(window_s) else math.inf
+
+
+def days_in_line(
+    result: TrendResult, *, span_days: float, before_today: bool = False
+) -> tuple[DailyMean, ...]:
+    """The full days among the ``span_days`` calendar days before the newest reading's day.
+
+    With ``before_today``, those before the day before it: the line until that day's
+    readings turn it over.
+    """
+    newest = next((day for day in reversed(result.daily_means) if day.count), None)
+    if newest is None:
+        return ()
+    today = newest.date.toordinal() - (1 if before_today else 0)
+    return tuple(
+        day
+        for day in result.daily_means
+        if day.full and today - span_days <= day.date.toordinal() < today
     )
-    staying = (result.oldest_full_day_leaves_s - window_start_s) / DAY_EXIT_S
-    if not staying < 1.0:  # NaN without a full day, inf without a window: nothing leaves
-        return with_oldest
-    # The oldest and newest full day may be one day: the lines without either are one line
-    # through the days left, and the count of full days falls below MIN_FULL_DAYS anyway.
-    without_oldest = _blend(
-        _fit(full_days - 2, result.full_day_line_without_oldest_and_newest, result.robust),
-        _fit(full_days - 1, result.full_day_line_without_oldest, result.robust),
-        entering,
+
+
+def _fit_as_days_turn(result: TrendResult, *, span_days: float) -> _Fit:
+    """The fit as the line's days turn over after midnight, over an hour rather than at once.
+
+    Without the readings' time, a day entered at midnight, with no new reading: the slope
+    jumped from the robust fit's to the daily means' line, or by a day's effect on it.
+    """
+
+    def fit_through(days: tuple[DailyMean, ...]) -> _Fit:
+        line = line_through_full_days(days, day_mean_error=result.robust.day_mean_error)
+        return _fit(len(days), line, result.robust)
+
+    turning = (result.last_time_s - result.newest_day_start_s) / DAY_ENTRY_S
+    return _blend(
+        fit_through(days_in_line(result, span_days=span_days, before_today=True)),
+        fit_through(days_in_line(result, span_days=span_days)),
+        turning,
     )
-    return _blend(without_oldest, with_oldest, staying)
 
 
 def _blend(before: _Fit, after: _Fit, share: float) -> _Fit:
