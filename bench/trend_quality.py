@@ -83,7 +83,7 @@ DOCS = ROOT / "docs" / "trends.md"
 DAY = 86400.0
 HOUR = 3600.0
 WINDOW_DAYS = DEFAULT_WINDOW_DAYS
-# Two days past the window: its first full days leave it, as days 7 and 8 enter after midnight.
+# Two days past the window: its first full days leave it, as new days enter after midnight.
 RUN_DAYS = WINDOW_DAYS + 2
 # The old pipeline's one threshold for every quantity (0.2 per day), kept for the comparison.
 LEGACY_THRESHOLD = 0.2
