@@ -47,9 +47,9 @@ class Received:
 
 
 class Watcher:
-    """A test-side MQTT client that records everything under the node's prefix."""
+    """A test-side MQTT client that records everything under the node's prefix (or `topics`)."""
 
-    def __init__(self, server: MosquittoServer) -> None:
+    def __init__(self, server: MosquittoServer, topics: tuple[str, ...] = ("#",)) -> None:
         self.messages: queue.Queue[Received] = queue.Queue()
         self.seen: list[Received] = []
         self.client = paho.Client(CallbackAPIVersion.VERSION2)
@@ -57,7 +57,7 @@ class Watcher:
             Received(m.topic, m.payload, m.retain, time.monotonic())
         )
         self.client.connect(server.host, server.port)
-        self.client.subscribe(f"{PREFIX}/#", qos=1)
+        self.client.subscribe([(f"{PREFIX}/{topic}", 1) for topic in topics])
         self.client.loop_start()
 
     def wait_for(self, matches: Callable[[Received], bool], timeout: float = TIMEOUT_S) -> Received:
@@ -327,6 +327,30 @@ def test_a_strangers_huge_command_never_reaches_the_agents_memory(
     assert agent.poll() is None
 
 
+def confirm_on(watcher: Watcher, within: float = 60.0) -> None:
+    """Command the LED on until the node confirms: a broker drops a command it has no room for.
+
+    Mosquitto holds 1,000 messages for a client that reads slower than they come, and drops
+    the rest (it logs "Outgoing messages are being dropped"): right after a flood, it may be
+    the command. Each ON sent is after the flood all the same.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
+        try:
+            watcher.wait_for(led_on, timeout=5)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        else:
+            return
+
+
+def node_fell_behind(broker: MosquittoServer) -> bool:
+    """Whether the broker dropped messages it had for the node, which read slower than they came."""
+    return "Outgoing messages are being dropped for client py-iot-node-sim1-" in broker.log()
+
+
 def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
     tmp_path: Path,
     broker: MosquittoServer,
@@ -334,7 +358,8 @@ def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
     watchers: list[Watcher],
 ) -> None:
     """The log lines a stranger causes stay bounded in time, not in proportion to the flood."""
-    watcher = Watcher(broker)
+    # Not subscribed to the flood: its own queue at the broker would drop the confirmation.
+    watcher = Watcher(broker, topics=("state", "availability"))
     watchers.append(watcher)
     agent = start_agent()
     watcher.wait_for(is_topic("availability"))
@@ -344,8 +369,7 @@ def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
     for _ in range(flood):
         watcher.client.publish(topic, "ON", qos=1)
     # Delivered in order after them: its confirmation says the agent is past the flood.
-    watcher.client.publish(f"{PREFIX}/switch/led/set", "ON", qos=1)
-    watcher.wait_for(led_on, timeout=60)
+    confirm_on(watcher)
     agent.send_signal(signal.SIGTERM)
     assert agent.wait(timeout=TIMEOUT_S) == 0
     log = (tmp_path / "agent.log").read_text()
@@ -353,4 +377,8 @@ def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
     assert re.findall(r"\d+ incoming messages dropped: .*", log) == [
         "1 incoming messages dropped: a topic longer than 512 characters"
     ]
-    assert f"; {flood} incoming messages dropped" in log
+    stop_line = re.search(r"; (\d+) incoming messages dropped", log)
+    assert stop_line is not None
+    dropped = int(stop_line[1])
+    # All of them, but those the broker dropped first for a node reading slower than they came.
+    assert dropped == flood or (node_fell_behind(broker) and 0 < dropped < flood)
