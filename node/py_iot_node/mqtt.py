@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import ssl
+from pathlib import Path
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
@@ -20,17 +22,56 @@ RECONNECT_MAX_DELAY_S = 60
 # message up to MQTT's 256 MiB, which paho holds in memory three times over before the
 # agent may drop it; over it, the broker drops the message for this client (MQTT 5).
 MAX_INCOMING_PACKET_BYTES = 2 * MAX_PAYLOAD_BYTES
+# How long the broker holds the node's will (MQTT 5) and its session: a connection closed
+# and opened again within it (paho reconnects after 1 s) never shows the node offline. A
+# flood faster than the node reads holds up the broker's answer to paho's ping, and paho
+# closes the connection after a keep-alive without it.
+WILL_DELAY_S = 5
+CLIENT_ID_FILE = "mqtt_client_id"
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def client_id(config: NodeConfig) -> str:
+    """The node's client id: its node id and a random part kept in its state directory.
+
+    Random: nobody can kick the node off by connecting with its client id, and two machines
+    on one node id do not take turns kicking each other. Kept: after a crash the restarted
+    agent takes over its session, which ends it and sends its will at once; a new id would
+    leave the old session's will to say offline once its delay ran out, after the new
+    connection said online.
+    """
+    path = config.state_dir / CLIENT_ID_FILE
+    prefix = f"py-iot-node-{config.node_id}-"
+    try:
+        kept = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        kept = ""
+    if kept.startswith(prefix) and len(kept) == len(prefix) + 12:
+        return kept
+    made = prefix + secrets.token_hex(6)
+    try:
+        _write_atomically(path, made)
+    except OSError as err:
+        _LOGGER.warning("could not keep the MQTT client id in %s: %s", path, err)
+    return made
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(text + "\n", encoding="ascii")
+    partial.replace(path)
 
 
 def create_client(config: NodeConfig) -> paho.Client:
     """Build a client with the node's credentials, TLS, last will and reconnect backoff."""
+    v5 = config.mqtt.protocol == "5"
     client = paho.Client(
         CallbackAPIVersion.VERSION2,
-        # A random part: nobody can kick the node off by connecting with its client id, and
-        # two machines on one node id do not take turns kicking each other.
-        client_id=f"py-iot-node-{config.node_id}-{secrets.token_hex(6)}",
+        client_id=client_id(config),
         # MQTT 5: its CONNECT tells the broker the largest packet the node takes.
-        protocol=paho.MQTTv5 if config.mqtt.protocol == "5" else paho.MQTTv311,
+        protocol=paho.MQTTv5 if v5 else paho.MQTTv311,
     )
     mqtt = config.mqtt
     if mqtt.username is not None:
@@ -44,7 +85,11 @@ def create_client(config: NodeConfig) -> paho.Client:
         )
         client.tls_insecure_set(mqtt.tls.insecure)
     will = build_availability(config.node_id, False, prefix=mqtt.prefix)
-    client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain)
+    delay = None
+    if v5:
+        delay = Properties(PacketTypes.WILLMESSAGE)  # type: ignore[no-untyped-call]  # paho: unannotated
+        delay.WillDelayInterval = WILL_DELAY_S
+    client.will_set(will.topic, will.payload, qos=will.qos, retain=will.retain, properties=delay)
     client.reconnect_delay_set(RECONNECT_MIN_DELAY_S, RECONNECT_MAX_DELAY_S)
     return client
 
@@ -52,9 +97,10 @@ def create_client(config: NodeConfig) -> paho.Client:
 def connect_in_background(client: paho.Client, config: NodeConfig) -> None:
     """Start connecting (paho's loop does it), asking for no packet over MAX_INCOMING_PACKET_BYTES.
 
-    A clean start at every connection, as MQTT 3.1.1's clean session is: commands sent
-    while the node was away are not kept for it (they would come late). Over MQTT 3.1.1
-    (`mqtt.protocol`, for a broker without 5) there is no size to ask for.
+    A clean start at the first connection; a reconnection takes the session up again if it
+    came within WILL_DELAY_S, so the will is not sent and commands sent meanwhile arrive
+    (at most that late). Over MQTT 3.1.1 (`mqtt.protocol`, for a broker without 5) every
+    connection starts clean, and there is no size to ask for.
     """
     mqtt = config.mqtt
     if mqtt.protocol == "3.1.1":
@@ -63,6 +109,12 @@ def connect_in_background(client: paho.Client, config: NodeConfig) -> None:
         return
     limits = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]  # paho: unannotated
     limits.MaximumPacketSize = MAX_INCOMING_PACKET_BYTES
+    # Held as long as the will: the will is sent when its delay or the session ends.
+    limits.SessionExpiryInterval = WILL_DELAY_S
     client.connect_async(
-        mqtt.host, mqtt.port, mqtt.keepalive_s, clean_start=True, properties=limits
+        mqtt.host,
+        mqtt.port,
+        mqtt.keepalive_s,
+        clean_start=paho.MQTT_CLEAN_START_FIRST_ONLY,
+        properties=limits,
     )

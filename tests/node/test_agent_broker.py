@@ -6,8 +6,10 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
+from py_iot_node.mqtt import WILL_DELAY_S
 from py_iot_node.protocol import (
     StateMessage,
     parse_announcement,
@@ -382,3 +385,85 @@ def test_a_flood_of_dropped_messages_logs_one_line_per_reason(
     dropped = int(stop_line[1])
     # All of them, but those the broker dropped first for a node reading slower than they came.
     assert dropped == flood or (node_fell_behind(broker) and 0 < dropped < flood)
+
+
+def remaining_length(length: int) -> bytes:
+    """MQTT's variable-length count: 7 bits a byte, the high bit saying another follows."""
+    encoded = bytearray()
+    while True:
+        length, digit = divmod(length, 128)
+        encoded.append(digit | (0x80 if length else 0))
+        if not length:
+            return bytes(encoded)
+
+
+def flood_with_qos_0(broker: MosquittoServer, topic: str, stop: threading.Event) -> None:
+    """Publish 16 kB messages at QoS 0 on `topic` as fast as the broker takes them."""
+    with socket.create_connection((broker.host, broker.port)) as sock:
+        client_id = f"flood-{threading.get_ident()}".encode()
+        # MQTT 3.1.1 CONNECT: clean session, keep-alive 60 s; then its CONNACK.
+        connect = b"\x00\x04MQTT\x04\x02\x00\x3c" + len(client_id).to_bytes(2) + client_id
+        sock.sendall(b"\x10" + remaining_length(len(connect)) + connect)
+        sock.recv(4)
+        body = len(topic).to_bytes(2) + topic.encode() + b"x" * 16_000
+        burst = (b"\x30" + remaining_length(len(body)) + body) * 16
+        while not stop.is_set():
+            sock.sendall(burst)
+
+
+def test_a_flood_faster_than_the_node_reads_does_not_show_it_offline(
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    """A stranger's QoS 0 flood holds up the broker's answer to paho's keep-alive ping: paho
+    closes the connection after a keep-alive without it, and the node's will said offline,
+    its entities unavailable, though the node was fine. The will waits WILL_DELAY_S and the
+    reconnection (after 1 s) takes the session up again: the will is never sent."""
+    watcher = Watcher(broker, topics=("state", "availability"))
+    watchers.append(watcher)
+    agent = start_agent()
+    watcher.wait_for(lambda m: m.topic == f"{PREFIX}/availability" and m.payload == b"online")
+    stop = threading.Event()
+    flooders = [
+        threading.Thread(target=flood_with_qos_0, args=(broker, f"{PREFIX}/switch/led/set", stop))
+        for _ in range(2)
+    ]
+    # A slow Pi: the agent reads slower than the flood comes, the rest piles up at the broker.
+    os.setpriority(os.PRIO_PROCESS, agent.pid, 19)
+    for flooder in flooders:
+        flooder.start()
+    try:
+        time.sleep(12)  # past the keep-alive's second ping (10 s after connecting)
+    finally:
+        stop.set()
+        for flooder in flooders:
+            flooder.join()
+    # Past what the broker still held for it: the owner's command is obeyed.
+    confirm_on(watcher)
+    availability = [m.payload for m in watcher.seen if m.topic == f"{PREFIX}/availability"]
+    assert b"offline" not in availability
+    assert agent.poll() is None
+
+
+def test_a_node_restarted_after_a_crash_is_not_shown_offline_by_its_old_will(
+    broker: MosquittoServer,
+    start_agent: Callable[[], subprocess.Popen[bytes]],
+    watchers: list[Watcher],
+) -> None:
+    """The will waits WILL_DELAY_S for the session to come back: the restarted agent takes
+    the session over (its client id is kept in its state directory), which sends the old
+    will at once, before the new connection says online, not after it."""
+    watcher = Watcher(broker, topics=("availability",))
+    watchers.append(watcher)
+    crashed = start_agent()
+    watcher.wait_for(lambda m: m.payload == b"online")
+    crashed.send_signal(signal.SIGKILL)
+    crashed.wait()
+    seen = len(watcher.seen)
+    start_agent()
+    watcher.wait_for(lambda m: watcher.seen.index(m) >= seen and m.payload == b"online")
+    time.sleep(WILL_DELAY_S + 2)
+    while not watcher.messages.empty():
+        watcher.seen.append(watcher.messages.get())
+    assert watcher.seen[-1].payload == b"online"

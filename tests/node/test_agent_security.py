@@ -182,10 +182,21 @@ def test_default_node_id_differs_between_machines(tmp_path: Path) -> None:
 
 
 def test_client_ids_are_not_guessable(tmp_path: Path) -> None:
-    config = parse_config({"node": {"id": "kitchen"}, "state_dir": str(tmp_path)})
-    ids = {create_client(config)._client_id for _ in range(3)}
+    """Random for each machine (state directory); kept across restarts of one, so that a
+    restarted agent takes its session over (test_agent_broker's crash and restart)."""
+    configs = [
+        parse_config({"node": {"id": "kitchen"}, "state_dir": str(tmp_path / str(machine))})
+        for machine in range(3)
+    ]
+    ids = {create_client(config)._client_id for config in configs}
     assert len(ids) == 3
     assert all(client_id.startswith(b"py-iot-node-kitchen-") for client_id in ids)
+    assert create_client(configs[0])._client_id == create_client(configs[0])._client_id
+    # A damaged or foreign id is replaced, not used.
+    (tmp_path / "0" / "mqtt_client_id").write_text("py-iot-node-kitchen-\n")
+    replaced = create_client(configs[0])._client_id
+    assert replaced not in ids
+    assert len(replaced) == len(b"py-iot-node-kitchen-") + 12
 
 
 @pytest.mark.parametrize("name", ["Kitchen\u202ePi", "Kitchen\nPi", "Kitchen\ud800"])
