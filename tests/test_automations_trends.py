@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import yaml
 from freezegun.api import FrozenDateTimeFactory
@@ -25,6 +24,7 @@ from .fakes import FakeHardware
 from .fakes.fake_rpi_gpio import HIGH, LOW
 from .home_entry import feature
 from .notifications import watch_notifications
+from .warming_room import async_warm_then_cool
 
 DAY = 86400.0
 TREND = "sensor.living_room_temperature_trend"
@@ -70,28 +70,6 @@ EVERY_KEY_OF_THE_EVENT = """
 """
 
 
-async def _warm_then_cool(
-    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory, days: float
-) -> None:
-    """`days` of a room warming 1.5 °C a day with its daily swing, then cooling as fast,
-    fed to its trend as the board would (every 10 minutes), analysed every two hours."""
-    trend = feature(entry).trend
-    start = dt_util.utcnow()
-    start_s = start.timestamp()
-    times = np.arange(start_s, start_s + days * DAY, 600.0)
-    elapsed = (times - start_s) / DAY
-    turn = days * 0.4
-    values = np.where(elapsed < turn, 20.0 + 1.5 * elapsed, 20.0 + 1.5 * (2 * turn - elapsed))
-    values = values + 1.5 * np.sin(2 * np.pi * elapsed)
-    for step in range(int(days * 12)):
-        now = start + timedelta(hours=2 * (step + 1))
-        freezer.move_to(now)
-        fresh = (times >= now.timestamp() - 7200) & (times < now.timestamp())
-        trend.add_samples("temperature", times[fresh], values[fresh])
-        await trend.async_refresh()
-        await hass.async_block_till_done()
-
-
 @pytest.mark.freeze_time(START)
 async def test_the_led_comes_on_when_the_room_warms(
     hass: HomeAssistant,
@@ -116,7 +94,7 @@ async def test_the_led_comes_on_when_the_room_warms(
         await hass.async_block_till_done()
     assert hass.states.get(RISING).state == "unknown"
     assert fake_hardware.rpi_gpio.levels[LED_PIN] == LOW
-    await _warm_then_cool(hass, init_integration, freezer, days=2.5)
+    await async_warm_then_cool(hass, init_integration, freezer, days=2.5)
     rising = hass.states.get(RISING)
     assert rising.attributes["threshold"] == 0.2
     assert rising.attributes["threshold_unit"] == "°C/d"
@@ -150,7 +128,7 @@ async def test_the_event_carries_every_documented_key_in_the_homes_units(
         fired.append((dict(event.data), hass.states.get(TREND)))
 
     hass.bus.async_listen(f"{DOMAIN}_trend_changed", _seen)
-    await _warm_then_cool(hass, mock_config_entry, freezer, days=10)
+    await async_warm_then_cool(hass, mock_config_entry, freezer, days=10)
     falling = [data for data, _ in fired if data["direction"] == "falling"]
     assert len(falling) == 1
     data, trend = next((data, trend) for data, trend in fired if data in falling)

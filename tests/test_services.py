@@ -13,7 +13,6 @@ from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.const import DOMAIN
@@ -22,6 +21,7 @@ from .daily_reference import pandas_daily
 from .fakes import FakeHardware
 from .home_entry import feature
 from .notifications import watch_notifications
+from .warming_room import async_warm_then_cool
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "docs" / "examples" / "trend_automation.yaml"
@@ -159,19 +159,7 @@ async def test_example_automation_notifies_when_a_room_cools(
     await hass.async_block_till_done()
     assert "py_iot_home_cooling" not in notifications
     # Then four days of warming and six of cooling, analysed every two hours.
-    start = dt_util.utcnow()
-    start_s = start.timestamp()
-    times = np.arange(start_s, start_s + 10 * DAY, 600.0)
-    days = (times - start_s) / DAY
-    values = np.where(days < 4, 20.0 + 1.5 * days, 26.0 - 1.5 * (days - 4))
-    values = values + 1.5 * np.sin(2 * np.pi * days)
-    for step in range(10 * 12):
-        now = start + timedelta(hours=2 * (step + 1))
-        freezer.move_to(now)
-        fresh = (times >= now.timestamp() - 7200) & (times < now.timestamp())
-        trend.add_samples("temperature", times[fresh], values[fresh])
-        await trend.async_refresh()
-        await hass.async_block_till_done()
+    await async_warm_then_cool(hass, init_integration, freezer, days=10)
     note = notifications["py_iot_home_cooling"]
     assert note["title"] == "Getting colder"
     assert "sensor.living_room_temperature is falling by -" in note["message"]
