@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .part_of_day import (
+    Day,
     PartPlaced,
     Span,
+    day_placed,
     in_small_hours,
     part_placed,
     said_part,
@@ -57,6 +59,17 @@ def part_asked(words: str, now: datetime) -> PartAsked | None:
         # In the small hours "tomorrow morning" is this morning, and the answer says so.
         taken = tomorrow_taken(now, night=part.span == "night")
     return PartAsked(placed=part_placed(part, now), taken=taken)
+
+
+def day_asked(day: Day, now: datetime) -> PartAsked:
+    """A whole day asked about, placed from `now` (aware, local).
+
+    In the small hours "tomorrow" is today after the night under way, and is said so first.
+    """
+    small_hours = day == "tomorrow" and tomorrow_is_today(now)
+    return PartAsked(
+        placed=day_placed(day, now), taken=tomorrow_taken(now, night=False) if small_hours else None
+    )
 
 
 def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:

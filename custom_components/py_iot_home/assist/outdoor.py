@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, State, split_entity_id
 from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
-from .asked_part import PartAsked, part_asked
+from .asked_part import PartAsked, day_asked, part_asked
 from .climate_answers import (
     no_outlook_answer,
     outdoor_humidity_answer,
@@ -24,9 +24,8 @@ from .climate_answers import (
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
-from .part_of_day import day_placed, tomorrow_is_today
 from .power_part_answers import part_passed
-from .spoken import shown, tomorrow_taken
+from .spoken import shown
 from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
@@ -82,12 +81,7 @@ def _part_or_day_asked(intent_obj: intent.Intent) -> PartAsked | None:
     now = dt_util.now()
     day = intent_obj.slots.get("day", {}).get("value")
     if day in ("today", "tomorrow"):
-        # In the small hours "tomorrow" is today after the night under way, as the power's.
-        small_hours = day == "tomorrow" and tomorrow_is_today(now)
-        return PartAsked(
-            placed=day_placed(day, now),
-            taken=tomorrow_taken(now, night=False) if small_hours else None,
-        )
+        return day_asked(day, now)
     return part_asked(str(intent_obj.slots.get("part", {}).get("value", "")), now)
 
 

@@ -11,7 +11,7 @@ from homeassistant.helpers import intent
 from homeassistant.util import dt as dt_util
 
 from ..feature_lookup import feature_entry, predicted_power_entities
-from .asked_part import PartAsked, part_asked
+from .asked_part import PartAsked, day_asked, part_asked
 from .asked_time import (
     MomentAsked,
     asked_day,
@@ -22,7 +22,6 @@ from .asked_time import (
 )
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .forecast_rows import forecast_hours, why_no_forecast
-from .part_of_day import day_placed, tomorrow_is_today
 from .power_answers import (
     ForecastHour,
     power_at_answer,
@@ -56,12 +55,12 @@ class PowerForecastIntent(intent.IntentHandler):
         day = str(intent_obj.slots.get("day", {}).get("value", ""))
         if (weekday := weekday_said(day)) is not None:
             return await self._respond_of_weekday(intent_obj, weekday, now)
-        if day == "tomorrow" and tomorrow_is_today(now):
+        if day == "tomorrow" and (asked := day_asked("tomorrow", now)).taken:
             # In the small hours "tomorrow" is today's date after the night under way, and the
             # answer says so.
-            intent_obj.slots["placed"] = {"value": day_placed("tomorrow", now)}
+            intent_obj.slots["placed"] = {"value": asked.placed}
             response = await self._respond(intent_obj)
-            lead_with(intent_obj.hass, response, f"{tomorrow_taken(now, night=False)} ")
+            lead_with(intent_obj.hass, response, f"{asked.taken} ")
             return response
         return await self._respond(intent_obj)
 
