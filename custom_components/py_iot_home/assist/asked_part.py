@@ -6,6 +6,7 @@ what is said first of how they were taken.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -29,7 +30,21 @@ SPANS: tuple[Span, ...] = ("morning", "afternoon", "evening", "night")
 WEEKDAY_PARTS_SAID = f"[on] {alternation(WEEKDAYS)} {alternation(SPANS)}"
 
 
-def weekday_part_endings(slot: str) -> dict[str, dict[str, str]]:
+def with_weekday_parts(
+    endings: Mapping[str, Mapping[str, str]], slot: str
+) -> tuple[dict[str, Mapping[str, str]], str]:
+    """`endings` and a weekday's part of the day ("on friday evening", its words in `slot`).
+
+    The phrases with their slots, and how a template says them: `endings`' alternation with
+    the weekday's parts as one group.
+    """
+    return (
+        {**endings, **_weekday_part_endings(slot)},
+        alternation([*endings, WEEKDAY_PARTS_SAID]),
+    )
+
+
+def _weekday_part_endings(slot: str) -> dict[str, dict[str, str]]:
     """Each phrase `WEEKDAY_PARTS_SAID` stands for, with its words (no "on") as `slot`."""
     return {
         f"{on}{weekday} {span}": {slot: f"{weekday} {span}"}

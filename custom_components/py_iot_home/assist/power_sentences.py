@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .asked_part import WEEKDAY_PARTS_SAID, weekday_part_endings
+from .asked_part import with_weekday_parts
 from .asked_time import HOURS_FROM_NOW
 from .part_of_day import PARTS_OF_DAY
 from .power_between import INTENT_POWER_BETWEEN
@@ -139,11 +139,11 @@ def _ending_in(
         return AssistSentences(
             intent_type=intent_type, sentences=sentences(alternation(endings)), endings=endings
         )
-    grouped = alternation([*endings, WEEKDAY_PARTS_SAID])
+    with_parts, grouped = with_weekday_parts(endings, weekday_parts_slot)
     return AssistSentences(
         intent_type=intent_type,
         sentences=sentences(grouped),
-        endings={**endings, **weekday_part_endings(weekday_parts_slot)},
+        endings=with_parts,
         endings_grouped=grouped,
     )
 

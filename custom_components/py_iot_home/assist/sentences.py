@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .asked_part import WEEKDAY_PARTS_SAID, weekday_part_endings
+from .asked_part import with_weekday_parts
 from .humidity import INTENT_AREA_HUMIDITY
 from .leds import INTENT_AREA_LEDS
 from .outdoor import INTENT_OUTDOOR_HUMIDITY, INTENT_OUTDOOR_TEMPERATURE
 from .outdoor_trend import INTENT_OUTDOOR_TREND
 from .power_sentences import DAY_AND_PART, PARTS_SAID_ALONE, POWER_SENTENCES
-from .sentence_endings import alternation
 from .sentence_triggers import AssistSentences
 from .trend_intent import INTENT_AREA_TREND
 
@@ -27,8 +26,7 @@ _PARTS: Mapping[str, Mapping[str, str]] = {
     **{part: {"part": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)},
     **{day: {"day": day} for day in ("today", "tomorrow")},
 }
-_PARTS_SAID = alternation([*_PARTS, WEEKDAY_PARTS_SAID])
-_PART_ENDINGS = {**_PARTS, **weekday_part_endings("part")}
+_PART_ENDINGS, _PARTS_SAID = with_weekday_parts(_PARTS, "part")
 
 
 def _part_sentences(extreme: str) -> tuple[str, ...]:
