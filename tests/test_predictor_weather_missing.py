@@ -14,7 +14,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.py_iot_home.const import CONF_WEATHER_ENTITY, DOMAIN
-from custom_components.py_iot_home.forecast.coordinator import WEATHER_START_GRACE
+from custom_components.py_iot_home.forecast.weather_watch import WEATHER_START_GRACE
 
 from .imported_statistics import imported
 from .test_predictor import PREDICTED, _add_predictor, _predictor

@@ -10,16 +10,11 @@ from typing import Any
 
 from homeassistant.components.sensor import ATTR_STATE_CLASS
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_state_change_event,
     async_track_utc_time_change,
 )
-from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -61,22 +56,13 @@ from .snapshot import (
     method_choices,
     points_ahead,
 )
-from .weather import REPLY_TIMEOUT_S, async_hourly_weather, hours_given
+from .weather_watch import WeatherWatch
 
 FORECAST_HOURS = 24
-# A daily forecast handed over as hourly has one point in the coming day: the day's high,
-# no hour's temperature.
-MIN_FORECAST_HOURS = 2
-# The home entry's set-up (its boards and nodes) waits for the forecast's first reply.
-START_REPLY_TIMEOUT_S = 5
 # Forecasts run a minute into each UTC hour: the recorder has compiled the hour that ended
 # (at about :00:10), and the first forecast hour is the one that began. A fixed interval
 # from set-up (say :46) showed the hour before as "the next hour" for most of each hour.
 REFRESH_MINUTE = 1
-# How long after Home Assistant has started the forecast waits for a weather entity that is
-# not up yet: one fed through MQTT came up a second after the start, a web service's first
-# fetch may take tens of seconds.
-WEATHER_START_GRACE = timedelta(minutes=2)
 
 
 class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
@@ -101,15 +87,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
         self._fingerprint_zone = hass.config.time_zone
-        # Whether the weather entity last gave no hourly forecast: warned once, not hourly.
-        self._weather_warned = False
-        # Whether the last forecast's hours ahead took the weather's own hourly forecast.
-        self._weather_used = False
-        # Starting, the weather gave no hours yet: forecast again once it has a state.
-        self._weather_wait: Callable[[], None] | None = None
-        # Meanwhile no forecast is shown: until the weather is up, or WEATHER_START_GRACE
-        # after Home Assistant has started (the wait for the start, then for the grace).
-        self._grace_wait: Callable[[], None] | None = None
+        self._weather = WeatherWatch(hass, entry.config_entry, entry.title, self._forecast_now)
         # Meanwhile the forecast Predicted power showed before the restart, and where its
         # hours took their temperature: every view shows it until the new forecast.
         self._before_restart: tuple[tuple[ForecastPoint, ...], str | None] | None = None
@@ -129,6 +107,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
         self._settings = dict(settings)
         self.weather_entity: str | None = settings.get(CONF_WEATHER_ENTITY) or None
+        self._weather.entity_id = self.weather_entity
         # Without an outdoor sensor, the forecast's own mirror of the weather's temperature
         # (its statistics, once it is registered) stands in for one.
         self.weather_mirrored = weather_mirrored(settings)
@@ -223,7 +202,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             self._before_restart = None
         forecast = forecast or ()
         model = self.model
-        weather_used = self.weather_entity is not None and self._weather_used
+        weather_used = self.weather_entity is not None and self._weather.used
         snapshot = PredictionSnapshot(
             forecast=forecast,
             mae_w=model.mae_w if model else None,
@@ -393,8 +372,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self, model: PowerModel, context: LoadedHistory, now: datetime
     ) -> tuple[ForecastPoint, ...] | None:
         """The hours ahead; none if it failed, None while it waits for the weather at a start."""
-        weather = await self._async_weather_forecast(now)
-        if weather is None and self._grace_wait is not None:
+        weather = await self._weather.async_coming_hours(now, FORECAST_HOURS)
+        if weather is None and self._weather.holding:
             # A forecast from yesterday's temperature now, and from the weather's a second
             # later, drew a step into the forecast's history at every restart.
             return None
@@ -418,137 +397,12 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             )
         )
 
-    async def _async_weather_forecast(self, now: datetime) -> WeatherArrays | None:
-        """The chosen weather entity's hourly forecast from `now`, if any hour of it is usable."""
-        if not self.weather_entity:
-            return None
-        running = self.hass.state is CoreState.running
-        # A start's set-up waits for this reply: a weather that is slow then counts as one not
-        # up yet, and the forecast is made again once it is (_forecast_again_when_weather_is_up).
-        timeout_s = REPLY_TIMEOUT_S if running else START_REPLY_TIMEOUT_S
-        try:
-            reply = await async_hourly_weather(self.hass, self.weather_entity, timeout_s)
-        except HomeAssistantError as err:
-            state = self.hass.states.get(self.weather_entity)
-            # Home Assistant's own words for an unavailable one: "did not match any entities".
-            if state is None:
-                why = "no such entity"
-            elif state.state == STATE_UNAVAILABLE:
-                why = "it is unavailable"
-            else:
-                why = str(err)
-            self._note_weather(given=False, why=why)
-            return None
-        except TimeoutError:
-            self._note_weather(given=False, why=f"no reply within {timeout_s} s")
-            return None
-        except Exception as err:
-            # Another integration's fault (its forecast raised, or gave a reply Home
-            # Assistant's conversion cannot read): failed the whole forecast every hour.
-            self._note_weather(given=False, why=f"its forecast failed: {err!r}")
-            return None
-        weather, count = reply.arrays, reply.hours_in_reply
-        given = hours_given(weather, now, FORECAST_HOURS)
-        if not count:
-            why = "no hours in its reply"
-        elif given:
-            why = f"only one of the {count} points in its reply falls in the coming day"
-        else:
-            why = (
-                f"none of the {count} hours in its reply has a temperature for the coming "
-                f"{FORECAST_HOURS}"
-            )
-        usable = given >= MIN_FORECAST_HOURS
-        self._note_weather(given=usable, why=why)
-        return weather if usable else None
-
-    def _note_weather(self, *, given: bool, why: str) -> None:
-        """Say when the weather stops giving the coming hours, and when it gives them again.
-
-        Without them the forecast quietly took yesterday's temperature for every hour ahead,
-        while its model had learned from each hour's own.
-        """
-        self._weather_used = given
-        if not given and self.hass.state is not CoreState.running:
-            # Starting: the weather's integration may load after this one. Not a warning at
-            # every start; the forecast is made again as soon as the weather has a state.
-            LOGGER.debug(
-                "%s: %s gives no hours yet (%.100s)", self.entry.title, self.weather_entity, why
-            )
-            self._forecast_again_when_weather_is_up()
-            return
-        if not given and not self._weather_warned:
-            LOGGER.warning(
-                "%s: %s gives no hourly forecast (%.100s); the coming hours take yesterday's "
-                "temperature at the same hour until it does",
-                self.entry.title,
-                self.weather_entity,
-                why,
-            )
-        elif given and self._weather_warned:
-            LOGGER.info(
-                "%s: %s gives its hourly forecast again", self.entry.title, self.weather_entity
-            )
-        self._weather_warned = not given
-
-    def _forecast_again_when_weather_is_up(self) -> None:
-        """Hold the forecast until the weather entity has a state, for a while after the start.
-
-        After a restart the first forecast otherwise took yesterday's temperature for the
-        coming hours, while the weather was up seconds later (its integration, or the broker
-        it reads from, after ours): the forecast stepped away and back. Until then the
-        forecast from before the restart is shown (async_show_until_weather).
-        A weather still silent WEATHER_START_GRACE after the start is warned of, and
-        yesterday's temperature stands in; the forecast is made again whenever the weather
-        comes up.
-        """
-        if self.weather_entity is None:
-            return
-        starting = self.hass.state in (CoreState.not_running, CoreState.starting)
-        if starting and self._grace_wait is None:
-            self._grace_wait = async_at_started(self.hass, self._async_started)
-            self.config_entry.async_on_unload(self._stop_grace_wait)
-        if self._weather_wait is not None:
-            return
-
-        @callback
-        def _changed(event: Event[EventStateChangedData]) -> None:
-            new = event.data["new_state"]
-            if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-                return
-            self._stop_weather_wait()
-            self._forecast_now(f"{self.name} weather up")
-
-        self._weather_wait = async_track_state_change_event(
-            self.hass, [self.weather_entity], _changed
+    @callback
+    def _forecast_now(self, why: str) -> None:
+        """Forecast again now (the weather came up, or its wait at a start is over)."""
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_refresh(), f"{self.name} {why}"
         )
-        self.config_entry.async_on_unload(self._stop_weather_wait)
-
-    @callback
-    def _async_started(self, _hass: HomeAssistant) -> None:
-        self._grace_wait = async_call_later(self.hass, WEATHER_START_GRACE, self._async_grace_over)
-
-    @callback
-    def _async_grace_over(self, _now: datetime) -> None:
-        self._grace_wait = None
-        self._forecast_now(f"{self.name} weather still down")
-
-    @callback
-    def _forecast_now(self, name: str) -> None:
-        self._stop_grace_wait()
-        self.config_entry.async_create_background_task(self.hass, self.async_refresh(), name)
-
-    @callback
-    def _stop_grace_wait(self) -> None:
-        if self._grace_wait is not None:
-            self._grace_wait()
-            self._grace_wait = None
-
-    @callback
-    def _stop_weather_wait(self) -> None:
-        if self._weather_wait is not None:
-            self._weather_wait()
-            self._weather_wait = None
 
 
 def _forecast(
