@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from custom_components.py_iot_home.analysis.ring_buffer import (
     BYTES_PER_SAMPLE,
     MAX_FUTURE_S,
+    NEWEST_HOLD_S,
     RingBuffer,
 )
 from custom_components.py_iot_home.analysis.sample_store import SampleStore
@@ -93,17 +94,30 @@ def test_window_trims_on_read_relative_to_now() -> None:
     assert len(ring) == 11
 
 
-def test_a_silent_sensor_loses_its_old_samples() -> None:
-    """Age counts from now, not from the newest sample: no sample is kept forever."""
+def test_a_silent_sensor_keeps_its_last_window_for_a_day_then_loses_it() -> None:
+    """Age counts from now, or from the newest sample when it is older, for up to a day: a
+    sensor that went silent keeps its last window, so what is computed from it stands still
+    while nothing new comes; then it loses its samples, and none is kept for good."""
     clock = FakeClock(100.0)
     ring = RingBuffer(100, window_s=50.0, clock=clock)
     ring.extend(np.arange(60.0, 101.0), np.ones(41, dtype=np.float32))
     clock.now_s = 140.0  # nothing new for 40 s
 
-    assert _times(ring) == [float(t) for t in range(90, 101)]
-    clock.now_s = 1000.0
+    assert _times(ring) == [float(t) for t in range(60, 101)]
+    clock.now_s = 100.0 + NEWEST_HOLD_S + 20.0
+    assert _times(ring) == [float(t) for t in range(70, 101)]
+    clock.now_s = 100.0 + NEWEST_HOLD_S + 60.0
     assert _times(ring) == []
     assert len(ring) == 0
+
+
+def test_a_reading_after_a_silence_lets_the_old_window_go() -> None:
+    clock = FakeClock(1000.0)
+    ring = RingBuffer(100, window_s=50.0, clock=clock)
+    ring.extend(np.arange(60.0, 101.0), np.ones(41, dtype=np.float32))
+
+    assert ring.append(1000.0, 2.0)
+    assert _times(ring) == [1000.0]
 
 
 def test_a_far_future_sample_is_refused_and_flushes_nothing() -> None:
@@ -118,19 +132,6 @@ def test_a_far_future_sample_is_refused_and_flushes_nothing() -> None:
     assert taken == 1
     assert _times(ring) == [600.0, 700.0, 800.0, 900.0, 1000.0, 1050.0, 1300.0]
     assert 99.0 not in ring.view()[1].tolist()
-
-
-def test_window_trim_can_empty_the_buffer_and_it_refills() -> None:
-    clock = FakeClock(5.0)
-    ring = RingBuffer(4, window_s=5.0, clock=clock)
-    for t in range(6):
-        ring.append(float(t), 1.0)
-
-    assert _times(ring, now_s=100.0) == []
-    assert len(ring) == 0
-    clock.now_s = 200.0
-    ring.append(200.0, 3.0)
-    assert ring.view()[1].tolist() == [3.0]
 
 
 def test_out_of_order_append_is_merged() -> None:
@@ -275,7 +276,8 @@ def test_matches_a_dictionary_model(
     """Any mix of appends, extends and reads equals 'newest `capacity` samples by time'.
 
     Samples later than the clock's now plus ``MAX_FUTURE_S`` are never taken; the window
-    counts from the read's ``now_s``, or else the clock's now.
+    counts from the read's ``now_s``, or else the clock's now, or from the newest sample
+    when it is older (by up to ``NEWEST_HOLD_S``).
     """
     ring = RingBuffer(
         capacity, None if window is None else float(window), clock=FakeClock(float(clock_now))
@@ -290,7 +292,8 @@ def test_matches_a_dictionary_model(
     def trim_to_window(now: float | None) -> None:
         if window is None or not model:
             return
-        reference = float(clock_now) if now is None else now
+        now = float(clock_now) if now is None else now
+        reference = max(min(now, max(model)), now - NEWEST_HOLD_S)
         for old in [t for t in model if t < reference - window]:
             del model[old]
 

@@ -14,6 +14,10 @@ DEFAULT_WINDOW_S = 7 * 86400.0
 DEFAULT_MIN_INTERVAL_S = 10.0
 # Clocks of a node and of Home Assistant may disagree by this much; later samples are refused.
 MAX_FUTURE_S = 300.0
+# How long a silent sensor's window stays at its newest sample: longer than any source takes
+# to count as silent (two hours, or three of its gaps), so its trend stands still until it is
+# hidden; then the window follows the clock again and no sample is kept for good.
+NEWEST_HOLD_S = 86400.0
 BYTES_PER_SAMPLE = 12  # float64 time + float32 value
 # Up to this many late samples are shifted into place one by one (a few µs each); more are
 # merged in one pass over the ring (~0.1-0.3 ms for a week of 10 s slots).
@@ -43,10 +47,13 @@ class RingBuffer:
     holds the buffer's lock, so one thread may add samples while another takes a
     ``snapshot``; ``view`` arrays, though, belong to the thread that mutates the buffer.
 
-    Ages are measured from ``clock()`` (now), never from the newest sample: a sensor that
-    went silent still loses its old samples, and a sample stamped more than
-    ``MAX_FUTURE_S`` ahead of the clock is refused, so it can neither flush the real ones
-    nor sit at the end of the ring forcing every later append into a merge.
+    Ages are measured from ``clock()`` (now), or from the newest sample when it is older, for
+    up to ``NEWEST_HOLD_S``: a sensor that went silent keeps the window of its last readings
+    a while, so nothing computed from it moves while nothing new comes (its newest sample's
+    age tells it is silent), and then loses its old samples as the clock goes on. A sample
+    stamped more than ``MAX_FUTURE_S`` ahead of the clock is refused, so it can neither
+    flush the real ones nor sit at the end of the ring forcing every later append into a
+    merge.
     """
 
     __slots__ = (
@@ -159,10 +166,10 @@ class RingBuffer:
     def view(self, now_s: float | None = None) -> SampleArrays:
         """Return contiguous, read-only (times, values) in chronological order.
 
-        Samples older than ``window_s`` before ``now_s`` (default: the clock's now) are
-        dropped for good. The arrays share memory with the buffer and are only
-        valid until its next mutation; use ``snapshot`` to keep them or to read from
-        another thread.
+        Samples older than ``window_s`` before ``now_s`` (default: the clock's now), or before
+        the newest sample when it is older (by up to ``NEWEST_HOLD_S``), are dropped for
+        good. The arrays share memory with the buffer and are only valid until its next
+        mutation; use ``snapshot`` to keep them or to read from another thread.
         """
         with self._lock:
             return self._view(now_s)
@@ -237,7 +244,9 @@ class RingBuffer:
         size = self._size
         start = 0
         if self._window_s is not None and size:
-            cutoff = (self._clock() if now_s is None else now_s) - self._window_s
+            now = self._clock() if now_s is None else now_s
+            newest = float(self._times[size - 1])
+            cutoff = max(min(now, newest), now - NEWEST_HOLD_S) - self._window_s
             start = int(np.searchsorted(self._times[:size], cutoff, side="left"))
             # Forget the expired samples; the next read rotates the rest to the front.
             self._head = start % self._capacity
