@@ -23,7 +23,7 @@ from .test_predictor import ENOUGH_DAYS, NOW, _hourly_statistics
 _SEEN = "Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
 _FRIDAY_EVENING = (
     "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again after "
-    "12:00 AM on Friday, when it sees all of Friday evening."
+    "12:00 AM on Friday, when it sees all of Friday evening, 6 March."
 )
 
 
@@ -44,11 +44,13 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
     morning" was 'I do not understand "sunday morning" as a time of day'. Today's and
     tomorrow's weekdays are answered from the forecast, named by the weekday; a later one says
     how far the forecast sees and when it will see it; the night under way at 00:30 is the one
-    of yesterday's weekday."""
+    of yesterday's weekday. A weekday's part that is not today's is said with its day:
+    "Sunday morning, from 6:00 AM to 12:00 PM" asked on Saturday did not say it was
+    tomorrow's, nor "Friday evening" which Friday's."""
     await _forecast_heard_at(hass, freezer, NOW)
     caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
     four_pm = dt_util.as_local(NOW).replace(minute=0)
-    sunday_morning = "Sunday morning, from 6:00 AM to 12:00 PM"
+    sunday_morning = "Tomorrow, Sunday morning, from 6:00 AM to 12:00 PM"
     sunday_six_am = four_pm.replace(hour=6) + timedelta(days=1)
     for sentence, answer in (
         ("what will the power be on friday evening", _FRIDAY_EVENING),
@@ -102,7 +104,8 @@ async def test_outside_over_a_weekdays_part_of_the_day(
     """ "How cold will it get outside on saturday night" had no sentence: the reading now and
     the weather's hourly forecast over that part of the day, or how far that forecast sees. A
     part past its end ("tomorrow evening") said no weather forecast tells the temperature,
-    though one did."""
+    though one did. A weekday's part that is not today's is said with its day: "Sunday
+    morning" asked on Saturday is tomorrow's, "Friday afternoon" the one on 6 March."""
     freezer.move_to(NOW)
     await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # The weather expects 5.2 °C at 4:00 PM, 0.5 °C less each hour to 3:00 PM tomorrow.
@@ -115,13 +118,14 @@ async def test_outside_over_a_weekdays_part_of_the_day(
         ),
         (
             "how warm will it be sunday morning",
-            "Sunday morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast expects a high "
+            "Tomorrow, Sunday morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast "
+            "expects a high "
             "of -1.8\u00a0°C at 6:00 AM tomorrow.",
         ),
         (
             "how warm will it be outside on friday afternoon",
-            "Friday afternoon, from 12:00 PM to 5:00 PM, is past what Outdoor's hourly forecast "
-            "sees: up to 4:00 PM tomorrow.",
+            "Friday afternoon, 6 March, from 12:00 PM to 5:00 PM, is past what Outdoor's hourly "
+            "forecast sees: up to 4:00 PM tomorrow.",
         ),
         (
             "how cold will it get tomorrow evening",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .part_of_day import (
     Day,
@@ -88,7 +88,7 @@ def day_asked(day: Day, now: datetime) -> PartAsked:
 
 
 def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:
-    """The part of the next `weekday` (Monday 0), today's own if it is one, named by it.
+    """The part of the next `weekday` (Monday 0), today's own if it is one, named with its day.
 
     In the small hours the night under way is the one of yesterday's weekday: "saturday night"
     at 00:30 on Sunday, not the next Saturday's.
@@ -98,7 +98,22 @@ def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:
     yesterday = today - timedelta(days=1)
     if span == "night" and in_small_hours(now) and yesterday.weekday() == weekday:
         day = yesterday
-    return replace(span_on(span, day, now), name=f"{WEEKDAYS[weekday].title()} {span}")
+    said = f"{WEEKDAYS[weekday].title()} {span}"
+    return replace(span_on(span, day, now), name=_named(said, day, today))
+
+
+def _named(said: str, day: date, today: date) -> str:
+    """A weekday's part with its day when that is not today, as the hours are said.
+
+    "Sunday morning" asked on Saturday is "tomorrow, Sunday morning"; a later one has its
+    date ("Friday evening, 6 March"), as "on Friday" could be the one gone by.
+    """
+    days = (day - today).days
+    if days < 1:
+        return said
+    if days == 1:
+        return f"tomorrow, {said}"
+    return f"{said}, {day.day} {day:%B}"
 
 
 def _weekday_part(words: str) -> tuple[int, Span] | None:
