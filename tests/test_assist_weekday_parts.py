@@ -75,10 +75,6 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
                 _hourly(four_pm.replace(hour=17), 7),
             ),
         ),
-        (
-            "how much power will we use on saturday morning",
-            f"Saturday morning, from 6:00 AM to 12:00 PM, has passed; {_SEEN}",
-        ),
     ):
         caplog.clear()
         assert await said(hass, sentence) == answer, sentence
@@ -105,7 +101,9 @@ async def test_outside_over_a_weekdays_part_of_the_day(
     the weather's hourly forecast over that part of the day, or how far that forecast sees. A
     part past its end ("tomorrow evening") said no weather forecast tells the temperature,
     though one did. A weekday's part that is not today's is said with its day: "Sunday
-    morning" asked on Saturday is tomorrow's, "Friday afternoon" the one on 6 March."""
+    morning" asked on Saturday is tomorrow's, "Friday afternoon" the one on 6 March; asked on
+    Saturday afternoon, "saturday morning" is next week's (it "has passed"), "this morning"
+    today's."""
     freezer.move_to(NOW)
     await async_forecast_with_weather(hass, FORECAST_WEATHER)
     # The weather expects 5.2 °C at 4:00 PM, 0.5 °C less each hour to 3:00 PM tomorrow.
@@ -123,6 +121,15 @@ async def test_outside_over_a_weekdays_part_of_the_day(
             "of -1.8\u00a0°C at 6:00 AM tomorrow.",
         ),
         (
+            "how cold will it get saturday morning",
+            "Saturday morning, 7 March, from 6:00 AM to 12:00 PM, is past what Outdoor's hourly "
+            "forecast sees: up to 4:00 PM tomorrow.",
+        ),
+        (
+            "how cold will it get this morning",
+            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+        ),
+        (
             "how warm will it be outside on friday afternoon",
             "Friday afternoon, 6 March, from 12:00 PM to 5:00 PM, is past what Outdoor's hourly "
             "forecast sees: up to 4:00 PM tomorrow.",
@@ -134,3 +141,37 @@ async def test_outside_over_a_weekdays_part_of_the_day(
         ),
     ):
         assert await said(hass, sentence) == now + answer, sentence
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_weekdays_part_gone_by_today_is_next_weeks(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "How much power will we use on saturday morning" asked on Saturday afternoon answered
+    "Saturday morning, from 6:00 AM to 12:00 PM, has passed": a person asking it then means
+    next Saturday's, which the forecast does not see yet; the answer says when it will. "This
+    morning" is today's still, and has passed; "saturday afternoon", under way, today's."""
+    await _forecast_heard_at(hass, freezer, NOW)
+    next_saturday = (
+        "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+        "after 12:00 PM on Friday, when it sees all of Saturday morning, 7 March."
+    )
+    for sentence, answer in (
+        ("how much power will we use on saturday morning", next_saturday),
+        ("when is the peak power saturday morning", next_saturday),
+        # The afternoon under way is today's.
+        (
+            "what will the power be on saturday afternoon",
+            _over(
+                hass,
+                "For the rest of Saturday afternoon, from 4:10 PM to 5:00 PM",
+                [dt_util.as_local(NOW).replace(minute=0)],
+                first_share=50 / 60,
+            ),
+        ),
+        (
+            "how much power will we use this morning",
+            f"This morning, from 6:00 AM to 12:00 PM, has passed; {_SEEN}",
+        ),
+    ):
+        assert await said(hass, sentence) == answer, sentence

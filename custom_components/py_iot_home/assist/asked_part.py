@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .part_of_day import (
     Day,
@@ -88,16 +88,19 @@ def day_asked(day: Day, now: datetime) -> PartAsked:
 
 
 def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:
-    """The part of the next `weekday` (Monday 0), today's own if it is one, named with its day.
+    """The part of the next `weekday` (Monday 0) not over yet, named by it and its day.
 
-    In the small hours the night under way is the one of yesterday's weekday: "saturday night"
-    at 00:30 on Sunday, not the next Saturday's.
+    Today's own while it lasts; one gone by ("saturday morning" on Saturday afternoon) is
+    next week's, as a person means it. In the small hours the night under way is the one of
+    yesterday's weekday: "saturday night" at 00:30 on Sunday, not the next Saturday's.
     """
     today = now.date()
     day = next_weekday(weekday, today)
     yesterday = today - timedelta(days=1)
     if span == "night" and in_small_hours(now) and yesterday.weekday() == weekday:
         day = yesterday
+    if span_on(span, day, now).end <= now.astimezone(UTC):
+        day += timedelta(days=7)
     said = f"{WEEKDAYS[weekday].title()} {span}"
     return replace(span_on(span, day, now), name=_named(said, day, today))
 
