@@ -127,13 +127,16 @@ def test_words_that_are_no_time_of_day(words: str) -> None:
     [
         ("7 pm on friday", datetime(2026, 5, 8, 19, 0)),
         ("friday at 7 pm", datetime(2026, 5, 8, 19, 0)),
-        ("7 am monday", datetime(2026, 5, 4, 7, 0)),
+        # Gone by today: next Monday's.
+        ("7 am monday", datetime(2026, 5, 11, 7, 0)),
+        ("8 am monday", datetime(2026, 5, 4, 8, 0)),
         ("6 on monday", datetime(2026, 5, 4, 18, 0)),
         ("midnight on tuesday", datetime(2026, 5, 6, 0, 0)),
     ],
 )
 def test_a_weekday_is_its_next_date(words: str, expected: datetime) -> None:
-    """On Monday 4 May 2026 at 8:30 AM: today's weekday is today, another the next of it."""
+    """On Monday 4 May 2026 at 8:30 AM: today's weekday is today while its time is to come or
+    under way (its hour), else next week; another weekday the next of it."""
     now = datetime(2026, 5, 4, 8, 30, tzinfo=BRUSSELS)
     asked = parse_asked_time(words)
     assert asked is not None

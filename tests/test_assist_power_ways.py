@@ -79,6 +79,13 @@ async def test_a_time_on_a_weekday(
             "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
             "after 8:00 PM on Thursday.",
         ),
+        # Today's 9 AM has gone by: a person asking means next Saturday's ("9:00 AM today has
+        # passed" before).
+        (
+            "what will the power be at 9 am on saturday",
+            "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+            "after 10:00 AM on Friday.",
+        ),
         (
             "what will the power be at 9 am today on friday",
             'I do not understand "9 am today on friday" as a time of day; ask, for example, '

@@ -219,7 +219,8 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
     `now` is aware, in the home's time zone. On the night the clocks go back, 2:30 comes
     twice: the next of the two, with `repeated` set. On the night they go forward, 2:30
     never comes: the moment the clocks jump to, with `skipped` set. When the day named has
-    no such time left (6 am today at 20:30), the last that went by, with `passed` set.
+    no such time left (6 am today at 20:30), the last that went by, with `passed` set; a
+    weekday names its next such time, next week's when today's has gone by.
     """
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     today = now.date()
@@ -233,8 +234,9 @@ def moment_asked(asked: AskedTime, now: datetime) -> MomentAsked:
         ]
         if coming:
             return replace(min(coming, key=lambda m: m.at), tomorrow_as_today=True)
+    # A weekday's time gone by today ("7 am on monday" at 8:30 on Monday) is next week's.
     days = (
-        [next_weekday(asked.weekday, today)]
+        [next_weekday(asked.weekday, today) + timedelta(days=weeks) for weeks in (0, 7)]
         if asked.weekday is not None
         else [today]
         if asked.day == "today"
