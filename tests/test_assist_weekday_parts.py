@@ -90,6 +90,11 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
         _hourly(small_hours.replace(minute=0), 6),
         first_share=0.5,
     )
+    # Then "tomorrow" is taken as today: the next day's part is said with its date.
+    assert await said(hass, "what will the power be monday morning") == (
+        "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again "
+        "after 12:00 PM today, when it sees all of Monday morning, 2 March."
+    )
 
 
 # The template weather's forecast re-renders on a timer that outlives the test.

@@ -102,19 +102,20 @@ def weekday_part_placed(weekday: int, span: Span, now: datetime) -> PartPlaced:
     if span_on(span, day, now).end <= now.astimezone(UTC):
         day += timedelta(days=7)
     said = f"{WEEKDAYS[weekday].title()} {span}"
-    return replace(span_on(span, day, now), name=_named(said, day, today))
+    return replace(span_on(span, day, now), name=_named(said, day, now))
 
 
-def _named(said: str, day: date, today: date) -> str:
+def _named(said: str, day: date, now: datetime) -> str:
     """A weekday's part with its day when that is not today, as the hours are said.
 
     "Sunday morning" asked on Saturday is "tomorrow, Sunday morning"; a later one has its
-    date ("Friday evening, 6 March"), as "on Friday" could be the one gone by.
+    date ("Friday evening, 6 March"), as "on Friday" could be the one gone by. So has the
+    next day's in the small hours, when "tomorrow" is taken as today (tomorrow_is_today).
     """
-    days = (day - today).days
+    days = (day - now.date()).days
     if days < 1:
         return said
-    if days == 1:
+    if days == 1 and not tomorrow_is_today(now):
         return f"tomorrow, {said}"
     return f"{said}, {day.day} {day:%B}"
 
