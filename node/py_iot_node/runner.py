@@ -11,7 +11,7 @@ import logging
 import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +22,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from .agent import AgentStats, NodeAgent
 from .buffer import SampleBuffer
 from .clock_sync import ClockSyncProbe, kernel_clock_sync
+from .command_gate import CommandGate
 from .config import NodeConfig
 from .custom_sensors import CustomSensorChannel
 from .devices import Channel, SwitchBank, open_sensors, open_switches, read_all
@@ -34,8 +35,9 @@ from .retiming import boot_clock
 _LOGGER = logging.getLogger(__name__)
 SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
 # Incoming messages waiting for the event loop beyond this are dropped (a flood of commands
-# must not grow the node's memory); samples and acknowledgements are never dropped. With
-# payloads over MAX_PAYLOAD_BYTES dropped on arrival, the queue holds at most 16 MiB.
+# must not grow the node's memory), the gate's doubtful ones and the ones it admits counted
+# apart; samples and acknowledgements are never dropped. With payloads over
+# MAX_PAYLOAD_BYTES dropped on arrival, each holds at most 16 MiB.
 MAX_QUEUED_MESSAGES = 1000
 # Above the longest topic a command or resend request comes on (336 characters: a prefix of
 # four 64-character levels, a 32-character node id and switch key). MQTT allows 64 KiB, and
@@ -65,7 +67,16 @@ class Published:
 
 @dataclass(frozen=True, slots=True)
 class CommandReceived:
-    """A message arrived on one of the command topics."""
+    """A command or resend request the gate found the agent will take."""
+
+    topic: str
+    payload: bytes
+    retained: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DoubtfulMessage:
+    """Any other message on the node's subscriptions: judged (counted, logged) after the rest."""
 
     topic: str
     payload: bytes
@@ -81,16 +92,48 @@ class SampleTaken:
     mono: float
 
 
-type Event = Connected | Disconnected | Published | CommandReceived | SampleTaken
+type Event = Connected | Disconnected | Published | CommandReceived | DoubtfulMessage | SampleTaken
+
+
+class EventQueue(queue.Queue[Event]):
+    """The event loop's queue: doubtful messages wait behind every other event.
+
+    A flood of them cannot hold up a command the gate admitted, a sample or an
+    acknowledgement; the others keep their order. (queue.Queue's documented way to change
+    its order, as PriorityQueue does: these run under its lock.)
+    """
+
+    def _init(self, maxsize: int) -> None:
+        self.queue: deque[Event] = deque()
+        self.doubtful: deque[Event] = deque()
+
+    def _qsize(self) -> int:
+        return len(self.queue) + len(self.doubtful)
+
+    def _put(self, item: Event) -> None:
+        (self.doubtful if isinstance(item, DoubtfulMessage) else self.queue).append(item)
+
+    def _get(self) -> Event:
+        return self.queue.popleft() if self.queue else self.doubtful.popleft()
+
+    def waiting(self) -> tuple[int, int]:
+        """How many doubtful messages, and how many other events, wait."""
+        with self.mutex:
+            return len(self.doubtful), len(self.queue)
 
 
 class EventForwarder:
     """paho callbacks (API version 2, on paho's network thread) that only queue events."""
 
     def __init__(
-        self, events: queue.Queue[Event], *, monotonic: Callable[[], float] = time.monotonic
+        self,
+        events: EventQueue,
+        gate: CommandGate,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.events = events
+        self.gate = gate
         self.messages_dropped = 0
         # One line per reason per 5 minutes: a flood drops thousands a second, at its pace.
         self._drop_log = RejectionLog(Counter(), monotonic)
@@ -150,13 +193,14 @@ class EventForwarder:
     def on_message(
         self, _client: paho.Client, _userdata: object, message: paho.MQTTMessage
     ) -> None:
-        """Report a command or a resend request, unless it is oversized or too many wait."""
+        """Queue a command or a resend request, unless it is oversized or too many wait.
+
+        What the gate admits goes ahead of the rest, and is not dropped for the rest's sake:
+        a stranger's flood filling the queue must not cost the node its owner's command.
+        """
         if len(message.payload) > MAX_PAYLOAD_BYTES:
             # No command or resend request is this big: a stranger's payload is not kept.
             self._drop(f"larger than {MAX_PAYLOAD_BYTES} bytes")
-            return
-        if self.events.qsize() >= MAX_QUEUED_MESSAGES:
-            self._drop("too many queued")
             return
         try:
             topic = message.topic
@@ -167,7 +211,19 @@ class EventForwarder:
         if len(topic) > MAX_TOPIC_LENGTH:
             self._drop(f"a topic longer than {MAX_TOPIC_LENGTH} characters")
             return
-        self.events.put(CommandReceived(topic, message.payload, bool(message.retain)))
+        retained = bool(message.retain)
+        doubtful, others = self.events.waiting()
+        if self.gate.admits(topic, message.payload, retained=retained):
+            # Bounded apart: only for a node without a secret can anyone send such messages.
+            if others >= MAX_QUEUED_MESSAGES:
+                self._drop("too many commands queued")
+                return
+            self.events.put(CommandReceived(topic, message.payload, retained))
+            return
+        if doubtful >= MAX_QUEUED_MESSAGES:
+            self._drop("too many queued")
+            return
+        self.events.put(DoubtfulMessage(topic, message.payload, retained))
 
     def _drop(self, why: str) -> None:
         """Count a dropped incoming message; log one line per reason per 5 minutes."""
@@ -204,7 +260,7 @@ def dispatch(agent: NodeAgent, event: Event) -> None:
             agent.handle_disconnected()
         case Published(mid):
             agent.handle_published(mid)
-        case CommandReceived(topic, payload, retained):
+        case CommandReceived(topic, payload, retained) | DoubtfulMessage(topic, payload, retained):
             agent.handle_message(topic, payload, retained=retained)
         case SampleTaken(ts, sensors, mono):
             agent.handle_sample(ts, sensors, mono)
@@ -217,7 +273,7 @@ def _drain(agent: NodeAgent, events: queue.Queue[Event]) -> None:
         except queue.Empty:
             return
         # Late samples still go to the buffer; commands are not obeyed while stopping.
-        if not isinstance(event, CommandReceived):
+        if not isinstance(event, CommandReceived | DoubtfulMessage):
             dispatch(agent, event)
 
 
@@ -268,8 +324,10 @@ def _run_until_stopped(
     clock: Callable[[], float],
     monotonic: Callable[[], float],
 ) -> None:
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = EventForwarder(
+        events, CommandGate(config, last_seq=agent.buffer.command_seq, clock=clock)
+    )
     forwarder.attach(mqtt)
     reader = threading.Thread(
         target=read_periodically,

@@ -13,6 +13,7 @@ from paho.mqtt.client import ConnectFlags, DisconnectFlags, MQTTMessage, MQTTv5,
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.reasoncodes import ReasonCode
 from py_iot_node import devices
+from py_iot_node.command_gate import CommandGate
 from py_iot_node.config import SensorConfig
 from py_iot_node.devices import (
     SensorChannel,
@@ -32,8 +33,10 @@ from py_iot_node.runner import (
     CommandReceived,
     Connected,
     Disconnected,
+    DoubtfulMessage,
     Event,
     EventForwarder,
+    EventQueue,
     Published,
     SampleTaken,
     read_periodically,
@@ -42,6 +45,11 @@ from py_iot_node.runner import (
 from .conftest import START, FakeClock, make_config
 
 SENSOR = SensorConfig(key="climate", name="Climate", model=DhtModel.DHT22, pin=4)
+
+
+def _forwarder(events: EventQueue, tmp_path: Path) -> EventForwarder:
+    """The forwarder of a node without a secret (make_config's), as the runner makes it."""
+    return EventForwarder(events, CommandGate(make_config(tmp_path)))
 
 
 class ScriptedDht:
@@ -184,8 +192,8 @@ def test_create_client_insecure_tls_is_explicit(tmp_path: Path) -> None:
 
 def test_paho_callbacks_become_events(tmp_path: Path) -> None:
     client = create_client(make_config(tmp_path))
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = _forwarder(events, tmp_path)
     forwarder.attach(client)
     assert client.on_connect == forwarder.on_connect
     assert client.on_message == forwarder.on_message
@@ -213,8 +221,8 @@ def test_only_a_lost_connection_is_a_warning(
 ) -> None:
     """The agent's own disconnect as it stops (a restart, Ctrl-C) was a warning too."""
     client = create_client(make_config(tmp_path))
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = _forwarder(events, tmp_path)
     asked = ReasonCode(PacketTypes.DISCONNECT, "Normal disconnection")
     lost = ReasonCode(PacketTypes.DISCONNECT, "Unspecified error")
     with caplog.at_level(logging.INFO, logger="py_iot_node.runner"):
@@ -236,7 +244,7 @@ def test_a_broker_without_mqtt_5_is_told_apart_and_3_1_1_can_be_chosen(
     config = make_config(tmp_path, mqtt={"protocol": "3.1.1"})
     client = create_client(config)
     assert client.protocol == MQTTv311
-    forwarder = EventForwarder(queue.Queue())
+    forwarder = _forwarder(EventQueue(), tmp_path)
     unsupported = ReasonCode(PacketTypes.CONNACK, identifier=0x84)
     with caplog.at_level(logging.ERROR, logger="py_iot_node.runner"):
         forwarder.on_connect(client, None, ConnectFlags(False), unsupported, None)
@@ -251,8 +259,8 @@ def test_oversized_and_flooding_messages_are_dropped_before_queueing(
 ) -> None:
     """A stranger's big payloads or flood cannot grow the node's memory."""
     client = create_client(make_config(tmp_path))
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = _forwarder(events, tmp_path)
     topic = b"py_iot_home/kitchen/switch/led/set"
     for size in (MAX_PAYLOAD_BYTES + 1, 50 * 1024 * 1024):
         big = MQTTMessage(topic=topic)
@@ -280,23 +288,23 @@ def test_a_topic_longer_than_any_command_topic_is_dropped_before_queueing(
     stranger's 1,000 queued messages held 64 MiB of topics beside their payloads, not the
     16 MiB of payloads the queue's bound promised."""
     client = create_client(make_config(tmp_path))
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = _forwarder(events, tmp_path)
     longest_prefix = "/".join(["p" * 64] * 4)
     longest = f"{longest_prefix}/{'n' * 32}/switch/{'k' * 32}/set"
     for topic in (longest, f"py_iot_home/kitchen/switch/{'k' * 65_000}/set"):
         message = MQTTMessage(topic=topic.encode())
         message.payload = b"ON"
         forwarder.on_message(client, None, message)
-    assert [events.get_nowait() for _ in range(events.qsize())] == [CommandReceived(longest, b"ON")]
+    assert [events.get_nowait() for _ in range(events.qsize())] == [DoubtfulMessage(longest, b"ON")]
     assert forwarder.messages_dropped == 1
 
 
 def test_a_topic_that_is_not_utf8_is_dropped(tmp_path: Path) -> None:
     """Mosquitto refuses such topics; another broker might pass one on to the node."""
     client = create_client(make_config(tmp_path))
-    events: queue.Queue[Event] = queue.Queue()
-    forwarder = EventForwarder(events)
+    events = EventQueue()
+    forwarder = _forwarder(events, tmp_path)
     message = MQTTMessage(topic=b"py_iot_home/kitchen/switch/\xff/set")
     message.payload = b"ON"
     forwarder.on_message(client, None, message)
