@@ -28,33 +28,52 @@ MAX_INCOMING_PACKET_BYTES = 2 * MAX_PAYLOAD_BYTES
 # closes the connection after a keep-alive without it.
 WILL_DELAY_S = 5
 CLIENT_ID_FILE = "mqtt_client_id"
+# Linux's id of the running boot: a new one at every boot, the same for a restarted process.
+BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
 
 _LOGGER = logging.getLogger(__name__)
 
 
-def client_id(config: NodeConfig) -> str:
+def client_id(config: NodeConfig, boot_id_path: Path = BOOT_ID_PATH) -> str:
     """The node's client id: its node id and a random part kept in its state directory.
 
     Random: nobody can kick the node off by connecting with its client id, and two machines
-    on one node id do not take turns kicking each other. Kept: after a crash the restarted
-    agent takes over its session, which ends it and sends its will at once; a new id would
-    leave the old session's will to say offline once its delay ran out, after the new
-    connection said online.
+    on one node id do not take turns kicking each other. Kept for the boot: after a crash
+    the restarted agent takes over its session, which ends it and sends its will at once; a
+    new id would leave the old session's will to say offline once its delay ran out, after
+    the new connection said online. Not kept across boots (a reboot outlasts the session):
+    a state directory copied to another Pi (a cloned SD card) would otherwise give both the
+    one id, and each would take the other's session every second.
     """
     path = config.state_dir / CLIENT_ID_FILE
     prefix = f"py-iot-node-{config.node_id}-"
+    boot = _boot_id(boot_id_path)
     try:
-        kept = path.read_text(encoding="ascii").strip()
+        kept, _, kept_boot = path.read_text(encoding="ascii").partition("\n")
     except (OSError, UnicodeDecodeError):
-        kept = ""
-    if kept.startswith(prefix) and len(kept) == len(prefix) + 12:
+        kept, kept_boot = "", ""
+    random_part = kept.removeprefix(prefix)
+    if (
+        kept.startswith(prefix)
+        and len(random_part) == 12
+        and all(c in "0123456789abcdef" for c in random_part)
+        and kept_boot.strip() == boot
+    ):
         return kept
     made = prefix + secrets.token_hex(6)
     try:
-        _write_atomically(path, made)
+        _write_atomically(path, f"{made}\n{boot}")
     except OSError as err:
         _LOGGER.warning("could not keep the MQTT client id in %s: %s", path, err)
     return made
+
+
+def _boot_id(path: Path) -> str:
+    """The kernel's id of this boot; empty where it cannot be read (not Linux)."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -64,12 +83,12 @@ def _write_atomically(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def create_client(config: NodeConfig) -> paho.Client:
+def create_client(config: NodeConfig, boot_id_path: Path = BOOT_ID_PATH) -> paho.Client:
     """Build a client with the node's credentials, TLS, last will and reconnect backoff."""
     v5 = config.mqtt.protocol == "5"
     client = paho.Client(
         CallbackAPIVersion.VERSION2,
-        client_id=client_id(config),
+        client_id=client_id(config, boot_id_path),
         # MQTT 5: its CONNECT tells the broker the largest packet the node takes.
         protocol=paho.MQTTv5 if v5 else paho.MQTTv311,
     )
