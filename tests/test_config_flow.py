@@ -82,7 +82,7 @@ BOARD = {CONF_NAME: "Bedroom", CONF_DHT_PIN: 5, CONF_DHT_MODEL: "dht22"}
 async def _start(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["board", "predictor"]
+    assert result["menu_options"] == ["board", "predictor", "node"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "board"}
     )

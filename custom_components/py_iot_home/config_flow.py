@@ -30,6 +30,7 @@ from .const import (
     ENTRY_VERSION,
     HOME_TITLE,
     HOME_UNIQUE_ID,
+    MAX_NODES,
     EntryKind,
     SubentryKind,
 )
@@ -54,6 +55,8 @@ from .nodes.discovery import (
     secret_in_use,
     verified_announcement,
 )
+from .nodes.entries import node_entries
+from .nodes.node_by_id import NodeNotFound, async_announcement_of
 from .protocol import (
     DEFAULT_PREFIX,
     NodeAnnouncement,
@@ -203,8 +206,42 @@ class PyIotHomeConfigFlow(
         )
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose what to add: a sensor board on this host or a power forecast."""
-        return self.async_show_menu(step_id="user", menu_options=["board", "predictor"])
+        """Choose what to add: a sensor board on this host, a power forecast or a node by id."""
+        return self.async_show_menu(step_id="user", menu_options=["board", "predictor", "node"])
+
+    async def async_step_node(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """A remote node by its id, for one whose discovery was lost (nodes/node_by_id.py).
+
+        Asked by the user, so not limited by the discoveries' slots; then confirmed as one.
+        """
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                info = await async_announcement_of(self.hass, user_input[CONF_NODE_ID])
+            except NodeNotFound as err:
+                errors[CONF_NODE_ID if err.error != "no_mqtt" else "base"] = err.error
+            else:
+                return await self._async_node_announced(info)
+        return self.async_show_form(
+            step_id="node",
+            data_schema=probatio.Schema({probatio.Required(CONF_NODE_ID): str}),
+            errors=errors,
+        )
+
+    async def _async_node_announced(self, info: MqttServiceInfo) -> ConfigFlowResult:
+        """Confirm the node the user asked for, as a discovered one (a waiting one aborts)."""
+        try:
+            announcement = parse_discovery(info)
+        except DiscoveryRejected as err:
+            return self.async_abort(reason=err.reason)
+        await self.async_set_unique_id(announcement.node_id)
+        self._abort_if_unique_id_configured()
+        if len(node_entries(self.hass)) >= MAX_NODES:
+            return self.async_abort(reason="too_many_nodes")
+        pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
+        self._discovery = (info, announcement)
+        self.context["title_placeholders"] = {"name": node_title(self.hass, announcement)}
+        return await self.async_step_mqtt_confirm()
 
     async def _async_board_configured(
         self, title: str, unique_id: str, data: dict[str, Any]
