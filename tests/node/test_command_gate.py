@@ -147,6 +147,10 @@ def test_the_owners_command_is_obeyed_behind_a_flood_that_fills_the_queue(
     assert int(stopped[1]) == 400
     obeyed = re.findall(r"switched (?:on|off) by a command", caplog.text)
     assert obeyed == ["switched off by a command", "switched on by a command"]
+    # Ahead of the flood, not behind 1,000 messages: judged after the owner's command.
+    lines = [record.getMessage() for record in caplog.records]
+    switched_on = next(i for i, line in enumerate(lines) if "switched on" in line)
+    assert switched_on < next(i for i, line in enumerate(lines) if line.startswith("rejected"))
 
 
 def test_the_gate_admits_what_the_agent_takes_and_nothing_a_stranger_can_make(
