@@ -136,6 +136,10 @@ def test_text_that_markdown_or_html_would_turn_into_markup_is_refused(markup: st
         ("\u041a\u0443\u0445\u043da", ("Cyrillic", "Latin")),  # a Latin a ending a Russian word
         ("Kitchen P\u03b9", ("Latin", "Greek")),  # a Greek iota
         ("\u0394\u03a4emp", ("Greek", "Latin")),  # a Greek capital tau after the delta
+        # Greek letters written as symbols are Cyrillic letters to the eye: "Гараж", "Печь".
+        ("\u0393\u0430\u0440\u0430\u0436", ("Greek", "Cyrillic")),
+        ("\u041f\u0435\u0447\u044c \u03a0\u0435\u0447\u044c", ("Greek", "Cyrillic")),
+        ("\u041b\u0430\u03c0\u043a\u0430", ("Cyrillic", "Greek")),  # "Лапка", a Greek pi
         ("\U0001d40a\u0456tchen", ("Latin", "Cyrillic")),  # a mathematical bold K is Latin
         ("K\u0301\u0456tchen", ("Latin", "Cyrillic")),  # a combining accent joins the word
     ],

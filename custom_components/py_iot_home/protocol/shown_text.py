@@ -17,8 +17,10 @@ MARKUP_CHARACTERS: Final = frozenset("<>[]")
 # refuse a domain name label that mixes them, and so does a word of a name here.
 LOOKALIKE_SCRIPTS: Final = ("LATIN", "CYRILLIC", "GREEK")
 # Greek letters written as symbols in technical names ("ΔT", "µC", "Ω meter") that no Latin
-# or Cyrillic letter looks like: they belong to no script here. (NFKC makes µ a Greek mu.)
+# letter looks like: they belong to no script beside Latin ones. (NFKC makes µ a Greek mu.)
+# Beside Cyrillic ones they are Greek: Γ, Π and Φ are Cyrillic Г, П and Ф to the eye.
 SYMBOL_LETTERS: Final = frozenset("ΓΔΘΛΞΠΣΦΨΩδθλμξπσςφψ")
+_SYMBOL: Final = "Greek symbol"
 
 
 def markup_character(text: str) -> str | None:
@@ -28,7 +30,7 @@ def markup_character(text: str) -> str | None:
 
 def _lookalike_script(character: str) -> str | None:
     if character in SYMBOL_LETTERS:
-        return None
+        return _SYMBOL
     # Python has no script property; Unicode names every such letter after its script.
     script = unicodedata.name(character, "").partition(" ")[0]
     return script.title() if script in LOOKALIKE_SCRIPTS else None
@@ -46,8 +48,15 @@ def mixed_scripts(text: str) -> tuple[str, str] | None:
             scripts.clear()
         elif (script := _lookalike_script(character)) is not None and script not in scripts:
             scripts.append(script)
-            if len(scripts) > 1:
-                return scripts[0], scripts[1]
+            named = list(
+                dict.fromkeys(
+                    "Greek" if one == _SYMBOL else one
+                    for one in scripts
+                    if one != _SYMBOL or "Cyrillic" in scripts
+                )
+            )
+            if len(named) > 1:
+                return named[0], named[1]
     return None
 
 
