@@ -38,7 +38,7 @@ SHUTDOWN_PUBLISH_TIMEOUT_S = 3.0
 # must not grow the node's memory), the gate's doubtful ones and the ones it admits counted
 # apart; samples and acknowledgements are never dropped. With payloads over
 # MAX_PAYLOAD_BYTES dropped on arrival, the doubtful ones hold at most 16 MiB, the admitted
-# ones (MAX_CHECKED_PAYLOAD_BYTES each) 1 MiB.
+# ones (MAX_CHECKED_PAYLOAD_BYTES each) 0.5 MiB.
 MAX_QUEUED_MESSAGES = 1000
 # Above the longest topic a command or resend request comes on (336 characters: a prefix of
 # four 64-character levels, a 32-character node id and switch key). MQTT allows 64 KiB, and

@@ -175,3 +175,14 @@ def test_the_gate_admits_what_the_agent_takes_and_nothing_a_stranger_can_make(
     )
     for topic, payload, retained in _flood(config, 6):
         assert not gate.admits(topic, payload, retained=retained)
+
+
+def test_only_what_home_assistant_sends_is_parsed_on_arrival(tmp_path: Path) -> None:
+    """Decoding is what costs paho's thread: nested or long JSON is left to the agent's loop."""
+    gate = CommandGate(make_config(tmp_path))
+    assert gate.admits(LED_SET, b" ON\n", retained=False)
+    until = time.time() + 4
+    largest = build_command("kitchen", "led", False, seq=2**63 - 1, ts=time.time(), until=until)
+    assert gate.admits(LED_SET, largest.payload, retained=False)
+    for payload in (b'{"v":1,"state":"ON","x":{}}', b'{"v":1,"state":"ON","x":[]}', b"[" * 500):
+        assert not gate.admits(LED_SET, payload, retained=False)
