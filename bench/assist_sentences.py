@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # The tests' harness, first: it prepares the test plugin's imports.
-from tests.script_hass import script_home_assistant  # isort: skip
+from tests.script_hass import async_setup_http, script_home_assistant  # isort: skip
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers.script import ScriptRunResult
@@ -145,6 +145,8 @@ def _rounded(value: Any) -> Any:
 async def main(rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as config_dir:
         async with script_home_assistant(config_dir) as hass:
+            # Conversation needs http, which took 8123 from a running stack (or failed on it).
+            await async_setup_http(hass)
             return await run(hass, rounds)
 
 
