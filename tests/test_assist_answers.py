@@ -11,7 +11,7 @@ from custom_components.py_iot_home.assist.climate_answers import (
     TrendQuestion,
     home_trend_answer,
     no_recent_readings_answer,
-    outdoor_no_recent_readings_answer,
+    source_no_recent_readings_answer,
 )
 from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
@@ -295,8 +295,10 @@ def test_a_silent_sensor_says_since_when_it_has_not_reported() -> None:
 
 def test_a_silent_sensor_outside_says_since_when_it_has_not_reported() -> None:
     """The outdoor sensor's name leads: "outside" follows the question it cannot answer."""
-    assert outdoor_no_recent_readings_answer(
+    assert source_no_recent_readings_answer(
         source="Garden Temperature",
+        subject="it",
+        where=" outside",
         quantity="temperature",
         last_reading=NOW.replace(hour=18, minute=5),
         now=NOW,

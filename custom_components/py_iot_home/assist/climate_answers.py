@@ -55,8 +55,17 @@ _PHRASES: dict[tuple[str, Direction], str] = {
     ("temperature", Direction.DOWN): "getting colder",
     ("humidity", Direction.UP): "getting more humid",
     ("humidity", Direction.DOWN): "getting drier",
+    ("power", Direction.UP): "using more power",
+    ("power", Direction.DOWN): "using less power",
+    ("power", Direction.STEADY): "using about the same power",
 }
-_EITHER_WAY = {"temperature": "warmer or colder", "humidity": "more humid or drier"}
+_EITHER_WAY = {
+    "temperature": "getting warmer or colder",
+    "humidity": "getting more humid or drier",
+    "power": "using more or less power",
+}
+# Watts a day are said whole, as the power trend sensor shows them (its resolution is 1 W/d).
+_WHOLE_SLOPES = frozenset({"power"})
 
 
 def parse_trend_question(words: str) -> TrendQuestion | None:
@@ -77,9 +86,14 @@ def split_it_getting(area: str, words: str) -> tuple[str, str]:
     return area, words
 
 
-def _per_day(slope: float, unit: str) -> str:
-    decimals = 1 if abs(slope) >= 0.1 else 2
-    return f"{spoken_unit(f'{slope:+.{decimals}f}', unit)} a day"
+def _per_day(slope: float, unit: str, quantity: str) -> str:
+    decimals = 0 if quantity in _WHOLE_SLOPES else 1 if abs(slope) >= 0.1 else 2
+    return f"{spoken_unit(f'{slope:+,.{decimals}f}', unit)} a day"
+
+
+def _phrase(quantity: str, trend: Direction) -> str:
+    """Which way the trend goes, in words: "getting warmer", "using less power"."""
+    return _PHRASES.get((quantity, trend), "holding steady")
 
 
 def humidity_answer(*, area: str, humidity: str, unit: str) -> str:
@@ -119,8 +133,9 @@ def trend_answer(
     `place` is an area ("the Kitchen") or a device ("Garage Pi"); `span_hours` is how far
     back the trend's readings reach (at most its window).
     """
-    phrase = _PHRASES.get((question.quantity, trend), "holding steady")
-    said = f"{place} is {phrase}: {_per_day(slope, unit)} over the last {_span(span_hours)}."
+    phrase = _phrase(question.quantity, trend)
+    per_day = _per_day(slope, unit, question.quantity)
+    said = f"{place} is {phrase}: {per_day} over the last {_span(span_hours)}."
     if question.asked is None:
         return capitalized(said)
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
@@ -131,7 +146,7 @@ def not_enough_data_answer(
 ) -> str:
     """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
     return (
-        f"Not enough data yet to tell whether {place} is getting "
+        f"Not enough data yet to tell whether {place} is "
         f"{_either_way(quantity)}{_ask_again(ready_at, now)}."
     )
 
@@ -148,8 +163,7 @@ def no_clear_trend_answer(*, place: str, quantity: str, window_days: float) -> s
     """The trend window is full, and its readings vary too much for a slope to mean much."""
     return (
         f"The {quantity} of {place} has no clear trend: it went up and down too much over "
-        f"the last {window_days:g} days to tell whether it is getting "
-        f"{_either_way(quantity)}."
+        f"the last {window_days:g} days to tell whether it is {_either_way(quantity)}."
     )
 
 
@@ -160,58 +174,76 @@ def no_recent_readings_answer(
     since = _since(last_reading, now)
     return (
         f"{capitalized(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
-        f"whether it is getting {_either_way(quantity)}."
+        f"whether it is {_either_way(quantity)}."
     )
 
 
-def outdoor_trend_answer(
+def source_trend_answer(
     *,
     source: str,
+    subject: str,
+    where: str,
     question: TrendQuestion,
     slope: float,
     unit: str,
     trend: Direction,
     span_hours: float,
 ) -> str:
-    """Answer "is it getting <direction> outside?" from the outdoor sensor `source`'s trend."""
-    phrase = _PHRASES.get((question.quantity, trend), "holding steady")
+    """Answer from a sensor the home is read from, named after the figures.
+
+    "Is it getting colder outside?" (`subject` "it", `where` " outside"), "is the home using
+    more power?" (`subject` "the home").
+    """
     said = (
-        f"it is {phrase} outside: {_per_day(slope, unit)} over the last {_span(span_hours)} "
-        f"({source})."
+        f"{subject} is {_phrase(question.quantity, trend)}{where}: "
+        f"{_per_day(slope, unit, question.quantity)} over the last {_span(span_hours)} ({source})."
     )
     if question.asked is None:
         return capitalized(said)
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 
-def outdoor_not_enough_data_answer(
-    *, source: str, quantity: str, ready_at: datetime | None, now: datetime
+def source_not_enough_data_answer(
+    *,
+    source: str,
+    subject: str,
+    where: str,
+    quantity: str,
+    ready_at: datetime | None,
+    now: datetime,
 ) -> str:
-    """The outdoor sensor's trend has no slope yet, as `not_enough_data_answer` says a room's."""
+    """The source's trend has no slope yet, as `not_enough_data_answer` says a room's."""
     return (
-        f"Not enough data yet to tell whether it is getting "
-        f"{_either_way(quantity)} outside ({source})"
-        f"{_ask_again(ready_at, now)}."
+        f"Not enough data yet to tell whether {subject} is {_either_way(quantity)}{where} "
+        f"({source}){_ask_again(ready_at, now)}."
     )
 
 
-def outdoor_no_clear_trend_answer(*, source: str, quantity: str, window_days: float) -> str:
-    """The outdoor sensor's readings vary too much for a slope, as a room's answer says."""
+def source_no_clear_trend_answer(
+    *, source: str, subject: str, where: str, quantity: str, window_days: float
+) -> str:
+    """The source's readings vary too much for a slope, as a room's answer says."""
     return (
-        f"The {quantity} outside ({source}) has no clear trend: it went up and down too much "
-        f"over the last {window_days:g} days to tell whether it is getting "
+        f"The {quantity}{where} ({source}) has no clear trend: it went up and down too much "
+        f"over the last {window_days:g} days to tell whether {subject} is "
         f"{_either_way(quantity)}."
     )
 
 
-def outdoor_no_recent_readings_answer(
-    *, source: str, quantity: str, last_reading: datetime | None, now: datetime
+def source_no_recent_readings_answer(
+    *,
+    source: str,
+    subject: str,
+    where: str,
+    quantity: str,
+    last_reading: datetime | None,
+    now: datetime,
 ) -> str:
-    """The outdoor sensor went silent: its last days' slope is no answer about now."""
+    """The source went silent: its last days' slope is no answer about now."""
     since = _since(last_reading, now)
     return (
-        f"{source} has not reported {since}, so I cannot tell whether it is getting "
-        f"{_either_way(quantity)} outside."
+        f"{source} has not reported {since}, so I cannot tell whether {subject} is "
+        f"{_either_way(quantity)}{where}."
     )
 
 
@@ -224,6 +256,15 @@ def outdoor_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
         f"{source} keeps no {question.quantity} trend, so I cannot tell whether it is "
         f"{_whether(question)} outside: a board's or node's sensor outside, chosen as a power "
         f"forecast's outdoor {question.quantity} sensor, keeps one."
+    )
+
+
+def power_no_trend_answer(*, source: str, question: TrendQuestion) -> str:
+    """No yes or no from a power sensor without a trend of ours, and what would keep one."""
+    return (
+        f"{source} keeps no power trend, so I cannot tell whether the home is "
+        f"{_whether(question)}: a node's power meter, chosen as a power forecast's power "
+        "sensor, keeps one."
     )
 
 
@@ -270,7 +311,7 @@ def trend_disabled_answer(
 
 def _either_way(quantity: str) -> str:
     """Both ways a quantity goes, for a question without a yes or no: "warmer or colder"."""
-    return _EITHER_WAY.get(quantity, "up or down")
+    return _EITHER_WAY.get(quantity, "going up or down")
 
 
 def _since(last_reading: datetime | None, now: datetime) -> str:
@@ -280,7 +321,7 @@ def _since(last_reading: datetime | None, now: datetime) -> str:
 
 def _whether(question: TrendQuestion) -> str:
     """What was asked ("getting colder"), or both ways for "what is the trend"."""
-    either = f"getting {_either_way(question.quantity)}"
+    either = _either_way(question.quantity)
     asked = question.asked
     return _PHRASES.get((question.quantity, asked), either) if asked else either
 
@@ -340,13 +381,10 @@ def home_trend_answer(*, question: TrendQuestion, places: Sequence[PlaceTrend]) 
     Yes or No leads when every room goes the same way; rooms that differ are only listed.
     """
     if not places:
-        return (
-            f"Not enough data yet to tell whether any room is getting "
-            f"{_either_way(question.quantity)}."
-        )
+        return f"Not enough data yet to tell whether any room is {_either_way(question.quantity)}."
     clauses = [
-        f"{place.place} is {_PHRASES.get((question.quantity, place.trend), 'holding steady')} "
-        f"({_per_day(place.slope, place.unit)})"
+        f"{place.place} is {_phrase(question.quantity, place.trend)} "
+        f"({_per_day(place.slope, place.unit, question.quantity)})"
         for place in places
     ]
     said = "; ".join(clauses)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 
 from ..const import (
     CONF_HUMIDITY_ENTITY,
     CONF_POWER_ENTITY,
     CONF_TEMPERATURE_ENTITY,
     CONF_WEATHER_ENTITY,
+    DOMAIN,
     SubentryKind,
 )
 from ..home.subentries import home_subentries
@@ -23,6 +27,25 @@ def forecast_power_entities(hass: HomeAssistant) -> list[str]:
         str(forecast.data.get(CONF_POWER_ENTITY) or "")
         for forecast in home_subentries(hass, SubentryKind.FORECAST)
     )
+
+
+@callback
+def home_power_entities(hass: HomeAssistant) -> list[str]:
+    """The power sensors the home's use is read from: the forecasts', else our nodes' meters."""
+    return forecast_power_entities(hass) or _our_power_meters(hass)
+
+
+def _our_power_meters(hass: HomeAssistant) -> list[str]:
+    return [
+        entity.entity_id
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN
+        and entity.domain == Platform.SENSOR
+        and (entity.device_class or entity.original_device_class) == SensorDeviceClass.POWER
+        # A node's meter; a forecast's power sensors are predictions.
+        and entity.config_subentry_id is None
+        and not entity.disabled
+    ]
 
 
 @callback

@@ -12,20 +12,18 @@ from typing import Any
 import probatio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import intent
 
-from ..const import DOMAIN
 from .climate_answers import (
     TrendQuestion,
     outdoor_no_trend_answer,
     parse_trend_question,
     unknown_direction_answer,
 )
-from .exposure import assistant_of, is_exposed, trend_source
+from .exposure import assistant_of, is_exposed
 from .outdoor import OUTDOOR_READINGS, outdoor_reading_speech
 from .places import slot_text
-from .trend_speech import disabled_trend, outdoor_words, trend_entities, trend_speech
+from .trend_speech import disabled_trend, followed_trend, outdoor_words, trend_speech
 from .weather_outlook import async_weather_outlook
 
 INTENT_OUTDOOR_TREND = "PyIotHomeGetOutdoorTrend"
@@ -88,7 +86,7 @@ async def async_outdoor_trend_speech(
     untrended = False
     for entity_id in sources:
         state = hass.states.get(entity_id)
-        trend = _followed_trend(hass, entity_id, question.quantity)
+        trend = followed_trend(hass, entity_id, question.quantity)
         if state is not None and trend is not None and not trend.disabled:
             said.append(trend_speech(hass, assistant, trend, question, outdoor_words(state.name)))
             continue
@@ -108,21 +106,3 @@ async def async_outdoor_trend_speech(
     if untrended and (outlook := await async_weather_outlook(hass, assistant, question.quantity)):
         said.append(outlook)
     return " ".join(said)
-
-
-def _followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:
-    """Our trend sensor that follows the sensor `entity_id`, if it is one of ours.
-
-    Disabled too: the answer says so, and where to enable it.
-    """
-    trends = trend_entities(hass, quantity)
-    followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
-    if followed is not None:
-        return followed
-    # While its entry is not running a trend follows nothing: the sensor's device's own, if
-    # it has only one (a node may have a sensor inside and one outside).
-    source = er.async_get(hass).async_get(entity_id)
-    if source is None or source.platform != DOMAIN or source.device_id is None:
-        return None
-    on_device = [trend for trend in trends if trend.device_id == source.device_id]
-    return on_device[0] if len(on_device) == 1 else None

@@ -1,4 +1,4 @@
-"""The English sentences that ask about power: the forecast, its peak, a time, the reading now."""
+"""The English sentences that ask about power: its forecast, peak, reading now and trend."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .part_of_day import PARTS_OF_DAY
 from .power_between import INTENT_POWER_BETWEEN
 from .power_forecast import INTENT_POWER_AT, INTENT_POWER_FORECAST, INTENT_POWER_PEAK
 from .power_now import INTENT_POWER_NOW
+from .power_trend import INTENT_POWER_TREND
 from .sentence_endings import alternation
 from .sentence_triggers import AssistSentences
 from .weekdays import WEEKDAYS
@@ -148,6 +149,16 @@ def _ending_in(
     )
 
 
+# The home's power, as "is the power rising" asks it: "the mains power", "our electricity use".
+_HOME_POWER = f"[the|our|my] [mains|home|house|household|total] {_POWER} {_USE}"
+_WE_USE = "(is the (home|house)|are we|am i) using"
+
+
+def _trend_sentences(way: str, verbs: str) -> tuple[str, ...]:
+    """Whether the home uses more (`way`) power: "is the power use rising"."""
+    return (f"(is {_HOME_POWER} {verbs}|{_WE_USE} {way} {_POWER} [lately|these days])",)
+
+
 POWER_SENTENCES: Mapping[str, AssistSentences] = {
     "power_forecast": AssistSentences(
         intent_type=INTENT_POWER_FORECAST,
@@ -206,5 +217,19 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         lambda when: _peak_sentences(f" {when}"),
         {**_DAYS, **{part: {"part": part} for part in (*PARTS_OF_DAY, *DAY_AND_PART)}},
         weekday_parts_slot="part",
+    ),
+    "power_trend_up": AssistSentences(
+        intent_type=INTENT_POWER_TREND,
+        sentences=_trend_sentences("more", "(rising|going up|increasing)"),
+        slots={"asked": "more"},
+    ),
+    "power_trend_down": AssistSentences(
+        intent_type=INTENT_POWER_TREND,
+        sentences=_trend_sentences("less", "(falling|dropping|going down|decreasing)"),
+        slots={"asked": "less"},
+    ),
+    "power_trend": AssistSentences(
+        intent_type=INTENT_POWER_TREND,
+        sentences=(f"(what is|what's|whats|how is|how's|tell me) {_HOME_POWER} trend",),
     ),
 }

@@ -16,6 +16,7 @@ from .outdoor_trend import OutdoorTrendIntent
 from .power_between import PowerBetweenIntent
 from .power_forecast import PowerAtIntent, PowerForecastIntent, PowerPeakIntent
 from .power_now import PowerNowIntent
+from .power_trend import PowerTrendIntent
 from .sentence_triggers import async_answer_with_intent, async_attach_sentences
 from .sentences import SENTENCES
 from .trend_intent import AreaTrendIntent
@@ -32,6 +33,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         PowerAtIntent(),
         PowerBetweenIntent(),
         PowerNowIntent(),
+        PowerTrendIntent(),
         OutdoorTemperatureIntent(),
         OutdoorHumidityIntent(),
         OutdoorTrendIntent(),

@@ -35,10 +35,10 @@ from .climate_answers import (
     no_clear_trend_answer,
     no_recent_readings_answer,
     not_enough_data_answer,
-    outdoor_no_clear_trend_answer,
-    outdoor_no_recent_readings_answer,
-    outdoor_not_enough_data_answer,
-    outdoor_trend_answer,
+    source_no_clear_trend_answer,
+    source_no_recent_readings_answer,
+    source_not_enough_data_answer,
+    source_trend_answer,
     trend_answer,
     trend_disabled_answer,
 )
@@ -83,17 +83,33 @@ def place_words(place: str) -> TrendWords:
 
 def outdoor_words(source: str) -> TrendWords:
     """The words of the outdoor sensor `source` ("Garden"): "it is getting colder outside"."""
+    return _source_words(source, subject="it", where=" outside")
+
+
+def home_power_words(source: str) -> TrendWords:
+    """The words of the home's power sensor `source`: "the home is using more power"."""
+    return _source_words(source, subject="the home", where="")
+
+
+def _source_words(source: str, *, subject: str, where: str) -> TrendWords:
+    """The words of a sensor the home is read from, named after the figures ("(Garden)")."""
     return TrendWords(
         whose=source,
         sensor=lambda _quantity: source,
-        trend=partial(outdoor_trend_answer, source=source),
-        not_enough_data=partial(outdoor_not_enough_data_answer, source=source),
-        no_clear_trend=partial(outdoor_no_clear_trend_answer, source=source),
-        no_recent_readings=partial(outdoor_no_recent_readings_answer, source=source),
-        unavailable=lambda quantity: (
-            f"The {quantity} trend outside ({source}) is unavailable right now."
+        trend=partial(source_trend_answer, source=source, subject=subject, where=where),
+        not_enough_data=partial(
+            source_not_enough_data_answer, source=source, subject=subject, where=where
         ),
-        disabled=partial(trend_disabled_answer, where=" outside"),
+        no_clear_trend=partial(
+            source_no_clear_trend_answer, source=source, subject=subject, where=where
+        ),
+        no_recent_readings=partial(
+            source_no_recent_readings_answer, source=source, subject=subject, where=where
+        ),
+        unavailable=lambda quantity: (
+            f"The {quantity} trend{where} ({source}) is unavailable right now."
+        ),
+        disabled=partial(trend_disabled_answer, place=subject, where=where),
     )
 
 
@@ -113,6 +129,24 @@ def trend_entities(hass: HomeAssistant, quantity: str) -> list[er.RegistryEntry]
         ),
         key=lambda entity: entity.disabled,
     )
+
+
+def followed_trend(hass: HomeAssistant, entity_id: str, quantity: str) -> er.RegistryEntry | None:
+    """Our trend sensor that follows the sensor `entity_id`, if it is one of ours.
+
+    Disabled too: the answer says so, and where to enable it.
+    """
+    trends = trend_entities(hass, quantity)
+    followed = next((trend for trend in trends if trend_source(hass, trend) == entity_id), None)
+    if followed is not None:
+        return followed
+    # While its entry is not running a trend follows nothing: the sensor's device's own, if
+    # it has only one (a node may have a sensor inside and one outside).
+    source = er.async_get(hass).async_get(entity_id)
+    if source is None or source.platform != DOMAIN or source.device_id is None:
+        return None
+    on_device = [trend for trend in trends if trend.device_id == source.device_id]
+    return on_device[0] if len(on_device) == 1 else None
 
 
 def disabled_trend(hass: HomeAssistant, trend: er.RegistryEntry, whose: str) -> DisabledTrend:
