@@ -13,7 +13,15 @@ from homeassistant.util import dt as dt_util
 
 from .assist_sentences import said
 from .imported_statistics import imported
-from .test_assist_power import _expects, _forecast_heard_at, _hourly, _over, _peak_over
+from .outdoor_weather import WEATHER, async_forecast_with_weather
+from .test_assist_power import (
+    _expects,
+    _forecast_heard_at,
+    _hourly,
+    _over,
+    _parts_said,
+    _peak_over,
+)
 from .test_predictor import ENOUGH_DAYS, NOW, _hourly_statistics
 
 _HOUR = timedelta(hours=1)
@@ -214,6 +222,78 @@ def _intents_run(caplog: pytest.LogCaptureFixture) -> int:
         if record.name == "homeassistant.helpers.intent"
         and record.getMessage().startswith("Triggering intent handler")
     )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_forecast_asked_other_ways(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ "What is the forecast for power tonight" was "not aware of any device called forecast
+    for power tonight", "what's the forecast for power tomorrow" and "what's tomorrow's power
+    forecast" Home Assistant's weather intent, "how much power will we need tomorrow" "Sorry,
+    I couldn't understand that". Each is the forecast's answer, as the ways heard before say
+    it, by one intent."""
+    await _forecast_heard_at(hass, freezer, NOW)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    tonight, _, tomorrow_morning = _parts_said(hass, _over)
+    for sentence, answer in (
+        ("what is the forecast for power tonight", tonight),
+        ("what's tonight's power forecast", tonight),
+        ("how much electricity are we going to need tonight", tonight),
+        ("what's the forecast for electricity use tomorrow morning", tomorrow_morning),
+    ):
+        caplog.clear()
+        assert await said(hass, sentence) == answer, sentence
+        assert _intents_run(caplog) == 1, sentence
+    for sentence, as_said in (
+        ("what's the forecast for power tomorrow", "how much power will we use tomorrow"),
+        ("what's tomorrow's power forecast", "how much power will we use tomorrow"),
+        ("how much power will we need tomorrow", "how much power will we use tomorrow"),
+        ("what is today's energy forecast", "how much power will we use today"),
+        ("what's the forecast for power", "what is the power forecast"),
+        ("what is the forecast for power at 6 pm", "what will the power be at 6 pm"),
+        ("what's the forecast for power on friday", "what's the power forecast on friday"),
+    ):
+        caplog.clear()
+        answer = await said(hass, sentence)
+        assert _intents_run(caplog) == 1, sentence
+        assert answer == await said(hass, as_said), sentence
+        assert answer.startswith(
+            ("For the rest of today, ", "Tomorrow, ", "Power forecast ", "Friday is beyond ")
+        ), answer
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_the_forecast_for_a_day_is_still_the_weathers(
+    recorder_mock: Recorder, hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only "forecast for power" (electricity, energy) is ours: the weather's questions are
+    still Home Assistant's own."""
+    await async_forecast_with_weather(hass, WEATHER)
+    caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
+    for sentence, handler in (
+        ("what's the forecast for tomorrow", "HassGetWeather"),
+        ("what is the weather forecast for tonight", "HassGetWeather"),
+        ("what's the forecast for power tomorrow", "PyIotHomeGetPowerForecast"),
+    ):
+        caplog.clear()
+        await said(hass, sentence)
+        assert _intent_types_run(caplog) == [handler], sentence
+
+
+def _intent_types_run(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The intent types whose handlers the last sentence ran."""
+    return [
+        str(record.args[0].intent_type)
+        for record in caplog.records
+        if record.name == "homeassistant.helpers.intent"
+        and record.getMessage().startswith("Triggering intent handler")
+        and isinstance(record.args, tuple)
+    ]
 
 
 @imported(_hourly_statistics, ENOUGH_DAYS)

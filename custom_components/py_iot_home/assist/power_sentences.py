@@ -18,12 +18,13 @@ from .weekdays import WEEKDAYS
 _POWER = "(power|electricity|energy)"
 _USE = "[use|usage|consumption|draw|demand|load]"
 # "How much power", or in its units: "how many watts", British English's "how many units" (kWh).
-# "The power forecast", "the electricity usage forecast".
-_FORECAST = f"{_POWER} {_USE} forecast"
+# "The power forecast", "the electricity usage forecast", "the forecast for power": "power" said
+# after "forecast for", or "what's the forecast for tomorrow" would be the weather's no more.
+_FORECAST = f"({_POWER} {_USE} forecast|forecast for [the] {_POWER} {_USE})"
 _HOW_MUCH = f"how (much {_POWER}|many (watts|kilowatts|kw|kilowatt hours|kwh|units))"
 _WILL_USE = (
-    "(will (i|we|the house|the home) (use|be using)"
-    "|(am i|are we|is the house|is the home) (going to|gonna) use)"
+    "(will (i|we|the house|the home) (use|be using|need)"
+    "|(am i|are we|is the house|is the home) (going to|gonna) (use|need))"
 )
 # "What will the power be", or "what's the power going to be".
 _WILL_BE = "what will [my|our|the] {power} {use} be"
@@ -218,6 +219,19 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
         {**_DAYS, **{part: {"part": part} for part in (*PARTS_OF_DAY, *DAY_AND_PART)}},
         weekday_parts_slot="part",
     ),
+    # "Tomorrow's power forecast": the day or part said first, as "… for tomorrow" has it.
+    **{
+        f"power_forecast_{key}": AssistSentences(
+            intent_type=INTENT_POWER_AT,
+            sentences=(f"(what is|what's|whats) {said} {_POWER} {_USE} forecast",),
+            slots={"time": key},
+        )
+        for key, said in (
+            ("today", "today's"),
+            ("tomorrow", "tomorrow's"),
+            ("tonight", "tonight's"),
+        )
+    },
     "power_trend_up": AssistSentences(
         intent_type=INTENT_POWER_TREND,
         sentences=_trend_sentences("more", "(rising|going up|increasing)"),
