@@ -12,6 +12,7 @@ from custom_components.py_iot_home.assist.climate_answers import (
     home_trend_answer,
     no_recent_readings_answer,
     source_no_recent_readings_answer,
+    source_trend_answer,
 )
 from custom_components.py_iot_home.assist.power_answers import (
     ForecastHour,
@@ -361,6 +362,19 @@ def test_the_peak_of_today_or_tomorrow_is_that_days_highest_hour() -> None:
     )
     assert power_day_peak_answer(name="Home", hours=[], now=NOW, tomorrow=True) == (
         "Home has no forecast yet."
+    )
+
+
+def test_the_home_power_trend_is_said_in_whole_watts_a_day() -> None:
+    """As the power trend sensor shows its slope (whole W/d), grouped; steady in words that fit
+    power ("holding steady" is a temperature's)."""
+    more = TrendQuestion(quantity="power", asked=Direction.UP)
+    home = {"source": "Grid", "subject": "the home", "where": "", "unit": "W", "span_hours": 168}
+    assert source_trend_answer(question=more, slope=-1250.0, trend=Direction.DOWN, **home) == (
+        "No, the home is using less power: -1,250\u00a0W a day over the last 7 days (Grid)."
+    )
+    assert source_trend_answer(question=more, slope=5.0, trend=Direction.STEADY, **home) == (
+        "No, the home is using about the same power: +5\u00a0W a day over the last 7 days (Grid)."
     )
 
 
