@@ -1,4 +1,4 @@
-"""What Assist says about temperature, humidity and their trends: plain words, no Home Assistant."""
+"""What Assist says of temperature, humidity and trends (the power's too): no Home Assistant."""
 
 from __future__ import annotations
 
