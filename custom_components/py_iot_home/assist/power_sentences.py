@@ -18,8 +18,8 @@ from .weekdays import WEEKDAYS
 _POWER = "(power|electricity|energy)"
 _USE = "[use|usage|consumption|draw|demand|load]"
 # "How much power", or in its units: "how many watts", British English's "how many units" (kWh).
-# "The power forecast", "the electricity usage forecast", "the forecast for power": "power" said
-# after "forecast for", or "what's the forecast for tomorrow" would be the weather's no more.
+# "The power forecast", "the electricity usage forecast", "the forecast for power"; never "the
+# forecast for" without "power": that is the weather's ("what's the forecast for tomorrow").
 _FORECAST = f"({_POWER} {_USE} forecast|forecast for [the] {_POWER} {_USE})"
 _HOW_MUCH = f"how (much {_POWER}|many (watts|kilowatts|kw|kilowatt hours|kwh|units))"
 _WILL_USE = (
