@@ -6,9 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from custom_components.py_iot_home.assist.climate_answers import (
-    Direction,
     PlaceTrend,
-    TrendQuestion,
     home_trend_answer,
     no_recent_readings_answer,
     source_no_recent_readings_answer,
@@ -22,6 +20,7 @@ from custom_components.py_iot_home.assist.power_answers import (
     power_peak_answer,
 )
 from custom_components.py_iot_home.assist.spoken import shown
+from custom_components.py_iot_home.assist.trend_question import Direction, TrendQuestion
 
 NOW = datetime(2026, 12, 3, 21, 20, tzinfo=ZoneInfo("Europe/Brussels"))
 

@@ -15,14 +15,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import intent
 
 from .climate_answers import (
-    TrendQuestion,
     outdoor_no_trend_answer,
-    parse_trend_question,
     unknown_direction_answer,
 )
 from .exposure import assistant_of, is_exposed
 from .outdoor import OUTDOOR_READINGS, outdoor_reading_speech
 from .places import slot_text
+from .trend_question import TrendQuestion, parse_trend_question
 from .trend_speech import disabled_trend, followed_trend, outdoor_words, trend_speech
 from .weather_outlook import async_weather_outlook
 

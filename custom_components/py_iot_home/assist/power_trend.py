@@ -13,10 +13,13 @@ import probatio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
 
-from .climate_answers import Direction, TrendQuestion, power_no_trend_answer
+from .climate_answers import (
+    power_no_trend_answer,
+)
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import home_power_entities
 from .power_now import NO_POWER_SENSOR, power_now_speech
+from .trend_question import Direction, TrendQuestion
 from .trend_speech import followed_trend, home_power_words, trend_speech
 
 INTENT_POWER_TREND = "PyIotHomeGetPowerTrend"

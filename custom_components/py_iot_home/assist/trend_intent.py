@@ -17,20 +17,17 @@ from homeassistant.util import dt as dt_util
 
 from ..trends.snapshot import ATTR_DIRECTION, ATTR_READY_AT
 from .climate_answers import (
-    Direction,
     PlaceTrend,
-    TrendQuestion,
     capitalized,
     home_trend_answer,
     not_enough_data_answer,
-    parse_trend_question,
-    split_it_getting,
     trend_disabled_answer,
     unknown_direction_answer,
 )
 from .exposure import EXPOSE_PAGE, assistant_of, is_trend_exposed
 from .outdoor_trend import asked_outside, async_outdoor_trend_speech
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
+from .trend_question import Direction, TrendQuestion, parse_trend_question, split_it_getting
 from .trend_speech import (
     TREND_DIRECTIONS,
     disabled_trend,

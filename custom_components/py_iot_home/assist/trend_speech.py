@@ -28,9 +28,7 @@ from ..trends.snapshot import (
     ATTR_UNKNOWN_REASON,
 )
 from .climate_answers import (
-    Direction,
     DisabledTrend,
-    TrendQuestion,
     capitalized,
     no_clear_trend_answer,
     no_recent_readings_answer,
@@ -43,6 +41,7 @@ from .climate_answers import (
     trend_disabled_answer,
 )
 from .exposure import is_trend_exposed, not_exposed_answer, trend_source
+from .trend_question import Direction, TrendQuestion
 
 TREND_DIRECTIONS: Mapping[object, Direction] = {
     "rising": Direction.UP,
