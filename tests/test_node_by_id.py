@@ -114,13 +114,46 @@ async def test_an_id_that_is_none_or_that_nothing_announced_is_said_then_put_rig
     for typed, error in (("kitchen/+", "invalid_node_id"), ("", "invalid_node_id")):
         result = await hass.config_entries.flow.async_configure(flow_id, {CONF_NODE_ID: typed})
         assert result["errors"] == {CONF_NODE_ID: error}
+        assert _typed_in_form(result) == typed
     # The harness's MQTT sends nothing retained by itself: a moment's wait, not 3 s.
     with monkeypatch.context() as short_wait:
         short_wait.setattr(discovery, "RETAINED_WAIT_S", 0.01)
         result = await hass.config_entries.flow.async_configure(flow_id, {CONF_NODE_ID: "garage"})
     assert result["errors"] == {CONF_NODE_ID: "no_announcement"}
+    # Beside its error the id stays as typed, to be put right (it was an empty field).
+    assert _typed_in_form(result) == "garage"
     result = await _ask_for(hass, flow_id, NODE_ID)
     assert result["step_id"] == "mqtt_confirm"
+
+
+def _typed_in_form(result: dict) -> str | None:
+    """What the form's node id field shows when it comes back."""
+    (field,) = [key for key in result["data_schema"].schema if key == CONF_NODE_ID]
+    return (field.description or {}).get("suggested_value")
+
+
+async def test_a_node_waiting_under_discovered_is_taken_over_when_asked_by_its_id(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The user asks by id for a node whose card waits under Discovered (perhaps among a
+    flood's): the dialog goes on to confirm it. Home Assistant aborted it with "This is
+    already being configured. Finish the existing configuration before starting again",
+    without saying where."""
+    await _announce_retained(hass, NODE_ID)
+    assert NODE_ID in hass.data[PENDING_DISCOVERIES]
+    result = await _ask_for(hass, await _node_form(hass), NODE_ID)
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "mqtt_confirm")
+    assert result["description_placeholders"]["name"] == "Kitchen Pi"
+    # One dialog for the node, the user's: the card under Discovered went, and its slot.
+    progress = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["flow_id"] for flow in progress] == [result["flow_id"]]
+    assert hass.data[PENDING_DISCOVERIES] == {NODE_ID: result["flow_id"]}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_SECRET: ""})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_NODE_ID] == NODE_ID
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert NODE_ID not in hass.data[PENDING_DISCOVERIES]
 
 
 async def test_without_mqtt_the_form_says_to_set_it_up(hass: HomeAssistant) -> None:

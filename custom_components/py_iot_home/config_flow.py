@@ -224,16 +224,26 @@ class PyIotHomeConfigFlow(
                 return await self._async_node_announced(info)
         return self.async_show_form(
             step_id="node",
-            data_schema=probatio.Schema({probatio.Required(CONF_NODE_ID): str}),
+            # What was typed stays in the field beside its error, to be put right, not retyped.
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema({probatio.Required(CONF_NODE_ID): str}), user_input
+            ),
             errors=errors,
         )
 
     async def _async_node_announced(self, info: MqttServiceInfo) -> ConfigFlowResult:
-        """Confirm the node the user asked for, as a discovered one (a waiting one aborts)."""
+        """Confirm the node the user asked for, as a discovered one (taking a waiting one over)."""
         try:
             announcement = parse_discovery(info)
         except DiscoveryRejected as err:
             return self.async_abort(reason=err.reason)
+        # Its discovery may be waiting (perhaps among a flood's): this dialog takes it over,
+        # where Home Assistant said only "already being configured", and not where.
+        for waiting in self.hass.config_entries.flow.async_progress_by_handler(
+            DOMAIN, match_context={"unique_id": announcement.node_id}
+        ):
+            if waiting["flow_id"] != self.flow_id:
+                self.hass.config_entries.flow.async_abort(waiting["flow_id"])
         await self.async_set_unique_id(announcement.node_id)
         self._abort_if_unique_id_configured()
         if len(node_entries(self.hass)) >= MAX_NODES:
