@@ -7,13 +7,14 @@ answers as that node does, and as an older agent does (without the switch states
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.util import dt as dt_util
@@ -27,7 +28,10 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.py_iot_home.const import (
     DOMAIN,
 )
-from custom_components.py_iot_home.nodes.coordinator import SWITCH_STATES_WAIT_S
+from custom_components.py_iot_home.nodes.coordinator import (
+    START_REPORT_WAIT_S,
+    SWITCH_STATES_WAIT_S,
+)
 from custom_components.py_iot_home.nodes.entities import connectivity_unique_id, switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
 from custom_components.py_iot_home.protocol import (
@@ -272,3 +276,56 @@ async def test_an_older_agent_s_led_waits_from_the_request(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SWITCH_STATES_WAIT_S))
     await hass.async_block_till_done()
     assert hass.states.get(LED).state == STATE_UNKNOWN
+
+
+async def _retained_availability_delivered(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The broker's retained "online", once the starting entry has subscribed to it."""
+    for _ in range(200):
+        runtime = getattr(entry, "runtime_data", None)
+        if runtime is not None:
+            async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+            if runtime.node.data.availability_known:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the node's entry never subscribed")
+
+
+async def test_a_start_adds_the_led_as_the_node_says(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
+) -> None:
+    """As Home Assistant starts, the node's entities wait (at most START_REPORT_WAIT_S) for its
+    retained availability and its switch states: the LED's first state is the node's, where it
+    wrote "unavailable" first, and "Desk LED turned on" was a row in Activity at every
+    restart."""
+    hass.set_state(CoreState.not_running)
+    entry = stored_node_entry()
+    entry.add_to_hass(hass)
+    hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in (LED, CONNECTIVITY)}
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await _retained_availability_delivered(hass, entry)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await asyncio.sleep(0)
+    (request,) = published_resend_requests(mqtt_mock)
+    async_fire_mqtt_message(hass, STATE_TOPIC, switch_states(43, led=True))
+    async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+    async with asyncio.timeout(START_REPORT_WAIT_S / 2):
+        assert await setup
+    await hass.async_block_till_done()
+    assert changes == {LED: [(None, STATE_ON)], CONNECTIVITY: [(None, STATE_ON)]}
+
+
+async def test_a_start_waits_for_a_silent_node_no_longer_than_its_limit(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """A node that says nothing as Home Assistant starts (the broker down): its entities come
+    unavailable once the wait is over, as before; the start is not held longer."""
+    hass.set_state(CoreState.not_running)
+    entry = stored_node_entry()
+    entry.add_to_hass(hass)
+    started = asyncio.get_running_loop().time()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    waited = asyncio.get_running_loop().time() - started
+    assert START_REPORT_WAIT_S <= waited < START_REPORT_WAIT_S + 2
+    assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
+    assert hass.states.get(LED).state == STATE_UNAVAILABLE

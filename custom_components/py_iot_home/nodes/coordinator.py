@@ -72,6 +72,11 @@ CONFIRMATION_TRIP_S = 1.0
 # the node's first message (its subscriptions deliver; not from set-up: the broker may connect
 # seconds later): its retained announcement asks, a node answers at once, an older agent never.
 SWITCH_STATES_WAIT_S = 5.0
+# At a start, how long the node's entities wait to be added for what it says as Home Assistant
+# subscribes (its retained availability, then its switch states): added with it, its
+# connectivity and switches write no "unavailable" first, so no row in Activity at each start.
+# Its readings are not waited for: the next one comes at the node's own pace.
+START_REPORT_WAIT_S = 5.0
 # What one node id looked like, across reloads of its entry (a reload makes a new coordinator).
 COLLISION_WATCHES: HassKey[dict[str, CollisionWatch]] = HassKey(f"{DOMAIN}_collision_watches")
 
@@ -197,6 +202,35 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
                     self.hass, self.topic(kind), handler, qos=1, encoding=None
                 )
             )
+
+    async def async_wait_for_first_report(self, timeout_s: float = START_REPORT_WAIT_S) -> None:
+        """Until the node's availability, and when online its switches' states, are known.
+
+        At most `timeout_s`: a node that says nothing (the broker down, an older agent) shows
+        as before, unavailable until it reports.
+        """
+        reported = asyncio.Event()
+
+        @callback
+        def _check() -> None:
+            if self._first_report_known():
+                reported.set()
+
+        remove = self.async_add_listener(_check)
+        try:
+            _check()
+            async with asyncio.timeout(timeout_s):
+                await reported.wait()
+        except TimeoutError:
+            LOGGER.debug("Node %s: nothing known %s s after set-up", self.node_id, timeout_s)
+        finally:
+            remove()
+
+    def _first_report_known(self) -> bool:
+        data = self.data
+        if not data.availability_known:
+            return False
+        return not data.online or self._switch_keys <= data.switches.keys()
 
     def _saw(self, seqs: list[int], *, live: bool = False) -> None:
         """Track counters for resends (asking when they skip some) and guard replays."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from homeassistant.components import mqtt
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CoreState, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -135,6 +135,9 @@ async def async_setup_node(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     entry.async_on_unload(replay_statistics.async_cancel)
     entry.async_on_unload(node.async_add_samples_listener(_sample_feeder(trend, replay_statistics)))
     await node.async_start()
+    if hass.state is not CoreState.running:
+        # A start: entities added before the node answers wrote "unavailable", then its state.
+        await node.async_wait_for_first_report()
     _remove_stale_entities(hass, entry, announcement)
     await hass.config_entries.async_forward_entry_setups(entry, NODE_PLATFORMS)
     # Sensors registered just now (a new or re-added entry) may have recorded history.
