@@ -49,6 +49,12 @@ async def test_how_cold_will_it_get_tonight(
             "what will the temperature be outside tonight",
             f"{tonight}between -1.3\u00a0°C and 4.7\u00a0°C.",
         ),
+        # Unsaid, "outside" is meant: no room's temperature is forecast.
+        ("what will the temperature be tonight", f"{tonight}between -1.3\u00a0°C and 4.7\u00a0°C."),
+        (
+            "what's the temperature going to be tonight",
+            f"{tonight}between -1.3\u00a0°C and 4.7\u00a0°C.",
+        ),
         (
             "how warm will it be tomorrow afternoon",
             "Tomorrow afternoon, from 12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a "
@@ -104,6 +110,7 @@ async def test_how_humid_will_it_be_tonight(
         ("how humid will it be outside tonight", tonight),
         ("How humid will it get tonight?", tonight),
         ("what will the humidity be outside tonight", tonight),
+        ("what will the humidity be tonight", tonight),
         (
             "how humid will it be tomorrow morning",
             "Tomorrow morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast expects "

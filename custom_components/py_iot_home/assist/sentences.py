@@ -30,7 +30,11 @@ _PART_ENDINGS, _PARTS_SAID = with_weekday_parts(_PARTS, "part")
 
 
 def _part_sentences(extreme: str) -> tuple[str, ...]:
-    """The temperature outside over a part of the day: "how cold will it get tonight"."""
+    """The temperature outside over a part of the day: "how cold will it get tonight".
+
+    "Outside" may go unsaid: no room's temperature is forecast, and a part of the day ends
+    the sentence, so "what will the temperature be in the kitchen" is not taken.
+    """
     part = _PARTS_SAID
     if extreme in ("low", "high"):
         words = "(cold|cool|chilly)" if extreme == "low" else "(warm|hot)"
@@ -38,12 +42,13 @@ def _part_sentences(extreme: str) -> tuple[str, ...]:
     # One template of the ways to ask: each is parsed with the parts it ends in.
     if extreme == "humidity":
         return (
-            f"(how humid will it (be|get) [{_OUTSIDE}]|what will [the] humidity be {_OUTSIDE}"
+            f"(how humid will it (be|get) [{_OUTSIDE}]|what will [the] humidity be [{_OUTSIDE}]"
             f"|what will [the] (outside|outdoor) humidity be) {part}",
         )
     return (
-        f"(what will [the] temperature be {_OUTSIDE}|what will [the] (outside|outdoor) "
-        f"temperature be|(what is|what's|whats) [the] temperature going to be {_OUTSIDE}) {part}",
+        f"(what will [the] temperature be [{_OUTSIDE}]|what will [the] (outside|outdoor) "
+        f"temperature be|(what is|what's|whats) [the] temperature going to be [{_OUTSIDE}]) "
+        f"{part}",
     )
 
 
