@@ -19,9 +19,16 @@ BAND_TAIL = 0.1
 BAND_TAIL_LEVELS = np.linspace(0.01, 0.2, 39)
 # Fewer held-out errors than this beside a week do not calibrate the tails against it.
 MIN_BAND_ERRORS = 20
+# A day-ahead band misses whole days (a stop, a heat wave), so five weeks only roughly say how
+# often it will miss the next one, and a band too narrow costs more than one too wide: each
+# side aims the weeks' mean miss share this many of its standard errors below 10 %, more
+# where the weeks disagree (docs/prediction-lab.md, *Uncertainty*).
+WEEKS_SPREAD_STANDARD_ERRORS = 0.5
 
 
-def band_offsets(log_errors: list[FloatArray], weeks: list[IntArray]) -> FloatArray:
+def band_offsets(
+    log_errors: list[FloatArray], weeks: list[IntArray], *, whole_days: bool = False
+) -> FloatArray:
     """Log-scale offsets of the band's low and high ends for a group of horizons (0 if none).
 
     Split conformal: quantiles of each horizon's held-out log errors. Their tail levels are
@@ -29,10 +36,11 @@ def band_offsets(log_errors: list[FloatArray], weeks: list[IntArray]) -> FloatAr
     did, and a home whose weeks differ (a holiday, a heat wave, a season turning, a level
     that shifts) breaks a band drawn from weeks that were calmer. So each tail's level is
     the one at which a band drawn from the other held-out weeks left 10 % of each week's
-    errors out on that side (`calibrated_tails`), over all the group's horizons.
+    errors out on that side (`calibrated_tails`), over all the group's horizons; for a
+    group that errs by whole days (`whole_days`: the day ahead), a little below 10 %.
     """
     kept = [(e[np.isfinite(e)], w[np.isfinite(e)]) for e, w in zip(log_errors, weeks, strict=True)]
-    low_tail, high_tail = calibrated_tails(kept)
+    low_tail, high_tail = calibrated_tails(kept, whole_days=whole_days)
     offsets = np.zeros((len(kept), 2))
     for h, (errors, _) in enumerate(kept):
         if len(errors):
@@ -51,18 +59,22 @@ def band_edges(forecast: FloatArray, offsets: FloatArray) -> tuple[FloatArray, F
     return low, high
 
 
-def calibrated_tails(errors_and_weeks: list[tuple[FloatArray, IntArray]]) -> tuple[float, float]:
+def calibrated_tails(
+    errors_and_weeks: list[tuple[FloatArray, IntArray]], *, whole_days: bool = False
+) -> tuple[float, float]:
     """Tail levels (low, high) at which a band from the other weeks misses 10 % of a week.
 
     Leave one held-out week out: per horizon, the quantiles of the other weeks' errors at
     every level of BAND_TAIL_LEVELS, and how many of the left-out week's errors fall below
-    the low end or above the high end. Summed over weeks and horizons, the level where
-    each side's share of misses reaches BAND_TAIL is interpolated. With a single week
-    there is nothing to leave out: 10 %.
+    the low end or above the high end. Each week's share of misses on each side (over the
+    group's horizons) is averaged over the weeks (with `whole_days`, plus
+    WEEKS_SPREAD_STANDARD_ERRORS standard errors of that mean), and the level where it
+    reaches BAND_TAIL is interpolated. With a single week there is nothing to leave out:
+    10 %.
     """
-    below = np.zeros(len(BAND_TAIL_LEVELS))
-    above = np.zeros(len(BAND_TAIL_LEVELS))
-    scored = 0
+    below: dict[int, FloatArray] = {}
+    above: dict[int, FloatArray] = {}
+    scored: dict[int, int] = {}
     for errors, weeks in errors_and_weeks:
         for week in np.unique(weeks):
             held = errors[weeks == week]
@@ -71,12 +83,30 @@ def calibrated_tails(errors_and_weeks: list[tuple[FloatArray, IntArray]]) -> tup
                 continue
             low = np.quantile(rest, BAND_TAIL_LEVELS)
             high = np.quantile(rest, 1.0 - BAND_TAIL_LEVELS)
-            below += np.count_nonzero(held[None, :] < low[:, None], axis=1)
-            above += np.count_nonzero(held[None, :] > high[:, None], axis=1)
-            scored += len(held)
+            key = int(week)
+            zeros = np.zeros(len(BAND_TAIL_LEVELS))
+            below[key] = below.get(key, zeros) + np.count_nonzero(held[None, :] < low[:, None], 1)
+            above[key] = above.get(key, zeros) + np.count_nonzero(held[None, :] > high[:, None], 1)
+            scored[key] = scored.get(key, 0) + len(held)
     if not scored:
         return BAND_TAIL, BAND_TAIL
-    return _level_missing(below / scored), _level_missing(above / scored)
+    allowance = WEEKS_SPREAD_STANDARD_ERRORS if whole_days else 0.0
+    return (
+        _level_missing(_weeks_missed(below, scored, allowance)),
+        _level_missing(_weeks_missed(above, scored, allowance)),
+    )
+
+
+def _weeks_missed(
+    misses: dict[int, FloatArray], scored: dict[int, int], standard_errors: float
+) -> FloatArray:
+    """Per tail level, the weeks' mean share missed, plus that many standard errors of it."""
+    shares = np.array([misses[week] / scored[week] for week in scored])
+    mean = shares.mean(axis=0)
+    if len(shares) < 2 or not standard_errors:
+        return np.asarray(mean, dtype=np.float64)
+    spread = shares.std(axis=0, ddof=1) / np.sqrt(len(shares))
+    return np.asarray(mean + standard_errors * spread, dtype=np.float64)
 
 
 def _level_missing(missed: FloatArray) -> float:

@@ -423,9 +423,13 @@ def fit_power_model(
             method = pair_key(groups[name].best_rule, groups[name].paired_rule)
         elif method == LEARNED_RULE_MIX:
             method = pair_key(groups[name].paired_learned, groups[name].best_rule)
-        band[at] = band_offsets([scores.log_errors[method][h] for h in at], weeks)
+        # The day ahead's group of horizons errs by whole days; the next hour, hour by hour.
+        whole_days = len(at) > 1
+        logs = [scores.log_errors[method][h] for h in at]
+        band[at] = band_offsets(logs, weeks, whole_days=whole_days)
         rule = groups[name].best_rule
-        rule_band[at] = band_offsets([scores.log_errors[rule][h] for h in at], weeks)
+        rule_logs = [scores.log_errors[rule][h] for h in at]
+        rule_band[at] = band_offsets(rule_logs, weeks, whole_days=whole_days)
     known = ~np.isnan(data.target_w)
     excluded_count = len(set(pd.DatetimeIndex(grid.index[excluded]).date))
     return PowerModel(
