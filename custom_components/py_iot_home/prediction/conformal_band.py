@@ -66,11 +66,10 @@ def calibrated_tails(
 
     Leave one held-out week out: per horizon, the quantiles of the other weeks' errors at
     every level of BAND_TAIL_LEVELS, and how many of the left-out week's errors fall below
-    the low end or above the high end. Each week's share of misses on each side (over the
-    group's horizons) is averaged over the weeks (with `whole_days`, plus
-    WEEKS_SPREAD_STANDARD_ERRORS standard errors of that mean), and the level where it
-    reaches BAND_TAIL is interpolated. With a single week there is nothing to leave out:
-    10 %.
+    the low end or above the high end. Summed over the weeks and the group's horizons (with
+    `whole_days`, plus WEEKS_SPREAD_STANDARD_ERRORS standard errors of the weeks' mean
+    share), the level where each side's share of misses reaches BAND_TAIL is interpolated.
+    With a single week there is nothing to leave out: 10 %.
     """
     below: dict[int, FloatArray] = {}
     above: dict[int, FloatArray] = {}
@@ -100,13 +99,17 @@ def calibrated_tails(
 def _weeks_missed(
     misses: dict[int, FloatArray], scored: dict[int, int], standard_errors: float
 ) -> FloatArray:
-    """Per tail level, the weeks' mean share missed, plus that many standard errors of it."""
+    """Per tail level, the share missed over all the weeks, plus that many standard errors.
+
+    The standard error is that of the weeks' mean share: their spread over the square root
+    of their number.
+    """
+    missed = np.sum(list(misses.values()), axis=0) / sum(scored.values())
+    if len(scored) < 2 or not standard_errors:
+        return np.asarray(missed, dtype=np.float64)
     shares = np.array([misses[week] / scored[week] for week in scored])
-    mean = shares.mean(axis=0)
-    if len(shares) < 2 or not standard_errors:
-        return np.asarray(mean, dtype=np.float64)
     spread = shares.std(axis=0, ddof=1) / np.sqrt(len(shares))
-    return np.asarray(mean + standard_errors * spread, dtype=np.float64)
+    return np.asarray(missed + standard_errors * spread, dtype=np.float64)
 
 
 def _level_missing(missed: FloatArray) -> float:
