@@ -7,6 +7,7 @@ title, a unique id, settings), so it takes this view and never asks which one it
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
@@ -14,18 +15,24 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from .feature_lifetime import FeatureLifetime
+
 
 class FeatureEntry:
     """A config entry, or one subentry of it, read live (a subentry's settings can change)."""
 
-    __slots__ = ("config_entry", "subentry")
+    __slots__ = ("config_entry", "lifetime", "subentry")
 
     def __init__(
-        self, config_entry: ConfigEntry[Any], subentry: ConfigSubentry | None = None
+        self,
+        config_entry: ConfigEntry[Any],
+        subentry: ConfigSubentry | None = None,
+        lifetime: FeatureLifetime | None = None,
     ) -> None:
-        """View the entry itself, or its subentry when one is given."""
+        """View the entry itself, or its subentry; a running subentry's feature has a lifetime."""
         self.config_entry = config_entry
         self.subentry = subentry
+        self.lifetime = lifetime
 
     @property
     def subentry_id(self) -> str | None:
@@ -58,8 +65,26 @@ class FeatureEntry:
         return self.subentry.data if self.subentry else self.config_entry.options
 
     def async_on_unload(self, func: Callable[[], Coroutine[Any, Any, None] | None]) -> None:
-        """Run ``func`` when the config entry unloads."""
-        self.config_entry.async_on_unload(func)
+        """Run ``func`` when the feature stops: its subentry deleted, or its entry unloading."""
+        if self.lifetime is None:
+            self.config_entry.async_on_unload(func)
+        else:
+            self.lifetime.async_on_stop(func)
+
+    def async_create_background_task[R](
+        self,
+        hass: HomeAssistant,
+        target: Coroutine[Any, Any, R],
+        name: str,
+        *,
+        eager_start: bool = True,
+    ) -> asyncio.Task[R]:
+        """A task cancelled when the feature stops."""
+        if self.lifetime is None:
+            return self.config_entry.async_create_background_task(hass, target, name, eager_start)
+        return self.lifetime.async_create_background_task(
+            hass, target, name, eager_start=eager_start
+        )
 
 
 @callback

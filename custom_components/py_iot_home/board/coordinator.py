@@ -134,6 +134,8 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
         self._read: asyncio.Future[FilteredRead] | None = None
         self._reads_started = 0
         self._hung_watch = (0, 0)  # (read seen running, how many checks in a row)
+        # Home Assistant shuts it down at the entry's unload; a deleted subentry's, before.
+        entry.async_on_unload(self.async_shutdown)
 
     @property
     def filter_counts(self) -> FilterCounts:

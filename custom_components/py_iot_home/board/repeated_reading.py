@@ -35,6 +35,7 @@ class RepeatedReadingKeeper:
         self._filter = reading_filter
         self._latest: RepeatedReading | None = None
         self._save = CoalescedSave(store, SAVE_DELAY_S, self._data)
+        self._flushed = False
 
     async def async_restore(self) -> None:
         """Give the filter, before its first read, what it had counted before the restart."""
@@ -44,6 +45,9 @@ class RepeatedReadingKeeper:
 
     def remember(self) -> None:
         """Note the filter's count after a read (on the event loop, no read running)."""
+        # A read that ends after the last write (the board deleted) would write the file again.
+        if self._flushed:
+            return
         if (repeated := self._filter.repeated) != self._latest:
             self._latest = repeated
             self._save.schedule()
@@ -53,6 +57,7 @@ class RepeatedReadingKeeper:
 
         Awaited at unload, so that a board being deleted has its file removed after it.
         """
+        self._flushed = True
         if self._latest is not None:
             await self._store.async_save(self._data())
 

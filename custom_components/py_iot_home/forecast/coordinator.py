@@ -87,7 +87,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
         self._fingerprint_zone = hass.config.time_zone
-        self._weather = WeatherWatch(hass, entry.config_entry, entry.title, self._forecast_now)
+        self._weather = WeatherWatch(hass, entry, self._forecast_now)
         # Meanwhile the forecast Predicted power showed before the restart, and where its
         # hours took their temperature: every view shows it until the new forecast.
         self._before_restart: tuple[tuple[ForecastPoint, ...], str | None] | None = None
@@ -103,6 +103,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             recovered="%s forecasts again, after %s hours without",
         )
         self._read_settings({**entry.data, **entry.options})
+        # Home Assistant shuts it down at the entry's unload; a deleted subentry's, before.
+        entry.async_on_unload(self.async_shutdown)
 
     def _read_settings(self, settings: Mapping[str, Any]) -> None:
         self._settings = dict(settings)
@@ -137,7 +139,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         """
         self._read_settings(settings)
         self._fingerprint = None  # the saved model was trained for the old settings
-        self.config_entry.async_create_background_task(
+        self.entry.async_create_background_task(
             self.hass, self.async_refresh(), f"{self.name} new settings"
         )
 
@@ -147,7 +149,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
 
         @callback
         def _refresh(_now: datetime) -> None:
-            self.config_entry.async_create_background_task(
+            self.entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{self.name} hourly forecast"
             )
 
@@ -400,7 +402,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
     @callback
     def _forecast_now(self, why: str) -> None:
         """Forecast again now (the weather came up, or its wait at a start is over)."""
-        self.config_entry.async_create_background_task(
+        self.entry.async_create_background_task(
             self.hass, self.async_refresh(), f"{self.name} {why}"
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CoreState, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -13,6 +12,7 @@ from homeassistant.helpers.event import async_call_later, async_track_state_chan
 from homeassistant.helpers.start import async_at_started
 
 from ..const import LOGGER
+from ..feature_entry import FeatureEntry
 from ..prediction.arrays import WeatherArrays
 from .weather import REPLY_TIMEOUT_S, async_hourly_weather, hours_given
 
@@ -37,14 +37,13 @@ class WeatherWatch:
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: ConfigEntry,
-        title: str,
+        feature: FeatureEntry,
         forecast_now: Callable[[str], None],
     ) -> None:
         """Watch no weather until `entity_id` is set (from the forecast's settings)."""
         self.hass = hass
-        self._config_entry = config_entry
-        self._title = title
+        self._feature = feature
+        self._title = feature.title
         self._forecast_now = forecast_now
         self.entity_id: str | None = None
         # Whether the last forecast's hours ahead took the weather's own hourly forecast.
@@ -144,7 +143,7 @@ class WeatherWatch:
         starting = self.hass.state in (CoreState.not_running, CoreState.starting)
         if starting and self._grace_wait is None:
             self._grace_wait = async_at_started(self.hass, self._async_started)
-            self._config_entry.async_on_unload(self._stop_grace_wait)
+            self._feature.async_on_unload(self._stop_grace_wait)
         if self._state_wait is not None:
             return
 
@@ -157,7 +156,7 @@ class WeatherWatch:
             self._release("weather up")
 
         self._state_wait = async_track_state_change_event(self.hass, [self.entity_id], _changed)
-        self._config_entry.async_on_unload(self._stop_state_wait)
+        self._feature.async_on_unload(self._stop_state_wait)
 
     @callback
     def _async_started(self, _hass: HomeAssistant) -> None:

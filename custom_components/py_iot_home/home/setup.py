@@ -8,6 +8,7 @@ from homeassistant.helpers import device_registry as dr
 
 from ..const import LOGGER
 from ..feature_entry import FeatureEntry
+from ..feature_lifetime import FeatureLifetime
 from ..feature_platform import async_add_platform_entities
 from ..hardware.gpio import PinInUseError
 from ..models import FeatureRuntime, PyIotHomeConfigEntry
@@ -29,6 +30,8 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     (a GPIO refused for now, no recorder yet) fail the entry, which Home Assistant retries.
     """
     runtime = HomeRuntimeData()
+    # After the platforms' unload and the pins' release (async_unload_entry), as before.
+    entry.async_on_unload(runtime.async_stop_features)
     try:
         for subentry in list(entry.subentries.values()):
             # One deleted meanwhile starts no more; home/watch.py reloads once this set-up ends.
@@ -41,7 +44,7 @@ async def async_setup_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> 
     entry.runtime_data = runtime
     await hass.config_entries.async_forward_entry_setups(entry, HOME_PLATFORMS)
     for subentry_id, feature in runtime.features.items():
-        await _async_started(hass, entry, runtime.subentries[str(subentry_id)], feature)
+        await _async_started(hass, entry, runtime, runtime.subentries[str(subentry_id)], feature)
 
 
 async def async_start_added_subentries(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
@@ -69,7 +72,24 @@ async def async_start_added_subentries(hass: HomeAssistant, entry: PyIotHomeConf
             async_add_platform_entities(
                 entry, feature, subentry.subentry_id, platform, runtime.platforms[platform]
             )
-        await _async_started(hass, entry, subentry, feature)
+        await _async_started(hass, entry, runtime, subentry, feature)
+
+
+async def async_stop_deleted_subentries(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:
+    """Stop the boards and forecasts deleted from the running home entry, beside the others.
+
+    A reload for each deleted one took every other board's and forecast's entities away for
+    a moment. Home Assistant has taken the deleted one's devices and entities away already.
+    """
+    runtime = getattr(entry, "runtime_data", None)
+    if not isinstance(runtime, HomeRuntimeData):
+        return
+    for subentry_id in runtime.subentries.keys() - entry.subentries.keys():
+        feature, lifetime = runtime.forget(subentry_id)
+        if lifetime is not None:
+            await lifetime.async_stop()
+        if feature is not None:
+            await feature.async_release(hass)
 
 
 async def _async_start_feature(
@@ -101,26 +121,33 @@ async def _async_start_feature(
         runtime.add_failed(subentry)
         return None
     async_settings_readable(hass, subentry.subentry_id)
+    lifetime = FeatureLifetime(subentry.title)
     try:
-        feature = await kind.async_setup(hass, FeatureEntry(entry, subentry))
-    except PinInUseError as err:
+        feature = await kind.async_setup(hass, FeatureEntry(entry, subentry, lifetime))
+    except BaseException as err:
+        # What it had begun (listeners, the last saves) ends with it.
+        await lifetime.async_stop()
+        if not isinstance(err, PinInUseError):
+            raise
         # Before subentries it failed its own entry only; so it fails itself only.
         LOGGER.error("%s does not start: %s", subentry.title, err)
         runtime.add_failed(subentry)
         return None
-    runtime.add(subentry, feature)
+    runtime.add(subentry, feature, lifetime)
     return feature
 
 
 async def _async_started(
     hass: HomeAssistant,
     entry: PyIotHomeConfigEntry,
+    runtime: HomeRuntimeData,
     subentry: ConfigSubentry,
     feature: FeatureRuntime,
 ) -> None:
     kind = SUBENTRY_KINDS[subentry.subentry_type]
     if kind.async_started is not None and subentry.subentry_id in entry.subentries:
-        await kind.async_started(hass, FeatureEntry(entry, subentry), feature)
+        lifetime = runtime.lifetimes.get(subentry.subentry_id)
+        await kind.async_started(hass, FeatureEntry(entry, subentry, lifetime), feature)
 
 
 async def async_forget_home(hass: HomeAssistant, entry: PyIotHomeConfigEntry) -> None:

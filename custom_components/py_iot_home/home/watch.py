@@ -1,8 +1,9 @@
 """The one watch on the home entry's subentries: run them as they are, forget the deleted.
 
 Core's integrations with subentries reload from an update listener, and Home Assistant takes a
-deleted subentry's devices and entities away. A board or forecast also keeps files and repairs,
-which may go only once nothing runs it any more (an unload saves for the last time). An update
+deleted subentry's devices and entities away. Here a deleted board or forecast stops on its own
+and an added one starts beside the others, without a reload. A board or forecast also keeps
+files and repairs, which may go only once nothing runs it any more (its stop saves last). An update
 listener exists only while the entry is loaded; subentries also change while it sets up, unloads
 or has failed, so this watch follows every state, once.
 """
@@ -24,7 +25,7 @@ from ..const import CONF_KIND, DOMAIN, EntryKind
 from ..models import SubentryKindSpec
 from ..repairs import async_settings_readable
 from .runtime import HomeRuntimeData
-from .setup import async_start_added_subentries
+from .setup import async_start_added_subentries, async_stop_deleted_subentries
 from .subentry_kinds import SUBENTRY_KINDS
 
 FAILED_STATES = (ConfigEntryState.SETUP_ERROR, ConfigEntryState.SETUP_RETRY)
@@ -49,10 +50,14 @@ def _needs_reload(entry: ConfigEntry[Any]) -> bool:
 async def _async_follow(
     hass: HomeAssistant, entry: ConfigEntry[Any], deleted: dict[str, SubentryKindSpec]
 ) -> None:
-    """Start the added, reload unless the running features took the rest, forget the deleted."""
+    """Stop the deleted, start the added, reload unless the rest was taken, forget the deleted.
+
+    Forgotten last: nothing of theirs runs any more, so nothing writes their files again.
+    """
     # A set-up or unload under way may have taken the subentries as they were: let it end.
     async with entry.setup_lock:
         if entry.state is ConfigEntryState.LOADED:
+            await async_stop_deleted_subentries(hass, entry)
             await async_start_added_subentries(hass, entry)
     if _needs_reload(entry):
         await hass.config_entries.async_reload(entry.entry_id)

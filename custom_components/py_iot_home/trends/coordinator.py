@@ -83,6 +83,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             name=f"{DOMAIN} trends {entry.title}",
             update_interval=TREND_REFRESH_INTERVAL,
         )
+        self.feature = entry
         self.sources: dict[str, TrendSource] = {source.key: source for source in sources}
         if len(self.sources) != len(sources):
             raise ValueError(f"trend source keys are not unique: {[s.key for s in sources]}")
@@ -107,6 +108,9 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         self._retired: TrendSnapshot | None = None
         self._first_trend_requested = False
         self._rising_writes: list[CALLBACK_TYPE] = []
+        self._shut_down = False
+        # Home Assistant shuts it down at the entry's unload; a deleted subentry's, before.
+        entry.async_on_unload(self.async_shutdown)
 
     def _take_settings(self, options: Mapping[str, Any]) -> None:
         """Each source's rising/falling threshold and when its slope is shown, from options."""
@@ -156,8 +160,8 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
 
     async def async_fill_windows(self) -> None:
         """Fill each source's window: the stored samples, else the recorder's history."""
-        self.config_entry.async_on_unload(self.sensor_units.async_start())
-        self.config_entry.async_on_unload(self.async_follow_time_zone())
+        self.feature.async_on_unload(self.sensor_units.async_start())
+        self.feature.async_on_unload(self.async_follow_time_zone())
         await self._async_restore_samples()
         await self.async_seed_from_recorder()
 
@@ -189,7 +193,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         """
         if (snapshot := self.data) is None or snapshot.zone.key == self.hass.config.time_zone:
             return
-        self.config_entry.async_create_background_task(
+        self.feature.async_create_background_task(
             self.hass, self._async_show_in_time_zone(snapshot), f"{self.name} time zone"
         )
 
@@ -230,7 +234,14 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
         )
 
     async def async_shutdown(self) -> None:
-        """Stop refreshing, then save the samples (written at the final write on a stop)."""
+        """Stop refreshing, then save the samples (written at the final write on a stop).
+
+        Once: a deleted board's trends shut down with it, and again (doing nothing) at its
+        entry's unload, after its files were removed.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
         await super().async_shutdown()
         if self._storage_loaded:
             await self.storage.async_save()
@@ -308,7 +319,7 @@ class TrendCoordinator(DataUpdateCoordinator[TrendSnapshot]):
             # Not started eagerly: the samples the caller adds next for its other sources
             # (a board's humidity after its temperature) are then in the same analysis,
             # instead of waiting out the request debouncer's 10 s cooldown.
-            self.config_entry.async_create_background_task(
+            self.feature.async_create_background_task(
                 self.hass,
                 self._async_request_first_trend(),
                 f"{self.name} first trend",
