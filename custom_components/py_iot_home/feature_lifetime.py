@@ -22,8 +22,9 @@ STOP_TASKS_TIMEOUT_S = 10
 class FeatureLifetime:
     """Callbacks and background tasks that end when the feature stops, once."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, hass: HomeAssistant, name: str) -> None:
         """Name the feature for the log."""
+        self.hass = hass
         self.name = name
         self.stopped = False
         self._on_stop: list[Callable[[], Coroutine[Any, Any, None] | None]] = []
@@ -32,7 +33,10 @@ class FeatureLifetime:
     @callback
     def async_on_stop(self, func: Callable[[], Coroutine[Any, Any, None] | None]) -> None:
         """Run ``func`` when the feature stops (at once if it has stopped already)."""
-        self._on_stop.append(func)
+        if not self.stopped:
+            self._on_stop.append(func)
+        elif (job := func()) is not None:
+            self.hass.async_create_task(job, f"{self.name} stops")
 
     @callback
     def async_create_background_task[R](
@@ -43,7 +47,12 @@ class FeatureLifetime:
         *,
         eager_start: bool = True,
     ) -> asyncio.Task[R]:
-        """A task cancelled when the feature stops."""
+        """A task cancelled when the feature stops (at once if it has stopped already)."""
+        if self.stopped:
+            # Cancelled before its first step: none of it runs.
+            task = hass.async_create_background_task(target, name, eager_start=False)
+            task.cancel(f"{self.name} stopped")
+            return task
         task = hass.async_create_background_task(target, name, eager_start)
         if not task.done():
             self._tasks.add(task)
@@ -56,8 +65,13 @@ class FeatureLifetime:
             return
         self.stopped = True
         while self._on_stop:
-            if (job := self._on_stop.pop()()) is not None:
-                await job
+            func = self._on_stop.pop()
+            # One that fails must not leave the others' timers and listeners running.
+            try:
+                if (job := func()) is not None:
+                    await job
+            except Exception:
+                LOGGER.exception("%s: stopping %s failed", self.name, func)
         if not self._tasks:
             return
         for task in self._tasks:

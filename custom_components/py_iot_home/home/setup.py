@@ -121,7 +121,7 @@ async def _async_start_feature(
         runtime.add_failed(subentry)
         return None
     async_settings_readable(hass, subentry.subentry_id)
-    lifetime = FeatureLifetime(subentry.title)
+    lifetime = FeatureLifetime(hass, subentry.title)
     try:
         feature = await kind.async_setup(hass, FeatureEntry(entry, subentry, lifetime))
     except BaseException as err:
