@@ -181,3 +181,35 @@ async def test_a_board_added_while_the_home_entry_starts_runs(
     assert entry.state is ConfigEntryState.LOADED
     assert set(entry.runtime_data.features) == {BOARD_SUBENTRY_ID, attic.subentry_id}
     assert hass.states.get("sensor.attic_temperature").state == "21.0"
+
+
+async def test_a_board_deleted_beside_a_newer_releases_subentry_stops_alone(
+    hass: HomeAssistant, board_data: dict[str, Any], fake_hardware: FakeHardware
+) -> None:
+    """A subentry of a kind this release does not know (a downgrade) made every change a
+    reload: deleting the living room blinked the attic all the same."""
+    camera: Any = {
+        "data": {"pin": 3},
+        "subentry_id": "01JCAMERA0000000000000000000",
+        "subentry_type": "camera",
+        "title": "Door camera",
+        "unique_id": "camera1",
+    }
+    entry = home_entry(
+        board_subentry(_attic(board_data), title="Attic", subentry_id=ATTIC_SUBENTRY_ID),
+        board_subentry(board_data),
+        camera,
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    attic = feature(entry, ATTIC_SUBENTRY_ID)
+    unavailable = record_unavailable(hass, ["sensor.attic_temperature"])
+
+    assert hass.config_entries.async_remove_subentry(entry, BOARD_SUBENTRY_ID)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert unavailable == []
+    assert feature(entry, ATTIC_SUBENTRY_ID) is attic
+    assert hass.states.get("sensor.living_room_temperature") is None
+    assert "01JCAMERA0000000000000000000" in entry.subentries

@@ -106,6 +106,8 @@ async def _async_start_feature(
             subentry.title,
             subentry.subentry_type,
         )
+        # Known as not running: deleting or adding another board reloads nothing for it.
+        runtime.add_failed(subentry)
         return None
     if (data := put_right(subentry.title, subentry.data, kind.settings)) is not None:
         # Stored valid again, so the next start and the forms read what runs.
