@@ -14,13 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 
 from .fakes import FakeHardware
-from .home_entry import feature
-from .polled_board import POLL, async_polled_board, async_tick_to
+from .polled_board import POLL, async_polled_board_with_readings, async_tick_to
 
 TREND = "sensor.living_room_temperature_trend"
 RISING = "binary_sensor.living_room_temperature_rising"
@@ -43,13 +41,9 @@ async def test_a_trend_stands_still_while_its_source_is_silent_across_midnight(
     day_zero = datetime(2026, 11, 2, tzinfo=zone)
     midnight = day_zero + timedelta(days=7)
     at = midnight - timedelta(minutes=30)
-    freezer.move_to(at)
-    entry = await async_polled_board(hass, board_data)
-    noise = np.random.default_rng(4)
-    times = np.arange(day_zero.timestamp(), at.timestamp(), POLL.total_seconds())
-    values = [_room(t, day_zero.timestamp()) + noise.normal(0.0, 0.1) for t in times]
-    trend = feature(entry).trend
-    trend.add_samples("temperature", times, np.round(values, 1))
+    trend, noise = await async_polled_board_with_readings(
+        hass, freezer, board_data, lambda t: _room(t, day_zero.timestamp()), day_zero, at
+    )
 
     seen: list[tuple[datetime, str, Any, str]] = []
     while at < midnight + timedelta(hours=3):
