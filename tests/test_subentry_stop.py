@@ -139,6 +139,31 @@ def _its_repairs(hass: HomeAssistant, subentry_id: str) -> list[str]:
     return [issue_id for domain, issue_id in issues if domain == DOMAIN and subentry_id in issue_id]
 
 
+async def _deleted_beside_the_others(
+    hass: HomeAssistant, home: ConfigEntry, subentry_id: str, *, others_include: set[str]
+) -> tuple[set[str], set[str], list[tuple[str, str | None]]]:
+    """Delete one subentry: no other entity changes, its own leave, its repairs go.
+
+    Returns the entities it showed, the others', and the changes recorded from before.
+    """
+    deleted = _shown(hass, _entities_of(hass, home, subentry_id))
+    assert deleted
+    others = _entities_of_others(hass, home, subentry_id)
+    assert others_include < others
+    changes = _record_changes(hass)
+
+    assert hass.config_entries.async_remove_subentry(home, subentry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert home.state is ConfigEntryState.LOADED
+    assert not [change for change in changes if change[0] in others]
+    assert {entity_id for entity_id, state in changes if state is None} == deleted
+    assert not [entity_id for entity_id in deleted if hass.states.get(entity_id) is not None]
+    assert not _entities_of(hass, home, subentry_id)
+    assert _its_repairs(hass, subentry_id) == []
+    return deleted, others, changes
+
+
 async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, after: timedelta) -> None:
     freezer.tick(after)
     async_fire_time_changed(hass)
@@ -178,22 +203,11 @@ async def test_a_deleted_board_stops_alone_and_its_pins_files_and_entities_go(
     await hass.services.async_call("switch", "turn_on", {"entity_id": led}, blocking=True)
     await _tick(hass, freezer, timedelta(seconds=2))  # its LED's level is saved
     assert _its_files(hass_storage, LIVING_ROOM_ID)
-    deleted = _shown(hass, _entities_of(hass, home, LIVING_ROOM_ID))
+    deleted, others, changes = await _deleted_beside_the_others(
+        hass, home, LIVING_ROOM_ID, others_include={"switch.attic_desk_led", PREDICTED}
+    )
     assert {"sensor.living_room_temperature", led} < deleted
-    others = _entities_of_others(hass, home, LIVING_ROOM_ID)
-    assert {"switch.attic_desk_led", PREDICTED} < others
-    changes = _record_changes(hass)
-
-    assert hass.config_entries.async_remove_subentry(home, LIVING_ROOM_ID)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert home.state is ConfigEntryState.LOADED
-    assert not [change for change in changes if change[0] in others]
-    assert {entity_id for entity_id, state in changes if state is None} == deleted
-    assert not [entity_id for entity_id in deleted if hass.states.get(entity_id) is not None]
-    assert not _entities_of(hass, home, LIVING_ROOM_ID)
     assert _its_files(hass_storage, LIVING_ROOM_ID) == []
-    assert _its_repairs(hass, LIVING_ROOM_ID) == []
 
     # Nothing of it runs any more: no poll of its sensor's pin, no save of its files.
     reads = len(fake_hardware.dht.transfers)
@@ -244,21 +258,12 @@ async def test_a_deleted_forecast_stops_alone_and_its_model_and_repairs_go(
     home = await _home_with_two_boards_and_a_forecast(hass, freezer, board_data)
     await _add(hass, home, _garage_forecast())
     assert _its_repairs(hass, GARAGE_FORECAST_ID)
-    deleted = _shown(hass, _entities_of(hass, home, GARAGE_FORECAST_ID))
-    assert deleted
-    others = _entities_of_others(hass, home, GARAGE_FORECAST_ID)
-    assert {"switch.attic_desk_led", "sensor.living_room_temperature", PREDICTED} < others
-    changes = _record_changes(hass)
-
-    assert hass.config_entries.async_remove_subentry(home, GARAGE_FORECAST_ID)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    assert home.state is ConfigEntryState.LOADED
-    assert not [change for change in changes if change[0] in others]
-    assert {entity_id for entity_id, state in changes if state is None} == deleted
-    assert not [entity_id for entity_id in deleted if hass.states.get(entity_id) is not None]
-    assert not _entities_of(hass, home, GARAGE_FORECAST_ID)
-    assert _its_repairs(hass, GARAGE_FORECAST_ID) == []
+    _, others, changes = await _deleted_beside_the_others(
+        hass,
+        home,
+        GARAGE_FORECAST_ID,
+        others_include={"switch.attic_desk_led", "sensor.living_room_temperature", PREDICTED},
+    )
     assert model_storage_key(GARAGE_FORECAST_ID) not in hass_storage
 
     # Two hours on: the power forecast forecasts each hour, the deleted one no more.
