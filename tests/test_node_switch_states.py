@@ -278,12 +278,17 @@ async def test_an_older_agent_s_led_waits_from_the_request(
     assert hass.states.get(LED).state == STATE_UNKNOWN
 
 
-async def _retained_availability_delivered(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """The broker's retained "online", once the starting entry has subscribed to it."""
+async def _retained_availability_delivered(
+    hass: HomeAssistant, entry: MockConfigEntry, availability: str | None = "online"
+) -> None:
+    """The broker's retained availability (none: it has none), once the starting entry has
+    subscribed and waits for the node."""
     for _ in range(200):
         runtime = getattr(entry, "runtime_data", None)
+        if runtime is not None and availability is None:
+            return
         if runtime is not None:
-            async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+            async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
             if runtime.node.data.availability_known:
                 return
         await asyncio.sleep(0.01)
@@ -323,9 +328,17 @@ async def test_a_start_waits_for_a_silent_node_no_longer_than_its_limit(
     hass.set_state(CoreState.not_running)
     entry = stored_node_entry()
     entry.add_to_hass(hass)
-    started = asyncio.get_running_loop().time()
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    waited = asyncio.get_running_loop().time() - started
-    assert START_REPORT_WAIT_S <= waited < START_REPORT_WAIT_S + 2
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    await _retained_availability_delivered(hass, entry, availability=None)
+    for _ in range(10):
+        await asyncio.sleep(0.01)
+    assert not setup.done()  # waiting for the node
+    for _ in range(200):
+        if setup.done():
+            break
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=START_REPORT_WAIT_S + 1))
+        await asyncio.sleep(0.01)
+    assert setup.done()  # once the wait is over
+    assert setup.result()
     assert hass.states.get(CONNECTIVITY).state == STATE_UNAVAILABLE
     assert hass.states.get(LED).state == STATE_UNAVAILABLE

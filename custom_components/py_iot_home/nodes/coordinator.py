@@ -209,22 +209,26 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         At most `timeout_s`: a node that says nothing (the broker down, an older agent) shows
         as before, unavailable until it reports.
         """
-        reported = asyncio.Event()
+        done = asyncio.Event()
 
         @callback
         def _check() -> None:
             if self._first_report_known():
-                reported.set()
+                done.set()
+
+        @callback
+        def _waited(_: datetime) -> None:
+            LOGGER.debug("Node %s: nothing known %s s after set-up", self.node_id, timeout_s)
+            done.set()
 
         remove = self.async_add_listener(_check)
+        cancel = async_call_later(self.hass, timeout_s, _waited)
         try:
             _check()
-            async with asyncio.timeout(timeout_s):
-                await reported.wait()
-        except TimeoutError:
-            LOGGER.debug("Node %s: nothing known %s s after set-up", self.node_id, timeout_s)
+            await done.wait()
         finally:
             remove()
+            cancel()
 
     def _first_report_known(self) -> bool:
         data = self.data
