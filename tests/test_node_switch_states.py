@@ -31,6 +31,7 @@ from custom_components.py_iot_home.const import (
 from custom_components.py_iot_home.nodes.coordinator import (
     START_REPORT_WAIT_S,
     SWITCH_STATES_WAIT_S,
+    NodeCoordinator,
 )
 from custom_components.py_iot_home.nodes.entities import connectivity_unique_id, switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
@@ -278,19 +279,23 @@ async def test_an_older_agent_s_led_waits_from_the_request(
     assert hass.states.get(LED).state == STATE_UNKNOWN
 
 
-async def _retained_availability_delivered(
-    hass: HomeAssistant, entry: MockConfigEntry, availability: str | None = "online"
-) -> None:
-    """The broker's retained availability (none: it has none), once the starting entry has
-    subscribed and waits for the node."""
+async def _starting_node(entry: MockConfigEntry) -> NodeCoordinator:
+    """The node of an entry whose set-up is under way, once it has one."""
     for _ in range(200):
-        runtime = getattr(entry, "runtime_data", None)
-        if runtime is not None and availability is None:
+        if (runtime := getattr(entry, "runtime_data", None)) is not None:
+            node: NodeCoordinator = runtime.node
+            return node
+        await asyncio.sleep(0.01)
+    raise AssertionError("the node's entry never started")
+
+
+async def _retained_availability_delivered(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The broker's retained "online", once the starting entry has subscribed to it."""
+    node = await _starting_node(entry)
+    for _ in range(200):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+        if node.data.availability_known:
             return
-        if runtime is not None:
-            async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
-            if runtime.node.data.availability_known:
-                return
         await asyncio.sleep(0.01)
     raise AssertionError("the node's entry never subscribed")
 
@@ -329,7 +334,7 @@ async def test_a_start_waits_for_a_silent_node_no_longer_than_its_limit(
     entry = stored_node_entry()
     entry.add_to_hass(hass)
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
-    await _retained_availability_delivered(hass, entry, availability=None)
+    await _starting_node(entry)
     for _ in range(10):
         await asyncio.sleep(0.01)
     assert not setup.done()  # waiting for the node
