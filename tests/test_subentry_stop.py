@@ -139,6 +139,17 @@ def _its_repairs(hass: HomeAssistant, subentry_id: str) -> list[str]:
     return [issue_id for domain, issue_id in issues if domain == DOMAIN and subentry_id in issue_id]
 
 
+def _gone_or_unavailable(
+    changes: list[tuple[str, str | None]], entity_ids: set[str]
+) -> list[tuple[str, str | None]]:
+    """The recorded changes that took one of `entity_ids` away or made it unavailable."""
+    return [
+        change
+        for change in changes
+        if change[0] in entity_ids and change[1] in (None, STATE_UNAVAILABLE)
+    ]
+
+
 async def _deleted_beside_the_others(
     hass: HomeAssistant, home: ConfigEntry, subentry_id: str, *, others_include: set[str]
 ) -> tuple[set[str], set[str], list[tuple[str, str | None]]]:
@@ -219,11 +230,7 @@ async def test_a_deleted_board_stops_alone_and_its_pins_files_and_entities_go(
     assert _its_files(hass_storage, LIVING_ROOM_ID) == []
     for entity_id in others:
         assert hass.states.get(entity_id).state != STATE_UNAVAILABLE, entity_id
-    assert not [
-        change
-        for change in changes
-        if change[0] in others and change[1] in (None, STATE_UNAVAILABLE)
-    ]
+    assert _gone_or_unavailable(changes, others) == []
 
     # Its pins are free: a new board on the same ones starts and drives its LED.
     study = _board(board_data, "Study", "01JBOARD000000000000000STUDY", number=3, pins=(4, 17))
@@ -273,8 +280,4 @@ async def test_a_deleted_forecast_stops_alone_and_its_model_and_repairs_go(
     assert hass.states.get(PREDICTED).attributes["forecast"] != forecast
     assert _its_repairs(hass, GARAGE_FORECAST_ID) == []
     assert _its_files(hass_storage, GARAGE_FORECAST_ID) == []
-    assert not [
-        change
-        for change in changes
-        if change[0] in others and change[1] in (None, STATE_UNAVAILABLE)
-    ]
+    assert _gone_or_unavailable(changes, others) == []
