@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -9,12 +10,16 @@ from unittest.mock import MagicMock, Mock, patch
 
 # Before the plugin, also when a benchmark imports this module (see ha_compat).
 import tests.ha_compat  # noqa: F401  # isort: skip
+import paho.mqtt.client as paho
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
+from paho.mqtt.enums import CallbackAPIVersion
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockMqttReasonCode,
 )
+
+from .mosquitto_server import MosquittoServer
 
 
 async def async_setup_mqtt_entry(hass: HomeAssistant, data: dict[str, Any]) -> MockConfigEntry:
@@ -36,6 +41,26 @@ async def async_setup_mqtt_entry(hass: HomeAssistant, data: dict[str, Any]) -> M
     await hass.async_block_till_done()
     assert await mqtt.async_wait_for_mqtt_client(hass)
     return entry
+
+
+@contextmanager
+def broker_publisher(broker: MosquittoServer) -> Iterator[paho.Client]:
+    """A plain client on the real `broker`, its network loop running until the block ends."""
+    publisher = paho.Client(CallbackAPIVersion.VERSION2)
+    publisher.connect(broker.host, broker.port)
+    publisher.loop_start()
+    try:
+        yield publisher
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+
+
+async def async_settle(hass: HomeAssistant) -> None:
+    """Real time for the broker to deliver, then Home Assistant's tasks to run."""
+    for _ in range(20):
+        await asyncio.sleep(0.05)
+        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @contextmanager

@@ -7,12 +7,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import paho.mqtt.client as paho
 import pytest
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from paho.mqtt.enums import CallbackAPIVersion
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
@@ -33,7 +31,7 @@ from custom_components.py_iot_home.nodes.discovery import (
 )
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
+from .mqtt_entry import async_settle, async_setup_mqtt_entry, broker_publisher
 from .node_messages import ANNOUNCE_TOPIC, NODE_ID, announce_payload, announcement
 
 pytestmark = [
@@ -185,19 +183,11 @@ async def test_on_a_real_broker(
         mqtt_entry = await async_setup_mqtt_entry(
             hass, {"broker": broker.host, "port": broker.port}
         )
-        publisher = paho.Client(CallbackAPIVersion.VERSION2)
-        publisher.connect(broker.host, broker.port)
-        publisher.loop_start()
-        try:
+        with broker_publisher(broker) as publisher:
             publisher.publish(
                 ANNOUNCE_TOPIC, announce_payload(), qos=1, retain=True
             ).wait_for_publish(5)
-        finally:
-            publisher.loop_stop()
-            publisher.disconnect()
-        for _ in range(20):
-            await asyncio.sleep(0.05)
-            await hass.async_block_till_done(wait_background_tasks=True)
+        await async_settle(hass)
         # Discovered once; ignored as the flood's were (the user could not tell it apart).
         (discovered,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         hass.config_entries.flow.async_abort(discovered["flow_id"])

@@ -7,12 +7,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import paho.mqtt.client as paho
 import pytest
 from homeassistant.config_entries import SOURCE_MQTT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from paho.mqtt.enums import CallbackAPIVersion
 from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -20,7 +18,7 @@ from custom_components.py_iot_home.const import CONF_ANNOUNCEMENT, CONF_SECRET, 
 from custom_components.py_iot_home.protocol import MessageSigner
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
-from .mqtt_entry import async_setup_mqtt_entry
+from .mqtt_entry import async_settle, async_setup_mqtt_entry, broker_publisher
 from .node_messages import (
     ANNOUNCE_TOPIC,
     STATE_TOPIC,
@@ -87,17 +85,11 @@ async def test_on_a_real_broker(
         mqtt_entry = await async_setup_mqtt_entry(
             hass, {"broker": broker.host, "port": broker.port}
         )
-        publisher = paho.Client(CallbackAPIVersion.VERSION2)
-        publisher.connect(broker.host, broker.port)
-        publisher.loop_start()
-        try:
+        with broker_publisher(broker) as publisher:
             fake = announce_payload(replace(announcement(), name="Totally the kitchen"))
             for payload in (fake, announce_payload(signer=SIGNER)):
                 publisher.publish(ANNOUNCE_TOPIC, payload, qos=1, retain=True).wait_for_publish(5)
-                await _settle(hass)
-        finally:
-            publisher.loop_stop()
-            publisher.disconnect()
+                await async_settle(hass)
         (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         result = await hass.config_entries.flow.async_configure(flow["flow_id"], {CONF_SECRET: ""})
         assert result["type"] is FlowResultType.FORM
@@ -110,13 +102,6 @@ async def test_on_a_real_broker(
         for entry in (*hass.config_entries.async_entries(DOMAIN), mqtt_entry):
             await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-
-
-async def _settle(hass: HomeAssistant) -> None:
-    """Real time for the broker to deliver, then Home Assistant's tasks to run."""
-    for _ in range(20):
-        await asyncio.sleep(0.05)
-        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_the_newest_signed_announcement_is_confirmed(
@@ -177,20 +162,14 @@ async def test_fake_signed_announcements_on_a_real_broker(
         mqtt_entry = await async_setup_mqtt_entry(
             hass, {"broker": broker.host, "port": broker.port}
         )
-        publisher = paho.Client(CallbackAPIVersion.VERSION2)
-        publisher.connect(broker.host, broker.port)
-        publisher.loop_start()
-        try:
+        with broker_publisher(broker) as publisher:
             fake = announce_payload(replace(announcement(), name="Totally the kitchen"))
             for payload in (fake, announce_payload(signer=SIGNER)):
                 publisher.publish(ANNOUNCE_TOPIC, payload, qos=1, retain=True).wait_for_publish(5)
-                await _settle(hass)
+                await async_settle(hass)
             for seq in range(2, 8):
                 publisher.publish(ANNOUNCE_TOPIC, _fake_signed(seq), qos=1).wait_for_publish(5)
-            await _settle(hass)
-        finally:
-            publisher.loop_stop()
-            publisher.disconnect()
+            await async_settle(hass)
         (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         result = await hass.config_entries.flow.async_configure(
             flow["flow_id"], {CONF_SECRET: SECRET}
