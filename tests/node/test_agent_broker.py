@@ -421,7 +421,10 @@ def test_a_connection_lost_for_less_than_the_will_delay_does_not_show_the_node_o
         watcher.seen.append(watcher.messages.get())
     availability = [m.payload for m in watcher.seen if m.topic == f"{PREFIX}/availability"]
     # The connection was lost and made again (each says online), and no will went between.
-    assert availability == [b"online", b"online"]
+    # Made again at least once: on a busy machine paho may make it twice (the CI of c988494
+    # saw three onlines and no offline), each a connection of a node that is fine.
+    assert availability[:2] == [b"online", b"online"]
+    assert set(availability) == {b"online"}
     assert agent.poll() is None
 
 
