@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .spoken import clock_time, day_ahead, listed, spoken_unit, time_past
+from .spoken import clock_time, day_ahead, listed, sentence_start, spoken_unit, time_past
 from .trend_question import Direction, TrendQuestion
 
 _PHRASES: dict[tuple[str, Direction], str] = {
@@ -55,11 +55,6 @@ def _span(hours: float) -> str:
     return f"{round(hours / 24)} days"
 
 
-def capitalized(text: str) -> str:
-    """`text` as a sentence starts it: "the Kitchen" says "The Kitchen"."""
-    return text[:1].upper() + text[1:]
-
-
 def trend_answer(
     *,
     place: str,
@@ -78,7 +73,7 @@ def trend_answer(
     per_day = _per_day(slope, unit, question.quantity)
     said = f"{place} is {phrase}: {per_day} over the last {_span(span_hours)}."
     if question.asked is None:
-        return capitalized(said)
+        return sentence_start(said)
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 
@@ -114,7 +109,7 @@ def no_recent_readings_answer(
     """The sensor went silent: its last days' slope is no answer about now (local times)."""
     since = _since(last_reading, now)
     return (
-        f"{capitalized(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
+        f"{sentence_start(place)}'s {quantity} sensor has not reported {since}, so I cannot tell "
         f"whether it is {_either_way(quantity)}."
     )
 
@@ -140,7 +135,7 @@ def source_trend_answer(
         f"{_per_day(slope, unit, question.quantity)} over the last {_span(span_hours)} ({source})."
     )
     if question.asked is None:
-        return capitalized(said)
+        return sentence_start(said)
     return f"{'Yes' if trend is question.asked else 'No'}, {said}"
 
 

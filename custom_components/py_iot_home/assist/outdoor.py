@@ -25,7 +25,7 @@ from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
 from .power_part_answers import part_passed
-from .spoken import shown
+from .spoken import one_after_another, shown
 from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
@@ -72,7 +72,7 @@ class _OutdoorIntent(intent.IntentHandler):
         elif intent_obj.slots.get("ahead"):
             outlook = await async_weather_outlook(hass, assistant, reading.quantity)
             said.append(outlook or no_outlook_answer(reading.quantity))
-        response.async_set_speech(" ".join(said))
+        response.async_set_speech(one_after_another(said))
         return response
 
 

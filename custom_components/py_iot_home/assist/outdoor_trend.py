@@ -21,6 +21,7 @@ from .climate_answers import (
 from .exposure import assistant_of, is_exposed
 from .outdoor import OUTDOOR_READINGS, outdoor_reading_speech
 from .places import slot_text
+from .spoken import one_after_another
 from .trend_question import TrendQuestion, parse_trend_question
 from .trend_speech import disabled_trend, followed_trend, outdoor_words, trend_speech
 from .weather_outlook import async_weather_outlook
@@ -100,8 +101,8 @@ async def async_outdoor_trend_speech(
                 trends=[disabled_trend(hass, trend, state.name)], question=question
             )
         )
-        said.append(f"{no_trend} {now}")
+        said.append(one_after_another((no_trend, now)))
         untrended = True
     if untrended and (outlook := await async_weather_outlook(hass, assistant, question.quantity)):
         said.append(outlook)
-    return " ".join(said)
+    return one_after_another(said)

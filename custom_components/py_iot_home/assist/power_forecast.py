@@ -32,7 +32,14 @@ from .power_answers import (
     power_seen_answer,
 )
 from .power_part_answers import part_passed, power_part_answer, power_part_peak_answer
-from .spoken import clock_time, time_past, time_repeated, time_skipped, tomorrow_taken
+from .spoken import (
+    clock_time,
+    one_after_another,
+    time_past,
+    time_repeated,
+    time_skipped,
+    tomorrow_taken,
+)
 from .weekdays import WEEKDAYS, next_weekday, weekday_said
 
 INTENT_POWER_FORECAST = "PyIotHomeGetPowerForecast"
@@ -86,7 +93,7 @@ class PowerForecastIntent(intent.IntentHandler):
             response.async_set_speech("No power forecast is set up.")
             return response
         response.async_set_speech(
-            " ".join(self._speech(hass, entity, intent_obj) for entity in predicted)
+            one_after_another(self._speech(hass, entity, intent_obj) for entity in predicted)
         )
         return response
 

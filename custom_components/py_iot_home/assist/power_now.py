@@ -14,7 +14,7 @@ from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import home_power_entities
 from .power_answers import power_now_answer
-from .spoken import shown
+from .spoken import one_after_another, shown
 
 INTENT_POWER_NOW = "PyIotHomeGetPowerNow"
 NO_POWER_SENSOR = (
@@ -39,7 +39,7 @@ class PowerNowIntent(intent.IntentHandler):
             return response
         assistant = assistant_of(intent_obj)
         response.async_set_speech(
-            " ".join(power_now_speech(hass, assistant, entity_id) for entity_id in sensors)
+            one_after_another(power_now_speech(hass, assistant, entity_id) for entity_id in sensors)
         )
         return response
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from .part_of_day import PartPlaced
 from .power_answers import ForecastHour, ask_again, expected_over, not_ended
-from .spoken import clock_time, day_ahead, hour_said, watts
+from .spoken import clock_time, day_ahead, hour_said, sentence_start, watts
 
 # A forecast reaches 24 hours from the start of the hour under way.
 _REACH = timedelta(hours=24)
@@ -81,11 +81,11 @@ def _all_of(part: PartPlaced, now: datetime) -> str:
 def part_when(part: PartPlaced, now: datetime) -> str:
     """When the answer is of: the part and its hours, or from now to its end while under way."""
     if part.hours_named:
-        return _capitalised(part.name)
+        return sentence_start(part.name)
     if part.start < now.astimezone(UTC):
         end = clock_time(part.end.astimezone(now.tzinfo))
         return f"For the rest of {part.name}, from {clock_time(now)} to {end}"
-    return _capitalised(part_hours_said(part, now))
+    return sentence_start(part_hours_said(part, now))
 
 
 def part_hours_said(part: PartPlaced, now: datetime) -> str:
@@ -96,12 +96,8 @@ def part_hours_said(part: PartPlaced, now: datetime) -> str:
 
 def part_passed(part: PartPlaced, now: datetime) -> str:
     """A part of today gone by: "This morning, from 6:00 AM to 12:00 PM, has passed"."""
-    return f"{_capitalised(part_hours_said(part, now))}, has passed"
+    return f"{sentence_start(part_hours_said(part, now))}, has passed"
 
 
 def _start(hour: ForecastHour) -> datetime:
     return hour.start.astimezone(UTC)
-
-
-def _capitalised(said: str) -> str:
-    return said[:1].upper() + said[1:]

@@ -19,6 +19,7 @@ from .climate_answers import (
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .home_sources import home_power_entities
 from .power_now import NO_POWER_SENSOR, power_now_speech
+from .spoken import one_after_another
 from .trend_question import Direction, TrendQuestion
 from .trend_speech import followed_trend, home_power_words, trend_speech
 
@@ -48,7 +49,9 @@ class PowerTrendIntent(intent.IntentHandler):
         assistant = assistant_of(intent_obj)
         sensors = home_power_entities(hass)
         response.async_set_speech(
-            " ".join(_power_trend_speech(hass, assistant, sensor, question) for sensor in sensors)
+            one_after_another(
+                _power_trend_speech(hass, assistant, sensor, question) for sensor in sensors
+            )
             if sensors
             else NO_POWER_SENSOR
         )
@@ -69,4 +72,4 @@ def _power_trend_speech(
         return not_exposed_answer(state.name)
     # What it reads now, as the outdoor sensor without a trend says it.
     no_trend = power_no_trend_answer(source=state.name, question=question)
-    return f"{no_trend} {power_now_speech(hass, assistant, entity_id)}"
+    return one_after_another((no_trend, power_now_speech(hass, assistant, entity_id)))

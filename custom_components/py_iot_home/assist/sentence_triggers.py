@@ -19,6 +19,7 @@ from homeassistant.helpers.trigger import async_initialize_triggers, async_valid
 from ..const import DOMAIN
 from .exposure import ASSISTANT
 from .sentence_endings import alternation, slots_of_ending
+from .spoken import sentence_start
 from .trigger_log import log_sentence_triggers
 
 
@@ -81,7 +82,8 @@ async def async_answer_with_intent(
         # As the default agent's own intents: only what is exposed to it may be spoken.
         assistant=ASSISTANT,
     )
-    speech: str = response.speech["plain"]["speech"]
+    # An answer may begin with a name its user wrote in lower case ("meter reads 310 W now").
+    speech = sentence_start(str(response.speech["plain"]["speech"]))
     return ScriptRunResult(conversation_response=speech, service_response=None, variables={})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 
@@ -15,6 +15,20 @@ _SPOKEN_UNITS = {"%": "percent"}
 def spoken_unit(number: str, unit: str) -> str:
     """A number and its unit, "%" in words: "44.0 percent", "22.5 °C"."""
     return with_unit(number, _SPOKEN_UNITS.get(unit, unit))
+
+
+def sentence_start(said: str) -> str:
+    """`said` as a sentence begins it: a capital first letter, the rest as given.
+
+    A name keeps its own capitals ("eGauge" mid-sentence, "EGauge" first); Home Assistant's
+    `capitalize` filter lowers the rest ("Egauge").
+    """
+    return said[:1].upper() + said[1:]
+
+
+def one_after_another(answers: Iterable[str]) -> str:
+    """Answers said in a row (one per sensor or forecast), each begun as a sentence."""
+    return " ".join(sentence_start(answer) for answer in answers)
 
 
 def listed(names: Sequence[str]) -> str:

@@ -18,7 +18,6 @@ from homeassistant.util import dt as dt_util
 from ..trends.snapshot import ATTR_DIRECTION, ATTR_READY_AT
 from .climate_answers import (
     PlaceTrend,
-    capitalized,
     home_trend_answer,
     not_enough_data_answer,
     trend_disabled_answer,
@@ -27,6 +26,7 @@ from .climate_answers import (
 from .exposure import EXPOSE_PAGE, assistant_of, is_trend_exposed
 from .outdoor_trend import asked_outside, async_outdoor_trend_speech
 from .places import AreaIntentHandler, PlaceReading, area_of, find_area, slot_text
+from .spoken import sentence_start
 from .trend_question import Direction, TrendQuestion, parse_trend_question, split_it_getting
 from .trend_speech import (
     TREND_DIRECTIONS,
@@ -145,7 +145,7 @@ def _trend_speech(
 ) -> str:
     """What the trend sensor `entity` of `place` ("the Kitchen", "Garage Pi") says."""
     if entity is None:
-        return f"{capitalized(place)} has no {question.quantity} trend."
+        return f"{sentence_start(place)} has no {question.quantity} trend."
     return trend_speech(hass, assistant, entity, question, place_words(place))
 
 

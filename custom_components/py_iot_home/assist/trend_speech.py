@@ -29,7 +29,6 @@ from ..trends.snapshot import (
 )
 from .climate_answers import (
     DisabledTrend,
-    capitalized,
     no_clear_trend_answer,
     no_recent_readings_answer,
     not_enough_data_answer,
@@ -41,6 +40,7 @@ from .climate_answers import (
     trend_disabled_answer,
 )
 from .exposure import is_trend_exposed, not_exposed_answer, trend_source
+from .spoken import sentence_start
 from .trend_question import Direction, TrendQuestion
 
 TREND_DIRECTIONS: Mapping[object, Direction] = {
@@ -178,7 +178,7 @@ def trend_speech(
     if not is_trend_exposed(hass, assistant, entity):
         # Named by the sensor the user un-exposed: the trend follows it.
         source = hass.states.get(trend_source(hass, entity) or entity.entity_id)
-        return not_exposed_answer(source.name if source else capitalized(words.sensor(quantity)))
+        return not_exposed_answer(source.name if source else sentence_start(words.sensor(quantity)))
     if entity.disabled:
         return words.disabled(trends=[disabled_trend(hass, entity, words.whose)], question=question)
     feature = feature_entry(hass, entity.config_entry_id, entity.config_subentry_id)
