@@ -17,7 +17,18 @@ from custom_components.py_iot_home.const import (
 )
 
 from .assist_sentences import said, start_assist
-from .test_predictor import NOW, POWER, TEMPERATURE, _predictor_form, _set_states
+from .imported_statistics import imported
+from .test_predictor import (
+    ENOUGH_DAYS,
+    NOW,
+    POWER,
+    TEMPERATURE,
+    _add_predictor,
+    _hourly_statistics,
+    _predictor_form,
+    _seed,
+    _set_states,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +77,55 @@ async def test_an_answer_begins_with_a_capital_and_a_name_keeps_its_own(
     assert await said(hass, "what is the power forecast") == (
         "Home forecast has no forecast: its power sensor recorded nothing for weeks."
     )
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_forecast_asked_in_the_present_tense(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "How much power do we use tomorrow" and the like were not understood (or "not aware of
+    any device called power use tomorrow"): with a day, a part of it or a time they ask of the
+    forecast as the future tense does. A meter's own "Energy usage today" stays its own."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    hass.states.async_set(
+        "sensor.energy_usage_today",
+        "5.2",
+        {"friendly_name": "Energy usage today", "unit_of_measurement": "kWh"},
+    )
+    await start_assist(hass)
+    tomorrow = await said(hass, "how much power will we use tomorrow")
+    assert tomorrow.startswith("Tomorrow, Power forecast expects about "), tomorrow
+    for sentence in (
+        "how much power do we use tomorrow",
+        "how much electricity do we need tomorrow?",
+        "how much energy tomorrow",
+        "what's our power use tomorrow",
+        "what is the energy usage tomorrow",
+        # Asked at 4:10 PM on Saturday, Sunday is tomorrow.
+        "what's our electricity consumption on sunday",
+    ):
+        assert await said(hass, sentence) == tomorrow, sentence
+    tonight = await said(hass, "how much power will we use tonight")
+    assert tonight.startswith("Tonight, from 5:00 PM to 6:00 AM, Power forecast expects "), tonight
+    for sentence in (
+        "how much power do we use tonight",
+        "how much power tonight",
+        "what's the power usage tonight",
+        # How high, in figures: no threshold says what "high" is.
+        "will power be high tonight",
+    ):
+        assert await said(hass, sentence) == tonight, sentence
+    for sentence, future in (
+        ("how much power does the house use tomorrow morning", "… tomorrow morning"),
+        ("how much energy do we use today", "… today"),
+        ("how much power do we use at 6 pm", "… at 6 pm"),
+        ("how much power do we use tomorrow at 7 am", "… tomorrow at 7 am"),
+        ("how much power do we use between 6 and 9 pm", "… between 6 and 9 pm"),
+    ):
+        asked = future.replace("…", "how much power will we use")
+        assert await said(hass, sentence) == await said(hass, asked), sentence
+    # Of now, or a meter's own name: not the forecast's.
+    assert await said(hass, "how much power do we use") == "Sorry, I couldn't understand that"
+    assert await said(hass, "what's the energy usage today") == ("Energy usage today is 5.2 kWh")

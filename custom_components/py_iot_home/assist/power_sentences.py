@@ -26,6 +26,13 @@ _WILL_USE = (
     "(will (i|we|the house|the home) (use|be using|need)"
     "|(am i|are we|is the house|is the home) (going to|gonna) (use|need))"
 )
+# With a day, a part of it or a time the present tense asks of the forecast too: "how much power
+# do we use tomorrow". Alone ("how much power do we use") it may ask of now, and is not taken.
+_USE_AHEAD = f"({_WILL_USE}|(do (i|we)|does the (house|home)) (use|need))"
+# "What's our power use tomorrow": "my" or "our", as a meter of the home's own is not called so.
+_OUR_USE = f"(what is|what's|whats) (my|our) {_POWER} (use|usage|consumption)"
+# "Will the power be high tonight": the figures that say how high, as no threshold is known.
+_BE_HIGH = f"will [the|our|my] {_POWER} {_USE} be high"
 # "What will the power be", or "what's the power going to be".
 _WILL_BE = "what will [my|our|the] {power} {use} be"
 _GOING_TO_BE = "(what is|what's|whats) [my|our|the] {power} {use} (going to|gonna) be"
@@ -57,8 +64,19 @@ def _will_be(after: str) -> tuple[str, ...]:
 
 def _span_sentences(span: str) -> tuple[str, ...]:
     """The power over a day or a part of one (`span`: "today", "tonight")."""
-    asked = f"({_HOW_MUCH} {_WILL_USE}|(what is|what's|whats) [the] {_FORECAST}|{_WILL_BE_SAID})"
+    asked = (
+        f"({_HOW_MUCH} [{_USE_AHEAD}]|(what is|what's|whats) [the] {_FORECAST}|{_WILL_BE_SAID}"
+        f"|{_OUR_USE}|{_BE_HIGH})"
+    )
     return (f"{asked} {span}",)
+
+
+def _the_use_sentences(span: str) -> tuple[str, ...]:
+    """The power use of a day ahead or a part of one: "what's the power use tomorrow".
+
+    Never of today: "Energy usage today" is a meter's own name, Home Assistant's to read.
+    """
+    return (f"(what is|what's|whats) the {_POWER} (use|usage|consumption) {span}",)
 
 
 def _peak_sentences(day: str) -> tuple[str, ...]:
@@ -77,7 +95,7 @@ def _at_sentences(day: str) -> tuple[str, ...]:
     """The power at a time of day ({time}: any words, read by the intent), on `day` if said."""
     return (
         *_will_be(f"{day} at {{time}}"),
-        f"{_HOW_MUCH} {_WILL_USE}{day} at {{time}}",
+        f"{_HOW_MUCH} {_USE_AHEAD}{day} at {{time}}",
         f"(what is|what's|whats) [the] {_FORECAST}{day} (for|at) {{time}}",
         f"(what is|what's|whats) [the] (predicted|expected|forecast) {_POWER} {_USE}{day} "
         "(for|at) {time}",
@@ -102,7 +120,7 @@ _BETWEEN = "(between {start} and {end}|from {start} to {end})"
 def _between_sentences() -> tuple[str, ...]:
     """The power over the hours between two times: "between 6 and 9 pm", "from 6 to 9 tonight"."""
     return (
-        f"{_HOW_MUCH} {_WILL_USE} {_BETWEEN}",
+        f"{_HOW_MUCH} {_USE_AHEAD} {_BETWEEN}",
         *_will_be(f" {_BETWEEN}"),
         f"(what is|what's|whats) [the] {_FORECAST} {_BETWEEN}",
     )
@@ -174,10 +192,15 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
     # "The power forecast for today" is left to "… for {time}": fitting both, both intents ran.
     # A weekday: today's or tomorrow's, or past what the forecast sees ("on friday").
     "power_forecast_day": _ending_in(INTENT_POWER_FORECAST, _span_sentences, _DAYS),
+    "power_use_coming_day": _ending_in(
+        INTENT_POWER_FORECAST,
+        _the_use_sentences,
+        {said: slots for said, slots in _DAYS.items() if said != "today"},
+    ),
     # A part of the day is the time asked about: "… for tonight" fits "… for {time}" too.
     "power_over": _ending_in(
         INTENT_POWER_AT,
-        _span_sentences,
+        lambda span: (*_span_sentences(span), *_the_use_sentences(span)),
         {part: {"time": part} for part in (*PARTS_SAID_ALONE, *DAY_AND_PART)},
         weekday_parts_slot="time",
     ),
