@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config_entries
@@ -48,6 +48,13 @@ async def start_assist(hass: HomeAssistant) -> None:
 async def said(hass: HomeAssistant, text: str, device_id: str | None = None) -> str:
     """What Assist says to `text` (heard by the device `device_id`, a satellite)."""
     return speech(await ask(hass, text, device_id))
+
+
+def clock(moment: datetime) -> str:
+    """A time of day as a person says it, which Assist's answers must: "7:00 PM", and
+    midnight and noon in words."""
+    words = {(0, 0): "midnight", (12, 0): "noon"}
+    return words.get((moment.hour, moment.minute), f"{moment:%-I:%M %p}")
 
 
 NOT_EXPOSED = " is not exposed to Assist: expose it under Settings, Voice assistants, Expose."

@@ -19,7 +19,7 @@ from custom_components.py_iot_home.assist.power_answers import (
     power_forecast_answer,
     power_peak_answer,
 )
-from custom_components.py_iot_home.assist.spoken import shown
+from custom_components.py_iot_home.assist.spoken import shown, time_ahead, time_past
 from custom_components.py_iot_home.assist.trend_question import Direction, TrendQuestion
 
 NOW = datetime(2026, 12, 3, 21, 20, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -54,7 +54,7 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
     answer = power_forecast_answer(name="Workshop", hours=_hours(*powers), now=NOW)
     assert answer == (
         "Workshop expects about 9,000\u00a0W this hour (likely 7,200\u00a0W to 11.7\u00a0kW); "
-        "the highest hour ahead is 12:00 AM tomorrow, about 12.5\u00a0kW; "
+        "the highest hour ahead is midnight tonight, about 12.5\u00a0kW; "
         "about 33.5\u00a0kWh from now to 1:00 AM tomorrow."
     )
 
@@ -62,7 +62,7 @@ def test_the_peak_after_midnight_is_tomorrow_and_large_loads_read_in_kilowatts()
 def test_no_highest_hour_when_this_one_is_the_highest_or_none_is_known() -> None:
     assert power_forecast_answer(name="Home", hours=_hours(500, 400, 500.2), now=NOW) == (
         "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W); "
-        "about 1.2\u00a0kWh from now to 12:00 AM tomorrow."
+        "about 1.2\u00a0kWh from now to midnight tonight."
     )
     one_hour = power_forecast_answer(name="Home", hours=_hours(500), now=NOW)
     assert one_hour == "Home expects about 500\u00a0W this hour (likely 400\u00a0W to 650\u00a0W)."
@@ -143,7 +143,7 @@ def test_just_after_midnight_tomorrow_is_not_forecast_yet_and_a_whole_day_is_sai
     answer = power_day_answer(name="Home", hours=_day(just_after), now=just_after, tomorrow=True)
     assert answer == (
         "Home sees none of tomorrow yet: it forecasts up to midnight tonight; "
-        "ask again after 12:00 PM today, when it sees half of the day."
+        "ask again after noon today, when it sees half of the day."
     )
     midnight = NOW.replace(day=4, hour=0, minute=0)
     hours = _day(midnight)
@@ -162,13 +162,13 @@ def test_an_hour_or_two_of_tomorrow_is_no_days_figure() -> None:
     answer = power_day_answer(name="Home", hours=_day(early), now=early, tomorrow=True)
     assert answer == (
         "Home sees only 1 hour of tomorrow yet, up to 1:00 AM; "
-        "ask again after 12:00 PM today, when it sees half of the day."
+        "ask again after noon today, when it sees half of the day."
     )
     # From noon it sees twelve hours of tomorrow, and says what they come to.
     noon = NOW.replace(day=4, hour=12, minute=5)
     answer = power_day_answer(name="Home", hours=_day(noon), now=noon, tomorrow=True)
     assert answer.startswith(
-        "Tomorrow, Home expects about 2.0\u00a0kWh (midnight to 12:00 PM, as far as"
+        "Tomorrow, Home expects about 2.0\u00a0kWh (midnight to noon, as far as"
     )
     eleven = noon - timedelta(hours=1)
     answer = power_day_answer(name="Home", hours=_day(eleven), now=eleven, tomorrow=True)
@@ -235,7 +235,7 @@ def test_the_rest_of_a_25_hour_day_says_where_the_forecast_stops() -> None:
     assert answer == (
         "For the rest of today, Home expects about 23.5\u00a0kWh "
         "(until 11:00 PM, as far as it sees); "
-        "the highest hour is 12:00 AM, about 1,000\u00a0W."
+        "the highest hour is midnight, about 1,000\u00a0W."
     )
 
 
@@ -350,14 +350,14 @@ def test_the_peak_of_today_or_tomorrow_is_that_days_highest_hour() -> None:
     early = NOW.replace(day=4, hour=1, minute=48)
     assert power_day_peak_answer(name="Home", hours=_day(early), now=early, tomorrow=True) == (
         "Home sees only 1 hour of tomorrow yet, up to 1:00 AM; "
-        "ask again after 12:00 PM today, when it sees half of the day."
+        "ask again after noon today, when it sees half of the day."
     )
     just_after = NOW.replace(day=4, hour=0, minute=10)
     assert power_day_peak_answer(
         name="Home", hours=_day(just_after), now=just_after, tomorrow=True
     ) == (
         "Home sees none of tomorrow yet: it forecasts up to midnight tonight; "
-        "ask again after 12:00 PM today, when it sees half of the day."
+        "ask again after noon today, when it sees half of the day."
     )
     assert power_day_peak_answer(name="Home", hours=[], now=NOW, tomorrow=True) == (
         "Home has no forecast yet."
@@ -410,3 +410,19 @@ def test_a_state_is_said_as_the_frontend_shows_it() -> None:
     }
     assert {case: shown(*case) for case in cases} == cases
     assert [shown(text, 1) for text in ("unknown", "nan", "inf", "None", "")] == [None] * 5
+
+
+def test_a_midnight_is_named_by_the_night_it_ends() -> None:
+    """Asked on Saturday 28 February at 4:10 PM, and at 00:30 on Sunday, when "tonight" is the
+    night under way."""
+    afternoon = datetime(2026, 2, 28, 16, 10, tzinfo=ZoneInfo("US/Pacific"))
+    small_hours = afternoon.replace(hour=0, minute=30) + timedelta(days=1)
+    midnight = afternoon.replace(hour=0, minute=0) + timedelta(days=1)
+    assert time_ahead(midnight, afternoon) == "midnight tonight"
+    assert time_ahead(midnight + timedelta(days=1), small_hours) == "midnight at the end of Sunday"
+    assert time_ahead(midnight + timedelta(days=3), afternoon) == "midnight on Tuesday night"
+    assert time_ahead(midnight + timedelta(days=9), afternoon) == "midnight at the end of 9 March"
+    assert time_ahead(midnight + timedelta(hours=12), afternoon) == "noon tomorrow"
+    assert time_past(midnight - timedelta(days=1), afternoon) == "midnight"
+    assert time_past(midnight - timedelta(days=2), afternoon) == "midnight on Thursday night"
+    assert time_past(midnight - timedelta(hours=12), afternoon) == "noon today"

@@ -57,8 +57,8 @@ async def test_how_cold_will_it_get_tonight(
         ),
         (
             "how warm will it be tomorrow afternoon",
-            "Tomorrow afternoon, from 12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a "
-            "high of -4.8\u00a0°C at 12:00 PM tomorrow (it sees up to 4:00 PM tomorrow).",
+            "Tomorrow afternoon, from noon to 5:00 PM, Outdoor's hourly forecast expects a "
+            "high of -4.8\u00a0°C at noon tomorrow (it sees up to 4:00 PM tomorrow).",
         ),
         # Under way since 4:00 PM, the warmest hour of what is left of the afternoon.
         (
@@ -68,7 +68,7 @@ async def test_how_cold_will_it_get_tonight(
         ),
         (
             "how cold will it get this morning",
-            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+            "This morning, from 6:00 AM to noon, has passed.",
         ),
     ):
         assert await said(hass, sentence) == now + answer, sentence
@@ -86,8 +86,8 @@ async def test_how_cold_will_it_get_tonight(
     await hass.async_block_till_done()
     assert await said(hass, "how warm will it be tomorrow afternoon") == (
         f"{now}It's after midnight, so I take tomorrow as today, Sunday. This afternoon, from "
-        "12:00 PM to 5:00 PM, Outdoor's hourly forecast expects a high of -0.8\u00a0°C at "
-        "12:00 PM today."
+        "noon to 5:00 PM, Outdoor's hourly forecast expects a high of -0.8\u00a0°C at "
+        "noon today."
     )
 
 
@@ -113,12 +113,12 @@ async def test_how_humid_will_it_be_tonight(
         ("what will the humidity be tonight", tonight),
         (
             "how humid will it be tomorrow morning",
-            "Tomorrow morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast expects "
+            "Tomorrow morning, from 6:00 AM to noon, Outdoor's hourly forecast expects "
             "between 94\u00a0percent and 99\u00a0percent.",
         ),
         (
             "how humid will it be this morning",
-            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+            "This morning, from 6:00 AM to noon, has passed.",
         ),
     ):
         assert await said(hass, sentence) == now + answer, sentence

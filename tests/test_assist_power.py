@@ -28,7 +28,7 @@ from custom_components.py_iot_home.const import (
     SubentryKind,
 )
 
-from .assist_sentences import said, start_assist
+from .assist_sentences import clock, said, start_assist
 from .home_entry import async_configure_subentry, async_start_add
 from .imported_statistics import async_import_once, imported
 from .outdoor_weather import WEATHER, async_forecast_with_weather, set_home_sensors
@@ -288,7 +288,7 @@ async def test_power_answers_say_where_to_expose_the_power_sensors(
     assert await said(hass, "what will the power be at 6 pm") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "what will the power be tonight") == f"{predicted}{NOT_EXPOSED}"
     assert await said(hass, "what will the power be this morning") == (
-        f"This morning, from 6:00 AM to 12:00 PM, has passed; {predicted}{NOT_EXPOSED}"
+        f"This morning, from 6:00 AM to noon, has passed; {predicted}{NOT_EXPOSED}"
     )
     assert await said(hass, "what is the temperature outside") == (
         "It is 4.5\u00a0°C outside (Garden)."
@@ -341,8 +341,8 @@ async def test_what_will_the_power_be_at_a_time_of_day(
         ("what is the power forecast for 7 am tomorrow?", 1, 7, "at 7:00 AM tomorrow"),
         ("what's the power forecast for 7 am", 1, 7, "at 7:00 AM tomorrow"),
         ("what will the electricity use be tomorrow at 7 am", 1, 7, "at 7:00 AM tomorrow"),
-        ("what will the power be at noon", 1, 12, "at 12:00 PM tomorrow"),
-        ("what will the power be at midnight", 1, 0, "at 12:00 AM tomorrow"),
+        ("what will the power be at noon", 1, 12, "at noon tomorrow"),
+        ("what will the power be at midnight", 1, 0, "at midnight tonight"),
         # 3 pm has gone by today: the next is tomorrow's, the forecast's last hour.
         ("what will the power be at 3 pm", 1, 15, "at 3:00 PM tomorrow"),
         ("what will the power be at 6:30 pm", 0, 18, "from 6:00 PM to 7:00 PM today"),
@@ -436,7 +436,7 @@ async def test_tonight_is_todays_night(
         ),
         (
             "what will the power be at midnight tonight",
-            expects(timedelta(hours=1), "at 12:00 AM tomorrow"),
+            expects(timedelta(hours=1), "at midnight tonight"),
         ),
     ):
         assert await said(hass, sentence) == answer, sentence
@@ -505,8 +505,8 @@ async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
     for sentence, answer in (
         (
             "what will the power be at 1 am tomorrow night",
-            f"{taken}Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; "
-            "ask again after 2:00 AM today.",
+            f"{taken}Power forecast forecasts the next 24 hours only, up to midnight at the end "
+            "of Sunday; ask again after 2:00 AM today.",
         ),
         (
             "what will the power be at 10 tomorrow night",
@@ -514,8 +514,8 @@ async def test_tomorrow_night_asked_in_the_small_hours_is_the_next_night(
         ),
         (
             "what will the power be tomorrow night",
-            f"{taken}Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; "
-            "ask again after 6:00 AM today, when it sees all of tomorrow night.",
+            f"{taken}Power forecast forecasts the next 24 hours only, up to midnight at the end "
+            "of Sunday; ask again after 6:00 AM today, when it sees all of tomorrow night.",
         ),
         # Tonight is still the night under way.
         (
@@ -642,7 +642,7 @@ async def test_an_hour_said_with_another_part_of_the_day_is_taken_and_said_so(
         ("what will the power be at 5 this afternoon", expects(0, 17, "at 5:00 PM today")),
         ("what will the power be at 6 in the evening", expects(0, 18, "at 6:00 PM today")),
         # "12 this evening" is its midnight, as "12 tonight" is; not noon.
-        ("what will the power be at 12 this evening", expects(1, 0, "at 12:00 AM tomorrow")),
+        ("what will the power be at 12 this evening", expects(1, 0, "at midnight tonight")),
         ("what will the power be at 9 this morning", f"9:00 AM today has passed; {seen}"),
         ("what will the power be at 5 in the morning", expects(1, 5, "at 5:00 AM tomorrow")),
     ):
@@ -938,7 +938,7 @@ def _over(hass: HomeAssistant, when: str, starts: list[datetime], first_share: f
     peak_start, peak = max(zip(starts, points, strict=True), key=lambda row: row[1]["power_w"])
     return (
         f"{when}, Power forecast expects about {tenths // 10:,}.{tenths % 10}\u00a0kWh; the "
-        f"highest hour is {dt_util.as_local(peak_start):%-I:%M %p}, about {_card(peak['power_w'])}."
+        f"highest hour is {clock(dt_util.as_local(peak_start))}, about {_card(peak['power_w'])}."
     )
 
 
@@ -961,8 +961,8 @@ def _parts_said(
     tomorrow_six_am = local_now.replace(hour=6, minute=0) + timedelta(days=1)
     return (
         say(hass, "Tonight, from 5:00 PM to 6:00 AM", _hourly(five_pm, 13)),
-        say(hass, "This evening, from 5:00 PM to 12:00 AM", _hourly(five_pm, 7)),
-        say(hass, "Tomorrow morning, from 6:00 AM to 12:00 PM", _hourly(tomorrow_six_am, 6)),
+        say(hass, "This evening, from 5:00 PM to midnight", _hourly(five_pm, 7)),
+        say(hass, "Tomorrow morning, from 6:00 AM to noon", _hourly(tomorrow_six_am, 6)),
     )
 
 
@@ -1020,7 +1020,7 @@ async def test_the_power_over_a_part_of_the_day(
         ("how much power will we use this afternoon", rest_of_afternoon),
         (
             "what will the power be this morning",
-            f"This morning, from 6:00 AM to 12:00 PM, has passed; {seen}",
+            f"This morning, from 6:00 AM to noon, has passed; {seen}",
         ),
         (
             "how much power will the house use tomorrow afternoon",
@@ -1047,7 +1047,7 @@ def _peak_over(hass: HomeAssistant, when: str, starts: list[datetime]) -> str:
     start = max(starts, key=lambda one: rows[one.astimezone(dt_util.UTC)]["power_w"])
     power = rows[start.astimezone(dt_util.UTC)]["power_w"]
     return (
-        f"{when}, Power forecast expects the peak at {dt_util.as_local(start):%-I:%M %p}, "
+        f"{when}, Power forecast expects the peak at {clock(dt_util.as_local(start))}, "
         f"about {_card(power)}."
     )
 
@@ -1083,7 +1083,7 @@ async def test_when_is_the_peak_power_of_a_part_of_the_day(
         ),
         (
             "when is the peak power this morning",
-            "This morning, from 6:00 AM to 12:00 PM, has passed; Power forecast sees from "
+            "This morning, from 6:00 AM to noon, has passed; Power forecast sees from "
             "4:00 PM today to 4:00 PM tomorrow.",
         ),
         # Its highest hour may be one the forecast does not see yet: no peak.
@@ -1148,7 +1148,7 @@ async def test_each_power_forecast_answers_a_part_of_the_day(
     assert pump.startswith("Tonight, from 5:00 PM to 6:00 AM, Heat pump forecast expects about ")
     assert pump != home.replace("Power forecast", "Heat pump forecast")
     seen = "sees from 4:00 PM today to 4:00 PM tomorrow."
-    lead = "This morning, from 6:00 AM to 12:00 PM, has passed; "
+    lead = "This morning, from 6:00 AM to noon, has passed; "
     assert await said(hass, "what will the power be this morning") in (
         f"{lead}Power forecast {seen} Heat pump forecast {seen}",
         f"{lead}Heat pump forecast {seen} Power forecast {seen}",

@@ -139,7 +139,7 @@ async def test_the_power_between_two_times(
             "how much power will we use between now and midnight",
             _over(
                 hass,
-                "From 4:10 PM today to 12:00 AM tomorrow",
+                "From 4:10 PM to midnight tonight",
                 _hourly(four_pm, 8),
                 first_share=50 / 60,
             ),

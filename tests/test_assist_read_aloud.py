@@ -129,3 +129,29 @@ async def test_the_forecast_asked_in_the_present_tense(
     # Of now, or a meter's own name: not the forecast's.
     assert await said(hass, "how much power do we use") == "Sorry, I couldn't understand that"
     assert await said(hass, "what's the energy usage today") == ("Energy usage today is 5.2 kWh")
+
+
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_midnight_and_noon_are_said_in_words(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """ "Ask again after 12:00 AM on Wednesday" was heard as Wednesday's noon or its end as
+    often as its start; "from 6:00 AM to 12:00 PM" read as a clock, not as the morning. Asked
+    at 4:10 PM on Saturday 28 February."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    assert await said(hass, "how much power will we use on wednesday evening") == (
+        "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
+        "after midnight on Tuesday night, when it sees all of Wednesday evening, 4 March."
+    )
+    evening = await said(hass, "how much power will we use this evening")
+    assert evening.startswith("This evening, from 5:00 PM to midnight, Power forecast "), evening
+    morning = await said(hass, "how much power will we use tomorrow morning")
+    assert morning.startswith("Tomorrow morning, from 6:00 AM to noon, Power forecast "), morning
+    for sentence, when in (
+        ("what will the power be at midnight", "at midnight tonight (likely "),
+        ("what will the power be at noon", "at noon tomorrow (likely "),
+    ):
+        assert when in await said(hass, sentence), sentence

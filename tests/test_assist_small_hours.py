@@ -54,8 +54,13 @@ def _beyond(hass: HomeAssistant, ask_after: str, part: str = "") -> str:
     reach = dt_util.as_local(max(_rows(hass)) + timedelta(hours=1))
     day = "today" if reach.date() == dt_util.now().date() else "tomorrow"
     when_seen = f", when it sees all of {part}" if part else ""
+    # In the small hours "tonight" is the night under way: the coming midnight ends today.
+    if (reach.hour, reach.minute) == (0, 0):
+        up_to = f"midnight at the end of {dt_util.now():%A}"
+    else:
+        up_to = f"{reach:%-I:%M %p} {day}"
     return (
-        f"Power forecast forecasts the next 24 hours only, up to {reach:%-I:%M %p} {day}; ask "
+        f"Power forecast forecasts the next 24 hours only, up to {up_to}; ask "
         f"again after {ask_after}{when_seen}."
     )
 
@@ -96,7 +101,7 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
             "what will the power be tomorrow morning",
             _TAKEN
             + _over(
-                hass, "This morning, from 6:00 AM to 12:00 PM", _hourly(midnight.replace(hour=6), 6)
+                hass, "This morning, from 6:00 AM to noon", _hourly(midnight.replace(hour=6), 6)
             ),
         ),
         (
@@ -104,7 +109,7 @@ async def test_tomorrow_said_in_the_small_hours_is_the_coming_day(
             _TAKEN
             + _over(
                 hass,
-                "This afternoon, from 12:00 PM to 5:00 PM",
+                "This afternoon, from noon to 5:00 PM",
                 _hourly(midnight.replace(hour=12), 5),
             ),
         ),
@@ -163,7 +168,7 @@ async def test_tomorrow_at_the_edges_of_the_small_hours(
     )
     await _at(hass, freezer, sunday.replace(hour=5, minute=59))
     assert await said(hass, "what will the power be tomorrow morning") == _TAKEN + _over(
-        hass, "This morning, from 6:00 AM to 12:00 PM", _hourly(sunday.replace(hour=6), 6)
+        hass, "This morning, from 6:00 AM to noon", _hourly(sunday.replace(hour=6), 6)
     )
     # 4:00 AM today is gone: the next, tomorrow's, with no word of today.
     assert await said(hass, "what will the power be at 4 am tomorrow") == _expects(
@@ -171,7 +176,7 @@ async def test_tomorrow_at_the_edges_of_the_small_hours(
     )
     await _at(hass, freezer, sunday.replace(hour=6))
     assert await said(hass, "what will the power be tomorrow morning") == _beyond(
-        hass, "12:00 PM today", "tomorrow morning"
+        hass, "noon today", "tomorrow morning"
     )
     assert await said(hass, "what will the power be at 7 tomorrow morning") == _beyond(
         hass, "8:00 AM today"
@@ -199,5 +204,5 @@ async def test_tomorrow_in_the_small_hours_the_night_the_clocks_go_back(
     # day, from 6:00 AM, is seen to its end from the next hour's forecast.
     assert await said(hass, "how much power will we use tomorrow") == (
         f"{taken}Power forecast forecasts the next 24 hours only, up to 11:00 PM today; ask "
-        "again after 1:00 AM today, when it sees up to 12:00 AM tomorrow."
+        "again after 1:00 AM today, when it sees up to midnight at the end of Sunday."
     )

@@ -23,7 +23,7 @@ from .test_predictor import ENOUGH_DAYS, NOW, _hourly_statistics
 _SEEN = "Power forecast sees from 4:00 PM today to 4:00 PM tomorrow."
 _FRIDAY_EVENING = (
     "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again after "
-    "12:00 AM on Friday, when it sees all of Friday evening, 6 March."
+    "midnight on Thursday night, when it sees all of Friday evening, 6 March."
 )
 
 
@@ -45,12 +45,12 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
     tomorrow's weekdays are answered from the forecast, named by the weekday; a later one says
     how far the forecast sees and when it will see it; the night under way at 00:30 is the one
     of yesterday's weekday. A weekday's part that is not today's is said with its day:
-    "Sunday morning, from 6:00 AM to 12:00 PM" asked on Saturday did not say it was
+    "Sunday morning, from 6:00 AM to noon" asked on Saturday did not say it was
     tomorrow's, nor "Friday evening" which Friday's."""
     await _forecast_heard_at(hass, freezer, NOW)
     caplog.set_level(logging.INFO, logger="homeassistant.helpers.intent")
     four_pm = dt_util.as_local(NOW).replace(minute=0)
-    sunday_morning = "Tomorrow, Sunday morning, from 6:00 AM to 12:00 PM"
+    sunday_morning = "Tomorrow, Sunday morning, from 6:00 AM to noon"
     sunday_six_am = four_pm.replace(hour=6) + timedelta(days=1)
     for sentence, answer in (
         ("what will the power be on friday evening", _FRIDAY_EVENING),
@@ -71,7 +71,7 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
             "how much power will we use on saturday evening",
             _over(
                 hass,
-                "Saturday evening, from 5:00 PM to 12:00 AM",
+                "Saturday evening, from 5:00 PM to midnight",
                 _hourly(four_pm.replace(hour=17), 7),
             ),
         ),
@@ -92,8 +92,8 @@ async def test_the_power_of_a_weekdays_part_of_the_day(
     )
     # Then "tomorrow" is taken as today: the next day's part is said with its date.
     assert await said(hass, "what will the power be monday morning") == (
-        "Power forecast forecasts the next 24 hours only, up to 12:00 AM tomorrow; ask again "
-        "after 12:00 PM today, when it sees all of Monday morning, 2 March."
+        "Power forecast forecasts the next 24 hours only, up to midnight at the end of Sunday; "
+        "ask again after noon today, when it sees all of Monday morning, 2 March."
     )
 
 
@@ -121,27 +121,27 @@ async def test_outside_over_a_weekdays_part_of_the_day(
         ),
         (
             "how warm will it be sunday morning",
-            "Tomorrow, Sunday morning, from 6:00 AM to 12:00 PM, Outdoor's hourly forecast "
+            "Tomorrow, Sunday morning, from 6:00 AM to noon, Outdoor's hourly forecast "
             "expects a high "
             "of -1.8\u00a0°C at 6:00 AM tomorrow.",
         ),
         (
             "how cold will it get saturday morning",
-            "Saturday morning, 7 March, from 6:00 AM to 12:00 PM, is past what Outdoor's hourly "
+            "Saturday morning, 7 March, from 6:00 AM to noon, is past what Outdoor's hourly "
             "forecast sees: up to 4:00 PM tomorrow.",
         ),
         (
             "how cold will it get this morning",
-            "This morning, from 6:00 AM to 12:00 PM, has passed.",
+            "This morning, from 6:00 AM to noon, has passed.",
         ),
         (
             "how warm will it be outside on friday afternoon",
-            "Friday afternoon, 6 March, from 12:00 PM to 5:00 PM, is past what Outdoor's hourly "
+            "Friday afternoon, 6 March, from noon to 5:00 PM, is past what Outdoor's hourly "
             "forecast sees: up to 4:00 PM tomorrow.",
         ),
         (
             "how cold will it get tomorrow evening",
-            "Tomorrow evening, from 5:00 PM to 12:00 AM, is past what Outdoor's hourly forecast "
+            "Tomorrow evening, from 5:00 PM to midnight, is past what Outdoor's hourly forecast "
             "sees: up to 4:00 PM tomorrow.",
         ),
     ):
@@ -153,13 +153,13 @@ async def test_a_weekdays_part_gone_by_today_is_next_weeks(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """ "How much power will we use on saturday morning" asked on Saturday afternoon answered
-    "Saturday morning, from 6:00 AM to 12:00 PM, has passed": a person asking it then means
+    "Saturday morning, from 6:00 AM to noon, has passed": a person asking it then means
     next Saturday's, which the forecast does not see yet; the answer says when it will. "This
     morning" is today's still, and has passed; "saturday afternoon", under way, today's."""
     await _forecast_heard_at(hass, freezer, NOW)
     next_saturday = (
         "Power forecast forecasts the next 24 hours only, up to 4:00 PM tomorrow; ask again "
-        "after 12:00 PM on Friday, when it sees all of Saturday morning, 7 March."
+        "after noon on Friday, when it sees all of Saturday morning, 7 March."
     )
     for sentence, answer in (
         ("how much power will we use on saturday morning", next_saturday),
@@ -176,7 +176,7 @@ async def test_a_weekdays_part_gone_by_today_is_next_weeks(
         ),
         (
             "how much power will we use this morning",
-            f"This morning, from 6:00 AM to 12:00 PM, has passed; {_SEEN}",
+            f"This morning, from 6:00 AM to noon, has passed; {_SEEN}",
         ),
     ):
         assert await said(hass, sentence) == answer, sentence

@@ -106,7 +106,7 @@ def test_a_part_gone_by_says_its_hours() -> None:
     placed = part_placed(PARTS_OF_DAY["this morning"], _local(2026, 3, 7, 16, 10))
     assert placed.end < _local(2026, 3, 7, 16, 10)
     assert part_passed(placed, _local(2026, 3, 7, 16, 10)) == (
-        "This morning, from 6:00 AM to 12:00 PM, has passed"
+        "This morning, from 6:00 AM to noon, has passed"
     )
 
 

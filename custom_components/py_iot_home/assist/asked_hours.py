@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from .asked_time import AskedTime, MomentAsked, moment_asked, parse_asked_time, readings
 from .part_of_day import PartPlaced
-from .spoken import clock_time, day_ahead
+from .spoken import clock_time, time_ahead
 
 _HOUR = timedelta(hours=1)
 _NOW_SAID = frozenset({"now", "right now"})
@@ -100,10 +100,11 @@ def hours_placed(hours: HoursAsked, now: datetime) -> PartPlaced:
     start = hours.start.astimezone(now.tzinfo) if hours.start > now.astimezone(UTC) else now
     end = hours.end.astimezone(now.tzinfo)
     from_said = clock_time(start)
-    if start.date() != end.date():
-        from_said += f" {day_ahead(start, now)}"
+    # Hours that end at midnight end on the day they began ("from 6:00 PM to midnight tonight").
+    if start.date() != (end - timedelta(microseconds=1)).date():
+        from_said = time_ahead(start, now)
     return PartPlaced(
-        name=f"from {from_said} to {clock_time(end)} {day_ahead(end, now)}",
+        name=f"from {from_said} to {time_ahead(end, now)}",
         start=hours.start,
         end=hours.end,
         hours_named=True,

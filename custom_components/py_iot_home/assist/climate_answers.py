@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .spoken import clock_time, day_ahead, listed, sentence_start, spoken_unit, time_past
+from .spoken import (
+    listed,
+    sentence_start,
+    spoken_unit,
+    time_ahead,
+    time_past,
+)
 from .trend_question import Direction, TrendQuestion
 
 _PHRASES: dict[tuple[str, Direction], str] = {
@@ -92,7 +98,7 @@ def _ask_again(ready_at: datetime | None, now: datetime) -> str:
     if ready_at is None or ready_at <= now:
         # A time gone by (a sensor that stopped sending) tells the user nothing.
         return ""
-    return f"; ask again after {clock_time(ready_at)} {day_ahead(ready_at, now)}"
+    return f"; ask again after {time_ahead(ready_at, now)}"
 
 
 def no_clear_trend_answer(*, place: str, quantity: str, window_days: float) -> str:
@@ -266,10 +272,7 @@ def weather_outlook_answer(
     *, name: str, number: str, unit: str, at: datetime, now: datetime
 ) -> str:
     """What a weather entity's hourly forecast expects a few hours ahead (local times)."""
-    return (
-        f"{name}'s hourly forecast expects {spoken_unit(number, unit)} by {clock_time(at)} "
-        f"{day_ahead(at, now)}."
-    )
+    return f"{name}'s hourly forecast expects {spoken_unit(number, unit)} by {time_ahead(at, now)}."
 
 
 def no_outlook_answer(quantity: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..markdown_text import with_unit
-from .spoken import clock_time, day_ahead, half_up, hour_said, kwh, watts
+from .spoken import clock_time, day_ahead, half_up, hour_said, kwh, time_ahead, watts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,14 +39,13 @@ def power_forecast_answer(*, name: str, hours: Sequence[ForecastHour], now: date
     peak = max(hours, key=lambda hour: hour.power_w)
     if peak is not current and half_up(peak.power_w, 0) > half_up(current.power_w, 0):
         said += (
-            f"; the highest hour ahead is {hour_said(peak.start, day_ahead(peak.start, now))}, "
-            f"about {watts(peak.power_w)}"
+            f"; the highest hour ahead is {hour_said(peak.start, now)}, about {watts(peak.power_w)}"
         )
     if len(hours) > 1:
         # From now: the hour under way for what is left of it, as the day's answers count it.
         energy_kwh = sum(hour.power_w * _share_ahead(hour, now) for hour in hours) / 1000
         end = _hour_later(hours[-1].start)
-        said += f"; about {kwh(energy_kwh)} from now to {clock_time(end)} {day_ahead(end, now)}"
+        said += f"; about {kwh(energy_kwh)} from now to {time_ahead(end, now)}"
     return f"{said}."
 
 
@@ -103,11 +102,7 @@ def power_day_peak_answer(
         return seen
     of_day, reaches = seen
     peak = max(of_day, key=lambda hour: hour.power_w)
-    when = (
-        "this hour"
-        if _utc(peak.start) <= _utc(now)
-        else f"at {hour_said(peak.start, 'tomorrow' if tomorrow else 'today')}"
-    )
+    when = "this hour" if _utc(peak.start) <= _utc(now) else f"at {hour_said(peak.start, now)}"
     said = f"{name} expects the peak {when}, about {watts(peak.power_w)}"
     return f"{said} ({reaches})." if reaches else f"{said}."
 
@@ -128,16 +123,13 @@ def _hours_of_day(
     if not of_day:
         end = _hour_later(hours[-1].start)
         if not tomorrow:
-            return (
-                f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
-                f"{day_ahead(end, now)}."
-            )
+            return f"{name} forecasts the next 24 hours only, up to {time_ahead(end, now)}."
         # Just after midnight: "ask again after midnight", said at 00:20, sent the user to
         # the next one, while half of tomorrow is seen from noon.
         seen_from = _hour_later(hours[0].start, HALF_DAY_HOURS)
         return (
             f"{name} sees none of tomorrow yet: it forecasts up to midnight tonight; ask again "
-            f"after {clock_time(seen_from)} {day_ahead(seen_from, now)}, when it sees half of "
+            f"after {time_ahead(seen_from, now)}, when it sees half of "
             "the day."
         )
     end = _hour_later(of_day[-1].start)
@@ -147,8 +139,8 @@ def _hours_of_day(
         seen_from = _hour_later(hours[0].start, HALF_DAY_HOURS - len(of_day))
         return (
             f"{name} sees only {_hours_of(len(of_day))} of tomorrow yet, up to "
-            f"{clock_time(end)}; ask again after {clock_time(seen_from)} "
-            f"{day_ahead(seen_from, now)}, when it sees half of the day."
+            f"{clock_time(end)}; ask again after {time_ahead(seen_from, now)}, "
+            f"when it sees half of the day."
         )
     # Tomorrow up to this hour; today short of midnight: on the 25-hour day of a clock
     # change, 24 hours end at 23:00.
@@ -187,10 +179,7 @@ def power_peak_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime
     peak = max(ahead, key=lambda hour: hour.power_w)
     if _utc(peak.start) <= _utc(now):
         return f"{name} expects the peak this hour, about {watts(peak.power_w)}."
-    return (
-        f"{name} expects the peak at {hour_said(peak.start, day_ahead(peak.start, now))}, "
-        f"about {watts(peak.power_w)}."
-    )
+    return f"{name} expects the peak at {hour_said(peak.start, now)}, about {watts(peak.power_w)}."
 
 
 def power_now_answer(*, name: str, number: str, unit: str) -> str:
@@ -228,8 +217,8 @@ def power_at_answer(
         asked_hour = at.astimezone(end.tzinfo).replace(minute=0, second=0, microsecond=0)
         seen_from = (asked_hour.astimezone(UTC) - timedelta(hours=23)).astimezone(end.tzinfo)
         return (
-            f"{name} forecasts the next 24 hours only, up to {clock_time(end)} "
-            f"{day_ahead(end, now)}; {ask_again(seen_from, now)}."
+            f"{name} forecasts the next 24 hours only, up to {time_ahead(end, now)}; "
+            f"{ask_again(seen_from, now)}."
         )
     if _utc(row.start) <= _utc(now):
         when = "this hour"
@@ -240,10 +229,10 @@ def power_at_answer(
             f"from {clock_time(row.start)} to {clock_time(end)} {day_ahead(row.start, now)}"
             if end.replace(tzinfo=None) > row.start.replace(tzinfo=None)
             # The hour before the clocks go back ends on the reading it began with.
-            else f"in the hour from {clock_time(row.start)} {day_ahead(row.start, now)}"
+            else f"in the hour from {time_ahead(row.start, now)}"
         )
     else:
-        when = f"at {clock_time(row.start)} {day_ahead(row.start, now)}"
+        when = f"at {time_ahead(row.start, now)}"
     return (
         f"{name} expects about {watts(row.power_w)} {when} (likely {watts(row.low_w)} to "
         f"{watts(row.high_w)})."
@@ -258,7 +247,7 @@ def ask_again(seen_from: datetime, now: datetime) -> str:
     """
     if _utc(seen_from) <= _utc(now):
         return "ask again once this hour's forecast is made"
-    return f"ask again after {clock_time(seen_from)} {day_ahead(seen_from, now)}"
+    return f"ask again after {time_ahead(seen_from, now)}"
 
 
 def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime) -> str:
@@ -267,10 +256,7 @@ def power_seen_answer(*, name: str, hours: Sequence[ForecastHour], now: datetime
     if not hours:
         return f"{name} has no forecast yet."
     start, end = hours[0].start, _hour_later(hours[-1].start)
-    return (
-        f"{name} sees from {clock_time(start)} {day_ahead(start, now)} to {clock_time(end)} "
-        f"{day_ahead(end, now)}."
-    )
+    return f"{name} sees from {time_ahead(start, now)} to {time_ahead(end, now)}."
 
 
 # Times of one zone compare and subtract as the clock reads them (Python ignores their

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from .part_of_day import PartPlaced
 from .power_answers import ForecastHour, ask_again, expected_over, not_ended
-from .spoken import clock_time, day_ahead, hour_said, sentence_start, watts
+from .spoken import clock_time, hour_said, sentence_start, time_ahead, watts
 
 # A forecast reaches 24 hours from the start of the hour under way.
 _REACH = timedelta(hours=24)
@@ -63,8 +63,8 @@ def _hours_of_part(
         reach = seen_to.astimezone(now.tzinfo)
         ask_from = (part.end - _REACH).astimezone(now.tzinfo)
         return (
-            f"{name} forecasts the next 24 hours only, up to {clock_time(reach)} "
-            f"{day_ahead(reach, now)}; {ask_again(ask_from, now)}, when it sees "
+            f"{name} forecasts the next 24 hours only, up to {time_ahead(reach, now)}; "
+            f"{ask_again(ask_from, now)}, when it sees "
             f"{_all_of(part, now)}."
         )
     return of_part
@@ -74,7 +74,7 @@ def _all_of(part: PartPlaced, now: datetime) -> str:
     """What the forecast must see to answer: "all of tonight", "up to 9:00 PM tomorrow"."""
     if part.hours_named:
         end = part.end.astimezone(now.tzinfo)
-        return f"up to {clock_time(end)} {day_ahead(end, now)}"
+        return f"up to {time_ahead(end, now)}"
     return f"all of {part.name}"
 
 

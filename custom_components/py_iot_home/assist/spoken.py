@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ..markdown_text import with_unit
+from .part_of_day import in_small_hours
 
 # Said in words, as Home Assistant's own answers say "degrees": speech reads "%" as a symbol.
 _SPOKEN_UNITS = {"%": "percent"}
@@ -39,17 +40,42 @@ def listed(names: Sequence[str]) -> str:
 
 
 def clock_time(moment: datetime) -> str:
-    """A time of day as Home Assistant's own English answers say it: "6:27 AM", "12:00 PM"."""
+    """A time of day as Home Assistant's own English answers say it: "6:27 AM".
+
+    Midnight and noon are said in words: "12:00 AM" is heard as noon as often as not.
+    """
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "noon"
     return f"{moment.hour % 12 or 12}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
-def hour_said(start: datetime, day: str = "") -> str:
-    """An hour's start on the clock (and `day`, "tomorrow"), and which the night it comes twice.
+def time_ahead(moment: datetime, now: datetime) -> str:
+    """A time to come and its day: "6:00 PM today", "noon on Friday", "midnight tonight".
+
+    A midnight is named by the night it ends, not the day it begins: "12:00 AM on Friday" is
+    "midnight on Thursday night", which "midnight on Friday" would be heard as the end of.
+    """
+    if moment.minute or moment.hour:
+        return f"{clock_time(moment)} {day_ahead(moment, now)}"
+    night = moment - timedelta(days=1)
+    days = (night.date() - now.date()).days
+    if days < 0:
+        return "midnight"
+    if days == 0:
+        # In the small hours "tonight" is the night under way, whose midnight has gone.
+        return f"midnight at the end of {now:%A}" if in_small_hours(now) else "midnight tonight"
+    if days < 7:
+        return f"midnight on {night:%A} night"
+    return f"midnight at the end of {night.day} {night:%B}"
+
+
+def hour_said(start: datetime, now: datetime | None = None) -> str:
+    """An hour's start on the clock (with its day, from `now`), and which it is if it comes twice.
 
     The night the clocks go back, "2:00 AM" is two hours: "2:00 AM tomorrow (before the clocks
     go back)" or "(after …)". `start` is aware, as the home's zone reads the instant.
     """
-    said = f"{clock_time(start)} {day}" if day else clock_time(start)
+    said = clock_time(start) if now is None else time_ahead(start, now)
     if start.replace(fold=1 - start.fold).utcoffset() == start.utcoffset():
         return said
     return f"{said} ({'after' if start.fold else 'before'} the clocks go back)"
@@ -79,8 +105,20 @@ def tomorrow_taken(now: datetime, *, night: bool) -> str:
 
 
 def time_past(moment: datetime, now: datetime) -> str:
-    """A time gone by in words: 2:05 PM today, yesterday, on Friday within the week, else a date."""
+    """A time gone by in words: 2:05 PM today, yesterday, on Friday within the week, else a date.
+
+    Last midnight is "midnight"; an earlier one is named by its night, as `time_ahead` says it.
+    """
     days = (now.date() - moment.date()).days
+    if not (moment.minute or moment.hour):
+        if days <= 0:
+            return "midnight"
+        night = moment - timedelta(days=1)
+        return (
+            f"midnight on {night:%A} night"
+            if days < 7
+            else f"midnight at the end of {night.day} {night:%B}"
+        )
     if days <= 0:
         when = "today"
     elif days == 1:
@@ -97,7 +135,7 @@ def time_skipped(wall: datetime, change_at: datetime, now: datetime) -> str:
 
     "2:30 AM tomorrow does not exist: the clocks go forward from 2:00 AM to 3:00 AM"
     """
-    return f"{clock_time(wall)} {day_ahead(wall, now)} does not exist: {_change(change_at, now)}"
+    return f"{time_ahead(wall, now)} does not exist: {_change(change_at, now)}"
 
 
 def time_repeated(wall: datetime, change_at: datetime, now: datetime, *, first: bool) -> str:
@@ -107,9 +145,7 @@ def time_repeated(wall: datetime, change_at: datetime, now: datetime, *, first: 
     before they do"
     """
     which = "the first, before they do" if first else "the second, after they do"
-    return (
-        f"{clock_time(wall)} {day_ahead(wall, now)} comes twice: {_change(change_at, now)}; {which}"
-    )
+    return f"{time_ahead(wall, now)} comes twice: {_change(change_at, now)}; {which}"
 
 
 def _change(change_at: datetime, now: datetime) -> str:

@@ -21,7 +21,7 @@ from .exposure import is_exposed
 from .home_sources import forecast_weather_entities
 from .part_of_day import PartPlaced
 from .power_part_answers import part_when
-from .spoken import clock_time, day_ahead, shown, spoken_unit
+from .spoken import shown, spoken_unit, time_ahead
 
 # How far ahead "over the next hours" looks: far enough for a change to show.
 OUTLOOK = timedelta(hours=6)
@@ -110,7 +110,7 @@ async def async_weather_over(
             seen_to = (_at(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
             return (
                 f"{part_when(part, now)}, is past what {state.name}'s hourly forecast sees: up "
-                f"to {clock_time(seen_to)} {day_ahead(seen_to, now)}."
+                f"to {time_ahead(seen_to, now)}."
             )
         if quantity != "temperature":
             unit = PERCENTAGE
@@ -169,7 +169,7 @@ def weather_over_answer(
     def at(said: tuple[str, datetime]) -> str:
         number, moment = said
         # The hour under way began before now: "at 5:00 AM today" read as gone by at 5:56.
-        when = "this hour" if moment <= now else f"at {clock_time(moment)} {day_ahead(moment, now)}"
+        when = "this hour" if moment <= now else f"at {time_ahead(moment, now)}"
         return f"{spoken_unit(number, unit)} {when}"
 
     if extreme == "low":
@@ -179,5 +179,5 @@ def weather_over_answer(
     else:
         expects = f"between {spoken_unit(low[0], unit)} and {spoken_unit(high[0], unit)}"
     if reach is not None:
-        expects += f" (it sees up to {clock_time(reach)} {day_ahead(reach, now)})"
+        expects += f" (it sees up to {time_ahead(reach, now)})"
     return f"{when}, {name}'s hourly forecast expects {expects}."
