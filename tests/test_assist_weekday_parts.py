@@ -105,8 +105,10 @@ async def test_outside_over_a_weekdays_part_of_the_day(
     """ "How cold will it get outside on saturday night" had no sentence: the reading now and
     the weather's hourly forecast over that part of the day, or how far that forecast sees. A
     part past its end ("tomorrow evening") said no weather forecast tells the temperature,
-    though one did. A weekday's part that is not today's is said with its day: "Sunday
-    morning" asked on Saturday is tomorrow's, "Friday afternoon" the one on 6 March; asked on
+    though one did, and then only how far it sees: it says when to ask again, as far ahead
+    as the weather sees now (24 hours here). A weekday's part that is not today's is said
+    with its day: "Sunday morning" asked on Saturday is tomorrow's, "Friday afternoon" the one
+    on 6 March; asked on
     Saturday afternoon, "saturday morning" is next week's (it "has passed"), "this morning"
     today's."""
     freezer.move_to(NOW)
@@ -128,7 +130,8 @@ async def test_outside_over_a_weekdays_part_of_the_day(
         (
             "how cold will it get saturday morning",
             "Saturday morning, 7 March, from 6:00 AM to noon, is past what Outdoor's hourly "
-            "forecast sees: up to 4:00 PM tomorrow.",
+            "forecast sees: up to 4:00 PM tomorrow; ask again after noon on Friday, when it "
+            "should see all of it.",
         ),
         (
             "how cold will it get this morning",
@@ -137,12 +140,14 @@ async def test_outside_over_a_weekdays_part_of_the_day(
         (
             "how warm will it be outside on friday afternoon",
             "Friday afternoon, 6 March, from noon to 5:00 PM, is past what Outdoor's hourly "
-            "forecast sees: up to 4:00 PM tomorrow.",
+            "forecast sees: up to 4:00 PM tomorrow; ask again after 5:00 PM on Thursday, when "
+            "it should see all of it.",
         ),
         (
             "how cold will it get tomorrow evening",
             "Tomorrow evening, from 5:00 PM to midnight, is past what Outdoor's hourly forecast "
-            "sees: up to 4:00 PM tomorrow.",
+            "sees: up to 4:00 PM tomorrow; ask again after midnight tonight, when it should see "
+            "all of it.",
         ),
     ):
         assert await said(hass, sentence) == now + answer, sentence

@@ -106,11 +106,18 @@ async def async_weather_over(
         if over.size == 0:
             if not known.any():
                 continue
-            # A day or part past what it sees ("friday evening"): how far it sees.
+            # A day or part past what it sees ("friday evening"): how far it sees, and when it
+            # should see all of it, as far ahead as it sees now.
             seen_to = (_at(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
+            ask_from = (part.end - (seen_to - this_hour)).astimezone(now.tzinfo)
+            ask = (
+                f"ask again after {time_ahead(ask_from, now)}, when it should see all of it"
+                if ask_from > now
+                else "ask again once its forecast is updated"
+            )
             return (
                 f"{part_when(part, now)}, is past what {state.name}'s hourly forecast sees: up "
-                f"to {time_ahead(seen_to, now)}."
+                f"to {time_ahead(seen_to, now)}; {ask}."
             )
         if quantity != "temperature":
             unit = PERCENTAGE
