@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
-from homeassistant.const import CONF_NAME
+from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import area_registry as ar
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.const import (
     CONF_POWER_ENTITY,
@@ -17,7 +21,10 @@ from custom_components.py_iot_home.const import (
 )
 
 from .assist_sentences import said, start_assist
+from .fakes import FakeHardware
 from .imported_statistics import imported
+from .test_assist import TEMPERATURE as LIVING_ROOM_TEMPERATURE
+from .test_assist import _add_board_in_the_living_room
 from .test_predictor import (
     ENOUGH_DAYS,
     NOW,
@@ -155,3 +162,47 @@ async def test_midnight_and_noon_are_said_in_words(
         ("what will the power be at noon", "at noon tomorrow (likely "),
     ):
         assert when in await said(hass, sentence), sentence
+
+
+async def test_an_area_temperature_without_a_reading_is_said_plainly(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant answers an area's temperature from its sensor, ours once the board is in
+    the area, as its state and "degrees": the board's DHT22 failing, Assist said "unavailable
+    degrees". While it has no reading Assist says so; once it reads, Home Assistant's own
+    answer is back."""
+    ar.async_get(hass).async_get_or_create("Living room")
+    _add_board_in_the_living_room(hass, mock_config_entry)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    sentences = (
+        "what is the temperature in the living room",
+        "What's the living room temperature?",
+        "how warm is it in the living room",
+    )
+    reading = {sentence: await said(hass, sentence) for sentence in sentences}
+    # Home Assistant's own answers, from the area's sensor or by the sensor's name.
+    assert reading[sentences[0]] == "21.0 degrees", reading
+    fake_hardware.dht.default_reading = None
+    await _polls(hass, freezer, 4)
+    assert hass.states.get(LIVING_ROOM_TEMPERATURE).state == STATE_UNAVAILABLE
+    for sentence in sentences:
+        assert await said(hass, sentence) == (
+            "The temperature sensor of the Living room has no reading now."
+        ), sentence
+    fake_hardware.dht.default_reading = (21.0, 45.0)
+    await _polls(hass, freezer, 1)
+    for sentence in sentences:
+        assert await said(hass, sentence) == reading[sentence], sentence
+
+
+async def _polls(hass: HomeAssistant, freezer: FrozenDateTimeFactory, count: int) -> None:
+    """`count` of the board's polls (one a minute), and what they set off."""
+    for _ in range(count):
+        freezer.tick(timedelta(seconds=61))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()

@@ -47,6 +47,11 @@ _EDGE_PUNCTUATION = re.compile(rf"(?<!\w){_PUNCTUATION}|{_PUNCTUATION}(?!\w)")
 WHICH = "which:"
 
 
+def template_words(name: str) -> str:
+    """A name as a sentence template may hold it: its words, no syntax or edge punctuation."""
+    return " ".join(_EDGE_PUNCTUATION.sub(" ", name.translate(_TEMPLATE_SYNTAX)).split())
+
+
 # The sensor each reading is asked of, by the word the question uses.
 READINGS: dict[str, SensorDeviceClass] = {
     "temperature": SensorDeviceClass.TEMPERATURE,
@@ -125,8 +130,7 @@ def _names_without_area(hass: HomeAssistant) -> dict[str, list[str]]:
         for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
             if device.area_id or _reading_sensor(hass, device.id, "temperature") is None:
                 continue
-            name = (device.name_by_user or device.name or "").translate(_TEMPLATE_SYNTAX)
-            words = _EDGE_PUNCTUATION.sub(" ", name).split()
+            words = template_words(device.name_by_user or device.name or "").split()
             if not words:
                 continue
             names[device.id] = [" ".join(words)]

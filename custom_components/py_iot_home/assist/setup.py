@@ -8,6 +8,7 @@ from homeassistant.const import EVENT_COMPONENT_LOADED
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.helpers import intent
 
+from .area_temperature import AreaTemperatureIntent, async_follow_area_temperatures
 from .device_readings import DeviceTemperatureIntent, async_follow_device_sentences
 from .humidity import AreaHumidityIntent
 from .leds import AreaLedsIntent
@@ -39,6 +40,7 @@ def async_setup_assist(hass: HomeAssistant) -> None:
         OutdoorTrendIntent(),
         AreaLedsIntent(),
         DeviceTemperatureIntent(),
+        AreaTemperatureIntent(),
     ):
         intent.async_register(hass, handler)
     if "conversation" in hass.config.components:
@@ -65,3 +67,4 @@ async def _async_attach_sentences(hass: HomeAssistant) -> None:
         hass, {trigger_id: list(said.sentences) for trigger_id, said in SENTENCES.items()}, answer
     )
     await async_follow_device_sentences(hass)
+    await async_follow_area_temperatures(hass)
