@@ -198,7 +198,7 @@ async def test_what_is_the_temperature_outside(
     ):
         assert await said(hass, sentence) == "It is 4.5\u00a0°C outside (Garden).", sentence
     hass.states.async_set(TEMPERATURE, "unknown", {"friendly_name": "Garden"})
-    assert await said(hass, "what is the temperature outside") == "Garden has no temperature now."
+    assert await said(hass, "what is the temperature outside") == "Garden has no reading now."
 
 
 async def test_what_is_the_humidity_outside(
@@ -223,8 +223,9 @@ async def test_what_is_the_humidity_outside(
         assert await said(hass, sentence) == (
             "The humidity outside is 65.6\u00a0percent (Garden)."
         ), sentence
-    hass.states.async_set(HUMIDITY, "unknown", {"friendly_name": "Garden"})
-    assert await said(hass, "how humid is it outside") == "Garden has no humidity now."
+    # A sensor is of one quantity: this one was "Garden humidity has no humidity now".
+    hass.states.async_set(HUMIDITY, "unknown", {"friendly_name": "Garden humidity"})
+    assert await said(hass, "how humid is it outside") == "Garden humidity has no reading now."
 
 
 # The template weather's forecast re-renders on a timer that outlives the test.

@@ -119,7 +119,9 @@ def outdoor_reading_speech(
         number = shown(state.state, display_precision(hass, entity_id))
         unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
     if number is None or not isinstance(unit, str):
-        return f"{state.name} has no {reading.quantity} now."
+        # A sensor is of one quantity: "Garden humidity has no humidity now" said it twice.
+        missing = reading.quantity if split_entity_id(entity_id)[0] == "weather" else "reading"
+        return f"{state.name} has no {missing} now."
     return reading.answer(name=state.name, number=number, unit=unit)
 
 
