@@ -205,4 +205,40 @@ async def _polls(hass: HomeAssistant, freezer: FrozenDateTimeFactory, count: int
     for _ in range(count):
         freezer.tick(timedelta(seconds=61))
         async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        # The read runs in the executor, as a background task.
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_a_trend_not_ready_makes_no_promise_while_its_sensor_reads_nothing(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new board's trend says when to ask again: when it expects its first slope, counting
+    on readings. With the DHT22 failing it still said "ask again after 3:44 AM tomorrow",
+    a time that would come with no slope."""
+    ar.async_get(hass).async_get_or_create("Living room")
+    _add_board_in_the_living_room(hass, mock_config_entry)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    asked = await said(hass, "is the living room getting warmer")
+    assert asked.startswith(
+        "Not enough data yet to tell whether the Living room is getting warmer or colder; "
+        "ask again after "
+    ), asked
+    fake_hardware.dht.default_reading = None
+    await _polls(hass, freezer, 4)
+    for sentence, quantity, either in (
+        ("is the living room getting warmer", "temperature", "warmer or colder"),
+        ("is the humidity rising in the living room", "humidity", "more humid or drier"),
+    ):
+        assert await said(hass, sentence) == (
+            f"Not enough data yet to tell whether the Living room is getting {either}; its "
+            f"{quantity} sensor has no reading now."
+        ), sentence
+    assert await said(hass, "is it getting warmer") == (
+        "Not enough data yet to tell whether any room is getting warmer or colder; no room's "
+        "temperature sensor has a reading now."
+    )

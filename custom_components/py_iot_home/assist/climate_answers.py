@@ -84,9 +84,17 @@ def trend_answer(
 
 
 def not_enough_data_answer(
-    *, place: str, quantity: str, ready_at: datetime | None, now: datetime
+    *, place: str, quantity: str, ready_at: datetime | None, now: datetime, silent: bool = False
 ) -> str:
-    """The trend sensor has no slope yet; `ready_at` when it expects one (local times)."""
+    """The trend sensor has no slope yet; `ready_at` when it expects one (local times).
+
+    `silent`: its sensor has no reading now, so that time is no promise.
+    """
+    if silent:
+        said = f"its {quantity} sensor has no reading now"
+        if place == "any room":
+            said = f"no room's {quantity} sensor has a reading now"
+        return f"Not enough data yet to tell whether {place} is {_either_way(quantity)}; {said}."
     return (
         f"Not enough data yet to tell whether {place} is "
         f"{_either_way(quantity)}{_ask_again(ready_at, now)}."
@@ -153,11 +161,13 @@ def source_not_enough_data_answer(
     quantity: str,
     ready_at: datetime | None,
     now: datetime,
+    silent: bool = False,
 ) -> str:
     """The source's trend has no slope yet, as `not_enough_data_answer` says a room's."""
+    after = f"; {source} has no reading now" if silent else _ask_again(ready_at, now)
     return (
         f"Not enough data yet to tell whether {subject} is {_either_way(quantity)}{where} "
-        f"({source}){_ask_again(ready_at, now)}."
+        f"({source}){after}."
     )
 
 

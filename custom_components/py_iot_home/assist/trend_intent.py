@@ -33,6 +33,7 @@ from .trend_speech import (
     disabled_trend,
     local_time,
     place_words,
+    source_reads,
     trend_entities,
     trend_speech,
 )
@@ -185,9 +186,11 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
     if not trends:
         # As a room's answer does: when to ask again, the first room's trend expected.
         now = dt_util.now()
+        # Only a room whose sensor reads now will have its slope when it expects one.
+        reading = [entity for entity in places.values() if source_reads(hass, entity)]
         expected = [
             ready_at
-            for entity in places.values()
+            for entity in reading
             if (state := hass.states.get(entity.entity_id)) is not None
             and (ready_at := local_time(state.attributes.get(ATTR_READY_AT))) is not None
             and ready_at > now
@@ -197,6 +200,7 @@ def _home_trend_speech(hass: HomeAssistant, assistant: str, question: TrendQuest
             quantity=question.quantity,
             ready_at=min(expected, default=None),
             now=now,
+            silent=not reading,
         )
     return home_trend_answer(question=question, places=trends)
 

@@ -40,7 +40,7 @@ from .climate_answers import (
     trend_disabled_answer,
 )
 from .exposure import is_trend_exposed, not_exposed_answer, trend_source
-from .spoken import sentence_start
+from .spoken import sentence_start, shown
 from .trend_question import Direction, TrendQuestion
 
 TREND_DIRECTIONS: Mapping[object, Direction] = {
@@ -156,6 +156,12 @@ def disabled_trend(hass: HomeAssistant, trend: er.RegistryEntry, whose: str) -> 
     return DisabledTrend(of=whose, trend=name or trend.entity_id, device=str(device_name or whose))
 
 
+def source_reads(hass: HomeAssistant, trend: er.RegistryEntry) -> bool:
+    """Whether the sensor a trend follows has a reading now (or cannot be told)."""
+    source = hass.states.get(trend_source(hass, trend) or "")
+    return source is None or shown(source.state, None) is not None
+
+
 def local_time(value: object) -> datetime | None:
     """A trend's time attribute in the home's time zone; None if it is not a time."""
     try:
@@ -197,6 +203,8 @@ def trend_speech(
             quantity=quantity,
             ready_at=local_time(None if state is None else state.attributes.get(ATTR_READY_AT)),
             now=dt_util.now(),
+            # The time it expects a slope by counts on readings its sensor is not giving.
+            silent=not source_reads(hass, entity),
         )
     if state.state == STATE_UNAVAILABLE:
         return words.unavailable(quantity)
