@@ -358,8 +358,9 @@ async def test_not_enough_history_then_recovers(
     assert issue.translation_placeholders["hours"] == str(14 * 24 - 5 * 24)
     # Assist as a user has it, the forecast's sensors exposed to it.
     await start_assist(hass)
+    # In days, as a person waits for them: the repair's 216 hours are 9 days.
     assert said(await ask(hass, "what is the power forecast")) == (
-        f"Power forecast has no forecast yet: it needs {14 * 24 - 5 * 24} more hours of history."
+        f"Power forecast has no forecast yet: it needs {14 - 5} more days of history."
     )
 
     await _seed(hass, ENOUGH_DAYS)

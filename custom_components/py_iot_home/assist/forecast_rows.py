@@ -54,9 +54,20 @@ def why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) ->
                 f"{predictor.training_days}-day training window is {snapshot.hours_needed} "
                 "hours short; widen the window or leave out fewer days in its options."
             )
-        case "needs_history":
+        case "needs_history" if snapshot.hours_needed:
             return (
-                f"{name} has no forecast yet: it needs {snapshot.hours_needed} more hours "
-                "of history."
+                f"{name} has no forecast yet: it needs {_time_needed(snapshot.hours_needed)} of "
+                "history."
             )
     return f"{name} has no forecast yet."
+
+
+def _time_needed(hours: int) -> str:
+    """Hours of history still needed, in days from two days on: "9 more days", not "216".
+
+    A count of hours was heard as a number to work out, not as a wait.
+    """
+    if hours < 48:
+        return "1 more hour" if hours == 1 else f"{hours} more hours"
+    days, rest = divmod(hours, 24)
+    return f"about {round(hours / 24)} more days" if rest else f"{days} more days"
