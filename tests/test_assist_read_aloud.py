@@ -242,3 +242,23 @@ async def test_a_trend_not_ready_makes_no_promise_while_its_sensor_reads_nothing
         "Not enough data yet to tell whether any room is getting warmer or colder; no room's "
         "temperature sensor has a reading now."
     )
+
+
+async def test_a_missing_sensor_is_named_by_the_forecast_that_reads_it(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A forecast's power or outdoor sensor removed from Home Assistant: Assist read out its
+    entity id ("The power sensor sensor.demo_power is gone.")."""
+    freezer.move_to(NOW)
+    _set_states(hass)
+    await _add_predictor(hass)
+    await start_assist(hass)
+    hass.states.async_remove(POWER)
+    hass.states.async_remove(TEMPERATURE)
+    assert await said(hass, "how much power are we using") == (
+        "The power sensor Power forecast reads is missing: choose another in its settings."
+    )
+    assert await said(hass, "what is the temperature outside") == (
+        "The outdoor temperature source Power forecast reads is missing: choose another in its "
+        "settings."
+    )

@@ -18,6 +18,7 @@ from ..const import (
     SubentryKind,
 )
 from ..home.subentries import home_subentries
+from .spoken import listed
 
 
 @callback
@@ -78,6 +79,23 @@ def _outdoor_entities(hass: HomeAssistant, sensor_key: str) -> list[str]:
         str(forecast.data.get(sensor_key) or forecast.data.get(CONF_WEATHER_ENTITY) or "")
         for forecast in home_subentries(hass, SubentryKind.FORECAST)
     )
+
+
+@callback
+def missing_source_answer(hass: HomeAssistant, entity_id: str, what: str) -> str:
+    """A sensor the home is read from (`what`: "power sensor") that has no state.
+
+    Named by the forecasts that read it: its entity id is no words to say.
+    """
+    keys = (CONF_POWER_ENTITY, CONF_TEMPERATURE_ENTITY, CONF_HUMIDITY_ENTITY, CONF_WEATHER_ENTITY)
+    titles = [
+        forecast.title
+        for forecast in home_subentries(hass, SubentryKind.FORECAST)
+        if entity_id in (forecast.data.get(key) for key in keys)
+    ]
+    if not titles:
+        return f"The {what} {entity_id} is missing."
+    return f"The {what} {listed(titles)} reads is missing: choose another in its settings."
 
 
 def _distinct(entity_ids: Iterable[str]) -> list[str]:

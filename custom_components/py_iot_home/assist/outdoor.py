@@ -23,7 +23,11 @@ from .climate_answers import (
 )
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
-from .home_sources import outdoor_humidity_entities, outdoor_temperature_entities
+from .home_sources import (
+    missing_source_answer,
+    outdoor_humidity_entities,
+    outdoor_temperature_entities,
+)
 from .power_part_answers import part_passed
 from .spoken import one_after_another, shown
 from .weather_outlook import async_weather_outlook, async_weather_over
@@ -109,7 +113,7 @@ def outdoor_reading_speech(
     """The outdoor source `entity_id`'s reading now, or why it has none to say."""
     state = hass.states.get(entity_id)
     if state is None:
-        return f"The outdoor {reading.quantity} source {entity_id} is gone."
+        return missing_source_answer(hass, entity_id, f"outdoor {reading.quantity} source")
     if not is_exposed(hass, assistant, entity_id):
         return not_exposed_answer(state.name)
     if split_entity_id(entity_id)[0] == "weather":

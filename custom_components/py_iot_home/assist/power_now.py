@@ -12,7 +12,7 @@ from homeassistant.util.unit_conversion import PowerConverter
 
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
-from .home_sources import home_power_entities
+from .home_sources import home_power_entities, missing_source_answer
 from .power_answers import power_now_answer
 from .spoken import one_after_another, shown
 
@@ -48,7 +48,7 @@ def power_now_speech(hass: HomeAssistant, assistant: str, entity_id: str) -> str
     """What the power sensor `entity_id` reads now, or why it says nothing."""
     state: State | None = hass.states.get(entity_id)
     if state is None:
-        return f"The power sensor {entity_id} is gone."
+        return missing_source_answer(hass, entity_id, "power sensor")
     # Power sensors are not exposed by default: the answer says where to expose one.
     if not is_exposed(hass, assistant, entity_id):
         return not_exposed_answer(state.name)
