@@ -20,7 +20,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
 )
 
-from .assist_sentences import said, start_assist
+from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
 from .fakes import FakeHardware
 from .imported_statistics import imported
 from .test_assist import TEMPERATURE as LIVING_ROOM_TEMPERATURE
@@ -190,10 +190,20 @@ async def test_an_area_temperature_without_a_reading_is_said_plainly(
     fake_hardware.dht.default_reading = None
     await _polls(hass, freezer, 4)
     assert hass.states.get(LIVING_ROOM_TEMPERATURE).state == STATE_UNAVAILABLE
+    no_reading = "The temperature sensor of the Living room has no reading now."
     for sentence in sentences:
-        assert await said(hass, sentence) == (
-            "The temperature sensor of the Living room has no reading now."
-        ), sentence
+        assert await said(hass, sentence) == no_reading, sentence
+    # Un-exposed, it is Home Assistant's to answer (from a thermostat, where there is one).
+    expose(hass, LIVING_ROOM_TEMPERATURE, False)
+    await hass.async_block_till_done()
+    # Home Assistant's own: "Sorry, I am not aware of any climate in the Living room area".
+    assert await said(hass, sentences[0]) not in (
+        no_reading,
+        f"Living room Temperature{NOT_EXPOSED}",
+    )
+    expose(hass, LIVING_ROOM_TEMPERATURE, True)
+    await hass.async_block_till_done()
+    assert await said(hass, sentences[0]) == no_reading
     fake_hardware.dht.default_reading = (21.0, 45.0)
     await _polls(hass, freezer, 1)
     for sentence in sentences:

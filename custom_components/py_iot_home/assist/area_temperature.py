@@ -61,7 +61,8 @@ def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
     """The sentences of each area whose sensor of ours has a state but no number, by area id.
 
     Only while the sensor is exposed: when it is not, Home Assistant answers from the area's
-    thermostat, if it has one.
+    thermostat, if it has one (exposing one of ours updates its registry entry, which is
+    followed).
     """
     commands: dict[str, list[str]] = {}
     areas = ar.async_get(hass)
