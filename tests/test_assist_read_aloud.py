@@ -46,9 +46,9 @@ def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrat
 async def test_an_answer_begins_with_a_capital_and_a_name_keeps_its_own(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A meter its user named "eGauge mains", a forecast "home forecast": the answers began
-    "eGauge mains reads 100 W now." and "home forecast has no forecast", and the reading
-    after a sentence about the trend began in lower case too."""
+    """A forecast its user named "home forecast": the answer began "home forecast has no
+    forecast". A meter named "eGauge mains" keeps its brand's spelling at a sentence's start
+    ("EGauge" reads as a typo), after a sentence about the trend too."""
     freezer.move_to(NOW)
     _set_states(hass)
     form = await _predictor_form(hass)
@@ -71,11 +71,11 @@ async def test_an_answer_begins_with_a_capital_and_a_name_keeps_its_own(
         TEMPERATURE, "4.5", {"unit_of_measurement": "°C", "friendly_name": "garden"}
     )
     await start_assist(hass)
-    assert await said(hass, "how much power are we using") == "EGauge mains reads 100\u00a0W now."
+    assert await said(hass, "how much power are we using") == "eGauge mains reads 100\u00a0W now."
     assert await said(hass, "is the power use rising") == (
-        "EGauge mains keeps no power trend, so I cannot tell whether the home is using more "
+        "eGauge mains keeps no power trend, so I cannot tell whether the home is using more "
         "power: a node's power meter, chosen as a power forecast's power sensor, keeps one. "
-        "EGauge mains reads 100\u00a0W now."
+        "eGauge mains reads 100\u00a0W now."
     )
     # Within a sentence a name is as its user wrote it.
     assert await said(hass, "what is the temperature outside") == (

@@ -21,9 +21,13 @@ def spoken_unit(number: str, unit: str) -> str:
 def sentence_start(said: str) -> str:
     """`said` as a sentence begins it: a capital first letter, the rest as given.
 
-    A name keeps its own capitals ("eGauge" mid-sentence, "EGauge" first); Home Assistant's
-    `capitalize` filter lowers the rest ("Egauge").
+    A first word with capitals of its own is a brand's spelling, written so at a sentence's
+    start too ("eGauge", "iPhone"; "EGauge" reads as a typo); Home Assistant's `capitalize`
+    filter would lower the rest ("Egauge").
     """
+    first_word = said.split(" ", 1)[0]
+    if any(letter.isupper() for letter in first_word):
+        return said
     return said[:1].upper() + said[1:]
 
 
