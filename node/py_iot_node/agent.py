@@ -324,8 +324,7 @@ class NodeAgent:
         if self._clock_stepped and self.connected:
             self._clock_stepped = False
             self._submit_state({})
-        if self._hold.update():
-            self._send_next_replay()
+        self._clock_unsynchronised()
         if self._switch_ration.waiting:
             self._switch_waiting()
         if not self.connected:
@@ -426,6 +425,15 @@ class NodeAgent:
             return
         if self._verifier is not None:
             self.buffer.command_seq = self._verifier.last_seq
+            if self._clock_unsynchronised():
+                self._rejections.reject(
+                    "command",
+                    topic,
+                    "clock_not_synchronised",
+                    "the clock may be set back to before the node went down: a command "
+                    "Home Assistant sent then, kept by anyone on the broker, would pass as new",
+                )
+                return
         key = command.switch_key
         until = None
         if command.until is not None:
@@ -447,6 +455,12 @@ class NodeAgent:
             return
         self._switch(key, command.on)
         self._submit_state({})
+
+    def _clock_unsynchronised(self) -> bool:
+        """Whether the hold for the clock's synchronisation lasts; the backlog goes as it ends."""
+        if self._hold.update():
+            self._send_next_replay()
+        return self._hold.holding
 
     def _refuse_late(self, topic: str, key: str, late_s: float) -> None:
         """Drop a command Home Assistant has given up on; say what the switch really is.
