@@ -868,13 +868,16 @@ async def test_another_entitys_change_leaves_the_device_sentences_attached(
 
 # The MQTT client's housekeeping timer outlives the test, as in every node test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
-@pytest.mark.parametrize("name", ["Garage Pi, north", "Garage Pi!", "Garage: Pi north"])
+@pytest.mark.parametrize(
+    "name", ["Garage Pi, north", "Garage Pi!", "Garage: Pi north", "Garage Pi\\", "Garage\\Pi"]
+)
 async def test_a_device_named_with_punctuation_is_asked_by_its_words(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, name: str
 ) -> None:
     """A comma, colon or exclamation mark in a name (the user's rename, a node's announcement)
     made Home Assistant refuse every device sentence, so no device in no area answered:
-    "I do not know an area called garage", and an error in the log."""
+    "I do not know an area called garage", and an error in the log. So did a backslash at its
+    end, which escaped the template's closing parenthesis; inside, it joined two words."""
     await _node_in_no_area(hass, name)
     for sentence in (
         "what is the temperature in the garage",
