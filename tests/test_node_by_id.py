@@ -29,10 +29,13 @@ from custom_components.py_iot_home.nodes.discovery import (
     PENDING_DISCOVERIES,
     REFUSED_FOR_CAPACITY,
 )
+from custom_components.py_iot_home.protocol import MessageSigner
 
 from .mosquitto_server import MosquittoServer, mosquitto_available
 from .mqtt_entry import async_settle, async_setup_mqtt_entry, broker_publisher
 from .node_messages import ANNOUNCE_TOPIC, NODE_ID, announce_payload, announcement
+
+SECRET = "the kitchen node's own secret"
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -57,14 +60,16 @@ async def _node_form(hass: HomeAssistant) -> str:
     return result["flow_id"]
 
 
-async def _ask_for(hass: HomeAssistant, flow_id: str, typed: str) -> dict:
+async def _ask_for(
+    hass: HomeAssistant, flow_id: str, typed: str, retained: bytes | None = None
+) -> dict:
     """Type a node id; the broker answers the new subscription with the retained announcement."""
     asking = hass.async_create_task(
         hass.config_entries.flow.async_configure(flow_id, {CONF_NODE_ID: typed})
     )
     await asyncio.sleep(0.1)
     # What the broker sends a new subscription to the node's announce topic: its retained one.
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, retained or announce_payload(), retain=True)
     return await asking
 
 
@@ -152,6 +157,34 @@ async def test_a_node_waiting_under_discovered_is_taken_over_when_asked_by_its_i
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
     assert NODE_ID not in hass.data[PENDING_DISCOVERIES]
+
+
+async def test_a_waiting_signing_node_taken_over_by_its_id_still_needs_its_secret(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient
+) -> None:
+    """The signing node's card waits; a stranger (a broker without the documented ACL) then
+    announces its id unsigned and retained, which the broker now hands a new subscription.
+    Asked by its id, the dialog took the card over and dropped the node's signed
+    announcement with it: confirmed without a secret, the node was added unsigned, and
+    anyone could speak for it. Its own card had said its secret was required."""
+    signer = MessageSigner(SECRET)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(signer=signer), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert NODE_ID in hass.data[PENDING_DISCOVERIES]
+    strangers = announce_payload()
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, strangers, retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    result = await _ask_for(hass, await _node_form(hass), NODE_ID, strangers)
+    assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "mqtt_confirm")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_SECRET: ""})
+    assert result["errors"] == {CONF_SECRET: "secret_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_SECRET: SECRET}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_SECRET] == SECRET
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_without_mqtt_the_form_says_to_set_it_up(hass: HomeAssistant) -> None:

@@ -44,15 +44,15 @@ from .nodes.discovery import (
     check_capacity,
     check_unique_ids,
     confirm_placeholders,
-    later_signed,
     node_title,
     parse_discovery,
     pending_discoveries,
     record_discovery_rejection,
     release_pending_discovery,
-    remember_later_signed,
     remember_refused_for_capacity,
+    remember_signed,
     secret_in_use,
+    signed_announcements,
     verified_announcement,
 )
 from .nodes.entries import node_entries
@@ -135,9 +135,12 @@ class PyIotHomeConfigFlow(
             if err.reason == "too_many_pending" and node_id:
                 remember_refused_for_capacity(self.hass, node_id, discovery_info)
             return self.async_abort(reason=err.reason)
-        remember_later_signed(self.hass, announcement.node_id, discovery_info.payload)
+        # A signed one is kept with the node's waiting discovery: another flow's (this one
+        # then aborts just below), or this one's, once it waits.
+        remember_signed(self.hass, announcement.node_id, discovery_info.payload)
         await self.async_set_unique_id(announcement.node_id)
         pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
+        remember_signed(self.hass, announcement.node_id, discovery_info.payload)
         self._discovery = (discovery_info, announcement)
         self.context["title_placeholders"] = {"name": node_title(self.hass, announcement)}
         return await self.async_step_mqtt_confirm()
@@ -158,7 +161,10 @@ class PyIotHomeConfigFlow(
         if user_input is not None:
             secret = user_input.get(CONF_SECRET, "").strip()
             # The first announcement may be a stranger's; the node's own may have come later.
-            payloads = [discovery_info.payload, *later_signed(self.hass, announcement.node_id)]
+            payloads = [
+                discovery_info.payload,
+                *signed_announcements(self.hass, announcement.node_id),
+            ]
             if secret:
                 verified = verified_announcement(discovery_info.topic, payloads, secret)
                 if verified is None and (
@@ -238,7 +244,9 @@ class PyIotHomeConfigFlow(
         except DiscoveryRejected as err:
             return self.async_abort(reason=err.reason)
         # Its discovery may be waiting (perhaps among a flood's): this dialog takes it over,
-        # where Home Assistant said only "already being configured", and not where.
+        # where Home Assistant said only "already being configured", and not where; with
+        # the signed announcements it kept: the broker's may now be a stranger's, unsigned.
+        signed = signed_announcements(self.hass, announcement.node_id)
         for waiting in self.hass.config_entries.flow.async_progress_by_handler(
             DOMAIN, match_context={"unique_id": announcement.node_id}
         ):
@@ -249,6 +257,8 @@ class PyIotHomeConfigFlow(
         if len(node_entries(self.hass)) >= MAX_NODES:
             return self.async_abort(reason="too_many_nodes")
         pending_discoveries(self.hass)[announcement.node_id] = self.flow_id
+        for payload in signed:
+            remember_signed(self.hass, announcement.node_id, payload)
         self._discovery = (info, announcement)
         self.context["title_placeholders"] = {"name": node_title(self.hass, announcement)}
         return await self.async_step_mqtt_confirm()

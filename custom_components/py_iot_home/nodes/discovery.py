@@ -45,12 +45,13 @@ from .waiting_discoveries import WaitingDiscoveries
 DISCOVERY_REJECTIONS: HassKey[Counter[str]] = HassKey(f"{DOMAIN}_discovery_rejections")
 # Node id -> flow id of every discovery waiting for the user's confirmation.
 PENDING_DISCOVERIES: HassKey[dict[str, str]] = HassKey(f"{DOMAIN}_pending_discoveries")
-# Node id -> signed announcements that came after its waiting flow's own (the flow keeps the
-# first, which may be a stranger's): the node's secret confirms whichever of them it signed.
-LATER_SIGNED: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
-    f"{DOMAIN}_later_signed_announcements"
+# Node id -> the signed announcements of a node whose discovery waits, its flow's own among
+# them (the first may be a stranger's unsigned one): the node's secret confirms whichever of
+# them it signed, also in a dialog that takes the waiting one over (by the node's id).
+SIGNED_ANNOUNCEMENTS: HassKey[dict[str, deque[bytes | bytearray | str]]] = HassKey(
+    f"{DOMAIN}_signed_announcements"
 )
-MAX_LATER_SIGNED = 4
+MAX_SIGNED_KEPT = 4
 # The announcements refused while the pending discoveries were full: offered again as slots
 # free up, since the broker does not send an unchanged retained one again. Strangers' made-up
 # nodes may fill the slots (without the documented ACL); the real node's turn then comes as
@@ -149,7 +150,7 @@ def release_pending_discovery(hass: HomeAssistant, node_id: str, flow_id: str) -
     pending = pending_discoveries(hass)
     if pending.get(node_id) == flow_id:
         del pending[node_id]
-        hass.data.get(LATER_SIGNED, {}).pop(node_id, None)
+        hass.data.get(SIGNED_ANNOUNCEMENTS, {}).pop(node_id, None)
         if (refused := hass.data.get(REFUSED_FOR_CAPACITY)) and (info := refused.take_next()):
             discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_MQTT}, info)
 
@@ -166,9 +167,7 @@ def remember_refused_for_capacity(hass: HomeAssistant, node_id: str, info: MqttS
         )
 
 
-def remember_later_signed(
-    hass: HomeAssistant, node_id: str, payload: bytes | bytearray | str
-) -> None:
+def remember_signed(hass: HomeAssistant, node_id: str, payload: bytes | bytearray | str) -> None:
     """Keep a signed announcement of a node whose discovery waits for confirmation.
 
     Only signed ones are kept, so unsigned ones cannot push the node's own out: a stranger
@@ -176,16 +175,16 @@ def remember_later_signed(
     """
     if node_id not in pending_discoveries(hass) or not is_signed(payload):
         return
-    later = hass.data.setdefault(LATER_SIGNED, {}).setdefault(
-        node_id, deque(maxlen=MAX_LATER_SIGNED)
+    kept = hass.data.setdefault(SIGNED_ANNOUNCEMENTS, {}).setdefault(
+        node_id, deque(maxlen=MAX_SIGNED_KEPT)
     )
-    if payload not in later:
-        later.append(payload)
+    if payload not in kept:
+        kept.append(payload)
 
 
-def later_signed(hass: HomeAssistant, node_id: str) -> list[bytes | bytearray | str]:
-    """The signed announcements that came after a waiting discovery's own."""
-    return list(hass.data.get(LATER_SIGNED, {}).get(node_id, ()))
+def signed_announcements(hass: HomeAssistant, node_id: str) -> list[bytes | bytearray | str]:
+    """The signed announcements kept for a waiting discovery, oldest first."""
+    return list(hass.data.get(SIGNED_ANNOUNCEMENTS, {}).get(node_id, ()))
 
 
 async def async_retained_announcement(hass: HomeAssistant, topic: str) -> bytes | None:
