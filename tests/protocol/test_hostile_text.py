@@ -142,6 +142,14 @@ def test_text_that_markdown_or_html_would_turn_into_markup_is_refused(markup: st
         ("\u041b\u0430\u03c0\u043a\u0430", ("Cyrillic", "Greek")),  # "Лапка", a Greek pi
         ("\U0001d40a\u0456tchen", ("Latin", "Cyrillic")),  # a mathematical bold K is Latin
         ("K\u0301\u0456tchen", ("Latin", "Cyrillic")),  # a combining accent joins the word
+        # Letters of other scripts that read as Latin ones: a Lisu K, a Cherokee K, an
+        # Armenian h and o, a Canadian syllabic "P"; Cyrillic and Greek words likewise.
+        ("\ua4d7itchen Pi", ("Lisu", "Latin")),
+        ("\u13e6itchen Pi", ("Cherokee", "Latin")),
+        ("Kitc\u0570en Pi", ("Latin", "Armenian")),
+        ("Kitchen P\u0585d", ("Latin", "Armenian")),
+        ("\u146d\u0456", ("Canadian", "Cyrillic")),
+        ("\u041a\u0443\u0445\u0570\u044f", ("Cyrillic", "Armenian")),
     ],
 )
 def test_a_word_mixing_look_alike_scripts_is_refused(name: str, scripts: tuple[str, str]) -> None:
@@ -169,6 +177,11 @@ def test_a_word_mixing_look_alike_scripts_is_refused(name: str, scripts: tuple[s
         "\u0394T sensor",  # Greek letters written as symbols look like no Latin letter
         "\u00b5Controller",  # the micro sign, a Greek mu once NFKC-read
         "\u03a9 meter",
+        "\u30ad\u30c3\u30c1\u30f3Pi",  # Japanese beside Latin, with its prolonged sound mark
+        "\u5927\u962a\u30fc\u3005 \ud55c\uad6dPi",  # Han, the iteration mark, Hangul
+        "\u041c\u02bc\u044f\u0441\u043e",  # Ukrainian's apostrophe, a modifier letter
+        "\u0570\u0561\u0575\u0565\u0580\u0565\u0576 Pi",  # an Armenian word beside "Pi"
+        "\u13a0\u13cd\u13a9",  # Cherokee alone
     ],
 )
 def test_words_in_one_script_are_kept(name: str) -> None:

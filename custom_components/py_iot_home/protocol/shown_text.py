@@ -16,6 +16,16 @@ MARKUP_CHARACTERS: Final = frozenset("<>[]")
 # Scripts whose letters look alike (a Cyrillic or a Latin "a", a Greek or a Latin "o"): browsers
 # refuse a domain name label that mixes them, and so does a word of a name here.
 LOOKALIKE_SCRIPTS: Final = ("LATIN", "CYRILLIC", "GREEK")
+# The scripts a word of Latin letters may hold besides (Chinese, Japanese and Korean names take
+# Latin letters in, "温度計Pi"), as browsers allow in a label. Beside any other, a Latin,
+# Cyrillic or Greek letter is refused too: a Lisu K (U+A4D7), a Cherokee one (U+13E6), an
+# Armenian h and o (U+0570, U+0585) read as Latin ones; Python has no confusables table.
+CJK_SCRIPTS: Final = frozenset(
+    ("CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC")
+)
+# Letters of no script, as the first word of their Unicode name shows: Ukrainian's apostrophe
+# (a modifier letter) inside a Cyrillic word, Japanese's vertical repeat marks.
+_NO_SCRIPT: Final = frozenset(("MODIFIER", "CARON", "VERTICAL", "TURNED", "ROMAN"))
 # Greek letters written as symbols in technical names ("ΔT", "µC", "Ω meter") that no Latin
 # letter looks like: they belong to no script beside Latin ones. (NFKC makes µ a Greek mu.)
 # Beside Cyrillic ones they are Greek: Γ, Π and Φ are Cyrillic Г, П and Ф to the eye.
@@ -28,16 +38,25 @@ def markup_character(text: str) -> str | None:
     return next((character for character in text if character in MARKUP_CHARACTERS), None)
 
 
-def _lookalike_script(character: str) -> str | None:
+def _script(character: str) -> str | None:
+    """A letter's script, as its Unicode name begins (Python has no script property)."""
     if character in SYMBOL_LETTERS:
         return _SYMBOL
-    # Python has no script property; Unicode names every such letter after its script.
+    if not character.isalpha():
+        return None  # a mark joins the word, of whatever script
     script = unicodedata.name(character, "").partition(" ")[0]
-    return script.title() if script in LOOKALIKE_SCRIPTS else None
+    return None if script in _NO_SCRIPT else script
+
+
+def _may_mix(one: str, other: str) -> bool:
+    """Whether two scripts may share a word (neither a symbol letter)."""
+    if one not in LOOKALIKE_SCRIPTS and other not in LOOKALIKE_SCRIPTS:
+        return True
+    return {one, other} - {"LATIN"} <= CJK_SCRIPTS
 
 
 def mixed_scripts(text: str) -> tuple[str, str] | None:
-    """Two look-alike scripts one word of `text` mixes ("Kitchen" with a Cyrillic i), if any.
+    """Two scripts one word of `text` mixes that a name may not ("Kitchen" with a Cyrillic i).
 
     A word is a run of letters and marks, read in compatibility form (a mathematical bold K
     is Latin). A Russian word beside "Pi" mixes scripts across words: it reads as it is.
@@ -46,17 +65,19 @@ def mixed_scripts(text: str) -> tuple[str, str] | None:
     for character in unicodedata.normalize("NFKC", text):
         if not (character.isalpha() or unicodedata.category(character).startswith("M")):
             scripts.clear()
-        elif (script := _lookalike_script(character)) is not None and script not in scripts:
+        elif (script := _script(character)) is not None and script not in scripts:
             scripts.append(script)
             named = list(
                 dict.fromkeys(
-                    "Greek" if one == _SYMBOL else one
+                    "GREEK" if one == _SYMBOL else one
                     for one in scripts
-                    if one != _SYMBOL or "Cyrillic" in scripts
+                    if one != _SYMBOL or "CYRILLIC" in scripts
                 )
             )
-            if len(named) > 1:
-                return named[0], named[1]
+            for index, one in enumerate(named):
+                for other in named[index + 1 :]:
+                    if not _may_mix(one, other):
+                        return one.title(), other.title()
     return None
 
 
