@@ -46,8 +46,21 @@ async def _announce(hass: HomeAssistant, node_id: str, name: str) -> dict:
         "\uff2b\uff49\uff54\uff43\uff48\uff45\uff4e \uff30\uff49",
         "\U0001d40a\U0001d422\U0001d42d\U0001d41c\U0001d421\U0001d41e\U0001d427"
         " \U0001d40f\U0001d422",
+        # Whole words of Cyrillic or Greek letters that read as Latin ones: "Pi" in a Cyrillic
+        # Er and Ukrainian i, "KITCHEN PI" in Greek capitals with a lunate sigma for the C.
+        "Kitchen \u0420\u0456",
+        "\u039a\u0399\u03a4\u03f9\u0397\u0395\u039d \u03a1\u0399",
+        "K\u0131tchen P\u0131",  # dotless i
     ],
-    ids=["same", "case_and_spaces", "full_width", "mathematical_bold"],
+    ids=[
+        "same",
+        "case_and_spaces",
+        "full_width",
+        "mathematical_bold",
+        "cyrillic_word",
+        "greek_words",
+        "dotless_i",
+    ],
 )
 async def test_a_node_announced_under_a_configured_nodes_name_is_told_apart(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, name: str

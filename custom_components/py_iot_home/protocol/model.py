@@ -114,12 +114,35 @@ def has_visible_character(text: str) -> bool:
     )
 
 
-def name_as_read(name: str) -> str:
-    """A name as a person reads it: case, runs of spaces and compatibility forms aside.
+# Cyrillic and Greek letters (and Latin ones) that read as another Latin letter: a word of
+# them alone passes the one-script rule, and reads as "Pi" or "KITCHEN". Accents come apart
+# first (NFKD), so a Cyrillic e with a diaeresis reads as a Latin one. Python has no
+# confusables table.
+_READ_AS_LATIN: Final = str.maketrans(
+    # Cyrillic capitals A B E K M H O P C T X Y S I J Q W Y I, small a e o p c x y s i j d h
+    # q w l, izhitsa V v (each as it reads in Latin letters, below)
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423"
+    "\u0405\u0406\u0408\u051a\u051c\u04ae\u04c0\u0430\u0435\u043e\u0440\u0441"
+    "\u0445\u0443\u0455\u0456\u0458\u0501\u04bb\u051b\u051d\u04cf\u0474\u0475"
+    # Greek capitals A B E Z H I K M N O P T Y X C J, small o i c j v k p u x a
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4"
+    "\u03a5\u03a7\u03f9\u037f\u03bf\u03b9\u03f2\u03f3\u03bd\u03ba\u03c1\u03c5"
+    "\u03c7\u03b1"
+    # Latin dotless i, iota, alpha and script g
+    "\u0131\u0269\u0251\u0261",
+    "ABEKMHOPCTXYSIJQWYIaeopcxysijdhqwlVvABEZHIKMNOPTYXCJoicjvkpuxaiiag",
+)
 
-    "Kitchen" in full-width or mathematical bold letters (NFKC) reads as "kitchen".
+
+def name_as_read(name: str) -> str:
+    """A name as a person reads it: case, spaces, compatibility forms and look-alikes aside.
+
+    "Kitchen" in full-width or mathematical bold letters (NFKC) reads as "kitchen", and a
+    Cyrillic word of letters that look Latin (an Er and a Ukrainian i) as "pi".
     """
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    # Before NFKD too: it makes the lunate sigmas (which read as c) plain sigmas.
+    latin = unicodedata.normalize("NFKD", name.translate(_READ_AS_LATIN)).translate(_READ_AS_LATIN)
+    return " ".join(unicodedata.normalize("NFKC", latin).split()).casefold()
 
 
 class RejectionKind(StrEnum):
