@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .protocol import ProtocolError, name_as_read
+from .protocol import ProtocolError, reads_alike
 from .protocol.fields import name as checked_name
 
 # Longer than an announced name (64): an LED's default name is its board's and " LED 2".
@@ -30,12 +30,11 @@ def name_taken(name: str, existing: Iterable[str]) -> bool:
     """Whether `name` repeats one of `existing`, as a person would read them.
 
     Case, spaces and compatibility forms aside: "Kitchen" in full-width or mathematical bold
-    letters reads as "Kitchen". Two devices of one name cannot be told apart
-    in lists, history or by Assist: the forms propose a name not taken, and refuse one
-    typed over it.
+    letters reads as "Kitchen", and so do Cyrillic or Greek letters that look like it. Two
+    devices of one name cannot be told apart in lists, history or by Assist: the forms propose
+    a name not taken, and refuse one typed over it.
     """
-    wanted = name_as_read(name)
-    return any(name_as_read(other) == wanted for other in existing)
+    return any(reads_alike(name, other) for other in existing)
 
 
 def unused_name(base: str, existing: Iterable[str]) -> str:

@@ -27,7 +27,7 @@ from .protocol import (
     invisible_character,
     markup_character,
     mixed_scripts,
-    name_as_read,
+    reads_alike,
     validate_key,
     validate_node_id,
     validate_prefix,
@@ -395,10 +395,11 @@ def _check_names_differ(what: str, names: list[str]) -> None:
 
     Their entities could not be told apart in lists, history or by Assist.
     """
-    read = [name_as_read(name) for name in names]
-    for name, as_read in zip(names, read, strict=True):
-        if read.count(as_read) > 1:
-            raise ConfigError(f"{what}: two are named {name!r} (case and spaces aside)")
+    for index, name in enumerate(names):
+        if any(reads_alike(name, other) for other in names[index + 1 :]):
+            raise ConfigError(
+                f"{what}: two are named {name!r} (case, spaces and look-alikes aside)"
+            )
 
 
 def parse_config(

@@ -283,6 +283,19 @@ def test_announcement_tolerates_extra_fields_and_unknown_quantities() -> None:
             },
             RejectionKind.DUPLICATE_KEY,
         ),
+        # Cyrillic or Greek look-alikes ("Pi" in a Cyrillic Er and Ukrainian i), and the case
+        # of a Cyrillic word whose capitals read as Latin letters and its small ones do not.
+        *(
+            (
+                {"switches": [{"key": "led", "name": one}, {"key": "led2", "name": other}]},
+                RejectionKind.DUPLICATE_KEY,
+            )
+            for one, other in (
+                ("Desk Pi", "Desk \u0420\u0456"),
+                ("\u0412\u041e\u0414\u0410", "\u0432\u043e\u0434\u0430"),
+                ("\u039d\u0395\u03a1\u039f", "\u03bd\u03b5\u03c1\u03bf"),
+            )
+        ),
         (
             {
                 "sensors": [

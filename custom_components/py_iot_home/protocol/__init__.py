@@ -63,6 +63,7 @@ from .model import (
     has_visible_character,
     invisible_character,
     name_as_read,
+    reads_alike,
     visible_text,
 )
 from .parsing import (
@@ -169,6 +170,7 @@ __all__ = [
     "parse_state",
     "parse_topic",
     "readable_text",
+    "reads_alike",
     "replay_batch_size",
     "restamp_state",
     "secret_key",

@@ -135,14 +135,30 @@ _READ_AS_LATIN: Final = str.maketrans(
 
 
 def name_as_read(name: str) -> str:
-    """A name as a person reads it: case, spaces, compatibility forms and look-alikes aside.
+    """A name as a person reads it: case, runs of spaces and compatibility forms aside.
 
-    "Kitchen" in full-width or mathematical bold letters (NFKC) reads as "kitchen", and a
-    Cyrillic word of letters that look Latin (an Er and a Ukrainian i) as "pi".
+    "Kitchen" in full-width or mathematical bold letters (NFKC) reads as "kitchen".
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _name_as_seen(name: str) -> str:
+    """`name_as_read` of the name with its look-alike letters read as Latin ones.
+
+    Before casefolding: a Cyrillic capital Ve reads as B, its small letter as nothing Latin.
     """
     # Before NFKD too: it makes the lunate sigmas (which read as c) plain sigmas.
-    latin = unicodedata.normalize("NFKD", name.translate(_READ_AS_LATIN)).translate(_READ_AS_LATIN)
-    return " ".join(unicodedata.normalize("NFKC", latin).split()).casefold()
+    latin = unicodedata.normalize("NFKD", name.translate(_READ_AS_LATIN))
+    return name_as_read(latin.translate(_READ_AS_LATIN))
+
+
+def reads_alike(one: str, other: str) -> bool:
+    """Whether two names read the same, as read or as seen.
+
+    As read: case, spaces and compatibility forms aside. As seen: letter for letter, with
+    Cyrillic or Greek letters that look Latin read as those (an Er and a Ukrainian i as "Pi").
+    """
+    return name_as_read(one) == name_as_read(other) or _name_as_seen(one) == _name_as_seen(other)
 
 
 class RejectionKind(StrEnum):

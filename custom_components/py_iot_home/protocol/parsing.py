@@ -46,7 +46,7 @@ from .model import (
     SwitchCommand,
     SwitchInfo,
     TopicKind,
-    name_as_read,
+    reads_alike,
 )
 from .signing import (
     MessageVerifier,
@@ -94,7 +94,7 @@ def _unique_keys[T: (SensorInfo, SwitchInfo)](items: Iterable[T], what: str) -> 
         raise ProtocolError(RejectionKind.DUPLICATE_KEY, f"duplicate {what} key")
     # Two LEDs (or sensors) of one name are two entities of one name: neither lists, history
     # nor Assist tell them apart. The agent refuses such settings; this is anyone else's.
-    if len({name_as_read(item.name) for item in result}) != len(result):
+    if any(reads_alike(one.name, other.name) for one, other in itertools.combinations(result, 2)):
         raise ProtocolError(RejectionKind.DUPLICATE_KEY, f"duplicate {what} name")
     return result
 
