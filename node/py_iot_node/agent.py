@@ -16,7 +16,9 @@ buffered samples taken before are retimed (retiming.py); the samples already sen
 time they were sent with, so a resend repeats them exactly. After boot, while the kernel
 says the clock is not synchronised yet (clock_sync.py), a backlog is not replayed but held
 in the buffer, so that the step retimes it, and new readings queue behind it; switch states
-still go out live, as during any drain. Without a backlog, readings go out live as ever.
+still go out live, as during any drain. Without a backlog, readings go out live as ever. A
+signed node obeys no command meanwhile: its clock may be back at a time it was down, and a
+command Home Assistant sent then, kept by anyone on the broker, would pass as new.
 """
 
 from __future__ import annotations
