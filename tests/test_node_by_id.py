@@ -233,3 +233,36 @@ async def test_on_a_real_broker(
         for entry in (*hass.config_entries.async_entries(DOMAIN), mqtt_entry):
             await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
+
+
+@pytest.mark.broker
+@pytest.mark.skipif(not mosquitto_available(), reason="mosquitto is not installed")
+async def test_a_strangers_retained_announcement_on_a_real_broker_does_not_drop_the_secret(
+    hass: HomeAssistant, tmp_path: Path, socket_enabled: None, mock_hass_config: None
+) -> None:
+    """On Mosquitto without the documented ACL: the stranger's unsigned announcement replaces
+    the signing node's retained one, and the dialog asked by the node's id reads it."""
+    with MosquittoServer(tmp_path) as broker:
+        mqtt_entry = await async_setup_mqtt_entry(
+            hass, {"broker": broker.host, "port": broker.port}
+        )
+        signed = announce_payload(signer=MessageSigner(SECRET))
+        with broker_publisher(broker) as node:
+            node.publish(ANNOUNCE_TOPIC, signed, qos=1, retain=True).wait_for_publish(5)
+        await async_settle(hass)
+        assert NODE_ID in hass.data[PENDING_DISCOVERIES]
+        with broker_publisher(broker) as stranger:
+            stranger.publish(
+                ANNOUNCE_TOPIC, announce_payload(), qos=1, retain=True
+            ).wait_for_publish(5)
+        await async_settle(hass)
+        flow_id = await _node_form(hass)
+        result = await hass.config_entries.flow.async_configure(flow_id, {CONF_NODE_ID: NODE_ID})
+        assert (result["type"], result["step_id"]) == (FlowResultType.FORM, "mqtt_confirm")
+        result = await hass.config_entries.flow.async_configure(flow_id, {CONF_SECRET: ""})
+        assert result["errors"] == {CONF_SECRET: "secret_required"}
+        result = await hass.config_entries.flow.async_configure(flow_id, {CONF_SECRET: SECRET})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        for entry in (*hass.config_entries.async_entries(DOMAIN), mqtt_entry):
+            await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
