@@ -10,6 +10,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.components.sensor import async_update_suggested_units
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -679,7 +680,9 @@ async def test_a_node_reading_is_said_as_its_device_page_shows_it(
     its name and "44.3 °F outside" in the next answer), and a humidity of 84.04 "84.04
     percent" beside the page's 84.0 %. Both are rounded as shown now, by name and by area."""
     device = await _node_in_no_area(hass, "Garage Pi")
+    # As Settings > System > General switches, its "update the unit of all sensors" ticked.
     hass.config.units = US_CUSTOMARY_SYSTEM
+    async_update_suggested_units(hass)
     (entry,) = hass.config_entries.async_entries(DOMAIN)
     node = entry.runtime_data.node
     async_fire_mqtt_message(

@@ -12,6 +12,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
+from homeassistant.components.sensor import async_update_suggested_units
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResultType
@@ -152,9 +153,9 @@ async def test_the_trend_follows_the_unit_its_sensor_shows(
     fake_hardware: FakeHardware,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """°F set without "update the unit of all sensors": a sensor shows °C until its next
-    reading, and so does its trend (it showed °F/d at once: a slope of °C readings labelled
-    °F). Then both are °F, with nothing reloaded: the entities never went unavailable."""
+    """°F set with "update the unit of all sensors" (Settings > System > General ticks it):
+    the sensor and its trend are °F, the trend's °C slope converted (it once showed a slope of
+    °C readings labelled °F), with nothing reloaded: the entities never went unavailable."""
     await three_days_warming(hass, init_integration)
     trend = feature(init_integration).trend
     slope_c = trend.data.estimates["temperature"].shown_slope
@@ -163,15 +164,16 @@ async def test_the_trend_follows_the_unit_its_sensor_shows(
     watched = _watch_states(hass, BOARD_TEMPERATURE_TREND, BOARD_TEMPERATURE_RISING)
 
     await hass.config.async_update(unit_system="us_customary")
+    async_update_suggested_units(hass)
     await hass.async_block_till_done()
-    assert hass.states.get(BOARD_TEMPERATURE).attributes["unit_of_measurement"] == "°C"
+    assert hass.states.get(BOARD_TEMPERATURE).attributes["unit_of_measurement"] == "°F"
     shown = hass.states.get(BOARD_TEMPERATURE_TREND)
     assert (shown.state, shown.attributes["unit_of_measurement"]) == (
-        str(round(slope_c, 2)),
-        "°C/d",
+        str(round(slope_c * 1.8, 2)),
+        "°F/d",
     )
     rising = hass.states.get(BOARD_TEMPERATURE_RISING).attributes
-    assert (rising["threshold"], rising["threshold_unit"]) == (0.2, "°C/d")
+    assert (rising["threshold"], rising["threshold_unit"]) == (0.36, "°F/d")
 
     fake_hardware.dht.script(4, (21.0, 45.0))
     freezer.tick(timedelta(seconds=60))

@@ -8,6 +8,7 @@ from typing import Generic, Protocol, TypeVar
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
+    SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
@@ -68,6 +69,22 @@ CLIMATE_SENSORS: Mapping[Quantity, QuantitySensorDescription[ClimateReading]] = 
         Quantity.HUMIDITY, SensorDeviceClass.HUMIDITY, PERCENTAGE, lambda sample: sample.humidity
     ),
 }
+
+
+class HomeUnitSensor(SensorEntity):
+    """A sensor whose temperature stays in the home's unit after a restart."""
+
+    @property
+    def suggested_unit_of_measurement(self) -> str | None:
+        """The home's temperature unit, for a temperature.
+
+        Home Assistant shows a temperature in the home's unit without storing that unit: at
+        the next start it kept the unit its registry had, and a home switched to °F read °C
+        again. A suggested unit is stored, and made again when a switch updates sensors' units.
+        """
+        if self.device_class == SensorDeviceClass.TEMPERATURE:
+            return self.hass.config.units.temperature_unit
+        return super().suggested_unit_of_measurement
 
 
 def unit_of(attributes: Mapping[str, object], name: str = ATTR_UNIT_OF_MEASUREMENT) -> str | None:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.sensor import SensorEntity
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.helpers.restore_state import RestoreEntity
@@ -17,7 +16,7 @@ from ..const import (
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..errors import entity_action
 from ..feature_entry import FeatureEntry
-from ..quantities import ClimateReading, QuantitySensorDescription
+from ..quantities import ClimateReading, HomeUnitSensor, QuantitySensorDescription
 from .coordinator import LocalBoardCoordinator
 from .devices import led_device
 from .leds import LedBank, LedConfig
@@ -37,7 +36,7 @@ LED_SWITCH = LedSwitchDescription(
 )
 
 
-class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], SensorEntity):
+class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], HomeUnitSensor):
     """Temperature or humidity of the board on the host."""
 
     entity_description: QuantitySensorDescription[ClimateReading]

@@ -13,7 +13,6 @@ from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
-    SensorEntity,
     SensorStateClass,
 )
 from homeassistant.const import UnitOfTemperature
@@ -23,6 +22,7 @@ from homeassistant.helpers.event import async_track_state_change_event
 
 from ..const import CONF_TEMPERATURE_ENTITY, CONF_WEATHER_ENTITY, DOMAIN
 from ..entity import DeviceIdentity, PyIotHomeEntity
+from ..quantities import HomeUnitSensor
 from .recorder_history import weather_celsius
 
 KEY = "outdoor_temperature"
@@ -43,7 +43,7 @@ def mirror_entity_id(hass: HomeAssistant, device: DeviceIdentity) -> str | None:
     return er.async_get(hass).async_get_entity_id("sensor", DOMAIN, mirror_unique_id(device))
 
 
-class WeatherTemperatureSensor(PyIotHomeEntity, SensorEntity):
+class WeatherTemperatureSensor(PyIotHomeEntity, HomeUnitSensor):
     """The weather entity's current temperature, as a measurement in °C."""
 
     _attr_translation_key = KEY

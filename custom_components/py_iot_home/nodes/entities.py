@@ -11,7 +11,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory, UnitOfPower
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -19,7 +19,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
 from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
-from ..quantities import CLIMATE_SENSORS, QuantitySensorDescription
+from ..quantities import CLIMATE_SENSORS, HomeUnitSensor, QuantitySensorDescription
 from .coordinator import NodeCoordinator
 from .device import node_device_identifier, node_manufacturer
 from .node_state import NodeState
@@ -131,7 +131,7 @@ class NodeEntity(PyIotHomeCoordinatorEntity[NodeCoordinator]):
         return super().available and self.coordinator.data.online
 
 
-class NodeClimateSensor(NodeEntity, SensorEntity):
+class NodeClimateSensor(NodeEntity, HomeUnitSensor):
     """Temperature, humidity or power measured by a node."""
 
     entity_description: QuantitySensorDescription[SensorSample]
