@@ -9,6 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from .assist_sentences import expose, said
@@ -89,6 +90,31 @@ async def test_how_cold_will_it_get_tonight(
         "noon to 5:00 PM, Outdoor's hourly forecast expects a high of -0.8\u00a0°C at "
         "noon today."
     )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_forecast_in_fahrenheit_is_said_in_whole_degrees(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """In a home set to °F the weather forecasts whole degrees, and Assist says them so: on
+    the walk of 2026-12-07 (Denver, °F) it said "a high of 46.0 °F" of a forecast of 46 °F."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    freezer.move_to(NOW)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
+    # By hand: -1.3 °C at 5:00 AM is 29.66 °F, 4.7 °C at 5:00 PM 40.46 °F and 2.2 °C at
+    # 10:00 PM 35.96 °F, each forecast to the whole degree.
+    now = "It is 4.5\u00a0°C outside (Garden). "
+    tonight = "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects "
+    for sentence, answer in (
+        ("how cold will it get tonight", f"{tonight}a low of 30\u00a0°F at 5:00 AM tomorrow."),
+        ("what will the temperature be tonight", f"{tonight}between 30\u00a0°F and 40\u00a0°F."),
+        (
+            "what will the temperature be outside",
+            "Outdoor's hourly forecast expects 36\u00a0°F by 10:00 PM today.",
+        ),
+    ):
+        assert await said(hass, sentence) == now + answer, sentence
 
 
 # The template weather's forecast re-renders on a timer that outlives the test.

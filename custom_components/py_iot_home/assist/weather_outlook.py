@@ -70,11 +70,15 @@ async def _async_expected(
 
 
 def _in_unit(celsius: float, unit: str) -> str:
-    """A temperature of the arrays (°C) as shown in the unit the weather entity answers in."""
+    """A temperature of the arrays (°C) as shown in the unit the weather entity answers in.
+
+    To the weather's own default precision, whole in °F: "46.0 °F" claimed a tenth that a
+    forecast in whole degrees never had.
+    """
     value = celsius
     if unit != UnitOfTemperature.CELSIUS and math.isfinite(value):
         value = TemperatureConverter.convert(value, UnitOfTemperature.CELSIUS, unit)
-    return shown(str(value), 1) or ""
+    return shown(str(value), 0 if unit == UnitOfTemperature.FAHRENHEIT else 1) or ""
 
 
 async def async_weather_over(
