@@ -71,6 +71,11 @@ async def test_how_cold_will_it_get_tonight(
             "how cold will it get this morning",
             "This morning, from 6:00 AM to noon, has passed.",
         ),
+        (
+            "what will the temperature be this afternoon",
+            "For the rest of this afternoon, from 4:10 PM to 5:00 PM, Outdoor's hourly forecast "
+            "expects 5.2\u00a0°C.",
+        ),
     ):
         assert await said(hass, sentence) == now + answer, sentence
     # Without a weather forecast to say it, the reading now and what would.
@@ -145,6 +150,13 @@ async def test_how_humid_will_it_be_tonight(
         (
             "how humid will it be this morning",
             "This morning, from 6:00 AM to noon, has passed.",
+        ),
+        # One hour of the afternoon left: said once, not "between 80 percent and 80 percent"
+        # (in Denver at 5:09 AM, of the rest of tonight, on the walk of 2026-12-07).
+        (
+            "how humid will it be this afternoon",
+            "For the rest of this afternoon, from 4:10 PM to 5:00 PM, Outdoor's hourly forecast "
+            "expects 80\u00a0percent.",
         ),
     ):
         assert await said(hass, sentence) == now + answer, sentence

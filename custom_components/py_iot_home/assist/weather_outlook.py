@@ -187,6 +187,9 @@ def weather_over_answer(
         expects = f"a low of {at(low)}"
     elif extreme == "high":
         expects = f"a high of {at(high)}"
+    elif low[0] == high[0]:
+        # One hour left of the part, or a flat forecast: not "between 69 percent and 69 percent".
+        expects = spoken_unit(low[0], unit)
     else:
         expects = f"between {spoken_unit(low[0], unit)} and {spoken_unit(high[0], unit)}"
     if reach is not None:
