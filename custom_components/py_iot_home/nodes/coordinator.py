@@ -414,6 +414,10 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         """Whether the readings shown are older than the node's rhythm explains."""
         return self.data.readings_stale or self._silence.is_silent(now)
 
+    def reading_grace_s(self) -> float:
+        """How long after the node read a value it is still current (nodes.silence)."""
+        return self._silence.allowed_s()
+
     def _switches_awaited(self) -> bool:
         """Whether a switch not reported yet shows unavailable (just set up)."""
         return self.data.awaiting_switches and not self._switch_keys <= self.data.switches.keys()

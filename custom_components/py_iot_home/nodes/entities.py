@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor import RestoreSensor, SensorDeviceClass, SensorStateClass
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory, UnitOfPower
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, EntityCategory, UnitOfPower
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
 from ..errors import entity_action
@@ -23,6 +27,7 @@ from ..quantities import CLIMATE_SENSORS, HomeUnitSensor, QuantitySensorDescript
 from .coordinator import NodeCoordinator
 from .device import node_device_identifier, node_manufacturer
 from .node_state import NodeState
+from .restored_reading import NodeReadingStoredData, restored_reading
 
 NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
     **CLIMATE_SENSORS,
@@ -131,10 +136,17 @@ class NodeEntity(PyIotHomeCoordinatorEntity[NodeCoordinator]):
         return super().available and self.coordinator.data.online
 
 
-class NodeClimateSensor(NodeEntity, HomeUnitSensor):
-    """Temperature, humidity or power measured by a node."""
+class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
+    """Temperature, humidity or power measured by a node.
+
+    After a restart or reload it shows its last reading until the node reads again, while
+    the node's rhythm calls that reading fresh (nodes.restored_reading).
+    """
 
     entity_description: QuantitySensorDescription[SensorSample]
+    _restored: float | None = None
+    _sample: SensorSample | None = None
+    _sampled_at: datetime | None = None
 
     def __init__(
         self, coordinator: NodeCoordinator, sensor: SensorInfo, quantity: Quantity, *, named: bool
@@ -147,11 +159,55 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor):
             self._attr_translation_key = f"sensor_{quantity}"
             self._attr_translation_placeholders = {"sensor": sensor.name}
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Take the reading from before the restart if it is still fresh."""
+        await super().async_added_to_hass()
+        self._note_sample()
+        if self._sample is not None:
+            return
+        # As core's MQTT sensor: what was not shown then is not shown now.
+        last = await self.async_get_last_state()
+        if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return
+        stored = await self.async_get_last_extra_data()
+        grace_s = self.coordinator.reading_grace_s()
+        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
+            return
+        self._restored, self._sampled_at = restored.value, restored.sampled_at
+        self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
+
+    @callback
+    def _restored_expired(self, _: datetime) -> None:
+        self._restored = None
+        self.async_write_ha_state()
+
+    @override
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._note_sample()
+        super()._handle_coordinator_update()
+
+    def _note_sample(self) -> None:
+        """The node's time of this sensor's latest sample (a state may leave a sensor out)."""
+        sample = self.coordinator.data.sensors.get(self._sensor_key)
+        if sample is not None and sample is not self._sample:
+            self._sample = sample
+            self._sampled_at = self.coordinator.data.sampled_at
+
     @property
     def native_value(self) -> float | None:
-        """The node's latest value."""
-        sample = self.coordinator.data.sensors.get(self._sensor_key)
-        return None if sample is None else self.entity_description.value_fn(sample)
+        """The node's latest value (its last one from before a restart, while fresh)."""
+        if self._sample is None:
+            return self._restored
+        return self.entity_description.value_fn(self._sample)
+
+    @property
+    def extra_restore_state_data(self) -> NodeReadingStoredData:
+        """The value shown and when the node read it, for the next start."""
+        return NodeReadingStoredData(
+            self.native_value, self.native_unit_of_measurement, self._sampled_at
+        )
 
     @property
     def available(self) -> bool:

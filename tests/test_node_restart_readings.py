@@ -1,0 +1,172 @@
+"""A node's readings across a restart of Home Assistant: the same values, no unavailable.
+
+Home Assistant's restore state file is written at the stop and read at the start as Home
+Assistant does (async_mock_restore_state_shutdown_restart); the start waits for the node's
+retained availability and switch states as a real start does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import CoreState, HomeAssistant
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+    async_mock_restore_state_shutdown_restart,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
+from custom_components.py_iot_home.nodes.silence import MIN_SILENCE_S
+
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    AVAILABILITY_TOPIC,
+    REPLAY_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    published_resend_requests,
+    replay_payload,
+    state_payload,
+    stored_node_entry,
+)
+from .test_node_switch_states import record_states, switch_states
+
+pytestmark = [
+    pytest.mark.parametrize("expected_lingering_timers", [True]),
+    pytest.mark.usefixtures("mock_hass_config"),
+]
+
+TEMPERATURE = "sensor.kitchen_pi_temperature"
+HUMIDITY = "sensor.kitchen_pi_humidity"
+# The kitchen node reads every 30 s: its readings stay current for 90 s (three intervals).
+GRACE_S = MIN_SILENCE_S
+
+
+async def _node_reading(hass: HomeAssistant, mqtt_mock: MqttMockHAClient) -> MockConfigEntry:
+    """The kitchen node running, its latest reading 22.5 °C and 41 %."""
+    entry = stored_node_entry()
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(50, temperature=22.5, humidity=41))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    assert hass.states.get(HUMIDITY).state == "41.0"
+    return entry
+
+
+async def _stopped(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Home Assistant stops: its restore state file is written, then read as a start does."""
+    await async_mock_restore_state_shutdown_restart(hass)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    for entity_id in (TEMPERATURE, HUMIDITY):
+        hass.states.async_remove(entity_id)  # a new run's state machine has none yet
+
+
+async def _starting_node(entry: MockConfigEntry) -> NodeCoordinator:
+    for _ in range(1000):
+        if (runtime := getattr(entry, "runtime_data", None)) is not None:
+            node: NodeCoordinator = runtime.node
+            return node
+        await asyncio.sleep(0)
+    raise AssertionError("the node's entry never started")
+
+
+async def _started(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, entry: MockConfigEntry, availability: str
+) -> None:
+    """Home Assistant starts; the broker hands over the node's retained availability, and
+    an online node answers the request with its switch states (no reading)."""
+    hass.set_state(CoreState.not_running)
+    mqtt_mock.async_publish.reset_mock()
+    setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
+    node = await _starting_node(entry)
+    for _ in range(1000):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
+        if node.data.availability_known:
+            break
+        await asyncio.sleep(0)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    await asyncio.sleep(0)
+    if availability == "online":
+        (request,) = published_resend_requests(mqtt_mock)
+        async_fire_mqtt_message(hass, STATE_TOPIC, switch_states(51, led=False))
+        async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+    assert await setup
+    await hass.async_block_till_done()
+    hass.set_state(CoreState.running)
+
+
+async def test_a_restart_shows_the_nodes_last_reading_until_its_next(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Restarted 20 s after the node's reading, Home Assistant showed the node's sensors
+    unavailable until its next reading (up to its interval): now the same 22.5 °C and 41 %
+    from the start, then the next reading; never unavailable between."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=20))
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in (TEMPERATURE, HUMIDITY)}
+    await _started(hass, mqtt_mock, entry, "online")
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(52, temperature=22.7, humidity=40))
+    await hass.async_block_till_done()
+    assert changes == {
+        TEMPERATURE: [(None, "22.5"), ("22.5", "22.7")],
+        HUMIDITY: [(None, "41.0"), ("41.0", "40.0")],
+    }
+
+
+async def test_a_restored_reading_goes_when_the_node_stays_silent(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A node online but not reading (a stuck reader) shows its last reading no longer than
+    it would have without the restart: three intervals after the node read it."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=20))
+    await _started(hass, mqtt_mock, entry, "online")
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    freezer.tick(timedelta(seconds=GRACE_S - 20 - 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "22.5"
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+    assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("availability", "down_s"),
+    [
+        ("offline", 20),  # the node went away while Home Assistant was down
+        ("online", GRACE_S + 1),  # its reading is older than its rhythm explains
+    ],
+)
+async def test_a_stale_reading_is_not_shown_after_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    availability: str,
+    down_s: float,
+) -> None:
+    """No reading shows as current that would not have without the restart."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=down_s))
+    changes = record_states(hass, TEMPERATURE)
+    await _started(hass, mqtt_mock, entry, availability)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GRACE_S))
+    await hass.async_block_till_done()
+    assert changes == [(None, STATE_UNAVAILABLE)]
