@@ -87,6 +87,8 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         self._saved_model = SavedModel(hass, entry.entry_id)
         self._fingerprint: str | None = None
         self._fingerprint_zone = hass.config.time_zone
+        # The saved model forecasting was trained by other rules than this release's.
+        self.model_outdated = False
         self._weather = WeatherWatch(hass, entry, self._forecast_now)
         # Meanwhile the forecast Predicted power showed before the restart, and where its
         # hours took their temperature: every view shows it until the new forecast.
@@ -172,7 +174,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             # First refresh since setup: the model trained before a restart, if still valid.
             self._fingerprint_zone = self.hass.config.time_zone
             self._fingerprint = await async_training_fingerprint(self.hass, self._settings)
-            self.model = await self._saved_model.async_load(self._fingerprint)
+            loaded = await self._saved_model.async_load(self._fingerprint)
+            self.model = loaded.model if loaded else None
+            self.model_outdated = loaded is not None and loaded.outdated
             restored = self.model is not None
         if self.weather_mirrored:
             # Registered with the entry's sensors, after this coordinator was made.
@@ -195,7 +199,9 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
         # A month without power: no training or forecast (a repair says why).
         power_silent = not self._recent_power(context)
         if not power_silent:
-            if trained_hour is None or now - trained_hour >= self.retrain_every:
+            # Outdated, the saved model forecasts at the start; the setup retrains it after.
+            outdated = self.model_outdated and not restored
+            if trained_hour is None or now - trained_hour >= self.retrain_every or outdated:
                 shortfall, export_percent = await self._async_train(now)
             if self.model is not None:
                 forecast = await self._async_forecast(self.model, context, now)
@@ -350,6 +356,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             return err, None
         # Home Assistant's clock, not the training process's, dates the model.
         self.model = replace(model, trained_at=dt_util.utcnow())
+        self.model_outdated = False
         self._training_failures.succeeded(self.entry.title)
         if self._fingerprint is not None:
             await self._saved_model.async_save(self.model, self._fingerprint)

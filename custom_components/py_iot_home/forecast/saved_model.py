@@ -15,6 +15,7 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -28,6 +29,11 @@ from ..prediction.model import PowerModel
 from ..storage.read_back import async_read_back, kept_for_a_newer_release
 
 STORAGE_VERSION = 1
+# How training turns a history into a model's numbers. Raise it when the same history trains
+# other numbers (its band, its methods): a model saved by other rules forecasts at the start
+# and is trained again at once, where it showed its old band until its next training (a day).
+# 2: the day ahead's band allows for the spread of its held-out weeks (2026-12-07).
+TRAINING_RULES = 2
 # What a damaged or foreign file can raise on the way to a checked model.
 _UNREADABLE = (ValueError, KeyError, TypeError, OSError, zipfile.BadZipFile, binascii.Error)
 
@@ -55,17 +61,25 @@ async def async_training_fingerprint(hass: HomeAssistant, options: Mapping[str, 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedModel:
+    """A saved model, and whether it was trained by other rules than this release's."""
+
+    model: PowerModel
+    outdated: bool
+
+
 class SavedModel:
     """Loads and saves one predictor's model; encoding and decoding happen off the loop."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Keep the model of the predictor entry ``entry_id``."""
         self._hass = hass
-        self._store: Store[dict[str, str]] = Store(
+        self._store: Store[dict[str, str | int]] = Store(
             hass, STORAGE_VERSION, model_storage_key(entry_id), serialize_in_event_loop=False
         )
 
-    async def async_load(self, fingerprint: str) -> PowerModel | None:
+    async def async_load(self, fingerprint: str) -> LoadedModel | None:
         """The stored model if it was trained for ``fingerprint`` and reads back checked."""
         data = await async_read_back(self._store)
         if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
@@ -78,12 +92,16 @@ class SavedModel:
         except _UNREADABLE as err:
             LOGGER.warning("Stored model %s is unreadable, retraining (%s)", self._store.key, err)
             return None
-        return model
+        rules = data.get("rules")
+        # Saved before the rules were kept (no "rules"), by older ones, or by a newer release's.
+        return LoadedModel(model, outdated=not (type(rules) is int and rules == TRAINING_RULES))
 
     async def async_save(self, model: PowerModel, fingerprint: str) -> None:
         """Keep ``model`` as trained for ``fingerprint``."""
         encoded = await self._hass.async_add_executor_job(_encode, model)
-        await self._store.async_save({"fingerprint": fingerprint, "model": encoded})
+        await self._store.async_save(
+            {"fingerprint": fingerprint, "model": encoded, "rules": TRAINING_RULES}
+        )
 
     async def async_remove(self) -> None:
         """Delete the file (the entry is removed, or its model must not forecast).

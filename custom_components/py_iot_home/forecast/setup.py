@@ -36,6 +36,12 @@ async def async_setup_predictor(hass: HomeAssistant, entry: FeatureEntry) -> Pre
             registry.async_remove(entity_id)
     predictor = PredictorCoordinator(hass, entry)
     await async_first_refresh(predictor)
+    if predictor.model_outdated:
+        # Its band computed by an older release's rules: trained again now, not a day later,
+        # while it forecasts (training takes seconds of a Pi's CPU; the start does not wait).
+        entry.async_create_background_task(
+            hass, predictor.async_refresh(), f"{predictor.name} retrain by this release's rules"
+        )
     entry.async_on_unload(predictor.async_refresh_hourly())
     return PredictorRuntimeData(predictor=predictor)
 
