@@ -8,8 +8,10 @@ retained availability and switch states as a real start does.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -170,3 +172,62 @@ async def test_a_stale_reading_is_not_shown_after_a_restart(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GRACE_S))
     await hass.async_block_till_done()
     assert changes == [(None, STATE_UNAVAILABLE)]
+
+
+NODE_TREND_ENTITIES = (
+    "sensor.kitchen_pi_temperature_trend",
+    "sensor.kitchen_pi_temperature_status",
+    "sensor.kitchen_pi_temperature_ready",
+    "binary_sensor.kitchen_pi_temperature_rising",
+)
+
+
+def _shown(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
+    shown: dict[str, tuple[str, dict[str, Any]]] = {}
+    for entity_id in NODE_TREND_ENTITIES:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        shown[entity_id] = (state.state, dict(state.attributes))
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("silent_for", "status"),
+    [
+        (timedelta(seconds=20), "shown"),
+        (timedelta(minutes=40), "shown"),
+        (timedelta(hours=3), "no_recent_samples"),
+    ],
+)
+async def test_a_nodes_trend_reads_the_same_after_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    silent_for: timedelta,
+    status: str,
+) -> None:
+    """A week of a warming room, the node's last reading `silent_for` before the stop (a
+    silent source's trend is held at its last reading): its trend reads the same right after
+    the start, before the node reads again."""
+    freezer.move_to(datetime(2026, 11, 9, 20, 0, tzinfo=UTC))
+    entry = await _node_reading(hass, mqtt_mock)
+    end_s = dt_util.utcnow().timestamp()
+    times = np.arange(end_s - 6 * 86400.0, end_s, 600.0)
+    days = (times - times[0]) / 86400.0
+    noise = np.random.default_rng(7).normal(0.0, 0.1, times.size)
+    values = np.round(20.0 + 0.3 * days + 1.5 * np.sin(2 * np.pi * days) + noise, 1)
+    trend = entry.runtime_data.trend
+    trend.add_samples("dht1_temperature", times, values)
+    freezer.tick(silent_for)
+    async_fire_time_changed(hass)
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+    before = _shown(hass)
+    assert before["sensor.kitchen_pi_temperature_status"][0] == status
+    await _stopped(hass, entry)
+    for entity_id in NODE_TREND_ENTITIES:
+        hass.states.async_remove(entity_id)
+    freezer.tick(timedelta(seconds=30))
+    await _started(hass, mqtt_mock, entry, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _shown(hass) == before
