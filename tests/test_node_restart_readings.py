@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
-from custom_components.py_iot_home.nodes.silence import MIN_SILENCE_S
+from custom_components.py_iot_home.nodes.silence import MIN_SILENCE_S, SILENCE_CHECK_INTERVAL
 
 from .node_messages import (
     ANNOUNCE_TOPIC,
@@ -85,10 +85,15 @@ async def _starting_node(entry: MockConfigEntry) -> NodeCoordinator:
 
 
 async def _started(
-    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, entry: MockConfigEntry, availability: str
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    entry: MockConfigEntry,
+    availability: str,
+    replayed: list[bytes] | None = None,
 ) -> None:
     """Home Assistant starts; the broker hands over the node's retained availability, and
-    an online node answers the request with its switch states (no reading)."""
+    an online node answers the request with its switch states (no reading), then what it
+    read meanwhile (`replayed`)."""
     hass.set_state(CoreState.not_running)
     mqtt_mock.async_publish.reset_mock()
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
@@ -102,8 +107,12 @@ async def _started(
     await asyncio.sleep(0)
     if availability == "online":
         (request,) = published_resend_requests(mqtt_mock)
-        async_fire_mqtt_message(hass, STATE_TOPIC, switch_states(51, led=False))
-        async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload([], ack=request.seq))
+        # Numbered after what it read meanwhile (51 on), which it answers with next.
+        async_fire_mqtt_message(
+            hass, STATE_TOPIC, switch_states(51 + len(replayed or []), led=False)
+        )
+        await asyncio.sleep(0)
+        async_fire_mqtt_message(hass, REPLAY_TOPIC, replay_payload(replayed or [], ack=request.seq))
     assert await setup
     await hass.async_block_till_done()
     hass.set_state(CoreState.running)
@@ -147,6 +156,53 @@ async def test_a_restored_reading_goes_when_the_node_stays_silent(
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
     assert hass.states.get(HUMIDITY).state == STATE_UNAVAILABLE
+
+
+def _read_while_down(down_s: float, last: float) -> list[bytes]:
+    """The node's readings every 30 s while Home Assistant was down, the last one `last` s
+    ago, 22.9 °C and 39 %."""
+    now = dt_util.utcnow().timestamp()
+    times = [now - last - 30.0 * step for step in range(int((down_s - last) // 30.0), -1, -1)]
+    return [
+        state_payload(51 + index, temperature=22.9 if at == times[-1] else 22.6, humidity=39, ts=at)
+        for index, at in enumerate(times)
+    ]
+
+
+async def test_a_restart_longer_than_the_grace_shows_what_the_node_read_meanwhile(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """Down for three minutes, longer than the reading from before the stop stays current:
+    the node's answer holds what it read meanwhile, and its newest reading, 10 s old, is the
+    first state (it was unavailable until the node's next reading, up to 30 s)."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(minutes=3))
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in (TEMPERATURE, HUMIDITY)}
+    await _started(hass, mqtt_mock, entry, "online", _read_while_down(180, last=10))
+    assert changes == {TEMPERATURE: [(None, "22.9")], HUMIDITY: [(None, "39.0")]}
+    # Current as long as a live reading 10 s old would be: stale at the silence check after.
+    freezer.tick(timedelta(seconds=GRACE_S - 10 - 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == "22.9"
+    freezer.tick(SILENCE_CHECK_INTERVAL + timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+
+
+async def test_a_replayed_reading_older_than_the_grace_is_not_shown(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """A node whose reader stopped two minutes before the start: its replayed readings are
+    history, not current values."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(minutes=4))
+    changes = record_states(hass, TEMPERATURE)
+    await _started(hass, mqtt_mock, entry, "online", _read_while_down(240, last=GRACE_S + 1))
+    assert changes == [(None, STATE_UNAVAILABLE)]
 
 
 @pytest.mark.parametrize(

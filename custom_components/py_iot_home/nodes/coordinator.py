@@ -143,6 +143,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         self._clock_repair_ration = DisplayRation()
         self._clock_repair_flush: Callable[[], None] | None = None
         self._switch_states_wait: Callable[[], None] | None = None
+        # While a start waits for the node's first report: checks whether it is complete.
+        self._answer_check: Callable[[], None] | None = None
         self.data = NodeState(announcement=announcement, awaiting_switches=True)
         # A different set of keys reloads the entry, so these hold for the coordinator's life.
         self._sensor_keys = frozenset(sensor.key for sensor in announcement.sensors)
@@ -154,6 +156,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # The node's own time of the sample shown (shown timed by its arrival while the
         # node's clock is off).
         self._shown_ts: float | None = None
+        # The node's own time of the newest reading shown (switch states alone are no reading).
+        self._reading_ts: float | None = None
 
     @property
     def resend(self) -> ResendTracker:
@@ -223,10 +227,13 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
 
         remove = self.async_add_listener(_check)
         cancel = async_call_later(self.hass, timeout_s, _waited)
+        # The answer's acknowledgement changes nothing the entities show: it checks itself.
+        self._answer_check = _check
         try:
             _check()
             await done.wait()
         finally:
+            self._answer_check = None
             remove()
             cancel()
 
@@ -234,7 +241,11 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         data = self.data
         if not data.availability_known:
             return False
-        return not data.online or self._switch_keys <= data.switches.keys()
+        if not data.online:
+            return True
+        # And the answer to what was asked as it subscribed: its newest replayed reading may
+        # be the one to show (_show_newest_replayed).
+        return self._switch_keys <= data.switches.keys() and self.resend.request_seq is None
 
     def _saw(self, seqs: list[int], *, live: bool = False) -> None:
         """Track counters for resends (asking when they skip some) and guard replays."""
@@ -632,14 +643,44 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
             # After its entries: what they filled tells whether the answer came in whole.
             self.resend.acknowledged(batch.ack, batch.first)
             self._requests.ask_for_gaps()
+            if self._answer_check is not None:
+                self._answer_check()
         self.replayed_samples += len(states)
         if not states:
             return
         for listener in self._samples_listeners:
             listener(states, True)
+        self._show_newest_replayed(states)
 
-    def _apply(self, state: StateMessage, *, arrived_at: float | None = None) -> None:
-        """Show a live state; `arrived_at` stands for its time when the node's clock is off."""
+    def _show_newest_replayed(self, states: list[StateMessage]) -> None:
+        """Show the newest replayed reading if it is newer than the one shown and current.
+
+        What a node read while Home Assistant was down (or the broker was) comes back as a
+        replay as Home Assistant subscribes; its next live reading may be an interval away,
+        and the sensors were unavailable until then. Current as a live reading is: within the
+        node's grace of now, by its own time; a node whose clock is off is not judged by it.
+        """
+        newest = max((state for state in states if state.sensors), key=lambda s: s.ts, default=None)
+        if newest is None or self.clock.is_off:
+            return
+        if self._reading_ts is not None and newest.ts <= self._reading_ts:
+            return
+        if time.time() - newest.ts > self.reading_grace_s():
+            return
+        # Replays are history: a switch state in one confirms no command.
+        self._apply(replace(newest, switches={}), heard_at=newest.ts)
+
+    def _apply(
+        self,
+        state: StateMessage,
+        *,
+        arrived_at: float | None = None,
+        heard_at: float | None = None,
+    ) -> None:
+        """Show a live state; `arrived_at` stands for its time when the node's clock is off.
+
+        `heard_at`: when the node was last heard of it (a replayed one's own time), else now.
+        """
         if not self._confirms_a_command(state) and not self._display_ration.take(time.monotonic()):
             # Each shown state writes every entity of the node (nodes.display_ration).
             self.rejections.refuse(
@@ -669,7 +710,7 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         now = time.time()
         # Switch states alone (a reconnect's echo, a confirmation) renew no old reading.
         stale = not state.sensors and self._readings_stale(now)
-        self._silence.heard(now)
+        self._silence.heard(now if heard_at is None else heard_at)
         if state.sensors:
             self._silence.read(at)
         if not self.data.online:
@@ -680,6 +721,8 @@ class NodeCoordinator(DataUpdateCoordinator[NodeState]):
         # start a wait that, a day later, calls a node that keeps sending offline.
         self._track_offline(True)
         self._shown_ts = state.ts
+        if state.sensors:
+            self._reading_ts = state.ts
         self.async_set_updated_data(
             replace(
                 self.data,
