@@ -222,3 +222,46 @@ async def test_a_saved_forecast_that_does_not_read_back_is_not_shown(
     shown = await _start_before_the_weather(hass)
     assert [state.state for state in shown] == [STATE_UNAVAILABLE]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+FROM_THE_MODEL = (
+    "sensor.power_forecast_forecast_method",
+    "sensor.power_forecast_skill_over_the_best_rule",
+    "sensor.power_forecast_day_ahead_forecast_error",
+    "sensor.power_forecast_last_trained",
+)
+
+
+# The template's now() re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
+@pytest.mark.freeze_time(NOW)
+@imported(_heated_home_statistics)
+async def test_a_restart_shows_the_models_sensors_as_before_it(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Forecast method, Skill, Day-ahead error and Last trained come from the saved model:
+    their first states after a start, before the weather is up, are those before the stop,
+    attributes and all; none is written unavailable."""
+    await _forecast_before_the_restart(hass)
+    before = {entity_id: hass.states.get(entity_id) for entity_id in FROM_THE_MODEL}
+    await async_mock_restore_state_shutdown_restart(hass)
+    await _stop(hass)
+    for entity_id in FROM_THE_MODEL:
+        hass.states.async_remove(entity_id)
+    freezer.tick(timedelta(minutes=20))
+    written: dict[str, list[State]] = {entity_id: [] for entity_id in FROM_THE_MODEL}
+
+    @callback
+    def _seen(event: Event[EventStateChangedData]) -> None:
+        if (state := event.data["new_state"]) is not None:
+            written[state.entity_id].append(state)
+
+    async_track_state_change_event(hass, FROM_THE_MODEL, _seen)
+    await _start_before_the_weather(hass)
+    for entity_id, states in written.items():
+        assert states, entity_id
+        assert (states[0].state, states[0].attributes) == (
+            before[entity_id].state,
+            before[entity_id].attributes,
+        )
+        assert STATE_UNAVAILABLE not in [state.state for state in states]
