@@ -1,0 +1,58 @@
+"""What a node's sensor takes back from Home Assistant's restore state file, and for how long."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from homeassistant.helpers.restore_state import RestoredExtraData
+
+from custom_components.py_iot_home.nodes.restored_reading import (
+    NodeReadingStoredData,
+    restored_reading,
+)
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+GRACE_S = 90.0
+
+
+def _stored(**data: Any) -> RestoredExtraData:
+    return RestoredExtraData({"native_value": 21.5, "native_unit_of_measurement": "°C", **data})
+
+
+def test_a_reading_round_trips_and_stays_for_what_is_left_of_its_grace() -> None:
+    saved = NodeReadingStoredData(21.5, "°C", NOW - timedelta(seconds=30))
+    restored = restored_reading(RestoredExtraData(saved.as_dict()), GRACE_S, NOW)
+    assert restored is not None
+    assert (restored.value, restored.sampled_at, restored.fresh_s) == (21.5, saved.sampled_at, 60.0)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"sampled_at": (NOW - timedelta(seconds=GRACE_S)).isoformat()},  # its grace is over
+        {"sampled_at": None},  # stored before the time was kept
+        {},
+        {"sampled_at": "yesterday"},
+        {"sampled_at": "2026-12-07T11:59:30"},  # no zone: no moment
+        {"sampled_at": NOW.isoformat(), "native_value": None},  # unavailable at the stop
+        {"sampled_at": NOW.isoformat(), "native_value": "21.5"},
+        {"sampled_at": NOW.isoformat(), "native_value": True},
+        {"sampled_at": NOW.isoformat(), "native_value": float("nan")},
+    ],
+)
+def test_no_reading_is_taken_back_from_what_is_not_a_current_one(data: dict[str, Any]) -> None:
+    assert restored_reading(_stored(**data), GRACE_S, NOW) is None
+
+
+def test_a_reading_stamped_ahead_stays_no_longer_than_one_read_now() -> None:
+    restored = restored_reading(
+        _stored(sampled_at=(NOW + timedelta(hours=1)).isoformat()), GRACE_S, NOW
+    )
+    assert restored is not None
+    assert restored.fresh_s == GRACE_S
+
+
+def test_nothing_stored_is_nothing_restored() -> None:
+    assert restored_reading(None, GRACE_S, NOW) is None
