@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from homeassistant.helpers.restore_state import RestoredExtraData
 
-from custom_components.py_iot_home.nodes.restored_reading import (
-    NodeReadingStoredData,
+from custom_components.py_iot_home.restored_reading import (
+    ReadingStoredData,
     restored_reading,
 )
 
@@ -22,7 +22,7 @@ def _stored(**data: Any) -> RestoredExtraData:
 
 
 def test_a_reading_round_trips_and_stays_for_what_is_left_of_its_grace() -> None:
-    saved = NodeReadingStoredData(21.5, "°C", NOW - timedelta(seconds=30))
+    saved = ReadingStoredData(21.5, "°C", NOW - timedelta(seconds=30))
     restored = restored_reading(RestoredExtraData(saved.as_dict()), GRACE_S, NOW)
     assert restored is not None
     assert (restored.value, restored.sampled_at, restored.fresh_s) == (21.5, saved.sampled_at, 60.0)

@@ -248,6 +248,10 @@ class LocalBoardCoordinator(DataUpdateCoordinator[BoardState]):
                 )
             )
 
+    def reading_grace_s(self) -> float:
+        """How long after a good read its reading still shows through failed reads."""
+        return self._poll_interval.total_seconds() * self.reading_filter.max_consecutive_failures
+
     @property
     def has_reading(self) -> bool:
         """Whether there is a reading to show: one arrived, and reads work (or failed briefly)."""

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, override
 
+from homeassistant.components.sensor import RestoreSensor
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from ..const import (
     ATTR_HARDWARE,
@@ -17,6 +22,7 @@ from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..errors import entity_action
 from ..feature_entry import FeatureEntry
 from ..quantities import ClimateReading, HomeUnitSensor, QuantitySensorDescription
+from ..restored_reading import ReadingStoredData, restored_reading
 from .coordinator import LocalBoardCoordinator
 from .devices import led_device
 from .leds import LedBank, LedConfig
@@ -36,10 +42,18 @@ LED_SWITCH = LedSwitchDescription(
 )
 
 
-class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], HomeUnitSensor):
-    """Temperature or humidity of the board on the host."""
+class LocalClimateSensor(
+    PyIotHomeCoordinatorEntity[LocalBoardCoordinator], HomeUnitSensor, RestoreSensor
+):
+    """Temperature or humidity of the board on the host.
+
+    After a restart whose first read fails (a DHT22 botches a few percent), it shows the
+    reading from before the stop as a few failed reads in a row hold one (restored_reading).
+    """
 
     entity_description: QuantitySensorDescription[ClimateReading]
+    _restored: float | None = None
+    _restored_at: datetime | None = None
 
     def __init__(
         self,
@@ -51,10 +65,39 @@ class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], Home
         super().__init__(coordinator, device, description.key)
         self.entity_description = description
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Take the reading from before the restart if no read has given one yet."""
+        await super().async_added_to_hass()
+        if self.coordinator.data.sample is not None:
+            return
+        # As core's MQTT sensor: what was not shown then is not shown now.
+        last = await self.async_get_last_state()
+        if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return
+        stored = await self.async_get_last_extra_data()
+        grace_s = self.coordinator.reading_grace_s()
+        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
+            return
+        self._restored, self._restored_at = restored.value, restored.sampled_at
+        self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
+
+    @callback
+    def _restored_expired(self, _: datetime) -> None:
+        self._restored = None
+        self.async_write_ha_state()
+
     @property
     def available(self) -> bool:
         """Unavailable before the first reading and after too many failed reads in a row."""
-        return self.coordinator.has_reading
+        return self.coordinator.last_update_success and self.native_value is not None
+
+    @property
+    def extra_restore_state_data(self) -> ReadingStoredData:
+        """The value shown and when it was read, for the next start."""
+        sample = self.coordinator.data.sample
+        sampled_at = sample.sampled_at if sample else self._restored_at
+        return ReadingStoredData(self.native_value, self.native_unit_of_measurement, sampled_at)
 
     @property
     def extra_state_attributes(self) -> dict[str, str]:
@@ -63,9 +106,9 @@ class LocalClimateSensor(PyIotHomeCoordinatorEntity[LocalBoardCoordinator], Home
 
     @property
     def native_value(self) -> float | None:
-        """The last good reading."""
+        """The last good reading (the one from before a restart until a read gives one)."""
         sample = self.coordinator.data.sample
-        return self.entity_description.value_fn(sample) if sample else None
+        return self.entity_description.value_fn(sample) if sample else self._restored
 
 
 class LedSwitch(PyIotHomeEntity, SwitchEntity, RestoreEntity):

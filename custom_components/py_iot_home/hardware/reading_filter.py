@@ -187,6 +187,11 @@ class ReadingFilter:
         """False after ``max_consecutive_failures`` failed or rejected reads in a row."""
         return self._consecutive_failures < self._max_failures
 
+    @property
+    def max_consecutive_failures(self) -> int:
+        """Failed or rejected reads in a row after which the sensor is unavailable."""
+        return self._max_failures
+
     def set_max_consecutive_failures(self, count: int) -> None:
         """Take a new failure threshold; the reads counted so far count against it."""
         if count < 1:

@@ -24,10 +24,10 @@ from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_i
 from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from ..quantities import CLIMATE_SENSORS, HomeUnitSensor, QuantitySensorDescription
+from ..restored_reading import ReadingStoredData, restored_reading
 from .coordinator import NodeCoordinator
 from .device import node_device_identifier, node_manufacturer
 from .node_state import NodeState
-from .restored_reading import NodeReadingStoredData, restored_reading
 
 NODE_SENSORS: Mapping[Quantity, QuantitySensorDescription[SensorSample]] = {
     **CLIMATE_SENSORS,
@@ -140,7 +140,7 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
     """Temperature, humidity or power measured by a node.
 
     After a restart or reload it shows its last reading until the node reads again, while
-    the node's rhythm calls that reading fresh (nodes.restored_reading).
+    the node's rhythm calls that reading fresh (restored_reading).
     """
 
     entity_description: QuantitySensorDescription[SensorSample]
@@ -203,9 +203,9 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
         return self.entity_description.value_fn(self._sample)
 
     @property
-    def extra_restore_state_data(self) -> NodeReadingStoredData:
+    def extra_restore_state_data(self) -> ReadingStoredData:
         """The value shown and when the node read it, for the next start."""
-        return NodeReadingStoredData(
+        return ReadingStoredData(
             self.native_value, self.native_unit_of_measurement, self._sampled_at
         )
 

@@ -1,10 +1,12 @@
-"""A node's reading from before a restart: shown while the node's own rhythm calls it fresh.
+"""A sensor's reading from before a restart: shown while it is still current.
 
 As core's MQTT sensor restores a value with `expire_after` until that time has passed since
-it changed, a node's sensor shows its last reading after a restart until the node's grace
-(three of its intervals, at least 90 s) has passed since the node read it. A node that samples
-every minute was unavailable for up to a minute after every restart, though its value was
-seconds old; one read hours ago, or a node gone offline meanwhile, still shows unavailable.
+it changed, a node's or a board's sensor shows its last reading after a restart until it
+would have gone stale had Home Assistant run on: a node's grace (three of its intervals, at
+least 90 s) or a board's failed reads in a row, from when the reading was taken. A node that
+samples every minute was unavailable for up to a minute after every restart, though its value
+was seconds old, and a board whose first read failed for 5 s; a reading taken long ago, or a
+node gone offline meanwhile, still shows unavailable.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from homeassistant.util import dt as dt_util
 
 
 @dataclass
-class NodeReadingStoredData(SensorExtraStoredData):
-    """What a node's sensor showed, and when the node read it (its own clock)."""
+class ReadingStoredData(SensorExtraStoredData):
+    """What a sensor showed, and when it was read (a node's: by its own clock)."""
 
     sampled_at: datetime | None = None
 
@@ -64,7 +66,7 @@ def restored_reading(
     A reading stamped ahead of `now` (the node's clock runs a little fast) stays no longer
     than one read just now.
     """
-    if stored is None or (reading := NodeReadingStoredData.from_dict(stored.as_dict())) is None:
+    if stored is None or (reading := ReadingStoredData.from_dict(stored.as_dict())) is None:
         return None
     value, sampled_at = reading.native_value, reading.sampled_at
     if not isinstance(value, int | float) or sampled_at is None:
