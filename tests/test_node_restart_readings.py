@@ -284,6 +284,10 @@ async def test_a_nodes_trend_reads_the_same_after_a_restart(
     for entity_id in NODE_TREND_ENTITIES:
         hass.states.async_remove(entity_id)
     freezer.tick(timedelta(seconds=30))
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in NODE_TREND_ENTITIES}
     await _started(hass, mqtt_mock, entry, "online")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _shown(hass) == before
+    # Written once, as before the stop: no unavailable (nor anything else) on the way.
+    expected = {entity_id: [(None, before[entity_id][0])] for entity_id in NODE_TREND_ENTITIES}
+    assert changes == expected

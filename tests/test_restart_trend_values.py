@@ -108,9 +108,12 @@ async def test_a_boards_readings_and_trend_read_the_same_after_a_restart(
     for entity_id in BOARD_ENTITIES:
         hass.states.async_remove(entity_id)
     freezer.tick(timedelta(seconds=30))
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in BOARD_ENTITIES}
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _shown(hass, BOARD_ENTITIES) == before
+    # Written once, as before the stop: no unavailable (nor anything else) on the way.
+    assert changes == {entity_id: [(None, before[entity_id][0])] for entity_id in BOARD_ENTITIES}
 
 
 TEMPERATURE = "sensor.living_room_temperature"
@@ -138,7 +141,8 @@ async def _retries(hass: HomeAssistant, freezer: FrozenDateTimeFactory, count: i
     for _ in range(count):
         freezer.tick(FIRST_READ_RETRY_INTERVAL + timedelta(seconds=1))
         async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        # The read runs in the executor: its next retry is set once it has returned.
+        await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_a_failed_first_read_after_a_restart_shows_the_reading_from_before(
@@ -169,7 +173,7 @@ async def test_a_sensor_failing_since_the_restart_goes_unavailable_as_it_would_h
     entry = await async_polled_board(hass, board_data)
     fake_hardware.dht.default_reading = None
     changes = await _restarted(hass, freezer, entry, timedelta(seconds=30))
-    await _retries(hass, freezer, DEFAULT_FAILURE_THRESHOLD)
+    await _retries(hass, freezer, DEFAULT_FAILURE_THRESHOLD + 2)
     assert changes == [(None, "21.0"), ("21.0", STATE_UNAVAILABLE)]
 
 
