@@ -146,29 +146,35 @@ def checked_values(
         share = f"{int(negative.sum())} of {len(power)} hours"
         rare = negative.mean() <= RARE_NEGATIVE_SHARE
         if not (options.clip_negative or rare):
-            # A meter that counts consumption negative: clipped, it would be 0 W throughout.
-            signed = " (every hour: consumption counted negative? write it positive)"
+            if negative.all():
+                # A meter or an energy model (Calliope's demand) that counts consumption
+                # negative: clipped, it would be 0 W throughout, which the bench refuses.
+                raise CsvError(
+                    f"{share} have negative power (every hour: consumption counted negative? "
+                    "write it positive, -1 times the column; --clip-negative would leave 0 W "
+                    "in every hour)"
+                )
             raise CsvError(
-                f"{share} have negative power{signed if negative.all() else ''} (export, "
-                "e.g. from PV?): the model forecasts consumption; give a consumption "
-                "column, or --clip-negative to score max(power, 0)"
+                f"{share} have negative power (export, e.g. from PV?): the model forecasts "
+                "consumption; give a consumption column, or --clip-negative to score "
+                "max(power, 0)"
             )
         why = "--clip-negative" if options.clip_negative else "so few: a meter's noise"
         notes(f"{share} had negative power, scored as 0 W ({why})")
         power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
         hourly[power_columns] = hourly[power_columns].clip(lower=0.0)
-    median = float(power.median())
+    median, over = power_level(hourly["power_w"].dropna())
     power_columns = hourly.columns.intersection(list(POWER_COLUMNS))
     if 0 < median < KW_LOOKING_MEDIAN_W:
         if options.power_unit is not None and options.power_unit in ("W", "Wh"):
             raise CsvError(
-                f"the median power is {median:.4g} W: kW (or kWh) read as W (Wh)? "
+                f"the median power{over} is {median:.4g} W: kW (or kWh) read as W (Wh)? "
                 "--power-unit kW (or kWh) if so"
             )
         if options.power_unit is None:
             read_by_values["power"] = (
                 "kW",
-                f", and its median would be {median:.4g} W, which no home draws: read as kW "
+                f", and its median{over} would be {median:.4g} W, which no home draws: read as kW "
                 f"{energy_per_row_hint(regular_rows)}(--power-unit W to refuse)",
             )
             hourly[power_columns] = hourly[power_columns] * POWER_UNITS["kW"]
@@ -182,6 +188,20 @@ def checked_values(
     hourly = checked_humidity(hourly, options, notes)
     hourly = checked_temperatures(hourly, options, read_by_values, whole_temperatures)
     return without_impossible_weather(hourly, options, notes)
+
+
+def power_level(power: pd.Series) -> tuple[float, str]:
+    """The median that tells kW from W, and over which hours where not all: the running ones.
+
+    A load off in half its hours or more (a heat pump, an EV charger, a normalised
+    profile) has a median of 0, which says nothing of its unit: SimBench's heat pump at
+    a median 0 and a mean 0.11 was read as W. The hours it draws say what it draws.
+    """
+    median = float(power.median())
+    running = power[power > 0]
+    if median > 0 or running.empty:
+        return median, ""
+    return float(running.median()), f" over the {len(running)} hours that draw any"
 
 
 def without_impossible_weather(
