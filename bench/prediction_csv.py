@@ -78,7 +78,8 @@ optional). What a checker's file may look like, and what becomes of it:
   `tenths` are C10; NOAA's `HourlyDryBulbTemperature` and IEM's `tmpf` are °F; a one-letter
   first word is a quantity's symbol, VDI 4655's `W_el` no watt) is read in it, and values
   that can only be in another unit are read in that one, with a `note:`: a median power
-  below 20 W is kW; power whose hours never fall below 45 % of its median and move less
+  below 20 W is kW (over the hours that draw any, for a load off in half of them: a heat
+  pump, a normalised profile); power whose hours never fall below 45 % of its median and move less
   than 7 % an hour (a region's or a utility's load, summed over many consumers: 53-68 %
   and 4-6 % in the bench's; its homes and buildings move 10 % an hour or more) is MW; whole
   numbers that as °C, °F or K make no place's weather (days spanning over 25 degrees, hours
