@@ -155,13 +155,17 @@ class Horizon:
         }
 
     def by_block(self, best_rule: str) -> list[dict[str, object]]:
-        """Per test block: our MAE, the best rule's (over the whole test) and the methods used.
+        """Per test block: our MAE, the best rule's (over the whole test), the band's
+        coverage and the methods used.
 
-        A dataset's figure is a sum of blocks, and a loss to a rule is often one block's.
+        A dataset's figure is a sum of blocks, and a loss to a rule, or a band covering too
+        much, is often one block's (a home away for a fortnight under a band of lived-in weeks).
         """
         if len(self.blocks) != len(self.actual):
             return []
         blocks = np.array(self.blocks)
+        actual = np.array(self.actual)
+        covered = (np.array(self.low) <= actual) & (actual <= np.array(self.high))
         out: list[dict[str, object]] = []
         for first_day in dict.fromkeys(self.blocks):
             at = blocks == first_day
@@ -180,10 +184,16 @@ class Horizon:
                     "from": first_day,
                     "ours_mae": significant(part.mae(part.ours)),
                     "best_rule_mae": significant(part.mae(part.rules[best_rule])),
+                    "band_coverage": share_true(covered[at & ~np.isnan(actual)]),
                     "method_shares": {str(m): round(float(v), 3) for m, v in used.items()},
                 }
             )
         return out
+
+
+def share_true(flags: npt.NDArray[np.bool_]) -> float:
+    """The share of true flags to four places, NaN for none (a block without readings)."""
+    return round(float(flags.mean()), 4) if flags.size else float("nan")
 
 
 def skill(mae: float, against: float) -> float:

@@ -41,7 +41,8 @@ def test_each_test_block_gives_its_own_figures_and_methods() -> None:
     horizon = Horizon.empty()
     horizon.actual = [10.0, 10.0, 20.0, 20.0]
     horizon.ours = [11.0, 9.0, 22.0, 18.0]
-    horizon.low, horizon.high = [0.0] * 4, [30.0] * 4
+    # The band covers both hours of the first block, one of the second's.
+    horizon.low, horizon.high = [0.0, 0.0, 0.0, 19.0], [30.0, 30.0, 19.0, 30.0]
     horizon.rules = {name: [12.0, 8.0, 21.0, 19.0] for name in horizon.rules}
     horizon.methods = ["model", "learned_rule_mix", "median_by_hour", "median_by_hour"]
     horizon.yardstick = [0.0] * 4
@@ -53,12 +54,14 @@ def test_each_test_block_gives_its_own_figures_and_methods() -> None:
             "from": "2010-03-02",
             "ours_mae": 1.0,
             "best_rule_mae": 2.0,
+            "band_coverage": 1.0,
             "method_shares": {"model": 0.5, "learned_rule_mix": 0.5},
         },
         {
             "from": "2010-08-24",
             "ours_mae": 2.0,
             "best_rule_mae": 1.0,
+            "band_coverage": 0.5,
             "method_shares": {"median_by_hour": 1.0},
         },
     ]
