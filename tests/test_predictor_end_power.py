@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,9 +14,12 @@ from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_purge_done,
     async_wait_recording_done,
 )
 
+from custom_components.py_iot_home.const import DOMAIN
+from custom_components.py_iot_home.forecast.end_power_record import end_power_storage_key
 from custom_components.py_iot_home.forecast.recorder_history import (
     HistorySources,
     async_load_hourly_history,
@@ -179,3 +183,52 @@ async def test_a_meter_counting_in_coarse_steps_goes_without_the_end_power(
     assert model is not None
     assert not model.linear.coef[:, COLUMN].any()
     assert float(hass.states.get(PREDICTED).state) > 0
+
+
+async def _purge_short_term_statistics(hass: HomeAssistant) -> None:
+    """What the recorder does to five-minute statistics older than its `purge_keep_days`."""
+    await hass.services.async_call("recorder", "purge", {"keep_days": 0}, blocking=True)
+    await async_wait_purge_done(hass)
+
+
+@pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_the_end_power_outlives_the_recorders_purge(
+    recorder_mock: Recorder, hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    frame = await _seed(hass, ENOUGH_DAYS)
+    ends = await _import_five_minutes(hass, frame["power_w"], 10)
+    entry_id = await _add_predictor(hass)
+    await _purge_short_term_statistics(hass)
+    gone = await async_load_hourly_history(
+        hass, HistorySources(power=POWER), END - timedelta(days=10), END
+    )
+    assert gone.history.power_end_w is not None
+    assert np.isnan(gone.history.power_end_w).all()
+
+    await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    model = _predictor(hass, entry_id).model
+    assert model is not None
+    # Retrained after the purge, it still learnt the end power: from the forecast's record.
+    assert model.linear.coef[0, COLUMN] > 0.05
+    kept = hass_storage[end_power_storage_key(entry_id)]["data"]
+    assert kept["power"] == POWER
+    recorded = {int(start.timestamp()): watts for start, watts in ends.items()}
+    assert {int(s): w for s, w in kept["hours"].items()} == pytest.approx(recorded, rel=1e-9)
+
+
+@pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_deleted_forecast_leaves_no_end_power_behind(
+    recorder_mock: Recorder, hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    frame = await _seed(hass, ENOUGH_DAYS)
+    await _import_five_minutes(hass, frame["power_w"], 2)
+    entry_id = await _add_predictor(hass)
+    assert end_power_storage_key(entry_id) in hass_storage
+    (home,) = hass.config_entries.async_entries(DOMAIN)
+    assert hass.config_entries.async_remove_subentry(home, entry_id)
+    await hass.async_block_till_done()
+    assert end_power_storage_key(entry_id) not in hass_storage

@@ -45,6 +45,7 @@ from ..prediction.worker import (
     train_in_subprocess,
 )
 from .device import predictor_device
+from .end_power_record import EndPowerRecord
 from .failure_streak import FailureStreak
 from .outdoor_temperature import mirror_entity_id, weather_mirrored
 from .recorder_history import HistorySources, LoadedHistory, async_load_hourly_history
@@ -85,6 +86,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             entry.entry_id
         )
         self._saved_model = SavedModel(hass, entry.entry_id)
+        self._end_powers = EndPowerRecord(hass, entry.entry_id)
         self._fingerprint: str | None = None
         self._fingerprint_zone = hass.config.time_zone
         # The saved model forecasting was trained by other rules than this release's.
@@ -182,9 +184,7 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             # Registered with the entry's sensors, after this coordinator was made.
             mirror = mirror_entity_id(self.hass, predictor_device(self.entry))
             self.sources = replace(self.sources, temperature=mirror)
-        context = await async_load_hourly_history(
-            self.hass, self.sources, now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now
-        )
+        context = await self._async_history(now - timedelta(hours=PREDICTION_CONTEXT_HOURS), now)
         if restored and context.export.net_meter:
             # Saved before its sensor exported (or before net meters were refused): trained
             # again now, the training's own check says whether it may forecast.
@@ -301,15 +301,21 @@ class PredictorCoordinator(DataUpdateCoordinator[PredictionSnapshot]):
             },
         )
 
+    async def _async_history(self, start: datetime, end: datetime) -> LoadedHistory:
+        """The recorder's hours, with the end powers it has purged from the record."""
+        loaded = await async_load_hourly_history(self.hass, self.sources, start, end)
+        history = await self._end_powers.async_completed(
+            self.sources.power, loaded.history, self.training_days
+        )
+        return replace(loaded, history=history)
+
     async def _async_train(self, now: datetime) -> tuple[NotEnoughHistoryError | None, str | None]:
         """Fit on the training window.
 
         Returns how many hours are missing, if too few, and the percent of hours exporting,
         if the power sensor is a net meter (then no model: nothing is forecast).
         """
-        loaded = await async_load_hourly_history(
-            self.hass, self.sources, now - timedelta(days=self.training_days), now
-        )
+        loaded = await self._async_history(now - timedelta(days=self.training_days), now)
         if loaded.export.net_meter:
             # A model trained while the sensor measured consumption, or its saved copy
             # (a restart), must not forecast it now.

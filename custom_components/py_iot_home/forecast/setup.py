@@ -12,6 +12,7 @@ from ..const import DOMAIN
 from ..feature_entry import FeatureEntry
 from ..first_refresh import async_first_refresh
 from .coordinator import PredictorCoordinator, predictor_issue_ids
+from .end_power_record import EndPowerRecord
 from .outdoor_temperature import KEY as MIRROR_KEY
 from .outdoor_temperature import weather_mirrored
 from .runtime import PredictorRuntimeData
@@ -47,7 +48,8 @@ async def async_setup_predictor(hass: HomeAssistant, entry: FeatureEntry) -> Pre
 
 
 async def async_forget_predictor(hass: HomeAssistant, entry_id: str) -> None:
-    """A deleted forecast's trained model and repairs go with it."""
+    """A deleted forecast's trained model, recorded end powers and repairs go with it."""
     await SavedModel(hass, entry_id).async_remove()
+    await EndPowerRecord(hass, entry_id).async_remove()
     for issue_id in predictor_issue_ids(entry_id):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
