@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -232,3 +233,37 @@ async def test_a_deleted_forecast_leaves_no_end_power_behind(
     assert hass.config_entries.async_remove_subentry(home, entry_id)
     await hass.async_block_till_done()
     assert end_power_storage_key(entry_id) not in hass_storage
+
+
+@pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param(lambda hours: {"power": "sensor.another_meter", "hours": hours}, id="other"),
+        pytest.param(lambda hours: {"power": POWER, "hours": list(hours)}, id="damaged"),
+    ],
+)
+async def test_a_record_of_another_sensor_or_damaged_is_not_learnt_from(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    record: Callable[[dict[str, float]], object],
+) -> None:
+    frame = await _seed(hass, ENOUGH_DAYS)
+    await _import_five_minutes(hass, frame["power_w"], 10)
+    entry_id = await _add_predictor(hass)
+    await _purge_short_term_statistics(hass)
+    key = end_power_storage_key(entry_id)
+    hass_storage[key]["data"] = record(hass_storage[key]["data"]["hours"])
+    (home,) = hass.config_entries.async_entries(DOMAIN)
+    assert await hass.config_entries.async_reload(home.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    model = _predictor(hass, entry_id).model
+    assert model is not None
+    assert model.linear.coef[0, COLUMN] == 0.0
+    assert float(hass.states.get(PREDICTED).state) > 0
