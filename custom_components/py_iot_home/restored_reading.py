@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Self, override
 
-from homeassistant.components.sensor import SensorExtraStoredData
+from homeassistant.components.sensor import RestoreSensor, SensorExtraStoredData
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import ExtraStoredData
 from homeassistant.util import dt as dt_util
 
@@ -76,3 +79,30 @@ def restored_reading(
     if remaining_s <= 0:
         return None
     return RestoredReading(float(value), sampled_at, remaining_s)
+
+
+class RestoredReadingSensor(RestoreSensor):
+    """A sensor that shows its reading from before a restart while it is current."""
+
+    _restored: float | None = None
+
+    async def async_restore_reading(self, grace_s: float) -> datetime | None:
+        """Take the reading from before the restart if still current; when it was read.
+
+        It stays `_restored` until `grace_s` from that time has passed.
+        """
+        # As core's MQTT sensor: what was not shown then is not shown now.
+        last = await self.async_get_last_state()
+        if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return None
+        stored = await self.async_get_last_extra_data()
+        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
+            return None
+        self._restored = restored.value
+        self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
+        return restored.sampled_at
+
+    @callback
+    def _restored_expired(self, _: datetime) -> None:
+        self._restored = None
+        self.async_write_ha_state()

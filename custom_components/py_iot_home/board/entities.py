@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.components.sensor import RestoreSensor
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import callback
-from homeassistant.helpers.event import async_call_later
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.helpers.restore_state import RestoreEntity
-from homeassistant.util import dt as dt_util
 
 from ..const import (
     ATTR_HARDWARE,
@@ -22,7 +18,7 @@ from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, PyIotHomeEntity
 from ..errors import entity_action
 from ..feature_entry import FeatureEntry
 from ..quantities import ClimateReading, HomeUnitSensor, QuantitySensorDescription
-from ..restored_reading import ReadingStoredData, restored_reading
+from ..restored_reading import ReadingStoredData, RestoredReadingSensor
 from .coordinator import LocalBoardCoordinator
 from .devices import led_device
 from .leds import LedBank, LedConfig
@@ -43,7 +39,7 @@ LED_SWITCH = LedSwitchDescription(
 
 
 class LocalClimateSensor(
-    PyIotHomeCoordinatorEntity[LocalBoardCoordinator], HomeUnitSensor, RestoreSensor
+    PyIotHomeCoordinatorEntity[LocalBoardCoordinator], HomeUnitSensor, RestoredReadingSensor
 ):
     """Temperature or humidity of the board on the host.
 
@@ -52,7 +48,6 @@ class LocalClimateSensor(
     """
 
     entity_description: QuantitySensorDescription[ClimateReading]
-    _restored: float | None = None
     _restored_at: datetime | None = None
 
     def __init__(
@@ -69,23 +64,9 @@ class LocalClimateSensor(
     async def async_added_to_hass(self) -> None:
         """Take the reading from before the restart if no read has given one yet."""
         await super().async_added_to_hass()
-        if self.coordinator.data.sample is not None:
-            return
-        # As core's MQTT sensor: what was not shown then is not shown now.
-        last = await self.async_get_last_state()
-        if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-            return
-        stored = await self.async_get_last_extra_data()
-        grace_s = self.coordinator.reading_grace_s()
-        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
-            return
-        self._restored, self._restored_at = restored.value, restored.sampled_at
-        self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
-
-    @callback
-    def _restored_expired(self, _: datetime) -> None:
-        self._restored = None
-        self.async_write_ha_state()
+        if self.coordinator.data.sample is None:
+            grace_s = self.coordinator.reading_grace_s()
+            self._restored_at = await self.async_restore_reading(grace_s)
 
     @property
     def available(self) -> bool:

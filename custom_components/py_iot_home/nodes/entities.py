@@ -12,19 +12,17 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.components.sensor import RestoreSensor, SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, EntityCategory, UnitOfPower
+from homeassistant.const import EntityCategory, UnitOfPower
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.event import async_call_later
-from homeassistant.util import dt as dt_util
 
 from ..entity import DeviceIdentity, PyIotHomeCoordinatorEntity, entity_unique_id
 from ..errors import entity_action
 from ..protocol import NodeAnnouncement, Quantity, SensorInfo, SensorSample, SwitchInfo
 from ..quantities import CLIMATE_SENSORS, HomeUnitSensor, QuantitySensorDescription
-from ..restored_reading import ReadingStoredData, restored_reading
+from ..restored_reading import ReadingStoredData, RestoredReadingSensor
 from .coordinator import NodeCoordinator
 from .device import node_device_identifier, node_manufacturer
 from .node_state import NodeState
@@ -136,7 +134,7 @@ class NodeEntity(PyIotHomeCoordinatorEntity[NodeCoordinator]):
         return super().available and self.coordinator.data.online
 
 
-class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
+class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoredReadingSensor):
     """Temperature, humidity or power measured by a node.
 
     After a restart or reload it shows its last reading until the node reads again, while
@@ -144,7 +142,6 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
     """
 
     entity_description: QuantitySensorDescription[SensorSample]
-    _restored: float | None = None
     _sample: SensorSample | None = None
     _sampled_at: datetime | None = None
 
@@ -164,23 +161,9 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoreSensor):
         """Take the reading from before the restart if it is still fresh."""
         await super().async_added_to_hass()
         self._note_sample()
-        if self._sample is not None:
-            return
-        # As core's MQTT sensor: what was not shown then is not shown now.
-        last = await self.async_get_last_state()
-        if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-            return
-        stored = await self.async_get_last_extra_data()
-        grace_s = self.coordinator.reading_grace_s()
-        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
-            return
-        self._restored, self._sampled_at = restored.value, restored.sampled_at
-        self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
-
-    @callback
-    def _restored_expired(self, _: datetime) -> None:
-        self._restored = None
-        self.async_write_ha_state()
+        if self._sample is None:
+            grace_s = self.coordinator.reading_grace_s()
+            self._sampled_at = await self.async_restore_reading(grace_s)
 
     @override
     @callback
