@@ -9,7 +9,6 @@ Assistant's own again.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..const import DOMAIN
 from .device_readings import template_words
 from .display import display_precision
 from .exposure import ASSISTANT, assistant_of, is_exposed, not_exposed_answer
-from .sentence_triggers import async_answer_with_intent, async_attach_sentences
+from .sentence_triggers import FollowedSentences, async_answer_with_intent
 from .spoken import shown, spoken_unit
 
 INTENT_AREA_TEMPERATURE = "PyIotHomeGetAreaTemperature"
@@ -119,23 +118,7 @@ class AreaTemperatureIntent(intent.IntentHandler):
 
 async def async_follow_area_temperatures(hass: HomeAssistant) -> None:
     """Give each area whose sensor of ours reads nothing its sentences, while it does."""
-    remove: Callable[[], None] | None = None
-    attached: dict[str, list[str]] = {}
-    attaching = asyncio.Lock()
     stop_watching: Callable[[], None] | None = None
-
-    async def _attach() -> None:
-        nonlocal remove, attached
-        async with attaching:
-            commands = _areas_without_reading(hass)
-            if commands == attached:
-                return
-            if remove is not None:
-                remove()
-                remove = None
-            attached = commands
-            if commands:
-                remove = await async_attach_sentences(hass, commands, _answer)
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
@@ -144,11 +127,13 @@ async def async_follow_area_temperatures(hass: HomeAssistant) -> None:
             hass, INTENT_AREA_TEMPERATURE, slots, trigger, context
         )
 
+    sentences = FollowedSentences(hass, lambda: _areas_without_reading(hass), _answer)
+
     @callback
     def _reading_changed(_event: Event[EventStateChangedData]) -> None:
         # A reading every poll: attach only when an area's sentences change.
-        if _areas_without_reading(hass) != attached:
-            hass.async_create_task(_attach(), f"{DOMAIN} area temperature sentences")
+        if _areas_without_reading(hass) != sentences.attached:
+            hass.async_create_task(sentences.async_attach(), f"{DOMAIN} area temperature sentences")
 
     @callback
     def _watch(_event: Event[Any] | None = None) -> None:
@@ -159,9 +144,9 @@ async def async_follow_area_temperatures(hass: HomeAssistant) -> None:
             hass, list(_our_area_sensors(hass).values()), _reading_changed
         )
         if _event is not None:
-            hass.async_create_task(_attach(), f"{DOMAIN} area temperature sentences")
+            hass.async_create_task(sentences.async_attach(), f"{DOMAIN} area temperature sentences")
 
     for event_type in (ar.EVENT_AREA_REGISTRY_UPDATED, er.EVENT_ENTITY_REGISTRY_UPDATED):
         hass.bus.async_listen(event_type, _watch)
     _watch()
-    await _attach()
+    await sentences.async_attach()

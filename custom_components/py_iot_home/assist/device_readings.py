@@ -10,9 +10,7 @@ neither: Assist asks which one is meant.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
 from typing import Any
 
 import probatio
@@ -30,7 +28,7 @@ from .climate_answers import device_reading_answer
 from .display import display_precision
 from .exposure import assistant_of, is_exposed, not_exposed_answer
 from .places import area_of, our_devices_called, which_device_answer
-from .sentence_triggers import async_answer_with_intent, async_attach_sentences
+from .sentence_triggers import FollowedSentences, async_answer_with_intent
 from .spoken import shown
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
@@ -200,25 +198,10 @@ class DeviceTemperatureIntent(intent.IntentHandler):
 
 async def async_follow_device_sentences(hass: HomeAssistant) -> None:
     """Give each of our devices in no area its sentences, again whenever names or areas change."""
-    remove: Callable[[], None] | None = None
-    attached: dict[str, list[str]] = {}
-    attaching = asyncio.Lock()
 
-    async def _attach() -> None:
-        nonlocal remove, attached
-        async with attaching:
-            devices = _names_without_area(hass)
-            commands = {trigger_id: _sentences(names) for trigger_id, names in devices.items()}
-            # Most registry changes are other entities': attaching the same sentences again
-            # made Home Assistant parse all of Assist's trigger sentences before the next one.
-            if commands == attached:
-                return
-            if remove is not None:
-                remove()
-                remove = None
-            attached = commands
-            if commands:
-                remove = await async_attach_sentences(hass, commands, _answer)
+    def _commands() -> dict[str, list[str]]:
+        devices = _names_without_area(hass)
+        return {trigger_id: _sentences(names) for trigger_id, names in devices.items()}
 
     async def _answer(run_variables: dict[str, Any], context: Context | None = None) -> Any:
         trigger = run_variables["trigger"]
@@ -232,9 +215,11 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
             hass, INTENT_DEVICE_TEMPERATURE, slots, trigger, context
         )
 
+    sentences = FollowedSentences(hass, _commands, _answer)
+
     @callback
     def _changed(_event: Event[Any]) -> None:
-        hass.async_create_task(_attach(), f"{DOMAIN} device temperature sentences")
+        hass.async_create_task(sentences.async_attach(), f"{DOMAIN} device temperature sentences")
 
     for event_type in (
         dr.EVENT_DEVICE_REGISTRY_UPDATED,
@@ -242,4 +227,4 @@ async def async_follow_device_sentences(hass: HomeAssistant) -> None:
         ar.EVENT_AREA_REGISTRY_UPDATED,
     ):
         hass.bus.async_listen(event_type, _changed)
-    await _attach()
+    await sentences.async_attach()

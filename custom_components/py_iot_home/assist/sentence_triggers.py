@@ -7,6 +7,7 @@ answer. English sentences only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,3 +112,38 @@ async def async_attach_sentences(
     return await async_initialize_triggers(
         hass, triggers, answer, DOMAIN, "Assist", log_sentence_triggers
     )
+
+
+class FollowedSentences:
+    """Sentences that follow the home: attached again only when what `commands_now` says changes.
+
+    Attaching the same sentences again made Home Assistant parse all of Assist's trigger
+    sentences before the next question, and most registry changes are other entities'.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        commands_now: Callable[[], dict[str, list[str]]],
+        answer: Callable[[dict[str, Any], Context | None], Any],
+    ) -> None:
+        """Follow `commands_now` (trigger id: sentences); `answer` runs on a match."""
+        self._hass = hass
+        self._commands_now = commands_now
+        self._answer = answer
+        self._remove: CALLBACK_TYPE | None = None
+        self._attaching = asyncio.Lock()
+        self.attached: dict[str, list[str]] = {}
+
+    async def async_attach(self) -> None:
+        """Attach the sentences as they are now, if they changed."""
+        async with self._attaching:
+            commands = self._commands_now()
+            if commands == self.attached:
+                return
+            if self._remove is not None:
+                self._remove()
+                self._remove = None
+            self.attached = commands
+            if commands:
+                self._remove = await async_attach_sentences(self._hass, commands, self._answer)
