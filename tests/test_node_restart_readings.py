@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import numpy as np
 import pytest
@@ -40,6 +39,7 @@ from .node_messages import (
     stored_node_entry,
 )
 from .test_node_switch_states import record_states, switch_states
+from .test_restart_trend_values import shown_as_read
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -238,15 +238,6 @@ NODE_TREND_ENTITIES = (
 )
 
 
-def _shown(hass: HomeAssistant) -> dict[str, tuple[str, dict[str, Any]]]:
-    shown: dict[str, tuple[str, dict[str, Any]]] = {}
-    for entity_id in NODE_TREND_ENTITIES:
-        state = hass.states.get(entity_id)
-        assert state is not None
-        shown[entity_id] = (state.state, dict(state.attributes))
-    return shown
-
-
 @pytest.mark.parametrize(
     ("silent_for", "status"),
     [
@@ -278,7 +269,7 @@ async def test_a_nodes_trend_reads_the_same_after_a_restart(
     async_fire_time_changed(hass)
     await trend.async_refresh()
     await hass.async_block_till_done()
-    before = _shown(hass)
+    before = shown_as_read(hass, NODE_TREND_ENTITIES)
     assert before["sensor.kitchen_pi_temperature_status"][0] == status
     await _stopped(hass, entry)
     for entity_id in NODE_TREND_ENTITIES:
@@ -287,7 +278,7 @@ async def test_a_nodes_trend_reads_the_same_after_a_restart(
     changes = {entity_id: record_states(hass, entity_id) for entity_id in NODE_TREND_ENTITIES}
     await _started(hass, mqtt_mock, entry, "online")
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert _shown(hass) == before
+    assert shown_as_read(hass, NODE_TREND_ENTITIES) == before
     # Written once, as before the stop: no unavailable (nor anything else) on the way.
     expected = {entity_id: [(None, before[entity_id][0])] for entity_id in NODE_TREND_ENTITIES}
     assert changes == expected

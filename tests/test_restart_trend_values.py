@@ -54,7 +54,7 @@ def _room(at_s: float, day_zero_s: float) -> float:
     return 20.0 + 0.3 * days + 1.5 * math.sin(2 * math.pi * (days % 1.0 - 0.375))
 
 
-def _shown(hass: HomeAssistant, entity_ids: tuple[str, ...]) -> dict[str, tuple[str, Any]]:
+def shown_as_read(hass: HomeAssistant, entity_ids: tuple[str, ...]) -> dict[str, tuple[str, Any]]:
     """What each entity shows, as a person reads it: its state and attributes."""
     shown: dict[str, tuple[str, Any]] = {}
     for entity_id in entity_ids:
@@ -99,7 +99,7 @@ async def test_a_boards_readings_and_trend_read_the_same_after_a_restart(
         await async_tick_to(hass, freezer, at)
     await trend.async_refresh()
     await hass.async_block_till_done()
-    before = _shown(hass, BOARD_ENTITIES)
+    before = shown_as_read(hass, BOARD_ENTITIES)
     assert before["sensor.living_room_temperature_status"][0] == status
     entry = trend.config_entry
     await async_mock_restore_state_shutdown_restart(hass)
@@ -111,7 +111,7 @@ async def test_a_boards_readings_and_trend_read_the_same_after_a_restart(
     changes = {entity_id: record_states(hass, entity_id) for entity_id in BOARD_ENTITIES}
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert _shown(hass, BOARD_ENTITIES) == before
+    assert shown_as_read(hass, BOARD_ENTITIES) == before
     # Written once, as before the stop: no unavailable (nor anything else) on the way.
     assert changes == {entity_id: [(None, before[entity_id][0])] for entity_id in BOARD_ENTITIES}
 
