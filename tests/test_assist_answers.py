@@ -364,6 +364,27 @@ def test_the_peak_of_today_or_tomorrow_is_that_days_highest_hour() -> None:
     )
 
 
+def test_tomorrows_peak_at_its_first_hour_is_said_as_the_day_begins() -> None:
+    """Asked at 21:20 "when is the peak power tomorrow", a peak at 00:00 was "at midnight
+    tonight": true, but heard as tonight's. Asked of the next 24 hours, tonight's it is."""
+    hours = [
+        ForecastHour(
+            start=hour.start,
+            power_w=2000.0 if hour.start.hour == 0 else 100.0,
+            low_w=50.0,
+            high_w=2500.0,
+        )
+        for hour in _day(NOW)
+    ]
+    assert power_day_peak_answer(name="Home", hours=hours, now=NOW, tomorrow=True) == (
+        "Home expects the peak at midnight, as tomorrow begins, about 2,000\u00a0W "
+        "(midnight to 9:00 PM, as far as it sees)."
+    )
+    assert power_peak_answer(name="Home", hours=hours, now=NOW) == (
+        "Home expects the peak at midnight tonight, about 2,000\u00a0W."
+    )
+
+
 def test_the_home_power_trend_is_said_in_whole_watts_a_day() -> None:
     """As the power trend sensor shows its slope (whole W/d), grouped; steady in words that fit
     power ("holding steady" is a temperature's)."""

@@ -169,6 +169,27 @@ async def test_how_humid_will_it_be_tonight(
 
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_tomorrows_high_at_its_first_hour_is_said_as_the_day_begins(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Asked of tomorrow, its warmest hour at 00:00 was "at midnight tonight": true, but heard
+    as tonight's (the walk of 2026-12-07). It is the midnight tomorrow begins with."""
+    freezer.move_to(NOW)
+    await async_forecast_with_weather(hass, FORECAST_WEATHER)
+    # 4:10 PM; half a degree colder each hour: tomorrow's warmest is its first, 1.2 °C.
+    assert await said(hass, "how warm will it be tomorrow") == (
+        "It is 4.5\u00a0°C outside (Garden). Tomorrow, Outdoor's hourly forecast expects a high "
+        "of 1.2\u00a0°C at midnight, as tomorrow begins (it sees up to 4:00 PM tomorrow)."
+    )
+    # Tonight's midnight is tonight's: its coldest hour is not the first of tonight.
+    assert await said(hass, "what will the temperature be tonight") == (
+        "It is 4.5\u00a0°C outside (Garden). Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly "
+        "forecast expects between -1.3\u00a0°C and 4.7\u00a0°C."
+    )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_how_cold_will_it_get_tomorrow(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

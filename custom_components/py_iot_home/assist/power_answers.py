@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..markdown_text import with_unit
-from .spoken import clock_time, day_ahead, half_up, hour_said, kwh, time_ahead, watts
+from .spoken import (
+    clock_time,
+    day_ahead,
+    day_begins,
+    half_up,
+    hour_said,
+    kwh,
+    time_ahead,
+    watts,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +112,8 @@ def power_day_peak_answer(
     of_day, reaches = seen
     peak = max(of_day, key=lambda hour: hour.power_w)
     when = "this hour" if _utc(peak.start) <= _utc(now) else f"at {hour_said(peak.start, now)}"
+    if tomorrow and not (peak.start.hour or peak.start.minute):
+        when = f"at {day_begins(peak.start, now)}"
     said = f"{name} expects the peak {when}, about {watts(peak.power_w)}"
     return f"{said} ({reaches})." if reaches else f"{said}."
 

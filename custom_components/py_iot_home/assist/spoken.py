@@ -73,6 +73,15 @@ def time_ahead(moment: datetime, now: datetime) -> str:
     return f"midnight at the end of {night.day} {night:%B}"
 
 
+def day_begins(midnight: datetime, now: datetime) -> str:
+    """A midnight said as the day it begins: "midnight, as tomorrow begins".
+
+    Of an hour asked of a day it starts (tomorrow's first), "midnight tonight" is true but
+    heard as tonight's.
+    """
+    return f"midnight, as {day_ahead(midnight, now).removeprefix('on ')} begins"
+
+
 def hour_said(start: datetime, now: datetime | None = None) -> str:
     """An hour's start on the clock (with its day, from `now`), and which it is if it comes twice.
 

@@ -21,7 +21,7 @@ from .exposure import is_exposed
 from .home_sources import forecast_weather_entities
 from .part_of_day import PartPlaced
 from .power_part_answers import part_when
-from .spoken import shown, spoken_unit, time_ahead
+from .spoken import day_begins, shown, spoken_unit, time_ahead
 
 # How far ahead "over the next hours" looks: far enough for a change to show.
 OUTLOOK = timedelta(hours=6)
@@ -136,6 +136,7 @@ async def async_weather_over(
             extreme=extreme,
             reach=reach.astimezone(now.tzinfo) if reach < part.end else None,
             now=now,
+            begins=part.start,
         )
     return None
 
@@ -170,17 +171,21 @@ def weather_over_answer(
     extreme: str,
     reach: datetime | None,
     now: datetime,
+    begins: datetime | None = None,
 ) -> str:
     """What a weather entity's hourly forecast expects over a part of the day, said of it.
 
     "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects a low of 1.5 °C at
     5:00 AM tomorrow." (a high, or both); `reach` when it does not see the part to its end.
+    An hour at `begins`, the part's start, that is a midnight begins its day ("tomorrow").
     """
 
     def at(said: tuple[str, datetime]) -> str:
         number, moment = said
         # The hour under way began before now: "at 5:00 AM today" read as gone by at 5:56.
         when = "this hour" if moment <= now else f"at {time_ahead(moment, now)}"
+        if moment == begins and not (moment.hour or moment.minute):
+            when = f"at {day_begins(moment, now)}"
         return f"{spoken_unit(number, unit)} {when}"
 
     if extreme == "low":
