@@ -190,6 +190,29 @@ async def test_tomorrows_high_at_its_first_hour_is_said_as_the_day_begins(
 
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_low_in_the_hour_under_way_is_said_of_the_hours_after_it(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A forecast warming from the hour under way: asked how cold it gets, its coldest is that
+    hour's mean, which the reading now stands for; what is to come is said instead."""
+    freezer.move_to(NOW)
+    rising = str(FORECAST_WEATHER["forecast_hourly"]).replace("5.2 - 0.5 * h", "5.2 + 0.5 * h")
+    assert rising != FORECAST_WEATHER["forecast_hourly"]
+    await async_forecast_with_weather(hass, {**FORECAST_WEATHER, "forecast_hourly": rising})
+    now = "It is 4.5\u00a0°C outside (Garden). "
+    assert await said(hass, "how cold will it get today") == (
+        f"{now}For the rest of today, Outdoor's hourly forecast expects no colder than "
+        "5.7\u00a0°C after this hour (at 5:00 PM today)."
+    )
+    # Only the hour under way is left of the afternoon: it is said, as "this hour".
+    assert await said(hass, "how cold will it get this afternoon") == (
+        f"{now}For the rest of this afternoon, from 4:10 PM to 5:00 PM, Outdoor's hourly "
+        "forecast expects a low of 5.2\u00a0°C this hour."
+    )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_how_cold_will_it_get_tomorrow(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -211,10 +234,13 @@ async def test_how_cold_will_it_get_tomorrow(
             "Tomorrow, Outdoor's hourly forecast expects between -6.3\u00a0°C and 1.2\u00a0°C "
             "(it sees up to 4:00 PM tomorrow).",
         ),
+        # The warmest hour is the one under way, whose forecast (its mean) the reading now
+        # stands for: "a high of 5.2 °C this hour" beside "it is 4.5 °C" read as a
+        # contradiction (the walk of 2026-12-07: 46.7 °F now, "a high of 47 °F this hour").
         (
             "how warm will it be outside today",
-            "For the rest of today, Outdoor's hourly forecast expects a high of 5.2\u00a0°C this "
-            "hour.",
+            "For the rest of today, Outdoor's hourly forecast expects no warmer than "
+            "4.7\u00a0°C after this hour (at 5:00 PM today).",
         ),
         (
             "how cold will it get today",

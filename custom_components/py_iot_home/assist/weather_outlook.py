@@ -126,6 +126,14 @@ async def async_weather_over(
         if quantity != "temperature":
             unit = PERCENTAGE
         low, high = (over[pick(values[over])] for pick in (np.argmin, np.argmax))
+        # The hour under way's forecast is its mean, partly gone by: the reading said first
+        # stands for it. Its high (low) above (below) that reading read as a contradiction;
+        # the later hours' own is said, as what is to come after it.
+        later = over[times[over] > this_ns]
+        asked = {"low": low, "high": high}.get(extreme)
+        after_this_hour = asked is not None and times[asked] == this_ns and later.size > 0
+        if after_this_hour:
+            low, high = (later[pick(values[later])] for pick in (np.argmin, np.argmax))
         reach = _at(times[over].max()) + timedelta(hours=1)
         return weather_over_answer(
             name=state.name,
@@ -137,6 +145,7 @@ async def async_weather_over(
             reach=reach.astimezone(now.tzinfo) if reach < part.end else None,
             now=now,
             begins=part.start,
+            after_this_hour=after_this_hour,
         )
     return None
 
@@ -172,12 +181,15 @@ def weather_over_answer(
     reach: datetime | None,
     now: datetime,
     begins: datetime | None = None,
+    after_this_hour: bool = False,
 ) -> str:
     """What a weather entity's hourly forecast expects over a part of the day, said of it.
 
     "Tonight, from 5:00 PM to 6:00 AM, Outdoor's hourly forecast expects a low of 1.5 °C at
     5:00 AM tomorrow." (a high, or both); `reach` when it does not see the part to its end.
     An hour at `begins`, the part's start, that is a midnight begins its day ("tomorrow").
+    `after_this_hour`: the low or high is of the hours after the one under way, which would
+    have been it: "no warmer than 4.7 °C after this hour (at 5:00 PM today)".
     """
 
     def at(said: tuple[str, datetime]) -> str:
@@ -188,7 +200,15 @@ def weather_over_answer(
             when = f"at {day_begins(moment, now)}"
         return f"{spoken_unit(number, unit)} {when}"
 
-    if extreme == "low":
+    if after_this_hour:
+        number, moment = low if extreme == "low" else high
+        # A low or a high is asked of the temperature only ("how cold", "how warm").
+        way = "colder" if extreme == "low" else "warmer"
+        expects = (
+            f"no {way} than {spoken_unit(number, unit)} after this hour "
+            f"(at {time_ahead(moment, now)})"
+        )
+    elif extreme == "low":
         expects = f"a low of {at(low)}"
     elif extreme == "high":
         expects = f"a high of {at(high)}"
