@@ -185,8 +185,9 @@ POWER_SENTENCES: Mapping[str, AssistSentences] = {
             f"(what is|what's|whats|tell me) [the] {_FORECAST}",
             "(what is|what's|whats) [the] (predicted|expected|forecast) (power|electricity|energy) "
             "[use|usage|consumption]",
-            f"{_HOW_MUCH} {_WILL_USE} [in the next 24 hours|in the next day]",
-            *_will_be(" [in the next 24 hours|in the next day]"),
+            # "Later" without a time: the coming hours, as the weather's "later" is.
+            f"{_HOW_MUCH} {_WILL_USE} [in the next 24 hours|in the next day|later]",
+            *_will_be(" [in the next 24 hours|in the next day|later]"),
         ),
     ),
     # "The power forecast for today" is left to "… for {time}": fitting both, both intents ran.
