@@ -213,6 +213,26 @@ async def test_a_low_in_the_hour_under_way_is_said_of_the_hours_after_it(
 
 # The template weather's forecast re-renders on a timer that outlives the test.
 @pytest.mark.parametrize("expected_lingering_timers", [True])
+async def test_a_later_hour_as_warm_as_the_one_under_way_is_the_high_to_come(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The hour under way and the next at 5.2 °C: the high to come is the next one's, said as
+    a high (on the walk of 2026-12-07, in whole °F, "no warmer than 47 °F after this hour"
+    read as a cap where the forecast held at 47 °F)."""
+    freezer.move_to(NOW)
+    flat = str(FORECAST_WEATHER["forecast_hourly"]).replace(
+        "5.2 - 0.5 * h", "5.2 - 0.5 * ([h - 1, 0] | max)"
+    )
+    assert flat != FORECAST_WEATHER["forecast_hourly"]
+    await async_forecast_with_weather(hass, {**FORECAST_WEATHER, "forecast_hourly": flat})
+    assert await said(hass, "how warm will it be today") == (
+        "It is 4.5\u00a0°C outside (Garden). For the rest of today, Outdoor's hourly forecast "
+        "expects a high of 5.2\u00a0°C at 5:00 PM today."
+    )
+
+
+# The template weather's forecast re-renders on a timer that outlives the test.
+@pytest.mark.parametrize("expected_lingering_timers", [True])
 async def test_how_cold_will_it_get_tomorrow(
     recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:

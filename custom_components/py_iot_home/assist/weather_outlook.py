@@ -131,9 +131,14 @@ async def async_weather_over(
         # the later hours' own is said, as what is to come after it.
         later = over[times[over] > this_ns]
         asked = {"low": low, "high": high}.get(extreme)
-        after_this_hour = asked is not None and times[asked] == this_ns and later.size > 0
-        if after_this_hour:
+        after_this_hour = False
+        if asked is not None and times[asked] == this_ns and later.size > 0:
             low, high = (later[pick(values[later])] for pick in (np.argmin, np.argmax))
+            # A later hour shown the same is the high (low) to come, said as such.
+            to_come = low if extreme == "low" else high
+            after_this_hour = _shown(float(values[asked]), unit) != _shown(
+                float(values[to_come]), unit
+            )
         reach = _at(times[over].max()) + timedelta(hours=1)
         return weather_over_answer(
             name=state.name,
