@@ -11,6 +11,7 @@ from homeassistant.const import CONF_NAME, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import area_registry as ar
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.py_iot_home.const import (
@@ -208,6 +209,41 @@ async def test_an_area_temperature_without_a_reading_is_said_plainly(
     await _polls(hass, freezer, 1)
     for sentence in sentences:
         assert await said(hass, sentence) == reading[sentence], sentence
+
+
+async def test_an_area_temperature_in_fahrenheit_is_said_as_shown(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """In a home set to °F Home Assistant's own answer says the converted state with all its
+    digits: on the walk of 2026-12-07 "what is the temperature in the living room" was "72.14
+    degrees" where the card showed 72.1 °F. The area's sentences are ours in °F, as shown."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    ar.async_get(hass).async_get_or_create("Living room")
+    _add_board_in_the_living_room(hass, mock_config_entry)
+    fake_hardware.dht.default_reading = (22.3, 45.0)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    # 22.3 °C is 72.14 °F by hand; the sensor shows a tenth.
+    assert hass.states.get(LIVING_ROOM_TEMPERATURE).state == "72.14"
+    for sentence in (
+        "what is the temperature in the living room",
+        "What's the living room temperature?",
+        "how warm is it in the living room",
+    ):
+        assert await said(hass, sentence) == (
+            "The temperature in the Living room is 72.1\u00a0°F."
+        ), sentence
+    # 21.0 °C is 69.8 °F, written as shown: still ours, not "69.8 degrees" one read in a few.
+    fake_hardware.dht.default_reading = (21.0, 45.0)
+    await _polls(hass, freezer, 1)
+    assert hass.states.get(LIVING_ROOM_TEMPERATURE).state == "69.8"
+    assert await said(hass, "what is the temperature in the living room") == (
+        "The temperature in the Living room is 69.8\u00a0°F."
+    )
 
 
 async def _polls(hass: HomeAssistant, freezer: FrozenDateTimeFactory, count: int) -> None:

@@ -1,10 +1,11 @@
-"""Assist: an area's temperature while its sensor, one of ours, has no reading.
+"""Assist: an area's temperature while its sensor, one of ours, reads other than it shows.
 
 Home Assistant answers "what is the temperature in the kitchen" from the area's temperature
 sensor (ours, once a board or node is put there) with its state and "degrees": an
-unavailable sensor was "unavailable degrees". While one of ours has no number, that area's
-temperature sentences are ours and say so plainly; once it reads again they are Home
-Assistant's own again.
+unavailable sensor was "unavailable degrees", and in a home set to °F the converted state
+was "72.14 degrees" where the sensor shows 72.1 °F. While one of ours has no number, or
+is not in °C as shown, that area's temperature sentences are ours and say so plainly; once
+it reads so again they are Home Assistant's own again.
 """
 
 from __future__ import annotations
@@ -13,8 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 import probatio
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT
-from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfTemperature
+from homeassistant.core import (
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
@@ -57,7 +65,10 @@ def _our_area_sensors(hass: HomeAssistant) -> dict[str, str]:
 
 @callback
 def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
-    """The sentences of each area whose sensor of ours has a state but no number, by area id.
+    """The sentences of each area whose sensor of ours Home Assistant would not say as shown.
+
+    That is a state with no number, or one not in °C as shown ("72.14" shown 72.1 °F), by
+    area id.
 
     Only while the sensor is exposed: when it is not, Home Assistant answers from the area's
     thermostat, if it has one (exposing one of ours updates its registry entry, which is
@@ -71,7 +82,7 @@ def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
         if (
             area is None
             or state is None
-            or shown(state.state, None) is not None
+            or _said_as_shown(hass, state)
             or not is_exposed(hass, ASSISTANT, entity_id)
         ):
             continue
@@ -81,11 +92,19 @@ def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
     return commands
 
 
+def _said_as_shown(hass: HomeAssistant, state: State) -> bool:
+    """Whether Home Assistant's "{state} degrees" says the reading as the sensor shows it."""
+    # Its "degrees" are heard as the home's °C; in °F the converted state has extra digits.
+    return state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) == UnitOfTemperature.CELSIUS and (
+        shown(state.state, display_precision(hass, state.entity_id)) == state.state
+    )
+
+
 class AreaTemperatureIntent(intent.IntentHandler):
     """An area's temperature, from its sensor of ours: what it reads, or that it reads nothing."""
 
     intent_type = INTENT_AREA_TEMPERATURE
-    description = "Gets the temperature of an area whose Py IoT Home sensor has no reading"
+    description = "Gets the temperature of an area from its Py IoT Home sensor, as it shows"
     platforms = None
 
     @property
@@ -108,7 +127,7 @@ class AreaTemperatureIntent(intent.IntentHandler):
                 f"The temperature sensor of the {area.name} has no reading now."
             )
         else:
-            # It read again before its sentences went back to Home Assistant.
+            # Read in °F, shown other than written, or read again before its sentences went back.
             unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT, ""))
             response.async_set_speech(
                 f"The temperature in the {area.name} is {spoken_unit(number, unit)}."
