@@ -21,7 +21,7 @@ from custom_components.py_iot_home.const import (
     CONF_TRAINING_DAYS,
 )
 
-from .assist_sentences import NOT_EXPOSED, expose, said, start_assist
+from .assist_sentences import NOT_EXPOSED, ask, expose, said, start_assist
 from .fakes import FakeHardware
 from .imported_statistics import imported
 from .test_assist import TEMPERATURE as LIVING_ROOM_TEMPERATURE
@@ -244,6 +244,29 @@ async def test_an_area_temperature_in_fahrenheit_is_said_as_shown(
     assert await said(hass, "what is the temperature in the living room") == (
         "The temperature in the Living room is 69.8\u00a0°F."
     )
+
+
+async def test_who_answers_an_area_temperature_does_not_change_with_a_readings_digits(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fake_hardware: FakeHardware,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """In °C Home Assistant's own answer stays, whatever a reading's digits: deciding by them
+    (21.04 shown 21.0) handed the area's sentences back and forth with each reading, and each
+    hand-over makes Home Assistant parse all of Assist's trigger sentences again."""
+    ar.async_get(hass).async_get_or_create("Living room")
+    _add_board_in_the_living_room(hass, mock_config_entry)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await start_assist(hass)
+    for reading in (21.04, 21.0, 21.06):
+        fake_hardware.dht.default_reading = (reading, 45.0)
+        await _polls(hass, freezer, 1)
+        assert hass.states.get(LIVING_ROOM_TEMPERATURE).state == str(reading)
+        result = await ask(hass, "what is the temperature in the living room")
+        # Home Assistant's own answer is a query's; ours are a sentence trigger's.
+        assert result.response.response_type.value == "query_answer", reading
 
 
 async def _polls(hass: HomeAssistant, freezer: FrozenDateTimeFactory, count: int) -> None:

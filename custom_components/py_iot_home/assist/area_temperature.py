@@ -4,8 +4,8 @@ Home Assistant answers "what is the temperature in the kitchen" from the area's 
 sensor (ours, once a board or node is put there) with its state and "degrees": an
 unavailable sensor was "unavailable degrees", and in a home set to °F the converted state
 was "72.14 degrees" where the sensor shows 72.1 °F. While one of ours has no number, or
-is not in °C as shown, that area's temperature sentences are ours and say so plainly; once
-it reads so again they are Home Assistant's own again.
+is not in °C, that area's temperature sentences are ours and say so plainly; once it reads
+in °C again they are Home Assistant's own again.
 """
 
 from __future__ import annotations
@@ -67,8 +67,7 @@ def _our_area_sensors(hass: HomeAssistant) -> dict[str, str]:
 def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
     """The sentences of each area whose sensor of ours Home Assistant would not say as shown.
 
-    That is a state with no number, or one not in °C as shown ("72.14" shown 72.1 °F), by
-    area id.
+    That is a state with no number, or one not in °C ("72.14" shown 72.1 °F), by area id.
 
     Only while the sensor is exposed: when it is not, Home Assistant answers from the area's
     thermostat, if it has one (exposing one of ours updates its registry entry, which is
@@ -93,10 +92,15 @@ def _areas_without_reading(hass: HomeAssistant) -> dict[str, list[str]]:
 
 
 def _said_as_shown(hass: HomeAssistant, state: State) -> bool:
-    """Whether Home Assistant's "{state} degrees" says the reading as the sensor shows it."""
-    # Its "degrees" are heard as the home's °C; in °F the converted state has extra digits.
-    return state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) == UnitOfTemperature.CELSIUS and (
-        shown(state.state, display_precision(hass, state.entity_id)) == state.state
+    """Whether Home Assistant's "{state} degrees" says a reading the home reads in °C.
+
+    In °F the converted state has extra digits ("72.14" shown 72.1 °F). Decided by the unit,
+    not a reading's digits: those change reading by reading (a node sends hundredths), and
+    attaching sentences makes Home Assistant parse all of Assist's trigger sentences again.
+    """
+    return (
+        state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) == UnitOfTemperature.CELSIUS
+        and shown(state.state, None) is not None
     )
 
 
