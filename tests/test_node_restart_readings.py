@@ -8,9 +8,8 @@ retained availability and switch states as a real start does.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -39,7 +38,6 @@ from .node_messages import (
     stored_node_entry,
 )
 from .test_node_switch_states import record_states, switch_states
-from .test_restart_trend_values import shown_as_read
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -228,57 +226,3 @@ async def test_a_stale_reading_is_not_shown_after_a_restart(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GRACE_S))
     await hass.async_block_till_done()
     assert changes == [(None, STATE_UNAVAILABLE)]
-
-
-NODE_TREND_ENTITIES = (
-    "sensor.kitchen_pi_temperature_trend",
-    "sensor.kitchen_pi_temperature_status",
-    "sensor.kitchen_pi_temperature_ready",
-    "binary_sensor.kitchen_pi_temperature_rising",
-)
-
-
-@pytest.mark.parametrize(
-    ("silent_for", "status"),
-    [
-        (timedelta(seconds=20), "shown"),
-        (timedelta(minutes=40), "shown"),
-        (timedelta(hours=3), "no_recent_samples"),
-    ],
-)
-async def test_a_nodes_trend_reads_the_same_after_a_restart(
-    hass: HomeAssistant,
-    mqtt_mock: MqttMockHAClient,
-    freezer: FrozenDateTimeFactory,
-    silent_for: timedelta,
-    status: str,
-) -> None:
-    """A week of a warming room, the node's last reading `silent_for` before the stop (a
-    silent source's trend is held at its last reading): its trend reads the same right after
-    the start, before the node reads again."""
-    freezer.move_to(datetime(2026, 11, 9, 20, 0, tzinfo=UTC))
-    entry = await _node_reading(hass, mqtt_mock)
-    end_s = dt_util.utcnow().timestamp()
-    times = np.arange(end_s - 6 * 86400.0, end_s, 600.0)
-    days = (times - times[0]) / 86400.0
-    noise = np.random.default_rng(7).normal(0.0, 0.1, times.size)
-    values = np.round(20.0 + 0.3 * days + 1.5 * np.sin(2 * np.pi * days) + noise, 1)
-    trend = entry.runtime_data.trend
-    trend.add_samples("dht1_temperature", times, values)
-    freezer.tick(silent_for)
-    async_fire_time_changed(hass)
-    await trend.async_refresh()
-    await hass.async_block_till_done()
-    before = shown_as_read(hass, NODE_TREND_ENTITIES)
-    assert before["sensor.kitchen_pi_temperature_status"][0] == status
-    await _stopped(hass, entry)
-    for entity_id in NODE_TREND_ENTITIES:
-        hass.states.async_remove(entity_id)
-    freezer.tick(timedelta(seconds=30))
-    changes = {entity_id: record_states(hass, entity_id) for entity_id in NODE_TREND_ENTITIES}
-    await _started(hass, mqtt_mock, entry, "online")
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert shown_as_read(hass, NODE_TREND_ENTITIES) == before
-    # Written once, as before the stop: no unavailable (nor anything else) on the way.
-    expected = {entity_id: [(None, before[entity_id][0])] for entity_id in NODE_TREND_ENTITIES}
-    assert changes == expected
