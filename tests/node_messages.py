@@ -181,6 +181,38 @@ async def room_and_meter_reporting(hass: HomeAssistant, sensors: dict[str, Senso
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def _real_time_passes(hass: HomeAssistant) -> None:
+    """10 ms of real time, also under a frozen clock (which stops the loop's own sleeps)."""
+    await hass.async_add_executor_job(time.sleep, 0.01)
+
+
+async def starting_node(hass: HomeAssistant, entry: MockConfigEntry) -> NodeCoordinator:
+    """The node of an entry whose set-up is under way, once it has one."""
+    for _ in range(500):
+        if (runtime := getattr(entry, "runtime_data", None)) is not None:
+            node: NodeCoordinator = runtime.node
+            return node
+        await _real_time_passes(hass)
+    raise AssertionError("the node's entry never started")
+
+
+async def retained_availability_delivered(
+    hass: HomeAssistant, entry: MockConfigEntry, availability: str = "online"
+) -> NodeCoordinator:
+    """The broker's retained availability, once the starting entry has subscribed to it.
+
+    Real time passes between tries: the set-up waits on executor jobs (its trend's first
+    refresh) before it subscribes, and a count of bare loop turns may end before they do.
+    """
+    node = await starting_node(hass, entry)
+    for _ in range(500):
+        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
+        if node.data.availability_known:
+            return node
+        await _real_time_passes(hass)
+    raise AssertionError("the node's entry never subscribed")
+
+
 def stored_node_entry() -> MockConfigEntry:
     """The kitchen node's entry, as kept from before a restart (unsigned)."""
     return MockConfigEntry(

@@ -8,8 +8,9 @@ retained availability and switch states as a real start does.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -23,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.py_iot_home.nodes.coordinator import NodeCoordinator
 from custom_components.py_iot_home.nodes.silence import MIN_SILENCE_S, SILENCE_CHECK_INTERVAL
 
 from .node_messages import (
@@ -34,10 +34,12 @@ from .node_messages import (
     announce_payload,
     published_resend_requests,
     replay_payload,
+    retained_availability_delivered,
     state_payload,
     stored_node_entry,
 )
 from .test_node_switch_states import record_states, switch_states
+from .test_restart_trend_values import shown_as_read
 
 pytestmark = [
     pytest.mark.parametrize("expected_lingering_timers", [True]),
@@ -73,15 +75,6 @@ async def _stopped(hass: HomeAssistant, entry: MockConfigEntry) -> None:
         hass.states.async_remove(entity_id)  # a new run's state machine has none yet
 
 
-async def _starting_node(entry: MockConfigEntry) -> NodeCoordinator:
-    for _ in range(1000):
-        if (runtime := getattr(entry, "runtime_data", None)) is not None:
-            node: NodeCoordinator = runtime.node
-            return node
-        await asyncio.sleep(0)
-    raise AssertionError("the node's entry never started")
-
-
 async def _started(
     hass: HomeAssistant,
     mqtt_mock: MqttMockHAClient,
@@ -95,12 +88,7 @@ async def _started(
     hass.set_state(CoreState.not_running)
     mqtt_mock.async_publish.reset_mock()
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
-    node = await _starting_node(entry)
-    for _ in range(1000):
-        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, availability, retain=True)
-        if node.data.availability_known:
-            break
-        await asyncio.sleep(0)
+    await retained_availability_delivered(hass, entry, availability)
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
     await asyncio.sleep(0)
     if availability == "online":
@@ -226,3 +214,57 @@ async def test_a_stale_reading_is_not_shown_after_a_restart(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=GRACE_S))
     await hass.async_block_till_done()
     assert changes == [(None, STATE_UNAVAILABLE)]
+
+
+NODE_TREND_ENTITIES = (
+    "sensor.kitchen_pi_temperature_trend",
+    "sensor.kitchen_pi_temperature_status",
+    "sensor.kitchen_pi_temperature_ready",
+    "binary_sensor.kitchen_pi_temperature_rising",
+)
+
+
+@pytest.mark.parametrize(
+    ("silent_for", "status"),
+    [
+        (timedelta(seconds=20), "shown"),
+        (timedelta(minutes=40), "shown"),
+        (timedelta(hours=3), "no_recent_samples"),
+    ],
+)
+async def test_a_nodes_trend_reads_the_same_after_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    silent_for: timedelta,
+    status: str,
+) -> None:
+    """A week of a warming room, the node's last reading `silent_for` before the stop (a
+    silent source's trend is held at its last reading): its trend reads the same right after
+    the start, before the node reads again."""
+    freezer.move_to(datetime(2026, 11, 9, 20, 0, tzinfo=UTC))
+    entry = await _node_reading(hass, mqtt_mock)
+    end_s = dt_util.utcnow().timestamp()
+    times = np.arange(end_s - 6 * 86400.0, end_s, 600.0)
+    days = (times - times[0]) / 86400.0
+    noise = np.random.default_rng(7).normal(0.0, 0.1, times.size)
+    values = np.round(20.0 + 0.3 * days + 1.5 * np.sin(2 * np.pi * days) + noise, 1)
+    trend = entry.runtime_data.trend
+    trend.add_samples("dht1_temperature", times, values)
+    freezer.tick(silent_for)
+    async_fire_time_changed(hass)
+    await trend.async_refresh()
+    await hass.async_block_till_done()
+    before = shown_as_read(hass, NODE_TREND_ENTITIES)
+    assert before["sensor.kitchen_pi_temperature_status"][0] == status
+    await _stopped(hass, entry)
+    for entity_id in NODE_TREND_ENTITIES:
+        hass.states.async_remove(entity_id)
+    freezer.tick(timedelta(seconds=30))
+    changes = {entity_id: record_states(hass, entity_id) for entity_id in NODE_TREND_ENTITIES}
+    await _started(hass, mqtt_mock, entry, "online")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert shown_as_read(hass, NODE_TREND_ENTITIES) == before
+    # Written once, as before the stop: no unavailable (nor anything else) on the way.
+    expected = {entity_id: [(None, before[entity_id][0])] for entity_id in NODE_TREND_ENTITIES}
+    assert changes == expected

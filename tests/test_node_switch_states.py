@@ -31,7 +31,6 @@ from custom_components.py_iot_home.const import (
 from custom_components.py_iot_home.nodes.coordinator import (
     START_REPORT_WAIT_S,
     SWITCH_STATES_WAIT_S,
-    NodeCoordinator,
 )
 from custom_components.py_iot_home.nodes.entities import connectivity_unique_id, switch_unique_id
 from custom_components.py_iot_home.nodes.resend_positions import STORE_KEY
@@ -53,6 +52,8 @@ from .node_messages import (
     discover_and_confirm,
     published_resend_requests,
     replay_payload,
+    retained_availability_delivered,
+    starting_node,
     state_payload,
     stored_node_entry,
 )
@@ -279,27 +280,6 @@ async def test_an_older_agent_s_led_waits_from_the_request(
     assert hass.states.get(LED).state == STATE_UNKNOWN
 
 
-async def _starting_node(entry: MockConfigEntry) -> NodeCoordinator:
-    """The node of an entry whose set-up is under way, once it has one."""
-    for _ in range(200):
-        if (runtime := getattr(entry, "runtime_data", None)) is not None:
-            node: NodeCoordinator = runtime.node
-            return node
-        await asyncio.sleep(0.01)
-    raise AssertionError("the node's entry never started")
-
-
-async def _retained_availability_delivered(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """The broker's retained "online", once the starting entry has subscribed to it."""
-    node = await _starting_node(entry)
-    for _ in range(200):
-        async_fire_mqtt_message(hass, AVAILABILITY_TOPIC, "online", retain=True)
-        if node.data.availability_known:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the node's entry never subscribed")
-
-
 async def test_a_start_adds_the_led_as_the_node_says(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, hass_storage: dict[str, Any]
 ) -> None:
@@ -313,7 +293,7 @@ async def test_a_start_adds_the_led_as_the_node_says(
     hass_storage[STORE_KEY] = {"version": 1, "data": {entry.entry_id: 42}}
     changes = {entity_id: record_states(hass, entity_id) for entity_id in (LED, CONNECTIVITY)}
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
-    await _retained_availability_delivered(hass, entry)
+    await retained_availability_delivered(hass, entry)
     async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
     await asyncio.sleep(0)
     (request,) = published_resend_requests(mqtt_mock)
@@ -334,7 +314,7 @@ async def test_a_start_waits_for_a_silent_node_no_longer_than_its_limit(
     entry = stored_node_entry()
     entry.add_to_hass(hass)
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
-    await _starting_node(entry)
+    await starting_node(hass, entry)
     for _ in range(10):
         await asyncio.sleep(0.01)
     assert not setup.done()  # waiting for the node
