@@ -13,6 +13,7 @@ from py_iot_node.config import SIMULATED_MANUFACTURER, node_manufacturer, parse_
 
 from script.demo.meter import node_yaml
 from script.demo.uci_replay import DemoSeries
+from script.demo.uci_source import UciReplayMeter
 
 # 32 days of 10-minute rows from a Wednesday noon (local times, as the data): 3 whole weeks
 # from the first Monday.
@@ -77,3 +78,14 @@ def test_the_demo_meter_is_made_by_whoever_makes_the_other_simulated_devices(
     config = parse_config(yaml.safe_load(node_yaml(str(tmp_path), str(tmp_path))))
     assert config.model.startswith("Simulated")
     assert node_manufacturer(config) == SIMULATED_MANUFACTURER
+
+
+def test_the_demo_meter_reports_as_a_meter_and_a_weather_station_do() -> None:
+    """Whole watts, tenths of a degree and a percent: the interpolated weather has more digits,
+    which Assist would say ("5.37 degrees")."""
+    reading = UciReplayMeter({}, _series()).read()
+    assert set(reading) == {"power", "temperature", "humidity"}
+    for quantity, decimals in (("power", 0), ("temperature", 1), ("humidity", 1)):
+        assert reading[quantity] == round(reading[quantity], decimals), (quantity, reading)
+    assert 5.0 <= reading["temperature"] <= 5.0 + 0.01 * len(INDEX)
+    assert 100.0 <= reading["power"] <= 150.0

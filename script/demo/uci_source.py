@@ -29,6 +29,10 @@ from .uci_replay import DemoSeries
 
 # Protocol quantity -> the series' column.
 COLUMNS = {"power": "power_w", "temperature": "temperature", "humidity": "humidity"}
+# As a meter and a weather station report them: whole watts, tenths of a degree and of a
+# percent. The series interpolates the weather, and Assist says a state with all its digits
+# ("7.34 degrees").
+DECIMALS = {"power": 0, "temperature": 1, "humidity": 1}
 
 
 @cache
@@ -42,11 +46,14 @@ class UciReplayMeter:
 
     model = "UCI Appliances Energy replay (demo data)"
 
-    def __init__(self, options: Mapping[str, object]) -> None:
-        """Load the data (downloaded once into the cache)."""
-        self._series = _series(Path(str(options.get("cache", ".cache/data"))))
+    def __init__(self, options: Mapping[str, object], series: DemoSeries | None = None) -> None:
+        """Load the data (downloaded once into the cache), unless given `series`."""
+        self._series = series or _series(Path(str(options.get("cache", ".cache/data"))))
 
     def read(self) -> dict[str, float]:
         """The data's values standing for this moment."""
         values = self._series.values_at(datetime.now(UTC))
-        return {quantity: values[column] for quantity, column in COLUMNS.items()}
+        return {
+            quantity: round(values[column], DECIMALS[quantity])
+            for quantity, column in COLUMNS.items()
+        }
