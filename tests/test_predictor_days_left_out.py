@@ -137,6 +137,24 @@ async def test_days_left_out_that_leave_too_few_hours_are_named_as_the_cause(
     assert names["state_attributes"]["excluded_days"]["name"] == "Days left out"
 
 
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_a_window_days_short_is_said_in_days(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Ten days marked leave the 14 days needed 72 hours short: Assist says "3 days", as it
+    says the history still needed (a count of hours was heard as a sum to work out)."""
+    freezer.move_to(NOW)
+    await _seed(hass, ENOUGH_DAYS)
+    await _add_predictor(hass, **{CONF_EXCLUDED_DAYS: "2026-02-16..2026-02-25"})
+    assert hass.states.get(PREDICTED).state == STATE_UNAVAILABLE
+    await start_assist(hass)
+    assert speech(await ask(hass, "what is the power forecast")) == (
+        "Power forecast has no forecast: without the days it leaves out, its 60-day "
+        "training window is 3 days short; widen the window or leave out fewer days in its "
+        "options."
+    )
+
+
 @pytest.mark.parametrize(
     ("stored", "put_right"),
     [

@@ -51,23 +51,25 @@ def why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) ->
         case "too_many_days_left_out":
             return (
                 f"{name} has no forecast: without the days it leaves out, its "
-                f"{predictor.training_days}-day training window is {snapshot.hours_needed} "
-                "hours short; widen the window or leave out fewer days in its options."
+                f"{predictor.training_days}-day training window is "
+                f"{_hours_heard(snapshot.hours_needed)} short; widen the window or leave out "
+                "fewer days in its options."
             )
         case "needs_history" if snapshot.hours_needed:
             return (
-                f"{name} has no forecast yet: it needs {_time_needed(snapshot.hours_needed)} of "
-                "history."
+                f"{name} has no forecast yet: it needs "
+                f"{_hours_heard(snapshot.hours_needed, more=True)} of history."
             )
     return f"{name} has no forecast yet."
 
 
-def _time_needed(hours: int) -> str:
-    """Hours of history still needed, in days from two days on: "9 more days", not "216".
+def _hours_heard(hours: int, *, more: bool = False) -> str:
+    """A count of hours in days from two days on: "9 (more) days", not "216 hours".
 
     A count of hours was heard as a number to work out, not as a wait.
     """
+    extra = "more " if more else ""
     if hours < 48:
-        return "1 more hour" if hours == 1 else f"{hours} more hours"
+        return f"1 {extra}hour" if hours == 1 else f"{hours} {extra}hours"
     days, rest = divmod(hours, 24)
-    return f"about {round(hours / 24)} more days" if rest else f"{days} more days"
+    return f"about {round(hours / 24)} {extra}days" if rest else f"{days} {extra}days"
