@@ -267,3 +267,33 @@ async def test_a_record_of_another_sensor_or_damaged_is_not_learnt_from(
     assert model is not None
     assert model.linear.coef[0, COLUMN] == 0.0
     assert float(hass.states.get(PREDICTED).state) > 0
+
+
+@pytest.mark.freeze_time(NOW)
+@imported(_hourly_statistics, ENOUGH_DAYS)
+async def test_impossible_entries_in_the_record_are_dropped_and_the_rest_learnt(
+    recorder_mock: Recorder, hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A hand-edited record (this release writes floats only): a 400-digit watt count raised
+    OverflowError out of every load of the history, so the first training after the start
+    failed (the home entry, every board and forecast, retried its set-up for good); `true`
+    read as 1 W and `"500"` as 500 W. The entries written by this release are learnt."""
+    frame = await _seed(hass, ENOUGH_DAYS)
+    await _import_five_minutes(hass, frame["power_w"], 10)
+    entry_id = await _add_predictor(hass)
+    await _purge_short_term_statistics(hass)
+    key = end_power_storage_key(entry_id)
+    hours: dict[str, Any] = hass_storage[key]["data"]["hours"]
+    impossible = dict(zip(list(hours)[:3], [10**400, True, "500"], strict=True))
+    hours.update(impossible)
+    (home,) = hass.config_entries.async_entries(DOMAIN)
+    assert await hass.config_entries.async_reload(home.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    await hass.services.async_call(
+        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
+    )
+    model = _predictor(hass, entry_id).model
+    assert model is not None
+    assert model.linear.coef[0, COLUMN] > 0.05
+    assert float(hass.states.get(PREDICTED).state) > 0

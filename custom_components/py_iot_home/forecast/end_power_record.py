@@ -40,9 +40,15 @@ def _checked_hours(data: object, power_id: str) -> dict[int, float]:
         return {}
     kept: dict[int, float] = {}
     for start, watts in hours.items():
+        # As written: whole seconds in digits, a JSON number of watts (not text, not a
+        # boolean, which float() took as 1 W); 400 digits raised OverflowError at every start.
+        if not (isinstance(start, str) and start.isascii() and start.isdigit()):
+            continue
+        if not isinstance(watts, int | float) or isinstance(watts, bool):
+            continue
         try:
             second, value = int(start), float(watts)
-        except (TypeError, ValueError):
+        except (OverflowError, ValueError):
             continue
         if isfinite(value) and value >= 0 and second % 3600 == 0:
             kept[second] = value
