@@ -10,11 +10,13 @@ from homeassistant.helpers.restore_state import RestoredExtraData
 
 from custom_components.py_iot_home.restored_reading import (
     ReadingStoredData,
+    ShownReading,
     restored_reading,
 )
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 GRACE_S = 90.0
+CELSIUS = ShownReading("°C", -100.0, 150.0)
 
 
 def _stored(**data: Any) -> RestoredExtraData:
@@ -23,7 +25,7 @@ def _stored(**data: Any) -> RestoredExtraData:
 
 def test_a_reading_round_trips_and_stays_for_what_is_left_of_its_grace() -> None:
     saved = ReadingStoredData(21.5, "°C", NOW - timedelta(seconds=30))
-    restored = restored_reading(RestoredExtraData(saved.as_dict()), GRACE_S, NOW)
+    restored = restored_reading(RestoredExtraData(saved.as_dict()), GRACE_S, NOW, CELSIUS)
     assert restored is not None
     assert (restored.value, restored.sampled_at, restored.fresh_s) == (21.5, saved.sampled_at, 60.0)
 
@@ -40,19 +42,26 @@ def test_a_reading_round_trips_and_stays_for_what_is_left_of_its_grace() -> None
         {"sampled_at": NOW.isoformat(), "native_value": "21.5"},
         {"sampled_at": NOW.isoformat(), "native_value": True},
         {"sampled_at": NOW.isoformat(), "native_value": float("nan")},
+        # A hand-edited or foreign file: nothing the sensor could have shown.
+        {"sampled_at": NOW.isoformat(), "native_value": 1e300},
+        {"sampled_at": NOW.isoformat(), "native_value": -300.0},
+        {"sampled_at": NOW.isoformat(), "native_unit_of_measurement": "°F"},
+        {"sampled_at": "9999-12-31T23:59:59+00:00"},  # its grace overflowed the year
+        {"sampled_at": (NOW + timedelta(seconds=61)).isoformat()},
     ],
 )
 def test_no_reading_is_taken_back_from_what_is_not_a_current_one(data: dict[str, Any]) -> None:
-    assert restored_reading(_stored(**data), GRACE_S, NOW) is None
+    assert restored_reading(_stored(**data), GRACE_S, NOW, CELSIUS) is None
 
 
-def test_a_reading_stamped_ahead_stays_no_longer_than_one_read_now() -> None:
+def test_a_reading_stamped_a_little_ahead_stays_no_longer_than_one_read_now() -> None:
+    """As a node's live sample may be a minute ahead; later is no time that has been."""
     restored = restored_reading(
-        _stored(sampled_at=(NOW + timedelta(hours=1)).isoformat()), GRACE_S, NOW
+        _stored(sampled_at=(NOW + timedelta(seconds=60)).isoformat()), GRACE_S, NOW, CELSIUS
     )
     assert restored is not None
     assert restored.fresh_s == GRACE_S
 
 
 def test_nothing_stored_is_nothing_restored() -> None:
-    assert restored_reading(None, GRACE_S, NOW) is None
+    assert restored_reading(None, GRACE_S, NOW, CELSIUS) is None

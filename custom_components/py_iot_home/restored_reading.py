@@ -23,6 +23,9 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.restore_state import ExtraStoredData
 from homeassistant.util import dt as dt_util
 
+from .const import LOGGER
+from .protocol import MAX_CLOCK_SKEW_S, QUANTITY_RANGES, Quantity
+
 
 @dataclass
 class ReadingStoredData(SensorExtraStoredData):
@@ -61,15 +64,48 @@ class RestoredReading:
     fresh_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class ShownReading:
+    """What a sensor can show: its unit and the plausible values of its quantity."""
+
+    unit: str | None
+    low: float
+    high: float
+
+
+def refused_reading(reading: ReadingStoredData, shown: ShownReading, now: datetime) -> str | None:
+    """Why a stored reading is none the sensor could have shown, or None if it is one.
+
+    A hand-edited or foreign file may hold any reading. A node's clock may run a little
+    fast, as its live samples may; further ahead is no time that has been (or the clock was
+    set back since), and a year such as 9999 overflowed.
+    """
+    value, sampled_at = reading.native_value, reading.sampled_at
+    if reading.native_unit_of_measurement != shown.unit:
+        return f"unit {reading.native_unit_of_measurement!r}, not {shown.unit!r}"
+    if not isinstance(value, int | float) or not shown.low <= value <= shown.high:
+        return f"value {value!r} outside {shown.low:g}…{shown.high:g}"
+    if sampled_at is None or sampled_at > now + timedelta(seconds=MAX_CLOCK_SKEW_S):
+        return f"read at {sampled_at}, ahead of this clock"
+    return None
+
+
 def restored_reading(
-    stored: ExtraStoredData | None, grace_s: float, now: datetime
+    stored: ExtraStoredData | None,
+    grace_s: float,
+    now: datetime,
+    shown: ShownReading,
+    entity_id: str | None = None,
 ) -> RestoredReading | None:
     """The stored reading and the seconds it stays fresh from `now`, if it still is.
 
-    A reading stamped ahead of `now` (the node's clock runs a little fast) stays no longer
-    than one read just now.
+    A reading stamped a little ahead of `now` (the node's clock runs a little fast) stays
+    no longer than one read just now. One the sensor could not have shown is logged, once.
     """
     if stored is None or (reading := ReadingStoredData.from_dict(stored.as_dict())) is None:
+        return None
+    if (why := refused_reading(reading, shown, now)) is not None:
+        LOGGER.warning("%s: its reading from before the restart is not shown: %s", entity_id, why)
         return None
     value, sampled_at = reading.native_value, reading.sampled_at
     if not isinstance(value, int | float) or sampled_at is None:
@@ -96,7 +132,10 @@ class RestoredReadingSensor(RestoreSensor):
         if last is None or last.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             return None
         stored = await self.async_get_last_extra_data()
-        if (restored := restored_reading(stored, grace_s, dt_util.utcnow())) is None:
+        low, high = QUANTITY_RANGES[Quantity(self.entity_description.key)]
+        shown = ShownReading(self.native_unit_of_measurement, low, high)
+        now = dt_util.utcnow()
+        if (restored := restored_reading(stored, grace_s, now, shown, self.entity_id)) is None:
             return None
         self._restored = restored.value
         self.async_on_remove(async_call_later(self.hass, restored.fresh_s, self._restored_expired))
