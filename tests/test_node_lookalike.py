@@ -51,6 +51,9 @@ async def _announce(hass: HomeAssistant, node_id: str, name: str) -> dict:
         "Kitchen \u0420\u0456",
         "\u039a\u0399\u03a4\u03f9\u0397\u0395\u039d \u03a1\u0399",
         "K\u0131tchen P\u0131",  # dotless i
+        # An i with a combining dot above: fonts draw it as an i (Roboto, DejaVu).
+        "Kitchen Pi\u0307",
+        "K\u0131\u0307tchen P\u0131\u0307",
     ],
     ids=[
         "same",
@@ -60,6 +63,8 @@ async def _announce(hass: HomeAssistant, node_id: str, name: str) -> dict:
         "cyrillic_word",
         "greek_words",
         "dotless_i",
+        "dot_above_i",
+        "dot_above_dotless_i",
     ],
 )
 async def test_a_node_announced_under_a_configured_nodes_name_is_told_apart(

@@ -142,6 +142,11 @@ def name_as_read(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
+# A dot above on a small i or j: fonts draw it as the letter's own dot ("Pi" + U+0307 and
+# a dotless i with it read as "Pi"). A capital I with one stays apart (Turkish İ).
+_DOT_ON_DOTTED: Final = re.compile("(?<=[ij])\u0307+")
+
+
 def _name_as_seen(name: str) -> str:
     """`name_as_read` of the name with its look-alike letters read as Latin ones.
 
@@ -149,7 +154,7 @@ def _name_as_seen(name: str) -> str:
     """
     # Before NFKD too: it makes the lunate sigmas (which read as c) plain sigmas.
     latin = unicodedata.normalize("NFKD", name.translate(_READ_AS_LATIN))
-    return name_as_read(latin.translate(_READ_AS_LATIN))
+    return name_as_read(_DOT_ON_DOTTED.sub("", latin.translate(_READ_AS_LATIN)))
 
 
 def reads_alike(one: str, other: str) -> bool:
