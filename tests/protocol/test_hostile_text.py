@@ -70,6 +70,13 @@ def test_text_that_shows_nothing_is_refused(blank: str) -> None:
         "Kitchen\U0001d173Pi",  # a musical format character
         "Kitchen\ufff9Pi",  # an interlinear annotation anchor
         "Kitchen\u034fPi",  # combining grapheme joiner
+        # Default-ignorable, drawn as nothing: Khmer's inherent vowels, and code points not
+        # assigned yet (a browser shows no box for them).
+        "Kitchen Pi\u17b4",
+        "Kit\u17b5chen",
+        "Kitchen Pi\ufff0",
+        "Kitchen\U000e0080Pi",
+        "Kitchen Pi\U000e0fff",
     ],
 )
 def test_text_with_an_invisible_character_is_refused(hidden: str) -> None:

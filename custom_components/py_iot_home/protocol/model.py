@@ -73,6 +73,15 @@ def _is_variation_selector(character: str) -> bool:
     )
 
 
+def _is_ignorable(character: str) -> bool:
+    """Default-ignorable beyond the format characters: drawn as nothing where it stands."""
+    return (
+        character in "\u17b4\u17b5"  # Khmer inherent vowels (Mn)
+        or "\ufff0" <= character <= "\ufff8"  # not assigned yet
+        or "\U000e0080" <= character <= "\U000e0fff"  # the same, beside the tags
+    )
+
+
 def invisible_character(text: str) -> str | None:
     """The first character of `text` that shows nothing where it stands, if any."""
     for index, character in enumerate(text):
@@ -89,7 +98,11 @@ def invisible_character(text: str) -> str | None:
             )
             if after_ascii and not keycap:
                 return character
-        elif character in BLANK_CHARACTERS or unicodedata.category(character) == "Cf":
+        elif (
+            character in BLANK_CHARACTERS
+            or unicodedata.category(character) == "Cf"
+            or _is_ignorable(character)
+        ):
             return character
     return None
 
