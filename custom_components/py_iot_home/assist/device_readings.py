@@ -33,8 +33,9 @@ from .spoken import shown
 
 INTENT_DEVICE_TEMPERATURE = "PyIotHomeGetDeviceTemperature"
 # What a sentence template reads as syntax: a name keeps its words without them. A backslash
-# escapes the next character: "Shed Pi\" escaped the template's closing parenthesis.
-_TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|\\", " "))
+# escapes the next character: "Shed Pi\" escaped the template's closing parenthesis; a
+# semicolon makes a group a permutation, which "Garage;Pi" among alternatives broke.
+_TEMPLATE_SYNTAX = str.maketrans(dict.fromkeys("()[]{}<>|\\;", " "))
 # Punctuation a sentence trigger refuses at a word's edge ("Garage Pi, north", "Shed Pi!"),
 # as hassil lists it: one such name kept every device's sentences from attaching. Inside a
 # word ("4.2", "Bob's" with a typographic apostrophe) it stays, as the trigger accepts it.
