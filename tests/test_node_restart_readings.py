@@ -81,15 +81,16 @@ async def _started(
     entry: MockConfigEntry,
     availability: str,
     replayed: list[bytes] | None = None,
+    announced: bytes | None = None,
 ) -> None:
-    """Home Assistant starts; the broker hands over the node's retained availability, and
-    an online node answers the request with its switch states (no reading), then what it
-    read meanwhile (`replayed`)."""
+    """Home Assistant starts; the broker hands over the node's retained availability and
+    announcement (`announced`, else the node's own), and an online node answers the request
+    with its switch states (no reading), then what it read meanwhile (`replayed`)."""
     hass.set_state(CoreState.not_running)
     mqtt_mock.async_publish.reset_mock()
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
     await retained_availability_delivered(hass, entry, availability)
-    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announce_payload(), retain=True)
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, announced or announce_payload(), retain=True)
     await asyncio.sleep(0)
     if availability == "online":
         (request,) = published_resend_requests(mqtt_mock)

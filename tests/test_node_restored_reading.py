@@ -65,3 +65,24 @@ def test_a_reading_stamped_a_little_ahead_stays_no_longer_than_one_read_now() ->
 
 def test_nothing_stored_is_nothing_restored() -> None:
     assert restored_reading(None, GRACE_S, NOW, CELSIUS) is None
+
+
+@pytest.mark.parametrize(
+    ("stored_grace", "fresh_s"),
+    [
+        (30.0, 10.0),  # the grace before the stop was shorter: it holds
+        (1e300, 70.0),  # longer than the grace now: the grace now holds
+        (-5.0, 70.0),  # no grace: as a file from before the grace was kept
+        ("30", 70.0),
+        (None, 70.0),
+    ],
+)
+def test_a_reading_stays_no_longer_than_its_grace_before_the_stop(
+    stored_grace: object, fresh_s: float
+) -> None:
+    sampled_at = (NOW - timedelta(seconds=20)).isoformat()
+    restored = restored_reading(
+        _stored(sampled_at=sampled_at, grace_s=stored_grace), GRACE_S, NOW, CELSIUS
+    )
+    assert restored is not None
+    assert restored.fresh_s == fresh_s

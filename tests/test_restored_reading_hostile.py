@@ -7,6 +7,7 @@ sensor could show, read at a time that has been.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,13 +19,22 @@ from homeassistant.helpers.restore_state import STORAGE_KEY, async_get
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
     async_mock_load_restore_state_from_storage,
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from .fakes import FakeHardware
+from .node_messages import (
+    ANNOUNCE_TOPIC,
+    STATE_TOPIC,
+    announce_payload,
+    announcement,
+    state_payload,
+)
 from .polled_board import async_polled_board
-from .test_node_restart_readings import TEMPERATURE, _node_reading, _started
+from .test_node_restart_readings import TEMPERATURE, _node_reading, _started, _stopped
 from .test_node_switch_states import record_states
 from .test_restart_trend_values import DHT_PIN, READ_TRIES
 
@@ -107,3 +117,25 @@ async def test_a_boards_restored_humidity_above_100_percent_is_not_shown(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert changes == [(None, STATE_UNAVAILABLE)]
+
+
+async def test_a_strangers_day_long_interval_does_not_stretch_a_restored_reading(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """An unsigned node reads every 30 s; anyone may announce it at a day's interval. While
+    Home Assistant runs, its readings' rhythm keeps their grace at 90 s; a restart forgot
+    that rhythm, and with its reader stuck its last reading showed for three days."""
+    entry = await _node_reading(hass, mqtt_mock)
+    freezer.tick(timedelta(seconds=30))
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(51, temperature=22.6))
+    strangers = announce_payload(replace(announcement(), interval_s=86_400))
+    async_fire_mqtt_message(hass, ANNOUNCE_TOPIC, strangers, retain=True)
+    await hass.async_block_till_done()
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=20))
+    await _started(hass, mqtt_mock, entry, "online", announced=strangers)
+    assert hass.states.get(TEMPERATURE).state == "22.6"
+    freezer.tick(timedelta(seconds=71))  # 91 s after the node read it
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE

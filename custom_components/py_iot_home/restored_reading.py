@@ -25,19 +25,24 @@ from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
 from .protocol import MAX_CLOCK_SKEW_S, QUANTITY_RANGES, Quantity
+from .protocol.fields import finite_number
 
 
 @dataclass
 class ReadingStoredData(SensorExtraStoredData):
-    """What a sensor showed, and when it was read (a node's: by its own clock)."""
+    """What a sensor showed, when it was read (a node's: by its own clock), and its grace.
+
+    `grace_s`: how long after it was read the reading stayed current before the stop.
+    """
 
     sampled_at: datetime | None = None
+    grace_s: float | None = None
 
     @override
     def as_dict(self) -> dict[str, Any]:
-        """The sensor's stored data, with the reading's time."""
+        """The sensor's stored data, with the reading's time and grace."""
         sampled_at = None if self.sampled_at is None else self.sampled_at.isoformat()
-        return {**super().as_dict(), "sampled_at": sampled_at}
+        return {**super().as_dict(), "sampled_at": sampled_at, "grace_s": self.grace_s}
 
     @classmethod
     @override
@@ -52,7 +57,9 @@ class ReadingStoredData(SensorExtraStoredData):
             return None
         if (at := dt_util.parse_datetime(sampled_at)) is None or at.tzinfo is None:
             return None
-        return cls(value, base.native_unit_of_measurement if base else None, at)
+        grace_s = finite_number(restored.get("grace_s"))
+        unit = base.native_unit_of_measurement if base else None
+        return cls(value, unit, at, grace_s if grace_s is not None and grace_s > 0 else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,10 @@ def restored_reading(
     value, sampled_at = reading.native_value, reading.sampled_at
     if not isinstance(value, int | float) or sampled_at is None:
         return None
+    if reading.grace_s is not None:
+        # The restart forgot the rhythm a node's readings showed, which kept a longer
+        # announced interval (anyone's, for an unsigned node) from stretching the grace.
+        grace_s = min(grace_s, reading.grace_s)
     fresh_until = sampled_at + timedelta(seconds=grace_s)
     remaining_s = min((fresh_until - now).total_seconds(), grace_s)
     if remaining_s <= 0:

@@ -78,7 +78,12 @@ class LocalClimateSensor(
         """The value shown and when it was read, for the next start."""
         sample = self.coordinator.data.sample
         sampled_at = sample.sampled_at if sample else self._restored_at
-        return ReadingStoredData(self.native_value, self.native_unit_of_measurement, sampled_at)
+        return ReadingStoredData(
+            self.native_value,
+            self.native_unit_of_measurement,
+            sampled_at,
+            self.coordinator.reading_grace_s(),
+        )
 
     @property
     def extra_state_attributes(self) -> dict[str, str]:

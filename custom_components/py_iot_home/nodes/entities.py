@@ -189,7 +189,10 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoredReadingSensor):
     def extra_restore_state_data(self) -> ReadingStoredData:
         """The value shown and when the node read it, for the next start."""
         return ReadingStoredData(
-            self.native_value, self.native_unit_of_measurement, self._sampled_at
+            self.native_value,
+            self.native_unit_of_measurement,
+            self._sampled_at,
+            self.coordinator.reading_grace_s(),
         )
 
     @property
