@@ -51,10 +51,11 @@ async def _stopped_with(
     hass_storage: dict[str, Any],
     entry: MockConfigEntry,
     entity_id: str = TEMPERATURE,
+    whole: object = None,
     **edit: Any,
 ) -> None:
-    """Home Assistant stops; the sensor's stored reading is edited in the file (`edit`)
-    before the next start reads it."""
+    """Home Assistant stops; the sensor's stored reading is edited in the file (`edit`), or
+    replaced by `whole`, before the next start reads it."""
     # Unloaded first: an entity removed keeps its state in the restore cache, not the file.
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -64,7 +65,7 @@ async def _stopped_with(
         for item in hass_storage[STORAGE_KEY]["data"]
         if item["state"]["entity_id"] == entity_id
     )
-    stored["extra_data"] |= edit
+    stored["extra_data"] = whole if whole is not None else stored["extra_data"] | edit
     await async_mock_load_restore_state_from_storage(hass)
     hass.states.async_remove(entity_id)
 
@@ -139,3 +140,21 @@ async def test_a_strangers_day_long_interval_does_not_stretch_a_restored_reading
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize("whole", [["22.5"], "22.5", 22.5], ids=["list", "text", "number"])
+async def test_stored_data_of_another_shape_restores_nothing(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mqtt_mock: MqttMockHAClient,
+    freezer: FrozenDateTimeFactory,
+    whole: object,
+) -> None:
+    """Home Assistant hands any non-empty JSON value over as the extra data: reading it as
+    an object raised TypeError, and the sensor was never added (no entity at all)."""
+    entry = await _node_reading(hass, mqtt_mock)
+    await _stopped_with(hass, hass_storage, entry, whole=whole)
+    freezer.tick(timedelta(seconds=20))
+    changes = record_states(hass, TEMPERATURE)
+    await _started(hass, mqtt_mock, entry, "online")
+    assert changes == [(None, STATE_UNAVAILABLE)]

@@ -109,7 +109,11 @@ def restored_reading(
     A reading stamped a little ahead of `now` (the node's clock runs a little fast) stays
     no longer than one read just now. One the sensor could not have shown is logged, once.
     """
-    if stored is None or (reading := ReadingStoredData.from_dict(stored.as_dict())) is None:
+    if stored is None:
+        return None
+    # Any JSON value the file holds, though typed as an object: core's reader indexes it.
+    data: object = stored.as_dict()
+    if not isinstance(data, dict) or (reading := ReadingStoredData.from_dict(data)) is None:
         return None
     if (why := refused_reading(reading, shown, now)) is not None:
         LOGGER.warning("%s: its reading from before the restart is not shown: %s", entity_id, why)
