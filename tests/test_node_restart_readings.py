@@ -192,6 +192,42 @@ async def test_a_replayed_reading_older_than_the_grace_is_not_shown(
     assert changes == [(None, STATE_UNAVAILABLE)]
 
 
+async def test_a_replayed_reading_older_than_the_restored_one_is_not_shown(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """The node's answer at the start replays a reading it sent before the one shown at the
+    stop (one Home Assistant had missed; anyone's, for an unsigned node): it was the first
+    state, an older value in place of the newer one, until the node's next reading."""
+    entry = await _node_reading(hass, mqtt_mock)
+    read_at = dt_util.utcnow().timestamp()
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=20))
+    changes = record_states(hass, TEMPERATURE)
+    missed = state_payload(49, temperature=21.0, humidity=40, ts=read_at - 30)
+    await _started(hass, mqtt_mock, entry, "online", [missed])
+    async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(52, temperature=22.7, humidity=40))
+    await hass.async_block_till_done()
+    assert changes == [(None, "22.5"), ("22.5", "22.7")]
+
+
+async def test_a_restored_reading_that_expires_leaves_no_older_one_showing(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """The same, the node then silent: the restored reading goes at its grace, and the
+    older replayed one does not show in its place."""
+    entry = await _node_reading(hass, mqtt_mock)
+    read_at = dt_util.utcnow().timestamp()
+    await _stopped(hass, entry)
+    freezer.tick(timedelta(seconds=20))
+    changes = record_states(hass, TEMPERATURE)
+    missed = state_payload(49, temperature=21.0, humidity=40, ts=read_at - 30)
+    await _started(hass, mqtt_mock, entry, "online", [missed])
+    freezer.tick(timedelta(seconds=GRACE_S - 20 + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert changes == [(None, "22.5"), ("22.5", STATE_UNAVAILABLE)]
+
+
 @pytest.mark.parametrize(
     ("availability", "down_s"),
     [

@@ -144,6 +144,8 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoredReadingSensor):
     entity_description: QuantitySensorDescription[SensorSample]
     _sample: SensorSample | None = None
     _sampled_at: datetime | None = None
+    # When the restored reading shown was read, until the node sends a newer one.
+    _restored_at: datetime | None = None
 
     def __init__(
         self, coordinator: NodeCoordinator, sensor: SensorInfo, quantity: Quantity, *, named: bool
@@ -161,9 +163,12 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoredReadingSensor):
         """Take the reading from before the restart if it is still fresh."""
         await super().async_added_to_hass()
         self._note_sample()
-        if self._sample is None:
-            grace_s = self.coordinator.reading_grace_s()
-            self._sampled_at = await self.async_restore_reading(grace_s)
+        restored_at = await self.async_restore_reading(self.coordinator.reading_grace_s())
+        if restored_at is not None and (self._sampled_at is None or restored_at > self._sampled_at):
+            # Newer than what the node's answer replayed (a reading it sent before, missed).
+            self._restored_at = self._sampled_at = restored_at
+        else:
+            self._restored = None
 
     @override
     @callback
@@ -176,13 +181,22 @@ class NodeClimateSensor(NodeEntity, HomeUnitSensor, RestoredReadingSensor):
         sample = self.coordinator.data.sensors.get(self._sensor_key)
         if sample is not None and sample is not self._sample:
             self._sample = sample
-            self._sampled_at = self.coordinator.data.sampled_at
+            sampled_at = self.coordinator.data.sampled_at
+            if self._restored_at is not None and (
+                sampled_at is None or sampled_at <= self._restored_at
+            ):
+                return
+            self._sampled_at = sampled_at
+            self._restored = self._restored_at = None
 
     @property
     def native_value(self) -> float | None:
         """The node's latest value (its last one from before a restart, while fresh)."""
-        if self._sample is None:
+        if self._restored_at is not None:
+            # None once its grace is over: what the node sent since is older still.
             return self._restored
+        if self._sample is None:
+            return None
         return self.entity_description.value_fn(self._sample)
 
     @property
