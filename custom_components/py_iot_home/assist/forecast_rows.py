@@ -48,7 +48,7 @@ def why_no_forecast(hass: HomeAssistant, name: str, entity: er.RegistryEntry) ->
                 f"{with_unit(str(snapshot.export_percent), 'percent')} of its hours, like a net "
                 "meter; choose a consumption sensor in its options."
             )
-        case "too_many_days_left_out":
+        case "too_many_days_left_out" if snapshot.hours_needed:
             return (
                 f"{name} has no forecast: without the days it leaves out, its "
                 f"{predictor.training_days}-day training window is "
