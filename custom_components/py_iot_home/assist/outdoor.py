@@ -30,6 +30,7 @@ from .home_sources import (
 )
 from .power_part_answers import part_passed
 from .spoken import one_after_another, shown
+from .tomorrow_outside import async_tomorrow_compared
 from .weather_outlook import async_weather_outlook, async_weather_over
 
 INTENT_OUTDOOR_TEMPERATURE = "PyIotHomeGetOutdoorTemperature"
@@ -68,6 +69,10 @@ class _OutdoorIntent(intent.IntentHandler):
             )
             return response
         assistant = assistant_of(intent_obj)
+        if (way := intent_obj.slots.get("compare", {}).get("value")) in ("warmer", "colder"):
+            # "Will it be warmer tomorrow": yes or no first, by the days' highs.
+            response.async_set_speech(await async_tomorrow_compared(hass, assistant, way))
+            return response
         said = [outdoor_reading_speech(hass, assistant, reading, source) for source in sources]
         if asked := _part_or_day_asked(intent_obj):
             # "How cold will it get tonight": now, then what the weather expects of tonight.

@@ -167,6 +167,18 @@ SENTENCES: Mapping[str, AssistSentences] = {
         )
         for extreme in ("low", "high", "range")
     },
+    # "Will it be warmer tomorrow": the days' highs compared, yes or no first.
+    **{
+        f"outdoor_tomorrow_{way}": AssistSentences(
+            intent_type=INTENT_OUTDOOR_TEMPERATURE,
+            sentences=(
+                f"(will it be|is it going to be) {words} [{_OUTSIDE}] tomorrow [than today]",
+                f"(will tomorrow be|is tomorrow going to be) {words} [than today]",
+            ),
+            slots={"compare": way},
+        )
+        for way, words in (("warmer", "(warmer|hotter)"), ("colder", "(colder|cooler|chillier)"))
+    },
     "outdoor_humidity_part": AssistSentences(
         intent_type=INTENT_OUTDOOR_HUMIDITY,
         sentences=_part_sentences("humidity"),

@@ -66,10 +66,10 @@ async def _async_expected(
     value = float(values[last])
     if quantity != "temperature":
         return shown(str(value), 0) or "", "%", at
-    return _in_unit(value, unit), unit, at
+    return in_weather_unit(value, unit), unit, at
 
 
-def _in_unit(celsius: float, unit: str) -> str:
+def in_weather_unit(celsius: float, unit: str) -> str:
     """A temperature of the arrays (°C) as shown in the unit the weather entity answers in.
 
     To the weather's own default precision, whole in °F: "46.0 °F" claimed a tenth that a
@@ -157,7 +157,20 @@ async def async_weather_over(
 
 def _shown(value: float, unit: str) -> str:
     """A temperature (°C in the arrays) in `unit`, a humidity in whole percent, as shown."""
-    return shown(str(value), 0) or "" if unit == PERCENTAGE else _in_unit(value, unit)
+    return shown(str(value), 0) or "" if unit == PERCENTAGE else in_weather_unit(value, unit)
+
+
+async def async_exposed_forecast(
+    hass: HomeAssistant, assistant: str
+) -> tuple[str, WeatherArrays, str] | None:
+    """The first exposed forecast weather entity's name, hourly arrays and unit, if any."""
+    for entity_id in forecast_weather_entities(hass):
+        state = hass.states.get(entity_id)
+        if state is None or not is_exposed(hass, assistant, entity_id):
+            continue
+        if (forecast := await _async_forecast(hass, entity_id)) is not None:
+            return state.name, *forecast
+    return None
 
 
 async def _async_forecast(hass: HomeAssistant, entity_id: str) -> tuple[WeatherArrays, str] | None:
