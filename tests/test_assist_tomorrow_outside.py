@@ -89,7 +89,7 @@ async def test_a_degree_apart_is_about_the_same(
     await _garden_read_at_noon(hass, freezer, "5.5")
     await async_forecast_with_weather(hass, MILD_WEATHER)
     assert await said(hass, "will it be warmer tomorrow") == (
-        "About the same: tomorrow looks about as warm as today: Outdoor's hourly forecast "
+        "About the same as today: Outdoor's hourly forecast "
         "expects a high of 6.3\u00a0°C tomorrow (it sees up to 4:00 PM tomorrow), against "
         "5.5\u00a0°C today."
     )

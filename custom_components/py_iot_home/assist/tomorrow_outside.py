@@ -49,7 +49,7 @@ def tomorrow_compared_answer(highs: DayHighs, asked: str, now: datetime) -> str:
     """The answer, yes or no first, to whether tomorrow looks `asked` ("warmer", "colder")."""
     difference = highs.tomorrow_c - highs.today_c
     if abs(difference) < SAME_WITHIN_C:
-        lead = "About the same: tomorrow looks about as warm as today"
+        lead = "About the same as today"
     else:
         way = "warmer" if difference > 0 else "colder"
         lead = f"{'Yes' if way == asked else 'No'}, tomorrow looks {way}"
