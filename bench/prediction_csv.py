@@ -41,8 +41,8 @@ optional). What a checker's file may look like, and what becomes of it:
   without the option where the time column's name says UTC (EIA-930's `period_utc`,
   `Time (UTC)`, `DateTimeUTC`; with a `note:`). Hour of
   day and weekday are taken in `--tz`, else in a zone whose clock changes the file's
-  offsets follow (`+01:00` in winter, `+02:00` in summer: a Central European zone, with a
-  `note:`), else in the file's one offset, else in UTC. A time is its row's start, but
+  offsets or zone names follow (`+01:00` in winter, `+02:00` in summer: a Central European
+  zone, with a `note:`), else in the file's one offset, else in UTC. A time is its row's start, but
   where the file says it ends its interval: times running to `24:00`, whole days from one
   interval past midnight to midnight (NREL ResStock's `00:15` for 00:00-00:15, ... the next
   year's `00:00`), or a time column named for the end (`end`, `Period Ending`, `bis`), each

@@ -208,6 +208,9 @@ def parse_times(
     elif numeric.notna().all():
         parsed = epoch_times(numeric, str(column.name))
     else:
+        # Zone names (`PDT`, `BST`) are read as the offsets they stand for, and so is the
+        # zone whose clock the offsets follow: else the hours are counted in UTC.
+        values = zone_names_as_offsets(interval_starts(values), str(column.name), notes)
         parsed = text_times(values, str(column.name), notes)
     if parsed.dt.tz is None:
         if naive_utc:
@@ -299,13 +302,13 @@ def epoch_times(numeric: pd.Series, name: str) -> pd.Series:
 
 
 def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd.Series:
-    """One format for the whole column: as pandas infers it, ISO 8601 variants, day first.
+    """One format for the whole column: as pandas infers it, ISO 8601 variants, day first
+    (intervals already read as their starts, zone names as their offsets).
 
     Where both month first and day first read every value (every day of the month at most
     12), the reading that spans less time is taken: rows a day apart read the wrong way
     round jump by months.
     """
-    values = interval_starts(values)
     clock_only = values.str.fullmatch(TIME_OF_DAY_ONLY)
     if clock_only.any():
         raise CsvError(
@@ -321,7 +324,6 @@ def text_times(values: pd.Series, name: str, notes: Callable[[str], None]) -> pd
             f"the times in {name!r} have no year, e.g. {values.iloc[0]!r} (an EnergyPlus "
             "export?): write the year into them"
         )
-    values = zone_names_as_offsets(values, name, notes)
     # Hour-ending data counts the last hour of a day as 24:00, which pandas does not read.
     # The 24 must be the hour: `05:24:00` is minute 24 of a sub-hourly file.
     hour_24 = values.str.contains(HOUR_24_PATTERN)

@@ -1,0 +1,40 @@
+"""bench/prediction.py --csv on public files of shapes not seen before (session 39, helper 163).
+
+Each read a wrong number into the bench silently before its fix.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.prediction_csv import CsvOptions, load_csv
+
+
+def options(**changes: object) -> CsvOptions:
+    defaults: dict[str, object] = {"time": "time", "power": "power", "temperature": "temp"}
+    return CsvOptions(**(defaults | changes))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [("America/Los_Angeles", "2021-10-25"), ("Europe/London", "2026-03-20")],
+    ids=["pst_and_pdt", "gmt_and_bst"],
+)
+def test_zone_names_that_follow_a_clock_count_hours_in_it(
+    tmp_path: Path, zone: str, start: str
+) -> None:
+    # A meter's export written `2021-11-07 01:00 PDT` ... `01:00 PST`: the names became
+    # offsets, but the hours of the day were counted in UTC, 7 or 8 hours off (the offsets
+    # written as `-07:00` were counted in the home's zone).
+    index = pd.date_range(start, periods=21 * 24, freq="h", tz=zone)
+    lines = ["time,power,temp"] + [
+        f"{t:%Y-%m-%d %H:%M} {t.tzname()},{100 + 10 * t.hour},12" for t in index
+    ]
+    path = tmp_path / "meter.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    notes: list[str] = []
+    hourly = load_csv(path, options(power_unit="W"), notes.append)
+    np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
+    assert any("UTC offsets change as" in note for note in notes)
