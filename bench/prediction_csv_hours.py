@@ -246,6 +246,9 @@ def what_was_read(times: pd.DatetimeIndex, hourly: pd.DataFrame, options: CsvOpt
         zone = "naive times read as UTC, hours of the day in UTC (--tz to count them in a zone)"
     elif options.tz:
         zone = f"local time in {options.tz} (--tz)"
+    elif str(times.tz) == "UTC":
+        # Epoch times and `Z` name no home: a Californian home's days would start at 16:00.
+        zone = "hours of the day in UTC, as the file's times give them (--tz to give the home's)"
     elif times.tz is not None:
         zone = f"hours of the day in {times.tz} (the file's offsets)"
     else:

@@ -3,6 +3,7 @@
 Each read a wrong number into the bench silently before its fix.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,3 +39,23 @@ def test_zone_names_that_follow_a_clock_count_hours_in_it(
     hourly = load_csv(path, options(power_unit="W"), notes.append)
     np.testing.assert_allclose(hourly["power_w"], 100.0 + 10.0 * hourly.index.hour)
     assert any("UTC offsets change as" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [lambda t: str(t.value // 10**6), lambda t: f"{t:%Y-%m-%dT%H:%M:%S.000Z}"],
+    ids=["epoch_ms", "z"],
+)
+def test_times_in_utc_say_that_tz_gives_the_homes_hours(
+    tmp_path: Path, stamp: Callable[[pd.Timestamp], str]
+) -> None:
+    # A logger's epoch milliseconds from a Californian home: its days were counted from
+    # 16:00 local time, and the note said "(the file's offsets)" of a file that has none.
+    index = pd.date_range("2021-08-01 07:00", periods=21 * 24, freq="h", tz="UTC")
+    lines = ["ts,power,temp"] + [f"{stamp(t)},{100 + 10 * t.hour},12" for t in index]
+    path = tmp_path / "logger.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    notes: list[str] = []
+    load_csv(path, options(time="ts", power_unit="W"), notes.append)
+    read = next(note for note in notes if note.startswith("read "))
+    assert "hours of the day in UTC, as the file's times give them (--tz" in read
