@@ -32,6 +32,8 @@ from .walk_forward import HORIZON_GROUPS, METHODS
 # 5: ...and the learned candidate mixed with it and its weight (`learned_rule_mix.py`).
 # 6: the last hour's end power as a next-hour input (`features.END_FEATURE`).
 FORMAT_VERSION = 6
+# A training window is at most a year.
+MAX_ODD_DAYS = 366
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w", "learned_weight")
 
 
@@ -124,6 +126,7 @@ def model_to_bytes(model: PowerModel) -> bytes:
         "excluded_days": model.excluded_days,
         "trained_at": model.trained_at.isoformat(),
         "next_hour_carry": model.next_hour_carry,
+        "odd_days": [day.isoformat() for day in model.odd_days],
     }
     return _npz(
         {
@@ -211,7 +214,16 @@ def model_from_bytes(data: bytes) -> PowerModel:
         excluded_days=_count(meta, "excluded_days"),
         trained_at=_moment(meta["trained_at"]),
         next_hour_carry=_carry(meta),
+        odd_days=_odd_days(meta),
     )
+
+
+def _odd_days(meta: dict[str, Any]) -> tuple[date, ...]:
+    """The days left out of the published rules' inputs; none in a model saved before them."""
+    days = meta.get("odd_days", [])
+    if not isinstance(days, list) or len(days) > MAX_ODD_DAYS:
+        raise ValueError("model odd_days is not a list of days")
+    return tuple(date.fromisoformat(str(day)) for day in days)
 
 
 def _carry(meta: dict[str, Any]) -> float:

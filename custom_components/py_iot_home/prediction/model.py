@@ -38,6 +38,7 @@ from .history import (
 )
 from .learned_rule_mix import LEARNED_RULE_MIX, weighted
 from .linear import LinearModel
+from .odd_days import unrepeated_days
 from .recent_guard import GUARDED_GROUPS, recent_errors
 from .residual_carry import NextHourRows, last_hour_miss
 from .rule_pair import RULE_PAIR_MEAN, pair_key, pair_mean, tied_runner_up
@@ -138,6 +139,8 @@ class PowerModel:
     trained_at: datetime
     # Share of the last hour's miss (log scale) the learned next-hour forecast adds.
     next_hour_carry: float = 0.0
+    # Days the training found odd (`odd_days.py`): left out of the rules' inputs as published.
+    odd_days: tuple[date, ...] = ()
     feature_names: tuple[str, ...] = FEATURE_NAMES
 
     @property
@@ -230,13 +233,14 @@ class PowerModel:
         methods = self.methods if methods is None else methods
         out = np.empty(len(origins))
         ceiling: FloatArray | None = None
+        learned_grid, grid = grid, self._without_odd_days(grid)
         chosen = np.array([methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
             at = chosen == method
             if method in LEARNED:
-                learned = power_unscale(self._learned_log(grid, origins[at], horizons[at]))
+                learned = power_unscale(self._learned_log(learned_grid, origins[at], horizons[at]))
                 if ceiling is None:
-                    ceiling = recent_ceiling(grid.power_w)
+                    ceiling = recent_ceiling(learned_grid.power_w)
                 out[at] = np.minimum(learned, ceiling[origins[at]])
                 if method in BLEND_RULES:
                     rule = RULES[BLEND_RULES[method]]
@@ -244,16 +248,25 @@ class PowerModel:
             elif method == RULE_PAIR_MEAN:
                 out[at] = self._pair_means(grid, origins[at], horizons[at])
             elif method == LEARNED_RULE_MIX:
-                out[at] = self._learned_rule_mixes(grid, origins[at], horizons[at])
+                out[at] = self._learned_rule_mixes(learned_grid, origins[at], horizons[at])
             elif method == SIMILAR_DAYS:
                 targets = origins[at] + horizons[at]
                 _, target_mean = target_temperature(
                     grid, origins[at], targets, forecast=self.weather_forecast
                 )
-                out[at] = similar_days_median(grid, origins[at], horizons[at], target_mean)
+                out[at] = similar_days_median(learned_grid, origins[at], horizons[at], target_mean)
             else:
                 out[at] = RULES[method](grid, origins[at], horizons[at])
         return out
+
+    def _without_odd_days(self, grid: HourlyGrid) -> HourlyGrid:
+        """The grid the published rules read: the known odd days' power left out."""
+        if not self.odd_days:
+            return grid
+        import pandas as pd
+
+        odd = np.isin(pd.DatetimeIndex(grid.index).date, np.array(self.odd_days, dtype=object))
+        return grid.without(odd) if np.any(odd) else grid
 
     def _learned_log(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
         """The linear model's forecasts (`power_scale`), the next hour's with the carry."""
@@ -281,7 +294,7 @@ class PowerModel:
             learned = [choice.paired_learned] * MAX_HORIZON_HOURS
             return weighted(
                 self.predict_rows(grid, origins[at], horizons[at], learned),
-                RULES[choice.best_rule](grid, origins[at], horizons[at]),
+                RULES[choice.best_rule](self._without_odd_days(grid), origins[at], horizons[at]),
                 choice.learned_weight,
             )
 
@@ -444,6 +457,7 @@ def fit_power_model(
         missing_hours=grid.missing_hours,
         excluded_days=excluded_count,
         trained_at=datetime.now(UTC),
+        odd_days=unrepeated_days(grid),
         next_hour_carry=NextHourRows.of(
             data.rows, data.origins, data.horizons, data.target_w
         ).carry(linear),
