@@ -1,5 +1,6 @@
 """A day the home did not repeat is left out of the published four weeks' mean, once known."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -10,6 +11,7 @@ from custom_components.py_iot_home.prediction import fit_power_model
 from custom_components.py_iot_home.prediction.export import model_from_bytes, model_to_bytes
 from custom_components.py_iot_home.prediction.history import HourlyHistory, to_grid
 from custom_components.py_iot_home.prediction.odd_days import unrepeated_days
+from custom_components.py_iot_home.prediction.walk_forward import WEEK_BLEND
 
 TRAIN_DAYS = 60
 WEEKLY = "hour_of_week_mean"
@@ -79,4 +81,16 @@ def test_the_odd_days_are_saved_with_the_model() -> None:
     weather = ahead[["temperature"]]
     assert loaded.forecast(history, weather).power_w == pytest.approx(
         model.forecast(history, weather).power_w, rel=1e-12
+    )
+
+
+def test_a_learned_blend_reads_the_rule_it_was_weighed_with() -> None:
+    # The model's blend with the four weeks' mean was scored on the plain rule: left as it is.
+    frame = district(seed=0, odd_day=TRAIN_DAYS - 28)
+    history, ahead = frame.iloc[: TRAIN_DAYS * 24], frame.iloc[TRAIN_DAYS * 24 :][:24]
+    blended = replace(fit_power_model(history), methods=(WEEK_BLEND,) * 24)
+    assert blended.odd_days != ()
+    weather = ahead[["temperature"]]
+    assert blended.forecast(history, weather).power_w == pytest.approx(
+        replace(blended, odd_days=()).forecast(history, weather).power_w, rel=1e-12
     )

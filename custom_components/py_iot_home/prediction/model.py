@@ -139,7 +139,8 @@ class PowerModel:
     trained_at: datetime
     # Share of the last hour's miss (log scale) the learned next-hour forecast adds.
     next_hour_carry: float = 0.0
-    # Days the training found odd (`odd_days.py`): left out of the rules' inputs as published.
+    # Days the training found odd (`odd_days.py`): left out of a rule's inputs where it is
+    # published alone or as two rules' mean.
     odd_days: tuple[date, ...] = ()
     feature_names: tuple[str, ...] = FEATURE_NAMES
 
@@ -233,6 +234,8 @@ class PowerModel:
         methods = self.methods if methods is None else methods
         out = np.empty(len(origins))
         ceiling: FloatArray | None = None
+        # A rule alone (or two rules' mean) skips the odd days; a learned method, and the rule
+        # in its blend or mix, read the history it was trained and weighed on.
         learned_grid, grid = grid, self._without_odd_days(grid)
         chosen = np.array([methods[h - 1] for h in horizons])
         for method in set(chosen.tolist()):
@@ -244,7 +247,7 @@ class PowerModel:
                 out[at] = np.minimum(learned, ceiling[origins[at]])
                 if method in BLEND_RULES:
                     rule = RULES[BLEND_RULES[method]]
-                    out[at] = blend(out[at], rule(grid, origins[at], horizons[at]))
+                    out[at] = blend(out[at], rule(learned_grid, origins[at], horizons[at]))
             elif method == RULE_PAIR_MEAN:
                 out[at] = self._pair_means(grid, origins[at], horizons[at])
             elif method == LEARNED_RULE_MIX:
@@ -294,7 +297,7 @@ class PowerModel:
             learned = [choice.paired_learned] * MAX_HORIZON_HOURS
             return weighted(
                 self.predict_rows(grid, origins[at], horizons[at], learned),
-                RULES[choice.best_rule](self._without_odd_days(grid), origins[at], horizons[at]),
+                RULES[choice.best_rule](grid, origins[at], horizons[at]),
                 choice.learned_weight,
             )
 
