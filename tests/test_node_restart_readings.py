@@ -192,12 +192,11 @@ async def test_a_replayed_reading_older_than_the_grace_is_not_shown(
     assert changes == [(None, STATE_UNAVAILABLE)]
 
 
-async def test_a_replayed_reading_older_than_the_restored_one_is_not_shown(
+async def _restarted_replaying_an_older_reading(
     hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
-) -> None:
-    """The node's answer at the start replays a reading it sent before the one shown at the
-    stop (one Home Assistant had missed; anyone's, for an unsigned node): it was the first
-    state, an older value in place of the newer one, until the node's next reading."""
+) -> list[tuple[str | None, str | None]]:
+    """A restart 20 s after the node read 22.5 °C, its answer replaying the 21.0 °C it read
+    30 s before that; the temperature's state changes from the start on."""
     entry = await _node_reading(hass, mqtt_mock)
     read_at = dt_util.utcnow().timestamp()
     await _stopped(hass, entry)
@@ -205,6 +204,16 @@ async def test_a_replayed_reading_older_than_the_restored_one_is_not_shown(
     changes = record_states(hass, TEMPERATURE)
     missed = state_payload(49, temperature=21.0, humidity=40, ts=read_at - 30)
     await _started(hass, mqtt_mock, entry, "online", [missed])
+    return changes
+
+
+async def test_a_replayed_reading_older_than_the_restored_one_is_not_shown(
+    hass: HomeAssistant, mqtt_mock: MqttMockHAClient, freezer: FrozenDateTimeFactory
+) -> None:
+    """The node's answer at the start replays a reading it sent before the one shown at the
+    stop (one Home Assistant had missed; anyone's, for an unsigned node): it was the first
+    state, an older value in place of the newer one, until the node's next reading."""
+    changes = await _restarted_replaying_an_older_reading(hass, mqtt_mock, freezer)
     async_fire_mqtt_message(hass, STATE_TOPIC, state_payload(52, temperature=22.7, humidity=40))
     await hass.async_block_till_done()
     assert changes == [(None, "22.5"), ("22.5", "22.7")]
@@ -215,13 +224,7 @@ async def test_a_restored_reading_that_expires_leaves_no_older_one_showing(
 ) -> None:
     """The same, the node then silent: the restored reading goes at its grace, and the
     older replayed one does not show in its place."""
-    entry = await _node_reading(hass, mqtt_mock)
-    read_at = dt_util.utcnow().timestamp()
-    await _stopped(hass, entry)
-    freezer.tick(timedelta(seconds=20))
-    changes = record_states(hass, TEMPERATURE)
-    missed = state_payload(49, temperature=21.0, humidity=40, ts=read_at - 30)
-    await _started(hass, mqtt_mock, entry, "online", [missed])
+    changes = await _restarted_replaying_an_older_reading(hass, mqtt_mock, freezer)
     freezer.tick(timedelta(seconds=GRACE_S - 20 + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()

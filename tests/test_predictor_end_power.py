@@ -26,6 +26,7 @@ from custom_components.py_iot_home.forecast.recorder_history import (
     async_load_hourly_history,
 )
 from custom_components.py_iot_home.prediction.features import END_FEATURE, FEATURE_NAMES
+from custom_components.py_iot_home.prediction.model import PowerModel
 
 from .imported_statistics import imported
 from .test_predictor import (
@@ -256,15 +257,7 @@ async def test_a_record_of_another_sensor_or_damaged_is_not_learnt_from(
     await _purge_short_term_statistics(hass)
     key = end_power_storage_key(entry_id)
     hass_storage[key]["data"] = record(hass_storage[key]["data"]["hours"])
-    (home,) = hass.config_entries.async_entries(DOMAIN)
-    assert await hass.config_entries.async_reload(home.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    await hass.services.async_call(
-        DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
-    )
-    model = _predictor(hass, entry_id).model
-    assert model is not None
+    model = await _reloaded_and_retrained(hass, entry_id)
     assert model.linear.coef[0, COLUMN] == 0.0
     assert float(hass.states.get(PREDICTED).state) > 0
 
@@ -286,14 +279,19 @@ async def test_impossible_entries_in_the_record_are_dropped_and_the_rest_learnt(
     hours: dict[str, Any] = hass_storage[key]["data"]["hours"]
     impossible = dict(zip(list(hours)[:3], [10**400, True, "500"], strict=True))
     hours.update(impossible)
+    model = await _reloaded_and_retrained(hass, entry_id)
+    assert model.linear.coef[0, COLUMN] > 0.05
+    assert float(hass.states.get(PREDICTED).state) > 0
+
+
+async def _reloaded_and_retrained(hass: HomeAssistant, entry_id: str) -> PowerModel:
+    """The home entry reloaded (its end-power record read again) and the forecast retrained."""
     (home,) = hass.config_entries.async_entries(DOMAIN)
     assert await hass.config_entries.async_reload(home.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-
     await hass.services.async_call(
         DOMAIN, "retrain", {"config_entry_id": entry_id}, blocking=True, return_response=True
     )
     model = _predictor(hass, entry_id).model
     assert model is not None
-    assert model.linear.coef[0, COLUMN] > 0.05
-    assert float(hass.states.get(PREDICTED).state) > 0
+    return model
