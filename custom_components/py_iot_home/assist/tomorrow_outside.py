@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..forecast.weather import EPOCH, MICROSECOND
+from ..forecast.weather import moment_of, utc_ns
 from ..storage.recorder_reads import async_recorder_read
 from ..trends.recorded_samples import history_samples
 from .exposure import is_exposed
@@ -79,7 +79,7 @@ async def async_tomorrow_compared(hass: HomeAssistant, assistant: str, asked: st
     day_after = dt_util.start_of_local_day(midnight + timedelta(days=1, hours=2))
     this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     this_ns, midnight_ns, day_after_ns = (
-        (moment - EPOCH) // MICROSECOND * 1000 for moment in (this_hour, midnight, day_after)
+        utc_ns(moment) for moment in (this_hour, midnight, day_after)
     )
     times, values = weather.time_ns, weather.temperature
     known = ~np.isnan(values)
@@ -88,7 +88,7 @@ async def async_tomorrow_compared(hass: HomeAssistant, assistant: str, asked: st
         seen = known & (times >= this_ns)
         if not seen.any():
             return f"{name} has no hourly forecast now; ask again once it has one."
-        seen_to = (_at(times[seen].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
+        seen_to = (moment_of(times[seen].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
         return (
             f"{name}'s hourly forecast does not see tomorrow yet: up to "
             f"{time_ahead(seen_to, now)}; ask again once its forecast is updated."
@@ -98,7 +98,7 @@ async def async_tomorrow_compared(hass: HomeAssistant, assistant: str, asked: st
     today = np.concatenate([rest_of_today, recorded])
     if today.size == 0:
         return f"{name} has no hourly forecast for the rest of today to compare tomorrow with."
-    end = _at(times[tomorrow].max()) + timedelta(hours=1)
+    end = moment_of(times[tomorrow].max()) + timedelta(hours=1)
     highs = DayHighs(
         name=name,
         unit=unit,
@@ -144,7 +144,3 @@ def _now_in_celsius(hass: HomeAssistant, entity_id: str) -> float:
     except (TypeError, ValueError, HomeAssistantError):
         return math.nan
     return value
-
-
-def _at(time_ns: np.int64) -> datetime:
-    return EPOCH + timedelta(microseconds=int(time_ns) // 1000)

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import TemperatureConverter
 
-from ..forecast.weather import EPOCH, MICROSECOND, async_hourly_weather
+from ..forecast.weather import async_hourly_weather, moment_of, utc_ns
 from ..prediction.arrays import WeatherArrays
 from .climate_answers import weather_outlook_answer
 from .exposure import is_exposed
@@ -56,13 +56,13 @@ async def _async_expected(
     if weather is None:
         return None
     values = weather.temperature if quantity == "temperature" else weather.humidity
-    start_ns, end_ns = ((moment - EPOCH) // MICROSECOND * 1000 for moment in (now, now + OUTLOOK))
+    start_ns, end_ns = utc_ns(now), utc_ns(now + OUTLOOK)
     ahead = np.flatnonzero((weather.time_ns > start_ns) & (weather.time_ns <= end_ns))
     ahead = ahead[~np.isnan(values[ahead])]
     if ahead.size == 0:
         return None
     last = ahead[np.argmax(weather.time_ns[ahead])]
-    at = EPOCH + timedelta(microseconds=int(weather.time_ns[last]) // 1000)
+    at = moment_of(weather.time_ns[last])
     value = float(values[last])
     if quantity != "temperature":
         return shown(str(value), 0) or "", "%", at
@@ -100,8 +100,7 @@ async def async_weather_over(
         # The hours of the part from the one under way: their start, as the arrays hold it.
         this_hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
         this_ns, start_ns, end_ns = (
-            (moment - EPOCH) // MICROSECOND * 1000
-            for moment in (this_hour, max(part.start, this_hour), part.end)
+            utc_ns(moment) for moment in (this_hour, max(part.start, this_hour), part.end)
         )
         times = weather.time_ns
         values = weather.temperature if quantity == "temperature" else weather.humidity
@@ -112,7 +111,7 @@ async def async_weather_over(
                 continue
             # A day or part past what it sees ("friday evening"): how far it sees, and when it
             # should see all of it, as far ahead as it sees now.
-            seen_to = (_at(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
+            seen_to = (moment_of(times[known].max()) + timedelta(hours=1)).astimezone(now.tzinfo)
             ask_from = (part.end - (seen_to - this_hour)).astimezone(now.tzinfo)
             ask = (
                 f"ask again after {time_ahead(ask_from, now)}, when it should see all of it"
@@ -139,12 +138,12 @@ async def async_weather_over(
             after_this_hour = _shown(float(values[asked]), unit) != _shown(
                 float(values[to_come]), unit
             )
-        reach = _at(times[over].max()) + timedelta(hours=1)
+        reach = moment_of(times[over].max()) + timedelta(hours=1)
         return weather_over_answer(
             name=state.name,
             when=part_when(part, now),
-            low=(_shown(float(values[low]), unit), _at(times[low]).astimezone(now.tzinfo)),
-            high=(_shown(float(values[high]), unit), _at(times[high]).astimezone(now.tzinfo)),
+            low=(_shown(float(values[low]), unit), moment_of(times[low]).astimezone(now.tzinfo)),
+            high=(_shown(float(values[high]), unit), moment_of(times[high]).astimezone(now.tzinfo)),
             unit=unit,
             extreme=extreme,
             reach=reach.astimezone(now.tzinfo) if reach < part.end else None,
@@ -182,10 +181,6 @@ async def _async_forecast(hass: HomeAssistant, entity_id: str) -> tuple[WeatherA
         # answer goes without it.
         return None
     return None if weather is None else (weather, unit)
-
-
-def _at(time_ns: np.int64) -> datetime:
-    return EPOCH + timedelta(microseconds=int(time_ns) // 1000)
 
 
 def weather_over_answer(

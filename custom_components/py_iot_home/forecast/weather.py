@@ -24,6 +24,18 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LAST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 HOUR_NS = 3_600_000_000_000
+
+
+def utc_ns(moment: datetime) -> int:
+    """An aware moment as the arrays hold it: UTC nanoseconds (to the microsecond)."""
+    return (moment - EPOCH) // MICROSECOND * 1000
+
+
+def moment_of(time_ns: int | np.int64) -> datetime:
+    """The UTC moment of an array's time (nanoseconds since the epoch)."""
+    return EPOCH + timedelta(microseconds=int(time_ns) // 1000)
+
+
 # `weather.get_forecasts` takes no timeout: a weather asking its cloud without one of its own
 # held the forecast's refresh, and the home entry's set-up, for ever.
 REPLY_TIMEOUT_S = 30
@@ -106,10 +118,10 @@ def weather_arrays(response: object, unit: object = None) -> WeatherArrays | Non
         ):
             temperature = TemperatureConverter.convert(temperature, unit, UnitOfTemperature.CELSIUS)
         # UTC nanoseconds: points may carry different offsets (a DST change in the forecast).
-        utc_ns = (moment - EPOCH) // MICROSECOND * 1000
+        at_ns = utc_ns(moment)
         # Bounded point by point: points of one hour are averaged, and 500 °C beside -460 °C
         # made a plausible 20 °C.
-        rows[utc_ns] = (
+        rows[at_ns] = (
             _within(temperature, PLAUSIBLE_TEMPERATURE_C),
             _within(_finite(point.get("humidity")), PLAUSIBLE_HUMIDITY),
         )
@@ -128,7 +140,7 @@ def hours_given(weather: WeatherArrays | None, start: datetime, hours: int) -> i
     if weather is None:
         return 0
     # Floored to the UTC hour, as the forecast places the points.
-    slot = (weather.time_ns - (start - EPOCH) // MICROSECOND * 1000) // HOUR_NS
+    slot = (weather.time_ns - utc_ns(start)) // HOUR_NS
     known = ~np.isnan(weather.temperature) & (slot >= 0) & (slot < hours)
     return int(np.unique(slot[known]).size)
 
