@@ -7,7 +7,6 @@ weather expects for the rest of the day. The high is what "a warmer day" is hear
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,12 +15,12 @@ from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
-from homeassistant.util.unit_conversion import TemperatureConverter
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..forecast.weather import moment_of, utc_ns
+from ..quantities import unit_of
 from ..storage.recorder_reads import async_recorder_read
-from ..trends.recorded_samples import history_samples
+from ..trends.recorded_samples import history_samples, numeric_samples
 from .exposure import is_exposed
 from .home_sources import outdoor_temperature_entities
 from .spoken import spoken_unit, time_ahead
@@ -115,7 +114,10 @@ async def _async_recorded_today(hass: HomeAssistant, assistant: str, now: dateti
     for entity_id in outdoor_temperature_entities(hass):
         if split_entity_id(entity_id)[0] != "sensor" or not is_exposed(hass, assistant, entity_id):
             continue
-        values = [_now_in_celsius(hass, entity_id)]
+        state = hass.states.get(entity_id)
+        record = [] if state is None else [(0.0, state.state, unit_of(state.attributes))]
+        _, now_value = numeric_samples(record, UnitOfTemperature.CELSIUS)
+        parts = [now_value]
         if "recorder" in hass.config.components:
             start = dt_util.start_of_local_day(now)
             try:
@@ -126,21 +128,6 @@ async def _async_recorded_today(hass: HomeAssistant, assistant: str, now: dateti
                 # Unreadable history: today's high stands on the reading now and the forecast.
                 pass
             else:
-                values.extend(float(value) for value in recorded)
-        return np.array([value for value in values if math.isfinite(value)])
+                parts.append(recorded)
+        return np.concatenate(parts)
     return np.empty(0)
-
-
-def _now_in_celsius(hass: HomeAssistant, entity_id: str) -> float:
-    """The sensor's state now in °C; NaN when it has no temperature."""
-    state = hass.states.get(entity_id)
-    if state is None:
-        return math.nan
-    unit = state.attributes.get("unit_of_measurement")
-    try:
-        value = float(state.state)
-        if unit != UnitOfTemperature.CELSIUS:
-            value = TemperatureConverter.convert(value, unit, UnitOfTemperature.CELSIUS)
-    except (TypeError, ValueError, HomeAssistantError):
-        return math.nan
-    return value
