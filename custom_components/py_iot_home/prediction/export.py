@@ -24,6 +24,7 @@ from .history import MAX_HORIZON_HOURS, HourlyHistory
 from .linear import LinearModel
 from .model import GroupChoice, PowerModel
 from .residual_carry import MAX_CARRY
+from .unusual_days import MAX_EXCLUDED_DAYS
 from .walk_forward import HORIZON_GROUPS, METHODS
 
 # 2: each group's best rule carries its own band (`rule_band`), for the recent-error guard.
@@ -32,8 +33,6 @@ from .walk_forward import HORIZON_GROUPS, METHODS
 # 5: ...and the learned candidate mixed with it and its weight (`learned_rule_mix.py`).
 # 6: the last hour's end power as a next-hour input (`features.END_FEATURE`).
 FORMAT_VERSION = 6
-# A training window is at most a year.
-MAX_ODD_DAYS = 366
 _GROUP_FIELDS = ("mae_w", "best_rule_mae_w", "model_mae_w", "learned_weight")
 
 
@@ -221,7 +220,7 @@ def model_from_bytes(data: bytes) -> PowerModel:
 def _odd_days(meta: dict[str, Any]) -> tuple[date, ...]:
     """The days left out of the published rules' inputs; none in a model saved before them."""
     days = meta.get("odd_days", [])
-    if not isinstance(days, list) or len(days) > MAX_ODD_DAYS:
+    if not isinstance(days, list) or len(days) > MAX_EXCLUDED_DAYS:
         raise ValueError("model odd_days is not a list of days")
     return tuple(date.fromisoformat(str(day)) for day in days)
 

@@ -264,11 +264,7 @@ class PowerModel:
 
     def _without_odd_days(self, grid: HourlyGrid) -> HourlyGrid:
         """The grid the published rules read: the known odd days' power left out."""
-        if not self.odd_days:
-            return grid
-        import pandas as pd
-
-        odd = np.isin(pd.DatetimeIndex(grid.index).date, np.array(self.odd_days, dtype=object))
+        odd = excluded_positions(grid, self.odd_days, detect_outliers=False)
         return grid.without(odd) if np.any(odd) else grid
 
     def _learned_log(self, grid: HourlyGrid, origins: IntArray, horizons: IntArray) -> FloatArray:
